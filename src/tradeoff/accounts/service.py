@@ -1,0 +1,223 @@
+"""People, workspaces, roles, passwords (argon2) and API tokens (stored as SHA-256, shown once)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from tradeoff.accounts.model import ApiToken, Membership, Role, User, Workspace
+from tradeoff.accounts.ratelimit import SlidingWindowLimiter
+from tradeoff.accounts.schemas import check_slug
+from tradeoff.audit import service as audit
+from tradeoff.errors import Conflict, FieldError, InvalidInput, NotFound, PermissionDenied, RateLimited, Unauthenticated
+from tradeoff.storage.base import utcnow
+from tradeoff.storage.uow import Actor, UnitOfWork
+
+_hasher = PasswordHasher()
+TOKEN_PREFIX = "tdo_"
+MIN_PASSWORD = 8
+
+
+@dataclass(frozen=True)
+class Member:
+    """The authenticated caller inside one workspace."""
+
+    user_id: int
+    email: str
+    name: str
+    workspace_id: int
+    workspace_slug: str
+    workspace_name: str
+    role: Role
+
+    def actor(self, via: str) -> Actor:
+        return Actor(user_id=self.user_id, label=self.email, via=via)
+
+    def require(self, need: str) -> None:
+        """need: 'read' | 'edit' | 'evidence' | 'manage'."""
+        allowed = {
+            "read": True,
+            "evidence": True,
+            "edit": self.role.edits_records,
+            "manage": self.role.manages_workspace,
+        }[need]
+        if not allowed:
+            raise PermissionDenied(f"your role '{self.role.value}' cannot do this in workspace {self.workspace_slug}")
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(
+            f"password must be at least {MIN_PASSWORD} characters",
+            [FieldError(["body", "password"], f"shorter than {MIN_PASSWORD} characters")],
+        )
+    return _hasher.hash(password)
+
+
+def _verify(hash_: str | None, password: str) -> bool:
+    if not hash_:
+        _hasher.hash(password)  # keep timing similar for unknown users
+        return False
+    try:
+        return _hasher.verify(hash_, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def normalise_email(email: str) -> str:
+    email = email.strip().lower()
+    if "@" not in email or len(email) > 254 or email.startswith("@") or email.endswith("@"):
+        raise InvalidInput(f"'{email}' is not an email address", [FieldError(["body", "email"], "not an email", email)])
+    return email
+
+
+def get_or_create_user(*, uow: UnitOfWork, email: str, name: str = "", password: str | None = None) -> tuple[User, bool]:
+    email = normalise_email(email)
+    user = uow.session.scalar(select(User).where(User.email == email))
+    if user is not None:
+        if password is not None:
+            user.password_hash = hash_password(password)
+        if name and not user.name:
+            user.name = name
+        return user, False
+    user = User(email=email, name=name, password_hash=hash_password(password) if password is not None else None)
+    uow.session.add(user)
+    uow.session.flush()
+    return user, True
+
+
+def create_workspace(*, uow: UnitOfWork, slug: str, name: str, owner: User, actor: Actor) -> Workspace:
+    try:
+        check_slug(slug)
+    except ValueError as exc:
+        raise InvalidInput(f"workspace slug '{slug}': {exc}", [FieldError(["body", "slug"], str(exc), slug)]) from exc
+    if uow.session.scalar(select(Workspace.id).where(Workspace.slug == slug)) is not None:
+        raise Conflict(f"workspace '{slug}' already exists", [FieldError(["body", "slug"], "already exists", slug)])
+    ws = Workspace(slug=slug, name=name)
+    uow.session.add(ws)
+    uow.session.flush()
+    uow.session.add(Membership(workspace_id=ws.id, user_id=owner.id, role=Role.owner.value))
+    audit.record(uow=uow, workspace_id=ws.id, actor=actor, action="create", record_type="workspace", record_id=ws.id,
+                 after={"slug": slug, "name": name, "owner": owner.email})
+    return ws
+
+
+def workspace_by_slug(*, uow: UnitOfWork, slug: str) -> Workspace:
+    ws = uow.session.scalar(select(Workspace).where(Workspace.slug == slug))
+    if ws is None:
+        raise NotFound(f"workspace '{slug}' not found")
+    return ws
+
+
+def set_member(*, uow: UnitOfWork, workspace: Workspace, user: User, role: Role, actor: Actor) -> Membership:
+    m = uow.session.scalar(select(Membership).where(Membership.workspace_id == workspace.id, Membership.user_id == user.id))
+    before = {"role": m.role} if m else {}
+    if m is None:
+        m = Membership(workspace_id=workspace.id, user_id=user.id, role=role.value)
+        uow.session.add(m)
+    else:
+        m.role = role.value
+    uow.session.flush()
+    audit.record(uow=uow, workspace_id=workspace.id, actor=actor, action="member", record_type="user", record_id=user.id,
+                 before=before, after={"role": role.value, "email": user.email})
+    return m
+
+
+def members(*, uow: UnitOfWork, workspace_id: int) -> list[Membership]:
+    return list(uow.session.scalars(
+        select(Membership).options(joinedload(Membership.user))
+        .where(Membership.workspace_id == workspace_id).order_by(Membership.id)
+    ))
+
+
+def membership(*, uow: UnitOfWork, slug: str, user_id: int) -> Member:
+    """The caller's membership in `slug`. Outsiders get NotFound: a workspace they cannot see does not exist for them."""
+    row = uow.session.execute(
+        select(Membership, Workspace, User)
+        .join(Workspace, Workspace.id == Membership.workspace_id)
+        .join(User, User.id == Membership.user_id)
+        .where(Workspace.slug == slug, Membership.user_id == user_id, User.is_active.is_(True))
+    ).first()
+    if row is None:
+        raise NotFound(f"workspace '{slug}' not found")
+    m, ws, user = row
+    return Member(user.id, user.email, user.name, ws.id, ws.slug, ws.name, Role(m.role))
+
+
+def workspaces_of(*, uow: UnitOfWork, user_id: int) -> list[tuple[Workspace, Role]]:
+    rows = uow.session.execute(
+        select(Workspace, Membership.role).join(Membership, Membership.workspace_id == Workspace.id)
+        .where(Membership.user_id == user_id).order_by(Workspace.name)
+    ).all()
+    return [(ws, Role(role)) for ws, role in rows]
+
+
+class LoginGuard:
+    """Authenticates email + password with failed attempts limited per account and per IP."""
+
+    def __init__(self, attempts_per_minute: int) -> None:
+        self.limiter = SlidingWindowLimiter(attempts_per_minute, 60.0)
+
+    def login(self, *, uow: UnitOfWork, email: str, password: str, ip: str) -> User:
+        keys = (f"acct:{email.strip().lower()}", f"ip:{ip}")
+        if self.limiter.blocked(*keys):
+            raise RateLimited("too many failed logins; wait a minute and try again")
+        user = uow.session.scalar(select(User).where(User.email == email.strip().lower()))
+        if user is None or not user.is_active or not _verify(user.password_hash, password):
+            self.limiter.hit(*keys)
+            raise Unauthenticated("email or password is wrong")
+        self.limiter.reset(keys[0])
+        return user
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(*, uow: UnitOfWork, workspace_id: int, user_id: int, name: str, actor: Actor) -> tuple[ApiToken, str]:
+    """Returns the stored token row and the plaintext token, which is never stored or shown again."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(workspace_id=workspace_id, user_id=user_id, name=name, prefix=token[:10], token_hash=_token_hash(token))
+    uow.session.add(row)
+    uow.session.flush()
+    audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="create", record_type="api_token",
+                 record_id=row.id, after={"name": name, "prefix": row.prefix})
+    return row, token
+
+
+def list_tokens(*, uow: UnitOfWork, workspace_id: int, user_id: int) -> list[ApiToken]:
+    return list(uow.session.scalars(
+        select(ApiToken).where(ApiToken.workspace_id == workspace_id, ApiToken.user_id == user_id).order_by(ApiToken.id)
+    ))
+
+
+def revoke_token(*, uow: UnitOfWork, workspace_id: int, user_id: int, token_id: int, actor: Actor) -> ApiToken:
+    row = uow.session.scalar(select(ApiToken).where(
+        ApiToken.id == token_id, ApiToken.workspace_id == workspace_id, ApiToken.user_id == user_id))
+    if row is None:
+        raise NotFound(f"token {token_id} not found")
+    row.revoke()
+    audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="revoke", record_type="api_token",
+                 record_id=row.id, after={"prefix": row.prefix})
+    return row
+
+
+def authenticate_token(*, uow: UnitOfWork, token: str, slug: str) -> Member:
+    """A bearer token is valid for its own workspace only; anything else is 401 (bad token) or 404 (other workspace)."""
+    row = uow.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
+    if row is None or row.revoked_at is not None:
+        raise Unauthenticated("the API token is unknown or revoked")
+    member = membership(uow=uow, slug=slug, user_id=row.user_id)
+    if member.workspace_id != row.workspace_id:
+        raise NotFound(f"workspace '{slug}' not found")
+    now = utcnow()
+    if row.last_used_at is None or now - row.last_used_at > timedelta(seconds=60):
+        row.last_used_at = now
+    return member

@@ -1,0 +1,53 @@
+"""The REST API, mounted at /api/v1 with its own OpenAPI document."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from tradeoff import __version__
+from tradeoff.api import problems
+from tradeoff.api.records import RecordApi, build_router
+from tradeoff.api.routes import router as extra_router
+from tradeoff.bootstrap import Container
+from tradeoff.customers import schemas as cs
+from tradeoff.customers import service as customer_service
+from tradeoff.errors import TradeoffError
+from tradeoff.features import schemas as fs
+from tradeoff.features import service as feature_service
+from tradeoff.feedback import schemas as fbs
+from tradeoff.feedback import service as feedback_service
+from tradeoff.problems import schemas as ps
+from tradeoff.problems import service as problem_service
+from tradeoff.products import schemas as prs
+from tradeoff.products import service as product_service
+
+RECORD_APIS = [
+    RecordApi(product_service, prs.ProductCreate, prs.ProductUpdate, prs.ProductOut, prs.ProductFilters, "Product", "Products"),
+    RecordApi(customer_service, cs.CustomerCreate, cs.CustomerUpdate, cs.CustomerOut, cs.CustomerFilters, "Customer", "Customers"),
+    RecordApi(feedback_service, fbs.FeedbackCreate, fbs.FeedbackUpdate, fbs.FeedbackOut, fbs.FeedbackFilters,
+              "Feedback", "Feedback", create_need="evidence"),
+    RecordApi(problem_service, ps.ProblemCreate, ps.ProblemUpdate, ps.ProblemOut, ps.ProblemFilters, "Problem", "Problems"),
+    RecordApi(feature_service, fs.FeatureCreate, fs.FeatureUpdate, fs.FeatureOut, fs.FeatureFilters, "Feature", "Features"),
+]
+
+
+def build_api(container: Container) -> FastAPI:
+    api = FastAPI(
+        title="Tradeoff API",
+        version=__version__,
+        description="Evidence → problems → features → priorities → plans → forecasts. "
+        "Authenticate with `Authorization: Bearer <token>`; errors are RFC 9457 application/problem+json.",
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    api.state.container = container
+    for rec in RECORD_APIS:
+        api.include_router(build_router(rec))
+    api.include_router(extra_router)
+    api.add_exception_handler(TradeoffError, problems.tradeoff_error)
+    api.add_exception_handler(RequestValidationError, problems.validation_error)
+    api.add_exception_handler(StarletteHTTPException, problems.http_error)
+    return api

@@ -1,0 +1,60 @@
+"""Request-scoped dependencies: the container, a unit of work, and the authenticated member."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Header, Path, Request
+
+from tradeoff.accounts import service as accounts
+from tradeoff.accounts.service import Member
+from tradeoff.bootstrap import Container
+from tradeoff.errors import FieldError, InvalidInput, Unauthenticated
+from tradeoff.storage.uow import UnitOfWork
+
+
+def container(request: Request) -> Container:
+    return request.app.state.container  # type: ignore[no-any-return]
+
+
+def uow(c: Annotated[Container, Depends(container)]) -> Iterator[UnitOfWork]:
+    with c.unit_of_work() as unit:
+        yield unit
+
+
+Uow = Annotated[UnitOfWork, Depends(uow)]
+
+
+def member(
+    unit: Uow,
+    workspace: Annotated[str, Path(description="The workspace's slug.", max_length=64)],
+    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> Member:
+    if not authorization or not authorization.lower().startswith("bearer "):
+        raise Unauthenticated("send an API token as 'Authorization: Bearer <token>' (create one with `tradeoff token create`)")
+    m = accounts.authenticate_token(uow=unit, token=authorization[7:].strip(), slug=workspace)
+    unit.session.commit()  # persist last_used_at even if the request then fails
+    return m
+
+
+CurrentMember = Annotated[Member, Depends(member)]
+
+
+def if_match(if_match: Annotated[str | None, Header(alias="If-Match")] = None) -> int | None:
+    """Parse an If-Match header carrying a record's ETag ("3" or W/"3"); '*' matches any version."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    raw = if_match.strip().removeprefix("W/").strip('"')
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise InvalidInput(f"If-Match '{if_match}' is not an ETag this API issued",
+                           [FieldError(["header", "If-Match"], "not a valid ETag", if_match)]) from exc
+
+
+IfMatch = Annotated[int | None, Depends(if_match)]
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'

@@ -1,0 +1,126 @@
+"""API routes beyond plain record CRUD: links, comments, demand, accounts, tokens, audit."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Response
+
+from tradeoff.accounts import service as accounts
+from tradeoff.accounts.schemas import MemberIn, MemberOut, MeOut, TokenCreate, TokenCreated, TokenOut
+from tradeoff.api.deps import CurrentMember, Uow
+from tradeoff.audit import service as audit
+from tradeoff.comments import service as comment_service
+from tradeoff.comments.schemas import CommentCreate, CommentOut
+from tradeoff.customers import service as customer_service
+from tradeoff.feedback import service as feedback_service
+from tradeoff.links import service as link_service
+from tradeoff.links.schemas import CustomerRequestOut, DemandOut, LinkCreate, LinkOut
+from tradeoff.records import service as records
+
+router = APIRouter()
+W = "/workspaces/{workspace}"
+Kind = Literal["problems", "features"]
+
+
+@router.get(f"{W}/me", operation_id="getMe", response_model=MeOut, tags=["accounts"])
+def me(member: CurrentMember) -> Any:
+    return MeOut(user_id=member.user_id, email=member.email, name=member.name, workspace=member.workspace_slug,
+                 role=member.role)
+
+
+@router.get(f"{W}/members", operation_id="listMembers", response_model=list[MemberOut], tags=["accounts"])
+def list_members(member: CurrentMember, uow: Uow) -> Any:
+    return [MemberOut(user_id=m.user.id, email=m.user.email, name=m.user.name, role=m.role)
+            for m in accounts.members(uow=uow, workspace_id=member.workspace_id)]
+
+
+@router.put(f"{W}/members", operation_id="setMember", response_model=MemberOut, tags=["accounts"])
+def set_member(member: CurrentMember, uow: Uow, body: MemberIn) -> Any:
+    member.require("manage")
+    user, _ = accounts.get_or_create_user(uow=uow, email=body.email, name=body.name)
+    ws = accounts.workspace_by_slug(uow=uow, slug=member.workspace_slug)
+    m = accounts.set_member(uow=uow, workspace=ws, user=user, role=body.role, actor=member.actor("api"))
+    return MemberOut(user_id=user.id, email=user.email, name=user.name, role=m.role)
+
+
+@router.get(f"{W}/tokens", operation_id="listTokens", response_model=list[TokenOut], tags=["accounts"])
+def list_tokens(member: CurrentMember, uow: Uow) -> Any:
+    return accounts.list_tokens(uow=uow, workspace_id=member.workspace_id, user_id=member.user_id)
+
+
+@router.post(f"{W}/tokens", operation_id="createToken", response_model=TokenCreated, status_code=201, tags=["accounts"])
+def create_token(member: CurrentMember, uow: Uow, body: TokenCreate) -> Any:
+    row, token = accounts.create_token(uow=uow, workspace_id=member.workspace_id, user_id=member.user_id,
+                                       name=body.name, actor=member.actor("api"))
+    return TokenCreated(**TokenOut.model_validate(row).model_dump(), token=token)
+
+
+@router.delete(f"{W}/tokens/{{token_id}}", operation_id="revokeToken", response_model=TokenOut, tags=["accounts"])
+def revoke_token(member: CurrentMember, uow: Uow, token_id: int) -> Any:
+    return accounts.revoke_token(uow=uow, workspace_id=member.workspace_id, user_id=member.user_id,
+                                 token_id=token_id, actor=member.actor("api"))
+
+
+@router.get(f"{W}/audit", operation_id="listAuditEvents", tags=["audit"])
+def list_audit(
+    member: CurrentMember, uow: Uow,
+    record_type: Annotated[str | None, Query(max_length=40)] = None,
+    record_id: int | None = None,
+    before_id: int | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> Any:
+    events = audit.list_events(uow=uow, workspace_id=member.workspace_id, record_type=record_type,
+                               record_id=record_id, before_id=before_id, limit=limit)
+    items = [{"id": e.id, "at": e.at.isoformat(), "actor": e.actor_label, "via": e.via, "action": e.action,
+              "record_type": e.record_type, "record_id": e.record_id, "changes": e.changes} for e in events]
+    return {"items": items, "next": str(events[-1].id) if len(events) == limit else None}
+
+
+@router.post(f"{W}/links", operation_id="createLink", response_model=LinkOut, status_code=201, tags=["links"])
+def create_link(member: CurrentMember, uow: Uow, body: LinkCreate) -> Any:
+    member.require("evidence")
+    return link_service.create(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"), data=body)
+
+
+@router.get(f"{W}/feedback/{{feedback_id}}/links", operation_id="listFeedbackLinks", response_model=list[LinkOut],
+            tags=["links"])
+def feedback_links(member: CurrentMember, uow: Uow, feedback_id: int) -> Any:
+    records.get(uow=uow, spec=feedback_service.SPEC, workspace_id=member.workspace_id, record_id=feedback_id)
+    return link_service.links_of_feedback(uow=uow, workspace_id=member.workspace_id, feedback_id=feedback_id)
+
+
+@router.delete(f"{W}/links/{{link_id}}", operation_id="deleteLink", status_code=204, tags=["links"])
+def delete_link(member: CurrentMember, uow: Uow, link_id: int) -> Response:
+    member.require("edit")
+    link_service.delete(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"), link_id=link_id)
+    return Response(status_code=204)
+
+
+@router.get(f"{W}/{{kind}}/{{record_id}}/evidence", operation_id="getDemand", response_model=DemandOut,
+            tags=["links"], summary="Evidence behind a problem or feature, and the customers (with ARR) who asked")
+def demand(member: CurrentMember, uow: Uow, kind: Kind, record_id: int) -> Any:
+    spec = comment_service.TARGETS[kind[:-1]]
+    records.get(uow=uow, spec=spec, workspace_id=member.workspace_id, record_id=record_id)
+    return link_service.demand(uow=uow, workspace_id=member.workspace_id, kind=kind[:-1], target_id=record_id)
+
+
+@router.get(f"{W}/customers/{{record_id}}/requests", operation_id="listCustomerRequests",
+            response_model=list[CustomerRequestOut], tags=["links"])
+def customer_requests(member: CurrentMember, uow: Uow, record_id: int) -> Any:
+    records.get(uow=uow, spec=customer_service.SPEC, workspace_id=member.workspace_id, record_id=record_id)
+    return link_service.customer_requests(uow=uow, workspace_id=member.workspace_id, customer_id=record_id)
+
+
+@router.get(f"{W}/{{kind}}/{{record_id}}/comments", operation_id="listComments", response_model=list[CommentOut],
+            tags=["comments"])
+def list_comments(member: CurrentMember, uow: Uow, kind: Kind, record_id: int) -> Any:
+    return comment_service.list_for(uow=uow, workspace_id=member.workspace_id, kind=kind[:-1], target_id=record_id)
+
+
+@router.post(f"{W}/{{kind}}/{{record_id}}/comments", operation_id="createComment", response_model=CommentOut,
+             status_code=201, tags=["comments"])
+def add_comment(member: CurrentMember, uow: Uow, kind: Kind, record_id: int, body: CommentCreate) -> Any:
+    member.require("evidence")
+    return comment_service.add(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"),
+                               kind=kind[:-1], target_id=record_id, data=body)

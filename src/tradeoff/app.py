@@ -1,0 +1,28 @@
+"""create_app: the ASGI application (web UI at /, API at /api/v1)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from tradeoff.api.app import build_api
+from tradeoff.bootstrap import Container, bootstrap
+from tradeoff.settings import Settings, load_settings
+
+
+def create_app(settings: Settings | None = None, container: Container | None = None) -> FastAPI:
+    container = container or bootstrap(settings or load_settings())
+    app = FastAPI(title="Tradeoff", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.container = container
+    app.mount("/api/v1", build_api(container))
+    try:
+        from tradeoff.web.app import install_web
+    except ImportError:  # web UI not built yet
+        pass
+    else:
+        install_web(app, container)
+    return app
+
+
+def asgi() -> FastAPI:
+    """Factory for `uvicorn --factory tradeoff.app:asgi`."""
+    return create_app()

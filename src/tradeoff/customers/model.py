@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import enum
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, Date, Index, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tradeoff.storage.base import Archivable, Base, Timestamps, Versioned, WorkspaceScoped
+
+
+class Segment(enum.StrEnum):
+    enterprise = "enterprise"
+    mid_market = "mid_market"
+    smb = "smb"
+    startup = "startup"
+    other = "other"
+
+
+class Customer(Versioned, Archivable, Timestamps, WorkspaceScoped, Base):
+    __tablename__ = "customers"
+    __table_args__ = (
+        CheckConstraint("arr >= 0", name="arr_not_negative"),
+        Index("ix_customers_ws_name", "workspace_id", "name"),
+        Index("ix_customers_ws_arr", "workspace_id", "arr"),
+        Index("ix_customers_ws_external_id", "workspace_id", "external_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    segment: Mapped[str] = mapped_column(String(20), nullable=False, default=Segment.other.value)
+    arr: Mapped[Decimal] = mapped_column(Numeric(14, 2), nullable=False, default=Decimal(0))
+    currency: Mapped[str] = mapped_column(String(3), nullable=False, default="USD")
+    plan: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+    renewal_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    account_owner: Mapped[str] = mapped_column(String(254), nullable=False, default="")
+    notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    external_id: Mapped[str | None] = mapped_column(String(100), nullable=True)

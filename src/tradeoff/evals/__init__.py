@@ -1,0 +1,1 @@
+"""Accuracy evaluations that anyone can rerun on their own history (`tradeoff eval ...`)."""

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import enum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tradeoff.storage.base import Archivable, Base, JSONType, Timestamps, Versioned, WorkspaceScoped
+
+if TYPE_CHECKING:
+    from tradeoff.problems.model import Problem
+
+
+class FeatureStatus(enum.StrEnum):
+    idea = "idea"
+    discovery = "discovery"
+    planned = "planned"
+    in_progress = "in_progress"
+    shipped = "shipped"
+    wont_do = "wont_do"
+
+
+feature_problems = Table(
+    "feature_problems",
+    Base.metadata,
+    Column("feature_id", ForeignKey("features.id", ondelete="CASCADE"), primary_key=True),
+    Column("problem_id", ForeignKey("problems.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Feature(Versioned, Archivable, Timestamps, WorkspaceScoped, Base):
+    __tablename__ = "features"
+    __table_args__ = (Index("ix_features_ws_status", "workspace_id", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(300), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default=FeatureStatus.idea.value)
+    persona: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    user_flow: Mapped[list[str]] = mapped_column(JSONType, nullable=False, default=list)
+    acceptance_criteria: Mapped[list[str]] = mapped_column(JSONType, nullable=False, default=list)
+    owner: Mapped[str] = mapped_column(String(254), nullable=False, default="")
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id", ondelete="SET NULL"), nullable=True, index=True)
+
+    problems: Mapped[list[Problem]] = relationship(secondary=feature_problems, lazy="raise_on_sql", order_by="Problem.id")
+
+    @property
+    def problem_ids(self) -> list[int]:
+        return [p.id for p in self.problems]

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import selectinload
+
+from tradeoff.audit import service as audit
+from tradeoff.errors import FieldError, InvalidInput
+from tradeoff.features.model import Feature, FeatureStatus
+from tradeoff.features.schemas import FeatureCreate, FeatureUpdate
+from tradeoff.problems import service as problem_service
+from tradeoff.records import service as records
+from tradeoff.records.service import RecordSpec
+from tradeoff.storage.base import utcnow
+from tradeoff.storage.uow import Actor, UnitOfWork
+
+SPEC = RecordSpec(
+    name="feature",
+    plural="features",
+    model=Feature,
+    sorts={"title": Feature.title, "created_at": Feature.created_at, "updated_at": Feature.updated_at, "id": Feature.id},
+    default_sort="-created_at",
+    filters={
+        "status": lambda v: Feature.status == v,
+        "product_id": lambda v: Feature.product_id == int(v),
+        "owner": lambda v: Feature.owner == v,
+        "persona": lambda v: Feature.persona == v,
+    },
+    snapshot_fields=("title", "description", "status", "persona", "user_flow", "acceptance_criteria", "owner", "product_id"),
+    load_options=(selectinload(Feature.problems),),
+)
+
+
+def _problems(uow: UnitOfWork, workspace_id: int, ids: list[int]) -> list[Any]:
+    return records.get_many(uow=uow, spec=problem_service.SPEC, workspace_id=workspace_id, ids=ids, field_name="problem_ids")
+
+
+def create(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: FeatureCreate) -> Feature:
+    problem_service.check_product(uow, workspace_id, data.product_id)
+    problems = _problems(uow, workspace_id, data.problem_ids)
+    values = data.model_dump(exclude={"problem_ids"})
+    values["status"] = data.status.value
+    obj = Feature(workspace_id=workspace_id, problems=problems, **values)
+    uow.session.add(obj)
+    uow.session.flush()
+    audit.record(
+        uow=uow, workspace_id=workspace_id, actor=actor, action="create", record_type="feature", record_id=obj.id,
+        after=SPEC.snapshot(obj) | {"problem_ids": obj.problem_ids},
+    )
+    return obj
+
+
+def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, record_id: int, data: FeatureUpdate, if_match: int | None) -> Feature:
+    obj: Feature = records.get(uow=uow, spec=SPEC, workspace_id=workspace_id, record_id=record_id)
+    values: dict[str, Any] = data.model_dump(exclude_unset=True)
+    for required in ("title", "status", "user_flow", "acceptance_criteria", "problem_ids"):
+        if required in values and values[required] is None:
+            raise InvalidInput(f"{required} cannot be null", [FieldError(["body", required], "cannot be null")])
+    if "status" in values:
+        values["status"] = FeatureStatus(values["status"]).value
+    problem_service.check_product(uow, workspace_id, values.get("product_id"))
+    before_ids = obj.problem_ids
+    if "problem_ids" in values:
+        values["problems"] = _problems(uow, workspace_id, values.pop("problem_ids"))
+        values["updated_at"] = utcnow()  # an association change alone would not bump the version
+    after_ids = [p.id for p in values["problems"]] if "problems" in values else before_ids
+    return records.update(  # type: ignore[no-any-return]
+        uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, obj=obj, values=values, if_match=if_match,
+        extra_before={"problem_ids": before_ids}, extra_after={"problem_ids": after_ids},
+    )

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import joinedload
+
+from tradeoff.customers import service as customer_service
+from tradeoff.errors import FieldError, InvalidInput
+from tradeoff.feedback.model import Feedback
+from tradeoff.feedback.schemas import FeedbackCreate, FeedbackUpdate
+from tradeoff.records import service as records
+from tradeoff.records.service import RecordSpec
+from tradeoff.storage.base import utcnow
+from tradeoff.storage.uow import Actor, UnitOfWork
+
+SPEC = RecordSpec(
+    name="feedback",
+    plural="feedback",
+    model=Feedback,
+    sorts={"reported_at": Feedback.reported_at, "created_at": Feedback.created_at, "id": Feedback.id},
+    default_sort="-reported_at",
+    filters={
+        "source": lambda v: Feedback.source == v,
+        "customer_id": lambda v: Feedback.customer_id == int(v),
+        "reporter": lambda v: Feedback.reporter == v,
+        "since": lambda v: Feedback.reported_at >= v,
+        "until": lambda v: Feedback.reported_at < v,
+    },
+    snapshot_fields=("text", "source", "customer_id", "reporter", "reported_at", "tags"),
+    load_options=(joinedload(Feedback.customer),),
+)
+
+
+def _values(uow: UnitOfWork, workspace_id: int, data: FeedbackCreate | FeedbackUpdate, *, partial: bool) -> dict[str, Any]:
+    values: dict[str, Any] = data.model_dump(exclude_unset=partial)
+    if values.get("customer_id") is not None:
+        customer_service_get(uow, workspace_id, values["customer_id"])
+    if "source" in values:
+        if values["source"] is None:
+            raise InvalidInput("source cannot be null", [FieldError(["body", "source"], "cannot be null")])
+        values["source"] = values["source"].value
+    if "text" in values and values["text"] is None:
+        raise InvalidInput("text cannot be null", [FieldError(["body", "text"], "cannot be null")])
+    if "tags" in values:
+        values["tags"] = sorted(set(values["tags"] or []))
+    if not partial and values.get("reported_at") is None:
+        values["reported_at"] = utcnow()
+    if partial and "reported_at" in values and values["reported_at"] is None:
+        del values["reported_at"]
+    return values
+
+
+def customer_service_get(uow: UnitOfWork, workspace_id: int, customer_id: int) -> None:
+    try:
+        records.get(uow=uow, spec=customer_service.SPEC, workspace_id=workspace_id, record_id=customer_id)
+    except Exception as exc:
+        raise InvalidInput(
+            f"customer_id: no customer {customer_id} in this workspace",
+            [FieldError(["body", "customer_id"], "unknown customer", customer_id)],
+        ) from exc
+
+
+def create(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: FeedbackCreate) -> Feedback:
+    obj = records.create(
+        uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, values=_values(uow, workspace_id, data, partial=False)
+    )
+    return records.get(uow=uow, spec=SPEC, workspace_id=workspace_id, record_id=obj.id)  # type: ignore[no-any-return]
+
+
+def create_many(*, uow: UnitOfWork, workspace_id: int, actor: Actor, items: list[FeedbackCreate]) -> list[Feedback]:
+    """All or nothing: any invalid item raises with its index, and the caller's transaction rolls back."""
+    out = []
+    for i, data in enumerate(items):
+        try:
+            out.append(create(uow=uow, workspace_id=workspace_id, actor=actor, data=data))
+        except InvalidInput as exc:
+            raise InvalidInput(
+                f"item {i}: {exc.message}", [FieldError(["body", "items", i, *e.loc[1:]], e.msg, e.value) for e in exc.errors]
+            ) from exc
+    return out
+
+
+def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, record_id: int, data: FeedbackUpdate, if_match: int | None) -> Feedback:
+    obj = records.get(uow=uow, spec=SPEC, workspace_id=workspace_id, record_id=record_id)
+    values = _values(uow, workspace_id, data, partial=True)
+    records.update(uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, obj=obj, values=values, if_match=if_match)
+    uow.session.expire(obj, ["customer"])
+    return records.get(uow=uow, spec=SPEC, workspace_id=workspace_id, record_id=record_id)  # type: ignore[no-any-return]

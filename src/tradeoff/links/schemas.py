@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, StringConstraints, model_validator
+
+from tradeoff.customers.schemas import CustomerRef
+from tradeoff.records.schemas import Input, Output
+
+Quote = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5_000)]
+
+
+class LinkCreate(Input):
+    feedback_id: int
+    problem_id: int | None = None
+    feature_id: int | None = None
+    quote: Quote | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self) -> LinkCreate:
+        if (self.problem_id is None) == (self.feature_id is None):
+            raise ValueError("give exactly one of problem_id or feature_id")
+        return self
+
+
+class LinkOut(Output):
+    id: int
+    feedback_id: int
+    problem_id: int | None
+    feature_id: int | None
+    quote: str | None
+    created_by: str
+    created_at: datetime
+
+
+class EvidenceOut(BaseModel):
+    """One piece of evidence behind a problem or feature."""
+
+    link_id: int
+    feedback_id: int
+    text: str
+    quote: str | None
+    source: str
+    reported_at: datetime
+    customer: CustomerRef | None
+
+
+class AskingCustomer(BaseModel):
+    id: int
+    name: str
+    segment: str
+    arr: Decimal
+    currency: str
+    feedback_count: int
+
+
+class DemandOut(BaseModel):
+    feedback_count: int
+    customer_count: int
+    arr_by_currency: dict[str, Decimal]
+    evidence: list[EvidenceOut]
+    customers: list[AskingCustomer]
+
+
+class CustomerRequestOut(BaseModel):
+    """Something a customer asked for and where it stands."""
+
+    feedback_id: int
+    text: str
+    reported_at: datetime
+    source: str
+    target_kind: Literal["problem", "feature"] | None
+    target_id: int | None
+    target_title: str | None
+    status: str | None

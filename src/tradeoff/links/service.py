@@ -1,0 +1,137 @@
+"""Links from evidence to problems and features, and the demand views built on them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from tradeoff.audit import service as audit
+from tradeoff.customers.schemas import CustomerRef
+from tradeoff.errors import Conflict, FieldError, InvalidInput, NotFound
+from tradeoff.features import service as feature_service
+from tradeoff.features.model import Feature
+from tradeoff.feedback import service as feedback_service
+from tradeoff.feedback.model import Feedback
+from tradeoff.links.model import Link
+from tradeoff.links.schemas import AskingCustomer, CustomerRequestOut, DemandOut, EvidenceOut, LinkCreate
+from tradeoff.problems import service as problem_service
+from tradeoff.problems.model import Problem
+from tradeoff.records import service as records
+from tradeoff.storage.uow import Actor, UnitOfWork
+
+
+def create(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: LinkCreate) -> Link:
+    feedback = records.get(uow=uow, spec=feedback_service.SPEC, workspace_id=workspace_id, record_id=data.feedback_id)
+    if data.problem_id is not None:
+        records.get_many(uow=uow, spec=problem_service.SPEC, workspace_id=workspace_id, ids=[data.problem_id], field_name="problem_id")
+    else:
+        records.get_many(uow=uow, spec=feature_service.SPEC, workspace_id=workspace_id, ids=[data.feature_id or 0], field_name="feature_id")
+    if data.quote and data.quote not in feedback.text:
+        raise InvalidInput(
+            "quote must be an exact passage of the feedback text",
+            [FieldError(["body", "quote"], "not found in the feedback text", data.quote[:80])],
+        )
+    target = Link.problem_id == data.problem_id if data.problem_id is not None else Link.feature_id == data.feature_id
+    existing = uow.session.scalar(select(Link).where(Link.feedback_id == data.feedback_id, target))
+    if existing is not None:
+        raise Conflict(f"feedback {data.feedback_id} is already linked there (link {existing.id})")
+    link = Link(workspace_id=workspace_id, created_by=actor.label, **data.model_dump())
+    uow.session.add(link)
+    try:
+        uow.session.flush()
+    except IntegrityError as exc:
+        raise Conflict(f"feedback {data.feedback_id} is already linked there") from exc
+    audit.record(
+        uow=uow, workspace_id=workspace_id, actor=actor, action="link", record_type="feedback", record_id=data.feedback_id,
+        after={"problem_id": data.problem_id, "feature_id": data.feature_id, "quote": data.quote},
+    )
+    return link
+
+
+def get(*, uow: UnitOfWork, workspace_id: int, link_id: int) -> Link:
+    link = uow.session.scalar(select(Link).where(Link.workspace_id == workspace_id, Link.id == link_id))
+    if link is None:
+        raise NotFound(f"link {link_id} not found in this workspace")
+    return link
+
+
+def delete(*, uow: UnitOfWork, workspace_id: int, actor: Actor, link_id: int) -> None:
+    link = get(uow=uow, workspace_id=workspace_id, link_id=link_id)
+    audit.record(
+        uow=uow, workspace_id=workspace_id, actor=actor, action="unlink", record_type="feedback", record_id=link.feedback_id,
+        before={"problem_id": link.problem_id, "feature_id": link.feature_id, "quote": link.quote},
+    )
+    uow.session.delete(link)
+    uow.session.flush()
+
+
+def links_of_feedback(*, uow: UnitOfWork, workspace_id: int, feedback_id: int) -> list[Link]:
+    return list(uow.session.scalars(
+        select(Link).where(Link.workspace_id == workspace_id, Link.feedback_id == feedback_id).order_by(Link.id)
+    ))
+
+
+def demand(*, uow: UnitOfWork, workspace_id: int, kind: str, target_id: int, evidence_limit: int = 500) -> DemandOut:
+    """Every piece of evidence behind a problem or feature, and the customers (with ARR) who asked."""
+    col = Link.problem_id if kind == "problem" else Link.feature_id
+    rows = uow.session.execute(
+        select(Link, Feedback)
+        .join(Feedback, Feedback.id == Link.feedback_id)
+        .options(joinedload(Feedback.customer))
+        .where(Link.workspace_id == workspace_id, col == target_id, Feedback.archived_at.is_(None))
+        .order_by(Feedback.reported_at.desc(), Link.id.desc())
+    ).all()
+    evidence: list[EvidenceOut] = []
+    per_customer: dict[int, AskingCustomer] = {}
+    counts: dict[int, int] = defaultdict(int)
+    for link, fb in rows:
+        cust = fb.customer
+        if len(evidence) < evidence_limit:
+            evidence.append(EvidenceOut(
+                link_id=link.id, feedback_id=fb.id, text=fb.text, quote=link.quote, source=fb.source,
+                reported_at=fb.reported_at, customer=CustomerRef.model_validate(cust) if cust else None,
+            ))
+        if cust is not None:
+            counts[cust.id] += 1
+            per_customer[cust.id] = AskingCustomer(
+                id=cust.id, name=cust.name, segment=cust.segment, arr=cust.arr, currency=cust.currency, feedback_count=0
+            )
+    customers = []
+    arr: dict[str, Decimal] = defaultdict(Decimal)
+    for cid, c in per_customer.items():
+        c.feedback_count = counts[cid]
+        arr[c.currency] += c.arr
+        customers.append(c)
+    customers.sort(key=lambda c: (-c.arr, c.name))
+    return DemandOut(
+        feedback_count=len(rows), customer_count=len(customers), arr_by_currency=dict(arr),
+        evidence=evidence, customers=customers,
+    )
+
+
+def customer_requests(*, uow: UnitOfWork, workspace_id: int, customer_id: int) -> list[CustomerRequestOut]:
+    """Everything a customer asked for, and the status of what it is linked to."""
+    rows = uow.session.execute(
+        select(Feedback, Link, Feature, Problem)
+        .outerjoin(Link, Link.feedback_id == Feedback.id)
+        .outerjoin(Feature, Feature.id == Link.feature_id)
+        .outerjoin(Problem, Problem.id == Link.problem_id)
+        .where(Feedback.workspace_id == workspace_id, Feedback.customer_id == customer_id, Feedback.archived_at.is_(None))
+        .order_by(Feedback.reported_at.desc(), Feedback.id.desc(), Link.id)
+    ).all()
+    out = []
+    for fb, link, feature, problem in rows:
+        kind = target_id = title = status = None
+        if feature is not None:
+            kind, target_id, title, status = "feature", feature.id, feature.title, feature.status
+        elif problem is not None:
+            kind, target_id, title, status = "problem", problem.id, problem.statement, None
+        out.append(CustomerRequestOut(
+            feedback_id=fb.id, text=fb.text, reported_at=fb.reported_at, source=fb.source,
+            target_kind=kind, target_id=target_id, target_title=title, status=status,
+        ))
+    return out

@@ -1,0 +1,1 @@
+"""Behaviour shared by every core record: CRUD, archive/restore, search, keyset pagination, idempotency."""

@@ -1,0 +1,80 @@
+"""Keyset pagination: an opaque cursor holds the last row's sort value and id."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, and_, or_
+from sqlalchemy.orm import InstrumentedAttribute
+
+from tradeoff.errors import FieldError, InvalidInput
+
+T = TypeVar("T")
+
+
+@dataclass
+class Page(Generic[T]):
+    items: list[T]
+    next: str | None
+
+
+def _encode_value(v: Any) -> Any:
+    if isinstance(v, Decimal):
+        return str(v)
+    if isinstance(v, datetime | date):
+        return v.isoformat()
+    return v
+
+
+def _decode_value(raw: Any, python_type: type) -> Any:
+    if raw is None:
+        return None
+    if python_type is Decimal:
+        return Decimal(raw)
+    if python_type is datetime:
+        return datetime.fromisoformat(raw)
+    if python_type is date:
+        return date.fromisoformat(raw)
+    return python_type(raw)
+
+
+def encode_cursor(sort: str, value: Any, row_id: int) -> str:
+    raw = json.dumps([sort, _encode_value(value), row_id], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def apply_keyset(
+    stmt: Select[Any],
+    *,
+    sort: str,
+    column: InstrumentedAttribute[Any],
+    id_column: InstrumentedAttribute[int],
+    cursor: str | None,
+    limit: int,
+) -> Select[Any]:
+    """Order by (column, id) in the direction `sort` names ('-x' = descending) and start after `cursor`."""
+    descending = sort.startswith("-")
+    if cursor:
+        try:
+            padded = cursor + "=" * (-len(cursor) % 4)
+            cur_sort, raw_value, last_id = json.loads(base64.urlsafe_b64decode(padded))
+            if cur_sort != sort:
+                raise ValueError("cursor belongs to another sort order")
+            value = _decode_value(raw_value, column.type.python_type)
+            last_id = int(last_id)
+        except (ValueError, TypeError, json.JSONDecodeError) as exc:
+            raise InvalidInput(
+                "cursor is not valid for this list; start again without it",
+                [FieldError(["query", "cursor"], "invalid cursor", cursor)],
+            ) from exc
+        if descending:
+            stmt = stmt.where(or_(column < value, and_(column == value, id_column < last_id)))
+        else:
+            stmt = stmt.where(or_(column > value, and_(column == value, id_column > last_id)))
+    order = (column.desc(), id_column.desc()) if descending else (column.asc(), id_column.asc())
+    return stmt.order_by(*order).limit(limit + 1)

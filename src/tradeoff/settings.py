@@ -1,0 +1,67 @@
+"""The one validated Settings object. Built by `create_app` and the CLI callback, never at import time."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from tradeoff.errors import InvalidInput
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TRADEOFF_", extra="ignore")
+
+    home: Path = Field(default=Path(".tradeoff"), description="Folder for the SQLite database and the secret key.")
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; default sqlite:///$TRADEOFF_HOME/tradeoff.db. "
+        "PostgreSQL: postgresql+psycopg://user@host:5432/db",
+    )
+    secret_key: str | None = Field(
+        default=None, description="Signs session cookies; generated into $TRADEOFF_HOME/secret.key when unset."
+    )
+    secure_cookies: bool = Field(default=False, description="Mark cookies Secure (set true behind HTTPS).")
+    login_attempts_per_minute: int = Field(default=10, ge=1, description="Failed logins allowed per account and per IP.")
+    log_sql: bool = Field(default=False, description="Echo SQL statements to the log.")
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_driver(cls, v: str | None) -> str | None:
+        if v is None or v == "":
+            return None
+        if not (v.startswith("sqlite") or v.startswith("postgresql")):
+            raise ValueError("must start with sqlite:// or postgresql+psycopg://")
+        if v.startswith("postgresql://") or v.startswith("postgres://"):
+            v = "postgresql+psycopg://" + v.split("://", 1)[1]
+        return v
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.home / 'tradeoff.db').resolve()}"
+
+    def resolved_secret_key(self) -> str:
+        if self.secret_key:
+            return self.secret_key
+        path = self.home / "secret.key"
+        if path.exists():
+            return path.read_text().strip()
+        self.home.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment; a bad value stops start-up naming the variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "TRADEOFF_" + str(first["loc"][0]).upper() if first["loc"] else "TRADEOFF_*"
+        raise InvalidInput(f"setting {name} is invalid: {first['msg']}") from exc

@@ -1,0 +1,90 @@
+"""Full-text search on both back ends: SQLite FTS5 (external-content tables kept by triggers) and
+PostgreSQL GIN indexes over to_tsvector('simple', ...). Services only call `matches(model, q)`."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import ColumnElement, func, literal_column, select, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+# table -> columns searched. Migrations pass their own frozen copy of this mapping.
+SEARCHABLE: dict[str, tuple[str, ...]] = {
+    "products": ("name", "description"),
+    "customers": ("name", "notes", "plan"),
+    "feedback": ("text",),
+    "problems": ("statement", "persona"),
+    "features": ("title", "description"),
+}
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _pg_document(table: str, columns: tuple[str, ...]) -> str:
+    return " || ' ' || ".join(f"coalesce({table}.{c}, '')" for c in columns)
+
+
+def install(conn: Connection, tables: dict[str, tuple[str, ...]]) -> None:
+    """Create the search structures for `tables` on this connection's back end."""
+    if conn.dialect.name == "sqlite":
+        for table, cols in tables.items():
+            collist = ", ".join(cols)
+            new = ", ".join(f"new.{c}" for c in cols)
+            old = ", ".join(f"old.{c}" for c in cols)
+            conn.execute(text(
+                f"CREATE VIRTUAL TABLE {table}_fts USING fts5({collist}, content='{table}', "
+                f"content_rowid='id', tokenize='unicode61 remove_diacritics 2')"
+            ))
+            conn.execute(text(
+                f"CREATE TRIGGER {table}_fts_ai AFTER INSERT ON {table} BEGIN "
+                f"INSERT INTO {table}_fts(rowid, {collist}) VALUES (new.id, {new}); END"
+            ))
+            conn.execute(text(
+                f"CREATE TRIGGER {table}_fts_ad AFTER DELETE ON {table} BEGIN "
+                f"INSERT INTO {table}_fts({table}_fts, rowid, {collist}) VALUES ('delete', old.id, {old}); END"
+            ))
+            conn.execute(text(
+                f"CREATE TRIGGER {table}_fts_au AFTER UPDATE ON {table} BEGIN "
+                f"INSERT INTO {table}_fts({table}_fts, rowid, {collist}) VALUES ('delete', old.id, {old}); "
+                f"INSERT INTO {table}_fts(rowid, {collist}) VALUES (new.id, {new}); END"
+            ))
+            conn.execute(text(f"INSERT INTO {table}_fts({table}_fts) VALUES ('rebuild')"))
+    else:
+        for table, cols in tables.items():
+            doc = _pg_document(table, cols)
+            conn.execute(text(
+                f"CREATE INDEX IF NOT EXISTS ix_{table}_fts ON {table} USING gin (to_tsvector('simple', {doc}))"
+            ))
+
+
+def uninstall(conn: Connection, tables: dict[str, tuple[str, ...]]) -> None:
+    for table in tables:
+        if conn.dialect.name == "sqlite":
+            for suffix in ("ai", "ad", "au"):
+                conn.execute(text(f"DROP TRIGGER IF EXISTS {table}_fts_{suffix}"))
+            conn.execute(text(f"DROP TABLE IF EXISTS {table}_fts"))
+        else:
+            conn.execute(text(f"DROP INDEX IF EXISTS ix_{table}_fts"))
+
+
+def terms(q: str) -> list[str]:
+    return _WORD.findall(q.lower())[:12]
+
+
+def matches(session: Session, model: type, q: str) -> ColumnElement[bool] | None:
+    """A WHERE clause selecting rows of `model` whose searchable text matches every word of `q`
+    (prefix match on the last word, so search-as-you-type works). None when `q` has no words."""
+    words = terms(q)
+    if not words:
+        return None
+    table = model.__tablename__  # type: ignore[attr-defined]
+    cols = SEARCHABLE[table]
+    if session.get_bind().dialect.name == "sqlite":
+        fts_query = " ".join(f'"{w}"' for w in words[:-1]) + (" " if len(words) > 1 else "") + f'"{words[-1]}"*'
+        fts = literal_column(f"{table}_fts")
+        ids = select(literal_column("rowid")).select_from(text(f"{table}_fts")).where(fts.op("MATCH")(fts_query))
+        return model.id.in_(ids)  # type: ignore[attr-defined,no-any-return]
+    doc = literal_column(_pg_document(table, cols))
+    tsquery = " & ".join(words[:-1] + [words[-1] + ":*"])
+    return func.to_tsvector("simple", doc).op("@@")(func.to_tsquery("simple", tsquery))  # type: ignore[no-any-return]
