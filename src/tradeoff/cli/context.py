@@ -1,0 +1,91 @@
+"""What every CLI command shares: settings and the container (built lazily), output helpers, error mapping."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from typer.core import TyperGroup
+
+from tradeoff.bootstrap import Container, bootstrap
+from tradeoff.errors import TradeoffError
+from tradeoff.settings import Settings, load_settings
+from tradeoff.storage.uow import Actor
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+@dataclass
+class Cli:
+    _settings: Settings | None = None
+    _container: Container | None = None
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(**self.overrides)
+        return self._settings
+
+    @property
+    def container(self) -> Container:
+        if self._container is None:
+            self._container = bootstrap(self.settings)
+        return self._container
+
+    @property
+    def actor(self) -> Actor:
+        try:
+            who = getpass.getuser()
+        except Exception:  # noqa: BLE001 - no login name in some containers
+            who = "operator"
+        return Actor(user_id=None, label=f"cli:{who}", via="cli")
+
+
+_state: Cli | None = None
+
+
+def set_state(state: Cli) -> None:
+    global _state
+    _state = state
+
+
+def cli_state() -> Cli:
+    global _state
+    if _state is None:
+        _state = Cli()
+    return _state
+
+
+def emit_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, default=str, ensure_ascii=False))
+
+
+def emit_table(rows: list[dict[str, Any]], columns: list[str], title: str | None = None) -> None:
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for c in columns:
+        table.add_column(c, overflow="fold", max_width=60)
+    for r in rows:
+        table.add_row(*["" if r.get(c) is None else str(r.get(c)) for c in columns])
+    console.print(table)
+
+
+class ErrorMappingGroup(TyperGroup):
+    """Turns a typed error anywhere below into one clear line on stderr and a non-zero exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TradeoffError as exc:
+            typer.echo(f"error: {exc.message}", err=True)
+            for e in exc.errors[:20]:
+                where = ".".join(str(p) for p in e.loc)
+                typer.echo(f"  {where}: {e.msg}", err=True)
+            sys.exit(exc.exit_code)

@@ -1,0 +1,308 @@
+"""The `tradeoff` command: set-up, people and tokens, records, backup/restore, evaluations, the server."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import click
+import typer
+
+from tradeoff.accounts import service as accounts
+from tradeoff.accounts.model import Role
+from tradeoff.cli.context import Cli, ErrorMappingGroup, cli_state, emit_json, emit_table, set_state
+from tradeoff.errors import InvalidInput, TradeoffError
+
+
+app = typer.Typer(cls=ErrorMappingGroup, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                  help="Tradeoff: evidence → problems → features → priorities → plans → forecasts.")
+db_app = typer.Typer(cls=ErrorMappingGroup, no_args_is_help=True, help="Create and migrate the database.")
+user_app = typer.Typer(cls=ErrorMappingGroup, no_args_is_help=True, help="People.")
+workspace_app = typer.Typer(cls=ErrorMappingGroup, no_args_is_help=True, help="Workspaces.")
+token_app = typer.Typer(cls=ErrorMappingGroup, no_args_is_help=True, help="API tokens (shown once, stored hashed).")
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+app.add_typer(workspace_app, name="workspace")
+app.add_typer(token_app, name="token")
+
+Workspace = Annotated[str, typer.Option("--workspace", "-w", envvar="TRADEOFF_WORKSPACE", help="Workspace slug.")]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+PasswordStdin = Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input.")]
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    home: Annotated[Path | None, typer.Option(envvar="TRADEOFF_HOME", help="Data folder (default ./.tradeoff).")] = None,
+    database_url: Annotated[str | None, typer.Option(envvar="TRADEOFF_DATABASE_URL", help="SQLAlchemy URL.")] = None,
+) -> None:
+    overrides: dict[str, object] = {}
+    if home is not None:
+        overrides["home"] = home
+    if database_url:
+        overrides["database_url"] = database_url
+    set_state(Cli(overrides=overrides))
+
+
+def _read_password(from_stdin: bool, prompt: bool = True) -> str | None:
+    if from_stdin:
+        pw = sys.stdin.readline().rstrip("\r\n")
+        if not pw:
+            raise InvalidInput("no password on standard input")
+        return pw
+    if prompt and sys.stdin.isatty():
+        return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+    return None
+
+
+def _migrate() -> str:
+    from tradeoff.storage.migrate import current_revision, upgrade
+
+    c = cli_state().container
+    upgrade(c.engine)
+    return current_revision(c.engine) or "?"
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create the database or migrate it to the newest schema."""
+    rev = _migrate()
+    typer.echo(f"database at revision {rev}")
+
+
+@db_app.command("current")
+def db_current(as_json: Json = False) -> None:
+    """Show the database's schema revision and the newest one."""
+    from tradeoff.storage.migrate import current_revision, head_revision
+
+    cur, head = current_revision(cli_state().container.engine), head_revision()
+    if as_json:
+        emit_json({"current": cur, "head": head, "up_to_date": cur == head})
+    else:
+        typer.echo(f"current {cur or '(empty database)'}, newest {head}")
+
+
+@app.command()
+def init(
+    workspace: Annotated[str, typer.Option("--workspace", "-w", help="Slug of the first workspace.")],
+    owner: Annotated[str, typer.Option(help="Owner's email.")],
+    password_stdin: PasswordStdin = False,
+    name: Annotated[str | None, typer.Option(help="Workspace name (default: the slug).")] = None,
+) -> None:
+    """Create or upgrade the database, the workspace and its owner, without prompts when --password-stdin."""
+    password = _read_password(password_stdin)
+    _migrate()
+    state = cli_state()
+    with state.container.unit_of_work() as uow:
+        user, _ = accounts.get_or_create_user(uow=uow, email=owner, password=password)
+        try:
+            ws = accounts.workspace_by_slug(uow=uow, slug=workspace)
+            accounts.set_member(uow=uow, workspace=ws, user=user, role=Role.owner, actor=state.actor)
+            typer.echo(f"workspace {workspace} exists; {user.email} is its owner")
+        except TradeoffError:
+            accounts.create_workspace(uow=uow, slug=workspace, name=name or workspace, owner=user, actor=state.actor)
+            typer.echo(f"created workspace {workspace} owned by {user.email}")
+
+
+@user_app.command("add")
+def user_add(
+    email: str,
+    name: Annotated[str, typer.Option(help="Display name.")] = "",
+    password_stdin: PasswordStdin = False,
+    workspace: Annotated[str | None, typer.Option("--workspace", "-w", help="Also add to this workspace.")] = None,
+    role: Annotated[Role, typer.Option(help="Role in --workspace.")] = Role.pm,
+) -> None:
+    """Add a person (or set their password), optionally as a member of a workspace."""
+    password = _read_password(password_stdin)
+    state = cli_state()
+    with state.container.unit_of_work() as uow:
+        user, created = accounts.get_or_create_user(uow=uow, email=email, name=name, password=password)
+        if workspace:
+            ws = accounts.workspace_by_slug(uow=uow, slug=workspace)
+            accounts.set_member(uow=uow, workspace=ws, user=user, role=role, actor=state.actor)
+    typer.echo(f"{'added' if created else 'updated'} {user.email}" + (f" as {role.value} of {workspace}" if workspace else ""))
+
+
+@workspace_app.command("create")
+def workspace_create(
+    slug: str,
+    owner: Annotated[str, typer.Option(help="Owner's email (created if new).")],
+    password_stdin: PasswordStdin = False,
+    name: Annotated[str | None, typer.Option(help="Display name.")] = None,
+) -> None:
+    """Create a workspace with its owner."""
+    password = _read_password(password_stdin, prompt=False)
+    state = cli_state()
+    with state.container.unit_of_work() as uow:
+        user, _ = accounts.get_or_create_user(uow=uow, email=owner, password=password)
+        accounts.create_workspace(uow=uow, slug=slug, name=name or slug, owner=user, actor=state.actor)
+    typer.echo(f"created workspace {slug} owned by {owner}")
+
+
+@workspace_app.command("list")
+def workspace_list(as_json: Json = False) -> None:
+    """List workspaces and their members."""
+    from sqlalchemy import select
+
+    from tradeoff.accounts.model import Workspace as Ws
+
+    with cli_state().container.unit_of_work() as uow:
+        rows = [{"slug": w.slug, "name": w.name,
+                 "members": len(accounts.members(uow=uow, workspace_id=w.id))}
+                for w in uow.session.scalars(select(Ws).order_by(Ws.slug))]
+    emit_json(rows) if as_json else emit_table(rows, ["slug", "name", "members"], title="workspaces")
+
+
+@token_app.command("create")
+def token_create(
+    workspace: Workspace,
+    user: Annotated[str, typer.Option(help="Email of the token's owner (a member of the workspace).")],
+    name: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
+) -> None:
+    """Create an API token and print only the token (it is never shown again)."""
+    state = cli_state()
+    with state.container.unit_of_work() as uow:
+        member = _member(uow, workspace, user)
+        _, token = accounts.create_token(uow=uow, workspace_id=member.workspace_id, user_id=member.user_id,
+                                         name=name, actor=state.actor)
+    typer.echo(token)
+
+
+@token_app.command("list")
+def token_list(workspace: Workspace, user: Annotated[str, typer.Option(help="Owner's email.")], as_json: Json = False) -> None:
+    """List a person's tokens in a workspace (prefix, last used, revoked)."""
+    with cli_state().container.unit_of_work() as uow:
+        member = _member(uow, workspace, user)
+        rows = [{"id": t.id, "name": t.name, "prefix": t.prefix, "created_at": t.created_at.isoformat(),
+                 "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+                 "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None}
+                for t in accounts.list_tokens(uow=uow, workspace_id=member.workspace_id, user_id=member.user_id)]
+    emit_json(rows) if as_json else emit_table(rows, list(rows[0]) if rows else ["id"], title="tokens")
+
+
+@token_app.command("revoke")
+def token_revoke(token_id: int, workspace: Workspace, user: Annotated[str, typer.Option(help="Owner's email.")]) -> None:
+    """Revoke a token; requests with it are refused from then on."""
+    state = cli_state()
+    with state.container.unit_of_work() as uow:
+        member = _member(uow, workspace, user)
+        accounts.revoke_token(uow=uow, workspace_id=member.workspace_id, user_id=member.user_id, token_id=token_id,
+                              actor=state.actor)
+    typer.echo(f"revoked token {token_id}")
+
+
+def _member(uow, slug: str, email: str) -> accounts.Member:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from tradeoff.accounts.model import User
+
+    user = uow.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise InvalidInput(f"no user {email}; add one with `tradeoff user add`")
+    return accounts.membership(uow=uow, slug=slug, user_id=user.id)
+
+
+@app.command()
+def demo(
+    workspace: Annotated[str, typer.Option("--workspace", "-w", help="Slug for the demo workspace.")] = "demo",
+    if_missing: Annotated[bool, typer.Option("--if-missing", help="Do nothing when it already exists.")] = False,
+) -> None:
+    """Load the demo workspace (a B2B invoicing product) and print how to log in."""
+    from tradeoff.demo.load import load_demo
+
+    _migrate()
+    state = cli_state()
+    cred = state.settings.home / "demo-login.txt"
+    with state.container.unit_of_work() as uow:
+        try:
+            accounts.workspace_by_slug(uow=uow, slug=workspace)
+            exists = True
+        except TradeoffError:
+            exists = False
+        if exists and not if_missing:
+            raise InvalidInput(f"workspace {workspace} already exists")
+        if not exists:
+            password = secrets.token_urlsafe(9)
+            summary = load_demo(uow=uow, password=password, anchor=date.today(), slug=workspace)
+            state.settings.home.mkdir(parents=True, exist_ok=True)
+            cred.write_text(f"{summary.owner_email}\n{password}\n")
+            cred.chmod(0o600)
+            typer.echo("loaded demo workspace: " + ", ".join(f"{v} {k}" for k, v in summary.counts.items()))
+    if cred.exists():
+        email, password = cred.read_text().split("\n")[:2]
+        typer.echo(f"log in as {email} with password {password} (also in {cred})")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Serve the web UI and the API (honours TRADEOFF_HOME and TRADEOFF_DATABASE_URL)."""
+    import os
+
+    import uvicorn
+
+    state = cli_state()
+    for key, value in state.overrides.items():  # so worker processes build the same settings
+        os.environ[f"TRADEOFF_{key.upper()}"] = str(value)
+    _migrate()
+    typer.echo(f"Tradeoff at http://{host}:{port}/  (API: http://{host}:{port}/api/v1/docs)")
+    uvicorn.run("tradeoff.app:asgi", factory=True, host=host, port=port, workers=workers, log_level="info",
+                access_log=False)
+
+
+@app.command()
+def backup(file: Path, workspace: Workspace) -> None:
+    """Write a lossless JSON backup of a workspace to FILE ('-' for standard output)."""
+    from tradeoff.backup.service import backup as do_backup
+
+    with cli_state().container.unit_of_work() as uow:
+        doc = do_backup(uow=uow, slug=workspace)
+    text = json.dumps(doc, indent=1, ensure_ascii=False, sort_keys=True)
+    if str(file) == "-":
+        typer.echo(text)
+    else:
+        file.write_text(text, encoding="utf-8")
+        typer.echo(f"backed up {workspace} to {file}")
+
+
+@app.command()
+def restore(
+    file: Path,
+    as_slug: Annotated[str | None, typer.Option("--as", help="Restore under another slug.")] = None,
+) -> None:
+    """Restore a backup FILE as a new workspace. All or nothing."""
+    from tradeoff.backup.service import restore as do_restore
+
+    try:
+        doc = json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise InvalidInput(f"{file}: no such file") from exc
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"{file}: not JSON ({exc.msg} at line {exc.lineno})") from exc
+    _migrate()
+    with cli_state().container.unit_of_work() as uow:
+        ws = do_restore(uow=uow, doc=doc, slug=as_slug)
+        slug = ws.slug
+    typer.echo(f"restored workspace {slug}")
+
+
+def _register() -> None:
+    from tradeoff.cli import evals, evidence, records
+
+    records.register(app)
+    evidence.register(app)
+    app.add_typer(evals.app, name="eval")
+
+
+_register()
+
+
+def main() -> None:
+    app(prog_name="tradeoff")

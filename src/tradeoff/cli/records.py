@@ -1,0 +1,196 @@
+"""`tradeoff customers|feedback|problems|features|products list|show|create|update|archive|restore`.
+
+Options of `create`/`update` are generated from the same pydantic schemas the API uses, so the two doors
+accept exactly the same fields and give the same errors.
+"""
+
+
+import enum
+import inspect
+import types
+import typing
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import typer
+from pydantic import BaseModel, ValidationError
+
+from tradeoff.accounts import service as accounts
+from tradeoff.api.app import RECORD_APIS
+from tradeoff.api.records import RecordApi
+from tradeoff.cli.context import ErrorMappingGroup, cli_state, emit_json, emit_table
+from tradeoff.errors import FieldError, InvalidInput
+from tradeoff.records import service as records
+from tradeoff.storage.uow import UnitOfWork
+
+COLUMNS = {
+    "products": ["id", "name", "description"],
+    "customers": ["id", "name", "segment", "arr", "currency", "plan", "renewal_date"],
+    "feedback": ["id", "reported_at", "source", "customer", "text"],
+    "problems": ["id", "statement", "persona", "segment"],
+    "features": ["id", "title", "status", "persona", "owner"],
+}
+
+Workspace = Annotated[str, typer.Option("--workspace", "-w", envvar="TRADEOFF_WORKSPACE", help="Workspace slug.")]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def workspace_id(uow: UnitOfWork, slug: str) -> int:
+    return accounts.workspace_by_slug(uow=uow, slug=slug).id
+
+
+def _unwrap(annotation: Any) -> tuple[Any, bool]:
+    """(inner type, is_list) for Optional[...] / list[...] / Annotated[...] annotations."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _unwrap(args[0]) if len(args) == 1 else (str, False)
+    if origin is list:
+        inner, _ = _unwrap(typing.get_args(annotation)[0])
+        return inner, True
+    return annotation, False
+
+
+def _field_params(schema: type[BaseModel]) -> list[inspect.Parameter]:
+    params = []
+    for name, field in schema.model_fields.items():
+        inner, is_list = _unwrap(field.annotation)
+        py: Any = inner if (inner is int or (isinstance(inner, type) and issubclass(inner, enum.Enum))) else str
+        annotation: Any = list[py] | None if is_list else py | None
+        flag = "--" + name.replace("_", "-")
+        opt = typer.Option(flag, help="repeat for several" if is_list else None, show_default=False)
+        params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None,
+                                        annotation=Annotated[annotation, opt]))
+    return params
+
+
+def _with_signature(fn: Callable[..., Any], fixed: list[inspect.Parameter], schema: type[BaseModel]) -> Callable[..., Any]:
+    params = fixed + _field_params(schema)
+    fn.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    fn.__annotations__ = {p.name: p.annotation for p in params}
+    return fn
+
+
+def _parse(schema: type[BaseModel], values: dict[str, Any]) -> BaseModel:
+    given = {k: (v.value if isinstance(v, enum.Enum) else v) for k, v in values.items() if v is not None}
+    try:
+        return schema.model_validate(given)
+    except ValidationError as exc:
+        errors = [FieldError(["option", *e["loc"]], e["msg"]) for e in exc.errors()]
+        first = errors[0]
+        name = str(first.loc[1]).replace("_", "-") if len(first.loc) > 1 else "input"
+        raise InvalidInput(f"--{name}: {first.msg}", errors) from exc
+
+
+def _summary(plural: str, row: dict[str, Any]) -> dict[str, Any]:
+    out = dict(row)
+    if plural == "feedback":
+        out["customer"] = (row.get("customer") or {}).get("name")
+        out["text"] = (row["text"][:80] + "…") if len(row["text"]) > 80 else row["text"]
+    if plural == "problems":
+        out["statement"] = row["statement"][:80]
+    return out
+
+
+def record_app(api: RecordApi) -> typer.Typer:
+    spec = api.service.SPEC
+    service = api.service
+    app = typer.Typer(cls=ErrorMappingGroup, no_args_is_help=True, help=f"List, show, create and change {spec.plural}.")
+
+    def dump(obj: Any) -> dict[str, Any]:
+        return api.out_schema.model_validate(obj).model_dump(mode="json")
+
+    @app.command("list", help=f"List {spec.plural}: search with --q, sort with --sort, page with --cursor.")
+    def list_(
+        workspace: Workspace,
+        q: Annotated[str | None, typer.Option(help="Full-text search.")] = None,
+        sort: Annotated[str | None, typer.Option(help=f"One of {', '.join(spec.sorts)}; prefix - to reverse.")] = None,
+        limit: Annotated[int, typer.Option(min=1, max=200)] = 50,
+        cursor: Annotated[str | None, typer.Option(help="Cursor printed by the previous page.")] = None,
+        archived: Annotated[bool, typer.Option("--archived", help="List archived records instead.")] = False,
+        filters: Annotated[list[str] | None, typer.Option("--filter", metavar="FIELD=VALUE",
+                                                          help=f"Filter on {', '.join(spec.filters) or 'nothing'}.")] = None,
+        as_json: Json = False,
+    ) -> None:
+        parsed: dict[str, Any] = {}
+        for f in filters or []:
+            if "=" not in f:
+                raise InvalidInput(f"--filter '{f}' must look like FIELD=VALUE")
+            k, v = f.split("=", 1)
+            if k.strip() not in spec.filters:
+                raise InvalidInput(f"--filter: cannot filter {spec.plural} on '{k}'; use {', '.join(spec.filters)}")
+            parsed[k.strip()] = v.strip()
+        try:
+            parsed = api.filters_schema.model_validate(parsed).model_dump(exclude_none=True)
+        except ValidationError as exc:
+            raise InvalidInput(f"--filter: {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}") from exc
+        with cli_state().container.unit_of_work() as uow:
+            page = records.list_page(uow=uow, spec=spec, workspace_id=workspace_id(uow, workspace), q=q,
+                                     filters=parsed, sort=sort, cursor=cursor, limit=limit, archived=archived)
+            rows = [dump(o) for o in page.items]
+        if as_json:
+            emit_json({"items": rows, "next": page.next})
+            return
+        emit_table([_summary(spec.plural, r) for r in rows], COLUMNS[spec.plural], title=f"{spec.plural} in {workspace}")
+        if page.next:
+            typer.echo(f"more: --cursor {page.next}")
+
+    @app.command("show", help=f"Show one {spec.name}.")
+    def show(record_id: int, workspace: Workspace, as_json: Json = False) -> None:
+        with cli_state().container.unit_of_work() as uow:
+            row = dump(records.get(uow=uow, spec=spec, workspace_id=workspace_id(uow, workspace), record_id=record_id))
+        if as_json:
+            emit_json(row)
+        else:
+            emit_table([{"field": k, "value": v} for k, v in row.items()], ["field", "value"],
+                       title=f"{spec.name} {record_id}")
+
+    def create(*, workspace: str, as_json: bool = False, **values: Any) -> None:
+        data = _parse(api.create_schema, values)
+        state = cli_state()
+        with state.container.unit_of_work() as uow:
+            row = dump(service.create(uow=uow, workspace_id=workspace_id(uow, workspace), actor=state.actor, data=data))
+        emit_json(row) if as_json else typer.echo(f"created {spec.name} {row['id']}")
+
+    fixed = [inspect.Parameter("workspace", inspect.Parameter.KEYWORD_ONLY, annotation=Workspace),
+             inspect.Parameter("as_json", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=Json)]
+    app.command("create", help=f"Create a {spec.name}.")(_with_signature(create, list(fixed), api.create_schema))
+
+    def update(record_id: int, *, workspace: str, if_version: int | None = None, as_json: bool = False,
+               **values: Any) -> None:
+        if all(v is None for v in values.values()):
+            raise InvalidInput("nothing to change: give at least one field option (see --help)")
+        data = _parse(api.update_schema, {k: v for k, v in values.items() if v is not None})
+        state = cli_state()
+        with state.container.unit_of_work() as uow:
+            row = dump(service.update(uow=uow, workspace_id=workspace_id(uow, workspace), actor=state.actor,
+                                      record_id=record_id, data=data, if_match=if_version))
+        emit_json(row) if as_json else typer.echo(f"updated {spec.name} {record_id} (version {row['version']})")
+
+    update_fixed = [
+        inspect.Parameter("record_id", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=int),
+        *fixed,
+        inspect.Parameter("if_version", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[
+            int | None, typer.Option("--if-version", help="Refuse if the record's version is not this one.")]),
+    ]
+    app.command("update", help=f"Change fields of a {spec.name}.")(_with_signature(update, update_fixed, api.update_schema))
+
+    def toggle(archived: bool) -> Callable[..., None]:
+        def run(record_id: int, workspace: Workspace) -> None:
+            state = cli_state()
+            with state.container.unit_of_work() as uow:
+                records.set_archived(uow=uow, spec=spec, workspace_id=workspace_id(uow, workspace), actor=state.actor,
+                                     record_id=record_id, archived=archived)
+            typer.echo(f"{'archived' if archived else 'restored'} {spec.name} {record_id}")
+        return run
+
+    app.command("archive", help=f"Archive a {spec.name}.")(toggle(True))
+    app.command("restore", help=f"Restore an archived {spec.name}.")(toggle(False))
+    return app
+
+
+def register(root: typer.Typer) -> None:
+    for api in RECORD_APIS:
+        root.add_typer(record_app(api), name=api.service.SPEC.plural)

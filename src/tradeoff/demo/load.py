@@ -1,0 +1,94 @@
+"""Load the demo workspace through the same services people use (so it has an audit trail too)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy import update
+
+from tradeoff.accounts import service as accounts
+from tradeoff.accounts.model import Role
+from tradeoff.comments import service as comment_service
+from tradeoff.comments.schemas import CommentCreate
+from tradeoff.customers import service as customer_service
+from tradeoff.customers.model import Customer
+from tradeoff.customers.schemas import CustomerCreate
+from tradeoff.demo.content import build_demo
+from tradeoff.features import service as feature_service
+from tradeoff.features.schemas import FeatureCreate
+from tradeoff.feedback import service as feedback_service
+from tradeoff.feedback.schemas import FeedbackCreate
+from tradeoff.links import service as link_service
+from tradeoff.links.schemas import LinkCreate
+from tradeoff.problems import service as problem_service
+from tradeoff.problems.schemas import ProblemCreate
+from tradeoff.products import service as product_service
+from tradeoff.products.schemas import ProductCreate
+from tradeoff.storage.uow import Actor, UnitOfWork
+
+DEMO_SLUG = "demo"
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    slug: str
+    owner_email: str
+    counts: dict[str, int]
+
+
+def _utc(dt: datetime) -> datetime:
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt
+
+
+def load_demo(*, uow: UnitOfWork, password: str, anchor: date, slug: str = DEMO_SLUG, seed: int = 7) -> DemoSummary:
+    data = build_demo(anchor=anchor, seed=seed)
+    actor = Actor(user_id=None, label="demo-loader", via="cli")
+    users = {}
+    for u in data.users:
+        user, _ = accounts.get_or_create_user(uow=uow, email=u.email, name=u.name, password=password)
+        users[u.email] = user
+    owner = next(u for u in data.users if u.role == Role.owner.value)
+    ws = accounts.create_workspace(uow=uow, slug=slug, name="Ledgerly (demo)", owner=users[owner.email], actor=actor)
+    for u in data.users:
+        if u.email != owner.email:
+            accounts.set_member(uow=uow, workspace=ws, user=users[u.email], role=Role(u.role), actor=actor)
+    wid = ws.id
+    products = {p.key: product_service.create(uow=uow, workspace_id=wid, actor=actor,
+                                              data=ProductCreate(name=p.name, description=p.description))
+                for p in data.products}
+    customers = {}
+    for c in data.customers:
+        obj = customer_service.create(uow=uow, workspace_id=wid, actor=actor, data=CustomerCreate(
+            name=c.name, segment=c.segment, arr=c.arr, currency=c.currency, plan=c.plan, renewal_date=c.renewal_date,
+            account_owner=c.account_owner, notes=c.notes, external_id=c.external_id))
+        customers[c.key] = obj
+        uow.session.execute(update(Customer).where(Customer.id == obj.id)
+                            .values(created_at=datetime.combine(c.created_at, time(9), UTC)))
+    feedback = {}
+    for f in data.feedback:
+        feedback[f.key] = feedback_service.create(uow=uow, workspace_id=wid, actor=actor, data=FeedbackCreate(
+            text=f.text, source=f.source, customer_id=customers[f.customer_key].id if f.customer_key else None,
+            reporter=f.reporter, reported_at=_utc(f.created_at), tags=list(f.tags)))
+    problems = {p.key: problem_service.create(uow=uow, workspace_id=wid, actor=actor, data=ProblemCreate(
+        statement=p.statement, persona=p.persona, segment=p.segment, product_id=products[p.product_key].id))
+        for p in data.problems}
+    features = {f.key: feature_service.create(uow=uow, workspace_id=wid, actor=actor, data=FeatureCreate(
+        title=f.title, description=f.description, status=f.status, persona=f.persona, user_flow=list(f.user_flow),
+        acceptance_criteria=list(f.acceptance_criteria), owner=f.owner, product_id=products[f.product_key].id,
+        problem_ids=[problems[k].id for k in f.problem_keys]))
+        for f in data.features}
+    targets = {"problem": problems, "feature": features}
+    for link in data.links:
+        target = targets[link.target_kind][link.target_key]
+        link_service.create(uow=uow, workspace_id=wid, actor=actor, data=LinkCreate(
+            feedback_id=feedback[link.feedback_key].id, quote=link.quote, **{f"{link.target_kind}_id": target.id}))
+    for cm in data.comments:
+        author = users[cm.author]
+        comment_service.add(uow=uow, workspace_id=wid, actor=Actor(author.id, author.email, "web"),
+                            kind=cm.target_kind, target_id=targets[cm.target_kind][cm.target_key].id,
+                            data=CommentCreate(body=cm.body))
+    counts = {"users": len(data.users), "products": len(products), "customers": len(customers),
+              "feedback": len(feedback), "problems": len(problems), "features": len(features),
+              "links": len(data.links), "comments": len(data.comments)}
+    return DemoSummary(slug=slug, owner_email=owner.email, counts=counts)
