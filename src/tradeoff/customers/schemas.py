@@ -4,12 +4,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import BeforeValidator, Field, StringConstraints
 
 from tradeoff.customers.model import Segment
 from tradeoff.records.schemas import Input, LongText, Name, Output, RecordOut, ShortText
 
-Currency = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z]{3}$")]
+Currency = Annotated[
+    str,
+    BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v),
+    StringConstraints(pattern=r"^[A-Z]{3}$"),
+]
 Money = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999"), max_digits=14, decimal_places=2)]
 
 

@@ -1,0 +1,154 @@
+"""The record API on both back ends: CRUD, ETags, archive/restore, search, filters, keyset pagination."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import World
+
+BODIES = {
+    "products": ({"name": "Ledger"}, {"description": "Invoices"}),
+    "customers": ({"name": "Globex", "arr": "1200.50", "segment": "smb", "currency": "eur"}, {"plan": "Pro"}),
+    "feedback": ({"text": "Exports to CSV break on umlauts", "source": "support", "tags": ["csv", "export"]},
+                 {"source": "survey"}),
+    "problems": ({"statement": "Month-end close takes three days", "persona": "Controller"}, {"segment": "smb"}),
+    "features": ({"title": "CSV export", "user_flow": ["Open invoices", "Click export"],
+                  "acceptance_criteria": ["Given invoices, when I export, then I get a CSV"]}, {"status": "planned"}),
+}
+
+
+@pytest.mark.parametrize("plural", list(BODIES))
+def test_crud_with_etags(client, world: World, plural: str) -> None:
+    create, patch = BODIES[plural]
+    h = world.bob.headers
+    r = client.post(world.api(f"/{plural}"), json=create, headers=h)
+    assert r.status_code == 201, r.text
+    rec = r.json()
+    assert r.headers["ETag"] == '"1"' and r.headers["Location"].endswith(f"/{plural}/{rec['id']}")
+    url = world.api(f"/{plural}/{rec['id']}")
+
+    got = client.get(url, headers=h)
+    assert got.status_code == 200 and got.json() == rec and got.headers["ETag"] == '"1"'
+
+    ok = client.patch(url, json=patch, headers={**h, "If-Match": '"1"'})
+    assert ok.status_code == 200, ok.text
+    assert ok.headers["ETag"] == '"2"'
+    for k, v in patch.items():
+        assert ok.json()[k] == v
+
+    stale = client.patch(url, json=create, headers={**h, "If-Match": '"1"'})
+    assert stale.status_code == 412
+    assert stale.headers["content-type"].startswith("application/problem+json")
+    assert client.get(url, headers=h).json() == ok.json()  # nothing changed
+
+    assert client.delete(url, headers={**h, "If-Match": '"1"'}).status_code == 412
+    archived = client.delete(url, headers={**h, "If-Match": '"2"'})
+    assert archived.status_code == 200 and archived.json()["archived"] is True
+    listed = client.get(world.api(f"/{plural}"), headers=h).json()["items"]
+    assert rec["id"] not in [i["id"] for i in listed]
+    in_archive = client.get(world.api(f"/{plural}?archived=true"), headers=h).json()["items"]
+    assert rec["id"] in [i["id"] for i in in_archive]
+    restored = client.post(url + "/restore", headers=h)
+    assert restored.status_code == 200 and restored.json()["archived"] is False
+
+
+def test_keyset_pagination_visits_every_row_once_in_order(client, world: World) -> None:
+    h = world.alice.headers
+    arrs = [5, 1, 3, 3, 3, 9, 0, 7, 3, 2, 8, 3]
+    items = [{"name": f"C{i:02d}", "arr": a} for i, a in enumerate(arrs)]
+    assert client.post(world.api("/customers/batch"), json={"items": items}, headers=h).status_code == 201
+    seen, cursor = [], None
+    while True:
+        url = world.api("/customers?sort=-arr&limit=5") + (f"&cursor={cursor}" if cursor else "")
+        page = client.get(url, headers=h).json()
+        seen += page["items"]
+        cursor = page["next"]
+        if not cursor:
+            break
+    assert len(seen) == len(arrs) and len({s["id"] for s in seen}) == len(arrs)
+    keys = [(-float(s["arr"]), -s["id"]) for s in seen]
+    assert keys == sorted(keys)
+
+
+def test_cursor_from_another_sort_is_refused(client, world: World) -> None:
+    h = world.alice.headers
+    client.post(world.api("/customers/batch"), json={"items": [{"name": "A"}, {"name": "B"}]}, headers=h)
+    nxt = client.get(world.api("/customers?sort=name&limit=1"), headers=h).json()["next"]
+    r = client.get(world.api(f"/customers?sort=-arr&cursor={nxt}"), headers=h)
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["query", "cursor"]
+    assert client.get(world.api("/customers?sort=colour"), headers=h).status_code == 422
+
+
+def test_full_text_search_and_filters(client, world: World) -> None:
+    h = world.alice.headers
+    cust = client.post(world.api("/customers"), json={"name": "Initech", "segment": "enterprise"}, headers=h).json()
+    texts = ["The PDF invoice is blurry when printed", "Please support Xero sync", "Invoices arrive late by email"]
+    for i, t in enumerate(texts):
+        body = {"text": t, "source": "support" if i else "sales_call", "customer_id": cust["id"] if i == 1 else None}
+        assert client.post(world.api("/feedback"), json=body, headers=h).status_code == 201
+
+    def search(query: str) -> list[str]:
+        return sorted(i["text"] for i in client.get(world.api("/feedback"), params=query, headers=h).json()["items"])
+
+    assert search("q=xero") == [texts[1]]
+    assert search("q=invoic") == sorted([texts[0], texts[2]])  # prefix match on the last word
+    assert search("q=pdf printed") == [texts[0]]
+    assert search("q=nothing+like+this") == []
+    assert search("source=sales_call") == [texts[0]]
+    assert search(f"customer_id={cust['id']}") == [texts[1]]
+    assert client.get(world.api("/customers?segment=enterprise"), headers=h).json()["items"][0]["name"] == "Initech"
+
+
+def test_feature_problem_links_bump_version_and_validate_ids(client, world: World) -> None:
+    h = world.alice.headers
+    p = client.post(world.api("/problems"), json={"statement": "Chasing payments by hand"}, headers=h).json()
+    f = client.post(world.api("/features"), json={"title": "Reminders"}, headers=h).json()
+    r = client.patch(world.api(f"/features/{f['id']}"), json={"problem_ids": [p["id"]]}, headers={**h, "If-Match": '"1"'})
+    assert r.status_code == 200 and r.json()["problem_ids"] == [p["id"]] and r.json()["version"] == 2
+    bad = client.patch(world.api(f"/features/{f['id']}"), json={"problem_ids": [999999]}, headers=h)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["loc"] == ["body", "problem_ids"]
+
+
+def test_evidence_and_customer_requests(client, world: World) -> None:
+    h = world.alice.headers
+    big = client.post(world.api("/customers"), json={"name": "Big", "arr": 500000}, headers=h).json()
+    small = client.post(world.api("/customers"), json={"name": "Small", "arr": 1000, "currency": "GBP"}, headers=h).json()
+    feat = client.post(world.api("/features"), json={"title": "Bulk export", "status": "planned"}, headers=h).json()
+    fb = [client.post(world.api("/feedback"), json={"text": f"We need bulk export #{i}", "customer_id": c["id"]},
+                      headers=h).json() for i, c in enumerate([big, small, big])]
+    for item in fb:
+        r = client.post(world.api("/links"), json={"feedback_id": item["id"], "feature_id": feat["id"],
+                                                   "quote": "bulk export"}, headers=h)
+        assert r.status_code == 201, r.text
+    dup = client.post(world.api("/links"), json={"feedback_id": fb[0]["id"], "feature_id": feat["id"]}, headers=h)
+    assert dup.status_code == 409
+    bad_quote = client.post(world.api("/links"), json={"feedback_id": fb[0]["id"], "feature_id": feat["id"],
+                                                       "quote": "not in the text"}, headers=h)
+    assert bad_quote.status_code == 422
+    d = client.get(world.api(f"/features/{feat['id']}/evidence"), headers=h).json()
+    assert d["feedback_count"] == 3 and d["customer_count"] == 2
+    assert d["arr_by_currency"] == {"USD": "500000.00", "GBP": "1000.00"}
+    assert [c["name"] for c in d["customers"]] == ["Big", "Small"]
+    assert d["customers"][0]["feedback_count"] == 2
+    reqs = client.get(world.api(f"/customers/{big['id']}/requests"), headers=h).json()
+    assert {(r["target_title"], r["status"]) for r in reqs} == {("Bulk export", "planned")} and len(reqs) == 2
+
+
+def test_comments(client, world: World) -> None:
+    p = client.post(world.api("/problems"), json={"statement": "Dunning is manual"}, headers=world.alice.headers).json()
+    r = client.post(world.api(f"/problems/{p['id']}/comments"), json={"body": "Seen this at 3 accounts"},
+                    headers=world.sam.headers)
+    assert r.status_code == 201 and r.json()["author"] == world.sam.email
+    listed = client.get(world.api(f"/problems/{p['id']}/comments"), headers=world.erin.headers).json()
+    assert [c["body"] for c in listed] == ["Seen this at 3 accounts"]
+
+
+def test_roles(client, world: World) -> None:
+    assert client.post(world.api("/customers"), json={"name": "X"}, headers=world.sam.headers).status_code == 403
+    assert client.post(world.api("/customers"), json={"name": "X"}, headers=world.erin.headers).status_code == 403
+    assert client.post(world.api("/feedback"), json={"text": "hi"}, headers=world.sam.headers).status_code == 201
+    assert client.get(world.api("/customers"), headers=world.erin.headers).status_code == 200
+    r = client.put(world.api("/members"), json={"email": "new@example.com", "role": "pm"}, headers=world.bob.headers)
+    assert r.status_code == 403
+    r = client.put(world.api("/members"), json={"email": "new@example.com", "role": "pm"}, headers=world.alice.headers)
+    assert r.status_code == 200 and r.json()["role"] == "pm"

@@ -1,0 +1,155 @@
+"""Every endpoint, walked from the OpenAPI document: outsiders get 404, bad bodies get 422 problem+json, never 500."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from tests.conftest import World
+
+PROBLEM_KEYS = {"type", "title", "status", "detail", "instance"}
+
+
+def _operations(client) -> list[tuple[str, str, dict[str, Any]]]:  # type: ignore[no-untyped-def]
+    spec = client.get("/api/v1/openapi.json").json()
+    return [(method.upper(), path, op) for path, ops in spec["paths"].items() for method, op in ops.items()
+            if path.startswith("/workspaces/{workspace}")]
+
+
+def _seed(client, world: World) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    h = world.alice.headers
+    ids = {}
+    ids["products"] = client.post(world.api("/products"), json={"name": "P"}, headers=h).json()["id"]
+    ids["customers"] = client.post(world.api("/customers"), json={"name": "C", "arr": 10}, headers=h).json()["id"]
+    ids["feedback"] = client.post(world.api("/feedback"), json={"text": "need sso", "customer_id": ids["customers"]},
+                                  headers=h).json()["id"]
+    ids["problems"] = client.post(world.api("/problems"), json={"statement": "S"}, headers=h).json()["id"]
+    ids["features"] = client.post(world.api("/features"), json={"title": "F"}, headers=h).json()["id"]
+    ids["links"] = client.post(world.api("/links"), json={"feedback_id": ids["feedback"], "feature_id": ids["features"]},
+                               headers=h).json()["id"]
+    ids["tokens"] = client.post(world.api("/tokens"), json={"name": "x"}, headers=h).json()["id"]
+    return ids
+
+
+def _fill(path: str, world: World, ids: dict[str, int]) -> str:
+    path = path.replace("{workspace}", world.slug)
+    path = path.replace("{kind}", "features")
+
+    def repl(m: re.Match[str]) -> str:
+        before = path[: m.start()].rstrip("/").split("/")[-1]
+        return str(ids.get(before, ids["features"]))
+
+    return "/api/v1" + re.sub(r"\{[a-z_]+\}", repl, path)
+
+
+def test_outsider_gets_404_from_every_endpoint(client, world: World) -> None:
+    ids = _seed(client, world)
+    ops = _operations(client)
+    assert len(ops) >= 45
+    for method, path, _ in ops:
+        url = _fill(path, world, ids)
+        r = client.request(method, url, headers=world.charlie.headers, json={})
+        assert r.status_code == 404, f"{method} {url} gave {r.status_code} to an outsider: {r.text[:200]}"
+        assert r.headers["content-type"].startswith("application/problem+json")
+        assert "need sso" not in r.text
+    # and the records are untouched
+    assert client.get(world.api(f"/feedback/{ids['feedback']}"), headers=world.alice.headers).json()["version"] == 1
+
+
+def test_no_or_bad_token_is_401(client, world: World) -> None:
+    for headers in ({}, {"Authorization": "Bearer tdo_nope"}, {"Authorization": "Basic abc"}):
+        r = client.get(world.api("/customers"), headers=headers)
+        assert r.status_code == 401 and set(r.json()) >= PROBLEM_KEYS
+
+
+def test_revoked_token_stops_working_and_last_used_is_recorded(client, world: World) -> None:
+    created = client.post(world.api("/tokens"), json={"name": "ci"}, headers=world.alice.headers).json()
+    tok = {"Authorization": f"Bearer {created['token']}"}
+    assert client.get(world.api("/me"), headers=tok).json()["email"] == world.alice.email
+    listed = {t["id"]: t for t in client.get(world.api("/tokens"), headers=tok).json()}
+    assert listed[created["id"]]["last_used_at"] is not None and "token" not in listed[created["id"]]
+    assert client.delete(world.api(f"/tokens/{created['id']}"), headers=world.alice.headers).status_code == 200
+    assert client.get(world.api("/me"), headers=tok).status_code == 401
+
+
+MALFORMED: list[tuple[str, Any]] = [
+    ("not json", b"{not json"),
+    ("array", []),
+    ("string", "hello"),
+    ("unknown field", {"zzz_unknown": 1}),
+    ("wrong types", {"name": 5, "text": ["a"], "statement": {}, "title": 3.5, "arr": "lots", "feedback_id": "x",
+                     "body": None, "email": "not-an-email", "role": "king", "items": "nope"}),
+    ("overlong", {"name": "x" * 5000, "text": "x" * 30000, "statement": "x" * 6000, "title": "x" * 400,
+                  "body": "x" * 20000, "items": [{"name": "x" * 5000, "text": "x" * 30000}]}),
+]
+
+
+@pytest.mark.parametrize("label,body", MALFORMED, ids=[m[0] for m in MALFORMED])
+def test_malformed_bodies_to_every_write_endpoint(client, world: World, label: str, body: Any) -> None:
+    ids = _seed(client, world)
+    writes = [(m, p, op) for m, p, op in _operations(client) if m in {"POST", "PUT", "PATCH"} and "requestBody" in op]
+    assert len(writes) >= 15
+    for method, path, _ in writes:
+        url = _fill(path, world, ids)
+        kwargs = {"content": body, "headers": {**world.alice.headers, "content-type": "application/json"}} \
+            if isinstance(body, bytes) else {"json": body, "headers": world.alice.headers}
+        r = client.request(method, url, **kwargs)
+        assert r.status_code == 422, f"{method} {url} with {label}: {r.status_code} {r.text[:300]}"
+        problem = r.json()
+        assert set(problem) >= PROBLEM_KEYS and problem["errors"], problem
+        assert all(e["loc"] and e["msg"] for e in problem["errors"])
+
+
+def test_validation_errors_name_the_field(client, world: World) -> None:
+    r = client.post(world.api("/customers"), json={"name": "A", "arr": -1, "zzz": 1}, headers=world.alice.headers)
+    locs = {tuple(e["loc"]) for e in r.json()["errors"]}
+    assert ("body", "arr") in locs and ("body", "zzz") in locs
+    r = client.post(world.api("/feedback"), json={"text": "   "}, headers=world.alice.headers)
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "text"]
+    r = client.post(world.api("/feedback"), json={"text": "a\x00b"}, headers=world.alice.headers)
+    assert r.status_code == 422
+    r = client.post(world.api("/feedback"), json={"text": "ok", "source": "pigeon"}, headers=world.alice.headers)
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "source"]
+    r = client.post(world.api("/feedback"), json={"text": "ok", "customer_id": 987654}, headers=world.alice.headers)
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "customer_id"]
+
+
+def test_batch_is_all_or_nothing_and_idempotent(client, world: World) -> None:
+    h = world.alice.headers
+    before = len(client.get(world.api("/customers?limit=200"), headers=h).json()["items"])
+    bad = {"items": [{"name": "ok1"}, {"name": "ok2"}, {"name": "bad", "arr": -3}]}
+    r = client.post(world.api("/customers/batch"), json=bad, headers=h)
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"][:3] == ["body", "items", 2]
+    # a service-level failure (unknown customer) half way also rolls back everything
+    fb = {"items": [{"text": "first"}, {"text": "second", "customer_id": 424242}]}
+    r = client.post(world.api("/feedback/batch"), json=fb, headers=h)
+    assert r.status_code == 422 and "items[1]" in r.json()["detail"]
+    assert client.get(world.api("/feedback?q=first"), headers=h).json()["items"] == []
+    assert len(client.get(world.api("/customers?limit=200"), headers=h).json()["items"]) == before
+
+    good = {"items": [{"name": "n1"}, {"name": "n2"}]}
+    k = {**h, "Idempotency-Key": "import-42"}
+    first = client.post(world.api("/customers/batch"), json=good, headers=k)
+    again = client.post(world.api("/customers/batch"), json=good, headers=k)
+    assert first.status_code == again.status_code == 201 and first.json() == again.json()
+    assert len(client.get(world.api("/customers?limit=200"), headers=h).json()["items"]) == before + 2
+    other = client.post(world.api("/customers/batch"), json={"items": [{"name": "n3"}]}, headers=k)
+    assert other.status_code == 409
+    assert client.post(world.api("/customers/batch"), json={"items": []}, headers=h).status_code == 422
+    many = {"items": [{"name": f"c{i}"} for i in range(1001)]}
+    assert client.post(world.api("/customers/batch"), json=many, headers=h).status_code == 422
+
+
+def test_unknown_routes_and_methods_are_problems(client, world: World) -> None:
+    r = client.get("/api/v1/nope")
+    assert r.status_code == 404 and r.headers["content-type"].startswith("application/problem+json")
+    r = client.put(world.api("/customers"), headers=world.alice.headers)
+    assert r.status_code == 405 and set(r.json()) >= PROBLEM_KEYS
+
+
+def test_openapi_operation_ids_are_clean(client) -> None:
+    ops = [op["operationId"] for _, _, op in _operations(client)]
+    assert len(ops) == len(set(ops))
+    assert all(re.fullmatch(r"[a-z][A-Za-z]+", o) for o in ops), ops
