@@ -157,6 +157,16 @@ def _person(c: Container, ws_slug: str, email: str, role: Role, owner_of: bool =
 
 @pytest.fixture
 def world(container: Container) -> World:
+    return make_world(container)
+
+
+@pytest.fixture
+def world2(container: Container) -> World:
+    """A second, independent workspace with the same cast."""
+    return make_world(container)
+
+
+def make_world(container: Container) -> World:
     tag = uuid.uuid4().hex[:8]
     slug, other = f"ws-{tag}", f"other-{tag}"
     alice = _person(container, slug, f"alice-{tag}@example.com", Role.owner, owner_of=True)

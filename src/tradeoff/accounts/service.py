@@ -130,6 +130,24 @@ def set_member(*, uow: UnitOfWork, workspace: Workspace, user: User, role: Role,
     return m
 
 
+def add_member(
+    *, uow: UnitOfWork, workspace_id: int, email: str, name: str, role: Role, password: str | None, actor: Actor,
+) -> tuple[Membership, bool]:
+    """Add a person to a workspace (or change their role). Returns (membership, whether the account is new).
+
+    `password` is used only when the account is new: an owner of one workspace must never be able to reset the
+    password of someone who already has an account (possibly in other workspaces)."""
+    email = normalise_email(email)
+    user = uow.session.scalar(select(User).where(User.email == email))
+    created = user is None
+    if user is None:
+        user, _ = get_or_create_user(uow=uow, email=email, name=name, password=password or None)
+    ws = uow.session.get(Workspace, workspace_id)
+    if ws is None:
+        raise NotFound(f"workspace {workspace_id} not found")
+    return set_member(uow=uow, workspace=ws, user=user, role=role, actor=actor), created
+
+
 def members(*, uow: UnitOfWork, workspace_id: int) -> list[Membership]:
     return list(uow.session.scalars(
         select(Membership).options(joinedload(Membership.user))

@@ -8,10 +8,13 @@ The model, in two layers:
    pauses survive the resampling. ``method="naive"`` is the classic uniform resampling of single weeks from the
    last 26 weeks, kept as the baseline.
 2. **Walk-forward calibration** (conformal, one-sided): the same sampler is replayed at weekly cuts in the
-   team's own past (up to 104 of them), each using only the history before that cut. Where the outcome of a past
-   cut was already known at the present cut, the log-ratio between what happened and what was promised at each
-   probability level is recorded; the present promise is scaled by the conformal quantile of those ratios. So a
-   team that paused and slowed down before gets wider promises, a steady team keeps tight ones.
+   team's own past (up to 104 of them), each using only the history before that cut. For counts, where the
+   outcome of a past cut was known at the present cut, the log-ratio (items + 1) between what happened and what
+   was promised at each level is recorded and the present promise is scaled by the conformal quantile of those
+   ratios. For dates, a multiplier of the base promise is chosen as the smallest one that past cuts kept at the
+   nominal rate, counting only past cuts whose multiplied promise date has already passed (so outcomes still
+   pending never bias it toward the quick ones). A team that paused and slowed down before gets wider promises,
+   a steady team keeps tight ones.
 
 Dates are continuous: within a simulated week the items are assumed evenly spread, so the date of the N-th item
 is interpolated inside the week it is reached in. All times are in days (floats); ``forecast_throughput`` takes
@@ -55,7 +58,7 @@ class ForecastSettings:
     adaptive: bool = True  # stretch short windows to hold window_min_items
     block_weeks: int = 4  # length of the blocks of consecutive weeks (1 = no blocks)
     horizon_weeks: int = 260  # simulated future; a date beyond it is "not within the horizon" (inf)
-    calibration_cuts: int = 104  # how many past weekly cuts the calibration looks at
+    calibration_cuts: int = 104  # how many past weekly cuts (2 years) the calibration looks at
     calibration_min: int = 10  # fewer known outcomes than this: that question stays uncalibrated
     min_history_weeks: int = 8  # decline below this many weeks since the first finished item
     min_items: int = 10  # decline below this many finished items in the whole history
@@ -125,7 +128,8 @@ def simulate_weeks(
     u = rng.random(size=(trials, n_blocks))
     starts = offset[:, None] + np.floor(u * (w - block + 1)[:, None]).astype(np.int64)
     idx = (starts[:, :, None] + np.arange(block)[None, None, :]).reshape(trials, n_blocks * block)
-    return history[idx[:, :horizon_weeks]]
+    picked: IntArray = history[idx[:, :horizon_weeks]]
+    return picked
 
 
 def _window_length(history: IntArray, s: ForecastSettings) -> int:
@@ -210,7 +214,9 @@ def walk_forward(
         first = times[0]
         n_weeks = max(1, math.ceil((cut - first) / _WEEK))
         hist = history_weeks(times, float(cut), n_weeks)
-        sims = simulate_weeks(hist, horizon_weeks=s.horizon_weeks, trials=trials, rng=rng, method=method, settings=s)
+        sims = simulate_weeks(
+            hist, horizon_weeks=s.horizon_weeks, trials=trials, rng=rng, method=method, settings=s
+        )
         base[c] = base_promises(sims, COUNT_WEEKS, DATE_ITEMS, LEVELS)
     # outcomes: value and the time at which it became known
     value = np.full((nc, nq), np.nan)
@@ -300,22 +306,13 @@ def _calibrate(
     return out, done
 
 
-def _upper_quantiles(scores: FloatArray, levels: FloatArray) -> FloatArray:
-    """Per column l, the conformal upper quantile at levels[l] of the non-NaN scores: the ceil((n+1)l)-th
-    smallest (capped at n). NaN where a column has no score."""
-    n = np.sum(~np.isnan(scores), axis=0)
-    srt = np.sort(scores, axis=0)  # NaNs sort last
-    rank = np.clip(np.ceil((n + 1) * levels).astype(np.int64) - 1, 0, np.maximum(n - 1, 0))
-    out = srt[rank, np.arange(len(levels))]
-    return np.where(n > 0, out, np.nan)
-
-
 def _lower_quantiles(scores: FloatArray, levels: FloatArray) -> FloatArray:
     """Per column l, the conformal lower quantile at levels[l]: the floor((n+1)l)-th smallest score."""
     n = scores.shape[0]
     srt = np.sort(scores, axis=0)
     rank = np.clip(np.floor((n + 1) * levels).astype(np.int64) - 1, 0, n - 1)
-    return srt[rank, np.arange(len(levels))]
+    picked: FloatArray = srt[rank, np.arange(len(levels))]
+    return picked
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -353,7 +350,9 @@ class DateForecast:
     p85: datetime | None
     p95: datetime | None
     levels: tuple[float, ...]
-    days: tuple[float, ...]  # days after ``now`` by which done with probability levels[i] (inf = beyond horizon)
+    days: tuple[
+        float, ...
+    ]  # days after ``now`` by which done with probability levels[i] (inf = beyond horizon)
 
     def probability_by(self, when: datetime) -> float:
         """Probability (0..1) that the items are finished on or before ``when``.
@@ -378,7 +377,9 @@ class ThroughputForecast:
     reason: str
     now: datetime
     method: str
-    weekly_throughput: tuple[int, ...]  # items finished per week before ``now``, oldest first (up to 104 weeks)
+    weekly_throughput: tuple[
+        int, ...
+    ]  # items finished per week before ``now``, oldest first (up to 104 weeks)
     counts: tuple[CountForecast, ...] = field(default=())
     dates: tuple[DateForecast, ...] = field(default=())
 
@@ -415,12 +416,16 @@ def forecast_throughput(
         span = max(1, math.ceil(-days[0] / _WEEK))
         weekly = weekly[-span:]
     label = f"{method} bootstrap" + (" + walk-forward calibration" if calibrate else "")
-    reason = decline_reason(days, 0.0, s) if len(days) else (
-        f"needs at least {s.min_items} finished items before the forecast date; has 0"
+    reason = (
+        decline_reason(days, 0.0, s)
+        if len(days)
+        else (f"needs at least {s.min_items} finished items before the forecast date; has 0")
     )
     if reason:
         return ThroughputForecast("declined", reason, now, label, weekly)
-    wf = walk_forward(days, cuts, end_day=0.0, rng=rng, trials=trials, method=method, calibrate=calibrate, settings=s)
+    wf = walk_forward(
+        days, cuts, end_day=0.0, rng=rng, trials=trials, method=method, calibrate=calibrate, settings=s
+    )
     promise = wf.promise[-1]
     lv = LEVELS
     i50, i85, i95 = lv.index(0.5), lv.index(0.85), lv.index(0.95)

@@ -702,7 +702,7 @@ def _clamp_reason(node: Call) -> str:
 
 
 def _dep_reason(reason: str, dep: str) -> str:
-    return f"{reason} (in {dep})"
+    return f"{dep}: {reason}"
 
 
 _Slot = tuple[float | None, str | None]  # a value, or None and the reason it is missing
@@ -1028,8 +1028,9 @@ def evaluate_many(formula: Formula, columns: Mapping[str, Any], size: int | None
             if arr.ndim == 1 and n is None:
                 n = arr.shape[0]
             cols[fname] = arr
-    if n is None:
-        n = 1
+    if n is None:  # the formula reads no array column: take the item count from the others
+        lengths = [len(c) for c in columns.values() if np.ndim(c) == 1]
+        n = lengths[0] if lengths else 1
     reasons = _Reasons()
     with np.errstate(all="ignore"):
         env = _vector_env(formula, cols, n, reasons, {})

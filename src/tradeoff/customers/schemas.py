@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BeforeValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
 from tradeoff.customers.model import Segment
 from tradeoff.records.schemas import Input, LongText, Name, Output, RecordOut, ShortText
@@ -14,7 +14,11 @@ Currency = Annotated[
     BeforeValidator(lambda v: v.strip().upper() if isinstance(v, str) else v),
     StringConstraints(pattern=r"^[A-Z]{3}$"),
 ]
-Money = Annotated[Decimal, Field(ge=0, le=Decimal("999999999999"), max_digits=14, decimal_places=2)]
+Money = Annotated[
+    Decimal,
+    Field(ge=0, le=Decimal("999999999999"), max_digits=14, decimal_places=2),
+    AfterValidator(lambda d: d.quantize(Decimal("0.01"))),
+]
 
 
 class CustomerCreate(Input):

@@ -221,3 +221,6 @@ NOTE_FLAGS: tuple[str, ...] = (
     "",
     "",
 )
+
+# Segments an anonymous survey answer or forum post is imagined to come from.
+SEGMENTS_FOR_ANONYMOUS: tuple[str, ...] = ("mid_market", "smb", "smb", "startup", "enterprise")

@@ -21,6 +21,7 @@ THEMES_PAYMENTS: tuple[dict[str, Any], ...] = (
             "I want one screen that says: these deposits match these invoices, these don't.",
             "We close the books on day {days} and most of that delay is payments reconciliation.",
             "Our controller wants a reconciliation report she can hand to the auditors as is.",
+            "Some customers pay through our old Stripe account and some through Ledgerly, and matching the two at month end is painful.",
         ),
         "details": (
             "We match around {n_big} payments a month.",
@@ -170,6 +171,7 @@ THEMES_PAYMENTS: tuple[dict[str, Any], ...] = (
             "I can't see which payments make up a payout, so matching the bank deposit is guesswork.",
             "Can the payout export include invoice numbers? I match them one by one now.",
             "The payout amount never equals the sum of payments because of fees and refunds and nothing explains the difference.",
+            "In Stripe I could click a payout and see every charge in it. Why can't I do that here?",
         ),
         "details": (
             "We get a payout every {n_small} days.",

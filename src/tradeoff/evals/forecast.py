@@ -24,8 +24,12 @@ NOMINAL = {"p50": 0.5, "p85": 0.85, "p95": 0.95}
 WARMUP_WEEKS = 26
 TRIALS = 1000
 _JIRA = re.compile(r"^(\d{1,2})/([A-Za-z]{3})/(\d{2,4}) (\d{1,2}):(\d{2})(?: ?([AaPp][Mm]))?$")
-_MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1
+    )
+}
 
 
 def parse_datetime(text: str) -> datetime:
@@ -104,11 +108,11 @@ def _coverage(wf: fc.WalkForward, use: np.ndarray) -> dict[str, Any]:
     return out
 
 
-def evaluate_forecast(path: Path, done_column: str, *, seed: int = 0) -> dict[str, Any]:
+def evaluate_forecast(path: Path, done_column: str, *, seed: int = 0, trials: int = TRIALS) -> dict[str, Any]:
     """Walk-forward calibration of the throughput forecast on a CSV of finished items (see module docstring).
 
     ``done_column`` names the completion-time column; rows where it is empty are skipped and counted.
-    Returns the JSON-serialisable result described in the evaluation spec (coverage per level and question,
+    ``trials``: Monte Carlo trials per cut. Returns the JSON-serialisable result described in the evaluation spec (coverage per level and question,
     the naive baseline on the same cuts, cuts, abstained fraction).
     """
     path = Path(path)
@@ -121,10 +125,18 @@ def evaluate_forecast(path: Path, done_column: str, *, seed: int = 0) -> dict[st
     # weekly cuts from the warm-up until the shortest question (2 weeks) can still be checked
     cuts = np.arange(7.0 * WARMUP_WEEKS, end - 14.0 + 1e-9, 7.0)
     if len(cuts) == 0:
-        raise InvalidInput(f"{path.name}: the history spans {end / 7:.1f} weeks; needs at least {WARMUP_WEEKS + 2}")
-    wf = fc.walk_forward(days, cuts, end_day=end, rng=np.random.default_rng(seed), trials=TRIALS)
+        raise InvalidInput(
+            f"{path.name}: the history spans {end / 7:.1f} weeks; needs at least {WARMUP_WEEKS + 2}"
+        )
+    wf = fc.walk_forward(days, cuts, end_day=end, rng=np.random.default_rng(seed), trials=trials)
     naive = fc.walk_forward(
-        days, cuts, end_day=end, rng=np.random.default_rng(seed + 1), trials=TRIALS, method="naive", calibrate=False
+        days,
+        cuts,
+        end_day=end,
+        rng=np.random.default_rng(seed + 1),
+        trials=trials,
+        method="naive",
+        calibrate=False,
     )
     ok = np.array([st == "ok" for st in wf.status])
     declined = [r for r in wf.reasons if r]
@@ -136,13 +148,16 @@ def evaluate_forecast(path: Path, done_column: str, *, seed: int = 0) -> dict[st
         "skipped_empty": empty,
         "first": times[0].isoformat(),
         "last": times[-1].isoformat(),
+        "trials": trials,
         "cuts": len(cuts),
         "abstained": round(float(1.0 - ok.mean()), 4),
         "abstain_reasons": sorted({re.sub(r"[\d.]+", "N", r) for r in declined}),
         "calibrated_share": round(float(wf.calibrated[ok].mean()), 4) if ok.any() else 0.0,
         "coverage": _coverage(wf, ok),
-        "baseline": {"method": "naive: uniform resampling of the last 26 weeks, uncalibrated",
-                     "coverage": _coverage(naive, ok)},
+        "baseline": {
+            "method": "naive: uniform resampling of the last 26 weeks, uncalibrated",
+            "coverage": _coverage(naive, ok),
+        },
     }
 
 

@@ -6,7 +6,7 @@ from sqlalchemy.orm import selectinload
 
 from tradeoff.audit import service as audit
 from tradeoff.errors import FieldError, InvalidInput
-from tradeoff.features.model import Feature, FeatureStatus
+from tradeoff.features.model import Feature, FeatureStatus, feature_problems
 from tradeoff.features.schemas import FeatureCreate, FeatureUpdate
 from tradeoff.problems import service as problem_service
 from tradeoff.records import service as records
@@ -68,3 +68,14 @@ def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, record_id: int, 
         uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, obj=obj, values=values, if_match=if_match,
         extra_before={"problem_ids": before_ids}, extra_after={"problem_ids": after_ids},
     )
+
+
+def solving(*, uow: UnitOfWork, workspace_id: int, problem_id: int) -> list[Feature]:
+    """The features (not archived) that solve `problem_id`, newest first."""
+    stmt = (
+        records.base_query(SPEC, workspace_id)
+        .join(feature_problems, feature_problems.c.feature_id == Feature.id)
+        .where(feature_problems.c.problem_id == problem_id, Feature.archived_at.is_(None))
+        .order_by(Feature.id.desc())
+    )
+    return list(uow.session.scalars(stmt).unique())

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -172,3 +172,12 @@ def set_archived(
         before={"archived": not archived}, after={"archived": archived},
     )
     return obj
+
+
+def count(*, uow: UnitOfWork, spec: RecordSpec, workspace_id: int, archived: bool | None = False) -> int:
+    """How many records of this kind the workspace holds (active ones by default; None counts all)."""
+    model = spec.model
+    stmt = select(func.count()).select_from(model).where(model.workspace_id == workspace_id)  # type: ignore[attr-defined]
+    if archived is not None and hasattr(model, "archived_at"):
+        stmt = stmt.where(model.archived_at.is_not(None) if archived else model.archived_at.is_(None))  # type: ignore[attr-defined]
+    return int(uow.session.scalar(stmt) or 0)

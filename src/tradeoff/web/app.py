@@ -1,0 +1,81 @@
+"""The server-rendered web UI: install_web() adds sessions, static files, pages and error pages to the app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+
+from tradeoff.bootstrap import Container
+from tradeoff.errors import TradeoffError
+from tradeoff.web import routes_auth, routes_detail, routes_records, routes_workspace
+from tradeoff.web import session as web_session
+from tradeoff.web.render import is_htmx, redirect, render
+from tradeoff.web.session import LoginRequired, permissions
+
+STATIC = Path(__file__).with_name("static")
+TITLES = {400: "Bad request", 401: "Not signed in", 403: "Not allowed", 404: "Page not found",
+          405: "Not allowed", 409: "Conflict", 412: "Changed meanwhile", 422: "Invalid input",
+          429: "Too many attempts"}
+
+
+def install_web(app: FastAPI, container: Container) -> None:
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=container.settings.resolved_secret_key(),
+        session_cookie=web_session.COOKIE,
+        max_age=web_session.MAX_AGE,
+        same_site="lax",
+        https_only=container.settings.secure_cookies,
+    )
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module in (routes_auth, routes_workspace, routes_records, routes_detail):
+        app.include_router(module.router, include_in_schema=False)
+    app.add_exception_handler(TradeoffError, tradeoff_error)
+    app.add_exception_handler(LoginRequired, login_required)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+
+
+def error_page(request: Request, status: int, message: str, title: str | None = None) -> Response:
+    title = title or TITLES.get(status, "Something went wrong")
+    if is_htmx(request):
+        return render(request, "error_partial.html", status, {"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"},
+                      title=title, message=message)
+    member = getattr(request.state, "member", None)
+    extra = {"member": member, "perms": permissions(member), "section": "",
+             "base": f"/w/{member.workspace_slug}"} if member and status != 404 else {}
+    back = extra.get("base") or "/"
+    return render(request, "error.html", status, page_title=title, status=status, title=title, message=message,
+                  back=back, **extra)
+
+
+async def tradeoff_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, TradeoffError)
+    return error_page(request, exc.status, exc.message)
+
+
+async def login_required(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, LoginRequired)
+    return redirect(f"/login?next={quote(exc.next_url, safe='/')}", request)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 404:
+        return error_page(request, 404, "There is nothing at this address. Check the link, or start again from "
+                                        "your workspace.")
+    return error_page(request, exc.status_code, str(exc.detail))
+
+
+async def validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    if any(e.get("loc", ("",))[0] == "path" for e in exc.errors()):
+        return error_page(request, 404, "There is nothing at this address.")
+    return error_page(request, 400, "The request was not understood; reload the page and try again.")

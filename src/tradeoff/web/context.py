@@ -1,0 +1,87 @@
+"""What every workspace page needs (member, permissions, workspace switcher) and shared look-ups for forms."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from tradeoff.accounts import service as accounts
+from tradeoff.accounts.service import Member
+from tradeoff.customers import service as customer_service
+from tradeoff.errors import NotFound
+from tradeoff.problems import service as problem_service
+from tradeoff.products import service as product_service
+from tradeoff.records import service as records
+from tradeoff.storage.uow import UnitOfWork
+from tradeoff.web.forms import FormState
+from tradeoff.web.render import truncate_words
+from tradeoff.web.session import permissions
+
+PAGE_SIZE = 50
+CHOICES_LIMIT = 200  # longest select we render; bigger sets use search
+
+
+def page_context(uow: UnitOfWork, m: Member, section: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "member": m,
+        "perms": permissions(m),
+        "workspaces": accounts.workspaces_of(uow=uow, user_id=m.user_id),
+        "section": section,
+        "base": f"/w/{m.workspace_slug}",
+        **extra,
+    }
+
+
+def product_choices(uow: UnitOfWork, workspace_id: int) -> list[tuple[str, str]]:
+    page = records.list_page(uow=uow, spec=product_service.SPEC, workspace_id=workspace_id, limit=CHOICES_LIMIT)
+    return [(str(p.id), p.name) for p in page.items]
+
+
+def problem_choices(uow: UnitOfWork, workspace_id: int, selected: Sequence[Any] = ()) -> list[tuple[str, str]]:
+    page = records.list_page(uow=uow, spec=problem_service.SPEC, workspace_id=workspace_id, limit=CHOICES_LIMIT)
+    choices = [(str(p.id), truncate_words(p.statement, 110)) for p in page.items]
+    shown = {v for v, _ in choices}
+    choices += [(str(p.id), truncate_words(p.statement, 110)) for p in selected if str(p.id) not in shown]
+    return choices
+
+
+def options_for(uow: UnitOfWork, workspace_id: int, names: set[str], selected_problems: Sequence[Any] = ()) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if "products" in names:
+        out["products"] = product_choices(uow, workspace_id)
+    if "problems" in names:
+        out["problems"] = problem_choices(uow, workspace_id, selected_problems)
+    return out
+
+
+def product_names(uow: UnitOfWork, workspace_id: int) -> dict[int, str]:
+    return {int(v): name for v, name in product_choices(uow, workspace_id)}
+
+
+def customer_suggestions(uow: UnitOfWork, workspace_id: int, q: str | None, limit: int = 20) -> list[Any]:
+    sort = None if q else "-arr"
+    page = records.list_page(uow=uow, spec=customer_service.SPEC, workspace_id=workspace_id, q=q or None,
+                             sort=sort, limit=limit)
+    return list(page.items)
+
+
+def resolve_customer(uow: UnitOfWork, workspace_id: int, name: str, state: FormState, data: dict[str, Any],
+                     field: str = "customer_id") -> None:
+    """The customer picker sends a name; the service wants an id. Unknown names become a field error."""
+    name = name.strip()
+    if not name:
+        data[field] = None
+        return
+    found = customer_service.by_names(uow=uow, workspace_id=workspace_id, names=[name])
+    customer = found.get(name.lower())
+    if customer is None:
+        state.add(field, f"no customer named '{name}' in this workspace; pick one from the list or add the customer first")
+    else:
+        data[field] = customer.id
+
+
+def customer_name(uow: UnitOfWork, workspace_id: int, customer_id: int) -> str | None:
+    try:
+        return str(records.get(uow=uow, spec=customer_service.SPEC, workspace_id=workspace_id, record_id=customer_id).name)
+    except NotFound:
+        return None

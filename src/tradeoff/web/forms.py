@@ -1,0 +1,180 @@
+"""HTML form fields: turning a POSTed form into a service input, and errors back into per-field messages.
+
+No business rule lives here: the pydantic schemas and the services decide what is valid; this module only
+translates between form strings and schema values, and between error locations and form fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from starlette.datastructures import FormData
+
+from tradeoff.errors import FieldError, InvalidInput, TradeoffError
+
+
+@dataclass(frozen=True)
+class Field:
+    """One form control. `name` is the schema field it feeds."""
+
+    name: str
+    label: str
+    kind: str = "text"  # text | textarea | number | date | select | lines | tags | multiselect | customer | email
+    required: bool = False
+    help: str = ""
+    placeholder: str = ""
+    options: tuple[tuple[str, str], ...] = ()  # (value, label) for selects with fixed choices
+    options_from: str = ""  # "products" | "problems": choices loaded per request
+    blank: str = ""  # label of the empty choice of a select ("" = no empty choice)
+    wide: bool = False
+    rows: int = 3
+    empty: str = ""  # what an empty input means: "keep" (""), "none" (None) or "omit" (default / unchanged)
+
+    @property
+    def when_empty(self) -> str:
+        if self.empty:
+            return self.empty
+        if self.kind == "date" or (self.kind == "select" and self.blank):
+            return "none"
+        return "omit" if self.kind == "number" else "keep"
+
+
+@dataclass
+class FormState:
+    """What a form shows: the user's raw input and the messages per field (and for the whole form)."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    message: str = ""
+
+    def add(self, name: str, msg: str) -> None:
+        self.errors.setdefault(name, []).append(msg)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.message
+
+
+def raw_values(fields: tuple[Field, ...], form: FormData) -> dict[str, Any]:
+    """The user's input as typed, to re-render the form with it."""
+    out: dict[str, Any] = {}
+    for f in fields:
+        if f.kind == "multiselect":
+            out[f.name] = [str(v) for v in form.getlist(f.name)]
+        else:
+            v = form.get(f.name)
+            out[f.name] = v if isinstance(v, str) else ""
+    return out
+
+
+def to_input(fields: tuple[Field, ...], raw: dict[str, Any], state: FormState) -> dict[str, Any]:
+    """Form strings → the dict a schema validates. Empty optional inputs mean 'none' (or 'default' on create)."""
+    data: dict[str, Any] = {}
+    for f in fields:
+        value = raw.get(f.name, "")
+        if f.kind == "customer":
+            continue  # resolved by the route (name → id) because it needs the database
+        if f.kind == "multiselect":
+            ids = []
+            for v in value:
+                if v.strip().isdigit():
+                    ids.append(int(v))
+                elif v.strip():
+                    state.add(f.name, f"'{v}' is not a valid choice")
+            data[f.name] = ids
+        elif f.kind == "lines":
+            data[f.name] = [line.strip() for line in value.splitlines() if line.strip()]
+        elif f.kind == "tags":
+            data[f.name] = [t.strip() for t in value.split(",") if t.strip()]
+        else:
+            value = value.strip() if f.kind != "textarea" else value
+            if value == "" and f.when_empty == "omit":
+                continue
+            if value == "" and f.when_empty == "none":
+                data[f.name] = None
+            else:
+                data[f.name] = value.replace(",", "") if f.kind == "number" else value
+    return data
+
+
+def _message(err: dict[str, Any]) -> str:
+    msg = str(err.get("msg", "is not valid"))
+    msg = msg.removeprefix("Value error, ")
+    if err.get("type") == "greater_than_equal":
+        msg = f"must be {err.get('ctx', {}).get('ge', 0)} or more"
+    elif err.get("type") == "string_too_short" and err.get("ctx", {}).get("min_length") == 1:
+        msg = "is required"
+    elif err.get("type") == "date_from_datetime_parsing":
+        msg = "enter a date as YYYY-MM-DD"
+    return msg
+
+
+def validation_to_state(exc: ValidationError, state: FormState, known: set[str]) -> None:
+    for err in exc.errors():
+        loc = [p for p in err.get("loc", ()) if not (isinstance(p, str) and "[" in p)]
+        name = str(loc[0]) if loc else ""
+        msg = _message(err)
+        if len(loc) > 1 and isinstance(loc[1], int):
+            msg = f"line {loc[1] + 1}: {msg}"
+        if name in known:
+            state.add(name, msg)
+        else:
+            state.message = state.message or msg
+
+
+def error_to_state(exc: TradeoffError, state: FormState, known: set[str]) -> None:
+    """A service error → messages next to the fields it names, or one message above the form."""
+    placed = False
+    for e in exc.errors:
+        name = _field_of(e)
+        if name in known:
+            state.add(name, e.msg if e.msg else exc.message)
+            placed = True
+    if not placed:
+        state.message = exc.message
+
+
+def _field_of(e: FieldError) -> str:
+    loc = [p for p in e.loc if p != "body"]
+    return str(loc[0]) if loc else ""
+
+
+def validate(schema: type[BaseModel], data: dict[str, Any], state: FormState, known: set[str]) -> BaseModel | None:
+    try:
+        return schema.model_validate(data)
+    except ValidationError as exc:
+        validation_to_state(exc, state, known)
+        return None
+
+
+def initial_values(fields: tuple[Field, ...], obj: Any) -> dict[str, Any]:
+    """A record's current values as form strings, for an edit form."""
+    out: dict[str, Any] = {}
+    for f in fields:
+        value = getattr(obj, f.name, None)
+        if f.kind == "customer":
+            cust = getattr(obj, "customer", None)
+            out[f.name] = cust.name if cust is not None else ""
+        elif f.kind == "multiselect":
+            out[f.name] = [str(v) for v in (value or [])]
+        elif f.kind == "lines":
+            out[f.name] = "\n".join(value or [])
+        elif f.kind == "tags":
+            out[f.name] = ", ".join(value or [])
+        elif isinstance(value, Decimal):
+            out[f.name] = f"{value:f}".rstrip("0").rstrip(".") if "." in f"{value:f}" else f"{value:f}"
+        elif isinstance(value, date):
+            out[f.name] = value.isoformat()
+        elif value is None:
+            out[f.name] = ""
+        else:
+            out[f.name] = str(getattr(value, "value", value))
+    return out
+
+
+def invalid(name: str, msg: str) -> InvalidInput:
+    return InvalidInput(f"{name}: {msg}", [FieldError(["body", name], msg)])

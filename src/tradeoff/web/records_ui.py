@@ -1,0 +1,172 @@
+"""How each core record appears in the web UI: its form fields, list filters and names. Pure configuration."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from pydantic import BaseModel
+
+from tradeoff.customers import schemas as cs
+from tradeoff.customers import service as customer_service
+from tradeoff.customers.model import Segment
+from tradeoff.features import schemas as fs
+from tradeoff.features import service as feature_service
+from tradeoff.features.model import FeatureStatus
+from tradeoff.feedback import schemas as fbs
+from tradeoff.feedback import service as feedback_service
+from tradeoff.feedback.model import Source
+from tradeoff.problems import schemas as ps
+from tradeoff.problems import service as problem_service
+from tradeoff.products import schemas as prs
+from tradeoff.products import service as product_service
+from tradeoff.web.forms import Field
+from tradeoff.web.render import LABELS
+
+
+def _choices(enum: Any) -> tuple[tuple[str, str], ...]:
+    return tuple((e.value, LABELS.get(e.value, e.value)) for e in enum)
+
+
+SEGMENTS = _choices(Segment)
+SOURCES = _choices(Source)
+STATUSES = _choices(FeatureStatus)
+
+SORT_LABELS = {
+    "name": "Name", "title": "Title", "arr": "ARR", "created_at": "Created", "updated_at": "Updated",
+    "reported_at": "Reported", "id": "ID",
+}
+
+
+@dataclass(frozen=True)
+class RecordUI:
+    kind: str  # URL segment and SPEC.plural: "customers"
+    singular: str  # "customer"
+    title: str  # "Customers"
+    service: ModuleType
+    create_schema: type[BaseModel]
+    update_schema: type[BaseModel]
+    filters_schema: type[BaseModel]
+    fields: tuple[Field, ...]
+    filters: tuple[Field, ...] = ()
+    create_need: str = "edit"
+    name_of: Callable[[Any], str] = lambda obj: f"#{obj.id}"
+    search_hint: str = ""
+
+    @property
+    def spec(self) -> Any:
+        return self.service.SPEC
+
+    @property
+    def field_names(self) -> set[str]:
+        return {f.name for f in self.fields}
+
+    def sort_options(self) -> list[tuple[str, str]]:
+        out = []
+        for key in self.spec.sorts:
+            name = SORT_LABELS.get(key, key)
+            out.append((key, f"{name} ↑"))
+            out.append((f"-{key}", f"{name} ↓"))
+        return out
+
+
+PRODUCTS = RecordUI(
+    kind="products", singular="product", title="Products", service=product_service,
+    create_schema=prs.ProductCreate, update_schema=prs.ProductUpdate, filters_schema=prs.ProductFilters,
+    fields=(
+        Field("name", "Name", required=True, placeholder="e.g. Invoicing"),
+        Field("description", "Description", "textarea", wide=True, rows=4),
+    ),
+    name_of=lambda p: p.name, search_hint="Search name and description",
+)
+
+CUSTOMERS = RecordUI(
+    kind="customers", singular="customer", title="Customers", service=customer_service,
+    create_schema=cs.CustomerCreate, update_schema=cs.CustomerUpdate, filters_schema=cs.CustomerFilters,
+    fields=(
+        Field("name", "Name", required=True, placeholder="Company name"),
+        Field("segment", "Segment", "select", options=SEGMENTS),
+        Field("arr", "ARR", "number", help="Annual recurring revenue, in the currency beside it", placeholder="0"),
+        Field("currency", "Currency", placeholder="USD", help="Three-letter code", empty="omit"),
+        Field("plan", "Plan", placeholder="e.g. Business"),
+        Field("renewal_date", "Renewal date", "date"),
+        Field("account_owner", "Account owner", placeholder="Who owns the relationship"),
+        Field("external_id", "External ID", help="The customer's id in your CRM (optional)", empty="none"),
+        Field("notes", "Notes", "textarea", wide=True, rows=4),
+    ),
+    filters=(
+        Field("segment", "Segment", "select", options=SEGMENTS, blank="Any segment"),
+        Field("currency", "Currency", placeholder="Currency"),
+        Field("min_arr", "Min ARR", "number", placeholder="Min ARR"),
+        Field("account_owner", "Account owner", placeholder="Account owner"),
+    ),
+    name_of=lambda c: c.name, search_hint="Search name, plan and notes",
+)
+
+FEEDBACK = RecordUI(
+    kind="feedback", singular="feedback", title="Feedback", service=feedback_service,
+    create_schema=fbs.FeedbackCreate, update_schema=fbs.FeedbackUpdate, filters_schema=fbs.FeedbackFilters,
+    fields=(
+        Field("text", "What they said", "textarea", required=True, wide=True, rows=5,
+              help="Verbatim: the customer's own words"),
+        Field("customer_id", "Customer", "customer", placeholder="Start typing a customer's name",
+              help="Leave empty if the customer is unknown"),
+        Field("source", "Source", "select", options=SOURCES),
+        Field("reporter", "Reported by"),
+        Field("tags", "Tags", "tags", help="Comma-separated", placeholder="billing, export"),
+    ),
+    filters=(
+        Field("source", "Source", "select", options=SOURCES, blank="Any source"),
+        Field("customer_id", "Customer", "number"),
+    ),
+    create_need="evidence",
+    name_of=lambda f: f"Feedback #{f.id}", search_hint="Search what customers said",
+)
+
+PROBLEMS = RecordUI(
+    kind="problems", singular="problem", title="Problems", service=problem_service,
+    create_schema=ps.ProblemCreate, update_schema=ps.ProblemUpdate, filters_schema=ps.ProblemFilters,
+    fields=(
+        Field("statement", "Problem statement", "textarea", required=True, wide=True, rows=4,
+              help="In the user's words: what gets in their way, and when"),
+        Field("persona", "Persona", placeholder="e.g. Finance admin"),
+        Field("segment", "Segment", "select", options=SEGMENTS, blank="—", empty="keep"),
+        Field("product_id", "Product", "select", options_from="products", blank="No product"),
+    ),
+    filters=(
+        Field("product_id", "Product", "select", options_from="products", blank="Any product"),
+        Field("segment", "Segment", "select", options=SEGMENTS, blank="Any segment"),
+        Field("persona", "Persona", placeholder="Persona"),
+    ),
+    name_of=lambda p: p.statement, search_hint="Search statements and personas",
+)
+
+FEATURES = RecordUI(
+    kind="features", singular="feature", title="Features", service=feature_service,
+    create_schema=fs.FeatureCreate, update_schema=fs.FeatureUpdate, filters_schema=fs.FeatureFilters,
+    fields=(
+        Field("title", "Title", required=True, placeholder="What it lets people do", wide=True),
+        Field("status", "Status", "select", options=STATUSES),
+        Field("product_id", "Product", "select", options_from="products", blank="No product"),
+        Field("problem_ids", "Problems it solves", "multiselect", options_from="problems", wide=True,
+              help="Hold Ctrl (⌘ on Mac) to choose several"),
+        Field("persona", "Persona", placeholder="Who it is for"),
+        Field("owner", "Owner", placeholder="Who drives it"),
+        Field("description", "Description", "textarea", wide=True, rows=4),
+        Field("user_flow", "User flow", "lines", wide=True, rows=5, help="One step per line, in order"),
+        Field("acceptance_criteria", "Acceptance criteria", "lines", wide=True, rows=5,
+              help="One criterion per line; Given / When / Then welcome"),
+    ),
+    filters=(
+        Field("status", "Status", "select", options=STATUSES, blank="Any status"),
+        Field("product_id", "Product", "select", options_from="products", blank="Any product"),
+        Field("owner", "Owner", placeholder="Owner"),
+        Field("persona", "Persona", placeholder="Persona"),
+    ),
+    name_of=lambda f: f.title, search_hint="Search titles and descriptions",
+)
+
+ALL: tuple[RecordUI, ...] = (PRODUCTS, CUSTOMERS, FEEDBACK, PROBLEMS, FEATURES)
+BY_KIND = {ui.kind: ui for ui in ALL}

@@ -1,0 +1,130 @@
+"""Jinja2 environment, display filters (money, dates, quotes) and the render helpers every web route uses."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from tradeoff import __version__
+from tradeoff.web import session as web_session
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+LABELS = {
+    "sales_call": "Sales call", "support": "Support", "survey": "Survey", "interview": "Interview", "usage": "Usage",
+    "other": "Other", "enterprise": "Enterprise", "mid_market": "Mid-market", "smb": "SMB", "startup": "Startup",
+    "idea": "Idea", "discovery": "Discovery", "planned": "Planned", "in_progress": "In progress",
+    "shipped": "Shipped", "wont_do": "Won't do", "owner": "Owner", "pm": "PM", "engineer": "Engineer",
+    "stakeholder": "Stakeholder",
+}
+
+
+def money(amount: Decimal | float | int | None, currency: str = "") -> str:
+    """'USD 120,000' (cents shown only when there are any)."""
+    if amount is None:
+        return "—"
+    value = Decimal(str(amount))
+    text = f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
+    return f"{currency} {text}".strip()
+
+
+def day(value: date | datetime | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value.day} {value:%b %Y}"
+
+
+def moment(value: datetime | None) -> str:
+    if value is None:
+        return "—"
+    value = value.astimezone(UTC)
+    return f"{value.day} {value:%b %Y, %H:%M} UTC"
+
+
+def ago(value: datetime | None) -> str:
+    """'3 days ago' style, for scanning lists; the exact time is in the title attribute."""
+    if value is None:
+        return "—"
+    seconds = (datetime.now(UTC) - value.astimezone(UTC)).total_seconds()
+    for unit, size in (("year", 31_536_000), ("month", 2_592_000), ("day", 86_400), ("hour", 3_600), ("minute", 60)):
+        if seconds >= size:
+            n = int(seconds // size)
+            return f"{n} {unit}{'s' if n != 1 else ''} ago"
+    return "just now"
+
+
+def label(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    raw = str(getattr(value, "value", value))
+    return LABELS.get(raw, raw.replace("_", " "))
+
+
+def highlight(text: str, quote: str | None) -> Markup:
+    """The verbatim text with the linked quote marked (escaped first; only the first occurrence)."""
+    safe = str(escape(text))
+    if quote:
+        q = str(escape(quote))
+        if q in safe:
+            safe = safe.replace(q, f"<mark>{q}</mark>", 1)
+    return Markup(safe)
+
+
+def truncate_words(text: str, length: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _query(request: Request, **changes: Any) -> str:
+    """The current query string with `changes` applied (None removes a key)."""
+    params = dict(request.query_params)
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = str(value)
+    return "?" + urlencode(params) if params else "?"
+
+
+def _build_env() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(money=money, day=day, moment=moment, ago=ago, label=label, highlight=highlight,
+                       excerpt=truncate_words)
+    env.globals.update(version=__version__, labels=LABELS, query=_query)
+    return env
+
+
+ENV = _build_env()
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def render(request: Request, template: str, status_code: int = 200, headers: dict[str, str] | None = None,
+           **context: Any) -> HTMLResponse:
+    context.setdefault("page_title", "")
+    context.update(request=request, csrf_token=web_session.csrf_token(request), path=request.url.path,
+                   htmx=is_htmx(request))
+    html = ENV.get_template(template).render(context)
+    return HTMLResponse(html, status_code=status_code, headers={"Cache-Control": "no-store", **(headers or {})})
+
+
+def redirect(url: str, request: Request | None = None) -> Response:
+    """303 See Other after a POST; htmx requests get HX-Redirect so the whole page navigates."""
+    if request is not None and is_htmx(request):
+        return Response(status_code=204, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)

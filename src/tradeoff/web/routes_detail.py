@@ -1,0 +1,216 @@
+"""Detail pages (feature, problem, customer, feedback, product), links from evidence, comments and pickers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+
+from tradeoff.accounts.service import Member
+from tradeoff.audit import service as audit
+from tradeoff.comments import service as comment_service
+from tradeoff.comments.schemas import CommentCreate
+from tradeoff.customers import service as customer_service
+from tradeoff.errors import TradeoffError
+from tradeoff.features import service as feature_service
+from tradeoff.feedback import service as feedback_service
+from tradeoff.links import service as link_service
+from tradeoff.links.schemas import LinkCreate
+from tradeoff.problems import service as problem_service
+from tradeoff.products import service as product_service
+from tradeoff.records import service as records
+from tradeoff.storage.uow import UnitOfWork
+from tradeoff.web import context as ctx
+from tradeoff.web.forms import FormState, error_to_state, validation_to_state
+from tradeoff.web.records_ui import BY_KIND
+from tradeoff.web.render import redirect, render
+from tradeoff.web.session import CheckedForm, CurrentMember, Uow
+
+router = APIRouter()
+W = "/w/{slug}"
+AUDIT_LIMIT = 30
+TARGETS_SHOWN = 12
+
+
+def _product_name(uow: UnitOfWork, m: Member, product_id: int | None) -> str | None:
+    if product_id is None:
+        return None
+    return ctx.product_names(uow, m.workspace_id).get(product_id)
+
+
+def _detail(request: Request, uow: UnitOfWork, m: Member, kind: str, template: str, obj: Any, status_code: int = 200,
+            **extra: Any) -> HTMLResponse:
+    ui = BY_KIND[kind]
+    events = audit.list_events(uow=uow, workspace_id=m.workspace_id, record_type=ui.spec.name, record_id=obj.id,
+                               limit=AUDIT_LIMIT)
+    return render(request, template, status_code, **ctx.page_context(uow, m, kind),
+                  page_title=ui.name_of(obj)[:60], ui=ui, obj=obj, events=events, **extra)
+
+
+def feature_view(request: Request, uow: UnitOfWork, m: Member, record_id: int, comment: FormState | None = None,
+                 status_code: int = 200) -> HTMLResponse:
+    feature = records.get(uow=uow, spec=feature_service.SPEC, workspace_id=m.workspace_id, record_id=record_id)
+    demand = link_service.demand(uow=uow, workspace_id=m.workspace_id, kind="feature", target_id=record_id)
+    comments = comment_service.list_for(uow=uow, workspace_id=m.workspace_id, kind="feature", target_id=record_id)
+    return _detail(request, uow, m, "features", "detail/feature.html", feature, status_code, demand=demand,
+                   comments=comments, comment=comment or FormState(),
+                   product_name=_product_name(uow, m, feature.product_id))
+
+
+def problem_view(request: Request, uow: UnitOfWork, m: Member, record_id: int, comment: FormState | None = None,
+                 status_code: int = 200) -> HTMLResponse:
+    problem = records.get(uow=uow, spec=problem_service.SPEC, workspace_id=m.workspace_id, record_id=record_id)
+    demand = link_service.demand(uow=uow, workspace_id=m.workspace_id, kind="problem", target_id=record_id)
+    comments = comment_service.list_for(uow=uow, workspace_id=m.workspace_id, kind="problem", target_id=record_id)
+    features = feature_service.solving(uow=uow, workspace_id=m.workspace_id, problem_id=record_id)
+    return _detail(request, uow, m, "problems", "detail/problem.html", problem, status_code, demand=demand,
+                   comments=comments, comment=comment or FormState(), features=features,
+                   product_name=_product_name(uow, m, problem.product_id))
+
+
+def _link_targets(uow: UnitOfWork, m: Member, q: str | None) -> dict[str, list[Any]]:
+    features = records.list_page(uow=uow, spec=feature_service.SPEC, workspace_id=m.workspace_id, q=q or None,
+                                 sort=None if q else "-updated_at", limit=TARGETS_SHOWN).items
+    problems = records.list_page(uow=uow, spec=problem_service.SPEC, workspace_id=m.workspace_id, q=q or None,
+                                 limit=TARGETS_SHOWN // 2).items
+    return {"features": features, "problems": problems}
+
+
+def feedback_view(request: Request, uow: UnitOfWork, m: Member, record_id: int, link: FormState | None = None,
+                  status_code: int = 200) -> HTMLResponse:
+    fb = records.get(uow=uow, spec=feedback_service.SPEC, workspace_id=m.workspace_id, record_id=record_id)
+    links = link_service.links_of_feedback(uow=uow, workspace_id=m.workspace_id, feedback_id=record_id)
+    titles: dict[tuple[str, int], Any] = {}
+    feature_ids = [lk.feature_id for lk in links if lk.feature_id is not None]
+    problem_ids = [lk.problem_id for lk in links if lk.problem_id is not None]
+    for f in records.get_many(uow=uow, spec=feature_service.SPEC, workspace_id=m.workspace_id, ids=feature_ids,
+                              field_name="feature_id"):
+        titles[("feature", f.id)] = f
+    for p in records.get_many(uow=uow, spec=problem_service.SPEC, workspace_id=m.workspace_id, ids=problem_ids,
+                              field_name="problem_id"):
+        titles[("problem", p.id)] = p
+    link = link or FormState()
+    return _detail(request, uow, m, "feedback", "detail/feedback.html", fb, status_code, links=links, titles=titles,
+                   link=link, targets=_link_targets(uow, m, link.values.get("target_q")))
+
+
+def customer_view(request: Request, uow: UnitOfWork, m: Member, record_id: int) -> HTMLResponse:
+    customer = records.get(uow=uow, spec=customer_service.SPEC, workspace_id=m.workspace_id, record_id=record_id)
+    requests = link_service.customer_requests(uow=uow, workspace_id=m.workspace_id, customer_id=record_id)
+    asked: dict[int, list[Any]] = {}
+    for r in requests:  # one row per (feedback, link); group them per feedback item
+        asked.setdefault(r.feedback_id, []).append(r)
+    return _detail(request, uow, m, "customers", "detail/customer.html", customer, asked=asked)
+
+
+def product_view(request: Request, uow: UnitOfWork, m: Member, record_id: int) -> HTMLResponse:
+    product = records.get(uow=uow, spec=product_service.SPEC, workspace_id=m.workspace_id, record_id=record_id)
+    where = {"product_id": record_id}
+    features = records.list_page(uow=uow, spec=feature_service.SPEC, workspace_id=m.workspace_id, filters=where,
+                                 limit=ctx.PAGE_SIZE)
+    problems = records.list_page(uow=uow, spec=problem_service.SPEC, workspace_id=m.workspace_id, filters=where,
+                                 limit=ctx.PAGE_SIZE)
+    return _detail(request, uow, m, "products", "detail/product.html", product, features=features, problems=problems)
+
+
+@router.get(f"{W}/features/{{record_id:int}}", response_class=HTMLResponse)
+def feature_page(request: Request, m: CurrentMember, uow: Uow, record_id: int) -> HTMLResponse:
+    return feature_view(request, uow, m, record_id)
+
+
+@router.get(f"{W}/problems/{{record_id:int}}", response_class=HTMLResponse)
+def problem_page(request: Request, m: CurrentMember, uow: Uow, record_id: int) -> HTMLResponse:
+    return problem_view(request, uow, m, record_id)
+
+
+@router.get(f"{W}/feedback/{{record_id:int}}", response_class=HTMLResponse)
+def feedback_page(request: Request, m: CurrentMember, uow: Uow, record_id: int) -> HTMLResponse:
+    return feedback_view(request, uow, m, record_id)
+
+
+@router.get(f"{W}/customers/{{record_id:int}}", response_class=HTMLResponse)
+def customer_page(request: Request, m: CurrentMember, uow: Uow, record_id: int) -> HTMLResponse:
+    return customer_view(request, uow, m, record_id)
+
+
+@router.get(f"{W}/products/{{record_id:int}}", response_class=HTMLResponse)
+def product_page(request: Request, m: CurrentMember, uow: Uow, record_id: int) -> HTMLResponse:
+    return product_view(request, uow, m, record_id)
+
+
+@router.post(f"{W}/feedback/{{record_id:int}}/links")
+def create_link(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, record_id: int) -> Response:
+    m.require("evidence")
+    values = {k: v for k in ("target", "quote", "target_q") if isinstance(v := form.get(k), str)}
+    state = FormState(values=values)
+    kind, _, raw_id = values.get("target", "").partition(":")
+    data: dict[str, Any] = {"feedback_id": record_id, "quote": values.get("quote", "").strip() or None}
+    if kind in ("feature", "problem") and raw_id.isdigit():
+        data[f"{kind}_id"] = int(raw_id)
+    else:
+        state.add("target", "choose the feature or problem this feedback supports")
+    if state.ok:
+        try:
+            link_service.create(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"),
+                                data=LinkCreate.model_validate(data))
+            return redirect(f"/w/{m.workspace_slug}/feedback/{record_id}", request)
+        except ValidationError as exc:
+            validation_to_state(exc, state, {"quote", "target"})
+        except TradeoffError as exc:
+            if exc.status not in (409, 422):
+                raise
+            uow.session.rollback()
+            error_to_state(exc, state, {"quote"})
+    return feedback_view(request, uow, m, record_id, link=state, status_code=422)
+
+
+@router.post(f"{W}/links/{{link_id:int}}/delete")
+def delete_link(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, link_id: int) -> Response:
+    m.require("edit")
+    link = link_service.get(uow=uow, workspace_id=m.workspace_id, link_id=link_id)
+    feedback_id = link.feedback_id
+    link_service.delete(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), link_id=link_id)
+    return redirect(f"/w/{m.workspace_slug}/feedback/{feedback_id}", request)
+
+
+def _comment(request: Request, form: Any, m: Member, uow: UnitOfWork, kind: str, record_id: int) -> Response:
+    m.require("evidence")
+    body = form.get("body")
+    state = FormState(values={"body": body if isinstance(body, str) else ""})
+    try:
+        data = CommentCreate.model_validate({"body": state.values["body"]})
+        comment_service.add(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), kind=kind,
+                            target_id=record_id, data=data)
+        return redirect(f"/w/{m.workspace_slug}/{kind}s/{record_id}#comments", request)
+    except ValidationError as exc:
+        validation_to_state(exc, state, {"body"})
+    view = feature_view if kind == "feature" else problem_view
+    return view(request, uow, m, record_id, comment=state, status_code=422)
+
+
+@router.post(f"{W}/features/{{record_id:int}}/comments")
+def comment_feature(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, record_id: int) -> Response:
+    return _comment(request, form, m, uow, "feature", record_id)
+
+
+@router.post(f"{W}/problems/{{record_id:int}}/comments")
+def comment_problem(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, record_id: int) -> Response:
+    return _comment(request, form, m, uow, "problem", record_id)
+
+
+@router.get(f"{W}/pick/customers", response_class=HTMLResponse)
+def pick_customers(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
+    """Datalist options for the customer picker (htmx, as you type)."""
+    q = next((v for k, v in request.query_params.items() if k in ("q", "customer_id")), "")
+    items = ctx.customer_suggestions(uow, m.workspace_id, q.strip() or None)
+    return render(request, "partials/customer_options.html", items=items)
+
+
+@router.get(f"{W}/pick/targets", response_class=HTMLResponse)
+def pick_targets(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
+    """Features and problems matching the search box of the link form (htmx, as you type)."""
+    q = (request.query_params.get("target_q") or "").strip()
+    return render(request, "partials/link_targets.html", targets=_link_targets(uow, m, q),
+                  link=FormState(values={"target_q": q}))

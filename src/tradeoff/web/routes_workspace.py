@@ -1,0 +1,126 @@
+"""Workspace pages: home, audit log, API tokens and members."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+
+from tradeoff.accounts import service as accounts
+from tradeoff.accounts.model import Role
+from tradeoff.accounts.schemas import MemberIn, TokenCreate
+from tradeoff.accounts.service import Member
+from tradeoff.audit import service as audit
+from tradeoff.errors import TradeoffError
+from tradeoff.feedback import service as feedback_service
+from tradeoff.records import service as records
+from tradeoff.storage.uow import UnitOfWork
+from tradeoff.web import context as ctx
+from tradeoff.web.forms import FormState, error_to_state, validation_to_state
+from tradeoff.web.records_ui import ALL
+from tradeoff.web.render import LABELS, redirect, render
+from tradeoff.web.session import CheckedForm, CurrentMember, Uow
+
+router = APIRouter()
+W = "/w/{slug}"
+AUDIT_PAGE = 50
+RECORD_TYPES = ("product", "customer", "feedback", "problem", "feature", "api_token", "user", "workspace")
+
+
+@router.get(W, response_class=HTMLResponse)
+def home(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
+    counts = [(ui, records.count(uow=uow, spec=ui.spec, workspace_id=m.workspace_id)) for ui in ALL]
+    recent = records.list_page(uow=uow, spec=feedback_service.SPEC, workspace_id=m.workspace_id, limit=8).items
+    events = audit.list_events(uow=uow, workspace_id=m.workspace_id, limit=8)
+    return render(request, "home.html", **ctx.page_context(uow, m, "home"), page_title="Home", counts=counts,
+                  recent=recent, events=events)
+
+
+@router.get(f"{W}/audit", response_class=HTMLResponse)
+def audit_page(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
+    params = request.query_params
+    record_type = params.get("record_type") or None
+    record_id = int(params["record_id"]) if params.get("record_id", "").isdigit() else None
+    before_id = int(params["before"]) if params.get("before", "").isdigit() else None
+    events = audit.list_events(uow=uow, workspace_id=m.workspace_id, record_type=record_type, record_id=record_id,
+                               before_id=before_id, limit=AUDIT_PAGE)
+    older = events[-1].id if len(events) == AUDIT_PAGE else None
+    return render(request, "audit.html", **ctx.page_context(uow, m, "audit"), page_title="Audit log", events=events,
+                  record_type=record_type, record_id=record_id, record_types=RECORD_TYPES, older=older,
+                  before_id=before_id)
+
+
+def _tokens_view(request: Request, uow: UnitOfWork, m: Member, *, created: str | None = None,
+                 state: FormState | None = None, status_code: int = 200) -> HTMLResponse:
+    tokens = accounts.list_tokens(uow=uow, workspace_id=m.workspace_id, user_id=m.user_id)
+    return render(request, "tokens.html", status_code, **ctx.page_context(uow, m, "tokens"), page_title="API tokens",
+                  tokens=tokens, created=created, state=state or FormState(),
+                  api_base=f"{request.base_url}api/v1/workspaces/{m.workspace_slug}")
+
+
+@router.get(f"{W}/tokens", response_class=HTMLResponse)
+def tokens_page(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
+    return _tokens_view(request, uow, m)
+
+
+@router.post(f"{W}/tokens", response_class=HTMLResponse)
+def create_token(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -> HTMLResponse:
+    name = form.get("name")
+    state = FormState(values={"name": name if isinstance(name, str) else ""})
+    try:
+        body = TokenCreate.model_validate(state.values)
+    except ValidationError as exc:
+        validation_to_state(exc, state, {"name"})
+        return _tokens_view(request, uow, m, state=state, status_code=422)
+    _, token = accounts.create_token(uow=uow, workspace_id=m.workspace_id, user_id=m.user_id, name=body.name,
+                                     actor=m.actor("web"))
+    uow.session.commit()  # the token is shown once, so it must exist before the page shows it
+    return _tokens_view(request, uow, m, created=token)
+
+
+@router.post(f"{W}/tokens/{{token_id:int}}/revoke")
+def revoke_token(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, token_id: int) -> Response:
+    accounts.revoke_token(uow=uow, workspace_id=m.workspace_id, user_id=m.user_id, token_id=token_id,
+                          actor=m.actor("web"))
+    return redirect(f"/w/{m.workspace_slug}/tokens", request)
+
+
+def _members_view(request: Request, uow: UnitOfWork, m: Member, state: FormState | None = None,
+                  flash: str = "", status_code: int = 200) -> HTMLResponse:
+    rows = accounts.members(uow=uow, workspace_id=m.workspace_id)
+    roles = [(r.value, LABELS.get(r.value, r.value)) for r in Role]
+    return render(request, "members.html", status_code, **ctx.page_context(uow, m, "members"), page_title="Members",
+                  rows=rows, roles=roles, state=state or FormState(values={"role": "pm"}), flash=flash)
+
+
+@router.get(f"{W}/members", response_class=HTMLResponse)
+def members_page(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
+    m.require("manage")
+    return _members_view(request, uow, m)
+
+
+@router.post(f"{W}/members", response_class=HTMLResponse)
+def add_member(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -> Response:
+    m.require("manage")
+    values = {k: v for k in ("email", "name", "role") if isinstance(v := form.get(k), str)}
+    password = form.get("password")
+    state = FormState(values=values)
+    try:
+        body = MemberIn.model_validate(values)
+        _, created = accounts.add_member(
+            uow=uow, workspace_id=m.workspace_id, email=str(body.email), name=body.name, role=body.role,
+            password=password if isinstance(password, str) and password else None, actor=m.actor("web"),
+        )
+    except ValidationError as exc:
+        validation_to_state(exc, state, {"email", "name", "role"})
+        return _members_view(request, uow, m, state, status_code=422)
+    except TradeoffError as exc:
+        if exc.status != 422:
+            raise
+        uow.session.rollback()
+        error_to_state(exc, state, {"email", "name", "role", "password"})
+        return _members_view(request, uow, m, state, status_code=422)
+    note = "" if created and password else (
+        " They can sign in with their existing password." if not created else
+        " Set their password with `tradeoff user add` before they can sign in.")
+    return _members_view(request, uow, m, flash=f"{body.email} is now {LABELS[body.role.value]}.{note}")

@@ -1,0 +1,119 @@
+"""Web sessions and CSRF.
+
+The session is a signed cookie (Starlette's SessionMiddleware, itsdangerous under the hood, keyed with the
+install's secret key): HttpOnly, SameSite=Lax, Secure when `secure_cookies` is set. It holds the user id and a
+per-session CSRF token that every form carries in a hidden input (and htmx sends as the X-CSRF-Token header).
+Nothing secret about the user (password, API tokens) ever goes into it or into a log line.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, Path, Request
+from starlette.datastructures import FormData
+
+from tradeoff.accounts import service as accounts
+from tradeoff.accounts.service import Member
+from tradeoff.bootstrap import Container
+from tradeoff.errors import PermissionDenied
+from tradeoff.storage.uow import UnitOfWork
+
+COOKIE = "tradeoff_session"
+MAX_AGE = 14 * 24 * 3600  # two weeks
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+
+
+class LoginRequired(Exception):
+    """Raised when a page needs a signed-in user; the web error handler redirects to /login."""
+
+    def __init__(self, next_url: str) -> None:
+        super().__init__(next_url)
+        self.next_url = next_url
+
+
+def csrf_token(request: Request) -> str:
+    """This session's CSRF token, created on first use (so the login form has one too)."""
+    token = request.session.get("csrf")
+    if not isinstance(token, str) or len(token) < 20:
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+def user_id(request: Request) -> int | None:
+    uid = request.session.get("uid")
+    return uid if isinstance(uid, int) else None
+
+
+def sign_in(request: Request, uid: int) -> None:
+    """Start a fresh session for `uid`: a new CSRF token, nothing carried over from before login."""
+    request.session.clear()
+    request.session["uid"] = uid
+    request.session["csrf"] = secrets.token_urlsafe(32)
+
+
+def sign_out(request: Request) -> None:
+    request.session.clear()  # an empty session makes the middleware expire the cookie
+
+
+async def checked_form(request: Request) -> FormData:
+    """The POSTed form, after checking its CSRF token against the session's. Missing or wrong → 403."""
+    form = await request.form()
+    sent = form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER) or ""
+    expected = request.session.get("csrf")
+    if not isinstance(sent, str) or not isinstance(expected, str) or not hmac.compare_digest(sent, expected):
+        raise PermissionDenied("this form is missing its security token or it has expired; reload the page and try again")
+    return form
+
+
+CheckedForm = Annotated[FormData, Depends(checked_form)]
+
+
+def container(request: Request) -> Container:
+    return request.app.state.container  # type: ignore[no-any-return]
+
+
+def uow(request: Request) -> Iterator[UnitOfWork]:
+    with container(request).unit_of_work() as unit:
+        yield unit
+
+
+Uow = Annotated[UnitOfWork, Depends(uow)]
+
+
+def signed_in_user(request: Request) -> int:
+    uid = user_id(request)
+    if uid is None:
+        raise LoginRequired(str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""))
+    return uid
+
+
+UserId = Annotated[int, Depends(signed_in_user)]
+
+
+def member(request: Request, unit: Uow, uid: UserId,
+           slug: Annotated[str, Path(max_length=64)]) -> Member:
+    """The signed-in user's membership in `slug`; outsiders get NotFound (the workspace does not exist for them)."""
+    m = accounts.membership(uow=unit, slug=slug, user_id=uid)
+    request.state.member = m
+    return m
+
+
+CurrentMember = Annotated[Member, Depends(member)]
+
+
+def can(m: Member, need: str) -> bool:
+    try:
+        m.require(need)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def permissions(m: Member) -> dict[str, Any]:
+    return {"edit": can(m, "edit"), "evidence": can(m, "evidence"), "manage": can(m, "manage")}

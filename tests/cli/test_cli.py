@@ -1,0 +1,118 @@
+"""The CLI end to end (Typer's CliRunner) on both back ends: scripted set-up, records, JSON, errors, backup."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tradeoff.cli.main import app
+
+
+@pytest.fixture
+def run(container, tmp_path: Path):  # type: ignore[no-untyped-def]
+    runner = CliRunner()
+    env = {"TRADEOFF_DATABASE_URL": container.engine.url.render_as_string(hide_password=False),
+           "TRADEOFF_HOME": str(tmp_path)}
+
+    def _run(*args: str, input: str | None = None, ok: bool = True):  # type: ignore[no-untyped-def]
+        result = runner.invoke(app, list(args), env=env, input=input)
+        if ok:
+            assert result.exit_code == 0, (args, result.output, result.stderr if result.stderr_bytes else "")
+        return result
+
+    return _run
+
+
+def test_scripted_setup_records_and_json(run) -> None:  # type: ignore[no-untyped-def]
+    slug = "cli-" + uuid.uuid4().hex[:8]
+    owner = f"own-{slug}@example.com"
+    run("init", "--workspace", slug, "--owner", owner, "--password-stdin", input="correct horse battery\n")
+    # init again is an upgrade, not an error
+    run("init", "--workspace", slug, "--owner", owner, "--password-stdin", input="correct horse battery\n")
+    token = run("token", "create", "--workspace", slug, "--user", owner).stdout.strip()
+    assert token.startswith("tdo_") and "\n" not in token
+    tokens = json.loads(run("token", "list", "-w", slug, "--user", owner, "--json").stdout)
+    assert tokens[0]["prefix"] == token[:10] and "token" not in tokens[0]
+
+    cust = json.loads(run("customers", "create", "-w", slug, "--name", "Umbrella", "--arr", "25000",
+                          "--segment", "enterprise", "--json").stdout)
+    fb = json.loads(run("feedback", "create", "-w", slug, "--text", "Need SAML single sign-on",
+                        "--customer-id", str(cust["id"]), "--source", "sales_call", "--tags", "sso", "--json").stdout)
+    assert fb["tags"] == ["sso"] and fb["customer"]["name"] == "Umbrella"
+    feat = json.loads(run("features", "create", "-w", slug, "--title", "SAML SSO", "--user-flow", "Open settings",
+                          "--user-flow", "Upload metadata", "--json").stdout)
+    assert feat["user_flow"] == ["Open settings", "Upload metadata"]
+    run("link", str(fb["id"]), "-w", slug, "--feature", str(feat["id"]), "--quote", "SAML")
+    ev = json.loads(run("evidence", "feature", str(feat["id"]), "-w", slug, "--json").stdout)
+    assert ev["customer_count"] == 1 and ev["arr_by_currency"] == {"USD": "25000.00"}
+
+    listed = json.loads(run("feedback", "list", "-w", slug, "--q", "saml", "--json").stdout)
+    assert [i["id"] for i in listed["items"]] == [fb["id"]]
+    shown = json.loads(run("customers", "show", str(cust["id"]), "-w", slug, "--json").stdout)
+    assert shown["arr"] == "25000.00"
+    run("customers", "update", str(cust["id"]), "-w", slug, "--plan", "Enterprise")
+    stale = run("customers", "update", str(cust["id"]), "-w", slug, "--plan", "X", "--if-version", "1", ok=False)
+    assert stale.exit_code != 0 and "changed since you read it" in stale.stderr
+    run("features", "archive", str(feat["id"]), "-w", slug)
+    assert json.loads(run("features", "list", "-w", slug, "--json").stdout)["items"] == []
+    run("features", "restore", str(feat["id"]), "-w", slug)
+    trail = json.loads(run("audit", "-w", slug, "--record-type", "customer", "--json").stdout)
+    assert [e["action"] for e in trail][:2] == ["update", "create"]
+    for read in (("workspace", "list"), ("db", "current"), ("requests", str(cust["id"]), "-w", slug),
+                 ("problems", "list", "-w", slug), ("products", "list", "-w", slug)):
+        json.loads(run(*read, "--json").stdout)
+
+
+@pytest.mark.parametrize("args,needle", [
+    (("customers", "create", "-w", "nope-nope", "--name", "x"), "workspace 'nope-nope' not found"),
+    (("customers", "list", "-w", "nope-nope", "--sort", "colour"), "not found"),
+    (("feedback", "create", "-w", "WS", "--text", "   "), "--text"),
+    (("customers", "create", "-w", "WS", "--name", "x", "--arr", "-4"), "--arr"),
+    (("customers", "list", "-w", "WS", "--sort", "colour"), "cannot sort customers by 'colour'"),
+    (("customers", "list", "-w", "WS", "--filter", "colour=red"), "cannot filter"),
+    (("link", "1", "-w", "WS"), "exactly one of --feature or --problem"),
+    (("restore", "/dev/null"), "not JSON"),
+])
+def test_errors_are_one_clear_line_and_non_zero(run, args, needle) -> None:  # type: ignore[no-untyped-def]
+    slug = "err-" + uuid.uuid4().hex[:8]
+    run("workspace", "create", slug, "--owner", f"o-{slug}@example.com")
+    result = run(*[slug if a == "WS" else a for a in args], ok=False)
+    assert result.exit_code != 0
+    first = result.stderr.strip().splitlines()[0]
+    assert first.startswith("error: ") and needle in result.stderr, result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_backup_restore_round_trip_is_lossless(empty_container, tmp_path: Path) -> None:
+    from datetime import date
+
+    from tradeoff.backup.service import backup, restore
+    from tradeoff.demo.load import load_demo
+
+    with empty_container.unit_of_work() as uow:
+        load_demo(uow=uow, password="demo-password", anchor=date(2026, 11, 1), slug="orig")
+    with empty_container.unit_of_work() as uow:
+        first = backup(uow=uow, slug="orig")
+    with empty_container.unit_of_work() as uow:
+        restore(uow=uow, doc=first, slug="copy")
+    with empty_container.unit_of_work() as uow:
+        second = backup(uow=uow, slug="copy")
+    first["workspace"].pop("slug"), second["workspace"].pop("slug")
+    assert first == second
+    assert len(first["feedback"]) == 400 and len(first["links"]) > 200 and first["audit_events"]
+    # a damaged backup changes nothing
+    broken = json.loads(json.dumps(first))
+    broken["links"][5]["feedback_id"] = 10**9
+    from tradeoff.errors import InvalidInput
+
+    with pytest.raises(InvalidInput), empty_container.unit_of_work() as uow:
+        restore(uow=uow, doc=broken, slug="broken")
+    from tradeoff.accounts import service as accounts
+    from tradeoff.errors import NotFound
+
+    with pytest.raises(NotFound), empty_container.unit_of_work() as uow:
+        accounts.workspace_by_slug(uow=uow, slug="broken")

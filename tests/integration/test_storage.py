@@ -1,0 +1,150 @@
+"""Migrations, schema drift, query counts (no N+1), audit trail and secrets, on both back ends."""
+
+from __future__ import annotations
+
+import logging
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import event, text
+
+from tests.conftest import World, fresh_database_url
+from tradeoff.accounts import service as accounts
+from tradeoff.bootstrap import bootstrap
+from tradeoff.settings import Settings
+from tradeoff.storage.migrate import current_revision, head_revision, revisions, upgrade
+from tradeoff.storage.models import Base
+
+
+def test_upgrade_from_first_migration_to_head_keeps_data(backend, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    gen = fresh_database_url(backend, tmp_path)
+    url = next(gen)
+    try:
+        c = bootstrap(Settings(home=tmp_path, database_url=url))
+        first = revisions()[0]
+        upgrade(c.engine, first)
+        assert current_revision(c.engine) == first
+        with c.engine.begin() as conn:  # a database made by the first migration, with data in it
+            conn.execute(text("INSERT INTO workspaces (slug, name, created_at, updated_at) "
+                              "VALUES ('old', 'Old', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+            wid = conn.execute(text("SELECT id FROM workspaces WHERE slug='old'")).scalar_one()
+            conn.execute(text("INSERT INTO feedback (workspace_id, text, source, reporter, reported_at, tags, version, "
+                              "created_at, updated_at) VALUES (:w, 'Exporting ledgers is slow', 'support', '', "
+                              "CURRENT_TIMESTAMP, '[]', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"), {"w": wid})
+        upgrade(c.engine)
+        assert current_revision(c.engine) == head_revision()
+        from tradeoff.feedback import service as feedback_service
+        from tradeoff.records import service as records
+
+        with c.unit_of_work() as uow:  # the search index added later covers the old rows too
+            page = records.list_page(uow=uow, spec=feedback_service.SPEC, workspace_id=wid, q="ledgers")
+            assert [f.text for f in page.items] == ["Exporting ledgers is slow"]
+        c.engine.dispose()
+    finally:
+        next(gen, None)
+
+
+def test_models_match_migrations(container) -> None:  # type: ignore[no-untyped-def]
+    with container.engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"include_object": lambda o, n, t, r, c: "_fts" not in (n or "")})
+        drift = compare_metadata(ctx, Base.metadata)
+    assert drift == []
+
+
+def test_sqlite_pragmas(container) -> None:  # type: ignore[no-untyped-def]
+    if container.engine.dialect.name != "sqlite":
+        return
+    with container.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+class QueryCounter:
+    def __init__(self, engine) -> None:  # type: ignore[no-untyped-def]
+        self.engine, self.count = engine, 0
+
+    def __enter__(self) -> QueryCounter:
+        event.listen(self.engine, "before_cursor_execute", self._hit)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._hit)
+
+    def _hit(self, *args: object) -> None:
+        self.count += 1
+
+
+def _make(client, world: World, n: int) -> int:  # type: ignore[no-untyped-def]
+    h = world.alice.headers
+    p = client.post(world.api("/problems"), json={"statement": "p"}, headers=h).json()["id"]
+    feat = client.post(world.api("/features"), json={"title": "f", "problem_ids": [p]}, headers=h).json()["id"]
+    custs = client.post(world.api("/customers/batch"), json={"items": [{"name": f"c{i}", "arr": i} for i in range(n)]},
+                        headers=h).json()["items"]
+    fbs = client.post(world.api("/feedback/batch"), json={"items": [{"text": f"t{i}", "customer_id": c["id"]}
+                                                                    for i, c in enumerate(custs)]}, headers=h).json()["items"]
+    for f in fbs:
+        client.post(world.api("/links"), json={"feedback_id": f["id"], "feature_id": feat}, headers=h)
+    for i in range(n):
+        client.post(world.api("/features"), json={"title": f"g{i}", "problem_ids": [p]}, headers=h)
+    return feat
+
+
+def test_no_n_plus_one_on_lists_and_details(client, container, world: World, world2: World) -> None:  # type: ignore[no-untyped-def]
+    counts = {}
+    for n, w in ((2, world), (25, world2)):
+        feat = _make(client, w, n)
+        urls = [w.api("/feedback?limit=100"), w.api("/features?limit=100"), w.api("/customers?limit=100"),
+                w.api(f"/features/{feat}"), w.api(f"/features/{feat}/evidence"), w.api("/feedback?q=t1")]
+        got = []
+        for url in urls:
+            with QueryCounter(container.engine) as qc:
+                assert client.get(url, headers=w.alice.headers).status_code == 200
+            got.append(qc.count)
+        counts[n] = got
+    assert counts[2] == counts[25], counts
+
+
+def test_audit_records_before_after_and_never_secrets(client, world: World, caplog) -> None:  # type: ignore[no-untyped-def]
+    caplog.set_level(logging.DEBUG)
+    h = world.alice.headers
+    c = client.post(world.api("/customers"), json={"name": "Acme", "arr": 10}, headers=h).json()
+    client.patch(world.api(f"/customers/{c['id']}"), json={"arr": 99}, headers=h)
+    tok = client.post(world.api("/tokens"), json={"name": "leaky?"}, headers=h).json()["token"]
+    trail = client.get(world.api(f"/audit?record_type=customer&record_id={c['id']}"), headers=h).json()["items"]
+    assert [e["action"] for e in trail] == ["update", "create"]
+    assert trail[0]["changes"] == {"arr": {"before": "10.00", "after": "99.00"}}
+    assert trail[0]["actor"] == world.alice.email
+    everything = client.get(world.api("/audit?limit=200"), headers=h).text
+    for secret in (tok, world.alice.token, world.alice.password, "argon2"):
+        assert secret not in everything
+        assert secret not in caplog.text
+
+
+def test_login_guard_rate_limits_per_account_and_ip(container, world: World) -> None:
+    import pytest
+
+    from tradeoff.errors import RateLimited, Unauthenticated
+
+    guard = accounts.LoginGuard(3)
+    with container.unit_of_work() as uow:
+        assert guard.login(uow=uow, email=world.bob.email, password=world.bob.password, ip="1.1.1.1").email == world.bob.email
+        for _ in range(3):
+            with pytest.raises(Unauthenticated):
+                guard.login(uow=uow, email=world.bob.email, password="wrong", ip="2.2.2.2")
+        with pytest.raises(RateLimited):  # even the right password, for this account
+            guard.login(uow=uow, email=world.bob.email, password=world.bob.password, ip="3.3.3.3")
+        with pytest.raises(RateLimited):  # and any account from that IP
+            guard.login(uow=uow, email=world.erin.email, password=world.erin.password, ip="2.2.2.2")
+        assert guard.login(uow=uow, email=world.erin.email, password=world.erin.password, ip="4.4.4.4")
+
+
+def test_passwords_are_argon2_hashed(container, world: World) -> None:
+    from sqlalchemy import select
+
+    from tradeoff.accounts.model import ApiToken, User
+
+    with container.unit_of_work() as uow:
+        user = uow.session.scalar(select(User).where(User.email == world.alice.email))
+        assert user.password_hash.startswith("$argon2id$") and world.alice.password not in user.password_hash
+        hashes = list(uow.session.scalars(select(ApiToken.token_hash)))
+        assert world.alice.token not in hashes and all(len(h) == 64 for h in hashes)

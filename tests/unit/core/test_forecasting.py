@@ -1,0 +1,298 @@
+"""Unit and property tests of the throughput forecast and the backlog simulation (tradeoff.core.forecasting*)."""
+
+from __future__ import annotations
+
+import importlib.util
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.stats import ks_2samp
+
+from tradeoff.core import forecasting as fc
+from tradeoff.core import forecasting_backlog as fb
+from tradeoff.errors import InvalidInput
+
+NOW = datetime(2026, 1, 5)
+
+
+def _completions(weekly: list[int], now: datetime = NOW) -> list[datetime]:
+    """Completion times for a weekly throughput (oldest first), spread inside each week before ``now``."""
+    out = []
+    n = len(weekly)
+    for w, k in enumerate(weekly):
+        week_start = now - timedelta(days=7 * (n - w))
+        out += [week_start + timedelta(days=7 * (j + 0.5) / k) for j in range(k)]
+    return out
+
+
+# ---------------------------------------------------------------- throughput: hand-computed pieces
+
+
+def test_history_weeks_counts_items_per_week_before_the_cut() -> None:
+    days = np.array([-20.0, -13.5, -8.0, -7.0, -0.5, 0.0, 3.0])
+    # weeks [-21,-14), [-14,-7), [-7,0): -20 | -13.5,-8 | -7,-0.5 ; 0.0 and 3.0 are not before the cut
+    assert fc.history_weeks(days, 0.0, 3).tolist() == [1, 2, 2]
+
+
+def test_finish_days_interpolates_inside_the_week() -> None:
+    sims = np.array([[4, 4, 4, 4], [0, 10, 0, 0]], dtype=np.int64)
+    cum = np.cumsum(sims, axis=1)
+    # trial 0: 10th item in week 3 (cum 8 before, 4 that week): 7 * (2 + 2/4); trial 1: 7 * (1 + 10/10)
+    assert fc.finish_days(sims, cum, 10).tolist() == [17.5, 14.0]
+    assert np.isinf(fc.finish_days(sims, cum, 17)).all()
+
+
+def test_base_promises_of_a_constant_pace() -> None:
+    sims = np.full((50, 20), 3, dtype=np.int64)
+    p = fc.base_promises(sims, (2,), (10,), (0.5, 0.85, 0.95))
+    assert p[0].tolist() == [6, 6, 6]  # 3 items a week for 2 weeks
+    assert p[1].tolist() == pytest.approx([7 * (3 + 1 / 3)] * 3)  # 10th item: 9 by week 3, 1 of 3 in week 4
+
+
+def test_count_promise_is_one_sided_lower_quantile() -> None:
+    # 100 trials finishing 0..99 items in the first week: P85 count = reached in >= 85 trials = 15
+    sims = np.arange(100, dtype=np.int64)[:, None] * np.array([[1, 0]], dtype=np.int64)
+    p = fc.base_promises(sims, (1,), (), (0.5, 0.85, 0.95))
+    assert p[0].tolist() == [50, 15, 5]
+
+
+def test_naive_sampler_draws_only_from_the_last_26_weeks() -> None:
+    history = np.array([100] * 30 + [1, 2, 3] * 8 + [4, 5], dtype=np.int64)
+    sims = fc.simulate_weeks(
+        history, horizon_weeks=50, trials=200, rng=np.random.default_rng(0), method="naive"
+    )
+    assert set(np.unique(sims).tolist()) <= {1, 2, 3, 4, 5}
+
+
+def test_block_sampler_keeps_consecutive_weeks_together() -> None:
+    history = np.arange(1, 41, dtype=np.int64)  # strictly increasing, so a block shows as +1 steps
+    sims = fc.simulate_weeks(history, horizon_weeks=8, trials=100, rng=np.random.default_rng(1))
+    steps = np.diff(sims.reshape(100, 2, 4), axis=2)
+    assert (steps == 1).all()
+
+
+def test_thin_history_is_declined_with_what_it_needs() -> None:
+    f = fc.forecast_throughput(_completions([1, 0, 2]), now=NOW, rng=np.random.default_rng(0))
+    assert f.status == "declined"
+    assert "needs at least 10 finished items" in f.reason and "has 3" in f.reason
+    assert f.counts == () and f.dates == ()
+
+
+def test_stale_history_is_declined() -> None:
+    old = _completions([3] * 20, now=NOW - timedelta(weeks=60))
+    f = fc.forecast_throughput(old, now=NOW, rng=np.random.default_rng(0))
+    assert f.status == "declined" and "stale" in f.reason
+
+
+def test_deterministic_history_gives_a_deterministic_forecast() -> None:
+    f = fc.forecast_throughput(_completions([5] * 80), now=NOW, rng=np.random.default_rng(3), trials=300)
+    assert f.status == "ok"
+    for c in f.counts:
+        assert c.p50 == c.p85 == c.p95 == 5 * c.weeks
+    for d in f.dates:
+        assert d.p50 == d.p85 == d.p95
+        # the Nth item at 5 a week lands in week ceil(N/5): within a week of N/5 weeks
+        assert abs((d.p50 - NOW).days - 7 * d.items / 5) <= 7
+
+
+def test_forecast_shows_the_history_and_method_it_used() -> None:
+    rng = np.random.default_rng(5)
+    weekly = [int(x) for x in np.where(rng.random(120) < 0.3, rng.integers(5, 15, 120), 0)]
+    comp = _completions(weekly)
+    raw = fc.forecast_throughput(comp, now=NOW, rng=np.random.default_rng(1), trials=500, calibrate=False)
+    cal = fc.forecast_throughput(comp, now=NOW, rng=np.random.default_rng(1), trials=500)
+    assert raw.status == cal.status == "ok"
+    assert "calibration" in cal.method and "calibration" not in raw.method
+    assert len(raw.weekly_throughput) == 104 and raw.weekly_throughput == tuple(weekly[-104:])
+
+
+weekly_histories = st.lists(st.integers(min_value=0, max_value=12), min_size=30, max_size=90).filter(
+    lambda h: sum(h[-26:]) >= 12
+)
+
+
+@settings(max_examples=12, deadline=None)
+@given(weekly_histories, st.integers(0, 2**32 - 1))
+def test_forecast_orders_and_probabilities(weekly: list[int], seed: int) -> None:
+    f = fc.forecast_throughput(_completions(weekly), now=NOW, rng=np.random.default_rng(seed), trials=200)
+    assert f.status == "ok"
+    for c in f.counts:
+        assert c.p50 >= c.p85 >= c.p95 >= 0
+        probs = [c.probability_at_least(k) for k in range(0, 3 * c.p50 + 3)]
+        assert all(0.0 <= p <= 1.0 for p in probs)
+        assert all(a >= b for a, b in zip(probs, probs[1:], strict=False))
+    for d in f.dates:
+        if d.p95 is not None:
+            assert d.p50 is not None and d.p85 is not None
+            assert d.p50 <= d.p85 <= d.p95
+        probs = [d.probability_by(NOW + timedelta(days=k)) for k in range(0, 800, 5)]
+        assert all(0.0 <= p <= 1.0 for p in probs)
+        assert all(a <= b for a, b in zip(probs, probs[1:], strict=False))
+
+
+# ---------------------------------------------------------------- backlog simulation
+
+
+def _team(name: str = "core", capacity: float = 5.0, wip: int = 1) -> fb.BacklogTeam:
+    return fb.BacklogTeam(name, capacity_per_week=capacity, wip_limit=wip)
+
+
+def _fixed(key: str, effort: float, team: str = "core", deps: tuple[str, ...] = ()) -> fb.BacklogFeature:
+    return fb.BacklogFeature(key, team, effort, effort, effort, deps)
+
+
+def test_fixed_efforts_are_scheduled_in_backlog_order() -> None:
+    start = date(2026, 1, 5)
+    r = fb.simulate_backlog(
+        [_fixed("A", 10), _fixed("B", 5)], [_team()], start=start, rng=np.random.default_rng(0), trials=10
+    )
+    a, b = r.features
+    assert (a.p50_weeks, a.p95_weeks) == pytest.approx((2.0, 2.0))  # 10 days at 5 a week
+    assert b.p50_weeks == pytest.approx(3.0)  # then 5 more
+    assert a.p50 == start + timedelta(days=14)
+    assert r.plan is not None and r.plan.p50_weeks == pytest.approx(3.0)
+
+
+def test_wip_limit_splits_capacity_into_lanes() -> None:
+    feats = [_fixed("A", 10), _fixed("B", 5), _fixed("C", 5)]
+    r = fb.simulate_backlog(
+        feats, [_team(wip=2)], start=date(2026, 1, 5), rng=np.random.default_rng(0), trials=5
+    )
+    # two lanes of 2.5 a week: A 0-4, B 0-2, C 2-4
+    assert [f.p50_weeks for f in r.features] == pytest.approx([4.0, 2.0, 4.0])
+
+
+def test_dependency_on_another_team_delays_the_start() -> None:
+    feats = [_fixed("B", 5, "web", ("A",)), _fixed("A", 10, "core")]
+    teams = [_team("core"), _team("web", capacity=10)]
+    r = fb.simulate_backlog(
+        feats,
+        teams,
+        start=date(2026, 1, 5),
+        rng=np.random.default_rng(0),
+        trials=5,
+        releases=[fb.Release("R", ("A", "B"))],
+    )
+    by = {f.name: f.p50_weeks for f in r.features}
+    assert by == pytest.approx({"A": 2.0, "B": 2.5})
+    assert r.releases[0].p50_weeks == pytest.approx(2.5)
+
+
+def test_dependency_cycle_is_named() -> None:
+    feats = [
+        _fixed("A", 1, deps=("C",)),
+        _fixed("B", 1, deps=("A",)),
+        _fixed("C", 1, deps=("B",)),
+        _fixed("D", 1),
+    ]
+    with pytest.raises(InvalidInput) as e:
+        fb.simulate_backlog(feats, [_team()], start=date(2026, 1, 5), rng=np.random.default_rng(0))
+    msg = str(e.value)
+    assert "dependency cycle" in msg and all(k in msg for k in "ABC") and "D" not in msg.split("(")[0]
+
+
+def test_optimistic_above_pessimistic_names_the_feature() -> None:
+    bad = fb.BacklogFeature("Checkout v2", "core", 8, 5, 3)
+    with pytest.raises(InvalidInput, match="Checkout v2"):
+        fb.simulate_backlog([bad], [_team()], start=date(2026, 1, 5), rng=np.random.default_rng(0))
+
+
+def test_zero_capacity_is_invalid() -> None:
+    with pytest.raises(InvalidInput, match="capacity"):
+        fb.simulate_backlog(
+            [_fixed("A", 1)], [_team(capacity=0)], start=date(2026, 1, 5), rng=np.random.default_rng(0)
+        )
+
+
+def test_short_or_empty_history_is_declined() -> None:
+    for history in [(), (3.0, 4.0, 5.0)]:
+        team = fb.BacklogTeam("core", throughput_history=history)
+        if not history:
+            with pytest.raises(InvalidInput):
+                fb.simulate_backlog(
+                    [_fixed("A", 1)], [team], start=date(2026, 1, 5), rng=np.random.default_rng(0)
+                )
+            continue
+        r = fb.simulate_backlog(
+            [_fixed("A", 1)], [team], start=date(2026, 1, 5), rng=np.random.default_rng(0)
+        )
+        assert r.status == "declined" and "needs at least 8 weeks" in r.reason and "has 3" in r.reason
+    idle = fb.BacklogTeam("core", throughput_history=(0.0,) * 10)
+    r = fb.simulate_backlog([_fixed("A", 1)], [idle], start=date(2026, 1, 5), rng=np.random.default_rng(0))
+    assert r.status == "declined"
+
+
+def test_triangular_efforts_have_the_right_mean_and_range() -> None:
+    f = fb.BacklogFeature("A", "core", 2.0, 3.0, 10.0)
+    e = fb.sample_efforts([f], 200_000, np.random.default_rng(0))[0]
+    assert e.min() >= 2.0 and e.max() <= 10.0
+    assert e.mean() == pytest.approx(5.0, abs=0.03)  # (2 + 3 + 10) / 3
+    assert np.mean(e <= 3.0) == pytest.approx(1 / 8, abs=0.005)  # F(mode) = (3-2)/(10-2)
+
+
+def _load_bench() -> object:
+    path = Path(__file__).resolve().parents[3] / "bench" / "bench_forecasting.py"
+    spec = importlib.util.spec_from_file_location("bench_forecasting", path)
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_vectorised_simulation_matches_the_per_trial_loop() -> None:
+    bench = _load_bench()
+    feats, teams = bench.make_backlog(12, seed=4)  # type: ignore[attr-defined]
+    prep = fb.prepare_backlog(feats, teams)
+    rng = np.random.default_rng(11)
+    fast = fb.schedule(prep, fb.sample_efforts(feats, 3000, rng), fb.sample_paces(teams, 3000, rng))
+    slow = bench.reference_loop(feats, teams, trials=3000, rng=np.random.default_rng(12))  # type: ignore[attr-defined]
+    for i in range(len(feats)):
+        assert ks_2samp(fast[i], slow[i]).pvalue > 1e-4, feats[i].key
+
+
+backlogs = st.lists(
+    st.tuples(st.floats(0, 10), st.floats(0, 10), st.floats(0, 10), st.integers(0, 1), st.integers(0, 5)),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(backlogs, st.floats(1, 20), st.floats(0.1, 10), st.integers(1, 3), st.integers(0, 2**32 - 1))
+def test_backlog_properties(
+    rows: list[tuple[float, float, float, int, int]], cap: float, extra: float, wip: int, seed: int
+) -> None:
+    feats = []
+    for i, (a, b, c, team, dep) in enumerate(rows):
+        o, m, p = sorted((a, b, c))
+        deps = (f"F{dep % i}",) if i and dep else ()
+        feats.append(fb.BacklogFeature(f"F{i}", f"T{team}", o, m, p, deps))
+    start, target = date(2026, 1, 5), date(2026, 3, 2)
+
+    def run(boost: float) -> fb.BacklogForecast:
+        teams = [
+            fb.BacklogTeam("T0", capacity_per_week=cap + boost, wip_limit=wip),
+            fb.BacklogTeam("T1", capacity_per_week=2 * cap + boost, wip_limit=1),
+        ]
+        return fb.simulate_backlog(
+            feats, teams, start=start, rng=np.random.default_rng(seed), trials=300, target=target
+        )
+
+    base, more = run(0.0), run(extra)
+    assert base.plan is not None and more.plan is not None
+    for f, g in zip(base.features + (base.plan,), more.features + (more.plan,), strict=True):
+        assert f.p50 <= f.p85 <= f.p95
+        assert f.p50_weeks <= f.p85_weeks <= f.p95_weeks
+        assert all(x <= y for x, y in zip(f.weeks, f.weeks[1:], strict=False))
+        assert f.probability_by_target is not None and 0.0 <= f.probability_by_target <= 1.0
+        probs = [f.probability_by(start, start + timedelta(days=d)) for d in range(0, 400, 3)]
+        assert all(0.0 <= p <= 1.0 for p in probs) and all(
+            x <= y for x, y in zip(probs, probs[1:], strict=False)
+        )
+        assert sum(h[2] for h in f.histogram) == pytest.approx(1.0)
+        # more capacity, same seed: never later
+        assert g.p50_weeks <= f.p50_weeks + 1e-4 and g.p95_weeks <= f.p95_weeks + 1e-4
