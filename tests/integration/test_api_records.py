@@ -70,6 +70,27 @@ def test_keyset_pagination_visits_every_row_once_in_order(client, world: World) 
     assert keys == sorted(keys)
 
 
+def test_keyset_pagination_on_timestamps(client, world: World) -> None:
+    h = world.alice.headers
+    stamps = ["2026-01-05T10:00:00Z", "2026-01-05T10:00:00Z", "2026-03-01T08:30:00+02:00", "2025-12-31T23:59:59Z",
+              "2026-02-14T12:00:00Z", "2026-01-05T10:00:00Z", "2026-07-07T07:07:07Z"]
+    items = [{"text": f"item {i}", "reported_at": s} for i, s in enumerate(stamps)]
+    assert client.post(world.api("/feedback/batch"), json={"items": items}, headers=h).status_code == 201
+    for sort in ("-reported_at", "reported_at"):
+        seen, cursor = [], None
+        while True:
+            url = world.api(f"/feedback?sort={sort}&limit=2") + (f"&cursor={cursor}" if cursor else "")
+            r = client.get(url, headers=h)
+            assert r.status_code == 200, r.text
+            seen += r.json()["items"]
+            cursor = r.json()["next"]
+            if not cursor:
+                break
+        assert len({s["id"] for s in seen}) == len(stamps) == len(seen)
+        got = [s["reported_at"] for s in seen]
+        assert got == sorted(got, reverse=sort.startswith("-"))
+
+
 def test_cursor_from_another_sort_is_refused(client, world: World) -> None:
     h = world.alice.headers
     client.post(world.api("/customers/batch"), json={"items": [{"name": "A"}, {"name": "B"}]}, headers=h)

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, and_, or_
+from sqlalchemy import Select, TypeDecorator, and_, or_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from tradeoff.errors import FieldError, InvalidInput
@@ -65,7 +65,8 @@ def apply_keyset(
             cur_sort, raw_value, last_id = json.loads(base64.urlsafe_b64decode(padded))
             if cur_sort != sort:
                 raise ValueError("cursor belongs to another sort order")
-            value = _decode_value(raw_value, column.type.python_type)
+            ctype = column.type.impl if isinstance(column.type, TypeDecorator) else column.type
+            value = _decode_value(raw_value, ctype.python_type)
             last_id = int(last_id)
         except (ValueError, TypeError, json.JSONDecodeError) as exc:
             raise InvalidInput(

@@ -1,0 +1,252 @@
+"""API latency on a large workspace, from a separate HTTP client against the running server.
+
+Generates 10,000 customers, 200,000 feedback items, 5,000 features and 50,000 links (plus 500 problems),
+starts `tradeoff serve` in its own process, and times list, search and detail endpoints (p50/p95/p99 and
+requests per second) with a keep-alive client. Runs on SQLite and, when reachable, PostgreSQL.
+
+    PYTHONPATH=src .venv/bin/python bench/bench_api.py [--backend sqlite|postgresql|both] [--requests 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+from sqlalchemy import create_engine, insert, text
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from tradeoff.accounts import service as accounts  # noqa: E402
+from tradeoff.bootstrap import bootstrap  # noqa: E402
+from tradeoff.customers.model import Customer  # noqa: E402
+from tradeoff.features.model import Feature  # noqa: E402
+from tradeoff.feedback.model import Feedback  # noqa: E402
+from tradeoff.links.model import Link  # noqa: E402
+from tradeoff.problems.model import Problem  # noqa: E402
+from tradeoff.settings import Settings  # noqa: E402
+from tradeoff.storage.migrate import upgrade  # noqa: E402
+from tradeoff.storage.uow import Actor  # noqa: E402
+
+PG_URL = os.environ.get("TRADEOFF_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+WORDS = ("invoice export csv reminder payment late dunning portal approval workflow tax vat currency sync "
+         "quickbooks xero netsuite salesforce stripe refund credit note recurring subscription pdf email "
+         "template branding discount schedule report dashboard audit permission role sso saml api webhook "
+         "mobile bulk import ledger reconciliation bank fee chargeback dispute").split()
+N_CUSTOMERS, N_FEEDBACK, N_FEATURES, N_LINKS, N_PROBLEMS = 10_000, 200_000, 5_000, 50_000, 500
+
+
+def sentence(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize()
+
+
+def generate(url: str, home: Path) -> tuple[str, str, dict[str, int]]:
+    c = bootstrap(Settings(home=home, database_url=url))
+    upgrade(c.engine)
+    rng = random.Random(42)
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    with c.unit_of_work() as uow:
+        user, _ = accounts.get_or_create_user(uow=uow, email="bench@example.com", password="bench-password")
+        ws = accounts.create_workspace(uow=uow, slug="bench", name="Bench", owner=user,
+                                       actor=Actor(None, "bench", "cli"))
+        uow.flush()
+        _, token = accounts.create_token(uow=uow, workspace_id=ws.id, user_id=user.id, name="bench",
+                                         actor=Actor(None, "bench", "cli"))
+        wid = ws.id
+    t0 = time.perf_counter()
+    segs = ["enterprise", "mid_market", "smb", "startup"]
+    with c.engine.begin() as conn:
+        conn.execute(insert(Customer), [
+            {"workspace_id": wid, "name": f"Customer {i:05d} {rng.choice(WORDS).title()}", "segment": rng.choice(segs),
+             "arr": Decimal(rng.randint(1_000, 900_000)), "currency": "USD", "plan": rng.choice(["Pro", "Scale"]),
+             "account_owner": "", "notes": sentence(rng, 8), "version": 1, "created_at": now, "updated_at": now}
+            for i in range(N_CUSTOMERS)])
+        cids = [r[0] for r in conn.execute(text("SELECT id FROM customers WHERE workspace_id=:w"), {"w": wid})]
+        conn.execute(insert(Problem), [
+            {"workspace_id": wid, "statement": sentence(rng, 10), "persona": "AR clerk", "segment": "smb",
+             "version": 1, "created_at": now, "updated_at": now} for _ in range(N_PROBLEMS)])
+        conn.execute(insert(Feature), [
+            {"workspace_id": wid, "title": sentence(rng, 4), "description": sentence(rng, 20), "status": "idea",
+             "persona": "", "user_flow": ["a", "b"], "acceptance_criteria": ["c"], "owner": "", "version": 1,
+             "created_at": now, "updated_at": now} for _ in range(N_FEATURES)])
+        fids = [r[0] for r in conn.execute(text("SELECT id FROM features WHERE workspace_id=:w"), {"w": wid})]
+        batch = 20_000
+        for start in range(0, N_FEEDBACK, batch):
+            conn.execute(insert(Feedback), [
+                {"workspace_id": wid, "text": sentence(rng, rng.randint(6, 30)), "source": "support",
+                 "customer_id": rng.choice(cids), "reporter": "", "tags": [],
+                 "reported_at": now - timedelta(minutes=rng.randint(0, 525_600)), "version": 1,
+                 "created_at": now, "updated_at": now} for _ in range(start, min(start + batch, N_FEEDBACK))])
+        fbids = [r[0] for r in conn.execute(text("SELECT id FROM feedback WHERE workspace_id=:w"), {"w": wid})]
+        pairs = set()
+        while len(pairs) < N_LINKS:
+            pairs.add((rng.choice(fbids), rng.choice(fids)))
+        conn.execute(insert(Link), [{"workspace_id": wid, "feedback_id": f, "feature_id": ft, "created_by": "",
+                                     "created_at": now, "updated_at": now} for f, ft in pairs])
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("ANALYZE"))
+        else:
+            conn.execute(text("ANALYZE"))
+    gen_seconds = time.perf_counter() - t0
+    c.engine.dispose()
+    # a feature with an average number of links, and a customer with feedback, for detail pages
+    by_feature: dict[int, int] = {}
+    for _, ft in pairs:
+        by_feature[ft] = by_feature.get(ft, 0) + 1
+    feature = sorted(by_feature, key=lambda k: (abs(by_feature[k] - 10), k))[0]
+    return token, "bench", {"feature": feature, "customer": cids[len(cids) // 2], "feedback": fbids[len(fbids) // 2],
+                            "gen_seconds": int(gen_seconds), "max_links": max(by_feature.values())}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve(url: str, home: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = {**os.environ, "TRADEOFF_DATABASE_URL": url, "TRADEOFF_HOME": str(home), "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "tradeoff.app:asgi", "--factory", "--host", "127.0.0.1",
+                             "--port", str(port), "--log-level", "warning", "--no-access-log"], env=env)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            httpx.get(base + "/api/v1/openapi.json", timeout=1)
+            return proc, base
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("server did not start")
+
+
+def measure(client: httpx.Client, urls: list[str], n: int) -> dict[str, float]:
+    times = []
+    t_all = time.perf_counter()
+    for i in range(n):
+        t0 = time.perf_counter()
+        r = client.get(urls[i % len(urls)])
+        times.append((time.perf_counter() - t0) * 1000)
+        if r.status_code != 200:
+            raise RuntimeError(f"{urls[i % len(urls)]}: {r.status_code} {r.text[:200]}")
+    wall = time.perf_counter() - t_all
+    q = statistics.quantiles(times, n=100)
+    return {"p50": statistics.median(times), "p95": q[94], "p99": q[98], "rps": n / wall}
+
+
+def web_login(client: httpx.Client, base: str) -> bool:
+    """Log the client into the web UI if it exists (the feature page is measured too)."""
+    import re
+
+    page = client.get(base + "/login")
+    if page.status_code != 200:
+        return False
+    m = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    data = {"email": "bench@example.com", "password": "bench-password"}
+    if m:
+        data["csrf_token"] = m.group(1)
+    r = client.post(base + "/login", data=data, follow_redirects=False)
+    return r.status_code in (200, 302, 303)
+
+
+def run_backend(name: str, url: str, n: int) -> dict[str, dict[str, float]]:
+    home = Path(tempfile.mkdtemp(prefix=f"tradeoff-bench-{name}-"))
+    print(f"[{name}] generating {N_CUSTOMERS} customers, {N_FEEDBACK} feedback, {N_FEATURES} features, {N_LINKS} links")
+    token, slug, ids = generate(url, home)
+    print(f"[{name}] generated in {ids['gen_seconds']} s")
+    proc, base = serve(url, home)
+    results: dict[str, dict[str, float]] = {}
+    try:
+        api = f"{base}/api/v1/workspaces/{slug}"
+        with httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
+            rng = random.Random(1)
+            # a cursor deep in the feedback list, to show keyset pages stay fast far from the start
+            cursor = None
+            for _ in range(20):
+                cursor = client.get(f"{api}/feedback?limit=200" + (f"&cursor={cursor}" if cursor else "")).json()["next"]
+            groups = {
+                "list customers (by name, by ARR)": [f"{api}/customers", f"{api}/customers?sort=-arr"],
+                "list feedback (newest, page 21)": [f"{api}/feedback", f"{api}/feedback?cursor={cursor}"],
+                "list features": [f"{api}/features", f"{api}/features?status=idea"],
+                "search feedback (q)": [f"{api}/feedback?q={rng.choice(WORDS)}+{rng.choice(WORDS)}" for _ in range(20)],
+                "search customers (q)": [f"{api}/customers?q={rng.choice(WORDS)}" for _ in range(20)],
+                "detail customer/feedback/feature": [f"{api}/customers/{ids['customer']}",
+                                                     f"{api}/feedback/{ids['feedback']}",
+                                                     f"{api}/features/{ids['feature']}"],
+                "feature evidence + customers (API)": [f"{api}/features/{ids['feature']}/evidence"],
+            }
+            for _ in range(20):  # warm-up
+                client.get(groups["list feedback (newest, page 21)"][0])
+            for label, urls in groups.items():
+                results[label] = measure(client, urls, n)
+                r = results[label]
+                print(f"[{name}] {label:40s} p50 {r['p50']:6.1f} ms  p95 {r['p95']:6.1f}  p99 {r['p99']:6.1f}  "
+                      f"{r['rps']:6.0f} req/s")
+        with httpx.Client(timeout=30) as web:
+            if web_login(web, base):
+                page = f"{base}/w/{slug}/features/{ids['feature']}"
+                if web.get(page).status_code == 200:
+                    results["feature page (web, HTML)"] = r = measure(web, [page], n)
+                    print(f"[{name}] {'feature page (web, HTML)':40s} p50 {r['p50']:6.1f} ms  p95 {r['p95']:6.1f}  "
+                          f"p99 {r['p99']:6.1f}  {r['rps']:6.0f} req/s")
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    return results
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    ap.add_argument("--requests", type=int, default=300)
+    args = ap.parse_args()
+    all_results: dict[str, dict[str, dict[str, float]]] = {}
+    if args.backend in ("sqlite", "both"):
+        home = Path(tempfile.mkdtemp(prefix="tradeoff-bench-db-"))
+        all_results["SQLite"] = run_backend("sqlite", f"sqlite:///{home / 'bench.db'}", args.requests)
+    if args.backend in ("postgresql", "both"):
+        schema = "bench_" + str(os.getpid())
+        admin = create_engine(PG_URL)
+        try:
+            with admin.begin() as conn:
+                conn.execute(text(f"CREATE SCHEMA {schema}"))
+        except Exception as exc:  # noqa: BLE001
+            print(f"PostgreSQL not reachable ({exc}); skipped")
+        else:
+            try:
+                all_results["PostgreSQL"] = run_backend("postgresql", f"{PG_URL}?options=-csearch_path%3D{schema}",
+                                                        args.requests)
+            finally:
+                with admin.begin() as conn:
+                    conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    lines = ["## API latency on a large workspace (issue 2)", "",
+             f"Measured {date.today().isoformat()} on {platform.machine()}, {os.cpu_count()} cores, Python "
+             f"{platform.python_version()}; one uvicorn worker, a separate keep-alive HTTP client process, "
+             f"{args.requests} sequential requests per row. Data: {N_CUSTOMERS:,} customers, {N_FEEDBACK:,} feedback, "
+             f"{N_FEATURES:,} features, {N_LINKS:,} links, {N_PROBLEMS} problems. Target: p95 < 100 ms for lists, "
+             "search and details; feature page < 150 ms. Rerun: `PYTHONPATH=src .venv/bin/python bench/bench_api.py`.", ""]
+    for backend, res in all_results.items():
+        lines += [f"**{backend}**", "", "| endpoint | p50 ms | p95 ms | p99 ms | req/s |", "|---|---|---|---|---|"]
+        for label, r in res.items():
+            lines.append(f"| {label} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | {r['rps']:.0f} |")
+        lines.append("")
+    out = ROOT / "docs" / "benchmarks.d" / "api.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines) + "\n")
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
