@@ -41,10 +41,7 @@ from tradeoff.storage.migrate import upgrade  # noqa: E402
 from tradeoff.storage.uow import Actor  # noqa: E402
 
 PG_URL = os.environ.get("TRADEOFF_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-WORDS = ("invoice export csv reminder payment late dunning portal approval workflow tax vat currency sync "
-         "quickbooks xero netsuite salesforce stripe refund credit note recurring subscription pdf email "
-         "template branding discount schedule report dashboard audit permission role sso saml api webhook "
-         "mobile bulk import ledger reconciliation bank fee chargeback dispute").split()
+WORDS = ["invoice", "export", "csv", "reminder", "payment", "late", "dunning", "portal", "approval", "workflow", "tax", "vat", "currency", "sync", "quickbooks", "xero", "netsuite", "salesforce", "stripe", "refund", "credit", "note", "recurring", "subscription", "pdf", "email", "template", "branding", "discount", "schedule", "report", "dashboard", "audit", "permission", "role", "sso", "saml", "api", "webhook", "mobile", "bulk", "import", "ledger", "reconciliation", "bank", "fee", "chargeback", "dispute"]
 N_CUSTOMERS, N_FEEDBACK, N_FEATURES, N_LINKS, N_PROBLEMS = 10_000, 200_000, 5_000, 50_000, 500
 
 

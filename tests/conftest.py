@@ -30,6 +30,14 @@ SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 SYSTEM = Actor(user_id=None, label="test-setup", via="cli")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing() -> None:
+    """argon2id with its cheapest parameters, so tests do not spend seconds hashing; production keeps the default."""
+    from argon2 import PasswordHasher, profiles
+
+    accounts.use_password_hasher(PasswordHasher.from_parameters(profiles.CHEAPEST))
+
+
 def _pg_available() -> str | None:
     try:
         eng = create_engine(PG_URL, connect_args={"connect_timeout": 3})

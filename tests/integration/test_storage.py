@@ -39,6 +39,13 @@ def test_upgrade_from_first_migration_to_head_keeps_data(backend, tmp_path) -> N
         with c.unit_of_work() as uow:  # the search index added later covers the old rows too
             page = records.list_page(uow=uow, spec=feedback_service.SPEC, workspace_id=wid, q="ledgers")
             assert [f.text for f in page.items] == ["Exporting ledgers is slow"]
+        with c.engine.begin() as conn:  # rows written after the upgrade are indexed too (triggers survived)
+            conn.execute(text("INSERT INTO feedback (workspace_id, text, source, reporter, reported_at, tags, version, "
+                              "created_at, updated_at) VALUES (:w, 'Importing ledgers fails', 'support', '', "
+                              "CURRENT_TIMESTAMP, '[]', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"), {"w": wid})
+        with c.unit_of_work() as uow:
+            page = records.list_page(uow=uow, spec=feedback_service.SPEC, workspace_id=wid, q="ledgers")
+            assert len(page.items) == 2
         c.engine.dispose()
     finally:
         next(gen, None)

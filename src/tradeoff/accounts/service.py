@@ -16,7 +16,15 @@ from tradeoff.accounts.model import ApiToken, Membership, Role, User, Workspace
 from tradeoff.accounts.ratelimit import SlidingWindowLimiter
 from tradeoff.accounts.schemas import check_slug
 from tradeoff.audit import service as audit
-from tradeoff.errors import Conflict, FieldError, InvalidInput, NotFound, PermissionDenied, RateLimited, Unauthenticated
+from tradeoff.errors import (
+    Conflict,
+    FieldError,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    Unauthenticated,
+)
 from tradeoff.storage.base import utcnow
 from tradeoff.storage.uow import Actor, UnitOfWork
 
@@ -50,6 +58,12 @@ class Member:
         }[need]
         if not allowed:
             raise PermissionDenied(f"your role '{self.role.value}' cannot do this in workspace {self.workspace_slug}")
+
+
+def use_password_hasher(hasher: PasswordHasher) -> None:
+    """Swap the argon2 parameters (tests use argon2's cheapest profile; production keeps the library default)."""
+    global _hasher
+    _hasher = hasher
 
 
 def hash_password(password: str) -> str:

@@ -8,6 +8,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tradeoff import __version__
 from tradeoff.api import problems
+from tradeoff.api.imports import router as imports_router
+from tradeoff.api.insights import router as insights_router
 from tradeoff.api.records import RecordApi, build_router
 from tradeoff.api.routes import router as extra_router
 from tradeoff.bootstrap import Container
@@ -47,6 +49,8 @@ def build_api(container: Container) -> FastAPI:
     for rec in RECORD_APIS:
         api.include_router(build_router(rec))
     api.include_router(extra_router)
+    api.include_router(imports_router)
+    api.include_router(insights_router)
     api.add_exception_handler(TradeoffError, problems.tradeoff_error)
     api.add_exception_handler(RequestValidationError, problems.validation_error)
     api.add_exception_handler(StarletteHTTPException, problems.http_error)

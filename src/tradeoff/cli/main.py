@@ -9,14 +9,12 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 
 from tradeoff.accounts import service as accounts
 from tradeoff.accounts.model import Role
 from tradeoff.cli.context import Cli, ErrorMappingGroup, cli_state, emit_json, emit_table, set_state
 from tradeoff.errors import InvalidInput, TradeoffError
-
 
 app = typer.Typer(cls=ErrorMappingGroup, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="Tradeoff: evidence → problems → features → priorities → plans → forecasts.")
@@ -294,10 +292,12 @@ def restore(
 
 
 def _register() -> None:
-    from tradeoff.cli import evals, evidence, records
+    from tradeoff.cli import evals, evidence, imports, insights, records
 
     records.register(app)
+    imports.register(app)
     evidence.register(app)
+    insights.register(app)
     app.add_typer(evals.app, name="eval")
 
 

@@ -40,6 +40,7 @@ from tradeoff.errors import FieldError, InvalidInput
 
 MAX_LENGTH = 2000
 MAX_DEPTH = 60
+MAX_FORMULAS = 200  # named formulas may chain; this bounds the recursion through them
 
 FUNCTIONS: dict[str, tuple[int, int | None]] = {
     "if": (3, 3),
@@ -607,6 +608,11 @@ def compile_formulas(
     definitions: formula name -> text. known_fields: input field names (None: any name is a field).
     Raises InvalidInput on a syntax error, an unknown field, a name clash, or a cycle ("formula cycle: a → b → a").
     """
+    if len(definitions) > MAX_FORMULAS:
+        raise InvalidInput(
+            f"at most {MAX_FORMULAS} named formulas, got {len(definitions)}",
+            [FieldError(["formulas"], "too many")],
+        )
     trees: dict[str, Node] = {}
     for fname, text in definitions.items():
         if not (fname and _is_name_start(fname[0]) and all(_is_name_char(c) or c == "." for c in fname)):

@@ -296,13 +296,23 @@ def weighted_scores(
     values are averaged with the normalised weights, × 100. An item missing a criterion is not scored.
     """
     weights = _check_criteria(criteria)
+    for item_id, vals in items.items():
+        for c in criteria:
+            v = vals.get(c.name)
+            if v is not None and (
+                isinstance(v, bool) or not isinstance(v, int | float | np.integer | np.floating)
+            ):
+                raise InvalidInput(
+                    f"item {item_id}: {c.name} must be a number, got {v!r}",
+                    [FieldError([item_id, c.name], "not a number")],
+                )
     ranges: dict[str, tuple[float, float]] = {}
     for c in criteria:
         if c.scale is not None:
             ranges[c.name] = (float(c.scale[0]), float(c.scale[1]))
             for item_id, vals in items.items():
                 v = vals.get(c.name)
-                if v is not None and not (c.scale[0] <= v <= c.scale[1]):
+                if v is not None and not math.isnan(v) and not (c.scale[0] <= v <= c.scale[1]):
                     raise InvalidInput(
                         f"item {item_id}: {c.name} must be on its scale {c.scale[0]:g}–{c.scale[1]:g}, got {v:g}",
                         [FieldError([item_id, c.name], "off scale", v)],

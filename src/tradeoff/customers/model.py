@@ -22,8 +22,8 @@ class Customer(Versioned, Archivable, Timestamps, WorkspaceScoped, Base):
     __tablename__ = "customers"
     __table_args__ = (
         CheckConstraint("arr >= 0", name="arr_not_negative"),
-        Index("ix_customers_ws_name", "workspace_id", "name"),
-        Index("ix_customers_ws_arr", "workspace_id", "arr"),
+        Index("ix_customers_ws_name", "workspace_id", "name", "id"),
+        Index("ix_customers_ws_arr", "workspace_id", "arr", "id"),
         Index("ix_customers_ws_external_id", "workspace_id", "external_id"),
     )
 

@@ -31,7 +31,10 @@ feature_problems = Table(
 
 class Feature(Versioned, Archivable, Timestamps, WorkspaceScoped, Base):
     __tablename__ = "features"
-    __table_args__ = (Index("ix_features_ws_status", "workspace_id", "status"),)
+    __table_args__ = (
+        Index("ix_features_ws_status", "workspace_id", "status"),
+        Index("ix_features_ws_created", "workspace_id", "created_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(String(300), nullable=False)

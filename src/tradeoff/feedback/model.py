@@ -4,10 +4,19 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Float, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tradeoff.storage.base import Archivable, Base, JSONType, Timestamps, UTCDateTime, Versioned, WorkspaceScoped, utcnow
+from tradeoff.storage.base import (
+    Archivable,
+    Base,
+    JSONType,
+    Timestamps,
+    UTCDateTime,
+    Versioned,
+    WorkspaceScoped,
+    utcnow,
+)
 
 if TYPE_CHECKING:
     from tradeoff.customers.model import Customer
@@ -23,13 +32,33 @@ class Source(enum.StrEnum):
     other = "other"
 
 
+class Kind(enum.StrEnum):
+    bug = "bug"
+    feature_request = "feature_request"
+    praise = "praise"
+    question = "question"
+    other = "other"
+
+
+class Sentiment(enum.StrEnum):
+    negative = "negative"
+    neutral = "neutral"
+    positive = "positive"
+
+
+class ScoreKind(enum.StrEnum):
+    nps = "nps"    # 0-10: promoters 9-10, detractors 0-6
+    csat = "csat"  # 1-5
+
+
 class Feedback(Versioned, Archivable, Timestamps, WorkspaceScoped, Base):
     """Evidence: what a customer said, verbatim, where it came from and who heard it."""
 
     __tablename__ = "feedback"
     __table_args__ = (
-        Index("ix_feedback_ws_reported", "workspace_id", "reported_at"),
+        Index("ix_feedback_ws_reported", "workspace_id", "reported_at", "id"),
         Index("ix_feedback_ws_customer", "workspace_id", "customer_id"),
+        Index("ix_feedback_ws_triaged", "workspace_id", "triaged_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -39,6 +68,44 @@ class Feedback(Versioned, Archivable, Timestamps, WorkspaceScoped, Base):
     reporter: Mapped[str] = mapped_column(String(254), nullable=False, default="")
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     tags: Mapped[list[str]] = mapped_column(JSONType, nullable=False, default=list)
+    # triage: filled in the background; a PM's correction sets kind_source = "pm" and is never overwritten
+    kind: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    kind_confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
+    kind_source: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    sentiment: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    triaged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # merged into another feedback item (no FK: SQLite would rebuild the table, dropping its search triggers)
+    duplicate_of_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # survey responses
+    score_kind: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    score: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     customer: Mapped[Customer | None] = relationship(lazy="raise_on_sql")
     links: Mapped[list[Link]] = relationship(back_populates="feedback", lazy="raise_on_sql", passive_deletes=True)
+
+
+class SuggestionDismissal(WorkspaceScoped, Base):
+    """A PM said "not the same" to a similarity suggestion; it is not suggested again."""
+
+    __tablename__ = "suggestion_dismissals"
+    __table_args__ = (UniqueConstraint("feedback_id", "target_kind", "target_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    feedback_id: Mapped[int] = mapped_column(ForeignKey("feedback.id", ondelete="CASCADE"), nullable=False)
+    target_kind: Mapped[str] = mapped_column(String(10), nullable=False)
+    target_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+
+class Embedding(WorkspaceScoped, Base):
+    """A stored text embedding (float32, L2-normalised) of a feedback, problem or feature, per method."""
+
+    __tablename__ = "embeddings"
+    __table_args__ = (UniqueConstraint("record_kind", "record_id", "method"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_kind: Mapped[str] = mapped_column(String(10), nullable=False)
+    record_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    method: Mapped[str] = mapped_column(String(60), nullable=False)
+    dim: Mapped[int] = mapped_column(Integer, nullable=False)
+    vector: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)

@@ -3,10 +3,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints, field_validator
+from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
 from tradeoff.customers.schemas import CustomerRef
-from tradeoff.feedback.model import Source
+from tradeoff.feedback.model import Kind, ScoreKind, Sentiment, Source
 from tradeoff.records.schemas import Input, RecordOut, ShortText, Tag
 
 Verbatim = Annotated[str, StringConstraints(max_length=20_000)]
@@ -28,8 +28,24 @@ class FeedbackCreate(Input):
     reporter: ShortText = ""
     reported_at: datetime | None = None
     tags: Annotated[list[Tag], Field(max_length=20)] = []
+    score_kind: ScoreKind | None = Field(default=None, description="A survey response: nps (0-10) or csat (1-5).")
+    score: int | None = None
 
     _text = field_validator("text")(_not_blank)
+
+    @model_validator(mode="after")
+    def _score(self) -> FeedbackCreate:
+        check_score(self.score_kind, self.score)
+        return self
+
+
+def check_score(kind: ScoreKind | None, score: int | None) -> None:
+    if (kind is None) != (score is None):
+        raise ValueError("give both score_kind and score for a survey response, or neither")
+    if kind is ScoreKind.nps and not 0 <= (score or 0) <= 10:
+        raise ValueError(f"an NPS score is 0-10, not {score}")
+    if kind is ScoreKind.csat and not 1 <= (score or 0) <= 5:
+        raise ValueError(f"a CSAT score is 1-5, not {score}")
 
 
 class FeedbackUpdate(Input):
@@ -40,6 +56,8 @@ class FeedbackUpdate(Input):
     reporter: ShortText | None = None
     reported_at: datetime | None = None
     tags: Annotated[list[Tag], Field(max_length=20)] | None = None
+    kind: Kind | None = Field(default=None, description="A PM's correction of the triage; remembered for learning.")
+    sentiment: Sentiment | None = None
 
     _text = field_validator("text")(_not_blank)
 
@@ -52,6 +70,14 @@ class FeedbackOut(RecordOut):
     reporter: str
     reported_at: datetime
     tags: list[str]
+    kind: Kind | None
+    kind_confidence: float | None
+    kind_source: str | None
+    sentiment: Sentiment | None
+    triaged_at: datetime | None
+    duplicate_of_id: int | None
+    score_kind: ScoreKind | None
+    score: int | None
 
 
 class FeedbackFilters(BaseModel):
@@ -61,3 +87,6 @@ class FeedbackFilters(BaseModel):
     reporter: str | None = None
     since: datetime | None = None
     until: datetime | None = None
+    kind: Kind | None = None
+    sentiment: Sentiment | None = None
+    triaged: bool | None = None

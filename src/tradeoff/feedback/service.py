@@ -25,8 +25,12 @@ SPEC = RecordSpec(
         "reporter": lambda v: Feedback.reporter == v,
         "since": lambda v: Feedback.reported_at >= v,
         "until": lambda v: Feedback.reported_at < v,
+        "kind": lambda v: Feedback.kind == v,
+        "sentiment": lambda v: Feedback.sentiment == v,
+        "triaged": lambda v: Feedback.triaged_at.is_not(None) if v else Feedback.triaged_at.is_(None),
     },
-    snapshot_fields=("text", "source", "customer_id", "reporter", "reported_at", "tags"),
+    snapshot_fields=("text", "source", "customer_id", "reporter", "reported_at", "tags", "kind", "sentiment",
+                     "score_kind", "score"),
     load_options=(joinedload(Feedback.customer),),
 )
 
@@ -41,6 +45,13 @@ def _values(uow: UnitOfWork, workspace_id: int, data: FeedbackCreate | FeedbackU
         values["source"] = values["source"].value
     if "text" in values and values["text"] is None:
         raise InvalidInput("text cannot be null", [FieldError(["body", "text"], "cannot be null")])
+    for enum_field in ("score_kind", "kind", "sentiment"):
+        if values.get(enum_field) is not None:
+            values[enum_field] = values[enum_field].value
+    if partial and values.get("kind") is not None:
+        values["kind_source"] = "pm"  # a correction: never overwritten by triage, and learned from
+        values["kind_confidence"] = 1.0
+        values["triaged_at"] = values.get("triaged_at") or utcnow()
     if "tags" in values:
         values["tags"] = sorted(set(values["tags"] or []))
     if not partial and values.get("reported_at") is None:

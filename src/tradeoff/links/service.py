@@ -116,7 +116,7 @@ def demand(*, uow: UnitOfWork, workspace_id: int, kind: str, target_id: int, evi
 def customer_requests(*, uow: UnitOfWork, workspace_id: int, customer_id: int) -> list[CustomerRequestOut]:
     """Everything a customer asked for, and the status of what it is linked to."""
     rows = uow.session.execute(
-        select(Feedback, Link, Feature, Problem)
+        select(Feedback, Feature, Problem)
         .outerjoin(Link, Link.feedback_id == Feedback.id)
         .outerjoin(Feature, Feature.id == Link.feature_id)
         .outerjoin(Problem, Problem.id == Link.problem_id)
@@ -124,7 +124,7 @@ def customer_requests(*, uow: UnitOfWork, workspace_id: int, customer_id: int) -
         .order_by(Feedback.reported_at.desc(), Feedback.id.desc(), Link.id)
     ).all()
     out = []
-    for fb, link, feature, problem in rows:
+    for fb, feature, problem in rows:
         kind = target_id = title = status = None
         if feature is not None:
             kind, target_id, title, status = "feature", feature.id, feature.title, feature.status

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tradeoff.storage.base import Archivable, Base, Timestamps, Versioned, WorkspaceScoped
@@ -10,6 +10,7 @@ class Problem(Versioned, Archivable, Timestamps, WorkspaceScoped, Base):
     """A problem statement in the user's words, for a persona and segment."""
 
     __tablename__ = "problems"
+    __table_args__ = (Index("ix_problems_ws_created", "workspace_id", "created_at", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     statement: Mapped[str] = mapped_column(Text, nullable=False)

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, TypeDecorator, and_, or_
+from sqlalchemy import Select, TypeDecorator, literal, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from tradeoff.errors import FieldError, InvalidInput
@@ -73,9 +73,8 @@ def apply_keyset(
                 "cursor is not valid for this list; start again without it",
                 [FieldError(["query", "cursor"], "invalid cursor", cursor)],
             ) from exc
-        if descending:
-            stmt = stmt.where(or_(column < value, and_(column == value, id_column < last_id)))
-        else:
-            stmt = stmt.where(or_(column > value, and_(column == value, id_column > last_id)))
+        # row-value comparison: both back ends walk the (column, id) index from the cursor on
+        row, after = tuple_(column, id_column), tuple_(literal(value, column.type), literal(last_id))
+        stmt = stmt.where(row < after if descending else row > after)
     order = (column.desc(), id_column.desc()) if descending else (column.asc(), id_column.asc())
     return stmt.order_by(*order).limit(limit + 1)

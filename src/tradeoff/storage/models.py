@@ -5,7 +5,7 @@ from tradeoff.audit.model import AuditEvent
 from tradeoff.comments.model import Comment
 from tradeoff.customers.model import Customer
 from tradeoff.features.model import Feature, feature_problems
-from tradeoff.feedback.model import Feedback
+from tradeoff.feedback.model import Embedding, Feedback, SuggestionDismissal
 from tradeoff.links.model import Link
 from tradeoff.problems.model import Problem
 from tradeoff.products.model import Product
@@ -13,6 +13,6 @@ from tradeoff.records.model import IdempotencyRecord
 from tradeoff.storage.base import Base
 
 __all__ = [
-    "ApiToken", "AuditEvent", "Base", "Comment", "Customer", "Feature", "Feedback", "IdempotencyRecord",
+    "ApiToken", "AuditEvent", "Base", "Comment", "Customer", "Embedding", "SuggestionDismissal", "Feature", "Feedback", "IdempotencyRecord",
     "Link", "Membership", "Problem", "Product", "User", "Workspace", "feature_problems",
 ]

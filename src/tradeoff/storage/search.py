@@ -34,7 +34,7 @@ def install(conn: Connection, tables: dict[str, tuple[str, ...]]) -> None:
             old = ", ".join(f"old.{c}" for c in cols)
             conn.execute(text(
                 f"CREATE VIRTUAL TABLE {table}_fts USING fts5({collist}, content='{table}', "
-                f"content_rowid='id', tokenize='unicode61 remove_diacritics 2')"
+                f"content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='2 3 4')"
             ))
             conn.execute(text(
                 f"CREATE TRIGGER {table}_fts_ai AFTER INSERT ON {table} BEGIN "

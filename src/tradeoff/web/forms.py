@@ -101,7 +101,7 @@ def to_input(fields: tuple[Field, ...], raw: dict[str, Any], state: FormState) -
     return data
 
 
-def _message(err: dict[str, Any]) -> str:
+def _message(err: Any) -> str:
     msg = str(err.get("msg", "is not valid"))
     msg = msg.removeprefix("Value error, ")
     if err.get("type") == "greater_than_equal":

@@ -10,7 +10,8 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from tradeoff import __version__
@@ -68,6 +69,22 @@ def label(value: Any) -> str:
     return LABELS.get(raw, raw.replace("_", " "))
 
 
+PAST = {"create": "created", "update": "updated", "archive": "archived", "restore": "restored", "link": "linked",
+        "unlink": "unlinked", "comment": "commented on", "member": "set the role of", "revoke": "revoked"}
+PAGES = {"product": "products", "customer": "customers", "feedback": "feedback", "problem": "problems",
+         "feature": "features"}
+
+
+def past(action: str) -> str:
+    return PAST.get(action, action)
+
+
+def record_url(slug: str, record_type: str, record_id: int | None) -> str | None:
+    """Where a record named in the audit log lives, if it has a page."""
+    plural = PAGES.get(record_type)
+    return f"/w/{slug}/{plural}/{record_id}" if plural and record_id is not None else None
+
+
 def highlight(text: str, quote: str | None) -> Markup:
     """The verbatim text with the linked quote marked (escaped first; only the first occurrence)."""
     safe = str(escape(text))
@@ -83,9 +100,10 @@ def truncate_words(text: str, length: int = 160) -> str:
     return text if len(text) <= length else text[: length - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _query(request: Request, **changes: Any) -> str:
+@pass_context
+def _query(context: Context, **changes: Any) -> str:
     """The current query string with `changes` applied (None removes a key)."""
-    params = dict(request.query_params)
+    params = dict(context["request"].query_params)
     for key, value in changes.items():
         if value is None:
             params.pop(key, None)
@@ -102,8 +120,8 @@ def _build_env() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(money=money, day=day, moment=moment, ago=ago, label=label, highlight=highlight,
-                       excerpt=truncate_words)
-    env.globals.update(version=__version__, labels=LABELS, query=_query)
+                       excerpt=truncate_words, past=past)
+    env.globals.update(version=__version__, labels=LABELS, query=_query, record_url=record_url)
     return env
 
 

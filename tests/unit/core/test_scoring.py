@@ -62,7 +62,10 @@ def test_zero_effort_and_missing_inputs_are_not_scored() -> None:
     [
         ({"reach": -1, "impact": 1, "confidence": 0.5, "effort": 1}, "reach must be ≥ 0, got -1"),
         ({"reach": 1, "impact": -2, "confidence": 0.5, "effort": 1}, "impact must be ≥ 0"),
-        ({"reach": 1, "impact": 1, "confidence": 1.5, "effort": 1}, "confidence must be between 0 and 1, got 1.5"),
+        (
+            {"reach": 1, "impact": 1, "confidence": 1.5, "effort": 1},
+            "confidence must be between 0 and 1, got 1.5",
+        ),
         ({"reach": 1, "impact": 1, "confidence": -0.1, "effort": 1}, "confidence must be between 0 and 1"),
         ({"reach": 1, "impact": 1, "confidence": 0.5, "effort": -3}, "effort must be ≥ 0"),
     ],
@@ -76,7 +79,7 @@ def test_unknown_framework_and_non_numbers() -> None:
     with pytest.raises(InvalidInput, match="unknown framework 'moscow'"):
         score("moscow", {})
     with pytest.raises(InvalidInput, match="reach must be a number"):
-        score("rice", {"reach": "many"})  # type: ignore[dict-item]
+        score("rice", {"reach": "many"})
 
 
 def test_score_many_validates_and_names_the_item() -> None:
@@ -109,7 +112,9 @@ def test_quadrants_by_hand() -> None:
 
 
 def test_matrix_uses_medians_by_default() -> None:
-    m = value_effort_matrix({"a": (100, 1), "b": (90, 20), "c": (5, 2), "d": (1, 30), "e": (50, 10), "f": (None, 3)})
+    m = value_effort_matrix(
+        {"a": (100, 1), "b": (90, 20), "c": (5, 2), "d": (1, 30), "e": (50, 10), "f": (None, 3)}
+    )
     assert (m.value_threshold, m.effort_threshold) == (50, 10)
     assert m.in_quadrant(Quadrant.QUICK_WIN) == ["a", "e"]
     assert m.in_quadrant(Quadrant.BIG_BET) == ["b"]
@@ -125,11 +130,16 @@ def test_matrix_uses_medians_by_default() -> None:
 
 
 def test_weighted_scoring_by_hand() -> None:
-    criteria = [Criterion("demand", 3, scale=(0, 10)), Criterion("effort", 1, lower_is_better=True, scale=(0, 10))]
+    criteria = [
+        Criterion("demand", 3, scale=(0, 10)),
+        Criterion("effort", 1, lower_is_better=True, scale=(0, 10)),
+    ]
     s = weighted_score({"demand": 8, "effort": 4}, criteria)
     # demand 0.8 × 0.75 + effort (1 − 0.4) × 0.25 = 0.75
     assert s.value == pytest.approx(75)
-    assert s.explanation.startswith("75 of 100 = 100 × (demand 8 (→ 0.80) × 0.75 + effort 4 (→ 0.60, lower is better)")
+    assert s.explanation.startswith(
+        "75 of 100 = 100 × (demand 8 (→ 0.80) × 0.75 + effort 4 (→ 0.60, lower is better)"
+    )
 
 
 def test_weighted_scoring_normalises_over_items_without_a_scale() -> None:
@@ -191,7 +201,9 @@ share = st.floats(min_value=0, max_value=1)
 
 
 @given(amount, amount, amount, share, positive, positive)
-def test_rice_is_monotonic(reach: float, more: float, impact: float, confidence: float, effort: float, extra: float) -> None:
+def test_rice_is_monotonic(
+    reach: float, more: float, impact: float, confidence: float, effort: float, extra: float
+) -> None:
     base = rice(reach=reach, impact=impact, confidence=confidence, effort=effort).value
     more_reach = rice(reach=reach + more, impact=impact, confidence=confidence, effort=effort).value
     more_effort = rice(reach=reach, impact=impact, confidence=confidence, effort=effort + extra).value
@@ -201,10 +213,16 @@ def test_rice_is_monotonic(reach: float, more: float, impact: float, confidence:
 
 
 @given(amount, amount, share, share, amount)
-def test_ice_is_monotonic_in_confidence_and_ease(impact: float, ease: float, c1: float, c2: float, more: float) -> None:
+def test_ice_is_monotonic_in_confidence_and_ease(
+    impact: float, ease: float, c1: float, c2: float, more: float
+) -> None:
     lo, hi = sorted((c1, c2))
-    assert (ice(impact=impact, confidence=hi, ease=ease).value or 0) >= (ice(impact=impact, confidence=lo, ease=ease).value or 0)
-    assert (ice(impact=impact, confidence=lo, ease=ease + more).value or 0) >= (ice(impact=impact, confidence=lo, ease=ease).value or 0)
+    assert (ice(impact=impact, confidence=hi, ease=ease).value or 0) >= (
+        ice(impact=impact, confidence=lo, ease=ease).value or 0
+    )
+    assert (ice(impact=impact, confidence=lo, ease=ease + more).value or 0) >= (
+        ice(impact=impact, confidence=lo, ease=ease).value or 0
+    )
 
 
 @given(amount, amount, amount, positive, positive)
@@ -220,8 +238,13 @@ def test_wsjf_falls_as_job_size_grows(bv: float, tc: float, rr: float, size: flo
     st.floats(min_value=0.1, max_value=100),
     st.floats(min_value=0, max_value=10),
 )
-def test_weighted_score_properties(vals: list[float], weights: list[float], factor: float, bump: float) -> None:
-    criteria = [Criterion(n, w, scale=(0, 10), lower_is_better=(n == "c")) for n, w in zip("abc", weights, strict=True)]
+def test_weighted_score_properties(
+    vals: list[float], weights: list[float], factor: float, bump: float
+) -> None:
+    criteria = [
+        Criterion(n, w, scale=(0, 10), lower_is_better=(n == "c"))
+        for n, w in zip("abc", weights, strict=True)
+    ]
     item = dict(zip("abc", vals, strict=True))
     s = weighted_score(item, criteria).value
     assert s is not None and -1e-9 <= s <= 100 + 1e-9
@@ -248,3 +271,8 @@ def test_score_many_agrees_with_scalar_rice() -> None:
         assert one.not_scored_reason == many.reason(i)
         if one.value is not None:
             assert math.isclose(one.value, float(many.values[i]), rel_tol=1e-12)
+
+
+def test_weighted_scoring_rejects_text() -> None:
+    with pytest.raises(InvalidInput, match="item x: a must be a number, got 'high'"):
+        weighted_scores({"x": {"a": "high"}}, [Criterion("a", 1)])  # type: ignore[dict-item]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -29,12 +30,12 @@ P = Range.point
 M = MoneyRange.point
 
 
-def point_case(case_id: str = "F-1", **over: object) -> SizingCase:
+def point_case(case_id: str = "F-1", **over: Any) -> SizingCase:
     """10 customers × 1,000/yr × 50% captured = 5,000/yr; build 4 pw × 2,000 = 8,000; run 1,000/yr."""
     problem = ProblemValue(customers=P(10), capture=P(0.5), cost_per_customer=M(1000))
     solution = SolutionCost(P(4), M(2000), M(1000))
     fields = {"problem": problem, "solution": solution, "alternative": None, **over}
-    return SizingCase(case_id, **fields)  # type: ignore[arg-type]
+    return SizingCase(case_id, **fields)
 
 
 def rng(seed: int = 7) -> np.random.Generator:
@@ -117,20 +118,35 @@ def test_uncertain_customers_spread_the_value() -> None:
             {"problem": ProblemValue(Range(5, 60, 10), P(0.5), M(1000))},
             "problem.customers likely 60 is outside low–high 5–10",
         ),
-        ({"problem": ProblemValue(P(5), Range(0.1, 0.5, 1.5), M(1000))}, "problem.capture is a share and must be within 0–1"),
-        ({"problem": ProblemValue(P(5), P(0.5), MoneyRange(-5, 1, 2))}, "problem.cost_per_customer is a cost and cannot be negative"),
-        ({"solution": SolutionCost(P(4), M(2000), MoneyRange(-1, 0, 10))}, "solution.run_cost_per_year is a cost and cannot be negative"),
-        ({"solution": SolutionCost(Range(-1, 2, 3), M(2000), M(0))}, "solution.effort_person_weeks is a quantity and cannot be negative"),
+        (
+            {"problem": ProblemValue(P(5), Range(0.1, 0.5, 1.5), M(1000))},
+            "problem.capture is a share and must be within 0–1",
+        ),
+        (
+            {"problem": ProblemValue(P(5), P(0.5), MoneyRange(-5, 1, 2))},
+            "problem.cost_per_customer is a cost and cannot be negative",
+        ),
+        (
+            {"solution": SolutionCost(P(4), M(2000), MoneyRange(-1, 0, 10))},
+            "solution.run_cost_per_year is a cost and cannot be negative",
+        ),
+        (
+            {"solution": SolutionCost(Range(-1, 2, 3), M(2000), M(0))},
+            "solution.effort_person_weeks is a quantity and cannot be negative",
+        ),
         ({"problem": ProblemValue(P(5), P(0.5))}, "problem.cost_per_customer is missing"),
         (
             {"problem": ProblemValue(P(5), P(0.5), M(1), revenue_share=P(0.1), revenue_per_customer=M(9))},
             "give one or the other",
         ),
-        ({"alternative": Alternative("Excel", MoneyRange(10, 5, 1))}, "alternative.cost low 10 is above high 1"),
+        (
+            {"alternative": Alternative("Excel", MoneyRange(10, 5, 1))},
+            "alternative.cost low 10 is above high 1",
+        ),
         ({"problem": ProblemValue(Range(1, math.nan, 2), P(0.5), M(1))}, "likely must be a finite number"),
     ],
 )
-def test_bad_inputs_name_the_field(over: dict[str, object], message: str) -> None:
+def test_bad_inputs_name_the_field(over: dict[str, Any], message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
         size_feature(point_case(**over), rng=rng(), draws=50)
 
@@ -162,7 +178,7 @@ def test_mixing_currencies_names_the_fields() -> None:
 )
 def test_bad_parameters(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
-        size_features([point_case()], rng=rng(), **kwargs)  # type: ignore[arg-type]
+        size_features([point_case()], rng=rng(), **kwargs)
 
 
 def test_duplicate_ids_are_rejected() -> None:
@@ -188,7 +204,9 @@ def test_dear_or_one_off_alternative() -> None:
     assert r.displacement is not None and not r.displacement.at_risk
     assert "no displacement risk" in r.displacement.message
     # a one-off 1,500 spread over 3 years is 500 a year
-    r = size_feature(point_case(alternative=Alternative("Script", M(1500), one_off=True)), rng=rng(), draws=50)
+    r = size_feature(
+        point_case(alternative=Alternative("Script", M(1500), one_off=True)), rng=rng(), draws=50
+    )
     assert r.displacement is not None and r.displacement.cost_per_customer_per_year.p50 == pytest.approx(500)
 
 
@@ -200,12 +218,17 @@ def test_no_alternative_no_flag() -> None:
 
 
 def test_tornado_sorts_inputs_by_swing() -> None:
-    problem = ProblemValue(customers=Range(5, 10, 20), capture=Range(0.4, 0.5, 0.6), cost_per_customer=M(1000))
+    problem = ProblemValue(
+        customers=Range(5, 10, 20), capture=Range(0.4, 0.5, 0.6), cost_per_customer=M(1000)
+    )
     case = point_case(problem=problem, solution=SolutionCost(Range(2, 4, 10), M(2000), M(1000)))
     t = tornado(case, output="annual_value")
     assert t.base == pytest.approx(5000)
     bars = {b.input: b for b in t.bars}
-    assert (bars["problem.customers"].output_at_low, bars["problem.customers"].output_at_high) == pytest.approx((2500, 10000))
+    assert (
+        bars["problem.customers"].output_at_low,
+        bars["problem.customers"].output_at_high,
+    ) == pytest.approx((2500, 10000))
     assert bars["problem.capture"].swing == pytest.approx(6000 - 4000)
     assert bars["solution.effort_person_weeks"].swing == 0
     assert [b.input for b in t.bars][:2] == ["problem.customers", "problem.capture"]
@@ -217,14 +240,16 @@ def test_tornado_sorts_inputs_by_swing() -> None:
     assert effort.output_at_high == pytest.approx(-20000 + 4000 * annuity)
     assert [b.swing for b in npv.bars] == sorted((b.swing for b in npv.bars), reverse=True)
     with pytest.raises(InvalidInput, match="output must be one of"):
-        tornado(case, output="irr")  # type: ignore[arg-type]
+        tornado(case, output="irr")
 
 
 # ---------------------------------------------------------------------------------------------- batch and properties
 
 
 def test_batch_handles_mixed_problem_kinds() -> None:
-    share = ProblemValue(customers=P(1), capture=P(1), revenue_share=Range(0.05, 0.1, 0.2), revenue_per_customer=M(1e6))
+    share = ProblemValue(
+        customers=P(1), capture=P(1), revenue_share=Range(0.05, 0.1, 0.2), revenue_per_customer=M(1e6)
+    )
     cases = [point_case("A"), point_case("B", problem=share), point_case("C")]
     out = size_features(cases, rng=rng(), draws=2000, chunk=2)
     assert [r.id for r in out] == ["A", "B", "C"]
@@ -259,7 +284,7 @@ cases = st.builds(
 @settings(max_examples=60, deadline=None)
 @given(cases, st.sampled_from(["triangular", "pert"]))
 def test_percentiles_are_ordered(case: SizingCase, distribution: str) -> None:
-    r = size_feature(case, rng=rng(), draws=300, distribution=distribution)  # type: ignore[arg-type]
+    r = size_feature(case, rng=rng(), draws=300, distribution=distribution)
     for p in (r.annual_value, r.total_cost, r.roi, r.payback_months, r.npv):
         assert not any(math.isnan(x) for x in (p.p10, p.p50, p.p90))
         assert p.p10 <= p.p50 <= p.p90
@@ -270,17 +295,26 @@ def test_percentiles_are_ordered(case: SizingCase, distribution: str) -> None:
 def test_scaling_all_money_scales_value_and_cost_but_not_roi(case: SizingCase, factor: float) -> None:
     a = size_feature(case, rng=rng(1), draws=300)
     b = size_feature(scale_money(case, factor), rng=rng(1), draws=300)
-
-    def close(x: float, y: float) -> bool:
-        return (math.isinf(x) and x == y) or math.isclose(x, y, rel_tol=1e-4, abs_tol=1e-6 * max(1.0, abs(y)))
-
-    # draws are float32: differences of large flows (NPV) are exact to ~1e-7 of the flows, not of the result
+    # draws are float32: a difference of two large flows (NPV, ROI's numerator) is exact to ~1e-7 of the
+    # flows, not of the result
     flows = max(1.0, 3 * a.annual_value.p90, a.total_cost.p90)
     for name in ("annual_value", "total_cost", "npv"):
         pa, pb = getattr(a, name), getattr(b, name)
         for x, y in ((pa.p10, pb.p10), (pa.p50, pb.p50), (pa.p90, pb.p90)):
             assert math.isclose(x * factor, y, rel_tol=1e-4, abs_tol=1e-5 * flows * factor), name
-    for name in ("roi", "payback_months"):
+    for x, y in ((a.roi.p10, b.roi.p10), (a.roi.p50, b.roi.p50), (a.roi.p90, b.roi.p90)):
+        assert (math.isinf(x) and x == y) or math.isclose(
+            x, y, rel_tol=1e-4, abs_tol=1e-5 * flows / max(a.total_cost.p10, 1e-9)
+        )
+
+
+@settings(max_examples=60, deadline=None)
+@given(cases, st.sampled_from([0.25, 4.0, 1024.0]))
+def test_power_of_two_scaling_is_exact(case: SizingCase, factor: float) -> None:
+    # multiplying by a power of two is exact in floating point, so every draw scales exactly
+    a = size_feature(case, rng=rng(2), draws=300)
+    b = size_feature(scale_money(case, factor), rng=rng(2), draws=300)
+    for name in ("annual_value", "total_cost", "npv", "roi", "payback_months"):
         pa, pb = getattr(a, name), getattr(b, name)
-        for x, y in ((pa.p10, pb.p10), (pa.p50, pb.p50), (pa.p90, pb.p90)):
-            assert close(x, y) or abs(x - y) < 1e-3, (name, x, y)
+        k = factor if name in ("annual_value", "total_cost", "npv") else 1.0
+        assert (pa.p10 * k, pa.p50 * k, pa.p90 * k) == (pb.p10, pb.p50, pb.p90), name

@@ -24,14 +24,21 @@ _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:[.$][A-Za-z_][A-Za-z0-9_]*)*")
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 
+
+def _words(block: str) -> list[str]:
+    return block.split()
+
+
 # Words that carry no topic. Deliberately short: negations ("not", "no", "can't") are NOT here
 # because "cannot log in" and "can log in" must differ for triage.
 STOP_WORDS: frozenset[str] = frozenset(
-    """a an the and or but if then so of to in on at by for from with as is are was were be been being
+    _words(
+        """a an the and or but if then so of to in on at by for from with as is are was were be been being
     it its this that these those there here i me my we our you your he she they them their his her
     do does did have has had will would shall should can could may might must am
     what which who whom when where why how all any some such than too very just also into about
-    up out over again once only own same other more most s t d ll m re ve""".split()
+    up out over again once only own same other more most s t d ll m re ve"""
+    )
 )
 
 
@@ -208,7 +215,10 @@ def transform_tfidf(model: TfidfModel, texts: Sequence[str]) -> sp.csr_matrix:
     if cfg.word_ngram is not None:
         blocks.append(
             _block_matrix(
-                (Counter(_word_features(t, cfg)) for t in texts), model.word_vocab, model.word_idf, n,
+                (Counter(_word_features(t, cfg)) for t in texts),
+                model.word_vocab,
+                model.word_idf,
+                n,
                 cfg.sublinear_tf,
             )
         )
@@ -216,7 +226,10 @@ def transform_tfidf(model: TfidfModel, texts: Sequence[str]) -> sp.csr_matrix:
     if cfg.char_ngram is not None:
         blocks.append(
             _block_matrix(
-                (Counter(_char_features(t, cfg)) for t in texts), model.char_vocab, model.char_idf, n,
+                (Counter(_char_features(t, cfg)) for t in texts),
+                model.char_vocab,
+                model.char_idf,
+                n,
                 cfg.sublinear_tf,
             )
         )
@@ -247,9 +260,7 @@ def build_bm25(docs_tokens: Sequence[Sequence[str]], *, k1: float = 1.2, b: floa
         df.update(c.keys())
     vocab = {t: i for i, t in enumerate(sorted(df))}
     n = len(counters)
-    idf = np.array(
-        [math.log(1.0 + (n - df[t] + 0.5) / (df[t] + 0.5)) for t in sorted(df)], dtype=np.float32
-    )
+    idf = np.array([math.log(1.0 + (n - df[t] + 0.5) / (df[t] + 0.5)) for t in sorted(df)], dtype=np.float32)
     lengths = np.array([sum(c.values()) for c in counters], dtype=np.float64)
     avg = float(lengths.mean()) if n and lengths.mean() > 0 else 1.0
     rows: list[int] = []
@@ -263,7 +274,10 @@ def build_bm25(docs_tokens: Sequence[Sequence[str]], *, k1: float = 1.2, b: floa
             cols.append(col)
             vals.append(float(idf[col]) * tf * (k1 + 1.0) / (tf + norm))
     weights = sp.csc_matrix(
-        (np.asarray(vals, dtype=np.float32), (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))),
+        (
+            np.asarray(vals, dtype=np.float32),
+            (np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)),
+        ),
         shape=(n, len(vocab)),
     )
     return Bm25Index(vocab=vocab, weights=weights, idf=idf)
@@ -304,4 +318,5 @@ def hashed_embedding(texts: Sequence[str], dim: int = 384) -> FloatArray:
             out[row, h % dim] += (0.5 if (h >> 31) & 1 else -0.5) * math.sqrt(count)
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return (out / norms).astype(np.float32)
+    result: FloatArray = (out / norms).astype(np.float32)
+    return result

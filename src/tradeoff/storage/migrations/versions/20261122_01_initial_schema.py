@@ -1,7 +1,7 @@
 """Initial schema: accounts, workspaces, audit log and the core records.
 
 Revision ID: 20261122_01
-Revises: 
+Revises:
 Create Date: 2026-11-22 21:27:36.475807
 """
 
@@ -100,9 +100,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('customers', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_customers_workspace_id'), ['workspace_id'], unique=False)
-        batch_op.create_index('ix_customers_ws_arr', ['workspace_id', 'arr'], unique=False)
+        batch_op.create_index('ix_customers_ws_arr', ['workspace_id', 'arr', 'id'], unique=False)
         batch_op.create_index('ix_customers_ws_external_id', ['workspace_id', 'external_id'], unique=False)
-        batch_op.create_index('ix_customers_ws_name', ['workspace_id', 'name'], unique=False)
+        batch_op.create_index('ix_customers_ws_name', ['workspace_id', 'name', 'id'], unique=False)
 
     op.create_table('memberships',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -158,6 +158,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_features_product_id'), ['product_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_features_workspace_id'), ['workspace_id'], unique=False)
         batch_op.create_index('ix_features_ws_status', ['workspace_id', 'status'], unique=False)
+        batch_op.create_index('ix_features_ws_created', ['workspace_id', 'created_at', 'id'], unique=False)
 
     op.create_table('feedback',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -179,7 +180,7 @@ def upgrade() -> None:
     with op.batch_alter_table('feedback', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_feedback_workspace_id'), ['workspace_id'], unique=False)
         batch_op.create_index('ix_feedback_ws_customer', ['workspace_id', 'customer_id'], unique=False)
-        batch_op.create_index('ix_feedback_ws_reported', ['workspace_id', 'reported_at'], unique=False)
+        batch_op.create_index('ix_feedback_ws_reported', ['workspace_id', 'reported_at', 'id'], unique=False)
 
     op.create_table('problems',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -198,6 +199,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('problems', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_problems_product_id'), ['product_id'], unique=False)
+        batch_op.create_index('ix_problems_ws_created', ['workspace_id', 'created_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_problems_workspace_id'), ['workspace_id'], unique=False)
 
     op.create_table('comments',

@@ -1,0 +1,71 @@
+"""POST /workspaces/{workspace}/imports/feedback: a CSV upload, previewed (dry_run) or imported, all or nothing."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, UploadFile
+from fastapi.responses import JSONResponse
+
+from tradeoff.api.deps import CurrentMember, Uow
+from tradeoff.errors import FieldError, InvalidInput
+from tradeoff.feedback.importer import MAX_BYTES, ImportOptions, run_import
+from tradeoff.feedback.model import Source
+
+router = APIRouter(tags=["imports"])
+
+Column = Annotated[str | None, Form(max_length=200, description="CSV column for this field; empty turns the guess off.")]
+
+
+@router.post(
+    "/workspaces/{workspace}/imports/feedback", operation_id="importFeedback",
+    summary="Import feedback from a CSV file (multipart upload), or preview it with dry_run=true",
+    description=(
+        "Send `multipart/form-data` with the CSV as `file` and these form fields: `text_column` (required unless a "
+        "header is named text/comment/feedback/body/description), `customer_column`, `source_column`, `date_column`, "
+        "`author_column`, `tags_column` (unmapped fields are guessed from the header), `date_format` (strftime, e.g. "
+        "`%d/%m/%Y`; default ISO 8601 or Jira's `30/Sep/21 17:20`), `default_source`, `skip_bad_rows`, "
+        "`create_customers`, `skip_unmatched`, `dry_run`.\n\n"
+        "UTF-8 (with or without BOM), Latin-1 and Excel's CSV dialects (comma or semicolon, quoted multi-line "
+        "cells, CRLF) are read. Customers are matched by external id, then by name (case-insensitive).\n\n"
+        "`dry_run=true` returns the preview (200) and writes nothing. Otherwise the file is imported in one "
+        "transaction (201) or refused whole (422 problem+json): each bad row is in `errors` with "
+        "`loc: [\"row\", N, field]`, where row 1 is the first line after the header; unknown customers are listed "
+        "the same way with field `customer`. Needs the `evidence` role."
+    ),
+    responses={200: {"description": "Preview (dry run)"}, 201: {"description": "Import summary"},
+               422: {"description": "Bad file, bad rows or unknown customers (application/problem+json)"}},
+)
+def import_feedback(
+    member: CurrentMember,
+    uow: Uow,
+    file: Annotated[UploadFile, File(description="The CSV file.")],
+    text_column: Column = None,
+    customer_column: Column = None,
+    source_column: Column = None,
+    date_column: Column = None,
+    author_column: Column = None,
+    tags_column: Column = None,
+    date_format: Annotated[str | None, Form(max_length=50)] = None,
+    default_source: Annotated[Source | None, Form()] = None,
+    skip_bad_rows: Annotated[bool, Form()] = False,
+    create_customers: Annotated[bool, Form()] = False,
+    skip_unmatched: Annotated[bool, Form()] = False,
+    dry_run: Annotated[bool, Form()] = False,
+) -> Any:
+    member.require("evidence")
+    filename = file.filename or "upload.csv"
+    data = file.file.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise InvalidInput(f"{filename} is larger than {MAX_BYTES // 1_000_000} MB; split it and import the parts",
+                           [FieldError(["body", "file"], "file too large", filename)])
+    columns = {"text": text_column, "customer": customer_column, "source": source_column, "date": date_column,
+               "author": author_column, "tags": tags_column}
+    options = ImportOptions(
+        filename=filename, mapping={f: c for f, c in columns.items() if c is not None},
+        date_format=date_format or None, default_source=default_source, skip_bad_rows=skip_bad_rows,
+        create_customers=create_customers, skip_unmatched=skip_unmatched,
+    )
+    result = run_import(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"), data=data,
+                        options=options, dry_run=dry_run)
+    return JSONResponse(result, status_code=200 if dry_run else 201)

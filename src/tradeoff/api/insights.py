@@ -1,0 +1,58 @@
+"""Demand analytics routes: demand per problem/feature, top requested, close the loop, NPS by segment."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.encoders import jsonable_encoder
+
+from tradeoff.api.deps import CurrentMember, Uow
+from tradeoff.comments import service as comment_service
+from tradeoff.core.demand import csat_by_segment, nps_by_segment
+from tradeoff.features import service as feature_service
+from tradeoff.insights import service as insights
+from tradeoff.insights.schemas import demand_out, nps_out
+from tradeoff.records import service as records
+from tradeoff.storage.base import utcnow
+
+router = APIRouter(tags=["demand"])
+W = "/workspaces/{workspace}"
+
+
+@router.get(f"{W}/{{kind}}/{{record_id}}/demand", operation_id="getDemandSummary",
+            summary="Demand behind a problem or feature: customers, ARR by segment, new vs existing, trend, "
+                    "sources, strongest quotes")
+def demand(member: CurrentMember, uow: Uow, kind: Literal["problems", "features"], record_id: int) -> Any:
+    records.get(uow=uow, spec=comment_service.TARGETS[kind[:-1]], workspace_id=member.workspace_id, record_id=record_id)
+    d = insights.demand(uow=uow, workspace_id=member.workspace_id, kind=kind[:-1], target_id=record_id,  # type: ignore[arg-type]
+                        now=utcnow())
+    return jsonable_encoder(demand_out(d))
+
+
+@router.get(f"{W}/top-requested", operation_id="listTopRequested",
+            summary="Problems or features ranked by evidence count, distinct customers or ARR")
+def top_requested(
+    member: CurrentMember, uow: Uow,
+    kind: Annotated[Literal["problem", "feature"], Query()] = "feature",
+    sort: Annotated[Literal["count", "customers", "arr"], Query()] = "arr",
+    currency: Annotated[str | None, Query(pattern="^[A-Za-z]{3}$")] = None,
+    status: Annotated[str | None, Query(max_length=20)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> Any:
+    return jsonable_encoder(insights.top_requested(
+        uow=uow, workspace_id=member.workspace_id, kind=kind, sort=sort,
+        currency=currency.upper() if currency else None, status=status, limit=limit))
+
+
+@router.get(f"{W}/features/{{record_id}}/close-the-loop", operation_id="getCloseTheLoop",
+            summary="Customers and contacts who asked for a feature, with what they said")
+def close_the_loop(member: CurrentMember, uow: Uow, record_id: int) -> Any:
+    feature = records.get(uow=uow, spec=feature_service.SPEC, workspace_id=member.workspace_id, record_id=record_id)
+    return jsonable_encoder(insights.close_the_loop(uow=uow, workspace_id=member.workspace_id, feature=feature))
+
+
+@router.get(f"{W}/surveys/nps", operation_id="getNpsBySegment", summary="NPS and CSAT per customer segment")
+def nps(member: CurrentMember, uow: Uow) -> Any:
+    scores = insights.survey_scores(uow=uow, workspace_id=member.workspace_id)
+    return nps_out(nps_by_segment(scores), csat_by_segment(scores))

@@ -1,0 +1,124 @@
+"""`tradeoff import feedback FILE.csv`: preview (--dry-run) or import, all or nothing."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from tradeoff.cli.context import ErrorMappingGroup, cli_state, emit_json, emit_table
+from tradeoff.cli.records import Json, Workspace, workspace_id
+from tradeoff.errors import InvalidInput
+from tradeoff.feedback.importer import ImportOptions, apply_import, parse_mapping, plan_import
+from tradeoff.feedback.model import Source
+
+import_app = typer.Typer(cls=ErrorMappingGroup, no_args_is_help=True, help="Import records from files.")
+
+
+def feedback(
+    file: Annotated[Path, typer.Argument(help="The CSV file ('-' for standard input).")],
+    workspace: Workspace,
+    mapping: Annotated[list[str] | None, typer.Option(
+        "--map", help="FIELD=COLUMN, repeatable. Fields: text (required), customer, source, date, author, tags. "
+                      "Unmapped fields are guessed from the header; FIELD= turns a guess off.")] = None,
+    date_format: Annotated[str | None, typer.Option(
+        help="strftime format of the date column, e.g. %d/%m/%Y (default: ISO 8601 or Jira's 30/Sep/21 17:20).")] = None,
+    default_source: Annotated[Source | None, typer.Option(help="Source for empty or unknown source values.")] = None,
+    skip_bad_rows: Annotated[bool, typer.Option(help="Import the good rows and report the bad ones.")] = False,
+    create_customers: Annotated[bool, typer.Option(
+        help="Create customers the file names but the workspace lacks (segment other, ARR 0).")] = False,
+    skip_unmatched: Annotated[bool, typer.Option(
+        help="Import rows of unknown customers without a customer.")] = False,
+    dry_run: Annotated[bool, typer.Option(help="Show what would be imported and write nothing.")] = False,
+    as_json: Json = False,
+) -> None:
+    """Import feedback from a CSV file: UTF-8 (with or without BOM), Latin-1, comma or semicolon, Excel quoting.
+
+    A file with bad rows is refused whole, listing each bad row (row 1 is the first line after the header)
+    unless --skip-bad-rows. Customers are matched by external id, then by name (case-insensitive).
+    """
+    data = _read(file)
+    options = ImportOptions(filename=file.name if str(file) != "-" else "stdin", mapping=parse_mapping(mapping or []),
+                            date_format=date_format, default_source=default_source, skip_bad_rows=skip_bad_rows,
+                            create_customers=create_customers, skip_unmatched=skip_unmatched)
+    state = cli_state()
+    try:
+        with state.container.unit_of_work() as uow:
+            wid = workspace_id(uow, workspace)
+            plan = plan_import(uow=uow, workspace_id=wid, data=data, options=options)
+            if dry_run:
+                result = plan.preview()
+            else:
+                result = apply_import(uow=uow, workspace_id=wid, actor=state.actor, plan=plan).as_dict()
+    except InvalidInput as exc:
+        _refused(exc)
+    if as_json:
+        emit_json(result)
+    elif dry_run:
+        _print_preview(result)
+    else:
+        _print_summary(result)
+
+
+def _read(file: Path) -> bytes:
+    if str(file) == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return file.read_bytes()
+    except FileNotFoundError as exc:
+        raise InvalidInput(f"{file}: no such file") from exc
+    except IsADirectoryError as exc:
+        raise InvalidInput(f"{file} is a folder; give a CSV file") from exc
+
+
+def _refused(exc: InvalidInput) -> None:
+    """Every listed row, not only the first 20 the generic handler shows."""
+    typer.echo(f"error: {exc.message}", err=True)
+    for e in exc.errors:
+        shown = f" [{e.value}]" if isinstance(e.value, str) and e.value else ""
+        typer.echo(f"  {' '.join(str(p) for p in e.loc)}: {e.msg}{shown}", err=True)
+    raise typer.Exit(exc.exit_code)
+
+
+def _print_preview(p: dict[str, Any]) -> None:
+    mapped = ", ".join(f"{f} ← '{c}'" for f, c in p["mapping"].items())
+    typer.echo(f"{p['file']}: {p['rows']} rows ({p['encoding']}, delimiter {p['delimiter']!r}); {mapped}")
+    if p["sample"]:
+        emit_table([{**s, "reported_at": (s["reported_at"] or "import time")[:16].replace("T", " "),
+                     "customer": (s["customer"] or {}).get("name") or (s["customer"] or {}).get("value", ""),
+                     "tags": ", ".join(s["tags"])} for s in p["sample"]],
+                   ["row", "reported_at", "source", "customer", "author", "tags", "text"], title="first rows")
+    c = p["customers"]
+    typer.echo(f"customers: {c['matched_count']} matched, {c['unmatched_count']} not found"
+               + (": " + ", ".join(f"{u['value']} ({_n(u['rows'], 'row')})" for u in c["unmatched"][:20])
+                  if c["unmatched"] else ""))
+    if p["bad_row_count"]:
+        typer.echo(f"bad rows: {p['bad_row_count']} (row 1 is the first line after the header)")
+        for b in p["bad_rows"]:
+            typer.echo(f"  row {b['row']} (line {b['line']}), {b['field']}: {b['reason']}")
+    typer.echo(f"would import {p['would_import']} items, create {p['would_create_customers']} customers, "
+               f"skip {p['would_skip_rows']} rows; {p['rows_without_customer']} items without a customer")
+    if p["ready"]:
+        typer.echo("dry run: nothing written. Run again without --dry-run to import.")
+    else:
+        typer.echo("dry run: nothing written. The import would be refused:")
+        for b in p["blockers"]:
+            typer.echo(f"  - {b['message']}")
+
+
+def _print_summary(s: dict[str, Any]) -> None:
+    typer.echo(f"imported {_n(s['created_feedback'], 'feedback item')} from {s['file']}; "
+               f"created {_n(s['created_customer_count'], 'customer')}; skipped {_n(s['skipped_row_count'], 'row')}"
+               + (f" ({', '.join(map(str, s['skipped_rows']))})" if s["skipped_rows"] else "")
+               + f"; {s['rows_without_customer']} items without a customer")
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def register(root: typer.Typer) -> None:
+    import_app.command("feedback")(feedback)
+    root.add_typer(import_app, name="import")

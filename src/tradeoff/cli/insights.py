@@ -1,0 +1,91 @@
+"""`tradeoff demand`, `top`, `close-the-loop`, `nps`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from fastapi.encoders import jsonable_encoder
+
+from tradeoff.cli.context import cli_state, emit_json, emit_table
+from tradeoff.cli.evidence import Kind
+from tradeoff.cli.records import Json, Workspace, workspace_id
+from tradeoff.comments import service as comment_service
+from tradeoff.core.demand import csat_by_segment, nps_by_segment
+from tradeoff.features import service as feature_service
+from tradeoff.insights import service as insights
+from tradeoff.insights.schemas import demand_out, nps_out
+from tradeoff.records import service as records
+from tradeoff.storage.base import utcnow
+
+
+def demand(kind: Kind, record_id: int, workspace: Workspace, as_json: Json = False) -> None:
+    """Demand behind a problem or feature: customers, ARR by segment, new vs existing, trend, sources, quotes."""
+    with cli_state().container.unit_of_work() as uow:
+        wid = workspace_id(uow, workspace)
+        records.get(uow=uow, spec=comment_service.TARGETS[kind.value], workspace_id=wid, record_id=record_id)
+        d = insights.demand(uow=uow, workspace_id=wid, kind=kind.value, target_id=record_id, now=utcnow())  # type: ignore[arg-type]
+    if as_json:
+        emit_json(jsonable_encoder(demand_out(d)))
+        return
+    arr = ", ".join(f"{c} {a:,.0f}" for c, a in d.arr_by_currency.items()) or "none"
+    typer.echo(f"{d.feedback_count} pieces of evidence, {d.customer_count} customers ({d.new_customers} new), ARR {arr}")
+    typer.echo("trend: " + "; ".join(f"last {t.days} days {t.recent} vs {t.previous} before ({t.direction})"
+                                      for t in d.trends))
+    typer.echo("sources: " + ", ".join(f"{k} {v}" for k, v in sorted(d.sources.items(), key=lambda kv: -kv[1])))
+    emit_table([{"customer": q.customer_name or "", "words": q.words, "why": q.why} for q in d.quotes],
+               ["customer", "words", "why"], title="strongest quotes")
+
+
+def top(
+    workspace: Workspace,
+    kind: Annotated[Kind, typer.Option(help="Rank problems or features.")] = Kind.feature,
+    sort: Annotated[str, typer.Option(help="count, customers or arr.")] = "arr",
+    currency: Annotated[str | None, typer.Option(help="Currency for the ARR ranking.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=500)] = 20,
+    as_json: Json = False,
+) -> None:
+    """Top requested problems or features, by evidence count, distinct customers or ARR."""
+    with cli_state().container.unit_of_work() as uow:
+        res = insights.top_requested(uow=uow, workspace_id=workspace_id(uow, workspace), kind=kind.value, sort=sort,
+                                     currency=currency.upper() if currency else None, limit=limit)
+    if as_json:
+        emit_json(jsonable_encoder(res))
+        return
+    emit_table([r | {"arr": f"{r['arr']:,.0f}"} for r in res["items"]],
+               ["id", "title", "status", "feedback_count", "customer_count", "arr"],
+               title=f"top requested {kind.value}s by {sort} (ARR in {res['currency']})")
+
+
+def close_the_loop(feature_id: int, workspace: Workspace, as_json: Json = False) -> None:
+    """Who to tell that a feature shipped: customers, account owners, who heard it, what they said."""
+    with cli_state().container.unit_of_work() as uow:
+        wid = workspace_id(uow, workspace)
+        f = records.get(uow=uow, spec=feature_service.SPEC, workspace_id=wid, record_id=feature_id)
+        res = insights.close_the_loop(uow=uow, workspace_id=wid, feature=f)
+    if as_json:
+        emit_json(jsonable_encoder(res))
+        return
+    if not res["shipped"]:
+        typer.echo(f"note: '{res['title']}' is {res['status']}, not shipped yet")
+    emit_table([{"customer": c["customer"] or "(no customer)", "account owner": c["account_owner"] or "",
+                 "heard by": ", ".join(c["reporters"]), "said": c["said"][0]["words"]} for c in res["customers"]],
+               ["customer", "account owner", "heard by", "said"], title=f"close the loop: {res['title']}")
+
+
+def nps(workspace: Workspace, as_json: Json = False) -> None:
+    """NPS and CSAT per customer segment, from survey responses."""
+    with cli_state().container.unit_of_work() as uow:
+        scores = insights.survey_scores(uow=uow, workspace_id=workspace_id(uow, workspace))
+    res = nps_out(nps_by_segment(scores), csat_by_segment(scores))
+    if as_json:
+        emit_json(res)
+        return
+    emit_table(res["nps"], ["segment", "responses", "promoters", "passives", "detractors", "nps"], title="NPS")
+
+
+def register(root: typer.Typer) -> None:
+    root.command("demand")(demand)
+    root.command("top")(top)
+    root.command("close-the-loop")(close_the_loop)
+    root.command("nps")(nps)

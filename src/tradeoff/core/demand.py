@@ -1,0 +1,188 @@
+"""Demand behind a problem or feature, weighted by the customers who asked. Pure: plain data in and out.
+
+Money is in each customer's own currency (ARR per year); totals are kept per currency because Tradeoff
+holds no exchange rates. Dates are UTC datetimes; `now` is passed in.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    """One piece of evidence: a feedback item linked to the problem or feature."""
+
+    feedback_id: int
+    reported_at: datetime
+    source: str
+    text: str
+    quote: str | None = None
+    customer_id: int | None = None
+    customer_name: str | None = None
+    segment: str | None = None
+    arr: Decimal = Decimal(0)
+    currency: str = "USD"
+    customer_since: datetime | None = None
+    sentiment: str | None = None
+
+
+@dataclass(frozen=True)
+class Quote:
+    feedback_id: int
+    words: str
+    customer_name: str | None
+    arr: Decimal
+    currency: str
+    reported_at: datetime
+    strength: float
+    why: str
+
+
+@dataclass(frozen=True)
+class Trend:
+    """Evidence counts in the last and the previous window of `days` days."""
+
+    days: int
+    recent: int
+    previous: int
+
+    @property
+    def direction(self) -> str:
+        if self.recent == self.previous:
+            return "flat"
+        return "rising" if self.recent > self.previous else "falling"
+
+
+@dataclass(frozen=True)
+class Demand:
+    feedback_count: int
+    customer_count: int
+    arr_by_currency: dict[str, Decimal]
+    arr_by_segment: dict[str, dict[str, Decimal]]  # currency -> segment -> ARR
+    customers_by_segment: dict[str, int]
+    new_customers: int
+    existing_customers: int
+    new_customer_arr: dict[str, Decimal]
+    trends: tuple[Trend, ...]
+    sources: dict[str, int]
+    quotes: tuple[Quote, ...] = field(default=())
+
+
+def quote_strength(item: EvidenceItem, *, now: datetime, half_life_days: float = 90.0) -> tuple[float, str]:
+    """How strongly a piece of evidence speaks: who said it (log of ARR), how recently (exponential decay with
+    `half_life_days`), whether a PM highlighted a passage, and whether it is a complaint. Returns (score, reason)."""
+    age_days = max((now - item.reported_at).total_seconds() / 86400.0, 0.0)
+    recency = 0.5 ** (age_days / half_life_days)
+    weight = math.log10(1.0 + float(item.arr)) if item.customer_id is not None else 0.0
+    highlighted = 1.0 if item.quote else 0.0
+    negative = 0.5 if item.sentiment == "negative" else 0.0
+    score = weight + 2.0 * recency + highlighted + negative
+    parts = []
+    if item.customer_id is not None:
+        parts.append(f"{item.currency} {item.arr:,.0f} ARR")
+    parts.append(f"{int(age_days)} days ago")
+    if item.quote:
+        parts.append("highlighted")
+    if negative:
+        parts.append("negative")
+    return score, ", ".join(parts)
+
+
+def summarise(
+    items: Sequence[EvidenceItem], *, now: datetime, new_customer_days: int = 90, windows: Iterable[int] = (30, 90),
+    top_quotes: int = 5,
+) -> Demand:
+    """Aggregate evidence: counts, distinct customers, ARR (per currency and segment), new vs existing customers
+    (customer for fewer than `new_customer_days` days), trend per window (days), source mix and strongest quotes."""
+    customers: dict[int, EvidenceItem] = {}
+    for it in items:
+        if it.customer_id is not None:
+            customers.setdefault(it.customer_id, it)
+    arr: dict[str, Decimal] = defaultdict(Decimal)
+    by_segment: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    seg_counts: Counter[str] = Counter()
+    new_arr: dict[str, Decimal] = defaultdict(Decimal)
+    new = 0
+    cutoff = now - timedelta(days=new_customer_days)
+    for c in customers.values():
+        seg = c.segment or "unknown"
+        arr[c.currency] += c.arr
+        by_segment[c.currency][seg] += c.arr
+        seg_counts[seg] += 1
+        if c.customer_since is not None and c.customer_since >= cutoff:
+            new += 1
+            new_arr[c.currency] += c.arr
+    trends = []
+    for days in windows:
+        recent = sum(1 for it in items if now - timedelta(days=days) <= it.reported_at <= now)
+        previous = sum(1 for it in items if now - timedelta(days=2 * days) <= it.reported_at < now - timedelta(days=days))
+        trends.append(Trend(days, recent, previous))
+    scored = []
+    for it in items:
+        s, why = quote_strength(it, now=now)
+        scored.append(Quote(it.feedback_id, it.quote or it.text, it.customer_name, it.arr, it.currency,
+                            it.reported_at, round(s, 3), why))
+    scored.sort(key=lambda q: (-q.strength, q.feedback_id))
+    return Demand(
+        feedback_count=len(items),
+        customer_count=len(customers),
+        arr_by_currency=dict(arr),
+        arr_by_segment={cur: dict(segs) for cur, segs in by_segment.items()},
+        customers_by_segment=dict(seg_counts),
+        new_customers=new,
+        existing_customers=len(customers) - new,
+        new_customer_arr=dict(new_arr),
+        trends=tuple(trends),
+        sources=dict(Counter(it.source for it in items)),
+        quotes=tuple(scored[:top_quotes]),
+    )
+
+
+@dataclass(frozen=True)
+class SurveyScore:
+    segment: str
+    kind: str  # "nps" (0-10) or "csat" (1-5)
+    score: int
+
+
+@dataclass(frozen=True)
+class NpsResult:
+    segment: str
+    responses: int
+    promoters: int
+    passives: int
+    detractors: int
+    nps: float  # -100..100
+
+
+def nps_by_segment(scores: Iterable[SurveyScore]) -> list[NpsResult]:
+    """Net Promoter Score per segment (and "all"): % promoters (9-10) minus % detractors (0-6), -100..100."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for s in scores:
+        if s.kind != "nps":
+            continue
+        groups[s.segment].append(s.score)
+        groups["all"].append(s.score)
+    out = []
+    for seg in sorted(groups, key=lambda g: (g == "all", g)):
+        vals = groups[seg]
+        p = sum(1 for v in vals if v >= 9)
+        d = sum(1 for v in vals if v <= 6)
+        out.append(NpsResult(seg, len(vals), p, len(vals) - p - d, d, round(100.0 * (p - d) / len(vals), 1)))
+    return out
+
+
+def csat_by_segment(scores: Iterable[SurveyScore]) -> dict[str, float]:
+    """Mean CSAT (1-5) per segment and "all"."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for s in scores:
+        if s.kind == "csat":
+            groups[s.segment].append(s.score)
+            groups["all"].append(s.score)
+    return {seg: round(sum(v) / len(v), 2) for seg, v in groups.items()}

@@ -1,0 +1,312 @@
+"""Reference-class estimation: suggest a range for a new feature from the most similar finished work.
+
+Method (deterministic, no downloaded model):
+
+1. Texts (title + description) become TF-IDF vectors (:mod:`tradeoff.core.estimation_text`).
+2. For a new text, the finished items most similar to it (cosine similarity) are its reference class.
+3. The predictive distribution of the actual is a mixture: the team's whole history (the prior, with a
+   fixed mass) plus each neighbour weighted by its similarity. Neighbours move the median away from the
+   team's median only when they are similar enough and agree with each other; that matters because the
+   plain median is hard to beat on mean absolute error. The mixture is averaged over a few neighbourhood
+   sizes and prior masses (an ensemble), which makes it less sensitive to either choice.
+4. P50 is the mixture's median. P10/P90 are the mixture's quantiles at a tail level calibrated on held-out
+   history: the index is refitted on the oldest items and the level is chosen so that the most recent
+   items (never used for that fit) fall inside the P10-P90 range ~80% of the time, counting items equal to
+   a bound as inside (actuals are discrete: 1, 2, 3, 5, 8 ...).
+
+History order matters: pass it oldest first, the calibration uses the newest part as "the future".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+from tradeoff.core.estimation_text import TfidfModel, top_k_similar
+from tradeoff.errors import InvalidInput
+
+NEIGHBOUR_COUNTS: tuple[int, ...] = (10, 20, 40)
+"""Neighbourhood sizes averaged by the ensemble."""
+PRIOR_MASSES: tuple[float, ...] = (1.0, 2.0, 4.0)
+"""Weight of the whole-history prior, in units of cosine similarity (a neighbour at similarity 0.5 weighs 0.5)."""
+MIN_HISTORY = 5
+"""Fewer finished items than this and no suggestion is made."""
+MIN_CALIBRATION_HISTORY = 30
+"""Below this many items the P10-P90 level is not calibrated (the default 10%/90% is used and said so)."""
+_TAIL_GRID = np.round(np.arange(0.005, 0.4951, 0.005), 4)
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    """A finished work item: its tracker `key`, its `text` (title + description) and its `actual`
+    effort (story points or days, >= 0, the same unit for the whole history)."""
+
+    key: str
+    text: str
+    actual: float
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """A similar finished item shown as evidence: `similarity` is cosine similarity in [0, 1]."""
+
+    key: str
+    actual: float
+    similarity: float
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A suggested range for a new item, in the history's unit (points or days).
+
+    `point` is the suggested single value (= `p50`, the median, which minimises the mean absolute error);
+    `p10`/`p90` bound a range meant to contain the actual ~80% of the time; `calibrated` says whether
+    that level was checked on held-out history (`calibration_coverage` is the share that fell inside).
+    """
+
+    p10: float
+    p50: float
+    p90: float
+    point: float
+    neighbours: tuple[Neighbour, ...]
+    history_median: float
+    n_history: int
+    calibrated: bool
+    calibration_coverage: float | None
+    explanation: str
+
+
+def _validate(history: Sequence[HistoryItem]) -> NDArray[np.float64]:
+    if len(history) < MIN_HISTORY:
+        raise InvalidInput(
+            f"history: need at least {MIN_HISTORY} finished items with an actual value to suggest "
+            f"an estimate, got {len(history)}; import or finish more work items first"
+        )
+    actuals = np.empty(len(history), dtype=np.float64)
+    for i, item in enumerate(history):
+        value = item.actual
+        if not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+            raise InvalidInput(
+                f"history[{i}].actual ({item.key!r}) must be a finite number >= 0, got {value!r}"
+            )
+        if not isinstance(item.text, str):
+            raise InvalidInput(f"history[{i}].text ({item.key!r}) must be text, got {type(item.text).__name__}")
+        actuals[i] = float(value)
+    return actuals
+
+
+def _quantile(values: NDArray[np.float64], cdf: NDArray[np.float64], level: float) -> NDArray[np.float64]:
+    """Smallest value whose cumulative probability reaches `level`, row by row."""
+    out: NDArray[np.float64] = values[np.argmax(cdf >= level - 1e-9, axis=1)]
+    return out
+
+
+class ReferenceIndex:
+    """A fitted reference class: fit once per history (:meth:`fit`), then :meth:`suggest` quickly."""
+
+    def __init__(
+        self,
+        *,
+        history: tuple[HistoryItem, ...],
+        actuals: NDArray[np.float64],
+        model: TfidfModel,
+        matrix: sp.csr_matrix,
+        neighbour_counts: tuple[int, ...],
+        prior_masses: tuple[float, ...],
+        tail: float,
+        calibrated: bool,
+        calibration_coverage: float | None,
+    ) -> None:
+        self.history = history
+        self.actuals = actuals
+        self.model = model
+        self.matrix = matrix
+        self.neighbour_counts = neighbour_counts
+        self.prior_masses = prior_masses
+        self.tail = tail
+        self.calibrated = calibrated
+        self.calibration_coverage = calibration_coverage
+        self.values: NDArray[np.float64] = np.unique(actuals)
+        self._positions = np.searchsorted(self.values, actuals)
+        counts = np.bincount(self._positions, minlength=len(self.values)).astype(np.float64)
+        self._prior_cdf = np.cumsum(counts) / counts.sum()
+        self.median = float(_quantile(self.values, self._prior_cdf[None, :], 0.5)[0])
+
+    @classmethod
+    def fit(
+        cls,
+        history: Sequence[HistoryItem],
+        *,
+        neighbour_counts: tuple[int, ...] = NEIGHBOUR_COUNTS,
+        prior_masses: tuple[float, ...] = PRIOR_MASSES,
+        coverage: float = 0.8,
+        calibration_fraction: float = 0.25,
+    ) -> ReferenceIndex:
+        """Fit the index on `history` (oldest first).
+
+        `coverage`: share of future items the P10-P90 range should contain (0.8 = P10..P90).
+        `calibration_fraction`: share of the newest history held out to calibrate that range.
+        """
+        if not 0.0 < coverage < 1.0:
+            raise InvalidInput(f"coverage must be between 0 and 1 (exclusive), got {coverage!r}")
+        if not 0.0 < calibration_fraction < 1.0:
+            raise InvalidInput(f"calibration_fraction must be between 0 and 1, got {calibration_fraction!r}")
+        if not neighbour_counts or min(neighbour_counts) < 1:
+            raise InvalidInput(f"neighbour_counts must be positive integers, got {neighbour_counts!r}")
+        if not prior_masses or min(prior_masses) <= 0:
+            raise InvalidInput(f"prior_masses must be positive, got {prior_masses!r}")
+        actuals = _validate(history)
+        items = tuple(history)
+        tail = (1.0 - coverage) / 2.0
+        calibrated = False
+        calibration_coverage: float | None = None
+        n = len(items)
+        if n >= MIN_CALIBRATION_HISTORY:
+            n_cal = max(10, round(n * calibration_fraction))
+            older = cls._build(items[: n - n_cal], actuals[: n - n_cal], neighbour_counts, prior_masses, tail)
+            newer = actuals[n - n_cal :]
+            cdf = older._predictive_cdf([item.text for item in items[n - n_cal :]])[0]
+            best: tuple[float, float, float] | None = None
+            for level in _TAIL_GRID:
+                lo = _quantile(older.values, cdf, float(level))
+                hi = _quantile(older.values, cdf, float(1.0 - level))
+                inside = float(np.mean((newer >= lo) & (newer <= hi)))
+                key = (abs(inside - coverage), float(level))
+                if best is None or key < best[:2]:
+                    best = (key[0], key[1], inside)
+            assert best is not None
+            tail, calibration_coverage, calibrated = best[1], best[2], True
+        return cls._build(items, actuals, neighbour_counts, prior_masses, tail, calibrated, calibration_coverage)
+
+    @classmethod
+    def _build(
+        cls,
+        items: tuple[HistoryItem, ...],
+        actuals: NDArray[np.float64],
+        neighbour_counts: tuple[int, ...],
+        prior_masses: tuple[float, ...],
+        tail: float,
+        calibrated: bool = False,
+        calibration_coverage: float | None = None,
+    ) -> ReferenceIndex:
+        texts = [item.text for item in items]
+        model = TfidfModel.fit(texts)
+        return cls(
+            history=items,
+            actuals=actuals,
+            model=model,
+            matrix=model.transform(texts),
+            neighbour_counts=neighbour_counts,
+            prior_masses=prior_masses,
+            tail=tail,
+            calibrated=calibrated,
+            calibration_coverage=calibration_coverage,
+        )
+
+    def _predictive_cdf(
+        self, texts: Sequence[str]
+    ) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.float64]]:
+        """Ensemble mixture CDF over `self.values` (rows = texts), plus the top neighbours and similarities."""
+        k_max = max(self.neighbour_counts)
+        idx, sims = top_k_similar(self.model.transform(texts), self.matrix, k_max)
+        sims = np.clip(sims, 0.0, 1.0)
+        m, n_values = len(texts), len(self.values)
+        rows = np.repeat(np.arange(m), idx.shape[1]).reshape(idx.shape)
+        pos = self._positions[idx]
+        cdf = np.zeros((m, n_values), dtype=np.float64)
+        for k in self.neighbour_counts:
+            mass = np.zeros((m, n_values), dtype=np.float64)
+            np.add.at(mass, (rows[:, :k], pos[:, :k]), sims[:, :k])
+            neighbour_cdf = np.cumsum(mass, axis=1)
+            total = sims[:, :k].sum(axis=1, keepdims=True)
+            for w0 in self.prior_masses:
+                cdf += (w0 * self._prior_cdf[None, :] + neighbour_cdf) / (w0 + total)
+        cdf /= len(self.neighbour_counts) * len(self.prior_masses)
+        return cdf, idx, sims
+
+    def suggest_many(self, texts: Sequence[str], *, show: int = 5, unit: str = "points") -> list[Suggestion]:
+        """Suggestions for several new texts at once (faster than one by one); see :meth:`suggest`."""
+        if not texts:
+            return []
+        cdf, idx, sims = self._predictive_cdf(texts)
+        p10 = _quantile(self.values, cdf, self.tail)
+        p50 = _quantile(self.values, cdf, 0.5)
+        p90 = _quantile(self.values, cdf, 1.0 - self.tail)
+        out: list[Suggestion] = []
+        for r in range(len(texts)):
+            neighbours = tuple(
+                Neighbour(self.history[j].key, float(self.actuals[j]), round(float(s), 4))
+                for j, s in zip(idx[r, :show], sims[r, :show], strict=True)
+                if s > 0.0
+            )
+            lo, mid, hi = float(p10[r]), float(p50[r]), float(p90[r])
+            out.append(
+                Suggestion(
+                    p10=lo,
+                    p50=mid,
+                    p90=hi,
+                    point=mid,
+                    neighbours=neighbours,
+                    history_median=self.median,
+                    n_history=len(self.history),
+                    calibrated=self.calibrated,
+                    calibration_coverage=self.calibration_coverage,
+                    explanation=self._explain(lo, mid, hi, neighbours, unit),
+                )
+            )
+        return out
+
+    def suggest(self, text: str, *, show: int = 5, unit: str = "points") -> Suggestion:
+        """Suggest P10/P50/P90 for a new item's `text` (title + description) in the history's `unit`.
+
+        `show`: how many of the most similar finished items to return as evidence.
+        """
+        if not isinstance(text, str):
+            raise InvalidInput(f"text must be the feature's title and description, got {type(text).__name__}")
+        return self.suggest_many([text], show=show, unit=unit)[0]
+
+    def _explain(self, lo: float, mid: float, hi: float, neighbours: tuple[Neighbour, ...], unit: str) -> str:
+        parts = [f"Suggested {_fmt(mid)} {unit} (P10 {_fmt(lo)} - P90 {_fmt(hi)})."]
+        if neighbours:
+            listed = ", ".join(f"{n.key} ({_fmt(n.actual)}, similarity {n.similarity:.2f})" for n in neighbours)
+            parts.append(f"Most similar finished items: {listed}.")
+        else:
+            parts.append("No finished item shares words with this text, so this is the team's overall spread.")
+        parts.append(
+            f"The team's median over {len(self.history)} finished items is {_fmt(self.median)} {unit}; "
+            "the suggestion leaves it only when similar items agree."
+        )
+        if self.calibrated and self.calibration_coverage is not None:
+            parts.append(
+                f"On the most recent history, held out from fitting, {self.calibration_coverage:.0%} of items "
+                "fell inside such a range."
+            )
+        else:
+            parts.append(
+                f"With fewer than {MIN_CALIBRATION_HISTORY} finished items the range is not yet checked "
+                "against held-out history; treat it as rough."
+            )
+        return " ".join(parts)
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"
+
+
+def suggest_estimate(
+    history: Sequence[HistoryItem], text: str, *, k: int = 5, unit: str = "points"
+) -> Suggestion:
+    """Suggest P10/P50/P90 (in `unit`, the unit of `history`'s actuals) for a new item's `text`.
+
+    `history`: finished items, oldest first, each with its actual points or days.
+    `k`: how many of the most similar finished items to show as evidence.
+    For many suggestions against the same history, fit a :class:`ReferenceIndex` once instead.
+    """
+    if k < 0:
+        raise InvalidInput(f"k (neighbours to show) must be >= 0, got {k}")
+    return ReferenceIndex.fit(history).suggest(text, show=k, unit=unit)

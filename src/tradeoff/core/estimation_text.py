@@ -1,0 +1,103 @@
+"""TF-IDF text vectors and cosine similarity for reference-class estimation (pure numpy/scipy).
+
+A small, dependency-free equivalent of scikit-learn's ``TfidfVectorizer(sublinear_tf=True,
+ngram_range=(1, 2))``: lower-cased word tokens, unigrams plus bigrams, smoothed IDF, L2-normalised
+rows, so the dot product of two rows is their cosine similarity (0 = nothing in common, 1 = same words).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+_TOKEN = re.compile(r"[a-z][a-z0-9_]+")
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased word tokens of two or more characters, starting with a letter."""
+    return _TOKEN.findall(text.lower())
+
+
+def _terms(text: str) -> list[str]:
+    words = tokenize(text)
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+
+
+@dataclass(frozen=True)
+class TfidfModel:
+    """A fitted vocabulary (term -> column) with one IDF weight per column."""
+
+    vocabulary: dict[str, int]
+    idf: NDArray[np.float64]
+
+    @classmethod
+    def fit(cls, texts: Sequence[str], *, min_df: int = 2) -> TfidfModel:
+        """Learn the vocabulary and IDF weights from `texts`.
+
+        `min_df`: a term must occur in at least this many texts to count (rare terms add noise);
+        it is lowered to 1 automatically when that would leave the vocabulary empty.
+        """
+        doc_freq: Counter[str] = Counter()
+        for text in texts:
+            doc_freq.update(set(_terms(text)))
+        for threshold in (min_df, 1):
+            kept = sorted(term for term, count in doc_freq.items() if count >= threshold)
+            if kept:
+                break
+        n = len(texts)
+        counts = np.array([doc_freq[t] for t in kept], dtype=np.float64)
+        idf = np.log((1.0 + n) / (1.0 + counts)) + 1.0
+        return cls(vocabulary={t: i for i, t in enumerate(kept)}, idf=idf)
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Rows of L2-normalised TF-IDF weights (sublinear term frequency), one per text."""
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
+        for i, text in enumerate(texts):
+            counts = Counter(t for t in _terms(text) if t in self.vocabulary)
+            for term, count in counts.items():
+                col = self.vocabulary[term]
+                rows.append(i)
+                cols.append(col)
+                vals.append((1.0 + float(np.log(count))) * float(self.idf[col]))
+        matrix = sp.csr_matrix(
+            (np.asarray(vals, dtype=np.float64), (rows, cols)),
+            shape=(len(texts), len(self.vocabulary)),
+        )
+        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+        norms[norms == 0.0] = 1.0
+        return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
+
+
+def top_k_similar(
+    queries: sp.csr_matrix, corpus: sp.csr_matrix, k: int, *, chunk: int = 512
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """Indices and cosine similarities of the `k` most similar corpus rows for each query row.
+
+    Both arrays have shape (n_queries, k), most similar first. Work is chunked so memory stays
+    bounded (about `chunk` x n_corpus floats) for large histories.
+    """
+    n_q, n_c = queries.shape[0], corpus.shape[0]
+    k = min(k, n_c)
+    idx_out = np.zeros((n_q, k), dtype=np.int64)
+    sim_out = np.zeros((n_q, k), dtype=np.float64)
+    corpus_t = sp.csr_matrix(corpus.T)
+    for start in range(0, n_q, chunk):
+        block = np.asarray((queries[start : start + chunk] @ corpus_t).toarray(), dtype=np.float64)
+        if k < n_c:
+            part = np.argpartition(-block, k - 1, axis=1)[:, :k]
+        else:
+            part = np.tile(np.arange(n_c), (block.shape[0], 1))
+        sims = np.take_along_axis(block, part, axis=1)
+        # stable order: by similarity, then by position in the history (deterministic ties)
+        order = np.lexsort((part, -sims))
+        idx_out[start : start + chunk] = np.take_along_axis(part, order, axis=1)
+        sim_out[start : start + chunk] = np.take_along_axis(sims, order, axis=1)
+    return idx_out, sim_out

@@ -1,0 +1,281 @@
+"""Text classification for feedback triage: kind (bug, feature request, ...) and sentiment.
+
+The classifier is multinomial logistic regression (L2-regularised, fitted with L-BFGS) over TF-IDF word
+and character n-grams, optionally concatenated with dense sentence embeddings given by the caller.
+A brand-new workspace is fitted on the built-in seed set; a PM's corrections are added to it and
+replace any seed example with the same text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import scipy.optimize as opt
+import scipy.sparse as sp
+
+from tradeoff.core.text.lexical import (
+    TfidfConfig,
+    TfidfModel,
+    fit_tfidf,
+    normalise,
+    transform_tfidf,
+    word_tokens,
+)
+from tradeoff.core.text.seed import KINDS, NEGATIVE_WORDS, POSITIVE_WORDS, SEED_EXAMPLES
+
+FloatArray = npt.NDArray[np.float64]
+EmbedFn = Callable[[Sequence[str]], npt.NDArray[np.float32]]
+
+__all__ = [
+    "KINDS",
+    "KindPrediction",
+    "LabelledText",
+    "Sentiment",
+    "TextClassifier",
+    "fit_kind_classifier",
+    "fit_text_classifier",
+    "predict",
+    "predict_proba",
+    "sentiment",
+]
+
+
+@dataclass(frozen=True)
+class LabelledText:
+    """One training example: a feedback text and the label a person gave it."""
+
+    text: str
+    label: str
+
+
+@dataclass(frozen=True)
+class KindPrediction:
+    """The predicted label, its probability (0..1) and the probability of every class."""
+
+    label: str
+    confidence: float
+    probabilities: Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class TextClassifier:
+    """A fitted classifier. `embedding_dim` is None when it was fitted without embeddings."""
+
+    tfidf: TfidfModel
+    classes: tuple[str, ...]
+    weights: FloatArray  # (n_features, n_classes)
+    bias: FloatArray  # (n_classes,)
+    embedding_dim: int | None
+    embedding_scale: float
+
+
+DEFAULT_TFIDF = TfidfConfig(
+    word_ngram=(1, 2), char_ngram=(2, 5), min_df=1, sublinear_tf=True, char_weight=0.5
+)
+
+
+def _design(
+    clf_tfidf: TfidfModel, texts: Sequence[str], embeddings: npt.NDArray[np.float32] | None, scale: float
+) -> sp.csr_matrix:
+    lex = transform_tfidf(clf_tfidf, texts)
+    if embeddings is None:
+        return lex
+    dense = sp.csr_matrix(np.asarray(embeddings, dtype=np.float32) * np.float32(scale))
+    return sp.csr_matrix(sp.hstack([lex, dense], format="csr"))
+
+
+def _softmax(z: FloatArray) -> FloatArray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    out: FloatArray = e / e.sum(axis=1, keepdims=True)
+    return out
+
+
+def _fit_logistic(
+    x: sp.csr_matrix, y: npt.NDArray[np.int64], n_classes: int, c: float, sample_weight: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    n, d = x.shape
+    onehot = np.zeros((n, n_classes))
+    onehot[np.arange(n), y] = 1.0
+    xt = x.T.tocsr()
+
+    def loss_grad(theta: FloatArray) -> tuple[float, FloatArray]:
+        w = theta[: d * n_classes].reshape(d, n_classes)
+        b = theta[d * n_classes :]
+        z = np.asarray(x @ w) + b
+        zmax = z.max(axis=1, keepdims=True)
+        logsum = np.log(np.exp(z - zmax).sum(axis=1, keepdims=True)) + zmax
+        logp = z - logsum
+        loss = -float(np.sum(sample_weight[:, None] * onehot * logp)) * c + 0.5 * float(np.sum(w * w))
+        resid = (np.exp(logp) - onehot) * sample_weight[:, None] * c
+        gw = np.asarray(xt @ resid) + w
+        gb = resid.sum(axis=0)
+        return loss, np.concatenate([gw.ravel(), gb])
+
+    theta0 = np.zeros(d * n_classes + n_classes)
+    res = opt.minimize(loss_grad, theta0, jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    theta = np.asarray(res.x, dtype=np.float64)
+    return theta[: d * n_classes].reshape(d, n_classes), theta[d * n_classes :]
+
+
+def fit_text_classifier(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    *,
+    embeddings: npt.NDArray[np.float32] | None = None,
+    c: float = 4.0,
+    sample_weight: Sequence[float] | None = None,
+    tfidf_config: TfidfConfig | None = None,
+    embedding_scale: float = 1.0,
+) -> TextClassifier:
+    """Fit a classifier on texts and their labels.
+
+    texts, labels: equally long; at least two distinct labels.
+    embeddings: optional (n_texts x d) unit-length vectors for the same texts, concatenated to TF-IDF.
+    c: inverse regularisation strength (larger fits the training texts more closely).
+    sample_weight: optional weight per example (e.g. a PM's correction counts twice a seed example).
+    embedding_scale: multiplier of the embedding block relative to the unit-length TF-IDF block.
+    """
+    if len(texts) != len(labels):
+        raise ValueError(f"{len(texts)} texts but {len(labels)} labels")
+    classes = tuple(sorted(set(labels)))
+    if len(classes) < 2:
+        raise ValueError("at least two distinct labels are needed to fit a classifier")
+    if embeddings is not None and embeddings.shape[0] != len(texts):
+        raise ValueError(f"{embeddings.shape[0]} embeddings for {len(texts)} texts")
+    tfidf = fit_tfidf(texts, tfidf_config or DEFAULT_TFIDF)
+    x = _design(tfidf, texts, embeddings, embedding_scale)
+    index = {label: i for i, label in enumerate(classes)}
+    y = np.array([index[label] for label in labels], dtype=np.int64)
+    sw = np.ones(len(texts)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    w, b = _fit_logistic(x, y, len(classes), c, sw)
+    return TextClassifier(
+        tfidf=tfidf,
+        classes=classes,
+        weights=w,
+        bias=b,
+        embedding_dim=None if embeddings is None else int(embeddings.shape[1]),
+        embedding_scale=embedding_scale,
+    )
+
+
+def predict_proba(
+    clf: TextClassifier, texts: Sequence[str], *, embeddings: npt.NDArray[np.float32] | None = None
+) -> FloatArray:
+    """Class probabilities (n_texts x len(clf.classes)); rows sum to 1."""
+    if (clf.embedding_dim is None) != (embeddings is None):
+        raise ValueError(
+            "this classifier was fitted "
+            + ("without" if clf.embedding_dim is None else f"with {clf.embedding_dim}-d")
+            + " embeddings; pass the same kind to predict"
+        )
+    if embeddings is not None and embeddings.shape[1] != clf.embedding_dim:
+        raise ValueError(f"expected {clf.embedding_dim}-d embeddings, got {embeddings.shape[1]}-d")
+    if not texts:
+        return np.zeros((0, len(clf.classes)))
+    x = _design(clf.tfidf, texts, embeddings, clf.embedding_scale)
+    return _softmax(np.asarray(x @ clf.weights) + clf.bias)
+
+
+def predict(
+    clf: TextClassifier, texts: Sequence[str], *, embeddings: npt.NDArray[np.float32] | None = None
+) -> list[KindPrediction]:
+    """The most probable label of each text, with its probability as confidence."""
+    proba = predict_proba(clf, texts, embeddings=embeddings)
+    out: list[KindPrediction] = []
+    for row in proba:
+        best = int(np.argmax(row))
+        out.append(
+            KindPrediction(
+                label=clf.classes[best],
+                confidence=float(row[best]),
+                probabilities={c: float(p) for c, p in zip(clf.classes, row, strict=True)},
+            )
+        )
+    return out
+
+
+def fit_kind_classifier(
+    corrections: Sequence[LabelledText] = (),
+    *,
+    embed: EmbedFn | None = None,
+    correction_weight: float = 2.0,
+    c: float = 4.0,
+) -> TextClassifier:
+    """Fit the workspace's feedback-kind classifier: built-in seed examples plus the PM's corrections.
+
+    corrections: texts whose kind a person set or fixed; labels must be among KINDS. A correction whose
+        normalised text equals a seed example replaces that example.
+    embed: optional function turning texts into unit-length vectors (the optional local model); when
+        given, predictions must pass embeddings made by the same function.
+    correction_weight: weight of each correction relative to a seed example (>= 1 lets a few
+        corrections outvote the seed set).
+    """
+    for i, item in enumerate(corrections):
+        if item.label not in KINDS:
+            raise ValueError(f"correction {i}: kind {item.label!r} is not one of {', '.join(KINDS)}")
+    corrected = {normalise(item.text) for item in corrections}
+    seed = [ex for ex in SEED_EXAMPLES if normalise(ex.text) not in corrected]
+    texts = [ex.text for ex in seed] + [item.text for item in corrections]
+    labels = [ex.label for ex in seed] + [item.label for item in corrections]
+    weights = [1.0] * len(seed) + [correction_weight] * len(corrections)
+    embeddings = embed(texts) if embed is not None else None
+    return fit_text_classifier(texts, labels, embeddings=embeddings, c=c, sample_weight=weights)
+
+
+@dataclass(frozen=True)
+class Sentiment:
+    """`label` is negative, neutral or positive; `score` in [-1, 1] (sign = direction)."""
+
+    label: str
+    score: float
+
+
+_NEGATORS = frozenset(
+    {
+        "not",
+        "no",
+        "never",
+        "don't",
+        "doesn't",
+        "didn't",
+        "isn't",
+        "wasn't",
+        "can't",
+        "cannot",
+        "won't",
+        "without",
+        "hardly",
+        "aren't",
+        "couldn't",
+        "wouldn't",
+        "nothing",
+    }
+)
+
+
+def sentiment(text: str, *, neutral_band: float = 0.1) -> Sentiment:
+    """Lexicon sentiment: +1 per positive word, -1 per negative word, flipped after a negator
+    ("not great") within the next three words; score = sum / sqrt(count + 4), clipped to [-1, 1].
+    Scores within ±neutral_band are neutral."""
+    tokens = word_tokens(text)
+    total = 0.0
+    hits = 0
+    flip_left = 0
+    for tok in tokens:
+        if tok in _NEGATORS:
+            flip_left = 3
+            continue
+        polarity = 1.0 if tok in POSITIVE_WORDS else -1.0 if tok in NEGATIVE_WORDS else 0.0
+        if polarity:
+            if flip_left > 0:
+                polarity = -polarity
+            total += polarity
+            hits += 1
+        flip_left = max(flip_left - 1, 0)
+    score = max(-1.0, min(1.0, total / float(np.sqrt(hits + 4)))) if hits else 0.0
+    label = "positive" if score > neutral_band else "negative" if score < -neutral_band else "neutral"
+    return Sentiment(label=label, score=score)

@@ -1,0 +1,348 @@
+"""Reading a feedback CSV: decoding, dialect, column mapping and each row's values. No database here.
+
+Rows are numbered the way a person sees them in a spreadsheet's data: row 1 is the first record after
+the header line (the header does not count). Each row also carries the file line it starts on, which
+differs from the row number when quoted cells span several lines.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from tradeoff.errors import FieldError, InvalidInput
+from tradeoff.feedback.model import Source
+
+FIELDS = ("text", "customer", "source", "date", "author", "tags")
+# The model's own words are accepted as field names too.
+FIELD_ALIASES = {"reported_at": "date", "reporter": "author", "labels": "tags", "body": "text"}
+# Header names (normalised: lower case, punctuation as spaces) guessed for each field, best first.
+GUESSES: dict[str, tuple[str, ...]] = {
+    "text": ("text", "comment", "comments", "feedback", "body", "description"),
+    "customer": ("customer", "account", "company", "customer name", "account name", "company name",
+                 "customer id", "account id", "external id"),
+    "source": ("source", "channel"),
+    "date": ("date", "created", "created at", "created on", "reported at", "submitted at"),
+    "author": ("author", "reporter", "submitted by", "reported by"),
+    "tags": ("tags", "labels", "tag", "label"),
+}
+SOURCE_ALIASES = {
+    "sales": Source.sales_call, "call": Source.sales_call, "sales_calls": Source.sales_call,
+    "ticket": Source.support, "support_ticket": Source.support, "helpdesk": Source.support,
+    "nps": Source.survey, "csat": Source.survey,
+    "user_interview": Source.interview, "customer_interview": Source.interview,
+    "analytics": Source.usage, "product_usage": Source.usage,
+}
+MAX_TEXT = 20_000
+MAX_SHORT = 200      # author, customer name
+MAX_TAG = 50
+MAX_TAGS = 20
+SNIFF_CHARS = 32_768
+_DELIMITERS = ",;\t|"
+_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                                         "nov", "dec"), start=1)}
+_JIRA = re.compile(r"^(\d{1,2})/([A-Za-z]{3})/(\d{2}|\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$")
+_NUMERIC_DATE = re.compile(r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}\b")
+_YMD_SLASH = re.compile(r"^\d{4}/\d{2}/\d{2}")
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    """A decoded CSV: its header and records as (row number, first file line, cells)."""
+
+    encoding: str
+    delimiter: str
+    columns: tuple[str, ...]
+    records: list[tuple[int, int, list[str]]]
+
+
+@dataclass(frozen=True)
+class RowValues:
+    """One valid data row, mapped to feedback fields. `reported_at` None means "at import time"."""
+
+    row: int
+    line: int
+    text: str
+    customer: str | None
+    source: str
+    reported_at: datetime | None
+    reporter: str
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BadRow:
+    """Why one cell of one row cannot be imported."""
+
+    row: int
+    line: int
+    field: str
+    column: str
+    value: str
+    reason: str
+
+    def as_error(self) -> FieldError:
+        return FieldError(["row", self.row, self.field], f"{self.reason} (column '{self.column}', line {self.line})",
+                          _clip(self.value))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "line": self.line, "field": self.field, "column": self.column,
+                "value": _clip(self.value), "reason": self.reason}
+
+
+def _clip(value: str, limit: int = 120) -> str:
+    return value if len(value) <= limit else value[:limit] + f"… ({len(value):,} characters)"
+
+
+def _norm(name: str) -> str:
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", name.lower()).split())
+
+
+# -- the file -----------------------------------------------------------------------------------------
+
+def decode(data: bytes, filename: str) -> tuple[str, str]:
+    """(text, encoding name). UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252/Latin-1."""
+    if not data.strip():
+        raise InvalidInput(f"{filename} is empty; export the feedback with a header line and one row per item",
+                           [FieldError(["file"], "empty file", filename)])
+    if data.startswith(b"PK\x03\x04"):
+        raise InvalidInput(f"{filename} is a ZIP archive or an Excel workbook (.xlsx), not CSV; "
+                           "save it as 'CSV UTF-8' and import that", [FieldError(["file"], "not a CSV file", filename)])
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text, encoding = data.decode("utf-16", errors="replace"), "utf-16"
+    else:
+        nul = data.find(b"\x00")
+        if nul >= 0:
+            raise _binary(filename, f"a NUL byte at byte {nul}")
+        try:
+            text = data.decode("utf-8-sig")
+            encoding = "utf-8 with BOM" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+        except UnicodeDecodeError:
+            try:
+                text, encoding = data.decode("cp1252"), "latin-1 (windows-1252)"
+            except UnicodeDecodeError:
+                text, encoding = data.decode("latin-1"), "latin-1"
+    if "\x00" in text:
+        raise _binary(filename, "NUL characters")
+    head = text[:65_536]
+    if len(_CONTROL.findall(head)) > max(8, len(head) // 100):
+        raise _binary(filename, "many control characters")
+    return text, encoding
+
+
+def _binary(filename: str, what: str) -> InvalidInput:
+    return InvalidInput(f"{filename} contains binary data ({what}), not CSV text; export the feedback as CSV "
+                        "(UTF-8) and import that", [FieldError(["file"], "binary data", filename)])
+
+
+def sniff_delimiter(text: str) -> str:
+    """Comma, semicolon, tab or pipe: csv.Sniffer on a sample, checked against the header line; comma if unsure."""
+    sample = text[:SNIFF_CHARS]
+    try:
+        found: str | None = csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
+    except csv.Error:
+        found = None
+    header = sample.split("\n", 1)[0]
+    counts = {d: header.count(d) for d in _DELIMITERS}
+    if found is None or counts.get(found, 0) == 0:
+        best = max(counts, key=lambda d: counts[d])
+        found = best if counts[best] > 0 else ","
+    return found
+
+
+def read_table(data: bytes, *, filename: str) -> CsvTable:
+    """Decode and parse a whole CSV file. Quoted cells may span lines; CRLF, LF and CR all work."""
+    text, encoding = decode(data, filename)
+    delimiter = sniff_delimiter(text)
+    # Long cells must reach the row checks (which name the row) instead of stopping the parser.
+    csv.field_size_limit(max(csv.field_size_limit(), 1 << 26))
+    # Excel's quoting, whatever the sniffer guessed: it cannot see doubled quotes that are not in its sample.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', doublequote=True)
+    records: list[tuple[int, int, list[str]]] = []
+    try:
+        header = next(reader, None)
+        if header is None or not any(c.strip() for c in header):
+            raise InvalidInput(f"{filename} has no header line; its first line must name the columns",
+                               [FieldError(["file"], "no header line", filename)])
+        line = reader.line_num + 1
+        for cells in reader:
+            records.append((len(records) + 1, line, cells))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise InvalidInput(f"{filename}, line {reader.line_num}: not readable as CSV ({exc})",
+                           [FieldError(["line", reader.line_num], str(exc))]) from exc
+    columns = tuple(c.strip() or f"column {i + 1}" for i, c in enumerate(header))
+    return CsvTable(encoding=encoding, delimiter=delimiter, columns=columns, records=records)
+
+
+def resolve_mapping(columns: tuple[str, ...], mapping: Mapping[str, str]) -> dict[str, int]:
+    """Field -> column index. Explicit mapping first (column names match case-insensitively; an empty
+    column name turns a field off), then guesses from header names for the fields left."""
+    exact = {c: i for i, c in reversed(list(enumerate(columns)))}
+    loose = {_norm(c): i for i, c in reversed(list(enumerate(columns)))}
+    found = ", ".join(f"'{c}'" for c in columns)
+    fields: dict[str, int] = {}
+    off: set[str] = set()
+    for key, column in mapping.items():
+        field = FIELD_ALIASES.get(key.strip().lower(), key.strip().lower())
+        if field not in FIELDS:
+            raise InvalidInput(f"cannot map a column to '{key}'; the fields are {', '.join(FIELDS)}",
+                               [FieldError(["map", key], "unknown field", key)])
+        if not column.strip():
+            off.add(field)
+            continue
+        idx = exact.get(column, exact.get(column.strip(), loose.get(_norm(column))))
+        if idx is None:
+            raise InvalidInput(f"column '{column}' (mapped to {field}) is not in the file; its columns are {found}",
+                               [FieldError(["map", field], "no such column", column)])
+        fields[field] = idx
+    used = set(fields.values())
+    for field, names in GUESSES.items():
+        if field in fields or field in off:
+            continue
+        for name in names:
+            idx = loose.get(name)
+            if idx is not None and idx not in used:
+                fields[field] = idx
+                used.add(idx)
+                break
+    if "text" not in fields:
+        raise InvalidInput(
+            "the file has no column for the required field 'text' (looked for a column named "
+            f"{', '.join(GUESSES['text'])}); its columns are {found}. Name the column that holds what the "
+            "customer said: --map text=COLUMN on the command line, text_column in the API or form",
+            [FieldError(["column", "text"], "required column missing", list(columns))],
+        )
+    return fields
+
+
+# -- one value ----------------------------------------------------------------------------------------
+
+def normalise_source(value: str) -> Source | None:
+    """'Sales call', 'sales-call', 'SALES_CALL' -> Source.sales_call; None when not a known source."""
+    key = re.sub(r"[^0-9a-z]+", "_", value.strip().lower()).strip("_")
+    if key in Source.__members__:
+        return Source(key)
+    return SOURCE_ALIASES.get(key)
+
+
+def parse_date(value: str, date_format: str | None = None) -> datetime:
+    """A UTC datetime from `date_format` (strftime codes) when given, else Jira's `30/Sep/21 17:20`; ISO 8601 always.
+    Times without a zone are taken as UTC. Raises ValueError with the reason."""
+    v = value.strip()
+    if date_format:
+        try:
+            parsed = datetime.strptime(v, date_format)
+        except ValueError:
+            try:  # ISO 8601 is never ambiguous, so it is read whatever the format
+                parsed = datetime.fromisoformat(v[:-1] + "+00:00" if v.endswith(("Z", "z")) else v)
+            except ValueError:
+                raise ValueError(f"not a date in the format {date_format}") from None
+    else:
+        parsed = _parse_auto(v)
+    if not 1900 <= parsed.year <= 2200:
+        raise ValueError(f"year {parsed.year} is out of range")
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def _parse_auto(v: str) -> datetime:
+    iso = v[:-1] + "+00:00" if v.endswith(("Z", "z")) else v
+    if _YMD_SLASH.match(iso):  # 2024/03/07 is not ambiguous
+        iso = iso[:10].replace("/", "-") + iso[10:]
+    try:
+        return datetime.fromisoformat(iso)
+    except ValueError:
+        pass
+    m = _JIRA.match(v)
+    if m and m.group(2).lower() in _MONTHS:
+        day, mon, year, hour, minute, second, ampm = m.groups()
+        y = int(year) + (2000 if len(year) == 2 else 0)
+        h = int(hour or 0)
+        if ampm:
+            if not 1 <= h <= 12:
+                raise ValueError("hour out of range for AM/PM")
+            h = h % 12 + (12 if ampm.lower() == "pm" else 0)
+        try:
+            return datetime(y, _MONTHS[mon.lower()], int(day), h, int(minute or 0), int(second or 0))
+        except ValueError as exc:
+            raise ValueError(f"not a valid date ({exc})") from None
+    if _NUMERIC_DATE.match(v):
+        raise ValueError("ambiguous date (day/month order unknown); give the file's date format, "
+                         "e.g. --date-format %d/%m/%Y or %m/%d/%Y")
+    raise ValueError("not a date; use ISO 8601 (2024-03-07 or 2024-03-07 14:05), Jira's 30/Sep/21 17:20, "
+                     "or give the file's date format (--date-format)")
+
+
+def split_tags(value: str) -> list[str]:
+    """Tags separated by commas or semicolons, trimmed, without empties or repeats, sorted."""
+    return sorted({t.strip() for t in re.split(r"[,;]", value) if t.strip()})
+
+
+# -- rows ---------------------------------------------------------------------------------------------
+
+def parse_rows(
+    table: CsvTable, fields: Mapping[str, int], *, date_format: str | None = None,
+    default_source: Source | None = None,
+) -> tuple[list[RowValues], list[BadRow], int]:
+    """(valid rows, problems of bad rows, number of blank rows). A row can have several problems;
+    blank rows (every cell empty) are neither imported nor bad."""
+    good: list[RowValues] = []
+    bad: list[BadRow] = []
+    blank = 0
+    allowed = ", ".join(s.value for s in Source)
+    names = {f: table.columns[i] for f, i in fields.items()}
+    idx = dict(fields)
+    for row, line, cells in table.records:
+        if not any(c.strip() for c in cells):
+            blank += 1
+            continue
+
+        def cell(field: str, cells: list[str] = cells) -> str:
+            i = idx.get(field)
+            return cells[i] if i is not None and i < len(cells) else ""
+
+        problems: list[tuple[str, str, str]] = []  # field, value, reason
+        text = cell("text").strip()
+        if not text:
+            problems.append(("text", cell("text"), "text is empty"))
+        elif len(text) > MAX_TEXT:
+            problems.append(("text", text, f"text is {len(text):,} characters; the limit is {MAX_TEXT:,}"))
+        customer = cell("customer").strip() or None
+        if customer and len(customer) > MAX_SHORT:
+            problems.append(("customer", customer, f"customer is longer than {MAX_SHORT} characters"))
+        raw_source = cell("source").strip()
+        source = normalise_source(raw_source) if raw_source else (default_source or Source.other)
+        if source is None:
+            if default_source is None:
+                problems.append(("source", raw_source, f"unknown source '{raw_source}'; use one of {allowed} "
+                                 "(or give a default source for unknown values)"))
+            source = default_source
+        raw_date = cell("date").strip()
+        reported_at = None
+        if raw_date:
+            try:
+                reported_at = parse_date(raw_date, date_format)
+            except ValueError as exc:
+                problems.append(("date", raw_date, str(exc)))
+        reporter = cell("author").strip()
+        if len(reporter) > MAX_SHORT:
+            problems.append(("author", reporter, f"author is longer than {MAX_SHORT} characters"))
+        tags = split_tags(cell("tags"))
+        long_tags = [t for t in tags if len(t) > MAX_TAG]
+        if long_tags:
+            problems.append(("tags", long_tags[0], f"a tag is longer than {MAX_TAG} characters"))
+        elif len(tags) > MAX_TAGS:
+            problems.append(("tags", cell("tags"), f"{len(tags)} tags; at most {MAX_TAGS}"))
+        if problems:
+            bad.extend(BadRow(row, line, f, names.get(f, f), v, r) for f, v, r in problems)
+            continue
+        assert source is not None
+        good.append(RowValues(row=row, line=line, text=text, customer=customer, source=source.value,
+                              reported_at=reported_at, reporter=reporter, tags=tuple(tags)))
+    return good, bad, blank

@@ -1,0 +1,355 @@
+"""CSV import of feedback: parse, validate, plan (preview), apply — one transaction, one audit event.
+
+The same inputs drive every step, so a door (CLI, API, web form) can show a preview, offer a dry run and
+then apply exactly what was previewed:
+
+    plan = plan_import(uow=uow, workspace_id=ws, data=raw_bytes, options=ImportOptions(filename="x.csv"))
+    plan.preview()                      # JSON-ready dict: rows, mapping, sample, customers, bad rows, blockers
+    summary = apply_import(uow=uow, workspace_id=ws, actor=actor, plan=plan)   # raises InvalidInput if blocked
+    run_import(..., dry_run=True|False)  # both in one call, returning the preview or the summary as a dict
+
+Rows are written with SQLAlchemy Core in batches inside the caller's unit of work: either every row is
+written or, on any failure, none is. Imported feedback has `triaged_at` NULL, so the triage worker picks it up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from tradeoff.audit import service as audit
+from tradeoff.customers.model import Customer, Segment
+from tradeoff.errors import FieldError, InvalidInput
+from tradeoff.feedback.import_rows import FIELDS, BadRow, RowValues, parse_rows, read_table, resolve_mapping
+from tradeoff.feedback.model import Feedback, Source
+from tradeoff.storage.base import utcnow
+from tradeoff.storage.uow import Actor, UnitOfWork
+
+BATCH = 2_000           # rows per executemany
+MAX_LISTED = 100        # bad rows / customers listed in an error or preview
+MAX_BYTES = 200 * 1024 * 1024
+_LOOKUP_CHUNK = 500     # values per IN (...) when matching customers
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What the person chose. `mapping` is field -> CSV column name (fields: text, customer, source, date,
+    author, tags); fields not mapped are guessed from the header. `default_source` replaces unknown or
+    empty source values. `create_customers` and `skip_unmatched` are the two answers to unknown customers."""
+
+    filename: str = "upload.csv"
+    mapping: Mapping[str, str] = field(default_factory=dict)
+    date_format: str | None = None
+    default_source: Source | None = None
+    skip_bad_rows: bool = False
+    create_customers: bool = False
+    skip_unmatched: bool = False
+
+
+def parse_mapping(pairs: Iterable[str]) -> dict[str, str]:
+    """['text=Comment', 'customer=Account'] -> {'text': 'Comment', 'customer': 'Account'}."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, column = pair.partition("=")
+        if not sep or not key.strip():
+            raise InvalidInput(f"mapping '{pair}' is not FIELD=COLUMN (e.g. text=Comment); fields: {', '.join(FIELDS)}",
+                               [FieldError(["map"], "not FIELD=COLUMN", pair)])
+        out[key.strip()] = column.strip().strip('"')
+    return out
+
+
+@dataclass(frozen=True)
+class CustomerMatch:
+    value: str           # as written in the file
+    customer_id: int
+    name: str
+    by: str              # "external_id" | "name"
+    rows: int
+
+
+@dataclass(frozen=True)
+class UnmatchedCustomer:
+    value: str           # first spelling met in the file; created with this name
+    rows: int
+    first_row: int
+
+
+@dataclass
+class ImportPlan:
+    """Everything the import would do, computed without writing. `rows` are the valid rows."""
+
+    options: ImportOptions
+    encoding: str
+    delimiter: str
+    columns: tuple[str, ...]
+    mapping: dict[str, str]                  # field -> column name actually used
+    total_rows: int                          # data rows after the header, blank ones included
+    blank_rows: int
+    rows: list[RowValues]
+    problems: list[BadRow]
+    matched: dict[str, CustomerMatch]        # key: value as written
+    unmatched: dict[str, UnmatchedCustomer]  # key: value lower-cased
+
+    @property
+    def bad_rows(self) -> list[int]:
+        return sorted({p.row for p in self.problems})
+
+    @property
+    def rows_without_customer(self) -> int:
+        skipped = sum(u.rows for u in self.unmatched.values()) if self.options.skip_unmatched else 0
+        return sum(1 for r in self.rows if r.customer is None) + skipped
+
+    def blockers(self) -> list[dict[str, str]]:
+        """Why applying would be refused (empty when it would go ahead)."""
+        out = []
+        if self.options.create_customers and self.options.skip_unmatched:
+            out.append({"code": "conflicting_options",
+                        "message": "choose either to create unknown customers or to skip them, not both"})
+        if self.problems and not self.options.skip_bad_rows:
+            n = len(self.bad_rows)
+            out.append({"code": "bad_rows",
+                        "message": f"{n} bad row{'s' if n != 1 else ''}: fix them, or skip them "
+                                   "(--skip-bad-rows; skip_bad_rows in the API and form)"})
+        if self.unmatched and not (self.options.create_customers or self.options.skip_unmatched):
+            n = len(self.unmatched)
+            out.append({"code": "unmatched_customers",
+                        "message": f"{n} customer{'s' if n != 1 else ''} not found in this workspace: "
+                                   f"{_names(self.unmatched.values())}; create them (--create-customers) or "
+                                   "import those rows without a customer (--skip-unmatched)"})
+        if not self.rows:
+            out.append({"code": "no_rows", "message": "no row to import"})
+        return out
+
+    def refusal(self) -> InvalidInput | None:
+        blockers = self.blockers()
+        if not blockers:
+            return None
+        errors = [p.as_error() for p in self.problems[:MAX_LISTED]] if not self.options.skip_bad_rows else []
+        if not (self.options.create_customers or self.options.skip_unmatched):
+            errors += [FieldError(["row", u.first_row, "customer"],
+                                  f"unknown customer '{u.value}' ({u.rows} row{'s' if u.rows != 1 else ''}); "
+                                  "no customer has this external id or name", u.value)
+                       for u in list(self.unmatched.values())[:MAX_LISTED]]
+        rows_note = (" Rows are numbered from 1 after the header line (row 1 is the first data row)."
+                     if any(b["code"] == "bad_rows" for b in blockers) else "")
+        return InvalidInput(f"{self.options.filename}: nothing was imported; "
+                            + "; ".join(b["message"] for b in blockers) + "." + rows_note, errors)
+
+    def preview(self, sample: int = 5) -> dict[str, Any]:
+        """JSON-ready: what would be imported, from which columns, for which customers, and what is wrong."""
+        to_create = list(self.unmatched.values()) if self.options.create_customers else []
+        return {
+            "dry_run": True,
+            "file": self.options.filename,
+            "encoding": self.encoding,
+            "delimiter": self.delimiter,
+            "columns": list(self.columns),
+            "mapping": self.mapping,
+            "row_numbering": "row 1 is the first line after the header",
+            "rows": self.total_rows,
+            "blank_rows": self.blank_rows,
+            "valid_rows": len(self.rows),
+            "bad_row_count": len(self.bad_rows),
+            "bad_rows": [p.as_dict() for p in self.problems[:MAX_LISTED]],
+            "sample": [self._sample_row(r) for r in self.rows[:sample]],
+            "customers": {
+                "matched_count": len(self.matched),
+                "matched": [vars(m) for m in list(self.matched.values())[:MAX_LISTED]],
+                "unmatched_count": len(self.unmatched),
+                "unmatched": [vars(u) for u in list(self.unmatched.values())[:MAX_LISTED]],
+            },
+            "would_import": len(self.rows),
+            "would_create_customers": len(to_create),
+            "would_skip_rows": len(self.bad_rows) if self.options.skip_bad_rows else 0,
+            "rows_without_customer": self.rows_without_customer,
+            "ready": not self.blockers(),
+            "blockers": self.blockers(),
+        }
+
+    def _sample_row(self, r: RowValues) -> dict[str, Any]:
+        customer: dict[str, Any] | None = None
+        if r.customer is not None:
+            m = self.matched.get(r.customer)
+            customer = ({"value": r.customer, "customer_id": m.customer_id, "name": m.name, "by": m.by} if m
+                        else {"value": r.customer, "customer_id": None, "name": None, "by": None})
+        return {"row": r.row, "text": r.text if len(r.text) <= 300 else r.text[:300] + "…", "customer": customer,
+                "source": r.source, "reported_at": r.reported_at.isoformat() if r.reported_at else None,
+                "author": r.reporter, "tags": list(r.tags)}
+
+
+def _names(items: Iterable[UnmatchedCustomer], limit: int = 10) -> str:
+    items = list(items)
+    shown = ", ".join(f"'{u.value}'" for u in items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    filename: str
+    created_feedback: int
+    created_customers: list[str]
+    skipped_rows: list[int]
+    rows_without_customer: int
+    audit_event_id: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "dry_run": False,
+            "file": self.filename,
+            "created_feedback": self.created_feedback,
+            "created_customer_count": len(self.created_customers),
+            "created_customers": self.created_customers[:MAX_LISTED],
+            "skipped_row_count": len(self.skipped_rows),
+            "skipped_rows": self.skipped_rows[:MAX_LISTED],
+            "rows_without_customer": self.rows_without_customer,
+            "audit_event_id": self.audit_event_id,
+        }
+
+
+# -- use cases ----------------------------------------------------------------------------------------
+
+def plan_import(*, uow: UnitOfWork, workspace_id: int, data: bytes, options: ImportOptions) -> ImportPlan:
+    """Read and validate the whole file and match its customers. Writes nothing. Raises InvalidInput only
+    for problems with the file as a whole (binary, empty, no header, required column missing, bad mapping);
+    bad rows and unknown customers are reported in the plan."""
+    if len(data) > MAX_BYTES:
+        raise InvalidInput(f"{options.filename} is {len(data) / 1e6:.0f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB. "
+                           "Split it and import the parts", [FieldError(["file"], "file too large", options.filename)])
+    table = read_table(data, filename=options.filename)
+    fields = resolve_mapping(table.columns, options.mapping)
+    rows, problems, blank = parse_rows(table, fields, date_format=options.date_format,
+                                       default_source=options.default_source)
+    matched, unmatched = _match_customers(uow.session, workspace_id, rows)
+    return ImportPlan(
+        options=options, encoding=table.encoding, delimiter=table.delimiter, columns=table.columns,
+        mapping={f: table.columns[i] for f, i in sorted(fields.items(), key=lambda kv: FIELDS.index(kv[0]))},
+        total_rows=len(table.records), blank_rows=blank, rows=rows, problems=problems,
+        matched=matched, unmatched=unmatched,
+    )
+
+
+def apply_import(*, uow: UnitOfWork, workspace_id: int, actor: Actor, plan: ImportPlan) -> ImportSummary:
+    """Write what `plan` describes, in the caller's transaction, or raise InvalidInput (writing nothing)
+    when the plan is blocked by bad rows or unknown customers the options do not resolve."""
+    refused = plan.refusal()
+    if refused is not None:
+        raise refused
+    session = uow.session
+    now = utcnow()
+    customer_ids = {value: m.customer_id for value, m in plan.matched.items()}
+    created: list[str] = []
+    if plan.unmatched and plan.options.create_customers:
+        created_ids = _insert_customers(session, workspace_id, [u.value for u in plan.unmatched.values()], now)
+        by_key = dict(zip(plan.unmatched, created_ids, strict=True))
+        created = [u.value for u in plan.unmatched.values()]
+    else:
+        by_key = {}
+    batch: list[dict[str, Any]] = []
+    count = 0
+    for r in plan.rows:
+        cid = None
+        if r.customer is not None:
+            cid = customer_ids.get(r.customer, by_key.get(r.customer.lower()))
+        batch.append({"workspace_id": workspace_id, "text": r.text, "source": r.source, "customer_id": cid,
+                      "reporter": r.reporter, "reported_at": r.reported_at or now, "tags": list(r.tags),
+                      "version": 1, "created_at": now, "updated_at": now})
+        if len(batch) >= BATCH:
+            count += _insert_feedback(session, batch)
+            batch = []
+    if batch:
+        count += _insert_feedback(session, batch)
+    skipped = plan.bad_rows
+    event = audit.record(
+        uow=uow, workspace_id=workspace_id, actor=actor, action="import", record_type="feedback", record_id=None,
+        after={"file": plan.options.filename, "created_feedback": count, "created_customers": len(created),
+               "skipped_rows": len(skipped), "rows_without_customer": plan.rows_without_customer,
+               "mapping": plan.mapping, "encoding": plan.encoding},
+    )
+    session.flush()
+    return ImportSummary(filename=plan.options.filename, created_feedback=count, created_customers=created,
+                         skipped_rows=skipped, rows_without_customer=plan.rows_without_customer,
+                         audit_event_id=event.id)
+
+
+def run_import(
+    *, uow: UnitOfWork, workspace_id: int, actor: Actor, data: bytes, options: ImportOptions, dry_run: bool = False,
+) -> dict[str, Any]:
+    """Plan, then either return the preview (dry run: nothing written) or apply and return the summary."""
+    plan = plan_import(uow=uow, workspace_id=workspace_id, data=data, options=options)
+    if dry_run:
+        return plan.preview()
+    return apply_import(uow=uow, workspace_id=workspace_id, actor=actor, plan=plan).as_dict()
+
+
+# -- database -----------------------------------------------------------------------------------------
+
+def _chunks(items: list[str], size: int) -> Iterable[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _match_customers(
+    session: Session, workspace_id: int, rows: list[RowValues],
+) -> tuple[dict[str, CustomerMatch], dict[str, UnmatchedCustomer]]:
+    """Each distinct customer value: by external id (exact) first, then by name (case-insensitive)."""
+    counts: dict[str, int] = {}
+    first: dict[str, int] = {}
+    for r in rows:
+        if r.customer is not None:
+            counts[r.customer] = counts.get(r.customer, 0) + 1
+            first.setdefault(r.customer, r.row)
+    values = list(counts)
+    by_ext: dict[str, tuple[int, str]] = {}
+    for chunk in _chunks(values, _LOOKUP_CHUNK):
+        for cid, name, ext in session.execute(
+            select(Customer.id, Customer.name, Customer.external_id)
+            .where(Customer.workspace_id == workspace_id, Customer.external_id.in_(chunk))
+            .order_by(Customer.id)
+        ):
+            by_ext.setdefault(ext, (cid, name))
+    by_name: dict[str, tuple[int, str]] = {}
+    rest = sorted({v.lower() for v in values if v not in by_ext})
+    for chunk in _chunks(rest, _LOOKUP_CHUNK):
+        # Archived customers still match: their history is real. Oldest first wins on duplicate names.
+        for cid, name in session.execute(
+            select(Customer.id, Customer.name)
+            .where(Customer.workspace_id == workspace_id, func.lower(Customer.name).in_(chunk))
+            .order_by(Customer.id)
+        ):
+            by_name.setdefault(name.lower(), (cid, name))
+    matched: dict[str, CustomerMatch] = {}
+    unmatched: dict[str, UnmatchedCustomer] = {}
+    for v in values:
+        if v in by_ext:
+            cid, name = by_ext[v]
+            matched[v] = CustomerMatch(v, cid, name, "external_id", counts[v])
+        elif v.lower() in by_name:
+            cid, name = by_name[v.lower()]
+            matched[v] = CustomerMatch(v, cid, name, "name", counts[v])
+        else:
+            key = v.lower()
+            prev = unmatched.get(key)
+            unmatched[key] = (UnmatchedCustomer(prev.value, prev.rows + counts[v], min(prev.first_row, first[v]))
+                              if prev else UnmatchedCustomer(v, counts[v], first[v]))
+    return matched, unmatched
+
+
+def _insert_customers(session: Session, workspace_id: int, names: list[str], now: Any) -> list[int]:
+    """New customers (segment other, ARR 0) named as in the file; their ids in the order of `names`."""
+    table = Customer.__table__
+    rows = [{"workspace_id": workspace_id, "name": n, "segment": Segment.other.value, "arr": Decimal(0),
+             "currency": "USD", "plan": "", "account_owner": "", "notes": "", "external_id": None,
+             "version": 1, "created_at": now, "updated_at": now} for n in names]
+    result = session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)  # type: ignore[attr-defined]
+    return [int(i) for i in result.scalars().all()]
+
+
+def _insert_feedback(session: Session, batch: list[dict[str, Any]]) -> int:
+    """One executemany of feedback rows. (Tests replace this to fail mid-import.)"""
+    session.execute(insert(Feedback.__table__), batch)  # type: ignore[arg-type]
+    return len(batch)

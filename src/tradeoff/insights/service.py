@@ -1,0 +1,130 @@
+"""Demand analytics: what is behind each problem and feature, top-requested views, closing the loop, NPS."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from sqlalchemy import distinct, func, select
+
+from tradeoff.core import demand as core_demand
+from tradeoff.customers.model import Customer
+from tradeoff.errors import FieldError, InvalidInput
+from tradeoff.features.model import Feature, FeatureStatus
+from tradeoff.feedback.model import Feedback
+from tradeoff.links.model import Link
+from tradeoff.problems.model import Problem
+from tradeoff.storage.uow import UnitOfWork
+
+TargetKind = Literal["problem", "feature"]
+
+
+def _target_col(kind: str) -> Any:
+    return Link.problem_id if kind == "problem" else Link.feature_id
+
+
+def evidence_items(*, uow: UnitOfWork, workspace_id: int, kind: TargetKind, target_id: int) -> list[core_demand.EvidenceItem]:
+    rows = uow.session.execute(
+        select(Feedback, Link.quote, Customer)
+        .join(Link, Link.feedback_id == Feedback.id)
+        .outerjoin(Customer, Customer.id == Feedback.customer_id)
+        .where(Link.workspace_id == workspace_id, _target_col(kind) == target_id, Feedback.archived_at.is_(None))
+        .order_by(Feedback.id)
+    ).all()
+    return [
+        core_demand.EvidenceItem(
+            feedback_id=fb.id, reported_at=fb.reported_at, source=fb.source, text=fb.text, quote=quote,
+            customer_id=c.id if c else None, customer_name=c.name if c else None, segment=c.segment if c else None,
+            arr=c.arr if c else Decimal(0), currency=c.currency if c else "USD",
+            customer_since=c.created_at if c else None, sentiment=fb.sentiment,
+        )
+        for fb, quote, c in rows
+    ]
+
+
+def demand(*, uow: UnitOfWork, workspace_id: int, kind: TargetKind, target_id: int, now: datetime) -> core_demand.Demand:
+    items = evidence_items(uow=uow, workspace_id=workspace_id, kind=kind, target_id=target_id)
+    return core_demand.summarise(items, now=now)
+
+
+SORTS = ("count", "customers", "arr")
+
+
+def top_requested(
+    *, uow: UnitOfWork, workspace_id: int, kind: TargetKind, sort: str = "arr", currency: str | None = None,
+    status: str | None = None, limit: int = 50,
+) -> dict[str, Any]:
+    """Problems or features ranked by evidence count, distinct customers, or ARR of the distinct customers behind
+    them (in `currency`, default the workspace's most common one; other currencies are listed beside)."""
+    if sort not in SORTS:
+        raise InvalidInput(f"sort must be one of {', '.join(SORTS)}", [FieldError(["query", "sort"], "unknown sort", sort)])
+    target = _target_col(kind)
+    model: Any = Problem if kind == "problem" else Feature
+    if currency is None:
+        currency = uow.session.scalar(
+            select(Customer.currency).where(Customer.workspace_id == workspace_id)
+            .group_by(Customer.currency).order_by(func.count().desc()).limit(1)
+        ) or "USD"
+    counts = select(target.label("tid"), func.count(distinct(Link.feedback_id)).label("n")) \
+        .join(Feedback, Feedback.id == Link.feedback_id) \
+        .where(Link.workspace_id == workspace_id, target.is_not(None), Feedback.archived_at.is_(None)) \
+        .group_by(target).subquery()
+    pairs = select(target.label("tid"), Feedback.customer_id.label("cid")) \
+        .join(Feedback, Feedback.id == Link.feedback_id) \
+        .where(Link.workspace_id == workspace_id, target.is_not(None), Feedback.customer_id.is_not(None),
+               Feedback.archived_at.is_(None)).distinct().subquery()
+    money = select(pairs.c.tid, Customer.currency, func.count().label("customers"), func.sum(Customer.arr).label("arr")) \
+        .join(Customer, Customer.id == pairs.c.cid).group_by(pairs.c.tid, Customer.currency).subquery()
+    per_target: dict[int, dict[str, Any]] = defaultdict(lambda: {"customers": 0, "arr_by_currency": {}})
+    for tid, cur, n, arr in uow.session.execute(select(money)):
+        per_target[tid]["customers"] += n
+        per_target[tid]["arr_by_currency"][cur] = Decimal(arr or 0)
+    stmt = select(model, counts.c.n).join(counts, counts.c.tid == model.id).where(model.archived_at.is_(None))
+    if status and kind == "feature":
+        stmt = stmt.where(Feature.status == status)
+    rows = []
+    for obj, n in uow.session.execute(stmt):
+        agg = per_target[obj.id]
+        rows.append({
+            "id": obj.id, "title": obj.title if kind == "feature" else obj.statement,
+            "status": getattr(obj, "status", None), "feedback_count": n, "customer_count": agg["customers"],
+            "arr": agg["arr_by_currency"].get(currency, Decimal(0)), "arr_by_currency": agg["arr_by_currency"],
+        })
+    key = {"count": "feedback_count", "customers": "customer_count", "arr": "arr"}[sort]
+    rows.sort(key=lambda r: (-r[key], -r["feedback_count"], r["id"]))
+    return {"kind": kind, "sort": sort, "currency": currency, "items": rows[:limit]}
+
+
+def close_the_loop(*, uow: UnitOfWork, workspace_id: int, feature: Feature) -> dict[str, Any]:
+    """Who to tell now that a feature has shipped: each customer who asked, their account owner, who heard it,
+    and what they said."""
+    rows = uow.session.execute(
+        select(Feedback, Link.quote, Customer)
+        .join(Link, Link.feedback_id == Feedback.id)
+        .outerjoin(Customer, Customer.id == Feedback.customer_id)
+        .where(Link.workspace_id == workspace_id, Link.feature_id == feature.id, Feedback.archived_at.is_(None))
+        .order_by(Customer.arr.desc().nulls_last(), Feedback.reported_at)
+    ).all()
+    people: dict[Any, dict[str, Any]] = {}
+    for fb, quote, c in rows:
+        key = c.id if c else f"fb{fb.id}"
+        entry = people.setdefault(key, {
+            "customer_id": c.id if c else None, "customer": c.name if c else None,
+            "arr": c.arr if c else None, "currency": c.currency if c else None,
+            "account_owner": c.account_owner if c else None, "reporters": [], "said": []})
+        if fb.reporter and fb.reporter not in entry["reporters"]:
+            entry["reporters"].append(fb.reporter)
+        entry["said"].append({"feedback_id": fb.id, "words": quote or fb.text, "reported_at": fb.reported_at})
+    return {"feature_id": feature.id, "title": feature.title, "status": feature.status,
+            "shipped": feature.status == FeatureStatus.shipped.value, "customers": list(people.values())}
+
+
+def survey_scores(*, uow: UnitOfWork, workspace_id: int) -> list[core_demand.SurveyScore]:
+    rows = uow.session.execute(
+        select(Feedback.score_kind, Feedback.score, Customer.segment)
+        .outerjoin(Customer, Customer.id == Feedback.customer_id)
+        .where(Feedback.workspace_id == workspace_id, Feedback.score.is_not(None), Feedback.archived_at.is_(None))
+    ).all()
+    return [core_demand.SurveyScore(seg or "unknown", kind, score) for kind, score, seg in rows]

@@ -1,0 +1,102 @@
+"""A real headless Chromium (Playwright) against a real uvicorn server: the PM's daily loop end to end.
+
+Skips when /usr/bin/chromium is missing, unless TRADEOFF_REQUIRE_BROWSER=1 (as in CI), where it fails.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import SYSTEM, World
+from tradeoff.accounts import service as accounts
+from tradeoff.bootstrap import Container
+from tradeoff.customers import service as customer_service
+from tradeoff.customers.schemas import CustomerCreate
+from tradeoff.features import service as feature_service
+from tradeoff.features.schemas import FeatureCreate
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--no-first-run",
+        "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.browser
+
+
+def _unavailable(why: str) -> None:
+    if os.environ.get("TRADEOFF_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"browser test required but {why}")
+    pytest.skip(f"{why}; install Debian's chromium (apt-get install chromium) to run the browser test")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is missing")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright Python package is not installed")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+def test_log_in_add_feedback_link_it_and_see_it_on_the_feature(
+    browser: Any, live_server: str, container: Container, world: World
+) -> None:
+    tag = uuid.uuid4().hex[:6]
+    with container.unit_of_work() as uow:
+        ws = accounts.workspace_by_slug(uow=uow, slug=world.slug)
+        customer_service.create(uow=uow, workspace_id=ws.id, actor=SYSTEM, data=CustomerCreate(
+            name=f"Acme Freight {tag}", segment="mid_market", arr=Decimal("84000"), currency="USD"))
+        feature = feature_service.create(uow=uow, workspace_id=ws.id, actor=SYSTEM, data=FeatureCreate(
+            title=f"Bulk invoice reminders {tag}", status="discovery", user_flow=["Pick overdue invoices", "Send"]))
+        feature_id = feature.id
+    said = f"We chase forty overdue invoices by hand every Monday ({tag}). A bulk reminder would save a day."
+
+    context = browser.new_context(base_url=live_server)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        page.goto("/login")
+        page.get_by_label("Email").fill(world.alice.email)
+        page.get_by_label("Password").fill(world.alice.password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"**/w/{world.slug}")
+
+        page.get_by_role("link", name="Feedback", exact=True).click()
+        page.wait_for_url(f"**/w/{world.slug}/feedback")
+        quick_add = page.get_by_role("region", name="Add feedback")
+        quick_add.get_by_label("What they said").fill(said)
+        quick_add.get_by_label("Customer").fill(f"Acme Freight {tag}")
+        quick_add.get_by_label("Source").select_option("support")
+        quick_add.get_by_role("button", name="Add feedback").click()
+        page.wait_for_url("**/feedback?added=*")
+        assert page.get_by_role("status").inner_text().startswith("Feedback #")
+
+        page.get_by_role("link", name=said[:40], exact=False).first.click()
+        page.wait_for_url(f"**/w/{world.slug}/feedback/*")
+        page.get_by_label("Find a feature or problem").fill(f"reminders {tag}")  # htmx narrows the choices
+        page.get_by_label(f"Bulk invoice reminders {tag}").check()
+        page.get_by_label("Quote").fill("A bulk reminder would save a day.")
+        page.get_by_role("button", name="Link", exact=True).click()
+        page.wait_for_selector("text=Linked to")
+        assert page.locator(".link-list li").count() == 1
+
+        page.locator(".link-list").get_by_role("link", name=f"Bulk invoice reminders {tag}").click()
+        page.wait_for_url(f"**/w/{world.slug}/features/{feature_id}")
+        evidence = page.locator("section.evidence")
+        assert "forty overdue invoices" in evidence.inner_text()
+        assert evidence.locator("mark").inner_text() == "A bulk reminder would save a day."
+        assert "USD 84,000" in evidence.inner_text()
+        assert f"Acme Freight {tag}" in evidence.inner_text()
+    finally:
+        context.close()

@@ -1,0 +1,456 @@
+"""The web UI through FastAPI's TestClient, on SQLite and PostgreSQL (via the `container` fixture)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from tests.conftest import SYSTEM, World, _person
+from tests.e2e.conftest import csrf_of, sign_in, web_client
+from tradeoff.accounts import service as accounts
+from tradeoff.accounts.model import Role
+from tradeoff.app import create_app
+from tradeoff.bootstrap import Container
+from tradeoff.customers import service as customer_service
+from tradeoff.customers.model import Customer
+from tradeoff.customers.schemas import CustomerCreate
+from tradeoff.features import service as feature_service
+from tradeoff.features.schemas import FeatureCreate
+from tradeoff.feedback import service as feedback_service
+from tradeoff.feedback.model import Feedback
+from tradeoff.feedback.schemas import FeedbackCreate
+from tradeoff.links import service as link_service
+from tradeoff.links.schemas import LinkCreate
+from tradeoff.problems import service as problem_service
+from tradeoff.problems.schemas import ProblemCreate
+from tradeoff.products import service as product_service
+from tradeoff.products.schemas import ProductCreate
+from tradeoff.records import service as records
+from tradeoff.web import routes_detail, routes_records, routes_workspace
+
+
+@dataclass
+class Seeded:
+    world: World
+    ids: dict[str, int]
+
+
+def seed_records(c: Container, slug: str, token_owner: int | None = None, tag: str = "") -> dict[str, int]:
+    """One of each record in `slug`, linked together, through the services (as the CLI would).
+    `tag` makes names unique when a test seeds the shared workspace again."""
+    with c.unit_of_work() as uow:
+        ws = accounts.workspace_by_slug(uow=uow, slug=slug)
+        w = ws.id
+        product = product_service.create(uow=uow, workspace_id=w, actor=SYSTEM, data=ProductCreate(name=f"Invoicing{tag}"))
+        customer = customer_service.create(uow=uow, workspace_id=w, actor=SYSTEM, data=CustomerCreate(
+            name=f"Globex Corporation{tag}", segment="enterprise", arr=Decimal("250000"), currency="EUR"))
+        problem = problem_service.create(uow=uow, workspace_id=w, actor=SYSTEM, data=ProblemCreate(
+            statement=f"I re-key every invoice into NetSuite by hand{tag}", persona="Controller", product_id=product.id))
+        feature = feature_service.create(uow=uow, workspace_id=w, actor=SYSTEM, data=FeatureCreate(
+            title=f"NetSuite two-way sync{tag}", status="planned", persona="Controller", problem_ids=[problem.id],
+            user_flow=["Connect NetSuite", "Map accounts", "Sync runs nightly"],
+            acceptance_criteria=["Given a paid invoice When sync runs Then NetSuite shows it paid"]))
+        feedback = feedback_service.create(uow=uow, workspace_id=w, actor=SYSTEM, data=FeedbackCreate(
+            text="Honestly the NetSuite export is what keeps us up at night; we re-key 300 invoices a month.",
+            source="sales_call", customer_id=customer.id))
+        link = link_service.create(uow=uow, workspace_id=w, actor=SYSTEM, data=LinkCreate(
+            feedback_id=feedback.id, feature_id=feature.id, quote="we re-key 300 invoices a month"))
+        uow.flush()
+        tokens = accounts.list_tokens(uow=uow, workspace_id=w, user_id=token_owner) if token_owner else []
+        return {"product": product.id, "customer": customer.id, "problem": problem.id, "feature": feature.id,
+                "feedback": feedback.id, "link": link.id, "token": tokens[-1].id if tokens else 1}
+
+
+@pytest.fixture(scope="module")
+def seeded(container: Container) -> Seeded:
+    tag = uuid.uuid4().hex[:8]
+    slug, other = f"web-{tag}", f"webx-{tag}"
+    people = {
+        "alice": _person(container, slug, f"alice-{tag}@example.com", Role.owner, owner_of=True),
+        "bob": _person(container, slug, f"bob-{tag}@example.com", Role.pm),
+        "erin": _person(container, slug, f"erin-{tag}@example.com", Role.engineer),
+        "sam": _person(container, slug, f"sam-{tag}@example.com", Role.stakeholder),
+        "charlie": _person(container, other, f"charlie-{tag}@example.com", Role.owner, owner_of=True),
+    }
+    world = World(slug, other, **people)
+    return Seeded(world, seed_records(container, slug, token_owner=people["alice"].user_id))
+
+
+AsUser = Callable[[str], tuple[TestClient, str]]
+
+
+@pytest.fixture(scope="module")
+def as_user(container: Container, seeded: Seeded) -> AsUser:
+    """A signed-in client per person, shared by the module's tests (signing in costs an argon2 hash)."""
+    cache: dict[str, tuple[TestClient, str]] = {}
+
+    def get(name: str) -> tuple[TestClient, str]:
+        if name not in cache:
+            person = getattr(seeded.world, name)
+            tc = web_client(container)
+            cache[name] = (tc, sign_in(tc, person.email, person.password))
+        return cache[name]
+
+    return get
+
+
+def count_of(c: Container, model: type, workspace_slug: str, **where: Any) -> int:
+    with c.unit_of_work() as uow:
+        ws = accounts.workspace_by_slug(uow=uow, slug=workspace_slug)
+        stmt = select(model).where(model.workspace_id == ws.id)  # type: ignore[attr-defined]
+        for k, v in where.items():
+            stmt = stmt.where(getattr(model, k) == v)
+        return len(list(uow.session.scalars(stmt)))
+
+
+# ---------------------------------------------------------------- login, logout, cookies
+
+
+def test_login_works_wrong_password_fails_and_logout_clears(container: Container, seeded: Seeded) -> None:
+    world = seeded.world
+    tc = web_client(container)
+    page = tc.get("/login")
+    assert page.status_code == 200
+    token = csrf_of(page.text)
+    bad = tc.post("/login", data={"email": world.alice.email, "password": "not-the-password", "csrf_token": token})
+    assert bad.status_code == 401
+    assert "email or password is wrong" in bad.text
+    assert world.alice.email in bad.text  # the email is kept, the password is not
+    assert "not-the-password" not in bad.text
+    assert tc.get(f"/w/{world.slug}").status_code == 303  # still signed out → login
+
+    ok = tc.post("/login", data={"email": world.alice.email, "password": world.alice.password, "csrf_token": token,
+                                 "next": "//evil.example/steal"})
+    assert ok.status_code == 303 and ok.headers["location"] == "/"  # never redirected off-site
+    cookie = ok.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie and "secure" not in cookie
+    assert world.alice.password not in ok.headers["set-cookie"]
+    home = tc.get("/", follow_redirects=True)
+    assert home.status_code == 200 and str(home.url).endswith(f"/w/{world.slug}")
+    assert world.slug.title() in home.text
+
+    out = tc.post("/logout", data={"csrf_token": csrf_of(home.text)})
+    assert out.status_code == 303
+    assert "expires=thu, 01 jan 1970" in out.headers["set-cookie"].lower()
+    assert tc.get(f"/w/{world.slug}").status_code == 303
+
+
+def test_secure_cookies_when_configured(container: Container) -> None:
+    secure = Container(settings=container.settings.model_copy(update={"secure_cookies": True}), engine=container.engine,
+               uow=container.uow, login_guard=container.login_guard)
+    tc = TestClient(create_app(container=secure), base_url="https://testserver", follow_redirects=False)
+    r = tc.get("/login")
+    assert "secure" in r.headers["set-cookie"].lower()
+
+
+# ---------------------------------------------------------------- CSRF
+
+
+@pytest.mark.parametrize("token", [None, "wrong-token-0123456789abcdef"])
+def test_post_without_or_with_wrong_csrf_is_refused(container: Container, seeded: Seeded, as_user: AsUser, token: str | None) -> None:
+    world = seeded.world
+    tc, _ = as_user("alice")
+    data = {"name": "Initech", "arr": "1000"}
+    if token:
+        data["csrf_token"] = token
+    r = tc.post(f"/w/{world.slug}/customers/new", data=data)
+    assert r.status_code == 403
+    assert "security token" in r.text
+    assert count_of(container, Customer, world.slug, name="Initech") == 0
+    fb = tc.post(f"/w/{world.slug}/feedback/new", data={**data, "text": "please add dark mode", "quick": "1"})
+    assert fb.status_code == 403
+    assert count_of(container, Feedback, world.slug, text="please add dark mode") == 0
+    # the login form is protected too
+    anon = web_client(container)
+    login = anon.post("/login", data={"email": world.alice.email, "password": world.alice.password,
+                                      **({"csrf_token": token} if token else {})})
+    assert login.status_code == 403
+
+
+def test_htmx_header_carries_the_csrf_token(container: Container, seeded: Seeded, as_user: AsUser) -> None:
+    world = seeded.world
+    tc, token = as_user("alice")
+    page = tc.get(f"/w/{world.slug}")
+    assert f'"X-CSRF-Token": "{token}"' in page.text  # hx-headers on <body>
+    r = tc.post(f"/w/{world.slug}/products/new", data={"name": "Payments"},
+                headers={"X-CSRF-Token": token, "HX-Request": "true"})
+    assert r.status_code == 204 and r.headers["HX-Redirect"].startswith(f"/w/{world.slug}/products/")
+
+
+# ---------------------------------------------------------------- outsiders see nothing
+
+PAGES = [
+    ("GET", "/w/{slug}"),
+    ("GET", "/w/{slug}/audit"),
+    ("GET", "/w/{slug}/tokens"),
+    ("POST", "/w/{slug}/tokens"),
+    ("POST", "/w/{slug}/tokens/{token}/revoke"),
+    ("GET", "/w/{slug}/members"),
+    ("POST", "/w/{slug}/members"),
+    ("GET", "/w/{slug}/pick/customers"),
+    ("GET", "/w/{slug}/pick/targets"),
+    ("POST", "/w/{slug}/feedback/{feedback}/links"),
+    ("POST", "/w/{slug}/links/{link}/delete"),
+    ("POST", "/w/{slug}/features/{feature}/comments"),
+    ("POST", "/w/{slug}/problems/{problem}/comments"),
+] + [
+    (method, path.replace("KIND", kind).replace("{id}", "{" + one + "}"))
+    for kind, one in [("products", "product"), ("customers", "customer"), ("feedback", "feedback"),
+                      ("problems", "problem"), ("features", "feature")]
+    for method, path in [
+        ("GET", "/w/{slug}/KIND"), ("GET", "/w/{slug}/KIND/new"), ("POST", "/w/{slug}/KIND/new"),
+        ("GET", "/w/{slug}/KIND/{id}"), ("GET", "/w/{slug}/KIND/{id}/edit"), ("POST", "/w/{slug}/KIND/{id}/edit"),
+        ("POST", "/w/{slug}/KIND/{id}/archive"), ("POST", "/w/{slug}/KIND/{id}/restore"),
+    ]
+]
+
+
+def test_every_workspace_page_is_in_the_outsider_list() -> None:
+    listed = {(m, _shape(p)) for m, p in PAGES}
+    routes = [r for module in (routes_detail, routes_records, routes_workspace) for r in module.router.routes
+              if isinstance(r, APIRoute) and r.path.startswith("/w/{slug}")]
+    assert len(routes) >= 50
+    for route in routes:
+        for method in route.methods:
+            assert (method, _shape(route.path)) in listed, f"{method} {route.path} is missing from PAGES"
+
+
+def _shape(path: str) -> str:
+    """'/w/{slug}/features/{feature}' and '/w/{slug}/features/{record_id}' → '/w/*/features/*'."""
+    return "/".join("*" if part.startswith("{") else part for part in path.split("/"))
+
+
+@pytest.mark.parametrize(("method", "path"), PAGES, ids=[f"{m} {p}" for m, p in PAGES])
+def test_outsider_gets_404_on_every_workspace_page(container: Container, seeded: Seeded, method: str,
+                                                   path: str, outsider: tuple[Any, str]) -> None:
+    tc, token = outsider
+    url = path.format(slug=seeded.world.slug, **seeded.ids)
+    if method == "GET":
+        r = tc.get(url)
+    else:
+        r = tc.post(url, data={"csrf_token": token, "name": "x", "text": "x", "body": "x", "title": "x",
+                               "statement": "x", "email": "x@example.com", "role": "owner", "target": "feature:1"})
+    assert r.status_code == 404, f"{method} {url} → {r.status_code}"
+    assert seeded.world.slug.title() not in r.text  # not even the workspace name
+    assert "Globex" not in r.text and "NetSuite" not in r.text
+
+
+@pytest.fixture(scope="module")
+def outsider(as_user: AsUser) -> tuple[TestClient, str]:
+    return as_user("charlie")
+
+
+def test_outsider_changed_nothing(container: Container, seeded: Seeded, outsider: tuple[Any, str]) -> None:
+    tc, token = outsider
+    for method, path in PAGES:
+        if method == "POST":
+            tc.post(path.format(slug=seeded.world.slug, **seeded.ids), data={"csrf_token": token, "name": "Hacked"})
+    with container.unit_of_work() as uow:
+        ws = accounts.workspace_by_slug(uow=uow, slug=seeded.world.slug)
+        feature = records.get(uow=uow, spec=feature_service.SPEC, workspace_id=ws.id, record_id=seeded.ids["feature"])
+        assert feature.title == "NetSuite two-way sync" and not feature.archived
+        assert not any(mb.user.email == seeded.world.charlie.email
+                       for mb in accounts.members(uow=uow, workspace_id=ws.id))
+    assert count_of(container, Customer, seeded.world.slug, name="Hacked") == 0
+
+
+def test_signed_out_visitor_is_sent_to_login(container: Container, seeded: Seeded) -> None:
+    tc = web_client(container)
+    r = tc.get(f"/w/{seeded.world.slug}/features/{seeded.ids['feature']}")
+    assert r.status_code == 303
+    assert r.headers["location"] == f"/login?next=/w/{seeded.world.slug}/features/{seeded.ids['feature']}"
+
+
+# ---------------------------------------------------------------- forms
+
+
+def test_create_form_shows_inline_errors_and_keeps_the_input(container: Container, seeded: Seeded, as_user: AsUser) -> None:
+    tc, token = as_user("bob")
+    w = seeded.world.slug
+    r = tc.post(f"/w/{w}/customers/new", data={"csrf_token": token, "name": "Umbrella Health", "arr": "-5000",
+                                               "currency": "usd", "plan": "Scale", "segment": "smb"})
+    assert r.status_code == 422
+    html = r.text
+    arr_field = html[html.index('id="f-arr"'):]
+    assert "must be 0 or more" in arr_field[:800]  # the message sits right under the ARR input
+    assert 'value="Umbrella Health"' in html and 'value="Scale"' in html and 'value="-5000"' in html
+    assert '<option value="smb" selected>' in html
+    assert count_of(container, Customer, w, name="Umbrella Health") == 0
+
+    blank = tc.post(f"/w/{w}/features/new", data={"csrf_token": token, "title": "  ", "user_flow": "Open\nClick"})
+    assert blank.status_code == 422
+    title_part = blank.text[blank.text.index('id="f-title"'):]
+    assert "is required" in title_part[:800]
+    assert "Open\nClick" in blank.text
+
+    bad_customer = tc.post(f"/w/{w}/feedback/new", data={"csrf_token": token, "text": "It's slow",
+                                                         "customer_id": "Nobody Inc", "source": "support"})
+    assert bad_customer.status_code == 422
+    assert "no customer named &#39;Nobody Inc&#39;" in bad_customer.text
+    assert "It&#39;s slow" in bad_customer.text
+
+
+def test_edit_with_stale_version_is_refused(container: Container, seeded: Seeded, as_user: AsUser) -> None:
+    tc, token = as_user("bob")
+    w, pid = seeded.world.slug, seeded.ids["product"]
+    form = tc.get(f"/w/{w}/products/{pid}/edit").text
+    assert 'value="Invoicing"' in form
+    r = tc.post(f"/w/{w}/products/{pid}/edit", data={"csrf_token": token, "version": "999", "name": "Invoicing 2"})
+    assert r.status_code == 422 and "changed since you read it" in r.text
+
+
+def test_stakeholder_cannot_edit_a_feature_but_can_add_feedback(container: Container, seeded: Seeded, as_user: AsUser) -> None:
+    tc, token = as_user("sam")
+    w, fid = seeded.world.slug, seeded.ids["feature"]
+    page = tc.get(f"/w/{w}/features/{fid}")
+    assert page.status_code == 200
+    assert f"/features/{fid}/edit" not in page.text and "/archive" not in page.text
+    assert 'name="body"' in page.text  # but may comment
+    assert tc.get(f"/w/{w}/features/{fid}/edit").status_code == 403
+    r = tc.post(f"/w/{w}/features/{fid}/edit", data={"csrf_token": token, "version": "1", "title": "Renamed"})
+    assert r.status_code == 403
+    assert tc.post(f"/w/{w}/features/{fid}/archive", data={"csrf_token": token}).status_code == 403
+    assert "New feature" not in tc.get(f"/w/{w}/features").text
+
+    before = count_of(container, Feedback, w)
+    added = tc.post(f"/w/{w}/feedback/new", data={"csrf_token": token, "quick": "1", "reporter": "sam",
+                                                  "text": "Our CFO asked again for the NetSuite sync.",
+                                                  "customer_id": "globex corporation", "source": "interview"})
+    assert added.status_code == 303 and "added=" in added.headers["location"]
+    assert count_of(container, Feedback, w) == before + 1
+    comment = tc.post(f"/w/{w}/features/{fid}/comments", data={"csrf_token": token, "body": "Sales needs a date"})
+    assert comment.status_code == 303
+    with container.unit_of_work() as uow:
+        ws = accounts.workspace_by_slug(uow=uow, slug=w)
+        assert records.get(uow=uow, spec=feature_service.SPEC, workspace_id=ws.id, record_id=fid).title == \
+            "NetSuite two-way sync"
+
+
+def test_feature_page_shows_evidence_with_the_customers_arr(container: Container, seeded: Seeded, as_user: AsUser) -> None:
+    tc, _ = as_user("erin")
+    html = tc.get(f"/w/{seeded.world.slug}/features/{seeded.ids['feature']}").text
+    assert "Globex Corporation" in html
+    assert "EUR 250,000" in html  # ARR with currency and thousands separators
+    assert "<mark>we re-key 300 invoices a month</mark>" in html  # the quote, highlighted in their words
+    assert "I re-key every invoice into NetSuite by hand" in html  # the problem
+    # evidence first: who asked and their words come before problems, flow and criteria
+    assert html.index("Evidence") < html.index("Problem it solves") < html.index("User flow")
+    assert html.index("Connect NetSuite") < html.index("Map accounts") < html.index("Sync runs nightly")
+
+
+def test_customer_page_shows_what_they_asked_for_and_its_status(container: Container, seeded: Seeded, as_user: AsUser) -> None:
+    tc, _ = as_user("erin")
+    html = tc.get(f"/w/{seeded.world.slug}/customers/{seeded.ids['customer']}").text
+    assert "EUR 250,000" in html and "NetSuite two-way sync" in html and "Planned" in html
+
+
+def test_link_feedback_to_a_problem_from_the_feedback_page(container: Container, seeded: Seeded, as_user: AsUser) -> None:
+    world = seeded.world
+    ids = seed_records(container, world.slug, tag=" (link)")
+    tc, token = as_user("bob")
+    url = f"/w/{world.slug}/feedback/{ids['feedback']}/links"
+    bad = tc.post(url, data={"csrf_token": token, "target": f"problem:{ids['problem']}", "quote": "not in the text"})
+    assert bad.status_code == 422 and "not found in the feedback text" in bad.text
+    ok = tc.post(url, data={"csrf_token": token, "target": f"problem:{ids['problem']}", "quote": "NetSuite export"})
+    assert ok.status_code == 303
+    problem_page = tc.get(f"/w/{world.slug}/problems/{ids['problem']}").text
+    assert "<mark>NetSuite export</mark>" in problem_page and "NetSuite two-way sync" in problem_page
+
+
+def test_lists_search_filter_and_paginate(container: Container, seeded: Seeded, as_user: AsUser) -> None:
+    world = seeded.world
+    with container.unit_of_work() as uow:
+        ws = accounts.workspace_by_slug(uow=uow, slug=world.slug)
+        for i in range(55):
+            customer_service.create(uow=uow, workspace_id=ws.id, actor=SYSTEM, data=CustomerCreate(
+                name=f"Customer {i:02d}", segment="smb" if i % 2 else "enterprise", arr=Decimal(1000 * i)))
+    tc, _ = as_user("erin")
+    first = tc.get(f"/w/{world.slug}/customers?sort=name")
+    assert "Customer 00" in first.text and "Customer 55" not in first.text and "Customer 50" not in first.text
+    nxt = first.text[first.text.index('rel="next" href="') + 17:]
+    nxt_url = nxt[: nxt.index('"')].replace("&amp;", "&")
+    second = tc.get(f"/w/{world.slug}/customers{nxt_url}")
+    assert "Customer 54" in second.text and "Customer 00" not in second.text
+    filtered = tc.get(f"/w/{world.slug}/customers?segment=enterprise&sort=-arr")
+    assert "Customer 54" in filtered.text and "Customer 53" not in filtered.text
+    assert filtered.text.index("Customer 54") < filtered.text.index("Customer 52")
+    found = tc.get(f"/w/{world.slug}/customers?q=Customer%2007")
+    assert "Customer 07" in found.text and "Customer 08" not in found.text
+    bad = tc.get(f"/w/{world.slug}/customers?segment=galactic")
+    assert bad.status_code == 200 and "filter segment" in bad.text
+
+
+def test_tokens_page_shows_a_new_token_once_and_revokes(container: Container, seeded: Seeded, as_user: AsUser) -> None:
+    world = seeded.world
+    tc, token = as_user("bob")
+    created = tc.post(f"/w/{world.slug}/tokens", data={"csrf_token": token, "name": "CRM sync"})
+    assert created.status_code == 200 and "tdo_" in created.text
+    secret = created.text.split('id="new-token">')[1].split("<")[0]
+    api = web_client(container)
+    assert api.get(f"/api/v1/workspaces/{world.slug}/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+    listing = tc.get(f"/w/{world.slug}/tokens").text
+    assert secret not in listing and "CRM sync" in listing
+    with container.unit_of_work() as uow:
+        ws = accounts.workspace_by_slug(uow=uow, slug=world.slug)
+        row = [t for t in accounts.list_tokens(uow=uow, workspace_id=ws.id, user_id=world.bob.user_id)
+               if t.name == "CRM sync"][0]
+    assert tc.post(f"/w/{world.slug}/tokens/{row.id}/revoke", data={"csrf_token": token}).status_code == 303
+    assert api.get(f"/api/v1/workspaces/{world.slug}/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
+
+
+def test_owner_adds_a_member_and_others_cannot(container: Container, seeded: Seeded, as_user: AsUser) -> None:
+    world = seeded.world
+    tc, token = as_user("alice")
+    new_email = f"nina-{uuid.uuid4().hex[:6]}@example.com"
+    r = tc.post(f"/w/{world.slug}/members", data={"csrf_token": token, "email": new_email, "name": "Nina",
+                                                  "role": "stakeholder", "password": "a-long-password"})
+    assert r.status_code == 200 and new_email in r.text
+    nina = web_client(container)
+    sign_in(nina, new_email, "a-long-password")
+    assert nina.get(f"/w/{world.slug}").status_code == 200
+    # an owner cannot take over an existing account by "adding" it with a new password
+    again = tc.post(f"/w/{world.slug}/members", data={"csrf_token": token, "email": world.erin.email,
+                                                      "role": "engineer", "password": "owner-chosen-pw"})
+    assert again.status_code == 200
+    probe = web_client(container)
+    page = probe.get("/login")
+    bad = probe.post("/login", data={"email": world.erin.email, "password": "owner-chosen-pw",
+                                     "csrf_token": csrf_of(page.text)})
+    assert bad.status_code == 401
+    bob, bob_token = as_user("bob")
+    assert bob.get(f"/w/{world.slug}/members").status_code == 403
+    assert bob.post(f"/w/{world.slug}/members", data={"csrf_token": bob_token, "email": "x@example.com",
+                                                      "role": "owner"}).status_code == 403
+
+
+def test_errors_are_pages_and_htmx_gets_a_partial(container: Container, seeded: Seeded, as_user: AsUser) -> None:
+    world = seeded.world
+    tc, _ = as_user("bob")
+    page = tc.get(f"/w/{world.slug}/features/999999")
+    assert page.status_code == 404 and "<html" in page.text and "feature 999999 not found" in page.text
+    partial = tc.get(f"/w/{world.slug}/features/999999", headers={"HX-Request": "true"})
+    assert partial.status_code == 404 and "<html" not in partial.text and "not found" in partial.text
+    assert tc.get("/no/such/page").status_code == 404
+
+
+def test_archive_and_restore(container: Container, seeded: Seeded, as_user: AsUser) -> None:
+    world = seeded.world
+    ids = seed_records(container, world.slug, tag=" (archive)")
+    tc, token = as_user("bob")
+    w, pid, text = world.slug, ids["problem"], "NetSuite by hand (archive)"
+    assert tc.post(f"/w/{w}/problems/{pid}/archive", data={"csrf_token": token}).status_code == 303
+    assert text not in tc.get(f"/w/{w}/problems").text
+    assert text in tc.get(f"/w/{w}/problems?archived=1").text
+    assert "was archived" in tc.get(f"/w/{w}/problems/{pid}").text
+    assert tc.post(f"/w/{w}/problems/{pid}/restore", data={"csrf_token": token}).status_code == 303
+    assert text in tc.get(f"/w/{w}/problems").text
+    audit = tc.get(f"/w/{w}/audit?record_type=problem&record_id={pid}").text
+    assert "archive" in audit and "restore" in audit

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tradeoff.core.demand import EvidenceItem, SurveyScore, csat_by_segment, nps_by_segment, summarise
+
+NOW = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+def item(i: int, days_ago: int, cust: int | None = None, arr: int = 0, seg: str = "smb", cur: str = "USD",
+         since_days: int = 400, source: str = "support", quote: str | None = None) -> EvidenceItem:
+    return EvidenceItem(i, NOW - timedelta(days=days_ago), source, f"text {i}", quote, cust, f"C{cust}", seg,
+                        Decimal(arr), cur, NOW - timedelta(days=since_days))
+
+
+def test_counts_customers_arr_segments_and_new_vs_existing() -> None:
+    items = [item(1, 5, 1, 1000), item(2, 40, 1, 1000), item(3, 10, 2, 500, "enterprise", since_days=20),
+             item(4, 100, 3, 300, cur="EUR"), item(5, 200, None, source="survey")]
+    d = summarise(items, now=NOW)
+    assert (d.feedback_count, d.customer_count) == (5, 3)
+    assert d.arr_by_currency == {"USD": Decimal(1500), "EUR": Decimal(300)}
+    assert d.arr_by_segment["USD"] == {"smb": Decimal(1000), "enterprise": Decimal(500)}
+    assert (d.new_customers, d.existing_customers, d.new_customer_arr) == (1, 2, {"USD": Decimal(500)})
+    t30, t90 = d.trends
+    assert (t30.recent, t30.previous, t30.direction) == (2, 1, "rising")
+    assert (t90.recent, t90.previous) == (3, 1)
+    assert d.sources == {"support": 4, "survey": 1}
+
+
+def test_strongest_quotes_prefer_big_recent_highlighted_customers() -> None:
+    items = [item(1, 300, 1, 100), item(2, 3, 2, 900_000, quote="we will churn"), item(3, 3, None)]
+    d = summarise(items, now=NOW)
+    assert d.quotes[0].feedback_id == 2 and d.quotes[0].words == "we will churn"
+    assert "900,000 ARR" in d.quotes[0].why
+
+
+@given(st.lists(st.tuples(st.integers(0, 400), st.integers(0, 5), st.integers(0, 10**6)), max_size=40))
+def test_invariants(rows: list[tuple[int, int, int]]) -> None:
+    items = [item(i, d, c or None, a) for i, (d, c, a) in enumerate(rows)]
+    d = summarise(items, now=NOW)
+    assert d.customer_count == len({c for _, c, _ in rows if c})
+    assert d.new_customers + d.existing_customers == d.customer_count
+    assert sum(d.sources.values()) == len(rows)
+    assert all(t.recent >= 0 and t.previous >= 0 for t in d.trends)
+    assert sum(d.customers_by_segment.values()) == d.customer_count
+    strengths = [q.strength for q in d.quotes]
+    assert strengths == sorted(strengths, reverse=True)
+
+
+def test_nps_and_csat() -> None:
+    scores = [SurveyScore("smb", "nps", s) for s in (10, 9, 8, 7, 6, 0)] + [SurveyScore("ent", "nps", 10)]
+    res = {r.segment: r for r in nps_by_segment(scores)}
+    assert (res["smb"].promoters, res["smb"].passives, res["smb"].detractors) == (2, 2, 2)
+    assert res["smb"].nps == 0.0 and res["ent"].nps == 100.0
+    assert res["all"].responses == 7 and round(res["all"].nps, 1) == round(100 * (3 - 2) / 7, 1)
+    assert csat_by_segment([SurveyScore("a", "csat", 4), SurveyScore("a", "csat", 5)]) == {"a": 4.5, "all": 4.5}
+
+
+@given(st.lists(st.integers(0, 10), min_size=1, max_size=60))
+def test_nps_bounds(vals: list[int]) -> None:
+    (r,) = [x for x in nps_by_segment(SurveyScore("s", "nps", v) for v in vals) if x.segment == "s"]
+    assert -100 <= r.nps <= 100 and r.promoters + r.passives + r.detractors == r.responses
