@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
-from fastapi.encoders import jsonable_encoder
 
 from tradeoff.api.deps import CurrentMember, Uow
 from tradeoff.comments import service as comment_service
 from tradeoff.core.demand import csat_by_segment, nps_by_segment
 from tradeoff.features import service as feature_service
 from tradeoff.insights import service as insights
-from tradeoff.insights.schemas import demand_out, nps_out
+from tradeoff.insights.schemas import demand_out, encode, nps_out
 from tradeoff.records import service as records
 from tradeoff.storage.base import utcnow
 
@@ -27,7 +26,7 @@ def demand(member: CurrentMember, uow: Uow, kind: Literal["problems", "features"
     records.get(uow=uow, spec=comment_service.TARGETS[kind[:-1]], workspace_id=member.workspace_id, record_id=record_id)
     d = insights.demand(uow=uow, workspace_id=member.workspace_id, kind=kind[:-1], target_id=record_id,  # type: ignore[arg-type]
                         now=utcnow())
-    return jsonable_encoder(demand_out(d))
+    return encode(demand_out(d))
 
 
 @router.get(f"{W}/top-requested", operation_id="listTopRequested",
@@ -40,7 +39,7 @@ def top_requested(
     status: Annotated[str | None, Query(max_length=20)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> Any:
-    return jsonable_encoder(insights.top_requested(
+    return encode(insights.top_requested(
         uow=uow, workspace_id=member.workspace_id, kind=kind, sort=sort,
         currency=currency.upper() if currency else None, status=status, limit=limit))
 
@@ -49,7 +48,7 @@ def top_requested(
             summary="Customers and contacts who asked for a feature, with what they said")
 def close_the_loop(member: CurrentMember, uow: Uow, record_id: int) -> Any:
     feature = records.get(uow=uow, spec=feature_service.SPEC, workspace_id=member.workspace_id, record_id=record_id)
-    return jsonable_encoder(insights.close_the_loop(uow=uow, workspace_id=member.workspace_id, feature=feature))
+    return encode(insights.close_the_loop(uow=uow, workspace_id=member.workspace_id, feature=feature))
 
 
 @router.get(f"{W}/surveys/nps", operation_id="getNpsBySegment", summary="NPS and CSAT per customer segment")

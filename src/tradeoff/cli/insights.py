@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from fastapi.encoders import jsonable_encoder
 
 from tradeoff.cli.context import cli_state, emit_json, emit_table
 from tradeoff.cli.evidence import Kind
@@ -14,7 +13,7 @@ from tradeoff.comments import service as comment_service
 from tradeoff.core.demand import csat_by_segment, nps_by_segment
 from tradeoff.features import service as feature_service
 from tradeoff.insights import service as insights
-from tradeoff.insights.schemas import demand_out, nps_out
+from tradeoff.insights.schemas import demand_out, encode, nps_out
 from tradeoff.records import service as records
 from tradeoff.storage.base import utcnow
 
@@ -26,7 +25,7 @@ def demand(kind: Kind, record_id: int, workspace: Workspace, as_json: Json = Fal
         records.get(uow=uow, spec=comment_service.TARGETS[kind.value], workspace_id=wid, record_id=record_id)
         d = insights.demand(uow=uow, workspace_id=wid, kind=kind.value, target_id=record_id, now=utcnow())  # type: ignore[arg-type]
     if as_json:
-        emit_json(jsonable_encoder(demand_out(d)))
+        emit_json(encode(demand_out(d)))
         return
     arr = ", ".join(f"{c} {a:,.0f}" for c, a in d.arr_by_currency.items()) or "none"
     typer.echo(f"{d.feedback_count} pieces of evidence, {d.customer_count} customers ({d.new_customers} new), ARR {arr}")
@@ -50,7 +49,7 @@ def top(
         res = insights.top_requested(uow=uow, workspace_id=workspace_id(uow, workspace), kind=kind.value, sort=sort,
                                      currency=currency.upper() if currency else None, limit=limit)
     if as_json:
-        emit_json(jsonable_encoder(res))
+        emit_json(encode(res))
         return
     emit_table([r | {"arr": f"{r['arr']:,.0f}"} for r in res["items"]],
                ["id", "title", "status", "feedback_count", "customer_count", "arr"],
@@ -64,7 +63,7 @@ def close_the_loop(feature_id: int, workspace: Workspace, as_json: Json = False)
         f = records.get(uow=uow, spec=feature_service.SPEC, workspace_id=wid, record_id=feature_id)
         res = insights.close_the_loop(uow=uow, workspace_id=wid, feature=f)
     if as_json:
-        emit_json(jsonable_encoder(res))
+        emit_json(encode(res))
         return
     if not res["shipped"]:
         typer.echo(f"note: '{res['title']}' is {res['status']}, not shipped yet")

@@ -1,9 +1,19 @@
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
 from typing import Any
 
+from fastapi.encoders import jsonable_encoder
+
 from tradeoff.core.demand import Demand, NpsResult
+
+CENT = Decimal("0.01")
+
+
+def encode(obj: Any) -> Any:
+    """JSON-able, with money as a decimal string to the cent (as everywhere in the API)."""
+    return jsonable_encoder(obj, custom_encoder={Decimal: lambda d: str(d.quantize(CENT))})
 
 
 def demand_out(d: Demand) -> dict[str, Any]:

@@ -1,0 +1,91 @@
+"""Demand weighted by value, top requested, close the loop, survey NPS, and PM corrections of triage."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from tests.conftest import World
+
+
+def _iso(days_ago: int) -> str:
+    return (datetime.now(UTC) - timedelta(days=days_ago)).isoformat()
+
+
+def _setup(client, world: World) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    h = world.alice.headers
+    mk = lambda body: client.post(world.api("/customers"), json=body, headers=h).json()["id"]  # noqa: E731
+    ids = {"big": mk({"name": "Big", "arr": 400000, "segment": "enterprise", "account_owner": "ae@x.io"}),
+           "mid": mk({"name": "Mid", "arr": 50000, "segment": "mid_market"}),
+           "eur": mk({"name": "Euro", "arr": 9000, "segment": "smb", "currency": "EUR"})}
+    ids["export"] = client.post(world.api("/features"), json={"title": "Bulk export", "status": "shipped"}, headers=h).json()["id"]
+    ids["sso"] = client.post(world.api("/features"), json={"title": "SSO"}, headers=h).json()["id"]
+    rows = [("big", "export", 5, "sales_call"), ("big", "export", 50, "support"), ("mid", "export", 10, "survey"),
+            ("eur", "export", 100, "interview"), ("mid", "sso", 3, "support"), ("mid", "sso", 4, "support"),
+            ("mid", "sso", 5, "sales_call")]
+    for cust, feat, days, source in rows:
+        fb = client.post(world.api("/feedback"), json={"text": f"{feat} please, from {cust}", "customer_id": ids[cust],
+                                                       "reported_at": _iso(days), "source": source,
+                                                       "reporter": "rep@x.io"}, headers=h).json()
+        r = client.post(world.api("/links"), json={"feedback_id": fb["id"], "feature_id": ids[feat]}, headers=h)
+        assert r.status_code == 201
+    return ids
+
+
+def test_demand_summary(client, world: World) -> None:
+    ids = _setup(client, world)
+    d = client.get(world.api(f"/features/{ids['export']}/demand"), headers=world.erin.headers).json()
+    assert d["feedback_count"] == 4 and d["customer_count"] == 3
+    assert d["arr_by_currency"] == {"USD": "450000.00", "EUR": "9000.00"}
+    assert d["arr_by_segment"]["USD"] == {"enterprise": "400000.00", "mid_market": "50000.00"}
+    assert d["new_customers"] == 3  # all created today
+    t30, t90 = d["trends"]
+    assert (t30["days"], t30["recent"]) == (30, 2) and (t90["recent"], t90["previous"]) == (3, 1)
+    assert d["sources"] == {"sales_call": 1, "support": 1, "survey": 1, "interview": 1}
+    assert d["quotes"][0]["customer_name"] == "Big"
+
+
+def test_top_requested_sorts(client, world: World) -> None:
+    ids = _setup(client, world)
+    by = {s: [r["id"] for r in client.get(world.api(f"/top-requested?kind=feature&sort={s}"),
+                                          headers=world.alice.headers).json()["items"]]
+          for s in ("count", "customers", "arr")}
+    assert by["count"] == [ids["export"], ids["sso"]]  # 4 vs 3
+    assert by["customers"] == [ids["export"], ids["sso"]]  # 3 vs 1
+    res = client.get(world.api("/top-requested?sort=arr&currency=EUR"), headers=world.alice.headers).json()
+    assert res["currency"] == "EUR" and res["items"][0]["arr"] == "9000.00"
+    assert client.get(world.api("/top-requested?sort=loudest"), headers=world.alice.headers).status_code == 422
+
+
+def test_close_the_loop(client, world: World) -> None:
+    ids = _setup(client, world)
+    res = client.get(world.api(f"/features/{ids['export']}/close-the-loop"), headers=world.sam.headers).json()
+    assert res["shipped"] is True
+    assert [c["customer"] for c in res["customers"]] == ["Big", "Mid", "Euro"]
+    assert res["customers"][0]["account_owner"] == "ae@x.io" and len(res["customers"][0]["said"]) == 2
+    assert res["customers"][0]["reporters"] == ["rep@x.io"]
+
+
+def test_survey_responses_and_nps(client, world: World) -> None:
+    h = world.alice.headers
+    ent = client.post(world.api("/customers"), json={"name": "E", "segment": "enterprise"}, headers=h).json()["id"]
+    for score in (10, 9, 3):
+        r = client.post(world.api("/feedback"), json={"text": "survey", "source": "survey", "customer_id": ent,
+                                                      "score_kind": "nps", "score": score}, headers=h)
+        assert r.status_code == 201
+    bad = client.post(world.api("/feedback"), json={"text": "x", "score_kind": "nps", "score": 11}, headers=h)
+    assert bad.status_code == 422 and "0-10" in bad.text
+    half = client.post(world.api("/feedback"), json={"text": "x", "score": 4}, headers=h)
+    assert half.status_code == 422
+    res = client.get(world.api("/surveys/nps"), headers=h).json()
+    ent_row = next(r for r in res["nps"] if r["segment"] == "enterprise")
+    assert (ent_row["promoters"], ent_row["detractors"], ent_row["nps"]) == (2, 1, 33.3)
+
+
+def test_pm_correction_of_kind_is_remembered(client, world: World) -> None:
+    h = world.bob.headers
+    fb = client.post(world.api("/feedback"), json={"text": "The export button crashes"}, headers=h).json()
+    assert fb["kind"] is None and fb["triaged_at"] is None
+    r = client.patch(world.api(f"/feedback/{fb['id']}"), json={"kind": "bug"}, headers=h)
+    assert r.status_code == 200
+    assert (r.json()["kind"], r.json()["kind_source"], r.json()["kind_confidence"]) == ("bug", "pm", 1.0)
+    assert client.get(world.api("/feedback?kind=bug"), headers=h).json()["items"][0]["id"] == fb["id"]
