@@ -63,7 +63,7 @@ def test_log_in_add_feedback_link_it_and_see_it_on_the_feature(
     said = f"We chase forty overdue invoices by hand every Monday ({tag}). A bulk reminder would save a day."
 
     context = browser.new_context(base_url=live_server)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(30_000)
     page = context.new_page()
     try:
         page.goto("/login")
