@@ -87,7 +87,9 @@ def fresh_database_url(backend: str, tmp_path: Path) -> Iterator[str]:
 
 
 def make_container(url: str, home: Path) -> Container:
-    c = bootstrap(Settings(home=home, database_url=url, login_attempts_per_minute=5))
+    # no background triage in tests: they run it explicitly, so results do not depend on timing
+    c = bootstrap(Settings(home=home, database_url=url, login_attempts_per_minute=5, triage_worker=False,
+                           triage_model=False))
     upgrade(c.engine)
     return c
 

@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from tradeoff.api.app import build_api
 from tradeoff.bootstrap import Container, bootstrap
 from tradeoff.settings import Settings, load_settings
+from tradeoff.triage.worker import TriageWorker
 
 
 def create_app(settings: Settings | None = None, container: Container | None = None) -> FastAPI:
     container = container or bootstrap(settings or load_settings())
-    app = FastAPI(title="Tradeoff", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        worker = None
+        if container.settings.triage_worker:
+            worker = TriageWorker(container.unit_of_work, lambda: container.triage)
+            worker.start()
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.stop()
+
+    app = FastAPI(title="Tradeoff", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.container = container
     app.mount("/api/v1", build_api(container))
     try:

@@ -10,6 +10,7 @@ from tradeoff.accounts.service import LoginGuard
 from tradeoff.settings import Settings
 from tradeoff.storage.db import make_engine, make_session_factory
 from tradeoff.storage.uow import UnitOfWork, UowFactory
+from tradeoff.triage.engine import TriageEngine, default_engine
 
 
 @dataclass
@@ -18,9 +19,17 @@ class Container:
     engine: Engine
     uow: UowFactory
     login_guard: LoginGuard
+    _triage: TriageEngine | None = None
 
     def unit_of_work(self) -> UnitOfWork:
         return self.uow()
+
+    @property
+    def triage(self) -> TriageEngine:
+        """The triage engine, built on first use (loading the optional model can take seconds)."""
+        if self._triage is None:
+            self._triage = default_engine() if self.settings.triage_model else TriageEngine()
+        return self._triage
 
 
 def bootstrap(settings: Settings, engine: Engine | None = None) -> Container:

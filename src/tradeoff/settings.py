@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     secure_cookies: bool = Field(default=False, description="Mark cookies Secure (set true behind HTTPS).")
     login_attempts_per_minute: int = Field(default=10, ge=1, description="Failed logins allowed per account and per IP.")
     log_sql: bool = Field(default=False, description="Echo SQL statements to the log.")
+    triage_worker: bool = Field(default=True, description="Triage new feedback in the background while serving.")
+    triage_model: bool = Field(
+        default=True, description="Use the local embedding model for triage when the ml extra is installed."
+    )
 
     @field_validator("database_url")
     @classmethod

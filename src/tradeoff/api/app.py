@@ -12,6 +12,7 @@ from tradeoff.api.imports import router as imports_router
 from tradeoff.api.insights import router as insights_router
 from tradeoff.api.records import RecordApi, build_router
 from tradeoff.api.routes import router as extra_router
+from tradeoff.api.triage import router as triage_router
 from tradeoff.bootstrap import Container
 from tradeoff.customers import schemas as cs
 from tradeoff.customers import service as customer_service
@@ -51,6 +52,7 @@ def build_api(container: Container) -> FastAPI:
     api.include_router(extra_router)
     api.include_router(imports_router)
     api.include_router(insights_router)
+    api.include_router(triage_router)
     api.add_exception_handler(TradeoffError, problems.tradeoff_error)
     api.add_exception_handler(RequestValidationError, problems.validation_error)
     api.add_exception_handler(StarletteHTTPException, problems.http_error)

@@ -1,0 +1,75 @@
+"""Triage routes: status and run, similar items, dismiss, merge, call-note splitting, themes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from tradeoff.api.deps import CurrentMember, Uow
+from tradeoff.feedback.schemas import FeedbackOut
+from tradeoff.insights.schemas import encode
+from tradeoff.problems.schemas import ProblemOut
+from tradeoff.storage.base import utcnow
+from tradeoff.triage import service as triage
+from tradeoff.triage.schemas import DismissIn, MergeIn, NotesIn, ThemeToProblemIn
+from tradeoff.triage.worker import drain
+
+router = APIRouter(tags=["triage"])
+W = "/workspaces/{workspace}"
+
+
+@router.get(f"{W}/triage/status", operation_id="getTriageStatus", summary="How much feedback is triaged")
+def status(member: CurrentMember, uow: Uow, request: Request) -> Any:
+    s = triage.status(uow=uow, workspace_id=member.workspace_id)
+    return {"total": s.total, "triaged": s.triaged, "pending": s.pending,
+            "method": request.app.state.container.triage.method}
+
+
+@router.post(f"{W}/triage/run", operation_id="runTriage", summary="Triage all pending feedback now")
+def run(member: CurrentMember, uow: Uow, request: Request) -> Any:
+    member.require("edit")
+    container = request.app.state.container
+    n = drain(container.unit_of_work, container.triage, workspace_id=member.workspace_id)
+    return {"triaged": n}
+
+
+@router.get(f"{W}/feedback/{{record_id}}/similar", operation_id="listSimilar",
+            summary="Feedback, problems and features that look like the same request, with a score in [0, 1]")
+def similar(member: CurrentMember, uow: Uow, record_id: int) -> Any:
+    return triage.similar(uow=uow, workspace_id=member.workspace_id, feedback_id=record_id)
+
+
+@router.post(f"{W}/feedback/{{record_id}}/dismissals", operation_id="dismissSuggestion", status_code=204,
+             summary="Not the same: never suggest this pair again")
+def dismiss(member: CurrentMember, uow: Uow, record_id: int, body: DismissIn) -> None:
+    member.require("evidence")
+    triage.dismiss(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"), feedback_id=record_id,
+                   kind=body.kind, target_id=body.target_id)
+
+
+@router.post(f"{W}/feedback/{{record_id}}/merge", operation_id="mergeFeedback", response_model=FeedbackOut,
+             summary="Merge a duplicate into another item (its links move over; it is archived)")
+def merge(member: CurrentMember, uow: Uow, record_id: int, body: MergeIn) -> Any:
+    member.require("edit")
+    return triage.merge(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"),
+                        feedback_id=record_id, into_id=body.into_id)
+
+
+@router.post(f"{W}/feedback/split", operation_id="splitNotes",
+             summary="Split pasted call notes into separate feedback items to confirm (nothing is saved)")
+def split(member: CurrentMember, body: NotesIn) -> Any:
+    return {"items": triage.split_notes(body.text)}
+
+
+@router.get(f"{W}/themes", operation_id="listThemes", summary="Unlinked feedback grouped into named themes")
+def themes(member: CurrentMember, uow: Uow) -> Any:
+    return encode({"items": triage.themes_of_unlinked(uow=uow, workspace_id=member.workspace_id, now=utcnow())})
+
+
+@router.post(f"{W}/themes/problem", operation_id="createProblemFromTheme", response_model=ProblemOut,
+             status_code=201, summary="Turn a theme into a problem, carrying its evidence along")
+def theme_to_problem(member: CurrentMember, uow: Uow, body: ThemeToProblemIn) -> Any:
+    member.require("edit")
+    return triage.theme_to_problem(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"),
+                                   **body.model_dump())

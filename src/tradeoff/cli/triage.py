@@ -1,0 +1,102 @@
+"""`tradeoff triage run|status`, `similar`, `themes`, `theme-to-problem`, `split-notes`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+
+from tradeoff.cli.context import ErrorMappingGroup, cli_state, emit_json, emit_table
+from tradeoff.cli.records import Json, Workspace, workspace_id
+from tradeoff.insights.schemas import encode
+from tradeoff.storage.base import utcnow
+from tradeoff.triage import service as triage
+from tradeoff.triage.worker import drain
+
+app = typer.Typer(cls=ErrorMappingGroup, no_args_is_help=True, help="Classify feedback and find duplicates.")
+
+
+@app.command("run")
+def run(workspace: Workspace, again: Annotated[bool, typer.Option("--again", help="Re-triage model-classified items "
+                                                                  "(to apply corrections learned since).")] = False) -> None:
+    """Triage pending feedback now, with a progress bar."""
+    state = cli_state()
+    c = state.container
+    with c.unit_of_work() as uow:
+        wid = workspace_id(uow, workspace)
+        if again:
+            triage.retriage(uow=uow, workspace_id=wid)
+    with c.unit_of_work() as uow:
+        pending = triage.status(uow=uow, workspace_id=wid).pending
+    with Progress(transient=False) as bar:
+        task = bar.add_task(f"triage ({c.triage.method})", total=max(pending, 1))
+        n = drain(c.unit_of_work, c.triage, workspace_id=wid, progress=lambda k: bar.advance(task, k))
+    typer.echo(f"triaged {n} feedback items")
+
+
+@app.command("status")
+def status(workspace: Workspace, as_json: Json = False) -> None:
+    """How much feedback is triaged."""
+    with cli_state().container.unit_of_work() as uow:
+        s = triage.status(uow=uow, workspace_id=workspace_id(uow, workspace))
+    data = {"total": s.total, "triaged": s.triaged, "pending": s.pending}
+    emit_json(data) if as_json else typer.echo(f"{s.triaged} of {s.total} triaged, {s.pending} pending")
+
+
+def similar(feedback_id: int, workspace: Workspace, as_json: Json = False) -> None:
+    """Feedback, problems and features that look like the same request."""
+    with cli_state().container.unit_of_work() as uow:
+        res = triage.similar(uow=uow, workspace_id=workspace_id(uow, workspace), feedback_id=feedback_id)
+    if as_json:
+        emit_json(res)
+        return
+    rows = [{"kind": k, "id": r["id"], "score": r["score"], "title": r["title"][:90]}
+            for k in ("feedback", "problem", "feature") for r in res[k]]
+    emit_table(rows, ["kind", "id", "score", "title"], title=f"looks like feedback {feedback_id}")
+
+
+def themes(workspace: Workspace, as_json: Json = False) -> None:
+    """Unlinked feedback grouped into named themes."""
+    with cli_state().container.unit_of_work() as uow:
+        items = triage.themes_of_unlinked(uow=uow, workspace_id=workspace_id(uow, workspace), now=utcnow())
+    if as_json:
+        emit_json(encode({"items": items}))
+        return
+    emit_table([{"theme": t["label"], "items": t["count"], "customers": t["customer_count"],
+                 "ARR": ", ".join(f"{c} {a:,.0f}" for c, a in t["arr_by_currency"].items()),
+                 "last 30 d": t["trend"]["last_30_days"], "ids": ",".join(map(str, t["feedback_ids"][:12]))}
+                for t in items], ["theme", "items", "customers", "ARR", "last 30 d", "ids"], title="themes")
+
+
+def theme_to_problem(
+    workspace: Workspace,
+    statement: Annotated[str, typer.Option(help="The problem in the user's words.")],
+    feedback_id: Annotated[list[int], typer.Option("--feedback-id", help="Repeat for each item of the theme.")],
+    persona: Annotated[str, typer.Option()] = "",
+) -> None:
+    """Turn a theme into a problem, linking its feedback as evidence."""
+    state = cli_state()
+    with state.container.unit_of_work() as uow:
+        p = triage.theme_to_problem(uow=uow, workspace_id=workspace_id(uow, workspace), actor=state.actor,
+                                    statement=statement, feedback_ids=feedback_id, persona=persona)
+        pid = p.id
+    typer.echo(f"created problem {pid} with {len(set(feedback_id))} pieces of evidence")
+
+
+def split_notes(file: Annotated[Path, typer.Argument(help="A text file of call notes, or - for standard input.")],
+                as_json: Json = False) -> None:
+    """Split call notes into separate feedback items (prints them; nothing is saved)."""
+    text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
+    items = triage.split_notes(text)
+    emit_json(items) if as_json else [typer.echo(f"{i}. {t}") for i, t in enumerate(items, 1)]
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="triage")
+    root.command("similar")(similar)
+    root.command("themes")(themes)
+    root.command("theme-to-problem")(theme_to_problem)
+    root.command("split-notes")(split_notes)

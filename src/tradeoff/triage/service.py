@@ -1,0 +1,233 @@
+"""Triage of evidence: kind and sentiment in the background, similar items, merging, dismissals, themes."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import exists, func, or_, select, update
+
+from tradeoff.audit import service as audit
+from tradeoff.core.text import classify, notes, themes
+from tradeoff.core.text.duplicates import find_similar
+from tradeoff.customers.model import Customer
+from tradeoff.errors import Conflict, FieldError, InvalidInput
+from tradeoff.features.model import Feature
+from tradeoff.feedback import service as feedback_service
+from tradeoff.feedback.model import Feedback, SuggestionDismissal
+from tradeoff.links import service as link_service
+from tradeoff.links.model import Link
+from tradeoff.links.schemas import LinkCreate
+from tradeoff.problems import service as problem_service
+from tradeoff.problems.model import Problem
+from tradeoff.problems.schemas import ProblemCreate
+from tradeoff.records import service as records
+from tradeoff.storage import search
+from tradeoff.storage.base import utcnow
+from tradeoff.storage.uow import Actor, UnitOfWork
+from tradeoff.triage.engine import TriageEngine
+
+CANDIDATES = 400  # feedback texts compared per suggestion, pre-selected by full-text search
+
+
+@dataclass(frozen=True)
+class TriageStatus:
+    total: int
+    triaged: int
+
+    @property
+    def pending(self) -> int:
+        return self.total - self.triaged
+
+
+def status(*, uow: UnitOfWork, workspace_id: int) -> TriageStatus:
+    total, done = uow.session.execute(
+        select(func.count(), func.count(Feedback.triaged_at)).where(
+            Feedback.workspace_id == workspace_id, Feedback.archived_at.is_(None))
+    ).one()
+    return TriageStatus(int(total), int(done))
+
+
+def workspaces_with_pending(*, uow: UnitOfWork) -> list[int]:
+    return list(uow.session.scalars(
+        select(Feedback.workspace_id).where(Feedback.triaged_at.is_(None), Feedback.archived_at.is_(None)).distinct()
+    ))
+
+
+def triage_batch(*, uow: UnitOfWork, engine: TriageEngine, workspace_id: int, limit: int = 200) -> int:
+    """Classify up to `limit` untriaged items. Writes only triage fields, without bumping the record's version
+    (so nobody's edit is refused because triage ran), and never overwrites a PM's correction."""
+    rows = uow.session.execute(
+        select(Feedback.id, Feedback.text).where(
+            Feedback.workspace_id == workspace_id, Feedback.triaged_at.is_(None), Feedback.archived_at.is_(None))
+        .order_by(Feedback.id).limit(limit)
+    ).all()
+    if not rows:
+        return 0
+    predictions = engine.classify(uow, workspace_id, [t for _, t in rows])
+    now = utcnow()
+    for (fid, text), pred in zip(rows, predictions, strict=True):
+        mood = classify.sentiment(text)
+        uow.session.execute(
+            update(Feedback)
+            .where(Feedback.id == fid, or_(Feedback.kind_source.is_(None), Feedback.kind_source != "pm"))
+            .values(kind=pred.label, kind_confidence=round(pred.confidence, 4), kind_source="model",
+                    sentiment=mood.label, triaged_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        uow.session.execute(  # a corrected item still gets its sentiment and leaves the queue
+            update(Feedback).where(Feedback.id == fid, Feedback.triaged_at.is_(None))
+            .values(sentiment=mood.label, triaged_at=now).execution_options(synchronize_session=False)
+        )
+    return len(rows)
+
+
+def retriage(*, uow: UnitOfWork, workspace_id: int) -> int:
+    """Queue every model-classified item again (after corrections, to apply what was learned)."""
+    res = uow.session.execute(
+        update(Feedback).where(Feedback.workspace_id == workspace_id, Feedback.kind_source == "model")
+        .values(triaged_at=None).execution_options(synchronize_session=False))
+    return int(res.rowcount or 0)  # type: ignore[attr-defined]
+
+
+# --- similar items -----------------------------------------------------------------------------------------
+
+
+def _candidate_feedback(uow: UnitOfWork, workspace_id: int, fb: Feedback) -> list[tuple[int, str]]:
+    words = [w for w in search.terms(fb.text) if len(w) > 3][:12]
+    stmt = select(Feedback.id, Feedback.text).where(
+        Feedback.workspace_id == workspace_id, Feedback.id != fb.id, Feedback.archived_at.is_(None))
+    if words and uow.session.get_bind().dialect.name == "sqlite":
+        from sqlalchemy import literal_column, text
+
+        fts = literal_column("feedback_fts")
+        ids = select(literal_column("rowid")).select_from(text("feedback_fts")).where(
+            fts.op("MATCH")(" OR ".join(f'"{w}"' for w in words)))
+        stmt = stmt.where(Feedback.id.in_(ids))
+    elif words:
+        doc = func.to_tsvector("simple", func.coalesce(Feedback.text, ""))
+        stmt = stmt.where(doc.op("@@")(func.to_tsquery("simple", " | ".join(words))))
+    return [(i, t) for i, t in uow.session.execute(stmt.order_by(Feedback.id.desc()).limit(CANDIDATES))]
+
+
+def similar(*, uow: UnitOfWork, workspace_id: int, feedback_id: int, top_k: int = 5, min_score: float = 0.15) -> dict[str, Any]:
+    """The most similar feedback, problems and features ("looks like the same request as ..."), with scores in [0, 1].
+    Dismissed suggestions and things the item is already linked to are left out."""
+    fb: Feedback = records.get(uow=uow, spec=feedback_service.SPEC, workspace_id=workspace_id, record_id=feedback_id)
+    dismissed = {(k, t) for k, t in uow.session.execute(
+        select(SuggestionDismissal.target_kind, SuggestionDismissal.target_id)
+        .where(SuggestionDismissal.feedback_id == fb.id))}
+    linked = {(lk.target_kind, lk.target_id) for lk in link_service.links_of_feedback(
+        uow=uow, workspace_id=workspace_id, feedback_id=fb.id)}
+    out: dict[str, Any] = {"feedback_id": fb.id}
+    groups: dict[str, list[tuple[int, str, str]]] = {
+        "feedback": [(i, t, t) for i, t in _candidate_feedback(uow, workspace_id, fb)],
+        "problem": [(p.id, p.statement, p.statement) for p in uow.session.scalars(
+            select(Problem).where(Problem.workspace_id == workspace_id, Problem.archived_at.is_(None)))],
+        "feature": [(f.id, f"{f.title}\n{f.description}", f.title) for f in uow.session.scalars(
+            select(Feature).where(Feature.workspace_id == workspace_id, Feature.archived_at.is_(None)))],
+    }
+    for kind, cands in groups.items():
+        cands = [c for c in cands if (kind, c[0]) not in dismissed and (kind, c[0]) not in linked]
+        hits = find_similar(fb.text, [c[1] for c in cands], top_k=top_k, min_score=min_score) if cands else []
+        out[kind] = [{"id": cands[h.index][0], "title": cands[h.index][2][:300], "score": round(h.score, 3)}
+                     for h in hits]
+    return out
+
+
+def dismiss(*, uow: UnitOfWork, workspace_id: int, actor: Actor, feedback_id: int, kind: str, target_id: int) -> None:
+    records.get(uow=uow, spec=feedback_service.SPEC, workspace_id=workspace_id, record_id=feedback_id)
+    if kind not in ("feedback", "problem", "feature"):
+        raise InvalidInput("kind must be feedback, problem or feature", [FieldError(["body", "kind"], "unknown", kind)])
+    already = uow.session.scalar(select(SuggestionDismissal.id).where(
+        SuggestionDismissal.feedback_id == feedback_id, SuggestionDismissal.target_kind == kind,
+        SuggestionDismissal.target_id == target_id))
+    if already is None:
+        uow.session.add(SuggestionDismissal(workspace_id=workspace_id, feedback_id=feedback_id, target_kind=kind,
+                                            target_id=target_id))
+        audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="dismiss", record_type="feedback",
+                     record_id=feedback_id, after={"not_same_as": f"{kind} {target_id}"})
+
+
+def merge(*, uow: UnitOfWork, workspace_id: int, actor: Actor, feedback_id: int, into_id: int) -> Feedback:
+    """Merge a duplicate into another feedback item: its links move to the survivor, it is archived and points to it."""
+    if feedback_id == into_id:
+        raise InvalidInput("cannot merge a feedback item into itself", [FieldError(["body", "into_id"], "same item", into_id)])
+    dup: Feedback = records.get(uow=uow, spec=feedback_service.SPEC, workspace_id=workspace_id, record_id=feedback_id)
+    keep: Feedback = records.get(uow=uow, spec=feedback_service.SPEC, workspace_id=workspace_id, record_id=into_id)
+    if dup.archived_at is not None:
+        raise Conflict(f"feedback {feedback_id} is archived already")
+    for link in link_service.links_of_feedback(uow=uow, workspace_id=workspace_id, feedback_id=dup.id):
+        target = Link.problem_id == link.problem_id if link.problem_id else Link.feature_id == link.feature_id
+        if uow.session.scalar(select(Link.id).where(Link.feedback_id == keep.id, target)) is None:
+            link_service.create(uow=uow, workspace_id=workspace_id, actor=actor, data=LinkCreate(
+                feedback_id=keep.id, problem_id=link.problem_id, feature_id=link.feature_id))
+    dup.duplicate_of_id = keep.id
+    dup.archive()
+    uow.session.flush()
+    audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="merge", record_type="feedback",
+                 record_id=dup.id, after={"duplicate_of_id": keep.id})
+    return keep
+
+
+def split_notes(text: str) -> list[str]:
+    if not text.strip():
+        raise InvalidInput("paste some call notes first", [FieldError(["body", "text"], "empty")])
+    return notes.split_notes(text)
+
+
+# --- themes --------------------------------------------------------------------------------------------------
+
+
+def themes_of_unlinked(*, uow: UnitOfWork, workspace_id: int, now: datetime, limit: int = 2000) -> list[dict[str, Any]]:
+    """Group recent feedback that is not linked to anything into named themes, with demand behind each."""
+    unlinked = ~exists(select(Link.id).where(Link.feedback_id == Feedback.id))
+    rows = uow.session.execute(
+        select(Feedback.id, Feedback.text, Feedback.reported_at, Customer.id, Customer.arr, Customer.currency)
+        .outerjoin(Customer, Customer.id == Feedback.customer_id)
+        .where(Feedback.workspace_id == workspace_id, Feedback.archived_at.is_(None), unlinked,
+               Feedback.duplicate_of_id.is_(None))
+        .order_by(Feedback.reported_at.desc()).limit(min(limit, themes.MAX_THEME_TEXTS))
+    ).all()
+    if len(rows) < 2:
+        return []
+    found = themes.cluster_themes([r[1] for r in rows])
+    out = []
+    for t in found:
+        members = [rows[i] for i in t.member_indices]
+        customers = {r[3]: (r[4], r[5]) for r in members if r[3] is not None}
+        arr: Counter[str] = Counter()
+        for amount, cur in customers.values():
+            arr[cur] += amount
+        recent = sum(1 for r in members if r[2] >= now - timedelta(days=30))
+        previous = sum(1 for r in members if now - timedelta(days=60) <= r[2] < now - timedelta(days=30))
+        out.append({
+            "label": t.label, "terms": list(t.terms), "feedback_ids": [r[0] for r in members],
+            "count": len(members), "customer_count": len(customers),
+            "arr_by_currency": {k: Decimal(v) for k, v in arr.items()},
+            "trend": {"last_30_days": recent, "previous_30_days": previous},
+            "representative": {"feedback_id": rows[t.representative][0], "text": rows[t.representative][1]},
+        })
+    return out
+
+
+def theme_to_problem(
+    *, uow: UnitOfWork, workspace_id: int, actor: Actor, statement: str, feedback_ids: list[int],
+    persona: str = "", segment: str = "", product_id: int | None = None,
+) -> Problem:
+    """Turn a theme into a problem in one step, carrying its evidence along (each item linked to the problem)."""
+    if not feedback_ids:
+        raise InvalidInput("a theme needs at least one feedback item", [FieldError(["body", "feedback_ids"], "empty")])
+    records.get_many(uow=uow, spec=feedback_service.SPEC, workspace_id=workspace_id, ids=feedback_ids,
+                     field_name="feedback_ids")
+    problem = problem_service.create(uow=uow, workspace_id=workspace_id, actor=actor, data=ProblemCreate(
+        statement=statement, persona=persona, segment=segment, product_id=product_id))
+    for fid in dict.fromkeys(feedback_ids):
+        link_service.create(uow=uow, workspace_id=workspace_id, actor=actor,
+                            data=LinkCreate(feedback_id=fid, problem_id=problem.id))
+    return problem
+
+

@@ -1,0 +1,91 @@
+"""Triage on both back ends: background classification, corrections that teach, similar items, merge, themes."""
+
+from __future__ import annotations
+
+from tests.conftest import World
+
+
+def _fb(client, world: World, text: str, **extra) -> dict:  # type: ignore[no-untyped-def]
+    r = client.post(world.api("/feedback"), json={"text": text, **extra}, headers=world.bob.headers)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def test_run_classifies_and_reports_status(client, world: World) -> None:
+    bug = _fb(client, world, "The invoice PDF export crashes with an error every time I click download")
+    req = _fb(client, world, "It would be great if you could add support for recurring invoices, please add it")
+    praise = _fb(client, world, "Love the new dashboard, great work team, thank you!")
+    st = client.get(world.api("/triage/status"), headers=world.sam.headers).json()
+    assert (st["total"], st["pending"]) == (3, 3) and st["method"]
+    assert client.post(world.api("/triage/run"), headers=world.sam.headers).status_code == 403
+    assert client.post(world.api("/triage/run"), headers=world.bob.headers).json() == {"triaged": 3}
+    got = {f["id"]: f for f in client.get(world.api("/feedback"), headers=world.bob.headers).json()["items"]}
+    assert got[bug["id"]]["kind"] == "bug" and got[req["id"]]["kind"] == "feature_request"
+    assert got[praise["id"]]["kind"] == "praise" and got[praise["id"]]["sentiment"] == "positive"
+    assert all(0 < f["kind_confidence"] <= 1 and f["kind_source"] == "model" for f in got.values())
+    assert got[bug["id"]]["version"] == 1  # triage does not change the record's ETag
+    assert client.get(world.api("/triage/status"), headers=world.bob.headers).json()["pending"] == 0
+
+
+def test_corrections_are_kept_and_teach_the_workspace(client, world: World, world2: World) -> None:
+    phrase = "zorblax quantum widget flux capacitor gizmo"
+    for w in (world, world2):
+        for i in range(6):
+            f = _fb(client, w, f"{phrase} number {i}") if w is world else None
+            if f:
+                client.patch(w.api(f"/feedback/{f['id']}"), json={"kind": "question"}, headers=w.bob.headers)
+    probe = _fb(client, world, f"{phrase} again today")
+    other = _fb(client, world2, f"{phrase} again today")
+    for w in (world, world2):
+        client.post(w.api("/triage/run"), headers=w.bob.headers)
+    mine = client.get(world.api(f"/feedback/{probe['id']}"), headers=world.bob.headers).json()
+    theirs = client.get(world2.api(f"/feedback/{other['id']}"), headers=world2.bob.headers).json()
+    assert mine["kind"] == "question"  # learned from this workspace's corrections
+    assert theirs["kind"] != "question" or theirs["kind_confidence"] < mine["kind_confidence"]
+    corrected = client.get(world.api("/feedback?kind=question&limit=50"), headers=world.bob.headers).json()["items"]
+    assert sum(1 for f in corrected if f["kind_source"] == "pm") == 6  # triage never overwrote a correction
+
+
+def test_similar_dismiss_and_merge(client, world: World) -> None:
+    a = _fb(client, world, "Please let us export all invoices to CSV in one go")
+    b = _fb(client, world, "We need a bulk CSV export of every invoice")
+    _fb(client, world, "The mobile app logs me out every morning")
+    feat = client.post(world.api("/features"), json={"title": "Bulk CSV export of invoices"},
+                       headers=world.bob.headers).json()
+    sim = client.get(world.api(f"/feedback/{b['id']}/similar"), headers=world.sam.headers).json()
+    assert sim["feedback"][0]["id"] == a["id"] and 0 < sim["feedback"][0]["score"] <= 1
+    assert sim["feature"][0]["id"] == feat["id"]
+    r = client.post(world.api(f"/feedback/{b['id']}/dismissals"), json={"kind": "feature", "target_id": feat["id"]},
+                    headers=world.sam.headers)
+    assert r.status_code == 204
+    sim = client.get(world.api(f"/feedback/{b['id']}/similar"), headers=world.sam.headers).json()
+    assert feat["id"] not in [s["id"] for s in sim["feature"]]  # dismissals are remembered
+    client.post(world.api("/links"), json={"feedback_id": b["id"], "feature_id": feat["id"]}, headers=world.bob.headers)
+    merged = client.post(world.api(f"/feedback/{b['id']}/merge"), json={"into_id": a["id"]}, headers=world.bob.headers)
+    assert merged.status_code == 200 and merged.json()["id"] == a["id"]
+    gone = client.get(world.api(f"/feedback/{b['id']}"), headers=world.bob.headers).json()
+    assert gone["archived"] and gone["duplicate_of_id"] == a["id"]
+    ev = client.get(world.api(f"/features/{feat['id']}/evidence"), headers=world.bob.headers).json()
+    assert [e["feedback_id"] for e in ev["evidence"]] == [a["id"]]  # the evidence moved to the survivor
+    assert client.post(world.api(f"/feedback/{a['id']}/merge"), json={"into_id": a["id"]},
+                       headers=world.bob.headers).status_code == 422
+
+
+def test_split_notes_and_themes_to_problem(client, world: World) -> None:
+    notes = "Call with Acme:\n- They want SSO with Okta\n- Reminders go to spam\n\nCFO said: pricing is too high"
+    items = client.post(world.api("/feedback/split"), json={"text": notes}, headers=world.sam.headers).json()["items"]
+    assert len(items) == 3 and items[0].startswith("They want SSO")
+    assert client.post(world.api("/feedback/split"), json={"text": "  "}, headers=world.sam.headers).status_code == 422
+    for t in ("Reminder emails land in spam folders", "Our reminder emails end up in spam", "reminder emails go to spam",
+              "Need Okta single sign on", "SSO with Okta please", "Okta SSO is a must"):
+        _fb(client, world, t)
+    themes = client.get(world.api("/themes"), headers=world.bob.headers).json()["items"]
+    assert len(themes) >= 2 and all(t["count"] >= 2 and t["label"] for t in themes)
+    spam = next(t for t in themes if "spam" in t["label"] or "reminder" in t["label"])
+    r = client.post(world.api("/themes/problem"), json={"statement": "Reminders land in spam",
+                                                          "feedback_ids": spam["feedback_ids"]}, headers=world.bob.headers)
+    assert r.status_code == 201
+    d = client.get(world.api(f"/problems/{r.json()['id']}/evidence"), headers=world.bob.headers).json()
+    assert d["feedback_count"] == len(spam["feedback_ids"])
+    after = client.get(world.api("/themes"), headers=world.bob.headers).json()["items"]
+    assert all(not set(t["feedback_ids"]) & set(spam["feedback_ids"]) for t in after)  # now linked, so not a theme
