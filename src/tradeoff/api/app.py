@@ -12,10 +12,15 @@ from tradeoff.api.imports import router as imports_router
 from tradeoff.api.insights import router as insights_router
 from tradeoff.api.records import RecordApi, build_router
 from tradeoff.api.routes import router as extra_router
+from tradeoff.api.strategy import router as strategy_router
 from tradeoff.api.triage import router as triage_router
 from tradeoff.bootstrap import Container
+from tradeoff.competitors import schemas as cos
+from tradeoff.competitors import service as competitor_service
 from tradeoff.customers import schemas as cs
 from tradeoff.customers import service as customer_service
+from tradeoff.decisions import schemas as ds
+from tradeoff.decisions import service as decision_service
 from tradeoff.errors import TradeoffError
 from tradeoff.features import schemas as fs
 from tradeoff.features import service as feature_service
@@ -25,6 +30,8 @@ from tradeoff.problems import schemas as ps
 from tradeoff.problems import service as problem_service
 from tradeoff.products import schemas as prs
 from tradeoff.products import service as product_service
+from tradeoff.strategy import schemas as sts
+from tradeoff.strategy import service as strategy_service
 
 RECORD_APIS = [
     RecordApi(product_service, prs.ProductCreate, prs.ProductUpdate, prs.ProductOut, prs.ProductFilters, "Product", "Products"),
@@ -33,6 +40,12 @@ RECORD_APIS = [
               "Feedback", "Feedback", create_need="evidence"),
     RecordApi(problem_service, ps.ProblemCreate, ps.ProblemUpdate, ps.ProblemOut, ps.ProblemFilters, "Problem", "Problems"),
     RecordApi(feature_service, fs.FeatureCreate, fs.FeatureUpdate, fs.FeatureOut, fs.FeatureFilters, "Feature", "Features"),
+    RecordApi(strategy_service, sts.ObjectiveCreate, sts.ObjectiveUpdate, sts.ObjectiveOut, sts.ObjectiveFilters,
+              "Objective", "Objectives"),
+    RecordApi(decision_service, ds.DecisionCreate, ds.DecisionUpdate, ds.DecisionOut, ds.DecisionFilters,
+              "Decision", "Decisions"),
+    RecordApi(competitor_service, cos.CompetitorCreate, cos.CompetitorUpdate, cos.CompetitorOut, cos.CompetitorFilters,
+              "Competitor", "Competitors"),
 ]
 
 
@@ -52,6 +65,7 @@ def build_api(container: Container) -> FastAPI:
     api.include_router(extra_router)
     api.include_router(imports_router)
     api.include_router(insights_router)
+    api.include_router(strategy_router)
     api.include_router(triage_router)
     api.add_exception_handler(TradeoffError, problems.tradeoff_error)
     api.add_exception_handler(RequestValidationError, problems.validation_error)

@@ -292,12 +292,13 @@ def restore(
 
 
 def _register() -> None:
-    from tradeoff.cli import evals, evidence, imports, insights, records, triage
+    from tradeoff.cli import evals, evidence, imports, insights, records, strategy, triage
 
     records.register(app)
     imports.register(app)
     evidence.register(app)
     insights.register(app)
+    strategy.register(app)  # after records: it extends `decisions`
     triage.register(app)
     app.add_typer(evals.app, name="eval")
 

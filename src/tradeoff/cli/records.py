@@ -29,6 +29,9 @@ COLUMNS = {
     "feedback": ["id", "reported_at", "source", "customer", "text"],
     "problems": ["id", "statement", "persona", "segment"],
     "features": ["id", "title", "status", "persona", "owner"],
+    "objectives": ["id", "title", "product_id"],
+    "decisions": ["id", "decided_on", "title", "choice", "decided_by"],
+    "competitors": ["id", "name", "website"],
 }
 
 Workspace = Annotated[str, typer.Option("--workspace", "-w", envvar="TRADEOFF_WORKSPACE", help="Workspace slug.")]

@@ -9,12 +9,15 @@ Method (deterministic, no downloaded model):
    team's median only when they are similar enough and agree with each other; that matters because the
    plain median is hard to beat on mean absolute error. The mixture is averaged over a few neighbourhood
    sizes and prior masses (an ensemble), which makes it less sensitive to either choice.
-4. P50 is the mixture's median. P10/P90 are the mixture's quantiles at a tail level calibrated on held-out
-   history: the index is refitted on the oldest items and the level is chosen so that the most recent
-   items (never used for that fit) fall inside the P10-P90 range ~80% of the time, counting items equal to
-   a bound as inside (actuals are discrete: 1, 2, 3, 5, 8 ...).
+4. P50 is the mixture's median. P10/P90 are the mixture's quantiles at one tail level, calibrated by
+   rolling-origin checks on the history itself: at origins 50%, 55%, ... 95% of the history, the next 10%
+   is predicted from the items before the origin only; the level is chosen so that 80% of those checked
+   items fall inside the range, the newest checks weighing more (each step back x0.8), so a team whose
+   recent work drifts gets a wider range than a stable one. Bounds are inclusive: actuals are discrete
+   (1, 2, 3, 5, 8 ...), and an actual equal to a bound counts as inside. Items differ in how far their
+   neighbours spread the mixture, so the same level gives each item its own bounds.
 
-History order matters: pass it oldest first, the calibration uses the newest part as "the future".
+History order matters: pass it oldest first; the checks use later items as "the future".
 """
 
 from __future__ import annotations
@@ -38,7 +41,13 @@ MIN_HISTORY = 5
 """Fewer finished items than this and no suggestion is made."""
 MIN_CALIBRATION_HISTORY = 30
 """Below this many items the P10-P90 level is not calibrated (the default 10%/90% is used and said so)."""
-_TAIL_GRID = np.round(np.arange(0.005, 0.4951, 0.005), 4)
+FOLD_ORIGINS: tuple[float, ...] = tuple(round(0.5 + 0.05 * i, 2) for i in range(10))
+"""Rolling-origin checks start at these fractions of the history (oldest first)."""
+FOLD_SPAN = 0.1
+"""Each check predicts the next this-fraction of the history."""
+FOLD_DECAY = 0.8
+"""Weight of a check relative to the next newer one."""
+TAIL_MIN, TAIL_MAX = 0.001, 0.499
 
 
 @dataclass(frozen=True)
@@ -66,7 +75,8 @@ class Suggestion:
 
     `point` is the suggested single value (= `p50`, the median, which minimises the mean absolute error);
     `p10`/`p90` bound a range meant to contain the actual ~80% of the time; `calibrated` says whether
-    that level was checked on held-out history (`calibration_coverage` is the share that fell inside).
+    that level was set by rolling-origin checks on the history (`calibration_coverage`: the share, 0-1, of
+    checked items that fell inside, recent checks weighted more).
     """
 
     p10: float
@@ -103,6 +113,23 @@ def _validate(history: Sequence[HistoryItem]) -> NDArray[np.float64]:
 def _quantile(values: NDArray[np.float64], cdf: NDArray[np.float64], level: float) -> NDArray[np.float64]:
     """Smallest value whose cumulative probability reaches `level`, row by row."""
     out: NDArray[np.float64] = values[np.argmax(cdf >= level - 1e-9, axis=1)]
+    return out
+
+
+def _coverage_scores(
+    values: NDArray[np.float64], cdf: NDArray[np.float64], actual: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """For each row, the largest tail level t at which `actual` is inside [quantile(t), quantile(1 - t)].
+
+    quantile(t) <= y exactly when F(y) >= t, and y <= quantile(1 - t) exactly when F(y-) < 1 - t, where
+    F(y-) is the cumulative probability of the values below y; so the score is min(F(y), 1 - F(y-)).
+    """
+    rows = np.arange(len(actual))
+    at = np.searchsorted(values, actual, side="right") - 1
+    below = np.searchsorted(values, actual, side="left") - 1
+    f_at = np.where(at >= 0, cdf[rows, np.maximum(at, 0)], 0.0)
+    f_below = np.where(below >= 0, cdf[rows, np.maximum(below, 0)], 0.0)
+    out: NDArray[np.float64] = np.minimum(f_at, 1.0 - f_below)
     return out
 
 
@@ -145,77 +172,89 @@ class ReferenceIndex:
         neighbour_counts: tuple[int, ...] = NEIGHBOUR_COUNTS,
         prior_masses: tuple[float, ...] = PRIOR_MASSES,
         coverage: float = 0.8,
-        calibration_fraction: float = 0.25,
+        fold_decay: float = FOLD_DECAY,
     ) -> ReferenceIndex:
-        """Fit the index on `history` (oldest first).
+        """Fit the index on `history` (oldest first) and calibrate its P10-P90 range.
 
         `coverage`: share of future items the P10-P90 range should contain (0.8 = P10..P90).
-        `calibration_fraction`: share of the newest history held out to calibrate that range.
+        `fold_decay`: weight of each rolling-origin check relative to the next newer one (1 = all equal,
+        smaller = the most recent history counts more, so recent drift sets the width).
         """
         if not 0.0 < coverage < 1.0:
             raise InvalidInput(f"coverage must be between 0 and 1 (exclusive), got {coverage!r}")
-        if not 0.0 < calibration_fraction < 1.0:
-            raise InvalidInput(f"calibration_fraction must be between 0 and 1, got {calibration_fraction!r}")
+        if not 0.0 < fold_decay <= 1.0:
+            raise InvalidInput(f"fold_decay must be in (0, 1], got {fold_decay!r}")
         if not neighbour_counts or min(neighbour_counts) < 1:
             raise InvalidInput(f"neighbour_counts must be positive integers, got {neighbour_counts!r}")
         if not prior_masses or min(prior_masses) <= 0:
             raise InvalidInput(f"prior_masses must be positive, got {prior_masses!r}")
         actuals = _validate(history)
         items = tuple(history)
-        tail = (1.0 - coverage) / 2.0
-        calibrated = False
-        calibration_coverage: float | None = None
-        n = len(items)
-        if n >= MIN_CALIBRATION_HISTORY:
-            n_cal = max(10, round(n * calibration_fraction))
-            older = cls._build(items[: n - n_cal], actuals[: n - n_cal], neighbour_counts, prior_masses, tail)
-            newer = actuals[n - n_cal :]
-            cdf = older._predictive_cdf([item.text for item in items[n - n_cal :]])[0]
-            best: tuple[float, float, float] | None = None
-            for level in _TAIL_GRID:
-                lo = _quantile(older.values, cdf, float(level))
-                hi = _quantile(older.values, cdf, float(1.0 - level))
-                inside = float(np.mean((newer >= lo) & (newer <= hi)))
-                key = (abs(inside - coverage), float(level))
-                if best is None or key < best[:2]:
-                    best = (key[0], key[1], inside)
-            assert best is not None
-            tail, calibration_coverage, calibrated = best[1], best[2], True
-        return cls._build(items, actuals, neighbour_counts, prior_masses, tail, calibrated, calibration_coverage)
-
-    @classmethod
-    def _build(
-        cls,
-        items: tuple[HistoryItem, ...],
-        actuals: NDArray[np.float64],
-        neighbour_counts: tuple[int, ...],
-        prior_masses: tuple[float, ...],
-        tail: float,
-        calibrated: bool = False,
-        calibration_coverage: float | None = None,
-    ) -> ReferenceIndex:
         texts = [item.text for item in items]
         model = TfidfModel.fit(texts)
-        return cls(
+        index = cls(
             history=items,
             actuals=actuals,
             model=model,
             matrix=model.transform(texts),
             neighbour_counts=neighbour_counts,
             prior_masses=prior_masses,
-            tail=tail,
-            calibrated=calibrated,
-            calibration_coverage=calibration_coverage,
+            tail=(1.0 - coverage) / 2.0,
+            calibrated=False,
+            calibration_coverage=None,
         )
+        if len(items) >= MIN_CALIBRATION_HISTORY:
+            index._calibrate(coverage, fold_decay)
+        return index
 
-    def _predictive_cdf(
-        self, texts: Sequence[str]
+    def _calibrate(self, coverage: float, fold_decay: float) -> None:
+        """Choose the tail level from rolling-origin checks on the history itself.
+
+        For each origin (50%, 55%, ... 95% of the history) the items of the next 10% are predicted from
+        the items before the origin only, as if they were new. Each checked item gets a score: the largest
+        tail level at which its actual still falls inside [quantile(tail), quantile(1 - tail)]. The tail
+        level is the one at which a share `coverage` of the checked items (folds weighted by
+        `fold_decay` per step back in time) fall inside. The TF-IDF vocabulary is the full history's (text
+        only, no actual values leak forward).
+        """
+        n = len(self.history)
+        scores: list[NDArray[np.float64]] = []
+        weights: list[NDArray[np.float64]] = []
+        origins = [round(n * f) for f in FOLD_ORIGINS]
+        for back, start in enumerate(reversed(origins)):
+            stop = min(n, start + max(1, round(n * FOLD_SPAN)))
+            if start < MIN_HISTORY or stop <= start:
+                continue
+            cdf, _, _ = self._mixture_cdf(self.matrix[start:stop], start)
+            scores.append(_coverage_scores(self.values, cdf, self.actuals[start:stop]))
+            weights.append(np.full(stop - start, fold_decay**back / (stop - start)))
+        if not scores:
+            return
+        s, w = np.concatenate(scores), np.concatenate(weights)
+        order = np.argsort(-s, kind="stable")
+        s, w = s[order], w[order]
+        share = np.cumsum(w) / w.sum()
+        # the last item of each group of equal scores: share of items with a score >= that value
+        last = np.r_[s[1:] != s[:-1], True]
+        candidates = np.flatnonzero(last)
+        best = int(candidates[np.argmin(np.abs(share[candidates] - coverage))])
+        lower = float(s[best + 1]) if best + 1 < len(s) else 0.0
+        self.tail = float(np.clip((float(s[best]) + lower) / 2.0, TAIL_MIN, TAIL_MAX))
+        covered = s >= self.tail
+        self.calibration_coverage = round(float(np.sum(w[covered]) / w.sum()), 4)
+        self.calibrated = True
+
+    def _mixture_cdf(
+        self, queries: sp.csr_matrix, upto: int
     ) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.float64]]:
-        """Ensemble mixture CDF over `self.values` (rows = texts), plus the top neighbours and similarities."""
+        """Ensemble mixture CDF over `self.values` (rows = queries) using the first `upto` history items,
+        plus the top neighbours (indices into the history) and their similarities."""
         k_max = max(self.neighbour_counts)
-        idx, sims = top_k_similar(self.model.transform(texts), self.matrix, k_max)
+        idx, sims = top_k_similar(queries, self.matrix[:upto], k_max)
         sims = np.clip(sims, 0.0, 1.0)
-        m, n_values = len(texts), len(self.values)
+        counts = np.bincount(self._positions[:upto], minlength=len(self.values)).astype(np.float64)
+        prior_cdf = np.cumsum(counts) / counts.sum()
+        m, n_values = queries.shape[0], len(self.values)
         rows = np.repeat(np.arange(m), idx.shape[1]).reshape(idx.shape)
         pos = self._positions[idx]
         cdf = np.zeros((m, n_values), dtype=np.float64)
@@ -225,7 +264,7 @@ class ReferenceIndex:
             neighbour_cdf = np.cumsum(mass, axis=1)
             total = sims[:, :k].sum(axis=1, keepdims=True)
             for w0 in self.prior_masses:
-                cdf += (w0 * self._prior_cdf[None, :] + neighbour_cdf) / (w0 + total)
+                cdf += (w0 * prior_cdf[None, :] + neighbour_cdf) / (w0 + total)
         cdf /= len(self.neighbour_counts) * len(self.prior_masses)
         return cdf, idx, sims
 
@@ -233,7 +272,7 @@ class ReferenceIndex:
         """Suggestions for several new texts at once (faster than one by one); see :meth:`suggest`."""
         if not texts:
             return []
-        cdf, idx, sims = self._predictive_cdf(texts)
+        cdf, idx, sims = self._mixture_cdf(self.model.transform(texts), len(self.history))
         p10 = _quantile(self.values, cdf, self.tail)
         p50 = _quantile(self.values, cdf, 0.5)
         p90 = _quantile(self.values, cdf, 1.0 - self.tail)
@@ -283,8 +322,8 @@ class ReferenceIndex:
         )
         if self.calibrated and self.calibration_coverage is not None:
             parts.append(
-                f"On the most recent history, held out from fitting, {self.calibration_coverage:.0%} of items "
-                "fell inside such a range."
+                f"Checked on the team's own history (each recent item predicted only from the items before "
+                f"it, the newest weighing most), {self.calibration_coverage:.0%} of items fell inside such a range."
             )
         else:
             parts.append(

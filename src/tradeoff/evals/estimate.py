@@ -3,8 +3,7 @@
 Two CSV layouts are understood (see ../shared/data/README.md):
 
 * GPT2SP (`issuekey,title,description,storypoint,split_mark`): rows marked `train` and `val` are the
-  history (oldest first, `val` being the newest part, which the index uses for calibration), rows
-  marked `test` are predicted.
+  history (oldest first, `val` being the newest part), rows marked `test` are predicted.
 * Tawosi (`issuekey,created,title,description,storypoint`): rows sorted by `created`; the first 80% are
   the history, the last 20% are predicted (a chronological split).
 
@@ -27,7 +26,8 @@ from tradeoff.errors import InvalidInput
 METHOD = (
     "TF-IDF (uni+bigrams) nearest neighbours; mixture of similarity-weighted neighbours and the whole "
     "history (ensemble k=10/20/40, prior mass 1/2/4); P50 = mixture median; P10-P90 = mixture quantiles "
-    "at a tail level calibrated on the newest 25% of the history"
+    "at one tail level calibrated by rolling-origin checks on the history (origins 50-95%, next 10% "
+    "predicted from earlier items only, newer checks weighted x1.25 per step)"
 )
 _BASE_COLUMNS = ("issuekey", "title", "description", "storypoint")
 _CREATED_FORMATS = ("%m/%d/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")

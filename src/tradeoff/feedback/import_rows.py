@@ -308,7 +308,7 @@ def parse_rows(
             return cells[i] if i is not None and i < len(cells) else ""
 
         problems: list[tuple[str, str, str]] = []  # field, value, reason
-        text = cell("text").strip()
+        text = cell("text").strip().replace("\r\n", "\n").replace("\r", "\n")
         if not text:
             problems.append(("text", cell("text"), "text is empty"))
         elif len(text) > MAX_TEXT:

@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from tradeoff.audit import service as audit
@@ -120,7 +120,8 @@ class ImportPlan:
             out.append({"code": "unmatched_customers",
                         "message": f"{n} customer{'s' if n != 1 else ''} not found in this workspace: "
                                    f"{_names(self.unmatched.values())}; create them (--create-customers) or "
-                                   "import those rows without a customer (--skip-unmatched)"})
+                                   "import those rows without a customer (--skip-unmatched); in the API and form: "
+                                   "create_customers or skip_unmatched"})
         if not self.rows:
             out.append({"code": "no_rows", "message": "no row to import"})
         return out
@@ -311,7 +312,7 @@ def _match_customers(
             .where(Customer.workspace_id == workspace_id, Customer.external_id.in_(chunk))
             .order_by(Customer.id)
         ):
-            by_ext.setdefault(ext, (cid, name))
+            by_ext.setdefault(str(ext), (cid, name))
     by_name: dict[str, tuple[int, str]] = {}
     rest = sorted({v.lower() for v in values if v not in by_ext})
     for chunk in _chunks(rest, _LOOKUP_CHUNK):
@@ -341,15 +342,15 @@ def _match_customers(
 
 def _insert_customers(session: Session, workspace_id: int, names: list[str], now: Any) -> list[int]:
     """New customers (segment other, ARR 0) named as in the file; their ids in the order of `names`."""
-    table = Customer.__table__
+    table = cast(Table, Customer.__table__)
     rows = [{"workspace_id": workspace_id, "name": n, "segment": Segment.other.value, "arr": Decimal(0),
              "currency": "USD", "plan": "", "account_owner": "", "notes": "", "external_id": None,
              "version": 1, "created_at": now, "updated_at": now} for n in names]
-    result = session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)  # type: ignore[attr-defined]
+    result = session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
     return [int(i) for i in result.scalars().all()]
 
 
 def _insert_feedback(session: Session, batch: list[dict[str, Any]]) -> int:
     """One executemany of feedback rows. (Tests replace this to fail mid-import.)"""
-    session.execute(insert(Feedback.__table__), batch)  # type: ignore[arg-type]
+    session.execute(insert(cast(Table, Feedback.__table__)), batch)
     return len(batch)

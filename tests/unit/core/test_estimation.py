@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tradeoff.core.estimation import HistoryItem, ReferenceIndex, suggest_estimate
+from tradeoff.core.estimation import (
+    HistoryItem,
+    ReferenceIndex,
+    _coverage_scores,
+    _quantile,
+    suggest_estimate,
+)
 from tradeoff.core.estimation_explain import (
     DRIVER_FACTORS,
     ComponentDebt,
@@ -81,6 +87,70 @@ def test_calibration_runs_once_history_is_large_enough() -> None:
     big = ReferenceIndex.fit(_history() + _history())
     assert big.calibrated
     assert big.calibration_coverage is not None and 0.0 <= big.calibration_coverage <= 1.0
+
+
+def _drifting_history(n_stable: int, n_recent: int, shift: int, seed: int = 0) -> list[HistoryItem]:
+    """Items with unrelated random words (neighbours carry no signal); actuals cycle through a Fibonacci
+    scale, and the newest `n_recent` items sit `shift` steps higher on that scale."""
+    rng = np.random.default_rng(seed)
+    scale = [1.0, 2.0, 3.0, 5.0, 8.0, 13.0, 21.0, 34.0]
+    vocab = [f"w{i}" for i in range(400)]
+    items = []
+    for i in range(n_stable + n_recent):
+        step = int(rng.integers(0, 4)) + (shift if i >= n_stable else 0)
+        items.append(HistoryItem(f"K-{i}", " ".join(rng.choice(vocab, size=6)), scale[step]))
+    return items
+
+
+def test_recent_drift_widens_the_range() -> None:
+    stable = ReferenceIndex.fit(_drifting_history(200, 0, 0))
+    drifting = ReferenceIndex.fit(_drifting_history(140, 60, 2))
+    assert stable.calibrated and drifting.calibrated
+    # a lower tail level = quantiles further out = a wider P10-P90 range
+    assert drifting.tail < stable.tail
+    # on a stable history whose neighbours carry no signal, ~80% of checked items fall inside
+    assert stable.calibration_coverage is not None and abs(stable.calibration_coverage - 0.8) < 0.1
+
+
+def test_newest_checks_weigh_more() -> None:
+    # only the newest 8% drift: equal fold weights dilute it, a strong decay lets it set the width
+    history = _drifting_history(184, 16, 3)
+    equal = ReferenceIndex.fit(history, fold_decay=1.0)
+    recent = ReferenceIndex.fit(history, fold_decay=0.3)
+    assert recent.tail < equal.tail
+
+
+@pytest.mark.parametrize("decay", [0.0, -0.5, 1.5])
+def test_bad_fold_decay_is_refused(decay: float) -> None:
+    with pytest.raises(InvalidInput, match="fold_decay"):
+        ReferenceIndex.fit(_history(), fold_decay=decay)
+
+
+def test_coverage_score_hand_computed() -> None:
+    values = np.array([1.0, 2.0, 3.0, 5.0])
+    cdf = np.array([[0.1, 0.5, 0.8, 1.0]] * 4)
+    # y=1: min(F(1)=0.1, 1-0) ; y=2: min(0.5, 1-0.1) ; y=3: min(0.8, 1-0.5) ; y=5: min(1, 1-0.8)
+    scores = _coverage_scores(values, cdf, np.array([1.0, 2.0, 3.0, 5.0]))
+    assert scores == pytest.approx([0.1, 0.5, 0.5, 0.2])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    masses=st.lists(st.floats(0.0, 1.0), min_size=2, max_size=6).filter(lambda m: sum(m) > 0.05),
+    pick=st.integers(0, 5),
+    tail=st.floats(0.01, 0.49),
+)
+def test_coverage_score_says_exactly_when_the_range_contains_the_actual(
+    masses: list[float], pick: int, tail: float
+) -> None:
+    values = np.array([1.0, 2.0, 3.0, 5.0, 8.0, 13.0])[: len(masses)]
+    cdf = (np.cumsum(masses) / sum(masses))[None, :]
+    y = values[pick % len(values)]
+    score = float(_coverage_scores(values, cdf, np.array([y]))[0])
+    if abs(score - tail) < 1e-6:
+        return  # on the boundary the 1e-9 tolerance of the quantile decides
+    inside = bool(_quantile(values, cdf, tail)[0] <= y <= _quantile(values, cdf, 1.0 - tail)[0])
+    assert inside == (score >= tail)
 
 
 def test_too_little_history_is_refused() -> None:

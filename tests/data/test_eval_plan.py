@@ -1,0 +1,93 @@
+"""NRP evaluation on the real classic instance nrp1, checked against an independent plain MILP."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import coo_matrix
+
+from tradeoff.errors import InvalidInput
+from tradeoff.evals.plan import evaluate_plan, render_plan
+
+DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "nrp"
+
+
+def _read(path: Path) -> tuple[list[int], list[tuple[int, int]], list[tuple[int, list[int]]]]:
+    t = [int(x) for x in path.read_text().split()]
+    i, costs = 1, []
+    for _ in range(t[0]):
+        costs += t[i + 1 : i + 1 + t[i]]
+        i += 1 + t[i]
+    deps = [(t[i + 1 + 2 * k], t[i + 2 + 2 * k]) for k in range(t[i])]
+    i += 1 + 2 * t[i]
+    customers = []
+    n, i = t[i], i + 1
+    for _ in range(n):
+        q = t[i + 1]
+        customers.append((t[i], t[i + 2 : i + 2 + q]))
+        i += 2 + q
+    return costs, deps, customers
+
+
+def _plain_optimum(path: Path, ratio: float) -> float:
+    """The textbook model, written independently of the solver: x_r, y_c binary; y_c ≤ x_r for each requested
+    r; x_b ≤ x_a for each dependency (a, b); Σ cost x ≤ ratio × total."""
+    costs, deps, customers = _read(path)
+    m, n = len(costs), len(customers)
+    rows, cols, vals = [0] * m, list(range(m)), [float(c) for c in costs]
+    k = 1
+    for a, b in deps:
+        rows += [k, k]
+        cols += [b - 1, a - 1]
+        vals += [1.0, -1.0]
+        k += 1
+    for j, (_, reqs) in enumerate(customers):
+        for r in reqs:
+            rows += [k, k]
+            cols += [m + j, r - 1]
+            vals += [1.0, -1.0]
+            k += 1
+    a_mat = coo_matrix((vals, (rows, cols)), shape=(k, m + n)).tocsr()
+    ub = np.zeros(k)
+    ub[0] = ratio * sum(costs)
+    obj = np.concatenate([np.zeros(m), -np.array([p for p, _ in customers], dtype=float)])
+    res = milp(obj, constraints=LinearConstraint(a_mat, -np.inf, ub), integrality=np.ones(m + n), bounds=Bounds(0, 1))
+    return float(-res.fun)
+
+
+def _data(name: str) -> Path:
+    path = DATA / "classic" / name
+    if not path.exists():
+        pytest.skip(f"../shared/data not found: {path}")
+    return path
+
+
+@pytest.mark.data
+def test_nrp1_optimum_matches_plain_model_and_plan_is_feasible() -> None:
+    path = _data("nrp1.txt")
+    r = evaluate_plan(path, 0.3, time_limit=30)
+    json.dumps(r)
+    assert r["value"] == pytest.approx(_plain_optimum(path, 0.3))
+    assert r["gap"] <= 0.001 and r["bound"] >= r["value"] - 1e-6
+    assert r["greedy_value"] <= r["value"]
+    costs, deps, customers = _read(path)
+    chosen = set(r["selected"])
+    assert sum(costs[i - 1] for i in chosen) <= r["budget"] + 1e-9
+    assert all(a in chosen for a, b in deps if b in chosen)  # prerequisites delivered
+    served = {j + 1 for j, (_, reqs) in enumerate(customers) if set(reqs) <= chosen}
+    assert set(r["customers_satisfied"]) == served
+    assert r["value"] == sum(customers[j - 1][0] for j in served)
+    assert "nrp1.txt" in render_plan(r)
+
+
+def test_bad_ratio_and_bad_file(tmp_path: Path) -> None:
+    p = tmp_path / "bad.txt"
+    p.write_text("1\n2\n3 x\n0\n0\n")
+    with pytest.raises(InvalidInput):
+        evaluate_plan(p, 0.3)
+    with pytest.raises(InvalidInput, match="cost_ratio"):
+        evaluate_plan(p, 1.5)

@@ -1,0 +1,219 @@
+"""Roadmap planner: hand-checked cases, infeasibility messages, and properties against brute force."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tradeoff.core.planning import (
+    AllocationRule,
+    Candidate,
+    Dependency,
+    PlanInput,
+    RoadmapPlan,
+    Team,
+    compare_plans,
+    plan_roadmap,
+    with_changes,
+)
+from tradeoff.errors import Infeasible, InvalidInput
+
+
+def _inp(cands: list[Candidate], caps: tuple[float, ...], deps: tuple[Dependency, ...] = (), **kw: object) -> PlanInput:
+    return PlanInput(tuple(cands), (Team("Core", caps),), len(caps), deps, time_limit=5.0, **kw)  # type: ignore[arg-type]
+
+
+def test_knapsack_picks_the_best_pair_not_the_best_ratio() -> None:
+    # capacity 10: A (value 9, 6 days) has the best ratio, but B + C (value 6 + 6, 5 + 5 days) are worth more
+    cands = [
+        Candidate("A", 9, {"Core": 6}),
+        Candidate("B", 6, {"Core": 5}),
+        Candidate("C", 6, {"Core": 5}),
+    ]
+    plan = plan_roadmap(_inp(cands, (10,)))
+    assert set(plan.schedule) == {"B", "C"} and plan.value == 12
+    assert plan.greedy_value == 9 and plan.value_difference == 3
+    assert plan.status == "optimal" and plan.gap <= 1e-4
+
+
+def test_dependency_forces_an_earlier_period() -> None:
+    cands = [Candidate("A", 1, {"Core": 5}), Candidate("B", 10, {"Core": 5})]
+    plan = plan_roadmap(_inp(cands, (10, 10), (Dependency("A", "B"),)))
+    assert plan.schedule == {"A": 0, "B": 1}
+    same = plan_roadmap(_inp(cands, (10,), (Dependency("A", "B"),), same_period_dependencies=True))
+    assert same.schedule == {"A": 0, "B": 0}
+    # strict order in a single period: B cannot be planned at all, only A
+    strict = plan_roadmap(_inp(cands, (10,), (Dependency("A", "B"),)))
+    assert strict.schedule == {"A": 0}
+
+
+def test_allocation_rule_reserves_capacity_without_forcing_tech_debt() -> None:
+    cands = [Candidate("F1", 5, {"Core": 8}), Candidate("F2", 5, {"Core": 2})]
+    rule = (AllocationRule(0.2),)
+    plan = plan_roadmap(_inp(cands, (10,), rules=rule))
+    assert set(plan.schedule) == {"F1"}  # 8 of the 10 days; no tech-debt work exists, still feasible
+    cands.append(Candidate("D1", 1, {"Core": 2}, category="tech_debt"))
+    plan = plan_roadmap(_inp(cands, (10,), rules=rule))
+    assert set(plan.schedule) == {"F1", "D1"}
+
+
+def test_must_have_and_deadline_are_respected_even_at_a_loss() -> None:
+    cands = [Candidate("M", 1, {"Core": 10}, must_have=True, deadline=0), Candidate("V", 100, {"Core": 10})]
+    plan = plan_roadmap(_inp(cands, (10, 0)))
+    assert plan.schedule == {"M": 0} and plan.value == 1
+
+
+def test_must_have_too_big_names_team_and_periods() -> None:
+    cands = [Candidate("F12", 5, {"Payments": 40}, must_have=True, deadline=1)]
+    inp = PlanInput(tuple(cands), (Team("Payments", (30, 30, 50)),), 3, time_limit=5.0)
+    with pytest.raises(Infeasible, match=r"F12 needs 40 person-days but team Payments has at most 30.*periods 1–2"):
+        plan_roadmap(inp)
+
+
+def test_must_haves_together_exceed_capacity_before_deadline() -> None:
+    cands = [Candidate(f"M{i}", 1, {"Core": 6}, must_have=True, deadline=1) for i in range(4)]
+    with pytest.raises(Infeasible, match=r"need 24 person-days from team Core by period 2 but Core has 20"):
+        plan_roadmap(_inp(cands, (10, 10, 10)))
+
+
+def test_cycle_is_named() -> None:
+    cands = [Candidate("F1", 1, {"Core": 1}), Candidate("F3", 1, {"Core": 1})]
+    deps = (Dependency("F1", "F3"), Dependency("F3", "F1"))
+    with pytest.raises(Infeasible, match=r"dependency cycle: F(1|3) → F(1|3) → F(1|3)"):
+        plan_roadmap(_inp(cands, (10,), deps))
+
+
+def test_deadline_shorter_than_dependency_chain() -> None:
+    cands = [Candidate("A", 1, {"Core": 1}), Candidate("B", 1, {"Core": 1}, committed=True, deadline=0)]
+    with pytest.raises(Infeasible, match=r"A → B needs 2 periods"):
+        plan_roadmap(_inp(cands, (10, 10), (Dependency("A", "B"),)))
+
+
+def test_solver_infeasibility_is_diagnosed_by_relaxing_groups() -> None:
+    # each must-have fits alone and in total, but not once the 50% reservation applies to both in one period
+    cands = [Candidate("M1", 1, {"Core": 4}, must_have=True), Candidate("M2", 1, {"Core": 4}, must_have=True)]
+    with pytest.raises(Infeasible, match="allocation rules"):
+        plan_roadmap(_inp(cands, (10,), rules=(AllocationRule(0.5),)))
+
+
+@pytest.mark.parametrize(
+    ("caps", "effort", "field"),
+    [((0.0, 0.0), 1.0, "capacity"), ((5.0, -1.0), 1.0, "capacity"), ((5.0, 5.0), -2.0, "effort")],
+)
+def test_invalid_input_names_the_field(caps: tuple[float, ...], effort: float, field: str) -> None:
+    with pytest.raises(InvalidInput) as e:
+        plan_roadmap(_inp([Candidate("F", 1, {"Core": effort})], caps))
+    assert field in e.value.errors[0].loc
+
+
+def test_unknown_team_and_feature_are_invalid() -> None:
+    with pytest.raises(InvalidInput, match="unknown team Web"):
+        plan_roadmap(_inp([Candidate("F", 1, {"Web": 1})], (5,)))
+    with pytest.raises(InvalidInput, match="unknown feature G"):
+        plan_roadmap(_inp([Candidate("F", 1, {"Core": 1})], (5,), (Dependency("G", "F"),)))
+
+
+def test_compare_plans_and_what_if() -> None:
+    cands = [Candidate("A", 5, {"Core": 5}), Candidate("B", 4, {"Core": 5}), Candidate("C", 3, {"Core": 5})]
+    base = plan_roadmap(_inp(cands, (10, 5)))
+    other = plan_roadmap(with_changes(_inp(cands, (10, 5)), teams=(Team("Core", (5.0, 5.0)),)))
+    diff = compare_plans(base, other)
+    assert diff.value_difference == other.value - base.value == -3
+    assert diff.removed == ("C",) and diff.added == ()
+    assert compare_plans(base, base).moved == ()
+
+
+# ------------------------------------------------------------------------------------ properties
+
+
+def _brute(inp: PlanInput) -> float:
+    """Best value by enumerating every assignment feature → (not planned | period)."""
+    cands = inp.candidates
+    lag = 0 if inp.same_period_dependencies else 1
+    best = -1.0
+    for choice in itertools.product([None, *range(inp.periods)], repeat=len(cands)):
+        sched = {c.id: p for c, p in zip(cands, choice, strict=True) if p is not None}
+        if _violations(inp, sched, lag):
+            continue
+        best = max(best, sum(c.value for c in cands if c.id in sched))
+    return best
+
+
+def _violations(inp: PlanInput, sched: dict[str, int], lag: int) -> list[str]:
+    out: list[str] = []
+    by_id = {c.id: c for c in inp.candidates}
+    for c in inp.candidates:
+        if c.required and c.id not in sched:
+            out.append(f"missing {c.id}")
+        if c.id in sched and c.deadline is not None and sched[c.id] > c.deadline:
+            out.append(f"late {c.id}")
+    for d in inp.dependencies:
+        if d.feature in sched and (d.prerequisite not in sched or sched[d.prerequisite] + lag > sched[d.feature]):
+            out.append(f"dependency {d}")
+    for t in inp.teams:
+        for p in range(inp.periods):
+            here = [by_id[f] for f, q in sched.items() if q == p]
+            if sum(c.effort.get(t.name, 0) for c in here) > t.capacity[p] + 1e-6:
+                out.append(f"capacity {t.name} {p}")
+            for r in inp.rules:
+                if r.team in (None, t.name):
+                    other = sum(c.effort.get(t.name, 0) for c in here if c.category not in r.categories)
+                    if other > t.capacity[p] * (1 - r.min_share) + 1e-6:
+                        out.append(f"rule {t.name} {p}")
+    return out
+
+
+@st.composite
+def small_inputs(draw: st.DrawFn) -> PlanInput:
+    n = draw(st.integers(1, 5))
+    periods = draw(st.integers(1, 3))
+    teams = ("A", "B")
+    cands = []
+    for i in range(n):
+        effort = {draw(st.sampled_from(teams)): float(draw(st.integers(1, 8)))}
+        if draw(st.booleans()):
+            effort[draw(st.sampled_from(teams))] = float(draw(st.integers(0, 5)))
+        cands.append(
+            Candidate(
+                f"F{i}",
+                float(draw(st.integers(0, 20))),
+                effort,
+                must_have=draw(st.integers(0, 5)) == 0,
+                deadline=draw(st.one_of(st.none(), st.integers(0, periods - 1))),
+                category=draw(st.sampled_from(["feature", "feature", "tech_debt"])),
+            )
+        )
+    deps = tuple(
+        Dependency(f"F{j}", f"F{i}") for i in range(n) for j in range(i) if draw(st.integers(0, 3)) == 0
+    )
+    team_objs = tuple(Team(t, tuple(float(draw(st.integers(1, 12))) for _ in range(periods))) for t in teams)
+    rules = (AllocationRule(0.25),) if draw(st.booleans()) else ()
+    return PlanInput(tuple(cands), team_objs, periods, deps, rules, draw(st.booleans()), time_limit=5.0)
+
+
+def _check(inp: PlanInput, plan: RoadmapPlan) -> None:
+    lag = 0 if inp.same_period_dependencies else 1
+    assert _violations(inp, dict(plan.schedule), lag) == []
+    assert plan.bound >= plan.value - 1e-6
+    if plan.greedy_feasible:
+        assert _violations(inp, dict(plan.greedy_schedule), lag) == []
+        assert plan.value >= plan.greedy_value - 1e-9
+    for t in inp.teams:
+        assert all(used <= cap + 1e-6 for used, cap in zip(plan.load[t.name], t.capacity, strict=True))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_inputs())
+def test_plan_is_valid_and_optimal_against_brute_force(inp: PlanInput) -> None:
+    best = _brute(inp)
+    try:
+        plan = plan_roadmap(inp)
+    except Infeasible:
+        assert best < 0, "planner said infeasible but a plan exists"
+        return
+    assert best >= 0
+    _check(inp, plan)
+    assert plan.value == pytest.approx(best, abs=1e-6)
