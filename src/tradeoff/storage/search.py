@@ -16,9 +16,11 @@ SEARCHABLE: dict[str, tuple[str, ...]] = {
     "feedback": ("text",),
     "problems": ("statement", "persona"),
     "features": ("title", "description"),
+    "decisions": ("title", "context", "choice", "rationale"),
 }
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+SPARSE_MATCHES = 2000
 
 
 def _pg_document(table: str, columns: tuple[str, ...]) -> str:
@@ -84,7 +86,12 @@ def matches(session: Session, model: type, q: str) -> ColumnElement[bool] | None
         fts_query = " ".join(f'"{w}"' for w in words[:-1]) + (" " if len(words) > 1 else "") + f'"{words[-1]}"*'
         fts = literal_column(f"{table}_fts")
         ids = select(literal_column("rowid")).select_from(text(f"{table}_fts")).where(fts.op("MATCH")(fts_query))
-        return model.id.in_(ids)  # type: ignore[attr-defined,no-any-return]
+        # Few matches: look them up by id. Many matches: walk the list's own sort index and test membership
+        # (`id + 0` keeps SQLite from turning thousands of matches into lookups followed by a sort).
+        probe = session.execute(ids.limit(SPARSE_MATCHES + 1)).scalars().all()
+        if len(probe) <= SPARSE_MATCHES:
+            return model.id.in_(probe)  # type: ignore[attr-defined,no-any-return]
+        return (model.id + 0).in_(ids)  # type: ignore[attr-defined,no-any-return]
     doc = literal_column(_pg_document(table, cols))
     tsquery = " & ".join(words[:-1] + [words[-1] + ":*"])
     return func.to_tsvector("simple", doc).op("@@")(func.to_tsquery("simple", tsquery))  # type: ignore[no-any-return]

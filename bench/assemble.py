@@ -1,0 +1,28 @@
+"""Assemble docs/benchmarks.md from the sections each benchmark writes into docs/benchmarks.d/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ORDER = ["api", "import", "text", "scoring", "estimation", "forecasting", "planning"]
+
+HEADER = """# Benchmarks and accuracy
+
+Every figure here is printed by a script in `bench/` that anyone can rerun (`make bench`, or one script:
+`PYTHONPATH=src .venv/bin/python bench/bench_<topic>.py`); each section names the machine and the date it was measured.
+The accuracy sections compare Tradeoff with the published figures in `../shared/data/README.md` on the same public data,
+including the projects and questions where Tradeoff misses its target.
+"""
+
+
+def main() -> None:
+    parts = sorted((ROOT / "docs" / "benchmarks.d").glob("*.md"), key=lambda p: (ORDER.index(p.stem)
+                                                                                   if p.stem in ORDER else 99, p.stem))
+    body = "\n\n".join(p.read_text(encoding="utf-8").strip() for p in parts)
+    (ROOT / "docs" / "benchmarks.md").write_text(HEADER + "\n" + body + "\n", encoding="utf-8")
+    print(f"wrote docs/benchmarks.md from {len(parts)} sections")
+
+
+if __name__ == "__main__":
+    main()
