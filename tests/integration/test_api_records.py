@@ -100,7 +100,11 @@ def test_cursor_from_another_sort_is_refused(client, world: World) -> None:
     assert client.get(world.api("/customers?sort=colour"), headers=h).status_code == 422
 
 
-def test_full_text_search_and_filters(client, world: World) -> None:
+@pytest.mark.parametrize("sparse_limit", [2000, 0], ids=["few-matches-plan", "many-matches-plan"])
+def test_full_text_search_and_filters(client, world: World, sparse_limit: int, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from tradeoff.storage import search
+
+    monkeypatch.setattr(search, "SPARSE_MATCHES", sparse_limit)
     h = world.alice.headers
     cust = client.post(world.api("/customers"), json={"name": "Initech", "segment": "enterprise"}, headers=h).json()
     texts = ["The PDF invoice is blurry when printed", "Please support Xero sync", "Invoices arrive late by email"]

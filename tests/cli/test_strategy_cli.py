@@ -1,0 +1,106 @@
+"""`tradeoff rank`, `tradeoff size` and `tradeoff decisions` through Typer's CliRunner, on both back ends."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import SYSTEM
+from tradeoff.accounts import service as accounts
+from tradeoff.cli.main import app
+from tradeoff.decisions import service as decision_service
+from tradeoff.decisions.schemas import DecisionCreate
+from tradeoff.features import service as feature_service
+from tradeoff.features.schemas import FeatureCreate
+from tradeoff.problems import service as problem_service
+from tradeoff.problems.schemas import ProblemCreate
+from tradeoff.scoring import service as scoring_service
+from tradeoff.scoring.schemas import ScoringInputsIn
+from tradeoff.sizing import service as sizing_service
+from tradeoff.sizing.schemas import BusinessCaseIn, ProblemSizeIn
+
+
+@pytest.fixture
+def run(container, tmp_path: Path):  # type: ignore[no-untyped-def]
+    runner = CliRunner()
+    env = {"TRADEOFF_DATABASE_URL": container.engine.url.render_as_string(hide_password=False),
+           "TRADEOFF_HOME": str(tmp_path)}
+
+    def _run(*args: str, ok: bool = True):  # type: ignore[no-untyped-def]
+        result = runner.invoke(app, list(args), env=env)
+        if ok:
+            assert result.exit_code == 0, (args, result.output)
+        return result
+
+    return _run
+
+
+def P(x: float) -> dict[str, float]:  # noqa: N802 - a point range
+    return {"low": x, "likely": x, "high": x}
+
+
+@pytest.fixture
+def seeded(container) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    slug = "cli4-" + uuid.uuid4().hex[:8]
+    with container.unit_of_work() as uow:
+        user, _ = accounts.get_or_create_user(uow=uow, email=f"o@{slug}.example.com", name="O", password="pw-123456789")
+        w = accounts.create_workspace(uow=uow, slug=slug, name=slug, owner=user, actor=SYSTEM).id
+        p = problem_service.create(uow=uow, workspace_id=w, actor=SYSTEM, data=ProblemCreate(statement="Slow close"))
+        f1 = feature_service.create(uow=uow, workspace_id=w, actor=SYSTEM,
+                                    data=FeatureCreate(title="Auto-reconcile", problem_ids=[p.id]))
+        f2 = feature_service.create(uow=uow, workspace_id=w, actor=SYSTEM, data=FeatureCreate(title="Dark mode"))
+        for fid, vals in ((f1.id, {"reach": 50, "impact": 2, "confidence": 1, "effort": 5}),
+                          (f2.id, {"reach": 500, "impact": 0.25, "confidence": 0.5, "effort": 10})):
+            scoring_service.set_inputs(uow=uow, workspace_id=w, actor=SYSTEM, feature_id=fid,
+                                       data=ScoringInputsIn(values=vals))  # type: ignore[arg-type]
+        sizing_service.set_size(uow=uow, workspace_id=w, actor=SYSTEM, problem_id=p.id, data=ProblemSizeIn.model_validate(
+            {"customers": P(20), "cost_per_customer": P(5000), "capture": P(0.2)}))
+        sizing_service.set_case(uow=uow, workspace_id=w, actor=SYSTEM, feature_id=f1.id,
+                                data=BusinessCaseIn.model_validate({
+                                    "effort_person_weeks": P(5), "cost_per_person_week": P(4000),
+                                    "alternative_name": "a bookkeeper", "alternative_cost": P(20)}))
+        d = decision_service.create(uow=uow, workspace_id=w, actor=SYSTEM, data=DecisionCreate.model_validate({
+            "title": "Reconcile before dark mode", "options": [{"name": "Reconcile"}, {"name": "Dark mode"}],
+            "choice": "Reconcile", "disappointed": [{"who": "Design", "why": "Dark mode keeps slipping"}],
+            "feature_ids": [f1.id]}))
+        return {"slug": slug, "problem": p.id, "f1": f1.id, "f2": f2.id, "decision": d.id}
+
+
+def test_rank_json_and_table(run, seeded) -> None:  # type: ignore[no-untyped-def]
+    res = json.loads(run("rank", "-w", seeded["slug"], "--framework", "rice", "--json").stdout)
+    # RICE: 50 × 2 × 1 ÷ 5 = 20 beats 500 × 0.25 × 0.5 ÷ 10 = 6.25
+    assert [i["id"] for i in res["items"]] == [seeded["f1"], seeded["f2"]]
+    assert res["items"][0]["score"] == pytest.approx(20) and "reach 50" in res["items"][0]["explanation"]
+    table = run("rank", "-w", seeded["slug"], "--framework", "ice").stdout
+    assert "not scored" in table  # no ease given
+    bad = run("rank", "-w", seeded["slug"], "--framework", "moscow", ok=False)
+    assert bad.exit_code == 2 and "unknown framework 'moscow'" in bad.stderr
+
+
+def test_size_problem(run, seeded) -> None:  # type: ignore[no-untyped-def]
+    res = json.loads(run("size", str(seeded["problem"]), "-w", seeded["slug"], "--json").stdout)
+    assert res["annual_value"]["p50"] == pytest.approx(20 * 5000 * 0.2)
+    feature = res["features"][0]
+    assert feature["id"] == seeded["f1"] and feature["result"]["total_cost"]["p50"] == pytest.approx(20_000)
+    text = run("size", str(seeded["problem"]), "-w", seeded["slug"]).stdout
+    # the bookkeeper costs 20 × 20 customers = 400 a year: 2% of the 20,000 we would capture
+    assert "Displacement risk: a bookkeeper" in text
+    missing = run("size", "987654", "-w", seeded["slug"], ok=False)
+    assert missing.exit_code == 3
+
+
+def test_decisions_log(run, seeded) -> None:  # type: ignore[no-untyped-def]
+    res = json.loads(run("decisions", "-w", seeded["slug"], "--json").stdout)
+    assert [d["id"] for d in res["items"]] == [seeded["decision"]]
+    found = json.loads(run("decisions", "-w", seeded["slug"], "--q", "reconcile", "--json").stdout)
+    assert [d["id"] for d in found["items"]] == [seeded["decision"]]
+    none = json.loads(run("decisions", "-w", seeded["slug"], "--feature", str(seeded["f2"]), "--json").stdout)
+    assert none["items"] == []
+    assert "Design" in run("decisions", "-w", seeded["slug"]).stdout
+    # the generated record commands still work under the same name
+    shown = json.loads(run("decisions", "show", str(seeded["decision"]), "-w", seeded["slug"], "--json").stdout)
+    assert shown["choice"] == "Reconcile"

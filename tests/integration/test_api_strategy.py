@@ -1,0 +1,336 @@
+"""Sizing, scoring, ranking, stakeholder votes, decisions, competitors and objectives through the API, on both
+back ends. Expected numbers are worked out by hand from point ranges (no Monte Carlo spread)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import World
+
+ANNUITY_3Y_10PCT = 1 / 1.1 + 1 / 1.1**2 + 1 / 1.1**3
+
+
+def point(x: float, currency: str | None = None) -> dict[str, object]:
+    d: dict[str, object] = {"low": x, "likely": x, "high": x}
+    if currency:
+        d["currency"] = currency
+    return d
+
+
+def _mk(client, world: World, path: str, body: dict) -> int:  # type: ignore[no-untyped-def]
+    r = client.post(world.api(path), json=body, headers=world.alice.headers)
+    assert r.status_code == 201, r.text
+    return int(r.json()["id"])
+
+
+def _problem_and_feature(client, world: World) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    p = _mk(client, world, "/problems", {"statement": "Re-keying invoices by hand"})
+    f = _mk(client, world, "/features", {"title": "Invoice OCR", "problem_ids": [p], "status": "planned"})
+    return p, f
+
+
+def test_problem_and_feature_sizing_by_hand(client, world: World) -> None:
+    h = world.alice.headers
+    p, f = _problem_and_feature(client, world)
+    size = {"customers": point(10), "cost_per_customer": point(1000), "capture": point(0.5)}
+    assert client.put(world.api(f"/problems/{p}/size"), json=size, headers=h).status_code == 200
+    got = client.get(world.api(f"/problems/{p}/size"), headers=h).json()
+    assert got["annual_value"] == {"p10": 5000, "p50": 5000, "p90": 5000} and got["currency"] == "USD"
+
+    case = {"effort_person_weeks": point(10), "cost_per_person_week": point(2000), "run_cost_per_year": point(1000),
+            "alternative_name": "a spreadsheet macro", "alternative_cost": point(10)}
+    r = client.put(world.api(f"/features/{f}/business-case"), json=case, headers=h)
+    assert r.status_code == 200, r.text
+    res = client.get(world.api(f"/features/{f}/business-case"), headers=h).json()["result"]
+    # build 10 × 2000 = 20,000; total over 3 years = 20,000 + 3 × 1,000; net a year = 5,000 − 1,000
+    assert res["total_cost"]["p50"] == pytest.approx(23_000, rel=1e-5)
+    assert res["roi"]["p50"] == pytest.approx((3 * 5000 - 23_000) / 23_000, rel=1e-4)
+    assert res["payback_months"]["p50"] == pytest.approx(20_000 * 12 / 4000, rel=1e-5)
+    assert res["npv"]["p50"] == pytest.approx(-20_000 + 4000 * ANNUITY_3Y_10PCT, rel=1e-4)
+    # the macro costs 10 × 10 customers = 100 a year: 2% of the 5,000 we would capture
+    d = res["displacement"]
+    assert d["at_risk"] is True and d["ratio"] == pytest.approx(0.02, rel=1e-4)
+    assert "a spreadsheet macro" in d["message"]
+    # the problem page lists the feature with its result
+    listed = client.get(world.api(f"/problems/{p}/size"), headers=h).json()["features"]
+    assert [x["id"] for x in listed] == [f] and listed[0]["result"]["npv"] == res["npv"]
+
+
+def test_revenue_share_segment_rule_ranges_and_reproducibility(client, world: World) -> None:
+    h = world.alice.headers
+    for i in range(3):
+        _mk(client, world, "/customers", {"name": f"Big {i}", "segment": "enterprise"})
+    _mk(client, world, "/customers", {"name": "Small", "segment": "smb"})
+    p, _ = _problem_and_feature(client, world)
+    # 10% of a $100m revenue is $10m a year per customer; 3 enterprise customers; capture 1%
+    size = {"customers_segment": "enterprise", "revenue_share": point(0.1), "revenue_per_customer": point(100e6),
+            "capture": point(0.01)}
+    assert client.put(world.api(f"/problems/{p}/size"), json=size, headers=h).status_code == 200
+    got = client.get(world.api(f"/problems/{p}/size"), headers=h).json()
+    assert got["customers"]["likely"] == 3 and got["customers"]["from_segment"] == "enterprise"
+    assert got["annual_value"]["p50"] == pytest.approx(3 * 10e6 * 0.01, rel=1e-5)
+
+    wide = {"customers": {"low": 10, "likely": 40, "high": 200}, "cost_per_customer": {"low": 100, "likely": 500,
+            "high": 5000}, "capture": {"low": 0.05, "likely": 0.1, "high": 0.3}}
+    assert client.put(world.api(f"/problems/{p}/size"), json=wide, headers=h).status_code == 200
+    a = client.get(world.api(f"/problems/{p}/size"), headers=h).json()
+    b = client.get(world.api(f"/problems/{p}/size"), headers=h).json()
+    v = a["annual_value"]
+    assert a == b  # seeded per record
+    assert 10 * 100 * 0.05 <= v["p10"] < v["p50"] < v["p90"] <= 200 * 5000 * 0.3
+    bars = a["tornado"]["bars"]
+    assert {b_["input"] for b_ in bars} >= {"problem.customers", "problem.cost_per_customer", "problem.capture"}
+    assert bars == sorted(bars, key=lambda x: -x["swing"])
+    # swings: cost per customer 40 × (5,000 − 100) × 0.1 = 19,600; customers (200 − 10) × 500 × 0.1 = 9,500;
+    # capture 40 × 500 × (0.3 − 0.05) = 5,000
+    assert [x["input"] for x in bars] == ["problem.cost_per_customer", "problem.customers", "problem.capture"]
+    assert [x["swing"] for x in bars] == pytest.approx([19_600, 9_500, 5_000])
+
+
+@pytest.mark.parametrize("body,field", [
+    ({"customers": {"low": 50, "likely": 40, "high": 30}, "cost_per_customer": point(1), "capture": point(0.1)},
+     "customers"),
+    ({"customers": point(5), "cost_per_customer": {"low": -5, "likely": 1, "high": 2}, "capture": point(0.1)},
+     "cost_per_customer"),
+    ({"customers": point(5), "cost_per_customer": point(1), "capture": point(1.5)}, "capture"),
+    ({"customers_segment": "galactic", "cost_per_customer": point(1), "capture": point(0.1)}, "customers_segment"),
+    ({"customers": point(5), "capture": point(0.1)}, "cost_per_customer"),
+])
+def test_bad_problem_sizes_are_refused_naming_the_field(client, world: World, body: dict, field: str) -> None:
+    p, _ = _problem_and_feature(client, world)
+    r = client.put(world.api(f"/problems/{p}/size"), json=body, headers=world.alice.headers)
+    assert r.status_code == 422, r.text
+    assert r.json()["errors"][0]["loc"] == ["body", field] and field in r.json()["detail"]
+    assert client.get(world.api(f"/problems/{p}/size"), headers=world.alice.headers).status_code == 404
+
+
+def test_currency_mismatch_and_nothing_saved_half_way(client, world: World) -> None:
+    h = world.alice.headers
+    p, f = _problem_and_feature(client, world)
+    size = {"customers": point(10), "cost_per_customer": point(1000, "USD"), "capture": point(0.5)}
+    assert client.put(world.api(f"/problems/{p}/size"), json=size, headers=h).status_code == 200
+    case = {"effort_person_weeks": point(4), "cost_per_person_week": point(3000, "EUR")}
+    r = client.put(world.api(f"/features/{f}/business-case"), json=case, headers=h)
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "cost_per_person_week"]
+    assert "EUR" in r.json()["detail"] and "USD" in r.json()["detail"]
+    assert client.get(world.api(f"/features/{f}/business-case"), headers=h).json()["business_case"] is None
+    mixed = {"effort_person_weeks": point(4), "cost_per_person_week": point(3000), "run_cost_per_year": point(5, "GBP")}
+    r = client.put(world.api(f"/features/{f}/business-case"), json=mixed, headers=h)
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "run_cost_per_year"]
+    low_high = {"effort_person_weeks": {"low": 9, "likely": 5, "high": 2}, "cost_per_person_week": point(3000)}
+    r = client.put(world.api(f"/features/{f}/business-case"), json=low_high, headers=h)
+    assert r.status_code == 422 and "low 9 is above high 2" in r.json()["detail"]
+    # a stakeholder cannot change money
+    r = client.put(world.api(f"/features/{f}/business-case"), json=case, headers=world.sam.headers)
+    assert r.status_code == 403
+
+
+def test_scores_explain_themselves_and_inputs_come_from_other_fields(client, world: World) -> None:
+    h = world.alice.headers
+    f = _mk(client, world, "/features", {"title": "Audit trail"})
+    r = client.put(world.api(f"/features/{f}/scoring-inputs"),
+                   json={"values": {"reach": 800, "impact": 2, "confidence": 0.8, "effort": 30}}, headers=h)
+    assert r.status_code == 200 and r.json()["decision_prompt"] is None
+    scores = {s["framework"]: s for s in client.get(world.api(f"/features/{f}/scores"), headers=h).json()["scores"]}
+    assert scores["rice"]["value"] == pytest.approx(800 * 2 * 0.8 / 30)
+    assert "reach 800" in scores["rice"]["explanation"] and "effort 30" in scores["rice"]["explanation"]
+    assert scores["ice"]["value"] is None and "ease" in scores["ice"]["not_scored_reason"]
+
+    # reach from the distinct customers behind the feature; impact from their ARR
+    g = _mk(client, world, "/features", {"title": "SAML SSO"})
+    for name, arr in (("Acme", 300_000), ("Initech", 100_000)):
+        c = _mk(client, world, "/customers", {"name": name, "arr": arr})
+        fb = _mk(client, world, "/feedback", {"text": f"{name} needs SSO", "customer_id": c})
+        assert client.post(world.api("/links"), json={"feedback_id": fb, "feature_id": g}, headers=h).status_code == 201
+    client.put(world.api(f"/features/{g}/scoring-inputs"), json={"values": {"confidence": 0.5, "effort": 4}}, headers=h)
+    got = client.get(world.api(f"/features/{g}/scores"), headers=h).json()
+    assert got["inputs"]["reach"] == {"value": 2, "source": "customers behind it (evidence)"}
+    assert got["inputs"]["impact"]["value"] == 2.0 and "ARR" in got["inputs"]["impact"]["source"]  # 400k ≥ 250k
+    rice = next(s for s in got["scores"] if s["framework"] == "rice")
+    assert rice["value"] == pytest.approx(2 * 2 * 0.5 / 4)
+
+    # division by zero is "not scored", not a number; bad inputs are refused by name
+    client.put(world.api(f"/features/{f}/scoring-inputs"), json={"values": {"effort": 0}}, headers=h)
+    rice = next(s for s in client.get(world.api(f"/features/{f}/scores"), headers=h).json()["scores"]
+                if s["framework"] == "rice")
+    assert rice["value"] is None and "division by zero" in rice["not_scored_reason"]
+    for values, field in (({"confidence": 1.5}, "confidence"), ({"reach": -1}, "reach"), ({"reech": 3}, "reech"),
+                          ({"effort": [5, 3, 1]}, "effort"), ({"customers": 3}, "customers")):
+        r = client.put(world.api(f"/features/{f}/scoring-inputs"), json={"values": values}, headers=h)
+        assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "values", field], r.text
+
+
+def test_custom_formulas_validated_on_save_and_cycles_named(client, world: World) -> None:
+    h = world.alice.headers
+    r = client.put(world.api("/scoring/formulas/bang"), json={"text": "reach * (impact + "}, headers=h)
+    assert r.status_code == 422 and "column" in r.json()["detail"] and "^" in r.json()["detail"]
+    r = client.put(world.api("/scoring/formulas/bang"), json={"text": "reech * 2"}, headers=h)
+    assert r.status_code == 422 and "did you mean 'reach'" in r.json()["detail"]
+    assert client.put(world.api("/scoring/formulas/a"), json={"text": "reach * 2"}, headers=h).status_code == 200
+    assert client.put(world.api("/scoring/formulas/b"), json={"text": "a + 1"}, headers=h).status_code == 200
+    r = client.put(world.api("/scoring/formulas/a"), json={"text": "b * 2"}, headers=h)
+    assert r.status_code == 422 and "cycle" in r.json()["detail"] and "a" in r.json()["detail"]
+    assert client.put(world.api("/scoring/formulas/rice"), json={"text": "reach"}, headers=h).status_code == 422
+    names = [x["name"] for x in client.get(world.api("/scoring/formulas"), headers=h).json()["items"]]
+    assert names == ["a", "b"]
+    assert client.delete(world.api("/scoring/formulas/a"), headers=h).status_code == 409  # b uses it
+    r = client.put(world.api("/scoring/settings"), json={"default_framework": "nope"}, headers=h)
+    assert r.status_code == 422
+    assert client.put(world.api("/scoring/settings"), json={"default_framework": "b"}, headers=h).status_code == 200
+    assert client.delete(world.api("/scoring/formulas/b"), headers=h).status_code == 409  # the default
+
+
+def _three_features(client, world: World) -> list[int]:  # type: ignore[no-untyped-def]
+    h = world.alice.headers
+    prod = _mk(client, world, "/products", {"name": "Ledger", "stage": "retention"})
+    ids = []
+    for title, vals in (("A", {"reach": 100, "impact": 1, "confidence": 1, "effort": 10, "ease": 2, "value": 50}),
+                        ("B", {"reach": 10, "impact": 3, "confidence": 1, "effort": 1, "ease": 9, "value": 10}),
+                        ("C", {"reach": 1000, "impact": 0.25, "confidence": 0.5, "effort": [5, 20, 60],
+                               "ease": 5, "value": 500})):
+        fid = _mk(client, world, "/features", {"title": title, "product_id": prod})
+        assert client.put(world.api(f"/features/{fid}/scoring-inputs"), json={"values": vals},
+                          headers=h).status_code == 200
+        ids.append(fid)
+    return ids
+
+
+def test_ranking_views(client, world: World) -> None:
+    h = world.alice.headers
+    a, b, c = _three_features(client, world)
+    # RICE: A 100×1×1/10 = 10; B 10×3×1/1 = 30; C 1000×0.25×0.5/20 = 6.25
+    r = client.get(world.api("/ranking?framework=rice"), headers=h).json()
+    assert [i["id"] for i in r["items"]] == [b, a, c]
+    assert r["items"][0]["score"] == pytest.approx(30) and "reach 10" in r["items"][0]["explanation"]
+    # ICE: A 1×1×2 = 2; B 3×1×9 = 27; C 0.25×0.5×5 = 0.625
+    assert [i["id"] for i in client.get(world.api("/ranking?framework=ice"), headers=h).json()["items"]] == [b, a, c]
+    client.put(world.api("/scoring/formulas/reach_only"), json={"text": "reach"}, headers=h)
+    ranked = client.get(world.api("/ranking?framework=reach_only"), headers=h).json()["items"]
+    assert [i["id"] for i in ranked] == [c, a, b]
+    assert client.get(world.api("/ranking?framework=zzz"), headers=h).status_code == 422
+    assert client.get(world.api("/ranking?framework=rice&status=nope"), headers=h).status_code == 422
+
+    cmp = client.get(world.api("/ranking/compare?frameworks=rice&frameworks=reach_only"), headers=h).json()
+    # ranks rice (2, 1, 3) vs reach (2, 3, 1) for A, B, C: d² = 0 + 4 + 4 → rho = 1 − 6·8/(3·8) = −1
+    assert cmp["spearman"][0][1] == pytest.approx(-1.0)
+    assert {d["id"]: d["spread"] for d in cmp["disagreements"]} == {b: 2, c: 2, a: 0}
+
+    ve = client.get(world.api("/ranking/value-effort"), headers=h).json()
+    quad = {i["id"]: i["quadrant"] for i in ve["items"]}
+    # medians: value 50, effort 10 → B (10, 1) fill-in, A (50, 10) quick win, C (500, 20) big bet
+    assert quad == {a: "quick win", b: "fill-in", c: "big bet"}
+
+    st = client.get(world.api("/ranking/stability?framework=rice&k=1&draws=200"), headers=h).json()
+    assert [x["id"] for x in st["baseline_top"]] == [b] and "effort" in st["uncertain_inputs"]
+    # C needs effort < 1000·0.25·0.5/30 ≈ 4.2 to beat B; its effort never drops below 5
+    assert st["baseline_top"][0]["probability_in_top"] == 1.0
+    assert client.get(world.api("/ranking/stability?framework=weighted"), headers=h).status_code == 422
+
+    prod = client.get(world.api(f"/features/{a}"), headers=h).json()["product_id"]
+    strat = client.get(world.api(f"/products/{prod}/strategy"), headers=h).json()
+    assert strat["stage"] == "retention" and strat["weights"]["arr_at_risk"] == pytest.approx(0.30)
+    client.patch(world.api(f"/products/{prod}"), json={"criteria_weights": {"arr_at_risk": 0.9}}, headers=h)
+    assert client.get(world.api(f"/products/{prod}/strategy"), headers=h).json()["weights"]["arr_at_risk"] == 0.9
+    r = client.patch(world.api(f"/products/{prod}"), json={"criteria_weights": {"vibes": 1}}, headers=h)
+    assert r.status_code == 422
+
+
+def test_objectives_and_filters(client, world: World) -> None:
+    h = world.alice.headers
+    a, b, c = _three_features(client, world)
+    body = {"title": "Keep our biggest accounts", "key_results": [
+        {"metric": "gross revenue retention", "baseline": 0.88, "target": 0.95, "current": 0.9, "unit": "%",
+         "due": "2027-06-30"}], "feature_ids": [a, c]}
+    o = _mk(client, world, "/objectives", body)
+    got = client.get(world.api(f"/objectives/{o}"), headers=h).json()
+    assert got["feature_ids"] == [a, c] and got["key_results"][0]["target"] == 0.95
+    ranked = client.get(world.api(f"/ranking?framework=rice&objective_id={o}"), headers=h).json()["items"]
+    assert [i["id"] for i in ranked] == [a, c]
+    bad = client.post(world.api("/objectives"), json={"title": "x", "key_results": [
+        {"metric": "m", "baseline": 1, "target": 1}]}, headers=h)
+    assert bad.status_code == 422
+    bad = client.post(world.api("/objectives"), json={"title": "x", "feature_ids": [999999]}, headers=h)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["loc"] == ["body", "feature_ids"]
+
+
+def test_stakeholder_votes_groups_consensus_disagreement(client, world: World) -> None:
+    a, b, c = _three_features(client, world)
+    votes = [(world.alice, "executive", a, 9, "Board asked for it"), (world.alice, "executive", b, 2, ""),
+             (world.sam, "sales", a, 1, "Nobody buys for this"), (world.sam, "sales", b, 8, "Lost two deals"),
+             (world.erin, "engineering", c, 5, "")]
+    for who, group, fid, score, reason in votes:
+        r = client.put(world.api(f"/features/{fid}/votes"), json={"group": group, "score": score, "reason": reason},
+                       headers=who.headers)
+        assert r.status_code == 200, r.text
+    # a member changes their mind: one vote per member and feature
+    client.put(world.api(f"/features/{a}/votes"), json={"group": "executive", "score": 10, "reason": "Board asked"},
+               headers=world.alice.headers)
+    assert len(client.get(world.api(f"/features/{a}/votes"), headers=world.bob.headers).json()) == 2
+    res = client.get(world.api("/stakeholders"), headers=world.bob.headers).json()
+    assert [i["id"] for i in res["groups"]["sales"]["ranking"]] == [b, a]
+    assert [i["id"] for i in res["groups"]["executive"]["ranking"]] == [a, b]
+    top = res["disagreements"][0]
+    assert top["spread"] == 1.0 and top["id"] in (a, b) and "executive" in top["summary"]
+    assert client.put(world.api(f"/features/{a}/votes"), json={"group": "astrology", "score": 3},
+                      headers=world.sam.headers).status_code == 422
+    assert client.put(world.api(f"/features/{a}/votes"), json={"group": "sales", "score": 11},
+                      headers=world.sam.headers).status_code == 422
+
+
+def test_decision_log_search_links_timeline_and_prompt(client, world: World) -> None:
+    h = world.alice.headers
+    p, f = _problem_and_feature(client, world)
+    fb = _mk(client, world, "/feedback", {"text": "We will churn without OCR"})
+    other = _mk(client, world, "/features", {"title": "Unrelated", "status": "planned"})
+    r = client.patch(world.api(f"/features/{other}"), json={"status": "idea"}, headers=h)
+    assert r.json()["decision_prompt"] is None
+    body = {"title": "Build OCR in-house rather than buy", "context": "Vendors charge per page",
+            "options": [{"name": "Build", "pros": ["No per-page fee"], "cons": ["6 weeks"], "cost": "$60k",
+                         "value": "$200k/yr"},
+                        {"name": "Buy", "pros": ["Fast"], "cons": ["$0.05 a page"], "cost": "$30k/yr"}],
+            "choice": "Build", "rationale": "Volume makes per-page pricing ruinous",
+            "disappointed": [{"who": "Sales", "why": "Wanted it this quarter"}], "decided_by": "alice",
+            "decided_on": "2026-10-01", "problem_ids": [p], "feature_ids": [f], "feedback_ids": [fb]}
+    d = _mk(client, world, "/decisions", body)
+    got = client.get(world.api(f"/decisions/{d}"), headers=h).json()
+    assert got["choice"] == "Build" and got["disappointed"][0]["who"] == "Sales" and got["feedback_ids"] == [fb]
+    assert [x["id"] for x in client.get(world.api("/decisions?q=vendors"), headers=h).json()["items"]] == [d]
+    assert [x["id"] for x in client.get(world.api("/decisions?q=ruinous"), headers=h).json()["items"]] == [d]
+    assert client.get(world.api("/decisions?q=zebra"), headers=h).json()["items"] == []
+    assert [x["id"] for x in client.get(world.api(f"/decisions?feature_id={f}"), headers=h).json()["items"]] == [d]
+    assert client.get(world.api(f"/decisions?feature_id={other}"), headers=h).json()["items"] == []
+    assert [x["id"] for x in client.get(world.api("/decision-timeline"), headers=h).json()] == [d]
+    r = client.post(world.api("/decisions"), json={**body, "choice": "Maybe"}, headers=h)
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "choice"]
+    # the decided feature changes status: a decision is invited
+    r = client.patch(world.api(f"/features/{f}"), json={"status": "idea"}, headers=h)
+    assert r.status_code == 200 and "linked decision" in r.json()["decision_prompt"]
+    assert f"#{d}" in r.json()["decision_prompt"]
+    r = client.put(world.api(f"/features/{f}/scoring-inputs"), json={"values": {"reach": 5}}, headers=h)
+    assert "linked decision" in r.json()["decision_prompt"]
+
+
+def test_competitor_matrix_and_mentions(client, world: World) -> None:
+    h = world.alice.headers
+    _, f = _problem_and_feature(client, world)
+    g = _mk(client, world, "/features", {"title": "Bank feeds"})
+    comp = _mk(client, world, "/competitors", {"name": "Xero", "website": "https://xero.com"})
+    other = _mk(client, world, "/competitors", {"name": "Sage"})
+    _mk(client, world, "/feedback", {"text": "Xero already reads invoices for us"})
+    _mk(client, world, "/feedback", {"text": "We compared with XERO last month"})
+    _mk(client, world, "/feedback", {"text": "Nothing to see"})
+    for cid, fid, status in ((comp, f, "have"), (comp, g, "planned"), (other, f, "gap")):
+        r = client.put(world.api(f"/competitors/{cid}/capabilities/{fid}"), json={"status": status}, headers=h)
+        assert r.status_code == 200, r.text
+    m = client.get(world.api("/competitor-matrix"), headers=h).json()
+    by_name = {c["name"]: c for c in m["competitors"]}
+    assert by_name["Xero"]["mentions"] == 2 and by_name["Sage"]["mentions"] == 0
+    assert by_name["Xero"]["counts"] == {"have": 1, "planned": 1, "gap": 0}
+    row = next(r for r in m["features"] if r["feature_id"] == f)
+    assert row["cells"][str(comp)]["status"] == "have" and row["cells"][str(other)]["status"] == "gap"
+    assert client.put(world.api(f"/competitors/{comp}/capabilities/{f}"), json={"status": "maybe"},
+                      headers=h).status_code == 422
+    assert client.post(world.api("/competitors"), json={"name": "Xero"}, headers=h).status_code == 409
+    assert client.delete(world.api(f"/competitors/{comp}/capabilities/{g}"), headers=h).status_code == 204
+    after = client.get(world.api("/competitor-matrix"), headers=h).json()
+    assert next(c for c in after["competitors"] if c["name"] == "Xero")["counts"]["planned"] == 0
