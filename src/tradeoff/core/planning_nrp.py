@@ -1,54 +1,51 @@
-"""The Next Release Problem (NRP): which requirements to build so the customers fully served are worth the most.
+"""The Next Release Problem (Bagnall, Rayward-Smith & Whittley 2001): which requirements to build in one release.
 
-A customer's profit counts only when every requirement they need is delivered, together with all its
-prerequisites (transitively); the total cost of the delivered requirements must stay within a budget.
+Each requirement has a cost; some need others first (prerequisites, transitively). Each customer asks for a set of
+requirements and pays its profit only if every one of them, and every prerequisite of those, is delivered. Choose
+requirements of total cost at most the budget (a ratio of the cost of all requirements) to maximise the profit.
 
-Solution method (exact, with HiGHS):
+The solver is exact (a mixed-integer programme handed to HiGHS) on a presolved model:
 
-1. *Presolve.* Each customer's need is expanded to its transitive closure; customers whose closure costs more
-   than the budget are dropped; customers with identical closures are merged (profits summed); requirements
-   nobody needs are dropped; requirements needed by exactly the same set of customers are merged into one
-   *group* (costs summed). A dependency then never needs its own constraint: the union of closed sets is closed.
-2. *Incumbent.* The "sort by profit / cost and fill" greedy, then an iterated ruin-and-recreate local search
-   (remove the customers sharing a random group, refill greedily) gives a strong starting solution.
-3. *MILP.* ``max Σ p_c y_c`` s.t. ``Σ w_g x_g + Σ private_c y_c ≤ budget``, ``y_c ≤ x_g`` for every shared group
-   ``g`` of customer ``c``, all binary, solved with HiGHS from the incumbent, within a time limit, reading
-   the dual bound. Groups used by one customer only are folded into that customer's private cost.
+1. every customer's request set is closed under prerequisites, so dependencies need no constraints of their own
+   (the union of closed sets is closed); customers whose closure is over budget are dropped;
+2. customers with the same closed set are merged (their profits add up);
+3. requirements needed by exactly the same customers are merged into one item (costs add up); an item needed by
+   one customer only is folded into that customer's own cost;
+4. an item needed by a subset of the customers needing another is implied by it; only the covering edges of that
+   subset order are kept (``x_item <= x_bigger_item``, ``y_customer <= x_item``). This order is what makes the
+   branch-and-bound fast on the hard classic instances: a plain ``y_c <= x_r`` model leaves 2-5 % of gap after
+   60 s on nrp2, this one closes it.
 
-Costs and the budget are in the instance's own cost unit; profits in its profit unit.
+It also computes the "sort by profit/cost and fill" greedy, reported next to the optimum.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
-from numpy.typing import NDArray
-from scipy import sparse
+from scipy.sparse import csr_matrix
 
+from tradeoff.core.planning_mip import HAVE_HIGHSPY, FloatArray, _clock, _elapsed, solve_milp
 from tradeoff.errors import FieldError, InvalidInput
 
-F64 = NDArray[np.float64]
-I64 = NDArray[np.int64]
-Status = Literal["optimal", "time_limit", "heuristic"]
+_EPS = 1e-9
 
 
 @dataclass(frozen=True)
 class NrpCustomer:
-    """A customer: ``profit`` (profit units) earned only if every requirement in ``requirements`` (1-based ids)
-    and all their prerequisites are delivered."""
+    """One customer: the profit they bring and the (1-based) ids of the requirements they ask for."""
 
     profit: float
-    requirements: tuple[int, ...]
+    requests: tuple[int, ...]
 
 
 @dataclass(frozen=True)
 class NrpInstance:
-    """An NRP instance. ``costs[i]`` is the cost of requirement ``i + 1``; ``dependencies`` are pairs
-    ``(prerequisite, dependent)`` of 1-based ids (the dependent needs the prerequisite); ``levels`` is the
-    number of requirements per level as given in the file (informative only)."""
+    """An NRP instance. ``costs[r - 1]`` is the cost of requirement ``r``; a dependency ``(a, b)`` means that
+    requirement ``b`` needs requirement ``a`` (``a`` is a prerequisite of ``b``)."""
 
     costs: tuple[float, ...]
     dependencies: tuple[tuple[int, int], ...]
@@ -56,46 +53,47 @@ class NrpInstance:
     levels: tuple[int, ...] = ()
 
     @property
+    def n_requirements(self) -> int:
+        return len(self.costs)
+
+    @property
     def total_cost(self) -> float:
         return float(sum(self.costs))
 
-
-@dataclass(frozen=True)
-class NrpPlan:
-    """A release: the requirements delivered (1-based ids, closed under prerequisites), its cost, and the
-    customers it fully serves (1-based indices) with their total profit ``value``."""
-
-    selected: tuple[int, ...]
-    customers_satisfied: tuple[int, ...]
-    cost: float
-    value: float
+    def budget(self, cost_ratio: float) -> float:
+        return cost_ratio * self.total_cost
 
 
 @dataclass(frozen=True)
-class NrpResult:
-    """The solved release. ``bound`` is a proven upper bound on the best value; ``gap`` = (bound − value) / bound
-    (a fraction, 0 when proved optimal); ``greedy`` is the "sort by profit/cost and fill" plan."""
+class NrpSolution:
+    """The answer for one budget. Requirement ids and customer numbers are 1-based, as in the instance file."""
 
     budget: float
-    plan: NrpPlan
+    value: float
+    cost: float
     bound: float
     gap: float
-    status: Status
-    greedy: NrpPlan
+    seconds: float
+    status: str
+    selected: tuple[int, ...]
+    satisfied: tuple[int, ...]
+    greedy_value: float
+    greedy_selected: tuple[int, ...]
+    greedy_satisfied: tuple[int, ...]
     method: str
+    model_size: dict[str, int] = field(default_factory=dict)
 
 
-def _invalid(msg: str, loc: list[str | int], value: object = None) -> InvalidInput:
-    return InvalidInput(msg, [FieldError(loc, msg, value)])
+# --------------------------------------------------------------------------------------------------- parsing
 
 
 def parse_nrp(text: str) -> NrpInstance:
-    """Parse the NRP instance format of Bagnall et al. / Xuan et al. (see the data folder's readme).
+    """Parse the instance format of Xuan et al. (classic and realistic sets).
 
-    Whitespace-separated numbers: the number of levels, then per level its size and its costs; the number of
-    dependencies and the pairs ``A B`` (B needs A); the number of customers and per customer its profit, the
-    number of requirements it needs and their ids. Lines starting with ``^`` (annotations) are ignored.
-    Raises InvalidInput naming the token position on malformed input.
+    Layout: number of levels; per level its number of requirements then their costs; number of dependencies then
+    that many ``a b`` pairs (``b`` needs ``a``); number of customers then per customer ``profit q r1 .. rq``.
+    Tokens are separated by any white space. Lines starting with ``^`` are annotations and are skipped (the
+    distributed ``example.txt`` has them).
     """
     tokens: list[str] = []
     for line in text.splitlines():
@@ -107,337 +105,413 @@ def parse_nrp(text: str) -> NrpInstance:
     def take(what: str) -> float:
         nonlocal pos
         if pos >= len(tokens):
-            raise _invalid(f"NRP file ended early: expected {what} at token {pos + 1}", ["token", pos + 1])
+            raise InvalidInput(
+                f"NRP file ends early: expected {what} at token {pos + 1}",
+                [FieldError(["token", pos + 1], f"missing {what}")],
+            )
         tok = tokens[pos]
         pos += 1
         try:
-            return float(tok)
+            return float(int(tok))
         except ValueError:
-            raise _invalid(f"NRP file token {pos} ({what}) is not a number: {tok!r}", ["token", pos], tok) from None
+            try:
+                value = float(tok)
+            except ValueError:
+                raise InvalidInput(
+                    f"NRP file: expected a number for {what} at token {pos}, found {tok!r}",
+                    [FieldError(["token", pos], f"not a number ({what})", tok)],
+                ) from None
+            if not math.isfinite(value):
+                raise InvalidInput(f"NRP file: {what} at token {pos} is not finite") from None
+            return value
 
-    def take_int(what: str, low: int = 0) -> int:
+    def take_count(what: str) -> int:
         v = take(what)
-        if v != int(v) or v < low:
-            raise _invalid(f"NRP file token {pos} ({what}) must be a whole number ≥ {low}, got {v:g}", ["token", pos], v)
+        if v < 0 or not float(v).is_integer():
+            raise InvalidInput(
+                f"NRP file: {what} must be a non-negative whole number, found {v:g} (token {pos})",
+                [FieldError(["token", pos], f"bad {what}", v)],
+            )
         return int(v)
 
-    n_levels = take_int("number of levels")
+    n_levels = take_count("the number of levels")
     costs: list[float] = []
     levels: list[int] = []
-    for lv in range(1, n_levels + 1):
-        size = take_int(f"size of level {lv}")
-        levels.append(size)
-        for _ in range(size):
-            c = take(f"cost of requirement {len(costs) + 1}")
+    for lv in range(n_levels):
+        k = take_count(f"the number of requirements in level {lv + 1}")
+        levels.append(k)
+        for _ in range(k):
+            c = take(f"a requirement cost (level {lv + 1})")
             if c < 0:
-                raise _invalid(f"requirement {len(costs) + 1} has a negative cost {c:g}", ["cost", len(costs) + 1], c)
-            costs.append(c)
-    m = len(costs)
+                raise InvalidInput(
+                    f"NRP file: requirement {len(costs) + 1} has a negative cost ({c:g})",
+                    [FieldError(["requirement", len(costs) + 1, "cost"], "negative cost", c)],
+                )
+            costs.append(_num(c))
+    n = len(costs)
 
-    def take_req(what: str) -> int:
-        r = take_int(what, 1)
-        if r > m:
-            raise _invalid(f"NRP file token {pos}: {what} is requirement {r}, but there are only {m}", ["token", pos], r)
-        return r
+    def req_id(what: str) -> int:
+        v = take_count(what)
+        if not 1 <= v <= n:
+            raise InvalidInput(
+                f"NRP file: {what} refers to requirement {v}, but ids run from 1 to {n} (token {pos})",
+                [FieldError(["token", pos], "unknown requirement id", v)],
+            )
+        return v
 
-    deps = tuple(
-        (take_req(f"prerequisite of dependency {i + 1}"), take_req(f"dependent of dependency {i + 1}"))
-        for i in range(take_int("number of dependencies"))
-    )
+    n_deps = take_count("the number of dependencies")
+    deps = tuple((req_id("a dependency"), req_id("a dependency")) for _ in range(n_deps))
+    n_customers = take_count("the number of customers")
     customers: list[NrpCustomer] = []
-    for i in range(take_int("number of customers")):
-        profit = take(f"profit of customer {i + 1}")
-        q = take_int(f"number of requirements of customer {i + 1}")
-        reqs = tuple(take_req(f"requirement of customer {i + 1}") for _ in range(q))
-        customers.append(NrpCustomer(profit, reqs))
+    for i in range(n_customers):
+        profit = take(f"the profit of customer {i + 1}")
+        if profit < 0:
+            raise InvalidInput(
+                f"NRP file: customer {i + 1} has a negative profit ({profit:g})",
+                [FieldError(["customer", i + 1, "profit"], "negative profit", profit)],
+            )
+        q = take_count(f"the number of requests of customer {i + 1}")
+        reqs = tuple(req_id(f"a request of customer {i + 1}") for _ in range(q))
+        customers.append(NrpCustomer(_num(profit), reqs))
     if pos != len(tokens):
-        raise _invalid(f"NRP file has {len(tokens) - pos} unexpected tokens after the last customer", ["token", pos + 1])
-    inst = NrpInstance(tuple(costs), deps, tuple(customers), tuple(levels))
-    prerequisite_closures(inst)  # reject dependency cycles early
-    return inst
+        raise InvalidInput(
+            f"NRP file has {len(tokens) - pos} unexpected tokens after the last customer (from token {pos + 1})",
+            [FieldError(["token", pos + 1], "unexpected trailing data", tokens[pos])],
+        )
+    return NrpInstance(tuple(costs), deps, tuple(customers), tuple(levels))
 
 
-def prerequisite_closures(instance: NrpInstance) -> list[frozenset[int]]:
-    """For each requirement (index = id − 1), the set of 1-based ids it needs: itself and, transitively, all
-    its prerequisites. Raises InvalidInput naming a dependency cycle."""
-    m = len(instance.costs)
-    parents: list[list[int]] = [[] for _ in range(m + 1)]
-    for a, b in instance.dependencies:
-        parents[b].append(a)
-    closure: list[frozenset[int] | None] = [None] * (m + 1)
-    state = [0] * (m + 1)  # 0 new, 1 on stack, 2 done
-    for root in range(1, m + 1):
-        if state[root]:
-            continue
-        stack: list[tuple[int, int]] = [(root, 0)]
-        path: list[int] = [root]
-        state[root] = 1
+def _num(v: float) -> float:
+    """Keep whole numbers as ints (exact sums, integral bounds), other values as floats."""
+    return int(v) if float(v).is_integer() else float(v)
+
+
+# --------------------------------------------------------------------------------------------- evaluation
+
+
+def requirement_closures(inst: NrpInstance) -> tuple[frozenset[int], ...]:
+    """For each customer, the requested requirements together with all their prerequisites (transitively)."""
+    prereqs: list[list[int]] = [[] for _ in range(inst.n_requirements + 1)]
+    for a, b in inst.dependencies:
+        prereqs[b].append(a)
+    memo: dict[int, frozenset[int]] = {}
+
+    def ancestors(r: int) -> frozenset[int]:
+        got = memo.get(r)
+        if got is not None:
+            return got
+        seen = {r}
+        stack = [r]
         while stack:
-            node, k = stack[-1]
-            if k < len(parents[node]):
-                stack[-1] = (node, k + 1)
-                p = parents[node][k]
-                if state[p] == 1:
-                    cyc = path[path.index(p) :] + [p]
-                    text = " → ".join(f"R{r}" for r in reversed(cyc))
-                    raise _invalid(f"dependency cycle: {text}", ["dependencies"], text)
-                if state[p] == 0:
-                    state[p] = 1
-                    stack.append((p, 0))
-                    path.append(p)
-                continue
-            s: set[int] = {node}
-            for p in parents[node]:
-                c = closure[p]
-                assert c is not None
-                s |= c
-            closure[node] = frozenset(s)
-            state[node] = 2
-            stack.pop()
-            path.pop()
-    return [c if c is not None else frozenset() for c in closure[1:]]
+            u = stack.pop()
+            for p in prereqs[u]:
+                if p not in seen:
+                    seen.add(p)
+                    stack.append(p)
+        out = frozenset(seen)
+        memo[r] = out
+        return out
+
+    result: list[frozenset[int]] = []
+    for cust in inst.customers:
+        s: set[int] = set()
+        for r in cust.requests:
+            s |= ancestors(r)
+        result.append(frozenset(s))
+    return tuple(result)
+
+
+def dependency_closure(inst: NrpInstance, selected: Iterable[int]) -> frozenset[int]:
+    """`selected` plus every prerequisite of its members."""
+    prereqs: list[list[int]] = [[] for _ in range(inst.n_requirements + 1)]
+    for a, b in inst.dependencies:
+        prereqs[b].append(a)
+    seen = set(selected)
+    stack = list(seen)
+    while stack:
+        u = stack.pop()
+        for p in prereqs[u]:
+            if p not in seen:
+                seen.add(p)
+                stack.append(p)
+    return frozenset(seen)
+
+
+def evaluate_selection(
+    inst: NrpInstance, selected: Iterable[int], closures: Sequence[frozenset[int]] | None = None
+) -> tuple[float, float, tuple[int, ...]]:
+    """(profit, cost, satisfied customers) of delivering `selected`. A customer counts only when its whole
+    closure is delivered, so a selection that breaks a dependency earns nothing from the requirements above it."""
+    sel = frozenset(selected)
+    cl = closures if closures is not None else requirement_closures(inst)
+    cost = float(sum(inst.costs[r - 1] for r in sel))
+    satisfied = tuple(i + 1 for i, s in enumerate(cl) if s <= sel)
+    value = float(sum(inst.customers[i - 1].profit for i in satisfied))
+    return value, cost, satisfied
+
+
+# ------------------------------------------------------------------------------------------------- greedy
+
+
+def greedy_nrp(
+    inst: NrpInstance, budget: float, closures: Sequence[frozenset[int]] | None = None
+) -> tuple[tuple[int, ...], float]:
+    """The "sort by profit/cost and fill" baseline: repeatedly add the customer with the best profit per unit of the cost of
+    the requirements it still needs (prerequisites included) among those that still fit the budget.
+
+    Returns the selected requirement ids and the profit."""
+    cl = closures if closures is not None else requirement_closures(inst)
+    m = len(cl)
+    if m == 0:
+        return (), 0.0
+    costs = inst.costs
+    profit = np.array([float(c.profit) for c in inst.customers])
+    marginal = np.array([float(sum(costs[r - 1] for r in s)) for s in cl])
+    who: dict[int, list[int]] = {}
+    for i, s in enumerate(cl):
+        for r in s:
+            who.setdefault(r, []).append(i)
+    done = np.zeros(m, dtype=bool)
+    selected: set[int] = set()
+    remaining = float(budget)
+    order_key = -np.arange(m, dtype=np.float64) * 1e-12  # deterministic tie-break: lower index first
+    while True:
+        fits = (~done) & (marginal <= remaining + _EPS)
+        if not fits.any():
+            break
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(marginal > _EPS, profit / np.maximum(marginal, _EPS), np.inf)
+        score = np.where(fits, ratio, -np.inf)
+        best = float(score.max())
+        cands = np.flatnonzero(score == best)
+        if len(cands) > 1:  # tie: higher profit, then lower index
+            sub = profit[cands] + order_key[cands]
+            i = int(cands[int(np.argmax(sub))])
+        else:
+            i = int(cands[0])
+        for r in cl[i]:
+            if r not in selected:
+                selected.add(r)
+                c = float(costs[r - 1])
+                remaining -= c
+                for j in who[r]:
+                    marginal[j] -= c
+        done[i] = True
+        done |= marginal <= _EPS  # customers now fully delivered (free riders)
+    value, _, _ = evaluate_selection(inst, selected, cl)
+    return tuple(sorted(selected)), value
+
+
+# ------------------------------------------------------------------------------------------------- reduce
 
 
 @dataclass(frozen=True)
-class NrpReduced:
-    """The presolved instance (see module docstring). ``classes[k]`` lists the original customer indices
-    (0-based) merged into class ``k``; ``group_reqs[g]`` the requirement ids merged into group ``g``;
-    ``member`` is the class × group incidence (CSR, 1 where the class needs the group)."""
-
-    budget: float
-    profit: F64
-    classes: tuple[tuple[int, ...], ...]
-    weight: F64
-    group_reqs: tuple[tuple[int, ...], ...]
-    member: sparse.csr_matrix
-    free_customers: tuple[int, ...]  # customers needing nothing: always served
+class _Reduced:
+    closures: tuple[frozenset[int], ...]
+    group_closure: list[frozenset[int]]  # per merged customer group
+    n_groups: int  # merged customers: nodes 0 .. n_groups-1
+    sets: list[frozenset[int]]  # node -> set of merged customers needing it
+    cost: FloatArray  # node cost (own cost folded into customer nodes)
+    profit: FloatArray  # per merged customer
+    edges: list[tuple[int, int]]  # (u, v): x_u <= x_v
+    upper: FloatArray  # 0 where a node can never fit the budget
+    free_profit: float  # customers who need nothing: always satisfied
 
 
-def reduce_nrp(instance: NrpInstance, budget: float) -> NrpReduced:
-    """Presolve ``instance`` for ``budget`` (cost units): closures, merges and dominance (see module docstring)."""
-    if budget < 0:
-        raise _invalid(f"budget must be ≥ 0, got {budget:g}", ["budget"], budget)
-    clos = prerequisite_closures(instance)
-    costs = instance.costs
-    by_closure: dict[frozenset[int], list[int]] = {}
-    free: list[int] = []
-    for i, cust in enumerate(instance.customers):
-        need: frozenset[int] = frozenset().union(*(clos[r - 1] for r in cust.requirements))
-        if not need:
-            free.append(i)
+def _reduce(inst: NrpInstance, budget: float) -> _Reduced:
+    closures = requirement_closures(inst)
+    costs = inst.costs
+    merged: dict[frozenset[int], float] = {}
+    free_profit = 0.0
+    for cust, s in zip(inst.customers, closures, strict=True):
+        if not s:
+            free_profit += float(cust.profit)
             continue
-        if sum(costs[r - 1] for r in need) > budget + 1e-9 or cust.profit <= 0:
+        if cust.profit <= 0:
             continue
-        by_closure.setdefault(need, []).append(i)
-    class_sets = list(by_closure)
-    users: dict[int, list[int]] = {}
-    for k, need in enumerate(class_sets):
-        for r in need:
-            users.setdefault(r, []).append(k)
-    groups: dict[tuple[int, ...], list[int]] = {}
-    for r in sorted(users):
-        groups.setdefault(tuple(users[r]), []).append(r)
-    keys = list(groups)
-    rows: list[int] = []
-    cols: list[int] = []
-    for g, us in enumerate(keys):
-        rows.extend(us)
-        cols.extend([g] * len(us))
-    member = sparse.csr_matrix(
-        (np.ones(len(rows)), (np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64))),
-        shape=(len(class_sets), len(keys)),
-    )
-    return NrpReduced(
-        budget=float(budget),
-        profit=np.array([sum(instance.customers[i].profit for i in by_closure[s]) for s in class_sets], dtype=np.float64),
-        classes=tuple(tuple(by_closure[s]) for s in class_sets),
-        weight=np.array([sum(costs[r - 1] for r in groups[key]) for key in keys], dtype=np.float64),
-        group_reqs=tuple(tuple(groups[key]) for key in keys),
-        member=member,
-        free_customers=tuple(free),
-    )
-
-
-def _fill(red: NrpReduced, chosen: NDArray[np.bool_], used: NDArray[np.int64], cost: float, noise: F64 | None) -> float:
-    """Greedily add classes by profit / cost still needed while the budget allows (mutates chosen, used)."""
-    member, weight, profit = red.member, red.weight, red.profit
-    while True:
-        extra = member @ (weight * (used == 0))
-        fits = ~chosen & (extra <= red.budget - cost + 1e-9)
-        if not fits.any():
-            return cost
-        ratio = np.where(fits, profit / np.maximum(extra, 1e-9), -np.inf)
-        if noise is not None:
-            ratio = np.where(fits, ratio * noise, -np.inf)
-        k = int(np.argmax(ratio))
-        chosen[k] = True
-        gs = member.indices[member.indptr[k] : member.indptr[k + 1]]
-        used[gs] += 1
-        cost += float(extra[k])
-
-
-def _plan(instance: NrpInstance, red: NrpReduced, chosen: NDArray[np.bool_]) -> NrpPlan:
-    ks = np.flatnonzero(chosen)
-    gs = np.unique(red.member[ks].indices) if len(ks) else np.array([], dtype=np.int64)
-    selected = sorted(r for g in gs for r in red.group_reqs[int(g)])
-    served = sorted([i for k in ks for i in red.classes[int(k)]] + list(red.free_customers))
-    return NrpPlan(
-        selected=tuple(selected),
-        customers_satisfied=tuple(i + 1 for i in served),
-        cost=float(sum(instance.costs[r - 1] for r in selected)),
-        value=float(sum(instance.customers[i].profit for i in served)),
-    )
-
-
-def greedy_nrp(instance: NrpInstance, budget: float) -> NrpPlan:
-    """The "sort by profit / cost and fill" baseline: repeatedly add the customer with the highest profit per
-    unit of cost it still needs (its requirements and their prerequisites not yet delivered), among those that
-    still fit in ``budget`` (cost units), until none fits."""
-    red = reduce_nrp(instance, budget)
-    return _greedy(instance, red)
-
-
-def _greedy(instance: NrpInstance, red: NrpReduced) -> NrpPlan:
-    chosen = np.zeros(len(red.classes), dtype=bool)
-    used = np.zeros(len(red.weight), dtype=np.int64)
-    _fill(red, chosen, used, 0.0, None)
-    return _plan(instance, red, chosen)
-
-
-def local_search(red: NrpReduced, *, rng: np.random.Generator, iterations: int = 1500) -> NDArray[np.bool_]:
-    """Iterated ruin-and-recreate from the greedy solution: drop every chosen class that uses a random group
-    (or a random few classes), refill greedily with slightly perturbed ratios, keep the result when it is not
-    worse. Returns the best class selection found (boolean mask over ``red.classes``)."""
-    n, g = len(red.classes), len(red.weight)
-    chosen = np.zeros(n, dtype=bool)
-    used = np.zeros(g, dtype=np.int64)
-    cost = _fill(red, chosen, used, 0.0, None)
-    value = float(red.profit[chosen].sum())
-    best, best_value = chosen.copy(), value
-    if n == 0:
-        return best
-    member_t = red.member.T.tocsr()
-    for _ in range(iterations):
-        c2, u2 = chosen.copy(), used.copy()
-        if rng.random() < 0.5:
-            grp = int(rng.integers(g))
-            drop = member_t.indices[member_t.indptr[grp] : member_t.indptr[grp + 1]]
-            drop = drop[c2[drop]]
+        if sum(costs[r - 1] for r in s) > budget + _EPS:
+            continue
+        merged[s] = merged.get(s, 0.0) + float(cust.profit)
+    gclos = sorted(merged, key=lambda s: (len(s), sorted(s)))
+    m = len(gclos)
+    profit = np.array([merged[s] for s in gclos], dtype=np.float64)
+    who: dict[int, list[int]] = {}
+    for i, s in enumerate(gclos):
+        for r in s:
+            who.setdefault(r, []).append(i)
+    item_cost: dict[tuple[int, ...], float] = {}
+    for r in sorted(who):
+        key = tuple(who[r])
+        item_cost[key] = item_cost.get(key, 0.0) + float(costs[r - 1])
+    own = np.zeros(m)
+    sets: list[frozenset[int]] = [frozenset([i]) for i in range(m)]
+    node_cost: list[float] = []
+    shared: list[tuple[tuple[int, ...], float]] = []
+    for key, c in item_cost.items():
+        if len(key) == 1:
+            own[key[0]] += c
         else:
-            on = np.flatnonzero(c2)
-            drop = rng.choice(on, size=min(len(on), int(rng.integers(1, 4))), replace=False) if len(on) else on
-        for k in drop:
-            c2[k] = False
-            u2[red.member.indices[red.member.indptr[k] : red.member.indptr[k + 1]]] -= 1
-        cost2 = float(red.weight @ (u2 > 0))
-        cost2 = _fill(red, c2, u2, cost2, rng.uniform(0.8, 1.2, n))
-        v2 = float(red.profit[c2].sum())
-        if v2 >= value - 1e-9:
-            chosen, used, cost, value = c2, u2, cost2, v2
-            if value > best_value + 1e-9:
-                best, best_value = chosen.copy(), value
-    return best
+            shared.append((key, c))
+    shared.sort(key=lambda kc: (-len(kc[0]), kc[0]))
+    node_cost = list(own)
+    for key, c in shared:
+        sets.append(frozenset(key))
+        node_cost.append(c)
+    n_nodes = len(sets)
+    cost = np.array(node_cost, dtype=np.float64)
+    # groups containing each merged customer
+    containing: list[list[int]] = [[] for _ in range(m)]
+    for v in range(m, n_nodes):
+        for c in sets[v]:
+            containing[c].append(v)
+    ancestors: list[list[int]] = []
+    for u in range(n_nodes):
+        su = sets[u]
+        pivot = min(su)
+        ancestors.append([v for v in containing[pivot] if v != u and su <= sets[v]])
+    edges: list[tuple[int, int]] = []
+    for u in range(n_nodes):
+        anc = ancestors[u]
+        if not anc:
+            continue
+        anc_sorted = sorted(anc, key=lambda v: len(sets[v]))
+        for k, v in enumerate(anc_sorted):
+            sv = sets[v]
+            # v covers u unless some other ancestor w sits strictly between them (S_u < S_w < S_v)
+            if not any(len(sets[w]) < len(sv) and sets[w] < sv for w in anc_sorted[:k]):
+                edges.append((u, v))
+    upper = np.ones(n_nodes)
+    for u in range(n_nodes):
+        if cost[u] + sum(cost[v] for v in ancestors[u]) > budget + _EPS:
+            upper[u] = 0.0
+    return _Reduced(closures, gclos, m, sets, cost, profit, edges, upper, free_profit)
 
 
-def _milp(red: NrpReduced, start: NDArray[np.bool_], time_limit: float) -> tuple[NDArray[np.bool_], float, bool]:
-    """Solve the reduced MILP with HiGHS from ``start``; returns (classes chosen, dual bound, proved optimal)."""
-    import highspy
+# -------------------------------------------------------------------------------------------------- solve
 
-    n = len(red.classes)
-    counts = np.diff(red.member.tocsc().indptr)
-    shared = np.flatnonzero(counts >= 2)
-    private = np.asarray(red.member[:, np.flatnonzero(counts < 2)] @ red.weight[counts < 2]).ravel()
-    ng = len(shared)
-    sub = red.member[:, shared].tocoo()
-    # columns: y_0..y_{n-1}, x_0..x_{ng-1}; rows: budget, then y_c - x_g <= 0
-    nl = sub.nnz
-    rows = np.concatenate([np.zeros(n + ng, dtype=np.int64), np.repeat(np.arange(1, nl + 1), 2)])
-    cols = np.concatenate([np.arange(n + ng), np.column_stack([sub.row, n + sub.col]).ravel()])
-    vals = np.concatenate([private, red.weight[shared], np.tile([1.0, -1.0], nl)])
-    a = sparse.csc_matrix((vals, (rows, cols)), shape=(nl + 1, n + ng))
-    a.eliminate_zeros()
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = n + ng, nl + 1
-    lp.col_cost_ = np.concatenate([red.profit, np.zeros(ng)])
-    lp.col_lower_ = np.zeros(n + ng)
-    lp.col_upper_ = np.ones(n + ng)
-    lp.row_lower_ = np.full(nl + 1, -highspy.kHighsInf)
-    lp.row_upper_ = np.concatenate([[red.budget], np.zeros(nl)])
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = a.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = a.indices.astype(np.int32)
-    lp.a_matrix_.value_ = a.data
-    lp.integrality_ = [highspy.HighsVarType.kInteger] * (n + ng)
-    lp.sense_ = highspy.ObjSense.kMaximize
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("time_limit", max(float(time_limit), 0.1))
-    h.setOptionValue("mip_rel_gap", 1e-6)
-    h.setOptionValue("threads", 1)
-    h.passModel(lp)
-    x0 = (red.member[np.flatnonzero(start)][:, shared].sum(axis=0) > 0).A1 if start.any() else np.zeros(ng, bool)
-    sol = highspy.HighsSolution()
-    sol.col_value = np.concatenate([start.astype(float), x0.astype(float)]).tolist()
-    h.setSolution(sol)
-    h.run()
-    info = h.getInfo()
-    status = h.getModelStatus()
-    values = np.asarray(h.getSolution().col_value)
-    chosen = values[:n] > 0.5 if len(values) == n + ng else start.copy()
-    optimal = status == highspy.HighsModelStatus.kOptimal
-    bound = float(info.mip_dual_bound)
-    return chosen, bound, optimal
+
+HIGHS_NRP_OPTIONS: dict[str, object] = {
+    # Strong branching on this degenerate LP costs most of the first minute; pseudo-costs from the start are
+    # far faster on the classic nrp2 instances (proved optimal instead of a 2-5 % gap).
+    "mip_pscost_minreliable": 0,
+}
 
 
 def solve_nrp(
-    instance: NrpInstance,
-    budget: float,
+    inst: NrpInstance,
     *,
-    rng: np.random.Generator,
+    cost_ratio: float | None = None,
+    budget: float | None = None,
     time_limit: float = 60.0,
-    search_iterations: int = 1500,
-    warm_start: Sequence[int] | None = None,
-) -> NrpResult:
-    """Best release within ``budget`` (cost units): presolve, greedy + local search, then the MILP with HiGHS.
-
-    ``time_limit`` (seconds) caps the MILP phase (HiGHS's own clock); the local search before it runs
-    ``search_iterations`` ruin-and-recreate steps drawn from ``rng`` (0 to skip it). ``warm_start``: optional
-    1-based customer indices of a known feasible plan to start from. The result's ``plan`` is the best found,
-    ``bound`` a proven upper bound on the optimum, ``status`` "optimal" when the gap is closed.
-    """
-    red = reduce_nrp(instance, budget)
-    greedy = _greedy(instance, red)
-    free_value = float(sum(instance.customers[i].profit for i in red.free_customers))
-    best = local_search(red, rng=rng, iterations=search_iterations) if search_iterations > 0 else None
-    if best is None:
-        best = np.zeros(len(red.classes), dtype=bool)
-        _fill(red, best, np.zeros(len(red.weight), dtype=np.int64), 0.0, None)
-    if warm_start is not None:
-        idx = {i: k for k, cl in enumerate(red.classes) for i in cl}
-        ws = np.zeros(len(red.classes), dtype=bool)
-        for c in warm_start:
-            if c - 1 in idx:
-                ws[idx[c - 1]] = True
-        if red.weight @ ((red.member.T @ ws.astype(float)) > 0) <= budget + 1e-9 and red.profit @ ws > red.profit @ best:
-            best = ws
-    if len(red.classes) == 0:
-        plan = _plan(instance, red, best)
-        return NrpResult(float(budget), plan, plan.value, 0.0, "optimal", greedy, "presolve")
-    chosen, bound, optimal = _milp(red, best, time_limit)
-    if red.profit @ chosen < red.profit @ best:
-        chosen = best
-    plan = _plan(instance, red, chosen)
-    total_bound = min(bound + free_value, float(red.profit.sum()) + free_value)
-    total_bound = max(total_bound, plan.value)
-    gap = (total_bound - plan.value) / total_bound if total_bound > 0 else 0.0
-    if gap < 1e-6:
-        optimal = True
-    return NrpResult(
-        budget=float(budget),
-        plan=plan,
-        bound=total_bound,
-        gap=0.0 if optimal else gap,
-        status="optimal" if optimal else "time_limit",
-        greedy=greedy,
-        method="presolve (closures, merged customers and requirement groups) + greedy + ruin-and-recreate + HiGHS MILP",
+    rel_gap: float = 1e-6,
+    backend: str = "auto",
+) -> NrpSolution:
+    """Solve an NRP instance for a budget (given directly, or as a ratio of the total requirement cost)."""
+    if (cost_ratio is None) == (budget is None):
+        raise InvalidInput("give exactly one of cost_ratio and budget")
+    if cost_ratio is not None:
+        if not math.isfinite(cost_ratio) or cost_ratio < 0:
+            raise InvalidInput(
+                f"cost_ratio must be a non-negative number, got {cost_ratio}",
+                [FieldError(["cost_ratio"], "must be >= 0", cost_ratio)],
+            )
+        budget = inst.budget(cost_ratio)
+    assert budget is not None
+    if not math.isfinite(budget) or budget < 0:
+        raise InvalidInput(
+            f"budget must be a non-negative number, got {budget}",
+            [FieldError(["budget"], "must be >= 0", budget)],
+        )
+    t0 = _clock()
+    red = _reduce(inst, budget)
+    g_sel, g_val = greedy_nrp(inst, budget, red.closures)
+    m = red.n_groups
+    n_nodes = len(red.sets)
+    integral = all(float(c.profit).is_integer() for c in inst.customers)
+    size = {"customer_groups": m, "requirement_groups": n_nodes - m, "implication_edges": len(red.edges)}
+    method = (
+        "HiGHS branch-and-bound on the presolved model (closure, merged customers and requirements, "
+        "subset-implication edges)"
+    )
+    if m == 0:
+        value, cost, sat = evaluate_selection(inst, (), red.closures)
+        return NrpSolution(
+            budget,
+            value,
+            cost,
+            value,
+            0.0,
+            _elapsed(t0),
+            "optimal",
+            (),
+            sat,
+            g_val,
+            g_sel,
+            evaluate_selection(inst, g_sel, red.closures)[2],
+            "trivial (no customer fits the budget)",
+            size,
+        )
+    c = np.concatenate([-red.profit, np.zeros(n_nodes - m)])
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    for k, (u, v) in enumerate(red.edges):
+        rows += [k, k]
+        cols += [u, v]
+        vals += [1.0, -1.0]
+    nr = len(red.edges)
+    nz = np.flatnonzero(red.cost)
+    rows += [nr] * len(nz)
+    cols += nz.tolist()
+    vals += red.cost[nz].tolist()
+    a = csr_matrix((vals, (rows, cols)), shape=(nr + 1, n_nodes))
+    rl = np.full(nr + 1, -np.inf)
+    ru = np.concatenate([np.zeros(nr), [budget]])
+    res = solve_milp(
+        c, a, rl, ru, np.zeros(n_nodes), red.upper,
+        time_limit=max(time_limit - _elapsed(t0), 0.05), rel_gap=rel_gap,
+        options=HIGHS_NRP_OPTIONS, backend=backend,
+    )  # fmt: skip
+    best_sel: tuple[int, ...] = g_sel
+    best_val = g_val
+    status = res.status
+    if res.x is not None:
+        chosen = [i for i in range(m) if res.x[i] > 0.5]
+        sel: set[int] = set()
+        for i in chosen:
+            sel |= red.group_closure[i]
+        val, cost_sel, _ = evaluate_selection(inst, sel, red.closures)
+        if cost_sel <= budget + 1e-6 and val >= best_val:
+            best_sel, best_val = tuple(sorted(sel)), val
+    elif status == "infeasible":  # cannot happen (nothing selected is feasible) but never hide it
+        raise RuntimeError("NRP model reported infeasible")
+    if res.bound is not None:
+        bound = -res.bound + red.free_profit
+        if integral:
+            bound = math.floor(bound + 1e-6)
+    else:
+        bound = math.inf
+    if status == "optimal":
+        bound = min(bound, best_val) if integral else bound
+    bound = max(bound, best_val)
+    gap = (bound - best_val) / bound if bound > 0 and math.isfinite(bound) else (0.0 if bound == 0 else 1.0)
+    if gap <= 1e-9:
+        status = "optimal"
+    value, cost_sel, sat = evaluate_selection(inst, best_sel, red.closures)
+    backend_name = res.backend if HAVE_HIGHSPY else res.backend + " (install highspy for the tuned branching)"
+    return NrpSolution(
+        budget=budget,
+        value=value,
+        cost=cost_sel,
+        bound=float(bound),
+        gap=float(gap),
+        seconds=_elapsed(t0),
+        status=status,
+        selected=best_sel,
+        satisfied=sat,
+        greedy_value=g_val,
+        greedy_selected=g_sel,
+        greedy_satisfied=evaluate_selection(inst, g_sel, red.closures)[2],
+        method=f"{method}; {backend_name}",
+        model_size=size,
     )
