@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from tradeoff.api.app import build_api
 from tradeoff.bootstrap import Container, bootstrap
+from tradeoff.notifications.worker import NotificationWorker
 from tradeoff.settings import Settings, load_settings
 from tradeoff.triage.worker import TriageWorker
 
@@ -22,11 +23,17 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         if container.settings.triage_worker:
             worker = TriageWorker(container.unit_of_work, lambda: container.triage)
             worker.start()
+        notifier = None
+        if container.settings.notifications_worker:
+            notifier = NotificationWorker(container.unit_of_work, container.settings)
+            notifier.start()
         try:
             yield
         finally:
             if worker is not None:
                 worker.stop()
+            if notifier is not None:
+                notifier.stop()
 
     app = FastAPI(title="Tradeoff", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.container = container

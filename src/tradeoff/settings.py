@@ -30,6 +30,14 @@ class Settings(BaseSettings):
     triage_model: bool = Field(
         default=True, description="Use the local embedding model for triage when the ml extra is installed."
     )
+    notifications_worker: bool = Field(
+        default=True, description="Send webhook deliveries and weekly digests in the background while serving."
+    )
+    webhook_allow_private: bool = Field(
+        default=False, description="Allow webhook URLs on loopback, link-local and private addresses (tests, LANs)."
+    )
+    webhook_timeout: float = Field(default=5.0, gt=0, le=60, description="Seconds to wait for a webhook receiver.")
+    webhook_max_attempts: int = Field(default=6, ge=1, le=20, description="Attempts per delivery before giving up.")
 
     @field_validator("database_url")
     @classmethod

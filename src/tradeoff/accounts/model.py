@@ -23,6 +23,11 @@ class Role(enum.StrEnum):
         return self in (Role.owner, Role.pm)
 
     @property
+    def edits_technical(self) -> bool:
+        """Owners, PMs and engineers change technical records: estimates, components, teams' work history."""
+        return self in (Role.owner, Role.pm, Role.engineer)
+
+    @property
     def adds_evidence(self) -> bool:
         """Everyone but a pure reader may add feedback and comments; all roles can."""
         return True

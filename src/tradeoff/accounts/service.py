@@ -49,11 +49,13 @@ class Member:
         return Actor(user_id=self.user_id, label=self.email, via=via)
 
     def require(self, need: str) -> None:
-        """need: 'read' | 'edit' | 'evidence' | 'manage'."""
+        """need: 'read' | 'edit' | 'technical' | 'evidence' | 'manage'. 'technical' is what engineers may change
+        besides reading: estimates, components and work history."""
         allowed = {
             "read": True,
             "evidence": True,
             "edit": self.role.edits_records,
+            "technical": self.role.edits_technical,
             "manage": self.role.manages_workspace,
         }[need]
         if not allowed:

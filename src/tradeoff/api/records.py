@@ -27,6 +27,7 @@ class RecordApi:
     singular: str  # CamelCase for operation ids, e.g. "Customer"
     plural: str    # CamelCase, e.g. "Customers"
     create_need: str = "edit"
+    edit_need: str = "edit"  # update, archive, restore
 
 
 def _batch_error(i: int, exc: InvalidInput) -> InvalidInput:
@@ -104,7 +105,7 @@ def build_router(api: RecordApi) -> APIRouter:
                   summary=f"Update a {spec.name} (send If-Match with its ETag)")
     def update(member: CurrentMember, uow: Uow, record_id: int, body: Annotated[Update, Body()],  # type: ignore[valid-type]
                version: IfMatch, response: Response) -> Any:
-        member.require("edit")
+        member.require(api.edit_need)
         obj = api.service.update(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"),
                                  record_id=record_id, data=body, if_match=version)
         response.headers["ETag"] = etag(obj.version)
@@ -113,7 +114,7 @@ def build_router(api: RecordApi) -> APIRouter:
     @router.delete(f"{base}/{{record_id}}", operation_id=f"archive{api.singular}", response_model=Out,
                    summary=f"Archive a {spec.name} (restore it with POST .../restore)")
     def archive(member: CurrentMember, uow: Uow, record_id: int, version: IfMatch, response: Response) -> Any:
-        member.require("edit")
+        member.require(api.edit_need)
         obj = records.set_archived(uow=uow, spec=spec, workspace_id=member.workspace_id, actor=member.actor("api"),
                                    record_id=record_id, archived=True, if_match=version)
         response.headers["ETag"] = etag(obj.version)
@@ -122,7 +123,7 @@ def build_router(api: RecordApi) -> APIRouter:
     @router.post(f"{base}/{{record_id}}/restore", operation_id=f"restore{api.singular}", response_model=Out,
                  summary=f"Restore an archived {spec.name}")
     def restore(member: CurrentMember, uow: Uow, record_id: int, version: IfMatch, response: Response) -> Any:
-        member.require("edit")
+        member.require(api.edit_need)
         obj = records.set_archived(uow=uow, spec=spec, workspace_id=member.workspace_id, actor=member.actor("api"),
                                    record_id=record_id, archived=False, if_match=version)
         response.headers["ETag"] = etag(obj.version)

@@ -292,7 +292,7 @@ def restore(
 
 
 def _register() -> None:
-    from tradeoff.cli import evals, evidence, imports, insights, records, strategy, triage
+    from tradeoff.cli import delivery, evals, evidence, imports, insights, records, strategy, triage
 
     records.register(app)
     imports.register(app)
@@ -300,6 +300,13 @@ def _register() -> None:
     insights.register(app)
     strategy.register(app)  # after records: it extends `decisions`
     triage.register(app)
+    delivery.register(app)  # after records and imports: it extends `commitments` and `import`
+    from tradeoff.cli import notify
+
+    notify.register(app)  # webhooks, digest, share
+    from tradeoff.cli import briefs
+
+    briefs.register(app)  # brief, blocker, implications
     app.add_typer(evals.app, name="eval")
 
 

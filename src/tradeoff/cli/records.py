@@ -32,6 +32,10 @@ COLUMNS = {
     "objectives": ["id", "title", "product_id"],
     "decisions": ["id", "decided_on", "title", "choice", "decided_by"],
     "competitors": ["id", "name", "website"],
+    "teams": ["id", "name", "period_kind", "period_days", "wip_limit", "tech_share"],
+    "components": ["id", "name", "kind", "debt_level", "owner_team_id"],
+    "plans": ["id", "name", "start", "periods", "period_days", "value_source", "live", "solved_at"],
+    "commitments": ["id", "feature_id", "customer_id", "due", "promised_by", "probability"],
 }
 
 Workspace = Annotated[str, typer.Option("--workspace", "-w", envvar="TRADEOFF_WORKSPACE", help="Workspace slug.")]

@@ -15,6 +15,8 @@ from tradeoff.customers import service as customer_service
 from tradeoff.customers.model import Customer
 from tradeoff.customers.schemas import CustomerCreate
 from tradeoff.demo.content import build_demo
+from tradeoff.demo.delivery import load_delivery
+from tradeoff.demo.strategy import load_strategy
 from tradeoff.features import service as feature_service
 from tradeoff.features.schemas import FeatureCreate
 from tradeoff.feedback import service as feedback_service
@@ -91,4 +93,8 @@ def load_demo(*, uow: UnitOfWork, password: str, anchor: date, slug: str = DEMO_
     counts = {"users": len(data.users), "products": len(products), "customers": len(customers),
               "feedback": len(feedback), "problems": len(problems), "features": len(features),
               "links": len(data.links), "comments": len(data.comments)}
+    counts |= load_strategy(uow=uow, workspace_id=wid, actor=actor, anchor=anchor, users=users, products=products,
+                            problems=problems, features=features)
+    counts |= load_delivery(uow=uow, workspace_id=wid, actor=actor, anchor=anchor, features=features,
+                            customers=customers, seed=seed)
     return DemoSummary(slug=slug, owner_email=owner.email, counts=counts)

@@ -29,8 +29,8 @@ LABEL_MAP = {
     "praise": "praise",
 }
 
-C_GRID = (1.0, 4.0, 16.0)
-SCALE_GRID = (0.5, 1.0)
+C_GRID = (4.0, 16.0)
+SCALE_GRID = (1.0,)
 
 
 def map_label(label: str) -> str:

@@ -1,12 +1,21 @@
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tradeoff.storage.base import Archivable, Base, JSONType, Timestamps, Versioned, WorkspaceScoped
+from tradeoff.storage.base import (
+    Archivable,
+    Base,
+    JSONType,
+    Timestamps,
+    UTCDateTime,
+    Versioned,
+    WorkspaceScoped,
+)
 
 if TYPE_CHECKING:
     from tradeoff.problems.model import Problem
@@ -45,6 +54,11 @@ class Feature(Versioned, Archivable, Timestamps, WorkspaceScoped, Base):
     acceptance_criteria: Mapped[list[str]] = mapped_column(JSONType, nullable=False, default=list)
     owner: Mapped[str] = mapped_column(String(254), nullable=False, default="")
     product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id", ondelete="SET NULL"), nullable=True, index=True)
+    # the public roadmap: only features marked public appear there, in customer-facing words when given
+    public: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    public_title: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    public_description: Mapped[str | None] = mapped_column(Text, nullable=True)
+    shipped_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # when status last became shipped
 
     problems: Mapped[list[Problem]] = relationship(secondary=feature_problems, lazy="raise_on_sql", order_by="Problem.id")
 

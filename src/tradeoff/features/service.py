@@ -8,6 +8,7 @@ from tradeoff.audit import service as audit
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.features.model import Feature, FeatureStatus, feature_problems
 from tradeoff.features.schemas import FeatureCreate, FeatureUpdate
+from tradeoff.notifications import hooks as notifications
 from tradeoff.problems import service as problem_service
 from tradeoff.records import service as records
 from tradeoff.records.service import RecordSpec
@@ -26,7 +27,8 @@ SPEC = RecordSpec(
         "owner": lambda v: Feature.owner == v,
         "persona": lambda v: Feature.persona == v,
     },
-    snapshot_fields=("title", "description", "status", "persona", "user_flow", "acceptance_criteria", "owner", "product_id"),
+    snapshot_fields=("title", "description", "status", "persona", "user_flow", "acceptance_criteria", "owner", "product_id",
+                     "public", "public_title", "public_description"),
     load_options=(selectinload(Feature.problems),),
 )
 
@@ -41,6 +43,8 @@ def create(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: FeatureCre
     values = data.model_dump(exclude={"problem_ids"})
     values["status"] = data.status.value
     obj = Feature(workspace_id=workspace_id, problems=problems, **values)
+    if data.status is FeatureStatus.shipped:
+        obj.shipped_at = utcnow()
     uow.session.add(obj)
     uow.session.flush()
     audit.record(
@@ -64,10 +68,20 @@ def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, record_id: int, 
         values["problems"] = _problems(uow, workspace_id, values.pop("problem_ids"))
         values["updated_at"] = utcnow()  # an association change alone would not bump the version
     after_ids = [p.id for p in values["problems"]] if "problems" in values else before_ids
-    return records.update(  # type: ignore[no-any-return]
+    before_status = obj.status
+    if values.get("status") == FeatureStatus.shipped.value and before_status != FeatureStatus.shipped.value:
+        values["shipped_at"] = utcnow()  # the changelog's date
+    obj = records.update(
         uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, obj=obj, values=values, if_match=if_match,
         extra_before={"problem_ids": before_ids}, extra_after={"problem_ids": after_ids},
     )
+    if obj.status != before_status:  # a decided item changing status invites a decision record
+        from tradeoff.decisions import service as decision_service
+
+        obj.decision_prompt = decision_service.decision_prompt(
+            uow=uow, workspace_id=workspace_id, feature_id=obj.id, change=f"status changed {before_status} → {obj.status}")
+        notifications.feature_status_changed(uow=uow, feature=obj, before=before_status, actor=actor)
+    return obj
 
 
 def solving(*, uow: UnitOfWork, workspace_id: int, problem_id: int) -> list[Feature]:

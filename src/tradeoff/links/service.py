@@ -18,6 +18,7 @@ from tradeoff.feedback import service as feedback_service
 from tradeoff.feedback.model import Feedback
 from tradeoff.links.model import Link
 from tradeoff.links.schemas import AskingCustomer, CustomerRequestOut, DemandOut, EvidenceOut, LinkCreate
+from tradeoff.notifications import hooks as notifications
 from tradeoff.problems import service as problem_service
 from tradeoff.problems.model import Problem
 from tradeoff.records import service as records
@@ -49,6 +50,7 @@ def create(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: LinkCreate
         uow=uow, workspace_id=workspace_id, actor=actor, action="link", record_type="feedback", record_id=data.feedback_id,
         after={"problem_id": data.problem_id, "feature_id": data.feature_id, "quote": data.quote},
     )
+    notifications.feedback_linked(uow=uow, link=link, actor=actor)
     return link
 
 

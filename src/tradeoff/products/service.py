@@ -18,7 +18,7 @@ SPEC = RecordSpec(
     model=Product,
     sorts={"name": Product.name, "created_at": Product.created_at, "id": Product.id},
     default_sort="name",
-    snapshot_fields=("name", "description"),
+    snapshot_fields=("name", "description", "stage", "criteria_weights"),
 )
 
 

@@ -14,7 +14,20 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from tradeoff.bootstrap import Container
 from tradeoff.errors import TradeoffError
-from tradeoff.web import routes_auth, routes_detail, routes_records, routes_workspace
+from tradeoff.web import (
+    routes_auth,
+    routes_briefs,
+    routes_detail,
+    routes_import,
+    routes_insights,
+    routes_notify,
+    routes_public,
+    routes_records,
+    routes_roadmap,
+    routes_strategy,
+    routes_triage,
+    routes_workspace,
+)
 from tradeoff.web import session as web_session
 from tradeoff.web.render import is_htmx, redirect, render
 from tradeoff.web.session import LoginRequired, permissions
@@ -35,7 +48,8 @@ def install_web(app: FastAPI, container: Container) -> None:
         https_only=container.settings.secure_cookies,
     )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (routes_auth, routes_workspace, routes_records, routes_detail):
+    for module in (routes_auth, routes_workspace, routes_strategy, routes_triage, routes_import, routes_insights,
+                   routes_notify, routes_public, routes_roadmap, routes_briefs, routes_records, routes_detail):
         app.include_router(module.router, include_in_schema=False)
     app.add_exception_handler(TradeoffError, tradeoff_error)
     app.add_exception_handler(LoginRequired, login_required)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from fastapi import Request
+
 from tradeoff.accounts import service as accounts
 from tradeoff.accounts.service import Member
 from tradeoff.customers import service as customer_service
@@ -13,9 +15,10 @@ from tradeoff.problems import service as problem_service
 from tradeoff.products import service as product_service
 from tradeoff.records import service as records
 from tradeoff.storage.uow import UnitOfWork
+from tradeoff.triage import service as triage
 from tradeoff.web.forms import FormState
 from tradeoff.web.render import truncate_words
-from tradeoff.web.session import permissions
+from tradeoff.web.session import container, permissions
 
 PAGE_SIZE = 50
 CHOICES_LIMIT = 200  # longest select we render; bigger sets use search
@@ -85,3 +88,9 @@ def customer_name(uow: UnitOfWork, workspace_id: int, customer_id: int) -> str |
         return str(records.get(uow=uow, spec=customer_service.SPEC, workspace_id=workspace_id, record_id=customer_id).name)
     except NotFound:
         return None
+
+
+def triage_line(request: Request, uow: UnitOfWork, m: Member) -> dict[str, Any]:
+    """What the feedback inbox says about triage: how many items are classified, and by which matcher."""
+    return {"triage": triage.status(uow=uow, workspace_id=m.workspace_id),
+            "matcher": container(request).triage.method}

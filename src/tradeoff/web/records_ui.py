@@ -17,7 +17,7 @@ from tradeoff.features import service as feature_service
 from tradeoff.features.model import FeatureStatus
 from tradeoff.feedback import schemas as fbs
 from tradeoff.feedback import service as feedback_service
-from tradeoff.feedback.model import Source
+from tradeoff.feedback.model import Kind, Sentiment, Source
 from tradeoff.problems import schemas as ps
 from tradeoff.problems import service as problem_service
 from tradeoff.products import schemas as prs
@@ -33,6 +33,9 @@ def _choices(enum: Any) -> tuple[tuple[str, str], ...]:
 SEGMENTS = _choices(Segment)
 SOURCES = _choices(Source)
 STATUSES = _choices(FeatureStatus)
+KINDS = _choices(Kind)
+SENTIMENTS = _choices(Sentiment)
+TRIAGE_STATES = (("false", "Not triaged yet"), ("true", "Triaged"))
 
 SORT_LABELS = {
     "name": "Name", "title": "Title", "arr": "ARR", "created_at": "Created", "updated_at": "Updated",
@@ -118,6 +121,9 @@ FEEDBACK = RecordUI(
         Field("tags", "Tags", "tags", help="Comma-separated", placeholder="billing, export"),
     ),
     filters=(
+        Field("kind", "Kind", "select", options=KINDS, blank="Any kind"),
+        Field("sentiment", "Sentiment", "select", options=SENTIMENTS, blank="Any sentiment"),
+        Field("triaged", "Triage", "select", options=TRIAGE_STATES, blank="Triaged or not"),
         Field("source", "Source", "select", options=SOURCES, blank="Any source"),
         Field("customer_id", "Customer", "number"),
     ),

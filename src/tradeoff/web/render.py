@@ -24,7 +24,9 @@ LABELS = {
     "other": "Other", "enterprise": "Enterprise", "mid_market": "Mid-market", "smb": "SMB", "startup": "Startup",
     "idea": "Idea", "discovery": "Discovery", "planned": "Planned", "in_progress": "In progress",
     "shipped": "Shipped", "wont_do": "Won't do", "owner": "Owner", "pm": "PM", "engineer": "Engineer",
-    "stakeholder": "Stakeholder",
+    "stakeholder": "Stakeholder", "bug": "Bug", "feature_request": "Feature request", "praise": "Praise",
+    "question": "Question", "negative": "Negative", "neutral": "Neutral", "positive": "Positive",
+    "unknown": "Unknown", "all": "All segments",
 }
 
 
@@ -70,7 +72,8 @@ def label(value: Any) -> str:
 
 
 PAST = {"create": "created", "update": "updated", "archive": "archived", "restore": "restored", "link": "linked",
-        "unlink": "unlinked", "comment": "commented on", "member": "set the role of", "revoke": "revoked"}
+        "unlink": "unlinked", "comment": "commented on", "member": "set the role of", "revoke": "revoked",
+        "merge": "merged", "dismiss": "dismissed a suggestion for", "import": "imported"}
 PAGES = {"product": "products", "customer": "customers", "feedback": "feedback", "problem": "problems",
          "feature": "features"}
 
@@ -100,6 +103,13 @@ def truncate_words(text: str, length: int = 160) -> str:
     return text if len(text) <= length else text[: length - 1].rsplit(" ", 1)[0] + "…"
 
 
+def share(value: Decimal | float | int | None, total: Decimal | float | int | None) -> float:
+    """value as a percentage of total (0-100, one decimal), for the width of a CSS bar; 0 when total is 0."""
+    if not value or not total:
+        return 0.0
+    return round(max(0.0, min(100.0, 100.0 * float(value) / float(total))), 1)
+
+
 @pass_context
 def _query(context: Context, **changes: Any) -> str:
     """The current query string with `changes` applied (None removes a key)."""
@@ -120,7 +130,7 @@ def _build_env() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(money=money, day=day, moment=moment, ago=ago, label=label, highlight=highlight,
-                       excerpt=truncate_words, past=past)
+                       excerpt=truncate_words, past=past, share=share)
     env.globals.update(version=__version__, labels=LABELS, query=_query, record_url=record_url)
     return env
 

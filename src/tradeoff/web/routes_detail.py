@@ -15,16 +15,20 @@ from tradeoff.comments.schemas import CommentCreate
 from tradeoff.customers import service as customer_service
 from tradeoff.errors import TradeoffError
 from tradeoff.features import service as feature_service
+from tradeoff.features.model import FeatureStatus
 from tradeoff.feedback import service as feedback_service
+from tradeoff.insights import service as insights
 from tradeoff.links import service as link_service
 from tradeoff.links.schemas import LinkCreate
 from tradeoff.problems import service as problem_service
 from tradeoff.products import service as product_service
 from tradeoff.records import service as records
+from tradeoff.storage.base import utcnow
 from tradeoff.storage.uow import UnitOfWork
+from tradeoff.triage import service as triage
 from tradeoff.web import context as ctx
 from tradeoff.web.forms import FormState, error_to_state, validation_to_state
-from tradeoff.web.records_ui import BY_KIND
+from tradeoff.web.records_ui import BY_KIND, KINDS
 from tradeoff.web.render import redirect, render
 from tradeoff.web.session import CheckedForm, CurrentMember, Uow
 
@@ -45,6 +49,15 @@ def _detail(request: Request, uow: UnitOfWork, m: Member, kind: str, template: s
     ui = BY_KIND[kind]
     events = audit.list_events(uow=uow, workspace_id=m.workspace_id, record_type=ui.spec.name, record_id=obj.id,
                                limit=AUDIT_LIMIT)
+    from tradeoff.decisions import service as decision_service  # decisions shown on every linked record
+
+    linked_kind = {"features": "feature", "problems": "problem", "feedback": "feedback"}.get(kind)
+    if linked_kind:
+        extra.setdefault("decisions", decision_service.for_record(uow=uow, workspace_id=m.workspace_id,
+                                                                  kind=linked_kind, record_id=obj.id))
+    if kind == "features":
+        extra.setdefault("decision_prompt", decision_service.pending_prompt(uow=uow, workspace_id=m.workspace_id,
+                                                                            feature_id=obj.id))
     return render(request, template, status_code, **ctx.page_context(uow, m, kind),
                   page_title=ui.name_of(obj)[:60], ui=ui, obj=obj, events=events, **extra)
 
@@ -54,8 +67,11 @@ def feature_view(request: Request, uow: UnitOfWork, m: Member, record_id: int, c
     feature = records.get(uow=uow, spec=feature_service.SPEC, workspace_id=m.workspace_id, record_id=record_id)
     demand = link_service.demand(uow=uow, workspace_id=m.workspace_id, kind="feature", target_id=record_id)
     comments = comment_service.list_for(uow=uow, workspace_id=m.workspace_id, kind="feature", target_id=record_id)
+    insight = insights.demand(uow=uow, workspace_id=m.workspace_id, kind="feature", target_id=record_id, now=utcnow())
+    closing = (insights.close_the_loop(uow=uow, workspace_id=m.workspace_id, feature=feature)
+               if feature.status == FeatureStatus.shipped.value else None)
     return _detail(request, uow, m, "features", "detail/feature.html", feature, status_code, demand=demand,
-                   comments=comments, comment=comment or FormState(),
+                   insight=insight, closing=closing, comments=comments, comment=comment or FormState(),
                    product_name=_product_name(uow, m, feature.product_id))
 
 
@@ -65,7 +81,9 @@ def problem_view(request: Request, uow: UnitOfWork, m: Member, record_id: int, c
     demand = link_service.demand(uow=uow, workspace_id=m.workspace_id, kind="problem", target_id=record_id)
     comments = comment_service.list_for(uow=uow, workspace_id=m.workspace_id, kind="problem", target_id=record_id)
     features = feature_service.solving(uow=uow, workspace_id=m.workspace_id, problem_id=record_id)
+    insight = insights.demand(uow=uow, workspace_id=m.workspace_id, kind="problem", target_id=record_id, now=utcnow())
     return _detail(request, uow, m, "problems", "detail/problem.html", problem, status_code, demand=demand,
+                   insight=insight,
                    comments=comments, comment=comment or FormState(), features=features,
                    product_name=_product_name(uow, m, problem.product_id))
 
@@ -92,8 +110,14 @@ def feedback_view(request: Request, uow: UnitOfWork, m: Member, record_id: int, 
                               field_name="problem_id"):
         titles[("problem", p.id)] = p
     link = link or FormState()
+    params = request.query_params
+    similar = (triage.similar(uow=uow, workspace_id=m.workspace_id, feedback_id=record_id)
+               if params.get("similar") == "1" else None)
+    merged = params.get("merged", "")
+    flash = f"Feedback #{merged} was merged into this item." if merged.isdigit() else ""
     return _detail(request, uow, m, "feedback", "detail/feedback.html", fb, status_code, links=links, titles=titles,
-                   link=link, targets=_link_targets(uow, m, link.values.get("target_q")))
+                   link=link, targets=_link_targets(uow, m, link.values.get("target_q")), similar=similar,
+                   flash=flash, kinds=KINDS)
 
 
 def customer_view(request: Request, uow: UnitOfWork, m: Member, record_id: int) -> HTMLResponse:

@@ -15,7 +15,7 @@ from tradeoff.records.pagination import Page
 from tradeoff.storage.uow import UnitOfWork
 from tradeoff.web import context as ctx
 from tradeoff.web.forms import FormState, error_to_state, initial_values, raw_values, to_input, validate
-from tradeoff.web.records_ui import ALL, FEEDBACK, RecordUI
+from tradeoff.web.records_ui import ALL, FEEDBACK, KINDS, RecordUI
 from tradeoff.web.render import redirect, render
 from tradeoff.web.session import CheckedForm, CurrentMember, Uow, can
 
@@ -55,8 +55,10 @@ def list_view(request: Request, uow: UnitOfWork, m: Member, ui: RecordUI, *, qui
         if filter_values.get("customer_id", "").isdigit():
             found = ctx.customer_name(uow, m.workspace_id, int(filter_values["customer_id"]))
             extra["customer_name"] = found
-    added = params.get("added")
-    flash = f"Feedback #{added} added. Open it to link it to a problem or feature." if added and added.isdigit() else ""
+        extra.update(ctx.triage_line(request, uow, m))
+        extra["kinds"] = KINDS
+        extra["next_url"] = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    flash = _flash(params)
     return render(
         request, "records/list.html", status_code,
         **ctx.page_context(uow, m, ui.kind), page_title=ui.title, ui=ui, items=page.items, next=page.next,
@@ -64,6 +66,20 @@ def list_view(request: Request, uow: UnitOfWork, m: Member, ui: RecordUI, *, qui
         options=ctx.options_for(uow, m.workspace_id, names), can_create=can(m, ui.create_need),
         page_size=ctx.PAGE_SIZE, flash=flash, **extra,
     )
+
+
+def _flash(params: Any) -> str:
+    added, pasted, triaged = params.get("added", ""), params.get("pasted", ""), params.get("triage_ran", "")
+    if added.isdigit():
+        return f"Feedback #{added} added. Open it to link it to a problem or feature."
+    if pasted.isdigit():
+        n = int(pasted)
+        return f"{n} feedback item{'s' if n != 1 else ''} added from your call notes. Triage classifies them in the " \
+               "background."
+    if triaged.isdigit():
+        n = int(triaged)
+        return f"Triaged {n} feedback item{'s' if n != 1 else ''}."
+    return ""
 
 
 def form_view(request: Request, uow: UnitOfWork, m: Member, ui: RecordUI, state: FormState, obj: Any = None,

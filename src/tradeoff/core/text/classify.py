@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-import scipy.optimize as opt
 import scipy.sparse as sp
 
 from tradeoff.core.text.lexical import (
@@ -115,10 +114,78 @@ def _fit_logistic(
         gb = resid.sum(axis=0)
         return loss, np.concatenate([gw.ravel(), gb])
 
-    theta0 = np.zeros(d * n_classes + n_classes)
-    res = opt.minimize(loss_grad, theta0, jac=True, method="L-BFGS-B", options={"maxiter": 500})
-    theta = np.asarray(res.x, dtype=np.float64)
+    theta = _lbfgs(loss_grad, np.zeros(d * n_classes + n_classes))
     return theta[: d * n_classes].reshape(d, n_classes), theta[d * n_classes :]
+
+
+def _lbfgs(
+    fun: Callable[[FloatArray], tuple[float, FloatArray]],
+    x0: FloatArray,
+    *,
+    memory: int = 10,
+    max_iter: int = 300,
+    gtol: float = 1e-4,
+    ftol: float = 1e-7,
+) -> FloatArray:
+    """Minimise a smooth convex function with limited-memory BFGS and a backtracking (Armijo) line search.
+
+    Written here because scipy's bounded L-BFGS-B spends most of its time in bookkeeping for the
+    hundreds of thousands of unbounded weights a text classifier has.
+    """
+    x = x0.copy()
+    f, g = fun(x)
+    s_hist: list[FloatArray] = []
+    y_hist: list[FloatArray] = []
+    rho_hist: list[float] = []
+    for _ in range(max_iter):
+        if float(np.max(np.abs(g))) <= gtol:
+            break
+        q = g.copy()
+        alphas: list[float] = []
+        for s_i, y_i, r_i in zip(reversed(s_hist), reversed(y_hist), reversed(rho_hist), strict=True):
+            a = r_i * float(s_i @ q)
+            alphas.append(a)
+            q -= a * y_i
+        if s_hist:
+            q *= float(s_hist[-1] @ y_hist[-1]) / float(y_hist[-1] @ y_hist[-1])
+        else:
+            q /= max(1.0, float(np.linalg.norm(g)))
+        for s_i, y_i, r_i, a in zip(s_hist, y_hist, rho_hist, reversed(alphas), strict=True):
+            b = r_i * float(y_i @ q)
+            q += (a - b) * s_i
+        direction = -q
+        slope = float(g @ direction)
+        if slope >= 0:  # not a descent direction: restart from steepest descent
+            s_hist.clear()
+            y_hist.clear()
+            rho_hist.clear()
+            direction = -g
+            slope = -float(g @ g)
+        step = 1.0
+        for _ls in range(30):
+            x_new = x + step * direction
+            f_new, g_new = fun(x_new)
+            if f_new <= f + 1e-4 * step * slope:
+                break
+            step *= 0.5
+        else:
+            break
+        s_vec = x_new - x
+        y_vec = g_new - g
+        sy = float(s_vec @ y_vec)
+        if sy > 1e-12:
+            s_hist.append(s_vec)
+            y_hist.append(y_vec)
+            rho_hist.append(1.0 / sy)
+            if len(s_hist) > memory:
+                s_hist.pop(0)
+                y_hist.pop(0)
+                rho_hist.pop(0)
+        converged = abs(f - f_new) <= ftol * max(1.0, abs(f), abs(f_new))
+        x, f, g = x_new, f_new, g_new
+        if converged:
+            break
+    return x
 
 
 def fit_text_classifier(

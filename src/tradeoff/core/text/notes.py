@@ -47,7 +47,7 @@ def split_notes(text: str) -> list[str]:
                 items.pop()
                 kinds.pop()
             current = start(bullet.group("rest"), "bullet")
-        elif speaker and speaker.group("rest").strip():
+        elif speaker:
             current = start(speaker.group("rest"), "speaker")
         elif current is None:
             current = start(line, "para")

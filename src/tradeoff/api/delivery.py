@@ -1,0 +1,266 @@
+"""Delivery routes: capacity, estimates and suggestions, work history import, solving plans and what-ifs,
+the roadmap board, forecasts and commitments at risk.
+
+Teams, components, plans and commitments themselves are plain records (RECORD_APIS in api/app.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, File, Form, Query, Response, UploadFile
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
+
+from tradeoff.api.deps import CurrentMember, IfMatch, Uow, etag
+from tradeoff.commitments import service as commitment_service
+from tradeoff.commitments.schemas import RecomputeIn, SettingsIn
+from tradeoff.errors import FieldError, InvalidInput
+from tradeoff.estimates import service as estimate_service
+from tradeoff.estimates.schemas import EstimateIn, EstimateOut
+from tradeoff.forecasts import service as forecast_service
+from tradeoff.plans import service as plan_service
+from tradeoff.plans.schemas import PlanOut, SolveIn, WhatIfIn
+from tradeoff.records import service as records
+from tradeoff.teams import service as team_service
+from tradeoff.workitems import service as workitem_service
+from tradeoff.workitems.importer import MAX_BYTES, WorkItemOptions, run_import
+from tradeoff.workitems.schemas import WorkItemOut
+
+router = APIRouter()
+W = "/workspaces/{workspace}"
+Column = Annotated[str | None, Form(max_length=200, description="CSV column for this field; empty turns the guess off.")]
+
+
+def _today() -> date:
+    return date.today()
+
+
+# ---------------------------------------------------------------------------------------------- capacity
+
+
+@router.get(f"{W}/teams/{{record_id}}/capacity", operation_id="getTeamCapacity", tags=["teams"],
+            summary="A team's capacity in person-days per period (members' availability minus holidays)")
+def capacity(member: CurrentMember, uow: Uow, record_id: int,
+             start: Annotated[date | None, Query(description="First day (default today)")] = None,
+             periods: Annotated[int, Query(ge=1, le=104)] = 6,
+             period_days: Annotated[int | None, Query(ge=1, le=56, description="Default: the team's")] = None) -> Any:
+    team = records.get(uow=uow, spec=team_service.SPEC, workspace_id=member.workspace_id, record_id=record_id)
+    return team_service.capacity(team=team, start=start or _today(), periods=periods, period_days=period_days)
+
+
+# ---------------------------------------------------------------------------------------------- estimates
+
+
+@router.get(f"{W}/features/{{feature_id}}/estimate", operation_id="getEstimate", response_model=EstimateOut,
+            tags=["estimates"], summary="A feature's estimate and why it is that big")
+def get_estimate(member: CurrentMember, uow: Uow, feature_id: int, response: Response) -> Any:
+    est = estimate_service.get(uow=uow, workspace_id=member.workspace_id, feature_id=feature_id)
+    response.headers["ETag"] = etag(est.version)
+    return estimate_service.out(uow=uow, workspace_id=member.workspace_id, estimate=est)
+
+
+@router.put(f"{W}/features/{{feature_id}}/estimate", operation_id="setEstimate", response_model=EstimateOut,
+            tags=["estimates"], summary="Estimate a feature as a range with drivers and components (engineers may)")
+def set_estimate(member: CurrentMember, uow: Uow, feature_id: int, body: Annotated[EstimateIn, Body()],
+                 version: IfMatch, response: Response) -> Any:
+    member.require("technical")
+    est = estimate_service.save(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"),
+                                feature_id=feature_id, data=body, if_match=version)
+    response.headers["ETag"] = etag(est.version)
+    return estimate_service.out(uow=uow, workspace_id=member.workspace_id, estimate=est)
+
+
+@router.delete(f"{W}/features/{{feature_id}}/estimate", operation_id="deleteEstimate", status_code=204,
+               tags=["estimates"], summary="Remove a feature's estimate")
+def delete_estimate(member: CurrentMember, uow: Uow, feature_id: int) -> Response:
+    member.require("technical")
+    estimate_service.remove(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"),
+                            feature_id=feature_id)
+    return Response(status_code=204)
+
+
+@router.get(f"{W}/features/{{feature_id}}/estimate-suggestion", operation_id="suggestEstimate",
+            tags=["estimates"], summary="Similar finished work items and a suggested P10/P50/P90, before estimating")
+def suggest(member: CurrentMember, uow: Uow, feature_id: int,
+            show: Annotated[int, Query(ge=0, le=20)] = 5) -> Any:
+    return estimate_service.suggest(uow=uow, workspace_id=member.workspace_id, feature_id=feature_id, show=show)
+
+
+@router.get(f"{W}/estimates", operation_id="listEstimates", tags=["estimates"],
+            summary="Every feature's estimate with its explanation")
+def list_estimates(member: CurrentMember, uow: Uow) -> Any:
+    ests = estimate_service.all_of(uow=uow, workspace_id=member.workspace_id)
+    return jsonable_encoder({"items": [estimate_service.out(uow=uow, workspace_id=member.workspace_id, estimate=e)
+                                       for _, e in sorted(ests.items())]})
+
+
+# ---------------------------------------------------------------------------------------------- work history
+
+
+@router.get(f"{W}/workitems", operation_id="listWorkItems", tags=["work history"],
+            summary="Imported work items, newest first")
+def list_workitems(
+    member: CurrentMember, uow: Uow,
+    done: Annotated[bool | None, Query(description="Only finished (true) or open (false) items")] = None,
+    feature_id: int | None = None, team_id: int | None = None,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> Any:
+    page = records.list_page(uow=uow, spec=workitem_service.SPEC, workspace_id=member.workspace_id, cursor=cursor,
+                             limit=limit, archived=None,
+                             filters={"done": done, "feature_id": feature_id, "team_id": team_id})
+    return jsonable_encoder({"items": [WorkItemOut.model_validate(w).model_dump() for w in page.items],
+                             "next": page.next})
+
+
+@router.get(f"{W}/workitems/summary", operation_id="getWorkHistorySummary", tags=["work history"],
+            summary="How much work history there is, and the throughput forecast it supports")
+def workitems_summary(member: CurrentMember, uow: Uow) -> Any:
+    import numpy as np
+
+    out = workitem_service.summary(uow=uow, workspace_id=member.workspace_id)
+    out["throughput"] = forecast_service.throughput_forecast(uow=uow, workspace_id=member.workspace_id,
+                                                             today=_today(), rng=np.random.default_rng(0))
+    return jsonable_encoder(out)
+
+
+@router.post(
+    f"{W}/imports/workitems", operation_id="importWorkItems", tags=["imports"],
+    summary="Import work history from a CSV export (Jira, Azure DevOps, GitHub), or preview it with dry_run=true",
+    description=(
+        "Send `multipart/form-data` with the CSV as `file`. Columns are guessed from the header (Jira's `Issue key`/"
+        "`Issue id`, `Summary`, `Created`, `Resolved`, `Story Points`; Azure DevOps' `ID`, `Title`, `Work Item "
+        "Type`, `State`, `Closed Date`; GitHub's `number`, `title`, `closed_at`) or named with `key_column`, "
+        "`title_column`, …. Items are matched on their key, so importing a newer export updates them. "
+        "`dry_run=true` previews (200) and writes nothing; otherwise all rows are imported in one transaction "
+        "(201) or none (422, each bad row in `errors` as `[\"row\", N, field]`). Needs the `technical` role."),
+)
+def import_workitems(
+    member: CurrentMember, uow: Uow,
+    file: Annotated[UploadFile, File(description="The CSV file.")],
+    key_column: Column = None, title_column: Column = None, description_column: Column = None,
+    type_column: Column = None, status_column: Column = None, created_column: Column = None,
+    started_column: Column = None, resolved_column: Column = None, points_column: Column = None,
+    feature_column: Column = None,
+    team_id: Annotated[int | None, Form()] = None,
+    date_format: Annotated[str | None, Form(max_length=50)] = None,
+    skip_bad_rows: Annotated[bool, Form()] = False,
+    dry_run: Annotated[bool, Form()] = False,
+) -> Any:
+    member.require("technical")
+    filename = file.filename or "upload.csv"
+    data = file.file.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise InvalidInput(f"{filename} is larger than {MAX_BYTES // 1_000_000} MB; split it and import the parts",
+                           [FieldError(["body", "file"], "file too large", filename)])
+    columns = {"key": key_column, "title": title_column, "description": description_column, "type": type_column,
+               "status": status_column, "created": created_column, "started": started_column,
+               "resolved": resolved_column, "points": points_column, "feature": feature_column}
+    options = WorkItemOptions(filename=filename, mapping={f: c for f, c in columns.items() if c is not None},
+                              date_format=date_format or None, skip_bad_rows=skip_bad_rows, team_id=team_id)
+    result = run_import(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"), data=data,
+                        options=options, dry_run=dry_run)
+    return JSONResponse(result, status_code=200 if dry_run else 201)
+
+
+# ---------------------------------------------------------------------------------------------- plans
+
+
+@router.post(f"{W}/plans/{{record_id}}/solve", operation_id="solvePlan", response_model=PlanOut, tags=["plans"],
+             summary="Choose and schedule features for the most value; the greedy plan beside it, and the gap")
+def solve(member: CurrentMember, uow: Uow, record_id: int,
+          body: Annotated[SolveIn | None, Body()] = None) -> Any:
+    member.require("edit")
+    return plan_service.solve(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"),
+                              plan_id=record_id, data=body)
+
+
+@router.post(f"{W}/plans/{{record_id}}/what-if", operation_id="comparePlanScenario", tags=["plans"],
+             summary="Solve a what-if scenario (add people, drop features, move deadlines, cut scope) beside the "
+                     "plan, without changing it")
+def what_if(member: CurrentMember, uow: Uow, record_id: int, body: Annotated[WhatIfIn, Body()]) -> Any:
+    return jsonable_encoder(plan_service.what_if(uow=uow, workspace_id=member.workspace_id, plan_id=record_id,
+                                                 data=body))
+
+
+@router.get(f"{W}/roadmap", operation_id="getRoadmapBoard", tags=["plans"],
+            summary="Now / Next / Later from the live plan, with the technology lane")
+def roadmap(member: CurrentMember, uow: Uow, plan_id: int | None = None) -> Any:
+    plan = plan_service.get(uow=uow, workspace_id=member.workspace_id, plan_id=plan_id) if plan_id else \
+        plan_service.live_plan(uow=uow, workspace_id=member.workspace_id)
+    return plan_service.board(uow=uow, workspace_id=member.workspace_id, plan=plan)
+
+
+# ---------------------------------------------------------------------------------------------- forecasts
+
+SourceQ = Annotated[Literal["auto", "capacity", "history"], Query(
+    description="Team pace from members' capacity, from finished story points, or auto (history when there is "
+                "enough)")]
+
+
+@router.get(f"{W}/forecast", operation_id="getForecast", tags=["forecasts"],
+            summary="P50/P85/P95 dates per feature, release and the whole plan, P(done by target), histograms")
+def forecast(member: CurrentMember, uow: Uow, plan_id: int | None = None,
+             target: Annotated[date | None, Query(description="Give the probability of being done by this date")]
+             = None, source: SourceQ = "auto", trials: Annotated[int, Query(ge=100, le=50_000)] = 2000) -> Any:
+    return jsonable_encoder(forecast_service.forecast(uow=uow, workspace_id=member.workspace_id, today=_today(),
+                                                      plan_id=plan_id, target=target, source=source, trials=trials))
+
+
+@router.get(f"{W}/features/{{feature_id}}/forecast", operation_id="getFeatureForecast", tags=["forecasts"],
+            summary="When one feature will be done (in the live plan's order), and P(done by target)")
+def feature_forecast(member: CurrentMember, uow: Uow, feature_id: int,
+                     target: Annotated[date | None, Query()] = None, source: SourceQ = "auto") -> Any:
+    from tradeoff.features import service as feature_service
+
+    records.get(uow=uow, spec=feature_service.SPEC, workspace_id=member.workspace_id, record_id=feature_id)
+    fc = forecast_service.forecast(uow=uow, workspace_id=member.workspace_id, today=_today(), target=target,
+                                   source=source, throughput=False)
+    row = next((f for f in fc["features"] if f["feature_id"] == feature_id), None)
+    skipped = next((s for s in fc["skipped"] if s["feature_id"] == feature_id), None)
+    reason = fc["reason"] or (skipped["reason"] if skipped else "" if row else "not in the backlog (shipped or not "
+                                                                                 "estimated)")
+    return jsonable_encoder({"feature_id": feature_id, "status": "ok" if row else "declined", "reason": reason,
+                             "start": fc["start"], "target": fc["target"], "teams": fc["teams"], "forecast": row})
+
+
+# ---------------------------------------------------------------------------------------------- commitments
+
+
+@router.get(f"{W}/commitment-overview", operation_id="getCommitmentOverview", tags=["commitments"],
+            summary="Every commitment with its chance of being kept and the ARR at stake; at_risk=true lists only "
+                    "those below the workspace threshold")
+def commitment_overview(member: CurrentMember, uow: Uow, at_risk: bool = False) -> Any:
+    return jsonable_encoder(commitment_service.overview(uow=uow, workspace_id=member.workspace_id,
+                                                        at_risk_only=at_risk))
+
+
+@router.post(f"{W}/commitment-forecasts", operation_id="recomputeCommitments", tags=["commitments"],
+             summary="Re-forecast every commitment now; crossings of the threshold are recorded as events")
+def recompute(member: CurrentMember, uow: Uow, body: Annotated[RecomputeIn | None, Body()] = None) -> Any:
+    member.require("edit")
+    return jsonable_encoder(commitment_service.recompute(uow=uow, workspace_id=member.workspace_id, today=_today(),
+                                                         trials=body.trials if body else 2000))
+
+
+@router.get(f"{W}/commitment-events", operation_id="listCommitmentEvents", tags=["commitments"],
+            summary="When commitments crossed the risk threshold, newest first")
+def commitment_events(member: CurrentMember, uow: Uow, commitment_id: int | None = None,
+                      limit: Annotated[int, Query(ge=1, le=500)] = 100) -> Any:
+    return jsonable_encoder({"items": commitment_service.events(uow=uow, workspace_id=member.workspace_id,
+                                                                commitment_id=commitment_id, limit=limit)})
+
+
+@router.get(f"{W}/delivery-settings", operation_id="getDeliverySettings", tags=["commitments"],
+            summary="The workspace's risk threshold for commitments")
+def get_settings(member: CurrentMember, uow: Uow) -> Any:
+    return {"risk_threshold": commitment_service.threshold(uow=uow, workspace_id=member.workspace_id)}
+
+
+@router.put(f"{W}/delivery-settings", operation_id="setDeliverySettings", tags=["commitments"],
+            summary="Change the risk threshold (default 0.7)")
+def set_settings(member: CurrentMember, uow: Uow, body: Annotated[SettingsIn, Body()]) -> Any:
+    member.require("edit")
+    return {"risk_threshold": commitment_service.set_threshold(uow=uow, workspace_id=member.workspace_id,
+                                                               actor=member.actor("api"), value=body.risk_threshold)}

@@ -1,0 +1,432 @@
+"""One builder per audience: the same facts, in each audience's own language."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from tradeoff.briefs import facts
+from tradeoff.briefs import forecast as fc_mod
+from tradeoff.briefs.common import (
+    Scope,
+    blocker_blocks,
+    commitment_blocks,
+    forecast_blocks,
+    money,
+    money_map,
+    plural,
+    status,
+    when_spans,
+)
+from tradeoff.briefs.document import Bullets, Chart, Missing, Paragraph, Section, Table, s
+from tradeoff.charts import DemandBar, ValueEffortPoint, demand_by_segment, value_effort
+from tradeoff.features.model import Feature
+
+TOP_BETS = 8
+ENGINEERING_FEATURES = 15
+
+
+def _none_in_scope(sc: Scope) -> Missing | None:
+    if not sc.features():
+        what = sc.label
+        return Missing(f"No features recorded for {what} yet: add features (and link the evidence behind them) "
+                       "to produce this brief.")
+    return None
+
+
+# --- executive ---------------------------------------------------------------------------------------------
+
+
+def executive(sc: Scope) -> list[Section]:
+    empty = _none_in_scope(sc)
+    roadmap = sc.roadmap()
+    out = [Section("Summary", (empty,) if empty else (_summary(sc),))]
+    out.append(Section("Objectives and key results", tuple(_objectives(sc))))
+    out.append(Section("Top bets", tuple(_bets(sc))))
+    out.append(Section("Forecast dates", tuple(forecast_blocks(sc, roadmap))))
+    out.append(Section("Commitments at risk", tuple(commitment_blocks(sc, at_risk_only=True))))
+    out.append(Section("Blockers and their business impact", tuple(blocker_blocks(sc, business=True))))
+    out.append(Section("Decisions", tuple(_decisions(sc))))
+    return out
+
+
+def _summary(sc: Scope) -> Paragraph:
+    feats = sc.features()
+    counts: dict[str, list[Feature]] = {}
+    for f in feats:
+        counts.setdefault(f.status, []).append(f)
+    spans = [s("This scope holds ")]
+    parts = [(st, counts[st]) for st in ("in_progress", "planned", "shipped") if st in counts]
+    if not parts:
+        spans.append(s(f"{plural(len(feats), 'feature')}, none planned yet."))
+        return Paragraph(tuple(spans))
+    for i, (st, fs) in enumerate(parts):
+        if i:
+            spans.append(s(", " if i < len(parts) - 1 else " and "))
+        spans.append(s(f"{len(fs)} {st.replace('_', ' ')}", *[sc.f(f) for f in fs[:12]]))
+    spans.append(s(" features."))
+    return Paragraph(tuple(spans))
+
+
+def _objectives(sc: Scope) -> list[Any]:
+    objs = facts.objectives(sc.uow, sc.workspace_id, sc.product.id if sc.product else None)
+    if objs is None:
+        return [Missing("Objectives are not available in this install.")]
+    if not objs:
+        return [Missing("No objectives yet: add objectives with measurable key results for this product.")]
+    rows = []
+    for o in objs:
+        r = sc.ref("objective", o.id, o.title)
+        krs = o.key_results or []
+        if not krs:
+            rows.append(((s(o.title, r),), (s("no key results yet"),), (s("—"),), (s("—"),)))
+        for kr in krs:
+            prog = o.progress(kr)
+            unit = kr.get("unit") or ""
+            now_ = "no current value" if kr.get("current") is None else f"{kr['current']:g} {unit}".strip()
+            rows.append(((s(o.title, r),), (s(str(kr.get("metric", "")), r),),
+                         (s(f"{now_} of {kr.get('target', 0):g}{' ' + unit if unit else ''} (from {kr.get('baseline', 0):g})", r),),
+                         (s("not measured" if prog is None else f"{prog:.0%}", r),)))
+        serving = [f for f in o.features if f.archived_at is None]
+        if serving:
+            rows.append(((s(""),), (s("served by"),),
+                         (s(", ".join(f.title for f in serving[:5]), *[sc.f(f) for f in serving[:5]]),), (s(""),)))
+    return [Table(("Objective", "Key result", "Now vs target", "Progress"), tuple(rows))]
+
+
+def _bets(sc: Scope) -> list[Any]:
+    feats = [f for f in sc.features() if f.status not in ("shipped", "wont_do")]
+    if not feats:
+        return [Missing("No open features in this scope: nothing to bet on yet.")]
+    cur = facts.main_currency(sc.uow, sc.workspace_id)
+    ranked = sorted(feats, key=lambda f: (-sc.demand(f.id).arr_by_currency.get(cur, Decimal(0)),
+                                          -sc.demand(f.id).feedback_count, f.id))[:TOP_BETS]
+    ests = facts.estimates(sc.uow, sc.workspace_id) or {}
+    rows, points, missing_cases = [], [], 0
+    for f in ranked:
+        r = sc.f(f)
+        d = sc.demand(f.id)
+        b = facts.bet(sc.uow, sc.workspace_id, f.id)
+        if b is None or "missing" in b:
+            missing_cases += 1
+            value = cost = roi = (s("no business case"),)
+        else:
+            c = b["currency"]
+            value = (s(_range(b["annual_value"], c) + " a year", r),)
+            cost = (s(_range(b["total_cost"], c), r),)
+            roi = (s(_range_pct(b["roi"]), r),)
+        demand = (s(f"{plural(len(d.customers), 'customer')}, {money_map(d.arr_by_currency)}", r),)
+        rows.append(((s(f.title, r),), (s(status(f)),), value, cost, roi, demand))
+        e = ests.get(f.id)
+        arr = float(d.arr_by_currency.get(cur, Decimal(0)))
+        if e is not None and e.unit == "days":
+            points.append(ValueEffortPoint(f.title, arr, e.likely))
+    blocks: list[Any] = [Table(("Bet", "Status", "Value P10–P90", "Cost P10–P90", "ROI P10–P90", "Demand"),
+                               tuple(rows))]
+    if missing_cases:
+        blocks.append(Missing(f"{plural(missing_cases, 'bet')} without a business case: size the problem and give "
+                              "the feature's effort and cost to see value, cost and ROI ranges."))
+    if points:
+        blocks.append(Chart("Value against effort", value_effort(points, value_unit=f"ARR asking, {cur}"),
+                            (s(f"{plural(len(points), 'estimated bet')}: ARR of the customers asking against the "
+                               "likely effort in person-days; split at the medians."),)))
+    return blocks
+
+
+def _range(p: dict[str, Any], currency: str) -> str:
+    def one(x: float | None) -> str:
+        return "—" if x is None else f"{x:,.0f}"
+    return f"{currency} {one(p['p10'])} to {one(p['p90'])} (P50 {one(p['p50'])})"
+
+
+def _range_pct(p: dict[str, Any]) -> str:
+    def one(x: float | None) -> str:
+        return "—" if x is None else f"{x:.0%}"
+    return f"{one(p['p10'])} to {one(p['p90'])} (P50 {one(p['p50'])})"
+
+
+def _decisions(sc: Scope) -> list[Any]:
+    ds = facts.decisions(sc.uow, sc.workspace_id, sc.product.id if sc.product else None)
+    if ds is None:
+        return [Missing("The decision log is not available in this install.")]
+    since = sc.since or (sc.today - timedelta(days=30))
+    needed = [d for d in ds if d.decided_on is None]
+    taken = [d for d in ds if d.decided_on is not None and d.decided_on >= since]
+    blocks: list[Any] = []
+    label = "since the last brief" if sc.since else "in the last 30 days"
+    if needed:
+        blocks.append(Paragraph((s("Decisions needed:", strong=True),)))
+        blocks.append(Bullets(tuple((s(d.title, sc.ref("decision", d.id, d.title)),
+                                     s(f" — options: {', '.join(o.get('name', '') for o in d.options)}"
+                                       if d.options else "")) for d in needed[:10])))
+    else:
+        blocks.append(Paragraph((s("No decision is waiting to be taken."),)))
+    if taken:
+        blocks.append(Paragraph((s(f"Decisions taken {label}:", strong=True),)))
+        blocks.append(Bullets(tuple((s(d.title, sc.ref("decision", d.id, d.title)),
+                                     s(f": chose {d.choice}" if d.choice else ""),
+                                     s(f" ({d.decided_on.isoformat()}, {d.decided_by})" if d.decided_by
+                                       else f" ({d.decided_on.isoformat()})")) for d in taken[:10])))
+    else:
+        blocks.append(Paragraph((s(f"No decisions taken {label}."),)))
+    return blocks
+
+
+# --- engineering -------------------------------------------------------------------------------------------
+
+
+def engineering(sc: Scope) -> list[Section]:
+    empty = _none_in_scope(sc)
+    roadmap = sc.roadmap()
+    if empty:
+        return [Section("What to build and why", (empty,))]
+    if not roadmap:
+        return [Section("What to build and why", (Missing(
+            "Nothing is planned or in progress in this scope: plan features to brief engineering."),))]
+    ests = facts.estimates(sc.uow, sc.workspace_id)
+    intro = Paragraph((s(f"{plural(len(roadmap), 'feature')} planned or in progress", *[sc.f(f) for f in roadmap[:15]]),
+                       s(": for each, the problem in the customers' words, who it is for, what done looks like, "
+                         "and the numbers that make it matter. The how is yours."),))
+    out = [Section("What to build and why", (intro,))]
+    for f in roadmap[:ENGINEERING_FEATURES]:
+        out.append(Section(f"{f.title}", tuple(_engineering_feature(sc, f, ests))))
+    out.append(Section("Open blockers", tuple(blocker_blocks(sc, business=False))))
+    return out
+
+
+def _engineering_feature(sc: Scope, f: Feature, ests: dict[int, Any] | None) -> list[Any]:
+    r = sc.f(f)
+    d = sc.demand(f.id)
+    blocks: list[Any] = []
+    problems = list(f.problems)
+    if problems:
+        blocks.append(Paragraph((s("Problem: ", strong=True),
+                                 *[s(p.statement + (" " if i < len(problems) - 1 else ""),
+                                     sc.ref("problem", p.id, p.statement)) for i, p in enumerate(problems[:3])])))
+    quotes = [q for q in d.quotes][:3]
+    if quotes:
+        blocks.append(Bullets(tuple((s(f"“{q.words}”", sc.ref("feedback", q.feedback_id, q.words[:60])),
+                                     s(f" — {q.customer_name}" if q.customer_name else "")) for q in quotes)))
+    blocks.append(Paragraph((s("Persona: ", strong=True), s(f.persona or "not recorded", r))))
+    if f.user_flow:
+        blocks.append(Paragraph((s("User flow:", strong=True),)))
+        blocks.append(Bullets(tuple((s(step, r),) for step in f.user_flow)))
+    if f.acceptance_criteria:
+        blocks.append(Paragraph((s("Acceptance criteria:", strong=True),)))
+        blocks.append(Bullets(tuple((s(c, r),) for c in f.acceptance_criteria)))
+    numbers = [s("Why it matters: ", strong=True),
+               s(f"{plural(d.feedback_count, 'piece')} of evidence from {plural(len(d.customers), 'customer')} "
+                 f"({money_map(d.arr_by_currency)})", r), s("; "), s("expected "), *when_spans(sc, f), s(".")]
+    blocks.append(Paragraph(tuple(numbers)))
+    est = (ests or {}).get(f.id)
+    questions = []
+    if est is not None:
+        er = sc.ref("estimate", f.id, f"estimate of {f.title}")
+        comps = facts.components(sc.uow, sc.workspace_id, list(est.component_ids))
+        deps = {x.id: x for x in sc.features()}
+        cons = [s("Constraints: ", strong=True),
+                s(f"estimated {est.optimistic:g}–{est.likely:g}–{est.pessimistic:g} {est.unit}", er)]
+        if comps:
+            cons.append(s("; touches "))
+            cons.append(s(", ".join(f"{c.name} (debt {c.debt_level}/5)" for c in comps.values()),
+                          *[sc.ref("component", c.id, c.name) for c in comps.values()]))
+        if est.drivers:
+            cons.append(s("; drivers: " + ", ".join(str(x.get("name", "")).replace("_", " ") for x in est.drivers), er))
+        blocks.append(Paragraph(tuple(cons)))
+        if est.depends_on:
+            blocks.append(Paragraph((s("Depends on: ", strong=True),
+                                     *[s((deps[x].title if x in deps else f"feature {x}") + "; ",
+                                         sc.ref("feature", x, deps[x].title if x in deps else f"feature {x}"))
+                                       for x in est.depends_on])))
+    else:
+        questions.append("No estimate yet: what range, which components, what drives it?")
+    if not f.acceptance_criteria:
+        questions.append("No acceptance criteria yet: what does done look like?")
+    if not f.persona:
+        questions.append("Which persona is this for?")
+    if not quotes:
+        questions.append("No customer evidence linked: who asked for this?")
+    if questions:
+        blocks.append(Paragraph((s("Open questions:", strong=True),)))
+        blocks.append(Bullets(tuple((s(q),) for q in questions)))
+    return blocks
+
+
+# --- sales and customer success ----------------------------------------------------------------------------
+
+
+def sales(sc: Scope) -> list[Section]:
+    empty = _none_in_scope(sc)
+    if empty:
+        return [Section("What ships when", (empty,))]
+    roadmap = sc.roadmap()
+    out = [Section("What ships when", tuple(_ships_when(sc, roadmap)))]
+    out.append(Section("Which of your customers asked", tuple(_askers(sc, roadmap))))
+    out.append(Section("Commitments and their risk", tuple(commitment_blocks(sc, at_risk_only=False))))
+    out.append(Section("What not to promise yet", tuple(_dont_promise(sc))))
+    out.append(Section("Talking points", tuple(_talking_points(sc, roadmap))))
+    shipped = sc.shipped()
+    if shipped:
+        out.append(Section("Just shipped: tell the customers who asked", tuple(_close_loop(sc, shipped))))
+    return out
+
+
+def _ships_when(sc: Scope, roadmap: list[Feature]) -> list[Any]:
+    if not roadmap:
+        return [Missing("Nothing is planned or in progress in this scope yet.")]
+    rows = []
+    for f in roadmap:
+        d = sc.demand(f.id)
+        rows.append(((s(f.title, sc.f(f)),), (s(status(f)),), when_spans(sc, f),
+                     (s(plural(len(d.customers), "customer"), sc.f(f)),)))
+    blocks: list[Any] = [Table(("Feature", "Status", "When (with probability)", "Asked by"), tuple(rows))]
+    if sc.forecast().missing:
+        blocks.append(Missing(sc.forecast().missing))
+    return blocks
+
+
+def _askers(sc: Scope, roadmap: list[Feature]) -> list[Any]:
+    per: dict[int, dict[str, Any]] = {}
+    for f in roadmap:
+        for a in sc.demand(f.id).customers:
+            e = per.setdefault(a.customer_id, {"a": a, "features": []})
+            e["features"].append(f)
+    if not per:
+        return [Missing("No customer evidence is linked to the planned features yet.")]
+    rows = []
+    for e in sorted(per.values(), key=lambda e: (-e["a"].arr, e["a"].customer_id))[:30]:
+        a = e["a"]
+        cr = sc.ref("customer", a.customer_id, a.name)
+        rows.append(((s(a.name, cr),), (s(money(a.arr, a.currency), cr),), (s(a.segment.replace("_", " ")),),
+                     (s(", ".join(f.title for f in e["features"]), *[sc.f(f) for f in e["features"]]),)))
+    blocks: list[Any] = [Table(("Customer", "ARR", "Segment", "Asked for"), tuple(rows))]
+    cur = facts.main_currency(sc.uow, sc.workspace_id)
+    segs: dict[str, tuple[Decimal, int]] = {}
+    for e in per.values():
+        a = e["a"]
+        if a.currency == cur:
+            arr, n = segs.get(a.segment, (Decimal(0), 0))
+            segs[a.segment] = (arr + a.arr, n + 1)
+    bars = [DemandBar(k.replace("_", " "), float(v[0]), v[1]) for k, v in sorted(segs.items(), key=lambda kv: (-kv[1][0], kv[0]))]
+    if bars:
+        blocks.append(Chart("Demand by segment", demand_by_segment(bars, cur, "Who asked for the planned features"),
+                            (s("ARR of the customers asking for the planned features, by segment: "
+                               + "; ".join(f"{b.segment} {money(b.arr, cur)} ({plural(b.customers, 'customer')})"
+                                           for b in bars)),)))
+    return blocks
+
+
+def _dont_promise(sc: Scope) -> list[Any]:
+    items = []
+    for f in sc.roadmap():
+        if sc.forecast().of(f.id) is None:
+            items.append((s(f.title, sc.f(f)), s(": planned but not yet forecast; give no date.")))
+        else:
+            one = sc.forecast().features[f.id]
+            if (one.p95 - one.p50).days > 60:
+                items.append((s(f.title, sc.f(f)),
+                              s(f": wide range, 50% by {fc_mod.short(one.p50)} but 95% only by "
+                                f"{fc_mod.short(one.p95)}", sc.f(f)), s("; promise no earlier than the P85 date.")))
+    cur = facts.main_currency(sc.uow, sc.workspace_id)
+    wanted = [f for f in sc.features() if f.status in ("idea", "discovery") and sc.demand(f.id).customers]
+    wanted.sort(key=lambda f: (-sc.demand(f.id).arr_by_currency.get(cur, Decimal(0)), f.id))
+    for f in wanted[:8]:
+        items.append((s(f.title, sc.f(f)), s(f": asked for by {plural(len(sc.demand(f.id).customers), 'customer')}"
+                                             f" but still {status(f)}, not planned.", sc.f(f))))
+    if not items:
+        return [Paragraph((s("Every planned feature has a forecast with a usable range."),))]
+    return [Bullets(tuple(items))]
+
+
+def _talking_points(sc: Scope, roadmap: list[Feature]) -> list[Any]:
+    items = []
+    for f in roadmap:
+        d = sc.demand(f.id)
+        if not d.customers:
+            continue
+        line = [s(f.title, sc.f(f), strong=True),
+                s(f" answers requests from {plural(len(d.customers), 'customer')}", sc.f(f))]
+        if f.problems:
+            p = f.problems[0]
+            line.append(s(": it solves “"))
+            line.append(s(p.statement, sc.ref("problem", p.id, p.statement)))
+            line.append(s("”"))
+        line.append(s(". Expected "))
+        line.extend(when_spans(sc, f))
+        line.append(s("."))
+        items.append(tuple(line))
+    if not items:
+        return [Missing("No planned feature has customer evidence behind it yet: link feedback to features.")]
+    return [Bullets(tuple(items[:12]))]
+
+
+def _close_loop(sc: Scope, shipped: list[Feature]) -> list[Any]:
+    items = []
+    for f in shipped[:12]:
+        d = sc.demand(f.id)
+        if not d.customers:
+            continue
+        names = d.customers[:6]
+        items.append((s(f.title, sc.f(f), strong=True), s(": "),
+                      s(", ".join(a.name for a in names) + (f" and {len(d.customers) - 6} more"
+                                                           if len(d.customers) > 6 else ""),
+                        *[sc.ref("customer", a.customer_id, a.name) for a in names])))
+    if not items:
+        return [Paragraph((s("No customer evidence is linked to the shipped features."),))]
+    return [Bullets(tuple(items))]
+
+
+# --- customers (public: no internal fields) ----------------------------------------------------------------
+
+
+def customers(sc: Scope, addressee: Any | None) -> list[Section]:
+    """Release notes written benefit-first from shipped features: titles, the problems they solve, what you can
+    now do. Never ARR, other customers' names, scores, estimates or internal notes."""
+    shipped = sc.shipped()
+    out = []
+    if addressee is not None:
+        asked_ship, asked_next = [], []
+        for f in shipped + sc.roadmap():
+            if any(a.customer_id == addressee.id for a in sc.demand(f.id).customers):
+                (asked_ship if f.status == "shipped" else asked_next).append(f)
+        blocks: list[Any] = []
+        if asked_ship:
+            blocks.append(Paragraph((s(f"{len(asked_ship)} of the things you asked for have shipped:"),)))
+            blocks.append(Bullets(tuple(_benefit(sc, f) for f in asked_ship)))
+        else:
+            blocks.append(Paragraph((s("Nothing you asked for has shipped yet; here is where it stands."),)))
+        if asked_next:
+            blocks.append(Paragraph((s("Coming next, from your requests:"),)))
+            blocks.append(Bullets(tuple((s(_public_title(f), strong=True), s(": "), *_public_when(sc, f))
+                                        for f in asked_next)))
+        out.append(Section(f"For {addressee.name}: what you asked for", tuple(blocks)))
+    if shipped:
+        out.append(Section("Shipped", (Bullets(tuple(_benefit(sc, f) for f in shipped)),)))
+    else:
+        out.append(Section("Shipped", (Missing("Nothing has shipped in this scope yet: mark features as shipped to "
+                                               "write release notes."),)))
+    return out
+
+
+def _public_title(f: Feature) -> str:
+    return getattr(f, "public_title", None) or f.title
+
+
+def _benefit(sc: Scope, f: Feature) -> tuple[Any, ...]:
+    line: list[Any] = [s(_public_title(f), sc.f(f), strong=True)]
+    public_text = getattr(f, "public_description", None)
+    if public_text:
+        line.append(s(f": {public_text.strip()}", sc.f(f)))
+    elif f.problems:
+        line.append(s(f": no more “{f.problems[0].statement.rstrip('.')}”.", sc.f(f)))
+    if f.acceptance_criteria:
+        line.append(s(" You can now: " + "; ".join(c.rstrip(".") for c in f.acceptance_criteria[:3]) + ".", sc.f(f)))
+    return tuple(line)
+
+
+def _public_when(sc: Scope, f: Feature) -> tuple[Any, ...]:
+    one = sc.forecast().of(f.id)
+    if one is None:
+        return (s("in the works; not yet scheduled"),)
+    return (s(f"85% likely by {fc_mod.short(one.p85)}", sc.f(f)),)

@@ -1,0 +1,198 @@
+"""What every audience's builder shares: the scope, the sources list, money and date wording, and the sections
+that several audiences show (forecast dates and charts, commitments, blockers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from tradeoff.briefs import facts
+from tradeoff.briefs import forecast as fc_mod
+from tradeoff.briefs.document import Chart, Missing, Paragraph, Ref, Span, Table, s
+from tradeoff.charts import ForecastHistogram, TimelineRow, forecast_histogram, roadmap_timeline
+from tradeoff.features.model import Feature
+from tradeoff.products.model import Product
+from tradeoff.storage.uow import UnitOfWork
+
+
+@dataclass
+class Scope:
+    """What the brief is about and when. `since`: the as-of date of the last saved brief of this audience and
+    scope (decisions "since the last brief"); `customer_id`: the addressee of a customer brief."""
+
+    uow: UnitOfWork
+    workspace_id: int
+    slug: str
+    now: datetime
+    product: Product | None = None
+    release: str | None = None
+    release_ids: list[int] | None = None
+    customer_id: int | None = None
+    since: date | None = None
+    titles: dict[Ref, str] = field(default_factory=dict)
+    _features: list[Feature] | None = None
+    _forecast: fc_mod.RoadmapForecast | None = None
+    _demand: dict[int, facts.FeatureDemand] = field(default_factory=dict)
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+    @property
+    def label(self) -> str:
+        parts = [f"product {self.product.name}" if self.product else "whole roadmap"]
+        if self.release:
+            parts.append(f"release {self.release}")
+        return ", ".join(parts)
+
+    def features(self) -> list[Feature]:
+        if self._features is None:
+            feats = facts.features_in_scope(self.uow, self.workspace_id, self.product.id if self.product else None)
+            if self.release_ids is not None:
+                keep = set(self.release_ids)
+                feats = [f for f in feats if f.id in keep]
+            self._features = feats
+        return self._features
+
+    def roadmap(self) -> list[Feature]:
+        return [f for f in self.features() if f.status in facts.ROADMAP]
+
+    def shipped(self) -> list[Feature]:
+        return [f for f in self.features() if f.status == "shipped"]
+
+    def forecast(self) -> fc_mod.RoadmapForecast:
+        if self._forecast is None:
+            self._forecast = fc_mod.roadmap_forecast(self.uow, self.workspace_id, self.features(), self.today)
+        return self._forecast
+
+    def demand(self, feature_id: int) -> facts.FeatureDemand:
+        if feature_id not in self._demand:
+            self._demand[feature_id] = facts.feature_demand(self.uow, self.workspace_id, feature_id, self.now)
+        return self._demand[feature_id]
+
+    # citations with titles for the sources list
+    def ref(self, kind: str, id_: int, title: str) -> Ref:
+        r = Ref(kind, id_)
+        self.titles.setdefault(r, f"{kind} {id_}: {title[:120]}")
+        return r
+
+    def f(self, feature: Feature) -> Ref:
+        return self.ref("feature", feature.id, feature.title)
+
+
+def status(f: Feature) -> str:
+    return f.status.replace("_", " ")
+
+
+def money(amount: Decimal | float | int, currency: str) -> str:
+    return f"{currency} {Decimal(str(amount)):,.0f}"
+
+
+def money_map(by_currency: dict[str, Decimal]) -> str:
+    return ", ".join(money(v, k) for k, v in sorted(by_currency.items()) if v) or "no ARR recorded"
+
+
+def pct(p: float | None) -> str:
+    return "not forecast" if p is None else f"{p:.0%}"
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def when_spans(sc: Scope, feature: Feature) -> tuple[Span, ...]:
+    """The feature's dates with probabilities, cited, or 'not yet forecast' (never a bare date)."""
+    fc = sc.forecast().of(feature.id)
+    if fc is None:
+        reason = sc.forecast().skipped.get(feature.id) or ("" if sc.forecast().missing else "not estimated")
+        return (s("not yet forecast" + (f" ({reason})" if reason else "")),)
+    return (s(fc_mod.when(fc), sc.f(feature)),)
+
+
+def forecast_blocks(sc: Scope, features: list[Feature], charts: bool = True) -> list[Any]:
+    """A table of P50/P85/P95 per feature, the roadmap timeline and the distribution of the latest feature."""
+    fcst = sc.forecast()
+    if not features:
+        return [Missing("Nothing is planned or in progress in this scope: plan features to forecast them.")]
+    if fcst.missing:
+        return [Missing(fcst.missing)]
+    rows = []
+    for f in features:
+        one = fcst.of(f.id)
+        if one is None:
+            rows.append(((s(f.title, sc.f(f)),), (s(status(f)),), (s("not yet forecast"),), (s("—"),), (s("—"),)))
+        else:
+            r = sc.f(f)
+            rows.append(((s(f.title, r),), (s(status(f)),), (s(fc_mod.short(one.p50), r),),
+                         (s(fc_mod.short(one.p85), r),), (s(fc_mod.short(one.p95), r),)))
+    blocks: list[Any] = [Table(("Feature", "Status", "50% by (P50)", "85% by (P85)", "95% by (P95)"), tuple(rows))]
+    forecast = [f for f in features if fcst.of(f.id) is not None]
+    if charts and forecast:
+        trows = [TimelineRow(f.title, fcst.features[f.id].p50_weeks, fcst.features[f.id].p85_weeks,
+                             fcst.features[f.id].p95_weeks) if f.id in fcst.features
+                 else TimelineRow(f.title, None, None, None, "not yet forecast") for f in features[:20]]
+        alt = (s(f"Roadmap timeline of {plural(len(trows), 'feature')} from {fc_mod.short(fcst.start)}; "
+                 "bars reach the 50% date, bands the 95% date, ticks mark 85%."),)
+        blocks.append(Chart("Roadmap timeline", roadmap_timeline(trows, fcst.start), alt))
+        last = max(forecast, key=lambda f: (fcst.features[f.id].p85_weeks, -f.id))
+        one = fcst.features[last.id]
+        hist = ForecastHistogram(last.title, fcst.start, one.histogram, one.p50_weeks, one.p85_weeks, one.p95_weeks)
+        blocks.append(Chart(f"When '{last.title}' is done", forecast_histogram(hist),
+                            (s(f"Finish-date distribution of '{last.title}', the last to finish: "),
+                             s(fc_mod.when(one), sc.f(last)))))
+    return blocks
+
+
+def commitment_blocks(sc: Scope, at_risk_only: bool) -> list[Any]:
+    data = facts.commitments(sc.uow, sc.workspace_id)
+    if data is None:
+        return [Missing("No commitments yet: commitments are not available in this install.")]
+    ids = {f.id for f in sc.features()}
+    items = [c for c in data["items"] if c["feature_id"] in ids]
+    if at_risk_only:
+        items = [c for c in items if c["at_risk"]]
+    threshold = float(data["threshold"])
+    if not items:
+        msg = (f"No commitment in this scope is below the {threshold:.0%} threshold." if at_risk_only else
+               "No commitments recorded in this scope.")
+        return [Paragraph((s(msg),))]
+    rows = []
+    for c in items:
+        cm = sc.ref("commitment", c["id"], f"{c['feature']} for {c['customer']}")
+        cust = sc.ref("customer", c["customer_id"], c["customer"])
+        feat = sc.ref("feature", c["feature_id"], c["feature"])
+        prob = pct(c["probability"]) if c["probability"] is not None else \
+            f"not forecast ({c['forecast_reason'] or 'not recomputed yet'})"
+        rows.append(((s(c["customer"], cust),), (s(c["feature"], feat),),
+                     (s(f"promised for {fc_mod.short(date.fromisoformat(c['due']))}", cm),),
+                     (s(f"{prob} chance", cm),), (s(money(c["arr_at_stake"], c["currency"]), cust),),
+                     (s("at risk" if c["at_risk"] else "on track", cm),)))
+    total = {k: Decimal(str(v)) for k, v in data["arr_at_risk"].items()} if at_risk_only else {}
+    head = [Paragraph((s(f"{plural(len(items), 'commitment')} below the {threshold:.0%} threshold, "
+                         f"{money_map(total)} at stake."),))] if at_risk_only else []
+    return head + [Table(("Customer", "Feature", "Due", "Chance of keeping it", "ARR at stake", "Risk"), tuple(rows))]
+
+
+def blocker_blocks(sc: Scope, business: bool) -> list[Any]:
+    """Open blockers on the scope's features: business impact (exec, sales) or extra effort (engineering)."""
+    from tradeoff.blockers import service as blocker_service
+
+    ids = [f.id for f in sc.features()]
+    found = blocker_service.open_blockers(uow=sc.uow, workspace_id=sc.workspace_id, feature_ids=ids)
+    if not found:
+        return [Paragraph((s("No open blockers on these features."),))]
+    items = []
+    for b in found[:10]:
+        r = sc.ref("blocker", b.id, b.title)
+        if business:
+            imp = blocker_service.impact(uow=sc.uow, workspace_id=sc.workspace_id, blocker=b, now=sc.now)
+            items.append((s(b.title, r, strong=True), s(": "), s(imp["summary"], r)))
+        else:
+            items.append((s(b.title, r, strong=True),
+                          s(f": +{b.extra_optimistic:g} to {b.extra_pessimistic:g} person-days "
+                            f"(likely {b.extra_likely:g}) on {plural(len(b.feature_ids), 'feature')}", r)))
+    from tradeoff.briefs.document import Bullets
+
+    return [Bullets(tuple(items))]

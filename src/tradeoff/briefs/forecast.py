@@ -1,0 +1,99 @@
+"""Forecasts for briefs and blocker impact: when each roadmap feature is done, with probabilities.
+
+With issue 5's forecast service installed, the backlog, team inputs, seed and trials are the service's own, so
+the dates here match the Forecast screen; a blocker's extra effort is added to the affected features' ranges
+before the same simulation runs again. Without it, the brief says forecasts are not available.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from tradeoff.briefs import facts
+from tradeoff.core import forecasting_backlog as fb
+from tradeoff.errors import TradeoffError
+from tradeoff.features.model import Feature
+from tradeoff.storage.uow import UnitOfWork
+
+Extra = Mapping[int, tuple[float, float, float]]
+TABLES = ("estimates", "teams", "team_members", "plans", "work_items")
+
+
+@dataclass(frozen=True)
+class RoadmapForecast:
+    """`features`: feature id → forecast (every estimated open feature of the workspace: they share the teams);
+    `missing`: why there is no forecast at all; `skipped`: feature id → why that feature is not forecast."""
+
+    start: date
+    features: Mapping[int, fb.FinishForecast] = field(default_factory=dict)
+    missing: str = ""
+    skipped: Mapping[int, str] = field(default_factory=dict)
+    teams: tuple[str, ...] = ()
+
+    def of(self, feature_id: int) -> fb.FinishForecast | None:
+        return self.features.get(feature_id)
+
+
+def roadmap_forecast(uow: UnitOfWork, workspace_id: int, features: Sequence[Feature], start: date,
+                     extra: Extra | None = None) -> RoadmapForecast:
+    """Forecast from `start` (today). `extra`: feature id → (optimistic, likely, pessimistic) person-days added
+    to that feature's estimate (a blocker). `features`: the brief's features, used only to say what is missing."""
+    svc = facts.optional("tradeoff.forecasts.service")
+    needed = ("_backlog", "_team_input", "DEFAULT_SEED", "DEFAULT_TRIALS")
+    if svc is None or not all(hasattr(svc, n) for n in needed) or not facts.has_tables(uow, *TABLES):
+        return RoadmapForecast(start, missing="No forecasts yet: forecasting is not available in this install "
+                                              "(it needs estimates, teams and work history).")
+    if not any(f.status in facts.ROADMAP for f in features):
+        return RoadmapForecast(start, missing="No forecasts yet: nothing in this scope is planned or in progress.")
+    plan_service = facts.optional("tradeoff.plans.service")
+    try:
+        plan = plan_service.live_plan(uow=uow, workspace_id=workspace_id) if plan_service else None
+        dpp = plan.days_per_point if plan else 1.0
+        entries, skipped_rows = svc._backlog(uow, workspace_id, plan, False, dpp)
+        skipped = {int(s["feature_id"]): str(s["reason"]) for s in skipped_rows}
+        if not entries:
+            return RoadmapForecast(start, missing="No forecasts yet: estimate the planned features (effort range "
+                                                  "and team) to forecast them.", skipped=skipped)
+        teams: dict[str, fb.BacklogTeam] = {}
+        for e in entries:
+            if e.team.name not in teams:
+                teams[e.team.name] = svc._team_input(uow, workspace_id, e.team, start, start, "auto", dpp)[0]
+        add = extra or {}
+        items = []
+        for e in entries:
+            o, m, p = add.get(e.feature.id, (0.0, 0.0, 0.0))
+            items.append(fb.BacklogFeature(str(e.feature.id), e.team.name, e.optimistic + o, e.likely + m,
+                                           e.pessimistic + p, tuple(str(d) for d in e.depends_on)))
+        res = fb.simulate_backlog(items, list(teams.values()), start=start,
+                                  rng=np.random.default_rng(svc.DEFAULT_SEED), trials=svc.DEFAULT_TRIALS)
+    except TradeoffError as exc:
+        return RoadmapForecast(start, missing=f"No forecasts yet: {exc.message}")
+    if res.status != "ok":
+        return RoadmapForecast(start, missing=f"No forecasts yet: {res.reason}", skipped=skipped)
+    return RoadmapForecast(start, {int(f.name): f for f in res.features}, "", skipped, tuple(sorted(teams)))
+
+
+def when(fc: fb.FinishForecast) -> str:
+    """'P50 3 Mar 2027 · P85 17 Mar 2027 · P95 31 Mar 2027': never a date without its probability."""
+    return f"P50 {short(fc.p50)} · P85 {short(fc.p85)} · P95 {short(fc.p95)}"
+
+
+def short(d: date) -> str:
+    return f"{d.day} {d:%b %Y}"
+
+
+def describe_missing(fc: RoadmapForecast, feature_id: int) -> str:
+    if fc.missing:
+        return "not yet forecast"
+    reason = fc.skipped.get(feature_id)
+    return f"not yet forecast ({reason})" if reason else "not yet forecast"
+
+
+def as_dict(f: fb.FinishForecast) -> dict[str, Any]:
+    return {"p50": f.p50.isoformat(), "p85": f.p85.isoformat(), "p95": f.p95.isoformat(),
+            "p50_weeks": round(f.p50_weeks, 2), "p85_weeks": round(f.p85_weeks, 2), "p95_weeks": round(f.p95_weeks, 2)}

@@ -1,0 +1,181 @@
+"""Brief → Markdown (citations like [F12] and a sources list), HTML (every claim links to its record's page)
+and plain text for Slack or Teams. Pure functions of the document: the same brief gives the same bytes."""
+
+from __future__ import annotations
+
+from html import escape
+
+from tradeoff.briefs.document import Brief, Bullets, Chart, Line, Missing, Paragraph, Ref, Section, Table
+
+# --- Markdown ----------------------------------------------------------------------------------------------
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#"})
+
+
+def md_escape(text: str) -> str:
+    return text.translate(_MD_SPECIAL).replace("\n", " ")
+
+
+def _md_line(line: Line, public: bool) -> str:
+    out = []
+    for span in line:
+        text = md_escape(span.text)
+        if span.strong:
+            text = f"**{text}**"
+        if span.refs and not public:
+            text += " " + "".join(f"[{r.label}]" for r in span.refs)
+        out.append(text)
+    return "".join(out)
+
+
+def _source_title(brief: Brief, ref: Ref) -> str:
+    titles = dict(brief.sources)
+    return titles.get(ref, f"{ref.kind} {ref.id}")
+
+
+def to_markdown(brief: Brief, slug: str) -> str:
+    """The brief as Markdown; each claim cites its records as [F12] and the sources list gives their addresses."""
+    pub = brief.public
+    out = [f"# {md_escape(brief.title)}", "", f"_{md_escape(brief.scope)} · data as of {brief.as_of}_", ""]
+    for sec in brief.sections:
+        out += [f"## {md_escape(sec.title)}", ""]
+        for b in sec.blocks:
+            if isinstance(b, Paragraph):
+                out += [_md_line(b.spans, pub), ""]
+            elif isinstance(b, Bullets):
+                out += [f"- {_md_line(item, pub)}" for item in b.items] + [""]
+            elif isinstance(b, Table):
+                out.append("| " + " | ".join(md_escape(c) for c in b.columns) + " |")
+                out.append("|" + "---|" * len(b.columns))
+                out += ["| " + " | ".join(_md_line(cell, pub) for cell in row) + " |" for row in b.rows]
+                out.append("")
+            elif isinstance(b, Chart):
+                out += [f"_Chart: {md_escape(b.title)}._ {_md_line(b.alt, pub)}", ""]
+            elif isinstance(b, Missing):
+                out += [f"> **Missing:** {md_escape(b.message)}", ""]
+    refs = brief.refs()
+    if refs and not pub:
+        out += ["## Sources", ""]
+        out += [f"- [{r.label}] {md_escape(_source_title(brief, r))}: {r.path(slug)}" for r in refs]
+        out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+# --- HTML --------------------------------------------------------------------------------------------------
+
+CSS = """
+body{font-family:Helvetica,Arial,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.45}
+.brief h1{font-size:1.6rem;margin-bottom:.2rem}.brief .scope{color:#666;margin-top:0}
+.brief h2{font-size:1.2rem;border-bottom:1px solid #ddd;padding-bottom:.2rem;margin-top:1.8rem}
+.brief table{border-collapse:collapse;width:100%;margin:.6rem 0;font-size:.92rem}
+.brief th,.brief td{border:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
+.brief th{background:#f4f4f4}.brief a.ref{color:inherit;text-decoration:underline dotted}
+.brief sup a{font-size:.7rem;color:#3b6ea5;text-decoration:none}
+.brief .missing{background:#fff7e0;border-left:4px solid #e0a800;padding:.5rem .8rem}
+.brief figure{margin:1rem 0}.brief figcaption{color:#555;font-size:.9rem}
+.brief svg{max-width:100%;height:auto}
+""".strip()
+
+
+def _html_line(line: Line, slug: str, public: bool) -> str:
+    out = []
+    for span in line:
+        text = escape(span.text)
+        if span.strong:
+            text = f"<strong>{text}</strong>"
+        if span.refs and not public:
+            first, rest = span.refs[0], span.refs[1:]
+            text = (f'<a class="ref" href="{first.path(slug)}" data-ref="{first.label}" '
+                    f'title="{first.kind} {first.id}">{text}</a>')
+            if rest:
+                text += "<sup>" + " ".join(f'<a href="{r.path(slug)}" data-ref="{r.label}">{r.label}</a>'
+                                           for r in rest) + "</sup>"
+        out.append(text)
+    return "".join(out)
+
+
+def _html_section(sec: Section, slug: str, public: bool) -> list[str]:
+    out = [f"<section><h2>{escape(sec.title)}</h2>"]
+    for b in sec.blocks:
+        if isinstance(b, Paragraph):
+            out.append(f"<p>{_html_line(b.spans, slug, public)}</p>")
+        elif isinstance(b, Bullets):
+            out.append("<ul>" + "".join(f"<li>{_html_line(i, slug, public)}</li>" for i in b.items) + "</ul>")
+        elif isinstance(b, Table):
+            head = "".join(f"<th>{escape(c)}</th>" for c in b.columns)
+            body = "".join("<tr>" + "".join(f"<td>{_html_line(c, slug, public)}</td>" for c in row) + "</tr>"
+                           for row in b.rows)
+            out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+        elif isinstance(b, Chart):
+            out.append(f'<figure class="chart">{b.svg}<figcaption>{_html_line(b.alt, slug, public)}</figcaption>'
+                       "</figure>")
+        elif isinstance(b, Missing):
+            out.append(f'<p class="missing"><strong>Missing:</strong> {escape(b.message)}</p>')
+    out.append("</section>")
+    return out
+
+
+def to_html_fragment(brief: Brief, slug: str) -> str:
+    """The brief as an HTML fragment (a <article class="brief">) for the web UI's preview."""
+    out = [f'<article class="brief" data-audience="{escape(brief.audience)}">',
+           f"<h1>{escape(brief.title)}</h1>",
+           f'<p class="scope">{escape(brief.scope)} · data as of {escape(brief.as_of)}</p>']
+    for sec in brief.sections:
+        out += _html_section(sec, slug, brief.public)
+    refs = brief.refs()
+    if refs and not brief.public:
+        out.append('<section class="sources"><h2>Sources</h2><ul>')
+        out += [f'<li><a href="{r.path(slug)}" data-ref="{r.label}">[{r.label}]</a> '
+                f"{escape(_source_title(brief, r))}</li>" for r in refs]
+        out.append("</ul></section>")
+    out.append("</article>")
+    return "\n".join(out) + "\n"
+
+
+def to_html(brief: Brief, slug: str) -> str:
+    """A standalone HTML document (inline CSS, no scripts)."""
+    return ("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>{escape(brief.title)} · {escape(brief.scope)}</title><style>{CSS}</style></head>\n<body>\n"
+            + to_html_fragment(brief, slug) + "</body></html>\n")
+
+
+# --- plain text (Slack, Teams) -----------------------------------------------------------------------------
+
+
+def _text_line(line: Line, public: bool) -> str:
+    out = []
+    for span in line:
+        text = span.text.replace("\n", " ")
+        if span.strong:
+            text = f"*{text}*"
+        if span.refs and not public:
+            text += " " + "".join(f"[{r.label}]" for r in span.refs)
+        out.append(text)
+    return "".join(out)
+
+
+def to_text(brief: Brief, slug: str) -> str:
+    """Plain text that pastes cleanly into Slack or Teams: *bold* headings, • bullets, one line per table row."""
+    pub = brief.public
+    out = [f"*{brief.title}* ({brief.scope}, data as of {brief.as_of})", ""]
+    for sec in brief.sections:
+        out += [f"*{sec.title}*"]
+        for b in sec.blocks:
+            if isinstance(b, Paragraph):
+                out.append(_text_line(b.spans, pub))
+            elif isinstance(b, Bullets):
+                out += [f"• {_text_line(i, pub)}" for i in b.items]
+            elif isinstance(b, Table):
+                for row in b.rows:
+                    cells = [f"{c}: {_text_line(v, pub)}" for c, v in zip(b.columns, row, strict=True)
+                             if _text_line(v, pub)]
+                    out.append("• " + "; ".join(cells))
+            elif isinstance(b, Chart):
+                out.append(f"({b.title}) {_text_line(b.alt, pub)}")
+            elif isinstance(b, Missing):
+                out.append(f"Missing: {b.message}")
+        out.append("")
+    refs = brief.refs()
+    if refs and not pub:
+        out.append("Sources: " + "; ".join(f"[{r.label}] {r.path(slug)}" for r in refs))
+    return "\n".join(out).rstrip("\n") + "\n"

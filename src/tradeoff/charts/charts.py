@@ -1,0 +1,278 @@
+"""The four charts people would rather look at than read. Each is a pure function: plain data in, SVG text out.
+
+Every mark carries `data-*` attributes (what it is, its label and value) so tests and screen readers can check
+it without measuring pixels; the same inputs always give byte-identical SVG.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from tradeoff.charts.svg import Svg, num
+from tradeoff.errors import InvalidInput
+
+INK = "#222"
+MUTED = "#777"
+BAR = "#3b6ea5"
+BAND = "#9fbbd9"
+ACCENT = "#c0392b"
+MARKER_COLOURS = {"P50": "#2e7d32", "P85": "#e08e0b", "P95": "#c0392b"}
+
+
+def short_date(d: date) -> str:
+    return f"{d.day} {d:%b %Y}"
+
+
+def _nice_step(span: float, ticks: int = 5) -> float:
+    """A round tick step (1, 2, 5 × 10^k) giving about `ticks` ticks over `span`."""
+    if span <= 0:
+        return 1.0
+    raw = span / ticks
+    mag = 10 ** math.floor(math.log10(raw))
+    for m in (1, 2, 5, 10):
+        if raw <= m * mag:
+            return float(m * mag)
+    return float(10 * mag)
+
+
+def _finite(name: str, *values: float) -> None:
+    for v in values:
+        if not math.isfinite(v):
+            raise InvalidInput(f"{name}: every value must be a finite number, got {v}")
+
+
+# --- forecast distribution ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ForecastHistogram:
+    """A finish-date distribution. `bins`: (from_week, to_week, probability 0..1) after `start`;
+    `p50_weeks`/`p85_weeks`/`p95_weeks`: weeks after `start` by which it is done with that probability."""
+
+    title: str
+    start: date
+    bins: tuple[tuple[float, float, float], ...]
+    p50_weeks: float
+    p85_weeks: float
+    p95_weeks: float
+
+
+def forecast_histogram(h: ForecastHistogram, width: float = 560, height: float = 240) -> str:
+    """Histogram of finish weeks with P50/P85/P95 markers labelled with their dates."""
+    if not h.bins:
+        raise InvalidInput(f"{h.title}: a forecast histogram needs at least one bin")
+    for lo, hi, p in h.bins:
+        _finite("bins", lo, hi, p)
+        if hi < lo or p < 0:
+            raise InvalidInput(f"bins: ({lo}, {hi}, {p}) is not a (from_week <= to_week, probability >= 0) bin")
+    _finite("percentiles", h.p50_weeks, h.p85_weeks, h.p95_weeks)
+    left, right, top, bottom = 48.0, 16.0, 44.0, 40.0
+    pw, ph = width - left - right, height - top - bottom
+    x0 = min(min(b[0] for b in h.bins), h.p50_weeks)
+    x1 = max(max(b[1] for b in h.bins), h.p95_weeks)
+    if x1 <= x0:
+        x1 = x0 + 1.0
+    ymax = max(b[2] for b in h.bins) or 1.0
+
+    def sx(w: float) -> float:
+        return left + (w - x0) / (x1 - x0) * pw
+
+    def sy(p: float) -> float:
+        return top + ph - p / ymax * ph
+
+    svg = Svg(width, height, f"{h.title}: finish date distribution")
+    svg.text(left, 16, h.title, 13, font_weight="bold")
+    svg.line(left, top + ph, left + pw, top + ph, stroke=INK)
+    for lo, hi, p in h.bins:
+        svg.rect(sx(lo) + 0.5, sy(p), sx(hi) - sx(lo) - 1, top + ph - sy(p), fill=BAR, class_="bar",
+                 data_from_week=lo, data_to_week=hi, data_probability=p)
+    step = _nice_step(x1 - x0)
+    w = math.ceil(x0 / step) * step
+    while w <= x1 + 1e-9:
+        svg.line(sx(w), top + ph, sx(w), top + ph + 4, stroke=INK)
+        svg.text(sx(w), top + ph + 16, f"{num(w)} wk", 10, text_anchor="middle", fill=MUTED)
+        w += step
+    svg.text(left - 6, top + 8, f"{ymax:.0%}", 10, text_anchor="end", fill=MUTED)
+    svg.text(left + pw / 2, height - 6, f"weeks after {short_date(h.start)}", 10, text_anchor="middle", fill=MUTED)
+    for i, (name, weeks) in enumerate((("P50", h.p50_weeks), ("P85", h.p85_weeks), ("P95", h.p95_weeks))):
+        x = sx(weeks)
+        when = short_date(h.start + timedelta(days=round(weeks * 7)))
+        colour = MARKER_COLOURS[name]
+        svg.line(x, top - 4, x, top + ph, stroke=colour, stroke_width=2, stroke_dasharray="4 3", class_="marker",
+                 data_level=name, data_weeks=weeks, data_date=when)
+        svg.text(x + 3, top - 6 - 11 * (2 - i) + 11, f"{name} {when}", 10, fill=colour, class_="marker-label",
+                 data_level=name)
+    return svg.render()
+
+
+# --- roadmap timeline --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    """One feature or release on the roadmap: weeks after the chart's start by which it is done with 50/85/95%
+    probability. `status` is shown at the end of the row (e.g. "shipped", "not yet forecast")."""
+
+    label: str
+    p50_weeks: float | None
+    p85_weeks: float | None
+    p95_weeks: float | None
+    status: str = ""
+
+
+def roadmap_timeline(rows: Sequence[TimelineRow], start: date, width: float = 640) -> str:
+    """Horizontal bars to the P50 date with a confidence band out to P95 and a tick at P85; rows without a
+    forecast say so instead of drawing a bar."""
+    label_w, right, top, row_h = 190.0, 20.0, 34.0, 24.0
+    height = top + row_h * max(len(rows), 1) + 34
+    forecast = [r for r in rows if r.p95_weeks is not None]
+    for r in forecast:
+        _finite(r.label, r.p50_weeks or 0.0, r.p85_weeks or 0.0, r.p95_weeks or 0.0)
+        if not (r.p50_weeks or 0) <= (r.p85_weeks or 0) <= (r.p95_weeks or 0):
+            raise InvalidInput(f"{r.label}: percentiles must satisfy P50 <= P85 <= P95")
+    x1 = max([r.p95_weeks or 0.0 for r in forecast] + [1.0])
+    pw = width - label_w - right
+
+    def sx(w: float) -> float:
+        return label_w + w / x1 * pw
+
+    svg = Svg(width, height, "Roadmap timeline with confidence bands")
+    svg.text(8, 16, f"Roadmap from {short_date(start)} (bar to P50, band to P95, tick at P85)", 12, font_weight="bold")
+    if not rows:
+        svg.text(8, top + 16, "Nothing on the roadmap yet.", 11, fill=MUTED)
+    for i, r in enumerate(rows):
+        y = top + i * row_h
+        svg.text(8, y + 15, r.label[:34] + ("…" if len(r.label) > 34 else ""), 11, class_="row-label")
+        if r.p50_weeks is None or r.p85_weeks is None or r.p95_weeks is None:
+            svg.text(label_w, y + 15, r.status or "not yet forecast", 10, fill=MUTED, class_="no-forecast",
+                     data_label=r.label)
+            continue
+        svg.rect(sx(r.p50_weeks), y + 6, sx(r.p95_weeks) - sx(r.p50_weeks), 12, fill=BAND, class_="band",
+                 data_label=r.label, data_p50_weeks=r.p50_weeks, data_p95_weeks=r.p95_weeks)
+        svg.rect(label_w, y + 6, sx(r.p50_weeks) - label_w, 12, fill=BAR, class_="bar", data_label=r.label,
+                 data_p50_weeks=r.p50_weeks)
+        svg.line(sx(r.p85_weeks), y + 3, sx(r.p85_weeks), y + 21, stroke=ACCENT, stroke_width=2, class_="p85",
+                 data_label=r.label, data_p85_weeks=r.p85_weeks)
+    axis_y = top + row_h * max(len(rows), 1) + 4
+    svg.line(label_w, axis_y, label_w + pw, axis_y, stroke=INK)
+    step = _nice_step(x1, 4)
+    w = 0.0
+    while w <= x1 + 1e-9:
+        svg.line(sx(w), axis_y, sx(w), axis_y + 4, stroke=INK)
+        svg.text(sx(w), axis_y + 16, short_date(start + timedelta(days=round(w * 7))), 9, text_anchor="middle",
+                 fill=MUTED)
+        w += step
+    return svg.render()
+
+
+# --- value / effort 2x2 ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ValueEffortPoint:
+    """A feature's value (any consistent unit, e.g. currency per year) and effort (person-days or points)."""
+
+    label: str
+    value: float
+    effort: float
+
+
+QUADRANTS = (("Quick wins", "high value, low effort"), ("Big bets", "high value, high effort"),
+             ("Fill-ins", "low value, low effort"), ("Money pits", "low value, high effort"))
+
+
+def quadrant(value: float, effort: float, value_split: float, effort_split: float) -> str:
+    high = value >= value_split
+    cheap = effort <= effort_split
+    return ("Quick wins" if cheap else "Big bets") if high else ("Fill-ins" if cheap else "Money pits")
+
+
+def _median(xs: Sequence[float]) -> float:
+    s = sorted(xs)
+    n = len(s)
+    return 0.0 if n == 0 else (s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2)
+
+
+def value_effort(points: Sequence[ValueEffortPoint], value_unit: str = "", effort_unit: str = "person-days",
+                 size: float = 420) -> str:
+    """A 2×2 of value (up) against effort (right), split at the medians, each point labelled."""
+    for p in points:
+        _finite(p.label, p.value, p.effort)
+        if p.effort < 0:
+            raise InvalidInput(f"{p.label}: effort must be >= 0, got {p.effort}")
+    margin, top = 52.0, 30.0
+    pw = ph = size - margin - 16
+    height = top + ph + 40
+    vmax = max([p.value for p in points] + [1.0])
+    vmin = min([p.value for p in points] + [0.0])
+    emax = max([p.effort for p in points] + [1.0])
+    vsplit = _median([p.value for p in points])
+    esplit = _median([p.effort for p in points])
+
+    def sx(e: float) -> float:
+        return margin + e / emax * pw
+
+    def sy(v: float) -> float:
+        return top + ph - (v - vmin) / ((vmax - vmin) or 1.0) * ph
+
+    svg = Svg(size, height, "Value against effort")
+    svg.text(margin, 16, "Value / effort (split at the medians)", 12, font_weight="bold")
+    svg.rect(margin, top, pw, ph, fill="none", stroke=INK)
+    if points:
+        svg.line(sx(esplit), top, sx(esplit), top + ph, stroke=MUTED, stroke_dasharray="3 3")
+        svg.line(margin, sy(vsplit), margin + pw, sy(vsplit), stroke=MUTED, stroke_dasharray="3 3")
+    for name, x, y, anchor in (("Quick wins", margin + 4, top + 12, "start"),
+                               ("Big bets", margin + pw - 4, top + 12, "end"),
+                               ("Fill-ins", margin + 4, top + ph - 6, "start"),
+                               ("Money pits", margin + pw - 4, top + ph - 6, "end")):
+        svg.text(x, y, name, 10, fill=MUTED, text_anchor=anchor, class_="quadrant")
+    for p in points:
+        q = quadrant(p.value, p.effort, vsplit, esplit)
+        svg.circle(sx(p.effort), sy(p.value), 5, fill=BAR, class_="point", data_label=p.label, data_value=p.value,
+                   data_effort=p.effort, data_quadrant=q)
+        svg.text(sx(p.effort) + 7, sy(p.value) + 4, p.label[:28], 9, class_="point-label")
+    svg.text(margin + pw / 2, top + ph + 30, f"effort ({effort_unit})", 10, text_anchor="middle", fill=MUTED)
+    svg.text(14, top + ph / 2, f"value{' (' + value_unit + ')' if value_unit else ''}", 10, text_anchor="middle",
+             fill=MUTED, transform=f"rotate(-90 14 {num(top + ph / 2)})")
+    return svg.render()
+
+
+# --- demand by segment -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemandBar:
+    """ARR (in `currency` of the chart) and distinct customers asking, for one customer segment."""
+
+    segment: str
+    arr: float
+    customers: int
+
+
+def demand_by_segment(bars: Sequence[DemandBar], currency: str, title: str = "Demand by segment",
+                      width: float = 520) -> str:
+    """Horizontal bars of ARR behind the requests per segment, labelled with the amount and customer count."""
+    for b in bars:
+        _finite(b.segment, b.arr)
+        if b.arr < 0 or b.customers < 0:
+            raise InvalidInput(f"{b.segment}: ARR and customers must be >= 0")
+    label_w, right, top, row_h = 110.0, 150.0, 30.0, 24.0
+    height = top + row_h * max(len(bars), 1) + 12
+    amax = max([b.arr for b in bars] + [1.0])
+    pw = width - label_w - right
+    svg = Svg(width, height, title)
+    svg.text(8, 16, f"{title} (ARR, {currency})", 12, font_weight="bold")
+    if not bars:
+        svg.text(8, top + 16, "No customer demand recorded yet.", 11, fill=MUTED)
+    for i, b in enumerate(bars):
+        y = top + i * row_h
+        w = b.arr / amax * pw
+        svg.text(8, y + 15, b.segment, 11, class_="row-label")
+        svg.rect(label_w, y + 5, w, 14, fill=BAR, class_="bar", data_segment=b.segment, data_arr=b.arr,
+                 data_customers=b.customers)
+        svg.text(label_w + w + 6, y + 16, f"{currency} {b.arr:,.0f} · {b.customers} customer"
+                 f"{'s' if b.customers != 1 else ''}", 10, class_="bar-label")
+    return svg.render()

@@ -1,0 +1,171 @@
+"""`tradeoff brief`, `tradeoff blocker add|list|impact`, `tradeoff implications`."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tradeoff.accounts import service as accounts
+from tradeoff.blockers import service as blocker_service
+from tradeoff.blockers.schemas import BlockerCreate
+from tradeoff.briefs import service as briefs
+from tradeoff.briefs.document import AUDIENCES, FORMATS
+from tradeoff.cli.context import ErrorMappingGroup, cli_state, emit_json, emit_table
+from tradeoff.cli.records import Json, Workspace, workspace_id
+from tradeoff.errors import FieldError, InvalidInput
+from tradeoff.insights.schemas import encode
+from tradeoff.storage.base import utcnow
+
+blocker_app = typer.Typer(cls=ErrorMappingGroup, no_args_is_help=True,
+                          help="Technical blockers and risks, and their business impact.")
+
+
+def _now(as_of: str | None) -> datetime:
+    if not as_of:
+        return utcnow()
+    try:
+        d = datetime.fromisoformat(as_of)
+    except ValueError as exc:
+        raise InvalidInput(f"--as-of '{as_of}' is not an ISO date (YYYY-MM-DD)",
+                           [FieldError(["option", "as-of"], "not a date", as_of)]) from exc
+    return d if d.tzinfo else d.replace(tzinfo=UTC)
+
+
+def brief(
+    audience: Annotated[str, typer.Argument(help=f"One of {', '.join(AUDIENCES)}.")],
+    workspace: Workspace,
+    fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of {', '.join(FORMATS)}.")] = "md",
+    out: Annotated[Path, typer.Option("--out", "-o", help="File to write ('-' for standard output).")] = Path("-"),
+    product: Annotated[str | None, typer.Option(help="Product id or name (default: the whole roadmap).")] = None,
+    release: Annotated[str | None, typer.Option(help="A release of the live plan.")] = None,
+    customer: Annotated[int | None, typer.Option(help="Customer brief for this customer id.")] = None,
+    save: Annotated[bool, typer.Option("--save", help="Also save this brief as a version.")] = False,
+    diff: Annotated[bool, typer.Option("--diff", help="Print what changed since the last saved version.")] = False,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Date the data is read as of (default today).")] = None,
+) -> None:
+    """Write a brief for exec, engineering, sales or customers as md, html, pdf or text."""
+    briefs.check_audience(audience)
+    briefs.check_format(fmt)
+    now = _now(as_of)
+    state = cli_state()
+    with state.container.unit_of_work() as uow:
+        ws = accounts.workspace_by_slug(uow=uow, slug=workspace)
+        req = briefs.Request(audience, product, release, customer)
+        if diff:
+            res = briefs.diff(uow=uow, workspace_id=ws.id, slug=ws.slug, req=req, now=now)
+            typer.echo(res["diff"] or f"no change since version {res['from']['number']}")
+            return
+        b = briefs.build(uow=uow, workspace_id=ws.id, slug=ws.slug, req=req, now=now)
+        data = briefs.render(b, fmt, ws.slug)
+        if save:
+            v, changed = briefs.save(uow=uow, workspace_id=ws.id, slug=ws.slug, actor=state.actor, req=req, now=now)
+            typer.echo(f"saved {audience} brief version {v.number}" + ("" if changed else " (unchanged)"), err=True)
+    if str(out) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        out.write_bytes(data)
+        typer.echo(f"wrote {audience} brief ({fmt}, {len(data):,} bytes) to {out}", err=True)
+
+
+def blocker_add(
+    workspace: Workspace,
+    title: Annotated[str, typer.Option(help="What blocks, in a sentence.")],
+    feature: Annotated[list[int], typer.Option(help="Affected feature id (repeat for several).")],
+    extra: Annotated[str, typer.Option(help="Extra effort in person-days: 'optimistic,likely,pessimistic'.")],
+    component: Annotated[int | None, typer.Option(help="Component id.")] = None,
+    kind: Annotated[str, typer.Option(help="blocker or risk.")] = "blocker",
+    description: Annotated[str, typer.Option(help="More detail.")] = "",
+    as_json: Json = False,
+) -> None:
+    """Record a technical blocker or risk and print its business impact."""
+    try:
+        o, m, p = (float(x) for x in extra.split(","))
+    except ValueError as exc:
+        raise InvalidInput(f"--extra '{extra}' must be three numbers 'optimistic,likely,pessimistic' (person-days)",
+                           [FieldError(["option", "extra"], "not three numbers", extra)]) from exc
+    from pydantic import ValidationError
+
+    try:
+        data = BlockerCreate(title=title, feature_ids=feature, extra_optimistic=o, extra_likely=m,
+                             extra_pessimistic=p, component_id=component, kind=kind, description=description)
+    except ValidationError as exc:
+        errs = [FieldError(["option", *[str(x) for x in e["loc"]]], e["msg"]) for e in exc.errors()]
+        raise InvalidInput("invalid blocker: " + "; ".join(f"{'.'.join(map(str, e.loc[1:]))}: {e.msg}" for e in errs),
+                           errs) from exc
+    state = cli_state()
+    with state.container.unit_of_work() as uow:
+        wid = workspace_id(uow, workspace)
+        b = blocker_service.create(uow=uow, workspace_id=wid, actor=state.actor, data=data)
+        res = blocker_service.impact(uow=uow, workspace_id=wid, blocker=b, now=utcnow())
+    _print_impact(res, as_json)
+
+
+def blocker_list(workspace: Workspace, as_json: Json = False) -> None:
+    """Open blockers and risks."""
+    with cli_state().container.unit_of_work() as uow:
+        rows = [blocker_service.out(b) for b in blocker_service.open_blockers(
+            uow=uow, workspace_id=workspace_id(uow, workspace))]
+    if as_json:
+        emit_json(encode(rows))
+        return
+    emit_table([r | {"extra": f"{r['extra_optimistic']:g}-{r['extra_likely']:g}-{r['extra_pessimistic']:g}",
+                     "features": ", ".join(map(str, r["feature_ids"]))} for r in rows],
+               ["id", "kind", "title", "extra", "features"], title="open blockers (extra person-days)")
+
+
+def blocker_impact(blocker_id: int, workspace: Workspace, as_json: Json = False) -> None:
+    """Business impact of a blocker: features slipping at P85, commitments, ARR and customers, objectives."""
+    with cli_state().container.unit_of_work() as uow:
+        wid = workspace_id(uow, workspace)
+        b = blocker_service.get(uow=uow, workspace_id=wid, blocker_id=blocker_id)
+        res = blocker_service.impact(uow=uow, workspace_id=wid, blocker=b, now=utcnow())
+    _print_impact(res, as_json)
+
+
+def _print_impact(res: dict, as_json: bool) -> None:  # type: ignore[type-arg]
+    if as_json:
+        emit_json(encode(res))
+        return
+    typer.echo(res["summary"])
+    if res["slips"]:
+        emit_table(res["slips"], ["feature_id", "title", "p85_before", "p85_after", "slip_days"],
+                   title="features slipping at P85")
+    if res["commitments"]:
+        emit_table(res["commitments"], ["customer", "feature_id", "due", "probability_before", "probability_after",
+                                        "falls_below"], title="commitments")
+
+
+def implications(feature_id: int, workspace: Workspace, as_json: Json = False) -> None:
+    """A business request's technical implications: estimate, drivers, components and debt, dependencies."""
+    with cli_state().container.unit_of_work() as uow:
+        res = blocker_service.implications(uow=uow, workspace_id=workspace_id(uow, workspace), feature_id=feature_id)
+    if as_json:
+        emit_json(encode(res))
+        return
+    e = res["estimate"]
+    typer.echo(f"{res['title']} ({res['status']}): " + (
+        f"{e['optimistic']:g}-{e['likely']:g}-{e['pessimistic']:g} {e['unit']}" if e else "not estimated"))
+    if res["explanation"]:
+        typer.echo(res["explanation"])
+    for c in res["components"]:
+        typer.echo(f"component {c['name']}: debt {c['debt_level']}/5" + (" (indebted)" if c["indebted"] else ""))
+    for d in res["dependencies"]:
+        typer.echo(f"depends on #{d['feature_id']} {d['title']} ({d['status']})")
+    for b in res["blockers"]:
+        typer.echo(f"blocker #{b['id']} {b['title']}")
+    for m in res["missing"]:
+        typer.echo(f"missing: {m}")
+
+
+def register(root: typer.Typer) -> None:
+    root.command("brief")(brief)
+    blocker_app.command("add")(blocker_add)
+    blocker_app.command("list")(blocker_list)
+    blocker_app.command("impact")(blocker_impact)
+    root.add_typer(blocker_app, name="blocker")
+    root.command("implications")(implications)

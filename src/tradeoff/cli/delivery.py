@@ -1,0 +1,258 @@
+"""`tradeoff plan`, `tradeoff forecast`, `tradeoff commitments` and `tradeoff import workitems`."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import typer
+from fastapi.encoders import jsonable_encoder
+
+from tradeoff.cli.context import cli_state, emit_json, emit_table
+from tradeoff.cli.records import Json, Workspace, workspace_id
+from tradeoff.commitments import service as commitment_service
+from tradeoff.errors import InvalidInput
+from tradeoff.forecasts import service as forecast_service
+from tradeoff.plans import service as plan_service
+from tradeoff.plans.schemas import AddPeople, CutScope, MoveDeadline, SolveIn, WhatIfIn
+from tradeoff.workitems.importer import WorkItemOptions, apply_import, parse_mapping, plan_import
+
+
+def _pairs(values: list[str] | None, option: str) -> list[tuple[str, str]]:
+    out = []
+    for v in values or []:
+        a, sep, b = v.partition("=")
+        if not sep or not a.strip() or not b.strip():
+            raise InvalidInput(f"{option} '{v}' must look like ID=VALUE")
+        out.append((a.strip(), b.strip()))
+    return out
+
+
+def _int(value: str, option: str) -> int:
+    if not value.isdigit():
+        raise InvalidInput(f"{option}: '{value}' is not an id")
+    return int(value)
+
+
+def plan(
+    workspace: Workspace,
+    plan_id: Annotated[int | None, typer.Argument(help="The plan (default: the live plan).")] = None,
+    solve: Annotated[bool, typer.Option("--solve", help="Solve again even if the plan has an answer.")] = False,
+    time_limit: Annotated[float | None, typer.Option(min=0.1, max=600, help="Seconds for the solver.")] = None,
+    add_people: Annotated[list[str] | None, typer.Option(
+        "--add-people", help="What-if: TEAM_ID=PEOPLE full-time people added (repeatable).")] = None,
+    drop: Annotated[list[int] | None, typer.Option("--drop", help="What-if: drop this feature (repeatable).")] = None,
+    move_deadline: Annotated[list[str] | None, typer.Option(
+        "--move-deadline", help="What-if: FEATURE_ID=YYYY-MM-DD (repeatable).")] = None,
+    cut_scope: Annotated[list[str] | None, typer.Option(
+        "--cut-scope", help="What-if: FEATURE_ID=SHARE of the effort kept, e.g. 12=0.6 (repeatable).")] = None,
+    as_json: Json = False,
+) -> None:
+    """The optimal plan: features per period and team, value, the optimality gap, and the greedy plan beside it.
+    With --add-people, --drop, --move-deadline or --cut-scope: a what-if scenario solved beside the plan, which
+    itself is not changed."""
+    what_if = any([add_people, drop, move_deadline, cut_scope])
+    state = cli_state()
+    with state.container.unit_of_work() as uow:
+        wid = workspace_id(uow, workspace)
+        p = plan_service.get(uow=uow, workspace_id=wid, plan_id=plan_id) if plan_id else \
+            plan_service.live_plan(uow=uow, workspace_id=wid)
+        if p is None:
+            raise InvalidInput("no plan yet: create one (tradeoff plans create -w W --name H1 --start YYYY-MM-DD) "
+                               "and mark it live, or give its id")
+        if what_if:
+            data = WhatIfIn(
+                add_people=[AddPeople(team_id=_int(a, "--add-people"), people=float(b))
+                            for a, b in _pairs(add_people, "--add-people")],
+                drop_features=list(drop or []),
+                move_deadlines=[MoveDeadline(feature_id=_int(a, "--move-deadline"), deadline=date.fromisoformat(b))
+                                for a, b in _pairs(move_deadline, "--move-deadline")],
+                cut_scope=[CutScope(feature_id=_int(a, "--cut-scope"), keep=float(b))
+                           for a, b in _pairs(cut_scope, "--cut-scope")],
+                time_limit=time_limit)
+            result = jsonable_encoder(plan_service.what_if(uow=uow, workspace_id=wid, plan_id=p.id, data=data))
+            name = p.name
+        else:
+            if solve or not p.result:
+                p = plan_service.solve(uow=uow, workspace_id=wid, actor=state.actor, plan_id=p.id,
+                                       data=SolveIn(time_limit=time_limit) if time_limit else None)
+            result = {"plan_id": p.id, "name": p.name, "start": p.start.isoformat(), "live": p.live,
+                      "solved_at": p.solved_at, **(p.result or {})}
+            result = jsonable_encoder(result)
+            name = p.name
+    if as_json:
+        emit_json(result)
+        return
+    if what_if:
+        _print_plan(name, result["plan"])
+        sc = result["scenario"]
+        if sc.get("infeasible"):
+            typer.echo(f"\nwhat-if '{sc['name']}': infeasible — {sc['infeasible']}")
+            return
+        _print_plan(f"what-if '{sc['name']}'", sc)
+        d = result["diff"] or {}
+        typer.echo(f"\nvalue difference (what-if − plan): {d.get('value_difference', 0):+,.2f}")
+        for key in ("added", "removed"):
+            if d.get(key):
+                typer.echo(f"{key}: " + ", ".join(f"{x['title']} (#{x['feature_id']})" for x in d[key]))
+        for m in d.get("moved", []):
+            typer.echo(f"moved: {m['title']} (#{m['feature_id']}) period {m['from_period']} → {m['to_period']}")
+        return
+    _print_plan(name, result)
+
+
+def _print_plan(name: str, r: dict[str, Any]) -> None:
+    emit_table([{"period": x["period"] + 1, "from": x["period_start"], "team": x["team"], "feature":
+                 f"{x['title']} (#{x['feature_id']})", "effort": f"{x['effort_days']:g} d", "value": f"{x['value']:,.4g}",
+                 "kind": x["category"], "promised": "; ".join(x["committed_to"])} for x in r["schedule"]],
+               ["period", "from", "team", "feature", "effort", "value", "kind", "promised"], title=f"plan: {name}")
+    g = r["greedy"]
+    pct = f" ({r['value_difference_pct']:+.1%})" if r.get("value_difference_pct") is not None else ""
+    typer.echo(f"value {r['value']:,.4g} ({r['value_note']}); proven bound {r['bound']:,.4g}, gap {r['gap']:.2%}, "
+               f"{r['status']} in {r['seconds']:.2f} s")
+    typer.echo(f"sort-by-value-and-fill would get {g['value']:,.4g}"
+               + ("" if g["feasible"] else " (and misses a must-have)") + f"; difference {r['value_difference']:+,.4g}"
+               + pct)
+    for e in r.get("excluded", []):
+        typer.echo(f"not planned: {e['title']} (#{e['feature_id']}): {e['reason']}")
+    for n in r.get("notes", []):
+        typer.echo(f"note: {n}")
+
+
+def forecast(
+    workspace: Workspace,
+    plan_id: Annotated[int | None, typer.Option("--plan", help="Forecast this solved plan's features only.")] = None,
+    target: Annotated[str | None, typer.Option(help="YYYY-MM-DD: the chance of being done by then.")] = None,
+    source: Annotated[str, typer.Option(help="auto, capacity or history (team pace).")] = "auto",
+    trials: Annotated[int, typer.Option(min=100, max=50_000)] = 2000,
+    as_json: Json = False,
+) -> None:
+    """P50 / P85 / P95 dates of every feature, release and the whole plan, and P(done by --target)."""
+    if source not in ("auto", "capacity", "history"):
+        raise InvalidInput(f"--source must be auto, capacity or history, got {source}")
+    try:
+        when = date.fromisoformat(target) if target else None
+    except ValueError as exc:
+        raise InvalidInput(f"--target '{target}' is not a date (YYYY-MM-DD)") from exc
+    src: Literal["auto", "capacity", "history"] = source  # type: ignore[assignment]
+    with cli_state().container.unit_of_work() as uow:
+        fc = forecast_service.forecast(uow=uow, workspace_id=workspace_id(uow, workspace), today=date.today(),
+                                       plan_id=plan_id, target=when, source=src, trials=trials)
+    if as_json:
+        emit_json(jsonable_encoder(fc))
+        return
+    if fc["status"] != "ok":
+        typer.echo(f"no forecast: {fc['reason']}")
+        return
+    cols = ["feature", "team", "P50", "P85", "P95"] + (["P(by target)"] if when else [])
+    emit_table([{"feature": f"{f['title']} (#{f['feature_id']})", "team": f["team"], "P50": f["p50"],
+                 "P85": f["p85"], "P95": f["p95"],
+                 "P(by target)": f"{f['probability_by_target']:.0%}" if when else None} for f in fc["features"]],
+               cols, title=f"forecast from {fc['start']} ({fc['trials']} trials)")
+    for r in fc["releases"]:
+        typer.echo(f"release {r['name']}: P50 {r['p50']}, P85 {r['p85']}, P95 {r['p95']}")
+    if fc["plan"]:
+        p = fc["plan"]
+        typer.echo(f"everything: P50 {p['p50']}, P85 {p['p85']}, P95 {p['p95']}"
+                   + (f"; {p['probability_by_target']:.0%} by {target}" if when else ""))
+    for t in fc["teams"]:
+        typer.echo(f"team {t['team']}: {t['explanation']}")
+    for s in fc["skipped"]:
+        typer.echo(f"not forecast: {s['title']} (#{s['feature_id']}): {s['reason']}")
+    tp = fc.get("throughput") or {}
+    if tp.get("status") == "ok":
+        typer.echo("throughput: " + "; ".join(f"next {c['weeks']} weeks ≥ {c['p85']} items (85%)" for c in tp["counts"]))
+    elif tp:
+        typer.echo(f"throughput forecast declined: {tp['reason']}")
+
+
+def commitments_overview(
+    ctx: typer.Context,
+    workspace: Annotated[str | None, typer.Option("--workspace", "-w", envvar="TRADEOFF_WORKSPACE",
+                                                  help="Workspace slug.")] = None,
+    at_risk: Annotated[bool, typer.Option("--at-risk", help="Only commitments below the threshold.")] = False,
+    recompute: Annotated[bool, typer.Option("--recompute", help="Re-forecast every commitment first.")] = False,
+    as_json: Json = False,
+) -> None:
+    """Commitments with their chance of being kept and the ARR at stake. Subcommands manage commitments."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if not workspace:
+        raise InvalidInput("give --workspace (or set TRADEOFF_WORKSPACE)")
+    events: list[Any] = []
+    with cli_state().container.unit_of_work() as uow:
+        wid = workspace_id(uow, workspace)
+        if recompute:
+            events = commitment_service.recompute(uow=uow, workspace_id=wid, today=date.today())["events"]
+        res = commitment_service.overview(uow=uow, workspace_id=wid, at_risk_only=at_risk)
+    res = jsonable_encoder(res | ({"events": events} if recompute else {}))
+    if as_json:
+        emit_json(res)
+        return
+    emit_table([{"id": r["id"], "feature": r["feature"], "customer": r["customer"], "due": r["due"],
+                 "chance": "—" if r["probability"] is None else f"{r['probability']:.0%}",
+                 "ARR at stake": f"{r['currency']} {r['arr_at_stake']:,.0f}", "at risk": "yes" if r["at_risk"] else "",
+                 "promised by": r["promised_by"]} for r in res["items"]],
+               ["id", "feature", "customer", "due", "chance", "ARR at stake", "at risk", "promised by"],
+               title=f"commitments (at risk below {res['threshold']:.0%})")
+    arr = ", ".join(f"{c} {a:,.0f}" for c, a in res["arr_at_risk"].items()) or "none"
+    typer.echo(f"{res['at_risk_count']} at risk; ARR at risk: {arr}")
+    for e in events:
+        typer.echo(f"commitment {e['commitment_id']}: {e['kind'].replace('_', ' ')}")
+
+
+def workitems(
+    file: Annotated[Path, typer.Argument(help="The CSV file ('-' for standard input).")],
+    workspace: Workspace,
+    mapping: Annotated[list[str] | None, typer.Option(
+        "--map", help="FIELD=COLUMN, repeatable. Fields: key, title (required), description, type, status, created, "
+                      "started, resolved, points, feature. Unmapped fields are guessed (Jira, Azure DevOps, GitHub); "
+                      "FIELD= turns a guess off.")] = None,
+    team: Annotated[int | None, typer.Option("--team", help="Team id the items belong to.")] = None,
+    date_format: Annotated[str | None, typer.Option(help="strftime format of the dates, e.g. %d/%m/%Y.")] = None,
+    skip_bad_rows: Annotated[bool, typer.Option(help="Import the good rows and report the bad ones.")] = False,
+    dry_run: Annotated[bool, typer.Option(help="Show what would be imported and write nothing.")] = False,
+    as_json: Json = False,
+) -> None:
+    """Import work history (finished and open work items) from a tracker's CSV export, all or nothing.
+    Items already imported (same key) are updated."""
+    from tradeoff.cli.imports import _read, _refused
+
+    data = _read(file)
+    options = WorkItemOptions(filename=file.name if str(file) != "-" else "stdin", mapping=parse_mapping(mapping or []),
+                              date_format=date_format, skip_bad_rows=skip_bad_rows, team_id=team)
+    state = cli_state()
+    try:
+        with state.container.unit_of_work() as uow:
+            wid = workspace_id(uow, workspace)
+            p = plan_import(uow=uow, workspace_id=wid, data=data, options=options)
+            result = p.preview() if dry_run else apply_import(uow=uow, workspace_id=wid, actor=state.actor, plan=p)
+    except InvalidInput as exc:
+        _refused(exc)
+    if as_json:
+        emit_json(jsonable_encoder(result))
+        return
+    if dry_run:
+        mapped = ", ".join(f"{f} ← '{c}'" for f, c in result["mapping"].items())
+        typer.echo(f"{result['file']}: {result['rows']} rows; {mapped}")
+        typer.echo(f"would create {result['would_create']} and update {result['would_update']} work items "
+                   f"({result['finished_rows']} finished, {result['with_points']} with points); "
+                   f"{result['bad_row_count']} bad rows")
+        for b in result["bad_rows"]:
+            typer.echo(f"  row {b['row']} (line {b['line']}), {b['field']}: {b['reason']}")
+        typer.echo("dry run: nothing written.")
+        return
+    typer.echo(f"imported {result['created']} new and updated {result['updated']} work items from {result['file']}; "
+               f"skipped {result['skipped_row_count']} rows")
+
+
+def register(root: typer.Typer) -> None:
+    root.command("plan")(plan)
+    root.command("forecast")(forecast)
+    for group in root.registered_groups:
+        if group.name == "commitments" and group.typer_instance is not None:
+            group.typer_instance.info.no_args_is_help = False
+            group.typer_instance.callback(invoke_without_command=True)(commitments_overview)
+        if group.name == "import" and group.typer_instance is not None:
+            group.typer_instance.command("workitems")(workitems)

@@ -1,0 +1,204 @@
+"""Commitments: create them, forecast the chance of keeping each, list those at risk, and record when one
+crosses the workspace's threshold (the event table notifications will read)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from tradeoff.audit import service as audit
+from tradeoff.commitments.model import DEFAULT_RISK_THRESHOLD, Commitment, CommitmentEvent, DeliverySettings
+from tradeoff.commitments.schemas import CommitmentCreate, CommitmentUpdate
+from tradeoff.customers import service as customer_service
+from tradeoff.customers.model import Customer
+from tradeoff.errors import FieldError, InvalidInput, TradeoffError
+from tradeoff.features import service as feature_service
+from tradeoff.features.model import Feature
+from tradeoff.records import service as records
+from tradeoff.records.service import RecordSpec
+from tradeoff.storage.base import utcnow
+from tradeoff.storage.uow import Actor, UnitOfWork
+
+SPEC = RecordSpec(
+    name="commitment",
+    plural="commitments",
+    model=Commitment,
+    sorts={"due": Commitment.due, "created_at": Commitment.created_at, "id": Commitment.id},
+    default_sort="due",
+    filters={"feature_id": lambda v: Commitment.feature_id == int(v),
+             "customer_id": lambda v: Commitment.customer_id == int(v)},
+    searchable=False,
+    snapshot_fields=("feature_id", "customer_id", "due", "promised_by", "note"),
+)
+
+
+@dataclass(frozen=True)
+class OpenCommitment:
+    id: int
+    due: date
+    customer_name: str
+
+
+def _check_due(due: date, today: date) -> None:
+    if due < today:
+        raise InvalidInput(f"due date {due} is in the past (today is {today}); a promise must be about the future",
+                           [FieldError(["body", "due"], "in the past", due.isoformat())])
+
+
+def create(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: CommitmentCreate,
+           today: date | None = None) -> Commitment:
+    today = today or date.today()
+    _check_due(data.due, today)
+    records.get_many(uow=uow, spec=feature_service.SPEC, workspace_id=workspace_id, ids=[data.feature_id],
+                     field_name="feature_id")
+    records.get_many(uow=uow, spec=customer_service.SPEC, workspace_id=workspace_id, ids=[data.customer_id],
+                     field_name="customer_id")
+    values = data.model_dump()
+    values["promised_by"] = data.promised_by or actor.label
+    obj = records.create(uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, values=values)
+    recompute(uow=uow, workspace_id=workspace_id, today=today, only=[obj.id])
+    return obj  # type: ignore[no-any-return]
+
+
+def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, record_id: int, data: CommitmentUpdate,
+           if_match: int | None, today: date | None = None) -> Commitment:
+    today = today or date.today()
+    obj: Commitment = records.get(uow=uow, spec=SPEC, workspace_id=workspace_id, record_id=record_id)
+    values: dict[str, Any] = data.model_dump(exclude_unset=True)
+    for name in ("due", "promised_by", "note"):
+        if name in values and values[name] is None:
+            raise InvalidInput(f"{name} cannot be null", [FieldError(["body", name], "cannot be null")])
+    if "due" in values:
+        _check_due(values["due"], today)
+    obj = records.update(uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, obj=obj, values=values,
+                         if_match=if_match)
+    if "due" in values:
+        recompute(uow=uow, workspace_id=workspace_id, today=today, only=[obj.id])
+    return obj
+
+
+def threshold(*, uow: UnitOfWork, workspace_id: int) -> float:
+    row = uow.session.scalar(select(DeliverySettings.risk_threshold).where(
+        DeliverySettings.workspace_id == workspace_id))
+    return float(row) if row is not None else DEFAULT_RISK_THRESHOLD
+
+
+def set_threshold(*, uow: UnitOfWork, workspace_id: int, actor: Actor, value: float) -> float:
+    if not 0 < value < 1:
+        raise InvalidInput(f"risk_threshold must be between 0 and 1, got {value}",
+                           [FieldError(["body", "risk_threshold"], "out of range", value)])
+    row = uow.session.scalar(select(DeliverySettings).where(DeliverySettings.workspace_id == workspace_id))
+    before = row.risk_threshold if row else DEFAULT_RISK_THRESHOLD
+    if row is None:
+        row = DeliverySettings(workspace_id=workspace_id, risk_threshold=value)
+        uow.session.add(row)
+    else:
+        row.risk_threshold = value
+    uow.session.flush()
+    audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="update", record_type="delivery_settings",
+                 record_id=row.id, before={"risk_threshold": before}, after={"risk_threshold": value})
+    return value
+
+
+def _active(uow: UnitOfWork, workspace_id: int) -> list[Commitment]:
+    return list(uow.session.scalars(records.base_query(SPEC, workspace_id).where(
+        Commitment.archived_at.is_(None)).order_by(Commitment.due, Commitment.id)))
+
+
+def open_by_feature(*, uow: UnitOfWork, workspace_id: int) -> dict[int, list[OpenCommitment]]:
+    """Active commitments per feature, for the planner (a commitment is a deadline that must hold)."""
+    out: dict[int, list[OpenCommitment]] = defaultdict(list)
+    for cid, fid, due, name in uow.session.execute(
+            select(Commitment.id, Commitment.feature_id, Commitment.due, Customer.name)
+            .join(Customer, Customer.id == Commitment.customer_id)
+            .where(Commitment.workspace_id == workspace_id, Commitment.archived_at.is_(None))
+            .order_by(Commitment.due)):
+        out[fid].append(OpenCommitment(cid, due, name))
+    return out
+
+
+def recompute(*, uow: UnitOfWork, workspace_id: int, today: date, trials: int = 2000,
+              only: list[int] | None = None) -> dict[str, Any]:
+    """Forecast every active commitment's chance of being kept; record each crossing of the threshold."""
+    from tradeoff.forecasts import service as forecast_service
+
+    items = _active(uow, workspace_id)
+    if only is not None:
+        items = [c for c in items if c.id in only]
+    limit = threshold(uow=uow, workspace_id=workspace_id)
+    reason = ""
+    fc: dict[str, Any] | None = None
+    if items:
+        try:
+            fc = forecast_service.forecast(uow=uow, workspace_id=workspace_id, today=today, trials=trials,
+                                           throughput=False)
+        except TradeoffError as exc:
+            reason = f"cannot forecast: {exc.message}"
+        else:
+            if fc["status"] != "ok":
+                reason, fc = f"cannot forecast: {fc['reason']}", None
+    skipped = {s["feature_id"]: s["reason"] for s in (fc or {}).get("skipped", [])}
+    events = []
+    now = utcnow()
+    for c in items:
+        before = c.probability
+        was_at_risk = c.forecast_at is not None and c.at_risk(limit)
+        p = forecast_service.feature_probability(fc, c.feature_id, c.due) if fc else None
+        c.probability = None if p is None else round(p, 4)
+        c.forecast_reason = reason if fc is None else (
+            "" if p is not None else f"the feature is not forecast: {skipped.get(c.feature_id, 'not estimated')}")
+        first = c.forecast_at is None
+        c.forecast_at = now
+        now_at_risk = c.at_risk(limit)
+        if (first and now_at_risk) or (not first and now_at_risk != was_at_risk):
+            ev = CommitmentEvent(workspace_id=workspace_id, commitment_id=c.id,
+                                 kind="at_risk" if now_at_risk else "back_on_track", probability_before=before,
+                                 probability_after=c.probability, threshold=limit, created_at=now)
+            uow.session.add(ev)
+            events.append(ev)
+    uow.session.flush()
+    return {"threshold": limit, "recomputed": len(items), "reason": reason,
+            "events": [event_out(e) for e in events]}
+
+
+def event_out(e: CommitmentEvent) -> dict[str, Any]:
+    return {"id": e.id, "commitment_id": e.commitment_id, "kind": e.kind, "probability_before": e.probability_before,
+            "probability_after": e.probability_after, "threshold": e.threshold, "created_at": e.created_at}
+
+
+def events(*, uow: UnitOfWork, workspace_id: int, commitment_id: int | None = None,
+           limit: int = 100) -> list[dict[str, Any]]:
+    stmt = select(CommitmentEvent).where(CommitmentEvent.workspace_id == workspace_id)
+    if commitment_id is not None:
+        records.get(uow=uow, spec=SPEC, workspace_id=workspace_id, record_id=commitment_id)
+        stmt = stmt.where(CommitmentEvent.commitment_id == commitment_id)
+    return [event_out(e) for e in uow.session.scalars(stmt.order_by(CommitmentEvent.id.desc()).limit(limit))]
+
+
+def overview(*, uow: UnitOfWork, workspace_id: int, at_risk_only: bool = False) -> dict[str, Any]:
+    """Every active commitment with its feature, customer, ARR at stake, probability and whether it is at risk."""
+    limit = threshold(uow=uow, workspace_id=workspace_id)
+    rows = []
+    for c, title, name, arr, currency in uow.session.execute(
+            select(Commitment, Feature.title, Customer.name, Customer.arr, Customer.currency)
+            .join(Feature, Feature.id == Commitment.feature_id).join(Customer, Customer.id == Commitment.customer_id)
+            .where(Commitment.workspace_id == workspace_id, Commitment.archived_at.is_(None))
+            .order_by(Commitment.due, Commitment.id)):
+        risk = c.at_risk(limit)
+        if at_risk_only and not risk:
+            continue
+        rows.append({"id": c.id, "feature_id": c.feature_id, "feature": title, "customer_id": c.customer_id,
+                     "customer": name, "arr_at_stake": float(Decimal(arr or 0)), "currency": currency,
+                     "due": c.due.isoformat(), "promised_by": c.promised_by, "probability": c.probability,
+                     "at_risk": risk, "forecast_reason": c.forecast_reason, "forecast_at": c.forecast_at})
+    at_risk = [r for r in rows if r["at_risk"]]
+    by_currency: dict[str, float] = defaultdict(float)
+    for r in at_risk:
+        by_currency[r["currency"]] += r["arr_at_stake"]
+    return {"threshold": limit, "items": rows, "at_risk_count": len(at_risk),
+            "arr_at_risk": dict(by_currency)}

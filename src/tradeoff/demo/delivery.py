@@ -1,0 +1,222 @@
+"""Delivery content of the demo workspace: teams, components with debt, estimates, a year of work history, the
+plan for the next two quarters and a few commitments (one of them at risk). Loaded through the services."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Table, insert
+
+from tradeoff.commitments import service as commitment_service
+from tradeoff.commitments.schemas import CommitmentCreate
+from tradeoff.components import service as component_service
+from tradeoff.components.schemas import ComponentCreate
+from tradeoff.estimates import service as estimate_service
+from tradeoff.estimates.schemas import DriverIn, EstimateIn
+from tradeoff.plans import service as plan_service
+from tradeoff.plans.schemas import PlanCreate, ReleaseIn
+from tradeoff.storage.uow import Actor, UnitOfWork
+from tradeoff.teams import service as team_service
+from tradeoff.teams.schemas import HolidayIn, MemberIn, TeamCreate
+from tradeoff.workitems.model import WorkItem
+
+# name, wip limit, share kept for tech work, members (name, availability, holiday offsets in days from anchor)
+TEAMS: tuple[tuple[str, int, float, tuple[tuple[str, float, tuple[tuple[int, int], ...]], ...]], ...] = (
+    ("Invoicing", 3, 0.2, (("Priya Natarajan", 0.8, ()), ("Arjun Mehta", 1.0, ((24, 35),)), ("Chloe Dubois", 1.0, ()),
+                          ("Felix Wagner", 0.5, ()), ("Hana Sato", 1.0, ((60, 69),)))),
+    ("Payments", 3, 0.2, (("Tomasz Kowalczyk", 0.8, ()), ("Amara Nwosu", 1.0, ()), ("Diego Alvarez", 1.0, ((31, 38),)),
+                         ("Ines Costa", 1.0, ()))),
+    ("Platform", 2, 0.3, (("Noah Berg", 1.0, ()), ("Sofia Rossi", 1.0, ((45, 52),)), ("Yusuf Demir", 0.6, ()))),
+)
+
+# name, kind, debt 0-5, owner team, description
+COMPONENTS: tuple[tuple[str, str, int, str, str], ...] = (
+    ("invoice-service", "service", 4, "Invoicing", "Invoice lifecycle; a 2019 monolith module split out in a hurry"),
+    ("ledger", "module", 2, "Payments", "Double-entry ledger behind balances and payouts"),
+    ("netsuite-connector", "service", 5, "Invoicing", "Hand-written SOAP client; retries by cron"),
+    ("payments-gateway", "service", 1, "Payments", "Card and bank rails behind one interface"),
+    ("auth", "service", 3, "Platform", "Sessions, API keys and roles"),
+    ("webhooks-dispatcher", "service", 3, "Platform", "Outgoing webhooks; no ordering guarantees yet"),
+    ("reporting", "module", 2, "Invoicing", "Report queries over the read replica"),
+    ("public-api", "service", 1, "Platform", "REST API gateway and docs"),
+)
+
+# feature key: (team, optimistic, likely, pessimistic days, drivers [(name, component)], components, category,
+#               depends on feature keys)
+ESTIMATES: dict[str, tuple[str, float, float, float, tuple[tuple[str, str | None], ...], tuple[str, ...], str,
+                           tuple[str, ...]]] = {
+    "reminder-escalation": ("Invoicing", 4, 6, 10, (), ("invoice-service",), "feature", ()),
+    "multi-entity": ("Invoicing", 25, 40, 80, (("data_migration", None), ("unknowns", None)),
+                     ("invoice-service", "ledger"), "feature", ()),
+    "vat-validation": ("Invoicing", 6, 9, 16, (("third_party", None),), ("invoice-service",), "feature", ()),
+    "invoice-approval-rules": ("Invoicing", 5, 8, 14, (), ("invoice-service",), "feature", ()),
+    "custom-invoice-fields": ("Invoicing", 3, 5, 9, (), ("invoice-service",), "feature", ()),
+    "ap-portal-submission": ("Invoicing", 12, 20, 40, (("third_party", None), ("unknowns", None)), (), "feature", ()),
+    "credit-notes": ("Invoicing", 8, 12, 22, (("refactor", "invoice-service"),), ("invoice-service", "ledger"),
+                     "feature", ()),
+    "customer-billing-portal": ("Invoicing", 15, 22, 40, (("new_api", None), ("security_review", None)),
+                                ("auth", "invoice-service"), "feature", ("credit-notes",)),
+    "proration-preview": ("Invoicing", 4, 6, 12, (), ("invoice-service",), "feature", ()),
+    "bulk-send-and-schedule": ("Invoicing", 5, 8, 13, (), ("invoice-service",), "feature", ()),
+    "report-builder": ("Invoicing", 12, 18, 35, (("unknowns", None),), ("reporting",), "feature", ()),
+    "netsuite-sync-health": ("Invoicing", 6, 10, 20, (("refactor", "netsuite-connector"),), ("netsuite-connector",),
+                             "tech_debt", ()),
+    "netsuite-two-way-sync": ("Invoicing", 15, 25, 50, (("third_party", None), ("data_migration", None)),
+                              ("netsuite-connector",), "feature", ("netsuite-sync-health",)),
+    "usage-metering-api": ("Platform", 8, 12, 20, (("new_api", None),), ("public-api",), "platform", ()),
+    "tax-engine-integration": ("Invoicing", 10, 16, 30, (("third_party", None),), ("invoice-service",), "feature", ()),
+    "api-reference-examples": ("Platform", 3, 5, 8, (), ("public-api",), "platform", ()),
+    "sandbox-test-clock": ("Platform", 8, 12, 24, (("unknowns", None),), ("public-api", "ledger"), "platform", ()),
+    "account-scoped-roles": ("Platform", 6, 9, 16, (("security_review", None),), ("auth",), "feature",
+                             ("saml-sso-scim",)),
+    "invoice-audit-log": ("Platform", 4, 6, 10, (), ("invoice-service",), "feature", ()),
+    "accounting-customer-matching": ("Invoicing", 5, 8, 15, (), (), "feature", ()),
+    "xero-sync": ("Invoicing", 10, 15, 30, (("third_party", None),), (), "feature", ()),
+    "salesforce-quote-to-invoice": ("Invoicing", 10, 14, 28, (("third_party", None),), ("invoice-service",),
+                                    "feature", ()),
+    "saml-sso-scim": ("Platform", 8, 12, 22, (("security_review", None), ("third_party", None)), ("auth",),
+                      "feature", ()),
+    "fast-invoice-list": ("Platform", 4, 7, 12, (("refactor", "invoice-service"),), ("invoice-service",),
+                          "tech_debt", ()),
+    "webhook-ordering-and-replay": ("Platform", 6, 10, 18, (("refactor", "webhooks-dispatcher"),),
+                                    ("webhooks-dispatcher",), "platform", ()),
+    "reconciliation-workspace": ("Payments", 12, 18, 32, (("unknowns", None),), ("ledger",), "feature",
+                                 ("bank-transfer-matching",)),
+    "cash-forecast": ("Payments", 8, 12, 24, (("unknowns", None),), ("ledger", "reporting"), "feature", ()),
+    "ach-bank-payments": ("Payments", 8, 12, 20, (("third_party", None), ("security_review", None)),
+                          ("payments-gateway",), "feature", ()),
+    "bank-transfer-matching": ("Payments", 8, 12, 22, (("data_migration", None),), ("ledger",), "feature", ()),
+    "virtual-account-numbers": ("Payments", 10, 15, 28, (("third_party", None),), ("payments-gateway",), "feature",
+                                ("bank-transfer-matching",)),
+    "smart-card-retries": ("Payments", 4, 6, 10, (), ("payments-gateway",), "feature", ()),
+    "card-account-updater": ("Payments", 4, 7, 12, (("third_party", None),), ("payments-gateway",), "feature", ()),
+    "multi-currency-reports": ("Payments", 8, 12, 20, (), ("reporting", "ledger"), "feature", ()),
+    "sepa-direct-debit": ("Payments", 10, 16, 30, (("third_party", None), ("security_review", None)),
+                          ("payments-gateway",), "feature", ()),
+    "dispute-evidence-pack": ("Payments", 4, 6, 10, (), ("payments-gateway",), "feature", ()),
+}
+
+# (feature key, customer key, due in days from the anchor, promised by): the last one is the risky promise
+COMMITMENTS: tuple[tuple[str, str, int, str], ...] = (
+    ("saml-sso-scim", "vantara-telecom", 120, "grace.lindqvist@ledgerly.example"),
+    ("ach-bank-payments", "pelican-bay-logistics", 150, "jonah.price@ledgerly.example"),
+    ("credit-notes", "kessler-brandt-industrie-ag", 24, "grace.lindqvist@ledgerly.example"),
+)
+
+# work history: (title template, points choices) per team; {x} is filled from the team's nouns
+WORK: dict[str, tuple[tuple[str, tuple[int, ...]], ...]] = {
+    "Invoicing": (("Fix rounding in {x}", (1, 2)), ("Add filter to {x} list", (2, 3)), ("Sync {x} to NetSuite", (5, 8)),
+                  ("Export {x} as CSV", (2, 3)), ("Migrate {x} data to new schema", (8, 13)),
+                  ("New email template for {x}", (1, 2, 3)), ("Integrate {x} with external tax service", (5, 8, 13))),
+    "Payments": (("Retry failed {x}", (2, 3)), ("Reconcile {x} with bank statement", (5, 8)),
+                 ("Add {x} to payout report", (2, 3)), ("Support {x} over ACH", (5, 8, 13)),
+                 ("Fix {x} webhook payload", (1, 2)), ("Validate {x} currency", (1, 2, 3))),
+    "Platform": (("Rate limit {x} endpoint", (2, 3)), ("Document {x} API", (1, 2)), ("Add SSO login for {x}", (5, 8)),
+                 ("Upgrade {x} dependencies", (1, 2, 3)), ("Refactor {x} permissions", (5, 8, 13)),
+                 ("Replay {x} webhooks", (3, 5))),
+}
+NOUNS = {"Invoicing": ("invoice", "credit note", "customer", "reminder", "approval", "line item"),
+         "Payments": ("card payment", "payout", "refund", "dispute", "bank transfer", "mandate"),
+         "Platform": ("API key", "webhook", "role", "audit event", "sandbox", "usage record")}
+POINTS_PER_WEEK = {"Invoicing": 14.0, "Payments": 12.0, "Platform": 8.0}
+
+
+def _work_history(rng: random.Random, team: str, team_id: int, anchor: date, workspace_id: int,
+                  start_key: int) -> list[dict[str, Any]]:
+    """A year of finished work (and a few open items): bursty weeks, two quiet holiday weeks, pace drifting."""
+    rows: list[dict[str, Any]] = []
+    end = datetime(anchor.year, anchor.month, anchor.day, 9, tzinfo=UTC)
+    key = start_key
+    prefix = team[:3].upper()
+    for week in range(52, 0, -1):
+        quiet = week in (48, 47, 22)  # year-end and a summer week
+        target = POINTS_PER_WEEK[team] * (0.15 if quiet else rng.uniform(0.6, 1.4))
+        done = 0.0
+        while done < target:
+            template, choices = rng.choice(WORK[team])
+            pts = rng.choice(choices)
+            done += pts
+            resolved = end - timedelta(days=7 * week - rng.uniform(0, 7))
+            cycle = pts * rng.uniform(0.6, 1.6) + rng.uniform(0, 2)
+            key += 1
+            rows.append({"workspace_id": workspace_id, "key": f"{prefix}-{key}", "title":
+                         template.format(x=rng.choice(NOUNS[team])), "description": "", "type": "Story",
+                         "status": "Done", "opened_at": resolved - timedelta(days=cycle + rng.uniform(1, 20)),
+                         "started_at": resolved - timedelta(days=cycle), "resolved_at": resolved, "points": float(pts),
+                         "feature_id": None, "team_id": team_id, "source": "demo"})
+    for _ in range(6):
+        template, choices = rng.choice(WORK[team])
+        key += 1
+        opened = end - timedelta(days=rng.uniform(1, 30))
+        rows.append({"workspace_id": workspace_id, "key": f"{prefix}-{key}", "title":
+                     template.format(x=rng.choice(NOUNS[team])), "description": "", "type": "Story",
+                     "status": "In Progress", "opened_at": opened, "started_at": opened + timedelta(days=1),
+                     "resolved_at": None, "points": float(rng.choice(choices)), "feature_id": None,
+                     "team_id": team_id, "source": "demo"})
+    return rows
+
+
+def load_delivery(*, uow: UnitOfWork, workspace_id: int, actor: Actor, anchor: date, features: dict[str, Any],
+                  customers: dict[str, Any], seed: int = 7) -> dict[str, int]:
+    """Add the delivery side of the demo to workspace `workspace_id` (features and customers by their demo key)."""
+    rng = random.Random(seed * 31 + 5)
+    teams = {}
+    for name, wip, share, members in TEAMS:
+        teams[name] = team_service.create(uow=uow, workspace_id=workspace_id, actor=actor, data=TeamCreate(
+            name=name, wip_limit=wip, tech_share=share, members=[MemberIn(
+                name=m, availability=a, holidays=[HolidayIn(start=anchor + timedelta(days=s),
+                                                            end=anchor + timedelta(days=e)) for s, e in hols])
+                for m, a, hols in members]))
+    components = {}
+    for name, kind, debt, owner, text in COMPONENTS:
+        components[name] = component_service.create(uow=uow, workspace_id=workspace_id, actor=actor, data=ComponentCreate(
+            name=name, kind=kind, debt_level=debt, owner_team_id=teams[owner].id, description=text))  # type: ignore[arg-type]
+    estimated = 0
+    pending = dict(ESTIMATES)
+    while pending:  # prerequisites first, so every dependency already has its estimate
+        for key, (team, o, m, p, drivers, comps, category, deps) in list(pending.items()):
+            if key not in features or any(d in pending for d in deps):
+                if key not in features:
+                    del pending[key]
+                continue
+            estimate_service.save(uow=uow, workspace_id=workspace_id, actor=actor, feature_id=features[key].id,
+                                  data=EstimateIn(
+                                      optimistic=o, likely=m, pessimistic=p, team_id=teams[team].id,
+                                      drivers=[DriverIn(name=d, component_id=components[c].id if c else None)  # type: ignore[arg-type]
+                                               for d, c in drivers],
+                                      component_ids=[components[c].id for c in comps], category=category,  # type: ignore[arg-type]
+                                      depends_on=[features[d].id for d in deps if d in features],
+                                      confidence=0.8))
+            estimated += 1
+            del pending[key]
+    rows: list[dict[str, Any]] = []
+    for i, name in enumerate(teams):
+        rows += _work_history(rng, name, teams[name].id, anchor, workspace_id, 1000 * (i + 1))
+    now = datetime.now(UTC)
+    for r in rows:
+        r |= {"created_at": now, "updated_at": now}
+    table = cast(Table, WorkItem.__table__)
+    for i in range(0, len(rows), 1000):
+        uow.session.execute(insert(table), rows[i:i + 1000])
+    promises = 0
+    for fkey, ckey, days, who in COMMITMENTS:
+        if fkey in features and ckey in customers:
+            commitment_service.create(uow=uow, workspace_id=workspace_id, actor=actor, today=anchor,
+                                      data=CommitmentCreate(feature_id=features[fkey].id, customer_id=customers[ckey].id,
+                                                            due=anchor + timedelta(days=days), promised_by=who,
+                                                            note="Promised on the renewal call"))
+            promises += 1
+    release = [features[k].id for k in ("saml-sso-scim", "account-scoped-roles", "invoice-audit-log")
+               if k in features]
+    plan = plan_service.create(uow=uow, workspace_id=workspace_id, actor=actor, today=anchor, data=PlanCreate(
+        name="Next two quarters", description="The roadmap for the next 26 weeks: two-week sprints, value = ARR of "
+                                              "the customers who asked.",
+        start=anchor, periods=13, period_days=14, value_source="arr",  # type: ignore[arg-type]
+        releases=[ReleaseIn(name="Enterprise readiness", feature_ids=release)] if release else [],
+        time_limit=10.0, live=True))
+    plan_service.solve(uow=uow, workspace_id=workspace_id, actor=actor, plan_id=plan.id)
+    commitment_service.recompute(uow=uow, workspace_id=workspace_id, today=anchor)
+    return {"teams": len(teams), "components": len(components), "estimates": estimated, "work_items": len(rows),
+            "plans": 1, "commitments": promises}

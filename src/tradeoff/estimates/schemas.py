@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, Field
+
+from tradeoff.estimates.model import DriverName, EffortUnit, WorkCategory
+from tradeoff.records.schemas import Input, LongText
+
+Effort = Annotated[float, Field(ge=0, le=100_000)]
+
+
+class DriverIn(Input):
+    name: DriverName
+    component_id: int | None = Field(None, description="The component a refactor is of")
+
+
+class EstimateIn(Input):
+    """An engineer's range estimate of a feature (person-days or points)."""
+
+    optimistic: Effort
+    likely: Effort
+    pessimistic: Effort
+    unit: EffortUnit = EffortUnit.days
+    confidence: Annotated[float, Field(gt=0, le=1, description="How sure the actual lands in the range")] = 0.8
+    drivers: Annotated[list[DriverIn], Field(max_length=20)] = []
+    component_ids: Annotated[list[int], Field(max_length=50)] = []
+    team_id: int | None = None
+    depends_on: Annotated[list[int], Field(max_length=50, description="Features that must be done first")] = []
+    category: WorkCategory = WorkCategory.feature
+    notes: LongText = ""
+
+
+class AttributionOut(BaseModel):
+    source: str
+    label: str
+    likely_factor: float
+    range_factor: float
+    likely_share: float
+    range_share: float
+
+
+class EstimateOut(BaseModel):
+    id: int
+    version: int
+    feature_id: int
+    feature_title: str
+    team_id: int | None
+    optimistic: float
+    likely: float
+    pessimistic: float
+    unit: EffortUnit
+    confidence: float
+    drivers: list[dict[str, Any]]
+    component_ids: list[int]
+    depends_on: list[int]
+    category: WorkCategory
+    notes: str
+    estimated_by: str
+    updated_at: datetime
+    explanation: str
+    baseline_likely: float
+    attributions: list[AttributionOut]

@@ -1,0 +1,238 @@
+"""Estimates of features: save (engineers may), explain ("why 3 weeks, not 3 days") and suggest from history.
+
+Engineers estimate; the doors ask for the 'technical' permission (owners, PMs and engineers), not 'edit'.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from tradeoff.audit import service as audit
+from tradeoff.components import service as component_service
+from tradeoff.core.estimation import MIN_HISTORY, HistoryItem, ReferenceIndex
+from tradeoff.core.estimation_explain import (
+    ComponentDebt,
+    Driver,
+    Explanation,
+    RangeEstimate,
+    explain_estimate,
+)
+from tradeoff.errors import FieldError, InvalidInput, NotFound
+from tradeoff.estimates.model import Estimate
+from tradeoff.estimates.schemas import EstimateIn
+from tradeoff.features import service as feature_service
+from tradeoff.features.model import Feature
+from tradeoff.records import service as records
+from tradeoff.storage.uow import Actor, UnitOfWork
+from tradeoff.teams import service as team_service
+from tradeoff.workitems.model import WorkItem
+
+SNAPSHOT = ("team_id", "optimistic", "likely", "pessimistic", "unit", "confidence", "drivers", "component_ids",
+            "depends_on", "category", "notes")
+
+
+def _bad(field: str, message: str, value: Any = None) -> InvalidInput:
+    return InvalidInput(message, [FieldError(["body", field], message, value)])
+
+
+def _check_range(data: EstimateIn) -> None:
+    if data.optimistic > data.pessimistic:
+        raise _bad("optimistic", f"optimistic ({data.optimistic:g}) is more than pessimistic ({data.pessimistic:g}); "
+                                 "the optimistic estimate must be the smallest", data.optimistic)
+    if data.likely < data.optimistic:
+        raise _bad("likely", f"likely ({data.likely:g}) is less than optimistic ({data.optimistic:g})", data.likely)
+    if data.likely > data.pessimistic:
+        raise _bad("likely", f"likely ({data.likely:g}) is more than pessimistic ({data.pessimistic:g})", data.likely)
+    if data.pessimistic <= 0:
+        raise _bad("pessimistic", "an estimate of zero effort cannot be planned; give at least a small range",
+                   data.pessimistic)
+
+
+def dependency_graph(uow: UnitOfWork, workspace_id: int) -> dict[int, list[int]]:
+    """feature id -> the feature ids it depends on (from every estimate of the workspace)."""
+    rows = uow.session.execute(select(Estimate.feature_id, Estimate.depends_on)
+                               .where(Estimate.workspace_id == workspace_id)).all()
+    return {fid: list(deps or []) for fid, deps in rows}
+
+
+def find_cycle(graph: dict[int, list[int]], start: int) -> list[int] | None:
+    """A dependency path start → … → start, if one exists."""
+    stack: list[tuple[int, list[int]]] = [(start, [start])]
+    seen: set[int] = set()
+    while stack:
+        node, path = stack.pop()
+        for nxt in graph.get(node, []):
+            if nxt == start:
+                return path + [start]
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append((nxt, path + [nxt]))
+    return None
+
+
+def _check_dependencies(uow: UnitOfWork, workspace_id: int, feature: Feature, depends_on: list[int]) -> list[int]:
+    deps = list(dict.fromkeys(depends_on))
+    if feature.id in deps:
+        raise _bad("depends_on", f"dependency cycle: '{feature.title}' cannot depend on itself", feature.id)
+    found = records.get_many(uow=uow, spec=feature_service.SPEC, workspace_id=workspace_id, ids=deps,
+                             field_name="depends_on")
+    graph = dependency_graph(uow, workspace_id)
+    graph[feature.id] = deps
+    cycle = find_cycle(graph, feature.id)
+    if cycle:
+        titles = {f.id: f.title for f in found} | {feature.id: feature.title}
+        missing = [i for i in cycle if i not in titles]
+        if missing:
+            titles |= {f.id: f.title for f in uow.session.scalars(select(Feature).where(Feature.id.in_(missing)))}
+        text = " → ".join(f"'{titles.get(i, i)}'" for i in cycle)
+        raise _bad("depends_on", f"dependency cycle: {text} (each needs the next first); remove one of these "
+                                 "dependencies", cycle)
+    return deps
+
+
+def save(*, uow: UnitOfWork, workspace_id: int, actor: Actor, feature_id: int, data: EstimateIn,
+         if_match: int | None = None) -> Estimate:
+    """Create or replace the estimate of a feature. Raises InvalidInput naming the field; nothing is saved then."""
+    feature: Feature = records.get(uow=uow, spec=feature_service.SPEC, workspace_id=workspace_id, record_id=feature_id)
+    _check_range(data)
+    components = component_service.by_ids(uow=uow, workspace_id=workspace_id,
+                                           ids=list(data.component_ids) + [d.component_id for d in data.drivers
+                                                                           if d.component_id is not None])
+    for cid in data.component_ids:
+        if cid not in components:
+            raise _bad("component_ids", f"component_ids: no component with id {cid} in this workspace", cid)
+    drivers = []
+    for i, d in enumerate(data.drivers):
+        if d.component_id is not None and d.component_id not in components:
+            raise InvalidInput(f"drivers[{i}].component_id: no component with id {d.component_id} in this workspace",
+                               [FieldError(["body", "drivers", i, "component_id"], "unknown component", d.component_id)])
+        drivers.append({"name": d.name.value, "component_id": d.component_id})
+    if data.team_id is not None:
+        records.get_many(uow=uow, spec=team_service.SPEC, workspace_id=workspace_id, ids=[data.team_id],
+                         field_name="team_id")
+    deps = _check_dependencies(uow, workspace_id, feature, data.depends_on)
+    values = {"team_id": data.team_id, "optimistic": data.optimistic, "likely": data.likely,
+              "pessimistic": data.pessimistic, "unit": data.unit.value, "confidence": data.confidence,
+              "drivers": drivers, "component_ids": list(dict.fromkeys(data.component_ids)), "depends_on": deps,
+              "category": data.category.value, "notes": data.notes, "estimated_by": actor.label}
+    est = find(uow=uow, workspace_id=workspace_id, feature_id=feature_id)
+    if est is None:
+        est = Estimate(workspace_id=workspace_id, feature_id=feature_id, **values)
+        uow.session.add(est)
+        uow.session.flush()
+        audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="create", record_type="estimate",
+                     record_id=est.id, after={k: values[k] for k in SNAPSHOT} | {"feature_id": feature_id})
+        return est
+    records.check_version(_SPEC, est, if_match)
+    before = {k: getattr(est, k) for k in SNAPSHOT}
+    for k, v in values.items():
+        setattr(est, k, v)
+    uow.session.flush()
+    after = {k: getattr(est, k) for k in SNAPSHOT}
+    if before != after:
+        audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="update", record_type="estimate",
+                     record_id=est.id, before=before, after=after)
+    return est
+
+
+class _Spec:  # what records.check_version needs to word its message
+    name = "estimate"
+
+
+_SPEC: Any = _Spec()
+
+
+def find(*, uow: UnitOfWork, workspace_id: int, feature_id: int) -> Estimate | None:
+    return uow.session.scalar(select(Estimate).where(Estimate.workspace_id == workspace_id,
+                                                     Estimate.feature_id == feature_id))
+
+
+def get(*, uow: UnitOfWork, workspace_id: int, feature_id: int) -> Estimate:
+    records.get(uow=uow, spec=feature_service.SPEC, workspace_id=workspace_id, record_id=feature_id)
+    est = find(uow=uow, workspace_id=workspace_id, feature_id=feature_id)
+    if est is None:
+        raise NotFound(f"feature {feature_id} has no estimate yet; an engineer can add one (PUT …/estimate)")
+    return est
+
+
+def remove(*, uow: UnitOfWork, workspace_id: int, actor: Actor, feature_id: int) -> None:
+    est = get(uow=uow, workspace_id=workspace_id, feature_id=feature_id)
+    before = {k: getattr(est, k) for k in SNAPSHOT}
+    uow.session.delete(est)
+    uow.session.flush()
+    audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="delete", record_type="estimate",
+                 record_id=est.id, before=before)
+
+
+def all_of(*, uow: UnitOfWork, workspace_id: int) -> dict[int, Estimate]:
+    """feature id -> estimate, for every estimated feature of the workspace."""
+    return {e.feature_id: e for e in uow.session.scalars(select(Estimate).where(Estimate.workspace_id == workspace_id))}
+
+
+def explain(*, uow: UnitOfWork, workspace_id: int, estimate: Estimate) -> Explanation:
+    """Core explanation of the range: which drivers and indebted components account for how much."""
+    ids = list(estimate.component_ids) + [d["component_id"] for d in estimate.drivers if d.get("component_id")]
+    comps = component_service.by_ids(uow=uow, workspace_id=workspace_id, ids=ids)
+    drivers = [Driver(d["name"], comps[d["component_id"]].name if d.get("component_id") in comps else None)
+               for d in estimate.drivers]
+    debts = [ComponentDebt(comps[c].name, comps[c].debt_level) for c in estimate.component_ids if c in comps]
+    unit = "person-days" if estimate.unit == "days" else "points"
+    return explain_estimate(RangeEstimate(estimate.optimistic, estimate.likely, estimate.pessimistic,
+                                          estimate.confidence, unit), drivers, debts)
+
+
+def out(*, uow: UnitOfWork, workspace_id: int, estimate: Estimate) -> dict[str, Any]:
+    ex = explain(uow=uow, workspace_id=workspace_id, estimate=estimate)
+    feature = uow.session.get(Feature, estimate.feature_id)
+    return {"id": estimate.id, "version": estimate.version, "feature_id": estimate.feature_id,
+            "feature_title": feature.title if feature else "", "team_id": estimate.team_id,
+            "optimistic": estimate.optimistic, "likely": estimate.likely, "pessimistic": estimate.pessimistic,
+            "unit": estimate.unit, "confidence": estimate.confidence, "drivers": list(estimate.drivers),
+            "component_ids": list(estimate.component_ids), "depends_on": list(estimate.depends_on),
+            "category": estimate.category, "notes": estimate.notes, "estimated_by": estimate.estimated_by,
+            "updated_at": estimate.updated_at, "explanation": ex.text, "baseline_likely": ex.baseline_likely,
+            "attributions": [vars(a) for a in ex.attributions]}
+
+
+# ------------------------------------------------------------------------------------ reference classes
+
+def history(*, uow: UnitOfWork, workspace_id: int) -> tuple[list[HistoryItem], str]:
+    """Finished work items as reference-class history, oldest first, and its unit: story points when enough
+    items carry them, else cycle time in days."""
+    rows = list(uow.session.execute(
+        select(WorkItem.key, WorkItem.title, WorkItem.description, WorkItem.points, WorkItem.opened_at,
+               WorkItem.started_at, WorkItem.resolved_at)
+        .where(WorkItem.workspace_id == workspace_id, WorkItem.resolved_at.is_not(None))
+        .order_by(WorkItem.resolved_at, WorkItem.id)))
+    pointed = [HistoryItem(r.key, f"{r.title}\n{r.description}", float(r.points)) for r in rows
+               if r.points is not None and r.points >= 0]
+    if len(pointed) >= MIN_HISTORY:
+        return pointed, "points"
+    timed = []
+    for r in rows:
+        begin = r.started_at or r.opened_at
+        if begin is not None:
+            timed.append(HistoryItem(r.key, f"{r.title}\n{r.description}",
+                                     round(max(0.0, (r.resolved_at - begin).total_seconds() / 86400.0), 1)))
+    return timed, "days of cycle time"
+
+
+def suggest(*, uow: UnitOfWork, workspace_id: int, feature_id: int, show: int = 5) -> dict[str, Any]:
+    """The most similar finished work items and a suggested P10/P50/P90, before anyone estimates. When the
+    history is too thin, says how much more is needed instead of guessing."""
+    feature: Feature = records.get(uow=uow, spec=feature_service.SPEC, workspace_id=workspace_id,
+                                   record_id=feature_id)
+    items, unit = history(uow=uow, workspace_id=workspace_id)
+    base = {"feature_id": feature_id, "feature_title": feature.title, "unit": unit, "history_items": len(items)}
+    if len(items) < MIN_HISTORY:
+        return base | {"status": "declined", "reason": (
+            f"needs at least {MIN_HISTORY} finished work items with points or start/end dates; the workspace has "
+            f"{len(items)}. Import work history (tradeoff import workitems FILE.csv) first")}
+    s = ReferenceIndex.fit(items).suggest(f"{feature.title}\n{feature.description}", show=show, unit=unit)
+    return base | {"status": "ok", "reason": "", "p10": s.p10, "p50": s.p50, "p90": s.p90,
+                   "calibrated": s.calibrated, "calibration_coverage": s.calibration_coverage,
+                   "history_median": s.history_median, "explanation": s.explanation,
+                   "neighbours": [{"key": n.key, "actual": n.actual, "similarity": round(n.similarity, 3)}
+                                  for n in s.neighbours]}

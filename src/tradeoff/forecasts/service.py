@@ -1,0 +1,203 @@
+"""Forecasts: when each feature, release and the whole plan will be done, with probabilities.
+
+The simulation is `core.forecasting_backlog.simulate_backlog` (effort ranges × team pace, WIP limits and
+dependencies); the "how many items / when the next N" answer from the team's finished work is
+`core.forecasting.forecast_throughput`. This module only gathers their inputs and shapes their answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Literal
+
+import numpy as np
+
+from tradeoff.core.forecasting import forecast_throughput
+from tradeoff.core.forecasting_backlog import (
+    MIN_HISTORY_WEEKS,
+    BacklogFeature,
+    BacklogTeam,
+    FinishForecast,
+    Release,
+    simulate_backlog,
+)
+from tradeoff.errors import FieldError, InvalidInput
+from tradeoff.estimates import service as estimate_service
+from tradeoff.features.model import Feature, FeatureStatus
+from tradeoff.plans import service as plan_service
+from tradeoff.plans.model import Plan
+from tradeoff.records import service as records
+from tradeoff.storage.uow import UnitOfWork
+from tradeoff.teams import service as team_service
+from tradeoff.teams.model import Team
+from tradeoff.workitems import service as workitem_service
+
+Source = Literal["auto", "capacity", "history"]
+DEFAULT_TRIALS = 2000
+DEFAULT_SEED = 20261122  # fixed: the same inputs give the same dates, so a recompute only moves when inputs do
+
+
+@dataclass(frozen=True)
+class Entry:
+    feature: Feature
+    team: Team
+    optimistic: float
+    likely: float
+    pessimistic: float
+    depends_on: tuple[int, ...]
+    category: str
+
+
+def _backlog(uow: UnitOfWork, workspace_id: int, plan: Plan | None, only_plan: bool,
+             dpp: float) -> tuple[list[Entry], list[dict[str, Any]]]:
+    from tradeoff.features import service as feature_service
+
+    estimates = estimate_service.all_of(uow=uow, workspace_id=workspace_id)
+    teams = team_service.active(uow=uow, workspace_id=workspace_id)
+    by_id = {t.id: t for t in teams}
+    feats = {f.id: f for f in uow.session.scalars(records.base_query(feature_service.SPEC, workspace_id).where(
+        Feature.archived_at.is_(None), Feature.status.not_in([FeatureStatus.shipped.value,
+                                                               FeatureStatus.wont_do.value])))}
+    order: list[int] = []
+    if plan is not None and plan.result:
+        order = [fid for fid in plan.schedule if fid in feats]  # schedule rows are in period order
+    if not only_plan:
+        order += sorted(fid for fid in feats if fid in estimates and fid not in set(order))
+    skipped: list[dict[str, Any]] = []
+    entries: list[Entry] = []
+    for fid in order:
+        est = estimates.get(fid)
+        f = feats[fid]
+        if est is None:
+            skipped.append({"feature_id": fid, "title": f.title, "reason": "no estimate"})
+            continue
+        team = by_id.get(est.team_id) if est.team_id is not None else (teams[0] if len(teams) == 1 else None)
+        if team is None:
+            skipped.append({"feature_id": fid, "title": f.title, "reason": "its estimate names no active team"})
+            continue
+        k = dpp if est.unit == "points" else 1.0
+        entries.append(Entry(f, team, est.optimistic * k, est.likely * k, est.pessimistic * k,
+                             tuple(est.depends_on), est.category))
+    keep = {e.feature.id for e in entries}
+    entries = [replace_deps(e, keep) for e in entries]
+    return entries, skipped
+
+
+def replace_deps(e: Entry, keep: set[int]) -> Entry:
+    return Entry(e.feature, e.team, e.optimistic, e.likely, e.pessimistic,
+                 tuple(d for d in e.depends_on if d in keep), e.category)
+
+
+def _team_input(uow: UnitOfWork, workspace_id: int, team: Team, start: date, today: date, source: Source,
+                dpp: float) -> tuple[BacklogTeam, dict[str, Any]]:
+    history = workitem_service.weekly_points(uow=uow, workspace_id=workspace_id, team_id=team.id, today=today)
+    capacity = team.capacity_per_week(start)
+    use_history = source == "history" or (source == "auto" and len(history) >= MIN_HISTORY_WEEKS
+                                          and sum(history) > 0)
+    about: dict[str, Any] = {"team": team.name, "wip_limit": team.wip_limit,
+                             "capacity_per_week": round(capacity, 2), "history_weeks": len(history)}
+    if use_history:
+        pace = tuple(x * dpp for x in history)
+        about |= {"source": "history", "mean_per_week": round(float(np.mean(pace)), 2) if pace else 0.0,
+                  "explanation": f"pace drawn from {len(history)} weeks of finished story points "
+                                 f"(× {dpp:g} person-days per point), zero weeks kept"}
+        return BacklogTeam(team.name, throughput_history=pace, wip_limit=team.wip_limit), about
+    if capacity <= 0:
+        raise InvalidInput(f"team {team.name} has zero capacity: add members, or check their availability and "
+                           "holidays, before forecasting its work",
+                           [FieldError(["teams", team.name, "capacity"], "zero capacity", 0)])
+    about |= {"source": "capacity", "explanation": f"{capacity:.1f} person-days a week from {len(team.members)} "
+                                                   "members' availability and holidays"}
+    return BacklogTeam(team.name, capacity_per_week=capacity, wip_limit=team.wip_limit), about
+
+
+def _finish(f: FinishForecast, start: date) -> dict[str, Any]:
+    return {"p50": f.p50.isoformat(), "p85": f.p85.isoformat(), "p95": f.p95.isoformat(),
+            "p50_weeks": round(f.p50_weeks, 2), "p85_weeks": round(f.p85_weeks, 2),
+            "p95_weeks": round(f.p95_weeks, 2), "probability_by_target": f.probability_by_target,
+            "levels": list(f.levels), "weeks": [round(w, 3) for w in f.weeks],
+            "max_weeks": round(f.histogram[-1][1], 3),
+            "histogram": [{"from": (start + timedelta(days=a * 7)).isoformat(),
+                           "to": (start + timedelta(days=b * 7)).isoformat(), "probability": p}
+                          for a, b, p in f.histogram]}
+
+
+def forecast(*, uow: UnitOfWork, workspace_id: int, today: date, plan_id: int | None = None,
+             target: date | None = None, source: Source = "auto", trials: int = DEFAULT_TRIALS,
+             seed: int | None = None, throughput: bool = True) -> dict[str, Any]:
+    """Forecast the plan `plan_id` (its scheduled features), or the workspace: the live plan's features in their
+    order, then every other estimated feature. `target`: a date to give P(done by) for (not in the past)."""
+    if target is not None and target < today:
+        raise InvalidInput(f"target {target} is in the past (today is {today}); ask about a future date",
+                           [FieldError(["query", "target"], "in the past", target.isoformat())])
+    if not 100 <= trials <= 50_000:
+        raise InvalidInput(f"trials must be between 100 and 50000, got {trials}",
+                           [FieldError(["query", "trials"], "out of range", trials)])
+    plan = plan_service.get(uow=uow, workspace_id=workspace_id, plan_id=plan_id) if plan_id else \
+        plan_service.live_plan(uow=uow, workspace_id=workspace_id)
+    if plan_id and plan is not None and not plan.result:
+        raise InvalidInput(f"plan '{plan.name}' is not solved yet; solve it first (POST …/plans/{plan_id}/solve)",
+                           [FieldError(["query", "plan_id"], "not solved", plan_id)])
+    dpp = plan.days_per_point if plan else 1.0
+    entries, skipped = _backlog(uow, workspace_id, plan, only_plan=bool(plan_id), dpp=dpp)
+    start = max(today, plan.start) if plan_id and plan else today
+    teams: dict[str, BacklogTeam] = {}
+    about: list[dict[str, Any]] = []
+    for e in entries:
+        if e.team.name not in teams:
+            bt, info = _team_input(uow, workspace_id, e.team, start, today, source, dpp)
+            teams[e.team.name] = bt
+            about.append(info)
+    feats = [BacklogFeature(str(e.feature.id), e.team.name, e.optimistic, e.likely, e.pessimistic,
+                            tuple(str(d) for d in e.depends_on)) for e in entries]
+    keys = {f.key for f in feats}
+    releases = []
+    for r in (plan.releases if plan else []):
+        members = tuple(str(x) for x in r["feature_ids"] if str(x) in keys)
+        if members:
+            releases.append(Release(r["name"], members))
+    result: dict[str, Any] = {"start": start.isoformat(), "today": today.isoformat(),
+                              "target": target.isoformat() if target else None, "trials": trials,
+                              "plan_id": plan.id if plan else None, "plan_name": plan.name if plan else None,
+                              "source": source, "teams": about, "skipped": skipped,
+                              "unit": "person-days"}
+    rng = np.random.default_rng(DEFAULT_SEED if seed is None else seed)
+    fc = simulate_backlog(feats, list(teams.values()), start=start, rng=rng, trials=trials, releases=releases,
+                          target=target)
+    result |= {"status": fc.status, "reason": fc.reason}
+    by_key = {str(e.feature.id): e for e in entries}
+    result["features"] = [{"feature_id": int(f.name), "title": by_key[f.name].feature.title,
+                           "team": by_key[f.name].team.name, "category": by_key[f.name].category,
+                           **_finish(f, start)} for f in fc.features]
+    result["releases"] = [{"name": r.name, **_finish(r, start)} for r in fc.releases]
+    result["plan"] = _finish(fc.plan, start) if fc.plan else None
+    if throughput:
+        result["throughput"] = throughput_forecast(uow=uow, workspace_id=workspace_id, today=today, rng=rng)
+    return result
+
+
+def throughput_forecast(*, uow: UnitOfWork, workspace_id: int, today: date, rng: np.random.Generator,
+                        team_id: int | None = None) -> dict[str, Any]:
+    """Items finished in the next 2/4/8 weeks and when the next 10/25/50 will be, from the work history.
+    Declines, saying what it needs, when the history is too thin or stale."""
+    now = datetime(today.year, today.month, today.day, tzinfo=UTC)
+    times = workitem_service.finished_times(uow=uow, workspace_id=workspace_id, team_id=team_id, before=now)
+    t = forecast_throughput(times, now=now, rng=rng, trials=500)
+    return {"status": t.status, "reason": t.reason, "method": t.method, "history_weeks": len(t.weekly_throughput),
+            "finished_items": len(times),
+            "counts": [{"weeks": c.weeks, "p50": c.p50, "p85": c.p85, "p95": c.p95} for c in t.counts],
+            "dates": [{"items": d.items, "p50": d.p50.date().isoformat() if d.p50 else None,
+                       "p85": d.p85.date().isoformat() if d.p85 else None,
+                       "p95": d.p95.date().isoformat() if d.p95 else None} for d in t.dates]}
+
+
+def feature_probability(fc: dict[str, Any], feature_id: int, when: date) -> float | None:
+    """P(feature done on or before `when`) from a forecast() answer; None when it was not forecast."""
+    start = date.fromisoformat(fc["start"])
+    for f in fc.get("features", []):
+        if f["feature_id"] == feature_id:
+            ff = FinishForecast(str(feature_id), start, start, start, 0.0, 0.0, 0.0, tuple(f["levels"]),
+                                tuple(f["weeks"]), ((0.0, f["max_weeks"], 1.0),))
+            return ff.probability_by(start, when)
+    return None

@@ -1,0 +1,1 @@
+"""In-app notifications, member subscriptions, signed outbound webhooks and the weekly digest."""

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, Field, StringConstraints, field_validator
+
+from tradeoff.plans.model import ValueSource
+from tradeoff.records.schemas import Input, LongText, Name, RecordOut
+
+Ids = Annotated[list[int], Field(max_length=2000)]
+FrameworkName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)]
+
+
+class ReleaseIn(Input):
+    name: Name
+    feature_ids: Annotated[list[int], Field(min_length=1, max_length=500)]
+
+
+class PlanCreate(Input):
+    name: Name
+    description: LongText = ""
+    start: date
+    periods: Annotated[int, Field(ge=1, le=52)] = 6
+    period_days: Annotated[int, Field(ge=1, le=56)] = 14
+    value_source: ValueSource = ValueSource.score
+    framework: FrameworkName = ""
+    team_ids: Ids = []
+    feature_ids: Ids = []
+    must_have: Ids = []
+    deadlines: Annotated[dict[int, date], Field(max_length=2000)] = {}
+    values: Annotated[dict[int, Annotated[float, Field(ge=0, le=1e12)]], Field(max_length=2000)] = {}
+    releases: Annotated[list[ReleaseIn], Field(max_length=50)] = []
+    days_per_point: Annotated[float, Field(gt=0, le=100)] = 1.0
+    time_limit: Annotated[float, Field(gt=0, le=600)] = 10.0
+    live: bool = False
+
+
+class PlanUpdate(Input):
+    name: Name | None = None
+    description: LongText | None = None
+    start: date | None = None
+    periods: Annotated[int, Field(ge=1, le=52)] | None = None
+    period_days: Annotated[int, Field(ge=1, le=56)] | None = None
+    value_source: ValueSource | None = None
+    framework: FrameworkName | None = None
+    team_ids: Ids | None = None
+    feature_ids: Ids | None = None
+    must_have: Ids | None = None
+    deadlines: Annotated[dict[int, date], Field(max_length=2000)] | None = None
+    values: Annotated[dict[int, Annotated[float, Field(ge=0, le=1e12)]], Field(max_length=2000)] | None = None
+    releases: Annotated[list[ReleaseIn], Field(max_length=50)] | None = None
+    days_per_point: Annotated[float, Field(gt=0, le=100)] | None = None
+    time_limit: Annotated[float, Field(gt=0, le=600)] | None = None
+    live: bool | None = None
+
+
+class PlanOut(RecordOut):
+    name: str
+    description: str
+    start: date
+    end: date
+    periods: int
+    period_days: int
+    value_source: ValueSource
+    framework: str
+    team_ids: list[int]
+    feature_ids: list[int]
+    must_have: list[int]
+    deadlines: dict[str, str]
+    values: dict[str, float]
+    releases: list[dict[str, Any]]
+    days_per_point: float
+    time_limit: float
+    live: bool
+    solved_at: datetime | None
+    result: dict[str, Any] | None
+
+
+class PlanFilters(BaseModel):
+    model_config = {"extra": "ignore"}
+    live: bool | None = None
+
+
+class AddPeople(Input):
+    team_id: int
+    people: Annotated[float, Field(gt=0, le=50, description="Full-time people added for the whole plan")] = 1.0
+
+
+class MoveDeadline(Input):
+    feature_id: int
+    deadline: date
+
+
+class CutScope(Input):
+    feature_id: int
+    keep: Annotated[float, Field(gt=0, lt=1, description="Share of the effort kept, e.g. 0.6")]
+
+
+class WhatIfIn(Input):
+    """A what-if scenario, solved beside the plan without changing it."""
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = "what-if"
+    add_people: Annotated[list[AddPeople], Field(max_length=20)] = []
+    drop_features: Annotated[list[int], Field(max_length=500)] = []
+    move_deadlines: Annotated[list[MoveDeadline], Field(max_length=500)] = []
+    cut_scope: Annotated[list[CutScope], Field(max_length=500)] = []
+    time_limit: Annotated[float, Field(gt=0, le=600)] | None = None
+
+    @field_validator("drop_features")
+    @classmethod
+    def _unique(cls, v: list[int]) -> list[int]:
+        return list(dict.fromkeys(v))
+
+
+class SolveIn(Input):
+    time_limit: Annotated[float, Field(gt=0, le=600)] | None = None

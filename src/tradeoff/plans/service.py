@@ -1,0 +1,187 @@
+"""Plans: records (create, update, one live plan) and use cases: solve, what-if, Now / Next / Later."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import update as sa_update
+
+from tradeoff.errors import FieldError, InvalidInput
+from tradeoff.features import service as feature_service
+from tradeoff.plans.model import Plan
+from tradeoff.plans.schemas import PlanCreate, PlanUpdate, SolveIn, WhatIfIn
+from tradeoff.records import service as records
+from tradeoff.records.service import RecordSpec
+from tradeoff.storage.base import utcnow
+from tradeoff.storage.uow import Actor, UnitOfWork
+from tradeoff.teams import service as team_service
+
+SPEC = RecordSpec(
+    name="plan",
+    plural="plans",
+    model=Plan,
+    sorts={"name": Plan.name, "start": Plan.start, "created_at": Plan.created_at, "id": Plan.id},
+    default_sort="-created_at",
+    filters={"live": lambda v: Plan.live.is_(str(v).lower() in ("true", "1"))},
+    searchable=False,
+    snapshot_fields=("name", "description", "start", "periods", "period_days", "value_source", "framework",
+                     "team_ids", "feature_ids", "must_have", "deadlines", "values", "releases", "days_per_point",
+                     "time_limit", "live"),
+)
+
+
+def _bad(field: str, message: str, value: Any = None) -> InvalidInput:
+    return InvalidInput(message, [FieldError(["body", field], message, value)])
+
+
+def _normalise(uow: UnitOfWork, workspace_id: int, values: dict[str, Any], plan: Plan | None,
+               today: date) -> dict[str, Any]:
+    """Check references and dates of a plan's fields; convert them to what is stored."""
+    start = values.get("start", plan.start if plan else None)
+    period_days = values.get("period_days", plan.period_days if plan else 14)
+    if "start" in values and start < today - timedelta(days=period_days):
+        raise _bad("start", f"start {start} is in the past (more than one period before today, {today}); plan from "
+                            "the current period on", start.isoformat())
+    for name in ("feature_ids", "must_have"):
+        if values.get(name):
+            values[name] = list(dict.fromkeys(values[name]))
+            records.get_many(uow=uow, spec=feature_service.SPEC, workspace_id=workspace_id, ids=values[name],
+                             field_name=name)
+    if values.get("team_ids"):
+        values["team_ids"] = list(dict.fromkeys(values["team_ids"]))
+        team_service.active(uow=uow, workspace_id=workspace_id, ids=values["team_ids"])
+    if values.get("deadlines") is not None:
+        dl: dict[int, date] = values["deadlines"]
+        records.get_many(uow=uow, spec=feature_service.SPEC, workspace_id=workspace_id, ids=list(dl),
+                         field_name="deadlines")
+        for fid, due in dl.items():
+            if due < start:
+                raise InvalidInput(f"deadline of feature {fid} ({due}) is before the plan starts ({start}); a date in "
+                                   "the past cannot be planned for",
+                                   [FieldError(["body", "deadlines", fid], "before the plan starts", due.isoformat())])
+        values["deadlines"] = {str(k): v.isoformat() for k, v in dl.items()}
+    elif plan is not None and "start" in values:
+        for fid, due in plan.deadlines.items():
+            if date.fromisoformat(due) < start:
+                raise _bad("start", f"the plan would start ({start}) after the deadline of feature {fid} ({due})",
+                           start.isoformat())
+    if values.get("values") is not None:
+        values["values"] = {str(k): float(v) for k, v in values["values"].items()}
+    if values.get("releases") is not None:
+        for i, r in enumerate(values["releases"]):
+            records.get_many(uow=uow, spec=feature_service.SPEC, workspace_id=workspace_id, ids=r["feature_ids"],
+                             field_name=f"releases[{i}].feature_ids")
+    if "value_source" in values and values["value_source"] is not None:
+        values["value_source"] = str(values["value_source"])
+    if values.get("framework"):
+        from tradeoff.scoring import service as scoring
+
+        scoring.check_framework(uow=uow, workspace_id=workspace_id, framework=values["framework"],
+                                loc=["body", "framework"])
+    return values
+
+
+def _one_live(uow: UnitOfWork, workspace_id: int, plan_id: int) -> None:
+    uow.session.execute(sa_update(Plan).where(Plan.workspace_id == workspace_id, Plan.id != plan_id,
+                                              Plan.live.is_(True)).values(live=False)
+                        .execution_options(synchronize_session="fetch"))
+
+
+def create(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: PlanCreate, today: date | None = None) -> Plan:
+    values = _normalise(uow, workspace_id, data.model_dump(), None, today or date.today())
+    values["releases"] = [dict(r) for r in values["releases"]]
+    plan = records.create(uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, values=values)
+    if plan.live:
+        _one_live(uow, workspace_id, plan.id)
+    return plan
+
+
+def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, record_id: int, data: PlanUpdate,
+           if_match: int | None, today: date | None = None) -> Plan:
+    plan: Plan = records.get(uow=uow, spec=SPEC, workspace_id=workspace_id, record_id=record_id)
+    values: dict[str, Any] = data.model_dump(exclude_unset=True)
+    for name, v in list(values.items()):
+        if v is None and name not in ("framework",):
+            raise _bad(name, f"{name} cannot be null")
+    values = _normalise(uow, workspace_id, values, plan, today or date.today())
+    if any(k not in ("name", "description", "live") for k in values):
+        values["result"] = None  # the inputs changed: the old answer no longer holds
+        values["solved_at"] = None
+    plan = records.update(uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, obj=plan, values=values,
+                          if_match=if_match)
+    if plan.live:
+        _one_live(uow, workspace_id, plan.id)
+    return plan
+
+
+def live_plan(*, uow: UnitOfWork, workspace_id: int) -> Plan | None:
+    """The plan marked live, else the most recently solved one."""
+    base = records.base_query(SPEC, workspace_id).where(Plan.archived_at.is_(None))
+    plan = uow.session.scalars(base.where(Plan.live.is_(True)).order_by(Plan.id.desc())).first()
+    if plan is None:
+        plan = uow.session.scalars(base.where(Plan.solved_at.is_not(None)).order_by(Plan.solved_at.desc())).first()
+    return plan
+
+
+def get(*, uow: UnitOfWork, workspace_id: int, plan_id: int) -> Plan:
+    return records.get(uow=uow, spec=SPEC, workspace_id=workspace_id, record_id=plan_id)  # type: ignore[no-any-return]
+
+
+def solve(*, uow: UnitOfWork, workspace_id: int, actor: Actor, plan_id: int, data: SolveIn | None = None) -> Plan:
+    """Solve the plan and keep the answer on it. Infeasible (naming the constraint): nothing is saved."""
+    from tradeoff.audit import service as audit
+    from tradeoff.plans import solver
+
+    plan = get(uow=uow, workspace_id=workspace_id, plan_id=plan_id)
+    built = solver.build(uow=uow, workspace_id=workspace_id, plan=plan,
+                         time_limit=data.time_limit if data and data.time_limit else None)
+    result = solver.solve(built)
+    plan.result = result
+    plan.solved_at = utcnow()
+    uow.session.flush()
+    audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="solve", record_type="plan",
+                 record_id=plan.id, after={"value": result["value"], "gap": result["gap"],
+                                           "features": len(result["schedule"])})
+    return plan
+
+
+def what_if(*, uow: UnitOfWork, workspace_id: int, plan_id: int, data: WhatIfIn) -> dict[str, Any]:
+    """The plan and a what-if scenario solved side by side; the plan itself is not changed."""
+    from tradeoff.plans import solver
+
+    plan = get(uow=uow, workspace_id=workspace_id, plan_id=plan_id)
+    base = solver.build(uow=uow, workspace_id=workspace_id, plan=plan, time_limit=data.time_limit)
+    scenario = solver.scenario(uow=uow, workspace_id=workspace_id, plan=plan, base=base, data=data)
+    return solver.compare(base, scenario, data.name)
+
+
+def board(*, uow: UnitOfWork, workspace_id: int, plan: Plan | None) -> dict[str, Any]:
+    """Now / Next / Later from a solved plan: period 1 is now, periods 2-3 next, the rest later; features not
+    chosen are later too. Tech-debt and platform work is also listed in its own lane."""
+    from tradeoff.estimates import service as estimate_service
+    from tradeoff.features.model import Feature, FeatureStatus
+
+    lanes: dict[str, list[dict[str, Any]]] = {"now": [], "next": [], "later": []}
+    technology: list[dict[str, Any]] = []
+    estimates = estimate_service.all_of(uow=uow, workspace_id=workspace_id)
+    scheduled = {r["feature_id"]: r for r in (plan.result or {}).get("schedule", [])} if plan else {}
+    feats = list(uow.session.scalars(records.base_query(feature_service.SPEC, workspace_id).where(
+        Feature.archived_at.is_(None), Feature.status.not_in([FeatureStatus.shipped.value,
+                                                               FeatureStatus.wont_do.value])).order_by(Feature.id)))
+    for f in feats:
+        row = scheduled.get(f.id)
+        est = estimates.get(f.id)
+        item = {"feature_id": f.id, "title": f.title, "status": f.status,
+                "period": row["period"] + 1 if row else None, "team": row["team"] if row else None,
+                "category": est.category if est else "feature", "estimated": est is not None}
+        lane = "later" if row is None else "now" if row["period"] == 0 else "next" if row["period"] <= 2 else "later"
+        if f.status == FeatureStatus.in_progress.value and row is None:
+            lane = "now"
+        lanes[lane].append(item)
+        if est is not None and est.technical:
+            technology.append(item)
+    for items in lanes.values():
+        items.sort(key=lambda i: (i["period"] is None, i["period"] or 0, i["feature_id"]))
+    return {"plan_id": plan.id if plan else None, "plan_name": plan.name if plan else None,
+            "solved": bool(plan and plan.result), **lanes, "technology": technology}

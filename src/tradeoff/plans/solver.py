@@ -1,0 +1,313 @@
+"""From a Plan record to the core planner's input and back: candidates, capacities, rules, commitments;
+solving, what-if scenarios and side-by-side comparison. All the maths is in `core.planning`."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from tradeoff.core.planning import (
+    AllocationRule,
+    Candidate,
+    Dependency,
+    PlanInput,
+    RoadmapPlan,
+    compare_plans,
+    plan_roadmap,
+)
+from tradeoff.core.planning import Team as PlanTeam
+from tradeoff.errors import FieldError, Infeasible, InvalidInput
+from tradeoff.estimates import service as estimate_service
+from tradeoff.features.model import Feature, FeatureStatus
+from tradeoff.plans.model import Plan
+from tradeoff.plans.schemas import WhatIfIn
+from tradeoff.records import service as records
+from tradeoff.storage.uow import UnitOfWork
+from tradeoff.teams import service as team_service
+from tradeoff.teams.model import Team
+
+
+@dataclass(frozen=True)
+class FeatureInfo:
+    feature_id: int
+    title: str
+    team: str
+    effort: float  # person-days (PERT mean of the estimate)
+    value: float
+    category: str
+    committed_to: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Built:
+    """A plan ready for the solver, and what is needed to explain its answer."""
+
+    plan_id: int
+    name: str
+    input: PlanInput
+    info: dict[str, FeatureInfo]  # candidate id -> feature
+    excluded: tuple[dict[str, Any], ...]
+    periods: tuple[tuple[date, date], ...]
+    value_source: str
+    value_note: str
+    notes: tuple[str, ...] = field(default=())
+
+
+def _cid(fid: int, title: str) -> str:
+    short = title if len(title) <= 60 else title[:59] + "…"
+    return f"{short} (#{fid})"
+
+
+def _values(uow: UnitOfWork, workspace_id: int, plan: Plan, feats: list[Feature]) -> tuple[dict[int, float], str]:
+    from tradeoff.scoring import service as scoring
+
+    ids = [f.id for f in feats]
+    if plan.value_source == "manual":
+        return {fid: float(plan.values.get(str(fid), 0.0)) for fid in ids}, "value entered on the plan"
+    currency = scoring.main_currency(uow, workspace_id)
+    arr = {fid: d[1] for fid, d in scoring.demand_by_feature(uow, workspace_id, ids, currency).items()}
+    if plan.value_source == "arr":
+        return {fid: float(arr.get(fid, 0.0)) for fid in ids}, f"ARR ({currency}) of the customers who asked"
+    framework = plan.framework or scoring.default_framework(uow=uow, workspace_id=workspace_id)
+    scored = scoring.score_rows(uow=uow, workspace_id=workspace_id, framework=framework,
+                                rows=scoring.feature_rows(uow=uow, workspace_id=workspace_id, features=feats))
+    values = {fid: max(0.0, float(s.score.value)) for fid, s in scored.items()
+              if s.score.value is not None and math.isfinite(s.score.value)}
+    if not any(v > 0 for v in values.values()):
+        return ({fid: float(arr.get(fid, 0.0)) for fid in ids},
+                f"no feature has a {framework} score yet, so value is the ARR ({currency}) of the customers who asked")
+    return {fid: values.get(fid, 0.0) for fid in ids}, f"{framework} score"
+
+
+def build(*, uow: UnitOfWork, workspace_id: int, plan: Plan, time_limit: float | None = None) -> Built:
+    """Gather teams, capacities, estimated features, values, dependencies, deadlines and commitments."""
+    from tradeoff.commitments import service as commitment_service
+
+    teams: list[Team] = team_service.active(uow=uow, workspace_id=workspace_id, ids=plan.team_ids or None)
+    if not teams:
+        raise InvalidInput("the plan has no team: add a team with its members first (zero capacity)",
+                           [FieldError(["body", "team_ids"], "no team")])
+    by_id = {t.id: t for t in teams}
+    stmt = records.base_query(_feature_spec(), workspace_id).where(Feature.archived_at.is_(None))
+    if plan.feature_ids:
+        stmt = stmt.where(Feature.id.in_(plan.feature_ids))
+    else:
+        stmt = stmt.where(Feature.status.not_in([FeatureStatus.shipped.value, FeatureStatus.wont_do.value]))
+    feats = list(uow.session.scalars(stmt.order_by(Feature.id)))
+    estimates = estimate_service.all_of(uow=uow, workspace_id=workspace_id)
+    excluded: list[dict[str, Any]] = []
+    chosen: list[tuple[Feature, Any, Team]] = []
+    must = set(plan.must_have)
+    for f in feats:
+        est = estimates.get(f.id)
+        if est is None:
+            if f.id in must:
+                raise InvalidInput(f"must-have feature '{f.title}' (#{f.id}) has no estimate; estimate it first",
+                                   [FieldError(["body", "must_have"], "no estimate", f.id)])
+            excluded.append({"feature_id": f.id, "title": f.title, "reason": "no estimate"})
+            continue
+        team = by_id.get(est.team_id) if est.team_id is not None else (teams[0] if len(teams) == 1 else None)
+        if team is None:
+            excluded.append({"feature_id": f.id, "title": f.title,
+                             "reason": "its estimate names no team of this plan"})
+            continue
+        chosen.append((f, est, team))
+    # a feature whose prerequisite cannot be planned cannot be planned either
+    planned_ids = {f.id for f, _, _ in chosen}
+    shipped = set(uow.session.scalars(select(Feature.id).where(Feature.workspace_id == workspace_id,
+                                                               Feature.status == FeatureStatus.shipped.value)))
+    changed = True
+    while changed:
+        changed = False
+        for f, est, _ in list(chosen):
+            missing = [d for d in est.depends_on if d not in planned_ids and d not in shipped]
+            if missing:
+                chosen.remove((f, est, _))
+                planned_ids.discard(f.id)
+                excluded.append({"feature_id": f.id, "title": f.title,
+                                 "reason": f"needs feature {', '.join(f'#{m}' for m in missing)} first, which is "
+                                           "not in the plan"})
+                changed = True
+    values, value_note = _values(uow, workspace_id, plan, [f for f, _, _ in chosen])
+    commitments = commitment_service.open_by_feature(uow=uow, workspace_id=workspace_id)
+    cid = {f.id: _cid(f.id, f.title) for f, _, _ in chosen}
+    candidates: list[Candidate] = []
+    info: dict[str, FeatureInfo] = {}
+    notes: list[str] = []
+    for f, est, team in chosen:
+        effort = (est.optimistic + 4 * est.likely + est.pessimistic) / 6
+        if est.unit == "points":
+            effort *= plan.days_per_point
+        deadline = None
+        if str(f.id) in plan.deadlines:
+            deadline = plan.deadline_period(date.fromisoformat(plan.deadlines[str(f.id)]))
+            if deadline < 0:
+                raise Infeasible(f"the deadline of '{f.title}' ({plan.deadlines[str(f.id)]}) falls before the end of "
+                                 "the plan's first period; move the deadline or start the plan earlier",
+                                 [FieldError(["body", "deadlines", f.id], "before the first period ends")])
+        committed = False
+        promised: list[str] = []
+        for c in commitments.get(f.id, []):
+            p = plan.deadline_period(c.due)
+            if c.due > plan.end:
+                continue  # promised after this plan's horizon: not a constraint here
+            if p < 0:
+                raise Infeasible(
+                    f"commitment #{c.id}: '{f.title}' was promised to {c.customer_name} by {c.due}, before the plan's "
+                    "first period ends; no schedule of this plan can keep it — renegotiate the date",
+                    [FieldError(["commitments", c.id], "due before the first period ends", c.due.isoformat())])
+            committed = True
+            promised.append(f"{c.customer_name} by {c.due}")
+            deadline = p if deadline is None else min(deadline, p)
+        category = est.category if est.category in ("feature", "tech_debt", "platform") else "feature"
+        candidates.append(Candidate(id=cid[f.id], value=values.get(f.id, 0.0), effort={team.name: round(effort, 3)},
+                                    must_have=f.id in must, deadline=deadline, committed=committed,
+                                    category=category))  # type: ignore[arg-type]
+        info[cid[f.id]] = FeatureInfo(f.id, f.title, team.name, round(effort, 2), values.get(f.id, 0.0), category,
+                                      tuple(promised))
+    deps = tuple(Dependency(prerequisite=cid[d], feature=cid[f.id]) for f, est, _ in chosen for d in est.depends_on
+                 if d in cid)
+    plan_teams = tuple(PlanTeam(t.name, t.capacity(plan.start, plan.periods, plan.period_days)) for t in teams)
+    rules = tuple(AllocationRule(min_share=t.tech_share, team=t.name) for t in teams if t.tech_share > 0)
+    if not candidates:
+        notes.append("no estimated feature to plan: estimate features (with a team) first")
+    inp = PlanInput(candidates=tuple(candidates), teams=plan_teams, periods=plan.periods, dependencies=deps,
+                    rules=rules, time_limit=time_limit or plan.time_limit)
+    return Built(plan.id, plan.name, inp, info, tuple(excluded), tuple(plan.period_bounds()), plan.value_source,
+                 value_note, tuple(notes))
+
+
+def _feature_spec() -> Any:
+    from tradeoff.features import service as feature_service
+
+    return feature_service.SPEC
+
+
+def _rows(built: Built, schedule: dict[str, int]) -> list[dict[str, Any]]:
+    out = []
+    for c, p in sorted(schedule.items(), key=lambda kv: (kv[1], -built.info[kv[0]].value, kv[0])):
+        i = built.info[c]
+        start, end = built.periods[p]
+        out.append({"feature_id": i.feature_id, "title": i.title, "period": p, "period_start": start.isoformat(),
+                    "period_end": end.isoformat(), "team": i.team, "effort_days": i.effort, "value": i.value,
+                    "category": i.category, "committed_to": list(i.committed_to)})
+    return out
+
+
+def result_of(built: Built, r: RoadmapPlan) -> dict[str, Any]:
+    not_chosen = [{"feature_id": i.feature_id, "title": i.title, "value": i.value, "effort_days": i.effort}
+                  for c, i in built.info.items() if c not in r.schedule]
+    return {
+        "status": r.status, "value": r.value, "bound": r.bound, "gap": r.gap, "seconds": round(r.seconds, 3),
+        "value_source": built.value_source, "value_note": built.value_note,
+        "schedule": _rows(built, dict(r.schedule)),
+        "greedy": {"value": r.greedy_value, "feasible": r.greedy_feasible,
+                   "schedule": _rows(built, dict(r.greedy_schedule))},
+        "value_difference": r.value_difference,
+        "value_difference_pct": (r.value_difference / r.greedy_value) if r.greedy_value > 0 else None,
+        "periods": [{"period": p + 1, "start": a.isoformat(), "end": b.isoformat()}
+                    for p, (a, b) in enumerate(built.periods)],
+        "capacity": {t.name: [round(x, 2) for x in t.capacity] for t in built.input.teams},
+        "load": {k: [round(x, 2) for x in v] for k, v in r.load.items()},
+        "not_chosen": not_chosen, "excluded": list(built.excluded), "notes": list(built.notes),
+    }
+
+
+def _empty_result(built: Built) -> dict[str, Any]:
+    return result_of(built, RoadmapPlan({}, 0.0, 0.0, 0.0, "optimal", 0.0, {}, 0.0, True, 0.0,
+                                        {t.name: tuple(0.0 for _ in t.capacity) for t in built.input.teams}))
+
+
+def solve(built: Built) -> dict[str, Any]:
+    """Solve with the core planner. Raises Infeasible naming the constraint, InvalidInput for bad input."""
+    if not built.input.candidates:
+        # still validates the teams (zero capacity) so the message is the same as with features
+        plan_roadmap(replace(built.input, candidates=(Candidate("(none)", 0.0, {}),)))
+        return _empty_result(built)
+    return result_of(built, plan_roadmap(built.input))
+
+
+def _weekdays(a: date, b: date) -> int:
+    return sum(1 for i in range((b - a).days + 1) if (a + timedelta(days=i)).weekday() < 5)
+
+
+def scenario(*, uow: UnitOfWork, workspace_id: int, plan: Plan, base: Built, data: WhatIfIn) -> Built:
+    """`base` with the what-if changes applied (nothing is written)."""
+    inp = base.input
+    by_fid = {i.feature_id: c for c, i in base.info.items()}
+
+    def cid_of(fid: int, loc: list[str | int]) -> str:
+        if fid not in by_fid:
+            raise InvalidInput(f"feature {fid} is not a candidate of plan '{plan.name}'",
+                               [FieldError(["body", *loc], "not in the plan", fid)])
+        return by_fid[fid]
+
+    teams = {t.name: list(t.capacity) for t in inp.teams}
+    team_names = {t.id: t.name for t in team_service.active(uow=uow, workspace_id=workspace_id)}
+    for i, add in enumerate(data.add_people):
+        name = team_names.get(add.team_id)
+        if name is None or name not in teams:
+            raise InvalidInput(f"add_people[{i}]: team {add.team_id} is not in this plan",
+                               [FieldError(["body", "add_people", i, "team_id"], "not in the plan", add.team_id)])
+        teams[name] = [cap + add.people * _weekdays(a, b) for cap, (a, b) in zip(teams[name], base.periods,
+                                                                                   strict=True)]
+    drop = {cid_of(fid, ["drop_features", k]) for k, fid in enumerate(data.drop_features)}
+    changed = True
+    while changed:  # what needs a dropped feature goes too
+        changed = False
+        for d in inp.dependencies:
+            if d.prerequisite in drop and d.feature not in drop:
+                drop.add(d.feature)
+                changed = True
+    deadlines = {}
+    for k, m in enumerate(data.move_deadlines):
+        c = cid_of(m.feature_id, ["move_deadlines", k, "feature_id"])
+        p = plan.deadline_period(m.deadline)
+        if p < 0:
+            raise InvalidInput(f"move_deadlines[{k}]: {m.deadline} is before the end of the plan's first period",
+                               [FieldError(["body", "move_deadlines", k, "deadline"], "too early",
+                                           m.deadline.isoformat())])
+        deadlines[c] = min(p, plan.periods - 1) if m.deadline <= plan.end else None
+    keep = {cid_of(s.feature_id, ["cut_scope", k, "feature_id"]): s.keep for k, s in enumerate(data.cut_scope)}
+    cands = []
+    info = dict(base.info)
+    for c in inp.candidates:
+        if c.id in drop:
+            continue
+        if c.id in deadlines:
+            c = replace(c, deadline=deadlines[c.id], committed=c.committed and deadlines[c.id] is not None)
+        if c.id in keep:
+            c = replace(c, effort={t: e * keep[c.id] for t, e in c.effort.items()})
+            info[c.id] = replace(info[c.id], effort=round(info[c.id].effort * keep[c.id], 2))
+        cands.append(c)
+    new = replace(inp, candidates=tuple(cands), teams=tuple(PlanTeam(n, tuple(v)) for n, v in teams.items()),
+                  dependencies=tuple(d for d in inp.dependencies if d.feature not in drop and d.prerequisite not in drop),
+                  time_limit=data.time_limit or inp.time_limit)
+    dropped = [{"feature_id": base.info[c].feature_id, "title": base.info[c].title} for c in sorted(drop)]
+    notes = list(base.notes) + ([f"dropped: {', '.join(d['title'] for d in dropped)}"] if dropped else [])
+    return replace(base, input=new, info=info, notes=tuple(notes))
+
+
+def compare(base: Built, other: Built, name: str) -> dict[str, Any]:
+    """Solve the plan and the scenario; show both and what changed. An infeasible scenario is reported, not raised."""
+    b = plan_roadmap(base.input) if base.input.candidates else None
+    base_result = result_of(base, b) if b else _empty_result(base)
+    try:
+        o = plan_roadmap(other.input) if other.input.candidates else None
+    except (Infeasible, InvalidInput) as exc:
+        return {"plan": base_result, "scenario": {"name": name, "infeasible": exc.message}, "diff": None}
+    other_result = result_of(other, o) if o else _empty_result(other)
+    diff = None
+    if b and o:
+        d = compare_plans(b, o)
+        info = base.info | other.info
+        diff = {"added": [{"feature_id": info[c].feature_id, "title": info[c].title} for c in d.added],
+                "removed": [{"feature_id": info[c].feature_id, "title": info[c].title} for c in d.removed],
+                "moved": [{"feature_id": info[c].feature_id, "title": info[c].title, "from_period": a + 1,
+                           "to_period": z + 1} for c, a, z in d.moved],
+                "value_difference": d.value_difference}
+    return {"plan": base_result, "scenario": {"name": name, **other_result}, "diff": diff}

@@ -1,0 +1,80 @@
+"""Teams and their members: who is available when, in person-days."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tradeoff.storage.base import Archivable, Base, JSONType, Timestamps, Versioned, WorkspaceScoped
+
+
+class PeriodKind(enum.StrEnum):
+    sprint = "sprint"  # a sprint of `sprint_days` calendar days
+    week = "week"
+
+
+class Team(Versioned, Archivable, Timestamps, WorkspaceScoped, Base):
+    __tablename__ = "teams"
+    __table_args__ = (UniqueConstraint("workspace_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    period_kind: Mapped[str] = mapped_column(String(10), nullable=False, default=PeriodKind.sprint.value)
+    sprint_days: Mapped[int] = mapped_column(Integer, nullable=False, default=14)
+    wip_limit: Mapped[int] = mapped_column(Integer, nullable=False, default=3)
+    # allocation rule: at least this share (0-1) of every period is kept for tech-debt and platform work
+    tech_share: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
+
+    members: Mapped[list[TeamMember]] = relationship(
+        back_populates="team", cascade="all, delete-orphan", order_by="TeamMember.id", lazy="selectin")
+
+    @property
+    def period_days(self) -> int:
+        """Calendar days in one of the team's periods."""
+        return 7 if self.period_kind == PeriodKind.week.value else int(self.sprint_days)
+
+    def capacity(self, start: date, periods: int, period_days: int | None = None) -> tuple[float, ...]:
+        """Person-days the team can give in each of `periods` periods from `start` (periods of `period_days`
+        calendar days, the team's own length by default): every member's working days times availability."""
+        days = period_days or self.period_days
+        return tuple(
+            sum(m.person_days(start + timedelta(days=p * days), start + timedelta(days=(p + 1) * days))
+                for m in self.members)
+            for p in range(periods)
+        )
+
+    def capacity_per_week(self, start: date, weeks: int = 13) -> float:
+        """Average person-days per week over the next `weeks` weeks (holidays included)."""
+        return sum(self.capacity(start, weeks, 7)) / weeks if weeks > 0 else 0.0
+
+
+class TeamMember(Timestamps, WorkspaceScoped, Base):
+    __tablename__ = "team_members"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    email: Mapped[str] = mapped_column(String(254), nullable=False, default="")
+    availability: Mapped[float] = mapped_column(Float, nullable=False, default=1.0)  # 0.5 = half time
+    holidays: Mapped[list[Any]] = mapped_column(JSONType, nullable=False, default=list)  # [[start, end], ...] ISO
+
+    team: Mapped[Team] = relationship(back_populates="members")
+
+    def holiday_ranges(self) -> list[tuple[date, date]]:
+        return [(date.fromisoformat(a), date.fromisoformat(b)) for a, b in self.holidays or []]
+
+    def person_days(self, start: date, end: date) -> float:
+        """Working days (Monday-Friday, outside holidays) in [start, end), times availability."""
+        off = self.holiday_ranges()
+        n = 0
+        d = start
+        while d < end:
+            if d.weekday() < 5 and not any(a <= d <= b for a, b in off):
+                n += 1
+            d += timedelta(days=1)
+        return n * float(self.availability)

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from tradeoff.records.schemas import Input, LongText, Name, Output, RecordOut, ShortText
+from tradeoff.teams.model import PeriodKind
+
+
+class HolidayIn(Input):
+    """A holiday or leave, both days included."""
+
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> HolidayIn:
+        if self.end < self.start:
+            raise ValueError(f"holiday ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class MemberIn(Input):
+    name: Name
+    email: ShortText = ""
+    availability: Annotated[float, Field(gt=0, le=1, description="Share of full time, e.g. 0.5 for half time")] = 1.0
+    holidays: Annotated[list[HolidayIn], Field(max_length=100)] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        """'Ana' or 'Ana:0.5' (name and availability), as the command line sends it."""
+        if isinstance(value, str):
+            name, _, share = value.partition(":")
+            out: dict[str, Any] = {"name": name}
+            if share.strip():
+                out["availability"] = share.strip()
+            return out
+        return value
+
+
+Members = Annotated[list[MemberIn], Field(max_length=100)]
+
+
+class TeamCreate(Input):
+    name: Name
+    description: LongText = ""
+    period_kind: PeriodKind = PeriodKind.sprint
+    sprint_days: Annotated[int, Field(ge=1, le=56)] = 14
+    wip_limit: Annotated[int, Field(ge=1, le=50, description="Features in progress at once")] = 3
+    tech_share: Annotated[float, Field(ge=0, le=0.9, description="Share of each period kept for tech-debt and "
+                                                                  "platform work")] = 0.0
+    members: Members = []
+
+
+class TeamUpdate(Input):
+    name: Name | None = None
+    description: LongText | None = None
+    period_kind: PeriodKind | None = None
+    sprint_days: Annotated[int, Field(ge=1, le=56)] | None = None
+    wip_limit: Annotated[int, Field(ge=1, le=50)] | None = None
+    tech_share: Annotated[float, Field(ge=0, le=0.9)] | None = None
+    members: Members | None = Field(None, description="Replaces the whole list")
+
+
+class MemberOut(Output):
+    id: int
+    name: str
+    email: str
+    availability: float
+    holidays: list[list[str]]
+
+
+class TeamOut(RecordOut):
+    name: str
+    description: str
+    period_kind: PeriodKind
+    sprint_days: int
+    period_days: int
+    wip_limit: int
+    tech_share: float
+    members: list[MemberOut]
+
+    @field_validator("members", mode="before")
+    @classmethod
+    def _list(cls, v: Any) -> Any:
+        return list(v)
+
+
+class TeamFilters(BaseModel):
+    model_config = {"extra": "ignore"}

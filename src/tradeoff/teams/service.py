@@ -1,0 +1,102 @@
+"""Teams, members, availability and capacity per period."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from tradeoff.errors import FieldError, InvalidInput
+from tradeoff.records import service as records
+from tradeoff.records.service import RecordSpec
+from tradeoff.storage.base import utcnow
+from tradeoff.storage.uow import Actor, UnitOfWork
+from tradeoff.teams.model import Team, TeamMember
+from tradeoff.teams.schemas import MemberIn, TeamCreate, TeamUpdate
+
+SPEC = RecordSpec(
+    name="team",
+    plural="teams",
+    model=Team,
+    sorts={"name": Team.name, "created_at": Team.created_at, "id": Team.id},
+    default_sort="name",
+    searchable=False,
+    snapshot_fields=("name", "description", "period_kind", "sprint_days", "wip_limit", "tech_share"),
+)
+
+
+def _members(workspace_id: int, items: list[MemberIn]) -> list[TeamMember]:
+    return [TeamMember(workspace_id=workspace_id, name=m.name, email=m.email, availability=m.availability,
+                       holidays=[[h.start.isoformat(), h.end.isoformat()] for h in m.holidays]) for m in items]
+
+
+def _unique_name(uow: UnitOfWork, workspace_id: int, name: str, exclude: int | None = None) -> None:
+    stmt = records.base_query(SPEC, workspace_id).where(Team.name == name)
+    if exclude is not None:
+        stmt = stmt.where(Team.id != exclude)
+    if uow.session.scalars(stmt).first() is not None:
+        raise InvalidInput(f"a team named '{name}' already exists", [FieldError(["body", "name"], "already exists", name)])
+
+
+def _snapshot_members(team: Team) -> list[dict[str, Any]]:
+    return [{"name": m.name, "availability": m.availability, "holidays": m.holidays} for m in team.members]
+
+
+def create(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: TeamCreate) -> Team:
+    _unique_name(uow, workspace_id, data.name)
+    values = data.model_dump(exclude={"members"})
+    values["period_kind"] = data.period_kind.value
+    values["members"] = _members(workspace_id, data.members)
+    return records.create(uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, values=values)
+
+
+def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, record_id: int, data: TeamUpdate,
+           if_match: int | None) -> Team:
+    team: Team = records.get(uow=uow, spec=SPEC, workspace_id=workspace_id, record_id=record_id)
+    values: dict[str, Any] = data.model_dump(exclude_unset=True)
+    for required in ("name", "period_kind", "sprint_days", "wip_limit", "tech_share", "members"):
+        if required in values and values[required] is None:
+            raise InvalidInput(f"{required} cannot be null", [FieldError(["body", required], "cannot be null")])
+    if "name" in values:
+        _unique_name(uow, workspace_id, values["name"], exclude=team.id)
+    before = _snapshot_members(team)
+    if "members" in values:
+        values["members"] = _members(workspace_id, data.members or [])
+        values["updated_at"] = utcnow()  # a change of members alone would not bump the version
+    if "period_kind" in values:
+        values["period_kind"] = str(values["period_kind"])
+    records.check_version(SPEC, team, if_match)
+    return records.update(uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, obj=team, values=values,
+                          if_match=if_match, extra_before={"members": before},
+                          extra_after={"members": _snapshot_members(team) if "members" not in values else
+                                       [{"name": m.name, "availability": m.availability, "holidays": m.holidays}
+                                        for m in values["members"]]})
+
+
+def active(*, uow: UnitOfWork, workspace_id: int, ids: list[int] | None = None) -> list[Team]:
+    """Teams not archived (or exactly `ids`, which must exist), by name."""
+    if ids:
+        return records.get_many(uow=uow, spec=SPEC, workspace_id=workspace_id, ids=ids, field_name="team_ids")
+    stmt = records.base_query(SPEC, workspace_id).where(Team.archived_at.is_(None)).order_by(Team.name)
+    return list(uow.session.scalars(stmt))
+
+
+def capacity(*, team: Team, start: date, periods: int, period_days: int | None = None) -> dict[str, Any]:
+    """Capacity of `team` in person-days per period, and what reduces it."""
+    if periods < 1 or periods > 104:
+        raise InvalidInput(f"periods must be between 1 and 104, got {periods}",
+                           [FieldError(["query", "periods"], "out of range", periods)])
+    days = period_days or team.period_days
+    per = team.capacity(start, periods, days)
+    rows = []
+    from datetime import timedelta
+    for p, cap in enumerate(per):
+        s = start + timedelta(days=p * days)
+        rows.append({"period": p + 1, "start": s.isoformat(), "end": (s + timedelta(days=days - 1)).isoformat(),
+                     "person_days": round(cap, 2),
+                     "for_features": round(cap * (1 - team.tech_share), 2),
+                     "kept_for_tech": round(cap * team.tech_share, 2)})
+    return {"team_id": team.id, "team": team.name, "period_days": days, "wip_limit": team.wip_limit,
+            "tech_share": team.tech_share, "members": len(team.members), "periods": rows,
+            "total_person_days": round(sum(per), 2),
+            "note": "" if sum(per) > 0 else f"team {team.name} has zero capacity: add members or check their "
+                                             "availability and holidays"}

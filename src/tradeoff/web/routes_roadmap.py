@@ -1,0 +1,140 @@
+"""Roadmap pages: Now / Next / Later with the technology lane and releases, the timeline per team with
+confidence bands, a plan with its greedy comparison and what-ifs, teams' capacity, and commitments at risk."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+
+from tradeoff.commitments import service as commitment_service
+from tradeoff.errors import TradeoffError
+from tradeoff.forecasts import service as forecast_service
+from tradeoff.plans import service as plan_service
+from tradeoff.plans.schemas import AddPeople, CutScope, WhatIfIn
+from tradeoff.records import service as records
+from tradeoff.teams import service as team_service
+from tradeoff.web import context as ctx
+from tradeoff.web.render import redirect, render
+from tradeoff.web.session import CheckedForm, CurrentMember, Uow
+from tradeoff.web.timeline import timeline_svg
+
+router = APIRouter()
+W = "/w/{slug}"
+
+
+def _forecast(uow: Any, workspace_id: int, plan_id: int | None = None) -> dict[str, Any] | None:
+    try:
+        return forecast_service.forecast(uow=uow, workspace_id=workspace_id, today=date.today(), plan_id=plan_id,
+                                         throughput=False)
+    except TradeoffError as exc:
+        return {"status": "declined", "reason": exc.message, "features": [], "releases": [], "plan": None,
+                "teams": [], "skipped": []}
+
+
+@router.get(f"{W}/roadmap", response_class=HTMLResponse)
+def roadmap(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
+    plan = plan_service.live_plan(uow=uow, workspace_id=m.workspace_id)
+    board = plan_service.board(uow=uow, workspace_id=m.workspace_id, plan=plan)
+    fc = _forecast(uow, m.workspace_id)
+    by_feature = {f["feature_id"]: f for f in (fc or {}).get("features", [])}
+    releases = []
+    if plan is not None and plan.result:
+        pfc = _forecast(uow, m.workspace_id, plan.id)
+        releases = (pfc or {}).get("releases", [])
+    plans = records.list_page(uow=uow, spec=plan_service.SPEC, workspace_id=m.workspace_id, limit=50).items
+    return render(request, "roadmap/board.html", **ctx.page_context(uow, m, "roadmap"), page_title="Roadmap",
+                  board=board, plan=plan, forecast=fc, by_feature=by_feature, releases=releases, plans=plans)
+
+
+@router.get(f"{W}/roadmap/timeline", response_class=HTMLResponse)
+def timeline(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
+    plan = plan_service.live_plan(uow=uow, workspace_id=m.workspace_id)
+    fc = _forecast(uow, m.workspace_id)
+    today = date.today()
+    planned = {r["feature_id"]: r for r in ((plan.result or {}).get("schedule", []) if plan else [])}
+    teams: dict[str, list[dict[str, Any]]] = {}
+    last = today + timedelta(days=90)
+    for f in (fc or {}).get("features", []):
+        p = planned.get(f["feature_id"])
+        row = {"title": f["title"], "tech": f["category"] != "feature",
+               "p50": date.fromisoformat(f["p50"]), "p85": date.fromisoformat(f["p85"]),
+               "p95": date.fromisoformat(f["p95"]),
+               "planned": (date.fromisoformat(p["period_start"]), date.fromisoformat(p["period_end"])) if p else None}
+        last = max(last, row["p95"], row["planned"][1] if row["planned"] else today)
+        teams.setdefault(f["team"], []).append(row)
+    svg = timeline_svg([{"name": k, "rows": v} for k, v in sorted(teams.items())], today, last)
+    return render(request, "roadmap/timeline.html", **ctx.page_context(uow, m, "roadmap"), page_title="Timeline",
+                  svg=svg, forecast=fc, plan=plan)
+
+
+@router.get(f"{W}/plans/{{plan_id:int}}", response_class=HTMLResponse)
+def plan_page(request: Request, m: CurrentMember, uow: Uow, plan_id: int) -> HTMLResponse:
+    plan = plan_service.get(uow=uow, workspace_id=m.workspace_id, plan_id=plan_id)
+    teams = team_service.active(uow=uow, workspace_id=m.workspace_id)
+    return render(request, "roadmap/plan.html", **ctx.page_context(uow, m, "roadmap"), page_title=plan.name,
+                  plan=plan, r=plan.result, teams=teams, scenario=None, error="")
+
+
+@router.post(f"{W}/plans/{{plan_id:int}}/solve")
+def plan_solve(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, plan_id: int) -> Response:
+    m.require("edit")
+    plan_service.solve(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), plan_id=plan_id)
+    return redirect(f"/w/{m.workspace_slug}/plans/{plan_id}", request)
+
+
+@router.post(f"{W}/plans/{{plan_id:int}}/what-if", response_class=HTMLResponse)
+def plan_what_if(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, plan_id: int) -> HTMLResponse:
+    plan = plan_service.get(uow=uow, workspace_id=m.workspace_id, plan_id=plan_id)
+    teams = team_service.active(uow=uow, workspace_id=m.workspace_id)
+
+    def num(name: str) -> float | None:
+        v = form.get(name)
+        return float(v) if isinstance(v, str) and v.strip() else None
+
+    error = ""
+    scenario = None
+    try:
+        people, team_id, drop, cut_id, keep = (num("people"), num("team_id"), num("drop"), num("cut_feature"),
+                                               num("keep"))
+        data = WhatIfIn(
+            name=str(form.get("name") or "what-if"),
+            add_people=[AddPeople(team_id=int(team_id), people=people)] if people and team_id else [],
+            drop_features=[int(drop)] if drop else [],
+            cut_scope=[CutScope(feature_id=int(cut_id), keep=keep)] if cut_id and keep else [])
+        scenario = plan_service.what_if(uow=uow, workspace_id=m.workspace_id, plan_id=plan_id, data=data)
+    except (ValueError, ValidationError) as exc:
+        error = f"the what-if was not understood: {exc}"
+    except TradeoffError as exc:
+        error = exc.message
+    template = "roadmap/what_if.html" if request.headers.get("HX-Request") == "true" else "roadmap/plan.html"
+    return render(request, template, 200 if not error else 422, **ctx.page_context(uow, m, "roadmap"),
+                  page_title=plan.name, plan=plan, r=plan.result, teams=teams, scenario=scenario, error=error)
+
+
+@router.get(f"{W}/capacity", response_class=HTMLResponse)
+def capacity(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
+    teams = team_service.active(uow=uow, workspace_id=m.workspace_id)
+    today = date.today()
+    rows = [team_service.capacity(team=t, start=today, periods=6) | {"team_obj": t} for t in teams]
+    return render(request, "roadmap/capacity.html", **ctx.page_context(uow, m, "capacity"), page_title="Teams",
+                  rows=rows)
+
+
+@router.get(f"{W}/commitments", response_class=HTMLResponse)
+def commitments(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
+    ov = commitment_service.overview(uow=uow, workspace_id=m.workspace_id,
+                                     at_risk_only=request.query_params.get("at_risk") == "1")
+    events = commitment_service.events(uow=uow, workspace_id=m.workspace_id, limit=20)
+    return render(request, "roadmap/commitments.html", **ctx.page_context(uow, m, "commitments"),
+                  page_title="Commitments", ov=ov, events=events)
+
+
+@router.post(f"{W}/commitments/recompute")
+def commitments_recompute(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -> Response:
+    m.require("edit")
+    commitment_service.recompute(uow=uow, workspace_id=m.workspace_id, today=date.today())
+    return redirect(f"/w/{m.workspace_slug}/commitments", request)

@@ -1,0 +1,261 @@
+"""Pages for prioritisation: ranked backlog (framework picker, value/effort 2×2), problem sizing (P10/P50/P90,
+tornado), the decision log (list, detail, form), stakeholder votes and the competitor matrix."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from tradeoff.competitors import service as competitor_service
+from tradeoff.decisions import service as decision_service
+from tradeoff.decisions.schemas import DecisionCreate
+from tradeoff.errors import TradeoffError
+from tradeoff.features import service as feature_service
+from tradeoff.problems import service as problem_service
+from tradeoff.records import service as records
+from tradeoff.scoring import ranking
+from tradeoff.scoring import service as scoring
+from tradeoff.sizing import service as sizing
+from tradeoff.sizing.schemas import ProblemSizeIn
+from tradeoff.stakeholders import service as stakeholder_service
+from tradeoff.stakeholders.schemas import VoteIn
+from tradeoff.web import context as ctx
+from tradeoff.web.charts import tornado_svg, value_effort_svg
+from tradeoff.web.forms import FormState, error_to_state, validation_to_state
+from tradeoff.web.render import redirect, render
+from tradeoff.web.session import CheckedForm, CurrentMember, Uow
+
+router = APIRouter()
+W = "/w/{slug}"
+STATUSES = ("idea", "discovery", "planned", "in_progress", "shipped", "wont_do")
+
+
+def _int(v: str | None) -> int | None:
+    return int(v) if v and v.isdigit() else None
+
+
+@router.get(f"{W}/ranking", response_class=HTMLResponse)
+def ranking_page(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
+    q = request.query_params
+    filters = ranking.Filters(product_id=_int(q.get("product_id")), objective_id=_int(q.get("objective_id")),
+                              segment=q.get("segment") or None,
+                              status=q.get("status") if q.get("status") in STATUSES else None)
+    frameworks = scoring.frameworks(uow=uow, workspace_id=m.workspace_id)
+    fw = q.get("framework") if q.get("framework") in frameworks else None
+    backlog = ranking.ranked_backlog(uow=uow, workspace_id=m.workspace_id, framework=fw, filters=filters)
+    matrix = ranking.value_effort(uow=uow, workspace_id=m.workspace_id, filters=filters)
+    compare = (ranking.compare(uow=uow, workspace_id=m.workspace_id, frameworks=["rice", "ice", "wsjf", "value_effort"],
+                               filters=filters) if backlog["count"] >= 2 else None)
+    return render(request, "strategy/ranking.html", **ctx.page_context(uow, m, "ranking"), page_title="Ranking",
+                  backlog=backlog, frameworks=frameworks, filters=filters, statuses=STATUSES,
+                  products=ctx.product_choices(uow, m.workspace_id), compare=compare,
+                  chart=value_effort_svg(matrix["items"], matrix["value_threshold"], matrix["effort_threshold"]))
+
+
+def _size_state(size: Any) -> FormState:
+    values: dict[str, Any] = {}
+    if size is not None:
+        for name in ("customers", "cost_per_customer", "capture"):
+            r = getattr(size, name) or {}
+            for part in ("low", "likely", "high"):
+                values[f"{name}_{part}"] = "" if r.get(part) is None else f"{r[part]:g}"
+        values["currency"] = (size.cost_per_customer or {}).get("currency", "USD")
+        values["customers_segment"] = size.customers_segment or ""
+    return FormState(values=values)
+
+
+def _sizing_view(request: Request, uow: Any, m: Any, problem_id: int, state: FormState | None = None,
+                 status_code: int = 200) -> HTMLResponse:
+    problem = records.get(uow=uow, spec=problem_service.SPEC, workspace_id=m.workspace_id, record_id=problem_id)
+    size = sizing.get_size(uow=uow, workspace_id=m.workspace_id, problem_id=problem_id)
+    result = sizing.problem_sizing(uow=uow, workspace_id=m.workspace_id, problem_id=problem_id) if size else None
+    return render(request, "strategy/sizing.html", status_code, **ctx.page_context(uow, m, "problems"),
+                  page_title="Sizing", problem=problem, result=result, state=state or _size_state(size),
+                  tornado=tornado_svg(result["tornado"]) if result else None)
+
+
+@router.get(f"{W}/problems/{{problem_id:int}}/sizing", response_class=HTMLResponse)
+def sizing_page(request: Request, m: CurrentMember, uow: Uow, problem_id: int) -> HTMLResponse:
+    return _sizing_view(request, uow, m, problem_id)
+
+
+def _range_from(form: FormData, name: str, currency: str | None = None) -> dict[str, Any] | None:
+    parts = {p: form.get(f"{name}_{p}") for p in ("low", "likely", "high")}
+    if all(not v for v in parts.values()):
+        return None
+    out: dict[str, Any] = {p: (v if isinstance(v, str) and v.strip() else parts["likely"] or parts["low"])
+                           for p, v in parts.items()}
+    if currency:
+        out["currency"] = currency
+    return out
+
+
+@router.post(f"{W}/problems/{{problem_id:int}}/sizing", response_class=HTMLResponse)
+def save_sizing(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, problem_id: int) -> Response:
+    m.require("edit")
+    state = FormState(values={k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"})
+    currency = str(form.get("currency") or "USD")
+    segment = str(form.get("customers_segment") or "") or None
+    body = {"customers": None if segment else _range_from(form, "customers"), "customers_segment": segment,
+            "cost_per_customer": _range_from(form, "cost_per_customer", currency),
+            "capture": _range_from(form, "capture")}
+    known = {"customers", "customers_segment", "cost_per_customer", "capture"}
+    try:
+        data = ProblemSizeIn.model_validate(body)
+        sizing.set_size(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), problem_id=problem_id, data=data)
+    except ValidationError as exc:
+        validation_to_state(exc, state, known)
+        return _sizing_view(request, uow, m, problem_id, state, 422)
+    except TradeoffError as exc:
+        if exc.status != 422:
+            raise
+        uow.session.rollback()
+        error_to_state(exc, state, known)
+        state.message = state.message or exc.message
+        return _sizing_view(request, uow, m, problem_id, state, 422)
+    return redirect(f"/w/{m.workspace_slug}/problems/{problem_id}/sizing", request)
+
+
+# ---------------------------------------------------------------------------------------------- decisions
+
+
+@router.get(f"{W}/decisions", response_class=HTMLResponse)
+def decisions_page(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
+    q = request.query_params.get("q") or None
+    product_id = _int(request.query_params.get("product_id"))
+    if q:
+        items = records.list_page(uow=uow, spec=decision_service.SPEC, workspace_id=m.workspace_id, q=q,
+                                  filters={"product_id": product_id}, limit=100).items
+    else:
+        items = decision_service.timeline(uow=uow, workspace_id=m.workspace_id, product_id=product_id)
+    return render(request, "strategy/decisions.html", **ctx.page_context(uow, m, "decisions"), page_title="Decisions",
+                  items=items, q=q or "", product_id=product_id, products=ctx.product_choices(uow, m.workspace_id))
+
+
+def _feature_choices(uow: Any, workspace_id: int) -> list[tuple[str, str]]:
+    page = records.list_page(uow=uow, spec=feature_service.SPEC, workspace_id=workspace_id, sort="title", limit=200)
+    return [(str(f.id), f.title) for f in page.items]
+
+
+def _decision_form(request: Request, uow: Any, m: Any, state: FormState, status_code: int = 200) -> HTMLResponse:
+    return render(request, "strategy/decision_form.html", status_code, **ctx.page_context(uow, m, "decisions"),
+                  page_title="New decision", state=state, features=_feature_choices(uow, m.workspace_id),
+                  problems=ctx.problem_choices(uow, m.workspace_id), products=ctx.product_choices(uow, m.workspace_id))
+
+
+@router.get(f"{W}/decisions/new", response_class=HTMLResponse)
+def new_decision(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
+    m.require("edit")
+    fid = request.query_params.get("feature_id", "")
+    return _decision_form(request, uow, m, FormState(values={"feature_ids": [fid] if fid.isdigit() else [],
+                                                             "decided_by": m.name or m.email,
+                                                             "decided_on": date.today().isoformat()}))
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _options(text: str) -> list[dict[str, Any]]:
+    """One option per line: name | pros (;-separated) | cons (;-separated) | cost | value."""
+    out = []
+    for line in _lines(text):
+        parts = [p.strip() for p in line.split("|")] + [""] * 5
+        out.append({"name": parts[0], "pros": [x.strip() for x in parts[1].split(";") if x.strip()],
+                    "cons": [x.strip() for x in parts[2].split(";") if x.strip()], "cost": parts[3], "value": parts[4]})
+    return out
+
+
+@router.post(f"{W}/decisions/new", response_class=HTMLResponse)
+def create_decision(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -> Response:
+    m.require("edit")
+    text = {k: v for k, v in form.items() if isinstance(v, str) and k not in ("csrf_token",)}
+    values: dict[str, Any] = {**text, "feature_ids": form.getlist("feature_ids"),
+                              "problem_ids": form.getlist("problem_ids")}
+    state = FormState(values=values)
+    body = {
+        "title": text.get("title", ""), "context": text.get("context", ""), "choice": text.get("choice", ""),
+        "rationale": text.get("rationale", ""), "decided_by": text.get("decided_by", ""),
+        "decided_on": text.get("decided_on") or None, "product_id": text.get("product_id") or None,
+        "options": _options(text.get("options", "")),
+        "disappointed": [{"who": (line.split(":", 1) + [""])[0].strip(), "why": (line.split(":", 1) + [""])[1].strip()}
+                         for line in _lines(text.get("disappointed", ""))],
+        "feature_ids": [v for v in form.getlist("feature_ids") if isinstance(v, str) and v.isdigit()],
+        "problem_ids": [v for v in form.getlist("problem_ids") if isinstance(v, str) and v.isdigit()],
+    }
+    known = {"title", "context", "choice", "rationale", "decided_by", "decided_on", "options", "disappointed",
+             "feature_ids", "problem_ids", "product_id"}
+    try:
+        obj = decision_service.create(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"),
+                                      data=DecisionCreate.model_validate(body))
+    except ValidationError as exc:
+        validation_to_state(exc, state, known)
+        return _decision_form(request, uow, m, state, 422)
+    except TradeoffError as exc:
+        if exc.status != 422:
+            raise
+        uow.session.rollback()
+        error_to_state(exc, state, known)
+        return _decision_form(request, uow, m, state, 422)
+    return redirect(f"/w/{m.workspace_slug}/decisions/{obj.id}", request)
+
+
+@router.get(f"{W}/decisions/{{decision_id:int}}", response_class=HTMLResponse)
+def decision_page(request: Request, m: CurrentMember, uow: Uow, decision_id: int) -> HTMLResponse:
+    d = records.get(uow=uow, spec=decision_service.SPEC, workspace_id=m.workspace_id, record_id=decision_id)
+    return render(request, "strategy/decision.html", **ctx.page_context(uow, m, "decisions"), page_title=d.title[:60],
+                  d=d)
+
+
+# ---------------------------------------------------------------------------------------------- stakeholders
+
+
+def _stakeholders_view(request: Request, uow: Any, m: Any, state: FormState | None = None,
+                       status_code: int = 200) -> HTMLResponse:
+    res = stakeholder_service.analysis(uow=uow, workspace_id=m.workspace_id)
+    return render(request, "strategy/stakeholders.html", status_code, **ctx.page_context(uow, m, "stakeholders"),
+                  page_title="Stakeholders", res=res, features=_feature_choices(uow, m.workspace_id),
+                  state=state or FormState(values={"group": "sales", "score": "5"}),
+                  groups=("sales", "support", "engineering", "marketing", "executive"))
+
+
+@router.get(f"{W}/stakeholders", response_class=HTMLResponse)
+def stakeholders_page(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
+    return _stakeholders_view(request, uow, m)
+
+
+@router.post(f"{W}/stakeholders", response_class=HTMLResponse)
+def cast_vote(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -> Response:
+    m.require("evidence")
+    values = {k: v for k in ("feature_id", "group", "score", "reason") if isinstance(v := form.get(k), str)}
+    state = FormState(values=values)
+    try:
+        fid = int(values.get("feature_id", ""))
+    except ValueError:
+        state.add("feature_id", "choose a feature")
+        return _stakeholders_view(request, uow, m, state, 422)
+    try:
+        data = VoteIn.model_validate({k: values.get(k, "") for k in ("group", "score", "reason")})
+        stakeholder_service.vote(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), user_id=m.user_id,
+                                 feature_id=fid, data=data)
+    except ValidationError as exc:
+        validation_to_state(exc, state, {"group", "score", "reason"})
+        return _stakeholders_view(request, uow, m, state, 422)
+    return redirect(f"/w/{m.workspace_slug}/stakeholders", request)
+
+
+# ---------------------------------------------------------------------------------------------- competitors
+
+
+@router.get(f"{W}/competitors", response_class=HTMLResponse)
+def competitors_page(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
+    product_id = _int(request.query_params.get("product_id"))
+    res = competitor_service.matrix(uow=uow, workspace_id=m.workspace_id, product_id=product_id)
+    return render(request, "strategy/competitors.html", **ctx.page_context(uow, m, "competitors"),
+                  page_title="Competitors", res=res, product_id=product_id,
+                  products=ctx.product_choices(uow, m.workspace_id))

@@ -1,0 +1,235 @@
+"""Triage in the browser: the inbox's status line and kind corrections, pasted call notes, similar items
+(link, merge, dismiss) and themes turned into problems. Each route calls the triage service, as the API does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+
+from tradeoff.accounts.service import Member
+from tradeoff.errors import FieldError, InvalidInput, TradeoffError
+from tradeoff.feedback import service as feedback_service
+from tradeoff.feedback.schemas import FeedbackCreate, FeedbackUpdate
+from tradeoff.records import service as records
+from tradeoff.storage.base import utcnow
+from tradeoff.storage.uow import UnitOfWork
+from tradeoff.triage import service as triage
+from tradeoff.triage.schemas import DismissIn, MergeIn, ThemeToProblemIn
+from tradeoff.triage.worker import drain
+from tradeoff.web import context as ctx
+from tradeoff.web.forms import FormState, error_to_state, validation_to_state
+from tradeoff.web.records_ui import FEEDBACK, KINDS
+from tradeoff.web.render import is_htmx, redirect, render
+from tradeoff.web.session import CheckedForm, CurrentMember, Uow, container, permissions
+
+router = APIRouter()
+W = "/w/{slug}"
+PASTE_FIELDS = tuple(f for f in FEEDBACK.fields if f.name in ("customer_id", "source"))
+THEME_ITEMS_SHOWN = 6
+
+
+def _text(form: Any, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def _local(next_url: str, m: Member, fallback: str) -> str:
+    """Only a page of this workspace: a form's `next` never sends a person elsewhere."""
+    prefix = f"/w/{m.workspace_slug}/"
+    if next_url.startswith(prefix) and "//" not in next_url and "\\" not in next_url:
+        return next_url
+    return fallback
+
+
+# --- the inbox: status line, triage now, kind corrections ----------------------------------------------------
+
+
+@router.get(f"{W}/triage/status", response_class=HTMLResponse)
+def triage_status(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
+    """The status line alone, for htmx polling while items wait."""
+    return render(request, "partials/triage_status.html", base=f"/w/{m.workspace_slug}", perms=permissions(m),
+                  **ctx.triage_line(request, uow, m))
+
+
+@router.post(f"{W}/triage/run")
+def triage_run(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -> Response:
+    m.require("edit")
+    c = container(request)
+    n = drain(c.unit_of_work, c.triage, workspace_id=m.workspace_id)
+    return redirect(f"/w/{m.workspace_slug}/feedback?triage_ran={n}", request)
+
+
+@router.post(f"{W}/feedback/{{record_id:int}}/kind")
+def correct_kind(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, record_id: int) -> Response:
+    """A PM's correction of the kind: remembered (kind_source "pm") and learned from by later triage."""
+    m.require("edit")
+    kind = _text(form, "kind")
+    try:
+        data = FeedbackUpdate.model_validate({"kind": kind})
+    except ValidationError as exc:
+        raise InvalidInput(f"kind: '{kind}' is not one of {', '.join(v for v, _ in KINDS)}",
+                           [FieldError(["body", "kind"], "unknown kind", kind)]) from exc
+    if data.kind is None:
+        raise InvalidInput("kind: choose what this feedback is", [FieldError(["body", "kind"], "required")])
+    fb = feedback_service.update(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), record_id=record_id,
+                                 data=data, if_match=None)
+    if is_htmx(request):
+        return render(request, "partials/kind_cell.html", f=fb, base=f"/w/{m.workspace_slug}", perms=permissions(m),
+                      kinds=KINDS, next_url=_text(form, "next"))
+    return redirect(_local(_text(form, "next"), m, f"/w/{m.workspace_slug}/feedback/{record_id}"), request)
+
+
+# --- paste call notes ----------------------------------------------------------------------------------------
+
+
+def _paste_view(request: Request, uow: UnitOfWork, m: Member, state: FormState, items: list[dict[str, Any]] | None = None,
+                status_code: int = 200) -> HTMLResponse:
+    return render(request, "triage/paste.html", status_code, **ctx.page_context(uow, m, "feedback"),
+                  page_title="Paste call notes", state=state, items=items, fields=PASTE_FIELDS,
+                  customer_options=ctx.customer_suggestions(uow, m.workspace_id, None),
+                  pick_url=f"/w/{m.workspace_slug}/pick/customers")
+
+
+@router.get(f"{W}/feedback/paste", response_class=HTMLResponse)
+def paste_form(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
+    m.require("evidence")
+    return _paste_view(request, uow, m, FormState(values={"source": "sales_call"}))
+
+
+def _paste_state(uow: UnitOfWork, m: Member, form: Any) -> tuple[FormState, dict[str, Any]]:
+    state = FormState(values={k: _text(form, k) for k in ("text", "customer_id", "source")})
+    data: dict[str, Any] = {"source": state.values["source"] or "other", "reporter": m.email}
+    ctx.resolve_customer(uow, m.workspace_id, state.values["customer_id"], state, data)
+    return state, data
+
+
+@router.post(f"{W}/feedback/paste", response_class=HTMLResponse)
+def paste_split(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -> HTMLResponse:
+    """Split the notes into items to confirm; nothing is saved yet."""
+    m.require("evidence")
+    state, _ = _paste_state(uow, m, form)
+    try:
+        parts = triage.split_notes(state.values["text"])
+    except InvalidInput as exc:
+        state.add("text", exc.message)
+        return _paste_view(request, uow, m, state, status_code=422)
+    items = [{"text": p, "keep": True, "error": ""} for p in parts]
+    return _paste_view(request, uow, m, state, items, status_code=200 if state.ok else 422)
+
+
+@router.post(f"{W}/feedback/paste/confirm", response_class=HTMLResponse)
+def paste_confirm(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -> Response:
+    """Create the checked items, all or nothing."""
+    m.require("evidence")
+    state, data = _paste_state(uow, m, form)
+    texts = [t for t in form.getlist("item") if isinstance(t, str)]
+    kept = {int(k) for k in form.getlist("keep") if isinstance(k, str) and k.isdigit()}
+    items = [{"text": t, "keep": i in kept, "error": ""} for i, t in enumerate(texts)]
+    chosen = [i for i in range(len(items)) if items[i]["keep"]]
+    if not chosen:
+        state.message = "tick at least one item to create"
+    creates: list[FeedbackCreate] = []
+    for i in chosen:
+        try:
+            creates.append(FeedbackCreate.model_validate({**data, "text": items[i]["text"]}))
+        except ValidationError as exc:
+            items[i]["error"] = "; ".join(str(e.get("msg", "")).removeprefix("Value error, ") for e in exc.errors())
+    if any(it["error"] for it in items) and not state.message:
+        state.message = "fix the items marked below, or untick them"
+    if state.ok:
+        try:
+            feedback_service.create_many(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), items=creates)
+            return redirect(f"/w/{m.workspace_slug}/feedback?pasted={len(creates)}", request)
+        except TradeoffError as exc:
+            if exc.status != 422:
+                raise
+            uow.session.rollback()
+            for e in exc.errors:
+                loc = [p for p in e.loc if p not in ("body", "items")]
+                if loc and isinstance(loc[0], int) and loc[0] < len(chosen):
+                    items[chosen[loc[0]]]["error"] = e.msg
+            state.message = exc.message
+    return _paste_view(request, uow, m, state, items, status_code=422)
+
+
+# --- similar items: link, merge, dismiss ---------------------------------------------------------------------
+
+
+@router.get(f"{W}/feedback/{{record_id:int}}/similar", response_class=HTMLResponse)
+def similar_panel(request: Request, m: CurrentMember, uow: Uow, record_id: int) -> HTMLResponse:
+    """The "looks like the same request as…" panel (loaded by htmx after the page, as it takes a moment)."""
+    fb = records.get(uow=uow, spec=feedback_service.SPEC, workspace_id=m.workspace_id, record_id=record_id)
+    similar = triage.similar(uow=uow, workspace_id=m.workspace_id, feedback_id=record_id)
+    return render(request, "partials/similar.html", obj=fb, similar=similar, base=f"/w/{m.workspace_slug}",
+                  perms=permissions(m))
+
+
+@router.post(f"{W}/feedback/{{record_id:int}}/merge")
+def merge(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, record_id: int) -> Response:
+    m.require("edit")
+    try:
+        body = MergeIn.model_validate({"into_id": _text(form, "into_id")})
+    except ValidationError as exc:
+        raise InvalidInput("into_id: choose the feedback item to merge into",
+                           [FieldError(["body", "into_id"], "not a feedback id")]) from exc
+    keep = triage.merge(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), feedback_id=record_id,
+                        into_id=body.into_id)
+    return redirect(f"/w/{m.workspace_slug}/feedback/{keep.id}?merged={record_id}", request)
+
+
+@router.post(f"{W}/feedback/{{record_id:int}}/dismiss")
+def dismiss(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, record_id: int) -> Response:
+    """Not the same: this pair is never suggested again."""
+    m.require("evidence")
+    try:
+        body = DismissIn.model_validate({"kind": _text(form, "kind"), "target_id": _text(form, "target_id")})
+    except ValidationError as exc:
+        raise InvalidInput("choose a suggested feedback item, problem or feature to dismiss",
+                           [FieldError(["body", "kind"], "unknown suggestion")]) from exc
+    triage.dismiss(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), feedback_id=record_id,
+                   kind=body.kind, target_id=body.target_id)
+    return redirect(f"/w/{m.workspace_slug}/feedback/{record_id}?similar=1#similar", request)
+
+
+# --- themes --------------------------------------------------------------------------------------------------
+
+
+def _themes_view(request: Request, uow: UnitOfWork, m: Member, states: dict[int, FormState] | None = None,
+                 status_code: int = 200) -> HTMLResponse:
+    found = triage.themes_of_unlinked(uow=uow, workspace_id=m.workspace_id, now=utcnow())
+    shown = [fid for t in found for fid in t["feedback_ids"][:THEME_ITEMS_SHOWN]]
+    by_id = {f.id: f for f in records.get_many(uow=uow, spec=feedback_service.SPEC, workspace_id=m.workspace_id,
+                                               ids=shown, field_name="feedback_ids")}
+    return render(request, "triage/themes.html", status_code, **ctx.page_context(uow, m, "themes"),
+                  page_title="Themes", themes=found, by_id=by_id, states=states or {}, shown=THEME_ITEMS_SHOWN)
+
+
+@router.get(f"{W}/themes", response_class=HTMLResponse)
+def themes_page(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
+    return _themes_view(request, uow, m)
+
+
+@router.post(f"{W}/themes/problem")
+def theme_to_problem(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -> Response:
+    """Turn a theme into a problem, its feedback linked to it as evidence."""
+    m.require("edit")
+    index = int(raw) if (raw := _text(form, "theme")).isdigit() else -1
+    values = {"statement": _text(form, "statement"), "persona": _text(form, "persona")}
+    state = FormState(values=values)
+    ids = [v for v in form.getlist("feedback_ids") if isinstance(v, str)]
+    try:
+        body = ThemeToProblemIn.model_validate({**values, "feedback_ids": ids})
+        problem = triage.theme_to_problem(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"),
+                                          **body.model_dump())
+        return redirect(f"/w/{m.workspace_slug}/problems/{problem.id}", request)
+    except ValidationError as exc:
+        validation_to_state(exc, state, {"statement", "persona"})
+    except TradeoffError as exc:
+        if exc.status not in (409, 422):
+            raise
+        uow.session.rollback()
+        error_to_state(exc, state, {"statement", "persona"})
+    return _themes_view(request, uow, m, {index: state}, status_code=422)

@@ -1,0 +1,149 @@
+"""Issue 3's "done when" in a real headless Chromium: paste call notes into a demo-like workspace, confirm the
+items, run triage, see kinds, turn a theme into a problem, and see the problem's demand by customers and ARR.
+
+Skips when /usr/bin/chromium is missing, unless TRADEOFF_REQUIRE_BROWSER=1 (as in CI), where it fails.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from tests.conftest import SYSTEM, _person
+from tests.e2e.test_browser import ARGS, CHROMIUM
+from tradeoff.accounts import service as accounts
+from tradeoff.accounts.model import Role
+from tradeoff.bootstrap import Container
+from tradeoff.customers import service as customer_service
+from tradeoff.customers.schemas import CustomerCreate
+from tradeoff.features import service as feature_service
+from tradeoff.features.schemas import FeatureCreate
+from tradeoff.feedback import service as feedback_service
+from tradeoff.feedback.schemas import FeedbackCreate
+from tradeoff.links import service as link_service
+from tradeoff.links.schemas import LinkCreate
+
+pytestmark = pytest.mark.browser
+
+NOTES = """Call with Northwind Traders, Tuesday:
+- They need single sign-on with Okta before rolling out to 400 staff.
+- The invoice PDF export is blurry when printed.
+- Okta single sign-on is a blocker for their security review.
+- Love the new payment reminders, the AR team saved hours.
+- How do we add a second billing contact?
+"""
+
+
+def _unavailable(why: str) -> None:
+    if os.environ.get("TRADEOFF_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"browser test required but {why}")
+    pytest.skip(f"{why}; install Debian's chromium (apt-get install chromium) to run the browser test")
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is missing")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright Python package is not installed")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+def demo_like_workspace(c: Container, tag: str) -> tuple[str, str, str]:
+    """A small Ledgerly-like workspace: customers with ARR, some feedback already there (one linked)."""
+    slug = f"demo-{tag}"
+    pm = _person(c, slug, f"pat-{tag}@example.com", Role.owner, owner_of=True)
+    with c.unit_of_work() as uow:
+        w = accounts.workspace_by_slug(uow=uow, slug=slug).id
+        made = {}
+        for name, segment, arr, cur in [("Northwind Traders", "mid_market", "120000", "USD"),
+                                        ("Contoso Bank", "enterprise", "310000", "EUR"),
+                                        ("Fabrikam", "smb", "9000", "USD")]:
+            made[name] = customer_service.create(uow=uow, workspace_id=w, actor=SYSTEM, data=CustomerCreate(
+                name=name, segment=segment, arr=Decimal(arr), currency=cur)).id
+        for text, who in [("Single sign-on with Okta is required by our IT team.", "Contoso Bank"),
+                          ("The mobile app crashes when I open an invoice.", "Fabrikam"),
+                          ("Please add dark mode to the dashboard.", None)]:
+            feedback_service.create(uow=uow, workspace_id=w, actor=SYSTEM, data=FeedbackCreate(
+                text=text, source="support", customer_id=made[who] if who else None))
+        sync = feature_service.create(uow=uow, workspace_id=w, actor=SYSTEM, data=FeatureCreate(
+            title="NetSuite two-way sync", status="planned"))
+        asked = feedback_service.create(uow=uow, workspace_id=w, actor=SYSTEM, data=FeedbackCreate(
+            text="Our finance team wants NetSuite sync for invoices.", source="sales_call",
+            customer_id=made["Fabrikam"]))
+        link_service.create(uow=uow, workspace_id=w, actor=SYSTEM, data=LinkCreate(feedback_id=asked.id,
+                                                                                    feature_id=sync.id))
+    return slug, pm.email, pm.password
+
+
+def test_paste_notes_triage_theme_to_problem_and_its_demand(chromium: Any, live_server: str,
+                                                            container: Container) -> None:
+    slug, email, password = demo_like_workspace(container, uuid.uuid4().hex[:6])
+    context = chromium.new_context(base_url=live_server)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    try:
+        page.goto("/login")
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"**/w/{slug}")
+
+        # paste a call's notes and confirm the items
+        page.get_by_role("link", name="Feedback", exact=True).click()
+        page.get_by_role("link", name="Paste call notes").click()
+        page.get_by_label("Call notes").fill(NOTES)
+        page.get_by_label("Customer").fill("Northwind Traders")
+        page.get_by_label("Source").select_option("sales_call")
+        page.get_by_role("button", name="Split into items").click()
+        items = page.locator("textarea[name=item]")
+        items.first.wait_for()
+        assert items.count() == 5
+        assert items.nth(2).input_value().startswith("Okta single sign-on is a blocker")
+        page.get_by_role("button", name="Create 5 feedback items").click()
+        page.wait_for_url("**/feedback?pasted=5")
+        assert "5 feedback items added" in page.get_by_role("status").inner_text()
+        assert re.search(r"0 of 9 triaged", page.locator("#triage-status").inner_text())
+
+        # triage them, see their kinds, and correct one in place (htmx)
+        page.get_by_role("button", name="Triage now").click()
+        page.wait_for_url("**/feedback?triage_ran=9")
+        assert "9 of 9 triaged" in page.locator("#triage-status").inner_text()
+        assert page.locator(".badge.kind").count() == 9
+        row = page.locator("tr", has_text="Love the new payment reminders")
+        row.get_by_label(re.compile("Correct the kind")).select_option("praise")
+        row.locator(".corrected").wait_for()
+        assert row.locator(".badge.kind").inner_text() == "Praise"
+
+        # a theme turned into a problem carries its evidence along
+        page.get_by_role("link", name="Themes", exact=True).click()
+        page.wait_for_url(f"**/w/{slug}/themes")
+        theme = page.locator("li.theme", has_text="Okta")
+        assert theme.count() == 1
+        assert "3 items" in theme.locator(".theme-stats").inner_text()
+        theme.get_by_text(re.compile(r"^The 3 items$")).click()
+        assert theme.locator(".theme-items").get_by_role("link", name=re.compile("required by our IT team")).is_visible()
+        theme.get_by_label("Problem statement").fill("Staff cannot sign in with their Okta accounts")
+        theme.get_by_role("button", name="Turn into problem").click()
+        page.wait_for_url(f"**/w/{slug}/problems/*")
+
+        evidence = page.locator("section.evidence")
+        text = evidence.inner_text()
+        assert "Staff cannot sign in with their Okta accounts" in page.locator("h1").inner_text()
+        assert re.search(r"\b2\s+customers asked", text)
+        assert "EUR 310,000" in text and "USD 120,000" in text
+        assert "arr by segment" in text.lower()
+        assert "Contoso Bank" in text and "Northwind Traders" in text
+    finally:
+        context.close()

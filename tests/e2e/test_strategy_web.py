@@ -1,0 +1,92 @@
+"""The prioritisation pages through the web UI (TestClient), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from tests.conftest import World
+from tests.e2e.conftest import sign_in, web_client
+
+
+def _api(client, world: World, path: str, body: dict, method: str = "post") -> dict:  # type: ignore[no-untyped-def]
+    r = client.request(method.upper(), world.api(path), json=body, headers=world.alice.headers)
+    assert r.status_code in (200, 201), r.text
+    return r.json()  # type: ignore[no-any-return]
+
+
+def P(x: float) -> dict[str, float]:  # noqa: N802 - a point range
+    return {"low": x, "likely": x, "high": x}
+
+
+def test_ranking_sizing_decisions_votes_competitors_pages(client, container, world: World) -> None:
+    p = _api(client, world, "/problems", {"statement": "Chasing late payers by email"})["id"]
+    f = _api(client, world, "/features", {"title": "Dunning emails", "problem_ids": [p], "status": "planned"})["id"]
+    g = _api(client, world, "/features", {"title": "Late fee rules"})["id"]
+    for fid, vals in ((f, {"reach": 40, "impact": 2, "confidence": 0.8, "effort": 4, "value": 90}),
+                      (g, {"reach": 5, "impact": 1, "confidence": 0.5, "effort": 8, "value": 10})):
+        _api(client, world, f"/features/{fid}/scoring-inputs", {"values": vals}, "put")
+    _api(client, world, f"/problems/{p}/size", {"customers": {"low": 20, "likely": 40, "high": 90},
+                                                "cost_per_customer": {"low": 500, "likely": 1500, "high": 6000},
+                                                "capture": P(0.25)}, "put")
+    _api(client, world, f"/features/{f}/business-case", {"effort_person_weeks": {"low": 3, "likely": 4, "high": 8},
+                                                         "cost_per_person_week": P(3500)}, "put")
+    tc = web_client(container)
+    csrf = sign_in(tc, world.alice.email, world.alice.password)
+    base = f"/w/{world.slug}"
+
+    page = tc.get(f"{base}/ranking?framework=rice")
+    assert page.status_code == 200
+    assert page.text.index("Dunning emails") < page.text.index("Late fee rules")  # 16 vs 0.3125
+    assert "reach 40" in page.text and '<svg class="chart two-by-two"' in page.text
+
+    sizing = tc.get(f"{base}/problems/{p}/sizing")
+    assert sizing.status_code == 200 and '<svg class="chart tornado"' in sizing.text
+    assert "P10 · P50 · P90" in sizing.text and "Dunning emails" in sizing.text
+    bad = tc.post(f"{base}/problems/{p}/sizing", data={
+        "csrf_token": csrf, "customers_low": "90", "customers_likely": "40", "customers_high": "20",
+        "cost_per_customer_low": "1", "cost_per_customer_likely": "1", "cost_per_customer_high": "1",
+        "capture_low": "0.1", "capture_likely": "0.1", "capture_high": "0.1", "currency": "USD"})
+    assert bad.status_code == 422 and "low 90 is above high 20" in bad.text
+    ok = tc.post(f"{base}/problems/{p}/sizing", data={
+        "csrf_token": csrf, "customers_segment": "", "customers_low": "10", "customers_likely": "10",
+        "customers_high": "10", "cost_per_customer_likely": "1000", "capture_likely": "0.5", "currency": "USD"})
+    assert ok.status_code == 303
+    assert "5,000" in tc.get(f"{base}/problems/{p}/sizing").text  # 10 × 1,000 × 0.5
+
+    form = tc.get(f"{base}/decisions/new?feature_id={f}")
+    assert form.status_code == 200
+    wrong = tc.post(f"{base}/decisions/new", data={"csrf_token": csrf, "title": "Dunning first",
+                                                   "options": "Dunning\nLate fees", "choice": "Neither"})
+    assert wrong.status_code == 422 and "not one of the options" in wrong.text
+    made = tc.post(f"{base}/decisions/new", data={
+        "csrf_token": csrf, "title": "Dunning before late fees", "context": "Finance teams chase by hand",
+        "options": "Dunning | recovers cash; simple | emails annoy | 4 weeks | $60k/yr\nLate fees | | legal review",
+        "choice": "Dunning", "disappointed": "Legal: wanted late fees first", "decided_by": "alice",
+        "decided_on": "2026-11-01", "feature_ids": str(f)})
+    assert made.status_code == 303, made.text[:500]
+    detail = tc.get(made.headers["location"])
+    assert "Legal" in detail.text and "wanted late fees first" in detail.text and "chosen" in detail.text
+    assert "Dunning before late fees" in tc.get(f"{base}/decisions?q=finance").text
+    assert "No decisions match" in tc.get(f"{base}/decisions?q=zebra").text
+
+    feature_page = tc.get(f"{base}/features/{f}")
+    assert "Dunning before late fees" in feature_page.text and "Record a decision" not in feature_page.text
+    r = client.patch(world.api(f"/features/{f}"), json={"status": "idea"}, headers=world.alice.headers)
+    assert "linked decision" in r.json()["decision_prompt"]
+    assert "Record a decision" in tc.get(f"{base}/features/{f}").text  # the invitation stays until written down
+
+    vote = tc.post(f"{base}/stakeholders", data={"csrf_token": csrf, "feature_id": str(f), "group": "sales",
+                                                 "score": "9", "reason": "Lost a deal over it"})
+    assert vote.status_code == 303
+    bad_vote = tc.post(f"{base}/stakeholders", data={"csrf_token": csrf, "feature_id": str(g), "group": "sales",
+                                                     "score": "42"})
+    assert bad_vote.status_code == 422
+    assert "Dunning emails" in tc.get(f"{base}/stakeholders").text
+
+    comp = _api(client, world, "/competitors", {"name": "Chaser"})["id"]
+    _api(client, world, f"/competitors/{comp}/capabilities/{f}", {"status": "have"}, "put")
+    _api(client, world, "/feedback", {"text": "Chaser does this out of the box"})
+    matrix = tc.get(f"{base}/competitors")
+    assert matrix.status_code == 200 and "cap-have" in matrix.text and "Chaser does this" in matrix.text
+
+    outsider = web_client(container)
+    sign_in(outsider, world.charlie.email, world.charlie.password)
+    assert outsider.get(f"{base}/ranking").status_code in (403, 404)

@@ -1,0 +1,127 @@
+"""A small workspace with everything a brief reads: evidence, customers, problems, features, a team, estimates,
+a component, an objective, decisions, a commitment and a blocker. Internal fields carry planted markers so
+tests can prove the customer brief never shows them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from tradeoff.accounts import service as accounts
+from tradeoff.bootstrap import Container
+from tradeoff.storage.uow import Actor
+
+NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+ACTOR = Actor(user_id=None, label="seed", via="cli")
+MARKERS = ("ZZCUSTNOTEZZ", "ZZESTNOTEZZ", "ZZRATIONALEZZ", "ZZDESCZZ", "ZZOWNERZZ", "ZZPROMISENOTEZZ")
+
+
+@dataclass
+class Seeded:
+    slug: str
+    workspace_id: int
+    ids: dict[str, int] = field(default_factory=dict)
+
+
+def seed(c: Container, slug: str) -> Seeded:
+    from tradeoff.blockers import service as blocker_service
+    from tradeoff.blockers.schemas import BlockerCreate
+    from tradeoff.commitments import service as commitment_service
+    from tradeoff.commitments.schemas import CommitmentCreate
+    from tradeoff.components import service as component_service
+    from tradeoff.components.schemas import ComponentCreate
+    from tradeoff.customers import service as customer_service
+    from tradeoff.customers.schemas import CustomerCreate
+    from tradeoff.decisions import service as decision_service
+    from tradeoff.decisions.schemas import DecisionCreate
+    from tradeoff.estimates import service as estimate_service
+    from tradeoff.estimates.schemas import EstimateIn
+    from tradeoff.features import service as feature_service
+    from tradeoff.features.schemas import FeatureCreate
+    from tradeoff.feedback import service as feedback_service
+    from tradeoff.feedback.schemas import FeedbackCreate
+    from tradeoff.links import service as link_service
+    from tradeoff.links.schemas import LinkCreate
+    from tradeoff.problems import service as problem_service
+    from tradeoff.problems.schemas import ProblemCreate
+    from tradeoff.products import service as product_service
+    from tradeoff.products.schemas import ProductCreate
+    from tradeoff.strategy import service as strategy_service
+    from tradeoff.strategy.schemas import ObjectiveCreate
+    from tradeoff.teams import service as team_service
+    from tradeoff.teams.schemas import TeamCreate
+
+    with c.unit_of_work() as uow:
+        user, _ = accounts.get_or_create_user(uow=uow, email=f"owner@{slug}.example", password="pw-seed-123456")
+        ws = accounts.create_workspace(uow=uow, slug=slug, name=slug, owner=user, actor=ACTOR)
+        uow.flush()
+        w = ws.id
+        out = Seeded(slug, w)
+        ids = out.ids
+        a = dict(uow=uow, workspace_id=w, actor=ACTOR)
+        ids["product"] = product_service.create(**a, data=ProductCreate(name="Payments")).id
+        ids["empty_product"] = product_service.create(**a, data=ProductCreate(name="Empty")).id
+        cust = {}
+        for name, seg, arr in (("Acme Corp", "enterprise", "120000"), ("Globex", "smb", "15000"),
+                               ("Initech", "mid_market", "50000")):
+            cust[name] = customer_service.create(**a, data=CustomerCreate(
+                name=name, segment=seg, arr=Decimal(arr), notes=f"{MARKERS[0]} renewal risk",
+                account_owner=f"{MARKERS[4]}@x.example")).id
+        ids["acme"], ids["globex"], ids["initech"] = cust["Acme Corp"], cust["Globex"], cust["Initech"]
+        prob = problem_service.create(**a, data=ProblemCreate(
+            statement="Invoices fail to sync with the ledger", persona="Controller", product_id=ids["product"])).id
+        ids["problem"] = prob
+        p = ids["product"]
+        f1 = feature_service.create(**a, data=FeatureCreate(
+            title="Ledger sync", status="planned", persona="Controller", product_id=p, problem_ids=[prob],
+            description=f"{MARKERS[3]} internal design notes", user_flow=["Connect the ledger", "Map accounts"],
+            acceptance_criteria=["Invoices appear in the ledger within 5 minutes"])).id
+        f2 = feature_service.create(**a, data=FeatureCreate(
+            title="Bulk refunds", status="in_progress", persona="Support agent", product_id=p,
+            acceptance_criteria=["Refund up to 500 payments at once"])).id
+        f3 = feature_service.create(**a, data=FeatureCreate(
+            title="Dark mode", status="shipped", product_id=p, problem_ids=[prob],
+            description=f"{MARKERS[3]}", acceptance_criteria=["Switch the whole app to a dark theme"])).id
+        f4 = feature_service.create(**a, data=FeatureCreate(title="SSO", status="idea", product_id=p)).id
+        ids.update(f1=f1, f2=f2, f3=f3, f4=f4)
+        links = [("Acme Corp", "We badly need ledger sync before renewal", [f1, f3]),
+                 ("Globex", "Syncing invoices by hand takes a day a month", [f1]),
+                 ("Initech", "Refunding one by one is painful", [f2, f4])]
+        for i, (name, text, feats) in enumerate(links):
+            fb = feedback_service.create(**a, data=FeedbackCreate(
+                text=text, customer_id=cust[name], source="sales_call",
+                reported_at=NOW - timedelta(days=10 + i)))
+            for fid in feats:
+                link_service.create(**a, data=LinkCreate(feedback_id=fb.id, feature_id=fid))
+        team = team_service.create(**a, data=TeamCreate(name="Core", members=[{"name": "Ana"}, {"name": "Bo"}]))
+        ids["team"] = team.id
+        comp = component_service.create(**a, data=ComponentCreate(name="Payments core", debt_level=4))
+        ids["component"] = comp.id
+        uow.flush()
+        estimate_service.save(**a, feature_id=f2, data=EstimateIn(
+            optimistic=3, likely=5, pessimistic=8, team_id=team.id, notes=MARKERS[1]))
+        estimate_service.save(**a, feature_id=f1, data=EstimateIn(
+            optimistic=5, likely=8, pessimistic=15, team_id=team.id, component_ids=[comp.id],
+            drivers=[{"name": "data_migration"}], depends_on=[f2], notes=MARKERS[1]))
+        ids["objective"] = strategy_service.create(**a, data=ObjectiveCreate(
+            title="Win mid-market finance teams", product_id=p, feature_ids=[f1],
+            key_results=[{"metric": "Accounts on ledger sync", "baseline": 0, "target": 40, "current": 10}])).id
+        ids["decision_open"] = decision_service.create(**a, data=DecisionCreate(
+            title="Build or buy the ledger connector", product_id=p,
+            options=[{"name": "Build"}, {"name": "Buy"}])).id
+        ids["decision_taken"] = decision_service.create(**a, data=DecisionCreate(
+            title="Refunds before SSO", product_id=p, options=[{"name": "Refunds"}, {"name": "SSO"}],
+            choice="Refunds", rationale=MARKERS[2], decided_by="pm", decided_on=NOW.date() - timedelta(days=3))).id
+        ids["commitment"] = commitment_service.create(**a, data=CommitmentCreate(
+            feature_id=f1, customer_id=cust["Acme Corp"], due=NOW.date() + timedelta(days=45),
+            note=MARKERS[5]), today=NOW.date()).id
+        commitment_service.recompute(uow=uow, workspace_id=w, today=NOW.date())
+        ids["blocker"] = blocker_service.create(**a, data=BlockerCreate(
+            title="Payments core must be refactored first", component_id=comp.id, extra_optimistic=5,
+            extra_likely=10, extra_pessimistic=20, feature_ids=[f1])).id
+    return out
+
+
+def today() -> date:
+    return NOW.date()

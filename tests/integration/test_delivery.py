@@ -1,0 +1,335 @@
+"""Issue 5 through the API on SQLite and PostgreSQL: teams and capacity, components, estimates and their
+explanation, reference-class suggestions, work-history import, plans (optimal vs greedy, what-ifs, infeasible),
+forecasts, commitments at risk and threshold crossings, and the bad-input list."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from tests.conftest import World, shared_data
+
+TODAY = date.today()
+
+
+def _team(client, world: World, name: str = "Core", members: list[Any] | None = None, **extra: Any) -> int:  # type: ignore[no-untyped-def]
+    body = {"name": name, "members": members if members is not None else ["Ana", "Bo"], **extra}
+    r = client.post(world.api("/teams"), json=body, headers=world.alice.headers)
+    assert r.status_code == 201, r.text
+    return int(r.json()["id"])
+
+
+def _feature(client, world: World, title: str) -> int:  # type: ignore[no-untyped-def]
+    r = client.post(world.api("/features"), json={"title": title}, headers=world.alice.headers)
+    assert r.status_code == 201, r.text
+    return int(r.json()["id"])
+
+
+def _estimate(client, world: World, fid: int, o: float, m: float, p: float, **extra: Any) -> Any:  # type: ignore[no-untyped-def]
+    return client.put(world.api(f"/features/{fid}/estimate"), json={"optimistic": o, "likely": m, "pessimistic": p,
+                                                                      **extra}, headers=world.erin.headers)
+
+
+def _plan(client, world: World, **extra: Any) -> int:  # type: ignore[no-untyped-def]
+    body = {"name": "H1", "start": TODAY.isoformat(), "periods": 3, "period_days": 14, "value_source": "manual",
+            "time_limit": 2, **extra}
+    r = client.post(world.api("/plans"), json=body, headers=world.alice.headers)
+    assert r.status_code == 201, r.text
+    return int(r.json()["id"])
+
+
+def _weekdays(start: date, days: int) -> int:
+    return sum(1 for i in range(days) if (start + timedelta(days=i)).weekday() < 5)
+
+
+def test_team_capacity_counts_availability_and_holidays(client, world: World) -> None:
+    start = TODAY
+    hol = [{"start": (start + timedelta(days=i)).isoformat(), "end": (start + timedelta(days=i)).isoformat()}
+           for i in range(14) if (start + timedelta(days=i)).weekday() < 5][:3]  # three working days off
+    tid = _team(client, world, members=[{"name": "Ana"}, {"name": "Bo", "availability": 0.5},
+                                        {"name": "Cy", "holidays": hol}], tech_share=0.25)
+    cap = client.get(world.api(f"/teams/{tid}/capacity?start={start}&periods=2"), headers=world.sam.headers).json()
+    wd = _weekdays(start, 14)
+    assert cap["periods"][0]["person_days"] == pytest.approx(wd + 0.5 * wd + (wd - 3))
+    assert cap["periods"][1]["person_days"] == pytest.approx(2.5 * _weekdays(start + timedelta(days=14), 14))
+    assert cap["periods"][0]["kept_for_tech"] == pytest.approx(0.25 * cap["periods"][0]["person_days"])
+    # zero capacity is said, not hidden
+    empty = _team(client, world, name="Nobody", members=[])
+    r = client.get(world.api(f"/teams/{empty}/capacity"), headers=world.alice.headers).json()
+    assert r["total_person_days"] == 0 and "zero capacity" in r["note"]
+    bad = client.post(world.api("/teams"), json={"name": "X", "members": [{"name": "A", "holidays": [
+        {"start": "2030-01-05", "end": "2030-01-01"}]}]}, headers=world.alice.headers)
+    assert bad.status_code == 422
+
+
+def test_engineers_estimate_and_edit_components_stakeholders_cannot(client, world: World) -> None:
+    tid = _team(client, world)
+    r = client.post(world.api("/components"), json={"name": "billing", "debt_level": 4, "owner_team_id": tid},
+                    headers=world.erin.headers)
+    assert r.status_code == 201, r.text
+    cid = r.json()["id"]
+    assert client.patch(world.api(f"/components/{cid}"), json={"debt_level": 5},
+                        headers=world.erin.headers).json()["debt_level"] == 5
+    assert client.patch(world.api(f"/components/{cid}"), json={"debt_level": 1},
+                        headers=world.sam.headers).status_code == 403
+    assert client.post(world.api("/components"), json={"name": "x", "debt_level": 9},
+                       headers=world.erin.headers).status_code == 422
+    fid = _feature(client, world, "SAML single sign-on")
+    # an engineer still cannot edit the feature itself (PMs do)
+    assert client.patch(world.api(f"/features/{fid}"), json={"title": "x"}, headers=world.erin.headers).status_code == 403
+    r = _estimate(client, world, fid, 5, 8, 20, team_id=tid, component_ids=[cid],
+                  drivers=[{"name": "security_review"}, {"name": "refactor", "component_id": cid}])
+    assert r.status_code == 200, r.text
+    est = r.json()
+    assert est["estimated_by"] == world.erin.email
+    # the explanation's shares add up to likely minus the no-driver baseline, and name the indebted component
+    assert sum(a["likely_share"] for a in est["attributions"]) == pytest.approx(8 - est["baseline_likely"])
+    assert "billing" in est["explanation"] and "security review" in est["explanation"]
+    assert est["baseline_likely"] < 8
+    assert _estimate(client, world, fid, 1, 2, 3).status_code == 200  # replacing works
+    r = client.put(world.api(f"/features/{fid}/estimate"), json={"optimistic": 1, "likely": 2, "pessimistic": 3},
+                   headers=world.sam.headers)
+    assert r.status_code == 403
+    assert client.get(world.api(f"/features/{fid}/estimate"), headers=world.sam.headers).json()["likely"] == 2
+
+
+def test_bad_estimates_are_refused_naming_the_field(client, world: World) -> None:
+    a, b, c = (_feature(client, world, t) for t in ("A feature", "B feature", "C feature"))
+    r = _estimate(client, world, a, 10, 10, 5)
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "optimistic"]
+    assert "pessimistic" in r.json()["detail"]
+    r = _estimate(client, world, a, 2, 9, 5)
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "likely"]
+    assert _estimate(client, world, a, -1, 2, 5).status_code == 422
+    # a dependency cycle is named, and nothing is saved half way
+    assert _estimate(client, world, a, 1, 2, 3, depends_on=[b]).status_code == 200
+    assert _estimate(client, world, b, 1, 2, 3, depends_on=[c]).status_code == 200
+    r = _estimate(client, world, c, 1, 2, 3, depends_on=[a])
+    assert r.status_code == 422
+    assert "dependency cycle" in r.json()["detail"] and "'A feature'" in r.json()["detail"] \
+        and "'C feature'" in r.json()["detail"]
+    assert client.get(world.api(f"/features/{c}/estimate"), headers=world.alice.headers).status_code == 404
+    assert _estimate(client, world, a, 1, 2, 3, depends_on=[a]).status_code == 422
+    assert _estimate(client, world, a, 1, 2, 3, component_ids=[987654]).status_code == 422
+
+
+def _history_csv(n: int, start: date) -> bytes:
+    lines = ["Issue key,Summary,Issue Type,Status,Created,Resolved,Story Points"]
+    words = [("Export invoices to CSV", 2), ("Sync payments to NetSuite", 8), ("Fix rounding on invoices", 1),
+             ("Add SSO login with SAML", 5)]
+    for i in range(n):
+        title, pts = words[i % len(words)]
+        created = start + timedelta(days=i)
+        resolved = created + timedelta(days=3 + pts)
+        lines.append(f"HIS-{i + 1},{title} {i},Story,Done,{created.isoformat()},{resolved.isoformat()},{pts}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _import(client, world: World, data: bytes, **form: Any):  # type: ignore[no-untyped-def]
+    return client.post(world.api("/imports/workitems"), files={"file": ("history.csv", io.BytesIO(data), "text/csv")},
+                       data={k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in form.items()},
+                       headers=world.erin.headers)
+
+
+def test_work_history_import_preview_bad_rows_and_suggestion(client, world: World) -> None:
+    fid = _feature(client, world, "SAML single sign-on for admins")
+    r = client.get(world.api(f"/features/{fid}/estimate-suggestion"), headers=world.alice.headers).json()
+    assert r["status"] == "declined" and "at least 5" in r["reason"]  # too thin: says how much it needs
+    data = _history_csv(40, TODAY - timedelta(days=200))
+    preview = _import(client, world, data, dry_run=True)
+    assert preview.status_code == 200, preview.text
+    p = preview.json()
+    assert p["mapping"]["key"] == "Issue key" and p["mapping"]["points"] == "Story Points"
+    assert p["would_create"] == 40 and p["finished_rows"] == 40
+    assert client.get(world.api("/workitems"), headers=world.alice.headers).json()["items"] == []
+    bad = data + b"HIS-99,,Story,Done,2024-01-01,2023-12-01,x\n"
+    r = _import(client, world, bad)
+    assert r.status_code == 422
+    locs = {tuple(e["loc"]) for e in r.json()["errors"]}
+    assert ("row", 41, "title") in locs and ("row", 41, "points") in locs and ("row", 41, "resolved") in locs
+    assert client.get(world.api("/workitems"), headers=world.alice.headers).json()["items"] == []  # all or nothing
+    assert _import(client, world, data, key_column="Nope").status_code == 422
+    assert _import(client, world, data).status_code == 201
+    again = _import(client, world, data).json()  # importing again updates, never duplicates
+    assert again["created"] == 0 and again["updated"] == 40
+    s = client.get(world.api(f"/features/{fid}/estimate-suggestion"), headers=world.alice.headers).json()
+    assert s["status"] == "ok" and s["unit"] == "points"
+    assert s["p10"] <= s["p50"] <= s["p90"]
+    assert any("HIS-" in n["key"] for n in s["neighbours"])
+    assert s["neighbours"][0]["actual"] == 5  # the SSO items are the most similar, and they took 5 points
+    summary = client.get(world.api("/workitems/summary"), headers=world.alice.headers).json()
+    assert summary["finished"] == 40 and summary["with_points"] == 40
+
+
+@pytest.mark.data
+def test_import_real_jira_export(client, world: World) -> None:
+    path = shared_data("duplicates", "hadoop", "issues.csv")
+    data = path.read_bytes()
+    p = _import(client, world, data, dry_run=True).json()
+    assert p["mapping"]["key"] == "Issue id" and p["mapping"]["title"] == "Summary"
+    assert p["mapping"]["created"] == "Created" and p["mapping"]["resolved"] == "Resolved"
+    assert p["valid_rows"] + p["bad_row_count"] == p["rows"] - p["blank_rows"]
+    r = _import(client, world, data, skip_bad_rows=True)
+    assert r.status_code == 201, r.text[:500]
+    assert r.json()["created"] == p["valid_rows"] > 2000
+    summary = client.get(world.api("/workitems/summary"), headers=world.alice.headers).json()
+    assert summary["finished"] > 1000
+    assert summary["throughput"]["status"] in ("ok", "declined") and summary["throughput"]["method"]
+
+
+def _planning_world(client, world: World) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """One team of two full-timers (about 20 person-days a sprint) and four estimated features."""
+    tid = _team(client, world, members=["Ana", "Bo"])
+    ids = {"tid": tid}
+    for key, title, o, m, p in (("a", "Audit log", 8, 9, 10), ("b", "Bulk send", 8, 9, 10),
+                                ("c", "Credit notes", 5, 6, 7), ("d", "Dunning", 12, 13, 14)):
+        ids[key] = _feature(client, world, title)
+        assert _estimate(client, world, ids[key], o, m, p, team_id=tid).status_code == 200
+    return ids
+
+
+def test_plan_beats_greedy_and_what_if_leaves_the_plan_alone(client, world: World) -> None:
+    ids = _planning_world(client, world)
+    # one period: greedy takes the best value per day first (c: 5/6, then a) and runs out of room;
+    # the optimum takes d (value 12) + c
+    pid = _plan(client, world, periods=1, start=(TODAY + timedelta(days=(7 - TODAY.weekday()) % 7)).isoformat(),
+                period_days=14, values={str(ids["a"]): 7, str(ids["b"]): 6, str(ids["c"]): 6, str(ids["d"]): 12})
+    r = client.post(world.api(f"/plans/{pid}/solve"), headers=world.alice.headers)
+    assert r.status_code == 200, r.text
+    res = r.json()["result"]
+    chosen = {x["feature_id"] for x in res["schedule"]}
+    assert chosen == {ids["c"], ids["d"]} and res["value"] == 18 and res["gap"] <= 1e-3
+    assert res["greedy"]["value"] == 13 and res["value_difference"] == 5
+    assert {x["feature_id"] for x in res["greedy"]["schedule"]} == {ids["c"], ids["a"]}
+    # what-if: one more person makes room for a as well, side by side, and the plan is unchanged
+    w = client.post(world.api(f"/plans/{pid}/what-if"), json={"add_people": [{"team_id": ids["tid"], "people": 1}]},
+                    headers=world.alice.headers).json()
+    assert w["scenario"]["value"] > w["plan"]["value"]
+    assert {x["feature_id"] for x in w["diff"]["added"]} >= {ids["a"]}
+    w = client.post(world.api(f"/plans/{pid}/what-if"), json={"drop_features": [ids["d"]]},
+                    headers=world.alice.headers).json()
+    assert ids["d"] in {x["feature_id"] for x in w["diff"]["removed"]}
+    w = client.post(world.api(f"/plans/{pid}/what-if"), json={"cut_scope": [{"feature_id": ids["a"], "keep": 0.5}]},
+                    headers=world.alice.headers).json()
+    assert w["scenario"]["value"] >= w["plan"]["value"]
+    again = client.get(world.api(f"/plans/{pid}"), headers=world.alice.headers).json()
+    assert again["result"]["value"] == 18 and again["version"] == r.json()["version"]
+    board = client.get(world.api(f"/roadmap?plan_id={pid}"), headers=world.alice.headers).json()
+    assert {i["feature_id"] for i in board["now"]} == {ids["c"], ids["d"]}
+    assert {i["feature_id"] for i in board["later"]} >= {ids["a"], ids["b"]}
+
+
+def test_infeasible_plans_name_the_constraint_and_save_nothing(client, world: World) -> None:
+    ids = _planning_world(client, world)
+    pid = _plan(client, world, periods=1, must_have=[ids["a"], ids["b"], ids["d"]])
+    r = client.post(world.api(f"/plans/{pid}/solve"), headers=world.alice.headers)
+    assert r.status_code == 422 and r.json()["type"].endswith("infeasible")
+    assert "must-have" in r.json()["detail"] and "Core" in r.json()["detail"]
+    assert client.get(world.api(f"/plans/{pid}"), headers=world.alice.headers).json()["result"] is None
+    # a deadline in the past, a start in the past
+    r = client.post(world.api("/plans"), json={"name": "x", "start": TODAY.isoformat(),
+                                               "deadlines": {str(ids["a"]): (TODAY - timedelta(days=3)).isoformat()}},
+                    headers=world.alice.headers)
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"][:2] == ["body", "deadlines"]
+    r = client.post(world.api("/plans"), json={"name": "x", "start": (TODAY - timedelta(days=90)).isoformat()},
+                    headers=world.alice.headers)
+    assert r.status_code == 422 and "past" in r.json()["detail"]
+
+
+def test_zero_capacity_is_refused_clearly(client, world: World) -> None:
+    tid = _team(client, world, name="Ghosts", members=[])
+    fid = _feature(client, world, "Anything")
+    assert _estimate(client, world, fid, 1, 2, 3, team_id=tid).status_code == 200
+    pid = _plan(client, world, team_ids=[tid])
+    r = client.post(world.api(f"/plans/{pid}/solve"), headers=world.alice.headers)
+    assert r.status_code == 422 and "zero capacity" in r.json()["detail"] and "Ghosts" in r.json()["detail"]
+    r = client.get(world.api("/forecast?source=capacity"), headers=world.alice.headers)
+    assert r.status_code == 422 and "zero capacity" in r.json()["detail"]
+
+
+def test_forecast_dates_probabilities_and_thin_history(client, world: World) -> None:
+    ids = _planning_world(client, world)
+    pid = _plan(client, world, periods=3, values={str(ids[k]): 1 for k in "abcd"},
+                releases=[{"name": "R1", "feature_ids": [ids["a"], ids["c"]]}], live=True)
+    assert client.post(world.api(f"/plans/{pid}/solve"), headers=world.alice.headers).status_code == 200
+    far = TODAY + timedelta(days=400)
+    fc = client.get(world.api(f"/forecast?plan_id={pid}&target={far}"), headers=world.alice.headers).json()
+    assert fc["status"] == "ok"
+    assert {f["feature_id"] for f in fc["features"]} == {ids[k] for k in "abcd"}
+    for f in fc["features"]:
+        assert f["p50"] <= f["p85"] <= f["p95"]
+        assert f["probability_by_target"] == pytest.approx(1.0)
+        assert sum(h["probability"] for h in f["histogram"]) == pytest.approx(1.0)
+    (r1,) = fc["releases"]
+    rel = [f for f in fc["features"] if f["feature_id"] in (ids["a"], ids["c"])]
+    assert r1["p85"] >= max(f["p85"] for f in rel)
+    assert fc["plan"]["p95"] >= max(f["p95"] for f in fc["features"])
+    # about 36 person-days of work for 10 person-days a week, two at a time: P50 a few weeks out, not days
+    last = date.fromisoformat(fc["plan"]["p50"])
+    assert TODAY + timedelta(days=14) <= last <= TODAY + timedelta(days=60)
+    assert fc["teams"][0]["source"] == "capacity"
+    # without work history the throughput forecast declines and says what it needs
+    assert fc["throughput"]["status"] == "declined" and "at least" in fc["throughput"]["reason"]
+    r = client.get(world.api("/forecast?source=history"), headers=world.alice.headers).json()
+    assert r["status"] == "declined" and "weeks of throughput history" in r["reason"]
+    one = client.get(world.api(f"/features/{ids['a']}/forecast?target={TODAY + timedelta(days=1)}"),
+                     headers=world.alice.headers).json()
+    assert one["status"] == "ok" and one["forecast"]["probability_by_target"] < 0.05
+    past = client.get(world.api(f"/forecast?target={TODAY - timedelta(days=1)}"), headers=world.alice.headers)
+    assert past.status_code == 422 and past.json()["errors"][0]["loc"] == ["query", "target"]
+
+
+def test_commitments_probability_risk_list_and_crossings(client, world: World) -> None:
+    ids = _planning_world(client, world)
+    cust = client.post(world.api("/customers"), json={"name": "Acme", "arr": 250000}, headers=world.alice.headers).json()
+    h = world.alice.headers
+    safe = client.post(world.api("/commitments"), json={"feature_id": ids["c"], "customer_id": cust["id"],
+                                                        "due": (TODAY + timedelta(days=300)).isoformat()}, headers=h)
+    assert safe.status_code == 201, safe.text
+    assert safe.json()["probability"] == pytest.approx(1.0) and safe.json()["promised_by"] == world.alice.email
+    risky = client.post(world.api("/commitments"), json={"feature_id": ids["d"], "customer_id": cust["id"],
+                                                         "due": (TODAY + timedelta(days=2)).isoformat(),
+                                                         "promised_by": "grace@example.com"}, headers=h).json()
+    assert risky["probability"] < 0.7
+    ov = client.get(world.api("/commitment-overview?at_risk=true"), headers=h).json()
+    assert [i["id"] for i in ov["items"]] == [risky["id"]]
+    assert ov["arr_at_risk"] == {"USD": 250000.0} and ov["threshold"] == 0.7
+    events = client.get(world.api("/commitment-events"), headers=h).json()["items"]
+    assert [(e["commitment_id"], e["kind"]) for e in events] == [(risky["id"], "at_risk")]
+    # moving the date out brings it back on track: a crossing is recorded
+    r = client.patch(world.api(f"/commitments/{risky['id']}"), json={"due": (TODAY + timedelta(days=365)).isoformat()},
+                     headers=h)
+    assert r.status_code == 200 and r.json()["probability"] > 0.9
+    kinds = [e["kind"] for e in client.get(world.api(f"/commitment-events?commitment_id={risky['id']}"),
+                                           headers=h).json()["items"]]
+    assert kinds == ["back_on_track", "at_risk"]
+    # a recompute without changes records nothing new; a stricter threshold makes both at risk
+    assert client.post(world.api("/commitment-forecasts"), headers=h).json()["events"] == []
+    assert client.put(world.api("/delivery-settings"), json={"risk_threshold": 0.9999}, headers=h).status_code == 200
+    out = client.post(world.api("/commitment-forecasts"), headers=h).json()
+    assert out["threshold"] == 0.9999
+    assert client.put(world.api("/delivery-settings"), json={"risk_threshold": 1.5}, headers=h).status_code == 422
+    # a date in the past is refused
+    r = client.post(world.api("/commitments"), json={"feature_id": ids["c"], "customer_id": cust["id"],
+                                                     "due": (TODAY - timedelta(days=1)).isoformat()}, headers=h)
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "due"]
+    # a commitment becomes a deadline the planner must keep; one it cannot keep is named
+    pid = _plan(client, world, periods=2, values={str(ids[k]): 1 for k in "abcd"})
+    client.patch(world.api(f"/commitments/{risky['id']}"), json={"due": (TODAY + timedelta(days=3)).isoformat()},
+                 headers=h)
+    r = client.post(world.api(f"/plans/{pid}/solve"), headers=h)
+    assert r.status_code == 422 and "Acme" in r.json()["detail"] and "Dunning" in r.json()["detail"]
+
+
+def test_stakeholders_read_but_do_not_plan(client, world: World) -> None:
+    ids = _planning_world(client, world)
+    pid = _plan(client, world)
+    assert client.post(world.api(f"/plans/{pid}/solve"), headers=world.sam.headers).status_code == 403
+    assert client.post(world.api("/plans"), json={"name": "x", "start": TODAY.isoformat()},
+                       headers=world.erin.headers).status_code == 403
+    assert client.get(world.api("/forecast"), headers=world.sam.headers).status_code == 200
+    assert client.post(world.api("/teams"), json={"name": "Z"}, headers=world.sam.headers).status_code == 403
+    assert ids

@@ -1,0 +1,103 @@
+"""Kind classifier (logistic regression on TF-IDF [+ embeddings]) and lexicon sentiment."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tradeoff.core.text.classify import (
+    KINDS,
+    LabelledText,
+    fit_kind_classifier,
+    fit_text_classifier,
+    predict,
+    predict_proba,
+    sentiment,
+)
+from tradeoff.core.text.seed import SEED_EXAMPLES
+
+
+@pytest.fixture(scope="module")
+def seed_clf():  # type: ignore[no-untyped-def]
+    return fit_kind_classifier()
+
+
+def test_seed_set_covers_every_kind_with_a_few_dozen_examples() -> None:
+    for kind in KINDS:
+        assert sum(1 for ex in SEED_EXAMPLES if ex.label == kind) >= 24
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("The report export crashes with an error every time", "bug"),
+        ("Please add an integration with Jira", "feature_request"),
+        ("Thanks, the new dashboard is great!", "praise"),
+        ("How do I change the owner of a project?", "question"),
+    ],
+)
+def test_seed_classifier_gives_sensible_kinds(seed_clf, text: str, kind: str) -> None:  # type: ignore[no-untyped-def]
+    (pred,) = predict(seed_clf, [text])
+    assert pred.label == kind
+    assert 0.0 < pred.confidence <= 1.0
+    assert abs(sum(pred.probabilities.values()) - 1.0) < 1e-9
+    assert pred.confidence == max(pred.probabilities.values())
+
+
+def test_corrections_override_the_seed() -> None:
+    text = "Sending over the signed order form."  # a seed 'other' example
+    fixed = fit_kind_classifier([LabelledText(text, "question")] * 3, correction_weight=5.0)
+    assert predict(fixed, [text])[0].label == "question"
+
+
+def test_corrections_with_unknown_kind_rejected() -> None:
+    with pytest.raises(ValueError, match="not one of"):
+        fit_kind_classifier([LabelledText("x", "spam")])
+
+
+def test_embeddings_are_used_when_given() -> None:
+    texts = ["aaa", "bbb", "ccc", "ddd"]
+    labels = ["x", "x", "y", "y"]
+    # The words carry no signal; the label lives in the embedding's sign only.
+    emb = np.array([[1, 0], [1, 0], [-1, 0], [-1, 0]], dtype=np.float32)
+    clf = fit_text_classifier(texts, labels, embeddings=emb, c=10.0, embedding_scale=2.0)
+    proba = predict_proba(clf, ["zzz", "zzz"], embeddings=np.array([[1, 0], [-1, 0]], dtype=np.float32))
+    assert clf.classes[int(np.argmax(proba[0]))] == "x"
+    assert clf.classes[int(np.argmax(proba[1]))] == "y"
+    with pytest.raises(ValueError, match="embeddings"):
+        predict_proba(clf, ["zzz"])
+
+
+def test_fit_needs_two_labels() -> None:
+    with pytest.raises(ValueError, match="two distinct labels"):
+        fit_text_classifier(["a", "b"], ["x", "x"])
+
+
+def test_separable_training_data_is_fitted() -> None:
+    texts = [f"invoice total wrong {i}" for i in range(5)] + [f"add dark mode please {i}" for i in range(5)]
+    labels = ["bug"] * 5 + ["feature_request"] * 5
+    clf = fit_text_classifier(texts, labels)
+    assert [p.label for p in predict(clf, texts)] == labels
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("I love this product, great support", "positive"),
+        ("The export is broken and slow", "negative"),
+        ("It is not great", "negative"),
+        ("The call is on Tuesday", "neutral"),
+    ],
+)
+def test_sentiment(text: str, label: str) -> None:
+    assert sentiment(text).label == label
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=80))
+def test_sentiment_score_bounded(text: str) -> None:
+    s = sentiment(text)
+    assert -1.0 <= s.score <= 1.0
+    assert s.label in {"negative", "neutral", "positive"}

@@ -1,0 +1,41 @@
+"""Theme clustering with labels from the members' own words."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tradeoff.core.text.themes import cluster_themes
+
+TEXTS = [
+    "PDF export times out on big reports",
+    "exporting a report to PDF times out",
+    "the PDF export keeps timing out",
+    "SSO login with Okta fails",
+    "Okta SSO login is broken since Monday",
+    "lunch was nice",
+]
+
+
+def test_lexical_themes_group_and_label() -> None:
+    themes = cluster_themes(TEXTS)
+    groups = [set(t.member_indices) for t in themes]
+    assert {0, 1, 2} in groups and {3, 4} in groups
+    assert all(5 not in g for g in groups)  # a lone text is not a theme
+    pdf = next(t for t in themes if set(t.member_indices) == {0, 1, 2})
+    assert "pdf" in pdf.label
+    assert pdf.representative in pdf.member_indices
+    assert themes[0] is pdf  # largest first
+
+
+def test_embeddings_drive_grouping_when_given() -> None:
+    emb = np.array([[1, 0], [1, 0], [0, 1], [0, 1]], dtype=np.float32)
+    themes = cluster_themes(["a b", "c d", "e f", "g h"], emb)
+    assert sorted(t.member_indices for t in themes) == [(0, 1), (2, 3)]
+
+
+def test_small_inputs_and_bad_shapes() -> None:
+    assert cluster_themes([]) == []
+    assert cluster_themes(["only one"]) == []
+    with pytest.raises(ValueError, match="embeddings"):
+        cluster_themes(["a", "b"], np.zeros((3, 2), dtype=np.float32))
