@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -16,6 +19,9 @@ from tradeoff.app import create_app
 from tradeoff.bootstrap import Container
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--no-first-run",
+        "--disable-component-update", "--disable-sync"]
 
 
 def csrf_of(html: str) -> str:
@@ -60,3 +66,24 @@ def live_server(container: Container) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+def _unavailable(why: str) -> None:
+    if os.environ.get("TRADEOFF_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"browser test required but {why}")
+    pytest.skip(f"{why}; install Debian's chromium (apt-get install chromium) to run the browser test")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for every browser test module (Playwright's sync API allows one at a time)."""
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is missing")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright Python package is not installed")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()

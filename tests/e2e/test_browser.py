@@ -5,11 +5,8 @@ Skips when /usr/bin/chromium is missing, unless TRADEOFF_REQUIRE_BROWSER=1 (as i
 
 from __future__ import annotations
 
-import os
 import uuid
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,31 +19,7 @@ from tradeoff.customers.schemas import CustomerCreate
 from tradeoff.features import service as feature_service
 from tradeoff.features.schemas import FeatureCreate
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu", "--no-first-run",
-        "--disable-component-update", "--disable-sync"]
-
-pytestmark = pytest.mark.browser
-
-
-def _unavailable(why: str) -> None:
-    if os.environ.get("TRADEOFF_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"browser test required but {why}")
-    pytest.skip(f"{why}; install Debian's chromium (apt-get install chromium) to run the browser test")
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is missing")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright Python package is not installed")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
+pytestmark = pytest.mark.browser  # the `browser` fixture (one Chromium per session) is in tests/e2e/conftest.py
 
 
 def test_log_in_add_feedback_link_it_and_see_it_on_the_feature(

@@ -6,17 +6,14 @@ Skips when /usr/bin/chromium is missing, unless TRADEOFF_REQUIRE_BROWSER=1 (as i
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from tests.conftest import SYSTEM, _person
-from tests.e2e.test_browser import ARGS, CHROMIUM
 from tradeoff.accounts import service as accounts
 from tradeoff.accounts.model import Role
 from tradeoff.bootstrap import Container
@@ -29,7 +26,7 @@ from tradeoff.feedback.schemas import FeedbackCreate
 from tradeoff.links import service as link_service
 from tradeoff.links.schemas import LinkCreate
 
-pytestmark = pytest.mark.browser
+pytestmark = pytest.mark.browser  # the `browser` fixture is in tests/e2e/conftest.py
 
 NOTES = """Call with Northwind Traders, Tuesday:
 - They need single sign-on with Okta before rolling out to 400 staff.
@@ -38,26 +35,6 @@ NOTES = """Call with Northwind Traders, Tuesday:
 - Love the new payment reminders, the AR team saved hours.
 - How do we add a second billing contact?
 """
-
-
-def _unavailable(why: str) -> None:
-    if os.environ.get("TRADEOFF_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"browser test required but {why}")
-    pytest.skip(f"{why}; install Debian's chromium (apt-get install chromium) to run the browser test")
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is missing")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright Python package is not installed")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
 
 
 def demo_like_workspace(c: Container, tag: str) -> tuple[str, str, str]:
@@ -87,10 +64,10 @@ def demo_like_workspace(c: Container, tag: str) -> tuple[str, str, str]:
     return slug, pm.email, pm.password
 
 
-def test_paste_notes_triage_theme_to_problem_and_its_demand(chromium: Any, live_server: str,
+def test_paste_notes_triage_theme_to_problem_and_its_demand(browser: Any, live_server: str,
                                                             container: Container) -> None:
     slug, email, password = demo_like_workspace(container, uuid.uuid4().hex[:6])
-    context = chromium.new_context(base_url=live_server)
+    context = browser.new_context(base_url=live_server)
     context.set_default_timeout(30_000)
     page = context.new_page()
     try:

@@ -104,6 +104,16 @@ def seed(c: Container, slug: str) -> Seeded:
         estimate_service.save(**a, feature_id=f1, data=EstimateIn(
             optimistic=5, likely=8, pessimistic=15, team_id=team.id, component_ids=[comp.id],
             drivers=[{"name": "data_migration"}], depends_on=[f2], notes=MARKERS[1]))
+        from tradeoff.sizing import service as sizing_service
+        from tradeoff.sizing.schemas import BusinessCaseIn, ProblemSizeIn
+
+        sizing_service.set_size(**a, problem_id=prob, data=ProblemSizeIn(
+            customers={"low": 20, "likely": 40, "high": 80},
+            cost_per_customer={"low": 2000, "likely": 5000, "high": 9000, "currency": "USD"},
+            capture={"low": 0.2, "likely": 0.4, "high": 0.6}, notes=MARKERS[1]))
+        sizing_service.set_case(**a, feature_id=f1, data=BusinessCaseIn(
+            effort_person_weeks={"low": 2, "likely": 3, "high": 6},
+            cost_per_person_week={"low": 3000, "likely": 4000, "high": 5000, "currency": "USD"}))
         ids["objective"] = strategy_service.create(**a, data=ObjectiveCreate(
             title="Win mid-market finance teams", product_id=p, feature_ids=[f1],
             key_results=[{"metric": "Accounts on ledger sync", "baseline": 0, "target": 40, "current": 10}])).id

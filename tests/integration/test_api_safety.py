@@ -30,6 +30,17 @@ def _seed(client, world: World) -> dict[str, int]:  # type: ignore[no-untyped-de
     ids["links"] = client.post(world.api("/links"), json={"feedback_id": ids["feedback"], "feature_id": ids["features"]},
                                headers=h).json()["id"]
     ids["tokens"] = client.post(world.api("/tokens"), json={"name": "x"}, headers=h).json()["id"]
+    # delivery (issue 5)
+    from datetime import date, timedelta
+
+    ids["teams"] = client.post(world.api("/teams"), json={"name": "T", "members": ["Ana"]}, headers=h).json()["id"]
+    ids["components"] = client.post(world.api("/components"), json={"name": "C"}, headers=h).json()["id"]
+    ids["plans"] = client.post(world.api("/plans"), json={"name": "P", "start": date.today().isoformat()},
+                               headers=h).json()["id"]
+    ids["commitments"] = client.post(world.api("/commitments"), json={
+        "feature_id": ids["features"], "customer_id": ids["customers"],
+        "due": (date.today() + timedelta(days=30)).isoformat()}, headers=h).json()["id"]
+    ids["shares"] = client.post(world.api("/shares"), json={"product_id": ids["products"]}, headers=h).json()["id"]
     return ids
 
 

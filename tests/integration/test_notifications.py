@@ -93,14 +93,14 @@ class FakeTime:
         self.offset += seconds
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def ncontainer(container: Container) -> Container:
     """The shared database, with the background worker off (tests deliver explicitly) and local receivers allowed."""
     settings = container.settings.model_copy(update={"notifications_worker": False, "webhook_allow_private": True})
     return dataclasses.replace(container, settings=settings)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def api(ncontainer: Container) -> Iterator[TestClient]:
     from tradeoff.app import create_app
 
@@ -394,7 +394,7 @@ def test_web_bell_notifications_and_webhooks_pages(ncontainer: Container, world:
         base = f"/w/{world.slug}"
         r = tc.post(f"{base}/subscriptions", data={"csrf_token": csrf, "event_types": ["feature.status_changed"]})
         assert r.status_code == 200 and "Subscriptions saved" in r.text
-        assert 'hx-get="/w/%s/notifications/bell"' % world.slug in tc.get(base).text
+        assert f'hx-get="/w/{world.slug}/notifications/bell"' in tc.get(base).text
         assert "count-badge" not in tc.get(f"{base}/notifications/bell").text
         with ncontainer.unit_of_work() as uow:
             notifications.publish(uow, _ws_id(ncontainer, world.slug), "feature.status_changed", {"feature_id": 1},

@@ -23,7 +23,8 @@ def uow(c: Annotated[Container, Depends(container)]) -> Iterator[UnitOfWork]:
         yield unit
 
 
-Uow = Annotated[UnitOfWork, Depends(uow)]
+# scope="function": commit before the response is sent, so a 201 means the write is durable and visible
+Uow = Annotated[UnitOfWork, Depends(uow, scope="function")]
 
 
 def member(

@@ -110,7 +110,7 @@ def impact(*, uow: UnitOfWork, workspace_id: int, blocker: Blocker, now: datetim
                            + out_["missing"])
         return out_
     after = fc_mod.roadmap_forecast(uow, workspace_id, list(feats.values()), today, extra=extra)
-    slips = []
+    slips: list[dict[str, Any]] = []
     for fid, before in sorted(base.features.items()):
         later = after.of(fid)
         if later is None:
@@ -122,7 +122,7 @@ def impact(*, uow: UnitOfWork, workspace_id: int, blocker: Blocker, now: datetim
                           "p85_before": before.p85.isoformat(), "p85_after": later.p85.isoformat(),
                           "slip_days": days, "direct": fid in blocker.feature_ids})
     slips.sort(key=lambda r: (-r["slip_days"], r["feature_id"]))
-    slipping = {r["feature_id"] for r in slips if r["slip_days"] > 0}
+    slipping: set[int] = {int(r["feature_id"]) for r in slips if r["slip_days"] > 0}
     commitments = _commitments(uow, workspace_id, base, after, today)
     affected_customers: dict[int, dict[str, Any]] = {}
     for fid in sorted(slipping):
@@ -136,7 +136,7 @@ def impact(*, uow: UnitOfWork, workspace_id: int, blocker: Blocker, now: datetim
     arr: dict[str, Decimal] = defaultdict(Decimal)
     for c in affected_customers.values():
         arr[c["currency"]] += Decimal(c["arr"])
-    objs = []
+    objs: list[dict[str, Any]] = []
     for o in facts.objectives(uow, workspace_id, None) or []:
         hit = sorted(slipping & set(o.feature_ids))
         if hit:

@@ -103,7 +103,7 @@ def _bets(sc: Scope) -> list[Any]:
     ranked = sorted(feats, key=lambda f: (-sc.demand(f.id).arr_by_currency.get(cur, Decimal(0)),
                                           -sc.demand(f.id).feedback_count, f.id))[:TOP_BETS]
     ests = facts.estimates(sc.uow, sc.workspace_id) or {}
-    rows, points, missing_cases = [], [], 0
+    rows, points, plotted, missing_cases = [], [], [], 0
     for f in ranked:
         r = sc.f(f)
         d = sc.demand(f.id)
@@ -122,15 +122,17 @@ def _bets(sc: Scope) -> list[Any]:
         arr = float(d.arr_by_currency.get(cur, Decimal(0)))
         if e is not None and e.unit == "days":
             points.append(ValueEffortPoint(f.title, arr, e.likely))
+            plotted.append(f)
     blocks: list[Any] = [Table(("Bet", "Status", "Value P10–P90", "Cost P10–P90", "ROI P10–P90", "Demand"),
                                tuple(rows))]
     if missing_cases:
-        blocks.append(Missing(f"{plural(missing_cases, 'bet')} without a business case: size the problem and give "
-                              "the feature's effort and cost to see value, cost and ROI ranges."))
+        blocks.append(Missing("Some bets have no business case yet: size the problem they solve and give the "
+                              "feature's effort and cost to see value, cost and ROI ranges."))
     if points:
         blocks.append(Chart("Value against effort", value_effort(points, value_unit=f"ARR asking, {cur}"),
-                            (s(f"{plural(len(points), 'estimated bet')}: ARR of the customers asking against the "
-                               "likely effort in person-days; split at the medians."),)))
+                            (s(f"{plural(len(points), 'estimated bet')}", *[sc.f(f) for f in plotted]),
+                             s(": ARR of the customers asking against the likely effort in person-days; split at "
+                               "the medians."))))
     return blocks
 
 
@@ -142,7 +144,7 @@ def _range(p: dict[str, Any], currency: str) -> str:
 
 def _range_pct(p: dict[str, Any]) -> str:
     def one(x: float | None) -> str:
-        return "—" if x is None else f"{x:.0%}"
+        return "—" if x is None else f"{x:,.0%}"
     return f"{one(p['p10'])} to {one(p['p90'])} (P50 {one(p['p50'])})"
 
 
@@ -154,7 +156,7 @@ def _decisions(sc: Scope) -> list[Any]:
     needed = [d for d in ds if d.decided_on is None]
     taken = [d for d in ds if d.decided_on is not None and d.decided_on >= since]
     blocks: list[Any] = []
-    label = "since the last brief" if sc.since else "in the last 30 days"
+    label = "since the last brief" if sc.since else "in the past month"
     if needed:
         blocks.append(Paragraph((s("Decisions needed:", strong=True),)))
         blocks.append(Bullets(tuple((s(d.title, sc.ref("decision", d.id, d.title)),
@@ -165,9 +167,9 @@ def _decisions(sc: Scope) -> list[Any]:
     if taken:
         blocks.append(Paragraph((s(f"Decisions taken {label}:", strong=True),)))
         blocks.append(Bullets(tuple((s(d.title, sc.ref("decision", d.id, d.title)),
-                                     s(f": chose {d.choice}" if d.choice else ""),
-                                     s(f" ({d.decided_on.isoformat()}, {d.decided_by})" if d.decided_by
-                                       else f" ({d.decided_on.isoformat()})")) for d in taken[:10])))
+                                     s(f": chose {d.choice}" if d.choice else ""), s(" ("),
+                                     s(d.decided_on.isoformat(), sc.ref("decision", d.id, d.title)),
+                                     s(f", {d.decided_by})" if d.decided_by else ")")) for d in taken[:10])))
     else:
         blocks.append(Paragraph((s(f"No decisions taken {label}."),)))
     return blocks
@@ -318,7 +320,7 @@ def _askers(sc: Scope, roadmap: list[Feature]) -> list[Any]:
 
 
 def _dont_promise(sc: Scope) -> list[Any]:
-    items = []
+    items: list[tuple[Any, ...]] = []
     for f in sc.roadmap():
         if sc.forecast().of(f.id) is None:
             items.append((s(f.title, sc.f(f)), s(": planned but not yet forecast; give no date.")))
@@ -386,7 +388,8 @@ def customers(sc: Scope, addressee: Any | None) -> list[Section]:
     shipped = sc.shipped()
     out = []
     if addressee is not None:
-        asked_ship, asked_next = [], []
+        asked_ship: list[Feature] = []
+        asked_next: list[Feature] = []
         for f in shipped + sc.roadmap():
             if any(a.customer_id == addressee.id for a in sc.demand(f.id).customers):
                 (asked_ship if f.status == "shipped" else asked_next).append(f)

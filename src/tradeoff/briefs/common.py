@@ -133,8 +133,9 @@ def forecast_blocks(sc: Scope, features: list[Feature], charts: bool = True) -> 
         trows = [TimelineRow(f.title, fcst.features[f.id].p50_weeks, fcst.features[f.id].p85_weeks,
                              fcst.features[f.id].p95_weeks) if f.id in fcst.features
                  else TimelineRow(f.title, None, None, None, "not yet forecast") for f in features[:20]]
-        alt = (s(f"Roadmap timeline of {plural(len(trows), 'feature')} from {fc_mod.short(fcst.start)}; "
-                 "bars reach the 50% date, bands the 95% date, ticks mark 85%."),)
+        alt = (s(f"Roadmap timeline of {plural(len(trows), 'feature')} from {fc_mod.short(fcst.start)}",
+                 *[sc.f(f) for f in features[:20]]),
+               s("; bars end at the P50 date, bands reach the P95 date, ticks mark the P85 date."))
         blocks.append(Chart("Roadmap timeline", roadmap_timeline(trows, fcst.start), alt))
         last = max(forecast, key=lambda f: (fcst.features[f.id].p85_weeks, -f.id))
         one = fcst.features[last.id]
@@ -150,14 +151,16 @@ def commitment_blocks(sc: Scope, at_risk_only: bool) -> list[Any]:
     if data is None:
         return [Missing("No commitments yet: commitments are not available in this install.")]
     ids = {f.id for f in sc.features()}
-    items = [c for c in data["items"] if c["feature_id"] in ids]
+    items = in_scope = [c for c in data["items"] if c["feature_id"] in ids]
     if at_risk_only:
         items = [c for c in items if c["at_risk"]]
     threshold = float(data["threshold"])
     if not items:
-        msg = (f"No commitment in this scope is below the {threshold:.0%} threshold." if at_risk_only else
-               "No commitments recorded in this scope.")
-        return [Paragraph((s(msg),))]
+        if at_risk_only and in_scope:
+            return [Paragraph((s(f"No commitment in this scope is below the {threshold:.0%} threshold.",
+                                 *[sc.ref("commitment", c["id"], f"{c['feature']} for {c['customer']}")
+                                   for c in in_scope]),))]
+        return [Paragraph((s("No commitments recorded in this scope."),))]
     rows = []
     for c in items:
         cm = sc.ref("commitment", c["id"], f"{c['feature']} for {c['customer']}")
@@ -171,7 +174,7 @@ def commitment_blocks(sc: Scope, at_risk_only: bool) -> list[Any]:
                      (s("at risk" if c["at_risk"] else "on track", cm),)))
     total = {k: Decimal(str(v)) for k, v in data["arr_at_risk"].items()} if at_risk_only else {}
     head = [Paragraph((s(f"{plural(len(items), 'commitment')} below the {threshold:.0%} threshold, "
-                         f"{money_map(total)} at stake."),))] if at_risk_only else []
+                         f"{money_map(total)} at stake.", *[r[0][0].refs[0] for r in rows]),))] if at_risk_only else []
     return head + [Table(("Customer", "Feature", "Due", "Chance of keeping it", "ARR at stake", "Risk"), tuple(rows))]
 
 
@@ -183,7 +186,7 @@ def blocker_blocks(sc: Scope, business: bool) -> list[Any]:
     found = blocker_service.open_blockers(uow=sc.uow, workspace_id=sc.workspace_id, feature_ids=ids)
     if not found:
         return [Paragraph((s("No open blockers on these features."),))]
-    items = []
+    items: list[tuple[Span, ...]] = []
     for b in found[:10]:
         r = sc.ref("blocker", b.id, b.title)
         if business:

@@ -24,6 +24,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "blocker": ("B", "blockers"), "commitment": ("CM", "commitments"), "team": ("T", "teams"),
 }
 
+LISTED_ONLY = {"commitment"}  # kinds shown on a list page rather than a page of their own
+
 
 @dataclass(frozen=True, order=True)
 class Ref:
@@ -37,8 +39,10 @@ class Ref:
         return f"{KINDS.get(self.kind, (self.kind[:1].upper(), ''))[0]}{self.id}"
 
     def path(self, slug: str) -> str:
-        """The record's web page. Estimates live on their feature's page."""
+        """The record's web page. Estimates live on their feature's page; commitments on the commitments list."""
         plural = KINDS.get(self.kind, ("", self.kind + "s"))[1]
+        if self.kind in LISTED_ONLY:
+            return f"/w/{slug}/{plural}#{self.kind}-{self.id}"
         return f"/w/{slug}/{plural}/{self.id}"
 
 

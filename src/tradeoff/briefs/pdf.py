@@ -8,6 +8,7 @@ same bytes.
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime
 
 from fpdf import FPDF
@@ -18,6 +19,9 @@ from tradeoff.briefs.render import _source_title
 
 _FOLD = str.maketrans({"—": "-", "–": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "...", "→": "->",
                        "←": "<-", "≥": ">=", "≤": "<=", "×": "x", "•": "-", "·": "-", "\u00a0": " ", "−": "-"})
+
+
+_TITLE = re.compile(r"<title>.*?</title>", re.S)
 
 
 def latin1(text: str) -> str:
@@ -86,7 +90,8 @@ def to_pdf(brief: Brief, slug: str) -> bytes:
             elif isinstance(b, Chart):
                 if pdf.will_page_break(70):
                     pdf.add_page()
-                pdf.image(io.BytesIO(b.svg.encode("utf-8")), w=min(width, 170))
+                svg = _TITLE.sub("", b.svg)  # fpdf2 draws no <title>; its words are in the caption
+                pdf.image(io.BytesIO(svg.encode("utf-8")), w=min(width, 170))
                 pdf.set_font("Helvetica", "I", 9)
                 pdf.multi_cell(width, 4.5, _line(b.alt, pub).replace("**", ""), new_x="LMARGIN", new_y="NEXT")
                 pdf.set_font("Helvetica", size=10)

@@ -105,7 +105,7 @@ def _html_section(sec: Section, slug: str, public: bool) -> list[str]:
             head = "".join(f"<th>{escape(c)}</th>" for c in b.columns)
             body = "".join("<tr>" + "".join(f"<td>{_html_line(c, slug, public)}</td>" for c in row) + "</tr>"
                            for row in b.rows)
-            out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+            out.append(f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
         elif isinstance(b, Chart):
             out.append(f'<figure class="chart">{b.svg}<figcaption>{_html_line(b.alt, slug, public)}</figcaption>'
                        "</figure>")

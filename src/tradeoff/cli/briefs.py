@@ -92,7 +92,8 @@ def blocker_add(
 
     try:
         data = BlockerCreate(title=title, feature_ids=feature, extra_optimistic=o, extra_likely=m,
-                             extra_pessimistic=p, component_id=component, kind=kind, description=description)
+                             extra_pessimistic=p, component_id=component, kind=kind,  # type: ignore[arg-type]
+                             description=description)
     except ValidationError as exc:
         errs = [FieldError(["option", *[str(x) for x in e["loc"]]], e["msg"]) for e in exc.errors()]
         raise InvalidInput("invalid blocker: " + "; ".join(f"{'.'.join(map(str, e.loc[1:]))}: {e.msg}" for e in errs),

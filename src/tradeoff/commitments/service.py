@@ -183,7 +183,7 @@ def events(*, uow: UnitOfWork, workspace_id: int, commitment_id: int | None = No
 def overview(*, uow: UnitOfWork, workspace_id: int, at_risk_only: bool = False) -> dict[str, Any]:
     """Every active commitment with its feature, customer, ARR at stake, probability and whether it is at risk."""
     limit = threshold(uow=uow, workspace_id=workspace_id)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for c, title, name, arr, currency in uow.session.execute(
             select(Commitment, Feature.title, Customer.name, Customer.arr, Customer.currency)
             .join(Feature, Feature.id == Commitment.feature_id).join(Customer, Customer.id == Commitment.customer_id)

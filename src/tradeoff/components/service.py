@@ -47,7 +47,8 @@ def create(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: ComponentC
     values = data.model_dump()
     values["kind"] = data.kind.value
     _check(uow, workspace_id, values)
-    return records.create(uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, values=values)
+    obj: Component = records.create(uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, values=values)
+    return obj
 
 
 def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, record_id: int, data: ComponentUpdate,
@@ -60,8 +61,9 @@ def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, record_id: int, 
     if "kind" in values:
         values["kind"] = str(values["kind"])
     _check(uow, workspace_id, values, exclude=obj.id)
-    return records.update(uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, obj=obj, values=values,
-                          if_match=if_match)
+    out: Component = records.update(uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, obj=obj,
+                                    values=values, if_match=if_match)
+    return out
 
 
 def by_ids(*, uow: UnitOfWork, workspace_id: int, ids: list[int]) -> dict[int, Component]:

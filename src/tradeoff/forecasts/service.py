@@ -89,6 +89,10 @@ def replace_deps(e: Entry, keep: set[int]) -> Entry:
                  tuple(d for d in e.depends_on if d in keep), e.category)
 
 
+class _Thin(Exception):
+    """A team's history is too thin for a history-based forecast (the message says what it needs)."""
+
+
 def _team_input(uow: UnitOfWork, workspace_id: int, team: Team, start: date, today: date, source: Source,
                 dpp: float) -> tuple[BacklogTeam, dict[str, Any]]:
     history = workitem_service.weekly_points(uow=uow, workspace_id=workspace_id, team_id=team.id, today=today)
@@ -97,6 +101,10 @@ def _team_input(uow: UnitOfWork, workspace_id: int, team: Team, start: date, tod
                                           and sum(history) > 0)
     about: dict[str, Any] = {"team": team.name, "wip_limit": team.wip_limit,
                              "capacity_per_week": round(capacity, 2), "history_weeks": len(history)}
+    if use_history and len(history) < MIN_HISTORY_WEEKS:
+        raise _Thin(f"team {team.name!r}: needs at least {MIN_HISTORY_WEEKS} weeks of throughput history (finished "
+                    f"work items with story points); has {len(history)}. Import work history (tradeoff import "
+                    "workitems) or forecast from the team's capacity (source=capacity)")
     if use_history:
         pace = tuple(x * dpp for x in history)
         about |= {"source": "history", "mean_per_week": round(float(np.mean(pace)), 2) if pace else 0.0,
@@ -144,9 +152,14 @@ def forecast(*, uow: UnitOfWork, workspace_id: int, today: date, plan_id: int | 
     start = max(today, plan.start) if plan_id and plan else today
     teams: dict[str, BacklogTeam] = {}
     about: list[dict[str, Any]] = []
+    thin = ""
     for e in entries:
         if e.team.name not in teams:
-            bt, info = _team_input(uow, workspace_id, e.team, start, today, source, dpp)
+            try:
+                bt, info = _team_input(uow, workspace_id, e.team, start, today, source, dpp)
+            except _Thin as exc:
+                thin = thin or str(exc)
+                continue
             teams[e.team.name] = bt
             about.append(info)
     feats = [BacklogFeature(str(e.feature.id), e.team.name, e.optimistic, e.likely, e.pessimistic,
@@ -163,6 +176,11 @@ def forecast(*, uow: UnitOfWork, workspace_id: int, today: date, plan_id: int | 
                               "source": source, "teams": about, "skipped": skipped,
                               "unit": "person-days"}
     rng = np.random.default_rng(DEFAULT_SEED if seed is None else seed)
+    if thin:
+        result |= {"status": "declined", "reason": thin, "features": [], "releases": [], "plan": None}
+        if throughput:
+            result["throughput"] = throughput_forecast(uow=uow, workspace_id=workspace_id, today=today, rng=rng)
+        return result
     fc = simulate_backlog(feats, list(teams.values()), start=start, rng=rng, trials=trials, releases=releases,
                           target=target)
     result |= {"status": fc.status, "reason": fc.reason}

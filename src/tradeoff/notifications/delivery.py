@@ -59,7 +59,7 @@ class Policy:
     def delay(self, failures: int, rng: random.Random) -> float:
         """Seconds to wait after the `failures`-th failed attempt (1-based)."""
         raw = min(self.max_delay, self.base_delay * 2 ** max(0, failures - 1))
-        return raw * (1.0 + self.jitter * rng.random())
+        return float(raw * (1.0 + self.jitter * rng.random()))
 
 
 @dataclass(frozen=True)

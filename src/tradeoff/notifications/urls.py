@@ -76,14 +76,19 @@ def check_url(url: str, *, allow_private: bool, resolver: Resolver = resolve) ->
     if host.rstrip(".").lower() in ("localhost", "localhost.localdomain") or host.endswith(".localhost"):
         raise _bad(url, "points at this server itself (localhost); set TRADEOFF_WEBHOOK_ALLOW_PRIVATE=true to allow it")
     try:
-        addresses = resolver(host, port or (443 if parts.scheme == "https" else 80))
+        ipaddress.ip_address(host)
+        literal = True
+    except ValueError:
+        literal = False
+    try:
+        addresses = [host] if literal else resolver(host, port or (443 if parts.scheme == "https" else 80))
     except (OSError, UnicodeError) as exc:
         raise _bad(url, f"has a host name that does not resolve ({host})") from exc
     if not addresses:
         raise _bad(url, f"has a host name that does not resolve ({host})")
     own = own_addresses()
     for address in addresses:
-        why = "this server's own" if address in own else _refused(address)
+        why = _refused(address) or ("this server's own" if address in own else None)
         if why:
             raise _bad(url, f"resolves to {why} address ({address}); webhooks may only call public hosts unless "
                             "TRADEOFF_WEBHOOK_ALLOW_PRIVATE=true")

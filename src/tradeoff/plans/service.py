@@ -38,8 +38,8 @@ def _bad(field: str, message: str, value: Any = None) -> InvalidInput:
 def _normalise(uow: UnitOfWork, workspace_id: int, values: dict[str, Any], plan: Plan | None,
                today: date) -> dict[str, Any]:
     """Check references and dates of a plan's fields; convert them to what is stored."""
-    start = values.get("start", plan.start if plan else None)
-    period_days = values.get("period_days", plan.period_days if plan else 14)
+    start: date = values.get("start", plan.start if plan else None)  # type: ignore[assignment]
+    period_days: int = values.get("period_days") or (plan.period_days if plan else 14)
     if "start" in values and start < today - timedelta(days=period_days):
         raise _bad("start", f"start {start} is in the past (more than one period before today, {today}); plan from "
                             "the current period on", start.isoformat())
@@ -62,9 +62,9 @@ def _normalise(uow: UnitOfWork, workspace_id: int, values: dict[str, Any], plan:
                                    [FieldError(["body", "deadlines", fid], "before the plan starts", due.isoformat())])
         values["deadlines"] = {str(k): v.isoformat() for k, v in dl.items()}
     elif plan is not None and "start" in values:
-        for fid, due in plan.deadlines.items():
-            if date.fromisoformat(due) < start:
-                raise _bad("start", f"the plan would start ({start}) after the deadline of feature {fid} ({due})",
+        for key, iso in plan.deadlines.items():
+            if date.fromisoformat(iso) < start:
+                raise _bad("start", f"the plan would start ({start}) after the deadline of feature {key} ({iso})",
                            start.isoformat())
     if values.get("values") is not None:
         values["values"] = {str(k): float(v) for k, v in values["values"].items()}
@@ -91,7 +91,7 @@ def _one_live(uow: UnitOfWork, workspace_id: int, plan_id: int) -> None:
 def create(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: PlanCreate, today: date | None = None) -> Plan:
     values = _normalise(uow, workspace_id, data.model_dump(), None, today or date.today())
     values["releases"] = [dict(r) for r in values["releases"]]
-    plan = records.create(uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, values=values)
+    plan: Plan = records.create(uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, values=values)
     if plan.live:
         _one_live(uow, workspace_id, plan.id)
     return plan

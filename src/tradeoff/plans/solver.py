@@ -133,6 +133,12 @@ def build(*, uow: UnitOfWork, workspace_id: int, plan: Plan, time_limit: float |
                                            "not in the plan"})
                 changed = True
     values, value_note = _values(uow, workspace_id, plan, [f for f, _, _ in chosen])
+    # a feature without value is still planned when there is room, behind everything that has value
+    positive = [v for v in values.values() if v > 0]
+    filler = (min(positive) if positive else 1.0) * 1e-4
+    if any(v <= 0 for v in values.values()):
+        values = {fid: v if v > 0 else filler for fid, v in values.items()}
+        value_note += "; features without value are planned only where room is left"
     commitments = commitment_service.open_by_feature(uow=uow, workspace_id=workspace_id)
     cid = {f.id: _cid(f.id, f.title) for f, _, _ in chosen}
     candidates: list[Candidate] = []
@@ -263,15 +269,15 @@ def scenario(*, uow: UnitOfWork, workspace_id: int, plan: Plan, base: Built, dat
             if d.prerequisite in drop and d.feature not in drop:
                 drop.add(d.feature)
                 changed = True
-    deadlines = {}
+    deadlines: dict[str, int | None] = {}
     for k, m in enumerate(data.move_deadlines):
-        c = cid_of(m.feature_id, ["move_deadlines", k, "feature_id"])
+        moved = cid_of(m.feature_id, ["move_deadlines", k, "feature_id"])
         p = plan.deadline_period(m.deadline)
         if p < 0:
             raise InvalidInput(f"move_deadlines[{k}]: {m.deadline} is before the end of the plan's first period",
                                [FieldError(["body", "move_deadlines", k, "deadline"], "too early",
                                            m.deadline.isoformat())])
-        deadlines[c] = min(p, plan.periods - 1) if m.deadline <= plan.end else None
+        deadlines[moved] = min(p, plan.periods - 1) if m.deadline <= plan.end else None
     keep = {cid_of(s.feature_id, ["cut_scope", k, "feature_id"]): s.keep for k, s in enumerate(data.cut_scope)}
     cands = []
     info = dict(base.info)
@@ -287,8 +293,10 @@ def scenario(*, uow: UnitOfWork, workspace_id: int, plan: Plan, base: Built, dat
     new = replace(inp, candidates=tuple(cands), teams=tuple(PlanTeam(n, tuple(v)) for n, v in teams.items()),
                   dependencies=tuple(d for d in inp.dependencies if d.feature not in drop and d.prerequisite not in drop),
                   time_limit=data.time_limit or inp.time_limit)
-    dropped = [{"feature_id": base.info[c].feature_id, "title": base.info[c].title} for c in sorted(drop)]
-    notes = list(base.notes) + ([f"dropped: {', '.join(d['title'] for d in dropped)}"] if dropped else [])
+    dropped = [{"feature_id": base.info[d].feature_id, "title": base.info[d].title} for d in sorted(drop)]
+    notes: list[str] = list(base.notes)
+    if dropped:
+        notes.append("dropped: " + ", ".join(str(d["title"]) for d in dropped))
     return replace(base, input=new, info=info, notes=tuple(notes))
 
 

@@ -170,14 +170,14 @@ def submit(*, uow: UnitOfWork, share: Share, data: PublicSubmissionIn) -> Public
         feature = uow.session.get(Feature, fid) if fid is not None else None
         if (feature is None or feature.workspace_id != share.workspace_id or feature.product_id != share.product_id
                 or not feature.public or feature.archived):
-            raise InvalidInput("this item cannot be upvoted here", [FieldError(["body", "ref"], "unknown item")])
+            raise InvalidInput("this item cannot be upvoted here", [FieldError(["body", "ref"], "this item cannot be upvoted here")])
         dup = uow.session.scalar(select(PublicSubmission).where(
             PublicSubmission.share_id == share.id, PublicSubmission.feature_id == feature.id,
             PublicSubmission.kind == "upvote", PublicSubmission.email == str(data.email).lower()))
         if dup is not None:
             return dup
     elif not data.message:
-        raise InvalidInput("message: tell us what you need", [FieldError(["body", "message"], "empty")])
+        raise InvalidInput("message: tell us what you need", [FieldError(["body", "message"], "tell us what you need")])
     who = ", ".join(p for p in (data.name, data.company) if p)
     if feature is not None:
         title = (feature.public_title or "").strip() or feature.title

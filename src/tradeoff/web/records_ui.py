@@ -164,6 +164,11 @@ FEATURES = RecordUI(
         Field("user_flow", "User flow", "lines", wide=True, rows=5, help="One step per line, in order"),
         Field("acceptance_criteria", "Acceptance criteria", "lines", wide=True, rows=5,
               help="One criterion per line; Given / When / Then welcome"),
+        Field("public", "Public roadmap", "select", options=(("False", "Internal only"), ("True", "Shown publicly")),
+              help="Shown on its product's public roadmap and changelog links, in the words below"),
+        Field("public_title", "Public title", placeholder="Customer-facing title (default: the title)", wide=True),
+        Field("public_description", "Public description", "textarea", wide=True, rows=3,
+              help="What customers read; the description above is never shown publicly"),
     ),
     filters=(
         Field("status", "Status", "select", options=STATUSES, blank="Any status"),

@@ -109,6 +109,10 @@ def _blockers_view(request: Request, uow: Any, m: Any, state: FormState | None =
                   state=state or FormState())
 
 
+def _int(value: Any) -> int | None:
+    return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
 @router.get(f"{W}/blockers", response_class=HTMLResponse)
 def blockers_page(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
     return _blockers_view(request, uow, m)
@@ -117,12 +121,12 @@ def blockers_page(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
 @router.post(f"{W}/blockers")
 def blockers_create(request: Request, m: CurrentMember, uow: Uow, form: CheckedForm) -> Response:
     m.require("technical")
-    data = {"title": form.get("title") or "", "description": form.get("description") or "",
+    data: dict[str, Any] = {"title": form.get("title") or "", "description": form.get("description") or "",
             "kind": form.get("kind") or "blocker",
-            "component_id": int(str(form.get("component_id"))) if str(form.get("component_id") or "").isdigit() else None,
+            "component_id": _int(form.get("component_id")),
             "extra_optimistic": form.get("extra_optimistic") or None, "extra_likely": form.get("extra_likely") or None,
             "extra_pessimistic": form.get("extra_pessimistic") or None,
-            "feature_ids": [int(x) for x in form.getlist("feature_ids") if str(x).isdigit()]}
+            "feature_ids": [i for x in form.getlist("feature_ids") if (i := _int(x)) is not None]}
     try:
         b = blocker_service.create(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"),
                                    data=BlockerCreate(**data))

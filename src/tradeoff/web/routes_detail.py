@@ -236,5 +236,6 @@ def pick_customers(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse
 def pick_targets(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
     """Features and problems matching the search box of the link form (htmx, as you type)."""
     q = (request.query_params.get("target_q") or "").strip()
+    chosen = request.query_params.get("target") or ""  # a choice made before the search answered stays made
     return render(request, "partials/link_targets.html", targets=_link_targets(uow, m, q),
-                  link=FormState(values={"target_q": q}))
+                  link=FormState(values={"target_q": q, "target": chosen}))

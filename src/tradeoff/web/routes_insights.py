@@ -21,10 +21,12 @@ SORTS = (("count", "Feedback"), ("customers", "Customers"), ("arr", "ARR"))
 @router.get(f"{W}/top-requested", response_class=HTMLResponse)
 def top_requested(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
     params = request.query_params
-    kind = params.get("kind") if params.get("kind") in dict(KINDS) else "feature"
-    sort = params.get("sort") if params.get("sort") in dict(SORTS) else "arr"
-    currency = params.get("currency", "").strip().upper()
-    currency = currency if len(currency) == 3 and currency.isalpha() else None
+    kind = params.get("kind", "")
+    kind = kind if kind in dict(KINDS) else "feature"
+    sort = params.get("sort", "")
+    sort = sort if sort in dict(SORTS) else "arr"
+    code = params.get("currency", "").strip().upper()
+    currency = code if len(code) == 3 and code.isalpha() else None
     result = insights.top_requested(uow=uow, workspace_id=m.workspace_id, kind=kind,  # type: ignore[arg-type]
                                     sort=sort, currency=currency, limit=TOP_LIMIT)
     return render(request, "insights/top.html", **ctx.page_context(uow, m, "top"), page_title="Top requested",

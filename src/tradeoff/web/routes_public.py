@@ -27,7 +27,7 @@ def guard(request: Request) -> publishing.PublicGuard:
     g = getattr(request.app.state, "public_guard", None)
     if g is None:
         g = request.app.state.public_guard = publishing.PublicGuard()
-    return g  # type: ignore[no-any-return]
+    return g
 
 
 def _page(request: Request, uow: Any, token: str, template: str, status_code: int = 200, **extra: Any) -> HTMLResponse:

@@ -83,7 +83,9 @@ def uow(request: Request) -> Iterator[UnitOfWork]:
         yield unit
 
 
-Uow = Annotated[UnitOfWork, Depends(uow)]
+# "function" scope: the transaction commits before the response leaves, so the page a redirect leads to
+# (or the next htmx request) always sees what the POST wrote.
+Uow = Annotated[UnitOfWork, Depends(uow, scope="function")]
 
 
 def signed_in_user(request: Request) -> int:

@@ -1,0 +1,88 @@
+"""`tradeoff plan`, `tradeoff forecast`, `tradeoff commitments` and `tradeoff import workitems` end to end."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import SYSTEM
+from tradeoff.accounts import service as accounts
+from tradeoff.cli.main import app
+from tradeoff.estimates import service as estimate_service
+from tradeoff.estimates.schemas import EstimateIn
+
+
+@pytest.fixture
+def run(container, tmp_path: Path):  # type: ignore[no-untyped-def]
+    runner = CliRunner()
+    env = {"TRADEOFF_DATABASE_URL": container.engine.url.render_as_string(hide_password=False),
+           "TRADEOFF_HOME": str(tmp_path)}
+
+    def _run(*args: str, input: str | None = None, ok: bool = True):  # type: ignore[no-untyped-def]
+        result = runner.invoke(app, list(args), env=env, input=input)
+        if ok:
+            assert result.exit_code == 0, (args, result.output)
+        return result
+
+    return _run
+
+
+def test_plan_forecast_commitments_and_history_import(run, container, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    slug = "dlv-" + uuid.uuid4().hex[:8]
+    run("init", "--workspace", slug, "--owner", f"o-{slug}@example.com", "--password-stdin", input="correct horse 1\n")
+    team = json.loads(run("teams", "create", "-w", slug, "--name", "Core", "--members", "Ana", "--members", "Bo:0.5",
+                          "--json").stdout)
+    assert [m["availability"] for m in team["members"]] == [1.0, 0.5]
+    feats = [json.loads(run("features", "create", "-w", slug, "--title", t, "--json").stdout)["id"]
+             for t in ("Audit log", "Bulk send", "Credit notes")]
+    with container.unit_of_work() as uow:
+        wid = accounts.workspace_by_slug(uow=uow, slug=slug).id
+        for fid, (o, m, p) in zip(feats, ((3, 4, 6), (5, 8, 12), (2, 3, 4)), strict=True):
+            estimate_service.save(uow=uow, workspace_id=wid, actor=SYSTEM, feature_id=fid,
+                                  data=EstimateIn(optimistic=o, likely=m, pessimistic=p, team_id=team["id"]))
+    today = date.today()
+    plan = json.loads(run("plans", "create", "-w", slug, "--name", "Q1", "--start", today.isoformat(), "--periods", "3",
+                          "--value-source", "arr", "--live", "true", "--json").stdout)
+    solved = json.loads(run("plan", "-w", slug, "--json", "--time-limit", "2").stdout)
+    assert solved["plan_id"] == plan["id"] and {x["feature_id"] for x in solved["schedule"]} == set(feats)
+    assert solved["gap"] <= 1e-3 and "greedy" in solved
+    table = run("plan", "-w", slug).stdout
+    assert "Credit" in table and "gap" in table and "sort-by-value-and-fill" in table
+    what_if = json.loads(run("plan", "-w", slug, "--drop", str(feats[0]), "--json").stdout)
+    assert [x["feature_id"] for x in what_if["diff"]["removed"]] == [feats[0]]
+    text = run("plan", "-w", slug, "--add-people", f"{team['id']}=1").stdout
+    assert "what-if" in text
+    fc = json.loads(run("forecast", "-w", slug, "--target", (today + timedelta(days=200)).isoformat(),
+                        "--json").stdout)
+    assert fc["status"] == "ok" and len(fc["features"]) == 3
+    assert all(f["probability_by_target"] == pytest.approx(1.0) for f in fc["features"])
+    out = run("forecast", "-w", slug).stdout
+    assert "P85" in out and "throughput forecast declined" in out
+    bad = run("forecast", "-w", slug, "--target", (today - timedelta(days=3)).isoformat(), ok=False)
+    assert bad.exit_code == 2 and "in the past" in bad.output
+    cust = json.loads(run("customers", "create", "-w", slug, "--name", "Acme", "--arr", "90000", "--json").stdout)
+    run("commitments", "create", "-w", slug, "--feature-id", str(feats[1]), "--customer-id", str(cust["id"]),
+        "--due", (today + timedelta(days=1)).isoformat())
+    ov = json.loads(run("commitments", "-w", slug, "--json").stdout)
+    assert ov["at_risk_count"] == 1 and ov["items"][0]["customer"] == "Acme"
+    assert ov["arr_at_risk"] == {"USD": 90000.0}
+    shown = run("commitments", "-w", slug, "--at-risk", "--recompute").stdout
+    assert "Acme" in shown and "1 at risk" in shown
+    # the record subcommands still work under the same group
+    assert json.loads(run("commitments", "list", "-w", slug, "--json").stdout)["items"][0]["customer_id"] == cust["id"]
+    csv = tmp_path / "history.csv"
+    csv.write_text("Key,Title,Created,Resolved,Story Points\nW-1,Audit export,2025-01-02,2025-01-09,3\n"
+                   "W-2,Bulk send fix,2025-01-03,,2\nW-3,,2025-01-04,2025-01-05,1\n", encoding="utf-8")
+    refused = run("import", "workitems", str(csv), "-w", slug, ok=False)
+    assert refused.exit_code == 2 and "row 3" in refused.output.replace("row 3 title", "row 3")
+    preview = json.loads(run("import", "workitems", str(csv), "-w", slug, "--skip-bad-rows", "--dry-run",
+                             "--json").stdout)
+    assert preview["would_create"] == 2 and preview["bad_rows"][0]["row"] == 3
+    done = json.loads(run("import", "workitems", str(csv), "-w", slug, "--skip-bad-rows", "--map", "points=Story Points",
+                          "--json").stdout)
+    assert done["created"] == 2 and done["skipped_rows"] == [3]

@@ -1,0 +1,90 @@
+"""Roadmap pages (Now / Next / Later, timeline SVG, plan with what-if, capacity, commitments) through the web UI."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from tests.conftest import SYSTEM, World
+from tests.e2e.conftest import csrf_of, sign_in, web_client
+from tradeoff.accounts import service as accounts
+from tradeoff.bootstrap import Container
+from tradeoff.commitments import service as commitment_service
+from tradeoff.commitments.schemas import CommitmentCreate
+from tradeoff.customers import service as customer_service
+from tradeoff.customers.schemas import CustomerCreate
+from tradeoff.estimates import service as estimate_service
+from tradeoff.estimates.schemas import EstimateIn
+from tradeoff.features import service as feature_service
+from tradeoff.features.schemas import FeatureCreate
+from tradeoff.plans import service as plan_service
+from tradeoff.plans.schemas import PlanCreate
+from tradeoff.teams import service as team_service
+from tradeoff.teams.schemas import MemberIn, TeamCreate
+
+
+def _seed(c: Container, slug: str) -> dict[str, int]:
+    today = date.today()
+    with c.unit_of_work() as uow:
+        wid = accounts.workspace_by_slug(uow=uow, slug=slug).id
+        team = team_service.create(uow=uow, workspace_id=wid, actor=SYSTEM, data=TeamCreate(
+            name="Core <team>", members=[MemberIn(name="Ana"), MemberIn(name="Bo", availability=0.5)], tech_share=0.2))
+        ids = {"team": team.id}
+        for key, title, cat, (o, m, p) in (("a", "Audit log export", "feature", (3, 4, 6)),
+                                           ("b", "Refactor invoice service", "tech_debt", (2, 3, 5)),
+                                           ("c", "Credit notes", "feature", (20, 30, 50))):
+            f = feature_service.create(uow=uow, workspace_id=wid, actor=SYSTEM, data=FeatureCreate(title=title))
+            estimate_service.save(uow=uow, workspace_id=wid, actor=SYSTEM, feature_id=f.id, data=EstimateIn(
+                optimistic=o, likely=m, pessimistic=p, team_id=team.id, category=cat))  # type: ignore[arg-type]
+            ids[key] = f.id
+        cust = customer_service.create(uow=uow, workspace_id=wid, actor=SYSTEM,
+                                       data=CustomerCreate(name="Acme", arr=50000))  # type: ignore[arg-type]
+        commitment_service.create(uow=uow, workspace_id=wid, actor=SYSTEM, data=CommitmentCreate(
+            feature_id=ids["a"], customer_id=cust.id, due=today + timedelta(days=9)))
+        plan = plan_service.create(uow=uow, workspace_id=wid, actor=SYSTEM, data=PlanCreate(
+            name="Next quarter", start=today, periods=12, period_days=7, value_source="manual",  # type: ignore[arg-type]
+            values={ids["a"]: 5, ids["b"]: 1, ids["c"]: 9}, time_limit=2, live=True))
+        ids["plan"] = plan.id
+    return ids
+
+
+def test_roadmap_pages(container: Container, world: World) -> None:
+    ids = _seed(container, world.slug)
+    tc = web_client(container)
+    sign_in(tc, world.alice.email, world.alice.password)
+    base = f"/w/{world.slug}"
+    page = tc.get(f"{base}/plans/{ids['plan']}")
+    assert page.status_code == 200 and "not solved yet" in page.text
+    r = tc.post(f"{base}/plans/{ids['plan']}/solve", data={"csrf_token": csrf_of(page.text)})
+    assert r.status_code == 303
+    page = tc.get(f"{base}/plans/{ids['plan']}")
+    assert "Optimality gap" in page.text and "Sort by value and fill" in page.text and "Audit log export" in page.text
+    assert "Not chosen (no room for it): Credit notes" in page.text  # 30 days never fit in a week's capacity
+    r = tc.post(f"{base}/plans/{ids['plan']}/what-if", data={"csrf_token": csrf_of(page.text), "drop": str(ids["a"])},
+                headers={"HX-Request": "true"})
+    assert r.status_code == 200 and "removed: Audit log export" in r.text and "<html" not in r.text
+    board = tc.get(f"{base}/roadmap")
+    assert board.status_code == 200
+    for text in ("Now", "Next", "Later", "Technology lane", "Refactor invoice service", "P85"):
+        assert text in board.text
+    timeline = tc.get(f"{base}/roadmap/timeline")
+    assert timeline.status_code == 200 and "<svg" in timeline.text and "Core &lt;team&gt;" in timeline.text
+    assert "Core <team>" not in timeline.text.split("<svg", 1)[1]  # escaped inside the SVG
+    cap = tc.get(f"{base}/capacity")
+    assert cap.status_code == 200 and "Person-days" in cap.text and "50%" in cap.text
+    com = tc.get(f"{base}/commitments")
+    assert com.status_code == 200 and "Acme" in com.text and "at risk" in com.text and "USD 50,000" in com.text
+
+
+def test_roadmap_pages_for_outsiders_and_readers(container: Container, world: World) -> None:
+    ids = _seed(container, world.slug)
+    base = f"/w/{world.slug}"
+    outsider = web_client(container)
+    sign_in(outsider, world.charlie.email, world.charlie.password)
+    for url in ("/roadmap", "/roadmap/timeline", f"/plans/{ids['plan']}", "/capacity", "/commitments"):
+        assert outsider.get(base + url).status_code == 404, url
+    reader = web_client(container)
+    csrf = sign_in(reader, world.sam.email, world.sam.password)
+    assert reader.get(f"{base}/roadmap").status_code == 200
+    assert reader.post(f"{base}/plans/{ids['plan']}/solve", data={"csrf_token": csrf}).status_code == 403
+    assert reader.post(f"{base}/commitments/recompute", data={"csrf_token": csrf}).status_code == 403
+    assert web_client(container).get(f"{base}/roadmap").status_code == 303  # not signed in: to the login page

@@ -1,0 +1,252 @@
+"""Briefs from a seeded workspace on both back ends: every audience × format through the service, the API and
+the CLI; determinism; traceability; no internal field in customer briefs; PDF text; versions and diff;
+blocker impact and technical implications; bad input."""
+
+from __future__ import annotations
+
+import io
+import re
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from tests.integration.briefs_seed import MARKERS, NOW, Seeded, seed
+from tests.unit.test_brief_render import Numbers
+from tradeoff.bootstrap import Container
+from tradeoff.briefs import service as briefs
+from tradeoff.briefs.document import AUDIENCES, FORMATS
+from tradeoff.cli.main import app
+from tradeoff.storage.uow import Actor
+
+
+@pytest.fixture(scope="module")
+def seeded(container: Container) -> Seeded:
+    return seed(container, "brief-" + uuid.uuid4().hex[:8])
+
+
+def build(c: Container, sd: Seeded, audience: str, **kw: Any) -> Any:
+    with c.unit_of_work() as uow:
+        return briefs.build(uow=uow, workspace_id=sd.workspace_id, slug=sd.slug,
+                            req=briefs.Request(audience, **kw), now=NOW)
+
+
+def rendered(c: Container, sd: Seeded, audience: str, fmt: str, **kw: Any) -> bytes:
+    return briefs.render(build(c, sd, audience, **kw), fmt, sd.slug)
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_every_audience_and_format_is_deterministic(container: Container, seeded: Seeded) -> None:
+    for audience in AUDIENCES:
+        for fmt in FORMATS:
+            first = rendered(container, seeded, audience, fmt)
+            assert first == rendered(container, seeded, audience, fmt), (audience, fmt)
+            assert len(first) > 150
+
+
+def test_exec_brief_cites_its_records_and_links_every_number(container: Container, seeded: Seeded) -> None:
+    ids = seeded.ids
+    md = rendered(container, seeded, "exec", "md").decode()
+    for section in ("Objectives and key results", "Top bets", "Forecast dates", "Commitments at risk",
+                    "Blockers and their business impact", "Decisions"):
+        assert f"## {section}" in md
+    assert f"Ledger sync [F{ids['f1']}]" in md and f"[O{ids['objective']}]" in md
+    assert f"Build or buy the ledger connector [D{ids['decision_open']}]" in md  # decision needed
+    assert f"Refunds before SSO [D{ids['decision_taken']}]" in md  # taken in the past month
+    assert f"- [F{ids['f1']}] feature {ids['f1']}: Ledger sync: /w/{seeded.slug}/features/{ids['f1']}" in md
+    bets = md.split("## Top bets", 1)[1].split("##", 1)[0]
+    ledger_row = next(line for line in bets.splitlines() if line.startswith("| Ledger sync"))
+    assert ledger_row.count("USD") >= 3 and "a year" in ledger_row and "%" in ledger_row  # value, cost, ROI
+    assert "no business case" in bets  # Bulk refunds has none, and the brief says so
+    html = rendered(container, seeded, "exec", "html").decode()
+    p = Numbers()
+    p.feed(html.split('<section class="sources">')[0])
+    assert len(p.linked) > 10
+    assert not p.loose, f"numbers not linked to a record: {p.loose}"
+    assert f'href="/w/{seeded.slug}/features/{ids["f1"]}"' in html
+    assert html.count("<svg") >= 2  # timeline and distribution
+
+
+def test_dates_always_come_with_probabilities(container: Container, seeded: Seeded) -> None:
+    text = rendered(container, seeded, "sales", "text").decode()
+    dates = re.findall(r"\b\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b", text)
+    assert dates
+    for line in text.splitlines():
+        for d in re.findall(r"\b\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b", line):
+            assert re.search(rf"P(50|85|95) {d}|promised for {d}|50% by {d}|95% only by {d}", line), line
+    assert "SSO" in text and "not planned" in text  # what not to promise yet
+
+
+def test_pdf_text_has_the_forecast_figures_shown_in_html(container: Container, seeded: Seeded) -> None:
+    brief = build(container, seeded, "exec")
+    html = briefs.render(brief, "html", seeded.slug).decode()
+    text = pdf_text(briefs.render(brief, "pdf", seeded.slug))
+    figures = re.findall(r'data-ref="F\d+"[^>]*>(\d{1,2} \w{3} \d{4})</a>', html)
+    assert len(figures) >= 6  # P50/P85/P95 of two features
+    flat = " ".join(text.split())
+    for f in set(figures):
+        assert f in flat, f"{f} shown in HTML but not in the PDF"
+    assert "Forecast dates" in text and "[F" in text and "Sources" in text
+
+
+def test_customer_brief_leaks_no_internal_field(container: Container, seeded: Seeded) -> None:
+    general = {fmt: rendered(container, seeded, "customers", fmt) for fmt in FORMATS}
+    personal = {fmt: rendered(container, seeded, "customers", fmt, customer_id=seeded.ids["acme"]) for fmt in FORMATS}
+    for fmt in FORMATS:
+        for label, data in (("general", general[fmt]), ("acme", personal[fmt])):
+            text = pdf_text(data) if fmt == "pdf" else data.decode()
+            flat = " ".join(text.split())
+            for marker in MARKERS:
+                assert marker not in flat, (label, fmt, marker)
+            for internal in ("120,000", "120000", "15,000", "50,000", "ARR", "USD", "Globex", "Initech", "score",
+                             "ROI", "/w/", "[F"):
+                assert internal not in flat, (label, fmt, internal)
+            assert "Dark mode" in flat
+        assert "Acme Corp" not in (pdf_text(general[fmt]) if fmt == "pdf" else general[fmt].decode())
+    md = personal["md"].decode()
+    assert "For Acme Corp: what you asked for" in md and "Ledger sync" in md and "85% likely by" in md
+
+
+def test_empty_product_says_what_is_missing(container: Container, seeded: Seeded) -> None:
+    for audience in AUDIENCES:
+        md = rendered(container, seeded, audience, "md", product="Empty").decode()
+        assert "**Missing:**" in md, audience
+        for line in md.splitlines():
+            if line.startswith("## "):  # no section is left empty
+                assert md.split(line, 1)[1].strip().split("\n", 1)[0].strip(), (audience, line)
+    md = rendered(container, seeded, "engineering", "md", product="Empty").decode()
+    assert "No features recorded for product Empty yet" in md
+
+
+def test_bad_input_names_the_allowed_values(container: Container, seeded: Seeded) -> None:
+    from tradeoff.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="exec, engineering, sales, customers"):
+        build(container, seeded, "board")
+    with pytest.raises(InvalidInput, match="md, html, pdf, text"):
+        briefs.render(build(container, seeded, "exec"), "docx", seeded.slug)
+    with pytest.raises(InvalidInput, match="no product 'Nope'"):
+        build(container, seeded, "exec", product="Nope")
+    md = rendered(container, seeded, "sales", "md", release="R9").decode()
+    assert "release 'R9'" in md and "**Missing:**" in md
+
+
+def test_versions_and_diff(container: Container, seeded: Seeded) -> None:
+    actor = Actor(None, "test", "cli")
+    with container.unit_of_work() as uow:
+        req = briefs.Request("engineering", "Payments")
+        v1, changed1 = briefs.save(uow=uow, workspace_id=seeded.workspace_id, slug=seeded.slug, actor=actor,
+                                   req=req, now=NOW)
+        v2, changed2 = briefs.save(uow=uow, workspace_id=seeded.workspace_id, slug=seeded.slug, actor=actor,
+                                   req=req, now=NOW)
+        assert changed1 and not changed2 and v2.number == v1.number + 1
+        same = briefs.diff(uow=uow, workspace_id=seeded.workspace_id, slug=seeded.slug, req=req, now=NOW)
+        assert same["diff"] == "" and not same["changed"]
+        from tradeoff.features.model import Feature
+
+        f = uow.session.get(Feature, seeded.ids["f2"])
+        assert f is not None
+        f.acceptance_criteria = [*f.acceptance_criteria, "Refunds show in the audit log"]
+        uow.flush()
+        res = briefs.diff(uow=uow, workspace_id=seeded.workspace_id, slug=seeded.slug, req=req, now=NOW)
+        assert res["changed"] and "+- Refunds show in the audit log" in res["diff"]
+        uow.session.rollback()
+
+
+def test_blocker_impact_in_business_language(container: Container, seeded: Seeded) -> None:
+    from tradeoff.blockers import service as blocker_service
+
+    with container.unit_of_work() as uow:
+        b = blocker_service.get(uow=uow, workspace_id=seeded.workspace_id, blocker_id=seeded.ids["blocker"])
+        res = blocker_service.impact(uow=uow, workspace_id=seeded.workspace_id, blocker=b, now=NOW)
+        imp = blocker_service.implications(uow=uow, workspace_id=seeded.workspace_id, feature_id=seeded.ids["f1"])
+    assert res["status"] == "ok"
+    slip = {r["feature_id"]: r for r in res["slips"]}[seeded.ids["f1"]]
+    # 5-10-20 extra person-days on a two-person team (about 10 person-days a week) must move P85 out
+    assert slip["slip_days"] > 0 and slip["p85_after"] > slip["p85_before"]
+    assert seeded.ids["f2"] not in {r["feature_id"] for r in res["slips"] if r["slip_days"] > 0}
+    cm = res["commitments"][0]
+    assert cm["probability_after"] < cm["probability_before"]
+    assert {c["name"] for c in res["customers"]} >= {"Acme Corp", "Globex"}
+    assert res["objectives"] and res["objectives"][0]["id"] == seeded.ids["objective"]
+    assert "slip at P85" in res["summary"]
+    assert imp["components"][0]["name"] == "Payments core" and imp["components"][0]["indebted"]
+    assert imp["dependencies"][0]["feature_id"] == seeded.ids["f2"]
+    assert imp["blockers"][0]["id"] == seeded.ids["blocker"] and imp["estimate"]["likely"] == 8
+
+
+def _token(c: Container, sd: Seeded) -> dict[str, str]:
+    from sqlalchemy import select
+
+    from tradeoff.accounts import service as accounts
+    from tradeoff.accounts.model import User
+
+    with c.unit_of_work() as uow:
+        user = uow.session.scalar(select(User).where(User.email == f"owner@{sd.slug}.example"))
+        assert user is not None
+        _, tok = accounts.create_token(uow=uow, workspace_id=sd.workspace_id, user_id=user.id, name="t",
+                                       actor=Actor(None, "t", "cli"))
+    return {"Authorization": f"Bearer {tok}"}
+
+
+def test_api_every_audience_and_format(client, container: Container, seeded: Seeded, world) -> None:  # type: ignore[no-untyped-def]
+    h = _token(container, seeded)
+    base = f"/api/v1/workspaces/{seeded.slug}"
+    for audience in AUDIENCES:
+        for fmt in FORMATS:
+            r = client.get(f"{base}/briefs/{audience}", params={"format": fmt, "product": "Payments"}, headers=h)
+            assert r.status_code == 200, (audience, fmt, r.text[:300])
+            assert r.headers["content-type"].startswith(briefs.MEDIA[fmt][0].split(";")[0])
+            if fmt == "pdf":
+                assert r.content.startswith(b"%PDF") and "attachment" in r.headers["content-disposition"]
+    r = client.get(f"{base}/briefs/board", headers=h)
+    assert r.status_code == 422 and "exec, engineering, sales, customers" in r.json()["detail"]
+    r = client.get(f"{base}/briefs/exec", params={"format": "docx"}, headers=h)
+    assert r.status_code == 422 and "md, html, pdf, text" in r.json()["detail"]
+    saved = client.post(f"{base}/briefs/sales/versions", json={"product": "Payments", "note": "weekly"}, headers=h)
+    assert saved.status_code == 201 and saved.json()["number"] >= 1
+    listed = client.get(f"{base}/briefs/sales/versions", headers=h).json()
+    assert listed[0]["id"] == saved.json()["id"]
+    md = client.get(f"{base}/briefs/sales/versions/{saved.json()['id']}", headers=h)
+    assert md.status_code == 200 and md.text.startswith("# Sales")
+    d = client.get(f"{base}/briefs/sales/diff", params={"product": "Payments"}, headers=h).json()
+    assert d["from"]["id"] == saved.json()["id"] and "diff" in d
+    imp = client.get(f"{base}/blockers/{seeded.ids['blocker']}/impact", headers=h)
+    assert imp.status_code == 200 and imp.json()["status"] == "ok"
+    bad = client.post(f"{base}/blockers", json={"title": "x", "extra_optimistic": 5, "extra_likely": 2,
+                                                "extra_pessimistic": 9, "feature_ids": [seeded.ids["f1"]]}, headers=h)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["loc"] == ["body", "extra_likely"]
+    # an outsider sees none of it
+    for url in (f"{base}/briefs/exec", f"{base}/briefs/exec/versions", f"{base}/blockers",
+                f"{base}/blockers/{seeded.ids['blocker']}/impact", f"{base}/features/{seeded.ids['f1']}/implications"):
+        r = client.get(url, headers=world.charlie.headers)
+        assert r.status_code == 404 and "Ledger" not in r.text
+
+
+def test_cli_every_audience_and_format(container: Container, seeded: Seeded, tmp_path: Path) -> None:
+    runner = CliRunner()
+    env = {"TRADEOFF_DATABASE_URL": container.engine.url.render_as_string(hide_password=False),
+           "TRADEOFF_HOME": str(tmp_path)}
+    for audience in AUDIENCES:
+        for fmt in FORMATS:
+            out = tmp_path / f"{audience}.{fmt}"
+            r = runner.invoke(app, ["brief", audience, "--format", fmt, "--out", str(out), "-w", seeded.slug,
+                                    "--product", "Payments", "--as-of", NOW.date().isoformat()], env=env)
+            assert r.exit_code == 0, (audience, fmt, r.output)
+            assert out.stat().st_size > 150
+    same = rendered(container, seeded, "exec", "md", product="Payments")
+    assert (tmp_path / "exec.md").read_bytes().replace(b"\r\n", b"\n").split(b"\n", 3)[3] == same.split(b"\n", 3)[3]
+    r = runner.invoke(app, ["brief", "board", "-w", seeded.slug], env=env)
+    assert r.exit_code == 2 and "exec, engineering, sales, customers" in r.output
+    r = runner.invoke(app, ["brief", "exec", "--format", "docx", "-w", seeded.slug], env=env)
+    assert r.exit_code == 2 and "md, html, pdf, text" in r.output
+    r = runner.invoke(app, ["blocker", "impact", str(seeded.ids["blocker"]), "-w", seeded.slug], env=env)
+    assert r.exit_code == 0 and "slip at P85" in r.output
+    r = runner.invoke(app, ["implications", str(seeded.ids["f1"]), "-w", seeded.slug], env=env)
+    assert r.exit_code == 0 and "Payments core" in r.output

@@ -1,0 +1,254 @@
+"""The public roadmap and changelog: share links (create / list / revoke), Now / Next / Later from public features
+only, the changelog with shipped dates, customer feedback and upvotes into the inbox (CSRF, honeypot, length
+limits, rate limits), revoked links 404 — and no internal field ever reaches a public page or its HTML source."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.conftest import World
+from tradeoff.bootstrap import Container
+from tradeoff.publishing.service import PublicGuard
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture(scope="module")
+def app_client(container: Container) -> Iterator[TestClient]:
+    from tradeoff.app import create_app
+
+    settings = container.settings.model_copy(update={"notifications_worker": False})
+    c = dataclasses.replace(container, settings=settings)
+    with TestClient(create_app(container=c), raise_server_exceptions=False, follow_redirects=False) as tc:
+        yield tc
+
+
+def _marker(name: str) -> str:
+    return f"ZQ{name.upper()}{uuid.uuid4().hex[:10]}"
+
+
+def _post(tc: TestClient, world: World, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    r = tc.post(world.api(path), json=body, headers=world.alice.headers)
+    assert r.status_code == 201, (path, r.text)
+    return r.json()  # type: ignore[no-any-return]
+
+
+def _patch(tc: TestClient, world: World, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    r = tc.patch(world.api(path), json=body, headers=world.alice.headers)
+    assert r.status_code == 200, (path, r.text)
+    return r.json()  # type: ignore[no-any-return]
+
+
+def _seed(tc: TestClient, world: World) -> dict[str, Any]:
+    """A product with public and internal features, and a unique marker in every internal field."""
+    m = {k: _marker(k) for k in ("proddesc", "custname", "custnotes", "custplan", "custowner", "custext", "feedback",
+                                 "problem", "persona", "t1", "d1", "d2", "d3", "t4", "d4", "t6", "t7", "flow",
+                                 "criteria", "comment", "ownerlocal", "reporter", "quote", "label", "otherprod")}
+    arr = "987654321.77"
+    product = _post(tc, world, "/products", {"name": "Acme Billing", "description": m["proddesc"]})
+    other = _post(tc, world, "/products", {"name": m["otherprod"]})
+    cust = _post(tc, world, "/customers", {"name": m["custname"], "arr": arr, "notes": m["custnotes"],
+                                           "plan": m["custplan"], "account_owner": m["custowner"],
+                                           "external_id": m["custext"], "segment": "enterprise"})
+    owner = f"{m['ownerlocal'].lower()}@example.com"
+    common = {"product_id": product["id"], "owner": owner, "persona": m["persona"], "user_flow": [m["flow"]],
+              "acceptance_criteria": [m["criteria"]]}
+    f1 = _post(tc, world, "/features", {**common, "title": m["t1"], "description": m["d1"], "status": "in_progress",
+                                        "public": True, "public_title": "Faster invoices",
+                                        "public_description": "Send an invoice in one click."})
+    f2 = _post(tc, world, "/features", {**common, "title": "Bulk export", "description": m["d2"],
+                                        "status": "planned", "public": True})
+    f3 = _post(tc, world, "/features", {**common, "title": "Dark mode", "description": m["d3"], "status": "discovery",
+                                        "public": True, "public_title": "  "})
+    f4 = _post(tc, world, "/features", {**common, "title": m["t4"], "description": m["d4"], "status": "in_progress"})
+    f5 = _post(tc, world, "/features", {**common, "title": "Internal SSO codename", "status": "in_progress",
+                                        "public": True, "public_title": "Single sign-on",
+                                        "public_description": "Sign in with your company account."})
+    _patch(tc, world, f"/features/{f5['id']}", {"status": "shipped"})
+    f6 = _post(tc, world, "/features", {"title": m["t6"], "status": "planned", "public": True,
+                                        "product_id": other["id"]})
+    f7 = _post(tc, world, "/features", {**common, "title": m["t7"], "status": "planned", "public": True})
+    assert tc.delete(world.api(f"/features/{f7['id']}"), headers=world.alice.headers).status_code == 200
+    fb = _post(tc, world, "/feedback", {"text": f"{m['feedback']} {m['quote']} please", "customer_id": cust["id"],
+                                        "reporter": f"{m['reporter'].lower()}@example.com"})
+    prob = _post(tc, world, "/problems", {"statement": m["problem"], "product_id": product["id"]})
+    _patch(tc, world, f"/features/{f1['id']}", {"problem_ids": [prob["id"]]})
+    _post(tc, world, "/links", {"feedback_id": fb["id"], "feature_id": f1["id"], "quote": m["quote"]})
+    _post(tc, world, "/links", {"feedback_id": fb["id"], "problem_id": prob["id"]})
+    _post(tc, world, f"/features/{f1['id']}/comments", {"body": m["comment"]})
+    share = _post(tc, world, "/shares", {"product_id": product["id"], "label": m["label"]})
+    return {"m": m, "arr": arr, "owner": owner, "share": share, "product": product,
+            "features": [f1, f2, f3, f4, f5, f6, f7]}
+
+
+def _columns(html: str) -> dict[str, str]:
+    parts = re.split(r'<h2 id="col-(now|next|later)"', html)
+    return {parts[i]: parts[i + 1] for i in range(1, len(parts), 2)}
+
+
+def test_public_pages_show_public_items_only_and_never_an_internal_field(app_client: TestClient, world: World) -> None:
+    tc = app_client
+    s = _seed(tc, world)
+    path = s["share"]["path"]
+    assert re.fullmatch(r"/p/[A-Za-z0-9_-]{43}", path)
+    roadmap = tc.get(path)
+    assert roadmap.status_code == 200 and roadmap.headers["referrer-policy"] == "no-referrer"
+    cols = _columns(roadmap.text)
+    assert "Faster invoices" in cols["now"] and "Send an invoice in one click." in cols["now"]
+    assert "Bulk export" in cols["next"] and "Dark mode" in cols["later"]
+    assert "Single sign-on" not in roadmap.text  # shipped: on the changelog, not the roadmap
+    changelog = tc.get(path + "/changelog")
+    assert changelog.status_code == 200 and "Single sign-on" in changelog.text and "Shipped " in changelog.text
+    assert "Faster invoices" not in changelog.text
+    data = tc.get(path + "/roadmap.json")
+    assert data.status_code == 200
+    doc = data.json()
+    assert [i["title"] for i in doc["now"]] == ["Faster invoices"] and doc["shipped"][0]["shipped_on"]
+    assert set(doc["now"][0]) == {"ref", "title", "description", "shipped_on"}
+    internal = list(s["m"].values()) + [s["arr"], "987,654,321", "987654321", s["owner"], world.alice.email,
+                                        "Internal SSO codename", "enterprise", "Enterprise"]
+    for name, page in (("roadmap", roadmap.text), ("changelog", changelog.text), ("json", data.text)):
+        leaked = [x for x in internal if x.lower() in page.lower()]
+        assert not leaked, f"{name} leaks internal fields: {leaked}"
+    # internal ids of features do not appear as such either: items are referred to by an opaque ref
+    assert all(re.fullmatch(r"[0-9a-f]+-[0-9a-f]{16}", i["ref"]) for i in doc["now"] + doc["next"] + doc["later"])
+
+
+def test_revoked_or_unknown_links_are_404_without_leaking(app_client: TestClient, world: World) -> None:
+    tc = app_client
+    s = _seed(tc, world)
+    path = s["share"]["path"]
+    assert tc.get(path).status_code == 200
+    listed = tc.get(world.api("/shares"), headers=world.bob.headers).json()
+    assert [x["id"] for x in listed] == [s["share"]["id"]] and listed[0]["active"] is True
+    r = tc.delete(world.api(f"/shares/{s['share']['id']}"), headers=world.alice.headers)
+    assert r.status_code == 200 and r.json()["active"] is False
+    for suffix in ("", "/changelog", "/roadmap.json"):
+        r = tc.get(path + suffix)
+        assert r.status_code == 404 and "Acme Billing" not in r.text and "Faster invoices" not in r.text
+    assert tc.get("/p/" + "x" * 43).status_code == 404
+    assert tc.get("/p/short").status_code == 404
+    csrf = CSRF.search(tc.get("/login").text).group(1)  # type: ignore[union-attr]
+    r = tc.post(path + "/feedback", data={"csrf_token": csrf, "kind": "feedback", "email": "a@b.co", "message": "hi"})
+    assert r.status_code == 404
+
+
+def test_share_management_rules(app_client: TestClient, world: World) -> None:
+    tc = app_client
+    product = _post(tc, world, "/products", {"name": "P"})
+    assert tc.post(world.api("/shares"), json={"product_id": product["id"]}, headers=world.erin.headers).status_code == 403
+    assert tc.get(world.api("/shares"), headers=world.sam.headers).status_code == 403
+    r = tc.post(world.api("/shares"), json={"product_id": 99999999}, headers=world.bob.headers)
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "product_id"]
+    share = tc.post(world.api("/shares"), json={"product_id": product["id"]}, headers=world.bob.headers).json()
+    assert tc.delete(world.api(f"/shares/{share['id']}"), headers=world.charlie.headers).status_code == 404
+    assert tc.get(share["path"]).status_code == 200
+    # an archived product's links stop working too
+    assert tc.delete(world.api(f"/products/{product['id']}"), headers=world.alice.headers).status_code == 200
+    assert tc.get(share["path"]).status_code == 404
+
+
+def _form(tc: TestClient, path: str) -> str:
+    return CSRF.search(tc.get(path).text).group(1)  # type: ignore[union-attr]
+
+
+def test_customers_send_feedback_and_upvotes_into_the_inbox(app_client: TestClient, world: World) -> None:
+    tc = app_client
+    s = _seed(tc, world)
+    path = s["share"]["path"]
+    f1 = s["features"][0]
+    csrf = _form(tc, path)
+    email = f"pat-{uuid.uuid4().hex[:6]}@customer.example"
+    r = tc.post(path + "/feedback", data={"csrf_token": csrf, "kind": "feedback", "email": email.upper(),
+                                          "name": "Pat Lee", "company": "Globex", "message": "Please add PayPal",
+                                          "website": ""})
+    assert r.status_code == 200 and "reached the product team" in r.text
+    inbox = tc.get(world.api(f"/feedback?reporter={email}"), headers=world.alice.headers).json()["items"]
+    assert len(inbox) == 1
+    fb = inbox[0]
+    assert fb["source"] == "other" and fb["tags"] == ["public-roadmap"] and fb["reporter"] == email
+    assert fb["text"].startswith("Please add PayPal") and "Pat Lee, Globex" in fb["text"]
+
+    ref = tc.get(path + "/roadmap.json").json()["now"][0]["ref"]
+    for _ in range(2):  # the same person upvoting twice counts once
+        r = tc.post(path + "/feedback", data={"csrf_token": csrf, "kind": "upvote", "ref": ref, "email": email})
+        assert r.status_code == 200 and "Thanks for your vote" in r.text
+    evidence = tc.get(world.api(f"/features/{f1['id']}/evidence"), headers=world.alice.headers).json()["evidence"]
+    votes = [e for e in evidence if "Upvote from the public roadmap" in e["text"]]
+    assert len(votes) == 1 and "Faster invoices" in votes[0]["text"]
+    # a ref for another product's feature, a forged ref, or a private feature cannot be upvoted
+    other_ref = ref.split("-")[0] + "-" + "0" * 16
+    r = tc.post(path + "/feedback", data={"csrf_token": csrf, "kind": "upvote", "ref": other_ref, "email": email})
+    assert r.status_code == 422 and "cannot be upvoted" in r.text
+
+
+def test_public_form_is_protected(app_client: TestClient, world: World) -> None:
+    tc = app_client
+    s = _seed(tc, world)
+    path = s["share"]["path"]
+    before = len(tc.get(world.api("/feedback?limit=200"), headers=world.alice.headers).json()["items"])
+    ok = {"kind": "feedback", "email": "x@y.example", "message": "Hello"}
+    assert tc.post(path + "/feedback", data=ok).status_code == 403  # no CSRF token
+    csrf = _form(tc, path)
+    assert tc.post(path + "/feedback", data={**ok, "csrf_token": "forged" * 5}).status_code == 403
+    # the honeypot: accepted silently, nothing stored
+    r = tc.post(path + "/feedback", data={**ok, "csrf_token": csrf, "website": "http://spam.example"})
+    assert r.status_code == 200
+    for bad, field in (({"email": "not-an-email"}, "valid email"), ({"message": "x" * 2001}, "at most 2000"),
+                       ({"name": "n" * 101}, "at most 100"), ({"message": "   "}, "tell us what you need"),
+                       ({"kind": "delete"}, "Input should be")):
+        r = tc.post(path + "/feedback", data={**ok, "csrf_token": csrf, **bad})
+        assert r.status_code == 422 and field in r.text, (bad, r.text[:300])
+    assert len(tc.get(world.api("/feedback?limit=200"), headers=world.alice.headers).json()["items"]) == before
+    # rate limits: per IP (and per share link)
+    tc.app.state.public_guard = PublicGuard(per_ip_per_hour=2, per_share_per_hour=100)  # type: ignore[attr-defined]
+    codes = [tc.post(path + "/feedback", data={**ok, "csrf_token": csrf}).status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    tc.app.state.public_guard = PublicGuard(per_ip_per_hour=100, per_share_per_hour=1)  # type: ignore[attr-defined]
+    codes = [tc.post(path + "/feedback", data={**ok, "csrf_token": csrf}).status_code for _ in range(2)]
+    assert codes == [200, 429]
+    tc.app.state.public_guard = PublicGuard()  # type: ignore[attr-defined]
+
+
+def test_shipped_at_is_recorded_when_status_becomes_shipped(app_client: TestClient, world: World) -> None:
+    tc = app_client
+    f = _post(tc, world, "/features", {"title": "Webhooks"})
+    assert f["shipped_at"] is None and f["public"] is None
+    shipped = _patch(tc, world, f"/features/{f['id']}", {"status": "shipped"})
+    assert shipped["shipped_at"] is not None
+    same = _patch(tc, world, f"/features/{f['id']}", {"title": "Webhooks v1"})
+    assert same["shipped_at"] == shipped["shipped_at"]
+    direct = _post(tc, world, "/features", {"title": "Born shipped", "status": "shipped"})
+    assert direct["shipped_at"] is not None
+
+
+def test_a_pm_marks_a_feature_public_in_the_web_form(app_client: TestClient, world: World) -> None:
+    tc = app_client
+    product = _post(tc, world, "/products", {"name": "Ledger"})
+    share = _post(tc, world, "/shares", {"product_id": product["id"]})
+    page = tc.get("/login")
+    r = tc.post("/login", data={"email": world.bob.email, "password": world.bob.password, "next": "/",
+                                "csrf_token": CSRF.search(page.text).group(1)})  # type: ignore[union-attr]
+    assert r.status_code == 303
+    form = tc.get(f"/w/{world.slug}/features/new")
+    assert 'name="public"' in form.text and 'name="public_title"' in form.text
+    csrf = CSRF.search(form.text).group(1)  # type: ignore[union-attr]
+    base = {"csrf_token": csrf, "status": "planned", "product_id": str(product["id"]), "user_flow": "",
+            "acceptance_criteria": "", "persona": "", "owner": "", "description": "INTERNAL-ONLY words"}
+    r = tc.post(f"/w/{world.slug}/features/new", data={**base, "title": "Ledger v2 (codename Moose)",
+                                                       "public": "True", "public_title": "A faster ledger",
+                                                       "public_description": "Reports in seconds."})
+    assert r.status_code == 303, r.text[:500]
+    r = tc.post(f"/w/{world.slug}/features/new", data={**base, "title": "Hidden one", "public": "False"})
+    assert r.status_code == 303
+    tc.post("/logout", data={"csrf_token": csrf})
+    public = tc.get(share["path"]).text
+    assert "A faster ledger" in public and "Reports in seconds." in public
+    assert "Moose" not in public and "INTERNAL-ONLY" not in public and "Hidden one" not in public

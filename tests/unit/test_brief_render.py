@@ -1,0 +1,90 @@
+"""Rendering a hand-built brief: citations in Markdown and text, links in HTML, nothing cited in public briefs,
+byte-identical output for the same document."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from tradeoff.briefs.document import Brief, Bullets, Missing, Paragraph, Ref, Section, Table, s
+from tradeoff.briefs.pdf import latin1, to_pdf
+from tradeoff.briefs.render import md_escape, to_html, to_markdown, to_text
+
+F1, C3 = Ref("feature", 1), Ref("customer", 3)
+
+
+def brief(public: bool = False) -> Brief:
+    return Brief(
+        "exec", "Executive brief", "product Payments", "2026-11-22",
+        (Section("Bets", (
+            Paragraph((s("Ledger sync", F1, strong=True), s(" is asked for by "), s("2 customers", F1, C3),
+                       s("."))),
+            Table(("Feature", "P85"), (((s("Ledger sync", F1),), (s("29 Dec 2026", F1),)),)),
+            Bullets(((s("Acme | *bold* [x]", C3),),)),
+            Missing("No forecasts yet: estimate the planned features."),
+        )),),
+        public=public, sources=((F1, "feature 1: Ledger sync"), (C3, "customer 3: Acme")))
+
+
+def test_markdown_cites_every_claim_and_lists_sources() -> None:
+    md = to_markdown(brief(), "acme")
+    assert "**Ledger sync** [F1]" in md and "2 customers [F1][C3]" in md
+    assert "| Ledger sync [F1] | 29 Dec 2026 [F1] |" in md
+    assert "Acme \\| \\*bold\\* \\[x\\] [C3]" in md  # user text cannot break the table or fake a citation
+    assert "> **Missing:** No forecasts yet" in md
+    sources = md.split("## Sources", 1)[1]
+    assert "- [F1] feature 1: Ledger sync: /w/acme/features/1" in sources
+    assert "- [C3] customer 3: Acme: /w/acme/customers/3" in sources
+
+
+class Numbers(HTMLParser):
+    """Collects digits found in text outside any <a> (and outside <h1>, the scope line and <th>)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.loose: list[str] = []
+        self.linked: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        cls = dict(attrs).get("class") or ""
+        self.stack.append("skip" if tag in ("style", "title", "th", "svg") or cls == "scope" else tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        if "skip" in self.stack:
+            return
+        for n in re.findall(r"(?<![P\w])\d[\d,.]*", data):  # P50/P85/P95 are names of levels
+            (self.linked if "a" in self.stack else self.loose).append(n)
+
+
+def test_html_links_every_number_to_its_record() -> None:
+    html = to_html(brief(), "acme")
+    assert '<a class="ref" href="/w/acme/features/1" data-ref="F1"' in html
+    assert '<sup><a href="/w/acme/customers/3" data-ref="C3">C3</a></sup>' in html
+    p = Numbers()
+    p.feed(html.split('<section class="sources">')[0])
+    assert p.linked and not p.loose, p.loose
+    evil = Brief("exec", "<b>x</b>", "s", "2026-11-22", (Section("<i>", (Paragraph((s("<script>", F1),)),)),))
+    assert "<script>" not in to_html(evil, "acme") and "&lt;script&gt;" in to_html(evil, "acme")
+
+
+def test_public_brief_has_no_citations_links_or_sources() -> None:
+    for text in (to_markdown(brief(True), "acme"), to_html(brief(True), "acme"), to_text(brief(True), "acme")):
+        assert "[F1]" not in text and "/w/acme" not in text and "Sources" not in text
+
+
+def test_same_brief_same_bytes_in_every_format() -> None:
+    for fn in (to_markdown, to_html, to_text, to_pdf):
+        assert fn(brief(), "acme") == fn(brief(), "acme")  # type: ignore[operator]
+
+
+def test_text_is_slack_ready_and_pdf_folds_to_latin1() -> None:
+    text = to_text(brief(), "acme")
+    assert text.startswith("*Executive brief* (product Payments, data as of 2026-11-22)")
+    assert "• Feature: Ledger sync [F1]; P85: 29 Dec 2026 [F1]" in text
+    assert latin1("P50 1 Jan · P85 “x” — y → z ≥ 1 €") == 'P50 1 Jan - P85 "x" - y -> z >= 1 ?'
+    assert md_escape("a|b") == "a\\|b"
