@@ -50,7 +50,7 @@ def _seed(tc: TestClient, world: World) -> dict[str, Any]:
     """A product with public and internal features, and a unique marker in every internal field."""
     m = {k: _marker(k) for k in ("proddesc", "custname", "custnotes", "custplan", "custowner", "custext", "feedback",
                                  "problem", "persona", "t1", "d1", "d2", "d3", "t4", "d4", "t6", "t7", "flow",
-                                 "criteria", "comment", "ownerlocal", "reporter", "quote", "label", "otherprod")}
+                                 "criteria", "comment", "ownerlocal", "reporter", "quote", "label", "otherprod", "vote")}
     arr = "987654321.77"
     product = _post(tc, world, "/products", {"name": "Acme Billing", "description": m["proddesc"]})
     other = _post(tc, world, "/products", {"name": m["otherprod"]})
@@ -83,6 +83,13 @@ def _seed(tc: TestClient, world: World) -> dict[str, Any]:
     _post(tc, world, "/links", {"feedback_id": fb["id"], "feature_id": f1["id"], "quote": m["quote"]})
     _post(tc, world, "/links", {"feedback_id": fb["id"], "problem_id": prob["id"]})
     _post(tc, world, f"/features/{f1['id']}/comments", {"body": m["comment"]})
+    # scores: scoring inputs and a stakeholder vote with its reason (other domains; skipped if not wired)
+    r = tc.put(world.api(f"/features/{f1['id']}/scoring-inputs"), json={"values": {"reach": 73519.25}},
+               headers=world.alice.headers)
+    assert r.status_code in (200, 404), r.text
+    r = tc.put(world.api(f"/features/{f1['id']}/votes"), json={"group": "sales", "score": 7.25, "reason": m["vote"]},
+               headers=world.alice.headers)
+    assert r.status_code in (200, 201, 404), r.text
     share = _post(tc, world, "/shares", {"product_id": product["id"], "label": m["label"]})
     return {"m": m, "arr": arr, "owner": owner, "share": share, "product": product,
             "features": [f1, f2, f3, f4, f5, f6, f7]}
@@ -112,7 +119,8 @@ def test_public_pages_show_public_items_only_and_never_an_internal_field(app_cli
     doc = data.json()
     assert [i["title"] for i in doc["now"]] == ["Faster invoices"] and doc["shipped"][0]["shipped_on"]
     assert set(doc["now"][0]) == {"ref", "title", "description", "shipped_on"}
-    internal = list(s["m"].values()) + [s["arr"], "987,654,321", "987654321", s["owner"], world.alice.email,
+    internal = list(s["m"].values()) + [s["arr"], "987,654,321", "987654321", "73519", "7.25", s["owner"],
+                                        world.alice.email, world.bob.email,
                                         "Internal SSO codename", "enterprise", "Enterprise"]
     for name, page in (("roadmap", roadmap.text), ("changelog", changelog.text), ("json", data.text)):
         leaked = [x for x in internal if x.lower() in page.lower()]

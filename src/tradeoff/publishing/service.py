@@ -124,23 +124,20 @@ def _item(share: Share, f: Feature) -> PublicItem:
 
 
 def roadmap(*, uow: UnitOfWork, share: Share, product: Product) -> PublicRoadmap:
-    """Now (in progress) / Next (planned) / Later (discovery, idea), and the changelog (shipped, newest first)."""
-    cols: dict[str, list[tuple[object, PublicItem]]] = {"now": [], "next": [], "later": []}
+    """Now (in progress) / Next (planned) / Later (discovery, idea), each by title, and the changelog (shipped,
+    newest first). Won't-do and non-public features do not appear."""
+    cols: dict[str, list[PublicItem]] = {"now": [], "next": [], "later": []}
     shipped: list[tuple[datetime, int, PublicItem]] = []
     for f in _public_features(uow, share):
         if f.status == FeatureStatus.shipped.value:
             shipped.append((f.shipped_at or f.updated_at, f.id, _item(share, f)))
         elif f.status in COLUMNS:
-            item = _item(share, f)
-            cols[COLUMNS[f.status]].append((item.title.lower(), item))
+            cols[COLUMNS[f.status]].append(_item(share, f))
+    for items in cols.values():
+        items.sort(key=lambda i: (i.title.lower(), i.ref))
     shipped.sort(key=lambda t: (t[0], t[1]), reverse=True)
-    return PublicRoadmap(
-        product=product.name,
-        now=[i for _, i in sorted(cols["now"], key=lambda t: str(t[0]))][:MAX_ITEMS],
-        next=[i for _, i in sorted(cols["next"], key=lambda t: str(t[0]))][:MAX_ITEMS],
-        later=[i for _, i in sorted(cols["later"], key=lambda t: str(t[0]))][:MAX_ITEMS],
-        shipped=[i for _, _, i in shipped][:MAX_ITEMS],
-    )
+    return PublicRoadmap(product=product.name, now=cols["now"][:MAX_ITEMS], next=cols["next"][:MAX_ITEMS],
+                         later=cols["later"][:MAX_ITEMS], shipped=[i for _, _, i in shipped][:MAX_ITEMS])
 
 
 class PublicGuard:
@@ -170,7 +167,8 @@ def submit(*, uow: UnitOfWork, share: Share, data: PublicSubmissionIn) -> Public
         feature = uow.session.get(Feature, fid) if fid is not None else None
         if (feature is None or feature.workspace_id != share.workspace_id or feature.product_id != share.product_id
                 or not feature.public or feature.archived):
-            raise InvalidInput("this item cannot be upvoted here", [FieldError(["body", "ref"], "this item cannot be upvoted here")])
+            why = "this item cannot be upvoted here"
+            raise InvalidInput(why, [FieldError(["body", "ref"], why)])
         dup = uow.session.scalar(select(PublicSubmission).where(
             PublicSubmission.share_id == share.id, PublicSubmission.feature_id == feature.id,
             PublicSubmission.kind == "upvote", PublicSubmission.email == str(data.email).lower()))
