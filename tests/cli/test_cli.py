@@ -87,32 +87,40 @@ def test_errors_are_one_clear_line_and_non_zero(run, args, needle) -> None:  # t
     assert "Traceback" not in result.output
 
 
-def test_backup_restore_round_trip_is_lossless(empty_container, tmp_path: Path) -> None:
+def test_backup_restore_round_trip_is_lossless(backend, empty_container, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from datetime import date
 
+    from tests.conftest import fresh_database_url, make_container
+    from tradeoff.accounts import service as accounts
     from tradeoff.backup.service import backup, restore
     from tradeoff.demo.load import load_demo
+    from tradeoff.errors import Conflict, InvalidInput, NotFound
 
     with empty_container.unit_of_work() as uow:
         load_demo(uow=uow, password="demo-password", anchor=date(2026, 11, 1), slug="orig")
     with empty_container.unit_of_work() as uow:
         first = backup(uow=uow, slug="orig")
-    with empty_container.unit_of_work() as uow:
+    tables = first["tables"]
+    assert len(tables["feedback"]) == 400 and len(tables["links"]) > 200 and tables["audit_events"]
+    assert sum(1 for rows in tables.values() if rows) >= 15  # every domain's tables, not only the core records
+    # restoring into the same database is refused (ids are kept), and changes nothing
+    with pytest.raises(Conflict), empty_container.unit_of_work() as uow:
         restore(uow=uow, doc=first, slug="copy")
-    with empty_container.unit_of_work() as uow:
-        second = backup(uow=uow, slug="copy")
-    first["workspace"].pop("slug"), second["workspace"].pop("slug")
-    assert first == second
-    assert len(first["feedback"]) == 400 and len(first["links"]) > 200 and first["audit_events"]
-    # a damaged backup changes nothing
-    broken = json.loads(json.dumps(first))
-    broken["links"][5]["feedback_id"] = 10**9
-    from tradeoff.errors import InvalidInput
-
-    with pytest.raises(InvalidInput), empty_container.unit_of_work() as uow:
-        restore(uow=uow, doc=broken, slug="broken")
-    from tradeoff.accounts import service as accounts
-    from tradeoff.errors import NotFound
-
-    with pytest.raises(NotFound), empty_container.unit_of_work() as uow:
-        accounts.workspace_by_slug(uow=uow, slug="broken")
+    gen = fresh_database_url(backend, tmp_path / "second")
+    (tmp_path / "second").mkdir()
+    other = make_container(next(gen), tmp_path / "second")
+    try:
+        broken = json.loads(json.dumps(first))
+        broken["tables"]["links"][5]["feedback_id"] = "not an id"
+        with pytest.raises((InvalidInput, Exception)), other.unit_of_work() as uow:
+            restore(uow=uow, doc=broken, slug="broken")
+        with pytest.raises(NotFound), other.unit_of_work() as uow:  # a failed restore leaves nothing behind
+            accounts.workspace_by_slug(uow=uow, slug="broken")
+        with other.unit_of_work() as uow:
+            restore(uow=uow, doc=first)
+        with other.unit_of_work() as uow:
+            second = backup(uow=uow, slug="orig")
+        assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
+    finally:
+        other.engine.dispose()
+        next(gen, None)

@@ -1,137 +1,138 @@
-"""Lossless JSON backup and restore of one workspace.
+"""Lossless JSON backup and restore of one workspace — every table that belongs to it.
 
-Ids in a backup are renumbered 1..n per table (in id order) and every reference uses those numbers, so a
-backup does not depend on the database it came from: restoring into an empty database and backing up
-again gives the same document. API tokens are never exported (they are credentials); password hashes of
-members are, so people can still log in after a restore — keep backup files private.
+The tables are found from the metadata, so a new domain is backed up without touching this module: every
+table with a `workspace_id`, plus association tables whose foreign keys point at such tables. Rows keep their
+ids (records refer to each other inside JSON columns too, e.g. a plan's feature ids), so a restore needs those
+ids to be free — always true in an empty database. People are matched by email on restore and their ids
+remapped. Not exported: API tokens (credentials), idempotency keys (transient) and stored embeddings (derived;
+recomputed by triage). Password hashes and webhook signing secrets are exported so logins and receivers keep
+working: keep backup files private.
 """
 
 from __future__ import annotations
 
+import base64
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Date, Numeric, insert, select
+from sqlalchemy import Date, LargeBinary, Numeric, Table, func, insert, select, text
 
 from tradeoff.accounts import service as accounts
 from tradeoff.accounts.model import Membership, User, Workspace
-from tradeoff.audit.model import AuditEvent
-from tradeoff.comments.model import Comment
-from tradeoff.customers.model import Customer
 from tradeoff.errors import Conflict, InvalidInput
-from tradeoff.features.model import Feature, feature_problems
-from tradeoff.feedback.model import Feedback
-from tradeoff.links.model import Link
-from tradeoff.problems.model import Problem
-from tradeoff.products.model import Product
 from tradeoff.storage.base import UTCDateTime
+from tradeoff.storage.models import Base
 from tradeoff.storage.uow import UnitOfWork
 
 FORMAT = "tradeoff-backup"
-VERSION = 1
-
-# table name -> (model, {column: referenced table}) in dependency order
-TABLES: list[tuple[str, Any, dict[str, str]]] = [
-    ("products", Product, {}),
-    ("customers", Customer, {}),
-    ("feedback", Feedback, {"customer_id": "customers"}),
-    ("problems", Problem, {"product_id": "products"}),
-    ("features", Feature, {"product_id": "products"}),
-    ("links", Link, {"feedback_id": "feedback", "problem_id": "problems", "feature_id": "features"}),
-    ("comments", Comment, {"problem_id": "problems", "feature_id": "features", "author_id": "users"}),
-    ("audit_events", AuditEvent, {"actor_id": "users"}),
-]
-RECORD_TYPE_TABLE = {"product": "products", "customer": "customers", "feedback": "feedback", "problem": "problems",
-                     "feature": "features"}
+VERSION = 2
+NOT_EXPORTED = frozenset({"users", "workspaces", "memberships", "api_tokens", "idempotency_keys", "embeddings"})
 
 
-def _dump_value(v: Any) -> Any:
+def _plan() -> list[tuple[Table, str | None]]:
+    """Tables to back up in dependency order: (table, None) for workspace tables, or (table, fk column) for an
+    association table reached through that foreign key."""
+    ws_tables = {t.name for t in Base.metadata.sorted_tables if "workspace_id" in t.c and t.name not in NOT_EXPORTED}
+    out: list[tuple[Table, str | None]] = []
+    for t in Base.metadata.sorted_tables:
+        if t.name in NOT_EXPORTED:
+            continue
+        if t.name in ws_tables:
+            out.append((t, None))
+            continue
+        fks = [(c.name, next(iter(c.foreign_keys)).column.table.name) for c in t.c if c.foreign_keys]
+        if fks and all(parent in ws_tables for _, parent in fks):
+            out.append((t, fks[0][0]))
+    return out
+
+
+def _user_columns(t: Table) -> list[str]:
+    return [c.name for c in t.c if any(fk.column.table.name == "users" for fk in c.foreign_keys)]
+
+
+def _dump(v: Any) -> Any:
     if isinstance(v, Decimal):
         return str(v)
     if isinstance(v, datetime | date):
         return v.isoformat()
+    if isinstance(v, bytes):
+        return base64.b64encode(v).decode()
     return v
 
 
-def _load_value(column: Any, v: Any) -> Any:
+def _load(column: Any, v: Any) -> Any:
     if v is None:
         return None
     if isinstance(column.type, UTCDateTime):
         return datetime.fromisoformat(v)
     if isinstance(column.type, Date):
         return date.fromisoformat(v)
-    if isinstance(column.type, Numeric):
+    if isinstance(column.type, Numeric) and not isinstance(v, float | int):
         return Decimal(v)
+    if isinstance(column.type, LargeBinary):
+        return base64.b64decode(v)
     return v
+
+
+def _pk(t: Table) -> list[Any]:
+    return list(t.primary_key.columns)
 
 
 def backup(*, uow: UnitOfWork, slug: str) -> dict[str, Any]:
     ws = accounts.workspace_by_slug(uow=uow, slug=slug)
     s = uow.session
-    numbering: dict[str, dict[int, int]] = {}
     members = s.execute(
         select(Membership, User).join(User, User.id == Membership.user_id)
         .where(Membership.workspace_id == ws.id).order_by(User.id)
     ).all()
-    numbering["users"] = {u.id: i for i, (_, u) in enumerate(members, 1)}
     doc: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
         "workspace": {"slug": ws.slug, "name": ws.name, "created_at": ws.created_at.isoformat()},
-        "members": [
-            {"id": numbering["users"][u.id], "email": u.email, "name": u.name, "role": m.role,
-             "password_hash": u.password_hash, "is_active": u.is_active}
-            for m, u in members
-        ],
+        # people are numbered 1..n within the backup; rows refer to them by that number
+        "members": [{"id": i, "email": u.email, "name": u.name, "role": m.role, "password_hash": u.password_hash,
+                     "is_active": u.is_active} for i, (m, u) in enumerate(members, 1)],
+        "tables": {},
     }
-    for table, model, refs in TABLES:
-        rows = list(s.scalars(select(model).where(model.workspace_id == ws.id).order_by(model.id)))
-        numbering[table] = {r.id: i for i, r in enumerate(rows, 1)}
-        out = []
-        for r in rows:
-            item: dict[str, Any] = {}
-            for col in model.__table__.columns:
-                if col.key == "workspace_id":
-                    continue
-                v = getattr(r, col.key)
-                if col.key == "id":
-                    v = numbering[table][v]
-                elif col.key in refs and v is not None:
-                    v = numbering[refs[col.key]].get(v)
-                elif table == "audit_events" and col.key == "record_id" and v is not None:
-                    target = RECORD_TYPE_TABLE.get(r.record_type)
-                    v = numbering.get(target, {}).get(v) if target else None
-                item[col.key] = _dump_value(v)
-            out.append(item)
-        doc[table] = out
-    fp = s.execute(
-        select(feature_problems.c.feature_id, feature_problems.c.problem_id)
-        .join(Feature, Feature.id == feature_problems.c.feature_id)
-        .where(Feature.workspace_id == ws.id)
-    ).all()
-    doc["feature_problems"] = sorted(
-        [numbering["features"][f], numbering["problems"][p]] for f, p in fp
-    )
+    person = {u.id: i for i, (_, u) in enumerate(members, 1)}
+    for t, via in _plan():
+        if via is None:
+            stmt = select(t).where(t.c.workspace_id == ws.id)
+        else:
+            parent = next(iter(t.c[via].foreign_keys)).column.table
+            stmt = select(t).where(t.c[via].in_(select(parent.c.id).where(parent.c.workspace_id == ws.id)))
+        rows = s.execute(stmt.order_by(*_pk(t))).mappings().all()
+        user_cols = set(_user_columns(t))
+        doc["tables"][t.name] = [
+            {k: (person.get(v) if k in user_cols and v is not None else _dump(v))
+             for k, v in row.items() if k != "workspace_id"}
+            for row in rows]
     return doc
 
 
 def restore(*, uow: UnitOfWork, doc: dict[str, Any], slug: str | None = None) -> Workspace:
     """Restore a backup as a new workspace (its own slug, or `slug`). All or nothing."""
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        raise InvalidInput("not a Tradeoff backup file (missing \"format\": \"tradeoff-backup\")")
+        raise InvalidInput('not a Tradeoff backup file (missing "format": "tradeoff-backup")')
     if doc.get("version") != VERSION:
         raise InvalidInput(f"backup version {doc.get('version')} is not supported (expected {VERSION})")
     s = uow.session
     try:
         target_slug = slug or doc["workspace"]["slug"]
         if s.scalar(select(Workspace.id).where(Workspace.slug == target_slug)) is not None:
-            raise Conflict(f"workspace '{target_slug}' already exists; restore with another slug")
+            raise Conflict(f"workspace '{target_slug}' already exists; restore with another slug (--as)")
+        tables = {t.name: (t, via) for t, via in _plan()}
+        unknown = set(doc["tables"]) - set(tables)
+        if unknown:
+            raise InvalidInput(f"backup has tables this version does not know: {', '.join(sorted(unknown))}; "
+                               "upgrade Tradeoff first")
+        _check_ids_free(uow, doc, tables)
         ws = Workspace(slug=target_slug, name=doc["workspace"]["name"],
                        created_at=datetime.fromisoformat(doc["workspace"]["created_at"]))
         s.add(ws)
         s.flush()
-        mapping: dict[str, dict[int, int]] = {"users": {}}
+        users: dict[int, int] = {}
         for m in doc["members"]:
             user = s.scalar(select(User).where(User.email == m["email"]))
             if user is None:
@@ -139,28 +140,44 @@ def restore(*, uow: UnitOfWork, doc: dict[str, Any], slug: str | None = None) ->
                 s.add(user)
                 s.flush()
             s.add(Membership(workspace_id=ws.id, user_id=user.id, role=m["role"]))
-            mapping["users"][m["id"]] = user.id
-        for table, model, refs in TABLES:
-            mapping[table] = {}
-            cols = {c.key: c for c in model.__table__.columns}
-            for item in doc.get(table, []):
-                values: dict[str, Any] = {"workspace_id": ws.id}
-                for key, raw in item.items():
-                    if key == "id" or key not in cols:
-                        continue
-                    v = _load_value(cols[key], raw)
-                    if key in refs and v is not None:
-                        v = mapping[refs[key]][v]
-                    elif table == "audit_events" and key == "record_id" and v is not None:
-                        t = RECORD_TYPE_TABLE.get(item.get("record_type", ""))
-                        v = mapping.get(t, {}).get(v) if t else None
-                    values[key] = v
-                # Core insert: keep version, timestamps and archived state exactly as backed up
-                new_id = s.execute(insert(model.__table__).values(**values).returning(model.__table__.c.id)).scalar_one()
-                mapping[table][item["id"]] = new_id
-        for f, p in doc.get("feature_problems", []):
-            s.execute(insert(feature_problems).values(feature_id=mapping["features"][f], problem_id=mapping["problems"][p]))
+            users[m["id"]] = user.id
         s.flush()
+        for t, via in _plan():
+            rows = doc["tables"].get(t.name, [])
+            if not rows:
+                continue
+            user_cols = _user_columns(t)
+            values = []
+            for row in rows:
+                v = {k: _load(t.c[k], raw) for k, raw in row.items() if k in t.c}
+                for col in user_cols:
+                    if v.get(col) is not None:
+                        v[col] = users.get(v[col])  # a former member who left: keep the record, drop the person
+                if via is None:
+                    v["workspace_id"] = ws.id
+                values.append(v)
+            s.execute(insert(t), values)
+        s.flush()
+        if s.get_bind().dialect.name == "postgresql":
+            for t, _ in _plan():
+                if "id" in t.c and doc["tables"].get(t.name):
+                    s.execute(text(f"SELECT setval(pg_get_serial_sequence('{t.name}', 'id'), "
+                                   f"(SELECT MAX(id) FROM {t.name}))"))
         return ws
     except (KeyError, TypeError, ValueError) as exc:
         raise InvalidInput(f"backup file is damaged or incomplete: {type(exc).__name__}: {exc}") from exc
+
+
+def _check_ids_free(uow: UnitOfWork, doc: dict[str, Any], tables: dict[str, tuple[Table, str | None]]) -> None:
+    for name, rows in doc["tables"].items():
+        t, _ = tables[name]
+        if "id" not in t.c or not rows:
+            continue
+        ids = [r["id"] for r in rows]
+        for i in range(0, len(ids), 500):
+            taken = uow.session.scalar(select(func.count()).select_from(t).where(t.c.id.in_(ids[i:i + 500])))
+            if taken:
+                raise Conflict(
+                    f"this database already has {name} with the backup's ids: restore into an empty database "
+                    "(set TRADEOFF_DATABASE_URL or TRADEOFF_HOME to a new one); records keep their ids so that "
+                    "plans and estimates that refer to each other stay intact")
