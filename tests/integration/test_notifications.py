@@ -448,3 +448,43 @@ def test_cli_webhooks_deliver_and_digest_dry_run(ncontainer: Container, world: W
     assert r.exit_code == 0 and world.erin.email in r.output and "dry run" in r.output
     with ncontainer.unit_of_work() as uow:  # nothing was recorded
         assert [u for _, u in digest.due_subscribers(uow=uow, now=utcnow(), workspace_id=wid)] == [world.erin.user_id]
+
+
+def test_commitment_falling_at_risk_and_saved_briefs_are_published(client, container, world) -> None:  # type: ignore[no-untyped-def]
+    """The events other domains raise reach subscribers: commitment.at_risk and brief.published."""
+    from datetime import date, timedelta
+
+    from sqlalchemy import select
+
+    from tradeoff.briefs import service as briefs
+    from tradeoff.commitments import service as commitments
+    from tradeoff.notifications.model import Event
+    from tradeoff.storage.base import utcnow
+
+    h = world.alice.headers
+    cust = client.post(world.api("/customers"), json={"name": "Promised Co", "arr": 1000}, headers=h).json()
+    feat = client.post(world.api("/features"), json={"title": "Never estimated"}, headers=h).json()
+    due = (date.today() + timedelta(days=30)).isoformat()
+    r = client.post(world.api("/commitments"), json={"feature_id": feat["id"], "customer_id": cust["id"], "due": due},
+                    headers=h)
+    assert r.status_code == 201, r.text
+    with container.unit_of_work() as uow:
+        from tradeoff.accounts import service as accounts
+
+        ws = accounts.workspace_by_slug(uow=uow, slug=world.slug)
+        result = commitments.recompute(uow=uow, workspace_id=ws.id, today=date.today(), trials=200)
+        briefs.save(uow=uow, workspace_id=ws.id, slug=world.slug, actor=commitments_actor(world),
+                    req=briefs.Request("exec"), now=utcnow())
+        kinds = [e.event_type for e in uow.session.scalars(select(Event).where(Event.workspace_id == ws.id))]
+    assert "brief.published" in kinds
+    # an unestimated feature cannot be forecast, so nobody can vouch for the promise: it is at risk
+    events = client.get(world.api("/commitment-events"), headers=h).json()
+    events = events["items"] if isinstance(events, dict) else events
+    assert [e["kind"] for e in events] == ["at_risk"] and result["events"] == []  # recorded once, not again
+    assert kinds.count("commitment.at_risk") == 1
+
+
+def commitments_actor(world):  # type: ignore[no-untyped-def]
+    from tradeoff.storage.uow import Actor
+
+    return Actor(world.alice.user_id, world.alice.email, "api")

@@ -162,6 +162,12 @@ def save(*, uow: UnitOfWork, workspace_id: int, slug: str, actor: Actor, req: Re
                      saved_by=actor.label, note=note)
     uow.session.add(v)
     uow.session.flush()
+    from tradeoff.notifications import service as notifications
+
+    notifications.publish(uow, workspace_id, "brief.published",
+                          {"brief_id": v.id, "audience": v.audience, "number": v.number, "scope": key},
+                          subject=f"brief:{v.id}", summary=f"{v.audience} brief #{v.number} saved by {actor.label}",
+                          link=f"/w/{slug}/briefs?audience={v.audience}")
     return v, last is None or last.fingerprint != v.fingerprint
 
 

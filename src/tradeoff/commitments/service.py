@@ -162,8 +162,29 @@ def recompute(*, uow: UnitOfWork, workspace_id: int, today: date, trials: int = 
             uow.session.add(ev)
             events.append(ev)
     uow.session.flush()
+    _notify(uow, workspace_id, events, {c.id: c for c in items})
     return {"threshold": limit, "recomputed": len(items), "reason": reason,
             "events": [event_out(e) for e in events]}
+
+
+def _notify(uow: UnitOfWork, workspace_id: int, events: list[CommitmentEvent], by_id: dict[int, Commitment]) -> None:
+    """Tell subscribers (in-app and webhooks) when a promise falls below the threshold."""
+    from tradeoff.accounts.model import Workspace
+    from tradeoff.notifications import service as notifications
+
+    slug = uow.session.get(Workspace, workspace_id).slug if events else ""
+    for ev in events:
+        if ev.kind != "at_risk":
+            continue
+        c = by_id[ev.commitment_id]
+        pct = "unknown" if ev.probability_after is None else f"{ev.probability_after:.0%}"
+        notifications.publish(
+            uow, workspace_id, "commitment.at_risk",
+            {"commitment_id": c.id, "feature_id": c.feature_id, "customer_id": c.customer_id, "due": c.due,
+             "probability": ev.probability_after, "probability_before": ev.probability_before,
+             "threshold": ev.threshold},
+            subject=f"commitment:{c.id}", summary=f"Commitment {c.id} is at risk: {pct} chance of being kept by {c.due}",
+            link=f"/w/{slug}/commitments#commitment-{c.id}")
 
 
 def event_out(e: CommitmentEvent) -> dict[str, Any]:
