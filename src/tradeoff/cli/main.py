@@ -233,6 +233,25 @@ def demo(
     if cred.exists():
         email, password = cred.read_text().split("\n")[:2]
         typer.echo(f"log in as {email} with password {password} (also in {cred})")
+        with state.container.unit_of_work() as uow:
+            from tradeoff.publishing import service as publishing
+
+            ws = accounts.workspace_by_slug(uow=uow, slug=workspace)
+            shares = publishing.list_shares(uow=uow, workspace_id=ws.id)
+            if shares:
+                typer.echo(f"public roadmap (no login): /p/{shares[0].token}")
+    typer.echo(_matcher_note(state))
+
+
+def _matcher_note(state: Cli) -> str:
+    """Say which text matcher triage uses, and what the optional model adds."""
+    from tradeoff.triage.engine import default_engine
+
+    method = default_engine().method if state.settings.triage_model else "lexical"
+    if method == "lexical":
+        return ("triage matcher: lexical (TF-IDF). `pip install 'tradeoff[ml]'` adds a local sentence-embedding model "
+                "that finds duplicates and themes by meaning, not shared words (figures in docs/benchmarks.md)")
+    return f"triage matcher: {method} (local sentence-embedding model, nothing downloaded at run time)"
 
 
 @app.command()

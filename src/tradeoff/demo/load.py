@@ -15,6 +15,7 @@ from tradeoff.customers import service as customer_service
 from tradeoff.customers.model import Customer
 from tradeoff.customers.schemas import CustomerCreate
 from tradeoff.demo.content import build_demo
+from tradeoff.demo.publishing import load_publishing
 from tradeoff.demo.delivery import load_delivery
 from tradeoff.demo.strategy import load_strategy
 from tradeoff.features import service as feature_service
@@ -97,4 +98,5 @@ def load_demo(*, uow: UnitOfWork, password: str, anchor: date, slug: str = DEMO_
                             problems=problems, features=features)
     counts |= load_delivery(uow=uow, workspace_id=wid, actor=actor, anchor=anchor, features=features,
                             customers=customers, seed=seed)
+    counts |= load_publishing(uow=uow, workspace_id=wid, actor=actor, products=products, features=features)
     return DemoSummary(slug=slug, owner_email=owner.email, counts=counts)
