@@ -164,7 +164,9 @@ def _solve_highspy(
     bound = _finite(info.mip_dual_bound) if bool(np.any(integrality)) else None
     if status == "optimal" and objective is not None and bound is None:
         bound = objective
-    return MilpResult(status, x, objective, bound, _elapsed(t0), "highspy " + str(h.version()))
+    version = getattr(h, "version", None)
+    name = "highspy " + str(version()) if callable(version) else "highspy"
+    return MilpResult(status, x, objective, bound, _elapsed(t0), name)
 
 
 def _solve_scipy(
