@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -181,18 +181,33 @@ def read_table(data: bytes, *, filename: str) -> CsvTable:
     return CsvTable(encoding=encoding, delimiter=delimiter, columns=columns, records=records)
 
 
-def resolve_mapping(columns: tuple[str, ...], mapping: Mapping[str, str]) -> dict[str, int]:
-    """Field -> column index. Explicit mapping first (column names match case-insensitively; an empty
-    column name turns a field off), then guesses from header names for the fields left."""
+def map_pairs(pairs: Iterable[str], fields: Sequence[str], example: str) -> dict[str, str]:
+    """['text=Comment', 'customer=Account'] -> {'text': 'Comment', 'customer': 'Account'}."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, column = pair.partition("=")
+        if not sep or not key.strip():
+            raise InvalidInput(f"mapping '{pair}' is not FIELD=COLUMN (e.g. {example}); fields: {', '.join(fields)}",
+                               [FieldError(["map"], "not FIELD=COLUMN", pair)])
+        out[key.strip()] = column.strip().strip('"')
+    return out
+
+
+def resolve_columns(
+    columns: tuple[str, ...], mapping: Mapping[str, str], *, fields: Sequence[str],
+    guesses: Mapping[str, Sequence[str]], aliases: Mapping[str, str],
+) -> dict[str, int]:
+    """Field -> column index. Explicit mapping first (column names match case-insensitively; an empty column
+    name turns a field off), then guesses from header names for the fields left. Shared by every CSV importer."""
     exact = {c: i for i, c in reversed(list(enumerate(columns)))}
     loose = {_norm(c): i for i, c in reversed(list(enumerate(columns)))}
     found = ", ".join(f"'{c}'" for c in columns)
-    fields: dict[str, int] = {}
+    chosen: dict[str, int] = {}
     off: set[str] = set()
     for key, column in mapping.items():
-        field = FIELD_ALIASES.get(key.strip().lower(), key.strip().lower())
-        if field not in FIELDS:
-            raise InvalidInput(f"cannot map a column to '{key}'; the fields are {', '.join(FIELDS)}",
+        field = aliases.get(key.strip().lower(), key.strip().lower())
+        if field not in fields:
+            raise InvalidInput(f"cannot map a column to '{key}'; the fields are {', '.join(fields)}",
                                [FieldError(["map", key], "unknown field", key)])
         if not column.strip():
             off.add(field)
@@ -201,18 +216,25 @@ def resolve_mapping(columns: tuple[str, ...], mapping: Mapping[str, str]) -> dic
         if idx is None:
             raise InvalidInput(f"column '{column}' (mapped to {field}) is not in the file; its columns are {found}",
                                [FieldError(["map", field], "no such column", column)])
-        fields[field] = idx
-    used = set(fields.values())
-    for field, names in GUESSES.items():
-        if field in fields or field in off:
+        chosen[field] = idx
+    used = set(chosen.values())
+    for field, names in guesses.items():
+        if field in chosen or field in off:
             continue
         for name in names:
             idx = loose.get(name)
             if idx is not None and idx not in used:
-                fields[field] = idx
+                chosen[field] = idx
                 used.add(idx)
                 break
+    return chosen
+
+
+def resolve_mapping(columns: tuple[str, ...], mapping: Mapping[str, str]) -> dict[str, int]:
+    """The feedback importer's columns: `text` is required."""
+    fields = resolve_columns(columns, mapping, fields=FIELDS, guesses=GUESSES, aliases=FIELD_ALIASES)
     if "text" not in fields:
+        found = ", ".join(f"'{c}'" for c in columns)
         raise InvalidInput(
             "the file has no column for the required field 'text' (looked for a column named "
             f"{', '.join(GUESSES['text'])}); its columns are {found}. Name the column that holds what the "

@@ -25,7 +25,15 @@ from sqlalchemy.orm import Session
 from tradeoff.audit import service as audit
 from tradeoff.customers.model import Customer, Segment
 from tradeoff.errors import FieldError, InvalidInput
-from tradeoff.feedback.import_rows import FIELDS, BadRow, RowValues, parse_rows, read_table, resolve_mapping
+from tradeoff.feedback.import_rows import (
+    FIELDS,
+    BadRow,
+    RowValues,
+    map_pairs,
+    parse_rows,
+    read_table,
+    resolve_mapping,
+)
 from tradeoff.feedback.model import Feedback, Source
 from tradeoff.storage.base import utcnow
 from tradeoff.storage.uow import Actor, UnitOfWork
@@ -53,14 +61,7 @@ class ImportOptions:
 
 def parse_mapping(pairs: Iterable[str]) -> dict[str, str]:
     """['text=Comment', 'customer=Account'] -> {'text': 'Comment', 'customer': 'Account'}."""
-    out: dict[str, str] = {}
-    for pair in pairs:
-        key, sep, column = pair.partition("=")
-        if not sep or not key.strip():
-            raise InvalidInput(f"mapping '{pair}' is not FIELD=COLUMN (e.g. text=Comment); fields: {', '.join(FIELDS)}",
-                               [FieldError(["map"], "not FIELD=COLUMN", pair)])
-        out[key.strip()] = column.strip().strip('"')
-    return out
+    return map_pairs(pairs, FIELDS, "text=Comment")
 
 
 @dataclass(frozen=True)

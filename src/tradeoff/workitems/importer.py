@@ -7,7 +7,6 @@ Items are matched on their tracker key: importing a newer export updates the ite
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,7 +17,7 @@ from sqlalchemy import Table, bindparam, func, insert, select, update
 from tradeoff.audit import service as audit
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.features.model import Feature
-from tradeoff.feedback.import_rows import BadRow, CsvTable, parse_date, read_table
+from tradeoff.feedback.import_rows import BadRow, CsvTable, map_pairs, parse_date, read_table, resolve_columns
 from tradeoff.storage.base import utcnow
 from tradeoff.storage.uow import Actor, UnitOfWork
 from tradeoff.workitems.model import WorkItem
@@ -45,10 +44,6 @@ ALIASES = {"summary": "title", "issue key": "key", "story points": "points", "st
 MAX_BYTES = 200 * 1024 * 1024
 BATCH = 1_000
 MAX_LISTED = 100
-
-
-def _norm(name: str) -> str:
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", name.lower()).split())
 
 
 @dataclass(frozen=True)
@@ -143,48 +138,15 @@ class WorkItemPlan:
 
 def parse_mapping(pairs: Iterable[str]) -> dict[str, str]:
     """['key=Issue key', 'points=Story Points'] -> {'key': 'Issue key', 'points': 'Story Points'}."""
-    out: dict[str, str] = {}
-    for pair in pairs:
-        key, sep, column = pair.partition("=")
-        if not sep or not key.strip():
-            raise InvalidInput(f"mapping '{pair}' is not FIELD=COLUMN (e.g. key=Issue key); fields: {', '.join(FIELDS)}",
-                               [FieldError(["map"], "not FIELD=COLUMN", pair)])
-        out[key.strip()] = column.strip().strip('"')
-    return out
+    return map_pairs(pairs, FIELDS, "key=Issue key")
 
 
 def resolve_mapping(columns: tuple[str, ...], mapping: Mapping[str, str]) -> dict[str, int]:
     """Field -> column index: the explicit mapping first, then guesses from the header for the rest."""
-    exact = {c: i for i, c in reversed(list(enumerate(columns)))}
-    loose = {_norm(c): i for i, c in reversed(list(enumerate(columns)))}
-    found = ", ".join(f"'{c}'" for c in columns)
-    fields: dict[str, int] = {}
-    off: set[str] = set()
-    for key, column in mapping.items():
-        name = ALIASES.get(key.strip().lower(), key.strip().lower())
-        if name not in FIELDS:
-            raise InvalidInput(f"cannot map a column to '{key}'; the fields are {', '.join(FIELDS)}",
-                               [FieldError(["map", key], "unknown field", key)])
-        if not column.strip():
-            off.add(name)
-            continue
-        idx = exact.get(column, loose.get(_norm(column)))
-        if idx is None:
-            raise InvalidInput(f"column '{column}' (mapped to {name}) is not in the file; its columns are {found}",
-                               [FieldError(["map", name], "no such column", column)])
-        fields[name] = idx
-    used = set(fields.values())
-    for name, guesses in GUESSES.items():
-        if name in fields or name in off:
-            continue
-        for g in guesses:
-            idx = loose.get(g)
-            if idx is not None and idx not in used:
-                fields[name] = idx
-                used.add(idx)
-                break
+    fields = resolve_columns(columns, mapping, fields=FIELDS, guesses=GUESSES, aliases=ALIASES)
     for name in REQUIRED:
         if name not in fields:
+            found = ", ".join(f"'{c}'" for c in columns)
             raise InvalidInput(
                 f"the file has no column for the required field '{name}' (looked for {', '.join(GUESSES[name])}); "
                 f"its columns are {found}. Name it: --map {name}=COLUMN",
