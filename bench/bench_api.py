@@ -115,7 +115,10 @@ def free_port() -> int:
 
 def serve(url: str, home: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    env = {**os.environ, "TRADEOFF_DATABASE_URL": url, "TRADEOFF_HOME": str(home), "PYTHONPATH": str(ROOT / "src")}
+    # background workers off: this measures request latency alone (triage of 200,000 generated items would
+    # otherwise share the two cores with the requests being timed)
+    env = {**os.environ, "TRADEOFF_DATABASE_URL": url, "TRADEOFF_HOME": str(home), "PYTHONPATH": str(ROOT / "src"),
+           "TRADEOFF_TRIAGE_WORKER": "false", "TRADEOFF_NOTIFICATIONS_WORKER": "false"}
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "tradeoff.app:asgi", "--factory", "--host", "127.0.0.1",
                              "--port", str(port), "--log-level", "warning", "--no-access-log"], env=env)
     base = f"http://127.0.0.1:{port}"
@@ -232,7 +235,8 @@ def main() -> None:
              f"Measured {date.today().isoformat()} on {platform.machine()}, {os.cpu_count()} cores, Python "
              f"{platform.python_version()}; one uvicorn worker, a separate keep-alive HTTP client process, "
              f"{args.requests} sequential requests per row. Data: {N_CUSTOMERS:,} customers, {N_FEEDBACK:,} feedback, "
-             f"{N_FEATURES:,} features, {N_LINKS:,} links, {N_PROBLEMS} problems. Target: p95 < 100 ms for lists, "
+             f"{N_FEATURES:,} features, {N_LINKS:,} links, {N_PROBLEMS} problems; background triage and notification "
+             "workers off, so the figures are request latency alone. Target: p95 < 100 ms for lists, "
              "search and details; feature page < 150 ms. Rerun: `PYTHONPATH=src .venv/bin/python bench/bench_api.py`.", ""]
     for backend, res in all_results.items():
         lines += [f"**{backend}**", "", "| endpoint | p50 ms | p95 ms | p99 ms | req/s |", "|---|---|---|---|---|"]

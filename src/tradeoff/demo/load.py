@@ -15,8 +15,8 @@ from tradeoff.customers import service as customer_service
 from tradeoff.customers.model import Customer
 from tradeoff.customers.schemas import CustomerCreate
 from tradeoff.demo.content import build_demo
-from tradeoff.demo.publishing import load_publishing
 from tradeoff.demo.delivery import load_delivery
+from tradeoff.demo.publishing import load_publishing
 from tradeoff.demo.strategy import load_strategy
 from tradeoff.features import service as feature_service
 from tradeoff.features.schemas import FeatureCreate
