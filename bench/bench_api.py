@@ -213,6 +213,7 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=300)
     args = ap.parse_args()
     all_results: dict[str, dict[str, dict[str, float]]] = {}
+    load_before = os.getloadavg()[0]
     if args.backend in ("sqlite", "both"):
         home = Path(tempfile.mkdtemp(prefix="tradeoff-bench-db-"))
         all_results["SQLite"] = run_backend("sqlite", f"sqlite:///{home / 'bench.db'}", args.requests)
@@ -237,7 +238,9 @@ def main() -> None:
              f"{args.requests} sequential requests per row. Data: {N_CUSTOMERS:,} customers, {N_FEEDBACK:,} feedback, "
              f"{N_FEATURES:,} features, {N_LINKS:,} links, {N_PROBLEMS} problems; background triage and notification "
              "workers off, so the figures are request latency alone. Target: p95 < 100 ms for lists, "
-             "search and details; feature page < 150 ms. Rerun: `PYTHONPATH=src .venv/bin/python bench/bench_api.py`.", ""]
+             "search and details; feature page < 150 ms. Rerun: `PYTHONPATH=src .venv/bin/python bench/bench_api.py`.",
+             "", f"Load average (1 min) when the run started {load_before:.1f}, when it ended {os.getloadavg()[0]:.1f}: "
+             "other jobs shared the machine, so these figures are if anything pessimistic.", ""]
     for backend, res in all_results.items():
         lines += [f"**{backend}**", "", "| endpoint | p50 ms | p95 ms | p99 ms | req/s |", "|---|---|---|---|---|"]
         for label, r in res.items():

@@ -58,7 +58,9 @@ def build_router(api: RecordApi) -> APIRouter:
         archived: Annotated[bool, Query(description="List archived records instead")] = False,
     ) -> Any:
         page = records.list_page(uow=uow, spec=spec, workspace_id=member.workspace_id, q=q,
-                                 filters=filters.model_dump(exclude_none=True), sort=sort, cursor=cursor,
+                                 # Filters is a runtime-chosen model class, which mypy cannot use as a type
+                                 filters=filters.model_dump(exclude_none=True),  # type: ignore[attr-defined]
+                                 sort=sort, cursor=cursor,
                                  limit=limit, archived=archived)
         return {"items": [dump(o) for o in page.items], "next": page.next}
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Response
 
 from tradeoff.accounts import service as accounts
+from tradeoff.accounts.model import Role
 from tradeoff.accounts.schemas import MemberIn, MemberOut, MeOut, TokenCreate, TokenCreated, TokenOut
 from tradeoff.api.deps import CurrentMember, Uow
 from tradeoff.audit import service as audit
@@ -31,7 +32,7 @@ def me(member: CurrentMember) -> Any:
 
 @router.get(f"{W}/members", operation_id="listMembers", response_model=list[MemberOut], tags=["accounts"])
 def list_members(member: CurrentMember, uow: Uow) -> Any:
-    return [MemberOut(user_id=m.user.id, email=m.user.email, name=m.user.name, role=m.role)
+    return [MemberOut(user_id=m.user.id, email=m.user.email, name=m.user.name, role=Role(m.role))
             for m in accounts.members(uow=uow, workspace_id=member.workspace_id)]
 
 
@@ -41,7 +42,7 @@ def set_member(member: CurrentMember, uow: Uow, body: MemberIn) -> Any:
     user, _ = accounts.get_or_create_user(uow=uow, email=body.email, name=body.name)
     ws = accounts.workspace_by_slug(uow=uow, slug=member.workspace_slug)
     m = accounts.set_member(uow=uow, workspace=ws, user=user, role=body.role, actor=member.actor("api"))
-    return MemberOut(user_id=user.id, email=user.email, name=user.name, role=m.role)
+    return MemberOut(user_id=user.id, email=user.email, name=user.name, role=Role(m.role))
 
 
 @router.get(f"{W}/tokens", operation_id="listTokens", response_model=list[TokenOut], tags=["accounts"])

@@ -23,7 +23,7 @@ def demand(kind: Kind, record_id: int, workspace: Workspace, as_json: Json = Fal
     with cli_state().container.unit_of_work() as uow:
         wid = workspace_id(uow, workspace)
         records.get(uow=uow, spec=comment_service.TARGETS[kind.value], workspace_id=wid, record_id=record_id)
-        d = insights.demand(uow=uow, workspace_id=wid, kind=kind.value, target_id=record_id, now=utcnow())  # type: ignore[arg-type]
+        d = insights.demand(uow=uow, workspace_id=wid, kind=kind.value, target_id=record_id, now=utcnow())
     if as_json:
         emit_json(encode(demand_out(d)))
         return

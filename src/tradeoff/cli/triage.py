@@ -91,7 +91,11 @@ def split_notes(file: Annotated[Path, typer.Argument(help="A text file of call n
     """Split call notes into separate feedback items (prints them; nothing is saved)."""
     text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
     items = triage.split_notes(text)
-    emit_json(items) if as_json else [typer.echo(f"{i}. {t}") for i, t in enumerate(items, 1)]
+    if as_json:
+        emit_json(items)
+    else:
+        for i, t in enumerate(items, 1):
+            typer.echo(f"{i}. {t}")
 
 
 def register(root: typer.Typer) -> None:

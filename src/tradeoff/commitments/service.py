@@ -16,7 +16,7 @@ from tradeoff.commitments.model import DEFAULT_RISK_THRESHOLD, Commitment, Commi
 from tradeoff.commitments.schemas import CommitmentCreate, CommitmentUpdate
 from tradeoff.customers import service as customer_service
 from tradeoff.customers.model import Customer
-from tradeoff.errors import FieldError, InvalidInput, TradeoffError
+from tradeoff.errors import FieldError, InvalidInput, NotFound, TradeoffError
 from tradeoff.features import service as feature_service
 from tradeoff.features.model import Feature
 from tradeoff.records import service as records
@@ -172,7 +172,12 @@ def _notify(uow: UnitOfWork, workspace_id: int, events: list[CommitmentEvent], b
     from tradeoff.accounts.model import Workspace
     from tradeoff.notifications import service as notifications
 
-    slug = uow.session.get(Workspace, workspace_id).slug if events else ""
+    slug = ""
+    if events:
+        ws = uow.session.get(Workspace, workspace_id)
+        if ws is None:
+            raise NotFound(f"workspace {workspace_id} not found")
+        slug = ws.slug
     for ev in events:
         if ev.kind != "at_risk":
             continue

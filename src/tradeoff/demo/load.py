@@ -12,19 +12,22 @@ from tradeoff.accounts.model import Role
 from tradeoff.comments import service as comment_service
 from tradeoff.comments.schemas import CommentCreate
 from tradeoff.customers import service as customer_service
-from tradeoff.customers.model import Customer
+from tradeoff.customers.model import Customer, Segment
 from tradeoff.customers.schemas import CustomerCreate
 from tradeoff.demo.content import build_demo
 from tradeoff.demo.delivery import load_delivery
 from tradeoff.demo.publishing import load_publishing
 from tradeoff.demo.strategy import load_strategy
 from tradeoff.features import service as feature_service
+from tradeoff.features.model import Feature, FeatureStatus
 from tradeoff.features.schemas import FeatureCreate
 from tradeoff.feedback import service as feedback_service
+from tradeoff.feedback.model import Source
 from tradeoff.feedback.schemas import FeedbackCreate
 from tradeoff.links import service as link_service
 from tradeoff.links.schemas import LinkCreate
 from tradeoff.problems import service as problem_service
+from tradeoff.problems.model import Problem
 from tradeoff.problems.schemas import ProblemCreate
 from tradeoff.products import service as product_service
 from tradeoff.products.schemas import ProductCreate
@@ -63,7 +66,7 @@ def load_demo(*, uow: UnitOfWork, password: str, anchor: date, slug: str = DEMO_
     customers = {}
     for c in data.customers:
         obj = customer_service.create(uow=uow, workspace_id=wid, actor=actor, data=CustomerCreate(
-            name=c.name, segment=c.segment, arr=c.arr, currency=c.currency, plan=c.plan, renewal_date=c.renewal_date,
+            name=c.name, segment=Segment(c.segment), arr=c.arr, currency=c.currency, plan=c.plan, renewal_date=c.renewal_date,
             account_owner=c.account_owner, notes=c.notes, external_id=c.external_id))
         customers[c.key] = obj
         uow.session.execute(update(Customer).where(Customer.id == obj.id)
@@ -71,17 +74,17 @@ def load_demo(*, uow: UnitOfWork, password: str, anchor: date, slug: str = DEMO_
     feedback = {}
     for f in data.feedback:
         feedback[f.key] = feedback_service.create(uow=uow, workspace_id=wid, actor=actor, data=FeedbackCreate(
-            text=f.text, source=f.source, customer_id=customers[f.customer_key].id if f.customer_key else None,
+            text=f.text, source=Source(f.source), customer_id=customers[f.customer_key].id if f.customer_key else None,
             reporter=f.reporter, reported_at=_utc(f.created_at), tags=list(f.tags)))
     problems = {p.key: problem_service.create(uow=uow, workspace_id=wid, actor=actor, data=ProblemCreate(
         statement=p.statement, persona=p.persona, segment=p.segment, product_id=products[p.product_key].id))
         for p in data.problems}
     features = {f.key: feature_service.create(uow=uow, workspace_id=wid, actor=actor, data=FeatureCreate(
-        title=f.title, description=f.description, status=f.status, persona=f.persona, user_flow=list(f.user_flow),
+        title=f.title, description=f.description, status=FeatureStatus(f.status), persona=f.persona, user_flow=list(f.user_flow),
         acceptance_criteria=list(f.acceptance_criteria), owner=f.owner, product_id=products[f.product_key].id,
         problem_ids=[problems[k].id for k in f.problem_keys]))
         for f in data.features}
-    targets = {"problem": problems, "feature": features}
+    targets: dict[str, dict[str, Problem] | dict[str, Feature]] = {"problem": problems, "feature": features}
     for link in data.links:
         target = targets[link.target_kind][link.target_key]
         link_service.create(uow=uow, workspace_id=wid, actor=actor, data=LinkCreate(

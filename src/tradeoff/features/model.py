@@ -62,6 +62,13 @@ class Feature(Versioned, Archivable, Timestamps, WorkspaceScoped, Base):
 
     problems: Mapped[list[Problem]] = relationship(secondary=feature_problems, lazy="raise_on_sql", order_by="Problem.id")
 
+    # Not stored: features.service.update sets it when a status change invites a decision record (FeatureOut
+    # shows it). A plain annotation would make the ORM try to map it, so only the type checker sees one.
+    if TYPE_CHECKING:
+        decision_prompt: str | None
+    else:
+        decision_prompt = None
+
     @property
     def problem_ids(self) -> list[int]:
         return [p.id for p in self.problems]

@@ -127,4 +127,6 @@ def survey_scores(*, uow: UnitOfWork, workspace_id: int) -> list[core_demand.Sur
         .outerjoin(Customer, Customer.id == Feedback.customer_id)
         .where(Feedback.workspace_id == workspace_id, Feedback.score.is_not(None), Feedback.archived_at.is_(None))
     ).all()
-    return [core_demand.SurveyScore(seg or "unknown", kind, score) for kind, score, seg in rows]
+    # the schema keeps score_kind and score set together; the check only narrows the types
+    return [core_demand.SurveyScore(seg or "unknown", kind, score)
+            for kind, score, seg in rows if kind is not None and score is not None]

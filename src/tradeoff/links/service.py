@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
+from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -127,7 +128,10 @@ def customer_requests(*, uow: UnitOfWork, workspace_id: int, customer_id: int) -
     ).all()
     out = []
     for fb, feature, problem in rows:
-        kind = target_id = title = status = None
+        kind: Literal["problem", "feature"] | None = None
+        target_id: int | None = None
+        title: str | None = None
+        status: str | None = None
         if feature is not None:
             kind, target_id, title, status = "feature", feature.id, feature.title, feature.status
         elif problem is not None:

@@ -65,7 +65,7 @@ def apply_keyset(
             cur_sort, raw_value, last_id = json.loads(base64.urlsafe_b64decode(padded))
             if cur_sort != sort:
                 raise ValueError("cursor belongs to another sort order")
-            ctype = column.type.impl if isinstance(column.type, TypeDecorator) else column.type
+            ctype = column.type.impl_instance if isinstance(column.type, TypeDecorator) else column.type
             value = _decode_value(raw_value, ctype.python_type)
             last_id = int(last_id)
         except (ValueError, TypeError, json.JSONDecodeError) as exc:

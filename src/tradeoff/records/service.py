@@ -92,7 +92,7 @@ def list_page(
     model = spec.model
     stmt = base_query(spec, workspace_id)
     if archived is not None and hasattr(model, "archived_at"):
-        stmt = stmt.where(model.archived_at.is_not(None) if archived else model.archived_at.is_(None))  # type: ignore[attr-defined]
+        stmt = stmt.where(model.archived_at.is_not(None) if archived else model.archived_at.is_(None))
     for name, value in (filters or {}).items():
         if value is None:
             continue
@@ -102,9 +102,9 @@ def list_page(
     for clause in extra:
         stmt = stmt.where(clause)
     if q and spec.searchable:
-        clause = search.matches(uow.session, model, q)
-        if clause is not None:
-            stmt = stmt.where(clause)
+        match = search.matches(uow.session, model, q)
+        if match is not None:
+            stmt = stmt.where(match)
     column = spec.sorts[key]
     stmt = apply_keyset(stmt, sort=sort, column=column, id_column=model.id, cursor=cursor, limit=limit)  # type: ignore[attr-defined]
     rows = list(uow.session.scalars(stmt).unique())
@@ -179,5 +179,5 @@ def count(*, uow: UnitOfWork, spec: RecordSpec, workspace_id: int, archived: boo
     model = spec.model
     stmt = select(func.count()).select_from(model).where(model.workspace_id == workspace_id)  # type: ignore[attr-defined]
     if archived is not None and hasattr(model, "archived_at"):
-        stmt = stmt.where(model.archived_at.is_not(None) if archived else model.archived_at.is_(None))  # type: ignore[attr-defined]
+        stmt = stmt.where(model.archived_at.is_not(None) if archived else model.archived_at.is_(None))
     return int(uow.session.scalar(stmt) or 0)

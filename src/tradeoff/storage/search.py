@@ -4,8 +4,9 @@ PostgreSQL GIN indexes over to_tsvector('simple', ...). Services only call `matc
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, literal_column, select, text
+from sqlalchemy import ColumnClause, ColumnElement, Select, func, literal_column, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -84,14 +85,14 @@ def matches(session: Session, model: type, q: str) -> ColumnElement[bool] | None
     cols = SEARCHABLE[table]
     if session.get_bind().dialect.name == "sqlite":
         fts_query = " ".join(f'"{w}"' for w in words[:-1]) + (" " if len(words) > 1 else "") + f'"{words[-1]}"*'
-        fts = literal_column(f"{table}_fts")
-        ids = select(literal_column("rowid")).select_from(text(f"{table}_fts")).where(fts.op("MATCH")(fts_query))
+        fts: ColumnClause[Any] = literal_column(f"{table}_fts")
+        ids: Select[int] = select(literal_column("rowid")).select_from(text(f"{table}_fts")).where(fts.op("MATCH")(fts_query))
         # Few matches: look them up by id. Many matches: walk the list's own sort index and test membership
         # (`id + 0` keeps SQLite from turning thousands of matches into lookups followed by a sort).
         probe = session.execute(ids.limit(SPARSE_MATCHES + 1)).scalars().all()
         if len(probe) <= SPARSE_MATCHES:
             return model.id.in_(probe)  # type: ignore[attr-defined,no-any-return]
         return (model.id + 0).in_(ids)  # type: ignore[attr-defined,no-any-return]
-    doc = literal_column(_pg_document(table, cols))
+    doc: ColumnClause[str] = literal_column(_pg_document(table, cols))
     tsquery = " & ".join(words[:-1] + [words[-1] + ":*"])
-    return func.to_tsvector("simple", doc).op("@@")(func.to_tsquery("simple", tsquery))  # type: ignore[no-any-return]
+    return func.to_tsvector("simple", doc).op("@@")(func.to_tsquery("simple", tsquery))

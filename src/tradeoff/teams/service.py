@@ -46,7 +46,8 @@ def create(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: TeamCreate
     values = data.model_dump(exclude={"members"})
     values["period_kind"] = data.period_kind.value
     values["members"] = _members(workspace_id, data.members)
-    return records.create(uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, values=values)
+    team: Team = records.create(uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, values=values)
+    return team
 
 
 def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, record_id: int, data: TeamUpdate,
@@ -65,11 +66,13 @@ def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, record_id: int, 
     if "period_kind" in values:
         values["period_kind"] = str(values["period_kind"])
     records.check_version(SPEC, team, if_match)
-    return records.update(uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, obj=team, values=values,
-                          if_match=if_match, extra_before={"members": before},
-                          extra_after={"members": _snapshot_members(team) if "members" not in values else
-                                       [{"name": m.name, "availability": m.availability, "holidays": m.holidays}
-                                        for m in values["members"]]})
+    updated: Team = records.update(
+        uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, obj=team, values=values,
+        if_match=if_match, extra_before={"members": before},
+        extra_after={"members": _snapshot_members(team) if "members" not in values else
+                     [{"name": m.name, "availability": m.availability, "holidays": m.holidays}
+                      for m in values["members"]]})
+    return updated
 
 
 def active(*, uow: UnitOfWork, workspace_id: int, ids: list[int] | None = None) -> list[Team]:

@@ -40,7 +40,7 @@ class TriageEngine:
                 Feedback.workspace_id == workspace_id, Feedback.kind_source == "pm", Feedback.kind.is_not(None))
             .order_by(Feedback.id)
         ).all()
-        return [classify.LabelledText(text, kind) for text, kind in rows]
+        return [classify.LabelledText(text, kind) for text, kind in rows if kind is not None]
 
     def _fingerprint(self, uow: UnitOfWork, workspace_id: int) -> tuple[int, str]:
         """Changes whenever a correction is added or edited: (how many, when the newest was last changed)."""
@@ -70,7 +70,7 @@ class TriageEngine:
 def default_engine() -> TriageEngine:
     """The model-backed engine when the `ml` extra is installed, else the lexical one."""
     try:
-        from tradeoff.embeddings import get_embedder  # type: ignore[attr-defined]
+        from tradeoff.embeddings import get_embedder
     except ImportError:
         return TriageEngine()
     try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -101,10 +101,10 @@ def _candidate_feedback(uow: UnitOfWork, workspace_id: int, fb: Feedback) -> lis
     stmt = select(Feedback.id, Feedback.text).where(
         Feedback.workspace_id == workspace_id, Feedback.id != fb.id, Feedback.archived_at.is_(None))
     if words and uow.session.get_bind().dialect.name == "sqlite":
-        from sqlalchemy import literal_column, text
+        from sqlalchemy import ColumnClause, Select, literal_column, text
 
-        fts = literal_column("feedback_fts")
-        ids = select(literal_column("rowid")).select_from(text("feedback_fts")).where(
+        fts: ColumnClause[Any] = literal_column("feedback_fts")
+        ids: Select[int] = select(literal_column("rowid")).select_from(text("feedback_fts")).where(
             fts.op("MATCH")(" OR ".join(f'"{w}"' for w in words)))
         stmt = stmt.where(Feedback.id.in_(ids))
     elif words:
@@ -199,7 +199,7 @@ def themes_of_unlinked(*, uow: UnitOfWork, workspace_id: int, now: datetime, lim
     for t in found:
         members = [rows[i] for i in t.member_indices]
         customers = {r[3]: (r[4], r[5]) for r in members if r[3] is not None}
-        arr: Counter[str] = Counter()
+        arr: defaultdict[str, Decimal] = defaultdict(Decimal)
         for amount, cur in customers.values():
             arr[cur] += amount
         recent = sum(1 for r in members if r[2] >= now - timedelta(days=30))

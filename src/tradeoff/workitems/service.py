@@ -35,7 +35,8 @@ def finished_times(*, uow: UnitOfWork, workspace_id: int, team_id: int | None = 
         stmt = stmt.where(WorkItem.team_id == team_id)
     if before is not None:
         stmt = stmt.where(WorkItem.resolved_at < before)
-    return [t if t.tzinfo else t.replace(tzinfo=UTC) for t in uow.session.scalars(stmt.order_by(WorkItem.resolved_at))]
+    times = uow.session.scalars(stmt.order_by(WorkItem.resolved_at))
+    return [t if t.tzinfo else t.replace(tzinfo=UTC) for t in times if t is not None]
 
 
 def weekly_points(*, uow: UnitOfWork, workspace_id: int, team_id: int | None, today: date,
@@ -51,8 +52,10 @@ def weekly_points(*, uow: UnitOfWork, workspace_id: int, team_id: int | None, to
         stmt = stmt.where(WorkItem.team_id == team_id)
     out = [0.0] * weeks
     seen = False
-    for t, pts in uow.session.execute(stmt):
-        t = t if t.tzinfo else t.replace(tzinfo=UTC)
+    for resolved, pts in uow.session.execute(stmt):
+        if resolved is None or pts is None:  # excluded by the query; narrows the types
+            continue
+        t = resolved if resolved.tzinfo else resolved.replace(tzinfo=UTC)
         i = int((t - start).total_seconds() // (7 * 86400))
         if 0 <= i < weeks:
             out[i] += float(pts)

@@ -19,7 +19,11 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        # storage/migrate.py always sets it; only a hand-written alembic config can miss it
+        raise RuntimeError("alembic config has no sqlalchemy.url and no connection was passed in")
+    engine = create_engine(url)
     with engine.begin() as conn:
         _run(conn)
 

@@ -24,7 +24,7 @@ branch_labels = None
 depends_on = None
 
 # Frozen copy of what this revision makes searchable.
-SEARCHABLE = {"decisions": ("title", "context", "choice", "rationale")}
+SEARCHABLE: dict[str, tuple[str, ...]] = {"decisions": ("title", "context", "choice", "rationale")}
 
 
 def upgrade() -> None:
