@@ -177,3 +177,31 @@ def test_roles(client, world: World) -> None:
     assert r.status_code == 403
     r = client.put(world.api("/members"), json={"email": "new@example.com", "role": "pm"}, headers=world.alice.headers)
     assert r.status_code == 200 and r.json()["role"] == "pm"
+
+
+def test_links_list_and_quote_edit_and_comment_edit_delete(client, world: World) -> None:
+    h = world.bob.headers
+    fb = client.post(world.api("/feedback"), json={"text": "Dunning emails should come from our domain"}, headers=h).json()
+    feat = client.post(world.api("/features"), json={"title": "Custom sender domain"}, headers=h).json()
+    prob = client.post(world.api("/problems"), json={"statement": "Reminders look like spam"}, headers=h).json()
+    a = client.post(world.api("/links"), json={"feedback_id": fb["id"], "feature_id": feat["id"]}, headers=h).json()
+    client.post(world.api("/links"), json={"feedback_id": fb["id"], "problem_id": prob["id"]}, headers=h)
+    by_feature = client.get(world.api(f"/links?feature_id={feat['id']}"), headers=h).json()
+    assert [x["id"] for x in by_feature["items"]] == [a["id"]] and by_feature["next"] is None
+    assert len(client.get(world.api(f"/links?feedback_id={fb['id']}&limit=1"), headers=h).json()["items"]) == 1
+    ok = client.patch(world.api(f"/links/{a['id']}"), json={"quote": "from our domain"}, headers=h)
+    assert ok.status_code == 200 and ok.json()["quote"] == "from our domain"
+    bad = client.patch(world.api(f"/links/{a['id']}"), json={"quote": "not said"}, headers=h)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["loc"] == ["body", "quote"]
+    assert client.patch(world.api(f"/links/{a['id']}"), json={"quote": "x"}, headers=world.sam.headers).status_code == 403
+
+    c = client.post(world.api(f"/features/{feat['id']}/comments"), json={"body": "Needs DKIM"},
+                    headers=world.sam.headers).json()
+    assert client.patch(world.api(f"/comments/{c['id']}"), json={"body": "edited"},
+                        headers=world.erin.headers).status_code == 403  # not the author, not a PM
+    r = client.patch(world.api(f"/comments/{c['id']}"), json={"body": "Needs DKIM and SPF"}, headers=world.sam.headers)
+    assert r.status_code == 200 and r.json()["body"] == "Needs DKIM and SPF"
+    assert client.delete(world.api(f"/comments/{c['id']}"), headers=world.bob.headers).status_code == 204
+    assert client.get(world.api(f"/features/{feat['id']}/comments"), headers=h).json() == []
+    trail = client.get(world.api("/audit?record_type=comment"), headers=h).json()["items"]
+    assert [e["action"] for e in trail] == ["delete", "update"]

@@ -16,8 +16,9 @@ from tradeoff.comments.schemas import CommentCreate, CommentOut
 from tradeoff.customers import service as customer_service
 from tradeoff.feedback import service as feedback_service
 from tradeoff.links import service as link_service
-from tradeoff.links.schemas import CustomerRequestOut, DemandOut, LinkCreate, LinkOut
+from tradeoff.links.schemas import CustomerRequestOut, DemandOut, LinkCreate, LinkFilters, LinkOut, LinkUpdate
 from tradeoff.records import service as records
+from tradeoff.records.schemas import ListOut
 
 router = APIRouter()
 W = "/workspaces/{workspace}"
@@ -89,6 +90,41 @@ def create_link(member: CurrentMember, uow: Uow, body: LinkCreate) -> Any:
 def feedback_links(member: CurrentMember, uow: Uow, feedback_id: int) -> Any:
     records.get(uow=uow, spec=feedback_service.SPEC, workspace_id=member.workspace_id, record_id=feedback_id)
     return link_service.links_of_feedback(uow=uow, workspace_id=member.workspace_id, feedback_id=feedback_id)
+
+
+@router.get(f"{W}/links", operation_id="listLinks", response_model=ListOut[LinkOut], tags=["links"],
+            summary="Links from evidence to problems and features, filtered by feedback, feature or problem")
+def list_links(
+    member: CurrentMember, uow: Uow, filters: Annotated[LinkFilters, Query()],
+    sort: Annotated[str | None, Query(description="created_at or id; prefix - for descending")] = None,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> Any:
+    page = records.list_page(uow=uow, spec=link_service.SPEC, workspace_id=member.workspace_id,
+                             filters=filters.model_dump(exclude_none=True), sort=sort, cursor=cursor, limit=limit,
+                             archived=None)
+    return {"items": [LinkOut.model_validate(x) for x in page.items], "next": page.next}
+
+
+@router.patch(f"{W}/links/{{link_id}}", operation_id="updateLink", response_model=LinkOut, tags=["links"])
+def update_link(member: CurrentMember, uow: Uow, link_id: int, body: LinkUpdate) -> Any:
+    member.require("edit")
+    return link_service.update_quote(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"),
+                                     link_id=link_id, quote=body.quote)
+
+
+@router.patch(f"{W}/comments/{{comment_id}}", operation_id="updateComment", response_model=CommentOut,
+              tags=["comments"])
+def edit_comment(member: CurrentMember, uow: Uow, comment_id: int, body: CommentCreate) -> Any:
+    return comment_service.edit(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"),
+                                comment_id=comment_id, data=body, can_edit_records=member.role.edits_records)
+
+
+@router.delete(f"{W}/comments/{{comment_id}}", operation_id="deleteComment", status_code=204, tags=["comments"])
+def delete_comment(member: CurrentMember, uow: Uow, comment_id: int) -> Response:
+    comment_service.delete(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"),
+                           comment_id=comment_id, can_edit_records=member.role.edits_records)
+    return Response(status_code=204)
 
 
 @router.delete(f"{W}/links/{{link_id}}", operation_id="deleteLink", status_code=204, tags=["links"])

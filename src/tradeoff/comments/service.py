@@ -5,6 +5,7 @@ from sqlalchemy import select
 from tradeoff.audit import service as audit
 from tradeoff.comments.model import Comment
 from tradeoff.comments.schemas import CommentCreate
+from tradeoff.errors import NotFound, PermissionDenied
 from tradeoff.features import service as feature_service
 from tradeoff.problems import service as problem_service
 from tradeoff.records import service as records
@@ -30,3 +31,37 @@ def list_for(*, uow: UnitOfWork, workspace_id: int, kind: str, target_id: int) -
     return list(uow.session.scalars(
         select(Comment).where(Comment.workspace_id == workspace_id, col == target_id).order_by(Comment.id)
     ))
+
+
+def get(*, uow: UnitOfWork, workspace_id: int, comment_id: int) -> Comment:
+    c = uow.session.scalar(select(Comment).where(Comment.workspace_id == workspace_id, Comment.id == comment_id))
+    if c is None:
+        raise NotFound(f"comment {comment_id} not found in this workspace")
+    return c
+
+
+def _may_change(c: Comment, actor: Actor, can_edit_records: bool) -> None:
+    """Authors change their own comments; owners and PMs may change any (e.g. to remove something private)."""
+    if not (can_edit_records or (actor.user_id is not None and actor.user_id == c.author_id)):
+        raise PermissionDenied("only the comment's author, a PM or an owner can change it")
+
+
+def edit(*, uow: UnitOfWork, workspace_id: int, actor: Actor, comment_id: int, data: CommentCreate,
+         can_edit_records: bool) -> Comment:
+    c = get(uow=uow, workspace_id=workspace_id, comment_id=comment_id)
+    _may_change(c, actor, can_edit_records)
+    before = c.body
+    c.body = data.body
+    uow.session.flush()
+    audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="update", record_type="comment",
+                 record_id=c.id, before={"body": before}, after={"body": c.body})
+    return c
+
+
+def delete(*, uow: UnitOfWork, workspace_id: int, actor: Actor, comment_id: int, can_edit_records: bool) -> None:
+    c = get(uow=uow, workspace_id=workspace_id, comment_id=comment_id)
+    _may_change(c, actor, can_edit_records)
+    audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="delete", record_type="comment",
+                 record_id=c.id, before={"body": c.body})
+    uow.session.delete(c)
+    uow.session.flush()

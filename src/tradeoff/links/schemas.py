@@ -25,6 +25,17 @@ class LinkCreate(Input):
         return self
 
 
+class LinkUpdate(Input):
+    quote: Quote | None = None
+
+
+class LinkFilters(BaseModel):
+    model_config = {"extra": "ignore"}
+    feedback_id: int | None = None
+    feature_id: int | None = None
+    problem_id: int | None = None
+
+
 class LinkOut(Output):
     id: int
     feedback_id: int

@@ -23,6 +23,7 @@ from tradeoff.notifications import hooks as notifications
 from tradeoff.problems import service as problem_service
 from tradeoff.problems.model import Problem
 from tradeoff.records import service as records
+from tradeoff.records.service import RecordSpec
 from tradeoff.storage.uow import Actor, UnitOfWork
 
 
@@ -52,6 +53,36 @@ def create(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: LinkCreate
         after={"problem_id": data.problem_id, "feature_id": data.feature_id, "quote": data.quote},
     )
     notifications.feedback_linked(uow=uow, link=link, actor=actor)
+    return link
+
+
+SPEC = RecordSpec(
+    name="link",
+    plural="links",
+    model=Link,
+    sorts={"created_at": Link.created_at, "id": Link.id},
+    default_sort="-created_at",
+    filters={
+        "feedback_id": lambda v: Link.feedback_id == int(v),
+        "feature_id": lambda v: Link.feature_id == int(v),
+        "problem_id": lambda v: Link.problem_id == int(v),
+    },
+    searchable=False,
+)
+
+
+def update_quote(*, uow: UnitOfWork, workspace_id: int, actor: Actor, link_id: int, quote: str | None) -> Link:
+    """Change (or clear) the highlighted passage; it must be an exact passage of the feedback."""
+    link = get(uow=uow, workspace_id=workspace_id, link_id=link_id)
+    feedback = records.get(uow=uow, spec=feedback_service.SPEC, workspace_id=workspace_id, record_id=link.feedback_id)
+    if quote and quote not in feedback.text:
+        raise InvalidInput("quote must be an exact passage of the feedback text",
+                           [FieldError(["body", "quote"], "not found in the feedback text", quote[:80])])
+    before = link.quote
+    link.quote = quote or None
+    uow.session.flush()
+    audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="update", record_type="link",
+                 record_id=link.id, before={"quote": before}, after={"quote": link.quote})
     return link
 
 
