@@ -15,7 +15,7 @@ from tradeoff.comments.schemas import CommentCreate
 from tradeoff.customers import service as customer_service
 from tradeoff.errors import InvalidInput
 from tradeoff.links import service as link_service
-from tradeoff.links.schemas import LinkCreate
+from tradeoff.links.schemas import LinkCreate, LinkOut
 from tradeoff.records import service as records
 
 
@@ -40,6 +40,29 @@ def link(
                                   data=LinkCreate(feedback_id=feedback_id, feature_id=feature, problem_id=problem,
                                                   quote=quote))
     typer.echo(f"linked feedback {feedback_id} (link {obj.id})")
+
+
+def links(
+    workspace: Workspace,
+    feedback: Annotated[int | None, typer.Option(help="Links of this feedback item.")] = None,
+    feature: Annotated[int | None, typer.Option(help="Links to this feature.")] = None,
+    problem: Annotated[int | None, typer.Option(help="Links to this problem.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=200)] = 50,
+    cursor: Annotated[str | None, typer.Option(help="Cursor printed by the previous page.")] = None,
+    as_json: Json = False,
+) -> None:
+    """List links from evidence to problems and features."""
+    filters = {k: v for k, v in (("feedback_id", feedback), ("feature_id", feature), ("problem_id", problem)) if v}
+    with cli_state().container.unit_of_work() as uow:
+        page = records.list_page(uow=uow, spec=link_service.SPEC, workspace_id=workspace_id(uow, workspace),
+                                 filters=filters, cursor=cursor, limit=limit, archived=None)
+        rows = [LinkOut.model_validate(x).model_dump(mode="json") for x in page.items]
+    if as_json:
+        emit_json({"items": rows, "next": page.next})
+        return
+    emit_table(rows, ["id", "feedback_id", "feature_id", "problem_id", "quote", "created_by"], title="links")
+    if page.next:
+        typer.echo(f"more: --cursor {page.next}")
 
 
 def comment(kind: Kind, record_id: int, body: str, workspace: Workspace) -> None:
@@ -106,6 +129,7 @@ def audit_trail(
 
 def register(root: typer.Typer) -> None:
     root.command("link")(link)
+    root.command("links")(links)
     root.command("comment")(comment)
     root.command("evidence")(evidence)
     root.command("requests")(requests)
