@@ -488,3 +488,36 @@ def commitments_actor(world):  # type: ignore[no-untyped-def]
     from tradeoff.storage.uow import Actor
 
     return Actor(world.alice.user_id, world.alice.email, "api")
+
+
+def test_forecast_moved_is_published_when_a_promise_moves_without_crossing(client, container, world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date, timedelta
+
+    from sqlalchemy import select
+
+    from tradeoff.accounts import service as accounts
+    from tradeoff.commitments import service as commitments
+    from tradeoff.forecasts import service as forecast_service
+    from tradeoff.notifications.model import Event
+
+    h = world.alice.headers
+    cust = client.post(world.api("/customers"), json={"name": "Moving Co"}, headers=h).json()
+    feat = client.post(world.api("/features"), json={"title": "Moving target"}, headers=h).json()
+    chance = {"p": 0.95}
+    monkeypatch.setattr(forecast_service, "forecast", lambda **kw: {"status": "ok", "skipped": []})
+    monkeypatch.setattr(forecast_service, "feature_probability", lambda fc, fid, when: chance["p"])
+    due = (date.today() + timedelta(days=60)).isoformat()
+    assert client.post(world.api("/commitments"), json={"feature_id": feat["id"], "customer_id": cust["id"],
+                                                        "due": due}, headers=h).status_code == 201
+
+    def kinds() -> list[str]:
+        with container.unit_of_work() as uow:
+            ws = accounts.workspace_by_slug(uow=uow, slug=world.slug)
+            commitments.recompute(uow=uow, workspace_id=ws.id, today=date.today(), trials=200)
+            return [e.event_type for e in uow.session.scalars(select(Event).where(Event.workspace_id == ws.id))]
+
+    assert "forecast.moved" not in kinds()
+    chance["p"] = 0.80  # 15 points lower, still above the 70% threshold
+    assert kinds().count("forecast.moved") == 1
+    chance["p"] = 0.78  # a small wobble is not news
+    assert kinds().count("forecast.moved") == 1

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import numpy as np
-
 from tradeoff.briefs import facts
 from tradeoff.core import forecasting_backlog as fb
 from tradeoff.errors import TradeoffError
@@ -44,38 +42,18 @@ def roadmap_forecast(uow: UnitOfWork, workspace_id: int, features: Sequence[Feat
     """Forecast from `start` (today). `extra`: feature id → (optimistic, likely, pessimistic) person-days added
     to that feature's estimate (a blocker). `features`: the brief's features, used only to say what is missing."""
     svc = facts.optional("tradeoff.forecasts.service")
-    needed = ("_backlog", "_team_input", "DEFAULT_SEED", "DEFAULT_TRIALS")
-    if svc is None or not all(hasattr(svc, n) for n in needed) or not facts.has_tables(uow, *TABLES):
+    if svc is None or not hasattr(svc, "simulate_roadmap") or not facts.has_tables(uow, *TABLES):
         return RoadmapForecast(start, missing="No forecasts yet: forecasting is not available in this install "
                                               "(it needs estimates, teams and work history).")
     if not any(f.status in facts.ROADMAP for f in features):
         return RoadmapForecast(start, missing="No forecasts yet: nothing in this scope is planned or in progress.")
-    plan_service = facts.optional("tradeoff.plans.service")
     try:
-        plan = plan_service.live_plan(uow=uow, workspace_id=workspace_id) if plan_service else None
-        dpp = plan.days_per_point if plan else 1.0
-        entries, skipped_rows = svc._backlog(uow, workspace_id, plan, False, dpp)
-        skipped = {int(s["feature_id"]): str(s["reason"]) for s in skipped_rows}
-        if not entries:
-            return RoadmapForecast(start, missing="No forecasts yet: estimate the planned features (effort range "
-                                                  "and team) to forecast them.", skipped=skipped)
-        teams: dict[str, fb.BacklogTeam] = {}
-        for e in entries:
-            if e.team.name not in teams:
-                teams[e.team.name] = svc._team_input(uow, workspace_id, e.team, start, start, "auto", dpp)[0]
-        add = extra or {}
-        items = []
-        for e in entries:
-            o, m, p = add.get(e.feature.id, (0.0, 0.0, 0.0))
-            items.append(fb.BacklogFeature(str(e.feature.id), e.team.name, e.optimistic + o, e.likely + m,
-                                           e.pessimistic + p, tuple(str(d) for d in e.depends_on)))
-        res = fb.simulate_backlog(items, list(teams.values()), start=start,
-                                  rng=np.random.default_rng(svc.DEFAULT_SEED), trials=svc.DEFAULT_TRIALS)
+        sim = svc.simulate_roadmap(uow=uow, workspace_id=workspace_id, start=start, extra_effort=extra)
     except TradeoffError as exc:
         return RoadmapForecast(start, missing=f"No forecasts yet: {exc.message}")
-    if res.status != "ok":
-        return RoadmapForecast(start, missing=f"No forecasts yet: {res.reason}", skipped=skipped)
-    return RoadmapForecast(start, {int(f.name): f for f in res.features}, "", skipped, tuple(sorted(teams)))
+    if sim.forecast is None:
+        return RoadmapForecast(start, missing=f"No forecasts yet: {sim.reason}", skipped=sim.skipped)
+    return RoadmapForecast(start, {int(f.name): f for f in sim.forecast.features}, "", sim.skipped, sim.teams)
 
 
 def when(fc: fb.FinishForecast) -> str:

@@ -144,6 +144,7 @@ def recompute(*, uow: UnitOfWork, workspace_id: int, today: date, trials: int = 
                 reason, fc = f"cannot forecast: {fc['reason']}", None
     skipped = {s["feature_id"]: s["reason"] for s in (fc or {}).get("skipped", [])}
     events = []
+    moved: list[tuple[Commitment, float]] = []
     now = utcnow()
     for c in items:
         before = c.probability
@@ -161,10 +162,29 @@ def recompute(*, uow: UnitOfWork, workspace_id: int, today: date, trials: int = 
                                  probability_after=c.probability, threshold=limit, created_at=now)
             uow.session.add(ev)
             events.append(ev)
+        elif before is not None and c.probability is not None and abs(c.probability - before) >= FORECAST_MOVE:
+            moved.append((c, before))
     uow.session.flush()
     _notify(uow, workspace_id, events, {c.id: c for c in items})
+    _notify_moves(uow, workspace_id, moved)
     return {"threshold": limit, "recomputed": len(items), "reason": reason,
             "events": [event_out(e) for e in events]}
+
+
+FORECAST_MOVE = 0.10  # a commitment's chance moving by 10 points or more is news even without crossing the threshold
+
+
+def _notify_moves(uow: UnitOfWork, workspace_id: int, moved: list[tuple[Commitment, float]]) -> None:
+    from tradeoff.notifications import service as notifications
+
+    for c, before in moved:
+        after = c.probability or 0.0
+        notifications.publish(
+            uow, workspace_id, "forecast.moved",
+            {"commitment_id": c.id, "feature_id": c.feature_id, "due": c.due, "probability_before": before,
+             "probability": after},
+            subject=f"feature:{c.feature_id}",
+            summary=f"The forecast for commitment {c.id} moved from {before:.0%} to {after:.0%} by {c.due}")
 
 
 def _notify(uow: UnitOfWork, workspace_id: int, events: list[CommitmentEvent], by_id: dict[int, Commitment]) -> None:

@@ -28,6 +28,7 @@ from typing import Literal
 import numpy as np
 from scipy import sparse
 
+from tradeoff.core.planning_search import SearchProblem
 from tradeoff.errors import FieldError, Infeasible, InvalidInput
 
 Category = Literal["feature", "tech_debt", "platform"]
@@ -366,6 +367,37 @@ def _greedy(inp: PlanInput, prep: _Prepared) -> tuple[dict[str, int], bool]:
         if group is req and any(i not in placed for i in req):
             feasible = False
     return {cands[i].id: p for i, p in placed.items()}, feasible
+
+
+def _search_problem(inp: PlanInput, prep: _Prepared) -> SearchProblem:
+    """The roadmap in the index form the local search works on."""
+    team_index = {t.name: k for k, t in enumerate(inp.teams)}
+    rows: list[tuple[int, int, AllocationRule]] = []  # (row, team, rule)
+    limits: list[tuple[float, ...]] = []
+    for r in inp.rules:
+        if r.min_share <= 0:
+            continue
+        for t in inp.teams:
+            if r.team in (None, t.name):
+                rows.append((len(limits), team_index[t.name], r))
+                limits.append(tuple(c * (1 - r.min_share) for c in t.capacity))
+    effort = tuple(tuple((team_index[tn], float(e)) for tn, e in c.effort.items() if e > 0) for c in inp.candidates)
+    ruled = tuple(
+        tuple((row, e) for row, team, rule in rows if c.category not in rule.categories for t, e in effort[i] if t == team)
+        for i, c in enumerate(inp.candidates)
+    )
+    return SearchProblem(
+        value=tuple(float(c.value) for c in inp.candidates),
+        effort=effort,
+        capacity=tuple(tuple(float(x) for x in t.capacity) for t in inp.teams),
+        limits=tuple(limits),
+        ruled=ruled,
+        earliest=prep.earliest,
+        latest=prep.latest,
+        required=prep.required,
+        prerequisites=prep.pre,
+        lag=0 if inp.same_period_dependencies else 1,
+    )
 
 
 def _load(inp: PlanInput, schedule: Mapping[str, int]) -> dict[str, tuple[float, ...]]:

@@ -7,6 +7,7 @@ dependencies); the "how many items / when the next N" answer from the team's fin
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
@@ -17,6 +18,7 @@ from tradeoff.core.forecasting import forecast_throughput
 from tradeoff.core.forecasting_backlog import (
     MIN_HISTORY_WEEKS,
     BacklogFeature,
+    BacklogForecast,
     BacklogTeam,
     FinishForecast,
     Release,
@@ -193,6 +195,49 @@ def forecast(*, uow: UnitOfWork, workspace_id: int, today: date, plan_id: int | 
     if throughput:
         result["throughput"] = throughput_forecast(uow=uow, workspace_id=workspace_id, today=today, rng=rng)
     return result
+
+
+@dataclass(frozen=True)
+class RoadmapSimulation:
+    """The workspace's roadmap forecast as plain data: `forecast` is None when it cannot be made (`reason` says
+    why); `skipped`: feature id -> why that feature is not forecast; `teams`: the teams simulated."""
+
+    forecast: BacklogForecast | None
+    reason: str
+    skipped: dict[int, str]
+    teams: tuple[str, ...]
+
+
+def simulate_roadmap(*, uow: UnitOfWork, workspace_id: int, start: date,
+                     extra_effort: Mapping[int, tuple[float, float, float]] | None = None) -> RoadmapSimulation:
+    """The same simulation as the Forecast screen (live plan's order, team inputs, fixed seed and trials), with
+    `extra_effort` (feature id -> optimistic/likely/pessimistic person-days) added first — e.g. a blocker's cost.
+    Used by briefs and blocker impact so their dates match the Forecast screen."""
+    plan = plan_service.live_plan(uow=uow, workspace_id=workspace_id)
+    dpp = plan.days_per_point if plan else 1.0
+    entries, skipped_rows = _backlog(uow, workspace_id, plan, only_plan=False, dpp=dpp)
+    skipped = {int(r["feature_id"]): str(r["reason"]) for r in skipped_rows}
+    if not entries:
+        return RoadmapSimulation(None, "estimate the planned features (effort range and team) to forecast them",
+                                 skipped, ())
+    teams: dict[str, BacklogTeam] = {}
+    try:
+        for e in entries:
+            if e.team.name not in teams:
+                teams[e.team.name] = _team_input(uow, workspace_id, e.team, start, start, "auto", dpp)[0]
+    except _Thin as exc:
+        return RoadmapSimulation(None, str(exc), skipped, ())
+    add = extra_effort or {}
+    feats = []
+    for e in entries:
+        o, m, p = add.get(e.feature.id, (0.0, 0.0, 0.0))
+        feats.append(BacklogFeature(str(e.feature.id), e.team.name, e.optimistic + o, e.likely + m,
+                                    e.pessimistic + p, tuple(str(d) for d in e.depends_on)))
+    fc = simulate_backlog(feats, list(teams.values()), start=start, rng=np.random.default_rng(DEFAULT_SEED),
+                          trials=DEFAULT_TRIALS)
+    if fc.status != "ok":
+        return RoadmapSimulation(None, fc.reason, skipped, tuple(sorted(teams)))
+    return RoadmapSimulation(fc, "", skipped, tuple(sorted(teams)))
 
 
 def throughput_forecast(*, uow: UnitOfWork, workspace_id: int, today: date, rng: np.random.Generator,

@@ -167,31 +167,51 @@ def build_ivf(
     )
 
 
+def _dot_rows(block: F32, query: F32) -> F32:
+    """block @ query in numpy's own single-threaded loop (np.einsum without `optimize`), not BLAS.
+
+    One query touches a few thousand rows: a multi-threaded BLAS call gains little there, and on a
+    busy machine its threads wait for each other (measured: p95 52 ms instead of 4 ms at load 2.5).
+    """
+    out: F32 = np.einsum("nd,d->n", block, query)
+    return out
+
+
 def ivf_search(index: IvfIndex, queries: F32, k: int = 10, *, n_probe: int = 32) -> Neighbours:
-    """Approximate k nearest stored vectors per query, scanning the `n_probe` most similar cells."""
+    """Approximate k nearest stored vectors per query, scanning the `n_probe` most similar cells.
+
+    queries: (q, d) or (d,) unit-length vectors. k: neighbours per query (at least 1).
+    n_probe: cells scanned per query (at least 1; more cells = higher recall, proportionally slower).
+    Scores are exact float32 dot products of the scanned vectors; only the cell choice is approximate.
+    """
+    if k < 1:
+        raise ValueError(f"k must be at least 1, got {k}")
+    if n_probe < 1:
+        raise ValueError(f"n_probe must be at least 1, got {n_probe}")
     q = _as_queries(queries, index.vectors.shape[1])
     probe = min(n_probe, index.n_lists)
-    cell_ids, _ = _top_k(q @ index.centroids.T, probe)
-    all_ids: list[I64] = []
-    all_scores: list[F32] = []
+    # Many queries: one BLAS call over the centroids is worth it.
+    cell_scores = _dot_rows(index.centroids, q[0])[None, :] if q.shape[0] == 1 else q @ index.centroids.T
+    if probe < index.n_lists:
+        cells = np.argpartition(-cell_scores, probe - 1, axis=1)[:, :probe]
+    else:
+        cells = np.broadcast_to(np.arange(index.n_lists), (q.shape[0], index.n_lists))
+    ids = np.full((q.shape[0], k), -1, dtype=np.int64)
+    scores = np.full((q.shape[0], k), -np.inf, dtype=np.float32)
+    offsets = index.offsets
     for row in range(q.shape[0]):
-        cand_ids: list[I64] = []
-        cand_scores: list[F32] = []
-        for cell in cell_ids[row]:
-            lo, hi = int(index.offsets[cell]), int(index.offsets[cell + 1])
-            if hi > lo:
-                cand_scores.append(index.vectors[lo:hi] @ q[row])
-                cand_ids.append(index.ids[lo:hi])
-        if cand_ids:
-            scores = np.concatenate(cand_scores)[None, :]
-            ids = np.concatenate(cand_ids)
-            top, vals = _top_k(scores, min(k, ids.shape[0]))
-            padded = _pad(ids[top[0]][None, :], vals, k)
-        else:
-            padded = _pad(np.zeros((1, 0), dtype=np.int64), np.zeros((1, 0), dtype=np.float32), k)
-        all_ids.append(padded.ids)
-        all_scores.append(padded.scores)
-    return Neighbours(ids=np.concatenate(all_ids), scores=np.concatenate(all_scores))
+        bounds = [(int(offsets[c]), int(offsets[c + 1])) for c in cells[row]]
+        bounds = [(lo, hi) for lo, hi in bounds if hi > lo]
+        if not bounds:
+            continue
+        cand_scores = np.concatenate([_dot_rows(index.vectors[lo:hi], q[row]) for lo, hi in bounds])
+        cand_ids = np.concatenate([index.ids[lo:hi] for lo, hi in bounds])
+        take = min(k, cand_ids.shape[0])
+        best = np.argpartition(-cand_scores, take - 1)[:take] if take < cand_ids.shape[0] else np.arange(take)
+        best = best[np.argsort(-cand_scores[best], kind="stable")]
+        ids[row, :take] = cand_ids[best]
+        scores[row, :take] = cand_scores[best]
+    return Neighbours(ids=ids, scores=scores)
 
 
 def recall_at_k(approx: Neighbours, exact: Neighbours) -> float:

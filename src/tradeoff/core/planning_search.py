@@ -1,0 +1,217 @@
+"""Local search that improves a feasible roadmap before (or instead of) the exact solver.
+
+"Ruin and recreate": take a few features out of the plan (those of one team in one period, or a handful
+anywhere), then refill the freed capacity from every unplanned feature in a randomly perturbed
+value-per-person-day order, and keep the result when its total value is not lower. Every move keeps all the
+roadmap's rules (capacity per team and period, allocation rules, dependencies, deadlines, must-haves), so the
+plan is feasible after every iteration and never worth less than the one given.
+
+The search is deterministic for a given ``rng`` and ``iterations`` (no clock): it is pure, like the rest of
+``core``. ``planning.plan_roadmap`` runs it on the greedy plan and hands the result to HiGHS as a start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+_EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class SearchProblem:
+    """A roadmap in index form. Features are 0..n−1, teams 0..T−1, periods 0..P−1.
+
+    ``value[i]``: value of feature i (score or money); ``effort[i]``: (team, person-days) pairs with days > 0;
+    ``capacity[t][p]``: person-days of team t in period p; ``limits[r][p]``: person-days allowed in period p by
+    allocation-rule row r, and ``ruled[i]``: (row, person-days) pairs feature i uses under those rows;
+    ``earliest[i]``/``latest[i]``: allowed periods (deadlines and dependency chains included);
+    ``required[i]``: must be planned; ``prerequisites[i]``: features that must be planned ``lag`` periods or
+    more before i (``lag`` 1, or 0 when same-period dependencies are allowed)."""
+
+    value: tuple[float, ...]
+    effort: tuple[tuple[tuple[int, float], ...], ...]
+    capacity: tuple[tuple[float, ...], ...]
+    limits: tuple[tuple[float, ...], ...]
+    ruled: tuple[tuple[tuple[int, float], ...], ...]
+    earliest: tuple[int, ...]
+    latest: tuple[int, ...]
+    required: tuple[bool, ...]
+    prerequisites: tuple[tuple[int, ...], ...]
+    lag: int
+
+
+class _State:
+    """Mutable plan with its loads; ``log`` records (feature, old period) so a move can be undone."""
+
+    def __init__(self, prob: SearchProblem, period: Sequence[int]) -> None:
+        self.prob = prob
+        n = len(prob.value)
+        self.dependents: list[list[int]] = [[] for _ in range(n)]
+        for i, pres in enumerate(prob.prerequisites):
+            for a in pres:
+                self.dependents[a].append(i)
+        self.period = [-1] * n
+        self.load = [[0.0] * len(c) for c in prob.capacity]
+        self.rload = [[0.0] * len(c) for c in prob.limits]
+        self.total = 0.0
+        self.log: list[tuple[int, int]] = []
+        for i, p in enumerate(period):
+            if p >= 0:
+                self._set(i, p)
+        self.log.clear()
+
+    def _set(self, i: int, p: int) -> None:
+        prob, old = self.prob, self.period[i]
+        self.log.append((i, old))
+        if old >= 0:
+            for t, e in prob.effort[i]:
+                self.load[t][old] -= e
+            for r, e in prob.ruled[i]:
+                self.rload[r][old] -= e
+            self.total -= prob.value[i]
+        if p >= 0:
+            for t, e in prob.effort[i]:
+                self.load[t][p] += e
+            for r, e in prob.ruled[i]:
+                self.rload[r][p] += e
+            self.total += prob.value[i]
+        self.period[i] = p
+
+    def fits(self, i: int, p: int) -> bool:
+        prob, per = self.prob, self.period
+        if p < prob.earliest[i] or p > prob.latest[i]:
+            return False
+        lag = prob.lag
+        for a in prob.prerequisites[i]:
+            if per[a] < 0 or per[a] + lag > p:
+                return False
+        for b in self.dependents[i]:
+            if per[b] >= 0 and p + lag > per[b]:
+                return False
+        for t, e in prob.effort[i]:
+            if self.load[t][p] + e > prob.capacity[t][p] + _EPS:
+                return False
+        for r, e in prob.ruled[i]:
+            if self.rload[r][p] + e > prob.limits[r][p] + _EPS:
+                return False
+        return True
+
+    def remove(self, i: int) -> None:
+        """Unplan ``i`` and, first, every planned feature that depends on it (directly or not)."""
+        if self.period[i] < 0:
+            return
+        for b in self.dependents[i]:
+            self.remove(b)
+        self._set(i, -1)
+
+    def undo(self, mark: int) -> None:
+        while len(self.log) > mark:
+            i, old = self.log.pop()
+            self._set(i, old)
+            self.log.pop()
+
+
+def improve_schedule(
+    prob: SearchProblem, period: Sequence[int], rng: np.random.Generator, iterations: int = 2000
+) -> list[int]:
+    """Improve a feasible plan by ruin-and-recreate moves; returns the best plan found (period per feature,
+    −1 when unplanned). ``period`` must satisfy every rule of ``prob`` (it is not checked here);
+    ``iterations``: number of moves tried. The result's total value is never lower than the start's."""
+    state = _State(prob, period)
+    n, teams = len(prob.value), len(prob.capacity)
+    periods = len(prob.capacity[0]) if teams else 0
+    if n == 0 or periods == 0:
+        return list(state.period)
+    size = [sum(e for _, e in prob.effort[i]) for i in range(n)]
+    density = np.array([prob.value[i] / size[i] if size[i] > 0 else np.inf for i in range(n)])
+    best_value, best = state.total, list(state.period)
+    by_cell: list[list[list[int]]] = [[[] for _ in range(periods)] for _ in range(teams)]
+    for i in range(n):
+        for t, _ in prob.effort[i]:
+            for p in range(prob.earliest[i], prob.latest[i] + 1):
+                by_cell[t][p].append(i)
+    for _ in range(iterations):
+        mark = len(state.log)
+        before = state.total
+        removed = _ruin(state, by_cell, rng)
+        if not _recreate(state, removed, density, rng):
+            state.undo(mark)
+            continue
+        if state.total + _EPS < before:
+            state.undo(mark)
+            continue
+        state.log.clear()
+        if state.total > best_value + _EPS:
+            best_value, best = state.total, list(state.period)
+    return best
+
+
+def _ruin(state: _State, by_cell: list[list[list[int]]], rng: np.random.Generator) -> list[int]:
+    """Take some features out; returns them (required ones included: they must be put back)."""
+    per = state.period
+    if rng.random() < 0.7:
+        t = int(rng.integers(len(by_cell)))
+        p = int(rng.integers(len(by_cell[t])))
+        here = [i for i in by_cell[t][p] if per[i] == p]
+        keep = rng.random(len(here)) < float(rng.uniform(0.2, 0.8)) if here else np.zeros(0, dtype=bool)
+        out = [i for i, k in zip(here, keep, strict=True) if not k]
+    else:
+        planned = [i for i in range(len(per)) if per[i] >= 0]
+        k = min(len(planned), int(rng.integers(1, 5)))
+        out = [planned[j] for j in rng.choice(len(planned), size=k, replace=False)] if k else []
+    removed: list[int] = []
+    for i in out:
+        mark = len(state.log)
+        state.remove(i)
+        removed += [j for j, _ in state.log[mark:]]
+    return removed
+
+
+def _recreate(state: _State, removed: list[int], density: np.ndarray, rng: np.random.Generator) -> bool:
+    """Put back the required features, then fill from all unplanned ones; False if a required one fits nowhere."""
+    prob, per = state.prob, state.period
+    n = len(per)
+    periods = len(prob.capacity[0])
+    req = sorted({i for i in removed if prob.required[i]}, key=lambda i: (prob.latest[i], prob.earliest[i]))
+    for i in req:
+        if not _place(state, i, periods, rng):
+            return False
+    noise = density * np.exp(float(rng.uniform(0.05, 0.4)) * rng.standard_normal(n))
+    free_max = [max(c - u for c, u in zip(cap, load, strict=True)) for cap, load in zip(prob.capacity, state.load, strict=True)]
+    pending = [i for i in np.argsort(-noise).tolist() if per[i] < 0 and all(e <= free_max[t] + _EPS for t, e in prob.effort[i])]
+    for _ in range(3):  # later passes place features whose prerequisites were placed in an earlier pass
+        blocked: list[int] = []
+        placed = False
+        for i in pending:
+            if any(per[a] < 0 for a in prob.prerequisites[i]):
+                blocked.append(i)
+            elif _place(state, i, periods, rng):
+                placed = True
+        if not placed or not blocked:
+            break
+        pending = blocked
+    return True
+
+
+def _place(state: _State, i: int, periods: int, rng: np.random.Generator) -> bool:
+    prob = state.prob
+    lo, hi = prob.earliest[i], prob.latest[i]
+    if lo > hi:
+        return False
+    if rng.random() < 0.5:
+        order: Sequence[int] = range(lo, hi + 1)
+    else:
+        order = (lo + rng.permutation(hi - lo + 1)).tolist()
+    for p in order:
+        if state.fits(i, p):
+            state._set(i, p)
+            return True
+    return False
+
+
+def schedule_periods(ids: Sequence[str], schedule: Mapping[str, int]) -> list[int]:
+    """Period per feature (−1 when unplanned) for features ``ids`` from a schedule keyed by id."""
+    return [schedule.get(fid, -1) for fid in ids]

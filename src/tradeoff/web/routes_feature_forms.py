@@ -1,0 +1,320 @@
+"""A feature's numbers as web forms: its business case and scoring inputs (with its score under every framework,
+explained), its engineers' estimate (with the explanation and the reference-class suggestion), and the ranking's
+top-10 stability. The same services as the API (api/strategy.py, api/delivery.py) decide what is valid."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+from tradeoff.components import service as component_service
+from tradeoff.decisions import service as decision_service
+from tradeoff.errors import TradeoffError
+from tradeoff.estimates import service as estimate_service
+from tradeoff.estimates.model import DriverName, EffortUnit, WorkCategory
+from tradeoff.estimates.schemas import EstimateIn
+from tradeoff.features import service as feature_service
+from tradeoff.records import service as records
+from tradeoff.scoring import ranking
+from tradeoff.scoring import service as scoring
+from tradeoff.scoring.schemas import ScoringInputsIn
+from tradeoff.sizing import service as sizing
+from tradeoff.sizing.schemas import BusinessCaseIn
+from tradeoff.storage.uow import UnitOfWork
+from tradeoff.web import context as ctx
+from tradeoff.web.forms import FormState
+from tradeoff.web.render import redirect, render
+from tradeoff.web.session import CheckedForm, CurrentMember, Uow, can
+
+router = APIRouter()
+W = "/w/{slug}"
+PARTS = ("low", "likely", "high")
+RANGE_SEPARATORS = ("/", ";")
+INLINE = (409, 412, 422)  # service errors shown next to the form instead of an error page
+
+
+def _text(form: FormData, name: str) -> str:
+    v = form.get(name)
+    return v.strip() if isinstance(v, str) else ""
+
+
+def _fmt(x: Any) -> str:
+    if x is None or x == "":
+        return ""
+    return f"{float(x):g}"
+
+
+def _place(state: FormState, loc: list[Any], msg: str, known: set[str]) -> None:
+    """An error location ("body", "values", "reach", …) → the message next to the form field it names."""
+    parts = [str(p) for p in loc if p != "body"]
+    if parts and parts[0] == "values" and len(parts) > 1:
+        parts = parts[1:]
+    name = parts[0] if parts else ""
+    if len(parts) > 1 and parts[1] in PARTS:
+        name = f"{name}_{parts[1]}" if f"{name}_{parts[1]}" in known else name
+    if name in known:
+        state.add(name, msg)
+    else:
+        state.message = state.message or msg
+
+
+def _pydantic_errors(exc: ValidationError, state: FormState, known: set[str]) -> None:
+    for err in exc.errors():
+        msg = str(err.get("msg", "is not valid")).removeprefix("Value error, ")
+        if err.get("type") == "greater_than_equal":
+            msg = f"must be {err.get('ctx', {}).get('ge', 0)} or more"
+        _place(state, list(err.get("loc", ())), msg, known)
+
+
+def _service_errors(exc: TradeoffError, state: FormState, known: set[str]) -> None:
+    for e in exc.errors:
+        _place(state, list(e.loc), exc.message, known)
+    if not exc.errors:
+        state.message = exc.message
+
+
+def _saved(uow: UnitOfWork, state: FormState, known: set[str], action: Any) -> bool:
+    """Run a service write; on invalid input roll back and put the messages in `state`. True when it saved."""
+    try:
+        action()
+    except ValidationError as exc:
+        _pydantic_errors(exc, state, known)
+    except TradeoffError as exc:
+        if exc.status not in INLINE:
+            raise
+        uow.session.rollback()
+        _service_errors(exc, state, known)
+    else:
+        return True
+    if state.ok:  # an error without a message still must not pass as saved
+        state.message = "this was not saved"
+    return False
+
+
+# ---------------------------------------------------------------------------------------------- business case
+
+
+CASE_KNOWN = {"effort_low", "effort_likely", "effort_high", "effort_person_weeks", "cost_per_person_week",
+              "run_cost_per_year", "alternative_name", "alternative_cost", "alternative_one_off", "currency",
+              "horizon_years", "discount_rate", "problem_id", "notes"}
+
+
+def _case_state(case: Any) -> FormState:
+    if case is None:
+        return FormState(values={"currency": "USD", "horizon_years": "3", "discount_rate": "0.1"})
+    e = case.effort_person_weeks or {}
+    money = case.cost_per_person_week or {}
+    return FormState(values={
+        "effort_low": _fmt(e.get("low")), "effort_likely": _fmt(e.get("likely")), "effort_high": _fmt(e.get("high")),
+        "cost_per_person_week": _fmt(money.get("likely")), "currency": money.get("currency", "USD"),
+        "run_cost_per_year": _fmt((case.run_cost_per_year or {}).get("likely")),
+        "alternative_name": case.alternative_name or "",
+        "alternative_cost": _fmt((case.alternative_cost or {}).get("likely")),
+        "alternative_one_off": "on" if case.alternative_one_off else "",
+        "horizon_years": str(case.horizon_years), "discount_rate": _fmt(case.discount_rate),
+        "problem_id": str(case.problem_id or ""), "notes": case.notes or "",
+    })
+
+
+def _inputs_state(entered: dict[str, Any]) -> FormState:
+    values = {}
+    for name, v in entered.items():
+        values[name] = " / ".join(_fmt(x) for x in v) if isinstance(v, list) else _fmt(v)
+    return FormState(values=values)
+
+
+def _case_view(request: Request, uow: UnitOfWork, m: Any, feature_id: int, case_state: FormState | None = None,
+               inputs_state: FormState | None = None, status_code: int = 200) -> HTMLResponse:
+    feature = records.get(uow=uow, spec=feature_service.SPEC, workspace_id=m.workspace_id, record_id=feature_id)
+    scores = scoring.feature_scores(uow=uow, workspace_id=m.workspace_id, feature_id=feature_id)
+    money = sizing.feature_sizing(uow=uow, workspace_id=m.workspace_id, feature_id=feature_id)
+    case = sizing.get_case(uow=uow, workspace_id=m.workspace_id, feature_id=feature_id)
+    problems = ctx.problem_choices(uow, m.workspace_id)
+    return render(request, "strategy/feature_case.html", status_code, **ctx.page_context(uow, m, "features"),
+                  page_title=f"Business case · {feature.title[:40]}", feature=feature, scores=scores, money=money,
+                  case_state=case_state or _case_state(case), inputs_state=inputs_state or _inputs_state(
+                      scores["entered"]), fields=scoring.ENTERED, problems=problems)
+
+
+@router.get(f"{W}/features/{{feature_id:int}}/case", response_class=HTMLResponse)
+def case_page(request: Request, m: CurrentMember, uow: Uow, feature_id: int) -> HTMLResponse:
+    return _case_view(request, uow, m, feature_id)
+
+
+def _money(amount: str, currency: str) -> dict[str, Any] | None:
+    return {"low": amount, "likely": amount, "high": amount, "currency": currency} if amount else None
+
+
+@router.post(f"{W}/features/{{feature_id:int}}/case", response_class=HTMLResponse)
+def save_case(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, feature_id: int) -> Response:
+    m.require("edit")
+    values = {k: _text(form, k) for k in CASE_KNOWN}
+    state = FormState(values=values)
+    currency = values["currency"] or "USD"
+    effort = {p: values[f"effort_{p}"] or values["effort_likely"] or values["effort_low"] for p in PARTS}
+    for p in PARTS:
+        if not effort[p]:
+            state.add(f"effort_{p}", "is required")
+    if not values["cost_per_person_week"]:
+        state.add("cost_per_person_week", "is required")
+    if not state.ok:
+        return _case_view(request, uow, m, feature_id, case_state=state, status_code=422)
+    body: dict[str, Any] = {
+        "effort_person_weeks": effort, "cost_per_person_week": _money(values["cost_per_person_week"], currency),
+        "run_cost_per_year": _money(values["run_cost_per_year"], currency),
+        "alternative_name": values["alternative_name"] or None,
+        "alternative_cost": _money(values["alternative_cost"], currency),
+        "alternative_one_off": values["alternative_one_off"] == "on",
+        "problem_id": values["problem_id"] or None, "notes": values["notes"],
+    }
+    if values["horizon_years"]:
+        body["horizon_years"] = values["horizon_years"]
+    if values["discount_rate"]:
+        body["discount_rate"] = values["discount_rate"]
+
+    def action() -> None:
+        sizing.set_case(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), feature_id=feature_id,
+                        data=BusinessCaseIn.model_validate(body))
+
+    if not _saved(uow, state, CASE_KNOWN, action):
+        for msg in state.errors.pop("effort_person_weeks", []):  # the whole range: shown beside its inputs
+            state.add("effort_likely", msg)
+        return _case_view(request, uow, m, feature_id, case_state=state, status_code=422)
+    return redirect(f"/w/{m.workspace_slug}/features/{feature_id}/case", request)
+
+
+def _parse_input(text: str) -> float | list[float] | None:
+    """'40' → 40.0, '20 / 40 / 90' → [20, 40, 90], '' → None (removes it). ValueError when neither."""
+    text = text.replace(",", "").strip()
+    if not text:
+        return None
+    for sep in RANGE_SEPARATORS:
+        if sep in text:
+            parts = [float(p) for p in text.split(sep)]
+            if len(parts) != 3:
+                raise ValueError("three numbers")
+            return parts
+    return float(text)
+
+
+@router.post(f"{W}/features/{{feature_id:int}}/scoring-inputs", response_class=HTMLResponse)
+def save_inputs(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, feature_id: int) -> Response:
+    m.require("edit")
+    known = set(scoring.ENTERED)
+    state = FormState(values={k: _text(form, k) for k in scoring.ENTERED})
+    parsed: dict[str, Any] = {}
+    for name in scoring.ENTERED:
+        try:
+            parsed[name] = _parse_input(state.values[name])
+        except ValueError:
+            state.add(name, "enter a number, or low / likely / high")
+    if not state.ok:
+        return _case_view(request, uow, m, feature_id, inputs_state=state, status_code=422)
+
+    def action() -> None:
+        scoring.set_inputs(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), feature_id=feature_id,
+                           data=ScoringInputsIn.model_validate({"values": parsed}))
+        decision_service.decision_prompt(uow=uow, workspace_id=m.workspace_id, feature_id=feature_id,
+                                         change="scoring inputs changed, so may its priority")
+
+    if not _saved(uow, state, known, action):
+        return _case_view(request, uow, m, feature_id, inputs_state=state, status_code=422)
+    return redirect(f"/w/{m.workspace_slug}/features/{feature_id}/case", request)
+
+
+# ---------------------------------------------------------------------------------------------- estimate
+
+
+EST_KNOWN = {"optimistic", "likely", "pessimistic", "unit", "confidence", "drivers", "component_ids", "category",
+             "notes", "team_id", "depends_on"}
+
+
+def _estimate_state(est: dict[str, Any] | None) -> FormState:
+    if est is None:
+        return FormState(values={"unit": "days", "confidence": "0.8", "category": "feature", "drivers": [],
+                                 "component_ids": []})
+    return FormState(values={
+        "optimistic": _fmt(est["optimistic"]), "likely": _fmt(est["likely"]), "pessimistic": _fmt(est["pessimistic"]),
+        "unit": str(est["unit"]), "confidence": _fmt(est["confidence"]), "category": str(est["category"]),
+        "notes": est["notes"], "drivers": [str(d.get("name")) for d in est["drivers"]],
+        "component_ids": [str(c) for c in est["component_ids"]], "version": str(est["version"]),
+    })
+
+
+def _estimate_view(request: Request, uow: UnitOfWork, m: Any, feature_id: int, state: FormState | None = None,
+                   status_code: int = 200) -> HTMLResponse:
+    feature = records.get(uow=uow, spec=feature_service.SPEC, workspace_id=m.workspace_id, record_id=feature_id)
+    found = estimate_service.find(uow=uow, workspace_id=m.workspace_id, feature_id=feature_id)
+    est = estimate_service.out(uow=uow, workspace_id=m.workspace_id, estimate=found) if found else None
+    suggestion = estimate_service.suggest(uow=uow, workspace_id=m.workspace_id, feature_id=feature_id)
+    components = records.list_page(uow=uow, spec=component_service.SPEC, workspace_id=m.workspace_id, limit=200).items
+    return render(request, "strategy/feature_estimate.html", status_code, **ctx.page_context(uow, m, "features"),
+                  page_title=f"Estimate · {feature.title[:40]}", feature=feature, est=est, suggestion=suggestion,
+                  state=state or _estimate_state(est), components=components,
+                  units=[u.value for u in EffortUnit], drivers=[d.value for d in DriverName],
+                  categories=[c.value for c in WorkCategory], technical=can(m, "technical"))
+
+
+@router.get(f"{W}/features/{{feature_id:int}}/estimate", response_class=HTMLResponse)
+def estimate_page(request: Request, m: CurrentMember, uow: Uow, feature_id: int) -> HTMLResponse:
+    return _estimate_view(request, uow, m, feature_id)
+
+
+@router.post(f"{W}/features/{{feature_id:int}}/estimate", response_class=HTMLResponse)
+def save_estimate(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, feature_id: int) -> Response:
+    m.require("technical")
+    values: dict[str, Any] = {k: _text(form, k) for k in ("optimistic", "likely", "pessimistic", "unit",
+                                                          "confidence", "category", "notes", "version")}
+    values["drivers"] = [str(v) for v in form.getlist("drivers")]
+    values["component_ids"] = [str(v) for v in form.getlist("component_ids")]
+    state = FormState(values=values)
+    for name in ("optimistic", "likely", "pessimistic"):
+        if not values[name]:
+            state.add(name, "is required")
+    if not state.ok:
+        return _estimate_view(request, uow, m, feature_id, state, 422)
+    body: dict[str, Any] = {k: values[k] for k in ("optimistic", "likely", "pessimistic", "notes")}
+    for k in ("unit", "confidence", "category"):
+        if values[k]:
+            body[k] = values[k]
+    body["drivers"] = [{"name": d} for d in values["drivers"]]
+    body["component_ids"] = [c for c in values["component_ids"] if c.isdigit()]
+    existing = estimate_service.find(uow=uow, workspace_id=m.workspace_id, feature_id=feature_id)
+    if existing is not None:  # a form only replaces what it shows; keep the team and dependencies
+        body["team_id"] = existing.team_id
+        body["depends_on"] = list(existing.depends_on)
+    version = int(values["version"]) if values["version"].isdigit() else None
+
+    def action() -> None:
+        estimate_service.save(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), feature_id=feature_id,
+                              data=EstimateIn.model_validate(body), if_match=version)
+
+    if not _saved(uow, state, EST_KNOWN, action):
+        return _estimate_view(request, uow, m, feature_id, state, 422)
+    return redirect(f"/w/{m.workspace_slug}/features/{feature_id}/estimate", request)
+
+
+# ---------------------------------------------------------------------------------------------- stability
+
+
+@router.get(f"{W}/ranking/stability", response_class=HTMLResponse)
+def stability_page(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
+    q = request.query_params
+    frameworks = [fw for fw in scoring.frameworks(uow=uow, workspace_id=m.workspace_id) if fw != "weighted"]
+    fw = q.get("framework") if q.get("framework") in frameworks else None
+    k_text = q.get("k") or "10"
+    k = int(k_text) if k_text.isdigit() and 1 <= int(k_text) <= 100 else 10
+    result, message = None, ""
+    try:
+        result = ranking.stability(uow=uow, workspace_id=m.workspace_id, framework=fw, k=k, draws=1000)
+    except TradeoffError as exc:
+        if exc.status != 422:
+            raise
+        message = exc.message
+    return render(request, "strategy/stability.html", **ctx.page_context(uow, m, "ranking"),
+                  page_title="Top-k stability", result=result, message=message, frameworks=frameworks, k=k,
+                  framework=fw or (result or {}).get("framework", ""))
