@@ -14,8 +14,10 @@ Model (all effort in person-days, periods indexed from 0; messages show them fro
   stays unused, so the rule never makes a plan infeasible by itself;
 * the objective is the total value (a score or money, whatever the candidates carry) of the chosen features.
 
-Solved exactly as a MILP with HiGHS (time-limited; the proven bound and gap are reported), starting from the
-"sort by value / effort and fill" greedy plan, which is also returned for comparison. The single-release
+Solved exactly as a MILP with HiGHS (time-limited; the proven bound and gap are reported). HiGHS starts from
+the LP relaxation rounded to a plan and improved by a ruin-and-recreate local search (``planning_search``), or
+from the "sort by value / effort and fill" greedy plan when that is worth more; the greedy plan is also
+returned for comparison. The single-release
 Next Release Problem solver lives in ``planning_nrp``.
 """
 
@@ -28,7 +30,8 @@ from typing import Literal
 import numpy as np
 from scipy import sparse
 
-from tradeoff.core.planning_search import SearchProblem
+from tradeoff.core.planning_mip import _clock, _elapsed
+from tradeoff.core.planning_search import SearchProblem, improve_schedule, round_relaxation, schedule_periods
 from tradeoff.errors import FieldError, Infeasible, InvalidInput
 
 Category = Literal["feature", "tech_debt", "platform"]
@@ -97,8 +100,8 @@ class PlanInput:
 @dataclass(frozen=True)
 class RoadmapPlan:
     """A plan: ``schedule`` maps each chosen feature id to its period (0-based). ``value`` its total value,
-    ``bound`` a proven upper bound on the best value, ``gap`` = (bound − value) / bound, ``seconds`` the
-    solver's own run time, ``greedy_*`` the "sort by value/effort and fill" plan (``greedy_feasible`` is False
+    ``bound`` a proven upper bound on the best value, ``gap`` = (bound − value) / bound, ``seconds`` the time
+    spent searching (LP relaxation, local search and HiGHS), ``greedy_*`` the "sort by value/effort and fill" plan (``greedy_feasible`` is False
     when it could not place every must-have), ``value_difference`` = value − greedy_value, ``load[team][p]``
     person-days used."""
 
@@ -410,11 +413,18 @@ def _load(inp: PlanInput, schedule: Mapping[str, int]) -> dict[str, tuple[float,
 
 
 def _solve_milp(
-    inp: PlanInput, prep: _Prepared, start: Mapping[str, int] | None, time_limit: float, enforce: frozenset[str]
+    inp: PlanInput,
+    prep: _Prepared,
+    start: Mapping[str, int] | None,
+    time_limit: float,
+    enforce: frozenset[str],
+    options: Mapping[str, bool | int | float | str] | None = None,
+    relaxation: list[list[float]] | None = None,
 ) -> tuple[dict[str, int] | None, float, str, float]:
     """Build and solve the MILP. ``enforce`` ⊆ {"required", "deadlines", "dependencies", "rules"} chooses which
     constraint groups apply (the others are relaxed, for diagnosing infeasibility). Returns (schedule or None,
-    bound, status, solver seconds)."""
+    bound, status, solver seconds). When ``relaxation`` is given (n empty lists), only the LP relaxation is
+    solved and its x[feature][period] values are written into it (schedule None, bound = LP value)."""
     import highspy
 
     cands, n, periods = inp.candidates, len(inp.candidates), inp.periods
@@ -485,13 +495,16 @@ def _solve_milp(
     lp.a_matrix_.start_ = a.indptr.astype(np.int32)
     lp.a_matrix_.index_ = a.indices.astype(np.int32)
     lp.a_matrix_.value_ = a.data
-    lp.integrality_ = [highspy.HighsVarType.kInteger] * nc
+    if relaxation is None:
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * nc
     lp.sense_ = highspy.ObjSense.kMaximize
     h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("mip_rel_gap", 1e-4)
     h.setOptionValue("threads", 1)
+    for key, val in (options or {}).items():
+        h.setOptionValue(key, val)
     h.passModel(lp)
     if start is not None:
         x0 = np.zeros(nc)
@@ -509,6 +522,12 @@ def _solve_milp(
         return None, -np.inf, "infeasible", seconds
     info = h.getInfo()
     values = np.asarray(h.getSolution().col_value)
+    if relaxation is not None:
+        if status != highspy.HighsModelStatus.kOptimal or len(values) != nc:
+            return None, -np.inf, "unknown", seconds
+        for i in range(n):
+            relaxation[i][:] = [float(values[col[(i, p)]]) if (i, p) in col else 0.0 for p in range(periods)]
+        return None, float(info.objective_function_value), "relaxed", seconds
     if info.primal_solution_status != 2 or len(values) != nc:
         return None, float(info.mip_dual_bound), "unknown", seconds
     sched = {cands[i].id: p for (i, p), j in col.items() if values[j] > 0.5}
@@ -541,6 +560,48 @@ def _diagnose(inp: PlanInput, prep: _Prepared) -> str:
     return "no plan fits the team capacities"
 
 
+# The local search gets at most this share of the time limit, in chunks of this many moves, and stops early
+# after this many chunks in a row without a better plan.
+_SEARCH_SHARE = 0.7
+_SEARCH_CHUNK = 1000
+_SEARCH_PATIENCE = 10
+
+
+def _improved_start(inp: PlanInput, prep: _Prepared, greedy: Mapping[str, int] | None) -> tuple[dict[str, int] | None, float]:
+    """A good feasible plan to start HiGHS from: the LP relaxation rounded (or the greedy plan, whichever is
+    worth more), then improved by local search. Returns (plan or None, LP bound or +inf).
+
+    HiGHS alone spends most of its time on root cuts that do not move the bound on roadmaps of a few hundred
+    features, so its incumbent stays at the start it is given: the start decides the final gap."""
+    prob = _search_problem(inp, prep)
+    ids = [c.id for c in inp.candidates]
+    relaxation: list[list[float]] = [[] for _ in ids]
+    _, lp_bound, lp_status, _ = _solve_milp(inp, prep, None, inp.time_limit * 0.2, frozenset(_GROUPS), relaxation=relaxation)
+    if lp_status != "relaxed":
+        lp_bound = float(np.inf)
+    starts = [schedule_periods(ids, greedy)] if greedy is not None else []
+    if lp_status == "relaxed":
+        rounded = round_relaxation(prob, relaxation)
+        if rounded is not None:
+            starts.append(rounded)
+    if not starts:
+        return None, lp_bound
+    current = max(starts, key=lambda per: _periods_value(prob, per))
+    rng = np.random.default_rng(0)  # a fixed seed: the same input gives the same plan (up to the time limit)
+    t0, idle = _clock(), 0
+    while idle < _SEARCH_PATIENCE and _elapsed(t0) < _SEARCH_SHARE * inp.time_limit:
+        if _periods_value(prob, current) >= lp_bound * (1 - 1e-4):
+            break
+        better = improve_schedule(prob, current, rng, _SEARCH_CHUNK)
+        idle = 0 if _periods_value(prob, better) > _periods_value(prob, current) + 1e-9 else idle + 1
+        current = better
+    return {ids[i]: p for i, p in enumerate(current) if p >= 0}, lp_bound
+
+
+def _periods_value(prob: SearchProblem, period: Sequence[int]) -> float:
+    return float(sum(v for v, p in zip(prob.value, period, strict=True) if p >= 0))
+
+
 def plan_roadmap(inp: PlanInput) -> RoadmapPlan:
     """Best-value roadmap for ``inp`` (see module docstring for the rules).
 
@@ -552,7 +613,16 @@ def plan_roadmap(inp: PlanInput) -> RoadmapPlan:
     prep = _prepare(inp, index)
     greedy, greedy_ok = _greedy(inp, prep)
     greedy_value = float(sum(c.value for c in inp.candidates if c.id in greedy))
-    sched, bound, status, seconds = _solve_milp(inp, prep, greedy if greedy_ok else None, inp.time_limit, frozenset(_GROUPS))
+    t0 = _clock()
+    start, lp_bound = _improved_start(inp, prep, greedy if greedy_ok else None)
+    rest = max(inp.time_limit - _elapsed(t0), 0.05 * inp.time_limit)
+    sched, bound, status, seconds = _solve_milp(inp, prep, start, rest, frozenset(_GROUPS))
+    seconds = _elapsed(t0)
+    if start is not None and status != "infeasible":
+        start_value = float(sum(c.value for c in inp.candidates if c.id in start))
+        if sched is None or start_value > sum(c.value for c in inp.candidates if c.id in sched):
+            sched, status = dict(start), status if sched is not None else "feasible"
+        bound = min(bound, lp_bound) if np.isfinite(bound) else lp_bound
     if status == "infeasible":
         raise Infeasible(_diagnose(inp, prep), [FieldError(["plan"], "infeasible")])
     if sched is None:

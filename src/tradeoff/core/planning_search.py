@@ -94,10 +94,7 @@ class _State:
         for t, e in prob.effort[i]:
             if self.load[t][p] + e > prob.capacity[t][p] + _EPS:
                 return False
-        for r, e in prob.ruled[i]:
-            if self.rload[r][p] + e > prob.limits[r][p] + _EPS:
-                return False
-        return True
+        return all(self.rload[r][p] + e <= prob.limits[r][p] + _EPS for r, e in prob.ruled[i])
 
     def remove(self, i: int) -> None:
         """Unplan ``i`` and, first, every planned feature that depends on it (directly or not)."""
@@ -126,7 +123,7 @@ def improve_schedule(
     if n == 0 or periods == 0:
         return list(state.period)
     size = [sum(e for _, e in prob.effort[i]) for i in range(n)]
-    density = np.array([prob.value[i] / size[i] if size[i] > 0 else np.inf for i in range(n)])
+    density = np.array([_closure_density(prob, i, size) for i in range(n)])
     best_value, best = state.total, list(state.period)
     by_cell: list[list[list[int]]] = [[[] for _ in range(periods)] for _ in range(teams)]
     for i in range(n):
@@ -182,18 +179,46 @@ def _recreate(state: _State, removed: list[int], density: np.ndarray, rng: np.ra
     noise = density * np.exp(float(rng.uniform(0.05, 0.4)) * rng.standard_normal(n))
     free_max = [max(c - u for c, u in zip(cap, load, strict=True)) for cap, load in zip(prob.capacity, state.load, strict=True)]
     pending = [i for i in np.argsort(-noise).tolist() if per[i] < 0 and all(e <= free_max[t] + _EPS for t, e in prob.effort[i])]
-    for _ in range(3):  # later passes place features whose prerequisites were placed in an earlier pass
-        blocked: list[int] = []
-        placed = False
-        for i in pending:
-            if any(per[a] < 0 for a in prob.prerequisites[i]):
-                blocked.append(i)
-            elif _place(state, i, periods, rng):
-                placed = True
-        if not placed or not blocked:
-            break
-        pending = blocked
+    for i in pending:
+        if per[i] < 0:
+            mark = len(state.log)
+            if not _place_with_prerequisites(state, i, periods, rng):
+                state.undo(mark)
     return True
+
+
+def _closure_density(prob: SearchProblem, i: int, size: Sequence[float]) -> float:
+    """Value per person-day of ``i`` alone or together with all its (transitive) prerequisites, whichever is
+    higher: a valuable feature makes its cheap-but-dull prerequisites worth planning."""
+    seen = {i}
+    stack = [i]
+    while stack:
+        for a in prob.prerequisites[stack.pop()]:
+            if a not in seen:
+                seen.add(a)
+                stack.append(a)
+    own = prob.value[i] / size[i] if size[i] > 0 else np.inf
+    days = sum(size[j] for j in seen)
+    return float(max(own, sum(prob.value[j] for j in seen) / days if days > 0 else np.inf))
+
+
+def _place_with_prerequisites(state: _State, i: int, periods: int, rng: np.random.Generator, depth: int = 0) -> bool:
+    """Place ``i``, first placing its unplanned prerequisites (as early as they fit); the caller undoes on
+    failure."""
+    for a in state.prob.prerequisites[i]:
+        if state.period[a] < 0 and (depth > 20 or not _place_with_prerequisites(state, a, periods, rng, depth + 1)):
+            return False
+    if depth > 0:
+        return _place_earliest(state, i)
+    return _place(state, i, periods, rng)
+
+
+def _place_earliest(state: _State, i: int) -> bool:
+    for p in range(state.prob.earliest[i], state.prob.latest[i] + 1):
+        if state.fits(i, p):
+            state._set(i, p)
+            return True
+    return False
 
 
 def _place(state: _State, i: int, periods: int, rng: np.random.Generator) -> bool:
@@ -215,3 +240,39 @@ def _place(state: _State, i: int, periods: int, rng: np.random.Generator) -> boo
 def schedule_periods(ids: Sequence[str], schedule: Mapping[str, int]) -> list[int]:
     """Period per feature (−1 when unplanned) for features ``ids`` from a schedule keyed by id."""
     return [schedule.get(fid, -1) for fid in ids]
+
+
+def round_relaxation(prob: SearchProblem, x: Sequence[Sequence[float]]) -> list[int] | None:
+    """A feasible plan built from an LP relaxation ``x[feature][period]`` (fractions 0–1): required features
+    first (earliest deadline first), then the others by how much of them the relaxation plans, each in the
+    period the relaxation likes best where it fits. None when some required feature fits nowhere."""
+    n = len(prob.value)
+    state = _State(prob, [-1] * n)
+    share = [float(sum(row)) for row in x]
+    size = [sum(e for _, e in prob.effort[i]) for i in range(n)]
+    density = [prob.value[i] / size[i] if size[i] > 0 else np.inf for i in range(n)]
+    req = sorted((i for i in range(n) if prob.required[i]), key=lambda i: (prob.latest[i], prob.earliest[i], -share[i]))
+    rest = sorted((i for i in range(n) if not prob.required[i]), key=lambda i: (-round(share[i], 6), -density[i]))
+    for i in req + rest:
+        if state.period[i] >= 0:
+            continue
+        mark = len(state.log)
+        ok = all(state.period[a] >= 0 or _place_with_prerequisites_earliest(state, a) for a in prob.prerequisites[i])
+        if ok:
+            liked = sorted(range(prob.earliest[i], prob.latest[i] + 1), key=lambda p: (-x[i][p], p))
+            spot = next((p for p in liked if state.fits(i, p)), None)
+            ok = spot is not None
+            if spot is not None:
+                state._set(i, spot)
+        if not ok:
+            state.undo(mark)
+            if prob.required[i]:
+                return None
+    return list(state.period)
+
+
+def _place_with_prerequisites_earliest(state: _State, i: int, depth: int = 0) -> bool:
+    for a in state.prob.prerequisites[i]:
+        if state.period[a] < 0 and (depth > 20 or not _place_with_prerequisites_earliest(state, a, depth + 1)):
+            return False
+    return _place_earliest(state, i)

@@ -21,6 +21,7 @@ from tradeoff.web import (
     routes_feature_forms,
     routes_import,
     routes_insights,
+    routes_more_forms,
     routes_notify,
     routes_public,
     routes_records,
@@ -50,8 +51,8 @@ def install_web(app: FastAPI, container: Container) -> None:
     )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (routes_auth, routes_workspace, routes_strategy, routes_triage, routes_import, routes_insights,
-                   routes_notify, routes_public, routes_roadmap, routes_briefs, routes_feature_forms, routes_records,
-                   routes_detail):
+                   routes_notify, routes_public, routes_roadmap, routes_briefs, routes_feature_forms,
+                   routes_more_forms, routes_records, routes_detail):
         app.include_router(module.router, include_in_schema=False)
     app.add_exception_handler(TradeoffError, tradeoff_error)
     app.add_exception_handler(LoginRequired, login_required)

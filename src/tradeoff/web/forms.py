@@ -15,6 +15,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
 from tradeoff.errors import FieldError, InvalidInput, TradeoffError
+from tradeoff.storage.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -178,3 +179,71 @@ def initial_values(fields: tuple[Field, ...], obj: Any) -> dict[str, Any]:
 
 def invalid(name: str, msg: str) -> InvalidInput:
     return InvalidInput(f"{name}: {msg}", [FieldError(["body", name], msg)])
+
+
+# --- saving a form through a service, with errors shown next to the fields --------------------------------
+
+RANGE_PARTS = ("low", "likely", "high")
+INLINE = (409, 412, 422)  # service errors shown next to the form instead of an error page
+
+
+def field_text(form: Any, name: str, *, strip: bool = True) -> str:
+    """A text field of a submitted form ('' when absent or a file)."""
+    v = form.get(name)
+    if not isinstance(v, str):
+        return ""
+    return v.strip() if strip else v
+
+
+def fmt_number(x: Any) -> str:
+    """A number as a form shows it back (no trailing zeros); '' for none."""
+    if x is None or x == "":
+        return ""
+    return f"{float(x):g}"
+
+
+def _place(state: FormState, loc: list[Any], msg: str, known: set[str]) -> None:
+    """An error location ("body", "values", "reach", …) → the message next to the form field it names."""
+    parts = [str(p) for p in loc if p != "body"]
+    if parts and parts[0] == "values" and len(parts) > 1:
+        parts = parts[1:]
+    name = parts[0] if parts else ""
+    if len(parts) > 1 and parts[1] in RANGE_PARTS:
+        name = f"{name}_{parts[1]}" if f"{name}_{parts[1]}" in known else name
+    if name in known:
+        state.add(name, msg)
+    else:
+        state.message = state.message or msg
+
+
+def _pydantic_errors(exc: ValidationError, state: FormState, known: set[str]) -> None:
+    for err in exc.errors():
+        msg = str(err.get("msg", "is not valid")).removeprefix("Value error, ")
+        if err.get("type") == "greater_than_equal":
+            msg = f"must be {err.get('ctx', {}).get('ge', 0)} or more"
+        _place(state, list(err.get("loc", ())), msg, known)
+
+
+def _service_errors(exc: TradeoffError, state: FormState, known: set[str]) -> None:
+    for e in exc.errors:
+        _place(state, list(e.loc), exc.message, known)
+    if not exc.errors:
+        state.message = exc.message
+
+
+def save_or_errors(uow: UnitOfWork, state: FormState, known: set[str], action: Any) -> bool:
+    """Run a service write; on invalid input roll back and put the messages in `state`. True when it saved."""
+    try:
+        action()
+    except ValidationError as exc:
+        _pydantic_errors(exc, state, known)
+    except TradeoffError as exc:
+        if exc.status not in INLINE:
+            raise
+        uow.session.rollback()
+        _service_errors(exc, state, known)
+    else:
+        return True
+    if state.ok:  # an error without a message still must not pass as saved
+        state.message = "this was not saved"
+    return False

@@ -8,8 +8,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
-from starlette.datastructures import FormData
 
 from tradeoff.components import service as component_service
 from tradeoff.decisions import service as decision_service
@@ -26,73 +24,13 @@ from tradeoff.sizing import service as sizing
 from tradeoff.sizing.schemas import BusinessCaseIn
 from tradeoff.storage.uow import UnitOfWork
 from tradeoff.web import context as ctx
-from tradeoff.web.forms import FormState
+from tradeoff.web.forms import RANGE_PARTS, FormState, field_text, fmt_number, save_or_errors
 from tradeoff.web.render import redirect, render
 from tradeoff.web.session import CheckedForm, CurrentMember, Uow, can
 
 router = APIRouter()
 W = "/w/{slug}"
-PARTS = ("low", "likely", "high")
 RANGE_SEPARATORS = ("/", ";")
-INLINE = (409, 412, 422)  # service errors shown next to the form instead of an error page
-
-
-def _text(form: FormData, name: str) -> str:
-    v = form.get(name)
-    return v.strip() if isinstance(v, str) else ""
-
-
-def _fmt(x: Any) -> str:
-    if x is None or x == "":
-        return ""
-    return f"{float(x):g}"
-
-
-def _place(state: FormState, loc: list[Any], msg: str, known: set[str]) -> None:
-    """An error location ("body", "values", "reach", …) → the message next to the form field it names."""
-    parts = [str(p) for p in loc if p != "body"]
-    if parts and parts[0] == "values" and len(parts) > 1:
-        parts = parts[1:]
-    name = parts[0] if parts else ""
-    if len(parts) > 1 and parts[1] in PARTS:
-        name = f"{name}_{parts[1]}" if f"{name}_{parts[1]}" in known else name
-    if name in known:
-        state.add(name, msg)
-    else:
-        state.message = state.message or msg
-
-
-def _pydantic_errors(exc: ValidationError, state: FormState, known: set[str]) -> None:
-    for err in exc.errors():
-        msg = str(err.get("msg", "is not valid")).removeprefix("Value error, ")
-        if err.get("type") == "greater_than_equal":
-            msg = f"must be {err.get('ctx', {}).get('ge', 0)} or more"
-        _place(state, list(err.get("loc", ())), msg, known)
-
-
-def _service_errors(exc: TradeoffError, state: FormState, known: set[str]) -> None:
-    for e in exc.errors:
-        _place(state, list(e.loc), exc.message, known)
-    if not exc.errors:
-        state.message = exc.message
-
-
-def _saved(uow: UnitOfWork, state: FormState, known: set[str], action: Any) -> bool:
-    """Run a service write; on invalid input roll back and put the messages in `state`. True when it saved."""
-    try:
-        action()
-    except ValidationError as exc:
-        _pydantic_errors(exc, state, known)
-    except TradeoffError as exc:
-        if exc.status not in INLINE:
-            raise
-        uow.session.rollback()
-        _service_errors(exc, state, known)
-    else:
-        return True
-    if state.ok:  # an error without a message still must not pass as saved
-        state.message = "this was not saved"
-    return False
 
 
 # ---------------------------------------------------------------------------------------------- business case
@@ -109,13 +47,13 @@ def _case_state(case: Any) -> FormState:
     e = case.effort_person_weeks or {}
     money = case.cost_per_person_week or {}
     return FormState(values={
-        "effort_low": _fmt(e.get("low")), "effort_likely": _fmt(e.get("likely")), "effort_high": _fmt(e.get("high")),
-        "cost_per_person_week": _fmt(money.get("likely")), "currency": money.get("currency", "USD"),
-        "run_cost_per_year": _fmt((case.run_cost_per_year or {}).get("likely")),
+        "effort_low": fmt_number(e.get("low")), "effort_likely": fmt_number(e.get("likely")), "effort_high": fmt_number(e.get("high")),
+        "cost_per_person_week": fmt_number(money.get("likely")), "currency": money.get("currency", "USD"),
+        "run_cost_per_year": fmt_number((case.run_cost_per_year or {}).get("likely")),
         "alternative_name": case.alternative_name or "",
-        "alternative_cost": _fmt((case.alternative_cost or {}).get("likely")),
+        "alternative_cost": fmt_number((case.alternative_cost or {}).get("likely")),
         "alternative_one_off": "on" if case.alternative_one_off else "",
-        "horizon_years": str(case.horizon_years), "discount_rate": _fmt(case.discount_rate),
+        "horizon_years": str(case.horizon_years), "discount_rate": fmt_number(case.discount_rate),
         "problem_id": str(case.problem_id or ""), "notes": case.notes or "",
     })
 
@@ -123,7 +61,7 @@ def _case_state(case: Any) -> FormState:
 def _inputs_state(entered: dict[str, Any]) -> FormState:
     values = {}
     for name, v in entered.items():
-        values[name] = " / ".join(_fmt(x) for x in v) if isinstance(v, list) else _fmt(v)
+        values[name] = " / ".join(fmt_number(x) for x in v) if isinstance(v, list) else fmt_number(v)
     return FormState(values=values)
 
 
@@ -152,11 +90,11 @@ def _money(amount: str, currency: str) -> dict[str, Any] | None:
 @router.post(f"{W}/features/{{feature_id:int}}/case", response_class=HTMLResponse)
 def save_case(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, feature_id: int) -> Response:
     m.require("edit")
-    values = {k: _text(form, k) for k in CASE_KNOWN}
+    values = {k: field_text(form, k) for k in CASE_KNOWN}
     state = FormState(values=values)
     currency = values["currency"] or "USD"
-    effort = {p: values[f"effort_{p}"] or values["effort_likely"] or values["effort_low"] for p in PARTS}
-    for p in PARTS:
+    effort = {p: values[f"effort_{p}"] or values["effort_likely"] or values["effort_low"] for p in RANGE_PARTS}
+    for p in RANGE_PARTS:
         if not effort[p]:
             state.add(f"effort_{p}", "is required")
     if not values["cost_per_person_week"]:
@@ -180,7 +118,7 @@ def save_case(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, f
         sizing.set_case(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), feature_id=feature_id,
                         data=BusinessCaseIn.model_validate(body))
 
-    if not _saved(uow, state, CASE_KNOWN, action):
+    if not save_or_errors(uow, state, CASE_KNOWN, action):
         for msg in state.errors.pop("effort_person_weeks", []):  # the whole range: shown beside its inputs
             state.add("effort_likely", msg)
         return _case_view(request, uow, m, feature_id, case_state=state, status_code=422)
@@ -205,7 +143,7 @@ def _parse_input(text: str) -> float | list[float] | None:
 def save_inputs(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, feature_id: int) -> Response:
     m.require("edit")
     known = set(scoring.ENTERED)
-    state = FormState(values={k: _text(form, k) for k in scoring.ENTERED})
+    state = FormState(values={k: field_text(form, k) for k in scoring.ENTERED})
     parsed: dict[str, Any] = {}
     for name in scoring.ENTERED:
         try:
@@ -221,7 +159,7 @@ def save_inputs(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow,
         decision_service.decision_prompt(uow=uow, workspace_id=m.workspace_id, feature_id=feature_id,
                                          change="scoring inputs changed, so may its priority")
 
-    if not _saved(uow, state, known, action):
+    if not save_or_errors(uow, state, known, action):
         return _case_view(request, uow, m, feature_id, inputs_state=state, status_code=422)
     return redirect(f"/w/{m.workspace_slug}/features/{feature_id}/case", request)
 
@@ -238,8 +176,8 @@ def _estimate_state(est: dict[str, Any] | None) -> FormState:
         return FormState(values={"unit": "days", "confidence": "0.8", "category": "feature", "drivers": [],
                                  "component_ids": []})
     return FormState(values={
-        "optimistic": _fmt(est["optimistic"]), "likely": _fmt(est["likely"]), "pessimistic": _fmt(est["pessimistic"]),
-        "unit": str(est["unit"]), "confidence": _fmt(est["confidence"]), "category": str(est["category"]),
+        "optimistic": fmt_number(est["optimistic"]), "likely": fmt_number(est["likely"]), "pessimistic": fmt_number(est["pessimistic"]),
+        "unit": str(est["unit"]), "confidence": fmt_number(est["confidence"]), "category": str(est["category"]),
         "notes": est["notes"], "drivers": [str(d.get("name")) for d in est["drivers"]],
         "component_ids": [str(c) for c in est["component_ids"]], "version": str(est["version"]),
     })
@@ -267,7 +205,7 @@ def estimate_page(request: Request, m: CurrentMember, uow: Uow, feature_id: int)
 @router.post(f"{W}/features/{{feature_id:int}}/estimate", response_class=HTMLResponse)
 def save_estimate(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, feature_id: int) -> Response:
     m.require("technical")
-    values: dict[str, Any] = {k: _text(form, k) for k in ("optimistic", "likely", "pessimistic", "unit",
+    values: dict[str, Any] = {k: field_text(form, k) for k in ("optimistic", "likely", "pessimistic", "unit",
                                                           "confidence", "category", "notes", "version")}
     values["drivers"] = [str(v) for v in form.getlist("drivers")]
     values["component_ids"] = [str(v) for v in form.getlist("component_ids")]
@@ -293,7 +231,7 @@ def save_estimate(request: Request, form: CheckedForm, m: CurrentMember, uow: Uo
         estimate_service.save(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), feature_id=feature_id,
                               data=EstimateIn.model_validate(body), if_match=version)
 
-    if not _saved(uow, state, EST_KNOWN, action):
+    if not save_or_errors(uow, state, EST_KNOWN, action):
         return _estimate_view(request, uow, m, feature_id, state, 422)
     return redirect(f"/w/{m.workspace_slug}/features/{feature_id}/estimate", request)
 

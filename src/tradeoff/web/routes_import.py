@@ -20,6 +20,7 @@ from tradeoff.feedback.model import Source
 from tradeoff.storage.uow import UnitOfWork
 from tradeoff.web import context as ctx
 from tradeoff.web import staging
+from tradeoff.web.forms import field_text
 from tradeoff.web.records_ui import SOURCES
 from tradeoff.web.render import render
 from tradeoff.web.session import CheckedForm, CurrentMember, Uow, container
@@ -32,18 +33,13 @@ UNMATCHED_CHOICES = (("create", "Create them as new customers"),
                      ("skip", "Import those rows without a customer"))
 
 
-def _text(form: Any, name: str) -> str:
-    value = form.get(name)
-    return value if isinstance(value, str) else ""
-
-
 def _choices(form: Any) -> dict[str, Any]:
     """What the person chose on the preview form, as typed (to show it again)."""
     return {
-        "token": _text(form, "token"), "filename": _text(form, "filename")[:200] or "upload.csv",
-        "mapping": {f: _text(form, f"map_{f}") for f in FIELDS if f"map_{f}" in form},
-        "date_format": _text(form, "date_format").strip()[:50], "default_source": _text(form, "default_source"),
-        "skip_bad_rows": form.get("skip_bad_rows") == "1", "unmatched": _text(form, "unmatched"),
+        "token": field_text(form, "token", strip=False), "filename": field_text(form, "filename", strip=False)[:200] or "upload.csv",
+        "mapping": {f: field_text(form, f"map_{f}", strip=False) for f in FIELDS if f"map_{f}" in form},
+        "date_format": field_text(form, "date_format", strip=False).strip()[:50], "default_source": field_text(form, "default_source", strip=False),
+        "skip_bad_rows": form.get("skip_bad_rows") == "1", "unmatched": field_text(form, "unmatched", strip=False),
     }
 
 

@@ -20,7 +20,7 @@ from tradeoff.triage import service as triage
 from tradeoff.triage.schemas import DismissIn, MergeIn, ThemeToProblemIn
 from tradeoff.triage.worker import drain
 from tradeoff.web import context as ctx
-from tradeoff.web.forms import FormState, error_to_state, validation_to_state
+from tradeoff.web.forms import FormState, error_to_state, field_text, validation_to_state
 from tradeoff.web.records_ui import FEEDBACK, KINDS
 from tradeoff.web.render import is_htmx, redirect, render
 from tradeoff.web.session import CheckedForm, CurrentMember, Uow, container, permissions
@@ -29,11 +29,6 @@ router = APIRouter()
 W = "/w/{slug}"
 PASTE_FIELDS = tuple(f for f in FEEDBACK.fields if f.name in ("customer_id", "source"))
 THEME_ITEMS_SHOWN = 6
-
-
-def _text(form: Any, name: str) -> str:
-    value = form.get(name)
-    return value if isinstance(value, str) else ""
 
 
 def _local(next_url: str, m: Member, fallback: str) -> str:
@@ -66,7 +61,7 @@ def triage_run(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) 
 def correct_kind(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, record_id: int) -> Response:
     """A PM's correction of the kind: remembered (kind_source "pm") and learned from by later triage."""
     m.require("edit")
-    kind = _text(form, "kind")
+    kind = field_text(form, "kind", strip=False)
     try:
         data = FeedbackUpdate.model_validate({"kind": kind})
     except ValidationError as exc:
@@ -78,8 +73,8 @@ def correct_kind(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow
                                  data=data, if_match=None)
     if is_htmx(request):
         return render(request, "partials/kind_cell.html", f=fb, base=f"/w/{m.workspace_slug}", perms=permissions(m),
-                      kinds=KINDS, next_url=_text(form, "next"))
-    return redirect(_local(_text(form, "next"), m, f"/w/{m.workspace_slug}/feedback/{record_id}"), request)
+                      kinds=KINDS, next_url=field_text(form, "next", strip=False))
+    return redirect(_local(field_text(form, "next", strip=False), m, f"/w/{m.workspace_slug}/feedback/{record_id}"), request)
 
 
 # --- paste call notes ----------------------------------------------------------------------------------------
@@ -100,7 +95,7 @@ def paste_form(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
 
 
 def _paste_state(uow: UnitOfWork, m: Member, form: Any) -> tuple[FormState, dict[str, Any]]:
-    state = FormState(values={k: _text(form, k) for k in ("text", "customer_id", "source")})
+    state = FormState(values={k: field_text(form, k, strip=False) for k in ("text", "customer_id", "source")})
     data: dict[str, Any] = {"source": state.values["source"] or "other", "reporter": m.email}
     ctx.resolve_customer(uow, m.workspace_id, state.values["customer_id"], state, data)
     return state, data
@@ -171,7 +166,7 @@ def similar_panel(request: Request, m: CurrentMember, uow: Uow, record_id: int) 
 def merge(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, record_id: int) -> Response:
     m.require("edit")
     try:
-        body = MergeIn.model_validate({"into_id": _text(form, "into_id")})
+        body = MergeIn.model_validate({"into_id": field_text(form, "into_id", strip=False)})
     except ValidationError as exc:
         raise InvalidInput("into_id: choose the feedback item to merge into",
                            [FieldError(["body", "into_id"], "not a feedback id")]) from exc
@@ -185,7 +180,7 @@ def dismiss(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, rec
     """Not the same: this pair is never suggested again."""
     m.require("evidence")
     try:
-        body = DismissIn.model_validate({"kind": _text(form, "kind"), "target_id": _text(form, "target_id")})
+        body = DismissIn.model_validate({"kind": field_text(form, "kind", strip=False), "target_id": field_text(form, "target_id", strip=False)})
     except ValidationError as exc:
         raise InvalidInput("choose a suggested feedback item, problem or feature to dismiss",
                            [FieldError(["body", "kind"], "unknown suggestion")]) from exc
@@ -216,8 +211,8 @@ def themes_page(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
 def theme_to_problem(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -> Response:
     """Turn a theme into a problem, its feedback linked to it as evidence."""
     m.require("edit")
-    index = int(raw) if (raw := _text(form, "theme")).isdigit() else -1
-    values = {"statement": _text(form, "statement"), "persona": _text(form, "persona")}
+    index = int(raw) if (raw := field_text(form, "theme", strip=False)).isdigit() else -1
+    values = {"statement": field_text(form, "statement", strip=False), "persona": field_text(form, "persona", strip=False)}
     state = FormState(values=values)
     ids = [v for v in form.getlist("feedback_ids") if isinstance(v, str)]
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,10 +16,15 @@ from tradeoff.core.planning import (
     PlanInput,
     RoadmapPlan,
     Team,
+    _greedy,
+    _prepare,
+    _search_problem,
+    _validate,
     compare_plans,
     plan_roadmap,
     with_changes,
 )
+from tradeoff.core.planning_search import SearchProblem, improve_schedule, round_relaxation, schedule_periods
 from tradeoff.errors import Infeasible, InvalidInput
 
 
@@ -217,3 +223,104 @@ def test_plan_is_valid_and_optimal_against_brute_force(inp: PlanInput) -> None:
     assert best >= 0
     _check(inp, plan)
     assert plan.value == pytest.approx(best, abs=1e-6)
+
+
+# ------------------------------------------------------------------ local search and LP rounding
+
+
+def _setup(inp: PlanInput) -> tuple[SearchProblem, list[int], list[str]] | None:
+    try:
+        prep = _prepare(inp, _validate(inp))
+    except Infeasible:
+        return None
+    greedy, ok = _greedy(inp, prep)
+    if not ok:
+        return None
+    ids = [c.id for c in inp.candidates]
+    return _search_problem(inp, prep), schedule_periods(ids, greedy), ids
+
+
+def _value(inp: PlanInput, period: list[int]) -> float:
+    return sum(c.value for c, p in zip(inp.candidates, period, strict=True) if p >= 0)
+
+
+def _sched(ids: list[str], period: list[int]) -> dict[str, int]:
+    return {f: p for f, p in zip(ids, period, strict=True) if p >= 0}
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_inputs(), st.integers(0, 2**32 - 1))
+def test_local_search_keeps_every_rule_and_never_loses_value(inp: PlanInput, seed: int) -> None:
+    setup = _setup(inp)
+    if setup is None:
+        return
+    prob, start, ids = setup
+    out = improve_schedule(prob, start, np.random.default_rng(seed), 60)
+    lag = 0 if inp.same_period_dependencies else 1
+    assert _violations(inp, _sched(ids, out), lag) == []
+    assert _value(inp, out) >= _value(inp, start) - 1e-9
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_inputs(), st.integers(0, 2**32 - 1))
+def test_any_relaxation_rounds_to_a_valid_plan(inp: PlanInput, seed: int) -> None:
+    # the rounding must be valid whatever fractions it is given, not only an optimal LP solution
+    setup = _setup(inp)
+    if setup is None:
+        return
+    prob, _, ids = setup
+    x = np.random.default_rng(seed).random((len(ids), inp.periods)).tolist()
+    out = round_relaxation(prob, x)
+    if out is not None:
+        assert _violations(inp, _sched(ids, out), 0 if inp.same_period_dependencies else 1) == []
+
+
+def test_local_search_trades_the_best_ratio_for_a_better_pair() -> None:
+    # capacity 10: greedy takes A (value 9, 6 days, best ratio); B + C (6 + 6 for 5 + 5 days) are worth 12
+    cands = (Candidate("A", 9, {"Core": 6}), Candidate("B", 6, {"Core": 5}), Candidate("C", 6, {"Core": 5}))
+    inp = PlanInput(cands, (Team("Core", (10.0,)),), 1)
+    setup = _setup(inp)
+    assert setup is not None
+    prob, start, ids = setup
+    assert _sched(ids, start) == {"A": 0}
+    out = improve_schedule(prob, start, np.random.default_rng(1), 300)
+    assert _sched(ids, out) == {"B": 0, "C": 0}
+
+
+def _medium(rng: np.random.Generator, n: int = 80, periods: int = 4) -> PlanInput:
+    teams = ("T1", "T2", "T3")
+    cands = []
+    for i in range(n):
+        effort = {teams[int(rng.integers(3))]: float(rng.integers(2, 15))}
+        if rng.random() < 0.3:
+            effort[teams[int(rng.integers(3))]] = float(rng.integers(1, 8))
+        cands.append(
+            Candidate(
+                f"F{i}",
+                float(rng.integers(1, 60)),
+                effort,
+                must_have=bool(rng.random() < 0.05),
+                deadline=int(rng.integers(2, periods)) if rng.random() < 0.1 else None,
+                category="tech_debt" if rng.random() < 0.3 else "feature",
+            )
+        )
+    deps = tuple(
+        Dependency(f"F{j}", f"F{i}")
+        for i in range(5, n)
+        for j in [int(rng.integers(0, i))]
+        if rng.random() < 0.25 and not (cands[i].must_have and not cands[j].must_have)
+    )
+    caps = tuple(Team(t, tuple(float(rng.integers(20, 40)) for _ in range(periods))) for t in teams)
+    return PlanInput(tuple(cands), caps, periods, deps, (AllocationRule(0.2),), same_period_dependencies=bool(rng.random() < 0.3))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_local_search_on_a_crowded_roadmap_stays_valid_and_gains(seed: int) -> None:
+    inp = _medium(np.random.default_rng(seed))
+    setup = _setup(inp)
+    if setup is None:
+        pytest.skip("this random roadmap has no greedy plan")
+    prob, start, ids = setup
+    out = improve_schedule(prob, start, np.random.default_rng(seed), 400)
+    assert _violations(inp, _sched(ids, out), 0 if inp.same_period_dependencies else 1) == []
+    assert _value(inp, out) >= _value(inp, start)

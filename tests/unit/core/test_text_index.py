@@ -73,3 +73,44 @@ def test_kmeans_finds_separated_groups() -> None:
     cents = spherical_kmeans(vecs, 2, rng=np.random.default_rng(0))
     assign = np.argmax(vecs @ cents.T, axis=1)
     assert assign[0] == assign[1] and assign[2] == assign[3] and assign[0] != assign[2]
+
+
+def test_ivf_one_query_matches_batch_rows() -> None:
+    # One query takes the single-threaded path, a batch the BLAS path for centroids: same answers.
+    rng = np.random.default_rng(5)
+    vecs = _unit(rng, 3000, 24)
+    q = _unit(rng, 12, 24)
+    index = build_ivf(vecs, rng=np.random.default_rng(6), n_lists=40)
+    batch = ivf_search(index, q, k=7, n_probe=5)
+    for row in range(q.shape[0]):
+        one = ivf_search(index, q[row], k=7, n_probe=5)
+        assert one.ids[0].tolist() == batch.ids[row].tolist()
+        assert np.allclose(one.scores[0], batch.scores[row], atol=1e-6)
+
+
+def test_ivf_scores_are_exact_dot_products_best_first() -> None:
+    rng = np.random.default_rng(7)
+    vecs = _unit(rng, 500, 16)
+    q = _unit(rng, 4, 16)
+    res = ivf_search(build_ivf(vecs, rng=np.random.default_rng(8), n_lists=10), q, k=10, n_probe=2)
+    for row in range(4):
+        assert np.allclose(res.scores[row], vecs[res.ids[row]] @ q[row], atol=1e-6)
+        assert (np.diff(res.scores[row]) <= 1e-7).all()
+
+
+def test_ivf_pads_when_probed_cells_hold_fewer_than_k() -> None:
+    vecs = np.array([[1, 0], [0.9, 0.1], [0, 1], [0.1, 0.9]], dtype=np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    index = build_ivf(vecs, rng=np.random.default_rng(0), n_lists=2)
+    res = ivf_search(index, np.array([1, 0], dtype=np.float32), k=5, n_probe=1)
+    assert sorted(res.ids[0, :2].tolist()) == [0, 1]
+    assert res.ids[0, 2:].tolist() == [-1, -1, -1]
+    assert np.isneginf(res.scores[0, 2:]).all()
+
+
+@pytest.mark.parametrize(("k", "n_probe", "field"), [(0, 4, "k"), (3, 0, "n_probe")])
+def test_ivf_rejects_non_positive_k_and_probe(k: int, n_probe: int, field: str) -> None:
+    vecs = _unit(np.random.default_rng(9), 50, 8)
+    index = build_ivf(vecs, rng=np.random.default_rng(10), n_lists=4)
+    with pytest.raises(ValueError, match=field):
+        ivf_search(index, vecs[0], k=k, n_probe=n_probe)
