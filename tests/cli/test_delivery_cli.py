@@ -8,28 +8,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from tests.conftest import SYSTEM
 from tradeoff.accounts import service as accounts
-from tradeoff.cli.main import app
 from tradeoff.estimates import service as estimate_service
 from tradeoff.estimates.schemas import EstimateIn
-
-
-@pytest.fixture
-def run(container, tmp_path: Path):  # type: ignore[no-untyped-def]
-    runner = CliRunner()
-    env = {"TRADEOFF_DATABASE_URL": container.engine.url.render_as_string(hide_password=False),
-           "TRADEOFF_HOME": str(tmp_path)}
-
-    def _run(*args: str, input: str | None = None, ok: bool = True):  # type: ignore[no-untyped-def]
-        result = runner.invoke(app, list(args), env=env, input=input)
-        if ok:
-            assert result.exit_code == 0, (args, result.output)
-        return result
-
-    return _run
 
 
 def test_plan_forecast_commitments_and_history_import(run, container, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import json
 import uuid
-from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from tests.conftest import SYSTEM
 from tradeoff.accounts import service as accounts
-from tradeoff.cli.main import app
 from tradeoff.decisions import service as decision_service
 from tradeoff.decisions.schemas import DecisionCreate
 from tradeoff.features import service as feature_service
@@ -22,21 +19,6 @@ from tradeoff.scoring import service as scoring_service
 from tradeoff.scoring.schemas import ScoringInputsIn
 from tradeoff.sizing import service as sizing_service
 from tradeoff.sizing.schemas import BusinessCaseIn, ProblemSizeIn
-
-
-@pytest.fixture
-def run(container, tmp_path: Path):  # type: ignore[no-untyped-def]
-    runner = CliRunner()
-    env = {"TRADEOFF_DATABASE_URL": container.engine.url.render_as_string(hide_password=False),
-           "TRADEOFF_HOME": str(tmp_path)}
-
-    def _run(*args: str, ok: bool = True):  # type: ignore[no-untyped-def]
-        result = runner.invoke(app, list(args), env=env)
-        if ok:
-            assert result.exit_code == 0, (args, result.output)
-        return result
-
-    return _run
 
 
 def P(x: float) -> dict[str, float]:  # noqa: N802 - a point range

@@ -311,7 +311,17 @@ def restore(
 
 
 def _register() -> None:
-    from tradeoff.cli import delivery, evals, evidence, imports, insights, records, strategy, triage
+    from tradeoff.cli import (
+        delivery,
+        estimates,
+        evals,
+        evidence,
+        imports,
+        insights,
+        records,
+        strategy,
+        triage,
+    )
 
     records.register(app)
     imports.register(app)
@@ -319,6 +329,7 @@ def _register() -> None:
     insights.register(app)
     strategy.register(app)  # after records: it extends `decisions`
     triage.register(app)
+    estimates.register(app)
     delivery.register(app)  # after records and imports: it extends `commitments` and `import`
     from tradeoff.cli import notify
 

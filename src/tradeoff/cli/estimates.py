@@ -1,0 +1,84 @@
+"""`tradeoff estimate FEATURE_ID` (show, or set with the range options) and `tradeoff suggest-estimate FEATURE_ID`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from tradeoff.cli.context import cli_state, emit_json, emit_table
+from tradeoff.cli.records import Json, Workspace, workspace_id
+from tradeoff.errors import FieldError, InvalidInput, NotFound
+from tradeoff.estimates import service as estimate_service
+from tradeoff.estimates.schemas import EstimateIn
+from tradeoff.insights.schemas import encode
+
+
+def estimate(
+    feature_id: int,
+    workspace: Workspace,
+    optimistic: Annotated[float | None, typer.Option(help="Best case (with --likely and --pessimistic: sets it).")] = None,
+    likely: Annotated[float | None, typer.Option(help="Most likely effort.")] = None,
+    pessimistic: Annotated[float | None, typer.Option(help="Worst case.")] = None,
+    unit: Annotated[str, typer.Option(help="days (person-days) or points.")] = "days",
+    confidence: Annotated[float, typer.Option(help="How sure the actual lands in the range (0-1].")] = 0.8,
+    driver: Annotated[list[str] | None, typer.Option(help="Complexity driver, repeat: new_api, data_migration, "
+                                                           "refactor, third_party, security_review, unknowns.")] = None,
+    component: Annotated[list[int] | None, typer.Option(help="Component id touched, repeat.")] = None,
+    team: Annotated[int | None, typer.Option(help="Team id doing the work.")] = None,
+    depends_on: Annotated[list[int] | None, typer.Option("--depends-on", help="Feature id done first, repeat.")] = None,
+    as_json: Json = False,
+) -> None:
+    """Show a feature's estimate and why it is that size; with --optimistic/--likely/--pessimistic, set it."""
+    state = cli_state()
+    given = [optimistic, likely, pessimistic]
+    with state.container.unit_of_work() as uow:
+        wid = workspace_id(uow, workspace)
+        if any(v is not None for v in given):
+            if any(v is None for v in given):
+                raise InvalidInput("give all three of --optimistic, --likely and --pessimistic")
+            try:
+                data = EstimateIn(optimistic=optimistic, likely=likely, pessimistic=pessimistic, unit=unit,
+                                  confidence=confidence, drivers=[{"name": d} for d in driver or []],
+                                  component_ids=component or [], team_id=team, depends_on=depends_on or [])
+            except ValidationError as exc:
+                err = exc.errors()[0]
+                name = ".".join(str(p) for p in err["loc"])
+                raise InvalidInput(f"--{name.replace('_', '-')}: {err['msg']}",
+                                   [FieldError(["option", *err["loc"]], err["msg"])]) from exc
+            est = estimate_service.save(uow=uow, workspace_id=wid, actor=state.actor, feature_id=feature_id, data=data)
+        else:
+            try:
+                est = estimate_service.get(uow=uow, workspace_id=wid, feature_id=feature_id)
+            except NotFound as exc:
+                raise InvalidInput(f"feature {feature_id} has no estimate yet; set one with --optimistic "
+                                   "--likely --pessimistic (or see `tradeoff suggest-estimate`)") from exc
+        out = encode(estimate_service.out(uow=uow, workspace_id=wid, estimate=est))
+    if as_json:
+        emit_json(out)
+        return
+    typer.echo(f"feature {feature_id}: {out['optimistic']} / {out['likely']} / {out['pessimistic']} {out['unit']}")
+    if out.get("explanation"):
+        typer.echo(out["explanation"])
+
+
+def suggest_estimate(feature_id: int, workspace: Workspace, as_json: Json = False) -> None:
+    """Reference-class suggestion: the most similar finished work and a P10/P50/P90 range, before anyone estimates."""
+    with cli_state().container.unit_of_work() as uow:
+        res = encode(estimate_service.suggest(uow=uow, workspace_id=workspace_id(uow, workspace),
+                                              feature_id=feature_id))
+    if as_json:
+        emit_json(res)
+        return
+    if res.get("status") != "ok":
+        typer.echo(f"no suggestion: {res.get('reason', '')}")
+        return
+    typer.echo(res.get("explanation", ""))
+    typer.echo(f"suggested range ({res['unit']}): P10 {res['p10']:g} · P50 {res['p50']:g} · P90 {res['p90']:g}")
+    emit_table(res.get("neighbours", []), ["key", "actual", "similarity"], title="most similar finished work")
+
+
+def register(root: typer.Typer) -> None:
+    root.command("estimate")(estimate)
+    root.command("suggest-estimate")(suggest_estimate)
