@@ -39,9 +39,10 @@ def estimate(
             if any(v is None for v in given):
                 raise InvalidInput("give all three of --optimistic, --likely and --pessimistic")
             try:
-                data = EstimateIn(optimistic=optimistic, likely=likely, pessimistic=pessimistic, unit=unit,
-                                  confidence=confidence, drivers=[{"name": d} for d in driver or []],
-                                  component_ids=component or [], team_id=team, depends_on=depends_on or [])
+                data = EstimateIn.model_validate({
+                    "optimistic": optimistic, "likely": likely, "pessimistic": pessimistic, "unit": unit,
+                    "confidence": confidence, "drivers": [{"name": d} for d in driver or []],
+                    "component_ids": component or [], "team_id": team, "depends_on": depends_on or []})
             except ValidationError as exc:
                 err = exc.errors()[0]
                 name = ".".join(str(p) for p in err["loc"])
