@@ -8,6 +8,8 @@ P50 (else the ARR behind it).
 
 from __future__ import annotations
 
+import re
+
 import math
 from collections import defaultdict
 from collections.abc import Sequence
@@ -44,6 +46,9 @@ ALL_FIELDS = ENTERED + DERIVED
 DEFAULT_STAGE = "growth"
 # impact (RICE points) from the ARR behind a feature: ARR at or above the threshold gives the points
 IMPACT_FROM_ARR = ((1_000_000, 3.0), (250_000, 2.0), (50_000, 1.0), (1, 0.5), (0, 0.25))
+
+
+FORMULA_NAME = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 
 
 def _bad(loc: list[str | int], message: str, value: Any = None) -> InvalidInput:
@@ -117,6 +122,9 @@ def compiled(*, uow: UnitOfWork, workspace_id: int) -> dict[str, Formula]:
 
 def save_formula(*, uow: UnitOfWork, workspace_id: int, actor: Actor, name: str, data: FormulaIn) -> ScoringFormula:
     """Create or replace a custom formula; refused (with the column of the mistake, or the cycle) if invalid."""
+    if not FORMULA_NAME.match(name):
+        raise _bad(["path", "name"], f"formula name '{name}' must be lowercase letters, digits and _ (starting with a "
+                                     "letter), so other formulas can refer to it", name)
     if name in BUILT_IN:
         raise _bad(["path", "name"], f"'{name}' is a built-in framework; give your formula another name", name)
     rows = {r.name: r for r in formulas(uow=uow, workspace_id=workspace_id)}

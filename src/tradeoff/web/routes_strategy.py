@@ -20,6 +20,7 @@ from tradeoff.problems import service as problem_service
 from tradeoff.records import service as records
 from tradeoff.scoring import ranking
 from tradeoff.scoring import service as scoring
+from tradeoff.scoring.schemas import FormulaIn, SettingsIn
 from tradeoff.sizing import service as sizing
 from tradeoff.sizing.schemas import ProblemSizeIn
 from tradeoff.stakeholders import service as stakeholder_service
@@ -41,6 +42,11 @@ def _int(v: str | None) -> int | None:
 
 @router.get(f"{W}/ranking", response_class=HTMLResponse)
 def ranking_page(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
+    return _ranking_view(request, m, uow)
+
+
+def _ranking_view(request: Request, m: Any, uow: Any, formula_state: FormState | None = None,
+                  status_code: int = 200) -> HTMLResponse:
     q = request.query_params
     filters = ranking.Filters(product_id=_int(q.get("product_id")), objective_id=_int(q.get("objective_id")),
                               segment=q.get("segment") or None,
@@ -51,10 +57,53 @@ def ranking_page(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
     matrix = ranking.value_effort(uow=uow, workspace_id=m.workspace_id, filters=filters)
     compare = (ranking.compare(uow=uow, workspace_id=m.workspace_id, frameworks=["rice", "ice", "wsjf", "value_effort"],
                                filters=filters) if backlog["count"] >= 2 else None)
-    return render(request, "strategy/ranking.html", **ctx.page_context(uow, m, "ranking"), page_title="Ranking",
+    return render(request, "strategy/ranking.html", status_code, **ctx.page_context(uow, m, "ranking"),
+                  page_title="Ranking", formula_state=formula_state or FormState(values={}),
+                  formulas=scoring.formulas(uow=uow, workspace_id=m.workspace_id),
+                  default_framework=scoring.default_framework(uow=uow, workspace_id=m.workspace_id),
                   backlog=backlog, frameworks=frameworks, filters=filters, statuses=STATUSES,
                   products=ctx.product_choices(uow, m.workspace_id), compare=compare,
                   chart=value_effort_svg(matrix["items"], matrix["value_threshold"], matrix["effort_threshold"]))
+
+
+@router.post(f"{W}/ranking/formulas", response_class=HTMLResponse)
+def save_formula(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -> Response:
+    """Save a custom formula; a mistake is shown under the field with the column it is at."""
+    m.require("edit")
+    values = {k: str(form.get(k) or "").strip() for k in ("name", "text", "description")}
+    state = FormState(values=values)
+    try:
+        scoring.save_formula(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), name=values["name"],
+                             data=FormulaIn(text=values["text"], description=values["description"]))
+    except ValidationError as exc:
+        validation_to_state(exc, state, {"text", "description"})
+        return _ranking_view(request, m, uow, state, 422)
+    except TradeoffError as exc:
+        if exc.status != 422:
+            raise
+        uow.session.rollback()
+        for e in exc.errors or []:
+            state.add("name" if "name" in e.loc else "text", e.msg)
+        if not exc.errors:
+            state.message = exc.message
+        return _ranking_view(request, m, uow, state, 422)
+    return redirect(f"/w/{m.workspace_slug}/ranking?framework={values['name']}")
+
+
+@router.post(f"{W}/ranking/formulas/{{name}}/delete", response_class=HTMLResponse)
+def delete_formula(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, name: str) -> Response:
+    m.require("edit")
+    scoring.delete_formula(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), name=name)
+    return redirect(f"/w/{m.workspace_slug}/ranking")
+
+
+@router.post(f"{W}/ranking/default", response_class=HTMLResponse)
+def set_default(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -> Response:
+    m.require("edit")
+    fw = str(form.get("default_framework") or "")
+    scoring.set_default_framework(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"),
+                                  data=SettingsIn(default_framework=fw))
+    return redirect(f"/w/{m.workspace_slug}/ranking")
 
 
 def _size_state(size: Any) -> FormState:
