@@ -8,9 +8,8 @@ P50 (else the ARR behind it).
 
 from __future__ import annotations
 
-import re
-
 import math
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
