@@ -88,3 +88,18 @@ def test_text_is_slack_ready_and_pdf_folds_to_latin1() -> None:
     assert "• Feature: Ledger sync [F1]; P85: 29 Dec 2026 [F1]" in text
     assert latin1("P50 1 Jan · P85 “x” — y → z ≥ 1 €") == 'P50 1 Jan - P85 "x" - y -> z >= 1 ?'
     assert md_escape("a|b") == "a\\|b"
+
+
+def test_pdf_draws_charts_whose_labels_are_not_latin1() -> None:
+    """A chart label with '…' or '≥' must not stop the PDF (the core PDF fonts are Latin-1)."""
+    from tradeoff.briefs.document import Chart
+    from tradeoff.charts import DemandBar, demand_by_segment
+
+    svg = demand_by_segment([DemandBar("Enterprise customers with a very long segment name…", 1000.0, 3),
+                             DemandBar("≥ 10 seats", 10.0, 1)], "USD", title="Demand by segment")
+    assert "…" in svg
+    doc = Brief("exec", "Executive brief", "whole roadmap", "2026-11-22",
+                (Section("Demand", (Chart("Demand by segment", svg, (s("3 customers", C3),)),)),),
+                sources=((C3, "customer 3: Acme"),))
+    pdf = to_pdf(doc, "acme")
+    assert pdf.startswith(b"%PDF") and to_pdf(doc, "acme") == pdf

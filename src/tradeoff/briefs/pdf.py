@@ -91,7 +91,8 @@ def to_pdf(brief: Brief, slug: str) -> bytes:
                 if pdf.will_page_break(70):
                     pdf.add_page()
                 svg = _TITLE.sub("", b.svg)  # fpdf2 draws no <title>; its words are in the caption
-                pdf.image(io.BytesIO(svg.encode("utf-8")), w=min(width, 170))
+                # the core PDF fonts are Latin-1: fold the chart's text the same way as the prose
+                pdf.image(io.BytesIO(latin1(svg).encode("utf-8")), w=min(width, 170))
                 pdf.set_font("Helvetica", "I", 9)
                 pdf.multi_cell(width, 4.5, _line(b.alt, pub).replace("**", ""), new_x="LMARGIN", new_y="NEXT")
                 pdf.set_font("Helvetica", size=10)
