@@ -12,11 +12,13 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from tradeoff.competitors import service as competitor_service
+from tradeoff.competitors.schemas import CapabilityIn, CompetitorCreate
 from tradeoff.decisions import service as decision_service
-from tradeoff.decisions.schemas import DecisionCreate
-from tradeoff.errors import TradeoffError
+from tradeoff.decisions.schemas import DecisionCreate, DecisionUpdate
+from tradeoff.errors import NotFound, TradeoffError
 from tradeoff.features import service as feature_service
 from tradeoff.problems import service as problem_service
+from tradeoff.products import service as product_service
 from tradeoff.records import service as records
 from tradeoff.scoring import ranking
 from tradeoff.scoring import service as scoring
@@ -191,10 +193,13 @@ def _feature_choices(uow: Any, workspace_id: int) -> list[tuple[str, str]]:
     return [(str(f.id), f.title) for f in page.items]
 
 
-def _decision_form(request: Request, uow: Any, m: Any, state: FormState, status_code: int = 200) -> HTMLResponse:
+def _decision_form(request: Request, uow: Any, m: Any, state: FormState, status_code: int = 200,
+                   d: Any = None) -> HTMLResponse:
+    """The new-decision form, or (with `d`) the edit form of decision `d`."""
     return render(request, "strategy/decision_form.html", status_code, **ctx.page_context(uow, m, "decisions"),
-                  page_title="New decision", state=state, features=_feature_choices(uow, m.workspace_id),
-                  problems=ctx.problem_choices(uow, m.workspace_id), products=ctx.product_choices(uow, m.workspace_id))
+                  page_title=f"Edit decision #{d.id}" if d else "New decision", state=state, d=d,
+                  features=_feature_choices(uow, m.workspace_id), problems=ctx.problem_choices(uow, m.workspace_id),
+                  products=ctx.product_choices(uow, m.workspace_id))
 
 
 @router.get(f"{W}/decisions/new", response_class=HTMLResponse)
@@ -220,9 +225,12 @@ def _options(text: str) -> list[dict[str, Any]]:
     return out
 
 
-@router.post(f"{W}/decisions/new", response_class=HTMLResponse)
-def create_decision(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -> Response:
-    m.require("edit")
+DECISION_FIELDS = {"title", "context", "choice", "rationale", "decided_by", "decided_on", "options", "disappointed",
+                   "feature_ids", "problem_ids", "product_id"}
+
+
+def _decision_input(form: FormData) -> tuple[FormState, dict[str, Any]]:
+    """The form as typed (to show it again) and the body a DecisionCreate/DecisionUpdate validates."""
     text = {k: v for k, v in form.items() if isinstance(v, str) and k not in ("csrf_token",)}
     values: dict[str, Any] = {**text, "feature_ids": form.getlist("feature_ids"),
                               "problem_ids": form.getlist("problem_ids")}
@@ -237,21 +245,82 @@ def create_decision(request: Request, form: CheckedForm, m: CurrentMember, uow: 
         "feature_ids": [v for v in form.getlist("feature_ids") if isinstance(v, str) and v.isdigit()],
         "problem_ids": [v for v in form.getlist("problem_ids") if isinstance(v, str) and v.isdigit()],
     }
-    known = {"title", "context", "choice", "rationale", "decided_by", "decided_on", "options", "disappointed",
-             "feature_ids", "problem_ids", "product_id"}
+    return state, body
+
+
+@router.post(f"{W}/decisions/new", response_class=HTMLResponse)
+def create_decision(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -> Response:
+    m.require("edit")
+    state, body = _decision_input(form)
     try:
         obj = decision_service.create(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"),
                                       data=DecisionCreate.model_validate(body))
     except ValidationError as exc:
-        validation_to_state(exc, state, known)
+        validation_to_state(exc, state, DECISION_FIELDS)
         return _decision_form(request, uow, m, state, 422)
     except TradeoffError as exc:
         if exc.status != 422:
             raise
         uow.session.rollback()
-        error_to_state(exc, state, known)
+        error_to_state(exc, state, DECISION_FIELDS)
         return _decision_form(request, uow, m, state, 422)
     return redirect(f"/w/{m.workspace_slug}/decisions/{obj.id}", request)
+
+
+def _decision_values(d: Any) -> dict[str, Any]:
+    """A decision as the form's text: options and disappointed one per line, in the format the form parses."""
+    return {
+        "title": d.title, "context": d.context, "choice": d.choice, "rationale": d.rationale,
+        "decided_by": d.decided_by, "decided_on": d.decided_on.isoformat() if d.decided_on else "",
+        "product_id": str(d.product_id) if d.product_id else "", "version": str(d.version),
+        "options": "\n".join(" | ".join([o["name"], "; ".join(o.get("pros", [])), "; ".join(o.get("cons", [])),
+                                         o.get("cost", ""), o.get("value", "")]).rstrip(" |") for o in d.options),
+        "disappointed": "\n".join(f"{x['who']}: {x.get('why', '')}".rstrip(": ") for x in d.disappointed),
+        "feature_ids": [str(i) for i in d.feature_ids], "problem_ids": [str(i) for i in d.problem_ids],
+    }
+
+
+@router.get(f"{W}/decisions/{{decision_id:int}}/edit", response_class=HTMLResponse)
+def edit_decision(request: Request, m: CurrentMember, uow: Uow, decision_id: int) -> HTMLResponse:
+    m.require("edit")
+    d = records.get(uow=uow, spec=decision_service.SPEC, workspace_id=m.workspace_id, record_id=decision_id)
+    return _decision_form(request, uow, m, FormState(values=_decision_values(d)), d=d)
+
+
+@router.post(f"{W}/decisions/{{decision_id:int}}/edit", response_class=HTMLResponse)
+def update_decision(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, decision_id: int) -> Response:
+    """Save the edit form; the hidden version makes a concurrent change show up as a message, not be overwritten."""
+    m.require("edit")
+    d = records.get(uow=uow, spec=decision_service.SPEC, workspace_id=m.workspace_id, record_id=decision_id)
+    state, body = _decision_input(form)
+    version = str(form.get("version") or "")
+    try:
+        decision_service.update(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), record_id=decision_id,
+                                data=DecisionUpdate.model_validate(body),
+                                if_match=int(version) if version.isdigit() else None)
+    except ValidationError as exc:
+        validation_to_state(exc, state, DECISION_FIELDS)
+        return _decision_form(request, uow, m, state, 422, d=d)
+    except TradeoffError as exc:
+        if exc.status not in (409, 412, 422):
+            raise
+        uow.session.rollback()
+        error_to_state(exc, state, DECISION_FIELDS)
+        return _decision_form(request, uow, m, state, exc.status, d=d)
+    return redirect(f"/w/{m.workspace_slug}/decisions/{decision_id}", request)
+
+
+@router.get(f"{W}/decisions/timeline", response_class=HTMLResponse)
+def decision_timeline(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
+    """One product's decisions (or the workspace's), oldest first, read as a story."""
+    product_id = _int(request.query_params.get("product_id"))
+    product = (records.get(uow=uow, spec=product_service.SPEC, workspace_id=m.workspace_id, record_id=product_id).name
+               if product_id is not None else None)
+    items = list(reversed(decision_service.timeline(uow=uow, workspace_id=m.workspace_id, product_id=product_id)))
+    return render(request, "strategy/decision_timeline.html", **ctx.page_context(uow, m, "decisions"),
+                  page_title=f"Decision timeline — {product}" if product else "Decision timeline", items=items,
+                  product_id=product_id, product=product,
+                  products=ctx.product_choices(uow, m.workspace_id))
 
 
 @router.get(f"{W}/decisions/{{decision_id:int}}", response_class=HTMLResponse)
@@ -301,10 +370,73 @@ def cast_vote(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -
 # ---------------------------------------------------------------------------------------------- competitors
 
 
+CAPABILITY_CHOICES = ("have", "planned", "gap", "none")
+
+
+def _competitors_view(request: Request, uow: Any, m: Any, product_id: int | None, state: FormState | None = None,
+                      status_code: int = 200) -> HTMLResponse:
+    res = competitor_service.matrix(uow=uow, workspace_id=m.workspace_id, product_id=product_id)
+    return render(request, "strategy/competitors.html", status_code, **ctx.page_context(uow, m, "competitors"),
+                  page_title="Competitors", res=res, product_id=product_id, state=state or FormState(values={}),
+                  products=ctx.product_choices(uow, m.workspace_id), capability_choices=CAPABILITY_CHOICES)
+
+
 @router.get(f"{W}/competitors", response_class=HTMLResponse)
 def competitors_page(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
-    product_id = _int(request.query_params.get("product_id"))
-    res = competitor_service.matrix(uow=uow, workspace_id=m.workspace_id, product_id=product_id)
-    return render(request, "strategy/competitors.html", **ctx.page_context(uow, m, "competitors"),
-                  page_title="Competitors", res=res, product_id=product_id,
-                  products=ctx.product_choices(uow, m.workspace_id))
+    return _competitors_view(request, uow, m, _int(request.query_params.get("product_id")))
+
+
+def _back_to_matrix(m: Any, product_id: int | None) -> str:
+    return f"/w/{m.workspace_slug}/competitors" + (f"?product_id={product_id}" if product_id else "")
+
+
+@router.post(f"{W}/competitors", response_class=HTMLResponse)
+def add_competitor(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -> Response:
+    m.require("edit")
+    values = {k: v for k in ("name", "website", "notes") if isinstance(v := form.get(k), str)}
+    state = FormState(values=values)
+    product_id = _int(str(form.get("product_id") or ""))
+    known = {"name", "website", "notes"}
+    try:
+        competitor_service.create(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"),
+                                  data=CompetitorCreate.model_validate(values))
+    except ValidationError as exc:
+        validation_to_state(exc, state, known)
+        return _competitors_view(request, uow, m, product_id, state, 422)
+    except TradeoffError as exc:
+        if exc.status not in (409, 422):
+            raise
+        uow.session.rollback()
+        error_to_state(exc, state, known)
+        return _competitors_view(request, uow, m, product_id, state, exc.status)
+    return redirect(_back_to_matrix(m, product_id), request)
+
+
+@router.post(f"{W}/competitors/{{competitor_id:int}}/capabilities/{{feature_id:int}}", response_class=HTMLResponse)
+def save_capability(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, competitor_id: int,
+                    feature_id: int) -> Response:
+    """One matrix cell: have / planned / gap saves it, none clears it. htmx gets the cell back, a form the page."""
+    m.require("edit")
+    status = str(form.get("status") or "")
+    product_id = _int(str(form.get("product_id") or ""))
+    if status not in CAPABILITY_CHOICES:
+        state = FormState(message=f"status must be one of {', '.join(CAPABILITY_CHOICES)}, not '{status[:40]}'")
+        return _competitors_view(request, uow, m, product_id, state, 422)
+    if status == "none":
+        try:
+            competitor_service.remove_capability(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"),
+                                                 competitor_id=competitor_id, feature_id=feature_id)
+        except NotFound:  # nothing recorded: already "none", once both records are known to exist here
+            records.get(uow=uow, spec=competitor_service.SPEC, workspace_id=m.workspace_id, record_id=competitor_id)
+            records.get(uow=uow, spec=feature_service.SPEC, workspace_id=m.workspace_id, record_id=feature_id)
+        cell = None
+    else:
+        cap = competitor_service.set_capability(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"),
+                                                competitor_id=competitor_id, feature_id=feature_id,
+                                                data=CapabilityIn.model_validate({"status": status}))
+        cell = {"status": cap.status, "note": cap.note}
+    if request.headers.get("HX-Request"):
+        return render(request, "strategy/_capability_cell.html", **ctx.page_context(uow, m, "competitors"),
+                      cell=cell, competitor_id=competitor_id, feature_id=feature_id, product_id=product_id,
+                      capability_choices=CAPABILITY_CHOICES)
+    return redirect(_back_to_matrix(m, product_id), request)
