@@ -334,3 +334,14 @@ def test_competitor_matrix_and_mentions(client, world: World) -> None:
     assert client.delete(world.api(f"/competitors/{comp}/capabilities/{g}"), headers=h).status_code == 204
     after = client.get(world.api("/competitor-matrix"), headers=h).json()
     assert next(c for c in after["competitors"] if c["name"] == "Xero")["counts"]["planned"] == 0
+
+
+def test_effort_comes_from_the_engineering_estimate_when_there_is_no_business_case(client, world) -> None:  # type: ignore[no-untyped-def]
+    h = world.alice.headers
+    feat = client.post(world.api("/features"), json={"title": "Estimated only"}, headers=h).json()
+    r = client.put(world.api(f"/features/{feat['id']}/estimate"),
+                   json={"optimistic": 5, "likely": 10, "pessimistic": 20, "unit": "days"}, headers=h)
+    assert r.status_code == 200, r.text
+    scores = client.get(world.api(f"/features/{feat['id']}/scores"), headers=h).json()
+    effort = scores["inputs"]["effort"]
+    assert effort["value"] == 2.0 and "engineering estimate" in effort["source"]  # 10 person-days = 2 person-weeks

@@ -2,7 +2,8 @@
 
 Inputs a PM enters win; missing ones are filled from other records and say where they came from:
 reach ← distinct customers behind the feature (evidence links), impact ← the ARR of those customers,
-effort and job size ← the business case's effort (person-weeks), value ← the business case's annual value
+effort and job size ← the business case's effort (person-weeks), else the engineering estimate (person-days / 5),
+value ← the business case's annual value
 P50 (else the ARR behind it).
 """
 
@@ -262,6 +263,7 @@ def feature_rows(*, uow: UnitOfWork, workspace_id: int, features: Sequence[Featu
             .where(ScoringInput.workspace_id == workspace_id, ScoringInput.feature_id.in_(ids))).all()}
     currency = main_currency(uow, workspace_id)
     demand = demand_by_feature(uow, workspace_id, ids, currency)
+    estimates = _estimates(uow, workspace_id, ids)
     rows: dict[int, FeatureRow] = {}
     for f in features:
         row = FeatureRow(f)
@@ -281,9 +283,29 @@ def feature_rows(*, uow: UnitOfWork, workspace_id: int, features: Sequence[Featu
                            evidence="pieces of evidence linked")
         if with_sizing:
             _add_sizing(uow, workspace_id, row)
+        if f.id in estimates:
+            low, likely, high, unit = estimates[f.id]
+            row.values["estimate_effort"] = likely
+            row.ranges["estimate_effort"] = Range(low, likely, high)
+            row.sources["estimate_effort"] = f"engineering estimate ({unit})"
         _fallbacks(row, currency)
         rows[f.id] = row
     return rows
+
+
+def _estimates(uow: UnitOfWork, workspace_id: int, ids: list[int]) -> dict[int, tuple[float, float, float, str]]:
+    """Engineering estimates as effort in person-weeks (person-days / 5; points are kept as points)."""
+    if not ids:
+        return {}
+    from tradeoff.estimates.model import Estimate
+
+    out = {}
+    for e in uow.session.scalars(select(Estimate).where(Estimate.workspace_id == workspace_id,
+                                                        Estimate.feature_id.in_(ids))):
+        per = 5.0 if e.unit == "days" else 1.0
+        unit = "person-weeks" if e.unit == "days" else "points"
+        out[e.feature_id] = (e.optimistic / per, e.likely / per, e.pessimistic / per, unit)
+    return out
 
 
 def _add_sizing(uow: UnitOfWork, workspace_id: int, row: FeatureRow) -> None:
@@ -320,8 +342,11 @@ def _fallbacks(row: FeatureRow, currency: str) -> None:
 
     if v.get("reach") is None and v.get("customers"):
         fill("reach", "customers", "customers behind it (evidence)")
-    fill("effort", "effort_weeks", "business case effort (person-weeks)")
-    fill("job_size", "effort_weeks", "business case effort (person-weeks)")
+    # effort: the business case's, else the engineers' estimate once there is one
+    if not fill("effort", "effort_weeks", "business case effort (person-weeks)"):
+        fill("effort", "estimate_effort", s.get("estimate_effort", "engineering estimate"))
+    if not fill("job_size", "effort_weeks", "business case effort (person-weeks)"):
+        fill("job_size", "estimate_effort", s.get("estimate_effort", "engineering estimate"))
     if not fill("value", "annual_value", "business case annual value P50") and v.get("arr"):
         fill("value", "arr", f"ARR behind it ({currency})")
     if v.get("impact") is None and v.get("arr") is not None and v.get("customers"):
