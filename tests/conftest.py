@@ -87,9 +87,10 @@ def fresh_database_url(backend: str, tmp_path: Path) -> Iterator[str]:
 
 
 def make_container(url: str, home: Path) -> Container:
-    # no background triage in tests: they run it explicitly, so results do not depend on timing
+    # no background workers in tests: they run triage and deliveries explicitly, so results (and query
+    # counts) do not depend on timing
     c = bootstrap(Settings(home=home, database_url=url, login_attempts_per_minute=5, triage_worker=False,
-                           triage_model=False))
+                           triage_model=False, notifications_worker=False))
     upgrade(c.engine)
     return c
 

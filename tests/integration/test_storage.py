@@ -79,7 +79,8 @@ class QueryCounter:
 
     def _hit(self, conn: object, cursor: object, statement: str, *args: object) -> None:
         # reads only: a token's last-used time is written at most once a minute, whenever that falls
-        if statement.lstrip().upper().startswith("SELECT"):
+        sql = statement.strip().upper()
+        if sql.startswith("SELECT") and sql != "SELECT 1":
             self.count += 1
 
 
