@@ -17,6 +17,7 @@ from tradeoff.errors import TradeoffError
 from tradeoff.web import (
     routes_auth,
     routes_briefs,
+    routes_decisions,
     routes_detail,
     routes_feature_forms,
     routes_import,
@@ -50,7 +51,7 @@ def install_web(app: FastAPI, container: Container) -> None:
         https_only=container.settings.secure_cookies,
     )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (routes_auth, routes_workspace, routes_strategy, routes_triage, routes_import, routes_insights,
+    for module in (routes_auth, routes_workspace, routes_strategy, routes_decisions, routes_triage, routes_import, routes_insights,
                    routes_notify, routes_public, routes_roadmap, routes_briefs, routes_feature_forms,
                    routes_more_forms, routes_records, routes_detail):
         app.include_router(module.router, include_in_schema=False)

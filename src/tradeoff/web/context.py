@@ -40,6 +40,15 @@ def product_choices(uow: UnitOfWork, workspace_id: int) -> list[tuple[str, str]]
     return [(str(p.id), p.name) for p in page.items]
 
 
+def feature_choices(uow: UnitOfWork, workspace_id: int) -> list[tuple[str, str]]:
+    """Features by title, for pickers."""
+    from tradeoff.features import service as feature_service
+
+    page = records.list_page(uow=uow, spec=feature_service.SPEC, workspace_id=workspace_id, sort="title",
+                             limit=CHOICES_LIMIT)
+    return [(str(f.id), f.title) for f in page.items]
+
+
 def problem_choices(uow: UnitOfWork, workspace_id: int, selected: Sequence[Any] = ()) -> list[tuple[str, str]]:
     page = records.list_page(uow=uow, spec=problem_service.SPEC, workspace_id=workspace_id, limit=CHOICES_LIMIT)
     choices = [(str(p.id), truncate_words(p.statement, 110)) for p in page.items]

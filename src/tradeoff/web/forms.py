@@ -247,3 +247,8 @@ def save_or_errors(uow: UnitOfWork, state: FormState, known: set[str], action: A
     if state.ok:  # an error without a message still must not pass as saved
         state.message = "this was not saved"
     return False
+
+
+def int_or_none(v: str | None) -> int | None:
+    """A query or form value as an id, or None when it is not a whole number."""
+    return int(v) if v and v.isdigit() else None
