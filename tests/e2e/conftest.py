@@ -7,7 +7,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -87,3 +87,17 @@ def browser() -> Iterator[Any]:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield b
         b.close()
+
+
+def signed_in_clients(container: Container, world: Any) -> Callable[[str], tuple[TestClient, str]]:
+    """One signed-in client per person of `world`, created on first use and shared (signing in costs a hash)."""
+    cache: dict[str, tuple[TestClient, str]] = {}
+
+    def get(name: str) -> tuple[TestClient, str]:
+        if name not in cache:
+            person = getattr(world, name)
+            tc = web_client(container)
+            cache[name] = (tc, sign_in(tc, person.email, person.password))
+        return cache[name]
+
+    return get

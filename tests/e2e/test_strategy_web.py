@@ -35,10 +35,10 @@ def test_ranking_sizing_decisions_votes_competitors_pages(client, container, wor
     page = tc.get(f"{base}/ranking?framework=rice")
     assert page.status_code == 200
     assert page.text.index("Dunning emails") < page.text.index("Late fee rules")  # 16 vs 0.3125
-    assert "reach 40" in page.text and '<svg class="chart two-by-two"' in page.text
+    assert "reach 40" in page.text and '<title>Value against effort</title>' in page.text and 'class="point"' in page.text
 
     sizing = tc.get(f"{base}/problems/{p}/sizing")
-    assert sizing.status_code == 200 and '<svg class="chart tornado"' in sizing.text
+    assert sizing.status_code == 200 and 'class="bar"' in sizing.text and 'What moves' in sizing.text
     assert "P10 · P50 · P90" in sizing.text and "Dunning emails" in sizing.text
     bad = tc.post(f"{base}/problems/{p}/sizing", data={
         "csrf_token": csrf, "customers_low": "90", "customers_likely": "40", "customers_high": "20",

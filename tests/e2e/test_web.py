@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from tests.conftest import SYSTEM, World, _person
-from tests.e2e.conftest import csrf_of, sign_in, web_client
+from tests.e2e.conftest import csrf_of, sign_in, signed_in_clients, web_client
 from tradeoff.accounts import service as accounts
 from tradeoff.accounts.model import Role
 from tradeoff.app import create_app
@@ -89,17 +89,8 @@ AsUser = Callable[[str], tuple[TestClient, str]]
 
 @pytest.fixture(scope="module")
 def as_user(container: Container, seeded: Seeded) -> AsUser:
-    """A signed-in client per person, shared by the module's tests (signing in costs an argon2 hash)."""
-    cache: dict[str, tuple[TestClient, str]] = {}
-
-    def get(name: str) -> tuple[TestClient, str]:
-        if name not in cache:
-            person = getattr(seeded.world, name)
-            tc = web_client(container)
-            cache[name] = (tc, sign_in(tc, person.email, person.password))
-        return cache[name]
-
-    return get
+    """A signed-in client per person, shared by the module\'s tests."""
+    return signed_in_clients(container, seeded.world)
 
 
 def count_of(c: Container, model: type, workspace_slug: str, **where: Any) -> int:

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from tests.conftest import SYSTEM, World, _person
-from tests.e2e.conftest import sign_in, web_client
+from tests.e2e.conftest import signed_in_clients
 from tradeoff.accounts import service as accounts
 from tradeoff.accounts.model import Role
 from tradeoff.bootstrap import Container
@@ -117,16 +117,8 @@ AsUser = Callable[[str], tuple[TestClient, str]]
 
 @pytest.fixture(scope="module")
 def as_user(container: Container, seeded: Seeded) -> AsUser:
-    cache: dict[str, tuple[TestClient, str]] = {}
-
-    def get(name: str) -> tuple[TestClient, str]:
-        if name not in cache:
-            person = getattr(seeded.world, name)
-            tc = web_client(container)
-            cache[name] = (tc, sign_in(tc, person.email, person.password))
-        return cache[name]
-
-    return get
+    """A signed-in client per person, shared by the module\'s tests."""
+    return signed_in_clients(container, seeded.world)
 
 
 def feedback_row(c: Container, feedback_id: int) -> Feedback:

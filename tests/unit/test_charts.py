@@ -17,7 +17,6 @@ from tradeoff.charts import (
     roadmap_timeline,
     value_effort,
 )
-from tradeoff.charts.charts import quadrant
 from tradeoff.errors import InvalidInput
 
 NS = {"s": "http://www.w3.org/2000/svg"}
@@ -96,7 +95,27 @@ def test_value_effort_quadrants_split_at_medians() -> None:
     # more value is higher up (smaller y); more effort is further right
     assert float(circles["quick"].get("cy", "0")) < float(circles["fill"].get("cy", "0"))
     assert float(circles["bet"].get("cx", "0")) > float(circles["quick"].get("cx", "0"))
-    assert quadrant(5, 5, 5, 5) == "Quick wins"
+    # on the split lines a point counts as high value and low effort, as in core.scoring.quadrant
+    edge = parse(value_effort([ValueEffortPoint("edge", 5.0, 5.0)], value_threshold=5.0, effort_threshold=5.0))
+    assert [c.get("data-quadrant") for c in by_class(edge, "circle", "point")] == ["Quick wins"]
+
+
+def test_tornado_bars_span_low_to_high_around_the_base() -> None:
+    from tradeoff.charts import TornadoBar, tornado
+
+    root = parse(tornado([TornadoBar("customers", 50.0, 150.0), TornadoBar("capture", 80.0, 120.0)], 100.0, "NPV",
+                         "USD"))
+    bars = {r.get("data-label"): r for r in by_class(root, "rect", "bar")}
+    # swings of 100 (50..150) and 40 (80..120)
+    assert float(bars["customers"].get("width", "0")) == pytest.approx(2.5 * float(bars["capture"].get("width", "0")),
+                                                                       rel=0.02)
+    base = by_class(root, "line", "base")[0]
+    assert float(base.get("data-value", "0")) == 100.0
+    # the base line sits half way along the customers bar (50 .. 150)
+    x, w = float(bars["customers"].get("x", "0")), float(bars["customers"].get("width", "0"))
+    assert float(base.get("x1", "0")) == pytest.approx(x + w / 2, abs=0.02)
+    empty = parse(tornado([], 0.0, "NPV"))
+    assert by_class(empty, "rect", "bar") == []
 
 
 def test_demand_bars_are_proportional_and_labelled() -> None:

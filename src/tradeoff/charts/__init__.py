@@ -4,14 +4,16 @@ from tradeoff.charts.charts import (
     DemandBar,
     ForecastHistogram,
     TimelineRow,
+    TornadoBar,
     ValueEffortPoint,
     demand_by_segment,
     forecast_histogram,
     roadmap_timeline,
+    tornado,
     value_effort,
 )
 
 __all__ = [
-    "DemandBar", "ForecastHistogram", "TimelineRow", "ValueEffortPoint", "demand_by_segment",
-    "forecast_histogram", "roadmap_timeline", "value_effort",
+    "DemandBar", "ForecastHistogram", "TimelineRow", "TornadoBar", "ValueEffortPoint", "demand_by_segment",
+    "forecast_histogram", "roadmap_timeline", "tornado", "value_effort",
 ]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from tradeoff.charts.svg import Svg, num
+from tradeoff.core.scoring import Quadrant, value_effort_matrix
 from tradeoff.errors import InvalidInput
 
 INK = "#222"
@@ -180,63 +181,103 @@ class ValueEffortPoint:
     effort: float
 
 
-QUADRANTS = (("Quick wins", "high value, low effort"), ("Big bets", "high value, high effort"),
-             ("Fill-ins", "low value, low effort"), ("Money pits", "low value, high effort"))
-
-
-def quadrant(value: float, effort: float, value_split: float, effort_split: float) -> str:
-    high = value >= value_split
-    cheap = effort <= effort_split
-    return ("Quick wins" if cheap else "Big bets") if high else ("Fill-ins" if cheap else "Money pits")
-
-
-def _median(xs: Sequence[float]) -> float:
-    s = sorted(xs)
-    n = len(s)
-    return 0.0 if n == 0 else (s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2)
+QUADRANT_NAMES = {Quadrant.QUICK_WIN: "Quick wins", Quadrant.BIG_BET: "Big bets", Quadrant.FILL_IN: "Fill-ins",
+                  Quadrant.MONEY_PIT: "Money pits"}
 
 
 def value_effort(points: Sequence[ValueEffortPoint], value_unit: str = "", effort_unit: str = "person-days",
-                 size: float = 420) -> str:
-    """A 2×2 of value (up) against effort (right), split at the medians, each point labelled."""
+                 size: float = 420, value_threshold: float | None = None,
+                 effort_threshold: float | None = None) -> str:
+    """A 2×2 of value (up) against effort (right), each point labelled. The split lines and quadrants are the
+    core's (`core.scoring.value_effort_matrix`): the given thresholds, else the medians."""
     for p in points:
         _finite(p.label, p.value, p.effort)
         if p.effort < 0:
             raise InvalidInput(f"{p.label}: effort must be >= 0, got {p.effort}")
+    matrix = value_effort_matrix({str(i): (p.value, p.effort) for i, p in enumerate(points)},
+                                 value_threshold=value_threshold, effort_threshold=effort_threshold)
     margin, top = 52.0, 30.0
     pw = ph = size - margin - 16
     height = top + ph + 40
-    vmax = max([p.value for p in points] + [1.0])
+    # log axes: value (often ARR or money) and effort are skewed, and one big item should not squash the rest
     vmin = min([p.value for p in points] + [0.0])
-    emax = max([p.effort for p in points] + [1.0])
-    vsplit = _median([p.value for p in points])
-    esplit = _median([p.effort for p in points])
+    vspan = math.log1p(max([p.value - vmin for p in points] + [1.0]))
+    espan = math.log1p(max([p.effort for p in points] + [1.0]))
 
     def sx(e: float) -> float:
-        return margin + e / emax * pw
+        return margin + math.log1p(max(e, 0.0)) / espan * pw
 
     def sy(v: float) -> float:
-        return top + ph - (v - vmin) / ((vmax - vmin) or 1.0) * ph
+        return top + ph - math.log1p(max(v - vmin, 0.0)) / vspan * ph
 
     svg = Svg(size, height, "Value against effort")
-    svg.text(margin, 16, "Value / effort (split at the medians)", 12, font_weight="bold")
+    svg.text(margin, 16, "Value / effort", 12, font_weight="bold")
     svg.rect(margin, top, pw, ph, fill="none", stroke=INK)
     if points:
-        svg.line(sx(esplit), top, sx(esplit), top + ph, stroke=MUTED, stroke_dasharray="3 3")
-        svg.line(margin, sy(vsplit), margin + pw, sy(vsplit), stroke=MUTED, stroke_dasharray="3 3")
+        svg.line(sx(matrix.effort_threshold), top, sx(matrix.effort_threshold), top + ph, stroke=MUTED,
+                 stroke_dasharray="3 3")
+        svg.line(margin, sy(matrix.value_threshold), margin + pw, sy(matrix.value_threshold), stroke=MUTED,
+                 stroke_dasharray="3 3")
+    else:
+        svg.text(margin + 8, top + ph / 2, "No feature has both a value and an effort yet.", 11, fill=MUTED)
     for name, x, y, anchor in (("Quick wins", margin + 4, top + 12, "start"),
                                ("Big bets", margin + pw - 4, top + 12, "end"),
                                ("Fill-ins", margin + 4, top + ph - 6, "start"),
                                ("Money pits", margin + pw - 4, top + ph - 6, "end")):
         svg.text(x, y, name, 10, fill=MUTED, text_anchor=anchor, class_="quadrant")
-    for p in points:
-        q = quadrant(p.value, p.effort, vsplit, esplit)
+    for p, placed in zip(points, matrix.placements, strict=True):
+        q = QUADRANT_NAMES[placed.quadrant] if placed.quadrant else ""
         svg.circle(sx(p.effort), sy(p.value), 5, fill=BAR, class_="point", data_label=p.label, data_value=p.value,
                    data_effort=p.effort, data_quadrant=q)
         svg.text(sx(p.effort) + 7, sy(p.value) + 4, p.label[:28], 9, class_="point-label")
-    svg.text(margin + pw / 2, top + ph + 30, f"effort ({effort_unit})", 10, text_anchor="middle", fill=MUTED)
-    svg.text(14, top + ph / 2, f"value{' (' + value_unit + ')' if value_unit else ''}", 10, text_anchor="middle",
+    svg.text(margin + pw / 2, top + ph + 30, f"effort ({effort_unit}, log scale)", 10, text_anchor="middle",
+             fill=MUTED)
+    svg.text(14, top + ph / 2, f"value{' (' + value_unit + ')' if value_unit else ''}, log scale", 10,
+             text_anchor="middle",
              fill=MUTED, transform=f"rotate(-90 14 {num(top + ph / 2)})")
+    return svg.render()
+
+
+# --- tornado -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TornadoBar:
+    """The output with one input at its low and at its high, the others at their likely values."""
+
+    label: str
+    at_low: float
+    at_high: float
+
+
+def tornado(bars: Sequence[TornadoBar], base: float, output: str, unit: str = "", width: float = 640) -> str:
+    """One bar per input from its low to its high result, widest swing first as given; the base value is the axis."""
+    for b in bars:
+        _finite(b.label, b.at_low, b.at_high)
+    _finite(output, base)
+    label_w, right, top, row_h = 210.0, 14.0, 30.0, 26.0
+    height = top + row_h * max(len(bars), 1) + 26
+    lo = min([min(b.at_low, b.at_high) for b in bars] + [base])
+    hi = max([max(b.at_low, b.at_high) for b in bars] + [base])
+    span = (hi - lo) or 1.0
+
+    def sx(v: float) -> float:
+        return label_w + (v - lo) / span * (width - label_w - right)
+
+    svg = Svg(width, height, f"Which input moves {output} most")
+    svg.text(8, 16, f"What moves {output} most (each input at its low and high, the rest at likely)", 12,
+             font_weight="bold")
+    if not bars:
+        svg.text(8, top + 16, "Nothing to show: every input is a single number.", 11, fill=MUTED)
+    for i, b in enumerate(bars):
+        y = top + i * row_h
+        a, c = sorted((sx(b.at_low), sx(b.at_high)))
+        svg.text(label_w - 8, y + 17, b.label, 11, text_anchor="end", class_="row-label")
+        svg.rect(a, y + 4, max(c - a, 1.0), row_h - 8, fill=BAR, class_="bar", data_label=b.label,
+                 data_at_low=b.at_low, data_at_high=b.at_high)
+    axis_bottom = top + row_h * max(len(bars), 1)
+    svg.line(sx(base), top - 4, sx(base), axis_bottom, stroke=INK, class_="base", data_value=base)
+    svg.text(sx(base), axis_bottom + 16, f"{base:,.0f} {unit}".strip(), 10, text_anchor="middle", fill=MUTED)
     return svg.render()
 
 

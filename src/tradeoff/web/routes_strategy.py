@@ -7,9 +7,11 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from tradeoff import charts
 from tradeoff.competitors import service as competitor_service
 from tradeoff.competitors.schemas import CapabilityIn, CompetitorCreate
 from tradeoff.errors import NotFound, TradeoffError
@@ -24,7 +26,6 @@ from tradeoff.sizing.schemas import ProblemSizeIn
 from tradeoff.stakeholders import service as stakeholder_service
 from tradeoff.stakeholders.schemas import VoteIn
 from tradeoff.web import context as ctx
-from tradeoff.web.charts import tornado_svg, value_effort_svg
 from tradeoff.web.forms import FormState, error_to_state, int_or_none, validation_to_state
 from tradeoff.web.render import redirect, render
 from tradeoff.web.session import CheckedForm, CurrentMember, Uow
@@ -57,7 +58,22 @@ def _ranking_view(request: Request, m: Any, uow: Any, formula_state: FormState |
                   default_framework=scoring.default_framework(uow=uow, workspace_id=m.workspace_id),
                   backlog=backlog, frameworks=frameworks, filters=filters, statuses=STATUSES,
                   products=ctx.product_choices(uow, m.workspace_id), compare=compare,
-                  chart=value_effort_svg(matrix["items"], matrix["value_threshold"], matrix["effort_threshold"]))
+                  chart=_value_effort_chart(matrix))
+
+
+def _value_effort_chart(matrix: dict[str, Any]) -> Markup:
+    """The service's 2×2 drawn by the shared chart (the same picture as in the briefs)."""
+    points = [charts.ValueEffortPoint(i["title"], float(i["value"]), float(i["effort"])) for i in matrix["items"]
+              if i["value"] is not None and i["effort"] is not None]
+    return Markup(charts.value_effort(points, effort_unit="person-weeks", value_threshold=matrix["value_threshold"],
+                                      effort_threshold=matrix["effort_threshold"]))
+
+
+def _tornado_chart(t: dict[str, Any]) -> Markup:
+    bars = [charts.TornadoBar(b["input"], float(b["at_low"]), float(b["at_high"])) for b in t["bars"]
+            if b["at_low"] is not None and b["at_high"] is not None]
+    base = float(t["base"]) if t["base"] is not None else 0.0
+    return Markup(charts.tornado(bars if t["base"] is not None else [], base, t["output"], t["currency"]))
 
 
 @router.post(f"{W}/ranking/formulas", response_class=HTMLResponse)
@@ -119,7 +135,7 @@ def _sizing_view(request: Request, uow: Any, m: Any, problem_id: int, state: For
     result = sizing.problem_sizing(uow=uow, workspace_id=m.workspace_id, problem_id=problem_id) if size else None
     return render(request, "strategy/sizing.html", status_code, **ctx.page_context(uow, m, "problems"),
                   page_title="Sizing", problem=problem, result=result, state=state or _size_state(size),
-                  tornado=tornado_svg(result["tornado"]) if result else None)
+                  tornado=_tornado_chart(result["tornado"]) if result else None)
 
 
 @router.get(f"{W}/problems/{{problem_id:int}}/sizing", response_class=HTMLResponse)
