@@ -9,12 +9,20 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tradeoff.core.estimation import ReferenceIndex
 from tradeoff.errors import InvalidInput
-from tradeoff.evals.estimate import evaluate_estimates, render_estimates
+from tradeoff.evals.estimate import _load, chance_in_band, evaluate_estimates, render_estimates
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "estimation"
 KEYS = {"file", "n_train", "n_test", "mae", "mdae", "baseline_mean_mae", "baseline_median_mae",
-        "interval_coverage", "beats_median"}
+        "interval_coverage", "below_p10", "above_p90", "chance_in_band", "beats_median"}
+
+
+def _all_projects() -> list[Path]:
+    paths = sorted(DATA.glob("gpt2sp/*.csv")) + sorted(DATA.glob("tawosi/*.csv"))
+    if len(paths) != 18:
+        pytest.skip(f"../shared/data not found (or incomplete): {DATA}")
+    return paths
 
 
 def _write(path: Path, header: list[str], rows: list[list[object]]) -> Path:
@@ -51,6 +59,14 @@ def test_chronological_split_uses_created(tmp_path: Path) -> None:
     assert proj["baseline_median_mae"] == pytest.approx(5.0)
 
 
+def test_chance_in_band_hand_computed() -> None:
+    # 10 items: 75-85% means exactly 8 covered -> C(10,8) 0.8^8 0.2^2
+    assert chance_in_band(10) == pytest.approx(45 * 0.8**8 * 0.2**2)
+    # 4 items: only 3 covered (75%) lands in the band
+    assert chance_in_band(4) == pytest.approx(4 * 0.8**3 * 0.2)
+    assert chance_in_band(2000) > 0.99
+
+
 @pytest.mark.data
 @pytest.mark.parametrize("name", ["gpt2sp/bamboo.csv", "tawosi/STL.csv"])
 def test_real_project(name: str) -> None:
@@ -69,9 +85,55 @@ def test_real_project(name: str) -> None:
         train = np.array([float(r["storypoint"]) for r in rows if r["split_mark"] != "test"])
         assert proj["baseline_median_mae"] == pytest.approx(np.abs(test - np.median(train)).mean(), abs=1e-3)
     assert 0.0 <= proj["interval_coverage"] <= 1.0
-    # the tail level is calibrated on the history's own rolling checks: there it hits ~80%
+    assert proj["interval_coverage"] + proj["below_p10"] + proj["above_p90"] == pytest.approx(1.0, abs=1e-3)
+    # the tail levels are calibrated on the history's own rolling checks: there they hit ~80%
     assert proj["calibration_coverage"] == pytest.approx(0.8, abs=0.02)
     assert proj["beats_median"] == (proj["mae"] < proj["baseline_median_mae"])
     # never far worse than always answering the median
     assert proj["mae"] <= 1.1 * proj["baseline_median_mae"]
     assert proj["file"] in render_estimates(result)
+
+
+@pytest.mark.data
+def test_all_projects_what_the_method_achieves() -> None:
+    """The 18 real projects, scored on their test rows: the figures reported in docs/benchmarks.d/estimation.md.
+
+    The design was fixed on pseudo-splits of the histories before the test rows were scored; these floors
+    are what it honestly achieves there (beats the Median on 9 of 18, not the 12 the issue asks for; mean
+    P10-P90 coverage 72%, short of 80%, because the test periods drift further from the histories than any
+    period inside them), so a change that makes it worse fails here.
+    """
+    result = evaluate_estimates(_all_projects())
+    projects, summary = result["projects"], result["summary"]
+    assert summary["of"] == 18
+    assert summary["beats_median"] >= 9
+    ratios = [p["mae"] / p["baseline_median_mae"] for p in projects]
+    assert float(np.mean(ratios)) < 1.0  # better than always answering the median, on average
+    assert max(ratios) < 1.2
+    assert summary["mean_coverage"] >= 0.7
+    assert all(p["calibration_coverage"] == pytest.approx(0.8, abs=0.05) for p in projects)
+    # a perfectly calibrated range lands in 75-85% on ~13.7 of these 18 test sets, not on all of them
+    assert summary["expected_in_band_if_calibrated"] == pytest.approx(13.7, abs=0.1)
+
+
+@pytest.mark.data
+def test_pseudo_splits_of_the_histories() -> None:
+    """Inside each history only (test rows never read): fit on the oldest 80%, predict the newest 20%.
+
+    One of the pseudo-splits the design was chosen on: there it beats the Median on most projects and its
+    ranges are calibrated on average (16 of 18 and 78.5% when it was chosen).
+    """
+    wins, coverages = 0, []
+    for path in _all_projects():
+        history, _ = _load(path)  # the test rows are dropped here
+        cut = int(len(history) * 0.8)
+        fitted, future = history[:cut], history[cut:]
+        suggestions = ReferenceIndex.fit(fitted).suggest_many([i.text for i in future], show=0)
+        actual = np.array([i.actual for i in future])
+        point = np.array([s.point for s in suggestions])
+        median = np.median([i.actual for i in fitted])
+        wins += np.abs(actual - point).mean() < np.abs(actual - median).mean()
+        lo, hi = np.array([s.p10 for s in suggestions]), np.array([s.p90 for s in suggestions])
+        coverages.append(float(np.mean((actual >= lo) & (actual <= hi))))
+    assert wins >= 13
+    assert 0.75 <= float(np.mean(coverages)) <= 0.85

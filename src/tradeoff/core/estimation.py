@@ -4,20 +4,26 @@ Method (deterministic, no downloaded model):
 
 1. Texts (title + description) become TF-IDF vectors (:mod:`tradeoff.core.estimation_text`).
 2. For a new text, the finished items most similar to it (cosine similarity) are its reference class.
+   Newer items count more: an item's weight is its similarity times 0.5 ** (age / half-life), age being
+   the number of finished items after it (half-life 1,000 items), because a team's sizing habits drift.
 3. The predictive distribution of the actual is a mixture: the team's whole history (the prior, with a
-   fixed mass) plus each neighbour weighted by its similarity. Neighbours move the median away from the
-   team's median only when they are similar enough and agree with each other; that matters because the
-   plain median is hard to beat on mean absolute error. The mixture is averaged over a few neighbourhood
-   sizes and prior masses (an ensemble), which makes it less sensitive to either choice.
-4. P50 is the mixture's median. P10/P90 are the mixture's quantiles at one tail level, calibrated by
+   fixed mass) plus each neighbour with its weight. Neighbours move the median away from the team's
+   median only when they are similar enough and agree with each other; that matters because the plain
+   median is hard to beat on mean absolute error. The mixture is averaged over a few neighbourhood sizes
+   and prior masses (an ensemble), which makes it less sensitive to either choice.
+4. P50 is the mixture's median. P10 and P90 are mixture quantiles at two tail levels, each calibrated by
    rolling-origin checks on the history itself: at origins 50%, 55%, ... 95% of the history, the next 10%
-   is predicted from the items before the origin only; the level is chosen so that 80% of those checked
-   items fall inside the range, the newest checks weighing more (each step back x0.8), so a team whose
-   recent work drifts gets a wider range than a stable one. Bounds are inclusive: actuals are discrete
-   (1, 2, 3, 5, 8 ...), and an actual equal to a bound counts as inside. Items differ in how far their
-   neighbours spread the mixture, so the same level gives each item its own bounds.
+   is predicted from the items before the origin only; the lower level is set so that 10% of those
+   checked items fall below P10 and the upper one so that 10% fall above P90 (for the default 80% range),
+   the newest checks weighing more (each step back x0.8). Calibrating the two sides separately keeps
+   P10 and P90 honest on their own when a team's work drifts one way (smaller or larger than it used to
+   be). Bounds are inclusive: actuals are discrete (1, 2, 3, 5, 8 ...), and an actual equal to a bound
+   counts as inside. Items differ in how far their neighbours spread the mixture, so the same levels give
+   each item its own bounds.
 
-History order matters: pass it oldest first; the checks use later items as "the future".
+History order matters: pass it oldest first; recency and the checks use later items as "the future".
+Everything depends on the actuals only through their order, so any increasing change of unit (points to
+half-points, days to hours) changes the suggestions in the same way.
 """
 
 from __future__ import annotations
@@ -47,6 +53,8 @@ FOLD_SPAN = 0.1
 """Each check predicts the next this-fraction of the history."""
 FOLD_DECAY = 0.8
 """Weight of a check relative to the next newer one."""
+RECENCY_HALF_LIFE = 1000.0
+"""A finished item's weight as a neighbour halves for every this-many finished items after it."""
 TAIL_MIN, TAIL_MAX = 0.001, 0.499
 
 
@@ -74,9 +82,9 @@ class Suggestion:
     """A suggested range for a new item, in the history's unit (points or days).
 
     `point` is the suggested single value (= `p50`, the median, which minimises the mean absolute error);
-    `p10`/`p90` bound a range meant to contain the actual ~80% of the time; `calibrated` says whether
-    that level was set by rolling-origin checks on the history (`calibration_coverage`: the share, 0-1, of
-    checked items that fell inside, recent checks weighted more).
+    `p10`/`p90` bound a range meant to contain the actual ~80% of the time, with ~10% below P10 and ~10%
+    above P90; `calibrated` says whether those levels were set by rolling-origin checks on the history
+    (`calibration_coverage`: the share, 0-1, of checked items that fell inside, recent checks weighted more).
     """
 
     p10: float
@@ -116,20 +124,49 @@ def _quantile(values: NDArray[np.float64], cdf: NDArray[np.float64], level: floa
     return out
 
 
-def _coverage_scores(
+def _cdf_at(
     values: NDArray[np.float64], cdf: NDArray[np.float64], actual: NDArray[np.float64]
-) -> NDArray[np.float64]:
-    """For each row, the largest tail level t at which `actual` is inside [quantile(t), quantile(1 - t)].
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Row by row, F(y) and F(y-): the cumulative probability at the actual y and strictly below it.
 
-    quantile(t) <= y exactly when F(y) >= t, and y <= quantile(1 - t) exactly when F(y-) < 1 - t, where
-    F(y-) is the cumulative probability of the values below y; so the score is min(F(y), 1 - F(y-)).
+    y is below the lower bound quantile(t) exactly when F(y) < t, and above the upper bound
+    quantile(1 - t) exactly when F(y-) >= 1 - t (`values` sorted, y one of them or not).
     """
     rows = np.arange(len(actual))
     at = np.searchsorted(values, actual, side="right") - 1
     below = np.searchsorted(values, actual, side="left") - 1
     f_at = np.where(at >= 0, cdf[rows, np.maximum(at, 0)], 0.0)
     f_below = np.where(below >= 0, cdf[rows, np.maximum(below, 0)], 0.0)
-    out: NDArray[np.float64] = np.minimum(f_at, 1.0 - f_below)
+    return f_at, f_below
+
+
+def _level_for_share(scores: NDArray[np.float64], weights: NDArray[np.float64], share: float) -> float:
+    """A level t in [TAIL_MIN, TAIL_MAX] such that the weighted share of `scores` strictly below t is as
+    close to `share` as any such level allows.
+
+    All levels between two neighbouring distinct scores give the same share; t is the middle of that gap
+    (within the clip range), so a small change in a score does not flip which side of t it falls on.
+    Scores equal to 9 decimals count as equal (floating-point noise in cumulative sums).
+    """
+    distinct, inverse = np.unique(np.round(scores, 9), return_inverse=True)
+    mass = np.bincount(inverse.ravel(), weights=weights, minlength=len(distinct))
+    below = np.r_[0.0, np.cumsum(mass)] / mass.sum()  # below[j]: share under the j smallest distinct scores
+    open_low = np.r_[-np.inf, distinct]  # gap j holds the levels in (open_low[j], high[j]]
+    high = np.minimum(np.r_[distinct, np.inf], TAIL_MAX)
+    low = np.maximum(open_low, TAIL_MIN)
+    feasible = (high >= low) & (open_low < high)
+    gaps = np.flatnonzero(feasible)
+    j = int(gaps[np.argmin(np.abs(below[gaps] - share))])
+    return float((low[j] + high[j]) / 2.0)
+
+
+def _recency(n: int, half_life: float | None) -> NDArray[np.float64]:
+    """Weight of each of `n` items (oldest first) as a neighbour: 1 for the newest, halving every
+    `half_life` items back (all 1 when `half_life` is None)."""
+    if half_life is None:
+        return np.ones(n, dtype=np.float64)
+    age = np.arange(n - 1, -1, -1, dtype=np.float64)
+    out: NDArray[np.float64] = 0.5 ** (age / half_life)
     return out
 
 
@@ -145,7 +182,9 @@ class ReferenceIndex:
         matrix: sp.csr_matrix,
         neighbour_counts: tuple[int, ...],
         prior_masses: tuple[float, ...],
-        tail: float,
+        half_life: float | None,
+        tail_low: float,
+        tail_high: float,
         calibrated: bool,
         calibration_coverage: float | None,
     ) -> None:
@@ -155,7 +194,9 @@ class ReferenceIndex:
         self.matrix = matrix
         self.neighbour_counts = neighbour_counts
         self.prior_masses = prior_masses
-        self.tail = tail
+        self.half_life = half_life
+        self.tail_low = tail_low
+        self.tail_high = tail_high
         self.calibrated = calibrated
         self.calibration_coverage = calibration_coverage
         self.values: NDArray[np.float64] = np.unique(actuals)
@@ -173,12 +214,16 @@ class ReferenceIndex:
         prior_masses: tuple[float, ...] = PRIOR_MASSES,
         coverage: float = 0.8,
         fold_decay: float = FOLD_DECAY,
+        half_life: float | None = RECENCY_HALF_LIFE,
     ) -> ReferenceIndex:
         """Fit the index on `history` (oldest first) and calibrate its P10-P90 range.
 
-        `coverage`: share of future items the P10-P90 range should contain (0.8 = P10..P90).
+        `coverage`: share of future items the P10-P90 range should contain (0.8 = P10..P90); half of the
+        rest should fall below P10 and half above P90.
         `fold_decay`: weight of each rolling-origin check relative to the next newer one (1 = all equal,
         smaller = the most recent history counts more, so recent drift sets the width).
+        `half_life`: in finished items; a neighbour's weight halves for every this-many items finished
+        after it (None = all items count the same whatever their age).
         """
         if not 0.0 < coverage < 1.0:
             raise InvalidInput(f"coverage must be between 0 and 1 (exclusive), got {coverage!r}")
@@ -188,10 +233,13 @@ class ReferenceIndex:
             raise InvalidInput(f"neighbour_counts must be positive integers, got {neighbour_counts!r}")
         if not prior_masses or min(prior_masses) <= 0:
             raise InvalidInput(f"prior_masses must be positive, got {prior_masses!r}")
+        if half_life is not None and not (math.isfinite(half_life) and half_life > 0):
+            raise InvalidInput(f"half_life must be a positive number of items or None, got {half_life!r}")
         actuals = _validate(history)
         items = tuple(history)
         texts = [item.text for item in items]
         model = TfidfModel.fit(texts)
+        tail = (1.0 - coverage) / 2.0
         index = cls(
             history=items,
             actuals=actuals,
@@ -199,7 +247,9 @@ class ReferenceIndex:
             matrix=model.transform(texts),
             neighbour_counts=neighbour_counts,
             prior_masses=prior_masses,
-            tail=(1.0 - coverage) / 2.0,
+            half_life=half_life,
+            tail_low=tail,
+            tail_high=tail,
             calibrated=False,
             calibration_coverage=None,
         )
@@ -208,17 +258,18 @@ class ReferenceIndex:
         return index
 
     def _calibrate(self, coverage: float, fold_decay: float) -> None:
-        """Choose the tail level from rolling-origin checks on the history itself.
+        """Choose the two tail levels from rolling-origin checks on the history itself.
 
         For each origin (50%, 55%, ... 95% of the history) the items of the next 10% are predicted from
-        the items before the origin only, as if they were new. Each checked item gets a score: the largest
-        tail level at which its actual still falls inside [quantile(tail), quantile(1 - tail)]. The tail
-        level is the one at which a share `coverage` of the checked items (folds weighted by
-        `fold_decay` per step back in time) fall inside. The TF-IDF vocabulary is the full history's (text
+        the items before the origin only, as if they were new (recency counted from the origin). The lower
+        level is the one below which a share (1 - `coverage`) / 2 of the checked items' actuals fall
+        (y < quantile(level)), the upper level likewise above (y > quantile(1 - level)); folds are
+        weighted by `fold_decay` per step back in time. The TF-IDF vocabulary is the full history's (text
         only, no actual values leak forward).
         """
         n = len(self.history)
-        scores: list[NDArray[np.float64]] = []
+        f_at: list[NDArray[np.float64]] = []
+        f_below: list[NDArray[np.float64]] = []
         weights: list[NDArray[np.float64]] = []
         origins = [round(n * f) for f in FOLD_ORIGINS]
         for back, start in enumerate(reversed(origins)):
@@ -226,32 +277,30 @@ class ReferenceIndex:
             if start < MIN_HISTORY or stop <= start:
                 continue
             cdf, _, _ = self._mixture_cdf(self.matrix[start:stop], start)
-            scores.append(_coverage_scores(self.values, cdf, self.actuals[start:stop]))
+            at, below = _cdf_at(self.values, cdf, self.actuals[start:stop])
+            f_at.append(at)
+            f_below.append(below)
             weights.append(np.full(stop - start, fold_decay**back / (stop - start)))
-        if not scores:
+        if not weights:
             return
-        s, w = np.concatenate(scores), np.concatenate(weights)
-        order = np.argsort(-s, kind="stable")
-        s, w = s[order], w[order]
-        share = np.cumsum(w) / w.sum()
-        # the last item of each group of equal scores: share of items with a score >= that value
-        last = np.r_[s[1:] != s[:-1], True]
-        candidates = np.flatnonzero(last)
-        best = int(candidates[np.argmin(np.abs(share[candidates] - coverage))])
-        lower = float(s[best + 1]) if best + 1 < len(s) else 0.0
-        self.tail = float(np.clip((float(s[best]) + lower) / 2.0, TAIL_MIN, TAIL_MAX))
-        covered = s >= self.tail
-        self.calibration_coverage = round(float(np.sum(w[covered]) / w.sum()), 4)
+        at, below, w = np.concatenate(f_at), np.concatenate(f_below), np.concatenate(weights)
+        side = (1.0 - coverage) / 2.0
+        self.tail_low = _level_for_share(at, w, side)
+        self.tail_high = _level_for_share(1.0 - below, w, side)
+        inside = (at >= self.tail_low) & (1.0 - below > self.tail_high)
+        self.calibration_coverage = round(float(np.sum(w[inside]) / w.sum()), 4)
         self.calibrated = True
 
     def _mixture_cdf(
         self, queries: sp.csr_matrix, upto: int
     ) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.float64]]:
         """Ensemble mixture CDF over `self.values` (rows = queries) using the first `upto` history items,
-        plus the top neighbours (indices into the history) and their similarities."""
+        plus the top neighbours (indices into the history, highest weight first) and their similarities."""
         k_max = max(self.neighbour_counts)
-        idx, sims = top_k_similar(queries, self.matrix[:upto], k_max)
+        recency = _recency(upto, self.half_life)
+        idx, sims = top_k_similar(queries, self.matrix[:upto], k_max, weights=recency)
         sims = np.clip(sims, 0.0, 1.0)
+        weight = sims * recency[idx]
         counts = np.bincount(self._positions[:upto], minlength=len(self.values)).astype(np.float64)
         prior_cdf = np.cumsum(counts) / counts.sum()
         m, n_values = queries.shape[0], len(self.values)
@@ -260,9 +309,9 @@ class ReferenceIndex:
         cdf = np.zeros((m, n_values), dtype=np.float64)
         for k in self.neighbour_counts:
             mass = np.zeros((m, n_values), dtype=np.float64)
-            np.add.at(mass, (rows[:, :k], pos[:, :k]), sims[:, :k])
+            np.add.at(mass, (rows[:, :k], pos[:, :k]), weight[:, :k])
             neighbour_cdf = np.cumsum(mass, axis=1)
-            total = sims[:, :k].sum(axis=1, keepdims=True)
+            total = weight[:, :k].sum(axis=1, keepdims=True)
             for w0 in self.prior_masses:
                 cdf += (w0 * prior_cdf[None, :] + neighbour_cdf) / (w0 + total)
         cdf /= len(self.neighbour_counts) * len(self.prior_masses)
@@ -273,9 +322,9 @@ class ReferenceIndex:
         if not texts:
             return []
         cdf, idx, sims = self._mixture_cdf(self.model.transform(texts), len(self.history))
-        p10 = _quantile(self.values, cdf, self.tail)
+        p10 = _quantile(self.values, cdf, self.tail_low)
         p50 = _quantile(self.values, cdf, 0.5)
-        p90 = _quantile(self.values, cdf, 1.0 - self.tail)
+        p90 = _quantile(self.values, cdf, 1.0 - self.tail_high)
         out: list[Suggestion] = []
         for r in range(len(texts)):
             neighbours = tuple(
@@ -313,7 +362,7 @@ class ReferenceIndex:
         parts = [f"Suggested {_fmt(mid)} {unit} (P10 {_fmt(lo)} - P90 {_fmt(hi)})."]
         if neighbours:
             listed = ", ".join(f"{n.key} ({_fmt(n.actual)}, similarity {n.similarity:.2f})" for n in neighbours)
-            parts.append(f"Most similar finished items: {listed}.")
+            parts.append(f"Most similar finished items (recent ones count more): {listed}.")
         else:
             parts.append("No finished item shares words with this text, so this is the team's overall spread.")
         parts.append(

@@ -77,27 +77,38 @@ class TfidfModel:
 
 
 def top_k_similar(
-    queries: sp.csr_matrix, corpus: sp.csr_matrix, k: int, *, chunk: int = 512
+    queries: sp.csr_matrix,
+    corpus: sp.csr_matrix,
+    k: int,
+    *,
+    chunk: int = 512,
+    weights: NDArray[np.float64] | None = None,
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """Indices and cosine similarities of the `k` most similar corpus rows for each query row.
+    """Indices and cosine similarities of the `k` highest-ranked corpus rows for each query row.
 
-    Both arrays have shape (n_queries, k), most similar first. Work is chunked so memory stays
-    bounded (about `chunk` x n_corpus floats) for large histories.
+    Rows are ranked by cosine similarity, or by similarity x `weights[row]` when `weights` (one factor
+    >= 0 per corpus row) is given; the similarities returned are the plain cosine similarities (0-1 for
+    the non-negative TF-IDF rows). Both arrays have shape (n_queries, k), best-ranked first, ties broken
+    by position in the corpus. Work is chunked so memory stays bounded (about `chunk` x n_corpus floats).
     """
     n_q, n_c = queries.shape[0], corpus.shape[0]
     k = min(k, n_c)
+    if weights is not None and weights.shape != (n_c,):
+        raise ValueError(f"weights must have one value per corpus row ({n_c}), got shape {weights.shape}")
     idx_out = np.zeros((n_q, k), dtype=np.int64)
     sim_out = np.zeros((n_q, k), dtype=np.float64)
     corpus_t = sp.csr_matrix(corpus.T)
     for start in range(0, n_q, chunk):
         block = np.asarray((queries[start : start + chunk] @ corpus_t).toarray(), dtype=np.float64)
+        ranked = block if weights is None else block * weights[None, :]
         if k < n_c:
-            part = np.argpartition(-block, k - 1, axis=1)[:, :k]
+            part = np.argpartition(-ranked, k - 1, axis=1)[:, :k]
         else:
             part = np.tile(np.arange(n_c), (block.shape[0], 1))
-        sims = np.take_along_axis(block, part, axis=1)
-        # stable order: by similarity, then by position in the history (deterministic ties)
-        order = np.lexsort((part, -sims))
-        idx_out[start : start + chunk] = np.take_along_axis(part, order, axis=1)
-        sim_out[start : start + chunk] = np.take_along_axis(sims, order, axis=1)
+        keys = np.take_along_axis(ranked, part, axis=1)
+        # stable order: by rank key, then by position in the history (deterministic ties)
+        order = np.lexsort((part, -keys))
+        best = np.take_along_axis(part, order, axis=1)
+        idx_out[start : start + chunk] = best
+        sim_out[start : start + chunk] = np.take_along_axis(block, best, axis=1)
     return idx_out, sim_out

@@ -10,10 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tradeoff.core.estimation import (
+    TAIL_MAX,
+    TAIL_MIN,
     HistoryItem,
     ReferenceIndex,
-    _coverage_scores,
+    _cdf_at,
+    _level_for_share,
     _quantile,
+    _recency,
     suggest_estimate,
 )
 from tradeoff.core.estimation_explain import (
@@ -62,6 +66,20 @@ def test_top_k_orders_by_similarity_then_history_position() -> None:
     assert sims[0][0] >= sims[0][1] >= sims[0][2]
 
 
+def test_top_k_weights_rerank_but_similarities_stay_cosine() -> None:
+    texts = ["red apple", "red apple", "green pear", "red car"]
+    model = TfidfModel.fit(texts, min_df=1)
+    corpus = model.transform(texts)
+    query = model.transform(["red apple"])
+    plain_idx, plain_sims = top_k_similar(query, corpus, 4)
+    idx, sims = top_k_similar(query, corpus, 4, weights=np.array([0.1, 1.0, 1.0, 1.0]))
+    assert idx[0][0] == 1 and idx[0][1] != 0  # item 0 (same words, weight 0.1) drops below "red car"
+    by_item = dict(zip(plain_idx[0], plain_sims[0], strict=True))
+    assert all(s == pytest.approx(by_item[i]) for i, s in zip(idx[0], sims[0], strict=True))
+    with pytest.raises(ValueError, match="one value per corpus row"):
+        top_k_similar(query, corpus, 2, weights=np.ones(3))
+
+
 # --- suggestions ----------------------------------------------------------------------------------------
 
 
@@ -83,41 +101,77 @@ def test_text_without_shared_words_gets_the_history_median() -> None:
 
 def test_calibration_runs_once_history_is_large_enough() -> None:
     small = ReferenceIndex.fit(_history()[:25])
-    assert not small.calibrated and small.tail == pytest.approx(0.1)
+    assert not small.calibrated
+    assert small.tail_low == pytest.approx(0.1) and small.tail_high == pytest.approx(0.1)
     big = ReferenceIndex.fit(_history() + _history())
     assert big.calibrated
     assert big.calibration_coverage is not None and 0.0 <= big.calibration_coverage <= 1.0
 
 
 def _drifting_history(n_stable: int, n_recent: int, shift: int, seed: int = 0) -> list[HistoryItem]:
-    """Items with unrelated random words (neighbours carry no signal); actuals cycle through a Fibonacci
-    scale, and the newest `n_recent` items sit `shift` steps higher on that scale."""
+    """Items with unrelated random words (neighbours carry no signal); actuals are drawn from the middle of
+    a Fibonacci scale (3, 5, 8, 13), and the newest `n_recent` items sit `shift` steps up (or down) it."""
     rng = np.random.default_rng(seed)
-    scale = [1.0, 2.0, 3.0, 5.0, 8.0, 13.0, 21.0, 34.0]
+    scale = [1.0, 2.0, 3.0, 5.0, 8.0, 13.0, 21.0, 34.0, 55.0]
     vocab = [f"w{i}" for i in range(400)]
     items = []
     for i in range(n_stable + n_recent):
-        step = int(rng.integers(0, 4)) + (shift if i >= n_stable else 0)
+        step = int(rng.integers(2, 6)) + (shift if i >= n_stable else 0)
         items.append(HistoryItem(f"K-{i}", " ".join(rng.choice(vocab, size=6)), scale[step]))
     return items
 
 
-def test_recent_drift_widens_the_range() -> None:
+def test_stable_history_is_calibrated_on_both_sides() -> None:
     stable = ReferenceIndex.fit(_drifting_history(200, 0, 0))
-    drifting = ReferenceIndex.fit(_drifting_history(140, 60, 2))
-    assert stable.calibrated and drifting.calibrated
-    # a lower tail level = quantiles further out = a wider P10-P90 range
-    assert drifting.tail < stable.tail
-    # on a stable history whose neighbours carry no signal, ~80% of checked items fall inside
-    assert stable.calibration_coverage is not None and abs(stable.calibration_coverage - 0.8) < 0.1
+    assert stable.calibrated
+    # neighbours carry no signal and nothing drifts: ~80% of checked items inside, both tails near 10%
+    assert stable.calibration_coverage is not None and abs(stable.calibration_coverage - 0.8) < 0.05
+    assert 0.15 < stable.tail_low < 0.35 and 0.15 < stable.tail_high < 0.35
+
+
+@pytest.mark.parametrize("shift", [2, -2])
+def test_recent_drift_moves_the_range_its_way(shift: int) -> None:
+    stable = ReferenceIndex.fit(_drifting_history(200, 0, 0))
+    drifting = ReferenceIndex.fit(_drifting_history(140, 60, shift))
+    a, b = stable.suggest("w1 w2 w3"), drifting.suggest("w1 w2 w3")
+    # a lower tail level = that bound further out; the side the work drifted to is the one that widens
+    if shift > 0:
+        assert drifting.tail_high < stable.tail_high and b.p90 > a.p90
+    else:
+        assert drifting.tail_low < stable.tail_low and b.p10 < a.p10
 
 
 def test_newest_checks_weigh_more() -> None:
-    # only the newest 8% drift: equal fold weights dilute it, a strong decay lets it set the width
+    # only the newest 8% drift up: equal fold weights dilute it, a strong decay lets it set the upper bound
     history = _drifting_history(184, 16, 3)
     equal = ReferenceIndex.fit(history, fold_decay=1.0)
     recent = ReferenceIndex.fit(history, fold_decay=0.3)
-    assert recent.tail < equal.tail
+    assert recent.tail_high < equal.tail_high
+
+
+def test_recent_similar_items_outweigh_old_ones() -> None:
+    # the same kind of work took 13 points long ago and 3 points lately; 100 unrelated items in between
+    old = [HistoryItem(f"OLD-{i}", f"export report to csv for {w}", 13) for i, w in enumerate(WORDS)]
+    middle = [HistoryItem(f"MID-{i}", f"unrelated chore number {i} {WORDS[i % 10]}x", 1) for i in range(100)]
+    new = [HistoryItem(f"NEW-{i}", f"export report to csv for {w}", 3) for i, w in enumerate(WORDS)]
+    history = old + middle + new
+    text = "export report to csv for finance"
+    assert ReferenceIndex.fit(history, half_life=20).suggest(text).p50 == 3
+    # without recency both groups are equally similar and both count
+    flat = ReferenceIndex.fit(history, half_life=None).suggest(text)
+    assert flat.p10 <= 3 and flat.p90 >= 13
+    assert {n.key.split("-")[0] for n in flat.neighbours} == {"OLD"}  # equal similarity: older first
+
+
+def test_recency_weights_halve_every_half_life() -> None:
+    assert _recency(5, 2.0) == pytest.approx([0.25, 2**-1.5, 0.5, 2**-0.5, 1.0])
+    assert _recency(3, None) == pytest.approx([1.0, 1.0, 1.0])
+
+
+@pytest.mark.parametrize("half_life", [0.0, -3.0, math.inf, math.nan])
+def test_bad_half_life_is_refused(half_life: float) -> None:
+    with pytest.raises(InvalidInput, match="half_life"):
+        ReferenceIndex.fit(_history(), half_life=half_life)
 
 
 @pytest.mark.parametrize("decay", [0.0, -0.5, 1.5])
@@ -126,31 +180,65 @@ def test_bad_fold_decay_is_refused(decay: float) -> None:
         ReferenceIndex.fit(_history(), fold_decay=decay)
 
 
-def test_coverage_score_hand_computed() -> None:
+def test_cdf_at_hand_computed() -> None:
     values = np.array([1.0, 2.0, 3.0, 5.0])
     cdf = np.array([[0.1, 0.5, 0.8, 1.0]] * 4)
-    # y=1: min(F(1)=0.1, 1-0) ; y=2: min(0.5, 1-0.1) ; y=3: min(0.8, 1-0.5) ; y=5: min(1, 1-0.8)
-    scores = _coverage_scores(values, cdf, np.array([1.0, 2.0, 3.0, 5.0]))
-    assert scores == pytest.approx([0.1, 0.5, 0.5, 0.2])
+    f_at, f_below = _cdf_at(values, cdf, np.array([1.0, 4.0, 5.0, 0.5]))
+    assert f_at == pytest.approx([0.1, 0.8, 1.0, 0.0])  # 4 is not a value: F(4) = F(3)
+    assert f_below == pytest.approx([0.0, 0.8, 0.8, 0.0])  # 0.5 is below every value
 
 
-@settings(max_examples=200, deadline=None)
+def test_level_for_share_hand_computed() -> None:
+    scores = np.array([0.05, 0.3, 0.3, 0.4, 0.2])
+    # share below: 0.2 -> one of five; the cut lies midway between 0.05 and 0.2
+    assert _level_for_share(scores, np.ones(5), 0.2) == pytest.approx(0.125)
+    # equal scores are never split: after 0.2 the share is 2/5, the next cut (after both 0.3s) 4/5
+    assert _level_for_share(scores, np.ones(5), 0.45) == pytest.approx(0.25)
+    # weights count: the heavy 0.05 alone is half the mass
+    assert _level_for_share(scores, np.array([4.0, 1, 1, 1, 1]), 0.5) == pytest.approx(0.125)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    steps=st.lists(st.integers(0, 100), min_size=1, max_size=30),
+    raw_weights=st.lists(st.floats(0.01, 10.0), min_size=30, max_size=30),
+    share=st.floats(0.0, 0.5),
+)
+def test_level_for_share_is_the_best_cut(steps: list[int], raw_weights: list[float], share: float) -> None:
+    s = np.array(steps) / 100.0  # scores on a 0.01 grid, as F values of a discrete distribution would be
+    w = np.array(raw_weights[: len(steps)])
+    level = _level_for_share(s, w, share)
+    assert TAIL_MIN <= level <= TAIL_MAX
+    achieved = float(w[s < level].sum() / w.sum())
+    # no other allowed level gets closer to the share (levels just above each score, and the clip ends)
+    allowed = [TAIL_MIN, TAIL_MAX] + [x + 1e-6 for x in s if TAIL_MIN <= x + 1e-6 <= TAIL_MAX]
+    best = min(abs(float(w[s < t].sum() / w.sum()) - share) for t in allowed)
+    assert abs(achieved - share) <= best + 1e-9
+    # the level sits strictly between scores, never on one
+    assert not np.any(np.isclose(s, level, rtol=0.0, atol=1e-9))
+    # the answer does not depend on the order the scores come in
+    order = np.random.default_rng(len(steps)).permutation(len(steps))
+    assert _level_for_share(s[order], w[order], share) == pytest.approx(level)
+
+
+@settings(max_examples=300, deadline=None)
 @given(
     masses=st.lists(st.floats(0.0, 1.0), min_size=2, max_size=6).filter(lambda m: sum(m) > 0.05),
-    pick=st.integers(0, 5),
-    tail=st.floats(0.01, 0.49),
+    pick=st.integers(0, 6),
+    low=st.floats(0.01, 0.49),
+    high=st.floats(0.01, 0.49),
 )
-def test_coverage_score_says_exactly_when_the_range_contains_the_actual(
-    masses: list[float], pick: int, tail: float
+def test_cdf_at_says_exactly_which_side_of_the_range_the_actual_is(
+    masses: list[float], pick: int, low: float, high: float
 ) -> None:
     values = np.array([1.0, 2.0, 3.0, 5.0, 8.0, 13.0])[: len(masses)]
     cdf = (np.cumsum(masses) / sum(masses))[None, :]
-    y = values[pick % len(values)]
-    score = float(_coverage_scores(values, cdf, np.array([y]))[0])
-    if abs(score - tail) < 1e-6:
+    y = np.r_[values, 0.5][pick % (len(values) + 1)]  # a value of the history, or one below all of them
+    f_at, f_below = (float(v[0]) for v in _cdf_at(values, cdf, np.array([y])))
+    if min(abs(f_at - low), abs(f_below - (1.0 - high))) < 1e-6:
         return  # on the boundary the 1e-9 tolerance of the quantile decides
-    inside = bool(_quantile(values, cdf, tail)[0] <= y <= _quantile(values, cdf, 1.0 - tail)[0])
-    assert inside == (score >= tail)
+    assert bool(y < _quantile(values, cdf, low)[0]) == (f_at < low)
+    assert bool(y > _quantile(values, cdf, 1.0 - high)[0]) == (f_below >= 1.0 - high)
 
 
 def test_too_little_history_is_refused() -> None:
@@ -180,6 +268,41 @@ def test_suggestion_is_an_ordered_range_of_observed_values(actuals: list[float],
     assert s.p10 <= s.p50 <= s.p90
     assert {s.p10, s.p50, s.p90} <= set(actuals)
     assert min(actuals) <= s.point <= max(actuals)
+
+
+_actuals = st.lists(st.sampled_from([0.0, 1.0, 2.0, 3.0, 5.0, 8.0, 13.0, 21.0]), min_size=5, max_size=45)
+
+
+def _random_history(actuals: list[float], seed: int) -> list[HistoryItem]:
+    rng = np.random.default_rng(seed)
+    return [HistoryItem(f"K-{i}", " ".join(rng.choice(WORDS, size=4)), a) for i, a in enumerate(actuals)]
+
+
+@settings(max_examples=25, deadline=None)
+@given(actuals=_actuals, seed=st.integers(0, 1000), words=st.lists(st.sampled_from(WORDS), min_size=1, max_size=5))
+def test_a_change_of_unit_changes_the_suggestion_the_same_way(actuals: list[float], seed: int, words: list[str]) -> None:
+    # only the order of the actuals matters: points -> half-points + 1 (any increasing map) maps P10/P50/P90
+    history = _random_history(actuals, seed)
+    rescaled = [HistoryItem(h.key, h.text, 2.0 * h.actual + 1.0) for h in history]
+    a = ReferenceIndex.fit(history).suggest(" ".join(words))
+    b = ReferenceIndex.fit(rescaled).suggest(" ".join(words))
+    assert (b.p10, b.p50, b.p90) == (2 * a.p10 + 1, 2 * a.p50 + 1, 2 * a.p90 + 1)
+    assert b.calibration_coverage == a.calibration_coverage
+
+
+@settings(max_examples=25, deadline=None)
+@given(actuals=_actuals, seed=st.integers(0, 1000), order=st.permutations(range(4)))
+def test_suggestions_do_not_depend_on_the_other_texts_in_the_batch(
+    actuals: list[float], seed: int, order: list[int]
+) -> None:
+    # queries are independent (the history's own order does matter: recency and the checks use it)
+    index = ReferenceIndex.fit(_random_history(actuals, seed))
+    texts = ["fix button label", "tooltip spacing font", "margin", "quarterly vendor contract"]
+    alone = [index.suggest(t) for t in texts]
+    batch = index.suggest_many([texts[i] for i in order])
+    assert [(s.p10, s.p50, s.p90, s.neighbours) for s in batch] == [
+        (alone[i].p10, alone[i].p50, alone[i].p90, alone[i].neighbours) for i in order
+    ]
 
 
 # --- explanations ---------------------------------------------------------------------------------------
