@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -62,29 +63,41 @@ def test_synthetic_history_empty_rows_skipped_and_shape(tmp_path: Path) -> None:
     assert r["cuts"] == (399 - 182) // 7 + 1
     assert r["abstained"] == 0.0
     assert set(r["coverage"]["by_question"]) == QUESTIONS == set(r["baseline"]["coverage"]["by_question"])
-    # a perfectly steady team: every count promise is exactly what happens, so all are kept
-    for q in ("count_2w", "count_4w"):
-        assert r["coverage"]["by_question"][q]["p50"] == 1.0
+    # a perfectly steady team: the surer count promises are always kept, and the P50 is the truth or one above
+    # it (the calibration raises it until about half are kept); medians are over the cuts
+    for q, truth in (("count_2w", 6), ("count_4w", 12)):
+        e = r["coverage"]["by_question"][q]
+        assert e["p85"] == e["p95"] == 1.0
+        assert truth <= e["median"]["p50"] <= truth + 1 and e["median"]["actual"] == truth
     json.dumps(r)
     assert "count_2w" in render_forecast(r)
 
 
+BANDS = {"p50": (0.45, 0.55), "p85": (0.80, 0.90), "p95": (0.90, 1.0)}
+
+
 @pytest.mark.data
 @pytest.mark.parametrize(("name", "column"), FILES)
-def test_real_history_beats_the_naive_sampler(name: str, column: str) -> None:
+def test_real_history_keeps_every_promise_at_its_rate(name: str, column: str) -> None:
+    """The target of the throughput forecast: on each real history, every question x level within its band."""
     path = DATA / name
     if not path.exists():
         pytest.skip(f"../shared/data not found: {path}")
-    r = evaluate_forecast(path, column, seed=0, trials=500)
+    r = evaluate_forecast(path, column, seed=0)
     assert r["abstained"] < 0.10
     assert r["cuts"] > 100
     cov, base = r["coverage"], r["baseline"]["coverage"]
-    # overall P85 and P95 within 7 points of nominal, and P95 nearer to it than the naive sampler
-    assert abs(cov["p85"] - 0.85) <= 0.07 and abs(cov["p95"] - 0.95) <= 0.07, (cov["p85"], cov["p95"])
-    assert abs(cov["p95"] - 0.95) < abs(base["p95"] - 0.95)
-    # "when will the next N be done": the calibrated dates keep their P85/P95 promises closer to nominal
-    for level, nominal in (("p85", 0.85), ("p95", 0.95)):
-        dates = ("date_10", "date_25", "date_50")
-        ours = sum(abs(cov["by_question"][q][level] - nominal) for q in dates)
-        naive = sum(abs(base["by_question"][q][level] - nominal) for q in dates)
-        assert ours < naive, (level, ours, naive)
+    misses = [
+        f"{q} {level} {e[level]:.3f}"
+        for q, e in [*cov["by_question"].items(), ("overall", cov)]
+        for level, (lo, hi) in BANDS.items()
+        if not lo <= e[level] <= hi
+    ]
+    assert not misses, misses
+    # and nearer to nominal than the naive sampler, summed over all questions and levels
+    def error(c: dict[str, Any]) -> float:
+        nominal = {"p50": 0.5, "p85": 0.85, "p95": 0.95}
+        return sum(abs(e[k] - v) for e in c["by_question"].values() for k, v in nominal.items())
+
+    assert error(cov) < error(base)
+    assert set(cov["by_question"]) == QUESTIONS

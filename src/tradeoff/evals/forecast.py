@@ -1,16 +1,19 @@
 """Forecast calibration evaluation: walk forward through a real completion history and check the promises.
 
-At weekly cuts (after a 26-week warm-up), forecast with only what was known at the cut, then compare with what
-really happened: a date promise is kept when the items were finished on or before the promised date, a count
-promise when at least the promised number of items was finished. Questions whose outcome is not known by the end
-of the file are skipped. The baseline is the naive sampler (single weeks resampled uniformly from the last 26),
-without calibration, scored on the same cuts.
+At weekly cuts (from 26 weeks after the first finished item), forecast with only what was known at the cut, then
+compare with what really happened: a date promise is kept when the items were finished on or before the promised
+date, a count promise when at least the promised number of items was finished. The forecaster is the product's own
+(``core.forecasting.walk_forward``: the forecast at each cut is exactly what ``forecast_throughput`` says on that
+day with the history up to it). A promise is scored once its fate is known by the end of the file: a count once its
+window has closed, a date once the items are done or the promised date has passed, whichever is first. The baseline
+is the naive sampler (single weeks resampled uniformly from the last 26), without calibration, on the same cuts.
 """
 
 from __future__ import annotations
 
 import csv
 import re
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,8 +24,7 @@ from tradeoff.core import forecasting as fc
 from tradeoff.errors import FieldError, InvalidInput
 
 NOMINAL = {"p50": 0.5, "p85": 0.85, "p95": 0.95}
-WARMUP_WEEKS = 26
-TRIALS = 1000
+TRIALS = fc.DEFAULT_TRIALS  # the product's own trial count (forecast_throughput's default)
 _JIRA = re.compile(r"^(\d{1,2})/([A-Za-z]{3})/(\d{2,4}) (\d{1,2}):(\d{2})(?: ?([AaPp][Mm]))?$")
 _MONTHS = {
     m: i
@@ -85,20 +87,38 @@ def load_completions(path: Path, done_column: str) -> tuple[list[datetime], int]
     return sorted(times), empty
 
 
-def _coverage(wf: fc.WalkForward, use: np.ndarray) -> dict[str, Any]:
-    n_count = len(fc.COUNT_WEEKS)
+def _median(x: np.ndarray) -> float | None:
+    if len(x) == 0:
+        return None
+    m = float(np.median(x))
+    return round(m, 1) if np.isfinite(m) else None
+
+
+def coverage(wf: fc.WalkForward, use: np.ndarray) -> dict[str, Any]:
+    """How often the settled promises of the cuts in ``use`` were kept, per level overall and per question."""
     idx = {name: fc.LEVELS.index(p) for name, p in NOMINAL.items()}
     kept_all: dict[str, list[np.ndarray]] = {k: [] for k in NOMINAL}
-    by_q: dict[str, dict[str, float | int | None]] = {}
+    by_q: dict[str, dict[str, Any]] = {}
     for q, question in enumerate(wf.questions):
-        rows = use & ~np.isnan(wf.actual[:, q])
-        actual = wf.actual[rows, q]
-        entry: dict[str, float | int | None] = {"n": int(rows.sum())}
+        entry: dict[str, Any] = {"n": int((use & wf.resolved[:, q, :].any(axis=1)).sum())}
+        known = use & ~np.isnan(wf.actual[:, q])
+        typical: dict[str, float | None] = {"actual": _median(wf.actual[known, q])}
+        resolved: dict[str, int] = {}
+        empty: dict[str, float | None] = {}
         for name, li in idx.items():
-            promise = wf.promise[rows, q, li]
-            kept = actual >= promise if q < n_count else actual <= promise
+            rows = use & wf.resolved[:, q, li]
+            kept = wf.kept[rows, q, li]
             kept_all[name].append(kept)
             entry[name] = round(float(kept.mean()), 4) if len(kept) else None
+            resolved[name] = int(rows.sum())
+            typical[name] = _median(wf.promise[known, q, li])
+            # promises that cannot be broken: 0 items, or a date beyond the simulated 5 years
+            promised = wf.promise[use, q, li]
+            trivial = promised == 0 if question.startswith("count") else np.isinf(promised)
+            empty[name] = round(float(trivial.mean()), 4) if len(promised) else None
+        entry["resolved"] = resolved
+        entry["median"] = typical  # median promise (items or days) and median outcome, where the outcome is known
+        entry["trivial"] = empty  # share of cuts whose promise was 0 items or "not within the horizon"
         by_q[question] = entry
     out: dict[str, Any] = {}
     for name in NOMINAL:
@@ -108,55 +128,82 @@ def _coverage(wf: fc.WalkForward, use: np.ndarray) -> dict[str, Any]:
     return out
 
 
-def evaluate_forecast(path: Path, done_column: str, *, seed: int = 0, trials: int = TRIALS) -> dict[str, Any]:
-    """Walk-forward calibration of the throughput forecast on a CSV of finished items (see module docstring).
-
-    ``done_column`` names the completion-time column; rows where it is empty are skipped and counted.
-    ``trials``: Monte Carlo trials per cut. Returns the JSON-serialisable result described in the evaluation spec (coverage per level and question,
-    the naive baseline on the same cuts, cuts, abstained fraction).
-    """
+def history_days(path: Path, done_column: str) -> tuple[np.ndarray, list[datetime], int]:
+    """Completion times of a CSV as days since its first one, the datetimes, and the rows skipped as empty."""
     path = Path(path)
     times, empty = load_completions(path, done_column)
     if len(times) < 2:
         raise InvalidInput(f"{path.name}: needs at least 2 rows with a {done_column} date; has {len(times)}")
     origin = times[0]
-    days = np.array([(t - origin).total_seconds() / 86400.0 for t in times])
+    return np.array([(t - origin).total_seconds() / 86400.0 for t in times]), times, empty
+
+
+def walk_history(
+    days: np.ndarray,
+    *,
+    seed: int = 0,
+    trials: int = TRIALS,
+    settings: fc.ForecastSettings | None = None,
+    method: fc.Method = "block",
+    calibrate: bool = True,
+) -> fc.WalkForward:
+    """The walk-forward over a history (days since its first completion): weekly cuts from the warm-up until the
+    shortest question (2 weeks) can still be checked. These are the weeks the product's own forecast replays
+    (``fc.replay_cuts``), so with the same seed each cut's forecast is exactly what ``forecast_throughput`` said
+    that day (for histories up to ``max_replay_weeks`` past the warm-up; beyond, the product replays fewer)."""
+    s = settings or fc.ForecastSettings()
     end = float(days[-1])
-    # weekly cuts from the warm-up until the shortest question (2 weeks) can still be checked
-    cuts = np.arange(7.0 * WARMUP_WEEKS, end - 14.0 + 1e-9, 7.0)
+    cuts = np.arange(7.0 * s.warmup_weeks, end - 14.0 + 1e-9, 7.0)
     if len(cuts) == 0:
-        raise InvalidInput(
-            f"{path.name}: the history spans {end / 7:.1f} weeks; needs at least {WARMUP_WEEKS + 2}"
-        )
-    wf = fc.walk_forward(days, cuts, end_day=end, rng=np.random.default_rng(seed), trials=trials)
-    naive = fc.walk_forward(
+        raise InvalidInput(f"the history spans {end / 7:.1f} weeks; needs at least {s.warmup_weeks + 2}")
+    return fc.walk_forward(
         days,
         cuts,
         end_day=end,
-        rng=np.random.default_rng(seed + 1),
+        rng=np.random.default_rng(seed),
         trials=trials,
-        method="naive",
-        calibrate=False,
+        method=method,
+        calibrate=calibrate,
+        settings=s,
     )
+
+
+def evaluate_forecast(path: Path, done_column: str, *, seed: int = 0, trials: int = TRIALS) -> dict[str, Any]:
+    """Walk-forward calibration of the throughput forecast on a CSV of finished items (see module docstring).
+
+    ``done_column`` names the completion-time column; rows where it is empty are skipped and counted.
+    ``trials``: Monte Carlo trials per cut (default: the product's). Returns the JSON-serialisable result:
+    coverage per level (overall and per question, with how many promises were settled and the median promise
+    and outcome), the naive baseline on the same cuts, cuts, abstained fraction.
+    """
+    path = Path(path)
+    days, times, empty = history_days(path, done_column)
+    try:
+        wf = walk_history(days, seed=seed, trials=trials)
+    except InvalidInput as exc:
+        raise InvalidInput(f"{path.name}: {exc}") from exc
+    naive = walk_history(days, seed=seed + 1, trials=trials, method="naive", calibrate=False)
     ok = np.array([st == "ok" for st in wf.status])
     declined = [r for r in wf.reasons if r]
     return {
         "file": str(path),
         "done_column": done_column,
-        "method": "block bootstrap (4-week blocks, adaptive 26-104 week window) + walk-forward conformal calibration",
+        "method": "block bootstrap (4-week blocks, 13-104 week windows, uncertain pace, pace drift) "
+        "+ adaptive walk-forward calibration (ACI per question and level)",
         "rows": len(times) + empty,
         "skipped_empty": empty,
         "first": times[0].isoformat(),
         "last": times[-1].isoformat(),
         "trials": trials,
-        "cuts": len(cuts),
+        "cuts": len(wf.cut_days),
         "abstained": round(float(1.0 - ok.mean()), 4),
         "abstain_reasons": sorted({re.sub(r"[\d.]+", "N", r) for r in declined}),
         "calibrated_share": round(float(wf.calibrated[ok].mean()), 4) if ok.any() else 0.0,
-        "coverage": _coverage(wf, ok),
+        "settings": {k: v for k, v in asdict(fc.ForecastSettings()).items() if not isinstance(v, tuple)},
+        "coverage": coverage(wf, ok),
         "baseline": {
             "method": "naive: uniform resampling of the last 26 weeks, uncalibrated",
-            "coverage": _coverage(naive, ok),
+            "coverage": coverage(naive, ok),
         },
     }
 

@@ -246,7 +246,7 @@ def throughput_forecast(*, uow: UnitOfWork, workspace_id: int, today: date, rng:
     Declines, saying what it needs, when the history is too thin or stale."""
     now = datetime(today.year, today.month, today.day, tzinfo=UTC)
     times = workitem_service.finished_times(uow=uow, workspace_id=workspace_id, team_id=team_id, before=now)
-    t = forecast_throughput(times, now=now, rng=rng, trials=500)
+    t = forecast_throughput(times, now=now, rng=rng)  # core default trials: what `tradeoff eval forecast` measures
     return {"status": t.status, "reason": t.reason, "method": t.method, "history_weeks": len(t.weekly_throughput),
             "finished_items": len(times),
             "counts": [{"weeks": c.weeks, "p50": c.p50, "p85": c.p85, "p95": c.p95} for c in t.counts],

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.special import ndtri
 from scipy.stats import ks_2samp
 
 from tradeoff.core import forecasting as fc
@@ -70,9 +71,90 @@ def test_naive_sampler_draws_only_from_the_last_26_weeks() -> None:
 
 def test_block_sampler_keeps_consecutive_weeks_together() -> None:
     history = np.arange(1, 41, dtype=np.int64)  # strictly increasing, so a block shows as +1 steps
-    sims = fc.simulate_weeks(history, horizon_weeks=8, trials=100, rng=np.random.default_rng(1))
-    steps = np.diff(sims.reshape(100, 2, 4), axis=2)
-    assert (steps == 1).all()
+    no_drift = fc.ForecastSettings(drift_per_year=0.0)
+    for bayesian in (True, False):
+        s = fc.ForecastSettings(drift_per_year=0.0, bayesian_weights=bayesian)
+        sims = fc.simulate_weeks(history, horizon_weeks=8, trials=100, rng=np.random.default_rng(1), settings=s)
+        steps = np.diff(sims.reshape(100, 2, 4), axis=2)
+        assert (steps == 1).all()
+        assert sims.min() >= 1 and sims.max() <= 40
+    # the adaptive window holds the last 26 weeks at least: values 15..40 only with a 26-week-only mixture
+    s26 = fc.ForecastSettings(drift_per_year=0.0, windows=(26,))
+    sims = fc.simulate_weeks(history, horizon_weeks=40, trials=200, rng=np.random.default_rng(2), settings=s26)
+    assert sims.min() >= 15
+    assert no_drift.drift_per_year == 0.0
+
+
+def test_bayesian_weights_widen_the_pace_but_not_its_centre() -> None:
+    rng = np.random.default_rng(3)
+    history = rng.poisson(5.0, size=26).astype(np.int64)
+    paces = {}
+    for bayesian in (True, False):
+        s = fc.ForecastSettings(drift_per_year=0.0, bayesian_weights=bayesian, windows=(26,))
+        sims = fc.simulate_weeks(history, horizon_weeks=208, trials=2000, rng=np.random.default_rng(4), settings=s)
+        paces[bayesian] = sims.mean(axis=1)
+    # same centre (the history's mean), but each trial's own weights add the uncertainty of that mean: over 52
+    # blocks resampling alone averages out, while the weights carry about 6 blocks' worth of information
+    assert paces[True].mean() == pytest.approx(history.mean(), rel=0.03)
+    assert paces[False].mean() == pytest.approx(history.mean(), rel=0.03)
+    assert paces[True].std() > 2.0 * paces[False].std()
+
+
+def test_pace_drift_is_a_random_walk_of_the_log_pace() -> None:
+    sims = np.full((4000, 52), 1000, dtype=np.int64)
+    sims[:, 10] = 0
+    assert fc.apply_pace_drift(sims, 0.0, np.random.default_rng(0)) is sims
+    drifted = fc.apply_pace_drift(sims, 0.8, np.random.default_rng(0))
+    log_pace = np.log(drifted[:, -1] / 1000)
+    # 13 steps of 4 weeks: sd 0.8 * sqrt(364 / 365.25) after the last one, median pace unchanged
+    assert log_pace.std() == pytest.approx(0.8 * np.sqrt(364 / 365.25), rel=0.06)
+    assert abs(np.median(log_pace)) < 0.05
+    assert (drifted[:, 10] == 0).all()  # a week without finished items stays empty
+    # the walk is continuous: within a 4-week step the scale is the same
+    assert np.array_equal(drifted[:, 0] // 10, drifted[:, 3] // 10) or np.mean(
+        np.abs(drifted[:, 0] - drifted[:, 3]) <= 1
+    ) > 0.99
+
+
+def test_promises_inside_the_simulated_levels_are_empirical_quantiles() -> None:
+    samples = np.arange(100, dtype=np.float64)  # trials finishing 0..99 items or taking 0..99 days
+    z = ndtri(np.array([0.5, 0.85, 0.95]))
+    assert fc.promises_at(samples, z, count=True, horizon_days=np.inf).tolist() == [50, 15, 5]
+    assert fc.promises_at(samples, z, count=False, horizon_days=np.inf).tolist() == [49, 84, 94]
+    assert fc.promises_at(samples, z, count=False, horizon_days=60.0).tolist() == [49, np.inf, np.inf]
+
+
+def test_promises_beyond_the_simulated_levels_follow_a_log_normal_tail() -> None:
+    samples = np.sort(np.expm1(np.linspace(1.0, 3.0, 1000)))  # log1p spread evenly from 1 to 3
+    edge = float(ndtri(1 - 1 / 1000))
+    mid, top = np.log1p(samples[499]), np.log1p(samples[998])  # levels 0.5 and 0.999: the 500th and 999th
+    z = np.array([edge + 1.0])
+    want = np.expm1(top + (top - mid) / edge * 1.0)
+    assert fc.promises_at(samples, z, count=False, horizon_days=np.inf)[0] == pytest.approx(want)
+    # counts: a level above the simulated ones promises fewer items, never below zero
+    counts = np.sort(np.random.default_rng(0).poisson(30.0, 1000)).astype(np.float64)
+    low = fc.promises_at(counts, np.array([0.0, edge, edge + 2.0, edge + 50.0]), count=True, horizon_days=np.inf)
+    assert low[0] >= low[1] >= low[2] >= low[3] == 0 and low[2] < low[1]
+    assert all(float(x).is_integer() for x in low)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.floats(0, 500), min_size=2, max_size=60),
+    st.lists(st.floats(-8, 8), min_size=1, max_size=12),
+    st.booleans(),
+)
+def test_promises_are_monotone_in_the_level(raw: list[float], zs: list[float], count: bool) -> None:
+    samples = np.sort(np.floor(raw) if count else np.array(raw))
+    z = np.sort(np.array(zs))
+    p = fc.promises_at(samples, z, count=count, horizon_days=400.0)
+    assert not np.isnan(p).any() and (p >= 0).all()
+    finite = np.isfinite(p[1:]) & np.isfinite(p[:-1])
+    steps = np.diff(np.where(np.isfinite(p), p, 0.0))
+    if count:
+        assert (steps[finite] <= 0).all()  # a surer promise never promises more items
+    else:
+        assert (steps[finite] >= 0).all() and not (np.isinf(p[:-1]) & np.isfinite(p[1:])).any()
 
 
 def test_thin_history_is_declined_with_what_it_needs() -> None:
@@ -89,14 +171,30 @@ def test_stale_history_is_declined() -> None:
 
 
 def test_deterministic_history_gives_a_deterministic_forecast() -> None:
-    f = fc.forecast_throughput(_completions([5] * 80), now=NOW, rng=np.random.default_rng(3), trials=300)
+    plain = fc.ForecastSettings(drift_per_year=0.0)
+    f = fc.forecast_throughput(
+        _completions([5] * 80), now=NOW, rng=np.random.default_rng(3), trials=300, calibrate=False, settings=plain
+    )
     assert f.status == "ok"
     for c in f.counts:
         assert c.p50 == c.p85 == c.p95 == 5 * c.weeks
     for d in f.dates:
         assert d.p50 == d.p85 == d.p95
         # the Nth item at 5 a week lands in week ceil(N/5): within a week of N/5 weeks
-        assert abs((d.p50 - NOW).days - 7 * d.items / 5) <= 7
+        assert d.p50 is not None and abs((d.p50 - NOW).days - 7 * d.items / 5) <= 7
+
+
+def test_steady_team_keeps_tight_calibrated_promises() -> None:
+    f = fc.forecast_throughput(_completions([5] * 80), now=NOW, rng=np.random.default_rng(3), trials=300)
+    assert f.status == "ok"
+    for c in f.counts:
+        # the calibration lets the P50 count rise to where about half the promises are kept (the truth, or one
+        # above it), and every surer promise stays at or below the truth
+        assert 5 * c.weeks <= c.p50 <= 5 * c.weeks + 1 and c.p95 <= c.p85 <= 5 * c.weeks
+        assert c.p95 >= 0.6 * 5 * c.weeks  # the pace-drift prior keeps P95 modest until kept promises pay back
+    for d in f.dates:
+        assert d.p50 is not None and d.p95 is not None
+        assert (d.p95 - NOW).days <= 1.5 * 7 * d.items / 5 + 7
 
 
 def test_forecast_shows_the_history_and_method_it_used() -> None:
