@@ -23,3 +23,30 @@ def test_set_show_and_explain_an_estimate(run, world) -> None:  # type: ignore[n
     assert "2.0 / 4.0 / 12.0 days" in shown and re.search(r"extra [0-9.]+ person-days", shown)
     sug = json.loads(run("suggest-estimate", str(fid), "-w", world.slug, "--json").stdout)
     assert sug["status"] == "declined" and "Import work history" in sug["reason"]  # no history yet: says what it needs
+
+
+def _project_csv(path):  # type: ignore[no-untyped-def]
+    import csv
+
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["issuekey", "title", "description", "storypoint", "split_mark"])
+        for i in range(30):
+            topic, points = ("login", 1) if i % 2 == 0 else ("report", 8)
+            w.writerow([f"A-{i}", f"{topic} item{i}", "", points, "train" if i < 24 else "test"])
+    return path
+
+
+def test_eval_estimate_method_option(run, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from tradeoff import embeddings
+
+    path = str(_project_csv(tmp_path / "p.csv"))
+    shown = run("eval", "estimate", path).stdout
+    assert shown.startswith("Method: lexical — nearest neighbours by TF-IDF") and "p.csv" in shown  # auto = product
+    out = json.loads(run("eval", "estimate", path, "--method", "lexical", "--json").stdout)
+    assert out["method"] == "lexical" and out["projects"][0]["n_test"] == 6
+    bad = run("eval", "estimate", path, "--method", "bert", ok=False)
+    assert bad.exit_code != 0 and "bert" in bad.output + (bad.stderr if bad.stderr_bytes else "")
+    monkeypatch.setattr(embeddings, "model_available", lambda: False)
+    missing = run("eval", "estimate", path, "--method", "model", ok=False)
+    assert missing.exit_code != 0 and "pip install tradeoff[ml]" in missing.stderr

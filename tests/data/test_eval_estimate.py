@@ -1,17 +1,25 @@
-"""Estimation evaluation: CSV validation (synthetic files) and two real projects (data)."""
+"""Estimation evaluation: CSV validation and the --method option (synthetic files, a fake embedder), real projects (data)."""
 
 from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from tradeoff import embeddings
 from tradeoff.core.estimation import ReferenceIndex
 from tradeoff.errors import InvalidInput
-from tradeoff.evals.estimate import _load, chance_in_band, evaluate_estimates, render_estimates
+from tradeoff.evals.estimate import (
+    _load,
+    chance_in_band,
+    evaluate_estimates,
+    render_estimates,
+    resolve_embedder,
+)
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "estimation"
 KEYS = {"file", "n_train", "n_test", "mae", "mdae", "baseline_mean_mae", "baseline_median_mae",
@@ -57,6 +65,57 @@ def test_chronological_split_uses_created(tmp_path: Path) -> None:
     assert (proj["n_train"], proj["n_test"]) == (8, 2)
     # history 0..7 -> median 3.5 (numpy), test actuals 8, 9 -> |8-3.5|+|9-3.5| / 2 = 5.0
     assert proj["baseline_median_mae"] == pytest.approx(5.0)
+
+
+class _TopicEmbedder:
+    """A fake sentence model: one dimension per topic word, so texts about the same topic get cosine 1."""
+
+    name = "fake-topics"
+    dim = 3
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls.append(list(texts))
+        topics = ("login", "report", "export")
+        return np.array([[1.0 if t in text else 0.0 for t in topics] for text in texts]) + 1e-3
+
+
+def _topic_project(tmp_path: Path) -> Path:
+    """40 history rows (login work: 1 point, report work: 8) and 2 test rows, GPT2SP layout."""
+    rows = []
+    for i in range(40):
+        topic, points = ("login", 1) if i % 2 == 0 else ("report", 8)
+        rows.append([f"A-{i}", f"{topic} item{i}", f"{topic} detail{i}", points, "train"])
+    rows += [["T-1", "sign-in page login", "", 1, "test"], ["T-2", "quarterly report pdf", "", 8, "test"]]
+    return _write(tmp_path / "topics.csv", ["issuekey", "title", "description", "storypoint", "split_mark"], rows)
+
+
+def test_method_option_says_which_similarity_ran(tmp_path: Path) -> None:
+    path = _topic_project(tmp_path)
+    fake = _TopicEmbedder()
+    lexical = evaluate_estimates([path], method="lexical")
+    assert lexical["method"] == "lexical" and lexical["similarity"] == "TF-IDF (uni+bigrams) cosine similarity"
+    auto = evaluate_estimates([path], method="auto", embedder=fake)
+    assert auto["method"] == "lexical" and fake.calls == []  # auto = the product's choice: TF-IDF
+    model = evaluate_estimates([path], method="model", embedder=fake)
+    assert model["method"] == "fake-topics" and "75% TF-IDF" in model["similarity"]
+    assert "25% fake-topics cosine to the power 3" in model["similarity"] and model["similarity"] in model["description"]
+    # one call per project: the 40 history texts then the 2 test texts, in file order
+    (texts,) = fake.calls
+    assert len(texts) == 42 and texts[0].startswith("login item0") and texts[-1].startswith("quarterly report")
+    assert model["projects"][0]["n_test"] == 2
+    assert render_estimates(model).startswith("Method: fake-topics — nearest neighbours by 75% TF-IDF")
+    with pytest.raises(InvalidInput, match="unknown method 'bert'"):
+        evaluate_estimates([path], method="bert")
+
+
+def test_model_method_without_the_extra_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(embeddings, "model_available", lambda: False)
+    with pytest.raises(InvalidInput, match=r"pip install tradeoff\[ml\]"):
+        resolve_embedder("model")
+    assert resolve_embedder("auto") is None and resolve_embedder("lexical") is None
 
 
 def test_chance_in_band_hand_computed() -> None:
@@ -137,3 +196,31 @@ def test_pseudo_splits_of_the_histories() -> None:
         coverages.append(float(np.mean((actual >= lo) & (actual <= hi))))
     assert wins >= 13
     assert 0.75 <= float(np.mean(coverages)) <= 0.85
+
+
+@pytest.mark.data
+@pytest.mark.skipif(not embeddings.model_available(), reason="optional model not installed (pip install tradeoff[ml])")
+def test_model_vectors_on_a_pseudo_split() -> None:
+    """The real sentence model inside one history (STL: 164 items; test rows never read), as the design
+    was checked: fit on the oldest 80%, predict the newest 20%, with the model's vectors blended in."""
+    path = DATA / "tawosi" / "STL.csv"
+    if not path.exists():
+        pytest.skip(f"../shared/data not found: {path}")
+    history, _ = _load(path)
+    embedder = resolve_embedder("model")
+    assert embedder is not None and embedder.name == "all-MiniLM-L6-v2"
+    vectors = embedder.embed([i.text for i in history])
+    assert vectors.shape == (len(history), 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
+    cut = int(len(history) * 0.8)
+    fitted, future = history[:cut], history[cut:]
+    texts = [i.text for i in future]
+    model = ReferenceIndex.fit(fitted, vectors=vectors[:cut]).suggest_many(texts, vectors=vectors[cut:])
+    lexical = ReferenceIndex.fit(fitted).suggest_many(texts)
+    # the vectors are in effect: they change who the nearest finished items are
+    assert sum(m.neighbours != lx.neighbours for m, lx in zip(model, lexical, strict=True)) >= len(texts) // 2
+    actual = np.array([i.actual for i in future])
+    median = np.median([i.actual for i in fitted])
+    assert np.abs(actual - [s.point for s in model]).mean() <= 1.1 * np.abs(actual - median).mean()
+    lo, hi = np.array([s.p10 for s in model]), np.array([s.p90 for s in model])
+    assert np.all(lo <= hi) and 0.6 <= float(np.mean((actual >= lo) & (actual <= hi))) <= 1.0

@@ -1,9 +1,11 @@
 """Reference-class estimation: suggest a range for a new feature from the most similar finished work.
 
-Method (deterministic, no downloaded model):
+Method (deterministic, no model needed):
 
 1. Texts (title + description) become TF-IDF vectors (:mod:`tradeoff.core.estimation_text`).
 2. For a new text, the finished items most similar to it (cosine similarity) are its reference class.
+   Optionally, precomputed text vectors (a sentence model's embeddings, computed outside the core and
+   passed in) are blended into the similarity; on the public histories they did not beat TF-IDF alone.
    Newer items count more: an item's weight is its similarity times 0.5 ** (age / half-life), age being
    the number of finished items after it (half-life 1,000 items), because a team's sizing habits drift.
 3. The predictive distribution of the actual is a mixture: the team's whole history (the prior, with a
@@ -36,7 +38,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from tradeoff.core.estimation_text import TfidfModel, top_k_similar
+from tradeoff.core.estimation_text import TfidfModel, VectorSimilarity, top_k_similar, unit_rows
 from tradeoff.errors import InvalidInput
 
 NEIGHBOUR_COUNTS: tuple[int, ...] = (10, 20, 40)
@@ -56,6 +58,14 @@ FOLD_DECAY = 0.8
 RECENCY_HALF_LIFE = 1000.0
 """A finished item's weight as a neighbour halves for every this-many finished items after it."""
 TAIL_MIN, TAIL_MAX = 0.001, 0.499
+VECTOR_WEIGHT = 0.25
+"""Share of the similarity taken from precomputed text vectors when they are given (the rest is TF-IDF)."""
+VECTOR_POWER = 3.0
+"""Vector cosines are raised to this power before blending. Sentence-model cosines between issues of one
+project sit high and close together (top-10 neighbour about 0.45, top-40 about 0.35 for all-MiniLM-L6-v2)
+where TF-IDF's are low and spread (0.15 and 0.08); cubing puts them on TF-IDF's scale, so the prior
+masses above keep their meaning. Weight and power were chosen on pseudo-splits of the histories
+(docs/benchmarks.d/estimation.md); there the vectors did not beat TF-IDF alone."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +80,8 @@ class HistoryItem:
 
 @dataclass(frozen=True)
 class Neighbour:
-    """A similar finished item shown as evidence: `similarity` is cosine similarity in [0, 1]."""
+    """A similar finished item shown as evidence: `similarity` is cosine similarity in [0, 1] (the blended
+    one when the index was fitted with text vectors)."""
 
     key: str
     actual: float
@@ -180,6 +191,9 @@ class ReferenceIndex:
         actuals: NDArray[np.float64],
         model: TfidfModel,
         matrix: sp.csr_matrix,
+        vectors: NDArray[np.float64] | None,
+        vector_weight: float,
+        vector_power: float,
         neighbour_counts: tuple[int, ...],
         prior_masses: tuple[float, ...],
         half_life: float | None,
@@ -192,6 +206,9 @@ class ReferenceIndex:
         self.actuals = actuals
         self.model = model
         self.matrix = matrix
+        self.vectors = vectors
+        self.vector_weight = vector_weight
+        self.vector_power = vector_power
         self.neighbour_counts = neighbour_counts
         self.prior_masses = prior_masses
         self.half_life = half_life
@@ -215,6 +232,9 @@ class ReferenceIndex:
         coverage: float = 0.8,
         fold_decay: float = FOLD_DECAY,
         half_life: float | None = RECENCY_HALF_LIFE,
+        vectors: object | None = None,
+        vector_weight: float = VECTOR_WEIGHT,
+        vector_power: float = VECTOR_POWER,
     ) -> ReferenceIndex:
         """Fit the index on `history` (oldest first) and calibrate its P10-P90 range.
 
@@ -224,6 +244,10 @@ class ReferenceIndex:
         smaller = the most recent history counts more, so recent drift sets the width).
         `half_life`: in finished items; a neighbour's weight halves for every this-many items finished
         after it (None = all items count the same whatever their age).
+        `vectors`: optional precomputed text vectors of the history (one row per item, same order; e.g.
+        sentence-model embeddings of title + description), normalised to unit length here. With them,
+        similarity is (1 - `vector_weight`) x TF-IDF cosine + `vector_weight` x max(0, vector cosine) **
+        `vector_power`, in [0, 1]; every suggestion then needs the new text's vector too.
         """
         if not 0.0 < coverage < 1.0:
             raise InvalidInput(f"coverage must be between 0 and 1 (exclusive), got {coverage!r}")
@@ -235,7 +259,12 @@ class ReferenceIndex:
             raise InvalidInput(f"prior_masses must be positive, got {prior_masses!r}")
         if half_life is not None and not (math.isfinite(half_life) and half_life > 0):
             raise InvalidInput(f"half_life must be a positive number of items or None, got {half_life!r}")
+        if not 0.0 <= vector_weight <= 1.0:
+            raise InvalidInput(f"vector_weight must be between 0 and 1, got {vector_weight!r}")
+        if not (math.isfinite(vector_power) and vector_power > 0):
+            raise InvalidInput(f"vector_power must be a positive number, got {vector_power!r}")
         actuals = _validate(history)
+        units = None if vectors is None else unit_rows(vectors, len(history), "history vectors")
         items = tuple(history)
         texts = [item.text for item in items]
         model = TfidfModel.fit(texts)
@@ -245,6 +274,9 @@ class ReferenceIndex:
             actuals=actuals,
             model=model,
             matrix=model.transform(texts),
+            vectors=units,
+            vector_weight=vector_weight,
+            vector_power=vector_power,
             neighbour_counts=neighbour_counts,
             prior_masses=prior_masses,
             half_life=half_life,
@@ -276,7 +308,8 @@ class ReferenceIndex:
             stop = min(n, start + max(1, round(n * FOLD_SPAN)))
             if start < MIN_HISTORY or stop <= start:
                 continue
-            cdf, _, _ = self._mixture_cdf(self.matrix[start:stop], start)
+            queries = None if self.vectors is None else self.vectors[start:stop]
+            cdf, _, _ = self._mixture_cdf(self.matrix[start:stop], queries, start)
             at, below = _cdf_at(self.values, cdf, self.actuals[start:stop])
             f_at.append(at)
             f_below.append(below)
@@ -292,13 +325,16 @@ class ReferenceIndex:
         self.calibrated = True
 
     def _mixture_cdf(
-        self, queries: sp.csr_matrix, upto: int
+        self, queries: sp.csr_matrix, query_vectors: NDArray[np.float64] | None, upto: int
     ) -> tuple[NDArray[np.float64], NDArray[np.int64], NDArray[np.float64]]:
         """Ensemble mixture CDF over `self.values` (rows = queries) using the first `upto` history items,
         plus the top neighbours (indices into the history, highest weight first) and their similarities."""
         k_max = max(self.neighbour_counts)
         recency = _recency(upto, self.half_life)
-        idx, sims = top_k_similar(queries, self.matrix[:upto], k_max, weights=recency)
+        blend = None
+        if self.vectors is not None and query_vectors is not None:
+            blend = VectorSimilarity(query_vectors, self.vectors[:upto], self.vector_weight, self.vector_power)
+        idx, sims = top_k_similar(queries, self.matrix[:upto], k_max, weights=recency, vectors=blend)
         sims = np.clip(sims, 0.0, 1.0)
         weight = sims * recency[idx]
         counts = np.bincount(self._positions[:upto], minlength=len(self.values)).astype(np.float64)
@@ -317,11 +353,18 @@ class ReferenceIndex:
         cdf /= len(self.neighbour_counts) * len(self.prior_masses)
         return cdf, idx, sims
 
-    def suggest_many(self, texts: Sequence[str], *, show: int = 5, unit: str = "points") -> list[Suggestion]:
-        """Suggestions for several new texts at once (faster than one by one); see :meth:`suggest`."""
+    def suggest_many(
+        self, texts: Sequence[str], *, show: int = 5, unit: str = "points", vectors: object | None = None
+    ) -> list[Suggestion]:
+        """Suggestions for several new texts at once (faster than one by one); see :meth:`suggest`.
+
+        `vectors`: the texts' vectors (one row each), required when the index was fitted with vectors.
+        """
         if not texts:
             return []
-        cdf, idx, sims = self._mixture_cdf(self.model.transform(texts), len(self.history))
+        cdf, idx, sims = self._mixture_cdf(
+            self.model.transform(texts), self._query_vectors(vectors, len(texts)), len(self.history)
+        )
         p10 = _quantile(self.values, cdf, self.tail_low)
         p50 = _quantile(self.values, cdf, 0.5)
         p90 = _quantile(self.values, cdf, 1.0 - self.tail_high)
@@ -349,14 +392,29 @@ class ReferenceIndex:
             )
         return out
 
-    def suggest(self, text: str, *, show: int = 5, unit: str = "points") -> Suggestion:
+    def _query_vectors(self, vectors: object | None, rows: int) -> NDArray[np.float64] | None:
+        if self.vectors is None:
+            if vectors is not None:
+                raise InvalidInput("this index was fitted without vectors; suggest from the text alone")
+            return None
+        if vectors is None:
+            raise InvalidInput(
+                "this index was fitted with text vectors: give the new text's vector as well, embedded "
+                "with the same model"
+            )
+        return unit_rows(vectors, rows, "query vectors", width=self.vectors.shape[1])
+
+    def suggest(
+        self, text: str, *, show: int = 5, unit: str = "points", vector: object | None = None
+    ) -> Suggestion:
         """Suggest P10/P50/P90 for a new item's `text` (title + description) in the history's `unit`.
 
         `show`: how many of the most similar finished items to return as evidence.
+        `vector`: the text's vector (one row of numbers), required when the index was fitted with vectors.
         """
         if not isinstance(text, str):
             raise InvalidInput(f"text must be the feature's title and description, got {type(text).__name__}")
-        return self.suggest_many([text], show=show, unit=unit)[0]
+        return self.suggest_many([text], show=show, unit=unit, vectors=None if vector is None else [vector])[0]
 
     def _explain(self, lo: float, mid: float, hi: float, neighbours: tuple[Neighbour, ...], unit: str) -> str:
         parts = [f"Suggested {_fmt(mid)} {unit} (P10 {_fmt(lo)} - P90 {_fmt(hi)})."]
@@ -364,7 +422,7 @@ class ReferenceIndex:
             listed = ", ".join(f"{n.key} ({_fmt(n.actual)}, similarity {n.similarity:.2f})" for n in neighbours)
             parts.append(f"Most similar finished items (recent ones count more): {listed}.")
         else:
-            parts.append("No finished item shares words with this text, so this is the team's overall spread.")
+            parts.append("No finished item resembles this text, so this is the team's overall spread.")
         parts.append(
             f"The team's median over {len(self.history)} finished items is {_fmt(self.median)} {unit}; "
             "the suggestion leaves it only when similar items agree."

@@ -3,6 +3,8 @@
 A small, dependency-free equivalent of scikit-learn's ``TfidfVectorizer(sublinear_tf=True,
 ngram_range=(1, 2))``: lower-cased word tokens, unigrams plus bigrams, smoothed IDF, L2-normalised
 rows, so the dot product of two rows is their cosine similarity (0 = nothing in common, 1 = same words).
+Precomputed dense unit vectors (a sentence model's embeddings, computed outside the core) can be blended
+into that similarity (:class:`VectorSimilarity`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
+
+from tradeoff.errors import InvalidInput
 
 _TOKEN = re.compile(r"[a-z][a-z0-9_]+")
 
@@ -76,6 +80,46 @@ class TfidfModel:
         return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
 
 
+def unit_rows(vectors: object, rows: int, name: str, width: int | None = None) -> NDArray[np.float64]:
+    """`vectors` (e.g. sentence embeddings) as a float array of `rows` L2-normalised rows, one per text.
+
+    `name` words the error messages; `width`, when given, is the number of columns required. All-zero rows
+    stay zero (similar to nothing). Raises InvalidInput on a wrong shape or a non-finite value.
+    """
+    try:
+        array = np.asarray(vectors, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"{name} must be a matrix of numbers, one row per text") from None
+    if array.ndim != 2 or array.shape[0] != rows or array.shape[1] == 0:
+        raise InvalidInput(f"{name} must have one row per text ({rows} rows), got shape {array.shape}")
+    if width is not None and array.shape[1] != width:
+        raise InvalidInput(
+            f"{name} have {array.shape[1]} columns but the history's vectors have {width}; "
+            "embed both with the same model"
+        )
+    if not np.all(np.isfinite(array)):
+        raise InvalidInput(f"{name} must be finite numbers (no NaN or infinity)")
+    norms = np.linalg.norm(array, axis=1, keepdims=True)
+    out: NDArray[np.float64] = array / np.where(norms > 0.0, norms, 1.0)
+    return out
+
+
+@dataclass(frozen=True)
+class VectorSimilarity:
+    """Dense unit vectors (e.g. sentence embeddings) blended into the TF-IDF cosine similarity.
+
+    `queries` and `corpus` hold one L2-normalised row per query / corpus text (same width). The blended
+    similarity of a pair is (1 - `weight`) x TF-IDF cosine + `weight` x max(0, vector cosine) ** `power`;
+    both terms lie in [0, 1], so the blend does too. A `power` above 1 lowers and spreads out cosines
+    that sit high and close together (sentence models), putting them on TF-IDF's scale.
+    """
+
+    queries: NDArray[np.float64]
+    corpus: NDArray[np.float64]
+    weight: float
+    power: float = 1.0
+
+
 def top_k_similar(
     queries: sp.csr_matrix,
     corpus: sp.csr_matrix,
@@ -83,23 +127,33 @@ def top_k_similar(
     *,
     chunk: int = 512,
     weights: NDArray[np.float64] | None = None,
+    vectors: VectorSimilarity | None = None,
 ) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """Indices and cosine similarities of the `k` highest-ranked corpus rows for each query row.
 
     Rows are ranked by cosine similarity, or by similarity x `weights[row]` when `weights` (one factor
     >= 0 per corpus row) is given; the similarities returned are the plain cosine similarities (0-1 for
-    the non-negative TF-IDF rows). Both arrays have shape (n_queries, k), best-ranked first, ties broken
+    the non-negative TF-IDF rows), or the blended ones when `vectors` is given (see
+    :class:`VectorSimilarity`). Both arrays have shape (n_queries, k), best-ranked first, ties broken
     by position in the corpus. Work is chunked so memory stays bounded (about `chunk` x n_corpus floats).
     """
     n_q, n_c = queries.shape[0], corpus.shape[0]
     k = min(k, n_c)
     if weights is not None and weights.shape != (n_c,):
         raise ValueError(f"weights must have one value per corpus row ({n_c}), got shape {weights.shape}")
+    if vectors is not None and (vectors.queries.shape[0] != n_q or vectors.corpus.shape[0] != n_c):
+        raise ValueError(
+            f"vectors must have one row per query ({n_q}) and per corpus row ({n_c}), got "
+            f"{vectors.queries.shape[0]} and {vectors.corpus.shape[0]}"
+        )
     idx_out = np.zeros((n_q, k), dtype=np.int64)
     sim_out = np.zeros((n_q, k), dtype=np.float64)
     corpus_t = sp.csr_matrix(corpus.T)
     for start in range(0, n_q, chunk):
         block = np.asarray((queries[start : start + chunk] @ corpus_t).toarray(), dtype=np.float64)
+        if vectors is not None and vectors.weight > 0.0:
+            dense = np.clip(vectors.queries[start : start + chunk] @ vectors.corpus.T, 0.0, 1.0) ** vectors.power
+            block = (1.0 - vectors.weight) * block + vectors.weight * dense
         ranked = block if weights is None else block * weights[None, :]
         if k < n_c:
             part = np.argpartition(-ranked, k - 1, axis=1)[:, :k]

@@ -230,6 +230,8 @@ def suggest(*, uow: UnitOfWork, workspace_id: int, feature_id: int, show: int = 
         return base | {"status": "declined", "reason": (
             f"needs at least {MIN_HISTORY} finished work items with points or start/end dates; the workspace has "
             f"{len(items)}. Import work history (tradeoff import workitems FILE.csv) first")}
+    # TF-IDF alone, with or without the ml extra: blending in the sentence model's vectors did not beat it on
+    # pseudo-splits of 18 real histories (docs/benchmarks.d/estimation.md, `tradeoff eval estimate --method`).
     s = ReferenceIndex.fit(items).suggest(f"{feature.title}\n{feature.description}", show=show, unit=unit)
     return base | {"status": "ok", "reason": "", "p10": s.p10, "p50": s.p50, "p90": s.p90,
                    "calibrated": s.calibrated, "calibration_coverage": s.calibration_coverage,

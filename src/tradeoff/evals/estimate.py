@@ -8,6 +8,11 @@ Two CSV layouts are understood (see ../shared/data/README.md):
   the history, the last 20% are predicted (a chronological split).
 
 Test labels are only used to score. Baselines predict the history's median / mean for every item.
+
+`--method`: "lexical" (TF-IDF, what `tradeoff suggest-estimate` uses), "model" (TF-IDF blended with the
+local sentence model's embeddings of title + description; needs `pip install tradeoff[ml]`) or "auto" (the
+product's choice, which is lexical: the model did not beat it on pseudo-splits of the histories, see
+docs/benchmarks.d/estimation.md).
 """
 
 from __future__ import annotations
@@ -22,15 +27,23 @@ from typing import Any
 import numpy as np
 from scipy.stats import binom
 
-from tradeoff.core.estimation import HistoryItem, ReferenceIndex
+from tradeoff.core.estimation import VECTOR_POWER, VECTOR_WEIGHT, HistoryItem, ReferenceIndex
+from tradeoff.embeddings import Embedder, ModelEmbedder, get_embedder
 from tradeoff.errors import InvalidInput
 
+MODEL_MAX_LENGTH = 256
+"""Tokens of title + description the sentence model reads (issue descriptions are long)."""
 METHOD = (
-    "TF-IDF (uni+bigrams) nearest neighbours weighted by similarity x recency (half-life 1,000 items); "
+    "nearest neighbours by {similarity}, weighted by similarity x recency (half-life 1,000 items); "
     "mixture of the neighbours and the whole history (ensemble k=10/20/40, prior mass 1/2/4); P50 = mixture "
     "median; P10 and P90 = mixture quantiles at two tail levels calibrated separately by rolling-origin "
     "checks on the history (origins 50-95%, next 10% predicted from earlier items only, newer checks "
     "weighted x1.25 per step; 10% of checked items below P10, 10% above P90)"
+)
+LEXICAL_SIMILARITY = "TF-IDF (uni+bigrams) cosine similarity"
+MODEL_SIMILARITY = (
+    "{lexical:.0%} TF-IDF (uni+bigrams) cosine + {model:.0%} {name} cosine to the power {power:g} (sentence "
+    "embeddings of title + description, first {tokens} tokens; the power puts it on TF-IDF's scale)"
 )
 _BASE_COLUMNS = ("issuekey", "title", "description", "storypoint")
 _CREATED_FORMATS = ("%m/%d/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
@@ -100,11 +113,34 @@ def chance_in_band(n: int, coverage: float = 0.8, low: float = 0.75, high: float
     return float(binom.cdf(hi, n, coverage) - binom.cdf(lo - 1, n, coverage))
 
 
-def evaluate_project(path: Path) -> dict[str, Any]:
-    """Score one project file; see :func:`evaluate_estimates` for the fields."""
+def resolve_embedder(method: str) -> Embedder | None:
+    """The sentence embedder `method` asks for, or None for TF-IDF alone.
+
+    "auto" is what the product uses (TF-IDF); "model" without the optional extra raises InvalidInput
+    telling how to install it.
+    """
+    if method not in ("auto", "lexical", "model"):
+        raise InvalidInput(f"unknown method {method!r}: use auto, lexical or model")
+    if method != "model":
+        return None
+    embedder = get_embedder("model")
+    if isinstance(embedder, ModelEmbedder):
+        embedder.max_length = MODEL_MAX_LENGTH
+    return embedder
+
+
+def evaluate_project(path: Path, *, embedder: Embedder | None = None) -> dict[str, Any]:
+    """Score one project file; see :func:`evaluate_estimates` for the fields. With `embedder`, history
+    and test texts are embedded and blended into the similarity (the test texts only, never their labels)."""
     history, test = _load(path)
-    index = ReferenceIndex.fit(history)
-    suggestions = index.suggest_many([item.text for item in test], show=0)
+    texts = [item.text for item in test]
+    if embedder is None:
+        index = ReferenceIndex.fit(history)
+        suggestions = index.suggest_many(texts, show=0)
+    else:
+        vectors = embedder.embed([item.text for item in history] + texts)
+        index = ReferenceIndex.fit(history, vectors=vectors[: len(history)])
+        suggestions = index.suggest_many(texts, show=0, vectors=vectors[len(history) :])
     actual = np.array([item.actual for item in test])
     train = np.array([item.actual for item in history])
     point = np.array([s.point for s in suggestions])
@@ -130,13 +166,18 @@ def evaluate_project(path: Path) -> dict[str, Any]:
     }
 
 
-def evaluate_estimates(paths: Sequence[Path], *, seed: int = 0) -> dict[str, Any]:
+def evaluate_estimates(
+    paths: Sequence[Path], *, method: str = "auto", seed: int = 0, embedder: Embedder | None = None
+) -> dict[str, Any]:
     """Evaluate reference-class suggestions on story-point CSV files.
 
-    Returns ``{"method", "seed", "projects": [{file, n_train, n_test, mae, mdae, baseline_mean_mae,
+    `method`: "lexical", "model" or "auto" (see the module docstring). `embedder`: use this embedder for
+    "model" instead of loading the local model (a test fake, or a caching wrapper); ignored otherwise.
+    Returns ``{"method", "similarity", "description", "seed", "projects": [{file, n_train, n_test, mae, mdae, baseline_mean_mae,
     baseline_median_mae, interval_coverage, below_p10, above_p90, chance_in_band, calibration_coverage,
     beats_median}], "summary": {"beats_median", "of", "coverage_in_75_85", "mean_coverage",
-    "expected_in_band_if_calibrated"}}``. MAE figures are in story points; coverage is the share (0-1) of
+    "expected_in_band_if_calibrated"}}``; `method` is "lexical" or the embedder's name (what ran),
+    `similarity` how items were compared and `description` the whole method, in words. MAE figures are in story points; coverage is the share (0-1) of
     predicted items whose actual fell inside the suggested P10-P90 (bounds inclusive), `below_p10` /
     `above_p90` the shares outside on each side; `chance_in_band` is the probability that a perfectly
     calibrated 80% range lands within 75-85% on that many test items (binomial).
@@ -144,9 +185,20 @@ def evaluate_estimates(paths: Sequence[Path], *, seed: int = 0) -> dict[str, Any
     """
     if not paths:
         raise InvalidInput("paths: give at least one CSV file to evaluate")
-    projects = [evaluate_project(Path(p)) for p in paths]
+    if method != "model" or embedder is None:
+        embedder = resolve_embedder(method)
+    projects = [evaluate_project(Path(p), embedder=embedder) for p in paths]
+    if embedder is None:
+        similarity = LEXICAL_SIMILARITY
+    else:
+        tokens = getattr(embedder, "max_length", "all")
+        similarity = MODEL_SIMILARITY.format(
+            lexical=1.0 - VECTOR_WEIGHT, model=VECTOR_WEIGHT, power=VECTOR_POWER, name=embedder.name, tokens=tokens
+        )
     return {
-        "method": METHOD,
+        "method": "lexical" if embedder is None else embedder.name,
+        "similarity": similarity,
+        "description": METHOD.format(similarity=similarity),
         "seed": seed,
         "projects": projects,
         "summary": {
@@ -165,7 +217,7 @@ def render_estimates(result: dict[str, Any]) -> str:
         f"{'project':<24}{'train':>6}{'test':>6}{'MAE':>8}{'MdAE':>7}{'median':>8}{'mean':>8}"
         f"{'P10-P90':>9}{'chance':>8}  beats median"
     )
-    lines = [f"Method: {result['method']}", "", header, "-" * len(header)]
+    lines = [f"Method: {result['method']} — {result['description']}", "", header, "-" * len(header)]
     for p in result["projects"]:
         lines.append(
             f"{p['file']:<24}{p['n_train']:>6}{p['n_test']:>6}{p['mae']:>8.2f}{p['mdae']:>7.2f}"

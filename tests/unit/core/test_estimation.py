@@ -27,7 +27,7 @@ from tradeoff.core.estimation_explain import (
     RangeEstimate,
     explain_estimate,
 )
-from tradeoff.core.estimation_text import TfidfModel, top_k_similar
+from tradeoff.core.estimation_text import TfidfModel, VectorSimilarity, top_k_similar
 from tradeoff.errors import InvalidInput
 
 WORDS = ["button", "label", "typo", "colour", "footer", "icon", "tooltip", "spacing", "font", "margin"]
@@ -303,6 +303,86 @@ def test_suggestions_do_not_depend_on_the_other_texts_in_the_batch(
     assert [(s.p10, s.p50, s.p90, s.neighbours) for s in batch] == [
         (alone[i].p10, alone[i].p50, alone[i].p90, alone[i].neighbours) for i in order
     ]
+
+
+# --- precomputed text vectors (e.g. sentence embeddings) ------------------------------------------------
+
+
+def _vector_history(seed: int = 0) -> tuple[list[HistoryItem], np.ndarray]:
+    """40 items with the same text (TF-IDF cannot tell them apart); their vectors fall in two clusters:
+    around e1 (actual 1) and around e2 (actual 13), interleaved in time so recency favours neither."""
+    rng = np.random.default_rng(seed)
+    history, rows = [], []
+    for i in range(40):
+        big = i % 2 == 1
+        history.append(HistoryItem(f"{'B' if big else 'S'}-{i}", "update the service", 13.0 if big else 1.0))
+        centre = np.array([0.0, 1.0, 0.0, 0.0]) if big else np.array([1.0, 0.0, 0.0, 0.0])
+        rows.append(centre + 0.2 * rng.standard_normal(4))
+    return history, np.array(rows)
+
+
+def test_top_k_blends_vector_cosine_into_the_similarity() -> None:
+    texts = ["red apple", "red apple", "green pear"]
+    model = TfidfModel.fit(texts, min_df=1)
+    corpus, query = model.transform(texts), model.transform(["red apple"])
+    corpus_vectors = np.array([[1.0, 0.0], [0.0, 1.0], [0.6, 0.8]])
+    query_vector = np.array([[0.0, 1.0]])
+    blend = VectorSimilarity(query_vector, corpus_vectors, weight=0.5, power=3.0)
+    idx, sims = top_k_similar(query, corpus, 3, vectors=blend)
+    # item 1: same words and same vector; item 0: same words, orthogonal vector; item 2: no words, cos 0.8
+    assert list(idx[0]) == [1, 0, 2]
+    assert list(sims[0]) == pytest.approx([1.0, 0.5, 0.5 * 0.8**3])
+    same_idx, same_sims = top_k_similar(query, corpus, 3, vectors=VectorSimilarity(query_vector, corpus_vectors, 0.0))
+    plain_idx, plain_sims = top_k_similar(query, corpus, 3)
+    assert list(same_idx[0]) == list(plain_idx[0]) and list(same_sims[0]) == pytest.approx(list(plain_sims[0]))
+    with pytest.raises(ValueError, match="one row per query"):
+        top_k_similar(query, corpus, 3, vectors=VectorSimilarity(query_vector, corpus_vectors[:2], 0.5))
+
+
+@pytest.mark.parametrize("weight", [1.0, 0.25])
+def test_neighbours_follow_the_vectors_when_the_texts_do_not_differ(weight: float) -> None:
+    history, vectors = _vector_history()
+    index = ReferenceIndex.fit(history, vectors=vectors, vector_weight=weight)
+    near_big = index.suggest("update the service", vector=[0.1, 1.0, 0.0, 0.0])
+    near_small = index.suggest("update the service", vector=[1.0, 0.1, 0.0, 0.0])
+    assert all(n.key.startswith("B-") for n in near_big.neighbours)
+    assert all(n.key.startswith("S-") for n in near_small.neighbours)
+    if weight == 1.0:  # vectors alone: the reference class is the matching cluster
+        assert (near_big.p50, near_small.p50) == (13.0, 1.0)
+    # the text alone sees 40 equal items: its neighbours are just the newest ones
+    lexical = ReferenceIndex.fit(history).suggest("update the service")
+    assert {n.key[0] for n in lexical.neighbours} == {"B", "S"}
+
+
+def test_vectors_are_normalised_and_a_zero_weight_ignores_them() -> None:
+    history, vectors = _vector_history(seed=3)
+    a = ReferenceIndex.fit(history, vectors=vectors, vector_weight=1.0).suggest("x", vector=[0.2, 1.0, 0, 0])
+    b = ReferenceIndex.fit(history, vectors=7.0 * vectors, vector_weight=1.0).suggest("x", vector=[0.6, 3.0, 0, 0])
+    assert (a.p10, a.p50, a.p90, a.neighbours) == (b.p10, b.p50, b.p90, b.neighbours)
+    off = ReferenceIndex.fit(history, vectors=vectors, vector_weight=0.0).suggest("x", vector=[0.2, 1.0, 0, 0])
+    plain = ReferenceIndex.fit(history).suggest("x")
+    assert (off.p10, off.p50, off.p90, off.calibration_coverage) == (
+        plain.p10, plain.p50, plain.p90, plain.calibration_coverage
+    )
+
+
+def test_bad_vectors_are_refused_with_what_to_do() -> None:
+    history, vectors = _vector_history()
+    with pytest.raises(InvalidInput, match=r"one row per text \(40 rows\)"):
+        ReferenceIndex.fit(history, vectors=vectors[:39])
+    with pytest.raises(InvalidInput, match="finite"):
+        ReferenceIndex.fit(history, vectors=np.where(np.arange(4) == 2, np.nan, vectors))
+    with pytest.raises(InvalidInput, match="vector_weight"):
+        ReferenceIndex.fit(history, vectors=vectors, vector_weight=1.5)
+    with pytest.raises(InvalidInput, match="vector_power"):
+        ReferenceIndex.fit(history, vectors=vectors, vector_power=0.0)
+    index = ReferenceIndex.fit(history, vectors=vectors)
+    with pytest.raises(InvalidInput, match="give the new text's vector"):
+        index.suggest("update the service")
+    with pytest.raises(InvalidInput, match="same model"):
+        index.suggest("update the service", vector=[1.0, 0.0, 0.0])
+    with pytest.raises(InvalidInput, match="without vectors"):
+        ReferenceIndex.fit(history).suggest("update the service", vector=[1.0, 0.0, 0.0, 0.0])
 
 
 # --- explanations ---------------------------------------------------------------------------------------
