@@ -21,7 +21,9 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         worker = None
         if container.settings.triage_worker:
-            worker = TriageWorker(container.unit_of_work, lambda: container.triage)
+            s = container.settings
+            worker = TriageWorker(container.unit_of_work, lambda: container.triage,
+                                  tune_min_corrections=s.triage_tune_min_corrections if s.triage_tune else None)
             worker.start()
         notifier = None
         if container.settings.notifications_worker:

@@ -30,6 +30,14 @@ class Settings(BaseSettings):
     triage_model: bool = Field(
         default=True, description="Use the local embedding model for triage when the ml extra is installed."
     )
+    triage_tune: bool = Field(
+        default=True,
+        description="With the ml extra, fine-tune a workspace's kind model in the background once it has enough "
+        "corrections, and again when they have grown by a quarter.",
+    )
+    triage_tune_min_corrections: int = Field(
+        default=200, ge=10, description="Corrections a workspace needs before its kind model is fine-tuned."
+    )
     notifications_worker: bool = Field(
         default=True, description="Send webhook deliveries and weekly digests in the background while serving."
     )

@@ -106,3 +106,27 @@ def test_backup_restore_round_trip_is_lossless(backend, empty_container, tmp_pat
     finally:
         other.engine.dispose()
         next(gen, None)
+
+
+def test_triage_tune_fine_tunes_the_workspace_kind_model(run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from tradeoff import embeddings
+
+    slug = "tune-" + uuid.uuid4().hex[:8]
+    run("init", "--workspace", slug, "--owner", f"own-{slug}@example.com", "--password-stdin", input="pw-123456789\n")
+    for text, kind in [("the export crashes", "bug"), ("please add dark mode", "feature_request"),
+                       ("how do I invite a colleague?", "question")]:
+        fb = json.loads(run("feedback", "create", "-w", slug, "--text", text, "--json").stdout)
+        run("feedback", "update", str(fb["id"]), "-w", slug, "--kind", kind)
+    assert json.loads(run("triage", "status", "-w", slug, "--json").stdout)["kind_model"] is None
+    if not embeddings.model_available():
+        out = run("triage", "tune", "-w", slug, ok=False)
+        assert out.exit_code != 0 and "pip install tradeoff[ml]" in out.output
+        return
+    done = json.loads(run("triage", "tune", "-w", slug, "--members", "1", "--epochs", "1", "--json").stdout)
+    assert done["corrections"] == 3 and done["examples"] == 146 + 3 and done["method"].endswith("LoRA x1")
+    status = json.loads(run("triage", "status", "-w", slug, "--json").stdout)
+    assert status["kind_model"]["corrections"] == 3 and status["pending"] == 0  # re-triaged with the new model
+    assert "fine-tuned on 149 examples" in run("triage", "status", "-w", slug).stdout
+    monkeypatch.setattr(embeddings, "model_available", lambda: False)
+    out = run("triage", "tune", "-w", slug, ok=False)
+    assert out.exit_code != 0 and "pip install tradeoff[ml]" in out.output

@@ -89,3 +89,69 @@ def test_split_notes_and_themes_to_problem(client, world: World) -> None:
     assert d["feedback_count"] == len(spam["feedback_ids"])
     after = client.get(world.api("/themes"), headers=world.bob.headers).json()["items"]
     assert all(not set(t["feedback_ids"]) & set(spam["feedback_ids"]) for t in after)  # now linked, so not a theme
+
+
+# --- a fine-tuned kind model per workspace (the ml extra) -------------------------------------------------------
+
+def _correct(client, world: World, text: str, kind: str) -> None:  # type: ignore[no-untyped-def]
+    f = _fb(client, world, text)
+    r = client.patch(world.api(f"/feedback/{f['id']}"), json={"kind": kind}, headers=world.bob.headers)
+    assert r.status_code == 200, r.text
+
+
+def test_a_tuned_kind_model_is_kept_per_workspace_and_used_by_triage(client, container, world: World,
+                                                                      world2: World) -> None:
+    import pytest
+
+    from tradeoff.embeddings import model_available
+    if not model_available():
+        pytest.skip("optional model not installed (pip install tradeoff[ml])")
+    from tradeoff.accounts import service as accounts
+    from tradeoff.embeddings.tuning import TuneSettings
+    from tradeoff.triage import tuning
+    from tradeoff.triage.engine import TriageEngine
+
+    # this workspace calls every "glorp" message a question, whatever it says
+    for i, text in enumerate(["glorp the export crashes", "glorp please add dark mode", "glorp love it",
+                              "glorp it fails with an error", "glorp add a calendar view", "glorp thanks team"]):
+        _correct(client, world, f"{text} {i}", "question")
+    with container.unit_of_work() as uow:
+        wid = accounts.workspace_by_slug(uow=uow, slug=world.slug).id
+        wid2 = accounts.workspace_by_slug(uow=uow, slug=world2.slug).id
+        assert tuning.info(uow=uow, workspace_id=wid) is None
+        assert wid in tuning.workspaces_due(uow=uow, min_corrections=6)
+        assert wid not in tuning.workspaces_due(uow=uow, min_corrections=7)
+        assert wid2 not in tuning.workspaces_due(uow=uow, min_corrections=1)
+
+    small = TuneSettings(members=1, epochs=3, learning_rate=2e-3)
+    done = tuning.tune(container.unit_of_work, workspace_id=wid, settings=small)
+    assert (done.corrections, done.examples) == (6, 146 + 6) and done.method.endswith("LoRA x1")
+    with container.unit_of_work() as uow:
+        assert wid not in tuning.workspaces_due(uow=uow, min_corrections=6)  # up to date now
+        assert tuning.info(uow=uow, workspace_id=wid2) is None  # nothing leaks to another workspace
+    st = client.get(world.api("/triage/status"), headers=world.sam.headers).json()
+    assert st["kind_model"]["corrections"] == 6 and st["kind_model"]["method"] == done.method
+    assert client.get(world2.api("/triage/status"), headers=world2.sam.headers).json()["kind_model"] is None
+    from tests.e2e.conftest import sign_in, web_client
+    web = web_client(container)
+    sign_in(web, world.sam.email, world.sam.password)
+    assert "kinds: fine-tuned on 6 corrections" in web.get(f"/w/{world.slug}/triage/status").text
+
+    plain, pooled = TriageEngine(), TriageEngine(tuned=True)
+    probe = ["glorp the invoices page crashes"]
+    with container.unit_of_work() as uow:
+        before, after = plain.classify(uow, wid, probe)[0], pooled.classify(uow, wid, probe)[0]
+        here, there = plain.classify(uow, wid2, probe)[0], pooled.classify(uow, wid2, probe)[0]
+    assert after.probabilities != before.probabilities  # the tuned model's opinion is pooled in
+    assert there.probabilities == here.probabilities  # a workspace without a tuned model: the regression alone
+
+    # tuning again replaces the model: one per workspace
+    _correct(client, world, "glorp one more 7", "question")
+    again = tuning.tune(container.unit_of_work, workspace_id=wid, settings=small)
+    assert again.corrections == 7
+    with container.unit_of_work() as uow:
+        from sqlalchemy import func, select
+
+        from tradeoff.triage.model import KindModel
+        assert uow.session.scalar(select(func.count()).where(KindModel.workspace_id == wid)) == 1
+        assert pooled.tuned_model(uow, wid) is not None

@@ -12,6 +12,7 @@ from tradeoff.insights.schemas import encode
 from tradeoff.problems.schemas import ProblemOut
 from tradeoff.storage.base import utcnow
 from tradeoff.triage import service as triage
+from tradeoff.triage import tuning
 from tradeoff.triage.schemas import DismissIn, MergeIn, NotesIn, ThemeToProblemIn
 from tradeoff.triage.worker import drain
 
@@ -22,8 +23,10 @@ W = "/workspaces/{workspace}"
 @router.get(f"{W}/triage/status", operation_id="getTriageStatus", summary="How much feedback is triaged")
 def status(member: CurrentMember, uow: Uow, request: Request) -> Any:
     s = triage.status(uow=uow, workspace_id=member.workspace_id)
+    model = tuning.info(uow=uow, workspace_id=member.workspace_id)
     return {"total": s.total, "triaged": s.triaged, "pending": s.pending,
-            "method": request.app.state.container.triage.method}
+            "method": request.app.state.container.triage.method,
+            "kind_model": model.as_dict() if model else None}
 
 
 @router.post(f"{W}/triage/run", operation_id="runTriage", summary="Triage all pending feedback now")

@@ -27,7 +27,8 @@ from tradeoff.storage.uow import UnitOfWork
 
 FORMAT = "tradeoff-backup"
 VERSION = 2
-NOT_EXPORTED = frozenset({"users", "workspaces", "memberships", "api_tokens", "idempotency_keys", "embeddings"})
+NOT_EXPORTED = frozenset({"users", "workspaces", "memberships", "api_tokens", "idempotency_keys", "embeddings",
+                          "kind_models"})
 
 
 def _plan() -> list[tuple[Table, str | None]]:

@@ -24,6 +24,13 @@ class Method(enum.StrEnum):
     model = "model"
 
 
+class TriageMethod(enum.StrEnum):
+    auto = "auto"
+    lexical = "lexical"
+    model = "model"
+    tuned = "tuned"
+
+
 def _run(module: str, func: str, render: str, as_json: bool, *args: Any, **kwargs: Any) -> None:
     try:
         mod = importlib.import_module(f"tradeoff.evals.{module}")
@@ -41,7 +48,9 @@ def _run(module: str, func: str, render: str, as_json: bool, *args: Any, **kwarg
 def triage(
     file: File,
     train: Annotated[Path | None, typer.Option(exists=True, dir_okay=False, help="Train on this file, test on FILE.")] = None,
-    method: Method = Method.auto,
+    method: Annotated[TriageMethod, typer.Option(
+        help="lexical; model (+ sentence vectors); tuned (+ a fine-tuned kind model, minutes); auto: tuned "
+             "with the ml extra, else lexical")] = TriageMethod.auto,
     as_json: Json = False,
 ) -> None:
     """Kind classification: FILE has id,text,label; trains on a stratified half (or on --train)."""
@@ -55,9 +64,14 @@ def duplicates(issues: File, pairs: File, method: Method = Method.auto, as_json:
 
 
 @app.command()
-def estimate(files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False)], as_json: Json = False) -> None:
+def estimate(
+    files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False)],
+    method: Annotated[Method, typer.Option(help="Similarity: lexical (TF-IDF), model (TF-IDF + the local sentence "
+                                                "model) or auto (what suggest-estimate uses: lexical).")] = Method.auto,
+    as_json: Json = False,
+) -> None:
     """Reference-class estimates against the Mean and Median baselines, per FILE."""
-    _run("estimate", "evaluate_estimates", "render_estimates", as_json, list(files))
+    _run("estimate", "evaluate_estimates", "render_estimates", as_json, list(files), method=method.value)
 
 
 @app.command()

@@ -250,8 +250,10 @@ def _matcher_note(state: Cli) -> str:
     method = default_engine().method if state.settings.triage_model else "lexical"
     if method == "lexical":
         return ("triage matcher: lexical (TF-IDF). `pip install 'tradeoff[ml]'` adds a local sentence-embedding model "
-                "that finds duplicates and themes by meaning, not shared words (figures in docs/benchmarks.md)")
-    return f"triage matcher: {method} (local sentence-embedding model, nothing downloaded at run time)"
+                "that finds duplicates and themes by meaning, not shared words, and fine-tunes each workspace's kind "
+                "model on its corrections (figures in docs/benchmarks.md)")
+    return (f"triage matcher: {method} (local sentence-embedding model, nothing downloaded at run time; "
+            f"`tradeoff triage tune` fine-tunes a workspace's kind model on its corrections)")
 
 
 @app.command()

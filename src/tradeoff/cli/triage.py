@@ -1,4 +1,4 @@
-"""`tradeoff triage run|status`, `similar`, `themes`, `theme-to-problem`, `split-notes`."""
+"""`tradeoff triage run|status|tune`, `similar`, `themes`, `theme-to-problem`, `split-notes`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from tradeoff.cli.records import Json, Workspace, workspace_id
 from tradeoff.insights.schemas import encode
 from tradeoff.storage.base import utcnow
 from tradeoff.triage import service as triage
+from tradeoff.triage import tuning
 from tradeoff.triage.worker import drain
 
 app = typer.Typer(cls=ErrorMappingGroup, no_args_is_help=True, help="Classify feedback and find duplicates.")
@@ -39,11 +40,51 @@ def run(workspace: Workspace, again: Annotated[bool, typer.Option("--again", hel
 
 @app.command("status")
 def status(workspace: Workspace, as_json: Json = False) -> None:
-    """How much feedback is triaged."""
+    """How much feedback is triaged, and the workspace's fine-tuned kind model if it has one."""
     with cli_state().container.unit_of_work() as uow:
-        s = triage.status(uow=uow, workspace_id=workspace_id(uow, workspace))
-    data = {"total": s.total, "triaged": s.triaged, "pending": s.pending}
-    emit_json(data) if as_json else typer.echo(f"{s.triaged} of {s.total} triaged, {s.pending} pending")
+        wid = workspace_id(uow, workspace)
+        s = triage.status(uow=uow, workspace_id=wid)
+        model = tuning.info(uow=uow, workspace_id=wid)
+    data = {"total": s.total, "triaged": s.triaged, "pending": s.pending,
+            "kind_model": model.as_dict() if model else None}
+    if as_json:
+        emit_json(data)
+        return
+    typer.echo(f"{s.triaged} of {s.total} triaged, {s.pending} pending")
+    if model:
+        typer.echo(f"kind model: {model.method}, fine-tuned on {model.examples} examples "
+                   f"({model.corrections} corrections) on {model.created_at:%Y-%m-%d %H:%M} UTC")
+
+
+@app.command("tune")
+def tune(
+    workspace: Workspace,
+    members: Annotated[int, typer.Option(min=1, max=9, help="Adapters trained from different seeds.")] = 3,
+    epochs: Annotated[int, typer.Option(min=1, max=50, help="Passes over the examples.")] = 5,
+    again: Annotated[bool, typer.Option("--retriage/--no-retriage",
+                                        help="Re-triage model-classified feedback with the new model.")] = True,
+    as_json: Json = False,
+) -> None:
+    """Fine-tune the workspace's kind model on its corrections now (the ml extra; minutes of CPU)."""
+    from tradeoff.embeddings.tuning import TuneSettings
+
+    state = cli_state()
+    c = state.container
+    with c.unit_of_work() as uow:
+        wid = workspace_id(uow, workspace)
+    with Progress(transient=True, disable=as_json) as bar:
+        task = bar.add_task("fine-tuning the kind model", total=None)
+        done = tuning.tune(c.unit_of_work, workspace_id=wid, settings=TuneSettings(members=members, epochs=epochs),
+                           progress=lambda k, n: bar.update(task, completed=k, total=n))
+    if again:
+        with c.unit_of_work() as uow:
+            triage.retriage(uow=uow, workspace_id=wid)
+        drain(c.unit_of_work, c.triage, workspace_id=wid)
+    if as_json:
+        emit_json(done.as_dict())
+    else:
+        typer.echo(f"kind model: {done.method}, fine-tuned on {done.examples} examples "
+                   f"({done.corrections} corrections) in {done.seconds:.0f} s")
 
 
 def similar(feedback_id: int, workspace: Workspace, as_json: Json = False) -> None:

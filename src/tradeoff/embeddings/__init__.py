@@ -115,6 +115,10 @@ class ModelEmbedder:
             return self.precision
         return "bfloat16" if self.native_bfloat16() else "float32"
 
+    def load(self) -> tuple[Any, Any]:
+        """The transformer (at this embedder's precision, shared by the process) and its tokenizer."""
+        return self._load()
+
     def _load(self) -> tuple[Any, Any]:
         precision = self.resolved_precision()
         cls = type(self)

@@ -3,6 +3,10 @@
 FILE has columns id,text,label. Without --train the file is split in two stratified halves (fixed seed):
 the classifier is fitted on one (its regularisation chosen by 3-fold cross-validation inside that half)
 and scored on the other. With a train file it is fitted on that file and scored on all of FILE.
+
+Methods, as a workspace runs them: "lexical" (logistic regression on TF-IDF word and character n-grams),
+"model" (the same plus the local sentence model's vectors), "tuned" (the "model" regression pooled with a kind
+model fine-tuned on the training rows, as `tradeoff triage tune` does for a workspace; minutes of CPU).
 """
 
 from __future__ import annotations
@@ -14,8 +18,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from tradeoff.core.text.classify import TextClassifier, fit_text_classifier, predict_proba
-from tradeoff.embeddings import Embedder, get_embedder
+from tradeoff.core.text.classify import TextClassifier, fit_text_classifier, pool_probabilities, predict_proba
+from tradeoff.embeddings import Embedder, get_embedder, model_available
 from tradeoff.errors import InvalidInput
 from tradeoff.evals._textcsv import read_rows
 
@@ -78,8 +82,11 @@ def _fit(
 
 
 def _predict(clf: TextClassifier, texts: list[str], emb: npt.NDArray[np.float32] | None) -> list[str]:
-    proba = predict_proba(clf, texts, embeddings=emb)
-    return [clf.classes[int(i)] for i in np.argmax(proba, axis=1)]
+    return _labels(clf.classes, predict_proba(clf, texts, embeddings=emb))
+
+
+def _labels(classes: Sequence[str], proba: npt.NDArray[np.float64]) -> list[str]:
+    return [classes[int(i)] for i in np.argmax(proba, axis=1)]
 
 
 def macro_scores(truth: Sequence[str], pred: Sequence[str]) -> tuple[float, dict[str, dict[str, float]]]:
@@ -127,23 +134,31 @@ def _tune(
     return best
 
 
+def _resolve(method: str) -> str:
+    """The method that will run: "auto" is "tuned" with the ml extra installed, else "lexical"."""
+    if method not in ("auto", "lexical", "model", "tuned"):
+        raise InvalidInput(f"unknown method {method!r}: use auto, lexical, model or tuned")
+    if method == "auto":
+        return "tuned" if model_available() else "lexical"
+    return method
+
+
 def _embedder(method: str) -> Embedder | None:
-    if method not in ("auto", "lexical", "model"):
-        raise InvalidInput(f"unknown method {method!r}: use auto, lexical or model")
-    if method == "lexical":
-        return None
-    emb = get_embedder(method)
-    return emb if emb.name != get_embedder("lexical").name else None
+    return None if method == "lexical" else get_embedder("model")
 
 
-def evaluate_triage(path: Path, *, train_path: Path | None = None, method: str = "auto", seed: int = 0) -> dict[str, Any]:
+def evaluate_triage(path: Path, *, train_path: Path | None = None, method: str = "auto", seed: int = 0,
+                    tune: Any = None) -> dict[str, Any]:
     """Fit the kind classifier and score it (macro-F1, per-class precision/recall/F1).
 
     path: CSV with id,text,label. train_path: optional CSV to fit on (then all of `path` is the test set).
     method: "lexical" (TF-IDF word + character n-grams), "model" (those plus the local sentence model's
-        embeddings; needs `pip install tradeoff[ml]`) or "auto" (model when installed).
+        embeddings), "tuned" ("model" pooled with a fine-tuned kind model) — both need `pip install
+        tradeoff[ml]` — or "auto" (tuned when installed, else lexical).
     seed: fixes the split and the cross-validation folds.
+    tune: `embeddings.tuning.TuneSettings` for "tuned" (default: what `tradeoff triage tune` uses).
     """
+    method = _resolve(method)
     embedder = _embedder(method)
     texts, labels, skipped = _load(path)
     if train_path is not None:
@@ -165,12 +180,23 @@ def evaluate_triage(path: Path, *, train_path: Path | None = None, method: str =
     tr_emb = None if emb is None else emb[train_idx]
     cv_f1, c, scale = _tune(tr_texts_l, tr_labels_l, tr_emb, seed)
     clf = _fit(tr_texts_l, tr_labels_l, tr_emb, c, scale)
-    pred = _predict(clf, [all_texts[i] for i in test_idx], None if emb is None else emb[test_idx])
-    macro, per = macro_scores([all_labels[i] for i in test_idx], pred)
+    te_texts = [all_texts[i] for i in test_idx]
+    proba = predict_proba(clf, te_texts, embeddings=None if emb is None else emb[test_idx])
+    features = "tf-idf word 1-2-grams + char 2-5-grams" + (f" + {embedder.name} embeddings" if embedder else "")
+    name = embedder.name if embedder is not None else "lexical"
+    if method == "tuned":
+        from tradeoff.embeddings.tuning import fine_tune_kind_model
+
+        tuned = fine_tune_kind_model(tr_texts_l, tr_labels_l, settings=tune)
+        proba = pool_probabilities(proba, clf.classes, tuned.predict_proba(te_texts), tuned.classes)
+        s = tuned.settings
+        name = f"{tuned.base} LoRA x{s.members}"
+        features += (f"; pooled with {s.members} LoRA adapters (rank {s.rank}) of {tuned.base} fine-tuned "
+                     f"{s.epochs} epochs on the training rows")
+    macro, per = macro_scores([all_labels[i] for i in test_idx], _labels(clf.classes, proba))
     return {
-        "method": embedder.name if embedder is not None else "lexical",
-        "features": "tf-idf word 1-2-grams + char 2-5-grams"
-        + (f" + {embedder.name} embeddings" if embedder is not None else ""),
+        "method": name,
+        "features": features,
         "macro_f1": macro,
         "per_class": per,
         "n_train": int(train_idx.size),

@@ -34,10 +34,11 @@ from tradeoff.stakeholders.model import Vote
 from tradeoff.storage.base import Base
 from tradeoff.strategy.model import Objective, objective_features, objective_problems
 from tradeoff.teams.model import Team, TeamMember
+from tradeoff.triage.model import KindModel
 from tradeoff.workitems.model import WorkItem
 
 __all__ = [
-    "ApiToken", "AuditEvent", "Base", "Comment", "Customer", "Embedding", "SuggestionDismissal", "Feature", "Feedback", "IdempotencyRecord",
+    "ApiToken", "AuditEvent", "Base", "Comment", "Customer", "Embedding", "KindModel", "SuggestionDismissal", "Feature", "Feedback", "IdempotencyRecord",
     "Link", "Membership", "Problem", "Product", "User", "Workspace", "feature_problems",
     # strategy, sizing, scoring, stakeholders, decisions, competitors (issue 4)
     "BusinessCase", "Capability", "Competitor", "Decision", "Objective", "ProblemSize", "ScoringFormula",

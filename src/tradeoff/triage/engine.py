@@ -1,13 +1,16 @@
 """The per-workspace triage model: the built-in seed examples plus that workspace's corrections.
 
-Fitting takes a fraction of a second; the fitted classifier is cached per workspace and refitted when the set
-of corrections changes (a correction bumps the fingerprint)."""
+Fitting the logistic regression takes a fraction of a second; it is cached per workspace and refitted when the
+set of corrections changes (a correction bumps the fingerprint). With the `ml` extra, a workspace may also have a
+fine-tuned kind model (``triage.tuning``); when it does, its probabilities are pooled with the regression's."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 import numpy as np
 from sqlalchemy import func, select
@@ -15,6 +18,7 @@ from sqlalchemy import func, select
 from tradeoff.core.text import classify
 from tradeoff.feedback.model import Feedback
 from tradeoff.storage.uow import UnitOfWork
+from tradeoff.triage import tuning
 
 EmbedFn = Callable[[Sequence[str]], np.ndarray]
 
@@ -26,21 +30,17 @@ class _Cached:
 
 
 class TriageEngine:
-    """Holds fitted classifiers per workspace and the optional embedder (the `ml` extra)."""
+    """Holds fitted classifiers per workspace and the optional embedder (the `ml` extra).
 
-    def __init__(self, embed: EmbedFn | None = None, method: str = "lexical") -> None:
+    tuned: use a workspace's fine-tuned kind model when it has one (needs the extra)."""
+
+    def __init__(self, embed: EmbedFn | None = None, method: str = "lexical", *, tuned: bool = False) -> None:
         self.embed = embed
         self.method = method
+        self.tuned = tuned
         self._cache: dict[int, _Cached] = {}
+        self._tuned_cache: dict[int, tuple[tuple[int, datetime], Any]] = {}
         self._lock = threading.Lock()
-
-    def _corrections(self, uow: UnitOfWork, workspace_id: int) -> list[classify.LabelledText]:
-        rows = uow.session.execute(
-            select(Feedback.text, Feedback.kind).where(
-                Feedback.workspace_id == workspace_id, Feedback.kind_source == "pm", Feedback.kind.is_not(None))
-            .order_by(Feedback.id)
-        ).all()
-        return [classify.LabelledText(text, kind) for text, kind in rows if kind is not None]
 
     def _fingerprint(self, uow: UnitOfWork, workspace_id: int) -> tuple[int, str]:
         """Changes whenever a correction is added or edited: (how many, when the newest was last changed)."""
@@ -56,15 +56,40 @@ class TriageEngine:
             hit = self._cache.get(workspace_id)
             if hit is not None and hit.fingerprint == fp:
                 return hit.classifier
-        clf = classify.fit_kind_classifier(self._corrections(uow, workspace_id), embed=self.embed)
+        clf = classify.fit_kind_classifier(tuning.corrections(uow=uow, workspace_id=workspace_id), embed=self.embed)
         with self._lock:
             self._cache[workspace_id] = _Cached(fp, clf)
         return clf
 
+    def tuned_model(self, uow: UnitOfWork, workspace_id: int) -> Any:
+        """The workspace's fine-tuned kind model (an `embeddings.tuning.TunedKindModel`), or None."""
+        if not self.tuned:
+            return None
+        key = tuning.stored(uow=uow, workspace_id=workspace_id)
+        if key is None:
+            return None
+        with self._lock:
+            hit = self._tuned_cache.get(workspace_id)
+            if hit is not None and hit[0] == key:
+                return hit[1]
+        from tradeoff.embeddings.tuning import TunedKindModel
+
+        data = tuning.weights(uow=uow, workspace_id=workspace_id)
+        if data is None:
+            return None
+        model = TunedKindModel.from_bytes(data)
+        with self._lock:
+            self._tuned_cache[workspace_id] = (key, model)
+        return model
+
     def classify(self, uow: UnitOfWork, workspace_id: int, texts: Sequence[str]) -> list[classify.KindPrediction]:
         clf = self.classifier(uow, workspace_id)
         embeddings = self.embed(texts) if self.embed is not None else None
-        return classify.predict(clf, texts, embeddings=embeddings)
+        proba = classify.predict_proba(clf, texts, embeddings=embeddings)
+        tuned = self.tuned_model(uow, workspace_id)
+        if tuned is not None and texts:
+            proba = classify.pool_probabilities(proba, clf.classes, tuned.predict_proba(texts), tuned.classes)
+        return classify.to_predictions(clf.classes, proba)
 
 
 def default_engine() -> TriageEngine:
@@ -79,4 +104,4 @@ def default_engine() -> TriageEngine:
         return TriageEngine()
     if getattr(embedder, "name", "lexical").startswith("lexical"):
         return TriageEngine()
-    return TriageEngine(embed=embedder.embed, method=embedder.name)
+    return TriageEngine(embed=embedder.embed, method=embedder.name, tuned=True)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 
 from tradeoff.storage.uow import UnitOfWork
 from tradeoff.triage import service as triage
+from tradeoff.triage import tuning
 from tradeoff.triage.engine import TriageEngine
 
 log = logging.getLogger("tradeoff.triage")
@@ -28,12 +30,33 @@ def drain(uow_factory: Callable[[], UnitOfWork], engine: TriageEngine, *, batch:
             progress(n)
 
 
+def tune_due(uow_factory: Callable[[], UnitOfWork], engine: TriageEngine, *, min_corrections: int) -> int:
+    """Fine-tune the kind model of every workspace that is due (see `tuning.workspaces_due`), then re-triage its
+    model-classified feedback with it. Returns how many workspaces were tuned."""
+    if not engine.tuned:
+        return 0
+    with uow_factory() as uow:
+        due = tuning.workspaces_due(uow=uow, min_corrections=min_corrections)
+    for workspace_id in due:
+        done = tuning.tune(uow_factory, workspace_id=workspace_id)
+        log.info("fine-tuned the kind model of workspace %d on %d examples in %.0f s",
+                 workspace_id, done.examples, done.seconds)
+        with uow_factory() as uow:
+            triage.retriage(uow=uow, workspace_id=workspace_id)
+    return len(due)
+
+
 class TriageWorker:
+    """Triages new feedback every `interval` seconds; when `tune_min_corrections` is set, also fine-tunes the kind
+    model of workspaces that are due (minutes of CPU, between triage rounds)."""
+
     def __init__(self, uow_factory: Callable[[], UnitOfWork], engine_factory: Callable[[], TriageEngine],
-                 interval: float = 2.0) -> None:
+                 interval: float = 2.0, *, tune_min_corrections: int | None = None) -> None:
         self._uow = uow_factory
         self._engine_factory = engine_factory
         self.interval = interval
+        self.tune_min_corrections = tune_min_corrections
+        self._tune_after = 0.0  # monotonic time before which tuning is not looked at again
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -56,6 +79,17 @@ class TriageWorker:
                 n = drain(self._uow, engine)
                 if n:
                     log.info("triaged %d feedback items", n)
+                self._maybe_tune(engine)
             except Exception:  # noqa: BLE001 - keep the worker alive; the items stay queued
                 log.exception("triage batch failed; will retry")
             self._stop.wait(self.interval)
+
+    def _maybe_tune(self, engine: TriageEngine) -> None:
+        if self.tune_min_corrections is None or self._stop.is_set() or time.monotonic() < self._tune_after:
+            return
+        self._tune_after = time.monotonic() + 60.0  # corrections arrive by hand: a look a minute is plenty
+        try:
+            tune_due(self._uow, engine, min_corrections=self.tune_min_corrections)
+        except Exception:  # noqa: BLE001 - triage goes on with the regression alone; try tuning again later
+            log.exception("fine-tuning a kind model failed; trying again in an hour")
+            self._tune_after = time.monotonic() + 3600.0

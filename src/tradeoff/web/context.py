@@ -16,6 +16,7 @@ from tradeoff.products import service as product_service
 from tradeoff.records import service as records
 from tradeoff.storage.uow import UnitOfWork
 from tradeoff.triage import service as triage
+from tradeoff.triage import tuning
 from tradeoff.web.forms import FormState
 from tradeoff.web.render import truncate_words
 from tradeoff.web.session import container, permissions
@@ -100,6 +101,8 @@ def customer_name(uow: UnitOfWork, workspace_id: int, customer_id: int) -> str |
 
 
 def triage_line(request: Request, uow: UnitOfWork, m: Member) -> dict[str, Any]:
-    """What the feedback inbox says about triage: how many items are classified, and by which matcher."""
+    """What the feedback inbox says about triage: how many items are classified, by which matcher, and the
+    workspace's fine-tuned kind model if it has one."""
     return {"triage": triage.status(uow=uow, workspace_id=m.workspace_id),
-            "matcher": container(request).triage.method}
+            "matcher": container(request).triage.method,
+            "kind_model": tuning.info(uow=uow, workspace_id=m.workspace_id)}

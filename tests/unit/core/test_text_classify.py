@@ -12,9 +12,12 @@ from tradeoff.core.text.classify import (
     LabelledText,
     fit_kind_classifier,
     fit_text_classifier,
+    kind_training_set,
+    pool_probabilities,
     predict,
     predict_proba,
     sentiment,
+    to_predictions,
 )
 from tradeoff.core.text.seed import SEED_EXAMPLES
 
@@ -101,3 +104,47 @@ def test_sentiment_score_bounded(text: str) -> None:
     s = sentiment(text)
     assert -1.0 <= s.score <= 1.0
     assert s.label in {"negative", "neutral", "positive"}
+
+
+def test_training_set_is_seed_plus_corrections_and_a_correction_replaces_its_seed_twin() -> None:
+    seed_text = SEED_EXAMPLES[0].text
+    texts, labels, weights = kind_training_set(
+        [LabelledText(seed_text.upper() + "  ", "other"), LabelledText("brand new words", "bug")], correction_weight=3.0)
+    assert len(texts) == len(SEED_EXAMPLES) - 1 + 2
+    assert seed_text not in texts and texts[-2:] == [seed_text.upper() + "  ", "brand new words"]
+    assert labels[-2:] == ["other", "bug"] and weights[-2:] == [3.0, 3.0] and set(weights[:-2]) == {1.0}
+
+
+def _rows(n_classes: int) -> st.SearchStrategy[list[list[float]]]:
+    row = st.lists(st.floats(0.001, 1.0), min_size=n_classes, max_size=n_classes)
+    return st.lists(row, min_size=1, max_size=6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_rows(3), _rows(3))
+def test_pooled_probabilities_are_a_distribution_and_follow_the_class_names(a: list[list[float]],
+                                                                            b: list[list[float]]) -> None:
+    n = min(len(a), len(b))
+    p = np.array(a[:n]) / np.array(a[:n]).sum(axis=1, keepdims=True)
+    q = np.array(b[:n]) / np.array(b[:n]).sum(axis=1, keepdims=True)
+    pooled = pool_probabilities(p, ("x", "y", "z"), q, ("x", "y", "z"))
+    assert np.allclose(pooled.sum(axis=1), 1.0) and (pooled > 0).all()
+    # the second model's columns in another order give the same answer
+    same = pool_probabilities(p, ("x", "y", "z"), q[:, [2, 0, 1]], ("z", "x", "y"))
+    assert np.allclose(pooled, same)
+    # pooling with a uniform opinion keeps the first model's ranking (geometric mean: proportional to sqrt(p))
+    flat = pool_probabilities(p, ("x", "y", "z"), np.full_like(q, 1 / 3), ("x", "y", "z"))
+    assert np.allclose(flat, np.sqrt(p) / np.sqrt(p).sum(axis=1, keepdims=True))
+    # when both agree on the most probable class, the pool does too
+    agree = (p.argmax(axis=1) == q.argmax(axis=1))
+    assert (pooled.argmax(axis=1)[agree] == p.argmax(axis=1)[agree]).all()
+
+
+def test_pooling_refuses_different_classes() -> None:
+    with pytest.raises(ValueError, match="classes differ"):
+        pool_probabilities(np.full((1, 2), 0.5), ("a", "b"), np.full((1, 2), 0.5), ("a", "c"))
+
+
+def test_to_predictions_takes_the_most_probable_class() -> None:
+    (pred,) = to_predictions(("bug", "praise"), np.array([[0.3, 0.7]]))
+    assert pred.label == "praise" and pred.confidence == 0.7 and pred.probabilities == {"bug": 0.3, "praise": 0.7}

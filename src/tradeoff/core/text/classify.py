@@ -35,10 +35,13 @@ __all__ = [
     "Sentiment",
     "TextClassifier",
     "fit_kind_classifier",
+    "kind_training_set",
     "fit_text_classifier",
     "predict",
+    "pool_probabilities",
     "predict_proba",
     "sentiment",
+    "to_predictions",
 ]
 
 
@@ -251,17 +254,59 @@ def predict(
     clf: TextClassifier, texts: Sequence[str], *, embeddings: npt.NDArray[np.float32] | None = None
 ) -> list[KindPrediction]:
     """The most probable label of each text, with its probability as confidence."""
-    proba = predict_proba(clf, texts, embeddings=embeddings)
+    return to_predictions(clf.classes, predict_proba(clf, texts, embeddings=embeddings))
+
+
+def to_predictions(classes: Sequence[str], proba: FloatArray) -> list[KindPrediction]:
+    """One KindPrediction per row of class probabilities (columns in the order of `classes`)."""
     out: list[KindPrediction] = []
     for row in proba:
         best = int(np.argmax(row))
         out.append(
             KindPrediction(
-                label=clf.classes[best],
+                label=classes[best],
                 confidence=float(row[best]),
-                probabilities={c: float(p) for c, p in zip(clf.classes, row, strict=True)},
+                probabilities={c: float(p) for c, p in zip(classes, row, strict=True)},
             )
         )
+    return out
+
+
+def kind_training_set(
+    corrections: Sequence[LabelledText] = (), *, correction_weight: float = 2.0
+) -> tuple[list[str], list[str], list[float]]:
+    """Texts, labels and weights a workspace's kind classifier learns from: the built-in seed examples plus the
+    PM's corrections. A correction whose normalised text equals a seed example replaces that example.
+
+    corrections: texts whose kind a person set or fixed; labels must be among KINDS.
+    correction_weight: weight of each correction relative to a seed example (>= 1 lets a few corrections
+        outvote the seed set).
+    """
+    for i, item in enumerate(corrections):
+        if item.label not in KINDS:
+            raise ValueError(f"correction {i}: kind {item.label!r} is not one of {', '.join(KINDS)}")
+    corrected = {normalise(item.text) for item in corrections}
+    seed = [ex for ex in SEED_EXAMPLES if normalise(ex.text) not in corrected]
+    texts = [ex.text for ex in seed] + [item.text for item in corrections]
+    labels = [ex.label for ex in seed] + [item.label for item in corrections]
+    weights = [1.0] * len(seed) + [correction_weight] * len(corrections)
+    return texts, labels, weights
+
+
+def pool_probabilities(
+    first: FloatArray, first_classes: Sequence[str], second: FloatArray, second_classes: Sequence[str]
+) -> FloatArray:
+    """Two classifiers' class probabilities pooled into one: their geometric mean, renormalised (log-linear
+    pooling with equal weights), columns in the order of `first_classes`. Both must know the same classes."""
+    if set(first_classes) != set(second_classes) or len(first_classes) != len(second_classes):
+        raise ValueError(f"classes differ: {sorted(first_classes)} and {sorted(second_classes)}")
+    if first.shape != second.shape:
+        raise ValueError(f"shapes differ: {first.shape} and {second.shape}")
+    order = [list(second_classes).index(c) for c in first_classes]
+    pooled = 0.5 * (np.log(np.clip(first, 1e-12, 1.0)) + np.log(np.clip(second[:, order], 1e-12, 1.0)))
+    pooled -= pooled.max(axis=1, keepdims=True)
+    p: FloatArray = np.exp(pooled)
+    out: FloatArray = p / p.sum(axis=1, keepdims=True)
     return out
 
 
@@ -272,23 +317,12 @@ def fit_kind_classifier(
     correction_weight: float = 2.0,
     c: float = 4.0,
 ) -> TextClassifier:
-    """Fit the workspace's feedback-kind classifier: built-in seed examples plus the PM's corrections.
+    """Fit the workspace's feedback-kind classifier on `kind_training_set(corrections)`.
 
-    corrections: texts whose kind a person set or fixed; labels must be among KINDS. A correction whose
-        normalised text equals a seed example replaces that example.
     embed: optional function turning texts into unit-length vectors (the optional local model); when
         given, predictions must pass embeddings made by the same function.
-    correction_weight: weight of each correction relative to a seed example (>= 1 lets a few
-        corrections outvote the seed set).
     """
-    for i, item in enumerate(corrections):
-        if item.label not in KINDS:
-            raise ValueError(f"correction {i}: kind {item.label!r} is not one of {', '.join(KINDS)}")
-    corrected = {normalise(item.text) for item in corrections}
-    seed = [ex for ex in SEED_EXAMPLES if normalise(ex.text) not in corrected]
-    texts = [ex.text for ex in seed] + [item.text for item in corrections]
-    labels = [ex.label for ex in seed] + [item.label for item in corrections]
-    weights = [1.0] * len(seed) + [correction_weight] * len(corrections)
+    texts, labels, weights = kind_training_set(corrections, correction_weight=correction_weight)
     embeddings = embed(texts) if embed is not None else None
     return fit_text_classifier(texts, labels, embeddings=embeddings, c=c, sample_weight=weights)
 
