@@ -14,7 +14,9 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 
+from tradeoff import embeddings
 from tradeoff.core.text import classify
+from tradeoff.embeddings.tuning import TuneSettings, fine_tune_kind_model
 from tradeoff.errors import InvalidInput
 from tradeoff.feedback.model import Feedback
 from tradeoff.storage.uow import UnitOfWork
@@ -80,17 +82,12 @@ def workspaces_due(*, uow: UnitOfWork, min_corrections: int) -> list[int]:
             if w not in models or models[w].is_due(int(n), growth=RETUNE_GROWTH)]
 
 
-def tune(uow_factory: Callable[[], UnitOfWork], *, workspace_id: int, settings: Any = None,
+def tune(uow_factory: Callable[[], UnitOfWork], *, workspace_id: int, settings: TuneSettings | None = None,
          progress: Callable[[int, int], None] | None = None) -> KindModelInfo:
     """Fine-tune the workspace's kind model on the seed examples and its corrections, and keep it (replacing the
-    previous one). `settings`: an `embeddings.tuning.TuneSettings` (default: its defaults).
-    Raises InvalidInput when the `ml` extra is not installed."""
-    from tradeoff.embeddings import ML_HINT, model_available
-
-    if not model_available():
-        raise InvalidInput(f"fine-tuning needs the local model: {ML_HINT}")
-    from tradeoff.embeddings.tuning import TuneSettings, fine_tune_kind_model
-
+    previous one). Raises InvalidInput when the `ml` extra is not installed."""
+    if not embeddings.model_available():
+        raise InvalidInput(f"fine-tuning needs the local model: {embeddings.ML_HINT}")
     s = settings or TuneSettings()
     with uow_factory() as uow:
         fixed = corrections(uow=uow, workspace_id=workspace_id)
