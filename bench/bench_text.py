@@ -280,7 +280,8 @@ TUNED_NOTE = """\
 **The tuned row** is what a workspace runs once `tradeoff triage tune` (or the background worker, at 200
 corrections) has fine-tuned its kind model: the "model" regression pooled (geometric mean) with three LoRA adapter
 sets (rank 16 on every linear layer, plus layer norms and a head; 5 epochs, learning rate 1e-3, label smoothing 0.1,
-seeds 1-3) of all-MiniLM-L6-v2 trained on the training half. How that recipe was chosen: full fine-tuning of the
+seeds 1-3) of all-MiniLM-L6-v2 trained on the training half. How that recipe was chosen (one-off exploration runs
+while designing, not rerun by this script): full fine-tuning of the
 transformer and LoRA were first tried on this split (full fine-tuning, one seed: 0.751-0.781 across four runs;
 three seeds pooled with the regression: 0.78 — but that is 3 x 90 MB to keep per workspace), then the choice
 between full fine-tuning, LoRA rank 8 (lr 5e-4) and LoRA rank 16 (lr 1e-3) was made on a hold-out of a quarter of

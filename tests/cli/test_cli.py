@@ -113,6 +113,9 @@ def test_triage_tune_fine_tunes_the_workspace_kind_model(run, monkeypatch) -> No
 
     slug = "tune-" + uuid.uuid4().hex[:8]
     run("init", "--workspace", slug, "--owner", f"own-{slug}@example.com", "--password-stdin", input="pw-123456789\n")
+    if embeddings.model_available():
+        out = run("triage", "tune", "-w", slug, ok=False)
+        assert out.exit_code != 0 and "no kind corrections yet" in out.output
     for text, kind in [("the export crashes", "bug"), ("please add dark mode", "feature_request"),
                        ("how do I invite a colleague?", "question")]:
         fb = json.loads(run("feedback", "create", "-w", slug, "--text", text, "--json").stdout)

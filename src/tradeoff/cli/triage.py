@@ -11,11 +11,12 @@ from rich.progress import Progress
 
 from tradeoff.cli.context import ErrorMappingGroup, cli_state, emit_json, emit_table
 from tradeoff.cli.records import Json, Workspace, workspace_id
+from tradeoff.embeddings.tuning import TuneSettings
 from tradeoff.insights.schemas import encode
 from tradeoff.storage.base import utcnow
 from tradeoff.triage import service as triage
 from tradeoff.triage import tuning
-from tradeoff.triage.worker import drain
+from tradeoff.triage.worker import drain, tune_workspace
 
 app = typer.Typer(cls=ErrorMappingGroup, no_args_is_help=True, help="Classify feedback and find duplicates.")
 
@@ -66,19 +67,14 @@ def tune(
     as_json: Json = False,
 ) -> None:
     """Fine-tune the workspace's kind model on its corrections now (the ml extra; minutes of CPU)."""
-    from tradeoff.embeddings.tuning import TuneSettings
-
-    state = cli_state()
-    c = state.container
+    c = cli_state().container
     with c.unit_of_work() as uow:
         wid = workspace_id(uow, workspace)
     with Progress(transient=True, disable=as_json) as bar:
         task = bar.add_task("fine-tuning the kind model", total=None)
-        done = tuning.tune(c.unit_of_work, workspace_id=wid, settings=TuneSettings(members=members, epochs=epochs),
-                           progress=lambda k, n: bar.update(task, completed=k, total=n))
+        done = tune_workspace(c.unit_of_work, wid, settings=TuneSettings(members=members, epochs=epochs),
+                              progress=lambda k, n: bar.update(task, completed=k, total=n), retriage=again)
     if again:
-        with c.unit_of_work() as uow:
-            triage.retriage(uow=uow, workspace_id=wid)
         drain(c.unit_of_work, c.triage, workspace_id=wid)
     if as_json:
         emit_json(done.as_dict())

@@ -20,6 +20,7 @@ import numpy.typing as npt
 
 from tradeoff.core.text.classify import TextClassifier, fit_text_classifier, pool_probabilities, predict_proba
 from tradeoff.embeddings import Embedder, get_embedder, model_available
+from tradeoff.embeddings.tuning import TuneSettings, fine_tune_kind_model
 from tradeoff.errors import InvalidInput
 from tradeoff.evals._textcsv import read_rows
 
@@ -148,7 +149,7 @@ def _embedder(method: str) -> Embedder | None:
 
 
 def evaluate_triage(path: Path, *, train_path: Path | None = None, method: str = "auto", seed: int = 0,
-                    tune: Any = None) -> dict[str, Any]:
+                    tune: TuneSettings | None = None) -> dict[str, Any]:
     """Fit the kind classifier and score it (macro-F1, per-class precision/recall/F1).
 
     path: CSV with id,text,label. train_path: optional CSV to fit on (then all of `path` is the test set).
@@ -185,8 +186,6 @@ def evaluate_triage(path: Path, *, train_path: Path | None = None, method: str =
     features = "tf-idf word 1-2-grams + char 2-5-grams" + (f" + {embedder.name} embeddings" if embedder else "")
     name = embedder.name if embedder is not None else "lexical"
     if method == "tuned":
-        from tradeoff.embeddings.tuning import fine_tune_kind_model
-
         tuned = fine_tune_kind_model(tr_texts_l, tr_labels_l, settings=tune)
         proba = pool_probabilities(proba, clf.classes, tuned.predict_proba(te_texts), tuned.classes)
         s = tuned.settings

@@ -10,12 +10,12 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import numpy as np
 from sqlalchemy import func, select
 
 from tradeoff.core.text import classify
+from tradeoff.embeddings.tuning import TunedKindModel
 from tradeoff.feedback.model import Feedback
 from tradeoff.storage.uow import UnitOfWork
 from tradeoff.triage import tuning
@@ -39,7 +39,7 @@ class TriageEngine:
         self.method = method
         self.tuned = tuned
         self._cache: dict[int, _Cached] = {}
-        self._tuned_cache: dict[int, tuple[tuple[int, datetime], Any]] = {}
+        self._tuned_cache: dict[int, tuple[tuple[int, datetime], TunedKindModel]] = {}
         self._lock = threading.Lock()
 
     def _fingerprint(self, uow: UnitOfWork, workspace_id: int) -> tuple[int, str]:
@@ -61,8 +61,8 @@ class TriageEngine:
             self._cache[workspace_id] = _Cached(fp, clf)
         return clf
 
-    def tuned_model(self, uow: UnitOfWork, workspace_id: int) -> Any:
-        """The workspace's fine-tuned kind model (an `embeddings.tuning.TunedKindModel`), or None."""
+    def tuned_model(self, uow: UnitOfWork, workspace_id: int) -> TunedKindModel | None:
+        """The workspace's fine-tuned kind model, or None (no model, or this engine does not use them)."""
         if not self.tuned:
             return None
         key = tuning.stored(uow=uow, workspace_id=workspace_id)
@@ -72,8 +72,6 @@ class TriageEngine:
             hit = self._tuned_cache.get(workspace_id)
             if hit is not None and hit[0] == key:
                 return hit[1]
-        from tradeoff.embeddings.tuning import TunedKindModel
-
         data = tuning.weights(uow=uow, workspace_id=workspace_id)
         if data is None:
             return None

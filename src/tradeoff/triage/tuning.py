@@ -91,6 +91,9 @@ def tune(uow_factory: Callable[[], UnitOfWork], *, workspace_id: int, settings: 
     s = settings or TuneSettings()
     with uow_factory() as uow:
         fixed = corrections(uow=uow, workspace_id=workspace_id)
+    if not fixed:
+        raise InvalidInput("this workspace has no kind corrections yet: the kind model is fine-tuned on the kinds "
+                           "a PM set or fixed, so correct a few feedback kinds first")
     texts, labels, _ = classify.kind_training_set(fixed)
     start = time.perf_counter()
     model = fine_tune_kind_model(texts, labels, settings=s, progress=progress)

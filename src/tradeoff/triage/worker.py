@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from tradeoff.embeddings.tuning import TuneSettings
 from tradeoff.storage.uow import UnitOfWork
 from tradeoff.triage import service as triage
 from tradeoff.triage import tuning
@@ -30,19 +31,29 @@ def drain(uow_factory: Callable[[], UnitOfWork], engine: TriageEngine, *, batch:
             progress(n)
 
 
+def tune_workspace(uow_factory: Callable[[], UnitOfWork], workspace_id: int, *,
+                   settings: TuneSettings | None = None, progress: Callable[[int, int], None] | None = None,
+                   retriage: bool = True) -> tuning.KindModelInfo:
+    """Fine-tune a workspace's kind model and, with `retriage`, queue its model-classified feedback to be
+    classified again with it (the next `drain` does it; a PM's corrections are never touched)."""
+    done = tuning.tune(uow_factory, workspace_id=workspace_id, settings=settings, progress=progress)
+    log.info("fine-tuned the kind model of workspace %d on %d examples in %.0f s",
+             workspace_id, done.examples, done.seconds)
+    if retriage:
+        with uow_factory() as uow:
+            triage.retriage(uow=uow, workspace_id=workspace_id)
+    return done
+
+
 def tune_due(uow_factory: Callable[[], UnitOfWork], engine: TriageEngine, *, min_corrections: int) -> int:
-    """Fine-tune the kind model of every workspace that is due (see `tuning.workspaces_due`), then re-triage its
+    """Fine-tune the kind model of every workspace that is due (see `tuning.workspaces_due`), re-triaging its
     model-classified feedback with it. Returns how many workspaces were tuned."""
     if not engine.tuned:
         return 0
     with uow_factory() as uow:
         due = tuning.workspaces_due(uow=uow, min_corrections=min_corrections)
     for workspace_id in due:
-        done = tuning.tune(uow_factory, workspace_id=workspace_id)
-        log.info("fine-tuned the kind model of workspace %d on %d examples in %.0f s",
-                 workspace_id, done.examples, done.seconds)
-        with uow_factory() as uow:
-            triage.retriage(uow=uow, workspace_id=workspace_id)
+        tune_workspace(uow_factory, workspace_id)
     return len(due)
 
 
