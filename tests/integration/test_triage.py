@@ -155,3 +155,39 @@ def test_a_tuned_kind_model_is_kept_per_workspace_and_used_by_triage(client, con
         from tradeoff.triage.model import KindModel
         assert uow.session.scalar(select(func.count()).where(KindModel.workspace_id == wid)) == 1
         assert pooled.tuned_model(uow, wid) is not None
+
+
+def test_the_worker_goes_on_triaging_while_a_kind_model_is_being_tuned(client, container, world: World,
+                                                                         monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import threading
+    import time
+
+    from tradeoff.triage import worker as triage_worker
+    from tradeoff.triage.engine import TriageEngine
+
+    started, release, calls = threading.Event(), threading.Event(), []
+
+    def slow_tune(uow_factory, engine, *, min_corrections):  # type: ignore[no-untyped-def]
+        calls.append(min_corrections)  # stands in for minutes of fine-tuning
+        started.set()
+        release.wait(30)
+        return 0
+
+    monkeypatch.setattr(triage_worker, "tune_due", slow_tune)
+    worker = triage_worker.TriageWorker(container.unit_of_work, TriageEngine, interval=0.05, tune_min_corrections=5)
+    worker.start()
+    try:
+        assert started.wait(10) and worker.tuning
+        item = _fb(client, world, "The invoice export crashes with an error every time I click download")
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            got = client.get(world.api(f"/feedback/{item['id']}"), headers=world.bob.headers).json()
+            if got["kind"] is not None:
+                break
+            time.sleep(0.05)
+        assert got["kind"] == "bug" and got["kind_source"] == "model"  # triaged during the tuning run
+        assert worker.tuning and calls == [5]  # the run is still going, and no second one was started
+    finally:
+        release.set()
+        worker.stop()
+    assert not worker.tuning

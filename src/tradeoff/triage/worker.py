@@ -59,7 +59,8 @@ def tune_due(uow_factory: Callable[[], UnitOfWork], engine: TriageEngine, *, min
 
 class TriageWorker:
     """Triages new feedback every `interval` seconds; when `tune_min_corrections` is set, also fine-tunes the kind
-    model of workspaces that are due (minutes of CPU, between triage rounds)."""
+    model of workspaces that are due. Tuning takes minutes of CPU, so it runs in a thread of its own: new feedback
+    goes on being triaged (with the model in use until then) while a workspace's model is being tuned."""
 
     def __init__(self, uow_factory: Callable[[], UnitOfWork], engine_factory: Callable[[], TriageEngine],
                  interval: float = 2.0, *, tune_min_corrections: int | None = None) -> None:
@@ -70,6 +71,7 @@ class TriageWorker:
         self._tune_after = 0.0  # monotonic time before which tuning is not looked at again
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._tuner: threading.Thread | None = None
 
     def start(self) -> None:
         if self._thread is None:
@@ -81,6 +83,13 @@ class TriageWorker:
         if self._thread is not None:
             self._thread.join(timeout=10)
             self._thread = None
+        if self._tuner is not None:  # a fine-tuning run cannot be cut short; its daemon thread ends with the process
+            self._tuner.join(timeout=1)
+
+    @property
+    def tuning(self) -> bool:
+        """Whether a fine-tuning run is in progress."""
+        return self._tuner is not None and self._tuner.is_alive()
 
     def _run(self) -> None:
         engine: TriageEngine | None = None
@@ -96,11 +105,17 @@ class TriageWorker:
             self._stop.wait(self.interval)
 
     def _maybe_tune(self, engine: TriageEngine) -> None:
-        if self.tune_min_corrections is None or self._stop.is_set() or time.monotonic() < self._tune_after:
+        if (self.tune_min_corrections is None or self._stop.is_set() or self.tuning
+                or time.monotonic() < self._tune_after):
             return
         self._tune_after = time.monotonic() + 60.0  # corrections arrive by hand: a look a minute is plenty
+        self._tuner = threading.Thread(target=self._tune, args=(engine, self.tune_min_corrections),
+                                       name="tradeoff-tune", daemon=True)
+        self._tuner.start()
+
+    def _tune(self, engine: TriageEngine, min_corrections: int) -> None:
         try:
-            tune_due(self._uow, engine, min_corrections=self.tune_min_corrections)
+            tune_due(self._uow, engine, min_corrections=min_corrections)
         except Exception:  # noqa: BLE001 - triage goes on with the regression alone; try tuning again later
             log.exception("fine-tuning a kind model failed; trying again in an hour")
             self._tune_after = time.monotonic() + 3600.0
