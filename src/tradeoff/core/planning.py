@@ -30,7 +30,7 @@ from typing import Literal
 import numpy as np
 from scipy import sparse
 
-from tradeoff.core.planning_mip import _clock, _elapsed
+from tradeoff.core.planning_mip import _clock, _elapsed, quiet_highs
 from tradeoff.core.planning_search import SearchProblem, improve_schedule, round_relaxation, schedule_periods
 from tradeoff.errors import FieldError, Infeasible, InvalidInput
 
@@ -498,7 +498,7 @@ def _solve_milp(
     if relaxation is None:
         lp.integrality_ = [highspy.HighsVarType.kInteger] * nc
     lp.sense_ = highspy.ObjSense.kMaximize
-    h = highspy.Highs()  # type: ignore[no-untyped-call]
+    h = quiet_highs(highspy)
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("mip_rel_gap", 1e-4)

@@ -94,6 +94,14 @@ def _finite(v: float) -> float | None:
     return float(v) if math.isfinite(v) and abs(v) < 1e300 else None
 
 
+def quiet_highs(hs: Any) -> Any:
+    """A HiGHS instance that prints nothing. highspy's `Highs` wrapper installs callbacks on construction, which
+    prints HiGHS's banner to the process's standard output before any option can be set (it broke `--json`
+    output); the bare solver class under it prints nothing once `output_flag` is off, and is all this module uses."""
+    bare = getattr(getattr(hs, "_core", None), "_Highs", None)
+    return bare() if bare is not None else hs.Highs()
+
+
 def _solve_highspy(
     c: FloatArray,
     a: csr_matrix,
@@ -113,7 +121,7 @@ def _solve_highspy(
     n = int(c.shape[0])
     m = int(a.shape[0])
     inf = float(hs.kHighsInf)
-    h = hs.Highs()
+    h = quiet_highs(hs)
     h.setOptionValue("output_flag", False)
     lp = hs.HighsLp()
     lp.num_col_ = n

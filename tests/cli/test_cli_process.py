@@ -1,0 +1,43 @@
+"""The installed `tradeoff` command in a process of its own: what it writes to standard output with --json must be
+JSON and nothing else, even from native libraries (CliRunner only sees what Python prints, not the process's fd 1)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def _tradeoff() -> list[str]:
+    exe = Path(sys.executable).with_name("tradeoff")
+    if exe.exists():
+        return [str(exe)]
+    found = shutil.which("tradeoff")
+    if found is None:
+        pytest.skip("the tradeoff command is not installed in this environment (make install)")
+    return [found]
+
+
+def test_json_output_of_the_planner_and_forecasts_is_pure_json(tmp_path: Path) -> None:
+    env = {**os.environ, "TRADEOFF_HOME": str(tmp_path / "home")}
+    env.pop("TRADEOFF_DATABASE_URL", None)
+
+    def run(*args: str) -> str:
+        done = subprocess.run([*_tradeoff(), *args], env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    run("db", "upgrade")
+    assert "log in as" in run("demo")
+    assert "HiGHS" not in run("demo", "--if-missing")
+    plan = json.loads(run("plan", "-w", "demo", "--solve", "--json"))  # solves in this process: HiGHS runs here
+    assert plan["status"] in {"optimal", "time_limit"} and plan["value"] is not None
+    forecast = json.loads(run("forecast", "-w", "demo", "--json"))
+    assert forecast["plan_id"] == plan["plan_id"] and forecast["teams"]
+    commitments = json.loads(run("commitments", "-w", "demo", "--json"))
+    assert commitments["threshold"] == pytest.approx(0.7) and commitments["items"]
