@@ -17,51 +17,44 @@ The solver is exact (a mixed-integer programme handed to HiGHS) on a presolved m
    60 s on nrp2, this one closes it.
 
 It also computes the "sort by profit/cost and fill" greedy, reported next to the optimum.
+
+The instance types, file parsing and evaluation of a selection live in ``planning_nrp_instance``, the presolve in
+``planning_nrp_presolve``; this module re-exports what callers import.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.sparse import csr_matrix
 
-from tradeoff.core.planning_mip import HAVE_HIGHSPY, FloatArray, _clock, _elapsed, solve_milp
+from tradeoff.core.planning_mip import HAVE_HIGHSPY, _clock, _elapsed, solve_milp
+from tradeoff.core.planning_nrp_instance import (
+    NrpCustomer,
+    NrpInstance,
+    dependency_closure,
+    evaluate_selection,
+    parse_nrp,
+    requirement_closures,
+)
+from tradeoff.core.planning_nrp_presolve import _EPS, _reduce
 from tradeoff.errors import FieldError, InvalidInput
 
-_EPS = 1e-9
-
-
-@dataclass(frozen=True)
-class NrpCustomer:
-    """One customer: the profit they bring and the (1-based) ids of the requirements they ask for."""
-
-    profit: float
-    requests: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class NrpInstance:
-    """An NRP instance. ``costs[r - 1]`` is the cost of requirement ``r``; a dependency ``(a, b)`` means that
-    requirement ``b`` needs requirement ``a`` (``a`` is a prerequisite of ``b``)."""
-
-    costs: tuple[float, ...]
-    dependencies: tuple[tuple[int, int], ...]
-    customers: tuple[NrpCustomer, ...]
-    levels: tuple[int, ...] = ()
-
-    @property
-    def n_requirements(self) -> int:
-        return len(self.costs)
-
-    @property
-    def total_cost(self) -> float:
-        return float(sum(self.costs))
-
-    def budget(self, cost_ratio: float) -> float:
-        return cost_ratio * self.total_cost
+__all__ = [
+    "HIGHS_NRP_OPTIONS",
+    "NrpCustomer",
+    "NrpInstance",
+    "NrpSolution",
+    "dependency_closure",
+    "evaluate_selection",
+    "greedy_nrp",
+    "parse_nrp",
+    "requirement_closures",
+    "solve_nrp",
+]
 
 
 @dataclass(frozen=True)
@@ -82,172 +75,6 @@ class NrpSolution:
     greedy_satisfied: tuple[int, ...]
     method: str
     model_size: dict[str, int] = field(default_factory=dict)
-
-
-# --------------------------------------------------------------------------------------------------- parsing
-
-
-def parse_nrp(text: str) -> NrpInstance:
-    """Parse the instance format of Xuan et al. (classic and realistic sets).
-
-    Layout: number of levels; per level its number of requirements then their costs; number of dependencies then
-    that many ``a b`` pairs (``b`` needs ``a``); number of customers then per customer ``profit q r1 .. rq``.
-    Tokens are separated by any white space. Lines starting with ``^`` are annotations and are skipped (the
-    distributed ``example.txt`` has them).
-    """
-    tokens: list[str] = []
-    for line in text.splitlines():
-        if line.lstrip().startswith("^"):
-            continue
-        tokens.extend(line.split())
-    pos = 0
-
-    def take(what: str) -> float:
-        nonlocal pos
-        if pos >= len(tokens):
-            raise InvalidInput(
-                f"NRP file ends early: expected {what} at token {pos + 1}",
-                [FieldError(["token", pos + 1], f"missing {what}")],
-            )
-        tok = tokens[pos]
-        pos += 1
-        try:
-            return float(int(tok))
-        except ValueError:
-            try:
-                value = float(tok)
-            except ValueError:
-                raise InvalidInput(
-                    f"NRP file: expected a number for {what} at token {pos}, found {tok!r}",
-                    [FieldError(["token", pos], f"not a number ({what})", tok)],
-                ) from None
-            if not math.isfinite(value):
-                raise InvalidInput(f"NRP file: {what} at token {pos} is not finite") from None
-            return value
-
-    def take_count(what: str) -> int:
-        v = take(what)
-        if v < 0 or not float(v).is_integer():
-            raise InvalidInput(
-                f"NRP file: {what} must be a non-negative whole number, found {v:g} (token {pos})",
-                [FieldError(["token", pos], f"bad {what}", v)],
-            )
-        return int(v)
-
-    n_levels = take_count("the number of levels")
-    costs: list[float] = []
-    levels: list[int] = []
-    for lv in range(n_levels):
-        k = take_count(f"the number of requirements in level {lv + 1}")
-        levels.append(k)
-        for _ in range(k):
-            c = take(f"a requirement cost (level {lv + 1})")
-            if c < 0:
-                raise InvalidInput(
-                    f"NRP file: requirement {len(costs) + 1} has a negative cost ({c:g})",
-                    [FieldError(["requirement", len(costs) + 1, "cost"], "negative cost", c)],
-                )
-            costs.append(_num(c))
-    n = len(costs)
-
-    def req_id(what: str) -> int:
-        v = take_count(what)
-        if not 1 <= v <= n:
-            raise InvalidInput(
-                f"NRP file: {what} refers to requirement {v}, but ids run from 1 to {n} (token {pos})",
-                [FieldError(["token", pos], "unknown requirement id", v)],
-            )
-        return v
-
-    n_deps = take_count("the number of dependencies")
-    deps = tuple((req_id("a dependency"), req_id("a dependency")) for _ in range(n_deps))
-    n_customers = take_count("the number of customers")
-    customers: list[NrpCustomer] = []
-    for i in range(n_customers):
-        profit = take(f"the profit of customer {i + 1}")
-        if profit < 0:
-            raise InvalidInput(
-                f"NRP file: customer {i + 1} has a negative profit ({profit:g})",
-                [FieldError(["customer", i + 1, "profit"], "negative profit", profit)],
-            )
-        q = take_count(f"the number of requests of customer {i + 1}")
-        reqs = tuple(req_id(f"a request of customer {i + 1}") for _ in range(q))
-        customers.append(NrpCustomer(_num(profit), reqs))
-    if pos != len(tokens):
-        raise InvalidInput(
-            f"NRP file has {len(tokens) - pos} unexpected tokens after the last customer (from token {pos + 1})",
-            [FieldError(["token", pos + 1], "unexpected trailing data", tokens[pos])],
-        )
-    return NrpInstance(tuple(costs), deps, tuple(customers), tuple(levels))
-
-
-def _num(v: float) -> float:
-    """Keep whole numbers as ints (exact sums, integral bounds), other values as floats."""
-    return int(v) if float(v).is_integer() else float(v)
-
-
-# --------------------------------------------------------------------------------------------- evaluation
-
-
-def requirement_closures(inst: NrpInstance) -> tuple[frozenset[int], ...]:
-    """For each customer, the requested requirements together with all their prerequisites (transitively)."""
-    prereqs: list[list[int]] = [[] for _ in range(inst.n_requirements + 1)]
-    for a, b in inst.dependencies:
-        prereqs[b].append(a)
-    memo: dict[int, frozenset[int]] = {}
-
-    def ancestors(r: int) -> frozenset[int]:
-        got = memo.get(r)
-        if got is not None:
-            return got
-        seen = {r}
-        stack = [r]
-        while stack:
-            u = stack.pop()
-            for p in prereqs[u]:
-                if p not in seen:
-                    seen.add(p)
-                    stack.append(p)
-        out = frozenset(seen)
-        memo[r] = out
-        return out
-
-    result: list[frozenset[int]] = []
-    for cust in inst.customers:
-        s: set[int] = set()
-        for r in cust.requests:
-            s |= ancestors(r)
-        result.append(frozenset(s))
-    return tuple(result)
-
-
-def dependency_closure(inst: NrpInstance, selected: Iterable[int]) -> frozenset[int]:
-    """`selected` plus every prerequisite of its members."""
-    prereqs: list[list[int]] = [[] for _ in range(inst.n_requirements + 1)]
-    for a, b in inst.dependencies:
-        prereqs[b].append(a)
-    seen = set(selected)
-    stack = list(seen)
-    while stack:
-        u = stack.pop()
-        for p in prereqs[u]:
-            if p not in seen:
-                seen.add(p)
-                stack.append(p)
-    return frozenset(seen)
-
-
-def evaluate_selection(
-    inst: NrpInstance, selected: Iterable[int], closures: Sequence[frozenset[int]] | None = None
-) -> tuple[float, float, tuple[int, ...]]:
-    """(profit, cost, satisfied customers) of delivering `selected`. A customer counts only when its whole
-    closure is delivered, so a selection that breaks a dependency earns nothing from the requirements above it."""
-    sel = frozenset(selected)
-    cl = closures if closures is not None else requirement_closures(inst)
-    cost = float(sum(inst.costs[r - 1] for r in sel))
-    satisfied = tuple(i + 1 for i, s in enumerate(cl) if s <= sel)
-    value = float(sum(inst.customers[i - 1].profit for i in satisfied))
-    return value, cost, satisfied
 
 
 # ------------------------------------------------------------------------------------------------- greedy
@@ -300,91 +127,6 @@ def greedy_nrp(
         done |= marginal <= _EPS  # customers now fully delivered (free riders)
     value, _, _ = evaluate_selection(inst, selected, cl)
     return tuple(sorted(selected)), value
-
-
-# ------------------------------------------------------------------------------------------------- reduce
-
-
-@dataclass(frozen=True)
-class _Reduced:
-    closures: tuple[frozenset[int], ...]
-    group_closure: list[frozenset[int]]  # per merged customer group
-    n_groups: int  # merged customers: nodes 0 .. n_groups-1
-    sets: list[frozenset[int]]  # node -> set of merged customers needing it
-    cost: FloatArray  # node cost (own cost folded into customer nodes)
-    profit: FloatArray  # per merged customer
-    edges: list[tuple[int, int]]  # (u, v): x_u <= x_v
-    upper: FloatArray  # 0 where a node can never fit the budget
-    free_profit: float  # customers who need nothing: always satisfied
-
-
-def _reduce(inst: NrpInstance, budget: float) -> _Reduced:
-    closures = requirement_closures(inst)
-    costs = inst.costs
-    merged: dict[frozenset[int], float] = {}
-    free_profit = 0.0
-    for cust, s in zip(inst.customers, closures, strict=True):
-        if not s:
-            free_profit += float(cust.profit)
-            continue
-        if cust.profit <= 0:
-            continue
-        if sum(costs[r - 1] for r in s) > budget + _EPS:
-            continue
-        merged[s] = merged.get(s, 0.0) + float(cust.profit)
-    gclos = sorted(merged, key=lambda s: (len(s), sorted(s)))
-    m = len(gclos)
-    profit = np.array([merged[s] for s in gclos], dtype=np.float64)
-    who: dict[int, list[int]] = {}
-    for i, s in enumerate(gclos):
-        for r in s:
-            who.setdefault(r, []).append(i)
-    item_cost: dict[tuple[int, ...], float] = {}
-    for r in sorted(who):
-        key = tuple(who[r])
-        item_cost[key] = item_cost.get(key, 0.0) + float(costs[r - 1])
-    own = np.zeros(m)
-    sets: list[frozenset[int]] = [frozenset([i]) for i in range(m)]
-    node_cost: list[float] = []
-    shared: list[tuple[tuple[int, ...], float]] = []
-    for key, c in item_cost.items():
-        if len(key) == 1:
-            own[key[0]] += c
-        else:
-            shared.append((key, c))
-    shared.sort(key=lambda kc: (-len(kc[0]), kc[0]))
-    node_cost = list(own)
-    for key, c in shared:
-        sets.append(frozenset(key))
-        node_cost.append(c)
-    n_nodes = len(sets)
-    cost = np.array(node_cost, dtype=np.float64)
-    # groups containing each merged customer
-    containing: list[list[int]] = [[] for _ in range(m)]
-    for v in range(m, n_nodes):
-        for c in sets[v]:
-            containing[c].append(v)
-    ancestors: list[list[int]] = []
-    for u in range(n_nodes):
-        su = sets[u]
-        pivot = min(su)
-        ancestors.append([v for v in containing[pivot] if v != u and su <= sets[v]])
-    edges: list[tuple[int, int]] = []
-    for u in range(n_nodes):
-        anc = ancestors[u]
-        if not anc:
-            continue
-        anc_sorted = sorted(anc, key=lambda v: len(sets[v]))
-        for k, v in enumerate(anc_sorted):
-            sv = sets[v]
-            # v covers u unless some other ancestor w sits strictly between them (S_u < S_w < S_v)
-            if not any(len(sets[w]) < len(sv) and sets[w] < sv for w in anc_sorted[:k]):
-                edges.append((u, v))
-    upper = np.ones(n_nodes)
-    for u in range(n_nodes):
-        if cost[u] + sum(cost[v] for v in ancestors[u]) > budget + _EPS:
-            upper[u] = 0.0
-    return _Reduced(closures, gclos, m, sets, cost, profit, edges, upper, free_profit)
 
 
 # -------------------------------------------------------------------------------------------------- solve

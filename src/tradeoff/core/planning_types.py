@@ -1,0 +1,104 @@
+"""The roadmap planner's inputs and outputs: candidate features, dependencies, teams with their capacity per
+period, allocation rules, and the resulting plan and plan comparison. The rules they describe are in
+``planning``'s docstring; all effort is in person-days and periods are indexed from 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+Category = Literal["feature", "tech_debt", "platform"]
+CATEGORIES: tuple[Category, ...] = ("feature", "tech_debt", "platform")
+PlanStatus = Literal["optimal", "time_limit", "feasible"]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A feature that may be planned. ``value``: score or money (≥ 0); ``effort``: person-days per team name;
+    ``deadline``: last period index (0-based) it may be scheduled in, or None; ``must_have``: always planned;
+    ``committed``: promised to a customer, so always planned and by its deadline."""
+
+    id: str
+    value: float
+    effort: Mapping[str, float]
+    must_have: bool = False
+    deadline: int | None = None
+    committed: bool = False
+    category: Category = "feature"
+
+    @property
+    def required(self) -> bool:
+        return self.must_have or self.committed
+
+
+@dataclass(frozen=True)
+class Dependency:
+    """``feature`` needs ``prerequisite`` (both candidate ids)."""
+
+    prerequisite: str
+    feature: str
+
+
+@dataclass(frozen=True)
+class Team:
+    """A team and its capacity in person-days for each period (one number per period)."""
+
+    name: str
+    capacity: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class AllocationRule:
+    """Reserve ``min_share`` (0–1) of ``team``'s capacity (every team when None) in every period for work of
+    ``categories``: the other work may use at most (1 − min_share) of it."""
+
+    min_share: float
+    team: str | None = None
+    categories: tuple[Category, ...] = ("tech_debt", "platform")
+
+
+@dataclass(frozen=True)
+class PlanInput:
+    """Everything the planner needs. ``periods``: number of periods; ``time_limit``: seconds for the solver."""
+
+    candidates: tuple[Candidate, ...]
+    teams: tuple[Team, ...]
+    periods: int
+    dependencies: tuple[Dependency, ...] = ()
+    rules: tuple[AllocationRule, ...] = ()
+    same_period_dependencies: bool = False
+    time_limit: float = 30.0
+
+
+@dataclass(frozen=True)
+class RoadmapPlan:
+    """A plan: ``schedule`` maps each chosen feature id to its period (0-based). ``value`` its total value,
+    ``bound`` a proven upper bound on the best value, ``gap`` = (bound − value) / bound, ``seconds`` the time
+    spent searching (LP relaxation, local search and HiGHS), ``greedy_*`` the "sort by value/effort and fill" plan (``greedy_feasible`` is False
+    when it could not place every must-have), ``value_difference`` = value − greedy_value, ``load[team][p]``
+    person-days used."""
+
+    schedule: Mapping[str, int]
+    value: float
+    bound: float
+    gap: float
+    status: PlanStatus
+    seconds: float
+    greedy_schedule: Mapping[str, int]
+    greedy_value: float
+    greedy_feasible: bool
+    value_difference: float
+    load: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PlanDiff:
+    """What changed from ``base`` to ``other``: features added, removed, moved (id, from period, to period),
+    and the value difference (other − base)."""
+
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    moved: tuple[tuple[str, int, int], ...]
+    value_difference: float
