@@ -101,10 +101,8 @@ def _solve_milp(
         lp.integrality_ = [highspy.HighsVarType.kInteger] * nc
     lp.sense_ = highspy.ObjSense.kMaximize
     h = quiet_highs(highspy)
-    h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("mip_rel_gap", 1e-4)
-    h.setOptionValue("threads", 1)
     for key, val in (options or {}).items():
         h.setOptionValue(key, val)
     h.passModel(lp)

@@ -324,3 +324,24 @@ def test_local_search_on_a_crowded_roadmap_stays_valid_and_gains(seed: int) -> N
     out = improve_schedule(prob, start, np.random.default_rng(seed), 400)
     assert _violations(inp, _sched(ids, out), 0 if inp.same_period_dependencies else 1) == []
     assert _value(inp, out) >= _value(inp, start)
+
+
+def test_the_roadmap_planner_still_solves_after_an_nrp_solve_in_the_same_process() -> None:
+    # HiGHS fixes its thread pool at a process's first solve and refuses later solves that ask for another size;
+    # the NRP solver and the roadmap planner once asked for different ones, so the order of solves mattered.
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent("""
+        from tradeoff.core.planning import Candidate, PlanInput, Team, plan_roadmap
+        from tradeoff.core.planning_nrp import NrpCustomer, NrpInstance, solve_nrp
+        inst = NrpInstance(costs=(2.0, 3.0), dependencies=(), customers=(NrpCustomer(5.0, (1,)), NrpCustomer(4.0, (2,))))
+        print(solve_nrp(inst, cost_ratio=0.5, time_limit=10).status)
+        cands = [Candidate("A", 9, {"Core": 6}), Candidate("B", 6, {"Core": 5}), Candidate("C", 6, {"Core": 5})]
+        plan = plan_roadmap(PlanInput(tuple(cands), (Team("Core", (10.0,)),), 1, time_limit=10))
+        print(plan.status, sorted(plan.schedule), plan.value)
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[1] == "optimal ['B', 'C'] 12.0"
