@@ -32,6 +32,11 @@ def by_class(root: ET.Element, tag: str, cls: str) -> list[ET.Element]:
     return [e for e in root.iter(f"{{{NS['s']}}}{tag}") if e.get("class") == cls]
 
 
+def own_text(el: ET.Element) -> str:
+    """An element's text without its tooltip (<title> child)."""
+    return (el.text or "") + "".join(c.tail or "" for c in el)
+
+
 HIST = ForecastHistogram("Ledger sync", date(2026, 11, 23),
                          ((0.0, 1.0, 0.1), (1.0, 2.0, 0.4), (2.0, 3.0, 0.3), (3.0, 4.0, 0.2)),
                          p50_weeks=1.75, p85_weeks=3.0, p95_weeks=3.75)
@@ -67,22 +72,60 @@ def test_charts_are_deterministic_and_escape_text() -> None:
     parse(svg)
 
 
-def test_timeline_bands_span_p50_to_p95_and_unforecast_rows_say_so() -> None:
+def test_timeline_bands_span_p50_to_p85_to_p95_and_unforecast_rows_say_so() -> None:
     rows = [TimelineRow("A", 2.0, 3.0, 4.0), TimelineRow("B", 4.0, 6.0, 8.0), TimelineRow("C", None, None, None)]
     root = parse(roadmap_timeline(rows, date(2026, 1, 5)))
-    bands = {b.get("data-label"): b for b in by_class(root, "rect", "band")}
-    bars = {b.get("data-label"): b for b in by_class(root, "rect", "bar")}
-    ticks = {t.get("data-label"): t for t in by_class(root, "line", "p85")}
-    assert set(bands) == set(bars) == set(ticks) == {"A", "B"}
-    # B's band runs from its P50 to P95 on a scale where P95 of B (8 weeks) is the full width
-    start_a = float(bars["A"].get("x", "0"))
-    width_full = float(bands["B"].get("x", "0")) + float(bands["B"].get("width", "0")) - start_a
-    assert float(bars["A"].get("width", "0")) == pytest.approx(width_full * 2 / 8, abs=0.05)
-    assert float(ticks["B"].get("x1", "0")) - start_a == pytest.approx(width_full * 6 / 8, abs=0.05)
+    dark = {b.get("data-label"): b for b in by_class(root, "rect", "p50-p85")}
+    light = {b.get("data-label"): b for b in by_class(root, "rect", "p85-p95")}
+    dots = {d.get("data-label"): d for d in by_class(root, "circle", "p50")}
+    assert set(dark) == set(light) == set(dots) == {"A", "B"}
+
+    def x(el: ET.Element, attr: str = "x") -> float:
+        return float(el.get(attr, "nan"))
+
+    def right(el: ET.Element) -> float:
+        return x(el) + x(el, "width")
+
+    # the scale runs from the start (week 0) to B's P95 (8 weeks): positions are proportional to weeks
+    zero = x(by_class(root, "line", "today")[0], "x1")
+    full = right(light["B"]) - zero
+    for label, (p50, p85, p95) in {"A": (2, 3, 4), "B": (4, 6, 8)}.items():
+        assert x(dots[label], "cx") - zero == pytest.approx(full * p50 / 8, abs=0.05)
+        assert x(dark[label]) - zero == pytest.approx(full * p50 / 8, abs=0.05)
+        assert right(dark[label]) == pytest.approx(x(light[label]), abs=0.05)  # dark ends where light begins
+        assert x(light[label]) - zero == pytest.approx(full * p85 / 8, abs=0.05)
+        assert right(light[label]) - zero == pytest.approx(full * p95 / 8, abs=0.05)
+    tips = [t.text or "" for t in dark["B"].findall("s:title", NS)]
+    assert tips == ["B: P50 2 Feb 2026, P85 16 Feb 2026, P95 2 Mar 2026"]
     missing = by_class(root, "text", "no-forecast")
-    assert [m.get("data-label") for m in missing] == ["C"] and missing[0].text == "not yet forecast"
+    assert [m.get("data-label") for m in missing] == ["C"] and own_text(missing[0]) == "not yet forecast"
     with pytest.raises(InvalidInput):
         roadmap_timeline([TimelineRow("bad", 5.0, 3.0, 4.0)], date(2026, 1, 5))
+    with pytest.raises(InvalidInput):
+        roadmap_timeline([TimelineRow("bad", None, None, None, planned_weeks=(3.0, 1.0))], date(2026, 1, 5))
+
+
+def test_timeline_groups_rows_by_team_and_draws_planned_periods() -> None:
+    rows = [TimelineRow("Audit log", 1.0, 2.0, 3.0, group="Core <team>", planned_weeks=(0.0, 2.0)),
+            TimelineRow("Refactor ledger", 2.0, 5.0, 6.0, group="Core <team>", tech=True),
+            TimelineRow("Usage API", None, None, None, group="Platform", planned_weeks=(-1.0, 1.0))]
+    svg = roadmap_timeline(rows, date(2026, 1, 5), horizon_weeks=10.0)
+    root = parse(svg)
+    assert [g.text for g in by_class(root, "text", "group")] == ["Core <team>", "Platform"]
+    assert "Core &lt;team&gt;" in svg and "<team>" not in svg  # escaped everywhere
+    labels = [own_text(t) for t in by_class(root, "text", "row-label")]
+    assert labels == ["Audit log", "Refactor ledger ⚙", "Usage API"]
+    planned = {p.get("data-label"): p for p in by_class(root, "rect", "planned")}
+    assert set(planned) == {"Audit log", "Usage API"}
+    zero = float(by_class(root, "line", "today")[0].get("x1", "nan"))
+    full = float(planned["Audit log"].get("width", "nan"))  # 2 of the 10 weeks of the horizon
+    # a period that began before the start is cut at the start: only its week after it shows
+    assert float(planned["Usage API"].get("x", "nan")) == pytest.approx(zero, abs=0.05)
+    assert float(planned["Usage API"].get("width", "nan")) == pytest.approx(full / 2, abs=0.05)
+    # rows sit below their group's heading, one row each
+    ys = [float(t.get("y", "nan")) for t in by_class(root, "text", "row-label")]
+    heads = [float(t.get("y", "nan")) for t in by_class(root, "text", "group")]
+    assert heads[0] < ys[0] < ys[1] < heads[1] < ys[2]
 
 
 def test_value_effort_quadrants_split_at_medians() -> None:

@@ -135,7 +135,7 @@ def forecast_blocks(sc: Scope, features: list[Feature], charts: bool = True) -> 
                  else TimelineRow(f.title, None, None, None, "not yet forecast") for f in features[:20]]
         alt = (s(f"Roadmap timeline of {plural(len(trows), 'feature')} from {fc_mod.short(fcst.start)}",
                  *[sc.f(f) for f in features[:20]]),
-               s("; bars end at the P50 date, bands reach the P95 date, ticks mark the P85 date."))
+               s("; dots mark the P50 date, dark bands run to the P85 date and light bands to the P95 date."))
         blocks.append(Chart("Roadmap timeline", roadmap_timeline(trows, fcst.start), alt))
         last = max(forecast, key=lambda f: (fcst.features[f.id].p85_weeks, -f.id))
         one = fcst.features[last.id]

@@ -114,58 +114,92 @@ def forecast_histogram(h: ForecastHistogram, width: float = 560, height: float =
 
 @dataclass(frozen=True)
 class TimelineRow:
-    """One feature or release on the roadmap: weeks after the chart's start by which it is done with 50/85/95%
-    probability. `status` is shown at the end of the row (e.g. "shipped", "not yet forecast")."""
+    """One feature or release on the roadmap, in weeks after the chart's start: done by then with 50/85/95%
+    probability. `planned_weeks` is the planned period (from, to) when a plan schedules it; `group` (a team) puts
+    rows under one heading, in the order given; `tech` marks tech-debt and platform work. Rows without a forecast
+    show `status` (e.g. "shipped", "not yet forecast") instead of a band."""
 
     label: str
     p50_weeks: float | None
     p85_weeks: float | None
     p95_weeks: float | None
     status: str = ""
+    group: str = ""
+    planned_weeks: tuple[float, float] | None = None
+    tech: bool = False
 
 
-def roadmap_timeline(rows: Sequence[TimelineRow], start: date, width: float = 640) -> str:
-    """Horizontal bars to the P50 date with a confidence band out to P95 and a tick at P85; rows without a
-    forecast say so instead of drawing a bar."""
-    label_w, right, top, row_h = 190.0, 20.0, 34.0, 24.0
-    height = top + row_h * max(len(rows), 1) + 34
-    forecast = [r for r in rows if r.p95_weeks is not None]
-    for r in forecast:
-        _finite(r.label, r.p50_weeks or 0.0, r.p85_weeks or 0.0, r.p95_weeks or 0.0)
-        if not (r.p50_weeks or 0) <= (r.p85_weeks or 0) <= (r.p95_weeks or 0):
-            raise InvalidInput(f"{r.label}: percentiles must satisfy P50 <= P85 <= P95")
-    x1 = max([r.p95_weeks or 0.0 for r in forecast] + [1.0])
+def _check_timeline(rows: Sequence[TimelineRow]) -> None:
+    for r in rows:
+        if r.p95_weeks is not None:
+            _finite(r.label, r.p50_weeks or 0.0, r.p85_weeks or 0.0, r.p95_weeks)
+            if not (r.p50_weeks or 0) <= (r.p85_weeks or 0) <= r.p95_weeks:
+                raise InvalidInput(f"{r.label}: percentiles must satisfy P50 <= P85 <= P95")
+        if r.planned_weeks is not None:
+            _finite(r.label, *r.planned_weeks)
+            if r.planned_weeks[0] > r.planned_weeks[1]:
+                raise InvalidInput(f"{r.label}: the planned period ends before it starts")
+
+
+def roadmap_timeline(rows: Sequence[TimelineRow], start: date, width: float = 640,
+                     horizon_weeks: float = 0.0) -> str:
+    """The roadmap timeline, one drawing for the web UI and the briefs: per row a dot at P50, a dark band from
+    P50 to P85 and a light one from P85 to P95 (the confidence band), and a dashed box for the planned period;
+    a heading per group; a dashed line at the start (today). The scale reaches the last P95 or planned end, and
+    at least `horizon_weeks`. Rows without a forecast say so instead of drawing a band."""
+    _check_timeline(rows)
+    label_w, right, top, row_h = min(250.0, round(width * 0.3)), 20.0, 52.0, 22.0
+    groups = sum(1 for i, r in enumerate(rows) if r.group and (i == 0 or rows[i - 1].group != r.group))
+    height = top + row_h * max(len(rows) + groups, 1) + 10
+    ends = [r.p95_weeks for r in rows if r.p95_weeks is not None]
+    ends += [r.planned_weeks[1] for r in rows if r.planned_weeks is not None]
+    x1 = max([*ends, horizon_weeks, 1.0])
     pw = width - label_w - right
 
     def sx(w: float) -> float:
-        return label_w + w / x1 * pw
+        return label_w + max(0.0, min(w, x1)) / x1 * pw
 
     svg = Svg(width, height, "Roadmap timeline with confidence bands")
-    svg.text(8, 16, f"Roadmap from {short_date(start)} (bar to P50, band to P95, tick at P85)", 12, font_weight="bold")
-    if not rows:
-        svg.text(8, top + 16, "Nothing on the roadmap yet.", 11, fill=MUTED)
-    for i, r in enumerate(rows):
-        y = top + i * row_h
-        svg.text(8, y + 15, r.label[:34] + ("…" if len(r.label) > 34 else ""), 11, class_="row-label")
-        if r.p50_weeks is None or r.p85_weeks is None or r.p95_weeks is None:
-            svg.text(label_w, y + 15, r.status or "not yet forecast", 10, fill=MUTED, class_="no-forecast",
-                     data_label=r.label)
-            continue
-        svg.rect(sx(r.p50_weeks), y + 6, sx(r.p95_weeks) - sx(r.p50_weeks), 12, fill=BAND, class_="band",
-                 data_label=r.label, data_p50_weeks=r.p50_weeks, data_p95_weeks=r.p95_weeks)
-        svg.rect(label_w, y + 6, sx(r.p50_weeks) - label_w, 12, fill=BAR, class_="bar", data_label=r.label,
-                 data_p50_weeks=r.p50_weeks)
-        svg.line(sx(r.p85_weeks), y + 3, sx(r.p85_weeks), y + 21, stroke=ACCENT, stroke_width=2, class_="p85",
-                 data_label=r.label, data_p85_weeks=r.p85_weeks)
-    axis_y = top + row_h * max(len(rows), 1) + 4
-    svg.line(label_w, axis_y, label_w + pw, axis_y, stroke=INK)
-    step = _nice_step(x1, 4)
+    svg.text(8, 16, f"Roadmap from {short_date(start)}: dot at P50, dark band to P85, light band to P95, "
+             "dashed box: planned period", 11.5, font_weight="bold")
+    step = _nice_step(x1, 5)
     w = 0.0
-    while w <= x1 + 1e-9:
-        svg.line(sx(w), axis_y, sx(w), axis_y + 4, stroke=INK)
-        svg.text(sx(w), axis_y + 16, short_date(start + timedelta(days=round(w * 7))), 9, text_anchor="middle",
-                 fill=MUTED)
+    while w <= x1 + 1e-9:  # date grid
+        svg.line(sx(w), top - 14, sx(w), height - 6, stroke="#e3e6ec")
+        svg.text(sx(w) + 3, top - 18, short_date(start + timedelta(days=round(w * 7))), 9.5, fill=MUTED)
         w += step
+    svg.line(sx(0.0), top - 14, sx(0.0), height - 6, stroke=ACCENT, stroke_dasharray="3 3", class_="today")
+    if not rows:
+        svg.text(8, top + 15, "Nothing on the roadmap yet.", 11, fill=MUTED)
+    y = top
+    for i, r in enumerate(rows):
+        if r.group and (i == 0 or rows[i - 1].group != r.group):
+            svg.text(4, y + 14, r.group, 12, font_weight="bold", class_="group")
+            y += row_h
+        short = r.label if len(r.label) <= 36 else r.label[:35] + "…"
+        svg.text(12, y + 14, short + (" ⚙" if r.tech else ""), 11, class_="row-label", tip=r.label)
+        if r.planned_weeks is not None:
+            a, b = r.planned_weeks
+            svg.rect(sx(a), y + 3, max(2.0, sx(b) - sx(a)), row_h - 6, rx=3, fill="none", stroke="#7c8799",
+                     stroke_dasharray="4 2", class_="planned", data_label=r.label, data_from_weeks=a,
+                     data_to_weeks=b, tip=f"{r.label}: planned {short_date(start + timedelta(days=round(a * 7)))}"
+                     f" – {short_date(start + timedelta(days=round(b * 7)))}")
+        if r.p50_weeks is None or r.p85_weeks is None or r.p95_weeks is None:
+            svg.text(label_w + 4, y + 14, r.status or "not yet forecast", 10, fill=MUTED, class_="no-forecast",
+                     data_label=r.label)
+            y += row_h
+            continue
+        dates = ", ".join(f"{name} {short_date(start + timedelta(days=round(v * 7)))}" for name, v in
+                          (("P50", r.p50_weeks), ("P85", r.p85_weeks), ("P95", r.p95_weeks)))
+        tip = f"{r.label}: {dates}"
+        svg.rect(sx(r.p50_weeks), y + 6, max(1.0, sx(r.p85_weeks) - sx(r.p50_weeks)), row_h - 12, fill=BAR,
+                 class_="p50-p85", data_label=r.label, data_p50_weeks=r.p50_weeks, data_p85_weeks=r.p85_weeks,
+                 tip=tip)
+        svg.rect(sx(r.p85_weeks), y + 6, max(1.0, sx(r.p95_weeks) - sx(r.p85_weeks)), row_h - 12, fill=BAND,
+                 class_="p85-p95", data_label=r.label, data_p85_weeks=r.p85_weeks, data_p95_weeks=r.p95_weeks,
+                 tip=tip)
+        svg.circle(sx(r.p50_weeks), y + row_h / 2, 3.5, fill=INK, class_="p50", data_label=r.label, tip=tip)
+        y += row_h
     return svg.render()
 
 

@@ -33,19 +33,25 @@ class Svg:
         self.title = title
         self.parts: list[str] = []
 
-    def rect(self, x: float, y: float, w: float, h: float, **attrs: object) -> None:
-        self.parts.append(f"<rect{_attrs({'x': x, 'y': y, 'width': max(w, 0.0), 'height': max(h, 0.0), **attrs})}/>")
+    def _element(self, tag: str, attrs: dict[str, object], tip: str | None, content: str = "") -> None:
+        """`tip` becomes the element's tooltip (an SVG <title> child)."""
+        inner = (f"<title>{escape(tip)}</title>" if tip else "") + content
+        self.parts.append(f"<{tag}{_attrs(attrs)}>{inner}</{tag}>" if inner else f"<{tag}{_attrs(attrs)}/>")
+
+    def rect(self, x: float, y: float, w: float, h: float, tip: str | None = None, **attrs: object) -> None:
+        self._element("rect", {"x": x, "y": y, "width": max(w, 0.0), "height": max(h, 0.0), **attrs}, tip)
 
     def line(self, x1: float, y1: float, x2: float, y2: float, **attrs: object) -> None:
-        self.parts.append(f"<line{_attrs({'x1': x1, 'y1': y1, 'x2': x2, 'y2': y2, **attrs})}/>")
+        self._element("line", {"x1": x1, "y1": y1, "x2": x2, "y2": y2, **attrs}, None)
 
-    def circle(self, cx: float, cy: float, r: float, **attrs: object) -> None:
-        self.parts.append(f"<circle{_attrs({'cx': cx, 'cy': cy, 'r': r, **attrs})}/>")
+    def circle(self, cx: float, cy: float, r: float, tip: str | None = None, **attrs: object) -> None:
+        self._element("circle", {"cx": cx, "cy": cy, "r": r, **attrs}, tip)
 
-    def text(self, x: float, y: float, content: str, size: float = 11, **attrs: object) -> None:
+    def text(self, x: float, y: float, content: str, size: float = 11, tip: str | None = None,
+             **attrs: object) -> None:
         base: dict[str, object] = {"x": x, "y": y, "font_size": size, "font_family": FONT, "fill": "#222"}
         base.update(attrs)
-        self.parts.append(f"<text{_attrs(base)}>{escape(content)}</text>")
+        self._element("text", base, tip, escape(content))
 
     def open_group(self, **attrs: object) -> None:
         self.parts.append(f"<g{_attrs(attrs)}>")

@@ -3,13 +3,15 @@ confidence bands, a plan with its greedy comparison and what-ifs, teams' capacit
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
 from pydantic import ValidationError
 
+from tradeoff import charts
 from tradeoff.commitments import service as commitment_service
 from tradeoff.errors import TradeoffError
 from tradeoff.forecasts import service as forecast_service
@@ -20,7 +22,6 @@ from tradeoff.teams import service as team_service
 from tradeoff.web import context as ctx
 from tradeoff.web.render import redirect, render
 from tradeoff.web.session import CheckedForm, CurrentMember, Uow
-from tradeoff.web.timeline import timeline_svg
 
 router = APIRouter()
 W = "/w/{slug}"
@@ -56,17 +57,18 @@ def timeline(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
     fc = _forecast(uow, m.workspace_id)
     today = date.today()
     planned = {r["feature_id"]: r for r in ((plan.result or {}).get("schedule", []) if plan else [])}
-    teams: dict[str, list[dict[str, Any]]] = {}
-    last = today + timedelta(days=90)
-    for f in (fc or {}).get("features", []):
+
+    def weeks(iso: str, *, end: bool = False) -> float:
+        return ((date.fromisoformat(iso) - today).days + (1 if end else 0)) / 7
+
+    rows = []
+    for f in sorted((fc or {}).get("features", []), key=lambda f: f["team"]):  # stable: plan order within a team
         p = planned.get(f["feature_id"])
-        row = {"title": f["title"], "tech": f["category"] != "feature",
-               "p50": date.fromisoformat(f["p50"]), "p85": date.fromisoformat(f["p85"]),
-               "p95": date.fromisoformat(f["p95"]),
-               "planned": (date.fromisoformat(p["period_start"]), date.fromisoformat(p["period_end"])) if p else None}
-        last = max(last, row["p95"], row["planned"][1] if row["planned"] else today)
-        teams.setdefault(f["team"], []).append(row)
-    svg = timeline_svg([{"name": k, "rows": v} for k, v in sorted(teams.items())], today, last)
+        rows.append(charts.TimelineRow(
+            f["title"], weeks(f["p50"]), weeks(f["p85"]), weeks(f["p95"]), group=f["team"],
+            planned_weeks=(weeks(p["period_start"]), weeks(p["period_end"], end=True)) if p else None,
+            tech=f["category"] != "feature"))
+    svg = Markup(charts.roadmap_timeline(rows, today, width=960, horizon_weeks=90 / 7))
     return render(request, "roadmap/timeline.html", **ctx.page_context(uow, m, "roadmap"), page_title="Timeline",
                   svg=svg, forecast=fc, plan=plan)
 
