@@ -162,7 +162,7 @@ def roadmap_timeline(rows: Sequence[TimelineRow], start: date, width: float = 64
     svg = Svg(width, height, "Roadmap timeline with confidence bands")
     svg.text(8, 16, f"Roadmap from {short_date(start)}: dot at P50, dark band to P85, light band to P95, "
              "dashed box: planned period", 11.5, font_weight="bold")
-    step = _nice_step(x1, 5)
+    step = next((float(s) for s in (1, 2, 4, 8, 13, 26, 52) if x1 / s <= 8), _nice_step(x1, 8))  # weeks
     w = 0.0
     while w <= x1 + 1e-9:  # date grid
         svg.line(sx(w), top - 14, sx(w), height - 6, stroke="#e3e6ec")

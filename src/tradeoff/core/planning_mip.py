@@ -94,17 +94,23 @@ def _finite(v: float) -> float | None:
     return float(v) if math.isfinite(v) and abs(v) < 1e300 else None
 
 
-def quiet_highs(hs: Any) -> Any:
-    """A HiGHS instance that prints nothing. highspy's `Highs` wrapper installs callbacks on construction, which
-    prints HiGHS's banner to the process's standard output before any option can be set (it broke `--json`
-    output); the bare solver class under it prints nothing once `output_flag` is off, and is all Tradeoff uses.
+HIGHS_THREADS = 1
+"""Threads for every HiGHS solve in the process. HiGHS sets up its thread pool at the first solve of a process and
+refuses a later solve that asks for a different size ("the scheduler has already been initialized"), so every
+instance must ask for the same. One thread leaves the other core to the web server, and on this project's 2-core
+machine it was no slower on the NRP instances than HiGHS's default (nrp2 at R = 0.3: proved optimal in 55 s with
+one thread, stopped at 60 s with two, in back-to-back runs)."""
 
-    The `threads` option is left at HiGHS's default on purpose: HiGHS sets up its thread pool at the first solve
-    of a process and refuses a later solve that asks for a different size ("the scheduler has already been
-    initialized"), so every instance must agree, and one thread was measured 30-40% slower on the NRP instances."""
+
+def quiet_highs(hs: Any) -> Any:
+    """A HiGHS instance that prints nothing and uses `HIGHS_THREADS`. highspy's `Highs` wrapper installs callbacks
+    on construction, which prints HiGHS's banner to the process's standard output before any option can be set (it
+    broke `--json` output); the bare solver class under it prints nothing once `output_flag` is off, and is all
+    Tradeoff uses."""
     bare = getattr(getattr(hs, "_core", None), "_Highs", None)
     h = bare() if bare is not None else hs.Highs()
     h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", HIGHS_THREADS)
     return h
 
 
