@@ -128,9 +128,14 @@ def main() -> None:
         "github vladinator1000/multi-objective-optimisation, in ../shared/data/nrp. Budget = R × total cost. "
         "`greedy/opt` = greedy value ÷ our value. Gap = (bound − value) ÷ bound. The hard instance is classic nrp2 "
         "at R = 0.3: HiGHS finds the optimum within about 25 s but its bound stays about 2% above it until the "
-        "tree is nearly done, so the proof takes 34-56 s on an idle machine depending on HiGHS's random seed "
-        "(measured with seeds 0-2; 20-40 s when handed the optimum as a start), and a run squeezed by other work "
-        "can stop at the 60 s limit with a gap of 1-2% (seen once at 60.6 s: 1.35%)."
+        "tree is nearly done, so the proof ends close to the limit. On the machine of the first 2026-12-04 run it "
+        "took 34-56 s depending on HiGHS's random seed (seeds 0-2; 20-40 s when handed the optimum as a start); "
+        "on the machine of the later rerun below, which was about 35% slower on every instance, it took 55-57 s "
+        "with one thread in four runs (default options, heuristic effort 0.02, symmetry detection off, LP age "
+        "limit 20) and stopped at 60.4 s with a gap of 2.0% in a fifth (heuristic effort 0.15), and with HiGHS's "
+        "default thread count it stopped at 60 s with a gap of 2.1-2.4% in two runs. So on a slow or busy "
+        "machine this instance can miss its 1% target: what is late is the bound, not the solution. Every HiGHS "
+        "solve in a process uses one thread (HiGHS keeps the thread pool of its first solve)."
     )
     lines += ["", "| instance | R | budget | value | bound | gap % | seconds | greedy | greedy/opt | status |"]
     lines.append("|---|---|---|---|---|---|---|---|---|---|")
