@@ -247,13 +247,17 @@ def promises_at(samples: FloatArray, z: FloatArray, *, count: bool, horizon_days
     edge = float(ndtri(1.0 - 1.0 / trials)) if trials > 1 else 0.0
     value = quantile(zz)
     if edge > 0.0 and (np.any(zz > edge) or np.any(zz < -edge)):
-        mid, top, bottom = np.log1p(quantile(np.array([0.0, edge, -edge])))
+        at_edges = quantile(np.array([0.0, edge, -edge]))
+        mid, top, bottom = np.log1p(at_edges)
         with np.errstate(invalid="ignore", over="ignore"):
             up = (top - mid) / edge if math.isfinite(mid) else 0.0
             down = (mid - bottom) / edge if math.isfinite(mid) and math.isfinite(bottom) else 0.0
             g = np.where(zz > edge, top + up * (zz - edge), np.where(zz < -edge, bottom + down * (zz + edge), 0.0))
-            outside = (zz > edge) | (zz < -edge)
-            value = np.where(outside, np.expm1(np.nan_to_num(g, nan=np.inf, posinf=np.inf)), value)
+            tail = np.expm1(np.nan_to_num(g, nan=np.inf, posinf=np.inf))
+        # the tail never comes back inside the simulated range: expm1(log1p(x)) can round to just below x
+        surer, bolder = (np.minimum, np.maximum) if count else (np.maximum, np.minimum)
+        tail = np.where(zz > edge, surer(tail, at_edges[1]), bolder(tail, at_edges[2]))
+        value = np.where((zz > edge) | (zz < -edge), tail, value)
     if count:
         whole: FloatArray = np.maximum(np.floor(value + 1e-9), 0.0)
         return whole
