@@ -36,10 +36,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tradeoff.core.estimation_index import ReferenceIndex
-from tradeoff.core.estimation_index import _cdf_at as _cdf_at
-from tradeoff.core.estimation_index import _level_for_share as _level_for_share
-from tradeoff.core.estimation_index import _quantile as _quantile
-from tradeoff.core.estimation_index import _recency as _recency
 from tradeoff.core.estimation_types import (
     FOLD_DECAY,
     FOLD_ORIGINS,

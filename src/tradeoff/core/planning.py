@@ -33,13 +33,11 @@ from dataclasses import replace
 
 import numpy as np
 
-from tradeoff.core.planning_greedy import _greedy as _greedy
+from tradeoff.core.planning_greedy import _greedy
 from tradeoff.core.planning_mip import _clock, _elapsed
-from tradeoff.core.planning_prepare import _prepare as _prepare
-from tradeoff.core.planning_prepare import _validate as _validate
+from tradeoff.core.planning_prepare import _prepare, _validate
 from tradeoff.core.planning_roadmap_milp import _GROUPS, _diagnose, _solve_milp
 from tradeoff.core.planning_start import _improved_start
-from tradeoff.core.planning_start import _search_problem as _search_problem
 from tradeoff.core.planning_types import (
     CATEGORIES,
     AllocationRule,

@@ -148,52 +148,42 @@ def _num(v: float) -> float:
 # --------------------------------------------------------------------------------------------- evaluation
 
 
-def requirement_closures(inst: NrpInstance) -> tuple[frozenset[int], ...]:
-    """For each customer, the requested requirements together with all their prerequisites (transitively)."""
+def _prerequisites(inst: NrpInstance) -> list[list[int]]:
+    """For each requirement id (1-based), the requirements it directly needs."""
     prereqs: list[list[int]] = [[] for _ in range(inst.n_requirements + 1)]
     for a, b in inst.dependencies:
         prereqs[b].append(a)
-    memo: dict[int, frozenset[int]] = {}
-
-    def ancestors(r: int) -> frozenset[int]:
-        got = memo.get(r)
-        if got is not None:
-            return got
-        seen = {r}
-        stack = [r]
-        while stack:
-            u = stack.pop()
-            for p in prereqs[u]:
-                if p not in seen:
-                    seen.add(p)
-                    stack.append(p)
-        out = frozenset(seen)
-        memo[r] = out
-        return out
-
-    result: list[frozenset[int]] = []
-    for cust in inst.customers:
-        s: set[int] = set()
-        for r in cust.requests:
-            s |= ancestors(r)
-        result.append(frozenset(s))
-    return tuple(result)
+    return prereqs
 
 
-def dependency_closure(inst: NrpInstance, selected: Iterable[int]) -> frozenset[int]:
-    """`selected` plus every prerequisite of its members."""
-    prereqs: list[list[int]] = [[] for _ in range(inst.n_requirements + 1)]
-    for a, b in inst.dependencies:
-        prereqs[b].append(a)
-    seen = set(selected)
+def _with_prerequisites(prereqs: Sequence[Sequence[int]], start: Iterable[int]) -> frozenset[int]:
+    """`start` plus every requirement it needs, transitively."""
+    seen = set(start)
     stack = list(seen)
     while stack:
-        u = stack.pop()
-        for p in prereqs[u]:
+        for p in prereqs[stack.pop()]:
             if p not in seen:
                 seen.add(p)
                 stack.append(p)
     return frozenset(seen)
+
+
+def requirement_closures(inst: NrpInstance) -> tuple[frozenset[int], ...]:
+    """For each customer, the requested requirements together with all their prerequisites (transitively)."""
+    prereqs = _prerequisites(inst)
+    memo: dict[int, frozenset[int]] = {}
+
+    def ancestors(r: int) -> frozenset[int]:
+        if r not in memo:
+            memo[r] = _with_prerequisites(prereqs, (r,))
+        return memo[r]
+
+    return tuple(frozenset().union(*(ancestors(r) for r in cust.requests)) for cust in inst.customers)
+
+
+def dependency_closure(inst: NrpInstance, selected: Iterable[int]) -> frozenset[int]:
+    """`selected` plus every prerequisite of its members."""
+    return _with_prerequisites(_prerequisites(inst), selected)
 
 
 def evaluate_selection(

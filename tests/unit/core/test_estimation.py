@@ -14,10 +14,6 @@ from tradeoff.core.estimation import (
     TAIL_MIN,
     HistoryItem,
     ReferenceIndex,
-    _cdf_at,
-    _level_for_share,
-    _quantile,
-    _recency,
     suggest_estimate,
 )
 from tradeoff.core.estimation_explain import (
@@ -27,6 +23,7 @@ from tradeoff.core.estimation_explain import (
     RangeEstimate,
     explain_estimate,
 )
+from tradeoff.core.estimation_index import _cdf_at, _level_for_share, _quantile, _recency
 from tradeoff.core.estimation_text import TfidfModel, VectorSimilarity, top_k_similar
 from tradeoff.errors import InvalidInput
 

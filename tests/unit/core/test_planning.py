@@ -16,15 +16,14 @@ from tradeoff.core.planning import (
     PlanInput,
     RoadmapPlan,
     Team,
-    _greedy,
-    _prepare,
-    _search_problem,
-    _validate,
     compare_plans,
     plan_roadmap,
     with_changes,
 )
+from tradeoff.core.planning_greedy import _greedy
+from tradeoff.core.planning_prepare import _prepare, _validate
 from tradeoff.core.planning_search import SearchProblem, improve_schedule, round_relaxation, schedule_periods
+from tradeoff.core.planning_start import _search_problem
 from tradeoff.errors import Infeasible, InvalidInput
 
 

@@ -14,33 +14,33 @@ def _short(node: Node) -> str:
     return s if len(s) <= 60 else s[:57] + "..."
 
 
-def _overflow(node: Node) -> str:
+def overflow(node: Node) -> str:
     return f"{_short(node)} is too large to compute (overflow)"
 
 
-def _div_zero(divisor: Node) -> str:
+def div_zero(divisor: Node) -> str:
     return f"{_short(divisor)} is 0 (division by zero)"
 
 
-def _pow_zero(node: Binary) -> str:
+def pow_zero(node: Binary) -> str:
     return f"{_short(node.left)} is 0 and the power {_short(node.right)} is negative (division by zero)"
 
 
-def _pow_negative(node: Binary) -> str:
+def pow_negative(node: Binary) -> str:
     return f"{_short(node.left)} is negative and the power {_short(node.right)} is not a whole number"
 
 
-def _log_reason(node: Call) -> str:
+def log_reason(node: Call) -> str:
     return f"{_short(node.args[0])} is ≤ 0 ({node.func} of a number ≤ 0)"
 
 
-def _sqrt_reason(node: Call) -> str:
+def sqrt_reason(node: Call) -> str:
     return f"{_short(node.args[0])} is negative (square root of a negative number)"
 
 
-def _clamp_reason(node: Call) -> str:
+def clamp_reason(node: Call) -> str:
     return f"clamp bounds are reversed: {_short(node.args[1])} > {_short(node.args[2])}"
 
 
-def _dep_reason(reason: str, dep: str) -> str:
+def dep_reason(reason: str, dep: str) -> str:
     return f"{dep}: {reason}"

@@ -10,17 +10,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from tradeoff.core.formula import reasons as why
 from tradeoff.core.formula.printer import explain_tree, format_number
-from tradeoff.core.formula.reasons import (
-    _clamp_reason,
-    _dep_reason,
-    _div_zero,
-    _log_reason,
-    _overflow,
-    _pow_negative,
-    _pow_zero,
-    _sqrt_reason,
-)
 from tradeoff.core.formula.syntax import _COMPARE, Binary, Call, Node, Num, Ref, Unary
 from tradeoff.errors import FieldError, InvalidInput
 
@@ -49,7 +40,7 @@ _Slot = tuple[float | None, str | None]  # a value, or None and the reason it is
 
 def _finite(r: float, node: Node) -> float:
     if not math.isfinite(r):
-        raise _NotScored(_overflow(node))
+        raise _NotScored(why.overflow(node))
     return r
 
 
@@ -83,16 +74,16 @@ def _seval(node: Node, env: Mapping[str, _Slot]) -> float:
             return _finite(a * b, node)
         if op == "/":
             if b == 0:
-                raise _NotScored(_div_zero(node.right))
+                raise _NotScored(why.div_zero(node.right))
             return _finite(a / b, node)
         if a == 0 and b < 0:
-            raise _NotScored(_pow_zero(node))
+            raise _NotScored(why.pow_zero(node))
         if a < 0 and not b.is_integer():
-            raise _NotScored(_pow_negative(node))
+            raise _NotScored(why.pow_negative(node))
         try:
             r = float(a**b)
         except OverflowError:
-            raise _NotScored(_overflow(node)) from None
+            raise _NotScored(why.overflow(node)) from None
         return _finite(r, node)
     return _scall(node, env)
 
@@ -110,11 +101,11 @@ def _scall(node: Call, env: Mapping[str, _Slot]) -> float:
         return max(args)
     if f in ("log", "ln"):
         if x <= 0:
-            raise _NotScored(_log_reason(node))
+            raise _NotScored(why.log_reason(node))
         return math.log10(x) if f == "log" else math.log(x)
     if f == "sqrt":
         if x < 0:
-            raise _NotScored(_sqrt_reason(node))
+            raise _NotScored(why.sqrt_reason(node))
         return math.sqrt(x)
     if f == "abs":
         return abs(x)
@@ -123,7 +114,7 @@ def _scall(node: Call, env: Mapping[str, _Slot]) -> float:
         return float(np.round(x, digits))
     lo, hi = args[1], args[2]
     if lo > hi:
-        raise _NotScored(_clamp_reason(node))
+        raise _NotScored(why.clamp_reason(node))
     return min(max(x, lo), hi)
 
 
@@ -157,7 +148,7 @@ def _scalar_env(formula: Formula, values: Mapping[str, object], memo: dict[str, 
             try:
                 memo[dep.name] = (_seval(dep.root, dep_env), None)
             except _NotScored as e:
-                memo[dep.name] = (None, _dep_reason(e.reason, dep.name))
+                memo[dep.name] = (None, why.dep_reason(e.reason, dep.name))
         env[dep.name] = memo[dep.name]
     return env
 

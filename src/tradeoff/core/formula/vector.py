@@ -10,16 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from tradeoff.core.formula.reasons import (
-    _clamp_reason,
-    _dep_reason,
-    _div_zero,
-    _log_reason,
-    _overflow,
-    _pow_negative,
-    _pow_zero,
-    _sqrt_reason,
-)
+from tradeoff.core.formula import reasons as why
 from tradeoff.core.formula.syntax import _COMPARE, Binary, Call, Node, Num, Ref, Unary
 from tradeoff.errors import FieldError, InvalidInput
 
@@ -117,13 +108,13 @@ def _vbinary(node: Binary, env: Mapping[str, _VSlot], n: int, reasons: _Reasons)
     elif op == "*":
         r = a * b
     elif op == "/":
-        _flag(codes, b == 0, reasons, _div_zero(node.right))
+        _flag(codes, b == 0, reasons, why.div_zero(node.right))
         r = a / b
     else:
-        _flag(codes, (a == 0) & (b < 0), reasons, _pow_zero(node))
-        _flag(codes, (a < 0) & (b != np.floor(b)), reasons, _pow_negative(node))
+        _flag(codes, (a == 0) & (b < 0), reasons, why.pow_zero(node))
+        _flag(codes, (a < 0) & (b != np.floor(b)), reasons, why.pow_negative(node))
         r = np.power(a, b)
-    _flag(codes, ~np.isfinite(r), reasons, _overflow(node))
+    _flag(codes, ~np.isfinite(r), reasons, why.overflow(node))
     return r, codes
 
 
@@ -145,10 +136,10 @@ def _vcall(node: Call, env: Mapping[str, _VSlot], n: int, reasons: _Reasons) -> 
             r = fold(r, v)
         return r, codes
     if f in ("log", "ln"):
-        _flag(codes, x <= 0, reasons, _log_reason(node))
+        _flag(codes, x <= 0, reasons, why.log_reason(node))
         return (np.log10(x) if f == "log" else np.log(x)), codes
     if f == "sqrt":
-        _flag(codes, x < 0, reasons, _sqrt_reason(node))
+        _flag(codes, x < 0, reasons, why.sqrt_reason(node))
         return np.sqrt(x), codes
     if f == "abs":
         return np.abs(x), codes
@@ -156,7 +147,7 @@ def _vcall(node: Call, env: Mapping[str, _VSlot], n: int, reasons: _Reasons) -> 
         digits = int(node.args[1].value) if len(node.args) == 2 and isinstance(node.args[1], Num) else 0
         return np.round(x, digits), codes
     lo, hi = parts[1][0], parts[2][0]
-    _flag(codes, lo > hi, reasons, _clamp_reason(node))
+    _flag(codes, lo > hi, reasons, why.clamp_reason(node))
     return np.minimum(np.maximum(x, lo), hi), codes
 
 
@@ -201,7 +192,7 @@ def _vector_env(
             remap = np.arange(len(reasons.texts) + 1, dtype=np.int32)
             for code in np.unique(codes).tolist():
                 if code:
-                    remap[code] = reasons.code(_dep_reason(reasons.texts[code], dep.name))
+                    remap[code] = reasons.code(why.dep_reason(reasons.texts[code], dep.name))
             memo[dep.name] = (vals, remap[codes])
         env[dep.name] = memo[dep.name]
     return env
