@@ -98,8 +98,7 @@ HIGHS_THREADS = 1
 """Threads for every HiGHS solve in the process. HiGHS sets up its thread pool at the first solve of a process and
 refuses a later solve that asks for a different size ("the scheduler has already been initialized"), so every
 instance must ask for the same. One thread leaves the other core to the web server, and on this project's 2-core
-machine it was no slower on the NRP instances than HiGHS's default (nrp2 at R = 0.3: proved optimal in 55 s with
-one thread, stopped at 60 s with two, in back-to-back runs)."""
+machine it was no slower on the NRP instances than HiGHS's default (`bench/bench_nrp_seeds.py`)."""
 
 
 def quiet_highs(hs: Any) -> Any:

@@ -25,7 +25,7 @@ The instance types, file parsing and evaluation of a selection live in ``plannin
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -147,8 +147,11 @@ def solve_nrp(
     time_limit: float = 60.0,
     rel_gap: float = 1e-6,
     backend: str = "auto",
+    options: Mapping[str, object] | None = None,
 ) -> NrpSolution:
-    """Solve an NRP instance for a budget (given directly, or as a ratio of the total requirement cost)."""
+    """Solve an NRP instance for a budget (given directly, or as a ratio of the total requirement cost).
+
+    `options`: HiGHS options on top of `HIGHS_NRP_OPTIONS` (e.g. ``{"random_seed": 3}``; highspy only)."""
     if (cost_ratio is None) == (budget is None):
         raise InvalidInput("give exactly one of cost_ratio and budget")
     if cost_ratio is not None:
@@ -212,7 +215,7 @@ def solve_nrp(
     res = solve_milp(
         c, a, rl, ru, np.zeros(n_nodes), red.upper,
         time_limit=max(time_limit - _elapsed(t0), 0.05), rel_gap=rel_gap,
-        options=HIGHS_NRP_OPTIONS, backend=backend,
+        options={**HIGHS_NRP_OPTIONS, **(options or {})}, backend=backend,
     )  # fmt: skip
     best_sel: tuple[int, ...] = g_sel
     best_val = g_val

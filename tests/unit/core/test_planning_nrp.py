@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tradeoff.core.planning_nrp import (
+    HIGHS_NRP_OPTIONS,
     NrpCustomer,
     NrpInstance,
     dependency_closure,
@@ -109,6 +110,10 @@ def test_solve_small_instance_is_optimal() -> None:
     assert sol.satisfied == (1, 2, 3)
     tight = solve_nrp(inst, budget=4)
     assert (tight.value, tight.selected, tight.cost) == (15, (1, 4), 4)
+    defaults = dict(HIGHS_NRP_OPTIONS)
+    seeded = solve_nrp(inst, budget=4, options={"random_seed": 3})  # extra HiGHS options, as the benchmark uses
+    assert (seeded.value, seeded.selected, seeded.status) == (15, (1, 4), "optimal")
+    assert defaults == HIGHS_NRP_OPTIONS  # the module's defaults are not changed by a call's options
 
 
 def test_solve_with_nothing_affordable() -> None:
