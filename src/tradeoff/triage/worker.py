@@ -96,13 +96,27 @@ class TriageWorker:
         while not self._stop.is_set():
             try:
                 engine = engine or self._engine_factory()
-                n = drain(self._uow, engine)
-                if n:
-                    log.info("triaged %d feedback items", n)
+                self._drain_each(engine)
                 self._maybe_tune(engine)
             except Exception:  # noqa: BLE001 - keep the worker alive; the items stay queued
-                log.exception("triage batch failed; will retry")
+                log.exception("triage round failed; will retry")
             self._stop.wait(self.interval)
+
+    def _drain_each(self, engine: TriageEngine) -> None:
+        """Drain every workspace with pending feedback, each on its own: one workspace whose triage fails (its items
+        stay queued and are tried again next round) does not hold up the others, nor fine-tuning."""
+        with self._uow() as uow:
+            pending = triage.workspaces_with_pending(uow=uow)
+        for workspace_id in pending:
+            if self._stop.is_set():
+                return
+            try:
+                n = drain(self._uow, engine, workspace_id=workspace_id)
+            except Exception:  # noqa: BLE001 - see the docstring
+                log.exception("triaging workspace %d failed; its items stay queued", workspace_id)
+                continue
+            if n:
+                log.info("triaged %d feedback items in workspace %d", n, workspace_id)
 
     def _maybe_tune(self, engine: TriageEngine) -> None:
         if (self.tune_min_corrections is None or self._stop.is_set() or self.tuning
