@@ -1,7 +1,8 @@
 """How the proof of the hardest NRP case (classic nrp2 at R = 0.3) depends on HiGHS's random seed and options.
 
 Writes docs/benchmarks.d/planning_nrp2.md. Runs two solves at a time (one per core, each in a fresh process,
-one HiGHS thread each unless the row says otherwise), 60 s limit each, as `tradeoff eval plan` would.
+one HiGHS thread each unless the row says otherwise), 60 s limit each; then `tradeoff eval plan` as shipped (a race
+of seeds 0 and 1, one process each) a few times in a row.
 
     PYTHONPATH=src .venv/bin/python bench/bench_nrp_seeds.py
 """
@@ -15,11 +16,13 @@ import platform
 from pathlib import Path
 
 from tradeoff.core.planning_nrp import parse_nrp, solve_nrp
+from tradeoff.evals.plan import evaluate_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 INSTANCE = ROOT / ".." / "shared" / "data" / "nrp" / "classic" / "nrp2.txt"
 RATIO = 0.3
 LIMIT = 60.0
+RACES = 3
 VARIANTS: list[tuple[str, dict[str, object]]] = [
     *((f"seed {s}", {"random_seed": s}) for s in range(7)),
     ("seed 0, heuristic effort 0.02", {"mip_heuristic_effort": 0.02}),
@@ -61,6 +64,28 @@ def main() -> None:
         "",
         f"Proved optimal within the limit in {len(proved)} of {len(rows)} runs; the others stopped with the optimum "
         "found but the bound still above the 1% target. The seed moves the proof time more than any option.",
+        "",
+        f"`tradeoff eval plan` as shipped races seeds 0 and 1, one process each (and stops at the first proof); "
+        f"{RACES} runs in a row, 1-minute load average {os.getloadavg()[0]:.2f} before the first:",
+        "",
+        "| run | status | value | bound | gap % | seconds | method's last words |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for k in range(RACES):
+        r = evaluate_plan(INSTANCE, RATIO, LIMIT)
+        lines.append(f"| {k + 1} | {r['status']} | {r['value']:.0f} | {r['bound']:.0f} | {100 * r['gap']:.2f} | "
+                     f"{r['seconds']:.1f} | {r['method'].rsplit('; ', 1)[-1]} |")
+        print(lines[-1], flush=True)
+    seeds = [r for r in rows if r[0].startswith("seed ") and "," not in r[0]]
+    missed = {r[0] for r in seeds if r[4] > 1.0}
+    pairs = [(a[0], b[0]) for i, a in enumerate(seeds) for b in seeds[i + 1:]]
+    both = sum(1 for a, b in pairs if a in missed and b in missed)
+    lines += [
+        "",
+        f"Of the {len(seeds)} seeds above, {len(missed)} alone miss the 1% target at 60 s; a race misses it only when "
+        f"both of its seeds do: {both} of the {len(pairs)} pairs of those seeds. The race as shipped (seeds 0 and 1) "
+        "proves it in seed 0's time here: seed 1 is one of the slow ones, which is what a seed fixed in advance can "
+        "be.",
         "",
     ]
     out = ROOT / "docs" / "benchmarks.d" / "planning_nrp2.md"

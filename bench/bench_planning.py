@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import os
 import platform
+import re
 import sys
 import time
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from tradeoff.core.planning import AllocationRule, Candidate, Dependency, PlanInput, Team, plan_roadmap
-from tradeoff.evals.plan import evaluate_plan, render_plan
+from tradeoff.evals.plan import PROBE_SECONDS, default_workers, evaluate_plan, render_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / ".." / "shared" / "data" / "nrp"
@@ -106,6 +107,16 @@ def _merge_roadmap(text: str, section: list[str]) -> str:
     return text[: text.index(head)] + "\n".join(section) + "\n" + text[text.index(nxt) :]
 
 
+def _proved_by(method: str) -> str:
+    """Which solve settled it, from the method text of `evaluate_plan`."""
+    found = re.search(r"seed (\d+) proved it first", method)
+    if found:
+        return f"seed {found.group(1)}"
+    if "no race needed" in method:
+        return "probe"
+    return "none (time limit)" if "at the time limit" in method else "-"
+
+
 def main() -> None:
     quick = "--quick" in sys.argv
     out = ROOT / "docs" / "benchmarks.d" / "planning.md"
@@ -126,18 +137,19 @@ def main() -> None:
     lines.append(
         "Instances: classic (Bagnall et al. 2001) and realistic (Xuan et al., TSE 2012) from "
         "github vladinator1000/multi-objective-optimisation, in ../shared/data/nrp. Budget = R × total cost. "
-        "`greedy/opt` = greedy value ÷ our value. Gap = (bound − value) ÷ bound. The hard instance is classic nrp2 "
-        "at R = 0.3: HiGHS finds the optimum within about 25 s but its bound stays about 2% above it until the "
-        "tree is nearly done, so the proof ends close to the limit, and how close depends more on HiGHS's random "
-        "seed than on any option: the next section (`bench/bench_nrp_seeds.py`) measures seeds and options side by "
-        "side. So on a slow or busy machine this instance can miss its 1% target; what is late is the bound, not "
-        "the solution. The root LP (5231.6 against 4970) is a mix of two nested closures, 0.285 x 421 customers + "
-        "0.715 x 67, which HiGHS's root cuts do not touch and cover cuts cannot separate. Racing seeds would mean "
-        "choosing them after seeing such runs, so the default seed stays. Every HiGHS solve in a process uses one "
-        "thread (HiGHS keeps the thread pool of its first solve)."
+        "`greedy/opt` = greedy value ÷ our value. Gap = (bound − value) ÷ bound. `tradeoff eval plan` as shipped: "
+        f"the calling process solves alone for {PROBE_SECONDS:g} s while {default_workers()} solver processes start; "
+        "if it has not proved the optimum by then, those processes race HiGHS random seeds 0, 1, ... and the first "
+        "proof stops the race (`proved by`: `probe`, or the seed that won; at the time limit the best value and the "
+        "lowest bound of all). The hard instance is classic nrp2 at R = 0.3: HiGHS finds the optimum within about "
+        "25 s but its bound stays about 2% above it until the tree is nearly done, and how long that takes depends "
+        "more on HiGHS's random seed than on any option (next section, `bench/bench_nrp_seeds.py`), which is why "
+        "two seeds race. The root LP (5231.6 against 4970) is a mix of two nested closures, 0.285 x 421 customers + "
+        "0.715 x 67, which HiGHS's root cuts do not touch and cover cuts cannot separate. Every HiGHS solve in a "
+        "process uses one thread (HiGHS keeps the thread pool of its first solve)."
     )
-    lines += ["", "| instance | R | budget | value | bound | gap % | seconds | greedy | greedy/opt | status |"]
-    lines.append("|---|---|---|---|---|---|---|---|---|---|")
+    lines += ["", "| instance | R | budget | value | bound | gap % | seconds | greedy | greedy/opt | status | proved by |"]
+    lines.append("|---|---|---|---|---|---|---|---|---|---|---|")
     results = []
     files = sorted((DATA / "classic").glob("nrp*.txt")) + sorted((DATA / "realistic").glob("nrp*.txt"))
     for f in files[:2] if quick else files:
@@ -146,7 +158,8 @@ def main() -> None:
             results.append(r)
             row = (
                 f"| {r['file']} | {ratio} | {r['budget']:.1f} | {r['value']:.0f} | {r['bound']:.1f} | {100 * r['gap']:.3f} | "
-                f"{r['seconds']:.1f} | {r['greedy_value']:.0f} | {r['greedy_ratio']:.4f} | {r['status']} |"
+                f"{r['seconds']:.1f} | {r['greedy_value']:.0f} | {r['greedy_ratio']:.4f} | {r['status']} | "
+                f"{_proved_by(r['method'])} |"
             )
             print(row, flush=True)
             lines.append(row)

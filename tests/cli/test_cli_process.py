@@ -41,3 +41,16 @@ def test_json_output_of_the_planner_and_forecasts_is_pure_json(tmp_path: Path) -
     assert forecast["plan_id"] == plan["plan_id"] and forecast["teams"]
     commitments = json.loads(run("commitments", "-w", "demo", "--json"))
     assert commitments["threshold"] == pytest.approx(0.7) and commitments["items"]
+
+
+@pytest.mark.data
+def test_eval_plan_races_solver_processes_from_the_installed_command() -> None:
+    nrp2 = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "nrp" / "classic" / "nrp2.txt"
+    if not nrp2.exists():
+        pytest.skip(f"../shared/data not found: {nrp2}")
+    done = subprocess.run([*_tradeoff(), "eval", "plan", str(nrp2), "--cost-ratio", "0.3", "--time-limit", "4",
+                           "--workers", "2", "--json"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    r = json.loads(done.stdout)  # the racers (spawned interpreters) print nothing either
+    assert r["workers"] == 2 and "raced HiGHS random seeds 0, 1" in r["method"]
+    assert r["greedy_value"] <= r["value"] <= r["bound"] and r["selected"]

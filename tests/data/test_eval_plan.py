@@ -84,6 +84,43 @@ def test_nrp1_optimum_matches_plain_model_and_plan_is_feasible() -> None:
     assert "nrp1.txt" in render_plan(r)
 
 
+@pytest.mark.data
+def test_a_race_of_seeds_finds_the_same_optimum(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tradeoff.evals import plan
+
+    path = _data("nrp1.txt")
+    monkeypatch.setattr(plan, "PROBE_SECONDS", 0.0)  # no head start in this process: the racers must answer
+    r = evaluate_plan(path, 0.5, time_limit=60, workers=2)
+    assert r["workers"] == 2 and "raced HiGHS random seeds 0, 1" in r["method"] and "proved it first" in r["method"]
+    assert r["status"] == "optimal" and r["value"] == pytest.approx(_plain_optimum(path, 0.5))
+    assert r["value"] == evaluate_plan(path, 0.5, workers=1)["value"]
+
+
+@pytest.mark.data
+def test_a_race_stopped_by_the_time_limit_reports_the_best_value_and_a_valid_bound(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from tradeoff.evals import plan
+
+    path = _data("nrp2.txt")  # far from proved in a few seconds
+    monkeypatch.setattr(plan, "PROBE_SECONDS", 0.5)
+    r = evaluate_plan(path, 0.3, time_limit=4, workers=2)
+    assert r["status"] == "time_limit" and "at the time limit" in r["method"]
+    assert r["greedy_value"] <= r["value"] <= 4970 <= r["bound"]  # 4970: the optimum, proved in the benchmark
+    assert r["gap"] == pytest.approx((r["bound"] - r["value"]) / r["bound"], abs=1e-6)
+    assert r["seconds"] < 40  # the racers stop themselves at the limit (plus start-up), not at HiGHS's leisure
+
+
+def test_a_racer_reports_its_error_instead_of_dying_silently() -> None:
+    import queue
+
+    from tradeoff.evals import plan
+
+    out: queue.Queue[tuple[int, object]] = queue.Queue()
+    plan._solve_seed("not an NRP file", 0.3, 0.0, 7, out)
+    seed, got = out.get_nowait()
+    assert seed == 7 and isinstance(got, str) and got.startswith("InvalidInput")
+
+
 def test_bad_ratio_and_bad_file(tmp_path: Path) -> None:
     p = tmp_path / "bad.txt"
     p.write_text("1\n2\n3 x\n0\n0\n")
@@ -91,3 +128,8 @@ def test_bad_ratio_and_bad_file(tmp_path: Path) -> None:
         evaluate_plan(p, 0.3)
     with pytest.raises(InvalidInput, match="cost_ratio"):
         evaluate_plan(p, 1.5)
+    good = tmp_path / "good.txt"
+    good.write_text("1\n2\n3 4\n0\n1\n5 1 2\n")  # one level of two requirements, one customer needing #2
+    assert evaluate_plan(good, 1.0, workers=1)["value"] == 5
+    with pytest.raises(InvalidInput, match="workers"):
+        evaluate_plan(good, 0.3, workers=0)

@@ -30,9 +30,11 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
-def web_client(container: Container) -> TestClient:
-    """A fresh browser-like client (its own cookie jar) against the app; not following redirects."""
-    return TestClient(create_app(container=container), raise_server_exceptions=False, follow_redirects=False)
+def web_client(container: Container, ip: str = "testclient") -> TestClient:
+    """A fresh browser-like client (its own cookie jar) against the app; not following redirects. Tests that fail
+    logins on purpose give an `ip` of their own, so the per-IP login limit does not spill into other tests."""
+    return TestClient(create_app(container=container), raise_server_exceptions=False, follow_redirects=False,
+                      client=(ip, 50000))
 
 
 def sign_in(tc: TestClient, email: str, password: str) -> str:

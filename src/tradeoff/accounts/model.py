@@ -45,6 +45,9 @@ class User(Timestamps, Base):
     name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
     is_active: Mapped[bool] = mapped_column(default=True, nullable=False)
+    # A web session is valid only while it carries the user's current epoch: a new password or "sign out
+    # everywhere" bumps it, which ends every session signed in before (the session cookie itself stays stateless).
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0", nullable=False)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
 

@@ -98,8 +98,9 @@ def get_or_create_user(*, uow: UnitOfWork, email: str, name: str = "", password:
     email = normalise_email(email)
     user = uow.session.scalar(select(User).where(User.email == email))
     if user is not None:
-        if password is not None:
+        if password is not None:  # a password set by an admin ends the sessions signed in with the old one
             user.password_hash = hash_password(password)
+            user.session_epoch += 1
         if name and not user.name:
             user.name = name
         return user, False
@@ -209,6 +210,45 @@ class LoginGuard:
             raise Unauthenticated("email or password is wrong")
         self.limiter.reset(keys[0])
         return user
+
+    def change_password(self, *, uow: UnitOfWork, user_id: int, current: str, new: str, ip: str) -> int:
+        """A signed-in user's own password change. The current password is checked under the same limits as a login
+        (a stolen session must not become a way to guess it). Ends every other session; returns the new epoch."""
+        user = uow.session.get(User, user_id)
+        if user is None or not user.is_active:
+            raise Unauthenticated("sign in again")
+        try:
+            self.login(uow=uow, email=user.email, password=current, ip=ip)
+        except Unauthenticated:
+            raise InvalidInput("your current password is wrong",
+                               [FieldError(["body", "current_password"], "wrong password")]) from None
+        if len(new) < MIN_PASSWORD:
+            raise InvalidInput(f"the new password must be at least {MIN_PASSWORD} characters",
+                               [FieldError(["body", "new_password"], f"shorter than {MIN_PASSWORD} characters")])
+        if new == current:
+            raise InvalidInput("the new password is the same as the current one",
+                               [FieldError(["body", "new_password"], "same as the current password")])
+        user.password_hash = hash_password(new)
+        return end_sessions(uow=uow, user_id=user_id)
+
+
+def session_epoch(*, uow: UnitOfWork, user_id: int) -> int | None:
+    """The epoch a web session of this user must carry to be valid; None when the user is unknown or deactivated."""
+    row = uow.session.execute(select(User.session_epoch, User.is_active).where(User.id == user_id)).first()
+    if row is None or not row.is_active:
+        return None
+    return int(row.session_epoch)
+
+
+def end_sessions(*, uow: UnitOfWork, user_id: int) -> int:
+    """End every web session of the user ("sign out everywhere"); API tokens are revoked separately. Returns the new
+    epoch, which the caller's own session may take to stay signed in."""
+    user = uow.session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"user {user_id} not found")
+    user.session_epoch += 1
+    uow.session.flush()
+    return user.session_epoch
 
 
 def _token_hash(token: str) -> str:

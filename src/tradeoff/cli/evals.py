@@ -89,7 +89,9 @@ def plan(
     file: File,
     cost_ratio: Annotated[float, typer.Option(min=0.01, max=1.0, help="Budget as a share of the total cost.")],
     time_limit: Annotated[float, typer.Option(min=1, max=3600, help="Solver time limit, seconds.")] = 60.0,
+    workers: Annotated[int | None, typer.Option(
+        min=1, max=16, help="Solver processes racing different HiGHS seeds (default: one per core, at most 2).")] = None,
     as_json: Json = False,
 ) -> None:
     """Next Release Problem: the optimal selection under a budget, beside greedy fill."""
-    _run("plan", "evaluate_plan", "render_plan", as_json, file, cost_ratio, time_limit=time_limit)
+    _run("plan", "evaluate_plan", "render_plan", as_json, file, cost_ratio, time_limit=time_limit, workers=workers)

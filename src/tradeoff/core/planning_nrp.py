@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -48,6 +48,7 @@ __all__ = [
     "NrpCustomer",
     "NrpInstance",
     "NrpSolution",
+    "best_of",
     "dependency_closure",
     "evaluate_selection",
     "greedy_nrp",
@@ -239,7 +240,7 @@ def solve_nrp(
     if status == "optimal":
         bound = min(bound, best_val) if integral else bound
     bound = max(bound, best_val)
-    gap = (bound - best_val) / bound if bound > 0 and math.isfinite(bound) else (0.0 if bound == 0 else 1.0)
+    gap = _gap(bound, best_val)
     if gap <= 1e-9:
         status = "optimal"
     value, cost_sel, sat = evaluate_selection(inst, best_sel, red.closures)
@@ -260,3 +261,27 @@ def solve_nrp(
         method=f"{method}; {backend_name}",
         model_size=size,
     )
+
+
+def _gap(bound: float, value: float) -> float:
+    """The relative gap (bound - value) / bound; 1 when no finite bound is known."""
+    return (bound - value) / bound if bound > 0 and math.isfinite(bound) else (0.0 if bound == 0 else 1.0)
+
+
+def best_of(solutions: Sequence[NrpSolution]) -> NrpSolution:
+    """One answer from several solves of the same instance and budget (e.g. HiGHS with different random seeds): the
+    best selection found by any of them, with the lowest of their proven bounds (each is a valid upper bound, so the
+    smallest is too). Its status is "optimal" when the gap closes; its seconds are those of the solve that proved
+    it, or of the slowest when none did."""
+    if not solutions:
+        raise ValueError("best_of needs at least one solution")
+    first = solutions[0]
+    if any(s.budget != first.budget for s in solutions):
+        raise ValueError("best_of: the solutions are for different budgets")
+    best = max(solutions, key=lambda s: s.value)
+    bound = max(min(s.bound for s in solutions), best.value)
+    gap = _gap(bound, best.value)
+    proved = [s for s in solutions if s.status == "optimal"]
+    seconds = min(s.seconds for s in proved) if proved else max(s.seconds for s in solutions)
+    status = "optimal" if proved or gap <= 1e-9 else best.status
+    return replace(best, bound=float(bound), gap=float(gap), seconds=seconds, status=status)

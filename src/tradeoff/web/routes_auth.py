@@ -23,7 +23,7 @@ def _safe_next(raw: object) -> str:
 
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request, uow: Uow) -> Response:
-    uid = web_session.user_id(request)
+    uid = web_session.valid_user_id(request, uow)
     if uid is None:
         return redirect("/login")
     spaces = accounts.workspaces_of(uow=uow, user_id=uid)
@@ -33,8 +33,8 @@ def index(request: Request, uow: Uow) -> Response:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request) -> Response:
-    if web_session.user_id(request) is not None:
+def login_form(request: Request, uow: Uow) -> Response:
+    if web_session.valid_user_id(request, uow) is not None:
         return redirect(_safe_next(request.query_params.get("next")))
     return render(request, "login.html", page_title="Sign in", email="",
                   next_url=_safe_next(request.query_params.get("next")), error="")
@@ -53,7 +53,7 @@ def login(request: Request, form: CheckedForm, uow: Uow) -> Response:
     except (Unauthenticated, RateLimited) as exc:
         return render(request, "login.html", exc.status, page_title="Sign in", email=email, next_url=next_url,
                       error=exc.message)
-    web_session.sign_in(request, user.id)
+    web_session.sign_in(request, user.id, user.session_epoch)
     return redirect(next_url)
 
 

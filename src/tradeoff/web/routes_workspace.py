@@ -1,4 +1,4 @@
-"""Workspace pages: home, audit log, API tokens and members."""
+"""Workspace pages: home, audit log, API tokens, members, and your account (password, sessions)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from tradeoff.accounts.model import Role
 from tradeoff.accounts.schemas import MemberIn, TokenCreate
 from tradeoff.accounts.service import Member
 from tradeoff.audit import service as audit
-from tradeoff.errors import TradeoffError
+from tradeoff.errors import RateLimited, TradeoffError
 from tradeoff.feedback import service as feedback_service
 from tradeoff.records import service as records
 from tradeoff.storage.uow import UnitOfWork
 from tradeoff.web import context as ctx
+from tradeoff.web import session as web_session
 from tradeoff.web.forms import FormState, error_to_state, validation_to_state
 from tradeoff.web.records_ui import ALL
 from tradeoff.web.render import LABELS, redirect, render
@@ -124,3 +125,51 @@ def add_member(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) 
         " They can sign in with their existing password." if not created else
         " Set their password with `tradeoff user add` before they can sign in.")
     return _members_view(request, uow, m, flash=f"{body.email} is now {LABELS[body.role.value]}.{note}")
+
+
+ACCOUNT_FIELDS = {"current_password", "new_password", "confirm_password"}
+
+
+def _account_view(request: Request, uow: UnitOfWork, m: Member, state: FormState | None = None,
+                  flash: str = "", status_code: int = 200) -> HTMLResponse:
+    return render(request, "account.html", status_code, **ctx.page_context(uow, m, "account"),
+                  page_title="Your account", state=state or FormState(), flash=flash)
+
+
+@router.get(f"{W}/account", response_class=HTMLResponse)
+def account_page(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
+    changed = request.query_params.get("changed") == "1"
+    return _account_view(request, uow, m, flash="Your password was changed; every other session was signed out."
+                         if changed else "")
+
+
+@router.post(f"{W}/account/password", response_class=HTMLResponse)
+def change_password(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -> Response:
+    raw = {k: v if isinstance(v := form.get(k), str) else "" for k in ACCOUNT_FIELDS}
+    state = FormState()  # passwords are never sent back into the page
+    if raw["new_password"] != raw["confirm_password"]:
+        state.add("confirm_password", "does not match the new password")
+        return _account_view(request, uow, m, state, status_code=422)
+    guard = web_session.container(request).login_guard
+    ip = request.client.host if request.client else "unknown"
+    try:
+        epoch = guard.change_password(uow=uow, user_id=m.user_id, current=raw["current_password"],
+                                      new=raw["new_password"], ip=ip)
+    except RateLimited as exc:
+        state.message = exc.message
+        return _account_view(request, uow, m, state, status_code=exc.status)
+    except TradeoffError as exc:
+        if exc.status != 422:
+            raise
+        uow.session.rollback()
+        error_to_state(exc, state, ACCOUNT_FIELDS)
+        return _account_view(request, uow, m, state, status_code=422)
+    web_session.sign_in(request, m.user_id, epoch)  # this session goes on (with a new CSRF token); others end
+    return redirect(f"/w/{m.workspace_slug}/account?changed=1", request)
+
+
+@router.post(f"{W}/account/sign-out-everywhere")
+def sign_out_everywhere(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -> Response:
+    accounts.end_sessions(uow=uow, user_id=m.user_id)
+    web_session.sign_out(request)
+    return redirect("/login", request)

@@ -46,14 +46,30 @@ def csrf_token(request: Request) -> str:
 
 
 def user_id(request: Request) -> int | None:
+    """The user id the session cookie claims, unchecked: see `valid_user_id`."""
     uid = request.session.get("uid")
     return uid if isinstance(uid, int) else None
 
 
-def sign_in(request: Request, uid: int) -> None:
-    """Start a fresh session for `uid`: a new CSRF token, nothing carried over from before login."""
+def valid_user_id(request: Request, unit: UnitOfWork) -> int | None:
+    """The signed-in user, if the session is still valid: the user is active and the session carries their current
+    epoch (a password change or "sign out everywhere" ends older sessions). A stale session is cleared."""
+    uid = user_id(request)
+    if uid is None:
+        return None
+    epoch = accounts.session_epoch(uow=unit, user_id=uid)
+    if epoch is None or request.session.get("ep", 0) != epoch:
+        sign_out(request)
+        return None
+    return uid
+
+
+def sign_in(request: Request, uid: int, epoch: int) -> None:
+    """Start a fresh session for `uid` at the user's session `epoch`: a new CSRF token, nothing carried over from
+    before login."""
     request.session.clear()
     request.session["uid"] = uid
+    request.session["ep"] = epoch
     request.session["csrf"] = secrets.token_urlsafe(32)
 
 
@@ -88,8 +104,8 @@ def uow(request: Request) -> Iterator[UnitOfWork]:
 Uow = Annotated[UnitOfWork, Depends(uow, scope="function")]
 
 
-def signed_in_user(request: Request) -> int:
-    uid = user_id(request)
+def signed_in_user(request: Request, unit: Uow) -> int:
+    uid = valid_user_id(request, unit)
     if uid is None:
         raise LoginRequired(str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""))
     return uid

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import pytest
@@ -12,6 +13,8 @@ from tradeoff.core.planning_nrp import (
     HIGHS_NRP_OPTIONS,
     NrpCustomer,
     NrpInstance,
+    NrpSolution,
+    best_of,
     dependency_closure,
     evaluate_selection,
     greedy_nrp,
@@ -189,3 +192,43 @@ def test_scipy_fallback_backend_agrees(case: tuple[NrpInstance, float]) -> None:
     sol = solve_nrp(inst, budget=budget, time_limit=20, backend="scipy")
     assert sol.value == pytest.approx(_brute_force(inst, budget))
     assert "scipy" in sol.method or sol.method.startswith("trivial")
+
+
+@st.composite
+def runs_of_one_instance(draw: st.DrawFn) -> tuple[float, list[NrpSolution]]:
+    """What several solves of one instance could report: each value at most the optimum, each bound at least it,
+    and a solve that says "optimal" found the optimum."""
+    opt = float(draw(st.integers(0, 1000)))
+    base = NrpSolution(budget=10.0, value=0, cost=0, bound=0, gap=0, seconds=0, status="", selected=(),
+                       satisfied=(), greedy_value=0.0, greedy_selected=(), greedy_satisfied=(), method="m")
+    runs = []
+    for i in range(draw(st.integers(1, 4))):
+        proved = draw(st.booleans())
+        value = opt if proved else float(draw(st.integers(0, int(opt))))
+        bound = opt if proved else opt + draw(st.integers(0, 200))
+        runs.append(dataclasses.replace(base, value=value, bound=bound, seconds=draw(st.floats(0.1, 60)),
+                                        status="optimal" if proved else "time_limit", selected=(i,)))
+    return opt, runs
+
+
+@settings(max_examples=200)
+@given(runs_of_one_instance())
+def test_best_of_keeps_the_best_selection_and_the_lowest_bound(case: tuple[float, list[NrpSolution]]) -> None:
+    opt, runs = case
+    got = best_of(runs)
+    assert got.value == max(r.value for r in runs) and got.value <= opt <= got.bound
+    assert got.bound == min(r.bound for r in runs)
+    assert got.selected in {r.selected for r in runs if r.value == got.value}
+    assert got.gap == pytest.approx((got.bound - got.value) / got.bound if got.bound else 0.0)
+    proved = [r for r in runs if r.status == "optimal"]
+    assert (got.status == "optimal") == bool(proved or got.bound == got.value)
+    assert got.seconds == (min(r.seconds for r in proved) if proved else max(r.seconds for r in runs))
+
+
+def test_best_of_refuses_nothing_and_mixed_budgets() -> None:
+    sol = solve_nrp(parse_nrp(SMALL), budget=4)
+    with pytest.raises(ValueError, match="at least one"):
+        best_of([])
+    with pytest.raises(ValueError, match="different budgets"):
+        best_of([sol, dataclasses.replace(sol, budget=5)])
+    assert best_of([sol]) == sol
