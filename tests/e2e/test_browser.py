@@ -73,3 +73,35 @@ def test_log_in_add_feedback_link_it_and_see_it_on_the_feature(
         assert f"Acme Freight {tag}" in evidence.inner_text()
     finally:
         context.close()
+
+
+def test_changing_the_password_in_one_browser_signs_the_other_out(browser: Any, live_server: str,
+                                                                  world: World) -> None:
+    new = f"new-passphrase-{uuid.uuid4().hex[:6]}"
+    contexts = [browser.new_context(base_url=live_server) for _ in range(2)]
+    try:
+        laptop, phone = (c.new_page() for c in contexts)
+        for page in (laptop, phone):
+            page.set_default_timeout(30_000)
+            page.goto("/login")
+            page.get_by_label("Email").fill(world.bob.email)
+            page.get_by_label("Password").fill(world.bob.password)
+            page.get_by_role("button", name="Sign in").click()
+            page.wait_for_url(f"**/w/{world.slug}")
+
+        laptop.get_by_role("link", name="Your account").click()
+        laptop.wait_for_url(f"**/w/{world.slug}/account")
+        laptop.get_by_label("Current password").fill(world.bob.password)
+        laptop.get_by_label("New password", exact=True).fill(new)
+        laptop.get_by_label("New password, again").fill(new)
+        laptop.get_by_role("button", name="Change password").click()
+        laptop.wait_for_url("**/account?changed=1")
+        assert "every other session was signed out" in laptop.get_by_role("status").inner_text()
+
+        phone.reload()
+        phone.wait_for_url("**/login?next=**")  # the other browser's session has ended
+        laptop.get_by_role("link", name="Feedback", exact=True).click()
+        laptop.wait_for_url(f"**/w/{world.slug}/feedback")  # this one goes on
+    finally:
+        for c in contexts:
+            c.close()
