@@ -23,6 +23,7 @@ import numpy as np
 
 from tradeoff.core import forecasting as fc
 from tradeoff.core import forecasting_backlog as fb
+from tradeoff.core import forecasting_backlog_input as fb_input
 from tradeoff.evals.forecast import evaluate_forecast, history_days, walk_history
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,8 +37,8 @@ FILES = (
 
 
 def reference_loop(
-    features: Sequence[fb.BacklogFeature],
-    teams: Sequence[fb.BacklogTeam],
+    features: Sequence[fb_input.BacklogFeature],
+    teams: Sequence[fb_input.BacklogTeam],
     *,
     trials: int,
     rng: np.random.Generator,
@@ -46,7 +47,7 @@ def reference_loop(
 
     Returns finish weeks, shape (features, trials).
     """
-    prep = fb.prepare_backlog(features, teams)
+    prep = fb_input.prepare_backlog(features, teams)
     out = np.zeros((len(features), trials))
     for trial in range(trials):
         paces = []
@@ -79,13 +80,13 @@ def reference_loop(
     return out
 
 
-def make_backlog(n: int, seed: int = 1) -> tuple[list[fb.BacklogFeature], list[fb.BacklogTeam]]:
+def make_backlog(n: int, seed: int = 1) -> tuple[list[fb_input.BacklogFeature], list[fb_input.BacklogTeam]]:
     """A synthetic backlog: n features over 5 teams (one with a throughput history), 0-2 dependencies each on
     earlier features, WIP limits 2-3, efforts 1-20 person-days."""
     rng = np.random.default_rng(seed)
-    teams = [fb.BacklogTeam(f"team-{j}", capacity_per_week=10.0 + 2 * j, wip_limit=3) for j in range(4)]
+    teams = [fb_input.BacklogTeam(f"team-{j}", capacity_per_week=10.0 + 2 * j, wip_limit=3) for j in range(4)]
     teams.append(
-        fb.BacklogTeam(
+        fb_input.BacklogTeam(
             "team-h", throughput_history=tuple(float(x) for x in rng.integers(0, 20, 30)), wip_limit=2
         )
     )
@@ -96,13 +97,13 @@ def make_backlog(n: int, seed: int = 1) -> tuple[list[fb.BacklogFeature], list[f
         p = m + float(rng.uniform(0, 10))
         k = min(i, int(rng.integers(0, 3)))
         deps = tuple(f"F-{j}" for j in rng.choice(i, size=k, replace=False)) if k else ()
-        feats.append(fb.BacklogFeature(f"F-{i}", teams[i % len(teams)].name, o, m, p, deps))
+        feats.append(fb_input.BacklogFeature(f"F-{i}", teams[i % len(teams)].name, o, m, p, deps))
     return feats, teams
 
 
 def bench_speed() -> dict[str, float]:
     feats, teams = make_backlog(2000)
-    releases = [fb.Release("R1", tuple(f"F-{i}" for i in range(0, 400, 7)))]
+    releases = [fb_input.Release("R1", tuple(f"F-{i}" for i in range(0, 400, 7)))]
     walls, cpus = [], []
     for rep in range(5):
         w, c = time.perf_counter(), time.process_time()

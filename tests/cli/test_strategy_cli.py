@@ -15,7 +15,7 @@ from tradeoff.features import service as feature_service
 from tradeoff.features.schemas import FeatureCreate
 from tradeoff.problems import service as problem_service
 from tradeoff.problems.schemas import ProblemCreate
-from tradeoff.scoring import service as scoring_service
+from tradeoff.scoring import inputs as scoring_inputs
 from tradeoff.scoring.schemas import ScoringInputsIn
 from tradeoff.sizing import service as sizing_service
 from tradeoff.sizing.schemas import BusinessCaseIn, ProblemSizeIn
@@ -37,7 +37,7 @@ def seeded(container) -> dict[str, object]:  # type: ignore[no-untyped-def]
         f2 = feature_service.create(uow=uow, workspace_id=w, actor=SYSTEM, data=FeatureCreate(title="Dark mode"))
         for fid, vals in ((f1.id, {"reach": 50, "impact": 2, "confidence": 1, "effort": 5}),
                           (f2.id, {"reach": 500, "impact": 0.25, "confidence": 0.5, "effort": 10})):
-            scoring_service.set_inputs(uow=uow, workspace_id=w, actor=SYSTEM, feature_id=fid,
+            scoring_inputs.set_inputs(uow=uow, workspace_id=w, actor=SYSTEM, feature_id=fid,
                                        data=ScoringInputsIn(values=vals))  # type: ignore[arg-type]
         sizing_service.set_size(uow=uow, workspace_id=w, actor=SYSTEM, problem_id=p.id, data=ProblemSizeIn.model_validate(
             {"customers": P(20), "cost_per_customer": P(5000), "capture": P(0.2)}))

@@ -7,7 +7,7 @@ from tests.e2e.conftest import sign_in, web_client
 from tradeoff.accounts import service as accounts
 from tradeoff.features import service as feature_service
 from tradeoff.features.schemas import FeatureCreate
-from tradeoff.scoring import service as scoring
+from tradeoff.scoring import inputs as scoring_inputs
 from tradeoff.scoring.schemas import ScoringInputsIn
 from tradeoff.storage.uow import Actor
 
@@ -19,7 +19,7 @@ def test_formula_lifecycle_from_the_ranking_page(container) -> None:  # type: ig
         wid = accounts.workspace_by_slug(uow=uow, slug=world.slug).id
         for title, reach, effort in (("Small reach, tiny effort", 10, 1), ("Big reach, big effort", 100, 50)):
             f = feature_service.create(uow=uow, workspace_id=wid, actor=actor, data=FeatureCreate(title=title))
-            scoring.set_inputs(uow=uow, workspace_id=wid, actor=actor, feature_id=f.id,
+            scoring_inputs.set_inputs(uow=uow, workspace_id=wid, actor=actor, feature_id=f.id,
                                data=ScoringInputsIn.model_validate({"values": {"reach": reach, "effort": effort}}))
     base = f"/w/{world.slug}/ranking"
     with web_client(container) as tc:

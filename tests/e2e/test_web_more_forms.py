@@ -205,7 +205,8 @@ def test_component_create_and_edit_by_an_engineer(setup: Setup) -> None:
 def test_member_line_round_trip_keeps_email() -> None:
     from types import SimpleNamespace
 
-    from tradeoff.web.routes_more_forms import FormState, _member_line, _parse_members
+    from tradeoff.web.forms import FormState
+    from tradeoff.web.routes_delivery_forms import _member_line, _parse_members
 
     line = _member_line(SimpleNamespace(name="Ana", availability=0.5, holidays=[("2026-12-24", "2026-12-31")],
                                         email="ana@x.io"))

@@ -138,7 +138,7 @@ def test_value_effort_quadrants_split_at_medians() -> None:
     # more value is higher up (smaller y); more effort is further right
     assert float(circles["quick"].get("cy", "0")) < float(circles["fill"].get("cy", "0"))
     assert float(circles["bet"].get("cx", "0")) > float(circles["quick"].get("cx", "0"))
-    # on the split lines a point counts as high value and low effort, as in core.scoring.quadrant
+    # on the split lines a point counts as high value and low effort, as in core.scoring_matrix.quadrant
     edge = parse(value_effort([ValueEffortPoint("edge", 5.0, 5.0)], value_threshold=5.0, effort_threshold=5.0))
     assert [c.get("data-quadrant") for c in by_class(edge, "circle", "point")] == ["Quick wins"]
 

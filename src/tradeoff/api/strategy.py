@@ -14,7 +14,9 @@ from tradeoff.competitors import service as competitor_service
 from tradeoff.competitors.schemas import CapabilityIn
 from tradeoff.decisions import service as decision_service
 from tradeoff.decisions.schemas import DecisionOut
+from tradeoff.scoring import inputs as scoring_inputs
 from tradeoff.scoring import ranking
+from tradeoff.scoring import scores as scoring_scores
 from tradeoff.scoring import service as scoring
 from tradeoff.scoring.schemas import FormulaIn, ScoringInputsIn, SettingsIn
 from tradeoff.sizing import service as sizing
@@ -77,7 +79,7 @@ def get_feature_sizing(member: CurrentMember, uow: Uow, feature_id: int) -> Any:
             summary="Enter scoring inputs (a number, or [low, likely, high]); null removes one")
 def set_scoring_inputs(member: CurrentMember, uow: Uow, feature_id: int, body: ScoringInputsIn) -> Any:
     member.require("edit")
-    values = scoring.set_inputs(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"),
+    values = scoring_inputs.set_inputs(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"),
                                 feature_id=feature_id, data=body)
     prompt = decision_service.decision_prompt(uow=uow, workspace_id=member.workspace_id, feature_id=feature_id,
                                               change="scoring inputs changed, so may its priority")
@@ -87,7 +89,7 @@ def set_scoring_inputs(member: CurrentMember, uow: Uow, feature_id: int, body: S
 @router.get(f"{W}/features/{{feature_id}}/scores", operation_id="getFeatureScores", tags=["scoring"],
             summary="A feature's score under every framework, each explained, and its inputs with their sources")
 def feature_scores(member: CurrentMember, uow: Uow, feature_id: int) -> Any:
-    return scoring.feature_scores(uow=uow, workspace_id=member.workspace_id, feature_id=feature_id)
+    return scoring_scores.feature_scores(uow=uow, workspace_id=member.workspace_id, feature_id=feature_id)
 
 
 @router.get(f"{W}/scoring/formulas", operation_id="listScoringFormulas", tags=["scoring"])

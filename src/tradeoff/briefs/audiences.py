@@ -1,4 +1,6 @@
-"""One builder per audience: the same facts, in each audience's own language."""
+"""One builder per audience: the same facts, in each audience's own language. This module holds the internal
+audiences, executive and engineering; sales and customer success are in `audiences_sales`, customers in
+`audiences_customers`."""
 
 from __future__ import annotations
 
@@ -7,32 +9,23 @@ from decimal import Decimal
 from typing import Any
 
 from tradeoff.briefs import facts
-from tradeoff.briefs import forecast as fc_mod
 from tradeoff.briefs.common import (
     Scope,
+    _none_in_scope,
     blocker_blocks,
     commitment_blocks,
     forecast_blocks,
-    money,
     money_map,
     plural,
     status,
     when_spans,
 )
 from tradeoff.briefs.document import Bullets, Chart, Missing, Paragraph, Section, Table, s
-from tradeoff.charts import DemandBar, ValueEffortPoint, demand_by_segment, value_effort
+from tradeoff.charts import ValueEffortPoint, value_effort
 from tradeoff.features.model import Feature
 
 TOP_BETS = 8
 ENGINEERING_FEATURES = 15
-
-
-def _none_in_scope(sc: Scope) -> Missing | None:
-    if not sc.features():
-        what = sc.label
-        return Missing(f"No features recorded for {what} yet: add features (and link the evidence behind them) "
-                       "to produce this brief.")
-    return None
 
 
 # --- executive ---------------------------------------------------------------------------------------------
@@ -253,183 +246,3 @@ def _engineering_feature(sc: Scope, f: Feature, ests: dict[int, Any] | None) -> 
         blocks.append(Paragraph((s("Open questions:", strong=True),)))
         blocks.append(Bullets(tuple((s(q),) for q in questions)))
     return blocks
-
-
-# --- sales and customer success ----------------------------------------------------------------------------
-
-
-def sales(sc: Scope) -> list[Section]:
-    empty = _none_in_scope(sc)
-    if empty:
-        return [Section("What ships when", (empty,))]
-    roadmap = sc.roadmap()
-    out = [Section("What ships when", tuple(_ships_when(sc, roadmap)))]
-    out.append(Section("Which of your customers asked", tuple(_askers(sc, roadmap))))
-    out.append(Section("Commitments and their risk", tuple(commitment_blocks(sc, at_risk_only=False))))
-    out.append(Section("What not to promise yet", tuple(_dont_promise(sc))))
-    out.append(Section("Talking points", tuple(_talking_points(sc, roadmap))))
-    shipped = sc.shipped()
-    if shipped:
-        out.append(Section("Just shipped: tell the customers who asked", tuple(_close_loop(sc, shipped))))
-    return out
-
-
-def _ships_when(sc: Scope, roadmap: list[Feature]) -> list[Any]:
-    if not roadmap:
-        return [Missing("Nothing is planned or in progress in this scope yet.")]
-    rows = []
-    for f in roadmap:
-        d = sc.demand(f.id)
-        rows.append(((s(f.title, sc.f(f)),), (s(status(f)),), when_spans(sc, f),
-                     (s(plural(len(d.customers), "customer"), sc.f(f)),)))
-    blocks: list[Any] = [Table(("Feature", "Status", "When (with probability)", "Asked by"), tuple(rows))]
-    if sc.forecast().missing:
-        blocks.append(Missing(sc.forecast().missing))
-    return blocks
-
-
-def _askers(sc: Scope, roadmap: list[Feature]) -> list[Any]:
-    per: dict[int, dict[str, Any]] = {}
-    for f in roadmap:
-        for a in sc.demand(f.id).customers:
-            e = per.setdefault(a.customer_id, {"a": a, "features": []})
-            e["features"].append(f)
-    if not per:
-        return [Missing("No customer evidence is linked to the planned features yet.")]
-    rows = []
-    for e in sorted(per.values(), key=lambda e: (-e["a"].arr, e["a"].customer_id))[:30]:
-        a = e["a"]
-        cr = sc.ref("customer", a.customer_id, a.name)
-        rows.append(((s(a.name, cr),), (s(money(a.arr, a.currency), cr),), (s(a.segment.replace("_", " ")),),
-                     (s(", ".join(f.title for f in e["features"]), *[sc.f(f) for f in e["features"]]),)))
-    blocks: list[Any] = [Table(("Customer", "ARR", "Segment", "Asked for"), tuple(rows))]
-    cur = facts.main_currency(sc.uow, sc.workspace_id)
-    segs: dict[str, tuple[Decimal, int]] = {}
-    for e in per.values():
-        a = e["a"]
-        if a.currency == cur:
-            arr, n = segs.get(a.segment, (Decimal(0), 0))
-            segs[a.segment] = (arr + a.arr, n + 1)
-    bars = [DemandBar(k.replace("_", " "), float(v[0]), v[1]) for k, v in sorted(segs.items(), key=lambda kv: (-kv[1][0], kv[0]))]
-    if bars:
-        blocks.append(Chart("Demand by segment", demand_by_segment(bars, cur, "Who asked for the planned features"),
-                            (s("ARR of the customers asking for the planned features, by segment: "
-                               + "; ".join(f"{b.segment} {money(b.arr, cur)} ({plural(b.customers, 'customer')})"
-                                           for b in bars)),)))
-    return blocks
-
-
-def _dont_promise(sc: Scope) -> list[Any]:
-    items: list[tuple[Any, ...]] = []
-    for f in sc.roadmap():
-        if sc.forecast().of(f.id) is None:
-            items.append((s(f.title, sc.f(f)), s(": planned but not yet forecast; give no date.")))
-        else:
-            one = sc.forecast().features[f.id]
-            if (one.p95 - one.p50).days > 60:
-                items.append((s(f.title, sc.f(f)),
-                              s(f": wide range, 50% by {fc_mod.short(one.p50)} but 95% only by "
-                                f"{fc_mod.short(one.p95)}", sc.f(f)), s("; promise no earlier than the P85 date.")))
-    cur = facts.main_currency(sc.uow, sc.workspace_id)
-    wanted = [f for f in sc.features() if f.status in ("idea", "discovery") and sc.demand(f.id).customers]
-    wanted.sort(key=lambda f: (-sc.demand(f.id).arr_by_currency.get(cur, Decimal(0)), f.id))
-    for f in wanted[:8]:
-        items.append((s(f.title, sc.f(f)), s(f": asked for by {plural(len(sc.demand(f.id).customers), 'customer')}"
-                                             f" but still {status(f)}, not planned.", sc.f(f))))
-    if not items:
-        return [Paragraph((s("Every planned feature has a forecast with a usable range."),))]
-    return [Bullets(tuple(items))]
-
-
-def _talking_points(sc: Scope, roadmap: list[Feature]) -> list[Any]:
-    items = []
-    for f in roadmap:
-        d = sc.demand(f.id)
-        if not d.customers:
-            continue
-        line = [s(f.title, sc.f(f), strong=True),
-                s(f" answers requests from {plural(len(d.customers), 'customer')}", sc.f(f))]
-        if f.problems:
-            p = f.problems[0]
-            line.append(s(": it solves “"))
-            line.append(s(p.statement, sc.ref("problem", p.id, p.statement)))
-            line.append(s("”"))
-        line.append(s(". Expected "))
-        line.extend(when_spans(sc, f))
-        line.append(s("."))
-        items.append(tuple(line))
-    if not items:
-        return [Missing("No planned feature has customer evidence behind it yet: link feedback to features.")]
-    return [Bullets(tuple(items[:12]))]
-
-
-def _close_loop(sc: Scope, shipped: list[Feature]) -> list[Any]:
-    items = []
-    for f in shipped[:12]:
-        d = sc.demand(f.id)
-        if not d.customers:
-            continue
-        names = d.customers[:6]
-        items.append((s(f.title, sc.f(f), strong=True), s(": "),
-                      s(", ".join(a.name for a in names) + (f" and {len(d.customers) - 6} more"
-                                                           if len(d.customers) > 6 else ""),
-                        *[sc.ref("customer", a.customer_id, a.name) for a in names])))
-    if not items:
-        return [Paragraph((s("No customer evidence is linked to the shipped features."),))]
-    return [Bullets(tuple(items))]
-
-
-# --- customers (public: no internal fields) ----------------------------------------------------------------
-
-
-def customers(sc: Scope, addressee: Any | None) -> list[Section]:
-    """Release notes written benefit-first from shipped features: titles, the problems they solve, what you can
-    now do. Never ARR, other customers' names, scores, estimates or internal notes."""
-    shipped = sc.shipped()
-    out = []
-    if addressee is not None:
-        asked_ship: list[Feature] = []
-        asked_next: list[Feature] = []
-        for f in shipped + sc.roadmap():
-            if any(a.customer_id == addressee.id for a in sc.demand(f.id).customers):
-                (asked_ship if f.status == "shipped" else asked_next).append(f)
-        blocks: list[Any] = []
-        if asked_ship:
-            blocks.append(Paragraph((s(f"{len(asked_ship)} of the things you asked for have shipped:"),)))
-            blocks.append(Bullets(tuple(_benefit(sc, f) for f in asked_ship)))
-        else:
-            blocks.append(Paragraph((s("Nothing you asked for has shipped yet; here is where it stands."),)))
-        if asked_next:
-            blocks.append(Paragraph((s("Coming next, from your requests:"),)))
-            blocks.append(Bullets(tuple((s(_public_title(f), strong=True), s(": "), *_public_when(sc, f))
-                                        for f in asked_next)))
-        out.append(Section(f"For {addressee.name}: what you asked for", tuple(blocks)))
-    if shipped:
-        out.append(Section("Shipped", (Bullets(tuple(_benefit(sc, f) for f in shipped)),)))
-    else:
-        out.append(Section("Shipped", (Missing("Nothing has shipped in this scope yet: mark features as shipped to "
-                                               "write release notes."),)))
-    return out
-
-
-def _public_title(f: Feature) -> str:
-    return getattr(f, "public_title", None) or f.title
-
-
-def _benefit(sc: Scope, f: Feature) -> tuple[Any, ...]:
-    line: list[Any] = [s(_public_title(f), sc.f(f), strong=True)]
-    public_text = getattr(f, "public_description", None)
-    if public_text:
-        line.append(s(f": {public_text.strip()}", sc.f(f)))
-    elif f.problems:
-        line.append(s(f": no more “{f.problems[0].statement.rstrip('.')}”.", sc.f(f)))
-    if f.acceptance_criteria:
-        line.append(s(" You can now: " + "; ".join(c.rstrip(".") for c in f.acceptance_criteria[:3]) + ".", sc.f(f)))
-    return tuple(line)
-
-
-def _public_when(sc: Scope, f: Feature) -> tuple[Any, ...]:
-    one = sc.forecast().of(f.id)
-    if one is None:
-        return (s("in the works; not yet scheduled"),)
-    return (s(f"85% likely by {fc_mod.short(one.p85)}", sc.f(f)),)

@@ -1,5 +1,6 @@
 """What every audience's builder shares: the scope, the sources list, money and date wording, and the sections
-that several audiences show (forecast dates and charts, commitments, blockers)."""
+that several audiences show (forecast dates and charts, commitments, blockers, the note for a scope without
+features)."""
 
 from __future__ import annotations
 
@@ -109,6 +110,14 @@ def when_spans(sc: Scope, feature: Feature) -> tuple[Span, ...]:
         reason = sc.forecast().skipped.get(feature.id) or ("" if sc.forecast().missing else "not estimated")
         return (s("not yet forecast" + (f" ({reason})" if reason else "")),)
     return (s(fc_mod.when(fc), sc.f(feature)),)
+
+
+def _none_in_scope(sc: Scope) -> Missing | None:
+    if not sc.features():
+        what = sc.label
+        return Missing(f"No features recorded for {what} yet: add features (and link the evidence behind them) "
+                       "to produce this brief.")
+    return None
 
 
 def forecast_blocks(sc: Scope, features: list[Feature], charts: bool = True) -> list[Any]:

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from tradeoff.briefs import facts
-from tradeoff.core import forecasting_backlog as fb
+from tradeoff.core import forecasting_backlog_summary as fb_summary
 from tradeoff.errors import TradeoffError
 from tradeoff.features.model import Feature
 from tradeoff.storage.uow import UnitOfWork
@@ -28,12 +28,12 @@ class RoadmapForecast:
     `missing`: why there is no forecast at all; `skipped`: feature id → why that feature is not forecast."""
 
     start: date
-    features: Mapping[int, fb.FinishForecast] = field(default_factory=dict)
+    features: Mapping[int, fb_summary.FinishForecast] = field(default_factory=dict)
     missing: str = ""
     skipped: Mapping[int, str] = field(default_factory=dict)
     teams: tuple[str, ...] = ()
 
-    def of(self, feature_id: int) -> fb.FinishForecast | None:
+    def of(self, feature_id: int) -> fb_summary.FinishForecast | None:
         return self.features.get(feature_id)
 
 
@@ -56,7 +56,7 @@ def roadmap_forecast(uow: UnitOfWork, workspace_id: int, features: Sequence[Feat
     return RoadmapForecast(start, {int(f.name): f for f in sim.forecast.features}, "", sim.skipped, sim.teams)
 
 
-def when(fc: fb.FinishForecast) -> str:
+def when(fc: fb_summary.FinishForecast) -> str:
     """'P50 3 Mar 2027 · P85 17 Mar 2027 · P95 31 Mar 2027': never a date without its probability."""
     return f"P50 {short(fc.p50)} · P85 {short(fc.p85)} · P95 {short(fc.p95)}"
 
@@ -72,6 +72,6 @@ def describe_missing(fc: RoadmapForecast, feature_id: int) -> str:
     return f"not yet forecast ({reason})" if reason else "not yet forecast"
 
 
-def as_dict(f: fb.FinishForecast) -> dict[str, Any]:
+def as_dict(f: fb_summary.FinishForecast) -> dict[str, Any]:
     return {"p50": f.p50.isoformat(), "p85": f.p85.isoformat(), "p95": f.p95.isoformat(),
             "p50_weeks": round(f.p50_weeks, 2), "p85_weeks": round(f.p85_weeks, 2), "p95_weeks": round(f.p95_weeks, 2)}

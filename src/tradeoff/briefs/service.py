@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from tradeoff.briefs import audiences, facts
+from tradeoff.briefs import audiences, audiences_customers, audiences_sales, facts
 from tradeoff.briefs.common import Scope
 from tradeoff.briefs.document import AUDIENCE_TITLES, AUDIENCES, FORMATS, Brief, Missing, Section
 from tradeoff.briefs.model import BriefVersion
@@ -93,9 +93,9 @@ def build(*, uow: UnitOfWork, workspace_id: int, slug: str, req: Request, now: d
     elif req.audience == "engineering":
         sections = audiences.engineering(sc)
     elif req.audience == "sales":
-        sections = audiences.sales(sc)
+        sections = audiences_sales.sales(sc)
     else:
-        sections = audiences.customers(sc, addressee)
+        sections = audiences_customers.customers(sc, addressee)
     if notes:
         sections = [Section("Scope", tuple(Missing(n) for n in notes)), *sections]
     title = AUDIENCE_TITLES[req.audience]

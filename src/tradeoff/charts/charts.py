@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from tradeoff.charts.svg import Svg, num
-from tradeoff.core.scoring import Quadrant, value_effort_matrix
+from tradeoff.core.scoring_matrix import Quadrant, value_effort_matrix
 from tradeoff.errors import InvalidInput
 
 INK = "#222"
@@ -223,7 +223,7 @@ def value_effort(points: Sequence[ValueEffortPoint], value_unit: str = "", effor
                  size: float = 420, value_threshold: float | None = None,
                  effort_threshold: float | None = None) -> str:
     """A 2×2 of value (up) against effort (right), each point labelled. The split lines and quadrants are the
-    core's (`core.scoring.value_effort_matrix`): the given thresholds, else the medians."""
+    core's (`core.scoring_matrix.value_effort_matrix`): the given thresholds, else the medians."""
     for p in points:
         _finite(p.label, p.value, p.effort)
         if p.effort < 0:

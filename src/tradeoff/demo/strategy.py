@@ -13,6 +13,7 @@ from tradeoff.decisions import service as decision_service
 from tradeoff.decisions.schemas import DecisionCreate
 from tradeoff.products import service as product_service
 from tradeoff.products.schemas import ProductUpdate
+from tradeoff.scoring import inputs as scoring_inputs
 from tradeoff.scoring import service as scoring_service
 from tradeoff.scoring.schemas import FormulaIn, ScoringInputsIn, SettingsIn
 from tradeoff.sizing import service as sizing_service
@@ -317,7 +318,7 @@ def load_strategy(*, uow: UnitOfWork, workspace_id: int, actor: Actor, anchor: d
         for criterion in scoring_service.CRITERIA:  # a criterion the team left blank does not apply: 0 points
             if criterion != "reach":
                 clean.setdefault(criterion, 0)
-        scoring_service.set_inputs(uow=uow, workspace_id=w, actor=actor, feature_id=features[key].id,
+        scoring_inputs.set_inputs(uow=uow, workspace_id=w, actor=actor, feature_id=features[key].id,
                                    data=ScoringInputsIn.model_validate({"values": clean}))
     for name, (text, description) in FORMULAS.items():
         scoring_service.save_formula(uow=uow, workspace_id=w, actor=actor, name=name,

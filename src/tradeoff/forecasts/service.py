@@ -15,15 +15,9 @@ from typing import Any, Literal
 import numpy as np
 
 from tradeoff.core.forecasting import forecast_throughput
-from tradeoff.core.forecasting_backlog import (
-    MIN_HISTORY_WEEKS,
-    BacklogFeature,
-    BacklogForecast,
-    BacklogTeam,
-    FinishForecast,
-    Release,
-    simulate_backlog,
-)
+from tradeoff.core.forecasting_backlog import BacklogForecast, simulate_backlog
+from tradeoff.core.forecasting_backlog_input import MIN_HISTORY_WEEKS, BacklogFeature, BacklogTeam, Release
+from tradeoff.core.forecasting_backlog_summary import FinishForecast
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.estimates import service as estimate_service
 from tradeoff.features.model import Feature, FeatureStatus

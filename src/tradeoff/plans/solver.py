@@ -63,18 +63,20 @@ def _cid(fid: int, title: str) -> str:
 
 
 def _values(uow: UnitOfWork, workspace_id: int, plan: Plan, feats: list[Feature]) -> tuple[dict[int, float], str]:
+    from tradeoff.scoring import inputs as scoring_inputs
+    from tradeoff.scoring import scores as scoring_scores
     from tradeoff.scoring import service as scoring
 
     ids = [f.id for f in feats]
     if plan.value_source == "manual":
         return {fid: float(plan.values.get(str(fid), 0.0)) for fid in ids}, "value entered on the plan"
-    currency = scoring.main_currency(uow, workspace_id)
-    arr = {fid: d[1] for fid, d in scoring.demand_by_feature(uow, workspace_id, ids, currency).items()}
+    currency = scoring_inputs.main_currency(uow, workspace_id)
+    arr = {fid: d[1] for fid, d in scoring_inputs.demand_by_feature(uow, workspace_id, ids, currency).items()}
     if plan.value_source == "arr":
         return {fid: float(arr.get(fid, 0.0)) for fid in ids}, f"ARR ({currency}) of the customers who asked"
     framework = plan.framework or scoring.default_framework(uow=uow, workspace_id=workspace_id)
-    scored = scoring.score_rows(uow=uow, workspace_id=workspace_id, framework=framework,
-                                rows=scoring.feature_rows(uow=uow, workspace_id=workspace_id, features=feats))
+    rows = scoring_inputs.feature_rows(uow=uow, workspace_id=workspace_id, features=feats)
+    scored = scoring_scores.score_rows(uow=uow, workspace_id=workspace_id, framework=framework, rows=rows)
     values = {fid: max(0.0, float(s.score.value)) for fid, s in scored.items()
               if s.score.value is not None and math.isfinite(s.score.value)}
     if not any(v > 0 for v in values.values()):

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, Field
 
-from tradeoff.core.scoring import STAGE_CRITERIA
+from tradeoff.core.scoring_weighted import STAGE_CRITERIA
 from tradeoff.records.schemas import Input, LongText, Name, RecordOut
 from tradeoff.strategy.model import Stage
 

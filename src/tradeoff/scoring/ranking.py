@@ -10,7 +10,7 @@ import numpy as np
 from sqlalchemy import or_, select
 
 from tradeoff.core import ranking as core_ranking
-from tradeoff.core import scoring as core_scoring
+from tradeoff.core import scoring_matrix as core_matrix
 from tradeoff.core.sizing import Range
 from tradeoff.customers.model import Customer
 from tradeoff.errors import FieldError, InvalidInput
@@ -20,6 +20,8 @@ from tradeoff.feedback.model import Feedback
 from tradeoff.links.model import Link
 from tradeoff.problems.model import Problem
 from tradeoff.records import service as records
+from tradeoff.scoring import inputs as scoring_inputs
+from tradeoff.scoring import scores as scoring_scores
 from tradeoff.scoring import service as scoring
 from tradeoff.storage.uow import UnitOfWork
 from tradeoff.strategy.model import objective_features
@@ -74,8 +76,8 @@ def ranked_backlog(*, uow: UnitOfWork, workspace_id: int, framework: str | None 
     """Features ranked by a framework (default: the workspace's), best first; not-scored ones last, with why."""
     fw = _framework(uow, workspace_id, framework)
     feats = features(uow=uow, workspace_id=workspace_id, filters=filters)
-    rows = scoring.feature_rows(uow=uow, workspace_id=workspace_id, features=feats)
-    scored = scoring.score_rows(uow=uow, workspace_id=workspace_id, framework=fw, rows=rows)
+    rows = scoring_inputs.feature_rows(uow=uow, workspace_id=workspace_id, features=feats)
+    scored = scoring_scores.score_rows(uow=uow, workspace_id=workspace_id, framework=fw, rows=rows)
     ranked = core_ranking.rank({str(fid): s.score for fid, s in scored.items()})
     items = []
     for r in ranked[:limit]:
@@ -97,8 +99,8 @@ def value_effort(*, uow: UnitOfWork, workspace_id: int, filters: Filters = Filte
     """The value/effort 2×2: each feature's value and effort (with their sources) and its quadrant; thresholds
     are the medians."""
     feats = features(uow=uow, workspace_id=workspace_id, filters=filters)
-    rows = scoring.feature_rows(uow=uow, workspace_id=workspace_id, features=feats)
-    matrix = core_scoring.value_effort_matrix(
+    rows = scoring_inputs.feature_rows(uow=uow, workspace_id=workspace_id, features=feats)
+    matrix = core_matrix.value_effort_matrix(
         {str(fid): (r.values.get("value"), r.values.get("effort")) for fid, r in rows.items()})
     items = []
     for p in matrix.placements:
@@ -120,9 +122,9 @@ def compare(*, uow: UnitOfWork, workspace_id: int, frameworks: list[str] | None 
     if len(names) < 2:
         raise InvalidInput("compare needs at least two frameworks", [FieldError(["query", "frameworks"], "too few")])
     feats = features(uow=uow, workspace_id=workspace_id, filters=filters)
-    rows = scoring.feature_rows(uow=uow, workspace_id=workspace_id, features=feats)
+    rows = scoring_inputs.feature_rows(uow=uow, workspace_id=workspace_id, features=feats)
     scores = {fw: {str(fid): s.score for fid, s in
-                   scoring.score_rows(uow=uow, workspace_id=workspace_id, framework=fw, rows=rows).items()}
+                   scoring_scores.score_rows(uow=uow, workspace_id=workspace_id, framework=fw, rows=rows).items()}
               for fw in names}
     cmp = core_ranking.compare_frameworks(scores, top=top)
     titles = {str(f.id): f.title for f in feats}
@@ -140,7 +142,7 @@ def stability(*, uow: UnitOfWork, workspace_id: int, framework: str | None = Non
               k: int = 10, draws: int = 1000) -> dict[str, Any]:
     """How often each feature stays in the top k when every uncertain input moves within its range."""
     fw = _framework(uow, workspace_id, framework)
-    formula = scoring.formula_of(uow=uow, workspace_id=workspace_id, framework=fw)
+    formula = scoring_scores.formula_of(uow=uow, workspace_id=workspace_id, framework=fw)
     if formula is None:
         raise InvalidInput("top-k stability needs a formula framework (rice, ice, wsjf, value_effort or a custom "
                            "formula); weighted scoring has no ranges to move",
@@ -148,7 +150,7 @@ def stability(*, uow: UnitOfWork, workspace_id: int, framework: str | None = Non
     if not 1 <= k <= 100 or not 10 <= draws <= 10_000:
         raise InvalidInput("k must be 1–100 and draws 10–10,000", [FieldError(["query", "k"], "out of range", k)])
     feats = features(uow=uow, workspace_id=workspace_id, filters=filters)
-    rows = scoring.feature_rows(uow=uow, workspace_id=workspace_id, features=feats)
+    rows = scoring_inputs.feature_rows(uow=uow, workspace_id=workspace_id, features=feats)
     items: dict[str, dict[str, Range | float | int | None]] = {}
     for fid, r in rows.items():
         items[str(fid)] = {name: r.ranges.get(name, r.values.get(name)) for name in formula.fields}

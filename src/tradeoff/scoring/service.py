@@ -1,51 +1,32 @@
-"""Scoring inputs per feature, custom formulas, the default framework, and scoring a set of features.
+"""Scoring frameworks of a workspace: the built-in ones, custom formulas and the default framework, and the names
+of the inputs they score (entered ones and ones derived from other records).
 
-Inputs a PM enters win; missing ones are filled from other records and say where they came from:
-reach ← distinct customers behind the feature (evidence links), impact ← the ARR of those customers,
-effort and job size ← the business case's effort (person-weeks), else the engineering estimate (person-days / 5),
-value ← the business case's annual value
-P50 (else the ARR behind it).
+The inputs of each feature are in `tradeoff.scoring.inputs`; scoring features with a framework is in
+`tradeoff.scoring.scores`.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import select
 
 from tradeoff.audit import service as audit
-from tradeoff.core import scoring as core
-from tradeoff.core.formula import Formula, compile_formulas, format_number
-from tradeoff.core.sizing import Range
-from tradeoff.customers.model import Customer
+from tradeoff.core import scoring_weighted as core_weighted
+from tradeoff.core.formula import Formula, compile_formulas
 from tradeoff.errors import Conflict, FieldError, InvalidInput, NotFound
-from tradeoff.features import service as feature_service
-from tradeoff.features.model import Feature
-from tradeoff.feedback.model import Feedback
-from tradeoff.links.model import Link
-from tradeoff.products.model import Product
-from tradeoff.records import service as records
-from tradeoff.scoring.model import ScoringFormula, ScoringInput, ScoringSettings
-from tradeoff.scoring.schemas import FormulaIn, ScoringInputsIn, SettingsIn
-from tradeoff.sizing import service as sizing_service
+from tradeoff.scoring.model import ScoringFormula, ScoringSettings
+from tradeoff.scoring.schemas import FormulaIn, SettingsIn
 from tradeoff.storage.uow import Actor, UnitOfWork
 
 BUILT_IN = ("rice", "ice", "wsjf", "value_effort", "weighted")
 FRAMEWORK_FIELDS = ("reach", "impact", "confidence", "effort", "ease", "business_value", "time_criticality",
                     "risk_reduction", "job_size", "value")
-CRITERIA = core.STAGE_CRITERIA  # weighted scoring's criteria, 0–10 points each (reach: a count)
+CRITERIA = core_weighted.STAGE_CRITERIA  # weighted scoring's criteria, 0–10 points each (reach: a count)
 ENTERED = tuple(dict.fromkeys(FRAMEWORK_FIELDS + CRITERIA))
 DERIVED = ("customers", "arr", "evidence", "effort_weeks", "annual_value", "total_cost", "npv", "roi")
 ALL_FIELDS = ENTERED + DERIVED
-DEFAULT_STAGE = "growth"
-# impact (RICE points) from the ARR behind a feature: ARR at or above the threshold gives the points
-IMPACT_FROM_ARR = ((1_000_000, 3.0), (250_000, 2.0), (50_000, 1.0), (1, 0.5), (0, 0.25))
 
 
 FORMULA_NAME = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
@@ -53,58 +34,6 @@ FORMULA_NAME = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 
 def _bad(loc: list[str | int], message: str, value: Any = None) -> InvalidInput:
     return InvalidInput(message, [FieldError(loc, message, value)])
-
-
-# ---------------------------------------------------------------------------------------------- inputs
-
-
-def get_inputs(*, uow: UnitOfWork, workspace_id: int, feature_id: int) -> dict[str, Any]:
-    row = uow.session.scalar(select(ScoringInput).where(ScoringInput.workspace_id == workspace_id,
-                                                        ScoringInput.feature_id == feature_id))
-    return dict(row.values) if row else {}
-
-
-def _check_value(name: str, v: float | list[float]) -> None:
-    loc: list[str | int] = ["body", "values", name]
-    triple = v if isinstance(v, list) else [v, v, v]
-    low, likely, high = triple
-    if isinstance(v, list) and not low <= likely <= high:
-        raise _bad(loc, f"{name}: give [low, likely, high] in order, got {v}", v)
-    if low < 0:
-        raise _bad(loc, f"{name} cannot be negative, got {format_number(low)}", low)
-    if name == "confidence" and high > 1:
-        raise _bad(loc, f"confidence is a share between 0 and 1 (0.8 = 80%), got {format_number(high)}", high)
-    if name in CRITERIA and name != "reach" and high > 10:
-        raise _bad(loc, f"{name} is a criterion scored 0–10 points, got {format_number(high)}", high)
-
-
-def set_inputs(*, uow: UnitOfWork, workspace_id: int, actor: Actor, feature_id: int,
-               data: ScoringInputsIn) -> dict[str, Any]:
-    """Merge entered inputs into a feature's (null removes one). Unknown fields are refused by name."""
-    records.get(uow=uow, spec=feature_service.SPEC, workspace_id=workspace_id, record_id=feature_id)
-    for name, v in data.values.items():
-        if name not in ENTERED:
-            hint = f" ({name} is computed from other records)" if name in DERIVED else ""
-            raise _bad(["body", "values", name], f"unknown scoring input '{name}'{hint}; use "
-                       f"{', '.join(ENTERED)}", name)
-        if v is not None:
-            _check_value(name, v)
-    row = uow.session.scalar(select(ScoringInput).where(ScoringInput.workspace_id == workspace_id,
-                                                        ScoringInput.feature_id == feature_id))
-    before = dict(row.values) if row else {}
-    after = {**before, **{k: v for k, v in data.values.items() if v is not None}}
-    for k, v in data.values.items():
-        if v is None:
-            after.pop(k, None)
-    if row is None:
-        row = ScoringInput(workspace_id=workspace_id, feature_id=feature_id, values=after)
-        uow.session.add(row)
-    else:
-        row.values = after
-    uow.session.flush()
-    audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="update", record_type="scoring_input",
-                 record_id=feature_id, before=before, after=after)
-    return after
 
 
 # ---------------------------------------------------------------------------------------------- formulas
@@ -203,246 +132,3 @@ def check_framework(*, uow: UnitOfWork, workspace_id: int, framework: str,
         raise _bad(loc or ["query", "framework"], f"unknown framework '{framework}'; choose one of {', '.join(known)}",
                    framework)
 
-
-# ---------------------------------------------------------------------------------------------- feature rows
-
-
-@dataclass
-class FeatureRow:
-    """One feature's scoring inputs: likely values, ranges (uncertain ones) and where each came from."""
-
-    feature: Feature
-    values: dict[str, float | None] = field(default_factory=dict)
-    ranges: dict[str, Range] = field(default_factory=dict)
-    sources: dict[str, str] = field(default_factory=dict)
-    sizing: dict[str, Any] | None = None
-
-
-def main_currency(uow: UnitOfWork, workspace_id: int) -> str:
-    return uow.session.scalar(
-        select(Customer.currency).where(Customer.workspace_id == workspace_id)
-        .group_by(Customer.currency).order_by(func.count().desc(), Customer.currency).limit(1)) or "USD"
-
-
-def demand_by_feature(uow: UnitOfWork, workspace_id: int, feature_ids: Sequence[int],
-                      currency: str) -> dict[int, tuple[int, float, int]]:
-    """feature id -> (distinct customers behind it, their ARR in `currency`, pieces of evidence)."""
-    if not feature_ids:
-        return {}
-    ids = list(feature_ids)
-    evidence = dict(uow.session.execute(
-        select(Link.feature_id, func.count(distinct(Link.feedback_id)))
-        .join(Feedback, Feedback.id == Link.feedback_id)
-        .where(Link.workspace_id == workspace_id, Link.feature_id.in_(ids), Feedback.archived_at.is_(None))
-        .group_by(Link.feature_id)).all())
-    pairs = (select(Link.feature_id.label("fid"), Feedback.customer_id.label("cid"))
-             .join(Feedback, Feedback.id == Link.feedback_id)
-             .where(Link.workspace_id == workspace_id, Link.feature_id.in_(ids), Feedback.customer_id.is_not(None),
-                    Feedback.archived_at.is_(None)).distinct().subquery())
-    out: dict[int, list[Any]] = defaultdict(lambda: [0, Decimal(0), 0])
-    for fid, cur, arr in uow.session.execute(
-            select(pairs.c.fid, Customer.currency, Customer.arr).join(Customer, Customer.id == pairs.c.cid)):
-        out[fid][0] += 1
-        if cur == currency:
-            out[fid][1] += Decimal(arr or 0)
-    return {fid: (out[fid][0], float(out[fid][1]), int(evidence.get(fid, 0))) for fid in ids}
-
-
-def _impact_from_arr(arr: float) -> float:
-    return next(points for threshold, points in IMPACT_FROM_ARR if arr >= threshold)
-
-
-def feature_rows(*, uow: UnitOfWork, workspace_id: int, features: Sequence[Feature],
-                 with_sizing: bool = True) -> dict[int, FeatureRow]:
-    """Scoring inputs of each feature: entered values, then values derived from evidence and business cases."""
-    ids = [f.id for f in features]
-    entered: dict[int, dict[str, Any]] = {}
-    if ids:
-        entered = {fid: vals for fid, vals in uow.session.execute(
-            select(ScoringInput.feature_id, ScoringInput.values)
-            .where(ScoringInput.workspace_id == workspace_id, ScoringInput.feature_id.in_(ids))).all()}
-    currency = main_currency(uow, workspace_id)
-    demand = demand_by_feature(uow, workspace_id, ids, currency)
-    estimates = _estimates(uow, workspace_id, ids)
-    rows: dict[int, FeatureRow] = {}
-    for f in features:
-        row = FeatureRow(f)
-        for name, v in entered.get(f.id, {}).items():
-            if name not in ENTERED:
-                continue
-            if isinstance(v, list):
-                row.ranges[name] = Range(float(v[0]), float(v[1]), float(v[2]))
-                row.values[name] = float(v[1])
-                row.sources[name] = "entered (likely of a range)"
-            else:
-                row.values[name] = float(v)
-                row.sources[name] = "entered"
-        customers, arr, evidence = demand.get(f.id, (0, 0.0, 0))
-        row.values.update(customers=float(customers), arr=arr, evidence=float(evidence))
-        row.sources.update(customers="distinct customers behind it", arr=f"ARR of those customers ({currency})",
-                           evidence="pieces of evidence linked")
-        if with_sizing:
-            _add_sizing(uow, workspace_id, row)
-        if f.id in estimates:
-            low, likely, high, unit = estimates[f.id]
-            row.values["estimate_effort"] = likely
-            row.ranges["estimate_effort"] = Range(low, likely, high)
-            row.sources["estimate_effort"] = f"engineering estimate ({unit})"
-        _fallbacks(row, currency)
-        rows[f.id] = row
-    return rows
-
-
-def _estimates(uow: UnitOfWork, workspace_id: int, ids: list[int]) -> dict[int, tuple[float, float, float, str]]:
-    """Engineering estimates as effort in person-weeks (person-days / 5; points are kept as points)."""
-    if not ids:
-        return {}
-    from tradeoff.estimates.model import Estimate
-
-    out = {}
-    for e in uow.session.scalars(select(Estimate).where(Estimate.workspace_id == workspace_id,
-                                                        Estimate.feature_id.in_(ids))):
-        per = 5.0 if e.unit == "days" else 1.0
-        unit = "person-weeks" if e.unit == "days" else "points"
-        out[e.feature_id] = (e.optimistic / per, e.likely / per, e.pessimistic / per, unit)
-    return out
-
-
-def _add_sizing(uow: UnitOfWork, workspace_id: int, row: FeatureRow) -> None:
-    case = sizing_service.get_case(uow=uow, workspace_id=workspace_id, feature_id=row.feature.id)
-    if case is None:
-        return
-    e = case.effort_person_weeks
-    row.values["effort_weeks"] = float(e["likely"])
-    row.ranges["effort_weeks"] = Range(float(e["low"]), float(e["likely"]), float(e["high"]))
-    row.sources["effort_weeks"] = "business case effort (person-weeks)"
-    found = sizing_service.feature_result(uow=uow, workspace_id=workspace_id, feature_id=row.feature.id, case=case)
-    if found is None:
-        return
-    _, res = found
-    row.sizing = sizing_service.result_out(res)
-    for name, p in (("annual_value", res.annual_value), ("total_cost", res.total_cost), ("npv", res.npv),
-                    ("roi", res.roi)):
-        row.values[name] = p.p50 if math.isfinite(p.p50) else None
-        row.sources[name] = f"business case {name.replace('_', ' ')} P50 ({res.currency})"
-    row.ranges["annual_value"] = Range(res.annual_value.p10, res.annual_value.p50, res.annual_value.p90)
-
-
-def _fallbacks(row: FeatureRow, currency: str) -> None:
-    v, s = row.values, row.sources
-
-    def fill(name: str, source: str, note: str) -> bool:
-        if v.get(name) is None and v.get(source) is not None:
-            v[name] = v[source]
-            s[name] = note
-            if source in row.ranges:
-                row.ranges[name] = row.ranges[source]
-            return True
-        return False
-
-    if v.get("reach") is None and v.get("customers"):
-        fill("reach", "customers", "customers behind it (evidence)")
-    # effort: the business case's, else the engineers' estimate once there is one
-    if not fill("effort", "effort_weeks", "business case effort (person-weeks)"):
-        fill("effort", "estimate_effort", s.get("estimate_effort", "engineering estimate"))
-    if not fill("job_size", "effort_weeks", "business case effort (person-weeks)"):
-        fill("job_size", "estimate_effort", s.get("estimate_effort", "engineering estimate"))
-    if not fill("value", "annual_value", "business case annual value P50") and v.get("arr"):
-        fill("value", "arr", f"ARR behind it ({currency})")
-    if v.get("impact") is None and v.get("arr") is not None and v.get("customers"):
-        v["impact"] = _impact_from_arr(float(v["arr"] or 0))
-        s["impact"] = f"from the ARR behind it ({format_number(float(v['arr'] or 0))} {currency})"
-
-
-# ---------------------------------------------------------------------------------------------- scores
-
-
-@dataclass(frozen=True)
-class ScoredFeature:
-    feature: Feature
-    score: core.Score
-    sources: dict[str, str]
-
-
-def _criteria_for(product: Product | None) -> list[core.Criterion]:
-    stage = (product.stage if product and product.stage else DEFAULT_STAGE)
-    weights = core.default_weights(stage)
-    if product and product.criteria_weights:
-        weights |= {k: float(w) for k, w in product.criteria_weights.items() if k in weights}
-    return [core.Criterion(name, w, scale=None if name == "reach" else (0.0, 10.0)) for name, w in weights.items()]
-
-
-def stage_weights(product: Product | None) -> dict[str, Any]:
-    """The weights weighted scoring uses for a product: its stage's defaults, with the team's overrides."""
-    stage = product.stage if product and product.stage else DEFAULT_STAGE
-    defaults = core.default_weights(stage)
-    overrides = dict(product.criteria_weights or {}) if product else {}
-    return {"stage": stage, "defaults": defaults, "overrides": overrides,
-            "weights": {c.name: c.weight for c in _criteria_for(product)}}
-
-
-def score_rows(*, uow: UnitOfWork, workspace_id: int, framework: str,
-               rows: dict[int, FeatureRow]) -> dict[int, ScoredFeature]:
-    """Score every row with one framework (built-in or a custom formula's name); each score explains itself."""
-    out: dict[int, ScoredFeature] = {}
-    if framework == "weighted":
-        by_product: dict[int | None, list[FeatureRow]] = defaultdict(list)
-        for r in rows.values():
-            by_product[r.feature.product_id].append(r)
-        products = {p.id: p for p in uow.session.scalars(select(Product).where(
-            Product.workspace_id == workspace_id, Product.id.in_([k for k in by_product if k is not None])))}
-        for pid, group in by_product.items():
-            criteria = _criteria_for(products.get(pid) if pid is not None else None)
-            scores = core.weighted_scores({str(r.feature.id): {c.name: r.values.get(c.name) for c in criteria}
-                                           for r in group}, criteria)
-            for r in group:
-                out[r.feature.id] = ScoredFeature(r.feature, scores[str(r.feature.id)], r.sources)
-        return out
-    if framework in core.FRAMEWORKS:
-        formula = core.FRAMEWORKS[framework]
-    else:
-        custom = compiled(uow=uow, workspace_id=workspace_id)
-        if framework not in custom:
-            check_framework(uow=uow, workspace_id=workspace_id, framework=framework)
-        formula = custom[framework]
-    for fid, r in rows.items():
-        out[fid] = ScoredFeature(r.feature, core.custom_score(formula, r.values), r.sources)
-    return out
-
-
-def formula_of(*, uow: UnitOfWork, workspace_id: int, framework: str) -> Formula | None:
-    """The formula behind a framework (None for weighted scoring, which is not a formula)."""
-    if framework in core.FRAMEWORKS:
-        return core.FRAMEWORKS[framework]
-    if framework == "weighted":
-        return None
-    custom = compiled(uow=uow, workspace_id=workspace_id)
-    if framework not in custom:
-        check_framework(uow=uow, workspace_id=workspace_id, framework=framework)
-    return custom[framework]
-
-
-def feature_scores(*, uow: UnitOfWork, workspace_id: int, feature_id: int) -> dict[str, Any]:
-    """One feature under every framework, each score with its explanation, and the inputs with their sources."""
-    feature = records.get(uow=uow, spec=feature_service.SPEC, workspace_id=workspace_id, record_id=feature_id)
-    rows = feature_rows(uow=uow, workspace_id=workspace_id, features=[feature])
-    out = []
-    for fw in frameworks(uow=uow, workspace_id=workspace_id):
-        if fw == "weighted":
-            # weighted scoring normalises within the product's features; score it among them
-            peers = list(uow.session.scalars(records.base_query(feature_service.SPEC, workspace_id).where(
-                Feature.product_id == feature.product_id if feature.product_id else Feature.product_id.is_(None),
-                Feature.archived_at.is_(None))))
-            s = score_rows(uow=uow, workspace_id=workspace_id, framework=fw,
-                           rows=feature_rows(uow=uow, workspace_id=workspace_id, features=peers,
-                                             with_sizing=False))[feature_id].score
-        else:
-            s = score_rows(uow=uow, workspace_id=workspace_id, framework=fw, rows=rows)[feature_id].score
-        out.append({"framework": fw, "value": s.value, "explanation": s.explanation,
-                    "not_scored_reason": s.not_scored_reason})
-    row = rows[feature_id]
-    return {"feature_id": feature_id, "title": feature.title,
-            "default_framework": default_framework(uow=uow, workspace_id=workspace_id),
-            "entered": get_inputs(uow=uow, workspace_id=workspace_id, feature_id=feature_id),
-            "inputs": {k: {"value": v, "source": row.sources.get(k, "")} for k, v in row.values.items()},
-            "scores": out}

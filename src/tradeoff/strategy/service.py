@@ -13,7 +13,7 @@ from tradeoff.problems import service as problem_service
 from tradeoff.products import service as product_service
 from tradeoff.records import service as records
 from tradeoff.records.service import RecordSpec
-from tradeoff.scoring import service as scoring_service
+from tradeoff.scoring import scores as scoring_scores
 from tradeoff.storage.base import utcnow
 from tradeoff.storage.uow import Actor, UnitOfWork
 from tradeoff.strategy.model import Objective
@@ -92,7 +92,7 @@ def product_strategy(*, uow: UnitOfWork, workspace_id: int, product_id: int) -> 
     objectives = records.list_page(uow=uow, spec=SPEC, workspace_id=workspace_id, filters={"product_id": product_id},
                                    limit=200).items
     return {
-        "product_id": product_id, "name": product.name, **scoring_service.stage_weights(product),
+        "product_id": product_id, "name": product.name, **scoring_scores.stage_weights(product),
         "objectives": [{"id": o.id, "title": o.title, "problem_ids": o.problem_ids, "feature_ids": o.feature_ids,
                         "key_results": [kr | {"progress": Objective.progress(kr)} for kr in o.key_results]}
                        for o in objectives],

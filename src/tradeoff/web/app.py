@@ -18,12 +18,13 @@ from tradeoff.web import (
     routes_auth,
     routes_briefs,
     routes_decisions,
+    routes_delivery_forms,
     routes_detail,
     routes_feature_forms,
     routes_import,
     routes_insights,
-    routes_more_forms,
     routes_notify,
+    routes_objective_forms,
     routes_public,
     routes_records,
     routes_roadmap,
@@ -53,7 +54,7 @@ def install_web(app: FastAPI, container: Container) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (routes_auth, routes_workspace, routes_strategy, routes_decisions, routes_triage, routes_import, routes_insights,
                    routes_notify, routes_public, routes_roadmap, routes_briefs, routes_feature_forms,
-                   routes_more_forms, routes_records, routes_detail):
+                   routes_objective_forms, routes_delivery_forms, routes_records, routes_detail):
         app.include_router(module.router, include_in_schema=False)
     app.add_exception_handler(TradeoffError, tradeoff_error)
     app.add_exception_handler(LoginRequired, login_required)

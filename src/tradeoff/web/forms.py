@@ -252,3 +252,56 @@ def save_or_errors(uow: UnitOfWork, state: FormState, known: set[str], action: A
 def int_or_none(v: str | None) -> int | None:
     """A query or form value as an id, or None when it is not a whole number."""
     return int(v) if v and v.isdigit() else None
+
+
+# --- forms written by hand: a record's version, list fields entered one per line ---------------------------
+
+
+def form_version(values: Any) -> int | None:
+    """The record version the form was loaded at (its hidden `version` field), sent as If-Match; None if absent.
+    `values` is the posted form or a dict of its fields."""
+    v = values.get("version")
+    return int(v) if isinstance(v, str) and v.isdigit() else None
+
+
+def create_or_update(uow: UnitOfWork, state: FormState, known: set[str], service: Any, m: Any, record: Any,
+                     data: Any) -> Any:
+    """Create a record with `service` (a domain service module with `create` and `update`), or update `record` at
+    the version the form was loaded at. Returns the saved record, or None with the service's errors in `state`."""
+    saved: list[Any] = []
+
+    def action() -> None:
+        if record is None:
+            saved.append(service.create(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), data=data))
+        else:
+            saved.append(service.update(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"),
+                                        record_id=record.id, data=data, if_match=form_version(state.values)))
+
+    return saved[0] if save_or_errors(uow, state, known, action) else None
+
+
+def validated_body(schema: type[BaseModel], body: dict[str, Any], state: FormState, known: set[str],
+               line_numbers: dict[str, list[int]]) -> Any:
+    """The schema built from `body`, or None with messages in `state`. An item of a list entered one per line
+    (`line_numbers[field][i]` is the textarea line of item i) is named by its line number."""
+    try:
+        return schema.model_validate(body)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = [p for p in err.get("loc", ()) if p != "body"]
+            msg = str(err.get("msg", "is not valid")).removeprefix("Value error, ")
+            name = str(loc[0]) if loc else ""
+            lines = line_numbers.get(name, [])
+            if len(loc) > 1 and isinstance(loc[1], int) and loc[1] < len(lines):
+                part = ".".join(str(p) for p in loc[2:] if not isinstance(p, int))
+                msg = f"line {lines[loc[1]]}: {part + ': ' if part else ''}{msg}"
+            if name in known:
+                state.add(name, msg)
+            else:
+                state.message = state.message or msg
+        return None
+
+
+def numbered_lines(text: str) -> list[tuple[int, list[str]]]:
+    """Non-blank lines of a textarea as (line number, '|'-separated parts)."""
+    return [(n, [p.strip() for p in line.split("|")]) for n, line in enumerate(text.splitlines(), 1) if line.strip()]

@@ -17,7 +17,9 @@ from tradeoff.estimates.model import DriverName, EffortUnit, WorkCategory
 from tradeoff.estimates.schemas import EstimateIn
 from tradeoff.features import service as feature_service
 from tradeoff.records import service as records
+from tradeoff.scoring import inputs as scoring_inputs
 from tradeoff.scoring import ranking
+from tradeoff.scoring import scores as scoring_scores
 from tradeoff.scoring import service as scoring
 from tradeoff.scoring.schemas import ScoringInputsIn
 from tradeoff.sizing import service as sizing
@@ -68,7 +70,7 @@ def _inputs_state(entered: dict[str, Any]) -> FormState:
 def _case_view(request: Request, uow: UnitOfWork, m: Any, feature_id: int, case_state: FormState | None = None,
                inputs_state: FormState | None = None, status_code: int = 200) -> HTMLResponse:
     feature = records.get(uow=uow, spec=feature_service.SPEC, workspace_id=m.workspace_id, record_id=feature_id)
-    scores = scoring.feature_scores(uow=uow, workspace_id=m.workspace_id, feature_id=feature_id)
+    scores = scoring_scores.feature_scores(uow=uow, workspace_id=m.workspace_id, feature_id=feature_id)
     money = sizing.feature_sizing(uow=uow, workspace_id=m.workspace_id, feature_id=feature_id)
     case = sizing.get_case(uow=uow, workspace_id=m.workspace_id, feature_id=feature_id)
     problems = ctx.problem_choices(uow, m.workspace_id)
@@ -154,7 +156,7 @@ def save_inputs(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow,
         return _case_view(request, uow, m, feature_id, inputs_state=state, status_code=422)
 
     def action() -> None:
-        scoring.set_inputs(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), feature_id=feature_id,
+        scoring_inputs.set_inputs(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), feature_id=feature_id,
                            data=ScoringInputsIn.model_validate({"values": parsed}))
         decision_service.decision_prompt(uow=uow, workspace_id=m.workspace_id, feature_id=feature_id,
                                          change="scoring inputs changed, so may its priority")

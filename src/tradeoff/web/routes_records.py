@@ -14,7 +14,15 @@ from tradeoff.records import service as records
 from tradeoff.records.pagination import Page
 from tradeoff.storage.uow import UnitOfWork
 from tradeoff.web import context as ctx
-from tradeoff.web.forms import FormState, error_to_state, initial_values, raw_values, to_input, validate
+from tradeoff.web.forms import (
+    FormState,
+    error_to_state,
+    form_version,
+    initial_values,
+    raw_values,
+    to_input,
+    validate,
+)
 from tradeoff.web.records_ui import ALL, FEEDBACK, KINDS, RecordUI
 from tradeoff.web.render import redirect, render
 from tradeoff.web.session import CheckedForm, CurrentMember, Uow, can
@@ -104,11 +112,6 @@ def _parse(uow: UnitOfWork, m: Member, ui: RecordUI, form: Any) -> tuple[FormSta
     return state, data
 
 
-def _version(form: Any) -> int | None:
-    raw = form.get("version")
-    return int(raw) if isinstance(raw, str) and raw.isdigit() else None
-
-
 def _register(ui: RecordUI) -> None:
     base = f"{W}/{ui.kind}"
 
@@ -160,7 +163,7 @@ def _register(ui: RecordUI) -> None:
             if parsed is not None:
                 try:
                     ui.service.update(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"),
-                                      record_id=record_id, data=parsed, if_match=_version(form))
+                                      record_id=record_id, data=parsed, if_match=form_version(form))
                     return redirect(f"/w/{m.workspace_slug}/{ui.kind}/{record_id}", request)
                 except TradeoffError as exc:
                     if exc.status not in (409, 412, 422):

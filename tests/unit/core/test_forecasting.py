@@ -15,6 +15,7 @@ from scipy.stats import ks_2samp
 
 from tradeoff.core import forecasting as fc
 from tradeoff.core import forecasting_backlog as fb
+from tradeoff.core import forecasting_backlog_input as fb_input
 from tradeoff.errors import InvalidInput
 
 NOW = datetime(2026, 1, 5)
@@ -236,12 +237,12 @@ def test_forecast_orders_and_probabilities(weekly: list[int], seed: int) -> None
 # ---------------------------------------------------------------- backlog simulation
 
 
-def _team(name: str = "core", capacity: float = 5.0, wip: int = 1) -> fb.BacklogTeam:
-    return fb.BacklogTeam(name, capacity_per_week=capacity, wip_limit=wip)
+def _team(name: str = "core", capacity: float = 5.0, wip: int = 1) -> fb_input.BacklogTeam:
+    return fb_input.BacklogTeam(name, capacity_per_week=capacity, wip_limit=wip)
 
 
-def _fixed(key: str, effort: float, team: str = "core", deps: tuple[str, ...] = ()) -> fb.BacklogFeature:
-    return fb.BacklogFeature(key, team, effort, effort, effort, deps)
+def _fixed(key: str, effort: float, team: str = "core", deps: tuple[str, ...] = ()) -> fb_input.BacklogFeature:
+    return fb_input.BacklogFeature(key, team, effort, effort, effort, deps)
 
 
 def test_fixed_efforts_are_scheduled_in_backlog_order() -> None:
@@ -274,7 +275,7 @@ def test_dependency_on_another_team_delays_the_start() -> None:
         start=date(2026, 1, 5),
         rng=np.random.default_rng(0),
         trials=5,
-        releases=[fb.Release("R", ("A", "B"))],
+        releases=[fb_input.Release("R", ("A", "B"))],
     )
     by = {f.name: f.p50_weeks for f in r.features}
     assert by == pytest.approx({"A": 2.0, "B": 2.5})
@@ -295,7 +296,7 @@ def test_dependency_cycle_is_named() -> None:
 
 
 def test_optimistic_above_pessimistic_names_the_feature() -> None:
-    bad = fb.BacklogFeature("Checkout v2", "core", 8, 5, 3)
+    bad = fb_input.BacklogFeature("Checkout v2", "core", 8, 5, 3)
     with pytest.raises(InvalidInput, match="Checkout v2"):
         fb.simulate_backlog([bad], [_team()], start=date(2026, 1, 5), rng=np.random.default_rng(0))
 
@@ -309,7 +310,7 @@ def test_zero_capacity_is_invalid() -> None:
 
 def test_short_or_empty_history_is_declined() -> None:
     for history in [(), (3.0, 4.0, 5.0)]:
-        team = fb.BacklogTeam("core", throughput_history=history)
+        team = fb_input.BacklogTeam("core", throughput_history=history)
         if not history:
             with pytest.raises(InvalidInput):
                 fb.simulate_backlog(
@@ -320,13 +321,13 @@ def test_short_or_empty_history_is_declined() -> None:
             [_fixed("A", 1)], [team], start=date(2026, 1, 5), rng=np.random.default_rng(0)
         )
         assert r.status == "declined" and "needs at least 8 weeks" in r.reason and "has 3" in r.reason
-    idle = fb.BacklogTeam("core", throughput_history=(0.0,) * 10)
+    idle = fb_input.BacklogTeam("core", throughput_history=(0.0,) * 10)
     r = fb.simulate_backlog([_fixed("A", 1)], [idle], start=date(2026, 1, 5), rng=np.random.default_rng(0))
     assert r.status == "declined"
 
 
 def test_triangular_efforts_have_the_right_mean_and_range() -> None:
-    f = fb.BacklogFeature("A", "core", 2.0, 3.0, 10.0)
+    f = fb_input.BacklogFeature("A", "core", 2.0, 3.0, 10.0)
     e = fb.sample_efforts([f], 200_000, np.random.default_rng(0))[0]
     assert e.min() >= 2.0 and e.max() <= 10.0
     assert e.mean() == pytest.approx(5.0, abs=0.03)  # (2 + 3 + 10) / 3
@@ -345,7 +346,7 @@ def _load_bench() -> object:
 def test_vectorised_simulation_matches_the_per_trial_loop() -> None:
     bench = _load_bench()
     feats, teams = bench.make_backlog(12, seed=4)  # type: ignore[attr-defined]
-    prep = fb.prepare_backlog(feats, teams)
+    prep = fb_input.prepare_backlog(feats, teams)
     rng = np.random.default_rng(11)
     fast = fb.schedule(prep, fb.sample_efforts(feats, 3000, rng), fb.sample_paces(teams, 3000, rng))
     slow = bench.reference_loop(feats, teams, trials=3000, rng=np.random.default_rng(12))  # type: ignore[attr-defined]
@@ -369,13 +370,13 @@ def test_backlog_properties(
     for i, (a, b, c, team, dep) in enumerate(rows):
         o, m, p = sorted((a, b, c))
         deps = (f"F{dep % i}",) if i and dep else ()
-        feats.append(fb.BacklogFeature(f"F{i}", f"T{team}", o, m, p, deps))
+        feats.append(fb_input.BacklogFeature(f"F{i}", f"T{team}", o, m, p, deps))
     start, target = date(2026, 1, 5), date(2026, 3, 2)
 
     def run(boost: float) -> fb.BacklogForecast:
         teams = [
-            fb.BacklogTeam("T0", capacity_per_week=cap + boost, wip_limit=wip),
-            fb.BacklogTeam("T1", capacity_per_week=2 * cap + boost, wip_limit=1),
+            fb_input.BacklogTeam("T0", capacity_per_week=cap + boost, wip_limit=wip),
+            fb_input.BacklogTeam("T1", capacity_per_week=2 * cap + boost, wip_limit=1),
         ]
         return fb.simulate_backlog(
             feats, teams, start=start, rng=np.random.default_rng(seed), trials=300, target=target

@@ -11,21 +11,21 @@ from hypothesis import strategies as st
 
 from tradeoff.core.formula import compile_formula
 from tradeoff.core.scoring import (
-    Criterion,
-    Quadrant,
     custom_score,
-    default_criteria,
-    default_weights,
     ice,
-    quadrant,
     rice,
     score,
     score_many,
     value_effort,
-    value_effort_matrix,
+    wsjf,
+)
+from tradeoff.core.scoring_matrix import Quadrant, quadrant, value_effort_matrix
+from tradeoff.core.scoring_weighted import (
+    Criterion,
+    default_criteria,
+    default_weights,
     weighted_score,
     weighted_scores,
-    wsjf,
 )
 from tradeoff.errors import InvalidInput
 

@@ -1,0 +1,64 @@
+"""The customers' brief (public: no internal fields): release notes written benefit-first from shipped features,
+and for one customer what they asked for."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tradeoff.briefs import forecast as fc_mod
+from tradeoff.briefs.common import Scope
+from tradeoff.briefs.document import Bullets, Missing, Paragraph, Section, s
+from tradeoff.features.model import Feature
+
+
+def customers(sc: Scope, addressee: Any | None) -> list[Section]:
+    """Release notes written benefit-first from shipped features: titles, the problems they solve, what you can
+    now do. Never ARR, other customers' names, scores, estimates or internal notes."""
+    shipped = sc.shipped()
+    out = []
+    if addressee is not None:
+        asked_ship: list[Feature] = []
+        asked_next: list[Feature] = []
+        for f in shipped + sc.roadmap():
+            if any(a.customer_id == addressee.id for a in sc.demand(f.id).customers):
+                (asked_ship if f.status == "shipped" else asked_next).append(f)
+        blocks: list[Any] = []
+        if asked_ship:
+            blocks.append(Paragraph((s(f"{len(asked_ship)} of the things you asked for have shipped:"),)))
+            blocks.append(Bullets(tuple(_benefit(sc, f) for f in asked_ship)))
+        else:
+            blocks.append(Paragraph((s("Nothing you asked for has shipped yet; here is where it stands."),)))
+        if asked_next:
+            blocks.append(Paragraph((s("Coming next, from your requests:"),)))
+            blocks.append(Bullets(tuple((s(_public_title(f), strong=True), s(": "), *_public_when(sc, f))
+                                        for f in asked_next)))
+        out.append(Section(f"For {addressee.name}: what you asked for", tuple(blocks)))
+    if shipped:
+        out.append(Section("Shipped", (Bullets(tuple(_benefit(sc, f) for f in shipped)),)))
+    else:
+        out.append(Section("Shipped", (Missing("Nothing has shipped in this scope yet: mark features as shipped to "
+                                               "write release notes."),)))
+    return out
+
+
+def _public_title(f: Feature) -> str:
+    return getattr(f, "public_title", None) or f.title
+
+
+def _benefit(sc: Scope, f: Feature) -> tuple[Any, ...]:
+    line: list[Any] = [s(_public_title(f), sc.f(f), strong=True)]
+    public_text = getattr(f, "public_description", None)
+    if public_text:
+        line.append(s(f": {public_text.strip()}", sc.f(f)))
+    elif f.problems:
+        line.append(s(f": no more “{f.problems[0].statement.rstrip('.')}”.", sc.f(f)))
+    if f.acceptance_criteria:
+        line.append(s(" You can now: " + "; ".join(c.rstrip(".") for c in f.acceptance_criteria[:3]) + ".", sc.f(f)))
+    return tuple(line)
+
+
+def _public_when(sc: Scope, f: Feature) -> tuple[Any, ...]:
+    one = sc.forecast().of(f.id)
+    if one is None:
+        return (s("in the works; not yet scheduled"),)
+    return (s(f"85% likely by {fc_mod.short(one.p85)}", sc.f(f)),)

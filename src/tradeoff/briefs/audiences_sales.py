@@ -1,0 +1,143 @@
+"""The sales and customer success brief: what ships when, which customers asked, commitments and their risk,
+what not to promise yet, talking points, and whom to tell about what just shipped."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from tradeoff.briefs import facts
+from tradeoff.briefs import forecast as fc_mod
+from tradeoff.briefs.common import (
+    Scope,
+    _none_in_scope,
+    commitment_blocks,
+    money,
+    plural,
+    status,
+    when_spans,
+)
+from tradeoff.briefs.document import Bullets, Chart, Missing, Paragraph, Section, Table, s
+from tradeoff.charts import DemandBar, demand_by_segment
+from tradeoff.features.model import Feature
+
+
+def sales(sc: Scope) -> list[Section]:
+    empty = _none_in_scope(sc)
+    if empty:
+        return [Section("What ships when", (empty,))]
+    roadmap = sc.roadmap()
+    out = [Section("What ships when", tuple(_ships_when(sc, roadmap)))]
+    out.append(Section("Which of your customers asked", tuple(_askers(sc, roadmap))))
+    out.append(Section("Commitments and their risk", tuple(commitment_blocks(sc, at_risk_only=False))))
+    out.append(Section("What not to promise yet", tuple(_dont_promise(sc))))
+    out.append(Section("Talking points", tuple(_talking_points(sc, roadmap))))
+    shipped = sc.shipped()
+    if shipped:
+        out.append(Section("Just shipped: tell the customers who asked", tuple(_close_loop(sc, shipped))))
+    return out
+
+
+def _ships_when(sc: Scope, roadmap: list[Feature]) -> list[Any]:
+    if not roadmap:
+        return [Missing("Nothing is planned or in progress in this scope yet.")]
+    rows = []
+    for f in roadmap:
+        d = sc.demand(f.id)
+        rows.append(((s(f.title, sc.f(f)),), (s(status(f)),), when_spans(sc, f),
+                     (s(plural(len(d.customers), "customer"), sc.f(f)),)))
+    blocks: list[Any] = [Table(("Feature", "Status", "When (with probability)", "Asked by"), tuple(rows))]
+    if sc.forecast().missing:
+        blocks.append(Missing(sc.forecast().missing))
+    return blocks
+
+
+def _askers(sc: Scope, roadmap: list[Feature]) -> list[Any]:
+    per: dict[int, dict[str, Any]] = {}
+    for f in roadmap:
+        for a in sc.demand(f.id).customers:
+            e = per.setdefault(a.customer_id, {"a": a, "features": []})
+            e["features"].append(f)
+    if not per:
+        return [Missing("No customer evidence is linked to the planned features yet.")]
+    rows = []
+    for e in sorted(per.values(), key=lambda e: (-e["a"].arr, e["a"].customer_id))[:30]:
+        a = e["a"]
+        cr = sc.ref("customer", a.customer_id, a.name)
+        rows.append(((s(a.name, cr),), (s(money(a.arr, a.currency), cr),), (s(a.segment.replace("_", " ")),),
+                     (s(", ".join(f.title for f in e["features"]), *[sc.f(f) for f in e["features"]]),)))
+    blocks: list[Any] = [Table(("Customer", "ARR", "Segment", "Asked for"), tuple(rows))]
+    cur = facts.main_currency(sc.uow, sc.workspace_id)
+    segs: dict[str, tuple[Decimal, int]] = {}
+    for e in per.values():
+        a = e["a"]
+        if a.currency == cur:
+            arr, n = segs.get(a.segment, (Decimal(0), 0))
+            segs[a.segment] = (arr + a.arr, n + 1)
+    bars = [DemandBar(k.replace("_", " "), float(v[0]), v[1]) for k, v in sorted(segs.items(), key=lambda kv: (-kv[1][0], kv[0]))]
+    if bars:
+        blocks.append(Chart("Demand by segment", demand_by_segment(bars, cur, "Who asked for the planned features"),
+                            (s("ARR of the customers asking for the planned features, by segment: "
+                               + "; ".join(f"{b.segment} {money(b.arr, cur)} ({plural(b.customers, 'customer')})"
+                                           for b in bars)),)))
+    return blocks
+
+
+def _dont_promise(sc: Scope) -> list[Any]:
+    items: list[tuple[Any, ...]] = []
+    for f in sc.roadmap():
+        if sc.forecast().of(f.id) is None:
+            items.append((s(f.title, sc.f(f)), s(": planned but not yet forecast; give no date.")))
+        else:
+            one = sc.forecast().features[f.id]
+            if (one.p95 - one.p50).days > 60:
+                items.append((s(f.title, sc.f(f)),
+                              s(f": wide range, 50% by {fc_mod.short(one.p50)} but 95% only by "
+                                f"{fc_mod.short(one.p95)}", sc.f(f)), s("; promise no earlier than the P85 date.")))
+    cur = facts.main_currency(sc.uow, sc.workspace_id)
+    wanted = [f for f in sc.features() if f.status in ("idea", "discovery") and sc.demand(f.id).customers]
+    wanted.sort(key=lambda f: (-sc.demand(f.id).arr_by_currency.get(cur, Decimal(0)), f.id))
+    for f in wanted[:8]:
+        items.append((s(f.title, sc.f(f)), s(f": asked for by {plural(len(sc.demand(f.id).customers), 'customer')}"
+                                             f" but still {status(f)}, not planned.", sc.f(f))))
+    if not items:
+        return [Paragraph((s("Every planned feature has a forecast with a usable range."),))]
+    return [Bullets(tuple(items))]
+
+
+def _talking_points(sc: Scope, roadmap: list[Feature]) -> list[Any]:
+    items = []
+    for f in roadmap:
+        d = sc.demand(f.id)
+        if not d.customers:
+            continue
+        line = [s(f.title, sc.f(f), strong=True),
+                s(f" answers requests from {plural(len(d.customers), 'customer')}", sc.f(f))]
+        if f.problems:
+            p = f.problems[0]
+            line.append(s(": it solves “"))
+            line.append(s(p.statement, sc.ref("problem", p.id, p.statement)))
+            line.append(s("”"))
+        line.append(s(". Expected "))
+        line.extend(when_spans(sc, f))
+        line.append(s("."))
+        items.append(tuple(line))
+    if not items:
+        return [Missing("No planned feature has customer evidence behind it yet: link feedback to features.")]
+    return [Bullets(tuple(items[:12]))]
+
+
+def _close_loop(sc: Scope, shipped: list[Feature]) -> list[Any]:
+    items = []
+    for f in shipped[:12]:
+        d = sc.demand(f.id)
+        if not d.customers:
+            continue
+        names = d.customers[:6]
+        items.append((s(f.title, sc.f(f), strong=True), s(": "),
+                      s(", ".join(a.name for a in names) + (f" and {len(d.customers) - 6} more"
+                                                           if len(d.customers) > 6 else ""),
+                        *[sc.ref("customer", a.customer_id, a.name) for a in names])))
+    if not items:
+        return [Paragraph((s("No customer evidence is linked to the shipped features."),))]
+    return [Bullets(tuple(items))]
