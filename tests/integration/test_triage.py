@@ -157,10 +157,21 @@ def test_a_tuned_kind_model_is_kept_per_workspace_and_used_by_triage(client, con
         assert pooled.tuned_model(uow, wid) is not None
 
 
+def _once_triaged(client, world: World, feedback_id: int, wait: float = 60.0) -> dict:  # type: ignore[no-untyped-def]
+    """The feedback item as soon as the background worker has given it a kind (or as it is after `wait` seconds)."""
+    import time
+
+    deadline = time.monotonic() + wait
+    while True:
+        got: dict = client.get(world.api(f"/feedback/{feedback_id}"), headers=world.alice.headers).json()
+        if got["kind"] is not None or time.monotonic() > deadline:
+            return got
+        time.sleep(0.05)
+
+
 def test_the_worker_goes_on_triaging_while_a_kind_model_is_being_tuned(client, container, world: World,
                                                                          monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import threading
-    import time
 
     from tradeoff.triage import worker as triage_worker
     from tradeoff.triage.engine import TriageEngine
@@ -182,12 +193,7 @@ def test_the_worker_goes_on_triaging_while_a_kind_model_is_being_tuned(client, c
     try:
         assert started.wait(60) and worker.tuning
         item = _fb(client, world, "The invoice export crashes with an error every time I click download")
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            got = client.get(world.api(f"/feedback/{item['id']}"), headers=world.bob.headers).json()
-            if got["kind"] is not None:
-                break
-            time.sleep(0.05)
+        got = _once_triaged(client, world, item["id"])
         assert got["kind"] == "bug" and got["kind_source"] == "model"  # triaged during the tuning run
         assert worker.tuning and calls == [5]  # the run is still going, and no second one was started
     finally:
@@ -198,8 +204,6 @@ def test_the_worker_goes_on_triaging_while_a_kind_model_is_being_tuned(client, c
 
 def test_a_workspace_whose_triage_fails_does_not_hold_up_the_others(client, container, world: World,
                                                                     world2: World) -> None:  # type: ignore[no-untyped-def]
-    import time
-
     from tradeoff.triage import worker as triage_worker
     from tradeoff.triage.engine import TriageEngine
 
@@ -220,12 +224,7 @@ def test_a_workspace_whose_triage_fails_does_not_hold_up_the_others(client, cont
     worker = triage_worker.TriageWorker(container.unit_of_work, Failing, interval=0.05)
     worker.start()
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            got = client.get(world2.api(f"/feedback/{fine['id']}"), headers=world2.alice.headers).json()
-            if got["kind"] is not None:
-                break
-            time.sleep(0.05)
+        got = _once_triaged(client, world2, fine["id"])
     finally:
         worker.stop()
     assert got["kind"] is not None and got["kind_source"] == "model"  # the other workspace was triaged
