@@ -22,8 +22,9 @@ from typing import Any
 import numpy as np
 from scipy.stats import binom, norm
 
-from tradeoff.core.estimation import VECTOR_POWER, VECTOR_WEIGHT, HistoryItem, ReferenceIndex
+from tradeoff.core.estimation import HistoryItem, ReferenceIndex
 from tradeoff.core.estimation_text import TfidfModel, top_k_similar
+from tradeoff.core.estimation_types import VECTOR_POWER, VECTOR_WEIGHT
 from tradeoff.embeddings import Embedder, ModelEmbedder, model_available
 from tradeoff.evals.estimate import _load, evaluate_estimates, resolve_embedder
 

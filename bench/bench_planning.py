@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 import os
 import platform
-import re
 import sys
 import time
 from pathlib import Path
@@ -107,16 +106,6 @@ def _merge_roadmap(text: str, section: list[str]) -> str:
     return text[: text.index(head)] + "\n".join(section) + "\n" + text[text.index(nxt) :]
 
 
-def _proved_by(method: str) -> str:
-    """Which solve settled it, from the method text of `evaluate_plan`."""
-    found = re.search(r"seed (\d+) proved it first", method)
-    if found:
-        return f"seed {found.group(1)}"
-    if "no race needed" in method:
-        return "probe"
-    return "none (time limit)" if "at the time limit" in method else "-"
-
-
 def main() -> None:
     quick = "--quick" in sys.argv
     out = ROOT / "docs" / "benchmarks.d" / "planning.md"
@@ -140,7 +129,7 @@ def main() -> None:
         "`greedy/opt` = greedy value ÷ our value. Gap = (bound − value) ÷ bound. `tradeoff eval plan` as shipped: "
         f"the calling process solves alone for {PROBE_SECONDS:g} s while {default_workers()} solver processes start; "
         "if it has not proved the optimum by then, those processes race HiGHS random seeds 0, 1, ... and the first "
-        "proof stops the race (`proved by`: `probe`, or the seed that won; at the time limit the best value and the "
+        "proof stops the race (`proved by`: `probe`, or the seed that won; `time limit`: the best value and the "
         "lowest bound of all). The hard instance is classic nrp2 at R = 0.3: HiGHS finds the optimum within about "
         "25 s but its bound stays about 2% above it until the tree is nearly done, and how long that takes depends "
         "more on HiGHS's random seed than on any option (next section, `bench/bench_nrp_seeds.py`), which is why "
@@ -159,7 +148,7 @@ def main() -> None:
             row = (
                 f"| {r['file']} | {ratio} | {r['budget']:.1f} | {r['value']:.0f} | {r['bound']:.1f} | {100 * r['gap']:.3f} | "
                 f"{r['seconds']:.1f} | {r['greedy_value']:.0f} | {r['greedy_ratio']:.4f} | {r['status']} | "
-                f"{_proved_by(r['method'])} |"
+                f"{r['settled_by']} |"
             )
             print(row, flush=True)
             lines.append(row)

@@ -71,6 +71,7 @@ def test_nrp1_optimum_matches_plain_model_and_plan_is_feasible() -> None:
     path = _data("nrp1.txt")
     r = evaluate_plan(path, 0.3, time_limit=30)
     json.dumps(r)
+    assert r["settled_by"] == ("probe" if r["workers"] > 1 else "single solve")  # proved within the probe
     assert r["value"] == pytest.approx(_plain_optimum(path, 0.3))
     assert r["gap"] <= 0.001 and r["bound"] >= r["value"] - 1e-6
     assert r["greedy_value"] <= r["value"]
@@ -92,6 +93,7 @@ def test_a_race_of_seeds_finds_the_same_optimum(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(plan, "PROBE_SECONDS", 0.0)  # no head start in this process: the racers must answer
     r = evaluate_plan(path, 0.5, time_limit=60, workers=2)
     assert r["workers"] == 2 and "raced HiGHS random seeds 0, 1" in r["method"] and "proved it first" in r["method"]
+    assert r["settled_by"] in {"seed 0", "seed 1"}
     assert r["status"] == "optimal" and r["value"] == pytest.approx(_plain_optimum(path, 0.5))
     assert r["value"] == evaluate_plan(path, 0.5, workers=1)["value"]
 
@@ -104,7 +106,7 @@ def test_a_race_stopped_by_the_time_limit_reports_the_best_value_and_a_valid_bou
     path = _data("nrp2.txt")  # far from proved in a few seconds
     monkeypatch.setattr(plan, "PROBE_SECONDS", 0.5)
     r = evaluate_plan(path, 0.3, time_limit=4, workers=2)
-    assert r["status"] == "time_limit" and "at the time limit" in r["method"]
+    assert r["status"] == "time_limit" and "at the time limit" in r["method"] and r["settled_by"] == "time limit"
     assert r["greedy_value"] <= r["value"] <= 4970 <= r["bound"]  # 4970: the optimum, proved in the benchmark
     assert r["gap"] == pytest.approx((r["bound"] - r["value"]) / r["bound"], abs=1e-6)
     assert r["seconds"] < 40  # the racers stop themselves at the limit (plus start-up), not at HiGHS's leisure
@@ -130,6 +132,7 @@ def test_bad_ratio_and_bad_file(tmp_path: Path) -> None:
         evaluate_plan(p, 1.5)
     good = tmp_path / "good.txt"
     good.write_text("1\n2\n3 4\n0\n1\n5 1 2\n")  # one level of two requirements, one customer needing #2
-    assert evaluate_plan(good, 1.0, workers=1)["value"] == 5
+    single = evaluate_plan(good, 1.0, workers=1)
+    assert single["value"] == 5 and single["settled_by"] == "single solve"
     with pytest.raises(InvalidInput, match="workers"):
         evaluate_plan(good, 0.3, workers=0)

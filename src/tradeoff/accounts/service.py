@@ -68,12 +68,17 @@ def use_password_hasher(hasher: PasswordHasher) -> None:
     _hasher = hasher
 
 
-def hash_password(password: str) -> str:
+def check_password_rules(password: str, field: str = "password") -> None:
+    """The rules a new password must meet; `field` names the form or body field in the error."""
     if len(password) < MIN_PASSWORD:
         raise InvalidInput(
-            f"password must be at least {MIN_PASSWORD} characters",
-            [FieldError(["body", "password"], f"shorter than {MIN_PASSWORD} characters")],
+            f"{field.replace('_', ' ')} must be at least {MIN_PASSWORD} characters",
+            [FieldError(["body", field], f"shorter than {MIN_PASSWORD} characters")],
         )
+
+
+def hash_password(password: str) -> str:
+    check_password_rules(password)
     return _hasher.hash(password)
 
 
@@ -222,9 +227,7 @@ class LoginGuard:
         except Unauthenticated:
             raise InvalidInput("your current password is wrong",
                                [FieldError(["body", "current_password"], "wrong password")]) from None
-        if len(new) < MIN_PASSWORD:
-            raise InvalidInput(f"the new password must be at least {MIN_PASSWORD} characters",
-                               [FieldError(["body", "new_password"], f"shorter than {MIN_PASSWORD} characters")])
+        check_password_rules(new, "new_password")
         if new == current:
             raise InvalidInput("the new password is the same as the current one",
                                [FieldError(["body", "new_password"], "same as the current password")])

@@ -28,7 +28,8 @@ Everything depends on the actuals only through their order, so any increasing ch
 half-points, days to hours) changes the suggestions in the same way.
 
 The tuning constants and the input and output types live in ``estimation_types``, the fitted index
-(``ReferenceIndex``) in ``estimation_index``; this module re-exports what callers import.
+(``ReferenceIndex``) in ``estimation_index``; this module is the entry point: the one-off suggestion, and the
+index and types a caller needs to use it.
 """
 
 from __future__ import annotations
@@ -36,44 +37,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tradeoff.core.estimation_index import ReferenceIndex
-from tradeoff.core.estimation_types import (
-    FOLD_DECAY,
-    FOLD_ORIGINS,
-    FOLD_SPAN,
-    MIN_CALIBRATION_HISTORY,
-    MIN_HISTORY,
-    NEIGHBOUR_COUNTS,
-    PRIOR_MASSES,
-    RECENCY_HALF_LIFE,
-    TAIL_MAX,
-    TAIL_MIN,
-    VECTOR_POWER,
-    VECTOR_WEIGHT,
-    HistoryItem,
-    Neighbour,
-    Suggestion,
-)
+from tradeoff.core.estimation_types import HistoryItem, Suggestion
 from tradeoff.errors import InvalidInput
 
-__all__ = [
-    "FOLD_DECAY",
-    "FOLD_ORIGINS",
-    "FOLD_SPAN",
-    "MIN_CALIBRATION_HISTORY",
-    "MIN_HISTORY",
-    "NEIGHBOUR_COUNTS",
-    "PRIOR_MASSES",
-    "RECENCY_HALF_LIFE",
-    "TAIL_MAX",
-    "TAIL_MIN",
-    "VECTOR_POWER",
-    "VECTOR_WEIGHT",
-    "HistoryItem",
-    "Neighbour",
-    "ReferenceIndex",
-    "Suggestion",
-    "suggest_estimate",
-]
+__all__ = ["HistoryItem", "ReferenceIndex", "Suggestion", "suggest_estimate"]
 
 
 def suggest_estimate(

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from tradeoff.audit import service as audit
 from tradeoff.components import service as component_service
-from tradeoff.core.estimation import MIN_HISTORY, HistoryItem, ReferenceIndex
+from tradeoff.core.estimation import HistoryItem, ReferenceIndex
 from tradeoff.core.estimation_explain import (
     ComponentDebt,
     Driver,
@@ -19,6 +19,7 @@ from tradeoff.core.estimation_explain import (
     RangeEstimate,
     explain_estimate,
 )
+from tradeoff.core.estimation_types import MIN_HISTORY
 from tradeoff.errors import FieldError, InvalidInput, NotFound
 from tradeoff.estimates.model import Estimate
 from tradeoff.estimates.schemas import EstimateIn

@@ -27,7 +27,8 @@ from typing import Any
 import numpy as np
 from scipy.stats import binom
 
-from tradeoff.core.estimation import VECTOR_POWER, VECTOR_WEIGHT, HistoryItem, ReferenceIndex
+from tradeoff.core.estimation import HistoryItem, ReferenceIndex
+from tradeoff.core.estimation_types import VECTOR_POWER, VECTOR_WEIGHT
 from tradeoff.embeddings import Embedder, ModelEmbedder, get_embedder
 from tradeoff.errors import InvalidInput
 

@@ -40,7 +40,7 @@ def evaluate_plan(path: Path, cost_ratio: float, time_limit: float = 60.0, *,
     """Solve one NRP instance file at ``cost_ratio`` (budget = ratio × total requirement cost) within about
     ``time_limit`` seconds of wall time, racing ``workers`` HiGHS seeds (default: `default_workers`). Returns a
     JSON-serialisable dict: file, cost_ratio, budget, value, bound, gap (fraction), seconds, greedy_value, selected
-    (1-based requirement ids), customers_satisfied (1-based customer indices), method, status, workers."""
+    (1-based requirement ids), customers_satisfied (1-based customer indices), method, status, workers, settled_by (see `_race`)."""
     path = Path(path)
     if not 0 < cost_ratio <= 1:
         raise InvalidInput(
@@ -56,9 +56,9 @@ def evaluate_plan(path: Path, cost_ratio: float, time_limit: float = 60.0, *,
         raise InvalidInput(f"workers must be at least 1, got {workers}", [FieldError(["workers"], "must be >= 1", workers)])
     start = time.perf_counter()
     if workers == 1:
-        sol = nrp.solve_nrp(instance, cost_ratio=cost_ratio, time_limit=time_limit)
+        sol, settled_by = nrp.solve_nrp(instance, cost_ratio=cost_ratio, time_limit=time_limit), "single solve"
     else:
-        sol = _race(instance, text, cost_ratio, time_limit, seeds=list(range(workers)))
+        sol, settled_by = _race(instance, text, cost_ratio, time_limit, seeds=list(range(workers)))
     seconds = time.perf_counter() - start
     return {
         "file": path.name,
@@ -76,6 +76,7 @@ def evaluate_plan(path: Path, cost_ratio: float, time_limit: float = 60.0, *,
         "customers_satisfied": list(sol.satisfied),
         "method": sol.method,
         "workers": workers,
+        "settled_by": settled_by,
     }
 
 
@@ -95,8 +96,10 @@ to import NumPy, SciPy and HiGHS): most instances are proved within it, and then
 
 
 def _race(inst: nrp.NrpInstance, text: str, cost_ratio: float, time_limit: float,
-          seeds: list[int]) -> nrp.NrpSolution:
-    """Solve with every seed at once, one process each; stop at the first proof of optimality."""
+          seeds: list[int]) -> tuple[nrp.NrpSolution, str]:
+    """Solve with every seed at once, one process each; stop at the first proof of optimality. Returns the
+    answer and what settled it: "probe", "seed N" (the racer that proved it first), "time limit" (best of all),
+    or "probe only" (no racer answered)."""
     ctx = multiprocessing.get_context("spawn")  # a fresh interpreter: HiGHS's thread pool is per process
     out = ctx.Queue()
     deadline = time.time() + time_limit
@@ -105,11 +108,11 @@ def _race(inst: nrp.NrpInstance, text: str, cost_ratio: float, time_limit: float
         p.start()
     done: list[nrp.NrpSolution] = []
     errors: list[str] = []
-    how = ""
+    settled_by = ""
     try:
         probe = nrp.solve_nrp(inst, cost_ratio=cost_ratio, time_limit=min(PROBE_SECONDS, time_limit))
         if probe.status == "optimal":
-            return replace(probe, method=f"{probe.method}; proved within {PROBE_SECONDS:g} s, no race needed")
+            return replace(probe, method=f"{probe.method}; proved within {PROBE_SECONDS:g} s, no race needed"), "probe"
         done.append(probe)
         answered = 0
         while answered < len(seeds):
@@ -123,7 +126,7 @@ def _race(inst: nrp.NrpInstance, text: str, cost_ratio: float, time_limit: float
                 continue
             done.append(got)
             if got.status == "optimal":
-                how = f"seed {seed} proved it first"
+                settled_by = f"seed {seed}"
                 break
     finally:
         for p in procs:
@@ -134,9 +137,11 @@ def _race(inst: nrp.NrpInstance, text: str, cost_ratio: float, time_limit: float
     if racers == 0 and errors:
         raise RuntimeError("no NRP solver process answered: " + "; ".join(errors))
     sol = nrp.best_of(done)
-    how = how or (f"best of {racers} at the time limit" if racers else "no racer answered in time: the probe's result")
+    settled_by = settled_by or ("time limit" if racers else "probe only")
+    how = {"time limit": f"best of {racers} at the time limit",
+           "probe only": "no racer answered in time: the probe's result"}.get(settled_by, f"{settled_by} proved it first")
     return replace(sol, method=f"{sol.method}; raced HiGHS random seeds {', '.join(map(str, seeds))}, "
-                               f"one process each ({how})")
+                               f"one process each ({how})"), settled_by
 
 
 def render_plan(result: dict[str, Any]) -> str:

@@ -133,7 +133,8 @@ ACCOUNT_FIELDS = {"current_password", "new_password", "confirm_password"}
 def _account_view(request: Request, uow: UnitOfWork, m: Member, state: FormState | None = None,
                   flash: str = "", status_code: int = 200) -> HTMLResponse:
     return render(request, "account.html", status_code, **ctx.page_context(uow, m, "account"),
-                  page_title="Your account", state=state or FormState(), flash=flash)
+                  page_title="Your account", state=state or FormState(), flash=flash,
+                  min_password=accounts.MIN_PASSWORD)
 
 
 @router.get(f"{W}/account", response_class=HTMLResponse)

@@ -45,17 +45,11 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-def user_id(request: Request) -> int | None:
-    """The user id the session cookie claims, unchecked: see `valid_user_id`."""
-    uid = request.session.get("uid")
-    return uid if isinstance(uid, int) else None
-
-
 def valid_user_id(request: Request, unit: UnitOfWork) -> int | None:
     """The signed-in user, if the session is still valid: the user is active and the session carries their current
     epoch (a password change or "sign out everywhere" ends older sessions). A stale session is cleared."""
-    uid = user_id(request)
-    if uid is None:
+    uid = request.session.get("uid")
+    if not isinstance(uid, int):
         return None
     epoch = accounts.session_epoch(uow=unit, user_id=uid)
     if epoch is None or request.session.get("ep", 0) != epoch:

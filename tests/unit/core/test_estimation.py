@@ -9,13 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tradeoff.core.estimation import (
-    TAIL_MAX,
-    TAIL_MIN,
-    HistoryItem,
-    ReferenceIndex,
-    suggest_estimate,
-)
+from tradeoff.core.estimation import HistoryItem, ReferenceIndex, suggest_estimate
 from tradeoff.core.estimation_explain import (
     DRIVER_FACTORS,
     ComponentDebt,
@@ -25,6 +19,7 @@ from tradeoff.core.estimation_explain import (
 )
 from tradeoff.core.estimation_index import _cdf_at, _level_for_share, _quantile, _recency
 from tradeoff.core.estimation_text import TfidfModel, VectorSimilarity, top_k_similar
+from tradeoff.core.estimation_types import TAIL_MAX, TAIL_MIN
 from tradeoff.errors import InvalidInput
 
 WORDS = ["button", "label", "typo", "colour", "footer", "icon", "tooltip", "spacing", "font", "margin"]
