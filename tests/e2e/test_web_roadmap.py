@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from tests.conftest import SYSTEM, World
@@ -58,7 +59,12 @@ def test_roadmap_pages(container: Container, world: World) -> None:
     assert r.status_code == 303
     page = tc.get(f"{base}/plans/{ids['plan']}")
     assert "Optimality gap" in page.text and "Sort by value and fill" in page.text and "Audit log export" in page.text
-    assert "Not chosen (no room for it): Credit notes" in page.text  # 30 days never fit in a week's capacity
+    # 32 person-days never fit in a week of 1.5 people: spread over the weeks it needs, named in the schedule
+    assert "Not chosen" not in page.text
+    assert "&#39;Credit notes&#39; (32 person-days) is bigger than a typical period of Core &lt;team&gt;" in page.text
+    weeks = re.search(r"<td class=\"nowrap\">(\d+)–(\d+)</td><td class=\"nowrap\">[^<]*</td><td>[^<]*</td><td><a [^>]*>"
+                      r"Credit notes</a>", page.text)
+    assert weeks and int(weeks[2]) - int(weeks[1]) + 1 == 6  # 31.7 days at 6 a week (1.5 people, 20% kept for tech)
     r = tc.post(f"{base}/plans/{ids['plan']}/what-if", data={"csrf_token": csrf_of(page.text), "drop": str(ids["a"])},
                 headers={"HX-Request": "true"})
     assert r.status_code == 200 and "removed: Audit log export" in r.text and "<html" not in r.text

@@ -12,6 +12,7 @@ from fastapi.encoders import jsonable_encoder
 from tradeoff.cli.context import cli_state, emit_json, emit_table
 from tradeoff.cli.records import Json, Workspace, workspace_id
 from tradeoff.commitments import service as commitment_service
+from tradeoff.core.formula import format_amount
 from tradeoff.errors import InvalidInput
 from tradeoff.forecasts import service as forecast_service
 from tradeoff.plans import service as plan_service
@@ -92,7 +93,9 @@ def plan(
             return
         _print_plan(f"what-if '{sc['name']}'", sc)
         d = result["diff"] or {}
-        typer.echo(f"\nvalue difference (what-if − plan): {d.get('value_difference', 0):+,.2f}")
+        unit = result["plan"].get("value_unit", "")
+        difference = format_amount(d.get("value_difference", 0), unit, signed=True)
+        typer.echo(f"\nvalue difference (what-if − plan): {difference}")
         for key in ("added", "removed"):
             if d.get(key):
                 typer.echo(f"{key}: " + ", ".join(f"{x['title']} (#{x['feature_id']})" for x in d[key]))
@@ -102,17 +105,27 @@ def plan(
     _print_plan(name, result)
 
 
+def _periods(row: dict[str, Any]) -> str:
+    """'3', or '3–4' for work spread over periods 3 and 4."""
+    first = row.get("first_period", row["period"])
+    return f"{first + 1}–{row['period'] + 1}" if first != row["period"] else str(row["period"] + 1)
+
+
 def _print_plan(name: str, r: dict[str, Any]) -> None:
-    emit_table([{"period": x["period"] + 1, "from": x["period_start"], "team": x["team"], "feature":
-                 f"{x['title']} (#{x['feature_id']})", "effort": f"{x['effort_days']:g} d", "value": f"{x['value']:,.4g}",
+    unit = r.get("value_unit", "")
+    emit_table([{"period": _periods(x), "from": x["period_start"], "team": x["team"], "feature":
+                 f"{x['title']} (#{x['feature_id']})", "effort": f"{x['effort_days']:g} d",
+                 "value": format_amount(x["value"], unit) if x["value"] > 0 else "—",
                  "kind": x["category"], "promised": "; ".join(x["committed_to"])} for x in r["schedule"]],
                ["period", "from", "team", "feature", "effort", "value", "kind", "promised"], title=f"plan: {name}")
     g = r["greedy"]
     pct = f" ({r['value_difference_pct']:+.1%})" if r.get("value_difference_pct") is not None else ""
-    typer.echo(f"value {r['value']:,.4g} ({r['value_note']}); proven bound {r['bound']:,.4g}, gap {r['gap']:.2%}, "
+    typer.echo(f"value {format_amount(r['value'], unit)} ({r['value_note']}); proven bound "
+               f"{format_amount(r['bound'], unit)}, gap {r['gap']:.2%}, "
                f"{r['status']} in {r['seconds']:.2f} s")
-    typer.echo(f"sort-by-value-and-fill would get {g['value']:,.4g}"
-               + ("" if g["feasible"] else " (and misses a must-have)") + f"; difference {r['value_difference']:+,.4g}"
+    typer.echo(f"sort-by-value-and-fill would get {format_amount(g['value'], unit)}"
+               + ("" if g["feasible"] else " (and misses a must-have)")
+               + f"; difference {format_amount(r['value_difference'], unit, signed=True)}"
                + pct)
     for e in r.get("excluded", []):
         typer.echo(f"not planned: {e['title']} (#{e['feature_id']}): {e['reason']}")

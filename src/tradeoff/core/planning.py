@@ -2,17 +2,23 @@
 
 Model (all effort in person-days, periods indexed from 0; messages show them from 1):
 
-* each chosen feature is done within one period, taking its effort from each team it needs in that period;
+* each chosen feature is done within ``span`` consecutive periods (one unless said), taking its effort from
+  each team it needs spread evenly over them; the schedule gives the period it is done in;
 * per team and period, the effort scheduled is at most the team's capacity in that period (a list per period,
   so holidays and part-time reduce it);
-* a dependency "B needs A" means A is scheduled in a period strictly before B's (``same_period_dependencies``
-  allows the same period instead); B can only be chosen if A is;
+* a dependency "B needs A" means A is done in a period strictly before B's first period
+  (``same_period_dependencies`` allows the same period instead); B can only be chosen if A is;
 * a feature with a deadline, if chosen, is scheduled no later than that period; must-have and committed
   features are always chosen (a commitment must finish by its deadline);
 * an allocation rule reserves a share of a team's capacity per period for tech_debt/platform work: work of the
   other categories takes at most (1 − share) × capacity. If there is not enough such work, the capacity simply
   stays unused, so the rule never makes a plan infeasible by itself;
-* the objective is the total value (a score or money, whatever the candidates carry) of the chosen features.
+* the objective is the total value (a score or money, whatever the candidates carry) of the chosen features;
+  as that does not say when value arrives, the chosen features are then sequenced again (same features,
+  same value, every rule kept) so that value arrives soonest: HiGHS over the chosen features only, each
+  one's value weighted by how early it is done, in the last part of the time limit (at most 2 s of it
+  unless the rest is left), or weighted shortest job first (``planning_search.resequence``) when that does
+  better; then each is moved as early as it fits (``compact_schedule``).
 
 Solved exactly as a MILP with HiGHS (time-limited; the proven bound and gap are reported). HiGHS starts from
 the LP relaxation rounded to a plan and improved by a ruin-and-recreate local search (``planning_search``), or
@@ -28,16 +34,17 @@ the MILP and the diagnosis of an infeasible roadmap in ``planning_roadmap_milp``
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
 
 from tradeoff.core.planning_greedy import _greedy
 from tradeoff.core.planning_mip import _clock, _elapsed
-from tradeoff.core.planning_prepare import _prepare, _validate
+from tradeoff.core.planning_prepare import _prepare, _Prepared, _validate
 from tradeoff.core.planning_roadmap_milp import _GROUPS, _diagnose, _solve_milp
-from tradeoff.core.planning_start import _improved_start
+from tradeoff.core.planning_search import compact_schedule, resequence, schedule_periods
+from tradeoff.core.planning_start import _improved_start, _search_problem
 from tradeoff.core.planning_types import (
     CATEGORIES,
     AllocationRule,
@@ -84,9 +91,44 @@ def _load(inp: PlanInput, schedule: Mapping[str, int]) -> dict[str, tuple[float,
     load = {t.name: [0.0] * inp.periods for t in inp.teams}
     by_id = {c.id: c for c in inp.candidates}
     for fid, p in schedule.items():
-        for tn, e in by_id[fid].effort.items():
-            load[tn][p] += e
+        c = by_id[fid]
+        for tn, e in c.effort.items():
+            for q in range(p - c.span + 1, p + 1):
+                load[tn][q] += e / c.span
     return {k: tuple(v) for k, v in load.items()}
+
+
+def _sooner(inp: PlanInput, prep: _Prepared, schedule: Mapping[str, int], time_limit: float) -> dict[str, int]:
+    """The plan's features scheduled again so that value arrives soonest (same features, same value): each
+    feature's value weighted by how early it is done, maximised by HiGHS over the chosen features only (all
+    required; ``time_limit`` seconds, starting from ``schedule``), or in weighted-shortest-job-first order when
+    that is worth more; then every feature moved as early as it fits."""
+    if not schedule:
+        return {}
+    chosen = tuple(replace(c, must_have=True) for c in inp.candidates if c.id in schedule)
+    fixed = replace(inp, candidates=chosen, dependencies=tuple(d for d in inp.dependencies if d.feature in schedule))
+    fixed_prep = _prepare(fixed, _validate(fixed), check=False)
+    ids = [c.id for c in chosen]
+    prob = _search_problem(fixed, fixed_prep)
+    options = [schedule_periods(ids, schedule)]
+    listed = resequence(prob, options[0])
+    if listed is not None:
+        options.append(listed)
+    found, *_ = _solve_milp(fixed, fixed_prep, schedule, time_limit, frozenset(_GROUPS), {"mip_rel_gap": 0.01},
+                            sooner=True)
+    if found is not None:
+        options.append(schedule_periods(ids, found))
+
+    def earliness(period: Sequence[int]) -> float:
+        return sum(prob.value[i] * (inp.periods - p) for i, p in enumerate(period))
+
+    period = compact_schedule(prob, max(options, key=earliness))
+    return {ids[i]: p for i, p in enumerate(period)}
+
+
+# seconds of the time limit kept for sequencing the chosen features (at most this share of it)
+_SEQUENCING_SECONDS = 2.0
+_SEQUENCING_SHARE = 0.1
 
 
 def plan_roadmap(inp: PlanInput) -> RoadmapPlan:
@@ -102,9 +144,9 @@ def plan_roadmap(inp: PlanInput) -> RoadmapPlan:
     greedy_value = float(sum(c.value for c in inp.candidates if c.id in greedy))
     t0 = _clock()
     start, lp_bound = _improved_start(inp, prep, greedy if greedy_ok else None)
-    rest = max(inp.time_limit - _elapsed(t0), 0.05 * inp.time_limit)
-    sched, bound, status, seconds = _solve_milp(inp, prep, start, rest, frozenset(_GROUPS))
-    seconds = _elapsed(t0)
+    sequencing = min(_SEQUENCING_SECONDS, _SEQUENCING_SHARE * inp.time_limit)
+    rest = max(inp.time_limit - sequencing - _elapsed(t0), 0.05 * inp.time_limit)
+    sched, bound, status, _ = _solve_milp(inp, prep, start, rest, frozenset(_GROUPS))
     if start is not None and status != "infeasible":
         start_value = float(sum(c.value for c in inp.candidates if c.id in start))
         if sched is None or start_value > sum(c.value for c in inp.candidates if c.id in sched):
@@ -122,6 +164,8 @@ def plan_roadmap(inp: PlanInput) -> RoadmapPlan:
     value = float(sum(c.value for c in inp.candidates if c.id in sched))
     if greedy_ok and greedy_value > value:
         sched, value = dict(greedy), greedy_value
+    sched = _sooner(inp, prep, sched, max(inp.time_limit - _elapsed(t0), sequencing))
+    seconds = _elapsed(t0)
     bound = max(bound, value) if np.isfinite(bound) else value
     gap = (bound - value) / bound if bound > 0 else 0.0
     return RoadmapPlan(

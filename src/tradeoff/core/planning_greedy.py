@@ -11,8 +11,8 @@ from tradeoff.core.planning_types import PlanInput
 
 
 def _greedy(inp: PlanInput, prep: _Prepared) -> tuple[dict[str, int], bool]:
-    """Must-haves first (earliest deadline first), then by value / total effort; each in the earliest period
-    where its prerequisites are already placed and every team it needs has room."""
+    """Must-haves first (earliest deadline first), then by value / total effort; each done in the earliest period
+    where its prerequisites are already placed and every team it needs has room in every period it is worked on."""
     cands, teams = inp.candidates, inp.teams
     lag = 0 if inp.same_period_dependencies else 1
     free = {t.name: list(t.capacity) for t in teams}
@@ -43,17 +43,19 @@ def _greedy(inp: PlanInput, prep: _Prepared) -> tuple[dict[str, int], bool]:
                 if any(p not in placed for p in prep.pre[i]):
                     rest.append(i)
                     continue
-                start = max([prep.earliest[i]] + [placed[p] + lag for p in prep.pre[i]])
+                start = max([prep.earliest[i]] + [placed[p] + lag + c.span - 1 for p in prep.pre[i]])
+                rules = [(k, tn) for (k, tn) in room if c.category not in inp.rules[k].categories and tn in c.effort]
                 for period in range(start, prep.latest[i] + 1):
-                    rules = [(k, tn) for (k, tn) in room if c.category not in inp.rules[k].categories and tn in c.effort]
-                    if all(e <= free[tn][period] + 1e-9 for tn, e in c.effort.items()) and all(
-                        c.effort[tn] <= room[(k, tn)][period] + 1e-9 for k, tn in rules
+                    work = range(period - c.span + 1, period + 1)  # the periods it is worked on
+                    if all(e / c.span <= free[tn][q] + 1e-9 for tn, e in c.effort.items() for q in work) and all(
+                        c.effort[tn] / c.span <= room[(k, tn)][q] + 1e-9 for k, tn in rules for q in work
                     ):
                         placed[i] = period
-                        for tn, e in c.effort.items():
-                            free[tn][period] -= e
-                        for k, tn in rules:
-                            room[(k, tn)][period] -= c.effort[tn]
+                        for q in work:
+                            for tn, e in c.effort.items():
+                                free[tn][q] -= e / c.span
+                            for k, tn in rules:
+                                room[(k, tn)][q] -= c.effort[tn] / c.span
                         progress = True
                         break
             pending = rest

@@ -60,6 +60,9 @@ def _validate(inp: PlanInput) -> dict[str, int]:
                 raise _bad(f"feature {c.id} effort for team {team} must be ≥ 0, got {e}", ["candidates", c.id, "effort", team], e)
         if c.deadline is not None and not c.deadline >= 0:
             raise _bad(f"feature {c.id} deadline must be a period index ≥ 0, got {c.deadline}", ["candidates", c.id, "deadline"], c.deadline)
+        if not isinstance(c.span, int) or not 1 <= c.span <= inp.periods:
+            raise _bad(f"feature {c.id} span must be a whole number of periods from 1 to {inp.periods}, got {c.span}",
+                       ["candidates", c.id, "span"], c.span)
         if c.committed and c.deadline is None:
             raise _bad(f"committed feature {c.id} needs a deadline", ["candidates", c.id, "deadline"])
     for d in inp.dependencies:
@@ -150,13 +153,14 @@ def _prepare(inp: PlanInput, index: dict[str, int], check: bool = True) -> _Prep
     for i in reversed(order):  # a required feature pulls its prerequisites earlier; an optional one does not
         if required[i]:
             for p in pre[i]:
-                latest[p] = min(latest[p], latest[i] - lag)
-    earliest = [0] * n
+                latest[p] = min(latest[p], latest[i] - lag - (cands[i].span - 1))
+    # periods are the ones features are done in: a feature spanning k periods is done k − 1 after it starts
+    earliest = [c.span - 1 for c in cands]
     chain: list[list[int]] = [[i] for i in range(n)]
     for i in order:
         for p in pre[i]:
-            if earliest[p] + lag > earliest[i]:
-                earliest[i] = earliest[p] + lag
+            if earliest[p] + lag + cands[i].span - 1 > earliest[i]:
+                earliest[i] = earliest[p] + lag + cands[i].span - 1
                 chain[i] = chain[p] + [i]
     teams = {t.name: t for t in inp.teams}
     if check:
@@ -173,11 +177,14 @@ def _prepare(inp: PlanInput, index: dict[str, int], check: bool = True) -> _Prep
                     [FieldError(["candidates", c.id, "deadline"], "deadline too early for its dependencies", latest[i])],
                 )
             for team_name, e in c.effort.items():
-                lim = _feature_limit(inp, teams[team_name], c.category)[earliest[i] : latest[i] + 1]
-                if e > max(lim, default=0.0) + 1e-9:
+                lim = _feature_limit(inp, teams[team_name], c.category)[earliest[i] - c.span + 1 : latest[i] + 1]
+                per = e / c.span
+                if per > max(lim, default=0.0) + 1e-9:
+                    spread = f" a period over {c.span} periods" if c.span > 1 else ""
                     raise Infeasible(
-                        f"{why} feature {c.id} needs {e:g} person-days but team {team_name} has at most "
-                        f"{max(lim, default=0.0):g} in any single period of periods {earliest[i] + 1}–{latest[i] + 1}"
+                        f"{why} feature {c.id} needs {per:g} person-days{spread} but team {team_name} has at most "
+                        f"{max(lim, default=0.0):g} in any single period of periods "
+                        f"{earliest[i] - c.span + 2}–{latest[i] + 1}"
                         + (" before its deadline" if c.deadline is not None else ""),
                         [FieldError(["candidates", c.id, "effort", team_name], "exceeds capacity", e)],
                     )

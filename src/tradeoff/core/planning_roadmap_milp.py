@@ -22,16 +22,19 @@ def _solve_milp(
     enforce: frozenset[str],
     options: Mapping[str, bool | int | float | str] | None = None,
     relaxation: list[list[float]] | None = None,
+    sooner: bool = False,
 ) -> tuple[dict[str, int] | None, float, str, float]:
     """Build and solve the MILP. ``enforce`` ⊆ {"required", "deadlines", "dependencies", "rules"} chooses which
     constraint groups apply (the others are relaxed, for diagnosing infeasibility). Returns (schedule or None,
     bound, status, solver seconds). When ``relaxation`` is given (n empty lists), only the LP relaxation is
-    solved and its x[feature][period] values are written into it (schedule None, bound = LP value)."""
+    solved and its x[feature][period] values are written into it (schedule None, bound = LP value). With
+    ``sooner`` a feature's value counts in full only in the first period, down to 1/periods of it in the last:
+    for sequencing a fixed set of features (all required) so that value arrives as early as possible."""
     import highspy
 
     cands, n, periods = inp.candidates, len(inp.candidates), inp.periods
     lag = 0 if inp.same_period_dependencies else 1
-    lo = [prep.earliest[i] if "dependencies" in enforce else 0 for i in range(n)]
+    lo = [prep.earliest[i] if "dependencies" in enforce else c.span - 1 for i, c in enumerate(cands)]
     hi = [
         (prep.latest[i] if "dependencies" in enforce else (min(c.deadline, periods - 1) if c.deadline is not None else periods - 1))
         if "deadlines" in enforce
@@ -43,7 +46,7 @@ def _solve_milp(
     for i in range(n):
         for p in range(lo[i], hi[i] + 1):
             col[(i, p)] = len(cost)
-            cost.append(cands[i].value)
+            cost.append(cands[i].value * (periods - p) / periods if sooner else cands[i].value)
     rows: list[int] = []
     cols: list[int] = []
     vals: list[float] = []
@@ -68,21 +71,24 @@ def _solve_milp(
             add_row(entries, 1.0 if must else 0.0, 1.0)
     for t in inp.teams:
         for p in range(periods):
-            users = [(i, cands[i].effort[t.name]) for i in range(n) if cands[i].effort.get(t.name, 0) > 0 and (i, p) in col]
-            add_row([(col[(i, p)], e) for i, e in users], -np.inf, t.capacity[p])
+            # feature i done in period q works in periods q − span + 1 … q: it loads p when q is in p … p + span − 1
+            users = [(col[(i, q)], cands[i].effort[t.name] / cands[i].span, i) for i in range(n)
+                     if cands[i].effort.get(t.name, 0) > 0 for q in range(p, p + cands[i].span) if (i, q) in col]
+            add_row([(j, e) for j, e, _ in users], -np.inf, t.capacity[p])
             if "rules" in enforce:
                 for r in inp.rules:
                     if r.team in (None, t.name) and r.min_share > 0:
-                        sub = [(col[(i, p)], e) for i, e in users if cands[i].category not in r.categories]
+                        sub = [(j, e) for j, e, i in users if cands[i].category not in r.categories]
                         if sub:
                             add_row(sub, -np.inf, t.capacity[p] * (1 - r.min_share))
     if "dependencies" in enforce:
         for i in range(n):
             for a in prep.pre[i]:
-                # cumulative: B done by period p ⇒ A done by period p − lag
+                # cumulative: B done by period p ⇒ A done by period p − lag − (B's span − 1), before B starts
+                before = lag + cands[i].span - 1
                 for p in range(lo[i], hi[i] + 1):
                     e = [(col[(i, q)], 1.0) for q in range(lo[i], p + 1)]
-                    e += [(col[(a, q)], -1.0) for q in range(lo[a], min(hi[a], p - lag) + 1)]
+                    e += [(col[(a, q)], -1.0) for q in range(lo[a], min(hi[a], p - before) + 1)]
                     add_row(e, -np.inf, 0.0)
     nc, nr = len(cost), len(rlo)
     a = sparse.csc_matrix((vals, (rows, cols)), shape=(nr, nc))

@@ -28,8 +28,10 @@ class SearchProblem:
     ``capacity[t][p]``: person-days of team t in period p; ``limits[r][p]``: person-days allowed in period p by
     allocation-rule row r, and ``ruled[i]``: (row, person-days) pairs feature i uses under those rows;
     ``earliest[i]``/``latest[i]``: allowed periods (deadlines and dependency chains included);
-    ``required[i]``: must be planned; ``prerequisites[i]``: features that must be planned ``lag`` periods or
-    more before i (``lag`` 1, or 0 when same-period dependencies are allowed)."""
+    ``required[i]``: must be planned; ``prerequisites[i]``: features that must be done ``lag`` periods or
+    more before i starts (``lag`` 1, or 0 when same-period dependencies are allowed); ``span[i]``: the periods
+    i is worked on, ending with the one it is planned in (effort and ``ruled`` days are spread evenly over them).
+    Periods in a plan are the ones features are done in."""
 
     value: tuple[float, ...]
     effort: tuple[tuple[tuple[int, float], ...], ...]
@@ -41,6 +43,7 @@ class SearchProblem:
     required: tuple[bool, ...]
     prerequisites: tuple[tuple[int, ...], ...]
     lag: int
+    span: tuple[int, ...]
 
 
 class _State:
@@ -64,37 +67,42 @@ class _State:
         self.log.clear()
 
     def _set(self, i: int, p: int) -> None:
-        prob, old = self.prob, self.period[i]
+        prob, old, k = self.prob, self.period[i], self.prob.span[i]
         self.log.append((i, old))
         if old >= 0:
-            for t, e in prob.effort[i]:
-                self.load[t][old] -= e
-            for r, e in prob.ruled[i]:
-                self.rload[r][old] -= e
+            for q in range(old - k + 1, old + 1):
+                for t, e in prob.effort[i]:
+                    self.load[t][q] -= e / k
+                for r, e in prob.ruled[i]:
+                    self.rload[r][q] -= e / k
             self.total -= prob.value[i]
         if p >= 0:
-            for t, e in prob.effort[i]:
-                self.load[t][p] += e
-            for r, e in prob.ruled[i]:
-                self.rload[r][p] += e
+            for q in range(p - k + 1, p + 1):
+                for t, e in prob.effort[i]:
+                    self.load[t][q] += e / k
+                for r, e in prob.ruled[i]:
+                    self.rload[r][q] += e / k
             self.total += prob.value[i]
         self.period[i] = p
 
     def fits(self, i: int, p: int) -> bool:
-        prob, per = self.prob, self.period
+        prob, per, k = self.prob, self.period, self.prob.span[i]
         if p < prob.earliest[i] or p > prob.latest[i]:
             return False
         lag = prob.lag
         for a in prob.prerequisites[i]:
-            if per[a] < 0 or per[a] + lag > p:
+            if per[a] < 0 or per[a] + lag + k - 1 > p:
                 return False
         for b in self.dependents[i]:
-            if per[b] >= 0 and p + lag > per[b]:
+            if per[b] >= 0 and p + lag + prob.span[b] - 1 > per[b]:
                 return False
-        for t, e in prob.effort[i]:
-            if self.load[t][p] + e > prob.capacity[t][p] + _EPS:
+        for q in range(p - k + 1, p + 1):
+            for t, e in prob.effort[i]:
+                if self.load[t][q] + e / k > prob.capacity[t][q] + _EPS:
+                    return False
+            if not all(self.rload[r][q] + e / k <= prob.limits[r][q] + _EPS for r, e in prob.ruled[i]):
                 return False
-        return all(self.rload[r][p] + e <= prob.limits[r][p] + _EPS for r, e in prob.ruled[i])
+        return True
 
     def remove(self, i: int) -> None:
         """Unplan ``i`` and, first, every planned feature that depends on it (directly or not)."""
@@ -178,7 +186,7 @@ def _recreate(state: _State, removed: list[int], density: np.ndarray, rng: np.ra
             return False
     noise = density * np.exp(float(rng.uniform(0.05, 0.4)) * rng.standard_normal(n))
     free_max = [max(c - u for c, u in zip(cap, load, strict=True)) for cap, load in zip(prob.capacity, state.load, strict=True)]
-    pending = [i for i in np.argsort(-noise).tolist() if per[i] < 0 and all(e <= free_max[t] + _EPS for t, e in prob.effort[i])]
+    pending = [i for i in np.argsort(-noise).tolist() if per[i] < 0 and all(e / prob.span[i] <= free_max[t] + _EPS for t, e in prob.effort[i])]
     for i in pending:
         if per[i] < 0:
             mark = len(state.log)
@@ -235,6 +243,43 @@ def _place(state: _State, i: int, periods: int, rng: np.random.Generator) -> boo
             state._set(i, p)
             return True
     return False
+
+
+def resequence(prob: SearchProblem, period: Sequence[int]) -> list[int] | None:
+    """The same features scheduled again from an empty roadmap, each as early as it fits: required ones first
+    (earliest deadline first), then by value per person-day (with their prerequisites: weighted shortest job
+    first), so that value arrives as soon as the capacity allows. None when that order does not fit them all
+    (the caller keeps its plan, compacted)."""
+    n = len(period)
+    state = _State(prob, [-1] * n)
+    size = [sum(e for _, e in prob.effort[i]) for i in range(n)]
+    chosen = [i for i in range(n) if period[i] >= 0]
+    req = sorted((i for i in chosen if prob.required[i]), key=lambda i: (prob.latest[i], prob.earliest[i], i))
+    rest = sorted((i for i in chosen if not prob.required[i]), key=lambda i: (-_closure_density(prob, i, size), i))
+    for i in req + rest:
+        if state.period[i] < 0 and not _place_with_prerequisites_earliest(state, i):
+            return None
+    return list(state.period)
+
+
+def compact_schedule(prob: SearchProblem, period: Sequence[int], passes: int = 5) -> list[int]:
+    """The same features, each moved to the earliest period where it fits, most valuable first: the total value
+    does not say *when* value arrives, so among equally good plans prefer the one that delivers sooner.
+    ``period`` must satisfy every rule of ``prob``; so does the result, and no feature moves later."""
+    state = _State(prob, period)
+    order = sorted((i for i, p in enumerate(period) if p >= 0), key=lambda i: (-prob.value[i], i))
+    for _ in range(passes):
+        moved = False
+        for i in order:
+            now = state.period[i]
+            state._set(i, -1)
+            spot = next((p for p in range(prob.earliest[i], now) if state.fits(i, p)), now)
+            state._set(i, spot)
+            moved |= spot != now
+        state.log.clear()
+        if not moved:
+            break
+    return list(state.period)
 
 
 def schedule_periods(ids: Sequence[str], schedule: Mapping[str, int]) -> list[int]:

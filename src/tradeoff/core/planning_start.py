@@ -43,6 +43,7 @@ def _search_problem(inp: PlanInput, prep: _Prepared) -> SearchProblem:
         required=prep.required,
         prerequisites=prep.pre,
         lag=0 if inp.same_period_dependencies else 1,
+        span=tuple(c.span for c in inp.candidates),
     )
 
 

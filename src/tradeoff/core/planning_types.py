@@ -18,7 +18,9 @@ PlanStatus = Literal["optimal", "time_limit", "feasible"]
 class Candidate:
     """A feature that may be planned. ``value``: score or money (≥ 0); ``effort``: person-days per team name;
     ``deadline``: last period index (0-based) it may be scheduled in, or None; ``must_have``: always planned;
-    ``committed``: promised to a customer, so always planned and by its deadline."""
+    ``committed``: promised to a customer, so always planned and by its deadline; ``span``: how many
+    consecutive periods the work takes (its effort is spread evenly over them; the schedule gives the period it
+    is done in, and a deadline applies to that period)."""
 
     id: str
     value: float
@@ -27,6 +29,7 @@ class Candidate:
     deadline: int | None = None
     committed: bool = False
     category: Category = "feature"
+    span: int = 1
 
     @property
     def required(self) -> bool:

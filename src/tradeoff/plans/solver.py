@@ -40,6 +40,7 @@ class FeatureInfo:
     value: float
     category: str
     committed_to: tuple[str, ...] = ()
+    span: int = 1  # periods it is worked on (more than one when it is bigger than a period's capacity)
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class Built:
     value_source: str
     value_note: str
     notes: tuple[str, ...] = field(default=())
+    value_unit: str = ""  # the currency when value is money, "" for a score
 
 
 def _cid(fid: int, title: str) -> str:
@@ -62,18 +64,20 @@ def _cid(fid: int, title: str) -> str:
     return f"{short} (#{fid})"
 
 
-def _values(uow: UnitOfWork, workspace_id: int, plan: Plan, feats: list[Feature]) -> tuple[dict[int, float], str]:
+def _values(uow: UnitOfWork, workspace_id: int, plan: Plan,
+            feats: list[Feature]) -> tuple[dict[int, float], str, str]:
+    """Each feature's value, what it means, and its unit (a currency for ARR, "" otherwise)."""
     from tradeoff.scoring import inputs as scoring_inputs
     from tradeoff.scoring import scores as scoring_scores
     from tradeoff.scoring import service as scoring
 
     ids = [f.id for f in feats]
     if plan.value_source == "manual":
-        return {fid: float(plan.values.get(str(fid), 0.0)) for fid in ids}, "value entered on the plan"
+        return {fid: float(plan.values.get(str(fid), 0.0)) for fid in ids}, "value entered on the plan", ""
     currency = scoring_inputs.main_currency(uow, workspace_id)
     arr = {fid: d[1] for fid, d in scoring_inputs.demand_by_feature(uow, workspace_id, ids, currency).items()}
     if plan.value_source == "arr":
-        return {fid: float(arr.get(fid, 0.0)) for fid in ids}, f"ARR ({currency}) of the customers who asked"
+        return {fid: float(arr.get(fid, 0.0)) for fid in ids}, f"ARR ({currency}) of the customers who asked", currency
     framework = plan.framework or scoring.default_framework(uow=uow, workspace_id=workspace_id)
     rows = scoring_inputs.feature_rows(uow=uow, workspace_id=workspace_id, features=feats)
     scored = scoring_scores.score_rows(uow=uow, workspace_id=workspace_id, framework=framework, rows=rows)
@@ -81,8 +85,9 @@ def _values(uow: UnitOfWork, workspace_id: int, plan: Plan, feats: list[Feature]
               if s.score.value is not None and math.isfinite(s.score.value)}
     if not any(v > 0 for v in values.values()):
         return ({fid: float(arr.get(fid, 0.0)) for fid in ids},
-                f"no feature has a {framework} score yet, so value is the ARR ({currency}) of the customers who asked")
-    return {fid: values.get(fid, 0.0) for fid in ids}, f"{framework} score"
+                f"no feature has a {framework} score yet, so value is the ARR ({currency}) of the customers who asked",
+                currency)
+    return {fid: values.get(fid, 0.0) for fid in ids}, f"{framework} score", ""
 
 
 def build(*, uow: UnitOfWork, workspace_id: int, plan: Plan, time_limit: float | None = None) -> Built:
@@ -134,13 +139,15 @@ def build(*, uow: UnitOfWork, workspace_id: int, plan: Plan, time_limit: float |
                                  "reason": f"needs feature {', '.join(f'#{m}' for m in missing)} first, which is "
                                            "not in the plan"})
                 changed = True
-    values, value_note = _values(uow, workspace_id, plan, [f for f, _, _ in chosen])
-    # a feature without value is still planned when there is room, behind everything that has value
+    values, value_note, value_unit = _values(uow, workspace_id, plan, [f for f, _, _ in chosen])
+    # a feature without value is still planned when there is room, behind everything that has value: the solver
+    # sees a token value for it (reported as 0)
     positive = [v for v in values.values() if v > 0]
     filler = (min(positive) if positive else 1.0) * 1e-4
+    solver_values = {fid: v if v > 0 else filler for fid, v in values.items()}
     if any(v <= 0 for v in values.values()):
-        values = {fid: v if v > 0 else filler for fid, v in values.items()}
         value_note += "; features without value are planned only where room is left"
+    capacity = {t.id: t.capacity(plan.start, plan.periods, plan.period_days) for t in teams}
     commitments = commitment_service.open_by_feature(uow=uow, workspace_id=workspace_id)
     cid = {f.id: _cid(f.id, f.title) for f, _, _ in chosen}
     candidates: list[Candidate] = []
@@ -172,21 +179,37 @@ def build(*, uow: UnitOfWork, workspace_id: int, plan: Plan, time_limit: float |
             promised.append(f"{c.customer_name} by {c.due}")
             deadline = p if deadline is None else min(deadline, p)
         category = est.category if est.category in ("feature", "tech_debt", "platform") else "feature"
-        candidates.append(Candidate(id=cid[f.id], value=values.get(f.id, 0.0), effort={team.name: round(effort, 3)},
+        span, typical = _span(effort, capacity[team.id], team.tech_share if category == "feature" else 0.0,
+                              plan.periods)
+        if span > 1:
+            notes.append(f"'{f.title}' ({effort:.0f} person-days) is bigger than a typical period of {team.name} "
+                         f"({typical:.0f} person-days for it): planned over {span} periods")
+        candidates.append(Candidate(id=cid[f.id], value=solver_values.get(f.id, 0.0), effort={team.name: round(effort, 3)},
                                     must_have=f.id in must, deadline=deadline, committed=committed,
-                                    category=category))  # type: ignore[arg-type]
+                                    category=category, span=span))  # type: ignore[arg-type]
         info[cid[f.id]] = FeatureInfo(f.id, f.title, team.name, round(effort, 2), values.get(f.id, 0.0), category,
-                                      tuple(promised))
+                                      tuple(promised), span)
     deps = tuple(Dependency(prerequisite=cid[d], feature=cid[f.id]) for f, est, _ in chosen for d in est.depends_on
                  if d in cid)
-    plan_teams = tuple(PlanTeam(t.name, t.capacity(plan.start, plan.periods, plan.period_days)) for t in teams)
+    plan_teams = tuple(PlanTeam(t.name, capacity[t.id]) for t in teams)
     rules = tuple(AllocationRule(min_share=t.tech_share, team=t.name) for t in teams if t.tech_share > 0)
     if not candidates:
         notes.append("no estimated feature to plan: estimate features (with a team) first")
     inp = PlanInput(candidates=tuple(candidates), teams=plan_teams, periods=plan.periods, dependencies=deps,
                     rules=rules, time_limit=time_limit or plan.time_limit)
     return Built(plan.id, plan.name, inp, info, tuple(excluded), tuple(plan.period_bounds()), plan.value_source,
-                 value_note, tuple(notes))
+                 value_note, tuple(notes), value_unit)
+
+
+def _span(effort: float, capacity: tuple[float, ...], reserved: float, periods: int) -> tuple[int, float]:
+    """How many periods a feature of `effort` person-days is worked on: the fewest in which the team, at its
+    typical (median) capacity in a period after the share `reserved` for other work, can do it; and that
+    typical capacity. Capped at the plan's length (a feature too big for the whole plan is then not chosen)."""
+    usable = sorted(c * (1 - reserved) for c in capacity if c > 0)
+    typical = usable[len(usable) // 2] if usable else 0.0
+    if typical <= 0 or effort <= typical:
+        return 1, typical
+    return min(periods, math.ceil(effort / typical - 1e-9)), typical
 
 
 def _feature_spec() -> Any:
@@ -199,24 +222,33 @@ def _rows(built: Built, schedule: dict[str, int]) -> list[dict[str, Any]]:
     out = []
     for c, p in sorted(schedule.items(), key=lambda kv: (kv[1], -built.info[kv[0]].value, kv[0])):
         i = built.info[c]
-        start, end = built.periods[p]
-        out.append({"feature_id": i.feature_id, "title": i.title, "period": p, "period_start": start.isoformat(),
+        first = max(0, p - i.span + 1)  # worked on from period `first` to `p`, done in `p`
+        start, end = built.periods[first][0], built.periods[p][1]
+        out.append({"feature_id": i.feature_id, "title": i.title, "period": p, "first_period": first,
+                    "period_start": start.isoformat(),
                     "period_end": end.isoformat(), "team": i.team, "effort_days": i.effort, "value": i.value,
                     "category": i.category, "committed_to": list(i.committed_to)})
     return out
 
 
+def _worth(built: Built, schedule: Any) -> float:
+    """What a schedule delivers in the user's value (features without value count 0, not their token value)."""
+    return float(sum(built.info[c].value for c in schedule))
+
+
 def result_of(built: Built, r: RoadmapPlan) -> dict[str, Any]:
+    value, greedy_value = _worth(built, r.schedule), _worth(built, r.greedy_schedule)
+    difference = value - greedy_value
     not_chosen = [{"feature_id": i.feature_id, "title": i.title, "value": i.value, "effort_days": i.effort}
                   for c, i in built.info.items() if c not in r.schedule]
     return {
-        "status": r.status, "value": r.value, "bound": r.bound, "gap": r.gap, "seconds": round(r.seconds, 3),
-        "value_source": built.value_source, "value_note": built.value_note,
+        "status": r.status, "value": value, "bound": r.bound, "gap": r.gap, "seconds": round(r.seconds, 3),
+        "value_source": built.value_source, "value_note": built.value_note, "value_unit": built.value_unit,
         "schedule": _rows(built, dict(r.schedule)),
-        "greedy": {"value": r.greedy_value, "feasible": r.greedy_feasible,
+        "greedy": {"value": greedy_value, "feasible": r.greedy_feasible,
                    "schedule": _rows(built, dict(r.greedy_schedule))},
-        "value_difference": r.value_difference,
-        "value_difference_pct": (r.value_difference / r.greedy_value) if r.greedy_value > 0 else None,
+        "value_difference": difference,
+        "value_difference_pct": (difference / greedy_value) if greedy_value > 0 else None,
         "periods": [{"period": p + 1, "start": a.isoformat(), "end": b.isoformat()}
                     for p, (a, b) in enumerate(built.periods)],
         "capacity": {t.name: [round(x, 2) for x in t.capacity] for t in built.input.teams},
@@ -319,5 +351,5 @@ def compare(base: Built, other: Built, name: str) -> dict[str, Any]:
                 "removed": [{"feature_id": info[c].feature_id, "title": info[c].title} for c in d.removed],
                 "moved": [{"feature_id": info[c].feature_id, "title": info[c].title, "from_period": a + 1,
                            "to_period": z + 1} for c, a, z in d.moved],
-                "value_difference": d.value_difference}
+                "value_difference": other_result["value"] - base_result["value"]}
     return {"plan": base_result, "scenario": {"name": name, **other_result}, "diff": diff}

@@ -21,6 +21,7 @@ from tradeoff.core.formula import (
     evaluate,
     evaluate_many,
     explain,
+    format_amount,
     format_number,
     parse,
     to_source,
@@ -349,6 +350,23 @@ def test_garbage_never_crashes_the_parser(text: str) -> None:
 @given(st.floats(allow_nan=True, allow_infinity=True))
 def test_format_number_never_fails(x: float) -> None:
     assert format_number(x)
+
+
+@given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False), st.sampled_from(["", "USD", "EUR"]),
+       st.booleans())
+def test_format_amount_reads_back_as_the_value(x: float, unit: str, signed: bool) -> None:
+    text = format_amount(x, unit, signed=signed)
+    assert (text[0] in "+-") == (signed or x < 0)
+    number = text.lstrip("+-").removeprefix(unit).strip().replace(",", "")
+    back = float(number) * (-1 if text.startswith("-") else 1)
+    assert back == pytest.approx(x, rel=1e-3, abs=1e-4)
+
+
+def test_format_amount_examples() -> None:
+    assert format_amount(8_209_482.3, "USD") == "USD 8,209,482"
+    assert format_amount(1200, "EUR", signed=True) == "+EUR 1,200"
+    assert format_amount(-42.674) == "-42.67"
+    assert format_amount(0.0, signed=True) == "+0"
 
 
 def test_a_long_chain_of_named_formulas() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -22,7 +23,14 @@ from tradeoff.core.planning import (
 )
 from tradeoff.core.planning_greedy import _greedy
 from tradeoff.core.planning_prepare import _prepare, _validate
-from tradeoff.core.planning_search import SearchProblem, improve_schedule, round_relaxation, schedule_periods
+from tradeoff.core.planning_search import (
+    SearchProblem,
+    compact_schedule,
+    improve_schedule,
+    resequence,
+    round_relaxation,
+    schedule_periods,
+)
 from tradeoff.core.planning_start import _search_problem
 from tradeoff.errors import Infeasible, InvalidInput
 
@@ -53,6 +61,30 @@ def test_dependency_forces_an_earlier_period() -> None:
     # strict order in a single period: B cannot be planned at all, only A
     strict = plan_roadmap(_inp(cands, (10,), (Dependency("A", "B"),)))
     assert strict.schedule == {"A": 0}
+
+
+def test_a_feature_bigger_than_a_period_spreads_over_its_span() -> None:
+    # 44 days against 34 a period: alone it fits nowhere; over 2 periods it takes 22 of each
+    big = Candidate("Entities", 9, {"Core": 44})
+    assert plan_roadmap(_inp([big], (34, 34, 34))).schedule == {}
+    plan = plan_roadmap(_inp([replace(big, span=2), Candidate("Small", 1, {"Core": 12})], (34, 34, 34)))
+    assert plan.schedule["Entities"] in (1, 2) and plan.value == 10
+    load, done = plan.load["Core"], plan.schedule["Entities"]
+    assert min(load[done - 1], load[done]) >= 22 - 1e-9 and sum(load) == pytest.approx(56) and max(load) <= 34 + 1e-9
+    # B (2 periods) needs A: A is done in period 1, B worked on in periods 2-3
+    cands = [Candidate("A", 1, {"Core": 5}), Candidate("B", 10, {"Core": 20}, span=2)]
+    assert plan_roadmap(_inp(cands, (10, 10, 10), (Dependency("A", "B"),))).schedule == {"A": 0, "B": 2}
+    # with two periods only, B cannot start after A: only A is planned
+    assert plan_roadmap(_inp(cands, (10, 10), (Dependency("A", "B"),))).schedule == {"A": 0}
+
+
+def test_span_errors_name_the_feature() -> None:
+    with pytest.raises(InvalidInput, match="feature F span must be a whole number of periods from 1 to 2") as e:
+        plan_roadmap(_inp([Candidate("F", 1, {"Core": 1}, span=3)], (5, 5)))
+    assert e.value.errors[0].loc == ["candidates", "F", "span"]
+    must = Candidate("M", 1, {"Core": 30}, must_have=True, span=2)
+    with pytest.raises(Infeasible, match=r"M needs 15 person-days a period over 2 periods but team Core has at most 10"):
+        plan_roadmap(_inp([must], (10, 10, 10)))
 
 
 def test_allocation_rule_reserves_capacity_without_forcing_tech_debt() -> None:
@@ -155,17 +187,22 @@ def _violations(inp: PlanInput, sched: dict[str, int], lag: int) -> list[str]:
             out.append(f"missing {c.id}")
         if c.id in sched and c.deadline is not None and sched[c.id] > c.deadline:
             out.append(f"late {c.id}")
+        if c.id in sched and sched[c.id] - c.span + 1 < 0:
+            out.append(f"starts before the plan {c.id}")
     for d in inp.dependencies:
-        if d.feature in sched and (d.prerequisite not in sched or sched[d.prerequisite] + lag > sched[d.feature]):
+        # the prerequisite is done `lag` periods before the feature's first period
+        first = sched.get(d.feature, 0) - by_id[d.feature].span + 1
+        if d.feature in sched and (d.prerequisite not in sched or sched[d.prerequisite] + lag > first):
             out.append(f"dependency {d}")
     for t in inp.teams:
         for p in range(inp.periods):
-            here = [by_id[f] for f, q in sched.items() if q == p]
-            if sum(c.effort.get(t.name, 0) for c in here) > t.capacity[p] + 1e-6:
+            # a feature done in period q is worked on, evenly, in periods q − span + 1 … q
+            here = [by_id[f] for f, q in sched.items() if q - by_id[f].span < p <= q]
+            if sum(c.effort.get(t.name, 0) / c.span for c in here) > t.capacity[p] + 1e-6:
                 out.append(f"capacity {t.name} {p}")
             for r in inp.rules:
                 if r.team in (None, t.name):
-                    other = sum(c.effort.get(t.name, 0) for c in here if c.category not in r.categories)
+                    other = sum(c.effort.get(t.name, 0) / c.span for c in here if c.category not in r.categories)
                     if other > t.capacity[p] * (1 - r.min_share) + 1e-6:
                         out.append(f"rule {t.name} {p}")
     return out
@@ -189,6 +226,7 @@ def small_inputs(draw: st.DrawFn) -> PlanInput:
                 must_have=draw(st.integers(0, 5)) == 0,
                 deadline=draw(st.one_of(st.none(), st.integers(0, periods - 1))),
                 category=draw(st.sampled_from(["feature", "feature", "tech_debt"])),
+                span=min(periods, draw(st.sampled_from([1, 1, 2, 3]))),
             )
         )
     deps = tuple(
@@ -272,6 +310,44 @@ def test_any_relaxation_rounds_to_a_valid_plan(inp: PlanInput, seed: int) -> Non
     out = round_relaxation(prob, x)
     if out is not None:
         assert _violations(inp, _sched(ids, out), 0 if inp.same_period_dependencies else 1) == []
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_inputs(), st.integers(0, 2**32 - 1))
+def test_compacting_keeps_every_rule_and_feature_and_moves_nothing_later(inp: PlanInput, seed: int) -> None:
+    setup = _setup(inp)
+    if setup is None:
+        return
+    prob, start, ids = setup
+    # start from a shuffled valid plan: the local search's result, then compact it
+    plan = improve_schedule(prob, start, np.random.default_rng(seed), 30)
+    out = compact_schedule(prob, plan)
+    assert _violations(inp, _sched(ids, out), 0 if inp.same_period_dependencies else 1) == []
+    assert [p >= 0 for p in out] == [p >= 0 for p in plan]
+    assert all(q <= p for p, q in zip(plan, out, strict=True))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_inputs(), st.integers(0, 2**32 - 1))
+def test_resequencing_keeps_every_rule_and_feature(inp: PlanInput, seed: int) -> None:
+    setup = _setup(inp)
+    if setup is None:
+        return
+    prob, start, ids = setup
+    plan = improve_schedule(prob, start, np.random.default_rng(seed), 30)
+    out = resequence(prob, plan)
+    if out is not None:
+        assert _violations(inp, _sched(ids, out), 0 if inp.same_period_dependencies else 1) == []
+        assert [p >= 0 for p in out] == [p >= 0 for p in plan]
+
+
+def test_the_most_valuable_work_comes_first_when_the_value_is_the_same_either_way() -> None:
+    cands = [Candidate("Low", 1, {"Core": 10}), Candidate("High", 50, {"Core": 10}), Candidate("Mid", 5, {"Core": 10})]
+    plan = plan_roadmap(_inp(cands, (10, 10, 10)))
+    assert plan.schedule == {"High": 0, "Mid": 1, "Low": 2}
+    # by value per person-day: a small valuable job before a big one worth a little more
+    cands = [Candidate("Big", 12, {"Core": 20}, span=2), Candidate("Quick", 10, {"Core": 10})]
+    assert plan_roadmap(_inp(cands, (10, 10, 10))).schedule == {"Quick": 0, "Big": 2}
 
 
 def test_local_search_trades_the_best_ratio_for_a_better_pair() -> None:

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from tradeoff.core.formula.compiled import Formula, compile_formula, compile_formulas
 from tradeoff.core.formula.parser import parse, references
-from tradeoff.core.formula.printer import explain_tree, format_number, to_source
+from tradeoff.core.formula.printer import explain_tree, format_amount, format_number, to_source
 from tradeoff.core.formula.scalar import Evaluation, evaluate, explain
 from tradeoff.core.formula.syntax import (
     FUNCTIONS,
@@ -75,6 +75,7 @@ __all__ = [
     "evaluate_many",
     "explain",
     "explain_tree",
+    "format_amount",
     "format_number",
     "parse",
     "references",

@@ -27,6 +27,12 @@ def format_number(x: float) -> str:
     return "0" if s in ("-0", "") else s
 
 
+def format_amount(x: float, unit: str = "", *, signed: bool = False) -> str:
+    """A value in its unit for people: 'USD 8,209,482', '+USD 1,200', '42.67' (no unit), '+0'."""
+    sign = ("+" if x >= 0 else "-") if signed else ("-" if x < 0 else "")
+    return f"{sign}{unit + ' ' if unit else ''}{format_number(abs(x))}"
+
+
 _PRETTY = {"*": "×", "/": "÷"}
 
 
