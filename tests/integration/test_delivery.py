@@ -160,6 +160,7 @@ def test_work_history_import_preview_bad_rows_and_suggestion(client, world: Worl
     assert s["p10"] <= s["p50"] <= s["p90"]
     assert any("HIS-" in n["key"] for n in s["neighbours"])
     assert s["neighbours"][0]["actual"] == 5  # the SSO items are the most similar, and they took 5 points
+    assert s["neighbours"][0]["title"].startswith("Add SSO login with SAML")  # named, not only keyed
     summary = client.get(world.api("/workitems/summary"), headers=world.alice.headers).json()
     assert summary["finished"] == 40 and summary["with_points"] == 40
 
@@ -220,6 +221,27 @@ def test_plan_beats_greedy_and_what_if_leaves_the_plan_alone(client, world: Worl
     board = client.get(world.api(f"/roadmap?plan_id={pid}"), headers=world.alice.headers).json()
     assert {i["feature_id"] for i in board["now"]} == {ids["c"], ids["d"]}
     assert {i["feature_id"] for i in board["later"]} >= {ids["a"], ids["b"]}
+
+
+def test_a_feature_bigger_than_a_sprint_spans_sprints_and_values_keep_their_unit(client, world: World) -> None:
+    tid = _team(client, world, members=["Ana", "Bo"])  # about 20 person-days a sprint
+    big, small = _feature(client, world, "Multi-entity ledger"), _feature(client, world, "CSV export")
+    assert _estimate(client, world, big, 40, 45, 50, team_id=tid).status_code == 200  # 45 days: 3 sprints
+    assert _estimate(client, world, small, 2, 3, 4, team_id=tid).status_code == 200
+    monday = TODAY + timedelta(days=(7 - TODAY.weekday()) % 7)
+    pid = _plan(client, world, periods=4, start=monday.isoformat(), values={str(big): 10, str(small): 1})
+    res = client.post(world.api(f"/plans/{pid}/solve"), headers=world.alice.headers).json()["result"]
+    rows = {x["feature_id"]: x for x in res["schedule"]}
+    assert set(rows) == {big, small} and res["value"] == 11 and res["value_unit"] == ""
+    assert rows[big]["period"] - rows[big]["first_period"] == 2  # worked on over 3 sprints, done in the last
+    assert rows[big]["period_start"] == (monday + timedelta(days=14 * rows[big]["first_period"])).isoformat()
+    assert any("Multi-entity ledger" in n and "over 3 periods" in n for n in res["notes"])
+    assert max(res["load"][next(iter(res["load"]))]) <= 20 + 1e-9
+    # value = ARR of the customers who asked: nobody asked, so each counts 0 in USD (yet both still fit)
+    pid = _plan(client, world, name="By ARR", periods=4, start=monday.isoformat(), value_source="arr")
+    res = client.post(world.api(f"/plans/{pid}/solve"), headers=world.alice.headers).json()["result"]
+    assert res["value_unit"] == "USD" and res["value"] == 0 and len(res["schedule"]) == 2
+    assert all(x["value"] == 0 for x in res["schedule"])
 
 
 def test_infeasible_plans_name_the_constraint_and_save_nothing(client, world: World) -> None:

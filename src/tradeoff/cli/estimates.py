@@ -77,7 +77,7 @@ def suggest_estimate(feature_id: int, workspace: Workspace, as_json: Json = Fals
         return
     typer.echo(res.get("explanation", ""))
     typer.echo(f"suggested range ({res['unit']}): P10 {res['p10']:g} · P50 {res['p50']:g} · P90 {res['p90']:g}")
-    emit_table(res.get("neighbours", []), ["key", "actual", "similarity"], title="most similar finished work")
+    emit_table(res.get("neighbours", []), ["key", "title", "actual", "similarity"], title="most similar finished work")
 
 
 def register(root: typer.Typer) -> None:

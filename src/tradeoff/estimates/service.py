@@ -234,8 +234,9 @@ def suggest(*, uow: UnitOfWork, workspace_id: int, feature_id: int, show: int = 
     # TF-IDF alone, with or without the ml extra: blending in the sentence model's vectors did not beat it on
     # pseudo-splits of 18 real histories (docs/benchmarks.d/estimation.md, `tradeoff eval estimate --method`).
     s = ReferenceIndex.fit(items).suggest(f"{feature.title}\n{feature.description}", show=show, unit=unit)
+    titles = {it.key: it.text.split("\n", 1)[0] for it in items}
     return base | {"status": "ok", "reason": "", "p10": s.p10, "p50": s.p50, "p90": s.p90,
                    "calibrated": s.calibrated, "calibration_coverage": s.calibration_coverage,
                    "history_median": s.history_median, "explanation": s.explanation,
-                   "neighbours": [{"key": n.key, "actual": n.actual, "similarity": round(n.similarity, 3)}
-                                  for n in s.neighbours]}
+                   "neighbours": [{"key": n.key, "title": titles.get(n.key, ""), "actual": n.actual,
+                                   "similarity": round(n.similarity, 3)} for n in s.neighbours]}
