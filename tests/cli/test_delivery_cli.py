@@ -36,10 +36,11 @@ def test_plan_forecast_commitments_and_history_import(run, container, tmp_path: 
     assert solved["gap"] <= 1e-3 and "greedy" in solved
     table = run("plan", "-w", slug).stdout
     assert "Credit" in table and "gap" in table and "sort-by-value-and-fill" in table
+    assert "value delivered by: " in table
     what_if = json.loads(run("plan", "-w", slug, "--drop", str(feats[0]), "--json").stdout)
     assert [x["feature_id"] for x in what_if["diff"]["removed"]] == [feats[0]]
     text = run("plan", "-w", slug, "--add-people", f"{team['id']}=1").stdout
-    assert "what-if" in text
+    assert "what-if '+1 person on " in text  # named after its change
     fc = json.loads(run("forecast", "-w", slug, "--target", (today + timedelta(days=200)).isoformat(),
                         "--json").stdout)
     assert fc["status"] == "ok" and len(fc["features"]) == 3

@@ -61,7 +61,7 @@ def test_roadmap_pages(container: Container, world: World) -> None:
     assert "Optimality gap" in page.text and "Sort by value and fill" in page.text and "Audit log export" in page.text
     # 32 person-days never fit in a week of 1.5 people: spread over the weeks it needs, named in the schedule
     assert "Not chosen" not in page.text
-    assert "&#39;Credit notes&#39; (32 person-days) is bigger than a typical period of Core &lt;team&gt;" in page.text
+    assert "&#39;Credit notes&#39; 32 person-days over 6 periods (Core &lt;team&gt;: about 6 a period" in page.text
     weeks = re.search(r"<td class=\"nowrap\">(\d+)–(\d+)</td><td class=\"nowrap\">[^<]*</td><td>[^<]*</td><td><a [^>]*>"
                       r"Credit notes</a>", page.text)
     assert weeks and int(weeks[2]) - int(weeks[1]) + 1 == 6  # 31.7 days at 6 a week (1.5 people, 20% kept for tech)

@@ -209,6 +209,8 @@ def test_plan_beats_greedy_and_what_if_leaves_the_plan_alone(client, world: Worl
     w = client.post(world.api(f"/plans/{pid}/what-if"), json={"add_people": [{"team_id": ids["tid"], "people": 1}]},
                     headers=world.alice.headers).json()
     assert w["scenario"]["value"] > w["plan"]["value"]
+    assert w["scenario"]["name"] == "+1 person on Core"  # named after its change unless given a name
+    assert w["scenario"]["delivered"][-1]["value"] == w["scenario"]["value"]
     assert {x["feature_id"] for x in w["diff"]["added"]} >= {ids["a"]}
     w = client.post(world.api(f"/plans/{pid}/what-if"), json={"drop_features": [ids["d"]]},
                     headers=world.alice.headers).json()
@@ -236,6 +238,9 @@ def test_a_feature_bigger_than_a_sprint_spans_sprints_and_values_keep_their_unit
     assert rows[big]["period"] - rows[big]["first_period"] == 2  # worked on over 3 sprints, done in the last
     assert rows[big]["period_start"] == (monday + timedelta(days=14 * rows[big]["first_period"])).isoformat()
     assert any("Multi-entity ledger" in n and "over 3 periods" in n for n in res["notes"])
+    delivered = [d["value"] for d in res["delivered"]]  # when the value arrives: by the end of each period
+    assert len(delivered) == 4 and delivered == sorted(delivered) and delivered[-1] == 11
+    assert delivered[rows[big]["period"]] - (delivered[rows[big]["period"] - 1] if rows[big]["period"] else 0) >= 10
     assert max(res["load"][next(iter(res["load"]))]) <= 20 + 1e-9
     # value = ARR of the customers who asked: nobody asked, so each counts 0 in USD (yet both still fit)
     pid = _plan(client, world, name="By ARR", periods=4, start=monday.isoformat(), value_source="arr")

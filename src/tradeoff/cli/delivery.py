@@ -127,6 +127,11 @@ def _print_plan(name: str, r: dict[str, Any]) -> None:
                + ("" if g["feasible"] else " (and misses a must-have)")
                + f"; difference {format_amount(r['value_difference'], unit, signed=True)}"
                + pct)
+    delivered = r.get("delivered", [])
+    if delivered:
+        typer.echo("value delivered by: " + " · ".join(
+            f"{delivered[k]['end']} {format_amount(delivered[k]['value'], unit)}" for k in r.get("milestones", [])
+            if k < len(delivered)))
     for e in r.get("excluded", []):
         typer.echo(f"not planned: {e['title']} (#{e['feature_id']}): {e['reason']}")
     for n in r.get("notes", []):

@@ -120,7 +120,7 @@ WORK: dict[str, tuple[tuple[str, tuple[int, ...]], ...]] = {
 NOUNS = {"Invoicing": ("invoice", "credit note", "customer", "reminder", "approval", "line item"),
          "Payments": ("card payment", "payout", "refund", "dispute", "bank transfer", "mandate"),
          "Platform": ("API key", "webhook", "role", "audit event", "sandbox", "usage record")}
-POINTS_PER_WEEK = {"Invoicing": 14.0, "Payments": 12.0, "Platform": 8.0}
+POINTS_PER_WEEK = {"Invoicing": 20.0, "Payments": 17.0, "Platform": 11.0}
 
 
 def _work_history(rng: random.Random, team: str, team_id: int, anchor: date, workspace_id: int,

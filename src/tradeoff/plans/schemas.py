@@ -100,7 +100,8 @@ class CutScope(Input):
 class WhatIfIn(Input):
     """A what-if scenario, solved beside the plan without changing it."""
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = "what-if"
+    # empty: named after its changes ("+1 person on Payments, without Dunning")
+    name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
     add_people: Annotated[list[AddPeople], Field(max_length=20)] = []
     drop_features: Annotated[list[int], Field(max_length=500)] = []
     move_deadlines: Annotated[list[MoveDeadline], Field(max_length=500)] = []

@@ -153,7 +153,8 @@ def what_if(*, uow: UnitOfWork, workspace_id: int, plan_id: int, data: WhatIfIn)
     plan = get(uow=uow, workspace_id=workspace_id, plan_id=plan_id)
     base = solver.build(uow=uow, workspace_id=workspace_id, plan=plan, time_limit=data.time_limit)
     scenario = solver.scenario(uow=uow, workspace_id=workspace_id, plan=plan, base=base, data=data)
-    return solver.compare(base, scenario, data.name)
+    return solver.compare(base, scenario, data.name or solver.describe(uow=uow, workspace_id=workspace_id,
+                                                                       base=base, data=data))
 
 
 def board(*, uow: UnitOfWork, workspace_id: int, plan: Plan | None) -> dict[str, Any]:

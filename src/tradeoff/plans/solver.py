@@ -153,6 +153,7 @@ def build(*, uow: UnitOfWork, workspace_id: int, plan: Plan, time_limit: float |
     candidates: list[Candidate] = []
     info: dict[str, FeatureInfo] = {}
     notes: list[str] = []
+    spread: list[str] = []
     for f, est, team in chosen:
         effort = (est.optimistic + 4 * est.likely + est.pessimistic) / 6
         if est.unit == "points":
@@ -182,13 +183,16 @@ def build(*, uow: UnitOfWork, workspace_id: int, plan: Plan, time_limit: float |
         span, typical = _span(effort, capacity[team.id], team.tech_share if category == "feature" else 0.0,
                               plan.periods)
         if span > 1:
-            notes.append(f"'{f.title}' ({effort:.0f} person-days) is bigger than a typical period of {team.name} "
-                         f"({typical:.0f} person-days for it): planned over {span} periods")
+            spread.append(f"'{f.title}' {effort:.0f} person-days over {span} periods ({team.name}: about "
+                          f"{typical:.0f} a period for it)")
         candidates.append(Candidate(id=cid[f.id], value=solver_values.get(f.id, 0.0), effort={team.name: round(effort, 3)},
                                     must_have=f.id in must, deadline=deadline, committed=committed,
                                     category=category, span=span))  # type: ignore[arg-type]
         info[cid[f.id]] = FeatureInfo(f.id, f.title, team.name, round(effort, 2), values.get(f.id, 0.0), category,
                                       tuple(promised), span)
+    if spread:
+        notes.append("bigger than one period of their team, so worked on over the periods they need: "
+                     + "; ".join(spread))
     deps = tuple(Dependency(prerequisite=cid[d], feature=cid[f.id]) for f, est, _ in chosen for d in est.depends_on
                  if d in cid)
     plan_teams = tuple(PlanTeam(t.name, capacity[t.id]) for t in teams)
@@ -236,6 +240,18 @@ def _worth(built: Built, schedule: Any) -> float:
     return float(sum(built.info[c].value for c in schedule))
 
 
+def _delivered(built: Built, schedule: Any) -> list[dict[str, Any]]:
+    """Value delivered by the end of each period (cumulative): when the value arrives, not only how much."""
+    per = [0.0] * len(built.periods)
+    for c, p in dict(schedule).items():
+        per[p] += built.info[c].value
+    total, out = 0.0, []
+    for p, (_, end) in enumerate(built.periods):
+        total += per[p]
+        out.append({"period": p + 1, "end": end.isoformat(), "value": total})
+    return out
+
+
 def result_of(built: Built, r: RoadmapPlan) -> dict[str, Any]:
     value, greedy_value = _worth(built, r.schedule), _worth(built, r.greedy_schedule)
     difference = value - greedy_value
@@ -246,11 +262,15 @@ def result_of(built: Built, r: RoadmapPlan) -> dict[str, Any]:
         "value_source": built.value_source, "value_note": built.value_note, "value_unit": built.value_unit,
         "schedule": _rows(built, dict(r.schedule)),
         "greedy": {"value": greedy_value, "feasible": r.greedy_feasible,
-                   "schedule": _rows(built, dict(r.greedy_schedule))},
+                   "schedule": _rows(built, dict(r.greedy_schedule)),
+                   "delivered": _delivered(built, r.greedy_schedule)},
         "value_difference": difference,
         "value_difference_pct": (difference / greedy_value) if greedy_value > 0 else None,
         "periods": [{"period": p + 1, "start": a.isoformat(), "end": b.isoformat()}
                     for p, (a, b) in enumerate(built.periods)],
+        "delivered": _delivered(built, r.schedule),
+        # the periods to show "delivered by" at: a quarter, half, three quarters and all of the plan
+        "milestones": sorted({max(0, -(-len(built.periods) * k // 4) - 1) for k in (1, 2, 3, 4)}),
         "capacity": {t.name: [round(x, 2) for x in t.capacity] for t in built.input.teams},
         "load": {k: [round(x, 2) for x in v] for k, v in r.load.items()},
         "not_chosen": not_chosen, "excluded": list(built.excluded), "notes": list(built.notes),
@@ -332,6 +352,22 @@ def scenario(*, uow: UnitOfWork, workspace_id: int, plan: Plan, base: Built, dat
     if dropped:
         notes.append("dropped: " + ", ".join(str(d["title"]) for d in dropped))
     return replace(base, input=new, info=info, notes=tuple(notes))
+
+
+def describe(*, uow: UnitOfWork, workspace_id: int, base: Built, data: WhatIfIn) -> str:
+    """A what-if's name from its changes: '+1 person on Payments, without Dunning, Credit notes cut to 60%'."""
+    teams = {t.id: t.name for t in team_service.active(uow=uow, workspace_id=workspace_id)}
+    titles = {i.feature_id: i.title for i in base.info.values()}
+
+    def title(fid: int) -> str:
+        return titles.get(fid, f"#{fid}")
+
+    parts = [f"{a.people:+g} {'person' if a.people == 1 else 'people'} on {teams.get(a.team_id, f'team {a.team_id}')}"
+             for a in data.add_people]
+    parts += [f"without {title(f)}" for f in data.drop_features]
+    parts += [f"{title(d.feature_id)} due {d.deadline.isoformat()}" for d in data.move_deadlines]
+    parts += [f"{title(c.feature_id)} cut to {c.keep:.0%}" for c in data.cut_scope]
+    return ", ".join(parts) or "no change"
 
 
 def compare(base: Built, other: Built, name: str) -> dict[str, Any]:

@@ -103,7 +103,7 @@ def plan_what_if(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow
         people, team_id, drop, cut_id, keep = (num("people"), num("team_id"), num("drop"), num("cut_feature"),
                                                num("keep"))
         data = WhatIfIn(
-            name=str(form.get("name") or "what-if"),
+            name=str(form.get("name") or ""),
             add_people=[AddPeople(team_id=int(team_id), people=people)] if people and team_id else [],
             drop_features=[int(drop)] if drop else [],
             cut_scope=[CutScope(feature_id=int(cut_id), keep=keep)] if cut_id and keep else [])
