@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from fastapi.routing import APIRoute
+
 from tests.conftest import SYSTEM, World
 from tests.e2e.conftest import csrf_of, sign_in, web_client
 from tradeoff.accounts import service as accounts
@@ -21,6 +23,7 @@ from tradeoff.plans import service as plan_service
 from tradeoff.plans.schemas import PlanCreate
 from tradeoff.teams import service as team_service
 from tradeoff.teams.schemas import MemberIn, TeamCreate
+from tradeoff.web import routes_plan_forms, routes_roadmap
 
 
 def _seed(c: Container, slug: str) -> dict[str, int]:
@@ -81,16 +84,101 @@ def test_roadmap_pages(container: Container, world: World) -> None:
     assert com.status_code == 200 and "Acme" in com.text and "at risk" in com.text and "USD 50,000" in com.text
 
 
+ROADMAP_PAGES = [
+    ("GET", "/roadmap"), ("GET", "/roadmap/timeline"), ("GET", "/capacity"), ("GET", "/commitments"),
+    ("POST", "/commitments/recompute"), ("GET", "/plans/{plan}"), ("POST", "/plans/{plan}/solve"),
+    ("POST", "/plans/{plan}/what-if"), ("GET", "/plans/new"), ("POST", "/plans/new"), ("GET", "/plans/{plan}/edit"),
+    ("POST", "/plans/{plan}/edit"),
+]
+
+
+def test_every_roadmap_page_is_in_the_outsider_list() -> None:
+    def shape(path: str) -> str:
+        return "/".join("*" if part.startswith("{") else part for part in path.split("/"))
+
+    listed = {(m, shape("/w/{slug}" + p)) for m, p in ROADMAP_PAGES}
+    routes = [r for module in (routes_roadmap, routes_plan_forms) for r in module.router.routes
+              if isinstance(r, APIRoute)]
+    assert len(routes) == len(ROADMAP_PAGES)
+    for route in routes:
+        for method in route.methods:
+            assert (method, shape(route.path)) in listed, f"{method} {route.path} is missing from ROADMAP_PAGES"
+
+
 def test_roadmap_pages_for_outsiders_and_readers(container: Container, world: World) -> None:
     ids = _seed(container, world.slug)
     base = f"/w/{world.slug}"
     outsider = web_client(container)
-    sign_in(outsider, world.charlie.email, world.charlie.password)
-    for url in ("/roadmap", "/roadmap/timeline", f"/plans/{ids['plan']}", "/capacity", "/commitments"):
-        assert outsider.get(base + url).status_code == 404, url
+    token = sign_in(outsider, world.charlie.email, world.charlie.password)
+    for method, path in ROADMAP_PAGES:
+        url = base + path.format(plan=ids["plan"])
+        r = outsider.get(url) if method == "GET" else outsider.post(url, data={
+            "csrf_token": token, "name": "Outsider plan", "start": date.today().isoformat(), "people": "3",
+            "team_id": str(ids["team"]), "periods": "2"})
+        assert r.status_code == 404, f"{method} {url} → {r.status_code}"
+        assert "Next quarter" not in r.text and "Core &lt;team&gt;" not in r.text
+    with container.unit_of_work() as uow:
+        plan = plan_service.get(uow=uow, workspace_id=accounts.workspace_by_slug(uow=uow, slug=world.slug).id,
+                                plan_id=ids["plan"])
+        assert plan.name == "Next quarter" and plan.periods == 12 and plan.result is None  # nothing changed
     reader = web_client(container)
     csrf = sign_in(reader, world.sam.email, world.sam.password)
     assert reader.get(f"{base}/roadmap").status_code == 200
+    assert reader.get(f"{base}/plans/new").status_code == 403
+    assert reader.post(f"{base}/plans/new", data={"csrf_token": csrf, "name": "Mine"}).status_code == 403
     assert reader.post(f"{base}/plans/{ids['plan']}/solve", data={"csrf_token": csrf}).status_code == 403
     assert reader.post(f"{base}/commitments/recompute", data={"csrf_token": csrf}).status_code == 403
     assert web_client(container).get(f"{base}/roadmap").status_code == 303  # not signed in: to the login page
+
+
+def test_a_pm_creates_and_edits_a_plan_in_the_web_ui(container: Container, world: World) -> None:
+    ids = _seed(container, world.slug)
+    base = f"/w/{world.slug}"
+    tc = web_client(container)
+    sign_in(tc, world.alice.email, world.alice.password)
+    page = tc.get(f"{base}/plans/new")
+    assert page.status_code == 200 and "Credit notes (#" in page.text and "Core &lt;team&gt;" in page.text
+    form = {"csrf_token": csrf_of(page.text), "name": "Two quarters", "start": date.today().isoformat(),
+            "periods": "13", "period_days": "14", "value_source": "manual", "framework": "", "time_limit": "3",
+            "days_per_point": "1", "team_ids": str(ids["team"]), "must_have": str(ids["b"]),
+            "deadlines": f"#{ids['a']} | {(date.today() + timedelta(days=60)).isoformat()}\n#{ids['c']} | soon",
+            "values": f"#{ids['a']} | 5\n#{ids['c']} | 9"}
+    bad = tc.post(f"{base}/plans/new", data=form)
+    assert bad.status_code == 422 and "line 2: &#39;soon&#39; is not a date (YYYY-MM-DD)" in bad.text
+    assert "Two quarters" in bad.text  # what was typed is kept
+    form["deadlines"] = form["deadlines"].replace("soon", (date.today() + timedelta(days=120)).isoformat())
+    r = tc.post(f"{base}/plans/new", data=form)
+    assert r.status_code == 303, r.text
+    url = r.headers["location"]
+    plan_id = int(url.rsplit("/", 1)[1])
+    page = tc.get(url)
+    assert "Two quarters" in page.text and "not solved yet" in page.text
+    # 14-day periods cannot keep the promise due in 9 days: said on the plan page, nothing saved
+    r = tc.post(f"{url}/solve", data={"csrf_token": csrf_of(page.text)})
+    assert r.status_code == 422 and "Not solved: commitment #" in r.text and "renegotiate the date" in r.text
+    with container.unit_of_work() as uow:
+        wid = accounts.workspace_by_slug(uow=uow, slug=world.slug).id
+        plan = plan_service.get(uow=uow, workspace_id=wid, plan_id=plan_id)
+        assert plan.must_have == [ids["b"]] and plan.team_ids == [ids["team"]] and plan.values[str(ids["c"])] == 9
+        assert plan.result is None and plan.live is False
+        version = plan.version
+    edit = tc.get(f"{url}/edit")
+    assert edit.status_code == 200 and "Two quarters" in edit.text and f"#{ids['c']} | 9" in edit.text
+    weekly = {**form, "csrf_token": csrf_of(edit.text), "version": str(version), "period_days": "7"}
+    assert tc.post(f"{url}/edit", data=weekly).status_code == 303
+    page = tc.get(url)
+    assert tc.post(f"{url}/solve", data={"csrf_token": csrf_of(page.text)}).status_code == 303
+    # renaming keeps the answer; a stale form is refused, not lost silently; changing the horizon clears it
+    r = tc.post(f"{url}/edit", data={**weekly, "name": "H1 and H2", "version": str(version + 2)})
+    assert r.status_code == 303
+    with container.unit_of_work() as uow:
+        plan = plan_service.get(uow=uow, workspace_id=wid, plan_id=plan_id)
+        assert plan.name == "H1 and H2" and plan.result is not None and plan.period_days == 7
+        version = plan.version
+    r = tc.post(f"{url}/edit", data={**weekly, "name": "H1 and H2", "periods": "6", "version": str(version - 1)})
+    assert r.status_code == 422 and "changed" in r.text.lower()
+    r = tc.post(f"{url}/edit", data={**weekly, "name": "H1 and H2", "periods": "6", "version": str(version)})
+    assert r.status_code == 303
+    with container.unit_of_work() as uow:
+        plan = plan_service.get(uow=uow, workspace_id=wid, plan_id=plan_id)
+        assert plan.periods == 6 and plan.result is None

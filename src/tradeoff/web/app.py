@@ -25,6 +25,7 @@ from tradeoff.web import (
     routes_insights,
     routes_notify,
     routes_objective_forms,
+    routes_plan_forms,
     routes_public,
     routes_records,
     routes_roadmap,
@@ -54,7 +55,7 @@ def install_web(app: FastAPI, container: Container) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (routes_auth, routes_workspace, routes_strategy, routes_decisions, routes_triage, routes_import, routes_insights,
                    routes_notify, routes_public, routes_roadmap, routes_briefs, routes_feature_forms,
-                   routes_objective_forms, routes_delivery_forms, routes_records, routes_detail):
+                   routes_objective_forms, routes_delivery_forms, routes_plan_forms, routes_records, routes_detail):
         app.include_router(module.router, include_in_schema=False)
     app.add_exception_handler(TradeoffError, tradeoff_error)
     app.add_exception_handler(LoginRequired, login_required)

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from tradeoff import charts
 from tradeoff.commitments import service as commitment_service
-from tradeoff.errors import TradeoffError
+from tradeoff.errors import Infeasible, InvalidInput, TradeoffError
 from tradeoff.forecasts import service as forecast_service
 from tradeoff.plans import service as plan_service
 from tradeoff.plans.schemas import AddPeople, CutScope, WhatIfIn
@@ -84,7 +84,14 @@ def plan_page(request: Request, m: CurrentMember, uow: Uow, plan_id: int) -> HTM
 @router.post(f"{W}/plans/{{plan_id:int}}/solve")
 def plan_solve(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, plan_id: int) -> Response:
     m.require("edit")
-    plan_service.solve(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), plan_id=plan_id)
+    try:
+        plan_service.solve(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), plan_id=plan_id)
+    except (Infeasible, InvalidInput) as exc:  # shown on the plan page, which keeps its last answer
+        uow.session.rollback()
+        plan = plan_service.get(uow=uow, workspace_id=m.workspace_id, plan_id=plan_id)
+        return render(request, "roadmap/plan.html", 422, **ctx.page_context(uow, m, "roadmap"), page_title=plan.name,
+                      plan=plan, r=plan.result, teams=team_service.active(uow=uow, workspace_id=m.workspace_id),
+                      scenario=None, error="", solve_error=f"Not solved: {exc.message}")
     return redirect(f"/w/{m.workspace_slug}/plans/{plan_id}", request)
 
 

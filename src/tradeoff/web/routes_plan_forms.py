@@ -1,0 +1,153 @@
+"""Creating and editing a plan from the web UI: horizon, value source, teams, must-haves, deadlines and manual
+values. The plan service and its schemas decide what is valid (as for the API); this module turns form text into
+those inputs and the errors back into messages beside the fields."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
+from starlette.datastructures import FormData
+
+from tradeoff.estimates.model import Estimate
+from tradeoff.features.model import Feature, FeatureStatus
+from tradeoff.plans import service as plan_service
+from tradeoff.plans.model import Plan
+from tradeoff.plans.schemas import PlanCreate, PlanUpdate
+from tradeoff.scoring import service as scoring
+from tradeoff.storage.uow import UnitOfWork
+from tradeoff.teams import service as team_service
+from tradeoff.web import context as ctx
+from tradeoff.web.forms import (
+    FormState,
+    create_or_update,
+    field_text,
+    fmt_number,
+    numbered_lines,
+    validated_body,
+)
+from tradeoff.web.render import redirect, render
+from tradeoff.web.session import CheckedForm, CurrentMember, Uow
+
+router = APIRouter()
+W = "/w/{slug}"
+TEXT = ("name", "description", "start", "periods", "period_days", "value_source", "framework", "time_limit",
+        "days_per_point", "deadlines", "values")
+KNOWN = set(TEXT) | {"team_ids", "must_have", "live"}
+SOURCES = [("arr", "ARR of the customers who asked"), ("score", "Score (the ranking's framework)"),
+           ("manual", "Values entered below")]
+
+
+def _state(plan: Plan | None) -> FormState:
+    if plan is None:
+        return FormState(values={"start": date.today().isoformat(), "periods": "13", "period_days": "14",
+                                 "value_source": "arr", "time_limit": "10", "days_per_point": "1", "team_ids": [],
+                                 "must_have": []})
+    return FormState(values={
+        "name": plan.name, "description": plan.description or "", "start": plan.start.isoformat(),
+        "periods": str(plan.periods), "period_days": str(plan.period_days), "value_source": plan.value_source,
+        "framework": plan.framework or "", "time_limit": fmt_number(plan.time_limit),
+        "days_per_point": fmt_number(plan.days_per_point), "team_ids": [str(i) for i in plan.team_ids],
+        "must_have": [str(i) for i in plan.must_have], "live": "on" if plan.live else "",
+        "deadlines": "\n".join(f"#{k} | {v}" for k, v in plan.deadlines.items()),
+        "values": "\n".join(f"#{k} | {fmt_number(v)}" for k, v in plan.values.items()),
+        "version": str(plan.version),
+    })
+
+
+def _form(request: Request, uow: UnitOfWork, m: Any, state: FormState, plan: Plan | None,
+          status_code: int = 200) -> HTMLResponse:
+    teams = team_service.active(uow=uow, workspace_id=m.workspace_id)
+    estimated = select(Estimate.feature_id).where(Estimate.workspace_id == m.workspace_id)
+    features = uow.session.scalars(select(Feature).where(
+        Feature.workspace_id == m.workspace_id, Feature.archived_at.is_(None), Feature.id.in_(estimated),
+        Feature.status.not_in([FeatureStatus.shipped.value, FeatureStatus.wont_do.value])).order_by(Feature.title))
+    frameworks = [("", "the workspace's default")] + [(f, f) for f in scoring.frameworks(uow=uow,
+                                                                                      workspace_id=m.workspace_id)]
+    return render(request, "roadmap/plan_form.html", status_code, **ctx.page_context(uow, m, "roadmap"),
+                  page_title=f"Edit {plan.name}" if plan else "New plan", plan=plan, state=state,
+                  sources=SOURCES, frameworks=frameworks, teams=[(t.id, t.name) for t in teams],
+                  features=[(f.id, f"{f.title} (#{f.id})") for f in features])
+
+
+def _pairs(text: str, field: str, state: FormState, parse: Any, what: str) -> dict[str, Any]:
+    """'#12 | value' per line into {"12": parse(value)}; a bad line is reported by its number."""
+    out: dict[str, Any] = {}
+    for n, parts in numbered_lines(text):
+        ref = parts[0].lstrip("#").strip()
+        if len(parts) != 2 or not ref.isdigit():
+            state.add(field, f"line {n}: write #feature | {what}")
+            continue
+        try:
+            out[ref] = parse(parts[1])
+        except ValueError:
+            state.add(field, f"line {n}: '{parts[1]}' is not {what}")
+    return out
+
+
+def _stored(name: str, value: Any) -> Any:
+    """A plan field as the plan stores it, to tell what a form changed."""
+    if name == "deadlines":
+        return {str(k): v if isinstance(v, str) else v.isoformat() for k, v in value.items()}
+    if name == "values":
+        return {str(k): float(v) for k, v in value.items()}
+    if name in ("team_ids", "must_have"):
+        return sorted(value)
+    if name in ("time_limit", "days_per_point"):
+        return float(value)
+    return str(value) if name in ("value_source", "start") else value
+
+
+def _save(request: Request, form: FormData, m: Any, uow: UnitOfWork, plan: Plan | None) -> Response:
+    m.require("edit")
+    values: dict[str, Any] = {k: field_text(form, k) for k in (*TEXT, "live", "version")}
+    values["team_ids"] = [str(v) for v in form.getlist("team_ids")]
+    values["must_have"] = [str(v) for v in form.getlist("must_have")]
+    state = FormState(values=values)
+    if not values["name"]:
+        state.add("name", "is required")
+    body: dict[str, Any] = {k: values[k] for k in TEXT if values[k] and k not in ("deadlines", "values")}
+    body["description"] = values["description"]
+    body["framework"] = values["framework"]
+    body["team_ids"] = [int(v) for v in values["team_ids"] if v.isdigit()]
+    body["must_have"] = [int(v) for v in values["must_have"] if v.isdigit()]
+    body["live"] = values["live"] == "on"
+    body["deadlines"] = _pairs(values["deadlines"], "deadlines", state, date.fromisoformat, "a date (YYYY-MM-DD)")
+    body["values"] = _pairs(values["values"], "values", state, float, "a number")
+    data = validated_body(PlanUpdate if plan else PlanCreate, body, state, KNOWN, {})
+    if not state.ok or data is None:
+        return _form(request, uow, m, state, plan, 422)
+    if plan is not None:  # only what changed, so renaming a plan keeps its answer
+        data = PlanUpdate.model_validate({k: v for k, v in data.model_dump(exclude_unset=True).items()
+                                          if _stored(k, v) != _stored(k, getattr(plan, k))})
+    saved = create_or_update(uow, state, KNOWN, plan_service, m, plan, data)
+    if saved is None:
+        return _form(request, uow, m, state, plan, 422)
+    return redirect(f"/w/{m.workspace_slug}/plans/{saved.id}", request)
+
+
+@router.get(f"{W}/plans/new", response_class=HTMLResponse)
+def new_plan_page(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
+    m.require("edit")
+    return _form(request, uow, m, _state(None), None)
+
+
+@router.post(f"{W}/plans/new", response_class=HTMLResponse)
+def create_plan(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -> Response:
+    return _save(request, form, m, uow, None)
+
+
+@router.get(f"{W}/plans/{{plan_id:int}}/edit", response_class=HTMLResponse)
+def edit_plan_page(request: Request, m: CurrentMember, uow: Uow, plan_id: int) -> HTMLResponse:
+    m.require("edit")
+    plan = plan_service.get(uow=uow, workspace_id=m.workspace_id, plan_id=plan_id)
+    return _form(request, uow, m, _state(plan), plan)
+
+
+@router.post(f"{W}/plans/{{plan_id:int}}/edit", response_class=HTMLResponse)
+def update_plan(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, plan_id: int) -> Response:
+    plan = plan_service.get(uow=uow, workspace_id=m.workspace_id, plan_id=plan_id)
+    return _save(request, form, m, uow, plan)
