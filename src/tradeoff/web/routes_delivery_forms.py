@@ -19,6 +19,7 @@ from tradeoff.teams import service as team_service
 from tradeoff.teams.model import PeriodKind
 from tradeoff.teams.schemas import TeamCreate, TeamUpdate
 from tradeoff.web import context as ctx
+from tradeoff.web.form_routes import add_form_routes
 from tradeoff.web.forms import (
     FormState,
     create_or_update,
@@ -28,7 +29,7 @@ from tradeoff.web.forms import (
     validated_body,
 )
 from tradeoff.web.render import redirect, render
-from tradeoff.web.session import CheckedForm, CurrentMember, Uow, can
+from tradeoff.web.session import CurrentMember, Uow, can
 
 router = APIRouter()
 W = "/w/{slug}"
@@ -129,28 +130,10 @@ def _save_team(request: Request, form: FormData, m: Any, uow: UnitOfWork, team: 
     return redirect(f"/w/{m.workspace_slug}/teams", request)
 
 
-@router.get(f"{W}/teams/new", response_class=HTMLResponse)
-def new_team_page(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
-    m.require("technical")
-    return _team_form(request, uow, m, _team_state(None), None)
-
-
-@router.post(f"{W}/teams/new", response_class=HTMLResponse)
-def create_team(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -> Response:
-    return _save_team(request, form, m, uow, None)
-
-
-@router.get(f"{W}/teams/{{record_id:int}}/edit", response_class=HTMLResponse)
-def edit_team_page(request: Request, m: CurrentMember, uow: Uow, record_id: int) -> HTMLResponse:
-    team = records.get(uow=uow, spec=team_service.SPEC, workspace_id=m.workspace_id, record_id=record_id)
-    m.require("technical")
-    return _team_form(request, uow, m, _team_state(team), team)
-
-
-@router.post(f"{W}/teams/{{record_id:int}}/edit", response_class=HTMLResponse)
-def edit_team(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, record_id: int) -> Response:
-    team = records.get(uow=uow, spec=team_service.SPEC, workspace_id=m.workspace_id, record_id=record_id)
-    return _save_team(request, form, m, uow, team)
+add_form_routes(router, f"{W}/teams", need="technical",
+                load=lambda uow, m, rid: records.get(uow=uow, spec=team_service.SPEC, workspace_id=m.workspace_id,
+                                                     record_id=rid),
+                state_of=lambda team, _request: _team_state(team), show=_team_form, save=_save_team)
 
 
 # ---------------------------------------------------------------------------------------------- components
@@ -195,25 +178,7 @@ def _save_component(request: Request, form: FormData, m: Any, uow: UnitOfWork, c
     return redirect(f"/w/{m.workspace_slug}/components", request)
 
 
-@router.get(f"{W}/components/new", response_class=HTMLResponse)
-def new_component_page(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
-    m.require("technical")
-    return _component_form(request, uow, m, _component_state(None), None)
-
-
-@router.post(f"{W}/components/new", response_class=HTMLResponse)
-def create_component(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -> Response:
-    return _save_component(request, form, m, uow, None)
-
-
-@router.get(f"{W}/components/{{record_id:int}}/edit", response_class=HTMLResponse)
-def edit_component_page(request: Request, m: CurrentMember, uow: Uow, record_id: int) -> HTMLResponse:
-    comp = records.get(uow=uow, spec=component_service.SPEC, workspace_id=m.workspace_id, record_id=record_id)
-    m.require("technical")
-    return _component_form(request, uow, m, _component_state(comp), comp)
-
-
-@router.post(f"{W}/components/{{record_id:int}}/edit", response_class=HTMLResponse)
-def edit_component(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, record_id: int) -> Response:
-    comp = records.get(uow=uow, spec=component_service.SPEC, workspace_id=m.workspace_id, record_id=record_id)
-    return _save_component(request, form, m, uow, comp)
+add_form_routes(router, f"{W}/components", need="technical",
+                load=lambda uow, m, rid: records.get(uow=uow, spec=component_service.SPEC,
+                                                     workspace_id=m.workspace_id, record_id=rid),
+                state_of=lambda comp, _request: _component_state(comp), show=_component_form, save=_save_component)

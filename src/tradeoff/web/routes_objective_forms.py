@@ -22,6 +22,7 @@ from tradeoff.strategy import service as strategy_service
 from tradeoff.strategy.model import Objective, Stage
 from tradeoff.strategy.schemas import ObjectiveCreate, ObjectiveUpdate
 from tradeoff.web import context as ctx
+from tradeoff.web.form_routes import add_form_routes
 from tradeoff.web.forms import (
     FormState,
     create_or_update,
@@ -105,14 +106,6 @@ def objectives_page(request: Request, m: CurrentMember, uow: Uow) -> HTMLRespons
                   items=items, products=ctx.product_names(uow, m.workspace_id), progress=Objective.progress)
 
 
-@router.get(f"{W}/objectives/new", response_class=HTMLResponse)
-def new_objective_page(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
-    m.require("edit")
-    state = _objective_state(None)
-    state.values["product_id"] = request.query_params.get("product_id", "")
-    return _objective_form(request, uow, m, state, None)
-
-
 def _objective_body(form: FormData, state: FormState, numbers: list[int]) -> dict[str, Any]:
     values: dict[str, Any] = {k: field_text(form, k) for k in ("title", "description", "product_id", "key_results",
                                                           "version")}
@@ -141,11 +134,6 @@ def _save_objective(request: Request, form: FormData, m: Any, uow: UnitOfWork, o
     return redirect(f"/w/{m.workspace_slug}/objectives/{saved.id}", request)
 
 
-@router.post(f"{W}/objectives/new", response_class=HTMLResponse)
-def create_objective(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -> Response:
-    return _save_objective(request, form, m, uow, None)
-
-
 @router.get(f"{W}/objectives/{{record_id:int}}", response_class=HTMLResponse)
 def objective_page(request: Request, m: CurrentMember, uow: Uow, record_id: int) -> HTMLResponse:
     obj = records.get(uow=uow, spec=strategy_service.SPEC, workspace_id=m.workspace_id, record_id=record_id)
@@ -154,17 +142,17 @@ def objective_page(request: Request, m: CurrentMember, uow: Uow, record_id: int)
                   product_name=ctx.product_names(uow, m.workspace_id).get(obj.product_id))
 
 
-@router.get(f"{W}/objectives/{{record_id:int}}/edit", response_class=HTMLResponse)
-def edit_objective_page(request: Request, m: CurrentMember, uow: Uow, record_id: int) -> HTMLResponse:
-    obj = records.get(uow=uow, spec=strategy_service.SPEC, workspace_id=m.workspace_id, record_id=record_id)
-    m.require("edit")
-    return _objective_form(request, uow, m, _objective_state(obj), obj)
+def _new_or_saved_state(obj: Objective | None, request: Request) -> FormState:
+    state = _objective_state(obj)
+    if obj is None:  # "New objective" from a product's strategy page names that product
+        state.values["product_id"] = request.query_params.get("product_id", "")
+    return state
 
 
-@router.post(f"{W}/objectives/{{record_id:int}}/edit", response_class=HTMLResponse)
-def edit_objective(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, record_id: int) -> Response:
-    obj = records.get(uow=uow, spec=strategy_service.SPEC, workspace_id=m.workspace_id, record_id=record_id)
-    return _save_objective(request, form, m, uow, obj)
+add_form_routes(router, f"{W}/objectives", need="edit",
+                load=lambda uow, m, rid: records.get(uow=uow, spec=strategy_service.SPEC, workspace_id=m.workspace_id,
+                                                     record_id=rid),
+                state_of=_new_or_saved_state, show=_objective_form, save=_save_objective)
 
 
 # ---------------------------------------------------------------------------------------------- product strategy

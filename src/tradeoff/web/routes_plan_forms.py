@@ -21,6 +21,7 @@ from tradeoff.scoring import service as scoring
 from tradeoff.storage.uow import UnitOfWork
 from tradeoff.teams import service as team_service
 from tradeoff.web import context as ctx
+from tradeoff.web.form_routes import add_form_routes
 from tradeoff.web.forms import (
     FormState,
     create_or_update,
@@ -30,7 +31,6 @@ from tradeoff.web.forms import (
     validated_body,
 )
 from tradeoff.web.render import redirect, render
-from tradeoff.web.session import CheckedForm, CurrentMember, Uow
 
 router = APIRouter()
 W = "/w/{slug}"
@@ -129,25 +129,6 @@ def _save(request: Request, form: FormData, m: Any, uow: UnitOfWork, plan: Plan 
     return redirect(f"/w/{m.workspace_slug}/plans/{saved.id}", request)
 
 
-@router.get(f"{W}/plans/new", response_class=HTMLResponse)
-def new_plan_page(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
-    m.require("edit")
-    return _form(request, uow, m, _state(None), None)
-
-
-@router.post(f"{W}/plans/new", response_class=HTMLResponse)
-def create_plan(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -> Response:
-    return _save(request, form, m, uow, None)
-
-
-@router.get(f"{W}/plans/{{plan_id:int}}/edit", response_class=HTMLResponse)
-def edit_plan_page(request: Request, m: CurrentMember, uow: Uow, plan_id: int) -> HTMLResponse:
-    m.require("edit")
-    plan = plan_service.get(uow=uow, workspace_id=m.workspace_id, plan_id=plan_id)
-    return _form(request, uow, m, _state(plan), plan)
-
-
-@router.post(f"{W}/plans/{{plan_id:int}}/edit", response_class=HTMLResponse)
-def update_plan(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, plan_id: int) -> Response:
-    plan = plan_service.get(uow=uow, workspace_id=m.workspace_id, plan_id=plan_id)
-    return _save(request, form, m, uow, plan)
+add_form_routes(router, f"{W}/plans", need="edit",
+                load=lambda uow, m, rid: plan_service.get(uow=uow, workspace_id=m.workspace_id, plan_id=rid),
+                state_of=lambda plan, _request: _state(plan), show=_form, save=_save)
