@@ -15,7 +15,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
 from tradeoff import __version__
-from tradeoff.core.formula import format_amount
+from tradeoff.core.formula import format_amount, format_number
 from tradeoff.web import session as web_session
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -43,6 +43,11 @@ def money(amount: Decimal | float | int | None, currency: str = "") -> str:
 def amount(value: float | None, unit: str | None = "", signed: bool = False) -> str:
     """A plan's value in its unit ('USD 8,209,482'; a score without one), '—' when there is none."""
     return "—" if value is None else format_amount(float(value), unit or "", signed=signed)
+
+
+def number(value: Decimal | float | int | None) -> str:
+    """A number for people: '12,346', '0.5', '1,000,000' (never '1.235e+04'); '—' when there is none."""
+    return "—" if value is None else format_number(float(value))
 
 
 def day(value: date | datetime | None) -> str:
@@ -135,7 +140,7 @@ def _build_env() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(money=money, amount=amount, day=day, moment=moment, ago=ago, label=label, highlight=highlight,
+    env.filters.update(money=money, amount=amount, number=number, day=day, moment=moment, ago=ago, label=label, highlight=highlight,
                        excerpt=truncate_words, past=past, share=share)
     env.globals.update(version=__version__, labels=LABELS, query=_query, record_url=record_url)
     return env
