@@ -22,6 +22,7 @@ from tradeoff.briefs.common import (
 )
 from tradeoff.briefs.document import Bullets, Chart, Missing, Paragraph, Section, Table, s
 from tradeoff.charts import ValueEffortPoint, value_effort
+from tradeoff.core.formula import format_number
 from tradeoff.features.model import Feature
 
 TOP_BETS = 8
@@ -77,9 +78,9 @@ def _objectives(sc: Scope) -> list[Any]:
         for kr in krs:
             prog = o.progress(kr)
             unit = kr.get("unit") or ""
-            now_ = "no current value" if kr.get("current") is None else f"{kr['current']:g} {unit}".strip()
+            now_ = "no current value" if kr.get("current") is None else f"{format_number(kr['current'])} {unit}".strip()
             rows.append(((s(o.title, r),), (s(str(kr.get("metric", "")), r),),
-                         (s(f"{now_} of {kr.get('target', 0):g}{' ' + unit if unit else ''} (from {kr.get('baseline', 0):g})", r),),
+                         (s(f"{now_} of {format_number(kr.get('target', 0))}{' ' + unit if unit else ''} (from {format_number(kr.get('baseline', 0))})", r),),
                          (s("not measured" if prog is None else f"{prog:.0%}", r),)))
         serving = [f for f in o.features if f.archived_at is None]
         if serving:
@@ -221,7 +222,7 @@ def _engineering_feature(sc: Scope, f: Feature, ests: dict[int, Any] | None) -> 
         comps = facts.components(sc.uow, sc.workspace_id, list(est.component_ids))
         deps = {x.id: x for x in sc.features()}
         cons = [s("Constraints: ", strong=True),
-                s(f"estimated {est.optimistic:g}–{est.likely:g}–{est.pessimistic:g} {est.unit}", er)]
+                s(f"estimated {format_number(est.optimistic)}–{format_number(est.likely)}–{format_number(est.pessimistic)} {est.unit}", er)]
         if comps:
             cons.append(s("; touches "))
             cons.append(s(", ".join(f"{c.name} (debt {c.debt_level}/5)" for c in comps.values()),

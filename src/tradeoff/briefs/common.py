@@ -13,6 +13,7 @@ from tradeoff.briefs import facts
 from tradeoff.briefs import forecast as fc_mod
 from tradeoff.briefs.document import Chart, Missing, Paragraph, Ref, Span, Table, s
 from tradeoff.charts import ForecastHistogram, TimelineRow, forecast_histogram, roadmap_timeline
+from tradeoff.core.formula import format_number
 from tradeoff.features.model import Feature
 from tradeoff.products.model import Product
 from tradeoff.storage.uow import UnitOfWork
@@ -203,8 +204,8 @@ def blocker_blocks(sc: Scope, business: bool) -> list[Any]:
             items.append((s(b.title, r, strong=True), s(": "), s(imp["summary"], r)))
         else:
             items.append((s(b.title, r, strong=True),
-                          s(f": +{b.extra_optimistic:g} to {b.extra_pessimistic:g} person-days "
-                            f"(likely {b.extra_likely:g}) on {plural(len(b.feature_ids), 'feature')}", r)))
+                          s(f": +{format_number(b.extra_optimistic)} to {format_number(b.extra_pessimistic)} person-days "
+                            f"(likely {format_number(b.extra_likely)}) on {plural(len(b.feature_ids), 'feature')}", r)))
     from tradeoff.briefs.document import Bullets
 
     return [Bullets(tuple(items))]
