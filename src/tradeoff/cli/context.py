@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +19,8 @@ from tradeoff.errors import TradeoffError
 from tradeoff.settings import Settings, load_settings
 from tradeoff.storage.uow import Actor
 
-console = Console()
+# piped or redirected output is not cut to 80 columns (a terminal's own width, or COLUMNS, still wins)
+console = Console(width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 160)
 err_console = Console(stderr=True)
 
 
