@@ -429,6 +429,11 @@ Two changes were kept:
   x2 / x4 / x16) or the history's own spread alone: 17-39 of 72 in band, mean coverage 78-85%. The only one in band
   more often (39/72: two levels with check decay 0.6) covers 78.6% on average and 74% on the newest pseudo-split;
   none is clearly better.
+* Ranges that widen for less similar items (2026-12-05; the test items are less similar to their history than
+  the pseudo-splits' are): P10/P90 levels calibrated separately for checked items grouped by their top
+  similarity (2, 3, 4 or 5 groups of equal size; "Mondrian" calibration): 31, 33, 38 and 34 of 72 in band
+  (31 with larger groups) against 35, mean coverage 78.8-80.0%; up and down with the grouping, so noise, not a
+  gain; not adopted.
 
 Timing (synthetic history of 10,000 items, 5-60 words each, 3,000-word vocabulary):
 fit {fit_s:.2f} s (includes the 10 rolling-origin checks), one suggestion {suggest_s * 1000:.1f} ms;
