@@ -238,6 +238,14 @@ def test_a_feature_bigger_than_a_sprint_spans_sprints_and_values_keep_their_unit
     assert rows[big]["period"] - rows[big]["first_period"] == 2  # worked on over 3 sprints, done in the last
     assert rows[big]["period_start"] == (monday + timedelta(days=14 * rows[big]["first_period"])).isoformat()
     assert any("Multi-entity ledger" in n and "over 3 periods" in n for n in res["notes"])
+    w = client.post(world.api(f"/plans/{pid}/what-if"), json={"add_people": [{"team_id": tid, "people": 2}]},
+                    headers=world.alice.headers).json()["scenario"]
+    grown = {x["feature_id"]: x for x in w["schedule"]}[big]
+    assert grown["period"] - grown["first_period"] == 1  # four people do it in two sprints
+    cut = client.post(world.api(f"/plans/{pid}/what-if"), json={"cut_scope": [{"feature_id": big, "keep": 0.4}]},
+                      headers=world.alice.headers).json()["scenario"]
+    assert {x["feature_id"]: x for x in cut["schedule"]}[big]["first_period"] == \
+        {x["feature_id"]: x for x in cut["schedule"]}[big]["period"]  # 18 days fit in one sprint
     delivered = [d["value"] for d in res["delivered"]]  # when the value arrives: by the end of each period
     assert len(delivered) == 4 and delivered == sorted(delivered) and delivered[-1] == 11
     assert delivered[rows[big]["period"]] - (delivered[rows[big]["period"] - 1] if rows[big]["period"] else 0) >= 10

@@ -343,6 +343,13 @@ def scenario(*, uow: UnitOfWork, workspace_id: int, plan: Plan, base: Built, dat
         if c.id in keep:
             c = replace(c, effort={t: e * keep[c.id] for t, e in c.effort.items()})
             info[c.id] = replace(info[c.id], effort=round(info[c.id].effort * keep[c.id], 2))
+        # more people or less scope: a big feature may now need fewer periods
+        (team, effort), = c.effort.items()
+        reserved = max((r.min_share for r in inp.rules if r.team in (None, team)), default=0.0)
+        span, _ = _span(effort, tuple(teams[team]), reserved if c.category == "feature" else 0.0, inp.periods)
+        if span != c.span:
+            c = replace(c, span=span)
+            info[c.id] = replace(info[c.id], span=span)
         cands.append(c)
     new = replace(inp, candidates=tuple(cands), teams=tuple(PlanTeam(n, tuple(v)) for n, v in teams.items()),
                   dependencies=tuple(d for d in inp.dependencies if d.feature not in drop and d.prerequisite not in drop),
