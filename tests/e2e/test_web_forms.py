@@ -20,6 +20,8 @@ from tradeoff.problems import service as problem_service
 from tradeoff.problems.schemas import ProblemCreate
 from tradeoff.sizing import service as sizing
 from tradeoff.sizing.schemas import ProblemSizeIn
+from tradeoff.teams import service as team_service
+from tradeoff.teams.schemas import MemberIn, TeamCreate
 
 
 @dataclass
@@ -136,6 +138,30 @@ def test_estimate_form_by_an_engineer_with_explanation(setup: Setup) -> None:
     shown = tc.get(url).text
     assert 'id="est-why"' in shown and "Not estimated yet" not in shown
     assert f'value="{setup.component}" checked' in shown and 'value="third_party" checked' in shown
+
+
+def test_estimate_form_names_the_team_and_what_must_come_first(setup: Setup, container: Container) -> None:
+    tc, csrf = setup.clients["erin"]
+    with container.unit_of_work() as uow:
+        w = accounts.workspace_by_slug(uow=uow, slug=setup.world.slug).id
+        team = team_service.create(uow=uow, workspace_id=w, actor=SYSTEM,
+                                   data=TeamCreate(name="Billing", members=[MemberIn(name="Ana")]))
+        team_id = team.id
+    body = {"csrf_token": csrf, "optimistic": "2", "likely": "3", "pessimistic": "5", "unit": "days",
+            "confidence": "0.8", "category": "feature"}
+    url = f"{setup.base}/features/{setup.other_feature}/estimate"
+    page = tc.get(url).text
+    assert "Team doing it" in page and f"Dunning emails (#{setup.feature})" in page  # the other features
+    assert f"Late fees (#{setup.other_feature})" not in page  # not itself
+    ok = tc.post(url, data={**body, "team_id": str(team_id), "depends_on": str(setup.feature)})
+    assert ok.status_code == 303
+    shown = tc.get(url).text
+    assert f'<option value="{team_id}" selected>Billing</option>' in shown
+    assert f'name="depends_on" value="{setup.feature}" checked' in shown
+    # the other way round would be a cycle: refused, naming it, beside the field
+    back = tc.post(f"{setup.base}/features/{setup.feature}/estimate",
+                   data={**body, "depends_on": str(setup.other_feature)})
+    assert back.status_code == 422 and "dependency cycle" in back.text
 
 
 def test_estimate_is_refused_to_stakeholders_and_outsiders(setup: Setup) -> None:

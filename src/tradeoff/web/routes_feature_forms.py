@@ -25,6 +25,7 @@ from tradeoff.scoring.schemas import ScoringInputsIn
 from tradeoff.sizing import service as sizing
 from tradeoff.sizing.schemas import BusinessCaseIn
 from tradeoff.storage.uow import UnitOfWork
+from tradeoff.teams import service as team_service
 from tradeoff.web import context as ctx
 from tradeoff.web.forms import RANGE_PARTS, FormState, field_text, fmt_number, save_or_errors
 from tradeoff.web.render import redirect, render
@@ -176,12 +177,13 @@ EST_KNOWN = {"optimistic", "likely", "pessimistic", "unit", "confidence", "drive
 def _estimate_state(est: dict[str, Any] | None) -> FormState:
     if est is None:
         return FormState(values={"unit": "days", "confidence": "0.8", "category": "feature", "drivers": [],
-                                 "component_ids": []})
+                                 "component_ids": [], "team_id": "", "depends_on": []})
     return FormState(values={
         "optimistic": fmt_number(est["optimistic"]), "likely": fmt_number(est["likely"]), "pessimistic": fmt_number(est["pessimistic"]),
         "unit": str(est["unit"]), "confidence": fmt_number(est["confidence"]), "category": str(est["category"]),
         "notes": est["notes"], "drivers": [str(d.get("name")) for d in est["drivers"]],
         "component_ids": [str(c) for c in est["component_ids"]], "version": str(est["version"]),
+        "team_id": str(est["team_id"] or ""), "depends_on": [str(f) for f in est["depends_on"]],
     })
 
 
@@ -192,7 +194,12 @@ def _estimate_view(request: Request, uow: UnitOfWork, m: Any, feature_id: int, s
     est = estimate_service.out(uow=uow, workspace_id=m.workspace_id, estimate=found) if found else None
     suggestion = estimate_service.suggest(uow=uow, workspace_id=m.workspace_id, feature_id=feature_id)
     components = records.list_page(uow=uow, spec=component_service.SPEC, workspace_id=m.workspace_id, limit=200).items
+    others = records.list_page(uow=uow, spec=feature_service.SPEC, workspace_id=m.workspace_id, limit=200,
+                               sort="title").items
+    teams = team_service.active(uow=uow, workspace_id=m.workspace_id)
     return render(request, "strategy/feature_estimate.html", status_code, **ctx.page_context(uow, m, "features"),
+                  teams=[("", "(no team)")] + [(str(t.id), t.name) for t in teams],
+                  prerequisites=[(str(f.id), f"{f.title} (#{f.id})") for f in others if f.id != feature_id],
                   page_title=f"Estimate · {feature.title[:40]}", feature=feature, est=est, suggestion=suggestion,
                   state=state or _estimate_state(est), components=components,
                   units=[u.value for u in EffortUnit], drivers=[d.value for d in DriverName],
@@ -211,6 +218,8 @@ def save_estimate(request: Request, form: CheckedForm, m: CurrentMember, uow: Uo
                                                           "confidence", "category", "notes", "version")}
     values["drivers"] = [str(v) for v in form.getlist("drivers")]
     values["component_ids"] = [str(v) for v in form.getlist("component_ids")]
+    values["team_id"] = field_text(form, "team_id")
+    values["depends_on"] = [str(v) for v in form.getlist("depends_on")]
     state = FormState(values=values)
     for name in ("optimistic", "likely", "pessimistic"):
         if not values[name]:
@@ -223,10 +232,8 @@ def save_estimate(request: Request, form: CheckedForm, m: CurrentMember, uow: Uo
             body[k] = values[k]
     body["drivers"] = [{"name": d} for d in values["drivers"]]
     body["component_ids"] = [c for c in values["component_ids"] if c.isdigit()]
-    existing = estimate_service.find(uow=uow, workspace_id=m.workspace_id, feature_id=feature_id)
-    if existing is not None:  # a form only replaces what it shows; keep the team and dependencies
-        body["team_id"] = existing.team_id
-        body["depends_on"] = list(existing.depends_on)
+    body["team_id"] = int(values["team_id"]) if values["team_id"].isdigit() else None
+    body["depends_on"] = [int(f) for f in values["depends_on"] if f.isdigit()]
     version = int(values["version"]) if values["version"].isdigit() else None
 
     def action() -> None:
