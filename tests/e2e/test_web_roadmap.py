@@ -23,7 +23,7 @@ from tradeoff.plans import service as plan_service
 from tradeoff.plans.schemas import PlanCreate
 from tradeoff.teams import service as team_service
 from tradeoff.teams.schemas import MemberIn, TeamCreate
-from tradeoff.web import routes_plan_forms, routes_roadmap
+from tradeoff.web import routes_commitment_forms, routes_plan_forms, routes_roadmap
 
 
 def _seed(c: Container, slug: str) -> dict[str, int]:
@@ -42,8 +42,9 @@ def _seed(c: Container, slug: str) -> dict[str, int]:
             ids[key] = f.id
         cust = customer_service.create(uow=uow, workspace_id=wid, actor=SYSTEM,
                                        data=CustomerCreate(name="Acme", arr=50000))  # type: ignore[arg-type]
-        commitment_service.create(uow=uow, workspace_id=wid, actor=SYSTEM, data=CommitmentCreate(
-            feature_id=ids["a"], customer_id=cust.id, due=today + timedelta(days=9)))
+        ids["commitment"] = commitment_service.create(uow=uow, workspace_id=wid, actor=SYSTEM, data=CommitmentCreate(
+            feature_id=ids["a"], customer_id=cust.id, due=today + timedelta(days=9))).id
+        ids["cust"] = cust.id
         plan = plan_service.create(uow=uow, workspace_id=wid, actor=SYSTEM, data=PlanCreate(
             name="Next quarter", start=today, periods=12, period_days=7, value_source="manual",  # type: ignore[arg-type]
             values={ids["a"]: 5, ids["b"]: 1, ids["c"]: 9}, time_limit=2, live=True))
@@ -88,7 +89,8 @@ ROADMAP_PAGES = [
     ("GET", "/roadmap"), ("GET", "/roadmap/timeline"), ("GET", "/capacity"), ("GET", "/commitments"),
     ("POST", "/commitments/recompute"), ("GET", "/plans/{plan}"), ("POST", "/plans/{plan}/solve"),
     ("POST", "/plans/{plan}/what-if"), ("GET", "/plans/new"), ("POST", "/plans/new"), ("GET", "/plans/{plan}/edit"),
-    ("POST", "/plans/{plan}/edit"),
+    ("POST", "/plans/{plan}/edit"), ("GET", "/commitments/new"), ("POST", "/commitments/new"),
+    ("GET", "/commitments/{commitment}/edit"), ("POST", "/commitments/{commitment}/edit"),
 ]
 
 
@@ -97,7 +99,7 @@ def test_every_roadmap_page_is_in_the_outsider_list() -> None:
         return "/".join("*" if part.startswith("{") else part for part in path.split("/"))
 
     listed = {(m, shape("/w/{slug}" + p)) for m, p in ROADMAP_PAGES}
-    routes = [r for module in (routes_roadmap, routes_plan_forms) for r in module.router.routes
+    routes = [r for module in (routes_roadmap, routes_plan_forms, routes_commitment_forms) for r in module.router.routes
               if isinstance(r, APIRoute)]
     assert len(routes) == len(ROADMAP_PAGES)
     for route in routes:
@@ -111,16 +113,19 @@ def test_roadmap_pages_for_outsiders_and_readers(container: Container, world: Wo
     outsider = web_client(container)
     token = sign_in(outsider, world.charlie.email, world.charlie.password)
     for method, path in ROADMAP_PAGES:
-        url = base + path.format(plan=ids["plan"])
+        url = base + path.format(plan=ids["plan"], commitment=ids["commitment"])
         r = outsider.get(url) if method == "GET" else outsider.post(url, data={
             "csrf_token": token, "name": "Outsider plan", "start": date.today().isoformat(), "people": "3",
-            "team_id": str(ids["team"]), "periods": "2"})
+            "team_id": str(ids["team"]), "periods": "2", "feature_id": str(ids["c"]), "customer_id": str(ids["cust"]),
+            "due": (date.today() + timedelta(days=300)).isoformat()})
         assert r.status_code == 404, f"{method} {url} → {r.status_code}"
         assert "Next quarter" not in r.text and "Core &lt;team&gt;" not in r.text
     with container.unit_of_work() as uow:
         plan = plan_service.get(uow=uow, workspace_id=accounts.workspace_by_slug(uow=uow, slug=world.slug).id,
                                 plan_id=ids["plan"])
         assert plan.name == "Next quarter" and plan.periods == 12 and plan.result is None  # nothing changed
+        promised = commitment_service.overview(uow=uow, workspace_id=plan.workspace_id, at_risk_only=False)
+        assert [c["due"] for c in promised["items"]] == [(date.today() + timedelta(days=9)).isoformat()]
     reader = web_client(container)
     csrf = sign_in(reader, world.sam.email, world.sam.password)
     assert reader.get(f"{base}/roadmap").status_code == 200
@@ -182,3 +187,37 @@ def test_a_pm_creates_and_edits_a_plan_in_the_web_ui(container: Container, world
     with container.unit_of_work() as uow:
         plan = plan_service.get(uow=uow, workspace_id=wid, plan_id=plan_id)
         assert plan.periods == 6 and plan.result is None
+
+
+def test_a_pm_records_a_commitment_and_moves_its_date(container: Container, world: World) -> None:
+    ids = _seed(container, world.slug)
+    base = f"/w/{world.slug}"
+    tc = web_client(container)
+    sign_in(tc, world.alice.email, world.alice.password)
+    page = tc.get(f"{base}/commitments")
+    assert "Record a commitment" in page.text and f"/commitments/{ids['commitment']}/edit" in page.text
+    form = tc.get(f"{base}/commitments/new")
+    assert form.status_code == 200 and f'value="{world.alice.email}"' in form.text  # promised by: who records it
+    body = {"csrf_token": csrf_of(form.text), "feature_id": str(ids["c"]), "customer_id": str(ids["cust"]),
+            "due": "next spring", "promised_by": "grace@example.com", "note": "renewal call"}
+    bad = tc.post(f"{base}/commitments/new", data=body)
+    assert bad.status_code == 422 and "next spring" in bad.text and "date" in bad.text.lower()
+    past = tc.post(f"{base}/commitments/new", data={**body, "due": (date.today() - timedelta(days=3)).isoformat()})
+    assert past.status_code == 422 and "past" in past.text
+    due = date.today() + timedelta(days=200)
+    assert tc.post(f"{base}/commitments/new", data={**body, "due": due.isoformat()}).status_code == 303
+    listed = tc.get(f"{base}/commitments").text
+    assert due.isoformat() in listed and "grace@example.com" in listed and re.search(r"\d+%", listed)
+    edit = tc.get(f"{base}/commitments/{ids['commitment']}/edit")
+    assert edit.status_code == 200 and "Audit log export" in edit.text and "Acme" in edit.text
+    later = date.today() + timedelta(days=120)
+    r = tc.post(f"{base}/commitments/{ids['commitment']}/edit", data={
+        "csrf_token": csrf_of(edit.text), "due": later.isoformat(), "promised_by": "grace@example.com",
+        "note": "moved after the call", "version": re.search(r'name="version" value="(\d+)"', edit.text)[1],
+        "feature_id": str(ids["c"])})  # the feature stays whatever is posted
+    assert r.status_code == 303
+    with container.unit_of_work() as uow:
+        wid = accounts.workspace_by_slug(uow=uow, slug=world.slug).id
+        items = {c["id"]: c for c in commitment_service.overview(uow=uow, workspace_id=wid, at_risk_only=False)["items"]}
+        moved = items[ids["commitment"]]
+        assert moved["due"] == later.isoformat() and moved["feature_id"] == ids["a"] and not moved["at_risk"]

@@ -17,6 +17,7 @@ from tradeoff.errors import TradeoffError
 from tradeoff.web import (
     routes_auth,
     routes_briefs,
+    routes_commitment_forms,
     routes_decisions,
     routes_delivery_forms,
     routes_detail,
@@ -55,7 +56,8 @@ def install_web(app: FastAPI, container: Container) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (routes_auth, routes_workspace, routes_strategy, routes_decisions, routes_triage, routes_import, routes_insights,
                    routes_notify, routes_public, routes_roadmap, routes_briefs, routes_feature_forms,
-                   routes_objective_forms, routes_delivery_forms, routes_plan_forms, routes_records, routes_detail):
+                   routes_objective_forms, routes_delivery_forms, routes_plan_forms, routes_commitment_forms, routes_records,
+                   routes_detail):
         app.include_router(module.router, include_in_schema=False)
     app.add_exception_handler(TradeoffError, tradeoff_error)
     app.add_exception_handler(LoginRequired, login_required)

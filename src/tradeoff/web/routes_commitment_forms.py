@@ -1,0 +1,73 @@
+"""Recording a commitment (a feature promised to a customer by a date) and moving its date from the web UI. The
+commitment service decides what is valid, as for the API; saving forecasts the chance of keeping it at once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import FormData
+
+from tradeoff.commitments import service as commitment_service
+from tradeoff.commitments.model import Commitment
+from tradeoff.commitments.schemas import CommitmentCreate, CommitmentUpdate
+from tradeoff.customers import service as customer_service
+from tradeoff.features import service as feature_service
+from tradeoff.records import service as records
+from tradeoff.storage.uow import UnitOfWork
+from tradeoff.web import context as ctx
+from tradeoff.web.form_routes import add_form_routes
+from tradeoff.web.forms import FormState, create_or_update, field_text, validated_body
+from tradeoff.web.render import redirect, render
+
+router = APIRouter()
+W = "/w/{slug}"
+FIELDS = ("feature_id", "customer_id", "due", "promised_by", "note")
+KNOWN = set(FIELDS)
+
+
+def _state(c: Commitment | None) -> FormState:
+    if c is None:
+        return FormState(values={k: "" for k in FIELDS})
+    return FormState(values={"feature_id": str(c.feature_id), "customer_id": str(c.customer_id),
+                             "due": c.due.isoformat(), "promised_by": c.promised_by, "note": c.note,
+                             "version": str(c.version)})
+
+
+def _form(request: Request, uow: UnitOfWork, m: Any, state: FormState, c: Commitment | None,
+          status_code: int = 200) -> HTMLResponse:
+    features = records.list_page(uow=uow, spec=feature_service.SPEC, workspace_id=m.workspace_id, limit=200,
+                                 sort="title").items
+    customers = records.list_page(uow=uow, spec=customer_service.SPEC, workspace_id=m.workspace_id, limit=200,
+                                  sort="name").items
+    if c is None and not state.values.get("promised_by"):
+        state.values["promised_by"] = m.email
+    return render(request, "roadmap/commitment_form.html", status_code, **ctx.page_context(uow, m, "commitments"),
+                  page_title="Move a commitment" if c else "Record a commitment", commitment=c, state=state,
+                  features=[("", "—")] + [(str(f.id), f"{f.title} (#{f.id})") for f in features],
+                  customers=[("", "—")] + [(str(x.id), x.name) for x in customers])
+
+
+def _save(request: Request, form: FormData, m: Any, uow: UnitOfWork, c: Commitment | None) -> Response:
+    m.require("edit")
+    values: dict[str, Any] = {k: field_text(form, k) for k in (*FIELDS, "version")}
+    state = FormState(values=values)
+    if c is not None:  # the feature and the customer of a commitment stay; its date, who and why can change
+        values["feature_id"], values["customer_id"] = str(c.feature_id), str(c.customer_id)
+    for name in ("feature_id", "customer_id", "due"):
+        if not values[name]:
+            state.add(name, "is required")
+    body = {k: values[k] for k in (("due", "promised_by", "note") if c else FIELDS) if values[k] or k == "note"}
+    data = validated_body(CommitmentUpdate if c else CommitmentCreate, body, state, KNOWN, {})
+    if not state.ok or data is None:
+        return _form(request, uow, m, state, c, 422)
+    if create_or_update(uow, state, KNOWN, commitment_service, m, c, data) is None:
+        return _form(request, uow, m, state, c, 422)
+    return redirect(f"/w/{m.workspace_slug}/commitments", request)
+
+
+add_form_routes(router, f"{W}/commitments", need="edit",
+                load=lambda uow, m, rid: records.get(uow=uow, spec=commitment_service.SPEC,
+                                                     workspace_id=m.workspace_id, record_id=rid),
+                state_of=lambda c, _request: _state(c), show=_form, save=_save)
