@@ -23,6 +23,7 @@ from tradeoff.web import (
     routes_detail,
     routes_feature_forms,
     routes_import,
+    routes_import_workitems,
     routes_insights,
     routes_notify,
     routes_objective_forms,
@@ -56,7 +57,8 @@ def install_web(app: FastAPI, container: Container) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (routes_auth, routes_workspace, routes_strategy, routes_decisions, routes_triage, routes_import, routes_insights,
                    routes_notify, routes_public, routes_roadmap, routes_briefs, routes_feature_forms,
-                   routes_objective_forms, routes_delivery_forms, routes_plan_forms, routes_commitment_forms, routes_records,
+                   routes_objective_forms, routes_delivery_forms, routes_plan_forms, routes_commitment_forms, routes_import_workitems,
+                   routes_records,
                    routes_detail):
         app.include_router(module.router, include_in_schema=False)
     app.add_exception_handler(TradeoffError, tradeoff_error)

@@ -1,0 +1,91 @@
+"""Work history imported in the browser like feedback: upload, column mapping, preview (a dry run) with every
+bad row named, all rows or none, and the suggestion that uses them; engineers may, readers and outsiders not."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from tests.conftest import SYSTEM, World
+from tests.e2e.conftest import sign_in, web_client
+from tradeoff.accounts import service as accounts
+from tradeoff.bootstrap import Container
+from tradeoff.features import service as feature_service
+from tradeoff.features.schemas import FeatureCreate
+from tradeoff.teams import service as team_service
+from tradeoff.teams.schemas import MemberIn, TeamCreate
+from tradeoff.web import routes_import_workitems
+from tradeoff.workitems.model import WorkItem
+
+ROWS = [("Export invoices to CSV", 2), ("Sync payments to NetSuite", 8), ("Add SSO login with SAML", 5)]
+CSV = ("Issue key;Summary;Issue Type;Status;Created;Resolved;Story Points\r\n" + "".join(
+    f"PAY-{i + 1};{t} {i};Story;Done;2026-0{1 + i % 9}-0{1 + i % 9};2026-0{1 + i % 9}-2{i % 9};{p}\r\n"
+    for i, (t, p) in enumerate(ROWS * 4)) + "PAY-99;;Story;Done;yesterday;2026-01-01;many\r\n").encode("cp1252")
+
+
+def _count(c: Container, slug: str) -> int:
+    with c.unit_of_work() as uow:
+        wid = accounts.workspace_by_slug(uow=uow, slug=slug).id
+        return int(uow.session.scalar(select(func.count(WorkItem.id)).where(WorkItem.workspace_id == wid)) or 0)
+
+
+def test_engineer_imports_work_history_in_the_browser(container: Container, world: World) -> None:
+    with container.unit_of_work() as uow:
+        wid = accounts.workspace_by_slug(uow=uow, slug=world.slug).id
+        team = team_service.create(uow=uow, workspace_id=wid, actor=SYSTEM,
+                                   data=TeamCreate(name="Payments", members=[MemberIn(name="Ana")]))
+        feature = feature_service.create(uow=uow, workspace_id=wid, actor=SYSTEM,
+                                         data=FeatureCreate(title="Sign in with SAML SSO"))
+        team_id, feature_id = team.id, feature.id
+    base = f"/w/{world.slug}"
+    tc = web_client(container)
+    token = sign_in(tc, world.erin.email, world.erin.password)
+    estimate = tc.get(f"{base}/features/{feature_id}/estimate").text
+    assert "No suggestion" in estimate and f"{base}/import/work-items" in estimate  # where to get history
+    page = tc.get(f"{base}/import/work-items")
+    assert page.status_code == 200 and "Payments" in page.text
+    up = tc.post(f"{base}/import/work-items", data={"csrf_token": token, "team_id": str(team_id)},
+                 files={"file": ("jira.csv", CSV, "text/csv")})
+    assert up.status_code == 200, up.text[:500]
+    html = up.text
+    assert '<option value="Issue key" selected>' in html and '<option value="Story Points" selected>' in html
+    assert re.search(r'<td class="num">13</td><td class="num">14</td><td>Summary</td>', html)  # the bad row, named
+    assert re.search(r'formaction="[^"]+/import/work-items/run" disabled', html)
+    choices = {"csrf_token": token, "token": re.search(r'name="token" value="([^"]+)"', html)[1],
+               "filename": "jira.csv", "team_id": str(team_id)} | {
+        f"map_{f}": c for f, c in (("key", "Issue key"), ("title", "Summary"), ("type", "Issue Type"),
+                                    ("status", "Status"), ("created", "Created"), ("resolved", "Resolved"),
+                                    ("points", "Story Points"))}
+    blocked = tc.post(f"{base}/import/work-items/run", data=choices)
+    assert blocked.status_code == 422 and "nothing was imported" in blocked.text and _count(container, world.slug) == 0
+    no_key = tc.post(f"{base}/import/work-items/preview", data={**choices, "map_key": ""})
+    assert no_key.status_code == 422 and "key" in no_key.text
+    ready = tc.post(f"{base}/import/work-items/preview", data={**choices, "skip_bad_rows": "1"})
+    assert ready.status_code == 200 and "Ready: 12 new work items, 0 updated, 1 row skipped" in ready.text
+    assert _count(container, world.slug) == 0  # a preview is a dry run
+    done = tc.post(f"{base}/import/work-items/run", data={**choices, "skip_bad_rows": "1"})
+    assert done.status_code == 200 and "12 work items added and 0 updated" in done.text
+    assert _count(container, world.slug) == 12
+    with container.unit_of_work() as uow:
+        teams = set(uow.session.scalars(select(WorkItem.team_id).where(WorkItem.workspace_id == wid)))
+    assert teams == {team_id}
+    suggestion = tc.get(f"{base}/features/{feature_id}/estimate").text
+    assert "Suggested P10" in suggestion and "Add SSO login with SAML" in suggestion  # the history at work
+
+
+def test_work_history_import_is_refused_to_readers_and_hidden_from_outsiders(container: Container,
+                                                                             world: World) -> None:
+    base = f"/w/{world.slug}"
+    paths = [(m, p.replace("/w/{slug}", base)) for r in routes_import_workitems.router.routes
+             for m in r.methods for p in [r.path]]  # type: ignore[attr-defined]
+    assert len(paths) == 4
+    reader, outsider = web_client(container), web_client(container)
+    reader_token = sign_in(reader, world.sam.email, world.sam.password)
+    outsider_token = sign_in(outsider, world.charlie.email, world.charlie.password)
+    for method, url in paths:
+        for client, token, expected in ((reader, reader_token, 403), (outsider, outsider_token, 404)):
+            r = client.get(url) if method == "GET" else client.post(
+                url, data={"csrf_token": token, "token": "x" * 32}, files={"file": ("a.csv", CSV, "text/csv")})
+            assert r.status_code == expected, f"{method} {url} → {r.status_code}"
+    assert _count(container, world.slug) == 0
