@@ -103,3 +103,12 @@ def signed_in_clients(container: Container, world: Any) -> Callable[[str], tuple
         return cache[name]
 
     return get
+
+
+def browser_sign_in(page: Any, email: str, password: str, slug: str, base: str = "") -> None:
+    """Sign in through the login page of a real browser and wait for the workspace's home page."""
+    page.goto(f"{base}/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"**/w/{slug}")

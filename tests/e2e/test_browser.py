@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import SYSTEM, World
+from tests.e2e.conftest import browser_sign_in
 from tradeoff.accounts import service as accounts
 from tradeoff.bootstrap import Container
 from tradeoff.customers import service as customer_service
@@ -39,11 +40,7 @@ def test_log_in_add_feedback_link_it_and_see_it_on_the_feature(
     context.set_default_timeout(30_000)
     page = context.new_page()
     try:
-        page.goto("/login")
-        page.get_by_label("Email").fill(world.alice.email)
-        page.get_by_label("Password").fill(world.alice.password)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(f"**/w/{world.slug}")
+        browser_sign_in(page, world.alice.email, world.alice.password, world.slug)
 
         page.get_by_role("link", name="Feedback", exact=True).click()
         page.wait_for_url(f"**/w/{world.slug}/feedback")
@@ -83,11 +80,7 @@ def test_changing_the_password_in_one_browser_signs_the_other_out(browser: Any, 
         laptop, phone = (c.new_page() for c in contexts)
         for page in (laptop, phone):
             page.set_default_timeout(30_000)
-            page.goto("/login")
-            page.get_by_label("Email").fill(world.bob.email)
-            page.get_by_label("Password").fill(world.bob.password)
-            page.get_by_role("button", name="Sign in").click()
-            page.wait_for_url(f"**/w/{world.slug}")
+            browser_sign_in(page, world.bob.email, world.bob.password, world.slug)
 
         laptop.get_by_role("link", name="Your account").click()
         laptop.wait_for_url(f"**/w/{world.slug}/account")

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from tests.e2e.conftest import browser_sign_in
 from tests.integration.briefs_seed import seed
 from tradeoff.bootstrap import Container
 
@@ -23,11 +24,7 @@ def test_open_the_executive_brief_and_export_it_to_pdf(browser: Any, live_server
     context = browser.new_context(accept_downloads=True)
     try:
         page = context.new_page()
-        page.goto(f"{live_server}/login")
-        page.get_by_label("Email").fill(f"owner@{sd.slug}.example")
-        page.get_by_label("Password").fill("pw-seed-123456")
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(f"**/w/{sd.slug}")
+        browser_sign_in(page, f"owner@{sd.slug}.example", "pw-seed-123456", sd.slug, live_server)
 
         page.get_by_role("link", name="Briefs", exact=True).click()
         page.wait_for_url(f"**/w/{sd.slug}/briefs")

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import SYSTEM, _person
+from tests.e2e.conftest import browser_sign_in
 from tradeoff.accounts import service as accounts
 from tradeoff.accounts.model import Role
 from tradeoff.bootstrap import Container
@@ -71,11 +72,7 @@ def test_paste_notes_triage_theme_to_problem_and_its_demand(browser: Any, live_s
     context.set_default_timeout(30_000)
     page = context.new_page()
     try:
-        page.goto("/login")
-        page.get_by_label("Email").fill(email)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(f"**/w/{slug}")
+        browser_sign_in(page, email, password, slug)
 
         # paste a call's notes and confirm the items
         page.get_by_role("link", name="Feedback", exact=True).click()

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import SYSTEM, World
+from tests.e2e.conftest import browser_sign_in
 from tradeoff.accounts import service as accounts
 from tradeoff.bootstrap import Container
 from tradeoff.commitments import service as commitment_service
@@ -57,11 +58,7 @@ def test_build_the_plan_compare_it_and_a_what_if_then_see_dates_and_commitments(
     context.set_default_timeout(60_000)
     page = context.new_page()
     try:
-        page.goto("/login")
-        page.get_by_label("Email").fill(world.alice.email)
-        page.get_by_label("Password").fill(world.alice.password)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(f"**/w/{world.slug}")
+        browser_sign_in(page, world.alice.email, world.alice.password, world.slug)
 
         page.goto(f"/w/{world.slug}/roadmap")
         page.get_by_role("link", name="New plan").click()

@@ -10,15 +10,17 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel
 from starlette.datastructures import FormData
 
 from tradeoff.storage.uow import UnitOfWork
-from tradeoff.web.forms import FormState
+from tradeoff.web.forms import FormState, create_or_update, validated_body
+from tradeoff.web.render import redirect
 from tradeoff.web.session import CheckedForm, CurrentMember, Uow
 
 Load = Callable[[UnitOfWork, Any, int], Any]  # (uow, member, record id) -> the record; raises NotFound
 StateOf = Callable[[Any, Request], FormState]  # (record or None for a new one, request) -> the form's values
-Show = Callable[[Request, UnitOfWork, Any, FormState, Any], HTMLResponse]  # (request, uow, member, state, record)
+Show = Callable[..., HTMLResponse]  # (request, uow, member, state, record, status_code=200)
 Save = Callable[[Request, FormData, Any, UnitOfWork, Any], Response]  # checks the permission itself
 
 
@@ -45,3 +47,20 @@ def add_form_routes(router: APIRouter, path: str, *, need: str, load: Load, stat
     @router.post(f"{path}/{{record_id:int}}/edit", response_class=HTMLResponse)
     def edit(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, record_id: int) -> Response:
         return save(request, form, m, uow, load(uow, m, record_id))
+
+
+def save_record(request: Request, uow: UnitOfWork, m: Any, state: FormState, record: Any, *,
+                schema: type[BaseModel], body: dict[str, Any], known: set[str], service: Any, show: Show,
+                to: Callable[[Any], str], lines: dict[str, list[int]] | None = None,
+                adjust: Callable[[Any], Any] | None = None) -> Response:
+    """Validate `body` with `schema`, create the record with `service` (or update `record` at the version the
+    form was loaded at) and go to `to(saved)`; or show the form again (422) with every message beside its field.
+    `lines`: for fields entered one item per line, the line number of each item; `adjust`: a last change to the
+    validated input (e.g. only the fields that changed)."""
+    data = validated_body(schema, body, state, known, lines or {})
+    if data is not None and state.ok and adjust is not None:
+        data = adjust(data)
+    saved = create_or_update(uow, state, known, service, m, record, data) if data is not None and state.ok else None
+    if saved is None:
+        return show(request, uow, m, state, record, 422)
+    return redirect(to(saved), request)

@@ -17,9 +17,9 @@ from tradeoff.features import service as feature_service
 from tradeoff.records import service as records
 from tradeoff.storage.uow import UnitOfWork
 from tradeoff.web import context as ctx
-from tradeoff.web.form_routes import add_form_routes
-from tradeoff.web.forms import FormState, create_or_update, field_text, validated_body
-from tradeoff.web.render import redirect, render
+from tradeoff.web.form_routes import add_form_routes, save_record
+from tradeoff.web.forms import FormState, field_text
+from tradeoff.web.render import render
 
 router = APIRouter()
 W = "/w/{slug}"
@@ -59,12 +59,9 @@ def _save(request: Request, form: FormData, m: Any, uow: UnitOfWork, c: Commitme
         if not values[name]:
             state.add(name, "is required")
     body = {k: values[k] for k in (("due", "promised_by", "note") if c else FIELDS) if values[k] or k == "note"}
-    data = validated_body(CommitmentUpdate if c else CommitmentCreate, body, state, KNOWN, {})
-    if not state.ok or data is None:
-        return _form(request, uow, m, state, c, 422)
-    if create_or_update(uow, state, KNOWN, commitment_service, m, c, data) is None:
-        return _form(request, uow, m, state, c, 422)
-    return redirect(f"/w/{m.workspace_slug}/commitments", request)
+    return save_record(request, uow, m, state, c, schema=CommitmentUpdate if c else CommitmentCreate, body=body,
+                       known=KNOWN, service=commitment_service, show=_form,
+                       to=lambda _: f"/w/{m.workspace_slug}/commitments")
 
 
 add_form_routes(router, f"{W}/commitments", need="edit",

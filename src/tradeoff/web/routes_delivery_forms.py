@@ -19,16 +19,14 @@ from tradeoff.teams import service as team_service
 from tradeoff.teams.model import PeriodKind
 from tradeoff.teams.schemas import TeamCreate, TeamUpdate
 from tradeoff.web import context as ctx
-from tradeoff.web.form_routes import add_form_routes
+from tradeoff.web.form_routes import add_form_routes, save_record
 from tradeoff.web.forms import (
     FormState,
-    create_or_update,
     field_text,
     fmt_number,
     numbered_lines,
-    validated_body,
 )
-from tradeoff.web.render import redirect, render
+from tradeoff.web.render import render
 from tradeoff.web.session import CurrentMember, Uow, can
 
 router = APIRouter()
@@ -122,12 +120,9 @@ def _save_team(request: Request, form: FormData, m: Any, uow: UnitOfWork, team: 
                                                    "tech_share") if values[k] or k == "description"}
     numbers: list[int] = []
     body["members"] = _parse_members(values["members"], state, numbers)
-    data = validated_body(TeamUpdate if team else TeamCreate, body, state, TEAM_KNOWN, {"members": numbers})
-    if not state.ok or data is None:
-        return _team_form(request, uow, m, state, team, 422)
-    if create_or_update(uow, state, TEAM_KNOWN, team_service, m, team, data) is None:
-        return _team_form(request, uow, m, state, team, 422)
-    return redirect(f"/w/{m.workspace_slug}/teams", request)
+    return save_record(request, uow, m, state, team, schema=TeamUpdate if team else TeamCreate, body=body,
+                       known=TEAM_KNOWN, service=team_service, show=_team_form, lines={"members": numbers},
+                       to=lambda _: f"/w/{m.workspace_slug}/teams")
 
 
 add_form_routes(router, f"{W}/teams", need="technical",
@@ -170,12 +165,9 @@ def _save_component(request: Request, form: FormData, m: Any, uow: UnitOfWork, c
     for k in ("kind", "debt_level"):
         if values[k]:
             body[k] = values[k]
-    data = validated_body(ComponentUpdate if comp else ComponentCreate, body, state, COMP_KNOWN, {})
-    if not state.ok or data is None:
-        return _component_form(request, uow, m, state, comp, 422)
-    if create_or_update(uow, state, COMP_KNOWN, component_service, m, comp, data) is None:
-        return _component_form(request, uow, m, state, comp, 422)
-    return redirect(f"/w/{m.workspace_slug}/components", request)
+    return save_record(request, uow, m, state, comp, schema=ComponentUpdate if comp else ComponentCreate,
+                       body=body, known=COMP_KNOWN, service=component_service, show=_component_form,
+                       to=lambda _: f"/w/{m.workspace_slug}/components")
 
 
 add_form_routes(router, f"{W}/components", need="technical",

@@ -22,16 +22,14 @@ from tradeoff.strategy import service as strategy_service
 from tradeoff.strategy.model import Objective, Stage
 from tradeoff.strategy.schemas import ObjectiveCreate, ObjectiveUpdate
 from tradeoff.web import context as ctx
-from tradeoff.web.form_routes import add_form_routes
+from tradeoff.web.form_routes import add_form_routes, save_record
 from tradeoff.web.forms import (
     FormState,
-    create_or_update,
     field_text,
     fmt_number,
     form_version,
     numbered_lines,
     save_or_errors,
-    validated_body,
 )
 from tradeoff.web.render import redirect, render
 from tradeoff.web.session import CheckedForm, CurrentMember, Uow
@@ -125,13 +123,9 @@ def _save_objective(request: Request, form: FormData, m: Any, uow: UnitOfWork, o
     state = FormState()
     numbers: list[int] = []
     body = _objective_body(form, state, numbers)
-    data = validated_body(ObjectiveUpdate if obj else ObjectiveCreate, body, state, OBJ_KNOWN, {"key_results": numbers})
-    if not state.ok or data is None:
-        return _objective_form(request, uow, m, state, obj, 422)
-    saved = create_or_update(uow, state, OBJ_KNOWN, strategy_service, m, obj, data)
-    if saved is None:
-        return _objective_form(request, uow, m, state, obj, 422)
-    return redirect(f"/w/{m.workspace_slug}/objectives/{saved.id}", request)
+    return save_record(request, uow, m, state, obj, schema=ObjectiveUpdate if obj else ObjectiveCreate, body=body,
+                       known=OBJ_KNOWN, service=strategy_service, show=_objective_form, lines={"key_results": numbers},
+                       to=lambda saved: f"/w/{m.workspace_slug}/objectives/{saved.id}")
 
 
 @router.get(f"{W}/objectives/{{record_id:int}}", response_class=HTMLResponse)

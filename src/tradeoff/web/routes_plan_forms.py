@@ -21,16 +21,14 @@ from tradeoff.scoring import service as scoring
 from tradeoff.storage.uow import UnitOfWork
 from tradeoff.teams import service as team_service
 from tradeoff.web import context as ctx
-from tradeoff.web.form_routes import add_form_routes
+from tradeoff.web.form_routes import add_form_routes, save_record
 from tradeoff.web.forms import (
     FormState,
-    create_or_update,
     field_text,
     fmt_number,
     numbered_lines,
-    validated_body,
 )
-from tradeoff.web.render import redirect, render
+from tradeoff.web.render import render
 
 router = APIRouter()
 W = "/w/{slug}"
@@ -117,16 +115,16 @@ def _save(request: Request, form: FormData, m: Any, uow: UnitOfWork, plan: Plan 
     body["live"] = values["live"] == "on"
     body["deadlines"] = _pairs(values["deadlines"], "deadlines", state, date.fromisoformat, "a date (YYYY-MM-DD)")
     body["values"] = _pairs(values["values"], "values", state, float, "a number")
-    data = validated_body(PlanUpdate if plan else PlanCreate, body, state, KNOWN, {})
-    if not state.ok or data is None:
-        return _form(request, uow, m, state, plan, 422)
-    if plan is not None:  # only what changed, so renaming a plan keeps its answer
-        data = PlanUpdate.model_validate({k: v for k, v in data.model_dump(exclude_unset=True).items()
+
+    def changed_only(data: Any) -> Any:  # so renaming a plan keeps its answer
+        if plan is None:
+            return data
+        return PlanUpdate.model_validate({k: v for k, v in data.model_dump(exclude_unset=True).items()
                                           if _stored(k, v) != _stored(k, getattr(plan, k))})
-    saved = create_or_update(uow, state, KNOWN, plan_service, m, plan, data)
-    if saved is None:
-        return _form(request, uow, m, state, plan, 422)
-    return redirect(f"/w/{m.workspace_slug}/plans/{saved.id}", request)
+
+    return save_record(request, uow, m, state, plan, schema=PlanUpdate if plan else PlanCreate, body=body,
+                       known=KNOWN, service=plan_service, show=_form, adjust=changed_only,
+                       to=lambda saved: f"/w/{m.workspace_slug}/plans/{saved.id}")
 
 
 add_form_routes(router, f"{W}/plans", need="edit",
