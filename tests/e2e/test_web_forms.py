@@ -3,6 +3,7 @@ through TestClient on SQLite and PostgreSQL (the `container` fixture)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -138,6 +139,10 @@ def test_estimate_form_by_an_engineer_with_explanation(setup: Setup) -> None:
     shown = tc.get(url).text
     assert 'id="est-why"' in shown and "Not estimated yet" not in shown
     assert f'value="{setup.component}" checked' in shown and 'value="third_party" checked' in shown
+    table = shown.split('id="est-drivers"', 1)[1].split("</table>", 1)[0]
+    shares = [int(x) for x in re.findall(r"<td>(\d+)%</td>", table)]
+    assert len(shares) == 3 and all(0 < x <= 100 for x in shares) and abs(sum(shares) - 100) <= 2  # of the extra
+    assert "+" in table and "person-days" in table
 
 
 def test_estimate_form_names_the_team_and_what_must_come_first(setup: Setup, container: Container) -> None:
