@@ -148,13 +148,13 @@ def solve(*, uow: UnitOfWork, workspace_id: int, actor: Actor, plan_id: int, dat
 
 def what_if(*, uow: UnitOfWork, workspace_id: int, plan_id: int, data: WhatIfIn) -> dict[str, Any]:
     """The plan and a what-if scenario solved side by side; the plan itself is not changed."""
-    from tradeoff.plans import solver
+    from tradeoff.plans import scenarios, solver
 
     plan = get(uow=uow, workspace_id=workspace_id, plan_id=plan_id)
     base = solver.build(uow=uow, workspace_id=workspace_id, plan=plan, time_limit=data.time_limit)
-    scenario = solver.scenario(uow=uow, workspace_id=workspace_id, plan=plan, base=base, data=data)
-    return solver.compare(base, scenario, data.name or solver.describe(uow=uow, workspace_id=workspace_id,
-                                                                       base=base, data=data))
+    scenario = scenarios.scenario(uow=uow, workspace_id=workspace_id, plan=plan, base=base, data=data)
+    name = data.name or scenarios.describe(uow=uow, workspace_id=workspace_id, base=base, data=data)
+    return scenarios.compare(base, scenario, name)
 
 
 def board(*, uow: UnitOfWork, workspace_id: int, plan: Plan | None) -> dict[str, Any]:

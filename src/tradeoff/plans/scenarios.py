@@ -1,0 +1,124 @@
+"""What-if scenarios of a plan: more people, features dropped, deadlines moved, scope cut; solved beside the
+plan (which is not changed) and compared with it. Built on `plans.solver`'s input and result."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+from typing import Any
+
+from tradeoff.core.planning import Team as PlanTeam
+from tradeoff.core.planning import compare_plans, plan_roadmap
+from tradeoff.errors import FieldError, Infeasible, InvalidInput
+from tradeoff.plans.model import Plan
+from tradeoff.plans.schemas import WhatIfIn
+from tradeoff.plans.solver import Built, empty_result, periods_needed, result_of
+from tradeoff.storage.uow import UnitOfWork
+from tradeoff.teams import service as team_service
+
+
+def _weekdays(a: date, b: date) -> int:
+    return sum(1 for i in range((b - a).days + 1) if (a + timedelta(days=i)).weekday() < 5)
+
+
+def scenario(*, uow: UnitOfWork, workspace_id: int, plan: Plan, base: Built, data: WhatIfIn) -> Built:
+    """`base` with the what-if changes applied (nothing is written)."""
+    inp = base.input
+    by_fid = {i.feature_id: c for c, i in base.info.items()}
+
+    def cid_of(fid: int, loc: list[str | int]) -> str:
+        if fid not in by_fid:
+            raise InvalidInput(f"feature {fid} is not a candidate of plan '{plan.name}'",
+                               [FieldError(["body", *loc], "not in the plan", fid)])
+        return by_fid[fid]
+
+    teams = {t.name: list(t.capacity) for t in inp.teams}
+    team_names = {t.id: t.name for t in team_service.active(uow=uow, workspace_id=workspace_id)}
+    for i, add in enumerate(data.add_people):
+        name = team_names.get(add.team_id)
+        if name is None or name not in teams:
+            raise InvalidInput(f"add_people[{i}]: team {add.team_id} is not in this plan",
+                               [FieldError(["body", "add_people", i, "team_id"], "not in the plan", add.team_id)])
+        teams[name] = [cap + add.people * _weekdays(a, b) for cap, (a, b) in zip(teams[name], base.periods,
+                                                                                   strict=True)]
+    drop = {cid_of(fid, ["drop_features", k]) for k, fid in enumerate(data.drop_features)}
+    changed = True
+    while changed:  # what needs a dropped feature goes too
+        changed = False
+        for d in inp.dependencies:
+            if d.prerequisite in drop and d.feature not in drop:
+                drop.add(d.feature)
+                changed = True
+    deadlines: dict[str, int | None] = {}
+    for k, m in enumerate(data.move_deadlines):
+        moved = cid_of(m.feature_id, ["move_deadlines", k, "feature_id"])
+        p = plan.deadline_period(m.deadline)
+        if p < 0:
+            raise InvalidInput(f"move_deadlines[{k}]: {m.deadline} is before the end of the plan's first period",
+                               [FieldError(["body", "move_deadlines", k, "deadline"], "too early",
+                                           m.deadline.isoformat())])
+        deadlines[moved] = min(p, plan.periods - 1) if m.deadline <= plan.end else None
+    keep = {cid_of(s.feature_id, ["cut_scope", k, "feature_id"]): s.keep for k, s in enumerate(data.cut_scope)}
+    cands = []
+    info = dict(base.info)
+    for c in inp.candidates:
+        if c.id in drop:
+            continue
+        if c.id in deadlines:
+            c = replace(c, deadline=deadlines[c.id], committed=c.committed and deadlines[c.id] is not None)
+        if c.id in keep:
+            c = replace(c, effort={t: e * keep[c.id] for t, e in c.effort.items()})
+            info[c.id] = replace(info[c.id], effort=round(info[c.id].effort * keep[c.id], 2))
+        # more people or less scope: a big feature may now need fewer periods
+        (team, effort), = c.effort.items()
+        reserved = max((r.min_share for r in inp.rules if r.team in (None, team)), default=0.0)
+        span, _ = periods_needed(effort, tuple(teams[team]), reserved if c.category == "feature" else 0.0, inp.periods)
+        if span != c.span:
+            c = replace(c, span=span)
+            info[c.id] = replace(info[c.id], span=span)
+        cands.append(c)
+    new = replace(inp, candidates=tuple(cands), teams=tuple(PlanTeam(n, tuple(v)) for n, v in teams.items()),
+                  dependencies=tuple(d for d in inp.dependencies if d.feature not in drop and d.prerequisite not in drop),
+                  time_limit=data.time_limit or inp.time_limit)
+    dropped = [{"feature_id": base.info[d].feature_id, "title": base.info[d].title} for d in sorted(drop)]
+    notes: list[str] = list(base.notes)
+    if dropped:
+        notes.append("dropped: " + ", ".join(str(d["title"]) for d in dropped))
+    return replace(base, input=new, info=info, notes=tuple(notes))
+
+
+def describe(*, uow: UnitOfWork, workspace_id: int, base: Built, data: WhatIfIn) -> str:
+    """A what-if's name from its changes: '+1 person on Payments, without Dunning, Credit notes cut to 60%'."""
+    teams = {t.id: t.name for t in team_service.active(uow=uow, workspace_id=workspace_id)}
+    titles = {i.feature_id: i.title for i in base.info.values()}
+
+    def title(fid: int) -> str:
+        return titles.get(fid, f"#{fid}")
+
+    parts = [f"{a.people:+g} {'person' if a.people == 1 else 'people'} on {teams.get(a.team_id, f'team {a.team_id}')}"
+             for a in data.add_people]
+    parts += [f"without {title(f)}" for f in data.drop_features]
+    parts += [f"{title(d.feature_id)} due {d.deadline.isoformat()}" for d in data.move_deadlines]
+    parts += [f"{title(c.feature_id)} cut to {c.keep:.0%}" for c in data.cut_scope]
+    return ", ".join(parts) or "no change"
+
+
+def compare(base: Built, other: Built, name: str) -> dict[str, Any]:
+    """Solve the plan and the scenario; show both and what changed. An infeasible scenario is reported, not raised."""
+    b = plan_roadmap(base.input) if base.input.candidates else None
+    base_result = result_of(base, b) if b else empty_result(base)
+    try:
+        o = plan_roadmap(other.input) if other.input.candidates else None
+    except (Infeasible, InvalidInput) as exc:
+        return {"plan": base_result, "scenario": {"name": name, "infeasible": exc.message}, "diff": None}
+    other_result = result_of(other, o) if o else empty_result(other)
+    diff = None
+    if b and o:
+        d = compare_plans(b, o)
+        info = base.info | other.info
+        diff = {"added": [{"feature_id": info[c].feature_id, "title": info[c].title} for c in d.added],
+                "removed": [{"feature_id": info[c].feature_id, "title": info[c].title} for c in d.removed],
+                "moved": [{"feature_id": info[c].feature_id, "title": info[c].title, "from_period": a + 1,
+                           "to_period": z + 1} for c, a, z in d.moved],
+                "value_difference": other_result["value"] - base_result["value"]}
+    return {"plan": base_result, "scenario": {"name": name, **other_result}, "diff": diff}
