@@ -220,6 +220,11 @@ def test_plan_beats_greedy_and_what_if_leaves_the_plan_alone(client, world: Worl
     assert w["scenario"]["value"] >= w["plan"]["value"]
     again = client.get(world.api(f"/plans/{pid}"), headers=world.alice.headers).json()
     assert again["result"]["value"] == 18 and again["version"] == r.json()["version"]
+    # the same horizon sent again (as a form does) keeps the answer; a new one clears it
+    same = client.patch(world.api(f"/plans/{pid}"), json={"periods": 1, "name": "Sprint 1"},
+                        headers=world.alice.headers | {"If-Match": f'"{again["version"]}"'})
+    assert same.status_code == 200, same.text
+    assert same.json()["result"]["value"] == 18
     board = client.get(world.api(f"/roadmap?plan_id={pid}"), headers=world.alice.headers).json()
     assert {i["feature_id"] for i in board["now"]} == {ids["c"], ids["d"]}
     assert {i["feature_id"] for i in board["later"]} >= {ids["a"], ids["b"]}

@@ -41,7 +41,7 @@ import numpy as np
 
 from tradeoff.core.planning_greedy import _greedy
 from tradeoff.core.planning_mip import _clock, _elapsed
-from tradeoff.core.planning_prepare import _prepare, _Prepared, _validate
+from tradeoff.core.planning_prepare import _prepare, _Prepared, _validate, fit_spans, span_needed
 from tradeoff.core.planning_roadmap_milp import _GROUPS, _diagnose, _solve_milp
 from tradeoff.core.planning_search import compact_schedule, resequence, schedule_periods
 from tradeoff.core.planning_start import _improved_start, _search_problem
@@ -71,7 +71,9 @@ __all__ = [
     "RoadmapPlan",
     "Team",
     "compare_plans",
+    "fit_spans",
     "plan_roadmap",
+    "span_needed",
     "with_changes",
 ]
 

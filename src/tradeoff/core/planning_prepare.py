@@ -4,15 +4,17 @@ Malformed input (unknown team or feature, negative effort, a team with zero capa
 InvalidInput naming the field. A dependency cycle, a deadline earlier than a dependency chain allows, or
 must-haves that cannot fit a team's capacity raise Infeasible naming the cause. The result (``_Prepared``) says
 which features are required, each one's earliest and latest period, and a prerequisites-first order.
+``span_needed`` / ``fit_spans`` say how many periods a candidate bigger than its team's typical period needs.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from tradeoff.core.planning_types import CATEGORIES, Category, PlanInput, Team
+from tradeoff.core.planning_types import CATEGORIES, Candidate, Category, PlanInput, Team
 from tradeoff.errors import FieldError, Infeasible, InvalidInput
 
 
@@ -128,6 +130,28 @@ def _feature_limit(inp: PlanInput, team: Team, category: Category) -> tuple[floa
         if (r.team is None or r.team == team.name) and category not in r.categories:
             share = max(share, r.min_share)
     return tuple(c * (1 - share) for c in team.capacity)
+
+
+def span_needed(inp: PlanInput, c: Candidate) -> tuple[int, float]:
+    """How many periods candidate `c` needs: for each team it needs, the fewest periods in which that team, at
+    its typical (median non-zero) capacity per period left for `c`'s category by the allocation rules, does its
+    effort; the most of those, capped at the plan's length (a candidate too big for the whole plan then fits
+    nowhere and is not chosen). Also returns the typical capacity of the team that sets it."""
+    span, typical = 1, 0.0
+    teams = {t.name: t for t in inp.teams}
+    for name, effort in c.effort.items():
+        usable = sorted(x for x in _feature_limit(inp, teams[name], c.category) if x > 0)
+        per = usable[len(usable) // 2] if usable else 0.0
+        need = math.ceil(effort / per - 1e-9) if per > 0 and effort > per else 1
+        if need > span or not typical:
+            span, typical = max(span, need), per
+    return min(span, inp.periods), typical
+
+
+def fit_spans(inp: PlanInput) -> PlanInput:
+    """`inp` with every candidate's span set by `span_needed`: work bigger than a team's typical period is spread
+    over the periods it needs."""
+    return replace(inp, candidates=tuple(replace(c, span=span_needed(inp, c)[0]) for c in inp.candidates))
 
 
 @dataclass(frozen=True)

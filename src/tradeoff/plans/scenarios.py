@@ -8,11 +8,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from tradeoff.core.planning import Team as PlanTeam
-from tradeoff.core.planning import compare_plans, plan_roadmap
+from tradeoff.core.planning import compare_plans, fit_spans, plan_roadmap
 from tradeoff.errors import FieldError, Infeasible, InvalidInput
 from tradeoff.plans.model import Plan
 from tradeoff.plans.schemas import WhatIfIn
-from tradeoff.plans.solver import Built, empty_result, periods_needed, result_of
+from tradeoff.plans.solver import Built, empty_result, result_of
 from tradeoff.storage.uow import UnitOfWork
 from tradeoff.teams import service as team_service
 
@@ -69,17 +69,11 @@ def scenario(*, uow: UnitOfWork, workspace_id: int, plan: Plan, base: Built, dat
         if c.id in keep:
             c = replace(c, effort={t: e * keep[c.id] for t, e in c.effort.items()})
             info[c.id] = replace(info[c.id], effort=round(info[c.id].effort * keep[c.id], 2))
-        # more people or less scope: a big feature may now need fewer periods
-        (team, effort), = c.effort.items()
-        reserved = max((r.min_share for r in inp.rules if r.team in (None, team)), default=0.0)
-        span, _ = periods_needed(effort, tuple(teams[team]), reserved if c.category == "feature" else 0.0, inp.periods)
-        if span != c.span:
-            c = replace(c, span=span)
-            info[c.id] = replace(info[c.id], span=span)
         cands.append(c)
-    new = replace(inp, candidates=tuple(cands), teams=tuple(PlanTeam(n, tuple(v)) for n, v in teams.items()),
+    # more people or less scope: a big feature may now need fewer periods
+    new = fit_spans(replace(inp, candidates=tuple(cands), teams=tuple(PlanTeam(n, tuple(v)) for n, v in teams.items()),
                   dependencies=tuple(d for d in inp.dependencies if d.feature not in drop and d.prerequisite not in drop),
-                  time_limit=data.time_limit or inp.time_limit)
+                  time_limit=data.time_limit or inp.time_limit))
     dropped = [{"feature_id": base.info[d].feature_id, "title": base.info[d].title} for d in sorted(drop)]
     notes: list[str] = list(base.notes)
     if dropped:

@@ -105,7 +105,8 @@ def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, record_id: int, 
         if v is None and name not in ("framework",):
             raise _bad(name, f"{name} cannot be null")
     values = _normalise(uow, workspace_id, values, plan, today or date.today())
-    if any(k not in ("name", "description", "live") for k in values):
+    changed = {k for k, v in values.items() if v != getattr(plan, k)}  # a field sent again unchanged changes nothing
+    if changed - {"name", "description", "live"}:
         values["result"] = None  # the inputs changed: the old answer no longer holds
         values["solved_at"] = None
     plan = records.update(uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, obj=plan, values=values,

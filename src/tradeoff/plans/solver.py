@@ -17,7 +17,9 @@ from tradeoff.core.planning import (
     Dependency,
     PlanInput,
     RoadmapPlan,
+    fit_spans,
     plan_roadmap,
+    span_needed,
 )
 from tradeoff.core.planning import Team as PlanTeam
 from tradeoff.errors import FieldError, Infeasible, InvalidInput
@@ -39,7 +41,6 @@ class FeatureInfo:
     value: float
     category: str
     committed_to: tuple[str, ...] = ()
-    span: int = 1  # periods it is worked on (more than one when it is bigger than a period's capacity)
 
 
 @dataclass(frozen=True)
@@ -146,13 +147,11 @@ def build(*, uow: UnitOfWork, workspace_id: int, plan: Plan, time_limit: float |
     solver_values = {fid: v if v > 0 else filler for fid, v in values.items()}
     if any(v <= 0 for v in values.values()):
         value_note += "; features without value are planned only where room is left"
-    capacity = {t.id: t.capacity(plan.start, plan.periods, plan.period_days) for t in teams}
     commitments = commitment_service.open_by_feature(uow=uow, workspace_id=workspace_id)
     cid = {f.id: _cid(f.id, f.title) for f, _, _ in chosen}
     candidates: list[Candidate] = []
     info: dict[str, FeatureInfo] = {}
     notes: list[str] = []
-    spread: list[str] = []
     for f, est, team in chosen:
         effort = (est.optimistic + 4 * est.likely + est.pessimistic) / 6
         if est.unit == "points":
@@ -179,40 +178,26 @@ def build(*, uow: UnitOfWork, workspace_id: int, plan: Plan, time_limit: float |
             promised.append(f"{c.customer_name} by {c.due}")
             deadline = p if deadline is None else min(deadline, p)
         category = est.category if est.category in ("feature", "tech_debt", "platform") else "feature"
-        span, typical = periods_needed(effort, capacity[team.id], team.tech_share if category == "feature" else 0.0,
-                              plan.periods)
-        if span > 1:
-            spread.append(f"'{f.title}' {effort:.0f} person-days over {span} periods ({team.name}: about "
-                          f"{typical:.0f} a period for it)")
         candidates.append(Candidate(id=cid[f.id], value=solver_values.get(f.id, 0.0), effort={team.name: round(effort, 3)},
                                     must_have=f.id in must, deadline=deadline, committed=committed,
-                                    category=category, span=span))  # type: ignore[arg-type]
+                                    category=category))  # type: ignore[arg-type]
         info[cid[f.id]] = FeatureInfo(f.id, f.title, team.name, round(effort, 2), values.get(f.id, 0.0), category,
-                                      tuple(promised), span)
-    if spread:
-        notes.append("bigger than one period of their team, so worked on over the periods they need: "
-                     + "; ".join(spread))
+                                      tuple(promised))
     deps = tuple(Dependency(prerequisite=cid[d], feature=cid[f.id]) for f, est, _ in chosen for d in est.depends_on
                  if d in cid)
-    plan_teams = tuple(PlanTeam(t.name, capacity[t.id]) for t in teams)
+    plan_teams = tuple(PlanTeam(t.name, t.capacity(plan.start, plan.periods, plan.period_days)) for t in teams)
     rules = tuple(AllocationRule(min_share=t.tech_share, team=t.name) for t in teams if t.tech_share > 0)
     if not candidates:
         notes.append("no estimated feature to plan: estimate features (with a team) first")
-    inp = PlanInput(candidates=tuple(candidates), teams=plan_teams, periods=plan.periods, dependencies=deps,
-                    rules=rules, time_limit=time_limit or plan.time_limit)
+    inp = fit_spans(PlanInput(candidates=tuple(candidates), teams=plan_teams, periods=plan.periods,
+                              dependencies=deps, rules=rules, time_limit=time_limit or plan.time_limit))
+    spread = [f"'{info[c.id].title}' {info[c.id].effort:.0f} person-days over {c.span} periods ({info[c.id].team}: "
+              f"about {span_needed(inp, c)[1]:.0f} a period for it)" for c in inp.candidates if c.span > 1]
+    if spread:
+        notes.append("bigger than one period of their team, so worked on over the periods they need: "
+                     + "; ".join(spread))
     return Built(plan.id, plan.name, inp, info, tuple(excluded), tuple(plan.period_bounds()), plan.value_source,
                  value_note, tuple(notes), value_unit)
-
-
-def periods_needed(effort: float, capacity: tuple[float, ...], reserved: float, periods: int) -> tuple[int, float]:
-    """How many periods a feature of `effort` person-days is worked on: the fewest in which the team, at its
-    typical (median) capacity in a period after the share `reserved` for other work, can do it; and that
-    typical capacity. Capped at the plan's length (a feature too big for the whole plan is then not chosen)."""
-    usable = sorted(c * (1 - reserved) for c in capacity if c > 0)
-    typical = usable[len(usable) // 2] if usable else 0.0
-    if typical <= 0 or effort <= typical:
-        return 1, typical
-    return min(periods, math.ceil(effort / typical - 1e-9)), typical
 
 
 def _feature_spec() -> Any:
@@ -223,9 +208,10 @@ def _feature_spec() -> Any:
 
 def _rows(built: Built, schedule: dict[str, int]) -> list[dict[str, Any]]:
     out = []
+    spans = {c.id: c.span for c in built.input.candidates}
     for c, p in sorted(schedule.items(), key=lambda kv: (kv[1], -built.info[kv[0]].value, kv[0])):
         i = built.info[c]
-        first = max(0, p - i.span + 1)  # worked on from period `first` to `p`, done in `p`
+        first = max(0, p - spans[c] + 1)  # worked on from period `first` to `p`, done in `p`
         start, end = built.periods[first][0], built.periods[p][1]
         out.append({"feature_id": i.feature_id, "title": i.title, "period": p, "first_period": first,
                     "period_start": start.isoformat(),
@@ -234,13 +220,9 @@ def _rows(built: Built, schedule: dict[str, int]) -> list[dict[str, Any]]:
     return out
 
 
-def _worth(built: Built, schedule: Any) -> float:
-    """What a schedule delivers in the user's value (features without value count 0, not their token value)."""
-    return float(sum(built.info[c].value for c in schedule))
-
-
 def _delivered(built: Built, schedule: Any) -> list[dict[str, Any]]:
-    """Value delivered by the end of each period (cumulative): when the value arrives, not only how much."""
+    """Value delivered by the end of each period (cumulative): when the value arrives, not only how much. In the
+    user's value: features without value count 0, not the token value the solver saw."""
     per = [0.0] * len(built.periods)
     for c, p in dict(schedule).items():
         per[p] += built.info[c].value
@@ -252,7 +234,9 @@ def _delivered(built: Built, schedule: Any) -> list[dict[str, Any]]:
 
 
 def result_of(built: Built, r: RoadmapPlan) -> dict[str, Any]:
-    value, greedy_value = _worth(built, r.schedule), _worth(built, r.greedy_schedule)
+    delivered, greedy_delivered = _delivered(built, r.schedule), _delivered(built, r.greedy_schedule)
+    value = delivered[-1]["value"] if delivered else 0.0
+    greedy_value = greedy_delivered[-1]["value"] if greedy_delivered else 0.0
     difference = value - greedy_value
     not_chosen = [{"feature_id": i.feature_id, "title": i.title, "value": i.value, "effort_days": i.effort}
                   for c, i in built.info.items() if c not in r.schedule]
@@ -262,12 +246,12 @@ def result_of(built: Built, r: RoadmapPlan) -> dict[str, Any]:
         "schedule": _rows(built, dict(r.schedule)),
         "greedy": {"value": greedy_value, "feasible": r.greedy_feasible,
                    "schedule": _rows(built, dict(r.greedy_schedule)),
-                   "delivered": _delivered(built, r.greedy_schedule)},
+                   "delivered": greedy_delivered},
         "value_difference": difference,
         "value_difference_pct": (difference / greedy_value) if greedy_value > 0 else None,
         "periods": [{"period": p + 1, "start": a.isoformat(), "end": b.isoformat()}
                     for p, (a, b) in enumerate(built.periods)],
-        "delivered": _delivered(built, r.schedule),
+        "delivered": delivered,
         # the periods to show "delivered by" at: a quarter, half, three quarters and all of the plan
         "milestones": sorted({max(0, -(-len(built.periods) * k // 4) - 1) for k in (1, 2, 3, 4)}),
         "capacity": {t.name: [round(x, 2) for x in t.capacity] for t in built.input.teams},

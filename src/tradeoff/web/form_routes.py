@@ -51,15 +51,11 @@ def add_form_routes(router: APIRouter, path: str, *, need: str, load: Load, stat
 
 def save_record(request: Request, uow: UnitOfWork, m: Any, state: FormState, record: Any, *,
                 schema: type[BaseModel], body: dict[str, Any], known: set[str], service: Any, show: Show,
-                to: Callable[[Any], str], lines: dict[str, list[int]] | None = None,
-                adjust: Callable[[Any], Any] | None = None) -> Response:
+                to: Callable[[Any], str], lines: dict[str, list[int]] | None = None) -> Response:
     """Validate `body` with `schema`, create the record with `service` (or update `record` at the version the
     form was loaded at) and go to `to(saved)`; or show the form again (422) with every message beside its field.
-    `lines`: for fields entered one item per line, the line number of each item; `adjust`: a last change to the
-    validated input (e.g. only the fields that changed)."""
+    `lines`: for fields entered one item per line, the line number of each item."""
     data = validated_body(schema, body, state, known, lines or {})
-    if data is not None and state.ok and adjust is not None:
-        data = adjust(data)
     saved = create_or_update(uow, state, known, service, m, record, data) if data is not None and state.ok else None
     if saved is None:
         return show(request, uow, m, state, record, 422)

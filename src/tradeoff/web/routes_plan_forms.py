@@ -86,19 +86,6 @@ def _pairs(text: str, field: str, state: FormState, parse: Any, what: str) -> di
     return out
 
 
-def _stored(name: str, value: Any) -> Any:
-    """A plan field as the plan stores it, to tell what a form changed."""
-    if name == "deadlines":
-        return {str(k): v if isinstance(v, str) else v.isoformat() for k, v in value.items()}
-    if name == "values":
-        return {str(k): float(v) for k, v in value.items()}
-    if name in ("team_ids", "must_have"):
-        return sorted(value)
-    if name in ("time_limit", "days_per_point"):
-        return float(value)
-    return str(value) if name in ("value_source", "start") else value
-
-
 def _save(request: Request, form: FormData, m: Any, uow: UnitOfWork, plan: Plan | None) -> Response:
     m.require("edit")
     values: dict[str, Any] = {k: field_text(form, k) for k in (*TEXT, "live", "version")}
@@ -115,15 +102,8 @@ def _save(request: Request, form: FormData, m: Any, uow: UnitOfWork, plan: Plan 
     body["live"] = values["live"] == "on"
     body["deadlines"] = _pairs(values["deadlines"], "deadlines", state, date.fromisoformat, "a date (YYYY-MM-DD)")
     body["values"] = _pairs(values["values"], "values", state, float, "a number")
-
-    def changed_only(data: Any) -> Any:  # so renaming a plan keeps its answer
-        if plan is None:
-            return data
-        return PlanUpdate.model_validate({k: v for k, v in data.model_dump(exclude_unset=True).items()
-                                          if _stored(k, v) != _stored(k, getattr(plan, k))})
-
     return save_record(request, uow, m, state, plan, schema=PlanUpdate if plan else PlanCreate, body=body,
-                       known=KNOWN, service=plan_service, show=_form, adjust=changed_only,
+                       known=KNOWN, service=plan_service, show=_form,
                        to=lambda saved: f"/w/{m.workspace_slug}/plans/{saved.id}")
 
 

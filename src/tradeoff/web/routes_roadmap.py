@@ -73,12 +73,19 @@ def timeline(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
                   svg=svg, forecast=fc, plan=plan)
 
 
+def _plan_view(request: Request, uow: Any, m: Any, plan_id: int, status_code: int = 200, *,
+               template: str = "roadmap/plan.html", scenario: Any = None, error: str = "",
+               solve_error: str = "") -> HTMLResponse:
+    """The plan page (or its what-if part) with its last answer, a what-if beside it and any message."""
+    plan = plan_service.get(uow=uow, workspace_id=m.workspace_id, plan_id=plan_id)
+    return render(request, template, status_code, **ctx.page_context(uow, m, "roadmap"), page_title=plan.name,
+                  plan=plan, r=plan.result, teams=team_service.active(uow=uow, workspace_id=m.workspace_id),
+                  scenario=scenario, error=error, solve_error=solve_error)
+
+
 @router.get(f"{W}/plans/{{plan_id:int}}", response_class=HTMLResponse)
 def plan_page(request: Request, m: CurrentMember, uow: Uow, plan_id: int) -> HTMLResponse:
-    plan = plan_service.get(uow=uow, workspace_id=m.workspace_id, plan_id=plan_id)
-    teams = team_service.active(uow=uow, workspace_id=m.workspace_id)
-    return render(request, "roadmap/plan.html", **ctx.page_context(uow, m, "roadmap"), page_title=plan.name,
-                  plan=plan, r=plan.result, teams=teams, scenario=None, error="")
+    return _plan_view(request, uow, m, plan_id)
 
 
 @router.post(f"{W}/plans/{{plan_id:int}}/solve")
@@ -88,17 +95,13 @@ def plan_solve(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, 
         plan_service.solve(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), plan_id=plan_id)
     except (Infeasible, InvalidInput) as exc:  # shown on the plan page, which keeps its last answer
         uow.session.rollback()
-        plan = plan_service.get(uow=uow, workspace_id=m.workspace_id, plan_id=plan_id)
-        return render(request, "roadmap/plan.html", 422, **ctx.page_context(uow, m, "roadmap"), page_title=plan.name,
-                      plan=plan, r=plan.result, teams=team_service.active(uow=uow, workspace_id=m.workspace_id),
-                      scenario=None, error="", solve_error=f"Not solved: {exc.message}")
+        return _plan_view(request, uow, m, plan_id, 422, solve_error=f"Not solved: {exc.message}")
     return redirect(f"/w/{m.workspace_slug}/plans/{plan_id}", request)
 
 
 @router.post(f"{W}/plans/{{plan_id:int}}/what-if", response_class=HTMLResponse)
 def plan_what_if(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, plan_id: int) -> HTMLResponse:
-    plan = plan_service.get(uow=uow, workspace_id=m.workspace_id, plan_id=plan_id)
-    teams = team_service.active(uow=uow, workspace_id=m.workspace_id)
+    plan_service.get(uow=uow, workspace_id=m.workspace_id, plan_id=plan_id)  # 404 before reading the form
 
     def num(name: str) -> float | None:
         v = form.get(name)
@@ -120,8 +123,8 @@ def plan_what_if(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow
     except TradeoffError as exc:
         error = exc.message
     template = "roadmap/what_if.html" if request.headers.get("HX-Request") == "true" else "roadmap/plan.html"
-    return render(request, template, 200 if not error else 422, **ctx.page_context(uow, m, "roadmap"),
-                  page_title=plan.name, plan=plan, r=plan.result, teams=teams, scenario=scenario, error=error)
+    return _plan_view(request, uow, m, plan_id, 200 if not error else 422, template=template, scenario=scenario,
+                      error=error)
 
 
 @router.get(f"{W}/capacity", response_class=HTMLResponse)

@@ -18,7 +18,9 @@ from tradeoff.core.planning import (
     RoadmapPlan,
     Team,
     compare_plans,
+    fit_spans,
     plan_roadmap,
+    span_needed,
     with_changes,
 )
 from tradeoff.core.planning_greedy import _greedy
@@ -76,6 +78,19 @@ def test_a_feature_bigger_than_a_period_spreads_over_its_span() -> None:
     assert plan_roadmap(_inp(cands, (10, 10, 10), (Dependency("A", "B"),))).schedule == {"A": 0, "B": 2}
     # with two periods only, B cannot start after A: only A is planned
     assert plan_roadmap(_inp(cands, (10, 10), (Dependency("A", "B"),))).schedule == {"A": 0}
+
+
+def test_span_needed_counts_the_capacity_left_for_the_category_and_the_busiest_team() -> None:
+    teams = (Team("A", (10.0, 0.0, 10.0, 10.0)), Team("B", (4.0, 4.0, 4.0, 4.0)))
+    inp = PlanInput((), teams, 4, rules=(AllocationRule(0.2, team="A"),))
+    # A keeps 20% for tech work: a feature gets a typical 8 a period (the period off does not count)
+    assert span_needed(inp, Candidate("F", 1, {"A": 20})) == (3, 8.0)
+    assert span_needed(inp, Candidate("D", 1, {"A": 20}, category="tech_debt")) == (2, 10.0)
+    assert span_needed(inp, Candidate("S", 1, {"A": 8})) == (1, 8.0)
+    assert span_needed(inp, Candidate("X", 1, {"A": 8, "B": 10})) == (3, 4.0)  # B sets it
+    assert span_needed(inp, Candidate("Huge", 1, {"A": 500}))[0] == 4  # capped at the plan: then it fits nowhere
+    fitted = fit_spans(replace(inp, candidates=(Candidate("F", 1, {"A": 20}), Candidate("S", 1, {"A": 8}))))
+    assert [c.span for c in fitted.candidates] == [3, 1]
 
 
 def test_span_errors_name_the_feature() -> None:
