@@ -221,3 +221,21 @@ def test_a_pm_records_a_commitment_and_moves_its_date(container: Container, worl
         items = {c["id"]: c for c in commitment_service.overview(uow=uow, workspace_id=wid, at_risk_only=False)["items"]}
         moved = items[ids["commitment"]]
         assert moved["due"] == later.isoformat() and moved["feature_id"] == ids["a"] and not moved["at_risk"]
+
+
+def test_home_page_lists_what_needs_attention(container: Container, world: World) -> None:
+    quiet = web_client(container)
+    sign_in(quiet, world.alice.email, world.alice.password)
+    page = quiet.get(f"/w/{world.slug}")
+    assert page.status_code == 200 and "Nothing needs attention" in page.text
+    ids = _seed(container, world.slug)
+    page = quiet.get(f"/w/{world.slug}")
+    assert "Nothing needs attention" not in page.text
+    # the live plan has no answer yet, and the commitment is unlikely to be kept: both are named, with where to act
+    assert re.search(rf'data-kind="plan_unsolved">\s*<a class="attention-title" href="/w/{world.slug}/plans/'
+                     rf'{ids["plan"]}">', page.text)
+    assert 'data-kind="commitment_at_risk"' in page.text and re.search(r"Audit log export for Acme by [-\d]+: \d+%", page.text)
+    outsider = web_client(container)
+    sign_in(outsider, world.charlie.email, world.charlie.password)
+    r = outsider.get(f"/w/{world.slug}")
+    assert r.status_code == 404 and "Audit log export" not in r.text

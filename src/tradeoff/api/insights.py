@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from tradeoff.api.deps import CurrentMember, Uow
+from tradeoff.attention import service as attention_service
 from tradeoff.comments import service as comment_service
 from tradeoff.core.demand import csat_by_segment, nps_by_segment
 from tradeoff.features import service as feature_service
@@ -55,3 +56,11 @@ def close_the_loop(member: CurrentMember, uow: Uow, record_id: int) -> Any:
 def nps(member: CurrentMember, uow: Uow) -> Any:
     scores = insights.survey_scores(uow=uow, workspace_id=member.workspace_id)
     return nps_out(nps_by_segment(scores), csat_by_segment(scores))
+
+
+@router.get(f"{W}/attention", operation_id="getAttention",
+            summary="What needs acting on, most urgent first: commitments past due, at risk or without a forecast, "
+                    "a live plan unsolved or older than its estimates, planned work without an estimate, open "
+                    "blockers, triage in progress, recent feedback linked to nothing")
+def attention(member: CurrentMember, uow: Uow) -> Any:
+    return attention_service.out(attention_service.attention(uow=uow, workspace_id=member.workspace_id, now=utcnow()))

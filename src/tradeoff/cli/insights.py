@@ -1,4 +1,4 @@
-"""`tradeoff demand`, `top`, `close-the-loop`, `nps`."""
+"""`tradeoff demand`, `top`, `close-the-loop`, `nps`, `attention`."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from tradeoff.attention import service as attention_service
 from tradeoff.cli.context import cli_state, emit_json, emit_table
 from tradeoff.cli.evidence import Kind
 from tradeoff.cli.records import Json, Workspace, workspace_id
@@ -83,8 +84,24 @@ def nps(workspace: Workspace, as_json: Json = False) -> None:
     emit_table(res["nps"], ["segment", "responses", "promoters", "passives", "detractors", "nps"], title="NPS")
 
 
+def attention(workspace: Workspace, as_json: Json = False) -> None:
+    """What needs acting on this week, most urgent first: commitments at risk, stale plans, unestimated work,
+    open blockers, feedback waiting to be linked."""
+    with cli_state().container.unit_of_work() as uow:
+        items = attention_service.attention(uow=uow, workspace_id=workspace_id(uow, workspace), now=utcnow())
+    if as_json:
+        emit_json(attention_service.out(items))
+        return
+    if not items:
+        typer.echo("Nothing needs attention.")
+        return
+    emit_table([{"severity": i.severity, "what": i.title, "detail": i.detail} for i in items],
+               ["severity", "what", "detail"], title="needs attention")
+
+
 def register(root: typer.Typer) -> None:
     root.command("demand")(demand)
     root.command("top")(top)
     root.command("close-the-loop")(close_the_loop)
     root.command("nps")(nps)
+    root.command("attention")(attention)

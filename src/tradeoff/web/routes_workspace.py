@@ -10,10 +10,12 @@ from tradeoff.accounts import service as accounts
 from tradeoff.accounts.model import Role
 from tradeoff.accounts.schemas import MemberIn, TokenCreate
 from tradeoff.accounts.service import Member
+from tradeoff.attention import service as attention_service
 from tradeoff.audit import service as audit
 from tradeoff.errors import RateLimited, TradeoffError
 from tradeoff.feedback import service as feedback_service
 from tradeoff.records import service as records
+from tradeoff.storage.base import utcnow
 from tradeoff.storage.uow import UnitOfWork
 from tradeoff.web import context as ctx
 from tradeoff.web import session as web_session
@@ -33,8 +35,9 @@ def home(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
     counts = [(ui, records.count(uow=uow, spec=ui.spec, workspace_id=m.workspace_id)) for ui in ALL]
     recent = records.list_page(uow=uow, spec=feedback_service.SPEC, workspace_id=m.workspace_id, limit=8).items
     events = audit.list_events(uow=uow, workspace_id=m.workspace_id, limit=8)
+    attention = attention_service.attention(uow=uow, workspace_id=m.workspace_id, now=utcnow())
     return render(request, "home.html", **ctx.page_context(uow, m, "home"), page_title="Home", counts=counts,
-                  recent=recent, events=events)
+                  recent=recent, events=events, attention=attention)
 
 
 @router.get(f"{W}/audit", response_class=HTMLResponse)

@@ -1,0 +1,179 @@
+"""What needs the PM this week: one read over the chain that lists what is at risk, stale or waiting.
+
+Every item names the records behind it, so each line of the list is one click from its evidence (principle 2).
+Only stored facts are read (the commitments' last forecast, the plan's answer and when it was solved): the list
+is cheap enough for the home page and never recomputes a forecast."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+
+from sqlalchemy import exists, func, select
+
+from tradeoff.blockers import service as blocker_service
+from tradeoff.commitments import service as commitment_service
+from tradeoff.estimates.model import Estimate
+from tradeoff.features.model import Feature, FeatureStatus
+from tradeoff.feedback.model import Feedback
+from tradeoff.links.model import Link
+from tradeoff.plans.model import Plan
+from tradeoff.storage.uow import UnitOfWork
+from tradeoff.triage import service as triage_service
+
+Severity = Literal["high", "medium", "low"]
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+RECENT_DAYS = 7  # feedback this recent and linked to nothing is "waiting"
+SHOW = 5  # records named per item; the count says how many there are in all
+
+
+@dataclass(frozen=True)
+class Ref:
+    record_type: str
+    record_id: int
+    title: str
+
+
+@dataclass(frozen=True)
+class Item:
+    kind: str
+    severity: Severity
+    title: str
+    detail: str
+    path: str  # where to act, relative to the workspace ("commitments", "plans/3", ...)
+    count: int
+    refs: list[Ref] = field(default_factory=list)
+
+    def out(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _money(by_currency: dict[str, float]) -> str:
+    return " + ".join(f"{cur} {amount:,.0f}" for cur, amount in sorted(by_currency.items())) or "no ARR recorded"
+
+
+def _feature_refs(rows: list[dict[str, Any]]) -> list[Ref]:
+    """The promised features (a commitment has no page of its own; the detail names customer and date)."""
+    return [Ref("feature", r["feature_id"], r["feature"]) for r in rows[:SHOW]]
+
+
+def _commitments(uow: UnitOfWork, workspace_id: int, today: date) -> list[Item]:
+    ov = commitment_service.overview(uow=uow, workspace_id=workspace_id)
+    rows = ov["items"]
+    shipped = set(uow.session.scalars(select(Feature.id).where(
+        Feature.id.in_({r["feature_id"] for r in rows}), Feature.status == FeatureStatus.shipped.value)))
+    rows = [r for r in rows if r["feature_id"] not in shipped]  # kept: the feature shipped
+    items: list[Item] = []
+    overdue = [r for r in rows if date.fromisoformat(r["due"]) < today]
+    if overdue:
+        items.append(Item(
+            "commitment_overdue", "high",
+            f"{len(overdue)} commitment{'s' * (len(overdue) != 1)} past due and not kept",
+            "; ".join(f"{r['feature']} for {r['customer']} (due {r['due']})" for r in overdue[:SHOW])
+            + ". Tell the customers, then move or archive each commitment.",
+            "commitments", len(overdue), _feature_refs(overdue)))
+    ahead = [r for r in rows if r["at_risk"] and r not in overdue]
+    forecast = [r for r in ahead if r["probability"] is not None]
+    unknown = [r for r in ahead if r["probability"] is None]
+    if forecast:
+        arr: dict[str, float] = {}
+        for r in forecast:
+            arr[r["currency"]] = arr.get(r["currency"], 0.0) + r["arr_at_stake"]
+        items.append(Item(
+            "commitment_at_risk", "high",
+            f"{len(forecast)} commitment{'s' * (len(forecast) != 1)} below the {ov['threshold']:.0%} threshold",
+            "; ".join(f"{r['feature']} for {r['customer']} by {r['due']}: {r['probability']:.0%}"
+                      for r in forecast[:SHOW]) + f". ARR at stake: {_money(arr)}.",
+            "commitments", len(forecast), _feature_refs(forecast)))
+    if unknown:
+        items.append(Item(
+            "commitment_unforecast", "medium",
+            f"{len(unknown)} commitment{'s' * (len(unknown) != 1)} nobody can vouch for",
+            "; ".join(f"{r['feature']} for {r['customer']}: {r['forecast_reason'] or 'not forecast yet'}"
+                      for r in unknown[:SHOW]),
+            "commitments", len(unknown), _feature_refs(unknown)))
+    return items
+
+
+def _plans(uow: UnitOfWork, workspace_id: int) -> list[Item]:
+    plans = list(uow.session.scalars(select(Plan).where(Plan.workspace_id == workspace_id, Plan.live.is_(True),
+                                                        Plan.archived_at.is_(None)).order_by(Plan.id)))
+    latest_estimate = uow.session.scalar(select(func.max(Estimate.updated_at))
+                                         .where(Estimate.workspace_id == workspace_id))
+    items: list[Item] = []
+    for p in plans:
+        if p.result is None or p.solved_at is None:
+            items.append(Item("plan_unsolved", "medium", f"The live plan '{p.name}' has no answer",
+                              "Its inputs changed or it was never solved: solve it before anyone quotes a date "
+                              "from it.", f"plans/{p.id}", 1, [Ref("plan", p.id, p.name)]))
+        elif latest_estimate is not None and latest_estimate > p.solved_at:
+            changed = uow.session.scalar(select(func.count()).select_from(Estimate).where(
+                Estimate.workspace_id == workspace_id, Estimate.updated_at > p.solved_at)) or 0
+            items.append(Item(
+                "plan_stale", "medium", f"Estimates changed since the live plan '{p.name}' was solved",
+                f"{changed} estimate{'s' * (changed != 1)} changed after {p.solved_at:%d %b %Y %H:%M} UTC; "
+                "solve the plan again to see whether the chosen features and dates still hold.",
+                f"plans/{p.id}", changed, [Ref("plan", p.id, p.name)]))
+    return items
+
+
+def _unestimated(uow: UnitOfWork, workspace_id: int) -> list[Item]:
+    has_estimate = exists(select(Estimate.id).where(Estimate.feature_id == Feature.id))
+    rows = list(uow.session.execute(
+        select(Feature.id, Feature.title).where(
+            Feature.workspace_id == workspace_id, Feature.archived_at.is_(None),
+            Feature.status.in_([FeatureStatus.planned.value, FeatureStatus.in_progress.value]), ~has_estimate)
+        .order_by(Feature.id)))
+    if not rows:
+        return []
+    return [Item("feature_unestimated", "medium",
+                 f"{len(rows)} planned or started feature{'s' * (len(rows) != 1)} without an estimate",
+                 "No plan or forecast can include them until engineering gives a range: "
+                 + ", ".join(r.title for r in rows[:SHOW]) + ("…" if len(rows) > SHOW else "") + ".",
+                 f"features/{rows[0].id}/estimate", len(rows), [Ref("feature", r.id, r.title) for r in rows[:SHOW]])]
+
+
+def _blockers(uow: UnitOfWork, workspace_id: int) -> list[Item]:
+    rows = blocker_service.open_blockers(uow=uow, workspace_id=workspace_id)
+    if not rows:
+        return []
+    return [Item("blocker_open", "medium", f"{len(rows)} open blocker{'s' * (len(rows) != 1)}",
+                 "; ".join(b.title for b in rows[:SHOW]) + ". Each blocker's page shows what it costs in dates, "
+                 "commitments and ARR.", "blockers", len(rows), [Ref("blocker", b.id, b.title) for b in rows[:SHOW]])]
+
+
+def _feedback(uow: UnitOfWork, workspace_id: int, now: datetime) -> list[Item]:
+    items: list[Item] = []
+    st = triage_service.status(uow=uow, workspace_id=workspace_id)
+    if st.pending:
+        items.append(Item("triage_pending", "low", f"Triage is working through {st.pending:,} new pieces of feedback",
+                          f"{st.triaged:,} of {st.total:,} classified; kinds, duplicates and themes fill in as it "
+                          "goes.", "feedback", st.pending))
+    linked = exists(select(Link.id).where(Link.feedback_id == Feedback.id))
+    recent = (Feedback.workspace_id == workspace_id, Feedback.archived_at.is_(None), ~linked,
+              Feedback.duplicate_of_id.is_(None), Feedback.reported_at >= now - timedelta(days=RECENT_DAYS))
+    n = uow.session.scalar(select(func.count()).select_from(Feedback).where(*recent)) or 0
+    if n:
+        rows = list(uow.session.execute(select(Feedback.id, Feedback.text).where(*recent)
+                                        .order_by(Feedback.reported_at.desc(), Feedback.id.desc()).limit(SHOW)))
+        items.append(Item("feedback_unlinked", "low",
+                          f"{n} piece{'s' * (n != 1)} of feedback from the last {RECENT_DAYS} days linked to nothing",
+                          "Link each to the problem or feature it supports, or turn a theme into a problem, so the "
+                          "demand behind it counts.", "themes", n,
+                          [Ref("feedback", r.id, " ".join(r.text.split())[:80]) for r in rows]))
+    return items
+
+
+def attention(*, uow: UnitOfWork, workspace_id: int, now: datetime) -> list[Item]:
+    """What needs acting on, most urgent first: commitments past due or at risk, commitments without a forecast,
+    a live plan that is unsolved or older than its estimates, planned work without an estimate, open blockers,
+    triage still running and recent feedback linked to nothing."""
+    items = (_commitments(uow, workspace_id, now.date()) + _plans(uow, workspace_id)
+             + _unestimated(uow, workspace_id) + _blockers(uow, workspace_id) + _feedback(uow, workspace_id, now))
+    return sorted(items, key=lambda i: SEVERITY_ORDER[i.severity])  # stable: the order above within a severity
+
+
+def out(items: list[Item]) -> dict[str, Any]:
+    return {"items": [i.out() for i in items], "count": len(items)}
+
