@@ -11,6 +11,7 @@ from tests.conftest import SYSTEM, World
 from tests.e2e.conftest import sign_in, web_client
 from tradeoff.accounts import service as accounts
 from tradeoff.bootstrap import Container
+from tradeoff.estimates import service as estimate_service
 from tradeoff.features import service as feature_service
 from tradeoff.features.schemas import FeatureCreate
 from tradeoff.teams import service as team_service
@@ -72,6 +73,24 @@ def test_engineer_imports_work_history_in_the_browser(container: Container, worl
     assert teams == {team_id}
     suggestion = tc.get(f"{base}/features/{feature_id}/estimate").text
     assert "Suggested P10" in suggestion and "Add SSO login with SAML" in suggestion  # the history at work
+    # the engineer starts the estimate from that range, adjusts nothing, and saves it
+    p10, p50, p90 = re.search(r"Suggested P10 ([\d.]+) · <strong>P50 ([\d.]+)</strong> · P90 ([\d.]+) points",
+                              suggestion).groups()
+    assert f'href="{base}/features/{feature_id}/estimate?start=suggestion' in suggestion
+    filled = tc.get(f"{base}/features/{feature_id}/estimate", params={"start": "suggestion"}).text
+    form = {name: re.search(rf'name="{name}"[^>]*value="([^"]*)"', filled)[1]
+            for name in ("optimistic", "likely", "pessimistic", "confidence")}
+    assert (form["optimistic"], form["likely"], form["pessimistic"]) == (p10, p50, p90)
+    assert '<option value="points" selected>' in filled and "Started from what similar work took" in filled
+    assert "Not estimated yet" in filled  # nothing saved by filling the form
+    saved = tc.post(f"{base}/features/{feature_id}/estimate", data={
+        "csrf_token": token, **form, "unit": "points", "category": "feature", "team_id": str(team_id),
+        "notes": "from the suggestion"})
+    assert saved.status_code == 303, saved.text[:300]
+    with container.unit_of_work() as uow:
+        est = estimate_service.find(uow=uow, workspace_id=wid, feature_id=feature_id)
+        assert est is not None and est.unit == "points"
+        assert (est.optimistic, est.likely, est.pessimistic) == (float(p10), float(p50), float(p90))
 
 
 def test_work_history_import_is_refused_to_readers_and_hidden_from_outsiders(container: Container,

@@ -4,9 +4,9 @@ top-10 stability. The same services as the API (api/strategy.py, api/delivery.py
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from tradeoff.components import service as component_service
@@ -187,12 +187,26 @@ def _estimate_state(est: dict[str, Any] | None) -> FormState:
     })
 
 
+def _from_suggestion(state: FormState, suggestion: dict[str, Any]) -> FormState:
+    """The form filled with the suggested range (story points: the history's own unit), for the engineer to
+    adjust; drivers, components, team and dependencies already entered are kept. Nothing is saved."""
+    values = dict(state.values) | {"optimistic": fmt_number(suggestion["p10"]), "likely": fmt_number(suggestion["p50"]),
+                                   "pessimistic": fmt_number(suggestion["p90"]), "unit": "points", "confidence": "0.8"}
+    note = (f"Started from what similar work took: P10-P90 of the {len(suggestion['neighbours'])} most similar of "
+            f"{suggestion['history_items']:,} finished items.")
+    notes = str(values.get("notes", ""))
+    values["notes"] = notes if note in notes else f"{notes}\n{note}".strip()
+    return FormState(values=values)
+
+
 def _estimate_view(request: Request, uow: UnitOfWork, m: Any, feature_id: int, state: FormState | None = None,
-                   status_code: int = 200) -> HTMLResponse:
+                   status_code: int = 200, prefill: bool = False) -> HTMLResponse:
     feature = records.get(uow=uow, spec=feature_service.SPEC, workspace_id=m.workspace_id, record_id=feature_id)
     found = estimate_service.find(uow=uow, workspace_id=m.workspace_id, feature_id=feature_id)
     est = estimate_service.out(uow=uow, workspace_id=m.workspace_id, estimate=found) if found else None
     suggestion = estimate_service.suggest(uow=uow, workspace_id=m.workspace_id, feature_id=feature_id)
+    if prefill and suggestion["status"] == "ok" and suggestion["unit"] == "points":
+        state = _from_suggestion(state or _estimate_state(est), suggestion)
     components = records.list_page(uow=uow, spec=component_service.SPEC, workspace_id=m.workspace_id, limit=200).items
     others = records.list_page(uow=uow, spec=feature_service.SPEC, workspace_id=m.workspace_id, limit=200,
                                sort="title").items
@@ -207,8 +221,10 @@ def _estimate_view(request: Request, uow: UnitOfWork, m: Any, feature_id: int, s
 
 
 @router.get(f"{W}/features/{{feature_id:int}}/estimate", response_class=HTMLResponse)
-def estimate_page(request: Request, m: CurrentMember, uow: Uow, feature_id: int) -> HTMLResponse:
-    return _estimate_view(request, uow, m, feature_id)
+def estimate_page(request: Request, m: CurrentMember, uow: Uow, feature_id: int,
+                  start: Annotated[str, Query(max_length=20)] = "") -> HTMLResponse:
+    """`?start=suggestion` fills the form with the reference-class range instead of the saved estimate."""
+    return _estimate_view(request, uow, m, feature_id, prefill=start == "suggestion")
 
 
 @router.post(f"{W}/features/{{feature_id:int}}/estimate", response_class=HTMLResponse)
