@@ -38,5 +38,5 @@ def bootstrap(settings: Settings, engine: Engine | None = None) -> Container:
         settings=settings,
         engine=engine,
         uow=UowFactory(make_session_factory(engine)),
-        login_guard=LoginGuard(settings.login_attempts_per_minute),
+        login_guard=LoginGuard(settings.login_attempts_per_minute, engine),
     )

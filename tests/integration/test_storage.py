@@ -132,20 +132,38 @@ def test_audit_records_before_after_and_never_secrets(client, world: World, capl
 
 def test_login_guard_rate_limits_per_account_and_ip(container, world: World) -> None:
     import pytest
+    from sqlalchemy import select
 
+    from tradeoff.accounts.model import RateEvent
     from tradeoff.errors import RateLimited, Unauthenticated
 
-    guard = accounts.LoginGuard(3)
+    # two guards on one database: two server processes (`tradeoff serve --workers 2`) share the count
+    first, second = accounts.LoginGuard(3, container.engine), accounts.LoginGuard(3, container.engine)
+    tag = world.slug  # IPs unique to this test: the table is shared by every test on this database
+    ip = {n: f"{n}.{tag}" for n in ("ok", "bad", "other", "fresh")}
     with container.unit_of_work() as uow:
-        assert guard.login(uow=uow, email=world.bob.email, password=world.bob.password, ip="1.1.1.1").email == world.bob.email
-        for _ in range(3):
-            with pytest.raises(Unauthenticated):
-                guard.login(uow=uow, email=world.bob.email, password="wrong", ip="2.2.2.2")
-        with pytest.raises(RateLimited):  # even the right password, for this account
-            guard.login(uow=uow, email=world.bob.email, password=world.bob.password, ip="3.3.3.3")
+        assert first.login(uow=uow, email=world.bob.email, password=world.bob.password, ip=ip["ok"]).email \
+            == world.bob.email
+    for guard in (first, second, first):  # each failure in its own request, rolled back as a request would be
+        with pytest.raises(Unauthenticated), container.unit_of_work() as uow:
+            guard.login(uow=uow, email=world.bob.email, password="wrong", ip=ip["bad"])
+    with container.unit_of_work() as uow:
+        with pytest.raises(RateLimited):  # even the right password, for this account, through either process
+            second.login(uow=uow, email=world.bob.email, password=world.bob.password, ip=ip["other"])
         with pytest.raises(RateLimited):  # and any account from that IP
-            guard.login(uow=uow, email=world.erin.email, password=world.erin.password, ip="2.2.2.2")
-        assert guard.login(uow=uow, email=world.erin.email, password=world.erin.password, ip="4.4.4.4")
+            first.login(uow=uow, email=world.erin.email, password=world.erin.password, ip=ip["bad"])
+        assert second.login(uow=uow, email=world.erin.email, password=world.erin.password, ip=ip["fresh"])
+        stored = set(uow.session.scalars(select(RateEvent.key_hash)))
+    assert stored and not any(world.bob.email in h or "bad." in h for h in stored)  # only hashes are kept
+    # a minute later the window has passed
+    from datetime import timedelta
+
+    from tradeoff.storage.base import utcnow
+
+    later = accounts.LoginGuard(3, container.engine)
+    later.limiter.clock = lambda: utcnow() + timedelta(seconds=61)  # type: ignore[attr-defined]
+    with container.unit_of_work() as uow:
+        assert later.login(uow=uow, email=world.bob.email, password=world.bob.password, ip=ip["bad"])
 
 
 def test_passwords_are_argon2_hashed(container, world: World) -> None:

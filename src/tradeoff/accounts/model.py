@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tradeoff.storage.base import Base, Timestamps, UTCDateTime, utcnow
@@ -108,3 +108,15 @@ class ApiToken(Base):
     def revoke(self) -> None:
         if self.revoked_at is None:
             self.revoked_at = utcnow()
+
+
+class RateEvent(Base):
+    """One counted attempt (a failed login, a public submission) for the sliding-window limits shared by every
+    server process. The key (an account's email, an IP) is stored only as its SHA-256."""
+
+    __tablename__ = "rate_events"
+    __table_args__ = (Index("ix_rate_events_key_at", "key_hash", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)

@@ -9,11 +9,11 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import joinedload
 
 from tradeoff.accounts.model import ApiToken, Membership, Role, User, Workspace
-from tradeoff.accounts.ratelimit import SlidingWindowLimiter
+from tradeoff.accounts.ratelimit import SharedWindowLimiter, SlidingWindowLimiter, WindowLimiter
 from tradeoff.accounts.schemas import check_slug
 from tradeoff.audit import service as audit
 from tradeoff.errors import (
@@ -202,8 +202,11 @@ def workspaces_of(*, uow: UnitOfWork, user_id: int) -> list[tuple[Workspace, Rol
 class LoginGuard:
     """Authenticates email + password with failed attempts limited per account and per IP."""
 
-    def __init__(self, attempts_per_minute: int) -> None:
-        self.limiter = SlidingWindowLimiter(attempts_per_minute, 60.0)
+    def __init__(self, attempts_per_minute: int, engine: Engine | None = None) -> None:
+        """With an engine the count is kept in the database, shared by every server process; without one, in this
+        process only."""
+        self.limiter: WindowLimiter = (SharedWindowLimiter(engine, "login", attempts_per_minute, 60.0) if engine
+                                       else SlidingWindowLimiter(attempts_per_minute, 60.0))
 
     def login(self, *, uow: UnitOfWork, email: str, password: str, ip: str) -> User:
         keys = (f"acct:{email.strip().lower()}", f"ip:{ip}")

@@ -12,9 +12,9 @@ import hmac
 import secrets
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
-from tradeoff.accounts.ratelimit import SlidingWindowLimiter
+from tradeoff.accounts.ratelimit import SharedWindowLimiter, SlidingWindowLimiter, WindowLimiter
 from tradeoff.audit import service as audit
 from tradeoff.errors import FieldError, InvalidInput, NotFound, RateLimited
 from tradeoff.features.model import Feature, FeatureStatus
@@ -141,11 +141,14 @@ def roadmap(*, uow: UnitOfWork, share: Share, product: Product) -> PublicRoadmap
 
 
 class PublicGuard:
-    """Rate limits for public submissions: per IP and per share link (sliding windows, process-local)."""
+    """Rate limits for public submissions: per IP and per share link (sliding windows; in the database, shared by
+    every server process, when given an engine)."""
 
-    def __init__(self, per_ip_per_hour: int = 10, per_share_per_hour: int = 200) -> None:
-        self.ip = SlidingWindowLimiter(per_ip_per_hour, 3600.0)
-        self.share = SlidingWindowLimiter(per_share_per_hour, 3600.0)
+    def __init__(self, per_ip_per_hour: int = 10, per_share_per_hour: int = 200, engine: Engine | None = None) -> None:
+        self.ip: WindowLimiter = (SharedWindowLimiter(engine, "public-ip", per_ip_per_hour, 3600.0) if engine
+                                  else SlidingWindowLimiter(per_ip_per_hour, 3600.0))
+        self.share: WindowLimiter = (SharedWindowLimiter(engine, "public-share", per_share_per_hour, 3600.0) if engine
+                                     else SlidingWindowLimiter(per_share_per_hour, 3600.0))
 
     def check(self, *, ip: str, share_id: int) -> None:
         if self.ip.blocked(f"ip:{ip}") or self.share.blocked(f"share:{share_id}"):

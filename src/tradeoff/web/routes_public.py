@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from tradeoff.errors import TradeoffError
 from tradeoff.publishing import service as publishing
 from tradeoff.publishing.schemas import PublicSubmissionIn
+from tradeoff.web import session as web_session
 from tradeoff.web.render import render
 from tradeoff.web.session import CheckedForm, Uow
 
@@ -26,7 +27,7 @@ FIELDS = ("kind", "email", "name", "company", "message", "ref", "website")
 def guard(request: Request) -> publishing.PublicGuard:
     g = getattr(request.app.state, "public_guard", None)
     if g is None:
-        g = request.app.state.public_guard = publishing.PublicGuard()
+        g = request.app.state.public_guard = publishing.PublicGuard(engine=web_session.container(request).engine)
     return g
 
 
