@@ -113,7 +113,7 @@ def _periods(row: dict[str, Any]) -> str:
 
 def _print_plan(name: str, r: dict[str, Any]) -> None:
     unit = r.get("value_unit", "")
-    emit_table([{"period": _periods(x), "from": x["period_start"], "team": x["team"], "feature":
+    emit_table([{"period": _periods(x), "from": x["period_start"], "team": " + ".join(x.get("effort_by_team") or [x["team"]]), "feature":
                  f"{x['title']} (#{x['feature_id']})", "effort": f"{x['effort_days']:g} d",
                  "value": format_amount(x["value"], unit) if x["value"] > 0 else "—",
                  "kind": x["category"], "promised": "; ".join(x["committed_to"])} for x in r["schedule"]],
@@ -164,7 +164,7 @@ def forecast(
         typer.echo(f"no forecast: {fc['reason']}")
         return
     cols = ["feature", "team", "P50", "P85", "P95"] + (["P(by target)"] if when else [])
-    emit_table([{"feature": f"{f['title']} (#{f['feature_id']})", "team": f["team"], "P50": f["p50"],
+    emit_table([{"feature": f"{f['title']} (#{f['feature_id']})", "team": " + ".join([f["team"], *f.get("shared_with", [])]), "P50": f["p50"],
                  "P85": f["p85"], "P95": f["p95"],
                  "P(by target)": f"{f['probability_by_target']:.0%}" if when else None} for f in fc["features"]],
                cols, title=f"forecast from {fc['start']} ({fc['trials']} trials)")

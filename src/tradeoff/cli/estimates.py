@@ -28,6 +28,8 @@ def estimate(
     component: Annotated[list[int] | None, typer.Option(help="Component id touched, repeat.")] = None,
     team: Annotated[int | None, typer.Option(help="Team id doing the work.")] = None,
     depends_on: Annotated[list[int] | None, typer.Option("--depends-on", help="Feature id done first, repeat.")] = None,
+    share: Annotated[list[str] | None, typer.Option(help="Another team's share of the work, TEAM_ID=PERCENT "
+                                                         "(e.g. 4=30), repeat; --team does the rest.")] = None,
     as_json: Json = False,
 ) -> None:
     """Show a feature's estimate and why it is that size; with --optimistic/--likely/--pessimistic, set it."""
@@ -38,11 +40,20 @@ def estimate(
         if any(v is not None for v in given):
             if any(v is None for v in given):
                 raise InvalidInput("give all three of --optimistic, --likely and --pessimistic")
+            shares: dict[int, float] = {}
+            for text in share or []:
+                team_text, _, pct = text.partition("=")
+                try:
+                    shares[int(team_text)] = float(pct.rstrip("%")) / 100
+                except ValueError:
+                    raise InvalidInput(f"--share {text!r}: write TEAM_ID=PERCENT, e.g. 4=30",
+                                       [FieldError(["option", "share"], "not TEAM_ID=PERCENT", text)]) from None
             try:
                 data = EstimateIn.model_validate({
                     "optimistic": optimistic, "likely": likely, "pessimistic": pessimistic, "unit": unit,
                     "confidence": confidence, "drivers": [{"name": d} for d in driver or []],
-                    "component_ids": component or [], "team_id": team, "depends_on": depends_on or []})
+                    "component_ids": component or [], "team_id": team, "depends_on": depends_on or [],
+                    "team_shares": shares})
             except ValidationError as exc:
                 err = exc.errors()[0]
                 name = ".".join(str(p) for p in err["loc"])
@@ -60,6 +71,10 @@ def estimate(
         emit_json(out)
         return
     typer.echo(f"feature {feature_id}: {out['optimistic']} / {out['likely']} / {out['pessimistic']} {out['unit']}")
+    if out["team_shares"]:
+        lead = 100 - 100 * sum(out["team_shares"].values())
+        typer.echo(f"shared: team {out['team_id']} {lead:.0f}%, " + ", ".join(
+            f"team {t} {100 * v:.0f}%" for t, v in out["team_shares"].items()))
     if out.get("explanation"):
         typer.echo(out["explanation"])
 

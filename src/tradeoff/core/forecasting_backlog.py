@@ -11,6 +11,9 @@ The model, vectorised over Monte Carlo trials:
 * **Order**: features are taken in backlog order, adjusted only so that a feature comes after what it depends
   on. A feature starts when a lane of its team is free and all its dependencies are finished; teams do not skip
   ahead in the backlog.
+* **Shared work**: a feature several teams work on is given as parts, one per team with that team's share of
+  the effort, joined under one name (``joins``). Each part is scheduled in its team's backlog; the feature is done
+  when its last part is, and whatever depends on it waits for every part.
 
 All durations are in weeks from ``start`` (a date); results are dates with probabilities.
 
@@ -20,8 +23,8 @@ in `tradeoff.core.forecasting_backlog_summary`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 
@@ -145,6 +148,7 @@ def simulate_backlog(
     trials: int = 10_000,
     releases: Sequence[Release] = (),
     target: date | None = None,
+    joins: Mapping[str, Sequence[str]] | None = None,
 ) -> BacklogForecast:
     """Monte Carlo forecast of a backlog (see module docstring).
 
@@ -152,15 +156,23 @@ def simulate_backlog(
     ``teams``: capacity per week in the same unit, or throughput history, and WIP limits.
     ``start``: the date work starts (week 0). ``rng``: randomness source. ``trials``: Monte Carlo trials.
     ``releases``: named sets of features to forecast as a whole. ``target``: a date to give P(done by) for.
+    ``joins``: shared work, name -> the keys of its parts; the name is forecast (done with its last part) instead
+    of the parts, and may be used in ``depends_on`` and releases like a feature's key.
     Raises InvalidInput on bad input (cycles, unknown names, optimistic > pessimistic, zero capacity); returns a
     "declined" forecast when a throughput history is too short or empty.
     """
     if trials < 1:
         raise InvalidInput(f"trials must be at least 1, got {trials}")
+    joins = joins or {}
+    features = _expand_joined_dependencies(features, joins)
     prep = prepare_backlog(features, teams)
     keys = {f.key: i for i, f in enumerate(features)}
+    rows = {name: [keys[p] for p in parts] for name, parts in joins.items()}  # checked by _expand_...
+    part_of = {p: name for name, parts in joins.items() for p in parts}
+    reported = list(dict.fromkeys(part_of.get(f.key, f.key) for f in features))
+    rows |= {name: [keys[name]] for name in reported if name not in rows}
     for r in releases:
-        unknown = [k for k in r.features if k not in keys]
+        unknown = [k for k in r.features if k not in rows]
         if unknown:
             raise InvalidInput(f"release {r.name!r}: unknown features {', '.join(unknown)}")
         if not r.features:
@@ -173,9 +185,36 @@ def simulate_backlog(
     efforts = sample_efforts(features, trials, rng)
     paces = sample_paces(teams, trials, rng)
     finish = schedule(prep, efforts, paces, overwrite_efforts=True)
-    per_feature = summarise_many([f.key for f in features], finish, start, target)
-    rel = [
-        summarise(r.name, finish[[keys[k] for k in r.features]].max(axis=0), start, target) for r in releases
-    ]
     plan = summarise("plan", finish.max(axis=0), start, target)
+    rel = [summarise(r.name, finish[[i for k in r.features for i in rows[k]]].max(axis=0), start, target)
+           for r in releases]
+    if joins:  # one row per reported feature: a joined one is done when its last part is
+        finish = np.stack([finish[rows[name]].max(axis=0) for name in reported])
+    per_feature = summarise_many(reported, finish, start, target)
     return BacklogForecast("ok", "", start, trials, tuple(per_feature), tuple(rel), plan)
+
+
+def _expand_joined_dependencies(features: Sequence[BacklogFeature],
+                                joins: Mapping[str, Sequence[str]]) -> list[BacklogFeature]:
+    """Check `joins` (parts are features, each in one join, a name is not also a feature's key) and make a
+    dependency on a joined name a dependency on each of its parts."""
+    keys = {f.key for f in features}
+    seen: set[str] = set()
+    for name, parts in joins.items():
+        if name in keys:
+            raise InvalidInput(f"joined feature {name!r} has the key of a feature; give the parts other keys")
+        if not parts:
+            raise InvalidInput(f"joined feature {name!r} has no parts")
+        for p in parts:
+            if p not in keys:
+                raise InvalidInput(f"joined feature {name!r}: unknown part {p!r}")
+            if p in seen:
+                raise InvalidInput(f"part {p!r} is in two joined features")
+            seen.add(p)
+    if not joins:
+        return list(features)
+    out = []
+    for f in features:
+        deps = tuple(dict.fromkeys(d2 for d in f.depends_on for d2 in (joins.get(d) or (d,))))
+        out.append(replace(f, depends_on=deps) if deps != f.depends_on else f)
+    return out

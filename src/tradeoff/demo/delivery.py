@@ -98,6 +98,12 @@ ESTIMATES: dict[str, tuple[str, float, float, float, tuple[tuple[str, str | None
     "dispute-evidence-pack": ("Payments", 8, 12, 20, (), ("payments-gateway",), "feature", ()),
 }
 
+# work shared with other teams: feature key -> {team: its share of the effort}; the estimate's team does the rest
+SHARED: dict[str, dict[str, float]] = {
+    "multi-entity": {"Payments": 0.3},  # the ledger has to learn about entities too
+    "customer-billing-portal": {"Platform": 0.25},  # sign-in, roles and the security review
+}
+
 # (feature key, customer key, due in days from the anchor, promised by): the last one is the risky promise
 COMMITMENTS: tuple[tuple[str, str, int, str], ...] = (
     ("saml-sso-scim", "vantara-telecom", 120, "grace.lindqvist@ledgerly.example"),
@@ -188,6 +194,7 @@ def load_delivery(*, uow: UnitOfWork, workspace_id: int, actor: Actor, anchor: d
                                                for d, c in drivers],
                                       component_ids=[components[c].id for c in comps], category=category,  # type: ignore[arg-type]
                                       depends_on=[features[d].id for d in deps if d in features],
+                                      team_shares={teams[t].id: v for t, v in SHARED.get(key, {}).items()},
                                       confidence=0.8))
             estimated += 1
             del pending[key]

@@ -39,6 +39,8 @@ class Estimate(Versioned, Timestamps, WorkspaceScoped, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     feature_id: Mapped[int] = mapped_column(ForeignKey("features.id", ondelete="CASCADE"), nullable=False)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"), nullable=True, index=True)
+    # work done by other teams: team id (as text) -> its share of the effort (0-1); `team_id` does the rest
+    team_shares: Mapped[dict[str, float]] = mapped_column(JSONType, nullable=False, default=dict)
     optimistic: Mapped[float] = mapped_column(Float, nullable=False)
     likely: Mapped[float] = mapped_column(Float, nullable=False)
     pessimistic: Mapped[float] = mapped_column(Float, nullable=False)

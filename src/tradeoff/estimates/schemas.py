@@ -26,7 +26,10 @@ class EstimateIn(Input):
     confidence: Annotated[float, Field(gt=0, le=1, description="How sure the actual lands in the range")] = 0.8
     drivers: Annotated[list[DriverIn], Field(max_length=20)] = []
     component_ids: Annotated[list[int], Field(max_length=50)] = []
-    team_id: int | None = None
+    team_id: int | None = Field(None, description="The team doing the work (the lead team when it is shared)")
+    team_shares: Annotated[dict[int, Annotated[float, Field(gt=0, lt=1)]], Field(
+        max_length=20, description="Work done by other teams: team id -> its share of the effort (0-1, e.g. 0.3); "
+                                   "the lead team (`team_id`) does the rest")] = {}
     depends_on: Annotated[list[int], Field(max_length=50, description="Features that must be done first")] = []
     category: WorkCategory = WorkCategory.feature
     notes: LongText = ""
@@ -47,6 +50,7 @@ class EstimateOut(BaseModel):
     feature_id: int
     feature_title: str
     team_id: int | None
+    team_shares: dict[int, float]
     optimistic: float
     likely: float
     pessimistic: float

@@ -30,7 +30,7 @@ from tradeoff.storage.uow import Actor, UnitOfWork
 from tradeoff.teams import service as team_service
 from tradeoff.workitems.model import WorkItem
 
-SNAPSHOT = ("team_id", "optimistic", "likely", "pessimistic", "unit", "confidence", "drivers", "component_ids",
+SNAPSHOT = ("team_id", "team_shares", "optimistic", "likely", "pessimistic", "unit", "confidence", "drivers", "component_ids",
             "depends_on", "category", "notes")
 
 
@@ -93,6 +93,30 @@ def _check_dependencies(uow: UnitOfWork, workspace_id: int, feature: Feature, de
     return deps
 
 
+def _check_shares(uow: UnitOfWork, workspace_id: int, data: EstimateIn) -> dict[str, float]:
+    """Other teams' shares of the work: teams of this workspace, not the lead team, leaving the lead some work."""
+    if not data.team_shares:
+        return {}
+    if data.team_id is None:
+        raise _bad("team_shares", "team_shares: name the lead team (team_id) that does the rest of the work", None)
+    if data.team_id in data.team_shares:
+        raise _bad("team_shares", "team_shares: the lead team (team_id) does the rest of the work; list only the "
+                                  "other teams", data.team_id)
+    records.get_many(uow=uow, spec=team_service.SPEC, workspace_id=workspace_id, ids=list(data.team_shares),
+                     field_name="team_shares")
+    total = sum(data.team_shares.values())
+    if total > 0.95 + 1e-9:
+        raise _bad("team_shares", f"team_shares: the other teams' shares add up to {total:.0%}; leave the lead team "
+                                  "at least 5% of the work (or make the team doing most of it the lead)", total)
+    return {str(t): round(float(v), 4) for t, v in sorted(data.team_shares.items())}
+
+
+def split_effort(lead: int, shares: dict[str, float], effort: float) -> dict[int, float]:
+    """Effort per team id: each other team its share, the lead team the rest."""
+    out = {int(t): effort * v for t, v in shares.items()}
+    return {lead: effort - sum(out.values())} | out
+
+
 def save(*, uow: UnitOfWork, workspace_id: int, actor: Actor, feature_id: int, data: EstimateIn,
          if_match: int | None = None) -> Estimate:
     """Create or replace the estimate of a feature. Raises InvalidInput naming the field; nothing is saved then."""
@@ -113,8 +137,9 @@ def save(*, uow: UnitOfWork, workspace_id: int, actor: Actor, feature_id: int, d
     if data.team_id is not None:
         records.get_many(uow=uow, spec=team_service.SPEC, workspace_id=workspace_id, ids=[data.team_id],
                          field_name="team_id")
+    shares = _check_shares(uow, workspace_id, data)
     deps = _check_dependencies(uow, workspace_id, feature, data.depends_on)
-    values = {"team_id": data.team_id, "optimistic": data.optimistic, "likely": data.likely,
+    values = {"team_id": data.team_id, "team_shares": shares, "optimistic": data.optimistic, "likely": data.likely,
               "pessimistic": data.pessimistic, "unit": data.unit.value, "confidence": data.confidence,
               "drivers": drivers, "component_ids": list(dict.fromkeys(data.component_ids)), "depends_on": deps,
               "category": data.category.value, "notes": data.notes, "estimated_by": actor.label}
@@ -189,6 +214,7 @@ def out(*, uow: UnitOfWork, workspace_id: int, estimate: Estimate) -> dict[str, 
     feature = uow.session.get(Feature, estimate.feature_id)
     return {"id": estimate.id, "version": estimate.version, "feature_id": estimate.feature_id,
             "feature_title": feature.title if feature else "", "team_id": estimate.team_id,
+            "team_shares": {int(t): v for t, v in (estimate.team_shares or {}).items()},
             "optimistic": estimate.optimistic, "likely": estimate.likely, "pessimistic": estimate.pessimistic,
             "unit": estimate.unit, "confidence": estimate.confidence, "drivers": list(estimate.drivers),
             "component_ids": list(estimate.component_ids), "depends_on": list(estimate.depends_on),

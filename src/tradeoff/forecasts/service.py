@@ -8,7 +8,7 @@ dependencies); the "how many items / when the next N" answer from the team's fin
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
@@ -43,6 +43,32 @@ class Entry:
     pessimistic: float
     depends_on: tuple[int, ...]
     category: str
+    shares: tuple[tuple[Team, float], ...] = ()  # other teams' shares of the work; `team` does the rest
+
+    @property
+    def teams(self) -> list[Team]:
+        return [self.team] + [t for t, _ in self.shares]
+
+
+def _parts(entries: list[Entry], extra: Mapping[int, tuple[float, float, float]] | None = None,
+           ) -> tuple[list[BacklogFeature], dict[str, list[str]]]:
+    """The simulation's features: one per entry, or one part per team when the work is shared (each with its
+    team's share of the range), joined under the feature's id. `extra` effort (a blocker's) goes to the lead."""
+    feats: list[BacklogFeature] = []
+    joins: dict[str, list[str]] = {}
+    for e in entries:
+        key, deps = str(e.feature.id), tuple(str(d) for d in e.depends_on)
+        o, m, p = (extra or {}).get(e.feature.id, (0.0, 0.0, 0.0))
+        if not e.shares:
+            feats.append(BacklogFeature(key, e.team.name, e.optimistic + o, e.likely + m, e.pessimistic + p, deps))
+            continue
+        lead = 1.0 - sum(v for _, v in e.shares)
+        joins[key] = [f"{key}@{e.team.name}"] + [f"{key}@{t.name}" for t, _ in e.shares]
+        feats.append(BacklogFeature(joins[key][0], e.team.name, e.optimistic * lead + o, e.likely * lead + m,
+                                    e.pessimistic * lead + p, deps))
+        feats += [BacklogFeature(f"{key}@{t.name}", t.name, e.optimistic * v, e.likely * v, e.pessimistic * v, deps)
+                  for t, v in e.shares]
+    return feats, joins
 
 
 def _backlog(uow: UnitOfWork, workspace_id: int, plan: Plan | None, only_plan: bool,
@@ -72,17 +98,23 @@ def _backlog(uow: UnitOfWork, workspace_id: int, plan: Plan | None, only_plan: b
         if team is None:
             skipped.append({"feature_id": fid, "title": f.title, "reason": "its estimate names no active team"})
             continue
+        outside = [int(t) for t in est.team_shares if int(t) not in by_id]
+        if outside:
+            names = team_service.names(uow=uow, workspace_id=workspace_id, ids=outside)
+            skipped.append({"feature_id": fid, "title": f.title,
+                            "reason": f"part of its work is for {', '.join(names)}, which is not an active team"})
+            continue
         k = dpp if est.unit == "points" else 1.0
         entries.append(Entry(f, team, est.optimistic * k, est.likely * k, est.pessimistic * k,
-                             tuple(est.depends_on), est.category))
+                             tuple(est.depends_on), est.category,
+                             tuple((by_id[int(t)], v) for t, v in est.team_shares.items())))
     keep = {e.feature.id for e in entries}
     entries = [replace_deps(e, keep) for e in entries]
     return entries, skipped
 
 
 def replace_deps(e: Entry, keep: set[int]) -> Entry:
-    return Entry(e.feature, e.team, e.optimistic, e.likely, e.pessimistic,
-                 tuple(d for d in e.depends_on if d in keep), e.category)
+    return replace(e, depends_on=tuple(d for d in e.depends_on if d in keep))
 
 
 class _Thin(Exception):
@@ -149,18 +181,17 @@ def forecast(*, uow: UnitOfWork, workspace_id: int, today: date, plan_id: int | 
     teams: dict[str, BacklogTeam] = {}
     about: list[dict[str, Any]] = []
     thin = ""
-    for e in entries:
-        if e.team.name not in teams:
+    for team in {t.id: t for e in entries for t in e.teams}.values():
+        if team.name not in teams:
             try:
-                bt, info = _team_input(uow, workspace_id, e.team, start, today, source, dpp)
+                bt, info = _team_input(uow, workspace_id, team, start, today, source, dpp)
             except _Thin as exc:
                 thin = thin or str(exc)
                 continue
-            teams[e.team.name] = bt
+            teams[team.name] = bt
             about.append(info)
-    feats = [BacklogFeature(str(e.feature.id), e.team.name, e.optimistic, e.likely, e.pessimistic,
-                            tuple(str(d) for d in e.depends_on)) for e in entries]
-    keys = {f.key for f in feats}
+    feats, joins = _parts(entries)
+    keys = {str(e.feature.id) for e in entries}
     releases = []
     for r in (plan.releases if plan else []):
         members = tuple(str(x) for x in r["feature_ids"] if str(x) in keys)
@@ -178,11 +209,12 @@ def forecast(*, uow: UnitOfWork, workspace_id: int, today: date, plan_id: int | 
             result["throughput"] = throughput_forecast(uow=uow, workspace_id=workspace_id, today=today, rng=rng)
         return result
     fc = simulate_backlog(feats, list(teams.values()), start=start, rng=rng, trials=trials, releases=releases,
-                          target=target)
+                          target=target, joins=joins)
     result |= {"status": fc.status, "reason": fc.reason}
     by_key = {str(e.feature.id): e for e in entries}
     result["features"] = [{"feature_id": int(f.name), "title": by_key[f.name].feature.title,
                            "team": by_key[f.name].team.name, "category": by_key[f.name].category,
+                           "shared_with": [t.name for t, _ in by_key[f.name].shares],
                            **_finish(f, start)} for f in fc.features]
     result["releases"] = [{"name": r.name, **_finish(r, start)} for r in fc.releases]
     result["plan"] = _finish(fc.plan, start) if fc.plan else None
@@ -216,19 +248,14 @@ def simulate_roadmap(*, uow: UnitOfWork, workspace_id: int, start: date,
                                  skipped, ())
     teams: dict[str, BacklogTeam] = {}
     try:
-        for e in entries:
-            if e.team.name not in teams:
-                teams[e.team.name] = _team_input(uow, workspace_id, e.team, start, start, "auto", dpp)[0]
+        for team in {t.id: t for e in entries for t in e.teams}.values():
+            if team.name not in teams:
+                teams[team.name] = _team_input(uow, workspace_id, team, start, start, "auto", dpp)[0]
     except _Thin as exc:
         return RoadmapSimulation(None, str(exc), skipped, ())
-    add = extra_effort or {}
-    feats = []
-    for e in entries:
-        o, m, p = add.get(e.feature.id, (0.0, 0.0, 0.0))
-        feats.append(BacklogFeature(str(e.feature.id), e.team.name, e.optimistic + o, e.likely + m,
-                                    e.pessimistic + p, tuple(str(d) for d in e.depends_on)))
+    feats, joins = _parts(entries, extra_effort)
     fc = simulate_backlog(feats, list(teams.values()), start=start, rng=np.random.default_rng(DEFAULT_SEED),
-                          trials=DEFAULT_TRIALS)
+                          trials=DEFAULT_TRIALS, joins=joins)
     if fc.status != "ok":
         return RoadmapSimulation(None, fc.reason, skipped, tuple(sorted(teams)))
     return RoadmapSimulation(fc, "", skipped, tuple(sorted(teams)))

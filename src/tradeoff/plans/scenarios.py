@@ -68,7 +68,9 @@ def scenario(*, uow: UnitOfWork, workspace_id: int, plan: Plan, base: Built, dat
             c = replace(c, deadline=deadlines[c.id], committed=c.committed and deadlines[c.id] is not None)
         if c.id in keep:
             c = replace(c, effort={t: e * keep[c.id] for t, e in c.effort.items()})
-            info[c.id] = replace(info[c.id], effort=round(info[c.id].effort * keep[c.id], 2))
+            info[c.id] = replace(info[c.id], effort=round(info[c.id].effort * keep[c.id], 2),
+                                 effort_by_team=tuple((n, round(e * keep[c.id], 2))
+                                                      for n, e in info[c.id].effort_by_team))
         cands.append(c)
     # more people or less scope: a big feature may now need fewer periods
     new = fit_spans(replace(inp, candidates=tuple(cands), teams=tuple(PlanTeam(n, tuple(v)) for n, v in teams.items()),

@@ -41,6 +41,7 @@ class FeatureInfo:
     value: float
     category: str
     committed_to: tuple[str, ...] = ()
+    effort_by_team: tuple[tuple[str, float], ...] = ()  # when the work is shared: person-days per team, lead first
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,12 @@ def build(*, uow: UnitOfWork, workspace_id: int, plan: Plan, time_limit: float |
             excluded.append({"feature_id": f.id, "title": f.title,
                              "reason": "its estimate names no team of this plan"})
             continue
+        outside = [int(t) for t in est.team_shares if int(t) not in by_id]
+        if outside:
+            names = team_service.names(uow=uow, workspace_id=workspace_id, ids=outside)
+            excluded.append({"feature_id": f.id, "title": f.title,
+                             "reason": f"part of its work is for {', '.join(names)}, not a team of this plan"})
+            continue
         chosen.append((f, est, team))
     # a feature whose prerequisite cannot be planned cannot be planned either
     planned_ids = {f.id for f, _, _ in chosen}
@@ -178,11 +185,14 @@ def build(*, uow: UnitOfWork, workspace_id: int, plan: Plan, time_limit: float |
             promised.append(f"{c.customer_name} by {c.due}")
             deadline = p if deadline is None else min(deadline, p)
         category = est.category if est.category in ("feature", "tech_debt", "platform") else "feature"
-        candidates.append(Candidate(id=cid[f.id], value=solver_values.get(f.id, 0.0), effort={team.name: round(effort, 3)},
+        split = {by_id[t].name: round(e, 3) for t, e in
+                 estimate_service.split_effort(team.id, est.team_shares, effort).items()}
+        candidates.append(Candidate(id=cid[f.id], value=solver_values.get(f.id, 0.0), effort=split,
                                     must_have=f.id in must, deadline=deadline, committed=committed,
                                     category=category))  # type: ignore[arg-type]
         info[cid[f.id]] = FeatureInfo(f.id, f.title, team.name, round(effort, 2), values.get(f.id, 0.0), category,
-                                      tuple(promised))
+                                      tuple(promised),
+                                      tuple((n, round(e, 2)) for n, e in split.items()) if len(split) > 1 else ())
     deps = tuple(Dependency(prerequisite=cid[d], feature=cid[f.id]) for f, est, _ in chosen for d in est.depends_on
                  if d in cid)
     plan_teams = tuple(PlanTeam(t.name, t.capacity(plan.start, plan.periods, plan.period_days)) for t in teams)
@@ -216,7 +226,8 @@ def _rows(built: Built, schedule: dict[str, int]) -> list[dict[str, Any]]:
         out.append({"feature_id": i.feature_id, "title": i.title, "period": p, "first_period": first,
                     "period_start": start.isoformat(),
                     "period_end": end.isoformat(), "team": i.team, "effort_days": i.effort, "value": i.value,
-                    "category": i.category, "committed_to": list(i.committed_to)})
+                    "category": i.category, "committed_to": list(i.committed_to),
+                    "effort_by_team": dict(i.effort_by_team or ((i.team, i.effort),))})
     return out
 
 

@@ -83,6 +83,12 @@ def active(*, uow: UnitOfWork, workspace_id: int, ids: list[int] | None = None) 
     return list(uow.session.scalars(stmt))
 
 
+def names(*, uow: UnitOfWork, workspace_id: int, ids: list[int]) -> list[str]:
+    """The names of teams `ids` (archived ones too), in that order; "team #id" for an id not in the workspace."""
+    found = {t.id: t.name for t in uow.session.scalars(records.base_query(SPEC, workspace_id).where(Team.id.in_(ids)))}
+    return [found.get(i, f"team #{i}") for i in ids]
+
+
 def capacity(*, team: Team, start: date, periods: int, period_days: int | None = None) -> dict[str, Any]:
     """Capacity of `team` in person-days per period, and what reduces it."""
     if periods < 1 or periods > 104:

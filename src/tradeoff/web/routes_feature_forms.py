@@ -171,19 +171,20 @@ def save_inputs(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow,
 
 
 EST_KNOWN = {"optimistic", "likely", "pessimistic", "unit", "confidence", "drivers", "component_ids", "category",
-             "notes", "team_id", "depends_on"}
+             "notes", "team_id", "depends_on", "team_shares"}
 
 
 def _estimate_state(est: dict[str, Any] | None) -> FormState:
     if est is None:
         return FormState(values={"unit": "days", "confidence": "0.8", "category": "feature", "drivers": [],
-                                 "component_ids": [], "team_id": "", "depends_on": []})
+                                 "component_ids": [], "team_id": "", "depends_on": [], "shares": {}})
     return FormState(values={
         "optimistic": fmt_number(est["optimistic"]), "likely": fmt_number(est["likely"]), "pessimistic": fmt_number(est["pessimistic"]),
         "unit": str(est["unit"]), "confidence": fmt_number(est["confidence"]), "category": str(est["category"]),
         "notes": est["notes"], "drivers": [str(d.get("name")) for d in est["drivers"]],
         "component_ids": [str(c) for c in est["component_ids"]], "version": str(est["version"]),
         "team_id": str(est["team_id"] or ""), "depends_on": [str(f) for f in est["depends_on"]],
+        "shares": {str(t): fmt_number(round(v * 100, 2)) for t, v in est["team_shares"].items()},
     })
 
 
@@ -236,10 +237,21 @@ def save_estimate(request: Request, form: CheckedForm, m: CurrentMember, uow: Uo
     values["component_ids"] = [str(v) for v in form.getlist("component_ids")]
     values["team_id"] = field_text(form, "team_id")
     values["depends_on"] = [str(v) for v in form.getlist("depends_on")]
+    values["shares"] = {k.removeprefix("share_"): str(v).strip() for k, v in form.items()
+                        if k.startswith("share_") and k.removeprefix("share_").isdigit() and str(v).strip()}
     state = FormState(values=values)
     for name in ("optimistic", "likely", "pessimistic"):
         if not values[name]:
             state.add(name, "is required")
+    shares: dict[int, float] = {}
+    for team, text in values["shares"].items():
+        try:
+            pct = float(text.rstrip("%"))
+        except ValueError:
+            state.add("team_shares", f"'{text}' is not a percentage")
+            continue
+        if pct:
+            shares[int(team)] = pct / 100
     if not state.ok:
         return _estimate_view(request, uow, m, feature_id, state, 422)
     body: dict[str, Any] = {k: values[k] for k in ("optimistic", "likely", "pessimistic", "notes")}
@@ -250,6 +262,7 @@ def save_estimate(request: Request, form: CheckedForm, m: CurrentMember, uow: Uo
     body["component_ids"] = [c for c in values["component_ids"] if c.isdigit()]
     body["team_id"] = int(values["team_id"]) if values["team_id"].isdigit() else None
     body["depends_on"] = [int(f) for f in values["depends_on"] if f.isdigit()]
+    body["team_shares"] = shares
     version = int(values["version"]) if values["version"].isdigit() else None
 
     def action() -> None:

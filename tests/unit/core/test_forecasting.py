@@ -282,6 +282,57 @@ def test_dependency_on_another_team_delays_the_start() -> None:
     assert r.releases[0].p50_weeks == pytest.approx(2.5)
 
 
+def test_shared_work_is_done_with_its_last_part_and_dependents_wait_for_every_part() -> None:
+    # "S" is shared: 6 days for core (5 a week) and 4 for web (2 a week); "D" (core) needs S
+    feats = [_fixed("S@core", 6, "core"), _fixed("S@web", 4, "web"), _fixed("D", 5, "core", ("S",))]
+    teams = [_team("core"), _team("web", capacity=2)]
+    r = fb.simulate_backlog(feats, teams, start=date(2026, 1, 5), rng=np.random.default_rng(0), trials=5,
+                            joins={"S": ["S@core", "S@web"]}, releases=[fb_input.Release("R", ("S",))])
+    by = {f.name: f.p50_weeks for f in r.features}
+    assert list(by) == ["S", "D"]  # the parts are reported as their feature, in backlog order
+    # core finishes its part at 1.2 weeks, web at 2.0: S is done at 2.0, and D starts then (not at 1.2)
+    assert by == pytest.approx({"S": 2.0, "D": 3.0})
+    assert r.releases[0].p50_weeks == pytest.approx(2.0) and r.plan is not None and r.plan.p50_weeks == 3.0
+
+
+def test_bad_joins_are_named() -> None:
+    feats = [_fixed("A@x", 1), _fixed("B", 1)]
+    cases = [({"B": ["A@x"]}, "has the key of a feature"), ({"A": ["Z"]}, "unknown part 'Z'"),
+             ({"A": []}, "no parts"), ({"A": ["A@x"], "C": ["A@x"]}, "in two joined features")]
+    for joins, words in cases:
+        with pytest.raises(InvalidInput, match=words):
+            fb.simulate_backlog(feats, [_team()], start=date(2026, 1, 5), rng=np.random.default_rng(0),
+                                joins=joins)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.floats(0.5, 10), st.floats(0.05, 0.95), st.integers(0, 1)), min_size=1, max_size=8),
+       st.integers(0, 2**32 - 1))
+def test_shared_feature_finishes_with_its_slowest_part(rows: list[tuple[float, float, int]], seed: int) -> None:
+    feats, joins = [], {}
+    for i, (effort, share, chained) in enumerate(rows):
+        deps = (f"F{i - 1}",) if i and chained else ()
+        a, b = f"F{i}@T0", f"F{i}@T1"
+        feats += [fb_input.BacklogFeature(a, "T0", effort * (1 - share) * .5, effort * (1 - share), effort * (1 - share) * 2, deps),
+                  fb_input.BacklogFeature(b, "T1", effort * share * .5, effort * share, effort * share * 2, deps)]
+        joins[f"F{i}"] = [a, b]
+    teams = [fb_input.BacklogTeam("T0", capacity_per_week=5), fb_input.BacklogTeam("T1", capacity_per_week=3)]
+    args = dict(start=date(2026, 1, 5), trials=200)
+    joined = fb.simulate_backlog(feats, teams, rng=np.random.default_rng(seed), joins=joins, **args)  # type: ignore[arg-type]
+    # the same draws with the parts reported one by one (dependencies spelled out part by part)
+    spelled = [fb_input.BacklogFeature(f.key, f.team, f.optimistic, f.likely, f.pessimistic,
+                                       tuple(p for d in f.depends_on for p in joins[d])) for f in feats]
+    parts = fb.simulate_backlog(spelled, teams, rng=np.random.default_rng(seed), **args)  # type: ignore[arg-type]
+    by_part = {f.name: f for f in parts.features}
+    assert [f.name for f in joined.features] == list(joins)
+    for f in joined.features:
+        slowest = [by_part[p] for p in joins[f.name]]
+        assert f.p50_weeks >= max(x.p50_weeks for x in slowest) - 1e-5
+        assert f.p95_weeks >= max(x.p95_weeks for x in slowest) - 1e-5
+    assert joined.plan is not None and parts.plan is not None
+    assert joined.plan.p50_weeks == pytest.approx(parts.plan.p50_weeks)
+
+
 def test_dependency_cycle_is_named() -> None:
     feats = [
         _fixed("A", 1, deps=("C",)),
