@@ -121,3 +121,6 @@ def test_cli_and_web_form_set_shares(client, container: Container, world: World,
     assert saved.status_code == 303, saved.text[:300]
     est = client.get(world.api(f"/features/{fid}/estimate"), headers=world.alice.headers).json()
     assert est["team_shares"] == {str(web): 0.4}
+    # the timeline draws the shared feature in both teams' lanes
+    timeline = tc.get(f"/w/{world.slug}/roadmap/timeline").text
+    assert "Usage alerts (with Web)" in timeline and "Usage alerts (with Core)" in timeline

@@ -62,10 +62,14 @@ def timeline(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
         return ((date.fromisoformat(iso) - today).days + (1 if end else 0)) / 7
 
     rows = []
-    for f in sorted((fc or {}).get("features", []), key=lambda f: f["team"]):  # stable: plan order within a team
+    # a feature shared between teams is drawn in each of their lanes, saying with whom
+    lanes = [(team, f) for f in (fc or {}).get("features", []) for team in [f["team"], *f.get("shared_with", [])]]
+    for team, f in sorted(lanes, key=lambda tf: tf[0]):  # stable: plan order within a team
         p = planned.get(f["feature_id"])
+        others = [t for t in [f["team"], *f.get("shared_with", [])] if t != team]
         rows.append(charts.TimelineRow(
-            f["title"], weeks(f["p50"]), weeks(f["p85"]), weeks(f["p95"]), group=f["team"],
+            f["title"] + (f" (with {', '.join(others)})" if others else ""), weeks(f["p50"]), weeks(f["p85"]),
+            weeks(f["p95"]), group=team,
             planned_weeks=(weeks(p["period_start"]), weeks(p["period_end"], end=True)) if p else None,
             tech=f["category"] != "feature"))
     svg = Markup(charts.roadmap_timeline(rows, today, width=960, horizon_weeks=90 / 7))
