@@ -100,11 +100,13 @@ def _load(inp: PlanInput, schedule: Mapping[str, int]) -> dict[str, tuple[float,
     return {k: tuple(v) for k, v in load.items()}
 
 
-def _sooner(inp: PlanInput, prep: _Prepared, schedule: Mapping[str, int], time_limit: float) -> dict[str, int]:
+def _sooner(inp: PlanInput, prep: _Prepared, schedule: Mapping[str, int], time_limit: float,
+            others: Sequence[Mapping[str, int]] = ()) -> dict[str, int]:
     """The plan's features scheduled again so that value arrives soonest (same features, same value): each
     feature's value weighted by how early it is done, maximised by HiGHS over the chosen features only (all
-    required; ``time_limit`` seconds, starting from ``schedule``), or in weighted-shortest-job-first order when
-    that is worth more; then every feature moved as early as it fits."""
+    required; ``time_limit`` seconds, starting from the soonest schedule known), or in weighted-shortest-job-first
+    order, or as in ``others`` (e.g. the greedy plan's schedule, used when it has the same features), whichever
+    is worth most; then every feature moved as early as it fits."""
     if not schedule:
         return {}
     chosen = tuple(replace(c, must_have=True) for c in inp.candidates if c.id in schedule)
@@ -112,18 +114,20 @@ def _sooner(inp: PlanInput, prep: _Prepared, schedule: Mapping[str, int], time_l
     fixed_prep = _prepare(fixed, _validate(fixed), check=False)
     ids = [c.id for c in chosen]
     prob = _search_problem(fixed, fixed_prep)
-    options = [schedule_periods(ids, schedule)]
-    listed = resequence(prob, options[0])
-    if listed is not None:
-        options.append(listed)
-    found, *_ = _solve_milp(fixed, fixed_prep, schedule, time_limit, frozenset(_GROUPS), {"mip_rel_gap": 0.01},
-                            sooner=True)
-    if found is not None:
-        options.append(schedule_periods(ids, found))
 
     def earliness(period: Sequence[int]) -> float:
         return sum(prob.value[i] * (inp.periods - p) for i, p in enumerate(period))
 
+    options = [schedule_periods(ids, schedule)]
+    options += [schedule_periods(ids, o) for o in others if set(o) == set(schedule)]
+    listed = resequence(prob, options[0])
+    if listed is not None:
+        options.append(listed)
+    best = max(options, key=earliness)
+    found, *_ = _solve_milp(fixed, fixed_prep, {ids[i]: p for i, p in enumerate(best)}, time_limit,
+                            frozenset(_GROUPS), {"mip_rel_gap": 0.01}, sooner=True)
+    if found is not None:
+        options.append(schedule_periods(ids, found))
     period = compact_schedule(prob, max(options, key=earliness))
     return {ids[i]: p for i, p in enumerate(period)}
 
@@ -166,7 +170,8 @@ def plan_roadmap(inp: PlanInput) -> RoadmapPlan:
     value = float(sum(c.value for c in inp.candidates if c.id in sched))
     if greedy_ok and greedy_value > value:
         sched, value = dict(greedy), greedy_value
-    sched = _sooner(inp, prep, sched, max(inp.time_limit - _elapsed(t0), sequencing))
+    sched = _sooner(inp, prep, sched, max(inp.time_limit - _elapsed(t0), sequencing),
+                    [greedy] if greedy_ok else [])
     seconds = _elapsed(t0)
     bound = max(bound, value) if np.isfinite(bound) else value
     gap = (bound - value) / bound if bound > 0 else 0.0

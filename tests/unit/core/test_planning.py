@@ -346,6 +346,23 @@ def test_sequencing_again_keeps_every_rule_and_feature(inp: PlanInput, seed: int
     assert all(q <= p for p, q in zip(plan, out, strict=True))
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_inputs())
+def test_the_plan_delivers_no_later_than_sort_and_fill_when_both_choose_the_same_features(inp: PlanInput) -> None:
+    try:
+        plan = plan_roadmap(replace(inp, time_limit=2.0))
+    except Infeasible:
+        return
+    if not plan.greedy_feasible or set(plan.greedy_schedule) != set(plan.schedule):
+        return
+    value = {c.id: c.value for c in inp.candidates}
+
+    def earliness(schedule: dict[str, int]) -> float:  # each feature's value times the periods left after it
+        return sum(value[f] * (inp.periods - p) for f, p in schedule.items())
+
+    assert earliness(plan.schedule) >= earliness(dict(plan.greedy_schedule)) - 1e-6
+
+
 def test_the_most_valuable_work_comes_first_when_the_value_is_the_same_either_way() -> None:
     cands = [Candidate("Low", 1, {"Core": 10}), Candidate("High", 50, {"Core": 10}), Candidate("Mid", 5, {"Core": 10})]
     plan = plan_roadmap(_inp(cands, (10, 10, 10)))
