@@ -123,4 +123,5 @@ def test_cli_and_web_form_set_shares(client, container: Container, world: World,
     assert est["team_shares"] == {str(web): 0.4}
     # the timeline draws the shared feature in both teams' lanes
     timeline = tc.get(f"/w/{world.slug}/roadmap/timeline").text
-    assert "Usage alerts (with Web)" in timeline and "Usage alerts (with Core)" in timeline
+    assert "Usage alerts (with Web)" in timeline and "Usage alerts (with Core)" in timeline  # the tooltips
+    assert timeline.count("Usage alerts ⇄") == 2

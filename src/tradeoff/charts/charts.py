@@ -116,7 +116,7 @@ def forecast_histogram(h: ForecastHistogram, width: float = 560, height: float =
 class TimelineRow:
     """One feature or release on the roadmap, in weeks after the chart's start: done by then with 50/85/95%
     probability. `planned_weeks` is the planned period (from, to) when a plan schedules it; `group` (a team) puts
-    rows under one heading, in the order given; `tech` marks tech-debt and platform work. Rows without a forecast
+    rows under one heading, in the order given; `tech` marks tech-debt and platform work, `shared_with` work shared with other teams. Rows without a forecast
     show `status` (e.g. "shipped", "not yet forecast") instead of a band."""
 
     label: str
@@ -127,6 +127,7 @@ class TimelineRow:
     group: str = ""
     planned_weeks: tuple[float, float] | None = None
     tech: bool = False
+    shared_with: tuple[str, ...] = ()  # other teams doing part of the work (marked ⇄, named in the tooltip)
 
 
 def _check_timeline(rows: Sequence[TimelineRow]) -> None:
@@ -177,7 +178,9 @@ def roadmap_timeline(rows: Sequence[TimelineRow], start: date, width: float = 64
             svg.text(4, y + 14, r.group, 12, font_weight="bold", class_="group")
             y += row_h
         short = r.label if len(r.label) <= 36 else r.label[:35] + "…"
-        svg.text(12, y + 14, short + (" ⚙" if r.tech else ""), 11, class_="row-label", tip=r.label)
+        tip = r.label + (f" (with {', '.join(r.shared_with)})" if r.shared_with else "")
+        svg.text(12, y + 14, short + (" ⚙" if r.tech else "") + (" ⇄" if r.shared_with else ""), 11,
+                 class_="row-label", tip=tip)
         if r.planned_weeks is not None:
             a, b = r.planned_weeks
             svg.rect(sx(a), y + 3, max(2.0, sx(b) - sx(a)), row_h - 6, rx=3, fill="none", stroke="#7c8799",

@@ -68,10 +68,9 @@ def timeline(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
         p = planned.get(f["feature_id"])
         others = [t for t in [f["team"], *f.get("shared_with", [])] if t != team]
         rows.append(charts.TimelineRow(
-            f["title"] + (f" (with {', '.join(others)})" if others else ""), weeks(f["p50"]), weeks(f["p85"]),
-            weeks(f["p95"]), group=team,
+            f["title"], weeks(f["p50"]), weeks(f["p85"]), weeks(f["p95"]), group=team,
             planned_weeks=(weeks(p["period_start"]), weeks(p["period_end"], end=True)) if p else None,
-            tech=f["category"] != "feature"))
+            tech=f["category"] != "feature", shared_with=tuple(others)))
     svg = Markup(charts.roadmap_timeline(rows, today, width=960, horizon_weeks=90 / 7))
     return render(request, "roadmap/timeline.html", **ctx.page_context(uow, m, "roadmap"), page_title="Timeline",
                   svg=svg, forecast=fc, plan=plan)
