@@ -17,6 +17,8 @@ from tradeoff.bootstrap import Container
 from tradeoff.cli.main import app
 from tradeoff.commitments import service as commitment_service
 from tradeoff.commitments.schemas import CommitmentCreate
+from tradeoff.decisions import service as decision_service
+from tradeoff.decisions.schemas import DecisionCreate
 from tradeoff.estimates import service as estimate_service
 from tradeoff.estimates.schemas import EstimateIn
 from tradeoff.features import service as feature_service
@@ -50,6 +52,9 @@ def test_each_item_appears_when_its_condition_holds(container: Container, seeded
     assert "feature_unestimated" not in before  # the seed's planned and started features are estimated
     assert "feedback_unlinked" not in before  # its feedback is linked and 10+ days old
     assert "plan_unsolved" not in before and "plan_stale" not in before  # no live plan yet
+    # the seed's "Build or buy" decision has options but no choice yet
+    assert before["decision_open"].refs[0].record_id == ids["decision_open"]
+    assert "decision_unrecorded" not in before
 
     with container.unit_of_work() as uow:
         # planned work nobody estimated
@@ -65,6 +70,13 @@ def test_each_item_appears_when_its_condition_holds(container: Container, seeded
         # fresh feedback linked to nothing
         feedback_service.create(uow=uow, **a, data=FeedbackCreate(
             text="Exports time out for big ledgers", source="support", reported_at=NOW - timedelta(days=1)))
+        # a decision about Ledger sync, then its status changes without a new decision
+        decision_service.create(uow=uow, **a, data=DecisionCreate(
+            title="Ledger sync first", options=[{"name": "Now"}, {"name": "Later"}], choice="Now",
+            feature_ids=[ids["f1"]]))
+        f1 = records.get(uow=uow, spec=feature_service.SPEC, workspace_id=seeded.workspace_id, record_id=ids["f1"])
+        feature_service.update(uow=uow, **a, record_id=ids["f1"], data=FeatureUpdate(status="discovery"),
+                               if_match=f1.version)
         # a live plan nobody has solved
         plan = plan_service.create(uow=uow, **a, data=PlanCreate(
             name="Next quarter", start=NOW.date(), periods=6, period_days=14, value_source="manual",
@@ -80,6 +92,8 @@ def test_each_item_appears_when_its_condition_holds(container: Container, seeded
     assert got["commitment_unforecast"].count == 1 and "Audit export" in got["commitment_unforecast"].detail
     assert got["feedback_unlinked"].count == 1 and got["feedback_unlinked"].refs[0].title.startswith("Exports")
     assert got["plan_unsolved"].path == f"plans/{plan_id}"
+    unrecorded = got["decision_unrecorded"]
+    assert unrecorded.refs[0].record_id == ids["f1"] and "planned → discovery" in unrecorded.detail
     with container.unit_of_work() as uow:
         assert got["triage_pending"].count == triage_pending(uow, seeded)
 

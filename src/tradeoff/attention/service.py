@@ -14,6 +14,7 @@ from sqlalchemy import exists, func, select
 
 from tradeoff.blockers import service as blocker_service
 from tradeoff.commitments import service as commitment_service
+from tradeoff.decisions import service as decision_service
 from tradeoff.estimates.model import Estimate
 from tradeoff.features.model import Feature, FeatureStatus
 from tradeoff.feedback.model import Feedback
@@ -143,6 +144,29 @@ def _blockers(uow: UnitOfWork, workspace_id: int) -> list[Item]:
                  "commitments and ARR.", "blockers", len(rows), [Ref("blocker", b.id, b.title) for b in rows[:SHOW]])]
 
 
+def _decisions(uow: UnitOfWork, workspace_id: int) -> list[Item]:
+    items: list[Item] = []
+    waiting = decision_service.open_decisions(uow=uow, workspace_id=workspace_id)
+    if waiting:
+        items.append(Item("decision_open", "medium",
+                          f"{len(waiting)} decision{'s' * (len(waiting) != 1)} waiting for a choice",
+                          "; ".join(d.title for d in waiting[:SHOW]) + ". Each lists its options; record the choice, "
+                          "who is disappointed and why.", "decisions", len(waiting),
+                          [Ref("decision", d.id, d.title) for d in waiting[:SHOW]]))
+    changed = decision_service.unrecorded_changes(uow=uow, workspace_id=workspace_id)
+    if changed:
+        titles = {r.id: r.title for r in uow.session.execute(select(Feature.id, Feature.title).where(
+            Feature.id.in_([fid for fid, _ in changed])))}
+        items.append(Item("decision_unrecorded", "low",
+                          f"{len(changed)} decided feature{'s' * (len(changed) != 1)} changed status since the decision",
+                          "Write the trade-off down: " + "; ".join(
+                              f"{titles.get(fid, fid)}: {prompt.split('Its ', 1)[-1].split(':', 1)[0]}"
+                              for fid, prompt in changed[:SHOW]) + ".",
+                          f"features/{changed[0][0]}", len(changed),
+                          [Ref("feature", fid, titles.get(fid, "")) for fid, _ in changed[:SHOW]]))
+    return items
+
+
 def _feedback(uow: UnitOfWork, workspace_id: int, now: datetime) -> list[Item]:
     items: list[Item] = []
     st = triage_service.status(uow=uow, workspace_id=workspace_id)
@@ -168,9 +192,11 @@ def _feedback(uow: UnitOfWork, workspace_id: int, now: datetime) -> list[Item]:
 def attention(*, uow: UnitOfWork, workspace_id: int, now: datetime) -> list[Item]:
     """What needs acting on, most urgent first: commitments past due or at risk, commitments without a forecast,
     a live plan that is unsolved or older than its estimates, planned work without an estimate, open blockers,
-    triage still running and recent feedback linked to nothing."""
+    decisions waiting for a choice or changes not written down, triage still running and recent feedback linked
+    to nothing."""
     items = (_commitments(uow, workspace_id, now.date()) + _plans(uow, workspace_id)
-             + _unestimated(uow, workspace_id) + _blockers(uow, workspace_id) + _feedback(uow, workspace_id, now))
+             + _unestimated(uow, workspace_id) + _blockers(uow, workspace_id) + _decisions(uow, workspace_id)
+             + _feedback(uow, workspace_id, now))
     return sorted(items, key=lambda i: SEVERITY_ORDER[i.severity])  # stable: the order above within a severity
 
 

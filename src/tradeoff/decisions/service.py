@@ -158,3 +158,23 @@ def pending_prompt(*, uow: UnitOfWork, workspace_id: int, feature_id: int) -> st
             return decision_prompt(uow=uow, workspace_id=workspace_id, feature_id=feature_id,
                                    change=f"status changed {change.get('before')} → {change.get('after')}")
     return None
+
+
+def unrecorded_changes(*, uow: UnitOfWork, workspace_id: int) -> list[tuple[int, str]]:
+    """Features whose status changed after their latest linked decision, with the invitation to write the change
+    down (principle 4), in feature order."""
+    fids = sorted(set(uow.session.scalars(
+        select(decision_features.c.feature_id).join(Decision, Decision.id == decision_features.c.decision_id)
+        .where(Decision.workspace_id == workspace_id, Decision.archived_at.is_(None)))))
+    out = []
+    for fid in fids:
+        prompt = pending_prompt(uow=uow, workspace_id=workspace_id, feature_id=fid)
+        if prompt:
+            out.append((fid, prompt))
+    return out
+
+
+def open_decisions(*, uow: UnitOfWork, workspace_id: int) -> list[Decision]:
+    """Decisions recorded without a choice yet: the ones waiting for someone to decide, oldest first."""
+    return list(uow.session.scalars(records.base_query(SPEC, workspace_id).where(
+        Decision.archived_at.is_(None), Decision.choice == "").order_by(Decision.id)).unique())

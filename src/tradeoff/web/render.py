@@ -86,7 +86,7 @@ PAST = {"create": "created", "update": "updated", "archive": "archived", "restor
         "unlink": "unlinked", "comment": "commented on", "member": "set the role of", "revoke": "revoked",
         "merge": "merged", "dismiss": "dismissed a suggestion for", "import": "imported"}
 PAGES = {"product": "products", "customer": "customers", "feedback": "feedback", "problem": "problems",
-         "feature": "features", "plan": "plans", "blocker": "blockers"}
+         "feature": "features", "plan": "plans", "blocker": "blockers", "decision": "decisions"}
 
 
 def past(action: str) -> str:
