@@ -117,6 +117,9 @@ def test_cli_and_web_form_set_shares(client, container: Container, world: World,
             "version": re.search(r'name="version" value="(\d+)"', page)[1]}
     refused = tc.post(f"/w/{world.slug}/features/{fid}/estimate", data={**form, f"share_{web}": "97"})
     assert refused.status_code == 422 and "97%" in refused.text and 'id="f-team-shares"' in refused.text
+    for bad in ("-10", "lots"):
+        refused = tc.post(f"/w/{world.slug}/features/{fid}/estimate", data={**form, f"share_{web}": bad})
+        assert refused.status_code == 422 and re.search(r'id="f-team-shares".*?role="alert"', refused.text, re.S)
     saved = tc.post(f"/w/{world.slug}/features/{fid}/estimate", data={**form, f"share_{web}": "40"})
     assert saved.status_code == 303, saved.text[:300]
     est = client.get(world.api(f"/features/{fid}/estimate"), headers=world.alice.headers).json()
