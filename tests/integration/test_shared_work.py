@@ -104,6 +104,8 @@ def test_cli_and_web_form_set_shares(client, container: Container, world: World,
     out = CliRunner().invoke(app, [*args, "--share", f"{web}=25", "--json"], env=env)
     assert out.exit_code == 0, out.output
     assert json.loads(out.output)["team_shares"] == {str(web): 0.25}
+    shown = CliRunner().invoke(app, ["estimate", str(fid), "-w", world.slug], env=env)
+    assert shown.exit_code == 0 and "shared: Core 75%, Web 25%" in shown.output, shown.output
     bad = CliRunner().invoke(app, [*args, "--share", "Web"], env=env)
     assert bad.exit_code != 0 and "TEAM_ID=PERCENT" in bad.output
 
