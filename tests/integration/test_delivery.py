@@ -373,3 +373,55 @@ def test_stakeholders_read_but_do_not_plan(client, world: World) -> None:
     assert client.get(world.api("/forecast"), headers=world.sam.headers).status_code == 200
     assert client.post(world.api("/teams"), json={"name": "Z"}, headers=world.sam.headers).status_code == 403
     assert ids
+
+
+def test_features_are_compared_with_finished_features_once_work_is_linked_to_them(client, container,  # type: ignore[no-untyped-def]
+                                                                                  world: World) -> None:
+    """With work items linked to their features (the epic link), a feature's suggestion comes from finished
+    features, their items' points summed; a feature with an unfinished item is not finished; a feature is never
+    its own reference."""
+    sizes = {"Recurring invoices": (5, 8, 8, 13), "Late fees on overdue invoices": (3, 5, 8),
+             "Partial payments": (5, 5, 8), "Invoice PDF redesign": (2, 3, 5), "Scoped API keys": (3, 5),
+             "Signed webhooks": (2, 3, 3)}
+    fids = {title: _feature(client, world, title) for title in sizes}
+    new = _feature(client, world, "Recurring invoices for usage-based plans")
+    lines = ["Issue key,Summary,Issue Type,Status,Created,Resolved,Story Points,Epic Link"]
+    k = 0
+    start = TODAY - timedelta(days=300)
+    for n, (title, points) in enumerate(sizes.items()):
+        for p in points:
+            k += 1
+            day = start + timedelta(days=10 * n + k)
+            lines.append(f"WI-{k},Work on {title.lower()} {k},Story,Done,{day},{day + timedelta(days=3)},{p},{fids[title]}")
+    # the new feature already has one finished and one open item: it is not a finished feature
+    lines += [f"WI-{k + 1},Schedule editor,Story,Done,{TODAY - timedelta(days=9)},{TODAY - timedelta(days=2)},5,{new}",
+              f"WI-{k + 2},Usage proration,Story,In Progress,{TODAY - timedelta(days=5)},,8,{new}"]
+    r = _import(client, world, ("\n".join(lines) + "\n").encode(), feature_column="Epic Link")
+    assert r.status_code == 201, r.text
+    s = client.get(world.api(f"/features/{new}/estimate-suggestion"), headers=world.alice.headers).json()
+    assert s["status"] == "ok" and s["reference"] == "features" and s["history_items"] == 6
+    assert s["explanation"].startswith("Compared with 6 finished features")
+    actual = {n["key"]: n["actual"] for n in s["neighbours"]}
+    assert actual[f"#{fids['Recurring invoices']}"] == 34  # a similar feature, its items' points summed: 5+8+8+13
+    assert {n["key"] for n in s["neighbours"]} <= {f"#{f}" for f in fids.values()}  # never itself
+    assert 9 <= s["p50"] <= 34  # between the smallest and the largest finished feature
+    from tests.e2e.conftest import sign_in, web_client
+
+    tc = web_client(container)
+    sign_in(tc, world.erin.email, world.erin.password)
+    page = tc.get(f"/w/{world.slug}/features/{new}/estimate").text
+    assert "What similar features took" in page
+    assert f'<a href="/w/{world.slug}/features/{fids["Recurring invoices"]}">Recurring invoices</a>: 34 points' in page
+    # a finished feature asks about its own size: the other five answer
+    own = client.get(world.api(f"/features/{fids['Scoped API keys']}/estimate-suggestion"),
+                     headers=world.alice.headers).json()
+    assert own["reference"] == "features" and own["history_items"] == 5
+    # work on "Signed webhooks" reopens (the tracker export says so): four finished features are too few, so
+    # single work items are the reference, and the answer says how to do better
+    reopened = [ln for ln in lines if ln.endswith(f",{fids['Signed webhooks']}")][-1].split(",")
+    reopened[3], reopened[5] = "In Progress", ""
+    r = _import(client, world, ("\n".join([lines[0], ",".join(reopened)]) + "\n").encode(), feature_column="Epic Link")
+    assert r.status_code == 201 and r.json()["updated"] == 1, r.text
+    few = client.get(world.api(f"/features/{fids['Scoped API keys']}/estimate-suggestion"),
+                     headers=world.alice.headers).json()
+    assert few["reference"] == "work items" and "link work items to their features" in few["explanation"]

@@ -111,6 +111,30 @@ COMMITMENTS: tuple[tuple[str, str, int, str], ...] = (
     ("credit-notes", "kessler-brandt-industrie-ag", 24, "grace.lindqvist@ledgerly.example"),
 )
 
+# features finished in the past year, each delivered by a run of its team's work items (linked like an epic link):
+# (team, demo key of a shipped feature or a title for one shipped and archived earlier, description, points)
+FINISHED: tuple[tuple[str, str, str, int], ...] = (
+    ("Invoicing", "Recurring invoices", "Invoice a customer on a schedule, with the next date and the amount "
+                                        "worked out from the subscription.", 55),
+    ("Payments", "Card payments with 3-D Secure", "Strong customer authentication for card payments in the EU, "
+                                                  "with the challenge flow inside the payment page.", 48),
+    ("Platform", "Scoped API keys", "API keys limited to chosen resources and read or write access.", 26),
+    ("Invoicing", "Partial payments on invoices", "Record several payments against one invoice and show the "
+                                                  "balance left.", 34),
+    ("Payments", "Refunds from the invoice page", "Refund all or part of a card payment without leaving the "
+                                                  "invoice.", 29),
+    ("Platform", "Signed webhooks", "Every webhook carries a signature the receiver can check with a shared "
+                                    "secret.", 21),
+    ("Invoicing", "Late fees on overdue invoices", "Add a fixed or percentage fee when an invoice is overdue, "
+                                                   "with a grace period.", 24),
+    ("Payments", "Payout schedule settings", "Choose daily, weekly or monthly payouts and a minimum amount.", 18),
+    ("Invoicing", "automatic-payment-reminders", "", 38),
+    ("Invoicing", "branded-invoice-templates", "", 30),
+    ("Payments", "payout-breakdown", "", 26),
+    ("Platform", "api-idempotency-keys", "", 19),
+    ("Platform", "usage-csv-import", "", 23),
+)
+
 # work history: (title template, points choices) per team; {x} is filled from the team's nouns
 WORK: dict[str, tuple[tuple[str, tuple[int, ...]], ...]] = {
     "Invoicing": (("Fix rounding in {x}", (1, 2)), ("Add filter to {x} list", (2, 3)), ("Sync {x} to NetSuite", (5, 8)),
@@ -164,6 +188,48 @@ def _work_history(rng: random.Random, team: str, team_id: int, anchor: date, wor
     return rows
 
 
+def _link_finished_features(*, uow: UnitOfWork, workspace_id: int, actor: Actor, rows: list[dict[str, Any]],
+                            features: dict[str, Any], team_ids: dict[str, int]) -> int:
+    """Link runs of finished work items to the features they delivered (FINISHED), spread over the year; the
+    features shipped earlier are created, shipped and archived. Returns how many features got work linked."""
+    from tradeoff.features import service as feature_service
+    from tradeoff.features.schemas import FeatureCreate
+    from tradeoff.records import service as records
+
+    done = {team: [r for r in rows if r["resolved_at"] is not None and r["team_id"] == tid]
+            for team, tid in team_ids.items()}
+    per_team: dict[str, list[tuple[str, str, int]]] = {}
+    for team, key, text, points in FINISHED:
+        per_team.setdefault(team, []).append((key, text, points))
+    linked = 0
+    for team, todo in per_team.items():
+        items = done.get(team, [])
+        step = len(items) // (len(todo) + 1)
+        for j, (key, text, points) in enumerate(todo):
+            if key in features:
+                feature = features[key]
+            elif text:
+                feature = feature_service.create(uow=uow, workspace_id=workspace_id, actor=actor, data=FeatureCreate(
+                    title=key, description=text, status="shipped"))  # type: ignore[arg-type]
+            else:
+                continue
+            total, last = 0.0, None
+            for r in items[(j + 1) * step - step // 2:]:
+                if total >= points:
+                    break
+                if r["feature_id"] is None:
+                    r["feature_id"] = feature.id
+                    total += r["points"]
+                    last = r["resolved_at"]
+            if last is not None:
+                feature.shipped_at = last
+                linked += 1
+            if key not in features:
+                records.set_archived(uow=uow, spec=feature_service.SPEC, workspace_id=workspace_id, actor=actor,
+                                     record_id=feature.id, archived=True)
+    return linked
+
+
 def load_delivery(*, uow: UnitOfWork, workspace_id: int, actor: Actor, anchor: date, features: dict[str, Any],
                   customers: dict[str, Any], seed: int = 7) -> dict[str, int]:
     """Add the delivery side of the demo to workspace `workspace_id` (features and customers by their demo key)."""
@@ -201,6 +267,8 @@ def load_delivery(*, uow: UnitOfWork, workspace_id: int, actor: Actor, anchor: d
     rows: list[dict[str, Any]] = []
     for i, name in enumerate(teams):
         rows += _work_history(rng, name, teams[name].id, anchor, workspace_id, 1000 * (i + 1))
+    _link_finished_features(uow=uow, workspace_id=workspace_id, actor=actor, rows=rows, features=features,
+                            team_ids={name: t.id for name, t in teams.items()})
     now = datetime.now(UTC)
     for r in rows:
         r |= {"created_at": now, "updated_at": now}

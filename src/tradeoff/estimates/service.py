@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tradeoff.audit import service as audit
 from tradeoff.components import service as component_service
@@ -246,13 +246,39 @@ def history(*, uow: UnitOfWork, workspace_id: int) -> tuple[list[HistoryItem], s
     return timed, "days of cycle time"
 
 
+def feature_history(*, uow: UnitOfWork, workspace_id: int, exclude: int | None = None) -> list[HistoryItem]:
+    """Finished features as reference-class history, oldest first: every feature whose linked work items (the
+    tracker's epic link, `feature` in the work-history import) are all finished and carry story points, with
+    the points summed. A feature is compared with features this way, not with single stories."""
+    rows = uow.session.execute(
+        select(WorkItem.feature_id, func.count(), func.count(WorkItem.resolved_at), func.count(WorkItem.points),
+               func.sum(WorkItem.points), func.max(WorkItem.resolved_at))
+        .where(WorkItem.workspace_id == workspace_id, WorkItem.feature_id.is_not(None))
+        .group_by(WorkItem.feature_id)).all()
+    done = {int(fid): (float(points), last) for fid, n, resolved, pointed, points, last in rows
+            if fid is not None and n == resolved == pointed and fid != exclude and points is not None}
+    if not done:
+        return []
+    feats = {f.id: f for f in uow.session.scalars(select(Feature).where(
+        Feature.workspace_id == workspace_id, Feature.id.in_(list(done))))}
+    ordered = sorted((last, fid) for fid, (_, last) in done.items() if fid in feats)
+    return [HistoryItem(f"#{fid}", f"{feats[fid].title}\n{feats[fid].description}", done[fid][0])
+            for _, fid in ordered]
+
+
 def suggest(*, uow: UnitOfWork, workspace_id: int, feature_id: int, show: int = 5) -> dict[str, Any]:
-    """The most similar finished work items and a suggested P10/P50/P90, before anyone estimates. When the
-    history is too thin, says how much more is needed instead of guessing."""
+    """The most similar finished work and a suggested P10/P50/P90, before anyone estimates: finished features
+    (their linked work items' points summed) when the workspace has enough of them, else single finished work
+    items. When the history is too thin, says how much more is needed instead of guessing."""
     feature: Feature = records.get(uow=uow, spec=feature_service.SPEC, workspace_id=workspace_id,
                                    record_id=feature_id)
-    items, unit = history(uow=uow, workspace_id=workspace_id)
-    base = {"feature_id": feature_id, "feature_title": feature.title, "unit": unit, "history_items": len(items)}
+    items = feature_history(uow=uow, workspace_id=workspace_id, exclude=feature_id)
+    if len(items) >= MIN_HISTORY:
+        unit, reference = "points", "features"
+    else:
+        (items, unit), reference = history(uow=uow, workspace_id=workspace_id), "work items"
+    base = {"feature_id": feature_id, "feature_title": feature.title, "unit": unit, "history_items": len(items),
+            "reference": reference}
     if len(items) < MIN_HISTORY:
         return base | {"status": "declined", "reason": (
             f"needs at least {MIN_HISTORY} finished work items with points or start/end dates; the workspace has "
@@ -261,8 +287,12 @@ def suggest(*, uow: UnitOfWork, workspace_id: int, feature_id: int, show: int = 
     # pseudo-splits of 18 real histories (docs/benchmarks.d/estimation.md, `tradeoff eval estimate --method`).
     s = ReferenceIndex.fit(items).suggest(f"{feature.title}\n{feature.description}", show=show, unit=unit)
     titles = {it.key: it.text.split("\n", 1)[0] for it in items}
+    what = (f"Compared with {len(items)} finished features (the story points of each one's linked work items, "
+            "summed). " if reference == "features" else
+            "Compared with single finished work items: link work items to their features (the tracker's epic "
+            f"link) and, once {MIN_HISTORY} features are finished, features are compared with features. ")
     return base | {"status": "ok", "reason": "", "p10": s.p10, "p50": s.p50, "p90": s.p90,
                    "calibrated": s.calibrated, "calibration_coverage": s.calibration_coverage,
-                   "history_median": s.history_median, "explanation": s.explanation,
+                   "history_median": s.history_median, "explanation": what + s.explanation,
                    "neighbours": [{"key": n.key, "title": titles.get(n.key, ""), "actual": n.actual,
                                    "similarity": round(n.similarity, 3)} for n in s.neighbours]}
