@@ -370,7 +370,11 @@ def test_weekly_digest_is_deterministic_and_sent_once_a_week(api: TestClient, nc
     with ncontainer.unit_of_work() as uow:
         assert digest.send_due_digests(uow=uow, now=now + timedelta(days=6), workspace_id=wid) == []
         again = digest.send_due_digests(uow=uow, now=now + timedelta(days=7), workspace_id=wid)
-    assert [d.user_id for d in again] == [world.bob.user_id] and again[0].empty
+    assert [d.user_id for d in again] == [world.bob.user_id] and again[0].quiet  # nothing changed that week
+    # but what needs acting on is still said, first: the planned feature nobody has estimated
+    assert [line.link for line in again[0].attention] == [f"/w/{world.slug}/features/{f['id']}/estimate"]
+    body = again[0].render()
+    assert "Nothing changed this week" in body and "Needs attention (1):" in body and "without an estimate" in body
     items = api.get(world.api("/notifications"), headers=world.bob.headers).json()["items"]
     assert [i["event_type"] for i in items].count("digest.weekly") == 2
     assert any("Okta support please" in i["body"] for i in items if i["event_type"] == "digest.weekly")

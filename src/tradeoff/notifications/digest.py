@@ -40,19 +40,25 @@ class Digest:
     new_evidence: list[DigestLine] = field(default_factory=list)
     at_risk: list[DigestLine] = field(default_factory=list)
     other: list[DigestLine] = field(default_factory=list)
+    attention: list[DigestLine] = field(default_factory=list)  # what needs acting on at the end of the week
+
+    @property
+    def quiet(self) -> bool:
+        """Nothing changed in the week in what the member follows."""
+        return not (self.status_changes or self.new_evidence or self.at_risk or self.other)
 
     @property
     def empty(self) -> bool:
-        return not (self.status_changes or self.new_evidence or self.at_risk or self.other)
+        return self.quiet and not self.attention
 
     def render(self) -> str:
         """Plain text, ready for the in-app notification or a chat message."""
         head = (f"Tradeoff weekly digest for {self.email} in {self.workspace_slug}: "
                 f"{self.period_start:%d %b %Y} – {self.period_end:%d %b %Y} (UTC)")
-        if self.empty:
-            return head + "\n\nNothing changed this week in what you follow."
         parts = [head]
-        for title, lines in (("Status changes", self.status_changes),
+        if self.quiet:
+            parts.append("\nNothing changed this week in what you follow.")
+        for title, lines in (("Needs attention", self.attention), ("Status changes", self.status_changes),
                              ("New evidence on features you own", self.new_evidence),
                              ("Commitments at risk", self.at_risk), ("Also", self.other)):
             if lines:
@@ -62,7 +68,8 @@ class Digest:
 
 def build_digest(*, uow: UnitOfWork, workspace_id: int, user_id: int, now: datetime) -> Digest:
     """What changed in [now − 7 days, now): feature status changes, evidence newly linked to features the member
-    owns, commitments at risk, and forecast moves / briefs published. Same data and `now` → same digest."""
+    owns, commitments at risk, and forecast moves / briefs published; and, first, what needs acting on at `now`
+    (the urgent and important items of the home page's list). Same data and `now` → same digest."""
     start = now - WEEK
     ws = uow.session.get(Workspace, workspace_id)
     user = uow.session.get(User, user_id)
@@ -94,9 +101,14 @@ def build_digest(*, uow: UnitOfWork, workspace_id: int, user_id: int, now: datet
         words = " ".join((link_row.quote or fb.text).split())
         words = words if len(words) <= 140 else words[:139] + "…"
         evidence.append(DigestLine(f"{feature.title}: “{words}”", f"{base}/features/{feature.id}"))
+    from tradeoff.attention import service as attention_service
+
+    attention = [DigestLine(f"{i.title}: {i.detail}", f"{base}/{i.path}")
+                 for i in attention_service.attention(uow=uow, workspace_id=workspace_id, now=now)
+                 if i.severity in ("high", "medium")]
     return Digest(workspace_id=workspace_id, workspace_slug=ws.slug, user_id=user_id, email=user.email,
                   period_start=start, period_end=now, status_changes=status, new_evidence=evidence, at_risk=risk,
-                  other=other)
+                  other=other, attention=attention)
 
 
 def due_subscribers(*, uow: UnitOfWork, now: datetime, workspace_id: int | None = None) -> list[tuple[int, int]]:
