@@ -50,6 +50,11 @@ class Item:
         return asdict(self)
 
 
+def _n(count: int, noun: str) -> str:
+    """'1 commitment', '2 commitments' (the last word takes the plural)."""
+    return f"{count} {noun}{'s' * (count != 1)}"
+
+
 def _money(by_currency: dict[str, float]) -> str:
     return " + ".join(f"{cur} {amount:,.0f}" for cur, amount in sorted(by_currency.items())) or "no ARR recorded"
 
@@ -70,7 +75,7 @@ def _commitments(uow: UnitOfWork, workspace_id: int, today: date) -> list[Item]:
     if overdue:
         items.append(Item(
             "commitment_overdue", "high",
-            f"{len(overdue)} commitment{'s' * (len(overdue) != 1)} past due and not kept",
+            f"{_n(len(overdue), 'commitment')} past due and not kept",
             "; ".join(f"{r['feature']} for {r['customer']} (due {r['due']})" for r in overdue[:SHOW])
             + ". Tell the customers, then move or archive each commitment.",
             "commitments", len(overdue), _feature_refs(overdue)))
@@ -83,14 +88,14 @@ def _commitments(uow: UnitOfWork, workspace_id: int, today: date) -> list[Item]:
             arr[r["currency"]] = arr.get(r["currency"], 0.0) + r["arr_at_stake"]
         items.append(Item(
             "commitment_at_risk", "high",
-            f"{len(forecast)} commitment{'s' * (len(forecast) != 1)} below the {ov['threshold']:.0%} threshold",
+            f"{_n(len(forecast), 'commitment')} below the {ov['threshold']:.0%} threshold",
             "; ".join(f"{r['feature']} for {r['customer']} by {r['due']}: {r['probability']:.0%}"
                       for r in forecast[:SHOW]) + f". ARR at stake: {_money(arr)}.",
             "commitments", len(forecast), _feature_refs(forecast)))
     if unknown:
         items.append(Item(
             "commitment_unforecast", "medium",
-            f"{len(unknown)} commitment{'s' * (len(unknown) != 1)} nobody can vouch for",
+            f"{_n(len(unknown), 'commitment')} nobody can vouch for",
             "; ".join(f"{r['feature']} for {r['customer']}: {r['forecast_reason'] or 'not forecast yet'}"
                       for r in unknown[:SHOW]),
             "commitments", len(unknown), _feature_refs(unknown)))
@@ -113,7 +118,7 @@ def _plans(uow: UnitOfWork, workspace_id: int) -> list[Item]:
                 Estimate.workspace_id == workspace_id, Estimate.updated_at > p.solved_at)) or 0
             items.append(Item(
                 "plan_stale", "medium", f"Estimates changed since the live plan '{p.name}' was solved",
-                f"{changed} estimate{'s' * (changed != 1)} changed after {p.solved_at:%d %b %Y %H:%M} UTC; "
+                f"{_n(changed, 'estimate')} changed after {p.solved_at:%d %b %Y %H:%M} UTC; "
                 "solve the plan again to see whether the chosen features and dates still hold.",
                 f"plans/{p.id}", changed, [Ref("plan", p.id, p.name)]))
     return items
@@ -129,7 +134,7 @@ def _unestimated(uow: UnitOfWork, workspace_id: int) -> list[Item]:
     if not rows:
         return []
     return [Item("feature_unestimated", "medium",
-                 f"{len(rows)} planned or started feature{'s' * (len(rows) != 1)} without an estimate",
+                 f"{_n(len(rows), 'planned or started feature')} without an estimate",
                  "No plan or forecast can include them until engineering gives a range: "
                  + ", ".join(r.title for r in rows[:SHOW]) + ("…" if len(rows) > SHOW else "") + ".",
                  f"features/{rows[0].id}/estimate", len(rows), [Ref("feature", r.id, r.title) for r in rows[:SHOW]])]
@@ -139,7 +144,7 @@ def _blockers(uow: UnitOfWork, workspace_id: int) -> list[Item]:
     rows = blocker_service.open_blockers(uow=uow, workspace_id=workspace_id)
     if not rows:
         return []
-    return [Item("blocker_open", "medium", f"{len(rows)} open blocker{'s' * (len(rows) != 1)}",
+    return [Item("blocker_open", "medium", _n(len(rows), 'open blocker'),
                  "; ".join(b.title for b in rows[:SHOW]) + ". Each blocker's page shows what it costs in dates, "
                  "commitments and ARR.", "blockers", len(rows), [Ref("blocker", b.id, b.title) for b in rows[:SHOW]])]
 
@@ -149,7 +154,7 @@ def _decisions(uow: UnitOfWork, workspace_id: int) -> list[Item]:
     waiting = decision_service.open_decisions(uow=uow, workspace_id=workspace_id)
     if waiting:
         items.append(Item("decision_open", "medium",
-                          f"{len(waiting)} decision{'s' * (len(waiting) != 1)} waiting for a choice",
+                          f"{_n(len(waiting), 'decision')} waiting for a choice",
                           "; ".join(d.title for d in waiting[:SHOW]) + ". Each lists its options; record the choice, "
                           "who is disappointed and why.", "decisions", len(waiting),
                           [Ref("decision", d.id, d.title) for d in waiting[:SHOW]]))
@@ -158,7 +163,7 @@ def _decisions(uow: UnitOfWork, workspace_id: int) -> list[Item]:
         titles = {r.id: r.title for r in uow.session.execute(select(Feature.id, Feature.title).where(
             Feature.id.in_([fid for fid, _ in changed])))}
         items.append(Item("decision_unrecorded", "low",
-                          f"{len(changed)} decided feature{'s' * (len(changed) != 1)} changed status since the decision",
+                          f"{_n(len(changed), 'decided feature')} changed status since the decision",
                           "Write the trade-off down: " + "; ".join(
                               f"{titles.get(fid, fid)}: {prompt.split('Its ', 1)[-1].split(':', 1)[0]}"
                               for fid, prompt in changed[:SHOW]) + ".",
@@ -182,7 +187,7 @@ def _feedback(uow: UnitOfWork, workspace_id: int, now: datetime) -> list[Item]:
         rows = list(uow.session.execute(select(Feedback.id, Feedback.text).where(*recent)
                                         .order_by(Feedback.reported_at.desc(), Feedback.id.desc()).limit(SHOW)))
         items.append(Item("feedback_unlinked", "low",
-                          f"{n} piece{'s' * (n != 1)} of feedback from the last {RECENT_DAYS} days linked to nothing",
+                          f"{_n(n, 'piece')} of feedback from the last {RECENT_DAYS} days linked to nothing",
                           "Link each to the problem or feature it supports, or turn a theme into a problem, so the "
                           "demand behind it counts.", "themes", n,
                           [Ref("feedback", r.id, " ".join(r.text.split())[:80]) for r in rows]))
