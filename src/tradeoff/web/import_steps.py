@@ -7,6 +7,7 @@ when."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -23,17 +24,31 @@ UploadView = Callable[..., HTMLResponse]  # (request, uow, member, error="", sta
 PreviewView = Callable[..., HTMLResponse]  # (request, uow, member, choices, error="", errors=None, status_code=200)
 
 
-def staged_plan(request: Request, m: Member, choices: dict[str, Any],
-                plan: Callable[[bytes, bool], Any]) -> tuple[Any, str]:
-    """The staged file planned with the person's column mapping (`plan(data, True)`), and "" ; or, when the
-    importer refuses that mapping, its own guess (`plan(data, False)`) and the reason, to show side by side."""
+@dataclass(frozen=True)
+class StagedPreview:
+    """What the preview page shows: the importer's preview, the column chosen for each field, and a refusal."""
+
+    p: dict[str, Any]
+    chosen: dict[str, str]
+    error: str
+    status_code: int
+
+
+def staged_preview(request: Request, m: Member, choices: dict[str, Any], plan: Callable[[bytes, bool], Any],
+                   fields: tuple[str, ...], error: str = "", status_code: int = 200) -> StagedPreview:
+    """The staged file planned with the person's column mapping (`plan(data, True)`); or, when the importer
+    refuses that mapping, its own guess (`plan(data, False)`) with the reason (422), to show side by side."""
     data = staging.load(container(request).settings.home, m.workspace_id, m.user_id, choices["token"])
     try:
-        return plan(data, True), ""
+        planned = plan(data, True)
     except InvalidInput as exc:
         if not choices["mapping"]:
             raise
-        return plan(data, False), exc.message
+        planned = plan(data, False)
+        error, status_code = error or exc.message, 422
+    p = planned.preview(sample=8)
+    chosen = {f: choices["mapping"].get(f, p["mapping"].get(f, "")) for f in fields}
+    return StagedPreview(p, chosen, error, status_code)
 
 
 def stage_upload(request: Request, form: FormData, m: Member, uow: UnitOfWork, *, choices: dict[str, Any],

@@ -19,7 +19,7 @@ from tradeoff.feedback.model import Source
 from tradeoff.storage.uow import UnitOfWork
 from tradeoff.web import context as ctx
 from tradeoff.web.forms import field_text
-from tradeoff.web.import_steps import add_import_routes, staged_plan
+from tradeoff.web.import_steps import add_import_routes, staged_preview
 from tradeoff.web.records_ui import SOURCES
 from tradeoff.web.render import render
 
@@ -63,15 +63,12 @@ def _preview_view(request: Request, uow: UnitOfWork, m: Member, choices: dict[st
                   errors: list[FieldError] | None = None, status_code: int = 200) -> HTMLResponse:
     """Plan the import with the person's choices and show the preview. A mapping the importer refuses is shown
     with its message, beside the columns it guessed itself."""
-    plan, refused = staged_plan(request, m, choices, lambda data, mapped: plan_import(
-        uow=uow, workspace_id=m.workspace_id, data=data, options=_options(choices, with_mapping=mapped)))
-    if refused:  # a mapping the importer refuses: its message, beside the columns it guessed itself
-        error, status_code = error or refused, 422
-    preview = plan.preview(sample=8)
-    chosen = {f: choices["mapping"].get(f, preview["mapping"].get(f, "")) for f in FIELDS}
-    return render(request, "imports/preview.html", status_code, **ctx.page_context(uow, m, "import"),
-                  page_title="Import feedback: preview", p=preview, choices=choices, chosen=chosen, fields=FIELDS,
-                  field_labels=FIELD_LABELS, sources=SOURCES, unmatched_choices=UNMATCHED_CHOICES, error=error,
+    v = staged_preview(request, m, choices, lambda data, mapped: plan_import(
+        uow=uow, workspace_id=m.workspace_id, data=data, options=_options(choices, with_mapping=mapped)),
+        FIELDS, error, status_code)
+    return render(request, "imports/preview.html", v.status_code, **ctx.page_context(uow, m, "import"),
+                  page_title="Import feedback: preview", p=v.p, choices=choices, chosen=v.chosen, fields=FIELDS,
+                  field_labels=FIELD_LABELS, sources=SOURCES, unmatched_choices=UNMATCHED_CHOICES, error=v.error,
                   row_errors=errors or [])
 
 

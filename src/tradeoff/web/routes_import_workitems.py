@@ -15,7 +15,7 @@ from tradeoff.storage.uow import UnitOfWork
 from tradeoff.teams import service as team_service
 from tradeoff.web import context as ctx
 from tradeoff.web.forms import field_text, int_or_none
-from tradeoff.web.import_steps import add_import_routes, staged_plan
+from tradeoff.web.import_steps import add_import_routes, staged_preview
 from tradeoff.web.render import render
 from tradeoff.workitems.importer import FIELDS, WorkItemOptions, apply_import, plan_import
 
@@ -52,15 +52,12 @@ def _upload_view(request: Request, uow: UnitOfWork, m: Member, error: str = "", 
 
 def _preview_view(request: Request, uow: UnitOfWork, m: Member, choices: dict[str, Any], error: str = "",
                   errors: list[FieldError] | None = None, status_code: int = 200) -> HTMLResponse:
-    plan, refused = staged_plan(request, m, choices, lambda data, mapped: plan_import(
-        uow=uow, workspace_id=m.workspace_id, data=data, options=_options(choices, with_mapping=mapped)))
-    if refused:  # a mapping the importer refuses: its message, beside the columns it guessed itself
-        error, status_code = error or refused, 422
-    p = plan.preview(sample=8)
-    chosen = {f: choices["mapping"].get(f, p["mapping"].get(f, "")) for f in FIELDS}
-    return render(request, "imports/workitems_preview.html", status_code, **ctx.page_context(uow, m, "import"),
-                  page_title="Import work history: preview", p=p, choices=choices, chosen=chosen, fields=FIELDS,
-                  labels=LABELS, teams=_teams(uow, m), error=error, row_errors=errors or [])
+    v = staged_preview(request, m, choices, lambda data, mapped: plan_import(
+        uow=uow, workspace_id=m.workspace_id, data=data, options=_options(choices, with_mapping=mapped)),
+        FIELDS, error, status_code)
+    return render(request, "imports/workitems_preview.html", v.status_code, **ctx.page_context(uow, m, "import"),
+                  page_title="Import work history: preview", p=v.p, choices=choices, chosen=v.chosen, fields=FIELDS,
+                  labels=LABELS, teams=_teams(uow, m), error=v.error, row_errors=errors or [])
 
 
 def _write(uow: UnitOfWork, m: Member, choices: dict[str, Any], data: bytes) -> Any:
