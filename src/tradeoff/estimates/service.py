@@ -111,10 +111,11 @@ def _check_shares(uow: UnitOfWork, workspace_id: int, data: EstimateIn) -> dict[
     return {str(t): round(float(v), 4) for t, v in sorted(data.team_shares.items())}
 
 
-def split_effort(lead: int, shares: dict[str, float], effort: float) -> dict[int, float]:
-    """Effort per team id: each other team its share, the lead team the rest."""
-    out = {int(t): effort * v for t, v in shares.items()}
-    return {lead: effort - sum(out.values())} | out
+def team_fractions(lead: int, shares: dict[str, float]) -> dict[int, float]:
+    """Each team's fraction of the work, by team id, lead team first: every other team its share, the lead team
+    the rest. The plan splits effort with it, the forecast the estimate's range."""
+    others = {int(t): float(v) for t, v in shares.items()}
+    return {lead: 1.0 - sum(others.values())} | others
 
 
 def save(*, uow: UnitOfWork, workspace_id: int, actor: Actor, feature_id: int, data: EstimateIn,

@@ -43,31 +43,33 @@ class Entry:
     pessimistic: float
     depends_on: tuple[int, ...]
     category: str
-    shares: tuple[tuple[Team, float], ...] = ()  # other teams' shares of the work; `team` does the rest
+    split: tuple[tuple[Team, float], ...]  # each team's fraction of the work, lead (`team`) first
 
     @property
     def teams(self) -> list[Team]:
-        return [self.team] + [t for t, _ in self.shares]
+        return [t for t, _ in self.split]
+
+    @property
+    def shared_with(self) -> list[str]:
+        return [t.name for t, _ in self.split[1:]]
 
 
 def _parts(entries: list[Entry], extra: Mapping[int, tuple[float, float, float]] | None = None,
            ) -> tuple[list[BacklogFeature], dict[str, list[str]]]:
     """The simulation's features: one per entry, or one part per team when the work is shared (each with its
-    team's share of the range), joined under the feature's id. `extra` effort (a blocker's) goes to the lead."""
+    team's fraction of the range), joined under the feature's id. `extra` effort (a blocker's) goes to the lead."""
     feats: list[BacklogFeature] = []
     joins: dict[str, list[str]] = {}
     for e in entries:
         key, deps = str(e.feature.id), tuple(str(d) for d in e.depends_on)
+        parts = [BacklogFeature(f"{key}@{t.name}" if len(e.split) > 1 else key, t.name, e.optimistic * share,
+                                e.likely * share, e.pessimistic * share, deps) for t, share in e.split]
         o, m, p = (extra or {}).get(e.feature.id, (0.0, 0.0, 0.0))
-        if not e.shares:
-            feats.append(BacklogFeature(key, e.team.name, e.optimistic + o, e.likely + m, e.pessimistic + p, deps))
-            continue
-        lead = 1.0 - sum(v for _, v in e.shares)
-        joins[key] = [f"{key}@{e.team.name}"] + [f"{key}@{t.name}" for t, _ in e.shares]
-        feats.append(BacklogFeature(joins[key][0], e.team.name, e.optimistic * lead + o, e.likely * lead + m,
-                                    e.pessimistic * lead + p, deps))
-        feats += [BacklogFeature(f"{key}@{t.name}", t.name, e.optimistic * v, e.likely * v, e.pessimistic * v, deps)
-                  for t, v in e.shares]
+        lead = parts[0]
+        parts[0] = replace(lead, optimistic=lead.optimistic + o, likely=lead.likely + m, pessimistic=lead.pessimistic + p)
+        if len(parts) > 1:
+            joins[key] = [x.key for x in parts]
+        feats += parts
     return feats, joins
 
 
@@ -107,7 +109,8 @@ def _backlog(uow: UnitOfWork, workspace_id: int, plan: Plan | None, only_plan: b
         k = dpp if est.unit == "points" else 1.0
         entries.append(Entry(f, team, est.optimistic * k, est.likely * k, est.pessimistic * k,
                              tuple(est.depends_on), est.category,
-                             tuple((by_id[int(t)], v) for t, v in est.team_shares.items())))
+                             tuple((by_id[t], share) for t, share in
+                                   estimate_service.team_fractions(team.id, est.team_shares).items())))
     keep = {e.feature.id for e in entries}
     entries = [replace_deps(e, keep) for e in entries]
     return entries, skipped
@@ -214,7 +217,7 @@ def forecast(*, uow: UnitOfWork, workspace_id: int, today: date, plan_id: int | 
     by_key = {str(e.feature.id): e for e in entries}
     result["features"] = [{"feature_id": int(f.name), "title": by_key[f.name].feature.title,
                            "team": by_key[f.name].team.name, "category": by_key[f.name].category,
-                           "shared_with": [t.name for t, _ in by_key[f.name].shares],
+                           "shared_with": by_key[f.name].shared_with,
                            **_finish(f, start)} for f in fc.features]
     result["releases"] = [{"name": r.name, **_finish(r, start)} for r in fc.releases]
     result["plan"] = _finish(fc.plan, start) if fc.plan else None

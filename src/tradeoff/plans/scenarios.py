@@ -4,7 +4,7 @@ plan (which is not changed) and compared with it. Built on `plans.solver`'s inpu
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from tradeoff.core.planning import Team as PlanTeam
@@ -15,10 +15,7 @@ from tradeoff.plans.schemas import WhatIfIn
 from tradeoff.plans.solver import Built, empty_result, result_of
 from tradeoff.storage.uow import UnitOfWork
 from tradeoff.teams import service as team_service
-
-
-def _weekdays(a: date, b: date) -> int:
-    return sum(1 for i in range((b - a).days + 1) if (a + timedelta(days=i)).weekday() < 5)
+from tradeoff.teams.model import working_days
 
 
 def scenario(*, uow: UnitOfWork, workspace_id: int, plan: Plan, base: Built, data: WhatIfIn) -> Built:
@@ -39,8 +36,9 @@ def scenario(*, uow: UnitOfWork, workspace_id: int, plan: Plan, base: Built, dat
         if name is None or name not in teams:
             raise InvalidInput(f"add_people[{i}]: team {add.team_id} is not in this plan",
                                [FieldError(["body", "add_people", i, "team_id"], "not in the plan", add.team_id)])
-        teams[name] = [cap + add.people * _weekdays(a, b) for cap, (a, b) in zip(teams[name], base.periods,
-                                                                                   strict=True)]
+        # a period's bounds are its first and last day: a full-time person adds its working days
+        teams[name] = [cap + add.people * working_days(a, b + timedelta(days=1))
+                       for cap, (a, b) in zip(teams[name], base.periods, strict=True)]
     drop = {cid_of(fid, ["drop_features", k]) for k, fid in enumerate(data.drop_features)}
     changed = True
     while changed:  # what needs a dropped feature goes too

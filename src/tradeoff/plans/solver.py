@@ -41,7 +41,7 @@ class FeatureInfo:
     value: float
     category: str
     committed_to: tuple[str, ...] = ()
-    effort_by_team: tuple[tuple[str, float], ...] = ()  # when the work is shared: person-days per team, lead first
+    effort_by_team: tuple[tuple[str, float], ...] = ()  # person-days per team, lead first (several when shared)
 
 
 @dataclass(frozen=True)
@@ -185,14 +185,13 @@ def build(*, uow: UnitOfWork, workspace_id: int, plan: Plan, time_limit: float |
             promised.append(f"{c.customer_name} by {c.due}")
             deadline = p if deadline is None else min(deadline, p)
         category = est.category if est.category in ("feature", "tech_debt", "platform") else "feature"
-        split = {by_id[t].name: round(e, 3) for t, e in
-                 estimate_service.split_effort(team.id, est.team_shares, effort).items()}
+        split = {by_id[t].name: round(effort * share, 3)
+                 for t, share in estimate_service.team_fractions(team.id, est.team_shares).items()}
         candidates.append(Candidate(id=cid[f.id], value=solver_values.get(f.id, 0.0), effort=split,
                                     must_have=f.id in must, deadline=deadline, committed=committed,
                                     category=category))  # type: ignore[arg-type]
         info[cid[f.id]] = FeatureInfo(f.id, f.title, team.name, round(effort, 2), values.get(f.id, 0.0), category,
-                                      tuple(promised),
-                                      tuple((n, round(e, 2)) for n, e in split.items()) if len(split) > 1 else ())
+                                      tuple(promised), tuple((n, round(e, 2)) for n, e in split.items()))
     deps = tuple(Dependency(prerequisite=cid[d], feature=cid[f.id]) for f, est, _ in chosen for d in est.depends_on
                  if d in cid)
     plan_teams = tuple(PlanTeam(t.name, t.capacity(plan.start, plan.periods, plan.period_days)) for t in teams)
@@ -227,7 +226,7 @@ def _rows(built: Built, schedule: dict[str, int]) -> list[dict[str, Any]]:
                     "period_start": start.isoformat(),
                     "period_end": end.isoformat(), "team": i.team, "effort_days": i.effort, "value": i.value,
                     "category": i.category, "committed_to": list(i.committed_to),
-                    "effort_by_team": dict(i.effort_by_team or ((i.team, i.effort),))})
+                    "effort_by_team": dict(i.effort_by_team)})
     return out
 
 

@@ -70,11 +70,15 @@ class TeamMember(Timestamps, WorkspaceScoped, Base):
 
     def person_days(self, start: date, end: date) -> float:
         """Working days (Monday-Friday, outside holidays) in [start, end), times availability."""
-        off = self.holiday_ranges()
-        n = 0
-        d = start
-        while d < end:
-            if d.weekday() < 5 and not any(a <= d <= b for a, b in off):
-                n += 1
-            d += timedelta(days=1)
-        return n * float(self.availability)
+        return working_days(start, end, self.holiday_ranges()) * float(self.availability)
+
+
+def working_days(start: date, end: date, off: list[tuple[date, date]] | None = None) -> int:
+    """Monday-Friday days in [start, end) outside the `off` ranges (inclusive)."""
+    n = 0
+    d = start
+    while d < end:
+        if d.weekday() < 5 and not any(a <= d <= b for a, b in off or ()):
+            n += 1
+        d += timedelta(days=1)
+    return n
