@@ -20,10 +20,9 @@ from tradeoff.core.forecasting_backlog_input import MIN_HISTORY_WEEKS, BacklogFe
 from tradeoff.core.forecasting_backlog_summary import FinishForecast
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.estimates import service as estimate_service
-from tradeoff.features.model import Feature, FeatureStatus
+from tradeoff.features.model import Feature
 from tradeoff.plans import service as plan_service
 from tradeoff.plans.model import Plan
-from tradeoff.records import service as records
 from tradeoff.storage.uow import UnitOfWork
 from tradeoff.teams import service as team_service
 from tradeoff.teams.model import Team
@@ -75,14 +74,11 @@ def _parts(entries: list[Entry], extra: Mapping[int, tuple[float, float, float]]
 
 def _backlog(uow: UnitOfWork, workspace_id: int, plan: Plan | None, only_plan: bool,
              dpp: float) -> tuple[list[Entry], list[dict[str, Any]]]:
-    from tradeoff.features import service as feature_service
 
     estimates = estimate_service.all_of(uow=uow, workspace_id=workspace_id)
     teams = team_service.active(uow=uow, workspace_id=workspace_id)
     by_id = {t.id: t for t in teams}
-    feats = {f.id: f for f in uow.session.scalars(records.base_query(feature_service.SPEC, workspace_id).where(
-        Feature.archived_at.is_(None), Feature.status.not_in([FeatureStatus.shipped.value,
-                                                               FeatureStatus.wont_do.value])))}
+    feats = {f.id: f for f in plan_service.open_features(uow=uow, workspace_id=workspace_id)}
     order: list[int] = []
     if plan is not None and plan.result:
         order = [fid for fid in plan.schedule if fid in feats]  # schedule rows are in period order

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy import update as sa_update
 
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.features import service as feature_service
+from tradeoff.features.model import Feature, FeatureStatus
 from tradeoff.plans.model import Plan
 from tradeoff.plans.schemas import PlanCreate, PlanUpdate, SolveIn, WhatIfIn
 from tradeoff.records import service as records
@@ -158,19 +160,28 @@ def what_if(*, uow: UnitOfWork, workspace_id: int, plan_id: int, data: WhatIfIn)
     return scenarios.compare(base, scenario, name)
 
 
+def open_features(*, uow: UnitOfWork, workspace_id: int, estimated_only: bool = False) -> list[Feature]:
+    """Features that still need work (not archived, neither shipped nor won't do), by id: what plans, the board
+    and forecasts consider; `estimated_only`: those a plan can schedule (must-haves, deadlines, values)."""
+    from tradeoff.estimates.model import Estimate
+
+    stmt = records.base_query(feature_service.SPEC, workspace_id).where(
+        Feature.archived_at.is_(None), Feature.status.not_in([FeatureStatus.shipped.value, FeatureStatus.wont_do.value]))
+    if estimated_only:
+        stmt = stmt.where(Feature.id.in_(select(Estimate.feature_id).where(Estimate.workspace_id == workspace_id)))
+    return list(uow.session.scalars(stmt.order_by(Feature.id)))
+
+
 def board(*, uow: UnitOfWork, workspace_id: int, plan: Plan | None) -> dict[str, Any]:
     """Now / Next / Later from a solved plan: period 1 is now, periods 2-3 next, the rest later; features not
     chosen are later too. Tech-debt and platform work is also listed in its own lane."""
     from tradeoff.estimates import service as estimate_service
-    from tradeoff.features.model import Feature, FeatureStatus
 
     lanes: dict[str, list[dict[str, Any]]] = {"now": [], "next": [], "later": []}
     technology: list[dict[str, Any]] = []
     estimates = estimate_service.all_of(uow=uow, workspace_id=workspace_id)
     scheduled = {r["feature_id"]: r for r in (plan.result or {}).get("schedule", [])} if plan else {}
-    feats = list(uow.session.scalars(records.base_query(feature_service.SPEC, workspace_id).where(
-        Feature.archived_at.is_(None), Feature.status.not_in([FeatureStatus.shipped.value,
-                                                               FeatureStatus.wont_do.value])).order_by(Feature.id)))
+    feats = open_features(uow=uow, workspace_id=workspace_id)
     for f in feats:
         row = scheduled.get(f.id)
         est = estimates.get(f.id)

@@ -100,12 +100,13 @@ def build(*, uow: UnitOfWork, workspace_id: int, plan: Plan, time_limit: float |
         raise InvalidInput("the plan has no team: add a team with its members first (zero capacity)",
                            [FieldError(["body", "team_ids"], "no team")])
     by_id = {t.id: t for t in teams}
-    stmt = records.base_query(_feature_spec(), workspace_id).where(Feature.archived_at.is_(None))
-    if plan.feature_ids:
-        stmt = stmt.where(Feature.id.in_(plan.feature_ids))
+    if plan.feature_ids:  # the plan's own list, whatever their status
+        feats = list(uow.session.scalars(records.base_query(_feature_spec(), workspace_id).where(
+            Feature.archived_at.is_(None), Feature.id.in_(plan.feature_ids)).order_by(Feature.id)))
     else:
-        stmt = stmt.where(Feature.status.not_in([FeatureStatus.shipped.value, FeatureStatus.wont_do.value]))
-    feats = list(uow.session.scalars(stmt.order_by(Feature.id)))
+        from tradeoff.plans import service as plan_service
+
+        feats = plan_service.open_features(uow=uow, workspace_id=workspace_id)
     estimates = estimate_service.all_of(uow=uow, workspace_id=workspace_id)
     excluded: list[dict[str, Any]] = []
     chosen: list[tuple[Feature, Any, Team]] = []

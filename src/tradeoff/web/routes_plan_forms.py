@@ -9,11 +9,8 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
 from starlette.datastructures import FormData
 
-from tradeoff.estimates.model import Estimate
-from tradeoff.features.model import Feature, FeatureStatus
 from tradeoff.plans import service as plan_service
 from tradeoff.plans.model import Plan
 from tradeoff.plans.schemas import PlanCreate, PlanUpdate
@@ -59,10 +56,8 @@ def _state(plan: Plan | None) -> FormState:
 def _form(request: Request, uow: UnitOfWork, m: Any, state: FormState, plan: Plan | None,
           status_code: int = 200) -> HTMLResponse:
     teams = team_service.active(uow=uow, workspace_id=m.workspace_id)
-    estimated = select(Estimate.feature_id).where(Estimate.workspace_id == m.workspace_id)
-    features = uow.session.scalars(select(Feature).where(
-        Feature.workspace_id == m.workspace_id, Feature.archived_at.is_(None), Feature.id.in_(estimated),
-        Feature.status.not_in([FeatureStatus.shipped.value, FeatureStatus.wont_do.value])).order_by(Feature.title))
+    features = sorted(plan_service.open_features(uow=uow, workspace_id=m.workspace_id, estimated_only=True),
+                      key=lambda f: f.title)
     frameworks = [("", "the workspace's default")] + [(f, f) for f in scoring.frameworks(uow=uow,
                                                                                       workspace_id=m.workspace_id)]
     return render(request, "roadmap/plan_form.html", status_code, **ctx.page_context(uow, m, "roadmap"),
