@@ -81,7 +81,7 @@ def test_engineer_imports_work_history_in_the_browser(container: Container, worl
     form = {name: re.search(rf'name="{name}"[^>]*value="([^"]*)"', filled)[1]
             for name in ("optimistic", "likely", "pessimistic", "confidence")}
     assert (form["optimistic"], form["likely"], form["pessimistic"]) == (p10, p50, p90)
-    assert '<option value="points" selected>' in filled and "Started from what similar work took" in filled
+    assert '<option value="points" selected>' in filled and "Started from what similar work items took" in filled
     assert "Not estimated yet" in filled  # nothing saved by filling the form
     saved = tc.post(f"{base}/features/{feature_id}/estimate", data={
         "csrf_token": token, **form, "unit": "points", "category": "feature", "team_id": str(team_id),

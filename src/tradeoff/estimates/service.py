@@ -247,6 +247,18 @@ def history(*, uow: UnitOfWork, workspace_id: int) -> tuple[list[HistoryItem], s
     return timed, "days of cycle time"
 
 
+def draft_from(suggestion: dict[str, Any]) -> dict[str, Any] | None:
+    """An estimate to start from a suggestion (`suggest`'s answer): its P10-P90 as the optimistic-pessimistic
+    range, its median as likely, 80% sure (what a P10-P90 range means), in story points, with a note saying where
+    it came from. None when there is no suggestion, or it is in days of cycle time (elapsed time, not effort)."""
+    if suggestion.get("status") != "ok" or suggestion["unit"] != "points":
+        return None
+    return {"optimistic": suggestion["p10"], "likely": suggestion["p50"], "pessimistic": suggestion["p90"],
+            "unit": "points", "confidence": 0.8,
+            "note": f"Started from what similar {suggestion['reference']} took: P10-P90 of the "
+                    f"{len(suggestion['neighbours'])} most similar of {suggestion['history_items']:,} finished."}
+
+
 def feature_history(*, uow: UnitOfWork, workspace_id: int, exclude: int | None = None) -> list[HistoryItem]:
     """Finished features as reference-class history, oldest first: every feature whose linked work items (the
     tracker's epic link, `feature` in the work-history import) are all finished and carry story points, with

@@ -188,15 +188,13 @@ def _estimate_state(est: dict[str, Any] | None) -> FormState:
     })
 
 
-def _from_suggestion(state: FormState, suggestion: dict[str, Any]) -> FormState:
-    """The form filled with the suggested range (story points: the history's own unit), for the engineer to
-    adjust; drivers, components, team and dependencies already entered are kept. Nothing is saved."""
-    values = dict(state.values) | {"optimistic": fmt_number(suggestion["p10"]), "likely": fmt_number(suggestion["p50"]),
-                                   "pessimistic": fmt_number(suggestion["p90"]), "unit": "points", "confidence": "0.8"}
-    note = (f"Started from what similar work took: P10-P90 of the {len(suggestion['neighbours'])} most similar of "
-            f"{suggestion['history_items']:,} finished items.")
+def _from_draft(state: FormState, draft: dict[str, Any]) -> FormState:
+    """The form filled with a draft estimate (`estimate_service.draft_from`) for the engineer to adjust; drivers,
+    components, team and dependencies already entered are kept. Nothing is saved."""
+    values = dict(state.values) | {k: fmt_number(draft[k]) for k in ("optimistic", "likely", "pessimistic",
+                                                                     "confidence")} | {"unit": draft["unit"]}
     notes = str(values.get("notes", ""))
-    values["notes"] = notes if note in notes else f"{notes}\n{note}".strip()
+    values["notes"] = notes if draft["note"] in notes else f"{notes}\n{draft['note']}".strip()
     return FormState(values=values)
 
 
@@ -206,8 +204,9 @@ def _estimate_view(request: Request, uow: UnitOfWork, m: Any, feature_id: int, s
     found = estimate_service.find(uow=uow, workspace_id=m.workspace_id, feature_id=feature_id)
     est = estimate_service.out(uow=uow, workspace_id=m.workspace_id, estimate=found) if found else None
     suggestion = estimate_service.suggest(uow=uow, workspace_id=m.workspace_id, feature_id=feature_id)
-    if prefill and suggestion["status"] == "ok" and suggestion["unit"] == "points":
-        state = _from_suggestion(state or _estimate_state(est), suggestion)
+    draft = estimate_service.draft_from(suggestion)
+    if prefill and draft:
+        state = _from_draft(state or _estimate_state(est), draft)
     components = records.list_page(uow=uow, spec=component_service.SPEC, workspace_id=m.workspace_id, limit=200).items
     others = records.list_page(uow=uow, spec=feature_service.SPEC, workspace_id=m.workspace_id, limit=200,
                                sort="title").items
@@ -216,6 +215,7 @@ def _estimate_view(request: Request, uow: UnitOfWork, m: Any, feature_id: int, s
                   teams=[("", "(no team)")] + [(str(t.id), t.name) for t in teams],
                   prerequisites=[(str(f.id), f"{f.title} (#{f.id})") for f in others if f.id != feature_id],
                   page_title=f"Estimate · {feature.title[:40]}", feature=feature, est=est, suggestion=suggestion,
+                  draft=draft,
                   state=state or _estimate_state(est), components=components,
                   units=[u.value for u in EffortUnit], drivers=[d.value for d in DriverName],
                   categories=[c.value for c in WorkCategory], technical=can(m, "technical"))
