@@ -27,6 +27,7 @@ Severity = Literal["high", "medium", "low"]
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 RECENT_DAYS = 7  # feedback this recent and linked to nothing is "waiting"
 SHOW = 5  # records named per item; the count says how many there are in all
+TRIAGE_CAP = 1_000  # feedback waiting for triage is counted up to this (more is "more than 1,000")
 
 
 @dataclass(frozen=True)
@@ -174,11 +175,11 @@ def _decisions(uow: UnitOfWork, workspace_id: int) -> list[Item]:
 
 def _feedback(uow: UnitOfWork, workspace_id: int, now: datetime) -> list[Item]:
     items: list[Item] = []
-    st = triage_service.status(uow=uow, workspace_id=workspace_id)
-    if st.pending:
-        items.append(Item("triage_pending", "low", f"Triage is working through {st.pending:,} new pieces of feedback",
-                          f"{st.triaged:,} of {st.total:,} classified; kinds, duplicates and themes fill in as it "
-                          "goes.", "feedback", st.pending))
+    waiting = triage_service.pending(uow=uow, workspace_id=workspace_id, cap=TRIAGE_CAP)
+    if waiting:
+        many = f"more than {TRIAGE_CAP:,} new pieces" if waiting > TRIAGE_CAP else _n(waiting, "new piece")
+        items.append(Item("triage_pending", "low", f"Triage is working through {many} of feedback",
+                          "Kinds, duplicates and themes fill in as it goes.", "feedback", waiting))
     linked = exists(select(Link.id).where(Link.feedback_id == Feedback.id))
     recent = (Feedback.workspace_id == workspace_id, Feedback.archived_at.is_(None), ~linked,
               Feedback.duplicate_of_id.is_(None), Feedback.reported_at >= now - timedelta(days=RECENT_DAYS))

@@ -51,6 +51,14 @@ def status(*, uow: UnitOfWork, workspace_id: int) -> TriageStatus:
     return TriageStatus(int(total), int(done))
 
 
+def pending(*, uow: UnitOfWork, workspace_id: int, cap: int = 10_000) -> int:
+    """Feedback not triaged yet, counted up to `cap` (cap + 1 means "more than cap"): cheap however much feedback
+    the workspace has, for pages that only need to know that triage is still running."""
+    rows = select(Feedback.id).where(Feedback.workspace_id == workspace_id, Feedback.triaged_at.is_(None),
+                                     Feedback.archived_at.is_(None)).limit(cap + 1).subquery()
+    return int(uow.session.scalar(select(func.count()).select_from(rows)) or 0)
+
+
 def workspaces_with_pending(*, uow: UnitOfWork) -> list[int]:
     return list(uow.session.scalars(
         select(Feedback.workspace_id).where(Feedback.triaged_at.is_(None), Feedback.archived_at.is_(None)).distinct()
