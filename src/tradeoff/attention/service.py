@@ -6,6 +6,7 @@ is cheap enough for the home page and never recomputes a forecast."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
@@ -54,6 +55,12 @@ class Item:
 def _n(count: int, noun: str) -> str:
     """'1 commitment', '2 commitments' (the last word takes the plural)."""
     return f"{count} {noun}{'s' * (count != 1)}"
+
+
+def _listed(titles: Iterable[str]) -> str:
+    """Titles one after another, ended as a sentence (a title's own '?' or '.' is kept)."""
+    text = "; ".join(titles)
+    return text if text.endswith((".", "?", "!")) else text + "."
 
 
 def _money(by_currency: dict[str, float]) -> str:
@@ -146,7 +153,7 @@ def _blockers(uow: UnitOfWork, workspace_id: int) -> list[Item]:
     if not rows:
         return []
     return [Item("blocker_open", "medium", _n(len(rows), 'open blocker'),
-                 "; ".join(b.title for b in rows[:SHOW]) + ". Each blocker's page shows what it costs in dates, "
+                 _listed(b.title for b in rows[:SHOW]) + " Each blocker's page shows what it costs in dates, "
                  "commitments and ARR.", "blockers", len(rows), [Ref("blocker", b.id, b.title) for b in rows[:SHOW]])]
 
 
@@ -156,7 +163,7 @@ def _decisions(uow: UnitOfWork, workspace_id: int) -> list[Item]:
     if waiting:
         items.append(Item("decision_open", "medium",
                           f"{_n(len(waiting), 'decision')} waiting for a choice",
-                          "; ".join(d.title for d in waiting[:SHOW]) + ". Each lists its options; record the choice, "
+                          _listed(d.title for d in waiting[:SHOW]) + " Each lists its options; record the choice, "
                           "who is disappointed and why.", "decisions", len(waiting),
                           [Ref("decision", d.id, d.title) for d in waiting[:SHOW]]))
     changed = decision_service.unrecorded_changes(uow=uow, workspace_id=workspace_id)

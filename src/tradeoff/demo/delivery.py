@@ -189,9 +189,9 @@ def _work_history(rng: random.Random, team: str, team_id: int, anchor: date, wor
 
 
 def _link_finished_features(*, uow: UnitOfWork, workspace_id: int, actor: Actor, rows: list[dict[str, Any]],
-                            features: dict[str, Any], team_ids: dict[str, int]) -> int:
+                            features: dict[str, Any], team_ids: dict[str, int]) -> None:
     """Link runs of finished work items to the features they delivered (FINISHED), spread over the year; the
-    features shipped earlier are created, shipped and archived. Returns how many features got work linked."""
+    features shipped earlier are created, shipped and archived."""
     from tradeoff.features import service as feature_service
     from tradeoff.features.schemas import FeatureCreate
     from tradeoff.records import service as records
@@ -201,7 +201,6 @@ def _link_finished_features(*, uow: UnitOfWork, workspace_id: int, actor: Actor,
     per_team: dict[str, list[tuple[str, str, int]]] = {}
     for team, key, text, points in FINISHED:
         per_team.setdefault(team, []).append((key, text, points))
-    linked = 0
     for team, todo in per_team.items():
         items = done.get(team, [])
         step = len(items) // (len(todo) + 1)
@@ -223,11 +222,9 @@ def _link_finished_features(*, uow: UnitOfWork, workspace_id: int, actor: Actor,
                     last = r["resolved_at"]
             if last is not None:
                 feature.shipped_at = last
-                linked += 1
             if key not in features:
                 records.set_archived(uow=uow, spec=feature_service.SPEC, workspace_id=workspace_id, actor=actor,
                                      record_id=feature.id, archived=True)
-    return linked
 
 
 def load_delivery(*, uow: UnitOfWork, workspace_id: int, actor: Actor, anchor: date, features: dict[str, Any],

@@ -279,6 +279,14 @@ DECISIONS: list[tuple[Any, ...]] = [
      "Keep as idea", "Small value, and the card networks are changing the evidence rules next year.",
      [("Support (Jonah)", "Chargeback tickets are painful to handle")], ["dispute-evidence-pack"],
      ["chargeback-evidence-scramble"]),
+    # still open: options written down, no choice yet (the home page asks for one)
+    ("Connect a tax engine, or keep our own VAT rules?", 3, "invoicing",
+     "EU customers ask for reverse charge and validated VAT numbers; US customers for sales tax by state.",
+     [("Connect Avalara / Vertex", ["Every jurisdiction covered", "Their liability"], ["Per-call fees", "12+ weeks"],
+       "$60k + fees", "Unblocks US mid-market deals"),
+      ("Extend our VAT rules", ["No fees", "6 weeks"], ["EU only", "We own every rule change"], "$25k",
+       "Keeps EU customers happy")],
+     "", "", [], ["tax-engine-integration", "vat-validation"], []),
 ]
 
 
@@ -345,8 +353,9 @@ def load_strategy(*, uow: UnitOfWork, workspace_id: int, actor: Actor, anchor: d
             "title": title, "context": context, "product_id": products[pkey].id,
             "options": [{"name": n, "pros": pros, "cons": cons, "cost": cost, "value": value}
                         for n, pros, cons, cost, value in options],
-            "choice": choice, "rationale": rationale, "decided_by": "Daniel Reyes (PM) with Maya Okafor",
-            "decided_on": (anchor - timedelta(days=days)).isoformat(),
+            "choice": choice, "rationale": rationale,
+            "decided_by": "Daniel Reyes (PM) with Maya Okafor" if choice else "",
+            "decided_on": (anchor - timedelta(days=days)).isoformat() if choice else None,
             "disappointed": [{"who": who, "why": why} for who, why in disappointed],
             "feature_ids": [features[k].id for k in fkeys], "problem_ids": [problems[k].id for k in pkeys]}))
     return {"objectives": len(OBJECTIVES), "problem_sizes": len(SIZES), "business_cases": len(CASES),
