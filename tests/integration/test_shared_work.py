@@ -52,6 +52,8 @@ def test_shared_work_is_planned_and_forecast_team_by_team(client, world: World) 
     shared, after = _feature(client, world, "Customer portal"), _feature(client, world, "Portal invoices")
     r = _put(client, world, shared, team_id=core, team_shares={str(web): 0.3})
     assert r.status_code == 200 and r.json()["team_shares"] == {str(web): 0.3}
+    assert r.json()["split"] == [{"team_id": core, "team": "Core", "share": 0.7},
+                                 {"team_id": web, "team": "Web", "share": 0.3}]
     assert _put(client, world, after, team_id=core, depends_on=[shared]).status_code == 200
     monday = TODAY + timedelta(days=(7 - TODAY.weekday()) % 7)
     pid = _plan(client, world, periods=6, start=monday.isoformat(), values={str(shared): 5, str(after): 3},

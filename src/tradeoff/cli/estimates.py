@@ -13,7 +13,6 @@ from tradeoff.errors import FieldError, InvalidInput, NotFound
 from tradeoff.estimates import service as estimate_service
 from tradeoff.estimates.schemas import EstimateIn
 from tradeoff.insights.schemas import encode
-from tradeoff.teams import service as team_service
 
 
 def estimate(
@@ -68,16 +67,12 @@ def estimate(
                 raise InvalidInput(f"feature {feature_id} has no estimate yet; set one with --optimistic "
                                    "--likely --pessimistic (or see `tradeoff suggest-estimate`)") from exc
         out = encode(estimate_service.out(uow=uow, workspace_id=wid, estimate=est))
-        team_ids = [int(t) for t in [out["team_id"], *out["team_shares"]] if t is not None]
-        names = dict(zip(team_ids, team_service.names(uow=uow, workspace_id=wid, ids=team_ids), strict=True))
     if as_json:
         emit_json(out)
         return
     typer.echo(f"feature {feature_id}: {out['optimistic']} / {out['likely']} / {out['pessimistic']} {out['unit']}")
-    if out["team_shares"]:
-        lead = 100 - 100 * sum(out["team_shares"].values())
-        typer.echo(f"shared: {names[int(out['team_id'])]} {lead:.0f}%, " + ", ".join(
-            f"{names[int(t)]} {100 * v:.0f}%" for t, v in out["team_shares"].items()))
+    if out["split"]:
+        typer.echo("shared: " + ", ".join(f"{s['team']} {s['share']:.0%}" for s in out["split"]))
     if out.get("explanation"):
         typer.echo(out["explanation"])
 

@@ -44,6 +44,12 @@ class AttributionOut(BaseModel):
     range_share: float
 
 
+class TeamShareOut(BaseModel):
+    team_id: int
+    team: str
+    share: float
+
+
 class EstimateOut(BaseModel):
     id: int
     version: int
@@ -51,6 +57,8 @@ class EstimateOut(BaseModel):
     feature_title: str
     team_id: int | None
     team_shares: dict[int, float]
+    split: list[TeamShareOut] = Field(description="Shared work: each team's share, lead team first; [] when one "
+                                                  "team does it all")
     optimistic: float
     likely: float
     pessimistic: float

@@ -210,12 +210,22 @@ def explain(*, uow: UnitOfWork, workspace_id: int, estimate: Estimate) -> Explan
                                           estimate.confidence, unit), drivers, debts)
 
 
+def _split_out(uow: UnitOfWork, workspace_id: int, estimate: Estimate) -> list[dict[str, Any]]:
+    """Who does what share of shared work, lead team first, with names; [] when one team does it all."""
+    if not estimate.team_shares or estimate.team_id is None:
+        return []
+    fractions = team_fractions(estimate.team_id, estimate.team_shares)
+    names = team_service.names(uow=uow, workspace_id=workspace_id, ids=list(fractions))
+    return [{"team_id": t, "team": n, "share": round(f, 4)} for (t, f), n in zip(fractions.items(), names, strict=True)]
+
+
 def out(*, uow: UnitOfWork, workspace_id: int, estimate: Estimate) -> dict[str, Any]:
     ex = explain(uow=uow, workspace_id=workspace_id, estimate=estimate)
     feature = uow.session.get(Feature, estimate.feature_id)
     return {"id": estimate.id, "version": estimate.version, "feature_id": estimate.feature_id,
             "feature_title": feature.title if feature else "", "team_id": estimate.team_id,
             "team_shares": {int(t): v for t, v in (estimate.team_shares or {}).items()},
+            "split": _split_out(uow, workspace_id, estimate),
             "optimistic": estimate.optimistic, "likely": estimate.likely, "pessimistic": estimate.pessimistic,
             "unit": estimate.unit, "confidence": estimate.confidence, "drivers": list(estimate.drivers),
             "component_ids": list(estimate.component_ids), "depends_on": list(estimate.depends_on),
