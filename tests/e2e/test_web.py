@@ -110,6 +110,9 @@ def test_login_works_wrong_password_fails_and_logout_clears(container: Container
     tc = web_client(container)
     page = tc.get("/login")
     assert page.status_code == 200
+    icon = tc.get("/favicon.ico", follow_redirects=True)  # what browsers ask for before reading the page: served, not a 404
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+    assert '<link rel="icon" href="/static/favicon.svg"' in page.text
     token = csrf_of(page.text)
     bad = tc.post("/login", data={"email": world.alice.email, "password": "not-the-password", "csrf_token": token})
     assert bad.status_code == 401

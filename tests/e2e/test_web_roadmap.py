@@ -83,6 +83,11 @@ def test_roadmap_pages(container: Container, world: World) -> None:
     assert cap.status_code == 200 and "Person-days" in cap.text and "50%" in cap.text
     com = tc.get(f"{base}/commitments")
     assert com.status_code == 200 and "Acme" in com.text and "at risk" in com.text and "USD 50,000" in com.text
+    # a crossing names the promise and points at its row (the anchor notifications link to)
+    assert f'<tr id="commitment-{ids["commitment"]}">' in com.text
+    assert f'<a href="#commitment-{ids["commitment"]}">Audit log export for Acme</a> fell below 70%' in com.text
+    only = tc.get(f"{base}/commitments?at_risk=1").text
+    assert "Audit log export for Acme</a>" in only  # still named when the table is filtered
 
 
 ROADMAP_PAGES = [

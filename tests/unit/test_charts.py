@@ -143,6 +143,35 @@ def test_value_effort_quadrants_split_at_medians() -> None:
     assert [c.get("data-quadrant") for c in by_class(edge, "circle", "point")] == ["Quick wins"]
 
 
+def test_value_effort_crowded_labels_never_overlap_and_every_point_keeps_its_name() -> None:
+    import random
+
+    rng = random.Random(7)
+    pts = [ValueEffortPoint(f"Feature number {i} with a long title", rng.uniform(1e3, 1e6), rng.uniform(1, 30))
+           for i in range(40)]
+    root = parse(value_effort(pts))
+    frame = next(r for r in root.iter(f"{{{NS['s']}}}rect"))
+    x0, y0 = float(frame.get("x", "0")), float(frame.get("y", "0"))
+    x1, y1 = x0 + float(frame.get("width", "0")), y0 + float(frame.get("height", "0"))
+    circles = by_class(root, "circle", "point")
+    assert len(circles) == 40
+    for c in circles:  # inside the frame (the axes span the data, padded), each with a tooltip naming it
+        assert x0 < float(c.get("cx", "0")) < x1 and y0 < float(c.get("cy", "0")) < y1
+        tip = c.find("s:title", NS)
+        assert tip is not None and (tip.text or "").startswith(c.get("data-label", "?") + ": value ")
+    labels = by_class(root, "text", "point-label")
+    note = by_class(root, "text", "hidden-note")
+    hidden = 40 - len(labels)
+    assert 0 < hidden < 40 and note and own_text(note[0]).startswith(f"{hidden} of 40 labels left out")
+    # labels that are drawn sit at different places, and the first drawn is the best value for the effort
+    assert len({(t.get("x"), t.get("y")) for t in labels}) == len(labels)
+    best = max(pts, key=lambda p: p.value / p.effort)
+    assert labels[0].get("data-for") == best.label
+    # few points: every one labelled, no note
+    few = parse(value_effort(pts[:3]))
+    assert len(by_class(few, "text", "point-label")) == 3 and not by_class(few, "text", "hidden-note")
+
+
 def test_tornado_bars_span_low_to_high_around_the_base() -> None:
     from tradeoff.charts import TornadoBar, tornado
 

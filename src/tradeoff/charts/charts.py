@@ -7,7 +7,7 @@ it without measuring pixels; the same inputs always give byte-identical SVG.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -222,34 +222,99 @@ QUADRANT_NAMES = {Quadrant.QUICK_WIN: "Quick wins", Quadrant.BIG_BET: "Big bets"
                   Quadrant.MONEY_PIT: "Money pits"}
 
 
+def _log_ticks(lo: float, hi: float) -> list[float]:
+    """Round values (0 and 1, 2, 5 × 10^k) between `lo` and `hi`, at most about six, for a log1p axis."""
+    ticks = [0.0] if lo <= 0 else []
+    k = 0
+    while 10.0 ** k <= hi:
+        ticks += [t for t in (m * 10.0 ** k for m in (1, 2, 5)) if lo <= t <= hi]
+        k += 1
+    while len(ticks) > 7:  # too many: every other one, ending on the largest
+        ticks = ticks[::-1][::2][::-1]
+    return ticks
+
+
+def _log_axis(values: Sequence[float], start: float, length: float, flip: bool) -> tuple[Callable[[float], float],
+                                                                                         list[float]]:
+    """A log1p scale over the values' own range (padded, so no mark sits on the frame) and its ticks."""
+    lo, hi = math.log1p(min(values, default=0.0)), math.log1p(max(values, default=1.0))
+    if hi - lo < 1e-9:
+        lo, hi = lo - 0.5, hi + 0.5
+    pad = (hi - lo) * 0.06
+    lo, hi = max(lo - pad, 0.0), hi + pad
+
+    def scale(v: float) -> float:
+        f = (math.log1p(max(v, 0.0)) - lo) / (hi - lo)
+        return start + (1 - f) * length if flip else start + f * length
+
+    return scale, _log_ticks(math.expm1(lo), math.expm1(hi))
+
+
+def _tick_text(v: float) -> str:
+    if v >= 1e6:
+        return f"{v / 1e6:g}M"
+    if v >= 1e3:
+        return f"{v / 1e3:g}k"
+    return f"{v:g}"
+
+
+def _place_label(x: float, y: float, text: str, size: float, taken: list[tuple[float, float, float, float]],
+                 box: tuple[float, float, float, float]) -> tuple[float, float, str] | None:
+    """Where a point's label fits (right, left, above, below it) without covering another label or point and
+    inside the plot, or None. `taken` gets the chosen box."""
+    w, h = len(text) * size * 0.56, size
+    left, top, right, bottom = box
+    for lx, ly, anchor in ((x + 7, y + size / 3, "start"), (x - 7, y + size / 3, "end"),
+                           (x, y - 8, "middle"), (x, y + 8 + size, "middle"),
+                           (x + 6, y - 5, "start"), (x + 6, y + 5 + size, "start"),
+                           (x - 6, y - 5, "end"), (x - 6, y + 5 + size, "end")):
+        x0 = lx if anchor == "start" else lx - w if anchor == "end" else lx - w / 2
+        rect = (x0, ly - h, x0 + w, ly + 2)
+        if rect[0] < left or rect[2] > right or rect[1] < top or rect[3] > bottom:
+            continue
+        if any(rect[0] < t[2] and t[0] < rect[2] and rect[1] < t[3] and t[1] < rect[3] for t in taken):
+            continue
+        taken.append(rect)
+        return lx, ly, anchor
+    return None
+
+
 def value_effort(points: Sequence[ValueEffortPoint], value_unit: str = "", effort_unit: str = "person-days",
-                 size: float = 420, value_threshold: float | None = None,
+                 width: float = 680, height: float = 440, value_threshold: float | None = None,
                  effort_threshold: float | None = None) -> str:
-    """A 2×2 of value (up) against effort (right), each point labelled. The split lines and quadrants are the
-    core's (`core.scoring_matrix.value_effort_matrix`): the given thresholds, else the medians."""
+    """A 2×2 of value (up) against effort (right). The split lines and quadrants are the core's
+    (`core.scoring_matrix.value_effort_matrix`): the given thresholds, else the medians. Every point has a
+    tooltip; labels are drawn where they fit, the best value for the effort first, and the chart says how many
+    did not."""
     for p in points:
         _finite(p.label, p.value, p.effort)
         if p.effort < 0:
             raise InvalidInput(f"{p.label}: effort must be >= 0, got {p.effort}")
     matrix = value_effort_matrix({str(i): (p.value, p.effort) for i, p in enumerate(points)},
                                  value_threshold=value_threshold, effort_threshold=effort_threshold)
-    margin, top = 52.0, 30.0
-    pw = ph = size - margin - 16
-    height = top + ph + 40
-    # log axes: value (often ARR or money) and effort are skewed, and one big item should not squash the rest
+    margin, top, right_pad = 64.0, 30.0, 16.0
+    pw, ph = width - margin - right_pad, height - top - 62
+    # log axes over the data's own range: value (often ARR or money) and effort are skewed, and one big item
+    # should not squash the rest
     vmin = min([p.value for p in points] + [0.0])
-    vspan = math.log1p(max([p.value - vmin for p in points] + [1.0]))
-    espan = math.log1p(max([p.effort for p in points] + [1.0]))
+    to_x, eticks = _log_axis([p.effort for p in points], margin, pw, flip=False)
+    to_y, vticks = _log_axis([p.value - vmin for p in points], top, ph, flip=True)
 
     def sx(e: float) -> float:
-        return margin + math.log1p(max(e, 0.0)) / espan * pw
+        return to_x(e)
 
     def sy(v: float) -> float:
-        return top + ph - math.log1p(max(v - vmin, 0.0)) / vspan * ph
+        return to_y(v - vmin)
 
-    svg = Svg(size, height, "Value against effort")
+    svg = Svg(width, height, "Value against effort")
     svg.text(margin, 16, "Value / effort", 12, font_weight="bold")
     svg.rect(margin, top, pw, ph, fill="none", stroke=INK)
+    for t in eticks:
+        svg.line(sx(t), top + ph, sx(t), top + ph + 4, stroke=MUTED)
+        svg.text(sx(t), top + ph + 15, _tick_text(t), 9, fill=MUTED, text_anchor="middle", class_="tick")
+    for t in vticks:
+        svg.line(margin - 4, sy(t + vmin), margin, sy(t + vmin), stroke=MUTED)
+        svg.text(margin - 6, sy(t + vmin) + 3, _tick_text(t + vmin), 9, fill=MUTED, text_anchor="end", class_="tick")
     if points:
         svg.line(sx(matrix.effort_threshold), top, sx(matrix.effort_threshold), top + ph, stroke=MUTED,
                  stroke_dasharray="3 3")
@@ -257,18 +322,37 @@ def value_effort(points: Sequence[ValueEffortPoint], value_unit: str = "", effor
                  stroke_dasharray="3 3")
     else:
         svg.text(margin + 8, top + ph / 2, "No feature has both a value and an effort yet.", 11, fill=MUTED)
+    taken: list[tuple[float, float, float, float]] = []
     for name, x, y, anchor in (("Quick wins", margin + 4, top + 12, "start"),
                                ("Big bets", margin + pw - 4, top + 12, "end"),
                                ("Fill-ins", margin + 4, top + ph - 6, "start"),
                                ("Money pits", margin + pw - 4, top + ph - 6, "end")):
         svg.text(x, y, name, 10, fill=MUTED, text_anchor=anchor, class_="quadrant")
-    for p, placed in zip(points, matrix.placements, strict=True):
+        w = len(name) * 10 * 0.56
+        x0 = x if anchor == "start" else x - w
+        taken.append((x0, y - 10, x0 + w, y + 2))
+    xy = [(sx(p.effort), sy(p.value)) for p in points]
+    taken += [(x - 5, y - 5, x + 5, y + 5) for x, y in xy]
+    for (x, y), p, placed in zip(xy, points, matrix.placements, strict=True):
         q = QUADRANT_NAMES[placed.quadrant] if placed.quadrant else ""
-        svg.circle(sx(p.effort), sy(p.value), 5, fill=BAR, class_="point", data_label=p.label, data_value=p.value,
-                   data_effort=p.effort, data_quadrant=q)
-        svg.text(sx(p.effort) + 7, sy(p.value) + 4, p.label[:28], 9, class_="point-label")
-    svg.text(margin + pw / 2, top + ph + 30, f"effort ({effort_unit}, log scale)", 10, text_anchor="middle",
+        svg.circle(x, y, 5, tip=f"{p.label}: value {p.value:g}, effort {p.effort:g} {effort_unit}", fill=BAR,
+                   fill_opacity=0.85, class_="point", data_label=p.label, data_value=p.value, data_effort=p.effort,
+                   data_quadrant=q)
+    # labels: the best value for the effort first, so crowding hides the least interesting ones
+    order = sorted(range(len(points)), key=lambda i: (-(points[i].value - vmin) / max(points[i].effort, 1e-9), i))
+    hidden = 0
+    for i in order:
+        text = points[i].label if len(points[i].label) <= 30 else points[i].label[:29] + "…"
+        spot = _place_label(*xy[i], text, 9, taken, (margin + 1, top + 1, margin + pw - 1, top + ph - 1))
+        if spot is None:
+            hidden += 1
+            continue
+        svg.text(spot[0], spot[1], text, 9, text_anchor=spot[2], class_="point-label", data_for=points[i].label)
+    svg.text(margin + pw / 2, top + ph + 32, f"effort ({effort_unit}, log scale)", 10, text_anchor="middle",
              fill=MUTED)
+    if hidden:
+        svg.text(margin + pw / 2, top + ph + 48, f"{hidden} of {len(points)} labels left out where they would "
+                 "overlap: point at a dot to see its name", 10, text_anchor="middle", fill=MUTED, class_="hidden-note")
     svg.text(14, top + ph / 2, f"value{' (' + value_unit + ')' if value_unit else ''}, log scale", 10,
              text_anchor="middle",
              fill=MUTED, transform=f"rotate(-90 14 {num(top + ph / 2)})")

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
@@ -55,6 +55,8 @@ def install_web(app: FastAPI, container: Container) -> None:
         https_only=container.settings.secure_cookies,
     )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_api_route("/favicon.ico", lambda: RedirectResponse("/static/favicon.svg", status_code=308),
+                      methods=["GET"], include_in_schema=False)
     for module in (routes_auth, routes_workspace, routes_strategy, routes_decisions, routes_triage, routes_import, routes_insights,
                    routes_notify, routes_public, routes_roadmap, routes_briefs, routes_feature_forms,
                    routes_objective_forms, routes_delivery_forms, routes_plan_forms, routes_commitment_forms, routes_import_workitems,

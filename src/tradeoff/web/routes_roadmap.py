@@ -141,11 +141,13 @@ def capacity(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
 
 @router.get(f"{W}/commitments", response_class=HTMLResponse)
 def commitments(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
-    ov = commitment_service.overview(uow=uow, workspace_id=m.workspace_id,
-                                     at_risk_only=request.query_params.get("at_risk") == "1")
+    ov = commitment_service.overview(uow=uow, workspace_id=m.workspace_id)
+    named = {c["id"]: c for c in ov["items"]}
+    if request.query_params.get("at_risk") == "1":
+        ov["items"] = [c for c in ov["items"] if c["at_risk"]]
     events = commitment_service.events(uow=uow, workspace_id=m.workspace_id, limit=20)
     return render(request, "roadmap/commitments.html", **ctx.page_context(uow, m, "commitments"),
-                  page_title="Commitments", ov=ov, events=events)
+                  page_title="Commitments", ov=ov, events=events, named=named)
 
 
 @router.post(f"{W}/commitments/recompute")
