@@ -36,6 +36,17 @@ def test_ranking_sizing_decisions_votes_competitors_pages(client, container, wor
     assert page.status_code == 200
     assert page.text.index("Dunning emails") < page.text.index("Late fee rules")  # 16 vs 0.3125
     assert "reach 40" in page.text and '<title>Value against effort</title>' in page.text and 'class="point"' in page.text
+    # the ranking is of open work unless asked otherwise: a shipped feature leaves it, "Any status" brings it back
+    done = _api(client, world, "/features", {"title": "Payment links", "status": "shipped"})["id"]
+    _api(client, world, f"/features/{done}/scoring-inputs", {"values": {"reach": 90, "impact": 3, "confidence": 1,
+                                                                           "effort": 1, "value": 500}}, "put")
+    page = tc.get(f"{base}/ranking?framework=rice")
+    assert "Payment links" not in page.text and '<option value="open" selected>' in page.text
+    every = tc.get(f"{base}/ranking?framework=rice&status=any").text
+    assert every.index("Payment links") < every.index("Dunning emails")
+    api_open = client.get(world.api("/ranking?framework=rice&status=open"),
+                          headers=world.alice.headers)
+    assert api_open.status_code == 200 and done not in [i["id"] for i in api_open.json()["items"]]
 
     sizing = tc.get(f"{base}/problems/{p}/sizing")
     assert sizing.status_code == 200 and 'class="bar"' in sizing.text and 'What moves' in sizing.text

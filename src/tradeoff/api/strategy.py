@@ -31,7 +31,7 @@ W = "/workspaces/{workspace}"
 ProductQ = Annotated[int | None, Query(description="Only this product's features")]
 ObjectiveQ = Annotated[int | None, Query(description="Only features serving this objective")]
 SegmentQ = Annotated[str | None, Query(max_length=20, description="Only features for this customer segment")]
-StatusQ = Annotated[str | None, Query(max_length=20, description="Only features in this status")]
+StatusQ = Annotated[str | None, Query(max_length=20, description="Only features in this status; `open`: not shipped or won't do")]
 FrameworkQ = Annotated[str | None, Query(max_length=60, description="rice, ice, wsjf, value_effort, weighted or "
                                                                     "a custom formula's name (default: the workspace's)")]
 

@@ -34,7 +34,7 @@ def rank(
     product: Annotated[int | None, typer.Option("--product", help="Only this product's features.")] = None,
     objective: Annotated[int | None, typer.Option("--objective", help="Only features serving this objective.")] = None,
     segment: Annotated[str | None, typer.Option(help="Only features for this customer segment.")] = None,
-    status: Annotated[str | None, typer.Option(help="Only features in this status.")] = None,
+    status: Annotated[str | None, typer.Option(help="Only features in this status; open: not shipped or won't do.")] = None,
     limit: Annotated[int, typer.Option(min=1, max=5000)] = 50,
     as_json: Json = False,
 ) -> None:

@@ -29,6 +29,9 @@ from tradeoff.strategy.model import objective_features
 MAX_FEATURES = 5000
 
 
+OPEN = "open"  # a status filter: every feature still to be decided or built (not shipped, not won't do)
+
+
 @dataclass(frozen=True)
 class Filters:
     product_id: int | None = None
@@ -43,13 +46,16 @@ class Filters:
 def features(*, uow: UnitOfWork, workspace_id: int, filters: Filters) -> list[Feature]:
     """The active features matching the filters. segment: solves a problem of that segment, or a customer of
     that segment asked for it."""
-    if filters.status is not None and filters.status not in {s.value for s in FeatureStatus}:
-        raise InvalidInput(f"status: unknown status '{filters.status}'; use {', '.join(s.value for s in FeatureStatus)}",
+    if filters.status is not None and filters.status not in {s.value for s in FeatureStatus} | {OPEN}:
+        raise InvalidInput(f"status: unknown status '{filters.status}'; use {OPEN} (not shipped or won't do) or "
+                           f"{', '.join(s.value for s in FeatureStatus)}",
                            [FieldError(["query", "status"], "unknown status", filters.status)])
     stmt = records.base_query(feature_service.SPEC, workspace_id).where(Feature.archived_at.is_(None))
     if filters.product_id is not None:
         stmt = stmt.where(Feature.product_id == filters.product_id)
-    if filters.status is not None:
+    if filters.status == OPEN:
+        stmt = stmt.where(Feature.status.not_in([FeatureStatus.shipped, FeatureStatus.wont_do]))
+    elif filters.status is not None:
         stmt = stmt.where(Feature.status == filters.status)
     if filters.objective_id is not None:
         stmt = stmt.where(Feature.id.in_(select(objective_features.c.feature_id)

@@ -35,6 +35,13 @@ W = "/w/{slug}"
 STATUSES = ("idea", "discovery", "planned", "in_progress", "shipped", "wont_do")
 
 
+def _status_filter(raw: str | None) -> str | None:
+    """The ranking's status filter: open work unless asked otherwise ('any' = every status)."""
+    if raw is None or raw == "":
+        return ranking.OPEN
+    return raw if raw in STATUSES or raw == ranking.OPEN else None
+
+
 @router.get(f"{W}/ranking", response_class=HTMLResponse)
 def ranking_page(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
     return _ranking_view(request, m, uow)
@@ -45,7 +52,7 @@ def _ranking_view(request: Request, m: Any, uow: Any, formula_state: FormState |
     q = request.query_params
     filters = ranking.Filters(product_id=int_or_none(q.get("product_id")), objective_id=int_or_none(q.get("objective_id")),
                               segment=q.get("segment") or None,
-                              status=q.get("status") if q.get("status") in STATUSES else None)
+                              status=_status_filter(q.get("status")))
     frameworks = scoring.frameworks(uow=uow, workspace_id=m.workspace_id)
     fw = q.get("framework") if q.get("framework") in frameworks else None
     backlog = ranking.ranked_backlog(uow=uow, workspace_id=m.workspace_id, framework=fw, filters=filters)
