@@ -57,6 +57,15 @@ def test_plan_forecast_commitments_and_history_import(run, container, tmp_path: 
     assert ov["arr_at_risk"] == {"USD": 90000.0}
     shown = run("commitments", "-w", slug, "--at-risk", "--recompute").stdout
     assert "Acme" in shown and "1 at risk" in shown
+    # one feature's way to customers: estimate, plan, forecast and the promise, in text and as JSON
+    d = json.loads(run("delivery", "-w", slug, str(feats[1]), "--json").stdout)
+    assert d["estimate"]["likely"] == 8 and d["plan"]["scheduled"] and d["plan"]["plan_id"] == plan["id"]
+    assert d["forecast"]["p85"] == next(f["p85"] for f in fc["features"] if f["feature_id"] == feats[1])
+    assert [c["customer"] for c in d["commitments"]] == ["Acme"] and d["commitments"][0]["at_risk"]
+    text = run("delivery", "-w", slug, str(feats[1])).stdout
+    assert "estimate: 5-12 person-days, likely 8" in text and "live plan 'Q1': period" in text
+    assert f"P85 {d['forecast']['p85']}" in text and "promised to Acme by" in text and "(at risk)" in text
+    assert run("delivery", "-w", slug, "999999", ok=False).exit_code != 0
     # the record subcommands still work under the same group
     assert json.loads(run("commitments", "list", "-w", slug, "--json").stdout)["items"][0]["customer_id"] == cust["id"]
     csv = tmp_path / "history.csv"

@@ -198,6 +198,7 @@ PAGES = [
     ("POST", "/w/{slug}/links/{link}/delete"),
     ("POST", "/w/{slug}/features/{feature}/comments"),
     ("POST", "/w/{slug}/problems/{problem}/comments"),
+    ("GET", "/w/{slug}/features/{feature}/delivery"),
 ] + [
     (method, path.replace("KIND", kind).replace("{id}", "{" + one + "}"))
     for kind, one in [("products", "product"), ("customers", "customer"), ("feedback", "feedback"),

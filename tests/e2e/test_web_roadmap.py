@@ -88,6 +88,13 @@ def test_roadmap_pages(container: Container, world: World) -> None:
     assert f'<a href="#commitment-{ids["commitment"]}">Audit log export for Acme</a> fell below 70%' in com.text
     only = tc.get(f"{base}/commitments?at_risk=1").text
     assert "Audit log export for Acme</a>" in only  # still named when the table is filtered
+    # the feature page loads its delivery summary after the page: estimate, place in the plan, P85, promise
+    fp = tc.get(f"{base}/features/{ids['a']}").text
+    assert f'hx-get="{base}/features/{ids["a"]}/delivery"' in fp
+    part = tc.get(f"{base}/features/{ids['a']}/delivery")
+    assert part.status_code == 200 and "<html" not in part.text
+    assert "3–6" in part.text and "person-days, likely 4" in part.text and "Next quarter" in part.text
+    assert re.search(r"P85 \d{4}-\d\d-\d\d", part.text) and "Acme</a> by" in part.text
 
 
 ROADMAP_PAGES = [

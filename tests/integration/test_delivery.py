@@ -364,6 +364,36 @@ def test_commitments_probability_risk_list_and_crossings(client, world: World) -
     assert r.status_code == 422 and "Acme" in r.json()["detail"] and "Dunning" in r.json()["detail"]
 
 
+def test_feature_delivery_puts_estimate_plan_forecast_and_promises_side_by_side(client, world: World) -> None:
+    ids = _planning_world(client, world)
+    h = world.alice.headers
+    # one sprint: the optimum takes c + d (see the plan test above), a and b are left out
+    pid = _plan(client, world, periods=1, start=TODAY.isoformat(), period_days=14, live=True,
+                values={str(ids["a"]): 8.5, str(ids["b"]): 6, str(ids["c"]): 6, str(ids["d"]): 12})
+    assert client.post(world.api(f"/plans/{pid}/solve"), headers=h).status_code == 200
+    cust = client.post(world.api("/customers"), json={"name": "Acme", "arr": 90000}, headers=h).json()
+    promise = client.post(world.api("/commitments"), json={"feature_id": ids["d"], "customer_id": cust["id"],
+                                                           "due": (TODAY + timedelta(days=2)).isoformat()},
+                          headers=h).json()
+    d = client.get(world.api(f"/features/{ids['d']}/delivery"), headers=world.sam.headers)  # stakeholders may read
+    assert d.status_code == 200, d.text
+    d = d.json()
+    assert (d["estimate"]["optimistic"], d["estimate"]["likely"], d["estimate"]["pessimistic"]) == (12, 13, 14)
+    assert d["plan"]["scheduled"] and d["plan"]["plan_id"] == pid and d["plan"]["period"] == 1
+    alone = client.get(world.api(f"/features/{ids['d']}/forecast"), headers=h).json()["forecast"]
+    assert d["forecast"]["p85"] == alone["p85"] and d["forecast"]["p50"] <= d["forecast"]["p85"] <= d["forecast"]["p95"]
+    (c,) = d["commitments"]
+    assert c["id"] == promise["id"] and c["at_risk"] and c["probability"] == promise["probability"]
+    left = client.get(world.api(f"/features/{ids['a']}/delivery"), headers=h).json()
+    assert not left["plan"]["scheduled"] and left["plan"]["reason"].startswith("not chosen")
+    assert left["forecast"] is not None and left["commitments"] == []  # forecast after the plan's work
+    new = client.post(world.api("/features"), json={"title": "Late fees"}, headers=h).json()["id"]
+    bare = client.get(world.api(f"/features/{new}/delivery"), headers=h).json()
+    assert bare["estimate"] is None and bare["forecast"] is None and bare["forecast_reason"] == "not estimated yet"
+    assert "not a candidate" in bare["plan"]["reason"]
+    assert client.get(world.api("/features/999999/delivery"), headers=h).status_code == 404
+
+
 def test_stakeholders_read_but_do_not_plan(client, world: World) -> None:
     ids = _planning_world(client, world)
     pid = _plan(client, world)

@@ -212,17 +212,19 @@ def forecast(member: CurrentMember, uow: Uow, plan_id: int | None = None,
             summary="When one feature will be done (in the live plan's order), and P(done by target)")
 def feature_forecast(member: CurrentMember, uow: Uow, feature_id: int,
                      target: Annotated[date | None, Query()] = None, source: SourceQ = "auto") -> Any:
-    from tradeoff.features import service as feature_service
+    return jsonable_encoder(forecast_service.feature_forecast(uow=uow, workspace_id=member.workspace_id,
+                                                              feature_id=feature_id, today=_today(), target=target,
+                                                              source=source))
 
-    records.get(uow=uow, spec=feature_service.SPEC, workspace_id=member.workspace_id, record_id=feature_id)
-    fc = forecast_service.forecast(uow=uow, workspace_id=member.workspace_id, today=_today(), target=target,
-                                   source=source, throughput=False)
-    row = next((f for f in fc["features"] if f["feature_id"] == feature_id), None)
-    skipped = next((s for s in fc["skipped"] if s["feature_id"] == feature_id), None)
-    reason = fc["reason"] or (skipped["reason"] if skipped else "" if row else "not in the backlog (shipped or not "
-                                                                                 "estimated)")
-    return jsonable_encoder({"feature_id": feature_id, "status": "ok" if row else "declined", "reason": reason,
-                             "start": fc["start"], "target": fc["target"], "teams": fc["teams"], "forecast": row})
+
+@router.get(f"{W}/features/{{feature_id}}/delivery", operation_id="getFeatureDelivery", tags=["forecasts"],
+            summary="Where a feature stands on its way to customers: estimate, place in the live plan, "
+                    "P50/P85/P95 dates and the commitments that depend on it")
+def feature_delivery(member: CurrentMember, uow: Uow, feature_id: int) -> Any:
+    from tradeoff.forecasts import delivery
+
+    return jsonable_encoder(delivery.feature_delivery(uow=uow, workspace_id=member.workspace_id,
+                                                      feature_id=feature_id, today=_today()))
 
 
 # ---------------------------------------------------------------------------------------------- commitments

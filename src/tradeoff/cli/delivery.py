@@ -265,9 +265,46 @@ def workitems(
                f"skipped {result['skipped_row_count']} rows")
 
 
+def delivery(
+    workspace: Workspace,
+    feature_id: Annotated[int, typer.Argument(help="The feature's id.")],
+    as_json: Json = False,
+) -> None:
+    """Where a feature stands on its way to customers: estimate, place in the live plan, P50/P85/P95 dates
+    and the commitments that depend on it."""
+    from tradeoff.forecasts.delivery import feature_delivery
+
+    with cli_state().container.unit_of_work() as uow:
+        d = feature_delivery(uow=uow, workspace_id=workspace_id(uow, workspace), feature_id=feature_id,
+                             today=date.today())
+    if as_json:
+        emit_json(jsonable_encoder(d))
+        return
+    typer.echo(f"{d['title']} (#{d['feature_id']}, {d['status'].replace('_', ' ')})")
+    e = d["estimate"]
+    unit = "person-days" if e and e["unit"] == "days" else e["unit"] if e else ""
+    split = ", ".join(f"{s['team']} {s['share']:.0%}" for s in e["split"]) if e else ""
+    typer.echo("estimate: " + (f"{e['optimistic']:g}-{e['pessimistic']:g} {unit}, likely {e['likely']:g}"
+                               + (f" ({split})" if split else "") if e else "not estimated yet"))
+    p = d["plan"]
+    if p is not None:
+        where = (f"period {p['first_period']}" + (f"-{p['period']}" if p["period"] != p["first_period"] else "")
+                 + f", {p['team']}, done by the end of {p['period_end']}" if p["scheduled"] else p["reason"])
+        typer.echo(f"live plan{' ' + repr(p['plan_name']) if p['plan_name'] else ''}: {where}")
+    f = d["forecast"]
+    typer.echo(f"forecast: P50 {f['p50']}, P85 {f['p85']}, P95 {f['p95']}" if f else
+               f"forecast: none ({d['forecast_reason']})")
+    for c in d["commitments"]:
+        chance = "unknown" if c["probability"] is None else f"{c['probability']:.0%}"
+        typer.echo(f"promised to {c['customer']} by {c['due']}: {chance}{' (at risk)' if c['at_risk'] else ''}")
+    if not d["commitments"]:
+        typer.echo("promised to: nobody")
+
+
 def register(root: typer.Typer) -> None:
     root.command("plan")(plan)
     root.command("forecast")(forecast)
+    root.command("delivery")(delivery)
     for group in root.registered_groups:
         if group.name == "commitments" and group.typer_instance is not None:
             group.typer_instance.info.no_args_is_help = False

@@ -275,6 +275,26 @@ def throughput_forecast(*, uow: UnitOfWork, workspace_id: int, today: date, rng:
                        "p95": d.p95.date().isoformat() if d.p95 else None} for d in t.dates]}
 
 
+def feature_forecast(*, uow: UnitOfWork, workspace_id: int, feature_id: int, today: date,
+                     target: date | None = None, source: Source = "auto",
+                     trials: int = DEFAULT_TRIALS) -> dict[str, Any]:
+    """When one feature will be done, in the live plan's order (the whole backlog is simulated: what comes
+    before it and shares its teams decides its date); `forecast` is None and `reason` says why when it is not
+    forecast."""
+    from tradeoff.features import service as feature_service
+    from tradeoff.records import service as records
+
+    records.get(uow=uow, spec=feature_service.SPEC, workspace_id=workspace_id, record_id=feature_id)
+    fc = forecast(uow=uow, workspace_id=workspace_id, today=today, target=target, source=source, trials=trials,
+                  throughput=False)
+    row = next((f for f in fc["features"] if f["feature_id"] == feature_id), None)
+    skipped = next((s for s in fc["skipped"] if s["feature_id"] == feature_id), None)
+    reason = fc["reason"] or (skipped["reason"] if skipped else "" if row else
+                              "not in the backlog (shipped or not estimated)")
+    return {"feature_id": feature_id, "status": "ok" if row else "declined", "reason": "" if row else reason,
+            "start": fc["start"], "target": fc["target"], "teams": fc["teams"], "forecast": row}
+
+
 def feature_probability(fc: dict[str, Any], feature_id: int, when: date) -> float | None:
     """P(feature done on or before `when`) from a forecast() answer; None when it was not forecast."""
     start = date.fromisoformat(fc["start"])

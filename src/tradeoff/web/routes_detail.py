@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -17,6 +18,7 @@ from tradeoff.errors import TradeoffError
 from tradeoff.features import service as feature_service
 from tradeoff.features.model import FeatureStatus
 from tradeoff.feedback import service as feedback_service
+from tradeoff.forecasts import delivery
 from tradeoff.insights import service as insights
 from tradeoff.links import service as link_service
 from tradeoff.links.schemas import LinkCreate
@@ -142,6 +144,13 @@ def product_view(request: Request, uow: UnitOfWork, m: Member, record_id: int) -
 @router.get(f"{W}/features/{{record_id:int}}", response_class=HTMLResponse)
 def feature_page(request: Request, m: CurrentMember, uow: Uow, record_id: int) -> HTMLResponse:
     return feature_view(request, uow, m, record_id)
+
+
+@router.get(f"{W}/features/{{record_id:int}}/delivery", response_class=HTMLResponse)
+def feature_delivery(request: Request, m: CurrentMember, uow: Uow, record_id: int) -> HTMLResponse:
+    """The feature's estimate, plan, forecast and commitments: loaded after the page (it runs the forecast)."""
+    d = delivery.feature_delivery(uow=uow, workspace_id=m.workspace_id, feature_id=record_id, today=date.today())
+    return render(request, "detail/_delivery.html", d=d, base=f"/w/{m.workspace_slug}")
 
 
 @router.get(f"{W}/problems/{{record_id:int}}", response_class=HTMLResponse)

@@ -1,0 +1,69 @@
+"""Where one feature stands on its way to customers, in one answer: its estimate, its place in the live plan,
+when the forecast says it will be done, and who was promised it. Every part comes from its own domain service;
+this module only puts them side by side (the feature page, the API and `tradeoff delivery` show the same)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from tradeoff.commitments import service as commitment_service
+from tradeoff.estimates import service as estimate_service
+from tradeoff.features import service as feature_service
+from tradeoff.features.model import FeatureStatus
+from tradeoff.forecasts import service as forecast_service
+from tradeoff.plans import service as plan_service
+from tradeoff.records import service as records
+from tradeoff.storage.uow import UnitOfWork
+
+
+def _placement(uow: UnitOfWork, workspace_id: int, feature_id: int) -> dict[str, Any]:
+    """The feature's row in the live plan, or why there is none."""
+    plan = plan_service.live_plan(uow=uow, workspace_id=workspace_id)
+    if plan is None:
+        return {"plan_id": None, "plan_name": None, "scheduled": False, "reason": "no live plan"}
+    head: dict[str, Any] = {"plan_id": plan.id, "plan_name": plan.name}
+    if not plan.result:
+        return head | {"scheduled": False, "reason": f"the live plan '{plan.name}' is not solved yet"}
+    row = next((r for r in plan.result.get("schedule", []) if r["feature_id"] == feature_id), None)
+    if row is not None:
+        return head | {"scheduled": True, "reason": "", "period": row["period"] + 1,
+                       "first_period": row.get("first_period", row["period"]) + 1,
+                       "period_start": row["period_start"], "period_end": row["period_end"], "team": row["team"],
+                       "effort_days": row["effort_days"], "effort_by_team": row.get("effort_by_team", {})}
+    left = next((r for r in plan.result.get("not_chosen", []) if r["feature_id"] == feature_id), None)
+    if left is not None:
+        why = ("not chosen: it has no value under the plan's value source" if not left.get("value") else
+               "not chosen: the plan gets more value from the same capacity with other features")
+    else:
+        excluded = next((r for r in plan.result.get("excluded", []) if r.get("feature_id") == feature_id), None)
+        why = (f"left out: {excluded['reason']}" if excluded and excluded.get("reason") else
+               "not a candidate when the plan was solved (estimate it, then solve the plan again)")
+    return head | {"scheduled": False, "reason": why}
+
+
+def feature_delivery(*, uow: UnitOfWork, workspace_id: int, feature_id: int, today: date) -> dict[str, Any]:
+    feature = records.get(uow=uow, spec=feature_service.SPEC, workspace_id=workspace_id, record_id=feature_id)
+    est = estimate_service.find(uow=uow, workspace_id=workspace_id, feature_id=feature_id)
+    estimate = None
+    if est is not None:
+        full = estimate_service.out(uow=uow, workspace_id=workspace_id, estimate=est)
+        estimate = {k: full[k] for k in ("optimistic", "likely", "pessimistic", "unit", "confidence", "team_id",
+                                         "split", "category", "explanation")}
+    done = feature.status in (FeatureStatus.shipped.value, FeatureStatus.wont_do.value)
+    if done:
+        fc: dict[str, Any] = {"status": "declined", "reason": f"the feature is {feature.status.replace('_', ' ')}",
+                              "forecast": None}
+    elif est is None:
+        fc = {"status": "declined", "reason": "not estimated yet", "forecast": None}
+    else:
+        fc = forecast_service.feature_forecast(uow=uow, workspace_id=workspace_id, feature_id=feature_id,
+                                               today=today)
+    row = fc["forecast"]
+    forecast = None if row is None else {k: row[k] for k in ("p50", "p85", "p95", "team", "shared_with")}
+    promised = [c for c in commitment_service.overview(uow=uow, workspace_id=workspace_id)["items"]
+                if c["feature_id"] == feature_id]
+    return {"feature_id": feature.id, "title": feature.title, "status": feature.status, "estimate": estimate,
+            "plan": None if done else _placement(uow, workspace_id, feature_id),
+            "forecast": forecast, "forecast_reason": fc["reason"] if row is None else "",
+            "commitments": promised}
