@@ -27,3 +27,17 @@ def test_amount_in_its_unit() -> None:
 def test_templates_never_show_exponents(x: float) -> None:
     shown = ENV.from_string("{{ x|number }} {{ x|amount('USD') }}").render(x=x)
     assert "e+" not in shown and "e-" not in shown or abs(x) < 1e-4
+
+
+def test_audit_values_read_as_written() -> None:
+    """Lists of texts one per line, apostrophes as apostrophes, markup escaped once by the page."""
+    tpl = ENV.from_string("{% import 'macros.html' as m %}{{ m.audit_table(events) }}")
+    events = [{"actor_label": "ana", "action": "update", "at": __import__("datetime").datetime(2026, 12, 1),
+               "via": "web", "changes": {"user_flow": {"before": ["Open the 'Credit' menu"],
+                                                       "after": ["Open 'Credit'", "Pick <lines>"]},
+                                         "depends_on": {"before": [], "after": [3, 4]},
+                                         "title": {"before": "A & B", "after": "A's"}}}]
+    html = tpl.render(events=events, member=None)
+    assert "\\u0027" not in html and "Open &#39;Credit&#39;" in html
+    assert "• Open &#39;Credit&#39;\n• Pick &lt;lines&gt;" in html and "<lines>" not in html
+    assert "[3, 4]" in html and "A &amp; B" in html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -94,6 +95,16 @@ def past(action: str) -> str:
     return PAST.get(action, action)
 
 
+def changed_value(value: Any) -> str:
+    """A value in the audit trail as people read it: text as is, a list of texts one per line, anything else as
+    JSON with its own characters (the page escapes it; no \\u0027 for an apostrophe)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return "\n".join(f"• {v}" for v in value)
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
 def record_url(slug: str, record_type: str, record_id: int | None) -> str | None:
     """Where a record named in the audit log lives, if it has a page."""
     plural = PAGES.get(record_type)
@@ -142,7 +153,8 @@ def _build_env() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(money=money, amount=amount, number=number, day=day, moment=moment, ago=ago, label=label, highlight=highlight,
-                       excerpt=truncate_words, past=past, share=share)
+                       excerpt=truncate_words, past=past, share=share,
+                       changed=changed_value)
     env.globals.update(version=__version__, labels=LABELS, query=_query, record_url=record_url)
     return env
 
