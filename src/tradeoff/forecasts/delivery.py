@@ -33,8 +33,8 @@ def _placement(uow: UnitOfWork, workspace_id: int, feature_id: int) -> dict[str,
                        "effort_days": row["effort_days"], "effort_by_team": row.get("effort_by_team", {})}
     left = next((r for r in plan.result.get("not_chosen", []) if r["feature_id"] == feature_id), None)
     if left is not None:
-        why = ("not chosen: it has no value under the plan's value source" if not left.get("value") else
-               "not chosen: the plan gets more value from the same capacity with other features")
+        why = ("not chosen: no value under the plan's value source, and no room left for it" if not left.get("value")
+               else "not chosen: no room for it beside more valuable work")
     else:
         excluded = next((r for r in plan.result.get("excluded", []) if r.get("feature_id") == feature_id), None)
         why = (f"left out: {excluded['reason']}" if excluded and excluded.get("reason") else
