@@ -163,6 +163,11 @@ def test_estimate_form_names_the_team_and_what_must_come_first(setup: Setup, con
     shown = tc.get(url).text
     assert f'<option value="{team_id}" selected>Billing</option>' in shown
     assert f'name="depends_on" value="{setup.feature}" checked' in shown
+    # shipped work holds nothing up: not offered, unless already chosen (so it can be unticked)
+    with container.unit_of_work() as uow:
+        done = feature_service.create(uow=uow, workspace_id=w, actor=SYSTEM,
+                                      data=FeatureCreate(title="Old exports", status="shipped")).id  # type: ignore[arg-type]
+    assert f"Old exports (#{done})" not in tc.get(url).text
     # the other way round would be a cycle: refused, naming it, beside the field
     back = tc.post(f"{setup.base}/features/{setup.feature}/estimate",
                    data={**body, "depends_on": str(setup.other_feature)})

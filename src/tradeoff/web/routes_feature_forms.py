@@ -16,6 +16,7 @@ from tradeoff.estimates import service as estimate_service
 from tradeoff.estimates.model import DriverName, EffortUnit, WorkCategory
 from tradeoff.estimates.schemas import EstimateIn
 from tradeoff.features import service as feature_service
+from tradeoff.features.model import FeatureStatus
 from tradeoff.records import service as records
 from tradeoff.scoring import inputs as scoring_inputs
 from tradeoff.scoring import ranking
@@ -198,6 +199,14 @@ def _from_draft(state: FormState, draft: dict[str, Any]) -> FormState:
     return FormState(values=values)
 
 
+def _prerequisites(others: list[Any], feature_id: int, est: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """Features this one may wait for: open ones (shipped or dropped work holds nothing up), plus any already
+    chosen so they can be unticked."""
+    chosen = set(est["depends_on"]) if est else set()
+    return [(str(f.id), f"{f.title} (#{f.id})") for f in others if f.id != feature_id and
+            (f.id in chosen or f.status not in (FeatureStatus.shipped.value, FeatureStatus.wont_do.value))]
+
+
 def _estimate_view(request: Request, uow: UnitOfWork, m: Any, feature_id: int, state: FormState | None = None,
                    status_code: int = 200, prefill: bool = False) -> HTMLResponse:
     feature = records.get(uow=uow, spec=feature_service.SPEC, workspace_id=m.workspace_id, record_id=feature_id)
@@ -213,7 +222,7 @@ def _estimate_view(request: Request, uow: UnitOfWork, m: Any, feature_id: int, s
     teams = team_service.active(uow=uow, workspace_id=m.workspace_id)
     return render(request, "strategy/feature_estimate.html", status_code, **ctx.page_context(uow, m, "features"),
                   teams=[("", "(no team)")] + [(str(t.id), t.name) for t in teams],
-                  prerequisites=[(str(f.id), f"{f.title} (#{f.id})") for f in others if f.id != feature_id],
+                  prerequisites=_prerequisites(others, feature_id, est),
                   page_title=f"Estimate · {feature.title[:40]}", feature=feature, est=est, suggestion=suggestion,
                   draft=draft,
                   state=state or _estimate_state(est), components=components,
