@@ -199,6 +199,25 @@ def test_a_pm_creates_and_edits_a_plan_in_the_web_ui(container: Container, world
     with container.unit_of_work() as uow:
         plan = plan_service.get(uow=uow, workspace_id=wid, plan_id=plan_id)
         assert plan.periods == 6 and plan.result is None
+        version = plan.version
+    # releases with a target date: typed into the plan, forecast on the board with the chance of making it
+    target = (date.today() + timedelta(days=30)).isoformat()
+    rel = {**weekly, "name": "H1 and H2", "periods": "6", "live": "on", "version": str(version)}
+    bad = tc.post(f"{url}/edit", data={**rel, "releases": f"Launch | next week | #{ids['a']}"})
+    assert bad.status_code == 422 and "line 1: &#39;next week&#39; is not a date (YYYY-MM-DD)" in bad.text
+    bad = tc.post(f"{url}/edit", data={**rel, "releases": "Launch | someday"})
+    assert bad.status_code == 422 and "line 1: write name | YYYY-MM-DD (optional) | #feature" in bad.text
+    ok = tc.post(f"{url}/edit", data={**rel, "releases": f"Launch | {target} | #{ids['a']}, #{ids['b']}\n"
+                                                         f"Later | #{ids['c']}"})
+    assert ok.status_code == 303
+    assert f"Launch | {target} | #{ids['a']}, #{ids['b']}" in tc.get(f"{url}/edit").text
+    page = tc.get(url)
+    assert tc.post(f"{url}/solve", data={"csrf_token": csrf_of(page.text)}).status_code == 303
+    board = tc.get(f"{base}/roadmap").text
+    row = board.split('<tr id="release-1">', 1)[1].split("</tr>", 1)[0]
+    assert "Launch" in row and target in row and re.search(r'<span class="(risk|safe)">\d+%</span>', row)
+    assert "Audit log export" in row and "Refactor invoice service" in row
+    assert "no target" in board.split('<tr id="release-2">', 1)[1].split("</tr>", 1)[0]
 
 
 def test_a_pm_records_a_commitment_and_moves_its_date(container: Container, world: World) -> None:

@@ -322,6 +322,33 @@ def test_forecast_dates_probabilities_and_thin_history(client, world: World) -> 
     assert past.status_code == 422 and past.json()["errors"][0]["loc"] == ["query", "target"]
 
 
+def test_release_targets_give_the_chance_of_making_them_without_unsolving_the_plan(client, world: World) -> None:
+    ids = _planning_world(client, world)
+    h = world.alice.headers
+    pid = _plan(client, world, periods=3, values={str(ids[k]): 1 for k in "abcd"}, live=True)
+    assert client.post(world.api(f"/plans/{pid}/solve"), headers=h).status_code == 200
+    far, near = TODAY + timedelta(days=365), TODAY + timedelta(days=1)
+    r = client.patch(world.api(f"/plans/{pid}"), json={"releases": [
+        {"name": "R1", "feature_ids": [ids["a"], ids["c"]], "target": far.isoformat()},
+        {"name": "R2", "feature_ids": [ids["d"]], "target": near.isoformat()},
+        {"name": "R3", "feature_ids": [ids["b"]]}]}, headers=h)
+    assert r.status_code == 200, r.text
+    assert r.json()["result"] is not None  # naming releases changes the forecast, not the plan: still solved
+    fc = client.get(world.api("/forecast"), headers=h).json()
+    r1, r2, r3 = fc["releases"]
+    assert r1["target"] == far.isoformat() and r1["target_probability"] == pytest.approx(1.0)
+    assert r2["target_probability"] < 0.05 and r3["target"] is None and r3["target_probability"] is None
+    by_id = {f["feature_id"]: f for f in fc["features"]}
+    assert [f["feature_id"] for f in r1["features"]] == sorted([ids["a"], ids["c"]], key=lambda i: by_id[i]["p85"],
+                                                                reverse=True)  # the one that sets the date first
+    assert r1["p85"] >= r1["features"][0]["p85"]
+    bad = client.patch(world.api(f"/plans/{pid}"), json={"releases": [
+        {"name": "Old", "feature_ids": [ids["a"]], "target": (TODAY - timedelta(days=60)).isoformat()}]}, headers=h)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["loc"] == ["body", "releases", 0, "target"]
+    assert "Old" in bad.json()["detail"] and "before the plan starts" in bad.json()["detail"]
+    assert len(client.get(world.api(f"/plans/{pid}"), headers=h).json()["releases"]) == 3  # nothing saved
+
+
 def test_commitments_probability_risk_list_and_crossings(client, world: World) -> None:
     ids = _planning_world(client, world)
     cust = client.post(world.api("/customers"), json={"name": "Acme", "arr": 250000}, headers=world.alice.headers).json()

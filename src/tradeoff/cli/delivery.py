@@ -169,7 +169,12 @@ def forecast(
                  "P(by target)": f"{f['probability_by_target']:.0%}" if when else None} for f in fc["features"]],
                cols, title=f"forecast from {fc['start']} ({fc['trials']} trials)")
     for r in fc["releases"]:
-        typer.echo(f"release {r['name']}: P50 {r['p50']}, P85 {r['p85']}, P95 {r['p95']}")
+        if r["p50"] is None:
+            typer.echo(f"release {r['name']}: not forecast (none of its features is estimated and open)")
+            continue
+        aim = (f"; {r['target_probability']:.0%} chance by its target {r['target']}" if r["target"] else "")
+        last = f"; latest P85: {r['features'][0]['title']}" if r["features"] else ""
+        typer.echo(f"release {r['name']}: P50 {r['p50']}, P85 {r['p85']}, P95 {r['p95']}{aim}{last}")
     if fc["plan"]:
         p = fc["plan"]
         typer.echo(f"everything: P50 {p['p50']}, P85 {p['p85']}, P95 {p['p95']}"

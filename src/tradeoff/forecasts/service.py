@@ -191,11 +191,16 @@ def forecast(*, uow: UnitOfWork, workspace_id: int, today: date, plan_id: int | 
             about.append(info)
     feats, joins = _parts(entries)
     keys = {str(e.feature.id) for e in entries}
-    releases = []
+    releases, aimed, unforecast = [], [], []
     for r in (plan.releases if plan else []):
         members = tuple(str(x) for x in r["feature_ids"] if str(x) in keys)
         if members:
             releases.append(Release(r["name"], members))
+            aimed.append(r)
+        else:  # none of its features is in this forecast: listed, saying so, not dropped
+            unforecast.append({"name": r["name"], "p50": None, "p85": None, "p95": None, "target": r.get("target"),
+                               "target_probability": None, "features": [],
+                               "not_forecast": [int(x) for x in r["feature_ids"]]})
     result: dict[str, Any] = {"start": start.isoformat(), "today": today.isoformat(),
                               "target": target.isoformat() if target else None, "trials": trials,
                               "plan_id": plan.id if plan else None, "plan_name": plan.name if plan else None,
@@ -215,7 +220,8 @@ def forecast(*, uow: UnitOfWork, workspace_id: int, today: date, plan_id: int | 
                            "team": by_key[f.name].team.name, "category": by_key[f.name].category,
                            "shared_with": by_key[f.name].shared_with,
                            **_finish(f, start)} for f in fc.features]
-    result["releases"] = [{"name": r.name, **_finish(r, start)} for r in fc.releases]
+    result["releases"] = [_release(r, plan_r, start, result["features"])
+                          for r, plan_r in zip(fc.releases, aimed, strict=True)] + unforecast
     result["plan"] = _finish(fc.plan, start) if fc.plan else None
     if throughput:
         result["throughput"] = throughput_forecast(uow=uow, workspace_id=workspace_id, today=today, rng=rng)
@@ -273,6 +279,20 @@ def throughput_forecast(*, uow: UnitOfWork, workspace_id: int, today: date, rng:
             "dates": [{"items": d.items, "p50": d.p50.date().isoformat() if d.p50 else None,
                        "p85": d.p85.date().isoformat() if d.p85 else None,
                        "p95": d.p95.date().isoformat() if d.p95 else None} for d in t.dates]}
+
+
+def _release(r: FinishForecast, planned: dict[str, Any], start: date,
+             features: list[dict[str, Any]]) -> dict[str, Any]:
+    """A release's dates, its features' P85 (latest first: the first one sets the date) and, when it has a
+    target date, the chance of making it."""
+    ids = [int(x) for x in planned["feature_ids"]]
+    mine = sorted((f for f in features if f["feature_id"] in ids), key=lambda f: f["p85"], reverse=True)
+    target = planned.get("target")
+    return {"name": r.name, **_finish(r, start), "target": target,
+            "target_probability": r.probability_by(start, date.fromisoformat(target)) if target else None,
+            "features": [{"feature_id": f["feature_id"], "title": f["title"], "team": f["team"], "p50": f["p50"],
+                          "p85": f["p85"]} for f in mine],
+            "not_forecast": [i for i in ids if i not in {f["feature_id"] for f in mine}]}
 
 
 def feature_forecast(*, uow: UnitOfWork, workspace_id: int, feature_id: int, today: date,

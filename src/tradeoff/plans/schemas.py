@@ -15,6 +15,7 @@ FrameworkName = Annotated[str, StringConstraints(strip_whitespace=True, max_leng
 class ReleaseIn(Input):
     name: Name
     feature_ids: Annotated[list[int], Field(min_length=1, max_length=500)]
+    target: date | None = None  # the date the release is aimed at: the forecast gives the chance of making it
 
 
 class PlanCreate(Input):

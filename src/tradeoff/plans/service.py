@@ -72,8 +72,16 @@ def _normalise(uow: UnitOfWork, workspace_id: int, values: dict[str, Any], plan:
         values["values"] = {str(k): float(v) for k, v in values["values"].items()}
     if values.get("releases") is not None:
         for i, r in enumerate(values["releases"]):
+            r = dict(r)
             records.get_many(uow=uow, spec=feature_service.SPEC, workspace_id=workspace_id, ids=r["feature_ids"],
                              field_name=f"releases[{i}].feature_ids")
+            target = r.get("target")
+            if target is not None and target < start:
+                raise InvalidInput(f"release '{r['name']}': target {target} is before the plan starts ({start})",
+                                   [FieldError(["body", "releases", i, "target"], "before the plan starts",
+                                               target.isoformat())])
+            values["releases"][i] = {"name": r["name"], "feature_ids": list(dict.fromkeys(r["feature_ids"])),
+                                     "target": target.isoformat() if target else None}
     if "value_source" in values and values["value_source"] is not None:
         values["value_source"] = str(values["value_source"])
     if values.get("framework"):
@@ -92,7 +100,6 @@ def _one_live(uow: UnitOfWork, workspace_id: int, plan_id: int) -> None:
 
 def create(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: PlanCreate, today: date | None = None) -> Plan:
     values = _normalise(uow, workspace_id, data.model_dump(), None, today or date.today())
-    values["releases"] = [dict(r) for r in values["releases"]]
     plan: Plan = records.create(uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, values=values)
     if plan.live:
         _one_live(uow, workspace_id, plan.id)
@@ -108,7 +115,7 @@ def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, record_id: int, 
             raise _bad(name, f"{name} cannot be null")
     values = _normalise(uow, workspace_id, values, plan, today or date.today())
     changed = {k for k, v in values.items() if v != getattr(plan, k)}  # a field sent again unchanged changes nothing
-    if changed - {"name", "description", "live"}:
+    if changed - {"name", "description", "live", "releases"}:  # releases change the forecast, not the plan
         values["result"] = None  # the inputs changed: the old answer no longer holds
         values["solved_at"] = None
     plan = records.update(uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, obj=plan, values=values,

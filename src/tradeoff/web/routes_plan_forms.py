@@ -4,6 +4,7 @@ those inputs and the errors back into messages beside the fields."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -30,7 +31,7 @@ from tradeoff.web.render import render
 router = APIRouter()
 W = "/w/{slug}"
 TEXT = ("name", "description", "start", "periods", "period_days", "value_source", "framework", "time_limit",
-        "days_per_point", "deadlines", "values")
+        "days_per_point", "deadlines", "values", "releases")
 KNOWN = set(TEXT) | {"team_ids", "must_have", "live"}
 SOURCES = [("arr", "ARR of the customers who asked"), ("score", "Score (the ranking's framework)"),
            ("manual", "Values entered below")]
@@ -49,6 +50,8 @@ def _state(plan: Plan | None) -> FormState:
         "must_have": [str(i) for i in plan.must_have], "live": "on" if plan.live else "",
         "deadlines": "\n".join(f"#{k} | {v}" for k, v in plan.deadlines.items()),
         "values": "\n".join(f"#{k} | {fmt_number(v)}" for k, v in plan.values.items()),
+        "releases": "\n".join(" | ".join([r["name"], *([r["target"]] if r.get("target") else []),
+                                          ", ".join(f"#{i}" for i in r["feature_ids"])]) for r in plan.releases),
         "version": str(plan.version),
     })
 
@@ -81,6 +84,25 @@ def _pairs(text: str, field: str, state: FormState, parse: Any, what: str) -> di
     return out
 
 
+def _releases(text: str, state: FormState) -> list[dict[str, Any]]:
+    """'Name | 2027-03-31 | #12, #15' per line (the date may be left out); a bad line is reported by its number."""
+    out: list[dict[str, Any]] = []
+    for n, parts in numbered_lines(text):
+        ids = re.findall(r"#?(\d+)", parts[-1]) if len(parts) in (2, 3) else []
+        if not parts[0] or not ids or re.sub(r"[#\d,\s]", "", parts[-1]):
+            state.add("releases", f"line {n}: write name | YYYY-MM-DD (optional) | #feature, #feature")
+            continue
+        release: dict[str, Any] = {"name": parts[0], "feature_ids": [int(i) for i in ids]}
+        if len(parts) == 3:
+            try:
+                release["target"] = date.fromisoformat(parts[1]).isoformat()
+            except ValueError:
+                state.add("releases", f"line {n}: '{parts[1]}' is not a date (YYYY-MM-DD)")
+                continue
+        out.append(release)
+    return out
+
+
 def _save(request: Request, form: FormData, m: Any, uow: UnitOfWork, plan: Plan | None) -> Response:
     m.require("edit")
     values: dict[str, Any] = {k: field_text(form, k) for k in (*TEXT, "live", "version")}
@@ -89,7 +111,7 @@ def _save(request: Request, form: FormData, m: Any, uow: UnitOfWork, plan: Plan 
     state = FormState(values=values)
     if not values["name"]:
         state.add("name", "is required")
-    body: dict[str, Any] = {k: values[k] for k in TEXT if values[k] and k not in ("deadlines", "values")}
+    body: dict[str, Any] = {k: values[k] for k in TEXT if values[k] and k not in ("deadlines", "values", "releases")}
     body["description"] = values["description"]
     body["framework"] = values["framework"]
     body["team_ids"] = [int(v) for v in values["team_ids"] if v.isdigit()]
@@ -97,6 +119,7 @@ def _save(request: Request, form: FormData, m: Any, uow: UnitOfWork, plan: Plan 
     body["live"] = values["live"] == "on"
     body["deadlines"] = _pairs(values["deadlines"], "deadlines", state, date.fromisoformat, "a date (YYYY-MM-DD)")
     body["values"] = _pairs(values["values"], "values", state, float, "a number")
+    body["releases"] = _releases(values["releases"], state)
     return save_record(request, uow, m, state, plan, schema=PlanUpdate if plan else PlanCreate, body=body,
                        known=KNOWN, service=plan_service, show=_form,
                        to=lambda saved: f"/w/{m.workspace_slug}/plans/{saved.id}")

@@ -48,7 +48,8 @@ def roadmap(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
         releases = (pfc or {}).get("releases", [])
     plans = records.list_page(uow=uow, spec=plan_service.SPEC, workspace_id=m.workspace_id, limit=50).items
     return render(request, "roadmap/board.html", **ctx.page_context(uow, m, "roadmap"), page_title="Roadmap",
-                  board=board, plan=plan, forecast=fc, by_feature=by_feature, releases=releases, plans=plans)
+                  board=board, plan=plan, forecast=fc, by_feature=by_feature, releases=releases, plans=plans,
+                  risk_threshold=commitment_service.threshold(uow=uow, workspace_id=m.workspace_id))
 
 
 @router.get(f"{W}/roadmap/timeline", response_class=HTMLResponse)
