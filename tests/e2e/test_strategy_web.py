@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.conftest import World
 from tests.e2e.conftest import sign_in, web_client
 
@@ -61,6 +63,13 @@ def test_ranking_sizing_decisions_votes_competitors_pages(client, container, wor
         "customers_high": "10", "cost_per_customer_likely": "1000", "capture_likely": "0.5", "currency": "USD"})
     assert ok.status_code == 303
     assert "5,000" in tc.get(f"{base}/problems/{p}/sizing").text  # 10 × 1,000 × 0.5
+    # the problem's own page says what it is worth and what each feature solving it would return
+    worth = tc.get(f"{base}/problems/{p}").text.split('id="worth-title"', 1)[1].split("</section>", 1)[0]
+    assert "USD 5,000</div>" in worth and "a year (P50)" in worth and "Dunning emails" in worth
+    assert re.search(r"Dunning emails</a></td>\s*<td>USD [\d,]+</td><td>USD -?[\d,]+</td><td>-?\d+%</td>", worth)
+    assert "Late fee rules" not in worth  # it solves no problem here
+    unsized = _api(client, world, "/problems", {"statement": "Nobody knows who owes what"})["id"]
+    assert "Not sized yet" in tc.get(f"{base}/problems/{unsized}").text
 
     form = tc.get(f"{base}/decisions/new?feature_id={f}")
     assert form.status_code == 200

@@ -41,3 +41,12 @@ def test_audit_values_read_as_written() -> None:
     assert "\\u0027" not in html and "Open &#39;Credit&#39;" in html
     assert "• Open &#39;Credit&#39;\n• Pick &lt;lines&gt;" in html and "<lines>" not in html
     assert "[3, 4]" in html and "A &amp; B" in html
+
+
+@pytest.mark.parametrize(("value", "shown"), [(209_025.33, "USD 209,000"), (117_967.01, "USD 118,000"),
+                                              (5000, "USD 5,000"), (0, "USD 0"), (-14_651.2, "USD -14,700"),
+                                              (42.4, "USD 42"), (None, "—")])
+def test_simulated_money_is_rounded_to_three_figures(value: float | None, shown: str) -> None:
+    from tradeoff.web.render import rough_money
+
+    assert rough_money(value, "USD") == shown

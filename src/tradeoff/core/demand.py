@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -42,6 +42,7 @@ class Quote:
     reported_at: datetime
     strength: float
     why: str
+    echoes: int = 0  # how many other pieces of evidence say the same words (shown once, under the strongest)
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,11 @@ def quote_strength(item: EvidenceItem, *, now: datetime, half_life_days: float =
     return score, ", ".join(parts)
 
 
+def same_words(text: str) -> str:
+    """A quote's words for comparing: case, spacing and surrounding punctuation ignored."""
+    return " ".join(text.casefold().split()).strip(" .,;:!?\"'“”‘’…-")
+
+
 def summarise(
     items: Sequence[EvidenceItem], *, now: datetime, new_customer_days: int = 90, windows: Iterable[int] = (30, 90),
     top_quotes: int = 5,
@@ -129,6 +135,11 @@ def summarise(
         scored.append(Quote(it.feedback_id, it.quote or it.text, it.customer_name, it.arr, it.currency,
                             it.reported_at, round(s, 3), why))
     scored.sort(key=lambda q: (-q.strength, q.feedback_id))
+    # the same words from several customers are one quote said several times, not several quotes
+    kept: dict[str, Quote] = {}
+    for q in scored:
+        key = same_words(q.words)
+        kept[key] = replace(kept[key], echoes=kept[key].echoes + 1) if key in kept else q
     return Demand(
         feedback_count=len(items),
         customer_count=len(customers),
@@ -140,7 +151,7 @@ def summarise(
         new_customer_arr=dict(new_arr),
         trends=tuple(trends),
         sources=dict(Counter(it.source for it in items)),
-        quotes=tuple(scored[:top_quotes]),
+        quotes=tuple(list(kept.values())[:top_quotes]),
     )
 
 

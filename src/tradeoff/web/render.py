@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -39,6 +40,17 @@ def money(amount: Decimal | float | int | None, currency: str = "") -> str:
     value = Decimal(str(amount))
     text = f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
     return f"{currency} {text}".strip()
+
+
+def rough_money(amount: Decimal | float | int | None, currency: str = "") -> str:
+    """A simulated amount to three significant figures ('USD 209,000'): its cents would be false precision."""
+    if amount is None:
+        return "—"
+    x = float(amount)
+    if x == 0:
+        return money(0, currency)
+    digits = 2 - int(math.floor(math.log10(abs(x))))
+    return money(round(x, min(digits, 0)), currency)
 
 
 def amount(value: float | None, unit: str | None = "", signed: bool = False) -> str:
@@ -154,7 +166,7 @@ def _build_env() -> Environment:
     )
     env.filters.update(money=money, amount=amount, number=number, day=day, moment=moment, ago=ago, label=label, highlight=highlight,
                        excerpt=truncate_words, past=past, share=share,
-                       changed=changed_value)
+                       changed=changed_value, rough_money=rough_money)
     env.globals.update(version=__version__, labels=LABELS, query=_query, record_url=record_url)
     return env
 

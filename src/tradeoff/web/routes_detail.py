@@ -14,7 +14,7 @@ from tradeoff.audit import service as audit
 from tradeoff.comments import service as comment_service
 from tradeoff.comments.schemas import CommentCreate
 from tradeoff.customers import service as customer_service
-from tradeoff.errors import TradeoffError
+from tradeoff.errors import NotFound, TradeoffError
 from tradeoff.features import service as feature_service
 from tradeoff.features.model import FeatureStatus
 from tradeoff.feedback import service as feedback_service
@@ -25,6 +25,7 @@ from tradeoff.links.schemas import LinkCreate
 from tradeoff.problems import service as problem_service
 from tradeoff.products import service as product_service
 from tradeoff.records import service as records
+from tradeoff.sizing import service as sizing
 from tradeoff.storage.base import utcnow
 from tradeoff.storage.uow import UnitOfWork
 from tradeoff.triage import service as triage
@@ -84,8 +85,12 @@ def problem_view(request: Request, uow: UnitOfWork, m: Member, record_id: int, c
     comments = comment_service.list_for(uow=uow, workspace_id=m.workspace_id, kind="problem", target_id=record_id)
     features = feature_service.solving(uow=uow, workspace_id=m.workspace_id, problem_id=record_id)
     insight = insights.demand(uow=uow, workspace_id=m.workspace_id, kind="problem", target_id=record_id, now=utcnow())
+    try:
+        worth = sizing.problem_sizing(uow=uow, workspace_id=m.workspace_id, problem_id=record_id)
+    except NotFound:
+        worth = None  # not sized yet: the page offers to size it
     return _detail(request, uow, m, "problems", "detail/problem.html", problem, status_code, demand=demand,
-                   insight=insight,
+                   insight=insight, worth=worth,
                    comments=comments, comment=comment or FormState(), features=features,
                    product_name=_product_name(uow, m, problem.product_id))
 

@@ -38,17 +38,30 @@ def test_strongest_quotes_prefer_big_recent_highlighted_customers() -> None:
     assert "900,000 ARR" in d.quotes[0].why
 
 
-@given(st.lists(st.tuples(st.integers(0, 400), st.integers(0, 5), st.integers(0, 10**6)), max_size=40))
-def test_invariants(rows: list[tuple[int, int, int]]) -> None:
-    items = [item(i, d, c or None, a) for i, (d, c, a) in enumerate(rows)]
+def test_the_same_words_from_several_customers_are_one_quote_said_several_times() -> None:
+    items = [item(1, 3, 1, 5000, quote="Nobody chases the big accounts."), item(2, 3, 2, 900_000,
+             quote="nobody  chases the big accounts"), item(3, 9, 3, 100, quote="Reminders land in spam"),
+             item(4, 50, 4, 10, quote="NOBODY chases the big accounts!")]
+    d = summarise(items, now=NOW, top_quotes=5)
+    assert [(q.feedback_id, q.echoes) for q in d.quotes] == [(2, 2), (3, 0)]  # the strongest speaker keeps it
+
+
+@given(st.lists(st.tuples(st.integers(0, 400), st.integers(0, 5), st.integers(0, 10**6), st.integers(0, 2)),
+                max_size=40))
+def test_invariants(rows: list[tuple[int, int, int, int]]) -> None:
+    words = ("Chasing by hand", "chasing by hand!", "Reminders in spam")  # the first two are the same words
+    items = [item(i, d, c or None, a, quote=words[w]) for i, (d, c, a, w) in enumerate(rows)]
     d = summarise(items, now=NOW)
-    assert d.customer_count == len({c for _, c, _ in rows if c})
+    assert d.customer_count == len({c for _, c, _, _ in rows if c})
     assert d.new_customers + d.existing_customers == d.customer_count
     assert sum(d.sources.values()) == len(rows)
     assert all(t.recent >= 0 and t.previous >= 0 for t in d.trends)
     assert sum(d.customers_by_segment.values()) == d.customer_count
     strengths = [q.strength for q in d.quotes]
     assert strengths == sorted(strengths, reverse=True)
+    # every piece of evidence is either a quote or an echo of one; no two quotes say the same words
+    assert sum(1 + q.echoes for q in d.quotes) == len(rows)
+    assert len(d.quotes) == len({w == 2 for *_, w in rows})
 
 
 def test_nps_and_csat() -> None:
