@@ -105,5 +105,24 @@ def test_build_the_plan_compare_it_and_a_what_if_then_see_dates_and_commitments(
         page.wait_for_url(f"**/w/{world.slug}/commitments")
         row = page.locator("tr", has_text="Audit log export")
         assert "Acme" in row.inner_text() and re.search(r"\d+%", row.inner_text())
+
+        # the feature's page: its delivery loads after the page (htmx), with the finish-date histogram drawn as
+        # drawn by the chart (page styles must not reshape its bars), and the chance of being done by a date
+        row.get_by_role("link", name="Audit log export").click()
+        page.wait_for_url(f"**/features/{ids['Audit log export']}")
+        delivery = page.locator("#delivery")
+        delivery.get_by_text("Promised to").wait_for()
+        assert "Acme" in delivery.inner_text() and "P85 " in delivery.inner_text()
+        bars = delivery.locator("svg rect.bar")
+        assert bars.count() >= 3
+        for i in range(bars.count()):
+            drawn = bars.nth(i).evaluate("el => [el.getBBox().height, Number(el.getAttribute('height'))]")
+            assert drawn[0] == pytest.approx(drawn[1], abs=0.01), drawn
+        later = (date.today() + timedelta(days=200)).isoformat()
+        delivery.get_by_label("Chance of being done by").fill(later)
+        delivery.get_by_role("button", name="Ask").click()
+        page.locator("#by-answer").get_by_text(f"by {later}").wait_for()
+        assert page.locator("#by-answer").inner_text().startswith("100%")
+        assert page.url.endswith(f"/features/{ids['Audit log export']}")  # swapped in place
     finally:
         context.close()

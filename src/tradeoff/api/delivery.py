@@ -220,11 +220,13 @@ def feature_forecast(member: CurrentMember, uow: Uow, feature_id: int,
 @router.get(f"{W}/features/{{feature_id}}/delivery", operation_id="getFeatureDelivery", tags=["forecasts"],
             summary="Where a feature stands on its way to customers: estimate, place in the live plan, "
                     "P50/P85/P95 dates and the commitments that depend on it")
-def feature_delivery(member: CurrentMember, uow: Uow, feature_id: int) -> Any:
+def feature_delivery(member: CurrentMember, uow: Uow, feature_id: int,
+                     by: Annotated[date | None, Query(description="Give the chance of being done by this date")]
+                     = None) -> Any:
     from tradeoff.forecasts import delivery
 
     return jsonable_encoder(delivery.feature_delivery(uow=uow, workspace_id=member.workspace_id,
-                                                      feature_id=feature_id, today=_today()))
+                                                      feature_id=feature_id, today=_today(), by=by))
 
 
 # ---------------------------------------------------------------------------------------------- commitments

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from tradeoff.commitments import service as commitment_service
+from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.estimates import service as estimate_service
 from tradeoff.features import service as feature_service
 from tradeoff.features.model import FeatureStatus
@@ -42,7 +43,12 @@ def _placement(uow: UnitOfWork, workspace_id: int, feature_id: int) -> dict[str,
     return head | {"scheduled": False, "reason": why}
 
 
-def feature_delivery(*, uow: UnitOfWork, workspace_id: int, feature_id: int, today: date) -> dict[str, Any]:
+def feature_delivery(*, uow: UnitOfWork, workspace_id: int, feature_id: int, today: date,
+                     by: date | None = None) -> dict[str, Any]:
+    """`by`: a date to give the chance of being done by (not in the past)."""
+    if by is not None and by < today:
+        raise InvalidInput(f"by: {by} is in the past (today is {today}); ask about a future date",
+                           [FieldError(["query", "by"], "in the past", by.isoformat())])
     feature = records.get(uow=uow, spec=feature_service.SPEC, workspace_id=workspace_id, record_id=feature_id)
     est = estimate_service.find(uow=uow, workspace_id=workspace_id, feature_id=feature_id)
     estimate = None
@@ -58,9 +64,13 @@ def feature_delivery(*, uow: UnitOfWork, workspace_id: int, feature_id: int, tod
         fc = {"status": "declined", "reason": "not estimated yet", "forecast": None}
     else:
         fc = forecast_service.feature_forecast(uow=uow, workspace_id=workspace_id, feature_id=feature_id,
-                                               today=today)
+                                               today=today, target=by)
     row = fc["forecast"]
-    forecast = None if row is None else {k: row[k] for k in ("p50", "p85", "p95", "team", "shared_with")}
+    forecast = None if row is None else {k: row[k] for k in ("p50", "p85", "p95", "p50_weeks", "p85_weeks",
+                                                             "p95_weeks", "histogram", "team", "shared_with")}
+    if forecast is not None:
+        forecast |= {"start": fc["start"], "trials": fc["trials"], "by": by.isoformat() if by else None,
+                     "probability_by": row["probability_by_target"] if by else None}
     promised = [c for c in commitment_service.overview(uow=uow, workspace_id=workspace_id)["items"]
                 if c["feature_id"] == feature_id]
     return {"feature_id": feature.id, "title": feature.title, "status": feature.status, "estimate": estimate,

@@ -312,7 +312,8 @@ def feature_forecast(*, uow: UnitOfWork, workspace_id: int, feature_id: int, tod
     reason = fc["reason"] or (skipped["reason"] if skipped else "" if row else
                               "not in the backlog (shipped or not estimated)")
     return {"feature_id": feature_id, "status": "ok" if row else "declined", "reason": "" if row else reason,
-            "start": fc["start"], "target": fc["target"], "teams": fc["teams"], "forecast": row}
+            "start": fc["start"], "target": fc["target"], "trials": fc["trials"], "teams": fc["teams"],
+            "forecast": row}
 
 
 def feature_probability(fc: dict[str, Any], feature_id: int, when: date) -> float | None:

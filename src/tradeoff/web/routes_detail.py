@@ -7,14 +7,16 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
 from pydantic import ValidationError
 
+from tradeoff import charts
 from tradeoff.accounts.service import Member
 from tradeoff.audit import service as audit
 from tradeoff.comments import service as comment_service
 from tradeoff.comments.schemas import CommentCreate
 from tradeoff.customers import service as customer_service
-from tradeoff.errors import NotFound, TradeoffError
+from tradeoff.errors import InvalidInput, NotFound, TradeoffError
 from tradeoff.features import service as feature_service
 from tradeoff.features.model import FeatureStatus
 from tradeoff.feedback import service as feedback_service
@@ -154,8 +156,32 @@ def feature_page(request: Request, m: CurrentMember, uow: Uow, record_id: int) -
 @router.get(f"{W}/features/{{record_id:int}}/delivery", response_class=HTMLResponse)
 def feature_delivery(request: Request, m: CurrentMember, uow: Uow, record_id: int) -> HTMLResponse:
     """The feature's estimate, plan, forecast and commitments: loaded after the page (it runs the forecast)."""
-    d = delivery.feature_delivery(uow=uow, workspace_id=m.workspace_id, feature_id=record_id, today=date.today())
-    return render(request, "detail/_delivery.html", d=d, base=f"/w/{m.workspace_slug}")
+    raw = request.query_params.get("by") or ""
+    error, by = "", None
+    try:
+        by = date.fromisoformat(raw) if raw else None
+    except ValueError:
+        error = f"'{raw}' is not a date (YYYY-MM-DD)"
+    try:
+        d = delivery.feature_delivery(uow=uow, workspace_id=m.workspace_id, feature_id=record_id,
+                                      today=date.today(), by=by)
+    except InvalidInput as exc:  # a date in the past: said beside the date, the rest still shown
+        error = exc.message.removeprefix("by: ")
+        d = delivery.feature_delivery(uow=uow, workspace_id=m.workspace_id, feature_id=record_id,
+                                      today=date.today())
+    f = d["forecast"]
+    chart = None
+    if f is not None:
+        start = date.fromisoformat(f["start"])
+
+        def weeks(iso: str) -> float:
+            return (date.fromisoformat(iso) - start).days / 7.0
+
+        chart = Markup(charts.forecast_histogram(charts.ForecastHistogram(
+            d["title"], start, tuple((weeks(h["from"]), weeks(h["to"]), h["probability"]) for h in f["histogram"]),
+            f["p50_weeks"], f["p85_weeks"], f["p95_weeks"])))
+    return render(request, "detail/_delivery.html", d=d, base=f"/w/{m.workspace_slug}", chart=chart,
+                  by=raw, by_error=error)
 
 
 @router.get(f"{W}/problems/{{record_id:int}}", response_class=HTMLResponse)
