@@ -411,6 +411,12 @@ def test_feature_delivery_puts_estimate_plan_forecast_and_promises_side_by_side(
     assert d["forecast"]["p85"] == alone["p85"] and d["forecast"]["p50"] <= d["forecast"]["p85"] <= d["forecast"]["p95"]
     (c,) = d["commitments"]
     assert c["id"] == promise["id"] and c["at_risk"] and c["probability"] == promise["probability"]
+    assert sum(h["probability"] for h in d["forecast"]["histogram"]) == pytest.approx(1.0)
+    chance = {lvl: client.get(world.api(f"/features/{ids['d']}/delivery?by={d['forecast'][lvl]}"),
+                              headers=h).json()["forecast"]["probability_by"] for lvl in ("p50", "p85")}
+    assert 0.5 - 1e-9 <= chance["p50"] <= chance["p85"] and chance["p85"] >= 0.85 - 1e-9  # by its own P-dates
+    past = client.get(world.api(f"/features/{ids['d']}/delivery?by={TODAY - timedelta(days=1)}"), headers=h)
+    assert past.status_code == 422 and past.json()["errors"][0]["loc"] == ["query", "by"]
     left = client.get(world.api(f"/features/{ids['a']}/delivery"), headers=h).json()
     assert not left["plan"]["scheduled"] and left["plan"]["reason"].startswith("not chosen")
     assert left["forecast"] is not None and left["commitments"] == []  # forecast after the plan's work
