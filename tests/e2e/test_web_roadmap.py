@@ -83,6 +83,7 @@ def test_roadmap_pages(container: Container, world: World) -> None:
     assert cap.status_code == 200 and "Person-days" in cap.text and "50%" in cap.text
     com = tc.get(f"{base}/commitments")
     assert com.status_code == 200 and "Acme" in com.text and "at risk" in com.text and "USD 50,000" in com.text
+    assert re.search(r"70% chance by \d{4}-\d\d-\d\d</div>", com.text)  # the date that could be promised
     # a crossing names the promise and points at its row (the anchor notifications link to)
     assert f'<tr id="commitment-{ids["commitment"]}">' in com.text
     assert f'<a href="#commitment-{ids["commitment"]}">Audit log export for Acme</a> fell below 70%' in com.text

@@ -363,6 +363,14 @@ def test_commitments_probability_risk_list_and_crossings(client, world: World) -
     assert risky["probability"] < 0.7
     ov = client.get(world.api("/commitment-overview?at_risk=true"), headers=h).json()
     assert [i["id"] for i in ov["items"]] == [risky["id"]]
+    # the date that could be promised instead: the first day with the threshold's chance, a day earlier less
+    kept_by = date.fromisoformat(ov["items"][0]["kept_by"])
+    assert risky["kept_by"] == kept_by.isoformat() and kept_by > date.fromisoformat(risky["due"])
+
+    def chance(day: date) -> float:
+        return float(client.get(world.api(f"/features/{ids['d']}/forecast?target={day}"),
+                                headers=h).json()["forecast"]["probability_by_target"])
+    assert chance(kept_by) >= 0.7 > chance(kept_by - timedelta(days=1))
     assert ov["arr_at_risk"] == {"USD": 250000.0} and ov["threshold"] == 0.7
     events = client.get(world.api("/commitment-events"), headers=h).json()["items"]
     assert [(e["commitment_id"], e["kind"]) for e in events] == [(risky["id"], "at_risk")]

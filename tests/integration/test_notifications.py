@@ -510,6 +510,7 @@ def test_forecast_moved_is_published_when_a_promise_moves_without_crossing(clien
     chance = {"p": 0.95}
     monkeypatch.setattr(forecast_service, "forecast", lambda **kw: {"status": "ok", "skipped": []})
     monkeypatch.setattr(forecast_service, "feature_probability", lambda fc, fid, when: chance["p"])
+    monkeypatch.setattr(forecast_service, "feature_date_at", lambda fc, fid, level: None)
     due = (date.today() + timedelta(days=60)).isoformat()
     assert client.post(world.api("/commitments"), json={"feature_id": feat["id"], "customer_id": cust["id"],
                                                         "due": due}, headers=h).status_code == 201

@@ -98,6 +98,7 @@ def _commitments(uow: UnitOfWork, workspace_id: int, today: date) -> list[Item]:
             "commitment_at_risk", "high",
             f"{_n(len(forecast), 'commitment')} below the {ov['threshold']:.0%} threshold",
             "; ".join(f"{r['feature']} for {r['customer']} by {r['due']}: {r['probability']:.0%}"
+                      + (f" ({ov['threshold']:.0%} by {r['kept_by']})" if r.get("kept_by") else "")
                       for r in forecast[:SHOW]) + f". ARR at stake: {_money(arr)}.",
             "commitments", len(forecast), _feature_refs(forecast)))
     if unknown:

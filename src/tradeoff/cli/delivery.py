@@ -215,7 +215,9 @@ def commitments_overview(
         return
     emit_table([{"id": r["id"], "feature": r["feature"], "customer": r["customer"], "due": r["due"],
                  "chance": "—" if r["probability"] is None else f"{r['probability']:.0%}",
-                 "ARR at stake": f"{r['currency']} {r['arr_at_stake']:,.0f}", "at risk": "yes" if r["at_risk"] else "",
+                 "ARR at stake": f"{r['currency']} {r['arr_at_stake']:,.0f}",
+                 "at risk": (f"yes; {res['threshold']:.0%} by {r['kept_by']}" if r["kept_by"] else "yes")
+                 if r["at_risk"] else "",
                  "promised by": r["promised_by"]} for r in res["items"]],
                ["id", "feature", "customer", "due", "chance", "ARR at stake", "at risk", "promised by"],
                title=f"commitments (at risk below {res['threshold']:.0%})")

@@ -34,6 +34,8 @@ class Commitment(Versioned, Archivable, Timestamps, WorkspaceScoped, Base):
     probability: Mapped[float | None] = mapped_column(Float, nullable=True)
     forecast_reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
     forecast_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # the first day the last forecast gives the workspace threshold's chance: the date that could be promised
+    kept_by: Mapped[date | None] = mapped_column(Date, nullable=True)
 
     def at_risk(self, threshold: float) -> bool:
         """Below the workspace's threshold, or not forecastable at all (nobody can vouch for it)."""

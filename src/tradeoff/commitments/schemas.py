@@ -31,6 +31,7 @@ class CommitmentOut(RecordOut):
     probability: float | None
     forecast_reason: str
     forecast_at: datetime | None
+    kept_by: date | None = None  # the first day the last forecast gives the workspace threshold's chance
 
 
 class CommitmentFilters(BaseModel):

@@ -151,6 +151,7 @@ def recompute(*, uow: UnitOfWork, workspace_id: int, today: date, trials: int = 
         was_at_risk = c.forecast_at is not None and c.at_risk(limit)
         p = forecast_service.feature_probability(fc, c.feature_id, c.due) if fc else None
         c.probability = None if p is None else round(p, 4)
+        c.kept_by = forecast_service.feature_date_at(fc, c.feature_id, limit) if fc else None
         c.forecast_reason = reason if fc is None else (
             "" if p is not None else f"the feature is not forecast: {skipped.get(c.feature_id, 'not estimated')}")
         first = c.forecast_at is None
@@ -207,8 +208,9 @@ def _notify(uow: UnitOfWork, workspace_id: int, events: list[CommitmentEvent], b
             uow, workspace_id, "commitment.at_risk",
             {"commitment_id": c.id, "feature_id": c.feature_id, "customer_id": c.customer_id, "due": c.due,
              "probability": ev.probability_after, "probability_before": ev.probability_before,
-             "threshold": ev.threshold},
-            subject=f"commitment:{c.id}", summary=f"Commitment {c.id} is at risk: {pct} chance of being kept by {c.due}",
+             "threshold": ev.threshold, "kept_by": c.kept_by},
+            subject=f"commitment:{c.id}", summary=f"Commitment {c.id} is at risk: {pct} chance of being kept by {c.due}"
+            + (f"; {ev.threshold:.0%} chance by {c.kept_by}" if c.kept_by else ""),
             link=f"/w/{slug}/commitments#commitment-{c.id}")
 
 
@@ -241,7 +243,8 @@ def overview(*, uow: UnitOfWork, workspace_id: int, at_risk_only: bool = False) 
         rows.append({"id": c.id, "feature_id": c.feature_id, "feature": title, "customer_id": c.customer_id,
                      "customer": name, "arr_at_stake": float(Decimal(arr or 0)), "currency": currency,
                      "due": c.due.isoformat(), "promised_by": c.promised_by, "probability": c.probability,
-                     "at_risk": risk, "forecast_reason": c.forecast_reason, "forecast_at": c.forecast_at})
+                     "at_risk": risk, "forecast_reason": c.forecast_reason, "forecast_at": c.forecast_at,
+                     "kept_by": c.kept_by.isoformat() if c.kept_by else None})
     at_risk = [r for r in rows if r["at_risk"]]
     by_currency: dict[str, float] = defaultdict(float)
     for r in at_risk:

@@ -49,6 +49,23 @@ class FinishForecast:
             return 1.0 if w >= self.histogram[-1][1] else self.levels[-1]
         return float(np.interp(w, self.weeks, self.levels))
 
+    def date_at(self, start: date, level: float) -> date:
+        """The first day by which it is done with at least probability ``level`` (the inverse of
+        ``probability_by``, rounded up to a whole day): the date to promise for that chance."""
+        if level <= 0:
+            return start
+        if level <= self.levels[0]:
+            w = self.weeks[0] * level / self.levels[0]
+        elif level <= self.levels[-1]:
+            w = float(np.interp(level, self.levels, self.weeks))
+        else:
+            w = self.histogram[-1][1]
+        when = start + timedelta(days=max(math.ceil(w * 7.0 - 1e-9), 0))
+        last = start + timedelta(days=math.ceil(self.histogram[-1][1] * 7.0))
+        while self.probability_by(start, when) < level - 1e-9 and when < last:  # flat stretches of the curve
+            when += timedelta(days=1)
+        return when
+
 
 def summarise(name: str, weeks: FloatArray, start: date, target: date | None = None) -> FinishForecast:
     """FinishForecast from finish weeks of one thing over all trials (1-D array, weeks after start)."""

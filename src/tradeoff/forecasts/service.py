@@ -316,12 +316,23 @@ def feature_forecast(*, uow: UnitOfWork, workspace_id: int, feature_id: int, tod
             "forecast": row}
 
 
-def feature_probability(fc: dict[str, Any], feature_id: int, when: date) -> float | None:
-    """P(feature done on or before `when`) from a forecast() answer; None when it was not forecast."""
+def _finish_of(fc: dict[str, Any], feature_id: int) -> tuple[date, FinishForecast] | None:
     start = date.fromisoformat(fc["start"])
     for f in fc.get("features", []):
         if f["feature_id"] == feature_id:
-            ff = FinishForecast(str(feature_id), start, start, start, 0.0, 0.0, 0.0, tuple(f["levels"]),
-                                tuple(f["weeks"]), ((0.0, f["max_weeks"], 1.0),))
-            return ff.probability_by(start, when)
+            return start, FinishForecast(str(feature_id), start, start, start, 0.0, 0.0, 0.0, tuple(f["levels"]),
+                                         tuple(f["weeks"]), ((0.0, f["max_weeks"], 1.0),))
     return None
+
+
+def feature_date_at(fc: dict[str, Any], feature_id: int, level: float) -> date | None:
+    """The first day a forecast() answer gives the feature at least `level` chance of being done; None when
+    it was not forecast."""
+    found = _finish_of(fc, feature_id)
+    return None if found is None else found[1].date_at(found[0], level)
+
+
+def feature_probability(fc: dict[str, Any], feature_id: int, when: date) -> float | None:
+    """P(feature done on or before `when`) from a forecast() answer; None when it was not forecast."""
+    found = _finish_of(fc, feature_id)
+    return None if found is None else found[1].probability_by(found[0], when)

@@ -447,3 +447,19 @@ def test_backlog_properties(
         assert sum(h[2] for h in f.histogram) == pytest.approx(1.0)
         # more capacity, same seed: never later
         assert g.p50_weeks <= f.p50_weeks + 1e-4 and g.p95_weeks <= f.p95_weeks + 1e-4
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(0.0, 30.0), min_size=1, max_size=300), st.floats(0.01, 0.999))
+def test_the_date_for_a_chance_is_the_first_day_with_at_least_that_chance(weeks: list[float], level: float) -> None:
+    """`date_at` inverts `probability_by` to the day: a commitment's safe date really has the chance it claims,
+    and a day earlier it does not."""
+    from tradeoff.core.forecasting_backlog_summary import summarise
+
+    start = date(2026, 12, 7)
+    f = summarise("x", np.asarray(weeks, dtype=np.float64), start)
+    when = f.date_at(start, level)
+    assert f.probability_by(start, when) >= level - 1e-9
+    if when > start:
+        assert f.probability_by(start, when - timedelta(days=1)) < level
+    assert f.date_at(start, min(level + 0.1, 0.999)) >= when  # a bigger chance never needs an earlier date
