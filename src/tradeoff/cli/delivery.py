@@ -303,7 +303,8 @@ def delivery(
                f"forecast: none ({d['forecast_reason']})")
     for c in d["commitments"]:
         chance = "unknown" if c["probability"] is None else f"{c['probability']:.0%}"
-        typer.echo(f"promised to {c['customer']} by {c['due']}: {chance}{' (at risk)' if c['at_risk'] else ''}")
+        risk = (f" (at risk; likely enough by {c['kept_by']})" if c["kept_by"] else " (at risk)") if c["at_risk"] else ""
+        typer.echo(f"promised to {c['customer']} by {c['due']}: {chance}{risk}")
     if not d["commitments"]:
         typer.echo("promised to: nobody")
 
