@@ -64,7 +64,8 @@ def test_plan_forecast_commitments_and_history_import(run, container, tmp_path: 
     assert [c["customer"] for c in d["commitments"]] == ["Acme"] and d["commitments"][0]["at_risk"]
     text = run("delivery", "-w", slug, str(feats[1])).stdout
     assert "estimate: 5-12 person-days, likely 8" in text and "live plan 'Q1': period" in text
-    assert f"P85 {d['forecast']['p85']}" in text and "promised to Acme by" in text and "(at risk)" in text
+    assert f"P85 {d['forecast']['p85']}" in text and "promised to Acme by" in text
+    assert f"(at risk; likely enough by {d['commitments'][0]['kept_by']})" in text
     assert run("delivery", "-w", slug, "999999", ok=False).exit_code != 0
     # the record subcommands still work under the same group
     assert json.loads(run("commitments", "list", "-w", slug, "--json").stdout)["items"][0]["customer_id"] == cust["id"]
