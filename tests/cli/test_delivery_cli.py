@@ -58,6 +58,9 @@ def test_plan_forecast_commitments_and_history_import(run, container, tmp_path: 
     shown = run("commitments", "-w", slug, "--at-risk", "--recompute").stdout
     assert "Acme" in shown and "1 at risk" in shown and "yes;" in shown  # the table wraps on narrow terminals
     kept = json.loads(run("commitments", "-w", slug, "--at-risk", "--json").stdout)["items"][0]["kept_by"]
+    assert [i["customer"] for i in json.loads(run("commitments", "-w", slug, "--customer", str(cust["id"]),
+                                                  "--json").stdout)["items"]] == ["Acme"]
+    assert run("commitments", "-w", slug, "--customer", "999999", ok=False).exit_code != 0
     assert date.fromisoformat(kept) > today + timedelta(days=1)  # later than the promised date
     # one feature's way to customers: estimate, plan, forecast and the promise, in text and as JSON
     d = json.loads(run("delivery", "-w", slug, str(feats[1]), "--json").stdout)

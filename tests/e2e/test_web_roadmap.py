@@ -253,6 +253,13 @@ def test_a_pm_records_a_commitment_and_moves_its_date(container: Container, worl
         items = {c["id"]: c for c in commitment_service.overview(uow=uow, workspace_id=wid, at_risk_only=False)["items"]}
         moved = items[ids["commitment"]]
         assert moved["due"] == later.isoformat() and moved["feature_id"] == ids["a"] and not moved["at_risk"]
+    # the customer's page lists what was promised to it, and records a new promise with the customer chosen
+    page = tc.get(f"{base}/customers/{ids['cust']}").text
+    promised = page.split('id="promised-title"', 1)[1].split("</section>", 1)[0]
+    assert "Audit log export" in promised and later.isoformat() in promised and "grace@example.com" in promised
+    form = tc.get(f"{base}/commitments/new?customer_id={ids['cust']}&feature_id={ids['b']}").text
+    assert re.search(rf'<option value="{ids["cust"]}"\s+selected', form)
+    assert re.search(rf'<option value="{ids["b"]}"\s+selected', form)
 
 
 def test_home_page_lists_what_needs_attention(container: Container, world: World) -> None:

@@ -372,6 +372,10 @@ def test_commitments_probability_risk_list_and_crossings(client, world: World) -
                                 headers=h).json()["forecast"]["probability_by_target"])
     assert chance(kept_by) >= 0.7 > chance(kept_by - timedelta(days=1))
     assert ov["arr_at_risk"] == {"USD": 250000.0} and ov["threshold"] == 0.7
+    other = client.post(world.api("/customers"), json={"name": "Other", "arr": 1}, headers=h).json()["id"]
+    assert client.get(world.api(f"/commitment-overview?customer_id={other}"), headers=h).json()["items"] == []
+    assert len(client.get(world.api(f"/commitment-overview?customer_id={cust['id']}"), headers=h).json()["items"]) == 2
+    assert client.get(world.api("/commitment-overview?customer_id=999999"), headers=h).status_code == 404
     events = client.get(world.api("/commitment-events"), headers=h).json()["items"]
     assert [(e["commitment_id"], e["kind"]) for e in events] == [(risky["id"], "at_risk")]
     # moving the date out brings it back on track: a crossing is recorded

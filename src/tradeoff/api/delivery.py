@@ -235,9 +235,15 @@ def feature_delivery(member: CurrentMember, uow: Uow, feature_id: int,
 @router.get(f"{W}/commitment-overview", operation_id="getCommitmentOverview", tags=["commitments"],
             summary="Every commitment with its chance of being kept and the ARR at stake; at_risk=true lists only "
                     "those below the workspace threshold")
-def commitment_overview(member: CurrentMember, uow: Uow, at_risk: bool = False) -> Any:
+def commitment_overview(member: CurrentMember, uow: Uow, at_risk: bool = False,
+                        customer_id: Annotated[int | None, Query(description="Only promises to this customer")]
+                        = None) -> Any:
+    if customer_id is not None:
+        from tradeoff.customers import service as customer_service
+
+        records.get(uow=uow, spec=customer_service.SPEC, workspace_id=member.workspace_id, record_id=customer_id)
     return jsonable_encoder(commitment_service.overview(uow=uow, workspace_id=member.workspace_id,
-                                                        at_risk_only=at_risk))
+                                                        at_risk_only=at_risk, customer_id=customer_id))
 
 
 @router.post(f"{W}/commitment-forecasts", operation_id="recomputeCommitments", tags=["commitments"],

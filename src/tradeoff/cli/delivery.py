@@ -13,10 +13,12 @@ from tradeoff.cli.context import cli_state, emit_json, emit_table
 from tradeoff.cli.records import Json, Workspace, workspace_id
 from tradeoff.commitments import service as commitment_service
 from tradeoff.core.formula import format_amount
+from tradeoff.customers import service as customer_service
 from tradeoff.errors import InvalidInput
 from tradeoff.forecasts import service as forecast_service
 from tradeoff.plans import service as plan_service
 from tradeoff.plans.schemas import AddPeople, CutScope, MoveDeadline, SolveIn, WhatIfIn
+from tradeoff.records import service as records
 from tradeoff.workitems.importer import WorkItemOptions, apply_import, parse_mapping, plan_import
 
 
@@ -196,6 +198,7 @@ def commitments_overview(
                                                   help="Workspace slug.")] = None,
     at_risk: Annotated[bool, typer.Option("--at-risk", help="Only commitments below the threshold.")] = False,
     recompute: Annotated[bool, typer.Option("--recompute", help="Re-forecast every commitment first.")] = False,
+    customer: Annotated[int | None, typer.Option("--customer", help="Only promises to this customer (id).")] = None,
     as_json: Json = False,
 ) -> None:
     """Commitments with their chance of being kept and the ARR at stake. Subcommands manage commitments."""
@@ -208,7 +211,9 @@ def commitments_overview(
         wid = workspace_id(uow, workspace)
         if recompute:
             events = commitment_service.recompute(uow=uow, workspace_id=wid, today=date.today())["events"]
-        res = commitment_service.overview(uow=uow, workspace_id=wid, at_risk_only=at_risk)
+        if customer is not None:
+            records.get(uow=uow, spec=customer_service.SPEC, workspace_id=wid, record_id=customer)
+        res = commitment_service.overview(uow=uow, workspace_id=wid, at_risk_only=at_risk, customer_id=customer)
     res = jsonable_encoder(res | ({"events": events} if recompute else {}))
     if as_json:
         emit_json(res)

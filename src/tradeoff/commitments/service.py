@@ -228,14 +228,17 @@ def events(*, uow: UnitOfWork, workspace_id: int, commitment_id: int | None = No
     return [event_out(e) for e in uow.session.scalars(stmt.order_by(CommitmentEvent.id.desc()).limit(limit))]
 
 
-def overview(*, uow: UnitOfWork, workspace_id: int, at_risk_only: bool = False) -> dict[str, Any]:
-    """Every active commitment with its feature, customer, ARR at stake, probability and whether it is at risk."""
+def overview(*, uow: UnitOfWork, workspace_id: int, at_risk_only: bool = False,
+             customer_id: int | None = None) -> dict[str, Any]:
+    """Every active commitment (to one customer, when given) with its feature, customer, ARR at stake,
+    probability and whether it is at risk."""
     limit = threshold(uow=uow, workspace_id=workspace_id)
     rows: list[dict[str, Any]] = []
     for c, title, name, arr, currency in uow.session.execute(
             select(Commitment, Feature.title, Customer.name, Customer.arr, Customer.currency)
             .join(Feature, Feature.id == Commitment.feature_id).join(Customer, Customer.id == Commitment.customer_id)
-            .where(Commitment.workspace_id == workspace_id, Commitment.archived_at.is_(None))
+            .where(Commitment.workspace_id == workspace_id, Commitment.archived_at.is_(None),
+                   *([Commitment.customer_id == customer_id] if customer_id is not None else []))
             .order_by(Commitment.due, Commitment.id)):
         risk = c.at_risk(limit)
         if at_risk_only and not risk:

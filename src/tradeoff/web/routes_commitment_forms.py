@@ -27,9 +27,11 @@ FIELDS = ("feature_id", "customer_id", "due", "promised_by", "note")
 KNOWN = set(FIELDS)
 
 
-def _state(c: Commitment | None) -> FormState:
-    if c is None:
-        return FormState(values={k: "" for k in FIELDS})
+def _state(c: Commitment | None, query: Any = None) -> FormState:
+    if c is None:  # a new one may start from the customer's or the feature's page (?customer_id=…&feature_id=…)
+        given = {k: str(query.get(k)) for k in ("feature_id", "customer_id")
+                 if query is not None and str(query.get(k) or "").isdigit()}
+        return FormState(values={k: "" for k in FIELDS} | given)
     return FormState(values={"feature_id": str(c.feature_id), "customer_id": str(c.customer_id),
                              "due": c.due.isoformat(), "promised_by": c.promised_by, "note": c.note,
                              "version": str(c.version)})
@@ -67,4 +69,4 @@ def _save(request: Request, form: FormData, m: Any, uow: UnitOfWork, c: Commitme
 add_form_routes(router, f"{W}/commitments", need="edit",
                 load=lambda uow, m, rid: records.get(uow=uow, spec=commitment_service.SPEC,
                                                      workspace_id=m.workspace_id, record_id=rid),
-                state_of=lambda c, _request: _state(c), show=_form, save=_save)
+                state_of=lambda c, request: _state(c, request.query_params), show=_form, save=_save)

@@ -15,6 +15,7 @@ from tradeoff.accounts.service import Member
 from tradeoff.audit import service as audit
 from tradeoff.comments import service as comment_service
 from tradeoff.comments.schemas import CommentCreate
+from tradeoff.commitments import service as commitment_service
 from tradeoff.customers import service as customer_service
 from tradeoff.errors import InvalidInput, NotFound, TradeoffError
 from tradeoff.features import service as feature_service
@@ -35,7 +36,7 @@ from tradeoff.web import context as ctx
 from tradeoff.web.forms import FormState, error_to_state, validation_to_state
 from tradeoff.web.records_ui import BY_KIND, KINDS
 from tradeoff.web.render import redirect, render
-from tradeoff.web.session import CheckedForm, CurrentMember, Uow
+from tradeoff.web.session import CheckedForm, CurrentMember, Uow, permissions
 
 router = APIRouter()
 W = "/w/{slug}"
@@ -135,7 +136,8 @@ def customer_view(request: Request, uow: UnitOfWork, m: Member, record_id: int) 
     asked: dict[int, list[Any]] = {}
     for r in requests:  # one row per (feedback, link); group them per feedback item
         asked.setdefault(r.feedback_id, []).append(r)
-    return _detail(request, uow, m, "customers", "detail/customer.html", customer, asked=asked)
+    promised = commitment_service.overview(uow=uow, workspace_id=m.workspace_id, customer_id=record_id)
+    return _detail(request, uow, m, "customers", "detail/customer.html", customer, asked=asked, promised=promised)
 
 
 def product_view(request: Request, uow: UnitOfWork, m: Member, record_id: int) -> HTMLResponse:
@@ -181,7 +183,7 @@ def feature_delivery(request: Request, m: CurrentMember, uow: Uow, record_id: in
             d["title"], start, tuple((weeks(h["from"]), weeks(h["to"]), h["probability"]) for h in f["histogram"]),
             f["p50_weeks"], f["p85_weeks"], f["p95_weeks"])))
     return render(request, "detail/_delivery.html", d=d, base=f"/w/{m.workspace_slug}", chart=chart,
-                  by=raw, by_error=error)
+                  by=raw, by_error=error, perms=permissions(m))
 
 
 @router.get(f"{W}/problems/{{record_id:int}}", response_class=HTMLResponse)
