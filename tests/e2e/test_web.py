@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -342,6 +343,18 @@ def test_feature_page_shows_evidence_with_the_customers_arr(container: Container
     # evidence first: who asked and their words come before problems, flow and criteria
     assert html.index("Evidence") < html.index("Problem it solves") < html.index("User flow")
     assert html.index("Connect NetSuite") < html.index("Map accounts") < html.index("Sync runs nightly")
+
+
+def test_feature_and_problem_lists_show_the_demand_behind_each(container: Container, seeded: Seeded,
+                                                               as_user: AsUser) -> None:
+    tc, _ = as_user("bob")
+    for kind, key in (("features", "feature"), ("problems", "problem")):
+        html = tc.get(f"/w/{seeded.world.slug}/{kind}?q=NetSuite").text
+        row = html.split(f'href="/w/{seeded.world.slug}/{kind}/{seeded.ids[key]}"', 1)[1].split("</tr>", 1)[0]
+        cells = re.findall(r'<td class="num[^"]*">(.*?)</td>', row, re.S)
+        assert cells[0] == ("1" if kind == "features" else "0")  # Globex asked for the feature; no link to the problem
+        assert ("250,000" in cells[1]) == (kind == "features")
+    assert "ARR (" in html and "Customers" in html
 
 
 def test_customer_page_shows_what_they_asked_for_and_its_status(container: Container, seeded: Seeded, as_user: AsUser) -> None:

@@ -193,6 +193,14 @@ def remove(*, uow: UnitOfWork, workspace_id: int, actor: Actor, feature_id: int)
                  record_id=est.id, before=before)
 
 
+def of_features(*, uow: UnitOfWork, workspace_id: int, feature_ids: list[int]) -> dict[int, Estimate]:
+    """The estimates of these features (those that have one)."""
+    if not feature_ids:
+        return {}
+    return {e.feature_id: e for e in uow.session.scalars(
+        select(Estimate).where(Estimate.workspace_id == workspace_id, Estimate.feature_id.in_(feature_ids)))}
+
+
 def all_of(*, uow: UnitOfWork, workspace_id: int) -> dict[int, Estimate]:
     """feature id -> estimate, for every estimated feature of the workspace."""
     return {e.feature_id: e for e in uow.session.scalars(select(Estimate).where(Estimate.workspace_id == workspace_id))}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
@@ -52,6 +51,38 @@ def demand(*, uow: UnitOfWork, workspace_id: int, kind: TargetKind, target_id: i
 SORTS = ("count", "customers", "arr")
 
 
+def main_currency(*, uow: UnitOfWork, workspace_id: int) -> str:
+    """The currency most of the workspace's customers pay in (USD when there are none)."""
+    return uow.session.scalar(
+        select(Customer.currency).where(Customer.workspace_id == workspace_id)
+        .group_by(Customer.currency).order_by(func.count().desc(), Customer.currency).limit(1)
+    ) or "USD"
+
+
+def demand_by_target(*, uow: UnitOfWork, workspace_id: int, kind: TargetKind,
+                     ids: list[int] | None = None) -> dict[int, dict[str, Any]]:
+    """Per problem or feature with evidence (only `ids`, when given): pieces of feedback, distinct customers and
+    the ARR of those customers per currency. Three grouped queries, however many targets."""
+    target = _target_col(kind)
+    scope = [Link.workspace_id == workspace_id, target.is_not(None), Feedback.archived_at.is_(None)]
+    if ids is not None:
+        scope.append(target.in_(ids))
+    out: dict[int, dict[str, Any]] = {}
+    for tid, n in uow.session.execute(select(target, func.count(distinct(Link.feedback_id)))
+                                      .join(Feedback, Feedback.id == Link.feedback_id).where(*scope)
+                                      .group_by(target)):
+        out[tid] = {"feedback_count": n, "customer_count": 0, "arr_by_currency": {}}
+    pairs = select(target.label("tid"), Feedback.customer_id.label("cid")) \
+        .join(Feedback, Feedback.id == Link.feedback_id) \
+        .where(*scope, Feedback.customer_id.is_not(None)).distinct().subquery()
+    money = select(pairs.c.tid, Customer.currency, func.count().label("customers"), func.sum(Customer.arr).label("arr")) \
+        .join(Customer, Customer.id == pairs.c.cid).group_by(pairs.c.tid, Customer.currency)
+    for tid, cur, n, arr in uow.session.execute(money):
+        out[tid]["customer_count"] += n
+        out[tid]["arr_by_currency"][cur] = Decimal(arr or 0)
+    return out
+
+
 def top_requested(
     *, uow: UnitOfWork, workspace_id: int, kind: TargetKind, sort: str = "arr", currency: str | None = None,
     status: str | None = None, limit: int = 50,
@@ -60,37 +91,24 @@ def top_requested(
     them (in `currency`, default the workspace's most common one; other currencies are listed beside)."""
     if sort not in SORTS:
         raise InvalidInput(f"sort must be one of {', '.join(SORTS)}", [FieldError(["query", "sort"], "unknown sort", sort)])
-    target = _target_col(kind)
     model: Any = Problem if kind == "problem" else Feature
     if currency is None:
-        currency = uow.session.scalar(
-            select(Customer.currency).where(Customer.workspace_id == workspace_id)
-            .group_by(Customer.currency).order_by(func.count().desc()).limit(1)
-        ) or "USD"
-    counts = select(target.label("tid"), func.count(distinct(Link.feedback_id)).label("n")) \
-        .join(Feedback, Feedback.id == Link.feedback_id) \
-        .where(Link.workspace_id == workspace_id, target.is_not(None), Feedback.archived_at.is_(None)) \
-        .group_by(target).subquery()
-    pairs = select(target.label("tid"), Feedback.customer_id.label("cid")) \
-        .join(Feedback, Feedback.id == Link.feedback_id) \
-        .where(Link.workspace_id == workspace_id, target.is_not(None), Feedback.customer_id.is_not(None),
-               Feedback.archived_at.is_(None)).distinct().subquery()
-    money = select(pairs.c.tid, Customer.currency, func.count().label("customers"), func.sum(Customer.arr).label("arr")) \
-        .join(Customer, Customer.id == pairs.c.cid).group_by(pairs.c.tid, Customer.currency).subquery()
-    per_target: dict[int, dict[str, Any]] = defaultdict(lambda: {"customers": 0, "arr_by_currency": {}})
-    for tid, cur, n, arr in uow.session.execute(select(money)):
-        per_target[tid]["customers"] += n
-        per_target[tid]["arr_by_currency"][cur] = Decimal(arr or 0)
-    stmt = select(model, counts.c.n).join(counts, counts.c.tid == model.id).where(model.archived_at.is_(None))
+        currency = main_currency(uow=uow, workspace_id=workspace_id)
+    demand = demand_by_target(uow=uow, workspace_id=workspace_id, kind=kind)
+    target = _target_col(kind)
+    with_evidence = select(target).join(Feedback, Feedback.id == Link.feedback_id) \
+        .where(Link.workspace_id == workspace_id, target.is_not(None), Feedback.archived_at.is_(None))
+    stmt = select(model).where(model.id.in_(with_evidence), model.archived_at.is_(None))
     if status and kind == "feature":
         stmt = stmt.where(Feature.status == status)
     rows = []
-    for obj, n in uow.session.execute(stmt):
-        agg = per_target[obj.id]
+    for obj in uow.session.scalars(stmt):
+        agg = demand[obj.id]
         rows.append({
             "id": obj.id, "title": obj.title if kind == "feature" else obj.statement,
-            "status": getattr(obj, "status", None), "feedback_count": n, "customer_count": agg["customers"],
-            "arr": agg["arr_by_currency"].get(currency, Decimal(0)), "arr_by_currency": agg["arr_by_currency"],
+            "status": getattr(obj, "status", None), "feedback_count": agg["feedback_count"],
+            "customer_count": agg["customer_count"], "arr": agg["arr_by_currency"].get(currency, Decimal(0)),
+            "arr_by_currency": agg["arr_by_currency"],
         })
     key = {"count": "feedback_count", "customers": "customer_count", "arr": "arr"}[sort]
     rows.sort(key=lambda r: (-r[key], -r["feedback_count"], r["id"]))

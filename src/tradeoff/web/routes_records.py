@@ -10,6 +10,8 @@ from pydantic import ValidationError
 
 from tradeoff.accounts.service import Member
 from tradeoff.errors import TradeoffError
+from tradeoff.estimates import service as estimate_service
+from tradeoff.insights import service as insights
 from tradeoff.records import service as records
 from tradeoff.records.pagination import Page
 from tradeoff.storage.uow import UnitOfWork
@@ -55,6 +57,13 @@ def list_view(request: Request, uow: UnitOfWork, m: Member, ui: RecordUI, *, qui
     extra: dict[str, Any] = {}
     if ui.kind in ("problems", "features"):
         extra["product_names"] = ctx.product_names(uow, m.workspace_id)
+        kind: Any = ui.singular
+        extra["demand"] = insights.demand_by_target(uow=uow, workspace_id=m.workspace_id, kind=kind,
+                                                    ids=[i.id for i in page.items])
+        extra["currency"] = insights.main_currency(uow=uow, workspace_id=m.workspace_id)
+    if ui.kind == "features":
+        extra["estimates"] = estimate_service.of_features(uow=uow, workspace_id=m.workspace_id,
+                                                          feature_ids=[i.id for i in page.items])
     if ui.kind == "feedback":
         extra["quick"] = quick or FormState(values={"source": "other"})
         extra["quick_fields"] = QUICK_FIELDS
