@@ -198,7 +198,9 @@ def run_backend(name: str, url: str, n: int) -> dict[str, dict[str, float]]:
         with httpx.Client(timeout=30) as web:
             if web_login(web, base):
                 pages = {"feature page (web, HTML)": f"{base}/w/{slug}/features/{ids['feature']}",
-                         "home page with needs attention (web, HTML)": f"{base}/w/{slug}"}
+                         "home page with needs attention (web, HTML)": f"{base}/w/{slug}",
+                         "feature list, demand per row (web, HTML)": f"{base}/w/{slug}/features",
+                         "problem list, demand per row (web, HTML)": f"{base}/w/{slug}/problems"}
                 for label, page in pages.items():
                     if web.get(page).status_code == 200:
                         results[label] = r = measure(web, [page], n)
