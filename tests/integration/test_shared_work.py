@@ -115,6 +115,7 @@ def test_cli_and_web_form_set_shares(client, container: Container, world: World,
     token = sign_in(tc, world.erin.email, world.erin.password)
     page = tc.get(f"/w/{world.slug}/features/{fid}/estimate").text
     assert re.search(rf'name="share_{web}"[^>]*value="25"', page)  # the saved share, in percent
+    assert f'name="share_{core}"' not in page  # the team doing it does the rest: no share box for it
     assert "Shared: Core 75%, Web 25% of the work." in page
     form = {"csrf_token": token, "optimistic": "2", "likely": "4", "pessimistic": "8", "unit": "days",
             "confidence": "0.8", "category": "feature", "team_id": str(core),
