@@ -191,13 +191,14 @@ def split_notes(text: str) -> list[str]:
 
 
 def themes_of_unlinked(*, uow: UnitOfWork, workspace_id: int, now: datetime, limit: int = 2000) -> list[dict[str, Any]]:
-    """Group recent feedback that is not linked to anything into named themes, with demand behind each."""
+    """Group recent feedback that is not linked to anything into named themes, with demand behind each. Praise
+    is left out (it names no problem to solve); so are duplicates, which count with their original."""
     unlinked = ~exists(select(Link.id).where(Link.feedback_id == Feedback.id))
     rows = uow.session.execute(
         select(Feedback.id, Feedback.text, Feedback.reported_at, Customer.id, Customer.arr, Customer.currency)
         .outerjoin(Customer, Customer.id == Feedback.customer_id)
         .where(Feedback.workspace_id == workspace_id, Feedback.archived_at.is_(None), unlinked,
-               Feedback.duplicate_of_id.is_(None))
+               Feedback.duplicate_of_id.is_(None), or_(Feedback.kind.is_(None), Feedback.kind != "praise"))
         .order_by(Feedback.reported_at.desc()).limit(min(limit, themes.MAX_THEME_TEXTS))
     ).all()
     if len(rows) < 2:
