@@ -124,5 +124,14 @@ def test_build_the_plan_compare_it_and_a_what_if_then_see_dates_and_commitments(
         page.locator("#by-answer").get_by_text(f"by {later}").wait_for()
         assert page.locator("#by-answer").inner_text().startswith("100%")
         assert page.url.endswith(f"/features/{ids['Audit log export']}")  # swapped in place
+
+        # before promising a date, the form says its chance as the feature and date are chosen (htmx)
+        page.goto(f"/w/{world.slug}/commitments/new")
+        page.locator("#f-feature_id").select_option(str(ids["Xero sync"]))
+        page.locator("#f-due").fill((date.today() + timedelta(days=3)).isoformat())
+        page.locator("#f-due").dispatch_event("change")
+        check = page.locator("#promise-check")
+        check.get_by_text("at risk from the start").wait_for()
+        assert re.search(r"Likely enough \(70%\) by \d{4}-\d\d-\d\d", check.inner_text())
     finally:
         context.close()

@@ -104,6 +104,7 @@ ROADMAP_PAGES = [
     ("POST", "/plans/{plan}/what-if"), ("GET", "/plans/new"), ("POST", "/plans/new"), ("GET", "/plans/{plan}/edit"),
     ("POST", "/plans/{plan}/edit"), ("GET", "/commitments/new"), ("POST", "/commitments/new"),
     ("GET", "/commitments/{commitment}/edit"), ("POST", "/commitments/{commitment}/edit"),
+    ("GET", "/commitments/check"),
 ]
 
 
@@ -221,6 +222,12 @@ def test_a_pm_creates_and_edits_a_plan_in_the_web_ui(container: Container, world
     assert "no target" in board.split('<tr id="release-2">', 1)[1].split("</tr>", 1)[0]
 
 
+def _new_feature(c: Container, world: World) -> int:
+    with c.unit_of_work() as uow:
+        wid = accounts.workspace_by_slug(uow=uow, slug=world.slug).id
+        return feature_service.create(uow=uow, workspace_id=wid, actor=SYSTEM, data=FeatureCreate(title="Late fees")).id
+
+
 def test_a_pm_records_a_commitment_and_moves_its_date(container: Container, world: World) -> None:
     ids = _seed(container, world.slug)
     base = f"/w/{world.slug}"
@@ -253,6 +260,21 @@ def test_a_pm_records_a_commitment_and_moves_its_date(container: Container, worl
         items = {c["id"]: c for c in commitment_service.overview(uow=uow, workspace_id=wid, at_risk_only=False)["items"]}
         moved = items[ids["commitment"]]
         assert moved["due"] == later.isoformat() and moved["feature_id"] == ids["a"] and not moved["at_risk"]
+    # before promising, the form checks the date: the chance, and the first day it is likely enough
+    assert 'hx-get="' + f"{base}/commitments/check" + '"' in tc.get(f"{base}/commitments/new").text
+    soon = tc.get(f"{base}/commitments/check?feature_id={ids['c']}&due={(date.today() + timedelta(days=7)).isoformat()}")
+    assert soon.status_code == 200 and "<html" not in soon.text
+    assert re.search(r'<strong class="risk">\d+%</strong> chance that <em>Credit notes</em> is done by', soon.text)
+    assert "at risk from the start (below 70%)" in soon.text
+    safe = re.search(r"Likely enough \(70%\) by <strong>(\d{4}-\d\d-\d\d)</strong>", soon.text)
+    assert safe is not None
+    then = tc.get(f"{base}/commitments/check?feature_id={ids['c']}&due={safe[1]}").text
+    assert '<strong class="safe">' in then  # promising the suggested date is not at risk
+    assert "Choose a feature" in tc.get(f"{base}/commitments/check").text
+    assert "is not a date" in tc.get(f"{base}/commitments/check?feature_id={ids['c']}&due=soon").text
+    assert "in the past" in tc.get(f"{base}/commitments/check?feature_id={ids['c']}&due=2020-01-01").text
+    unestimated = tc.get(f"{base}/commitments/check?feature_id={_new_feature(container, world)}")
+    assert "No forecast for" in unestimated.text and "not estimated yet" in unestimated.text
     # the customer's page lists what was promised to it, and records a new promise with the customer chosen
     page = tc.get(f"{base}/customers/{ids['cust']}").text
     promised = page.split('id="promised-title"', 1)[1].split("</section>", 1)[0]

@@ -69,8 +69,11 @@ def feature_delivery(*, uow: UnitOfWork, workspace_id: int, feature_id: int, tod
     forecast = None if row is None else {k: row[k] for k in ("p50", "p85", "p95", "p50_weeks", "p85_weeks",
                                                              "p95_weeks", "histogram", "team", "shared_with")}
     if forecast is not None:
+        limit = commitment_service.threshold(uow=uow, workspace_id=workspace_id)
+        safe = forecast_service.feature_date_at({"start": fc["start"], "features": [row]}, feature_id, limit)
         forecast |= {"start": fc["start"], "trials": fc["trials"], "by": by.isoformat() if by else None,
-                     "probability_by": row["probability_by_target"] if by else None}
+                     "probability_by": row["probability_by_target"] if by else None,
+                     "threshold": limit, "likely_enough_by": safe.isoformat() if safe else None}
     promised = [c for c in commitment_service.overview(uow=uow, workspace_id=workspace_id)["items"]
                 if c["feature_id"] == feature_id]
     return {"feature_id": feature.id, "title": feature.title, "status": feature.status, "estimate": estimate,

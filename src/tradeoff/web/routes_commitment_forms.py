@@ -3,6 +3,7 @@ commitment service decides what is valid, as for the API; saving forecasts the c
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -13,13 +14,17 @@ from tradeoff.commitments import service as commitment_service
 from tradeoff.commitments.model import Commitment
 from tradeoff.commitments.schemas import CommitmentCreate, CommitmentUpdate
 from tradeoff.customers import service as customer_service
+from tradeoff.errors import InvalidInput
 from tradeoff.features import service as feature_service
+from tradeoff.forecasts import delivery
+from tradeoff.plans import service as plan_service
 from tradeoff.records import service as records
 from tradeoff.storage.uow import UnitOfWork
 from tradeoff.web import context as ctx
 from tradeoff.web.form_routes import add_form_routes, save_record
 from tradeoff.web.forms import FormState, field_text
 from tradeoff.web.render import render
+from tradeoff.web.session import CurrentMember, Uow
 
 router = APIRouter()
 W = "/w/{slug}"
@@ -39,8 +44,11 @@ def _state(c: Commitment | None, query: Any = None) -> FormState:
 
 def _form(request: Request, uow: UnitOfWork, m: Any, state: FormState, c: Commitment | None,
           status_code: int = 200) -> HTMLResponse:
-    features = records.list_page(uow=uow, spec=feature_service.SPEC, workspace_id=m.workspace_id, limit=200,
-                                 sort="title").items
+    features = plan_service.open_features(uow=uow, workspace_id=m.workspace_id)  # promise what is still to come
+    if c is not None and c.feature_id not in {f.id for f in features}:
+        features.append(records.get(uow=uow, spec=feature_service.SPEC, workspace_id=m.workspace_id,
+                                    record_id=c.feature_id))
+    features.sort(key=lambda f: (f.title.casefold(), f.id))
     customers = records.list_page(uow=uow, spec=customer_service.SPEC, workspace_id=m.workspace_id, limit=200,
                                   sort="name").items
     if c is None and not state.values.get("promised_by"):
@@ -70,3 +78,25 @@ add_form_routes(router, f"{W}/commitments", need="edit",
                 load=lambda uow, m, rid: records.get(uow=uow, spec=commitment_service.SPEC,
                                                      workspace_id=m.workspace_id, record_id=rid),
                 state_of=lambda c, request: _state(c, request.query_params), show=_form, save=_save)
+
+
+@router.get(f"{W}/commitments/check", response_class=HTMLResponse)
+def check_promise(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
+    """Before anyone promises: the chance of the chosen feature being done by the chosen date, and the first
+    day it is likely enough (the workspace threshold). A partial, swapped in beside the form as it is filled."""
+    q = request.query_params
+    fid, raw = str(q.get("feature_id") or ""), str(q.get("due") or "")
+    d: dict[str, Any] | None = None
+    message = ""
+    if not fid.isdigit():
+        message = "Choose a feature to see the chance of keeping the promise."
+    else:
+        try:
+            due = date.fromisoformat(raw) if raw else None
+            d = delivery.feature_delivery(uow=uow, workspace_id=m.workspace_id, feature_id=int(fid),
+                                          today=date.today(), by=due)
+        except ValueError:
+            message = f"'{raw}' is not a date (YYYY-MM-DD)."
+        except InvalidInput as exc:
+            message = exc.message.removeprefix("by: ")
+    return render(request, "roadmap/_promise_check.html", d=d, message=message, due=raw)
