@@ -103,3 +103,12 @@ def test_pdf_draws_charts_whose_labels_are_not_latin1() -> None:
                 sources=((C3, "customer 3: Acme"),))
     pdf = to_pdf(doc, "acme")
     assert pdf.startswith(b"%PDF") and to_pdf(doc, "acme") == pdf
+
+
+def test_a_commitment_at_risk_names_the_date_it_is_likely_by() -> None:
+    from tradeoff.briefs.common import _risk_words
+
+    assert _risk_words({"at_risk": False, "kept_by": None}, 0.7) == "on track"
+    assert _risk_words({"at_risk": True, "kept_by": None}, 0.7) == "at risk"  # not forecast: no date to offer
+    words = _risk_words({"at_risk": True, "kept_by": "2027-01-04"}, 0.7)
+    assert words.startswith("at risk; 70% likely by ") and "2027" in words and "4" in words

@@ -156,6 +156,15 @@ def forecast_blocks(sc: Scope, features: list[Feature], charts: bool = True) -> 
     return blocks
 
 
+def _risk_words(c: dict[str, Any], threshold: float) -> str:
+    """'on track', or 'at risk' with the first day the forecast gives the threshold's chance (what could be
+    promised instead)."""
+    if not c["at_risk"]:
+        return "on track"
+    safe = c.get("kept_by")
+    return f"at risk; {threshold:.0%} likely by {fc_mod.short(date.fromisoformat(safe))}" if safe else "at risk"
+
+
 def commitment_blocks(sc: Scope, at_risk_only: bool) -> list[Any]:
     data = facts.commitments(sc.uow, sc.workspace_id)
     if data is None:
@@ -181,7 +190,7 @@ def commitment_blocks(sc: Scope, at_risk_only: bool) -> list[Any]:
         rows.append(((s(c["customer"], cust),), (s(c["feature"], feat),),
                      (s(f"promised for {fc_mod.short(date.fromisoformat(c['due']))}", cm),),
                      (s(f"{prob} chance", cm),), (s(money(c["arr_at_stake"], c["currency"]), cust),),
-                     (s("at risk" if c["at_risk"] else "on track", cm),)))
+                     (s(_risk_words(c, threshold), cm),)))
     total = {k: Decimal(str(v)) for k, v in data["arr_at_risk"].items()} if at_risk_only else {}
     head = [Paragraph((s(f"{plural(len(items), 'commitment')} below the {threshold:.0%} threshold, "
                          f"{money_map(total)} at stake.", *[r[0][0].refs[0] for r in rows]),))] if at_risk_only else []
