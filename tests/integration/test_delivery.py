@@ -439,6 +439,37 @@ def test_feature_delivery_puts_estimate_plan_forecast_and_promises_side_by_side(
     assert client.get(world.api("/features/999999/delivery"), headers=h).status_code == 404
 
 
+def test_promises_are_reforecast_when_their_inputs_change(client, world: World) -> None:
+    ids = _planning_world(client, world)
+    h = world.alice.headers
+    cust = client.post(world.api("/customers"), json={"name": "Acme", "arr": 50000}, headers=h).json()
+    promise = client.post(world.api("/commitments"), json={"feature_id": ids["c"], "customer_id": cust["id"],
+                                                           "due": (TODAY + timedelta(days=90)).isoformat()},
+                          headers=h).json()
+    assert promise["probability"] > 0.9
+
+    def now() -> dict[str, Any]:
+        items = client.get(world.api("/commitment-overview"), headers=h).json()["items"]
+        return next(i for i in items if i["id"] == promise["id"])
+
+    def kinds() -> list[str]:
+        return [e["kind"] for e in client.get(world.api(f"/commitment-events?commitment_id={promise['id']}"),
+                                              headers=h).json()["items"]]
+    # the engineers find it is far bigger: the promise is re-forecast at once and the crossing recorded,
+    # without anyone pressing "re-forecast"
+    assert _estimate(client, world, ids["c"], 150, 180, 220, team_id=ids["tid"]).status_code == 200
+    assert now()["at_risk"] and now()["probability"] < 0.7 and kinds() == ["at_risk"]
+    # the team grows (capacity is an input too): likely again, and that crossing is recorded as well
+    team = client.get(world.api(f"/teams/{ids['tid']}"), headers=h)
+    grown = client.patch(world.api(f"/teams/{ids['tid']}"), json={"members": [f"P{i}" for i in range(12)]},
+                         headers=h | {"If-Match": team.headers["ETag"]})
+    assert grown.status_code == 200, grown.text
+    assert not now()["at_risk"] and kinds() == ["back_on_track", "at_risk"]
+    # removing the estimate leaves nothing to forecast: nobody can vouch for the promise any more
+    assert client.delete(world.api(f"/features/{ids['c']}/estimate"), headers=world.erin.headers).status_code == 204
+    assert now()["probability"] is None and now()["at_risk"] and kinds()[0] == "at_risk"
+
+
 def test_stakeholders_read_but_do_not_plan(client, world: World) -> None:
     ids = _planning_world(client, world)
     pid = _plan(client, world)

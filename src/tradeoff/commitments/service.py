@@ -172,6 +172,16 @@ def recompute(*, uow: UnitOfWork, workspace_id: int, today: date, trials: int = 
             "events": [event_out(e) for e in events]}
 
 
+def refresh(*, uow: UnitOfWork, workspace_id: int, today: date | None = None) -> None:
+    """Re-forecast the workspace's promises after an input of their forecast changed (an estimate, a team's
+    capacity, the live plan), so their chances, safe dates and threshold crossings never go stale. Nothing to
+    do, and no forecast run, when nothing is promised."""
+    if uow.session.scalar(select(Commitment.id).where(Commitment.workspace_id == workspace_id,
+                                                      Commitment.archived_at.is_(None)).limit(1)) is None:
+        return
+    recompute(uow=uow, workspace_id=workspace_id, today=today or date.today())
+
+
 FORECAST_MOVE = 0.10  # a commitment's chance moving by 10 points or more is news even without crossing the threshold
 
 

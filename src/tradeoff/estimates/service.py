@@ -151,6 +151,7 @@ def save(*, uow: UnitOfWork, workspace_id: int, actor: Actor, feature_id: int, d
         uow.session.flush()
         audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="create", record_type="estimate",
                      record_id=est.id, after={k: values[k] for k in SNAPSHOT} | {"feature_id": feature_id})
+        _promises_changed(uow, workspace_id)
         return est
     records.check_version(_SPEC, est, if_match)
     before = {k: getattr(est, k) for k in SNAPSHOT}
@@ -161,7 +162,15 @@ def save(*, uow: UnitOfWork, workspace_id: int, actor: Actor, feature_id: int, d
     if before != after:
         audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="update", record_type="estimate",
                      record_id=est.id, before=before, after=after)
+        _promises_changed(uow, workspace_id)
     return est
+
+
+def _promises_changed(uow: UnitOfWork, workspace_id: int) -> None:
+    """An estimate feeds every promise's forecast: re-forecast them (commitments import this module)."""
+    from tradeoff.commitments import service as commitment_service
+
+    commitment_service.refresh(uow=uow, workspace_id=workspace_id)
 
 
 class _Spec:  # what records.check_version needs to word its message
@@ -191,6 +200,7 @@ def remove(*, uow: UnitOfWork, workspace_id: int, actor: Actor, feature_id: int)
     uow.session.flush()
     audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="delete", record_type="estimate",
                  record_id=est.id, before=before)
+    _promises_changed(uow, workspace_id)
 
 
 def of_features(*, uow: UnitOfWork, workspace_id: int, feature_ids: list[int]) -> dict[int, Estimate]:

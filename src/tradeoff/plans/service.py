@@ -153,6 +153,11 @@ def solve(*, uow: UnitOfWork, workspace_id: int, actor: Actor, plan_id: int, dat
     audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="solve", record_type="plan",
                  record_id=plan.id, after={"value": result["value"], "gap": result["gap"],
                                            "features": len(result["schedule"])})
+    live = live_plan(uow=uow, workspace_id=workspace_id)
+    if live is not None and live.id == plan.id:  # the promises follow the live plan's order
+        from tradeoff.commitments import service as commitment_service
+
+        commitment_service.refresh(uow=uow, workspace_id=workspace_id)
     return plan
 
 

@@ -72,6 +72,11 @@ def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, record_id: int, 
         extra_after={"members": _snapshot_members(team) if "members" not in values else
                      [{"name": m.name, "availability": m.availability, "holidays": m.holidays}
                       for m in values["members"]]})
+    if values.keys() & {"members", "sprint_days", "period_kind", "wip_limit", "tech_share"}:
+        # capacity feeds every promise's forecast
+        from tradeoff.commitments import service as commitment_service
+
+        commitment_service.refresh(uow=uow, workspace_id=workspace_id)
     return updated
 
 
