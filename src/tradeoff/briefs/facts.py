@@ -18,7 +18,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import selectinload
 
 from tradeoff.core import demand as core_demand
-from tradeoff.customers.model import Customer
+from tradeoff.customers import service as customer_service
 from tradeoff.features.model import Feature, FeatureStatus
 from tradeoff.insights import service as insights
 from tradeoff.products.model import Product
@@ -109,12 +109,7 @@ def feature_demand(uow: UnitOfWork, workspace_id: int, feature_id: int, now: dat
                          dict(d.customers_by_segment))
 
 
-def main_currency(uow: UnitOfWork, workspace_id: int) -> str:
-    from sqlalchemy import func
-
-    return uow.session.scalar(
-        select(Customer.currency).where(Customer.workspace_id == workspace_id)
-        .group_by(Customer.currency).order_by(func.count().desc(), Customer.currency).limit(1)) or "USD"
+main_currency = customer_service.main_currency  # the currency briefs total in
 
 
 # --- strategy (issue 4) ------------------------------------------------------------------------------------

@@ -71,3 +71,13 @@ def by_names(*, uow: UnitOfWork, workspace_id: int, names: list[str]) -> dict[st
         select(Customer).where(Customer.workspace_id == workspace_id, func.lower(Customer.name).in_(lowered))
     )
     return {c.name.lower(): c for c in rows}
+
+
+def main_currency(uow: UnitOfWork, workspace_id: int) -> str:
+    """The currency most of the workspace's customers pay in (USD when there are none): the one totals are
+    shown in, other currencies named beside."""
+    from sqlalchemy import func, select
+
+    return uow.session.scalar(
+        select(Customer.currency).where(Customer.workspace_id == workspace_id)
+        .group_by(Customer.currency).order_by(func.count().desc(), Customer.currency).limit(1)) or "USD"

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from sqlalchemy import distinct, func, select
 
 from tradeoff.core import demand as core_demand
+from tradeoff.customers import service as customer_service
 from tradeoff.customers.model import Customer
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.features.model import Feature, FeatureStatus
@@ -51,14 +52,6 @@ def demand(*, uow: UnitOfWork, workspace_id: int, kind: TargetKind, target_id: i
 SORTS = ("count", "customers", "arr")
 
 
-def main_currency(*, uow: UnitOfWork, workspace_id: int) -> str:
-    """The currency most of the workspace's customers pay in (USD when there are none)."""
-    return uow.session.scalar(
-        select(Customer.currency).where(Customer.workspace_id == workspace_id)
-        .group_by(Customer.currency).order_by(func.count().desc(), Customer.currency).limit(1)
-    ) or "USD"
-
-
 def demand_by_target(*, uow: UnitOfWork, workspace_id: int, kind: TargetKind,
                      ids: list[int] | None = None) -> dict[int, dict[str, Any]]:
     """Per problem or feature with evidence (only `ids`, when given): pieces of feedback, distinct customers and
@@ -93,7 +86,7 @@ def top_requested(
         raise InvalidInput(f"sort must be one of {', '.join(SORTS)}", [FieldError(["query", "sort"], "unknown sort", sort)])
     model: Any = Problem if kind == "problem" else Feature
     if currency is None:
-        currency = main_currency(uow=uow, workspace_id=workspace_id)
+        currency = customer_service.main_currency(uow, workspace_id)
     demand = demand_by_target(uow=uow, workspace_id=workspace_id, kind=kind)
     target = _target_col(kind)
     with_evidence = select(target).join(Feedback, Feedback.id == Link.feedback_id) \

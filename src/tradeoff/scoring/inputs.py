@@ -10,22 +10,19 @@ P50 (else the ARR behind it).
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import select
 
 from tradeoff.audit import service as audit
 from tradeoff.core.formula import format_number
 from tradeoff.core.sizing import Range
-from tradeoff.customers.model import Customer
+from tradeoff.customers import service as customer_service
 from tradeoff.features import service as feature_service
 from tradeoff.features.model import Feature
-from tradeoff.feedback.model import Feedback
-from tradeoff.links.model import Link
+from tradeoff.insights import service as insights
 from tradeoff.records import service as records
 from tradeoff.scoring.model import ScoringInput
 from tradeoff.scoring.schemas import ScoringInputsIn
@@ -102,10 +99,7 @@ class FeatureRow:
     sizing: dict[str, Any] | None = None
 
 
-def main_currency(uow: UnitOfWork, workspace_id: int) -> str:
-    return uow.session.scalar(
-        select(Customer.currency).where(Customer.workspace_id == workspace_id)
-        .group_by(Customer.currency).order_by(func.count().desc(), Customer.currency).limit(1)) or "USD"
+main_currency = customer_service.main_currency
 
 
 def demand_by_feature(uow: UnitOfWork, workspace_id: int, feature_ids: Sequence[int],
@@ -113,23 +107,10 @@ def demand_by_feature(uow: UnitOfWork, workspace_id: int, feature_ids: Sequence[
     """feature id -> (distinct customers behind it, their ARR in `currency`, pieces of evidence)."""
     if not feature_ids:
         return {}
-    ids = list(feature_ids)
-    evidence = dict(uow.session.execute(
-        select(Link.feature_id, func.count(distinct(Link.feedback_id)))
-        .join(Feedback, Feedback.id == Link.feedback_id)
-        .where(Link.workspace_id == workspace_id, Link.feature_id.in_(ids), Feedback.archived_at.is_(None))
-        .group_by(Link.feature_id)).all())
-    pairs = (select(Link.feature_id.label("fid"), Feedback.customer_id.label("cid"))
-             .join(Feedback, Feedback.id == Link.feedback_id)
-             .where(Link.workspace_id == workspace_id, Link.feature_id.in_(ids), Feedback.customer_id.is_not(None),
-                    Feedback.archived_at.is_(None)).distinct().subquery())
-    out: dict[int, list[Any]] = defaultdict(lambda: [0, Decimal(0), 0])
-    for fid, cur, arr in uow.session.execute(
-            select(pairs.c.fid, Customer.currency, Customer.arr).join(Customer, Customer.id == pairs.c.cid)):
-        out[fid][0] += 1
-        if cur == currency:
-            out[fid][1] += Decimal(arr or 0)
-    return {fid: (out[fid][0], float(out[fid][1]), int(evidence.get(fid, 0))) for fid in ids}
+    demand = insights.demand_by_target(uow=uow, workspace_id=workspace_id, kind="feature", ids=list(feature_ids))
+    none: dict[str, Any] = {"customer_count": 0, "arr_by_currency": {}, "feedback_count": 0}
+    return {fid: (d["customer_count"], float(d["arr_by_currency"].get(currency, 0)), d["feedback_count"])
+            for fid in feature_ids for d in [demand.get(fid, none)]}
 
 
 def _impact_from_arr(arr: float) -> float:

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from tradeoff.accounts.service import Member
+from tradeoff.customers import service as customer_service
 from tradeoff.errors import TradeoffError
 from tradeoff.estimates import service as estimate_service
 from tradeoff.insights import service as insights
@@ -60,7 +61,7 @@ def list_view(request: Request, uow: UnitOfWork, m: Member, ui: RecordUI, *, qui
         kind: Any = ui.singular
         extra["demand"] = insights.demand_by_target(uow=uow, workspace_id=m.workspace_id, kind=kind,
                                                     ids=[i.id for i in page.items])
-        extra["currency"] = insights.main_currency(uow=uow, workspace_id=m.workspace_id)
+        extra["currency"] = customer_service.main_currency(uow, m.workspace_id)
     if ui.kind == "features":
         extra["estimates"] = estimate_service.of_features(uow=uow, workspace_id=m.workspace_id,
                                                           feature_ids=[i.id for i in page.items])
