@@ -16,7 +16,7 @@ from tradeoff.bootstrap import Container
 from tradeoff.components import service as component_service
 from tradeoff.components.schemas import ComponentCreate
 from tradeoff.features import service as feature_service
-from tradeoff.features.schemas import FeatureCreate
+from tradeoff.features.schemas import FeatureCreate, FeatureUpdate
 from tradeoff.problems import service as problem_service
 from tradeoff.problems.schemas import ProblemCreate
 from tradeoff.sizing import service as sizing
@@ -168,6 +168,17 @@ def test_estimate_form_names_the_team_and_what_must_come_first(setup: Setup, con
         done = feature_service.create(uow=uow, workspace_id=w, actor=SYSTEM,
                                       data=FeatureCreate(title="Old exports", status="shipped")).id  # type: ignore[arg-type]
     assert f"Old exports (#{done})" not in tc.get(url).text
+    with container.unit_of_work() as uow:  # a prerequisite that ships later stays listed, ticked, to be unticked
+        later = feature_service.create(uow=uow, workspace_id=w, actor=SYSTEM,
+                                       data=FeatureCreate(title="Old imports")).id
+    page = tc.get(url).text
+    ok = tc.post(url, data={**body, "team_id": str(team_id), "depends_on": [str(setup.feature), str(later)],
+                            "version": re.search(r'name="version" value="(\d+)"', page)[1]})
+    assert ok.status_code == 303
+    with container.unit_of_work() as uow:
+        feature_service.update(uow=uow, workspace_id=w, actor=SYSTEM, record_id=later,
+                               data=FeatureUpdate(status="shipped"), if_match=None)  # type: ignore[arg-type]
+    assert f'name="depends_on" value="{later}" checked' in tc.get(url).text
     # the other way round would be a cycle: refused, naming it, beside the field
     back = tc.post(f"{setup.base}/features/{setup.feature}/estimate",
                    data={**body, "depends_on": str(setup.other_feature)})

@@ -297,11 +297,8 @@ def value_effort(points: Sequence[ValueEffortPoint], value_unit: str = "", effor
     # log axes over the data's own range: value (often ARR or money) and effort are skewed, and one big item
     # should not squash the rest
     vmin = min([p.value for p in points] + [0.0])
-    to_x, eticks = _log_axis([p.effort for p in points], margin, pw, flip=False)
+    sx, eticks = _log_axis([p.effort for p in points], margin, pw, flip=False)
     to_y, vticks = _log_axis([p.value - vmin for p in points], top, ph, flip=True)
-
-    def sx(e: float) -> float:
-        return to_x(e)
 
     def sy(v: float) -> float:
         return to_y(v - vmin)

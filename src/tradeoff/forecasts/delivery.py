@@ -73,7 +73,9 @@ def feature_delivery(*, uow: UnitOfWork, workspace_id: int, feature_id: int, tod
         safe = forecast_service.feature_date_at({"start": fc["start"], "features": [row]}, feature_id, limit)
         forecast |= {"start": fc["start"], "trials": fc["trials"], "by": by.isoformat() if by else None,
                      "probability_by": row["probability_by_target"] if by else None,
-                     "threshold": limit, "likely_enough_by": safe.isoformat() if safe else None}
+                     "threshold": limit, "likely_enough_by": safe.isoformat() if safe else None,
+                     # a promise for `by` would be at risk from the start (the commitments' rule)
+                     "at_risk_by": row["probability_by_target"] < limit if by else None}
     promised = [c for c in commitment_service.overview(uow=uow, workspace_id=workspace_id)["items"]
                 if c["feature_id"] == feature_id]
     return {"feature_id": feature.id, "title": feature.title, "status": feature.status, "estimate": estimate,

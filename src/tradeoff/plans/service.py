@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy import update as sa_update
 
 from tradeoff.errors import FieldError, InvalidInput
@@ -172,13 +173,17 @@ def what_if(*, uow: UnitOfWork, workspace_id: int, plan_id: int, data: WhatIfIn)
     return scenarios.compare(base, scenario, name)
 
 
-def open_features(*, uow: UnitOfWork, workspace_id: int, estimated_only: bool = False) -> list[Feature]:
+def open_features(*, uow: UnitOfWork, workspace_id: int, estimated_only: bool = False,
+                  including: Sequence[int] = ()) -> list[Feature]:
     """Features that still need work (not archived, neither shipped nor won't do), by id: what plans, the board
-    and forecasts consider; `estimated_only`: those a plan can schedule (must-haves, deadlines, values)."""
+    and forecasts consider, and what may be promised or waited for; `estimated_only`: those a plan can schedule
+    (must-haves, deadlines, values); `including`: these too whatever their status (already chosen on a form)."""
     from tradeoff.estimates.model import Estimate
 
+    still_open = and_(Feature.archived_at.is_(None),
+                      Feature.status.not_in([FeatureStatus.shipped.value, FeatureStatus.wont_do.value]))
     stmt = records.base_query(feature_service.SPEC, workspace_id).where(
-        Feature.archived_at.is_(None), Feature.status.not_in([FeatureStatus.shipped.value, FeatureStatus.wont_do.value]))
+        or_(still_open, Feature.id.in_(list(including))) if including else still_open)
     if estimated_only:
         stmt = stmt.where(Feature.id.in_(select(Estimate.feature_id).where(Estimate.workspace_id == workspace_id)))
     return list(uow.session.scalars(stmt.order_by(Feature.id)))

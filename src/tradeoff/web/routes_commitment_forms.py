@@ -15,7 +15,6 @@ from tradeoff.commitments.model import Commitment
 from tradeoff.commitments.schemas import CommitmentCreate, CommitmentUpdate
 from tradeoff.customers import service as customer_service
 from tradeoff.errors import InvalidInput
-from tradeoff.features import service as feature_service
 from tradeoff.forecasts import delivery
 from tradeoff.plans import service as plan_service
 from tradeoff.records import service as records
@@ -44,11 +43,9 @@ def _state(c: Commitment | None, query: Any = None) -> FormState:
 
 def _form(request: Request, uow: UnitOfWork, m: Any, state: FormState, c: Commitment | None,
           status_code: int = 200) -> HTMLResponse:
-    features = plan_service.open_features(uow=uow, workspace_id=m.workspace_id)  # promise what is still to come
-    if c is not None and c.feature_id not in {f.id for f in features}:
-        features.append(records.get(uow=uow, spec=feature_service.SPEC, workspace_id=m.workspace_id,
-                                    record_id=c.feature_id))
-    features.sort(key=lambda f: (f.title.casefold(), f.id))
+    features = sorted(plan_service.open_features(uow=uow, workspace_id=m.workspace_id,  # promise what is to come
+                                                 including=[c.feature_id] if c else ()),
+                      key=lambda f: (f.title.casefold(), f.id))
     customers = records.list_page(uow=uow, spec=customer_service.SPEC, workspace_id=m.workspace_id, limit=200,
                                   sort="name").items
     if c is None and not state.values.get("promised_by"):

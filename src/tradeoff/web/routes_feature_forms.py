@@ -16,7 +16,7 @@ from tradeoff.estimates import service as estimate_service
 from tradeoff.estimates.model import DriverName, EffortUnit, WorkCategory
 from tradeoff.estimates.schemas import EstimateIn
 from tradeoff.features import service as feature_service
-from tradeoff.features.model import FeatureStatus
+from tradeoff.plans import service as plan_service
 from tradeoff.records import service as records
 from tradeoff.scoring import inputs as scoring_inputs
 from tradeoff.scoring import ranking
@@ -199,12 +199,8 @@ def _from_draft(state: FormState, draft: dict[str, Any]) -> FormState:
     return FormState(values=values)
 
 
-def _prerequisites(others: list[Any], feature_id: int, est: dict[str, Any] | None) -> list[tuple[str, str]]:
-    """Features this one may wait for: open ones (shipped or dropped work holds nothing up), plus any already
-    chosen so they can be unticked."""
-    chosen = set(est["depends_on"]) if est else set()
-    return [(str(f.id), f"{f.title} (#{f.id})") for f in others if f.id != feature_id and
-            (f.id in chosen or f.status not in (FeatureStatus.shipped.value, FeatureStatus.wont_do.value))]
+def _by_title(f: Any) -> tuple[str, int]:
+    return f.title.casefold(), f.id
 
 
 def _estimate_view(request: Request, uow: UnitOfWork, m: Any, feature_id: int, state: FormState | None = None,
@@ -217,12 +213,14 @@ def _estimate_view(request: Request, uow: UnitOfWork, m: Any, feature_id: int, s
     if prefill and draft:
         state = _from_draft(state or _estimate_state(est), draft)
     components = records.list_page(uow=uow, spec=component_service.SPEC, workspace_id=m.workspace_id, limit=200).items
-    others = records.list_page(uow=uow, spec=feature_service.SPEC, workspace_id=m.workspace_id, limit=200,
-                               sort="title").items
+    # open work may be waited for (shipped or dropped work holds nothing up); chosen ones stay to be unticked
+    others = plan_service.open_features(uow=uow, workspace_id=m.workspace_id,
+                                        including=est["depends_on"] if est else ())
     teams = team_service.active(uow=uow, workspace_id=m.workspace_id)
     return render(request, "strategy/feature_estimate.html", status_code, **ctx.page_context(uow, m, "features"),
                   teams=[("", "(no team)")] + [(str(t.id), t.name) for t in teams],
-                  prerequisites=_prerequisites(others, feature_id, est),
+                  prerequisites=[(str(f.id), f"{f.title} (#{f.id})") for f in sorted(others, key=_by_title)
+                                 if f.id != feature_id],
                   page_title=f"Estimate · {feature.title[:40]}", feature=feature, est=est, suggestion=suggestion,
                   draft=draft,
                   state=state or _estimate_state(est), components=components,
