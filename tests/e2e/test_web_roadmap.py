@@ -209,8 +209,9 @@ def test_a_pm_creates_and_edits_a_plan_in_the_web_ui(container: Container, world
     assert bad.status_code == 422 and "line 1: &#39;next week&#39; is not a date (YYYY-MM-DD)" in bad.text
     bad = tc.post(f"{url}/edit", data={**rel, "releases": "Launch | someday"})
     assert bad.status_code == 422 and "line 1: write name | YYYY-MM-DD (optional) | #feature" in bad.text
+    rush = (date.today() + timedelta(days=1)).isoformat()
     ok = tc.post(f"{url}/edit", data={**rel, "releases": f"Launch | {target} | #{ids['a']}, #{ids['b']}\n"
-                                                         f"Later | #{ids['c']}"})
+                                                         f"Later | #{ids['c']}\nRush | {rush} | #{ids['a']}"})
     assert ok.status_code == 303
     assert f"Launch | {target} | #{ids['a']}, #{ids['b']}" in tc.get(f"{url}/edit").text
     page = tc.get(url)
@@ -220,6 +221,12 @@ def test_a_pm_creates_and_edits_a_plan_in_the_web_ui(container: Container, world
     assert "Launch" in row and target in row and re.search(r'<span class="(risk|safe)">\d+%</span>', row)
     assert "Audit log export" in row and "Refactor invoice service" in row
     assert "no target" in board.split('<tr id="release-2">', 1)[1].split("</tr>", 1)[0]
+    # a target that cannot be made: in red with the date that could be aimed at instead, and on the home page
+    row = board.split('<tr id="release-3">', 1)[1].split("</tr>", 1)[0]
+    assert '<span class="risk">' in row and re.search(r"70% chance by \d{4}-\d\d-\d\d", row)
+    home = tc.get(base).text
+    assert "1 release below the 70% threshold" in home and f"Rush by {rush}: " in home
+    assert f'href="{base}/roadmap#releases"' in home
 
 
 def _new_feature(c: Container, world: World) -> int:

@@ -349,6 +349,58 @@ def test_release_targets_give_the_chance_of_making_them_without_unsolving_the_pl
     assert len(client.get(world.api(f"/plans/{pid}"), headers=h).json()["releases"]) == 3  # nothing saved
 
 
+def test_release_targets_are_watched_like_promises(client, world: World) -> None:
+    ids = _planning_world(client, world)
+    h = world.alice.headers
+    assert client.put(world.api("/subscriptions"), json={"event_types": ["release.at_risk"]},
+                      headers=world.bob.headers).status_code == 200
+    pid = _plan(client, world, periods=3, values={str(ids[k]): 1 for k in "abcd"}, live=True)
+    assert client.post(world.api(f"/plans/{pid}/solve"), headers=h).status_code == 200
+    near, far = TODAY + timedelta(days=2), TODAY + timedelta(days=365)
+
+    def releases(body: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        r = client.patch(world.api(f"/plans/{pid}"), json={"releases": body}, headers=h)
+        assert r.status_code == 200, r.text
+        return {x["name"]: x for x in r.json()["releases"]}
+
+    def alerts() -> list[dict[str, Any]]:
+        items = client.get(world.api("/notifications"), headers=world.bob.headers).json()["items"]
+        return [n for n in items if n["event_type"] == "release.at_risk"]
+
+    def attention() -> list[dict[str, Any]]:
+        return [i for i in client.get(world.api("/attention"), headers=h).json()["items"]
+                if i["kind"].startswith("release_")]
+    # naming a target forecasts it at once (no re-forecast pressed): a target two days out cannot be made
+    rel = releases([{"name": "Q1", "feature_ids": [ids["a"], ids["d"]], "target": near.isoformat()},
+                    {"name": "Later", "feature_ids": [ids["b"]], "target": far.isoformat()},
+                    {"name": "Untargeted", "feature_ids": [ids["c"]]}])
+    assert rel["Q1"]["probability"] < 0.7 and date.fromisoformat(rel["Q1"]["kept_by"]) > near
+    assert rel["Later"]["probability"] > 0.9 and "probability" not in rel["Untargeted"]
+    fc = {r["name"]: r for r in client.get(world.api("/forecast"), headers=h).json()["releases"]}
+    assert fc["Q1"]["p85"] >= rel["Q1"]["kept_by"] >= fc["Q1"]["p50"]  # 70% lies between P50 and P85
+    (item,) = attention()
+    assert item["kind"] == "release_at_risk" and item["severity"] == "high" and item["path"] == "roadmap#releases"
+    assert f"Q1 by {near}" in item["detail"] and f"70% by {rel['Q1']['kept_by']}" in item["detail"]
+    (alert,) = alerts()
+    assert "Q1" in alert["title"] + alert["body"] and alert["link"].endswith("/roadmap#releases")
+    # moving the target out: back on track, off the list, no new alert; editing again keeps the last forecast
+    rel = releases([{"name": "Q1", "feature_ids": [ids["a"], ids["d"]], "target": far.isoformat()},
+                    {"name": "Later", "feature_ids": [ids["b"]], "target": far.isoformat()}])
+    assert rel["Q1"]["probability"] > 0.9 and attention() == [] and len(alerts()) == 1
+    # a feature that ships settles its release, and the promise made about it
+    cust = client.post(world.api("/customers"), json={"name": "Acme", "arr": 1000}, headers=h).json()
+    promise = client.post(world.api("/commitments"), json={"feature_id": ids["b"], "customer_id": cust["id"],
+                                                           "due": far.isoformat()}, headers=h).json()
+    assert client.patch(world.api(f"/features/{ids['b']}"), json={"status": "shipped"}, headers=h).status_code == 200
+    plan = client.get(world.api(f"/plans/{pid}"), headers=h).json()
+    later = next(r for r in plan["releases"] if r["name"] == "Later")
+    assert later["made"] and later["probability"] == 1.0
+    kept = next(i for i in client.get(world.api("/commitment-overview"), headers=h).json()["items"]
+                if i["id"] == promise["id"])
+    assert kept["shipped"] and not kept["at_risk"] and kept["probability"] == 1.0
+    assert kept["forecast_reason"] == f"shipped on {date.today()}"
+
+
 def test_commitments_probability_risk_list_and_crossings(client, world: World) -> None:
     ids = _planning_world(client, world)
     cust = client.post(world.api("/customers"), json={"name": "Acme", "arr": 250000}, headers=world.alice.headers).json()

@@ -20,6 +20,8 @@ from tradeoff.estimates.model import Estimate
 from tradeoff.features.model import Feature, FeatureStatus
 from tradeoff.feedback.model import Feedback
 from tradeoff.links.model import Link
+from tradeoff.plans import releases as release_watch
+from tradeoff.plans import service as plan_service
 from tradeoff.plans.model import Plan
 from tradeoff.storage.uow import UnitOfWork
 from tradeoff.triage import service as triage_service
@@ -108,6 +110,39 @@ def _commitments(uow: UnitOfWork, workspace_id: int, today: date) -> list[Item]:
             "; ".join(f"{r['feature']} for {r['customer']}: {r['forecast_reason'] or 'not forecast yet'}"
                       for r in unknown[:SHOW]),
             "commitments", len(unknown), _feature_refs(unknown)))
+    return items
+
+
+def _releases(uow: UnitOfWork, workspace_id: int, today: date) -> list[Item]:
+    """The live plan's release targets as last forecast: missed, below the threshold, or not forecastable."""
+    plan = plan_service.live_plan(uow=uow, workspace_id=workspace_id)
+    limit = commitment_service.threshold(uow=uow, workspace_id=workspace_id)
+    rows = release_watch.status(plan, limit, today)
+    if plan is None or not rows:
+        return []
+    ref = [Ref("plan", plan.id, plan.name)]
+    items: list[Item] = []
+    missed = [r for r in rows if r["missed"]]
+    if missed:
+        items.append(Item("release_missed", "high", f"{_n(len(missed), 'release')} past its target and not shipped",
+                          "; ".join(f"{r['name']} (target {r['target']})" for r in missed[:SHOW])
+                          + ". Set a new target from its forecast, or cut its scope, and tell who was counting on it.",
+                          "roadmap#releases", len(missed), ref))
+    ahead = [r for r in rows if r["at_risk"] and not r["missed"]]
+    risky = [r for r in ahead if r["probability"] is not None]
+    if risky:
+        items.append(Item(
+            "release_at_risk", "high", f"{_n(len(risky), 'release')} below the {limit:.0%} threshold",
+            "; ".join(f"{r['name']} by {r['target']}: {r['probability']:.0%}"
+                      + (f" ({limit:.0%} by {r['kept_by']})" if r.get("kept_by") else "") for r in risky[:SHOW])
+            + ". Its latest features set the date: see what to cut or move.",
+            "roadmap#releases", len(risky), ref))
+    unknown = [r for r in ahead if r["probability"] is None]
+    if unknown:
+        items.append(Item(
+            "release_unforecast", "medium", f"{_n(len(unknown), 'release target')} nobody can vouch for",
+            "; ".join(f"{r['name']}: {r['forecast_reason'] or 'not forecast yet'}" for r in unknown[:SHOW]),
+            "roadmap#releases", len(unknown), ref))
     return items
 
 
@@ -205,10 +240,11 @@ def _feedback(uow: UnitOfWork, workspace_id: int, now: datetime) -> list[Item]:
 
 def attention(*, uow: UnitOfWork, workspace_id: int, now: datetime) -> list[Item]:
     """What needs acting on, most urgent first: commitments past due or at risk, commitments without a forecast,
-    a live plan that is unsolved or older than its estimates, planned work without an estimate, open blockers,
+    release targets missed, at risk or without a forecast, a live plan that is unsolved or older than its estimates, planned work without an estimate, open blockers,
     decisions waiting for a choice or changes not written down, triage still running and recent feedback linked
     to nothing."""
-    items = (_commitments(uow, workspace_id, now.date()) + _plans(uow, workspace_id)
+    items = (_commitments(uow, workspace_id, now.date()) + _releases(uow, workspace_id, now.date())
+             + _plans(uow, workspace_id)
              + _unestimated(uow, workspace_id) + _blockers(uow, workspace_id) + _decisions(uow, workspace_id)
              + _feedback(uow, workspace_id, now))
     return sorted(items, key=lambda i: SEVERITY_ORDER[i.severity])  # stable: the order above within a severity

@@ -18,7 +18,7 @@ from tradeoff.customers import service as customer_service
 from tradeoff.customers.model import Customer
 from tradeoff.errors import FieldError, InvalidInput, NotFound, TradeoffError
 from tradeoff.features import service as feature_service
-from tradeoff.features.model import Feature
+from tradeoff.features.model import Feature, FeatureStatus
 from tradeoff.records import service as records
 from tradeoff.records.service import RecordSpec
 from tradeoff.storage.base import utcnow
@@ -124,16 +124,20 @@ def open_by_feature(*, uow: UnitOfWork, workspace_id: int) -> dict[int, list[Ope
 
 def recompute(*, uow: UnitOfWork, workspace_id: int, today: date, trials: int = 2000,
               only: list[int] | None = None) -> dict[str, Any]:
-    """Forecast every active commitment's chance of being kept; record each crossing of the threshold."""
+    """Forecast every active commitment's chance of being kept, and (unless `only` names some commitments) every
+    target date of the live plan's releases; record each crossing of the threshold."""
     from tradeoff.forecasts import service as forecast_service
+    from tradeoff.plans import releases as release_watch
+    from tradeoff.plans import service as plan_service
 
     items = _active(uow, workspace_id)
     if only is not None:
         items = [c for c in items if c.id in only]
+    plan = plan_service.live_plan(uow=uow, workspace_id=workspace_id) if only is None else None
     limit = threshold(uow=uow, workspace_id=workspace_id)
     reason = ""
     fc: dict[str, Any] | None = None
-    if items:
+    if items or release_watch.watched(plan):
         try:
             fc = forecast_service.forecast(uow=uow, workspace_id=workspace_id, today=today, trials=trials,
                                            throughput=False)
@@ -143,10 +147,17 @@ def recompute(*, uow: UnitOfWork, workspace_id: int, today: date, trials: int = 
             if fc["status"] != "ok":
                 reason, fc = f"cannot forecast: {fc['reason']}", None
     skipped = {s["feature_id"]: s["reason"] for s in (fc or {}).get("skipped", [])}
+    shipped = _shipped_on(uow, workspace_id, {c.feature_id for c in items})
     events = []
     moved: list[tuple[Commitment, float]] = []
     now = utcnow()
     for c in items:
+        if c.feature_id in shipped:  # settled: kept, or kept late; no forecast, no crossing
+            on = shipped[c.feature_id]
+            c.probability, c.kept_by, c.forecast_at = (1.0 if on is None or on <= c.due else 0.0), None, now
+            c.forecast_reason = "shipped" + (f" on {on}" if on else "") + (
+                ", after the due date" if on is not None and on > c.due else "")
+            continue
         before = c.probability
         was_at_risk = c.forecast_at is not None and c.at_risk(limit)
         p = forecast_service.feature_probability(fc, c.feature_id, c.due) if fc else None
@@ -168,16 +179,25 @@ def recompute(*, uow: UnitOfWork, workspace_id: int, today: date, trials: int = 
     uow.session.flush()
     _notify(uow, workspace_id, events, {c.id: c for c in items})
     _notify_moves(uow, workspace_id, moved)
+    crossings = release_watch.track(uow=uow, workspace_id=workspace_id, plan=plan, fc=fc, reason=reason,
+                                    threshold=limit, now=now) if plan is not None and release_watch.watched(plan) else []
     return {"threshold": limit, "recomputed": len(items), "reason": reason,
-            "events": [event_out(e) for e in events]}
+            "events": [event_out(e) for e in events],
+            "release_events": [{"release": c.name, "kind": c.kind, "probability_before": c.probability_before,
+                                "probability_after": c.probability} for c in crossings]}
 
 
 def refresh(*, uow: UnitOfWork, workspace_id: int, today: date | None = None) -> None:
-    """Re-forecast the workspace's promises after an input of their forecast changed (an estimate, a team's
-    capacity, the live plan), so their chances, safe dates and threshold crossings never go stale. Nothing to
-    do, and no forecast run, when nothing is promised."""
+    """Re-forecast the workspace's promises (to customers, and the live plan's release targets) after an input of
+    their forecast changed (an estimate, a team's capacity, the live plan, a feature shipping), so their chances,
+    safe dates and threshold crossings never go stale. Nothing to do, and no forecast run, when nothing is
+    promised."""
+    from tradeoff.plans import releases as release_watch
+    from tradeoff.plans import service as plan_service
+
     if uow.session.scalar(select(Commitment.id).where(Commitment.workspace_id == workspace_id,
-                                                      Commitment.archived_at.is_(None)).limit(1)) is None:
+                                                      Commitment.archived_at.is_(None)).limit(1)) is None \
+            and not release_watch.watched(plan_service.live_plan(uow=uow, workspace_id=workspace_id)):
         return
     recompute(uow=uow, workspace_id=workspace_id, today=today or date.today())
 
@@ -238,25 +258,37 @@ def events(*, uow: UnitOfWork, workspace_id: int, commitment_id: int | None = No
     return [event_out(e) for e in uow.session.scalars(stmt.order_by(CommitmentEvent.id.desc()).limit(limit))]
 
 
+def _shipped_on(uow: UnitOfWork, workspace_id: int, feature_ids: set[int]) -> dict[int, date | None]:
+    """The shipped ones among `feature_ids`, with the day they shipped (None when it was not recorded)."""
+    if not feature_ids:
+        return {}
+    return {fid: at.date() if at else None for fid, at in uow.session.execute(
+        select(Feature.id, Feature.shipped_at).where(Feature.workspace_id == workspace_id,
+                                                     Feature.id.in_(feature_ids),
+                                                     Feature.status == FeatureStatus.shipped.value))}
+
+
 def overview(*, uow: UnitOfWork, workspace_id: int, at_risk_only: bool = False,
              customer_id: int | None = None) -> dict[str, Any]:
     """Every active commitment (to one customer, when given) with its feature, customer, ARR at stake,
     probability and whether it is at risk."""
     limit = threshold(uow=uow, workspace_id=workspace_id)
     rows: list[dict[str, Any]] = []
-    for c, title, name, arr, currency in uow.session.execute(
-            select(Commitment, Feature.title, Customer.name, Customer.arr, Customer.currency)
+    for c, title, status, name, arr, currency in uow.session.execute(
+            select(Commitment, Feature.title, Feature.status, Customer.name, Customer.arr, Customer.currency)
             .join(Feature, Feature.id == Commitment.feature_id).join(Customer, Customer.id == Commitment.customer_id)
             .where(Commitment.workspace_id == workspace_id, Commitment.archived_at.is_(None),
                    *([Commitment.customer_id == customer_id] if customer_id is not None else []))
             .order_by(Commitment.due, Commitment.id)):
-        risk = c.at_risk(limit)
+        shipped = status == FeatureStatus.shipped.value
+        risk = c.at_risk(limit) and not shipped  # a shipped feature settled the promise: nothing left to risk
         if at_risk_only and not risk:
             continue
         rows.append({"id": c.id, "feature_id": c.feature_id, "feature": title, "customer_id": c.customer_id,
                      "customer": name, "arr_at_stake": float(Decimal(arr or 0)), "currency": currency,
                      "due": c.due.isoformat(), "promised_by": c.promised_by, "probability": c.probability,
-                     "at_risk": risk, "forecast_reason": c.forecast_reason, "forecast_at": c.forecast_at,
+                     "at_risk": risk, "shipped": shipped, "forecast_reason": c.forecast_reason,
+                     "forecast_at": c.forecast_at,
                      "kept_by": c.kept_by.isoformat() if c.kept_by else None})
     at_risk = [r for r in rows if r["at_risk"]]
     by_currency: dict[str, float] = defaultdict(float)

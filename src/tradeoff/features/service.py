@@ -81,6 +81,10 @@ def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, record_id: int, 
         obj.decision_prompt = decision_service.decision_prompt(
             uow=uow, workspace_id=workspace_id, feature_id=obj.id, change=f"status changed {before_status} → {obj.status}")
         notifications.feature_status_changed(uow=uow, feature=obj, before=before_status, actor=actor)
+        if FeatureStatus.shipped.value in (before_status, obj.status):  # it leaves (or rejoins) the backlog
+            from tradeoff.commitments import service as commitment_service
+
+            commitment_service.refresh(uow=uow, workspace_id=workspace_id)
     return obj
 
 

@@ -316,12 +316,27 @@ def feature_forecast(*, uow: UnitOfWork, workspace_id: int, feature_id: int, tod
             "forecast": row}
 
 
+def _rebuilt(row: dict[str, Any], name: str) -> FinishForecast:
+    """The quantile function of a forecast() row (a feature's or a release's), enough to ask it for chances and
+    dates again."""
+    start = date.fromisoformat(row["p50"])  # the dates are not used: only levels and weeks are
+    return FinishForecast(name, start, start, start, 0.0, 0.0, 0.0, tuple(row["levels"]), tuple(row["weeks"]),
+                          ((0.0, row["max_weeks"], 1.0),))
+
+
 def _finish_of(fc: dict[str, Any], feature_id: int) -> tuple[date, FinishForecast] | None:
-    start = date.fromisoformat(fc["start"])
     for f in fc.get("features", []):
         if f["feature_id"] == feature_id:
-            return start, FinishForecast(str(feature_id), start, start, start, 0.0, 0.0, 0.0, tuple(f["levels"]),
-                                         tuple(f["weeks"]), ((0.0, f["max_weeks"], 1.0),))
+            return date.fromisoformat(fc["start"]), _rebuilt(f, str(feature_id))
+    return None
+
+
+def release_date_at(fc: dict[str, Any], name: str, level: float) -> date | None:
+    """The first day a forecast() answer gives the release (all its forecast features done) at least `level`
+    chance; None when none of its features was forecast."""
+    for r in fc.get("releases", []):
+        if r["name"] == name and r["p50"] is not None:
+            return _rebuilt(r, name).date_at(date.fromisoformat(fc["start"]), level)
     return None
 
 

@@ -60,7 +60,7 @@ class Digest:
             parts.append("\nNothing changed this week in what you follow.")
         for title, lines in (("Needs attention", self.attention), ("Status changes", self.status_changes),
                              ("New evidence on features you own", self.new_evidence),
-                             ("Commitments at risk", self.at_risk), ("Also", self.other)):
+                             ("Promises at risk", self.at_risk), ("Also", self.other)):
             if lines:
                 parts.append(f"\n{title} ({len(lines)}):\n" + "\n".join(f"- {line.text}" for line in lines))
         return "\n".join(parts)
@@ -82,11 +82,12 @@ def build_digest(*, uow: UnitOfWork, workspace_id: int, user_id: int, now: datet
 
     def line(e: Event) -> DigestLine:
         kind, _, ident = e.subject.partition(":")
-        link = f"{base}/{kind}s/{ident}" if kind == "feature" and ident.isdigit() else ""
+        link = f"{base}/{kind}s/{ident}" if kind in ("feature", "plan") and ident.isdigit() else ""
         return DigestLine(f"{e.created_at:%a %d %b}: {e.summary or e.event_type}", link)
 
     status = [line(e) for e in events if e.event_type == EventType.feature_status_changed.value]
-    risk = [line(e) for e in events if e.event_type == EventType.commitment_at_risk.value]
+    risk = [line(e) for e in events if e.event_type in (EventType.commitment_at_risk.value,
+                                                         EventType.release_at_risk.value)]
     other = [line(e) for e in events if e.event_type in (EventType.forecast_moved.value,
                                                             EventType.brief_published.value)]
     rows = uow.session.execute(

@@ -15,6 +15,7 @@ from tradeoff.storage.base import Base, JSONType, UTCDateTime, WorkspaceScoped, 
 class EventType(enum.StrEnum):
     feature_status_changed = "feature.status_changed"
     commitment_at_risk = "commitment.at_risk"
+    release_at_risk = "release.at_risk"
     forecast_moved = "forecast.moved"
     feedback_added_to_owned_feature = "feedback.added_to_owned_feature"
     brief_published = "brief.published"
@@ -26,6 +27,7 @@ PUBLISHED = tuple(e for e in EventType if e is not EventType.digest_weekly)
 TITLES = {
     EventType.feature_status_changed: "Feature status changed",
     EventType.commitment_at_risk: "Commitment at risk",
+    EventType.release_at_risk: "Release target at risk",
     EventType.forecast_moved: "Forecast moved",
     EventType.feedback_added_to_owned_feature: "New evidence on your feature",
     EventType.brief_published: "Brief published",

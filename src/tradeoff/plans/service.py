@@ -12,6 +12,7 @@ from sqlalchemy import update as sa_update
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.features import service as feature_service
 from tradeoff.features.model import Feature, FeatureStatus
+from tradeoff.plans import releases as release_watch
 from tradeoff.plans.model import Plan
 from tradeoff.plans.schemas import PlanCreate, PlanUpdate, SolveIn, WhatIfIn
 from tradeoff.records import service as records
@@ -83,6 +84,8 @@ def _normalise(uow: UnitOfWork, workspace_id: int, values: dict[str, Any], plan:
                                                target.isoformat())])
             values["releases"][i] = {"name": r["name"], "feature_ids": list(dict.fromkeys(r["feature_ids"])),
                                      "target": target.isoformat() if target else None}
+        if plan is not None:  # each release keeps its last forecast, so a crossing of the threshold is still seen
+            values["releases"] = release_watch.carry(plan.releases, values["releases"])
     if "value_source" in values and values["value_source"] is not None:
         values["value_source"] = str(values["value_source"])
     if values.get("framework"):
@@ -104,6 +107,10 @@ def create(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: PlanCreate
     plan: Plan = records.create(uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, values=values)
     if plan.live:
         _one_live(uow, workspace_id, plan.id)
+        if release_watch.watched(plan):
+            from tradeoff.commitments import service as commitment_service
+
+            commitment_service.refresh(uow=uow, workspace_id=workspace_id)
     return plan
 
 
@@ -123,6 +130,10 @@ def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, record_id: int, 
                           if_match=if_match)
     if plan.live:
         _one_live(uow, workspace_id, plan.id)
+    if changed & {"releases", "live"} and plan.live:  # release targets are promises too: forecast them now
+        from tradeoff.commitments import service as commitment_service
+
+        commitment_service.refresh(uow=uow, workspace_id=workspace_id)
     return plan
 
 

@@ -42,14 +42,16 @@ def roadmap(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
     board = plan_service.board(uow=uow, workspace_id=m.workspace_id, plan=plan)
     fc = _forecast(uow, m.workspace_id)
     by_feature = {f["feature_id"]: f for f in (fc or {}).get("features", [])}
-    releases = []
-    if plan is not None and plan.result:
-        pfc = _forecast(uow, m.workspace_id, plan.id)
-        releases = (pfc or {}).get("releases", [])
+    limit = commitment_service.threshold(uow=uow, workspace_id=m.workspace_id)
+    # the live plan's releases in the workspace forecast: the same numbers as the API's and the stored targets'
+    answer = fc or {}
+    releases = [r | {"at_risk": r["target_probability"] is not None and r["target_probability"] < limit,
+                     "likely_by": forecast_service.release_date_at(answer, r["name"], limit) if r["target"] else None}
+                for r in answer.get("releases", [])]
     plans = records.list_page(uow=uow, spec=plan_service.SPEC, workspace_id=m.workspace_id, limit=50).items
     return render(request, "roadmap/board.html", **ctx.page_context(uow, m, "roadmap"), page_title="Roadmap",
                   board=board, plan=plan, forecast=fc, by_feature=by_feature, releases=releases, plans=plans,
-                  risk_threshold=commitment_service.threshold(uow=uow, workspace_id=m.workspace_id))
+                  risk_threshold=limit)
 
 
 @router.get(f"{W}/roadmap/timeline", response_class=HTMLResponse)
