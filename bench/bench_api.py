@@ -1,7 +1,7 @@
 """API latency on a large workspace, from a separate HTTP client against the running server.
 
-Generates 10,000 customers, 200,000 feedback items, 5,000 features and 50,000 links (plus 500 problems),
-starts `tradeoff serve` in its own process, and times list, search and detail endpoints (p50/p95/p99 and
+Generates 10,000 customers, 200,000 feedback items, 5,000 features and 50,000 links (plus 500 problems), and
+three teams with 500 estimated features (some depending on others) for the pages that run a forecast; starts `tradeoff serve` in its own process, and times list, search and detail endpoints (p50/p95/p99 and
 requests per second) with a keep-alive client. Runs on SQLite and, when reachable, PostgreSQL.
 
     PYTHONPATH=src .venv/bin/python bench/bench_api.py [--backend sqlite|postgresql|both] [--requests 200]
@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from tradeoff.accounts import service as accounts  # noqa: E402
 from tradeoff.bootstrap import bootstrap  # noqa: E402
 from tradeoff.customers.model import Customer  # noqa: E402
+from tradeoff.estimates.model import Estimate  # noqa: E402
 from tradeoff.features.model import Feature  # noqa: E402
 from tradeoff.feedback.model import Feedback  # noqa: E402
 from tradeoff.links.model import Link  # noqa: E402
@@ -39,10 +40,13 @@ from tradeoff.problems.model import Problem  # noqa: E402
 from tradeoff.settings import Settings  # noqa: E402
 from tradeoff.storage.migrate import upgrade  # noqa: E402
 from tradeoff.storage.uow import Actor  # noqa: E402
+from tradeoff.teams import service as team_service  # noqa: E402
+from tradeoff.teams.schemas import TeamCreate  # noqa: E402
 
 PG_URL = os.environ.get("TRADEOFF_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 WORDS = ["invoice", "export", "csv", "reminder", "payment", "late", "dunning", "portal", "approval", "workflow", "tax", "vat", "currency", "sync", "quickbooks", "xero", "netsuite", "salesforce", "stripe", "refund", "credit", "note", "recurring", "subscription", "pdf", "email", "template", "branding", "discount", "schedule", "report", "dashboard", "audit", "permission", "role", "sso", "saml", "api", "webhook", "mobile", "bulk", "import", "ledger", "reconciliation", "bank", "fee", "chargeback", "dispute"]
 N_CUSTOMERS, N_FEEDBACK, N_FEATURES, N_LINKS, N_PROBLEMS = 10_000, 200_000, 5_000, 50_000, 500
+N_TEAMS, N_ESTIMATED = 3, 500
 
 
 def sentence(rng: random.Random, n: int) -> str:
@@ -62,6 +66,8 @@ def generate(url: str, home: Path) -> tuple[str, str, dict[str, int]]:
         _, token = accounts.create_token(uow=uow, workspace_id=ws.id, user_id=user.id, name="bench",
                                          actor=Actor(None, "bench", "cli"))
         wid = ws.id
+        tids = [team_service.create(uow=uow, workspace_id=wid, actor=Actor(None, "bench", "cli"), data=TeamCreate(
+            name=f"Team {t}", members=[f"Dev {t}.{i}" for i in range(6)])).id for t in range(N_TEAMS)]
     t0 = time.perf_counter()
     segs = ["enterprise", "mid_market", "smb", "startup"]
     with c.engine.begin() as conn:
@@ -86,6 +92,16 @@ def generate(url: str, home: Path) -> tuple[str, str, dict[str, int]]:
                  "customer_id": rng.choice(cids), "reporter": "", "tags": [],
                  "reported_at": now - timedelta(minutes=rng.randint(0, 525_600)), "version": 1,
                  "created_at": now, "updated_at": now} for _ in range(start, min(start + batch, N_FEEDBACK))])
+        estimated = fids[:N_ESTIMATED]  # a backlog of estimated features, a fifth of them after one before them
+        rows = []
+        for i, fid in enumerate(estimated):
+            low = rng.uniform(2, 15)
+            rows.append({"workspace_id": wid, "feature_id": fid, "team_id": tids[i % N_TEAMS], "team_shares": {},
+                         "optimistic": low, "likely": low * 1.5, "pessimistic": low * 3, "unit": "days",
+                         "confidence": 0.8, "drivers": [], "component_ids": [], "category": "feature", "notes": "",
+                         "depends_on": [rng.choice(estimated[:i])] if i and rng.random() < 0.2 else [],
+                         "estimated_by": "bench", "version": 1, "created_at": now, "updated_at": now})
+        conn.execute(insert(Estimate), rows)
         fbids = [r[0] for r in conn.execute(text("SELECT id FROM feedback WHERE workspace_id=:w"), {"w": wid})]
         pairs = set()
         while len(pairs) < N_LINKS:
@@ -104,6 +120,7 @@ def generate(url: str, home: Path) -> tuple[str, str, dict[str, int]]:
         by_feature[ft] = by_feature.get(ft, 0) + 1
     feature = sorted(by_feature, key=lambda k: (abs(by_feature[k] - 10), k))[0]
     return token, "bench", {"feature": feature, "customer": cids[len(cids) // 2], "feedback": fbids[len(fbids) // 2],
+                            "estimated": fids[N_ESTIMATED // 2],
                             "gen_seconds": int(gen_seconds), "max_links": max(by_feature.values())}
 
 
@@ -130,6 +147,11 @@ def serve(url: str, home: Path) -> tuple[subprocess.Popen[bytes], str]:
             time.sleep(0.2)
     proc.kill()
     raise RuntimeError("server did not start")
+
+
+def few(label: str, n: int) -> int:
+    """Requests for a row: a sixth as many (at least 20) where each request runs a forecast."""
+    return max(20, n // 6) if "forecast" in label else n
 
 
 def measure(client: httpx.Client, urls: list[str], n: int) -> dict[str, float]:
@@ -187,11 +209,13 @@ def run_backend(name: str, url: str, n: int) -> dict[str, dict[str, float]]:
                                                      f"{api}/features/{ids['feature']}"],
                 "feature evidence + customers (API)": [f"{api}/features/{ids['feature']}/evidence"],
                 "needs attention (API)": [f"{api}/attention"],
+                f"feature delivery: forecast of {N_ESTIMATED} estimated features (API)":
+                    [f"{api}/features/{ids['estimated']}/delivery"],
             }
             for _ in range(20):  # warm-up
                 client.get(groups["list feedback (newest, page 21)"][0])
             for label, urls in groups.items():
-                results[label] = measure(client, urls, n)
+                results[label] = measure(client, urls, few(label, n))
                 r = results[label]
                 print(f"[{name}] {label:40s} p50 {r['p50']:6.1f} ms  p95 {r['p95']:6.1f}  p99 {r['p99']:6.1f}  "
                       f"{r['rps']:6.0f} req/s")
@@ -200,10 +224,12 @@ def run_backend(name: str, url: str, n: int) -> dict[str, dict[str, float]]:
                 pages = {"feature page (web, HTML)": f"{base}/w/{slug}/features/{ids['feature']}",
                          "home page with needs attention (web, HTML)": f"{base}/w/{slug}",
                          "feature list, demand per row (web, HTML)": f"{base}/w/{slug}/features",
-                         "problem list, demand per row (web, HTML)": f"{base}/w/{slug}/problems"}
+                         "problem list, demand per row (web, HTML)": f"{base}/w/{slug}/problems",
+                         "feature delivery section (web, HTML)": f"{base}/w/{slug}/features/{ids['estimated']}/delivery",
+                         f"roadmap board, {N_ESTIMATED} features forecast (web, HTML)": f"{base}/w/{slug}/roadmap"}
                 for label, page in pages.items():
                     if web.get(page).status_code == 200:
-                        results[label] = r = measure(web, [page], n)
+                        results[label] = r = measure(web, [page], few(label, n))
                         print(f"[{name}] {label:40s} p50 {r['p50']:6.1f} ms  p95 {r['p95']:6.1f}  "
                               f"p99 {r['p99']:6.1f}  {r['rps']:6.0f} req/s")
     finally:
@@ -240,11 +266,14 @@ def main() -> None:
     lines = ["## API latency on a large workspace (issue 2)", "",
              f"Measured {date.today().isoformat()} on {platform.machine()}, {os.cpu_count()} cores, Python "
              f"{platform.python_version()}; one uvicorn worker, a separate keep-alive HTTP client process, "
-             f"{args.requests} sequential requests per row. Data: {N_CUSTOMERS:,} customers, {N_FEEDBACK:,} feedback, "
-             f"{N_FEATURES:,} features, {N_LINKS:,} links, {N_PROBLEMS} problems; background triage and notification "
-             "workers off, so the figures are request latency alone. Target: p95 < 100 ms for lists, "
+             f"{args.requests} sequential requests per row ({few('forecast', args.requests)} where a forecast runs). Data: {N_CUSTOMERS:,} customers, {N_FEEDBACK:,} feedback, "
+             f"{N_FEATURES:,} features, {N_LINKS:,} links, {N_PROBLEMS} problems, {N_TEAMS} teams of 6 with "
+             f"{N_ESTIMATED} estimated features (a fifth depending on an earlier one); background triage and "
+             "notification workers off, so the figures are request latency alone. Target: p95 < 100 ms for lists, "
              "search and details; feature page < 150 ms (the home page, which now reads the needs-attention list, is held "
-             "to the same). Rerun: `PYTHONPATH=src .venv/bin/python bench/bench_api.py`.",
+             "to the same). The rows that run a forecast (a feature's delivery, the roadmap board) simulate the whole "
+             "estimated backlog, 2,000 trials, in the request: no target was set for them; they are measured so that "
+             "a slower forecast shows. Rerun: `PYTHONPATH=src .venv/bin/python bench/bench_api.py`.",
              "", f"Load average (1 min) when the run started {load_before:.1f}, when it ended {os.getloadavg()[0]:.1f}: "
              "other jobs shared the machine, so these figures are if anything pessimistic.", ""]
     for backend, res in all_results.items():

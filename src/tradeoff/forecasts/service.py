@@ -78,10 +78,13 @@ def _backlog(uow: UnitOfWork, workspace_id: int, plan: Plan | None, only_plan: b
     estimates = estimate_service.all_of(uow=uow, workspace_id=workspace_id)
     teams = team_service.active(uow=uow, workspace_id=workspace_id)
     by_id = {t.id: t for t in teams}
-    feats = {f.id: f for f in plan_service.open_features(uow=uow, workspace_id=workspace_id)}
+    scheduled = list(plan.schedule) if plan is not None and plan.result else []
+    # only what can be forecast or must be named as skipped: not every open idea of the workspace
+    feats = {f.id: f for f in plan_service.open_features(uow=uow, workspace_id=workspace_id, estimated_only=True,
+                                                         or_among=scheduled)}
     order: list[int] = []
-    if plan is not None and plan.result:
-        order = [fid for fid in plan.schedule if fid in feats]  # schedule rows are in period order
+    if scheduled:
+        order = [fid for fid in scheduled if fid in feats]  # schedule rows are in period order
     if not only_plan:
         order += sorted(fid for fid in feats if fid in estimates and fid not in set(order))
     skipped: list[dict[str, Any]] = []

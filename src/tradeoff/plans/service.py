@@ -185,10 +185,12 @@ def what_if(*, uow: UnitOfWork, workspace_id: int, plan_id: int, data: WhatIfIn)
 
 
 def open_features(*, uow: UnitOfWork, workspace_id: int, estimated_only: bool = False,
-                  including: Sequence[int] = ()) -> list[Feature]:
+                  including: Sequence[int] = (), or_among: Sequence[int] = ()) -> list[Feature]:
     """Features that still need work (not archived, neither shipped nor won't do), by id: what plans, the board
     and forecasts consider, and what may be promised or waited for; `estimated_only`: those a plan can schedule
-    (must-haves, deadlines, values); `including`: these too whatever their status (already chosen on a form)."""
+    (must-haves, deadlines, values), and with it `or_among`: these open ones too though not estimated (a solved
+    plan's features whose estimate was removed); `including`: these too whatever their status (already chosen
+    on a form)."""
     from tradeoff.estimates.model import Estimate
 
     still_open = and_(Feature.archived_at.is_(None),
@@ -196,7 +198,8 @@ def open_features(*, uow: UnitOfWork, workspace_id: int, estimated_only: bool = 
     stmt = records.base_query(feature_service.SPEC, workspace_id).where(
         or_(still_open, Feature.id.in_(list(including))) if including else still_open)
     if estimated_only:
-        stmt = stmt.where(Feature.id.in_(select(Estimate.feature_id).where(Estimate.workspace_id == workspace_id)))
+        estimated = Feature.id.in_(select(Estimate.feature_id).where(Estimate.workspace_id == workspace_id))
+        stmt = stmt.where(or_(estimated, Feature.id.in_(list(or_among))) if or_among else estimated)
     return list(uow.session.scalars(stmt.order_by(Feature.id)))
 
 
