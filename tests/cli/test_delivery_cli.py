@@ -72,6 +72,15 @@ def test_plan_forecast_commitments_and_history_import(run, container, tmp_path: 
     assert f"P85 {d['forecast']['p85']}" in text and "promised to Acme by" in text
     assert f"(at risk; likely enough by {d['commitments'][0]['kept_by']})" in text
     assert run("delivery", "-w", slug, "999999", ok=False).exit_code != 0
+    # a release with a target, named on the command line as JSON: its chance is on the feature's delivery
+    rush = {"name": "Rush", "feature_ids": [feats[1]], "target": (today + timedelta(days=1)).isoformat()}
+    run("plans", "update", str(plan["id"]), "-w", slug, "--releases", json.dumps(rush))
+    r = json.loads(run("delivery", "-w", slug, str(feats[1]), "--json").stdout)["releases"][0]
+    assert r["at_risk"] and r["probability"] < 0.7
+    assert (f"release 'Rush' (1 feature), target {rush['target']}: {r['probability']:.0%} (at risk; likely enough "
+            f"by {r['kept_by']})") in run("delivery", "-w", slug, str(feats[1])).stdout
+    bad = run("plans", "update", str(plan["id"]), "-w", slug, "--releases", "{name: Rush}", ok=False)
+    assert bad.exit_code == 2 and "--releases: not a JSON object" in bad.output
     # the record subcommands still work under the same group
     assert json.loads(run("commitments", "list", "-w", slug, "--json").stdout)["items"][0]["customer_id"] == cust["id"]
     csv = tmp_path / "history.csv"

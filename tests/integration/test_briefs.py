@@ -250,3 +250,41 @@ def test_cli_every_audience_and_format(container: Container, seeded: Seeded, tmp
     assert r.exit_code == 0 and "slip at P85" in r.output
     r = runner.invoke(app, ["implications", str(seeded.ids["f1"]), "-w", seeded.slug], env=env)
     assert r.exit_code == 0 and "Payments core" in r.output
+
+
+def test_exec_brief_gives_each_release_target_its_chance(container: Container) -> None:
+    """The live plan's release targets, as last forecast with the promises, with the date likely enough for one
+    at risk; every figure links to the plan."""
+    from datetime import timedelta
+
+    from tradeoff.commitments import service as commitment_service
+    from tradeoff.plans import service as plan_service
+    from tradeoff.plans.schemas import PlanCreate, ReleaseIn
+
+    sd = seed(container, "brief-rel-" + uuid.uuid4().hex[:8])
+    ids, today = sd.ids, NOW.date()
+    with container.unit_of_work() as uow:
+        plan = plan_service.create(uow=uow, workspace_id=sd.workspace_id, actor=Actor(None, "test", "api"),
+                                   today=today, data=PlanCreate(
+            name="Next quarter", start=today, periods=6, period_days=14, value_source="arr",  # type: ignore[arg-type]
+            releases=[ReleaseIn(name="Tomorrow", feature_ids=[ids["f1"]], target=today + timedelta(days=1)),
+                      ReleaseIn(name="Next year", feature_ids=[ids["f2"]], target=today + timedelta(days=365))],
+            live=True))
+        commitment_service.recompute(uow=uow, workspace_id=sd.workspace_id, today=today)
+        stored = {r["name"]: r for r in plan_service.get(uow=uow, workspace_id=sd.workspace_id,
+                                                         plan_id=plan.id).releases}
+    md = rendered(container, sd, "exec", "md").decode()
+    section = md.split("## Release targets", 1)[1].split("\n## ", 1)[0]
+    assert "2 releases with a target date; 1 below the 70% threshold." in section
+    rush, later = stored["Tomorrow"], stored["Next year"]
+    row = next(line for line in section.splitlines() if line.startswith("| Tomorrow"))
+    assert f"{rush['probability']:.0%} chance" in row and "at risk; 70% likely by" in row and "Ledger sync" in row
+    assert next(line for line in section.splitlines() if line.startswith("| Next year")).count("on track") == 1
+    assert f"{later['probability']:.0%} chance" in section and f"[PL{plan.id}]" in section
+    html = rendered(container, sd, "exec", "html").decode()
+    p = Numbers()
+    p.feed(html.split('<section class="sources">')[0])
+    assert not p.loose, f"numbers not linked to a record: {p.loose}"
+    # a product without a targeted release says so
+    md = rendered(container, sd, "exec", "md", product=str(ids["empty_product"])).decode()
+    assert "No release of the live plan with a target date in this scope." in md

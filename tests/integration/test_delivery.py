@@ -381,6 +381,11 @@ def test_release_targets_are_watched_like_promises(client, world: World) -> None
     (item,) = attention()
     assert item["kind"] == "release_at_risk" and item["severity"] == "high" and item["path"] == "roadmap#releases"
     assert f"Q1 by {near}" in item["detail"] and f"70% by {rel['Q1']['kept_by']}" in item["detail"]
+    # the feature page says which releases a feature is in and how each stands
+    d = client.get(world.api(f"/features/{ids['a']}/delivery"), headers=h).json()
+    assert [(r["name"], r["target"], r["at_risk"], r["features"]) for r in d["releases"]] == [
+        ("Q1", near.isoformat(), True, 2)]
+    assert d["releases"][0]["probability"] == rel["Q1"]["probability"]
     (alert,) = alerts()
     assert "Q1" in alert["title"] + alert["body"] and alert["link"].endswith("/roadmap#releases")
     # moving the target out: back on track, off the list, no new alert; editing again keeps the last forecast

@@ -135,7 +135,7 @@ def _releases(uow: UnitOfWork, workspace_id: int, today: date) -> list[Item]:
             "release_at_risk", "high", f"{_n(len(risky), 'release')} below the {limit:.0%} threshold",
             "; ".join(f"{r['name']} by {r['target']}: {r['probability']:.0%}"
                       + (f" ({limit:.0%} by {r['kept_by']})" if r.get("kept_by") else "") for r in risky[:SHOW])
-            + ". Its latest features set the date: see what to cut or move.",
+            + ". The roadmap's release view shows which feature sets each date: cut or move it, or aim later.",
             "roadmap#releases", len(risky), ref))
     unknown = [r for r in ahead if r["probability"] is None]
     if unknown:

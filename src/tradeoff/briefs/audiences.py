@@ -17,6 +17,7 @@ from tradeoff.briefs.common import (
     forecast_blocks,
     money_map,
     plural,
+    release_blocks,
     status,
     when_spans,
 )
@@ -40,6 +41,7 @@ def executive(sc: Scope) -> list[Section]:
     out.append(Section("Top bets", tuple(_bets(sc))))
     out.append(Section("Forecast dates", tuple(forecast_blocks(sc, roadmap))))
     out.append(Section("Commitments at risk", tuple(commitment_blocks(sc, at_risk_only=True))))
+    out.append(Section("Release targets", tuple(release_blocks(sc))))
     out.append(Section("Blockers and their business impact", tuple(blocker_blocks(sc, business=True))))
     out.append(Section("Decisions", tuple(_decisions(sc))))
     return out

@@ -197,6 +197,36 @@ def commitment_blocks(sc: Scope, at_risk_only: bool) -> list[Any]:
     return head + [Table(("Customer", "Feature", "Due", "Chance of keeping it", "ARR at stake", "Risk"), tuple(rows))]
 
 
+def release_blocks(sc: Scope) -> list[Any]:
+    """The live plan's release targets that touch the scope: the chance of making each, as last forecast, and the
+    first date likely enough when it is at risk."""
+    data = facts.release_targets(sc.uow, sc.workspace_id, sc.today)
+    ids = {f.id for f in sc.features()}
+    rels = [r for r in (data.releases if data else []) if ids & {int(i) for i in r["feature_ids"]}]
+    if data is None or not rels:
+        return [Paragraph((s("No release of the live plan with a target date in this scope."),))]
+    plan = sc.ref("plan", data.plan_id, data.plan_name)
+    titles = {f.id: f for f in sc.features()}
+    rows = []
+    for r in rels:
+        target = fc_mod.short(date.fromisoformat(r["target"]))
+        if r["made"]:
+            chance, risk = "made: every feature has shipped", "made"
+        elif r["probability"] is None:
+            chance = f"not forecast ({r['forecast_reason'] or 'not recomputed yet'})"
+            risk = "at risk" if r["forecast"] else "not forecast yet"
+        else:
+            chance = f"{pct(r['probability'])} chance"
+            risk = "missed" if r["missed"] else _risk_words(r, data.threshold)
+        inside = [titles[int(i)] for i in r["feature_ids"] if int(i) in titles]
+        rows.append(((s(r["name"], plan),), (s(target, plan),), (s(chance, plan),), (s(risk, plan),),
+                     tuple(x for i, f in enumerate(inside) for x in ((s(", "),) if i else ()) + (s(f.title, sc.f(f)),))))
+    risky = [r for r in rels if r["at_risk"]]
+    head = Paragraph((s(f"{plural(len(rels), 'release')} with a target date; {len(risky)} below the "
+                        f"{data.threshold:.0%} threshold.", plan),))
+    return [head, Table(("Release", "Target", "Chance of making it", "Risk", "Features"), tuple(rows))]
+
+
 def blocker_blocks(sc: Scope, business: bool) -> list[Any]:
     """Open blockers on the scope's features: business impact (exec, sales) or extra effort (engineering)."""
     from tradeoff.blockers import service as blocker_service

@@ -22,6 +22,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "feedback": ("E", "feedback"), "product": ("PR", "products"), "objective": ("O", "objectives"),
     "decision": ("D", "decisions"), "estimate": ("ES", "features"), "component": ("K", "components"),
     "blocker": ("B", "blockers"), "commitment": ("CM", "commitments"), "team": ("T", "teams"),
+    "plan": ("PL", "plans"),
 }
 
 LISTED_ONLY = {"commitment"}  # kinds shown on a list page rather than a page of their own

@@ -179,5 +179,29 @@ def commitments(uow: UnitOfWork, workspace_id: int) -> dict[str, Any] | None:
     return svc.overview(uow=uow, workspace_id=workspace_id)  # type: ignore[no-any-return]
 
 
+@dataclass(frozen=True)
+class ReleaseTargets:
+    """The live plan's releases that have a target date, as last forecast (stored facts, no new forecast)."""
+
+    plan_id: int
+    plan_name: str
+    threshold: float
+    releases: list[dict[str, Any]]  # plans.releases.status rows
+
+
+def release_targets(uow: UnitOfWork, workspace_id: int, today: date) -> ReleaseTargets | None:
+    """None without the planning package or without a live plan."""
+    plans = optional("tradeoff.plans.service")
+    watch = optional("tradeoff.plans.releases")
+    commitments = optional("tradeoff.commitments.service")
+    if plans is None or watch is None or commitments is None or not has_tables(uow, "plans", "delivery_settings"):
+        return None
+    plan = plans.live_plan(uow=uow, workspace_id=workspace_id)
+    if plan is None:
+        return None
+    limit = float(commitments.threshold(uow=uow, workspace_id=workspace_id))
+    return ReleaseTargets(plan.id, plan.name, limit, watch.status(plan, limit, today))
+
+
 def today_of(now: datetime) -> date:
     return now.date()

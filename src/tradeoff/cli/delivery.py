@@ -303,6 +303,12 @@ def delivery(
         where = (f"period {p['first_period']}" + (f"-{p['period']}" if p["period"] != p["first_period"] else "")
                  + f", {p['team']}, done by the end of {p['period_end']}" if p["scheduled"] else p["reason"])
         typer.echo(f"live plan{' ' + repr(p['plan_name']) if p['plan_name'] else ''}: {where}")
+    for r in d["releases"]:
+        chance = ("" if not r["target"] else f", target {r['target']}: " + (
+            "made" if r["made"] else "chance unknown" if r["probability"] is None else f"{r['probability']:.0%}"
+            + (f" (at risk; likely enough by {r['kept_by']})" if r["at_risk"] and r["kept_by"] else
+               " (at risk)" if r["at_risk"] else "")))
+        typer.echo(f"release {r['name']!r} ({r['features']} feature{'s' * (r['features'] != 1)}){chance}")
     f = d["forecast"]
     typer.echo(f"forecast: P50 {f['p50']}, P85 {f['p85']}, P95 {f['p95']}" if f else
                f"forecast: none ({d['forecast_reason']})")

@@ -1,6 +1,7 @@
 """Where one feature stands on its way to customers, in one answer: its estimate, its place in the live plan,
-when the forecast says it will be done, and who was promised it. Every part comes from its own domain service;
-this module only puts them side by side (the feature page, the API and `tradeoff delivery` show the same)."""
+when the forecast says it will be done, the releases it is in, and who was promised it. Every part comes from its
+own domain service; this module only puts them side by side (the feature page, the API and `tradeoff delivery`
+show the same)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from tradeoff.estimates import service as estimate_service
 from tradeoff.features import service as feature_service
 from tradeoff.features.model import FeatureStatus
 from tradeoff.forecasts import service as forecast_service
+from tradeoff.plans import releases as release_watch
 from tradeoff.plans import service as plan_service
 from tradeoff.records import service as records
 from tradeoff.storage.uow import UnitOfWork
@@ -81,4 +83,18 @@ def feature_delivery(*, uow: UnitOfWork, workspace_id: int, feature_id: int, tod
     return {"feature_id": feature.id, "title": feature.title, "status": feature.status, "estimate": estimate,
             "plan": None if done else _placement(uow, workspace_id, feature_id),
             "forecast": forecast, "forecast_reason": fc["reason"] if row is None else "",
-            "commitments": promised}
+            "commitments": promised, "releases": _releases(uow, workspace_id, feature_id, today)}
+
+
+def _releases(uow: UnitOfWork, workspace_id: int, feature_id: int, today: date) -> list[dict[str, Any]]:
+    """The live plan's releases this feature is in, each with its target and its last forecast chance of making
+    it (stored with the promises, so this reads no new forecast)."""
+    plan = plan_service.live_plan(uow=uow, workspace_id=workspace_id)
+    mine = [r for r in (plan.releases if plan else []) if feature_id in {int(i) for i in r["feature_ids"]}]
+    if not mine:
+        return []
+    limit = commitment_service.threshold(uow=uow, workspace_id=workspace_id)
+    watched = {r["name"]: r for r in release_watch.status(plan, limit, today)}
+    return [{"name": r["name"], "target": r.get("target"), "features": len(r["feature_ids"]),
+             **{k: watched.get(r["name"], {}).get(k) for k in ("probability", "kept_by", "forecast_reason")},
+             **{k: bool(watched.get(r["name"], {}).get(k)) for k in ("at_risk", "missed", "made")}} for r in mine]
