@@ -228,6 +228,14 @@ def test_plan_beats_greedy_and_what_if_leaves_the_plan_alone(client, world: Worl
     board = client.get(world.api(f"/roadmap?plan_id={pid}"), headers=world.alice.headers).json()
     assert {i["feature_id"] for i in board["now"]} == {ids["c"], ids["d"]}
     assert {i["feature_id"] for i in board["later"]} >= {ids["a"], ids["b"]}
+    # an idea nobody planned or estimated is not on the roadmap: counted, not listed; once planned, it is later
+    idea = _feature(client, world, "Dark mode")
+    board = client.get(world.api(f"/roadmap?plan_id={pid}"), headers=world.alice.headers).json()
+    assert idea not in {i["feature_id"] for lane in ("now", "next", "later") for i in board[lane]}
+    assert board["ideas"] == 1
+    client.patch(world.api(f"/features/{idea}"), json={"status": "planned"}, headers=world.alice.headers)
+    board = client.get(world.api(f"/roadmap?plan_id={pid}"), headers=world.alice.headers).json()
+    assert idea in {i["feature_id"] for i in board["later"]} and board["ideas"] == 0
 
 
 def test_a_feature_bigger_than_a_sprint_spans_sprints_and_values_keep_their_unit(client, world: World) -> None:

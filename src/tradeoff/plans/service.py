@@ -204,18 +204,26 @@ def open_features(*, uow: UnitOfWork, workspace_id: int, estimated_only: bool = 
 
 
 def board(*, uow: UnitOfWork, workspace_id: int, plan: Plan | None) -> dict[str, Any]:
-    """Now / Next / Later from a solved plan: period 1 is now, periods 2-3 next, the rest later; features not
-    chosen are later too. Tech-debt and platform work is also listed in its own lane."""
+    """Now / Next / Later from a solved plan: period 1 is now, periods 2-3 next, the rest later; features in
+    progress are now; planned or estimated features the plan did not choose are later. Ideas nobody has planned
+    or estimated are not on the roadmap: `ideas` counts them. Tech-debt and platform work is also listed in its
+    own lane."""
     from tradeoff.estimates import service as estimate_service
 
     lanes: dict[str, list[dict[str, Any]]] = {"now": [], "next": [], "later": []}
     technology: list[dict[str, Any]] = []
     estimates = estimate_service.all_of(uow=uow, workspace_id=workspace_id)
     scheduled = {r["feature_id"]: r for r in (plan.result or {}).get("schedule", [])} if plan else {}
-    feats = open_features(uow=uow, workspace_id=workspace_id)
+    feats = uow.session.execute(select(Feature.id, Feature.title, Feature.status).where(
+        Feature.workspace_id == workspace_id, Feature.archived_at.is_(None),
+        Feature.status.not_in([FeatureStatus.shipped.value, FeatureStatus.wont_do.value])).order_by(Feature.id))
+    ideas = 0
     for f in feats:
         row = scheduled.get(f.id)
         est = estimates.get(f.id)
+        if row is None and est is None and f.status == FeatureStatus.idea.value:
+            ideas += 1
+            continue
         item = {"feature_id": f.id, "title": f.title, "status": f.status,
                 "period": row["period"] + 1 if row else None, "team": row["team"] if row else None,
                 "category": est.category if est else "feature", "estimated": est is not None}
@@ -228,4 +236,4 @@ def board(*, uow: UnitOfWork, workspace_id: int, plan: Plan | None) -> dict[str,
     for items in lanes.values():
         items.sort(key=lambda i: (i["period"] is None, i["period"] or 0, i["feature_id"]))
     return {"plan_id": plan.id if plan else None, "plan_name": plan.name if plan else None,
-            "solved": bool(plan and plan.result), **lanes, "technology": technology}
+            "solved": bool(plan and plan.result), **lanes, "technology": technology, "ideas": ideas}
