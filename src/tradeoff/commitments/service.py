@@ -140,7 +140,7 @@ def recompute(*, uow: UnitOfWork, workspace_id: int, today: date, trials: int = 
     if items or release_watch.watched(plan):
         try:
             fc = forecast_service.forecast(uow=uow, workspace_id=workspace_id, today=today, trials=trials,
-                                           throughput=False)
+                                           throughput=False, histograms=False)
         except TradeoffError as exc:
             reason = f"cannot forecast: {exc.message}"
         else:

@@ -7,7 +7,7 @@ dependencies); the "how many items / when the next N" answer from the team's fin
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
@@ -150,22 +150,27 @@ def _team_input(uow: UnitOfWork, workspace_id: int, team: Team, start: date, tod
     return BacklogTeam(team.name, capacity_per_week=capacity, wip_limit=team.wip_limit), about
 
 
-def _finish(f: FinishForecast, start: date) -> dict[str, Any]:
-    return {"p50": f.p50.isoformat(), "p85": f.p85.isoformat(), "p95": f.p95.isoformat(),
-            "p50_weeks": round(f.p50_weeks, 2), "p85_weeks": round(f.p85_weeks, 2),
-            "p95_weeks": round(f.p95_weeks, 2), "probability_by_target": f.probability_by_target,
-            "levels": list(f.levels), "weeks": [round(w, 3) for w in f.weeks],
-            "max_weeks": round(f.histogram[-1][1], 3),
-            "histogram": [{"from": (start + timedelta(days=a * 7)).isoformat(),
-                           "to": (start + timedelta(days=b * 7)).isoformat(), "probability": p}
-                          for a, b, p in f.histogram]}
+def _finish(f: FinishForecast, start: date, histogram: bool = True) -> dict[str, Any]:
+    out = {"p50": f.p50.isoformat(), "p85": f.p85.isoformat(), "p95": f.p95.isoformat(),
+           "p50_weeks": round(f.p50_weeks, 2), "p85_weeks": round(f.p85_weeks, 2),
+           "p95_weeks": round(f.p95_weeks, 2), "probability_by_target": f.probability_by_target,
+           "levels": list(f.levels), "weeks": [round(w, 3) for w in f.weeks],
+           "max_weeks": round(f.histogram[-1][1], 3)}
+    if histogram:
+        out["histogram"] = [{"from": (start + timedelta(days=a * 7)).isoformat(),
+                             "to": (start + timedelta(days=b * 7)).isoformat(), "probability": p}
+                            for a, b, p in f.histogram]
+    return out
 
 
 def forecast(*, uow: UnitOfWork, workspace_id: int, today: date, plan_id: int | None = None,
              target: date | None = None, source: Source = "auto", trials: int = DEFAULT_TRIALS,
-             seed: int | None = None, throughput: bool = True) -> dict[str, Any]:
+             seed: int | None = None, throughput: bool = True,
+             histograms: bool | Collection[int] = True) -> dict[str, Any]:
     """Forecast the plan `plan_id` (its scheduled features), or the workspace: the live plan's features in their
-    order, then every other estimated feature. `target`: a date to give P(done by) for (not in the past)."""
+    order, then every other estimated feature. `target`: a date to give P(done by) for (not in the past).
+    `histograms`: which features' finish-date histograms to include (all, none, or these ids): a caller that
+    reads only dates and chances saves building thousands of them."""
     if target is not None and target < today:
         raise InvalidInput(f"target {target} is in the past (today is {today}); ask about a future date",
                            [FieldError(["query", "target"], "in the past", target.isoformat())])
@@ -222,7 +227,9 @@ def forecast(*, uow: UnitOfWork, workspace_id: int, today: date, plan_id: int | 
     result["features"] = [{"feature_id": int(f.name), "title": by_key[f.name].feature.title,
                            "team": by_key[f.name].team.name, "category": by_key[f.name].category,
                            "shared_with": by_key[f.name].shared_with,
-                           **_finish(f, start)} for f in fc.features]
+                           **_finish(f, start, histograms is True or (histograms is not False
+                                                                      and int(f.name) in histograms))}
+                          for f in fc.features]
     result["releases"] = [_release(r, plan_r, start, result["features"])
                           for r, plan_r in zip(fc.releases, aimed, strict=True)] + unforecast
     result["plan"] = _finish(fc.plan, start) if fc.plan else None
@@ -309,7 +316,7 @@ def feature_forecast(*, uow: UnitOfWork, workspace_id: int, feature_id: int, tod
 
     records.get(uow=uow, spec=feature_service.SPEC, workspace_id=workspace_id, record_id=feature_id)
     fc = forecast(uow=uow, workspace_id=workspace_id, today=today, target=target, source=source, trials=trials,
-                  throughput=False)
+                  throughput=False, histograms={feature_id})
     row = next((f for f in fc["features"] if f["feature_id"] == feature_id), None)
     skipped = next((s for s in fc["skipped"] if s["feature_id"] == feature_id), None)
     reason = fc["reason"] or (skipped["reason"] if skipped else "" if row else

@@ -30,7 +30,7 @@ W = "/w/{slug}"
 def _forecast(uow: Any, workspace_id: int, plan_id: int | None = None) -> dict[str, Any] | None:
     try:
         return forecast_service.forecast(uow=uow, workspace_id=workspace_id, today=date.today(), plan_id=plan_id,
-                                         throughput=False)
+                                         throughput=False, histograms=False)  # the board and timeline show dates
     except TradeoffError as exc:
         return {"status": "declined", "reason": exc.message, "features": [], "releases": [], "plan": None,
                 "teams": [], "skipped": []}
