@@ -396,6 +396,10 @@ def test_release_targets_are_watched_like_promises(client, world: World) -> None
     assert d["releases"][0]["probability"] == rel["Q1"]["probability"]
     (alert,) = alerts()
     assert "Q1" in alert["title"] + alert["body"] and alert["link"].endswith("/roadmap#releases")
+    # tracking a target is not an edit of the plan: its version stays, so an open plan form still saves
+    plan_tag = client.get(world.api(f"/plans/{pid}"), headers=h).headers["ETag"]
+    assert _estimate(client, world, ids["d"], 12, 14, 16, team_id=ids["tid"]).status_code == 200
+    assert client.get(world.api(f"/plans/{pid}"), headers=h).headers["ETag"] == plan_tag
     # moving the target out: back on track, off the list, no new alert; editing again keeps the last forecast
     rel = releases([{"name": "Q1", "feature_ids": [ids["a"], ids["d"]], "target": far.isoformat()},
                     {"name": "Later", "feature_ids": [ids["b"]], "target": far.isoformat()}])
@@ -520,10 +524,15 @@ def test_promises_are_reforecast_when_their_inputs_change(client, world: World) 
     def kinds() -> list[str]:
         return [e["kind"] for e in client.get(world.api(f"/commitment-events?commitment_id={promise['id']}"),
                                               headers=h).json()["items"]]
+    opened = client.get(world.api(f"/commitments/{promise['id']}"), headers=h).headers["ETag"]
     # the engineers find it is far bigger: the promise is re-forecast at once and the crossing recorded,
     # without anyone pressing "re-forecast"
     assert _estimate(client, world, ids["c"], 150, 180, 220, team_id=ids["tid"]).status_code == 200
     assert now()["at_risk"] and now()["probability"] < 0.7 and kinds() == ["at_risk"]
+    # a re-forecast is not an edit: a form opened before it still saves (its version did not move)
+    assert client.get(world.api(f"/commitments/{promise['id']}"), headers=h).headers["ETag"] == opened
+    assert client.patch(world.api(f"/commitments/{promise['id']}"), json={"note": "asked twice"},
+                        headers=h | {"If-Match": opened}).status_code == 200
     # the team grows (capacity is an input too): likely again, and that crossing is recorded as well
     team = client.get(world.api(f"/teams/{ids['tid']}"), headers=h)
     grown = client.patch(world.api(f"/teams/{ids['tid']}"), json={"members": [f"P{i}" for i in range(12)]},

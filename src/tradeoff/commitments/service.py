@@ -21,7 +21,7 @@ from tradeoff.features import service as feature_service
 from tradeoff.features.model import Feature, FeatureStatus
 from tradeoff.records import service as records
 from tradeoff.records.service import RecordSpec
-from tradeoff.storage.base import utcnow
+from tradeoff.storage.base import store_derived, utcnow
 from tradeoff.storage.uow import Actor, UnitOfWork
 
 SPEC = RecordSpec(
@@ -152,21 +152,23 @@ def recompute(*, uow: UnitOfWork, workspace_id: int, today: date, trials: int = 
     moved: list[tuple[Commitment, float]] = []
     now = utcnow()
     for c in items:
+        # derived facts, not edits: stored without bumping the commitment's version (its ETag)
         if c.feature_id in shipped:  # settled: kept, or kept late; no forecast, no crossing
             on = shipped[c.feature_id]
-            c.probability, c.kept_by, c.forecast_at = (1.0 if on is None or on <= c.due else 0.0), None, now
-            c.forecast_reason = "shipped" + (f" on {on}" if on else "") + (
-                ", after the due date" if on is not None and on > c.due else "")
+            store_derived(uow.session, c, probability=1.0 if on is None or on <= c.due else 0.0, kept_by=None,
+                          forecast_at=now, forecast_reason="shipped" + (f" on {on}" if on else "") + (
+                              ", after the due date" if on is not None and on > c.due else ""))
             continue
         before = c.probability
         was_at_risk = c.forecast_at is not None and c.at_risk(limit)
-        p = forecast_service.feature_probability(fc, c.feature_id, c.due) if fc else None
-        c.probability = None if p is None else round(p, 4)
-        c.kept_by = forecast_service.feature_date_at(fc, c.feature_id, limit) if fc else None
-        c.forecast_reason = reason if fc is None else (
-            "" if p is not None else f"the feature is not forecast: {skipped.get(c.feature_id, 'not estimated')}")
         first = c.forecast_at is None
-        c.forecast_at = now
+        p = forecast_service.feature_probability(fc, c.feature_id, c.due) if fc else None
+        store_derived(uow.session, c, probability=None if p is None else round(p, 4),
+                      kept_by=forecast_service.feature_date_at(fc, c.feature_id, limit) if fc else None,
+                      forecast_reason=reason if fc is None else (
+                          "" if p is not None else
+                          f"the feature is not forecast: {skipped.get(c.feature_id, 'not estimated')}"),
+                      forecast_at=now)
         now_at_risk = c.at_risk(limit)
         if (first and now_at_risk) or (not first and now_at_risk != was_at_risk):
             ev = CommitmentEvent(workspace_id=workspace_id, commitment_id=c.id,

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from tradeoff.features.model import Feature, FeatureStatus
 from tradeoff.plans.model import Plan
+from tradeoff.storage.base import store_derived
 from tradeoff.storage.uow import UnitOfWork
 
 TRACKED = ("probability", "kept_by", "forecast_at", "forecast_reason", "made")
@@ -84,8 +85,7 @@ def track(*, uow: UnitOfWork, workspace_id: int, plan: Plan, fc: dict[str, Any] 
             crossings.append(Crossing(r["name"], "at_risk" if now_at_risk else "back_on_track", before,
                                       new["probability"]))
         out.append(new)
-    plan.releases = out  # a new list: the JSON column sees the change
-    uow.session.flush()
+    store_derived(uow.session, plan, releases=out)  # derived facts: the plan's version (its ETag) stays
     _notify(uow, workspace_id, plan, crossings, threshold)
     return crossings
 

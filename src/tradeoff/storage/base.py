@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, MetaData, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column
+from sqlalchemy.orm.attributes import set_committed_value
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -83,3 +85,14 @@ class Archivable:
 
     def restore(self) -> None:
         self.archived_at = None
+
+
+def store_derived(session: Session, obj: Base, **values: Any) -> None:
+    """Write what Tradeoff computed about a record (a forecast's chance, its date) without counting it as an edit:
+    its version (the ETag) and `updated_at` stay as they were, so a form a person opened before a re-forecast is
+    not refused as changed by someone else. `values` are column attributes; the loaded object shows them at once."""
+    table = obj.__table__
+    keep = {"updated_at": table.c.updated_at} if "updated_at" in table.c else {}
+    session.execute(table.update().where(table.c.id == obj.id).values(**values, **keep))  # type: ignore[attr-defined]
+    for name, value in values.items():
+        set_committed_value(obj, name, value)
