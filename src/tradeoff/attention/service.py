@@ -17,6 +17,7 @@ from tradeoff.blockers import service as blocker_service
 from tradeoff.commitments import service as commitment_service
 from tradeoff.decisions import service as decision_service
 from tradeoff.estimates.model import Estimate
+from tradeoff.features import service as feature_service
 from tradeoff.features.model import Feature, FeatureStatus
 from tradeoff.feedback.model import Feedback
 from tradeoff.links.model import Link
@@ -204,8 +205,7 @@ def _decisions(uow: UnitOfWork, workspace_id: int) -> list[Item]:
                           [Ref("decision", d.id, d.title) for d in waiting[:SHOW]]))
     changed = decision_service.unrecorded_changes(uow=uow, workspace_id=workspace_id)
     if changed:
-        titles = {r.id: r.title for r in uow.session.execute(select(Feature.id, Feature.title).where(
-            Feature.id.in_([fid for fid, _ in changed])))}
+        titles = feature_service.titles(uow=uow, workspace_id=workspace_id, ids=[fid for fid, _ in changed])
         items.append(Item("decision_unrecorded", "low",
                           f"{_n(len(changed), 'decided feature')} changed status since the decision",
                           "Write the trade-off down: " + "; ".join(

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tradeoff.audit import service as audit
@@ -86,6 +88,15 @@ def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, record_id: int, 
 
             commitment_service.refresh(uow=uow, workspace_id=workspace_id)
     return obj
+
+
+def titles(*, uow: UnitOfWork, workspace_id: int, ids: Iterable[int]) -> dict[int, str]:
+    """id -> title of the workspace's features among `ids` (archived ones too: they are still named)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    return dict(uow.session.execute(select(Feature.id, Feature.title).where(
+        Feature.workspace_id == workspace_id, Feature.id.in_(wanted))).all())
 
 
 def solving(*, uow: UnitOfWork, workspace_id: int, problem_id: int) -> list[Feature]:

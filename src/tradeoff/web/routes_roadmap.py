@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from tradeoff import charts
 from tradeoff.commitments import service as commitment_service
 from tradeoff.errors import Infeasible, InvalidInput, TradeoffError
+from tradeoff.features import service as feature_service
 from tradeoff.forecasts import service as forecast_service
 from tradeoff.plans import service as plan_service
 from tradeoff.plans.schemas import AddPeople, CutScope, WhatIfIn
@@ -48,10 +49,12 @@ def roadmap(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
     releases = [r | {"at_risk": r["target_probability"] is not None and r["target_probability"] < limit,
                      "likely_by": forecast_service.release_date_at(answer, r["name"], limit) if r["target"] else None}
                 for r in answer.get("releases", [])]
+    missing = feature_service.titles(uow=uow, workspace_id=m.workspace_id,
+                                     ids=[i for r in releases for i in r["not_forecast"]])
     plans = records.list_page(uow=uow, spec=plan_service.SPEC, workspace_id=m.workspace_id, limit=50).items
     return render(request, "roadmap/board.html", **ctx.page_context(uow, m, "roadmap"), page_title="Roadmap",
                   board=board, plan=plan, forecast=fc, by_feature=by_feature, releases=releases, plans=plans,
-                  risk_threshold=limit)
+                  risk_threshold=limit, missing=missing)
 
 
 @router.get(f"{W}/roadmap/timeline", response_class=HTMLResponse)
