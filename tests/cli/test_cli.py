@@ -58,6 +58,7 @@ def test_scripted_setup_records_and_json(run) -> None:  # type: ignore[no-untype
     (("customers", "list", "-w", "WS", "--filter", "colour=red"), "cannot filter"),
     (("link", "1", "-w", "WS"), "exactly one of --feature or --problem"),
     (("restore", "/dev/null"), "not JSON"),
+    (("features", "show", "1" + "0" * 30, "-w", "WS"), "not found"),  # beyond what either database stores
 ])
 def test_errors_are_one_clear_line_and_non_zero(run, args, needle) -> None:  # type: ignore[no-untyped-def]
     slug = "err-" + uuid.uuid4().hex[:8]

@@ -164,3 +164,50 @@ def test_openapi_operation_ids_are_clean(client) -> None:
     ops = [op["operationId"] for _, _, op in _operations(client)]
     assert len(ops) == len(set(ops))
     assert all(re.fullmatch(r"[a-z][A-Za-z]+", o) for o in ops), ops
+
+
+HUGE = 10**30  # more than any 64-bit integer
+
+
+def test_numbers_too_large_for_the_database_are_named_never_500(client, world: World) -> None:
+    """The same answer on SQLite (which cannot bind such a number) and PostgreSQL: 422 naming the field."""
+    ids = _seed(client, world)
+    h = world.alice.headers
+    walked = 0
+    for method, path, _ in _operations(client):
+        if not re.search(r"\{(?!workspace\})[a-z_]+\}", path):
+            continue
+        url = _fill(path, world, {k: HUGE for k in ids} | {"features": HUGE})
+        r = client.request(method, url, headers=h, **({"json": {}} if method in {"POST", "PUT", "PATCH"} else {}))
+        assert r.status_code == 422, f"{method} {url}: {r.status_code} {r.text[:200]}"
+        assert r.json()["errors"][0]["loc"][0] == "path" and "too large" in r.json()["detail"]
+        walked += 1
+    assert walked >= 40
+    r = client.get(world.api(f"/links?feedback_id={HUGE}"), headers=h)
+    assert r.status_code == 422 and r.json()["errors"] == [
+        {"loc": ["query", "feedback_id"], "msg": "out of range: at most 9223372036854775807", "value": str(HUGE)}]
+    assert client.get(world.api(f"/feedback?q={HUGE}"), headers=h).status_code == 200  # search text, not a number
+    r = client.post(world.api("/objectives"), json={"title": "Grow", "feature_ids": [ids["features"], HUGE]}, headers=h)
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "feature_ids"]
+    r = client.post(world.api("/themes/problem"), json={"statement": "S", "feedback_ids": [-HUGE]}, headers=h)
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "feedback_ids"]
+
+
+def test_null_for_a_field_that_needs_a_value_is_named(client, world: World) -> None:
+    ids = _seed(client, world)
+    h = world.alice.headers
+    for kind, field in (("feedback", "reporter"), ("products", "name"), ("customers", "name"), ("teams", "name")):
+        r = client.patch(world.api(f"/{kind}/{ids[kind]}"), json={field: None}, headers=h)
+        assert r.status_code == 422, (kind, r.text)
+        assert r.json()["errors"][0]["loc"] == ["body", field] and "cannot be null" in r.json()["detail"]
+    # a field that may be empty is cleared by null
+    r = client.patch(world.api(f"/feedback/{ids['feedback']}"), json={"customer_id": None}, headers=h)
+    assert r.status_code == 200 and r.json()["customer"] is None
+
+
+def test_an_archived_feature_keeps_its_scores(client, world: World) -> None:
+    ids = _seed(client, world)
+    h = world.alice.headers
+    assert client.delete(world.api(f"/features/{ids['features']}"), headers=h).status_code == 200
+    r = client.get(world.api(f"/features/{ids['features']}/scores"), headers=h)
+    assert r.status_code == 200 and r.json()["feature_id"] == ids["features"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -10,6 +10,7 @@ from tradeoff import __version__
 from tradeoff.api import problems
 from tradeoff.api.briefs import router as briefs_router
 from tradeoff.api.delivery import router as delivery_router
+from tradeoff.api.deps import numbers_fit
 from tradeoff.api.imports import router as imports_router
 from tradeoff.api.insights import router as insights_router
 from tradeoff.api.notifications import router as notifications_router
@@ -78,6 +79,7 @@ def build_api(container: Container) -> FastAPI:
         openapi_url="/openapi.json",
         docs_url="/docs",
         redoc_url=None,
+        dependencies=[Depends(numbers_fit)],
     )
     api.state.container = container
     for rec in RECORD_APIS:
@@ -94,4 +96,5 @@ def build_api(container: Container) -> FastAPI:
     api.add_exception_handler(TradeoffError, problems.tradeoff_error)
     api.add_exception_handler(RequestValidationError, problems.validation_error)
     api.add_exception_handler(StarletteHTTPException, problems.http_error)
+    api.add_exception_handler(OverflowError, problems.overflow_error)
     return api

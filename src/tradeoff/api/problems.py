@@ -60,3 +60,20 @@ async def http_error(request: Request, exc: Exception) -> JSONResponse:
     return problem(exc.status_code, titles.get(exc.status_code, "Error"), str(exc.detail),
                    titles.get(exc.status_code, "error").lower().replace(" ", "-"), request.url.path,
                    headers=getattr(exc, "headers", None))
+
+
+def _too_big(value: Any) -> bool:
+    text = str(value).strip().lstrip("-+")
+    return text.isdigit() and int(text) > 2**63 - 1
+
+
+async def overflow_error(request: Request, exc: Exception) -> JSONResponse:
+    """A whole number too large for the database (SQLite refuses to bind it): named when it came in the path or
+    the query; numbers in a body are refused earlier, by the body's schema."""
+    bad = [(where, name) for where, params in (("path", request.path_params), ("query", request.query_params))
+           for name, value in params.items() if _too_big(value)]
+    errors = [{"loc": [where, name], "msg": f"out of range: at most {2**63 - 1}", "type": "out_of_range"}
+              for where, name in bad]
+    named = ", ".join(name for _, name in bad)
+    return problem(422, "Invalid input", "a number in the request is too large" + (f": {named}" if named else ""),
+                   "invalid-input", request.url.path, errors or None)

@@ -91,3 +91,6 @@ class ErrorMappingGroup(TyperGroup):
                 where = ".".join(str(p) for p in e.loc)
                 typer.echo(f"  {where}: {e.msg}", err=True)
             sys.exit(exc.exit_code)
+        except OverflowError:  # an id or count beyond what the database stores (SQLite cannot even bind it)
+            typer.echo(f"error: a number given is too large (at most {2**63 - 1})", err=True)
+            sys.exit(2)

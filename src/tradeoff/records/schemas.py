@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 T = TypeVar("T")
 
@@ -16,10 +16,33 @@ Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_
 Step = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1_000)]
 
 
+INT64 = 2**63 - 1  # the largest whole number either database stores (ids, counts)
+
+
+def fits_int64(value: object) -> bool:
+    """Every whole number in `value` (itself, or inside a list or mapping) fits a 64-bit database integer."""
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, int):
+        return -INT64 - 1 <= value <= INT64
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return all(fits_int64(v) for v in value)
+    if isinstance(value, dict):
+        return all(fits_int64(k) and fits_int64(v) for k, v in value.items())
+    return True
+
+
 class Input(BaseModel):
-    """Every write body: unknown fields are refused, strings are trimmed."""
+    """Every write body: unknown fields are refused, strings are trimmed, whole numbers fit the database."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _fits_the_database(cls, value: object) -> object:
+        if not fits_int64(value):
+            raise ValueError(f"a whole number here must lie between {-INT64 - 1} and {INT64}")
+        return value
 
 
 class Output(BaseModel):

@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.exc import StaleDataError
 
 from tradeoff.audit import service as audit
 from tradeoff.errors import FieldError, InvalidInput, NotFound, PreconditionFailed
 from tradeoff.records.pagination import Page, apply_keyset, encode_cursor
+from tradeoff.records.schemas import fits_int64
 from tradeoff.storage import models as _all_models  # noqa: F401  (every mapper known before load options are built)
 from tradeoff.storage import search
 from tradeoff.storage.uow import Actor, UnitOfWork
@@ -44,7 +46,8 @@ def base_query(spec: RecordSpec, workspace_id: int) -> Select[Any]:
 
 
 def get(*, uow: UnitOfWork, spec: RecordSpec, workspace_id: int, record_id: int) -> Any:
-    obj = uow.session.scalars(base_query(spec, workspace_id).where(spec.model.id == record_id)).first()  # type: ignore[attr-defined]
+    obj = None if not fits_int64(record_id) else uow.session.scalars(  # no record has an id the database cannot hold
+        base_query(spec, workspace_id).where(spec.model.id == record_id)).first()  # type: ignore[attr-defined]
     if obj is None:
         raise NotFound(f"{spec.name} {record_id} not found in this workspace")
     return obj
@@ -54,7 +57,8 @@ def get_many(*, uow: UnitOfWork, spec: RecordSpec, workspace_id: int, ids: Itera
     wanted = list(dict.fromkeys(ids))
     if not wanted:
         return []
-    found = {o.id: o for o in uow.session.scalars(base_query(spec, workspace_id).where(spec.model.id.in_(wanted)))}  # type: ignore[attr-defined]
+    storable = [i for i in wanted if fits_int64(i)]
+    found = {o.id: o for o in uow.session.scalars(base_query(spec, workspace_id).where(spec.model.id.in_(storable)))}  # type: ignore[attr-defined]
     missing = [i for i in wanted if i not in found]
     if missing:
         raise InvalidInput(
@@ -140,6 +144,11 @@ def update(
     if_match: int | None, extra_before: dict[str, Any] | None = None, extra_after: dict[str, Any] | None = None,
 ) -> Any:
     check_version(spec, obj, if_match)
+    columns = sa_inspect(type(obj)).columns
+    for k, v in values.items():  # an explicit null for a field that must have a value: named, not a 500
+        if v is None and k in columns and not columns[k].nullable:
+            raise InvalidInput(f"{k} cannot be null: leave it out to keep it, or give a value",
+                               [FieldError(["body", k], "cannot be null")])
     before = spec.snapshot(obj) | (extra_before or {})
     for k, v in values.items():
         setattr(obj, k, v)

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from tradeoff.core import scoring as core
 from tradeoff.core import scoring_weighted as core_weighted
@@ -98,10 +98,11 @@ def feature_scores(*, uow: UnitOfWork, workspace_id: int, feature_id: int) -> di
     out = []
     for fw in frameworks(uow=uow, workspace_id=workspace_id):
         if fw == "weighted":
-            # weighted scoring normalises within the product's features; score it among them
+            # weighted scoring normalises within the product's features; score it among them (an archived
+            # feature among the active ones: it is still shown with its scores)
             peers = list(uow.session.scalars(records.base_query(feature_service.SPEC, workspace_id).where(
                 Feature.product_id == feature.product_id if feature.product_id else Feature.product_id.is_(None),
-                Feature.archived_at.is_(None))))
+                or_(Feature.archived_at.is_(None), Feature.id == feature.id))))
             s = score_rows(uow=uow, workspace_id=workspace_id, framework=fw,
                            rows=feature_rows(uow=uow, workspace_id=workspace_id, features=peers,
                                              with_sizing=False))[feature_id].score

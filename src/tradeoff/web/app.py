@@ -67,6 +67,7 @@ def install_web(app: FastAPI, container: Container) -> None:
     app.add_exception_handler(LoginRequired, login_required)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(OverflowError, overflow_error)
 
 
 def error_page(request: Request, status: int, message: str, title: str | None = None) -> Response:
@@ -98,6 +99,11 @@ async def http_error(request: Request, exc: Exception) -> Response:
         return error_page(request, 404, "There is nothing at this address. Check the link, or start again from "
                                         "your workspace.")
     return error_page(request, exc.status_code, str(exc.detail))
+
+
+async def overflow_error(request: Request, exc: Exception) -> Response:
+    """A number too large for the database, as in /features/99999999999999999999: no record has that id."""
+    return error_page(request, 404, "There is nothing at this address.")
 
 
 async def validation_error(request: Request, exc: Exception) -> Response:
