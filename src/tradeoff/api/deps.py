@@ -71,6 +71,6 @@ def numbers_fit(request: Request) -> None:
            for where, params in (("path", request.path_params), ("query", request.query_params))
            for name, value in params.items()
            if name != "q"  # search text may be any string of digits
-           and (text := str(value).strip().lstrip("+-")).isdigit() and int(text) > INT64]
+           and (text := str(value).strip().lstrip("+-")).isascii() and text.isdigit() and int(text) > INT64]
     if bad:
         raise InvalidInput("a number in the request is too large: " + ", ".join(str(e.loc[1]) for e in bad), bad)

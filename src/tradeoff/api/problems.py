@@ -64,7 +64,7 @@ async def http_error(request: Request, exc: Exception) -> JSONResponse:
 
 def _too_big(value: Any) -> bool:
     text = str(value).strip().lstrip("-+")
-    return text.isdigit() and int(text) > 2**63 - 1
+    return text.isascii() and text.isdigit() and int(text) > 2**63 - 1
 
 
 async def overflow_error(request: Request, exc: Exception) -> JSONResponse:
