@@ -185,13 +185,34 @@ def test_numbers_too_large_for_the_database_are_named_never_500(client, world: W
     assert walked >= 40
     r = client.get(world.api(f"/links?feedback_id={HUGE}"), headers=h)
     assert r.status_code == 422 and r.json()["errors"] == [
-        {"loc": ["query", "feedback_id"], "msg": "out of range: at most 9223372036854775807", "value": str(HUGE)}]
+        {"loc": ["query", "feedback_id"], "msg": "out of range: at most 2147483647", "value": str(HUGE)}]
     assert client.get(world.api(f"/feedback?q={HUGE}"), headers=h).status_code == 200  # search text, not a number
     assert client.get(world.api("/plans?status=%C2%B2&x=%E2%82%86"), headers=h).status_code == 200  # '²', '₆'
     r = client.post(world.api("/objectives"), json={"title": "Grow", "feature_ids": [ids["features"], HUGE]}, headers=h)
     assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "feature_ids"]
     r = client.post(world.api("/themes/problem"), json={"statement": "S", "feedback_ids": [-HUGE]}, headers=h)
     assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "feedback_ids"]
+    # PostgreSQL's integer columns stop at 2**31 - 1: just past it is refused the same way on both back ends
+    r = client.get(world.api(f"/customers/{2**31}"), headers=h)
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["path", "record_id"]
+    assert client.get(world.api(f"/customers/{2**31 - 1}"), headers=h).status_code == 404
+
+
+def test_text_the_database_cannot_hold_is_refused_naming_the_field(client, world: World) -> None:
+    """PostgreSQL stores no NUL character (in text or JSON) and holds a column's declared width: refused as input
+    on both back ends, never a 500."""
+    h = world.alice.headers
+    r = client.post(world.api("/problems"), json={"statement": "ok", "persona": "a\u0000b"}, headers=h)
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "persona"]
+    r = client.post(world.api("/features"), json={"title": "ok", "acceptance_criteria": ["fine", "not\u0000fine"]},
+                    headers=h)
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"][:2] == ["body", "acceptance_criteria"]
+    # free-text fields hold what their forms allow (a segment was 20 characters wide on PostgreSQL)
+    long = "Mid-market healthcare providers in the Nordics"
+    r = client.post(world.api("/problems"), json={"statement": "Invoices bounce", "segment": long}, headers=h)
+    assert r.status_code == 201 and r.json()["segment"] == long
+    r = client.post(world.api("/customers"), json={"name": "Acme", "plan": "p" * 150}, headers=h)
+    assert r.status_code == 201 and r.json()["plan"] == "p" * 150
 
 
 def test_null_for_a_field_that_needs_a_value_is_named(client, world: World) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import Depends, FastAPI
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tradeoff import __version__
@@ -96,5 +97,6 @@ def build_api(container: Container) -> FastAPI:
     api.add_exception_handler(TradeoffError, problems.tradeoff_error)
     api.add_exception_handler(RequestValidationError, problems.validation_error)
     api.add_exception_handler(StarletteHTTPException, problems.http_error)
-    api.add_exception_handler(OverflowError, problems.overflow_error)
+    api.add_exception_handler(OverflowError, problems.database_refused)
+    api.add_exception_handler(DataError, problems.database_refused)
     return api

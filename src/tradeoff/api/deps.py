@@ -65,12 +65,12 @@ def numbers_fit(request: Request) -> None:
     """Refuse, naming it, a whole number in the path or the query too large for the database (on every
     back end alike: SQLite cannot bind one, PostgreSQL would only find nothing). Numbers in a body are checked
     by the body's schema."""
-    from tradeoff.records.schemas import INT64
+    from tradeoff.records.schemas import DB_INT
 
-    bad = [FieldError([where, name], f"out of range: at most {INT64}", value)
+    bad = [FieldError([where, name], f"out of range: at most {DB_INT}", value)
            for where, params in (("path", request.path_params), ("query", request.query_params))
            for name, value in params.items()
            if name != "q"  # search text may be any string of digits
-           and (text := str(value).strip().lstrip("+-")).isascii() and text.isdigit() and int(text) > INT64]
+           and (text := str(value).strip().lstrip("+-")).isascii() and text.isdigit() and int(text) > DB_INT]
     if bad:
         raise InvalidInput("a number in the request is too large: " + ", ".join(str(e.loc[1]) for e in bad), bad)

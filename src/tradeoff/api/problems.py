@@ -62,18 +62,17 @@ async def http_error(request: Request, exc: Exception) -> JSONResponse:
                    headers=getattr(exc, "headers", None))
 
 
-def _too_big(value: Any) -> bool:
-    text = str(value).strip().lstrip("-+")
-    return text.isascii() and text.isdigit() and int(text) > 2**63 - 1
+
+def refused_value(exc: Exception) -> str:
+    """What the database said about a value it would not store, in its own words (PostgreSQL's message is
+    precise, e.g. 'value too long for type character varying(20)'); the values themselves are not repeated."""
+    orig = getattr(exc, "orig", None)
+    diag = getattr(orig, "diag", None)
+    said = getattr(diag, "message_primary", None) or (str(orig or exc).splitlines() or [""])[0]
+    return f"a value does not fit the database: {said}"
 
 
-async def overflow_error(request: Request, exc: Exception) -> JSONResponse:
-    """A whole number too large for the database (SQLite refuses to bind it): named when it came in the path or
-    the query; numbers in a body are refused earlier, by the body's schema."""
-    bad = [(where, name) for where, params in (("path", request.path_params), ("query", request.query_params))
-           for name, value in params.items() if _too_big(value)]
-    errors = [{"loc": [where, name], "msg": f"out of range: at most {2**63 - 1}", "type": "out_of_range"}
-              for where, name in bad]
-    named = ", ".join(name for _, name in bad)
-    return problem(422, "Invalid input", "a number in the request is too large" + (f": {named}" if named else ""),
-                   "invalid-input", request.url.path, errors or None)
+async def database_refused(request: Request, exc: Exception) -> JSONResponse:
+    """The last guard, behind every input schema: a value the database refuses (a number too large for SQLite
+    to bind, a PostgreSQL data error) is the client's input, so 422, never a 500."""
+    return problem(422, "Invalid input", refused_value(exc), "invalid-input", request.url.path)

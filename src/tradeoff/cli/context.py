@@ -12,6 +12,7 @@ from typing import Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.exc import DataError
 from typer.core import TyperGroup
 
 from tradeoff.bootstrap import Container, bootstrap
@@ -91,6 +92,8 @@ class ErrorMappingGroup(TyperGroup):
                 where = ".".join(str(p) for p in e.loc)
                 typer.echo(f"  {where}: {e.msg}", err=True)
             sys.exit(exc.exit_code)
-        except OverflowError:  # an id or count beyond what the database stores (SQLite cannot even bind it)
-            typer.echo(f"error: a number given is too large (at most {2**63 - 1})", err=True)
+        except (OverflowError, DataError) as exc:  # a value past every check that the database will not store
+            from tradeoff.api.problems import refused_value
+
+            typer.echo(f"error: {refused_value(exc)}", err=True)
             sys.exit(2)

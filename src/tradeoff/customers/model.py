@@ -32,7 +32,7 @@ class Customer(Versioned, Archivable, Timestamps, WorkspaceScoped, Base):
     segment: Mapped[str] = mapped_column(String(20), nullable=False, default=Segment.other.value)
     arr: Mapped[Decimal] = mapped_column(Numeric(14, 2), nullable=False, default=Decimal(0))
     currency: Mapped[str] = mapped_column(String(3), nullable=False, default="USD")
-    plan: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+    plan: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     renewal_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     account_owner: Mapped[str] = mapped_column(String(254), nullable=False, default="")
     notes: Mapped[str] = mapped_column(Text, nullable=False, default="")

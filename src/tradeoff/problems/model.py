@@ -15,5 +15,5 @@ class Problem(Versioned, Archivable, Timestamps, WorkspaceScoped, Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     statement: Mapped[str] = mapped_column(Text, nullable=False)
     persona: Mapped[str] = mapped_column(String(200), nullable=False, default="")
-    segment: Mapped[str] = mapped_column(String(20), nullable=False, default="")
+    segment: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id", ondelete="SET NULL"), nullable=True, index=True)

@@ -16,32 +16,46 @@ Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_
 Step = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1_000)]
 
 
-INT64 = 2**63 - 1  # the largest whole number either database stores (ids, counts)
+DB_INT = 2**31 - 1  # the largest whole number an integer column holds (PostgreSQL's `integer`: ids, counts)
 
 
-def fits_int64(value: object) -> bool:
-    """Every whole number in `value` (itself, or inside a list or mapping) fits a 64-bit database integer."""
+def fits_db_int(value: object) -> bool:
+    """Every whole number in `value` (itself, or inside a list or mapping) fits a database integer column."""
     if isinstance(value, bool):
         return True
     if isinstance(value, int):
-        return -INT64 - 1 <= value <= INT64
+        return -DB_INT - 1 <= value <= DB_INT
     if isinstance(value, (list, tuple, set, frozenset)):
-        return all(fits_int64(v) for v in value)
+        return all(fits_db_int(v) for v in value)
     if isinstance(value, dict):
-        return all(fits_int64(k) and fits_int64(v) for k, v in value.items())
+        return all(fits_db_int(k) and fits_db_int(v) for k, v in value.items())
     return True
 
 
+def has_nul(value: object) -> bool:
+    """A NUL character anywhere in `value` (PostgreSQL stores none, in text or JSON)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return any(has_nul(v) for v in value)
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    return False
+
+
 class Input(BaseModel):
-    """Every write body: unknown fields are refused, strings are trimmed, whole numbers fit the database."""
+    """Every write body: unknown fields are refused, strings are trimmed, whole numbers and text fit the
+    database (on PostgreSQL as on SQLite)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     @field_validator("*", mode="after")
     @classmethod
     def _fits_the_database(cls, value: object) -> object:
-        if not fits_int64(value):
-            raise ValueError(f"a whole number here must lie between {-INT64 - 1} and {INT64}")
+        if not fits_db_int(value):
+            raise ValueError(f"a whole number here must lie between {-DB_INT - 1} and {DB_INT}")
+        if has_nul(value):
+            raise ValueError("text cannot contain a NUL character (\\x00)")
         return value
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from tradeoff.audit import service as audit
 from tradeoff.errors import FieldError, InvalidInput, NotFound, PreconditionFailed
 from tradeoff.records.pagination import Page, apply_keyset, encode_cursor
-from tradeoff.records.schemas import fits_int64
+from tradeoff.records.schemas import fits_db_int
 from tradeoff.storage import models as _all_models  # noqa: F401  (every mapper known before load options are built)
 from tradeoff.storage import search
 from tradeoff.storage.uow import Actor, UnitOfWork
@@ -46,7 +46,7 @@ def base_query(spec: RecordSpec, workspace_id: int) -> Select[Any]:
 
 
 def get(*, uow: UnitOfWork, spec: RecordSpec, workspace_id: int, record_id: int) -> Any:
-    obj = None if not fits_int64(record_id) else uow.session.scalars(  # no record has an id the database cannot hold
+    obj = None if not fits_db_int(record_id) else uow.session.scalars(  # no record has an id the database cannot hold
         base_query(spec, workspace_id).where(spec.model.id == record_id)).first()  # type: ignore[attr-defined]
     if obj is None:
         raise NotFound(f"{spec.name} {record_id} not found in this workspace")
@@ -57,7 +57,7 @@ def get_many(*, uow: UnitOfWork, spec: RecordSpec, workspace_id: int, ids: Itera
     wanted = list(dict.fromkeys(ids))
     if not wanted:
         return []
-    storable = [i for i in wanted if fits_int64(i)]
+    storable = [i for i in wanted if fits_db_int(i)]
     found = {o.id: o for o in uow.session.scalars(base_query(spec, workspace_id).where(spec.model.id.in_(storable)))}  # type: ignore[attr-defined]
     missing = [i for i in wanted if i not in found]
     if missing:

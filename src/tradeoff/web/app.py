@@ -9,11 +9,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from tradeoff.api.problems import refused_value
 from tradeoff.bootstrap import Container
 from tradeoff.errors import TradeoffError
+from tradeoff.records.schemas import DB_INT
 from tradeoff.web import (
     routes_auth,
     routes_briefs,
@@ -67,7 +70,8 @@ def install_web(app: FastAPI, container: Container) -> None:
     app.add_exception_handler(LoginRequired, login_required)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
-    app.add_exception_handler(OverflowError, overflow_error)
+    app.add_exception_handler(OverflowError, database_refused)
+    app.add_exception_handler(DataError, database_refused)
 
 
 def error_page(request: Request, status: int, message: str, title: str | None = None) -> Response:
@@ -101,9 +105,13 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return error_page(request, exc.status_code, str(exc.detail))
 
 
-async def overflow_error(request: Request, exc: Exception) -> Response:
-    """A number too large for the database, as in /features/99999999999999999999: no record has that id."""
-    return error_page(request, 404, "There is nothing at this address.")
+async def database_refused(request: Request, exc: Exception) -> Response:
+    """A value the database will not store: a number too large in the address (/features/99999999999999999999:
+    no record has that id), or a form value past every check (the database's own words)."""
+    if any(str(v).strip().isascii() and str(v).strip().isdigit() and int(str(v).strip()) > DB_INT
+           for v in request.path_params.values()):
+        return error_page(request, 404, "There is nothing at this address.")
+    return error_page(request, 400, refused_value(exc).capitalize() + ".")
 
 
 async def validation_error(request: Request, exc: Exception) -> Response:
