@@ -137,7 +137,7 @@ def decode(data: bytes, filename: str) -> tuple[str, str]:
 
 
 def _binary(filename: str, what: str) -> InvalidInput:
-    return InvalidInput(f"{filename} contains binary data ({what}), not CSV text; export the feedback as CSV "
+    return InvalidInput(f"{filename} contains binary data ({what}), not CSV text; export it from its tool as CSV "
                         "(UTF-8) and import that", [FieldError(["file"], "binary data", filename)])
 
 
