@@ -93,26 +93,25 @@ def summarise_many(
         if tw is not None:
             by_target[j] = np.searchsorted(srt[j], np.float32(tw), side="right") / trials
     i50, i85, i95 = (FINISH_LEVELS.index(x) for x in (0.5, 0.85, 0.95))
+    # to Python floats in bulk (one .tolist() per array, not one float() per number: thousands of things)
+    edges = (lo[:, None] + width[:, None] * np.arange(HISTOGRAM_BINS + 1)).tolist()
+    probs = (counts / trials).tolist()
+    quantiles = q.tolist()
     out = []
     for j, nm in enumerate(names):
-        qs = q[j]
-        edges = lo[j] + width[j] * np.arange(HISTOGRAM_BINS + 1)
-        hist = tuple(
-            (float(edges[k]), float(edges[k + 1]), float(counts[j, k]) / trials)
-            for k in range(HISTOGRAM_BINS)
-        )
+        qs, ej = quantiles[j], edges[j]
         out.append(
             FinishForecast(
                 nm,
                 _to_date(start, qs[i50]),
                 _to_date(start, qs[i85]),
                 _to_date(start, qs[i95]),
-                float(qs[i50]),
-                float(qs[i85]),
-                float(qs[i95]),
+                qs[i50],
+                qs[i85],
+                qs[i95],
                 FINISH_LEVELS,
-                tuple(float(x) for x in qs),
-                hist,
+                tuple(qs),
+                tuple(zip(ej[:-1], ej[1:], probs[j], strict=True)),
                 None if tw is None else float(by_target[j]),
             )
         )
