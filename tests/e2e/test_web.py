@@ -465,3 +465,17 @@ def test_archive_and_restore(container: Container, seeded: Seeded, as_user: AsUs
     assert text in tc.get(f"/w/{w}/problems").text
     audit = tc.get(f"/w/{w}/audit?record_type=problem&record_id={pid}").text
     assert "archive" in audit and "restore" in audit
+
+
+def test_unicode_digits_in_addresses_are_text_not_a_crash(container: Container, seeded: Seeded,
+                                                          as_user: AsUser) -> None:
+    """'²' is a digit to Python's str.isdigit but not a number to int(): every guard reads decimals only."""
+    tc, _ = as_user("alice")
+    base = f"/w/{seeded.world.slug}"
+    for url in (f"{base}/feedback?pasted=²&triage_ran=²&added=²", f"{base}/feedback?customer_id=²",
+                f"{base}/audit?record_id=²&before=²", f"{base}/features/{seeded.ids['feature']}?merged=²",
+                f"{base}/commitments/check?feature_id=²&due=2030-01-01", f"{base}/briefs?customer=²"):
+        r = tc.get(url)
+        assert r.status_code in (200, 422), (url, r.status_code)
+    r = tc.get(f"{base}/features/{'9' * 30}")
+    assert r.status_code == 404  # an id no database can hold: nothing at this address

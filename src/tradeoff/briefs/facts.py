@@ -64,7 +64,7 @@ def product_by_ref(uow: UnitOfWork, workspace_id: int, ref: str | int | None) ->
         return None
     text = str(ref).strip()
     stmt = select(Product).where(Product.workspace_id == workspace_id, Product.archived_at.is_(None))
-    found = uow.session.scalar(stmt.where(Product.id == int(text))) if text.isdigit() else None
+    found = uow.session.scalar(stmt.where(Product.id == int(text))) if text.isdecimal() else None
     if found is None:
         for p in uow.session.scalars(stmt):
             if p.name.lower() == text.lower():

@@ -33,7 +33,7 @@ def _pairs(values: list[str] | None, option: str) -> list[tuple[str, str]]:
 
 
 def _int(value: str, option: str) -> int:
-    if not value.isdigit():
+    if not value.isdecimal():
         raise InvalidInput(f"{option}: '{value}' is not an id")
     return int(value)
 

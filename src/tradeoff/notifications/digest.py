@@ -82,7 +82,7 @@ def build_digest(*, uow: UnitOfWork, workspace_id: int, user_id: int, now: datet
 
     def line(e: Event) -> DigestLine:
         kind, _, ident = e.subject.partition(":")
-        link = f"{base}/{kind}s/{ident}" if kind in ("feature", "plan") and ident.isdigit() else ""
+        link = f"{base}/{kind}s/{ident}" if kind in ("feature", "plan") and ident.isdecimal() else ""
         return DigestLine(f"{e.created_at:%a %d %b}: {e.summary or e.event_type}", link)
 
     status = [line(e) for e in events if e.event_type == EventType.feature_status_changed.value]

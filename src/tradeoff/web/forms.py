@@ -82,7 +82,7 @@ def to_input(fields: tuple[Field, ...], raw: dict[str, Any], state: FormState) -
         if f.kind == "multiselect":
             ids = []
             for v in value:
-                if v.strip().isdigit():
+                if v.strip().isdecimal():
                     ids.append(int(v))
                 elif v.strip():
                     state.add(f.name, f"'{v}' is not a valid choice")
@@ -251,7 +251,7 @@ def save_or_errors(uow: UnitOfWork, state: FormState, known: set[str], action: A
 
 def int_or_none(v: str | None) -> int | None:
     """A query or form value as an id, or None when it is not a whole number."""
-    return int(v) if v and v.isdigit() else None
+    return int(v) if v and v.isdecimal() else None
 
 
 # --- forms written by hand: a record's version, list fields entered one per line ---------------------------
@@ -261,7 +261,7 @@ def form_version(values: Any) -> int | None:
     """The record version the form was loaded at (its hidden `version` field), sent as If-Match; None if absent.
     `values` is the posted form or a dict of its fields."""
     v = values.get("version")
-    return int(v) if isinstance(v, str) and v.isdigit() else None
+    return int(v) if isinstance(v, str) and v.isdecimal() else None
 
 
 def create_or_update(uow: UnitOfWork, state: FormState, known: set[str], service: Any, m: Any, record: Any,

@@ -31,7 +31,7 @@ def _req(params: Any) -> briefs.Request:
     audience = params.get("audience") or "exec"
     customer = params.get("customer") or ""
     return briefs.Request(audience, params.get("product") or None, params.get("release") or None,
-                          int(customer) if str(customer).isdigit() else None)
+                          int(customer) if str(customer).isdecimal() else None)
 
 
 def _query(req: briefs.Request) -> str:
@@ -84,7 +84,7 @@ def briefs_diff(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
     req = _req(request.query_params)
     frm = request.query_params.get("from_version", "")
     res = briefs.diff(uow=uow, workspace_id=m.workspace_id, slug=m.workspace_slug, req=req, now=utcnow(),
-                      from_id=int(frm) if frm.isdigit() else None)
+                      from_id=int(frm) if frm.isdecimal() else None)
     return render(request, "briefs/diff.html", **ctx.page_context(uow, m, "briefs"), page_title="What changed",
                   req=req, res=res, query=_query(req))
 
@@ -110,7 +110,7 @@ def _blockers_view(request: Request, uow: Any, m: Any, state: FormState | None =
 
 
 def _int(value: Any) -> int | None:
-    return int(value) if isinstance(value, str) and value.isdigit() else None
+    return int(value) if isinstance(value, str) and value.isdecimal() else None
 
 
 @router.get(f"{W}/blockers", response_class=HTMLResponse)

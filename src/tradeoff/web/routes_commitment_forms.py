@@ -34,7 +34,7 @@ KNOWN = set(FIELDS)
 def _state(c: Commitment | None, query: Any = None) -> FormState:
     if c is None:  # a new one may start from the customer's or the feature's page (?customer_id=…&feature_id=…)
         given = {k: str(query.get(k)) for k in ("feature_id", "customer_id")
-                 if query is not None and str(query.get(k) or "").isdigit()}
+                 if query is not None and str(query.get(k) or "").isdecimal()}
         return FormState(values={k: "" for k in FIELDS} | given)
     return FormState(values={"feature_id": str(c.feature_id), "customer_id": str(c.customer_id),
                              "due": c.due.isoformat(), "promised_by": c.promised_by, "note": c.note,
@@ -85,7 +85,7 @@ def check_promise(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
     fid, raw = str(q.get("feature_id") or ""), str(q.get("due") or "")
     d: dict[str, Any] | None = None
     message = ""
-    if not fid.isdigit():
+    if not fid.isdecimal():
         message = "Choose a feature to see the chance of keeping the promise."
     else:
         try:

@@ -52,7 +52,7 @@ def _decision_form(request: Request, uow: Any, m: Any, state: FormState, status_
 def new_decision(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
     m.require("edit")
     fid = request.query_params.get("feature_id", "")
-    return _decision_form(request, uow, m, FormState(values={"feature_ids": [fid] if fid.isdigit() else [],
+    return _decision_form(request, uow, m, FormState(values={"feature_ids": [fid] if fid.isdecimal() else [],
                                                              "decided_by": m.name or m.email,
                                                              "decided_on": date.today().isoformat()}))
 
@@ -88,8 +88,8 @@ def _decision_input(form: FormData) -> tuple[FormState, dict[str, Any]]:
         "options": _options(text.get("options", "")),
         "disappointed": [{"who": (line.split(":", 1) + [""])[0].strip(), "why": (line.split(":", 1) + [""])[1].strip()}
                          for line in _lines(text.get("disappointed", ""))],
-        "feature_ids": [v for v in form.getlist("feature_ids") if isinstance(v, str) and v.isdigit()],
-        "problem_ids": [v for v in form.getlist("problem_ids") if isinstance(v, str) and v.isdigit()],
+        "feature_ids": [v for v in form.getlist("feature_ids") if isinstance(v, str) and v.isdecimal()],
+        "problem_ids": [v for v in form.getlist("problem_ids") if isinstance(v, str) and v.isdecimal()],
     }
     return state, body
 
@@ -143,7 +143,7 @@ def update_decision(request: Request, form: CheckedForm, m: CurrentMember, uow: 
     try:
         decision_service.update(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), record_id=decision_id,
                                 data=DecisionUpdate.model_validate(body),
-                                if_match=int(version) if version.isdigit() else None)
+                                if_match=int(version) if version.isdecimal() else None)
     except ValidationError as exc:
         validation_to_state(exc, state, DECISION_FIELDS)
         return _decision_form(request, uow, m, state, 422, d=d)

@@ -124,7 +124,7 @@ def feedback_view(request: Request, uow: UnitOfWork, m: Member, record_id: int, 
     similar = (triage.similar(uow=uow, workspace_id=m.workspace_id, feedback_id=record_id)
                if params.get("similar") == "1" else None)
     merged = params.get("merged", "")
-    flash = f"Feedback #{merged} was merged into this item." if merged.isdigit() else ""
+    flash = f"Feedback #{merged} was merged into this item." if merged.isdecimal() else ""
     return _detail(request, uow, m, "feedback", "detail/feedback.html", fb, status_code, links=links, titles=titles,
                    link=link, targets=_link_targets(uow, m, link.values.get("target_q")), similar=similar,
                    flash=flash, kinds=KINDS)
@@ -213,7 +213,7 @@ def create_link(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow,
     state = FormState(values=values)
     kind, _, raw_id = values.get("target", "").partition(":")
     data: dict[str, Any] = {"feedback_id": record_id, "quote": values.get("quote", "").strip() or None}
-    if kind in ("feature", "problem") and raw_id.isdigit():
+    if kind in ("feature", "problem") and raw_id.isdecimal():
         data[f"{kind}_id"] = int(raw_id)
     else:
         state.add("target", "choose the feature or problem this feedback supports")

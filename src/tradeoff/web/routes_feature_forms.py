@@ -245,7 +245,7 @@ def save_estimate(request: Request, form: CheckedForm, m: CurrentMember, uow: Uo
     values["team_id"] = field_text(form, "team_id")
     values["depends_on"] = [str(v) for v in form.getlist("depends_on")]
     values["shares"] = {k.removeprefix("share_"): str(v).strip() for k, v in form.items()
-                        if k.startswith("share_") and k.removeprefix("share_").isdigit() and str(v).strip()}
+                        if k.startswith("share_") and k.removeprefix("share_").isdecimal() and str(v).strip()}
     state = FormState(values=values)
     for name in ("optimistic", "likely", "pessimistic"):
         if not values[name]:
@@ -266,11 +266,11 @@ def save_estimate(request: Request, form: CheckedForm, m: CurrentMember, uow: Uo
         if values[k]:
             body[k] = values[k]
     body["drivers"] = [{"name": d} for d in values["drivers"]]
-    body["component_ids"] = [c for c in values["component_ids"] if c.isdigit()]
-    body["team_id"] = int(values["team_id"]) if values["team_id"].isdigit() else None
-    body["depends_on"] = [int(f) for f in values["depends_on"] if f.isdigit()]
+    body["component_ids"] = [c for c in values["component_ids"] if c.isdecimal()]
+    body["team_id"] = int(values["team_id"]) if values["team_id"].isdecimal() else None
+    body["depends_on"] = [int(f) for f in values["depends_on"] if f.isdecimal()]
     body["team_shares"] = shares
-    version = int(values["version"]) if values["version"].isdigit() else None
+    version = int(values["version"]) if values["version"].isdecimal() else None
 
     def action() -> None:
         estimate_service.save(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), feature_id=feature_id,
@@ -290,7 +290,7 @@ def stability_page(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse
     frameworks = [fw for fw in scoring.frameworks(uow=uow, workspace_id=m.workspace_id) if fw != "weighted"]
     fw = q.get("framework") if q.get("framework") in frameworks else None
     k_text = q.get("k") or "10"
-    k = int(k_text) if k_text.isdigit() and 1 <= int(k_text) <= 100 else 10
+    k = int(k_text) if k_text.isdecimal() and 1 <= int(k_text) <= 100 else 10
     result, message = None, ""
     try:
         result = ranking.stability(uow=uow, workspace_id=m.workspace_id, framework=fw, k=k, draws=1000)

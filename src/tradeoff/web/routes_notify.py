@@ -151,7 +151,7 @@ def shares_page(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
 def create_share(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -> Response:
     m.require("edit")
     raw = str(form.get("product_id") or "")
-    if not raw.isdigit():
+    if not raw.isdecimal():
         return _shares_view(request, uow, m, error="choose a product to share", status_code=422)
     try:
         publishing.create_share(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), product_id=int(raw),

@@ -41,7 +41,7 @@ LIMIT = 200
 
 
 def _checked_ids(form: FormData, name: str) -> list[str]:
-    return [str(v) for v in form.getlist(name) if str(v).isdigit()]
+    return [str(v) for v in form.getlist(name) if str(v).isdecimal()]
 
 
 # ---------------------------------------------------------------------------------------------- objectives

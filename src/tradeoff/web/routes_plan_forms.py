@@ -74,7 +74,7 @@ def _pairs(text: str, field: str, state: FormState, parse: Any, what: str) -> di
     out: dict[str, Any] = {}
     for n, parts in numbered_lines(text):
         ref = parts[0].lstrip("#").strip()
-        if len(parts) != 2 or not ref.isdigit():
+        if len(parts) != 2 or not ref.isdecimal():
             state.add(field, f"line {n}: write #feature | {what}")
             continue
         try:
@@ -114,8 +114,8 @@ def _save(request: Request, form: FormData, m: Any, uow: UnitOfWork, plan: Plan 
     body: dict[str, Any] = {k: values[k] for k in TEXT if values[k] and k not in ("deadlines", "values", "releases")}
     body["description"] = values["description"]
     body["framework"] = values["framework"]
-    body["team_ids"] = [int(v) for v in values["team_ids"] if v.isdigit()]
-    body["must_have"] = [int(v) for v in values["must_have"] if v.isdigit()]
+    body["team_ids"] = [int(v) for v in values["team_ids"] if v.isdecimal()]
+    body["must_have"] = [int(v) for v in values["must_have"] if v.isdecimal()]
     body["live"] = values["live"] == "on"
     body["deadlines"] = _pairs(values["deadlines"], "deadlines", state, date.fromisoformat, "a date (YYYY-MM-DD)")
     body["values"] = _pairs(values["values"], "values", state, float, "a number")

@@ -70,7 +70,7 @@ def list_view(request: Request, uow: UnitOfWork, m: Member, ui: RecordUI, *, qui
         extra["quick_fields"] = QUICK_FIELDS
         extra["customer_options"] = ctx.customer_suggestions(uow, m.workspace_id, None)
         extra["pick_url"] = f"/w/{m.workspace_slug}/pick/customers"
-        if filter_values.get("customer_id", "").isdigit():
+        if filter_values.get("customer_id", "").isdecimal():
             found = ctx.customer_name(uow, m.workspace_id, int(filter_values["customer_id"]))
             extra["customer_name"] = found
         extra.update(ctx.triage_line(request, uow, m))
@@ -88,13 +88,13 @@ def list_view(request: Request, uow: UnitOfWork, m: Member, ui: RecordUI, *, qui
 
 def _flash(params: Any) -> str:
     added, pasted, triaged = params.get("added", ""), params.get("pasted", ""), params.get("triage_ran", "")
-    if added.isdigit():
+    if added.isdecimal():
         return f"Feedback #{added} added. Open it to link it to a problem or feature."
-    if pasted.isdigit():
+    if pasted.isdecimal():
         n = int(pasted)
         return f"{n} feedback item{'s' if n != 1 else ''} added from your call notes. Triage classifies them in the " \
                "background."
-    if triaged.isdigit():
+    if triaged.isdecimal():
         n = int(triaged)
         return f"Triaged {n} feedback item{'s' if n != 1 else ''}."
     return ""

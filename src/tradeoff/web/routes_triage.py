@@ -121,7 +121,7 @@ def paste_confirm(request: Request, form: CheckedForm, m: CurrentMember, uow: Uo
     m.require("evidence")
     state, data = _paste_state(uow, m, form)
     texts = [t for t in form.getlist("item") if isinstance(t, str)]
-    kept = {int(k) for k in form.getlist("keep") if isinstance(k, str) and k.isdigit()}
+    kept = {int(k) for k in form.getlist("keep") if isinstance(k, str) and k.isdecimal()}
     items = [{"text": t, "keep": i in kept, "error": ""} for i, t in enumerate(texts)]
     chosen = [i for i in range(len(items)) if items[i]["keep"]]
     if not chosen:
@@ -211,7 +211,7 @@ def themes_page(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
 def theme_to_problem(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -> Response:
     """Turn a theme into a problem, its feedback linked to it as evidence."""
     m.require("edit")
-    index = int(raw) if (raw := field_text(form, "theme", strip=False)).isdigit() else -1
+    index = int(raw) if (raw := field_text(form, "theme", strip=False)).isdecimal() else -1
     values = {"statement": field_text(form, "statement", strip=False), "persona": field_text(form, "persona", strip=False)}
     state = FormState(values=values)
     ids = [v for v in form.getlist("feedback_ids") if isinstance(v, str)]

@@ -44,8 +44,8 @@ def home(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
 def audit_page(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
     params = request.query_params
     record_type = params.get("record_type") or None
-    record_id = int(params["record_id"]) if params.get("record_id", "").isdigit() else None
-    before_id = int(params["before"]) if params.get("before", "").isdigit() else None
+    record_id = int(params["record_id"]) if params.get("record_id", "").isdecimal() else None
+    before_id = int(params["before"]) if params.get("before", "").isdecimal() else None
     events = audit.list_events(uow=uow, workspace_id=m.workspace_id, record_type=record_type, record_id=record_id,
                                before_id=before_id, limit=AUDIT_PAGE)
     older = events[-1].id if len(events) == AUDIT_PAGE else None

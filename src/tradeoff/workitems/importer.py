@@ -220,10 +220,10 @@ def _match_features(uow: UnitOfWork, workspace_id: int, rows: list[ItemRow]) -> 
             values[r.feature] = values.get(r.feature, 0) + 1
     if not values:
         return {}, {}
-    ids = {int(v) for v in values if v.isdigit()}
+    ids = {int(v) for v in values if v.isdecimal()}
     by_id = set(uow.session.scalars(select(Feature.id).where(Feature.workspace_id == workspace_id,
                                                              Feature.id.in_(ids)))) if ids else set()
-    lowered = [v.lower() for v in values if not (v.isdigit() and int(v) in by_id)]
+    lowered = [v.lower() for v in values if not (v.isdecimal() and int(v) in by_id)]
     by_title: dict[str, int] = {}
     for i in range(0, len(lowered), 500):
         for fid, title in uow.session.execute(select(Feature.id, Feature.title).where(
@@ -233,7 +233,7 @@ def _match_features(uow: UnitOfWork, workspace_id: int, rows: list[ItemRow]) -> 
     matched: dict[str, int] = {}
     unmatched: dict[str, int] = {}
     for v, n in values.items():
-        if v.isdigit() and int(v) in by_id:
+        if v.isdecimal() and int(v) in by_id:
             matched[v] = int(v)
         elif v.lower() in by_title:
             matched[v] = by_title[v.lower()]
