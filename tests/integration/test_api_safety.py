@@ -153,6 +153,25 @@ def test_batch_is_all_or_nothing_and_idempotent(client, world: World) -> None:
     assert client.post(world.api("/customers/batch"), json=many, headers=h).status_code == 422
 
 
+def test_the_openapi_document_names_the_problems_the_api_answers(client, world: World) -> None:
+    spec = client.get("/api/v1/openapi.json").json()
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    for method, path, op in _operations(client):
+        codes = set(op["responses"])
+        assert {"401", "403", "404", "422", "429"} <= codes, (method, path)
+        if method in {"POST", "PUT", "PATCH", "DELETE"}:
+            assert {"400", "409", "412"} <= codes, (method, path)
+        assert op["responses"]["404"]["content"] == {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    # what it says is what comes back: a 404 and a 422 are problem+json with the Problem's fields
+    required = set(spec["components"]["schemas"]["Problem"]["required"])
+    for r in (client.get(world.api("/features/999999"), headers=world.alice.headers),
+              client.post(world.api("/features"), json={}, headers=world.alice.headers),
+              client.get(world.api("/briefs/%0Aexec/diff"), headers=world.alice.headers)):
+        assert r.headers["content-type"].startswith("application/problem+json"), r.text[:200]
+        assert required <= set(r.json())
+
+
 def test_unknown_routes_and_methods_are_problems(client, world: World) -> None:
     r = client.get("/api/v1/nope")
     assert r.status_code == 404 and r.headers["content-type"].startswith("application/problem+json")

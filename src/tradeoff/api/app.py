@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Depends, FastAPI
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -99,4 +102,12 @@ def build_api(container: Container) -> FastAPI:
     api.add_exception_handler(StarletteHTTPException, problems.http_error)
     api.add_exception_handler(OverflowError, problems.database_refused)
     api.add_exception_handler(DataError, problems.database_refused)
+
+    def openapi() -> dict[str, Any]:
+        if api.openapi_schema is None:
+            api.openapi_schema = problems.document(get_openapi(
+                title=api.title, version=api.version, description=api.description, routes=api.routes))
+        return api.openapi_schema
+
+    api.openapi = openapi  # type: ignore[method-assign]
     return api

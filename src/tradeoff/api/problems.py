@@ -76,3 +76,48 @@ async def database_refused(request: Request, exc: Exception) -> JSONResponse:
     """The last guard, behind every input schema: a value the database refuses (a number too large for SQLite
     to bind, a PostgreSQL data error) is the client's input, so 422, never a 500."""
     return problem(422, "Invalid input", refused_value(exc), "invalid-input", request.url.path)
+
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "description": "RFC 9457 problem details. `errors` names each bad field (`loc`) and why (`msg`).",
+    "type": "object",
+    "required": ["type", "title", "status", "detail", "instance"],
+    "properties": {
+        "type": {"type": "string", "format": "uri"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {"type": "array", "items": {
+            "type": "object", "required": ["loc", "msg"],
+            "properties": {"loc": {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}},
+                           "msg": {"type": "string"}, "type": {"type": "string"}, "value": {}}}},
+    },
+}
+_READ_ERRORS = {"401": "Not authenticated (no, unknown or revoked token)",
+                "403": "Your role in the workspace does not allow this",
+                "404": "No such workspace (or you are not a member) or record",
+                "422": "Invalid input: `errors` names each field and why",
+                "429": "Too many requests; retry after the Retry-After header"}
+_WRITE_ERRORS = {"400": "The body could not be read (not JSON)",
+                 "409": "Conflict (e.g. an Idempotency-Key reused with another body)",
+                 "412": "The record changed since the version given in If-Match"}
+
+
+def document(schema: dict[str, Any]) -> dict[str, Any]:
+    """The OpenAPI document as the API answers: every operation may fail with an application/problem+json
+    Problem (401, 403, 404, 422, 429; writes also 400, 409 and 412), in place of the framework's default 422."""
+    schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+    schemas.pop("HTTPValidationError", None)
+    schemas.pop("ValidationError", None)
+    schemas["Problem"] = PROBLEM_SCHEMA
+    body = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for ops in schema.get("paths", {}).values():
+        for method, op in ops.items():
+            if not isinstance(op, dict) or "responses" not in op:
+                continue
+            errors = _READ_ERRORS | (_WRITE_ERRORS if method in ("post", "put", "patch", "delete") else {})
+            for code, description in errors.items():
+                op["responses"][code] = {"description": description, "content": body}
+    return schema

@@ -13,6 +13,7 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from tradeoff.api.problems import http_error as api_http_error
 from tradeoff.api.problems import refused_value
 from tradeoff.bootstrap import Container
 from tradeoff.errors import TradeoffError
@@ -99,6 +100,8 @@ async def login_required(request: Request, exc: Exception) -> Response:
 
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    if request.url.path.startswith("/api/"):  # an API address the API's mount did not take (e.g. a newline in it)
+        return await api_http_error(request, exc)
     if exc.status_code == 404:
         return error_page(request, 404, "There is nothing at this address. Check the link, or start again from "
                                         "your workspace.")
