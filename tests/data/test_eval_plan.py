@@ -71,7 +71,11 @@ def test_nrp1_optimum_matches_plain_model_and_plan_is_feasible() -> None:
     path = _data("nrp1.txt")
     r = evaluate_plan(path, 0.3, time_limit=30)
     json.dumps(r)
-    assert r["settled_by"] == ("probe" if r["workers"] > 1 else "single solve")  # proved within the probe
+    # proved optimal: usually within the 2 s probe, but on a loaded machine a racing seed may prove it first
+    # (which one is a matter of time, not of the answer)
+    assert r["status"] == "optimal"
+    assert r["settled_by"] in ({"probe", *(f"seed {i}" for i in range(r["workers"]))} if r["workers"] > 1
+                               else {"single solve"})
     assert r["value"] == pytest.approx(_plain_optimum(path, 0.3))
     assert r["gap"] <= 0.001 and r["bound"] >= r["value"] - 1e-6
     assert r["greedy_value"] <= r["value"]
