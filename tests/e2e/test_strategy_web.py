@@ -110,3 +110,13 @@ def test_ranking_sizing_decisions_votes_competitors_pages(client, container, wor
     outsider = web_client(container)
     sign_in(outsider, world.charlie.email, world.charlie.password)
     assert outsider.get(f"{base}/ranking").status_code in (403, 404)
+
+
+def test_a_value_a_form_did_not_offer_is_refused_with_a_reason_not_a_500(container, world: World) -> None:
+    """The default-framework form posts what its select offers; anything else (a blank, hand-made) is said."""
+    tc = web_client(container)
+    csrf = sign_in(tc, world.alice.email, world.alice.password)
+    r = tc.post(f"/w/{world.slug}/ranking/default", data={"csrf_token": csrf, "default_framework": " "})
+    assert r.status_code == 422 and "not accepted" in r.text and "default_framework" in r.text
+    ok = tc.post(f"/w/{world.slug}/ranking/default", data={"csrf_token": csrf, "default_framework": "wsjf"})
+    assert ok.status_code == 303

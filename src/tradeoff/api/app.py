@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import Depends, FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
+from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -102,6 +103,7 @@ def build_api(container: Container) -> FastAPI:
     api.add_exception_handler(StarletteHTTPException, problems.http_error)
     api.add_exception_handler(OverflowError, problems.database_refused)
     api.add_exception_handler(DataError, problems.database_refused)
+    api.add_exception_handler(PydanticValidationError, problems.model_validation_error)
 
     def openapi() -> dict[str, Any]:
         if api.openapi_schema is None:

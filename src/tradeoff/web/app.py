@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
@@ -73,6 +74,7 @@ def install_web(app: FastAPI, container: Container) -> None:
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(OverflowError, database_refused)
     app.add_exception_handler(DataError, database_refused)
+    app.add_exception_handler(PydanticValidationError, model_validation_error)
 
 
 def error_page(request: Request, status: int, message: str, title: str | None = None) -> Response:
@@ -106,6 +108,14 @@ async def http_error(request: Request, exc: Exception) -> Response:
         return error_page(request, 404, "There is nothing at this address. Check the link, or start again from "
                                         "your workspace.")
     return error_page(request, exc.status_code, str(exc.detail))
+
+
+async def model_validation_error(request: Request, exc: Exception) -> Response:
+    """A form value an input model refused where the page did not check it first: said, not a 500."""
+    assert isinstance(exc, PydanticValidationError)
+    said = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ())) or 'input'}: {e.get('msg', '')}"
+                     for e in exc.errors()[:5])
+    return error_page(request, 422, f"That was not accepted: {said}.")
 
 
 async def database_refused(request: Request, exc: Exception) -> Response:
