@@ -62,15 +62,14 @@ def etag(version: int) -> str:
 
 
 def numbers_fit(request: Request) -> None:
-    """Refuse, naming it, a whole number in the path or the query too large for the database (on every
-    back end alike: SQLite cannot bind one, PostgreSQL would only find nothing). Numbers in a body are checked
-    by the body's schema."""
-    from tradeoff.records.schemas import DB_INT
+    """Refuse, naming it, a whole number in the path or the query too large for the database, the same way on
+    every back end (SQLite cannot bind one; PostgreSQL's integer columns refuse one). Numbers in a body are
+    checked by the body's schema."""
+    from tradeoff.records.schemas import DB_INT, too_large
 
     bad = [FieldError([where, name], f"out of range: at most {DB_INT}", value)
            for where, params in (("path", request.path_params), ("query", request.query_params))
            for name, value in params.items()
-           if name != "q"  # search text may be any string of digits
-           and (text := str(value).strip().lstrip("+-")).isascii() and text.isdigit() and int(text) > DB_INT]
+           if name != "q" and too_large(value)]  # search text may be any string of digits
     if bad:
         raise InvalidInput("a number in the request is too large: " + ", ".join(str(e.loc[1]) for e in bad), bad)

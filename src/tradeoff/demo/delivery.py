@@ -286,8 +286,10 @@ def load_delivery(*, uow: UnitOfWork, workspace_id: int, actor: Actor, anchor: d
         name="Next two quarters", description="The roadmap for the next 26 weeks: two-week sprints, value = ARR of "
                                               "the customers who asked.",
         start=anchor, periods=13, period_days=14, value_source="arr",  # type: ignore[arg-type]
-        releases=[ReleaseIn(name="Enterprise readiness", feature_ids=release,  # aimed at the enterprise webinar
-                            target=anchor + timedelta(days=68))] if release else [],
+        releases=([ReleaseIn(name="Enterprise readiness", feature_ids=release,  # aimed at the enterprise webinar
+                             target=anchor + timedelta(days=68))] if release else [])
+        + ([ReleaseIn(name="Month-end close", feature_ids=[features["reconciliation-workspace"].id],  # too soon
+                      target=anchor + timedelta(days=45))] if "reconciliation-workspace" in features else []),
         time_limit=10.0, live=True))
     plan_service.solve(uow=uow, workspace_id=workspace_id, actor=actor, plan_id=plan.id)
     commitment_service.recompute(uow=uow, workspace_id=workspace_id, today=anchor)

@@ -123,3 +123,13 @@ def status(plan: Plan | None, threshold: float, today: date) -> list[dict[str, A
                     "missed": not made and date.fromisoformat(r["target"]) < today,
                     "at_risk": r.get("forecast_at") is not None and not made and at_risk(r, threshold)})
     return out
+
+
+def in_forecast(fc: dict[str, Any], threshold: float) -> list[dict[str, Any]]:
+    """The releases of a forecast() answer, each with `at_risk` (its target's chance below the threshold) and
+    `likely_by` (the first day with the threshold's chance): the roadmap's release view."""
+    from tradeoff.forecasts import service as forecast_service
+
+    return [r | {"at_risk": r["target_probability"] is not None and r["target_probability"] < threshold,
+                 "likely_by": forecast_service.release_date_at(fc, r["name"], threshold) if r["target"] else None}
+            for r in fc.get("releases", [])]

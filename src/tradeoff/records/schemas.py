@@ -32,6 +32,13 @@ def fits_db_int(value: object) -> bool:
     return True
 
 
+def too_large(value: object) -> bool:
+    """Text of a whole number (ASCII digits, optional sign) beyond what an integer column holds: an id or count
+    given in an address or a query."""
+    text = str(value).strip().lstrip("+-")
+    return text.isascii() and text.isdigit() and int(text) > DB_INT
+
+
 def has_nul(value: object) -> bool:
     """A NUL character anywhere in `value` (PostgreSQL stores none, in text or JSON)."""
     if isinstance(value, str):

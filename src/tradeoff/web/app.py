@@ -18,7 +18,7 @@ from tradeoff.api.problems import http_error as api_http_error
 from tradeoff.api.problems import refused_value
 from tradeoff.bootstrap import Container
 from tradeoff.errors import TradeoffError
-from tradeoff.records.schemas import DB_INT
+from tradeoff.records.schemas import too_large
 from tradeoff.web import (
     routes_auth,
     routes_briefs,
@@ -121,8 +121,7 @@ async def model_validation_error(request: Request, exc: Exception) -> Response:
 async def database_refused(request: Request, exc: Exception) -> Response:
     """A value the database will not store: a number too large in the address (/features/99999999999999999999:
     no record has that id), or a form value past every check (the database's own words)."""
-    if any(str(v).strip().isascii() and str(v).strip().isdigit() and int(str(v).strip()) > DB_INT
-           for v in request.path_params.values()):
+    if any(too_large(v) for v in request.path_params.values()):
         return error_page(request, 404, "There is nothing at this address.")
     return error_page(request, 400, refused_value(exc).capitalize() + ".")
 

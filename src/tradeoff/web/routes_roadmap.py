@@ -16,6 +16,7 @@ from tradeoff.commitments import service as commitment_service
 from tradeoff.errors import Infeasible, InvalidInput, TradeoffError
 from tradeoff.features import service as feature_service
 from tradeoff.forecasts import service as forecast_service
+from tradeoff.plans import releases as release_watch
 from tradeoff.plans import service as plan_service
 from tradeoff.plans.schemas import AddPeople, CutScope, WhatIfIn
 from tradeoff.records import service as records
@@ -45,10 +46,7 @@ def roadmap(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
     by_feature = {f["feature_id"]: f for f in (fc or {}).get("features", [])}
     limit = commitment_service.threshold(uow=uow, workspace_id=m.workspace_id)
     # the live plan's releases in the workspace forecast: the same numbers as the API's and the stored targets'
-    answer = fc or {}
-    releases = [r | {"at_risk": r["target_probability"] is not None and r["target_probability"] < limit,
-                     "likely_by": forecast_service.release_date_at(answer, r["name"], limit) if r["target"] else None}
-                for r in answer.get("releases", [])]
+    releases = release_watch.in_forecast(fc or {}, limit)
     missing = feature_service.titles(uow=uow, workspace_id=m.workspace_id,
                                      ids=[i for r in releases for i in r["not_forecast"]])
     plans = records.list_page(uow=uow, spec=plan_service.SPEC, workspace_id=m.workspace_id, limit=50).items
