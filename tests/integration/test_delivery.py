@@ -508,6 +508,38 @@ def test_feature_delivery_puts_estimate_plan_forecast_and_promises_side_by_side(
     assert client.get(world.api("/features/999999/delivery"), headers=h).status_code == 404
 
 
+def test_a_simulation_is_run_once_per_input_and_never_served_stale(client, world: World) -> None:
+    """Pages that show the same dates share one simulation; any change of its input (an estimate, a team, a
+    release) gives a fresh one, never the remembered answer."""
+    from tradeoff.forecasts.service import _simulate
+
+    _simulate.cache_clear()  # another test (or backend) may have simulated these very inputs
+    ids = _planning_world(client, world)
+    h = world.alice.headers
+
+    def p85(fid: int) -> str:
+        fc = client.get(world.api("/forecast"), headers=h).json()
+        return next(f["p85"] for f in fc["features"] if f["feature_id"] == fid)
+
+    first = p85(ids["d"])
+    before = _simulate.cache_info()
+    assert p85(ids["d"]) == first
+    delivery = client.get(world.api(f"/features/{ids['d']}/delivery"), headers=h)
+    assert delivery.status_code == 200
+    after = _simulate.cache_info()
+    assert after.misses == before.misses and after.hits >= before.hits + 2  # the same input: not simulated again
+    # a bigger estimate is a new input: simulated again, a later date
+    assert _estimate(client, world, ids["d"], 40, 50, 60, team_id=ids["tid"]).status_code == 200
+    misses = _simulate.cache_info().misses
+    later = p85(ids["d"])
+    assert later > first and _simulate.cache_info().misses > misses
+    # so is a smaller team
+    team = client.get(world.api(f"/teams/{ids['tid']}"), headers=h)
+    assert client.patch(world.api(f"/teams/{ids['tid']}"), json={"members": ["Ana"]},
+                        headers=h | {"If-Match": team.headers["ETag"]}).status_code == 200
+    assert p85(ids["d"]) > later
+
+
 def test_promises_are_reforecast_when_their_inputs_change(client, world: World) -> None:
     ids = _planning_world(client, world)
     h = world.alice.headers

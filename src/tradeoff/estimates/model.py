@@ -23,6 +23,9 @@ class WorkCategory(enum.StrEnum):
     platform = "platform"
 
 
+TECHNICAL = frozenset({WorkCategory.tech_debt.value, WorkCategory.platform.value})  # what allocation rules reserve for
+
+
 class DriverName(enum.StrEnum):
     new_api = "new_api"
     data_migration = "data_migration"
@@ -56,4 +59,4 @@ class Estimate(Versioned, Timestamps, WorkspaceScoped, Base):
     @property
     def technical(self) -> bool:
         """Tech-debt and platform work: what allocation rules reserve capacity for."""
-        return self.category in (WorkCategory.tech_debt.value, WorkCategory.platform.value)
+        return self.category in TECHNICAL

@@ -216,6 +216,18 @@ def all_of(*, uow: UnitOfWork, workspace_id: int) -> dict[int, Estimate]:
     return {e.feature_id: e for e in uow.session.scalars(select(Estimate).where(Estimate.workspace_id == workspace_id))}
 
 
+FORECAST_COLUMNS = (Estimate.feature_id, Estimate.team_id, Estimate.team_shares, Estimate.optimistic, Estimate.likely,
+                    Estimate.pessimistic, Estimate.unit, Estimate.depends_on, Estimate.category)
+
+
+def forecast_inputs(*, uow: UnitOfWork, workspace_id: int) -> dict[int, Any]:
+    """feature id -> what a forecast reads of its estimate (a row of `FORECAST_COLUMNS`), for every estimated
+    feature: the forecast runs on every page that shows a date, and loading whole records (drivers, notes, …)
+    cost it more than simulating."""
+    return {r.feature_id: r for r in uow.session.execute(
+        select(*FORECAST_COLUMNS).where(Estimate.workspace_id == workspace_id))}
+
+
 def explain(*, uow: UnitOfWork, workspace_id: int, estimate: Estimate) -> Explanation:
     """Core explanation of the range: which drivers and indebted components account for how much."""
     ids = list(estimate.component_ids) + [d["component_id"] for d in estimate.drivers if d.get("component_id")]

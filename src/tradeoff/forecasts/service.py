@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
@@ -20,7 +21,6 @@ from tradeoff.core.forecasting_backlog_input import MIN_HISTORY_WEEKS, BacklogFe
 from tradeoff.core.forecasting_backlog_summary import FinishForecast
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.estimates import service as estimate_service
-from tradeoff.features.model import Feature
 from tradeoff.plans import service as plan_service
 from tradeoff.plans.model import Plan
 from tradeoff.storage.uow import UnitOfWork
@@ -31,11 +31,13 @@ from tradeoff.workitems import service as workitem_service
 Source = Literal["auto", "capacity", "history"]
 DEFAULT_TRIALS = 2000
 DEFAULT_SEED = 20261122  # fixed: the same inputs give the same dates, so a recompute only moves when inputs do
+SIMULATIONS_KEPT = 16  # per process; one 500-feature answer is about 1 MB
 
 
 @dataclass(frozen=True)
 class Entry:
-    feature: Feature
+    feature_id: int
+    title: str
     team: Team
     optimistic: float
     likely: float
@@ -60,10 +62,10 @@ def _parts(entries: list[Entry], extra: Mapping[int, tuple[float, float, float]]
     feats: list[BacklogFeature] = []
     joins: dict[str, list[str]] = {}
     for e in entries:
-        key, deps = str(e.feature.id), tuple(str(d) for d in e.depends_on)
+        key, deps = str(e.feature_id), tuple(str(d) for d in e.depends_on)
         parts = [BacklogFeature(f"{key}@{t.name}" if len(e.split) > 1 else key, t.name, e.optimistic * share,
                                 e.likely * share, e.pessimistic * share, deps) for t, share in e.split]
-        o, m, p = (extra or {}).get(e.feature.id, (0.0, 0.0, 0.0))
+        o, m, p = (extra or {}).get(e.feature_id, (0.0, 0.0, 0.0))
         lead = parts[0]
         parts[0] = replace(lead, optimistic=lead.optimistic + o, likely=lead.likely + m, pessimistic=lead.pessimistic + p)
         if len(parts) > 1:
@@ -75,42 +77,41 @@ def _parts(entries: list[Entry], extra: Mapping[int, tuple[float, float, float]]
 def _backlog(uow: UnitOfWork, workspace_id: int, plan: Plan | None, only_plan: bool,
              dpp: float) -> tuple[list[Entry], list[dict[str, Any]]]:
 
-    estimates = estimate_service.all_of(uow=uow, workspace_id=workspace_id)
+    estimates = estimate_service.forecast_inputs(uow=uow, workspace_id=workspace_id)
     teams = team_service.active(uow=uow, workspace_id=workspace_id)
     by_id = {t.id: t for t in teams}
     scheduled = list(plan.schedule) if plan is not None and plan.result else []
     # only what can be forecast or must be named as skipped: not every open idea of the workspace
-    feats = {f.id: f for f in plan_service.open_features(uow=uow, workspace_id=workspace_id, estimated_only=True,
-                                                         or_among=scheduled)}
+    titles = plan_service.open_titles(uow=uow, workspace_id=workspace_id, estimated_only=True, or_among=scheduled)
     order: list[int] = []
     if scheduled:
-        order = [fid for fid in scheduled if fid in feats]  # schedule rows are in period order
+        order = [fid for fid in scheduled if fid in titles]  # schedule rows are in period order
     if not only_plan:
-        order += sorted(fid for fid in feats if fid in estimates and fid not in set(order))
+        order += sorted(fid for fid in titles if fid in estimates and fid not in set(order))
     skipped: list[dict[str, Any]] = []
     entries: list[Entry] = []
     for fid in order:
         est = estimates.get(fid)
-        f = feats[fid]
+        title = titles[fid]
         if est is None:
-            skipped.append({"feature_id": fid, "title": f.title, "reason": "no estimate"})
+            skipped.append({"feature_id": fid, "title": title, "reason": "no estimate"})
             continue
         team = by_id.get(est.team_id) if est.team_id is not None else (teams[0] if len(teams) == 1 else None)
         if team is None:
-            skipped.append({"feature_id": fid, "title": f.title, "reason": "its estimate names no active team"})
+            skipped.append({"feature_id": fid, "title": title, "reason": "its estimate names no active team"})
             continue
         outside = [int(t) for t in est.team_shares if int(t) not in by_id]
         if outside:
             names = team_service.names(uow=uow, workspace_id=workspace_id, ids=outside)
-            skipped.append({"feature_id": fid, "title": f.title,
+            skipped.append({"feature_id": fid, "title": title,
                             "reason": f"part of its work is for {', '.join(names)}, which is not an active team"})
             continue
         k = dpp if est.unit == "points" else 1.0
-        entries.append(Entry(f, team, est.optimistic * k, est.likely * k, est.pessimistic * k,
+        entries.append(Entry(fid, title, team, est.optimistic * k, est.likely * k, est.pessimistic * k,
                              tuple(est.depends_on), est.category,
                              tuple((by_id[t], share) for t, share in
                                    estimate_service.team_fractions(team.id, est.team_shares).items())))
-    keep = {e.feature.id for e in entries}
+    keep = {e.feature_id for e in entries}
     entries = [replace_deps(e, keep) for e in entries]
     return entries, skipped
 
@@ -163,6 +164,25 @@ def _finish(f: FinishForecast, start: date, histogram: bool = True) -> dict[str,
     return out
 
 
+def simulate(feats: tuple[BacklogFeature, ...], teams: tuple[BacklogTeam, ...], *, start: date, seed: int,
+             trials: int, releases: tuple[Release, ...] = (), target: date | None = None,
+             joins: Mapping[str, list[str]] | None = None) -> BacklogForecast:
+    """`simulate_backlog` with a fresh generator seeded by `seed`, remembered for the last few inputs: the
+    simulation is a pure function of them, so every page that shows the same dates (the board, a feature's
+    delivery, the needs-attention list, a brief) runs it once, until an estimate, a team, the plan or the day
+    changes its input. The answer is immutable, so it is safe to share."""
+    return _simulate(feats, teams, start, seed, trials, releases, target,
+                     tuple((k, tuple(v)) for k, v in (joins or {}).items()))
+
+
+@lru_cache(maxsize=SIMULATIONS_KEPT)
+def _simulate(feats: tuple[BacklogFeature, ...], teams: tuple[BacklogTeam, ...], start: date, seed: int, trials: int,
+              releases: tuple[Release, ...], target: date | None,
+              joins: tuple[tuple[str, tuple[str, ...]], ...]) -> BacklogForecast:
+    return simulate_backlog(feats, teams, start=start, rng=np.random.default_rng(seed), trials=trials,
+                            releases=releases, target=target, joins={k: list(v) for k, v in joins})
+
+
 def forecast(*, uow: UnitOfWork, workspace_id: int, today: date, plan_id: int | None = None,
              target: date | None = None, source: Source = "auto", trials: int = DEFAULT_TRIALS,
              seed: int | None = None, throughput: bool = True,
@@ -198,7 +218,7 @@ def forecast(*, uow: UnitOfWork, workspace_id: int, today: date, plan_id: int | 
             teams[team.name] = bt
             about.append(info)
     feats, joins = _parts(entries)
-    keys = {str(e.feature.id) for e in entries}
+    keys = {str(e.feature_id) for e in entries}
     releases, aimed, unforecast = [], [], []
     for r in (plan.releases if plan else []):
         members = tuple(str(x) for x in r["feature_ids"] if str(x) in keys)
@@ -214,17 +234,19 @@ def forecast(*, uow: UnitOfWork, workspace_id: int, today: date, plan_id: int | 
                               "plan_id": plan.id if plan else None, "plan_name": plan.name if plan else None,
                               "source": source, "teams": about, "skipped": skipped,
                               "unit": "person-days"}
-    rng = np.random.default_rng(DEFAULT_SEED if seed is None else seed)
+    seed = DEFAULT_SEED if seed is None else seed
+    # the throughput answer draws from its own stream: the same whether or not the simulation was remembered
+    rng = np.random.default_rng([seed, 1])
     if thin:
         result |= {"status": "declined", "reason": thin, "features": [], "releases": [], "plan": None}
         if throughput:
             result["throughput"] = throughput_forecast(uow=uow, workspace_id=workspace_id, today=today, rng=rng)
         return result
-    fc = simulate_backlog(feats, list(teams.values()), start=start, rng=rng, trials=trials, releases=releases,
-                          target=target, joins=joins)
+    fc = simulate(tuple(feats), tuple(teams.values()), start=start, seed=seed, trials=trials,
+                  releases=tuple(releases), target=target, joins=joins)
     result |= {"status": fc.status, "reason": fc.reason}
-    by_key = {str(e.feature.id): e for e in entries}
-    result["features"] = [{"feature_id": int(f.name), "title": by_key[f.name].feature.title,
+    by_key = {str(e.feature_id): e for e in entries}
+    result["features"] = [{"feature_id": int(f.name), "title": by_key[f.name].title,
                            "team": by_key[f.name].team.name, "category": by_key[f.name].category,
                            "shared_with": by_key[f.name].shared_with,
                            **_finish(f, start, histograms is True or (histograms is not False
@@ -269,8 +291,8 @@ def simulate_roadmap(*, uow: UnitOfWork, workspace_id: int, start: date,
     except _Thin as exc:
         return RoadmapSimulation(None, str(exc), skipped, ())
     feats, joins = _parts(entries, extra_effort)
-    fc = simulate_backlog(feats, list(teams.values()), start=start, rng=np.random.default_rng(DEFAULT_SEED),
-                          trials=DEFAULT_TRIALS, joins=joins)
+    fc = simulate(tuple(feats), tuple(teams.values()), start=start, seed=DEFAULT_SEED, trials=DEFAULT_TRIALS,
+                  joins=joins)
     if fc.status != "ok":
         return RoadmapSimulation(None, fc.reason, skipped, tuple(sorted(teams)))
     return RoadmapSimulation(fc, "", skipped, tuple(sorted(teams)))

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy import update as sa_update
+from sqlalchemy.sql.elements import ColumnElement
 
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.features import service as feature_service
@@ -184,6 +185,19 @@ def what_if(*, uow: UnitOfWork, workspace_id: int, plan_id: int, data: WhatIfIn)
     return scenarios.compare(base, scenario, name)
 
 
+def _open_clause(workspace_id: int, estimated_only: bool, including: Sequence[int],
+                 or_among: Sequence[int]) -> ColumnElement[bool]:
+    from tradeoff.estimates.model import Estimate
+
+    still_open = and_(Feature.archived_at.is_(None),
+                      Feature.status.not_in([FeatureStatus.shipped.value, FeatureStatus.wont_do.value]))
+    clause = or_(still_open, Feature.id.in_(list(including))) if including else still_open
+    if estimated_only:
+        estimated = Feature.id.in_(select(Estimate.feature_id).where(Estimate.workspace_id == workspace_id))
+        clause = and_(clause, or_(estimated, Feature.id.in_(list(or_among))) if or_among else estimated)
+    return and_(Feature.workspace_id == workspace_id, clause)
+
+
 def open_features(*, uow: UnitOfWork, workspace_id: int, estimated_only: bool = False,
                   including: Sequence[int] = (), or_among: Sequence[int] = ()) -> list[Feature]:
     """Features that still need work (not archived, neither shipped nor won't do), by id: what plans, the board
@@ -191,16 +205,17 @@ def open_features(*, uow: UnitOfWork, workspace_id: int, estimated_only: bool = 
     (must-haves, deadlines, values), and with it `or_among`: these open ones too though not estimated (a solved
     plan's features whose estimate was removed); `including`: these too whatever their status (already chosen
     on a form)."""
-    from tradeoff.estimates.model import Estimate
-
-    still_open = and_(Feature.archived_at.is_(None),
-                      Feature.status.not_in([FeatureStatus.shipped.value, FeatureStatus.wont_do.value]))
     stmt = records.base_query(feature_service.SPEC, workspace_id).where(
-        or_(still_open, Feature.id.in_(list(including))) if including else still_open)
-    if estimated_only:
-        estimated = Feature.id.in_(select(Estimate.feature_id).where(Estimate.workspace_id == workspace_id))
-        stmt = stmt.where(or_(estimated, Feature.id.in_(list(or_among))) if or_among else estimated)
+        _open_clause(workspace_id, estimated_only, including, or_among))
     return list(uow.session.scalars(stmt.order_by(Feature.id)))
+
+
+def open_titles(*, uow: UnitOfWork, workspace_id: int, estimated_only: bool = False,
+                or_among: Sequence[int] = ()) -> dict[int, str]:
+    """id -> title of the features `open_features` would return, without loading them: what a forecast needs."""
+    rows = uow.session.execute(select(Feature.id, Feature.title).where(
+        _open_clause(workspace_id, estimated_only, (), or_among)).order_by(Feature.id))
+    return {fid: title for fid, title in rows}
 
 
 def board(*, uow: UnitOfWork, workspace_id: int, plan: Plan | None) -> dict[str, Any]:
@@ -208,11 +223,12 @@ def board(*, uow: UnitOfWork, workspace_id: int, plan: Plan | None) -> dict[str,
     progress are now; planned or estimated features the plan did not choose are later. Ideas nobody has planned
     or estimated are not on the roadmap: `ideas` counts them. Tech-debt and platform work is also listed in its
     own lane."""
-    from tradeoff.estimates import service as estimate_service
+    from tradeoff.estimates.model import TECHNICAL, Estimate, WorkCategory
 
     lanes: dict[str, list[dict[str, Any]]] = {"now": [], "next": [], "later": []}
     technology: list[dict[str, Any]] = []
-    estimates = estimate_service.all_of(uow=uow, workspace_id=workspace_id)
+    categories = dict(uow.session.execute(select(Estimate.feature_id, Estimate.category).where(
+        Estimate.workspace_id == workspace_id)).tuples().all())
     scheduled = {r["feature_id"]: r for r in (plan.result or {}).get("schedule", [])} if plan else {}
     feats = uow.session.execute(select(Feature.id, Feature.title, Feature.status).where(
         Feature.workspace_id == workspace_id, Feature.archived_at.is_(None),
@@ -220,18 +236,18 @@ def board(*, uow: UnitOfWork, workspace_id: int, plan: Plan | None) -> dict[str,
     ideas = 0
     for f in feats:
         row = scheduled.get(f.id)
-        est = estimates.get(f.id)
-        if row is None and est is None and f.status == FeatureStatus.idea.value:
+        category = categories.get(f.id)
+        if row is None and category is None and f.status == FeatureStatus.idea.value:
             ideas += 1
             continue
         item = {"feature_id": f.id, "title": f.title, "status": f.status,
                 "period": row["period"] + 1 if row else None, "team": row["team"] if row else None,
-                "category": est.category if est else "feature", "estimated": est is not None}
+                "category": category or WorkCategory.feature.value, "estimated": category is not None}
         lane = "later" if row is None else "now" if row["period"] == 0 else "next" if row["period"] <= 2 else "later"
         if f.status == FeatureStatus.in_progress.value and row is None:
             lane = "now"
         lanes[lane].append(item)
-        if est is not None and est.technical:
+        if category in TECHNICAL:
             technology.append(item)
     for items in lanes.values():
         items.sort(key=lambda i: (i["period"] is None, i["period"] or 0, i["feature_id"]))
