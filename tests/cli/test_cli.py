@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import uuid
 from pathlib import Path
@@ -47,6 +49,39 @@ def test_scripted_setup_records_and_json(run) -> None:  # type: ignore[no-untype
     for read in (("workspace", "list"), ("db", "current"), ("requests", str(cust["id"]), "-w", slug),
                  ("problems", "list", "-w", slug), ("products", "list", "-w", slug)):
         json.loads(run(*read, "--json").stdout)
+
+
+def test_lists_and_views_export_every_row_as_csv(run, container, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tradeoff.accounts import service as accounts
+    from tradeoff.customers import service as customer_service
+    from tradeoff.customers.schemas import CustomerCreate
+    from tradeoff.storage.uow import Actor
+
+    slug = "csv-" + uuid.uuid4().hex[:8]
+    owner = f"own-{slug}@example.com"
+    run("init", "--workspace", slug, "--owner", owner, "--password-stdin", input="correct horse battery\n")
+    with container.unit_of_work() as uow:  # more than a page of customers
+        w = accounts.workspace_by_slug(uow=uow, slug=slug).id
+        for i in range(205):
+            customer_service.create(uow=uow, workspace_id=w, actor=Actor(None, "test", "cli"), data=CustomerCreate(
+                name=f"C{i:03d}", segment="smb" if i % 2 else "enterprise"))
+    run("customers", "create", "-w", slug, "--name", "+cmd|' /C calc'!A0", "--segment", "smb")
+    out = tmp_path / "customers.csv"
+    done = run("customers", "list", "-w", slug, "--filter", "segment=smb", "--sort", "name", "--csv", str(out))
+    assert "wrote 103 rows" in done.stderr
+    rows = list(csv.DictReader(out.open(newline="", encoding="utf-8")))
+    assert len(rows) == 103 and all(r["segment"] == "smb" for r in rows)
+    assert rows[0]["name"] == "'+cmd|' /C calc'!A0"  # a spreadsheet formula is written as text
+    assert [r["name"] for r in rows[1:]] == sorted(f"C{i:03d}" for i in range(205) if i % 2)
+    # '-' prints it; a bad sort writes nothing
+    printed = run("customers", "list", "-w", slug, "--q", "C007", "--csv", "-").stdout
+    assert [r["name"] for r in csv.DictReader(io.StringIO(printed))] == ["C007"]
+    bad = tmp_path / "bad.csv"
+    assert run("customers", "list", "-w", slug, "--sort", "colour", "--csv", str(bad), ok=False).exit_code != 0
+    assert not bad.exists()
+    for view in (("rank",), ("top",), ("forecast",), ("commitments",)):
+        text = run(*view, "-w", slug, "--csv", "-").stdout
+        assert next(csv.reader(io.StringIO(text))), view  # headings, even with nothing to list
 
 
 @pytest.mark.parametrize("args,needle", [

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import html
+import io
 import re
 import uuid
 from collections.abc import Callable
@@ -180,6 +183,32 @@ def test_htmx_header_carries_the_csrf_token(container: Container, seeded: Seeded
     assert r.status_code == 204 and r.headers["HX-Redirect"].startswith(f"/w/{world.slug}/products/")
 
 
+# ---------------------------------------------------------------- exports
+
+def test_a_list_exports_what_it_shows_as_csv_for_excel(container: Container, seeded: Seeded, as_user: AsUser) -> None:
+    tc, _ = as_user("sam")  # reading is enough: a stakeholder exports too
+    slug = seeded.world.slug
+    page = tc.get(f"/w/{slug}/customers?segment=enterprise")
+    link = re.search(r'href="(/w/[^"]+/customers\.csv[^"]*)"', page.text)
+    assert link is not None, "the list offers its export"
+    r = tc.get(html.unescape(link.group(1)))
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert r.text.startswith("\ufeff")  # Excel reads the accents right
+    rows = list(csv.DictReader(io.StringIO(r.text[1:], newline="")))
+    assert [x["name"] for x in rows] == ["Globex Corporation"] and rows[0]["segment"] == "enterprise"
+    assert f'filename="{slug}-customers-' in r.headers["content-disposition"]
+    # a filter that matches nothing exports headings only; a bad one is an error page, not a broken file
+    assert tc.get(f"/w/{slug}/customers.csv?segment=smb").text.count("\n") == 1
+    assert tc.get(f"/w/{slug}/features.csv?status=nonsense").status_code in (400, 422)
+    for path, heading in (("ranking.csv", "rank"), ("top-requested.csv", "feature id"),
+                          ("commitments.csv", "commitment id"), ("roadmap/forecast.csv", "feature id")):
+        r = tc.get(f"/w/{slug}/{path}")
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv"), path
+        assert next(csv.reader(io.StringIO(r.text[1:])))[0] == heading
+    top = list(csv.DictReader(io.StringIO(tc.get(f"/w/{slug}/top-requested.csv").text[1:])))
+    assert [(x["feature"], x["customers"]) for x in top] == [("NetSuite two-way sync", "1")]
+
+
 # ---------------------------------------------------------------- outsiders see nothing
 
 PAGES = [
@@ -200,12 +229,16 @@ PAGES = [
     ("POST", "/w/{slug}/features/{feature}/comments"),
     ("POST", "/w/{slug}/problems/{problem}/comments"),
     ("GET", "/w/{slug}/features/{feature}/delivery"),
+    ("GET", "/w/{slug}/ranking.csv"),
+    ("GET", "/w/{slug}/top-requested.csv"),
+    ("GET", "/w/{slug}/commitments.csv"),
+    ("GET", "/w/{slug}/roadmap/forecast.csv"),
 ] + [
     (method, path.replace("KIND", kind).replace("{id}", "{" + one + "}"))
     for kind, one in [("products", "product"), ("customers", "customer"), ("feedback", "feedback"),
                       ("problems", "problem"), ("features", "feature")]
     for method, path in [
-        ("GET", "/w/{slug}/KIND"), ("GET", "/w/{slug}/KIND/new"), ("POST", "/w/{slug}/KIND/new"),
+        ("GET", "/w/{slug}/KIND"), ("GET", "/w/{slug}/KIND.csv"), ("GET", "/w/{slug}/KIND/new"), ("POST", "/w/{slug}/KIND/new"),
         ("GET", "/w/{slug}/KIND/{id}"), ("GET", "/w/{slug}/KIND/{id}/edit"), ("POST", "/w/{slug}/KIND/{id}/edit"),
         ("POST", "/w/{slug}/KIND/{id}/archive"), ("POST", "/w/{slug}/KIND/{id}/restore"),
     ]

@@ -13,11 +13,13 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
 from tradeoff.api.deps import CurrentMember, IfMatch, Uow, etag
+from tradeoff.api.exports import csv_twin
 from tradeoff.commitments import service as commitment_service
 from tradeoff.commitments.schemas import RecomputeIn, SettingsIn
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.estimates import service as estimate_service
 from tradeoff.estimates.schemas import EstimateIn, EstimateOut
+from tradeoff.exports import views as export_views
 from tradeoff.forecasts import service as forecast_service
 from tradeoff.plans import service as plan_service
 from tradeoff.plans.schemas import PlanOut, SolveIn, WhatIfIn
@@ -199,6 +201,9 @@ SourceQ = Annotated[Literal["auto", "capacity", "history"], Query(
                 "enough)")]
 
 
+@csv_twin(router, f"{W}/forecast.csv", operation_id="exportForecast", tags=["forecasts"],
+          summary="Each feature's P50/P85/P95 dates (and chance by target) as CSV; features not forecast say why",
+          to_table=export_views.forecast)
 @router.get(f"{W}/forecast", operation_id="getForecast", tags=["forecasts"],
             summary="P50/P85/P95 dates per feature, release and the whole plan, P(done by target), histograms")
 def forecast(member: CurrentMember, uow: Uow, plan_id: int | None = None,
@@ -232,6 +237,9 @@ def feature_delivery(member: CurrentMember, uow: Uow, feature_id: int,
 # ---------------------------------------------------------------------------------------------- commitments
 
 
+@csv_twin(router, f"{W}/commitment-overview.csv", operation_id="exportCommitmentOverview", tags=["commitments"],
+          summary="Every commitment with its chance of being kept and the ARR at stake, as CSV",
+          to_table=export_views.commitments)
 @router.get(f"{W}/commitment-overview", operation_id="getCommitmentOverview", tags=["commitments"],
             summary="Every commitment with its chance of being kept and the ARR at stake; at_risk=true lists only "
                     "those below the workspace threshold")

@@ -7,9 +7,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from tradeoff.api.deps import CurrentMember, Uow
+from tradeoff.api.exports import csv_twin
 from tradeoff.attention import service as attention_service
 from tradeoff.comments import service as comment_service
 from tradeoff.core.demand import csat_by_segment, nps_by_segment
+from tradeoff.exports import views as export_views
 from tradeoff.features import service as feature_service
 from tradeoff.insights import service as insights
 from tradeoff.insights.schemas import demand_out, encode, nps_out
@@ -30,6 +32,8 @@ def demand(member: CurrentMember, uow: Uow, kind: Literal["problems", "features"
     return encode(demand_out(d))
 
 
+@csv_twin(router, f"{W}/top-requested.csv", operation_id="exportTopRequested", tags=["demand"],
+          summary="Problems or features by demand, as CSV", to_table=export_views.top_requested)
 @router.get(f"{W}/top-requested", operation_id="listTopRequested",
             summary="Problems or features ranked by evidence count, distinct customers or ARR")
 def top_requested(

@@ -11,7 +11,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from tradeoff.api.deps import CurrentMember, IfMatch, Uow, etag
+from tradeoff.api.exports import CSV_RESPONSES, csv_response
 from tradeoff.errors import FieldError, InvalidInput
+from tradeoff.exports import service as exports
 from tradeoff.records import idempotency
 from tradeoff.records import service as records
 from tradeoff.records.schemas import BatchIn, BatchOut, ListOut
@@ -63,6 +65,19 @@ def build_router(api: RecordApi) -> APIRouter:
                                  sort=sort, cursor=cursor,
                                  limit=limit, archived=archived)
         return {"items": [dump(o) for o in page.items], "next": page.next}
+
+    @router.get(f"{base}.csv", operation_id=f"export{api.plural}", response_class=Response,
+                responses=CSV_RESPONSES, summary=f"Every {spec.name} the list would show, as CSV")
+    def export(
+        member: CurrentMember, uow: Uow, filters: Annotated[Filters, Query()],  # type: ignore[valid-type]
+        q: Annotated[str | None, Query(max_length=200, description="Full-text search")] = None,
+        sort: Annotated[str | None, Query(description=f"One of {', '.join(spec.sorts)}; prefix - for descending")] = None,
+        archived: Annotated[bool, Query(description="Archived records instead")] = False,
+    ) -> Response:
+        table = exports.record_table(uow=uow, spec=spec, out_schema=Out, workspace_id=member.workspace_id, q=q,
+                                     filters=filters.model_dump(exclude_none=True),  # type: ignore[attr-defined]
+                                     sort=sort, archived=archived)
+        return csv_response(table, member)
 
     @router.post(base, operation_id=f"create{api.singular}", status_code=201, response_model=Out,
                  summary=f"Create a {spec.name}")

@@ -10,10 +10,12 @@ from fastapi import APIRouter, Path, Query, Response
 from fastapi.encoders import jsonable_encoder
 
 from tradeoff.api.deps import CurrentMember, Uow
+from tradeoff.api.exports import csv_twin
 from tradeoff.competitors import service as competitor_service
 from tradeoff.competitors.schemas import CapabilityIn
 from tradeoff.decisions import service as decision_service
 from tradeoff.decisions.schemas import DecisionOut
+from tradeoff.exports import views as export_views
 from tradeoff.scoring import inputs as scoring_inputs
 from tradeoff.scoring import ranking
 from tradeoff.scoring import scores as scoring_scores
@@ -131,6 +133,9 @@ def set_settings(member: CurrentMember, uow: Uow, body: SettingsIn) -> Any:
 # ---------------------------------------------------------------------------------------------- ranking
 
 
+@csv_twin(router, f"{W}/ranking.csv", operation_id="exportRankedBacklog", tags=["ranking"],
+          summary="The ranked backlog as CSV: rank, score, its formula and every input with its source",
+          to_table=export_views.ranking)
 @router.get(f"{W}/ranking", operation_id="getRankedBacklog", tags=["ranking"],
             summary="The backlog ranked by a framework, every score explained; not-scored items last, with why")
 def ranked(member: CurrentMember, uow: Uow, framework: FrameworkQ = None, product_id: ProductQ = None,

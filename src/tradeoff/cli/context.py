@@ -6,8 +6,9 @@ import getpass
 import json
 import os
 import sys
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -17,6 +18,8 @@ from typer.core import TyperGroup
 
 from tradeoff.bootstrap import Container, bootstrap
 from tradeoff.errors import TradeoffError
+from tradeoff.exports.table import Table as ExportTable
+from tradeoff.exports.table import to_csv
 from tradeoff.settings import Settings, load_settings
 from tradeoff.storage.uow import Actor
 
@@ -50,6 +53,22 @@ class Cli:
         except Exception:  # noqa: BLE001 - no login name in some containers
             who = "operator"
         return Actor(user_id=None, label=f"cli:{who}", via="cli")
+
+
+CsvOut = Annotated[Path | None, typer.Option(
+    "--csv", metavar="FILE", help="Write every matching row to FILE as CSV ('-': standard output) instead of a table; "
+                                  "--limit and --cursor do not apply.")]
+
+
+def emit_csv(table: ExportTable, path: Path) -> None:
+    """Write an export as CSV to `path` ('-' prints it). The text is made first: a refused export writes nothing."""
+    rows = list(table.rows)
+    text = to_csv(replace(table, rows=rows))
+    if str(path) == "-":
+        sys.stdout.write(text)
+        return
+    path.write_text(text, encoding="utf-8", newline="")
+    err_console.print(f"wrote {len(rows)} rows to {path}")
 
 
 _state: Cli | None = None

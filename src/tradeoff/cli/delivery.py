@@ -9,12 +9,13 @@ from typing import Annotated, Any, Literal
 import typer
 from fastapi.encoders import jsonable_encoder
 
-from tradeoff.cli.context import cli_state, emit_json, emit_table
+from tradeoff.cli.context import CsvOut, cli_state, emit_csv, emit_json, emit_table
 from tradeoff.cli.records import Json, Workspace, workspace_id
 from tradeoff.commitments import service as commitment_service
 from tradeoff.core.formula import format_amount
 from tradeoff.customers import service as customer_service
 from tradeoff.errors import InvalidInput
+from tradeoff.exports import views as export_views
 from tradeoff.forecasts import service as forecast_service
 from tradeoff.plans import service as plan_service
 from tradeoff.plans.schemas import AddPeople, CutScope, MoveDeadline, SolveIn, WhatIfIn
@@ -147,6 +148,7 @@ def forecast(
     source: Annotated[str, typer.Option(help="auto, capacity or history (team pace).")] = "auto",
     trials: Annotated[int, typer.Option(min=100, max=50_000)] = 2000,
     as_json: Json = False,
+    csv_file: CsvOut = None,
 ) -> None:
     """P50 / P85 / P95 dates of every feature, release and the whole plan, and P(done by --target)."""
     if source not in ("auto", "capacity", "history"):
@@ -159,6 +161,9 @@ def forecast(
     with cli_state().container.unit_of_work() as uow:
         fc = forecast_service.forecast(uow=uow, workspace_id=workspace_id(uow, workspace), today=date.today(),
                                        plan_id=plan_id, target=when, source=src, trials=trials)
+    if csv_file is not None:
+        emit_csv(export_views.forecast(jsonable_encoder(fc)), csv_file)
+        return
     if as_json:
         emit_json(jsonable_encoder(fc))
         return
@@ -200,6 +205,7 @@ def commitments_overview(
     recompute: Annotated[bool, typer.Option("--recompute", help="Re-forecast every commitment first.")] = False,
     customer: Annotated[int | None, typer.Option("--customer", help="Only promises to this customer (id).")] = None,
     as_json: Json = False,
+    csv_file: CsvOut = None,
 ) -> None:
     """Commitments with their chance of being kept and the ARR at stake. Subcommands manage commitments."""
     if ctx.invoked_subcommand is not None:
@@ -215,6 +221,9 @@ def commitments_overview(
             records.get(uow=uow, spec=customer_service.SPEC, workspace_id=wid, record_id=customer)
         res = commitment_service.overview(uow=uow, workspace_id=wid, at_risk_only=at_risk, customer_id=customer)
     res = jsonable_encoder(res | ({"events": events} if recompute else {}))
+    if csv_file is not None:
+        emit_csv(export_views.commitments(res), csv_file)
+        return
     if as_json:
         emit_json(res)
         return

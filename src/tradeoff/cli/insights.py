@@ -7,11 +7,12 @@ from typing import Annotated
 import typer
 
 from tradeoff.attention import service as attention_service
-from tradeoff.cli.context import cli_state, emit_json, emit_table
+from tradeoff.cli.context import CsvOut, cli_state, emit_csv, emit_json, emit_table
 from tradeoff.cli.evidence import Kind
 from tradeoff.cli.records import Json, Workspace, workspace_id
 from tradeoff.comments import service as comment_service
 from tradeoff.core.demand import csat_by_segment, nps_by_segment
+from tradeoff.exports import views as export_views
 from tradeoff.features import service as feature_service
 from tradeoff.insights import service as insights
 from tradeoff.insights.schemas import demand_out, encode, nps_out
@@ -45,11 +46,16 @@ def top(
     currency: Annotated[str | None, typer.Option(help="Currency for the ARR ranking.")] = None,
     limit: Annotated[int, typer.Option(min=1, max=500)] = 20,
     as_json: Json = False,
+    csv_file: CsvOut = None,
 ) -> None:
     """Top requested problems or features, by evidence count, distinct customers or ARR."""
     with cli_state().container.unit_of_work() as uow:
         res = insights.top_requested(uow=uow, workspace_id=workspace_id(uow, workspace), kind=kind.value, sort=sort,
-                                     currency=currency.upper() if currency else None, limit=limit)
+                                     currency=currency.upper() if currency else None,
+                                     limit=500 if csv_file else limit)
+    if csv_file is not None:
+        emit_csv(export_views.top_requested(encode(res)), csv_file)
+        return
     if as_json:
         emit_json(encode(res))
         return

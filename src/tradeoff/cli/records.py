@@ -19,8 +19,9 @@ from pydantic import BaseModel, ValidationError
 from tradeoff.accounts import service as accounts
 from tradeoff.api.app import RECORD_APIS
 from tradeoff.api.records import RecordApi
-from tradeoff.cli.context import ErrorMappingGroup, cli_state, emit_json, emit_table
+from tradeoff.cli.context import CsvOut, ErrorMappingGroup, cli_state, emit_csv, emit_json, emit_table
 from tradeoff.errors import FieldError, InvalidInput
+from tradeoff.exports import service as exports
 from tradeoff.records import service as records
 from tradeoff.storage.uow import UnitOfWork
 
@@ -145,6 +146,7 @@ def record_app(api: RecordApi) -> typer.Typer:
         filters: Annotated[list[str] | None, typer.Option("--filter", metavar="FIELD=VALUE",
                                                           help=f"Filter on {', '.join(spec.filters) or 'nothing'}.")] = None,
         as_json: Json = False,
+        csv_file: CsvOut = None,
     ) -> None:
         parsed: dict[str, Any] = {}
         for f in filters or []:
@@ -159,6 +161,11 @@ def record_app(api: RecordApi) -> typer.Typer:
         except ValidationError as exc:
             raise InvalidInput(f"--filter: {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}") from exc
         with cli_state().container.unit_of_work() as uow:
+            if csv_file is not None:  # every matching record, not one page
+                emit_csv(exports.record_table(uow=uow, spec=spec, out_schema=api.out_schema,
+                                              workspace_id=workspace_id(uow, workspace), q=q, filters=parsed,
+                                              sort=sort, archived=archived), csv_file)
+                return
             page = records.list_page(uow=uow, spec=spec, workspace_id=workspace_id(uow, workspace), q=q,
                                      filters=parsed, sort=sort, cursor=cursor, limit=limit, archived=archived)
             rows = [dump(o) for o in page.items]

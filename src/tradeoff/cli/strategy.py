@@ -7,12 +7,13 @@ from typing import Annotated, Any
 import typer
 from fastapi.encoders import jsonable_encoder
 
-from tradeoff.cli.context import cli_state, emit_json, emit_table
+from tradeoff.cli.context import CsvOut, cli_state, emit_csv, emit_json, emit_table
 from tradeoff.cli.records import Json, workspace_id
 from tradeoff.core.formula import format_number
 from tradeoff.decisions import service as decision_service
 from tradeoff.decisions.schemas import DecisionOut
 from tradeoff.errors import InvalidInput
+from tradeoff.exports import views as export_views
 from tradeoff.records import service as records
 from tradeoff.scoring import ranking
 from tradeoff.sizing import service as sizing
@@ -37,11 +38,16 @@ def rank(
     status: Annotated[str | None, typer.Option(help="Only features in this status; open: not shipped or won't do.")] = None,
     limit: Annotated[int, typer.Option(min=1, max=5000)] = 50,
     as_json: Json = False,
+    csv_file: CsvOut = None,
 ) -> None:
     """The backlog ranked by a framework; every score shows its formula with the values filled in."""
     with cli_state().container.unit_of_work() as uow:
         res = ranking.ranked_backlog(uow=uow, workspace_id=workspace_id(uow, workspace), framework=framework,
-                                     filters=ranking.Filters(product, objective, segment, status), limit=limit)
+                                     filters=ranking.Filters(product, objective, segment, status),
+                                     limit=5000 if csv_file else limit)
+    if csv_file is not None:
+        emit_csv(export_views.ranking(res), csv_file)
+        return
     if as_json:
         emit_json(res)
         return

@@ -52,6 +52,7 @@ class RecordUI:
     create_schema: type[BaseModel]
     update_schema: type[BaseModel]
     filters_schema: type[BaseModel]
+    out_schema: type[BaseModel]  # what an export's columns are: the record as the API shows it
     fields: tuple[Field, ...]
     filters: tuple[Field, ...] = ()
     create_need: str = "edit"
@@ -78,6 +79,7 @@ class RecordUI:
 PRODUCTS = RecordUI(
     kind="products", singular="product", title="Products", service=product_service,
     create_schema=prs.ProductCreate, update_schema=prs.ProductUpdate, filters_schema=prs.ProductFilters,
+    out_schema=prs.ProductOut,
     fields=(
         Field("name", "Name", required=True, placeholder="e.g. Invoicing"),
         Field("description", "Description", "textarea", wide=True, rows=4),
@@ -88,6 +90,7 @@ PRODUCTS = RecordUI(
 CUSTOMERS = RecordUI(
     kind="customers", singular="customer", title="Customers", service=customer_service,
     create_schema=cs.CustomerCreate, update_schema=cs.CustomerUpdate, filters_schema=cs.CustomerFilters,
+    out_schema=cs.CustomerOut,
     fields=(
         Field("name", "Name", required=True, placeholder="Company name"),
         Field("segment", "Segment", "select", options=SEGMENTS),
@@ -111,6 +114,7 @@ CUSTOMERS = RecordUI(
 FEEDBACK = RecordUI(
     kind="feedback", singular="feedback", title="Feedback", service=feedback_service,
     create_schema=fbs.FeedbackCreate, update_schema=fbs.FeedbackUpdate, filters_schema=fbs.FeedbackFilters,
+    out_schema=fbs.FeedbackOut,
     fields=(
         Field("text", "What they said", "textarea", required=True, wide=True, rows=5,
               help="Verbatim: the customer's own words"),
@@ -134,6 +138,7 @@ FEEDBACK = RecordUI(
 PROBLEMS = RecordUI(
     kind="problems", singular="problem", title="Problems", service=problem_service,
     create_schema=ps.ProblemCreate, update_schema=ps.ProblemUpdate, filters_schema=ps.ProblemFilters,
+    out_schema=ps.ProblemOut,
     fields=(
         Field("statement", "Problem statement", "textarea", required=True, wide=True, rows=4,
               help="In the user's words: what gets in their way, and when"),
@@ -152,6 +157,7 @@ PROBLEMS = RecordUI(
 FEATURES = RecordUI(
     kind="features", singular="feature", title="Features", service=feature_service,
     create_schema=fs.FeatureCreate, update_schema=fs.FeatureUpdate, filters_schema=fs.FeatureFilters,
+    out_schema=fs.FeatureOut,
     fields=(
         Field("title", "Title", required=True, placeholder="What it lets people do", wide=True),
         Field("status", "Status", "select", options=STATUSES),

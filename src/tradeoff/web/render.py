@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 
 from tradeoff import __version__
 from tradeoff.core.formula import format_amount, format_number
+from tradeoff.exports.table import Table, filename, to_csv
 from tradeoff.web import session as web_session
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -185,6 +186,13 @@ def render(request: Request, template: str, status_code: int = 200, headers: dic
                    htmx=is_htmx(request))
     html = ENV.get_template(template).render(context)
     return HTMLResponse(html, status_code=status_code, headers={"Cache-Control": "no-store", **(headers or {})})
+
+
+def csv_download(table: Table, member: Any) -> Response:
+    """A table as a CSV file to download, for Excel (byte-order mark) and every other spreadsheet."""
+    name = filename(table, workspace=member.workspace_slug, on=date.today())
+    return Response(to_csv(table, excel=True), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 def redirect(url: str, request: Request | None = None) -> Response:

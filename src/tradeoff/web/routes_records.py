@@ -12,6 +12,7 @@ from tradeoff.accounts.service import Member
 from tradeoff.customers import service as customer_service
 from tradeoff.errors import TradeoffError
 from tradeoff.estimates import service as estimate_service
+from tradeoff.exports import service as exports
 from tradeoff.insights import service as insights
 from tradeoff.records import service as records
 from tradeoff.records.pagination import Page
@@ -27,7 +28,7 @@ from tradeoff.web.forms import (
     validate,
 )
 from tradeoff.web.records_ui import ALL, FEEDBACK, KINDS, RecordUI
-from tradeoff.web.render import redirect, render
+from tradeoff.web.render import csv_download, redirect, render
 from tradeoff.web.session import CheckedForm, CurrentMember, Uow, can
 
 router = APIRouter()
@@ -38,11 +39,8 @@ QUICK_FIELDS = tuple(f for f in FEEDBACK.fields if f.name in ("text", "customer_
 def list_view(request: Request, uow: UnitOfWork, m: Member, ui: RecordUI, *, quick: FormState | None = None,
               status_code: int = 200) -> HTMLResponse:
     params = request.query_params
-    q = params.get("q") or None
-    sort = params.get("sort") or ui.spec.default_sort
+    q, sort, archived, filter_values = _list_query(request, ui)
     cursor = params.get("cursor") or None
-    archived = params.get("archived") == "1"
-    filter_values = {f.name: params[f.name] for f in ui.filters if params.get(f.name)}
     list_error = ""
     page: Page[Any] = Page(items=[], next=None)
     try:
@@ -86,6 +84,22 @@ def list_view(request: Request, uow: UnitOfWork, m: Member, ui: RecordUI, *, qui
     )
 
 
+def _list_query(request: Request, ui: RecordUI) -> tuple[str | None, str, bool, dict[str, str]]:
+    """What a list shows, from its address: search, sort, archived or not, and the filters given."""
+    params = request.query_params
+    return (params.get("q") or None, params.get("sort") or ui.spec.default_sort, params.get("archived") == "1",
+            {f.name: params[f.name] for f in ui.filters if params.get(f.name)})
+
+
+def export_view(request: Request, uow: UnitOfWork, m: Member, ui: RecordUI) -> Response:
+    """Every record the list at the same address shows (not only its first page), as a CSV file for Excel."""
+    q, sort, archived, filter_values = _list_query(request, ui)
+    filters = ui.filters_schema.model_validate(filter_values).model_dump(exclude_none=True)
+    table = exports.record_table(uow=uow, spec=ui.spec, out_schema=ui.out_schema, workspace_id=m.workspace_id,
+                                 q=q, filters=filters, sort=sort, archived=archived)
+    return csv_download(table, m)
+
+
 def _flash(params: Any) -> str:
     added, pasted, triaged = params.get("added", ""), params.get("pasted", ""), params.get("triage_ran", "")
     if added.isdecimal():
@@ -127,6 +141,9 @@ def _register(ui: RecordUI) -> None:
 
     def list_page(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
         return list_view(request, uow, m, ui)
+
+    def export(request: Request, m: CurrentMember, uow: Uow) -> Response:
+        return export_view(request, uow, m, ui)
 
     def new_form(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
         m.require(ui.create_need)
@@ -197,6 +214,7 @@ def _register(ui: RecordUI) -> None:
 
     rid = "{record_id:int}"
     router.add_api_route(base, list_page, methods=["GET"], response_class=HTMLResponse, name=f"{ui.kind}_list")
+    router.add_api_route(f"{base}.csv", export, methods=["GET"], response_class=Response)
     router.add_api_route(f"{base}/new", new_form, methods=["GET"], response_class=HTMLResponse)
     router.add_api_route(f"{base}/new", create, methods=["POST"])
     router.add_api_route(f"{base}/{rid}/edit", edit_form, methods=["GET"], response_class=HTMLResponse)

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from tradeoff import charts
 from tradeoff.commitments import service as commitment_service
 from tradeoff.errors import Infeasible, InvalidInput, TradeoffError
+from tradeoff.exports import views as export_views
 from tradeoff.features import service as feature_service
 from tradeoff.forecasts import service as forecast_service
 from tradeoff.plans import releases as release_watch
@@ -22,7 +23,7 @@ from tradeoff.plans.schemas import AddPeople, CutScope, WhatIfIn
 from tradeoff.records import service as records
 from tradeoff.teams import service as team_service
 from tradeoff.web import context as ctx
-from tradeoff.web.render import redirect, render
+from tradeoff.web.render import csv_download, redirect, render
 from tradeoff.web.session import CheckedForm, CurrentMember, Uow
 
 router = APIRouter()
@@ -141,6 +142,20 @@ def capacity(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
     rows = [team_service.capacity(team=t, start=today, periods=6) | {"team_obj": t} for t in teams]
     return render(request, "roadmap/capacity.html", **ctx.page_context(uow, m, "capacity"), page_title="Teams",
                   rows=rows)
+
+
+@router.get(f"{W}/commitments.csv")
+def commitments_csv(request: Request, m: CurrentMember, uow: Uow) -> Response:
+    """The promises as the Commitments page lists them (only those at risk with ?at_risk=1)."""
+    ov = commitment_service.overview(uow=uow, workspace_id=m.workspace_id,
+                                     at_risk_only=request.query_params.get("at_risk") == "1")
+    return csv_download(export_views.commitments(ov), m)
+
+
+@router.get(f"{W}/roadmap/forecast.csv")
+def forecast_csv(request: Request, m: CurrentMember, uow: Uow) -> Response:
+    """The dates the timeline draws (every estimated feature in the live plan's order), and what is not forecast."""
+    return csv_download(export_views.forecast(_forecast(uow, m.workspace_id) or {}), m)
 
 
 @router.get(f"{W}/commitments", response_class=HTMLResponse)

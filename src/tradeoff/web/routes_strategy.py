@@ -15,6 +15,7 @@ from tradeoff import charts
 from tradeoff.competitors import service as competitor_service
 from tradeoff.competitors.schemas import CapabilityIn, CompetitorCreate
 from tradeoff.errors import NotFound, TradeoffError
+from tradeoff.exports import views as export_views
 from tradeoff.features import service as feature_service
 from tradeoff.problems import service as problem_service
 from tradeoff.records import service as records
@@ -27,7 +28,7 @@ from tradeoff.stakeholders import service as stakeholder_service
 from tradeoff.stakeholders.schemas import VoteIn
 from tradeoff.web import context as ctx
 from tradeoff.web.forms import FormState, error_to_state, int_or_none, validation_to_state
-from tradeoff.web.render import redirect, render
+from tradeoff.web.render import csv_download, redirect, render
 from tradeoff.web.session import CheckedForm, CurrentMember, Uow
 
 router = APIRouter()
@@ -47,14 +48,27 @@ def ranking_page(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
     return _ranking_view(request, m, uow)
 
 
-def _ranking_view(request: Request, m: Any, uow: Any, formula_state: FormState | None = None,
-                  status_code: int = 200) -> HTMLResponse:
+def _ranking_query(request: Request, m: Any, uow: Any) -> tuple[ranking.Filters, list[str], str | None]:
+    """The ranking's filters, the frameworks to choose from, and the one chosen (None: the workspace's)."""
     q = request.query_params
     filters = ranking.Filters(product_id=int_or_none(q.get("product_id")), objective_id=int_or_none(q.get("objective_id")),
                               segment=q.get("segment") or None,
                               status=_status_filter(q.get("status")))
     frameworks = scoring.frameworks(uow=uow, workspace_id=m.workspace_id)
-    fw = q.get("framework") if q.get("framework") in frameworks else None
+    return filters, frameworks, q.get("framework") if q.get("framework") in frameworks else None
+
+
+@router.get(f"{W}/ranking.csv")
+def ranking_csv(request: Request, m: CurrentMember, uow: Uow) -> Response:
+    """The ranked backlog the Ranking page shows (same framework and filters), every input with its source."""
+    filters, _, fw = _ranking_query(request, m, uow)
+    return csv_download(export_views.ranking(ranking.ranked_backlog(uow=uow, workspace_id=m.workspace_id,
+                                                                    framework=fw, filters=filters)), m)
+
+
+def _ranking_view(request: Request, m: Any, uow: Any, formula_state: FormState | None = None,
+                  status_code: int = 200) -> HTMLResponse:
+    filters, frameworks, fw = _ranking_query(request, m, uow)
     backlog = ranking.ranked_backlog(uow=uow, workspace_id=m.workspace_id, framework=fw, filters=filters)
     matrix = ranking.value_effort(uow=uow, workspace_id=m.workspace_id, filters=filters)
     compare = (ranking.compare(uow=uow, workspace_id=m.workspace_id, frameworks=["rice", "ice", "wsjf", "value_effort"],

@@ -1,0 +1,44 @@
+"""Exports of records: every record a list shows (its search, filters, sort, archived or not), not one page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel
+
+from tradeoff.exports import views
+from tradeoff.exports.table import Table
+from tradeoff.records import service as records
+from tradeoff.records.service import MAX_PAGE, RecordSpec
+from tradeoff.storage.uow import UnitOfWork
+
+
+def matching(*, uow: UnitOfWork, spec: RecordSpec, workspace_id: int, q: str | None = None,
+             filters: dict[str, Any] | None = None, sort: str | None = None,
+             archived: bool = False) -> Iterator[Any]:
+    """Every record the list would show, page after page (bad filters and sorts are refused before the first)."""
+    cursor: str | None = None
+    while True:
+        page = records.list_page(uow=uow, spec=spec, workspace_id=workspace_id, q=q, filters=filters, sort=sort,
+                                 cursor=cursor, limit=MAX_PAGE, archived=archived)
+        yield from page.items
+        if not page.next:
+            return
+        cursor = page.next
+
+
+def record_table(*, uow: UnitOfWork, spec: RecordSpec, out_schema: type[BaseModel], workspace_id: int,
+                 q: str | None = None, filters: dict[str, Any] | None = None, sort: str | None = None,
+                 archived: bool = False) -> Table:
+    """The records a list shows, as their API shape: read as the file is written."""
+    found = matching(uow=uow, spec=spec, workspace_id=workspace_id, q=q, filters=filters, sort=sort,
+                     archived=archived)
+    first = next(found, None)  # a bad filter or sort is refused now, before a response starts
+
+    def rows() -> Iterator[dict[str, Any]]:
+        if first is not None:
+            yield out_schema.model_validate(first).model_dump(mode="json")
+        for obj in found:
+            yield out_schema.model_validate(obj).model_dump(mode="json")
+    return views.records(spec.plural, out_schema, rows())

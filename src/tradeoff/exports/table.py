@@ -1,0 +1,79 @@
+"""A table to export (named columns, rows of plain values) and its CSV text.
+
+Plain data in, text out: no database, no clock. Cells are written so that a spreadsheet shows what Tradeoff
+stores: lists as "a; b", objects as JSON, booleans as yes/no, nothing as an empty cell; and a text that a
+spreadsheet would run as a formula (starting with =, +, -, @, a tab or a carriage return: "CSV injection") is
+prefixed with an apostrophe, which spreadsheets hide and read as "this is text".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+EXCEL_BOM = "\ufeff"  # Excel reads a UTF-8 file as its local code page unless the file starts with this
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # the row's key
+    header: str  # the heading a person reads
+
+
+@dataclass(frozen=True)
+class Table:
+    """`name`: what the file is about, for its file name (e.g. "features", "ranking")."""
+
+    name: str
+    columns: tuple[Column, ...]
+    rows: Iterable[Mapping[str, Any]]  # read once, as the file is written: a long list need not be held whole
+
+
+def columns(*pairs: tuple[str, str]) -> tuple[Column, ...]:
+    return tuple(Column(k, h) for k, h in pairs)
+
+
+def cell(value: Any) -> str:
+    """One value as the text of a cell (see the module docstring)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return repr(value) if isinstance(value, float) and value != value else str(value)  # nan stays visible
+    if isinstance(value, Mapping):
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    elif isinstance(value, Sequence) and not isinstance(value, str | bytes):
+        text = "; ".join(cell(v) if not isinstance(v, Mapping) else json.dumps(v, ensure_ascii=False, default=str)
+                         for v in value)
+    else:
+        text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def to_csv(table: Table, *, excel: bool = False) -> str:
+    """The table as CSV (RFC 4180: comma-separated, quoted where needed, CRLF line ends), headings first.
+    `excel`: start with a byte-order mark so that Excel reads accented letters right."""
+    out = io.StringIO()
+    if excel:
+        out.write(EXCEL_BOM)
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([c.header for c in table.columns])
+    writer.writerows(_cells(table.columns, table.rows))
+    return out.getvalue()
+
+
+def filename(table: Table, *, workspace: str, on: date) -> str:
+    """The file's name: whose, what and when, e.g. "acme-features-2026-12-06.csv"."""
+    return f"{workspace}-{table.name}-{on.isoformat()}.csv"
+
+
+def _cells(cols: Sequence[Column], rows: Iterable[Mapping[str, Any]]) -> Iterable[list[str]]:
+    for row in rows:
+        yield [cell(row.get(c.key)) for c in cols]

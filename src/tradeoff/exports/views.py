@@ -1,0 +1,84 @@
+"""What each export holds: the answer of a service (a list of records, the ranked backlog, the most requested
+features, the promises, the forecast) as a table. The doors call the service with a person's filters, exactly as
+for the page or the JSON answer, and hand its answer here: a CSV file never says something the screen does not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pydantic import BaseModel
+
+from tradeoff.exports.table import Column, Table, columns
+
+
+def records(name: str, out_schema: type[BaseModel], items: Iterable[dict[str, Any]]) -> Table:
+    """Records as their API shape shows them (`out_schema`'s fields, in its order), one per row."""
+    cols = tuple(Column(key, key) for key in out_schema.model_fields)
+    return Table(name, cols, items)
+
+
+def ranking(result: Mapping[str, Any]) -> Table:
+    """The ranked backlog: rank, score, the formula with its values, and each input with where it came from."""
+    inputs = list(dict.fromkeys(k for item in result["items"] for k in item["inputs"]))
+    rows = []
+    for item in result["items"]:
+        row = {k: item.get(k) for k in ("rank", "id", "title", "status", "product_id", "score", "explanation",
+                                        "not_scored_reason", "displacement_risk")}
+        for k in inputs:
+            used = item["inputs"].get(k) or {}
+            row[f"in:{k}"] = used.get("value")
+            row[f"from:{k}"] = used.get("source")
+        rows.append(row)
+    cols = columns(("rank", "rank"), ("id", "feature id"), ("title", "feature"), ("status", "status"),
+                   ("product_id", "product id"), ("score", f"score ({result['framework']})"),
+                   ("explanation", "how the score is made"), ("not_scored_reason", "not scored because"),
+                   ("displacement_risk", "displaces revenue"))
+    cols += tuple(c for k in inputs for c in (Column(f"in:{k}", k), Column(f"from:{k}", f"{k} from")))
+    return Table("ranking", cols, tuple(rows))
+
+
+def top_requested(result: Mapping[str, Any]) -> Table:
+    """Problems or features by demand; ARR in the answer's currency, other currencies in their own column."""
+    currency = result["currency"]
+    rows = [{**item, "other_arr": {c: v for c, v in item["arr_by_currency"].items() if c != currency} or None}
+            for item in result["items"]]
+    title = "feature" if result["kind"] == "feature" else "problem"
+    return Table(f"top-requested-{result['kind']}s", columns(
+        ("id", f"{title} id"), ("title", title), ("status", "status"), ("feedback_count", "feedback"),
+        ("customer_count", "customers"), ("arr", f"ARR ({currency})"), ("other_arr", "ARR in other currencies")),
+        tuple(rows))
+
+
+def commitments(result: Mapping[str, Any]) -> Table:
+    """Every promise with its chance of being kept, the date likely enough, and the ARR at stake."""
+    pct = f"chance (at risk below {result['threshold']:.0%})"
+    return Table("commitments", columns(
+        ("id", "commitment id"), ("customer", "customer"), ("customer_id", "customer id"), ("feature", "feature"),
+        ("feature_id", "feature id"), ("due", "due"), ("promised_by", "promised by"), ("probability", pct),
+        ("at_risk", "at risk"), ("kept_by", f"{result['threshold']:.0%} likely by"), ("shipped", "shipped"),
+        ("arr_at_stake", "ARR at stake"), ("currency", "currency"), ("forecast_reason", "not forecast because"),
+        ("forecast_at", "forecast at")), tuple(result["items"]))
+
+
+def forecast(result: Mapping[str, Any]) -> Table:
+    """Each forecast feature's dates (P50/P85/P95) and chance by the target, then the features that are not
+    forecast, saying why: the export holds the whole backlog, not only what could be simulated."""
+    target = result.get("target")
+    rows: list[dict[str, Any]] = [
+        {"feature_id": f["feature_id"], "title": f["title"], "team": f["team"],
+         "shared_with": f.get("shared_with") or None, "category": f["category"], "p50": f["p50"], "p85": f["p85"],
+         "p95": f["p95"], "probability_by_target": f.get("probability_by_target") if target else None}
+        for f in result.get("features", [])]
+    rows += [{"feature_id": s["feature_id"], "title": s["title"], "not_forecast": s["reason"]}
+             for s in result.get("skipped", [])]
+    if result.get("status") != "ok" and result.get("reason"):
+        rows.append({"not_forecast": f"no forecast: {result['reason']}"})
+    cols = columns(("feature_id", "feature id"), ("title", "feature"), ("team", "team"),
+                   ("shared_with", "shared with"), ("category", "kind of work"), ("p50", "P50"), ("p85", "P85"),
+                   ("p95", "P95"))
+    if target:
+        cols += (Column("probability_by_target", f"chance by {target}"),)
+    cols += (Column("not_forecast", "not forecast because"),)
+    return Table("forecast", cols, tuple(rows))
