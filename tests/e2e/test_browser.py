@@ -5,8 +5,11 @@ Skips when /usr/bin/chromium is missing, unless TRADEOFF_REQUIRE_BROWSER=1 (as i
 
 from __future__ import annotations
 
+import csv
+import io
 import uuid
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -98,3 +101,30 @@ def test_changing_the_password_in_one_browser_signs_the_other_out(browser: Any, 
     finally:
         for c in contexts:
             c.close()
+
+
+def test_searching_a_list_then_exporting_downloads_what_the_search_shows(
+    browser: Any, live_server: str, container: Container, world: World
+) -> None:
+    tag = uuid.uuid4().hex[:6]
+    with container.unit_of_work() as uow:
+        ws = accounts.workspace_by_slug(uow=uow, slug=world.slug)
+        for name in (f"Initech {tag}", f"Initrode {tag}", f"Hooli {tag}"):
+            customer_service.create(uow=uow, workspace_id=ws.id, actor=SYSTEM, data=CustomerCreate(name=name))
+    context = browser.new_context(base_url=live_server, accept_downloads=True)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    try:
+        browser_sign_in(page, world.alice.email, world.alice.password, world.slug)
+        page.goto(f"/w/{world.slug}/customers")
+        page.get_by_label("Search").fill(f"{tag} Ini")  # htmx replaces the results, the export link with them
+        page.wait_for_url("**/customers?q=*")
+        page.wait_for_function("document.querySelectorAll('#results tbody tr').length === 2")
+        with page.expect_download() as info:
+            page.get_by_role("link", name="Export these as CSV").click()
+        download = info.value
+        assert download.suggested_filename.startswith(f"{world.slug}-customers-")
+        text = Path(download.path()).read_text(encoding="utf-8-sig")
+        assert sorted(r["name"] for r in csv.DictReader(io.StringIO(text))) == [f"Initech {tag}", f"Initrode {tag}"]
+    finally:
+        context.close()
