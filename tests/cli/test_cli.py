@@ -79,6 +79,19 @@ def test_lists_and_views_export_every_row_as_csv(run, container, tmp_path: Path)
     bad = tmp_path / "bad.csv"
     assert run("customers", "list", "-w", slug, "--sort", "colour", "--csv", str(bad), ok=False).exit_code != 0
     assert not bad.exists()
+    # many feedback items at once, all or nothing
+    fb = [json.loads(run("feedback", "create", "-w", slug, "--text", f"bulk {i}", "--json").stdout)["id"] for i in range(2)]
+    feat = json.loads(run("features", "create", "-w", slug, "--title", "Bulk target", "--json").stdout)["id"]
+    done = json.loads(run("bulk", "link", *map(str, fb), "-w", slug, "--feature", str(feat), "--json").stdout)
+    assert done["done"] == fb
+    assert run("bulk", "kind", str(fb[0]), "-w", slug, "--kind", "bug").stdout.startswith("kind: 1 done")
+    again = run("bulk", "kind", str(fb[0]), str(fb[1]), "-w", slug, "--kind", "bug").stdout
+    assert again.startswith("kind: 1 done, 1 skipped") and f"skipped {fb[0]}: already corrected to bug" in again
+    assert json.loads(run("feedback", "show", str(fb[1]), "-w", slug, "--json").stdout)["kind"] == "bug"
+    refused = run("bulk", "archive", str(fb[0]), "999999", "-w", slug, ok=False)
+    assert refused.exit_code != 0 and "999999" in refused.stderr
+    assert json.loads(run("feedback", "show", str(fb[0]), "-w", slug, "--json").stdout)["archived"] is False
+    assert "exactly one of feature_id or problem_id" in run("bulk", "link", str(fb[0]), "-w", slug, ok=False).stderr
     for view in (("rank",), ("top",), ("forecast",), ("commitments",)):
         text = run(*view, "-w", slug, "--csv", "-").stdout
         assert next(csv.reader(io.StringIO(text))), view  # headings, even with nothing to list

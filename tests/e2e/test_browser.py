@@ -128,3 +128,40 @@ def test_searching_a_list_then_exporting_downloads_what_the_search_shows(
         assert sorted(r["name"] for r in csv.DictReader(io.StringIO(text))) == [f"Initech {tag}", f"Initrode {tag}"]
     finally:
         context.close()
+
+
+def test_ticking_feedback_on_the_list_and_linking_them_at_once(
+    browser: Any, live_server: str, container: Container, world: World
+) -> None:
+    from tradeoff.feedback import service as feedback_service
+    from tradeoff.feedback.schemas import FeedbackCreate
+    from tradeoff.links import service as link_service
+
+    tag = uuid.uuid4().hex[:6]
+    with container.unit_of_work() as uow:
+        ws = accounts.workspace_by_slug(uow=uow, slug=world.slug)
+        feature = feature_service.create(uow=uow, workspace_id=ws.id, actor=SYSTEM, data=FeatureCreate(
+            title=f"Scheduled exports {tag}"))
+        feature_id = feature.id
+        for i in range(3):
+            feedback_service.create(uow=uow, workspace_id=ws.id, actor=SYSTEM, data=FeedbackCreate(
+                text=f"Export every Friday please ({tag} {i})", source="support"))
+    context = browser.new_context(base_url=live_server)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    try:
+        browser_sign_in(page, world.alice.email, world.alice.password, world.slug)
+        page.goto(f"/w/{world.slug}/feedback?q={tag}")
+        page.get_by_label("Select every item on this page").check()
+        page.get_by_text("Link the selected items…").click()
+        page.get_by_label("Find a feature or problem").fill(f"exports {tag}")
+        page.get_by_label(f"Scheduled exports {tag}").check()
+        page.get_by_role("button", name="Link selected").click()
+        page.wait_for_url("**/feedback?q=*&bulk=link*")
+        assert "Linked 3 feedback items to the feature." in page.get_by_role("status").inner_text()
+        with container.unit_of_work() as uow:
+            ws = accounts.workspace_by_slug(uow=uow, slug=world.slug)
+            demand = link_service.demand(uow=uow, workspace_id=ws.id, kind="feature", target_id=feature_id)
+            assert demand.feedback_count == 3
+    finally:
+        context.close()

@@ -484,7 +484,8 @@ NEW_PAGES = [
     ("GET", "/w/{slug}/feedback/{feedback}/similar"), ("POST", "/w/{slug}/feedback/{feedback}/merge"),
     ("POST", "/w/{slug}/feedback/{feedback}/dismiss"),
     ("GET", "/w/{slug}/themes"), ("POST", "/w/{slug}/themes/problem"),
-    ("GET", "/w/{slug}/top-requested"), ("GET", "/w/{slug}/nps"),
+    ("GET", "/w/{slug}/top-requested"), ("GET", "/w/{slug}/top-requested.csv"), ("GET", "/w/{slug}/nps"),
+    ("POST", "/w/{slug}/feedback/bulk"),
     ("GET", "/w/{slug}/import"), ("POST", "/w/{slug}/import"), ("POST", "/w/{slug}/import/preview"),
     ("POST", "/w/{slug}/import/run"),
 ]
@@ -517,7 +518,8 @@ def test_outsider_gets_404_on_every_new_page_and_changes_nothing(container: Cont
         else:
             r = tc.post(url, data={"csrf_token": token, "kind": "praise", "text": "x", "item": "x", "keep": "0",
                                    "into_id": str(ids["feedback"]), "target_id": "1", "statement": "x",
-                                   "feedback_ids": str(fid), "token": "x" * 32})
+                                   "feedback_ids": str(fid), "token": "x" * 32, "ids": str(fid),
+                                   "action": "archive"})
         assert r.status_code == 404, f"{method} {url} → {r.status_code}"
         assert w.title() not in r.text and "Globex" not in r.text and "Outsiders must not" not in r.text
     fb = feedback_row(container, fid)

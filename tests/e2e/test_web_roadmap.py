@@ -104,7 +104,7 @@ ROADMAP_PAGES = [
     ("POST", "/plans/{plan}/what-if"), ("GET", "/plans/new"), ("POST", "/plans/new"), ("GET", "/plans/{plan}/edit"),
     ("POST", "/plans/{plan}/edit"), ("GET", "/commitments/new"), ("POST", "/commitments/new"),
     ("GET", "/commitments/{commitment}/edit"), ("POST", "/commitments/{commitment}/edit"),
-    ("GET", "/commitments/check"),
+    ("GET", "/commitments/check"), ("GET", "/commitments.csv"), ("GET", "/roadmap/forecast.csv"),
 ]
 
 

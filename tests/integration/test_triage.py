@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tests.conftest import World
 
 
@@ -238,3 +240,52 @@ def test_a_workspace_whose_triage_fails_does_not_hold_up_the_others(client, cont
     assert got["kind"] is not None and got["kind_source"] == "model"  # the other workspace was triaged
     left = client.get(world.api(f"/feedback/{stuck['id']}"), headers=world.alice.headers).json()
     assert left["kind"] is None and left["triaged_at"] is None  # still queued for the next round
+
+
+def test_bulk_actions_on_feedback_are_all_or_nothing(client, world: World) -> None:
+    h = world.alice.headers
+    items = [_fb(client, world, f"Please add SAML single sign-on, request {i}")["id"] for i in range(4)]
+    feature = client.post(world.api("/features"), json={"title": "SAML SSO"}, headers=h).json()["id"]
+    assert client.post(world.api("/links"), json={"feedback_id": items[0], "feature_id": feature},
+                       headers=h).status_code == 201
+
+    def bulk(body: dict, who=None) -> Any:  # type: ignore[no-untyped-def]
+        return client.post(world.api("/feedback/bulk"), json=body, headers=(who or world.alice).headers)
+
+    # one unknown id (another workspace's, or none at all) refuses the whole request, naming it: nothing linked
+    other = client.post(f"/api/v1/workspaces/{world.other_slug}/feedback", json={"text": "theirs"},
+                        headers=world.charlie.headers).json()["id"]
+    refused = bulk({"ids": [*items, other], "action": "link", "feature_id": feature})
+    assert refused.status_code == 422 and str(other) in refused.json()["detail"]
+    assert refused.json()["errors"][0]["loc"] == ["body", "ids"]
+    links = client.get(world.api(f"/links?feature_id={feature}"), headers=h).json()["items"]
+    assert len(links) == 1
+    # a stakeholder may add evidence, so may link in bulk; the one already linked is skipped, not doubled
+    done = bulk({"ids": items, "action": "link", "feature_id": feature}, world.sam)
+    assert done.status_code == 200, done.text
+    assert done.json()["done"] == items[1:] and done.json()["skipped"] == [{"id": items[0],
+                                                                             "reason": "already linked there"}]
+    assert len(client.get(world.api(f"/links?feature_id={feature}"), headers=h).json()["items"]) == 4
+    # ...but not correct kinds or archive
+    assert bulk({"ids": items, "action": "kind", "kind": "feature_request"}, world.sam).status_code == 403
+    # kinds: a PM's correction on each, learned from like one made by hand
+    assert bulk({"ids": items[:2], "action": "kind", "kind": "feature_request"}).json()["done"] == items[:2]
+    shown = client.get(world.api(f"/feedback/{items[1]}"), headers=h).json()
+    assert shown["kind"] == "feature_request" and shown["kind_source"] == "pm"
+    again = bulk({"ids": items[:2], "action": "kind", "kind": "feature_request"}).json()
+    assert again["done"] == [] and len(again["skipped"]) == 2
+    # archive and restore; each change is in the audit trail as if made one by one
+    assert bulk({"ids": items[2:], "action": "archive"}).json()["done"] == items[2:]
+    listed = client.get(world.api("/feedback?archived=true"), headers=h).json()["items"]
+    assert {f["id"] for f in listed} >= set(items[2:])
+    assert bulk({"ids": items, "action": "restore"}).json()["skipped"] == [
+        {"id": i, "reason": "not archived"} for i in items[:2]]
+    trail = client.get(world.api(f"/audit?record_type=feedback&record_id={items[3]}"), headers=h).json()
+    assert [e["action"] for e in trail["items"]][:3] == ["restore", "archive", "link"]
+    # what an action needs is named
+    for body, needle in (({"ids": items, "action": "link"}, "exactly one of feature_id or problem_id"),
+                         ({"ids": items, "action": "kind"}, "kind needs the kind"),
+                         ({"ids": [], "action": "archive"}, "ids"),
+                         ({"ids": items, "action": "explode"}, "action")):
+        r = bulk(body)
+        assert r.status_code == 422 and needle in r.text, (body, r.text)

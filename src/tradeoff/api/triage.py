@@ -11,9 +11,10 @@ from tradeoff.feedback.schemas import FeedbackOut
 from tradeoff.insights.schemas import encode
 from tradeoff.problems.schemas import ProblemOut
 from tradeoff.storage.base import utcnow
+from tradeoff.triage import bulk as bulk_actions
 from tradeoff.triage import service as triage
 from tradeoff.triage import tuning
-from tradeoff.triage.schemas import DismissIn, MergeIn, NotesIn, ThemeToProblemIn
+from tradeoff.triage.schemas import BulkIn, DismissIn, MergeIn, NotesIn, ThemeToProblemIn
 from tradeoff.triage.worker import drain
 
 router = APIRouter(tags=["triage"])
@@ -63,6 +64,13 @@ def merge(member: CurrentMember, uow: Uow, record_id: int, body: MergeIn) -> Any
              summary="Split pasted call notes into separate feedback items to confirm (nothing is saved)")
 def split(member: CurrentMember, body: NotesIn) -> Any:
     return {"items": triage.split_notes(body.text)}
+
+
+@router.post(f"{W}/feedback/bulk", operation_id="bulkUpdateFeedback",
+             summary="Link, set the kind of, archive or restore many feedback items at once, all or nothing")
+def bulk(member: CurrentMember, uow: Uow, body: BulkIn) -> Any:
+    member.require(bulk_actions.NEEDS[body.action])
+    return bulk_actions.apply(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"), data=body)
 
 
 @router.get(f"{W}/themes", operation_id="listThemes", summary="Unlinked feedback grouped into named themes")

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.progress import Progress
 
 from tradeoff.cli.context import ErrorMappingGroup, cli_state, emit_json, emit_table
 from tradeoff.cli.records import Json, Workspace, workspace_id
 from tradeoff.embeddings.tuning import TuneSettings
+from tradeoff.errors import InvalidInput
 from tradeoff.insights.schemas import encode
 from tradeoff.storage.base import utcnow
+from tradeoff.triage import bulk as bulk_actions
 from tradeoff.triage import service as triage
 from tradeoff.triage import tuning
+from tradeoff.triage.schemas import BulkIn
 from tradeoff.triage.worker import drain, tune_workspace
 
 app = typer.Typer(cls=ErrorMappingGroup, no_args_is_help=True, help="Classify feedback and find duplicates.")
@@ -135,8 +140,43 @@ def split_notes(file: Annotated[Path, typer.Argument(help="A text file of call n
             typer.echo(f"{i}. {t}")
 
 
+class BulkAction(StrEnum):
+    link = "link"
+    kind = "kind"
+    archive = "archive"
+    restore = "restore"
+
+
+def bulk(
+    action: Annotated[BulkAction, typer.Argument(help="link, kind, archive or restore.")],
+    feedback_ids: Annotated[list[int], typer.Argument(help="The feedback items (up to 1,000).")],
+    workspace: Workspace,
+    feature: Annotated[int | None, typer.Option(help="link: the feature they support.")] = None,
+    problem: Annotated[int | None, typer.Option(help="link: the problem they describe.")] = None,
+    kind: Annotated[str | None, typer.Option(help="kind: bug, feature_request, praise, question or other.")] = None,
+    as_json: Json = False,
+) -> None:
+    """Act on many feedback items at once, all or nothing: link them, set their kind, archive or restore them."""
+    try:
+        data = BulkIn.model_validate({"ids": feedback_ids, "action": action.value, "feature_id": feature,
+                                      "problem_id": problem, "kind": kind})
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise InvalidInput(f"{'.'.join(str(x) for x in err['loc']) or action.value}: {err['msg']}") from exc
+    state = cli_state()
+    with state.container.unit_of_work() as uow:
+        res = bulk_actions.apply(uow=uow, workspace_id=workspace_id(uow, workspace), actor=state.actor, data=data)
+    if as_json:
+        emit_json(res)
+        return
+    typer.echo(f"{action.value}: {len(res['done'])} done" + (f", {len(res['skipped'])} skipped" if res["skipped"] else ""))
+    for s in res["skipped"]:
+        typer.echo(f"  skipped {s['id']}: {s['reason']}")
+
+
 def register(root: typer.Typer) -> None:
     root.add_typer(app, name="triage")
+    root.command("bulk")(bulk)
     root.command("similar")(similar)
     root.command("themes")(themes)
     root.command("theme-to-problem")(theme_to_problem)

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, model_validator
 
+from tradeoff.feedback.model import Kind
 from tradeoff.records.schemas import Input, ShortText
 
 Statement = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5_000)]
@@ -28,3 +29,22 @@ class ThemeToProblemIn(Input):
     persona: ShortText = ""
     segment: ShortText = ""
     product_id: int | None = None
+
+
+class BulkIn(Input):
+    """One action on many feedback items at once, all or nothing: link them to a feature or a problem, set (correct)
+    their kind, archive or restore them."""
+
+    ids: Annotated[list[int], Field(min_length=1, max_length=1_000, description="The feedback items.")]
+    action: Literal["link", "kind", "archive", "restore"]
+    feature_id: int | None = Field(None, description="link: the feature they support (or problem_id)")
+    problem_id: int | None = Field(None, description="link: the problem they describe (or feature_id)")
+    kind: Kind | None = Field(None, description="kind: what they are; a PM's correction, learned from")
+
+    @model_validator(mode="after")
+    def _what_the_action_needs(self) -> BulkIn:
+        if self.action == "link" and (self.feature_id is None) == (self.problem_id is None):
+            raise ValueError("link needs exactly one of feature_id or problem_id")
+        if self.action == "kind" and self.kind is None:
+            raise ValueError("kind needs the kind to set")
+        return self

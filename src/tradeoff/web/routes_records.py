@@ -29,6 +29,7 @@ from tradeoff.web.forms import (
 )
 from tradeoff.web.records_ui import ALL, FEEDBACK, KINDS, RecordUI
 from tradeoff.web.render import csv_download, redirect, render
+from tradeoff.web.routes_triage import bulk_message
 from tradeoff.web.session import CheckedForm, CurrentMember, Uow, can
 
 router = APIRouter()
@@ -74,7 +75,8 @@ def list_view(request: Request, uow: UnitOfWork, m: Member, ui: RecordUI, *, qui
         extra.update(ctx.triage_line(request, uow, m))
         extra["kinds"] = KINDS
         extra["next_url"] = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    flash = _flash(params)
+        extra["bulk_done"], extra["bulk_problem"] = bulk_message(params)
+    flash = _flash(params) or extra.get("bulk_done", "")
     return render(
         request, "records/list.html", status_code,
         **ctx.page_context(uow, m, ui.kind), page_title=ui.title, ui=ui, items=page.items, next=page.next,

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -16,8 +17,9 @@ from tradeoff.feedback.schemas import FeedbackCreate, FeedbackUpdate
 from tradeoff.records import service as records
 from tradeoff.storage.base import utcnow
 from tradeoff.storage.uow import UnitOfWork
+from tradeoff.triage import bulk as bulk_actions
 from tradeoff.triage import service as triage
-from tradeoff.triage.schemas import DismissIn, MergeIn, ThemeToProblemIn
+from tradeoff.triage.schemas import BulkIn, DismissIn, MergeIn, ThemeToProblemIn
 from tradeoff.triage.worker import drain
 from tradeoff.web import context as ctx
 from tradeoff.web.forms import FormState, error_to_state, field_text, validation_to_state
@@ -39,7 +41,67 @@ def _local(next_url: str, m: Member, fallback: str) -> str:
     return fallback
 
 
-# --- the inbox: status line, triage now, kind corrections ----------------------------------------------------
+# --- the inbox: status line, triage now, kind corrections, actions on many items ---------------------------------
+
+BULK_DONE = {"link": "Linked {n} to {target}", "kind": "Set {n} to {kind}", "archive": "Archived {n}",
+             "restore": "Restored {n}"}
+BULK_PROBLEMS = {"none": "Select the feedback items first (the boxes on the left).",
+                 "target": "Choose the feature or problem to link the selected items to.",
+                 "kind": "Choose the kind to set on the selected items."}
+
+
+def bulk_message(params: Any) -> tuple[str, str]:
+    """The list's line after an action on many items: (what was done, what was wrong), from fixed wordings only
+    (a link cannot make the page say anything else)."""
+    problem = BULK_PROBLEMS.get(params.get("bulk_error", ""), "")
+    action, done, skipped = params.get("bulk", ""), params.get("done", ""), params.get("skipped", "0")
+    if action not in BULK_DONE or not done.isdecimal() or not skipped.isdecimal():
+        return "", problem
+    n, s = int(done), int(skipped)
+    target = {"feature": "the feature", "problem": "the problem"}.get(params.get("to", ""), "it")
+    kind = dict(KINDS).get(params.get("set_kind", ""), "that kind")
+    text = BULK_DONE[action].format(n=f"{n} feedback item{'s' if n != 1 else ''}", target=target, kind=kind)
+    return text + (f"; {s} already {'were' if s != 1 else 'was'} as asked." if s else "."), problem
+
+
+FLASH_PARAMS = {"bulk", "bulk_error", "done", "skipped", "to", "set_kind", "added", "pasted", "triage_ran"}
+
+
+def _without_flash(url: str) -> str:
+    """The list's address without the message of an earlier action (its filters and page stay)."""
+    path, _, query = url.partition("?")
+    kept = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k not in FLASH_PARAMS]
+    return path + (f"?{urlencode(kept)}" if kept else "")
+
+
+@router.post(f"{W}/feedback/bulk")
+def feedback_bulk(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -> Response:
+    """Link, set the kind of, archive or restore the feedback items ticked on the list, all or nothing; back to the
+    same list (its filters and page) with what was done."""
+    back = _without_flash(_local(field_text(form, "next", strip=False), m, f"/w/{m.workspace_slug}/feedback"))
+    sep = "&" if "?" in back else "?"
+    ids = [int(v) for v in form.getlist("ids") if isinstance(v, str) and v.isdecimal()]
+    action = field_text(form, "action")
+    to, _, raw = field_text(form, "target").partition(":")
+    kind = field_text(form, "kind")
+    if not ids:
+        return redirect(f"{back}{sep}bulk_error=none", request)
+    if action == "link" and not (to in ("feature", "problem") and raw.isdecimal()):
+        return redirect(f"{back}{sep}bulk_error=target", request)
+    if action == "kind" and not kind:
+        return redirect(f"{back}{sep}bulk_error=kind", request)
+    body: dict[str, Any] = {"ids": ids, "action": action}
+    if action == "link":
+        body[f"{to}_id"] = int(raw)
+    if action == "kind":
+        body["kind"] = kind
+    data = BulkIn.model_validate(body)  # anything else wrong is the form's fault: a 422 page naming the field
+    m.require(bulk_actions.NEEDS[data.action])
+    res = bulk_actions.apply(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), data=data)
+    extra = f"&to={to}" if action == "link" else f"&set_kind={kind}" if action == "kind" else ""
+    return redirect(f"{back}{sep}bulk={action}&done={len(res['done'])}&skipped={len(res['skipped'])}{extra}",
+                    request)
+
 
 
 @router.get(f"{W}/triage/status", response_class=HTMLResponse)

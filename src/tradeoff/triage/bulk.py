@@ -1,0 +1,65 @@
+"""One action on many feedback items at once (link them, set their kind, archive or restore them), all or
+nothing: every item is checked before any is changed, and each change is audited as if made one by one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from tradeoff.feedback import service as feedback_service
+from tradeoff.feedback.schemas import FeedbackUpdate
+from tradeoff.links import service as link_service
+from tradeoff.links.model import Link
+from tradeoff.links.schemas import LinkCreate
+from tradeoff.records import service as records
+from tradeoff.storage.uow import Actor, UnitOfWork
+from tradeoff.triage.schemas import BulkIn
+
+NEEDS = {"link": "evidence", "kind": "edit", "archive": "edit", "restore": "edit"}  # the permission each asks
+
+
+def apply(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: BulkIn) -> dict[str, Any]:
+    """Apply `data.action` to every item of `data.ids`. Unknown ids (or a target not in this workspace) refuse the
+    whole request, naming them; items that already are as asked (linked there, of that kind, archived) are
+    listed as skipped, not changed again. Returns what was done and what was skipped, and why."""
+    ids = list(dict.fromkeys(data.ids))
+    items = {f.id: f for f in records.get_many(uow=uow, spec=feedback_service.SPEC, workspace_id=workspace_id,
+                                                ids=ids, field_name="ids")}
+    done: list[int] = []
+    skipped: list[dict[str, Any]] = []
+    if data.action == "link":
+        linked = _already_linked(uow, ids, data)
+        for fid in ids:
+            if fid in linked:
+                skipped.append({"id": fid, "reason": "already linked there"})
+                continue
+            link_service.create(uow=uow, workspace_id=workspace_id, actor=actor, data=LinkCreate(
+                feedback_id=fid, feature_id=data.feature_id, problem_id=data.problem_id))
+            done.append(fid)
+    elif data.action == "kind":
+        for fid in ids:
+            fb = items[fid]
+            kind = data.kind.value if data.kind else None
+            if fb.kind == kind and fb.kind_source == "pm":  # "pm": a person's correction, as this one would be
+                skipped.append({"id": fid, "reason": f"already corrected to {kind}"})
+                continue
+            feedback_service.update(uow=uow, workspace_id=workspace_id, actor=actor, record_id=fid,
+                                    data=FeedbackUpdate(kind=data.kind), if_match=None)
+            done.append(fid)
+    else:
+        archive = data.action == "archive"
+        for fid in ids:
+            if items[fid].archived == archive:
+                skipped.append({"id": fid, "reason": "already archived" if archive else "not archived"})
+                continue
+            records.set_archived(uow=uow, spec=feedback_service.SPEC, workspace_id=workspace_id, actor=actor,
+                                 record_id=fid, archived=archive)
+            done.append(fid)
+    return {"action": data.action, "done": done, "skipped": skipped}
+
+
+def _already_linked(uow: UnitOfWork, ids: list[int], data: BulkIn) -> set[int]:
+    target = Link.feature_id == data.feature_id if data.feature_id is not None else Link.problem_id == data.problem_id
+    return set(uow.session.scalars(select(Link.feedback_id).where(Link.feedback_id.in_(ids), target)))
+
