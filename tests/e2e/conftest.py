@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -112,3 +113,18 @@ def browser_sign_in(page: Any, email: str, password: str, slug: str, base: str =
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"**/w/{slug}")
+
+
+@contextmanager
+def signed_in_page(browser: Any, base: str, person: Any, slug: str, timeout_ms: int = 30_000,
+                   **context_options: Any) -> Iterator[Any]:
+    """A page of a fresh browser context, signed in as `person` (a World person) in workspace `slug`; the
+    context is closed afterwards whatever happens."""
+    context = browser.new_context(base_url=base, **context_options)
+    context.set_default_timeout(timeout_ms)
+    try:
+        page = context.new_page()
+        browser_sign_in(page, person.email, person.password, slug)
+        yield page
+    finally:
+        context.close()

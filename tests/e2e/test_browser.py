@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import SYSTEM, World
-from tests.e2e.conftest import browser_sign_in
+from tests.e2e.conftest import browser_sign_in, signed_in_page
 from tradeoff.accounts import service as accounts
 from tradeoff.bootstrap import Container
 from tradeoff.customers import service as customer_service
@@ -111,11 +111,7 @@ def test_searching_a_list_then_exporting_downloads_what_the_search_shows(
         ws = accounts.workspace_by_slug(uow=uow, slug=world.slug)
         for name in (f"Initech {tag}", f"Initrode {tag}", f"Hooli {tag}"):
             customer_service.create(uow=uow, workspace_id=ws.id, actor=SYSTEM, data=CustomerCreate(name=name))
-    context = browser.new_context(base_url=live_server, accept_downloads=True)
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    try:
-        browser_sign_in(page, world.alice.email, world.alice.password, world.slug)
+    with signed_in_page(browser, live_server, world.alice, world.slug, accept_downloads=True) as page:
         page.goto(f"/w/{world.slug}/customers")
         page.get_by_label("Search").fill(f"{tag} Ini")  # htmx replaces the results, the export link with them
         page.wait_for_url("**/customers?q=*")
@@ -126,8 +122,6 @@ def test_searching_a_list_then_exporting_downloads_what_the_search_shows(
         assert download.suggested_filename.startswith(f"{world.slug}-customers-")
         text = Path(download.path()).read_text(encoding="utf-8-sig")
         assert sorted(r["name"] for r in csv.DictReader(io.StringIO(text))) == [f"Initech {tag}", f"Initrode {tag}"]
-    finally:
-        context.close()
 
 
 def test_ticking_feedback_on_the_list_and_linking_them_at_once(
@@ -146,11 +140,7 @@ def test_ticking_feedback_on_the_list_and_linking_them_at_once(
         for i in range(3):
             feedback_service.create(uow=uow, workspace_id=ws.id, actor=SYSTEM, data=FeedbackCreate(
                 text=f"Export every Friday please ({tag} {i})", source="support"))
-    context = browser.new_context(base_url=live_server)
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    try:
-        browser_sign_in(page, world.alice.email, world.alice.password, world.slug)
+    with signed_in_page(browser, live_server, world.alice, world.slug) as page:
         page.goto(f"/w/{world.slug}/feedback?q={tag}")
         page.get_by_label("Select every item on this page").check()
         page.get_by_text("Link the selected items…").click()
@@ -163,5 +153,3 @@ def test_ticking_feedback_on_the_list_and_linking_them_at_once(
             ws = accounts.workspace_by_slug(uow=uow, slug=world.slug)
             demand = link_service.demand(uow=uow, workspace_id=ws.id, kind="feature", target_id=feature_id)
             assert demand.feedback_count == 3
-    finally:
-        context.close()

@@ -38,6 +38,11 @@ def test_a_record_export_holds_every_matching_record_not_one_page(client, world:
             break
     assert [int(r["id"]) for r in rows] == [c["id"] for c in listed]
     assert rows[0]["name"] == listed[0]["name"] and rows[0]["arr"] == str(listed[0]["arr"])
+    # a record referred to is named (its id has its own column)
+    cust = listed[0]
+    fb = client.post(world.api("/feedback"), json={"text": "Need SSO", "customer_id": cust["id"]}, headers=h).json()
+    (row,) = _csv(client.get(world.api("/feedback.csv?q=SSO"), headers=h))
+    assert (row["id"], row["customer_id"], row["customer"]) == (str(fb["id"]), str(cust["id"]), cust["name"])
     # a name a spreadsheet would run as a formula is written as text
     evil = next(r for r in rows if "HYPERLINK" in r["name"])
     assert evil["name"].startswith("'=")

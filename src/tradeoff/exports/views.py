@@ -14,9 +14,14 @@ from tradeoff.exports.table import Column, Table, columns
 
 
 def records(name: str, out_schema: type[BaseModel], items: Iterable[dict[str, Any]]) -> Table:
-    """Records as their API shape shows them (`out_schema`'s fields, in its order), one per row."""
+    """Records as their API shape shows them (`out_schema`'s fields, in its order), one per row; a record they
+    refer to (a feedback item's customer) is shown by its name: its id has a column of its own."""
     cols = tuple(Column(key, key) for key in out_schema.model_fields)
-    return Table(name, cols, items)
+    return Table(name, cols, (_named(item) for item in items))
+
+
+def _named(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: v["name"] if isinstance(v, Mapping) and "name" in v and "id" in v else v for k, v in item.items()}
 
 
 def ranking(result: Mapping[str, Any]) -> Table:
