@@ -92,6 +92,10 @@ def test_lists_and_views_export_every_row_as_csv(run, container, tmp_path: Path)
     assert refused.exit_code != 0 and "999999" in refused.stderr
     assert json.loads(run("feedback", "show", str(fb[0]), "-w", slug, "--json").stdout)["archived"] is False
     assert "exactly one of feature_id or problem_id" in run("bulk", "link", str(fb[0]), "-w", slug, ok=False).stderr
+    loop = run("close-the-loop", str(feat), "-w", slug, "--csv", "-").stdout
+    # feedback with no customer: one row each, unnamed
+    assert [(r["customer"], r["what they said"]) for r in csv.DictReader(io.StringIO(loop))] == [
+        ("", "bulk 0"), ("", "bulk 1")]
     for view in (("rank",), ("top",), ("forecast",), ("commitments",)):
         text = run(*view, "-w", slug, "--csv", "-").stdout
         assert next(csv.reader(io.StringIO(text))), view  # headings, even with nothing to list

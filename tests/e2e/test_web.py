@@ -206,6 +206,8 @@ def test_a_list_exports_what_it_shows_as_csv_for_excel(container: Container, see
         r = tc.get(f"/w/{slug}/{path}")
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv"), path
         assert next(csv.reader(io.StringIO(r.text[1:])))[0] == heading
+    loop = tc.get(f"/w/{slug}/features/{seeded.ids['feature']}/close-the-loop.csv")
+    assert [x["customer"] for x in csv.DictReader(io.StringIO(loop.text[1:]))] == ["Globex Corporation"]
     top = list(csv.DictReader(io.StringIO(tc.get(f"/w/{slug}/top-requested.csv").text[1:])))
     assert [(x["feature"], x["customers"]) for x in top] == [("NetSuite two-way sync", "1")]
 
@@ -268,6 +270,7 @@ PAGES = [
     ("POST", "/w/{slug}/features/{feature}/comments"),
     ("POST", "/w/{slug}/problems/{problem}/comments"),
     ("GET", "/w/{slug}/features/{feature}/delivery"),
+    ("GET", "/w/{slug}/features/{feature}/close-the-loop.csv"),
     ("GET", "/w/{slug}/ranking.csv"),  # the other exports are in their pages' outsider lists
 ] + [
     (method, path.replace("KIND", kind).replace("{id}", "{" + one + "}"))

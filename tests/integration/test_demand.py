@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, datetime, timedelta
 
 from tests.conftest import World
@@ -63,6 +65,14 @@ def test_close_the_loop(client, world: World) -> None:
     assert [c["customer"] for c in res["customers"]] == ["Big", "Mid", "Euro"]
     assert res["customers"][0]["account_owner"] == "ae@x.io" and len(res["customers"][0]["said"]) == 2
     assert res["customers"][0]["reporters"] == ["rep@x.io"]
+    # the same list as a file for a mail merge: one row per customer, every passage they said
+    r = client.get(world.api(f"/features/{ids['export']}/close-the-loop.csv"), headers=world.sam.headers)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.text, newline="")))
+    assert [x["customer"] for x in rows] == ["Big", "Mid", "Euro"]
+    assert rows[0]["account owner"] == "ae@x.io" and rows[0]["heard by"] == "rep@x.io"
+    assert rows[0]["what they said"] == "; ".join(s["words"] for s in res["customers"][0]["said"])
+    assert client.get(world.api("/features/999999/close-the-loop.csv"), headers=world.sam.headers).status_code == 404
 
 
 def test_survey_responses_and_nps(client, world: World) -> None:

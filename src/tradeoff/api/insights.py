@@ -49,6 +49,9 @@ def top_requested(
         currency=currency.upper() if currency else None, status=status, limit=limit))
 
 
+@csv_twin(router, f"{W}/features/{{record_id}}/close-the-loop.csv", operation_id="exportCloseTheLoop",
+          tags=["demand"], summary="Who to tell that a feature shipped, one row per customer, as CSV",
+          to_table=export_views.close_the_loop)
 @router.get(f"{W}/features/{{record_id}}/close-the-loop", operation_id="getCloseTheLoop",
             summary="Customers and contacts who asked for a feature, with what they said")
 def close_the_loop(member: CurrentMember, uow: Uow, record_id: int) -> Any:

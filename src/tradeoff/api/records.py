@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Header, Query, Response
+from fastapi import APIRouter, Body, Depends, Header, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from tradeoff.api.deps import CurrentMember, IfMatch, Uow, etag
-from tradeoff.api.exports import CSV_RESPONSES, csv_response
+from tradeoff.api.deps import CurrentMember, IfMatch, Uow, container, etag
+from tradeoff.api.exports import CSV_RESPONSES, csv_stream
+from tradeoff.bootstrap import Container
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.exports import service as exports
 from tradeoff.records import idempotency
@@ -69,15 +70,16 @@ def build_router(api: RecordApi) -> APIRouter:
     @router.get(f"{base}.csv", operation_id=f"export{api.plural}", response_class=Response,
                 responses=CSV_RESPONSES, summary=f"Every {spec.name} the list would show, as CSV")
     def export(
-        member: CurrentMember, uow: Uow, filters: Annotated[Filters, Query()],  # type: ignore[valid-type]
+        member: CurrentMember, uow: Uow, c: Annotated[Container, Depends(container)],
+        filters: Annotated[Filters, Query()],  # type: ignore[valid-type]
         q: Annotated[str | None, Query(max_length=200, description="Full-text search")] = None,
         sort: Annotated[str | None, Query(description=f"One of {', '.join(spec.sorts)}; prefix - for descending")] = None,
         archived: Annotated[bool, Query(description="Archived records instead")] = False,
     ) -> Response:
-        table = exports.record_table(uow=uow, spec=spec, out_schema=Out, workspace_id=member.workspace_id, q=q,
-                                     filters=filters.model_dump(exclude_none=True),  # type: ignore[attr-defined]
-                                     sort=sort, archived=archived)
-        return csv_response(table, member)
+        query = {"spec": spec, "workspace_id": member.workspace_id, "q": q, "sort": sort, "archived": archived,
+                 "filters": filters.model_dump(exclude_none=True)}  # type: ignore[attr-defined]
+        exports.check(uow=uow, **query)
+        return csv_stream(exports.stream_csv(c.unit_of_work, out_schema=Out, **query), spec.plural, member)
 
     @router.post(base, operation_id=f"create{api.singular}", status_code=201, response_model=Out,
                  summary=f"Create a {spec.name}")

@@ -64,12 +64,15 @@ def top(
                title=f"top requested {kind.value}s by {sort} (ARR in {res['currency']})")
 
 
-def close_the_loop(feature_id: int, workspace: Workspace, as_json: Json = False) -> None:
+def close_the_loop(feature_id: int, workspace: Workspace, as_json: Json = False, csv_file: CsvOut = None) -> None:
     """Who to tell that a feature shipped: customers, account owners, who heard it, what they said."""
     with cli_state().container.unit_of_work() as uow:
         wid = workspace_id(uow, workspace)
         f = records.get(uow=uow, spec=feature_service.SPEC, workspace_id=wid, record_id=feature_id)
         res = insights.close_the_loop(uow=uow, workspace_id=wid, feature=f)
+    if csv_file is not None:
+        emit_csv(export_views.close_the_loop(encode(res)), csv_file)
+        return
     if as_json:
         emit_json(encode(res))
         return

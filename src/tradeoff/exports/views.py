@@ -21,7 +21,7 @@ def records(name: str, out_schema: type[BaseModel], items: Iterable[dict[str, An
 
 
 def _named(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: v["name"] if isinstance(v, Mapping) and "name" in v and "id" in v else v for k, v in item.items()}
+    return {k: v["name"] if isinstance(v, dict) and "name" in v and "id" in v else v for k, v in item.items()}
 
 
 def ranking(result: Mapping[str, Any]) -> Table:
@@ -87,3 +87,15 @@ def forecast(result: Mapping[str, Any]) -> Table:
         cols += (Column("probability_by_target", f"chance by {target}"),)
     cols += (Column("not_forecast", "not forecast because"),)
     return Table("forecast", cols, tuple(rows))
+
+
+def close_the_loop(result: Mapping[str, Any]) -> Table:
+    """Who to tell that a feature shipped, one row per customer: the account owner, who heard the request, and
+    every passage they said (newest last), for a mail merge or a CRM task list."""
+    rows = [{**c, "said": [s["words"] for s in c["said"]], "first_asked": min((s["reported_at"] for s in c["said"]),
+                                                                               default=None),
+             "feedback_ids": [s["feedback_id"] for s in c["said"]]} for c in result["customers"]]
+    return Table(f"close-the-loop-{result['feature_id']}", columns(
+        ("customer", "customer"), ("customer_id", "customer id"), ("arr", "ARR"), ("currency", "currency"),
+        ("account_owner", "account owner"), ("reporters", "heard by"), ("said", "what they said"),
+        ("first_asked", "first asked"), ("feedback_ids", "feedback ids")), tuple(rows))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
@@ -188,11 +189,14 @@ def render(request: Request, template: str, status_code: int = 200, headers: dic
     return HTMLResponse(html, status_code=status_code, headers={"Cache-Control": "no-store", **(headers or {})})
 
 
-def csv_download(table: Table, member: Any) -> Response:
-    """A table as a CSV file to download, for Excel (byte-order mark) and every other spreadsheet."""
-    name = filename(table, workspace=member.workspace_slug, on=date.today())
-    return Response(to_csv(table, excel=True), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+def csv_download(table: Table | Iterator[str], member: Any, name: str = "") -> Response:
+    """A table (or the CSV text of a long one, in pieces sent as they are read: then `name` says what it is) as
+    a CSV file to download, for Excel (byte-order mark) and every other spreadsheet."""
+    what = table.name if isinstance(table, Table) else name
+    headers = {"Content-Disposition": f'attachment; filename="{filename(what, workspace=member.workspace_slug, on=date.today())}"'}
+    if isinstance(table, Table):
+        return Response(to_csv(table, excel=True), media_type="text/csv; charset=utf-8", headers=headers)
+    return StreamingResponse(table, media_type="text/csv; charset=utf-8", headers=headers)
 
 
 def redirect(url: str, request: Request | None = None) -> Response:

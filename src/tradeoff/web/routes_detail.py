@@ -18,11 +18,13 @@ from tradeoff.comments.schemas import CommentCreate
 from tradeoff.commitments import service as commitment_service
 from tradeoff.customers import service as customer_service
 from tradeoff.errors import InvalidInput, NotFound, TradeoffError
+from tradeoff.exports import views as export_views
 from tradeoff.features import service as feature_service
 from tradeoff.features.model import FeatureStatus
 from tradeoff.feedback import service as feedback_service
 from tradeoff.forecasts import delivery
 from tradeoff.insights import service as insights
+from tradeoff.insights.schemas import encode
 from tradeoff.links import service as link_service
 from tradeoff.links.schemas import LinkCreate
 from tradeoff.problems import service as problem_service
@@ -35,7 +37,7 @@ from tradeoff.triage import service as triage
 from tradeoff.web import context as ctx
 from tradeoff.web.forms import FormState, error_to_state, validation_to_state
 from tradeoff.web.records_ui import BY_KIND, KINDS
-from tradeoff.web.render import redirect, render
+from tradeoff.web.render import csv_download, redirect, render
 from tradeoff.web.session import CheckedForm, CurrentMember, Uow, permissions
 
 router = APIRouter()
@@ -153,6 +155,14 @@ def product_view(request: Request, uow: UnitOfWork, m: Member, record_id: int) -
 @router.get(f"{W}/features/{{record_id:int}}", response_class=HTMLResponse)
 def feature_page(request: Request, m: CurrentMember, uow: Uow, record_id: int) -> HTMLResponse:
     return feature_view(request, uow, m, record_id)
+
+
+@router.get(f"{W}/features/{{record_id:int}}/close-the-loop.csv")
+def close_the_loop_csv(request: Request, m: CurrentMember, uow: Uow, record_id: int) -> Response:
+    """Who to tell that the feature shipped, one row per customer, for a mail merge or CRM tasks."""
+    feature = records.get(uow=uow, spec=feature_service.SPEC, workspace_id=m.workspace_id, record_id=record_id)
+    res = insights.close_the_loop(uow=uow, workspace_id=m.workspace_id, feature=feature)
+    return csv_download(export_views.close_the_loop(encode(res)), m)
 
 
 @router.get(f"{W}/features/{{record_id:int}}/delivery", response_class=HTMLResponse)

@@ -30,7 +30,7 @@ from tradeoff.web.forms import (
 from tradeoff.web.records_ui import ALL, FEEDBACK, KINDS, RecordUI
 from tradeoff.web.render import csv_download, redirect, render
 from tradeoff.web.routes_triage import bulk_message
-from tradeoff.web.session import CheckedForm, CurrentMember, Uow, can
+from tradeoff.web.session import CheckedForm, CurrentMember, Uow, can, container
 
 router = APIRouter()
 W = "/w/{slug}"
@@ -96,10 +96,11 @@ def _list_query(request: Request, ui: RecordUI) -> tuple[str | None, str, bool, 
 def export_view(request: Request, uow: UnitOfWork, m: Member, ui: RecordUI) -> Response:
     """Every record the list at the same address shows (not only its first page), as a CSV file for Excel."""
     q, sort, archived, filter_values = _list_query(request, ui)
-    filters = ui.filters_schema.model_validate(filter_values).model_dump(exclude_none=True)
-    table = exports.record_table(uow=uow, spec=ui.spec, out_schema=ui.out_schema, workspace_id=m.workspace_id,
-                                 q=q, filters=filters, sort=sort, archived=archived)
-    return csv_download(table, m)
+    query = {"spec": ui.spec, "workspace_id": m.workspace_id, "q": q, "sort": sort, "archived": archived,
+             "filters": ui.filters_schema.model_validate(filter_values).model_dump(exclude_none=True)}
+    exports.check(uow=uow, **query)
+    chunks = exports.stream_csv(container(request).unit_of_work, out_schema=ui.out_schema, excel=True, **query)
+    return csv_download(chunks, m, ui.kind)
 
 
 def _flash(params: Any) -> str:
