@@ -19,7 +19,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -123,6 +124,26 @@ def generate(url: str, home: Path) -> tuple[str, str, dict[str, int]]:
     return token, "bench", {"feature": feature, "customer": cids[len(cids) // 2], "feedback": fbids[len(fbids) // 2],
                             "estimated": fids[N_ESTIMATED // 2],
                             "gen_seconds": int(gen_seconds), "max_links": max(by_feature.values())}
+
+
+@contextmanager
+def postgres_schema(prefix: str) -> Iterator[str | None]:
+    """A database URL for a schema of its own on the test PostgreSQL, dropped afterwards; None (and a line saying
+    so) when PostgreSQL is not reachable."""
+    schema = f"{prefix}_{os.getpid()}"
+    admin = create_engine(PG_URL)
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+    except Exception as exc:  # noqa: BLE001
+        print(f"PostgreSQL not reachable ({exc}); skipped")
+        yield None
+        return
+    try:
+        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
 
 
 def free_port() -> int:
@@ -270,20 +291,9 @@ def main() -> None:
         home = Path(tempfile.mkdtemp(prefix="tradeoff-bench-db-"))
         all_results["SQLite"] = run_backend("sqlite", f"sqlite:///{home / 'bench.db'}", args.requests)
     if args.backend in ("postgresql", "both"):
-        schema = "bench_" + str(os.getpid())
-        admin = create_engine(PG_URL)
-        try:
-            with admin.begin() as conn:
-                conn.execute(text(f"CREATE SCHEMA {schema}"))
-        except Exception as exc:  # noqa: BLE001
-            print(f"PostgreSQL not reachable ({exc}); skipped")
-        else:
-            try:
-                all_results["PostgreSQL"] = run_backend("postgresql", f"{PG_URL}?options=-csearch_path%3D{schema}",
-                                                        args.requests)
-            finally:
-                with admin.begin() as conn:
-                    conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        with postgres_schema("bench") as pg_url:
+            if pg_url:
+                all_results["PostgreSQL"] = run_backend("postgresql", pg_url, args.requests)
     lines = ["## API latency on a large workspace (issue 2)", "",
              f"Measured {date.today().isoformat()} on {platform.machine()}, {os.cpu_count()} cores, Python "
              f"{platform.python_version()}; one uvicorn worker, a separate keep-alive HTTP client process, "

@@ -19,10 +19,9 @@ from datetime import date
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_api import N_FEEDBACK, PG_URL, ROOT, generate, serve  # noqa: E402
+from bench_api import N_FEEDBACK, ROOT, generate, postgres_schema, serve  # noqa: E402
 
 OUT = ROOT / "docs" / "benchmarks.d" / "export.md"
 
@@ -77,19 +76,9 @@ def main() -> None:
     if args.backend in ("sqlite", "both"):
         results["SQLite"] = run_backend("sqlite", f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}")
     if args.backend in ("postgresql", "both"):
-        schema = "bench_export_" + str(os.getpid())
-        admin = create_engine(PG_URL)
-        try:
-            with admin.begin() as conn:
-                conn.execute(text(f"CREATE SCHEMA {schema}"))
-        except Exception as exc:  # noqa: BLE001
-            print(f"PostgreSQL not reachable ({exc}); skipped")
-        else:
-            try:
-                results["PostgreSQL"] = run_backend("postgresql", f"{PG_URL}?options=-csearch_path%3D{schema}")
-            finally:
-                with admin.begin() as conn:
-                    conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        with postgres_schema("bench_export") as pg_url:
+            if pg_url:
+                results["PostgreSQL"] = run_backend("postgresql", pg_url)
     lines = ["## CSV export of a long list", "",
              f"Measured {date.today().isoformat()} on {platform.machine()}, {os.cpu_count()} cores, Python "
              f"{platform.python_version()}; load average (1 min) {load:.1f} at the start. The API benchmark's "
