@@ -250,6 +250,36 @@ def test_acting_on_many_feedback_items_from_the_list(container: Container, seede
         assert uow.session.get(Feedback, ids[2]).archived_at is not None
 
 
+def test_acting_on_every_feedback_item_a_search_matches(container: Container, seeded: Seeded, as_user: AsUser,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from tradeoff.web import routes_triage
+
+    slug = seeded.world.slug
+    tc, token = as_user("bob")
+    tag = uuid.uuid4().hex[:8]
+    with container.unit_of_work() as uow:
+        w = accounts.workspace_by_slug(uow=uow, slug=slug).id
+        ids = [feedback_service.create(uow=uow, workspace_id=w, actor=SYSTEM, data=FeedbackCreate(
+            text=f"Dark mode please {tag} {i}", source="support" if i < 3 else "survey")).id for i in range(4)]
+    listing = f"/w/{slug}/feedback?q={tag}&source=support"
+    form = {"csrf_token": token, "next": listing, "action": "kind", "kind": "feature_request", "all_matching": "1"}
+    monkeypatch.setattr(routes_triage, "BULK_MATCHING_MAX", 2)  # more match than one action takes: refused whole
+    r = tc.post(f"/w/{slug}/feedback/bulk", data=form, follow_redirects=True)
+    assert "More than 2 items match" in r.text
+    assert all(f.kind is None for f in _feedback(container, ids))
+    monkeypatch.setattr(routes_triage, "BULK_MATCHING_MAX", 1_000)
+    r = tc.post(f"/w/{slug}/feedback/bulk", data=form, follow_redirects=False)
+    assert "bulk=kind&done=3" in r.headers["location"]  # the search and its filter, on every page; nothing ticked
+    assert [f.kind for f in _feedback(container, ids)] == ["feature_request"] * 3 + [None]
+
+
+def _feedback(container: Container, ids: list[int]) -> list[Any]:
+    with container.unit_of_work() as uow:
+        rows = {f.id: f for f in uow.session.scalars(select(Feedback).where(Feedback.id.in_(ids)))}
+        uow.session.expunge_all()
+        return [rows[i] for i in ids]
+
+
 # ---------------------------------------------------------------- outsiders see nothing
 
 PAGES = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -66,6 +66,12 @@ class RecordUI:
     @property
     def field_names(self) -> set[str]:
         return {f.name for f in self.fields}
+
+    def list_query(self, params: Mapping[str, str]) -> tuple[str | None, str, bool, dict[str, str]]:
+        """What a list shows, from its address's parameters: search, sort, archived or not, and the filters
+        given (still as text: `filters_schema` checks them)."""
+        return (params.get("q") or None, params.get("sort") or self.spec.default_sort, params.get("archived") == "1",
+                {f.name: params[f.name] for f in self.filters if params.get(f.name)})
 
     def sort_options(self) -> list[tuple[str, str]]:
         out = []

@@ -40,7 +40,7 @@ QUICK_FIELDS = tuple(f for f in FEEDBACK.fields if f.name in ("text", "customer_
 def list_view(request: Request, uow: UnitOfWork, m: Member, ui: RecordUI, *, quick: FormState | None = None,
               status_code: int = 200) -> HTMLResponse:
     params = request.query_params
-    q, sort, archived, filter_values = _list_query(request, ui)
+    q, sort, archived, filter_values = ui.list_query(request.query_params)
     cursor = params.get("cursor") or None
     list_error = ""
     page: Page[Any] = Page(items=[], next=None)
@@ -86,16 +86,9 @@ def list_view(request: Request, uow: UnitOfWork, m: Member, ui: RecordUI, *, qui
     )
 
 
-def _list_query(request: Request, ui: RecordUI) -> tuple[str | None, str, bool, dict[str, str]]:
-    """What a list shows, from its address: search, sort, archived or not, and the filters given."""
-    params = request.query_params
-    return (params.get("q") or None, params.get("sort") or ui.spec.default_sort, params.get("archived") == "1",
-            {f.name: params[f.name] for f in ui.filters if params.get(f.name)})
-
-
 def export_view(request: Request, uow: UnitOfWork, m: Member, ui: RecordUI) -> Response:
     """Every record the list at the same address shows (not only its first page), as a CSV file for Excel."""
-    q, sort, archived, filter_values = _list_query(request, ui)
+    q, sort, archived, filter_values = ui.list_query(request.query_params)
     query = {"spec": ui.spec, "workspace_id": m.workspace_id, "q": q, "sort": sort, "archived": archived,
              "filters": ui.filters_schema.model_validate(filter_values).model_dump(exclude_none=True)}
     exports.check(uow=uow, **query)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -12,6 +13,7 @@ from pydantic import ValidationError
 
 from tradeoff.accounts.service import Member
 from tradeoff.errors import FieldError, InvalidInput, TradeoffError
+from tradeoff.exports import service as exports
 from tradeoff.feedback import service as feedback_service
 from tradeoff.feedback.schemas import FeedbackCreate, FeedbackUpdate
 from tradeoff.records import service as records
@@ -45,7 +47,9 @@ def _local(next_url: str, m: Member, fallback: str) -> str:
 
 BULK_DONE = {"link": "Linked {n} to {target}", "kind": "Set {n} to {kind}", "archive": "Archived {n}",
              "restore": "Restored {n}"}
+BULK_MATCHING_MAX = 1_000  # as many as one action takes (triage.schemas.BulkIn)
 BULK_PROBLEMS = {"none": "Select the feedback items first (the boxes on the left).",
+                 "too_many": "More than {most:,} items match: narrow the search or filters first.",
                  "target": "Choose the feature or problem to link the selected items to.",
                  "kind": "Choose the kind to set on the selected items."}
 
@@ -53,7 +57,7 @@ BULK_PROBLEMS = {"none": "Select the feedback items first (the boxes on the left
 def bulk_message(params: Any) -> tuple[str, str]:
     """The list's line after an action on many items: (what was done, what was wrong), from fixed wordings only
     (a link cannot make the page say anything else)."""
-    problem = BULK_PROBLEMS.get(params.get("bulk_error", ""), "")
+    problem = BULK_PROBLEMS.get(params.get("bulk_error", ""), "").format(most=BULK_MATCHING_MAX)
     action, done, skipped = params.get("bulk", ""), params.get("done", ""), params.get("skipped", "0")
     if action not in BULK_DONE or not done.isdecimal() or not skipped.isdecimal():
         return "", problem
@@ -65,6 +69,16 @@ def bulk_message(params: Any) -> tuple[str, str]:
 
 
 FLASH_PARAMS = {"bulk", "bulk_error", "done", "skipped", "to", "set_kind", "added", "pasted", "triage_ran"}
+
+
+def _matching_ids(uow: UnitOfWork, m: Member, list_url: str) -> list[int]:
+    """The ids of the feedback the list at `list_url` shows on all its pages (one more than the most an action
+    takes, to tell that there are too many)."""
+    q, sort, archived, raw = FEEDBACK.list_query(dict(parse_qsl(list_url.partition("?")[2])))
+    filters = FEEDBACK.filters_schema.model_validate(raw).model_dump(exclude_none=True)
+    found = exports.matching(uow=uow, spec=FEEDBACK.spec, workspace_id=m.workspace_id, q=q, filters=filters,
+                             sort=sort, archived=archived)
+    return [f.id for f in islice(found, BULK_MATCHING_MAX + 1)]
 
 
 def _without_flash(url: str) -> str:
@@ -81,6 +95,10 @@ def feedback_bulk(request: Request, form: CheckedForm, m: CurrentMember, uow: Uo
     back = _without_flash(_local(field_text(form, "next", strip=False), m, f"/w/{m.workspace_slug}/feedback"))
     sep = "&" if "?" in back else "?"
     ids = [int(v) for v in form.getlist("ids") if isinstance(v, str) and v.isdecimal()]
+    if field_text(form, "all_matching") == "1":  # every item the list's search and filters match, not one page
+        ids = _matching_ids(uow, m, back)
+        if len(ids) > BULK_MATCHING_MAX:
+            return redirect(f"{back}{sep}bulk_error=too_many", request)
     action = field_text(form, "action")
     to, _, raw = field_text(form, "target").partition(":")
     kind = field_text(form, "kind")
