@@ -252,7 +252,7 @@ def test_acting_on_many_feedback_items_from_the_list(container: Container, seede
 
 def test_acting_on_every_feedback_item_a_search_matches(container: Container, seeded: Seeded, as_user: AsUser,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    from tradeoff.web import routes_triage
+    from tradeoff.triage import bulk as bulk_actions
 
     slug = seeded.world.slug
     tc, token = as_user("bob")
@@ -263,11 +263,11 @@ def test_acting_on_every_feedback_item_a_search_matches(container: Container, se
             text=f"Dark mode please {tag} {i}", source="support" if i < 3 else "survey")).id for i in range(4)]
     listing = f"/w/{slug}/feedback?q={tag}&source=support"
     form = {"csrf_token": token, "next": listing, "action": "kind", "kind": "feature_request", "all_matching": "1"}
-    monkeypatch.setattr(routes_triage, "BULK_MATCHING_MAX", 2)  # more match than one action takes: refused whole
+    monkeypatch.setattr(bulk_actions, "MAX_BULK", 2)  # more match than one action takes: refused whole
     r = tc.post(f"/w/{slug}/feedback/bulk", data=form, follow_redirects=True)
-    assert "More than 2 items match" in r.text
+    assert "items match: narrow the search or filters first" in r.text
     assert all(f.kind is None for f in _feedback(container, ids))
-    monkeypatch.setattr(routes_triage, "BULK_MATCHING_MAX", 1_000)
+    monkeypatch.undo()
     r = tc.post(f"/w/{slug}/feedback/bulk", data=form, follow_redirects=False)
     assert "bulk=kind&done=3" in r.headers["location"]  # the search and its filter, on every page; nothing ticked
     assert [f.kind for f in _feedback(container, ids)] == ["feature_request"] * 3 + [None]

@@ -13,26 +13,22 @@ from fastapi import APIRouter
 from fastapi.responses import Response, StreamingResponse
 
 from tradeoff.accounts.service import Member
-from tradeoff.exports.table import Table, filename, to_csv
-
-CSV_TYPE = "text/csv; charset=utf-8"
+from tradeoff.exports.table import CSV_MEDIA_TYPE, Table, attachment, to_csv
 
 CSV_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "A CSV file (RFC 4180, UTF-8, headings in the first row)",
           "content": {"text/csv": {"schema": {"type": "string"}}}}}
 
 
-def _disposition(name: str, member: Member) -> dict[str, str]:
-    return {"Content-Disposition": f'attachment; filename="{filename(name, workspace=member.workspace_slug, on=date.today())}"'}
-
-
 def csv_response(table: Table, member: Member) -> Response:
-    return Response(to_csv(table), media_type=CSV_TYPE, headers=_disposition(table.name, member))
+    return Response(to_csv(table), media_type=CSV_MEDIA_TYPE,
+                    headers=attachment(table.name, workspace=member.workspace_slug, on=date.today()))
 
 
 def csv_stream(chunks: Iterator[str], name: str, member: Member) -> StreamingResponse:
     """A long export sent as it is read (see `exports.service.stream_csv`)."""
-    return StreamingResponse(chunks, media_type=CSV_TYPE, headers=_disposition(name, member))
+    return StreamingResponse(chunks, media_type=CSV_MEDIA_TYPE,
+                             headers=attachment(name, workspace=member.workspace_slug, on=date.today()))
 
 
 def csv_twin(router: APIRouter, path: str, *, operation_id: str, summary: str, tags: list[str | Enum],

@@ -31,17 +31,11 @@ def matching(*, uow: UnitOfWork, spec: RecordSpec, workspace_id: int, q: str | N
 def record_table(*, uow: UnitOfWork, spec: RecordSpec, out_schema: type[BaseModel], workspace_id: int,
                  q: str | None = None, filters: dict[str, Any] | None = None, sort: str | None = None,
                  archived: bool = False) -> Table:
-    """The records a list shows, as their API shape: read as the file is written."""
+    """The records a list shows, as their API shape, read as the file is written (a bad filter or sort is refused
+    when the first row is read: a door that starts a response first calls `check`)."""
     found = matching(uow=uow, spec=spec, workspace_id=workspace_id, q=q, filters=filters, sort=sort,
                      archived=archived)
-    first = next(found, None)  # a bad filter or sort is refused now, before a response starts
-
-    def rows() -> Iterator[dict[str, Any]]:
-        if first is not None:
-            yield out_schema.model_validate(first).model_dump(mode="json")
-        for obj in found:
-            yield out_schema.model_validate(obj).model_dump(mode="json")
-    return views.records(spec.plural, out_schema, rows())
+    return views.records(spec.plural, out_schema, (out_schema.model_validate(o).model_dump(mode="json") for o in found))
 
 
 def check(*, uow: UnitOfWork, spec: RecordSpec, workspace_id: int, q: str | None = None,

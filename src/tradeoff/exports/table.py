@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_BOM = "\ufeff"  # Excel reads a UTF-8 file as its local code page unless the file starts with this
 
@@ -82,6 +83,7 @@ def iter_csv(table: Table, *, excel: bool = False, rows_per_chunk: int = 1000) -
     yield out.getvalue()
 
 
-def filename(name: str, *, workspace: str, on: date) -> str:
-    """The file's name: whose, what (a table's name) and when, e.g. "acme-features-2026-12-06.csv"."""
-    return f"{workspace}-{name}-{on.isoformat()}.csv"
+def attachment(name: str, *, workspace: str, on: date) -> dict[str, str]:
+    """The header that makes a download of it, named whose, what (a table's name) and when, e.g.
+    "acme-features-2026-12-06.csv"."""
+    return {"Content-Disposition": f'attachment; filename="{workspace}-{name}-{on.isoformat()}.csv"'}

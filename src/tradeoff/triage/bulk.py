@@ -3,10 +3,12 @@ nothing: every item is checked before any is changed, and each change is audited
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import select
 
+from tradeoff.exports import service as exports
 from tradeoff.feedback import service as feedback_service
 from tradeoff.feedback.schemas import FeedbackUpdate
 from tradeoff.links import service as link_service
@@ -14,7 +16,7 @@ from tradeoff.links.model import Link
 from tradeoff.links.schemas import LinkCreate
 from tradeoff.records import service as records
 from tradeoff.storage.uow import Actor, UnitOfWork
-from tradeoff.triage.schemas import BulkIn
+from tradeoff.triage.schemas import MAX_BULK, BulkIn
 
 NEEDS = {"link": "evidence", "kind": "edit", "archive": "edit", "restore": "edit"}  # the permission each asks
 
@@ -38,9 +40,9 @@ def apply(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: BulkIn) -> 
                 feedback_id=fid, feature_id=data.feature_id, problem_id=data.problem_id))
             done.append(fid)
     elif data.action == "kind":
+        kind = data.kind.value if data.kind else None
         for fid in ids:
             fb = items[fid]
-            kind = data.kind.value if data.kind else None
             if fb.kind == kind and fb.kind_source == "pm":  # "pm": a person's correction, as this one would be
                 skipped.append({"id": fid, "reason": f"already corrected to {kind}"})
                 continue
@@ -57,6 +59,16 @@ def apply(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: BulkIn) -> 
                                  record_id=fid, archived=archive)
             done.append(fid)
     return {"action": data.action, "done": done, "skipped": skipped}
+
+
+def matching_ids(*, uow: UnitOfWork, workspace_id: int, q: str | None, filters: dict[str, Any], sort: str | None,
+                 archived: bool) -> list[int] | None:
+    """The ids of every feedback item a list's search and filters match, on all its pages, to act on them at once;
+    None when more than `MAX_BULK` match (one action takes no more)."""
+    found = exports.matching(uow=uow, spec=feedback_service.SPEC, workspace_id=workspace_id, q=q, filters=filters,
+                             sort=sort, archived=archived)
+    ids = [f.id for f in islice(found, MAX_BULK + 1)]
+    return ids if len(ids) <= MAX_BULK else None
 
 
 def _already_linked(uow: UnitOfWork, ids: list[int], data: BulkIn) -> set[int]:

@@ -31,11 +31,14 @@ class ThemeToProblemIn(Input):
     product_id: int | None = None
 
 
+MAX_BULK = 1_000  # feedback items one action on many takes
+
+
 class BulkIn(Input):
     """One action on many feedback items at once, all or nothing: link them to a feature or a problem, set (correct)
     their kind, archive or restore them."""
 
-    ids: Annotated[list[int], Field(min_length=1, max_length=1_000, description="The feedback items.")]
+    ids: Annotated[list[int], Field(min_length=1, max_length=MAX_BULK, description="The feedback items.")]
     action: Literal["link", "kind", "archive", "restore"]
     feature_id: int | None = Field(None, description="link: the feature they support (or problem_id)")
     problem_id: int | None = Field(None, description="link: the problem they describe (or feature_id)")

@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from tradeoff import __version__
 from tradeoff.core.formula import format_amount, format_number
-from tradeoff.exports.table import Table, filename, to_csv
+from tradeoff.exports.table import CSV_MEDIA_TYPE, Table, attachment, to_csv
 from tradeoff.web import session as web_session
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -192,11 +192,11 @@ def render(request: Request, template: str, status_code: int = 200, headers: dic
 def csv_download(table: Table | Iterator[str], member: Any, name: str = "") -> Response:
     """A table (or the CSV text of a long one, in pieces sent as they are read: then `name` says what it is) as
     a CSV file to download, for Excel (byte-order mark) and every other spreadsheet."""
-    what = table.name if isinstance(table, Table) else name
-    headers = {"Content-Disposition": f'attachment; filename="{filename(what, workspace=member.workspace_slug, on=date.today())}"'}
+    headers = attachment(table.name if isinstance(table, Table) else name, workspace=member.workspace_slug,
+                         on=date.today())
     if isinstance(table, Table):
-        return Response(to_csv(table, excel=True), media_type="text/csv; charset=utf-8", headers=headers)
-    return StreamingResponse(table, media_type="text/csv; charset=utf-8", headers=headers)
+        return Response(to_csv(table, excel=True), media_type=CSV_MEDIA_TYPE, headers=headers)
+    return StreamingResponse(table, media_type=CSV_MEDIA_TYPE, headers=headers)
 
 
 def redirect(url: str, request: Request | None = None) -> Response:

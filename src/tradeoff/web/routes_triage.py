@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from itertools import islice
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -13,7 +12,6 @@ from pydantic import ValidationError
 
 from tradeoff.accounts.service import Member
 from tradeoff.errors import FieldError, InvalidInput, TradeoffError
-from tradeoff.exports import service as exports
 from tradeoff.feedback import service as feedback_service
 from tradeoff.feedback.schemas import FeedbackCreate, FeedbackUpdate
 from tradeoff.records import service as records
@@ -21,7 +19,7 @@ from tradeoff.storage.base import utcnow
 from tradeoff.storage.uow import UnitOfWork
 from tradeoff.triage import bulk as bulk_actions
 from tradeoff.triage import service as triage
-from tradeoff.triage.schemas import BulkIn, DismissIn, MergeIn, ThemeToProblemIn
+from tradeoff.triage.schemas import MAX_BULK, BulkIn, DismissIn, MergeIn, ThemeToProblemIn
 from tradeoff.triage.worker import drain
 from tradeoff.web import context as ctx
 from tradeoff.web.forms import FormState, error_to_state, field_text, validation_to_state
@@ -47,7 +45,6 @@ def _local(next_url: str, m: Member, fallback: str) -> str:
 
 BULK_DONE = {"link": "Linked {n} to {target}", "kind": "Set {n} to {kind}", "archive": "Archived {n}",
              "restore": "Restored {n}"}
-BULK_MATCHING_MAX = 1_000  # as many as one action takes (triage.schemas.BulkIn)
 BULK_PROBLEMS = {"none": "Select the feedback items first (the boxes on the left).",
                  "too_many": "More than {most:,} items match: narrow the search or filters first.",
                  "target": "Choose the feature or problem to link the selected items to.",
@@ -57,7 +54,7 @@ BULK_PROBLEMS = {"none": "Select the feedback items first (the boxes on the left
 def bulk_message(params: Any) -> tuple[str, str]:
     """The list's line after an action on many items: (what was done, what was wrong), from fixed wordings only
     (a link cannot make the page say anything else)."""
-    problem = BULK_PROBLEMS.get(params.get("bulk_error", ""), "").format(most=BULK_MATCHING_MAX)
+    problem = BULK_PROBLEMS.get(params.get("bulk_error", ""), "").format(most=MAX_BULK)
     action, done, skipped = params.get("bulk", ""), params.get("done", ""), params.get("skipped", "0")
     if action not in BULK_DONE or not done.isdecimal() or not skipped.isdecimal():
         return "", problem
@@ -71,14 +68,11 @@ def bulk_message(params: Any) -> tuple[str, str]:
 FLASH_PARAMS = {"bulk", "bulk_error", "done", "skipped", "to", "set_kind", "added", "pasted", "triage_ran"}
 
 
-def _matching_ids(uow: UnitOfWork, m: Member, list_url: str) -> list[int]:
-    """The ids of the feedback the list at `list_url` shows on all its pages (one more than the most an action
-    takes, to tell that there are too many)."""
+def _matching_ids(uow: UnitOfWork, m: Member, list_url: str) -> list[int] | None:
+    """The ids of the feedback the list at `list_url` shows on all its pages (see `bulk.matching_ids`)."""
     q, sort, archived, raw = FEEDBACK.list_query(dict(parse_qsl(list_url.partition("?")[2])))
-    filters = FEEDBACK.filters_schema.model_validate(raw).model_dump(exclude_none=True)
-    found = exports.matching(uow=uow, spec=FEEDBACK.spec, workspace_id=m.workspace_id, q=q, filters=filters,
-                             sort=sort, archived=archived)
-    return [f.id for f in islice(found, BULK_MATCHING_MAX + 1)]
+    return bulk_actions.matching_ids(uow=uow, workspace_id=m.workspace_id, q=q, sort=sort, archived=archived,
+                                     filters=FEEDBACK.filters_schema.model_validate(raw).model_dump(exclude_none=True))
 
 
 def _without_flash(url: str) -> str:
@@ -92,14 +86,17 @@ def _without_flash(url: str) -> str:
 def feedback_bulk(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -> Response:
     """Link, set the kind of, archive or restore the feedback items ticked on the list, all or nothing; back to the
     same list (its filters and page) with what was done."""
+    action = field_text(form, "action")
+    if action in bulk_actions.NEEDS:  # an unknown action is refused below, naming the field
+        m.require(bulk_actions.NEEDS[action])
     back = _without_flash(_local(field_text(form, "next", strip=False), m, f"/w/{m.workspace_slug}/feedback"))
     sep = "&" if "?" in back else "?"
     ids = [int(v) for v in form.getlist("ids") if isinstance(v, str) and v.isdecimal()]
     if field_text(form, "all_matching") == "1":  # every item the list's search and filters match, not one page
-        ids = _matching_ids(uow, m, back)
-        if len(ids) > BULK_MATCHING_MAX:
+        matching = _matching_ids(uow, m, back)
+        if matching is None:
             return redirect(f"{back}{sep}bulk_error=too_many", request)
-    action = field_text(form, "action")
+        ids = matching
     to, _, raw = field_text(form, "target").partition(":")
     kind = field_text(form, "kind")
     if not ids:
@@ -114,7 +111,6 @@ def feedback_bulk(request: Request, form: CheckedForm, m: CurrentMember, uow: Uo
     if action == "kind":
         body["kind"] = kind
     data = BulkIn.model_validate(body)  # anything else wrong is the form's fault: a 422 page naming the field
-    m.require(bulk_actions.NEEDS[data.action])
     res = bulk_actions.apply(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), data=data)
     extra = f"&to={to}" if action == "link" else f"&set_kind={kind}" if action == "kind" else ""
     return redirect(f"{back}{sep}bulk={action}&done={len(res['done'])}&skipped={len(res['skipped'])}{extra}",
