@@ -84,14 +84,26 @@ def test_lists_and_views_export_every_row_as_csv(run, container, tmp_path: Path)
     feat = json.loads(run("features", "create", "-w", slug, "--title", "Bulk target", "--json").stdout)["id"]
     done = json.loads(run("bulk", "link", *map(str, fb), "-w", slug, "--feature", str(feat), "--json").stdout)
     assert done["done"] == fb
-    assert run("bulk", "kind", str(fb[0]), "-w", slug, "--kind", "bug").stdout.startswith("kind: 1 done")
+    assert run("bulk", "kind", str(fb[0]), "-w", slug, "--kind", "bug").stdout.startswith("kind: 1 of 1 done")
     again = run("bulk", "kind", str(fb[0]), str(fb[1]), "-w", slug, "--kind", "bug").stdout
-    assert again.startswith("kind: 1 done, 1 skipped") and f"skipped {fb[0]}: already corrected to bug" in again
+    assert again.startswith("kind: 1 of 2 done, 1 skipped") and f"skipped {fb[0]}: already corrected to bug" in again
     assert json.loads(run("feedback", "show", str(fb[1]), "-w", slug, "--json").stdout)["kind"] == "bug"
     refused = run("bulk", "archive", str(fb[0]), "999999", "-w", slug, ok=False)
     assert refused.exit_code != 0 and "999999" in refused.stderr
     assert json.loads(run("feedback", "show", str(fb[0]), "-w", slug, "--json").stdout)["archived"] is False
     assert "exactly one of feature_id or problem_id" in run("bulk", "link", str(fb[0]), "-w", slug, ok=False).stderr
+    # every item a search and filters match, as `feedback list` would find them; ids or a match, not both
+    matched = json.loads(run("bulk", "archive", "-w", slug, "--matching", "--q", "bulk", "--filter", "kind=bug",
+                             "--json").stdout)
+    assert matched["matched"] == 2 and sorted(matched["done"]) == fb
+    assert json.loads(run("feedback", "list", "-w", slug, "--archived", "--json").stdout)["items"][0]["id"] in fb
+    assert "exactly one of ids or match" in run("bulk", "restore", str(fb[0]), "-w", slug, "--matching",
+                                                ok=False).stderr
+    assert "only with --matching" in run("bulk", "restore", str(fb[0]), "-w", slug, "--q", "x", ok=False).stderr
+    assert "cannot filter feedback on 'colour'" in run("bulk", "restore", "-w", slug, "--matching", "--filter",
+                                                         "colour=red", ok=False).stderr
+    restored = run("bulk", "restore", "-w", slug, "--matching", "--archived", "--filter", "kind=bug").stdout
+    assert restored.startswith("restore: 2 of 2 done")
     loop = run("close-the-loop", str(feat), "-w", slug, "--csv", "-").stdout
     # feedback with no customer: one row each, unnamed
     assert [(r["customer"], r["what they said"]) for r in csv.DictReader(io.StringIO(loop))] == [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.conftest import World
+from tradeoff.triage import bulk as bulk_actions
 
 
 def _fb(client, world: World, text: str, **extra) -> dict:  # type: ignore[no-untyped-def]
@@ -287,5 +288,45 @@ def test_bulk_actions_on_feedback_are_all_or_nothing(client, world: World) -> No
                          ({"ids": items, "action": "kind"}, "kind needs the kind"),
                          ({"ids": [], "action": "archive"}, "ids"),
                          ({"ids": items, "action": "explode"}, "action")):
+        r = bulk(body)
+        assert r.status_code == 422 and needle in r.text, (body, r.text)
+
+
+def test_bulk_actions_on_every_item_a_search_matches(client, world: World, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    h = world.alice.headers
+    csv_asks = [_fb(client, world, f"Export invoices as CSV please ({i})", source="support")["id"] for i in range(3)]
+    _fb(client, world, "Export invoices as CSV, said on a call", source="sales_call")
+    _fb(client, world, "The dashboard is slow", source="support")
+    theirs = client.post(f"/api/v1/workspaces/{world.other_slug}/feedback", headers=world.charlie.headers,
+                         json={"text": "Export invoices as CSV please", "source": "support"}).json()["id"]
+
+    def bulk(body: dict) -> Any:  # type: ignore[no-untyped-def]
+        return client.post(world.api("/feedback/bulk"), json=body, headers=h)
+
+    match = {"q": "export invoices", "source": "support"}
+    listed = client.get(world.api("/feedback"), params=match, headers=h).json()["items"]
+    assert sorted(f["id"] for f in listed) == csv_asks  # what the list shows is what the action takes
+    done = bulk({"match": match, "action": "archive"})
+    assert done.status_code == 200, done.text
+    assert done.json()["matched"] == 3 and sorted(done.json()["done"]) == csv_asks
+    # another workspace's item with the same words is never matched
+    assert client.get(f"/api/v1/workspaces/{world.other_slug}/feedback/{theirs}",
+                      headers=world.charlie.headers).json()["archived"] is False
+    # the archived switch matches as the list's does; nothing matching is no error, just nothing done
+    again = bulk({"match": {**match, "archived": True}, "action": "restore"}).json()
+    assert again["matched"] == 3 and sorted(again["done"]) == csv_asks
+    assert bulk({"match": {"q": "nothing says this"}, "action": "archive"}).json() == {
+        "action": "archive", "matched": 0, "done": [], "skipped": []}
+    # more than one action takes is refused whole, naming the limit: nothing changed
+    monkeypatch.setattr(bulk_actions, "MAX_BULK", 2)
+    refused = bulk({"match": match, "action": "archive"})
+    assert refused.status_code == 422 and "more than 2 feedback items match" in refused.json()["detail"]
+    assert refused.json()["errors"][0]["loc"] == ["body", "match"]
+    assert not client.get(world.api("/feedback"), params={"archived": "true"}, headers=h).json()["items"]
+    # a misspelt filter is named, never read as "everything"; ids and match are one or the other
+    for body, needle in (({"match": {"sauce": "support"}, "action": "archive"}, "sauce"),
+                         ({"match": {"kind": "rant"}, "action": "archive"}, "kind"),
+                         ({"match": match, "ids": csv_asks, "action": "archive"}, "exactly one of ids or match"),
+                         ({"action": "archive"}, "exactly one of ids or match")):
         r = bulk(body)
         assert r.status_code == 422 and needle in r.text, (body, r.text)

@@ -14,7 +14,7 @@ from tradeoff.storage.base import utcnow
 from tradeoff.triage import bulk as bulk_actions
 from tradeoff.triage import service as triage
 from tradeoff.triage import tuning
-from tradeoff.triage.schemas import BulkIn, DismissIn, MergeIn, NotesIn, ThemeToProblemIn
+from tradeoff.triage.schemas import BulkIn, BulkOut, DismissIn, MergeIn, NotesIn, ThemeToProblemIn
 from tradeoff.triage.worker import drain
 
 router = APIRouter(tags=["triage"])
@@ -66,8 +66,9 @@ def split(member: CurrentMember, body: NotesIn) -> Any:
     return {"items": triage.split_notes(body.text)}
 
 
-@router.post(f"{W}/feedback/bulk", operation_id="bulkUpdateFeedback",
-             summary="Link, set the kind of, archive or restore many feedback items at once, all or nothing")
+@router.post(f"{W}/feedback/bulk", operation_id="bulkUpdateFeedback", response_model=BulkOut,
+             summary="Link, set the kind of, archive or restore many feedback items (given by id, or every item a "
+                     "search and filters match) at once, all or nothing")
 def bulk(member: CurrentMember, uow: Uow, body: BulkIn) -> Any:
     member.require(bulk_actions.NEEDS[body.action])
     return bulk_actions.apply(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"), data=body)

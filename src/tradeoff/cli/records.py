@@ -127,6 +127,26 @@ def _summary(plural: str, row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+FEEDBACK_API = next(api for api in RECORD_APIS if api.service.SPEC.plural == "feedback")
+
+
+def parse_filters(api: RecordApi, filters: list[str] | None) -> dict[str, Any]:
+    """`--filter FIELD=VALUE` options as the list's filters, each field and value checked and named when wrong."""
+    spec = api.service.SPEC
+    parsed: dict[str, Any] = {}
+    for f in filters or []:
+        if "=" not in f:
+            raise InvalidInput(f"--filter '{f}' must look like FIELD=VALUE")
+        k, v = f.split("=", 1)
+        if k.strip() not in spec.filters:
+            raise InvalidInput(f"--filter: cannot filter {spec.plural} on '{k}'; use {', '.join(spec.filters)}")
+        parsed[k.strip()] = v.strip()
+    try:
+        return api.filters_schema.model_validate(parsed).model_dump(exclude_none=True)
+    except ValidationError as exc:
+        raise InvalidInput(f"--filter: {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}") from exc
+
+
 def record_app(api: RecordApi) -> typer.Typer:
     spec = api.service.SPEC
     service = api.service
@@ -148,18 +168,7 @@ def record_app(api: RecordApi) -> typer.Typer:
         as_json: Json = False,
         csv_file: CsvOut = None,
     ) -> None:
-        parsed: dict[str, Any] = {}
-        for f in filters or []:
-            if "=" not in f:
-                raise InvalidInput(f"--filter '{f}' must look like FIELD=VALUE")
-            k, v = f.split("=", 1)
-            if k.strip() not in spec.filters:
-                raise InvalidInput(f"--filter: cannot filter {spec.plural} on '{k}'; use {', '.join(spec.filters)}")
-            parsed[k.strip()] = v.strip()
-        try:
-            parsed = api.filters_schema.model_validate(parsed).model_dump(exclude_none=True)
-        except ValidationError as exc:
-            raise InvalidInput(f"--filter: {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}") from exc
+        parsed = parse_filters(api, filters)
         with cli_state().container.unit_of_work() as uow:
             if csv_file is not None:  # every matching record, not one page
                 emit_csv(exports.record_table(uow=uow, spec=spec, out_schema=api.out_schema,

@@ -5,14 +5,14 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
 from rich.progress import Progress
 
 from tradeoff.cli.context import ErrorMappingGroup, cli_state, emit_json, emit_table
-from tradeoff.cli.records import Json, Workspace, workspace_id
+from tradeoff.cli.records import FEEDBACK_API, Json, Workspace, parse_filters, workspace_id
 from tradeoff.embeddings.tuning import TuneSettings
 from tradeoff.errors import InvalidInput
 from tradeoff.insights.schemas import encode
@@ -149,17 +149,28 @@ class BulkAction(StrEnum):
 
 def bulk(
     action: Annotated[BulkAction, typer.Argument(help="link, kind, archive or restore.")],
-    feedback_ids: Annotated[list[int], typer.Argument(help="The feedback items (up to 1,000).")],
     workspace: Workspace,
+    feedback_ids: Annotated[list[int] | None, typer.Argument(help="The feedback items (up to 1,000).")] = None,
+    matching: Annotated[bool, typer.Option("--matching", help="Instead of ids: every item --q and --filter match "
+                                                               "(all of them without either), up to 1,000.")] = False,
+    q: Annotated[str | None, typer.Option(help="--matching: full-text search, as `feedback list --q`.")] = None,
+    filters: Annotated[list[str] | None, typer.Option("--filter", metavar="FIELD=VALUE",
+                                                      help="--matching: as `feedback list --filter`.")] = None,
+    archived: Annotated[bool, typer.Option("--archived", help="--matching: archived items instead.")] = False,
     feature: Annotated[int | None, typer.Option(help="link: the feature they support.")] = None,
     problem: Annotated[int | None, typer.Option(help="link: the problem they describe.")] = None,
     kind: Annotated[str | None, typer.Option(help="kind: bug, feature_request, praise, question or other.")] = None,
     as_json: Json = False,
 ) -> None:
     """Act on many feedback items at once, all or nothing: link them, set their kind, archive or restore them."""
+    if not matching and (q is not None or filters or archived):
+        raise InvalidInput("--q, --filter and --archived choose the items only with --matching")
+    body: dict[str, Any] = {"ids": feedback_ids or None, "action": action.value, "feature_id": feature,
+                            "problem_id": problem, "kind": kind}
+    if matching:
+        body["match"] = {**parse_filters(FEEDBACK_API, filters), "q": q, "archived": archived}
     try:
-        data = BulkIn.model_validate({"ids": feedback_ids, "action": action.value, "feature_id": feature,
-                                      "problem_id": problem, "kind": kind})
+        data = BulkIn.model_validate(body)
     except ValidationError as exc:
         err = exc.errors()[0]
         raise InvalidInput(f"{'.'.join(str(x) for x in err['loc']) or action.value}: {err['msg']}") from exc
@@ -169,7 +180,8 @@ def bulk(
     if as_json:
         emit_json(res)
         return
-    typer.echo(f"{action.value}: {len(res['done'])} done" + (f", {len(res['skipped'])} skipped" if res["skipped"] else ""))
+    typer.echo(f"{action.value}: {len(res['done'])} of {res['matched']} done"
+               + (f", {len(res['skipped'])} skipped" if res["skipped"] else ""))
     for s in res["skipped"]:
         typer.echo(f"  skipped {s['id']}: {s['reason']}")
 

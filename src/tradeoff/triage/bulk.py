@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.exports import service as exports
 from tradeoff.feedback import service as feedback_service
 from tradeoff.feedback.schemas import FeedbackUpdate
@@ -22,10 +23,11 @@ NEEDS = {"link": "evidence", "kind": "edit", "archive": "edit", "restore": "edit
 
 
 def apply(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: BulkIn) -> dict[str, Any]:
-    """Apply `data.action` to every item of `data.ids`. Unknown ids (or a target not in this workspace) refuse the
-    whole request, naming them; items that already are as asked (linked there, of that kind, archived) are
-    listed as skipped, not changed again. Returns what was done and what was skipped, and why."""
-    ids = list(dict.fromkeys(data.ids))
+    """Apply `data.action` to every item of `data.ids`, or to every item `data.match` matches. Unknown ids (or a
+    target not in this workspace) refuse the whole request, naming them, as does a match of more than `MAX_BULK`
+    items; items that already are as asked (linked there, of that kind, archived) are listed as skipped, not
+    changed again. Returns how many were asked for, what was done and what was skipped, and why."""
+    ids = list(dict.fromkeys(data.ids)) if data.ids is not None else _matched(uow, workspace_id, data)
     items = {f.id: f for f in records.get_many(uow=uow, spec=feedback_service.SPEC, workspace_id=workspace_id,
                                                 ids=ids, field_name="ids")}
     done: list[int] = []
@@ -58,7 +60,20 @@ def apply(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: BulkIn) -> 
             records.set_archived(uow=uow, spec=feedback_service.SPEC, workspace_id=workspace_id, actor=actor,
                                  record_id=fid, archived=archive)
             done.append(fid)
-    return {"action": data.action, "done": done, "skipped": skipped}
+    return {"action": data.action, "matched": len(ids), "done": done, "skipped": skipped}
+
+
+def _matched(uow: UnitOfWork, workspace_id: int, data: BulkIn) -> list[int]:
+    match = data.match
+    assert match is not None  # BulkIn holds ids or match
+    filters = match.model_dump(exclude={"q", "archived"}, exclude_none=True)
+    ids = matching_ids(uow=uow, workspace_id=workspace_id, q=match.q, filters=filters, sort=None,
+                       archived=match.archived)
+    if ids is None:
+        msg = f"more than {MAX_BULK:,} feedback items match; narrow the search or filters (one action takes at most " \
+              f"{MAX_BULK:,})"
+        raise InvalidInput(f"match: {msg}", [FieldError(["body", "match"], msg)])
+    return ids
 
 
 def matching_ids(*, uow: UnitOfWork, workspace_id: int, q: str | None, filters: dict[str, Any], sort: str | None,

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from tradeoff.feedback.model import Kind
+from tradeoff.feedback.schemas import FeedbackFilters
 from tradeoff.records.schemas import Input, ShortText
 
 Statement = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5_000)]
@@ -34,11 +35,22 @@ class ThemeToProblemIn(Input):
 MAX_BULK = 1_000  # feedback items one action on many takes
 
 
+class FeedbackMatch(FeedbackFilters):
+    """Every feedback item a list's search and filters match, on all its pages (what the list would show with the
+    same parameters)."""
+
+    model_config = ConfigDict(extra="forbid")  # a misspelt filter must not widen the match to everything
+    q: str | None = Field(None, max_length=200, description="Full-text search, as the list's q")
+    archived: bool = Field(False, description="Archived items instead, as the list's archived")
+
+
 class BulkIn(Input):
     """One action on many feedback items at once, all or nothing: link them to a feature or a problem, set (correct)
-    their kind, archive or restore them."""
+    their kind, archive or restore them. The items are `ids`, or every item `match` matches (up to 1,000)."""
 
-    ids: Annotated[list[int], Field(min_length=1, max_length=MAX_BULK, description="The feedback items.")]
+    ids: Annotated[list[int] | None, Field(min_length=1, max_length=MAX_BULK, description="The feedback items.")] = None
+    match: FeedbackMatch | None = Field(None, description="Instead of ids: every item this search and filters match; "
+                                                          f"more than {MAX_BULK:,} is refused whole.")
     action: Literal["link", "kind", "archive", "restore"]
     feature_id: int | None = Field(None, description="link: the feature they support (or problem_id)")
     problem_id: int | None = Field(None, description="link: the problem they describe (or feature_id)")
@@ -46,8 +58,25 @@ class BulkIn(Input):
 
     @model_validator(mode="after")
     def _what_the_action_needs(self) -> BulkIn:
+        if (self.ids is None) == (self.match is None):
+            raise ValueError("give exactly one of ids or match")
         if self.action == "link" and (self.feature_id is None) == (self.problem_id is None):
             raise ValueError("link needs exactly one of feature_id or problem_id")
         if self.action == "kind" and self.kind is None:
             raise ValueError("kind needs the kind to set")
         return self
+
+
+class BulkSkipped(BaseModel):
+    id: int
+    reason: str = Field(description="Why it was left as it was, e.g. 'already linked there'")
+
+
+class BulkOut(BaseModel):
+    """What one action on many did: how many items it was asked to act on, which changed and which were already as
+    asked."""
+
+    action: Literal["link", "kind", "archive", "restore"]
+    matched: int = Field(description="The items asked for: the ids given, or how many the match found")
+    done: list[int]
+    skipped: list[BulkSkipped]
