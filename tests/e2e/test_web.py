@@ -9,6 +9,7 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -271,6 +272,37 @@ def test_acting_on_every_feedback_item_a_search_matches(container: Container, se
     r = tc.post(f"/w/{slug}/feedback/bulk", data=form, follow_redirects=False)
     assert "bulk=kind&done=3" in r.headers["location"]  # the search and its filter, on every page; nothing ticked
     assert [f.kind for f in _feedback(container, ids)] == ["feature_request"] * 3 + [None]
+
+
+def test_merging_ticked_feedback_keeps_the_first_reported(container: Container, seeded: Seeded,
+                                                          as_user: AsUser) -> None:
+    slug = seeded.world.slug
+    tc, token = as_user("bob")
+    with container.unit_of_work() as uow:
+        w = accounts.workspace_by_slug(uow=uow, slug=slug).id
+        # ids ascending, reports in the other order: the middle id was reported first
+        ids = [feedback_service.create(uow=uow, workspace_id=w, actor=SYSTEM, data=FeedbackCreate(
+            text=f"Duplicate ask {i}: an Okta connector", source="support",
+            reported_at=datetime(2026, 3, day, tzinfo=UTC))).id for i, day in enumerate((9, 2, 5))]
+    later_link = tc.post(f"/w/{slug}/feedback/bulk", data={"csrf_token": token, "action": "link", "ids": [str(ids[2])],
+                                                          "target": f"feature:{seeded.ids['feature']}"})
+    assert "bulk=link&done=1" in later_link.headers["location"]
+    r = tc.post(f"/w/{slug}/feedback/bulk", data={"csrf_token": token, "action": "merge", "ids": [str(ids[0])]},
+                follow_redirects=True)
+    assert "Select at least two items to merge" in r.text
+    r = tc.post(f"/w/{slug}/feedback/bulk", data={"csrf_token": token, "action": "merge",
+                                                 "ids": [str(i) for i in ids]}, follow_redirects=False)
+    assert f"bulk=merge&done=2&skipped=0&into={ids[1]}" in r.headers["location"]
+    assert f"Merged 2 feedback items into the first reported (feedback {ids[1]})." in tc.get(
+        r.headers["location"]).text
+    first, *later = _feedback(container, [ids[1], ids[0], ids[2]])
+    assert first.archived_at is None and first.duplicate_of_id is None
+    assert all(f.archived_at is not None and f.duplicate_of_id == ids[1] for f in later)
+    # the later report's link moved to the one that stays
+    assert count_of(container, Link, slug, feedback_id=ids[1], feature_id=seeded.ids["feature"]) == 1
+    sam, sam_token = as_user("sam")  # a stakeholder may not merge
+    assert sam.post(f"/w/{slug}/feedback/bulk", data={"csrf_token": sam_token, "action": "merge",
+                                                      "ids": [str(i) for i in ids]}).status_code == 403
 
 
 def _feedback(container: Container, ids: list[int]) -> list[Any]:

@@ -292,6 +292,40 @@ def test_bulk_actions_on_feedback_are_all_or_nothing(client, world: World) -> No
         assert r.status_code == 422 and needle in r.text, (body, r.text)
 
 
+def test_bulk_merge_moves_links_to_the_item_that_stays(client, world: World) -> None:
+    h = world.alice.headers
+    keep, *dups = [_fb(client, world, f"Okta SCIM provisioning, ask {i}")["id"] for i in range(4)]
+    feature = client.post(world.api("/features"), json={"title": "SCIM"}, headers=h).json()["id"]
+    client.post(world.api("/links"), json={"feedback_id": dups[0], "feature_id": feature}, headers=h)
+
+    def bulk(body: dict, who=None) -> Any:  # type: ignore[no-untyped-def]
+        return client.post(world.api("/feedback/bulk"), json=body, headers=(who or world.alice).headers)
+
+    assert bulk({"ids": dups, "action": "merge", "into_id": keep}, world.sam).status_code == 403
+    theirs = client.post(f"/api/v1/workspaces/{world.other_slug}/feedback", json={"text": "theirs"},
+                         headers=world.charlie.headers).json()["id"]
+    for body, needle in (({"ids": dups, "action": "merge"}, "merge needs into_id"),
+                         ({"ids": dups, "action": "archive", "into_id": keep}, "into_id is for merge only"),
+                         ({"ids": dups, "action": "merge", "into_id": theirs}, f"into_id: no feedback with id {theirs}")):
+        r = bulk(body)
+        assert r.status_code == 422 and needle in r.text, (body, r.text)
+    # the item that stays may be among the ids: it is neither merged nor listed
+    r = bulk({"ids": [keep, *dups[:2]], "action": "merge", "into_id": keep})
+    assert r.status_code == 200, r.text
+    assert r.json() == {"action": "merge", "matched": 3, "done": dups[:2], "skipped": []}
+    again = bulk({"ids": dups, "action": "merge", "into_id": keep}).json()
+    assert again["done"] == dups[2:] and again["skipped"] == [{"id": d, "reason": "already merged into it"}
+                                                             for d in dups[:2]]
+    kept = client.get(world.api(f"/links?feedback_id={keep}"), headers=h).json()["items"]
+    assert [link["feature_id"] for link in kept] == [feature]  # moved from the duplicate
+    for d in dups:
+        shown = client.get(world.api(f"/feedback/{d}"), headers=h).json()
+        assert shown["archived"] is True and shown["duplicate_of_id"] == keep
+    # an archived item cannot be the one that stays
+    r = bulk({"ids": [keep], "action": "merge", "into_id": dups[0]})
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "into_id"]
+
+
 def test_bulk_actions_on_every_item_a_search_matches(client, world: World, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     h = world.alice.headers
     csv_asks = [_fb(client, world, f"Export invoices as CSV please ({i})", source="support")["id"] for i in range(3)]

@@ -145,10 +145,11 @@ class BulkAction(StrEnum):
     kind = "kind"
     archive = "archive"
     restore = "restore"
+    merge = "merge"
 
 
 def bulk(
-    action: Annotated[BulkAction, typer.Argument(help="link, kind, archive or restore.")],
+    action: Annotated[BulkAction, typer.Argument(help="link, kind, archive, restore or merge.")],
     workspace: Workspace,
     feedback_ids: Annotated[list[int] | None, typer.Argument(help="The feedback items (up to 1,000).")] = None,
     matching: Annotated[bool, typer.Option("--matching", help="Instead of ids: every item --q and --filter match "
@@ -160,13 +161,15 @@ def bulk(
     feature: Annotated[int | None, typer.Option(help="link: the feature they support.")] = None,
     problem: Annotated[int | None, typer.Option(help="link: the problem they describe.")] = None,
     kind: Annotated[str | None, typer.Option(help="kind: bug, feature_request, praise, question or other.")] = None,
+    into: Annotated[int | None, typer.Option(help="merge: the item that stays; the others become its duplicates.")] = None,
     as_json: Json = False,
 ) -> None:
-    """Act on many feedback items at once, all or nothing: link them, set their kind, archive or restore them."""
+    """Act on many feedback items at once, all or nothing: link them, set their kind, archive or restore them, or
+    merge them as duplicates into one."""
     if not matching and (q is not None or filters or archived):
         raise InvalidInput("--q, --filter and --archived choose the items only with --matching")
     body: dict[str, Any] = {"ids": feedback_ids or None, "action": action.value, "feature_id": feature,
-                            "problem_id": problem, "kind": kind}
+                            "problem_id": problem, "kind": kind, "into_id": into}
     if matching:
         body["match"] = {**parse_filters(FEEDBACK_API, filters), "q": q, "archived": archived}
     try:

@@ -1,5 +1,5 @@
-"""One action on many feedback items at once (link them, set their kind, archive or restore them), all or
-nothing: every item is checked before any is changed, and each change is audited as if made one by one."""
+"""One action on many feedback items at once (link them, set their kind, archive or restore them, merge them as
+duplicates into one), all or nothing: every item is checked before any is changed, and each change is audited as if made one by one."""
 
 from __future__ import annotations
 
@@ -11,15 +11,17 @@ from sqlalchemy import select
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.exports import service as exports
 from tradeoff.feedback import service as feedback_service
+from tradeoff.feedback.model import Feedback
 from tradeoff.feedback.schemas import FeedbackUpdate
 from tradeoff.links import service as link_service
 from tradeoff.links.model import Link
 from tradeoff.links.schemas import LinkCreate
 from tradeoff.records import service as records
 from tradeoff.storage.uow import Actor, UnitOfWork
+from tradeoff.triage import service as triage
 from tradeoff.triage.schemas import MAX_BULK, BulkIn
 
-NEEDS = {"link": "evidence", "kind": "edit", "archive": "edit", "restore": "edit"}  # the permission each asks
+NEEDS = {"link": "evidence", "kind": "edit", "archive": "edit", "restore": "edit", "merge": "edit"}  # what each asks
 
 
 def apply(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: BulkIn) -> dict[str, Any]:
@@ -51,6 +53,16 @@ def apply(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: BulkIn) -> 
             feedback_service.update(uow=uow, workspace_id=workspace_id, actor=actor, record_id=fid,
                                     data=FeedbackUpdate(kind=data.kind), if_match=None)
             done.append(fid)
+    elif data.action == "merge":
+        into = _survivor(uow, workspace_id, data)
+        for fid in (i for i in ids if i != into.id):  # the item that stays may be among them: neither done nor skipped
+            reason = ("already merged into it" if items[fid].duplicate_of_id == into.id
+                      else "archived: restore it to merge it" if items[fid].archived else "")
+            if reason:
+                skipped.append({"id": fid, "reason": reason})
+                continue
+            triage.merge(uow=uow, workspace_id=workspace_id, actor=actor, feedback_id=fid, into_id=into.id)
+            done.append(fid)
     else:
         archive = data.action == "archive"
         for fid in ids:
@@ -61,6 +73,24 @@ def apply(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: BulkIn) -> 
                                  record_id=fid, archived=archive)
             done.append(fid)
     return {"action": data.action, "matched": len(ids), "done": done, "skipped": skipped}
+
+
+def earliest(*, uow: UnitOfWork, workspace_id: int, ids: list[int]) -> int:
+    """Of these feedback items, the one reported first (the original report, which a merge keeps); unknown ids are
+    refused, naming them."""
+    items = records.get_many(uow=uow, spec=feedback_service.SPEC, workspace_id=workspace_id, ids=ids,
+                             field_name="ids")
+    return min(items, key=lambda f: (f.reported_at, f.id)).id  # type: ignore[no-any-return]
+
+
+def _survivor(uow: UnitOfWork, workspace_id: int, data: BulkIn) -> Feedback:
+    assert data.into_id is not None  # BulkIn asks it of a merge
+    keep: Feedback = records.get_many(uow=uow, spec=feedback_service.SPEC, workspace_id=workspace_id,
+                                      ids=[data.into_id], field_name="into_id")[0]
+    if keep.archived:
+        msg = f"feedback {keep.id} is archived: the item that stays must be live"
+        raise InvalidInput(f"into_id: {msg}", [FieldError(["body", "into_id"], msg, keep.id)])
+    return keep
 
 
 def _matched(uow: UnitOfWork, workspace_id: int, data: BulkIn) -> list[int]:

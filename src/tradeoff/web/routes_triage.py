@@ -44,11 +44,13 @@ def _local(next_url: str, m: Member, fallback: str) -> str:
 # --- the inbox: status line, triage now, kind corrections, actions on many items ---------------------------------
 
 BULK_DONE = {"link": "Linked {n} to {target}", "kind": "Set {n} to {kind}", "archive": "Archived {n}",
-             "restore": "Restored {n}"}
+             "restore": "Restored {n}", "merge": "Merged {n} into the first reported (feedback {into})"}
 BULK_PROBLEMS = {"none": "Select the feedback items first (the boxes on the left).",
                  "too_many": "More than {most:,} items match: narrow the search or filters first.",
                  "target": "Choose the feature or problem to link the selected items to.",
-                 "kind": "Choose the kind to set on the selected items."}
+                 "kind": "Choose the kind to set on the selected items.",
+                 "merge": "Select at least two items to merge: the first reported stays, the others become its "
+                          "duplicates."}
 
 
 def bulk_message(params: Any) -> tuple[str, str]:
@@ -61,11 +63,13 @@ def bulk_message(params: Any) -> tuple[str, str]:
     n, s = int(done), int(skipped)
     target = {"feature": "the feature", "problem": "the problem"}.get(params.get("to", ""), "it")
     kind = dict(KINDS).get(params.get("set_kind", ""), "that kind")
-    text = BULK_DONE[action].format(n=f"{n} feedback item{'s' if n != 1 else ''}", target=target, kind=kind)
+    into = params.get("into", "")
+    text = BULK_DONE[action].format(n=f"{n} feedback item{'s' if n != 1 else ''}", target=target, kind=kind,
+                                    into=into if into.isdecimal() else "?")
     return text + (f"; {s} already {'were' if s != 1 else 'was'} as asked." if s else "."), problem
 
 
-FLASH_PARAMS = {"bulk", "bulk_error", "done", "skipped", "to", "set_kind", "added", "pasted", "triage_ran"}
+FLASH_PARAMS = {"bulk", "bulk_error", "done", "skipped", "to", "set_kind", "into", "added", "pasted", "triage_ran"}
 
 
 def _matching_ids(uow: UnitOfWork, m: Member, list_url: str) -> list[int] | None:
@@ -105,14 +109,18 @@ def feedback_bulk(request: Request, form: CheckedForm, m: CurrentMember, uow: Uo
         return redirect(f"{back}{sep}bulk_error=target", request)
     if action == "kind" and not kind:
         return redirect(f"{back}{sep}bulk_error=kind", request)
+    if action == "merge" and len(set(ids)) < 2:
+        return redirect(f"{back}{sep}bulk_error=merge", request)
     body: dict[str, Any] = {"ids": ids, "action": action}
     if action == "link":
         body[f"{to}_id"] = int(raw)
     if action == "kind":
         body["kind"] = kind
+    if action == "merge":  # the original report stays; the later ones become its duplicates
+        body["into_id"] = bulk_actions.earliest(uow=uow, workspace_id=m.workspace_id, ids=ids)
     data = BulkIn.model_validate(body)  # anything else wrong is the form's fault: a 422 page naming the field
     res = bulk_actions.apply(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), data=data)
-    extra = f"&to={to}" if action == "link" else f"&set_kind={kind}" if action == "kind" else ""
+    extra = {"link": f"&to={to}", "kind": f"&set_kind={kind}", "merge": f"&into={body.get('into_id')}"}.get(action, "")
     return redirect(f"{back}{sep}bulk={action}&done={len(res['done'])}&skipped={len(res['skipped'])}{extra}",
                     request)
 
