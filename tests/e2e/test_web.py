@@ -272,6 +272,10 @@ def test_acting_on_every_feedback_item_a_search_matches(container: Container, se
     r = tc.post(f"/w/{slug}/feedback/bulk", data=form, follow_redirects=False)
     assert "bulk=kind&done=3" in r.headers["location"]  # the search and its filter, on every page; nothing ticked
     assert [f.kind for f in _feedback(container, ids)] == ["feature_request"] * 3 + [None]
+    # checking triage's guesses: the list filters kinds a person set apart from guesses and sorts by confidence
+    page = tc.get(f"/w/{slug}/feedback?q={tag}&kind_source=pm&sort=confidence")
+    assert page.status_code == 200 and '<option value="confidence" selected' in page.text
+    assert all(f'value="{i}" form="bulk"' in page.text for i in ids[:3]) and f'value="{ids[3]}"' not in page.text
 
 
 def test_merging_ticked_feedback_keeps_the_first_reported(container: Container, seeded: Seeded,

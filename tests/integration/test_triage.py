@@ -30,6 +30,40 @@ def test_run_classifies_and_reports_status(client, world: World) -> None:
     assert client.get(world.api("/triage/status"), headers=world.bob.headers).json()["pending"] == 0
 
 
+def test_triage_guesses_are_checked_least_sure_first(client, world: World) -> None:
+    h = world.bob.headers
+    texts = ["The invoice PDF export crashes with an error every time I click download",
+             "It would be great if you could add support for recurring invoices, please add it",
+             "Love the new dashboard, great work team, thank you!", "hmm", "Where do I find the API key?",
+             "Sync with NetSuite broke again and duplicates every payment"]
+    ids = [_fb(client, world, t)["id"] for t in texts]
+    assert client.post(world.api("/triage/run"), headers=h).json() == {"triaged": len(ids)}
+    client.patch(world.api(f"/feedback/{ids[3]}"), json={"kind": "other"}, headers=h)  # a person's: sure
+    late = _fb(client, world, "Arrived after triage ran")["id"]  # untriaged: nothing to check yet
+
+    def walk(sort: str, **params: str) -> list[dict]:
+        seen, cursor = [], None
+        while True:  # two at a time: the order holds across pages, nothing repeated or skipped
+            page = client.get(world.api("/feedback"), headers=h,
+                              params={"sort": sort, "limit": 2, **params, **({"cursor": cursor} if cursor else {})})
+            assert page.status_code == 200, page.text
+            seen += page.json()["items"]
+            cursor = page.json()["next"]
+            if not cursor:
+                return seen
+
+    order = walk("confidence")
+    assert [f["id"] for f in order][-2:] == [ids[3], late]  # the person's after every guess; untriaged last
+    guesses = [f["kind_confidence"] for f in order[:-2]]
+    assert len(guesses) == len(ids) - 1 and guesses == sorted(guesses)
+    assert [f["id"] for f in walk("-confidence")] == [f["id"] for f in reversed(order)]
+    checked = walk("confidence", kind_source="model")
+    assert {f["id"] for f in checked} == set(ids) - {ids[3]} and all(f["kind_source"] == "model" for f in checked)
+    assert [f["id"] for f in walk("id", kind_source="pm")] == [ids[3]]
+    bad = client.get(world.api("/feedback"), headers=h, params={"kind_source": "oracle"})
+    assert bad.status_code == 422 and "kind_source" in bad.text
+
+
 def test_corrections_are_kept_and_teach_the_workspace(client, world: World, world2: World) -> None:
     phrase = "zorblax quantum widget flux capacitor gizmo"
     for w in (world, world2):

@@ -4,8 +4,8 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Float, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, func, literal
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from tradeoff.storage.base import (
     Archivable,
@@ -72,6 +72,9 @@ class Feedback(Versioned, Archivable, Timestamps, WorkspaceScoped, Base):
     kind: Mapped[str | None] = mapped_column(String(20), nullable=True)
     kind_confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
     kind_source: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    # the list's "confidence" order: least sure first, a PM's correction (1.0) after every guess, untriaged last
+    # (never NULL, so it pages like any other sort column)
+    sureness: Mapped[float] = column_property(func.coalesce(kind_confidence, literal(2.0, Float)))
     sentiment: Mapped[str | None] = mapped_column(String(10), nullable=True)
     triaged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # merged into another feedback item (no FK: SQLite would rebuild the table, dropping its search triggers)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
@@ -90,3 +90,6 @@ class FeedbackFilters(BaseModel):
     kind: Kind | None = None
     sentiment: Sentiment | None = None
     triaged: bool | None = None
+    kind_source: Literal["model", "pm"] | None = Field(
+        None, description="model: kinds triage guessed (to check them, least sure first with sort=confidence); "
+                          "pm: kinds a person set")

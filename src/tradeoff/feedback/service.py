@@ -17,7 +17,8 @@ SPEC = RecordSpec(
     name="feedback",
     plural="feedback",
     model=Feedback,
-    sorts={"reported_at": Feedback.reported_at, "created_at": Feedback.created_at, "id": Feedback.id},
+    sorts={"reported_at": Feedback.reported_at, "created_at": Feedback.created_at, "id": Feedback.id,
+           "confidence": Feedback.sureness},  # triage's: least sure first, to check its guesses where it matters
     default_sort="-reported_at",
     filters={
         "source": lambda v: Feedback.source == v,
@@ -28,6 +29,7 @@ SPEC = RecordSpec(
         "kind": lambda v: Feedback.kind == v,
         "sentiment": lambda v: Feedback.sentiment == v,
         "triaged": lambda v: Feedback.triaged_at.is_not(None) if v else Feedback.triaged_at.is_(None),
+        "kind_source": lambda v: Feedback.kind_source == v,
     },
     snapshot_fields=("text", "source", "customer_id", "reporter", "reported_at", "tags", "kind", "sentiment",
                      "score_kind", "score"),

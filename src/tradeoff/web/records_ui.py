@@ -36,10 +36,11 @@ STATUSES = _choices(FeatureStatus)
 KINDS = _choices(Kind)
 SENTIMENTS = _choices(Sentiment)
 TRIAGE_STATES = (("false", "Not triaged yet"), ("true", "Triaged"))
+KIND_SOURCES = (("model", "Kind guessed by triage"), ("pm", "Kind set by a person"))
 
 SORT_LABELS = {
     "name": "Name", "title": "Title", "arr": "ARR", "created_at": "Created", "updated_at": "Updated",
-    "reported_at": "Reported", "id": "ID",
+    "reported_at": "Reported", "id": "ID", "confidence": "Triage confidence",
 }
 
 
@@ -134,6 +135,7 @@ FEEDBACK = RecordUI(
         Field("kind", "Kind", "select", options=KINDS, blank="Any kind"),
         Field("sentiment", "Sentiment", "select", options=SENTIMENTS, blank="Any sentiment"),
         Field("triaged", "Triage", "select", options=TRIAGE_STATES, blank="Triaged or not"),
+        Field("kind_source", "Kind set by", "select", options=KIND_SOURCES, blank="Guessed or set"),
         Field("source", "Source", "select", options=SOURCES, blank="Any source"),
         Field("customer_id", "Customer", "number"),
     ),
