@@ -52,6 +52,13 @@ KIND_TAGS: dict[str, str] = {
     "pain": "pain-point", "bug": "bug", "request": "feature-request", "praise": "praise",
     "question": "question", "other": "account", "churn": "churn-risk",
 }
+# The kinds the PM set by hand on some items while triaging her inbox (pain points she left to triage: a pain
+# point is evidence of a problem, not one kind), and the share of items she had got to.
+CONFIRMED_KIND: dict[str, str] = {
+    "bug": "bug", "request": "feature_request", "praise": "praise", "question": "question", "other": "other",
+    "churn": "other",
+}
+CONFIRMED_SHARE = 0.15
 SEGMENT_WEIGHT: dict[str, float] = {"enterprise": 3.0, "mid_market": 2.0, "smb": 1.0, "startup": 1.0}
 SYMBOLS: dict[str, str] = {"USD": "$", "EUR": "€", "GBP": "£"}
 INVOICE_SIZE: dict[str, tuple[int, int]] = {
@@ -243,6 +250,7 @@ def build_feedback(
     """`count` feedback items from every source, newest last, no two texts identical."""
     themes = _allocate(count)
     rng.shuffle(themes)
+    confirm = random.Random(seed * 1_000_003 + 17)  # its own stream: the texts do not change with it
     seen: set[str] = set()
     made: list[tuple[datetime, str, FeedbackDraft]] = []
     for theme in themes:
@@ -277,6 +285,7 @@ def build_feedback(
             reporter=reporter,
             created_at=created,
             tags=tuple(dict.fromkeys(tags)),
+            kind=CONFIRMED_KIND.get(theme["kind"]) if confirm.random() < CONFIRMED_SHARE else None,
         )
         draft = FeedbackDraft(feedback, theme["key"], theme["problem"], tuple(theme["features"]), core)
         made.append((created, text, draft))
@@ -284,7 +293,8 @@ def build_feedback(
     out: list[FeedbackDraft] = []
     for i, (_, _, d) in enumerate(made, start=1):
         fb = d.feedback
-        numbered = DemoFeedback(f"fb-{i:04d}", fb.text, fb.source, fb.customer_key, fb.reporter, fb.created_at, fb.tags)
+        numbered = DemoFeedback(f"fb-{i:04d}", fb.text, fb.source, fb.customer_key, fb.reporter, fb.created_at, fb.tags,
+                                fb.kind)
         out.append(FeedbackDraft(numbered, d.theme_key, d.problem_key, d.feature_keys, d.core))
     return tuple(out)
 

@@ -22,8 +22,8 @@ from tradeoff.features import service as feature_service
 from tradeoff.features.model import Feature, FeatureStatus
 from tradeoff.features.schemas import FeatureCreate
 from tradeoff.feedback import service as feedback_service
-from tradeoff.feedback.model import Source
-from tradeoff.feedback.schemas import FeedbackCreate
+from tradeoff.feedback.model import Kind, Source
+from tradeoff.feedback.schemas import FeedbackCreate, FeedbackUpdate
 from tradeoff.links import service as link_service
 from tradeoff.links.schemas import LinkCreate
 from tradeoff.problems import service as problem_service
@@ -76,6 +76,11 @@ def load_demo(*, uow: UnitOfWork, password: str, anchor: date, slug: str = DEMO_
         feedback[f.key] = feedback_service.create(uow=uow, workspace_id=wid, actor=actor, data=FeedbackCreate(
             text=f.text, source=Source(f.source), customer_id=customers[f.customer_key].id if f.customer_key else None,
             reporter=f.reporter, reported_at=_utc(f.created_at), tags=list(f.tags)))
+    pm = users[owner.email]
+    for f in data.feedback:  # the kinds the PM set by hand: corrections this workspace's triage learns from
+        if f.kind is not None:
+            feedback_service.update(uow=uow, workspace_id=wid, actor=Actor(pm.id, pm.email, "web"),
+                                    record_id=feedback[f.key].id, data=FeedbackUpdate(kind=Kind(f.kind)), if_match=None)
     problems = {p.key: problem_service.create(uow=uow, workspace_id=wid, actor=actor, data=ProblemCreate(
         statement=p.statement, persona=p.persona, segment=p.segment, product_id=products[p.product_key].id))
         for p in data.problems}

@@ -53,6 +53,7 @@ class DemoFeedback:
     reporter: str  # a DemoUser email
     created_at: datetime  # naive, workspace local time
     tags: tuple[str, ...]
+    kind: str | None = None  # the kind the PM set by hand (a correction triage learns from); None: triage's guess
 
 
 @dataclass(frozen=True)
