@@ -1,8 +1,8 @@
 """Text intelligence benchmark: embedding throughput, 10-NN among 1,000,000 vectors, triage and duplicates.
 
 Run: cd /work/main && PYTHONPATH=src .venv/bin/python bench/bench_text.py [--quick] [--only PART ...]
-PART is throughput (~2 min), knn (~5 min: 1,000,000 vectors, 2 GB of memory) or evals (~10 min);
-the default runs all three. Writes docs/benchmarks.d/text.md: a partial run replaces only its own
+PART is throughput (~2 min), knn (~5 min: 1,000,000 vectors, 2 GB of memory), evals (~10 min) or learning
+(~3 min: how a new workspace's triage learns from corrections); the default runs all four. Writes docs/benchmarks.d/text.md: a partial run replaces only its own
 sections and keeps the others. Timings on a shared machine are noisy; every section records the load
 average (1 minute) before and after it ran.
 """
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / ".." / "shared" / "data"
 OUT = ROOT / "docs" / "benchmarks.d" / "text.md"
 TITLE = "## Text intelligence (triage, duplicates, nearest neighbours)"
-PARTS = ("throughput", "knn", "evals")
+PARTS = ("throughput", "knn", "evals", "learning")
 N_QUERIES = 200
 N_LISTS = 2048
 PROBES = (4, 8, 16, 32, 64)
@@ -383,6 +383,101 @@ def section_evals(say: Callable[[str], None]) -> None:
     say("")
 
 
+APP_REVIEW_KINDS = {"bug report": "bug", "feature request": "feature_request", "rating": "praise",
+                    "user experience": "other"}
+CORRECTIONS = (0, 25, 50, 100, 200, 400)
+DRAWS = 3
+
+
+def section_learning(say: Callable[[str], None]) -> None:
+    """A new workspace's own triage (the built-in seed examples plus the PM's corrections, as the product fits it),
+    scored on app reviews it has not been corrected on, after 0-400 corrections drawn at random from the file."""
+    from tradeoff.core.text import classify
+    from tradeoff.demo import build_demo
+
+    with open(DATA / "feedback" / "app_reviews.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = [(r["text"], APP_REVIEW_KINDS[r["label"]]) for r in csv.DictReader(fh)]
+    methods: dict[str, Callable[[list[str]], np.ndarray] | None] = {"lexical": None}
+    if model_available():
+        methods["all-MiniLM-L6-v2"] = get_embedder("model").embed
+    before_load = load()
+    t0 = time.perf_counter()
+    cache: dict[str, np.ndarray] = {}
+
+    def embedded(fn: Callable[[list[str]], np.ndarray], texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in cache]
+        if missing:
+            cache.update(zip(missing, fn(missing), strict=True))
+        return np.stack([cache[t] for t in texts])
+
+    def score(embed: Callable[[list[str]], np.ndarray] | None, taught: list[tuple[str, str]],
+              test: list[tuple[str, str]]) -> tuple[float, float]:
+        emb_fn = (lambda texts: embedded(embed, list(texts))) if embed is not None else None
+        clf = classify.fit_kind_classifier([classify.LabelledText(t, k) for t, k in taught], embed=emb_fn)
+        texts = [t for t, _ in test]
+        got = [p.label for p in classify.predict(clf, texts, embeddings=emb_fn(texts) if emb_fn else None)]
+        want = [k for _, k in test]
+        kinds = sorted(set(want))
+        f1s = []
+        for k in kinds:
+            tp = sum(g == k and w == k for g, w in zip(got, want, strict=True))
+            fp, fn = sum(g == k for g in got) - tp, sum(w == k for w in want) - tp
+            f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+        return float(np.mean([g == w for g, w in zip(got, want, strict=True)])), float(np.mean(f1s))
+
+    table: dict[str, dict[int, list[tuple[float, float]]]] = {}
+    for name, embed in methods.items():
+        for n in CORRECTIONS:
+            for draw in range(DRAWS if n else 1):
+                order = np.random.default_rng(draw).permutation(len(rows))
+                taught, test = [rows[i] for i in order[:n]], [rows[i] for i in order[n:]]
+                table.setdefault(name, {}).setdefault(n, []).append(score(embed, taught, test))
+            print(name, n, table[name][n], flush=True)
+    demo = build_demo(anchor=datetime.date(2026, 11, 1), seed=7)
+    tag_kind = {"bug": "bug", "feature-request": "feature_request", "praise": "praise", "question": "question"}
+    demo_taught = [(f.text, f.kind) for f in demo.feedback if f.kind is not None]
+    demo_test = [(f.text, tag_kind[t]) for f in demo.feedback if f.kind is None for t in f.tags if t in tag_kind]
+    demo_rows = {name: (score(embed, [], demo_test), score(embed, demo_taught, demo_test))
+                 for name, embed in methods.items()}
+    seconds = time.perf_counter() - t0
+    say("### Triage in a new workspace: how it learns from corrections")
+    say("")
+    say(f"Measured {datetime.date.today().isoformat()}, load average {before_load:.2f} before and {load():.2f} "
+        f"after; {seconds:.0f} s.")
+    say("")
+    say("`eval triage` above trains on the file alone. A workspace's own triage is different: it starts from "
+        f"Tradeoff's {len(classify.SEED_EXAMPLES)} built-in seed examples (B2B SaaS wording, written for this project) and "
+        "adds the kinds its PM sets by hand, each weighing twice a seed example. Here that classifier, as the product "
+        "fits it, is scored on `app_reviews.csv` after N corrections drawn at random from the file (labels mapped: "
+        "bug report -> bug, feature request -> feature_request, rating -> praise, user experience -> other), on "
+        f"every row not drawn; mean of {DRAWS} draws (one at 0). Accuracy and macro-F1 over the four kinds present.")
+    say("")
+    say("| corrections | " + " | ".join(f"{m} accuracy | {m} macro-F1" for m in methods) + " |")
+    say("|---|" + "---|---|" * len(methods))
+    for n in CORRECTIONS:
+        cells = []
+        for m in methods:
+            acc, f1 = np.mean(table[m][n], axis=0)
+            cells.append(f"{acc:.1%} | {f1:.3f}")
+        say(f"| {n} | " + " | ".join(cells) + " |")
+    say("")
+    say("The seed examples alone do little on consumer app reviews (other words; and no review is a question, a kind "
+        "the seed set teaches). Triage is only as good as the corrections a workspace gives it, and it learns "
+        "steadily rather than fast: the classifier `eval triage` fits on half the file (1,336 rows) reaches "
+        "0.73-0.76 macro-F1 above. Two ways to learn faster were tried on this same table (one-off, not rerun "
+        "here): weighing the seed examples down as corrections accumulate (by 1/(1 + N/25), N/50 or N/100) was "
+        "0-1.7 points less accurate at every N, never more, and 4-5 points less on the demo below, so the seed examples "
+        "help at every size tried; weighing each correction 5 times a seed example instead of 2 was within 0.5 points "
+        "on the reviews and 2 points less accurate on the demo. Both rules stay. Where a correction teaches most is where triage is least sure: the feedback list's filter "
+        "*Kind guessed by triage* with the sort *Triage confidence* puts those guesses first.")
+    say("")
+    say(f"The demo workspace (synthetic, written for this project): its PM has set {len(demo_taught)} of "
+        f"{len(demo.feedback)} kinds by hand; on the {len(demo_test)} other items whose tags name a kind, triage gets "
+        + "; ".join(f"{m} {a[0]:.0%} right with the seed examples alone and {b[0]:.0%} with her corrections"
+                    for m, (a, b) in demo_rows.items()) + ".")
+    say("")
+
+
 def split_sections(text: str) -> tuple[list[str], dict[str, list[str]]]:
     """The preamble lines (before the first ### heading) and each ### section's lines, by heading prefix."""
     preamble: list[str] = []
@@ -429,6 +524,8 @@ def main() -> None:
         section_knn(say, n_vectors)
     if "evals" in parts:
         section_evals(say)
+    if "learning" in parts:
+        section_learning(say)
 
     old_preamble, sections = split_sections(OUT.read_text(encoding="utf-8") if OUT.exists() else "")
     known = list(sections)
@@ -440,7 +537,7 @@ def main() -> None:
         f"Machine: `{platform.processor() or platform.machine()}`, {os.cpu_count()} logical CPUs, "
         f"Python {platform.python_version()}, numpy {np.__version__}. The machine is shared with several other "
         "jobs: timings are noisy; each section gives its date and load average. Regenerate one section with "
-        "`bench/bench_text.py --only throughput|knn|evals`.",
+        "`bench/bench_text.py --only throughput|knn|evals|learning`.",
         "",
     ]
     del old_preamble
