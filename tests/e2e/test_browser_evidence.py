@@ -99,6 +99,12 @@ def test_paste_notes_triage_theme_to_problem_and_its_demand(browser: Any, live_s
         row.get_by_label(re.compile("Correct the kind")).select_option("praise")
         row.locator(".corrected").wait_for()
         assert row.locator(".badge.kind").inner_text() == "Praise"
+        # ...and keep a right guess with one click: it becomes a person's kind, which triage learns from
+        sso = page.locator("tr", has_text="Okta single sign-on is a blocker")
+        guess = sso.locator(".badge.kind").inner_text()
+        sso.get_by_role("button", name=re.compile("guess for feedback #\\d+ is right")).click()
+        sso.locator(".corrected").wait_for()
+        assert sso.locator(".badge.kind").inner_text() == guess and sso.locator(".kind-right").count() == 0
 
         # a theme turned into a problem carries its evidence along
         page.get_by_role("link", name="Themes", exact=True).click()
