@@ -165,6 +165,7 @@ def test_inbox_shows_triage_status_polls_and_triage_now_classifies(container: Co
     assert re.search(r'class="confidence"[^>]*>\d{1,3}%<', after.text)
     assert "dot sentiment-" in after.text
     assert "CSV export times out" not in tc.get(f"/w/{w}/feedback?triaged=false").text
+    assert f'href="/w/{w}/feedback?kind_source=model&amp;sort=confidence"' in after.text  # where to check them
     partial = tc.get(f"/w/{w}/triage/status")
     assert partial.status_code == 200 and "<html" not in partial.text and "triaged" in partial.text
 
