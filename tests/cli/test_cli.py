@@ -112,6 +112,7 @@ def test_lists_and_views_export_every_row_as_csv(run, container, tmp_path: Path)
     assert merged.startswith("merge: 1 of 2 done")  # the one that stays is not merged into itself
     assert json.loads(run("feedback", "show", str(fb[1]), "-w", slug, "--json").stdout)["duplicate_of_id"] == fb[0]
     assert "merge needs into_id" in run("bulk", "merge", str(fb[1]), "-w", slug, ok=False).stderr
+    assert f"skipped {fb[0]}: already checked as bug" in run("bulk", "confirm", str(fb[0]), "-w", slug).stdout
     for view in (("rank",), ("top",), ("forecast",), ("commitments",)):
         text = run(*view, "-w", slug, "--csv", "-").stdout
         assert next(csv.reader(io.StringIO(text))), view  # headings, even with nothing to list

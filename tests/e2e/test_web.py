@@ -304,6 +304,11 @@ def test_merging_ticked_feedback_keeps_the_first_reported(container: Container, 
     assert all(f.archived_at is not None and f.duplicate_of_id == ids[1] for f in later)
     # the later report's link moved to the one that stays
     assert count_of(container, Link, slug, feedback_id=ids[1], feature_id=seeded.ids["feature"]) == 1
+    # keeping triage's guesses: the one that stays has no guess yet, so it is skipped and counted
+    r = tc.post(f"/w/{slug}/feedback/bulk", data={"csrf_token": token, "action": "confirm", "ids": [str(ids[1])]},
+                follow_redirects=True)
+    assert "Kept triage&#39;s guess on 0 feedback items as checked; 1 skipped (not triaged yet, or already " \
+           "checked)." in r.text
     sam, sam_token = as_user("sam")  # a stakeholder may not merge
     assert sam.post(f"/w/{slug}/feedback/bulk", data={"csrf_token": sam_token, "action": "merge",
                                                       "ids": [str(i) for i in ids]}).status_code == 403

@@ -62,6 +62,18 @@ def test_triage_guesses_are_checked_least_sure_first(client, world: World) -> No
     assert [f["id"] for f in walk("id", kind_source="pm")] == [ids[3]]
     bad = client.get(world.api("/feedback"), headers=h, params={"kind_source": "oracle"})
     assert bad.status_code == 422 and "kind_source" in bad.text
+    # the least sure two checked and found right: kept at once, each with its own guess, as a person's kind
+    least = order[:2]
+    kept = client.post(world.api("/feedback/bulk"), headers=h,
+                       json={"ids": [least[0]["id"], least[1]["id"], ids[3], late], "action": "confirm"})
+    assert kept.status_code == 200, kept.text
+    assert kept.json()["done"] == [least[0]["id"], least[1]["id"]] and kept.json()["skipped"] == [
+        {"id": ids[3], "reason": "already checked as other"}, {"id": late, "reason": "not triaged yet"}]
+    for f in least:
+        now = client.get(world.api(f"/feedback/{f['id']}"), headers=h).json()
+        assert (now["kind"], now["kind_source"], now["kind_confidence"]) == (f["kind"], "pm", 1.0)
+    assert client.post(world.api("/feedback/bulk"), headers=world.sam.headers,
+                       json={"ids": [ids[0]], "action": "confirm"}).status_code == 403
 
 
 def test_corrections_are_kept_and_teach_the_workspace(client, world: World, world2: World) -> None:

@@ -143,13 +143,14 @@ def split_notes(file: Annotated[Path, typer.Argument(help="A text file of call n
 class BulkAction(StrEnum):
     link = "link"
     kind = "kind"
+    confirm = "confirm"
     archive = "archive"
     restore = "restore"
     merge = "merge"
 
 
 def bulk(
-    action: Annotated[BulkAction, typer.Argument(help="link, kind, archive, restore or merge.")],
+    action: Annotated[BulkAction, typer.Argument(help="link, kind, confirm (keep triage's guesses), archive, restore or merge.")],
     workspace: Workspace,
     feedback_ids: Annotated[list[int] | None, typer.Argument(help="The feedback items (up to 1,000).")] = None,
     matching: Annotated[bool, typer.Option("--matching", help="Instead of ids: every item --q and --filter match "

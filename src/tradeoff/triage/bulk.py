@@ -1,5 +1,5 @@
-"""One action on many feedback items at once (link them, set their kind, archive or restore them, merge them as
-duplicates into one), all or nothing: every item is checked before any is changed, and each change is audited as if made one by one."""
+"""One action on many feedback items at once (link them, set their kind or keep triage's guesses, archive or restore
+them, merge them as duplicates into one), all or nothing: every item is checked before any is changed, and each change is audited as if made one by one."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.exports import service as exports
 from tradeoff.feedback import service as feedback_service
-from tradeoff.feedback.model import Feedback
+from tradeoff.feedback.model import Feedback, Kind
 from tradeoff.feedback.schemas import FeedbackUpdate
 from tradeoff.links import service as link_service
 from tradeoff.links.model import Link
@@ -21,7 +21,8 @@ from tradeoff.storage.uow import Actor, UnitOfWork
 from tradeoff.triage import service as triage
 from tradeoff.triage.schemas import MAX_BULK, BulkIn
 
-NEEDS = {"link": "evidence", "kind": "edit", "archive": "edit", "restore": "edit", "merge": "edit"}  # what each asks
+NEEDS = {"link": "evidence", "kind": "edit", "confirm": "edit", "archive": "edit", "restore": "edit",
+         "merge": "edit"}  # the permission each asks
 
 
 def apply(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: BulkIn) -> dict[str, Any]:
@@ -52,6 +53,17 @@ def apply(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: BulkIn) -> 
                 continue
             feedback_service.update(uow=uow, workspace_id=workspace_id, actor=actor, record_id=fid,
                                     data=FeedbackUpdate(kind=data.kind), if_match=None)
+            done.append(fid)
+    elif data.action == "confirm":  # each keeps its own guess, now a person's kind: learned from like a correction
+        for fid in ids:
+            fb = items[fid]
+            reason = ("not triaged yet" if fb.kind is None else f"already checked as {fb.kind}"
+                      if fb.kind_source == "pm" else "")
+            if reason:
+                skipped.append({"id": fid, "reason": reason})
+                continue
+            feedback_service.update(uow=uow, workspace_id=workspace_id, actor=actor, record_id=fid,
+                                    data=FeedbackUpdate(kind=Kind(fb.kind)), if_match=None)
             done.append(fid)
     elif data.action == "merge":
         into = _survivor(uow, workspace_id, data)

@@ -46,13 +46,13 @@ class FeedbackMatch(FeedbackFilters):
 
 class BulkIn(Input):
     """One action on many feedback items at once, all or nothing: link them to a feature or a problem, set (correct)
-    their kind, archive or restore them, or merge them as duplicates into one. The items are `ids`, or every item
-    `match` matches (up to 1,000)."""
+    their kind, keep triage's guesses as a person's kinds (confirm), archive or restore them, or merge them as
+    duplicates into one. The items are `ids`, or every item `match` matches (up to 1,000)."""
 
     ids: Annotated[list[int] | None, Field(min_length=1, max_length=MAX_BULK, description="The feedback items.")] = None
     match: FeedbackMatch | None = Field(None, description="Instead of ids: every item this search and filters match; "
                                                           f"more than {MAX_BULK:,} is refused whole.")
-    action: Literal["link", "kind", "archive", "restore", "merge"]
+    action: Literal["link", "kind", "confirm", "archive", "restore", "merge"]
     feature_id: int | None = Field(None, description="link: the feature they support (or problem_id)")
     problem_id: int | None = Field(None, description="link: the problem they describe (or feature_id)")
     kind: Kind | None = Field(None, description="kind: what they are; a PM's correction, learned from")
@@ -82,7 +82,7 @@ class BulkOut(BaseModel):
     """What one action on many did: how many items it was asked to act on, which changed and which were already as
     asked."""
 
-    action: Literal["link", "kind", "archive", "restore", "merge"]
+    action: Literal["link", "kind", "confirm", "archive", "restore", "merge"]
     matched: int = Field(description="The items asked for: the ids given, or how many the match found")
     done: list[int]
     skipped: list[BulkSkipped]

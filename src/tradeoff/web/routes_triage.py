@@ -43,7 +43,8 @@ def _local(next_url: str, m: Member, fallback: str) -> str:
 
 # --- the inbox: status line, triage now, kind corrections, actions on many items ---------------------------------
 
-BULK_DONE = {"link": "Linked {n} to {target}", "kind": "Set {n} to {kind}", "archive": "Archived {n}",
+BULK_DONE = {"link": "Linked {n} to {target}", "kind": "Set {n} to {kind}",
+             "confirm": "Kept triage's guess on {n} as checked", "archive": "Archived {n}",
              "restore": "Restored {n}", "merge": "Merged {n} into the first reported (feedback {into})"}
 BULK_PROBLEMS = {"none": "Select the feedback items first (the boxes on the left).",
                  "too_many": "More than {most:,} items match: narrow the search or filters first.",
@@ -66,6 +67,8 @@ def bulk_message(params: Any) -> tuple[str, str]:
     into = params.get("into", "")
     text = BULK_DONE[action].format(n=f"{n} feedback item{'s' if n != 1 else ''}", target=target, kind=kind,
                                     into=into if into.isdecimal() else "?")
+    if s and action == "confirm":
+        return text + f"; {s} skipped (not triaged yet, or already checked).", problem
     return text + (f"; {s} already {'were' if s != 1 else 'was'} as asked." if s else "."), problem
 
 
