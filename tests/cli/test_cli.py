@@ -97,8 +97,9 @@ def test_lists_and_views_export_every_row_as_csv(run, container, tmp_path: Path)
                              "--json").stdout)
     assert matched["matched"] == 2 and sorted(matched["done"]) == fb
     assert json.loads(run("feedback", "list", "-w", slug, "--archived", "--json").stdout)["items"][0]["id"] in fb
-    assert "exactly one of ids or match" in run("bulk", "restore", str(fb[0]), "-w", slug, "--matching",
-                                                ok=False).stderr
+    for both_or_neither in ((str(fb[0]), "--matching"), ()):
+        assert "give the feedback ids, or --matching" in run("bulk", "restore", *both_or_neither, "-w", slug,
+                                                             ok=False).stderr
     assert "only with --matching" in run("bulk", "restore", str(fb[0]), "-w", slug, "--q", "x", ok=False).stderr
     assert "cannot filter feedback on 'colour'" in run("bulk", "restore", "-w", slug, "--matching", "--filter",
                                                          "colour=red", ok=False).stderr

@@ -128,3 +128,12 @@ def signed_in_page(browser: Any, base: str, person: Any, slug: str, timeout_ms: 
         yield page
     finally:
         context.close()
+
+
+@contextmanager
+def seeding(container: Container, slug: str) -> Iterator[tuple[Any, int]]:
+    """A unit of work and the id of workspace `slug`, to seed records through the services before a page is used."""
+    from tradeoff.accounts import service as accounts
+
+    with container.unit_of_work() as uow:
+        yield uow, accounts.workspace_by_slug(uow=uow, slug=slug).id

@@ -15,8 +15,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import SYSTEM, World
-from tests.e2e.conftest import browser_sign_in, signed_in_page
-from tradeoff.accounts import service as accounts
+from tests.e2e.conftest import browser_sign_in, seeding, signed_in_page
 from tradeoff.bootstrap import Container
 from tradeoff.customers import service as customer_service
 from tradeoff.customers.schemas import CustomerCreate
@@ -30,11 +29,10 @@ def test_log_in_add_feedback_link_it_and_see_it_on_the_feature(
     browser: Any, live_server: str, container: Container, world: World
 ) -> None:
     tag = uuid.uuid4().hex[:6]
-    with container.unit_of_work() as uow:
-        ws = accounts.workspace_by_slug(uow=uow, slug=world.slug)
-        customer_service.create(uow=uow, workspace_id=ws.id, actor=SYSTEM, data=CustomerCreate(
+    with seeding(container, world.slug) as (uow, ws_id):
+        customer_service.create(uow=uow, workspace_id=ws_id, actor=SYSTEM, data=CustomerCreate(
             name=f"Acme Freight {tag}", segment="mid_market", arr=Decimal("84000"), currency="USD"))
-        feature = feature_service.create(uow=uow, workspace_id=ws.id, actor=SYSTEM, data=FeatureCreate(
+        feature = feature_service.create(uow=uow, workspace_id=ws_id, actor=SYSTEM, data=FeatureCreate(
             title=f"Bulk invoice reminders {tag}", status="discovery", user_flow=["Pick overdue invoices", "Send"]))
         feature_id = feature.id
     said = f"We chase forty overdue invoices by hand every Monday ({tag}). A bulk reminder would save a day."
@@ -107,10 +105,9 @@ def test_searching_a_list_then_exporting_downloads_what_the_search_shows(
     browser: Any, live_server: str, container: Container, world: World
 ) -> None:
     tag = uuid.uuid4().hex[:6]
-    with container.unit_of_work() as uow:
-        ws = accounts.workspace_by_slug(uow=uow, slug=world.slug)
+    with seeding(container, world.slug) as (uow, ws_id):
         for name in (f"Initech {tag}", f"Initrode {tag}", f"Hooli {tag}"):
-            customer_service.create(uow=uow, workspace_id=ws.id, actor=SYSTEM, data=CustomerCreate(name=name))
+            customer_service.create(uow=uow, workspace_id=ws_id, actor=SYSTEM, data=CustomerCreate(name=name))
     with signed_in_page(browser, live_server, world.alice, world.slug, accept_downloads=True) as page:
         page.goto(f"/w/{world.slug}/customers")
         page.get_by_label("Search").fill(f"{tag} Ini")  # htmx replaces the results, the export link with them
@@ -132,13 +129,12 @@ def test_ticking_feedback_on_the_list_and_linking_them_at_once(
     from tradeoff.links import service as link_service
 
     tag = uuid.uuid4().hex[:6]
-    with container.unit_of_work() as uow:
-        ws = accounts.workspace_by_slug(uow=uow, slug=world.slug)
-        feature = feature_service.create(uow=uow, workspace_id=ws.id, actor=SYSTEM, data=FeatureCreate(
+    with seeding(container, world.slug) as (uow, ws_id):
+        feature = feature_service.create(uow=uow, workspace_id=ws_id, actor=SYSTEM, data=FeatureCreate(
             title=f"Scheduled exports {tag}"))
         feature_id = feature.id
         for i in range(3):
-            feedback_service.create(uow=uow, workspace_id=ws.id, actor=SYSTEM, data=FeedbackCreate(
+            feedback_service.create(uow=uow, workspace_id=ws_id, actor=SYSTEM, data=FeedbackCreate(
                 text=f"Export every Friday please ({tag} {i})", source="support"))
     with signed_in_page(browser, live_server, world.alice, world.slug) as page:
         page.goto(f"/w/{world.slug}/feedback?q={tag}")
@@ -149,7 +145,6 @@ def test_ticking_feedback_on_the_list_and_linking_them_at_once(
         page.get_by_role("button", name="Link selected").click()
         page.wait_for_url("**/feedback?q=*&bulk=link*")
         assert "Linked 3 feedback items to the feature." in page.get_by_role("status").inner_text()
-        with container.unit_of_work() as uow:
-            ws = accounts.workspace_by_slug(uow=uow, slug=world.slug)
-            demand = link_service.demand(uow=uow, workspace_id=ws.id, kind="feature", target_id=feature_id)
+        with seeding(container, world.slug) as (uow, ws_id):
+            demand = link_service.demand(uow=uow, workspace_id=ws_id, kind="feature", target_id=feature_id)
             assert demand.feedback_count == 3

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import SYSTEM, World
-from tradeoff.accounts import service as accounts
+from tests.e2e.conftest import seeding
 from tradeoff.bootstrap import Container
 from tradeoff.features import service as feature_service
 from tradeoff.features.schemas import FeatureCreate
@@ -25,19 +25,18 @@ def test_public_roadmap_logged_out_shows_public_items_and_takes_feedback(
     browser: Any, live_server: str, container: Container, world: World
 ) -> None:
     tag = uuid.uuid4().hex[:6]
-    with container.unit_of_work() as uow:
-        ws = accounts.workspace_by_slug(uow=uow, slug=world.slug)
-        product = product_service.create(uow=uow, workspace_id=ws.id, actor=SYSTEM,
+    with seeding(container, world.slug) as (uow, ws_id):
+        product = product_service.create(uow=uow, workspace_id=ws_id, actor=SYSTEM,
                                           data=ProductCreate(name=f"Invoicing {tag}"))
         for title, status, public, public_title in (
             (f"INTERNAL-{tag}-reminders", "in_progress", True, "Automatic payment reminders"),
             (f"Secret repricing {tag}", "planned", None, None),
             ("Multi-currency invoices", "discovery", True, None),
         ):
-            feature_service.create(uow=uow, workspace_id=ws.id, actor=SYSTEM, data=FeatureCreate(
+            feature_service.create(uow=uow, workspace_id=ws_id, actor=SYSTEM, data=FeatureCreate(
                 title=title, status=status, product_id=product.id, public=public, public_title=public_title))
-        share = publishing.create_share(uow=uow, workspace_id=ws.id, actor=SYSTEM, product_id=product.id)
-        path, workspace_id = share.path, ws.id
+        share = publishing.create_share(uow=uow, workspace_id=ws_id, actor=SYSTEM, product_id=product.id)
+        path, workspace_id = share.path, ws_id
 
     context = browser.new_context(base_url=live_server)  # a fresh context: no session, logged out
     context.set_default_timeout(30_000)

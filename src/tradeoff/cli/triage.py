@@ -169,6 +169,9 @@ def bulk(
     merge them as duplicates into one."""
     if not matching and (q is not None or filters or archived):
         raise InvalidInput("--q, --filter and --archived choose the items only with --matching")
+    if bool(feedback_ids) == matching:
+        raise InvalidInput("give the feedback ids, or --matching (with --q and --filter) for every item they match; "
+                           "not both")
     body: dict[str, Any] = {"ids": feedback_ids or None, "action": action.value, "feature_id": feature,
                             "problem_id": problem, "kind": kind, "into_id": into}
     if matching:

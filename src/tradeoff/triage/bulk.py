@@ -3,6 +3,7 @@ them, merge them as duplicates into one), all or nothing: every item is checked 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import islice
 from typing import Any
 
@@ -31,60 +32,57 @@ def apply(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: BulkIn) -> 
     items; items that already are as asked (linked there, of that kind, archived) are listed as skipped, not
     changed again. Returns how many were asked for, what was done and what was skipped, and why."""
     ids = list(dict.fromkeys(data.ids)) if data.ids is not None else _matched(uow, workspace_id, data)
-    items = {f.id: f for f in records.get_many(uow=uow, spec=feedback_service.SPEC, workspace_id=workspace_id,
-                                                ids=ids, field_name="ids")}
+    items = records.get_many(uow=uow, spec=feedback_service.SPEC, workspace_id=workspace_id, ids=ids,
+                             field_name="ids")
+    why_not, act = _action(uow, workspace_id, actor, data, ids)
     done: list[int] = []
     skipped: list[dict[str, Any]] = []
+    for fb in items:
+        reason = why_not(fb)
+        if reason is None:  # neither done nor skipped: the item a merge keeps
+            continue
+        if reason:
+            skipped.append({"id": fb.id, "reason": reason})
+        else:
+            act(fb)
+            done.append(fb.id)
+    return {"action": data.action, "matched": len(ids), "done": done, "skipped": skipped}
+
+
+Check = Callable[[Feedback], str | None]  # why an item is left as it is ("" = act on it; None = not one to act on)
+Act = Callable[[Feedback], object]
+
+
+def _action(uow: UnitOfWork, workspace_id: int, actor: Actor, data: BulkIn, ids: list[int]) -> tuple[Check, Act]:
+    """What `data.action` checks on each item before acting, and what it does to it."""
     if data.action == "link":
         linked = _already_linked(uow, ids, data)
-        for fid in ids:
-            if fid in linked:
-                skipped.append({"id": fid, "reason": "already linked there"})
-                continue
-            link_service.create(uow=uow, workspace_id=workspace_id, actor=actor, data=LinkCreate(
-                feedback_id=fid, feature_id=data.feature_id, problem_id=data.problem_id))
-            done.append(fid)
-    elif data.action == "kind":
-        kind = data.kind.value if data.kind else None
-        for fid in ids:
-            fb = items[fid]
-            if fb.kind == kind and fb.kind_source == "pm":  # "pm": a person's correction, as this one would be
-                skipped.append({"id": fid, "reason": f"already corrected to {kind}"})
-                continue
-            feedback_service.update(uow=uow, workspace_id=workspace_id, actor=actor, record_id=fid,
-                                    data=FeedbackUpdate(kind=data.kind), if_match=None)
-            done.append(fid)
-    elif data.action == "confirm":  # each keeps its own guess, now a person's kind: learned from like a correction
-        for fid in ids:
-            fb = items[fid]
-            reason = ("not triaged yet" if fb.kind is None else f"already checked as {fb.kind}"
-                      if fb.kind_source == "pm" else "")
-            if reason:
-                skipped.append({"id": fid, "reason": reason})
-                continue
-            feedback_service.update(uow=uow, workspace_id=workspace_id, actor=actor, record_id=fid,
-                                    data=FeedbackUpdate(kind=Kind(fb.kind)), if_match=None)
-            done.append(fid)
-    elif data.action == "merge":
+        return (lambda fb: "already linked there" if fb.id in linked else "",
+                lambda fb: link_service.create(uow=uow, workspace_id=workspace_id, actor=actor, data=LinkCreate(
+                    feedback_id=fb.id, feature_id=data.feature_id, problem_id=data.problem_id)))
+
+    def set_kind(fb: Feedback, kind: Kind) -> object:  # a person's kind ("pm"): learned from like a correction
+        return feedback_service.update(uow=uow, workspace_id=workspace_id, actor=actor, record_id=fb.id,
+                                       data=FeedbackUpdate(kind=kind), if_match=None)
+
+    if data.action == "kind":
+        wanted = data.kind
+        assert wanted is not None  # BulkIn asks it of this action
+        return (lambda fb: f"already corrected to {wanted.value}" if (fb.kind, fb.kind_source) == (wanted.value, "pm")
+                else "", lambda fb: set_kind(fb, wanted))
+    if data.action == "confirm":  # each keeps its own guess, now a person's kind
+        return (lambda fb: "not triaged yet" if fb.kind is None else f"already checked as {fb.kind}"
+                if fb.kind_source == "pm" else "", lambda fb: set_kind(fb, Kind(fb.kind)))
+    if data.action == "merge":
         into = _survivor(uow, workspace_id, data)
-        for fid in (i for i in ids if i != into.id):  # the item that stays may be among them: neither done nor skipped
-            reason = ("already merged into it" if items[fid].duplicate_of_id == into.id
-                      else "archived: restore it to merge it" if items[fid].archived else "")
-            if reason:
-                skipped.append({"id": fid, "reason": reason})
-                continue
-            triage.merge(uow=uow, workspace_id=workspace_id, actor=actor, feedback_id=fid, into_id=into.id)
-            done.append(fid)
-    else:
-        archive = data.action == "archive"
-        for fid in ids:
-            if items[fid].archived == archive:
-                skipped.append({"id": fid, "reason": "already archived" if archive else "not archived"})
-                continue
-            records.set_archived(uow=uow, spec=feedback_service.SPEC, workspace_id=workspace_id, actor=actor,
-                                 record_id=fid, archived=archive)
-            done.append(fid)
-    return {"action": data.action, "matched": len(ids), "done": done, "skipped": skipped}
+        return (lambda fb: None if fb.id == into.id else "already merged into it" if fb.duplicate_of_id == into.id
+                else "archived: restore it to merge it" if fb.archived else "",
+                lambda fb: triage.merge(uow=uow, workspace_id=workspace_id, actor=actor, feedback_id=fb.id,
+                                        into_id=into.id))
+    archive = data.action == "archive"
+    return (lambda fb: ("already archived" if archive else "not archived") if fb.archived == archive else "",
+            lambda fb: records.set_archived(uow=uow, spec=feedback_service.SPEC, workspace_id=workspace_id,
+                                            actor=actor, record_id=fb.id, archived=archive))
 
 
 def earliest(*, uow: UnitOfWork, workspace_id: int, ids: list[int]) -> int:
