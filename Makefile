@@ -8,7 +8,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 EXTRAS ?= dev
 
-.PHONY: run test install lint typecheck bench clean
+.PHONY: run test install lint typecheck bench fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ run: $(STAMP)
 	$(BIN)/tradeoff serve --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench tools
 
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict src/tradeoff/core
@@ -37,6 +37,11 @@ test: $(STAMP) lint typecheck
 bench: $(STAMP)
 	for b in bench/bench_*.py; do PYTHONPATH=src $(BIN)/python $$b || exit 1; done
 	$(BIN)/python bench/assemble.py
+
+# Fuzz every API operation from the OpenAPI document (Schemathesis) against a real server on the demo workspace.
+fuzz: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS),fuzz]'
+	$(BIN)/python tools/fuzz_api.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

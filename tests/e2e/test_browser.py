@@ -148,3 +148,33 @@ def test_ticking_feedback_on_the_list_and_linking_them_at_once(
         with seeding(container, world.slug) as (uow, ws_id):
             demand = link_service.demand(uow=uow, workspace_id=ws_id, kind="feature", target_id=feature_id)
             assert demand.feedback_count == 3
+
+
+def test_searching_a_list_then_saving_it_as_a_view_and_opening_it_later(
+    browser: Any, live_server: str, container: Container, world: World
+) -> None:
+    tag = uuid.uuid4().hex[:6]
+    with seeding(container, world.slug) as (uow, ws_id):
+        for name in (f"Initech {tag}", f"Initrode {tag}", f"Hooli {tag}"):
+            customer_service.create(uow=uow, workspace_id=ws_id, actor=SYSTEM, data=CustomerCreate(name=name))
+    with signed_in_page(browser, live_server, world.bob, world.slug) as page:
+        page.goto(f"/w/{world.slug}/customers")
+        page.get_by_label("Search").fill(f"{tag} Ini")  # htmx replaces the results, the save-view form with them
+        page.wait_for_url("**/customers?q=*")
+        page.wait_for_function("document.querySelectorAll('#results tbody tr').length === 2")
+        page.get_by_text("Save as view").click()
+        page.get_by_label("View name").fill(f"Ini {tag}")
+        page.get_by_label("Share with the workspace").check()
+        page.get_by_role("button", name="Save view").click()
+        page.wait_for_url("**view_saved=*")
+        assert page.get_by_role("status").inner_text() == f"View 'Ini {tag}' saved."
+        page.goto(f"/w/{world.slug}/customers")
+        assert page.locator("#results tbody tr").count() >= 3
+        page.get_by_role("link", name=f"Ini {tag}").click()
+        page.wait_for_function("document.querySelectorAll('#results tbody tr').length === 2")
+        assert page.get_by_label("Search").input_value() == f"{tag} Ini"
+        assert page.locator(".view-chip.current").inner_text().startswith(f"Ini {tag}")
+    with signed_in_page(browser, live_server, world.erin, world.slug) as page:  # shared: the engineer has it too
+        page.goto(f"/w/{world.slug}/customers")
+        page.get_by_role("link", name=f"Ini {tag}").click()
+        page.wait_for_function("document.querySelectorAll('#results tbody tr').length === 2")

@@ -41,6 +41,8 @@ def _seed(client, world: World) -> dict[str, int]:  # type: ignore[no-untyped-de
         "feature_id": ids["features"], "customer_id": ids["customers"],
         "due": (date.today() + timedelta(days=30)).isoformat()}, headers=h).json()["id"]
     ids["shares"] = client.post(world.api("/shares"), json={"product_id": ids["products"]}, headers=h).json()["id"]
+    ids["views"] = client.post(world.api("/views"), json={"collection": "features", "name": "V", "shared": True},
+                               headers=h).json()["id"]
     return ids
 
 
@@ -170,6 +172,23 @@ def test_the_openapi_document_names_the_problems_the_api_answers(client, world: 
               client.get(world.api("/briefs/%0Aexec/diff"), headers=world.alice.headers)):
         assert r.headers["content-type"].startswith("application/problem+json"), r.text[:200]
         assert required <= set(r.json())
+
+
+def test_the_openapi_document_lists_the_values_a_parameter_takes(client) -> None:
+    """Parameters a service checks against a fixed list (sort orders, brief audiences and formats, feature
+    statuses) carry that list as an enum, so clients and generated SDKs need not guess."""
+    spec = client.get("/api/v1/openapi.json").json()
+
+    def param(path: str, name: str, method: str = "get") -> dict[str, Any]:
+        return next(p["schema"] for p in spec["paths"][path][method]["parameters"] if p["name"] == name)
+
+    sort = param("/workspaces/{workspace}/feedback", "sort")["enum"]
+    assert {"reported_at", "-reported_at", "confidence", "-confidence", "id"} <= set(sort)
+    assert "-id" in param("/workspaces/{workspace}/links", "sort")["enum"]
+    assert param("/workspaces/{workspace}/briefs/{audience}", "audience")["enum"] == [
+        "exec", "engineering", "sales", "customers"]
+    assert "pdf" in param("/workspaces/{workspace}/briefs/{audience}", "format")["enum"]
+    assert "wont_do" in param("/workspaces/{workspace}/top-requested", "status")["enum"]
 
 
 def test_unknown_routes_and_methods_are_problems(client, world: World) -> None:

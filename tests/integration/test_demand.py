@@ -58,6 +58,18 @@ def test_top_requested_sorts(client, world: World) -> None:
     assert client.get(world.api("/top-requested?sort=loudest"), headers=world.alice.headers).status_code == 422
 
 
+def test_top_requested_by_status_names_a_misspelt_one(client, world: World) -> None:
+    ids = _setup(client, world)
+    h = world.alice.headers
+    shipped = client.get(world.api("/top-requested?kind=feature&status=shipped"), headers=h).json()["items"]
+    assert [r["id"] for r in shipped] == [ids["export"]] and {r["status"] for r in shipped} == {"shipped"}
+    for query, named in (("kind=feature&status=shiped", "unknown status 'shiped'"),
+                         ("kind=problem&status=shipped", "problems have no status")):
+        r = client.get(world.api(f"/top-requested?{query}"), headers=h)
+        assert r.status_code == 422 and named in r.json()["detail"], r.text
+        assert r.json()["errors"][0]["loc"] == ["query", "status"]
+
+
 def test_close_the_loop(client, world: World) -> None:
     ids = _setup(client, world)
     res = client.get(world.api(f"/features/{ids['export']}/close-the-loop"), headers=world.sam.headers).json()

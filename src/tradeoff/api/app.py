@@ -24,6 +24,7 @@ from tradeoff.api.records import RecordApi, build_router
 from tradeoff.api.routes import router as extra_router
 from tradeoff.api.strategy import router as strategy_router
 from tradeoff.api.triage import router as triage_router
+from tradeoff.api.views import router as views_router
 from tradeoff.bootstrap import Container
 from tradeoff.commitments import schemas as cms
 from tradeoff.commitments import service as commitment_service
@@ -98,6 +99,7 @@ def build_api(container: Container) -> FastAPI:
     api.include_router(triage_router)
     api.include_router(publishing_router)
     api.include_router(notifications_router)
+    api.include_router(views_router)
     api.add_exception_handler(TradeoffError, problems.tradeoff_error)
     api.add_exception_handler(RequestValidationError, problems.validation_error)
     api.add_exception_handler(StarletteHTTPException, problems.http_error)

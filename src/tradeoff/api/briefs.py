@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
-from tradeoff.api.deps import CurrentMember, Uow
+from tradeoff.api.deps import CurrentMember, Uow, one_of
 from tradeoff.blockers import service as blocker_service
 from tradeoff.blockers.schemas import BlockerCreate
 from tradeoff.briefs import service as briefs
+from tradeoff.briefs.document import AUDIENCES, FORMATS
 from tradeoff.briefs.schemas import BriefSaveIn, BriefVersionOut
 from tradeoff.insights.schemas import encode
 from tradeoff.storage.base import utcnow
@@ -19,6 +20,7 @@ router = APIRouter()
 W = "/workspaces/{workspace}"
 Product = Annotated[str | None, Query(max_length=200, description="Product id or name; omit for the whole roadmap")]
 ReleaseQ = Annotated[str | None, Query(max_length=200, description="A release of the live plan")]
+Audience = Annotated[str, Path(description="Who the brief is for", json_schema_extra=one_of(AUDIENCES))]
 CustomerQ = Annotated[int | None, Query(description="Customer brief: the addressee (what they asked for)")]
 
 
@@ -26,8 +28,9 @@ CustomerQ = Annotated[int | None, Query(description="Customer brief: the address
             summary="A brief for exec, engineering, sales or customers, as md, html, pdf or text",
             responses={200: {"content": {"text/markdown": {}, "text/html": {}, "application/pdf": {},
                                          "text/plain": {}}}})
-def get_brief(member: CurrentMember, uow: Uow, audience: str,
-              format: Annotated[str, Query(max_length=10, description="md, html, pdf or text")] = "md",
+def get_brief(member: CurrentMember, uow: Uow, audience: Audience,
+              format: Annotated[str, Query(max_length=10, description="md, html, pdf or text",
+                                           json_schema_extra=one_of(FORMATS))] = "md",
               product: Product = None, release: ReleaseQ = None, customer_id: CustomerQ = None) -> Response:
     briefs.check_audience(audience)
     briefs.check_format(format)
@@ -41,7 +44,7 @@ def get_brief(member: CurrentMember, uow: Uow, audience: str,
 
 @router.post(f"{W}/briefs/{{audience}}/versions", operation_id="saveBriefVersion", tags=["briefs"], status_code=201,
              summary="Save the brief as it reads now (Markdown and a fingerprint of its content)")
-def save_version(member: CurrentMember, uow: Uow, audience: str, body: BriefSaveIn) -> Any:
+def save_version(member: CurrentMember, uow: Uow, audience: Audience, body: BriefSaveIn) -> Any:
     briefs.check_audience(audience)
     member.require("edit")
     v, changed = briefs.save(uow=uow, workspace_id=member.workspace_id, slug=member.workspace_slug,
@@ -53,7 +56,7 @@ def save_version(member: CurrentMember, uow: Uow, audience: str, body: BriefSave
 
 @router.get(f"{W}/briefs/{{audience}}/versions", operation_id="listBriefVersions", tags=["briefs"],
             summary="Saved versions of an audience's briefs, newest first")
-def list_versions(member: CurrentMember, uow: Uow, audience: str,
+def list_versions(member: CurrentMember, uow: Uow, audience: Audience,
                   limit: Annotated[int, Query(ge=1, le=200)] = 50) -> Any:
     rows = briefs.versions(uow=uow, workspace_id=member.workspace_id, audience=audience, limit=limit)
     return encode([BriefVersionOut.model_validate(v).model_dump() for v in rows])
@@ -61,7 +64,7 @@ def list_versions(member: CurrentMember, uow: Uow, audience: str,
 
 @router.get(f"{W}/briefs/{{audience}}/versions/{{version_id}}", operation_id="getBriefVersion", tags=["briefs"],
             summary="One saved version's Markdown")
-def get_version(member: CurrentMember, uow: Uow, audience: str, version_id: int) -> Response:
+def get_version(member: CurrentMember, uow: Uow, audience: Audience, version_id: int) -> Response:
     briefs.check_audience(audience)
     v = briefs.get_version(uow=uow, workspace_id=member.workspace_id, version_id=version_id)
     return Response(v.markdown, media_type="text/markdown; charset=utf-8")
@@ -69,7 +72,7 @@ def get_version(member: CurrentMember, uow: Uow, audience: str, version_id: int)
 
 @router.get(f"{W}/briefs/{{audience}}/diff", operation_id="diffBrief", tags=["briefs"],
             summary="What changed: unified diff of the Markdown from a saved version to another or to now")
-def diff(member: CurrentMember, uow: Uow, audience: str, product: Product = None, release: ReleaseQ = None,
+def diff(member: CurrentMember, uow: Uow, audience: Audience, product: Product = None, release: ReleaseQ = None,
          customer_id: CustomerQ = None, from_version: int | None = None, to_version: int | None = None) -> Any:
     return encode(briefs.diff(uow=uow, workspace_id=member.workspace_id, slug=member.workspace_slug,
                               req=briefs.Request(audience, product, release, customer_id), now=utcnow(),

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Iterable, Iterator
+from typing import Annotated, Any
 
-from fastapi import Depends, Header, Path, Request
+from fastapi import Depends, Header, Path, Query, Request
 
 from tradeoff.accounts import service as accounts
 from tradeoff.accounts.service import Member
@@ -55,6 +55,19 @@ def if_match(if_match: Annotated[str | None, Header(alias="If-Match")] = None) -
 
 
 IfMatch = Annotated[int | None, Depends(if_match)]
+
+
+def sort_query(fields: Iterable[str], description: str | None = None) -> Any:
+    """The `sort` query parameter of a list: the accepted values are documented as an enum in OpenAPI, while the
+    service still refuses others with its own message naming the choices."""
+    fields = list(fields)
+    return Query(description=description or f"One of {', '.join(fields)}; prefix - for descending",
+                 json_schema_extra=one_of([v for f in fields for v in (f, f"-{f}")]))
+
+
+def one_of(values: Iterable[str]) -> dict[str, Any]:
+    """OpenAPI `enum` for a string parameter checked by a service (which names the choices when it refuses)."""
+    return {"enum": list(values)}
 
 
 def etag(version: int) -> str:

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
-from tradeoff.api.deps import CurrentMember, Uow
+from tradeoff.api.deps import CurrentMember, Uow, one_of
 from tradeoff.api.exports import csv_twin
 from tradeoff.attention import service as attention_service
 from tradeoff.comments import service as comment_service
@@ -41,7 +41,8 @@ def top_requested(
     kind: Annotated[Literal["problem", "feature"], Query()] = "feature",
     sort: Annotated[Literal["count", "customers", "arr"], Query()] = "arr",
     currency: Annotated[str | None, Query(pattern="^[A-Za-z]{3}$")] = None,
-    status: Annotated[str | None, Query(max_length=20)] = None,
+    status: Annotated[str | None, Query(max_length=20, description="Only features with this status (kind=feature)",
+                                        json_schema_extra=one_of(insights.FEATURE_STATUSES))] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> Any:
     return encode(insights.top_requested(

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Body, Depends, Header, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from tradeoff.api.deps import CurrentMember, IfMatch, Uow, container, etag
+from tradeoff.api.deps import CurrentMember, IfMatch, Uow, container, etag, sort_query
 from tradeoff.api.exports import CSV_RESPONSES, csv_stream
 from tradeoff.bootstrap import Container
 from tradeoff.errors import FieldError, InvalidInput
@@ -55,7 +55,7 @@ def build_router(api: RecordApi) -> APIRouter:
     def list_(
         member: CurrentMember, uow: Uow, filters: Annotated[Filters, Query()],  # type: ignore[valid-type]
         q: Annotated[str | None, Query(max_length=200, description="Full-text search")] = None,
-        sort: Annotated[str | None, Query(description=f"One of {', '.join(spec.sorts)}; prefix - for descending")] = None,
+        sort: Annotated[str | None, sort_query(spec.sorts)] = None,
         cursor: Annotated[str | None, Query(max_length=500)] = None,
         limit: Annotated[int, Query(ge=1, le=200)] = 50,
         archived: Annotated[bool, Query(description="List archived records instead")] = False,
@@ -73,7 +73,7 @@ def build_router(api: RecordApi) -> APIRouter:
         member: CurrentMember, uow: Uow, c: Annotated[Container, Depends(container)],
         filters: Annotated[Filters, Query()],  # type: ignore[valid-type]
         q: Annotated[str | None, Query(max_length=200, description="Full-text search")] = None,
-        sort: Annotated[str | None, Query(description=f"One of {', '.join(spec.sorts)}; prefix - for descending")] = None,
+        sort: Annotated[str | None, sort_query(spec.sorts)] = None,
         archived: Annotated[bool, Query(description="Archived records instead")] = False,
     ) -> Response:
         query = {"spec": spec, "workspace_id": member.workspace_id, "q": q, "sort": sort, "archived": archived,

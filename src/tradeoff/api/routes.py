@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response
 from tradeoff.accounts import service as accounts
 from tradeoff.accounts.model import Role
 from tradeoff.accounts.schemas import MemberIn, MemberOut, MeOut, TokenCreate, TokenCreated, TokenOut
-from tradeoff.api.deps import CurrentMember, Uow
+from tradeoff.api.deps import CurrentMember, Uow, sort_query
 from tradeoff.audit import service as audit
 from tradeoff.comments import service as comment_service
 from tradeoff.comments.schemas import CommentCreate, CommentOut
@@ -96,7 +96,7 @@ def feedback_links(member: CurrentMember, uow: Uow, feedback_id: int) -> Any:
             summary="Links from evidence to problems and features, filtered by feedback, feature or problem")
 def list_links(
     member: CurrentMember, uow: Uow, filters: Annotated[LinkFilters, Query()],
-    sort: Annotated[str | None, Query(description="created_at or id; prefix - for descending")] = None,
+    sort: Annotated[str | None, sort_query(link_service.SPEC.sorts)] = None,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Any:

@@ -339,6 +339,9 @@ def _register() -> None:
     from tradeoff.cli import briefs
 
     briefs.register(app)  # brief, blocker, implications
+    from tradeoff.cli import views
+
+    views.register(app)
     app.add_typer(evals.app, name="eval")
 
 

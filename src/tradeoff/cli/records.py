@@ -24,6 +24,7 @@ from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.exports import service as exports
 from tradeoff.records import service as records
 from tradeoff.storage.uow import UnitOfWork
+from tradeoff.views import service as view_service
 
 COLUMNS = {
     "products": ["id", "name", "description"],
@@ -147,6 +148,23 @@ def parse_filters(api: RecordApi, filters: list[str] | None) -> dict[str, Any]:
         raise InvalidInput(f"--filter: {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}") from exc
 
 
+def _apply_view(uow: UnitOfWork, workspace: str, collection: str, name: str, q: str | None, sort: str | None,
+                archived: bool, filters: list[str] | None) -> tuple[str | None, str | None, bool, list[str]]:
+    """A shared view's query under the options given on the command line (which win where both say something)."""
+    if collection not in view_service.LISTS:
+        raise InvalidInput(f"--view: {collection} have no saved views")
+    found = view_service.find(uow=uow, workspace_id=workspace_id(uow, workspace), user_id=None,
+                              collection=collection, name=name)
+    if found is None:
+        raise InvalidInput(f"--view: no shared view of {collection} is called '{name}'; "
+                           f"`tradeoff views list --collection {collection}` lists them")
+    saved = view_service.params(found)
+    given = dict(f.split("=", 1) for f in filters or [] if "=" in f)
+    merged = {k: v for k, v in saved.items() if k not in ("q", "sort", "archived")} | given
+    return (q if q is not None else saved.get("q"), sort if sort is not None else saved.get("sort"),
+            archived or saved.get("archived") == "1", [f"{k}={v}" for k, v in merged.items()])
+
+
 def record_app(api: RecordApi) -> typer.Typer:
     spec = api.service.SPEC
     service = api.service
@@ -165,11 +183,16 @@ def record_app(api: RecordApi) -> typer.Typer:
         archived: Annotated[bool, typer.Option("--archived", help="List archived records instead.")] = False,
         filters: Annotated[list[str] | None, typer.Option("--filter", metavar="FIELD=VALUE",
                                                           help=f"Filter on {', '.join(spec.filters) or 'nothing'}.")] = None,
+        view: Annotated[str | None, typer.Option(
+            "--view", help="Start from a shared saved view (by name); --q, --sort, --filter and --archived add to it.",
+            hidden=spec.plural not in view_service.LISTS)] = None,
         as_json: Json = False,
         csv_file: CsvOut = None,
     ) -> None:
-        parsed = parse_filters(api, filters)
         with cli_state().container.unit_of_work() as uow:
+            if view is not None:
+                q, sort, archived, filters = _apply_view(uow, workspace, spec.plural, view, q, sort, archived, filters)
+            parsed = parse_filters(api, filters)
             if csv_file is not None:  # every matching record, not one page
                 emit_csv(exports.record_table(uow=uow, spec=spec, out_schema=api.out_schema,
                                               workspace_id=workspace_id(uow, workspace), q=q, filters=parsed,

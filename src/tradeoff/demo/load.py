@@ -32,6 +32,8 @@ from tradeoff.problems.schemas import ProblemCreate
 from tradeoff.products import service as product_service
 from tradeoff.products.schemas import ProductCreate
 from tradeoff.storage.uow import Actor, UnitOfWork
+from tradeoff.views import service as view_service
+from tradeoff.views.schemas import ViewCreate
 
 DEMO_SLUG = "demo"
 
@@ -107,4 +109,21 @@ def load_demo(*, uow: UnitOfWork, password: str, anchor: date, slug: str = DEMO_
     counts |= load_delivery(uow=uow, workspace_id=wid, actor=actor, anchor=anchor, features=features,
                             customers=customers, seed=seed)
     counts |= load_publishing(uow=uow, workspace_id=wid, actor=actor, products=products, features=features)
+    counts["views"] = _load_views(uow, wid, Actor(pm.id, pm.email, "web"))
     return DemoSummary(slug=slug, owner_email=owner.email, counts=counts)
+
+
+DEMO_VIEWS = (  # the PM's shared views of the lists she works through every week
+    ("feedback", "Check triage's guesses", {"filters": {"kind_source": "model"}, "sort": "confidence"}),
+    ("feedback", "Bugs from support", {"filters": {"kind": "bug", "source": "support"}}),
+    ("features", "In progress", {"filters": {"status": "in_progress"}}),
+    ("customers", "Enterprise by ARR", {"filters": {"segment": "enterprise"}, "sort": "-arr"}),
+)
+
+
+def _load_views(uow: UnitOfWork, workspace_id: int, actor: Actor) -> int:
+    for collection, name, query in DEMO_VIEWS:
+        view_service.create(uow=uow, workspace_id=workspace_id, actor=actor, can_share=True,
+                            data=ViewCreate.model_validate({"collection": collection, "name": name, "shared": True,
+                                                            "query": query}))
+    return len(DEMO_VIEWS)

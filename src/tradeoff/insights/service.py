@@ -50,6 +50,7 @@ def demand(*, uow: UnitOfWork, workspace_id: int, kind: TargetKind, target_id: i
 
 
 SORTS = ("count", "customers", "arr")
+FEATURE_STATUSES = tuple(s.value for s in FeatureStatus)
 
 
 def demand_by_target(*, uow: UnitOfWork, workspace_id: int, kind: TargetKind,
@@ -76,6 +77,16 @@ def demand_by_target(*, uow: UnitOfWork, workspace_id: int, kind: TargetKind,
     return out
 
 
+def _check_status(kind: str, status: str) -> None:
+    """A misspelt status is named, never read as "nothing matches"; problems have no status to filter by."""
+    if kind != "feature":
+        raise InvalidInput("status filters features; problems have no status",
+                           [FieldError(["query", "status"], "only with kind=feature", status)])
+    if status not in FEATURE_STATUSES:
+        raise InvalidInput(f"unknown status '{status}'; use one of {', '.join(FEATURE_STATUSES)}",
+                           [FieldError(["query", "status"], "unknown status", status)])
+
+
 def top_requested(
     *, uow: UnitOfWork, workspace_id: int, kind: TargetKind, sort: str = "arr", currency: str | None = None,
     status: str | None = None, limit: int = 50,
@@ -84,6 +95,8 @@ def top_requested(
     them (in `currency`, default the workspace's most common one; other currencies are listed beside)."""
     if sort not in SORTS:
         raise InvalidInput(f"sort must be one of {', '.join(SORTS)}", [FieldError(["query", "sort"], "unknown sort", sort)])
+    if status is not None:
+        _check_status(kind, status)
     model: Any = Problem if kind == "problem" else Feature
     if currency is None:
         currency = customer_service.main_currency(uow, workspace_id)
@@ -92,7 +105,7 @@ def top_requested(
     with_evidence = select(target).join(Feedback, Feedback.id == Link.feedback_id) \
         .where(Link.workspace_id == workspace_id, target.is_not(None), Feedback.archived_at.is_(None))
     stmt = select(model).where(model.id.in_(with_evidence), model.archived_at.is_(None))
-    if status and kind == "feature":
+    if status is not None:
         stmt = stmt.where(Feature.status == status)
     rows = []
     for obj in uow.session.scalars(stmt):

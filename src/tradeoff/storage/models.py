@@ -35,6 +35,7 @@ from tradeoff.storage.base import Base
 from tradeoff.strategy.model import Objective, objective_features, objective_problems
 from tradeoff.teams.model import Team, TeamMember
 from tradeoff.triage.model import KindModel
+from tradeoff.views.model import SavedView
 from tradeoff.workitems.model import WorkItem
 
 __all__ = [
@@ -52,4 +53,6 @@ __all__ = [
     "WorkItem",
     # briefs and blockers (issue 6)
     "Blocker", "BriefVersion",
+    # saved views of lists
+    "SavedView",
 ]

@@ -30,6 +30,7 @@ from tradeoff.web.forms import (
 from tradeoff.web.records_ui import ALL, FEEDBACK, KINDS, RecordUI
 from tradeoff.web.render import csv_download, redirect, render
 from tradeoff.web.routes_triage import bulk_message
+from tradeoff.web.routes_views import bar as view_bar
 from tradeoff.web.session import CheckedForm, CurrentMember, Uow, can, container
 
 router = APIRouter()
@@ -76,7 +77,8 @@ def list_view(request: Request, uow: UnitOfWork, m: Member, ui: RecordUI, *, qui
         extra["kinds"] = KINDS
         extra["next_url"] = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         extra["bulk_done"], extra["bulk_problem"] = bulk_message(params)
-    flash = _flash(params) or extra.get("bulk_done", "")
+    extra.update(view_bar(uow, m, ui, dict(params)))
+    flash = _flash(params) or extra.get("bulk_done", "") or extra["view_flash"]
     return render(
         request, "records/list.html", status_code,
         **ctx.page_context(uow, m, ui.kind), page_title=ui.title, ui=ui, items=page.items, next=page.next,

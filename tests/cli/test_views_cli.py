@@ -1,0 +1,38 @@
+"""`tradeoff views` and `list --view`: shared saved views from the command line."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+
+def test_save_list_use_and_delete_a_shared_view(run) -> None:  # type: ignore[no-untyped-def]
+    slug = "views-" + uuid.uuid4().hex[:8]
+    run("init", "--workspace", slug, "--owner", f"own-{slug}@example.com", "--password-stdin", input="correct horse battery\n")
+    ids = {}
+    for text, kind in (("Export crashes", "bug"), ("Add SSO", "feature_request"), ("Export is slow", "bug")):
+        fb = json.loads(run("feedback", "create", "-w", slug, "--text", text, "--json").stdout)
+        run("feedback", "update", str(fb["id"]), "-w", slug, "--kind", kind)
+        ids[text] = fb["id"]
+    out = run("views", "save", "Bugs", "-w", slug, "--collection", "feedback", "--filter", "kind=bug",
+              "--sort", "id").stdout
+    assert "tradeoff feedback list --view \"Bugs\"" in out
+    listed = json.loads(run("views", "list", "-w", slug, "--collection", "feedback", "--json").stdout)
+    assert [(v["name"], v["shared"], v["params"]) for v in listed] == [("Bugs", True, {"sort": "id", "kind": "bug"})]
+    shown = json.loads(run("feedback", "list", "-w", slug, "--view", "bugs", "--json").stdout)["items"]
+    assert [i["id"] for i in shown] == [ids["Export crashes"], ids["Export is slow"]]
+    # options on the command line win over the view's
+    shown = json.loads(run("feedback", "list", "-w", slug, "--view", "Bugs", "--sort", "-id", "--q", "slow",
+                           "--json").stdout)["items"]
+    assert [i["id"] for i in shown] == [ids["Export is slow"]]
+    for args, said in ((("feedback", "list", "-w", slug, "--view", "Nope"), "no shared view of feedback is called 'Nope'"),
+                       (("views", "save", "bugs", "-w", slug, "--collection", "feedback"), "already called 'Bugs'"),
+                       (("views", "save", "X", "-w", slug, "--collection", "feedback", "--filter", "colour=red"),
+                        "cannot filter feedback on 'colour'"),
+                       (("views", "save", "X", "-w", slug, "--collection", "feedback", "--sort", "loudest"),
+                        "cannot sort feedback by 'loudest'"),
+                       (("views", "save", "X", "-w", slug, "--collection", "widgets"), "'widgets' has no saved views")):
+        r = run(*args, ok=False)
+        assert r.exit_code != 0 and said in r.stderr, (args, r.stderr)
+    run("views", "delete", str(listed[0]["id"]), "-w", slug)
+    assert json.loads(run("views", "list", "-w", slug, "--json").stdout) == []

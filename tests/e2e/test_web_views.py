@@ -1,0 +1,69 @@
+"""Saved views on the web lists, through FastAPI's TestClient on SQLite and PostgreSQL: save the list as filtered,
+see it (yours or shared), open it, delete it; who may share and remove; names that clash; the outsider."""
+
+from __future__ import annotations
+
+import html
+
+from tests.conftest import SYSTEM, World
+from tests.e2e.conftest import csrf_of, seeding, signed_in_clients
+from tradeoff.feedback import service as feedback_service
+from tradeoff.feedback.schemas import FeedbackCreate, FeedbackUpdate
+
+
+def _seed(container, slug: str) -> None:  # type: ignore[no-untyped-def]
+    with seeding(container, slug) as (uow, ws):
+        for text, kind in (("Export crashes", "bug"), ("Add SSO", "feature_request")):
+            fb = feedback_service.create(uow=uow, workspace_id=ws, actor=SYSTEM, data=FeedbackCreate(text=text))
+            feedback_service.update(uow=uow, workspace_id=ws, actor=SYSTEM, record_id=fb.id,
+                                    data=FeedbackUpdate(kind=kind), if_match=None)
+
+
+def _save(tc, slug: str, page: str, name: str, shared: bool = False):  # type: ignore[no-untyped-def]
+    """Open the list at `page` (its query string) and submit its save-view form as it is."""
+    body = tc.get(f"/w/{slug}/feedback{page}").text
+    query = html.unescape(body.split('name="query" value="', 1)[1].split('"', 1)[0])
+    form = {"csrf_token": csrf_of(body), "collection": "feedback", "query": query, "name": name}
+    if shared:
+        form["shared"] = "1"
+    return tc.post(f"/w/{slug}/views", data=form, follow_redirects=False)
+
+
+def test_save_a_filtered_list_as_a_view_and_open_it(container, world: World) -> None:
+    _seed(container, world.slug)
+    as_user = signed_in_clients(container, world)
+    bob, _ = as_user("bob")
+    r = _save(bob, world.slug, "?kind=bug&sort=-id", "Bugs", shared=True)
+    assert r.status_code == 303 and r.headers["location"].startswith(f"/w/{world.slug}/feedback?kind=bug&sort=-id")
+    page = bob.get(r.headers["location"]).text
+    assert "View &#39;Bugs&#39; saved." in page and 'aria-current="true">Bugs</a>' in page
+    assert "Export crashes" in page and "Add SSO" not in page
+    # everyone sees a shared view; on another filter it is not the current one
+    erin, _ = as_user("erin")
+    page = erin.get(f"/w/{world.slug}/feedback?kind=feature_request").text
+    assert ">Bugs</a>" in page and 'aria-current="true">Bugs' not in page
+    assert "Delete view Bugs" not in page  # engineers do not remove shared views
+    # an engineer keeps views of her own, seen by nobody else
+    assert _save(erin, world.slug, "?kind=feature_request", "My requests").status_code == 303
+    assert ">My requests</a>" in erin.get(f"/w/{world.slug}/feedback").text
+    assert ">My requests</a>" not in bob.get(f"/w/{world.slug}/feedback").text
+    # a name already seen, a share by a stakeholder, an empty name: the list says why, nothing is saved
+    for who, name, shared, said in (("erin", "bugs", False, "already has that name"),
+                                    ("sam", "Mine", True, "Only owners and PMs share views"),
+                                    ("bob", "  ", False, "Give the view a name")):
+        tc, _ = as_user(who)
+        r = _save(tc, world.slug, "?kind=bug", name, shared)
+        assert r.status_code == 303 and "view_error=" in r.headers["location"]
+        assert said in html.unescape(tc.get(r.headers["location"]).text)
+    # delete: the PM removes the shared view
+    page = bob.get(f"/w/{world.slug}/feedback").text
+    vid = page.split(f'/w/{world.slug}/views/', 1)[1].split('/delete', 1)[0]
+    r = bob.post(f"/w/{world.slug}/views/{vid}/delete", data={"csrf_token": csrf_of(page)}, follow_redirects=False)
+    assert r.status_code == 303
+    assert ">Bugs</a>" not in bob.get(f"/w/{world.slug}/feedback").text
+    # the outsider can neither save nor delete here
+    charlie, _ = as_user("charlie")
+    token = csrf_of(charlie.get(f"/w/{world.other_slug}").text)
+    assert charlie.post(f"/w/{world.slug}/views", data={"csrf_token": token, "collection": "feedback",
+                                                         "name": "X", "query": ""}).status_code == 404
+    assert charlie.post(f"/w/{world.slug}/views/{vid}/delete", data={"csrf_token": token}).status_code == 404
