@@ -191,6 +191,15 @@ def test_the_openapi_document_lists_the_values_a_parameter_takes(client) -> None
     assert "wont_do" in param("/workspaces/{workspace}/top-requested", "status")["enum"]
 
 
+def test_answers_that_are_not_json_are_documented_as_what_they_are(client) -> None:
+    """A fuzzer found a saved brief's Markdown documented as JSON; every non-JSON answer names its own type."""
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    ok = paths["/workspaces/{workspace}/briefs/{audience}/versions/{version_id}"]["get"]["responses"]["200"]
+    assert list(ok["content"]) == ["text/markdown"]
+    brief = paths["/workspaces/{workspace}/briefs/{audience}"]["get"]["responses"]["200"]["content"]
+    assert "application/json" not in brief and {"text/markdown", "application/pdf"} <= set(brief)
+
+
 def test_unknown_routes_and_methods_are_problems(client, world: World) -> None:
     r = client.get("/api/v1/nope")
     assert r.status_code == 404 and r.headers["content-type"].startswith("application/problem+json")

@@ -24,7 +24,7 @@ Audience = Annotated[str, Path(description="Who the brief is for", json_schema_e
 CustomerQ = Annotated[int | None, Query(description="Customer brief: the addressee (what they asked for)")]
 
 
-@router.get(f"{W}/briefs/{{audience}}", operation_id="getBrief", tags=["briefs"],
+@router.get(f"{W}/briefs/{{audience}}", operation_id="getBrief", tags=["briefs"], response_class=Response,
             summary="A brief for exec, engineering, sales or customers, as md, html, pdf or text",
             responses={200: {"content": {"text/markdown": {}, "text/html": {}, "application/pdf": {},
                                          "text/plain": {}}}})
@@ -63,7 +63,8 @@ def list_versions(member: CurrentMember, uow: Uow, audience: Audience,
 
 
 @router.get(f"{W}/briefs/{{audience}}/versions/{{version_id}}", operation_id="getBriefVersion", tags=["briefs"],
-            summary="One saved version's Markdown")
+            summary="One saved version's Markdown", response_class=Response,
+            responses={200: {"content": {"text/markdown": {"schema": {"type": "string"}}}}})
 def get_version(member: CurrentMember, uow: Uow, audience: Audience, version_id: int) -> Response:
     briefs.check_audience(audience)
     v = briefs.get_version(uow=uow, workspace_id=member.workspace_id, version_id=version_id)
