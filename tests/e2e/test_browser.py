@@ -101,18 +101,28 @@ def test_changing_the_password_in_one_browser_signs_the_other_out(browser: Any, 
             c.close()
 
 
-def test_searching_a_list_then_exporting_downloads_what_the_search_shows(
-    browser: Any, live_server: str, container: Container, world: World
-) -> None:
+def _three_customers(container: Container, world: World) -> str:
+    """Initech, Initrode and Hooli, each named with a fresh tag (returned): a search for "TAG Ini" finds two."""
     tag = uuid.uuid4().hex[:6]
     with seeding(container, world.slug) as (uow, ws_id):
         for name in (f"Initech {tag}", f"Initrode {tag}", f"Hooli {tag}"):
             customer_service.create(uow=uow, workspace_id=ws_id, actor=SYSTEM, data=CustomerCreate(name=name))
+    return tag
+
+
+def _search_customers(page: Any, slug: str, words: str) -> None:
+    page.goto(f"/w/{slug}/customers")
+    page.get_by_label("Search").fill(words)
+    page.wait_for_url("**/customers?q=*")
+    page.wait_for_function("document.querySelectorAll('#results tbody tr').length === 2")
+
+
+def test_searching_a_list_then_exporting_downloads_what_the_search_shows(
+    browser: Any, live_server: str, container: Container, world: World
+) -> None:
+    tag = _three_customers(container, world)
     with signed_in_page(browser, live_server, world.alice, world.slug, accept_downloads=True) as page:
-        page.goto(f"/w/{world.slug}/customers")
-        page.get_by_label("Search").fill(f"{tag} Ini")  # htmx replaces the results, the export link with them
-        page.wait_for_url("**/customers?q=*")
-        page.wait_for_function("document.querySelectorAll('#results tbody tr').length === 2")
+        _search_customers(page, world.slug, f"{tag} Ini")  # htmx replaces the results, the export link with them
         with page.expect_download() as info:
             page.get_by_role("link", name="Export these as CSV").click()
         download = info.value
@@ -153,15 +163,9 @@ def test_ticking_feedback_on_the_list_and_linking_them_at_once(
 def test_searching_a_list_then_saving_it_as_a_view_and_opening_it_later(
     browser: Any, live_server: str, container: Container, world: World
 ) -> None:
-    tag = uuid.uuid4().hex[:6]
-    with seeding(container, world.slug) as (uow, ws_id):
-        for name in (f"Initech {tag}", f"Initrode {tag}", f"Hooli {tag}"):
-            customer_service.create(uow=uow, workspace_id=ws_id, actor=SYSTEM, data=CustomerCreate(name=name))
+    tag = _three_customers(container, world)
     with signed_in_page(browser, live_server, world.bob, world.slug) as page:
-        page.goto(f"/w/{world.slug}/customers")
-        page.get_by_label("Search").fill(f"{tag} Ini")  # htmx replaces the results, the save-view form with them
-        page.wait_for_url("**/customers?q=*")
-        page.wait_for_function("document.querySelectorAll('#results tbody tr').length === 2")
+        _search_customers(page, world.slug, f"{tag} Ini")  # htmx replaces the results, the save-view form with them
         page.get_by_text("Save as view").click()
         page.get_by_label("View name").fill(f"Ini {tag}")
         page.get_by_label("Share with the workspace").check()

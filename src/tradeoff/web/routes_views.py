@@ -23,7 +23,7 @@ router = APIRouter()
 W = "/w/{slug}"
 UIS = {ui.kind: ui for ui in ALL}
 PROBLEMS = {
-    "taken": "A view of this list you can see already has that name: choose another, or delete that view first.",
+    "taken": "A view of this list already has that name: choose another, or delete that view first.",
     "denied": "Only owners and PMs share views with the workspace: save it as your own view.",
     "invalid": "This search or these filters cannot be saved: the list refuses them. Fix them first.",
     "name": "Give the view a name (up to 80 characters).",
