@@ -36,3 +36,19 @@ def test_save_list_use_and_delete_a_shared_view(run) -> None:  # type: ignore[no
         assert r.exit_code != 0 and said in r.stderr, (args, r.stderr)
     run("views", "delete", str(listed[0]["id"]), "-w", slug)
     assert json.loads(run("views", "list", "-w", slug, "--json").stdout) == []
+
+
+def test_search_everything(run) -> None:  # type: ignore[no-untyped-def]
+    slug = "find-" + uuid.uuid4().hex[:8]
+    run("init", "--workspace", slug, "--owner", f"own-{slug}@example.com", "--password-stdin", input="correct horse battery\n")
+    feat = json.loads(run("features", "create", "-w", slug, "--title", "Wombat export", "--json").stdout)
+    for i in range(3):
+        run("feedback", "create", "-w", slug, "--text", f"Wombat export {i} is slow")
+    found = json.loads(run("search", "wombat", "-w", slug, "--per-kind", "2", "--json").stdout)
+    assert [(g["kind"], len(g["items"]), g["more"]) for g in found["groups"]] == [("features", 1, False),
+                                                                                  ("feedback", 2, True)]
+    assert found["groups"][0]["items"][0]["id"] == feat["id"]
+    table = run("search", "wombat", "-w", slug, "--per-kind", "2").stdout
+    assert "Wombat export" in table and f'tradeoff feedback list -w {slug} --q "wombat"' in table
+    r = run("search", "?!", "-w", slug, ok=False)
+    assert r.exit_code != 0 and "give at least one word" in r.stderr

@@ -182,3 +182,18 @@ def test_searching_a_list_then_saving_it_as_a_view_and_opening_it_later(
         page.goto(f"/w/{world.slug}/customers")
         page.get_by_role("link", name=f"Ini {tag}").click()
         page.wait_for_function("document.querySelectorAll('#results tbody tr').length === 2")
+
+
+def test_search_everything_from_the_sidebar_and_open_a_hit(
+    browser: Any, live_server: str, container: Container, world: World
+) -> None:
+    tag = _three_customers(container, world)
+    with signed_in_page(browser, live_server, world.erin, world.slug) as page:
+        page.goto(f"/w/{world.slug}/features")
+        box = page.locator("#side-q")
+        box.fill(f"initrode {tag}")
+        box.press("Enter")
+        page.wait_for_url("**/search?q=*")
+        page.get_by_role("link", name=f"Initrode {tag}").click()
+        page.wait_for_url("**/customers/*")
+        assert page.get_by_role("heading", level=1).inner_text().startswith(f"Initrode {tag}")

@@ -4,6 +4,7 @@ see it (yours or shared), open it, delete it; who may share and remove; names th
 from __future__ import annotations
 
 import html
+import re
 
 from tests.conftest import SYSTEM, World
 from tests.e2e.conftest import csrf_of, seeding, signed_in_clients
@@ -67,3 +68,18 @@ def test_save_a_filtered_list_as_a_view_and_open_it(container, world: World) -> 
     assert charlie.post(f"/w/{world.slug}/views", data={"csrf_token": token, "collection": "feedback",
                                                          "name": "X", "query": ""}).status_code == 404
     assert charlie.post(f"/w/{world.slug}/views/{vid}/delete", data={"csrf_token": token}).status_code == 404
+
+
+def test_search_everything_from_the_sidebar(container, world: World) -> None:
+    _seed(container, world.slug)
+    as_user = signed_in_clients(container, world)
+    sam, _ = as_user("sam")
+    page = sam.get(f"/w/{world.slug}").text
+    assert f'action="/w/{world.slug}/search"' in page and 'placeholder="Search everything"' in page
+    page = sam.get(f"/w/{world.slug}/search", params={"q": "export"}).text
+    assert "Export crashes" in page and "Add SSO" not in page
+    assert re.search(rf'href="/w/{world.slug}/feedback/\d+">Export crashes</a>', page)
+    assert "Nothing matches" in sam.get(f"/w/{world.slug}/search", params={"q": "zebra"}).text
+    assert "give at least one word" in sam.get(f"/w/{world.slug}/search", params={"q": "?!"}).text
+    charlie, _ = as_user("charlie")
+    assert charlie.get(f"/w/{world.slug}/search", params={"q": "export"}).status_code == 404

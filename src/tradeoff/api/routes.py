@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, Field
 
 from tradeoff.accounts import service as accounts
 from tradeoff.accounts.model import Role
@@ -17,6 +19,7 @@ from tradeoff.customers import service as customer_service
 from tradeoff.feedback import service as feedback_service
 from tradeoff.links import service as link_service
 from tradeoff.links.schemas import CustomerRequestOut, DemandOut, LinkCreate, LinkFilters, LinkOut, LinkUpdate
+from tradeoff.records import everywhere
 from tradeoff.records import service as records
 from tradeoff.records.schemas import ListOut
 
@@ -161,3 +164,32 @@ def add_comment(member: CurrentMember, uow: Uow, kind: Kind, record_id: int, bod
     member.require("evidence")
     return comment_service.add(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"),
                                kind=kind[:-1], target_id=record_id, data=body)
+
+
+class SearchHit(BaseModel):
+    id: int
+    title: str = Field(description="The record's name, title, statement or text (cut at 160 characters)")
+    detail: str = Field(description="A line that tells hits apart: status, customer and source, segment and ARR")
+
+
+class SearchGroup(BaseModel):
+    kind: str = Field(description="The collection: features, problems, feedback, customers, products, decisions")
+    label: str
+    items: list[SearchHit]
+    more: bool = Field(description="The collection has more matches: list it with ?q= to see them all")
+
+
+class SearchOut(BaseModel):
+    q: str
+    groups: list[SearchGroup]
+
+
+@router.get(f"{W}/search", operation_id="searchEverything", response_model=SearchOut, tags=["search"],
+            summary="Search features, problems, feedback, customers, products and decisions at once")
+def search_everything(
+    member: CurrentMember, uow: Uow,
+    q: Annotated[str, Query(max_length=200, description="Every word must match (the last one as a prefix)")],
+    per_kind: Annotated[int, Query(ge=1, le=everywhere.MAX_PER_KIND, description="Hits shown per kind")] = 5,
+) -> Any:
+    groups = everywhere.search_everywhere(uow=uow, workspace_id=member.workspace_id, q=q, per_kind=per_kind)
+    return {"q": q, "groups": [asdict(g) for g in groups]}

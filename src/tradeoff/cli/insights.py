@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated
 
 import typer
@@ -16,6 +17,7 @@ from tradeoff.exports import views as export_views
 from tradeoff.features import service as feature_service
 from tradeoff.insights import service as insights
 from tradeoff.insights.schemas import demand_out, encode, nps_out
+from tradeoff.records import everywhere
 from tradeoff.records import service as records
 from tradeoff.storage.base import utcnow
 
@@ -109,7 +111,30 @@ def attention(workspace: Workspace, as_json: Json = False) -> None:
                ["severity", "what", "detail"], title="needs attention")
 
 
+def search(
+    q: Annotated[str, typer.Argument(help="Words to look for: every one must match (the last as a prefix).")],
+    workspace: Workspace,
+    per_kind: Annotated[int, typer.Option(min=1, max=everywhere.MAX_PER_KIND, help="Hits shown per kind.")] = 5,
+    as_json: Json = False,
+) -> None:
+    """Search features, problems, feedback, customers, products and decisions at once."""
+    with cli_state().container.unit_of_work() as uow:
+        groups = everywhere.search_everywhere(uow=uow, workspace_id=workspace_id(uow, workspace), q=q,
+                                              per_kind=per_kind)
+    if as_json:
+        emit_json({"q": q, "groups": [asdict(g) for g in groups]})
+        return
+    if not groups:
+        typer.echo(f"nothing matches '{q}'")
+    for g in groups:
+        emit_table([{"id": h["id"], "title": h["title"], "detail": h["detail"]} for h in g.items],
+                   ["id", "title", "detail"], title=g.label)
+        if g.more:
+            typer.echo(f"more: tradeoff {g.kind} list -w {workspace} --q \"{q}\"")
+
+
 def register(root: typer.Typer) -> None:
+    root.command("search")(search)
     root.command("demand")(demand)
     root.command("top")(top)
     root.command("close-the-loop")(close_the_loop)
