@@ -112,7 +112,7 @@ def _three_customers(container: Container, world: World) -> str:
 
 def _search_customers(page: Any, slug: str, words: str) -> None:
     page.goto(f"/w/{slug}/customers")
-    page.get_by_label("Search").fill(words)
+    page.get_by_label("Search customers").fill(words)
     page.wait_for_url("**/customers?q=*")
     page.wait_for_function("document.querySelectorAll('#results tbody tr').length === 2")
 
@@ -176,7 +176,7 @@ def test_searching_a_list_then_saving_it_as_a_view_and_opening_it_later(
         assert page.locator("#results tbody tr").count() >= 3
         page.get_by_role("link", name=f"Ini {tag}").click()
         page.wait_for_function("document.querySelectorAll('#results tbody tr').length === 2")
-        assert page.get_by_label("Search").input_value() == f"{tag} Ini"
+        assert page.get_by_label("Search customers").input_value() == f"{tag} Ini"
         assert page.locator(".view-chip.current").inner_text().startswith(f"Ini {tag}")
     with signed_in_page(browser, live_server, world.erin, world.slug) as page:  # shared: the engineer has it too
         page.goto(f"/w/{world.slug}/customers")
@@ -189,10 +189,10 @@ def test_search_everything_from_the_sidebar_and_open_a_hit(
 ) -> None:
     tag = _three_customers(container, world)
     with signed_in_page(browser, live_server, world.erin, world.slug) as page:
-        page.goto(f"/w/{world.slug}/features")
-        box = page.locator("#side-q")
-        box.fill(f"initrode {tag}")
-        box.press("Enter")
+        page.goto(f"/w/{world.slug}")  # the home page (a list page puts the cursor in its own search)
+        page.locator("body").press("/")  # "/" puts the cursor in the sidebar's search box
+        page.keyboard.type(f"initrode {tag}")
+        page.keyboard.press("Enter")
         page.wait_for_url("**/search?q=*")
         page.get_by_role("link", name=f"Initrode {tag}").click()
         page.wait_for_url("**/customers/*")
