@@ -1,5 +1,6 @@
-"""Saved views on the web lists, through FastAPI's TestClient on SQLite and PostgreSQL: save the list as filtered,
-see it (yours or shared), open it, delete it; who may share and remove; names that clash; the outsider."""
+"""Finding and telling, on the web through FastAPI's TestClient on SQLite and PostgreSQL: saved views (save the list
+as filtered, see it, open it, delete it; who may share and remove; names that clash; the outsider), search
+everything from the sidebar, and @mentions in comments."""
 
 from __future__ import annotations
 
@@ -83,3 +84,25 @@ def test_search_everything_from_the_sidebar(container, world: World) -> None:
     assert "give at least one word" in sam.get(f"/w/{world.slug}/search", params={"q": "?!"}).text
     charlie, _ = as_user("charlie")
     assert charlie.get(f"/w/{world.slug}/search", params={"q": "export"}).status_code == 404
+
+
+def test_a_mention_in_a_web_comment_reaches_the_person_named(container, world: World) -> None:
+    from tradeoff.features import service as feature_service
+    from tradeoff.features.schemas import FeatureCreate
+
+    with seeding(container, world.slug) as (uow, ws):
+        fid = feature_service.create(uow=uow, workspace_id=ws, actor=SYSTEM, data=FeatureCreate(title="Dunning")).id
+    as_user = signed_in_clients(container, world)
+    bob, _ = as_user("bob")
+    page = bob.get(f"/w/{world.slug}/features/{fid}").text
+    assert "Mention someone with @" in page
+    handle = world.erin.email.split("@")[0]
+    r = bob.post(f"/w/{world.slug}/features/{fid}/comments",
+                 data={"csrf_token": csrf_of(page), "body": f"@{handle} is the retry schedule configurable?"},
+                 follow_redirects=False)
+    assert r.status_code == 303
+    assert re.search(r'id="comment-\d+"', bob.get(f"/w/{world.slug}/features/{fid}").text)
+    erin, _ = as_user("erin")
+    bell = erin.get(f"/w/{world.slug}/notifications").text
+    assert "mentioned you on Dunning" in html.unescape(bell)
+    assert 'value="feature.status_changed"' in bell and 'value="comment.mentioned"' not in bell  # nothing to opt into

@@ -526,3 +526,30 @@ def test_forecast_moved_is_published_when_a_promise_moves_without_crossing(clien
     assert kinds().count("forecast.moved") == 1
     chance["p"] = 0.78  # a small wobble is not news
     assert kinds().count("forecast.moved") == 1
+
+
+def test_a_mention_in_a_comment_notifies_the_person_named(api: TestClient, world: World) -> None:
+    f = _feature(api, world)
+    bob_handle = world.bob.email.split("@")[0]
+    # named by the part before the @ and by the whole email (any case); the author and outsiders are not notified
+    body = (f"@{bob_handle.upper()} can you size this? cc @{world.erin.email}. "
+            f"Not @{world.charlie.email.split('@')[0]}, nor me @{world.alice.email.split('@')[0]}, nor a@b email.")
+    r = api.post(world.api(f"/features/{f['id']}/comments"), json={"body": body}, headers=world.alice.headers)
+    assert r.status_code == 201, r.text
+    for person in (world.bob, world.erin):  # not subscribed to anything: a mention reaches them anyway
+        mine = api.get(world.api("/notifications"), headers=person.headers).json()
+        assert mine["unread"] == 1, person.email
+        n = mine["items"][0]
+        assert n["event_type"] == "comment.mentioned" and "can you size this?" in n["title"]
+        assert n["link"].endswith(f"/features/{f['id']}#comment-{r.json()['id']}")
+    for person in (world.alice, world.sam, world.charlie):
+        got = api.get(world.api("/notifications") if person is not world.charlie
+                      else f"/api/v1/workspaces/{world.other_slug}/notifications", headers=person.headers).json()
+        assert got["unread"] == 0, person.email
+    # an edit notifies only the people it names for the first time
+    cid = r.json()["id"]
+    r = api.patch(world.api(f"/comments/{cid}"), json={"body": body + f" Also @{world.sam.email}"},
+                  headers=world.alice.headers)
+    assert r.status_code == 200, r.text
+    assert api.get(world.api("/notifications"), headers=world.sam.headers).json()["unread"] == 1
+    assert api.get(world.api("/notifications"), headers=world.bob.headers).json()["unread"] == 1

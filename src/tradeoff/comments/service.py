@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 
 from tradeoff.audit import service as audit
@@ -7,6 +9,7 @@ from tradeoff.comments.model import Comment
 from tradeoff.comments.schemas import CommentCreate
 from tradeoff.errors import NotFound, PermissionDenied
 from tradeoff.features import service as feature_service
+from tradeoff.notifications import hooks
 from tradeoff.problems import service as problem_service
 from tradeoff.records import service as records
 from tradeoff.storage.uow import Actor, UnitOfWork
@@ -14,14 +17,19 @@ from tradeoff.storage.uow import Actor, UnitOfWork
 TARGETS = {"problem": problem_service.SPEC, "feature": feature_service.SPEC}
 
 
+def _title(target: Any) -> str:
+    return str(getattr(target, "title", None) or getattr(target, "statement", ""))
+
+
 def add(*, uow: UnitOfWork, workspace_id: int, actor: Actor, kind: str, target_id: int, data: CommentCreate) -> Comment:
-    records.get(uow=uow, spec=TARGETS[kind], workspace_id=workspace_id, record_id=target_id)
+    target = records.get(uow=uow, spec=TARGETS[kind], workspace_id=workspace_id, record_id=target_id)
     comment = Comment(workspace_id=workspace_id, author_id=actor.user_id, author=actor.label, body=data.body,
                       **{f"{kind}_id": target_id})
     uow.session.add(comment)
     uow.session.flush()
     audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="comment", record_type=kind,
                  record_id=target_id, after={"comment": data.body})
+    hooks.comment_mentions(uow=uow, comment=comment, target_title=_title(target), actor=actor)
     return comment
 
 
@@ -53,6 +61,9 @@ def edit(*, uow: UnitOfWork, workspace_id: int, actor: Actor, comment_id: int, d
     before = c.body
     c.body = data.body
     uow.session.flush()
+    kind, target_id = ("feature", c.feature_id) if c.feature_id is not None else ("problem", c.problem_id)
+    target = records.get(uow=uow, spec=TARGETS[kind], workspace_id=workspace_id, record_id=int(target_id or 0))
+    hooks.comment_mentions(uow=uow, comment=c, target_title=_title(target), actor=actor, before=before)
     audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="update", record_type="comment",
                  record_id=c.id, before={"body": before}, after={"body": c.body})
     return c

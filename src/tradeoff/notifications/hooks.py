@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from tradeoff.accounts.model import Workspace
 from tradeoff.notifications.model import EventType
-from tradeoff.notifications.service import publish, user_ids_by_email
+from tradeoff.notifications.service import member_ids_by_handle, publish, user_ids_by_email
 from tradeoff.storage.uow import Actor, UnitOfWork
 
 if TYPE_CHECKING:
+    from tradeoff.comments.model import Comment
     from tradeoff.features.model import Feature
     from tradeoff.links.model import Link
 
@@ -53,4 +55,33 @@ def feedback_linked(*, uow: UnitOfWork, link: Link, actor: Actor) -> None:
         summary=f"New evidence on {feature.title}: “{excerpt[:120]}”",
         link=f"/w/{_slug(uow, feature.workspace_id)}/features/{feature.id}",
         only_users=owners,
+    )
+
+
+MENTION = re.compile(r"(?<![\w.@])@([A-Za-z0-9][A-Za-z0-9._%+-]*(?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)?)")
+
+
+def mentioned(text: str) -> set[str]:
+    """The @handles in a text: `@maya.okafor` or `@maya.okafor@ledgerly.example` (a trailing dot ends a sentence)."""
+    return {m.group(1).rstrip(".").lower() for m in MENTION.finditer(text or "")}
+
+
+def comment_mentions(*, uow: UnitOfWork, comment: Comment, target_title: str, actor: Actor,
+                     before: str = "") -> None:
+    """`comment.mentioned`, in-app to each member the comment names with @ (not to its author, and on an edit only
+    to people it did not name before), and to webhooks that want it."""
+    handles = mentioned(comment.body) - mentioned(before)
+    people = [uid for uid in member_ids_by_handle(uow, comment.workspace_id, handles) if uid != actor.user_id]
+    if not people:
+        return
+    kind, target_id = ("feature", comment.feature_id) if comment.feature_id is not None else ("problem", comment.problem_id)
+    excerpt = " ".join(comment.body.split())[:280]
+    publish(
+        uow, comment.workspace_id, EventType.comment_mentioned,
+        {"comment_id": comment.id, f"{kind}_id": target_id, "title": target_title, "excerpt": excerpt,
+         "by": actor.label, "mentioned_user_ids": people},
+        subject=f"{kind}:{target_id}",
+        summary=f"{actor.label} mentioned you on {target_title}: “{excerpt[:120]}”",
+        link=f"/w/{_slug(uow, comment.workspace_id)}/{kind}s/{target_id}#comment-{comment.id}",
+        addressed_to=people,
     )

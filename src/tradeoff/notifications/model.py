@@ -19,10 +19,12 @@ class EventType(enum.StrEnum):
     forecast_moved = "forecast.moved"
     feedback_added_to_owned_feature = "feedback.added_to_owned_feature"
     brief_published = "brief.published"
+    comment_mentioned = "comment.mentioned"  # in-app to the people mentioned, subscribed or not
     digest_weekly = "digest.weekly"  # a subscription to the weekly digest; never published as an event
 
 
 PUBLISHED = tuple(e for e in EventType if e is not EventType.digest_weekly)
+ADDRESSED = (EventType.comment_mentioned,)  # notify the people named, not subscribers: nothing to subscribe to
 
 TITLES = {
     EventType.feature_status_changed: "Feature status changed",
@@ -31,6 +33,7 @@ TITLES = {
     EventType.forecast_moved: "Forecast moved",
     EventType.feedback_added_to_owned_feature: "New evidence on your feature",
     EventType.brief_published: "Brief published",
+    EventType.comment_mentioned: "You were mentioned in a comment",
     EventType.digest_weekly: "Weekly digest",
 }
 

@@ -63,12 +63,13 @@ def webhook_body(*, event: Event, workspace_slug: str) -> str:
 def publish(
     uow: UnitOfWork, workspace_id: int, event_type: str | EventType, payload: Mapping[str, Any], *,
     subject: str = "", summary: str = "", link: str = "", only_users: Collection[int] | None = None,
-    now: datetime | None = None,
+    addressed_to: Collection[int] | None = None, now: datetime | None = None,
 ) -> Event:
     """Record an event and fan it out: an in-app notification to each member subscribed to `event_type`
     (narrowed to `only_users` when given, e.g. a feature's owner), and a pending delivery to each active webhook
     that wants it. `payload` must be JSON-serialisable; the webhook body may be at most 64 KiB.
-    `subject` names the record ("feature:12", "commitment:3"); `link` is a web path for the notification."""
+    `subject` names the record ("feature:12", "commitment:3"); `link` is a web path for the notification.
+    `addressed_to` (a mention) notifies those members in-app whether or not they subscribed."""
     et = event_type_of(event_type)
     try:
         data = json.loads(json.dumps(dict(payload), default=str))
@@ -94,6 +95,9 @@ def publish(
                    Subscription.in_app.is_(True)))
     if only_users is not None:
         stmt = stmt.where(Subscription.user_id.in_(list(only_users) or [-1]))
+    if addressed_to is not None:
+        stmt = select(Membership.user_id).where(Membership.workspace_id == workspace_id,
+                                                Membership.user_id.in_(list(addressed_to) or [-1]))
     title = TITLES[et] if not summary else summary[:200]
     for uid in sorted(set(uow.session.scalars(stmt))):
         uow.session.add(Notification(workspace_id=workspace_id, user_id=uid, event_id=event.id, event_type=et.value,
@@ -123,6 +127,17 @@ def user_ids_by_email(uow: UnitOfWork, workspace_id: int, emails: Iterable[str])
         select(User.id).join(Membership, Membership.user_id == User.id)
         .where(Membership.workspace_id == workspace_id, func.lower(User.email).in_(wanted))
     ))
+
+
+def member_ids_by_handle(uow: UnitOfWork, workspace_id: int, handles: Iterable[str]) -> list[int]:
+    """Members named by @handles: a whole email, or the part of it before the @ (case-insensitive)."""
+    wanted = {h.strip().lower() for h in handles if h and h.strip()}
+    if not wanted:
+        return []
+    rows = uow.session.execute(select(User.id, User.email).join(Membership, Membership.user_id == User.id)
+                               .where(Membership.workspace_id == workspace_id))
+    return sorted({uid for uid, email in rows
+                   if email.lower() in wanted or email.lower().split("@", 1)[0] in wanted})
 
 
 # --- subscriptions -------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from tradeoff.accounts.service import Member
 from tradeoff.errors import TradeoffError
 from tradeoff.notifications import service as notifications
 from tradeoff.notifications import webhooks
-from tradeoff.notifications.model import TITLES, EventType
+from tradeoff.notifications.model import ADDRESSED, TITLES, EventType
 from tradeoff.publishing import service as publishing
 from tradeoff.storage.uow import UnitOfWork
 from tradeoff.web import context as ctx
@@ -19,8 +19,8 @@ from tradeoff.web.session import CheckedForm, CurrentMember, Uow, container
 
 router = APIRouter()
 W = "/w/{slug}"
-EVENT_CHOICES = [(e.value, TITLES[e]) for e in EventType]
-HOOK_CHOICES = [(v, t) for v, t in EVENT_CHOICES if v != EventType.digest_weekly.value]
+EVENT_CHOICES = [(e.value, TITLES[e]) for e in EventType if e not in ADDRESSED]  # mentions reach you anyway
+HOOK_CHOICES = [(e.value, TITLES[e]) for e in EventType if e is not EventType.digest_weekly]
 
 
 @router.get(f"{W}/notifications/bell", response_class=HTMLResponse)
