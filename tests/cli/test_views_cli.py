@@ -26,6 +26,8 @@ def test_save_list_use_and_delete_a_shared_view(run) -> None:  # type: ignore[no
                            "--json").stdout)["items"]
     assert [i["id"] for i in shown] == [ids["Export is slow"]]
     for args, said in ((("feedback", "list", "-w", slug, "--view", "Nope"), "no shared view of feedback is called 'Nope'"),
+                       (("feedback", "list", "-w", slug, "--view", "Bugs", "--filter", "kind"),
+                        "--filter 'kind' must look like FIELD=VALUE"),
                        (("views", "save", "bugs", "-w", slug, "--collection", "feedback"), "already called 'Bugs'"),
                        (("views", "save", "X", "-w", slug, "--collection", "feedback", "--filter", "colour=red"),
                         "cannot filter feedback on 'colour'"),

@@ -151,6 +151,10 @@ def test_every_reference_resolves(demo: DemoData) -> None:
     for comment in demo.comments:
         assert comment.author in emails
         assert comment.target_key in targets[comment.target_kind]
+    # a salesperson asking for a date names the feature's PM, who answers them by name: mentions of colleagues
+    handles = {e.split("@")[0] for e in emails}
+    mentions = [c.body.split()[0][1:] for c in demo.comments if c.body.startswith("@")]
+    assert mentions and set(mentions) <= handles and "maya.okafor" in mentions
 
 
 def test_every_problem_has_a_feature_or_is_still_open(demo: DemoData) -> None:

@@ -128,7 +128,11 @@ def _summary(plural: str, row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-FEEDBACK_API = next(api for api in RECORD_APIS if api.service.SPEC.plural == "feedback")
+def record_api(collection: str) -> RecordApi:
+    return next(api for api in RECORD_APIS if api.service.SPEC.plural == collection)
+
+
+FEEDBACK_API = record_api("feedback")
 
 
 def parse_filters(api: RecordApi, filters: list[str] | None) -> dict[str, Any]:
@@ -150,7 +154,7 @@ def parse_filters(api: RecordApi, filters: list[str] | None) -> dict[str, Any]:
 
 def _apply_view(uow: UnitOfWork, workspace: str, collection: str, name: str, q: str | None, sort: str | None,
                 archived: bool, filters: list[str] | None) -> tuple[str | None, str | None, bool, list[str]]:
-    """A shared view's query under the options given on the command line (which win where both say something)."""
+    """A shared view's query with the command line's options laid over it (`views.overlay`)."""
     if collection not in view_service.LISTS:
         raise InvalidInput(f"--view: {collection} have no saved views")
     found = view_service.find(uow=uow, workspace_id=workspace_id(uow, workspace), user_id=None,
@@ -158,11 +162,11 @@ def _apply_view(uow: UnitOfWork, workspace: str, collection: str, name: str, q: 
     if found is None:
         raise InvalidInput(f"--view: no shared view of {collection} is called '{name}'; "
                            f"`tradeoff views list --collection {collection}` lists them")
-    saved = view_service.params(found)
+    malformed = [f for f in filters or [] if "=" not in f]  # kept, so that parse_filters names them
     given = dict(f.split("=", 1) for f in filters or [] if "=" in f)
-    merged = {k: v for k, v in saved.items() if k not in ("q", "sort", "archived")} | given
-    return (q if q is not None else saved.get("q"), sort if sort is not None else saved.get("sort"),
-            archived or saved.get("archived") == "1", [f"{k}={v}" for k, v in merged.items()])
+    ps = view_service.overlay(found, q=q, sort=sort, archived=archived, filters=given)
+    rest = [f"{k}={v}" for k, v in ps.items() if k not in ("q", "sort", "archived")]
+    return ps.get("q"), ps.get("sort"), ps.get("archived") == "1", rest + malformed
 
 
 def record_app(api: RecordApi) -> typer.Typer:

@@ -9,7 +9,7 @@ import typer
 from pydantic import ValidationError
 
 from tradeoff.cli.context import ErrorMappingGroup, cli_state, emit_json, emit_table
-from tradeoff.cli.records import Json, Workspace, parse_filters, workspace_id
+from tradeoff.cli.records import Json, Workspace, parse_filters, record_api, workspace_id
 from tradeoff.errors import InvalidInput
 from tradeoff.views import service as views
 from tradeoff.views.schemas import ViewCreate, ViewOut
@@ -50,11 +50,8 @@ def save(
     archived: Annotated[bool, typer.Option("--archived", help="Archived records instead.")] = False,
     as_json: Json = False,
 ) -> None:
-    from tradeoff.api.app import RECORD_APIS
-
     _collection(collection)
-    api = next(a for a in RECORD_APIS if a.service.SPEC.plural == collection)
-    parse_filters(api, filters)  # names a bad filter the way `list --filter` does
+    parse_filters(record_api(collection), filters)  # names a bad filter the way `list --filter` does
     given: dict[str, str | int | float | bool] = {k.strip(): v.strip() for k, v in
                                                   (f.split("=", 1) for f in filters or [])}
     state = cli_state()

@@ -16,3 +16,10 @@ class Comment(Timestamps, WorkspaceScoped, Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     author: Mapped[str] = mapped_column(String(254), nullable=False, default="")
     body: Mapped[str] = mapped_column(Text, nullable=False)
+
+    @property
+    def target(self) -> tuple[str, int]:
+        """What the comment is on: ("feature", id) or ("problem", id); the table holds exactly one of the two."""
+        if self.feature_id is not None:
+            return "feature", self.feature_id
+        return "problem", int(self.problem_id or 0)

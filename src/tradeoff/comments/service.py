@@ -61,8 +61,8 @@ def edit(*, uow: UnitOfWork, workspace_id: int, actor: Actor, comment_id: int, d
     before = c.body
     c.body = data.body
     uow.session.flush()
-    kind, target_id = ("feature", c.feature_id) if c.feature_id is not None else ("problem", c.problem_id)
-    target = records.get(uow=uow, spec=TARGETS[kind], workspace_id=workspace_id, record_id=int(target_id or 0))
+    kind, target_id = c.target
+    target = records.get(uow=uow, spec=TARGETS[kind], workspace_id=workspace_id, record_id=target_id)
     hooks.comment_mentions(uow=uow, comment=c, target_title=_title(target), actor=actor, before=before)
     audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="update", record_type="comment",
                  record_id=c.id, before={"body": before}, after={"body": c.body})

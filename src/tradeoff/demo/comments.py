@@ -127,6 +127,11 @@ def _author(role: str, product: str, owner: str | None, rng: random.Random) -> s
     return f"{local}@{people.DOMAIN}"
 
 
+def _handle(email: str) -> str:
+    """How a comment mentions a person: the part of their email before the @."""
+    return email.split("@", 1)[0]
+
+
 def _evidence(
     kind: str, key: str, links: tuple[DemoLink, ...], feedback: dict[str, DemoFeedback],
     customers: dict[str, DemoCustomer],
@@ -214,9 +219,14 @@ def build_comments(
         product = problem_product[key] if kind == "problem" else next(f.product_key for f in features if f.key == key)
         day = anchor - timedelta(days=int(120 * rng.random() ** 1.5) + 3)
         created = datetime.combine(day, time(rng.randint(9, 18), rng.randrange(60)))
-        comments.append(DemoComment(kind, key, _author(role, product, owner, rng), template.format_map(ctx), created))
-        if role == "sales" and "{renewal_month}" in template:
+        author = _author(role, product, owner, rng)
+        body = template.format_map(ctx)
+        if role == "sales" and "{renewal_month}" in template:  # asks the PM for a date by name; the PM answers
             reply_at = created + timedelta(days=rng.randint(1, 2), hours=rng.randint(1, 4))
-            comments.append(DemoComment(kind, key, _author("pm", product, owner, rng), PM_REPLY, reply_at))
+            pm = _author("pm", product, owner, rng)
+            comments.append(DemoComment(kind, key, author, f"@{_handle(pm)} {body}", created))
+            comments.append(DemoComment(kind, key, pm, f"@{_handle(author)} {PM_REPLY}", reply_at))
+        else:
+            comments.append(DemoComment(kind, key, author, body, created))
     comments.sort(key=lambda c: (c.created_at, c.target_kind, c.target_key, c.author))
     return tuple(comments)

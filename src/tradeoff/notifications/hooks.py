@@ -74,7 +74,7 @@ def comment_mentions(*, uow: UnitOfWork, comment: Comment, target_title: str, ac
     people = [uid for uid in member_ids_by_handle(uow, comment.workspace_id, handles) if uid != actor.user_id]
     if not people:
         return
-    kind, target_id = ("feature", comment.feature_id) if comment.feature_id is not None else ("problem", comment.problem_id)
+    kind, target_id = comment.target
     excerpt = " ".join(comment.body.split())[:280]
     publish(
         uow, comment.workspace_id, EventType.comment_mentioned,

@@ -88,16 +88,17 @@ def publish(
         raise InvalidInput(f"the {et.value} webhook payload is {size} bytes, over the {MAX_PAYLOAD_BYTES}-byte limit; "
                            "send less data (link to the record instead of embedding it)",
                            [FieldError(["payload"], "too large", size)])
-    stmt = (select(Subscription.user_id)
-            .join(Membership, (Membership.user_id == Subscription.user_id)
-                  & (Membership.workspace_id == Subscription.workspace_id))
-            .where(Subscription.workspace_id == workspace_id, Subscription.event_type == et.value,
-                   Subscription.in_app.is_(True)))
-    if only_users is not None:
-        stmt = stmt.where(Subscription.user_id.in_(list(only_users) or [-1]))
-    if addressed_to is not None:
+    if addressed_to is not None:  # a mention: the members named, subscribed or not
         stmt = select(Membership.user_id).where(Membership.workspace_id == workspace_id,
                                                 Membership.user_id.in_(list(addressed_to) or [-1]))
+    else:
+        stmt = (select(Subscription.user_id)
+                .join(Membership, (Membership.user_id == Subscription.user_id)
+                      & (Membership.workspace_id == Subscription.workspace_id))
+                .where(Subscription.workspace_id == workspace_id, Subscription.event_type == et.value,
+                       Subscription.in_app.is_(True)))
+        if only_users is not None:
+            stmt = stmt.where(Subscription.user_id.in_(list(only_users) or [-1]))
     title = TITLES[et] if not summary else summary[:200]
     for uid in sorted(set(uow.session.scalars(stmt))):
         uow.session.add(Notification(workspace_id=workspace_id, user_id=uid, event_id=event.id, event_type=et.value,

@@ -3,6 +3,7 @@ match every word of a search (the lists' own full-text search), a few of each, n
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,40 +23,33 @@ MAX_PER_KIND = 20
 SNIPPET = 160
 
 
+def _words(value: object) -> str:
+    text = " ".join(str(value or "").split())
+    return text if len(text) <= SNIPPET else text[: SNIPPET - 1].rstrip() + "…"
+
+
+def _said(fb: Any) -> str:
+    who = fb.customer.name if fb.customer is not None else "no customer"
+    return f"{who} · {fb.source.replace('_', ' ')} · {fb.reported_at:%d %b %Y}"
+
+
 @dataclass(frozen=True)
 class Kind:
     spec: RecordSpec
     label: str
-
-    def title(self, obj: Any) -> str:
-        text = {"features": "title", "problems": "statement", "feedback": "text", "decisions": "title"}.get(
-            self.spec.plural, "name")
-        value = " ".join(str(getattr(obj, text) or "").split())
-        return value if len(value) <= SNIPPET else value[: SNIPPET - 1].rstrip() + "…"
-
-    def detail(self, obj: Any) -> str:
-        """One line that tells two hits apart: a feature's status, a feedback's customer and source, ..."""
-        if self.spec.plural == "features":
-            return str(obj.status).replace("_", " ")
-        if self.spec.plural == "feedback":
-            who = obj.customer.name if obj.customer is not None else "no customer"
-            return f"{who} · {str(obj.source).replace('_', ' ')} · {obj.reported_at:%d %b %Y}"
-        if self.spec.plural == "customers":
-            return f"{str(obj.segment).replace('_', ' ')} · {obj.currency} {obj.arr:,.0f}"
-        if self.spec.plural == "problems":
-            return obj.persona or ""
-        if self.spec.plural == "decisions":
-            return f"decided {obj.decided_on:%d %b %Y}" if obj.decided_on else "waiting for a choice"
-        return ""
+    title: Callable[[Any], object]  # the record's own words: name, title, statement or text
+    detail: Callable[[Any], str]  # one line that tells two hits apart
 
 
 KINDS = (
-    Kind(feature_service.SPEC, "Features"),
-    Kind(problem_service.SPEC, "Problems"),
-    Kind(feedback_service.SPEC, "Feedback"),
-    Kind(customer_service.SPEC, "Customers"),
-    Kind(product_service.SPEC, "Products"),
-    Kind(decision_service.SPEC, "Decisions"),
+    Kind(feature_service.SPEC, "Features", lambda f: f.title, lambda f: f.status.replace("_", " ")),
+    Kind(problem_service.SPEC, "Problems", lambda p: p.statement, lambda p: p.persona or ""),
+    Kind(feedback_service.SPEC, "Feedback", lambda fb: fb.text, _said),
+    Kind(customer_service.SPEC, "Customers", lambda c: c.name,
+         lambda c: f"{c.segment.replace('_', ' ')} · {c.currency} {c.arr:,.0f}"),
+    Kind(product_service.SPEC, "Products", lambda p: p.name, lambda p: _words(p.description)),
+    Kind(decision_service.SPEC, "Decisions", lambda d: d.title,
+         lambda d: f"decided {d.decided_on:%d %b %Y}" if d.decided_on else "waiting for a choice"),
 )
 
 
@@ -79,5 +73,5 @@ def search_everywhere(*, uow: UnitOfWork, workspace_id: int, q: str, per_kind: i
         page = records.list_page(uow=uow, spec=kind.spec, workspace_id=workspace_id, q=q, limit=per_kind)
         if page.items:
             groups.append(Group(kind.spec.plural, kind.label, more=page.next is not None, items=[
-                {"id": obj.id, "title": kind.title(obj), "detail": kind.detail(obj)} for obj in page.items]))
+                {"id": obj.id, "title": _words(kind.title(obj)), "detail": kind.detail(obj)} for obj in page.items]))
     return groups

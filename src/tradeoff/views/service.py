@@ -6,6 +6,7 @@ view always opens; the names of the views one person sees for one list are uniqu
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -40,35 +41,54 @@ LISTS: dict[str, tuple[RecordSpec, type[BaseModel]]] = {
 LOC = ["body", "query"]
 
 
-def checked_query(*, uow: UnitOfWork, workspace_id: int, collection: str, query: ViewQuery,
-                  loc: list[str | int] | None = None) -> dict[str, Any]:
-    """The query as it will be kept: filters by the list's own names and types, a sort the list knows. Refused
-    as the list itself would refuse it, naming the filter or the sort."""
-    loc = list(LOC) if loc is None else loc
+def checked_query(*, uow: UnitOfWork, workspace_id: int, collection: str, query: ViewQuery) -> dict[str, Any]:
+    """The query as it will be kept (see `kept`): refused as the list itself would refuse it, naming the filter or
+    the sort."""
     spec, filters_schema = LISTS[collection]
     for name in query.filters:
         if name not in spec.filters:
             raise InvalidInput(f"cannot filter {spec.plural} on '{name}'; use {', '.join(spec.filters)}",
-                               [FieldError([*loc, "filters", name], "unknown filter", name)])
-    given = {k: v for k, v in query.filters.items() if v != ""}
+                               [FieldError([*LOC, "filters", name], "unknown filter", name)])
+    out = kept(collection, q=query.q, sort=query.sort, archived=query.archived, filters=query.filters)
     try:
-        filters = filters_schema.model_validate(given).model_dump(exclude_none=True)
+        filters = filters_schema.model_validate(out["filters"]).model_dump(exclude_none=True)
     except ValidationError as exc:
         first = exc.errors()[0]
         name = str(first["loc"][0]) if first["loc"] else ""
         raise InvalidInput(f"filter {name}: {first['msg']}",
-                           [FieldError([*loc, "filters", name], first["msg"], query.filters.get(name))]) from exc
-    sort = query.sort or None
-    exports.check(uow=uow, spec=spec, workspace_id=workspace_id, q=query.q, filters=filters, sort=sort,
+                           [FieldError([*LOC, "filters", name], first["msg"], query.filters.get(name))]) from exc
+    exports.check(uow=uow, spec=spec, workspace_id=workspace_id, q=query.q, filters=filters, sort=query.sort or None,
                   archived=query.archived)
-    out: dict[str, Any] = {"filters": given}  # as given (the list's own spelling), now known to be good
-    if query.q:
-        out["q"] = query.q
+    return out
+
+
+def kept(collection: str, *, q: str | None, sort: str | None, archived: bool, filters: Mapping[str, Any]) -> dict[str, Any]:
+    """What a list shows, in the shape a view keeps it: filters as given (the list's own spelling) without empty
+    ones, the search, the sort unless it is the list's default, the archived switch when on. Two lists that show
+    the same thing keep the same query, so a list can tell which view it is showing."""
+    spec, _ = LISTS[collection]
+    out: dict[str, Any] = {"filters": {k: v for k, v in filters.items() if v not in ("", None)}}
+    if q:
+        out["q"] = q
     if sort and sort != spec.default_sort:
         out["sort"] = sort
-    if query.archived:
+    if archived:
         out["archived"] = True
     return out
+
+
+def overlay(view: SavedView, *, q: str | None, sort: str | None, archived: bool,
+            filters: Mapping[str, str]) -> dict[str, str]:
+    """A view's list parameters with others laid over them (a command line's options): the search and sort given
+    replace the view's, filters given replace the view's of the same name, and archived is on when either says so."""
+    ps = params(view) | dict(filters)
+    if q is not None:
+        ps["q"] = q
+    if sort is not None:
+        ps["sort"] = sort
+    if archived:
+        ps["archived"] = "1"
+    return ps
 
 
 def params(view: SavedView | dict[str, Any]) -> dict[str, str]:
@@ -143,12 +163,15 @@ def create(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: ViewCreate
     return view
 
 
-def delete(*, uow: UnitOfWork, workspace_id: int, actor: Actor, view_id: int, can_edit_records: bool) -> None:
+def delete(*, uow: UnitOfWork, workspace_id: int, actor: Actor, view_id: int, can_edit_records: bool) -> str:
+    """Delete a view the person sees; returns the list it was of."""
     view = get(uow=uow, workspace_id=workspace_id, user_id=actor.user_id, view_id=view_id)
     if view.shared and not can_edit_records:
         raise PermissionDenied("only owners and PMs remove shared views")
     audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="delete", record_type="view",
                  record_id=view.id, before={"collection": view.collection, "name": view.name, "query": view.query,
                                             "shared": view.shared})
+    collection = view.collection
     uow.session.delete(view)
     uow.session.flush()
+    return collection

@@ -13,7 +13,7 @@ from tradeoff.errors import Conflict, InvalidInput, PermissionDenied
 from tradeoff.storage.uow import UnitOfWork
 from tradeoff.views import service as views
 from tradeoff.views.model import SavedView
-from tradeoff.views.schemas import ViewCreate, ViewQuery
+from tradeoff.views.schemas import ViewCreate
 from tradeoff.web.forms import field_text
 from tradeoff.web.records_ui import ALL, RecordUI
 from tradeoff.web.render import redirect
@@ -38,14 +38,24 @@ def view_url(m: Member, view: SavedView) -> str:
 def bar(uow: UnitOfWork, m: Member, ui: RecordUI, params: dict[str, str]) -> dict[str, object]:
     """The list page's views: each with its address and whether the list shows it now; the flash of a save."""
     q, sort, archived, filter_values = ui.list_query(params)
-    now = views.params({"q": q, "sort": sort if sort != ui.spec.default_sort else None, "archived": archived,
-                        "filters": filter_values})
+    now = views.params(views.kept(ui.kind, q=q, sort=sort, archived=archived, filters=filter_values))
     shown = [(v, view_url(m, v), views.params(v) == now)
              for v in views.visible(uow=uow, workspace_id=m.workspace_id, user_id=m.user_id, collection=ui.kind)]
     saved = params.get("view_saved", "")
     return {"views": shown, "views_query": urlencode(now),
             "view_problem": PROBLEMS.get(params.get("view_error", ""), ""),
             "view_flash": next((f"View '{v.name}' saved." for v, _, _ in shown if str(v.id) == saved), "")}
+
+
+def _problem_code(exc: Exception) -> str:
+    """Which of PROBLEMS the list shows after a refused save (the address carries a code, never the text)."""
+    if isinstance(exc, Conflict):
+        return "taken"
+    if isinstance(exc, PermissionDenied):
+        return "denied"
+    if isinstance(exc, ValidationError) and any(e["loc"][:1] == ("name",) for e in exc.errors()):
+        return "name"
+    return "invalid"
 
 
 @router.post(f"{W}/views")
@@ -56,26 +66,20 @@ def save_view(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -
         raise InvalidInput("unknown list")
     back = f"/w/{m.workspace_slug}/{ui.kind}"
     current = dict(parse_qsl(field_text(form, "query", strip=False)))
-    name = field_text(form, "name")
-    if not name or len(name) > 80:
-        return redirect(f"{back}?{urlencode(current | {'view_error': 'name'})}", request)
     q, sort, archived, filter_values = ui.list_query(current)
     try:
         data = ViewCreate.model_validate({
-            "collection": ui.kind, "name": name, "shared": field_text(form, "shared") == "1",
-            "query": ViewQuery.model_validate({"q": q, "sort": sort, "archived": archived, "filters": filter_values})})
+            "collection": ui.kind, "name": field_text(form, "name"), "shared": field_text(form, "shared") == "1",
+            "query": {"q": q, "sort": sort, "archived": archived, "filters": filter_values}})
         view = views.create(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), data=data,
                             can_share=m.role.edits_records)
     except (Conflict, PermissionDenied, InvalidInput, ValidationError) as exc:
-        code = "taken" if isinstance(exc, Conflict) else "denied" if isinstance(exc, PermissionDenied) else "invalid"
-        return redirect(f"{back}?{urlencode(current | {'view_error': code})}", request)
+        return redirect(f"{back}?{urlencode(current | {'view_error': _problem_code(exc)})}", request)
     return redirect(f"{view_url(m, view)}{'&' if views.params(view) else '?'}view_saved={view.id}", request)
 
 
 @router.post(f"{W}/views/{{view_id:int}}/delete")
 def delete_view(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, view_id: int) -> Response:
-    view = views.get(uow=uow, workspace_id=m.workspace_id, user_id=m.user_id, view_id=view_id)
-    back = f"/w/{m.workspace_slug}/{view.collection}"
-    views.delete(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), view_id=view_id,
-                 can_edit_records=m.role.edits_records)
-    return redirect(back, request)
+    collection = views.delete(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), view_id=view_id,
+                              can_edit_records=m.role.edits_records)
+    return redirect(f"/w/{m.workspace_slug}/{collection}", request)
