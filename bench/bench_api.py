@@ -230,6 +230,8 @@ def run_backend(name: str, url: str, n: int) -> dict[str, dict[str, float]]:
                 "list features": [f"{api}/features", f"{api}/features?status=idea"],
                 "search feedback (q)": [f"{api}/feedback?q={rng.choice(WORDS)}+{rng.choice(WORDS)}" for _ in range(20)],
                 "search customers (q)": [f"{api}/customers?q={rng.choice(WORDS)}" for _ in range(20)],
+                "search everything, best first (one word; two words)": [f"{api}/search?q={rng.choice(WORDS)}" for _ in range(10)]
+                + [f"{api}/search?q={rng.choice(WORDS)}+{rng.choice(WORDS)}" for _ in range(10)],
                 "detail customer/feedback/feature": [f"{api}/customers/{ids['customer']}",
                                                      f"{api}/feedback/{ids['feedback']}",
                                                      f"{api}/features/{ids['feature']}"],

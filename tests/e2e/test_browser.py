@@ -197,3 +197,34 @@ def test_search_everything_from_the_sidebar_and_open_a_hit(
         page.get_by_role("link", name=f"Initrode {tag}").click()
         page.wait_for_url("**/customers/*")
         assert page.get_by_role("heading", level=1).inner_text().startswith(f"Initrode {tag}")
+
+
+def test_typing_at_in_a_comment_suggests_members_and_the_mention_is_marked(
+    browser: Any, live_server: str, container: Container, world: World
+) -> None:
+    with seeding(container, world.slug) as (uow, ws_id):
+        fid = feature_service.create(uow=uow, workspace_id=ws_id, actor=SYSTEM,
+                                     data=FeatureCreate(title=f"Retry schedule {uuid.uuid4().hex[:6]}")).id
+    erin = world.erin.email.split("@")[0]
+    with signed_in_page(browser, live_server, world.bob, world.slug) as page:
+        page.goto(f"/w/{world.slug}/features/{fid}")
+        box = page.get_by_role("combobox", name="Add a comment")
+        box.click()
+        page.keyboard.type("Can @")
+        options = page.get_by_role("listbox", name="Members to mention").get_by_role("option")
+        names = options.all_inner_texts()
+        assert len(names) == 3 and not any(world.bob.email.split("@")[0] in n for n in names)  # not the author
+        page.keyboard.type("er")  # narrows to Erin
+        assert options.all_inner_texts() == [f"{erin.title()} @{erin}"]
+        page.keyboard.press("Enter")  # chooses; does not start a new line
+        page.keyboard.type("confirm the date?")
+        assert box.input_value() == f"Can @{erin} confirm the date?"
+        assert box.get_attribute("aria-expanded") == "false"
+        page.keyboard.type(" cc @sa")
+        page.keyboard.press("ArrowDown")  # one match: the arrow stays on it
+        page.keyboard.press("Escape")  # closes the list and leaves the text as typed
+        assert box.input_value().endswith(" cc @sa") and box.get_attribute("aria-expanded") == "false"
+        page.get_by_role("button", name="Comment", exact=True).click()
+        page.wait_for_selector(".comments li")
+        marked = page.locator(".comments li .mention")
+        assert marked.all_inner_texts() == [f"@{erin}"]  # "@sa" names nobody: not marked

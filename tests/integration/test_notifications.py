@@ -553,3 +553,25 @@ def test_a_mention_in_a_comment_notifies_the_person_named(api: TestClient, world
     assert r.status_code == 200, r.text
     assert api.get(world.api("/notifications"), headers=world.sam.headers).json()["unread"] == 1
     assert api.get(world.api("/notifications"), headers=world.bob.headers).json()["unread"] == 1
+
+
+def test_members_are_offered_for_mentions_by_a_handle_that_names_only_them(ncontainer: Container, world: World) -> None:
+    from tradeoff.accounts import service as accounts
+    from tradeoff.accounts.model import Role
+
+    twin = world.bob.email.split("@")[0] + "@elsewhere.example"  # same part before the @ as bob's
+    with ncontainer.unit_of_work() as uow:
+        user, _ = accounts.get_or_create_user(uow=uow, email=twin, name="Bob Twin", password="pw-" + uuid.uuid4().hex)
+        accounts.set_member(uow=uow, workspace=accounts.workspace_by_slug(uow=uow, slug=world.slug), user=user,
+                            role=Role.engineer, actor=SYSTEM)
+    with ncontainer.unit_of_work() as uow:
+        ws = _ws_id(ncontainer, world.slug)
+        people = notifications.mentionable(uow, ws)
+        by_email = {p.email: p for p in people}
+        assert world.charlie.email not in by_email  # the outsider is not offered
+        assert by_email[world.erin.email].handle == world.erin.email.split("@")[0]  # short where it is unique
+        assert {by_email[world.bob.email].handle, by_email[twin].handle} == {world.bob.email, twin}  # shared: whole email
+        assert [p.name.lower() for p in people] == sorted(p.name.lower() for p in people)
+        for p in people:  # each offered handle notifies exactly that member
+            assert notifications.member_ids_by_handle(uow, ws, [p.handle]) == [p.user_id]
+        assert world.bob.email.split("@")[0] in by_email[world.bob.email].named_by  # still names both, as written

@@ -34,3 +34,37 @@ def test_one_search_finds_each_kind_and_says_when_there_is_more(client, world: W
         assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["query", field], r.text
     # the outsider's workspace has its own records: none of these
     assert client.get(world.api("/search"), params={"q": "quokka"}, headers=world.charlie.headers).status_code == 404
+
+
+def test_best_match_first_a_title_outweighs_a_description(client, world: World) -> None:
+    h = world.alice.headers
+    named = client.post(world.api("/features"), json={"title": "Wombat sync"}, headers=h).json()
+    mentioned = [client.post(world.api("/features"), json={
+        "title": f"Billing dashboard {i}", "description": "Customers on the wombat plan see totals late."},
+        headers=h).json() for i in range(2)]  # newer: the list's own sort (newest first) would put them first
+    said_often = client.post(world.api("/feedback"), json={"text": "Wombat wombat wombat: wombat sync drops rows"},
+                             headers=h).json()
+    said_once = client.post(world.api("/feedback"), json={
+        "text": "The export screen is slow, the filters reset, and by the way the wombat sync drops rows too"},
+        headers=h).json()  # newer, a single mention in a longer text
+    r = client.get(world.api("/search"), params={"q": "wombat"}, headers=h).json()
+    groups = {g["kind"]: [i["id"] for i in g["items"]] for g in r["groups"]}
+    assert groups["features"][0] == named["id"] and set(groups["features"][1:]) == {m["id"] for m in mentioned}
+    assert groups["feedback"] == [said_often["id"], said_once["id"]]
+    # two words: both must match, and the record naming both in its title still comes first
+    r = client.get(world.api("/search"), params={"q": "wombat sync"}, headers=h).json()
+    assert [i["id"] for i in r["groups"][0]["items"]] == [named["id"]]
+
+
+def test_only_the_newest_matches_are_ranked(client, world: World, monkeypatch) -> None:
+    from tradeoff.storage import search
+
+    h = world.alice.headers
+    best = client.post(world.api("/feedback"), json={"text": "Numbat numbat numbat"}, headers=h).json()
+    rest = [client.post(world.api("/feedback"), json={"text": f"A numbat once, in a long remark number {i} about other things"},
+                        headers=h).json()["id"] for i in range(4)]
+    shown = lambda: [i["id"] for i in client.get(world.api("/search"), params={"q": "numbat", "per_kind": 3},  # noqa: E731
+                                                 headers=h).json()["groups"][0]["items"]]
+    assert shown()[0] == best["id"]
+    monkeypatch.setattr(search, "RANK_AMONG", 3)  # the best match is older than the newest three: not ranked
+    assert shown() == rest[::-1][:3]

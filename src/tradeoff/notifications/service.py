@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -139,6 +141,32 @@ def member_ids_by_handle(uow: UnitOfWork, workspace_id: int, handles: Iterable[s
                                .where(Membership.workspace_id == workspace_id))
     return sorted({uid for uid, email in rows
                    if email.lower() in wanted or email.lower().split("@", 1)[0] in wanted})
+
+
+@dataclass(frozen=True)
+class Mentionable:
+    handle: str  # what to write after @: the part of the email before the @, or the whole email when shared
+    name: str
+    email: str
+    user_id: int
+
+    @property
+    def named_by(self) -> set[str]:
+        """Every @handle that notifies this member (what `member_ids_by_handle` resolves)."""
+        return {self.email, self.email.split("@", 1)[0]}
+
+
+def mentionable(uow: UnitOfWork, workspace_id: int) -> list[Mentionable]:
+    """The workspace's members as a comment can name them, by name: the short handle (before the @) where no other
+    member has it, else the whole email (a shared short handle would notify all who have it)."""
+    rows = list(uow.session.execute(select(User.email, User.name, User.id).join(Membership, Membership.user_id == User.id)
+                                    .where(Membership.workspace_id == workspace_id)))
+    short = Counter(email.lower().split("@", 1)[0] for email, _, _ in rows)
+    people = []
+    for email, name, user_id in rows:
+        local = email.lower().split("@", 1)[0]
+        people.append(Mentionable(local if short[local] == 1 else email.lower(), name or email, email.lower(), user_id))
+    return sorted(people, key=lambda p: (p.name.lower(), p.handle))
 
 
 # --- subscriptions -------------------------------------------------------------------------------------------

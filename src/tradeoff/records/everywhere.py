@@ -1,5 +1,6 @@
 """Search everything at once: the workspace's features, problems, feedback, customers, products and decisions that
-match every word of a search (the lists' own full-text search), a few of each, newest or by name as each list sorts."""
+match every word of a search (the lists' own full-text search), a few of each, best match first: a word in a record's
+name, title or statement counts more than one in its description or notes."""
 
 from __future__ import annotations
 
@@ -70,8 +71,12 @@ def search_everywhere(*, uow: UnitOfWork, workspace_id: int, q: str, per_kind: i
                            [FieldError(["query", "per_kind"], "out of range", per_kind)])
     groups = []
     for kind in KINDS:
-        page = records.list_page(uow=uow, spec=kind.spec, workspace_id=workspace_id, q=q, limit=per_kind)
-        if page.items:
-            groups.append(Group(kind.spec.plural, kind.label, more=page.next is not None, items=[
-                {"id": obj.id, "title": _words(kind.title(obj)), "detail": kind.detail(obj)} for obj in page.items]))
+        model: Any = kind.spec.model
+        live = [model.workspace_id == workspace_id] + ([model.archived_at.is_(None)] if hasattr(model, "archived_at") else [])
+        ids = search.ranked(uow.session, model, q, live, per_kind + 1)
+        if ids:
+            found = {obj.id: obj for obj in uow.session.scalars(
+                records.base_query(kind.spec, workspace_id).where(model.id.in_(ids[:per_kind])))}
+            groups.append(Group(kind.spec.plural, kind.label, more=len(ids) > per_kind, items=[
+                {"id": i, "title": _words(kind.title(found[i])), "detail": kind.detail(found[i])} for i in ids[:per_kind]]))
     return groups

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import ColumnClause, ColumnElement, Select, func, literal_column, select, text
+from sqlalchemy import ColumnClause, ColumnElement, Select, column, func, literal_column, select, text
+from sqlalchemy import table as table_clause
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -96,3 +97,42 @@ def matches(session: Session, model: type, q: str) -> ColumnElement[bool] | None
     doc: ColumnClause[str] = literal_column(_pg_document(table, cols))
     tsquery = " & ".join(words[:-1] + [words[-1] + ":*"])
     return func.to_tsvector("simple", doc).op("@@")(func.to_tsquery("simple", tsquery))
+
+
+TITLE_WEIGHT = 4.0  # a word in a record's first searched column (its name, title or statement) counts this much more
+RANK_AMONG = 2000  # the newest matches ranked; a word in tens of thousands of rows would cost ~100 ms to rank them all
+
+
+def ranked(session: Session, model: type, q: str, where: list[ColumnElement[bool]], limit: int) -> list[int]:
+    """Ids of the rows of `model` matching every word of `q` (as `matches`) and every clause of `where`, best match
+    first among the newest RANK_AMONG of them: SQLite's BM25 and PostgreSQL's ts_rank, a match in the first searched
+    column weighing TITLE_WEIGHT times one elsewhere. Ties keep the newest first."""
+    match = matches(session, model, q)
+    if match is None:
+        return []
+    words = terms(q)
+    table = model.__tablename__  # type: ignore[attr-defined]
+    cols = SEARCHABLE[table]
+    ident = model.id  # type: ignore[attr-defined]
+    floor = session.scalar(select(ident).where(match, *where).order_by(ident.desc()).offset(RANK_AMONG - 1).limit(1))
+    if session.get_bind().dialect.name == "sqlite":
+        fts_query = " ".join(f'"{w}"' for w in words[:-1]) + (" " if len(words) > 1 else "") + f'"{words[-1]}"*'
+        fts = table_clause(f"{table}_fts", column("rowid"))
+        fts_name: ColumnClause[Any] = literal_column(f"{table}_fts")
+        score: ColumnElement[Any] = func.bm25(fts_name, TITLE_WEIGHT, *([1.0] * (len(cols) - 1)))  # lower is better
+        newest = [fts.c.rowid >= floor] if floor is not None else []  # a rowid range FTS5 applies itself
+        stmt = (select(ident).select_from(fts).join(model, ident == fts.c.rowid)
+                .where(fts_name.op("MATCH")(fts_query), *newest, *where).order_by(score, ident.desc()).limit(limit))
+        return list(session.scalars(stmt))
+    tsquery = " & ".join(words[:-1] + [words[-1] + ":*"])
+    vector: ColumnElement[Any] = func.setweight(func.to_tsvector("simple", func.coalesce(getattr(model, cols[0]), "")),
+                                                literal_column("'A'"))
+    for c in cols[1:]:
+        vector = vector.op("||")(func.setweight(func.to_tsvector("simple", func.coalesce(getattr(model, c), "")),
+                                                literal_column("'D'")))
+    # ts_rank's weights are {D, C, B, A}: A (the first column) counts TITLE_WEIGHT times D (the others)
+    weights: ColumnClause[Any] = literal_column(f"'{{0.1, 0.2, 0.4, {0.1 * TITLE_WEIGHT}}}'::float4[]")
+    score = func.ts_rank(weights, vector, func.to_tsquery("simple", tsquery))
+    newest = [ident >= floor] if floor is not None else []
+    stmt = select(ident).where(match, *newest, *where).order_by(score.desc(), ident.desc()).limit(limit)
+    return list(session.scalars(stmt))

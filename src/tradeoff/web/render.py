@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+import re
+from collections.abc import Collection, Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -20,6 +21,7 @@ from markupsafe import Markup, escape
 from tradeoff import __version__
 from tradeoff.core.formula import format_amount, format_number
 from tradeoff.exports.table import CSV_MEDIA_TYPE, Table, attachment, to_csv
+from tradeoff.notifications.hooks import MENTION
 from tradeoff.web import session as web_session
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -135,6 +137,14 @@ def highlight(text: str, quote: str | None) -> Markup:
     return Markup(safe)
 
 
+def mentions(text: str, handles: Collection[str]) -> Markup:
+    """The text, escaped, with each @handle that names a member (one of `handles`, lower case) marked."""
+    def mark(m: re.Match[str]) -> str:
+        said = m.group(0).rstrip(".")  # a trailing dot ends the sentence
+        return f'<strong class="mention">{said}</strong>{m.group(0)[len(said):]}' if said[1:].lower() in handles else m.group(0)
+    return Markup(MENTION.sub(mark, str(escape(text))))
+
+
 def truncate_words(text: str, length: int = 160) -> str:
     text = " ".join(text.split())
     return text if len(text) <= length else text[: length - 1].rsplit(" ", 1)[0] + "…"
@@ -166,7 +176,7 @@ def _build_env() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(money=money, amount=amount, number=number, day=day, moment=moment, ago=ago, label=label, highlight=highlight,
+    env.filters.update(money=money, amount=amount, number=number, day=day, moment=moment, ago=ago, label=label, highlight=highlight, mentions=mentions,
                        excerpt=truncate_words, past=past, share=share,
                        changed=changed_value, rough_money=rough_money)
     env.globals.update(version=__version__, labels=LABELS, query=_query, record_url=record_url)

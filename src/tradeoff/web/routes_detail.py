@@ -27,6 +27,7 @@ from tradeoff.insights import service as insights
 from tradeoff.insights.schemas import encode
 from tradeoff.links import service as link_service
 from tradeoff.links.schemas import LinkCreate
+from tradeoff.notifications import service as notification_service
 from tradeoff.problems import service as problem_service
 from tradeoff.products import service as product_service
 from tradeoff.records import service as records
@@ -63,6 +64,10 @@ def _detail(request: Request, uow: UnitOfWork, m: Member, kind: str, template: s
     if linked_kind:
         extra.setdefault("decisions", decision_service.for_record(uow=uow, workspace_id=m.workspace_id,
                                                                   kind=linked_kind, record_id=obj.id))
+    if "comments" in extra:  # who a comment can @mention, for the comment box's suggestions and the marks in comments
+        people = notification_service.mentionable(uow, m.workspace_id)
+        extra.update(mentionable=[{"handle": p.handle, "name": p.name} for p in people if p.user_id != m.user_id],
+                     mention_handles=set().union(*(p.named_by for p in people)))
     if kind == "features":
         extra.setdefault("decision_prompt", decision_service.pending_prompt(uow=uow, workspace_id=m.workspace_id,
                                                                             feature_id=obj.id))
