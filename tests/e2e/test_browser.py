@@ -228,3 +228,4 @@ def test_typing_at_in_a_comment_suggests_members_and_the_mention_is_marked(
         page.wait_for_selector(".comments li")
         marked = page.locator(".comments li .mention")
         assert marked.all_inner_texts() == [f"@{erin}"]  # "@sa" names nobody: not marked
+        assert page.locator(".comments li .who").inner_text() == world.bob.email.split("@")[0].title()  # by name

@@ -67,7 +67,8 @@ def _detail(request: Request, uow: UnitOfWork, m: Member, kind: str, template: s
     if "comments" in extra:  # who a comment can @mention, for the comment box's suggestions and the marks in comments
         people = notification_service.mentionable(uow, m.workspace_id)
         extra.update(mentionable=[{"handle": p.handle, "name": p.name} for p in people if p.user_id != m.user_id],
-                     mention_handles=set().union(*(p.named_by for p in people)))
+                     mention_handles=set().union(*(p.named_by for p in people)),
+                     member_names={p.user_id: p.name for p in people})
     if kind == "features":
         extra.setdefault("decision_prompt", decision_service.pending_prompt(uow=uow, workspace_id=m.workspace_id,
                                                                             feature_id=obj.id))
