@@ -100,7 +100,7 @@ def matches(session: Session, model: type, q: str) -> ColumnElement[bool] | None
 
 
 TITLE_WEIGHT = 4.0  # a word in a record's first searched column (its name, title or statement) counts this much more
-RANK_AMONG = 2000  # the newest matches ranked; a word in tens of thousands of rows would cost ~100 ms to rank them all
+RANK_AMONG = 1000  # the newest matches ranked: ranking all of a word's tens of thousands of rows would cost ~100 ms
 
 
 def ranked(session: Session, model: type, q: str, where: list[ColumnElement[bool]], limit: int) -> list[int]:
@@ -114,25 +114,27 @@ def ranked(session: Session, model: type, q: str, where: list[ColumnElement[bool
     table = model.__tablename__  # type: ignore[attr-defined]
     cols = SEARCHABLE[table]
     ident = model.id  # type: ignore[attr-defined]
-    floor = session.scalar(select(ident).where(match, *where).order_by(ident.desc()).offset(RANK_AMONG - 1).limit(1))
     if session.get_bind().dialect.name == "sqlite":
+        # bm25() needs the MATCH itself: rank the matches from the newest RANK_AMONG's oldest id on, a rowid range
+        # FTS5 applies itself
+        floor = session.scalar(select(ident).where(match, *where).order_by(ident.desc()).offset(RANK_AMONG - 1).limit(1))
         fts_query = " ".join(f'"{w}"' for w in words[:-1]) + (" " if len(words) > 1 else "") + f'"{words[-1]}"*'
         fts = table_clause(f"{table}_fts", column("rowid"))
         fts_name: ColumnClause[Any] = literal_column(f"{table}_fts")
         score: ColumnElement[Any] = func.bm25(fts_name, TITLE_WEIGHT, *([1.0] * (len(cols) - 1)))  # lower is better
-        newest = [fts.c.rowid >= floor] if floor is not None else []  # a rowid range FTS5 applies itself
+        newest = [fts.c.rowid >= floor] if floor is not None else []
         stmt = (select(ident).select_from(fts).join(model, ident == fts.c.rowid)
                 .where(fts_name.op("MATCH")(fts_query), *newest, *where).order_by(score, ident.desc()).limit(limit))
         return list(session.scalars(stmt))
+    found = (select(ident.label("id"), *(getattr(model, c).label(c) for c in cols)).where(match, *where)
+             .order_by(ident.desc()).limit(RANK_AMONG).subquery())
     tsquery = " & ".join(words[:-1] + [words[-1] + ":*"])
-    vector: ColumnElement[Any] = func.setweight(func.to_tsvector("simple", func.coalesce(getattr(model, cols[0]), "")),
+    vector: ColumnElement[Any] = func.setweight(func.to_tsvector("simple", func.coalesce(found.c[cols[0]], "")),
                                                 literal_column("'A'"))
     for c in cols[1:]:
-        vector = vector.op("||")(func.setweight(func.to_tsvector("simple", func.coalesce(getattr(model, c), "")),
+        vector = vector.op("||")(func.setweight(func.to_tsvector("simple", func.coalesce(found.c[c], "")),
                                                 literal_column("'D'")))
     # ts_rank's weights are {D, C, B, A}: A (the first column) counts TITLE_WEIGHT times D (the others)
     weights: ColumnClause[Any] = literal_column(f"'{{0.1, 0.2, 0.4, {0.1 * TITLE_WEIGHT}}}'::float4[]")
     score = func.ts_rank(weights, vector, func.to_tsquery("simple", tsquery))
-    newest = [ident >= floor] if floor is not None else []
-    stmt = select(ident).where(match, *newest, *where).order_by(score.desc(), ident.desc()).limit(limit)
-    return list(session.scalars(stmt))
+    return list(session.scalars(select(found.c.id).order_by(score.desc(), found.c.id.desc()).limit(limit)))
