@@ -115,7 +115,8 @@ def test_similar_dismiss_and_merge(client, world: World) -> None:
     gone = client.get(world.api(f"/feedback/{b['id']}"), headers=world.bob.headers).json()
     assert gone["archived"] and gone["duplicate_of_id"] == a["id"]
     ev = client.get(world.api(f"/features/{feat['id']}/evidence"), headers=world.bob.headers).json()
-    assert [e["feedback_id"] for e in ev["evidence"]] == [a["id"]]  # the evidence moved to the survivor
+    assert {e["feedback_id"]: e["duplicate_of_id"] for e in ev["evidence"]} == {a["id"]: None, b["id"]: a["id"]}
+    assert ev["feedback_count"] == 2  # the survivor is linked now, and the merged item still counts
     assert client.post(world.api(f"/feedback/{a['id']}/merge"), json={"into_id": a["id"]},
                        headers=world.bob.headers).status_code == 422
 
@@ -410,3 +411,49 @@ def test_bulk_actions_on_every_item_a_search_matches(client, world: World, monke
                          ({"action": "archive"}, "exactly one of ids or match")):
         r = bulk(body)
         assert r.status_code == 422 and needle in r.text, (body, r.text)
+
+
+def test_a_merged_duplicate_from_another_customer_still_counts_in_demand(client, world: World) -> None:
+    h = world.bob.headers
+    acme, globex = (client.post(world.api("/customers"), json={"name": n, "arr": arr}, headers=h).json()
+                    for n, arr in (("Acme Peppol", 300000), ("Globex Peppol", 200000)))
+    first = _fb(client, world, "Peppol e-invoicing is mandatory for us next year")  # no customer named
+    ask_a = _fb(client, world, "We must send invoices over Peppol", customer_id=acme["id"])
+    ask_g = _fb(client, world, "Peppol support or we churn", customer_id=globex["id"])
+    problem = client.post(world.api("/problems"), json={"statement": "Invoices must go over Peppol"}, headers=h).json()
+    client.post(world.api("/links"), json={"feedback_id": ask_a["id"], "problem_id": problem["id"]}, headers=h)
+
+    def demand() -> tuple[int, int, dict[str, str]]:
+        d = client.get(world.api(f"/problems/{problem['id']}/evidence"), headers=h).json()
+        return d["feedback_count"], d["customer_count"], d["arr_by_currency"]
+
+    assert demand()[:2] == (1, 1)
+    r = client.post(world.api("/feedback/bulk"), json={"ids": [ask_a["id"], ask_g["id"]], "action": "merge",
+                                                        "into_id": first["id"]}, headers=h)
+    assert r.status_code == 200 and r.json()["done"] == [ask_a["id"], ask_g["id"]], r.text
+    # the survivor is linked where Acme's ask was; Acme still counts; Globex's ask follows the survivor there
+    assert demand() == (3, 2, {"USD": "500000.00"})
+    top = client.get(world.api("/top-requested"), params={"kind": "problem", "sort": "customers"}, headers=h).json()
+    assert [(i["id"], i["customer_count"]) for i in top["items"]] == [(problem["id"], 2)]
+    feature = client.post(world.api("/features"), json={"title": "Peppol sending"}, headers=h).json()
+    link = client.post(world.api("/links"), json={"feedback_id": first["id"], "feature_id": feature["id"]},
+                       headers=h).json()  # linking the survivor later links its duplicates too
+    ev = client.get(world.api(f"/features/{feature['id']}/evidence"), headers=h).json()
+    assert ev["customer_count"] == 2 and {e["duplicate_of_id"] for e in ev["evidence"]} == {None, first["id"]}
+    assert client.delete(world.api(f"/links/{link['id']}"), headers=h).status_code in (200, 204)
+    assert client.get(world.api(f"/features/{feature['id']}/evidence"), headers=h).json()["feedback_count"] == 0
+    # restored, an item is back in the inbox on its own: no longer a duplicate, and it can be merged again
+    r = client.post(world.api("/feedback/bulk"), json={"ids": [ask_g["id"]], "action": "restore"}, headers=h)
+    assert r.status_code == 200 and r.json()["done"] == [ask_g["id"]], r.text
+    back = client.get(world.api(f"/feedback/{ask_g['id']}"), headers=h).json()
+    assert not back["archived"] and back["duplicate_of_id"] is None
+    assert demand()[:2] == (3, 2)  # still linked to the problem, now as a live item
+    r = client.post(world.api(f"/feedback/{ask_g['id']}/merge"), json={"into_id": first["id"]}, headers=h)
+    assert r.status_code == 200, r.text
+    # merging the survivor itself into another item carries its duplicates along
+    other = _fb(client, world, "Peppol, again")
+    assert client.post(world.api(f"/feedback/{first['id']}/merge"), json={"into_id": other["id"]},
+                       headers=h).status_code == 200
+    assert {client.get(world.api(f"/feedback/{i}"), headers=h).json()["duplicate_of_id"]
+            for i in (ask_a["id"], ask_g["id"], first["id"])} == {other["id"]}
+    assert demand() == (4, 2, {"USD": "500000.00"})

@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
+    ColumnElement,
     Float,
     ForeignKey,
     Index,
@@ -15,6 +16,7 @@ from sqlalchemy import (
     UniqueConstraint,
     func,
     literal,
+    or_,
 )
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
@@ -96,6 +98,17 @@ class Feedback(Versioned, Archivable, Timestamps, WorkspaceScoped, Base):
 
     customer: Mapped[Customer | None] = relationship(lazy="raise_on_sql")
     links: Mapped[list[Link]] = relationship(back_populates="feedback", lazy="raise_on_sql", passive_deletes=True)
+
+    def restore(self) -> None:
+        """Back in the inbox as an item of its own: no longer a merged duplicate."""
+        super().restore()
+        self.duplicate_of_id = None
+
+
+def counts_as_evidence() -> ColumnElement[bool]:
+    """Feedback that counts in demand: live items, and duplicates merged into another item (archived out of the
+    inbox, but their customer asked too; a merge links them wherever their original is linked)."""
+    return or_(Feedback.archived_at.is_(None), Feedback.duplicate_of_id.is_not(None))
 
 
 class SuggestionDismissal(WorkspaceScoped, Base):

@@ -13,7 +13,7 @@ from tradeoff.customers import service as customer_service
 from tradeoff.customers.model import Customer
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.features.model import Feature, FeatureStatus
-from tradeoff.feedback.model import Feedback
+from tradeoff.feedback.model import Feedback, counts_as_evidence
 from tradeoff.links.model import Link
 from tradeoff.problems.model import Problem
 from tradeoff.storage.uow import UnitOfWork
@@ -30,7 +30,7 @@ def evidence_items(*, uow: UnitOfWork, workspace_id: int, kind: TargetKind, targ
         select(Feedback, Link.quote, Customer)
         .join(Link, Link.feedback_id == Feedback.id)
         .outerjoin(Customer, Customer.id == Feedback.customer_id)
-        .where(Link.workspace_id == workspace_id, _target_col(kind) == target_id, Feedback.archived_at.is_(None))
+        .where(Link.workspace_id == workspace_id, _target_col(kind) == target_id, counts_as_evidence())
         .order_by(Feedback.id)
     ).all()
     return [
@@ -58,7 +58,7 @@ def demand_by_target(*, uow: UnitOfWork, workspace_id: int, kind: TargetKind,
     """Per problem or feature with evidence (only `ids`, when given): pieces of feedback, distinct customers and
     the ARR of those customers per currency. Three grouped queries, however many targets."""
     target = _target_col(kind)
-    scope = [Link.workspace_id == workspace_id, target.is_not(None), Feedback.archived_at.is_(None)]
+    scope = [Link.workspace_id == workspace_id, target.is_not(None), counts_as_evidence()]
     if ids is not None:
         scope.append(target.in_(ids))
     out: dict[int, dict[str, Any]] = {}
@@ -103,7 +103,7 @@ def top_requested(
     demand = demand_by_target(uow=uow, workspace_id=workspace_id, kind=kind)
     target = _target_col(kind)
     with_evidence = select(target).join(Feedback, Feedback.id == Link.feedback_id) \
-        .where(Link.workspace_id == workspace_id, target.is_not(None), Feedback.archived_at.is_(None))
+        .where(Link.workspace_id == workspace_id, target.is_not(None), counts_as_evidence())
     stmt = select(model).where(model.id.in_(with_evidence), model.archived_at.is_(None))
     if status is not None:
         stmt = stmt.where(Feature.status == status)
@@ -128,7 +128,7 @@ def close_the_loop(*, uow: UnitOfWork, workspace_id: int, feature: Feature) -> d
         select(Feedback, Link.quote, Customer)
         .join(Link, Link.feedback_id == Feedback.id)
         .outerjoin(Customer, Customer.id == Feedback.customer_id)
-        .where(Link.workspace_id == workspace_id, Link.feature_id == feature.id, Feedback.archived_at.is_(None))
+        .where(Link.workspace_id == workspace_id, Link.feature_id == feature.id, counts_as_evidence())
         .order_by(Customer.arr.desc().nulls_last(), Feedback.reported_at)
     ).all()
     people: dict[Any, dict[str, Any]] = {}

@@ -4,7 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, StringConstraints, model_validator
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from tradeoff.customers.schemas import CustomerRef
 from tradeoff.records.schemas import Input, Output
@@ -56,6 +56,8 @@ class EvidenceOut(BaseModel):
     source: str
     reported_at: datetime
     customer: CustomerRef | None
+    duplicate_of_id: int | None = Field(None, description="Set when this item was merged into that one as a duplicate: "
+                                        "it stays evidence (its customer asked too)")
 
 
 class AskingCustomer(BaseModel):

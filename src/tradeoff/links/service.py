@@ -16,7 +16,7 @@ from tradeoff.errors import Conflict, FieldError, InvalidInput, NotFound
 from tradeoff.features import service as feature_service
 from tradeoff.features.model import Feature
 from tradeoff.feedback import service as feedback_service
-from tradeoff.feedback.model import Feedback
+from tradeoff.feedback.model import Feedback, counts_as_evidence
 from tradeoff.links.model import Link
 from tradeoff.links.schemas import AskingCustomer, CustomerRequestOut, DemandOut, EvidenceOut, LinkCreate
 from tradeoff.notifications import hooks as notifications
@@ -53,7 +53,24 @@ def create(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: LinkCreate
         after={"problem_id": data.problem_id, "feature_id": data.feature_id, "quote": data.quote},
     )
     notifications.feedback_linked(uow=uow, link=link, actor=actor)
+    for dup in uow.session.scalars(select(Feedback.id).where(Feedback.workspace_id == workspace_id,
+                                                             Feedback.duplicate_of_id == data.feedback_id)):
+        mirror(uow=uow, workspace_id=workspace_id, actor=actor, feedback_id=dup, like=link)
     return link
+
+
+def mirror(*, uow: UnitOfWork, workspace_id: int, actor: Actor, feedback_id: int, like: Link) -> None:
+    """Link a merged duplicate wherever its original is linked (`like`), so its customer counts in that demand; no
+    notification (the original's link was the news). Nothing when it is linked there already."""
+    target = Link.problem_id == like.problem_id if like.problem_id is not None else Link.feature_id == like.feature_id
+    if uow.session.scalar(select(Link.id).where(Link.feedback_id == feedback_id, target)) is not None:
+        return
+    uow.session.add(Link(workspace_id=workspace_id, created_by=actor.label, feedback_id=feedback_id,
+                         problem_id=like.problem_id, feature_id=like.feature_id))
+    uow.session.flush()
+    audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="link", record_type="feedback",
+                 record_id=feedback_id, after={"problem_id": like.problem_id, "feature_id": like.feature_id,
+                                               "as_duplicate_of": like.feedback_id})
 
 
 SPEC = RecordSpec(
@@ -99,6 +116,14 @@ def delete(*, uow: UnitOfWork, workspace_id: int, actor: Actor, link_id: int) ->
         uow=uow, workspace_id=workspace_id, actor=actor, action="unlink", record_type="feedback", record_id=link.feedback_id,
         before={"problem_id": link.problem_id, "feature_id": link.feature_id, "quote": link.quote},
     )
+    target = Link.problem_id == link.problem_id if link.problem_id is not None else Link.feature_id == link.feature_id
+    copies = uow.session.scalars(select(Link).join(Feedback, Feedback.id == Link.feedback_id).where(
+        Link.workspace_id == workspace_id, target, Feedback.duplicate_of_id == link.feedback_id))
+    for copy in copies:  # its merged duplicates were linked there because it was: they go with it
+        audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="unlink", record_type="feedback",
+                     record_id=copy.feedback_id, before={"problem_id": copy.problem_id, "feature_id": copy.feature_id,
+                                                         "as_duplicate_of": link.feedback_id})
+        uow.session.delete(copy)
     uow.session.delete(link)
     uow.session.flush()
 
@@ -116,7 +141,7 @@ def demand(*, uow: UnitOfWork, workspace_id: int, kind: str, target_id: int, evi
         select(Link, Feedback)
         .join(Feedback, Feedback.id == Link.feedback_id)
         .options(joinedload(Feedback.customer))
-        .where(Link.workspace_id == workspace_id, col == target_id, Feedback.archived_at.is_(None))
+        .where(Link.workspace_id == workspace_id, col == target_id, counts_as_evidence())
         .order_by(Feedback.reported_at.desc(), Link.id.desc())
     ).all()
     evidence: list[EvidenceOut] = []
@@ -128,6 +153,7 @@ def demand(*, uow: UnitOfWork, workspace_id: int, kind: str, target_id: int, evi
             evidence.append(EvidenceOut(
                 link_id=link.id, feedback_id=fb.id, text=fb.text, quote=link.quote, source=fb.source,
                 reported_at=fb.reported_at, customer=CustomerRef.model_validate(cust) if cust else None,
+                duplicate_of_id=fb.duplicate_of_id,
             ))
         if cust is not None:
             counts[cust.id] += 1
@@ -154,7 +180,7 @@ def customer_requests(*, uow: UnitOfWork, workspace_id: int, customer_id: int) -
         .outerjoin(Link, Link.feedback_id == Feedback.id)
         .outerjoin(Feature, Feature.id == Link.feature_id)
         .outerjoin(Problem, Problem.id == Link.problem_id)
-        .where(Feedback.workspace_id == workspace_id, Feedback.customer_id == customer_id, Feedback.archived_at.is_(None))
+        .where(Feedback.workspace_id == workspace_id, Feedback.customer_id == customer_id, counts_as_evidence())
         .order_by(Feedback.reported_at.desc(), Feedback.id.desc(), Link.id)
     ).all()
     out = []

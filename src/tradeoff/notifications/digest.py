@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from tradeoff.accounts.model import Membership, User, Workspace
 from tradeoff.features.model import Feature
-from tradeoff.feedback.model import Feedback
+from tradeoff.feedback.model import Feedback, counts_as_evidence
 from tradeoff.links.model import Link
 from tradeoff.notifications.model import DigestRun, Event, EventType, Notification, Subscription
 from tradeoff.storage.uow import UnitOfWork
@@ -94,7 +94,7 @@ def build_digest(*, uow: UnitOfWork, workspace_id: int, user_id: int, now: datet
         select(Link, Feature, Feedback).join(Feature, Feature.id == Link.feature_id)
         .join(Feedback, Feedback.id == Link.feedback_id)
         .where(Link.workspace_id == workspace_id, Link.created_at >= start, Link.created_at < now,
-               func.lower(Feature.owner) == user.email.lower(), Feedback.archived_at.is_(None))
+               func.lower(Feature.owner) == user.email.lower(), counts_as_evidence())
         .order_by(Feature.title, Feature.id, Link.created_at, Link.id)
     ).all()
     evidence = []

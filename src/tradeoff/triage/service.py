@@ -161,7 +161,8 @@ def dismiss(*, uow: UnitOfWork, workspace_id: int, actor: Actor, feedback_id: in
 
 
 def merge(*, uow: UnitOfWork, workspace_id: int, actor: Actor, feedback_id: int, into_id: int) -> Feedback:
-    """Merge a duplicate into another feedback item: its links move to the survivor, it is archived and points to it."""
+    """Merge a duplicate into another feedback item: the survivor is linked wherever the duplicate was, the duplicate
+    wherever the survivor is (its customer still counts in that demand), and it is archived, pointing to it."""
     if feedback_id == into_id:
         raise InvalidInput("cannot merge a feedback item into itself", [FieldError(["body", "into_id"], "same item", into_id)])
     dup: Feedback = records.get(uow=uow, spec=feedback_service.SPEC, workspace_id=workspace_id, record_id=feedback_id)
@@ -173,7 +174,12 @@ def merge(*, uow: UnitOfWork, workspace_id: int, actor: Actor, feedback_id: int,
         if uow.session.scalar(select(Link.id).where(Link.feedback_id == keep.id, target)) is None:
             link_service.create(uow=uow, workspace_id=workspace_id, actor=actor, data=LinkCreate(
                 feedback_id=keep.id, problem_id=link.problem_id, feature_id=link.feature_id))
-    dup.duplicate_of_id = keep.id
+    earlier = list(uow.session.scalars(select(Feedback).where(Feedback.workspace_id == workspace_id,
+                                                              Feedback.duplicate_of_id == dup.id)))
+    for item in [dup, *earlier]:  # what was merged into the duplicate now counts with the survivor too
+        item.duplicate_of_id = keep.id
+        for link in link_service.links_of_feedback(uow=uow, workspace_id=workspace_id, feedback_id=keep.id):
+            link_service.mirror(uow=uow, workspace_id=workspace_id, actor=actor, feedback_id=item.id, like=link)
     dup.archive()
     uow.session.flush()
     audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="merge", record_type="feedback",
