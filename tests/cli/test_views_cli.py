@@ -54,3 +54,23 @@ def test_search_everything(run) -> None:  # type: ignore[no-untyped-def]
     assert "Wombat export" in table and f'tradeoff feedback list -w {slug} --q "wombat"' in table
     r = run("search", "?!", "-w", slug, ok=False)
     assert r.exit_code != 0 and "give at least one word" in r.stderr
+
+
+def test_ordinary_mistakes_get_one_line_not_a_traceback(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    slug = "oops-" + uuid.uuid4().hex[:8]
+    run("init", "--workspace", slug, "--owner", f"own-{slug}@example.com", "--password-stdin", input="correct horse battery\n")
+    (tmp_path / "adir").mkdir()
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(b"\xff\xfe\x00")
+    for args, said in (
+        (("features", "list", "-w", slug, "--csv", str(tmp_path / "missing" / "x.csv")), "No such file or directory"),
+        (("features", "list", "-w", slug, "--csv", str(tmp_path / "adir")), "Is a directory"),
+        (("restore", str(bad)), "not UTF-8"),
+        (("feedback", "create", "-w", slug, "--text", "x", "--reported-at", "0001-01-01T00:00:00+01:00"),
+         "does not fit"),
+        (("plan", "-w", slug, "--add-people", "1=abc"), ""),
+        (("import", "feedback", str(tmp_path / "adir"), "-w", slug, "--date-format", "%Y%Y", "--dry-run"), ""),
+    ):
+        r = run(*args, ok=False)
+        assert r.exit_code in (2, 3), (args, r.exit_code, r.output)
+        assert "Traceback" not in r.output and "Traceback" not in r.stderr and said in r.stderr, (args, r.stderr)

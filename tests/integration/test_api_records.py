@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import json
+
 import pytest
 
 from tests.conftest import World
@@ -205,3 +208,46 @@ def test_links_list_and_quote_edit_and_comment_edit_delete(client, world: World)
     assert client.get(world.api(f"/features/{feat['id']}/comments"), headers=h).json() == []
     trail = client.get(world.api("/audit?record_type=comment"), headers=h).json()["items"]
     assert [e["action"] for e in trail] == ["delete", "update"]
+
+
+def test_paging_by_a_column_some_rows_leave_empty_reaches_every_row(client, world: World) -> None:
+    h = world.alice.headers
+    dates = [None, "2026-10-01", None, "2026-09-01", "2026-10-01", None]
+    ids = []
+    for i, d in enumerate(dates):
+        body = {"title": f"Decision {i}", "options": [{"name": "A"}, {"name": "B"}]}
+        if d:
+            body |= {"choice": "A", "decided_on": d}
+        r = client.post(world.api("/decisions"), json=body, headers=h)
+        assert r.status_code == 201, r.text
+        ids.append(r.json()["id"])
+    for sort in ("decided_on", "-decided_on"):
+        for limit in (1, 2, 4):
+            seen, cursor = [], None
+            while True:
+                page = client.get(world.api("/decisions"), params={"sort": sort, "limit": limit,
+                                                                   **({"cursor": cursor} if cursor else {})},
+                                  headers=h).json()
+                seen += [(x["id"], x["decided_on"]) for x in page["items"]]
+                if not (cursor := page["next"]):
+                    break
+            decided = sorted(((i, d) for i, d in zip(ids, dates, strict=True) if d),
+                             key=lambda p: (p[1], p[0]), reverse=sort.startswith("-"))
+            undecided = sorted(((i, d) for i, d in zip(ids, dates, strict=True) if not d),
+                               reverse=sort.startswith("-"))
+            assert seen == decided + undecided, (sort, limit)  # every row once; those without a date last
+    bad = base64.urlsafe_b64encode(json.dumps(["arr", "abc", 1]).encode()).decode()
+    for cursor in (bad, base64.urlsafe_b64encode(json.dumps(["arr", "NaN", 1]).encode()).decode()):
+        r = client.get(world.api("/customers"), params={"sort": "arr", "cursor": cursor}, headers=h)
+        assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["query", "cursor"], r.text
+
+
+def test_a_date_whose_utc_time_falls_outside_the_calendar_is_refused_not_a_500(client, world: World) -> None:
+    h = world.alice.headers
+    for when in ("9999-12-31T23:00:00-05:00", "0001-01-01T00:00:00+14:00"):
+        r = client.post(world.api("/feedback"), json={"text": "x", "reported_at": when}, headers=h)
+        assert r.status_code == 422 and r.headers["content-type"] == "application/problem+json", r.text
+    fb = client.post(world.api("/feedback"), json={"text": "x"}, headers=h).json()
+    r = client.patch(world.api(f"/feedback/{fb['id']}"), json={"reported_at": "0001-01-01T00:00:00+01:00"}, headers=h)
+    assert r.status_code == 422, r.text
+    assert client.get(world.api(f"/feedback/{fb['id']}"), headers=h).json()["version"] == fb["version"]

@@ -637,3 +637,15 @@ def test_features_are_compared_with_finished_features_once_work_is_linked_to_the
     few = client.get(world.api(f"/features/{fids['Scoped API keys']}/estimate-suggestion"),
                      headers=world.alice.headers).json()
     assert few["reference"] == "work items" and "link work items to their features" in few["explanation"]
+
+
+def test_a_date_format_python_cannot_read_is_refused_by_both_imports(client, world: World) -> None:
+    history = b"key,title,created\nA-1,Thing,2024-01-01\n"
+    for fmt in ("%Y%Y", "%d-%m-%d", "%Q", "%"):
+        for path in ("/imports/workitems", "/imports/feedback"):
+            r = client.post(world.api(path), files={"file": ("f.csv", io.BytesIO(history), "text/csv")},
+                            data={"dry_run": "true", "date_format": fmt}, headers=world.alice.headers)
+            assert r.status_code == 422, (path, fmt, r.text)
+            assert r.json()["errors"][0]["loc"][-1] == "date_format" and fmt in r.json()["detail"], r.text
+    r = _import(client, world, history, dry_run=True, date_format="%Y-%m-%d")  # a good one still works
+    assert r.status_code == 200, r.text

@@ -8,7 +8,7 @@ from fastapi import Depends, FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from pydantic import ValidationError as PydanticValidationError
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tradeoff import __version__
@@ -105,6 +105,7 @@ def build_api(container: Container) -> FastAPI:
     api.add_exception_handler(StarletteHTTPException, problems.http_error)
     api.add_exception_handler(OverflowError, problems.database_refused)
     api.add_exception_handler(DataError, problems.database_refused)
+    api.add_exception_handler(StatementError, problems.statement_refused)
     api.add_exception_handler(PydanticValidationError, problems.model_validation_error)
 
     def openapi() -> dict[str, Any]:

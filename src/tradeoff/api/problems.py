@@ -79,6 +79,15 @@ async def database_refused(request: Request, exc: Exception) -> JSONResponse:
     return problem(422, "Invalid input", refused_value(exc), "invalid-input", request.url.path)
 
 
+async def statement_refused(request: Request, exc: Exception) -> JSONResponse:
+    """A value the driver could not convert on its way to the database (a date whose UTC time is past year 9999
+    arrives as an OverflowError wrapped in a StatementError): 422 like `database_refused`; anything else is a bug."""
+    orig = getattr(exc, "orig", None)
+    if isinstance(orig, OverflowError):
+        return await database_refused(request, orig)
+    raise exc
+
+
 PROBLEM_SCHEMA: dict[str, Any] = {
     "title": "Problem",
     "description": "RFC 9457 problem details. `errors` names each bad field (`loc`) and why (`msg`).",

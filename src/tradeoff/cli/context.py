@@ -13,7 +13,8 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.exc import DataError
+from pydantic import ValidationError as PydanticValidationError
+from sqlalchemy.exc import DataError, StatementError
 from typer.core import TyperGroup
 
 from tradeoff.bootstrap import Container, bootstrap
@@ -115,4 +116,22 @@ class ErrorMappingGroup(TyperGroup):
             from tradeoff.api.problems import refused_value
 
             typer.echo(f"error: {refused_value(exc)}", err=True)
+            sys.exit(2)
+        except StatementError as exc:
+            if not isinstance(exc.orig, OverflowError):  # a date or number the driver cannot convert
+                raise
+            from tradeoff.api.problems import refused_value
+
+            typer.echo(f"error: {refused_value(exc.orig)}", err=True)
+            sys.exit(2)
+        except PydanticValidationError as exc:  # an option's value a schema refused
+            typer.echo(f"error: {exc.error_count()} value(s) not accepted", err=True)
+            for detail in exc.errors()[:20]:
+                typer.echo(f"  {'.'.join(str(p) for p in detail['loc']) or 'value'}: {detail['msg']}", err=True)
+            sys.exit(2)
+        except OSError as exc:  # a file that cannot be read or written: say which and why, no traceback
+            typer.echo(f"error: {exc.filename or 'file'}: {exc.strerror or exc}", err=True)
+            sys.exit(2)
+        except UnicodeDecodeError:
+            typer.echo("error: the file is not UTF-8 text", err=True)
             sys.exit(2)

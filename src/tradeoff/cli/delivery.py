@@ -39,6 +39,20 @@ def _int(value: str, option: str) -> int:
     return int(value)
 
 
+def _number(value: str, option: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        raise InvalidInput(f"{option}: '{value}' is not a number") from None
+
+
+def _day(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"{option}: '{value}' is not a date (YYYY-MM-DD)") from None
+
+
 def plan(
     workspace: Workspace,
     plan_id: Annotated[int | None, typer.Argument(help="The plan (default: the live plan).")] = None,
@@ -67,12 +81,12 @@ def plan(
                                "and mark it live, or give its id")
         if what_if:
             data = WhatIfIn(
-                add_people=[AddPeople(team_id=_int(a, "--add-people"), people=float(b))
+                add_people=[AddPeople(team_id=_int(a, "--add-people"), people=_number(b, "--add-people"))
                             for a, b in _pairs(add_people, "--add-people")],
                 drop_features=list(drop or []),
-                move_deadlines=[MoveDeadline(feature_id=_int(a, "--move-deadline"), deadline=date.fromisoformat(b))
+                move_deadlines=[MoveDeadline(feature_id=_int(a, "--move-deadline"), deadline=_day(b, "--move-deadline"))
                                 for a, b in _pairs(move_deadline, "--move-deadline")],
-                cut_scope=[CutScope(feature_id=_int(a, "--cut-scope"), keep=float(b))
+                cut_scope=[CutScope(feature_id=_int(a, "--cut-scope"), keep=_number(b, "--cut-scope"))
                            for a, b in _pairs(cut_scope, "--cut-scope")],
                 time_limit=time_limit)
             result = jsonable_encoder(plan_service.what_if(uow=uow, workspace_id=wid, plan_id=p.id, data=data))

@@ -254,6 +254,24 @@ def normalise_source(value: str) -> Source | None:
     return SOURCE_ALIASES.get(key)
 
 
+def check_date_format(date_format: str | None) -> None:
+    """Refuse, naming it, a date format Python cannot read dates with (a repeated or unknown %-code)."""
+    if not date_format:
+        return
+    try:
+        datetime.strptime("", date_format)
+    except re.error as exc:
+        reason = f"it repeats a code ({exc.msg})"
+    except ValueError as exc:
+        if "does not match format" in str(exc):
+            return
+        reason = str(exc)
+    else:
+        return
+    raise InvalidInput(f"date_format '{date_format}' cannot be read: {reason}",
+                       [FieldError(["body", "date_format"], "not a date format", date_format)])
+
+
 def parse_date(value: str, date_format: str | None = None) -> datetime:
     """A UTC datetime from `date_format` (strftime codes) when given, else Jira's `30/Sep/21 17:20`; ISO 8601 always.
     Times without a zone are taken as UTC. Raises ValueError with the reason."""

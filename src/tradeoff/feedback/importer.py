@@ -29,6 +29,7 @@ from tradeoff.feedback.import_rows import (
     FIELDS,
     BadRow,
     RowValues,
+    check_date_format,
     map_pairs,
     parse_rows,
     read_table,
@@ -57,6 +58,9 @@ class ImportOptions:
     skip_bad_rows: bool = False
     create_customers: bool = False
     skip_unmatched: bool = False
+
+    def __post_init__(self) -> None:
+        check_date_format(self.date_format)
 
 
 def parse_mapping(pairs: Iterable[str]) -> dict[str, str]:

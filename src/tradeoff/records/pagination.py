@@ -6,10 +6,10 @@ import base64
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, TypeDecorator, literal, tuple_
+from sqlalchemy import Column, Select, TypeDecorator, and_, literal, or_, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from tradeoff.errors import FieldError, InvalidInput
@@ -35,7 +35,10 @@ def _decode_value(raw: Any, python_type: type) -> Any:
     if raw is None:
         return None
     if python_type is Decimal:
-        return Decimal(raw)
+        value = Decimal(str(raw))
+        if not value.is_finite():
+            raise ValueError(f"not a number: {raw}")
+        return value
     if python_type is datetime:
         return datetime.fromisoformat(raw)
     if python_type is date:
@@ -68,13 +71,30 @@ def apply_keyset(
             ctype = column.type.impl_instance if isinstance(column.type, TypeDecorator) else column.type
             value = _decode_value(raw_value, ctype.python_type)
             last_id = int(last_id)
-        except (ValueError, TypeError, json.JSONDecodeError) as exc:
+        except (ValueError, TypeError, InvalidOperation, json.JSONDecodeError) as exc:
             raise InvalidInput(
                 "cursor is not valid for this list; start again without it",
                 [FieldError(["query", "cursor"], "invalid cursor", cursor)],
             ) from exc
-        # row-value comparison: both back ends walk the (column, id) index from the cursor on
-        row, after = tuple_(column, id_column), tuple_(literal(value, column.type), literal(last_id))
-        stmt = stmt.where(row < after if descending else row > after)
-    order = (column.desc(), id_column.desc()) if descending else (column.asc(), id_column.asc())
+        if _nullable(column):  # rows without a value come last, in either direction, ordered by id
+            later_id = id_column < last_id if descending else id_column > last_id
+            if value is None:
+                stmt = stmt.where(column.is_(None), later_id)
+            else:
+                v = literal(value, column.type)
+                stmt = stmt.where(or_(column < v if descending else column > v, and_(column == v, later_id),
+                                      column.is_(None)))
+        else:  # row-value comparison: both back ends walk the (column, id) index from the cursor on
+            row, after = tuple_(column, id_column), tuple_(literal(value, column.type), literal(last_id))
+            stmt = stmt.where(row < after if descending else row > after)
+    order: tuple[Any, ...] = (column.desc(), id_column.desc()) if descending else (column.asc(), id_column.asc())
+    if _nullable(column):
+        order = (column.is_(None).asc(), *order)
     return stmt.order_by(*order).limit(limit + 1)
+
+
+def _nullable(column: InstrumentedAttribute[Any]) -> bool:
+    """A sort column that may hold NULL (a row-value comparison with NULL is never true: such rows need their own
+    rule). Computed sort expressions (a coalesce) are never NULL."""
+    expr = getattr(column, "expression", None)
+    return isinstance(expr, Column) and bool(expr.nullable)

@@ -17,7 +17,15 @@ from sqlalchemy import Table, bindparam, func, insert, select, update
 from tradeoff.audit import service as audit
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.features.model import Feature
-from tradeoff.feedback.import_rows import BadRow, CsvTable, map_pairs, parse_date, read_table, resolve_columns
+from tradeoff.feedback.import_rows import (
+    BadRow,
+    CsvTable,
+    check_date_format,
+    map_pairs,
+    parse_date,
+    read_table,
+    resolve_columns,
+)
 from tradeoff.storage.base import utcnow
 from tradeoff.storage.uow import Actor, UnitOfWork
 from tradeoff.workitems.model import WorkItem
@@ -57,6 +65,9 @@ class WorkItemOptions:
     date_format: str | None = None
     skip_bad_rows: bool = False
     team_id: int | None = None
+
+    def __post_init__(self) -> None:
+        check_date_format(self.date_format)
 
 
 @dataclass(frozen=True)
