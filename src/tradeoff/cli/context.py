@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError as PydanticValidationError
 from rich.console import Console
 from rich.table import Table
-from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy.exc import DataError, StatementError
 from typer.core import TyperGroup
 
