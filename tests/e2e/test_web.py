@@ -579,6 +579,11 @@ def test_owner_adds_a_member_and_others_cannot(container: Container, seeded: See
     bad = probe.post("/login", data={"email": world.erin.email, "password": "owner-chosen-pw",
                                      "csrf_token": csrf_of(page.text)})
     assert bad.status_code == 401
+    # the only owner cannot demote themselves: the workspace would have nobody to manage it
+    self_demote = tc.post(f"/w/{world.slug}/members", data={"csrf_token": token, "email": world.alice.email,
+                                                            "role": "stakeholder"})
+    assert self_demote.status_code == 422 and "only owner" in self_demote.text
+    assert tc.get(f"/w/{world.slug}/members").status_code == 200
     bob, bob_token = as_user("bob")
     assert bob.get(f"/w/{world.slug}/members").status_code == 403
     assert bob.post(f"/w/{world.slug}/members", data={"csrf_token": bob_token, "email": "x@example.com",

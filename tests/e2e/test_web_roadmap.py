@@ -289,6 +289,14 @@ def test_a_pm_records_a_commitment_and_moves_its_date(container: Container, worl
     form = tc.get(f"{base}/commitments/new?customer_id={ids['cust']}&feature_id={ids['b']}").text
     assert re.search(rf'<option value="{ids["cust"]}"\s+selected', form)
     assert re.search(rf'<option value="{ids["b"]}"\s+selected', form)
+    # a promise that no longer stands is withdrawn from its page: it leaves the list, the history keeps it
+    edit = tc.get(f"{base}/commitments/{ids['commitment']}/edit").text
+    assert "Withdraw commitment" in edit
+    r = tc.post(f"{base}/commitments/{ids['commitment']}/withdraw", data={"csrf_token": csrf_of(edit)})
+    assert r.status_code == 303 and r.headers["location"].endswith(f"withdrawn={ids['commitment']}")
+    page = tc.get(r.headers["location"]).text
+    assert f"Commitment #{ids['commitment']} withdrawn." in page and f'id="commitment-{ids["commitment"]}"' not in page
+    assert tc.post(f"{base}/commitments/{ids['commitment']}/withdraw", data={}).status_code == 403  # no CSRF token
 
 
 def test_home_page_lists_what_needs_attention(container: Container, world: World) -> None:

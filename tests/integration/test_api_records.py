@@ -180,6 +180,13 @@ def test_roles(client, world: World) -> None:
     assert r.status_code == 403
     r = client.put(world.api("/members"), json={"email": "new@example.com", "role": "pm"}, headers=world.alice.headers)
     assert r.status_code == 200 and r.json()["role"] == "pm"
+    # the only owner cannot stop being one; once there is a second owner, either may step down
+    r = client.put(world.api("/members"), json={"email": world.alice.email, "role": "pm"}, headers=world.alice.headers)
+    assert r.status_code == 409 and "only owner" in r.json()["detail"]
+    assert client.put(world.api("/members"), json={"email": "new@example.com", "role": "owner"},
+                      headers=world.alice.headers).status_code == 200
+    r = client.put(world.api("/members"), json={"email": world.alice.email, "role": "pm"}, headers=world.alice.headers)
+    assert r.status_code == 200 and r.json()["role"] == "pm"
 
 
 def test_links_list_and_quote_edit_and_comment_edit_delete(client, world: World) -> None:

@@ -470,6 +470,14 @@ def test_commitments_probability_risk_list_and_crossings(client, world: World) -
                  headers=h)
     r = client.post(world.api(f"/plans/{pid}/solve"), headers=h)
     assert r.status_code == 422 and "Acme" in r.json()["detail"] and "Dunning" in r.json()["detail"]
+    # a second promise to the same customer, also at risk: two at risk, the customer's ARR counted once
+    again = client.post(world.api("/commitments"), json={"feature_id": ids["c"], "customer_id": cust["id"],
+                                                         "due": (TODAY + timedelta(days=2)).isoformat()}, headers=h)
+    assert again.status_code == 201 and again.json()["probability"] < 0.7, again.text
+    both = client.get(world.api("/commitment-overview"), headers=h).json()
+    assert both["at_risk_count"] == 2 and both["arr_at_risk"] == {"USD": 250000.0}
+    assert client.delete(world.api(f"/commitments/{again.json()['id']}"), headers=h).status_code == 200  # withdrawn
+    assert client.get(world.api("/commitment-overview"), headers=h).json()["at_risk_count"] == 1
 
 
 def test_feature_delivery_puts_estimate_plan_forecast_and_promises_side_by_side(client, world: World) -> None:

@@ -575,3 +575,16 @@ def test_members_are_offered_for_mentions_by_a_handle_that_names_only_them(ncont
         for p in people:  # each offered handle notifies exactly that member
             assert notifications.member_ids_by_handle(uow, ws, [p.handle]) == [p.user_id]
         assert world.bob.email.split("@")[0] in by_email[world.bob.email].named_by  # still names both, as written
+
+
+def test_the_audit_log_keeps_a_webhooks_host_not_the_secret_in_its_address(api: TestClient, world: World) -> None:
+    hook = _hook(api, world, "http://127.0.0.1:9/services/T01/B02/s3cr3t?token=abc", ["feature.status_changed"])
+    r = api.patch(world.api(f"/webhooks/{hook['id']}"), json={"url": "http://127.0.0.1:9/services/T01/B02/n3w"},
+                  headers=world.alice.headers)
+    assert r.status_code == 200, r.text
+    assert api.get(world.api("/webhooks"), headers=world.sam.headers).status_code == 403
+    trail = api.get(world.api("/audit"), params={"record_type": "webhook"}, headers=world.sam.headers)
+    assert trail.status_code == 200 and len(trail.json()["items"]) == 2
+    text = trail.text
+    assert "s3cr3t" not in text and "token=abc" not in text and "n3w" not in text and "T01" not in text
+    assert "http://127.0.0.1:9/…" in text and "(changed)" in text  # the change is recorded without the secret

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import joinedload
 
 from tradeoff.accounts.model import ApiToken, Membership, Role, User, Workspace
@@ -145,6 +145,11 @@ def set_member(*, uow: UnitOfWork, workspace: Workspace, user: User, role: Role,
         m = Membership(workspace_id=workspace.id, user_id=user.id, role=role.value)
         uow.session.add(m)
     else:
+        if m.role == Role.owner.value and role != Role.owner and uow.session.scalar(
+                select(func.count()).select_from(Membership).where(
+                    Membership.workspace_id == workspace.id, Membership.role == Role.owner.value)) == 1:
+            raise Conflict(f"{user.email} is the workspace's only owner: make someone else an owner first, so that "
+                           "someone can still manage its members")
         m.role = role.value
     uow.session.flush()
     audit.record(uow=uow, workspace_id=workspace.id, actor=actor, action="member", record_type="user", record_id=user.id,

@@ -95,7 +95,7 @@ def _commitments(uow: UnitOfWork, workspace_id: int, today: date) -> list[Item]:
     unknown = [r for r in ahead if r["probability"] is None]
     if forecast:
         arr: dict[str, float] = {}
-        for r in forecast:
+        for r in {r["customer_id"]: r for r in forecast}.values():  # each customer's ARR once
             arr[r["currency"]] = arr.get(r["currency"], 0.0) + r["arr_at_stake"]
         items.append(Item(
             "commitment_at_risk", "high",

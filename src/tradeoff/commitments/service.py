@@ -273,7 +273,7 @@ def _shipped_on(uow: UnitOfWork, workspace_id: int, feature_ids: set[int]) -> di
 def overview(*, uow: UnitOfWork, workspace_id: int, at_risk_only: bool = False,
              customer_id: int | None = None) -> dict[str, Any]:
     """Every active commitment (to one customer, when given) with its feature, customer, ARR at stake,
-    probability and whether it is at risk."""
+    probability and whether it is at risk; `arr_at_risk` counts each customer with an at-risk promise once."""
     limit = threshold(uow=uow, workspace_id=workspace_id)
     rows: list[dict[str, Any]] = []
     for c, title, status, name, arr, currency in uow.session.execute(
@@ -294,7 +294,7 @@ def overview(*, uow: UnitOfWork, workspace_id: int, at_risk_only: bool = False,
                      "kept_by": c.kept_by.isoformat() if c.kept_by else None})
     at_risk = [r for r in rows if r["at_risk"]]
     by_currency: dict[str, float] = defaultdict(float)
-    for r in at_risk:
+    for r in {r["customer_id"]: r for r in at_risk}.values():  # each customer's ARR once, however many promises
         by_currency[r["currency"]] += r["arr_at_stake"]
     return {"threshold": limit, "items": rows, "at_risk_count": len(at_risk),
             "arr_at_risk": dict(by_currency)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
@@ -18,6 +19,13 @@ from tradeoff.storage.uow import Actor, UnitOfWork
 
 SECRET_PREFIX = "whsec_"
 MAX_WEBHOOKS = 20
+
+
+def audited_url(url: str) -> str:
+    """A receiver's address as the audit log keeps it: scheme and host only. Its path and query often carry a
+    credential (a Slack hook's token), and every member can read the audit log."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}" + ("/…" if parts.path.strip("/") or parts.query else "")
 
 
 def _event_types(values: Iterable[str]) -> list[str]:
@@ -42,7 +50,7 @@ def create(*, uow: UnitOfWork, workspace_id: int, actor: Actor, url: str, event_
     uow.session.add(hook)
     uow.session.flush()
     audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="create", record_type="webhook",
-                 record_id=hook.id, after={"url": url, "event_types": types})  # never the secret
+                 record_id=hook.id, after={"url": audited_url(url), "event_types": types})  # never the secret
     return hook, secret
 
 
@@ -61,7 +69,8 @@ def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, webhook_id: int,
            event_types: Iterable[str] | None = None, description: str | None = None, active: bool | None = None,
            allow_private: bool = False, resolver: Resolver = resolve) -> Webhook:
     hook = get(uow=uow, workspace_id=workspace_id, webhook_id=webhook_id)
-    before = {"url": hook.url, "event_types": list(hook.event_types), "active": hook.active}
+    old_url = hook.url
+    before = {"url": audited_url(hook.url), "event_types": list(hook.event_types), "active": hook.active}
     if url is not None:
         hook.url = check_url(url, allow_private=allow_private, resolver=resolver)
     if event_types is not None:
@@ -71,7 +80,9 @@ def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, webhook_id: int,
     if active is not None:
         hook.active = active
     uow.session.flush()
-    after = {"url": hook.url, "event_types": list(hook.event_types), "active": hook.active}
+    after = {"url": audited_url(hook.url), "event_types": list(hook.event_types), "active": hook.active}
+    if hook.url != old_url and after["url"] == before["url"]:
+        after["url"] = before["url"] + " (changed)"  # the secret part changed: say so without showing it
     if after != before:
         audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="update", record_type="webhook",
                      record_id=hook.id, before=before, after=after)
@@ -81,7 +92,7 @@ def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, webhook_id: int,
 def delete(*, uow: UnitOfWork, workspace_id: int, actor: Actor, webhook_id: int) -> None:
     hook = get(uow=uow, workspace_id=workspace_id, webhook_id=webhook_id)
     audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="delete", record_type="webhook",
-                 record_id=hook.id, before={"url": hook.url, "event_types": list(hook.event_types)})
+                 record_id=hook.id, before={"url": audited_url(hook.url), "event_types": list(hook.event_types)})
     uow.session.delete(hook)
     uow.session.flush()
 

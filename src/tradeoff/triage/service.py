@@ -169,6 +169,9 @@ def merge(*, uow: UnitOfWork, workspace_id: int, actor: Actor, feedback_id: int,
     keep: Feedback = records.get(uow=uow, spec=feedback_service.SPEC, workspace_id=workspace_id, record_id=into_id)
     if dup.archived_at is not None:
         raise Conflict(f"feedback {feedback_id} is archived already")
+    if keep.archived_at is not None:  # as the bulk merge: merging into an archived item would hide both (or loop)
+        msg = f"feedback {into_id} is archived: the item that stays must be live"
+        raise InvalidInput(f"into_id: {msg}", [FieldError(["body", "into_id"], msg, into_id)])
     for link in link_service.links_of_feedback(uow=uow, workspace_id=workspace_id, feedback_id=dup.id):
         target = Link.problem_id == link.problem_id if link.problem_id else Link.feature_id == link.feature_id
         if uow.session.scalar(select(Link.id).where(Link.feedback_id == keep.id, target)) is None:

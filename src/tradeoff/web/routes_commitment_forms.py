@@ -22,8 +22,8 @@ from tradeoff.storage.uow import UnitOfWork
 from tradeoff.web import context as ctx
 from tradeoff.web.form_routes import add_form_routes, save_record
 from tradeoff.web.forms import FormState, field_text
-from tradeoff.web.render import render
-from tradeoff.web.session import CurrentMember, Uow
+from tradeoff.web.render import redirect, render
+from tradeoff.web.session import CheckedForm, CurrentMember, Uow
 
 router = APIRouter()
 W = "/w/{slug}"
@@ -75,6 +75,16 @@ add_form_routes(router, f"{W}/commitments", need="edit",
                 load=lambda uow, m, rid: records.get(uow=uow, spec=commitment_service.SPEC,
                                                      workspace_id=m.workspace_id, record_id=rid),
                 state_of=lambda c, request: _state(c, request.query_params), show=_form, save=_save)
+
+
+@router.post(f"{W}/commitments/{{record_id:int}}/withdraw")
+def withdraw(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, record_id: int) -> Response:
+    """A promise no longer stands (made by mistake, or taken back with the customer): it leaves the list, the
+    ARR at risk and the planner's constraints; the audit log keeps it."""
+    m.require("edit")
+    records.set_archived(uow=uow, spec=commitment_service.SPEC, workspace_id=m.workspace_id, actor=m.actor("web"),
+                         record_id=record_id, archived=True)
+    return redirect(f"/w/{m.workspace_slug}/commitments?withdrawn={record_id}", request)
 
 
 @router.get(f"{W}/commitments/check", response_class=HTMLResponse)

@@ -119,7 +119,7 @@ def add_member(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) 
         validation_to_state(exc, state, {"email", "name", "role"})
         return _members_view(request, uow, m, state, status_code=422)
     except TradeoffError as exc:
-        if exc.status != 422:
+        if exc.status not in (409, 422):  # 409: the only owner cannot stop being one
             raise
         uow.session.rollback()
         error_to_state(exc, state, {"email", "name", "role", "password"})
