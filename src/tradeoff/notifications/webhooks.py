@@ -70,7 +70,8 @@ def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, webhook_id: int,
            allow_private: bool = False, resolver: Resolver = resolve) -> Webhook:
     hook = get(uow=uow, workspace_id=workspace_id, webhook_id=webhook_id)
     old_url = hook.url
-    before = {"url": audited_url(hook.url), "event_types": list(hook.event_types), "active": hook.active}
+    before: dict[str, object] = {"url": audited_url(hook.url), "event_types": list(hook.event_types),
+                                 "active": hook.active}
     if url is not None:
         hook.url = check_url(url, allow_private=allow_private, resolver=resolver)
     if event_types is not None:
@@ -80,9 +81,10 @@ def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, webhook_id: int,
     if active is not None:
         hook.active = active
     uow.session.flush()
-    after = {"url": audited_url(hook.url), "event_types": list(hook.event_types), "active": hook.active}
-    if hook.url != old_url and after["url"] == before["url"]:
-        after["url"] = before["url"] + " (changed)"  # the secret part changed: say so without showing it
+    shown = audited_url(hook.url)
+    if hook.url != old_url and shown == before["url"]:
+        shown += " (changed)"  # the secret part changed: say so without showing it
+    after: dict[str, object] = {"url": shown, "event_types": list(hook.event_types), "active": hook.active}
     if after != before:
         audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="update", record_type="webhook",
                      record_id=hook.id, before=before, after=after)
