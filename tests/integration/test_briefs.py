@@ -215,6 +215,7 @@ def test_api_every_audience_and_format(client, container: Container, seeded: See
     assert listed[0]["id"] == saved.json()["id"]
     md = client.get(f"{base}/briefs/sales/versions/{saved.json()['id']}", headers=h)
     assert md.status_code == 200 and md.text.startswith("# Sales")
+    assert client.get(f"{base}/briefs/exec/versions/{saved.json()['id']}", headers=h).status_code == 404  # not exec's
     d = client.get(f"{base}/briefs/sales/diff", params={"product": "Payments"}, headers=h).json()
     assert d["from"]["id"] == saved.json()["id"] and "diff" in d
     imp = client.get(f"{base}/blockers/{seeded.ids['blocker']}/impact", headers=h)

@@ -109,6 +109,12 @@ def test_similar_dismiss_and_merge(client, world: World) -> None:
     assert r.status_code == 204
     sim = client.get(world.api(f"/feedback/{b['id']}/similar"), headers=world.sam.headers).json()
     assert feat["id"] not in [s["id"] for s in sim["feature"]]  # dismissals are remembered
+    theirs = client.post(f"/api/v1/workspaces/{world.other_slug}/features", json={"title": "Theirs"},
+                         headers=world.charlie.headers).json()["id"]
+    for target in ({"kind": "feature", "target_id": theirs}, {"kind": "problem", "target_id": 999999},
+                   {"kind": "feedback", "target_id": b["id"]}):  # another workspace's, unknown, itself
+        r = client.post(world.api(f"/feedback/{b['id']}/dismissals"), json=target, headers=world.sam.headers)
+        assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "target_id"], (target, r.text)
     client.post(world.api("/links"), json={"feedback_id": b["id"], "feature_id": feat["id"]}, headers=world.bob.headers)
     merged = client.post(world.api(f"/feedback/{b['id']}/merge"), json={"into_id": a["id"]}, headers=world.bob.headers)
     assert merged.status_code == 200 and merged.json()["id"] == a["id"]

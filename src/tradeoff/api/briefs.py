@@ -67,7 +67,7 @@ def list_versions(member: CurrentMember, uow: Uow, audience: Audience,
             responses={200: {"content": {"text/markdown": {"schema": {"type": "string"}}}}})
 def get_version(member: CurrentMember, uow: Uow, audience: Audience, version_id: int) -> Response:
     briefs.check_audience(audience)
-    v = briefs.get_version(uow=uow, workspace_id=member.workspace_id, version_id=version_id)
+    v = briefs.get_version(uow=uow, workspace_id=member.workspace_id, version_id=version_id, audience=audience)
     return Response(v.markdown, media_type="text/markdown; charset=utf-8")
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Header, Query, Response
+from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -83,11 +83,14 @@ def build_router(api: RecordApi) -> APIRouter:
 
     @router.post(base, operation_id=f"create{api.singular}", status_code=201, response_model=Out,
                  summary=f"Create a {spec.name}")
-    def create(member: CurrentMember, uow: Uow, body: Annotated[Create, Body()], response: Response) -> Any:  # type: ignore[valid-type]
+    def create(member: CurrentMember, uow: Uow, body: Annotated[Create, Body()], response: Response,  # type: ignore[valid-type]
+               request: Request) -> Any:
         member.require(api.create_need)
         obj = api.service.create(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"), data=body)
         response.headers["ETag"] = etag(obj.version)
-        response.headers["Location"] = f"{base.replace('{workspace}', member.workspace_slug)}/{obj.id}"
+        # the API is mounted under /api/v1 (the root path): the new record's address from the client's side
+        response.headers["Location"] = (f"{request.scope.get('root_path', '')}"
+                                        f"{base.replace('{workspace}', member.workspace_slug)}/{obj.id}")
         return dump(obj)
 
     @router.post(f"{base}/batch", operation_id=f"batchCreate{api.plural}", status_code=201,

@@ -178,10 +178,11 @@ def versions(*, uow: UnitOfWork, workspace_id: int, audience: str, limit: int = 
         .order_by(BriefVersion.id.desc()).limit(limit)))
 
 
-def get_version(*, uow: UnitOfWork, workspace_id: int, version_id: int) -> BriefVersion:
+def get_version(*, uow: UnitOfWork, workspace_id: int, version_id: int, audience: str | None = None) -> BriefVersion:
+    """A saved version; with `audience`, only one saved for that audience (as its address says)."""
     v = uow.session.get(BriefVersion, version_id)
-    if v is None or v.workspace_id != workspace_id:
-        raise NotFound(f"brief version {version_id} not found in this workspace")
+    if v is None or v.workspace_id != workspace_id or (audience is not None and v.audience != audience):
+        raise NotFound(f"{audience + ' ' if audience else ''}brief version {version_id} not found in this workspace")
     return v
 
 

@@ -15,6 +15,7 @@ from tradeoff.core.text import classify, notes, themes
 from tradeoff.core.text.duplicates import find_similar
 from tradeoff.customers.model import Customer
 from tradeoff.errors import Conflict, FieldError, InvalidInput
+from tradeoff.features import service as feature_service
 from tradeoff.features.model import Feature
 from tradeoff.feedback import service as feedback_service
 from tradeoff.feedback.model import Feedback, SuggestionDismissal
@@ -150,6 +151,10 @@ def dismiss(*, uow: UnitOfWork, workspace_id: int, actor: Actor, feedback_id: in
     records.get(uow=uow, spec=feedback_service.SPEC, workspace_id=workspace_id, record_id=feedback_id)
     if kind not in ("feedback", "problem", "feature"):
         raise InvalidInput("kind must be feedback, problem or feature", [FieldError(["body", "kind"], "unknown", kind)])
+    if kind == "feedback" and target_id == feedback_id:
+        raise InvalidInput("an item is always the same as itself", [FieldError(["body", "target_id"], "same item", target_id)])
+    spec = {"feedback": feedback_service.SPEC, "problem": problem_service.SPEC, "feature": feature_service.SPEC}[kind]
+    records.get_many(uow=uow, spec=spec, workspace_id=workspace_id, ids=[target_id], field_name="target_id")
     already = uow.session.scalar(select(SuggestionDismissal.id).where(
         SuggestionDismissal.feedback_id == feedback_id, SuggestionDismissal.target_kind == kind,
         SuggestionDismissal.target_id == target_id))
