@@ -74,3 +74,18 @@ def test_ordinary_mistakes_get_one_line_not_a_traceback(run, tmp_path) -> None: 
         r = run(*args, ok=False)
         assert r.exit_code in (2, 3), (args, r.exit_code, r.output)
         assert "Traceback" not in r.output and "Traceback" not in r.stderr and said in r.stderr, (args, r.stderr)
+
+
+def test_currencies_show_and_set(run) -> None:  # type: ignore[no-untyped-def]
+    slug = "money-" + uuid.uuid4().hex[:8]
+    run("init", "--workspace", slug, "--owner", f"own-{slug}@example.com", "--password-stdin", input="correct horse battery\n")
+    run("customers", "create", "-w", slug, "--name", "Kessler", "--currency", "EUR", "--arr", "1000")
+    shown = json.loads(run("currencies", "show", "-w", slug, "--json").stdout)
+    assert shown == {"currency": "EUR", "rates": {}, "set": False, "unconverted": []}  # the only customer pays in EUR
+    out = run("currencies", "set", "-w", slug, "--currency", "usd", "--rate", "EUR=1.08").stdout
+    assert "totals in USD, EUR at 1.08" in out
+    assert json.loads(run("currencies", "show", "-w", slug, "--json").stdout)["rates"] == {"EUR": 1.08}
+    for args, said in ((("--rate", "EUR"), "must look like CODE=RATE"), (("--rate", "EUR=-1"), "rates.EUR"),
+                       (("--rate", "USD=1"), "needs no rate")):
+        r = run("currencies", "set", "-w", slug, "--currency", "USD", *args, ok=False)
+        assert r.exit_code == 2 and said in r.stderr and "Traceback" not in r.stderr, (args, r.stderr)

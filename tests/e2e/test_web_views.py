@@ -106,3 +106,38 @@ def test_a_mention_in_a_web_comment_reaches_the_person_named(container, world: W
     bell = erin.get(f"/w/{world.slug}/notifications").text
     assert "mentioned you on Dunning" in html.unescape(bell)
     assert 'value="feature.status_changed"' in bell and 'value="comment.mentioned"' not in bell  # nothing to opt into
+
+
+def test_currencies_page_sets_the_rates_totals_count_at(container, world: World) -> None:
+    from decimal import Decimal
+
+    from tradeoff.customers import service as customer_service
+    from tradeoff.customers.schemas import CustomerCreate
+
+    with seeding(container, world.slug) as (uow, ws):
+        for name, cur in (("Kessler", "EUR"), ("Acme", "USD"), ("Initech", "USD")):
+            customer_service.create(uow=uow, workspace_id=ws, actor=SYSTEM, data=CustomerCreate(
+                name=name, arr=Decimal(1000), currency=cur))
+    as_user = signed_in_clients(container, world)
+    alice, _ = as_user("alice")
+    page = alice.get(f"/w/{world.slug}/currencies").text
+    assert "Nothing set yet: totals are in USD" in page and "ARR in EUR is left out" in page
+    assert 'name="rate_EUR"' in page
+    bad = alice.post(f"/w/{world.slug}/currencies", data={"csrf_token": csrf_of(page), "currency": "USD",
+                                                          "rate_EUR": "lots"})
+    assert bad.status_code == 422 and 'value="lots"' in bad.text and "valid number" in bad.text
+    ok = alice.post(f"/w/{world.slug}/currencies", data={"csrf_token": csrf_of(page), "currency": "USD",
+                                                         "rate_EUR": "1.08", "new_code": "gbp", "new_rate": "1.27"})
+    assert ok.status_code == 200 and "Saved" in ok.text and 'value="1.08"' in ok.text and 'name="rate_GBP"' in ok.text
+    with container.unit_of_work() as uow:
+        from tradeoff.accounts import service as accounts
+
+        m = customer_service.money(uow, accounts.workspace_by_slug(uow=uow, slug=world.slug).id)
+        assert (m.currency, m.rates, m.set) == ("USD", {"EUR": 1.08, "GBP": 1.27}, True)
+    sam, _ = as_user("sam")
+    shown = sam.get(f"/w/{world.slug}/currencies").text
+    assert "readonly" in shown and "Save rates" not in shown
+    assert sam.post(f"/w/{world.slug}/currencies", data={"csrf_token": csrf_of(shown), "currency": "EUR"}
+                    ).status_code == 403
+    charlie, _ = as_user("charlie")
+    assert charlie.get(f"/w/{world.slug}/currencies").status_code == 404

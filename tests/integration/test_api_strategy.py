@@ -345,3 +345,55 @@ def test_effort_comes_from_the_engineering_estimate_when_there_is_no_business_ca
     scores = client.get(world.api(f"/features/{feat['id']}/scores"), headers=h).json()
     effort = scores["inputs"]["effort"]
     assert effort["value"] == 2.0 and "engineering estimate" in effort["source"]  # 10 person-days = 2 person-weeks
+
+
+def test_arr_in_other_currencies_counts_at_the_workspaces_rates(client, world: World) -> None:
+    h = world.alice.headers
+    fid = _mk(client, world, "/features", {"title": "Peppol sending"})
+    other = _mk(client, world, "/features", {"title": "Dunning in USD"})
+    for name, arr, cur, target in (("Kessler", 600_000, "EUR", fid), ("Brightline", 100_000, "GBP", fid),
+                                   ("Acme", 500_000, "USD", other), ("Initech", 50_000, "USD", fid)):
+        c = _mk(client, world, "/customers", {"name": name, "arr": arr, "currency": cur})
+        fb = _mk(client, world, "/feedback", {"text": f"{name} asks", "customer_id": c})
+        assert client.post(world.api("/links"), json={"feedback_id": fb, "feature_id": target},
+                           headers=h).status_code == 201
+
+    def arr_input(feature: int) -> dict:
+        return client.get(world.api(f"/features/{feature}/scores"), headers=h).json()["inputs"]["arr"]
+
+    def top() -> list[tuple[int, float]]:
+        items = client.get(world.api("/top-requested"), params={"sort": "arr"}, headers=h).json()["items"]
+        return [(i["id"], float(i["arr"])) for i in items]
+
+    # nothing set: USD (most customers pay in it); EUR and GBP left out, and each says so
+    got = client.get(world.api("/money-settings"), headers=world.sam.headers).json()
+    assert got == {"currency": "USD", "rates": {}, "set": False, "unconverted": ["EUR", "GBP"]}
+    assert arr_input(fid)["value"] == 50_000 and "EUR 600,000" in arr_input(fid)["source"]
+    assert top() == [(other, 500_000.0), (fid, 50_000.0)]
+    # with rates, the European customers count
+    assert client.put(world.api("/money-settings"), json={"currency": "USD", "rates": {"EUR": 1.1}},
+                      headers=world.sam.headers).status_code == 403
+    r = client.put(world.api("/money-settings"), json={"currency": "usd", "rates": {"eur": 1.1, "GBP": 1.25}},
+                   headers=h)
+    assert r.status_code == 200 and r.json() == {"currency": "USD", "rates": {"EUR": 1.1, "GBP": 1.25}, "set": True,
+                                                 "unconverted": []}, r.text
+    assert arr_input(fid)["value"] == pytest.approx(50_000 + 600_000 * 1.1 + 100_000 * 1.25)
+    assert arr_input(fid)["source"] == "ARR of those customers (USD; EUR at 1.1, GBP at 1.25)"
+    assert top() == [(fid, pytest.approx(50_000 + 660_000 + 125_000)), (other, 500_000.0)]
+    # asked for one currency, that currency alone
+    eur = client.get(world.api("/top-requested"), params={"sort": "arr", "currency": "EUR"}, headers=h).json()
+    assert [(i["id"], float(i["arr"])) for i in eur["items"]][0] == (fid, 600_000.0)
+    # totals in EUR instead: USD needs a rate now, and is named while it has none
+    r = client.put(world.api("/money-settings"), json={"currency": "EUR", "rates": {"GBP": 1.15}}, headers=h)
+    assert r.json()["unconverted"] == ["USD"] and "USD 550,000 left out" not in arr_input(fid)["source"]
+    assert "USD 50,000 left out" in arr_input(fid)["source"] and arr_input(fid)["value"] == pytest.approx(715_000)
+    for body, loc in (({"currency": "EURO"}, ["body", "currency"]), ({"currency": "USD", "rates": {"EUR": 0}},
+                                                                     ["body", "rates", "EUR"]),
+                      ({"currency": "USD", "rates": {"EUR": "NaN"}}, ["body", "rates", "EUR"]),
+                      ({"currency": "USD", "rates": {"USD": 1}}, ["body"])):
+        r = client.put(world.api("/money-settings"), json=body, headers=h)
+        assert r.status_code == 422 and r.json()["errors"][0]["loc"][:len(loc)] == loc, (body, r.text)
+    # the outsider sees none of it
+    assert client.get(world.api("/money-settings"), headers=world.charlie.headers).status_code == 404
+    assert client.put(world.api("/money-settings"), json={"currency": "USD"},
+                      headers=world.charlie.headers).status_code == 404

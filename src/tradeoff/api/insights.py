@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Body, Query
 
 from tradeoff.api.deps import CurrentMember, Uow, one_of
 from tradeoff.api.exports import csv_twin
 from tradeoff.attention import service as attention_service
 from tradeoff.comments import service as comment_service
 from tradeoff.core.demand import csat_by_segment, nps_by_segment
+from tradeoff.customers import service as customer_service
+from tradeoff.customers.schemas import MoneySettingsIn, MoneySettingsOut
 from tradeoff.exports import views as export_views
 from tradeoff.features import service as feature_service
 from tradeoff.insights import service as insights
@@ -72,3 +74,16 @@ def nps(member: CurrentMember, uow: Uow) -> Any:
                     "blockers, triage in progress, recent feedback linked to nothing")
 def attention(member: CurrentMember, uow: Uow) -> Any:
     return attention_service.out(attention_service.attention(uow=uow, workspace_id=member.workspace_id, now=utcnow()))
+
+
+@router.get(f"{W}/money-settings", operation_id="getMoneySettings", response_model=MoneySettingsOut,
+            summary="The currency ARR is totalled in, and the exchange rates other currencies count at")
+def get_money(member: CurrentMember, uow: Uow) -> Any:
+    return customer_service.money_out(uow, member.workspace_id)
+
+
+@router.put(f"{W}/money-settings", operation_id="setMoneySettings", response_model=MoneySettingsOut,
+            summary="Set the currency ARR is totalled in and the rates of the others (owners and PMs)")
+def set_money(member: CurrentMember, uow: Uow, body: Annotated[MoneySettingsIn, Body()]) -> Any:
+    member.require("edit")
+    return customer_service.set_money(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"), data=body)

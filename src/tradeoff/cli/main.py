@@ -342,6 +342,9 @@ def _register() -> None:
     from tradeoff.cli import views
 
     views.register(app)
+    from tradeoff.cli import currencies
+
+    currencies.register(app)
     app.add_typer(evals.app, name="eval")
 
 

@@ -4,10 +4,10 @@ import enum
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, Index, Integer, Numeric, String, Text
+from sqlalchemy import CheckConstraint, Date, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tradeoff.storage.base import Archivable, Base, Timestamps, Versioned, WorkspaceScoped
+from tradeoff.storage.base import Archivable, Base, JSONType, Timestamps, Versioned, WorkspaceScoped
 
 
 class Segment(enum.StrEnum):
@@ -37,3 +37,14 @@ class Customer(Versioned, Archivable, Timestamps, WorkspaceScoped, Base):
     account_owner: Mapped[str] = mapped_column(String(254), nullable=False, default="")
     notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
     external_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+
+
+class MoneySettings(Timestamps, WorkspaceScoped, Base):
+    """The currency a workspace totals ARR in, and what one unit of each other currency is worth in it."""
+
+    __tablename__ = "money_settings"
+    __table_args__ = (UniqueConstraint("workspace_id", name="uq_money_settings_workspace_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), nullable=False)
+    rates: Mapped[dict[str, float]] = mapped_column(JSONType, nullable=False, default=dict)

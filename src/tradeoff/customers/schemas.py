@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, model_validator
 
 from tradeoff.customers.model import Segment
 from tradeoff.records.schemas import Input, LongText, Name, Output, RecordOut, ShortText
@@ -72,3 +72,28 @@ class CustomerFilters(Output):
     min_arr: Decimal | None = None
     account_owner: str | None = None
     external_id: str | None = None
+
+
+Rate = Annotated[float, Field(gt=0, le=1_000_000, allow_inf_nan=False)]
+
+
+class MoneySettingsIn(Input):
+    """The currency totals are shown in, and what one unit of each other currency is worth in it
+    (e.g. currency USD, rates {"EUR": 1.08}: EUR 100 counts as USD 108)."""
+
+    currency: Currency
+    rates: Annotated[dict[Currency, Rate], Field(max_length=50)] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _no_rate_for_itself(self) -> MoneySettingsIn:
+        if self.currency in self.rates:
+            raise ValueError(f"rates: {self.currency} is the currency totals are in; it needs no rate")
+        return self
+
+
+class MoneySettingsOut(Output):
+    currency: str = Field(description="The currency ARR totals, scores, rankings and plan values are in")
+    rates: dict[str, float] = Field(description="What one unit of each other currency is worth in `currency`")
+    set: bool = Field(description="False: nothing set yet; `currency` is the one most customers pay in, and ARR "
+                                  "in other currencies is left out of totals (each screen says how much)")
+    unconverted: list[str] = Field(description="Currencies customers pay in that have no rate: their ARR is left out")

@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
 
-from tradeoff.customers.model import Customer
-from tradeoff.customers.schemas import CustomerCreate, CustomerUpdate
+from tradeoff.audit import service as audit
+from tradeoff.core.money import total_in
+from tradeoff.customers.model import Customer, MoneySettings
+from tradeoff.customers.schemas import CustomerCreate, CustomerUpdate, MoneySettingsIn, MoneySettingsOut
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.records import service as records
 from tradeoff.records.service import RecordSpec
@@ -74,10 +79,68 @@ def by_names(*, uow: UnitOfWork, workspace_id: int, names: list[str]) -> dict[st
 
 
 def main_currency(uow: UnitOfWork, workspace_id: int) -> str:
-    """The currency most of the workspace's customers pay in (USD when there are none): the one totals are
-    shown in, other currencies named beside."""
-    from sqlalchemy import func, select
+    """The currency totals are shown in: the one the workspace chose (money settings), else the one most of its
+    customers pay in (USD when there are none); other currencies are converted at its rates or named beside."""
+    chosen = uow.session.scalar(select(MoneySettings.currency).where(MoneySettings.workspace_id == workspace_id))
+    return chosen or _most_used_currency(uow, workspace_id)
 
+
+def _most_used_currency(uow: UnitOfWork, workspace_id: int) -> str:
     return uow.session.scalar(
         select(Customer.currency).where(Customer.workspace_id == workspace_id)
         .group_by(Customer.currency).order_by(func.count().desc(), Customer.currency).limit(1)) or "USD"
+
+
+@dataclass(frozen=True)
+class Money:
+    """How a workspace totals amounts held in several currencies."""
+
+    currency: str
+    rates: dict[str, float]
+    set: bool
+
+    def total(self, amounts: Mapping[str, Decimal | float]) -> tuple[float, dict[str, float]]:
+        """(the total in `currency`, the amounts left out for want of a rate)."""
+        return total_in(amounts, self.currency, self.rates)
+
+    def describe(self) -> str:
+        """'USD' or 'USD; EUR at 1.08, GBP at 1.27': the words a total's source is given in."""
+        at = ", ".join(f"{c} at {r:g}" for c, r in sorted(self.rates.items()))
+        return f"{self.currency}; {at}" if at else self.currency
+
+
+def left_out_note(left_out: Mapping[str, float]) -> str:
+    """'; EUR 660,000 left out (no exchange rate)' or ''."""
+    if not left_out:
+        return ""
+    amounts = ", ".join(f"{c} {v:,.0f}" for c, v in sorted(left_out.items()))
+    return f"; {amounts} left out (no exchange rate: set one under Currencies)"
+
+
+def money(uow: UnitOfWork, workspace_id: int) -> Money:
+    row = uow.session.scalar(select(MoneySettings).where(MoneySettings.workspace_id == workspace_id))
+    if row is None:
+        return Money(_most_used_currency(uow, workspace_id), {}, False)
+    return Money(row.currency, {c: float(r) for c, r in (row.rates or {}).items()}, True)
+
+
+def money_out(uow: UnitOfWork, workspace_id: int) -> MoneySettingsOut:
+    m = money(uow, workspace_id)
+    used = uow.session.scalars(select(Customer.currency).where(Customer.workspace_id == workspace_id,
+                                                               Customer.archived_at.is_(None)).distinct())
+    unconverted = sorted(c for c in used if c != m.currency and c not in m.rates)
+    return MoneySettingsOut(currency=m.currency, rates=m.rates, set=m.set, unconverted=unconverted)
+
+
+def set_money(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: MoneySettingsIn) -> MoneySettingsOut:
+    row = uow.session.scalar(select(MoneySettings).where(MoneySettings.workspace_id == workspace_id))
+    before = {"currency": row.currency, "rates": dict(row.rates)} if row else {}
+    if row is None:
+        row = MoneySettings(workspace_id=workspace_id, currency=data.currency, rates=dict(data.rates))
+        uow.session.add(row)
+    else:
+        row.currency, row.rates = data.currency, dict(data.rates)
+    uow.session.flush()
+    audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="update", record_type="money_settings",
+                 record_id=workspace_id, before=before, after={"currency": data.currency, "rates": dict(data.rates)})
+    return money_out(uow, workspace_id)

@@ -8,6 +8,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from tradeoff.competitors import service as competitor_service
+from tradeoff.customers import service as customer_service
+from tradeoff.customers.schemas import MoneySettingsIn
 from tradeoff.competitors.schemas import CapabilityIn, CompetitorCreate
 from tradeoff.decisions import service as decision_service
 from tradeoff.decisions.schemas import DecisionCreate
@@ -23,6 +25,8 @@ from tradeoff.stakeholders.schemas import VoteIn
 from tradeoff.storage.uow import Actor, UnitOfWork
 from tradeoff.strategy import service as strategy_service
 from tradeoff.strategy.schemas import ObjectiveCreate
+
+DEMO_RATES = {"EUR": 1.08, "GBP": 1.27}
 
 
 def R(low: float, likely: float, high: float) -> dict[str, float]:  # noqa: N802 - a range, short on purpose
@@ -372,6 +376,9 @@ def load_strategy(*, uow: UnitOfWork, workspace_id: int, actor: Actor, anchor: d
                                      data=FormulaIn(text=text, description=description))
     scoring_service.set_default_framework(uow=uow, workspace_id=w, actor=actor,
                                           data=SettingsIn(default_framework="rice"))
+    # Ledgerly reports in USD; its European customers pay in EUR and GBP (approximate rates of late 2026)
+    customer_service.set_money(uow=uow, workspace_id=w, actor=actor, data=MoneySettingsIn(
+        currency="USD", rates=DEMO_RATES))
     votes = 0
     for email, (group, items) in VOTERS.items():
         user = users[email]

@@ -45,14 +45,14 @@ def ranking(result: Mapping[str, Any]) -> Table:
 
 
 def top_requested(result: Mapping[str, Any]) -> Table:
-    """Problems or features by demand; ARR in the answer's currency, other currencies in their own column."""
+    """Problems or features by demand; ARR in the answer's currency (others converted at the workspace's rates),
+    ARR in currencies without a rate in their own column."""
     currency = result["currency"]
-    rows = [{**item, "other_arr": {c: v for c, v in item["arr_by_currency"].items() if c != currency} or None}
-            for item in result["items"]]
+    rows = [{**item, "other_arr": item.get("arr_left_out") or None} for item in result["items"]]
     title = "feature" if result["kind"] == "feature" else "problem"
     return Table(f"top-requested-{result['kind']}s", columns(
         ("id", f"{title} id"), ("title", title), ("status", "status"), ("feedback_count", "feedback"),
-        ("customer_count", "customers"), ("arr", f"ARR ({currency})"), ("other_arr", "ARR in other currencies")),
+        ("customer_count", "customers"), ("arr", f"ARR ({currency})"), ("other_arr", "ARR not counted (no exchange rate)")),
         tuple(rows))
 
 

@@ -92,14 +92,17 @@ def top_requested(
     status: str | None = None, limit: int = 50,
 ) -> dict[str, Any]:
     """Problems or features ranked by evidence count, distinct customers, or ARR of the distinct customers behind
-    them (in `currency`, default the workspace's most common one; other currencies are listed beside)."""
+    them: in the workspace's currency with other currencies converted at its rates (those without a rate listed as
+    `arr_left_out`), or with `currency`, that currency's ARR alone."""
     if sort not in SORTS:
         raise InvalidInput(f"sort must be one of {', '.join(SORTS)}", [FieldError(["query", "sort"], "unknown sort", sort)])
     if status is not None:
         _check_status(kind, status)
     model: Any = Problem if kind == "problem" else Feature
+    money = customer_service.money(uow, workspace_id)
     if currency is None:
-        currency = customer_service.main_currency(uow, workspace_id)
+        currency = money.currency
+    converting = currency == money.currency  # the workspace's own currency: others count at its rates
     demand = demand_by_target(uow=uow, workspace_id=workspace_id, kind=kind)
     target = _target_col(kind)
     with_evidence = select(target).join(Feedback, Feedback.id == Link.feedback_id) \
@@ -110,15 +113,22 @@ def top_requested(
     rows = []
     for obj in uow.session.scalars(stmt):
         agg = demand[obj.id]
+        if converting:
+            total, left_out = money.total(agg["arr_by_currency"])
+            arr = Decimal(str(round(total, 2)))
+        else:
+            arr = agg["arr_by_currency"].get(currency, Decimal(0))
+            left_out = {c: float(a) for c, a in agg["arr_by_currency"].items() if c != currency and a}
         rows.append({
             "id": obj.id, "title": obj.title if kind == "feature" else obj.statement,
             "status": getattr(obj, "status", None), "feedback_count": agg["feedback_count"],
-            "customer_count": agg["customer_count"], "arr": agg["arr_by_currency"].get(currency, Decimal(0)),
-            "arr_by_currency": agg["arr_by_currency"],
+            "customer_count": agg["customer_count"], "arr": arr,
+            "arr_by_currency": agg["arr_by_currency"], "arr_left_out": left_out,
         })
     key = {"count": "feedback_count", "customers": "customer_count", "arr": "arr"}[sort]
     rows.sort(key=lambda r: (-r[key], -r["feedback_count"], r["id"]))
-    return {"kind": kind, "sort": sort, "currency": currency, "items": rows[:limit]}
+    return {"kind": kind, "sort": sort, "currency": currency, "rates": money.rates if converting else {},
+            "items": rows[:limit]}
 
 
 def close_the_loop(*, uow: UnitOfWork, workspace_id: int, feature: Feature) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from tradeoff.core.planning import (
     span_needed,
 )
 from tradeoff.core.planning import Team as PlanTeam
+from tradeoff.customers import service as customer_service
 from tradeoff.errors import FieldError, Infeasible, InvalidInput
 from tradeoff.estimates import service as estimate_service
 from tradeoff.features.model import Feature, FeatureStatus
@@ -75,10 +76,17 @@ def _values(uow: UnitOfWork, workspace_id: int, plan: Plan,
     ids = [f.id for f in feats]
     if plan.value_source == "manual":
         return {fid: float(plan.values.get(str(fid), 0.0)) for fid in ids}, "value entered on the plan", ""
-    currency = scoring_inputs.main_currency(uow, workspace_id)
-    arr = {fid: d[1] for fid, d in scoring_inputs.demand_by_feature(uow, workspace_id, ids, currency).items()}
+    money = customer_service.money(uow, workspace_id)
+    currency = money.currency
+    demand = scoring_inputs.demand_by_feature(uow, workspace_id, ids, money)
+    arr = {fid: d[1] for fid, d in demand.items()}
+    left_out: dict[str, float] = {}
+    for d in demand.values():
+        for cur, amount in d[3].items():
+            left_out[cur] = left_out.get(cur, 0.0) + amount
     if plan.value_source == "arr":
-        return {fid: float(arr.get(fid, 0.0)) for fid in ids}, f"ARR ({currency}) of the customers who asked", currency
+        return ({fid: float(arr.get(fid, 0.0)) for fid in ids},
+                f"ARR ({money.describe()}) of the customers who asked{customer_service.left_out_note(left_out)}", currency)
     framework = plan.framework or scoring.default_framework(uow=uow, workspace_id=workspace_id)
     rows = scoring_inputs.feature_rows(uow=uow, workspace_id=workspace_id, features=feats)
     scored = scoring_scores.score_rows(uow=uow, workspace_id=workspace_id, framework=framework, rows=rows)
@@ -86,7 +94,8 @@ def _values(uow: UnitOfWork, workspace_id: int, plan: Plan,
               if s.score.value is not None and math.isfinite(s.score.value)}
     if not any(v > 0 for v in values.values()):
         return ({fid: float(arr.get(fid, 0.0)) for fid in ids},
-                f"no feature has a {framework} score yet, so value is the ARR ({currency}) of the customers who asked",
+                f"no feature has a {framework} score yet, so value is the ARR ({money.describe()}) of the customers who "
+                f"asked{customer_service.left_out_note(left_out)}",
                 currency)
     return {fid: values.get(fid, 0.0) for fid in ids}, f"{framework} score", ""
 

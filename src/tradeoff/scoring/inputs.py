@@ -100,17 +100,23 @@ class FeatureRow:
 
 
 main_currency = customer_service.main_currency
+Money = customer_service.Money
 
 
 def demand_by_feature(uow: UnitOfWork, workspace_id: int, feature_ids: Sequence[int],
-                      currency: str) -> dict[int, tuple[int, float, int]]:
-    """feature id -> (distinct customers behind it, their ARR in `currency`, pieces of evidence)."""
+                      money: Money) -> dict[int, tuple[int, float, int, dict[str, float]]]:
+    """feature id -> (distinct customers behind it, their ARR in the workspace's currency (others converted at its
+    rates), pieces of evidence, ARR left out for want of a rate)."""
     if not feature_ids:
         return {}
     demand = insights.demand_by_target(uow=uow, workspace_id=workspace_id, kind="feature", ids=list(feature_ids))
     none: dict[str, Any] = {"customer_count": 0, "arr_by_currency": {}, "feedback_count": 0}
-    return {fid: (d["customer_count"], float(d["arr_by_currency"].get(currency, 0)), d["feedback_count"])
-            for fid in feature_ids for d in [demand.get(fid, none)]}
+    out = {}
+    for fid in feature_ids:
+        d = demand.get(fid, none)
+        arr, left_out = money.total(d["arr_by_currency"])
+        out[fid] = (d["customer_count"], arr, d["feedback_count"], left_out)
+    return out
 
 
 def _impact_from_arr(arr: float) -> float:
@@ -126,8 +132,9 @@ def feature_rows(*, uow: UnitOfWork, workspace_id: int, features: Sequence[Featu
         entered = {fid: vals for fid, vals in uow.session.execute(
             select(ScoringInput.feature_id, ScoringInput.values)
             .where(ScoringInput.workspace_id == workspace_id, ScoringInput.feature_id.in_(ids))).all()}
-    currency = main_currency(uow, workspace_id)
-    demand = demand_by_feature(uow, workspace_id, ids, currency)
+    money = customer_service.money(uow, workspace_id)
+    currency = money.currency
+    demand = demand_by_feature(uow, workspace_id, ids, money)
     estimates = _estimates(uow, workspace_id, ids)
     rows: dict[int, FeatureRow] = {}
     for f in features:
@@ -142,9 +149,10 @@ def feature_rows(*, uow: UnitOfWork, workspace_id: int, features: Sequence[Featu
             else:
                 row.values[name] = float(v)
                 row.sources[name] = "entered"
-        customers, arr, evidence = demand.get(f.id, (0, 0.0, 0))
+        customers, arr, evidence, left_out = demand.get(f.id, (0, 0.0, 0, {}))
         row.values.update(customers=float(customers), arr=arr, evidence=float(evidence))
-        row.sources.update(customers="distinct customers behind it", arr=f"ARR of those customers ({currency})",
+        row.sources.update(customers="distinct customers behind it",
+                           arr=f"ARR of those customers ({money.describe()}{customer_service.left_out_note(left_out)})",
                            evidence="pieces of evidence linked")
         if with_sizing:
             _add_sizing(uow, workspace_id, row)

@@ -8,7 +8,7 @@ from tradeoff.comments.model import Comment
 from tradeoff.commitments.model import Commitment, CommitmentEvent, DeliverySettings
 from tradeoff.competitors.model import Capability, Competitor
 from tradeoff.components.model import Component
-from tradeoff.customers.model import Customer
+from tradeoff.customers.model import Customer, MoneySettings
 from tradeoff.decisions.model import Decision, decision_features, decision_feedback, decision_problems
 from tradeoff.estimates.model import Estimate
 from tradeoff.features.model import Feature, feature_problems
@@ -39,7 +39,7 @@ from tradeoff.views.model import SavedView
 from tradeoff.workitems.model import WorkItem
 
 __all__ = [
-    "ApiToken", "AuditEvent", "Base", "Comment", "Customer", "Embedding", "KindModel", "SuggestionDismissal", "Feature", "Feedback", "IdempotencyRecord",
+    "ApiToken", "AuditEvent", "Base", "Comment", "Customer", "MoneySettings", "Embedding", "KindModel", "SuggestionDismissal", "Feature", "Feedback", "IdempotencyRecord",
     "Link", "Membership", "Problem", "Product", "User", "Workspace", "feature_problems",
     # strategy, sizing, scoring, stakeholders, decisions, competitors (issue 4)
     "BusinessCase", "Capability", "Competitor", "Decision", "Objective", "ProblemSize", "ScoringFormula",

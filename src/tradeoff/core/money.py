@@ -1,0 +1,29 @@
+"""Totals of amounts held in several currencies, in one reporting currency, at rates the workspace sets.
+
+Pure: no I/O. An amount in a currency with no rate is never guessed at: it is left out of the total and returned
+beside it, so every screen can say what the total does not include."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from decimal import Decimal
+
+
+def total_in(amounts: Mapping[str, Decimal | float], currency: str,
+             rates: Mapping[str, float]) -> tuple[float, dict[str, float]]:
+    """(the amounts' total in `currency`, the amounts left out for want of a rate). `rates[c]` is what one unit of
+    currency c is worth in `currency`; amounts already in `currency` count as they are."""
+    total = 0.0
+    left_out: dict[str, float] = {}
+    for cur, amount in amounts.items():
+        value = float(amount)
+        if not value:
+            continue
+        if cur == currency:
+            total += value
+        elif cur in rates and math.isfinite(rates[cur]) and rates[cur] > 0:
+            total += value * rates[cur]
+        else:
+            left_out[cur] = left_out.get(cur, 0.0) + value
+    return total, left_out
