@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from tradeoff.competitors import service as competitor_service
+from tradeoff.competitors.schemas import CapabilityIn, CompetitorCreate
 from tradeoff.customers import service as customer_service
 from tradeoff.customers.schemas import MoneySettingsIn
-from tradeoff.competitors.schemas import CapabilityIn, CompetitorCreate
 from tradeoff.decisions import service as decision_service
 from tradeoff.decisions.schemas import DecisionCreate
 from tradeoff.products import service as product_service
