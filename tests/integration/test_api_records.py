@@ -258,3 +258,12 @@ def test_a_date_whose_utc_time_falls_outside_the_calendar_is_refused_not_a_500(c
     r = client.patch(world.api(f"/feedback/{fb['id']}"), json={"reported_at": "0001-01-01T00:00:00+01:00"}, headers=h)
     assert r.status_code == 422, r.text
     assert client.get(world.api(f"/feedback/{fb['id']}"), headers=h).json()["version"] == fb["version"]
+
+
+def test_a_body_that_is_not_json_is_a_400_saying_where_reading_stopped(client, world: World) -> None:
+    r = client.post(world.api("/features"), content=b'{"title": "x",', headers={
+        **world.alice.headers, "content-type": "application/json"})
+    assert r.status_code == 400 and r.headers["content-type"] == "application/problem+json", r.text
+    assert "not valid JSON" in r.json()["detail"] and "character 14" in r.json()["detail"]
+    r = client.post(world.api("/features"), json={"title": 5}, headers=world.alice.headers)  # JSON, wrong type: 422
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "title"]

@@ -45,6 +45,12 @@ async def tradeoff_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    unreadable = [e for e in exc.errors() if e.get("type") == "json_invalid"]
+    if unreadable:  # not JSON at all: 400 as documented, saying where reading stopped
+        at = unreadable[0].get("loc", ("body", "?"))[-1]
+        said = (unreadable[0].get("ctx") or {}).get("error", "")
+        return problem(400, "Bad request", f"the body is not valid JSON (at character {at}{': ' + said if said else ''})",
+                       "bad-request", request.url.path)
     errors = []
     for e in exc.errors():
         loc = _clean_loc(e.get("loc", ()))
