@@ -105,6 +105,19 @@ def test_paste_notes_triage_theme_to_problem_and_its_demand(browser: Any, live_s
         sso.get_by_role("button", name=re.compile("guess for feedback #\\d+ is right")).click()
         sso.locator(".corrected").wait_for()
         assert sso.locator(".badge.kind").inner_text() == guess and sso.locator(".kind-right").count() == 0
+        # from the keyboard the arrows only browse the kinds; Enter saves the one chosen
+        pdf = page.locator("tr", has_text="The invoice PDF export is blurry")
+        select = pdf.get_by_label(re.compile("Correct the kind"))
+        select.focus()
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("ArrowDown")
+        chosen = select.input_value()
+        chosen_text = select.locator(f"option[value='{chosen}']").inner_text()
+        page.wait_for_timeout(400)  # nothing may be sent while browsing
+        assert pdf.locator(".corrected").count() == 0 and chosen
+        page.keyboard.press("Enter")
+        pdf.locator(".corrected").wait_for()
+        assert pdf.locator(".badge.kind").inner_text() == chosen_text
 
         # a theme turned into a problem carries its evidence along
         page.get_by_role("link", name="Themes", exact=True).click()

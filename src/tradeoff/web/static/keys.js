@@ -9,3 +9,19 @@ document.addEventListener("keydown", function (event) {
   box.focus();
   box.select();
 });
+
+// A select that saves when it changes (the feedback kind) must not save while a keyboard user browses its options
+// with the arrow keys: a key marks it (its form then saves on Enter), a pointer unmarks it (a pick saves at once).
+document.addEventListener("keydown", function (event) {
+  var t = event.target;
+  if (!(t && t.matches && t.matches("select.kind-select"))) return;
+  t.dataset.keyboard = "1";
+  if (event.key === "Enter" && t.value && window.htmx) {
+    event.preventDefault();
+    window.htmx.trigger(t.form, "kind-chosen");
+  }
+}, true);
+document.addEventListener("pointerdown", function (event) {
+  var t = event.target;
+  if (t && t.matches && t.matches("select.kind-select")) delete t.dataset.keyboard;
+}, true);
