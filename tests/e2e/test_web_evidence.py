@@ -321,9 +321,9 @@ def test_theme_turns_into_a_problem_with_its_demand(container: Container, seeded
     statement = "Staff cannot sign in with their Azure AD accounts"
     made = tc.post(f"/w/{w}/themes/problem", data={"csrf_token": token, "theme": "0", "statement": statement,
                                                    "persona": "IT admin", "feedback_ids": [str(f) for f in fids]})
-    assert made.status_code == 303 and re.search(r"/problems/\d+$", made.headers["location"])
+    assert made.status_code == 303 and re.search(r"/problems/\d+\?from_theme=3$", made.headers["location"])
     problem = tc.get(made.headers["location"]).text
-    assert statement in problem
+    assert statement in problem and "Problem created from a theme: its 3 feedback items are linked" in problem
     evidence = problem[problem.index('aria-labelledby="evidence-title"'):]
     assert re.search(r'stat-value">3</div><div class="stat-label">customers asked', evidence)
     assert "EUR 250,000" in evidence and "USD 96,000" in evidence
@@ -489,6 +489,7 @@ NEW_PAGES = [
     ("POST", "/w/{slug}/feedback/bulk"),
     ("GET", "/w/{slug}/import"), ("POST", "/w/{slug}/import"), ("POST", "/w/{slug}/import/preview"),
     ("POST", "/w/{slug}/import/run"),
+    ("GET", "/w/{slug}/currencies"), ("POST", "/w/{slug}/currencies"),
 ]
 
 

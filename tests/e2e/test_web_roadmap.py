@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date, timedelta
 
@@ -72,6 +73,13 @@ def test_roadmap_pages(container: Container, world: World) -> None:
     r = tc.post(f"{base}/plans/{ids['plan']}/what-if", data={"csrf_token": csrf_of(page.text), "drop": str(ids["a"])},
                 headers={"HX-Request": "true"})
     assert r.status_code == 200 and "removed: Audit log export" in r.text and "<html" not in r.text
+    # an incomplete or out-of-range what-if is refused in words, naming what is missing, before any solving
+    for form, said in (({"people": "2"}, "choose the team the people join"), ({}, "choose a change to try"),
+                       ({"cut_feature": str(ids["a"])}, "give the share of the feature to keep"),
+                       ({"people": "100000", "team_id": "1"}, "people: input should be less than or equal to")):
+        r = tc.post(f"{base}/plans/{ids['plan']}/what-if", data={"csrf_token": csrf_of(page.text), **form},
+                    headers={"HX-Request": "true"})
+        assert r.status_code == 422 and said in html.unescape(r.text) and "pydantic" not in r.text, (form, r.text[:300])
     board = tc.get(f"{base}/roadmap")
     assert board.status_code == 200
     for text in ("Now", "Next", "Later", "Technology lane", "Refactor invoice service", "P85"):
@@ -105,6 +113,7 @@ ROADMAP_PAGES = [
     ("POST", "/plans/{plan}/edit"), ("GET", "/commitments/new"), ("POST", "/commitments/new"),
     ("GET", "/commitments/{commitment}/edit"), ("POST", "/commitments/{commitment}/edit"),
     ("GET", "/commitments/check"), ("GET", "/commitments.csv"), ("GET", "/roadmap/forecast.csv"),
+    ("POST", "/commitments/{commitment}/withdraw"),
 ]
 
 

@@ -120,14 +120,26 @@ def plan_what_if(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow
     try:
         people, team_id, drop, cut_id, keep = (num("people"), num("team_id"), num("drop"), num("cut_feature"),
                                                num("keep"))
+        missing = [said for asked, needed, said in (
+            (people, team_id, "choose the team the people join"), (team_id, people, "give how many people join"),
+            (cut_id, keep, "give the share of the feature to keep"), (keep, cut_id, "choose the feature to cut"))
+            if asked and not needed]
+        if missing:
+            raise InvalidInput("the what-if is not complete: " + "; ".join(missing))
+        if not (people or drop or cut_id):
+            raise InvalidInput("choose a change to try: people added, a feature dropped or a feature cut")
         data = WhatIfIn(
             name=str(form.get("name") or ""),
             add_people=[AddPeople(team_id=int(team_id), people=people)] if people and team_id else [],
             drop_features=[int(drop)] if drop else [],
             cut_scope=[CutScope(feature_id=int(cut_id), keep=keep)] if cut_id and keep else [])
         scenario = plan_service.what_if(uow=uow, workspace_id=m.workspace_id, plan_id=plan_id, data=data)
-    except (ValueError, ValidationError) as exc:
-        error = f"the what-if was not understood: {exc}"
+    except ValidationError as exc:
+        fields = {"people": "people", "keep": "share kept", "team_id": "team", "feature_id": "feature", "name": "name"}
+        error = "the what-if was not accepted: " + "; ".join(
+            f"{fields.get(str(e['loc'][-1]), str(e['loc'][-1]))}: {e['msg'].lower()}" for e in exc.errors())
+    except ValueError:
+        error = "the what-if was not accepted: people and the share kept are numbers"
     except TradeoffError as exc:
         error = exc.message
     template = "roadmap/what_if.html" if request.headers.get("HX-Request") == "true" else "roadmap/plan.html"

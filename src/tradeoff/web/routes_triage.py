@@ -306,7 +306,7 @@ def theme_to_problem(request: Request, form: CheckedForm, m: CurrentMember, uow:
         body = ThemeToProblemIn.model_validate({**values, "feedback_ids": ids})
         problem = triage.theme_to_problem(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"),
                                           **body.model_dump())
-        return redirect(f"/w/{m.workspace_slug}/problems/{problem.id}", request)
+        return redirect(f"/w/{m.workspace_slug}/problems/{problem.id}?from_theme={len(body.feedback_ids)}", request)
     except ValidationError as exc:
         validation_to_state(exc, state, {"statement", "persona"})
     except TradeoffError as exc:
