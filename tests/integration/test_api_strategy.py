@@ -397,3 +397,28 @@ def test_arr_in_other_currencies_counts_at_the_workspaces_rates(client, world: W
     assert client.get(world.api("/money-settings"), headers=world.charlie.headers).status_code == 404
     assert client.put(world.api("/money-settings"), json={"currency": "USD"},
                       headers=world.charlie.headers).status_code == 404
+
+
+def test_sizes_and_business_cases_refuse_a_stale_if_match(client, world: World) -> None:
+    h = world.alice.headers
+    p, f = _problem_and_feature(client, world)
+    size = {"customers": point(10), "cost_per_customer": point(1000), "capture": point(0.5)}
+    assert client.put(world.api(f"/problems/{p}/size"), json=size, headers={**h, "If-Match": '"1"'}).status_code == 412
+    first = client.put(world.api(f"/problems/{p}/size"), json=size, headers=h)
+    assert first.status_code == 200 and first.headers["ETag"] == '"1"'
+    assert client.get(world.api(f"/problems/{p}/size"), headers=h).headers["ETag"] == '"1"'
+    mine = client.put(world.api(f"/problems/{p}/size"), json={**size, "customers": point(20)},
+                      headers={**h, "If-Match": '"1"'})
+    assert mine.status_code == 200 and mine.headers["ETag"] == '"2"'
+    theirs = client.put(world.api(f"/problems/{p}/size"), json={**size, "customers": point(30)},
+                        headers={**h, "If-Match": '"1"'})  # read before my change: refused, mine kept
+    assert theirs.status_code == 412 and "changed since you read it" in theirs.json()["detail"]
+    assert client.get(world.api(f"/problems/{p}/size"), headers=h).json()["annual_value"]["p50"] == 10_000
+    case = {"effort_person_weeks": point(10), "cost_per_person_week": point(2000)}
+    r = client.put(world.api(f"/features/{f}/business-case"), json=case, headers=h)
+    assert r.status_code == 200 and r.headers["ETag"] == '"1"', r.text
+    assert client.get(world.api(f"/features/{f}/business-case"), headers=h).headers["ETag"] == '"1"'
+    assert client.put(world.api(f"/features/{f}/business-case"), json=case,
+                      headers={**h, "If-Match": '"7"'}).status_code == 412
+    assert client.put(world.api(f"/features/{f}/business-case"), json=case,
+                      headers={**h, "If-Match": '"1"'}).status_code == 200

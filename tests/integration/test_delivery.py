@@ -657,3 +657,27 @@ def test_a_date_format_python_cannot_read_is_refused_by_both_imports(client, wor
             assert r.json()["errors"][0]["loc"][-1] == "date_format" and fmt in r.json()["detail"], r.text
     r = _import(client, world, history, dry_run=True, date_format="%Y-%m-%d")  # a good one still works
     assert r.status_code == 200, r.text
+
+
+def test_deleting_an_estimate_and_closing_a_blocker_refuse_a_stale_if_match(client, world: World) -> None:
+    h = world.alice.headers
+    fid = _feature(client, world, "Stale check")
+    est = client.put(world.api(f"/features/{fid}/estimate"), json={"optimistic": 1, "likely": 2, "pessimistic": 4},
+                     headers=h)
+    assert est.status_code == 200, est.text
+    assert client.put(world.api(f"/features/{fid}/estimate"), json={"optimistic": 1, "likely": 3, "pessimistic": 4},
+                      headers=h).headers["ETag"] == '"2"'
+    r = client.delete(world.api(f"/features/{fid}/estimate"), headers={**h, "If-Match": '"1"'})
+    assert r.status_code == 412  # someone changed it after I read it: not deleted
+    assert client.get(world.api(f"/features/{fid}/estimate"), headers=h).status_code == 200
+    assert client.delete(world.api(f"/features/{fid}/estimate"), headers={**h, "If-Match": '"2"'}).status_code == 204
+    b = client.post(world.api("/blockers"), json={"title": "Vendor API down", "feature_ids": [fid], "extra_optimistic": 1,
+                                                   "extra_likely": 2, "extra_pessimistic": 5}, headers=h)
+    assert b.status_code == 201, b.text
+    got = client.get(world.api(f"/blockers/{b.json()['id']}"), headers=h)
+    assert got.headers["ETag"] == f'"{got.json()["version"]}"'
+    stale = f'"{got.json()["version"] + 5}"'
+    assert client.post(world.api(f"/blockers/{b.json()['id']}/archive"), headers={**h, "If-Match": stale}
+                       ).status_code == 412
+    assert client.post(world.api(f"/blockers/{b.json()['id']}/archive"), headers={**h, "If-Match": got.headers["ETag"]}
+                       ).status_code == 200

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
 
-from tradeoff.api.deps import CurrentMember, Uow, one_of
+from tradeoff.api.deps import CurrentMember, IfMatch, Uow, etag, one_of
 from tradeoff.blockers import service as blocker_service
 from tradeoff.blockers.schemas import BlockerCreate
 from tradeoff.briefs import service as briefs
@@ -96,9 +96,10 @@ def list_blockers(member: CurrentMember, uow: Uow, feature_id: int | None = None
 
 
 @router.get(f"{W}/blockers/{{blocker_id}}", operation_id="getBlocker", tags=["blockers"], summary="One blocker")
-def get_blocker(member: CurrentMember, uow: Uow, blocker_id: int) -> Any:
-    return encode(blocker_service.out(blocker_service.get(uow=uow, workspace_id=member.workspace_id,
-                                                          blocker_id=blocker_id)))
+def get_blocker(member: CurrentMember, uow: Uow, blocker_id: int, response: Response) -> Any:
+    b = blocker_service.get(uow=uow, workspace_id=member.workspace_id, blocker_id=blocker_id)
+    response.headers["ETag"] = etag(b.version)
+    return encode(blocker_service.out(b))
 
 
 @router.get(f"{W}/blockers/{{blocker_id}}/impact", operation_id="getBlockerImpact", tags=["blockers"],
@@ -110,10 +111,11 @@ def blocker_impact(member: CurrentMember, uow: Uow, blocker_id: int) -> Any:
 
 @router.post(f"{W}/blockers/{{blocker_id}}/archive", operation_id="archiveBlocker", tags=["blockers"],
              summary="Close a blocker (resolved or no longer a risk)")
-def archive_blocker(member: CurrentMember, uow: Uow, blocker_id: int) -> Any:
+def archive_blocker(member: CurrentMember, uow: Uow, blocker_id: int, version: IfMatch, response: Response) -> Any:
     member.require("technical")
     b = blocker_service.archive(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"),
-                                blocker_id=blocker_id)
+                                blocker_id=blocker_id, if_match=version)
+    response.headers["ETag"] = etag(b.version)
     return encode(blocker_service.out(b))
 
 

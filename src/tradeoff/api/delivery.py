@@ -75,10 +75,10 @@ def set_estimate(member: CurrentMember, uow: Uow, feature_id: int, body: Annotat
 
 @router.delete(f"{W}/features/{{feature_id}}/estimate", operation_id="deleteEstimate", status_code=204,
                tags=["estimates"], summary="Remove a feature's estimate")
-def delete_estimate(member: CurrentMember, uow: Uow, feature_id: int) -> Response:
+def delete_estimate(member: CurrentMember, uow: Uow, feature_id: int, version: IfMatch) -> Response:
     member.require("technical")
     estimate_service.remove(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"),
-                            feature_id=feature_id)
+                            feature_id=feature_id, if_match=version)
     return Response(status_code=204)
 
 

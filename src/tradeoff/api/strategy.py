@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Response
 from fastapi.encoders import jsonable_encoder
 
-from tradeoff.api.deps import CurrentMember, Uow
+from tradeoff.api.deps import CurrentMember, IfMatch, Uow, etag
 from tradeoff.api.exports import csv_twin
 from tradeoff.competitors import service as competitor_service
 from tradeoff.competitors.schemas import CapabilityIn
@@ -47,31 +47,45 @@ def _filters(product_id: int | None, objective_id: int | None, segment: str | No
 
 @router.put(f"{W}/problems/{{problem_id}}/size", operation_id="setProblemSize", response_model=ProblemSizeOut,
             tags=["sizing"], summary="Size a problem in money: customers, cost per customer per year, capture")
-def set_problem_size(member: CurrentMember, uow: Uow, problem_id: int, body: ProblemSizeIn) -> Any:
+def set_problem_size(member: CurrentMember, uow: Uow, problem_id: int, body: ProblemSizeIn, version: IfMatch,
+                     response: Response) -> Any:
     member.require("edit")
-    return sizing.set_size(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"), problem_id=problem_id,
-                           data=body)
+    size = sizing.set_size(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"), problem_id=problem_id,
+                           data=body, if_match=version)
+    response.headers["ETag"] = etag(size.version)
+    return size
 
 
 @router.get(f"{W}/problems/{{problem_id}}/size", operation_id="getProblemSizing", tags=["sizing"],
             summary="What a problem is worth a year (P10/P50/P90), its tornado, and the features that solve it")
-def get_problem_sizing(member: CurrentMember, uow: Uow, problem_id: int) -> Any:
-    return sizing.problem_sizing(uow=uow, workspace_id=member.workspace_id, problem_id=problem_id)
+def get_problem_sizing(member: CurrentMember, uow: Uow, problem_id: int, response: Response) -> Any:
+    out = sizing.problem_sizing(uow=uow, workspace_id=member.workspace_id, problem_id=problem_id)
+    size = sizing.get_size(uow=uow, workspace_id=member.workspace_id, problem_id=problem_id)
+    if size is not None:  # the version a PUT's If-Match names
+        response.headers["ETag"] = etag(size.version)
+    return out
 
 
 @router.put(f"{W}/features/{{feature_id}}/business-case", operation_id="setBusinessCase",
             response_model=BusinessCaseOut, tags=["sizing"],
             summary="A feature's cost (effort × loaded cost, run cost) and the customers' cheapest alternative")
-def set_business_case(member: CurrentMember, uow: Uow, feature_id: int, body: BusinessCaseIn) -> Any:
+def set_business_case(member: CurrentMember, uow: Uow, feature_id: int, body: BusinessCaseIn, version: IfMatch,
+                      response: Response) -> Any:
     member.require("edit")
-    return sizing.set_case(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"), feature_id=feature_id,
-                           data=body)
+    case = sizing.set_case(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"), feature_id=feature_id,
+                           data=body, if_match=version)
+    response.headers["ETag"] = etag(case.version)
+    return case
 
 
 @router.get(f"{W}/features/{{feature_id}}/business-case", operation_id="getFeatureSizing", tags=["sizing"],
             summary="Value, cost, ROI, payback and NPV (P10/P50/P90), displacement risk and tornado of a feature")
-def get_feature_sizing(member: CurrentMember, uow: Uow, feature_id: int) -> Any:
-    return jsonable_encoder(sizing.feature_sizing(uow=uow, workspace_id=member.workspace_id, feature_id=feature_id))
+def get_feature_sizing(member: CurrentMember, uow: Uow, feature_id: int, response: Response) -> Any:
+    out = jsonable_encoder(sizing.feature_sizing(uow=uow, workspace_id=member.workspace_id, feature_id=feature_id))
+    case = sizing.get_case(uow=uow, workspace_id=member.workspace_id, feature_id=feature_id)
+    if case is not None:
+        response.headers["ETag"] = etag(case.version)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------- scoring

@@ -70,9 +70,10 @@ def open_blockers(*, uow: UnitOfWork, workspace_id: int, feature_ids: list[int] 
     return rows
 
 
-def archive(*, uow: UnitOfWork, workspace_id: int, actor: Actor, blocker_id: int) -> Blocker:
+def archive(*, uow: UnitOfWork, workspace_id: int, actor: Actor, blocker_id: int,
+            if_match: int | None = None) -> Blocker:
     return records.set_archived(uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor,  # type: ignore[no-any-return]
-                                record_id=blocker_id, archived=True)
+                                record_id=blocker_id, archived=True, if_match=if_match)
 
 
 def out(b: Blocker) -> dict[str, Any]:

@@ -193,8 +193,9 @@ def get(*, uow: UnitOfWork, workspace_id: int, feature_id: int) -> Estimate:
     return est
 
 
-def remove(*, uow: UnitOfWork, workspace_id: int, actor: Actor, feature_id: int) -> None:
+def remove(*, uow: UnitOfWork, workspace_id: int, actor: Actor, feature_id: int, if_match: int | None = None) -> None:
     est = get(uow=uow, workspace_id=workspace_id, feature_id=feature_id)
+    records.check_version(_SPEC, est, if_match)
     before = {k: getattr(est, k) for k in SNAPSHOT}
     uow.session.delete(est)
     uow.session.flush()

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from tradeoff.audit import service as audit
 from tradeoff.core import sizing as core
 from tradeoff.customers.model import Customer, Segment
-from tradeoff.errors import FieldError, InvalidInput, NotFound
+from tradeoff.errors import FieldError, InvalidInput, NotFound, PreconditionFailed
 from tradeoff.features import service as feature_service
 from tradeoff.features.model import Feature, feature_problems
 from tradeoff.problems import service as problem_service
@@ -127,13 +127,15 @@ CASE_FIELDS = ("problem_id", "effort_person_weeks", "cost_per_person_week", "run
                "alternative_cost", "alternative_one_off", "horizon_years", "discount_rate", "notes")
 
 
-def set_size(*, uow: UnitOfWork, workspace_id: int, actor: Actor, problem_id: int, data: ProblemSizeIn) -> ProblemSize:
+def set_size(*, uow: UnitOfWork, workspace_id: int, actor: Actor, problem_id: int, data: ProblemSizeIn,
+             if_match: int | None = None) -> ProblemSize:
     """Create or replace a problem's size. Everything is checked before anything is written."""
     records.get(uow=uow, spec=problem_service.SPEC, workspace_id=workspace_id, record_id=problem_id)
     _validate_size(data)
     values = {f: _dump(getattr(data, f)) if isinstance(getattr(data, f), RangeIn) else getattr(data, f)
               for f in SIZE_FIELDS}
     obj = get_size(uow=uow, workspace_id=workspace_id, problem_id=problem_id)
+    _check_version(obj, if_match, f"the size of problem {problem_id}")
     # the features valued against this problem must still agree on the currency
     for case in _cases_on_problem(uow, workspace_id, problem_id):
         cur = (data.cost_per_customer or data.revenue_per_customer).currency  # type: ignore[union-attr]
@@ -155,6 +157,18 @@ def set_size(*, uow: UnitOfWork, workspace_id: int, actor: Actor, problem_id: in
     return obj
 
 
+def _check_version(obj: ProblemSize | BusinessCase | None, if_match: int | None, what: str) -> None:
+    """An If-Match from someone who read an older version (or none yet) is refused: their change would overwrite
+    one they never saw."""
+    if if_match is None:
+        return
+    if obj is None:
+        raise PreconditionFailed(f"{what} does not exist yet (you sent version {if_match}); send no If-Match to create it")
+    if obj.version != if_match:
+        raise PreconditionFailed(f"{what} changed since you read it (your version {if_match}, now {obj.version}); "
+                                 "reload it and apply your change again")
+
+
 def _cases_on_problem(uow: UnitOfWork, workspace_id: int, problem_id: int) -> list[BusinessCase]:
     return list(uow.session.scalars(select(BusinessCase).where(BusinessCase.workspace_id == workspace_id,
                                                                BusinessCase.problem_id == problem_id)))
@@ -171,7 +185,8 @@ def _valuing_problem(uow: UnitOfWork, workspace_id: int, feature_id: int, proble
         .order_by(ProblemSize.problem_id).limit(1))
 
 
-def set_case(*, uow: UnitOfWork, workspace_id: int, actor: Actor, feature_id: int, data: BusinessCaseIn) -> BusinessCase:
+def set_case(*, uow: UnitOfWork, workspace_id: int, actor: Actor, feature_id: int, data: BusinessCaseIn,
+             if_match: int | None = None) -> BusinessCase:
     """Create or replace a feature's business case. Everything is checked before anything is written."""
     records.get(uow=uow, spec=feature_service.SPEC, workspace_id=workspace_id, record_id=feature_id)
     if data.problem_id is not None:
@@ -189,6 +204,7 @@ def set_case(*, uow: UnitOfWork, workspace_id: int, actor: Actor, feature_id: in
         "discount_rate": data.discount_rate, "notes": data.notes,
     }
     obj = get_case(uow=uow, workspace_id=workspace_id, feature_id=feature_id)
+    _check_version(obj, if_match, f"the business case of feature {feature_id}")
     before = _snapshot(obj, CASE_FIELDS) if obj else None
     if obj is None:
         obj = BusinessCase(workspace_id=workspace_id, feature_id=feature_id, **values)
