@@ -681,3 +681,25 @@ def test_deleting_an_estimate_and_closing_a_blocker_refuse_a_stale_if_match(clie
                        ).status_code == 412
     assert client.post(world.api(f"/blockers/{b.json()['id']}/archive"), headers={**h, "If-Match": got.headers["ETag"]}
                        ).status_code == 200
+
+
+def test_an_archived_team_gets_no_work_and_a_plans_formula_cannot_be_deleted(client, world: World) -> None:
+    h = world.alice.headers
+    ids = _planning_world(client, world)
+    other = _team(client, world, name="Platform", members=["Cy", "Di"])
+    ids["e"] = _feature(client, world, "Sandbox")
+    assert _estimate(client, world, ids["e"], 2, 3, 4, team_id=other).status_code == 200
+    pid = _plan(client, world, team_ids=[ids["tid"], other], values={str(ids[k]): 1 for k in "abcde"})
+    assert client.delete(world.api(f"/teams/{other}"), headers=h).status_code == 200  # archived
+    r = client.post(world.api(f"/plans/{pid}/solve"), headers=h)
+    assert r.status_code == 200, r.text
+    schedule = r.json()["result"]["schedule"]
+    assert schedule and {x.get("team") for x in schedule} == {"Core"}  # nothing on the archived team
+    assert ids["e"] not in {x["feature_id"] for x in schedule}
+    assert client.put(world.api("/scoring/formulas/mine"), json={"text": "reach * impact"},
+                       headers=h).status_code in (200, 201)
+    scored = _plan(client, world, value_source="score", framework="mine")
+    r = client.delete(world.api("/scoring/formulas/mine"), headers=h)
+    assert r.status_code == 409 and "H1" in r.json()["detail"], r.text
+    assert client.delete(world.api(f"/plans/{scored}"), headers=h).status_code == 200  # archived plan: no longer
+    assert client.delete(world.api("/scoring/formulas/mine"), headers=h).status_code == 204

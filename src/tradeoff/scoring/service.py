@@ -86,6 +86,13 @@ def delete_formula(*, uow: UnitOfWork, workspace_id: int, actor: Actor, name: st
         raise Conflict(f"formula '{name}' is used by {', '.join(users)}; change those first")
     if default_framework(uow=uow, workspace_id=workspace_id) == name:
         raise Conflict(f"formula '{name}' is the workspace's default framework; choose another default first")
+    from tradeoff.plans.model import Plan  # plans value features by a framework: one they name must stay
+
+    plans = list(uow.session.scalars(select(Plan.name).where(Plan.workspace_id == workspace_id, Plan.framework == name,
+                                                             Plan.archived_at.is_(None))))
+    if plans:
+        raise Conflict(f"formula '{name}' values the plan{'s' if len(plans) > 1 else ''} {', '.join(plans)}; "
+                       "choose another framework there first")
     uow.session.delete(rows[name])
     uow.session.flush()
     audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="archive", record_type="scoring_formula",

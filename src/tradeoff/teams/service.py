@@ -81,9 +81,11 @@ def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, record_id: int, 
 
 
 def active(*, uow: UnitOfWork, workspace_id: int, ids: list[int] | None = None) -> list[Team]:
-    """Teams not archived (or exactly `ids`, which must exist), by name."""
+    """Teams not archived (of `ids` when given, which must exist: an archived one among them is left out, as the
+    forecast leaves it out), by name."""
     if ids:
-        return records.get_many(uow=uow, spec=SPEC, workspace_id=workspace_id, ids=ids, field_name="team_ids")
+        return [t for t in records.get_many(uow=uow, spec=SPEC, workspace_id=workspace_id, ids=ids,
+                                            field_name="team_ids") if t.archived_at is None]
     stmt = records.base_query(SPEC, workspace_id).where(Team.archived_at.is_(None)).order_by(Team.name)
     return list(uow.session.scalars(stmt))
 
