@@ -81,8 +81,9 @@ def seed(c: Container, slug: str) -> Seeded:
             title="Bulk refunds", status="in_progress", persona="Support agent", product_id=p,
             acceptance_criteria=["Refund up to 500 payments at once"])).id
         f3 = feature_service.create(**a, data=FeatureCreate(
-            title="Dark mode", status="shipped", product_id=p, problem_ids=[prob],
-            description=f"{MARKERS[3]}", acceptance_criteria=["Switch the whole app to a dark theme"])).id
+            title="Dark mode", status="shipped", product_id=p, problem_ids=[prob], description=f"{MARKERS[3]}",
+            user_flow=["Open your profile", "Choose the dark theme"],
+            acceptance_criteria=["Switch the whole app to a dark theme"])).id
         f4 = feature_service.create(**a, data=FeatureCreate(title="SSO", status="idea", product_id=p)).id
         ids.update(f1=f1, f2=f2, f3=f3, f4=f4)
         links = [("Acme Corp", "We badly need ledger sync before renewal", [f1, f3]),

@@ -105,12 +105,13 @@ def test_customer_brief_leaks_no_internal_field(container: Container, seeded: Se
             for marker in MARKERS:
                 assert marker not in flat, (label, fmt, marker)
             for internal in ("120,000", "120000", "15,000", "50,000", "ARR", "USD", "Globex", "Initech", "score",
-                             "ROI", "/w/", "[F"):
+                             "ROI", "/w/", "[F", "Switch the whole app"):  # the last: an acceptance criterion
                 assert internal not in flat, (label, fmt, internal)
             assert "Dark mode" in flat
         assert "Acme Corp" not in (pdf_text(general[fmt]) if fmt == "pdf" else general[fmt].decode())
     md = personal["md"].decode()
     assert "For Acme Corp: what you asked for" in md and "Ledger sync" in md and "85% likely by" in md
+    assert "You can now: open your profile; choose the dark theme." in general["md"].decode()  # its user flow
 
 
 def test_empty_product_says_what_is_missing(container: Container, seeded: Seeded) -> None:

@@ -13,7 +13,8 @@ from tradeoff.features.model import Feature
 
 def customers(sc: Scope, addressee: Any | None) -> list[Section]:
     """Release notes written benefit-first from shipped features: titles, the problems they solve, what you can
-    now do. Never ARR, other customers' names, scores, estimates or internal notes."""
+    now do (the feature's user flow). Never ARR, other customers' names, scores, estimates, acceptance criteria or
+    internal notes."""
     shipped = sc.shipped()
     out = []
     if addressee is not None:
@@ -26,8 +27,11 @@ def customers(sc: Scope, addressee: Any | None) -> list[Section]:
         if asked_ship:
             blocks.append(Paragraph((s(f"{len(asked_ship)} of the things you asked for have shipped:"),)))
             blocks.append(Bullets(tuple(_benefit(sc, f) for f in asked_ship)))
-        else:
+        elif asked_next:
             blocks.append(Paragraph((s("Nothing you asked for has shipped yet; here is where it stands."),)))
+        else:
+            blocks.append(Missing(f"No request from {addressee.name} is linked to a feature on the roadmap yet: link "
+                                  "their feedback to the features it asks for."))
         if asked_next:
             blocks.append(Paragraph((s("Coming next, from your requests:"),)))
             blocks.append(Bullets(tuple((s(_public_title(f), strong=True), s(": "), *_public_when(sc, f))
@@ -52,8 +56,10 @@ def _benefit(sc: Scope, f: Feature) -> tuple[Any, ...]:
         line.append(s(f": {public_text.strip()}", sc.f(f)))
     elif f.problems:
         line.append(s(f": no more “{f.problems[0].statement.rstrip('.')}”.", sc.f(f)))
-    if f.acceptance_criteria:
-        line.append(s(" You can now: " + "; ".join(c.rstrip(".") for c in f.acceptance_criteria[:3]) + ".", sc.f(f)))
+    if f.user_flow:  # the steps a user takes, in their words (acceptance criteria are the team's checks: internal)
+        steps = [step.strip().rstrip(".") for step in f.user_flow[:3] if step.strip()]
+        if steps:
+            line.append(s(" You can now: " + "; ".join(st[:1].lower() + st[1:] for st in steps) + ".", sc.f(f)))
     return tuple(line)
 
 
