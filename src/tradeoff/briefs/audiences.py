@@ -80,9 +80,12 @@ def _objectives(sc: Scope) -> list[Any]:
         for kr in krs:
             prog = o.progress(kr)
             unit = kr.get("unit") or ""
-            now_ = "no current value" if kr.get("current") is None else f"{format_number(kr['current'])} {unit}".strip()
+
+            def measured(v: Any, unit: str = unit) -> str:  # 88%, 3 days, 41,000 USD
+                return f"{format_number(v)}{unit}" if unit == "%" else f"{format_number(v)} {unit}".strip()
+            now_ = "no current value" if kr.get("current") is None else measured(kr["current"])
             rows.append(((s(o.title, r),), (s(str(kr.get("metric", "")), r),),
-                         (s(f"{now_} of {format_number(kr.get('target', 0))}{' ' + unit if unit else ''} (from {format_number(kr.get('baseline', 0))})", r),),
+                         (s(f"{now_} of {measured(kr.get('target', 0))} (from {measured(kr.get('baseline', 0))})", r),),
                          (s("not measured" if prog is None else f"{prog:.0%}", r),)))
         serving = [f for f in o.features if f.archived_at is None]
         if serving:

@@ -38,7 +38,7 @@ STAGES = {"invoicing": "retention", "payments": "growth"}
 OBJECTIVES: list[tuple[str, str, str, list[tuple[str, float, float, float, str, int]], list[str], list[str]]] = [
     ("invoicing", "Keep our biggest accounts through renewal", "Enterprise churn came from sync failures and "
      "missing controls, not price.",
-     [("gross revenue retention, enterprise", 0.86, 0.95, 0.88, "%", 180)],
+     [("gross revenue retention, enterprise", 86, 95, 88, "%", 180)],
      ["netsuite-sync-breaks", "no-invoice-approval", "no-sso"],
      ["netsuite-sync-health", "invoice-approval-rules", "saml-sso-scim", "invoice-audit-log"]),
     ("invoicing", "Make month-end close a one-day job", "Controllers judge us on close day.",
@@ -46,11 +46,11 @@ OBJECTIVES: list[tuple[str, str, str, list[tuple[str, float, float, float, str, 
      ["slow-month-end-close", "chasing-late-payments"],
      ["reconciliation-workspace", "reminder-escalation", "bulk-send-and-schedule"]),
     ("payments", "Move big invoices off cards", "Card fees on large invoices push customers to cheques.",
-     [("share of invoice value paid by bank", 0.22, 0.5, 0.27, "%", 365),
+     [("share of invoice value paid by bank", 22, 50, 27, "%", 365),
       ("card fees refunded as credits per quarter", 48_000, 10_000, 41_000, "USD", 365)],
      ["card-fees-on-large-invoices", "no-sepa-debit"], ["ach-bank-payments", "sepa-direct-debit"]),
     ("payments", "Win self-serve developers", "Startups evaluate us through the API in an afternoon.",
-     [("trial-to-paid conversion, API sign-ups", 0.08, 0.15, 0.09, "%", 240)],
+     [("trial-to-paid conversion, API sign-ups", 8, 15, 9, "%", 240)],
      ["api-docs-guesswork", "usage-billing-spreadsheets"],
      ["api-reference-examples", "sandbox-test-clock", "usage-metering-api"]),
 ]
