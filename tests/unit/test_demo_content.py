@@ -339,3 +339,12 @@ def test_the_pm_s_kinds_teach_the_demo_s_triage(demo: DemoData) -> None:
 
     seed_only, taught = accuracy(classify.fit_kind_classifier()), accuracy(classify.fit_kind_classifier(confirmed))
     assert len(held_out) > 150 and taught >= seed_only + 0.1, (seed_only, taught)
+
+
+def test_survey_answers_written_with_a_score_carry_it() -> None:
+    from tradeoff.demo.load import _survey_score
+
+    assert _survey_score("survey", "NPS 9: the payout breakdown saves hours") == {"score_kind": "nps", "score": 9}
+    assert _survey_score("survey", "CSAT 2/5. Slow exports") == {"score_kind": "csat", "score": 2}
+    assert _survey_score("survey", "What do you like most? NPS 9: ...") == {}
+    assert _survey_score("support", "NPS 9: not a survey") == {}

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from typing import Any
 
 from sqlalchemy import update
 
@@ -77,7 +79,7 @@ def load_demo(*, uow: UnitOfWork, password: str, anchor: date, slug: str = DEMO_
     for f in data.feedback:
         feedback[f.key] = feedback_service.create(uow=uow, workspace_id=wid, actor=actor, data=FeedbackCreate(
             text=f.text, source=Source(f.source), customer_id=customers[f.customer_key].id if f.customer_key else None,
-            reporter=f.reporter, reported_at=_utc(f.created_at), tags=list(f.tags)))
+            reporter=f.reporter, reported_at=_utc(f.created_at), tags=list(f.tags), **_survey_score(f.source, f.text)))
     pm = users[owner.email]
     for f in data.feedback:  # the kinds the PM set by hand: corrections this workspace's triage learns from
         if f.kind is not None:
@@ -127,3 +129,16 @@ def _load_views(uow: UnitOfWork, workspace_id: int, actor: Actor) -> int:
                             data=ViewCreate.model_validate({"collection": collection, "name": name, "shared": True,
                                                             "query": query}))
     return len(DEMO_VIEWS)
+
+
+SCORED = re.compile(r"^(?:NPS (?P<nps>\d{1,2}):|CSAT (?P<csat>[1-5])/5\.)")
+
+
+def _survey_score(source: str, text: str) -> dict[str, Any]:
+    """A survey answer the demo wrote as "NPS 9: ..." or "CSAT 4/5. ..." carries its score, as a survey tool's
+    export would, so the NPS page has responses to show."""
+    m = SCORED.match(text) if source == "survey" else None
+    if m is None:
+        return {}
+    kind = "nps" if m["nps"] is not None else "csat"
+    return {"score_kind": kind, "score": int(m[kind])}
