@@ -104,6 +104,11 @@ def test_roadmap_pages(container: Container, world: World) -> None:
     assert part.status_code == 200 and "<html" not in part.text
     assert "3–6" in part.text and "person-days, likely 4" in part.text and "Next quarter" in part.text
     assert re.search(r"P85 \d{4}-\d\d-\d\d", part.text) and "Acme</a> by" in part.text
+    # the chart's markers carry the card's own dates (one forecast, one date each, wherever it is shown)
+    for level in ("P50", "P85", "P95"):
+        card = date.fromisoformat(re.search(rf"{level} (\d{{4}}-\d\d-\d\d)", part.text)[1])
+        assert f'data-level="{level}" data-weeks' in part.text
+        assert re.search(rf'data-level="{level}" data-weeks="[^"]*" data-date="{card.day} {card:%b %Y}"', part.text), level
 
 
 ROADMAP_PAGES = [

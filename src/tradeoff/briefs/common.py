@@ -149,7 +149,8 @@ def forecast_blocks(sc: Scope, features: list[Feature], charts: bool = True) -> 
         blocks.append(Chart("Roadmap timeline", roadmap_timeline(trows, fcst.start), alt))
         last = max(forecast, key=lambda f: (fcst.features[f.id].p85_weeks, -f.id))
         one = fcst.features[last.id]
-        hist = ForecastHistogram(last.title, fcst.start, one.histogram, one.p50_weeks, one.p85_weeks, one.p95_weeks)
+        hist = ForecastHistogram(last.title, fcst.start, one.histogram, one.p50_weeks, one.p85_weeks, one.p95_weeks,
+                                 (one.p50, one.p85, one.p95))
         blocks.append(Chart(f"When '{last.title}' is done", forecast_histogram(hist),
                             (s(f"Finish-date distribution of '{last.title}', the last to finish: "),
                              s(fc_mod.when(one), sc.f(last)))))

@@ -59,6 +59,7 @@ class ForecastHistogram:
     p50_weeks: float
     p85_weeks: float
     p95_weeks: float
+    dates: tuple[date, date, date] | None = None  # the P50/P85/P95 dates as the forecast states them elsewhere
 
 
 def forecast_histogram(h: ForecastHistogram, width: float = 560, height: float = 240) -> str:
@@ -100,7 +101,8 @@ def forecast_histogram(h: ForecastHistogram, width: float = 560, height: float =
     svg.text(left + pw / 2, height - 6, f"weeks after {short_date(h.start)}", 10, text_anchor="middle", fill=MUTED)
     for i, (name, weeks) in enumerate((("P50", h.p50_weeks), ("P85", h.p85_weeks), ("P95", h.p95_weeks))):
         x = sx(weeks)
-        when = short_date(h.start + timedelta(days=round(weeks * 7)))
+        # the label shows the date the forecast states (the same as on its card); weeks only place the marker
+        when = short_date(h.dates[i] if h.dates else h.start + timedelta(days=round(weeks * 7)))
         colour = MARKER_COLOURS[name]
         svg.line(x, top - 4, x, top + ph, stroke=colour, stroke_width=2, stroke_dasharray="4 3", class_="marker",
                  data_level=name, data_weeks=weeks, data_date=when)

@@ -195,9 +195,13 @@ def feature_delivery(request: Request, m: CurrentMember, uow: Uow, record_id: in
         def weeks(iso: str) -> float:
             return (date.fromisoformat(iso) - start).days / 7.0
 
+        def day(value: object) -> date:  # the card's own dates label the chart's markers
+            return date.fromisoformat(str(value)[:10])
+
         chart = Markup(charts.forecast_histogram(charts.ForecastHistogram(
             d["title"], start, tuple((weeks(h["from"]), weeks(h["to"]), h["probability"]) for h in f["histogram"]),
-            f["p50_weeks"], f["p85_weeks"], f["p95_weeks"])))
+            f["p50_weeks"], f["p85_weeks"], f["p95_weeks"],
+            (day(f["p50"]), day(f["p85"]), day(f["p95"])))))
     return render(request, "detail/_delivery.html", d=d, base=f"/w/{m.workspace_slug}", chart=chart,
                   by=raw, by_error=error, perms=permissions(m))
 
