@@ -467,10 +467,11 @@ def test_commitment_falling_at_risk_and_saved_briefs_are_published(client, conta
 
     h = world.alice.headers
     cust = client.post(world.api("/customers"), json={"name": "Promised Co", "arr": 1000}, headers=h).json()
-    feat = client.post(world.api("/features"), json={"title": "Never estimated"}, headers=h).json()
+    feat = client.post(world.api("/features"), json={"title": "Never estimated", "owner": world.bob.email},
+                       headers=h).json()
     due = (date.today() + timedelta(days=30)).isoformat()
-    r = client.post(world.api("/commitments"), json={"feature_id": feat["id"], "customer_id": cust["id"], "due": due},
-                    headers=h)
+    r = client.post(world.api("/commitments"), json={"feature_id": feat["id"], "customer_id": cust["id"], "due": due,
+                                                     "promised_by": world.erin.email}, headers=h)
     assert r.status_code == 201, r.text
     with container.unit_of_work() as uow:
         from tradeoff.accounts import service as accounts
@@ -486,6 +487,11 @@ def test_commitment_falling_at_risk_and_saved_briefs_are_published(client, conta
     events = events["items"] if isinstance(events, dict) else events
     assert [e["kind"] for e in events] == ["at_risk"] and result["events"] == []  # recorded once, not again
     assert kinds.count("commitment.at_risk") == 1
+    # who made the promise (erin) and who owns the feature (bob) hear of it without subscribing; others do not
+    for person, expected in ((world.erin, 1), (world.bob, 1), (world.sam, 0)):
+        got = client.get(world.api("/notifications"), headers=person.headers).json()
+        at_risk = [n for n in got["items"] if n["event_type"] == "commitment.at_risk"]
+        assert len(at_risk) == expected, (person.email, got["items"])
 
 
 def commitments_actor(world):  # type: ignore[no-untyped-def]

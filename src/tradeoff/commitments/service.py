@@ -236,6 +236,9 @@ def _notify(uow: UnitOfWork, workspace_id: int, events: list[CommitmentEvent], b
             continue
         c = by_id[ev.commitment_id]
         pct = "unknown" if ev.probability_after is None else f"{ev.probability_after:.0%}"
+        owner = uow.session.scalar(select(Feature.owner).where(Feature.id == c.feature_id)) or ""
+        # who made the promise and who owns the feature hear of it, subscribed or not
+        responsible = notifications.user_ids_by_email(uow, workspace_id, [e for e in (c.promised_by, owner) if e])
         notifications.publish(
             uow, workspace_id, "commitment.at_risk",
             {"commitment_id": c.id, "feature_id": c.feature_id, "customer_id": c.customer_id, "due": c.due,
@@ -243,7 +246,7 @@ def _notify(uow: UnitOfWork, workspace_id: int, events: list[CommitmentEvent], b
              "threshold": ev.threshold, "kept_by": c.kept_by},
             subject=f"commitment:{c.id}", summary=f"Commitment {c.id} is at risk: {pct} chance of being kept by {c.due}"
             + (f"; {ev.threshold:.0%} chance by {c.kept_by}" if c.kept_by else ""),
-            link=f"/w/{slug}/commitments#commitment-{c.id}")
+            link=f"/w/{slug}/commitments#commitment-{c.id}", responsible=responsible)
 
 
 def event_out(e: CommitmentEvent) -> dict[str, Any]:
