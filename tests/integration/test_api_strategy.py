@@ -345,6 +345,16 @@ def test_effort_comes_from_the_engineering_estimate_when_there_is_no_business_ca
     scores = client.get(world.api(f"/features/{feat['id']}/scores"), headers=h).json()
     effort = scores["inputs"]["effort"]
     assert effort["value"] == 2.0 and "engineering estimate" in effort["source"]  # 10 person-days = 2 person-weeks
+    # a business case far from the estimate wins the score's effort, and the ranking says the two disagree
+    case = {"effort_person_weeks": point(6), "cost_per_person_week": point(2000)}
+    assert client.put(world.api(f"/features/{feat['id']}/business-case"), json=case, headers=h).status_code == 200
+    items = client.get(world.api("/ranking"), headers=h).json()["items"]
+    mine = next(i for i in items if i["id"] == feat["id"])
+    assert mine["effort_disagreement"] == "the business case says 6 person-weeks, the engineers estimate 2"
+    assert client.put(world.api(f"/features/{feat['id']}/business-case"),
+                      json={**case, "effort_person_weeks": point(2.5)}, headers=h).status_code == 200
+    mine = next(i for i in client.get(world.api("/ranking"), headers=h).json()["items"] if i["id"] == feat["id"])
+    assert mine["effort_disagreement"] is None  # within 1.5 times: nothing to question
 
 
 def test_arr_in_other_currencies_counts_at_the_workspaces_rates(client, world: World) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 
 from tradeoff.core import ranking as core_ranking
 from tradeoff.core import scoring_matrix as core_matrix
+from tradeoff.core.formula import format_number
 from tradeoff.core.sizing import Range
 from tradeoff.customers.model import Customer
 from tradeoff.errors import FieldError, InvalidInput
@@ -91,11 +92,13 @@ def ranked_backlog(*, uow: UnitOfWork, workspace_id: int, framework: str | None 
         f = sf.feature
         used = {k: {"value": v, "source": sf.sources.get(k, "")} for k, v in sf.score.inputs.items()}
         sizing = rows[f.id].sizing
+        values, sources = rows[f.id].values, rows[f.id].sources
         items.append({
             "rank": r.rank, "id": f.id, "title": f.title, "status": f.status, "product_id": f.product_id,
             "score": r.value, "explanation": sf.score.explanation, "not_scored_reason": r.not_scored_reason,
             "inputs": used,
             "displacement_risk": bool(sizing and sizing["displacement"] and sizing["displacement"]["at_risk"]),
+            "effort_disagreement": effort_disagreement(values, sources),
         })
     return {"framework": fw, "filters": filters.as_dict(), "count": len(ranked),
             "scored": sum(1 for r in ranked if r.value is not None), "items": items}
@@ -173,3 +176,18 @@ def stability(*, uow: UnitOfWork, workspace_id: int, framework: str | None = Non
                        for i, p in sorted(res.probability_in_top.items(), key=lambda kv: -kv[1])
                        if i not in res.baseline_top and p > 0][:10],
     }
+
+
+EFFORT_GAP = 1.5  # a business case and an engineering estimate this far apart are worth a conversation
+
+
+def effort_disagreement(values: dict[str, float | None], sources: dict[str, str]) -> str | None:
+    """When the PM's business case and the engineers' estimate (both in person-weeks) differ by more than
+    EFFORT_GAP times: the two figures, so the score's effort can be questioned."""
+    case, est = values.get("effort_weeks"), values.get("estimate_effort")
+    if not case or not est or "person-weeks" not in sources.get("estimate_effort", ""):
+        return None
+    if max(case, est) / min(case, est) <= EFFORT_GAP:
+        return None
+    return (f"the business case says {format_number(case)} person-weeks, the engineers estimate "
+            f"{format_number(est)}")
