@@ -242,6 +242,11 @@ def test_paste_notes_splits_then_creates_the_ticked_items(container: Container, 
     assert empty.status_code == 422 and "paste some call notes" in empty.text
     unknown = tc.post(f"/w/{w}/feedback/paste/confirm", data={**data, "customer_id": "Nobody Inc", "keep": ["0"]})
     assert unknown.status_code == 422 and "no customer named" in unknown.text
+    # the start of a name only one customer has is that customer ("Initech" was typed as "initec")
+    short = tc.post(f"/w/{w}/feedback/paste/confirm", data={**data, "customer_id": "initec", "keep": ["0"],
+                                                            "item": ["Wants an API for credit notes"]})
+    assert short.status_code == 303, short.text[:500]
+    assert {f.customer_id for f in texts_in(container, w, "API for credit notes")} == {seeded.ids["initech"]}
     none = tc.post(f"/w/{w}/feedback/paste/confirm", data={**data, "keep": []})
     assert none.status_code == 422 and "tick at least one item" in none.text
 

@@ -87,10 +87,16 @@ def resolve_customer(uow: UnitOfWork, workspace_id: int, name: str, state: FormS
         return
     found = customer_service.by_names(uow=uow, workspace_id=workspace_id, names=[name])
     customer = found.get(name.lower())
-    if customer is None:
-        state.add(field, f"no customer named '{name}' in this workspace; pick one from the list or add the customer first")
-    else:
-        data[field] = customer.id
+    if customer is None:  # a name the search finds exactly one customer for ("Vantara" for "Vantara Telecom")
+        matches = customer_suggestions(uow, workspace_id, name, limit=2)
+        customer = matches[0] if len(matches) == 1 else None
+        if customer is None:
+            hint = (f"'{name}' matches several customers ({', '.join(c.name for c in matches)}, …): pick one from "
+                    "the list" if matches else
+                    f"no customer named '{name}' in this workspace; pick one from the list or add the customer first")
+            state.add(field, hint)
+            return
+    data[field] = customer.id
 
 
 def customer_name(uow: UnitOfWork, workspace_id: int, customer_id: int) -> str | None:
