@@ -40,3 +40,13 @@ def test_windows_newlines_and_single_item() -> None:
 def test_bulleted_items_round_trip(items: list[str]) -> None:
     text = "\n".join(f"- {item}" for item in items)
     assert split_notes(text) == [" ".join(item.split()) for item in items]
+
+
+def test_a_line_naming_the_call_heads_its_list_and_a_bare_dash_starts_an_item() -> None:
+    notes = ("Call with Pilar (Kessler-Brandt), 5 Dec\n- They'd pay for a sandbox\n-\nPeppol before July\n"
+             "- Exports are slow")
+    assert split_notes(notes) == ["They'd pay for a sandbox", "Peppol before July", "Exports are slow"]
+    # a sentence that happens to start like a header is kept when it says something
+    kept = "Call with Dana went badly. They churn in May.\n- Wants SSO"
+    assert split_notes(kept) == ["Call with Dana went badly. They churn in May.", "Wants SSO"]
+    assert split_notes("Sandbox please\n- and a test clock") == ["Sandbox please", "and a test clock"]

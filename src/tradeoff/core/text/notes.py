@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 
 # "- x", "* x", "• x", "– x", "1. x", "1) x", "(2) x", "a) x"
-_BULLET = re.compile(r"^\s*(?:[-*\u2022\u2013\u2014\u25aa\u25cf+]|\(?\d{1,3}[.)]|\(?[a-zA-Z][)])\s+(?P<rest>.*)$")
+_BULLET = re.compile(r"^\s*(?:[-*\u2022\u2013\u2014\u25aa\u25cf+]|\(?\d{1,3}[.)]|\(?[a-zA-Z][)])(?:\s+(?P<rest>.*))?$")
+# "Call with Pilar (Kessler-Brandt), 5 Dec", "Notes from the Acme sync": the line that says which call it was
+_CALL_HEADER = re.compile(r"^(?:call|meeting|notes|interview|sync|chat|demo|catch-up|qbr)\b.*\b(?:with|from)\b",
+                          re.IGNORECASE)
 # "Customer said: x", "Dana (CTO) asked: x", "They mentioned - x"
 _SPEAKER = re.compile(
     r"^\s*(?P<who>[\w][\w .'()/&-]{0,40}?)\s+(?:said|says|asked|asks|mentioned|mentions|noted|notes|"
@@ -20,7 +23,8 @@ def split_notes(text: str) -> list[str]:
     A new item starts at each bullet ("- ", "* ", "• ", "1. ", "2) ", "a) "), at each "<someone> said: ..."
     line (the speaker marker is dropped, their words kept) and after each blank line. A line that
     follows an item without a blank line and without a marker continues that item. A line ending in
-    ":" directly followed by bullets is a heading, not an item. Whitespace is collapsed; empty items
+    ":", or naming the call ("Call with Dana (Acme), 5 Dec"), directly followed by bullets is a heading, not an
+    item. A bare bullet ("-" alone) starts an item whose words are on the next line. Whitespace is collapsed; empty items
     are dropped. Text without any marker or blank line is one item.
     """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -42,11 +46,11 @@ def split_notes(text: str) -> list[str]:
         bullet = _BULLET.match(line)
         speaker = _SPEAKER.match(line)
         if bullet:
-            if current is not None and kinds[-1] == "para" and len(current) == 1 and current[0].endswith(":"):
+            if current is not None and kinds[-1] == "para" and len(current) == 1 and _heading(current[0]):
                 # A heading such as "Notes from the Acme call:" introducing a list.
                 items.pop()
                 kinds.pop()
-            current = start(bullet.group("rest"), "bullet")
+            current = start(bullet.group("rest") or "", "bullet")  # a bare "-": its words are on the next line
         elif speaker:
             current = start(speaker.group("rest"), "speaker")
         elif current is None:
@@ -55,6 +59,13 @@ def split_notes(text: str) -> list[str]:
             current.append(line)
     out = [" ".join(" ".join(part).split()) for part in items]
     return [item for item in out if item and not _is_bare_heading(item)]
+
+
+def _heading(line: str) -> bool:
+    """A line introducing a list: it ends in ":" or names the call ("Call with Dana, 5 Dec"), and says no more."""
+    if line.endswith(":"):
+        return True
+    return bool(_CALL_HEADER.match(line)) and len(line.split()) <= 12 and not line.endswith((".", "?", "!"))
 
 
 def _is_bare_heading(item: str) -> bool:
