@@ -267,3 +267,14 @@ def test_a_body_that_is_not_json_is_a_400_saying_where_reading_stopped(client, w
     assert "not valid JSON" in r.json()["detail"] and "character 14" in r.json()["detail"]
     r = client.post(world.api("/features"), json={"title": 5}, headers=world.alice.headers)  # JSON, wrong type: 422
     assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "title"]
+
+
+def test_a_misspelt_list_filter_is_named_not_ignored(client, world: World) -> None:
+    h = world.alice.headers
+    for url in ("/features?statuz=shipped", "/features.csv?statuz=shipped", "/feedback?kind=bug&colour=red"):
+        r = client.get(world.api(url), headers=h)
+        assert r.status_code == 422, (url, r.status_code)
+        bad = [e["loc"] for e in r.json()["errors"]]
+        assert bad in ([["query", "statuz"]], [["query", "colour"]]) and "this list takes" in r.json()["detail"]
+    assert client.get(world.api("/features?status=shipped&q=x&sort=-id&limit=5&archived=false"),
+                      headers=h).status_code == 200

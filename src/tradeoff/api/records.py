@@ -54,12 +54,14 @@ def build_router(api: RecordApi) -> APIRouter:
                 summary=f"List {spec.plural}")
     def list_(
         member: CurrentMember, uow: Uow, filters: Annotated[Filters, Query()],  # type: ignore[valid-type]
+        request: Request,
         q: Annotated[str | None, Query(max_length=200, description="Full-text search")] = None,
         sort: Annotated[str | None, sort_query(spec.sorts)] = None,
         cursor: Annotated[str | None, Query(max_length=500)] = None,
         limit: Annotated[int, Query(ge=1, le=200)] = 50,
         archived: Annotated[bool, Query(description="List archived records instead")] = False,
     ) -> Any:
+        _refuse_unknown(request, Filters, ("q", "sort", "cursor", "limit", "archived"))
         page = records.list_page(uow=uow, spec=spec, workspace_id=member.workspace_id, q=q,
                                  # Filters is a runtime-chosen model class, which mypy cannot use as a type
                                  filters=filters.model_dump(exclude_none=True),  # type: ignore[attr-defined]
@@ -72,10 +74,12 @@ def build_router(api: RecordApi) -> APIRouter:
     def export(
         member: CurrentMember, uow: Uow, c: Annotated[Container, Depends(container)],
         filters: Annotated[Filters, Query()],  # type: ignore[valid-type]
+        request: Request,
         q: Annotated[str | None, Query(max_length=200, description="Full-text search")] = None,
         sort: Annotated[str | None, sort_query(spec.sorts)] = None,
         archived: Annotated[bool, Query(description="Archived records instead")] = False,
     ) -> Response:
+        _refuse_unknown(request, Filters, ("q", "sort", "archived"))
         query = {"spec": spec, "workspace_id": member.workspace_id, "q": q, "sort": sort, "archived": archived,
                  "filters": filters.model_dump(exclude_none=True)}  # type: ignore[attr-defined]
         exports.check(uow=uow, **query)
@@ -152,3 +156,13 @@ def build_router(api: RecordApi) -> APIRouter:
         return dump(obj)
 
     return router
+
+
+def _refuse_unknown(request: Request, filters: type[BaseModel], standard: tuple[str, ...]) -> None:
+    """A misspelt filter (?statuz=shipped) is named, never read as "no filter" (which would list everything)."""
+    known = set(filters.model_fields) | set(standard)
+    unknown = [k for k in request.query_params if k not in known]
+    if unknown:
+        raise InvalidInput(f"unknown query parameter{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
+                           f"this list takes {', '.join(sorted(known))}",
+                           [FieldError(["query", k], "unknown parameter", request.query_params[k]) for k in unknown])
