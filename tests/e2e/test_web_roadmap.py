@@ -100,6 +100,7 @@ def test_roadmap_pages(container: Container, world: World) -> None:
     # the feature page loads its delivery summary after the page: estimate, place in the plan, P85, promise
     fp = tc.get(f"{base}/features/{ids['a']}").text
     assert f'hx-get="{base}/features/{ids["a"]}/delivery"' in fp
+    assert fp.index('id="evidence-title"') < fp.index('id="delivery-title"')  # who asked comes first
     part = tc.get(f"{base}/features/{ids['a']}/delivery")
     assert part.status_code == 200 and "<html" not in part.text
     assert "3–6" in part.text and "person-days, likely 4" in part.text and "Next quarter" in part.text
