@@ -432,3 +432,14 @@ def test_sizes_and_business_cases_refuse_a_stale_if_match(client, world: World) 
                       headers={**h, "If-Match": '"7"'}).status_code == 412
     assert client.put(world.api(f"/features/{f}/business-case"), json=case,
                       headers={**h, "If-Match": '"1"'}).status_code == 200
+
+
+def test_sizes_past_a_trillion_are_refused_before_they_turn_results_into_blanks(client, world: World) -> None:
+    p, _ = _problem_and_feature(client, world)
+    body = {"customers": point(1e308), "cost_per_customer": point(1e308), "capture": point(0.5)}
+    r = client.put(world.api(f"/problems/{p}/size"), json=body, headers=world.alice.headers)
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"][:3] == ["body", "customers", "low"], r.text
+    ok = {"customers": point(1e6), "cost_per_customer": point(1e6), "capture": point(0.5)}
+    assert client.put(world.api(f"/problems/{p}/size"), json=ok, headers=world.alice.headers).status_code == 200
+    assert client.get(world.api(f"/problems/{p}/size"), headers=world.alice.headers).json()["annual_value"]["p50"] \
+        == pytest.approx(5e11)

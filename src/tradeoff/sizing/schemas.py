@@ -8,7 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from tradeoff.records.schemas import Input, LongText, ShortText
 
-Finite = Annotated[float, Field(allow_inf_nan=False)]
+# a trillion either way: more than any count of customers or yearly amount, and products of two stay finite
+Finite = Annotated[float, Field(allow_inf_nan=False, ge=-1e12, le=1e12)]
 Currency = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{3}$")]
 
 
