@@ -89,12 +89,21 @@ def test_build_the_plan_compare_it_and_a_what_if_then_see_dates_and_commitments(
 
         page.locator("#wi-team").select_option(label="Billing")
         page.get_by_label("People (full time)").fill("1")
-        page.get_by_role("button", name="Compare side by side").click()
+        held: list = []  # hold the what-if's answer back, to see the form say it is working
+        page.route("**/what-if", lambda route: held.append(route))
+        button = page.get_by_role("button", name="Compare side by side")
+        button.click()
+        page.wait_for_function("() => document.querySelector('form[data-busy][aria-busy=true] button[disabled]')")
+        assert "Solving the what-if" in page.locator("form[aria-busy=true] button").inner_text()
+        while not held:  # the route handler runs while Playwright waits
+            page.wait_for_timeout(50)
+        held[0].continue_()
         result = page.locator("#what-if-result")
         result.get_by_text("+1 person on Billing", exact=False).first.wait_for()
         assert page.url == url  # swapped in place by htmx: no navigation, the plan itself unchanged
         shown = result.inner_text()
         assert "delivered by" in shown.lower() and "The plan itself is unchanged." in shown
+        assert button.is_enabled() and button.inner_text() == "Compare side by side"  # ready again
 
         page.get_by_role("link", name="Roadmap", exact=True).first.click()
         page.wait_for_url(f"**/w/{world.slug}/roadmap")
