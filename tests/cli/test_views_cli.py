@@ -89,3 +89,15 @@ def test_currencies_show_and_set(run) -> None:  # type: ignore[no-untyped-def]
                        (("--rate", "USD=1"), "needs no rate")):
         r = run("currencies", "set", "-w", slug, "--currency", "USD", *args, ok=False)
         assert r.exit_code == 2 and said in r.stderr and "Traceback" not in r.stderr, (args, r.stderr)
+
+
+def test_user_remove_takes_a_member_out_but_never_the_last_owner(run) -> None:  # type: ignore[no-untyped-def]
+    slug = "members-" + uuid.uuid4().hex[:8]
+    owner = f"own-{slug}@example.com"
+    run("init", "--workspace", slug, "--owner", owner, "--password-stdin", input="correct horse battery\n")
+    run("user", "add", f"eng-{slug}@example.com", "-w", slug, "--role", "engineer")
+    assert "removed" in run("user", "remove", f"eng-{slug}@example.com", "-w", slug).stdout
+    r = run("user", "remove", f"eng-{slug}@example.com", "-w", slug, ok=False)
+    assert r.exit_code == 3 and "is not a member" in r.stderr
+    r = run("user", "remove", owner, "-w", slug, ok=False)
+    assert r.exit_code == 4 and "only owner" in r.stderr

@@ -87,7 +87,8 @@ def seeded(container: Container) -> Seeded:
         "charlie": _person(container, other, f"charlie-{tag}@example.com", Role.owner, owner_of=True),
     }
     world = World(slug, other, **people)
-    return Seeded(world, seed_records(container, slug, token_owner=people["alice"].user_id))
+    return Seeded(world, seed_records(container, slug, token_owner=people["alice"].user_id)
+                  | {"member": people["sam"].user_id})
 
 
 AsUser = Callable[[str], tuple[TestClient, str]]
@@ -334,6 +335,8 @@ PAGES = [
     ("POST", "/w/{slug}/account/sign-out-everywhere"),
     ("GET", "/w/{slug}/members"),
     ("POST", "/w/{slug}/members"),
+    ("POST", "/w/{slug}/members/{member}/role"),
+    ("POST", "/w/{slug}/members/{member}/remove"),
     ("GET", "/w/{slug}/pick/customers"),
     ("GET", "/w/{slug}/pick/targets"),
     ("POST", "/w/{slug}/feedback/{feedback}/links"),
@@ -583,7 +586,18 @@ def test_owner_adds_a_member_and_others_cannot(container: Container, seeded: See
     self_demote = tc.post(f"/w/{world.slug}/members", data={"csrf_token": token, "email": world.alice.email,
                                                             "role": "stakeholder"})
     assert self_demote.status_code == 422 and "only owner" in self_demote.text
-    assert tc.get(f"/w/{world.slug}/members").status_code == 200
+    page = tc.get(f"/w/{world.slug}/members")
+    assert page.status_code == 200
+    # each member's row changes their role or takes them out; the last owner stays
+    nina_id = int(re.search(rf'<tr id="member-(\d+)"><td>Nina</td><td>{re.escape(new_email)}', page.text)[1])
+    assert f'aria-label="Remove {world.alice.email}' not in page.text  # not yourself
+    r = tc.post(f"/w/{world.slug}/members/{nina_id}/role", data={"csrf_token": token, "role": "engineer"})
+    assert r.status_code == 200 and f"{new_email} is now Engineer" in r.text
+    r = tc.post(f"/w/{world.slug}/members/{world.alice.user_id}/role", data={"csrf_token": token, "role": "pm"})
+    assert r.status_code == 409 and "only owner" in r.text
+    r = tc.post(f"/w/{world.slug}/members/{nina_id}/remove", data={"csrf_token": token})
+    assert r.status_code == 200 and "Removed from the workspace" in r.text and new_email not in r.text
+    assert nina.get(f"/w/{world.slug}").status_code == 404  # her session no longer opens the workspace
     bob, bob_token = as_user("bob")
     assert bob.get(f"/w/{world.slug}/members").status_code == 403
     assert bob.post(f"/w/{world.slug}/members", data={"csrf_token": bob_token, "email": "x@example.com",

@@ -189,6 +189,23 @@ def test_roles(client, world: World) -> None:
     assert r.status_code == 200 and r.json()["role"] == "pm"
 
 
+def test_removing_a_member_revokes_their_tokens_and_never_the_last_owner(client, world: World) -> None:
+    owner = world.alice.headers
+    assert client.get(world.api("/features"), headers=world.erin.headers).status_code == 200
+    assert client.delete(world.api(f"/members/{world.erin.user_id}"), headers=world.bob.headers).status_code == 403
+    assert client.delete(world.api(f"/members/{world.erin.user_id}"),
+                         headers=world.charlie.headers).status_code == 404  # the outsider
+    r = client.delete(world.api(f"/members/{world.erin.user_id}"), headers=owner)
+    assert r.status_code == 204, r.text
+    assert client.get(world.api("/features"), headers=world.erin.headers).status_code in (401, 404)  # token gone
+    assert world.erin.email not in {m["email"] for m in client.get(world.api("/members"), headers=owner).json()}
+    assert client.delete(world.api(f"/members/{world.erin.user_id}"), headers=owner).status_code == 404
+    r = client.delete(world.api(f"/members/{world.alice.user_id}"), headers=owner)
+    assert r.status_code == 409 and "only owner" in r.json()["detail"]
+    trail = client.get(world.api("/audit"), params={"record_type": "user"}, headers=owner).json()["items"]
+    assert any(e["changes"].get("removed") for e in trail), trail
+
+
 def test_links_list_and_quote_edit_and_comment_edit_delete(client, world: World) -> None:
     h = world.bob.headers
     fb = client.post(world.api("/feedback"), json={"text": "Dunning emails should come from our domain"}, headers=h).json()

@@ -145,16 +145,41 @@ def set_member(*, uow: UnitOfWork, workspace: Workspace, user: User, role: Role,
         m = Membership(workspace_id=workspace.id, user_id=user.id, role=role.value)
         uow.session.add(m)
     else:
-        if m.role == Role.owner.value and role != Role.owner and uow.session.scalar(
-                select(func.count()).select_from(Membership).where(
-                    Membership.workspace_id == workspace.id, Membership.role == Role.owner.value)) == 1:
-            raise Conflict(f"{user.email} is the workspace's only owner: make someone else an owner first, so that "
-                           "someone can still manage its members")
+        if role != Role.owner:
+            _keep_an_owner(uow, m, user.email, "stop being an owner")
         m.role = role.value
     uow.session.flush()
     audit.record(uow=uow, workspace_id=workspace.id, actor=actor, action="member", record_type="user", record_id=user.id,
                  before=before, after={"role": role.value, "email": user.email})
     return m
+
+
+def _keep_an_owner(uow: UnitOfWork, m: Membership, email: str, change: str) -> None:
+    """A workspace always keeps an owner, or nobody could manage its members again."""
+    if m.role == Role.owner.value and uow.session.scalar(select(func.count()).select_from(Membership).where(
+            Membership.workspace_id == m.workspace_id, Membership.role == Role.owner.value)) == 1:
+        raise Conflict(f"{email} is the workspace's only owner and cannot {change}: make someone else an owner "
+                       "first, so that someone can still manage its members")
+
+
+def remove_member(*, uow: UnitOfWork, workspace_id: int, user_id: int, actor: Actor) -> None:
+    """Take a person out of a workspace: their membership goes and their API tokens for it are revoked (their
+    account, and their part in the history, stay)."""
+    m = uow.session.scalar(select(Membership).options(joinedload(Membership.user)).where(
+        Membership.workspace_id == workspace_id, Membership.user_id == user_id))
+    if m is None:
+        raise NotFound(f"user {user_id} is not a member of this workspace")
+    email = m.user.email
+    _keep_an_owner(uow, m, email, "leave")
+    now = utcnow()
+    for token in uow.session.scalars(select(ApiToken).where(ApiToken.workspace_id == workspace_id,
+                                                            ApiToken.user_id == user_id,
+                                                            ApiToken.revoked_at.is_(None))):
+        token.revoked_at = now
+    uow.session.delete(m)
+    uow.session.flush()
+    audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="member", record_type="user",
+                 record_id=user_id, before={"role": m.role, "email": email}, after={"removed": True})
 
 
 def add_member(

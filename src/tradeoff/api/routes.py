@@ -49,6 +49,14 @@ def set_member(member: CurrentMember, uow: Uow, body: MemberIn) -> Any:
     return MemberOut(user_id=user.id, email=user.email, name=user.name, role=Role(m.role))
 
 
+@router.delete(f"{W}/members/{{user_id}}", operation_id="removeMember", status_code=204, tags=["accounts"],
+               summary="Take a person out of the workspace (their API tokens for it are revoked; never the last owner)")
+def remove_member(member: CurrentMember, uow: Uow, user_id: int) -> Response:
+    member.require("manage")
+    accounts.remove_member(uow=uow, workspace_id=member.workspace_id, user_id=user_id, actor=member.actor("api"))
+    return Response(status_code=204)
+
+
 @router.get(f"{W}/tokens", operation_id="listTokens", response_model=list[TokenOut], tags=["accounts"])
 def list_tokens(member: CurrentMember, uow: Uow) -> Any:
     return accounts.list_tokens(uow=uow, workspace_id=member.workspace_id, user_id=member.user_id)

@@ -14,7 +14,7 @@ import typer
 from tradeoff.accounts import service as accounts
 from tradeoff.accounts.model import Role
 from tradeoff.cli.context import Cli, ErrorMappingGroup, cli_state, emit_json, emit_table, set_state
-from tradeoff.errors import InvalidInput, TradeoffError
+from tradeoff.errors import InvalidInput, NotFound, TradeoffError
 
 app = typer.Typer(cls=ErrorMappingGroup, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="Tradeoff: evidence → problems → features → priorities → plans → forecasts.")
@@ -123,6 +123,22 @@ def user_add(
             ws = accounts.workspace_by_slug(uow=uow, slug=workspace)
             accounts.set_member(uow=uow, workspace=ws, user=user, role=role, actor=state.actor)
     typer.echo(f"{'added' if created else 'updated'} {user.email}" + (f" as {role.value} of {workspace}" if workspace else ""))
+
+
+@user_app.command("remove")
+def user_remove(
+    email: str,
+    workspace: Annotated[str, typer.Option("--workspace", "-w", help="The workspace to take them out of.")],
+) -> None:
+    """Take a person out of a workspace; their API tokens for it are revoked (never the last owner)."""
+    state = cli_state()
+    with state.container.unit_of_work() as uow:
+        ws = accounts.workspace_by_slug(uow=uow, slug=workspace)
+        found = [r for r in accounts.members(uow=uow, workspace_id=ws.id) if r.user.email == accounts.normalise_email(email)]
+        if not found:
+            raise NotFound(f"{email} is not a member of {workspace}")
+        accounts.remove_member(uow=uow, workspace_id=ws.id, user_id=found[0].user_id, actor=state.actor)
+    typer.echo(f"removed {email} from {workspace}")
 
 
 @workspace_app.command("create")

@@ -12,7 +12,7 @@ from tradeoff.accounts.schemas import MemberIn, TokenCreate
 from tradeoff.accounts.service import Member
 from tradeoff.attention import service as attention_service
 from tradeoff.audit import service as audit
-from tradeoff.errors import RateLimited, TradeoffError
+from tradeoff.errors import Conflict, NotFound, RateLimited, TradeoffError
 from tradeoff.feedback import service as feedback_service
 from tradeoff.records import service as records
 from tradeoff.storage.base import utcnow
@@ -128,6 +128,37 @@ def add_member(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) 
         " They can sign in with their existing password." if not created else
         " Set their password with `tradeoff user add` before they can sign in.")
     return _members_view(request, uow, m, flash=f"{body.email} is now {LABELS[body.role.value]}.{note}")
+
+
+@router.post(f"{W}/members/{{user_id:int}}/role", response_class=HTMLResponse)
+def change_role(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, user_id: int) -> Response:
+    """A member's role from the members table (the last owner stays an owner: the page says why)."""
+    m.require("manage")
+    row = next((r for r in accounts.members(uow=uow, workspace_id=m.workspace_id) if r.user_id == user_id), None)
+    raw = form.get("role")
+    if row is None:
+        raise NotFound(f"user {user_id} is not a member of this workspace")
+    if not isinstance(raw, str) or raw not in {r.value for r in Role}:
+        return _members_view(request, uow, m, FormState(values={"role": "pm"}, message=f"unknown role '{raw}'"),
+                             status_code=422)
+    try:
+        ws = accounts.workspace_by_slug(uow=uow, slug=m.workspace_slug)
+        accounts.set_member(uow=uow, workspace=ws, user=row.user, role=Role(raw), actor=m.actor("web"))
+    except Conflict as exc:
+        uow.session.rollback()
+        return _members_view(request, uow, m, FormState(values={"role": "pm"}, message=exc.message), status_code=409)
+    return _members_view(request, uow, m, flash=f"{row.user.email} is now {LABELS[raw]}.")
+
+
+@router.post(f"{W}/members/{{user_id:int}}/remove", response_class=HTMLResponse)
+def remove_member(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, user_id: int) -> Response:
+    m.require("manage")
+    try:
+        accounts.remove_member(uow=uow, workspace_id=m.workspace_id, user_id=user_id, actor=m.actor("web"))
+    except Conflict as exc:
+        uow.session.rollback()
+        return _members_view(request, uow, m, FormState(values={"role": "pm"}, message=exc.message), status_code=409)
+    return _members_view(request, uow, m, flash="Removed from the workspace; their API tokens for it are revoked.")
 
 
 ACCOUNT_FIELDS = {"current_password", "new_password", "confirm_password"}
