@@ -49,6 +49,10 @@ PG_URL = os.environ.get("TRADEOFF_TEST_POSTGRES_URL", "postgresql+psycopg://post
 WORDS = ["invoice", "export", "csv", "reminder", "payment", "late", "dunning", "portal", "approval", "workflow", "tax", "vat", "currency", "sync", "quickbooks", "xero", "netsuite", "salesforce", "stripe", "refund", "credit", "note", "recurring", "subscription", "pdf", "email", "template", "branding", "discount", "schedule", "report", "dashboard", "audit", "permission", "role", "sso", "saml", "api", "webhook", "mobile", "bulk", "import", "ledger", "reconciliation", "bank", "fee", "chargeback", "dispute"]
 N_CUSTOMERS, N_FEEDBACK, N_FEATURES, N_LINKS, N_PROBLEMS = 10_000, 200_000, 5_000, 50_000, 500
 N_TEAMS, N_ESTIMATED = 3, 500
+SEARCH_EVERYTHING_NOTE = (
+    "'Search everything' ranks each of six kinds in its own query (BM25 on SQLite, ts_rank on PostgreSQL) over "
+    "the newest 500 matches of each; its words come from the generator's 50-word vocabulary, so one word matches "
+    "about 30% of the 200,000 feedback items, far denser than real text: a worst case.")
 
 
 def sentence(rng: random.Random, n: int) -> str:
@@ -169,6 +173,15 @@ def serve(url: str, home: Path) -> tuple[subprocess.Popen[bytes], str]:
             time.sleep(0.2)
     proc.kill()
     raise RuntimeError("server did not start")
+
+
+def over_target(label: str, p95: float) -> bool:
+    """Whether a row misses its target: 150 ms for the feature page and the home page, 100 ms for the other lists,
+    searches and details; none for rows that run a forecast (no target was set)."""
+    if "forecast" in label or "simulated" in label:
+        return False
+    limit = 150.0 if label.startswith(("feature page", "home page")) else 100.0
+    return p95 > limit
 
 
 def few(label: str, n: int) -> int:
@@ -309,7 +322,7 @@ def main() -> None:
              "simulations by their input, so when nothing changed between two requests (these rows) the second "
              "one does not simulate again. The row 'right after its estimate changed' saves a new estimate before "
              "each request (not timed): every one of its requests simulates afresh. No target was set for these "
-             "rows; they are measured so that a slower forecast shows. "
+             "rows; they are measured so that a slower forecast shows. " + SEARCH_EVERYTHING_NOTE + " "
              "Rerun: `PYTHONPATH=src .venv/bin/python bench/bench_api.py`.",
              "", f"Load average (1 min) when the run started {load_before:.1f}, when it ended {os.getloadavg()[0]:.1f}: "
              "other jobs shared the machine, so these figures are if anything pessimistic.", ""]
@@ -318,6 +331,8 @@ def main() -> None:
         for label, r in res.items():
             lines.append(f"| {label} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | {r['rps']:.0f} |")
         lines.append("")
+        over = [f"{label} ({r['p95']:.0f} ms)" for label, r in res.items() if over_target(label, r["p95"])]
+        lines += [f"{backend}: over its p95 target: {'; '.join(over) if over else 'none'}.", ""]
     out = ROOT / "docs" / "benchmarks.d" / "api.md"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines) + "\n")

@@ -100,7 +100,7 @@ def matches(session: Session, model: type, q: str) -> ColumnElement[bool] | None
 
 
 TITLE_WEIGHT = 4.0  # a word in a record's first searched column (its name, title or statement) counts this much more
-RANK_AMONG = 1000  # the newest matches ranked: ranking all of a word's tens of thousands of rows would cost ~100 ms
+RANK_AMONG = 500  # the newest matches ranked: ranking all of a word's tens of thousands of rows would cost ~100 ms
 
 
 def ranked(session: Session, model: type, q: str, where: list[ColumnElement[bool]], limit: int) -> list[int]:
