@@ -62,10 +62,22 @@ def test_ranking_sizing_decisions_votes_competitors_pages(client, container, wor
         "csrf_token": csrf, "customers_segment": "", "customers_low": "10", "customers_likely": "10",
         "customers_high": "10", "cost_per_customer_likely": "1000", "capture_likely": "0.5", "currency": "USD"})
     assert ok.status_code == 303
-    assert "5,000" in tc.get(f"{base}/problems/{p}/sizing").text  # 10 × 1,000 × 0.5
+    opened = tc.get(f"{base}/problems/{p}/sizing").text
+    assert "5,000" in opened  # 10 × 1,000 × 0.5
+    # someone saves a newer size after this page was opened: saving from the old page is refused, theirs kept
+    seen = re.search(r'name="version" value="(\d+)"', opened)[1]
+    theirs = client.put(world.api(f"/problems/{p}/size"), headers=world.alice.headers, json={
+        "customers": {"low": 20, "likely": 20, "high": 20}, "capture": {"low": 0.5, "likely": 0.5, "high": 0.5},
+        "cost_per_customer": {"low": 1000, "likely": 1000, "high": 1000, "currency": "USD"}})
+    assert theirs.status_code == 200
+    stale = tc.post(f"{base}/problems/{p}/sizing", data={
+        "csrf_token": csrf, "version": seen, "customers_likely": "99", "cost_per_customer_likely": "1",
+        "capture_likely": "0.1", "currency": "USD"})
+    assert stale.status_code == 422 and "changed since you read it" in stale.text and 'value="99"' in stale.text
+    assert "10,000" in tc.get(f"{base}/problems/{p}/sizing").text  # theirs: 20 × 1,000 × 0.5
     # the problem's own page says what it is worth and what each feature solving it would return
     worth = tc.get(f"{base}/problems/{p}").text.split('id="worth-title"', 1)[1].split("</section>", 1)[0]
-    assert "USD 5,000</div>" in worth and "a year (P50)" in worth and "Dunning emails" in worth
+    assert "USD 10,000</div>" in worth and "a year (P50)" in worth and "Dunning emails" in worth
     assert re.search(r"Dunning emails</a></td>\s*<td>USD [\d,]+</td><td>USD -?[\d,]+</td><td>-?\d+%</td>", worth)
     assert "Late fee rules" not in worth  # it solves no problem here
     unsized = _api(client, world, "/problems", {"statement": "Nobody knows who owes what"})["id"]

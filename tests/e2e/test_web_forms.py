@@ -84,6 +84,14 @@ def test_business_case_form_saves_and_shows_the_return(setup: Setup) -> None:
     # value 10 customers × 1,000 × 0.5 = 5,000 a year; cost 2 weeks × 1,000 = 2,000 → NPV over 1 year = 3,000
     assert "total cost P50 USD 2,000" in shown
     assert "NPV P50 USD 3,000" in shown
+    # a second tab saves first: the page opened before it cannot overwrite that save
+    version = re.search(r'name="version" value="(\d+)"', shown)[1]
+    body = {"csrf_token": csrf, "effort_low": "3", "effort_likely": "3", "effort_high": "3",
+            "cost_per_person_week": "1000", "currency": "USD", "horizon_years": "1", "discount_rate": "0"}
+    assert tc.post(url, data={**body, "version": version}).status_code == 303
+    stale = tc.post(url, data={**body, "effort_likely": "9", "effort_high": "9", "version": version})
+    assert stale.status_code == 422 and "changed since you read it" in stale.text
+    assert "total cost P50 USD 3,000" in tc.get(url).text  # the second tab's save stands
 
 
 def test_business_case_needs_edit_rights_csrf_and_membership(setup: Setup) -> None:

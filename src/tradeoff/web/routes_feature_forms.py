@@ -28,7 +28,7 @@ from tradeoff.sizing.schemas import BusinessCaseIn
 from tradeoff.storage.uow import UnitOfWork
 from tradeoff.teams import service as team_service
 from tradeoff.web import context as ctx
-from tradeoff.web.forms import RANGE_PARTS, FormState, field_text, fmt_number, save_or_errors
+from tradeoff.web.forms import RANGE_PARTS, FormState, field_text, fmt_number, int_or_none, save_or_errors
 from tradeoff.web.render import redirect, render
 from tradeoff.web.session import CheckedForm, CurrentMember, Uow, can
 
@@ -58,7 +58,7 @@ def _case_state(case: Any) -> FormState:
         "alternative_cost": fmt_number((case.alternative_cost or {}).get("likely")),
         "alternative_one_off": "on" if case.alternative_one_off else "",
         "horizon_years": str(case.horizon_years), "discount_rate": fmt_number(case.discount_rate),
-        "problem_id": str(case.problem_id or ""), "notes": case.notes or "",
+        "problem_id": str(case.problem_id or ""), "notes": case.notes or "", "version": str(case.version),
     })
 
 
@@ -94,7 +94,7 @@ def _money(amount: str, currency: str) -> dict[str, Any] | None:
 @router.post(f"{W}/features/{{feature_id:int}}/case", response_class=HTMLResponse)
 def save_case(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, feature_id: int) -> Response:
     m.require("edit")
-    values = {k: field_text(form, k) for k in CASE_KNOWN}
+    values = {k: field_text(form, k) for k in (*CASE_KNOWN, "version")}
     state = FormState(values=values)
     currency = values["currency"] or "USD"
     effort = {p: values[f"effort_{p}"] or values["effort_likely"] or values["effort_low"] for p in RANGE_PARTS}
@@ -120,7 +120,7 @@ def save_case(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, f
 
     def action() -> None:
         sizing.set_case(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), feature_id=feature_id,
-                        data=BusinessCaseIn.model_validate(body))
+                        data=BusinessCaseIn.model_validate(body), if_match=int_or_none(values["version"]))
 
     if not save_or_errors(uow, state, CASE_KNOWN, action):
         for msg in state.errors.pop("effort_person_weeks", []):  # the whole range: shown beside its inputs

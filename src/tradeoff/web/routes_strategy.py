@@ -146,6 +146,7 @@ def _size_state(size: Any) -> FormState:
                 values[f"{name}_{part}"] = "" if r.get(part) is None else f"{r[part]:g}"
         values["currency"] = (size.cost_per_customer or {}).get("currency", "USD")
         values["customers_segment"] = size.customers_segment or ""
+        values["version"] = str(size.version)  # sent back: a save over someone else's newer one is refused
     return FormState(values=values)
 
 
@@ -187,12 +188,13 @@ def save_sizing(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow,
     known = {"customers", "customers_segment", "cost_per_customer", "capture"}
     try:
         data = ProblemSizeIn.model_validate(body)
-        sizing.set_size(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), problem_id=problem_id, data=data)
+        sizing.set_size(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), problem_id=problem_id, data=data,
+                        if_match=int_or_none(str(form.get("version") or "")))
     except ValidationError as exc:
         validation_to_state(exc, state, known)
         return _sizing_view(request, uow, m, problem_id, state, 422)
     except TradeoffError as exc:
-        if exc.status != 422:
+        if exc.status not in (412, 422):  # 412: someone saved a newer size since this page was opened
             raise
         uow.session.rollback()
         error_to_state(exc, state, known)
