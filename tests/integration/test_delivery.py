@@ -212,6 +212,8 @@ def test_plan_beats_greedy_and_what_if_leaves_the_plan_alone(client, world: Worl
     assert w["scenario"]["name"] == "+1 person on Core"  # named after its change unless given a name
     assert w["scenario"]["delivered"][-1]["value"] == w["scenario"]["value"]
     assert {x["feature_id"] for x in w["diff"]["added"]} >= {ids["a"]}
+    empty = client.post(world.api(f"/plans/{pid}/what-if"), json={"name": "nothing"}, headers=world.alice.headers)
+    assert empty.status_code == 422 and "choose a change to try" in empty.text  # refused before any solving
     w = client.post(world.api(f"/plans/{pid}/what-if"), json={"drop_features": [ids["d"]]},
                     headers=world.alice.headers).json()
     assert ids["d"] in {x["feature_id"] for x in w["diff"]["removed"]}

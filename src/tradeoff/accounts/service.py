@@ -162,13 +162,26 @@ def _keep_an_owner(uow: UnitOfWork, m: Membership, email: str, change: str) -> N
                        "first, so that someone can still manage its members")
 
 
+def member_row(*, uow: UnitOfWork, workspace_id: int, user_id: int | None = None, email: str | None = None) -> Membership:
+    """One member of a workspace, by user id or email (its user loaded); NotFound for anyone else."""
+    stmt = select(Membership).join(User, User.id == Membership.user_id).options(joinedload(Membership.user)).where(
+        Membership.workspace_id == workspace_id)
+    stmt = stmt.where(User.id == user_id) if user_id is not None else stmt.where(User.email == normalise_email(email or ""))
+    m = uow.session.scalar(stmt)
+    if m is None:
+        raise NotFound(f"{email or f'user {user_id}'} is not a member of this workspace")
+    return m
+
+
+def change_role(*, uow: UnitOfWork, workspace_id: int, user_id: int, role: Role, actor: Actor) -> Membership:
+    m = member_row(uow=uow, workspace_id=workspace_id, user_id=user_id)
+    return set_member(uow=uow, workspace=m.workspace, user=m.user, role=role, actor=actor)
+
+
 def remove_member(*, uow: UnitOfWork, workspace_id: int, user_id: int, actor: Actor) -> None:
     """Take a person out of a workspace: their membership goes and their API tokens for it are revoked (their
     account, and their part in the history, stay)."""
-    m = uow.session.scalar(select(Membership).options(joinedload(Membership.user)).where(
-        Membership.workspace_id == workspace_id, Membership.user_id == user_id))
-    if m is None:
-        raise NotFound(f"user {user_id} is not a member of this workspace")
+    m = member_row(uow=uow, workspace_id=workspace_id, user_id=user_id)
     email = m.user.email
     _keep_an_owner(uow, m, email, "leave")
     now = utcnow()

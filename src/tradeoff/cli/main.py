@@ -14,7 +14,7 @@ import typer
 from tradeoff.accounts import service as accounts
 from tradeoff.accounts.model import Role
 from tradeoff.cli.context import Cli, ErrorMappingGroup, cli_state, emit_json, emit_table, set_state
-from tradeoff.errors import InvalidInput, NotFound, TradeoffError
+from tradeoff.errors import InvalidInput, TradeoffError
 
 app = typer.Typer(cls=ErrorMappingGroup, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="Tradeoff: evidence → problems → features → priorities → plans → forecasts.")
@@ -134,10 +134,8 @@ def user_remove(
     state = cli_state()
     with state.container.unit_of_work() as uow:
         ws = accounts.workspace_by_slug(uow=uow, slug=workspace)
-        found = [r for r in accounts.members(uow=uow, workspace_id=ws.id) if r.user.email == accounts.normalise_email(email)]
-        if not found:
-            raise NotFound(f"{email} is not a member of {workspace}")
-        accounts.remove_member(uow=uow, workspace_id=ws.id, user_id=found[0].user_id, actor=state.actor)
+        row = accounts.member_row(uow=uow, workspace_id=ws.id, email=email)
+        accounts.remove_member(uow=uow, workspace_id=ws.id, user_id=row.user_id, actor=state.actor)
     typer.echo(f"removed {email} from {workspace}")
 
 

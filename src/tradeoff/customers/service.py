@@ -78,6 +78,20 @@ def by_names(*, uow: UnitOfWork, workspace_id: int, names: list[str]) -> dict[st
     return {c.name.lower(): c for c in rows}
 
 
+def by_name_as_typed(*, uow: UnitOfWork, workspace_id: int, name: str) -> Customer:
+    """The customer a person means by `name`: the one with that name (any case), else the only one the search
+    finds for it ("Vantara" for "Vantara Telecom"). None or several: refused, saying which."""
+    found = by_names(uow=uow, workspace_id=workspace_id, names=[name]).get(name.strip().lower())
+    if found is not None:
+        return found
+    hits = records.list_page(uow=uow, spec=SPEC, workspace_id=workspace_id, q=name, limit=2).items
+    if len(hits) == 1:
+        return hits[0]  # type: ignore[no-any-return]
+    msg = (f"'{name}' matches several customers ({', '.join(c.name for c in hits)}, …): pick one from the list"
+           if hits else f"no customer named '{name}' in this workspace; pick one from the list or add the customer first")
+    raise InvalidInput(msg, [FieldError(["body", "customer_id"], "unknown customer", name)])
+
+
 def main_currency(uow: UnitOfWork, workspace_id: int) -> str:
     """The currency totals are shown in: the one the workspace chose (money settings), else the one most of its
     customers pay in (USD when there are none); other currencies are converted at its rates or named beside."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, StringConstraints, field_validator
+from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
 from tradeoff.plans.model import ValueSource
 from tradeoff.records.schemas import Input, LongText, Name, RecordOut
@@ -113,6 +113,12 @@ class WhatIfIn(Input):
     @classmethod
     def _unique(cls, v: list[int]) -> list[int]:
         return list(dict.fromkeys(v))
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> WhatIfIn:
+        if not (self.add_people or self.drop_features or self.move_deadlines or self.cut_scope):
+            raise ValueError("choose a change to try: people added, a feature dropped, a deadline moved or scope cut")
+        return self
 
 
 class SolveIn(Input):

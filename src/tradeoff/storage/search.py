@@ -76,6 +76,16 @@ def terms(q: str) -> list[str]:
     return _WORD.findall(q.lower())[:12]
 
 
+def _fts5_query(words: list[str]) -> str:
+    """Every word, quoted; the last as a prefix (search-as-you-type): '"quokka" "expo"*'."""
+    return " ".join([*(f'"{w}"' for w in words[:-1]), f'"{words[-1]}"*'])
+
+
+def _pg_tsquery(words: list[str]) -> str:
+    """The same for PostgreSQL: 'quokka & expo:*'."""
+    return " & ".join(words[:-1] + [words[-1] + ":*"])
+
+
 def matches(session: Session, model: type, q: str) -> ColumnElement[bool] | None:
     """A WHERE clause selecting rows of `model` whose searchable text matches every word of `q`
     (prefix match on the last word, so search-as-you-type works). None when `q` has no words."""
@@ -85,7 +95,7 @@ def matches(session: Session, model: type, q: str) -> ColumnElement[bool] | None
     table = model.__tablename__  # type: ignore[attr-defined]
     cols = SEARCHABLE[table]
     if session.get_bind().dialect.name == "sqlite":
-        fts_query = " ".join(f'"{w}"' for w in words[:-1]) + (" " if len(words) > 1 else "") + f'"{words[-1]}"*'
+        fts_query = _fts5_query(words)
         fts: ColumnClause[Any] = literal_column(f"{table}_fts")
         ids: Select[int] = select(literal_column("rowid")).select_from(text(f"{table}_fts")).where(fts.op("MATCH")(fts_query))
         # Few matches: look them up by id. Many matches: walk the list's own sort index and test membership
@@ -95,7 +105,7 @@ def matches(session: Session, model: type, q: str) -> ColumnElement[bool] | None
             return model.id.in_(probe)  # type: ignore[attr-defined,no-any-return]
         return (model.id + 0).in_(ids)  # type: ignore[attr-defined,no-any-return]
     doc: ColumnClause[str] = literal_column(_pg_document(table, cols))
-    tsquery = " & ".join(words[:-1] + [words[-1] + ":*"])
+    tsquery = _pg_tsquery(words)
     return func.to_tsvector("simple", doc).op("@@")(func.to_tsquery("simple", tsquery))
 
 
@@ -118,7 +128,7 @@ def ranked(session: Session, model: type, q: str, where: list[ColumnElement[bool
         # bm25() needs the MATCH itself: rank the matches from the newest RANK_AMONG's oldest id on, a rowid range
         # FTS5 applies itself
         floor = session.scalar(select(ident).where(match, *where).order_by(ident.desc()).offset(RANK_AMONG - 1).limit(1))
-        fts_query = " ".join(f'"{w}"' for w in words[:-1]) + (" " if len(words) > 1 else "") + f'"{words[-1]}"*'
+        fts_query = _fts5_query(words)
         fts = table_clause(f"{table}_fts", column("rowid"))
         fts_name: ColumnClause[Any] = literal_column(f"{table}_fts")
         score: ColumnElement[Any] = func.bm25(fts_name, TITLE_WEIGHT, *([1.0] * (len(cols) - 1)))  # lower is better
@@ -128,7 +138,7 @@ def ranked(session: Session, model: type, q: str, where: list[ColumnElement[bool
         return list(session.scalars(stmt))
     found = (select(ident.label("id"), *(getattr(model, c).label(c) for c in cols)).where(match, *where)
              .order_by(ident.desc()).limit(RANK_AMONG).subquery())
-    tsquery = " & ".join(words[:-1] + [words[-1] + ":*"])
+    tsquery = _pg_tsquery(words)
     vector: ColumnElement[Any] = func.setweight(func.to_tsvector("simple", func.coalesce(found.c[cols[0]], "")),
                                                 literal_column("'A'"))
     for c in cols[1:]:

@@ -10,7 +10,7 @@ from fastapi import Request
 from tradeoff.accounts import service as accounts
 from tradeoff.accounts.service import Member
 from tradeoff.customers import service as customer_service
-from tradeoff.errors import NotFound
+from tradeoff.errors import InvalidInput, NotFound
 from tradeoff.problems import service as problem_service
 from tradeoff.products import service as product_service
 from tradeoff.records import service as records
@@ -85,17 +85,11 @@ def resolve_customer(uow: UnitOfWork, workspace_id: int, name: str, state: FormS
     if not name:
         data[field] = None
         return
-    found = customer_service.by_names(uow=uow, workspace_id=workspace_id, names=[name])
-    customer = found.get(name.lower())
-    if customer is None:  # a name the search finds exactly one customer for ("Vantara" for "Vantara Telecom")
-        matches = customer_suggestions(uow, workspace_id, name, limit=2)
-        customer = matches[0] if len(matches) == 1 else None
-        if customer is None:
-            hint = (f"'{name}' matches several customers ({', '.join(c.name for c in matches)}, …): pick one from "
-                    "the list" if matches else
-                    f"no customer named '{name}' in this workspace; pick one from the list or add the customer first")
-            state.add(field, hint)
-            return
+    try:
+        customer = customer_service.by_name_as_typed(uow=uow, workspace_id=workspace_id, name=name)
+    except InvalidInput as exc:
+        state.add(field, exc.message)
+        return
     data[field] = customer.id
 
 

@@ -89,9 +89,13 @@ def save_currencies(request: Request, form: CheckedForm, m: CurrentMember, uow: 
         customer_service.set_money(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), data=body)
     except ValidationError as exc:
         for e in exc.errors():
-            loc = [str(p) for p in e["loc"]]
-            field = "currency" if loc[:1] == ["currency"] else (
-                f"rate_{loc[1]}" if len(loc) > 1 and f"rate_{loc[1]}" in values else "new_rate") if loc else "currency"
-            state.add(field, str(e["msg"]).removeprefix("Value error, "))
+            state.add(_rate_field(e["loc"], values), str(e["msg"]).removeprefix("Value error, "))
         return _currencies_view(request, uow, m, state, status_code=422)
     return _currencies_view(request, uow, m, flash="Saved: totals are now counted at these rates.")
+
+
+def _rate_field(loc: tuple[int | str, ...], values: dict[str, str]) -> str:
+    """The input a refused value came from: a rate's own box, the "another currency" box, or the currency."""
+    if len(loc) > 1 and loc[0] == "rates":
+        return f"rate_{loc[1]}" if f"rate_{loc[1]}" in values else "new_rate"
+    return "currency"  # the currency itself, or a rate given for it (the model's own check)

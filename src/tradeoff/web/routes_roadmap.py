@@ -126,8 +126,6 @@ def plan_what_if(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow
             if asked and not needed]
         if missing:
             raise InvalidInput("the what-if is not complete: " + "; ".join(missing))
-        if not (people or drop or cut_id):
-            raise InvalidInput("choose a change to try: people added, a feature dropped or a feature cut")
         data = WhatIfIn(
             name=str(form.get("name") or ""),
             add_people=[AddPeople(team_id=int(team_id), people=people)] if people and team_id else [],
@@ -137,7 +135,8 @@ def plan_what_if(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow
     except ValidationError as exc:
         fields = {"people": "people", "keep": "share kept", "team_id": "team", "feature_id": "feature", "name": "name"}
         error = "the what-if was not accepted: " + "; ".join(
-            f"{fields.get(str(e['loc'][-1]), str(e['loc'][-1]))}: {e['msg'].lower()}" for e in exc.errors())
+            (f"{fields.get(str(e['loc'][-1]), str(e['loc'][-1]))}: " if e["loc"] else "")
+            + e["msg"].removeprefix("Value error, ").lower() for e in exc.errors())
     except ValueError:
         error = "the what-if was not accepted: people and the share kept are numbers"
     except TradeoffError as exc:

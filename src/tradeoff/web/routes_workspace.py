@@ -12,7 +12,7 @@ from tradeoff.accounts.schemas import MemberIn, TokenCreate
 from tradeoff.accounts.service import Member
 from tradeoff.attention import service as attention_service
 from tradeoff.audit import service as audit
-from tradeoff.errors import Conflict, NotFound, RateLimited, TradeoffError
+from tradeoff.errors import Conflict, RateLimited, TradeoffError
 from tradeoff.feedback import service as feedback_service
 from tradeoff.records import service as records
 from tradeoff.storage.base import utcnow
@@ -134,16 +134,13 @@ def add_member(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) 
 def change_role(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, user_id: int) -> Response:
     """A member's role from the members table (the last owner stays an owner: the page says why)."""
     m.require("manage")
-    row = next((r for r in accounts.members(uow=uow, workspace_id=m.workspace_id) if r.user_id == user_id), None)
     raw = form.get("role")
-    if row is None:
-        raise NotFound(f"user {user_id} is not a member of this workspace")
     if not isinstance(raw, str) or raw not in {r.value for r in Role}:
         return _members_view(request, uow, m, FormState(values={"role": "pm"}, message=f"unknown role '{raw}'"),
                              status_code=422)
     try:
-        ws = accounts.workspace_by_slug(uow=uow, slug=m.workspace_slug)
-        accounts.set_member(uow=uow, workspace=ws, user=row.user, role=Role(raw), actor=m.actor("web"))
+        row = accounts.change_role(uow=uow, workspace_id=m.workspace_id, user_id=user_id, role=Role(raw),
+                                   actor=m.actor("web"))
     except Conflict as exc:
         uow.session.rollback()
         return _members_view(request, uow, m, FormState(values={"role": "pm"}, message=exc.message), status_code=409)
