@@ -173,6 +173,19 @@ def test_backup_restore_round_trip_is_lossless(backend, empty_container, tmp_pat
             restore(uow=uow, doc=broken, slug="broken")
         with pytest.raises(NotFound), other.unit_of_work() as uow:  # a failed restore leaves nothing behind
             accounts.workspace_by_slug(uow=uow, slug="broken")
+        # a member's role must be one Tradeoff knows, and someone must own the workspace
+        odd = json.loads(json.dumps(first))
+        odd["members"][1]["role"] = "admin"
+        with pytest.raises(InvalidInput, match=r"member 2 \(.*\) has role 'admin'"), other.unit_of_work() as uow:
+            restore(uow=uow, doc=odd, slug="odd")
+        ownerless = json.loads(json.dumps(first))
+        for m in ownerless["members"]:
+            m["role"] = "pm" if m["role"] == "owner" else m["role"]
+        with pytest.raises(InvalidInput, match="no member with the owner role"), other.unit_of_work() as uow:
+            restore(uow=uow, doc=ownerless, slug="ownerless")
+        for slug in ("odd", "ownerless"):
+            with pytest.raises(NotFound), other.unit_of_work() as uow:
+                accounts.workspace_by_slug(uow=uow, slug=slug)
         with other.unit_of_work() as uow:
             restore(uow=uow, doc=first)
         with other.unit_of_work() as uow:

@@ -63,6 +63,18 @@ def test_team_capacity_counts_availability_and_holidays(client, world: World) ->
     bad = client.post(world.api("/teams"), json={"name": "X", "members": [{"name": "A", "holidays": [
         {"start": "2030-01-05", "end": "2030-01-01"}]}]}, headers=world.alice.headers)
     assert bad.status_code == 422
+    # a team's members read back can be written back unchanged (ids and [start, end] holidays included)
+    got = client.get(world.api(f"/teams/{tid}"), headers=world.alice.headers)
+    members = got.json()["members"]
+    assert members[2]["holidays"] == [[h["start"], h["end"]] for h in hol] and "id" in members[0]
+    r = client.patch(world.api(f"/teams/{tid}"), json={"members": members},
+                     headers={**world.alice.headers, "If-Match": got.headers["etag"]})
+    assert r.status_code == 200, r.text
+    strip = [{k: v for k, v in m.items() if k != "id"} for m in members]
+    assert [{k: v for k, v in m.items() if k != "id"} for m in r.json()["members"]] == strip
+    bad = client.patch(world.api(f"/teams/{tid}"), json={"members": [{"name": "A", "holidays": [["2030-01-01"]]}]},
+                       headers=world.alice.headers)
+    assert bad.status_code == 422 and "[start, end]" in bad.text
 
 
 def test_engineers_estimate_and_edit_components_stakeholders_cannot(client, world: World) -> None:
@@ -321,6 +333,15 @@ def test_forecast_dates_probabilities_and_thin_history(client, world: World) -> 
     last = date.fromisoformat(fc["plan"]["p50"])
     assert TODAY + timedelta(days=14) <= last <= TODAY + timedelta(days=60)
     assert fc["teams"][0]["source"] == "capacity"
+    # each feature beside the plan's window for it: the forecast follows the plan's order and says where they part
+    plan = client.get(world.api(f"/plans/{pid}"), headers=world.alice.headers).json()
+    windows = {r["feature_id"]: (r["period_start"], r["period_end"]) for r in plan["result"]["schedule"]}
+    assert [f["feature_id"] for f in fc["features"]] == sorted(
+        windows, key=lambda i: (windows[i][0], [r["feature_id"] for r in plan["result"]["schedule"]].index(i)))
+    for f in fc["features"]:
+        assert (f["planned_from"], f["planned_to"]) == windows[f["feature_id"]]
+        assert f["against_plan"] == ("later" if f["p85"] > f["planned_to"] else
+                                     "sooner" if f["p50"] < f["planned_from"] else "in window")
     # without work history the throughput forecast declines and says what it needs
     assert fc["throughput"]["status"] == "declined" and "at least" in fc["throughput"]["reason"]
     r = client.get(world.api("/forecast?source=history"), headers=world.alice.headers).json()

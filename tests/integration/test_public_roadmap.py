@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import uuid
+from datetime import date
 from collections.abc import Iterator
 from typing import Any
 
@@ -260,3 +261,29 @@ def test_a_pm_marks_a_feature_public_in_the_web_form(app_client: TestClient, wor
     public = tc.get(share["path"]).text
     assert "A faster ledger" in public and "Reports in seconds." in public
     assert "Moose" not in public and "INTERNAL-ONLY" not in public and "Hidden one" not in public
+
+
+def test_with_a_solved_live_plan_the_columns_are_the_roadmap_boards(app_client: TestClient, world: World) -> None:
+    """Customers see a feature where the team's own roadmap puts it: planned for the first period is Now whatever
+    its status says; planned but not chosen by the plan is Later; in progress stays Now."""
+    tc = app_client
+    s = _seed(tc, world)
+    path = s["share"]["path"]
+    f1, f2, f3 = s["features"][:3]  # in progress, planned (Bulk export), discovery (Dark mode)
+    before = tc.get(path + "/roadmap.json").json()
+    assert [i["title"] for i in before["next"]] == ["Bulk export"] and [i["title"] for i in before["later"]] == [
+        "Dark mode"]
+    team = _post(tc, world, "/teams", {"name": "Core", "members": ["Ana", "Bo"]})
+    r = tc.put(world.api(f"/features/{f3['id']}/estimate"), json={"optimistic": 2, "likely": 3, "pessimistic": 4,
+                                                                "team_id": team["id"]}, headers=world.erin.headers)
+    assert r.status_code == 200, r.text
+    plan = _post(tc, world, "/plans", {"name": "Next", "start": date.today().isoformat(), "periods": 3,
+                                       "period_days": 14, "value_source": "manual", "values": {str(f3["id"]): 5},
+                                       "time_limit": 2, "live": True})
+    assert tc.post(world.api(f"/plans/{plan['id']}/solve"), headers=world.alice.headers).status_code == 200
+    board = tc.get(world.api("/roadmap"), headers=world.alice.headers).json()
+    assert {f1["id"], f3["id"]} <= {i["feature_id"] for i in board["now"]}  # the internal board, for comparison
+    after = tc.get(path + "/roadmap.json").json()
+    assert {i["title"] for i in after["now"]} == {"Faster invoices", "Dark mode"}
+    assert [i["title"] for i in after["later"]] == ["Bulk export"] and after["next"] == []
+    assert _columns(tc.get(path).text)["now"].count("Dark mode") == 1

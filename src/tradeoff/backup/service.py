@@ -19,8 +19,8 @@ from typing import Any
 from sqlalchemy import Date, LargeBinary, Numeric, Table, func, insert, select, text
 
 from tradeoff.accounts import service as accounts
-from tradeoff.accounts.model import Membership, User, Workspace
-from tradeoff.errors import Conflict, InvalidInput
+from tradeoff.accounts.model import Membership, Role, User, Workspace
+from tradeoff.errors import Conflict, FieldError, InvalidInput
 from tradeoff.storage.base import UTCDateTime
 from tradeoff.storage.models import Base
 from tradeoff.storage.uow import UnitOfWork
@@ -133,6 +133,7 @@ def restore(*, uow: UnitOfWork, doc: dict[str, Any], slug: str | None = None) ->
                        created_at=datetime.fromisoformat(doc["workspace"]["created_at"]))
         s.add(ws)
         s.flush()
+        _check_roles(doc["members"])
         users: dict[int, int] = {}
         for m in doc["members"]:
             user = s.scalar(select(User).where(User.email == m["email"]))
@@ -167,6 +168,19 @@ def restore(*, uow: UnitOfWork, doc: dict[str, Any], slug: str | None = None) ->
         return ws
     except (KeyError, TypeError, ValueError) as exc:
         raise InvalidInput(f"backup file is damaged or incomplete: {type(exc).__name__}: {exc}") from exc
+
+
+def _check_roles(members: list[dict[str, Any]]) -> None:
+    """Every member has a role Tradeoff knows, and someone owns the workspace (else nobody could manage it)."""
+    known = [r.value for r in Role]
+    for i, m in enumerate(members):
+        if m.get("role") not in known:
+            raise InvalidInput(f"backup member {i + 1} ({m.get('email')}) has role {m.get('role')!r}; "
+                               f"a role is one of {', '.join(known)}",
+                               [FieldError(["members", i, "role"], "unknown role", m.get("role"))])
+    if not any(m["role"] == Role.owner.value for m in members):
+        raise InvalidInput("backup has no member with the owner role: nobody could manage the restored workspace",
+                           [FieldError(["members"], "no owner", len(members))])
 
 
 def _check_ids_free(uow: UnitOfWork, doc: dict[str, Any], tables: dict[str, tuple[Table, str | None]]) -> None:

@@ -74,7 +74,9 @@ def forecast(result: Mapping[str, Any]) -> Table:
     rows: list[dict[str, Any]] = [
         {"feature_id": f["feature_id"], "title": f["title"], "team": f["team"],
          "shared_with": f.get("shared_with") or None, "category": f["category"], "p50": f["p50"], "p85": f["p85"],
-         "p95": f["p95"], "probability_by_target": f.get("probability_by_target") if target else None}
+         "p95": f["p95"], "probability_by_target": f.get("probability_by_target") if target else None,
+         "planned_from": f.get("planned_from"), "planned_to": f.get("planned_to"),
+         "against_plan": f.get("against_plan")}
         for f in result.get("features", [])]
     rows += [{"feature_id": s["feature_id"], "title": s["title"], "not_forecast": s["reason"]}
              for s in result.get("skipped", [])]
@@ -82,7 +84,8 @@ def forecast(result: Mapping[str, Any]) -> Table:
         rows.append({"not_forecast": f"no forecast: {result['reason']}"})
     cols = columns(("feature_id", "feature id"), ("title", "feature"), ("team", "team"),
                    ("shared_with", "shared with"), ("category", "kind of work"), ("p50", "P50"), ("p85", "P85"),
-                   ("p95", "P95"))
+                   ("p95", "P95"), ("planned_from", "planned from"), ("planned_to", "planned to"),
+                   ("against_plan", "forecast against plan"))
     if target:
         cols += (Column("probability_by_target", f"chance by {target}"),)
     cols += (Column("not_forecast", "not forecast because"),)

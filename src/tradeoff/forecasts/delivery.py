@@ -69,7 +69,8 @@ def feature_delivery(*, uow: UnitOfWork, workspace_id: int, feature_id: int, tod
                                                today=today, target=by)
     row = fc["forecast"]
     forecast = None if row is None else {k: row[k] for k in ("p50", "p85", "p95", "p50_weeks", "p85_weeks",
-                                                             "p95_weeks", "histogram", "team", "shared_with")}
+                                                             "p95_weeks", "histogram", "team", "shared_with",
+                                                             "planned_from", "planned_to", "against_plan")}
     if forecast is not None:
         limit = commitment_service.threshold(uow=uow, workspace_id=workspace_id)
         safe = forecast_service.feature_date_at({"start": fc["start"], "features": [row]}, feature_id, limit)

@@ -45,6 +45,7 @@ class Entry:
     depends_on: tuple[int, ...]
     category: str
     split: tuple[tuple[Team, float], ...]  # each team's fraction of the work, lead (`team`) first
+    planned: tuple[date, date] | None = None  # the plan's window for it (first day of work, last day to be done)
 
     @property
     def teams(self) -> list[Team]:
@@ -80,12 +81,13 @@ def _backlog(uow: UnitOfWork, workspace_id: int, plan: Plan | None, only_plan: b
     estimates = estimate_service.forecast_inputs(uow=uow, workspace_id=workspace_id)
     teams = team_service.active(uow=uow, workspace_id=workspace_id)
     by_id = {t.id: t for t in teams}
-    scheduled = list(plan.schedule) if plan is not None and plan.result else []
+    windows = plan.planned_windows() if plan is not None else {}
+    scheduled = list(windows)  # in the order the plan starts them
     # only what can be forecast or must be named as skipped: not every open idea of the workspace
     titles = plan_service.open_titles(uow=uow, workspace_id=workspace_id, estimated_only=True, or_among=scheduled)
     order: list[int] = []
     if scheduled:
-        order = [fid for fid in scheduled if fid in titles]  # schedule rows are in period order
+        order = [fid for fid in scheduled if fid in titles]
     if not only_plan:
         order += sorted(fid for fid in titles if fid in estimates and fid not in set(order))
     skipped: list[dict[str, Any]] = []
@@ -110,7 +112,8 @@ def _backlog(uow: UnitOfWork, workspace_id: int, plan: Plan | None, only_plan: b
         entries.append(Entry(fid, title, team, est.optimistic * k, est.likely * k, est.pessimistic * k,
                              tuple(est.depends_on), est.category,
                              tuple((by_id[t], share) for t, share in
-                                   estimate_service.team_fractions(team.id, est.team_shares).items())))
+                                   estimate_service.team_fractions(team.id, est.team_shares).items()),
+                             windows.get(fid)))
     keep = {e.feature_id for e in entries}
     entries = [replace_deps(e, keep) for e in entries]
     return entries, skipped
@@ -249,6 +252,7 @@ def forecast(*, uow: UnitOfWork, workspace_id: int, today: date, plan_id: int | 
     result["features"] = [{"feature_id": int(f.name), "title": by_key[f.name].title,
                            "team": by_key[f.name].team.name, "category": by_key[f.name].category,
                            "shared_with": by_key[f.name].shared_with,
+                           **against_plan(by_key[f.name].planned, f.p50, f.p85),
                            **_finish(f, start, histograms is True or (histograms is not False
                                                                       and int(f.name) in histograms))}
                           for f in fc.features]
@@ -311,6 +315,17 @@ def throughput_forecast(*, uow: UnitOfWork, workspace_id: int, today: date, rng:
             "dates": [{"items": d.items, "p50": d.p50.date().isoformat() if d.p50 else None,
                        "p85": d.p85.date().isoformat() if d.p85 else None,
                        "p95": d.p95.date().isoformat() if d.p95 else None} for d in t.dates]}
+
+
+def against_plan(window: tuple[date, date] | None, p50: date, p85: date) -> dict[str, Any]:
+    """The plan's window for a feature beside its forecast. `against_plan`: "later" when the P85 date is after
+    the window ends (the plan expects it sooner than the team's measured pace and WIP limit give it 85% chance
+    of); "sooner" when even the P50 date is before the window opens (the team's pace leaves room to start it
+    earlier than planned); "in window" otherwise; None when the plan does not schedule it."""
+    if window is None:
+        return {"planned_from": None, "planned_to": None, "against_plan": None}
+    status = "later" if p85 > window[1] else "sooner" if p50 < window[0] else "in window"
+    return {"planned_from": window[0].isoformat(), "planned_to": window[1].isoformat(), "against_plan": status}
 
 
 def _release(r: FinishForecast, planned: dict[str, Any], start: date,

@@ -70,3 +70,14 @@ class Plan(Versioned, Archivable, Timestamps, WorkspaceScoped, Base):
         if not self.result:
             return {}
         return {int(r["feature_id"]): int(r["period"]) for r in self.result.get("schedule", [])}
+
+    def planned_windows(self) -> dict[int, tuple[date, date]]:
+        """feature id -> (first day of the first period it is worked on, last day of the period it is done in),
+        in the order work starts (first period, then the period it is done in, then the plan's own order)."""
+        if not self.result:
+            return {}
+        bounds = self.period_bounds()
+        rows = sorted(self.result.get("schedule", []),
+                      key=lambda r: (int(r.get("first_period", r["period"])), int(r["period"])))
+        return {int(r["feature_id"]): (bounds[min(int(r.get("first_period", r["period"])), len(bounds) - 1)][0],
+                                       bounds[min(int(r["period"]), len(bounds) - 1)][1]) for r in rows}

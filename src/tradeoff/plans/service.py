@@ -227,8 +227,8 @@ def board(*, uow: UnitOfWork, workspace_id: int, plan: Plan | None) -> dict[str,
 
     lanes: dict[str, list[dict[str, Any]]] = {"now": [], "next": [], "later": []}
     technology: list[dict[str, Any]] = []
-    categories = dict(uow.session.execute(select(Estimate.feature_id, Estimate.category).where(
-        Estimate.workspace_id == workspace_id)).tuples().all())
+    categories = {fid: category for fid, category in uow.session.execute(
+        select(Estimate.feature_id, Estimate.category).where(Estimate.workspace_id == workspace_id))}
     scheduled = {r["feature_id"]: r for r in (plan.result or {}).get("schedule", [])} if plan else {}
     feats = uow.session.execute(select(Feature.id, Feature.title, Feature.status).where(
         Feature.workspace_id == workspace_id, Feature.archived_at.is_(None),

@@ -23,6 +23,7 @@ from tradeoff.feedback.model import Source
 from tradeoff.feedback.schemas import FeedbackCreate
 from tradeoff.links import service as link_service
 from tradeoff.links.schemas import LinkCreate
+from tradeoff.plans import service as plan_service
 from tradeoff.products import service as product_service
 from tradeoff.products.model import Product
 from tradeoff.publishing.model import PublicSubmission, Share
@@ -123,16 +124,29 @@ def _item(share: Share, f: Feature) -> PublicItem:
     )
 
 
+def _lanes(uow: UnitOfWork, workspace_id: int) -> dict[int, str]:
+    """feature id -> "now" / "next" / "later" on the internal roadmap board, when the workspace has a solved live
+    plan: customers see a feature in the column the team's own roadmap puts it in. Empty without one."""
+    plan = plan_service.live_plan(uow=uow, workspace_id=workspace_id)
+    if plan is None or not plan.result:
+        return {}
+    board = plan_service.board(uow=uow, workspace_id=workspace_id, plan=plan)
+    return {i["feature_id"]: lane for lane in ("now", "next", "later") for i in board[lane]}
+
+
 def roadmap(*, uow: UnitOfWork, share: Share, product: Product) -> PublicRoadmap:
-    """Now (in progress) / Next (planned) / Later (discovery, idea), each by title, and the changelog (shipped,
-    newest first). Won't-do and non-public features do not appear."""
+    """Now / Next / Later, each by title, and the changelog (shipped, newest first). With a solved live plan the
+    columns are the internal roadmap board's (period 1 now, periods 2-3 next, the rest later; in progress is
+    now); a feature the board leaves out, or every feature without such a plan, goes by its status (in progress
+    now, planned next, discovery and idea later). Won't-do and non-public features do not appear."""
     cols: dict[str, list[PublicItem]] = {"now": [], "next": [], "later": []}
     shipped: list[tuple[datetime, int, PublicItem]] = []
+    lanes = _lanes(uow, share.workspace_id)
     for f in _public_features(uow, share):
         if f.status == FeatureStatus.shipped.value:
             shipped.append((f.shipped_at or f.updated_at, f.id, _item(share, f)))
         elif f.status in COLUMNS:
-            cols[COLUMNS[f.status]].append(_item(share, f))
+            cols[lanes.get(f.id, COLUMNS[f.status])].append(_item(share, f))
     for items in cols.values():
         items.sort(key=lambda i: (i.title.lower(), i.ref))
     shipped.sort(key=lambda t: (t[0], t[1]), reverse=True)

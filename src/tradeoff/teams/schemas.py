@@ -15,6 +15,16 @@ class HolidayIn(Input):
     start: date
     end: date
 
+    @model_validator(mode="before")
+    @classmethod
+    def _pair(cls, value: Any) -> Any:
+        """[start, end], the shape a team's members are read back in."""
+        if isinstance(value, list | tuple):
+            if len(value) != 2:
+                raise ValueError(f"a holiday is [start, end] or {{start, end}}, got {len(value)} values")
+            return {"start": value[0], "end": value[1]}
+        return value
+
     @model_validator(mode="after")
     def _ordered(self) -> HolidayIn:
         if self.end < self.start:
@@ -23,6 +33,8 @@ class HolidayIn(Input):
 
 
 class MemberIn(Input):
+    id: int | None = Field(None, description="As read back from the team, so a read member can be written back "
+                                             "unchanged; members are replaced as a whole, so it is not kept")
     name: Name
     email: ShortText = ""
     availability: Annotated[float, Field(gt=0, le=1, description="Share of full time, e.g. 0.5 for half time")] = 1.0
