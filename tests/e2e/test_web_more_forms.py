@@ -215,3 +215,25 @@ def test_member_line_round_trip_keeps_email() -> None:
     assert parsed == [{"name": "Ana", "availability": "0.5", "holidays": [{"start": "2026-12-24", "end": "2026-12-31"}],
                        "email": "ana@x.io"}]
     assert _member_line(SimpleNamespace(name="Bo", availability=1.0, holidays=[], email="")) == "Bo | 1"
+
+
+def test_a_features_owner_is_chosen_from_the_members(setup: Setup) -> None:
+    """The owner field offers the workspace's members (not the outsider); the feature page names a member owner
+    and says when an owner is not a member, so would not be told of evidence or promises at risk."""
+    tc, csrf = setup.clients["alice"]
+    form = tc.get(f"{setup.base}/features/{setup.feature}/edit").text
+    offered = re.findall(r'<option value="([^"]+@example\.com)">', form[form.index('id="f-owner-list"'):])
+    w = setup.world
+    assert set(offered) == {w.alice.email, w.bob.email, w.erin.email, w.sam.email}
+    version = re.search(r'name="version" value="(\d+)"', form).group(1)  # type: ignore[union-attr]
+    for owner, shown in ((w.erin.email, "not a member"), ("someone@elsewhere.example", "not a member")):
+        r = tc.post(f"{setup.base}/features/{setup.feature}/edit",
+                    data={"csrf_token": csrf, "version": version, "title": "Card retry", "status": "idea",
+                          "owner": owner, "public": "False"})
+        assert r.status_code == 303, r.text[:400]
+        page = tc.get(f"{setup.base}/features/{setup.feature}").text
+        head = page[:page.index("</header>")]
+        assert (shown in head) == (owner != w.erin.email) and owner.split("@")[0] in head
+        version = str(int(version) + 1)
+    listing = tc.get(f"{setup.base}/features").text
+    assert 'id="flt-owner-list"' in listing and w.bob.email in listing

@@ -64,7 +64,16 @@ def options_for(uow: UnitOfWork, workspace_id: int, names: set[str], selected_pr
         out["products"] = product_choices(uow, workspace_id)
     if "problems" in names:
         out["problems"] = problem_choices(uow, workspace_id, selected_problems)
+    if "members" in names:
+        out["members"] = member_choices(uow, workspace_id)
     return out
+
+
+def member_choices(uow: UnitOfWork, workspace_id: int) -> list[tuple[str, str]]:
+    """(email, name) of each member of the workspace, by name: what an owner field offers."""
+    from tradeoff.notifications import service as notification_service
+
+    return [(p.email, p.name) for p in notification_service.mentionable(uow, workspace_id)]
 
 
 def product_names(uow: UnitOfWork, workspace_id: int) -> dict[int, str]:

@@ -25,11 +25,12 @@ class Field:
     name: str
     label: str
     kind: str = "text"  # text | textarea | number | date | select | lines | tags | multiselect | customer | email
+    # | member (free text with the workspace's members offered by email)
     required: bool = False
     help: str = ""
     placeholder: str = ""
     options: tuple[tuple[str, str], ...] = ()  # (value, label) for selects with fixed choices
-    options_from: str = ""  # "products" | "problems": choices loaded per request
+    options_from: str = ""  # "products" | "problems" | "members": choices loaded per request
     blank: str = ""  # label of the empty choice of a select ("" = no empty choice)
     wide: bool = False
     rows: int = 3

@@ -173,7 +173,8 @@ FEATURES = RecordUI(
         Field("problem_ids", "Problems it solves", "multiselect", options_from="problems", wide=True,
               help="Hold Ctrl (⌘ on Mac) to choose several"),
         Field("persona", "Persona", placeholder="Who it is for"),
-        Field("owner", "Owner", placeholder="Who drives it"),
+        Field("owner", "Owner", "member", options_from="members", placeholder="Who drives it (a member's email)",
+              help="A member's email: they are told when evidence arrives and when a promise of it falls at risk"),
         Field("description", "Description", "textarea", wide=True, rows=4),
         Field("user_flow", "User flow", "lines", wide=True, rows=5, help="One step per line, in order"),
         Field("acceptance_criteria", "Acceptance criteria", "lines", wide=True, rows=5,
@@ -187,7 +188,7 @@ FEATURES = RecordUI(
     filters=(
         Field("status", "Status", "select", options=STATUSES, blank="Any status"),
         Field("product_id", "Product", "select", options_from="products", blank="Any product"),
-        Field("owner", "Owner", placeholder="Owner"),
+        Field("owner", "Owner", "member", options_from="members", placeholder="Owner"),
         Field("persona", "Persona", placeholder="Persona"),
     ),
     name_of=lambda f: f.title, search_hint="Search titles and descriptions",

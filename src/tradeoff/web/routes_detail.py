@@ -86,7 +86,8 @@ def feature_view(request: Request, uow: UnitOfWork, m: Member, record_id: int, c
                if feature.status == FeatureStatus.shipped.value else None)
     return _detail(request, uow, m, "features", "detail/feature.html", feature, status_code, demand=demand,
                    insight=insight, closing=closing, comments=comments, comment=comment or FormState(),
-                   product_name=_product_name(uow, m, feature.product_id))
+                   product_name=_product_name(uow, m, feature.product_id),
+                   owner_name=dict(ctx.member_choices(uow, m.workspace_id)).get((feature.owner or "").lower()))
 
 
 def problem_view(request: Request, uow: UnitOfWork, m: Member, record_id: int, comment: FormState | None = None,
