@@ -114,12 +114,31 @@ def test_currencies_page_sets_the_rates_totals_count_at(container, world: World)
     from tradeoff.customers import service as customer_service
     from tradeoff.customers.schemas import CustomerCreate
 
+    from tradeoff.features import service as feature_service
+    from tradeoff.features.schemas import FeatureCreate
+    from tradeoff.feedback import service as feedback_service
+    from tradeoff.feedback.schemas import FeedbackCreate
+    from tradeoff.links import service as link_service
+    from tradeoff.links.schemas import LinkCreate
+
     with seeding(container, world.slug) as (uow, ws):
         for name, cur in (("Kessler", "EUR"), ("Acme", "USD"), ("Initech", "USD")):
-            customer_service.create(uow=uow, workspace_id=ws, actor=SYSTEM, data=CustomerCreate(
+            c = customer_service.create(uow=uow, workspace_id=ws, actor=SYSTEM, data=CustomerCreate(
                 name=name, arr=Decimal(1000), currency=cur))
+            if name != "Initech":  # a feature asked for in two currencies
+                if name == "Kessler":
+                    feature = feature_service.create(uow=uow, workspace_id=ws, actor=SYSTEM,
+                                                     data=FeatureCreate(title="Peppol e-invoicing"))
+                fb = feedback_service.create(uow=uow, workspace_id=ws, actor=SYSTEM,
+                                             data=FeedbackCreate(text=f"{name} needs Peppol", customer_id=c.id))
+                link_service.create(uow=uow, workspace_id=ws, actor=SYSTEM,
+                                    data=LinkCreate(feedback_id=fb.id, feature_id=feature.id))
+        uow.flush()
+        fid = feature.id
     as_user = signed_in_clients(container, world)
     alice, _ = as_user("alice")
+    evidence = html.unescape(alice.get(f"/w/{world.slug}/features/{fid}").text)
+    assert "≈ USD 1,000 in all; EUR 1,000 left out (no exchange rate" in evidence
     page = alice.get(f"/w/{world.slug}/currencies").text
     assert "Nothing set yet: totals are in USD" in page and "ARR in EUR is left out" in page
     assert 'name="rate_EUR"' in page
@@ -134,6 +153,8 @@ def test_currencies_page_sets_the_rates_totals_count_at(container, world: World)
 
         m = customer_service.money(uow, accounts.workspace_by_slug(uow=uow, slug=world.slug).id)
         assert (m.currency, m.rates, m.set) == ("USD", {"EUR": 1.08, "GBP": 1.27}, True)
+    evidence = html.unescape(alice.get(f"/w/{world.slug}/features/{fid}").text)
+    assert "≈ USD 2,080 in all" in evidence and "left out" not in evidence
     sam, _ = as_user("sam")
     shown = sam.get(f"/w/{world.slug}/currencies").text
     assert "readonly" in shown and "Save rates" not in shown

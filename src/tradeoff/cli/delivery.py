@@ -184,9 +184,9 @@ def forecast(
     if fc["status"] != "ok":
         typer.echo(f"no forecast: {fc['reason']}")
         return
-    cols = ["feature", "team", "P50", "P85", "P95", "against plan"] + (["P(by target)"] if when else [])
+    cols = ["feature", "team", "P50", "P85", "P95", "P50 against plan"] + (["P(by target)"] if when else [])
     emit_table([{"feature": f"{f['title']} (#{f['feature_id']})", "team": " + ".join([f["team"], *f.get("shared_with", [])]), "P50": f["p50"],
-                 "P85": f["p85"], "P95": f["p95"], "against plan": _against_plan(f),
+                 "P85": f["p85"], "P95": f["p95"], "P50 against plan": _against_plan(f),
                  "P(by target)": f"{f['probability_by_target']:.0%}" if when else None} for f in fc["features"]],
                cols, title=f"forecast from {fc['start']} ({fc['trials']} trials)")
     for r in fc["releases"]:
@@ -212,11 +212,11 @@ def forecast(
 
 
 def _against_plan(f: dict[str, Any]) -> str:
-    """A forecast row beside the plan's window for it, in a few words."""
+    """A forecast row's P50 beside the plan's window for it, in a few words."""
     if f.get("against_plan") is None:
         return "not planned"
     window = f"{f['planned_from']} → {f['planned_to']}"
-    return {"later": f"later than {window}", "sooner": f"sooner than {window}"}.get(f["against_plan"], f"in {window}")
+    return {"later": f"after {window}", "sooner": f"before {window}"}.get(f["against_plan"], f"in {window}")
 
 
 def commitments_overview(

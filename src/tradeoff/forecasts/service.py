@@ -252,7 +252,7 @@ def forecast(*, uow: UnitOfWork, workspace_id: int, today: date, plan_id: int | 
     result["features"] = [{"feature_id": int(f.name), "title": by_key[f.name].title,
                            "team": by_key[f.name].team.name, "category": by_key[f.name].category,
                            "shared_with": by_key[f.name].shared_with,
-                           **against_plan(by_key[f.name].planned, f.p50, f.p85),
+                           **against_plan(by_key[f.name].planned, f.p50),
                            **_finish(f, start, histograms is True or (histograms is not False
                                                                       and int(f.name) in histograms))}
                           for f in fc.features]
@@ -317,14 +317,15 @@ def throughput_forecast(*, uow: UnitOfWork, workspace_id: int, today: date, rng:
                        "p95": d.p95.date().isoformat() if d.p95 else None} for d in t.dates]}
 
 
-def against_plan(window: tuple[date, date] | None, p50: date, p85: date) -> dict[str, Any]:
-    """The plan's window for a feature beside its forecast. `against_plan`: "later" when the P85 date is after
-    the window ends (the plan expects it sooner than the team's measured pace and WIP limit give it 85% chance
-    of); "sooner" when even the P50 date is before the window opens (the team's pace leaves room to start it
-    earlier than planned); "in window" otherwise; None when the plan does not schedule it."""
+def against_plan(window: tuple[date, date] | None, p50: date) -> dict[str, Any]:
+    """The plan's window for a feature beside its forecast, more likely than not: `against_plan` is "later" when
+    the P50 date is after the window ends (at the team's measured pace and WIP limit it more likely than not
+    finishes after its planned period), "sooner" when the P50 date is before the window opens (the team's pace
+    leaves room to do it before its period), "in window" otherwise, and None when the plan does not schedule it.
+    The P85 date beside it says how sure; promises are checked against their own dates (commitments)."""
     if window is None:
         return {"planned_from": None, "planned_to": None, "against_plan": None}
-    status = "later" if p85 > window[1] else "sooner" if p50 < window[0] else "in window"
+    status = "later" if p50 > window[1] else "sooner" if p50 < window[0] else "in window"
     return {"planned_from": window[0].isoformat(), "planned_to": window[1].isoformat(), "against_plan": status}
 
 
