@@ -113,7 +113,6 @@ def test_currencies_page_sets_the_rates_totals_count_at(container, world: World)
 
     from tradeoff.customers import service as customer_service
     from tradeoff.customers.schemas import CustomerCreate
-
     from tradeoff.features import service as feature_service
     from tradeoff.features.schemas import FeatureCreate
     from tradeoff.feedback import service as feedback_service

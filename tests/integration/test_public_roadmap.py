@@ -7,8 +7,8 @@ from __future__ import annotations
 import dataclasses
 import re
 import uuid
-from datetime import date
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
