@@ -9,7 +9,6 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, File, Form, Query, Response, UploadFile
-from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
 from tradeoff.api.deps import CurrentMember, IfMatch, Uow, etag
@@ -24,6 +23,7 @@ from tradeoff.forecasts import service as forecast_service
 from tradeoff.plans import service as plan_service
 from tradeoff.plans.schemas import PlanOut, SolveIn, WhatIfIn
 from tradeoff.records import service as records
+from tradeoff.records.schemas import to_json
 from tradeoff.teams import service as team_service
 from tradeoff.workitems import service as workitem_service
 from tradeoff.workitems.importer import MAX_BYTES, WorkItemOptions, run_import
@@ -93,7 +93,7 @@ def suggest(member: CurrentMember, uow: Uow, feature_id: int,
             summary="Every feature's estimate with its explanation")
 def list_estimates(member: CurrentMember, uow: Uow) -> Any:
     ests = estimate_service.all_of(uow=uow, workspace_id=member.workspace_id)
-    return jsonable_encoder({"items": [estimate_service.out(uow=uow, workspace_id=member.workspace_id, estimate=e)
+    return to_json({"items": [estimate_service.out(uow=uow, workspace_id=member.workspace_id, estimate=e)
                                        for _, e in sorted(ests.items())]})
 
 
@@ -112,7 +112,7 @@ def list_workitems(
     page = records.list_page(uow=uow, spec=workitem_service.SPEC, workspace_id=member.workspace_id, cursor=cursor,
                              limit=limit, archived=None,
                              filters={"done": done, "feature_id": feature_id, "team_id": team_id})
-    return jsonable_encoder({"items": [WorkItemOut.model_validate(w).model_dump() for w in page.items],
+    return to_json({"items": [WorkItemOut.model_validate(w).model_dump() for w in page.items],
                              "next": page.next})
 
 
@@ -124,7 +124,7 @@ def workitems_summary(member: CurrentMember, uow: Uow) -> Any:
     out = workitem_service.summary(uow=uow, workspace_id=member.workspace_id)
     out["throughput"] = forecast_service.throughput_forecast(uow=uow, workspace_id=member.workspace_id,
                                                              today=_today(), rng=np.random.default_rng(0))
-    return jsonable_encoder(out)
+    return to_json(out)
 
 
 @router.post(
@@ -182,7 +182,7 @@ def solve(member: CurrentMember, uow: Uow, record_id: int,
              summary="Solve a what-if scenario (add people, drop features, move deadlines, cut scope) beside the "
                      "plan, without changing it")
 def what_if(member: CurrentMember, uow: Uow, record_id: int, body: Annotated[WhatIfIn, Body()]) -> Any:
-    return jsonable_encoder(plan_service.what_if(uow=uow, workspace_id=member.workspace_id, plan_id=record_id,
+    return to_json(plan_service.what_if(uow=uow, workspace_id=member.workspace_id, plan_id=record_id,
                                                  data=body))
 
 
@@ -209,7 +209,7 @@ SourceQ = Annotated[Literal["auto", "capacity", "history"], Query(
 def forecast(member: CurrentMember, uow: Uow, plan_id: int | None = None,
              target: Annotated[date | None, Query(description="Give the probability of being done by this date")]
              = None, source: SourceQ = "auto", trials: Annotated[int, Query(ge=100, le=50_000)] = 2000) -> Any:
-    return jsonable_encoder(forecast_service.forecast(uow=uow, workspace_id=member.workspace_id, today=_today(),
+    return to_json(forecast_service.forecast(uow=uow, workspace_id=member.workspace_id, today=_today(),
                                                       plan_id=plan_id, target=target, source=source, trials=trials))
 
 
@@ -217,7 +217,7 @@ def forecast(member: CurrentMember, uow: Uow, plan_id: int | None = None,
             summary="When one feature will be done (in the live plan's order), and P(done by target)")
 def feature_forecast(member: CurrentMember, uow: Uow, feature_id: int,
                      target: Annotated[date | None, Query()] = None, source: SourceQ = "auto") -> Any:
-    return jsonable_encoder(forecast_service.feature_forecast(uow=uow, workspace_id=member.workspace_id,
+    return to_json(forecast_service.feature_forecast(uow=uow, workspace_id=member.workspace_id,
                                                               feature_id=feature_id, today=_today(), target=target,
                                                               source=source))
 
@@ -230,7 +230,7 @@ def feature_delivery(member: CurrentMember, uow: Uow, feature_id: int,
                      = None) -> Any:
     from tradeoff.forecasts import delivery
 
-    return jsonable_encoder(delivery.feature_delivery(uow=uow, workspace_id=member.workspace_id,
+    return to_json(delivery.feature_delivery(uow=uow, workspace_id=member.workspace_id,
                                                       feature_id=feature_id, today=_today(), by=by))
 
 
@@ -250,7 +250,7 @@ def commitment_overview(member: CurrentMember, uow: Uow, at_risk: bool = False,
         from tradeoff.customers import service as customer_service
 
         records.get(uow=uow, spec=customer_service.SPEC, workspace_id=member.workspace_id, record_id=customer_id)
-    return jsonable_encoder(commitment_service.overview(uow=uow, workspace_id=member.workspace_id,
+    return to_json(commitment_service.overview(uow=uow, workspace_id=member.workspace_id,
                                                         at_risk_only=at_risk, customer_id=customer_id))
 
 
@@ -258,7 +258,7 @@ def commitment_overview(member: CurrentMember, uow: Uow, at_risk: bool = False,
              summary="Re-forecast every commitment now; crossings of the threshold are recorded as events")
 def recompute(member: CurrentMember, uow: Uow, body: Annotated[RecomputeIn | None, Body()] = None) -> Any:
     member.require("edit")
-    return jsonable_encoder(commitment_service.recompute(uow=uow, workspace_id=member.workspace_id, today=_today(),
+    return to_json(commitment_service.recompute(uow=uow, workspace_id=member.workspace_id, today=_today(),
                                                          trials=body.trials if body else 2000))
 
 
@@ -266,7 +266,7 @@ def recompute(member: CurrentMember, uow: Uow, body: Annotated[RecomputeIn | Non
             summary="When commitments crossed the risk threshold, newest first")
 def commitment_events(member: CurrentMember, uow: Uow, commitment_id: int | None = None,
                       limit: Annotated[int, Query(ge=1, le=500)] = 100) -> Any:
-    return jsonable_encoder({"items": commitment_service.events(uow=uow, workspace_id=member.workspace_id,
+    return to_json({"items": commitment_service.events(uow=uow, workspace_id=member.workspace_id,
                                                                 commitment_id=commitment_id, limit=limit)})
 
 

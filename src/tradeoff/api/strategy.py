@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
-from fastapi.encoders import jsonable_encoder
 
 from tradeoff.api.deps import CurrentMember, IfMatch, Uow, etag
 from tradeoff.api.exports import csv_twin
@@ -16,6 +15,7 @@ from tradeoff.competitors.schemas import CapabilityIn
 from tradeoff.decisions import service as decision_service
 from tradeoff.decisions.schemas import DecisionOut
 from tradeoff.exports import views as export_views
+from tradeoff.records.schemas import to_json
 from tradeoff.scoring import inputs as scoring_inputs
 from tradeoff.scoring import ranking
 from tradeoff.scoring import scores as scoring_scores
@@ -81,7 +81,7 @@ def set_business_case(member: CurrentMember, uow: Uow, feature_id: int, body: Bu
 @router.get(f"{W}/features/{{feature_id}}/business-case", operation_id="getFeatureSizing", tags=["sizing"],
             summary="Value, cost, ROI, payback and NPV (P10/P50/P90), displacement risk and tornado of a feature")
 def get_feature_sizing(member: CurrentMember, uow: Uow, feature_id: int, response: Response) -> Any:
-    out = jsonable_encoder(sizing.feature_sizing(uow=uow, workspace_id=member.workspace_id, feature_id=feature_id))
+    out = to_json(sizing.feature_sizing(uow=uow, workspace_id=member.workspace_id, feature_id=feature_id))
     case = sizing.get_case(uow=uow, workspace_id=member.workspace_id, feature_id=feature_id)
     if case is not None:
         response.headers["ETag"] = etag(case.version)

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import typer
-from fastapi.encoders import jsonable_encoder
 
 from tradeoff.cli.context import CsvOut, cli_state, emit_csv, emit_json, emit_table
 from tradeoff.cli.records import Json, Workspace, workspace_id
@@ -20,6 +19,7 @@ from tradeoff.forecasts import service as forecast_service
 from tradeoff.plans import service as plan_service
 from tradeoff.plans.schemas import AddPeople, CutScope, MoveDeadline, SolveIn, WhatIfIn
 from tradeoff.records import service as records
+from tradeoff.records.schemas import to_json
 from tradeoff.workitems.importer import WorkItemOptions, apply_import, parse_mapping, plan_import
 
 
@@ -89,7 +89,7 @@ def plan(
                 cut_scope=[CutScope(feature_id=_int(a, "--cut-scope"), keep=_number(b, "--cut-scope"))
                            for a, b in _pairs(cut_scope, "--cut-scope")],
                 time_limit=time_limit)
-            result = jsonable_encoder(plan_service.what_if(uow=uow, workspace_id=wid, plan_id=p.id, data=data))
+            result = to_json(plan_service.what_if(uow=uow, workspace_id=wid, plan_id=p.id, data=data))
             name = p.name
         else:
             if solve or not p.result:
@@ -97,7 +97,7 @@ def plan(
                                        data=SolveIn(time_limit=time_limit) if time_limit else None)
             result = {"plan_id": p.id, "name": p.name, "start": p.start.isoformat(), "live": p.live,
                       "solved_at": p.solved_at, **(p.result or {})}
-            result = jsonable_encoder(result)
+            result = to_json(result)
             name = p.name
     if as_json:
         emit_json(result)
@@ -176,10 +176,10 @@ def forecast(
         fc = forecast_service.forecast(uow=uow, workspace_id=workspace_id(uow, workspace), today=date.today(),
                                        plan_id=plan_id, target=when, source=src, trials=trials)
     if csv_file is not None:
-        emit_csv(export_views.forecast(jsonable_encoder(fc)), csv_file)
+        emit_csv(export_views.forecast(to_json(fc)), csv_file)
         return
     if as_json:
-        emit_json(jsonable_encoder(fc))
+        emit_json(to_json(fc))
         return
     if fc["status"] != "ok":
         typer.echo(f"no forecast: {fc['reason']}")
@@ -242,7 +242,7 @@ def commitments_overview(
         if customer is not None:
             records.get(uow=uow, spec=customer_service.SPEC, workspace_id=wid, record_id=customer)
         res = commitment_service.overview(uow=uow, workspace_id=wid, at_risk_only=at_risk, customer_id=customer)
-    res = jsonable_encoder(res | ({"events": events} if recompute else {}))
+    res = to_json(res | ({"events": events} if recompute else {}))
     if csv_file is not None:
         emit_csv(export_views.commitments(res), csv_file)
         return
@@ -292,7 +292,7 @@ def workitems(
     except InvalidInput as exc:
         _refused(exc)
     if as_json:
-        emit_json(jsonable_encoder(result))
+        emit_json(to_json(result))
         return
     if dry_run:
         mapped = ", ".join(f"{f} ← '{c}'" for f, c in result["mapping"].items())
@@ -321,7 +321,7 @@ def delivery(
         d = feature_delivery(uow=uow, workspace_id=workspace_id(uow, workspace), feature_id=feature_id,
                              today=date.today())
     if as_json:
-        emit_json(jsonable_encoder(d))
+        emit_json(to_json(d))
         return
     typer.echo(f"{d['title']} (#{d['feature_id']}, {d['status'].replace('_', ' ')})")
     e = d["estimate"]

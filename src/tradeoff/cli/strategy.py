@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from fastapi.encoders import jsonable_encoder
 
 from tradeoff.cli.context import CsvOut, cli_state, emit_csv, emit_json, emit_table
 from tradeoff.cli.records import Json, workspace_id
@@ -15,6 +14,7 @@ from tradeoff.decisions.schemas import DecisionOut
 from tradeoff.errors import InvalidInput
 from tradeoff.exports import views as export_views
 from tradeoff.records import service as records
+from tradeoff.records.schemas import to_json
 from tradeoff.scoring import ranking
 from tradeoff.sizing import service as sizing
 
@@ -63,7 +63,7 @@ def size(problem_id: int, workspace: WorkspaceOpt, as_json: Json = False) -> Non
     with cli_state().container.unit_of_work() as uow:
         res = sizing.problem_sizing(uow=uow, workspace_id=workspace_id(uow, workspace), problem_id=problem_id)
     if as_json:
-        emit_json(jsonable_encoder(res))
+        emit_json(to_json(res))
         return
     c = res["customers"]
     cur = res["currency"]

@@ -1,19 +1,22 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from fastapi.encoders import jsonable_encoder
 
 from tradeoff.core.demand import Demand, NpsResult
+from tradeoff.storage.base import iso_utc
 
 CENT = Decimal("0.01")
 
 
 def encode(obj: Any) -> Any:
-    """JSON-able, with money as a decimal string to the cent (as everywhere in the API)."""
-    return jsonable_encoder(obj, custom_encoder={Decimal: lambda d: str(d.quantize(CENT))})
+    """JSON-able, with money as a decimal string to the cent and moments in UTC with a Z (as everywhere in the
+    API)."""
+    return jsonable_encoder(obj, custom_encoder={Decimal: lambda d: str(d.quantize(CENT)), datetime: iso_utc})
 
 
 def demand_out(d: Demand) -> dict[str, Any]:

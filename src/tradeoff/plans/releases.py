@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from tradeoff.features.model import Feature, FeatureStatus
 from tradeoff.plans.model import Plan
-from tradeoff.storage.base import store_derived
+from tradeoff.storage.base import iso_utc, store_derived
 from tradeoff.storage.uow import UnitOfWork
 
 TRACKED = ("probability", "kept_by", "forecast_at", "forecast_reason", "made")
@@ -68,7 +68,7 @@ def track(*, uow: UnitOfWork, workspace_id: int, plan: Plan, fc: dict[str, Any] 
         before = r.get("probability")
         was = r.get("forecast_at") is not None and at_risk(r, threshold)
         row = forecast.get(r["name"])
-        new = dict(r, forecast_at=now.isoformat())
+        new = dict(r, forecast_at=iso_utc(now))
         if r["feature_ids"] and set(map(int, r["feature_ids"])) <= shipped:
             new |= {"probability": 1.0, "kept_by": None, "forecast_reason": "every feature has shipped", "made": True}
         elif fc is not None and row is not None and row["target_probability"] is not None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
+from fastapi.encoders import jsonable_encoder
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from tradeoff.storage.base import iso_utc
 
 T = TypeVar("T")
 
@@ -90,3 +93,8 @@ class BatchIn(BaseModel, Generic[T]):
 
 class BatchOut(BaseModel, Generic[T]):
     items: list[T]
+
+
+def to_json(obj: Any) -> Any:
+    """JSON-able, every moment written as the API's models write it (UTC with a Z): for answers built as dicts."""
+    return jsonable_encoder(obj, custom_encoder={datetime: iso_utc})
