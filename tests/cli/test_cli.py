@@ -46,6 +46,10 @@ def test_scripted_setup_records_and_json(run) -> None:  # type: ignore[no-untype
     run("features", "restore", str(feat["id"]), "-w", slug)
     trail = json.loads(run("audit", "-w", slug, "--record-type", "customer", "--json").stdout)
     assert [e["action"] for e in trail][:2] == ["update", "create"]
+    # the same shape as the API's audit items, moments in UTC with a Z
+    assert set(trail[0]) == {"id", "at", "actor", "via", "action", "record_type", "record_id", "changes"}
+    assert trail[0]["record_type"] == "customer" and trail[0]["record_id"] == cust["id"]
+    assert trail[0]["at"].endswith("Z")
     for read in (("workspace", "list"), ("db", "current"), ("requests", str(cust["id"]), "-w", slug),
                  ("problems", "list", "-w", slug), ("products", "list", "-w", slug)):
         json.loads(run(*read, "--json").stdout)

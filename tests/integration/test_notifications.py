@@ -27,6 +27,7 @@ from tradeoff.notifications import digest, webhooks
 from tradeoff.notifications import service as notifications
 from tradeoff.notifications.delivery import HttpxSender, Policy, deliver_until_idle, sign, verify
 from tradeoff.notifications.model import EventType
+from tradeoff.notifications.schemas import DeliveryOut
 from tradeoff.notifications.urls import check_url
 from tradeoff.storage.base import utcnow
 
@@ -444,6 +445,12 @@ def test_cli_webhooks_deliver_and_digest_dry_run(ncontainer: Container, world: W
         r = runner.invoke(app, ["webhooks", "deliver"], env=env)
         assert r.exit_code == 0 and "made" in r.output
     assert len(rx.requests) == 1
+    # the delivery log in the API's shape (DeliveryOut), moments in UTC with a Z
+    hook_id = json.loads(runner.invoke(app, ["webhooks", "list", "-w", world.slug, "--json"], env=env).output)[0]["id"]
+    r = runner.invoke(app, ["webhooks", "deliveries", str(hook_id), "-w", world.slug, "--json"], env=env)
+    (row,) = json.loads(r.output)
+    assert set(row) == set(DeliveryOut.model_fields) and row["status"] == "delivered"
+    assert row["created_at"].endswith("Z") and row["finished_at"].endswith("Z")
     r = runner.invoke(app, ["webhooks", "add", "ftp://x", "-w", world.slug, "--event", "brief.published"], env=env)
     assert r.exit_code == 2 and "http:// or https://" in r.output
     with ncontainer.unit_of_work() as uow:

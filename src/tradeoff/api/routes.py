@@ -22,7 +22,6 @@ from tradeoff.links.schemas import CustomerRequestOut, DemandOut, LinkCreate, Li
 from tradeoff.records import everywhere
 from tradeoff.records import service as records
 from tradeoff.records.schemas import ListOut
-from tradeoff.storage.base import iso_utc
 
 router = APIRouter()
 W = "/workspaces/{workspace}"
@@ -86,8 +85,7 @@ def list_audit(
 ) -> Any:
     events = audit.list_events(uow=uow, workspace_id=member.workspace_id, record_type=record_type,
                                record_id=record_id, before_id=before_id, limit=limit)
-    items = [{"id": e.id, "at": iso_utc(e.at), "actor": e.actor_label, "via": e.via, "action": e.action,
-              "record_type": e.record_type, "record_id": e.record_id, "changes": e.changes} for e in events]
+    items = [audit.event_out(e) for e in events]
     return {"items": items, "next": str(events[-1].id) if len(events) == limit else None}
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from tradeoff.audit.model import AuditEvent
+from tradeoff.storage.base import iso_utc
 from tradeoff.storage.uow import Actor, UnitOfWork
 
 SECRET_FIELDS = frozenset({"password", "password_hash", "token", "token_hash", "secret"})
@@ -75,3 +76,9 @@ def list_events(
     if before_id is not None:
         stmt = stmt.where(AuditEvent.id < before_id)
     return list(uow.session.scalars(stmt.order_by(AuditEvent.id.desc()).limit(limit)))
+
+
+def event_out(e: AuditEvent) -> dict[str, Any]:
+    """One event as the API and the CLI's --json give it."""
+    return {"id": e.id, "at": iso_utc(e.at), "actor": e.actor_label, "via": e.via, "action": e.action,
+            "record_type": e.record_type, "record_id": e.record_id, "changes": e.changes}

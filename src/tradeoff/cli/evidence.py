@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -116,14 +116,12 @@ def audit_trail(
     with cli_state().container.unit_of_work() as uow:
         events = audit.list_events(uow=uow, workspace_id=workspace_id(uow, workspace), record_type=record_type,
                                    record_id=record_id, limit=limit)
-        rows: list[dict[str, Any]] = [
-            {"id": e.id, "at": e.at.isoformat(timespec="seconds"), "actor": e.actor_label, "via": e.via,
-             "action": e.action, "record": f"{e.record_type} {e.record_id or ''}".strip(), "changes": e.changes}
-            for e in events]
+        rows = [audit.event_out(e) for e in events]  # the API's shape
     if as_json:
         emit_json(rows)
     else:
-        emit_table([r | {"changes": ", ".join(r["changes"])} for r in rows],
+        emit_table([r | {"at": r["at"][:19].replace("T", " "), "changes": ", ".join(r["changes"]),
+                         "record": f"{r['record_type']} {r['record_id'] or ''}".strip()} for r in rows],
                    ["id", "at", "actor", "action", "record", "changes"], title="audit trail")
 
 

@@ -12,6 +12,7 @@ from tradeoff.cli.records import Json, Workspace, workspace_id
 from tradeoff.notifications import digest as digest_service
 from tradeoff.notifications import webhooks
 from tradeoff.notifications.delivery import deliver_due, deliver_until_idle
+from tradeoff.notifications.schemas import DeliveryOut
 from tradeoff.notifications.worker import policy_from, sender_from
 from tradeoff.publishing import service as publishing
 from tradeoff.storage.base import utcnow
@@ -69,10 +70,10 @@ def deliveries(webhook_id: int, workspace: Workspace, as_json: Json = False) -> 
     """The delivery log of a webhook: status, attempts, last status code or error."""
     with cli_state().container.unit_of_work() as uow:
         wid = workspace_id(uow, workspace)
-        rows = [{"id": d.id, "delivery": d.uid, "event": d.event_type, "status": d.status, "attempts": d.attempts,
-                 "last_status": d.last_status_code, "last_error": d.last_error, "created_at": d.created_at.isoformat()}
+        rows = [DeliveryOut.model_validate(d).model_dump(mode="json")  # the API's shape
                 for d in webhooks.deliveries(uow=uow, workspace_id=wid, webhook_id=webhook_id)]
-    emit_json(rows) if as_json else emit_table(rows, ["id", "event", "status", "attempts", "last_status", "last_error"])
+    emit_json(rows) if as_json else emit_table(
+        rows, ["id", "event_type", "status", "attempts", "last_status_code", "last_error"])
 
 
 @webhooks_app.command("resend")
