@@ -109,16 +109,8 @@ def _candidate_feedback(uow: UnitOfWork, workspace_id: int, fb: Feedback) -> lis
     words = [w for w in search.terms(fb.text) if len(w) > 3][:12]
     stmt = select(Feedback.id, Feedback.text).where(
         Feedback.workspace_id == workspace_id, Feedback.id != fb.id, Feedback.archived_at.is_(None))
-    if words and uow.session.get_bind().dialect.name == "sqlite":
-        from sqlalchemy import ColumnClause, Select, literal_column, text
-
-        fts: ColumnClause[Any] = literal_column("feedback_fts")
-        ids: Select[int] = select(literal_column("rowid")).select_from(text("feedback_fts")).where(
-            fts.op("MATCH")(" OR ".join(f'"{w}"' for w in words)))
-        stmt = stmt.where(Feedback.id.in_(ids))
-    elif words:
-        doc = func.to_tsvector("simple", func.coalesce(Feedback.text, ""))
-        stmt = stmt.where(doc.op("@@")(func.to_tsquery("simple", " | ".join(words))))
+    if words:
+        stmt = stmt.where(search.any_word(uow.session, Feedback, words))
     return [(i, t) for i, t in uow.session.execute(stmt.order_by(Feedback.id.desc()).limit(CANDIDATES))]
 
 
