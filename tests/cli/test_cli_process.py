@@ -35,6 +35,24 @@ def test_json_output_of_the_planner_and_forecasts_is_pure_json(tmp_path: Path) -
     run("db", "upgrade")
     assert "log in as" in run("demo")
     assert "HiGHS" not in run("demo", "--if-missing")
+    # the demo's promise at risk was first forecast in the live plan's order: its notice gives today's chance
+    promised = json.loads(run("commitments", "-w", "demo", "--json"))["items"]
+    at_risk = [c for c in promised if c["at_risk"]]
+    assert at_risk and all(c["probability"] is not None for c in at_risk)
+    from tradeoff.accounts import service as accounts
+    from tradeoff.bootstrap import bootstrap
+    from tradeoff.commitments import service as commitment_service
+    from tradeoff.settings import Settings
+
+    demo = bootstrap(Settings(home=tmp_path / "home"))
+    try:
+        with demo.unit_of_work() as uow:
+            events = commitment_service.events(uow=uow, workspace_id=accounts.workspace_by_slug(uow=uow,
+                                                                                              slug="demo").id)
+    finally:
+        demo.engine.dispose()
+    first = {e["commitment_id"]: e["probability_after"] for e in sorted(events, key=lambda e: -e["id"])}
+    assert {c["id"]: first.get(c["id"]) for c in at_risk} == {c["id"]: c["probability"] for c in at_risk}
     plan = json.loads(run("plan", "-w", "demo", "--solve", "--json"))  # solves in this process: HiGHS runs here
     assert plan["status"] in {"optimal", "time_limit"} and plan["value"] is not None
     forecast = json.loads(run("forecast", "-w", "demo", "--json"))

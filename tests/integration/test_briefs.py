@@ -290,3 +290,26 @@ def test_exec_brief_gives_each_release_target_its_chance(container: Container) -
     # a product without a targeted release says so
     md = rendered(container, sd, "exec", "md", product=str(ids["empty_product"])).decode()
     assert "No release of the live plan with a target date in this scope." in md
+
+
+def test_sales_demand_by_segment_counts_other_currencies_at_their_rate(container: Container) -> None:
+    """ARR in another currency counts at the workspace's rate in the sales brief's demand by segment, and without a
+    rate it is named as left out, never dropped silently."""
+    from sqlalchemy import update
+
+    from tradeoff.customers import service as customer_service
+    from tradeoff.customers.model import Customer
+    from tradeoff.customers.schemas import MoneySettingsIn
+
+    sd = seed(container, "brief-fx-" + uuid.uuid4().hex[:8])
+    with container.unit_of_work() as uow:
+        uow.session.execute(update(Customer).where(Customer.id == sd.ids["initech"]).values(currency="EUR"))
+    text = rendered(container, sd, "sales", "md").decode()
+    assert "mid market" not in text.split("by segment:")[1].split("\n")[0]
+    assert "EUR 50,000 left out (no exchange rate" in text
+    with container.unit_of_work() as uow:
+        customer_service.set_money(uow=uow, workspace_id=sd.workspace_id, actor=Actor(None, "t", "cli"),
+                                   data=MoneySettingsIn(currency="USD", rates={"EUR": 1.1}))
+    text = rendered(container, sd, "sales", "md").decode()
+    line = text.split("by segment:")[1].split("\n")[0]
+    assert "mid market USD 55,000 (1 customer)" in line and "left out" not in line

@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from tests.conftest import World
 from tradeoff.bootstrap import Container
 from tradeoff.publishing.service import PublicGuard
+from tradeoff.storage.uow import Actor
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -287,3 +288,25 @@ def test_with_a_solved_live_plan_the_columns_are_the_roadmap_boards(app_client: 
     assert {i["title"] for i in after["now"]} == {"Faster invoices", "Dark mode"}
     assert [i["title"] for i in after["later"]] == ["Bulk export"] and after["next"] == []
     assert _columns(tc.get(path).text)["now"].count("Dark mode") == 1
+
+
+def test_work_in_progress_is_now_whatever_period_the_plan_gives_it(container: Container, world: World) -> None:
+    from tradeoff.accounts import service as accounts
+    from tradeoff.features import service as feature_service
+    from tradeoff.features.schemas import FeatureCreate
+    from tradeoff.plans import service as plan_service
+    from tradeoff.plans.model import Plan
+
+    with container.unit_of_work() as uow:
+        w = accounts.workspace_by_slug(uow=uow, slug=world.slug).id
+        actor = Actor(None, "t", "cli")
+        started = feature_service.create(uow=uow, workspace_id=w, actor=actor,
+                                         data=FeatureCreate(title="Started", status="in_progress")).id
+        later = feature_service.create(uow=uow, workspace_id=w, actor=actor,
+                                       data=FeatureCreate(title="Planned late", status="planned")).id
+        plan = Plan(workspace_id=w, name="p", start=date.today(), result={"schedule": [
+            {"feature_id": started, "period": 5, "team": "Core"}, {"feature_id": later, "period": 5, "team": "Core"}]})
+        board = plan_service.board(uow=uow, workspace_id=w, plan=plan)
+    now = {i["feature_id"]: i for i in board["now"]}
+    assert started in now and now[started]["period"] == 6  # its planned period is still shown
+    assert later in {i["feature_id"] for i in board["later"]}

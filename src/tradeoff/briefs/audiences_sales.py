@@ -19,6 +19,7 @@ from tradeoff.briefs.common import (
 )
 from tradeoff.briefs.document import Bullets, Chart, Missing, Paragraph, Section, Table, s
 from tradeoff.charts import DemandBar, demand_by_segment
+from tradeoff.customers import service as customer_service
 from tradeoff.features.model import Feature
 
 
@@ -60,26 +61,34 @@ def _askers(sc: Scope, roadmap: list[Feature]) -> list[Any]:
             e["features"].append(f)
     if not per:
         return [Missing("No customer evidence is linked to the planned features yet.")]
+    m = customer_service.money(sc.uow, sc.workspace_id)  # ARR in other currencies counts at the workspace's rates
+    worth = {cid: m.total({e["a"].currency: e["a"].arr}) for cid, e in per.items()}
     rows = []
-    for e in sorted(per.values(), key=lambda e: (-e["a"].arr, e["a"].customer_id))[:30]:
+    for e in sorted(per.values(), key=lambda e: (-worth[e["a"].customer_id][0], e["a"].customer_id))[:30]:
         a = e["a"]
         cr = sc.ref("customer", a.customer_id, a.name)
         rows.append(((s(a.name, cr),), (s(money(a.arr, a.currency), cr),), (s(a.segment.replace("_", " ")),),
                      (s(", ".join(f.title for f in e["features"]), *[sc.f(f) for f in e["features"]]),)))
     blocks: list[Any] = [Table(("Customer", "ARR", "Segment", "Asked for"), tuple(rows))]
-    cur = facts.main_currency(sc.uow, sc.workspace_id)
-    segs: dict[str, tuple[Decimal, int]] = {}
-    for e in per.values():
-        a = e["a"]
-        if a.currency == cur:
-            arr, n = segs.get(a.segment, (Decimal(0), 0))
-            segs[a.segment] = (arr + a.arr, n + 1)
-    bars = [DemandBar(k.replace("_", " "), float(v[0]), v[1]) for k, v in sorted(segs.items(), key=lambda kv: (-kv[1][0], kv[0]))]
+    cur = m.currency
+    segs: dict[str, tuple[float, int]] = {}
+    left_out: dict[str, float] = {}
+    for cid, e in per.items():
+        total, missing = worth[cid]
+        for c, v in missing.items():  # no rate for its currency: named below, not counted as 0
+            left_out[c] = left_out.get(c, 0.0) + v
+        if not missing:
+            arr, n = segs.get(e["a"].segment, (0.0, 0))
+            segs[e["a"].segment] = (arr + total, n + 1)
+    bars = [DemandBar(k.replace("_", " "), v[0], v[1]) for k, v in sorted(segs.items(), key=lambda kv: (-kv[1][0], kv[0]))]
     if bars:
-        blocks.append(Chart("Demand by segment", demand_by_segment(bars, cur, "Who asked for the planned features"),
-                            (s("ARR of the customers asking for the planned features, by segment: "
-                               + "; ".join(f"{b.segment} {money(b.arr, cur)} ({plural(b.customers, 'customer')})"
-                                           for b in bars)),)))
+        how = f" ({m.describe()})" if m.rates else ""
+        blocks.append(Chart("Demand by segment", demand_by_segment(bars, cur, "Who asked for the planned or in-progress "
+                                                                             "features"),
+                            (s(f"ARR{how} of the customers asking for the planned or in-progress features, by segment: "
+                               + "; ".join(f"{b.segment} {money(Decimal(round(b.arr)), cur)} "
+                                           f"({plural(b.customers, 'customer')})" for b in bars)
+                               + customer_service.left_out_note(left_out)),)))
     return blocks
 
 

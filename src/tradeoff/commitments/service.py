@@ -51,7 +51,10 @@ def _check_due(due: date, today: date) -> None:
 
 
 def create(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: CommitmentCreate,
-           today: date | None = None) -> Commitment:
+           today: date | None = None, forecast: bool = True) -> Commitment:
+    """Record a promise and forecast its chance at once; `forecast=False` leaves that to a `recompute` the caller
+    runs when its batch is in place (e.g. after the plan the promise depends on is solved), so the first chance
+    recorded, and any at-risk notice, is the one that holds."""
     today = today or date.today()
     _check_due(data.due, today)
     records.get_many(uow=uow, spec=feature_service.SPEC, workspace_id=workspace_id, ids=[data.feature_id],
@@ -61,7 +64,8 @@ def create(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: Commitment
     values = data.model_dump()
     values["promised_by"] = data.promised_by or actor.label
     obj = records.create(uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, values=values)
-    recompute(uow=uow, workspace_id=workspace_id, today=today, only=[obj.id])
+    if forecast:
+        recompute(uow=uow, workspace_id=workspace_id, today=today, only=[obj.id])
     return obj  # type: ignore[no-any-return]
 
 

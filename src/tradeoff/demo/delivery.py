@@ -16,7 +16,7 @@ from tradeoff.components.schemas import ComponentCreate
 from tradeoff.estimates import service as estimate_service
 from tradeoff.estimates.schemas import DriverIn, EstimateIn
 from tradeoff.plans import service as plan_service
-from tradeoff.plans.schemas import PlanCreate, ReleaseIn
+from tradeoff.plans.schemas import PlanCreate, PlanUpdate, ReleaseIn
 from tradeoff.storage.uow import Actor, UnitOfWork
 from tradeoff.teams import service as team_service
 from tradeoff.teams.schemas import HolidayIn, MemberIn, TeamCreate
@@ -278,7 +278,8 @@ def load_delivery(*, uow: UnitOfWork, workspace_id: int, actor: Actor, anchor: d
             commitment_service.create(uow=uow, workspace_id=workspace_id, actor=actor, today=anchor,
                                       data=CommitmentCreate(feature_id=features[fkey].id, customer_id=customers[ckey].id,
                                                             due=anchor + timedelta(days=days), promised_by=who,
-                                                            note="Promised on the renewal call"))
+                                                            note="Promised on the renewal call"),
+                                      forecast=False)  # forecast once the plan is solved, below
             promises += 1
     release = [features[k].id for k in ("saml-sso-scim", "account-scoped-roles", "invoice-audit-log")
                if k in features]
@@ -290,8 +291,12 @@ def load_delivery(*, uow: UnitOfWork, workspace_id: int, actor: Actor, anchor: d
                              target=anchor + timedelta(days=75))] if release else [])
         + ([ReleaseIn(name="Month-end close", feature_ids=[features["reconciliation-workspace"].id],  # too soon
                       target=anchor + timedelta(days=45))] if "reconciliation-workspace" in features else []),
-        time_limit=10.0, live=True))
+        time_limit=10.0, live=False))
+    # solved before it goes live, so the promises are first forecast in the plan's order (going live forecasts
+    # them): the chance their first notice gives is the one the commitments page shows
     plan_service.solve(uow=uow, workspace_id=workspace_id, actor=actor, plan_id=plan.id)
+    plan_service.update(uow=uow, workspace_id=workspace_id, actor=actor, record_id=plan.id,
+                        data=PlanUpdate(live=True), if_match=None, today=anchor)
     commitment_service.recompute(uow=uow, workspace_id=workspace_id, today=anchor)
     return {"teams": len(teams), "components": len(components), "estimates": estimated, "work_items": len(rows),
             "plans": 1, "commitments": promises}

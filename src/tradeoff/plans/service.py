@@ -220,7 +220,7 @@ def open_titles(*, uow: UnitOfWork, workspace_id: int, estimated_only: bool = Fa
 
 def board(*, uow: UnitOfWork, workspace_id: int, plan: Plan | None) -> dict[str, Any]:
     """Now / Next / Later from a solved plan: period 1 is now, periods 2-3 next, the rest later; features in
-    progress are now; planned or estimated features the plan did not choose are later. Ideas nobody has planned
+    progress are now (their planned period is shown beside them); planned or estimated features the plan did not choose are later. Ideas nobody has planned
     or estimated are not on the roadmap: `ideas` counts them. Tech-debt and platform work is also listed in its
     own lane."""
     from tradeoff.estimates.model import TECHNICAL, Estimate, WorkCategory
@@ -244,7 +244,7 @@ def board(*, uow: UnitOfWork, workspace_id: int, plan: Plan | None) -> dict[str,
                 "period": row["period"] + 1 if row else None, "team": row["team"] if row else None,
                 "category": category or WorkCategory.feature.value, "estimated": category is not None}
         lane = "later" if row is None else "now" if row["period"] == 0 else "next" if row["period"] <= 2 else "later"
-        if f.status == FeatureStatus.in_progress.value and row is None:
+        if f.status == FeatureStatus.in_progress.value:  # being worked on now, whatever period the plan gives it
             lane = "now"
         lanes[lane].append(item)
         if category in TECHNICAL:
