@@ -178,6 +178,13 @@ def test_new_evidence_notifies_only_the_features_owner(api: TestClient, world: W
     api.post(world.api("/links"), json={"feedback_id": fb.json()["id"], "problem_id": p.json()["id"]},
              headers=world.alice.headers)
     assert api.get(world.api("/notifications"), headers=world.bob.headers).json()["unread"] == 1
+    # the owner linking evidence themselves is not told of it; nor is anyone of a status they changed
+    fb2 = api.post(world.api("/feedback"), json={"text": "SSO again"}, headers=world.bob.headers).json()
+    assert api.post(world.api("/links"), json={"feedback_id": fb2["id"], "feature_id": f["id"]},
+                    headers=world.bob.headers).status_code == 201
+    api.put(world.api("/subscriptions"), json={"event_types": ["feature.status_changed"]}, headers=world.bob.headers)
+    api.patch(world.api(f"/features/{f['id']}"), json={"status": "planned"}, headers=world.bob.headers)
+    assert api.get(world.api("/notifications"), headers=world.bob.headers).json()["unread"] == 1
 
 
 def test_publish_works_for_other_domains_and_refuses_bad_events(ncontainer: Container, world: World) -> None:
@@ -499,6 +506,8 @@ def test_commitment_falling_at_risk_and_saved_briefs_are_published(client, conta
         got = client.get(world.api("/notifications"), headers=person.headers).json()
         at_risk = [n for n in got["items"] if n["event_type"] == "commitment.at_risk"]
         assert len(at_risk) == expected, (person.email, got["items"])
+        if at_risk:  # named by what was promised to whom, not by an id
+            assert f"the promise of Never estimated to {cust['name']} by {due}" in at_risk[0]["title"]
 
 
 def commitments_actor(world):  # type: ignore[no-untyped-def]

@@ -117,6 +117,8 @@ def test_timeline_groups_rows_by_team_and_draws_planned_periods() -> None:
     assert labels == ["Audit log", "Refactor ledger ⚙", "Usage API"]
     planned = {p.get("data-label"): p for p in by_class(root, "rect", "planned")}
     assert set(planned) == {"Audit log", "Usage API"}
+    # two weeks from Monday 5 Jan: the tooltip names their last day, Sunday 18 Jan, not the day after
+    assert "planned 5 Jan 2026 – 18 Jan 2026" in ET.tostring(planned["Audit log"], encoding="unicode")
     zero = float(by_class(root, "line", "today")[0].get("x1", "nan"))
     full = float(planned["Audit log"].get("width", "nan"))  # 2 of the 10 weeks of the horizon
     # a period that began before the start is cut at the start: only its week after it shows

@@ -167,7 +167,7 @@ def save(*, uow: UnitOfWork, workspace_id: int, slug: str, actor: Actor, req: Re
     notifications.publish(uow, workspace_id, "brief.published",
                           {"brief_id": v.id, "audience": v.audience, "number": v.number, "scope": key},
                           subject=f"brief:{v.id}", summary=f"{v.audience} brief #{v.number} saved by {actor.label}",
-                          link=f"/w/{slug}/briefs?audience={v.audience}")
+                          link=f"/w/{slug}/briefs?audience={v.audience}", by=actor.user_id)
     return v, last is None or last.fingerprint != v.fingerprint
 
 

@@ -117,7 +117,8 @@ def forecast_histogram(h: ForecastHistogram, width: float = 560, height: float =
 @dataclass(frozen=True)
 class TimelineRow:
     """One feature or release on the roadmap, in weeks after the chart's start: done by then with 50/85/95%
-    probability. `planned_weeks` is the planned period (from, to) when a plan schedules it; `group` (a team) puts
+    probability. `planned_weeks` is the planned period (from the start of its first day, to the end
+    of its last day) when a plan schedules it; `group` (a team) puts
     rows under one heading, in the order given; `tech` marks tech-debt and platform work, `shared_with` work shared with other teams. Rows without a forecast
     show `status` (e.g. "shipped", "not yet forecast") instead of a band."""
 
@@ -188,7 +189,7 @@ def roadmap_timeline(rows: Sequence[TimelineRow], start: date, width: float = 64
             svg.rect(sx(a), y + 3, max(2.0, sx(b) - sx(a)), row_h - 6, rx=3, fill="none", stroke="#7c8799",
                      stroke_dasharray="4 2", class_="planned", data_label=r.label, data_from_weeks=a,
                      data_to_weeks=b, tip=f"{r.label}: planned {short_date(start + timedelta(days=round(a * 7)))}"
-                     f" – {short_date(start + timedelta(days=round(b * 7)))}")
+                     f" – {short_date(start + timedelta(days=round(b * 7) - 1))}")  # b: the end of the last day
         if r.p50_weeks is None or r.p85_weeks is None or r.p95_weeks is None:
             svg.text(label_w + 4, y + 14, r.status or "not yet forecast", 10, fill=MUTED, class_="no-forecast",
                      data_label=r.label)

@@ -221,7 +221,16 @@ def _notify_moves(uow: UnitOfWork, workspace_id: int, moved: list[tuple[Commitme
             {"commitment_id": c.id, "feature_id": c.feature_id, "due": c.due, "probability_before": before,
              "probability": after},
             subject=f"feature:{c.feature_id}",
-            summary=f"The forecast for commitment {c.id} moved from {before:.0%} to {after:.0%} by {c.due}")
+            summary=f"The chance of keeping {_promise_words(uow, c)} moved from {before:.0%} to {after:.0%}")
+
+
+def _promise_words(uow: UnitOfWork, c: Commitment) -> str:
+    """'the promise of Credit notes to Kessler-Brandt by 2026-12-30': what a notice calls a commitment."""
+    from tradeoff.customers.model import Customer
+
+    title = uow.session.scalar(select(Feature.title).where(Feature.id == c.feature_id)) or f"feature {c.feature_id}"
+    customer = uow.session.scalar(select(Customer.name).where(Customer.id == c.customer_id)) or "a customer"
+    return f"the promise of {title} to {customer} by {c.due}"
 
 
 def _notify(uow: UnitOfWork, workspace_id: int, events: list[CommitmentEvent], by_id: dict[int, Commitment]) -> None:
@@ -248,7 +257,8 @@ def _notify(uow: UnitOfWork, workspace_id: int, events: list[CommitmentEvent], b
             {"commitment_id": c.id, "feature_id": c.feature_id, "customer_id": c.customer_id, "due": c.due,
              "probability": ev.probability_after, "probability_before": ev.probability_before,
              "threshold": ev.threshold, "kept_by": c.kept_by},
-            subject=f"commitment:{c.id}", summary=f"Commitment {c.id} is at risk: {pct} chance of being kept by {c.due}"
+            subject=f"commitment:{c.id}",
+            summary=f"At risk: {_promise_words(uow, c)}, {pct} chance of being kept"
             + (f"; {ev.threshold:.0%} chance by {c.kept_by}" if c.kept_by else ""),
             link=f"/w/{slug}/commitments#commitment-{c.id}", responsible=responsible)
 

@@ -30,7 +30,7 @@ def feature_status_changed(*, uow: UnitOfWork, feature: Feature, before: str, ac
          "owner": feature.owner, "product_id": feature.product_id, "changed_by": actor.label},
         subject=f"feature:{feature.id}",
         summary=f"{feature.title}: {before.replace('_', ' ')} → {feature.status.replace('_', ' ')}",
-        link=f"/w/{_slug(uow, feature.workspace_id)}/features/{feature.id}",
+        link=f"/w/{_slug(uow, feature.workspace_id)}/features/{feature.id}", by=actor.user_id,
     )
 
 
@@ -54,7 +54,7 @@ def feedback_linked(*, uow: UnitOfWork, link: Link, actor: Actor) -> None:
         subject=f"feature:{feature.id}",
         summary=f"New evidence on {feature.title}: “{excerpt[:120]}”",
         link=f"/w/{_slug(uow, feature.workspace_id)}/features/{feature.id}",
-        only_users=owners,
+        only_users=owners, by=actor.user_id,
     )
 
 

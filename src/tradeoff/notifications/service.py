@@ -66,13 +66,15 @@ def publish(
     uow: UnitOfWork, workspace_id: int, event_type: str | EventType, payload: Mapping[str, Any], *,
     subject: str = "", summary: str = "", link: str = "", only_users: Collection[int] | None = None,
     addressed_to: Collection[int] | None = None, responsible: Collection[int] = (), now: datetime | None = None,
+    by: int | None = None,
 ) -> Event:
     """Record an event and fan it out: an in-app notification to each member subscribed to `event_type`
     (narrowed to `only_users` when given, e.g. a feature's owner), and a pending delivery to each active webhook
     that wants it. `payload` must be JSON-serialisable; the webhook body may be at most 64 KiB.
     `subject` names the record ("feature:12", "commitment:3"); `link` is a web path for the notification.
     `addressed_to` (a mention) notifies those members in-app whether or not they subscribed, and no one else;
-    `responsible` (who made a promise, who owns the feature) are notified besides the subscribers."""
+    `responsible` (who made a promise, who owns the feature) are notified besides the subscribers. `by`: the member
+    whose action raised the event; nobody is notified in-app of what they did themselves (webhooks still get it)."""
     et = event_type_of(event_type)
     try:
         data = json.loads(json.dumps(dict(payload), default=str))
@@ -107,6 +109,7 @@ def publish(
     if responsible:
         recipients |= set(uow.session.scalars(select(Membership.user_id).where(
             Membership.workspace_id == workspace_id, Membership.user_id.in_(list(responsible)))))
+    recipients.discard(by)
     for uid in sorted(recipients):
         uow.session.add(Notification(workspace_id=workspace_id, user_id=uid, event_id=event.id, event_type=et.value,
                                      title=title, body=summary, link=link[:300], created_at=event.created_at))
