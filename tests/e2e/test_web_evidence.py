@@ -251,6 +251,38 @@ def test_paste_notes_splits_then_creates_the_ticked_items(container: Container, 
     assert none.status_code == 422 and "tick at least one item" in none.text
 
 
+def test_a_week_of_notes_gives_each_item_the_customer_and_day_its_heading_names(container: Container,
+                                                                                seeded: Seeded, as_user: AsUser) -> None:
+    w = seeded.world.slug
+    tc, token = as_user("bob")
+    week = ("Tue 1 Dec — Acme Freight (CFO)\n- Approval chains take a week QZWEEK\n\n"
+            "Wed 2 Dec — Globex Corporation\n- Needs Peppol e-invoicing QZWEEK\n\n"
+            "Thu 3 Dec — a prospect we do not know\n- Asked about SSO QZWEEK\n")
+    split = tc.post(f"/w/{w}/feedback/paste", data={"csrf_token": token, "text": week, "customer_id": "Initech",
+                                                    "source": "sales_call"})
+    assert split.status_code == 200
+    page = html.unescape(split.text)
+    items = re.findall(r'<textarea id="item-\d+" name="item"[^>]*>(.*?)</textarea>', page, re.S)
+    who = re.findall(r'name="item_customer" value="([^"]*)"', page)
+    days = re.findall(r'name="item_day" value="([^"]*)"', page)
+    heads = re.findall(r'name="item_heading" value="([^"]*)"', page)
+    assert len(items) == 3 and "Tue 1 Dec" not in "".join(items)  # headings are not items
+    # the heading's customer, else the one chosen on the form; the heading's day
+    assert who == ["Acme Freight", "Globex Corporation", "Initech"]
+    assert [d[5:] for d in days] == ["12-01", "12-02", "12-03"]
+    data = {"csrf_token": token, "customer_id": "Initech", "source": "sales_call", "item": items,
+            "item_customer": who, "item_day": days, "item_heading": heads, "keep": ["0", "1", "2"]}
+    future = tc.post(f"/w/{w}/feedback/paste/confirm", data={**data, "item_day": [days[0], "2999-01-01", days[2]]})
+    assert future.status_code == 422 and "2999-01-01 is in the future" in future.text
+    assert texts_in(container, w, "QZWEEK") == []  # all or nothing
+    ok = tc.post(f"/w/{w}/feedback/paste/confirm", data={**data, "item_customer": [who[0], who[1], ""]})
+    assert ok.status_code == 303, ok.text[:500]
+    made = texts_in(container, w, "QZWEEK")
+    ids = seeded.ids
+    assert [(f.customer_id, f.reported_at.date().isoformat()) for f in made] == [
+        (ids["acme"], days[0]), (ids["globex"], days[1]), (None, days[2])]
+
+
 # ---------------------------------------------------------------- similar items
 
 

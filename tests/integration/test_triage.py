@@ -131,6 +131,13 @@ def test_split_notes_and_themes_to_problem(client, world: World) -> None:
     notes = "Call with Acme:\n- They want SSO with Okta\n- Reminders go to spam\n\nCFO said: pricing is too high"
     items = client.post(world.api("/feedback/split"), json={"text": notes}, headers=world.sam.headers).json()["items"]
     assert len(items) == 3 and items[0].startswith("They want SSO")
+    # a week of notes: each item with the customer and the day its heading names
+    acme = client.post(world.api("/customers"), json={"name": "Acme Freight"}, headers=world.alice.headers).json()
+    week = ("Tue 1 Dec — Acme Freight (CFO)\n- Approvals take a week\n\nWed 2 Dec — Unknown Ltd\n- Wants SSO")
+    got = client.post(world.api("/feedback/split"), json={"text": week}, headers=world.sam.headers).json()["details"]
+    assert [(d["text"], d["customer_id"], d["customer"]) for d in got] == [
+        ("Approvals take a week", acme["id"], "Acme Freight"), ("Wants SSO", None, None)]
+    assert all(d["reported_on"] and d["reported_on"][5:] in ("12-01", "12-02") for d in got)
     assert client.post(world.api("/feedback/split"), json={"text": "  "}, headers=world.sam.headers).status_code == 422
     for t in ("Reminder emails land in spam folders", "Our reminder emails end up in spam", "reminder emails go to spam",
               "Need Okta single sign on", "SSO with Okta please", "Okta SSO is a must"):

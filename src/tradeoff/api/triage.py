@@ -61,9 +61,14 @@ def merge(member: CurrentMember, uow: Uow, record_id: int, body: MergeIn) -> Any
 
 
 @router.post(f"{W}/feedback/split", operation_id="splitNotes",
-             summary="Split pasted call notes into separate feedback items to confirm (nothing is saved)")
-def split(member: CurrentMember, body: NotesIn) -> Any:
-    return {"items": triage.split_notes(body.text)}
+             summary="Split pasted call notes into separate feedback items to confirm (nothing is saved)",
+             description="`items`: the items' words, in order. `details`: the same items, each with the heading it was "
+                         "under (\"Tue 1 Dec — Redfern Engineering (CFO)\"), the customer of this workspace the "
+                         "heading names in full (`customer_id`, `customer`) and the day it names (`reported_on`), "
+                         "null where it names none: what to send with each item to `POST …/feedback/batch`.")
+def split(member: CurrentMember, uow: Uow, body: NotesIn) -> Any:
+    details = triage.read_notes(uow=uow, workspace_id=member.workspace_id, text=body.text, today=utcnow().date())
+    return encode({"items": [d["text"] for d in details], "details": details})
 
 
 @router.post(f"{W}/feedback/bulk", operation_id="bulkUpdateFeedback", response_model=BulkOut,

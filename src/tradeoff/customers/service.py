@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -90,6 +91,27 @@ def by_name_as_typed(*, uow: UnitOfWork, workspace_id: int, name: str) -> Custom
     msg = (f"'{name}' matches several customers ({', '.join(c.name for c in hits)}, …): pick one from the list"
            if hits else f"no customer named '{name}' in this workspace; pick one from the list or add the customer first")
     raise InvalidInput(msg, [FieldError(["body", "customer_id"], "unknown customer", name)])
+
+
+def named_in(*, uow: UnitOfWork, workspace_id: int, texts: Sequence[str]) -> dict[str, Customer]:
+    """text -> the customer whose whole name it contains (any case, at word boundaries: "Tue 1 Dec — Redfern
+    Engineering (CFO)" names Redfern Engineering), the longest name when several do; a text naming none is left
+    out. One read of the workspace's customer names for all the texts."""
+    wanted = [t for t in dict.fromkeys(texts) if t.strip()]
+    if not wanted:
+        return {}
+    rows = list(uow.session.execute(select(Customer.id, Customer.name).where(
+        Customer.workspace_id == workspace_id, Customer.archived_at.is_(None))))
+    found: dict[str, int] = {}
+    for text in wanted:
+        low = text.lower()
+        best = max(((len(name), cid) for cid, name in rows
+                    if name.strip() and re.search(rf"(?<!\w){re.escape(name.strip().lower())}(?!\w)", low)),
+                   default=None)
+        if best is not None:
+            found[text] = best[1]
+    by_id = {c.id: c for c in uow.session.scalars(select(Customer).where(Customer.id.in_(set(found.values()))))}
+    return {t: by_id[cid] for t, cid in found.items()}
 
 
 def main_currency(uow: UnitOfWork, workspace_id: int) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +13,7 @@ from sqlalchemy import exists, func, or_, select, update
 from tradeoff.audit import service as audit
 from tradeoff.core.text import classify, notes, themes
 from tradeoff.core.text.duplicates import find_similar
+from tradeoff.customers import service as customer_service
 from tradeoff.customers.model import Customer
 from tradeoff.errors import Conflict, FieldError, InvalidInput
 from tradeoff.features import service as feature_service
@@ -191,6 +192,23 @@ def split_notes(text: str) -> list[str]:
     if not text.strip():
         raise InvalidInput("paste some call notes first", [FieldError(["body", "text"], "empty")])
     return notes.split_notes(text)
+
+
+def read_notes(*, uow: UnitOfWork, workspace_id: int, text: str, today: date) -> list[dict[str, Any]]:
+    """The items of pasted notes, each with what its heading says: the customer it names (a customer of this
+    workspace named in full) and the day ("Tue 1 Dec — Redfern Engineering (CFO)"); None where it says nothing,
+    for the person confirming them to fill in. Nothing is saved."""
+    if not text.strip():
+        raise InvalidInput("paste some call notes first", [FieldError(["body", "text"], "empty")])
+    items = notes.split_note_items(text)
+    named = customer_service.named_in(uow=uow, workspace_id=workspace_id, texts=[i.heading for i in items])
+    out = []
+    for i in items:
+        c = named.get(i.heading)
+        day = notes.heading_date(i.heading, today) if i.heading else None
+        out.append({"text": i.text, "heading": i.heading, "customer_id": c.id if c else None,
+                    "customer": c.name if c else None, "reported_on": day})
+    return out
 
 
 # --- themes --------------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -194,12 +195,25 @@ def paste_split(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow)
     m.require("evidence")
     state, _ = _paste_state(uow, m, form)
     try:
-        parts = triage.split_notes(state.values["text"])
+        parts = triage.read_notes(uow=uow, workspace_id=m.workspace_id, text=state.values["text"], today=date.today())
     except InvalidInput as exc:
         state.add("text", exc.message)
         return _paste_view(request, uow, m, state, status_code=422)
-    items = [{"text": p, "keep": True, "error": ""} for p in parts]
+    # each item's customer and day: what its heading names, else the form's customer and no day (today)
+    items = [{"text": p["text"], "keep": True, "error": "", "heading": p["heading"],
+              "customer": p["customer"] or state.values["customer_id"],
+              "day": p["reported_on"].isoformat() if p["reported_on"] else ""} for p in parts]
     return _paste_view(request, uow, m, state, items, status_code=200 if state.ok else 422)
+
+
+def _reported_on(raw: str, today: date) -> datetime | None:
+    """An item's day from the confirm form: noon UTC of that day; None when empty. Raises ValueError."""
+    if not raw.strip():
+        return None
+    day = date.fromisoformat(raw.strip())
+    if day > today:
+        raise ValueError(f"{day} is in the future")
+    return datetime.combine(day, time(12), UTC)
 
 
 @router.post(f"{W}/feedback/paste/confirm", response_class=HTMLResponse)
@@ -208,15 +222,36 @@ def paste_confirm(request: Request, form: CheckedForm, m: CurrentMember, uow: Uo
     m.require("evidence")
     state, data = _paste_state(uow, m, form)
     texts = [t for t in form.getlist("item") if isinstance(t, str)]
+    who = [t for t in form.getlist("item_customer") if isinstance(t, str)]
+    days = [t for t in form.getlist("item_day") if isinstance(t, str)]
+    heads = [t for t in form.getlist("item_heading") if isinstance(t, str)]
     kept = {int(k) for k in form.getlist("keep") if isinstance(k, str) and k.isdecimal()}
-    items = [{"text": t, "keep": i in kept, "error": ""} for i, t in enumerate(texts)]
+
+    def nth(values: list[str], i: int, default: str = "") -> str:
+        return values[i] if i < len(values) else default
+
+    items: list[dict[str, Any]] = [
+        {"text": t, "keep": i in kept, "error": "", "customer": nth(who, i, state.values["customer_id"]),
+         "day": nth(days, i), "heading": nth(heads, i)} for i, t in enumerate(texts)]
     chosen = [i for i in range(len(items)) if items[i]["keep"]]
     if not chosen:
         state.message = "tick at least one item to create"
     creates: list[FeedbackCreate] = []
     for i in chosen:
+        item_state = FormState()
+        own: dict[str, Any] = {}
+        ctx.resolve_customer(uow, m.workspace_id, items[i]["customer"], item_state, own)
+        if not item_state.ok:
+            items[i]["error"] = "; ".join(msg for msgs in item_state.errors.values() for msg in msgs)
+            continue
         try:
-            creates.append(FeedbackCreate.model_validate({**data, "text": items[i]["text"]}))
+            when = _reported_on(items[i]["day"], date.today())
+        except ValueError as exc:
+            items[i]["error"] = f"day: {exc}" if "future" in str(exc) else f"day: '{items[i]['day']}' is not a date"
+            continue
+        try:
+            creates.append(FeedbackCreate.model_validate({**data, **own, "text": items[i]["text"],
+                                                          **({"reported_at": when} if when else {})}))
         except ValidationError as exc:
             items[i]["error"] = "; ".join(str(e.get("msg", "")).removeprefix("Value error, ") for e in exc.errors())
     if any(it["error"] for it in items) and not state.message:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tradeoff.core.text.notes import split_notes
+from tradeoff.core.text.notes import heading_date, split_note_items, split_notes
 
 
 def test_bullets_numbers_and_heading() -> None:
@@ -50,3 +52,44 @@ def test_a_line_naming_the_call_heads_its_list_and_a_bare_dash_starts_an_item() 
     kept = "Call with Dana went badly. They churn in May.\n- Wants SSO"
     assert split_notes(kept) == ["Call with Dana went badly. They churn in May.", "Wants SSO"]
     assert split_notes("Sandbox please\n- and a test clock") == ["Sandbox please", "and a test clock"]
+
+
+def test_a_week_of_notes_keeps_each_items_heading() -> None:
+    week = ("Tue 1 Dec — Redfern Engineering (CFO)\n- Approvals take a week\n- Wants a mobile approve button\n\n"
+            "Wed 2 Dec | Marlowe Retail\nDana said: the export times out\n\n"
+            "Call with Kessler-Brandt, 3 Dec\n- Peppol before July\n\n"
+            "Exports are slow.\n- and nobody knows why")
+    got = split_note_items(week)
+    assert [(i.text, i.heading) for i in got] == [
+        ("Approvals take a week", "Tue 1 Dec — Redfern Engineering (CFO)"),
+        ("Wants a mobile approve button", "Tue 1 Dec — Redfern Engineering (CFO)"),
+        ("the export times out", "Wed 2 Dec | Marlowe Retail"),
+        ("Peppol before July", "Call with Kessler-Brandt, 3 Dec"),
+        # a sentence is never a heading; the last heading still stands
+        ("Exports are slow.", "Call with Kessler-Brandt, 3 Dec"),
+        ("and nobody knows why", "Call with Kessler-Brandt, 3 Dec"),
+    ]
+    assert split_notes(week) == [i.text for i in got]
+
+
+def test_a_headings_day_is_the_latest_such_day_so_far() -> None:
+    today = date(2026, 12, 6)
+    assert heading_date("Tue 1 Dec — Redfern", today) == date(2026, 12, 1)
+    assert heading_date("Dec 1st call", today) == date(2026, 12, 1)
+    assert heading_date("28 December: Acme", today) == date(2025, 12, 28)  # not yet this year: last year's
+    assert heading_date("Acme 2026-11-30", today) == date(2026, 11, 30)
+    assert heading_date("5 Jan 2027 QBR", today) == date(2027, 1, 5)  # a year given is kept
+    assert heading_date("Redfern (CFO)", today) is None
+    assert heading_date("31 Feb", today) is None and heading_date("2026-02-31", today) is None
+    assert heading_date("29 Feb", date(2026, 12, 6)) is None  # neither this year nor last had one
+    assert heading_date("29 Feb", date(2025, 3, 1)) == date(2024, 2, 29)
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)),
+       st.dates(min_value=date(2000, 3, 1), max_value=date(2100, 12, 31)))
+def test_a_day_without_a_year_is_never_after_today(day: date, today: date) -> None:
+    for text in (f"{day.day} {day:%b}", f"{day:%a} {day.day} {day:%B}", f"{day:%b} {day.day}"):
+        got = heading_date(text, today)
+        if got is not None:
+            assert got <= today and (got.month, got.day) == (day.month, day.day)
+            assert got.year in (today.year, today.year - 1)

@@ -1,8 +1,11 @@
-"""Split a pasted block of call notes into separate feedback items."""
+"""Split a pasted block of call notes into separate feedback items, each with the heading it was under (which
+call: the day, the customer), and read a heading's date."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import date
 
 # "- x", "* x", "• x", "– x", "1. x", "1) x", "(2) x", "a) x"
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u2013\u2014\u25aa\u25cf+]|\(?\d{1,3}[.)]|\(?[a-zA-Z][)])(?:\s+(?P<rest>.*))?$")
@@ -17,25 +20,79 @@ _SPEAKER = re.compile(
 )
 
 
+_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                                       "dec"), 1)}
+_MONTH = r"(?P<{g}>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+# "1 Dec", "Tue 1 December", "Dec 1", "December 1st", "2026-12-01"
+_DAY_MONTH = re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH.format(g="m") + r"(?:\s+(?P<y>\d{4}))?\b",
+                        re.IGNORECASE)
+_MONTH_DAY = re.compile(r"\b" + _MONTH.format(g="m") + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>\d{4}))?",
+                        re.IGNORECASE)
+_ISO = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")
+_SEPARATOR = re.compile(r"\s[\u2013\u2014-]\s|\s\|\s")  # "Tue 1 Dec — Redfern (CFO)", "Acme | 2 Dec"
+
+
+@dataclass(frozen=True)
+class NoteItem:
+    """One item of the notes, and the heading it was under ("Tue 1 Dec — Redfern Engineering (CFO)"; "" when
+    none): which call it came from."""
+
+    text: str
+    heading: str = ""
+
+
+def heading_date(heading: str, today: date) -> date | None:
+    """The day a heading names ("Tue 1 Dec", "Dec 1", "2026-12-01"): without a year, the latest such day on or
+    before `today` (notes are about calls that happened). None when it names no valid day."""
+    iso = _ISO.search(heading)
+    if iso:
+        try:
+            return date(int(iso["y"]), int(iso["m"]), int(iso["d"]))
+        except ValueError:
+            return None
+    found = _DAY_MONTH.search(heading) or _MONTH_DAY.search(heading)
+    if not found:
+        return None
+    month, day = _MONTHS[found["m"][:3].lower()], int(found["d"])
+    years = [int(found["y"])] if found["y"] else [today.year, today.year - 1]
+    for year in years:
+        try:
+            d = date(year, month, day)
+        except ValueError:
+            continue
+        if found["y"] or d <= today:
+            return d
+    return None
+
+
 def split_notes(text: str) -> list[str]:
-    """Split call notes into items, in order.
+    """The items of `split_note_items`, without their headings."""
+    return [item.text for item in split_note_items(text)]
+
+
+def split_note_items(text: str) -> list[NoteItem]:
+    """Split call notes into items, in order, each with the heading it was under.
 
     A new item starts at each bullet ("- ", "* ", "• ", "1. ", "2) ", "a) "), at each "<someone> said: ..."
     line (the speaker marker is dropped, their words kept) and after each blank line. A line that
-    follows an item without a blank line and without a marker continues that item. A line ending in
-    ":", or naming the call ("Call with Dana (Acme), 5 Dec"), directly followed by bullets is a heading, not an
-    item. A bare bullet ("-" alone) starts an item whose words are on the next line. Whitespace is collapsed; empty items
+    follows an item without a blank line and without a marker continues that item. A short line directly
+    followed by bullets that ends in ":", names the call ("Call with Dana (Acme), 5 Dec"), names a day ("Tue 1
+    Dec") or is split by a dash ("Acme — CFO") is a heading, not an item; the items after it carry it until the
+    next heading. A bare bullet ("-" alone) starts an item whose words are on the next line. Whitespace is collapsed; empty items
     are dropped. Text without any marker or blank line is one item.
     """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     items: list[list[str]] = []
     current: list[str] | None = None
     kinds: list[str] = []  # "bullet" | "speaker" | "para", parallel to items
+    headings: list[str] = []  # the heading each item was under, parallel to items
+    heading = ""
 
     def start(first: str, kind: str) -> list[str]:
         item = [first]
         items.append(item)
         kinds.append(kind)
+        headings.append(heading)
         return item
 
     for raw in lines:
@@ -45,11 +102,13 @@ def split_notes(text: str) -> list[str]:
             continue
         bullet = _BULLET.match(line)
         speaker = _SPEAKER.match(line)
+        if (bullet or speaker) and current is not None and kinds[-1] == "para" and len(current) == 1 \
+                and _heading(current[0]):
+            # A heading such as "Notes from the Acme call:" or "Tue 1 Dec — Redfern (CFO)" introducing a list.
+            heading = items.pop()[0].rstrip(":").strip()
+            kinds.pop()
+            headings.pop()
         if bullet:
-            if current is not None and kinds[-1] == "para" and len(current) == 1 and _heading(current[0]):
-                # A heading such as "Notes from the Acme call:" introducing a list.
-                items.pop()
-                kinds.pop()
             current = start(bullet.group("rest") or "", "bullet")  # a bare "-": its words are on the next line
         elif speaker:
             current = start(speaker.group("rest"), "speaker")
@@ -57,15 +116,19 @@ def split_notes(text: str) -> list[str]:
             current = start(line, "para")
         else:
             current.append(line)
-    out = [" ".join(" ".join(part).split()) for part in items]
-    return [item for item in out if item and not _is_bare_heading(item)]
+    out = [NoteItem(" ".join(" ".join(part).split()), h) for part, h in zip(items, headings, strict=True)]
+    return [item for item in out if item.text and not _is_bare_heading(item.text)]
 
 
 def _heading(line: str) -> bool:
-    """A line introducing a list: it ends in ":" or names the call ("Call with Dana, 5 Dec"), and says no more."""
+    """A line introducing a list: it ends in ":", or it is short, ends no sentence and names the call ("Call with
+    Dana, 5 Dec"), a day ("Tue 1 Dec") or is split by a dash ("Redfern — CFO")."""
     if line.endswith(":"):
         return True
-    return bool(_CALL_HEADER.match(line)) and len(line.split()) <= 12 and not line.endswith((".", "?", "!"))
+    if len(line.split()) > 12 or line.endswith((".", "?", "!")):
+        return False
+    return bool(_CALL_HEADER.match(line) or _ISO.search(line) or _DAY_MONTH.search(line) or _MONTH_DAY.search(line)
+                or _SEPARATOR.search(line))
 
 
 def _is_bare_heading(item: str) -> bool:
