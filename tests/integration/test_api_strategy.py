@@ -3,6 +3,8 @@ back ends. Expected numbers are worked out by hand from point ranges (no Monte C
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from tests.conftest import World
@@ -308,6 +310,13 @@ def test_decision_log_search_links_timeline_and_prompt(client, world: World) -> 
     assert f"#{d}" in r.json()["decision_prompt"]
     r = client.put(world.api(f"/features/{f}/scoring-inputs"), json={"values": {"reach": 5}}, headers=h)
     assert "linked decision" in r.json()["decision_prompt"]
+    # an open decision given a choice later is decided then (dated today unless dated), never "chosen but open"
+    pending = _mk(client, world, "/decisions", {"title": "Which scanner to buy", "options": [{"name": "A"}, {"name": "B"}]})
+    got = client.get(world.api(f"/decisions/{pending}"), headers=h)
+    assert got.json()["decided_on"] is None
+    r = client.patch(world.api(f"/decisions/{pending}"), json={"choice": "B"},
+                     headers={**h, "If-Match": got.headers["etag"]})
+    assert r.status_code == 200 and r.json()["decided_on"] == date.today().isoformat()
 
 
 def test_competitor_matrix_and_mentions(client, world: World) -> None:

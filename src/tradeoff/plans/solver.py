@@ -86,7 +86,9 @@ def _values(uow: UnitOfWork, workspace_id: int, plan: Plan,
             left_out[cur] = left_out.get(cur, 0.0) + amount
     if plan.value_source == "arr":
         return ({fid: float(arr.get(fid, 0.0)) for fid in ids},
-                f"ARR ({money.describe()}) of the customers who asked{customer_service.left_out_note(left_out)}", currency)
+                f"ARR ({money.describe()}) of the customers who asked for each feature, summed over the features: a "
+                "customer who asked for three counts three times, so this measures demand served, not revenue"
+                f"{customer_service.left_out_note(left_out)}", currency)
     framework = plan.framework or scoring.default_framework(uow=uow, workspace_id=workspace_id)
     rows = scoring_inputs.feature_rows(uow=uow, workspace_id=workspace_id, features=feats)
     scored = scoring_scores.score_rows(uow=uow, workspace_id=workspace_id, framework=framework, rows=rows)
