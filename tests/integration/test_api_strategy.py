@@ -3,7 +3,7 @@ back ends. Expected numbers are worked out by hand from point ranges (no Monte C
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, datetime
 
 import pytest
 
@@ -316,7 +316,7 @@ def test_decision_log_search_links_timeline_and_prompt(client, world: World) -> 
     assert got.json()["decided_on"] is None
     r = client.patch(world.api(f"/decisions/{pending}"), json={"choice": "B"},
                      headers={**h, "If-Match": got.headers["etag"]})
-    assert r.status_code == 200 and r.json()["decided_on"] == date.today().isoformat()
+    assert r.status_code == 200 and r.json()["decided_on"] == datetime.now(UTC).date().isoformat()
 
 
 def test_competitor_matrix_and_mentions(client, world: World) -> None:
