@@ -342,6 +342,11 @@ def test_theme_turns_into_a_problem_with_its_demand(container: Container, seeded
     tc, token = as_user("bob")
     page = tc.get(f"/w/{w}/themes")
     assert page.status_code == 200
+    # how many unlinked items fell in no theme, with the way to them
+    said_line = re.search(r'<p class="muted" id="unthemed">(.*?)</p>', page.text, re.S)
+    assert said_line and "unlinked item" in said_line.group(1) and "feedback?linked=false" in said_line.group(1)
+    listed = tc.get(f"/w/{w}/feedback?linked=false")
+    assert listed.status_code == 200 and all(f"/feedback/{f}\"" in listed.text for f in fids)
     card = next((c for c in page.text.split('<li class="theme card"')[1:] if "Azure AD for our staff" in c
                  or all(f'value="{f}"' in c for f in fids)), "")
     assert card, "the three Azure AD asks form one theme"

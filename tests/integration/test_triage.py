@@ -158,8 +158,15 @@ def test_split_notes_and_themes_to_problem(client, world: World) -> None:
     assert r.status_code == 201
     d = client.get(world.api(f"/problems/{r.json()['id']}/evidence"), headers=world.bob.headers).json()
     assert d["feedback_count"] == len(spam["feedback_ids"])
-    after = client.get(world.api("/themes"), headers=world.bob.headers).json()["items"]
-    assert all(not set(t["feedback_ids"]) & set(spam["feedback_ids"]) for t in after)  # now linked, so not a theme
+    after = client.get(world.api("/themes"), headers=world.bob.headers).json()
+    assert all(not set(t["feedback_ids"]) & set(spam["feedback_ids"]) for t in after["items"])  # linked: no theme
+    # what fell in no theme is counted, and the feedback list finds every unlinked item
+    unlinked = client.get(world.api("/feedback?linked=false&limit=200"), headers=world.bob.headers).json()["items"]
+    linked = client.get(world.api("/feedback?linked=true&limit=200"), headers=world.bob.headers).json()["items"]
+    assert {f["id"] for f in linked} == set(spam["feedback_ids"])
+    assert not {f["id"] for f in unlinked} & set(spam["feedback_ids"]) and unlinked
+    grouped = {i for t in after["items"] for i in t["feedback_ids"]}
+    assert after["unthemed"] == after["considered"] - len(grouped) >= 0
 
 
 # --- a fine-tuned kind model per workspace (the ml extra) -------------------------------------------------------

@@ -79,9 +79,11 @@ def bulk(member: CurrentMember, uow: Uow, body: BulkIn) -> Any:
     return bulk_actions.apply(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"), data=body)
 
 
-@router.get(f"{W}/themes", operation_id="listThemes", summary="Unlinked feedback grouped into named themes")
+@router.get(f"{W}/themes", operation_id="listThemes", summary="Unlinked feedback grouped into named themes",
+            description="`items`: the themes; `considered`: the unlinked items grouped; `unthemed`: how many of them "
+                        "are like no other and so in no theme (list them with `GET …/feedback?linked=false`).")
 def themes(member: CurrentMember, uow: Uow) -> Any:
-    return encode({"items": triage.themes_of_unlinked(uow=uow, workspace_id=member.workspace_id, now=utcnow())})
+    return encode(triage.themes_overview(uow=uow, workspace_id=member.workspace_id, now=utcnow()))
 
 
 @router.post(f"{W}/themes/problem", operation_id="createProblemFromTheme", response_model=ProblemOut,

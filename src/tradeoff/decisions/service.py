@@ -98,7 +98,7 @@ def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, record_id: int, 
     problem_service.check_product(uow, workspace_id, values.get("product_id"))
     _check_choice(values.get("options", obj.options), values.get("choice", obj.choice))
     choice = values.get("choice", obj.choice)
-    decided_on = values["decided_on"] if "decided_on" in values else obj.decided_on
+    decided_on = values.get("decided_on", obj.decided_on)
     if choice and decided_on is None:  # a choice recorded is a decision taken: dated today unless dated
         values["decided_on"] = utcnow().date()
     before_ids = _ids(obj)

@@ -90,6 +90,8 @@ class FeedbackFilters(BaseModel):
     kind: Kind | None = None
     sentiment: Sentiment | None = None
     triaged: bool | None = None
+    linked: bool | None = Field(None, description="false: linked to no problem or feature yet (the inbox still to "
+                                                  "process); true: evidence somewhere")
     kind_source: Literal["model", "pm"] | None = Field(
         None, description="model: kinds triage guessed (to check them, least sure first with sort=confidence); "
                           "pm: kinds a person set")

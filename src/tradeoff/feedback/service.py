@@ -30,6 +30,8 @@ SPEC = RecordSpec(
         "sentiment": lambda v: Feedback.sentiment == v,
         "triaged": lambda v: Feedback.triaged_at.is_not(None) if v else Feedback.triaged_at.is_(None),
         "kind_source": lambda v: Feedback.kind_source == v,
+        # linked to a problem or feature (as itself or as the item it was merged into), or not yet: the inbox
+        "linked": lambda v: Feedback.links.any() if v else ~Feedback.links.any(),
     },
     snapshot_fields=("text", "source", "customer_id", "reporter", "reported_at", "tags", "kind", "sentiment",
                      "score_kind", "score"),

@@ -217,6 +217,13 @@ def read_notes(*, uow: UnitOfWork, workspace_id: int, text: str, today: date) ->
 def themes_of_unlinked(*, uow: UnitOfWork, workspace_id: int, now: datetime, limit: int = 2000) -> list[dict[str, Any]]:
     """Group recent feedback that is not linked to anything into named themes, with demand behind each. Praise
     is left out (it names no problem to solve); so are duplicates, which count with their original."""
+    items: list[dict[str, Any]] = themes_overview(uow=uow, workspace_id=workspace_id, now=now, limit=limit)["items"]
+    return items
+
+
+def themes_overview(*, uow: UnitOfWork, workspace_id: int, now: datetime, limit: int = 2000) -> dict[str, Any]:
+    """`items`: the themes (as `themes_of_unlinked`); `considered`: the unlinked items grouped (the newest, up to
+    the limit); `unthemed`: how many of them are like no other, so in no theme: to link one by one."""
     unlinked = ~exists(select(Link.id).where(Link.feedback_id == Feedback.id))
     rows = uow.session.execute(
         select(Feedback.id, Feedback.text, Feedback.reported_at, Customer.id, Customer.arr, Customer.currency)
@@ -226,9 +233,9 @@ def themes_of_unlinked(*, uow: UnitOfWork, workspace_id: int, now: datetime, lim
         .order_by(Feedback.reported_at.desc()).limit(min(limit, themes.MAX_THEME_TEXTS))
     ).all()
     if len(rows) < 2:
-        return []
+        return {"items": [], "considered": len(rows), "unthemed": len(rows)}
     found = themes.cluster_themes([r[1] for r in rows])
-    out = []
+    out: list[dict[str, Any]] = []
     for t in found:
         members = [rows[i] for i in t.member_indices]
         customers = {r[3]: (r[4], r[5]) for r in members if r[3] is not None}
@@ -244,7 +251,8 @@ def themes_of_unlinked(*, uow: UnitOfWork, workspace_id: int, now: datetime, lim
             "trend": {"last_30_days": recent, "previous_30_days": previous},
             "representative": {"feedback_id": rows[t.representative][0], "text": rows[t.representative][1]},
         })
-    return out
+    themed = sum(t["count"] for t in out)
+    return {"items": out, "considered": len(rows), "unthemed": len(rows) - themed}
 
 
 def theme_to_problem(

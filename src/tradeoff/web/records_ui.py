@@ -135,6 +135,8 @@ FEEDBACK = RecordUI(
         Field("kind", "Kind", "select", options=KINDS, blank="Any kind"),
         Field("sentiment", "Sentiment", "select", options=SENTIMENTS, blank="Any sentiment"),
         Field("triaged", "Triage", "select", options=TRIAGE_STATES, blank="Triaged or not"),
+        Field("linked", "Linked", "select", options=(("false", "Linked to nothing yet"), ("true", "Linked as evidence")),
+              blank="Linked or not"),
         Field("kind_source", "Kind set by", "select", options=KIND_SOURCES, blank="Guessed or set"),
         Field("source", "Source", "select", options=SOURCES, blank="Any source"),
         Field("customer_id", "Customer", "number"),

@@ -316,12 +316,14 @@ def dismiss(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, rec
 
 def _themes_view(request: Request, uow: UnitOfWork, m: Member, states: dict[int, FormState] | None = None,
                  status_code: int = 200) -> HTMLResponse:
-    found = triage.themes_of_unlinked(uow=uow, workspace_id=m.workspace_id, now=utcnow())
+    overview = triage.themes_overview(uow=uow, workspace_id=m.workspace_id, now=utcnow())
+    found = overview["items"]
     shown = [fid for t in found for fid in t["feedback_ids"][:THEME_ITEMS_SHOWN]]
     by_id = {f.id: f for f in records.get_many(uow=uow, spec=feedback_service.SPEC, workspace_id=m.workspace_id,
                                                ids=shown, field_name="feedback_ids")}
     return render(request, "triage/themes.html", status_code, **ctx.page_context(uow, m, "themes"),
-                  page_title="Themes", themes=found, by_id=by_id, states=states or {}, shown=THEME_ITEMS_SHOWN)
+                  page_title="Themes", themes=found, by_id=by_id, states=states or {}, shown=THEME_ITEMS_SHOWN,
+                  considered=overview["considered"], unthemed=overview["unthemed"])
 
 
 @router.get(f"{W}/themes", response_class=HTMLResponse)
