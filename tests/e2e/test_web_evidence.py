@@ -360,10 +360,20 @@ def test_theme_turns_into_a_problem_with_its_demand(container: Container, seeded
     blank = tc.post(f"/w/{w}/themes/problem", data={"csrf_token": token, "theme": "0", "statement": " ",
                                                     "feedback_ids": [str(f) for f in fids]})
     assert blank.status_code == 422 and "error-text" in blank.text
+    elsewhere = tc.post(f"/w/{w}/themes/problem", data={"csrf_token": token, "theme": "0", "statement": "x y z",
+                                                        "product_id": "999999", "feedback_ids": [str(f) for f in fids]})
+    assert elsewhere.status_code == 422 and re.search(r"<select id=\"product-0\"[^\n]*\n\s*<p class=\"error-text\">", elsewhere.text)
     statement = "Staff cannot sign in with their Azure AD accounts"
+    assert 'name="product_id"' in card and 'name="segment"' in card  # the problem starts complete
     made = tc.post(f"/w/{w}/themes/problem", data={"csrf_token": token, "theme": "0", "statement": statement,
-                                                   "persona": "IT admin", "feedback_ids": [str(f) for f in fids]})
+                                                   "persona": "IT admin", "segment": "enterprise", "product_id": "",
+                                                   "feedback_ids": [str(f) for f in fids]})
     assert made.status_code == 303 and re.search(r"/problems/\d+\?from_theme=3$", made.headers["location"])
+    with container.unit_of_work() as uow:
+        from tradeoff.problems.model import Problem
+
+        pid = int(re.search(r"/problems/(\d+)", made.headers["location"]).group(1))  # type: ignore[union-attr]
+        assert uow.session.get(Problem, pid).segment == "enterprise"  # type: ignore[union-attr]
     problem = tc.get(made.headers["location"]).text
     assert statement in problem and "Problem created from a theme: its 3 feedback items are linked" in problem
     evidence = problem[problem.index('aria-labelledby="evidence-title"'):]

@@ -24,7 +24,7 @@ from tradeoff.triage.schemas import MAX_BULK, BulkIn, DismissIn, MergeIn, ThemeT
 from tradeoff.triage.worker import drain
 from tradeoff.web import context as ctx
 from tradeoff.web.forms import FormState, error_to_state, field_text, validation_to_state
-from tradeoff.web.records_ui import FEEDBACK, KINDS
+from tradeoff.web.records_ui import FEEDBACK, KINDS, SEGMENTS
 from tradeoff.web.render import is_htmx, redirect, render
 from tradeoff.web.session import CheckedForm, CurrentMember, Uow, container, permissions
 
@@ -323,7 +323,8 @@ def _themes_view(request: Request, uow: UnitOfWork, m: Member, states: dict[int,
                                                ids=shown, field_name="feedback_ids")}
     return render(request, "triage/themes.html", status_code, **ctx.page_context(uow, m, "themes"),
                   page_title="Themes", themes=found, by_id=by_id, states=states or {}, shown=THEME_ITEMS_SHOWN,
-                  considered=overview["considered"], unthemed=overview["unthemed"])
+                  considered=overview["considered"], unthemed=overview["unthemed"],
+                  products=ctx.product_choices(uow, m.workspace_id), segments=SEGMENTS)
 
 
 @router.get(f"{W}/themes", response_class=HTMLResponse)
@@ -336,19 +337,20 @@ def theme_to_problem(request: Request, form: CheckedForm, m: CurrentMember, uow:
     """Turn a theme into a problem, its feedback linked to it as evidence."""
     m.require("edit")
     index = int(raw) if (raw := field_text(form, "theme", strip=False)).isdecimal() else -1
-    values = {"statement": field_text(form, "statement", strip=False), "persona": field_text(form, "persona", strip=False)}
+    values = {k: field_text(form, k, strip=False) for k in ("statement", "persona", "product_id", "segment")}
     state = FormState(values=values)
     ids = [v for v in form.getlist("feedback_ids") if isinstance(v, str)]
     try:
-        body = ThemeToProblemIn.model_validate({**values, "feedback_ids": ids})
+        body = ThemeToProblemIn.model_validate({**values, "feedback_ids": ids,
+                                                "product_id": values["product_id"].strip() or None})
         problem = triage.theme_to_problem(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"),
                                           **body.model_dump())
         return redirect(f"/w/{m.workspace_slug}/problems/{problem.id}?from_theme={len(body.feedback_ids)}", request)
     except ValidationError as exc:
-        validation_to_state(exc, state, {"statement", "persona"})
+        validation_to_state(exc, state, {"statement", "persona", "product_id", "segment"})
     except TradeoffError as exc:
         if exc.status not in (409, 422):
             raise
         uow.session.rollback()
-        error_to_state(exc, state, {"statement", "persona"})
+        error_to_state(exc, state, {"statement", "persona", "product_id", "segment"})
     return _themes_view(request, uow, m, {index: state}, status_code=422)
