@@ -140,3 +140,32 @@ def test_paste_notes_triage_theme_to_problem_and_its_demand(browser: Any, live_s
         assert "Contoso Bank" in text and "Northwind Traders" in text
     finally:
         context.close()
+
+
+def test_a_merge_asks_first_and_cancelling_merges_nothing(browser: Any, live_server: str,
+                                                          container: Container) -> None:
+    slug, email, password = demo_like_workspace(container, uuid.uuid4().hex[:6])
+    with container.unit_of_work() as uow:
+        w = accounts.workspace_by_slug(uow=uow, slug=slug).id
+        a, b = (feedback_service.create(uow=uow, workspace_id=w, actor=SYSTEM, data=FeedbackCreate(
+            text=t, source="support")).id for t in ("Bulk invoice reminders would save our AR team a day.",
+                                                     "We need bulk invoice reminders to save our AR team a day."))
+    context = browser.new_context(base_url=live_server)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    try:
+        browser_sign_in(page, email, password, slug)
+        page.goto(f"/w/{slug}/feedback/{a}?similar=1")
+        merge = page.get_by_role("button", name=f"Merge into #{b}")
+        asked: list[str] = []
+        page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+        merge.click()
+        page.wait_for_timeout(300)
+        assert asked and asked[0].startswith(f"Merge #{a} into #{b}?")
+        assert page.url.endswith(f"/feedback/{a}?similar=1")  # cancelled: nothing sent
+        page.once("dialog", lambda d: d.accept())
+        merge.click()
+        page.wait_for_url(f"**/feedback/{b}?merged={a}")
+        assert page.locator("#duplicates").get_by_role("link", name=f"#{a}").is_visible()
+    finally:
+        context.close()

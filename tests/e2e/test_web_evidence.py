@@ -301,6 +301,7 @@ def test_similar_panel_links_dismisses_and_merges(container: Container, seeded: 
     assert panel.status_code == 200 and "Looks like the same request as" in panel.text and "<html" not in panel.text
     assert f"Feedback #{b}" in panel.text and re.search(r'class="score-value">\d{1,3}%<', panel.text)
     assert f'name="into_id" value="{b}"' in panel.text and "Not the same" in panel.text
+    assert f'data-confirm="Merge #{a} into #{b}?' in panel.text  # a merge asks first
     assert "Looks like the same request as" in tc.get(f"/w/{w}/feedback/{a}?similar=1").text  # without JavaScript
 
     assert f'name="target" value="feature:{reminders}"' in panel.text  # the feature it asks for, to link
@@ -317,7 +318,11 @@ def test_similar_panel_links_dismisses_and_merges(container: Container, seeded: 
 
     merged = tc.post(f"/w/{w}/feedback/{a}/merge", data={"csrf_token": token, "into_id": str(b)})
     assert merged.status_code == 303 and merged.headers["location"] == f"/w/{w}/feedback/{b}?merged={a}"
-    assert f"Feedback #{a} was merged into this item" in tc.get(merged.headers["location"]).text
+    survivor = tc.get(merged.headers["location"]).text
+    assert f"Feedback #{a} was merged into this item" in survivor
+    # and the survivor says so for good, not only in the one-time message
+    assert "Merged into this item" in tc.get(f"/w/{w}/feedback/{b}").text
+    assert f'href="/w/{w}/feedback/{a}">#{a}</a>' in tc.get(f"/w/{w}/feedback/{b}").text
     dup = feedback_row(container, a)
     assert dup.duplicate_of_id == b and dup.archived_at is not None
     with container.unit_of_work() as uow:  # its link moved to the survivor

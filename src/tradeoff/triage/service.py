@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy.orm import joinedload
 
 from tradeoff.audit import service as audit
 from tradeoff.core.text import classify, notes, themes
@@ -253,6 +254,13 @@ def themes_overview(*, uow: UnitOfWork, workspace_id: int, now: datetime, limit:
         })
     themed = sum(t["count"] for t in out)
     return {"items": out, "considered": len(rows), "unthemed": len(rows) - themed}
+
+
+def duplicates_of(*, uow: UnitOfWork, workspace_id: int, feedback_id: int) -> list[Feedback]:
+    """The items merged into this one as its duplicates, oldest first (their customers count with it)."""
+    return list(uow.session.scalars(
+        select(Feedback).options(joinedload(Feedback.customer))
+        .where(Feedback.workspace_id == workspace_id, Feedback.duplicate_of_id == feedback_id).order_by(Feedback.id)))
 
 
 def theme_to_problem(

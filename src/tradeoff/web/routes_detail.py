@@ -141,7 +141,8 @@ def feedback_view(request: Request, uow: UnitOfWork, m: Member, record_id: int, 
     flash = f"Feedback #{merged} was merged into this item." if merged.isdecimal() else ""
     return _detail(request, uow, m, "feedback", "detail/feedback.html", fb, status_code, links=links, titles=titles,
                    link=link, targets=_link_targets(uow, m, link.values.get("target_q")), similar=similar,
-                   flash=flash, kinds=KINDS)
+                   flash=flash, kinds=KINDS,
+                   duplicates=triage.duplicates_of(uow=uow, workspace_id=m.workspace_id, feedback_id=record_id))
 
 
 def customer_view(request: Request, uow: UnitOfWork, m: Member, record_id: int) -> HTMLResponse:

@@ -42,6 +42,14 @@ function idle(form) {
   if (button) { button.textContent = button.dataset.idle; button.disabled = false; delete button.dataset.idle; }
   form.removeAttribute("aria-busy");
 }
+// A form with data-confirm asks first (an action that is hard to undo, e.g. a merge); cancelling sends nothing.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (form.matches && form.matches("form[data-confirm]") && !window.confirm(form.dataset.confirm)) {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }
+}, true);
 document.addEventListener("submit", function (event) {
   var form = event.target;
   if (form.matches && form.matches("form[data-busy]:not([hx-post])")) busy(form);
