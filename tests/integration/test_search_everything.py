@@ -68,3 +68,36 @@ def test_only_the_newest_matches_are_ranked(client, world: World, monkeypatch) -
     assert shown()[0] == best["id"]
     monkeypatch.setattr(search, "RANK_AMONG", 3)  # the best match is older than the newest three: not ranked
     assert shown() == rest[::-1][:3]
+
+
+def test_the_newest_matches_are_found_however_common_the_word(container, world: World, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Each way PostgreSQL reads a word's newest matches (a walk of the newest rows for a common word, the index
+    for a rare one, a longer walk or the whole index for a word common only further back) finds exactly the newest
+    RANK_AMONG matches, on both back ends; and leaves the planner's settings as they were."""
+    from sqlalchemy import text
+
+    from tests.conftest import SYSTEM
+    from tradeoff.accounts import service as accounts
+    from tradeoff.feedback import service as feedback_service
+    from tradeoff.feedback.model import Feedback
+    from tradeoff.feedback.schemas import FeedbackCreate
+    from tradeoff.storage import search
+
+    for name, value in (("WALK_FIRST", 20), ("SPARSE_MATCHES", 10), ("RANK_AMONG", 5), ("WALK_DENSITY", 0.05)):
+        monkeypatch.setattr(search, name, value)
+    words = {"alpha": lambda i: True,  # in every item: found in the first walk
+             "betta": lambda i: i in (5, 50, 100),  # rare: through the index
+             "gamma": lambda i: i < 15,  # only among the oldest, yet too many for the index probe: the whole index
+             "delta": lambda i: i % 10 == 0}  # one in ten throughout: too few in the first walk, so walked on
+    with container.unit_of_work() as uow:
+        w = accounts.workspace_by_slug(uow=uow, slug=world.slug).id
+        ids = [feedback_service.create(uow=uow, workspace_id=w, actor=SYSTEM, data=FeedbackCreate(
+            text="item " + " ".join(word for word, has in words.items() if has(i)))).id for i in range(120)]
+    with container.unit_of_work() as uow:
+        live = [Feedback.workspace_id == w, Feedback.archived_at.is_(None)]
+        for word, has in words.items():
+            newest = sorted((fid for i, fid in enumerate(ids) if has(i)), reverse=True)[:5]
+            assert set(search.ranked(uow.session, Feedback, word[:4], live, 50)) == set(newest), word
+        if uow.session.get_bind().dialect.name == "postgresql":
+            for setting in ("enable_bitmapscan", "enable_indexscan", "enable_seqscan"):
+                assert uow.session.execute(text(f"SHOW {setting}")).scalar() == "on", setting

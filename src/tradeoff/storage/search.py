@@ -7,7 +7,20 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import ColumnClause, ColumnElement, Select, column, func, literal_column, select, text
+from sqlalchemy import (
+    ARRAY,
+    ColumnClause,
+    ColumnElement,
+    Integer,
+    Select,
+    any_,
+    bindparam,
+    column,
+    func,
+    literal_column,
+    select,
+    text,
+)
 from sqlalchemy import table as table_clause
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
@@ -137,7 +150,26 @@ def matches(session: Session, model: type, q: str) -> ColumnElement[bool] | None
             return model.id.in_(probe)  # type: ignore[attr-defined,no-any-return]
         return (model.id + 0).in_(ids)  # type: ignore[attr-defined,no-any-return]
     vector: ColumnClause[Any] = literal_column(f"{table}.{PG_VECTOR}")
-    return vector.op("@@")(func.to_tsquery("simple", _pg_tsquery(words)))
+    clause = vector.op("@@")(func.to_tsquery("simple", _pg_tsquery(words)))
+    # The same on PostgreSQL, which cannot tell how common a prefix is ("quokka:*" is guessed to match 2% of the
+    # rows): left to itself it walks a rare word's whole table in the list's order (175 ms on 200,000 items).
+    found = _pg_probe(session, model, clause, SPARSE_MATCHES + 1)
+    if len(found) <= SPARSE_MATCHES:
+        return model.id.in_(found)  # type: ignore[attr-defined,no-any-return]
+    return clause
+
+
+def _pg_probe(session: Session, model: type, clause: ColumnElement[bool], limit: int) -> list[int]:
+    """Up to `limit` ids of the rows `clause` (a search_fts match) selects, through the GIN index only (a bitmap
+    scan: a rare word's few matches at once, a common word's first `limit` without reading the rest). The
+    planner settings last only for this statement's transaction and are reset right after."""
+    session.execute(text("SET LOCAL enable_seqscan = off"))
+    session.execute(text("SET LOCAL enable_indexscan = off"))
+    try:
+        return list(session.scalars(select(model.id).where(clause).limit(limit)))  # type: ignore[attr-defined]
+    finally:
+        session.execute(text("RESET enable_seqscan"))
+        session.execute(text("RESET enable_indexscan"))
 
 
 def any_word(session: Session, model: type, words: list[str]) -> ColumnElement[bool]:
@@ -150,10 +182,12 @@ def any_word(session: Session, model: type, words: list[str]) -> ColumnElement[b
             fts.op("MATCH")(" OR ".join(f'"{w}"' for w in words)))
         return model.id.in_(ids)  # type: ignore[attr-defined,no-any-return]
     vector: ColumnClause[Any] = literal_column(f"{table}.{PG_VECTOR}")
-    return vector.op("@@")(func.to_tsquery("simple", " | ".join(words)))
+    return vector.op("@@")(func.to_tsquery("simple", " | ".join(words)))  # the caller takes the newest few
 
 
 TITLE_WEIGHT = 4.0  # a word in a record's first searched column (its name, title or statement) counts this much more
+WALK_FIRST = 2_000  # PostgreSQL: the newest rows walked first for a common word's newest matches
+WALK_DENSITY = 0.05  # ... and walked on when at least this share of them matched; else the index is read
 RANK_AMONG = 500  # the newest matches ranked: ranking all of a word's tens of thousands of rows would cost ~100 ms
 
 
@@ -161,14 +195,15 @@ def ranked(session: Session, model: type, q: str, where: list[ColumnElement[bool
     """Ids of the rows of `model` matching every word of `q` (as `matches`) and every clause of `where`, best match
     first among the newest RANK_AMONG of them: SQLite's BM25 and PostgreSQL's ts_rank, a match in the first searched
     column weighing TITLE_WEIGHT times one elsewhere. Ties keep the newest first."""
-    match = matches(session, model, q)
-    if match is None:
-        return []
     words = terms(q)
+    if not words:
+        return []
     table = model.__tablename__  # type: ignore[attr-defined]
     cols = SEARCHABLE[table]
     ident = model.id  # type: ignore[attr-defined]
     if session.get_bind().dialect.name == "sqlite":
+        match = matches(session, model, q)
+        assert match is not None  # there are words
         # bm25() needs the MATCH itself: rank the matches from the newest RANK_AMONG's oldest id on, a rowid range
         # FTS5 applies itself
         floor = session.scalar(select(ident).where(match, *where).order_by(ident.desc()).offset(RANK_AMONG - 1).limit(1))
@@ -180,10 +215,46 @@ def ranked(session: Session, model: type, q: str, where: list[ColumnElement[bool
         stmt = (select(ident).select_from(fts).join(model, ident == fts.c.rowid)
                 .where(fts_name.op("MATCH")(fts_query), *newest, *where).order_by(score, ident.desc()).limit(limit))
         return list(session.scalars(stmt))
-    found = (select(ident.label("id"), literal_column(f"{table}.{PG_VECTOR}").label(PG_VECTOR)).where(match, *where)
-             .order_by(ident.desc()).limit(RANK_AMONG).subquery())
+    vector: ColumnClause[Any] = literal_column(f"{table}.{PG_VECTOR}")
+    tsquery = func.to_tsquery("simple", _pg_tsquery(words))
+    ids = _pg_newest_matches(session, model, vector.op("@@")(tsquery), where)
     # the stored vector weighs the first column A and the others D; ts_rank's weights are {D, C, B, A}: A counts
     # TITLE_WEIGHT times D
     weights: ColumnClause[Any] = literal_column(f"'{{0.1, 0.2, 0.4, {0.1 * TITLE_WEIGHT}}}'::float4[]")
-    score = func.ts_rank(weights, found.c[PG_VECTOR], func.to_tsquery("simple", _pg_tsquery(words)))
-    return list(session.scalars(select(found.c.id).order_by(score.desc(), found.c.id.desc()).limit(limit)))
+    score = func.ts_rank(weights, vector, tsquery)
+    return list(session.scalars(select(ident).where(_pg_among(ident, ids)).order_by(score.desc(), ident.desc())
+                                .limit(limit)))
+
+
+def _pg_among(ident: Any, ids: list[int]) -> ColumnElement[bool]:
+    """`ident` is one of `ids`, sent as one array (hundreds of ids as one parameter, not hundreds)."""
+    clause: ColumnElement[bool] = ident == any_(bindparam("among_ids", ids, type_=ARRAY(Integer)))
+    return clause
+
+
+def _pg_newest_matches(session: Session, model: type, clause: ColumnElement[bool],
+                       where: list[ColumnElement[bool]]) -> list[int]:
+    """Ids of the newest RANK_AMONG rows `clause` and `where` select, read the cheapest way for how common the
+    words are (PostgreSQL's planner cannot tell for a prefix, and guesses wrong both ways):
+    1. a common word's newest matches lie among the newest rows: walk WALK_FIRST of them, newest first;
+    2. else the index finds a rarer word's matches at once (up to SPARSE_MATCHES of them);
+    3. else there are many, just not among the newest: walk on while they are common enough (one row in 20 or
+       more, as the first walk saw), else read them all through the index and keep the newest."""
+    ident = model.id  # type: ignore[attr-defined]
+    vector: ColumnClause[Any] = literal_column(f"{model.__tablename__}.{PG_VECTOR}")  # type: ignore[attr-defined]
+    newest = (select(ident.label("id"), vector.label(PG_VECTOR)).where(*where).order_by(ident.desc())
+              .limit(WALK_FIRST).subquery())
+    walked = list(session.scalars(select(newest.c.id).where(newest.c[PG_VECTOR].op("@@")(clause.right))
+                                  .limit(RANK_AMONG)))
+    if len(walked) == RANK_AMONG:
+        return walked
+    probe = _pg_probe(session, model, clause, SPARSE_MATCHES + 1)
+    if len(probe) <= SPARSE_MATCHES:
+        return list(session.scalars(select(ident).where(_pg_among(ident, probe), *where).order_by(ident.desc())
+                                    .limit(RANK_AMONG)))
+    plan = "enable_bitmapscan" if len(walked) >= WALK_FIRST * WALK_DENSITY else "enable_indexscan"
+    session.execute(text(f"SET LOCAL {plan} = off"))
+    try:
+        return list(session.scalars(select(ident).where(clause, *where).order_by(ident.desc()).limit(RANK_AMONG)))
+    finally:
+        session.execute(text(f"RESET {plan}"))
