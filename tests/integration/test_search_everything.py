@@ -83,12 +83,14 @@ def test_the_newest_matches_are_found_however_common_the_word(container, world: 
     from tradeoff.feedback.schemas import FeedbackCreate
     from tradeoff.storage import search
 
-    for name, value in (("WALK_FIRST", 20), ("SPARSE_MATCHES", 10), ("RANK_AMONG", 5), ("WALK_DENSITY", 0.05)):
+    for name, value in (("WALK_FIRST", 20), ("SPARSE_MATCHES", 10), ("RANK_AMONG", 5), ("WALK_DENSITY", 0.2)):
         monkeypatch.setattr(search, name, value)
-    words = {"alpha": lambda i: True,  # in every item: found in the first walk
-             "betta": lambda i: i in (5, 50, 100),  # rare: through the index
-             "gamma": lambda i: i < 15,  # only among the oldest, yet too many for the index probe: the whole index
-             "delta": lambda i: i % 10 == 0}  # one in ten throughout: too few in the first walk, so walked on
+    # the first walk reads the newest 20 items (ids 100-119); 4 matches there (one in five) are "common"
+    words = {"alpha": lambda i: True,  # in every item: all 5 found in the first walk
+             "betta": lambda i: i in (5, 50, 100),  # rare: through the index, its 3 matches at once
+             "gamma": lambda i: i < 15,  # only among the oldest, too many for the index probe: the whole index
+             "delta": lambda i: i % 10 == 0,  # 2 of the newest 20, 12 in all: the whole index
+             "epsil": lambda i: i % 5 == 0}  # 4 of the newest 20, common enough: walked on, newest first
     with container.unit_of_work() as uow:
         w = accounts.workspace_by_slug(uow=uow, slug=world.slug).id
         ids = [feedback_service.create(uow=uow, workspace_id=w, actor=SYSTEM, data=FeedbackCreate(
