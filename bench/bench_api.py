@@ -52,7 +52,8 @@ N_TEAMS, N_ESTIMATED = 3, 500
 SEARCH_EVERYTHING_NOTE = (
     "'Search everything' ranks each of six kinds in its own query (BM25 on SQLite, ts_rank on PostgreSQL) over "
     "the newest 500 matches of each; its words come from the generator's 50-word vocabulary, so one word matches "
-    "about 30% of the 200,000 feedback items, far denser than real text: a worst case.")
+    "about 30% of the 200,000 feedback items, far denser than real text: a worst case. The row for a word no "
+    "item has is the other end: a typo or a rare word, which must not read every row.")
 
 
 def sentence(rng: random.Random, n: int) -> str:
@@ -245,6 +246,8 @@ def run_backend(name: str, url: str, n: int) -> dict[str, dict[str, float]]:
                 "search customers (q)": [f"{api}/customers?q={rng.choice(WORDS)}" for _ in range(20)],
                 "search everything, best first (one word; two words)": [f"{api}/search?q={rng.choice(WORDS)}" for _ in range(10)]
                 + [f"{api}/search?q={rng.choice(WORDS)}+{rng.choice(WORDS)}" for _ in range(10)],
+                "search everything and feedback, a word no item has (a typo)": [
+                    f"{api}/search?q={w}" for w in ("quokka", "invoyce", "zzz")] + [f"{api}/feedback?q=quokka"],
                 "detail customer/feedback/feature": [f"{api}/customers/{ids['customer']}",
                                                      f"{api}/feedback/{ids['feedback']}",
                                                      f"{api}/features/{ids['feature']}"],

@@ -71,8 +71,8 @@ def test_only_the_newest_matches_are_ranked(client, world: World, monkeypatch) -
 
 
 def test_the_newest_matches_are_found_however_common_the_word(container, world: World, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """Each way PostgreSQL reads a word's newest matches (a walk of the newest rows for a common word, the index
-    for a rare one, a longer walk or the whole index for a word common only further back) finds exactly the newest
+    """Each way PostgreSQL reads a word's newest matches (the planner's own for words its statistics know as common
+    or for a rare word with many matches, the index's ids for a rare word's few) finds exactly the newest
     RANK_AMONG matches, on both back ends; and leaves the planner's settings as they were."""
     from sqlalchemy import text
 
@@ -83,14 +83,23 @@ def test_the_newest_matches_are_found_however_common_the_word(container, world: 
     from tradeoff.feedback.schemas import FeedbackCreate
     from tradeoff.storage import search
 
-    for name, value in (("WALK_FIRST", 20), ("SPARSE_MATCHES", 10), ("RANK_AMONG", 5), ("WALK_DENSITY", 0.2)):
-        monkeypatch.setattr(search, name, value)
-    # the first walk reads the newest 20 items (ids 100-119); 4 matches there (one in five) are "common"
-    words = {"alpha": lambda i: True,  # in every item: all 5 found in the first walk
-             "betta": lambda i: i in (5, 50, 100),  # rare: through the index, its 3 matches at once
-             "gamma": lambda i: i < 15,  # only among the oldest, too many for the index probe: the whole index
-             "delta": lambda i: i % 10 == 0,  # 2 of the newest 20, 12 in all: the whole index
-             "epsil": lambda i: i % 5 == 0}  # 4 of the newest 20, common enough: walked on, newest first
+    monkeypatch.setattr(search, "SPARSE_MATCHES", 10)
+    monkeypatch.setattr(search, "RANK_AMONG", 5)
+    # what the statistics call common (the test database is not analysed): alpha and delta
+    seen: list[tuple[str, bool]] = []
+    rare = search._pg_rare
+
+    def noted(session, table, words):  # type: ignore[no-untyped-def]
+        got = rare(session, table, words)
+        seen.append((words[-1], got))
+        return got
+
+    monkeypatch.setattr(search, "_pg_elements", lambda session, table: frozenset({"alpha", "delta", "item"}))
+    monkeypatch.setattr(search, "_pg_rare", noted)
+    words = {"alpha": lambda i: True,  # common: walked
+             "betta": lambda i: i in (5, 50, 100),  # rare, 3 matches: their ids from the index
+             "gamma": lambda i: i < 15,  # rare to the statistics, yet 15 matches: the planner's own way
+             "delta": lambda i: i % 10 == 0}  # common: walked
     with container.unit_of_work() as uow:
         w = accounts.workspace_by_slug(uow=uow, slug=world.slug).id
         ids = [feedback_service.create(uow=uow, workspace_id=w, actor=SYSTEM, data=FeedbackCreate(
@@ -100,6 +109,8 @@ def test_the_newest_matches_are_found_however_common_the_word(container, world: 
         for word, has in words.items():
             newest = sorted((fid for i, fid in enumerate(ids) if has(i)), reverse=True)[:5]
             assert set(search.ranked(uow.session, Feedback, word[:4], live, 50)) == set(newest), word
+            assert set(search.ranked(uow.session, Feedback, f"item {word[:4]}", live, 50)) == set(newest), word
         if uow.session.get_bind().dialect.name == "postgresql":
+            assert ("alph", False) in seen and ("bett", True) in seen and ("gamm", True) in seen
             for setting in ("enable_bitmapscan", "enable_indexscan", "enable_seqscan"):
                 assert uow.session.execute(text(f"SHOW {setting}")).scalar() == "on", setting

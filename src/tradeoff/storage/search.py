@@ -5,6 +5,7 @@ weighted A, the others D) under a GIN index. Services only call `matches(model, 
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 from sqlalchemy import (
@@ -153,9 +154,9 @@ def matches(session: Session, model: type, q: str) -> ColumnElement[bool] | None
     clause = vector.op("@@")(func.to_tsquery("simple", _pg_tsquery(words)))
     # The same on PostgreSQL, which cannot tell how common a prefix is ("quokka:*" is guessed to match 2% of the
     # rows): left to itself it walks a rare word's whole table in the list's order (175 ms on 200,000 items).
-    # Common words (one in twenty of the newest rows or more) are left to that walk, which soon finds a page.
-    common = int(WALK_FIRST * WALK_DENSITY)
-    if len(_pg_common(session, model, clause, [], common)) >= common:
+    # Words the statistics know as common are left to that walk, which soon finds a page; a rarer word's few
+    # matches come from the index.
+    if not _pg_rare(session, table, words):
         return clause
     found = _pg_probe(session, model, clause, SPARSE_MATCHES + 1)
     if len(found) <= SPARSE_MATCHES:
@@ -190,8 +191,6 @@ def any_word(session: Session, model: type, words: list[str]) -> ColumnElement[b
 
 
 TITLE_WEIGHT = 4.0  # a word in a record's first searched column (its name, title or statement) counts this much more
-WALK_FIRST = 2_000  # PostgreSQL: the newest rows walked first for a common word's newest matches
-WALK_DENSITY = 0.05  # ... and walked on when at least this share of them matched; else the index is read
 RANK_AMONG = 500  # the newest matches ranked: ranking all of a word's tens of thousands of rows would cost ~100 ms
 
 
@@ -221,7 +220,7 @@ def ranked(session: Session, model: type, q: str, where: list[ColumnElement[bool
         return list(session.scalars(stmt))
     vector: ColumnClause[Any] = literal_column(f"{table}.{PG_VECTOR}")
     tsquery = func.to_tsquery("simple", _pg_tsquery(words))
-    ids = _pg_newest_matches(session, model, vector.op("@@")(tsquery), where)
+    ids = _pg_newest_matches(session, model, vector.op("@@")(tsquery), where, words)
     # the stored vector weighs the first column A and the others D; ts_rank's weights are {D, C, B, A}: A counts
     # TITLE_WEIGHT times D
     weights: ColumnClause[Any] = literal_column(f"'{{0.1, 0.2, 0.4, {0.1 * TITLE_WEIGHT}}}'::float4[]")
@@ -236,40 +235,45 @@ def _pg_among(ident: Any, ids: list[int]) -> ColumnElement[bool]:
     return clause
 
 
-def _pg_common(session: Session, model: type, clause: ColumnElement[bool], where: list[ColumnElement[bool]],
-               want: int) -> list[int]:
-    """Ids (newest first, up to `want`) among the newest WALK_FIRST rows `where` selects that `clause` matches:
-    a walk of the primary key, a few milliseconds, that tells how common the words are."""
-    ident = model.id  # type: ignore[attr-defined]
-    vector: ColumnClause[Any] = literal_column(f"{model.__tablename__}.{PG_VECTOR}")  # type: ignore[attr-defined]
-    newest = (select(ident.label("id"), vector.label(PG_VECTOR)).where(*where).order_by(ident.desc())
-              .limit(WALK_FIRST).subquery())
-    return list(session.scalars(select(newest.c.id).where(newest.c[PG_VECTOR].op("@@")(clause.right))
-                                .limit(want)))
-
-
 def _pg_newest_matches(session: Session, model: type, clause: ColumnElement[bool],
-                       where: list[ColumnElement[bool]]) -> list[int]:
-    """Ids of the newest RANK_AMONG rows `clause` and `where` select, read the cheapest way for how common the
-    words are (PostgreSQL's planner cannot tell for a prefix, and guesses wrong both ways):
-    1. a common word's newest matches lie among the newest rows: walk WALK_FIRST of them, newest first;
-    2. words that matched at least one in twenty of those rows: walk on, newest first, until enough are found;
-    3. rarer words: the index finds their matches at once (up to SPARSE_MATCHES of them), or, when there are
-       more, all of them through the index, keeping the newest."""
+                       where: list[ColumnElement[bool]], words: list[str]) -> list[int]:
+    """Ids of the newest RANK_AMONG rows `clause` and `where` select. PostgreSQL cannot tell how common a prefix is
+    (the last word's: it guesses 2% of the rows, whatever the word), so for words the statistics know as common it
+    is left to walk the newest rows, which soon finds them; a rarer word's few matches come from the index (left
+    to itself, the planner walked a rare word's whole table: 175 ms on 200,000 items)."""
     ident = model.id  # type: ignore[attr-defined]
-    walked = _pg_common(session, model, clause, where, RANK_AMONG)
-    if len(walked) == RANK_AMONG:
-        return walked
-    if len(walked) < WALK_FIRST * WALK_DENSITY:
+    if _pg_rare(session, model.__tablename__, words):  # type: ignore[attr-defined]
         probe = _pg_probe(session, model, clause, SPARSE_MATCHES + 1)
         if len(probe) <= SPARSE_MATCHES:
             return list(session.scalars(select(ident).where(_pg_among(ident, probe), *where).order_by(ident.desc())
                                         .limit(RANK_AMONG)))
-        plan = "enable_indexscan"
-    else:
-        plan = "enable_bitmapscan"
-    session.execute(text(f"SET LOCAL {plan} = off"))
-    try:
-        return list(session.scalars(select(ident).where(clause, *where).order_by(ident.desc()).limit(RANK_AMONG)))
-    finally:
-        session.execute(text(f"RESET {plan}"))
+    return list(session.scalars(select(ident).where(clause, *where).order_by(ident.desc()).limit(RANK_AMONG)))
+
+
+STATS_SECONDS = 600.0  # how long a table's common words are remembered (they change when it is analysed)
+_common: dict[tuple[str, str], tuple[float, frozenset[str]]] = {}
+
+
+def _pg_elements(session: Session, table: str) -> frozenset[str]:
+    """The words PostgreSQL's statistics list as the most common in `table`'s search vectors (empty before the
+    table is first analysed), remembered for STATS_SECONDS."""
+    key = (str(session.get_bind().engine.url), table)
+    now = time.monotonic()
+    known = _common.get(key)
+    if known is not None and known[0] > now:
+        return known[1]
+    raw = session.scalar(text("SELECT most_common_elems::text FROM pg_stats WHERE schemaname = current_schema() "
+                              "AND tablename = :t AND attname = :c"), {"t": table, "c": PG_VECTOR})
+    elements = frozenset(e.strip('"') for e in raw.strip("{}").split(",")) if raw else frozenset()
+    _common[key] = (now + STATS_SECONDS, elements)
+    return elements
+
+
+def _pg_rare(session: Session, table: str, words: list[str]) -> bool:
+    """Some word (the last as a prefix) is not among the statistics' most common: the matches are few enough to
+    read through the index. Without statistics nothing is called rare."""
+    common = _pg_elements(session, table)
+    if not common or not words:
+        return False
+    *whole, last = words
+    return any(w not in common for w in whole) or not any(e.startswith(last) for e in common)
