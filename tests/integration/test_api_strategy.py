@@ -56,6 +56,15 @@ def test_problem_and_feature_sizing_by_hand(client, world: World) -> None:
     # the problem page lists the feature with its result
     listed = client.get(world.api(f"/problems/{p}/size"), headers=h).json()["features"]
     assert [x["id"] for x in listed] == [f] and listed[0]["result"]["npv"] == res["npv"]
+    assert listed[0]["valued_on"] == p
+    # a second problem the feature also solves lists it with its case, saying which problem values it
+    other = _mk(client, world, "/problems", {"statement": "Invoices keyed twice"})
+    r = client.get(world.api(f"/features/{f}"), headers=h)
+    assert client.patch(world.api(f"/features/{f}"), json={"problem_ids": [p, other]},
+                        headers={**h, "If-Match": r.headers["etag"]}).status_code == 200
+    assert client.put(world.api(f"/problems/{other}/size"), json=size, headers=h).status_code == 200
+    also = client.get(world.api(f"/problems/{other}/size"), headers=h).json()["features"]
+    assert [x["id"] for x in also] == [f] and also[0]["valued_on"] == p
 
 
 def test_revenue_share_segment_rule_ranges_and_reproducibility(client, world: World) -> None:

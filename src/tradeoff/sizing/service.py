@@ -369,8 +369,9 @@ def problem_sizing(*, uow: UnitOfWork, workspace_id: int, problem_id: int) -> di
     features = []
     for f in feature_service.solving(uow=uow, workspace_id=workspace_id, problem_id=problem_id):
         fs = feature_sizing(uow=uow, workspace_id=workspace_id, feature_id=f.id)
+        # a feature solving several problems has one business case, valued on one of them: said when not this one
         features.append({"id": f.id, "title": f.title, "status": f.status, "result": fs["result"],
-                         "missing": fs["missing"]})
+                         "missing": fs["missing"], "valued_on": fs.get("problem_id")})
     return {
         "problem_id": problem_id, "statement": problem.statement, "size": _snapshot(size, SIZE_FIELDS),
         "customers": {"low": customers.low, "likely": customers.likely, "high": customers.high,
