@@ -274,6 +274,8 @@ def test_a_week_of_notes_gives_each_item_the_customer_and_day_its_heading_names(
             "item_customer": who, "item_day": days, "item_heading": heads, "keep": ["0", "1", "2"]}
     future = tc.post(f"/w/{w}/feedback/paste/confirm", data={**data, "item_day": [days[0], "2999-01-01", days[2]]})
     assert future.status_code == 422 and "2999-01-01 is in the future" in future.text
+    garbled = tc.post(f"/w/{w}/feedback/paste/confirm", data={**data, "item_day": [days[0], "1st of Dec", days[2]]})
+    assert garbled.status_code == 422 and "is not a date" in html.unescape(garbled.text)
     assert texts_in(container, w, "QZWEEK") == []  # all or nothing
     ok = tc.post(f"/w/{w}/feedback/paste/confirm", data={**data, "item_customer": [who[0], who[1], ""]})
     assert ok.status_code == 303, ok.text[:500]

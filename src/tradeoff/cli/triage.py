@@ -103,14 +103,17 @@ def similar(feedback_id: int, workspace: Workspace, as_json: Json = False) -> No
 def themes(workspace: Workspace, as_json: Json = False) -> None:
     """Unlinked feedback grouped into named themes."""
     with cli_state().container.unit_of_work() as uow:
-        items = triage.themes_of_unlinked(uow=uow, workspace_id=workspace_id(uow, workspace), now=utcnow())
+        overview = triage.themes_overview(uow=uow, workspace_id=workspace_id(uow, workspace), now=utcnow())
+    items = overview["items"]
     if as_json:
-        emit_json(encode({"items": items}))
+        emit_json(encode(overview))  # the API's shape: items, considered, unthemed
         return
     emit_table([{"theme": t["label"], "items": t["count"], "customers": t["customer_count"],
                  "ARR": ", ".join(f"{c} {a:,.0f}" for c, a in t["arr_by_currency"].items()),
                  "last 30 d": t["trend"]["last_30_days"], "ids": ",".join(map(str, t["feedback_ids"][:12]))}
                 for t in items], ["theme", "items", "customers", "ARR", "last 30 d", "ids"], title="themes")
+    typer.echo(f"{overview['unthemed']} of {overview['considered']} unlinked items are in no theme "
+               "(tradeoff feedback list --filter linked=false)")
 
 
 def theme_to_problem(

@@ -145,6 +145,15 @@ class Money:
         return f"{self.currency}; {at}" if at else self.currency
 
 
+def total_of(uow: UnitOfWork, workspace_id: int, amounts: Mapping[str, Decimal | float]) -> dict[str, Any]:
+    """Amounts in several currencies as one total in the workspace's currency: `amount`, `currency`, `how` (the
+    rates used) and `left_out` (what had no rate, in words; "" when nothing)."""
+    m = money(uow, workspace_id)
+    total, left_out = m.total(amounts)
+    return {"amount": total, "currency": m.currency, "how": m.describe(),
+            "left_out": left_out_note(left_out).lstrip("; ")}
+
+
 def left_out_note(left_out: Mapping[str, float]) -> str:
     """'; EUR 660,000 left out (no exchange rate)' or ''."""
     if not left_out:

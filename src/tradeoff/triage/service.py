@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -195,6 +195,21 @@ def split_notes(text: str) -> list[str]:
     return notes.split_notes(text)
 
 
+def note_reported_at(day: str, today: date) -> datetime | None:
+    """When a pasted item was said, from its day ("2026-12-01"): noon UTC that day; None for no day (it is then
+    reported now). A day that is not a date, or is after `today`, is refused naming it."""
+    if not day.strip():
+        return None
+    try:
+        when = date.fromisoformat(day.strip())
+    except ValueError as exc:
+        raise InvalidInput(f"day: '{day}' is not a date (YYYY-MM-DD)",
+                           [FieldError(["body", "day"], "not a date", day)]) from exc
+    if when > today:
+        raise InvalidInput(f"day: {when} is in the future", [FieldError(["body", "day"], "in the future", day)])
+    return datetime.combine(when, time(12), UTC)
+
+
 def read_notes(*, uow: UnitOfWork, workspace_id: int, text: str, today: date) -> list[dict[str, Any]]:
     """The items of pasted notes, each with what its heading says: the customer it names (a customer of this
     workspace named in full) and the day ("Tue 1 Dec — Redfern Engineering (CFO)"); None where it says nothing,
@@ -215,15 +230,10 @@ def read_notes(*, uow: UnitOfWork, workspace_id: int, text: str, today: date) ->
 # --- themes --------------------------------------------------------------------------------------------------
 
 
-def themes_of_unlinked(*, uow: UnitOfWork, workspace_id: int, now: datetime, limit: int = 2000) -> list[dict[str, Any]]:
-    """Group recent feedback that is not linked to anything into named themes, with demand behind each. Praise
-    is left out (it names no problem to solve); so are duplicates, which count with their original."""
-    items: list[dict[str, Any]] = themes_overview(uow=uow, workspace_id=workspace_id, now=now, limit=limit)["items"]
-    return items
-
-
 def themes_overview(*, uow: UnitOfWork, workspace_id: int, now: datetime, limit: int = 2000) -> dict[str, Any]:
-    """`items`: the themes (as `themes_of_unlinked`); `considered`: the unlinked items grouped (the newest, up to
+    """Group recent feedback that is not linked to anything into named themes, with demand behind each. Praise
+    is left out (it names no problem to solve); so are duplicates, which count with their original.
+    `items`: the themes; `considered`: the unlinked items grouped (the newest, up to
     the limit); `unthemed`: how many of them are like no other, so in no theme: to link one by one."""
     unlinked = ~exists(select(Link.id).where(Link.feedback_id == Feedback.id))
     rows = uow.session.execute(

@@ -70,10 +70,7 @@ def _detail(request: Request, uow: UnitOfWork, m: Member, kind: str, template: s
                      mention_handles=set().union(*(p.named_by for p in people)),
                      member_names={p.user_id: p.name for p in people})
     if "demand" in extra and len(extra["demand"].arr_by_currency) > 1:  # several currencies: their total as well
-        money = customer_service.money(uow, m.workspace_id)
-        total, left_out = money.total(extra["demand"].arr_by_currency)
-        extra["arr_total"] = {"amount": total, "currency": money.currency, "how": money.describe(),
-                              "left_out": customer_service.left_out_note(left_out).lstrip("; ")}
+        extra["arr_total"] = customer_service.total_of(uow, m.workspace_id, extra["demand"].arr_by_currency)
     if kind == "features":
         extra.setdefault("decision_prompt", decision_service.pending_prompt(uow=uow, workspace_id=m.workspace_id,
                                                                             feature_id=obj.id))

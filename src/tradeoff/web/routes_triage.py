@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -206,16 +206,6 @@ def paste_split(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow)
     return _paste_view(request, uow, m, state, items, status_code=200 if state.ok else 422)
 
 
-def _reported_on(raw: str, today: date) -> datetime | None:
-    """An item's day from the confirm form: noon UTC of that day; None when empty. Raises ValueError."""
-    if not raw.strip():
-        return None
-    day = date.fromisoformat(raw.strip())
-    if day > today:
-        raise ValueError(f"{day} is in the future")
-    return datetime.combine(day, time(12), UTC)
-
-
 @router.post(f"{W}/feedback/paste/confirm", response_class=HTMLResponse)
 def paste_confirm(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -> Response:
     """Create the checked items, all or nothing."""
@@ -245,9 +235,9 @@ def paste_confirm(request: Request, form: CheckedForm, m: CurrentMember, uow: Uo
             items[i]["error"] = "; ".join(msg for msgs in item_state.errors.values() for msg in msgs)
             continue
         try:
-            when = _reported_on(items[i]["day"], date.today())
-        except ValueError as exc:
-            items[i]["error"] = f"day: {exc}" if "future" in str(exc) else f"day: '{items[i]['day']}' is not a date"
+            when = triage.note_reported_at(items[i]["day"], date.today())
+        except InvalidInput as exc:
+            items[i]["error"] = exc.message
             continue
         try:
             creates.append(FeedbackCreate.model_validate({**data, **own, "text": items[i]["text"],
