@@ -284,6 +284,36 @@ def test_a_feature_bigger_than_a_sprint_spans_sprints_and_values_keep_their_unit
     assert all(x["value"] == 0 for x in res["schedule"])
 
 
+def test_work_in_progress_carries_on_from_the_first_sprint_as_far_as_the_team_can(client, world: World) -> None:
+    ids = _planning_world(client, world)  # about 20 person-days a sprint; a 9, b 9, c 6, d 13
+    monday = TODAY + timedelta(days=(7 - TODAY.weekday()) % 7)
+    values = {str(ids["a"]): 1, str(ids["b"]): 9, str(ids["c"]): 9, str(ids["d"]): 9}
+    pid = _plan(client, world, periods=3, start=monday.isoformat(), values=values)
+    res = client.post(world.api(f"/plans/{pid}/solve"), headers=world.alice.headers).json()["result"]
+    assert {x["feature_id"]: x["period"] for x in res["schedule"]}[ids["a"]] > 0  # least valuable: not first
+    started = client.patch(world.api(f"/features/{ids['a']}"), json={"status": "in_progress"},
+                           headers=world.alice.headers)
+    assert started.status_code == 200, started.text
+    res = client.post(world.api(f"/plans/{pid}/solve"), headers=world.alice.headers).json()["result"]
+    assert {x["feature_id"]: x["first_period"] for x in res["schedule"]}[ids["a"]] == 0
+    assert any(n.startswith("in progress, so worked on from the first period: 'Audit log'") for n in res["notes"])
+    # a what-if keeps it there: dropping the feature it would have waited behind changes nothing for it
+    w = client.post(world.api(f"/plans/{pid}/what-if"), json={"drop_features": [ids["b"]]},
+                    headers=world.alice.headers).json()
+    assert {x["feature_id"]: x["period"] for x in w["scenario"]["schedule"]}[ids["a"]] == 0
+    # more started than one sprint holds (9 + 9 + 13 > 20): the most valuable per day carry on, the rest is
+    # planned where it fits, and the plan says so instead of failing
+    for key in ("b", "d"):
+        client.patch(world.api(f"/features/{ids[key]}"), json={"status": "in_progress"}, headers=world.alice.headers)
+    r = client.post(world.api(f"/plans/{pid}/solve"), headers=world.alice.headers)
+    assert r.status_code == 200, r.text
+    res = r.json()["result"]
+    first = {x["feature_id"]: x["first_period"] for x in res["schedule"]}
+    assert set(first) == {ids["a"], ids["b"], ids["c"], ids["d"]}  # all started work is still planned
+    assert first[ids["b"]] == 0 and sorted((first[ids["a"]], first[ids["d"]]))[1] > 0
+    assert any("cannot carry on with all of it" in n and "'Dunning'" in n for n in res["notes"])
+
+
 def test_infeasible_plans_name_the_constraint_and_save_nothing(client, world: World) -> None:
     ids = _planning_world(client, world)
     pid = _plan(client, world, periods=1, must_have=[ids["a"], ids["b"], ids["d"]])

@@ -72,6 +72,7 @@ __all__ = [
     "Team",
     "compare_plans",
     "fit_spans",
+    "hold_started",
     "plan_roadmap",
     "span_needed",
     "with_changes",
@@ -188,6 +189,41 @@ def plan_roadmap(inp: PlanInput) -> RoadmapPlan:
         value_difference=value - greedy_value,
         load=_load(inp, sched),
     )
+
+
+def hold_started(inp: PlanInput) -> tuple[PlanInput, tuple[str, ...]]:
+    """``inp`` with as much of its started work held to the first periods as the capacity allows: started
+    features are taken in order (earliest deadline first, then most value per person-day) and each stays held
+    only if the plan's checks still pass with it; the others become must-haves planned where they fit. Returns
+    the input and the ids let go (empty when all of it fits). The checks are necessary, not sufficient: the
+    caller still handles Infeasible from the solver."""
+    started = [c for c in inp.candidates if c.started]
+    if not started:
+        return inp, ()
+    try:
+        _prepare(inp, _validate(inp))
+        return inp, ()
+    except Infeasible:
+        pass
+
+    def key(c: Candidate) -> tuple[int, float, str]:
+        return (c.last_period(inp.periods), -c.value / max(sum(c.effort.values()), 1e-9), c.id)
+
+    held: set[str] = set()
+    for c in sorted(started, key=key):
+        trial = _released(inp, held | {c.id})
+        try:
+            _prepare(trial, _validate(trial))
+        except Infeasible:
+            continue
+        held.add(c.id)
+    return _released(inp, held), tuple(c.id for c in started if c.id not in held)
+
+
+def _released(inp: PlanInput, held: set[str]) -> PlanInput:
+    """Started features outside ``held`` turned into must-haves that may be planned in any period."""
+    return replace(inp, candidates=tuple(replace(c, started=False, must_have=True) if c.started and c.id not in held
+                                         else c for c in inp.candidates))
 
 
 def with_changes(inp: PlanInput, **changes: object) -> PlanInput:

@@ -173,7 +173,7 @@ def _prepare(inp: PlanInput, index: dict[str, int], check: bool = True) -> _Prep
         if required[i]:
             for p in pre[i]:
                 required[p] = True
-    latest = [min(c.deadline, inp.periods - 1) if c.deadline is not None else inp.periods - 1 for c in cands]
+    latest = [c.last_period(inp.periods) for c in cands]
     for i in reversed(order):  # a required feature pulls its prerequisites earlier; an optional one does not
         if required[i]:
             for p in pre[i]:
@@ -192,7 +192,8 @@ def _prepare(inp: PlanInput, index: dict[str, int], check: bool = True) -> _Prep
             c = cands[i]
             if not required[i]:
                 continue
-            why = "must-have" if c.must_have else "committed" if c.committed else "prerequisite of a must-have"
+            why = ("must-have" if c.must_have else "committed" if c.committed else "in-progress" if c.started
+                   else "prerequisite of a must-have")
             if earliest[i] > latest[i]:
                 path = " → ".join(cands[j].id for j in chain[i])
                 raise Infeasible(
@@ -209,7 +210,8 @@ def _prepare(inp: PlanInput, index: dict[str, int], check: bool = True) -> _Prep
                         f"{why} feature {c.id} needs {per:g} person-days{spread} but team {team_name} has at most "
                         f"{max(lim, default=0.0):g} in any single period of periods "
                         f"{earliest[i] - c.span + 2}–{latest[i] + 1}"
-                        + (" before its deadline" if c.deadline is not None else ""),
+                        + (" before its deadline" if c.deadline is not None else "")
+                        + (" (it is in progress, so it is worked on from the first period)" if c.started else ""),
                         [FieldError(["candidates", c.id, "effort", team_name], "exceeds capacity", e)],
                     )
         for t in inp.teams:
@@ -220,8 +222,24 @@ def _prepare(inp: PlanInput, index: dict[str, int], check: bool = True) -> _Prep
                 if need > have + 1e-9:
                     names = ", ".join(cands[i].id for i in due[:8]) + (" …" if len(due) > 8 else "")
                     raise Infeasible(
-                        f"must-have features {names} need {need:g} person-days from team {t.name} by period "
+                        f"features that must be planned (must-have, committed, in progress or needed by one) {names} "
+                        f"need {need:g} person-days from team {t.name} by period "
                         f"{last + 1} but {t.name} has {have:g} in {_periods_text(last)}",
                         [FieldError(["teams", t.name, "capacity"], "not enough capacity for must-haves", need)],
                     )
+                for r in inp.rules:  # the same for the work an allocation rule keeps out of its reserve
+                    if r.team not in (None, t.name) or r.min_share <= 0:
+                        continue
+                    kept = [i for i in due if cands[i].category not in r.categories]
+                    need = sum(cands[i].effort[t.name] for i in kept)
+                    have = sum(t.capacity[: last + 1]) * (1 - r.min_share)
+                    if need > have + 1e-9:
+                        names = ", ".join(cands[i].id for i in kept[:8]) + (" …" if len(kept) > 8 else "")
+                        raise Infeasible(
+                            f"features that must be planned (must-have, committed, in progress or needed by one) "
+                            f"{names} need {need:g} person-days from team {t.name} by period {last + 1} but {t.name} "
+                            f"has {have:g} for them in {_periods_text(last)}, after the {r.min_share:.0%} kept for "
+                            f"{' and '.join(k.replace('_', ' ') for k in r.categories)} work",
+                            [FieldError(["teams", t.name, "capacity"], "not enough capacity for must-haves", need)],
+                        )
     return _Prepared(tuple(required), tuple(earliest), tuple(latest), tuple(order), tuple(tuple(p) for p in pre))

@@ -36,7 +36,7 @@ def _solve_milp(
     lag = 0 if inp.same_period_dependencies else 1
     lo = [prep.earliest[i] if "dependencies" in enforce else c.span - 1 for i, c in enumerate(cands)]
     hi = [
-        (prep.latest[i] if "dependencies" in enforce else (min(c.deadline, periods - 1) if c.deadline is not None else periods - 1))
+        (prep.latest[i] if "dependencies" in enforce else c.last_period(periods))
         if "deadlines" in enforce
         else periods - 1
         for i, c in enumerate(cands)
@@ -143,7 +143,7 @@ def _solve_milp(
 
 _GROUPS = ("required", "deadlines", "dependencies", "rules")
 _GROUP_TEXT = {
-    "required": "the must-have and committed features",
+    "required": "the must-have, committed and in-progress features",
     "deadlines": "the deadlines",
     "dependencies": "the dependencies",
     "rules": "the allocation rules",

@@ -20,7 +20,8 @@ class Candidate:
     ``deadline``: last period index (0-based) it may be scheduled in, or None; ``must_have``: always planned;
     ``committed``: promised to a customer, so always planned and by its deadline; ``span``: how many
     consecutive periods the work takes (its effort is spread evenly over them; the schedule gives the period it
-    is done in, and a deadline applies to that period)."""
+    is done in, and a deadline applies to that period); ``started``: already being worked on, so always planned
+    and worked on from the first period (done by period ``span`` − 1)."""
 
     id: str
     value: float
@@ -30,10 +31,17 @@ class Candidate:
     committed: bool = False
     category: Category = "feature"
     span: int = 1
+    started: bool = False
 
     @property
     def required(self) -> bool:
-        return self.must_have or self.committed
+        return self.must_have or self.committed or self.started
+
+    def last_period(self, periods: int) -> int:
+        """The last period it may be done in by its own rules (the plan's end, its deadline, and for started work
+        its span), before any dependency pulls it earlier."""
+        last = periods - 1 if self.deadline is None else min(self.deadline, periods - 1)
+        return min(last, self.span - 1) if self.started else last
 
 
 @dataclass(frozen=True)

@@ -122,7 +122,7 @@ FEATURES_INVOICING: tuple[dict[str, Any], ...] = (
     {
         "key": "invoice-approval-rules",
         "title": "Approval rules before sending",
-        "status": "in_progress",
+        "status": "planned",
         "owner": "maya.okafor",
         "persona": "Finance controller",
         "problems": ("no-invoice-approval",),
@@ -201,7 +201,7 @@ FEATURES_INVOICING: tuple[dict[str, Any], ...] = (
     {
         "key": "credit-notes",
         "title": "Credit notes and partial credits",
-        "status": "planned",
+        "status": "in_progress",
         "owner": "maya.okafor",
         "persona": "AR clerk",
         "problems": ("partial-refunds-need-voids",),

@@ -8,7 +8,7 @@ FEATURES_PAYMENTS: tuple[dict[str, Any], ...] = (
     {
         "key": "webhook-ordering-and-replay",
         "title": "Ordered webhooks with replay",
-        "status": "in_progress",
+        "status": "planned",
         "owner": "tomasz.kowalczyk",
         "persona": "Developer integrating the API",
         "problems": ("unreliable-webhooks",),

@@ -11,7 +11,7 @@ FEATURES_PLATFORM: tuple[dict[str, Any], ...] = (
     {
         "key": "netsuite-sync-health",
         "title": "NetSuite sync health and one-click retry",
-        "status": "in_progress",
+        "status": "planned",
         "owner": "maya.okafor",
         "persona": "Finance controller",
         "problems": ("netsuite-sync-breaks",),
@@ -55,7 +55,7 @@ FEATURES_PLATFORM: tuple[dict[str, Any], ...] = (
     {
         "key": "usage-metering-api",
         "title": "Usage metering API",
-        "status": "in_progress",
+        "status": "planned",
         "owner": "priya.natarajan",
         "persona": "Developer integrating the API",
         "problems": ("usage-billing-spreadsheets",),
@@ -173,7 +173,7 @@ FEATURES_PLATFORM: tuple[dict[str, Any], ...] = (
     {
         "key": "invoice-audit-log",
         "title": "Audit log of invoice changes",
-        "status": "in_progress",
+        "status": "planned",
         "owner": "priya.natarajan",
         "persona": "Finance controller",
         "problems": ("no-audit-trail",),

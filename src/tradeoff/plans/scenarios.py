@@ -8,11 +8,11 @@ from datetime import timedelta
 from typing import Any
 
 from tradeoff.core.planning import Team as PlanTeam
-from tradeoff.core.planning import compare_plans, fit_spans, plan_roadmap
+from tradeoff.core.planning import compare_plans, fit_spans
 from tradeoff.errors import FieldError, Infeasible, InvalidInput
 from tradeoff.plans.model import Plan
 from tradeoff.plans.schemas import WhatIfIn
-from tradeoff.plans.solver import Built, empty_result, result_of
+from tradeoff.plans.solver import Built, empty_result, result_of, solved
 from tradeoff.storage.uow import UnitOfWork
 from tradeoff.teams import service as team_service
 from tradeoff.teams.model import working_days
@@ -99,10 +99,10 @@ def describe(*, uow: UnitOfWork, workspace_id: int, base: Built, data: WhatIfIn)
 
 def compare(base: Built, other: Built, name: str) -> dict[str, Any]:
     """Solve the plan and the scenario; show both and what changed. An infeasible scenario is reported, not raised."""
-    b = plan_roadmap(base.input) if base.input.candidates else None
+    base, b = solved(base) if base.input.candidates else (base, None)
     base_result = result_of(base, b) if b else empty_result(base)
     try:
-        o = plan_roadmap(other.input) if other.input.candidates else None
+        other, o = solved(other) if other.input.candidates else (other, None)
     except (Infeasible, InvalidInput) as exc:
         return {"plan": base_result, "scenario": {"name": name, "infeasible": exc.message}, "diff": None}
     other_result = result_of(other, o) if o else empty_result(other)

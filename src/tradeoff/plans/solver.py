@@ -18,6 +18,7 @@ from tradeoff.core.planning import (
     PlanInput,
     RoadmapPlan,
     fit_spans,
+    hold_started,
     plan_roadmap,
     span_needed,
 )
@@ -201,11 +202,14 @@ def build(*, uow: UnitOfWork, workspace_id: int, plan: Plan, time_limit: float |
                  for t, share in estimate_service.team_fractions(team.id, est.team_shares).items()}
         candidates.append(Candidate(id=cid[f.id], value=solver_values.get(f.id, 0.0), effort=split,
                                     must_have=f.id in must, deadline=deadline, committed=committed,
-                                    category=category))  # type: ignore[arg-type]
+                                    category=category,  # type: ignore[arg-type]
+                                    started=f.status == FeatureStatus.in_progress.value))
         info[cid[f.id]] = FeatureInfo(f.id, f.title, team.name, round(effort, 2), values.get(f.id, 0.0), category,
                                       tuple(promised), tuple((n, round(e, 2)) for n, e in split.items()))
+    # work already started has what it needs, or gets it alongside: its dependencies no longer order the plan
+    started = {f.id for f, _, _ in chosen if f.status == FeatureStatus.in_progress.value}
     deps = tuple(Dependency(prerequisite=cid[d], feature=cid[f.id]) for f, est, _ in chosen for d in est.depends_on
-                 if d in cid)
+                 if d in cid and f.id not in started)
     plan_teams = tuple(PlanTeam(t.name, t.capacity(plan.start, plan.periods, plan.period_days)) for t in teams)
     rules = tuple(AllocationRule(min_share=t.tech_share, team=t.name) for t in teams if t.tech_share > 0)
     if not candidates:
@@ -287,10 +291,44 @@ def empty_result(built: Built) -> dict[str, Any]:
                                         {t.name: tuple(0.0 for _ in t.capacity) for t in built.input.teams}))
 
 
-def solve(built: Built) -> dict[str, Any]:
-    """Solve with the core planner. Raises Infeasible naming the constraint, InvalidInput for bad input."""
+def _held(built: Built, let_go: set[str]) -> Built:
+    """``built`` with the started features in ``let_go`` planned where they fit rather than from the first
+    period, and notes naming which work in progress is held to the first periods and which is not."""
+    cands = tuple(replace(c, started=False, must_have=True) if c.id in let_go else c for c in built.input.candidates)
+    titles = {c.id: f"'{built.info[c.id].title}'" for c in built.input.candidates if c.started}
+    notes = list(built.notes)
+    held = [t for c, t in titles.items() if c not in let_go]
+    if held:
+        notes.append("in progress, so worked on from the first period: " + ", ".join(held))
+    if let_go:
+        notes.append("in progress, but the teams cannot carry on with all of it from the first period, so "
+                     + ", ".join(t for c, t in titles.items() if c in let_go)
+                     + " are planned where they fit: finish or pause some work in progress")
+    return replace(built, input=replace(built.input, candidates=cands), notes=tuple(notes))
+
+
+def solved(built: Built) -> tuple[Built, RoadmapPlan | None]:
+    """Solve with the core planner: the plan as solved (with notes on its work in progress) and the roadmap (None
+    when there is nothing to plan). Work in progress is held to the first periods as far as the capacity allows
+    (``core.planning.hold_started``); the rest of it is planned where it fits. Raises Infeasible naming the
+    constraint, InvalidInput for bad input."""
     if not built.input.candidates:
         # still validates the teams (zero capacity) so the message is the same as with features
         plan_roadmap(replace(built.input, candidates=(Candidate("(none)", 0.0, {}),)))
-        return empty_result(built)
-    return result_of(built, plan_roadmap(built.input))
+        return built, None
+    started = {c.id for c in built.input.candidates if c.started}
+    _, let_go = hold_started(built.input)
+    work = _held(built, set(let_go))
+    try:
+        return work, plan_roadmap(work.input)
+    except Infeasible:
+        if len(let_go) == len(started):
+            raise
+    loose = _held(built, started)
+    return loose, plan_roadmap(loose.input)
+
+
+def solve(built: Built) -> dict[str, Any]:
+    """The plan's result (see ``solved``)."""
+    done, roadmap = solved(built)
+    return result_of(done, roadmap) if roadmap is not None else empty_result(done)

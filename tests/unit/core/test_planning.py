@@ -131,6 +131,24 @@ def test_must_haves_together_exceed_capacity_before_deadline() -> None:
         plan_roadmap(_inp(cands, (10, 10, 10)))
 
 
+def test_started_work_is_planned_from_the_first_period_even_at_a_loss() -> None:
+    # S is in progress: it is planned, and worked on from period 1, although B is worth more in that period
+    cands = [Candidate("S", 1, {"Core": 10}, started=True), Candidate("B", 9, {"Core": 10})]
+    plan = plan_roadmap(_inp(cands, (10, 10)))
+    assert plan.schedule == {"S": 0, "B": 1}
+    free = plan_roadmap(_inp([replace(cands[0], started=False), cands[1]], (10, 10)))
+    assert free.schedule == {"B": 0, "S": 1}  # without the flag, the more valuable work would come first
+    spread = plan_roadmap(_inp([replace(cands[0], effort={"Core": 20}, span=2), cands[1]], (10, 10, 10)))
+    assert spread.schedule["S"] == 1 and spread.schedule["B"] == 2  # worked on in periods 1 and 2
+
+
+def test_too_much_work_in_progress_is_named() -> None:
+    cands = [Candidate("S1", 1, {"Core": 8}, started=True), Candidate("S2", 1, {"Core": 8}, started=True)]
+    with pytest.raises(Infeasible) as e:
+        plan_roadmap(_inp(cands, (10, 10)))
+    assert "in progress" in str(e.value) and "S1" in str(e.value) and "S2" in str(e.value)
+
+
 def test_cycle_is_named() -> None:
     cands = [Candidate("F1", 1, {"Core": 1}), Candidate("F3", 1, {"Core": 1})]
     deps = (Dependency("F1", "F3"), Dependency("F3", "F1"))
@@ -204,6 +222,8 @@ def _violations(inp: PlanInput, sched: dict[str, int], lag: int) -> list[str]:
             out.append(f"late {c.id}")
         if c.id in sched and sched[c.id] - c.span + 1 < 0:
             out.append(f"starts before the plan {c.id}")
+        if c.id in sched and c.started and sched[c.id] - c.span + 1 != 0:
+            out.append(f"started work not worked on from the first period {c.id}")
     for d in inp.dependencies:
         # the prerequisite is done `lag` periods before the feature's first period
         first = sched.get(d.feature, 0) - by_id[d.feature].span + 1
@@ -242,6 +262,7 @@ def small_inputs(draw: st.DrawFn) -> PlanInput:
                 deadline=draw(st.one_of(st.none(), st.integers(0, periods - 1))),
                 category=draw(st.sampled_from(["feature", "feature", "tech_debt"])),
                 span=min(periods, draw(st.sampled_from([1, 1, 2, 3]))),
+                started=draw(st.integers(0, 6)) == 0,
             )
         )
     deps = tuple(
