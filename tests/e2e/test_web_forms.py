@@ -216,3 +216,27 @@ def test_stability_page(setup: Setup) -> None:
     assert "Could break in" in page.text  # with k=1 and wide effort ranges, the other feature sometimes leads
     assert tc.get(f"{setup.base}/ranking").text.count("/ranking/stability") == 1
     assert setup.clients["charlie"][0].get(f"{setup.base}/ranking/stability").status_code == 404
+
+
+def test_the_business_case_page_questions_an_effort_far_from_the_engineers_estimate(setup: Setup,
+                                                                                   container: Container) -> None:
+    from tradeoff.estimates import service as estimate_service
+    from tradeoff.estimates.schemas import EstimateIn
+
+    with container.unit_of_work() as uow:
+        w = accounts.workspace_by_slug(uow=uow, slug=setup.world.slug).id
+        fid = feature_service.create(uow=uow, workspace_id=w, actor=SYSTEM, data=FeatureCreate(title="Dunning v2")).id
+        estimate_service.save(uow=uow, workspace_id=w, actor=SYSTEM, feature_id=fid,
+                              data=EstimateIn(optimistic=8, likely=10, pessimistic=15))  # 10 person-days: 2 weeks
+    tc, csrf = setup.clients["alice"]
+    url = f"{setup.base}/features/{fid}/case"
+    assert "effort?" not in tc.get(url).text  # no business case: nothing to compare
+    body = {"csrf_token": csrf, "effort_low": "6", "effort_likely": "8", "effort_high": "10",
+            "cost_per_person_week": "1000", "currency": "USD"}
+    assert tc.post(url, data=body).status_code == 303
+    shown = tc.get(url).text
+    assert "effort?</span> The business case says 8 person-weeks, the engineers estimate 2" in shown
+    version = re.search(r'name="version" value="(\d+)"', shown)[1]  # type: ignore[index]
+    near = {**body, "effort_low": "2", "effort_likely": "2.5", "effort_high": "3", "version": version}
+    assert tc.post(url, data=near).status_code == 303
+    assert "effort?" not in tc.get(url).text  # within 1.5 times of the estimate

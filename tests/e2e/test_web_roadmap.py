@@ -73,8 +73,16 @@ def test_roadmap_pages(container: Container, world: World) -> None:
     r = tc.post(f"{base}/plans/{ids['plan']}/what-if", data={"csrf_token": csrf_of(page.text), "drop": str(ids["a"])},
                 headers={"HX-Request": "true"})
     assert r.status_code == 200 and "removed: Audit log export" in r.text and "<html" not in r.text
+    # a deadline moved before Credit notes' six weeks can be done: the what-if plans it no more
+    assert 'name="deadline_feature"' in page.text
+    r = tc.post(f"{base}/plans/{ids['plan']}/what-if", headers={"HX-Request": "true"},
+                data={"csrf_token": csrf_of(page.text), "deadline_feature": str(ids["c"]),
+                      "deadline": (date.today() + timedelta(days=27)).isoformat()})
+    assert r.status_code == 200 and "removed: Credit notes" in r.text and "due 20" in r.text, r.text[:500]
     # an incomplete or out-of-range what-if is refused in words, naming what is missing, before any solving
     for form, said in (({"people": "2"}, "choose the team the people join"), ({}, "choose a change to try"),
+                       ({"deadline_feature": str(ids["c"])}, "give the new deadline"),
+                       ({"deadline_feature": str(ids["c"]), "deadline": "31/12"}, "new deadline: input should be"),
                        ({"cut_feature": str(ids["a"])}, "give the share of the feature to keep"),
                        ({"people": "100000", "team_id": "1"}, "people: input should be less than or equal to")):
         r = tc.post(f"{base}/plans/{ids['plan']}/what-if", data={"csrf_token": csrf_of(page.text), **form},

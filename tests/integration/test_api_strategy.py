@@ -369,10 +369,13 @@ def test_effort_comes_from_the_engineering_estimate_when_there_is_no_business_ca
     items = client.get(world.api("/ranking"), headers=h).json()["items"]
     mine = next(i for i in items if i["id"] == feat["id"])
     assert mine["effort_disagreement"] == "the business case says 6 person-weeks, the engineers estimate 2"
+    scores = client.get(world.api(f"/features/{feat['id']}/scores"), headers=h).json()  # the case's page says it too
+    assert scores["effort_disagreement"] == mine["effort_disagreement"]
     assert client.put(world.api(f"/features/{feat['id']}/business-case"),
                       json={**case, "effort_person_weeks": point(2.5)}, headers=h).status_code == 200
     mine = next(i for i in client.get(world.api("/ranking"), headers=h).json()["items"] if i["id"] == feat["id"])
     assert mine["effort_disagreement"] is None  # within 1.5 times: nothing to question
+    assert client.get(world.api(f"/features/{feat['id']}/scores"), headers=h).json()["effort_disagreement"] is None
 
 
 def test_arr_in_other_currencies_counts_at_the_workspaces_rates(client, world: World) -> None:

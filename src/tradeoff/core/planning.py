@@ -9,7 +9,8 @@ Model (all effort in person-days, periods indexed from 0; messages show them fro
 * a dependency "B needs A" means A is done in a period strictly before B's first period
   (``same_period_dependencies`` allows the same period instead); B can only be chosen if A is;
 * a feature with a deadline, if chosen, is scheduled no later than that period; must-have and committed
-  features are always chosen (a commitment must finish by its deadline);
+  features are always chosen (a commitment must finish by its deadline); started work is always chosen and worked
+  on from the first period (``hold_started`` lets go of what the capacity cannot carry on with);
 * an allocation rule reserves a share of a team's capacity per period for tech_debt/platform work: work of the
   other categories takes at most (1 − share) × capacity. If there is not enough such work, the capacity simply
   stays unused, so the rule never makes a plan infeasible by itself;
@@ -207,7 +208,7 @@ def hold_started(inp: PlanInput) -> tuple[PlanInput, tuple[str, ...]]:
         pass
 
     def key(c: Candidate) -> tuple[int, float, str]:
-        return (c.last_period(inp.periods), -c.value / max(sum(c.effort.values()), 1e-9), c.id)
+        return (inp.periods if c.deadline is None else c.deadline, -c.value / max(sum(c.effort.values()), 1e-9), c.id)
 
     held: set[str] = set()
     for c in sorted(started, key=key):

@@ -11,7 +11,6 @@ from sqlalchemy import or_, select
 
 from tradeoff.core import ranking as core_ranking
 from tradeoff.core import scoring_matrix as core_matrix
-from tradeoff.core.formula import format_number
 from tradeoff.core.sizing import Range
 from tradeoff.customers.model import Customer
 from tradeoff.errors import FieldError, InvalidInput
@@ -24,6 +23,7 @@ from tradeoff.records import service as records
 from tradeoff.scoring import inputs as scoring_inputs
 from tradeoff.scoring import scores as scoring_scores
 from tradeoff.scoring import service as scoring
+from tradeoff.scoring.scores import effort_disagreement
 from tradeoff.storage.uow import UnitOfWork
 from tradeoff.strategy.model import objective_features
 
@@ -177,17 +177,3 @@ def stability(*, uow: UnitOfWork, workspace_id: int, framework: str | None = Non
                        if i not in res.baseline_top and p > 0][:10],
     }
 
-
-EFFORT_GAP = 1.5  # a business case and an engineering estimate this far apart are worth a conversation
-
-
-def effort_disagreement(values: dict[str, float | None], sources: dict[str, str]) -> str | None:
-    """When the PM's business case and the engineers' estimate (both in person-weeks) differ by more than
-    EFFORT_GAP times: the two figures, so the score's effort can be questioned."""
-    case, est = values.get("effort_weeks"), values.get("estimate_effort")
-    if not case or not est or "person-weeks" not in sources.get("estimate_effort", ""):
-        return None
-    if max(case, est) / min(case, est) <= EFFORT_GAP:
-        return None
-    return (f"the business case says {format_number(case)} person-weeks, the engineers estimate "
-            f"{format_number(est)}")

@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 
 from tradeoff.core import scoring as core
 from tradeoff.core import scoring_weighted as core_weighted
-from tradeoff.core.formula import Formula
+from tradeoff.core.formula import Formula, format_number
 from tradeoff.features import service as feature_service
 from tradeoff.features.model import Feature
 from tradeoff.products.model import Product
@@ -115,4 +115,20 @@ def feature_scores(*, uow: UnitOfWork, workspace_id: int, feature_id: int) -> di
             "default_framework": default_framework(uow=uow, workspace_id=workspace_id),
             "entered": get_inputs(uow=uow, workspace_id=workspace_id, feature_id=feature_id),
             "inputs": {k: {"value": v, "source": row.sources.get(k, "")} for k, v in row.values.items()},
+            "effort_disagreement": effort_disagreement(row.values, row.sources),
             "scores": out}
+
+
+EFFORT_GAP = 1.5  # a business case and an engineering estimate this far apart are worth a conversation
+
+
+def effort_disagreement(values: dict[str, float | None], sources: dict[str, str]) -> str | None:
+    """When the PM's business case and the engineers' estimate (both in person-weeks) differ by more than
+    EFFORT_GAP times: the two figures, so the score's effort can be questioned."""
+    case, est = values.get("effort_weeks"), values.get("estimate_effort")
+    if not case or not est or "person-weeks" not in sources.get("estimate_effort", ""):
+        return None
+    if max(case, est) / min(case, est) <= EFFORT_GAP:
+        return None
+    return (f"the business case says {format_number(case)} person-weeks, the engineers estimate "
+            f"{format_number(est)}")

@@ -19,7 +19,7 @@ from tradeoff.features import service as feature_service
 from tradeoff.forecasts import service as forecast_service
 from tradeoff.plans import releases as release_watch
 from tradeoff.plans import service as plan_service
-from tradeoff.plans.schemas import AddPeople, CutScope, WhatIfIn
+from tradeoff.plans.schemas import AddPeople, CutScope, MoveDeadline, WhatIfIn
 from tradeoff.records import service as records
 from tradeoff.teams import service as team_service
 from tradeoff.web import context as ctx
@@ -118,11 +118,13 @@ def plan_what_if(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow
     error = ""
     scenario = None
     try:
-        people, team_id, drop, cut_id, keep = (num("people"), num("team_id"), num("drop"), num("cut_feature"),
-                                               num("keep"))
+        people, team_id, drop, cut_id, keep, due_id = (num("people"), num("team_id"), num("drop"),
+                                                       num("cut_feature"), num("keep"), num("deadline_feature"))
+        due = str(form.get("deadline") or "").strip()
         missing = [said for asked, needed, said in (
             (people, team_id, "choose the team the people join"), (team_id, people, "give how many people join"),
-            (cut_id, keep, "give the share of the feature to keep"), (keep, cut_id, "choose the feature to cut"))
+            (cut_id, keep, "give the share of the feature to keep"), (keep, cut_id, "choose the feature to cut"),
+            (due_id, due, "give the new deadline"), (due, due_id, "choose the feature whose deadline moves"))
             if asked and not needed]
         if missing:
             raise InvalidInput("the what-if is not complete: " + "; ".join(missing))
@@ -130,10 +132,13 @@ def plan_what_if(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow
             name=str(form.get("name") or ""),
             add_people=[AddPeople(team_id=int(team_id), people=people)] if people and team_id else [],
             drop_features=[int(drop)] if drop else [],
-            cut_scope=[CutScope(feature_id=int(cut_id), keep=keep)] if cut_id and keep else [])
+            cut_scope=[CutScope(feature_id=int(cut_id), keep=keep)] if cut_id and keep else [],
+            move_deadlines=[MoveDeadline.model_validate({"feature_id": int(due_id), "deadline": due})]
+            if due_id and due else [])
         scenario = plan_service.what_if(uow=uow, workspace_id=m.workspace_id, plan_id=plan_id, data=data)
     except ValidationError as exc:
-        fields = {"people": "people", "keep": "share kept", "team_id": "team", "feature_id": "feature", "name": "name"}
+        fields = {"people": "people", "keep": "share kept", "team_id": "team", "feature_id": "feature", "name": "name",
+                  "deadline": "new deadline"}
         error = "the what-if was not accepted: " + "; ".join(
             (f"{fields.get(str(e['loc'][-1]), str(e['loc'][-1]))}: " if e["loc"] else "")
             + e["msg"].removeprefix("Value error, ").lower() for e in exc.errors())

@@ -19,6 +19,7 @@ from tradeoff.core.planning import (
     Team,
     compare_plans,
     fit_spans,
+    hold_started,
     plan_roadmap,
     span_needed,
     with_changes,
@@ -149,6 +150,19 @@ def test_too_much_work_in_progress_is_named() -> None:
     assert "in progress" in str(e.value) and "S1" in str(e.value) and "S2" in str(e.value)
 
 
+def test_hold_started_keeps_the_promised_then_the_most_valuable_per_day_and_lets_the_rest_go() -> None:
+    cands = [Candidate("Cheap", 1, {"Core": 5}, started=True), Candidate("Rich", 8, {"Core": 4}, started=True),
+             Candidate("Promised", 1, {"Core": 4}, started=True, committed=True, deadline=2),
+             Candidate("Idle", 5, {"Core": 1})]
+    held, let_go = hold_started(_inp(cands, (9, 9, 9)))
+    assert let_go == ("Cheap",)  # 4 + 4 days held in period 1; 5 more would not fit beside them
+    plan = plan_roadmap(held)
+    assert plan.schedule["Promised"] == 0 and plan.schedule["Rich"] == 0 and "Cheap" in plan.schedule
+    assert hold_started(_inp(cands[1:], (9, 9, 9)))[1] == ()  # everything fits: nothing let go
+    # with an allocation rule only 70% of a period is left for features: Rich no longer fits beside Promised
+    assert hold_started(_inp(cands, (9, 9, 9), rules=(AllocationRule(0.3),)))[1] == ("Cheap", "Rich")
+
+
 def test_cycle_is_named() -> None:
     cands = [Candidate("F1", 1, {"Core": 1}), Candidate("F3", 1, {"Core": 1})]
     deps = (Dependency("F1", "F3"), Dependency("F3", "F1"))
@@ -163,9 +177,13 @@ def test_deadline_shorter_than_dependency_chain() -> None:
 
 
 def test_solver_infeasibility_is_diagnosed_by_relaxing_groups() -> None:
-    # each must-have fits alone and in total, but not once the 50% reservation applies to both in one period
-    cands = [Candidate("M1", 1, {"Core": 4}, must_have=True), Candidate("M2", 1, {"Core": 4}, must_have=True)]
+    # each must-have fits alone and all three fit in total (9 of the 10 days left by the 50% reservation), but
+    # only one of them fits in each period's 5 days: only the solver sees that, and relaxing the rule names it
+    cands = [Candidate(f"M{i}", 1, {"Core": 3}, must_have=True) for i in range(3)]
     with pytest.raises(Infeasible, match="allocation rules"):
+        plan_roadmap(_inp(cands, (10, 10), rules=(AllocationRule(0.5),)))
+    # when the reservation leaves too little in total, the checks before solving say so with the figures
+    with pytest.raises(Infeasible, match=r"need 9 person-days from team Core by period 1 but Core has 5 for them"):
         plan_roadmap(_inp(cands, (10,), rules=(AllocationRule(0.5),)))
 
 
