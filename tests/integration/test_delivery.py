@@ -296,6 +296,7 @@ def test_work_in_progress_carries_on_from_the_first_sprint_as_far_as_the_team_ca
     assert started.status_code == 200, started.text
     res = client.post(world.api(f"/plans/{pid}/solve"), headers=world.alice.headers).json()["result"]
     assert {x["feature_id"]: x["first_period"] for x in res["schedule"]}[ids["a"]] == 0
+    assert {x["feature_id"] for x in res["schedule"] if x["in_progress"]} == {ids["a"]}
     assert any(n.startswith("in progress, so worked on from the first period: 'Audit log'") for n in res["notes"])
     # a what-if keeps it there: dropping the feature it would have waited behind changes nothing for it
     w = client.post(world.api(f"/plans/{pid}/what-if"), json={"drop_features": [ids["b"]]},

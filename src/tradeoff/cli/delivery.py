@@ -133,7 +133,7 @@ def _print_plan(name: str, r: dict[str, Any]) -> None:
     emit_table([{"period": _periods(x), "from": x["period_start"], "team": " + ".join(x.get("effort_by_team") or [x["team"]]), "feature":
                  f"{x['title']} (#{x['feature_id']})", "effort": f"{x['effort_days']:g} d",
                  "value": format_amount(x["value"], unit) if x["value"] > 0 else "—",
-                 "kind": x["category"], "promised": "; ".join(x["committed_to"])} for x in r["schedule"]],
+                 "kind": x["category"] + (", in progress" if x.get("in_progress") else ""), "promised": "; ".join(x["committed_to"])} for x in r["schedule"]],
                ["period", "from", "team", "feature", "effort", "value", "kind", "promised"], title=f"plan: {name}")
     g = r["greedy"]
     pct = f" ({r['value_difference_pct']:+.1%})" if r.get("value_difference_pct") is not None else ""

@@ -44,6 +44,7 @@ class FeatureInfo:
     category: str
     committed_to: tuple[str, ...] = ()
     effort_by_team: tuple[tuple[str, float], ...] = ()  # person-days per team, lead first (several when shared)
+    in_progress: bool = False
 
 
 @dataclass(frozen=True)
@@ -205,7 +206,8 @@ def build(*, uow: UnitOfWork, workspace_id: int, plan: Plan, time_limit: float |
                                     category=category,  # type: ignore[arg-type]
                                     started=f.status == FeatureStatus.in_progress.value))
         info[cid[f.id]] = FeatureInfo(f.id, f.title, team.name, round(effort, 2), values.get(f.id, 0.0), category,
-                                      tuple(promised), tuple((n, round(e, 2)) for n, e in split.items()))
+                                      tuple(promised), tuple((n, round(e, 2)) for n, e in split.items()),
+                                      f.status == FeatureStatus.in_progress.value)
     # work already started has what it needs, or gets it alongside: its dependencies no longer order the plan
     started = {f.id for f, _, _ in chosen if f.status == FeatureStatus.in_progress.value}
     deps = tuple(Dependency(prerequisite=cid[d], feature=cid[f.id]) for f, est, _ in chosen for d in est.depends_on
@@ -242,7 +244,7 @@ def _rows(built: Built, schedule: dict[str, int]) -> list[dict[str, Any]]:
                     "period_start": start.isoformat(),
                     "period_end": end.isoformat(), "team": i.team, "effort_days": i.effort, "value": i.value,
                     "category": i.category, "committed_to": list(i.committed_to),
-                    "effort_by_team": dict(i.effort_by_team)})
+                    "effort_by_team": dict(i.effort_by_team), "in_progress": i.in_progress})
     return out
 
 
