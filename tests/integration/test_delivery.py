@@ -315,6 +315,40 @@ def test_work_in_progress_carries_on_from_the_first_sprint_as_far_as_the_team_ca
     assert any("cannot carry on with all of it" in n and "'Dunning'" in n for n in res["notes"])
 
 
+def test_work_already_done_on_a_feature_comes_off_its_plan_forecast_and_promises(client, world: World) -> None:
+    ids = _planning_world(client, world)  # Dunning: 13 person-days
+    h = world.alice.headers
+    cust = client.post(world.api("/customers"), json={"name": "Acme", "arr": 1000}, headers=h).json()
+    promise = client.post(world.api("/commitments"), json={"feature_id": ids["d"], "customer_id": cust["id"],
+                                                           "due": (TODAY + timedelta(days=20)).isoformat()},
+                          headers=h).json()
+    before = date.fromisoformat(promise["kept_by"])
+    pid = _plan(client, world, periods=3, values={str(ids[k]): 1 for k in "abcd"})
+    res = client.post(world.api(f"/plans/{pid}/solve"), headers=h).json()["result"]
+    assert {x["feature_id"]: x["effort_days"] for x in res["schedule"]}[ids["d"]] == 13
+    # the tracker links six items of 2 points to Dunning, three of them done: half of it is done
+    lines = ["Issue key,Summary,Issue Type,Status,Created,Resolved,Story Points,Epic Link"]
+    for k in range(6):
+        done = k < 3
+        lines.append(f"DUN-{k},Dunning step {k},Story,{'Done' if done else 'In Progress'},{TODAY - timedelta(days=9)},"
+                     f"{TODAY - timedelta(days=2) if done else ''},2,{ids['d']}")
+    lines.append(f"DUN-9,Unrelated,Story,Done,{TODAY - timedelta(days=9)},{TODAY - timedelta(days=1)},5,")
+    r = _import(client, world, ("\n".join(lines) + "\n").encode(), feature_column="Epic Link")
+    assert r.status_code == 201, r.text
+    d = client.get(world.api(f"/features/{ids['d']}/delivery"), headers=h).json()
+    assert d["estimate"]["progress"]["done_share"] == 0.5
+    assert d["estimate"]["progress"]["summary"] == "50% done (6 of 12 points of its linked work items)"
+    # the promise was forecast again on import, for what is left: it can be kept sooner
+    after = next(i for i in client.get(world.api("/commitment-overview"), headers=h).json()["items"]
+                 if i["id"] == promise["id"])
+    assert date.fromisoformat(after["kept_by"]) < before
+    res = client.post(world.api(f"/plans/{pid}/solve"), headers=h).json()["result"]
+    row = {x["feature_id"]: x for x in res["schedule"]}[ids["d"]]
+    assert row["effort_days"] == 6.5 and row["done_share"] == 0.5
+    assert any(n.startswith("partly done") and "'Dunning' 50% done" in n for n in res["notes"])
+    assert client.get(world.api(f"/features/{ids['a']}/delivery"), headers=h).json()["estimate"]["progress"] is None
+
+
 def test_infeasible_plans_name_the_constraint_and_save_nothing(client, world: World) -> None:
     ids = _planning_world(client, world)
     pid = _plan(client, world, periods=1, must_have=[ids["a"], ids["b"], ids["d"]])

@@ -329,6 +329,8 @@ def delivery(
     split = ", ".join(f"{s['team']} {s['share']:.0%}" for s in e["split"]) if e else ""
     typer.echo("estimate: " + (f"{e['optimistic']:g}-{e['pessimistic']:g} {unit}, likely {e['likely']:g}"
                                + (f" ({split})" if split else "") if e else "not estimated yet"))
+    if e and e.get("progress"):
+        typer.echo(f"progress: {e['progress']['summary']}; the plan and the forecast count what is left")
     p = d["plan"]
     if p is not None:
         where = (f"period {p['first_period']}" + (f"-{p['period']}" if p["period"] != p["first_period"] else "")

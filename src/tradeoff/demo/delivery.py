@@ -227,6 +227,23 @@ def _link_finished_features(*, uow: UnitOfWork, workspace_id: int, actor: Actor,
                                      record_id=feature.id, archived=True)
 
 
+# work in progress the tracker already links to its feature: (feature, team, done items, open items); the plan and the
+# forecast count what is left of it (the promised credit notes have no linked work yet)
+STARTED: tuple[tuple[str, str, int, int], ...] = (("fast-invoice-list", "Platform", 2, 3),
+                                                  ("ach-bank-payments", "Payments", 2, 4))
+
+
+def _link_work_in_progress(rows: list[dict[str, Any]], features: dict[str, Any], team_ids: dict[str, int]) -> None:
+    """Link the newest finished work items and some open ones of each team to its feature in progress."""
+    for key, team, done, still_open in STARTED:
+        if key not in features:
+            continue
+        mine = [r for r in rows if r["team_id"] == team_ids[team] and r["feature_id"] is None]
+        finished = sorted((r for r in mine if r["resolved_at"] is not None), key=lambda r: r["resolved_at"])
+        for r in finished[-done:] + [r for r in mine if r["resolved_at"] is None][:still_open]:
+            r["feature_id"] = features[key].id
+
+
 def load_delivery(*, uow: UnitOfWork, workspace_id: int, actor: Actor, anchor: date, features: dict[str, Any],
                   customers: dict[str, Any], seed: int = 7) -> dict[str, int]:
     """Add the delivery side of the demo to workspace `workspace_id` (features and customers by their demo key)."""
@@ -266,6 +283,7 @@ def load_delivery(*, uow: UnitOfWork, workspace_id: int, actor: Actor, anchor: d
         rows += _work_history(rng, name, teams[name].id, anchor, workspace_id, 1000 * (i + 1))
     _link_finished_features(uow=uow, workspace_id=workspace_id, actor=actor, rows=rows, features=features,
                             team_ids={name: t.id for name, t in teams.items()})
+    _link_work_in_progress(rows, features, {name: t.id for name, t in teams.items()})
     now = datetime.now(UTC)
     for r in rows:
         r |= {"created_at": now, "updated_at": now}

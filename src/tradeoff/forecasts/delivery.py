@@ -18,6 +18,7 @@ from tradeoff.plans import releases as release_watch
 from tradeoff.plans import service as plan_service
 from tradeoff.records import service as records
 from tradeoff.storage.uow import UnitOfWork
+from tradeoff.workitems import service as workitem_service
 
 
 def _placement(uow: UnitOfWork, workspace_id: int, feature_id: int) -> dict[str, Any]:
@@ -81,6 +82,9 @@ def feature_delivery(*, uow: UnitOfWork, workspace_id: int, feature_id: int, tod
                      "at_risk_by": row["probability_by_target"] < limit if by else None}
     promised = [c for c in commitment_service.overview(uow=uow, workspace_id=workspace_id)["items"]
                 if c["feature_id"] == feature_id]
+    progress = workitem_service.progress(uow=uow, workspace_id=workspace_id, feature_ids=[feature_id]).get(feature_id)
+    if estimate is not None:  # what the plan and the forecast count of it
+        estimate["progress"] = progress.out() if progress is not None and not done else None
     return {"feature_id": feature.id, "title": feature.title, "status": feature.status, "estimate": estimate,
             "plan": None if done else _placement(uow, workspace_id, feature_id),
             "forecast": forecast, "forecast_reason": fc["reason"] if row is None else "",

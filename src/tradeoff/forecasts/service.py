@@ -92,6 +92,7 @@ def _backlog(uow: UnitOfWork, workspace_id: int, plan: Plan | None, only_plan: b
         order += sorted(fid for fid in titles if fid in estimates and fid not in set(order))
     skipped: list[dict[str, Any]] = []
     entries: list[Entry] = []
+    done = workitem_service.progress(uow=uow, workspace_id=workspace_id, feature_ids=order)
     for fid in order:
         est = estimates.get(fid)
         title = titles[fid]
@@ -108,7 +109,8 @@ def _backlog(uow: UnitOfWork, workspace_id: int, plan: Plan | None, only_plan: b
             skipped.append({"feature_id": fid, "title": title,
                             "reason": f"part of its work is for {', '.join(names)}, which is not an active team"})
             continue
-        k = dpp if est.unit == "points" else 1.0
+        # what is left of it: the share of its linked work items already done no longer counts
+        k = (dpp if est.unit == "points" else 1.0) * (1.0 - done[fid].done_share if fid in done else 1.0)
         entries.append(Entry(fid, title, team, est.optimistic * k, est.likely * k, est.pessimistic * k,
                              tuple(est.depends_on), est.category,
                              tuple((by_id[t], share) for t, share in

@@ -32,6 +32,7 @@ from tradeoff.records import service as records
 from tradeoff.storage.uow import UnitOfWork
 from tradeoff.teams import service as team_service
 from tradeoff.teams.model import Team
+from tradeoff.workitems import service as workitem_service
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class FeatureInfo:
     committed_to: tuple[str, ...] = ()
     effort_by_team: tuple[tuple[str, float], ...] = ()  # person-days per team, lead first (several when shared)
     in_progress: bool = False
+    done_share: float = 0.0  # share of its linked work items' points already done: its effort is what is left
 
 
 @dataclass(frozen=True)
@@ -173,10 +175,13 @@ def build(*, uow: UnitOfWork, workspace_id: int, plan: Plan, time_limit: float |
     candidates: list[Candidate] = []
     info: dict[str, FeatureInfo] = {}
     notes: list[str] = []
+    progress = workitem_service.progress(uow=uow, workspace_id=workspace_id, feature_ids=[f.id for f, _, _ in chosen])
     for f, est, team in chosen:
         effort = (est.optimistic + 4 * est.likely + est.pessimistic) / 6
         if est.unit == "points":
             effort *= plan.days_per_point
+        if f.id in progress:  # what is left of it
+            effort *= 1.0 - progress[f.id].done_share
         deadline = None
         if str(f.id) in plan.deadlines:
             deadline = plan.deadline_period(date.fromisoformat(plan.deadlines[str(f.id)]))
@@ -207,7 +212,8 @@ def build(*, uow: UnitOfWork, workspace_id: int, plan: Plan, time_limit: float |
                                     started=f.status == FeatureStatus.in_progress.value))
         info[cid[f.id]] = FeatureInfo(f.id, f.title, team.name, round(effort, 2), values.get(f.id, 0.0), category,
                                       tuple(promised), tuple((n, round(e, 2)) for n, e in split.items()),
-                                      f.status == FeatureStatus.in_progress.value)
+                                      f.status == FeatureStatus.in_progress.value,
+                                      round(progress[f.id].done_share, 4) if f.id in progress else 0.0)
     # work already started has what it needs, or gets it alongside: its dependencies no longer order the plan
     started = {f.id for f, _, _ in chosen if f.status == FeatureStatus.in_progress.value}
     deps = tuple(Dependency(prerequisite=cid[d], feature=cid[f.id]) for f, est, _ in chosen for d in est.depends_on
@@ -220,6 +226,9 @@ def build(*, uow: UnitOfWork, workspace_id: int, plan: Plan, time_limit: float |
                               dependencies=deps, rules=rules, time_limit=time_limit or plan.time_limit))
     spread = [f"'{info[c.id].title}' {info[c.id].effort:.0f} person-days over {c.span} periods ({info[c.id].team}: "
               f"about {span_needed(inp, c)[1]:.0f} a period for it)" for c in inp.candidates if c.span > 1]
+    partly = [f"'{f.title}' {progress[f.id].describe()}" for f, _, _ in chosen if f.id in progress]
+    if partly:
+        notes.append("partly done, so planned for what is left of their estimate: " + "; ".join(partly))
     if spread:
         notes.append("bigger than one period of their team, so worked on over the periods they need: "
                      + "; ".join(spread))
@@ -244,7 +253,8 @@ def _rows(built: Built, schedule: dict[str, int]) -> list[dict[str, Any]]:
                     "period_start": start.isoformat(),
                     "period_end": end.isoformat(), "team": i.team, "effort_days": i.effort, "value": i.value,
                     "category": i.category, "committed_to": list(i.committed_to),
-                    "effort_by_team": dict(i.effort_by_team), "in_progress": i.in_progress})
+                    "effort_by_team": dict(i.effort_by_team), "in_progress": i.in_progress,
+                    "done_share": i.done_share})
     return out
 
 

@@ -314,6 +314,10 @@ def apply_import(*, uow: UnitOfWork, workspace_id: int, actor: Actor, plan: Work
                                                 "updated": len(changed), "skipped_rows": len(plan.bad_rows),
                                                 "mapping": plan.mapping})
     session.flush()
+    # the history sets each team's pace and linked work sets each feature's progress: re-forecast the promises
+    from tradeoff.commitments import service as commitment_service
+
+    commitment_service.refresh(uow=uow, workspace_id=workspace_id)
     return {"dry_run": False, "file": plan.options.filename, "created": len(new), "updated": len(changed),
             "skipped_row_count": len(plan.bad_rows), "skipped_rows": plan.bad_rows[:MAX_LISTED],
             "linked_to_features": sum(1 for r in plan.rows if r.feature and r.feature in plan.features),

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from tradeoff.records.service import RecordSpec
 from tradeoff.storage.uow import UnitOfWork
@@ -74,3 +75,47 @@ def summary(*, uow: UnitOfWork, workspace_id: int) -> dict[str, Any]:
                                       .where(WorkItem.workspace_id == workspace_id)).one()
     return {"items": int(total), "finished": int(done), "with_points": int(pointed),
             "first_finished": first, "last_finished": last}
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a feature's linked work items are: items and points done of all linked. ``done_share`` is the
+    share of the points done (of the items when none has points): the share of its estimate a plan and a forecast
+    no longer count."""
+
+    items: int
+    done_items: int
+    points: float
+    done_points: float
+
+    @property
+    def done_share(self) -> float:
+        if self.points > 0:
+            return min(1.0, self.done_points / self.points)
+        return self.done_items / self.items if self.items else 0.0
+
+    def describe(self) -> str:
+        by = (f"{self.done_points:g} of {self.points:g} points" if self.points > 0
+              else f"{self.done_items} of {self.items} work items")
+        return f"{self.done_share:.0%} done ({by} of its linked work items)"
+
+    def out(self) -> dict[str, Any]:
+        return {"items": self.items, "done_items": self.done_items, "points": self.points,
+                "done_points": self.done_points, "done_share": round(self.done_share, 4), "summary": self.describe()}
+
+
+def progress(*, uow: UnitOfWork, workspace_id: int, feature_ids: list[int] | None = None) -> dict[int, Progress]:
+    """feature id -> its linked work items' progress, for features with linked work items of which at least one
+    is done (a feature whose work has not started has nothing to take off its estimate)."""
+    done = WorkItem.resolved_at.is_not(None)
+    stmt = select(WorkItem.feature_id, func.count(), func.sum(case((done, 1), else_=0)),
+                  func.coalesce(func.sum(WorkItem.points), 0.0),
+                  func.coalesce(func.sum(case((done, WorkItem.points), else_=0.0)), 0.0)).where(
+        WorkItem.workspace_id == workspace_id, WorkItem.feature_id.is_not(None)).group_by(WorkItem.feature_id)
+    if feature_ids is not None:
+        stmt = stmt.where(WorkItem.feature_id.in_(feature_ids))
+    out: dict[int, Progress] = {}
+    for fid, items, done_items, points, done_points in uow.session.execute(stmt):
+        if done_items:
+            out[int(fid)] = Progress(int(items), int(done_items), float(points), float(done_points))
+    return out
