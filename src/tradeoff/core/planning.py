@@ -75,6 +75,7 @@ __all__ = [
     "fit_spans",
     "hold_started",
     "plan_roadmap",
+    "release_started",
     "span_needed",
     "with_changes",
 ]
@@ -212,16 +213,16 @@ def hold_started(inp: PlanInput) -> tuple[PlanInput, tuple[str, ...]]:
 
     held: set[str] = set()
     for c in sorted(started, key=key):
-        trial = _released(inp, held | {c.id})
+        trial = release_started(inp, held | {c.id})
         try:
             _prepare(trial, _validate(trial))
         except Infeasible:
             continue
         held.add(c.id)
-    return _released(inp, held), tuple(c.id for c in started if c.id not in held)
+    return release_started(inp, held), tuple(c.id for c in started if c.id not in held)
 
 
-def _released(inp: PlanInput, held: set[str]) -> PlanInput:
+def release_started(inp: PlanInput, held: set[str] | frozenset[str] = frozenset()) -> PlanInput:
     """Started features outside ``held`` turned into must-haves that may be planned in any period."""
     return replace(inp, candidates=tuple(replace(c, started=False, must_have=True) if c.started and c.id not in held
                                          else c for c in inp.candidates))

@@ -20,6 +20,7 @@ from tradeoff.core.planning import (
     fit_spans,
     hold_started,
     plan_roadmap,
+    release_started,
     span_needed,
 )
 from tradeoff.core.planning import Team as PlanTeam
@@ -303,20 +304,21 @@ def empty_result(built: Built) -> dict[str, Any]:
                                         {t.name: tuple(0.0 for _ in t.capacity) for t in built.input.teams}))
 
 
-def _held(built: Built, let_go: set[str]) -> Built:
-    """``built`` with the started features in ``let_go`` planned where they fit rather than from the first
-    period, and notes naming which work in progress is held to the first periods and which is not."""
-    cands = tuple(replace(c, started=False, must_have=True) if c.id in let_go else c for c in built.input.candidates)
+def _with_notes(built: Built, inp: PlanInput) -> Built:
+    """``built`` solving ``inp`` (its work in progress held to the first periods or let go), with notes naming
+    which work in progress is held there and which is planned where it fits."""
     titles = {c.id: f"'{built.info[c.id].title}'" for c in built.input.candidates if c.started}
+    held = {c.id for c in inp.candidates if c.started}
     notes = list(built.notes)
-    held = [t for c, t in titles.items() if c not in let_go]
     if held:
-        notes.append("in progress, so worked on from the first period: " + ", ".join(held))
+        notes.append("in progress, so worked on from the first period: "
+                     + ", ".join(t for c, t in titles.items() if c in held))
+    let_go = [t for c, t in titles.items() if c not in held]
     if let_go:
         notes.append("in progress, but the teams cannot carry on with all of it from the first period, so "
-                     + ", ".join(t for c, t in titles.items() if c in let_go)
-                     + " are planned where they fit: finish or pause some work in progress")
-    return replace(built, input=replace(built.input, candidates=cands), notes=tuple(notes))
+                     + ", ".join(let_go) + (" is" if len(let_go) == 1 else " are")
+                     + " planned where it fits: finish or pause some work in progress")
+    return replace(built, input=inp, notes=tuple(notes))
 
 
 def solved(built: Built) -> tuple[Built, RoadmapPlan | None]:
@@ -328,15 +330,14 @@ def solved(built: Built) -> tuple[Built, RoadmapPlan | None]:
         # still validates the teams (zero capacity) so the message is the same as with features
         plan_roadmap(replace(built.input, candidates=(Candidate("(none)", 0.0, {}),)))
         return built, None
-    started = {c.id for c in built.input.candidates if c.started}
-    _, let_go = hold_started(built.input)
-    work = _held(built, set(let_go))
+    held, _ = hold_started(built.input)
+    work = _with_notes(built, held)
     try:
         return work, plan_roadmap(work.input)
     except Infeasible:
-        if len(let_go) == len(started):
+        if not any(c.started for c in held.candidates):
             raise
-    loose = _held(built, started)
+    loose = _with_notes(built, release_started(built.input))
     return loose, plan_roadmap(loose.input)
 
 
