@@ -265,14 +265,26 @@ def test_a_feature_bigger_than_a_sprint_spans_sprints_and_values_keep_their_unit
     assert rows[big]["period"] - rows[big]["first_period"] == 2  # worked on over 3 sprints, done in the last
     assert rows[big]["period_start"] == (monday + timedelta(days=14 * rows[big]["first_period"])).isoformat()
     assert any("Multi-entity ledger" in n and "over 3 periods" in n for n in res["notes"])
+    # on the board it is where its work starts, with the periods it spans
+    board = client.get(world.api(f"/roadmap?plan_id={pid}"), headers=world.alice.headers).json()
+    lane = next(k for k in ("now", "next", "later") if big in {i["feature_id"] for i in board[k]})
+    card = next(i for i in board[lane] if i["feature_id"] == big)
+    assert (card["first_period"], card["period"]) == (rows[big]["first_period"] + 1, rows[big]["period"] + 1)
+    assert lane == ("now" if rows[big]["first_period"] == 0 else "next" if rows[big]["first_period"] <= 2 else "later")
+    assert rows[big]["first_period"] == 0 and lane == "now"  # done in sprint 3, but worked on from sprint 1
     w = client.post(world.api(f"/plans/{pid}/what-if"), json={"add_people": [{"team_id": tid, "people": 2}]},
                     headers=world.alice.headers).json()["scenario"]
     grown = {x["feature_id"]: x for x in w["schedule"]}[big]
     assert grown["period"] - grown["first_period"] == 1  # four people do it in two sprints
+    assert any("Multi-entity ledger" in n and "over 2 periods" in n for n in w["notes"])  # the what-if's own spans
+    assert not any("over 3 periods" in n for n in w["notes"])
     cut = client.post(world.api(f"/plans/{pid}/what-if"), json={"cut_scope": [{"feature_id": big, "keep": 0.4}]},
                       headers=world.alice.headers).json()["scenario"]
     assert {x["feature_id"]: x for x in cut["schedule"]}[big]["first_period"] == \
         {x["feature_id"]: x for x in cut["schedule"]}[big]["period"]  # 18 days fit in one sprint
+    assert not any("bigger than one period" in n for n in cut["notes"])
+    starts = [(x["first_period"], x["period"]) for x in res["schedule"]]
+    assert starts == sorted(starts)  # rows in the order work starts
     delivered = [d["value"] for d in res["delivered"]]  # when the value arrives: by the end of each period
     assert len(delivered) == 4 and delivered == sorted(delivered) and delivered[-1] == 11
     assert delivered[rows[big]["period"]] - (delivered[rows[big]["period"] - 1] if rows[big]["period"] else 0) >= 10

@@ -240,16 +240,19 @@ def board(*, uow: UnitOfWork, workspace_id: int, plan: Plan | None) -> dict[str,
         if row is None and category is None and f.status == FeatureStatus.idea.value:
             ideas += 1
             continue
+        first = row.get("first_period", row["period"]) if row else None
         item = {"feature_id": f.id, "title": f.title, "status": f.status,
-                "period": row["period"] + 1 if row else None, "team": row["team"] if row else None,
+                "period": row["period"] + 1 if row else None, "first_period": first + 1 if first is not None else None,
+                "team": row["team"] if row else None,
                 "category": category or WorkCategory.feature.value, "estimated": category is not None}
-        lane = "later" if row is None else "now" if row["period"] == 0 else "next" if row["period"] <= 2 else "later"
+        # the lane is when work on it starts: now, in the next two periods, or later
+        lane = "later" if first is None else "now" if first == 0 else "next" if first <= 2 else "later"
         if f.status == FeatureStatus.in_progress.value:  # being worked on now, whatever period the plan gives it
             lane = "now"
         lanes[lane].append(item)
         if category in TECHNICAL:
             technology.append(item)
     for items in lanes.values():
-        items.sort(key=lambda i: (i["period"] is None, i["period"] or 0, i["feature_id"]))
+        items.sort(key=lambda i: (i["period"] is None, i["first_period"] or 0, i["period"] or 0, i["feature_id"]))
     return {"plan_id": plan.id if plan else None, "plan_name": plan.name if plan else None,
             "solved": bool(plan and plan.result), **lanes, "technology": technology, "ideas": ideas}

@@ -225,14 +225,9 @@ def build(*, uow: UnitOfWork, workspace_id: int, plan: Plan, time_limit: float |
         notes.append("no estimated feature to plan: estimate features (with a team) first")
     inp = fit_spans(PlanInput(candidates=tuple(candidates), teams=plan_teams, periods=plan.periods,
                               dependencies=deps, rules=rules, time_limit=time_limit or plan.time_limit))
-    spread = [f"'{info[c.id].title}' {info[c.id].effort:.0f} person-days over {c.span} periods ({info[c.id].team}: "
-              f"about {span_needed(inp, c)[1]:.0f} a period for it)" for c in inp.candidates if c.span > 1]
     partly = [f"'{f.title}' {progress[f.id].describe()}" for f, _, _ in chosen if f.id in progress]
     if partly:
         notes.append("partly done, so planned for what is left of their estimate: " + "; ".join(partly))
-    if spread:
-        notes.append("bigger than one period of their team, so worked on over the periods they need: "
-                     + "; ".join(spread))
     return Built(plan.id, plan.name, inp, info, tuple(excluded), tuple(plan.period_bounds()), plan.value_source,
                  value_note, tuple(notes), value_unit)
 
@@ -246,7 +241,9 @@ def _feature_spec() -> Any:
 def _rows(built: Built, schedule: dict[str, int]) -> list[dict[str, Any]]:
     out = []
     spans = {c.id: c.span for c in built.input.candidates}
-    for c, p in sorted(schedule.items(), key=lambda kv: (kv[1], -built.info[kv[0]].value, kv[0])):
+    # in the order work starts, then ends (a feature over periods 5–6 before one done in 6)
+    for c, p in sorted(schedule.items(), key=lambda kv: (kv[1] - spans[kv[0]] + 1, kv[1], -built.info[kv[0]].value,
+                                                         kv[0])):
         i = built.info[c]
         first = max(0, p - spans[c] + 1)  # worked on from period `first` to `p`, done in `p`
         start, end = built.periods[first][0], built.periods[p][1]
@@ -272,6 +269,17 @@ def _delivered(built: Built, schedule: Any) -> list[dict[str, Any]]:
     return out
 
 
+def _spread_note(built: Built, schedule: Any) -> list[str]:
+    """Which scheduled features are bigger than one period of their team, and over how many periods they are
+    worked on (from the input solved: a what-if with more people or less scope needs fewer)."""
+    inp = built.input
+    spread = [f"'{built.info[c.id].title}' {built.info[c.id].effort:.0f} person-days over {c.span} periods "
+              f"({built.info[c.id].team}: about {span_needed(inp, c)[1]:.0f} a period for it)"
+              for c in inp.candidates if c.span > 1 and c.id in schedule]
+    return (["bigger than one period of their team, so worked on over the periods they need: " + "; ".join(spread)]
+            if spread else [])
+
+
 def result_of(built: Built, r: RoadmapPlan) -> dict[str, Any]:
     delivered, greedy_delivered = _delivered(built, r.schedule), _delivered(built, r.greedy_schedule)
     value = delivered[-1]["value"] if delivered else 0.0
@@ -295,7 +303,8 @@ def result_of(built: Built, r: RoadmapPlan) -> dict[str, Any]:
         "milestones": sorted({max(0, -(-len(built.periods) * k // 4) - 1) for k in (1, 2, 3, 4)}),
         "capacity": {t.name: [round(x, 2) for x in t.capacity] for t in built.input.teams},
         "load": {k: [round(x, 2) for x in v] for k, v in r.load.items()},
-        "not_chosen": not_chosen, "excluded": list(built.excluded), "notes": list(built.notes),
+        "not_chosen": not_chosen, "excluded": list(built.excluded),
+        "notes": list(built.notes) + _spread_note(built, r.schedule),
     }
 
 
