@@ -250,6 +250,18 @@ def test_plan_beats_greedy_and_what_if_leaves_the_plan_alone(client, world: Worl
     client.patch(world.api(f"/features/{idea}"), json={"status": "planned"}, headers=world.alice.headers)
     board = client.get(world.api(f"/roadmap?plan_id={pid}"), headers=world.alice.headers).json()
     assert idea in {i["feature_id"] for i in board["later"]} and board["ideas"] == 0
+    # a what-if says why: a deadline on a feature chosen in neither plan changes nothing; what needs a dropped
+    # feature goes with it, named with the reason
+    later = (TODAY + timedelta(days=(7 - TODAY.weekday()) % 7 + 13)).isoformat()  # the plan's sprint's last day
+    w = client.post(world.api(f"/plans/{pid}/what-if"), json={"move_deadlines": [{"feature_id": ids["b"],
+                                                                                  "deadline": later}]},
+                    headers=world.alice.headers).json()
+    assert any(n == "not chosen in either plan, so its new deadline changes nothing: Bulk send"
+               for n in w["scenario"]["notes"])
+    assert _estimate(client, world, ids["d"], 12, 13, 14, team_id=ids["tid"], depends_on=[ids["c"]]).status_code == 200
+    w = client.post(world.api(f"/plans/{pid}/what-if"), json={"drop_features": [ids["c"]]},
+                    headers=world.alice.headers).json()
+    assert "dropped: Credit notes; and Dunning, which needs Credit notes" in w["scenario"]["notes"]
 
 
 def test_a_feature_bigger_than_a_sprint_spans_sprints_and_values_keep_their_unit(client, world: World) -> None:
@@ -359,6 +371,39 @@ def test_work_already_done_on_a_feature_comes_off_its_plan_forecast_and_promises
     assert row["effort_days"] == 6.5 and row["done_share"] == 0.5
     assert any(n.startswith("partly done") and "'Dunning' 50% done" in n for n in res["notes"])
     assert client.get(world.api(f"/features/{ids['a']}/delivery"), headers=h).json()["estimate"]["progress"] is None
+
+
+def test_a_promise_the_live_plan_does_not_keep_is_named_until_the_plan_is_solved_again(client, world: World) -> None:
+    ids = _planning_world(client, world)  # one sprint of about 20 person-days: the plan takes c + d, not a
+    h = world.alice.headers
+    pid = _plan(client, world, periods=1, live=True,
+                values={str(ids["a"]): 8.5, str(ids["b"]): 6, str(ids["c"]): 6, str(ids["d"]): 12})
+    assert client.post(world.api(f"/plans/{pid}/solve"), headers=h).status_code == 200
+    cust = client.post(world.api("/customers"), json={"name": "Acme", "arr": 1000}, headers=h).json()
+    due = TODAY + timedelta(days=13)  # the last day of the plan's only sprint
+    promise = client.post(world.api("/commitments"), json={"feature_id": ids["a"], "customer_id": cust["id"],
+                                                           "due": due.isoformat()}, headers=h).json()
+    kept = client.post(world.api("/commitments"), json={"feature_id": ids["c"], "customer_id": cust["id"],
+                                                        "due": due.isoformat()}, headers=h).json()
+
+    def check(cid: int) -> dict[str, Any]:
+        items = client.get(world.api("/commitment-overview"), headers=h).json()["items"]
+        return next(i for i in items if i["id"] == cid)["plan_check"]
+
+    off = check(promise["id"])
+    assert off["status"] == "plan older" and off["conflict"] and "solve it again" in off["detail"]
+    assert check(kept["id"])["status"] == "in plan" and not check(kept["id"])["conflict"]
+    attention = client.get(world.api("/attention"), headers=h).json()["items"]
+    item = next(i for i in attention if i["kind"] == "commitment_off_plan")
+    assert item["count"] == 1 and "Audit log for Acme" in item["detail"]
+    d = client.get(world.api(f"/features/{ids['a']}/delivery"), headers=h).json()
+    assert d["commitments"][0]["plan_check"]["conflict"]
+    # solved again, the promise is a constraint: the plan takes a, and the warning goes
+    res = client.post(world.api(f"/plans/{pid}/solve"), headers=h).json()["result"]
+    assert ids["a"] in {x["feature_id"] for x in res["schedule"]}
+    assert check(promise["id"])["status"] == "in plan"
+    assert not any(i["kind"] == "commitment_off_plan"
+                   for i in client.get(world.api("/attention"), headers=h).json()["items"])
 
 
 def test_infeasible_plans_name_the_constraint_and_save_nothing(client, world: World) -> None:

@@ -104,6 +104,14 @@ def _commitments(uow: UnitOfWork, workspace_id: int, today: date) -> list[Item]:
                       + (f" ({ov['threshold']:.0%} by {r['kept_by']})" if r.get("kept_by") else "")
                       for r in forecast[:SHOW]) + f". ARR at stake: {_money(arr)}.",
             "commitments", len(forecast), _feature_refs(forecast)))
+    off_plan = [r for r in rows if r not in overdue and (r.get("plan_check") or {}).get("conflict")]
+    if off_plan:
+        items.append(Item(
+            "commitment_off_plan", "high",
+            f"{_n(len(off_plan), 'commitment')} the live plan does not keep",
+            "; ".join(f"{r['feature']} for {r['customer']} by {r['due']}: {r['plan_check']['detail']}"
+                      for r in off_plan[:SHOW]),
+            "commitments", len(off_plan), _feature_refs(off_plan)))
     if unknown:
         items.append(Item(
             "commitment_unforecast", "medium",

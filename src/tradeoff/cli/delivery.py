@@ -259,6 +259,9 @@ def commitments_overview(
                title=f"commitments (at risk below {res['threshold']:.0%})")
     arr = ", ".join(f"{c} {a:,.0f}" for c, a in res["arr_at_risk"].items()) or "none"
     typer.echo(f"{res['at_risk_count']} at risk; ARR at risk: {arr}")
+    for r in res["items"]:
+        if (r.get("plan_check") or {}).get("conflict"):
+            typer.echo(f"commitment {r['id']} ({r['feature']} for {r['customer']}): {r['plan_check']['detail']}")
     for e in events:
         typer.echo(f"commitment {e['commitment_id']}: {e['kind'].replace('_', ' ')}")
 

@@ -287,11 +287,40 @@ def _shipped_on(uow: UnitOfWork, workspace_id: int, feature_ids: set[int]) -> di
                                                      Feature.status == FeatureStatus.shipped.value))}
 
 
+def plan_check(plan: Any, c: Commitment) -> dict[str, Any] | None:
+    """Whether the live plan keeps the promise: it finishes the feature by the due date ("in plan"), after it
+    ("after due"), or not at all ("not planned"); "plan older" when the plan was solved before the promise was
+    made (solving it again makes the promise a constraint). None without a solved live plan. ``conflict``: the
+    plan does not keep it as it stands."""
+    if plan is None or not plan.result or plan.solved_at is None:
+        return None
+    row = next((r for r in plan.result.get("schedule", []) if r["feature_id"] == c.feature_id), None)
+    older = c.created_at is not None and plan.solved_at < c.created_at
+    if row is not None and date.fromisoformat(row["period_end"]) <= c.due:
+        return {"status": "in plan", "conflict": False, "planned_end": row["period_end"], "plan_id": plan.id,
+                "detail": f"the live plan '{plan.name}' finishes it by {row['period_end']}"}
+    again = (" It was solved before this promise was made: solve it again to make the promise a constraint, or "
+             "renegotiate the date." if older else " Renegotiate the date or change the plan.")
+    if row is not None:
+        return {"status": "plan older" if older else "after due", "conflict": True, "planned_end": row["period_end"],
+                "plan_id": plan.id,
+                "detail": f"the live plan '{plan.name}' finishes it by {row['period_end']}, after the due date."
+                          + again}
+    if c.due > plan.end:
+        return {"status": "beyond plan", "conflict": False, "planned_end": None, "plan_id": plan.id,
+                "detail": f"due after the live plan '{plan.name}' ends ({plan.end}), which does not schedule it"}
+    return {"status": "plan older" if older else "not planned", "conflict": True, "planned_end": None,
+            "plan_id": plan.id, "detail": f"the live plan '{plan.name}' does not schedule it." + again}
+
+
 def overview(*, uow: UnitOfWork, workspace_id: int, at_risk_only: bool = False,
              customer_id: int | None = None) -> dict[str, Any]:
     """Every active commitment (to one customer, when given) with its feature, customer, ARR at stake,
     probability and whether it is at risk; `arr_at_risk` counts each customer with an at-risk promise once."""
+    from tradeoff.plans import service as plan_service
+
     limit = threshold(uow=uow, workspace_id=workspace_id)
+    live = plan_service.live_plan(uow=uow, workspace_id=workspace_id)
     rows: list[dict[str, Any]] = []
     for c, title, status, name, arr, currency in uow.session.execute(
             select(Commitment, Feature.title, Feature.status, Customer.name, Customer.arr, Customer.currency)
@@ -308,7 +337,8 @@ def overview(*, uow: UnitOfWork, workspace_id: int, at_risk_only: bool = False,
                      "due": c.due.isoformat(), "promised_by": c.promised_by, "probability": c.probability,
                      "at_risk": risk, "shipped": shipped, "forecast_reason": c.forecast_reason,
                      "forecast_at": c.forecast_at,
-                     "kept_by": c.kept_by.isoformat() if c.kept_by else None})
+                     "kept_by": c.kept_by.isoformat() if c.kept_by else None,
+                     "plan_check": None if shipped else plan_check(live, c)})
     at_risk = [r for r in rows if r["at_risk"]]
     by_currency: dict[str, float] = defaultdict(float)
     for r in {r["customer_id"]: r for r in at_risk}.values():  # each customer's ARR once, however many promises

@@ -64,7 +64,8 @@ def commitments(result: Mapping[str, Any]) -> Table:
         ("feature_id", "feature id"), ("due", "due"), ("promised_by", "promised by"), ("probability", pct),
         ("at_risk", "at risk"), ("kept_by", f"{result['threshold']:.0%} likely by"), ("shipped", "shipped"),
         ("arr_at_stake", "ARR at stake"), ("currency", "currency"), ("forecast_reason", "not forecast because"),
-        ("forecast_at", "forecast at")), tuple(result["items"]))
+        ("forecast_at", "forecast at"), ("live_plan", "live plan")),
+        tuple(r | {"live_plan": (r.get("plan_check") or {}).get("detail")} for r in result["items"]))
 
 
 def forecast(result: Mapping[str, Any]) -> Table:

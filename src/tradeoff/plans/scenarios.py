@@ -39,13 +39,16 @@ def scenario(*, uow: UnitOfWork, workspace_id: int, plan: Plan, base: Built, dat
         # a period's bounds are its first and last day: a full-time person adds its working days
         teams[name] = [cap + add.people * working_days(a, b + timedelta(days=1))
                        for cap, (a, b) in zip(teams[name], base.periods, strict=True)]
-    drop = {cid_of(fid, ["drop_features", k]) for k, fid in enumerate(data.drop_features)}
+    asked = {cid_of(fid, ["drop_features", k]) for k, fid in enumerate(data.drop_features)}
+    drop = set(asked)
+    because: dict[str, str] = {}  # a feature dropped with another -> the one it needs
     changed = True
     while changed:  # what needs a dropped feature goes too
         changed = False
         for d in inp.dependencies:
             if d.prerequisite in drop and d.feature not in drop:
                 drop.add(d.feature)
+                because[d.feature] = d.prerequisite
                 changed = True
     deadlines: dict[str, int | None] = {}
     for k, m in enumerate(data.move_deadlines):
@@ -77,7 +80,9 @@ def scenario(*, uow: UnitOfWork, workspace_id: int, plan: Plan, base: Built, dat
     dropped = [{"feature_id": base.info[d].feature_id, "title": base.info[d].title} for d in sorted(drop)]
     notes: list[str] = list(base.notes)
     if dropped:
-        notes.append("dropped: " + ", ".join(str(d["title"]) for d in dropped))
+        notes.append("dropped: " + ", ".join(base.info[d].title for d in sorted(asked))
+                     + "".join(f"; and {base.info[d].title}, which needs {base.info[because[d]].title}"
+                               for d in sorted(drop - asked)))
     return replace(base, input=new, info=info, notes=tuple(notes))
 
 
@@ -106,6 +111,13 @@ def compare(base: Built, other: Built, name: str) -> dict[str, Any]:
     except (Infeasible, InvalidInput) as exc:
         return {"plan": base_result, "scenario": {"name": name, "infeasible": exc.message}, "diff": None}
     other_result = result_of(other, o) if o else empty_result(other)
+    # a deadline limits only a feature that is chosen: say so when the one moved is chosen in neither plan
+    idle = [c.id for c in other.input.candidates if c.deadline != _deadline(base, c.id)
+            and c.id not in (b.schedule if b else {}) and c.id not in (o.schedule if o else {})]
+    if idle:
+        other_result["notes"] = other_result["notes"] + [
+            "not chosen in either plan, so its new deadline changes nothing: "
+            + ", ".join(other.info[c].title for c in idle)]
     diff = None
     if b and o:
         d = compare_plans(b, o)
@@ -116,3 +128,7 @@ def compare(base: Built, other: Built, name: str) -> dict[str, Any]:
                            "to_period": z + 1} for c, a, z in d.moved],
                 "value_difference": other_result["value"] - base_result["value"]}
     return {"plan": base_result, "scenario": {"name": name, **other_result}, "diff": diff}
+
+
+def _deadline(built: Built, cid: str) -> int | None:
+    return next((c.deadline for c in built.input.candidates if c.id == cid), None)
