@@ -198,7 +198,11 @@ def forecast(
         typer.echo(f"release {r['name']}: P50 {r['p50']}, P85 {r['p85']}, P95 {r['p95']}{aim}{last}")
     if fc["plan"]:
         p = fc["plan"]
-        typer.echo(f"everything: P50 {p['p50']}, P85 {p['p85']}, P95 {p['p95']}"
+        planned = sum(1 for f in fc["features"] if f.get("planned_from"))
+        rest = len(fc["features"]) - planned
+        typer.echo(f"all {len(fc['features'])} features forecast ({planned} in the plan"
+                   + (f", then {rest} estimated but not planned" if rest else "") + f"): P50 {p['p50']}, "
+                   f"P85 {p['p85']}, P95 {p['p95']}"
                    + (f"; {p['probability_by_target']:.0%} by {target}" if when else ""))
     for t in fc["teams"]:
         typer.echo(f"team {t['team']}: {t['explanation']}")

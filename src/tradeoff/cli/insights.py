@@ -37,7 +37,8 @@ def demand(kind: Kind, record_id: int, workspace: Workspace, as_json: Json = Fal
                                       for t in d.trends))
     typer.echo("sources: " + ", ".join(f"{k} {v}" for k, v in sorted(d.sources.items(), key=lambda kv: -kv[1])))
     emit_table([{"customer": q.customer_name or "", "words": q.words,
-                 "why": q.why + (f"; said {q.echoes + 1} times" if q.echoes else "")} for q in d.quotes],
+                 "why": q.why + (f"; said {q.echoes + 1} times" if q.echoes else "")
+                 + (f", also by {', '.join(q.also_said_by)}" if q.also_said_by else "")} for q in d.quotes],
                ["customer", "words", "why"], title="strongest quotes")
 
 

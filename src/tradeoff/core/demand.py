@@ -43,6 +43,7 @@ class Quote:
     strength: float
     why: str
     echoes: int = 0  # how many other pieces of evidence say the same words (shown once, under the strongest)
+    also_said_by: tuple[str, ...] = ()  # the other customers among those echoes (by name, each once)
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,13 @@ def summarise(
     kept: dict[str, Quote] = {}
     for q in scored:
         key = same_words(q.words)
-        kept[key] = replace(kept[key], echoes=kept[key].echoes + 1) if key in kept else q
+        if key not in kept:
+            kept[key] = q
+            continue
+        first = kept[key]
+        others = first.also_said_by + ((q.customer_name,) if q.customer_name and q.customer_name not in
+                                       (first.customer_name, *first.also_said_by) else ())
+        kept[key] = replace(first, echoes=first.echoes + 1, also_said_by=others)
     return Demand(
         feedback_count=len(items),
         customer_count=len(customers),

@@ -44,6 +44,7 @@ def test_the_same_words_from_several_customers_are_one_quote_said_several_times(
              item(4, 50, 4, 10, quote="NOBODY chases the big accounts!")]
     d = summarise(items, now=NOW, top_quotes=5)
     assert [(q.feedback_id, q.echoes) for q in d.quotes] == [(2, 2), (3, 0)]  # the strongest speaker keeps it
+    assert d.quotes[0].also_said_by == ("C1", "C4") and d.quotes[1].also_said_by == ()  # the others are named
 
 
 @given(st.lists(st.tuples(st.integers(0, 400), st.integers(0, 5), st.integers(0, 10**6), st.integers(0, 2)),
