@@ -66,6 +66,10 @@ def test_roadmap_pages(container: Container, world: World) -> None:
     assert "Optimality gap" in page.text and "Sort by value and fill" in page.text and "Audit log export" in page.text
     # 32 person-days never fit in a week of 1.5 people: spread over the weeks it needs, named in the schedule
     assert "Not chosen" not in page.text
+    # how much of each team's capacity the plan uses, period by period
+    used = re.findall(r'title="([\d.,]+) of ([\d.,]+) person-days"', page.text)
+    assert "Capacity used" in page.text and len(used) == 12  # one team, twelve weeks
+    assert all(float(u) <= float(c) + 1e-6 for u, c in used) and any(float(u) > 0 for u, _ in used)
     assert "&#39;Credit notes&#39; 32 person-days over 6 periods (Core &lt;team&gt;: about 6 a period" in page.text
     weeks = re.search(r"<td class=\"nowrap\">(\d+)–(\d+)</td><td class=\"nowrap\">[^<]*</td><td>[^<]*</td><td><a [^>]*>"
                       r"Credit notes</a>", page.text)
@@ -97,6 +101,7 @@ def test_roadmap_pages(container: Container, world: World) -> None:
     assert "Core <team>" not in timeline.text.split("<svg", 1)[1]  # escaped inside the SVG
     cap = tc.get(f"{base}/capacity")
     assert cap.status_code == 200 and "Person-days" in cap.text and "50%" in cap.text
+    assert "Periods of the live plan" in cap.text and cap.text.count("<tr><td>") == 12  # the live plan's weeks
     com = tc.get(f"{base}/commitments")
     assert com.status_code == 200 and "Acme" in com.text and "at risk" in com.text and "USD 50,000" in com.text
     assert re.search(r"70% chance by \d{4}-\d\d-\d\d</div>", com.text)  # the date that could be promised

@@ -495,6 +495,11 @@ def test_release_targets_give_the_chance_of_making_them_without_unsolving_the_pl
     assert [f["feature_id"] for f in r1["features"]] == sorted([ids["a"], ids["c"]], key=lambda i: by_id[i]["p85"],
                                                                 reverse=True)  # the one that sets the date first
     assert r1["p85"] >= r1["features"][0]["p85"]
+    # beside the chance, the plan's own finish: the end of its last feature's period, and whether it misses
+    ends = {x["feature_id"]: x["period_end"] for x in r.json()["result"]["schedule"]}
+    assert r1["planned_end"] == max(ends[ids["a"]], ends[ids["c"]]) and not r1["plan_misses_target"]
+    assert r2["planned_end"] == ends[ids["d"]] and r2["plan_misses_target"] and r2["unplanned"] == []
+    assert not r3["plan_misses_target"]  # no target to miss
     bad = client.patch(world.api(f"/plans/{pid}"), json={"releases": [
         {"name": "Old", "feature_ids": [ids["a"]], "target": (TODAY - timedelta(days=60)).isoformat()}]}, headers=h)
     assert bad.status_code == 422 and bad.json()["errors"][0]["loc"] == ["body", "releases", 0, "target"]
@@ -586,6 +591,7 @@ def test_commitments_probability_risk_list_and_crossings(client, world: World) -
                                 headers=h).json()["forecast"]["probability_by_target"])
     assert chance(kept_by) >= 0.7 > chance(kept_by - timedelta(days=1))
     assert ov["arr_at_risk"] == {"USD": 250000.0} and ov["threshold"] == 0.7
+    assert (ov["arr_at_risk_total"]["amount"], ov["arr_at_risk_total"]["currency"]) == (250000, "USD")
     other = client.post(world.api("/customers"), json={"name": "Other", "arr": 1}, headers=h).json()["id"]
     assert client.get(world.api(f"/commitment-overview?customer_id={other}"), headers=h).json()["items"] == []
     assert len(client.get(world.api(f"/commitment-overview?customer_id={cust['id']}"), headers=h).json()["items"]) == 2

@@ -343,5 +343,8 @@ def overview(*, uow: UnitOfWork, workspace_id: int, at_risk_only: bool = False,
     by_currency: dict[str, float] = defaultdict(float)
     for r in {r["customer_id"]: r for r in at_risk}.values():  # each customer's ARR once, however many promises
         by_currency[r["currency"]] += r["arr_at_stake"]
+    from tradeoff.customers import service as customer_service
+
+    total = customer_service.total_of(uow, workspace_id, by_currency) if by_currency else None
     return {"threshold": limit, "items": rows, "at_risk_count": len(at_risk),
-            "arr_at_risk": dict(by_currency)}
+            "arr_at_risk": dict(by_currency), "arr_at_risk_total": total}

@@ -342,7 +342,19 @@ def _release(r: FinishForecast, planned: dict[str, Any], start: date,
             "target_probability": r.probability_by(start, date.fromisoformat(target)) if target else None,
             "features": [{"feature_id": f["feature_id"], "title": f["title"], "team": f["team"], "p50": f["p50"],
                           "p85": f["p85"]} for f in mine],
-            "not_forecast": [i for i in ids if i not in {f["feature_id"] for f in mine}]}
+            "not_forecast": [i for i in ids if i not in {f["feature_id"] for f in mine}],
+            **_planned_finish(mine, target)}
+
+
+def _planned_finish(features: list[dict[str, Any]], target: str | None) -> dict[str, Any]:
+    """When the plan finishes these (forecast) features of a release: the end of the last one's planned period;
+    the ones it does not schedule; and whether that misses the release's target. The plan's own answer beside the
+    forecast's chance (capacity against measured pace)."""
+    ends = [f.get("planned_to") for f in features]
+    last = max((e for e in ends if e), default=None)
+    unplanned = [f["feature_id"] for f, e in zip(features, ends, strict=True) if not e]
+    return {"planned_end": last, "unplanned": unplanned,
+            "plan_misses_target": bool(target and ((last and last > target) or unplanned))}
 
 
 def feature_forecast(*, uow: UnitOfWork, workspace_id: int, feature_id: int, today: date,
