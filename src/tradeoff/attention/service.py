@@ -6,7 +6,7 @@ is cheap enough for the home page and never recomputes a forecast."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
@@ -106,20 +106,20 @@ def _commitments(uow: UnitOfWork, workspace_id: int, today: date) -> list[Item]:
             "commitments", len(forecast), _feature_refs(forecast)))
     off_plan = [r for r in rows if r not in overdue and (r.get("plan_check") or {}).get("conflict")]
     if off_plan:
-        items.append(Item(
-            "commitment_off_plan", "high",
-            f"{_n(len(off_plan), 'commitment')} the live plan does not keep",
-            "; ".join(f"{r['feature']} for {r['customer']} by {r['due']}: {r['plan_check']['detail']}"
-                      for r in off_plan[:SHOW]),
-            "commitments", len(off_plan), _feature_refs(off_plan)))
+        items.append(_promises("commitment_off_plan", "high", "the live plan does not keep", off_plan,
+                               lambda r: f" by {r['due']}: {r['plan_check']['detail']}"))
     if unknown:
-        items.append(Item(
-            "commitment_unforecast", "medium",
-            f"{_n(len(unknown), 'commitment')} nobody can vouch for",
-            "; ".join(f"{r['feature']} for {r['customer']}: {r['forecast_reason'] or 'not forecast yet'}"
-                      for r in unknown[:SHOW]),
-            "commitments", len(unknown), _feature_refs(unknown)))
+        items.append(_promises("commitment_unforecast", "medium", "nobody can vouch for", unknown,
+                               lambda r: f": {r['forecast_reason'] or 'not forecast yet'}"))
     return items
+
+
+def _promises(kind: str, severity: Severity, what: str, rows: list[dict[str, Any]],
+              why: Callable[[dict[str, Any]], str]) -> Item:
+    """An item listing promises, the first few each as 'feature for customer' and what ``why`` adds."""
+    return Item(kind, severity, f"{_n(len(rows), 'commitment')} {what}",
+                "; ".join(f"{r['feature']} for {r['customer']}{why(r)}" for r in rows[:SHOW]),
+                "commitments", len(rows), _feature_refs(rows))
 
 
 def _releases(uow: UnitOfWork, workspace_id: int, today: date) -> list[Item]:
