@@ -110,6 +110,13 @@ def test_roadmap_pages(container: Container, world: World) -> None:
     assert f'<a href="#commitment-{ids["commitment"]}">Audit log export for Acme</a> fell below 70%' in com.text
     only = tc.get(f"{base}/commitments?at_risk=1").text
     assert "Audit log export for Acme</a>" in only  # still named when the table is filtered
+    # a promise made after the plan was solved, sooner than the plan finishes its feature: the page says so
+    with container.unit_of_work() as uow:
+        wid = accounts.workspace_by_slug(uow=uow, slug=world.slug).id
+        commitment_service.create(uow=uow, workspace_id=wid, actor=SYSTEM, data=CommitmentCreate(
+            feature_id=ids["c"], customer_id=ids["cust"], due=date.today() + timedelta(days=9)))
+    com = html.unescape(tc.get(f"{base}/commitments").text)
+    assert "The live plan 'Next quarter' finishes it by" in com and "after the due date" in com
     # the feature page loads its delivery summary after the page: estimate, place in the plan, P85, promise
     fp = tc.get(f"{base}/features/{ids['a']}").text
     assert f'hx-get="{base}/features/{ids["a"]}/delivery"' in fp

@@ -92,6 +92,13 @@ def ago(value: datetime | None) -> str:
     return "just now"
 
 
+def sentence(value: Any) -> str:
+    """The text with its first letter capitalised and the rest as written (Jinja's `capitalize` lowercases the
+    rest, names included)."""
+    text = "" if value is None else str(value)
+    return text[:1].upper() + text[1:]
+
+
 def label(value: Any) -> str:
     if value is None or value == "":
         return "—"
@@ -177,7 +184,7 @@ def _build_env() -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(money=money, amount=amount, number=number, day=day, moment=moment, ago=ago, label=label, highlight=highlight, mentions=mentions,
-                       excerpt=truncate_words, past=past, share=share,
+                       excerpt=truncate_words, past=past, share=share, sentence=sentence,
                        changed=changed_value, rough_money=rough_money)
     env.globals.update(version=__version__, labels=LABELS, query=_query, record_url=record_url)
     return env
