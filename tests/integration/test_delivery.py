@@ -406,6 +406,21 @@ def test_a_promise_the_live_plan_does_not_keep_is_named_until_the_plan_is_solved
                    for i in client.get(world.api("/attention"), headers=h).json()["items"])
 
 
+def test_the_executive_brief_says_which_planned_features_the_live_plan_leaves_out(client, world: World) -> None:
+    ids = _planning_world(client, world)  # one sprint: the plan takes Credit notes and Dunning, not Audit log
+    h = world.alice.headers
+    for key in "abcd":
+        client.patch(world.api(f"/features/{ids[key]}"), json={"status": "planned"}, headers=h)
+    pid = _plan(client, world, periods=1, live=True,
+                values={str(ids["a"]): 8.5, str(ids["b"]): 6, str(ids["c"]): 6, str(ids["d"]): 12})
+    assert client.post(world.api(f"/plans/{pid}/solve"), headers=h).status_code == 200
+    md = client.get(world.api("/briefs/exec?format=md"), headers=h).text
+    dates = md.split("## Forecast dates", 1)[1].split("##", 1)[0]
+    row = {line.split("|")[1].split("[")[0].strip(): line for line in dates.splitlines() if line.startswith("| ")}
+    assert "planned, not in the live plan" in row["Audit log"] and "planned, not in the live plan" in row["Bulk send"]
+    assert "not in the live plan" not in row["Credit notes"] + row["Dunning"]
+
+
 def test_infeasible_plans_name_the_constraint_and_save_nothing(client, world: World) -> None:
     ids = _planning_world(client, world)
     pid = _plan(client, world, periods=1, must_have=[ids["a"], ids["b"], ids["d"]])

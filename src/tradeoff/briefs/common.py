@@ -129,13 +129,18 @@ def forecast_blocks(sc: Scope, features: list[Feature], charts: bool = True) -> 
     if fcst.missing:
         return [Missing(fcst.missing)]
     rows = []
+    scheduled = facts.live_schedule(sc.uow, sc.workspace_id)
+
+    def where(f: Feature) -> str:  # its status, and whether the live plan schedules it at all
+        return status(f) + (", not in the live plan" if scheduled is not None and f.id not in scheduled else "")
+
     for f in features:
         one = fcst.of(f.id)
         if one is None:
-            rows.append(((s(f.title, sc.f(f)),), (s(status(f)),), (s("not yet forecast"),), (s("—"),), (s("—"),)))
+            rows.append(((s(f.title, sc.f(f)),), (s(where(f)),), (s("not yet forecast"),), (s("—"),), (s("—"),)))
         else:
             r = sc.f(f)
-            rows.append(((s(f.title, r),), (s(status(f)),), (s(fc_mod.short(one.p50), r),),
+            rows.append(((s(f.title, r),), (s(where(f)),), (s(fc_mod.short(one.p50), r),),
                          (s(fc_mod.short(one.p85), r),), (s(fc_mod.short(one.p95), r),)))
     blocks: list[Any] = [Table(("Feature", "Status", "50% by (P50)", "85% by (P85)", "95% by (P95)"), tuple(rows))]
     forecast = [f for f in features if fcst.of(f.id) is not None]

@@ -203,5 +203,16 @@ def release_targets(uow: UnitOfWork, workspace_id: int, today: date) -> ReleaseT
     return ReleaseTargets(plan.id, plan.name, limit, watch.status(plan, limit, today))
 
 
+def live_schedule(uow: UnitOfWork, workspace_id: int) -> set[int] | None:
+    """The features the solved live plan schedules; None without a solved live plan (nothing to compare with)."""
+    plans = optional("tradeoff.plans.service")
+    if plans is None or not has_tables(uow, "plans"):
+        return None
+    plan = plans.live_plan(uow=uow, workspace_id=workspace_id)
+    if plan is None or not plan.result:
+        return None
+    return {int(r["feature_id"]) for r in plan.result.get("schedule", [])}
+
+
 def today_of(now: datetime) -> date:
     return now.date()
