@@ -201,7 +201,9 @@ def _bad_file() -> bytes:
              "x" * 20_001 + ",Acme,,,,",                           # row 6: too long
              ",,,,,",                                              # row 7: blank row, ignored
              '"Multi\nline is fine",Acme,,,,',                     # row 8 (lines 9-10)
-             "Fine,Acme,,30/Feb/21 10:00,,"]                       # row 9: Jira date that does not exist
+             "Fine,Acme,,30/Feb/21 10:00,,",                       # row 9: Jira date that does not exist
+             "Fine,Acme,,31/13/2026,,",                            # row 10: no month in either order
+             "Fine,Acme,,2031-01-01,,"]                            # row 11: in the future
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -210,12 +212,16 @@ def test_bad_rows_are_listed_with_numbers_and_nothing_is_written(container: Cont
     with pytest.raises(InvalidInput) as err:
         do_import(container, ws, _bad_file())
     locs = [(e.loc[1], e.loc[2]) for e in err.value.errors]
-    assert locs == [(2, "text"), (3, "source"), (4, "date"), (5, "date"), (6, "text"), (9, "date")]
-    assert "6 bad rows" in err.value.message and "nothing was imported" in err.value.message
+    assert locs == [(2, "text"), (3, "source"), (4, "date"), (5, "date"), (6, "text"), (9, "date"), (10, "date"),
+                    (11, "date")]
+    assert "8 bad rows" in err.value.message and "nothing was imported" in err.value.message
     assert "row 1 is the first data row" in err.value.message
     msgs = {loc: e.msg for loc, e in zip(locs, err.value.errors, strict=True)}
     assert "text is empty" in msgs[(2, "text")] and "'pigeon'" in msgs[(3, "source")]
     assert "sales_call" in msgs[(3, "source")] and "ambiguous" in msgs[(4, "date")]
+    assert "reads only as day/month" in msgs[(4, "date")] and "--" not in msgs[(4, "date")]  # no CLI flag in the API
+    assert msgs[(10, "date")].startswith("not a valid date: no month in it")
+    assert msgs[(11, "date")].startswith("2031-01-01 is in the future: feedback is dated when it was given")
     assert "20,001 characters" in msgs[(6, "text")] and "line 7" in msgs[(6, "text")]
     assert counts(container, ws) == (0, 2, 0)
     # the CLI lists the same rows and exits non-zero
@@ -224,13 +230,13 @@ def test_bad_rows_are_listed_with_numbers_and_nothing_is_written(container: Cont
     assert counts(container, ws) == (0, 2, 0)
     # the preview shows them too, with the file line where each row starts
     preview = do_import(container, ws, _bad_file(), dry_run=True)
-    assert preview["bad_row_count"] == 6 and preview["blank_rows"] == 1 and preview["valid_rows"] == 2
+    assert preview["bad_row_count"] == 8 and preview["blank_rows"] == 1 and preview["valid_rows"] == 2
     assert not preview["ready"] and [b["code"] for b in preview["blockers"]] == ["bad_rows"]
 
 
 def test_skip_bad_rows_imports_the_rest_and_reports_them(container: Container, ws: Ws) -> None:
     out = do_import(container, ws, _bad_file(), skip_bad_rows=True, default_source=Source.other)
-    assert out["skipped_rows"] == [2, 4, 5, 6, 9] and out["created_feedback"] == 3   # row 3's source now defaults
+    assert out["skipped_rows"] == [2, 4, 5, 6, 9, 10, 11] and out["created_feedback"] == 3   # row 3's source now defaults
     texts = [r.text for r in feedback_rows(container, ws)]
     assert texts == ["Good one", "Fine", "Multi\nline is fine"]
     assert [r.source for r in feedback_rows(container, ws)] == ["support", "other", "other"]

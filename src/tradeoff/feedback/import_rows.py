@@ -12,7 +12,7 @@ import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tradeoff.errors import FieldError, InvalidInput
@@ -313,10 +313,14 @@ def _parse_auto(v: str) -> datetime:
         except ValueError as exc:
             raise ValueError(f"not a valid date ({exc})") from None
     if _NUMERIC_DATE.match(v):
-        raise ValueError("ambiguous date (day/month order unknown); give the file's date format, "
-                         "e.g. --date-format %d/%m/%Y or %m/%d/%Y")
+        a, b = (int(x) for x in re.split(r"[/.\-]", v, maxsplit=2)[:2])
+        if not (a <= 12 and b <= 31) and not (b <= 12 and a <= 31):
+            raise ValueError("not a valid date: no month in it (neither day/month nor month/day)")
+        only = "day/month" if a > 12 else "month/day" if b > 12 else None
+        raise ValueError(f"dates like this one are ambiguous (day/month order unknown{'; this one reads only as ' + only if only else ''}); "
+                         "give the file's date format, e.g. %d/%m/%Y or %m/%d/%Y")
     raise ValueError("not a date; use ISO 8601 (2024-03-07 or 2024-03-07 14:05), Jira's 30/Sep/21 17:20, "
-                     "or give the file's date format (--date-format)")
+                     "or give the file's date format")
 
 
 def split_tags(value: str) -> list[str]:
@@ -370,6 +374,10 @@ def parse_rows(
                 reported_at = parse_date(raw_date, date_format)
             except ValueError as exc:
                 problems.append(("date", raw_date, str(exc)))
+            else:  # a day of slack for time zones: feedback cannot be reported later than today
+                if reported_at.date() > datetime.now(UTC).date() + timedelta(days=1):
+                    problems.append(("date", raw_date, f"{reported_at.date()} is in the future: feedback is "
+                                                       "dated when it was given"))
         reporter = cell("author").strip()
         if len(reporter) > MAX_SHORT:
             problems.append(("author", reporter, f"author is longer than {MAX_SHORT} characters"))
