@@ -138,6 +138,12 @@ def test_currencies_page_sets_the_rates_totals_count_at(container, world: World)
     alice, _ = as_user("alice")
     evidence = html.unescape(alice.get(f"/w/{world.slug}/features/{fid}").text)
     assert "≈ USD 1,000 in all; EUR 1,000 left out (no exchange rate" in evidence
+
+    def listed() -> str:  # the features list's ARR cell for the feature
+        rows = alice.get(f"/w/{world.slug}/features").text
+        row = rows.split(f'href="/w/{world.slug}/features/{fid}"', 1)[1].split("</tr>", 1)[0]
+        return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", row)).split())
+    assert "1,000 incl. EUR 1,000 (no rate)" in listed()
     page = alice.get(f"/w/{world.slug}/currencies").text
     assert "Nothing set yet: totals are in USD" in page and "ARR in EUR is left out" in page
     assert 'name="rate_EUR"' in page
@@ -154,6 +160,7 @@ def test_currencies_page_sets_the_rates_totals_count_at(container, world: World)
         assert (m.currency, m.rates, m.set) == ("USD", {"EUR": 1.08, "GBP": 1.27}, True)
     evidence = html.unescape(alice.get(f"/w/{world.slug}/features/{fid}").text)
     assert "≈ USD 2,080 in all" in evidence and "left out" not in evidence
+    assert "2,080 incl. EUR 1,000" in listed() and "no rate" not in listed()  # the list converts as the page does
     sam, _ = as_user("sam")
     shown = sam.get(f"/w/{world.slug}/currencies").text
     assert "readonly" in shown and "Save rates" not in shown

@@ -61,7 +61,10 @@ def list_view(request: Request, uow: UnitOfWork, m: Member, ui: RecordUI, *, qui
         kind: Any = ui.singular
         extra["demand"] = insights.demand_by_target(uow=uow, workspace_id=m.workspace_id, kind=kind,
                                                     ids=[i.id for i in page.items])
-        extra["currency"] = customer_service.main_currency(uow, m.workspace_id)
+        money = customer_service.money(uow, m.workspace_id)
+        extra["currency"] = money.currency
+        # each row's ARR in the workspace's currency, others converted at its rates (what has no rate named)
+        extra["arr_totals"] = {tid: money.total(d["arr_by_currency"]) for tid, d in extra["demand"].items()}
     if ui.kind == "features":
         extra["estimates"] = estimate_service.of_features(uow=uow, workspace_id=m.workspace_id,
                                                           feature_ids=[i.id for i in page.items])
