@@ -313,3 +313,24 @@ def test_sales_demand_by_segment_counts_other_currencies_at_their_rate(container
     text = rendered(container, sd, "sales", "md").decode()
     line = text.split("by segment:")[1].split("\n")[0]
     assert "mid market USD 55,000 (1 customer)" in line and "left out" not in line
+
+
+def test_every_link_of_every_brief_opens_a_page(container: Container, seeded: Seeded) -> None:
+    """Each record a brief cites links to a page that exists (records without a page of their own: their row on
+    the list that shows them)."""
+    from tests.e2e.conftest import sign_in, web_client
+
+    tc = web_client(container)
+    sign_in(tc, f"owner@{seeded.slug}.example", "pw-seed-123456")
+    seen: dict[str, int] = {}
+    for audience in AUDIENCES:
+        page = rendered(container, seeded, audience, "html").decode()
+        for href in set(re.findall(r'href="(/w/[^"#]+)(?:#([^"]+))?"', page)):
+            path, anchor = href
+            if path not in seen:
+                seen[path] = tc.get(path).status_code
+            assert seen[path] == 200, (audience, path)
+            if anchor:
+                assert f'id="{anchor}"' in tc.get(path).text, (audience, path, anchor)
+    kinds = {p.split("/")[3] for p in seen}
+    assert {"features", "components", "customers"} <= kinds, kinds  # the kinds a brief cites were all opened

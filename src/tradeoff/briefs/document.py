@@ -25,7 +25,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "plan": ("PL", "plans"),
 }
 
-LISTED_ONLY = {"commitment"}  # kinds shown on a list page rather than a page of their own
+LISTED_ONLY = {"commitment", "component", "team"}  # kinds shown on a list page rather than a page of their own
 
 
 @dataclass(frozen=True, order=True)
@@ -40,7 +40,8 @@ class Ref:
         return f"{KINDS.get(self.kind, (self.kind[:1].upper(), ''))[0]}{self.id}"
 
     def path(self, slug: str) -> str:
-        """The record's web page. Estimates live on their feature's page; commitments on the commitments list."""
+        """The record's web page. Estimates live on their feature's page; commitments, components and teams on their
+        list, at their row."""
         plural = KINDS.get(self.kind, ("", self.kind + "s"))[1]
         if self.kind in LISTED_ONLY:
             return f"/w/{slug}/{plural}#{self.kind}-{self.id}"
