@@ -110,7 +110,12 @@ def test_customer_brief_leaks_no_internal_field(container: Container, seeded: Se
             assert "Dark mode" in flat
         assert "Acme Corp" not in (pdf_text(general[fmt]) if fmt == "pdf" else general[fmt].decode())
     md = personal["md"].decode()
-    assert "For Acme Corp: what you asked for" in md and "Ledger sync" in md and "85% likely by" in md
+    assert "For Acme Corp: what you asked for" in md and "One thing you asked for has shipped:" in md
+    assert "- **Ledger sync**: promised for " in md  # what was promised to them, by the promised date
+    for who in ("globex", "initech"):
+        other = rendered(container, seeded, "customers", "md", customer_id=seeded.ids[who]).decode()
+        assert "link their feedback" not in other and "Missing" not in other.split("## Shipped")[0]
+        assert "Ledger sync**: promised" not in other  # another customer's promise is not theirs
     assert "You can now: open your profile; choose the dark theme." in general["md"].decode()  # its user flow
 
 

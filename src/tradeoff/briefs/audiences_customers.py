@@ -3,8 +3,10 @@ and for one customer what they asked for."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
+from tradeoff.briefs import facts
 from tradeoff.briefs import forecast as fc_mod
 from tradeoff.briefs.common import Scope
 from tradeoff.briefs.document import Bullets, Missing, Paragraph, Section, s
@@ -20,22 +22,28 @@ def customers(sc: Scope, addressee: Any | None) -> list[Section]:
     if addressee is not None:
         asked_ship: list[Feature] = []
         asked_next: list[Feature] = []
-        for f in shipped + sc.roadmap():
-            if any(a.customer_id == addressee.id for a in sc.demand(f.id).customers):
+        promised = _promised_to(sc, addressee.id)
+        for f in shipped + sc.roadmap() + [f for f in sc.features() if f.id in promised]:
+            if f in asked_ship or f in asked_next:
+                continue
+            if f.id in promised or any(a.customer_id == addressee.id for a in sc.demand(f.id).customers):
                 (asked_ship if f.status == "shipped" else asked_next).append(f)
         blocks: list[Any] = []
         if asked_ship:
-            blocks.append(Paragraph((s(f"{len(asked_ship)} of the things you asked for have shipped:"),)))
+            said = ("One thing you asked for has shipped:" if len(asked_ship) == 1 else
+                    f"{len(asked_ship)} things you asked for have shipped:")
+            blocks.append(Paragraph((s(said),)))
             blocks.append(Bullets(tuple(_benefit(sc, f) for f in asked_ship)))
         elif asked_next:
             blocks.append(Paragraph((s("Nothing you asked for has shipped yet; here is where it stands."),)))
-        else:
-            blocks.append(Missing(f"No request from {addressee.name} is linked to a feature on the roadmap yet: link "
-                                  "their feedback to the features it asks for."))
+        else:  # the addressee reads this: no instruction to the team here
+            blocks.append(Paragraph((s("Nothing you asked for is on our roadmap yet. Tell us what you need: it "
+                                       "shapes what we build next."),)))
         if asked_next:
             blocks.append(Paragraph((s("Coming next, from your requests:"),)))
-            blocks.append(Bullets(tuple((s(_public_title(f), strong=True), s(": "), *_public_when(sc, f))
-                                        for f in asked_next)))
+            blocks.append(Bullets(tuple((s(_public_title(f), strong=True), s(": "),
+                                         *(_promise(sc, f, promised[f.id]) if f.id in promised
+                                           else _public_when(sc, f))) for f in asked_next)))
         out.append(Section(f"For {addressee.name}: what you asked for", tuple(blocks)))
     if shipped:
         out.append(Section("Shipped", (Bullets(tuple(_benefit(sc, f) for f in shipped)),)))
@@ -59,7 +67,7 @@ def _benefit(sc: Scope, f: Feature) -> tuple[Any, ...]:
     if f.user_flow:  # the steps a user takes, in their words (acceptance criteria are the team's checks: internal)
         steps = [step.strip().rstrip(".") for step in f.user_flow[:3] if step.strip()]
         if steps:
-            line.append(s(" You can now: " + "; ".join(st[:1].lower() + st[1:] for st in steps) + ".", sc.f(f)))
+            line.append(s(" You can now: " + "; ".join(_lower_first(st) for st in steps) + ".", sc.f(f)))
     return tuple(line)
 
 
@@ -68,3 +76,22 @@ def _public_when(sc: Scope, f: Feature) -> tuple[Any, ...]:
     if one is None:
         return (s("in the works; not yet scheduled"),)
     return (s(f"85% likely by {fc_mod.short(one.p85)}", sc.f(f)),)
+
+
+def _lower_first(text: str) -> str:
+    """'Send an invoice' -> 'send an invoice', but 'POST an invoice' and 'SSO login' are kept as written."""
+    return text if text[1:2].isupper() else text[:1].lower() + text[1:]
+
+
+def _promised_to(sc: Scope, customer_id: int) -> dict[int, str]:
+    """feature id -> the earliest date it was promised to this customer (open promises)."""
+    data = facts.commitments(sc.uow, sc.workspace_id)
+    out: dict[int, str] = {}
+    for c in (data or {}).get("items", []):
+        if c["customer_id"] == customer_id and not c.get("shipped"):
+            out[c["feature_id"]] = min(out.get(c["feature_id"], c["due"]), c["due"])
+    return out
+
+
+def _promise(sc: Scope, f: Feature, due: str) -> tuple[Any, ...]:
+    return (s(f"promised for {fc_mod.short(date.fromisoformat(due))}", sc.f(f)),)
