@@ -339,3 +339,25 @@ def test_every_link_of_every_brief_opens_a_page(container: Container, seeded: Se
                 assert f'id="{anchor}"' in tc.get(path).text, (audience, path, anchor)
     kinds = {p.split("/")[3] for p in seen}
     assert {"features", "components", "customers"} <= kinds, kinds  # the kinds a brief cites were all opened
+
+
+def test_a_list_a_brief_cuts_short_names_what_it_left_out(container: Container) -> None:
+    """More planned features than the engineering brief details: the rest are named and cited, never dropped."""
+    from tradeoff.briefs.audiences import ENGINEERING_FEATURES
+    from tradeoff.features import service as feature_service
+    from tradeoff.features.schemas import FeatureCreate
+
+    sd = seed(container, "brief-many-" + uuid.uuid4().hex[:8])
+    with container.unit_of_work() as uow:
+        for i in range(ENGINEERING_FEATURES + 2):
+            feature_service.create(uow=uow, workspace_id=sd.workspace_id, actor=Actor(None, "t", "cli"),
+                                   data=FeatureCreate(title=f"Extra feature {i:02d}", status="planned"))
+    md = rendered(container, sd, "engineering", "md").decode()
+    intro = md.split("## What to build and why", 1)[1].split("\n## ", 1)[0]
+    total = int(re.search(r"(\d+) features planned or in progress", intro)[1])  # type: ignore[index]
+    heads = re.findall(r"\n## ([^\n]+)", md)
+    detailed = len([h for h in heads if h not in ("What to build and why", "Open blockers", "Sources")])
+    assert total > ENGINEERING_FEATURES and detailed == ENGINEERING_FEATURES
+    more = re.search(r"… and (\d+) more features not detailed below: ([^\n]+)", intro)
+    assert more and int(more[1]) == total - detailed
+    assert more[2].count("[F") == total - detailed  # the left-out features are named and cited

@@ -12,6 +12,7 @@ from tradeoff.briefs import facts
 from tradeoff.briefs.common import (
     Scope,
     _none_in_scope,
+    and_more,
     blocker_blocks,
     commitment_blocks,
     forecast_blocks,
@@ -60,7 +61,7 @@ def _summary(sc: Scope) -> Paragraph:
     for i, (st, fs) in enumerate(parts):
         if i:
             spans.append(s(", " if i < len(parts) - 1 else " and "))
-        spans.append(s(f"{len(fs)} {st.replace('_', ' ')}", *[sc.f(f) for f in fs[:12]]))
+        spans.append(s(f"{len(fs)} {st.replace('_', ' ')}", *[sc.f(f) for f in fs]))
     spans.append(s(" features."))
     return Paragraph(tuple(spans))
 
@@ -186,10 +187,11 @@ def engineering(sc: Scope) -> list[Section]:
         return [Section("What to build and why", (Missing(
             "Nothing is planned or in progress in this scope: plan features to brief engineering."),))]
     ests = facts.estimates(sc.uow, sc.workspace_id)
-    intro = Paragraph((s(f"{plural(len(roadmap), 'feature')} planned or in progress", *[sc.f(f) for f in roadmap[:15]]),
+    intro = Paragraph((s(f"{plural(len(roadmap), 'feature')} planned or in progress", *[sc.f(f) for f in roadmap]),
                        s(": for each, the problem in the customers' words, who it is for, what done looks like, "
                          "and the numbers that make it matter. The how is yours."),))
-    out = [Section("What to build and why", (intro,))]
+    out = [Section("What to build and why",
+                   (intro, *and_more(sc, roadmap[ENGINEERING_FEATURES:], "feature", " not detailed below")))]
     for f in roadmap[:ENGINEERING_FEATURES]:
         out.append(Section(f"{f.title}", tuple(_engineering_feature(sc, f, ests))))
     out.append(Section("Open blockers", tuple(blocker_blocks(sc, business=False))))

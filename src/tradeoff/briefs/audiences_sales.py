@@ -11,6 +11,7 @@ from tradeoff.briefs import forecast as fc_mod
 from tradeoff.briefs.common import (
     Scope,
     _none_in_scope,
+    and_more,
     commitment_blocks,
     money,
     plural,
@@ -64,12 +65,18 @@ def _askers(sc: Scope, roadmap: list[Feature]) -> list[Any]:
     m = customer_service.money(sc.uow, sc.workspace_id)  # ARR in other currencies counts at the workspace's rates
     worth = {cid: m.total({e["a"].currency: e["a"].arr}) for cid, e in per.items()}
     rows = []
-    for e in sorted(per.values(), key=lambda e: (-worth[e["a"].customer_id][0], e["a"].customer_id))[:30]:
+    ranked = sorted(per.values(), key=lambda e: (-worth[e["a"].customer_id][0], e["a"].customer_id))
+    for e in ranked[:CUSTOMERS_LISTED]:
         a = e["a"]
         cr = sc.ref("customer", a.customer_id, a.name)
         rows.append(((s(a.name, cr),), (s(money(a.arr, a.currency), cr),), (s(a.segment.replace("_", " ")),),
                      (s(", ".join(f.title for f in e["features"]), *[sc.f(f) for f in e["features"]]),)))
     blocks: list[Any] = [Table(("Customer", "ARR", "Segment", "Asked for"), tuple(rows))]
+    rest = [e["a"] for e in ranked[CUSTOMERS_LISTED:]]
+    if rest:  # a cut list never reads as the whole
+        blocks.append(Paragraph((s(f"… and {plural(len(rest), 'more customer')}, with less ARR: "),
+                                 s(", ".join(a.name for a in rest),
+                                   *[sc.ref("customer", a.customer_id, a.name) for a in rest]), s("."))))
     cur = m.currency
     segs: dict[str, tuple[float, int]] = {}
     left_out: dict[str, float] = {}
@@ -114,12 +121,18 @@ def _dont_promise(sc: Scope) -> list[Any]:
     return [Bullets(tuple(items))]
 
 
+TALKING_POINTS = 12
+CUSTOMERS_LISTED = 30
+
+
 def _talking_points(sc: Scope, roadmap: list[Feature]) -> list[Any]:
     items = []
+    asked = []
     for f in roadmap:
         d = sc.demand(f.id)
         if not d.customers:
             continue
+        asked.append(f)
         line = [s(f.title, sc.f(f), strong=True),
                 s(f" answers requests from {plural(len(d.customers), 'customer')}", sc.f(f))]
         if f.problems:
@@ -133,7 +146,7 @@ def _talking_points(sc: Scope, roadmap: list[Feature]) -> list[Any]:
         items.append(tuple(line))
     if not items:
         return [Missing("No planned feature has customer evidence behind it yet: link feedback to features.")]
-    return [Bullets(tuple(items[:12]))]
+    return [Bullets(tuple(items[:TALKING_POINTS])), *and_more(sc, asked[TALKING_POINTS:], "feature", " with requests")]
 
 
 def _close_loop(sc: Scope, shipped: list[Feature]) -> list[Any]:

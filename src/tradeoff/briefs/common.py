@@ -254,3 +254,13 @@ def blocker_blocks(sc: Scope, business: bool) -> list[Any]:
     from tradeoff.briefs.document import Bullets
 
     return [Bullets(tuple(items))]
+
+
+def and_more(sc: Scope, rest: list[Feature], noun: str, why: str = "") -> list[Paragraph]:
+    """The features a brief leaves out of a list, named and cited ('... and 2 more features: A, B'), so a cut list
+    never reads as the whole; [] when nothing was left out."""
+    if not rest:
+        return []
+    words = plural(len(rest), noun).split(" ", 1)[1]  # 'feature' or 'features'
+    return [Paragraph((s(f"… and {len(rest)} more {words}{why}: "),
+                       s(", ".join(f.title for f in rest), *[sc.f(f) for f in rest]), s(".")))]
