@@ -139,6 +139,9 @@ def test_bad_input_names_the_allowed_values(container: Container, seeded: Seeded
         briefs.render(build(container, seeded, "exec"), "docx", seeded.slug)
     with pytest.raises(InvalidInput, match="no product 'Nope'"):
         build(container, seeded, "exec", product="Nope")
+    with pytest.raises(InvalidInput, match="customer_id addresses the customers brief") as err:
+        build(container, seeded, "sales", customer_id=seeded.ids["acme"])  # not silently a brief for everyone
+    assert err.value.errors[0].loc == ["query", "customer_id"]
     md = rendered(container, seeded, "sales", "md", release="R9").decode()
     assert "release 'R9'" in md and "**Missing:**" in md
 

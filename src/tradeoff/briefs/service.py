@@ -81,6 +81,9 @@ def release_features(uow: UnitOfWork, workspace_id: int, name: str) -> tuple[lis
 def build(*, uow: UnitOfWork, workspace_id: int, slug: str, req: Request, now: datetime) -> Brief:
     """The brief for `req` with the data as it is now. `now`: the as-of moment (the only date not from records)."""
     check_audience(req.audience)
+    if req.customer_id is not None and req.audience != "customers":  # never silently a brief for everyone
+        raise InvalidInput(f"customer_id addresses the customers brief; the {req.audience} brief has no addressee",
+                           [FieldError(["query", "customer_id"], "only with the customers brief", req.customer_id)])
     sc, notes = _scope(uow, workspace_id, slug, req, now)
     addressee = None
     if req.audience == "customers" and req.customer_id is not None:

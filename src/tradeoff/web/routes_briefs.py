@@ -29,7 +29,8 @@ FORMAT_LABELS = {"md": "Markdown", "html": "HTML", "pdf": "PDF", "text": "Text (
 
 def _req(params: Any) -> briefs.Request:
     audience = params.get("audience") or "exec"
-    customer = params.get("customer") or ""
+    # the form keeps its customer field when the audience changes: only the customers brief has an addressee
+    customer = (params.get("customer") or "") if audience == "customers" else ""
     return briefs.Request(audience, params.get("product") or None, params.get("release") or None,
                           int(customer) if str(customer).isdecimal() else None)
 
