@@ -58,7 +58,7 @@ class Cli:
 
 CsvOut = Annotated[Path | None, typer.Option(
     "--csv", metavar="FILE", help="Write every matching row to FILE as CSV ('-': standard output) instead of a table "
-                                  "(every matching row: paging options do not apply).")]
+                                  "(paging options do not apply).")]
 
 
 def emit_csv(table: ExportTable, path: Path) -> None:
