@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from tests.conftest import World
@@ -133,11 +134,21 @@ def test_split_notes_and_themes_to_problem(client, world: World) -> None:
     assert len(items) == 3 and items[0].startswith("They want SSO")
     # a week of notes: each item with the customer and the day its heading names
     acme = client.post(world.api("/customers"), json={"name": "Acme Freight"}, headers=world.alice.headers).json()
-    week = ("Tue 1 Dec — Acme Freight (CFO)\n- Approvals take a week\n\nWed 2 Dec — Unknown Ltd\n- Wants SSO")
+    kb = client.post(world.api("/customers"), json={"name": "Kessler-Brandt Industrie AG"},
+                     headers=world.alice.headers).json()
+    days = [date.today() - timedelta(days=k) for k in (5, 4, 3)]
+
+    def head(d: date) -> str:
+        return f"{d:%a} {d.day} {d:%b}"
+    week = (f"{head(days[0])} — Acme Freight (CFO)\n- Approvals take a week\n\n{head(days[1])} — Unknown Ltd\n"
+            f"- Wants SSO\n\n{head(days[2])}: Kessler-Brandt\n- Credit notes by year end\n\n"
+            f"{(days[2] + timedelta(days=1)):%a} {days[2].day} {days[2]:%b} — Acme Freight\n- Wrong weekday")
     got = client.post(world.api("/feedback/split"), json={"text": week}, headers=world.sam.headers).json()["details"]
     assert [(d["text"], d["customer_id"], d["customer"]) for d in got] == [
-        ("Approvals take a week", acme["id"], "Acme Freight"), ("Wants SSO", None, None)]
-    assert all(d["reported_on"] and d["reported_on"][5:] in ("12-01", "12-02") for d in got)
+        ("Approvals take a week", acme["id"], "Acme Freight"), ("Wants SSO", None, None),
+        ("Credit notes by year end", kb["id"], kb["name"]),  # named by its distinctive first word
+        ("Wrong weekday", acme["id"], "Acme Freight")]
+    assert [d["reported_on"] for d in got] == [d.isoformat() for d in days] + [None]  # a wrong weekday: no day
     assert client.post(world.api("/feedback/split"), json={"text": "  "}, headers=world.sam.headers).status_code == 422
     for t in ("Reminder emails land in spam folders", "Our reminder emails end up in spam", "reminder emails go to spam",
               "Need Okta single sign on", "SSO with Okta please", "Okta SSO is a must"):

@@ -95,19 +95,31 @@ def by_name_as_typed(*, uow: UnitOfWork, workspace_id: int, name: str) -> Custom
 
 def named_in(*, uow: UnitOfWork, workspace_id: int, texts: Sequence[str]) -> dict[str, Customer]:
     """text -> the customer whose whole name it contains (any case, at word boundaries: "Tue 1 Dec — Redfern
-    Engineering (CFO)" names Redfern Engineering), the longest name when several do; a text naming none is left
-    out. One read of the workspace's customer names for all the texts."""
+    Engineering (CFO)" names Redfern Engineering), the longest name when several do; else the one whose
+    distinctive first word it contains ("Thu 3 Dec: Kessler-Brandt" names Kessler-Brandt Industrie AG) when it
+    is the only such customer; a text naming none is left out. One read of the workspace's names for all texts."""
     wanted = [t for t in dict.fromkeys(texts) if t.strip()]
     if not wanted:
         return {}
     rows = list(uow.session.execute(select(Customer.id, Customer.name).where(
         Customer.workspace_id == workspace_id, Customer.archived_at.is_(None))))
+    # short names: the first word of a name, when it is distinctive (5 characters or more) and starts no other
+    # customer's name ("Kessler-Brandt" for Kessler-Brandt Industrie AG)
+    firsts: dict[str, list[int]] = {}
+    for cid, name in rows:
+        first = name.strip().split(" ", 1)[0].lower() if name.strip() else ""
+        if len(first) >= 5:
+            firsts.setdefault(first, []).append(cid)
+    short = {word: ids[0] for word, ids in firsts.items() if len(ids) == 1}
     found: dict[str, int] = {}
     for text in wanted:
         low = text.lower()
         best = max(((len(name), cid) for cid, name in rows
                     if name.strip() and re.search(rf"(?<!\w){re.escape(name.strip().lower())}(?!\w)", low)),
                    default=None)
+        if best is None:  # no whole name: a distinctive short one, if the text names exactly one
+            hits = {cid for word, cid in short.items() if re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", low)}
+            best = (0, hits.pop()) if len(hits) == 1 else None
         if best is not None:
             found[text] = best[1]
     by_id = {c.id: c for c in uow.session.scalars(select(Customer).where(Customer.id.in_(set(found.values()))))}

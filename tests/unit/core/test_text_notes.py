@@ -83,6 +83,10 @@ def test_a_headings_day_is_the_latest_such_day_so_far() -> None:
     assert heading_date("31 Feb", today) is None and heading_date("2026-02-31", today) is None
     assert heading_date("29 Feb", date(2026, 12, 6)) is None  # neither this year nor last had one
     assert heading_date("29 Feb", date(2025, 3, 1)) == date(2024, 2, 29)
+    # a weekday says which day: "Tue 29 Dec" is not 29 Dec 2025, a Monday, so the heading names no day
+    assert heading_date("Tue 29 Dec", today) is None and heading_date("Mon 29 Dec", today) == date(2025, 12, 29)
+    assert heading_date("Thursday 3 Dec: Kessler", today) == date(2026, 12, 3)
+    assert heading_date("Monitoring review 1 Dec", today) == date(2026, 12, 1)  # a word, not a weekday
 
 
 @given(st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)),
@@ -93,3 +97,5 @@ def test_a_day_without_a_year_is_never_after_today(day: date, today: date) -> No
         if got is not None:
             assert got <= today and (got.month, got.day) == (day.month, day.day)
             assert got.year in (today.year, today.year - 1)
+            if text.startswith(f"{day:%a}"):
+                assert got.weekday() == day.weekday()  # never a day the weekday named is not

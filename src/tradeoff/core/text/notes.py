@@ -29,6 +29,8 @@ _DAY_MONTH = re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH.format(g
 _MONTH_DAY = re.compile(r"\b" + _MONTH.format(g="m") + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>\d{4}))?",
                         re.IGNORECASE)
 _ISO = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")
+_WEEKDAYS = {d: i for i, d in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
+_WEEKDAY = re.compile(r"\b(mon|tue|wed|thu|fri|sat|sun)(?:day|s|sday|nesday|rsday|urday)?\.?(?![a-z])", re.IGNORECASE)
 _SEPARATOR = re.compile(r"\s[\u2013\u2014-]\s|\s\|\s")  # "Tue 1 Dec — Redfern (CFO)", "Acme | 2 Dec"
 
 
@@ -43,7 +45,8 @@ class NoteItem:
 
 def heading_date(heading: str, today: date) -> date | None:
     """The day a heading names ("Tue 1 Dec", "Dec 1", "2026-12-01"): without a year, the latest such day on or
-    before `today` (notes are about calls that happened). None when it names no valid day."""
+    before `today` (notes are about calls that happened). None when it names no valid day, or a weekday that day
+    is not ("Tue 29 Dec" when the latest 29 Dec was a Monday)."""
     iso = _ISO.search(heading)
     if iso:
         try:
@@ -55,12 +58,16 @@ def heading_date(heading: str, today: date) -> date | None:
         return None
     month, day = _MONTHS[found["m"][:3].lower()], int(found["d"])
     years = [int(found["y"])] if found["y"] else [today.year, today.year - 1]
+    named = _WEEKDAY.search(heading)
     for year in years:
         try:
             d = date(year, month, day)
         except ValueError:
             continue
         if found["y"] or d <= today:
+            # "Tue 29 Dec" that falls on a Monday is not that day: left for the person to say
+            if named and not found["y"] and d.weekday() != _WEEKDAYS[named[1][:3].lower()]:
+                return None
             return d
     return None
 
