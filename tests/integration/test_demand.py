@@ -101,6 +101,7 @@ def test_survey_responses_and_nps(client, world: World) -> None:
     res = client.get(world.api("/surveys/nps"), headers=h).json()
     ent_row = next(r for r in res["nps"] if r["segment"] == "enterprise")
     assert (ent_row["promoters"], ent_row["detractors"], ent_row["nps"]) == (2, 1, 33.3)
+    assert -100 <= ent_row["low"] < 33.3 < ent_row["high"] <= 100  # three answers: a wide range
 
 
 def test_pm_correction_of_kind_is_remembered(client, world: World) -> None:

@@ -94,7 +94,8 @@ def nps(workspace: Workspace, as_json: Json = False) -> None:
     if as_json:
         emit_json(res)
         return
-    emit_table(res["nps"], ["segment", "responses", "promoters", "passives", "detractors", "nps"], title="NPS")
+    emit_table(res["nps"], ["segment", "responses", "promoters", "passives", "detractors", "nps", "low", "high"],
+               title="NPS (low-high: its 90% range)")
 
 
 def attention(workspace: Workspace, as_json: Json = False) -> None:

@@ -177,6 +177,8 @@ class NpsResult:
     passives: int
     detractors: int
     nps: float  # -100..100
+    low: float = -100.0  # a 90% range for it (nps_range): how much a few responses say
+    high: float = 100.0
 
 
 def nps_by_segment(scores: Iterable[SurveyScore]) -> list[NpsResult]:
@@ -192,8 +194,26 @@ def nps_by_segment(scores: Iterable[SurveyScore]) -> list[NpsResult]:
         vals = groups[seg]
         p = sum(1 for v in vals if v >= 9)
         d = sum(1 for v in vals if v <= 6)
-        out.append(NpsResult(seg, len(vals), p, len(vals) - p - d, d, round(100.0 * (p - d) / len(vals), 1)))
+        low, high = nps_range(p, len(vals) - p - d, d)
+        out.append(NpsResult(seg, len(vals), p, len(vals) - p - d, d, round(100.0 * (p - d) / len(vals), 1),
+                             low, high))
     return out
+
+
+NPS_RANGE_Z = 1.645  # a 90% range
+
+
+def nps_range(promoters: int, passives: int, detractors: int) -> tuple[float, float]:
+    """A 90% range for the NPS behind these responses (normal approximation of the difference of two shares, each
+    share smoothed by one pseudo-response per group so that a handful of answers gives a wide range, not a
+    certain ±0), clipped to -100..100."""
+    n = promoters + passives + detractors
+    if n == 0:
+        return -100.0, 100.0
+    p, d = (promoters + 1) / (n + 3), (detractors + 1) / (n + 3)
+    half = NPS_RANGE_Z * math.sqrt(max(p + d - (p - d) ** 2, 0.0) / n) * 100
+    score = 100.0 * (promoters - detractors) / n
+    return round(max(-100.0, score - half), 1), round(min(100.0, score + half), 1)
 
 
 def csat_by_segment(scores: Iterable[SurveyScore]) -> dict[str, float]:

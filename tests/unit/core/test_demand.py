@@ -78,3 +78,12 @@ def test_nps_and_csat() -> None:
 def test_nps_bounds(vals: list[int]) -> None:
     (r,) = [x for x in nps_by_segment(SurveyScore("s", "nps", v) for v in vals) if x.segment == "s"]
     assert -100 <= r.nps <= 100 and r.promoters + r.passives + r.detractors == r.responses
+    assert -100 <= r.low <= r.nps <= r.high <= 100 and r.high - r.low > 0  # never a certain score
+    # the same mix from four times the responses: a narrower range
+    (big,) = [x for x in nps_by_segment(SurveyScore("s", "nps", v) for v in vals * 4) if x.segment == "s"]
+    assert big.nps == r.nps and big.high - big.low <= r.high - r.low + 1e-9
+
+
+def test_one_response_gives_a_wide_nps_range() -> None:
+    (one,) = [x for x in nps_by_segment([SurveyScore("ent", "nps", 10)]) if x.segment == "ent"]
+    assert one.nps == 100.0 and one.high == 100.0 and one.low < 0  # +100 from one answer says little
