@@ -247,6 +247,7 @@ def themes_overview(*, uow: UnitOfWork, workspace_id: int, now: datetime, limit:
         return {"items": [], "considered": len(rows), "unthemed": len(rows)}
     found = themes.cluster_themes([r[1] for r in rows])
     out: list[dict[str, Any]] = []
+    money = customer_service.money(uow, workspace_id)
     for t in found:
         members = [rows[i] for i in t.member_indices]
         customers = {r[3]: (r[4], r[5]) for r in members if r[3] is not None}
@@ -259,6 +260,8 @@ def themes_overview(*, uow: UnitOfWork, workspace_id: int, now: datetime, limit:
             "label": t.label, "terms": list(t.terms), "feedback_ids": [r[0] for r in members],
             "count": len(members), "customer_count": len(customers),
             "arr_by_currency": {k: Decimal(v) for k, v in arr.items()},
+            # in the workspace's currency, others at its rates (what has no rate: arr_left_out)
+            "arr": money.total(arr)[0], "currency": money.currency, "arr_left_out": money.total(arr)[1],
             "trend": {"last_30_days": recent, "previous_30_days": previous},
             "representative": {"feedback_id": rows[t.representative][0], "text": rows[t.representative][1]},
         })
