@@ -131,7 +131,7 @@ def test_product_stage_and_weight_overrides(setup: Setup) -> None:
 
 
 def _edit_link(html: str, kind: str, name: str) -> str:
-    found = re.search(rf"<tr><td>{name}</td>.*?href=\"([^\"]*/{kind}/\d+/edit)\"", html, re.S)
+    found = re.search(rf"<tr[^>]*><td>{name}</td>.*?href=\"([^\"]*/{kind}/\d+/edit)\"", html, re.S)
     assert found, f"no edit link for {name}"
     return found.group(1)
 
