@@ -411,9 +411,15 @@ def test_arr_in_other_currencies_counts_at_the_workspaces_rates(client, world: W
     assert arr_input(fid)["value"] == pytest.approx(50_000 + 600_000 * 1.1 + 100_000 * 1.25)
     assert arr_input(fid)["source"] == "ARR of those customers (USD; EUR at 1.1, GBP at 1.25)"
     assert top() == [(fid, pytest.approx(50_000 + 660_000 + 125_000)), (other, 500_000.0)]
-    # asked for one currency, that currency alone
+    # asked in another currency with a rate: every amount converted through the workspace's currency
     eur = client.get(world.api("/top-requested"), params={"sort": "arr", "currency": "EUR"}, headers=h).json()
-    assert [(i["id"], float(i["arr"])) for i in eur["items"]][0] == (fid, 600_000.0)
+    assert [(i["id"], float(i["arr"])) for i in eur["items"]] == [
+        (fid, pytest.approx(600_000 + (50_000 + 125_000) / 1.1, abs=0.01)), (other, pytest.approx(500_000 / 1.1,
+                                                                                                    abs=0.01))]
+    assert eur["rates"] == {"USD": pytest.approx(1 / 1.1), "GBP": pytest.approx(1.25 / 1.1)}
+    # a currency nobody pays in and without a rate is refused, named
+    jpy = client.get(world.api("/top-requested"), params={"sort": "arr", "currency": "JPY"}, headers=h)
+    assert jpy.status_code == 422 and jpy.json()["errors"][0]["loc"] == ["query", "currency"]
     # totals in EUR instead: USD needs a rate now, and is named while it has none
     r = client.put(world.api("/money-settings"), json={"currency": "EUR", "rates": {"GBP": 1.15}}, headers=h)
     assert r.json()["unconverted"] == ["USD"] and "USD 550,000 left out" not in arr_input(fid)["source"]

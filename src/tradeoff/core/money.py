@@ -27,3 +27,14 @@ def total_in(amounts: Mapping[str, Decimal | float], currency: str,
         else:
             left_out[cur] = left_out.get(cur, 0.0) + value
     return total, left_out
+
+
+def rates_for(currency: str, base: str, rates: Mapping[str, float]) -> dict[str, float] | None:
+    """The workspace's rates (each currency's worth in `base`) restated in `currency`: what one unit of each is
+    worth in `currency` (`base` included). None when `currency` has no rate to `base`."""
+    if currency == base:
+        return dict(rates)
+    own = rates.get(currency)
+    if own is None or not math.isfinite(own) or own <= 0:
+        return None
+    return {c: r / own for c, r in [(base, 1.0), *rates.items()] if c != currency}

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from sqlalchemy import distinct, func, select
 
 from tradeoff.core import demand as core_demand
+from tradeoff.core.money import rates_for, total_in
 from tradeoff.customers import service as customer_service
 from tradeoff.customers.model import Customer
 from tradeoff.errors import FieldError, InvalidInput
@@ -92,8 +93,9 @@ def top_requested(
     status: str | None = None, limit: int = 50,
 ) -> dict[str, Any]:
     """Problems or features ranked by evidence count, distinct customers, or ARR of the distinct customers behind
-    them: in the workspace's currency with other currencies converted at its rates (those without a rate listed as
-    `arr_left_out`), or with `currency`, that currency's ARR alone."""
+    them: in the workspace's currency, or in `currency` when the workspace has a rate for it, other currencies
+    converted at its rates (those without a rate listed as `arr_left_out`); a currency without a rate that
+    customers pay in counts that currency's ARR alone, and one nobody pays in is refused."""
     if sort not in SORTS:
         raise InvalidInput(f"sort must be one of {', '.join(SORTS)}", [FieldError(["query", "sort"], "unknown sort", sort)])
     if status is not None:
@@ -102,7 +104,16 @@ def top_requested(
     money = customer_service.money(uow, workspace_id)
     if currency is None:
         currency = money.currency
-    converting = currency == money.currency  # the workspace's own currency: others count at its rates
+    currency = currency.upper()
+    # any currency the workspace has a rate for: every amount converted through the workspace's own currency
+    rates = rates_for(currency, money.currency, money.rates)
+    if rates is None:
+        held = set(uow.session.scalars(select(Customer.currency).where(Customer.workspace_id == workspace_id)))
+        if currency not in held:
+            raise InvalidInput(f"currency {currency}: no customer pays in it and the workspace has no rate for it; "
+                               f"use {money.currency} or one with a rate ({', '.join(sorted(money.rates)) or 'none set'})",
+                               [FieldError(["query", "currency"], "no rate", currency)])
+    converting = rates is not None
     demand = demand_by_target(uow=uow, workspace_id=workspace_id, kind=kind)
     target = _target_col(kind)
     with_evidence = select(target).join(Feedback, Feedback.id == Link.feedback_id) \
@@ -113,8 +124,8 @@ def top_requested(
     rows = []
     for obj in uow.session.scalars(stmt):
         agg = demand[obj.id]
-        if converting:
-            total, left_out = money.total(agg["arr_by_currency"])
+        if rates is not None:
+            total, left_out = total_in(agg["arr_by_currency"], currency, rates)
             arr = Decimal(str(round(total, 2)))
         else:
             arr = agg["arr_by_currency"].get(currency, Decimal(0))
@@ -127,7 +138,7 @@ def top_requested(
         })
     key = {"count": "feedback_count", "customers": "customer_count", "arr": "arr"}[sort]
     rows.sort(key=lambda r: (-r[key], -r["feedback_count"], r["id"]))
-    return {"kind": kind, "sort": sort, "currency": currency, "rates": money.rates if converting else {},
+    return {"kind": kind, "sort": sort, "currency": currency, "rates": rates if converting else {},
             "items": rows[:limit]}
 
 

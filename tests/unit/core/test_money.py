@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tradeoff.core.money import total_in
+from tradeoff.core.money import rates_for, total_in
 
 CODES = st.sampled_from(["USD", "EUR", "GBP", "JPY", "CHF"])
 AMOUNTS = st.dictionaries(CODES, st.floats(0, 1e9, allow_nan=False))
@@ -37,3 +37,16 @@ def test_a_rate_of_zero_or_not_a_number_is_no_rate() -> None:
     assert total_in({"EUR": 10, "USD": 5}, "USD", {"EUR": 0.0}) == (5.0, {"EUR": 10.0})
     assert total_in({"EUR": 10}, "USD", {"EUR": float("nan")}) == (0.0, {"EUR": 10.0})
     assert total_in({"EUR": 10, "GBP": 0}, "USD", {"EUR": 1.5}) == (15.0, {})
+
+
+@given(AMOUNTS, RATES, st.floats(0.01, 100))
+def test_a_total_in_another_currency_is_the_base_total_at_that_currencys_rate(amounts: dict, rates: dict,
+                                                                            own: float) -> None:
+    base, other = "USD", "ZZZ"  # ZZZ: a currency the amounts are not in, with a rate to the base
+    every = {c: r for c, r in rates.items() if c not in (base, other)} | {other: own}
+    in_base, left_base = total_in(amounts, base, every)
+    restated = rates_for(other, base, every)
+    assert restated is not None
+    in_other, left_other = total_in(amounts, other, restated)
+    assert in_other == pytest.approx(in_base / own, rel=1e-9, abs=1e-6) and left_other == left_base
+    assert rates_for("NOPE", base, every) is None and rates_for(base, base, every) == every
