@@ -419,6 +419,10 @@ def test_the_executive_brief_says_which_planned_features_the_live_plan_leaves_ou
     row = {line.split("|")[1].split("[")[0].strip(): line for line in dates.splitlines() if line.startswith("| ")}
     assert "planned, not in the live plan" in row["Audit log"] and "planned, not in the live plan" in row["Bulk send"]
     assert "not in the live plan" not in row["Credit notes"] + row["Dunning"]
+    # and needs-attention lists them, for the PM to plan them or set their status back
+    item = next(i for i in client.get(world.api("/attention"), headers=h).json()["items"]
+                if i["kind"] == "planned_not_in_plan")
+    assert item["count"] == 2 and item["detail"].startswith("Audit log, Bulk send.") and item["path"] == f"plans/{pid}"
 
 
 def test_infeasible_plans_name_the_constraint_and_save_nothing(client, world: World) -> None:

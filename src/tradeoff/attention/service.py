@@ -174,7 +174,25 @@ def _plans(uow: UnitOfWork, workspace_id: int) -> list[Item]:
                 f"{_n(changed, 'estimate')} changed after {p.solved_at:%d %b %Y %H:%M} UTC; "
                 "solve the plan again to see whether the chosen features and dates still hold.",
                 f"plans/{p.id}", changed, [Ref("plan", p.id, p.name)]))
+        if p.result is not None:
+            items += _planned_off_plan(uow, workspace_id, p)
     return items
+
+
+def _planned_off_plan(uow: UnitOfWork, workspace_id: int, p: Plan) -> list[Item]:
+    """Features marked planned that the solved live plan does not schedule: their status tells readers of the
+    roadmap, briefs and public page a story the plan does not (estimated ones: it chose against them)."""
+    scheduled = {int(r["feature_id"]) for r in (p.result or {}).get("schedule", [])}
+    rows = [r for r in uow.session.execute(select(Feature.id, Feature.title).where(
+        Feature.workspace_id == workspace_id, Feature.archived_at.is_(None),
+        Feature.status == FeatureStatus.planned.value).order_by(Feature.id)) if r.id not in scheduled]
+    if not rows:
+        return []
+    return [Item("planned_not_in_plan", "medium",
+                 f"{_n(len(rows), 'feature')} marked planned that the live plan '{p.name}' does not schedule",
+                 ", ".join(r.title for r in rows[:SHOW]) + ". Estimate them and solve the plan again, or set their "
+                 "status back (to discovery, or won't do), so the roadmap and briefs say what will happen.",
+                 f"plans/{p.id}", len(rows), [Ref("feature", r.id, r.title) for r in rows[:SHOW]])]
 
 
 def _unestimated(uow: UnitOfWork, workspace_id: int) -> list[Item]:
