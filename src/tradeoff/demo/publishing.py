@@ -12,8 +12,10 @@ from tradeoff.storage.uow import Actor, UnitOfWork
 PUBLIC_STATUSES = ("discovery", "planned", "in_progress", "shipped")
 
 
-def _public_wording(title: str) -> str:
-    """Benefit-first wording for customers (the internal title often names the mechanism, not the benefit)."""
+def _public_wording(title: str, status: str) -> str:
+    """Customer-facing wording by how far along it is: still being explored, or on its way."""
+    if status == "discovery":
+        return f"{title}: we are exploring this — tell us how you would use it"
     return f"{title} — coming to your Ledgerly workspace"
 
 
@@ -24,9 +26,9 @@ def load_publishing(*, uow: UnitOfWork, workspace_id: int, actor: Actor, product
         if f.status in PUBLIC_STATUSES and f.id % 3 != 0:  # not everything in flight is announced
             f.public = True
             if f.status == "shipped":
-                f.public_description = f"Now available: {f.title.lower()}."
+                f.public_description = f"Now available: {f.title}."  # as written: names and acronyms keep their case
             else:
-                f.public_description = _public_wording(f.title)
+                f.public_description = _public_wording(f.title, f.status)
             shown += 1
     uow.session.flush()
     first_product = next(iter(products.values()))
