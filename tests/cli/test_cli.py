@@ -225,3 +225,23 @@ def test_triage_tune_fine_tunes_the_workspace_kind_model(run, monkeypatch) -> No
     monkeypatch.setattr(embeddings, "model_available", lambda: False)
     out = run("triage", "tune", "-w", slug, ok=False)
     assert out.exit_code != 0 and "pip install tradeoff[ml]" in out.output
+
+
+def test_split_notes_reads_each_headings_customer_and_day(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date, timedelta
+
+    slug = "cli-notes-" + uuid.uuid4().hex[:8]
+    run("init", "--workspace", slug, "--owner", f"own-{slug}@example.com", "--password-stdin",
+        input="correct horse battery\n")
+    run("customers", "create", "-w", slug, "--name", "Redfern Engineering", "--arr", "1000")
+    day = date.today() - timedelta(days=2)
+    notes = tmp_path / "week.txt"
+    notes.write_text(f"{day:%a} {day.day} {day:%b} — Redfern Engineering (CFO)\n- Approvals take a week\n\n"
+                     "Other notes:\n- No customer or day for this one\n", encoding="utf-8")
+    got = json.loads(run("split-notes", str(notes), "-w", slug, "--json").stdout)  # the API's shape
+    assert got["items"] == ["Approvals take a week", "No customer or day for this one"]
+    assert [(d["customer"], d["reported_on"]) for d in got["details"]] == [
+        ("Redfern Engineering", day.isoformat()), (None, None)]
+    shown = run("split-notes", str(notes), "-w", slug).stdout
+    assert f"1. Approvals take a week  [Redfern Engineering, {day.isoformat()}]" in shown
+    assert "2. No customer or day for this one\n" in shown

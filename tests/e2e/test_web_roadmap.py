@@ -69,6 +69,7 @@ def test_roadmap_pages(container: Container, world: World) -> None:
     # how much of each team's capacity the plan uses, period by period
     used = re.findall(r'title="([\d.,]+) of ([\d.,]+) person-days"', page.text)
     assert "Capacity used" in page.text and len(used) == 12  # one team, twelve weeks
+    assert "20% kept for tech</span>" in page.text  # the team's share for tech work, from the plan's own rules
     assert all(float(u) <= float(c) + 1e-6 for u, c in used) and any(float(u) > 0 for u, _ in used)
     assert "&#39;Credit notes&#39; 32 person-days over 6 periods (Core &lt;team&gt;: about 6 a period" in page.text
     weeks = re.search(r"<td class=\"nowrap\">(\d+)–(\d+)</td><td class=\"nowrap\">[^<]*</td><td>[^<]*</td><td><a [^>]*>"
@@ -117,6 +118,7 @@ def test_roadmap_pages(container: Container, world: World) -> None:
             feature_id=ids["c"], customer_id=ids["cust"], due=date.today() + timedelta(days=9)))
     com = html.unescape(tc.get(f"{base}/commitments").text)
     assert "The live plan 'Next quarter' finishes it by" in com and "after the due date" in com
+    assert com.count("The live plan 'Next quarter' finishes it by") == 2  # the kept promise says so too, quietly
     # the feature page loads its delivery summary after the page: estimate, place in the plan, P85, promise
     fp = tc.get(f"{base}/features/{ids['a']}").text
     assert f'hx-get="{base}/features/{ids["a"]}/delivery"' in fp

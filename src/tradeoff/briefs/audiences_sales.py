@@ -23,6 +23,9 @@ from tradeoff.charts import DemandBar, demand_by_segment
 from tradeoff.customers import service as customer_service
 from tradeoff.features.model import Feature
 
+TALKING_POINTS = 12  # the features with requests a salesperson is given lines for; the rest are named
+CUSTOMERS_LISTED = 30  # customers in the "who asked" table, most ARR first; the rest are named
+
 
 def sales(sc: Scope) -> list[Section]:
     empty = _none_in_scope(sc)
@@ -119,10 +122,6 @@ def _dont_promise(sc: Scope) -> list[Any]:
     if not items:
         return [Paragraph((s("Every planned feature has a forecast with a usable range."),))]
     return [Bullets(tuple(items))]
-
-
-TALKING_POINTS = 12
-CUSTOMERS_LISTED = 30
 
 
 def _talking_points(sc: Scope, roadmap: list[Feature]) -> list[Any]:

@@ -109,7 +109,8 @@ def themes(workspace: Workspace, as_json: Json = False) -> None:
         emit_json(encode(overview))  # the API's shape: items, considered, unthemed
         return
     emit_table([{"theme": t["label"], "items": t["count"], "customers": t["customer_count"],
-                 "ARR": ", ".join(f"{c} {a:,.0f}" for c, a in t["arr_by_currency"].items()),
+                 "ARR": f"{t['currency']} {t['arr']:,.0f}" + "".join(f" (no rate: {c} {a:,.0f})"
+                                                                    for c, a in t["arr_left_out"].items()),
                  "last 30 d": t["trend"]["last_30_days"], "ids": ",".join(map(str, t["feedback_ids"][:12]))}
                 for t in items], ["theme", "items", "customers", "ARR", "last 30 d", "ids"], title="themes")
     typer.echo(f"{overview['unthemed']} of {overview['considered']} unlinked items are in no theme "
@@ -132,15 +133,19 @@ def theme_to_problem(
 
 
 def split_notes(file: Annotated[Path, typer.Argument(help="A text file of call notes, or - for standard input.")],
-                as_json: Json = False) -> None:
-    """Split call notes into separate feedback items (prints them; nothing is saved)."""
+                workspace: Workspace, as_json: Json = False) -> None:
+    """Split call notes into separate feedback items, each with the customer and the day its heading names
+    (prints them; nothing is saved). --json gives the API's shape: items and details."""
     text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
-    items = triage.split_notes(text)
+    with cli_state().container.unit_of_work() as uow:
+        details = triage.read_notes(uow=uow, workspace_id=workspace_id(uow, workspace), text=text,
+                                    today=utcnow().date())
     if as_json:
-        emit_json(items)
-    else:
-        for i, t in enumerate(items, 1):
-            typer.echo(f"{i}. {t}")
+        emit_json(encode({"items": [d["text"] for d in details], "details": details}))
+        return
+    for i, d in enumerate(details, 1):
+        said = ", ".join(x for x in (d["customer"], d["reported_on"] and d["reported_on"].isoformat()) if x)
+        typer.echo(f"{i}. {d['text']}" + (f"  [{said}]" if said else ""))
 
 
 class BulkAction(StrEnum):

@@ -226,8 +226,6 @@ def _notify_moves(uow: UnitOfWork, workspace_id: int, moved: list[tuple[Commitme
 
 def _promise_words(uow: UnitOfWork, c: Commitment) -> str:
     """'the promise of Credit notes to Kessler-Brandt by 2026-12-30': what a notice calls a commitment."""
-    from tradeoff.customers.model import Customer
-
     title = uow.session.scalar(select(Feature.title).where(Feature.id == c.feature_id)) or f"feature {c.feature_id}"
     customer = uow.session.scalar(select(Customer.name).where(Customer.id == c.customer_id)) or "a customer"
     return f"the promise of {title} to {customer} by {c.due}"
@@ -343,8 +341,6 @@ def overview(*, uow: UnitOfWork, workspace_id: int, at_risk_only: bool = False,
     by_currency: dict[str, float] = defaultdict(float)
     for r in {r["customer_id"]: r for r in at_risk}.values():  # each customer's ARR once, however many promises
         by_currency[r["currency"]] += r["arr_at_stake"]
-    from tradeoff.customers import service as customer_service
-
     total = customer_service.total_of(uow, workspace_id, by_currency) if by_currency else None
     return {"threshold": limit, "items": rows, "at_risk_count": len(at_risk),
             "arr_at_risk": dict(by_currency), "arr_at_risk_total": total}

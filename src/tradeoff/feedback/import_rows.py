@@ -317,8 +317,9 @@ def _parse_auto(v: str) -> datetime:
         if not (a <= 12 and b <= 31) and not (b <= 12 and a <= 31):
             raise ValueError("not a valid date: no month in it (neither day/month nor month/day)")
         only = "day/month" if a > 12 else "month/day" if b > 12 else None
-        raise ValueError(f"dates like this one are ambiguous (day/month order unknown{'; this one reads only as ' + only if only else ''}); "
-                         "give the file's date format, e.g. %d/%m/%Y or %m/%d/%Y")
+        reads = f"; this one reads only as {only}" if only else ""
+        raise ValueError(f"dates like this one are ambiguous (day/month order unknown{reads}); give the file's date "
+                         "format, e.g. %d/%m/%Y or %m/%d/%Y")
     raise ValueError("not a date; use ISO 8601 (2024-03-07 or 2024-03-07 14:05), Jira's 30/Sep/21 17:20, "
                      "or give the file's date format")
 

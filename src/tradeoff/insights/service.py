@@ -113,7 +113,6 @@ def top_requested(
             raise InvalidInput(f"currency {currency}: no customer pays in it and the workspace has no rate for it; "
                                f"use {money.currency} or one with a rate ({', '.join(sorted(money.rates)) or 'none set'})",
                                [FieldError(["query", "currency"], "no rate", currency)])
-    converting = rates is not None
     demand = demand_by_target(uow=uow, workspace_id=workspace_id, kind=kind)
     target = _target_col(kind)
     with_evidence = select(target).join(Feedback, Feedback.id == Link.feedback_id) \
@@ -138,7 +137,7 @@ def top_requested(
         })
     key = {"count": "feedback_count", "customers": "customer_count", "arr": "arr"}[sort]
     rows.sort(key=lambda r: (-r[key], -r["feedback_count"], r["id"]))
-    return {"kind": kind, "sort": sort, "currency": currency, "rates": rates if converting else {},
+    return {"kind": kind, "sort": sort, "currency": currency, "rates": rates or {},
             "items": rows[:limit]}
 
 

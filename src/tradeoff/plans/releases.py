@@ -133,4 +133,3 @@ def in_forecast(fc: dict[str, Any], threshold: float) -> list[dict[str, Any]]:
     return [r | {"at_risk": r["target_probability"] is not None and r["target_probability"] < threshold,
                  "likely_by": forecast_service.release_date_at(fc, r["name"], threshold) if r["target"] else None}
             for r in fc.get("releases", [])]
-

@@ -77,9 +77,8 @@ def scenario(*, uow: UnitOfWork, workspace_id: int, plan: Plan, base: Built, dat
     new = fit_spans(replace(inp, candidates=tuple(cands), teams=tuple(PlanTeam(n, tuple(v)) for n, v in teams.items()),
                   dependencies=tuple(d for d in inp.dependencies if d.feature not in drop and d.prerequisite not in drop),
                   time_limit=data.time_limit or inp.time_limit))
-    dropped = [{"feature_id": base.info[d].feature_id, "title": base.info[d].title} for d in sorted(drop)]
     notes: list[str] = list(base.notes)
-    if dropped:
+    if drop:
         notes.append("dropped: " + ", ".join(base.info[d].title for d in sorted(asked))
                      + "".join(f"; and {base.info[d].title}, which needs {base.info[because[d]].title}"
                                for d in sorted(drop - asked)))
@@ -112,7 +111,8 @@ def compare(base: Built, other: Built, name: str) -> dict[str, Any]:
         return {"plan": base_result, "scenario": {"name": name, "infeasible": exc.message}, "diff": None}
     other_result = result_of(other, o) if o else empty_result(other)
     # a deadline limits only a feature that is chosen: say so when the one moved is chosen in neither plan
-    idle = [c.id for c in other.input.candidates if c.deadline != _deadline(base, c.id)
+    before = {c.id: c.deadline for c in base.input.candidates}
+    idle = [c.id for c in other.input.candidates if c.deadline != before.get(c.id)
             and c.id not in (b.schedule if b else {}) and c.id not in (o.schedule if o else {})]
     if idle:
         other_result["notes"] = other_result["notes"] + [
@@ -128,7 +128,3 @@ def compare(base: Built, other: Built, name: str) -> dict[str, Any]:
                            "to_period": z + 1} for c, a, z in d.moved],
                 "value_difference": other_result["value"] - base_result["value"]}
     return {"plan": base_result, "scenario": {"name": name, **other_result}, "diff": diff}
-
-
-def _deadline(built: Built, cid: str) -> int | None:
-    return next((c.deadline for c in built.input.candidates if c.id == cid), None)

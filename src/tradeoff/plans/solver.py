@@ -177,12 +177,12 @@ def build(*, uow: UnitOfWork, workspace_id: int, plan: Plan, time_limit: float |
     info: dict[str, FeatureInfo] = {}
     notes: list[str] = []
     progress = workitem_service.progress(uow=uow, workspace_id=workspace_id, feature_ids=[f.id for f, _, _ in chosen])
+    started = {f.id for f, _, _ in chosen if f.status == FeatureStatus.in_progress.value}
     for f, est, team in chosen:
         effort = (est.optimistic + 4 * est.likely + est.pessimistic) / 6
         if est.unit == "points":
             effort *= plan.days_per_point
-        if f.id in progress:  # what is left of it
-            effort *= 1.0 - progress[f.id].done_share
+        effort *= workitem_service.left_share(progress, f.id)  # what is left of it
         deadline = None
         if str(f.id) in plan.deadlines:
             deadline = plan.deadline_period(date.fromisoformat(plan.deadlines[str(f.id)]))
@@ -210,13 +210,11 @@ def build(*, uow: UnitOfWork, workspace_id: int, plan: Plan, time_limit: float |
         candidates.append(Candidate(id=cid[f.id], value=solver_values.get(f.id, 0.0), effort=split,
                                     must_have=f.id in must, deadline=deadline, committed=committed,
                                     category=category,  # type: ignore[arg-type]
-                                    started=f.status == FeatureStatus.in_progress.value))
+                                    started=f.id in started))
         info[cid[f.id]] = FeatureInfo(f.id, f.title, team.name, round(effort, 2), values.get(f.id, 0.0), category,
                                       tuple(promised), tuple((n, round(e, 2)) for n, e in split.items()),
-                                      f.status == FeatureStatus.in_progress.value,
-                                      round(progress[f.id].done_share, 4) if f.id in progress else 0.0)
+                                      f.id in started, round(1.0 - workitem_service.left_share(progress, f.id), 4))
     # work already started has what it needs, or gets it alongside: its dependencies no longer order the plan
-    started = {f.id for f, _, _ in chosen if f.status == FeatureStatus.in_progress.value}
     deps = tuple(Dependency(prerequisite=cid[d], feature=cid[f.id]) for f, est, _ in chosen for d in est.depends_on
                  if d in cid and f.id not in started)
     plan_teams = tuple(PlanTeam(t.name, t.capacity(plan.start, plan.periods, plan.period_days)) for t in teams)
@@ -303,6 +301,7 @@ def result_of(built: Built, r: RoadmapPlan) -> dict[str, Any]:
         "milestones": sorted({max(0, -(-len(built.periods) * k // 4) - 1) for k in (1, 2, 3, 4)}),
         "capacity": {t.name: [round(x, 2) for x in t.capacity] for t in built.input.teams},
         "load": {k: [round(x, 2) for x in v] for k, v in r.load.items()},
+        "kept_for_tech": {rule.team: rule.min_share for rule in built.input.rules if rule.team},  # feature work: the rest
         "not_chosen": not_chosen, "excluded": list(built.excluded),
         "notes": list(built.notes) + _spread_note(built, r.schedule),
     }

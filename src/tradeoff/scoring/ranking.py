@@ -176,4 +176,3 @@ def stability(*, uow: UnitOfWork, workspace_id: int, framework: str | None = Non
                        for i, p in sorted(res.probability_in_top.items(), key=lambda kv: -kv[1])
                        if i not in res.baseline_top and p > 0][:10],
     }
-

@@ -159,9 +159,7 @@ def matches(session: Session, model: type, q: str) -> ColumnElement[bool] | None
     if not _pg_rare(session, table, words):
         return clause
     found = _pg_probe(session, model, clause, SPARSE_MATCHES + 1)
-    if len(found) <= SPARSE_MATCHES:
-        return model.id.in_(found)  # type: ignore[attr-defined,no-any-return]
-    return clause
+    return _pg_among(model.id, found) if len(found) <= SPARSE_MATCHES else clause  # type: ignore[attr-defined]
 
 
 def _pg_probe(session: Session, model: type, clause: ColumnElement[bool], limit: int) -> list[int]:
@@ -204,9 +202,9 @@ def ranked(session: Session, model: type, q: str, where: list[ColumnElement[bool
     table = model.__tablename__  # type: ignore[attr-defined]
     cols = SEARCHABLE[table]
     ident = model.id  # type: ignore[attr-defined]
+    match = matches(session, model, q)
+    assert match is not None  # there are words
     if session.get_bind().dialect.name == "sqlite":
-        match = matches(session, model, q)
-        assert match is not None  # there are words
         # bm25() needs the MATCH itself: rank the matches from the newest RANK_AMONG's oldest id on, a rowid range
         # FTS5 applies itself
         floor = session.scalar(select(ident).where(match, *where).order_by(ident.desc()).offset(RANK_AMONG - 1).limit(1))
@@ -218,9 +216,10 @@ def ranked(session: Session, model: type, q: str, where: list[ColumnElement[bool
         stmt = (select(ident).select_from(fts).join(model, ident == fts.c.rowid)
                 .where(fts_name.op("MATCH")(fts_query), *newest, *where).order_by(score, ident.desc()).limit(limit))
         return list(session.scalars(stmt))
+    # the newest RANK_AMONG matches (a rare word's through the index, as `matches` finds them), then ranked
+    ids = list(session.scalars(select(ident).where(match, *where).order_by(ident.desc()).limit(RANK_AMONG)))
     vector: ColumnClause[Any] = literal_column(f"{table}.{PG_VECTOR}")
     tsquery = func.to_tsquery("simple", _pg_tsquery(words))
-    ids = _pg_newest_matches(session, model, vector.op("@@")(tsquery), where, words)
     # the stored vector weighs the first column A and the others D; ts_rank's weights are {D, C, B, A}: A counts
     # TITLE_WEIGHT times D
     weights: ColumnClause[Any] = literal_column(f"'{{0.1, 0.2, 0.4, {0.1 * TITLE_WEIGHT}}}'::float4[]")
@@ -231,23 +230,8 @@ def ranked(session: Session, model: type, q: str, where: list[ColumnElement[bool
 
 def _pg_among(ident: Any, ids: list[int]) -> ColumnElement[bool]:
     """`ident` is one of `ids`, sent as one array (hundreds of ids as one parameter, not hundreds)."""
-    clause: ColumnElement[bool] = ident == any_(bindparam("among_ids", ids, type_=ARRAY(Integer)))
+    clause: ColumnElement[bool] = ident == any_(bindparam("among_ids", ids, type_=ARRAY(Integer), unique=True))
     return clause
-
-
-def _pg_newest_matches(session: Session, model: type, clause: ColumnElement[bool],
-                       where: list[ColumnElement[bool]], words: list[str]) -> list[int]:
-    """Ids of the newest RANK_AMONG rows `clause` and `where` select. PostgreSQL cannot tell how common a prefix is
-    (the last word's: it guesses 2% of the rows, whatever the word), so for words the statistics know as common it
-    is left to walk the newest rows, which soon finds them; a rarer word's few matches come from the index (left
-    to itself, the planner walked a rare word's whole table: 175 ms on 200,000 items)."""
-    ident = model.id  # type: ignore[attr-defined]
-    if _pg_rare(session, model.__tablename__, words):  # type: ignore[attr-defined]
-        probe = _pg_probe(session, model, clause, SPARSE_MATCHES + 1)
-        if len(probe) <= SPARSE_MATCHES:
-            return list(session.scalars(select(ident).where(_pg_among(ident, probe), *where).order_by(ident.desc())
-                                        .limit(RANK_AMONG)))
-    return list(session.scalars(select(ident).where(clause, *where).order_by(ident.desc()).limit(RANK_AMONG)))
 
 
 STATS_SECONDS = 600.0  # how long a table's common words are remembered (they change when it is analysed)

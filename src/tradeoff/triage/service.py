@@ -189,12 +189,6 @@ def merge(*, uow: UnitOfWork, workspace_id: int, actor: Actor, feedback_id: int,
     return keep
 
 
-def split_notes(text: str) -> list[str]:
-    if not text.strip():
-        raise InvalidInput("paste some call notes first", [FieldError(["body", "text"], "empty")])
-    return notes.split_notes(text)
-
-
 def note_reported_at(day: str, today: date) -> datetime | None:
     """When a pasted item was said, from its day ("2026-12-01"): noon UTC that day; None for no day (it is then
     reported now). A day that is not a date, or is after `today`, is refused naming it."""
@@ -211,8 +205,8 @@ def note_reported_at(day: str, today: date) -> datetime | None:
 
 
 def read_notes(*, uow: UnitOfWork, workspace_id: int, text: str, today: date) -> list[dict[str, Any]]:
-    """The items of pasted notes, each with what its heading says: the customer it names (a customer of this
-    workspace named in full) and the day ("Tue 1 Dec — Redfern Engineering (CFO)"); None where it says nothing,
+    """The items of pasted notes, each with what its heading says: the customer it names (`customer_service.named_in`)
+    and the day ("Tue 1 Dec — Redfern Engineering (CFO)"); None where it says nothing,
     for the person confirming them to fill in. Nothing is saved."""
     if not text.strip():
         raise InvalidInput("paste some call notes first", [FieldError(["body", "text"], "empty")])
@@ -254,6 +248,7 @@ def themes_overview(*, uow: UnitOfWork, workspace_id: int, now: datetime, limit:
         arr: defaultdict[str, Decimal] = defaultdict(Decimal)
         for amount, cur in customers.values():
             arr[cur] += amount
+        total, left_out = money.total(arr)
         recent = sum(1 for r in members if r[2] >= now - timedelta(days=30))
         previous = sum(1 for r in members if now - timedelta(days=60) <= r[2] < now - timedelta(days=30))
         out.append({
@@ -261,7 +256,7 @@ def themes_overview(*, uow: UnitOfWork, workspace_id: int, now: datetime, limit:
             "count": len(members), "customer_count": len(customers),
             "arr_by_currency": {k: Decimal(v) for k, v in arr.items()},
             # in the workspace's currency, others at its rates (what has no rate: arr_left_out)
-            "arr": money.total(arr)[0], "currency": money.currency, "arr_left_out": money.total(arr)[1],
+            "arr": total, "currency": money.currency, "arr_left_out": left_out,
             "trend": {"last_30_days": recent, "previous_30_days": previous},
             "representative": {"feedback_id": rows[t.representative][0], "text": rows[t.representative][1]},
         })

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -119,3 +120,10 @@ def progress(*, uow: UnitOfWork, workspace_id: int, feature_ids: list[int] | Non
         if done_items:
             out[int(fid)] = Progress(int(items), int(done_items), float(points), float(done_points))
     return out
+
+
+def left_share(progress: Mapping[int, Progress], feature_id: int) -> float:
+    """The share of a feature's estimate still to do: 1 minus the share of its linked work done (all of it when
+    none is): what the plan and the forecast count."""
+    done = progress.get(feature_id)
+    return 1.0 - done.done_share if done is not None else 1.0

@@ -7,7 +7,11 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tradeoff.core.text.notes import heading_date, split_note_items, split_notes
+from tradeoff.core.text.notes import heading_date, split_note_items
+
+
+def split_notes(text: str) -> list[str]:
+    return [item.text for item in split_note_items(text)]
 
 
 def test_bullets_numbers_and_heading() -> None:
@@ -70,6 +74,13 @@ def test_a_week_of_notes_keeps_each_items_heading() -> None:
         ("and nobody knows why", "Call with Kessler-Brandt, 3 Dec"),
     ]
     assert split_notes(week) == [i.text for i in got]
+
+
+def test_a_speaker_line_that_says_nothing_yet_is_the_heading_of_what_follows() -> None:
+    items = split_note_items("Tue 1 Dec — Acme\n- SSO\n\nOther notes:\n- Exports\n\nDana said:\n- Peppol soon")
+    assert [(i.text, i.heading) for i in items] == [("SSO", "Tue 1 Dec — Acme"), ("Exports", "Other notes"),
+                                                   ("Peppol soon", "Dana said")]
+    assert split_notes("Dana said: exports are slow") == ["exports are slow"]  # a speaker with words stays one
 
 
 def test_a_headings_day_is_the_latest_such_day_so_far() -> None:

@@ -72,11 +72,6 @@ def heading_date(heading: str, today: date) -> date | None:
     return None
 
 
-def split_notes(text: str) -> list[str]:
-    """The items of `split_note_items`, without their headings."""
-    return [item.text for item in split_note_items(text)]
-
-
 def split_note_items(text: str) -> list[NoteItem]:
     """Split call notes into items, in order, each with the heading it was under.
 
@@ -93,6 +88,7 @@ def split_note_items(text: str) -> list[NoteItem]:
     current: list[str] | None = None
     kinds: list[str] = []  # "bullet" | "speaker" | "para", parallel to items
     headings: list[str] = []  # the heading each item was under, parallel to items
+    last_speaker = ""  # the last speaker line as written, in case it turns out to head a list
     heading = ""
 
     def start(first: str, kind: str) -> list[str]:
@@ -109,16 +105,20 @@ def split_note_items(text: str) -> list[NoteItem]:
             continue
         bullet = _BULLET.match(line)
         speaker = _SPEAKER.match(line)
-        if (bullet or speaker) and current is not None and kinds[-1] == "para" and len(current) == 1 \
-                and _heading(current[0]):
-            # A heading such as "Notes from the Acme call:" or "Tue 1 Dec — Redfern (CFO)" introducing a list.
-            heading = items.pop()[0].rstrip(":").strip()
+        opened = current is not None and len(current) == 1 and (
+            (kinds[-1] == "para" and _heading(current[0]))  # "Notes from the Acme call:", "Tue 1 Dec — Redfern"
+            or (kinds[-1] == "speaker" and not current[0] and bullet))  # "Other notes:" or "Dana said:" over bullets
+        if (bullet or speaker) and opened:
+            # a heading introducing a list: the items after it carry it
+            heading = (last_speaker if kinds[-1] == "speaker" else items[-1][0]).rstrip(":").strip()
+            items.pop()
             kinds.pop()
             headings.pop()
         if bullet:
             current = start(bullet.group("rest") or "", "bullet")  # a bare "-": its words are on the next line
         elif speaker:
             current = start(speaker.group("rest"), "speaker")
+            last_speaker = line
         elif current is None:
             current = start(line, "para")
         else:
