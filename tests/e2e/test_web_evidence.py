@@ -304,6 +304,7 @@ def test_similar_panel_links_dismisses_and_merges(container: Container, seeded: 
     assert f"Feedback #{b}" in panel.text and re.search(r'class="score-value">\d{1,3}%<', panel.text)
     assert f'name="into_id" value="{b}"' in panel.text and "Not the same" in panel.text
     assert f'data-confirm="Merge #{a} into #{b}?' in panel.text  # a merge asks first
+    assert "Matched by the words the items share" in panel.text and "tradeoff[ml]" in panel.text  # says how
     assert "Looks like the same request as" in tc.get(f"/w/{w}/feedback/{a}?similar=1").text  # without JavaScript
 
     assert f'name="target" value="feature:{reminders}"' in panel.text  # the feature it asks for, to link
@@ -348,7 +349,7 @@ def test_theme_turns_into_a_problem_with_its_demand(container: Container, seeded
     fids = [add_feedback(container, w, t, c, source="sales_call") for t, c in said]
     tc, token = as_user("bob")
     page = tc.get(f"/w/{w}/themes")
-    assert page.status_code == 200
+    assert page.status_code == 200 and "by the words the items share" in page.text  # how likeness was measured
     # how many unlinked items fell in no theme, with the way to them
     said_line = re.search(r'<p class="muted" id="unthemed">(.*?)</p>', page.text, re.S)
     assert said_line and "unlinked item" in said_line.group(1) and "feedback?linked=false" in said_line.group(1)

@@ -153,7 +153,9 @@ def test_split_notes_and_themes_to_problem(client, world: World) -> None:
     for t in ("Reminder emails land in spam folders", "Our reminder emails end up in spam", "reminder emails go to spam",
               "Need Okta single sign on", "SSO with Okta please", "Okta SSO is a must"):
         _fb(client, world, t)
-    themes = client.get(world.api("/themes"), headers=world.bob.headers).json()["items"]
+    grouped = client.get(world.api("/themes"), headers=world.bob.headers).json()
+    themes = grouped["items"]
+    assert grouped["method"] == "lexical"
     assert len(themes) >= 2 and all(t["count"] >= 2 and t["label"] for t in themes)
     assert all(t["arr"] == 0 and t["currency"] and t["arr_left_out"] == {} for t in themes)  # nobody's ARR yet
     spam = next(t for t in themes if "spam" in t["label"] or "reminder" in t["label"])
@@ -304,10 +306,10 @@ def test_a_workspace_whose_triage_fails_does_not_hold_up_the_others(client, cont
         broken_ws = accounts.workspace_by_slug(uow=uow, slug=world.slug).id
 
     class Failing(TriageEngine):
-        def classify(self, uow, workspace_id, texts):  # type: ignore[no-untyped-def]
+        def classify(self, uow, workspace_id, texts, embeddings=None):  # type: ignore[no-untyped-def]
             if workspace_id == broken_ws:
                 raise RuntimeError("model file unreadable")
-            return super().classify(uow, workspace_id, texts)
+            return super().classify(uow, workspace_id, texts, embeddings)
 
     stuck = _fb(client, world, "The invoice export crashes with an error every time I click download")
     fine = _fb(client, world2, "Please add a dark mode to the dashboard")

@@ -39,9 +39,12 @@ def run(member: CurrentMember, uow: Uow, request: Request) -> Any:
 
 
 @router.get(f"{W}/feedback/{{record_id}}/similar", operation_id="listSimilar",
-            summary="Feedback, problems and features that look like the same request, with a score in [0, 1]")
-def similar(member: CurrentMember, uow: Uow, record_id: int) -> Any:
-    return triage.similar(uow=uow, workspace_id=member.workspace_id, feedback_id=record_id)
+            summary="Feedback, problems and features that look like the same request, with a score in [0, 1]",
+            description="`method`: what matched (`lexical`: shared words; else the local sentence model's name: "
+                        "shared words and meaning).")
+def similar(request: Request, member: CurrentMember, uow: Uow, record_id: int) -> Any:
+    return triage.similar(uow=uow, workspace_id=member.workspace_id, feedback_id=record_id,
+                          engine=request.app.state.container.triage)
 
 
 @router.post(f"{W}/feedback/{{record_id}}/dismissals", operation_id="dismissSuggestion", status_code=204,
@@ -81,9 +84,11 @@ def bulk(member: CurrentMember, uow: Uow, body: BulkIn) -> Any:
 
 @router.get(f"{W}/themes", operation_id="listThemes", summary="Unlinked feedback grouped into named themes",
             description="`items`: the themes; `considered`: the unlinked items grouped; `unthemed`: how many of them "
-                        "are like no other and so in no theme (list them with `GET …/feedback?linked=false`).")
-def themes(member: CurrentMember, uow: Uow) -> Any:
-    return encode(triage.themes_overview(uow=uow, workspace_id=member.workspace_id, now=utcnow()))
+                        "are like no other and so in no theme (list them with `GET …/feedback?linked=false`); "
+                        "`method`: what measured likeness (`lexical`, or the local sentence model's name).")
+def themes(request: Request, member: CurrentMember, uow: Uow) -> Any:
+    return encode(triage.themes_overview(uow=uow, workspace_id=member.workspace_id, now=utcnow(),
+                                         engine=request.app.state.container.triage))
 
 
 @router.post(f"{W}/themes/problem", operation_id="createProblemFromTheme", response_model=ProblemOut,

@@ -90,8 +90,10 @@ def tune(
 
 def similar(feedback_id: int, workspace: Workspace, as_json: Json = False) -> None:
     """Feedback, problems and features that look like the same request."""
-    with cli_state().container.unit_of_work() as uow:
-        res = triage.similar(uow=uow, workspace_id=workspace_id(uow, workspace), feedback_id=feedback_id)
+    c = cli_state().container
+    with c.unit_of_work() as uow:
+        res = triage.similar(uow=uow, workspace_id=workspace_id(uow, workspace), feedback_id=feedback_id,
+                             engine=c.triage)
     if as_json:
         emit_json(res)
         return
@@ -103,7 +105,8 @@ def similar(feedback_id: int, workspace: Workspace, as_json: Json = False) -> No
 def themes(workspace: Workspace, as_json: Json = False) -> None:
     """Unlinked feedback grouped into named themes."""
     with cli_state().container.unit_of_work() as uow:
-        overview = triage.themes_overview(uow=uow, workspace_id=workspace_id(uow, workspace), now=utcnow())
+        overview = triage.themes_overview(uow=uow, workspace_id=workspace_id(uow, workspace), now=utcnow(),
+                                          engine=cli_state().container.triage)
     items = overview["items"]
     if as_json:
         emit_json(encode(overview))  # the API's shape: items, considered, unthemed

@@ -125,10 +125,12 @@ class SuggestionDismissal(WorkspaceScoped, Base):
 
 
 class Embedding(WorkspaceScoped, Base):
-    """A stored text embedding (float32, L2-normalised) of a feedback, problem or feature, per method."""
+    """A stored text embedding (float32, L2-normalised) of a feedback, problem or feature, per method, with a hash of
+    the text it was made from (``triage.vectors``)."""
 
     __tablename__ = "embeddings"
-    __table_args__ = (UniqueConstraint("record_kind", "record_id", "method"),)
+    __table_args__ = (UniqueConstraint("record_kind", "record_id", "method"),
+                      Index("ix_embeddings_kind_method", "workspace_id", "record_kind", "method", "id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     record_kind: Mapped[str] = mapped_column(String(10), nullable=False)
@@ -136,3 +138,4 @@ class Embedding(WorkspaceScoped, Base):
     method: Mapped[str] = mapped_column(String(60), nullable=False)
     dim: Mapped[int] = mapped_column(Integer, nullable=False)
     vector: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    text_hash: Mapped[str] = mapped_column(String(16), nullable=False, server_default="")

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import delete
 from sqlalchemy.orm import joinedload
 
 from tradeoff.customers import service as customer_service
 from tradeoff.errors import FieldError, InvalidInput
-from tradeoff.feedback.model import Feedback
+from tradeoff.feedback.model import Embedding, Feedback
 from tradeoff.feedback.schemas import FeedbackCreate, FeedbackUpdate
 from tradeoff.records import service as records
 from tradeoff.records.service import RecordSpec
@@ -98,6 +99,11 @@ def create_many(*, uow: UnitOfWork, workspace_id: int, actor: Actor, items: list
 def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, record_id: int, data: FeedbackUpdate, if_match: int | None) -> Feedback:
     obj = records.get(uow=uow, spec=SPEC, workspace_id=workspace_id, record_id=record_id)
     values = _values(uow, workspace_id, data, partial=True)
+    reworded = "text" in values and values["text"] != obj.text
     records.update(uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, obj=obj, values=values, if_match=if_match)
+    if reworded:  # its stored vectors describe the old words: triage's worker embeds it again
+        uow.session.execute(delete(Embedding).where(
+            Embedding.workspace_id == workspace_id, Embedding.record_kind == "feedback",
+            Embedding.record_id == record_id).execution_options(synchronize_session=False))
     uow.session.expire(obj, ["customer"])
     return records.get(uow=uow, spec=SPEC, workspace_id=workspace_id, record_id=record_id)  # type: ignore[no-any-return]

@@ -7,6 +7,7 @@ fine-tuned kind model (``triage.tuning``); when it does, its probabilities are p
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,7 +19,7 @@ from tradeoff.core.text import classify
 from tradeoff.embeddings.tuning import TunedKindModel
 from tradeoff.feedback.model import Feedback
 from tradeoff.storage.uow import UnitOfWork
-from tradeoff.triage import tuning
+from tradeoff.triage import tuning, vectors
 
 EmbedFn = Callable[[Sequence[str]], np.ndarray]
 
@@ -32,7 +33,11 @@ class _Cached:
 class TriageEngine:
     """Holds fitted classifiers per workspace and the optional embedder (the `ml` extra).
 
-    tuned: use a workspace's fine-tuned kind model when it has one (needs the extra)."""
+    tuned: use a workspace's fine-tuned kind model when it has one (needs the extra).
+    It also holds each workspace's stored feedback vectors in memory for similar-item search (``vectors``) and
+    remembers the last `MEMO` vectors it made on the spot, so a suggestion asked for twice embeds nothing twice."""
+
+    MEMO = 4096
 
     def __init__(self, embed: EmbedFn | None = None, method: str = "lexical", *, tuned: bool = False) -> None:
         self.embed = embed
@@ -41,6 +46,29 @@ class TriageEngine:
         self._cache: dict[int, _Cached] = {}
         self._tuned_cache: dict[int, tuple[tuple[int, datetime], TunedKindModel]] = {}
         self._lock = threading.Lock()
+        self.vectors = vectors.FeedbackVectors()
+        self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def embed_texts(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit vectors of `texts` by the engine's embedder (which must be set), one row per text."""
+        if self.embed is None:
+            raise RuntimeError("this triage engine has no embedder")
+        keys = [vectors.text_hash(t) for t in texts]
+        with self._lock:
+            known = {k: self._memo[k] for k in keys if k in self._memo}
+        todo = list(dict.fromkeys(k for k in keys if k not in known))
+        if todo:
+            first = {k: t for k, t in zip(keys, texts, strict=True)}
+            made = self.embed([first[k] for k in todo])
+            with self._lock:
+                for k, vec in zip(todo, made, strict=True):
+                    known[k] = vec
+                    self._memo[k] = vec
+                while len(self._memo) > self.MEMO:
+                    self._memo.popitem(last=False)
+        if not keys:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.vstack([known[k] for k in keys]).astype(np.float32, copy=False)
 
     def _fingerprint(self, uow: UnitOfWork, workspace_id: int) -> tuple[int, str]:
         """Changes whenever a correction is added or edited: (how many, when the newest was last changed)."""
@@ -80,9 +108,12 @@ class TriageEngine:
             self._tuned_cache[workspace_id] = (key, model)
         return model
 
-    def classify(self, uow: UnitOfWork, workspace_id: int, texts: Sequence[str]) -> list[classify.KindPrediction]:
+    def classify(self, uow: UnitOfWork, workspace_id: int, texts: Sequence[str],
+                 embeddings: np.ndarray | None = None) -> list[classify.KindPrediction]:
+        """Kinds of `texts`; `embeddings`: their vectors when already made (else made here if the engine embeds)."""
         clf = self.classifier(uow, workspace_id)
-        embeddings = self.embed(texts) if self.embed is not None else None
+        if embeddings is None and self.embed is not None:
+            embeddings = self.embed(texts)
         proba = classify.predict_proba(clf, texts, embeddings=embeddings)
         tuned = self.tuned_model(uow, workspace_id)
         if tuned is not None and texts:

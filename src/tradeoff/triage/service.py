@@ -18,7 +18,6 @@ from tradeoff.customers import service as customer_service
 from tradeoff.customers.model import Customer
 from tradeoff.errors import Conflict, FieldError, InvalidInput
 from tradeoff.features import service as feature_service
-from tradeoff.features.model import Feature
 from tradeoff.feedback import service as feedback_service
 from tradeoff.feedback.model import Feedback, SuggestionDismissal
 from tradeoff.links import service as link_service
@@ -31,9 +30,11 @@ from tradeoff.records import service as records
 from tradeoff.storage import search
 from tradeoff.storage.base import utcnow
 from tradeoff.storage.uow import Actor, UnitOfWork
+from tradeoff.triage import vectors
 from tradeoff.triage.engine import TriageEngine
 
 CANDIDATES = 400  # feedback texts compared per suggestion, pre-selected by full-text search
+NEAREST = 50  # with stored vectors, feedback closest in meaning added to those candidates
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,11 @@ def triage_batch(*, uow: UnitOfWork, engine: TriageEngine, workspace_id: int, li
     ).all()
     if not rows:
         return 0
-    predictions = engine.classify(uow, workspace_id, [t for _, t in rows])
+    batch = [t for _, t in rows]
+    made = vectors.embed_batch(engine, batch)
+    predictions = engine.classify(uow, workspace_id, batch, embeddings=made)
+    if made is not None:  # kept for similar-item suggestions
+        vectors.save(uow, workspace_id, engine.method, "feedback", {fid: text for fid, text in rows}, made)
     now = utcnow()
     for (fid, text), pred in zip(rows, predictions, strict=True):
         mood = classify.sentiment(text)
@@ -116,29 +121,57 @@ def _candidate_feedback(uow: UnitOfWork, workspace_id: int, fb: Feedback) -> lis
     return [(i, t) for i, t in uow.session.execute(stmt.order_by(Feedback.id.desc()).limit(CANDIDATES))]
 
 
-def similar(*, uow: UnitOfWork, workspace_id: int, feedback_id: int, top_k: int = 5, min_score: float = 0.15) -> dict[str, Any]:
+def similar(*, uow: UnitOfWork, workspace_id: int, feedback_id: int, top_k: int = 5, min_score: float = 0.15,
+            engine: TriageEngine | None = None) -> dict[str, Any]:
     """The most similar feedback, problems and features ("looks like the same request as ..."), with scores in [0, 1].
-    Dismissed suggestions and things the item is already linked to are left out."""
+    Dismissed suggestions and things the item is already linked to are left out.
+
+    With an engine that embeds (the `ml` extra), meaning counts beside the words: the score also weighs the
+    sentence model's cosine, and feedback candidates also include the `NEAREST` stored vectors closest to the
+    item's, so a request worded differently is found even when it shares no word with this one. `method` in the
+    answer names what matched."""
     fb: Feedback = records.get(uow=uow, spec=feedback_service.SPEC, workspace_id=workspace_id, record_id=feedback_id)
     dismissed = {(k, t) for k, t in uow.session.execute(
         select(SuggestionDismissal.target_kind, SuggestionDismissal.target_id)
         .where(SuggestionDismissal.feedback_id == fb.id))}
     linked = {(lk.target_kind, lk.target_id) for lk in link_service.links_of_feedback(
         uow=uow, workspace_id=workspace_id, feedback_id=fb.id)}
-    out: dict[str, Any] = {"feedback_id": fb.id}
-    groups: dict[str, list[tuple[int, str, str]]] = {
-        "feedback": [(i, t, t) for i, t in _candidate_feedback(uow, workspace_id, fb)],
-        "problem": [(p.id, p.statement, p.statement) for p in uow.session.scalars(
-            select(Problem).where(Problem.workspace_id == workspace_id, Problem.archived_at.is_(None)))],
-        "feature": [(f.id, f"{f.title}\n{f.description}", f.title) for f in uow.session.scalars(
-            select(Feature).where(Feature.workspace_id == workspace_id, Feature.archived_at.is_(None)))],
+    embedder = _embedder(engine)
+    query_vec = None
+    pool = dict(_candidate_feedback(uow, workspace_id, fb))
+    if embedder is not None:
+        query_vec = vectors.vectors_for(uow, embedder, workspace_id, "feedback", {fb.id: fb.text})[0]
+        near = embedder.vectors.nearest(uow, workspace_id, embedder.method, query_vec, NEAREST, exclude={fb.id})
+        pool.update(vectors.texts(uow, workspace_id, "feedback", [i for i in near if i not in pool]))
+    pool.pop(fb.id, None)
+    groups: dict[str, dict[int, str]] = {
+        "feedback": pool,
+        "problem": vectors.texts(uow, workspace_id, "problem"),
+        "feature": vectors.texts(uow, workspace_id, "feature"),
     }
+    out: dict[str, Any] = {"feedback_id": fb.id, "method": embedder.method if embedder is not None else "lexical"}
     for kind, cands in groups.items():
-        cands = [c for c in cands if (kind, c[0]) not in dismissed and (kind, c[0]) not in linked]
-        hits = find_similar(fb.text, [c[1] for c in cands], top_k=top_k, min_score=min_score) if cands else []
-        out[kind] = [{"id": cands[h.index][0], "title": cands[h.index][2][:300], "score": round(h.score, 3)}
+        cands = {i: t for i, t in cands.items() if (kind, i) not in dismissed and (kind, i) not in linked}
+        if not cands:
+            out[kind] = []
+            continue
+        ids = list(cands)
+        matrix = vectors.vectors_for(uow, embedder, workspace_id, kind, cands) if embedder is not None else None
+        hits = find_similar(fb.text, [cands[i] for i in ids], top_k=top_k, min_score=min_score,
+                            query_embedding=query_vec, existing_embeddings=matrix)
+        out[kind] = [{"id": ids[h.index], "title": _title(kind, cands[ids[h.index]]), "score": round(h.score, 3)}
                      for h in hits]
     return out
+
+
+def _embedder(engine: TriageEngine | None) -> TriageEngine | None:
+    """The engine when it embeds (the `ml` extra), else None: matching by words alone."""
+    return engine if engine is not None and engine.embed is not None else None
+
+
+def _title(kind: str, text: str) -> str:
+    """What a suggestion is shown by: a feature's title (its first line), else the text."""
+    return (text.partition("\n")[0] if kind == "feature" else text)[:300]
 
 
 def dismiss(*, uow: UnitOfWork, workspace_id: int, actor: Actor, feedback_id: int, kind: str, target_id: int) -> None:
@@ -224,11 +257,13 @@ def read_notes(*, uow: UnitOfWork, workspace_id: int, text: str, today: date) ->
 # --- themes --------------------------------------------------------------------------------------------------
 
 
-def themes_overview(*, uow: UnitOfWork, workspace_id: int, now: datetime, limit: int = 2000) -> dict[str, Any]:
+def themes_overview(*, uow: UnitOfWork, workspace_id: int, now: datetime, limit: int = 2000,
+                    engine: TriageEngine | None = None) -> dict[str, Any]:
     """Group recent feedback that is not linked to anything into named themes, with demand behind each. Praise
     is left out (it names no problem to solve); so are duplicates, which count with their original.
     `items`: the themes; `considered`: the unlinked items grouped (the newest, up to
-    the limit); `unthemed`: how many of them are like no other, so in no theme: to link one by one."""
+    the limit); `unthemed`: how many of them are like no other, so in no theme: to link one by one;
+    `method`: what measured likeness (an engine that embeds groups by the stored sentence vectors)."""
     unlinked = ~exists(select(Link.id).where(Link.feedback_id == Feedback.id))
     rows = uow.session.execute(
         select(Feedback.id, Feedback.text, Feedback.reported_at, Customer.id, Customer.arr, Customer.currency)
@@ -237,9 +272,13 @@ def themes_overview(*, uow: UnitOfWork, workspace_id: int, now: datetime, limit:
                Feedback.duplicate_of_id.is_(None), or_(Feedback.kind.is_(None), Feedback.kind != "praise"))
         .order_by(Feedback.reported_at.desc()).limit(min(limit, themes.MAX_THEME_TEXTS))
     ).all()
+    embedder = _embedder(engine)
+    method = embedder.method if embedder is not None else "lexical"
     if len(rows) < 2:
-        return {"items": [], "considered": len(rows), "unthemed": len(rows)}
-    found = themes.cluster_themes([r[1] for r in rows])
+        return {"items": [], "considered": len(rows), "unthemed": len(rows), "method": method}
+    embeddings = (vectors.vectors_for(uow, embedder, workspace_id, "feedback", {r[0]: r[1] for r in rows})
+                  if embedder is not None else None)
+    found = themes.cluster_themes([r[1] for r in rows], embeddings)
     out: list[dict[str, Any]] = []
     money = customer_service.money(uow, workspace_id)
     for t in found:
@@ -261,7 +300,7 @@ def themes_overview(*, uow: UnitOfWork, workspace_id: int, now: datetime, limit:
             "representative": {"feedback_id": rows[t.representative][0], "text": rows[t.representative][1]},
         })
     themed = sum(t["count"] for t in out)
-    return {"items": out, "considered": len(rows), "unthemed": len(rows) - themed}
+    return {"items": out, "considered": len(rows), "unthemed": len(rows) - themed, "method": method}
 
 
 def duplicates_of(*, uow: UnitOfWork, workspace_id: int, feedback_id: int) -> list[Feedback]:

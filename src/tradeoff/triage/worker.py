@@ -10,7 +10,7 @@ from collections.abc import Callable
 from tradeoff.embeddings.tuning import TuneSettings
 from tradeoff.storage.uow import UnitOfWork
 from tradeoff.triage import service as triage
-from tradeoff.triage import tuning
+from tradeoff.triage import tuning, vectors
 from tradeoff.triage.engine import TriageEngine
 
 log = logging.getLogger("tradeoff.triage")
@@ -29,6 +29,26 @@ def drain(uow_factory: Callable[[], UnitOfWork], engine: TriageEngine, *, batch:
         done += n
         if progress:
             progress(n)
+
+
+def embed_missing(uow_factory: Callable[[], UnitOfWork], engine: TriageEngine, *, batch: int = 256,
+                  workspace_id: int | None = None, at_most: int | None = None) -> int:
+    """Store vectors for everything that lacks a current one (in one workspace or all), one committed batch at a
+    time (see ``vectors.fill``), stopping after about `at_most`. Nothing to do for an engine without an embedder.
+    Returns how many were stored."""
+    if engine.embed is None:
+        return 0
+    done = 0
+    with uow_factory() as uow:
+        ids = [workspace_id] if workspace_id is not None else vectors.workspaces_to_fill(uow)
+    for wid in ids:
+        while at_most is None or done < at_most:
+            with uow_factory() as uow:
+                n = vectors.fill(uow, engine, wid, limit=batch)
+            done += n
+            if n < batch:
+                break
+    return done
 
 
 def tune_workspace(uow_factory: Callable[[], UnitOfWork], workspace_id: int, *,
@@ -62,6 +82,8 @@ class TriageWorker:
     model of workspaces that are due. Tuning takes minutes of CPU, so it runs in a thread of its own: new feedback
     goes on being triaged (with the model in use until then) while a workspace's model is being tuned."""
 
+    EMBED_PER_ROUND = 2048
+
     def __init__(self, uow_factory: Callable[[], UnitOfWork], engine_factory: Callable[[], TriageEngine],
                  interval: float = 2.0, *, tune_min_corrections: int | None = None) -> None:
         self._uow = uow_factory
@@ -69,6 +91,7 @@ class TriageWorker:
         self.interval = interval
         self.tune_min_corrections = tune_min_corrections
         self._tune_after = 0.0  # monotonic time before which tuning is not looked at again
+        self._embed_after = 0.0  # likewise for storing missing vectors
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._tuner: threading.Thread | None = None
@@ -97,6 +120,7 @@ class TriageWorker:
             try:
                 engine = engine or self._engine_factory()
                 self._drain_each(engine)
+                self._maybe_embed(engine)
                 self._maybe_tune(engine)
             except Exception:  # noqa: BLE001 - keep the worker alive; the items stay queued
                 log.exception("triage round failed; will retry")
@@ -117,6 +141,20 @@ class TriageWorker:
                 continue
             if n:
                 log.info("triaged %d feedback items in workspace %d", n, workspace_id)
+
+    def _maybe_embed(self, engine: TriageEngine) -> None:
+        """Every 30 s, store vectors of problems, features and feedback that have none made from their text: up to
+        `EMBED_PER_ROUND` a round, so new feedback is triaged in between; a round that had more to do is followed by
+        another at once (a workspace from before the model was installed is caught up in minutes)."""
+        if engine.embed is None or self._stop.is_set() or time.monotonic() < self._embed_after:
+            return
+        n = embed_missing(self._uow, engine, at_most=self.EMBED_PER_ROUND)
+        self._embed_after = 0.0 if n >= self.EMBED_PER_ROUND else time.monotonic() + 30.0
+        if n:
+            log.info("stored %d embeddings for similar-item suggestions", n)
+        with self._uow() as uow:  # read what is new into memory here, not in someone's request
+            for workspace_id in vectors.workspaces_to_fill(uow):
+                engine.vectors.warm(uow, workspace_id, engine.method)
 
     def _maybe_tune(self, engine: TriageEngine) -> None:
         if (self.tune_min_corrections is None or self._stop.is_set() or self.tuning

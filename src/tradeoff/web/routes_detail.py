@@ -39,7 +39,7 @@ from tradeoff.web import context as ctx
 from tradeoff.web.forms import FormState, error_to_state, validation_to_state
 from tradeoff.web.records_ui import BY_KIND, KINDS
 from tradeoff.web.render import csv_download, redirect, render
-from tradeoff.web.session import CheckedForm, CurrentMember, Uow, permissions
+from tradeoff.web.session import CheckedForm, CurrentMember, Uow, container, permissions
 
 router = APIRouter()
 W = "/w/{slug}"
@@ -132,7 +132,8 @@ def feedback_view(request: Request, uow: UnitOfWork, m: Member, record_id: int, 
         titles[("problem", p.id)] = p
     link = link or FormState()
     params = request.query_params
-    similar = (triage.similar(uow=uow, workspace_id=m.workspace_id, feedback_id=record_id)
+    similar = (triage.similar(uow=uow, workspace_id=m.workspace_id, feedback_id=record_id,
+                              engine=container(request).triage)
                if params.get("similar") == "1" else None)
     merged = params.get("merged", "")
     flash = f"Feedback #{merged} was merged into this item." if merged.isdecimal() else ""

@@ -269,7 +269,8 @@ def paste_confirm(request: Request, form: CheckedForm, m: CurrentMember, uow: Uo
 def similar_panel(request: Request, m: CurrentMember, uow: Uow, record_id: int) -> HTMLResponse:
     """The "looks like the same request as…" panel (loaded by htmx after the page, as it takes a moment)."""
     fb = records.get(uow=uow, spec=feedback_service.SPEC, workspace_id=m.workspace_id, record_id=record_id)
-    similar = triage.similar(uow=uow, workspace_id=m.workspace_id, feedback_id=record_id)
+    similar = triage.similar(uow=uow, workspace_id=m.workspace_id, feedback_id=record_id,
+                             engine=container(request).triage)
     return render(request, "partials/similar.html", obj=fb, similar=similar, base=f"/w/{m.workspace_slug}",
                   perms=permissions(m))
 
@@ -306,14 +307,15 @@ def dismiss(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, rec
 
 def _themes_view(request: Request, uow: UnitOfWork, m: Member, states: dict[int, FormState] | None = None,
                  status_code: int = 200) -> HTMLResponse:
-    overview = triage.themes_overview(uow=uow, workspace_id=m.workspace_id, now=utcnow())
+    overview = triage.themes_overview(uow=uow, workspace_id=m.workspace_id, now=utcnow(),
+                                      engine=container(request).triage)
     found = overview["items"]
     shown = [fid for t in found for fid in t["feedback_ids"][:THEME_ITEMS_SHOWN]]
     by_id = {f.id: f for f in records.get_many(uow=uow, spec=feedback_service.SPEC, workspace_id=m.workspace_id,
                                                ids=shown, field_name="feedback_ids")}
     return render(request, "triage/themes.html", status_code, **ctx.page_context(uow, m, "themes"),
                   page_title="Themes", themes=found, by_id=by_id, states=states or {}, shown=THEME_ITEMS_SHOWN,
-                  considered=overview["considered"], unthemed=overview["unthemed"],
+                  considered=overview["considered"], unthemed=overview["unthemed"], method=overview["method"],
                   products=ctx.product_choices(uow, m.workspace_id), segments=SEGMENTS)
 
 

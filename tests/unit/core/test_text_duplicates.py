@@ -65,3 +65,39 @@ def test_scores_in_unit_interval(existing: list[str], query: str) -> None:
     assert len(res) == len(existing)
     assert all(0.0 <= r.score <= 1.0 for r in res)
     assert [r.score for r in res] == sorted((r.score for r in res), reverse=True)
+
+
+def test_an_unrelated_best_match_scores_low() -> None:
+    # BM25 is measured against the query's own score, not the best candidate's: sharing one common word with
+    # the only candidate is not "the same request"
+    res = find_similar("reports are slow on Mondays", ["Dark mode for reports"], top_k=1)
+    assert res and res[0].score < 0.3
+    same = find_similar("Dark mode for reports", ["Dark mode for reports", "Okta login"], top_k=1)
+    assert same[0].index == 0 and same[0].score > 0.9
+
+
+words = st.sampled_from(["export", "invoice", "pdf", "slow", "okta", "login", "report", "tax", "csv", "chart"])
+docs = st.lists(words, min_size=1, max_size=6).map(" ".join)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(docs, min_size=2, max_size=8), docs, st.data())
+def test_an_items_score_does_not_depend_on_the_other_candidates(existing: list[str], query: str,
+                                                                data: st.DataObject) -> None:
+    index = build_similarity_index([TextItem(t) for t in existing])
+    every = similarity_scores(index, TextItem(query))
+    some = sorted(data.draw(st.sets(st.integers(0, len(existing) - 1), min_size=1)))
+    assert np.allclose(similarity_scores(index, TextItem(query), positions=some), every[some])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(docs, min_size=1, max_size=8), st.data())
+def test_bm25_self_score_is_what_an_identical_document_scores(existing: list[str], data: st.DataObject) -> None:
+    from tradeoff.core.text.lexical import bm25_scores, bm25_self_score, build_bm25, word_tokens
+
+    tokens = [word_tokens(t) for t in existing]
+    index = build_bm25(tokens)
+    i = data.draw(st.integers(0, len(existing) - 1))
+    assert bm25_scores(index, tokens[i])[i] == pytest.approx(bm25_self_score(index, tokens[i]), rel=1e-5)
+    # a word the index has never seen can only lower how much of the query is matched
+    assert bm25_self_score(index, [*tokens[i], "zebra"]) > bm25_self_score(index, tokens[i])

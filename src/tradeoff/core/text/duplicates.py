@@ -24,6 +24,7 @@ from tradeoff.core.text.lexical import (
     TfidfConfig,
     TfidfModel,
     bm25_scores,
+    bm25_self_score,
     build_bm25,
     code_tokens,
     fit_tfidf,
@@ -103,9 +104,12 @@ def build_similarity_index(items: Sequence[TextItem], *, embeddings: F32 | None 
     )
 
 
-def _relative(scores: F64) -> F64:
-    top = float(scores.max()) if scores.size else 0.0
-    return scores / top if top > 0 else np.zeros_like(scores)
+def _absolute(index: Bm25Index, tokens: Sequence[str], positions: npt.NDArray[np.int64]) -> F64:
+    """BM25 of the indexed items at `positions` divided by the query's self-score, clipped to [0, 1]."""
+    top = bm25_self_score(index, tokens)
+    if top <= 0:
+        return np.zeros(positions.size)
+    return np.clip(bm25_scores(index, tokens)[positions] / top, 0.0, 1.0)
 
 
 def similarity_scores(
@@ -126,8 +130,8 @@ def similarity_scores(
     if pos.size == 0:
         return np.zeros(0)
     parts: list[tuple[float, F64]] = [
-        (w.bm25_title, _relative(bm25_scores(index.bm25_title, match_tokens(query.title))[pos])),
-        (w.bm25_full, _relative(bm25_scores(index.bm25_full, match_tokens(query.full))[pos])),
+        (w.bm25_title, _absolute(index.bm25_title, match_tokens(query.title), pos)),
+        (w.bm25_full, _absolute(index.bm25_full, match_tokens(query.full), pos)),
     ]
     q_rows = transform_tfidf(index.tfidf, [query.full])
     cos = np.asarray((index.tfidf_rows @ q_rows.T).toarray(), dtype=np.float64).ravel()

@@ -250,6 +250,9 @@ class Bm25Index:
     vocab: Mapping[str, int]
     weights: sp.csc_matrix
     idf: FloatArray
+    k1: float = 1.2
+    b: float = 0.75
+    avg_len: float = 1.0
 
 
 def build_bm25(docs_tokens: Sequence[Sequence[str]], *, k1: float = 1.2, b: float = 0.75) -> Bm25Index:
@@ -280,7 +283,7 @@ def build_bm25(docs_tokens: Sequence[Sequence[str]], *, k1: float = 1.2, b: floa
         ),
         shape=(n, len(vocab)),
     )
-    return Bm25Index(vocab=vocab, weights=weights, idf=idf)
+    return Bm25Index(vocab=vocab, weights=weights, idf=idf, k1=k1, b=b, avg_len=avg)
 
 
 def bm25_scores(index: Bm25Index, query_tokens: Sequence[str]) -> npt.NDArray[np.float64]:
@@ -290,6 +293,25 @@ def bm25_scores(index: Bm25Index, query_tokens: Sequence[str]) -> npt.NDArray[np
     if not cols:
         return np.zeros(n_docs, dtype=np.float64)
     return np.asarray(index.weights[:, cols].sum(axis=1), dtype=np.float64).ravel()
+
+
+def bm25_self_score(index: Bm25Index, query_tokens: Sequence[str]) -> float:
+    """What `bm25_scores` would give a document made of exactly the query's tokens: the most a document of the
+    query's length can score. A term the index has never seen counts with the idf of a term in no document, so a
+    query whose words are new to the index can only be partly matched. Dividing by it puts BM25 on an absolute
+    scale (about 0..1) that does not depend on how good the best candidate happens to be."""
+    counts = Counter(query_tokens)
+    if not counts:
+        return 0.0
+    n = index.weights.shape[0]
+    unseen_idf = math.log(1.0 + (n + 0.5) / 0.5)
+    norm = index.k1 * (1.0 - index.b + index.b * sum(counts.values()) / index.avg_len)
+    total = 0.0
+    for term, tf in counts.items():
+        col = index.vocab.get(term)
+        idf = float(index.idf[col]) if col is not None else unseen_idf
+        total += idf * tf * (index.k1 + 1.0) / (tf + norm)
+    return total
 
 
 def _stable_hash(feature: str) -> int:
