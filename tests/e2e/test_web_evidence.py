@@ -358,16 +358,21 @@ def test_theme_turns_into_a_problem_with_its_demand(container: Container, seeded
     card = next((c for c in page.text.split('<li class="theme card"')[1:] if "Azure AD for our staff" in c
                  or all(f'value="{f}"' in c for f in fids)), "")
     assert card, "the three Azure AD asks form one theme"
-    assert all(f'name="feedback_ids" value="{f}"' in card for f in fids)
+    # every item is a box, ticked, that belongs to the theme's form: one can be left out of the problem
+    assert all(re.search(rf'type="checkbox" name="feedback_ids" value="{f}" form="theme-form-\d+" checked', card)
+               for f in fids)
     assert re.search(r"<strong>3</strong> customers", card)  # distinct customers
     assert "EUR 250,000" in card and "USD 96,000" in card  # ARR per currency
     assert "in 30 days" in card and 'class="theme-quote"' in card
     label = re.search(r'class="theme-label">(.*?)</h2>', card, re.S)
     assert label and re.search(r'name="statement"[^>]*>' + re.escape(label.group(1)) + "</textarea>", card)
 
-    blank = tc.post(f"/w/{w}/themes/problem", data={"csrf_token": token, "theme": "0", "statement": " ",
-                                                    "feedback_ids": [str(f) for f in fids]})
+    at = re.search(r'form="theme-form-(\d+)"', card).group(1)  # type: ignore[union-attr]
+    blank = tc.post(f"/w/{w}/themes/problem", data={"csrf_token": token, "theme": at, "statement": " ",
+                                                    "feedback_ids": [str(f) for f in fids[:2]]})
     assert blank.status_code == 422 and "error-text" in blank.text
+    assert f'value="{fids[2]}" form="theme-form-{at}" >' in blank.text  # the box left unticked stays unticked
+    assert all(f'value="{f}" form="theme-form-{at}" checked' in blank.text for f in fids[:2])
     elsewhere = tc.post(f"/w/{w}/themes/problem", data={"csrf_token": token, "theme": "0", "statement": "x y z",
                                                         "product_id": "999999", "feedback_ids": [str(f) for f in fids]})
     assert elsewhere.status_code == 422 and re.search(r"<select id=\"product-0\"[^\n]*\n\s*<p class=\"error-text\">", elsewhere.text)

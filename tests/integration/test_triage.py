@@ -110,6 +110,12 @@ def test_similar_dismiss_and_merge(client, world: World) -> None:
     assert r.status_code == 204
     sim = client.get(world.api(f"/feedback/{b['id']}/similar"), headers=world.sam.headers).json()
     assert feat["id"] not in [s["id"] for s in sim["feature"]]  # dismissals are remembered
+    r = client.post(world.api(f"/feedback/{a['id']}/dismissals"), json={"kind": "feedback", "target_id": b["id"]},
+                    headers=world.sam.headers)
+    assert r.status_code == 204
+    for one, other in ((a, b), (b, a)):  # "not the same" holds both ways
+        sim = client.get(world.api(f"/feedback/{one['id']}/similar"), headers=world.sam.headers).json()
+        assert other["id"] not in [s["id"] for s in sim["feedback"]]
     theirs = client.post(f"/api/v1/workspaces/{world.other_slug}/features", json={"title": "Theirs"},
                          headers=world.charlie.headers).json()["id"]
     for target in ({"kind": "feature", "target_id": theirs}, {"kind": "problem", "target_id": 999999},
@@ -167,6 +173,14 @@ def test_split_notes_and_themes_to_problem(client, world: World) -> None:
     left = client.get(world.api("/themes"), headers=world.bob.headers).json()["items"]
     assert spam["feedback_ids"] in [t["feedback_ids"] for t in left]  # the other theme is still there
     assert all(not set(t["feedback_ids"]) & set(okta["feedback_ids"]) for t in left)
+    gone = spam["feedback_ids"][0]  # archived since the themes were read: not evidence any more
+    assert client.delete(world.api(f"/feedback/{gone}"), headers=world.bob.headers).status_code in (200, 204)
+    r = client.post(world.api("/themes/problem"), json={"statement": "Reminders land in spam",
+                                                          "feedback_ids": spam["feedback_ids"]}, headers=world.bob.headers)
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "feedback_ids"], r.text
+    assert f"#{gone}" in r.json()["detail"]
+    assert client.post(world.api(f"/feedback/{gone}/restore"), headers=world.bob.headers).status_code == 200
+    assert client.get(world.api("/problems?q=spam"), headers=world.bob.headers).json()["items"] == []  # none made
     r = client.post(world.api("/themes/problem"), json={"statement": "Reminders land in spam",
                                                           "feedback_ids": spam["feedback_ids"]}, headers=world.bob.headers)
     assert r.status_code == 201

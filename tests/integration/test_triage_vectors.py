@@ -83,12 +83,14 @@ def test_vectors_are_stored_reused_and_renewed(client, container: Container, wor
     for _ in range(2):
         client.get(world.api(f"/feedback/{ids[1]}/similar"), headers=world.sam.headers)
     assert counting.texts == ["Export every invoice as CSV, please"]
-    assert embed_missing(container.unit_of_work, engine, workspace_id=wid) == 1
+    assert r.json()["triaged_at"] is None  # queued: its kind and sentiment are looked at again
+    assert drain(container.unit_of_work, engine, workspace_id=wid) == 1  # and its vector stored anew
     assert _stored(container, wid, "feedback", engine.method)[ids[0]] == vectors.text_hash(
         "Export every invoice as CSV, please")
     # a kind correction leaves the text, and its vector, alone
-    client.patch(world.api(f"/feedback/{ids[2]}"), json={"kind": "bug"}, headers={**world.bob.headers, "If-Match": '"1"'})
-    assert ids[2] in _stored(container, wid, "feedback", engine.method)
+    r = client.patch(world.api(f"/feedback/{ids[2]}"), json={"kind": "bug"},
+                     headers={**world.bob.headers, "If-Match": '"1"'})
+    assert r.json()["triaged_at"] is not None and ids[2] in _stored(container, wid, "feedback", engine.method)
 
     # an edited feature title is stale until the worker's next pass renews it
     client.patch(world.api(f"/features/{feature}"), json={"title": "CSV export for all invoices at once"},

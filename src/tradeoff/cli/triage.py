@@ -97,7 +97,7 @@ def similar(feedback_id: int, workspace: Workspace, as_json: Json = False) -> No
     if as_json:
         emit_json(res)
         return
-    rows = [{"kind": k, "id": r["id"], "score": r["score"], "title": r["title"][:90]}
+    rows = [{"kind": k, "id": r["id"], "score": r["score"], "title": " ".join(r["title"].split())[:90]}
             for k in ("feedback", "problem", "feature") for r in res[k]]
     emit_table(rows, ["kind", "id", "score", "title"], title=f"looks like feedback {feedback_id}")
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete
+import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from tradeoff.customers import service as customer_service
@@ -101,9 +101,12 @@ def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, record_id: int, 
     values = _values(uow, workspace_id, data, partial=True)
     reworded = "text" in values and values["text"] != obj.text
     records.update(uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, obj=obj, values=values, if_match=if_match)
-    if reworded:  # its stored vectors describe the old words: triage's worker embeds it again
-        uow.session.execute(delete(Embedding).where(
+    if reworded:  # triaged again (a kind a person set stays) and its stored vectors, of the old words, dropped
+        uow.session.execute(sa.update(Feedback).where(Feedback.id == record_id).values(triaged_at=None)
+                            .execution_options(synchronize_session=False))
+        uow.session.execute(sa.delete(Embedding).where(
             Embedding.workspace_id == workspace_id, Embedding.record_kind == "feedback",
             Embedding.record_id == record_id).execution_options(synchronize_session=False))
+        uow.session.expire(obj, ["triaged_at"])
     uow.session.expire(obj, ["customer"])
     return records.get(uow=uow, spec=SPEC, workspace_id=workspace_id, record_id=record_id)  # type: ignore[no-any-return]

@@ -35,6 +35,11 @@ from tradeoff.triage.engine import TriageEngine
 
 CANDIDATES = 400  # feedback texts compared per suggestion, pre-selected by full-text search
 NEAREST = 50  # with stored vectors, feedback closest in meaning added to those candidates
+# The least score a suggestion needs, by what matched and what is suggested. Set on the demo workspace, whose 400
+# items each come from a known topic: lowest wrong suggestions for the right ones lost (docs/benchmarks.md). The
+# sentence model's cosine between any two texts of one product is 0.3-0.5, which lifts every score it enters.
+MIN_SCORE = {"lexical": {"feedback": 0.2, "problem": 0.2, "feature": 0.2},
+             "model": {"feedback": 0.15, "problem": 0.3, "feature": 0.3}}
 
 
 @dataclass(frozen=True)
@@ -121,19 +126,22 @@ def _candidate_feedback(uow: UnitOfWork, workspace_id: int, fb: Feedback) -> lis
     return [(i, t) for i, t in uow.session.execute(stmt.order_by(Feedback.id.desc()).limit(CANDIDATES))]
 
 
-def similar(*, uow: UnitOfWork, workspace_id: int, feedback_id: int, top_k: int = 5, min_score: float = 0.15,
-            engine: TriageEngine | None = None) -> dict[str, Any]:
+def similar(*, uow: UnitOfWork, workspace_id: int, feedback_id: int, top_k: int = 5,
+            min_score: float | None = None, engine: TriageEngine | None = None) -> dict[str, Any]:
     """The most similar feedback, problems and features ("looks like the same request as ..."), with scores in [0, 1].
     Dismissed suggestions and things the item is already linked to are left out.
 
     With an engine that embeds (the `ml` extra), meaning counts beside the words: the score also weighs the
     sentence model's cosine, and feedback candidates also include the `NEAREST` stored vectors closest to the
     item's, so a request worded differently is found even when it shares no word with this one. `method` in the
-    answer names what matched."""
+    answer names what matched. `min_score`: the least score shown, for every kind (default: `MIN_SCORE`'s)."""
     fb: Feedback = records.get(uow=uow, spec=feedback_service.SPEC, workspace_id=workspace_id, record_id=feedback_id)
     dismissed = {(k, t) for k, t in uow.session.execute(
         select(SuggestionDismissal.target_kind, SuggestionDismissal.target_id)
         .where(SuggestionDismissal.feedback_id == fb.id))}
+    dismissed |= {("feedback", i) for i in uow.session.scalars(  # "not the same" holds both ways
+        select(SuggestionDismissal.feedback_id).where(SuggestionDismissal.target_kind == "feedback",
+                                                      SuggestionDismissal.target_id == fb.id))}
     linked = {(lk.target_kind, lk.target_id) for lk in link_service.links_of_feedback(
         uow=uow, workspace_id=workspace_id, feedback_id=fb.id)}
     embedder = _embedder(engine)
@@ -157,7 +165,8 @@ def similar(*, uow: UnitOfWork, workspace_id: int, feedback_id: int, top_k: int 
             continue
         ids = list(cands)
         matrix = vectors.vectors_for(uow, embedder, workspace_id, kind, cands) if embedder is not None else None
-        hits = find_similar(fb.text, [cands[i] for i in ids], top_k=top_k, min_score=min_score,
+        least = min_score if min_score is not None else MIN_SCORE["lexical" if embedder is None else "model"][kind]
+        hits = find_similar(fb.text, [cands[i] for i in ids], top_k=top_k, min_score=least,
                             query_embedding=query_vec, existing_embeddings=matrix)
         out[kind] = [{"id": ids[h.index], "title": _title(kind, cands[ids[h.index]]), "score": round(h.score, 3)}
                      for h in hits]
@@ -317,8 +326,13 @@ def theme_to_problem(
     """Turn a theme into a problem in one step, carrying its evidence along (each item linked to the problem)."""
     if not feedback_ids:
         raise InvalidInput("a theme needs at least one feedback item", [FieldError(["body", "feedback_ids"], "empty")])
-    records.get_many(uow=uow, spec=feedback_service.SPEC, workspace_id=workspace_id, ids=feedback_ids,
-                     field_name="feedback_ids")
+    items = records.get_many(uow=uow, spec=feedback_service.SPEC, workspace_id=workspace_id, ids=feedback_ids,
+                             field_name="feedback_ids")
+    archived = sorted(f.id for f in items if f.archived_at is not None)
+    if archived:  # merged duplicates count through their original; archived items are not evidence any more
+        raise InvalidInput(f"feedback {', '.join(f'#{i}' for i in archived)} is archived (or merged into another "
+                           "item): leave it out, or restore it first",
+                           [FieldError(["body", "feedback_ids"], f"archived: {', '.join(map(str, archived))}")])
     problem = problem_service.create(uow=uow, workspace_id=workspace_id, actor=actor, data=ProblemCreate(
         statement=statement, persona=persona, segment=segment, product_id=product_id))
     for fid in dict.fromkeys(feedback_ids):

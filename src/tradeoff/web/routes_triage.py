@@ -31,7 +31,6 @@ from tradeoff.web.session import CheckedForm, CurrentMember, Uow, container, per
 router = APIRouter()
 W = "/w/{slug}"
 PASTE_FIELDS = tuple(f for f in FEEDBACK.fields if f.name in ("customer_id", "source"))
-THEME_ITEMS_SHOWN = 6
 
 
 def _local(next_url: str, m: Member, fallback: str) -> str:
@@ -310,11 +309,11 @@ def _themes_view(request: Request, uow: UnitOfWork, m: Member, states: dict[int,
     overview = triage.themes_overview(uow=uow, workspace_id=m.workspace_id, now=utcnow(),
                                       engine=container(request).triage)
     found = overview["items"]
-    shown = [fid for t in found for fid in t["feedback_ids"][:THEME_ITEMS_SHOWN]]
+    listed = [fid for t in found for fid in t["feedback_ids"]]  # every item: each can be left out of a problem
     by_id = {f.id: f for f in records.get_many(uow=uow, spec=feedback_service.SPEC, workspace_id=m.workspace_id,
-                                               ids=shown, field_name="feedback_ids")}
+                                               ids=listed, field_name="feedback_ids")}
     return render(request, "triage/themes.html", status_code, **ctx.page_context(uow, m, "themes"),
-                  page_title="Themes", themes=found, by_id=by_id, states=states or {}, shown=THEME_ITEMS_SHOWN,
+                  page_title="Themes", themes=found, by_id=by_id, states=states or {},
                   considered=overview["considered"], unthemed=overview["unthemed"], method=overview["method"],
                   products=ctx.product_choices(uow, m.workspace_id), segments=SEGMENTS)
 
@@ -330,8 +329,8 @@ def theme_to_problem(request: Request, form: CheckedForm, m: CurrentMember, uow:
     m.require("edit")
     index = int(raw) if (raw := field_text(form, "theme", strip=False)).isdecimal() else -1
     values = {k: field_text(form, k, strip=False) for k in ("statement", "persona", "product_id", "segment")}
-    state = FormState(values=values)
     ids = [v for v in form.getlist("feedback_ids") if isinstance(v, str)]
+    state = FormState(values={**values, "feedback_ids": ",".join(ids)})  # the ticks survive a refused form
     try:
         body = ThemeToProblemIn.model_validate({**values, "feedback_ids": ids,
                                                 "product_id": values["product_id"].strip() or None})

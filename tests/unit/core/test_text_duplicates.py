@@ -101,3 +101,22 @@ def test_bm25_self_score_is_what_an_identical_document_scores(existing: list[str
     assert bm25_scores(index, tokens[i])[i] == pytest.approx(bm25_self_score(index, tokens[i]), rel=1e-5)
     # a word the index has never seen can only lower how much of the query is matched
     assert bm25_self_score(index, [*tokens[i], "zebra"]) > bm25_self_score(index, tokens[i])
+
+
+def test_a_greeting_is_not_the_title() -> None:
+    from tradeoff.core.text.duplicates import split_title
+
+    item = split_title("Hi Lena,\n\nCan we keep our existing Stripe account for card payments?\nCheers")
+    assert item.title == "Can we keep our existing Stripe account for card payments?"
+    assert "Hi Lena," in item.body and "Cheers" in item.body  # nothing is lost
+    assert split_title("Subject: Request\nGood morning,\nSlack alerts break every few weeks").title \
+        == "Slack alerts break every few weeks"
+    assert split_title("Export CSV").title == "Export CSV"  # no line long enough: all of it
+    # emails that open alike but ask different things are not the same request
+    emails = [f"Hi Lena,\n\n{ask}\nCheers" for ask in (
+        "Can we keep our existing Stripe account for card payments?", "Invoices in Spanish for our Madrid clients",
+        "Please add a dark mode to the dashboard", "The PDF export times out on large reports")]
+    res = find_similar("Hi Lena,\n\nOur warehouse robots bump into the shelves.", emails, top_k=1)
+    assert res[0].score < 0.2  # below what triage shows
+    same = find_similar("Hi Lena,\n\nExporting a large report to PDF times out", emails, top_k=1)
+    assert same[0].index == 3 and same[0].score > 0.3

@@ -185,17 +185,29 @@ def find_similar(
     query_embedding: F32 | None = None,
     existing_embeddings: F32 | None = None,
     min_score: float = 0.0,
+    weights: SimilarityWeights | None = None,
 ) -> list[SimilarItem]:
     """One-shot convenience: the `top_k` texts of `existing` most similar to `query`, scores in [0, 1].
 
-    Each text's first line is its title, the rest its body.
+    Each text is split into a title and a body by ``split_title``.
     """
-
-    def split(text: str) -> TextItem:
-        head, _, rest = text.strip().partition("\n")
-        return TextItem(title=head, body=rest.strip())
-
-    index = build_similarity_index([split(t) for t in existing], embeddings=existing_embeddings)
+    index = build_similarity_index([split_title(t) for t in existing], embeddings=existing_embeddings)
     return rank_similar(
-        index, split(query), top_k=top_k, query_embedding=query_embedding, min_score=min_score
+        index, split_title(query), top_k=top_k, query_embedding=query_embedding, min_score=min_score,
+        weights=weights,
     )
+
+
+TITLE_MIN_TOKENS = 3
+
+
+def split_title(text: str) -> TextItem:
+    """A free text as title and body. The title is its first line with at least `TITLE_MIN_TOKENS` distinct words
+    other than stop words: an email's "Hi Lena," or "Good morning," or a bare "Subject: Request" says nothing about
+    the request, and as a title it would match every other email that opens the same way. The other lines, in
+    order, are the body; a text with no such line is all title."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    for i, line in enumerate(lines):
+        if len(set(word_tokens(line, drop_stop_words=True))) >= TITLE_MIN_TOKENS:
+            return TextItem(title=line, body="\n".join(lines[:i] + lines[i + 1:]))
+    return TextItem(title=" ".join(lines))
