@@ -245,3 +245,21 @@ def test_split_notes_reads_each_headings_customer_and_day(run, tmp_path: Path) -
     shown = run("split-notes", str(notes), "-w", slug).stdout
     assert f"1. Approvals take a week  [Redfern Engineering, {day.isoformat()}]" in shown
     assert "2. No customer or day for this one\n" in shown
+
+
+def test_theme_to_problem_takes_segment_and_product_like_the_api(run) -> None:  # type: ignore[no-untyped-def]
+    slug = "cli-theme-" + uuid.uuid4().hex[:8]
+    run("init", "--workspace", slug, "--owner", f"own-{slug}@example.com", "--password-stdin",
+        input="correct horse battery\n")
+    ids = [json.loads(run("feedback", "create", "-w", slug, "--text", t, "--json").stdout)["id"]
+           for t in ("Reminders land in spam", "Our reminder emails go to spam folders")]
+    args = ["theme-to-problem", "-w", slug, "--statement", "Reminder emails are not delivered",
+            *[a for i in ids for a in ("--feedback-id", str(i))]]
+    bad = run(*args, "--product-id", "999999", ok=False)
+    assert bad.exit_code != 0 and "product" in bad.output + (bad.stderr if bad.stderr_bytes else "")
+    made = run(*args, "--segment", "enterprise").stdout
+    pid = int(made.split()[2])
+    problem = json.loads(run("problems", "show", str(pid), "-w", slug, "--json").stdout)
+    assert problem["segment"] == "enterprise"
+    ev = json.loads(run("evidence", "problem", str(pid), "-w", slug, "--json").stdout)
+    assert ev["feedback_count"] == 2

@@ -20,7 +20,7 @@ from tradeoff.storage.base import utcnow
 from tradeoff.triage import bulk as bulk_actions
 from tradeoff.triage import service as triage
 from tradeoff.triage import tuning
-from tradeoff.triage.schemas import BulkIn
+from tradeoff.triage.schemas import BulkIn, ThemeToProblemIn
 from tradeoff.triage.worker import drain, tune_workspace
 
 app = typer.Typer(cls=ErrorMappingGroup, no_args_is_help=True, help="Classify feedback and find duplicates.")
@@ -125,12 +125,16 @@ def theme_to_problem(
     statement: Annotated[str, typer.Option(help="The problem in the user's words.")],
     feedback_id: Annotated[list[int], typer.Option("--feedback-id", help="Repeat for each item of the theme.")],
     persona: Annotated[str, typer.Option()] = "",
+    segment: Annotated[str, typer.Option(help="The customer segment the problem is about.")] = "",
+    product_id: Annotated[int | None, typer.Option(help="The product it belongs to.")] = None,
 ) -> None:
-    """Turn a theme into a problem, linking its feedback as evidence."""
+    """Turn a theme into a problem, linking its feedback as evidence (as the web and API do)."""
     state = cli_state()
+    body = ThemeToProblemIn.model_validate({"statement": statement, "feedback_ids": feedback_id, "persona": persona,
+                                            "segment": segment, "product_id": product_id})
     with state.container.unit_of_work() as uow:
         p = triage.theme_to_problem(uow=uow, workspace_id=workspace_id(uow, workspace), actor=state.actor,
-                                    statement=statement, feedback_ids=feedback_id, persona=persona)
+                                    **body.model_dump())
         pid = p.id
     typer.echo(f"created problem {pid} with {len(set(feedback_id))} pieces of evidence")
 
