@@ -132,7 +132,9 @@ def main() -> None:
         "of 400 items; shown were 934 right / 812 wrong feedback, 26 / 179 problems and 114 / 70 features "
         "(lexical), and 1230 / 770, 52 / 1543 and 230 / 1285 (model). A heavier weight for the model's cosine "
         "(4 or 6 instead of 2, against three lexical parts at 1) put the best suggestion on topic for 373 and 370 "
-        "and lifted wrong suggestions' scores with the right ones', so the weight tuned on Hadoop stays.",
+        "and lifted wrong suggestions' scores with the right ones', so the weight tuned on Hadoop stays. Comparing "
+        "words without the customers' names (the same day) took the lexical row at 0.2 from 951 right / 394 wrong "
+        "to 983 / 310 and the model's at 0.15 from 1292 / 708 to 1331 / 668.",
         "",
     ]
     OUT.write_text("\n".join(lines), encoding="utf-8")

@@ -505,3 +505,15 @@ def test_a_merged_duplicate_from_another_customer_still_counts_in_demand(client,
     assert {client.get(world.api(f"/feedback/{i}"), headers=h).json()["duplicate_of_id"]
             for i in (ask_a["id"], ask_g["id"], first["id"])} == {other["id"]}
     assert demand() == (4, 2, {"USD": "500000.00"})
+
+
+def test_same_customer_is_not_same_request(client, world: World) -> None:
+    cust = client.post(world.api("/customers"), json={"name": "Westmark Freight"}, headers=world.alice.headers).json()
+    other = client.post(world.api("/customers"), json={"name": "Pelican Bay"}, headers=world.alice.headers).json()
+    asked = _fb(client, world, "Westmark Freight here: we need SEPA direct debit for our EU clients",
+                customer_id=cust["id"])
+    elsewhere = _fb(client, world, "Please support SEPA direct debit for EU clients", customer_id=other["id"])
+    _fb(client, world, "Westmark Freight here: the aging report is slow", customer_id=cust["id"])
+    sim = client.get(world.api(f"/feedback/{asked['id']}/similar"), headers=world.sam.headers).json()
+    assert [s["id"] for s in sim["feedback"]] == [elsewhere["id"]], sim  # the name alone matches nothing
+    assert sim["feedback"][0]["title"] == "Please support SEPA direct debit for EU clients"  # shown as written

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from tradeoff.audit import service as audit
 from tradeoff.core.text import classify, notes, themes
-from tradeoff.core.text.duplicates import find_similar
+from tradeoff.core.text.duplicates import find_similar, without_names
 from tradeoff.customers import service as customer_service
 from tradeoff.customers.model import Customer
 from tradeoff.errors import Conflict, FieldError, InvalidInput
@@ -152,6 +152,12 @@ def similar(*, uow: UnitOfWork, workspace_id: int, feedback_id: int, top_k: int 
         near = embedder.vectors.nearest(uow, workspace_id, embedder.method, query_vec, NEAREST, exclude={fb.id})
         pool.update(vectors.texts(uow, workspace_id, "feedback", [i for i in near if i not in pool]))
     pool.pop(fb.id, None)
+    # words are compared without the customers' names (who asked is not what was asked); vectors and titles
+    # come from the texts as written
+    names = _customer_names(uow, [fb.id, *pool])
+    asked_by = [names[fb.id]] if fb.id in names else []
+    query = without_names(fb.text, asked_by)
+    compared = {i: without_names(t, [*asked_by, *([names[i]] if i in names else [])]) for i, t in pool.items()}
     groups: dict[str, dict[int, str]] = {
         "feedback": pool,
         "problem": vectors.texts(uow, workspace_id, "problem"),
@@ -166,10 +172,21 @@ def similar(*, uow: UnitOfWork, workspace_id: int, feedback_id: int, top_k: int 
         ids = list(cands)
         matrix = vectors.vectors_for(uow, embedder, workspace_id, kind, cands) if embedder is not None else None
         least = min_score if min_score is not None else MIN_SCORE["lexical" if embedder is None else "model"][kind]
-        hits = find_similar(fb.text, [cands[i] for i in ids], top_k=top_k, min_score=least,
+        words = compared if kind == "feedback" else cands
+        hits = find_similar(query, [words[i] for i in ids], top_k=top_k, min_score=least,
                             query_embedding=query_vec, existing_embeddings=matrix)
         out[kind] = [{"id": ids[h.index], "title": _title(kind, cands[ids[h.index]]), "score": round(h.score, 3)}
                      for h in hits]
+    return out
+
+
+def _customer_names(uow: UnitOfWork, feedback_ids: list[int]) -> dict[int, str]:
+    """feedback id -> the name of the customer behind it, for those that have one."""
+    out: dict[int, str] = {}
+    for start in range(0, len(feedback_ids), 500):
+        out.update({i: n for i, n in uow.session.execute(
+            select(Feedback.id, Customer.name).join(Customer, Customer.id == Feedback.customer_id)
+            .where(Feedback.id.in_(feedback_ids[start:start + 500])))})
     return out
 
 

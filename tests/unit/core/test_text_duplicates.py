@@ -120,3 +120,18 @@ def test_a_greeting_is_not_the_title() -> None:
     assert res[0].score < 0.2  # below what triage shows
     same = find_similar("Hi Lena,\n\nExporting a large report to PDF times out", emails, top_k=1)
     assert same[0].index == 3 and same[0].score > 0.3
+
+
+def test_who_asked_is_not_what_was_asked() -> None:
+    from tradeoff.core.text.duplicates import without_names
+
+    assert without_names("Quick sync with Westmark Freight: select all and send", ["Westmark Freight"]).split() \
+        == ["Quick", "sync", "with", ":", "select", "all", "and", "send"]
+    assert "Westmark" not in without_names("westmark wants it, WESTMARK said", ["Westmark Freight"])  # any case
+    # a short or generic first word stays: "Acme Payments" does not take "payments" out of every text
+    assert without_names("Card payments fail for Acme", ["Acme Payments"]) == "Card payments fail for Acme"
+    asks = ["Westmark Freight: the dashboard is slow", "Please add SEPA direct debit"]
+    plain = find_similar("Westmark Freight: we need SEPA direct debit", asks, top_k=1)
+    named = find_similar(without_names("Westmark Freight: we need SEPA direct debit", ["Westmark Freight"]),
+                         [without_names(a, ["Westmark Freight"]) for a in asks], top_k=1)
+    assert named[0].index == 1 and (plain[0].index != 1 or plain[0].score < named[0].score)

@@ -12,7 +12,8 @@ best candidate; the cosines are absolute, so a new text with no real match score
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -199,6 +200,19 @@ def find_similar(
 
 
 TITLE_MIN_TOKENS = 3
+NAME_WORD_MIN = 5  # a name's first word counts on its own when at least this long ("Westmark", not "Acme")
+
+
+def without_names(text: str, names: Collection[str]) -> str:
+    """`text` without the given names (a customer's, say), each as a whole phrase in any case, and without a name's
+    first word when it is distinctive (`NAME_WORD_MIN` letters or more: "Westmark" for Westmark Freight). Who
+    asked is not what was asked: two requests from one customer are not alike for carrying its name."""
+    for name in sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True):
+        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", text, flags=re.IGNORECASE)
+        first = name.split()[0]
+        if len(first) >= NAME_WORD_MIN:
+            text = re.sub(rf"(?<![\w-]){re.escape(first)}(?![\w-])", " ", text, flags=re.IGNORECASE)
+    return text
 
 
 def split_title(text: str) -> TextItem:
