@@ -56,6 +56,7 @@ def test_log_in_add_feedback_link_it_and_see_it_on_the_feature(
         page.get_by_role("link", name=said[:40], exact=False).first.click()
         page.wait_for_url(f"**/w/{world.slug}/feedback/*")
         page.get_by_label("Find a feature or problem").fill(f"reminders {tag}")  # htmx narrows the choices
+        page.wait_for_load_state("networkidle")  # ... and swaps them in: tick after the swap, or the tick is lost
         page.get_by_label(f"Bulk invoice reminders {tag}").check()
         page.get_by_label("Quote").fill("A bulk reminder would save a day.")
         page.get_by_role("button", name="Link", exact=True).click()

@@ -125,8 +125,9 @@ def test_paste_notes_triage_theme_to_problem_and_its_demand(browser: Any, live_s
         theme = page.locator("li.theme", has_text="Okta")
         assert theme.count() == 1
         assert "3 items" in theme.locator(".theme-stats").inner_text()
-        theme.get_by_text(re.compile(r"^The 3 items$")).click()
-        assert theme.locator(".theme-items").get_by_role("link", name=re.compile("required by our IT team")).is_visible()
+        theme.get_by_text(re.compile(r"^The 3 items: untick any")).click()
+        item = theme.locator(".theme-items").get_by_label(re.compile("required by our IT team"))
+        assert item.is_visible() and item.is_checked()  # each item ticked, to be left out if it does not belong
         theme.get_by_label("Problem statement").fill("Staff cannot sign in with their Okta accounts")
         theme.get_by_role("button", name="Turn into problem").click()
         page.wait_for_url(f"**/w/{slug}/problems/*")
