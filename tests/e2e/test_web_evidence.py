@@ -373,6 +373,8 @@ def test_theme_turns_into_a_problem_with_its_demand(container: Container, seeded
     assert blank.status_code == 422 and "error-text" in blank.text
     assert f'value="{fids[2]}" form="theme-form-{at}" >' in blank.text  # the box left unticked stays unticked
     assert all(f'value="{f}" form="theme-form-{at}" checked' in blank.text for f in fids[:2])
+    none = tc.post(f"/w/{w}/themes/problem", data={"csrf_token": token, "theme": at, "statement": "x y z"})
+    assert none.status_code == 422 and "needs at least one of its feedback items: none was chosen" in none.text
     elsewhere = tc.post(f"/w/{w}/themes/problem", data={"csrf_token": token, "theme": "0", "statement": "x y z",
                                                         "product_id": "999999", "feedback_ids": [str(f) for f in fids]})
     assert elsewhere.status_code == 422 and re.search(r"<select id=\"product-0\"[^\n]*\n\s*<p class=\"error-text\">", elsewhere.text)

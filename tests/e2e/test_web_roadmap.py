@@ -257,6 +257,7 @@ def test_a_pm_creates_and_edits_a_plan_in_the_web_ui(container: Container, world
     row = board.split('<tr id="release-1">', 1)[1].split("</tr>", 1)[0]
     assert "Launch" in row and target in row and re.search(r'<span class="(risk|safe)">\d+%</span>', row)
     assert "Audit log export" in row and "Refactor invoice service" in row
+    assert re.search(r'<div class="small (risk|muted)">the plan (finishes it by \d{4}-\d\d-\d\d|does not schedule)', row)
     assert "no target" in board.split('<tr id="release-2">', 1)[1].split("</tr>", 1)[0]
     # a target that cannot be made: in red with the date that could be aimed at instead, and on the home page
     row = board.split('<tr id="release-3">', 1)[1].split("</tr>", 1)[0]

@@ -195,9 +195,7 @@ def forecast(
             continue
         aim = (f"; {r['target_probability']:.0%} chance by its target {r['target']}" if r["target"] else "")
         last = f"; latest P85: {r['features'][0]['title']}" if r["features"] else ""
-        plan = (f"; the plan does not schedule {len(r['unplanned'])} of its features" if r.get("unplanned") else
-                f"; the plan finishes it by {r['planned_end']}" + (", after its target" if r["plan_misses_target"]
-                                                                      else "") if r.get("planned_end") else "")
+        plan = f"; {r['plan_note']}" if r.get("plan_note") else ""
         typer.echo(f"release {r['name']}: P50 {r['p50']}, P85 {r['p85']}, P95 {r['p95']}{aim}{last}{plan}")
     if fc["plan"]:
         p = fc["plan"]

@@ -293,22 +293,24 @@ def plan_check(plan: Any, c: Commitment) -> dict[str, Any] | None:
     if plan is None or not plan.result or plan.solved_at is None:
         return None
     row = next((r for r in plan.result.get("schedule", []) if r["feature_id"] == c.feature_id), None)
+    end = row["period_end"] if row is not None else None
     older = c.created_at is not None and plan.solved_at < c.created_at
-    if row is not None and date.fromisoformat(row["period_end"]) <= c.due:
-        return {"status": "in plan", "conflict": False, "planned_end": row["period_end"], "plan_id": plan.id,
-                "detail": f"the live plan '{plan.name}' finishes it by {row['period_end']}"}
+
+    def check(status: str, conflict: bool, detail: str) -> dict[str, Any]:
+        return {"status": status, "conflict": conflict, "planned_end": end, "plan_id": plan.id, "detail": detail}
+
+    if end is not None and date.fromisoformat(end) <= c.due:
+        return check("in plan", False, f"the live plan '{plan.name}' finishes it by {end}")
     again = (" It was solved before this promise was made: solve it again to make the promise a constraint, or "
              "renegotiate the date." if older else " Renegotiate the date or change the plan.")
-    if row is not None:
-        return {"status": "plan older" if older else "after due", "conflict": True, "planned_end": row["period_end"],
-                "plan_id": plan.id,
-                "detail": f"the live plan '{plan.name}' finishes it by {row['period_end']}, after the due date."
-                          + again}
+    if end is not None:
+        return check("plan older" if older else "after due", True,
+                     f"the live plan '{plan.name}' finishes it by {end}, after the due date." + again)
     if c.due > plan.end:
-        return {"status": "beyond plan", "conflict": False, "planned_end": None, "plan_id": plan.id,
-                "detail": f"due after the live plan '{plan.name}' ends ({plan.end}), which does not schedule it"}
-    return {"status": "plan older" if older else "not planned", "conflict": True, "planned_end": None,
-            "plan_id": plan.id, "detail": f"the live plan '{plan.name}' does not schedule it." + again}
+        return check("beyond plan", False,
+                     f"due after the live plan '{plan.name}' ends ({plan.end}), which does not schedule it")
+    return check("plan older" if older else "not planned", True,
+                 f"the live plan '{plan.name}' does not schedule it." + again)
 
 
 def overview(*, uow: UnitOfWork, workspace_id: int, at_risk_only: bool = False,

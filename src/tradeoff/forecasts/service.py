@@ -353,8 +353,14 @@ def _planned_finish(features: list[dict[str, Any]], target: str | None) -> dict[
     ends = [f.get("planned_to") for f in features]
     last = max((e for e in ends if e), default=None)
     unplanned = [f["feature_id"] for f, e in zip(features, ends, strict=True) if not e]
-    return {"planned_end": last, "unplanned": unplanned,
-            "plan_misses_target": bool(target and ((last and last > target) or unplanned))}
+    misses = bool(target and ((last and last > target) or unplanned))
+    if unplanned:
+        note = f"the plan does not schedule {len(unplanned)} of its features"
+    elif last:
+        note = f"the plan finishes it by {last}" + (", after its target" if misses else "")
+    else:
+        note = ""
+    return {"planned_end": last, "unplanned": unplanned, "plan_misses_target": misses, "plan_note": note}
 
 
 def feature_forecast(*, uow: UnitOfWork, workspace_id: int, feature_id: int, today: date,

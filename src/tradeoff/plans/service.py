@@ -147,6 +147,19 @@ def live_plan(*, uow: UnitOfWork, workspace_id: int) -> Plan | None:
     return plan
 
 
+def capacity_overview(*, uow: UnitOfWork, workspace_id: int, today: date,
+                      periods: int = 6) -> tuple[Plan | None, list[tuple[Any, dict[str, Any]]]]:
+    """Each active team with its capacity per period, over the live plan's periods when there is one (the capacity
+    it planned against), else over the next `periods` of each team from `today`. Returns (the live plan, rows)."""
+    plan = live_plan(uow=uow, workspace_id=workspace_id)
+    rows = []
+    for team in team_service.active(uow=uow, workspace_id=workspace_id):
+        cap = (team_service.capacity(team=team, start=plan.start, periods=plan.periods, period_days=plan.period_days)
+               if plan else team_service.capacity(team=team, start=today, periods=periods))
+        rows.append((team, cap))
+    return plan, rows
+
+
 def get(*, uow: UnitOfWork, workspace_id: int, plan_id: int) -> Plan:
     return records.get(uow=uow, spec=SPEC, workspace_id=workspace_id, record_id=plan_id)  # type: ignore[no-any-return]
 

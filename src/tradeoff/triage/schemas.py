@@ -26,7 +26,7 @@ class NotesIn(Input):
 
 class ThemeToProblemIn(Input):
     statement: Statement
-    feedback_ids: Annotated[list[int], Field(min_length=1, max_length=5_000)]
+    feedback_ids: Annotated[list[int], Field(max_length=5_000)]  # none: the service says what is missing
     persona: ShortText = ""
     segment: ShortText = ""
     product_id: int | None = None

@@ -85,7 +85,7 @@ def triage_batch(*, uow: UnitOfWork, engine: TriageEngine, workspace_id: int, li
     if not rows:
         return 0
     batch = [t for _, t in rows]
-    made = vectors.embed_batch(engine, batch)
+    made = engine.embed_texts(batch) if engine.embed is not None else None
     predictions = engine.classify(uow, workspace_id, batch, embeddings=made)
     if made is not None:  # kept for similar-item suggestions
         vectors.save(uow, workspace_id, engine.method, "feedback", {fid: text for fid, text in rows}, made)
@@ -181,13 +181,11 @@ def similar(*, uow: UnitOfWork, workspace_id: int, feedback_id: int, top_k: int 
 
 
 def _customer_names(uow: UnitOfWork, feedback_ids: list[int]) -> dict[int, str]:
-    """feedback id -> the name of the customer behind it, for those that have one."""
-    out: dict[int, str] = {}
-    for start in range(0, len(feedback_ids), 500):
-        out.update({i: n for i, n in uow.session.execute(
-            select(Feedback.id, Customer.name).join(Customer, Customer.id == Feedback.customer_id)
-            .where(Feedback.id.in_(feedback_ids[start:start + 500])))})
-    return out
+    """feedback id -> the name of the customer behind it, for those that have one (ids: a suggestion's item and its
+    candidates, at most CANDIDATES + NEAREST + 1, so one IN list)."""
+    return {i: n for i, n in uow.session.execute(
+        select(Feedback.id, Customer.name).join(Customer, Customer.id == Feedback.customer_id)
+        .where(Feedback.id.in_(feedback_ids)))}
 
 
 def _embedder(engine: TriageEngine | None) -> TriageEngine | None:
@@ -342,7 +340,8 @@ def theme_to_problem(
 ) -> Problem:
     """Turn a theme into a problem in one step, carrying its evidence along (each item linked to the problem)."""
     if not feedback_ids:
-        raise InvalidInput("a theme needs at least one feedback item", [FieldError(["body", "feedback_ids"], "empty")])
+        raise InvalidInput("a problem made from a theme needs at least one of its feedback items: none was chosen",
+                           [FieldError(["body", "feedback_ids"], "empty")])
     items = records.get_many(uow=uow, spec=feedback_service.SPEC, workspace_id=workspace_id, ids=feedback_ids,
                              field_name="feedback_ids")
     archived = sorted(f.id for f in items if f.archived_at is not None)

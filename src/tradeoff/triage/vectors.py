@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import ColumnElement, Select, and_, delete, exists, select
+from sqlalchemy import ColumnElement, Select, and_, exists, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from tradeoff.triage.engine import TriageEngine
 
 F32 = npt.NDArray[np.float32]
-KINDS = ("feedback", "problem", "feature")
 EXACT_UP_TO = 100_000  # above this many stored vectors, nearest-neighbour search goes through an IVF index
 N_PROBE = 32  # IVF cells searched per query (recall 1.0 on the 1,000,000-vector benchmark)
 _CHUNK = 500  # ids per IN (...) list
@@ -57,13 +56,11 @@ def texts(uow: UnitOfWork, workspace_id: int, kind: str, ids: Collection[int] | 
         raise ValueError(f"unknown record kind {kind!r}")
     columns = {"feedback": (Feedback.text,), "problem": (Problem.statement,),
                "feature": (Feature.title, Feature.description)}[kind]
-    id_col = model.id
-    stmt: Select[Any] = select(id_col, *columns).where(model.workspace_id == workspace_id,
-                                                       model.archived_at.is_(None))
+    stmt: Select[Any] = select(model.id, *columns).where(
+        model.workspace_id == workspace_id, model.archived_at.is_(None)).order_by(model.id)
     out: dict[int, str] = {}
-    stmt = stmt.order_by(id_col)
     for part in _chunks(ids) if ids is not None else [None]:
-        for row in uow.session.execute(stmt if part is None else stmt.where(id_col.in_(part))):
+        for row in uow.session.execute(stmt if part is None else stmt.where(model.id.in_(part))):
             out[int(row[0])] = feature_text(*row[1:]) if kind == "feature" else str(row[1])
     return out
 
@@ -111,23 +108,15 @@ def save(uow: UnitOfWork, workspace_id: int, method: str, kind: str, current: Ma
         for rid, vec in zip(ids, vectors, strict=True)])
 
 
-def forget(uow: UnitOfWork, workspace_id: int, kind: str, record_id: int) -> None:
-    """Drop a record's vectors (its text changed): the worker embeds it again."""
-    uow.session.execute(delete(Embedding).where(
-        Embedding.workspace_id == workspace_id, Embedding.record_kind == kind, Embedding.record_id == record_id
-    ).execution_options(synchronize_session=False))
-
-
 def vectors_for(uow: UnitOfWork, engine: TriageEngine, workspace_id: int, kind: str,
                 current: Mapping[int, str]) -> F32:
     """One unit vector per record of `current`, in its order: stored where fresh, else made now (not stored)."""
+    if not current:
+        return np.zeros((0, 0), dtype=np.float32)
     have = stored(uow, workspace_id, engine.method, kind, current)
     missing = [rid for rid in current if rid not in have]
     if missing:
-        made = engine.embed_texts([current[rid] for rid in missing])
-        have.update(zip(missing, made, strict=True))
-    if not current:
-        return np.zeros((0, 0), dtype=np.float32)
+        have.update(zip(missing, engine.embed_texts([current[rid] for rid in missing]), strict=True))
     return np.vstack([have[rid] for rid in current]).astype(np.float32, copy=False)
 
 
@@ -256,21 +245,16 @@ class FeedbackVectors:
             tail_ids = np.concatenate([hit.tail_ids, new_ids])
             if tail_ids.size <= max(1000, hit.ids.size // 10):
                 tail = np.vstack([hit.tail, new_rows]) if hit.tail_ids.size else new_rows
-                matrix = _Matrix(top, hit.ids, hit.vectors, hit.ivf, tail_ids, tail)
-                with self._lock:
-                    self._cache[(workspace_id, method)] = matrix
-                return matrix
+                return self._keep(workspace_id, method, _Matrix(top, hit.ids, hit.vectors, hit.ivf, tail_ids, tail))
         ids, rows = self._read(uow, workspace_id, method)
         ivf = None
         if ids.size > EXACT_UP_TO:  # the index keeps its own copy, ordered by cell: drop the one read
             ivf = vector_index.build_ivf(rows, rng=np.random.default_rng(0))
             rows = np.zeros((0, 1), dtype=np.float32)
-        matrix = _Matrix(top, ids, rows, ivf, np.zeros(0, dtype=np.int64), np.zeros((0, 1), dtype=np.float32))
+        return self._keep(workspace_id, method, _Matrix(top, ids, rows, ivf, np.zeros(0, dtype=np.int64),
+                                                        np.zeros((0, 1), dtype=np.float32)))
+
+    def _keep(self, workspace_id: int, method: str, matrix: _Matrix) -> _Matrix:
         with self._lock:
             self._cache[(workspace_id, method)] = matrix
         return matrix
-
-
-def embed_batch(engine: TriageEngine, batch: Sequence[str]) -> F32 | None:
-    """Vectors for texts about to be triaged, or None when the engine has no embedder."""
-    return engine.embed_texts(batch) if engine.embed is not None and batch else None

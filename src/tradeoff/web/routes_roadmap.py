@@ -153,12 +153,8 @@ def plan_what_if(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow
 
 @router.get(f"{W}/capacity", response_class=HTMLResponse)
 def capacity(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
-    teams = team_service.active(uow=uow, workspace_id=m.workspace_id)
-    # the live plan's periods when there is one (the capacity it planned against), else the next six of each team
-    plan = plan_service.live_plan(uow=uow, workspace_id=m.workspace_id)
-    window = (dict(start=plan.start, periods=plan.periods, period_days=plan.period_days) if plan else
-              dict(start=date.today(), periods=6))
-    rows = [team_service.capacity(team=t, **window) | {"team_obj": t} for t in teams]  # type: ignore[arg-type]
+    plan, teams = plan_service.capacity_overview(uow=uow, workspace_id=m.workspace_id, today=date.today())
+    rows = [cap | {"team_obj": team} for team, cap in teams]
     return render(request, "roadmap/capacity.html", **ctx.page_context(uow, m, "capacity"), page_title="Teams",
                   rows=rows, plan=plan)
 

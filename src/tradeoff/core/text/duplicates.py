@@ -186,7 +186,6 @@ def find_similar(
     query_embedding: F32 | None = None,
     existing_embeddings: F32 | None = None,
     min_score: float = 0.0,
-    weights: SimilarityWeights | None = None,
 ) -> list[SimilarItem]:
     """One-shot convenience: the `top_k` texts of `existing` most similar to `query`, scores in [0, 1].
 
@@ -194,8 +193,7 @@ def find_similar(
     """
     index = build_similarity_index([split_title(t) for t in existing], embeddings=existing_embeddings)
     return rank_similar(
-        index, split_title(query), top_k=top_k, query_embedding=query_embedding, min_score=min_score,
-        weights=weights,
+        index, split_title(query), top_k=top_k, query_embedding=query_embedding, min_score=min_score
     )
 
 
