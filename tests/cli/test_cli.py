@@ -113,6 +113,16 @@ def test_lists_and_views_export_every_row_as_csv(run, container, tmp_path: Path)
     # feedback with no customer: one row each, unnamed
     assert [(r["customer"], r["what they said"]) for r in csv.DictReader(io.StringIO(loop))] == [
         ("", "bulk 0"), ("", "bulk 1")]
+    assert "not shipped: the loop is closed once it ships" in run("close-the-loop", str(feat), "-w", slug,
+                                                                  "--told-feedback", str(fb[0]), ok=False).stderr
+    run("features", "update", str(feat), "-w", slug, "--status", "shipped")
+    told = json.loads(run("close-the-loop", str(feat), "-w", slug, "--told-feedback", str(fb[0]), "--json").stdout)
+    assert [c["told"] for c in told["customers"]] == [True, False] and told["to_tell_count"] == 1
+    assert "(1 to tell, 1 told)" in run("close-the-loop", str(feat), "-w", slug).stdout
+    assert "customer 424242 did not ask for this feature" in run("close-the-loop", str(feat), "-w", slug, "--told",
+                                                                 "424242", ok=False).stderr
+    assert json.loads(run("close-the-loop", str(feat), "-w", slug, "--told-feedback", str(fb[0]), "--undo",
+                          "--json").stdout)["told_count"] == 0
     merged = run("bulk", "merge", *map(str, fb), "-w", slug, "--into", str(fb[0])).stdout
     assert merged.startswith("merge: 1 of 2 done")  # the one that stays is not merged into itself
     assert json.loads(run("feedback", "show", str(fb[1]), "-w", slug, "--json").stdout)["duplicate_of_id"] == fb[0]

@@ -345,6 +345,7 @@ PAGES = [
     ("POST", "/w/{slug}/problems/{problem}/comments"),
     ("GET", "/w/{slug}/features/{feature}/delivery"),
     ("GET", "/w/{slug}/features/{feature}/close-the-loop.csv"),
+    ("POST", "/w/{slug}/features/{feature}/close-the-loop/told"),
     ("GET", "/w/{slug}/ranking.csv"),  # the other exports are in their pages' outsider lists
 ] + [
     (method, path.replace("KIND", kind).replace("{id}", "{" + one + "}"))

@@ -418,6 +418,21 @@ def test_shipped_feature_shows_close_the_loop(container: Container, seeded: Seed
     assert "Globex Corporation" in loop and "Olga Owner" in loop and "dana@sales.example" in loop
     assert "re-key 300 invoices a month into NetSuite" in loop
     assert shipped.index("Evidence") < shipped.index("Close the loop")
+    # marking Globex told: the button's form is on the page, and the row says who told them and when
+    assert "Mark Globex Corporation as told" in loop and "1 to tell" in loop
+    tc, token = as_user("sam")
+    with container.unit_of_work() as uow:
+        globex = uow.session.scalar(select(Customer.id).where(Customer.name == "Globex Corporation",
+                                                              Customer.workspace_id == ws.id))
+    r = tc.post(f"/w/{w}/features/{ids['sync']}/close-the-loop/told",
+                data={"csrf_token": token, "customer_id": str(globex)}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    told = tc.get(f"/w/{w}/features/{ids['sync']}").text
+    told = told[told.index("Close the loop"):]
+    assert "0 to tell" in told and "1 of 1 told so far" in told and "Undo: Globex Corporation still to be told" in told
+    assert "by sam" in told
+    no_token = tc.post(f"/w/{w}/features/{ids['sync']}/close-the-loop/told", data={"customer_id": str(globex)})
+    assert no_token.status_code == 403
 
 
 # ---------------------------------------------------------------- top requested, NPS

@@ -364,3 +364,20 @@ def test_a_list_a_brief_cuts_short_names_what_it_left_out(container: Container) 
     more = re.search(r"… and (\d+) more features not detailed below: ([^\n]+)", intro)
     assert more and int(more[1]) == total - detailed
     assert more[2].count("[F") == total - detailed  # the left-out features are named and cited
+
+
+def test_sales_brief_lists_only_the_customers_still_to_be_told(container: Container) -> None:
+    own = seed(container, "told-" + uuid.uuid4().hex[:8])
+    just_shipped = lambda: rendered(container, own, "sales", "md").decode().split(  # noqa: E731
+        "## Just shipped: tell the customers who asked", 1)[1].split("\n## ", 1)[0]
+    before = just_shipped()
+    assert "Dark mode" in before and "Acme Corp" in before
+    with container.unit_of_work() as uow:
+        from tradeoff.features.model import Feature
+        from tradeoff.insights import service as insights
+        dark = uow.session.get(Feature, own.ids["f3"])
+        assert dark is not None
+        insights.mark_told(uow=uow, workspace_id=own.workspace_id, actor=Actor(None, "sales@x.io"), feature=dark,
+                           customer_ids=[own.ids["acme"]], feedback_ids=[], now=NOW)
+    after = just_shipped()
+    assert "Acme Corp" not in after and "No customer who asked for a shipped feature is waiting to be told" in after

@@ -87,6 +87,42 @@ def test_close_the_loop(client, world: World) -> None:
     assert client.get(world.api("/features/999999/close-the-loop.csv"), headers=world.sam.headers).status_code == 404
 
 
+def test_close_the_loop_marks_customers_told(client, world: World) -> None:
+    ids = _setup(client, world)
+    url, h = world.api(f"/features/{ids['export']}/close-the-loop"), world.alice.headers
+    told = client.post(f"{url}/told", json={"customer_ids": [ids["big"]]}, headers=world.sam.headers)  # sales may
+    assert told.status_code == 200, told.text
+    state = {c["customer"]: (c["told"], c["told_by"]) for c in told.json()["customers"]}
+    assert state == {"Big": (True, world.sam.email), "Mid": (False, None), "Euro": (False, None)}
+    assert (told.json()["told_count"], told.json()["to_tell_count"]) == (1, 2)
+    assert client.get(url, headers=world.sam.headers).json() == told.json()  # stored, not just answered
+    rows = list(csv.DictReader(io.StringIO(client.get(f"{url}.csv", headers=h).text, newline="")))
+    assert [(r["customer"], bool(r["told"]), r["told by"]) for r in rows] == [
+        ("Big", True, world.sam.email), ("Mid", False, ""), ("Euro", False, "")]
+    # Big asks again after being told: to be told again, the earlier telling still shown
+    fb = client.post(world.api("/feedback"), json={"text": "export again", "customer_id": ids["big"]}, headers=h).json()
+    client.post(world.api("/links"), json={"feedback_id": fb["id"], "feature_id": ids["export"]}, headers=h)
+    big = client.get(url, headers=h).json()["customers"][0]
+    assert big["customer"] == "Big" and big["told"] is False and big["told_at"] is not None
+    assert [s["told_at"] is None for s in big["said"]] == [False, False, True]
+    # undo, and refusals that name what is wrong, with nothing written
+    undone = client.post(f"{url}/told", json={"customer_ids": [ids["big"]], "told": False}, headers=h).json()
+    assert undone["told_count"] == 0 and all(s["told_at"] is None for s in undone["customers"][0]["said"])
+    bad = client.post(f"{url}/told", json={"customer_ids": [ids["mid"], 999999], "feedback_ids": [fb["id"] + 1000]},
+                      headers=h)
+    assert bad.status_code == 422 and bad.headers["content-type"] == "application/problem+json"
+    assert "customer 999999 did not ask for this feature" in bad.json()["detail"]
+    assert "feedback " + str(fb["id"] + 1000) + " is not evidence" in bad.json()["detail"]
+    assert [e["loc"] for e in bad.json()["errors"]] == [["body", "customer_ids", 1], ["body", "feedback_ids", 0]]
+    assert client.get(url, headers=h).json()["told_count"] == 0  # Mid was valid, but the request was refused whole
+    assert "at least one customer" in client.post(f"{url}/told", json={}, headers=h).json()["detail"]
+    not_shipped = client.post(world.api(f"/features/{ids['sso']}/close-the-loop/told"),
+                              json={"customer_ids": [ids["mid"]]}, headers=h)
+    assert not_shipped.status_code == 422 and "not shipped" in not_shipped.json()["detail"]
+    audit = client.get(world.api(f"/audit?record_type=feature&record_id={ids['export']}"), headers=h)
+    assert [e["action"] for e in audit.json()["items"]][:2] == ["untold", "told"], audit.text
+
+
 def test_survey_responses_and_nps(client, world: World) -> None:
     h = world.alice.headers
     ent = client.post(world.api("/customers"), json={"name": "E", "segment": "enterprise"}, headers=h).json()["id"]

@@ -16,7 +16,7 @@ from tradeoff.customers.schemas import MoneySettingsIn, MoneySettingsOut
 from tradeoff.exports import views as export_views
 from tradeoff.features import service as feature_service
 from tradeoff.insights import service as insights
-from tradeoff.insights.schemas import demand_out, encode, nps_out
+from tradeoff.insights.schemas import ToldIn, demand_out, encode, nps_out
 from tradeoff.records import service as records
 from tradeoff.storage.base import utcnow
 
@@ -60,6 +60,17 @@ def top_requested(
 def close_the_loop(member: CurrentMember, uow: Uow, record_id: int) -> Any:
     feature = records.get(uow=uow, spec=feature_service.SPEC, workspace_id=member.workspace_id, record_id=record_id)
     return encode(insights.close_the_loop(uow=uow, workspace_id=member.workspace_id, feature=feature))
+
+
+@router.post(f"{W}/features/{{record_id}}/close-the-loop/told", operation_id="markCustomersTold",
+             summary="Record that customers who asked for a shipped feature were told it shipped (or undo it); "
+                     "answers the updated close-the-loop list")
+def mark_told(member: CurrentMember, uow: Uow, record_id: int, body: Annotated[ToldIn, Body()]) -> Any:
+    member.require("evidence")
+    feature = records.get(uow=uow, spec=feature_service.SPEC, workspace_id=member.workspace_id, record_id=record_id)
+    return encode(insights.mark_told(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"),
+                                     feature=feature, customer_ids=body.customer_ids, feedback_ids=body.feedback_ids,
+                                     told=body.told, now=utcnow()))
 
 
 @router.get(f"{W}/surveys/nps", operation_id="getNpsBySegment", summary="NPS and CSAT per customer segment")

@@ -22,6 +22,7 @@ from tradeoff.briefs.document import Bullets, Chart, Missing, Paragraph, Section
 from tradeoff.charts import DemandBar, demand_by_segment
 from tradeoff.customers import service as customer_service
 from tradeoff.features.model import Feature
+from tradeoff.insights import service as insights
 
 TALKING_POINTS = 12  # the features with requests a salesperson is given lines for; the rest are named
 CUSTOMERS_LISTED = 30  # customers in the "who asked" table, most ARR first; the rest are named
@@ -149,16 +150,17 @@ def _talking_points(sc: Scope, roadmap: list[Feature]) -> list[Any]:
 
 
 def _close_loop(sc: Scope, shipped: list[Feature]) -> list[Any]:
+    """Per shipped feature, the customers who asked and are not yet marked told (close the loop)."""
     items = []
     for f in shipped[:12]:
-        d = sc.demand(f.id)
-        if not d.customers:
+        loop = insights.close_the_loop(uow=sc.uow, workspace_id=sc.workspace_id, feature=f)
+        names = [(c["customer_id"], c["customer"]) for c in loop["customers"] if c["customer_id"] and not c["told"]]
+        if not names:
             continue
-        names = d.customers[:6]
+        told = f" ({loop['told_count']} already told)" if loop["told_count"] else ""
         items.append((s(f.title, sc.f(f), strong=True), s(": "),
-                      s(", ".join(a.name for a in names) + (f" and {len(d.customers) - 6} more"
-                                                           if len(d.customers) > 6 else ""),
-                        *[sc.ref("customer", a.customer_id, a.name) for a in names])))
+                      s(", ".join(n for _i, n in names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else ""),
+                        *[sc.ref("customer", i, n) for i, n in names[:6]]), s(told)))
     if not items:
-        return [Paragraph((s("No customer evidence is linked to the shipped features."),))]
+        return [Paragraph((s("No customer who asked for a shipped feature is waiting to be told."),))]
     return [Bullets(tuple(items))]

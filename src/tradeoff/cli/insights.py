@@ -67,12 +67,23 @@ def top(
                title=f"top requested {kind.value}s by {sort} (ARR in {res['currency']})")
 
 
-def close_the_loop(feature_id: int, workspace: Workspace, as_json: Json = False, csv_file: CsvOut = None) -> None:
-    """Who to tell that a feature shipped: customers, account owners, who heard it, what they said."""
-    with cli_state().container.unit_of_work() as uow:
+def close_the_loop(
+    feature_id: int, workspace: Workspace, as_json: Json = False, csv_file: CsvOut = None,
+    told: Annotated[list[int] | None, typer.Option("--told", help="Mark this customer id as told (repeatable)")] = None,
+    told_feedback: Annotated[list[int] | None, typer.Option(
+        "--told-feedback", help="Mark the asker of this feedback id (one with no customer) as told (repeatable)")] = None,
+    undo: Annotated[bool, typer.Option("--undo", help="With --told/--told-feedback: they are to be told again")] = False,
+) -> None:
+    """Who to tell that a feature shipped: customers, account owners, who heard it, what they said, whether told."""
+    state = cli_state()
+    with state.container.unit_of_work() as uow:
         wid = workspace_id(uow, workspace)
         f = records.get(uow=uow, spec=feature_service.SPEC, workspace_id=wid, record_id=feature_id)
-        res = insights.close_the_loop(uow=uow, workspace_id=wid, feature=f)
+        if told or told_feedback:
+            res = insights.mark_told(uow=uow, workspace_id=wid, actor=state.actor, feature=f, customer_ids=told or [],
+                                     feedback_ids=told_feedback or [], told=not undo, now=utcnow())
+        else:
+            res = insights.close_the_loop(uow=uow, workspace_id=wid, feature=f)
     if csv_file is not None:
         emit_csv(export_views.close_the_loop(encode(res)), csv_file)
         return
@@ -81,9 +92,13 @@ def close_the_loop(feature_id: int, workspace: Workspace, as_json: Json = False,
         return
     if not res["shipped"]:
         typer.echo(f"note: '{res['title']}' is {res['status']}, not shipped yet")
-    emit_table([{"customer": c["customer"] or "(no customer)", "account owner": c["account_owner"] or "",
-                 "heard by": ", ".join(c["reporters"]), "said": c["said"][0]["words"]} for c in res["customers"]],
-               ["customer", "account owner", "heard by", "said"], title=f"close the loop: {res['title']}")
+    emit_table([{"customer": c["customer"] or f"(no customer: feedback {c['said'][0]['feedback_id']})",
+                 "id": c["customer_id"] or "", "account owner": c["account_owner"] or "",
+                 "heard by": ", ".join(c["reporters"]), "said": c["said"][0]["words"],
+                 "told": f"{c['told_at']:%Y-%m-%d} {c['told_by']}" if c["told"] else "not yet"}
+                for c in res["customers"]],
+               ["customer", "id", "account owner", "heard by", "said", "told"],
+               title=f"close the loop: {res['title']} ({res['to_tell_count']} to tell, {res['told_count']} told)")
 
 
 def nps(workspace: Workspace, as_json: Json = False) -> None:

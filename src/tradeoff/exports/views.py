@@ -95,11 +95,15 @@ def forecast(result: Mapping[str, Any]) -> Table:
 
 def close_the_loop(result: Mapping[str, Any]) -> Table:
     """Who to tell that a feature shipped, one row per customer: the account owner, who heard the request, and
-    every passage they said (newest last), for a mail merge or a CRM task list."""
+    every passage they said (newest last), for a mail merge or a CRM task list; "told" is empty until they are told
+    (and again if they asked again since)."""
     rows = [{**c, "said": [s["words"] for s in c["said"]], "first_asked": min((s["reported_at"] for s in c["said"]),
                                                                                default=None),
-             "feedback_ids": [s["feedback_id"] for s in c["said"]]} for c in result["customers"]]
+             "feedback_ids": [s["feedback_id"] for s in c["said"]],
+             "told_at": c["told_at"] if c["told"] else None,
+             "told_by": c["told_by"] if c["told"] else None} for c in result["customers"]]
     return Table(f"close-the-loop-{result['feature_id']}", columns(
         ("customer", "customer"), ("customer_id", "customer id"), ("arr", "ARR"), ("currency", "currency"),
         ("account_owner", "account owner"), ("reporters", "heard by"), ("said", "what they said"),
-        ("first_asked", "first asked"), ("feedback_ids", "feedback ids")), tuple(rows))
+        ("first_asked", "first asked"), ("feedback_ids", "feedback ids"), ("told_at", "told"),
+        ("told_by", "told by")), tuple(rows))

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from sqlalchemy import distinct, func, select
 
+from tradeoff.audit import service as audit
 from tradeoff.core import demand as core_demand
 from tradeoff.core.money import rates_for, total_in
 from tradeoff.customers import service as customer_service
@@ -17,7 +18,7 @@ from tradeoff.features.model import Feature, FeatureStatus
 from tradeoff.feedback.model import Feedback, counts_as_evidence
 from tradeoff.links.model import Link
 from tradeoff.problems.model import Problem
-from tradeoff.storage.uow import UnitOfWork
+from tradeoff.storage.uow import Actor, UnitOfWork
 
 TargetKind = Literal["problem", "feature"]
 
@@ -141,28 +142,76 @@ def top_requested(
             "items": rows[:limit]}
 
 
-def close_the_loop(*, uow: UnitOfWork, workspace_id: int, feature: Feature) -> dict[str, Any]:
-    """Who to tell now that a feature has shipped: each customer who asked, their account owner, who heard it,
-    and what they said."""
-    rows = uow.session.execute(
-        select(Feedback, Link.quote, Customer)
+def _asking(uow: UnitOfWork, workspace_id: int, feature_id: int) -> list[Any]:
+    """Each piece of evidence for a feature with its link and customer, biggest customer first."""
+    return list(uow.session.execute(
+        select(Feedback, Link, Customer)
         .join(Link, Link.feedback_id == Feedback.id)
         .outerjoin(Customer, Customer.id == Feedback.customer_id)
-        .where(Link.workspace_id == workspace_id, Link.feature_id == feature.id, counts_as_evidence())
-        .order_by(Customer.arr.desc().nulls_last(), Feedback.reported_at)
-    ).all()
+        .where(Link.workspace_id == workspace_id, Link.feature_id == feature_id, counts_as_evidence())
+        .order_by(Customer.arr.desc().nulls_last(), Feedback.reported_at, Feedback.id)
+    ).all())
+
+
+def close_the_loop(*, uow: UnitOfWork, workspace_id: int, feature: Feature) -> dict[str, Any]:
+    """Who to tell now that a feature has shipped: each customer who asked, their account owner, who heard it,
+    what they said, and whether they have been told (a customer who asked again after being told is to be told
+    again). Feedback without a customer is one entry per item."""
     people: dict[Any, dict[str, Any]] = {}
-    for fb, quote, c in rows:
+    for fb, link, c in _asking(uow, workspace_id, feature.id):
         key = c.id if c else f"fb{fb.id}"
         entry = people.setdefault(key, {
             "customer_id": c.id if c else None, "customer": c.name if c else None,
             "arr": c.arr if c else None, "currency": c.currency if c else None,
-            "account_owner": c.account_owner if c else None, "reporters": [], "said": []})
+            "account_owner": c.account_owner if c else None, "reporters": [], "said": [],
+            "told": True, "told_at": None, "told_by": None})
         if fb.reporter and fb.reporter not in entry["reporters"]:
             entry["reporters"].append(fb.reporter)
-        entry["said"].append({"feedback_id": fb.id, "words": quote or fb.text, "reported_at": fb.reported_at})
+        entry["said"].append({"feedback_id": fb.id, "words": link.quote or fb.text, "reported_at": fb.reported_at,
+                              "told_at": link.told_at})
+        if link.told_at is None:
+            entry["told"] = False
+        elif entry["told_at"] is None or link.told_at > entry["told_at"]:
+            entry["told_at"], entry["told_by"] = link.told_at, link.told_by
+    customers = list(people.values())  # told_at: the last telling, kept when they asked again since
     return {"feature_id": feature.id, "title": feature.title, "status": feature.status,
-            "shipped": feature.status == FeatureStatus.shipped.value, "customers": list(people.values())}
+            "shipped": feature.status == FeatureStatus.shipped.value, "customers": customers,
+            "told_count": sum(1 for e in customers if e["told"]), "to_tell_count": sum(1 for e in customers if not e["told"])}
+
+
+def mark_told(*, uow: UnitOfWork, workspace_id: int, actor: Actor, feature: Feature, customer_ids: list[int],
+              feedback_ids: list[int], told: bool = True, now: datetime) -> dict[str, Any]:
+    """Record that the customers (and the customerless feedback items) who asked for a shipped feature were told
+    it shipped, or undo that. Every id must be among the feature's askers; nothing is written otherwise."""
+    if feature.status != FeatureStatus.shipped.value:
+        raise InvalidInput(f"feature {feature.id} is {feature.status.replace('_', ' ')}, not shipped: the loop is "
+                           f"closed once it ships", [FieldError(["path", "feature"], "not shipped", feature.status)])
+    if not customer_ids and not feedback_ids:
+        raise InvalidInput("say who was told: at least one customer or feedback item",
+                           [FieldError(["body", "customer_ids"], "none given", [])])
+    rows = _asking(uow, workspace_id, feature.id)
+    by_customer = {c.id: c for _fb, _l, c in rows if c is not None}
+    by_feedback = {fb.id for fb, _l, _c in rows}
+    strangers = [(i, cid) for i, cid in enumerate(customer_ids) if cid not in by_customer]
+    unlinked = [(i, fid) for i, fid in enumerate(feedback_ids) if fid not in by_feedback]
+    if strangers or unlinked:
+        raise InvalidInput(
+            "; ".join([f"customer {cid} did not ask for this feature" for _i, cid in strangers]
+                      + [f"feedback {fid} is not evidence for this feature" for _i, fid in unlinked]),
+            [FieldError(["body", "customer_ids", i], "did not ask for this feature", cid) for i, cid in strangers]
+            + [FieldError(["body", "feedback_ids", i], "is not evidence for this feature", fid) for i, fid in unlinked])
+    chosen_c, chosen_f = set(customer_ids), set(feedback_ids)
+    names: list[str] = []
+    for fb, link, c in rows:
+        if (c is not None and c.id in chosen_c) or fb.id in chosen_f:
+            link.told_at, link.told_by = (now, actor.label) if told else (None, "")
+            name = c.name if c is not None else f"feedback {fb.id}"
+            if name not in names:
+                names.append(name)
+    audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="told" if told else "untold",
+                 record_type="feature", record_id=feature.id, after={"customers": names})
+    uow.session.flush()
+    return close_the_loop(uow=uow, workspace_id=workspace_id, feature=feature)
 
 
 def survey_scores(*, uow: UnitOfWork, workspace_id: int) -> list[core_demand.SurveyScore]:

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tradeoff.storage.base import Base, Timestamps, WorkspaceScoped
+from tradeoff.storage.base import Base, Timestamps, UTCDateTime, WorkspaceScoped
 
 if TYPE_CHECKING:
     from tradeoff.feedback.model import Feedback
@@ -26,6 +27,9 @@ class Link(Timestamps, WorkspaceScoped, Base):
     feature_id: Mapped[int | None] = mapped_column(ForeignKey("features.id", ondelete="CASCADE"), nullable=True, index=True)
     quote: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_by: Mapped[str] = mapped_column(String(254), nullable=False, default="")
+    # closing the loop: when the customer behind this evidence was told the feature shipped, and by whom
+    told_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    told_by: Mapped[str] = mapped_column(String(254), nullable=False, default="", server_default="")
 
     feedback: Mapped[Feedback] = relationship(back_populates="links", lazy="raise_on_sql")
 

@@ -266,6 +266,18 @@ def delete_link(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow,
     return redirect(f"/w/{m.workspace_slug}/feedback/{feedback_id}", request)
 
 
+@router.post(f"{W}/features/{{record_id:int}}/close-the-loop/told")
+def mark_told(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, record_id: int) -> Response:
+    """One customer (or one customerless feedback item) of the close-the-loop list marked told, or unmarked."""
+    m.require("evidence")
+    feature = records.get(uow=uow, spec=feature_service.SPEC, workspace_id=m.workspace_id, record_id=record_id)
+    ids = {k: [int(v)] for k in ("customer_id", "feedback_id") if isinstance(v := form.get(k), str) and v.isdecimal()}
+    insights.mark_told(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), feature=feature,
+                       customer_ids=ids.get("customer_id", []), feedback_ids=ids.get("feedback_id", []),
+                       told=form.get("told") != "0", now=utcnow())
+    return redirect(f"/w/{m.workspace_slug}/features/{record_id}#loop-title", request)
+
+
 def _comment(request: Request, form: Any, m: Member, uow: UnitOfWork, kind: str, record_id: int) -> Response:
     m.require("evidence")
     body = form.get("body")
