@@ -130,6 +130,9 @@ def test_similar_dismiss_and_merge(client, world: World) -> None:
     ev = client.get(world.api(f"/features/{feat['id']}/evidence"), headers=world.bob.headers).json()
     assert {e["feedback_id"]: e["duplicate_of_id"] for e in ev["evidence"]} == {a["id"]: None, b["id"]: a["id"]}
     assert ev["feedback_count"] == 2  # the survivor is linked now, and the merged item still counts
+    history = client.get(world.api(f"/audit?record_type=feedback&record_id={a['id']}"), headers=world.bob.headers)
+    assert history.json()["items"][0]["action"] == "merge_in"  # the item that stays says what was merged into it
+    assert history.json()["items"][0]["changes"]["duplicates"]["after"] == [b["id"]]
     assert client.post(world.api(f"/feedback/{a['id']}/merge"), json={"into_id": a["id"]},
                        headers=world.bob.headers).status_code == 422
 

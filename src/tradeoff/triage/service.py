@@ -243,6 +243,8 @@ def merge(*, uow: UnitOfWork, workspace_id: int, actor: Actor, feedback_id: int,
     uow.session.flush()
     audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="merge", record_type="feedback",
                  record_id=dup.id, after={"duplicate_of_id": keep.id})
+    audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="merge_in", record_type="feedback",
+                 record_id=keep.id, after={"duplicates": [item.id for item in [dup, *earlier]]})
     return keep
 
 

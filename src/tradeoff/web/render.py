@@ -109,7 +109,8 @@ def label(value: Any) -> str:
 PAST = {"create": "created", "update": "updated", "archive": "archived", "restore": "restored", "link": "linked",
         "unlink": "unlinked", "comment": "commented on", "member": "set the role of", "revoke": "revoked",
         "merge": "merged", "dismiss": "dismissed a suggestion for", "import": "imported", "solve": "solved",
-        "delete": "deleted", "resend": "resent"}
+        "delete": "deleted", "resend": "resent", "merge_in": "merged a duplicate into", "told": "marked told for",
+        "untold": "marked not yet told for"}
 PAGES = {"product": "products", "customer": "customers", "feedback": "feedback", "problem": "problems",
          "feature": "features", "plan": "plans", "blocker": "blockers", "decision": "decisions"}
 
