@@ -7,6 +7,7 @@ holds no exchange rates. Dates are UTC datetimes; `now` is passed in.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -101,6 +102,22 @@ def same_words(text: str) -> str:
     return " ".join(text.casefold().split()).strip(" .,;:!?\"'“”‘’…-")
 
 
+NEAR_SAME = 0.75  # share of distinct words in common (Jaccard) above which two quotes say the same thing
+NEAR_MIN_WORDS = 4  # shorter quotes must match word for word: "need SSO" and "need SSO now" are not one quote
+
+
+def word_set(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"\w+", text.casefold()))
+
+
+def near_same(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Two quotes' words nearly the same: a word or two added, dropped or changed in a sentence of several
+    ("We need SSO with Okta" and "we really need SSO with Okta")."""
+    if len(a) < NEAR_MIN_WORDS or len(b) < NEAR_MIN_WORDS:
+        return a == b
+    return len(a & b) >= NEAR_SAME * len(a | b)
+
+
 def summarise(
     items: Sequence[EvidenceItem], *, now: datetime, new_customer_days: int = 90, windows: Iterable[int] = (30, 90),
     top_quotes: int = 5,
@@ -136,12 +153,20 @@ def summarise(
         scored.append(Quote(it.feedback_id, it.quote or it.text, it.customer_name, it.arr, it.currency,
                             it.reported_at, round(s, 3), why))
     scored.sort(key=lambda q: (-q.strength, q.feedback_id))
-    # the same words from several customers are one quote said several times, not several quotes
+    # the same (or nearly the same) words from several customers are one quote said several times, not several
+    # quotes. Quotes come strongest first, so once `top_quotes` are kept a new one could never be shown: later
+    # items are only compared with the quotes shown, to count as their echoes (linear in the evidence).
     kept: dict[str, Quote] = {}
+    shown: list[tuple[str, frozenset[str]]] = []
     for q in scored:
         key = same_words(q.words)
         if key not in kept:
-            kept[key] = q
+            words = word_set(q.words)
+            key = next((k for k, w in shown if near_same(words, w)), key)
+        if key not in kept:
+            if len(shown) < top_quotes:
+                kept[key] = q
+                shown.append((key, words))
             continue
         first = kept[key]
         others = first.also_said_by + ((q.customer_name,) if q.customer_name and q.customer_name not in
@@ -158,7 +183,7 @@ def summarise(
         new_customer_arr=dict(new_arr),
         trends=tuple(trends),
         sources=dict(Counter(it.source for it in items)),
-        quotes=tuple(list(kept.values())[:top_quotes]),
+        quotes=tuple(kept.values()),
     )
 
 

@@ -6,7 +6,15 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tradeoff.core.demand import EvidenceItem, SurveyScore, csat_by_segment, nps_by_segment, summarise
+from tradeoff.core.demand import (
+    EvidenceItem,
+    SurveyScore,
+    csat_by_segment,
+    near_same,
+    nps_by_segment,
+    summarise,
+    word_set,
+)
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 
@@ -45,6 +53,31 @@ def test_the_same_words_from_several_customers_are_one_quote_said_several_times(
     d = summarise(items, now=NOW, top_quotes=5)
     assert [(q.feedback_id, q.echoes) for q in d.quotes] == [(2, 2), (3, 0)]  # the strongest speaker keeps it
     assert d.quotes[0].also_said_by == ("C1", "C4") and d.quotes[1].also_said_by == ()  # the others are named
+
+
+def test_nearly_the_same_words_are_one_quote_but_short_ones_must_match_exactly() -> None:
+    items = [item(1, 3, 1, 900_000, quote="We need single sign-on with Okta for every user"),
+             item(2, 3, 2, 5000, quote="we really need single sign-on with Okta for every user."),
+             item(3, 3, 3, 4000, quote="We need single sign-on with Azure AD for every admin"),  # other words
+             item(4, 3, 4, 3000, quote="Need SSO"), item(5, 3, 5, 2000, quote="Need SSO now")]
+    d = summarise(items, now=NOW, top_quotes=5)
+    assert [(q.feedback_id, q.echoes) for q in d.quotes] == [(1, 1), (3, 0), (4, 0), (5, 0)]
+    assert d.quotes[0].also_said_by == ("C2",)
+
+
+def test_evidence_beyond_the_quotes_shown_counts_only_as_their_echoes() -> None:
+    items = [item(i, 3, i, 10_000 - i, quote=f"distinct request number {i} about reports") for i in range(8)]
+    items.append(item(99, 3, 99, 1, quote="Distinct request number 0 about reports!"))
+    d = summarise(items, now=NOW, top_quotes=3)
+    assert [q.feedback_id for q in d.quotes] == [0, 1, 2] and d.quotes[0].echoes == 1
+
+
+@given(st.lists(st.tuples(st.text("ab c", max_size=12), st.text("ab c", max_size=12)), max_size=20))
+def test_near_same_is_symmetric_and_exact_words_always_match(pairs: list[tuple[str, str]]) -> None:
+    for a, b in pairs:
+        wa, wb = word_set(a), word_set(b)
+        assert near_same(wa, wb) == near_same(wb, wa)
+        assert near_same(wa, wa)
 
 
 @given(st.lists(st.tuples(st.integers(0, 400), st.integers(0, 5), st.integers(0, 10**6), st.integers(0, 2)),
