@@ -292,7 +292,8 @@ def themes_overview(*, uow: UnitOfWork, workspace_id: int, now: datetime, limit:
     `method`: what measured likeness (an engine that embeds groups by the stored sentence vectors)."""
     unlinked = ~exists(select(Link.id).where(Link.feedback_id == Feedback.id))
     rows = uow.session.execute(
-        select(Feedback.id, Feedback.text, Feedback.reported_at, Customer.id, Customer.arr, Customer.currency)
+        select(Feedback.id, Feedback.text, Feedback.reported_at, Customer.id, Customer.arr, Customer.currency,
+               Customer.name)
         .outerjoin(Customer, Customer.id == Feedback.customer_id)
         .where(Feedback.workspace_id == workspace_id, Feedback.archived_at.is_(None), unlinked,
                Feedback.duplicate_of_id.is_(None), or_(Feedback.kind.is_(None), Feedback.kind != "praise"))
@@ -304,7 +305,9 @@ def themes_overview(*, uow: UnitOfWork, workspace_id: int, now: datetime, limit:
         return {"items": [], "considered": len(rows), "unthemed": len(rows), "method": method}
     embeddings = (vectors.vectors_for(uow, embedder, workspace_id, "feedback", {r[0]: r[1] for r in rows})
                   if embedder is not None else None)
-    found = themes.cluster_themes([r[1] for r in rows], embeddings)
+    # labels from the items' words without their customers' names: who asked is not what the theme is about
+    found = themes.cluster_themes([r[1] for r in rows], embeddings,
+                                  label_texts=[without_names(r[1], [r[6]] if r[6] else []) for r in rows])
     out: list[dict[str, Any]] = []
     money = customer_service.money(uow, workspace_id)
     for t in found:

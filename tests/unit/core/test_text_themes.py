@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tradeoff.core.text.themes import cluster_themes
+from tradeoff.core.text.themes import cluster_themes, label_terms
 
 TEXTS = [
     "PDF export times out on big reports",
@@ -23,7 +23,7 @@ def test_lexical_themes_group_and_label() -> None:
     assert {0, 1, 2} in groups and {3, 4} in groups
     assert all(5 not in g for g in groups)  # a lone text is not a theme
     pdf = next(t for t in themes if set(t.member_indices) == {0, 1, 2})
-    assert "pdf" in pdf.label
+    assert pdf.label.startswith("PDF export")  # as its members wrote it
     assert pdf.representative in pdf.member_indices
     assert themes[0] is pdf  # largest first
 
@@ -39,3 +39,20 @@ def test_small_inputs_and_bad_shapes() -> None:
     assert cluster_themes(["only one"]) == []
     with pytest.raises(ValueError, match="embeddings"):
         cluster_themes(["a", "b"], np.zeros((3, 2), dtype=np.float32))
+
+
+def test_label_terms_are_content_words_and_adjacent_pairs_as_written() -> None:
+    terms = label_terms("Hi Lena, we'd like to add 3 seats: our NetSuite sync failed overnight (e-invoicing via Peppol)")
+    assert terms["netsuite sync"] == "NetSuite sync" and terms["e-invoicing"] == "e-invoicing"
+    assert "sync failed" in terms and "peppol" in terms
+    for never in ("hi", "we'd", "like", "add", "3", "seats our", "e", "like add"):
+        assert never not in terms, never
+    assert "add seats" not in terms  # pairs only of neighbours with no filler between
+
+
+def test_labels_leave_out_what_label_texts_leave_out() -> None:
+    texts = ["Globex wants PDF export of invoices", "Globex needs invoice PDF export", "Globex: export PDF please"]
+    names_kept = cluster_themes(texts, max_distance=0.99)
+    names_out = cluster_themes(texts, max_distance=0.99, label_texts=[t.replace("Globex", "") for t in texts])
+    assert "Globex" in names_kept[0].label and "Globex" not in names_out[0].label
+    assert names_out[0].member_indices == names_kept[0].member_indices  # grouping is by the texts themselves

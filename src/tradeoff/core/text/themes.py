@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,7 +14,7 @@ import numpy.typing as npt
 import scipy.cluster.hierarchy as hierarchy
 from scipy.spatial.distance import squareform
 
-from tradeoff.core.text.lexical import TfidfConfig, fit_tfidf, transform_tfidf, word_ngrams, word_tokens
+from tradeoff.core.text.lexical import STOP_WORDS, TfidfConfig, fit_tfidf, transform_tfidf
 
 F32 = npt.NDArray[np.float32]
 
@@ -49,8 +51,77 @@ def _vectors(texts: Sequence[str], embeddings: F32 | None) -> npt.NDArray[np.flo
     return out
 
 
-def _terms(tokens: Sequence[str]) -> set[str]:
-    return {t for t in word_ngrams(tokens, 1, 2) if not t.isdigit()}
+# Words a label should not be made of, besides the stop words: contractions, greetings, and the words every
+# request is phrased with ("we need", "please add", "would like") rather than what it is about.
+LABEL_FILLER: frozenset[str] = STOP_WORDS | frozenset([
+    "can't", "cannot", "don't", "doesn't", "didn't", "won't", "wouldn't", "isn't", "aren't", "wasn't", "haven't",
+    "hasn't", "i'm", "i've", "i'd", "we're", "we've", "we'd", "we'll", "you're", "it's", "that's", "there's",
+    "let's", "they're", "please", "need", "needs", "needed", "want", "wants", "wanted", "like", "would", "could",
+    "get", "gets", "got", "getting", "make", "makes", "made", "use", "using", "used", "really", "still", "even",
+    "every", "way", "thing", "things", "lot", "lots", "also", "us", "let", "able", "hi", "hello", "thanks", "thank",
+    "yes", "ok", "okay", "said", "say", "says", "tell", "told", "asked", "ask", "asks", "mentioned", "call", "week",
+    "weeks", "month", "months", "day", "days", "today", "yesterday", "time", "bit", "much", "many", "well", "good",
+    "great", "new", "one", "two", "see", "seems", "seem", "feel", "know", "think", "go", "going", "try", "tried",
+    "add", "added", "currently", "right", "now", "already", "always", "never", "something", "anything",
+    "everything", "someone", "someone's", "etc", "e.g", "i.e", "regards", "cheers", "thx", "best", "hey", "dear",
+    "morning", "afternoon", "subject", "re", "fwd", "ticket", "notes", "note", "transcript", "chat", "interview",
+    "discovery", "complaint", "request", "question", "team", "heads", "small", "urgent", "quick"
+])
+_LABEL_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+
+
+def label_terms(text: str) -> dict[str, str]:
+    """The terms a theme label can be made of, from one text: its content words and the pairs of content words
+    next to each other (no stop word between), each lower-cased as a key, with its surface form as written
+    ("NetSuite sync"). Numbers, single letters and filler words are never terms."""
+    words = [w.replace("’", "'") for w in _LABEL_WORD.findall(unicodedata.normalize("NFKC", text))]
+    keep = [len(w) > 1 and not any(ch.isdigit() for ch in w) and w.lower() not in LABEL_FILLER for w in words]
+    out: dict[str, str] = {}
+    for i, w in enumerate(words):
+        if keep[i]:
+            out.setdefault(w.lower(), w)
+            if i + 1 < len(words) and keep[i + 1]:
+                pair = f"{w} {words[i + 1]}"
+                out.setdefault(pair.lower(), pair)
+    return out
+
+
+def _stem(word: str) -> str:
+    """A word and its plural alike ("customer", "customers"), for keeping a label's terms apart."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def _label(members: npt.NDArray[np.intp], docs: Sequence[dict[str, str]], df: Counter[str], n: int,
+           count: int) -> list[str]:
+    """A theme's label terms: share of its members using a term, times how rare the term is overall (a pair of
+    words a little more than a single word); a term must be used by two members (by one only when no term is
+    shared); no two terms share a word (a plural counts as its singular).
+    Each is shown in the form most of its members wrote it."""
+    inside: Counter[str] = Counter()
+    forms: dict[str, Counter[str]] = {}
+    for m in members:
+        for key, form in docs[int(m)].items():
+            inside[key] += 1
+            forms.setdefault(key, Counter())[form] += 1
+    shared = min(2, members.size)
+    if not any(cnt >= shared for cnt in inside.values()):
+        shared = 1  # no two members share a term: the rarest words of any, rather than no label
+    scored = sorted(
+        (-(cnt / members.size) * math.log((1 + n) / (1 + df[t])) * (1.15 if " " in t else 1.0), t)
+        for t, cnt in inside.items()
+        if cnt >= shared
+    )
+    chosen: list[str] = []
+    used: set[str] = set()
+    for _, term in scored:
+        stems = {_stem(w) for w in term.split()}
+        if stems & used:
+            continue
+        chosen.append(term)
+        used |= stems
+        if len(chosen) == count:
+            break
+    return [forms[t].most_common(1)[0][0] for t in chosen]
 
 
 def cluster_themes(
@@ -59,7 +130,8 @@ def cluster_themes(
     *,
     max_distance: float | None = None,
     min_size: int = 2,
-    label_terms: int = 3,
+    label_terms_count: int = 3,
+    label_texts: Sequence[str] | None = None,
 ) -> list[Theme]:
     """Cluster texts by average-linkage agglomeration on cosine distance; largest theme first.
 
@@ -69,7 +141,9 @@ def cluster_themes(
     max_distance: merge groups while their average cosine distance (1 - cosine) is below this;
         default 0.55 with embeddings, 0.8 with TF-IDF (lexical vectors of related texts share fewer features).
     min_size: smaller groups are left out (they are not themes yet).
-    label_terms: number of distinctive terms in each label.
+    label_terms_count: number of distinctive terms in each label.
+    label_texts: the texts labels are made from, when not `texts` themselves (the texts without customers' names:
+        who asked is not what a theme is about).
     Deterministic: no randomness involved.
     """
     n = len(texts)
@@ -84,35 +158,17 @@ def cluster_themes(
     tree = hierarchy.linkage(squareform(dist, checks=False), method="average")
     assign = hierarchy.fcluster(tree, t=limit, criterion="distance")
 
-    tokens = [word_tokens(t, drop_stop_words=True) for t in texts]
-    doc_terms = [_terms(toks) for toks in tokens]
+    label_docs = [label_terms(t) for t in (label_texts if label_texts is not None else texts)]
     df: Counter[str] = Counter()
-    for terms in doc_terms:
-        df.update(terms)
+    for terms in label_docs:
+        df.update(terms.keys())
 
     themes: list[Theme] = []
     for cluster in np.unique(assign):
         members = np.flatnonzero(assign == cluster)
         if members.size < min_size:
             continue
-        inside: Counter[str] = Counter()
-        for m in members:
-            inside.update(doc_terms[int(m)])
-        # Share of members using the term, times how rare it is overall; a term needs two members.
-        scored = sorted(
-            ((cnt / members.size) * math.log((1 + n) / (1 + df[t])) * (1.15 if " " in t else 1.0), t)
-            for t, cnt in inside.items()
-            if cnt >= min(2, members.size)
-        )
-        chosen: list[str] = []
-        for _, term in sorted(scored, key=lambda st: (-st[0], st[1])):
-            if any(term in c.split() or c in term.split() or term in c for c in chosen):
-                continue
-            if any(set(term.split()) & set(c.split()) for c in chosen):
-                continue
-            chosen.append(term)
-            if len(chosen) == label_terms:
-                break
+        chosen = _label(members, label_docs, df, n, label_terms_count)
         centre = vec[members].mean(axis=0)
         rep = int(members[int(np.argmax(vec[members] @ centre))])
         label = " · ".join(chosen) if chosen else " ".join(texts[rep].split()[:8])
