@@ -48,6 +48,8 @@ def reference_loop(
     Returns finish weeks, shape (features, trials).
     """
     prep = fb_input.prepare_backlog(features, teams)
+    # a team's lanes: its WIP limit, or as many as its features when it has fewer
+    n_lanes = [max(1, min(t.wip_limit, sum(1 for f in features if f.team == t.name))) for t in teams]
     out = np.zeros((len(features), trials))
     for trial in range(trials):
         paces = []
@@ -67,14 +69,14 @@ def reference_loop(
                 efforts.append(lo + math.sqrt(u * span * (mode - lo)))
             else:
                 efforts.append(hi - math.sqrt((1 - u) * span * (hi - mode)))
-        lanes = [[0.0] * t.wip_limit for t in teams]
+        lanes = [[0.0] * k for k in n_lanes]
         finish = [0.0] * len(features)
         for i in prep.order:
             team = prep.team_of[i]
             free = lanes[team]
             lane = min(range(len(free)), key=free.__getitem__)
             start = max([free[lane]] + [finish[d] for d in prep.deps[i]])
-            finish[i] = start + efforts[i] / (paces[team] / teams[team].wip_limit)
+            finish[i] = start + efforts[i] / (paces[team] / n_lanes[team])
             free[lane] = finish[i]
         out[:, trial] = finish
     return out

@@ -54,7 +54,7 @@ class PreparedBacklog:
     order: tuple[int, ...]  # feature indices in processing order
     team_of: tuple[int, ...]  # team index of each feature
     deps: tuple[tuple[int, ...], ...]  # dependency indices of each feature
-    wip: tuple[int, ...]  # WIP limit of each team
+    wip: tuple[int, ...]  # lanes of each team: its WIP limit, or its number of features when it has fewer
 
 
 def prepare_backlog(features: Sequence[BacklogFeature], teams: Sequence[BacklogTeam]) -> PreparedBacklog:
@@ -104,9 +104,12 @@ def prepare_backlog(features: Sequence[BacklogFeature], teams: Sequence[BacklogT
                 )
         deps.append(tuple(key_idx[d] for d in dict.fromkeys(f.depends_on)))
     order = _topological_order(deps, [f.key for f in features])
-    return PreparedBacklog(
-        order, tuple(team_idx[f.team] for f in features), tuple(deps), tuple(t.wip_limit for t in teams)
-    )
+    team_of = tuple(team_idx[f.team] for f in features)
+    # a team with fewer features than its WIP limit puts its whole capacity on those it has (as the planner
+    # does): one feature alone gets all of it, not a 1/WIP share with the other lanes idle
+    held = [team_of.count(j) for j in range(len(teams))]
+    return PreparedBacklog(order, team_of, tuple(deps), tuple(max(1, min(t.wip_limit, held[j]))
+                                                              for j, t in enumerate(teams)))
 
 
 def _topological_order(deps: Sequence[tuple[int, ...]], keys: Sequence[str]) -> tuple[int, ...]:
