@@ -494,6 +494,41 @@ def test_forecast_dates_probabilities_and_thin_history(client, world: World) -> 
     assert past.status_code == 422 and past.json()["errors"][0]["loc"] == ["query", "target"]
 
 
+def test_holidays_in_the_way_and_a_less_sure_estimate_move_the_forecast_later(client, world: World) -> None:
+    tid = _team(client, world, members=["Ana", "Bo"], wip_limit=1)
+    fid = _feature(client, world, "Ledger sync")
+    assert _estimate(client, world, fid, 18, 20, 22, team_id=tid, confidence=1).status_code == 200
+
+    def dates(source: str = "capacity") -> dict[str, Any]:
+        fc = client.get(world.api(f"/forecast?source={source}"), headers=world.alice.headers).json()
+        return fc["features"][0] | {"team": fc["teams"][0]}
+
+    before = dates()
+    assert before["team"]["capacity_per_week"] == 10 and before["team"]["weeks_with_people_away"] == 0
+    # Bo away for the second and third weeks: the two weeks' work takes about a week longer
+    monday = TODAY + timedelta(days=7 - TODAY.weekday())
+    team = client.get(world.api(f"/teams/{tid}"), headers=world.alice.headers)
+    members = team.json()["members"]
+    members[1]["holidays"] = [[monday.isoformat(), (monday + timedelta(days=11)).isoformat()]]
+    r = client.patch(world.api(f"/teams/{tid}"), json={"members": members},
+                     headers=world.alice.headers | {"If-Match": team.headers["ETag"]})
+    assert r.status_code == 200, r.text
+    away = dates()
+    assert away["team"]["weeks_with_people_away"] >= 2 and "people away" in away["team"]["explanation"]
+    shift = date.fromisoformat(away["p50"]) - date.fromisoformat(before["p50"])
+    assert timedelta(days=5) <= shift <= timedelta(days=9), (before["p50"], away["p50"])
+    # a holiday after the work is done changes nothing
+    members[1]["holidays"] = [[(TODAY + timedelta(days=120)).isoformat(), (TODAY + timedelta(days=130)).isoformat()]]
+    team = client.get(world.api(f"/teams/{tid}"), headers=world.alice.headers)
+    client.patch(world.api(f"/teams/{tid}"), json={"members": members},
+                 headers=world.alice.headers | {"If-Match": team.headers["ETag"]})
+    assert dates()["p50"] == before["p50"]
+    # the same range, 60% sure instead of certain: a longer tail, so the P95 is later; the P50 barely moves
+    assert _estimate(client, world, fid, 18, 20, 22, team_id=tid, confidence=0.6).status_code == 200
+    unsure = dates()
+    assert unsure["p95"] > before["p95"] and unsure["p95_weeks"] - before["p95_weeks"] > 0.15
+
+
 def test_release_targets_give_the_chance_of_making_them_without_unsolving_the_plan(client, world: World) -> None:
     ids = _planning_world(client, world)
     h = world.alice.headers

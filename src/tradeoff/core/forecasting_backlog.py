@@ -2,15 +2,19 @@
 
 The model, vectorised over Monte Carlo trials:
 
-* **Effort** of a feature is drawn from a triangular distribution on [optimistic, pessimistic] with its mode at
-  likely (mean (o + m + p)/3: a little wider and more cautious than PERT, and cheap to sample exactly by its
-  inverse CDF). Units are whatever the team's capacity uses: person-days or points.
+* **Effort** of a feature is drawn from a triangular distribution with its mode at likely (mean (o + m + p)/3: a
+  little wider and more cautious than PERT, and cheap to sample exactly by its inverse CDF), widened beyond
+  [optimistic, pessimistic] so that the range holds the estimate's confidence (80% sure: 10% of draws below
+  optimistic, 10% above pessimistic; `widen_range`). Units are whatever the team's capacity uses: person-days or
+  points.
 * **Teams** work with a WIP limit k: their capacity per week is split into k equal lanes, each lane works on one
   feature at a time. The capacity is fixed (``capacity_per_week``) or, from a ``throughput_history`` of effort
   finished per week, each trial draws the team's pace as the mean of 13 weeks resampled from that history.
 * **Order**: features are taken in backlog order, adjusted only so that a feature comes after what it depends
   on. A feature starts when a lane of its team is free and all its dependencies are finished; teams do not skip
   ahead in the backlog.
+* **Calendar**: a team's weeks with people away (``calendar``) go at that share of its pace: a feature's work is
+  counted in the team's usual weeks and laid on its calendar, so a holiday in its path moves its finish later.
 * **Shared work**: a feature several teams work on is given as parts, one per team with that team's share of
   the effort, joined under one name (``joins``). Each part is scheduled in its team's backlog; the feature is done
   when its last part is, and whatever depends on it waits for every part.
@@ -29,6 +33,7 @@ from datetime import date
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from tradeoff.core.forecasting_backlog_input import (
     BacklogFeature,
@@ -57,12 +62,41 @@ class BacklogForecast:
     plan: FinishForecast | None = None
 
 
+WIDEN_STEPS = 60
+
+
+def widen_range(optimistic: npt.ArrayLike, likely: npt.ArrayLike, pessimistic: npt.ArrayLike,
+                confidence: npt.ArrayLike) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """The bounds (low, high) of the triangular distribution with its mode at `likely` that puts (1 - confidence)/2
+    of its mass below `optimistic` and as much above `pessimistic`: an estimator 80% sure of a range leaves a
+    1-in-10 chance on each side, not none. The low bound stays at 0 or above (an effort is never negative; the
+    lower tail is then thinner). Confidence 1 gives the range itself. Elementwise over arrays.
+
+    Below `optimistic`, the mass of a triangle (a, m, b) is x² / ((b - a)(m - a)) with x = optimistic - a; setting
+    it to q gives a quadratic in x for a given b, and the same above `pessimistic` for a given a: the two are solved
+    in turn until they agree (each step moves both bounds outwards, and they settle within a few dozen steps)."""
+    lo, m, hi = (np.asarray(v, dtype=np.float64) for v in (optimistic, likely, pessimistic))
+    q = (1.0 - np.asarray(confidence, dtype=np.float64)) / 2.0
+    a, b = lo.copy(), hi.copy()
+    for _ in range(WIDEN_STEPS):
+        big_b, big_m = b - lo, m - lo  # x² (1 - q) - q (B + M) x - q B M = 0
+        x = (q * (big_b + big_m) + np.sqrt((q * (big_b + big_m)) ** 2 + 4 * (1 - q) * q * big_b * big_m)) / (2 * (1 - q))
+        a = np.maximum(lo - x, 0.0)
+        big_h, big_n = hi - a, hi - m
+        y = (q * (big_h + big_n) + np.sqrt((q * (big_h + big_n)) ** 2 + 4 * (1 - q) * q * big_h * big_n)) / (2 * (1 - q))
+        b = hi + y
+    return a, b
+
+
 def sample_efforts(features: Sequence[BacklogFeature], trials: int, rng: np.random.Generator) -> FloatArray:
     """Effort of every feature in every trial, shape (features, trials), float32, from triangular distributions
-    on [optimistic, pessimistic] with the mode at likely (inverse-CDF sampling)."""
-    lo = np.array([f.optimistic for f in features], dtype=np.float32)[:, None]
+    with the mode at likely, on [optimistic, pessimistic] widened to its confidence (`widen_range`; inverse-CDF
+    sampling)."""
+    low, high = widen_range([f.optimistic for f in features], [f.likely for f in features],
+                            [f.pessimistic for f in features], [f.confidence for f in features])
+    lo = low.astype(np.float32)[:, None]
     mode = np.array([f.likely for f in features], dtype=np.float32)[:, None]
-    hi = np.array([f.pessimistic for f in features], dtype=np.float32)[:, None]
+    hi = high.astype(np.float32)[:, None]
     u = rng.random(size=(len(features), trials), dtype=np.float32)
     span = hi - lo
     cut = np.divide(mode - lo, span, out=np.zeros_like(span), where=span > 0)
@@ -101,12 +135,29 @@ def sample_paces(teams: Sequence[BacklogTeam], trials: int, rng: np.random.Gener
     return out
 
 
+CALENDAR_FLOOR = 1e-3  # a week with everyone away still moves (barely): keeps the calendar's time map invertible
+
+
+def _warp(calendar: Sequence[float]) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None:
+    """A team calendar as a time map: (usual weeks of work done by each calendar week, calendar weeks), both
+    increasing, for `np.interp` both ways; None when every week is usual. After the calendar, weeks are usual."""
+    if all(c == 1.0 for c in calendar):
+        return None
+    shares = np.maximum(np.asarray(calendar, dtype=np.float64), CALENDAR_FLOOR)
+    far = 1e7  # beyond the calendar, one usual week per week (linear), far past any finish
+    weeks = np.concatenate([np.arange(len(shares) + 1, dtype=np.float64), [len(shares) + far]])
+    usual = np.concatenate([[0.0], np.cumsum(shares)])
+    return np.concatenate([usual, [usual[-1] + far]]), weeks
+
+
 def schedule(
-    prep: PreparedBacklog, efforts: FloatArray, paces: FloatArray, *, overwrite_efforts: bool = False
+    prep: PreparedBacklog, efforts: FloatArray, paces: FloatArray, *, overwrite_efforts: bool = False,
+    calendars: Sequence[Sequence[float]] = (),
 ) -> FloatArray:
     """Finish week of every feature in every trial, shape (features, trials), for efforts (features, trials) in
-    effort units and paces (teams, trials) in effort units per week. ``overwrite_efforts`` reuses the efforts
-    array for the result (saves memory and time when the caller no longer needs it)."""
+    effort units and paces (teams, trials) in effort units per week (the teams' usual pace). ``calendars``: each
+    team's weekly share of its usual pace (``BacklogTeam.calendar``), or none at all. ``overwrite_efforts`` reuses
+    the efforts array for the result (saves memory and time when the caller no longer needs it)."""
     n, trials = efforts.shape
     # weeks each feature takes on one lane (a lane gets capacity / WIP limit)
     slowness = (np.asarray(prep.wip, dtype=np.float32)[:, None] / paces).astype(np.float32)
@@ -117,13 +168,20 @@ def schedule(
     # takes lane 0 (the earliest free), and its finish is inserted back in order; no gather/scatter needed
     lanes = [np.zeros((k, trials), dtype=np.float32) for k in prep.wip]
     tmp = np.empty(trials, dtype=np.float32)
+    warps = [_warp(c) for c in calendars] if calendars else [None] * len(prep.wip)
     for i in prep.order:
         lane = lanes[prep.team_of[i]]
         end = finish[i]
         start = lane[0]
         for d in prep.deps[i]:
             start = np.maximum(start, finish[d])
-        end += start
+        warp = warps[prep.team_of[i]]
+        if warp is None:
+            end += start
+        else:  # its work in the team's usual weeks, laid on the team's calendar from its start
+            usual, weeks = warp
+            end += np.interp(start, weeks, usual).astype(np.float32)
+            end[:] = np.interp(end, usual, weeks)
         k = lane.shape[0]
         if k == 1:
             lane[0] = end
@@ -184,7 +242,7 @@ def simulate_backlog(
         return BacklogForecast("ok", "", start, trials)
     efforts = sample_efforts(features, trials, rng)
     paces = sample_paces(teams, trials, rng)
-    finish = schedule(prep, efforts, paces, overwrite_efforts=True)
+    finish = schedule(prep, efforts, paces, overwrite_efforts=True, calendars=[t.calendar for t in teams])
     plan = summarise("plan", finish.max(axis=0), start, target)
     rel = [summarise(r.name, finish[[i for k in r.features for i in rows[k]]].max(axis=0), start, target)
            for r in releases]

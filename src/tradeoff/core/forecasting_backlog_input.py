@@ -26,17 +26,21 @@ class BacklogFeature:
     likely: float
     pessimistic: float
     depends_on: tuple[str, ...] = ()
+    confidence: float = 1.0  # how sure the estimator is that the effort lands in [optimistic, pessimistic]
 
 
 @dataclass(frozen=True)
 class BacklogTeam:
     """A team: ``capacity_per_week`` in effort units per week, or ``throughput_history`` (effort finished in each
-    past week, oldest first) to sample its pace from; ``wip_limit``: features in progress at once."""
+    past week, oldest first) to sample its pace from; ``wip_limit``: features in progress at once;
+    ``calendar``: the team's pace in each week from the start as a share of its usual pace (holidays, leave,
+    part-time weeks: 0.6 when two of five people are away), weeks after it at 1."""
 
     name: str
     capacity_per_week: float | None = None
     throughput_history: tuple[float, ...] = ()
     wip_limit: int = 1
+    calendar: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,8 @@ def prepare_backlog(features: Sequence[BacklogFeature], teams: Sequence[BacklogT
             raise InvalidInput(f"team {t.name!r}: give a capacity_per_week or a throughput_history")
         if any(x < 0 or not math.isfinite(x) for x in t.throughput_history):
             raise InvalidInput(f"team {t.name!r}: throughput_history must hold finite values >= 0")
+        if any(x < 0 or not math.isfinite(x) for x in t.calendar):
+            raise InvalidInput(f"team {t.name!r}: calendar must hold finite shares >= 0")
     key_idx: dict[str, int] = {}
     for i, f in enumerate(features):
         if f.key in key_idx:
@@ -89,6 +95,8 @@ def prepare_backlog(features: Sequence[BacklogFeature], teams: Sequence[BacklogT
             raise InvalidInput(
                 f"feature {f.key!r}: optimistic effort {f.optimistic} is more than pessimistic {f.pessimistic}"
             )
+        if not 0 < f.confidence <= 1:
+            raise InvalidInput(f"feature {f.key!r}: confidence must be in (0, 1], got {f.confidence}")
         if not f.optimistic <= f.likely <= f.pessimistic:
             raise InvalidInput(
                 f"feature {f.key!r}: likely effort {f.likely} is outside [{f.optimistic}, {f.pessimistic}]"

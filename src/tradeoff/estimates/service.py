@@ -218,7 +218,7 @@ def all_of(*, uow: UnitOfWork, workspace_id: int) -> dict[int, Estimate]:
 
 
 FORECAST_COLUMNS = (Estimate.feature_id, Estimate.team_id, Estimate.team_shares, Estimate.optimistic, Estimate.likely,
-                    Estimate.pessimistic, Estimate.unit, Estimate.depends_on, Estimate.category)
+                    Estimate.pessimistic, Estimate.unit, Estimate.depends_on, Estimate.category, Estimate.confidence)
 
 
 def forecast_inputs(*, uow: UnitOfWork, workspace_id: int) -> dict[int, Any]:

@@ -46,6 +46,7 @@ class Entry:
     category: str
     split: tuple[tuple[Team, float], ...]  # each team's fraction of the work, lead (`team`) first
     planned: tuple[date, date] | None = None  # the plan's window for it (first day of work, last day to be done)
+    confidence: float = 1.0  # how sure its estimator is that the effort lands in the range
 
     @property
     def teams(self) -> list[Team]:
@@ -65,7 +66,7 @@ def _parts(entries: list[Entry], extra: Mapping[int, tuple[float, float, float]]
     for e in entries:
         key, deps = str(e.feature_id), tuple(str(d) for d in e.depends_on)
         parts = [BacklogFeature(f"{key}@{t.name}" if len(e.split) > 1 else key, t.name, e.optimistic * share,
-                                e.likely * share, e.pessimistic * share, deps) for t, share in e.split]
+                                e.likely * share, e.pessimistic * share, deps, e.confidence) for t, share in e.split]
         o, m, p = (extra or {}).get(e.feature_id, (0.0, 0.0, 0.0))
         lead = parts[0]
         parts[0] = replace(lead, optimistic=lead.optimistic + o, likely=lead.likely + m, pessimistic=lead.pessimistic + p)
@@ -115,7 +116,7 @@ def _backlog(uow: UnitOfWork, workspace_id: int, plan: Plan | None, only_plan: b
                              tuple(est.depends_on), est.category,
                              tuple((by_id[t], share) for t, share in
                                    estimate_service.team_fractions(team.id, est.team_shares).items()),
-                             windows.get(fid)))
+                             windows.get(fid), float(est.confidence)))
     keep = {e.feature_id for e in entries}
     entries = [replace_deps(e, keep) for e in entries]
     return entries, skipped
@@ -132,11 +133,16 @@ class _Thin(Exception):
 def _team_input(uow: UnitOfWork, workspace_id: int, team: Team, start: date, today: date, source: Source,
                 dpp: float) -> tuple[BacklogTeam, dict[str, Any]]:
     history = workitem_service.weekly_points(uow=uow, workspace_id=workspace_id, team_id=team.id, today=today)
-    capacity = team.capacity_per_week(start)
+    usual = team.usual_week()
+    calendar = team.calendar(start)
     use_history = source == "history" or (source == "auto" and len(history) >= MIN_HISTORY_WEEKS
                                           and sum(history) > 0)
+    away = sum(1 for c in calendar if c < 1)
     about: dict[str, Any] = {"team": team.name, "wip_limit": team.wip_limit,
-                             "capacity_per_week": round(capacity, 2), "history_weeks": len(history)}
+                             "capacity_per_week": round(usual, 2), "history_weeks": len(history),
+                             "weeks_with_people_away": away}
+    slower = (f"; {away} week{'s' if away != 1 else ''} ahead with people away go at that week's share of "
+              "capacity") if away else ""
     if use_history and len(history) < MIN_HISTORY_WEEKS:
         raise _Thin(f"team {team.name!r}: needs at least {MIN_HISTORY_WEEKS} weeks of throughput history (finished "
                     f"work items with story points); has {len(history)}. Import work history (tradeoff import "
@@ -145,15 +151,15 @@ def _team_input(uow: UnitOfWork, workspace_id: int, team: Team, start: date, tod
         pace = tuple(x * dpp for x in history)
         about |= {"source": "history", "mean_per_week": round(float(np.mean(pace)), 2) if pace else 0.0,
                   "explanation": f"pace drawn from {len(history)} weeks of finished story points "
-                                 f"(× {dpp:g} person-days per point), zero weeks kept"}
-        return BacklogTeam(team.name, throughput_history=pace, wip_limit=team.wip_limit), about
-    if capacity <= 0:
+                                 f"(× {dpp:g} person-days per point), zero weeks kept{slower}"}
+        return BacklogTeam(team.name, throughput_history=pace, wip_limit=team.wip_limit, calendar=calendar), about
+    if usual <= 0:
         raise InvalidInput(f"team {team.name} has zero capacity: add members, or check their availability and "
                            "holidays, before forecasting its work",
                            [FieldError(["teams", team.name, "capacity"], "zero capacity", 0)])
-    about |= {"source": "capacity", "explanation": f"{capacity:.1f} person-days a week from {len(team.members)} "
-                                                   "members' availability and holidays"}
-    return BacklogTeam(team.name, capacity_per_week=capacity, wip_limit=team.wip_limit), about
+    about |= {"source": "capacity", "explanation": f"{usual:.1f} person-days a week from {len(team.members)} "
+                                                   f"members' availability{slower}"}
+    return BacklogTeam(team.name, capacity_per_week=usual, wip_limit=team.wip_limit, calendar=calendar), about
 
 
 def _finish(f: FinishForecast, start: date, histogram: bool = True) -> dict[str, Any]:

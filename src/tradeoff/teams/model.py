@@ -48,9 +48,19 @@ class Team(Versioned, Archivable, Timestamps, WorkspaceScoped, Base):
             for p in range(periods)
         )
 
-    def capacity_per_week(self, start: date, weeks: int = 13) -> float:
-        """Average person-days per week over the next `weeks` weeks (holidays included)."""
-        return sum(self.capacity(start, weeks, 7)) / weeks if weeks > 0 else 0.0
+    def usual_week(self) -> float:
+        """Person-days in a week with nobody away: five working days times each member's availability."""
+        return 5.0 * sum(float(m.availability) for m in self.members)
+
+    def calendar(self, start: date, max_weeks: int = 156) -> tuple[float, ...]:
+        """Each week's capacity from `start` as a share of a usual week, up to the last week anyone is away
+        (at most `max_weeks`); () when nobody is away from `start` on, or the team has no capacity."""
+        usual = self.usual_week()
+        last_off = max((b for m in self.members for _a, b in m.holiday_ranges()), default=None)
+        if usual <= 0 or last_off is None or last_off < start:
+            return ()
+        weeks = min(max_weeks, (last_off - start).days // 7 + 1)
+        return tuple(round(c / usual, 4) for c in self.capacity(start, weeks, 7))
 
 
 class TeamMember(Timestamps, WorkspaceScoped, Base):

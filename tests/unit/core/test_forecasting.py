@@ -266,6 +266,67 @@ def test_wip_limit_splits_capacity_into_lanes() -> None:
     assert [f.p50_weeks for f in r.features] == pytest.approx([4.0, 2.0, 4.0])
 
 
+def test_a_team_with_fewer_features_than_its_wip_limit_puts_all_its_capacity_on_them() -> None:
+    r = fb.simulate_backlog([_fixed("A", 10)], [_team(wip=3)], start=date(2026, 1, 5),
+                            rng=np.random.default_rng(0), trials=5)
+    assert r.features[0].p50_weeks == pytest.approx(2.0)  # 10 at 5 a week, not at a third of it
+
+
+def test_weeks_with_people_away_move_the_finish_later() -> None:
+    def weeks(calendar: tuple[float, ...], effort: float = 10, wip: int = 1) -> list[float]:
+        team = fb_input.BacklogTeam("core", capacity_per_week=5.0, wip_limit=wip, calendar=calendar)
+        r = fb.simulate_backlog([_fixed("A", effort), _fixed("B", 5)], [team], start=date(2026, 1, 5),
+                                rng=np.random.default_rng(0), trials=5)
+        return [f.p50_weeks for f in r.features]
+    assert weeks(()) == pytest.approx([2.0, 3.0]) and weeks((1.0, 1.0, 1.0)) == pytest.approx([2.0, 3.0])
+    assert weeks((0.0,)) == pytest.approx([3.0, 4.0], abs=0.01)  # nobody in the first week: a week later
+    assert weeks((1.0, 0.5)) == pytest.approx([2.5, 3.5])  # half the team away in week 2: half a week later
+    assert weeks((1.0, 1.0, 1.0, 0.0)) == pytest.approx([2.0, 3.0])  # after both are done: no effect
+
+
+@given(st.lists(st.floats(0, 1), max_size=12), st.lists(st.floats(0, 20), min_size=1, max_size=6),
+       st.integers(1, 3))
+@settings(max_examples=60, deadline=None)
+def test_a_calendar_below_usual_never_makes_anything_earlier(calendar: list[float], efforts: list[float],
+                                                            wip: int) -> None:
+    feats = [_fixed(f"F{i}", e) for i, e in enumerate(efforts)]
+    def run(cal: tuple[float, ...]) -> list[float]:
+        team = fb_input.BacklogTeam("core", capacity_per_week=5.0, wip_limit=wip, calendar=cal)
+        r = fb.simulate_backlog(feats, [team], start=date(2026, 1, 5), rng=np.random.default_rng(1), trials=3)
+        return [f.p50_weeks for f in r.features]
+    usual, away = run(()), run(tuple(calendar))
+    assert all(a >= u - 1e-3 for a, u in zip(away, usual, strict=True))
+
+
+@given(st.floats(0, 50), st.floats(0, 50), st.floats(0, 50), st.floats(0.05, 1.0))
+@settings(max_examples=200, deadline=None)
+def test_a_widened_range_holds_the_confidence(a: float, b: float, c: float, confidence: float) -> None:
+    lo, mode, hi = sorted((a, b, c))
+    low, high = (float(x) for x in fb.widen_range(lo, mode, hi, confidence))
+    assert 0.0 <= low <= lo + 1e-9 and high >= hi - 1e-9
+    if hi - lo < 1e-6:
+        return
+    def cdf(x: float) -> float:
+        if x <= mode:
+            return 0.0 if mode == low else (x - low) ** 2 / ((high - low) * (mode - low))
+        return 1.0 - (high - x) ** 2 / ((high - low) * (high - mode))
+    q = (1 - confidence) / 2
+    assert 1 - cdf(hi) == pytest.approx(q, abs=1e-4)  # as much above pessimistic as the confidence leaves
+    assert cdf(lo) <= q + 1e-4  # and as much below optimistic, less only where effort would go below 0
+    if low > 1e-9:
+        assert cdf(lo) == pytest.approx(q, abs=1e-4)
+
+
+def test_an_estimate_80_percent_sure_runs_past_pessimistic_one_time_in_ten() -> None:
+    f = fb_input.BacklogFeature("A", "core", 5.0, 8.0, 15.0, confidence=0.8)
+    e = fb.sample_efforts([f], 200_000, np.random.default_rng(0))[0]
+    assert np.mean(e > 15.0) == pytest.approx(0.10, abs=0.005) and np.mean(e < 5.0) == pytest.approx(0.10, abs=0.005)
+    sure = fb.sample_efforts([fb_input.BacklogFeature("A", "core", 5.0, 8.0, 15.0)], 1000, np.random.default_rng(0))
+    assert sure.max() <= 15.0 and sure.min() >= 5.0  # confidence 1: the range itself
+    with pytest.raises(InvalidInput, match="confidence must be in"):
+        fb_input.prepare_backlog([fb_input.BacklogFeature("A", "core", 1, 2, 3, confidence=0)], [_team()])
+
+
 def test_dependency_on_another_team_delays_the_start() -> None:
     feats = [_fixed("B", 5, "web", ("A",)), _fixed("A", 10, "core")]
     teams = [_team("core"), _team("web", capacity=10)]
