@@ -148,3 +148,41 @@ def test_pm_correction_of_kind_is_remembered(client, world: World) -> None:
     assert r.status_code == 200
     assert (r.json()["kind"], r.json()["kind_source"], r.json()["kind_confidence"]) == ("bug", "pm", 1.0)
     assert client.get(world.api("/feedback?kind=bug"), headers=h).json()["items"][0]["id"] == fb["id"]
+
+
+def test_a_features_demand_includes_the_evidence_of_the_problems_it_solves(client, world: World) -> None:
+    ids = _setup(client, world)
+    h = world.alice.headers
+    prob = client.post(world.api("/problems"), json={"statement": "Month-end export takes a day"}, headers=h).json()
+    other = client.post(world.api("/features"), json={"title": "Scheduled export", "status": "shipped",
+                                                      "problem_ids": [prob["id"]]}, headers=h).json()["id"]
+    client.patch(world.api(f"/features/{ids['export']}"), json={"problem_ids": [prob["id"]]},
+                 headers=h | {"If-Match": client.get(world.api(f"/features/{ids['export']}"), headers=h).headers["ETag"]})
+    new = client.post(world.api("/customers"), json={"name": "Newco", "arr": 70000, "segment": "smb"}, headers=h).json()
+    via = client.post(world.api("/feedback"), json={"text": "exports eat our month-end", "customer_id": new["id"]},
+                      headers=h).json()
+    both = client.post(world.api("/feedback"), json={"text": "bulk export and month-end", "customer_id": ids["big"]},
+                       headers=h).json()
+    for fb, target in ((via, {"problem_id": prob["id"]}), (both, {"problem_id": prob["id"]}),
+                       (both, {"feature_id": ids["export"]})):
+        assert client.post(world.api("/links"), json={"feedback_id": fb["id"], **target}, headers=h).status_code == 201
+    d = client.get(world.api(f"/features/{ids['export']}/demand"), headers=h).json()
+    assert d["feedback_count"] == 6 and d["customer_count"] == 4  # 4 of its own + 1 through the problem + 1 both ways
+    ev = client.get(world.api(f"/features/{ids['export']}/evidence"), headers=h).json()
+    assert {e["feedback_id"]: e["via_problem_id"] for e in ev["evidence"]
+            if e["feedback_id"] in (via["id"], both["id"])} == {via["id"]: prob["id"], both["id"]: None}
+    assert ev["feedback_count"] == 6 and "Newco" in [c["name"] for c in ev["customers"]]
+    top = client.get(world.api("/top-requested?kind=feature&sort=customers"), headers=h).json()["items"]
+    assert [(r["id"], r["customer_count"]) for r in top][:2] == [(ids["export"], 4), (other, 2)]
+    # close the loop: Newco asked through the problem; telling it for one feature leaves it to tell for the other
+    url = world.api(f"/features/{ids['export']}/close-the-loop")
+    assert "Newco" in [c["customer"] for c in client.get(url, headers=h).json()["customers"]]
+    told = client.post(f"{url}/told", json={"customer_ids": [new["id"]]}, headers=h).json()
+    assert next(c for c in told["customers"] if c["customer"] == "Newco")["told"] is True
+    theirs = client.get(world.api(f"/features/{other}/close-the-loop"), headers=h).json()
+    assert next(c for c in theirs["customers"] if c["customer"] == "Newco")["told"] is False
+    # an archived problem passes nothing on
+    etag = client.get(world.api(f"/problems/{prob['id']}"), headers=h).headers["ETag"]
+    assert client.delete(world.api(f"/problems/{prob['id']}"), headers=h | {"If-Match": etag}).status_code == 200
+    assert client.get(world.api(f"/features/{ids['export']}/demand"), headers=h).json()["feedback_count"] == 5
+    assert other not in [r["id"] for r in client.get(world.api("/top-requested?kind=feature"), headers=h).json()["items"]]

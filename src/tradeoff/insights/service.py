@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import Integer, delete, distinct, func, literal, select
 
 from tradeoff.audit import service as audit
 from tradeoff.core import demand as core_demand
@@ -16,24 +16,25 @@ from tradeoff.customers.model import Customer
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.features.model import Feature, FeatureStatus
 from tradeoff.feedback.model import Feedback, counts_as_evidence
-from tradeoff.links.model import Link
+from tradeoff.links.evidence import feature_evidence, once_each
+from tradeoff.links.model import Link, ToldAsker
 from tradeoff.problems.model import Problem
 from tradeoff.storage.uow import Actor, UnitOfWork
 
 TargetKind = Literal["problem", "feature"]
 
 
-def _target_col(kind: str) -> Any:
-    return Link.problem_id if kind == "problem" else Link.feature_id
-
-
 def evidence_items(*, uow: UnitOfWork, workspace_id: int, kind: TargetKind, target_id: int) -> list[core_demand.EvidenceItem]:
+    """The evidence behind a problem, or behind a feature (its own and its problems', once each)."""
+    if kind == "problem":
+        stmt = select(Feedback, Link.quote, Customer, literal(None, Integer)).join(Link, Link.feedback_id == Feedback.id) \
+            .where(Link.workspace_id == workspace_id, Link.problem_id == target_id)
+    else:
+        fe = feature_evidence(workspace_id, [target_id])
+        stmt = select(Feedback, Link.quote, Customer, fe.c.via_problem_id).join(fe, fe.c.feedback_id == Feedback.id) \
+            .join(Link, Link.id == fe.c.link_id)
     rows = uow.session.execute(
-        select(Feedback, Link.quote, Customer)
-        .join(Link, Link.feedback_id == Feedback.id)
-        .outerjoin(Customer, Customer.id == Feedback.customer_id)
-        .where(Link.workspace_id == workspace_id, _target_col(kind) == target_id, counts_as_evidence())
-        .order_by(Feedback.id)
+        stmt.outerjoin(Customer, Customer.id == Feedback.customer_id).where(counts_as_evidence()).order_by(Feedback.id)
     ).all()
     return [
         core_demand.EvidenceItem(
@@ -42,7 +43,7 @@ def evidence_items(*, uow: UnitOfWork, workspace_id: int, kind: TargetKind, targ
             arr=c.arr if c else Decimal(0), currency=c.currency if c else "USD",
             customer_since=c.created_at if c else None, sentiment=fb.sentiment,
         )
-        for fb, quote, c in rows
+        for fb, quote, c, _via in once_each(rows, lambda r: r[0].id, lambda r: r[3])
     ]
 
 
@@ -58,21 +59,26 @@ FEATURE_STATUSES = tuple(s.value for s in FeatureStatus)
 def demand_by_target(*, uow: UnitOfWork, workspace_id: int, kind: TargetKind,
                      ids: list[int] | None = None) -> dict[int, dict[str, Any]]:
     """Per problem or feature with evidence (only `ids`, when given): pieces of feedback, distinct customers and
-    the ARR of those customers per currency. Three grouped queries, however many targets."""
-    target = _target_col(kind)
-    scope = [Link.workspace_id == workspace_id, target.is_not(None), counts_as_evidence()]
-    if ids is not None:
-        scope.append(target.in_(ids))
+    the ARR of those customers per currency (a feature's own evidence and its problems', once each). Two grouped
+    queries, however many targets."""
+    if kind == "problem":
+        pairs = select(Link.problem_id.label("tid"), Link.feedback_id.label("fid")) \
+            .where(Link.workspace_id == workspace_id, Link.problem_id.is_not(None))
+        if ids is not None:
+            pairs = pairs.where(Link.problem_id.in_(ids))
+    else:
+        fe = feature_evidence(workspace_id, ids)
+        pairs = select(fe.c.feature_id.label("tid"), fe.c.feedback_id.label("fid"))
+    sub = pairs.subquery()
+    evidence = select(sub.c.tid, Feedback.id.label("fid"), Feedback.customer_id.label("cid")) \
+        .join(Feedback, Feedback.id == sub.c.fid).where(counts_as_evidence()).distinct().subquery()
     out: dict[int, dict[str, Any]] = {}
-    for tid, n in uow.session.execute(select(target, func.count(distinct(Link.feedback_id)))
-                                      .join(Feedback, Feedback.id == Link.feedback_id).where(*scope)
-                                      .group_by(target)):
+    for tid, n in uow.session.execute(select(evidence.c.tid, func.count(distinct(evidence.c.fid)))
+                                      .group_by(evidence.c.tid)):
         out[tid] = {"feedback_count": n, "customer_count": 0, "arr_by_currency": {}}
-    pairs = select(target.label("tid"), Feedback.customer_id.label("cid")) \
-        .join(Feedback, Feedback.id == Link.feedback_id) \
-        .where(*scope, Feedback.customer_id.is_not(None)).distinct().subquery()
-    money = select(pairs.c.tid, Customer.currency, func.count().label("customers"), func.sum(Customer.arr).label("arr")) \
-        .join(Customer, Customer.id == pairs.c.cid).group_by(pairs.c.tid, Customer.currency)
+    askers = select(evidence.c.tid, evidence.c.cid).where(evidence.c.cid.is_not(None)).distinct().subquery()
+    money = select(askers.c.tid, Customer.currency, func.count().label("customers"), func.sum(Customer.arr).label("arr")) \
+        .join(Customer, Customer.id == askers.c.cid).group_by(askers.c.tid, Customer.currency)
     for tid, cur, n, arr in uow.session.execute(money):
         out[tid]["customer_count"] += n
         out[tid]["arr_by_currency"][cur] = Decimal(arr or 0)
@@ -115,10 +121,8 @@ def top_requested(
                                f"use {money.currency} or one with a rate ({', '.join(sorted(money.rates)) or 'none set'})",
                                [FieldError(["query", "currency"], "no rate", currency)])
     demand = demand_by_target(uow=uow, workspace_id=workspace_id, kind=kind)
-    target = _target_col(kind)
-    with_evidence = select(target).join(Feedback, Feedback.id == Link.feedback_id) \
-        .where(Link.workspace_id == workspace_id, target.is_not(None), counts_as_evidence())
-    stmt = select(model).where(model.id.in_(with_evidence), model.archived_at.is_(None))
+    stmt = select(model).where(model.workspace_id == workspace_id, model.id.in_(list(demand)),
+                               model.archived_at.is_(None))
     if status is not None:
         stmt = stmt.where(Feature.status == status)
     rows = []
@@ -143,22 +147,27 @@ def top_requested(
 
 
 def _asking(uow: UnitOfWork, workspace_id: int, feature_id: int) -> list[Any]:
-    """Each piece of evidence for a feature with its link and customer, biggest customer first."""
-    return list(uow.session.execute(
-        select(Feedback, Link, Customer)
-        .join(Link, Link.feedback_id == Feedback.id)
+    """Each piece of evidence behind a feature (its own or its problems', once each) as (feedback, its link's
+    quote, customer, when its asker was told and by whom), biggest customer first."""
+    fe = feature_evidence(workspace_id, [feature_id])
+    rows = uow.session.execute(
+        select(Feedback, Link.quote, Customer, ToldAsker.told_at, ToldAsker.told_by, fe.c.via_problem_id)
+        .join(fe, fe.c.feedback_id == Feedback.id)
+        .join(Link, Link.id == fe.c.link_id)
         .outerjoin(Customer, Customer.id == Feedback.customer_id)
-        .where(Link.workspace_id == workspace_id, Link.feature_id == feature_id, counts_as_evidence())
+        .outerjoin(ToldAsker, (ToldAsker.feature_id == feature_id) & (ToldAsker.feedback_id == Feedback.id))
+        .where(counts_as_evidence())
         .order_by(Customer.arr.desc().nulls_last(), Feedback.reported_at, Feedback.id)
-    ).all())
+    ).all()
+    return once_each(rows, lambda r: r[0].id, lambda r: r[5])
 
 
 def close_the_loop(*, uow: UnitOfWork, workspace_id: int, feature: Feature) -> dict[str, Any]:
-    """Who to tell now that a feature has shipped: each customer who asked, their account owner, who heard it,
-    what they said, and whether they have been told (a customer who asked again after being told is to be told
-    again). Feedback without a customer is one entry per item."""
+    """Who to tell now that a feature has shipped: each customer who asked (for it, or about a problem it solves),
+    their account owner, who heard it, what they said, and whether they have been told (a customer who asked
+    again after being told is to be told again). Feedback without a customer is one entry per item."""
     people: dict[Any, dict[str, Any]] = {}
-    for fb, link, c in _asking(uow, workspace_id, feature.id):
+    for fb, quote, c, told_at, told_by, via in _asking(uow, workspace_id, feature.id):
         key = c.id if c else f"fb{fb.id}"
         entry = people.setdefault(key, {
             "customer_id": c.id if c else None, "customer": c.name if c else None,
@@ -167,12 +176,12 @@ def close_the_loop(*, uow: UnitOfWork, workspace_id: int, feature: Feature) -> d
             "told": True, "told_at": None, "told_by": None})
         if fb.reporter and fb.reporter not in entry["reporters"]:
             entry["reporters"].append(fb.reporter)
-        entry["said"].append({"feedback_id": fb.id, "words": link.quote or fb.text, "reported_at": fb.reported_at,
-                              "told_at": link.told_at})
-        if link.told_at is None:
+        entry["said"].append({"feedback_id": fb.id, "words": quote or fb.text, "reported_at": fb.reported_at,
+                              "told_at": told_at, "via_problem_id": via})
+        if told_at is None:
             entry["told"] = False
-        elif entry["told_at"] is None or link.told_at > entry["told_at"]:
-            entry["told_at"], entry["told_by"] = link.told_at, link.told_by
+        elif entry["told_at"] is None or told_at > entry["told_at"]:
+            entry["told_at"], entry["told_by"] = told_at, told_by
     customers = list(people.values())  # told_at: the last telling, kept when they asked again since
     return {"feature_id": feature.id, "title": feature.title, "status": feature.status,
             "shipped": feature.status == FeatureStatus.shipped.value, "customers": customers,
@@ -190,8 +199,8 @@ def mark_told(*, uow: UnitOfWork, workspace_id: int, actor: Actor, feature: Feat
         raise InvalidInput("say who was told: at least one customer or feedback item",
                            [FieldError(["body", "customer_ids"], "none given", [])])
     rows = _asking(uow, workspace_id, feature.id)
-    by_customer = {c.id: c for _fb, _l, c in rows if c is not None}
-    by_feedback = {fb.id for fb, _l, _c in rows}
+    by_customer = {r[2].id for r in rows if r[2] is not None}
+    by_feedback = {r[0].id for r in rows}
     strangers = [(i, cid) for i, cid in enumerate(customer_ids) if cid not in by_customer]
     unlinked = [(i, fid) for i, fid in enumerate(feedback_ids) if fid not in by_feedback]
     if strangers or unlinked:
@@ -202,12 +211,18 @@ def mark_told(*, uow: UnitOfWork, workspace_id: int, actor: Actor, feature: Feat
             + [FieldError(["body", "feedback_ids", i], "is not evidence for this feature", fid) for i, fid in unlinked])
     chosen_c, chosen_f = set(customer_ids), set(feedback_ids)
     names: list[str] = []
-    for fb, link, c in rows:
-        if (c is not None and c.id in chosen_c) or fb.id in chosen_f:
-            link.told_at, link.told_by = (now, actor.label) if told else (None, "")
-            name = c.name if c is not None else f"feedback {fb.id}"
-            if name not in names:
-                names.append(name)
+    for fb, _quote, c, told_at, _by, _via in rows:
+        if not ((c is not None and c.id in chosen_c) or fb.id in chosen_f):
+            continue
+        if told and told_at is None:
+            uow.session.add(ToldAsker(workspace_id=workspace_id, feature_id=feature.id, feedback_id=fb.id,
+                                      told_at=now, told_by=actor.label))
+        elif not told and told_at is not None:
+            uow.session.execute(delete(ToldAsker).where(ToldAsker.feature_id == feature.id,
+                                                        ToldAsker.feedback_id == fb.id))
+        name = c.name if c is not None else f"feedback {fb.id}"
+        if name not in names:
+            names.append(name)
     audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="told" if told else "untold",
                  record_type="feature", record_id=feature.id, after={"customers": names})
     uow.session.flush()

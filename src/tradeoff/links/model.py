@@ -27,9 +27,6 @@ class Link(Timestamps, WorkspaceScoped, Base):
     feature_id: Mapped[int | None] = mapped_column(ForeignKey("features.id", ondelete="CASCADE"), nullable=True, index=True)
     quote: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_by: Mapped[str] = mapped_column(String(254), nullable=False, default="")
-    # closing the loop: when the customer behind this evidence was told the feature shipped, and by whom
-    told_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    told_by: Mapped[str] = mapped_column(String(254), nullable=False, default="", server_default="")
 
     feedback: Mapped[Feedback] = relationship(back_populates="links", lazy="raise_on_sql")
 
@@ -40,3 +37,17 @@ class Link(Timestamps, WorkspaceScoped, Base):
     @property
     def target_id(self) -> int:
         return self.problem_id if self.problem_id is not None else self.feature_id  # type: ignore[return-value]
+
+
+class ToldAsker(WorkspaceScoped, Base):
+    """Closing the loop: the person behind a piece of feedback was told that a feature it stands behind shipped
+    (when, and by whom). Kept per feature, since one piece of feedback can stand behind several."""
+
+    __tablename__ = "told_askers"
+    __table_args__ = (UniqueConstraint("feature_id", "feedback_id", name="uq_told_askers"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    feature_id: Mapped[int] = mapped_column(ForeignKey("features.id", ondelete="CASCADE"), nullable=False)
+    feedback_id: Mapped[int] = mapped_column(ForeignKey("feedback.id", ondelete="CASCADE"), nullable=False, index=True)
+    told_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    told_by: Mapped[str] = mapped_column(String(254), nullable=False, default="", server_default="")

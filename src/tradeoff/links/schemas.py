@@ -58,6 +58,8 @@ class EvidenceOut(BaseModel):
     customer: CustomerRef | None
     duplicate_of_id: int | None = Field(None, description="Set when this item was merged into that one as a duplicate: "
                                         "it stays evidence (its customer asked too)")
+    via_problem_id: int | None = Field(None, description="For a feature: set when this evidence is linked to a "
+                                       "problem the feature solves (that problem), not to the feature itself")
 
 
 class AskingCustomer(BaseModel):

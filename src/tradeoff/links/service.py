@@ -6,7 +6,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import Integer, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -17,6 +17,7 @@ from tradeoff.features import service as feature_service
 from tradeoff.features.model import Feature
 from tradeoff.feedback import service as feedback_service
 from tradeoff.feedback.model import Feedback, counts_as_evidence
+from tradeoff.links.evidence import feature_evidence, once_each
 from tradeoff.links.model import Link
 from tradeoff.links.schemas import AskingCustomer, CustomerRequestOut, DemandOut, EvidenceOut, LinkCreate
 from tradeoff.notifications import hooks as notifications
@@ -135,25 +136,29 @@ def links_of_feedback(*, uow: UnitOfWork, workspace_id: int, feedback_id: int) -
 
 
 def demand(*, uow: UnitOfWork, workspace_id: int, kind: str, target_id: int, evidence_limit: int = 500) -> DemandOut:
-    """Every piece of evidence behind a problem or feature, and the customers (with ARR) who asked."""
-    col = Link.problem_id if kind == "problem" else Link.feature_id
-    rows = uow.session.execute(
-        select(Link, Feedback)
-        .join(Feedback, Feedback.id == Link.feedback_id)
-        .options(joinedload(Feedback.customer))
-        .where(Link.workspace_id == workspace_id, col == target_id, counts_as_evidence())
+    """Every piece of evidence behind a problem or feature (a feature's own and its problems', once each: those
+    through a problem name it), and the customers (with ARR) who asked."""
+    if kind == "problem":
+        stmt = select(Link, Feedback, literal(None, Integer)).join(Feedback, Feedback.id == Link.feedback_id) \
+            .where(Link.workspace_id == workspace_id, Link.problem_id == target_id)
+    else:
+        fe = feature_evidence(workspace_id, [target_id])
+        stmt = select(Link, Feedback, fe.c.via_problem_id).join(fe, fe.c.link_id == Link.id) \
+            .join(Feedback, Feedback.id == Link.feedback_id)
+    rows = once_each(uow.session.execute(
+        stmt.options(joinedload(Feedback.customer)).where(counts_as_evidence())
         .order_by(Feedback.reported_at.desc(), Link.id.desc())
-    ).all()
+    ).all(), lambda r: r[1].id, lambda r: r[2])
     evidence: list[EvidenceOut] = []
     per_customer: dict[int, AskingCustomer] = {}
     counts: dict[int, int] = defaultdict(int)
-    for link, fb in rows:
+    for link, fb, via in rows:
         cust = fb.customer
         if len(evidence) < evidence_limit:
             evidence.append(EvidenceOut(
                 link_id=link.id, feedback_id=fb.id, text=fb.text, quote=link.quote, source=fb.source,
                 reported_at=fb.reported_at, customer=CustomerRef.model_validate(cust) if cust else None,
-                duplicate_of_id=fb.duplicate_of_id,
+                duplicate_of_id=fb.duplicate_of_id, via_problem_id=via,
             ))
         if cust is not None:
             counts[cust.id] += 1

@@ -17,7 +17,7 @@ from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.features import service as feature_service
 from tradeoff.features.model import Feature, FeatureStatus, feature_problems
 from tradeoff.feedback.model import Feedback
-from tradeoff.links.model import Link
+from tradeoff.links.evidence import feature_evidence
 from tradeoff.problems.model import Problem
 from tradeoff.records import service as records
 from tradeoff.scoring import inputs as scoring_inputs
@@ -64,10 +64,10 @@ def features(*, uow: UnitOfWork, workspace_id: int, filters: Filters) -> list[Fe
     if filters.segment is not None:
         by_problem = (select(feature_problems.c.feature_id).join(Problem, Problem.id == feature_problems.c.problem_id)
                       .where(Problem.segment == filters.segment))
-        by_customer = (select(Link.feature_id).join(Feedback, Feedback.id == Link.feedback_id)
+        fe = feature_evidence(workspace_id)
+        by_customer = (select(fe.c.feature_id).join(Feedback, Feedback.id == fe.c.feedback_id)
                        .join(Customer, Customer.id == Feedback.customer_id)
-                       .where(Link.workspace_id == workspace_id, Link.feature_id.is_not(None),
-                              Customer.segment == filters.segment))
+                       .where(Customer.segment == filters.segment))
         stmt = stmt.where(or_(Feature.id.in_(by_problem), Feature.id.in_(by_customer)))
     return list(uow.session.scalars(stmt.order_by(Feature.id).limit(MAX_FEATURES)).unique())
 
