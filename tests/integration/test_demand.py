@@ -181,6 +181,11 @@ def test_a_features_demand_includes_the_evidence_of_the_problems_it_solves(clien
     assert next(c for c in told["customers"] if c["customer"] == "Newco")["told"] is True
     theirs = client.get(world.api(f"/features/{other}/close-the-loop"), headers=h).json()
     assert next(c for c in theirs["customers"] if c["customer"] == "Newco")["told"] is False
+    # thanks after the launch asks for nothing: still evidence, but nobody to tell
+    assert client.patch(world.api(f"/feedback/{via['id']}"), json={"kind": "praise"}, headers=h).status_code == 200
+    theirs = client.get(world.api(f"/features/{other}/close-the-loop"), headers=h).json()
+    assert "Newco" not in [c["customer"] for c in theirs["customers"]]
+    assert client.get(world.api(f"/features/{other}/demand"), headers=h).json()["feedback_count"] == 2
     # an archived problem passes nothing on
     etag = client.get(world.api(f"/problems/{prob['id']}"), headers=h).headers["ETag"]
     assert client.delete(world.api(f"/problems/{prob['id']}"), headers=h | {"If-Match": etag}).status_code == 200

@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import Integer, delete, distinct, func, literal, select
+from sqlalchemy import Integer, delete, distinct, func, literal, or_, select
 
 from tradeoff.audit import service as audit
 from tradeoff.core import demand as core_demand
@@ -156,7 +156,8 @@ def _asking(uow: UnitOfWork, workspace_id: int, feature_id: int) -> list[Any]:
         .join(Link, Link.id == fe.c.link_id)
         .outerjoin(Customer, Customer.id == Feedback.customer_id)
         .outerjoin(ToldAsker, (ToldAsker.feature_id == feature_id) & (ToldAsker.feedback_id == Feedback.id))
-        .where(counts_as_evidence())
+        # praise asks for nothing ("it fixed our problem, thanks"): not someone to tell
+        .where(counts_as_evidence(), or_(Feedback.kind.is_(None), Feedback.kind != "praise"))
         .order_by(Customer.arr.desc().nulls_last(), Feedback.reported_at, Feedback.id)
     ).all()
     return once_each(rows, lambda r: r[0].id, lambda r: r[5])

@@ -7,7 +7,7 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tradeoff.core.text.notes import heading_date, split_note_items
+from tradeoff.core.text.notes import NoteItem, heading_date, split_note_items
 
 
 def split_notes(text: str) -> list[str]:
@@ -110,3 +110,19 @@ def test_a_day_without_a_year_is_never_after_today(day: date, today: date) -> No
             assert got.year in (today.year, today.year - 1)
             if text.startswith(f"{day:%a}"):
                 assert got.weekday() == day.weekday()  # never a day the weekday named is not
+
+
+def test_detail_lines_under_a_heading_are_not_an_item_and_the_list_keeps_the_heading() -> None:
+    notes = "Greystone Field Services - Tue 1 Dec\nAttendees: Marcus, Samir\n- They want bulk send.\n- Reminders go to spam"
+    assert split_note_items(notes) == [NoteItem("They want bulk send.", "Greystone Field Services - Tue 1 Dec"),
+                                       NoteItem("Reminders go to spam", "Greystone Field Services - Tue 1 Dec")]
+    said = "Call with Acme, 5 Dec\nThey want SSO with Okta badly.\n- Reminders go to spam"
+    assert split_note_items(said) == [NoteItem("They want SSO with Okta badly.", "Call with Acme, 5 Dec"),
+                                      NoteItem("Reminders go to spam", "Call with Acme, 5 Dec")]
+    assert split_note_items("Greystone call 01/12\n- bulk send") == [NoteItem("bulk send", "Greystone call 01/12")]
+
+
+def test_a_dashed_line_with_more_words_under_it_stays_feedback() -> None:
+    notes = "The export is slow - takes 5 minutes\nfor our biggest accounts\n- Reminders go to spam"
+    assert split_note_items(notes) == [NoteItem("The export is slow - takes 5 minutes for our biggest accounts"),
+                                       NoteItem("Reminders go to spam")]

@@ -32,6 +32,10 @@ _ISO = re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")
 _WEEKDAYS = {d: i for i, d in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
 _WEEKDAY = re.compile(r"\b(mon|tue|wed|thu|fri|sat|sun)(?:day|s|sday|nesday|rsday|urday)?\.?(?![a-z])", re.IGNORECASE)
 _SEPARATOR = re.compile(r"\s[\u2013\u2014-]\s|\s\|\s")  # "Tue 1 Dec — Redfern (CFO)", "Acme | 2 Dec"
+_NUMERIC_DAY = re.compile(r"\b\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?\b")  # "call 01/12": a day, but which is the month?
+# a heading's detail line: "Attendees: Marcus, Samir", "Date: 1 Dec", "Present - CFO, AR lead"
+_DETAIL = re.compile(r"^(?:attendees|participants|present|people|who|date|when|time|where|location|agenda|with|"
+                     r"from|by|cc|re|subject)\s*[:\u2013\u2014-]", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -79,8 +83,9 @@ def split_note_items(text: str) -> list[NoteItem]:
     line (the speaker marker is dropped, their words kept) and after each blank line. A line that
     follows an item without a blank line and without a marker continues that item. A short line directly
     followed by bullets that ends in ":", names the call ("Call with Dana (Acme), 5 Dec"), names a day ("Tue 1
-    Dec") or is split by a dash ("Acme — CFO") is a heading, not an item; the items after it carry it until the
-    next heading. A bare bullet ("-" alone) starts an item whose words are on the next line. Whitespace is collapsed; empty items
+    Dec", "call 01/12") or is split by a dash ("Acme — CFO") is a heading, not an item; the items after it carry it
+    until the next heading. Lines between such a heading and its list are its details ("Attendees: Marcus, Samir",
+    dropped) or, when they are not, one item of their own under it. A bare bullet ("-" alone) starts an item whose words are on the next line. Whitespace is collapsed; empty items
     are dropped. Text without any marker or blank line is one item.
     """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -105,15 +110,21 @@ def split_note_items(text: str) -> list[NoteItem]:
             continue
         bullet = _BULLET.match(line)
         speaker = _SPEAKER.match(line)
-        opened = current is not None and len(current) == 1 and (
-            (kinds[-1] == "para" and _heading(current[0]))  # "Notes from the Acme call:", "Tue 1 Dec — Redfern"
-            or (kinds[-1] == "speaker" and not current[0] and bullet))  # "Other notes:" or "Dana said:" over bullets
-        if (bullet or speaker) and opened:
-            # a heading introducing a list: the items after it carry it
-            heading = (last_speaker if kinds[-1] == "speaker" else items[-1][0]).rstrip(":").strip()
+        opened = current is not None and (
+            # "Notes from the Acme call:", "Tue 1 Dec — Redfern"; over detail lines only one that names the call or
+            # a day ("Acme — slow export" followed by more words is more likely feedback than a heading)
+            (kinds[-1] == "para" and _heading(current[0], dash_is_enough=len(current) == 1))
+            or (kinds[-1] == "speaker" and len(current) == 1 and not current[0] and bullet))  # "Dana said:" over bullets
+        if (bullet or speaker) and opened and current is not None:
+            # a heading introducing a list: the items after it carry it. Lines under the heading before the list
+            # are its details ("Attendees: Marcus, Samir": dropped) or, when they say more, an item of their own
+            heading = (last_speaker if kinds[-1] == "speaker" else current[0]).rstrip(":").strip()
+            said = [line for line in current[1:] if not _DETAIL.match(line)]
             items.pop()
             kinds.pop()
             headings.pop()
+            if said:
+                start(" ".join(said), "para")
         if bullet:
             current = start(bullet.group("rest") or "", "bullet")  # a bare "-": its words are on the next line
         elif speaker:
@@ -127,15 +138,15 @@ def split_note_items(text: str) -> list[NoteItem]:
     return [item for item in out if item.text and not _is_bare_heading(item.text)]
 
 
-def _heading(line: str) -> bool:
+def _heading(line: str, dash_is_enough: bool = True) -> bool:
     """A line introducing a list: it ends in ":", or it is short, ends no sentence and names the call ("Call with
-    Dana, 5 Dec"), a day ("Tue 1 Dec") or is split by a dash ("Redfern — CFO")."""
+    Dana, 5 Dec"), a day ("Tue 1 Dec") or (`dash_is_enough`) is split by a dash ("Redfern — CFO")."""
     if line.endswith(":"):
         return True
     if len(line.split()) > 12 or line.endswith((".", "?", "!")):
         return False
     return bool(_CALL_HEADER.match(line) or _ISO.search(line) or _DAY_MONTH.search(line) or _MONTH_DAY.search(line)
-                or _SEPARATOR.search(line))
+                or _NUMERIC_DAY.search(line) or (dash_is_enough and _SEPARATOR.search(line)))
 
 
 def _is_bare_heading(item: str) -> bool:
