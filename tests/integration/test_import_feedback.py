@@ -287,6 +287,33 @@ def test_dry_run_writes_nothing(container: Container, ws: Ws, run, tmp_path: Pat
     assert counts(container, ws) == (0, 2, 0)
 
 
+def test_a_file_imported_before_is_not_imported_twice(container: Container, ws: Ws, run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    first = (HEADER + "Need SAML,Acme,sales call,2024-03-07 14:05,,\nExports are slow,,support,2024-03-08,,\n"
+             "No date here,Acme,support,,,\n").encode()
+    done = json.loads(run("import", "feedback", write(tmp_path, first), "-w", ws.slug, "--json").stdout)
+    assert done["created_feedback"] == 3 and done["skipped_already_imported"] == 0
+    ids = [f.id for f in feedback_rows(container, ws)]
+    assert done["feedback_ids"] == {"first": ids[0], "last": ids[-1]}
+    # the next week's export overlaps: the two dated rows are already here (spacing aside), one row is new;
+    # a row without a date cannot be recognised, and the same words for another customer are not the same
+    week2 = (HEADER + "Need  SAML,Acme,sales call,2024-03-07 14:05,,\nExports are slow,,support,2024-03-08,,\n"
+             "No date here,Acme,support,,,\nNeed SAML,Initech,sales call,2024-03-07 14:05,,\n").encode()
+    preview = json.loads(run("import", "feedback", write(tmp_path, week2), "-w", ws.slug, "--dry-run", "--json").stdout)
+    assert preview["already_imported"] == [{"row": 1, "feedback_id": ids[0]}, {"row": 2, "feedback_id": ids[1]}]
+    assert preview["would_import"] == 2 and preview["ready"]
+    text = run("import", "feedback", write(tmp_path, week2), "-w", ws.slug, "--dry-run").stdout
+    assert "already in the workspace (same words, customer and date): 2 rows (1, 2); skipped" in text
+    out = json.loads(run("import", "feedback", write(tmp_path, week2), "-w", ws.slug, "--json").stdout)
+    assert out["created_feedback"] == 2 and out["skipped_already_imported"] == 2
+    assert len(feedback_rows(container, ws)) == 5
+    # every row already here: refused, saying so, unless asked to import them again
+    refused = run("import", "feedback", write(tmp_path, first[:first.index(b"No date")]), "-w", ws.slug, code=2)
+    assert "every row is already in this workspace" in refused.stderr and "--import-again" in refused.stderr
+    again = json.loads(run("import", "feedback", write(tmp_path, first), "-w", ws.slug, "--import-again",
+                           "--json").stdout)
+    assert again["created_feedback"] == 3 and len(feedback_rows(container, ws)) == 8
+
+
 def test_failure_mid_import_rolls_everything_back(container: Container, ws: Ws,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     data = (HEADER + "".join(f"Item {i},{'NewCo' if i % 2 else 'Acme'},,,,\n" for i in range(1, 121))).encode()

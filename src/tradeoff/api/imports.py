@@ -25,7 +25,9 @@ Column = Annotated[str | None, Form(max_length=200, description="CSV column for 
         "header is named text/comment/feedback/body/description), `customer_column`, `source_column`, `date_column`, "
         "`author_column`, `tags_column` (unmapped fields are guessed from the header), `date_format` (strftime, e.g. "
         "`%d/%m/%Y`; default ISO 8601 or Jira's `30/Sep/21 17:20`), `default_source`, `skip_bad_rows`, "
-        "`create_customers`, `skip_unmatched`, `dry_run`.\n\n"
+        "`create_customers`, `skip_unmatched`, `import_again`, `dry_run`.\n\n"
+        "Rows already in the workspace (the same words, customer and reported time: a file imported before) are "
+        "skipped and listed as `already_imported` (row and feedback id), unless `import_again=true`.\n\n"
         "UTF-8 (with or without BOM), Latin-1 and Excel's CSV dialects (comma or semicolon, quoted multi-line "
         "cells, CRLF) are read. Customers are matched by external id, then by name (case-insensitive).\n\n"
         "`dry_run=true` returns the preview (200) and writes nothing. Otherwise the file is imported in one "
@@ -51,6 +53,7 @@ def import_feedback(
     skip_bad_rows: Annotated[bool, Form()] = False,
     create_customers: Annotated[bool, Form()] = False,
     skip_unmatched: Annotated[bool, Form()] = False,
+    import_again: Annotated[bool, Form()] = False,
     dry_run: Annotated[bool, Form()] = False,
 ) -> Any:
     member.require("evidence")
@@ -64,7 +67,7 @@ def import_feedback(
     options = ImportOptions(
         filename=filename, mapping={f: c for f, c in columns.items() if c is not None},
         date_format=date_format or None, default_source=default_source, skip_bad_rows=skip_bad_rows,
-        create_customers=create_customers, skip_unmatched=skip_unmatched,
+        create_customers=create_customers, skip_unmatched=skip_unmatched, import_again=import_again,
     )
     result = run_import(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"), data=data,
                         options=options, dry_run=dry_run)

@@ -31,6 +31,9 @@ def feedback(
         help="Create customers the file names but the workspace lacks (segment other, ARR 0).")] = False,
     skip_unmatched: Annotated[bool, typer.Option(
         help="Import rows of unknown customers without a customer.")] = False,
+    import_again: Annotated[bool, typer.Option(
+        help="Import rows already in the workspace (same words, customer and date) once more; by default they "
+             "are skipped and listed.")] = False,
     dry_run: Annotated[bool, typer.Option(help="Show what would be imported and write nothing.")] = False,
     as_json: Json = False,
 ) -> None:
@@ -42,7 +45,8 @@ def feedback(
     data = _read(file)
     options = ImportOptions(filename=file.name if str(file) != "-" else "stdin", mapping=parse_mapping(mapping or []),
                             date_format=date_format, default_source=default_source, skip_bad_rows=skip_bad_rows,
-                            create_customers=create_customers, skip_unmatched=skip_unmatched)
+                            create_customers=create_customers, skip_unmatched=skip_unmatched,
+                            import_again=import_again)
     state = cli_state()
     try:
         with state.container.unit_of_work() as uow:
@@ -98,6 +102,11 @@ def _print_preview(p: dict[str, Any]) -> None:
         typer.echo(f"bad rows: {p['bad_row_count']} (row 1 is the first line after the header)")
         for b in p["bad_rows"]:
             typer.echo(f"  row {b['row']} (line {b['line']}), {b['field']}: {b['reason']}")
+    if p["already_imported_count"]:
+        rows = ", ".join(str(a["row"]) for a in p["already_imported"][:20])
+        typer.echo(f"already in the workspace (same words, customer and date): {_n(p['already_imported_count'], 'row')}"
+                   f" ({rows}{', …' if p['already_imported_count'] > 20 else ''}); "
+                   + ("imported again (--import-again)" if p["import_again"] else "skipped; --import-again imports them"))
     typer.echo(f"would import {p['would_import']} items, create {p['would_create_customers']} customers, "
                f"skip {p['would_skip_rows']} rows; {p['rows_without_customer']} items without a customer")
     if p["ready"]:
@@ -112,7 +121,9 @@ def _print_summary(s: dict[str, Any]) -> None:
     typer.echo(f"imported {_n(s['created_feedback'], 'feedback item')} from {s['file']}; "
                f"created {_n(s['created_customer_count'], 'customer')}; skipped {_n(s['skipped_row_count'], 'row')}"
                + (f" ({', '.join(map(str, s['skipped_rows']))})" if s["skipped_rows"] else "")
-               + f"; {s['rows_without_customer']} items without a customer")
+               + f"; {s['rows_without_customer']} items without a customer"
+               + (f"; skipped {_n(s['skipped_already_imported'], 'row')} already in the workspace"
+                  if s["skipped_already_imported"] else ""))
 
 
 def _n(count: int, noun: str) -> str:

@@ -58,6 +58,7 @@ class ImportOptions:
     skip_bad_rows: bool = False
     create_customers: bool = False
     skip_unmatched: bool = False
+    import_again: bool = False  # import rows already in the workspace (same words, customer and time) once more
 
     def __post_init__(self) -> None:
         check_date_format(self.date_format)
@@ -99,6 +100,14 @@ class ImportPlan:
     problems: list[BadRow]
     matched: dict[str, CustomerMatch]        # key: value as written
     unmatched: dict[str, UnmatchedCustomer]  # key: value lower-cased
+    already: dict[int, int] = field(default_factory=dict)  # row -> feedback id with its words, customer and time
+
+    @property
+    def to_import(self) -> list[RowValues]:
+        """The valid rows that would be written: all of them, or those not already in the workspace."""
+        if self.options.import_again or not self.already:
+            return self.rows
+        return [r for r in self.rows if r.row not in self.already]
 
     @property
     def bad_rows(self) -> list[int]:
@@ -129,6 +138,11 @@ class ImportPlan:
                                    "create_customers or skip_unmatched"})
         if not self.rows:
             out.append({"code": "no_rows", "message": "no row to import"})
+        elif not self.to_import:
+            out.append({"code": "already_imported",
+                        "message": "every row is already in this workspace (the same words, customer and time): "
+                                   "the file was imported before; to import it once more, choose import_again "
+                                   "(--import-again)"})
         return out
 
     def refusal(self) -> InvalidInput | None:
@@ -169,7 +183,10 @@ class ImportPlan:
                 "unmatched_count": len(self.unmatched),
                 "unmatched": [vars(u) for u in list(self.unmatched.values())[:MAX_LISTED]],
             },
-            "would_import": len(self.rows),
+            "would_import": len(self.to_import),
+            "already_imported_count": len(self.already),
+            "already_imported": [{"row": r, "feedback_id": f} for r, f in list(self.already.items())[:MAX_LISTED]],
+            "import_again": self.options.import_again,
             "would_create_customers": len(to_create),
             "would_skip_rows": len(self.bad_rows) if self.options.skip_bad_rows else 0,
             "rows_without_customer": self.rows_without_customer,
@@ -202,6 +219,8 @@ class ImportSummary:
     skipped_rows: list[int]
     rows_without_customer: int
     audit_event_id: int | None
+    already_imported: dict[int, int] = field(default_factory=dict)
+    new_ids: tuple[int, int] | None = None  # first and last id of the feedback created
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -213,6 +232,10 @@ class ImportSummary:
             "skipped_row_count": len(self.skipped_rows),
             "skipped_rows": self.skipped_rows[:MAX_LISTED],
             "rows_without_customer": self.rows_without_customer,
+            "skipped_already_imported": len(self.already_imported),
+            "already_imported": [{"row": r, "feedback_id": f}
+                                 for r, f in list(self.already_imported.items())[:MAX_LISTED]],
+            "feedback_ids": {"first": self.new_ids[0], "last": self.new_ids[1]} if self.new_ids else None,
             "audit_event_id": self.audit_event_id,
         }
 
@@ -235,7 +258,7 @@ def plan_import(*, uow: UnitOfWork, workspace_id: int, data: bytes, options: Imp
         options=options, encoding=table.encoding, delimiter=table.delimiter, columns=table.columns,
         mapping={f: table.columns[i] for f, i in sorted(fields.items(), key=lambda kv: FIELDS.index(kv[0]))},
         total_rows=len(table.records), blank_rows=blank, rows=rows, problems=problems,
-        matched=matched, unmatched=unmatched,
+        matched=matched, unmatched=unmatched, already=_already_imported(uow.session, workspace_id, rows, matched),
     )
 
 
@@ -257,7 +280,8 @@ def apply_import(*, uow: UnitOfWork, workspace_id: int, actor: Actor, plan: Impo
         by_key = {}
     batch: list[dict[str, Any]] = []
     count = 0
-    for r in plan.rows:
+    first_id = session.scalar(select(func.max(Feedback.id))) or 0
+    for r in plan.to_import:
         cid = None
         if r.customer is not None:
             cid = customer_ids.get(r.customer, by_key.get(r.customer.lower()))
@@ -270,16 +294,20 @@ def apply_import(*, uow: UnitOfWork, workspace_id: int, actor: Actor, plan: Impo
     if batch:
         count += _insert_feedback(session, batch)
     skipped = plan.bad_rows
+    repeats = {} if plan.options.import_again else plan.already
     event = audit.record(
         uow=uow, workspace_id=workspace_id, actor=actor, action="import", record_type="feedback", record_id=None,
         after={"file": plan.options.filename, "created_feedback": count, "created_customers": len(created),
                "skipped_rows": len(skipped), "rows_without_customer": plan.rows_without_customer,
-               "mapping": plan.mapping, "encoding": plan.encoding},
+               "skipped_already_imported": len(repeats), "mapping": plan.mapping, "encoding": plan.encoding},
     )
     session.flush()
+    ids = session.execute(select(func.min(Feedback.id), func.max(Feedback.id))
+                          .where(Feedback.workspace_id == workspace_id, Feedback.id > first_id)).one()
     return ImportSummary(filename=plan.options.filename, created_feedback=count, created_customers=created,
                          skipped_rows=skipped, rows_without_customer=plan.rows_without_customer,
-                         audit_event_id=event.id)
+                         audit_event_id=event.id, already_imported=repeats,
+                         new_ids=(ids[0], ids[1]) if count and ids[0] is not None else None)
 
 
 def run_import(
@@ -343,6 +371,33 @@ def _match_customers(
             unmatched[key] = (UnmatchedCustomer(prev.value, prev.rows + counts[v], min(prev.first_row, first[v]))
                               if prev else UnmatchedCustomer(v, counts[v], first[v]))
     return matched, unmatched
+
+
+def _already_imported(session: Session, workspace_id: int, rows: list[RowValues],
+                      matched: dict[str, CustomerMatch]) -> dict[int, int]:
+    """Rows already in the workspace: feedback with the same words (spacing aside), the same customer and the same
+    reported time. Only rows with a date can be recognised (one without is reported at import time); the
+    workspace's feedback is read only for the file's span of dates."""
+    dated = [r for r in rows if r.reported_at is not None]
+    if not dated:
+        return {}
+    times = [r.reported_at for r in dated if r.reported_at is not None]
+    known: dict[tuple[Any, int | None, str], int] = {}
+    for fid, text, owner, when in session.execute(
+        select(Feedback.id, Feedback.text, Feedback.customer_id, Feedback.reported_at)
+        .where(Feedback.workspace_id == workspace_id, Feedback.reported_at >= min(times),
+               Feedback.reported_at <= max(times)).order_by(Feedback.id)
+    ):
+        known.setdefault((when, owner, " ".join(text.split())), fid)
+    out: dict[int, int] = {}
+    for r in dated:
+        if r.customer is not None and r.customer not in matched:
+            continue  # a customer not in the workspace yet: nothing of theirs can be there
+        cid = matched[r.customer].customer_id if r.customer is not None else None
+        found = known.get((r.reported_at, cid, " ".join(r.text.split())))
+        if found is not None:
+            out[r.row] = found
+    return out
 
 
 def _insert_customers(session: Session, workspace_id: int, names: list[str], now: Any) -> list[int]:

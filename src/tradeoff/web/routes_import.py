@@ -38,6 +38,7 @@ def _choices(form: Any) -> dict[str, Any]:
         "mapping": {f: field_text(form, f"map_{f}", strip=False) for f in FIELDS if f"map_{f}" in form},
         "date_format": field_text(form, "date_format", strip=False).strip()[:50], "default_source": field_text(form, "default_source", strip=False),
         "skip_bad_rows": form.get("skip_bad_rows") == "1", "unmatched": field_text(form, "unmatched", strip=False),
+        "import_again": form.get("import_again") == "1",
     }
 
 
@@ -50,7 +51,7 @@ def _options(choices: dict[str, Any], *, with_mapping: bool = True) -> ImportOpt
         filename=choices["filename"], mapping=choices["mapping"] if with_mapping else {},
         date_format=choices["date_format"] or None, default_source=Source(source) if source else None,
         skip_bad_rows=choices["skip_bad_rows"], create_customers=choices["unmatched"] == "create",
-        skip_unmatched=choices["unmatched"] == "skip",
+        skip_unmatched=choices["unmatched"] == "skip", import_again=choices["import_again"],
     )
 
 
