@@ -145,6 +145,15 @@ def test_batch_is_all_or_nothing_and_idempotent(client, world: World) -> None:
     r = client.post(world.api("/feedback/batch"), json=fb, headers=h)
     assert r.status_code == 422 and "items[1]" in r.json()["detail"]
     assert client.get(world.api("/feedback?q=first"), headers=h).json()["items"] == []
+    # every refused item is named, not only the first
+    fb = {"items": [{"text": "a", "customer_id": 424242}, {"text": "b"}, {"text": "c", "source": "survey",
+                                                                         "score_kind": "nps", "score": 7,
+                                                                         "customer_id": 525252}]}
+    count = len(client.get(world.api("/feedback?limit=200"), headers=h).json()["items"])
+    r = client.post(world.api("/feedback/batch"), json=fb, headers=h)
+    assert r.status_code == 422 and "items[0]" in r.json()["detail"] and "items[2]" in r.json()["detail"]
+    assert [e["loc"][:3] for e in r.json()["errors"]] == [["body", "items", 0], ["body", "items", 2]]
+    assert len(client.get(world.api("/feedback?limit=200"), headers=h).json()["items"]) == count
     assert len(client.get(world.api("/customers?limit=200"), headers=h).json()["items"]) == before
 
     good = {"items": [{"name": "n1"}, {"name": "n2"}]}

@@ -33,9 +33,16 @@ class RecordApi:
     edit_need: str = "edit"  # update, archive, restore
 
 
-def _batch_error(i: int, exc: InvalidInput) -> InvalidInput:
-    return InvalidInput(f"items[{i}]: {exc.message}",
-                        [FieldError(["body", "items", i, *e.loc[1:]], e.msg, e.value) for e in exc.errors])
+MAX_BATCH_PROBLEMS = 50  # items named in one refusal of a batch
+
+
+def _batch_error(failed: list[tuple[int, InvalidInput]]) -> InvalidInput:
+    """One refusal naming every item that was refused (up to MAX_BATCH_PROBLEMS), each with its own errors."""
+    shown = failed[:MAX_BATCH_PROBLEMS]
+    more = f"; and {len(failed) - len(shown)} more items" if len(failed) > len(shown) else ""
+    return InvalidInput("; ".join(f"items[{i}]: {exc.message}" for i, exc in shown) + more,
+                        [FieldError(["body", "items", i, *e.loc[1:]], e.msg, e.value)
+                         for i, exc in shown for e in exc.errors])
 
 
 def build_router(api: RecordApi) -> APIRouter:
@@ -106,13 +113,17 @@ def build_router(api: RecordApi) -> APIRouter:
         member.require(api.create_need)
 
         def run() -> dict[str, Any]:
-            out = []
+            # all or nothing: every item is checked, and any refusal names each refused item; the transaction
+            # is then rolled back, so the items that passed are not written either
+            out, failed = [], []
             for i, item in enumerate(body.items):
                 try:
                     out.append(dump(api.service.create(uow=uow, workspace_id=member.workspace_id,
                                                        actor=member.actor("api"), data=item)))
                 except InvalidInput as exc:
-                    raise _batch_error(i, exc) from exc
+                    failed.append((i, exc))
+            if failed:
+                raise _batch_error(failed)
             return {"items": out}
 
         status, payload = idempotency.run_once(
