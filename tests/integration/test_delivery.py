@@ -911,3 +911,24 @@ def test_an_archived_team_gets_no_work_and_a_plans_formula_cannot_be_deleted(cli
     assert r.status_code == 409 and "H1" in r.json()["detail"], r.text
     assert client.delete(world.api(f"/plans/{scored}"), headers=h).status_code == 200  # archived plan: no longer
     assert client.delete(world.api("/scoring/formulas/mine"), headers=h).status_code == 204
+
+
+def test_a_what_if_says_why_it_leaves_a_feature_out(client, world: World) -> None:
+    tid = _team(client, world, members=["Ana", "Bo"])
+    big, small = _feature(client, world, "Ledger sync"), _feature(client, world, "Dark mode")
+    for fid, days in ((big, 30), (small, 5)):  # 30 person-days: two sprints of two people's 20
+        assert _estimate(client, world, fid, days, days, days, team_id=tid).status_code == 200
+    pid = _plan(client, world, values={str(big): 10, str(small): 1})
+    plan = client.post(world.api(f"/plans/{pid}/solve"), headers=world.alice.headers).json()
+    assert {r["feature_id"] for r in plan["result"]["schedule"]} == {big, small}
+    first_end = plan["result"]["periods"][0]["end"]
+    w = client.post(world.api(f"/plans/{pid}/what-if"), json={"move_deadlines": [{"feature_id": big,
+                                                                                  "deadline": first_end}]},
+                    headers=world.alice.headers).json()
+    (removed,) = w["diff"]["removed"]
+    assert removed["feature_id"] == big
+    assert removed["reason"] == (f"its deadline ({first_end}) comes before it can be done: it needs 2 periods of work "
+                                 "from the plan's start")
+    w = client.post(world.api(f"/plans/{pid}/what-if"), json={"drop_features": [small]},
+                    headers=world.alice.headers).json()
+    assert w["diff"]["removed"] == [{"feature_id": small, "title": "Dark mode", "reason": "dropped in the scenario"}]

@@ -115,7 +115,8 @@ def plan(
         typer.echo(f"\nvalue difference (what-if − plan): {difference}")
         for key in ("added", "removed"):
             if d.get(key):
-                typer.echo(f"{key}: " + ", ".join(f"{x['title']} (#{x['feature_id']})" for x in d[key]))
+                typer.echo(f"{key}: " + ", ".join(f"{x['title']} (#{x['feature_id']})"
+                                                  + (f": {x['reason']}" if x.get("reason") else "") for x in d[key]))
         for m in d.get("moved", []):
             typer.echo(f"moved: {m['title']} (#{m['feature_id']}) period {m['from_period']} → {m['to_period']}")
         return

@@ -122,8 +122,10 @@ def compare(base: Built, other: Built, name: str) -> dict[str, Any]:
     if b and o:
         d = compare_plans(b, o)
         info = base.info | other.info
+        why = {x["feature_id"]: x["reason"] for x in other_result["not_chosen"]}
         diff = {"added": [{"feature_id": info[c].feature_id, "title": info[c].title} for c in d.added],
-                "removed": [{"feature_id": info[c].feature_id, "title": info[c].title} for c in d.removed],
+                "removed": [{"feature_id": info[c].feature_id, "title": info[c].title,
+                             "reason": why.get(info[c].feature_id, "dropped in the scenario")} for c in d.removed],
                 "moved": [{"feature_id": info[c].feature_id, "title": info[c].title, "from_period": a + 1,
                            "to_period": z + 1} for c, a, z in d.moved],
                 "value_difference": other_result["value"] - base_result["value"]}

@@ -278,12 +278,36 @@ def _spread_note(built: Built, schedule: Any) -> list[str]:
             if spread else [])
 
 
+def _left_out_because(built: Built, cid: str, schedule: Any) -> str:
+    """Why the plan leaves a feature out, in a sentence: a deadline before it can be done, a prerequisite left out,
+    or (the optimiser's choice) other features worth more for the same capacity."""
+    inp = built.input
+    c = next((x for x in inp.candidates if x.id == cid), None)
+    if c is None:  # not put to the optimiser at all: a what-if dropped it (or what needs it)
+        return "dropped in the scenario"
+    if c.deadline is not None and c.deadline < c.span - 1:
+        end = built.periods[max(c.deadline, 0)][1] if c.deadline >= 0 else built.periods[0][0]
+        return (f"its deadline ({end.isoformat()}) comes before it can be done: it needs {c.span} periods of work "
+                f"from the plan's start")
+    if c.deadline is not None and c.deadline < 0:
+        return "its deadline is before the plan starts"
+    missing = [built.info[d.prerequisite].title for d in inp.dependencies
+               if d.feature == cid and d.prerequisite not in schedule and d.prerequisite in built.info]
+    if missing:
+        return f"it needs {', '.join(repr(t) for t in missing)}, which the plan leaves out"
+    _span, per = span_needed(inp, c)
+    if per > 0 and max(c.effort.values(), default=0.0) > per * inp.periods:
+        return "it is bigger than what its team can do in the whole plan"
+    return "the capacity it needs goes to features worth more in the same periods"
+
+
 def result_of(built: Built, r: RoadmapPlan) -> dict[str, Any]:
     delivered, greedy_delivered = _delivered(built, r.schedule), _delivered(built, r.greedy_schedule)
     value = delivered[-1]["value"] if delivered else 0.0
     greedy_value = greedy_delivered[-1]["value"] if greedy_delivered else 0.0
     difference = value - greedy_value
-    not_chosen = [{"feature_id": i.feature_id, "title": i.title, "value": i.value, "effort_days": i.effort}
+    not_chosen = [{"feature_id": i.feature_id, "title": i.title, "value": i.value, "effort_days": i.effort,
+                   "reason": _left_out_because(built, c, r.schedule)}
                   for c, i in built.info.items() if c not in r.schedule]
     return {
         "status": r.status, "value": value, "bound": r.bound, "gap": r.gap, "seconds": round(r.seconds, 3),
