@@ -123,8 +123,12 @@ def test_roadmap_pages(container: Container, world: World) -> None:
     fp = tc.get(f"{base}/features/{ids['a']}").text
     assert f'hx-get="{base}/features/{ids["a"]}/delivery"' in fp
     assert fp.index('id="evidence-title"') < fp.index('id="delivery-title"')  # who asked comes first
-    part = tc.get(f"{base}/features/{ids['a']}/delivery")
+    part = tc.get(f"{base}/features/{ids['a']}/delivery", headers={"HX-Request": "true"})
     assert part.status_code == 200 and "<html" not in part.text
+    # without JavaScript (its noscript link, or the "chance by" form) it is a page of its own, with the answer
+    page = tc.get(f"{base}/features/{ids['a']}/delivery?by={date.today() + timedelta(days=60)}")
+    assert page.status_code == 200 and "<html" in page.text and "Delivery: " in page.text
+    assert re.search(r"<strong>\d+%</strong> by \d{4}-\d\d-\d\d", page.text)
     assert "3–6" in part.text and "person-days, likely 4" in part.text and "Next quarter" in part.text
     assert re.search(r"P85 \d{4}-\d\d-\d\d", part.text) and "Acme</a> by" in part.text
     # the chart's markers carry the card's own dates (one forecast, one date each, wherever it is shown)

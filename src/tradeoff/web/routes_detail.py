@@ -38,7 +38,7 @@ from tradeoff.triage import service as triage
 from tradeoff.web import context as ctx
 from tradeoff.web.forms import FormState, error_to_state, validation_to_state
 from tradeoff.web.records_ui import BY_KIND, KINDS
-from tradeoff.web.render import csv_download, redirect, render
+from tradeoff.web.render import csv_download, is_htmx, redirect, render
 from tradeoff.web.session import CheckedForm, CurrentMember, Uow, container, permissions
 
 router = APIRouter()
@@ -178,7 +178,8 @@ def close_the_loop_csv(request: Request, m: CurrentMember, uow: Uow, record_id: 
 
 @router.get(f"{W}/features/{{record_id:int}}/delivery", response_class=HTMLResponse)
 def feature_delivery(request: Request, m: CurrentMember, uow: Uow, record_id: int) -> HTMLResponse:
-    """The feature's estimate, plan, forecast and commitments: loaded after the page (it runs the forecast)."""
+    """The feature's estimate, plan, forecast and commitments: loaded after the page (it runs the forecast); asked
+    for without JavaScript (its link, or the "chance by" form), a page of its own."""
     raw = request.query_params.get("by") or ""
     error, by = "", None
     try:
@@ -207,8 +208,11 @@ def feature_delivery(request: Request, m: CurrentMember, uow: Uow, record_id: in
             d["title"], start, tuple((weeks(h["from"]), weeks(h["to"]), h["probability"]) for h in f["histogram"]),
             f["p50_weeks"], f["p85_weeks"], f["p95_weeks"],
             (day(f["p50"]), day(f["p85"]), day(f["p95"])))))
-    return render(request, "detail/_delivery.html", d=d, base=f"/w/{m.workspace_slug}", chart=chart,
-                  by=raw, by_error=error, perms=permissions(m))
+    if is_htmx(request):
+        return render(request, "detail/_delivery.html", d=d, base=f"/w/{m.workspace_slug}", chart=chart,
+                      by=raw, by_error=error, perms=permissions(m))
+    return render(request, "detail/delivery_page.html", **ctx.page_context(uow, m, "features"),
+                  page_title=f"Delivery: {d['title']}"[:60], d=d, chart=chart, by=raw, by_error=error)
 
 
 @router.get(f"{W}/problems/{{record_id:int}}", response_class=HTMLResponse)
