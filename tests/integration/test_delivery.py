@@ -162,6 +162,10 @@ def test_work_history_import_preview_bad_rows_and_suggestion(client, world: Worl
     assert r.status_code == 422
     locs = {tuple(e["loc"]) for e in r.json()["errors"]}
     assert ("row", 41, "title") in locs and ("row", 41, "points") in locs and ("row", 41, "resolved") in locs
+    future = (TODAY + timedelta(days=30)).isoformat()
+    r = _import(client, world, data + f"HIS-98,Later,Story,Done,2024-01-01,{future},3\n".encode())
+    assert r.status_code == 422 and ["row", 41, "resolved"] in [e["loc"] for e in r.json()["errors"]]
+    assert f"resolved {future} is in the future" in r.text
     assert client.get(world.api("/workitems"), headers=world.alice.headers).json()["items"] == []  # all or nothing
     assert _import(client, world, data, key_column="Nope").status_code == 422
     assert _import(client, world, data).status_code == 201

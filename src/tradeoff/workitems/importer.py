@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, func, insert, select, update
@@ -172,6 +172,7 @@ def _parse_rows(table: CsvTable, fields: Mapping[str, int], date_format: str | N
     blank = 0
     names = {f: table.columns[i] for f, i in fields.items()}
     seen: dict[str, int] = {}
+    soon = datetime.now(UTC) + timedelta(days=1)  # a day's slack for time zones
     for row, line, cells in table.records:
         if not any(c.strip() for c in cells):
             blank += 1
@@ -202,6 +203,8 @@ def _parse_rows(table: CsvTable, fields: Mapping[str, int], date_format: str | N
                     dates[name] = parse_date(raw, date_format)
                 except ValueError as exc:
                     problems.append((name, raw, str(exc)))
+            if (when := dates[name]) is not None and when > soon:
+                problems.append((name, raw, f"{name} {raw} is in the future: history is what already happened"))
         if dates["created"] and dates["resolved"] and dates["resolved"] < dates["created"]:
             problems.append(("resolved", cell("resolved"), "resolved before it was created"))
         points: float | None = None
