@@ -140,7 +140,7 @@ def test_roadmap_pages(container: Container, world: World) -> None:
 
 ROADMAP_PAGES = [
     ("GET", "/roadmap"), ("GET", "/roadmap/timeline"), ("GET", "/capacity"), ("GET", "/commitments"),
-    ("POST", "/commitments/recompute"), ("GET", "/plans/{plan}"), ("POST", "/plans/{plan}/solve"),
+    ("POST", "/commitments/recompute"), ("POST", "/commitments/threshold"), ("GET", "/plans/{plan}"), ("POST", "/plans/{plan}/solve"),
     ("POST", "/plans/{plan}/what-if"), ("GET", "/plans/new"), ("POST", "/plans/new"), ("GET", "/plans/{plan}/edit"),
     ("POST", "/plans/{plan}/edit"), ("GET", "/commitments/new"), ("POST", "/commitments/new"),
     ("GET", "/commitments/{commitment}/edit"), ("POST", "/commitments/{commitment}/edit"),
@@ -296,6 +296,15 @@ def test_a_pm_records_a_commitment_and_moves_its_date(container: Container, worl
     assert tc.post(f"{base}/commitments/new", data={**body, "due": due.isoformat()}).status_code == 303
     listed = tc.get(f"{base}/commitments").text
     assert due.isoformat() in listed and "grace@example.com" in listed and re.search(r"\d+%", listed)
+    # the risk threshold is set on the page, as a percentage
+    assert 'name="percent"' in listed and 'value="70"' in listed
+    token = csrf_of(listed)
+    assert tc.post(f"{base}/commitments/threshold", data={"csrf_token": token, "percent": "85"}).status_code == 303
+    assert "Below 85% a commitment is at risk" in tc.get(f"{base}/commitments").text
+    for bad_value in ("lots", "150"):
+        r = tc.post(f"{base}/commitments/threshold", data={"csrf_token": token, "percent": bad_value})
+        assert r.status_code == 422 and bad_value in r.text
+    assert tc.post(f"{base}/commitments/threshold", data={"csrf_token": token, "percent": "70"}).status_code == 303
     edit = tc.get(f"{base}/commitments/{ids['commitment']}/edit")
     assert edit.status_code == 200 and "Audit log export" in edit.text and "Acme" in edit.text
     later = date.today() + timedelta(days=120)

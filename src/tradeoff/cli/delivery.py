@@ -232,6 +232,9 @@ def commitments_overview(
     at_risk: Annotated[bool, typer.Option("--at-risk", help="Only commitments below the threshold.")] = False,
     recompute: Annotated[bool, typer.Option("--recompute", help="Re-forecast every commitment first.")] = False,
     customer: Annotated[int | None, typer.Option("--customer", help="Only promises to this customer (id).")] = None,
+    set_threshold: Annotated[float | None, typer.Option(
+        "--set-threshold", help="First change the workspace's risk threshold (a chance, e.g. 0.8): promises below "
+                                "it are at risk.")] = None,
     as_json: Json = False,
     csv_file: CsvOut = None,
 ) -> None:
@@ -241,8 +244,11 @@ def commitments_overview(
     if not workspace:
         raise InvalidInput("give --workspace (or set TRADEOFF_WORKSPACE)")
     events: list[Any] = []
-    with cli_state().container.unit_of_work() as uow:
+    state = cli_state()
+    with state.container.unit_of_work() as uow:
         wid = workspace_id(uow, workspace)
+        if set_threshold is not None:
+            commitment_service.set_threshold(uow=uow, workspace_id=wid, actor=state.actor, value=set_threshold)
         if recompute:
             events = commitment_service.recompute(uow=uow, workspace_id=wid, today=date.today())["events"]
         if customer is not None:

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from tradeoff import charts
 from tradeoff.commitments import service as commitment_service
-from tradeoff.errors import Infeasible, InvalidInput, TradeoffError
+from tradeoff.errors import FieldError, Infeasible, InvalidInput, TradeoffError
 from tradeoff.exports import views as export_views
 from tradeoff.features import service as feature_service
 from tradeoff.forecasts import service as forecast_service
@@ -182,6 +182,23 @@ def commitments(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
     events = commitment_service.events(uow=uow, workspace_id=m.workspace_id, limit=20)
     return render(request, "roadmap/commitments.html", **ctx.page_context(uow, m, "commitments"),
                   page_title="Commitments", ov=ov, events=events, named=named)
+
+
+@router.post(f"{W}/commitments/threshold")
+def commitments_threshold(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -> Response:
+    """The workspace's risk threshold, as a percentage: promises below it are at risk."""
+    m.require("edit")
+    raw = str(form.get("percent") or "").strip().rstrip("%")
+    try:
+        value = float(raw) / 100
+    except ValueError:
+        raise InvalidInput(f"threshold: '{raw}' is not a number; give a percentage such as 70",
+                           [FieldError(["body", "percent"], "not a number", raw)]) from None
+    if not 0 < value < 1:
+        raise InvalidInput(f"threshold: {raw}% is not between 1% and 99%",
+                           [FieldError(["body", "percent"], "out of range", raw)])
+    commitment_service.set_threshold(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), value=value)
+    return redirect(f"/w/{m.workspace_slug}/commitments", request)
 
 
 @router.post(f"{W}/commitments/recompute")
