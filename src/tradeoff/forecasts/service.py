@@ -57,6 +57,30 @@ class Entry:
         return [t.name for t, _ in self.split[1:]]
 
 
+TECH_CATEGORIES = ("tech_debt", "platform")  # what a team's tech share is kept for (the plan's allocation rule)
+
+
+def pool_of(team: Team, category: str) -> str:
+    """The simulated team a feature's work goes to: a team that keeps a share of its capacity for tech work is
+    two pools, its features' and its tech work's, as the plan's allocation rule splits it."""
+    return f"{team.name} (tech work)" if team.tech_share > 0 and category in TECH_CATEGORIES else team.name
+
+
+def _pools(bt: BacklogTeam, team: Team, tech_work: bool) -> list[BacklogTeam]:
+    """`bt` split by the team's tech share: (1 − share) of its pace for features, the share for tech and platform
+    work (only when the backlog has some: otherwise it is kept for unplanned tech work, as the plan keeps it)."""
+    share = float(team.tech_share)
+    if share <= 0:
+        return [bt]
+
+    def part(name: str, k: float) -> BacklogTeam:
+        if bt.capacity_per_week is not None:
+            return replace(bt, name=name, capacity_per_week=bt.capacity_per_week * k)
+        return replace(bt, name=name, throughput_history=tuple(x * k for x in bt.throughput_history))
+
+    return [part(team.name, 1 - share)] + ([part(pool_of(team, TECH_CATEGORIES[0]), share)] if tech_work else [])
+
+
 def _parts(entries: list[Entry], extra: Mapping[int, tuple[float, float, float]] | None = None,
            ) -> tuple[list[BacklogFeature], dict[str, list[str]]]:
     """The simulation's features: one per entry, or one part per team when the work is shared (each with its
@@ -65,8 +89,9 @@ def _parts(entries: list[Entry], extra: Mapping[int, tuple[float, float, float]]
     joins: dict[str, list[str]] = {}
     for e in entries:
         key, deps = str(e.feature_id), tuple(str(d) for d in e.depends_on)
-        parts = [BacklogFeature(f"{key}@{t.name}" if len(e.split) > 1 else key, t.name, e.optimistic * share,
-                                e.likely * share, e.pessimistic * share, deps, e.confidence) for t, share in e.split]
+        parts = [BacklogFeature(f"{key}@{t.name}" if len(e.split) > 1 else key, pool_of(t, e.category),
+                                e.optimistic * share, e.likely * share, e.pessimistic * share, deps, e.confidence)
+                 for t, share in e.split]
         o, m, p = (extra or {}).get(e.feature_id, (0.0, 0.0, 0.0))
         lead = parts[0]
         parts[0] = replace(lead, optimistic=lead.optimistic + o, likely=lead.likely + m, pessimistic=lead.pessimistic + p)
@@ -143,6 +168,10 @@ def _team_input(uow: UnitOfWork, workspace_id: int, team: Team, start: date, tod
                              "weeks_with_people_away": away}
     slower = (f"; {away} week{'s' if away != 1 else ''} ahead with people away go at that week's share of "
               "capacity") if away else ""
+    if team.tech_share > 0:
+        about["kept_for_tech"] = float(team.tech_share)
+        slower += (f"; {team.tech_share:.0%} of it kept for tech and platform work (the allocation rule), the rest "
+                   "for features")
     if use_history and len(history) < MIN_HISTORY_WEEKS:
         raise _Thin(f"team {team.name!r}: needs at least {MIN_HISTORY_WEEKS} weeks of throughput history (finished "
                     f"work items with story points); has {len(history)}. Import work history (tradeoff import "
@@ -219,6 +248,7 @@ def forecast(*, uow: UnitOfWork, workspace_id: int, today: date, plan_id: int | 
     teams: dict[str, BacklogTeam] = {}
     about: list[dict[str, Any]] = []
     thin = ""
+    tech = {t.id for e in entries if e.category in TECH_CATEGORIES for t in e.teams}
     for team in {t.id: t for e in entries for t in e.teams}.values():
         if team.name not in teams:
             try:
@@ -226,7 +256,7 @@ def forecast(*, uow: UnitOfWork, workspace_id: int, today: date, plan_id: int | 
             except _Thin as exc:
                 thin = thin or str(exc)
                 continue
-            teams[team.name] = bt
+            teams |= {p.name: p for p in _pools(bt, team, team.id in tech)}
             about.append(info)
     feats, joins = _parts(entries)
     keys = {str(e.feature_id) for e in entries}
@@ -296,18 +326,21 @@ def simulate_roadmap(*, uow: UnitOfWork, workspace_id: int, start: date,
         return RoadmapSimulation(None, "estimate the planned features (effort range and team) to forecast them",
                                  skipped, ())
     teams: dict[str, BacklogTeam] = {}
+    tech = {t.id for e in entries if e.category in TECH_CATEGORIES for t in e.teams}
     try:
         for team in {t.id: t for e in entries for t in e.teams}.values():
             if team.name not in teams:
-                teams[team.name] = _team_input(uow, workspace_id, team, start, start, "auto", dpp)[0]
+                bt = _team_input(uow, workspace_id, team, start, start, "auto", dpp)[0]
+                teams |= {p.name: p for p in _pools(bt, team, team.id in tech)}
     except _Thin as exc:
         return RoadmapSimulation(None, str(exc), skipped, ())
     feats, joins = _parts(entries, extra_effort)
+    team_names = {t.name for e in entries for t in e.teams}
     fc = simulate(tuple(feats), tuple(teams.values()), start=start, seed=DEFAULT_SEED, trials=DEFAULT_TRIALS,
                   joins=joins)
     if fc.status != "ok":
-        return RoadmapSimulation(None, fc.reason, skipped, tuple(sorted(teams)))
-    return RoadmapSimulation(fc, "", skipped, tuple(sorted(teams)))
+        return RoadmapSimulation(None, fc.reason, skipped, tuple(sorted(team_names)))
+    return RoadmapSimulation(fc, "", skipped, tuple(sorted(team_names)))
 
 
 def throughput_forecast(*, uow: UnitOfWork, workspace_id: int, today: date, rng: np.random.Generator,
