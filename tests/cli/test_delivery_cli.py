@@ -41,6 +41,7 @@ def test_plan_forecast_commitments_and_history_import(run, container, tmp_path: 
     assert [x["feature_id"] for x in what_if["diff"]["removed"]] == [feats[0]]
     text = run("plan", "-w", slug, "--add-people", f"{team['id']}=1").stdout
     assert "what-if '+1 person on " in text  # named after its change
+    assert "P85: " in text and " → " in text  # and what it does to the dates
     fc = json.loads(run("forecast", "-w", slug, "--target", (today + timedelta(days=200)).isoformat(),
                         "--json").stdout)
     assert fc["status"] == "ok" and len(fc["features"]) == 3

@@ -952,3 +952,38 @@ def test_the_forecast_keeps_the_teams_tech_share_as_the_plan_does(client, world:
     fc = client.get(world.api("/forecast?source=capacity"), headers=world.alice.headers).json()
     weeks = {f["feature_id"]: f["p50_weeks"] for f in fc["features"]}
     assert weeks[feat] == pytest.approx(2.0, abs=0.01) and weeks[debt] == pytest.approx(2.0, abs=0.01)
+
+
+def test_a_what_if_forecasts_both_schedules_and_says_what_happens_to_each_promise(client, world: World) -> None:
+    tid = _team(client, world, members=["Ana", "Bo"], wip_limit=2)
+    ledger, refunds = _feature(client, world, "Ledger sync"), _feature(client, world, "Bulk refunds")
+    for fid, days in ((ledger, 30), (refunds, 20)):
+        assert _estimate(client, world, fid, days * 0.8, days, days * 1.3, team_id=tid).status_code == 200
+    cust = client.post(world.api("/customers"), json={"name": "Acme", "arr": 50000}, headers=world.alice.headers).json()
+    due = TODAY + timedelta(days=30)
+    r = client.post(world.api("/commitments"), json={"feature_id": ledger, "customer_id": cust["id"],
+                                                     "due": due.isoformat()}, headers=world.alice.headers)
+    assert r.status_code == 201, r.text
+    pid = _plan(client, world, periods=6, values={str(ledger): 10, str(refunds): 5})
+    assert client.post(world.api(f"/plans/{pid}/solve"), headers=world.alice.headers).status_code == 200
+    w = client.post(world.api(f"/plans/{pid}/what-if"), json={"add_people": [{"team_id": tid, "people": 2}]},
+                    headers=world.alice.headers).json()
+    dates = w["dates"]
+    assert dates["status"] == "ok", dates
+    rows = {f["feature_id"]: f for f in dates["features"]}
+    assert set(rows) == {ledger, refunds}
+    for f in rows.values():  # twice the people: every date earlier, or no later
+        assert f["what_if_p85"] <= f["plan_p85"]
+    assert rows[ledger]["what_if_p85"] < rows[ledger]["plan_p85"]
+    (promise,) = dates["commitments"]
+    assert promise["customer"] == "Acme" and promise["due"] == due.isoformat()
+    assert promise["what_if_probability"] > promise["plan_probability"]
+    # the plan's side is the Forecast screen's own answer for that schedule
+    fc = client.get(world.api(f"/forecast?plan_id={pid}"), headers=world.alice.headers).json()
+    assert {f["feature_id"]: f["p85"] for f in fc["features"]} == {k: v["plan_p85"] for k, v in rows.items()}
+    # dropping the promised feature: its promise has no chance in the what-if, said as unknown
+    w = client.post(world.api(f"/plans/{pid}/what-if"), json={"drop_features": [ledger]},
+                    headers=world.alice.headers).json()
+    (promise,) = w["dates"]["commitments"]
+    assert promise["what_if_probability"] is None and promise["plan_probability"] is not None
+    assert {f["feature_id"]: f["what_if_p85"] for f in w["dates"]["features"]}[ledger] is None

@@ -119,6 +119,19 @@ def plan(
                                                   + (f": {x['reason']}" if x.get("reason") else "") for x in d[key]))
         for m in d.get("moved", []):
             typer.echo(f"moved: {m['title']} (#{m['feature_id']}) period {m['from_period']} → {m['to_period']}")
+        dates = result.get("dates") or {}
+        if dates.get("status") == "ok":
+            for c in dates["commitments"]:
+                def pct(x: float | None) -> str:
+                    return f"{x:.0%}" if x is not None else "not in it"
+                typer.echo(f"promise: {c['title']} for {c['customer']} by {c['due']}: {pct(c['plan_probability'])} "
+                           f"with the plan, {pct(c['what_if_probability'])} with the what-if")
+            later = [f for f in dates["features"] if f["plan_p85"] and f["what_if_p85"]
+                     and f["plan_p85"] != f["what_if_p85"]]
+            for f in later:
+                typer.echo(f"P85: {f['title']} {f['plan_p85']} → {f['what_if_p85']}")
+        elif dates:
+            typer.echo(f"no dates: {dates.get('reason')}")
         return
     _print_plan(name, result)
 

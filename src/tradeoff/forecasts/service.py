@@ -8,13 +8,14 @@ dependencies); the "how many items / when the next N" answer from the team's fin
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
 
+from tradeoff.commitments import service as commitment_service
 from tradeoff.core.forecasting import forecast_throughput
 from tradeoff.core.forecasting_backlog import BacklogForecast, simulate_backlog
 from tradeoff.core.forecasting_backlog_input import MIN_HISTORY_WEEKS, BacklogFeature, BacklogTeam, Release
@@ -102,12 +103,14 @@ def _parts(entries: list[Entry], extra: Mapping[int, tuple[float, float, float]]
 
 
 def _backlog(uow: UnitOfWork, workspace_id: int, plan: Plan | None, only_plan: bool,
-             dpp: float) -> tuple[list[Entry], list[dict[str, Any]]]:
-
+             dpp: float, windows: Mapping[int, tuple[date, date]] | None = None) -> tuple[list[Entry], list[dict[str, Any]]]:
+    """The features to forecast, in the plan's order (`windows`: another schedule's, a what-if's), each with what
+    is left of its estimate, and those that cannot be forecast with why."""
     estimates = estimate_service.forecast_inputs(uow=uow, workspace_id=workspace_id)
     teams = team_service.active(uow=uow, workspace_id=workspace_id)
     by_id = {t.id: t for t in teams}
-    windows = plan.planned_windows() if plan is not None else {}
+    if windows is None:
+        windows = plan.planned_windows() if plan is not None else {}
     scheduled = list(windows)  # in the order the plan starts them
     # only what can be forecast or must be named as skipped: not every open idea of the workspace
     titles = plan_service.open_titles(uow=uow, workspace_id=workspace_id, estimated_only=True, or_among=scheduled)
@@ -156,9 +159,13 @@ class _Thin(Exception):
 
 
 def _team_input(uow: UnitOfWork, workspace_id: int, team: Team, start: date, today: date, source: Source,
-                dpp: float) -> tuple[BacklogTeam, dict[str, Any]]:
+                dpp: float, extra_people: float = 0.0) -> tuple[BacklogTeam, dict[str, Any]]:
+    """The team as the simulation sees it. `extra_people` (a what-if) adds full-time people: to a capacity-based
+    pace their days, to a history-based one the same share of the team's usual week."""
     history = workitem_service.weekly_points(uow=uow, workspace_id=workspace_id, team_id=team.id, today=today)
     usual = team.usual_week()
+    grow = (usual + 5.0 * extra_people) / usual if usual > 0 and extra_people else 1.0
+    usual *= grow
     calendar = team.calendar(start)
     use_history = source == "history" or (source == "auto" and len(history) >= MIN_HISTORY_WEEKS
                                           and sum(history) > 0)
@@ -177,10 +184,11 @@ def _team_input(uow: UnitOfWork, workspace_id: int, team: Team, start: date, tod
                     f"work items with story points); has {len(history)}. Import work history (tradeoff import "
                     "workitems) or forecast from the team's capacity (source=capacity)")
     if use_history:
-        pace = tuple(x * dpp for x in history)
+        pace = tuple(x * dpp * grow for x in history)
         about |= {"source": "history", "mean_per_week": round(float(np.mean(pace)), 2) if pace else 0.0,
                   "explanation": f"pace drawn from {len(history)} weeks of finished story points "
-                                 f"(× {dpp:g} person-days per point), zero weeks kept{slower}"}
+                                 f"(× {dpp:g} person-days per point), zero weeks kept{slower}"
+                                 + (f"; × {grow:.2f} for {extra_people:g} more people" if grow != 1.0 else "")}
         return BacklogTeam(team.name, throughput_history=pace, wip_limit=team.wip_limit, calendar=calendar), about
     if usual <= 0:
         raise InvalidInput(f"team {team.name} has zero capacity: add members, or check their availability and "
@@ -458,3 +466,58 @@ def feature_probability(fc: dict[str, Any], feature_id: int, when: date) -> floa
     """P(feature done on or before `when`) from a forecast() answer; None when it was not forecast."""
     found = _finish_of(fc, feature_id)
     return None if found is None else found[1].probability_by(found[0], when)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A plan's forecast inputs changed as a what-if changes them: its schedule (feature id -> first day of work,
+    last day to be done), people added per team id, features dropped, and the share of scope kept per feature."""
+
+    windows: Mapping[int, tuple[date, date]]
+    extra_people: Mapping[int, float] = field(default_factory=dict)
+    dropped: frozenset[int] = frozenset()
+    keep: Mapping[int, float] = field(default_factory=dict)
+
+
+def scenario_dates(*, uow: UnitOfWork, workspace_id: int, plan: Plan, today: date,
+                   scenario: Scenario) -> dict[str, Any]:
+    """When each feature of a schedule would be done (P50/P85/P95) and the chance of each open promise about them,
+    with the what-if's changes: the same simulation, seed and trials as the Forecast screen, so that the plan's
+    own schedule given here gives its dates. `status` "declined" (with `reason`) when it cannot be forecast."""
+    dpp = plan.days_per_point
+    entries, _skipped = _backlog(uow, workspace_id, plan, only_plan=True, dpp=dpp, windows=scenario.windows)
+    entries = [replace(e, optimistic=e.optimistic * scenario.keep.get(e.feature_id, 1.0),
+                       likely=e.likely * scenario.keep.get(e.feature_id, 1.0),
+                       pessimistic=e.pessimistic * scenario.keep.get(e.feature_id, 1.0))
+               for e in entries if e.feature_id not in scenario.dropped]
+    keep = {e.feature_id for e in entries}
+    entries = [replace_deps(e, keep) for e in entries]
+    start = max(today, plan.start)
+    if not entries:
+        return {"status": "declined", "reason": "none of its features is estimated", "features": {}, "commitments": []}
+    teams: dict[str, BacklogTeam] = {}
+    tech = {t.id for e in entries if e.category in TECH_CATEGORIES for t in e.teams}
+    try:
+        for team in {t.id: t for e in entries for t in e.teams}.values():
+            bt = _team_input(uow, workspace_id, team, start, today, "auto", dpp,
+                             extra_people=scenario.extra_people.get(team.id, 0.0))[0]
+            teams |= {p.name: p for p in _pools(bt, team, team.id in tech)}
+    except _Thin as exc:
+        return {"status": "declined", "reason": str(exc), "features": {}, "commitments": []}
+    feats, joins = _parts(entries)
+    fc = simulate(tuple(feats), tuple(teams.values()), start=start, seed=DEFAULT_SEED, trials=DEFAULT_TRIALS,
+                  joins=joins)
+    if fc.status != "ok":
+        return {"status": "declined", "reason": fc.reason, "features": {}, "commitments": []}
+    by_id = {int(f.name): f for f in fc.features}
+    promises = []
+    for fid, rows in commitment_service.open_by_feature(uow=uow, workspace_id=workspace_id).items():
+        for c in rows:
+            f = by_id.get(fid)
+            promises.append({"commitment_id": c.id, "feature_id": fid, "customer": c.customer_name,
+                             "due": c.due.isoformat(),
+                             "probability": round(f.probability_by(start, c.due), 4) if f is not None else None})
+    return {"status": "ok", "reason": "", "start": start.isoformat(),
+            "features": {fid: {"p50": f.p50.isoformat(), "p85": f.p85.isoformat(), "p95": f.p95.isoformat()}
+                         for fid, f in by_id.items()},
+            "commitments": sorted(promises, key=lambda p: (p["due"], p["commitment_id"]))}

@@ -4,7 +4,7 @@ plan (which is not changed) and compared with it. Built on `plans.solver`'s inpu
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from tradeoff.core.planning import Team as PlanTeam
@@ -130,3 +130,46 @@ def compare(base: Built, other: Built, name: str) -> dict[str, Any]:
                            "to_period": z + 1} for c, a, z in d.moved],
                 "value_difference": other_result["value"] - base_result["value"]}
     return {"plan": base_result, "scenario": {"name": name, **other_result}, "diff": diff}
+
+
+def _windows(result: dict[str, Any]) -> dict[int, tuple[date, date]]:
+    """A solved schedule's windows (feature id -> first day of work, last day to be done), in its order."""
+    return {int(r["feature_id"]): (date.fromisoformat(r["period_start"]), date.fromisoformat(r["period_end"]))
+            for r in result.get("schedule", [])}
+
+
+def dates_side_by_side(*, uow: UnitOfWork, workspace_id: int, plan: Plan, data: WhatIfIn, compared: dict[str, Any],
+                       today: date) -> dict[str, Any]:
+    """The forecast of the plan's schedule and of the what-if's, side by side: each feature's P85 date and each
+    promise's chance in both, so "does one more person save the Acme promise?" has an answer. The what-if's
+    forecast counts its people, dropped features and cut scope. `status` "declined" with `reason` when either
+    cannot be forecast; nothing when the what-if is infeasible."""
+    from tradeoff.forecasts import service as forecast_service
+
+    if compared["scenario"].get("infeasible"):
+        return {"status": "declined", "reason": "the what-if has no feasible plan", "features": [], "commitments": []}
+    base = forecast_service.scenario_dates(uow=uow, workspace_id=workspace_id, plan=plan, today=today,
+                                           scenario=forecast_service.Scenario(_windows(compared["plan"])))
+    people: dict[int, float] = {}
+    for a in data.add_people:
+        people[a.team_id] = people.get(a.team_id, 0.0) + a.people
+    dropped = ({int(x["feature_id"]) for x in (compared.get("diff") or {}).get("removed", [])}
+               | set(data.drop_features))
+    other = forecast_service.scenario_dates(
+        uow=uow, workspace_id=workspace_id, plan=plan, today=today,
+        scenario=forecast_service.Scenario(_windows(compared["scenario"]), people, frozenset(dropped),
+                                           {c.feature_id: c.keep for c in data.cut_scope}))
+    if base["status"] != "ok" or other["status"] != "ok":
+        return {"status": "declined", "reason": base["reason"] or other["reason"], "features": [], "commitments": []}
+    titles = {int(r["feature_id"]): r["title"] for res in (compared["plan"], compared["scenario"])
+              for r in res.get("schedule", []) + res.get("not_chosen", [])}
+    features = [{"feature_id": fid, "title": titles.get(fid, f"#{fid}"),
+                 "plan_p85": (base["features"].get(fid) or {}).get("p85"),
+                 "what_if_p85": (other["features"].get(fid) or {}).get("p85")}
+                for fid in dict.fromkeys([*base["features"], *other["features"]])]
+    theirs = {c["commitment_id"]: c["probability"] for c in other["commitments"]}
+    promises = [{**{k: c[k] for k in ("commitment_id", "feature_id", "customer", "due")},
+                 "title": titles.get(c["feature_id"], f"#{c['feature_id']}"),
+                 "plan_probability": c["probability"], "what_if_probability": theirs.get(c["commitment_id"])}
+                for c in base["commitments"] if c["feature_id"] in titles]
+    return {"status": "ok", "reason": "", "features": features, "commitments": promises}

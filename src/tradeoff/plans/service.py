@@ -187,7 +187,8 @@ def solve(*, uow: UnitOfWork, workspace_id: int, actor: Actor, plan_id: int, dat
     return plan
 
 
-def what_if(*, uow: UnitOfWork, workspace_id: int, plan_id: int, data: WhatIfIn) -> dict[str, Any]:
+def what_if(*, uow: UnitOfWork, workspace_id: int, plan_id: int, data: WhatIfIn,
+            today: date | None = None) -> dict[str, Any]:
     """The plan and a what-if scenario solved side by side; the plan itself is not changed."""
     from tradeoff.plans import scenarios, solver
 
@@ -195,7 +196,10 @@ def what_if(*, uow: UnitOfWork, workspace_id: int, plan_id: int, data: WhatIfIn)
     base = solver.build(uow=uow, workspace_id=workspace_id, plan=plan, time_limit=data.time_limit)
     scenario = scenarios.scenario(uow=uow, workspace_id=workspace_id, plan=plan, base=base, data=data)
     name = data.name or scenarios.describe(uow=uow, workspace_id=workspace_id, base=base, data=data)
-    return scenarios.compare(base, scenario, name)
+    out = scenarios.compare(base, scenario, name)
+    out["dates"] = scenarios.dates_side_by_side(uow=uow, workspace_id=workspace_id, plan=plan, data=data,
+                                                compared=out, today=today or date.today())
+    return out
 
 
 def _open_clause(workspace_id: int, estimated_only: bool, including: Sequence[int],
