@@ -364,16 +364,18 @@ def test_work_already_done_on_a_feature_comes_off_its_plan_forecast_and_promises
     r = _import(client, world, ("\n".join(lines) + "\n").encode(), feature_column="Epic Link")
     assert r.status_code == 201, r.text
     d = client.get(world.api(f"/features/{ids['d']}/delivery"), headers=h).json()
-    assert d["estimate"]["progress"]["done_share"] == 0.5
-    assert d["estimate"]["progress"]["summary"] == "50% done (6 of 12 points of its linked work items)"
+    # measured against the estimate (13 person-days at a person-day a point), not only the 12 points linked
+    assert d["estimate"]["progress"]["done_share"] == round(6 / 13, 4)
+    assert d["estimate"]["progress"]["summary"] == ("46% done (6 of 12 points of its linked work items; they cover "
+                                                    "12 of the estimate's 13 points, and the rest counts as not done)")
     # the promise was forecast again on import, for what is left: it can be kept sooner
     after = next(i for i in client.get(world.api("/commitment-overview"), headers=h).json()["items"]
                  if i["id"] == promise["id"])
     assert date.fromisoformat(after["kept_by"]) < before
     res = client.post(world.api(f"/plans/{pid}/solve"), headers=h).json()["result"]
     row = {x["feature_id"]: x for x in res["schedule"]}[ids["d"]]
-    assert row["effort_days"] == 6.5 and row["done_share"] == 0.5
-    assert any(n.startswith("partly done") and "'Dunning' 50% done" in n for n in res["notes"])
+    assert row["effort_days"] == 7 and row["done_share"] == round(6 / 13, 4)
+    assert any(n.startswith("partly done") and "'Dunning' 46% done" in n for n in res["notes"])
     assert client.get(world.api(f"/features/{ids['a']}/delivery"), headers=h).json()["estimate"]["progress"] is None
 
 

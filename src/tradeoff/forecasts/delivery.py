@@ -83,6 +83,10 @@ def feature_delivery(*, uow: UnitOfWork, workspace_id: int, feature_id: int, tod
     promised = [c for c in commitment_service.overview(uow=uow, workspace_id=workspace_id)["items"]
                 if c["feature_id"] == feature_id]
     progress = workitem_service.progress(uow=uow, workspace_id=workspace_id, feature_ids=[feature_id]).get(feature_id)
+    if progress is not None and est is not None:  # measured against the estimate, as the plan and forecast do
+        live = plan_service.live_plan(uow=uow, workspace_id=workspace_id)
+        dpp = live.days_per_point if live is not None else 1.0
+        progress = progress.for_estimate(est.likely if est.unit == "points" else est.likely / dpp)
     if estimate is not None:  # what the plan and the forecast count of it
         estimate["progress"] = progress.out() if progress is not None and not done else None
     return {"feature_id": feature.id, "title": feature.title, "status": feature.status, "estimate": estimate,

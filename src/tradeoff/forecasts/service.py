@@ -139,7 +139,8 @@ def _backlog(uow: UnitOfWork, workspace_id: int, plan: Plan | None, only_plan: b
                             "reason": f"part of its work is for {', '.join(names)}, which is not an active team"})
             continue
         # what is left of it: the share of its linked work items already done no longer counts
-        k = (dpp if est.unit == "points" else 1.0) * workitem_service.left_share(done, fid)
+        likely_points = est.likely if est.unit == "points" else est.likely / dpp
+        k = (dpp if est.unit == "points" else 1.0) * workitem_service.left_share(done, fid, likely_points)
         entries.append(Entry(fid, title, team, est.optimistic * k, est.likely * k, est.pessimistic * k,
                              tuple(est.depends_on), est.category,
                              tuple((by_id[t], share) for t, share in

@@ -182,7 +182,8 @@ def build(*, uow: UnitOfWork, workspace_id: int, plan: Plan, time_limit: float |
         effort = (est.optimistic + 4 * est.likely + est.pessimistic) / 6
         if est.unit == "points":
             effort *= plan.days_per_point
-        effort *= workitem_service.left_share(progress, f.id)  # what is left of it
+        likely_points = _likely_points(est, plan.days_per_point)
+        effort *= workitem_service.left_share(progress, f.id, likely_points)  # what is left of it
         deadline = None
         if str(f.id) in plan.deadlines:
             deadline = plan.deadline_period(date.fromisoformat(plan.deadlines[str(f.id)]))
@@ -213,7 +214,8 @@ def build(*, uow: UnitOfWork, workspace_id: int, plan: Plan, time_limit: float |
                                     started=f.id in started))
         info[cid[f.id]] = FeatureInfo(f.id, f.title, team.name, round(effort, 2), values.get(f.id, 0.0), category,
                                       tuple(promised), tuple((n, round(e, 2)) for n, e in split.items()),
-                                      f.id in started, round(1.0 - workitem_service.left_share(progress, f.id), 4))
+                                      f.id in started,
+                                      round(1.0 - workitem_service.left_share(progress, f.id, likely_points), 4))
     # work already started has what it needs, or gets it alongside: its dependencies no longer order the plan
     deps = tuple(Dependency(prerequisite=cid[d], feature=cid[f.id]) for f, est, _ in chosen for d in est.depends_on
                  if d in cid and f.id not in started)
@@ -223,7 +225,8 @@ def build(*, uow: UnitOfWork, workspace_id: int, plan: Plan, time_limit: float |
         notes.append("no estimated feature to plan: estimate features (with a team) first")
     inp = fit_spans(PlanInput(candidates=tuple(candidates), teams=plan_teams, periods=plan.periods,
                               dependencies=deps, rules=rules, time_limit=time_limit or plan.time_limit))
-    partly = [f"'{f.title}' {progress[f.id].describe()}" for f, _, _ in chosen if f.id in progress]
+    partly = [f"'{f.title}' {progress[f.id].for_estimate(_likely_points(est, plan.days_per_point)).describe()}"
+              for f, est, _ in chosen if f.id in progress]
     if partly:
         notes.append("partly done, so planned for what is left of their estimate: " + "; ".join(partly))
     return Built(plan.id, plan.name, inp, info, tuple(excluded), tuple(plan.period_bounds()), plan.value_source,
@@ -234,6 +237,11 @@ def _feature_spec() -> Any:
     from tradeoff.features import service as feature_service
 
     return feature_service.SPEC
+
+
+def _likely_points(est: Any, days_per_point: float) -> float:
+    """An estimate's likely effort in points (person-days converted at the plan's rate)."""
+    return float(est.likely if est.unit == "points" else est.likely / days_per_point)
 
 
 def _rows(built: Built, schedule: dict[str, int]) -> list[dict[str, Any]]:

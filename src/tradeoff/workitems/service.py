@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -88,21 +88,35 @@ class Progress:
     done_items: int
     points: float
     done_points: float
+    estimate_points: float = 0.0  # the feature's likely estimate in points, when known (`for_estimate`)
+
+    def for_estimate(self, likely_points: float | None) -> Progress:
+        """The same progress measured against the estimate too: linked work items that add up to less than the
+        estimate do not cover the whole feature, and the rest is not done (13 of 18 linked points done on a
+        30-point feature is 43% done, not 72%)."""
+        return replace(self, estimate_points=float(likely_points or 0.0))
+
+    @property
+    def scope_points(self) -> float:
+        return max(self.points, self.estimate_points)
 
     @property
     def done_share(self) -> float:
         if self.points > 0:
-            return min(1.0, self.done_points / self.points)
+            return min(1.0, self.done_points / self.scope_points)
         return self.done_items / self.items if self.items else 0.0
 
     def describe(self) -> str:
         by = (f"{self.done_points:g} of {self.points:g} points" if self.points > 0
               else f"{self.done_items} of {self.items} work items")
-        return f"{self.done_share:.0%} done ({by} of its linked work items)"
+        short = (f"; they cover {self.points:g} of the estimate's {self.estimate_points:g} points, and the rest counts"
+                 " as not done" if self.points > 0 and self.estimate_points > self.points else "")
+        return f"{self.done_share:.0%} done ({by} of its linked work items{short})"
 
     def out(self) -> dict[str, Any]:
         return {"items": self.items, "done_items": self.done_items, "points": self.points,
-                "done_points": self.done_points, "done_share": round(self.done_share, 4), "summary": self.describe()}
+                "done_points": self.done_points, "estimate_points": self.estimate_points,
+                "done_share": round(self.done_share, 4), "summary": self.describe()}
 
 
 def progress(*, uow: UnitOfWork, workspace_id: int, feature_ids: list[int] | None = None) -> dict[int, Progress]:
@@ -122,8 +136,9 @@ def progress(*, uow: UnitOfWork, workspace_id: int, feature_ids: list[int] | Non
     return out
 
 
-def left_share(progress: Mapping[int, Progress], feature_id: int) -> float:
+def left_share(progress: Mapping[int, Progress], feature_id: int, likely_points: float | None = None) -> float:
     """The share of a feature's estimate still to do: 1 minus the share of its linked work done (all of it when
-    none is): what the plan and the forecast count."""
+    none is), the linked work measured against the estimate (`likely_points`, in points) when it adds up to less:
+    what the plan and the forecast count."""
     done = progress.get(feature_id)
-    return 1.0 - done.done_share if done is not None else 1.0
+    return 1.0 - done.for_estimate(likely_points).done_share if done is not None else 1.0
