@@ -44,6 +44,11 @@ def test_demand_summary(client, world: World) -> None:
     assert (t30["days"], t30["recent"]) == (30, 2) and (t90["recent"], t90["previous"]) == (3, 1)
     assert d["sources"] == {"sales_call": 1, "support": 1, "survey": 1, "interview": 1}
     assert d["quotes"][0]["customer_name"] == "Big"
+    # one total in the workspace's currency beside the per-currency amounts; EUR has no rate, so it is named
+    assert d["arr_total"]["currency"] == "USD" and float(d["arr_total"]["amount"]) == 450000
+    assert "EUR 9,000 left out" in d["arr_total"]["left_out"]
+    assert {k: float(v) for k, v in d["arr_by_segment_total"].items()} == {"enterprise": 400000, "mid_market": 50000,
+                                                                           "smb": 0}
 
 
 def test_top_requested_sorts(client, world: World) -> None:

@@ -31,7 +31,7 @@ def demand(member: CurrentMember, uow: Uow, kind: Literal["problems", "features"
     records.get(uow=uow, spec=comment_service.TARGETS[kind[:-1]], workspace_id=member.workspace_id, record_id=record_id)
     d = insights.demand(uow=uow, workspace_id=member.workspace_id, kind=kind[:-1], target_id=record_id,  # type: ignore[arg-type]
                         now=utcnow())
-    return encode(demand_out(d))
+    return encode(demand_out(d) | insights.demand_totals(uow=uow, workspace_id=member.workspace_id, d=d))
 
 
 @csv_twin(router, f"{W}/top-requested.csv", operation_id="exportTopRequested", tags=["demand"],

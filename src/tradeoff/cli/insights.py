@@ -28,11 +28,19 @@ def demand(kind: Kind, record_id: int, workspace: Workspace, as_json: Json = Fal
         wid = workspace_id(uow, workspace)
         records.get(uow=uow, spec=comment_service.TARGETS[kind.value], workspace_id=wid, record_id=record_id)
         d = insights.demand(uow=uow, workspace_id=wid, kind=kind.value, target_id=record_id, now=utcnow())
+        totals = insights.demand_totals(uow=uow, workspace_id=wid, d=d)
     if as_json:
-        emit_json(encode(demand_out(d)))
+        emit_json(encode(demand_out(d) | totals))
         return
     arr = ", ".join(f"{c} {a:,.0f}" for c, a in d.arr_by_currency.items()) or "none"
+    t = totals["arr_total"]
+    if len(d.arr_by_currency) > 1 or (d.arr_by_currency and t["currency"] not in d.arr_by_currency):
+        arr += f" (≈ {t['currency']} {t['amount']:,.0f} in all{'; ' + t['left_out'] if t['left_out'] else ''})"
     typer.echo(f"{d.feedback_count} pieces of evidence, {d.customer_count} customers ({d.new_customers} new), ARR {arr}")
+    if totals["arr_by_segment_total"]:
+        typer.echo(f"ARR by segment ({t['currency']}): " + ", ".join(
+            f"{seg} {amount:,.0f}" for seg, amount in sorted(totals["arr_by_segment_total"].items(),
+                                                             key=lambda kv: -kv[1])))
     typer.echo("trend: " + "; ".join(f"last {t.days} days {t.recent} vs {t.previous} before ({t.direction})"
                                       for t in d.trends))
     typer.echo("sources: " + ", ".join(f"{k} {v}" for k, v in sorted(d.sources.items(), key=lambda kv: -kv[1])))

@@ -52,6 +52,17 @@ def demand(*, uow: UnitOfWork, workspace_id: int, kind: TargetKind, target_id: i
     return core_demand.summarise(items, now=now)
 
 
+def demand_totals(*, uow: UnitOfWork, workspace_id: int, d: core_demand.Demand) -> dict[str, Any]:
+    """A demand's ARR in one currency, the workspace's (other currencies at its rates; what has no rate is named):
+    `arr_total` in all and `arr_by_segment_total` per segment, beside the amounts kept per currency."""
+    segments = sorted({seg for by_seg in d.arr_by_segment.values() for seg in by_seg})
+    by_segment = {seg: customer_service.total_of(uow, workspace_id, {cur: by_seg[seg] for cur, by_seg
+                                                                     in d.arr_by_segment.items() if seg in by_seg})
+                  for seg in segments}
+    return {"arr_total": customer_service.total_of(uow, workspace_id, d.arr_by_currency),
+            "arr_by_segment_total": {seg: t["amount"] for seg, t in by_segment.items()}}
+
+
 SORTS = ("count", "customers", "arr")
 FEATURE_STATUSES = tuple(s.value for s in FeatureStatus)
 
