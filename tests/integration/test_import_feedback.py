@@ -454,3 +454,27 @@ def test_plan_then_apply_is_what_a_form_calls(container: Container, ws: Ws) -> N
         assert plan.preview()["ready"]
         summary = apply_import(uow=uow, workspace_id=ws.id, actor=SYSTEM, plan=plan)
     assert summary.created_feedback == 1 and counts(container, ws) == (1, 2, 1)
+
+
+def test_survey_scores_are_imported_and_count_in_nps(container: Container, ws: Ws, run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    data = (b"Comment,Account,NPS,Date\n"
+            b"Love the reminders,Acme,10,2024-03-01\nToo pricey,Initech,3,2024-03-02\nFine,,8,2024-03-03\n"
+            b"No score here,Acme,,2024-03-04\n")
+    preview = json.loads(run("import", "feedback", write(tmp_path, data), "-w", ws.slug, "--dry-run", "--json").stdout)
+    assert preview["mapping"]["score"] == "NPS" and preview["ready"]
+    assert [(s["score_kind"], s["score"]) for s in preview["sample"]] == [("nps", 10), ("nps", 3), ("nps", 8),
+                                                                          (None, None)]
+    run("import", "feedback", write(tmp_path, data), "-w", ws.slug)
+    rows = feedback_rows(container, ws)
+    assert [(r.score_kind, r.score, r.source) for r in rows] == [
+        ("nps", 10, "survey"), ("nps", 3, "survey"), ("nps", 8, "survey"), (None, None, "other")]
+    nps = json.loads(run("nps", "-w", ws.slug, "--json").stdout)
+    everyone = next(r for r in nps["nps"] if r["segment"] == "all")
+    assert everyone["responses"] == 3 and everyone["nps"] == 0.0  # one promoter, one detractor, one passive
+    # a score without a kind, or out of its range, is a bad row naming why
+    bad = (b"Comment,Score,Kind\nA,9,\nB,11,nps\nC,4,csat\nD,x,nps\nE,3,ces\n")
+    out = run("import", "feedback", write(tmp_path, bad, "bad.csv"), "-w", ws.slug, "--map", "score_kind=Kind",
+              "--dry-run", "--json")
+    reasons = {b["row"]: b["reason"] for b in json.loads(out.stdout)["bad_rows"]}
+    assert "say which survey the score is from" in reasons[1] and reasons[2] == "an NPS score is 0-10, not 11"
+    assert 3 not in reasons and "not a whole number" in reasons[4] and "unknown score kind 'ces'" in reasons[5]

@@ -23,7 +23,9 @@ Column = Annotated[str | None, Form(max_length=200, description="CSV column for 
     description=(
         "Send `multipart/form-data` with the CSV as `file` and these form fields: `text_column` (required unless a "
         "header is named text/comment/feedback/body/description), `customer_column`, `source_column`, `date_column`, "
-        "`author_column`, `tags_column` (unmapped fields are guessed from the header), `date_format` (strftime, e.g. "
+        "`author_column`, `tags_column`, `score_column` and `score_kind_column` (a survey response's NPS 0-10 or CSAT 1-5 "
+        "score; the kind may instead be the score column's name, NPS or CSAT) (unmapped fields are guessed from the "
+        "header), `date_format` (strftime, e.g. "
         "`%d/%m/%Y`; default ISO 8601 or Jira's `30/Sep/21 17:20`), `default_source`, `skip_bad_rows`, "
         "`create_customers`, `skip_unmatched`, `import_again`, `dry_run`.\n\n"
         "Rows already in the workspace (the same words, customer and reported time: a file imported before) are "
@@ -48,6 +50,8 @@ def import_feedback(
     date_column: Column = None,
     author_column: Column = None,
     tags_column: Column = None,
+    score_column: Column = None,
+    score_kind_column: Column = None,
     date_format: Annotated[str | None, Form(max_length=50)] = None,
     default_source: Annotated[Source | None, Form()] = None,
     skip_bad_rows: Annotated[bool, Form()] = False,
@@ -63,7 +67,7 @@ def import_feedback(
         raise InvalidInput(f"{filename} is larger than {MAX_BYTES // 1_000_000} MB; split it and import the parts",
                            [FieldError(["body", "file"], "file too large", filename)])
     columns = {"text": text_column, "customer": customer_column, "source": source_column, "date": date_column,
-               "author": author_column, "tags": tags_column}
+               "author": author_column, "tags": tags_column, "score": score_column, "score_kind": score_kind_column}
     options = ImportOptions(
         filename=filename, mapping={f: c for f, c in columns.items() if c is not None},
         date_format=date_format or None, default_source=default_source, skip_bad_rows=skip_bad_rows,

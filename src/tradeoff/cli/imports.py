@@ -21,7 +21,8 @@ def feedback(
     file: Annotated[Path, typer.Argument(help="The CSV file ('-' for standard input).")],
     workspace: Workspace,
     mapping: Annotated[list[str] | None, typer.Option(
-        "--map", help="FIELD=COLUMN, repeatable. Fields: text (required), customer, source, date, author, tags. "
+        "--map", help="FIELD=COLUMN, repeatable. Fields: text (required), customer, source, date, author, tags, "
+                      "score and score_kind (a survey's NPS 0-10 or CSAT 1-5; or name the score column NPS or CSAT). "
                       "Unmapped fields are guessed from the header; FIELD= turns a guess off.")] = None,
     date_format: Annotated[str | None, typer.Option(
         help="strftime format of the date column, e.g. %d/%m/%Y (default: ISO 8601 or Jira's 30/Sep/21 17:20).")] = None,
@@ -92,8 +93,10 @@ def _print_preview(p: dict[str, Any]) -> None:
     if p["sample"]:
         emit_table([{**s, "reported_at": (s["reported_at"] or "import time")[:16].replace("T", " "),
                      "customer": (s["customer"] or {}).get("name") or (s["customer"] or {}).get("value", ""),
-                     "tags": ", ".join(s["tags"])} for s in p["sample"]],
-                   ["row", "reported_at", "source", "customer", "author", "tags", "text"], title="first rows")
+                     "tags": ", ".join(s["tags"]),
+                     "score": f"{s['score_kind'].upper()} {s['score']}" if s["score"] is not None else ""}
+                    for s in p["sample"]],
+                   ["row", "reported_at", "source", "customer", "author", "tags", "score", "text"], title="first rows")
     c = p["customers"]
     typer.echo(f"customers: {c['matched_count']} matched, {c['unmatched_count']} not found"
                + (": " + ", ".join(f"{u['value']} ({_n(u['rows'], 'row')})" for u in c["unmatched"][:20])

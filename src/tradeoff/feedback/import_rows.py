@@ -18,7 +18,7 @@ from typing import Any
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.feedback.model import Source
 
-FIELDS = ("text", "customer", "source", "date", "author", "tags")
+FIELDS = ("text", "customer", "source", "date", "author", "tags", "score", "score_kind")
 # The model's own words are accepted as field names too.
 FIELD_ALIASES = {"reported_at": "date", "reporter": "author", "labels": "tags", "body": "text"}
 # Header names (normalised: lower case, punctuation as spaces) guessed for each field, best first.
@@ -30,6 +30,8 @@ GUESSES: dict[str, tuple[str, ...]] = {
     "date": ("date", "created", "created at", "created on", "reported at", "submitted at"),
     "author": ("author", "reporter", "submitted by", "reported by"),
     "tags": ("tags", "labels", "tag", "label"),
+    "score": ("score", "nps", "nps score", "csat", "csat score", "survey score"),
+    "score_kind": ("score kind", "score type", "survey type", "survey kind"),
 }
 SOURCE_ALIASES = {
     "sales": Source.sales_call, "call": Source.sales_call, "sales_calls": Source.sales_call,
@@ -74,6 +76,8 @@ class RowValues:
     reported_at: datetime | None
     reporter: str
     tags: tuple[str, ...]
+    score_kind: str | None = None  # a survey response: "nps" (0-10) or "csat" (1-5), with its score
+    score: int | None = None
 
 
 @dataclass(frozen=True)
@@ -246,6 +250,31 @@ def resolve_mapping(columns: tuple[str, ...], mapping: Mapping[str, str]) -> dic
 
 # -- one value ----------------------------------------------------------------------------------------
 
+def _score(raw: str, raw_kind: str, header_kind: str | None,
+           problems: list[tuple[str, str, str]]) -> tuple[str | None, int | None]:
+    """A row's survey score and its kind (nps 0-10, csat 1-5), or (None, None) for a row without one; problems
+    are added to `problems`."""
+    if not raw:
+        return None, None
+    kind = raw_kind.lower() or header_kind
+    if kind not in ("nps", "csat"):
+        problems.append(("score_kind" if raw_kind else "score", raw_kind or raw,
+                         f"unknown score kind '{raw_kind}': use nps or csat" if raw_kind else
+                         "say which survey the score is from: map a score_kind column (nps or csat), or name the "
+                         "score column NPS or CSAT"))
+        return None, None
+    try:
+        score = int(raw.removesuffix(".0"))
+    except ValueError:
+        problems.append(("score", raw, f"score '{raw}' is not a whole number"))
+        return None, None
+    low, high = (0, 10) if kind == "nps" else (1, 5)
+    if not low <= score <= high:
+        problems.append(("score", raw, f"an {kind.upper()} score is {low}-{high}, not {score}"))
+        return None, None
+    return kind, score
+
+
 def normalise_source(value: str) -> Source | None:
     """'Sales call', 'sales-call', 'SALES_CALL' -> Source.sales_call; None when not a known source."""
     key = re.sub(r"[^0-9a-z]+", "_", value.strip().lower()).strip("_")
@@ -343,6 +372,8 @@ def parse_rows(
     allowed = ", ".join(s.value for s in Source)
     names = {f: table.columns[i] for f, i in fields.items()}
     idx = dict(fields)
+    # without a score_kind column, the score column's own name says which survey it is ("NPS", "CSAT score")
+    header_kind = next((k for k in ("nps", "csat") if k in names.get("score", "").lower()), None)
     for row, line, cells in table.records:
         if not any(c.strip() for c in cells):
             blank += 1
@@ -388,10 +419,14 @@ def parse_rows(
             problems.append(("tags", long_tags[0], f"a tag is longer than {MAX_TAG} characters"))
         elif len(tags) > MAX_TAGS:
             problems.append(("tags", cell("tags"), f"{len(tags)} tags; at most {MAX_TAGS}"))
+        score_kind, score = _score(cell("score").strip(), cell("score_kind").strip(), header_kind, problems)
         if problems:
             bad.extend(BadRow(row, line, f, names.get(f, f), v, r) for f, v, r in problems)
             continue
         assert source is not None
+        if score is not None and not raw_source and default_source is None:
+            source = Source.survey  # a scored row with no source is a survey response
         good.append(RowValues(row=row, line=line, text=text, customer=customer, source=source.value,
-                              reported_at=reported_at, reporter=reporter, tags=tuple(tags)))
+                              reported_at=reported_at, reporter=reporter, tags=tuple(tags), score_kind=score_kind,
+                              score=score))
     return good, bad, blank

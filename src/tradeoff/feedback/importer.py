@@ -48,7 +48,7 @@ _LOOKUP_CHUNK = 500     # values per IN (...) when matching customers
 @dataclass(frozen=True)
 class ImportOptions:
     """What the person chose. `mapping` is field -> CSV column name (fields: text, customer, source, date,
-    author, tags); fields not mapped are guessed from the header. `default_source` replaces unknown or
+    author, tags, score, score_kind); fields not mapped are guessed from the header. `default_source` replaces unknown or
     empty source values. `create_customers` and `skip_unmatched` are the two answers to unknown customers."""
 
     filename: str = "upload.csv"
@@ -202,7 +202,7 @@ class ImportPlan:
                         else {"value": r.customer, "customer_id": None, "name": None, "by": None})
         return {"row": r.row, "text": r.text if len(r.text) <= 300 else r.text[:300] + "…", "customer": customer,
                 "source": r.source, "reported_at": r.reported_at.isoformat() if r.reported_at else None,
-                "author": r.reporter, "tags": list(r.tags)}
+                "author": r.reporter, "tags": list(r.tags), "score_kind": r.score_kind, "score": r.score}
 
 
 def _names(items: Iterable[UnmatchedCustomer], limit: int = 10) -> str:
@@ -287,6 +287,7 @@ def apply_import(*, uow: UnitOfWork, workspace_id: int, actor: Actor, plan: Impo
             cid = customer_ids.get(r.customer, by_key.get(r.customer.lower()))
         batch.append({"workspace_id": workspace_id, "text": r.text, "source": r.source, "customer_id": cid,
                       "reporter": r.reporter, "reported_at": r.reported_at or now, "tags": list(r.tags),
+                      "score_kind": r.score_kind, "score": r.score,
                       "version": 1, "created_at": now, "updated_at": now})
         if len(batch) >= BATCH:
             count += _insert_feedback(session, batch)

@@ -26,7 +26,8 @@ from tradeoff.web.render import render
 router = APIRouter()
 W = "/w/{slug}"
 FIELD_LABELS = {"text": "What they said", "customer": "Customer (name or external id)", "source": "Source",
-                "date": "Date", "author": "Reported by", "tags": "Tags"}
+                "date": "Date", "author": "Reported by", "tags": "Tags", "score": "Survey score (NPS 0-10 or CSAT 1-5)",
+                "score_kind": "Survey kind (nps or csat)"}
 UNMATCHED_CHOICES = (("create", "Create them as new customers"),
                      ("skip", "Import those rows without a customer"))
 
