@@ -273,3 +273,12 @@ def test_theme_to_problem_takes_segment_and_product_like_the_api(run) -> None:  
     assert problem["segment"] == "enterprise"
     ev = json.loads(run("evidence", "problem", str(pid), "-w", slug, "--json").stdout)
     assert ev["feedback_count"] == 2
+    # more of the same later: the theme is added to that problem instead of a new one
+    later = [json.loads(run("feedback", "create", "-w", slug, "--text", t, "--json").stdout)["id"]
+             for t in ("Reminder emails are not delivered to customers", "our reminder emails are not delivered")]
+    themes = json.loads(run("themes", "-w", slug, "--json").stdout)["items"]
+    assert [[p["id"] for p in t["problems"]] for t in themes] == [[pid]]  # the theme names the problem it is like
+    added = run("theme-to-existing-problem", "-w", slug, "--problem-id", str(pid),
+                *[a for i in [*later, ids[0]] for a in ("--feedback-id", str(i))]).stdout
+    assert added.strip() == f"linked 2 more pieces of evidence to problem {pid} (1 already were)"
+    assert json.loads(run("evidence", "problem", str(pid), "-w", slug, "--json").stdout)["feedback_count"] == 4

@@ -402,6 +402,20 @@ def test_theme_turns_into_a_problem_with_its_demand(container: Container, seeded
     sam, sam_token = as_user("sam")
     assert sam.post(f"/w/{w}/themes/problem", data={"csrf_token": sam_token, "statement": "x",
                                                     "feedback_ids": [str(fids[0])]}).status_code == 403
+    # the next asks like it form a theme that the page offers to add to that problem, with the ticked items
+    more = [add_feedback(container, w, t, ids["acme"]) for t in
+            ("Staff sign in with their Azure AD accounts, please", "We want staff to sign in with Azure AD accounts")]
+    page = tc.get(f"/w/{w}/themes").text
+    card = next(c for c in page.split('<li class="theme card"')[1:] if f'value="{more[0]}"' in c)
+    assert f'formaction="/w/{w}/themes/existing-problem" name="problem_id" value="{pid}"' in card
+    at = re.search(r'form="theme-form-(\d+)"', card).group(1)  # type: ignore[union-attr]
+    added = tc.post(f"/w/{w}/themes/existing-problem", data={"csrf_token": token, "theme": at, "problem_id": str(pid),
+                                                             "feedback_ids": [str(more[0])]})
+    assert added.status_code == 303 and added.headers["location"].endswith(f"/problems/{pid}?theme_added=1")
+    assert "1 more item linked as evidence" in tc.get(added.headers["location"]).text
+    refused = tc.post(f"/w/{w}/themes/existing-problem", data={"csrf_token": token, "theme": at,
+                                                               "problem_id": str(pid)})
+    assert refused.status_code == 422 and "none was chosen" in refused.text
 
 
 def test_shipped_feature_shows_close_the_loop(container: Container, seeded: Seeded, as_user: AsUser) -> None:
@@ -531,7 +545,8 @@ def test_import_upload_map_preview_and_import(container: Container, seeded: Seed
 
 NEW_POSTS = ["/w/{slug}/triage/run", "/w/{slug}/feedback/{feedback}/kind", "/w/{slug}/feedback/paste",
              "/w/{slug}/feedback/paste/confirm", "/w/{slug}/feedback/{feedback}/merge",
-             "/w/{slug}/feedback/{feedback}/dismiss", "/w/{slug}/themes/problem", "/w/{slug}/import",
+             "/w/{slug}/feedback/{feedback}/dismiss", "/w/{slug}/themes/problem", "/w/{slug}/themes/existing-problem",
+             "/w/{slug}/import",
              "/w/{slug}/import/preview", "/w/{slug}/import/run"]
 
 
@@ -566,7 +581,7 @@ NEW_PAGES = [
     ("POST", "/w/{slug}/feedback/paste/confirm"),
     ("GET", "/w/{slug}/feedback/{feedback}/similar"), ("POST", "/w/{slug}/feedback/{feedback}/merge"),
     ("POST", "/w/{slug}/feedback/{feedback}/dismiss"),
-    ("GET", "/w/{slug}/themes"), ("POST", "/w/{slug}/themes/problem"),
+    ("GET", "/w/{slug}/themes"), ("POST", "/w/{slug}/themes/problem"), ("POST", "/w/{slug}/themes/existing-problem"),
     ("GET", "/w/{slug}/top-requested"), ("GET", "/w/{slug}/top-requested.csv"), ("GET", "/w/{slug}/nps"),
     ("POST", "/w/{slug}/feedback/bulk"),
     ("GET", "/w/{slug}/import"), ("POST", "/w/{slug}/import"), ("POST", "/w/{slug}/import/preview"),

@@ -200,6 +200,37 @@ def test_split_notes_and_themes_to_problem(client, world: World) -> None:
     assert after["unthemed"] == after["considered"] - len(grouped) >= 0
 
 
+def test_a_theme_like_a_problem_on_record_is_added_to_it(client, world: World) -> None:
+    h = world.bob.headers
+    prob = client.post(world.api("/problems"), json={"statement": "Reminder emails land in customers' spam folders"},
+                       headers=h).json()
+    other = client.post(world.api("/problems"), json={"statement": "Month-end export takes a day"}, headers=h).json()
+    spam = [_fb(client, world, t)["id"] for t in ("Our reminder emails land in spam folders",
+                                                  "reminder emails go to the spam folder")]
+    for t in ("Need Okta single sign on", "Okta single sign on is a must"):
+        _fb(client, world, t)
+    themes = client.get(world.api("/themes"), headers=h).json()["items"]
+    theme = next(t for t in themes if set(t["feedback_ids"]) == set(spam))
+    assert [p["id"] for p in theme["problems"]][:1] == [prob["id"]] and 0 < theme["problems"][0]["score"] <= 1
+    okta = next(t for t in themes if t is not theme)
+    assert okta["problems"] == []  # like no problem on record: nothing suggested
+    # an item already linked to it stays as it is; the others are added
+    client.post(world.api("/links"), json={"feedback_id": spam[0], "problem_id": prob["id"]}, headers=h)
+    r = client.post(world.api("/themes/existing-problem"), json={"problem_id": prob["id"], "feedback_ids": spam},
+                    headers=h)
+    assert r.status_code == 200 and r.json()["id"] == prob["id"], r.text
+    ev = client.get(world.api(f"/problems/{prob['id']}/evidence"), headers=h).json()
+    assert sorted(e["feedback_id"] for e in ev["evidence"]) == sorted(spam)
+    for bad, loc in (({"problem_id": other["id"], "feedback_ids": []}, ["body", "feedback_ids"]),
+                     ({"problem_id": 999999, "feedback_ids": spam}, None)):
+        r = client.post(world.api("/themes/existing-problem"), json=bad, headers=h)
+        assert r.status_code in (404, 422), r.text
+        if loc:
+            assert r.json()["errors"][0]["loc"] == loc
+    assert client.post(world.api("/themes/existing-problem"), json={"problem_id": prob["id"], "feedback_ids": spam},
+                       headers=world.sam.headers).status_code == 403
+
+
 # --- a fine-tuned kind model per workspace (the ml extra) -------------------------------------------------------
 
 def _correct(client, world: World, text: str, kind: str) -> None:  # type: ignore[no-untyped-def]

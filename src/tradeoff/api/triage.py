@@ -14,7 +14,15 @@ from tradeoff.storage.base import utcnow
 from tradeoff.triage import bulk as bulk_actions
 from tradeoff.triage import service as triage
 from tradeoff.triage import tuning
-from tradeoff.triage.schemas import BulkIn, BulkOut, DismissIn, MergeIn, NotesIn, ThemeToProblemIn
+from tradeoff.triage.schemas import (
+    BulkIn,
+    BulkOut,
+    DismissIn,
+    MergeIn,
+    NotesIn,
+    ThemeToExistingIn,
+    ThemeToProblemIn,
+)
 from tradeoff.triage.worker import drain
 
 router = APIRouter(tags=["triage"])
@@ -89,6 +97,16 @@ def bulk(member: CurrentMember, uow: Uow, body: BulkIn) -> Any:
 def themes(request: Request, member: CurrentMember, uow: Uow) -> Any:
     return encode(triage.themes_overview(uow=uow, workspace_id=member.workspace_id, now=utcnow(),
                                          engine=request.app.state.container.triage))
+
+
+@router.post(f"{W}/themes/existing-problem", operation_id="addThemeToProblem", response_model=ProblemOut,
+             summary="Add a theme's feedback to a problem already on record, as its evidence")
+def theme_to_existing(member: CurrentMember, uow: Uow, body: ThemeToExistingIn) -> Any:
+    member.require("edit")
+    problem, _added = triage.theme_to_existing_problem(uow=uow, workspace_id=member.workspace_id,
+                                                       actor=member.actor("api"), problem_id=body.problem_id,
+                                                       feedback_ids=body.feedback_ids)
+    return problem
 
 
 @router.post(f"{W}/themes/problem", operation_id="createProblemFromTheme", response_model=ProblemOut,

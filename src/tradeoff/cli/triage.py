@@ -20,7 +20,7 @@ from tradeoff.storage.base import utcnow
 from tradeoff.triage import bulk as bulk_actions
 from tradeoff.triage import service as triage
 from tradeoff.triage import tuning
-from tradeoff.triage.schemas import BulkIn, ThemeToProblemIn
+from tradeoff.triage.schemas import BulkIn, ThemeToExistingIn, ThemeToProblemIn
 from tradeoff.triage.worker import drain, tune_workspace
 
 app = typer.Typer(cls=ErrorMappingGroup, no_args_is_help=True, help="Classify feedback and find duplicates.")
@@ -114,8 +114,10 @@ def themes(workspace: Workspace, as_json: Json = False) -> None:
     emit_table([{"theme": t["label"], "items": t["count"], "customers": t["customer_count"],
                  "ARR": f"{t['currency']} {t['arr']:,.0f}" + "".join(f" (no rate: {c} {a:,.0f})"
                                                                     for c, a in t["arr_left_out"].items()),
-                 "last 30 d": t["trend"]["last_30_days"], "ids": ",".join(map(str, t["feedback_ids"][:12]))}
-                for t in items], ["theme", "items", "customers", "ARR", "last 30 d", "ids"], title="themes")
+                 "last 30 d": t["trend"]["last_30_days"], "ids": ",".join(map(str, t["feedback_ids"][:12])),
+                 "like problem": ", ".join(f"#{p['id']}" for p in t["problems"])}
+                for t in items], ["theme", "items", "customers", "ARR", "last 30 d", "like problem", "ids"],
+               title="themes")
     typer.echo(f"{overview['unthemed']} of {overview['considered']} unlinked items are in no theme "
                "(tradeoff feedback list --filter linked=false)")
 
@@ -137,6 +139,22 @@ def theme_to_problem(
                                     **body.model_dump())
         pid = p.id
     typer.echo(f"created problem {pid} with {len(set(feedback_id))} pieces of evidence")
+
+
+def theme_to_existing(
+    workspace: Workspace,
+    problem_id: Annotated[int, typer.Option("--problem-id", help="The problem already on record it belongs to.")],
+    feedback_id: Annotated[list[int], typer.Option("--feedback-id", help="Repeat for each item of the theme.")],
+) -> None:
+    """Add a theme's feedback to a problem already on record, as its evidence (`themes` suggests one per theme)."""
+    state = cli_state()
+    body = ThemeToExistingIn.model_validate({"problem_id": problem_id, "feedback_ids": feedback_id})
+    with state.container.unit_of_work() as uow:
+        p, added = triage.theme_to_existing_problem(uow=uow, workspace_id=workspace_id(uow, workspace),
+                                                    actor=state.actor, **body.model_dump())
+        pid = p.id
+    typer.echo(f"linked {added} more pieces of evidence to problem {pid}"
+               + (f" ({len(set(feedback_id)) - added} already were)" if added < len(set(feedback_id)) else ""))
 
 
 def split_notes(file: Annotated[Path, typer.Argument(help="A text file of call notes, or - for standard input.")],
@@ -214,4 +232,5 @@ def register(root: typer.Typer) -> None:
     root.command("similar")(similar)
     root.command("themes")(themes)
     root.command("theme-to-problem")(theme_to_problem)
+    root.command("theme-to-existing-problem")(theme_to_existing)
     root.command("split-notes")(split_notes)

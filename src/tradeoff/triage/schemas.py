@@ -32,6 +32,13 @@ class ThemeToProblemIn(Input):
     product_id: int | None = None
 
 
+class ThemeToExistingIn(Input):
+    """A theme's items added to a problem already on record, as its evidence."""
+
+    problem_id: int
+    feedback_ids: Annotated[list[int], Field(max_length=5_000)]
+
+
 MAX_BULK = 1_000  # feedback items one action on many takes
 
 

@@ -301,13 +301,18 @@ def themes_overview(*, uow: UnitOfWork, workspace_id: int, now: datetime, limit:
     ).all()
     embedder = _embedder(engine)
     method = embedder.method if embedder is not None else "lexical"
+    method_kind = "lexical" if embedder is None else "model"
     if len(rows) < 2:
         return {"items": [], "considered": len(rows), "unthemed": len(rows), "method": method}
     embeddings = (vectors.vectors_for(uow, embedder, workspace_id, "feedback", {r[0]: r[1] for r in rows})
                   if embedder is not None else None)
     # labels from the items' words without their customers' names: who asked is not what the theme is about
-    found = themes.cluster_themes([r[1] for r in rows], embeddings,
-                                  label_texts=[without_names(r[1], [r[6]] if r[6] else []) for r in rows])
+    label_texts = [without_names(r[1], [r[6]] if r[6] else []) for r in rows]
+    found = themes.cluster_themes([r[1] for r in rows], embeddings, label_texts=label_texts)
+    problems = vectors.texts(uow, workspace_id, "problem")
+    problem_ids = list(problems)
+    problem_matrix = (vectors.vectors_for(uow, embedder, workspace_id, "problem", problems)
+                      if embedder is not None and problems else None)
     out: list[dict[str, Any]] = []
     money = customer_service.money(uow, workspace_id)
     for t in found:
@@ -327,6 +332,14 @@ def themes_overview(*, uow: UnitOfWork, workspace_id: int, now: datetime, limit:
             "arr": total, "currency": money.currency, "arr_left_out": left_out,
             "trend": {"last_30_days": recent, "previous_30_days": previous},
             "representative": {"feedback_id": rows[t.representative][0], "text": rows[t.representative][1]},
+            # a problem already on record that says the same: add the theme's items to it instead of a new one
+            "problems": [{"id": problem_ids[h.index], "title": problems[problem_ids[h.index]][:300],
+                          "score": round(h.score, 3)}
+                         for h in (find_similar(label_texts[t.representative], [problems[i] for i in problem_ids],
+                                                top_k=THEME_PROBLEMS, min_score=MIN_SCORE[method_kind]["problem"],
+                                                query_embedding=None if embeddings is None
+                                                else embeddings[t.representative],
+                                                existing_embeddings=problem_matrix) if problems else [])],
         })
     themed = sum(t["count"] for t in out)
     return {"items": out, "considered": len(rows), "unthemed": len(rows) - themed, "method": method}
@@ -339,14 +352,33 @@ def duplicates_of(*, uow: UnitOfWork, workspace_id: int, feedback_id: int) -> li
         .where(Feedback.workspace_id == workspace_id, Feedback.duplicate_of_id == feedback_id).order_by(Feedback.id)))
 
 
-def theme_to_problem(
-    *, uow: UnitOfWork, workspace_id: int, actor: Actor, statement: str, feedback_ids: list[int],
-    persona: str = "", segment: str = "", product_id: int | None = None,
-) -> Problem:
-    """Turn a theme into a problem in one step, carrying its evidence along (each item linked to the problem)."""
+THEME_PROBLEMS = 2  # existing problems suggested for a theme
+
+
+def theme_to_existing_problem(*, uow: UnitOfWork, workspace_id: int, actor: Actor, problem_id: int,
+                              feedback_ids: list[int]) -> tuple[Problem, int]:
+    """Add a theme's feedback to a problem already on record, as its evidence (instead of a new problem that says
+    the same). Returns the problem and how many items were newly linked (those linked already are left as they
+    are)."""
+    problem = records.get(uow=uow, spec=problem_service.SPEC, workspace_id=workspace_id, record_id=problem_id)
+    if problem.archived_at is not None:
+        raise InvalidInput(f"problem #{problem_id} is archived: restore it first, or choose another",
+                           [FieldError(["body", "problem_id"], "archived", problem_id)])
+    ids = _theme_items(uow, workspace_id, feedback_ids, "adding a theme to a problem needs at least one of its "
+                                                        "feedback items: none was chosen")
+    already = set(uow.session.scalars(select(Link.feedback_id).where(Link.problem_id == problem.id,
+                                                                     Link.feedback_id.in_(ids))))
+    for fid in ids:
+        if fid not in already:
+            link_service.create(uow=uow, workspace_id=workspace_id, actor=actor,
+                                data=LinkCreate(feedback_id=fid, problem_id=problem.id))
+    return problem, len([i for i in ids if i not in already])
+
+
+def _theme_items(uow: UnitOfWork, workspace_id: int, feedback_ids: list[int], none_chosen: str) -> list[int]:
+    """A theme's chosen items, checked: at least one, all in the workspace, none archived or merged."""
     if not feedback_ids:
-        raise InvalidInput("a problem made from a theme needs at least one of its feedback items: none was chosen",
-                           [FieldError(["body", "feedback_ids"], "empty")])
+        raise InvalidInput(none_chosen, [FieldError(["body", "feedback_ids"], "empty")])
     items = records.get_many(uow=uow, spec=feedback_service.SPEC, workspace_id=workspace_id, ids=feedback_ids,
                              field_name="feedback_ids")
     archived = sorted(f.id for f in items if f.archived_at is not None)
@@ -354,9 +386,19 @@ def theme_to_problem(
         raise InvalidInput(f"feedback {', '.join(f'#{i}' for i in archived)} is archived (or merged into another "
                            "item): leave it out, or restore it first",
                            [FieldError(["body", "feedback_ids"], f"archived: {', '.join(map(str, archived))}")])
+    return list(dict.fromkeys(feedback_ids))
+
+
+def theme_to_problem(
+    *, uow: UnitOfWork, workspace_id: int, actor: Actor, statement: str, feedback_ids: list[int],
+    persona: str = "", segment: str = "", product_id: int | None = None,
+) -> Problem:
+    """Turn a theme into a problem in one step, carrying its evidence along (each item linked to the problem)."""
+    ids = _theme_items(uow, workspace_id, feedback_ids,
+                       "a problem made from a theme needs at least one of its feedback items: none was chosen")
     problem = problem_service.create(uow=uow, workspace_id=workspace_id, actor=actor, data=ProblemCreate(
         statement=statement, persona=persona, segment=segment, product_id=product_id))
-    for fid in dict.fromkeys(feedback_ids):
+    for fid in ids:
         link_service.create(uow=uow, workspace_id=workspace_id, actor=actor,
                             data=LinkCreate(feedback_id=fid, problem_id=problem.id))
     return problem

@@ -20,7 +20,7 @@ from tradeoff.storage.base import utcnow
 from tradeoff.storage.uow import UnitOfWork
 from tradeoff.triage import bulk as bulk_actions
 from tradeoff.triage import service as triage
-from tradeoff.triage.schemas import MAX_BULK, BulkIn, DismissIn, MergeIn, ThemeToProblemIn
+from tradeoff.triage.schemas import MAX_BULK, BulkIn, DismissIn, MergeIn, ThemeToExistingIn, ThemeToProblemIn
 from tradeoff.triage.worker import drain
 from tradeoff.web import context as ctx
 from tradeoff.web.forms import FormState, error_to_state, field_text, validation_to_state
@@ -321,6 +321,29 @@ def _themes_view(request: Request, uow: UnitOfWork, m: Member, states: dict[int,
 @router.get(f"{W}/themes", response_class=HTMLResponse)
 def themes_page(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
     return _themes_view(request, uow, m)
+
+
+@router.post(f"{W}/themes/existing-problem")
+def theme_to_existing(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -> Response:
+    """Add a theme's ticked feedback to a problem already on record (the one the theme is like)."""
+    m.require("edit")
+    index = int(raw) if (raw := field_text(form, "theme", strip=False)).isdecimal() else -1
+    ids = [v for v in form.getlist("feedback_ids") if isinstance(v, str)]
+    state = FormState(values={"feedback_ids": ",".join(ids)})
+    try:
+        body = ThemeToExistingIn.model_validate({"problem_id": field_text(form, "problem_id") or None,
+                                                 "feedback_ids": ids})
+        problem, added = triage.theme_to_existing_problem(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"),
+                                                          **body.model_dump())
+        return redirect(f"/w/{m.workspace_slug}/problems/{problem.id}?theme_added={added}", request)
+    except ValidationError as exc:
+        validation_to_state(exc, state, set())
+    except TradeoffError as exc:
+        if exc.status not in (404, 409, 422):
+            raise
+        uow.session.rollback()
+        error_to_state(exc, state, set())
+    return _themes_view(request, uow, m, {index: state}, status_code=422)
 
 
 @router.post(f"{W}/themes/problem")
