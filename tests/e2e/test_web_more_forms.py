@@ -136,7 +136,18 @@ def _edit_link(html: str, kind: str, name: str) -> str:
     return found.group(1)
 
 
-def test_team_create_and_edit_by_an_engineer(setup: Setup) -> None:
+def _member_ids(container: Container, slug: str, team: str) -> dict[str, int]:
+    from sqlalchemy import select
+
+    from tradeoff.teams.model import Team, TeamMember
+    with container.unit_of_work() as uow:
+        ws = accounts.workspace_by_slug(uow=uow, slug=slug).id
+        return {n: i for n, i in uow.session.execute(
+            select(TeamMember.name, TeamMember.id).join(Team, Team.id == TeamMember.team_id)
+            .where(Team.workspace_id == ws, Team.name == team))}
+
+
+def test_team_create_and_edit_by_an_engineer(setup: Setup, container: Container) -> None:
     tc, csrf = setup.clients["erin"]
     new = f"{setup.base}/teams/new"
     bad = tc.post(new, data={"csrf_token": csrf, "name": "Payments", "sprint_days": "10",
@@ -157,12 +168,14 @@ def test_team_create_and_edit_by_an_engineer(setup: Setup) -> None:
     assert "Ana | 0.5 | 2026-12-24..2026-12-31\nBo | 1</textarea>" in form
     version = re.search(r'name="version" value="(\d+)"', form)
     assert version
+    before = _member_ids(container, setup.world.slug, "Payments")
     changed = tc.post(edit_url, data={"csrf_token": csrf, "name": "Payments", "period_kind": "week",
                                       "wip_limit": "4", "tech_share": "0", "version": version.group(1),
                                       "members": "Ana | 0.5"})
     assert changed.status_code == 303
     listing = re.sub(r">\s+<", "><", tc.get(f"{setup.base}/teams").text)
     assert "<td>Ana (50%)</td><td>7 days</td><td>4</td><td>0%</td>" in listing  # weeks are 7 days
+    assert _member_ids(container, setup.world.slug, "Payments") == {"Ana": before["Ana"]}  # Ana kept, Bo left
 
     sam, sam_csrf = setup.clients["sam"]
     assert sam.post(new, data={"csrf_token": sam_csrf, "name": "X"}).status_code == 403

@@ -70,8 +70,21 @@ def test_team_capacity_counts_availability_and_holidays(client, world: World) ->
     r = client.patch(world.api(f"/teams/{tid}"), json={"members": members},
                      headers={**world.alice.headers, "If-Match": got.headers["etag"]})
     assert r.status_code == 200, r.text
-    strip = [{k: v for k, v in m.items() if k != "id"} for m in members]
-    assert [{k: v for k, v in m.items() if k != "id"} for m in r.json()["members"]] == strip
+    assert r.json()["members"] == members  # the same members, ids kept
+    # one holiday more for Ana: she keeps her id; a member left out leaves; a new one gets an id
+    members[0]["holidays"] = [[start.isoformat(), start.isoformat()]]
+    got = client.get(world.api(f"/teams/{tid}"), headers=world.alice.headers)
+    r = client.patch(world.api(f"/teams/{tid}"), json={"members": [members[0], members[2], {"name": "Dee"}]},
+                     headers={**world.alice.headers, "If-Match": got.headers["etag"]})
+    assert r.status_code == 200, r.text
+    after = r.json()["members"]
+    assert [m["id"] for m in after[:2]] == [members[0]["id"], members[2]["id"]] and after[2]["name"] == "Dee"
+    assert after[0]["holidays"] == [[start.isoformat(), start.isoformat()]]
+    assert after[2]["id"] not in {m["id"] for m in members}
+    got = client.get(world.api(f"/teams/{tid}"), headers=world.alice.headers)
+    stranger = client.patch(world.api(f"/teams/{tid}"), json={"members": [{"id": 987654, "name": "Eve"}]},
+                            headers={**world.alice.headers, "If-Match": got.headers["etag"]})
+    assert stranger.status_code == 422 and stranger.json()["errors"][0]["loc"] == ["body", "members", 0, "id"]
     bad = client.patch(world.api(f"/teams/{tid}"), json={"members": [{"name": "A", "holidays": [["2030-01-01"]]}]},
                        headers=world.alice.headers)
     assert bad.status_code == 422 and "[start, end]" in bad.text

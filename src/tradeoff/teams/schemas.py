@@ -33,8 +33,8 @@ class HolidayIn(Input):
 
 
 class MemberIn(Input):
-    id: int | None = Field(None, description="As read back from the team, so a read member can be written back "
-                                             "unchanged; members are replaced as a whole, so it is not kept")
+    id: int | None = Field(None, description="As read back from the team: that member, changed in place (its id "
+                                             "is kept); without an id, a new member; members left out leave the team")
     name: Name
     email: ShortText = ""
     availability: Annotated[float, Field(gt=0, le=1, description="Share of full time, e.g. 0.5 for half time")] = 1.0

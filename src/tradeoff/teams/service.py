@@ -29,6 +29,27 @@ def _members(workspace_id: int, items: list[MemberIn]) -> list[TeamMember]:
                        holidays=[[h.start.isoformat(), h.end.isoformat()] for h in m.holidays]) for m in items]
 
 
+def _kept_members(team: Team, workspace_id: int, items: list[MemberIn]) -> list[TeamMember]:
+    """The team's members as `items` says: one given with its id is that member, changed in place (its id is kept);
+    one without an id is new; the members not given leave the team. An id of no member of this team is refused."""
+    current = {m.id: m for m in team.members}
+    strangers = [(i, m.id) for i, m in enumerate(items) if m.id is not None and m.id not in current]
+    if strangers:
+        raise InvalidInput("; ".join(f"members[{i}]: no member {mid} in team '{team.name}'" for i, mid in strangers),
+                           [FieldError(["body", "members", i, "id"], "not a member of this team", mid)
+                            for i, mid in strangers])
+    out: list[TeamMember] = []
+    for item in items:
+        if item.id is None:
+            out += _members(workspace_id, [item])
+            continue
+        m = current[item.id]
+        m.name, m.email, m.availability = item.name, item.email, item.availability
+        m.holidays = [[h.start.isoformat(), h.end.isoformat()] for h in item.holidays]
+        out.append(m)
+    return out
+
+
 def _unique_name(uow: UnitOfWork, workspace_id: int, name: str, exclude: int | None = None) -> None:
     stmt = records.base_query(SPEC, workspace_id).where(Team.name == name)
     if exclude is not None:
@@ -61,7 +82,7 @@ def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, record_id: int, 
         _unique_name(uow, workspace_id, values["name"], exclude=team.id)
     before = _snapshot_members(team)
     if "members" in values:
-        values["members"] = _members(workspace_id, data.members or [])
+        values["members"] = _kept_members(team, workspace_id, data.members or [])
         values["updated_at"] = utcnow()  # a change of members alone would not bump the version
     if "period_kind" in values:
         values["period_kind"] = str(values["period_kind"])
