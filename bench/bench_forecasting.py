@@ -63,7 +63,10 @@ def reference_loop(
         efforts = []
         for f in features:
             u = float(rng.random())
-            lo, mode, hi = f.optimistic, f.likely, f.pessimistic
+            mode = f.likely
+            # the range widened to hold the estimate's confidence (widen_range, property-tested on its own)
+            low, high = fb.widen_range(f.optimistic, f.likely, f.pessimistic, f.confidence)
+            lo, hi = float(low), float(high)
             span = hi - lo
             if span > 0 and u < (mode - lo) / span:
                 efforts.append(lo + math.sqrt(u * span * (mode - lo)))
@@ -76,17 +79,37 @@ def reference_loop(
             free = lanes[team]
             lane = min(range(len(free)), key=free.__getitem__)
             start = max([free[lane]] + [finish[d] for d in prep.deps[i]])
-            finish[i] = start + efforts[i] / (paces[team] / n_lanes[team])
+            finish[i] = _on_calendar(teams[team].calendar, start, efforts[i] / (paces[team] / n_lanes[team]))
             free[lane] = finish[i]
         out[:, trial] = finish
     return out
 
 
+def _on_calendar(calendar: Sequence[float], start: float, work: float) -> float:
+    """When `work` usual weeks started at week `start` are done, walking the team's calendar week by week (a week
+    at share c of the usual pace does c usual weeks of work); after the calendar, usual weeks."""
+    t, left = start, work
+    while left > 1e-12:
+        week = int(math.floor(t + 1e-12))
+        if week >= len(calendar):
+            return t + left
+        share = max(calendar[week], fb.CALENDAR_FLOOR)
+        room = (week + 1 - t) * share
+        if room >= left:
+            return t + left / share
+        left -= room
+        t = week + 1.0
+    return t
+
+
 def make_backlog(n: int, seed: int = 1) -> tuple[list[fb_input.BacklogFeature], list[fb_input.BacklogTeam]]:
-    """A synthetic backlog: n features over 5 teams (one with a throughput history), 0-2 dependencies each on
-    earlier features, WIP limits 2-3, efforts 1-20 person-days."""
+    """A synthetic backlog: n features over 5 teams (one with a throughput history, two with holiday weeks on
+    their calendar), 0-2 dependencies each on earlier features, WIP limits 2-3, efforts 1-20 person-days with
+    confidence 0.6-1."""
     rng = np.random.default_rng(seed)
-    teams = [fb_input.BacklogTeam(f"team-{j}", capacity_per_week=10.0 + 2 * j, wip_limit=3) for j in range(4)]
+    away = tuple(1.0 if w % 9 else 0.4 for w in range(60))  # people away one week in nine, for a year
+    teams = [fb_input.BacklogTeam(f"team-{j}", capacity_per_week=10.0 + 2 * j, wip_limit=3,
+                                  calendar=away if j < 2 else ()) for j in range(4)]
     teams.append(
         fb_input.BacklogTeam(
             "team-h", throughput_history=tuple(float(x) for x in rng.integers(0, 20, 30)), wip_limit=2
@@ -99,7 +122,8 @@ def make_backlog(n: int, seed: int = 1) -> tuple[list[fb_input.BacklogFeature], 
         p = m + float(rng.uniform(0, 10))
         k = min(i, int(rng.integers(0, 3)))
         deps = tuple(f"F-{j}" for j in rng.choice(i, size=k, replace=False)) if k else ()
-        feats.append(fb_input.BacklogFeature(f"F-{i}", teams[i % len(teams)].name, o, m, p, deps))
+        feats.append(fb_input.BacklogFeature(f"F-{i}", teams[i % len(teams)].name, o, m, p, deps,
+                                             float(rng.choice([0.6, 0.8, 1.0]))))
     return feats, teams
 
 

@@ -308,8 +308,8 @@ def test_a_widened_range_holds_the_confidence(a: float, b: float, c: float, conf
         return
     def cdf(x: float) -> float:
         if x <= mode:
-            return 0.0 if mode == low else (x - low) ** 2 / ((high - low) * (mode - low))
-        return 1.0 - (high - x) ** 2 / ((high - low) * (high - mode))
+            return 0.0 if mode - low < 1e-9 else (x - low) ** 2 / ((high - low) * (mode - low))
+        return 1.0 if high - mode < 1e-9 else 1.0 - (high - x) ** 2 / ((high - low) * (high - mode))
     q = (1 - confidence) / 2
     assert 1 - cdf(hi) == pytest.approx(q, abs=1e-4)  # as much above pessimistic as the confidence leaves
     assert cdf(lo) <= q + 1e-4  # and as much below optimistic, less only where effort would go below 0
@@ -460,7 +460,9 @@ def test_vectorised_simulation_matches_the_per_trial_loop() -> None:
     feats, teams = bench.make_backlog(12, seed=4)  # type: ignore[attr-defined]
     prep = fb_input.prepare_backlog(feats, teams)
     rng = np.random.default_rng(11)
-    fast = fb.schedule(prep, fb.sample_efforts(feats, 3000, rng), fb.sample_paces(teams, 3000, rng))
+    fast = fb.schedule(prep, fb.sample_efforts(feats, 3000, rng), fb.sample_paces(teams, 3000, rng),
+                       calendars=[t.calendar for t in teams])
+    assert any(t.calendar for t in teams) and any(f.confidence < 1 for f in feats)  # both are checked
     slow = bench.reference_loop(feats, teams, trials=3000, rng=np.random.default_rng(12))  # type: ignore[attr-defined]
     for i in range(len(feats)):
         assert ks_2samp(fast[i], slow[i]).pvalue > 1e-4, feats[i].key
