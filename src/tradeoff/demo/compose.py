@@ -141,8 +141,9 @@ def _pick_customer(
 def _created_at(
     rng: random.Random, anchor: date, source: str, customer: DemoCustomer | None
 ) -> datetime:
-    """Within the last ~12 months, denser recently; never before the customer signed, never after anchor."""
-    days_ago = int(365 * rng.random() ** 1.35)
+    """Within the last ~12 months, denser recently; never before the customer signed, never after the day before
+    anchor (the demo is loaded at any hour of the anchor day: an item of that day could be later than now)."""
+    days_ago = max(1, int(365 * rng.random() ** 1.35))
     lifetime = (anchor - customer.created_at).days if customer else 365
     if days_ago > lifetime:
         days_ago = rng.randint(0, lifetime)
