@@ -94,7 +94,7 @@ def threshold(*, uow: UnitOfWork, workspace_id: int) -> float:
 
 def set_threshold(*, uow: UnitOfWork, workspace_id: int, actor: Actor, value: float) -> float:
     if not 0 < value < 1:
-        raise InvalidInput(f"risk_threshold must be between 0 and 1, got {value}",
+        raise InvalidInput(f"risk_threshold must be more than 0 and less than 1 (a chance, e.g. 0.8), got {value}",
                            [FieldError(["body", "risk_threshold"], "out of range", value)])
     row = uow.session.scalar(select(DeliverySettings).where(DeliverySettings.workspace_id == workspace_id))
     before = row.risk_threshold if row else DEFAULT_RISK_THRESHOLD
@@ -106,6 +106,8 @@ def set_threshold(*, uow: UnitOfWork, workspace_id: int, actor: Actor, value: fl
     uow.session.flush()
     audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="update", record_type="delivery_settings",
                  record_id=row.id, before={"risk_threshold": before}, after={"risk_threshold": value})
+    if value != before:  # each promise's "likely enough by" date and at-risk crossing are at the threshold
+        refresh(uow=uow, workspace_id=workspace_id)
     return value
 
 

@@ -61,25 +61,11 @@ class Entry:
 TECH_CATEGORIES = ("tech_debt", "platform")  # what a team's tech share is kept for (the plan's allocation rule)
 
 
-def pool_of(team: Team, category: str) -> str:
-    """The simulated team a feature's work goes to: a team that keeps a share of its capacity for tech work is
-    two pools, its features' and its tech work's, as the plan's allocation rule splits it."""
-    return f"{team.name} (tech work)" if team.tech_share > 0 and category in TECH_CATEGORIES else team.name
-
-
-def _pools(bt: BacklogTeam, team: Team, tech_work: bool) -> list[BacklogTeam]:
-    """`bt` split by the team's tech share: (1 − share) of its pace for features, the share for tech and platform
-    work (only when the backlog has some: otherwise it is kept for unplanned tech work, as the plan keeps it)."""
-    share = float(team.tech_share)
-    if share <= 0:
-        return [bt]
-
-    def part(name: str, k: float) -> BacklogTeam:
-        if bt.capacity_per_week is not None:
-            return replace(bt, name=name, capacity_per_week=bt.capacity_per_week * k)
-        return replace(bt, name=name, throughput_history=tuple(x * k for x in bt.throughput_history))
-
-    return [part(team.name, 1 - share)] + ([part(pool_of(team, TECH_CATEGORIES[0]), share)] if tech_work else [])
+def feature_pace_share(team: Team, category: str) -> float:
+    """The share of a team's pace a piece of its work goes at: features at most (1 − the team's tech share), as the
+    plan's allocation rule keeps the rest for tech work; tech and platform work at the full pace (the rule is a
+    floor for it, not a cap)."""
+    return 1.0 if category in TECH_CATEGORIES else max(1.0 - float(team.tech_share), 0.05)
 
 
 def _parts(entries: list[Entry], extra: Mapping[int, tuple[float, float, float]] | None = None,
@@ -90,8 +76,10 @@ def _parts(entries: list[Entry], extra: Mapping[int, tuple[float, float, float]]
     joins: dict[str, list[str]] = {}
     for e in entries:
         key, deps = str(e.feature_id), tuple(str(d) for d in e.depends_on)
-        parts = [BacklogFeature(f"{key}@{t.name}" if len(e.split) > 1 else key, pool_of(t, e.category),
-                                e.optimistic * share, e.likely * share, e.pessimistic * share, deps, e.confidence)
+        # a feature's work on a team with a tech share goes at the rest of its pace: as if that much bigger
+        parts = [BacklogFeature(f"{key}@{t.name}" if len(e.split) > 1 else key, t.name,
+                                e.optimistic * share / (k := feature_pace_share(t, e.category)), e.likely * share / k,
+                                e.pessimistic * share / k, deps, e.confidence)
                  for t, share in e.split]
         o, m, p = (extra or {}).get(e.feature_id, (0.0, 0.0, 0.0))
         lead = parts[0]
@@ -178,8 +166,8 @@ def _team_input(uow: UnitOfWork, workspace_id: int, team: Team, start: date, tod
               "capacity") if away else ""
     if team.tech_share > 0:
         about["kept_for_tech"] = float(team.tech_share)
-        slower += (f"; {team.tech_share:.0%} of it kept for tech and platform work (the allocation rule), the rest "
-                   "for features")
+        slower += (f"; features go at {1 - team.tech_share:.0%} of it, {team.tech_share:.0%} being kept for tech and "
+                   "platform work (the allocation rule), which may use all of it")
     if use_history and len(history) < MIN_HISTORY_WEEKS:
         raise _Thin(f"team {team.name!r}: needs at least {MIN_HISTORY_WEEKS} weeks of throughput history (finished "
                     f"work items with story points); has {len(history)}. Import work history (tradeoff import "
@@ -257,7 +245,6 @@ def forecast(*, uow: UnitOfWork, workspace_id: int, today: date, plan_id: int | 
     teams: dict[str, BacklogTeam] = {}
     about: list[dict[str, Any]] = []
     thin = ""
-    tech = {t.id for e in entries if e.category in TECH_CATEGORIES for t in e.teams}
     for team in {t.id: t for e in entries for t in e.teams}.values():
         if team.name not in teams:
             try:
@@ -265,7 +252,7 @@ def forecast(*, uow: UnitOfWork, workspace_id: int, today: date, plan_id: int | 
             except _Thin as exc:
                 thin = thin or str(exc)
                 continue
-            teams |= {p.name: p for p in _pools(bt, team, team.id in tech)}
+            teams[team.name] = bt
             about.append(info)
     feats, joins = _parts(entries)
     keys = {str(e.feature_id) for e in entries}
@@ -335,12 +322,10 @@ def simulate_roadmap(*, uow: UnitOfWork, workspace_id: int, start: date,
         return RoadmapSimulation(None, "estimate the planned features (effort range and team) to forecast them",
                                  skipped, ())
     teams: dict[str, BacklogTeam] = {}
-    tech = {t.id for e in entries if e.category in TECH_CATEGORIES for t in e.teams}
     try:
         for team in {t.id: t for e in entries for t in e.teams}.values():
             if team.name not in teams:
-                bt = _team_input(uow, workspace_id, team, start, start, "auto", dpp)[0]
-                teams |= {p.name: p for p in _pools(bt, team, team.id in tech)}
+                teams[team.name] = _team_input(uow, workspace_id, team, start, start, "auto", dpp)[0]
     except _Thin as exc:
         return RoadmapSimulation(None, str(exc), skipped, ())
     feats, joins = _parts(entries, extra_effort)
@@ -497,12 +482,10 @@ def scenario_dates(*, uow: UnitOfWork, workspace_id: int, plan: Plan, today: dat
     if not entries:
         return {"status": "declined", "reason": "none of its features is estimated", "features": {}, "commitments": []}
     teams: dict[str, BacklogTeam] = {}
-    tech = {t.id for e in entries if e.category in TECH_CATEGORIES for t in e.teams}
     try:
         for team in {t.id: t for e in entries for t in e.teams}.values():
-            bt = _team_input(uow, workspace_id, team, start, today, "auto", dpp,
-                             extra_people=scenario.extra_people.get(team.id, 0.0))[0]
-            teams |= {p.name: p for p in _pools(bt, team, team.id in tech)}
+            teams[team.name] = _team_input(uow, workspace_id, team, start, today, "auto", dpp,
+                                           extra_people=scenario.extra_people.get(team.id, 0.0))[0]
     except _Thin as exc:
         return {"status": "declined", "reason": str(exc), "features": {}, "commitments": []}
     feats, joins = _parts(entries)

@@ -14,7 +14,7 @@ from tradeoff.core.money import rates_for, total_in
 from tradeoff.customers import service as customer_service
 from tradeoff.customers.model import Customer
 from tradeoff.errors import FieldError, InvalidInput
-from tradeoff.features.model import Feature, FeatureStatus
+from tradeoff.features.model import Feature, FeatureStatus, feature_problems
 from tradeoff.feedback.model import Feedback, counts_as_evidence
 from tradeoff.links.evidence import feature_evidence, once_each
 from tradeoff.links.model import Link, ToldAsker
@@ -157,9 +157,13 @@ def top_requested(
             "items": rows[:limit]}
 
 
-def _asking(uow: UnitOfWork, workspace_id: int, feature_id: int) -> list[Any]:
-    """Each piece of evidence behind a feature (its own or its problems', once each) as (feedback, its link's
-    quote, customer, when its asker was told and by whom), biggest customer first."""
+def _asking(uow: UnitOfWork, workspace_id: int, feature: Feature) -> list[Any]:
+    """Each piece of evidence behind a shipped feature whose asker is to be told (its own, and its problems' that
+    it answered) as (feedback, its link's quote, customer, when its asker was told and by whom, via problem),
+    biggest customer first. A problem's evidence is left out when another feature solving that problem is still
+    to come (the asker may be waiting for that one), or when it was reported after this feature shipped (it asks
+    for something the release did not give)."""
+    feature_id = feature.id
     fe = feature_evidence(workspace_id, [feature_id])
     rows = uow.session.execute(
         select(Feedback, Link.quote, Customer, ToldAsker.told_at, ToldAsker.told_by, fe.c.via_problem_id)
@@ -171,7 +175,17 @@ def _asking(uow: UnitOfWork, workspace_id: int, feature_id: int) -> list[Any]:
         .where(counts_as_evidence(), or_(Feedback.kind.is_(None), Feedback.kind != "praise"))
         .order_by(Customer.arr.desc().nulls_last(), Feedback.reported_at, Feedback.id)
     ).all()
-    return once_each(rows, lambda r: r[0].id, lambda r: r[5])
+    waiting = set(uow.session.scalars(  # problems another, still open, feature also solves
+        select(feature_problems.c.problem_id).join(Feature, Feature.id == feature_problems.c.feature_id)
+        .where(Feature.workspace_id == workspace_id, Feature.id != feature_id, Feature.archived_at.is_(None),
+               Feature.status.not_in([FeatureStatus.shipped.value, FeatureStatus.wont_do.value]))))
+    shipped = feature.shipped_at
+
+    def answered(row: Any) -> bool:
+        via = row[5]
+        return via is None or (via not in waiting and (shipped is None or row[0].reported_at <= shipped))
+
+    return [r for r in once_each(rows, lambda r: r[0].id, lambda r: r[5]) if answered(r)]
 
 
 def close_the_loop(*, uow: UnitOfWork, workspace_id: int, feature: Feature) -> dict[str, Any]:
@@ -179,7 +193,7 @@ def close_the_loop(*, uow: UnitOfWork, workspace_id: int, feature: Feature) -> d
     their account owner, who heard it, what they said, and whether they have been told (a customer who asked
     again after being told is to be told again). Feedback without a customer is one entry per item."""
     people: dict[Any, dict[str, Any]] = {}
-    for fb, quote, c, told_at, told_by, via in _asking(uow, workspace_id, feature.id):
+    for fb, quote, c, told_at, told_by, via in _asking(uow, workspace_id, feature):
         key = c.id if c else f"fb{fb.id}"
         entry = people.setdefault(key, {
             "customer_id": c.id if c else None, "customer": c.name if c else None,
@@ -210,7 +224,7 @@ def mark_told(*, uow: UnitOfWork, workspace_id: int, actor: Actor, feature: Feat
     if not customer_ids and not feedback_ids:
         raise InvalidInput("say who was told: at least one customer or feedback item",
                            [FieldError(["body", "customer_ids"], "none given", [])])
-    rows = _asking(uow, workspace_id, feature.id)
+    rows = _asking(uow, workspace_id, feature)
     by_customer = {r[2].id for r in rows if r[2] is not None}
     by_feedback = {r[0].id for r in rows}
     strangers = [(i, cid) for i, cid in enumerate(customer_ids) if cid not in by_customer]

@@ -128,7 +128,7 @@ def compare(base: Built, other: Built, name: str) -> dict[str, Any]:
                              "reason": why.get(info[c].feature_id, "dropped in the scenario")} for c in d.removed],
                 "moved": [{"feature_id": info[c].feature_id, "title": info[c].title, "from_period": a + 1,
                            "to_period": z + 1} for c, a, z in d.moved],
-                "value_difference": other_result["value"] - base_result["value"]}
+                "value_difference": round(other_result["value"] - base_result["value"], 6)}
     return {"plan": base_result, "scenario": {"name": name, **other_result}, "diff": diff}
 
 

@@ -294,9 +294,9 @@ def _left_out_because(built: Built, cid: str, schedule: Any) -> str:
     if c is None:  # not put to the optimiser at all: a what-if dropped it (or what needs it)
         return "dropped in the scenario"
     if c.deadline is not None and c.deadline < c.span - 1:
-        end = built.periods[max(c.deadline, 0)][1] if c.deadline >= 0 else built.periods[0][0]
-        return (f"its deadline ({end.isoformat()}) comes before it can be done: it needs {c.span} periods of work "
-                f"from the plan's start")
+        end = built.periods[max(c.deadline, 0)][1]
+        return (f"its deadline falls in period {c.deadline + 1} (ending {end.isoformat()}), before it can be done: "
+                f"it needs {c.span} periods of work from the plan's start")
     if c.deadline is not None and c.deadline < 0:
         return "its deadline is before the plan starts"
     missing = [built.info[d.prerequisite].title for d in inp.dependencies
@@ -306,6 +306,10 @@ def _left_out_because(built: Built, cid: str, schedule: Any) -> str:
     _span, per = span_needed(inp, c)
     if per > 0 and max(c.effort.values(), default=0.0) > per * inp.periods:
         return "it is bigger than what its team can do in the whole plan"
+    if c.deadline is not None and c.deadline < inp.periods - 1:
+        end = built.periods[c.deadline][1]
+        return (f"it does not fit by its deadline (period {c.deadline + 1}, ending {end.isoformat()}) beside features "
+                "worth more in those periods")
     return "the capacity it needs goes to features worth more in the same periods"
 
 
@@ -313,7 +317,7 @@ def result_of(built: Built, r: RoadmapPlan) -> dict[str, Any]:
     delivered, greedy_delivered = _delivered(built, r.schedule), _delivered(built, r.greedy_schedule)
     value = delivered[-1]["value"] if delivered else 0.0
     greedy_value = greedy_delivered[-1]["value"] if greedy_delivered else 0.0
-    difference = value - greedy_value
+    difference = round(value - greedy_value, 6)  # sums of the same values in another order differ by float noise
     not_chosen = [{"feature_id": i.feature_id, "title": i.title, "value": i.value, "effort_days": i.effort,
                    "reason": _left_out_because(built, c, r.schedule)}
                   for c, i in built.info.items() if c not in r.schedule]
