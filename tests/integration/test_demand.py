@@ -164,24 +164,31 @@ def test_a_features_demand_includes_the_evidence_of_the_problems_it_solves(clien
     client.patch(world.api(f"/features/{ids['export']}"), json={"problem_ids": [prob["id"]]},
                  headers=h | {"If-Match": client.get(world.api(f"/features/{ids['export']}"), headers=h).headers["ETag"]})
     new = client.post(world.api("/customers"), json={"name": "Newco", "arr": 70000, "segment": "smb"}, headers=h).json()
-    via = client.post(world.api("/feedback"), json={"text": "exports eat our month-end", "customer_id": new["id"]},
-                      headers=h).json()
-    both = client.post(world.api("/feedback"), json={"text": "bulk export and month-end", "customer_id": ids["big"]},
+    # asked before the features shipped (a problem's ask made after a feature shipped asks for what it did not give)
+    via = client.post(world.api("/feedback"), json={"text": "exports eat our month-end", "customer_id": new["id"],
+                                                    "reported_at": _iso(2)}, headers=h).json()
+    both = client.post(world.api("/feedback"), json={"text": "bulk export and month-end", "customer_id": ids["big"],
+                                                     "reported_at": _iso(2)}, headers=h).json()
+    late = client.post(world.api("/feedback"), json={"text": "month-end export still slow", "customer_id": ids["mid"]},
                        headers=h).json()
+    client.post(world.api("/links"), json={"feedback_id": late["id"], "problem_id": prob["id"]}, headers=h)
     for fb, target in ((via, {"problem_id": prob["id"]}), (both, {"problem_id": prob["id"]}),
                        (both, {"feature_id": ids["export"]})):
         assert client.post(world.api("/links"), json={"feedback_id": fb["id"], **target}, headers=h).status_code == 201
     d = client.get(world.api(f"/features/{ids['export']}/demand"), headers=h).json()
-    assert d["feedback_count"] == 6 and d["customer_count"] == 4  # 4 of its own + 1 through the problem + 1 both ways
+    assert d["feedback_count"] == 7 and d["customer_count"] == 4  # 4 of its own + 2 through the problem + 1 both ways
     ev = client.get(world.api(f"/features/{ids['export']}/evidence"), headers=h).json()
     assert {e["feedback_id"]: e["via_problem_id"] for e in ev["evidence"]
             if e["feedback_id"] in (via["id"], both["id"])} == {via["id"]: prob["id"], both["id"]: None}
-    assert ev["feedback_count"] == 6 and "Newco" in [c["name"] for c in ev["customers"]]
+    assert ev["feedback_count"] == 7 and "Newco" in [c["name"] for c in ev["customers"]]
     top = client.get(world.api("/top-requested?kind=feature&sort=customers"), headers=h).json()["items"]
-    assert [(r["id"], r["customer_count"]) for r in top][:2] == [(ids["export"], 4), (other, 2)]
+    assert [(r["id"], r["customer_count"]) for r in top][:2] == [(ids["export"], 4), (other, 3)]
     # close the loop: Newco asked through the problem; telling it for one feature leaves it to tell for the other
     url = world.api(f"/features/{ids['export']}/close-the-loop")
     assert "Newco" in [c["customer"] for c in client.get(url, headers=h).json()["customers"]]
+    # Mid's ask about the problem came after it shipped: it asks for something the release did not give
+    mid = next(c for c in client.get(url, headers=h).json()["customers"] if c["customer"] == "Mid")
+    assert late["id"] not in [s["feedback_id"] for s in mid["said"]]
     told = client.post(f"{url}/told", json={"customer_ids": [new["id"]]}, headers=h).json()
     assert next(c for c in told["customers"] if c["customer"] == "Newco")["told"] is True
     theirs = client.get(world.api(f"/features/{other}/close-the-loop"), headers=h).json()
@@ -190,7 +197,17 @@ def test_a_features_demand_includes_the_evidence_of_the_problems_it_solves(clien
     assert client.patch(world.api(f"/feedback/{via['id']}"), json={"kind": "praise"}, headers=h).status_code == 200
     theirs = client.get(world.api(f"/features/{other}/close-the-loop"), headers=h).json()
     assert "Newco" not in [c["customer"] for c in theirs["customers"]]
-    assert client.get(world.api(f"/features/{other}/demand"), headers=h).json()["feedback_count"] == 2
+    assert client.get(world.api(f"/features/{other}/demand"), headers=h).json()["feedback_count"] == 3
+    # another feature that solves the same problem is still to come: its askers may wait for that one, not this
+    r = client.patch(world.api(f"/feedback/{via['id']}"), json={"kind": "feature_request"}, headers=h)
+    assert r.status_code == 200, r.text
+    assert "Newco" in [c["customer"] for c in client.get(world.api(f"/features/{other}/close-the-loop"),
+                                                         headers=h).json()["customers"]]
+    soon = client.post(world.api("/features"), json={"title": "Month-end pack", "status": "planned",
+                                                      "problem_ids": [prob["id"]]}, headers=h).json()["id"]
+    loop = client.get(world.api(f"/features/{other}/close-the-loop"), headers=h).json()
+    assert "Newco" not in [c["customer"] for c in loop["customers"]]
+    assert client.get(world.api(f"/features/{soon}/demand"), headers=h).json()["customer_count"] == 3
     # an archived problem passes nothing on
     etag = client.get(world.api(f"/problems/{prob['id']}"), headers=h).headers["ETag"]
     assert client.delete(world.api(f"/problems/{prob['id']}"), headers=h | {"If-Match": etag}).status_code == 200
