@@ -116,8 +116,10 @@ def test_lists_and_views_export_every_row_as_csv(run, container, tmp_path: Path)
     assert "not shipped: the loop is closed once it ships" in run("close-the-loop", str(feat), "-w", slug,
                                                                   "--told-feedback", str(fb[0]), ok=False).stderr
     run("features", "update", str(feat), "-w", slug, "--status", "shipped")
-    told = json.loads(run("close-the-loop", str(feat), "-w", slug, "--told-feedback", str(fb[0]), "--json").stdout)
+    told = json.loads(run("close-the-loop", str(feat), "-w", slug, "--told-feedback", str(fb[0]), "--by",
+                          "dana@sales.example", "--json").stdout)
     assert [c["told"] for c in told["customers"]] == [True, False] and told["to_tell_count"] == 1
+    assert told["customers"][0]["told_by"] == "dana@sales.example"  # who told them, not the CLI's login
     assert "(1 to tell, 1 told)" in run("close-the-loop", str(feat), "-w", slug).stdout
     assert "customer 424242 did not ask for this feature" in run("close-the-loop", str(feat), "-w", slug, "--told",
                                                                  "424242", ok=False).stderr

@@ -312,6 +312,13 @@ def test_a_file_imported_before_is_not_imported_twice(container: Container, ws: 
     again = json.loads(run("import", "feedback", write(tmp_path, first), "-w", ws.slug, "--import-again",
                            "--json").stdout)
     assert again["created_feedback"] == 3 and len(feedback_rows(container, ws)) == 8
+    # rows of a customer the workspace lacks, imported without a customer, are recognised the next time too
+    stranger = (HEADER + "Trial going well,Nobody Inc,survey,2024-03-09,,\n").encode()
+    path = write(tmp_path, stranger)
+    assert json.loads(run("import", "feedback", path, "-w", ws.slug, "--skip-unmatched", "--json").stdout)[
+        "created_feedback"] == 1
+    again = run("import", "feedback", path, "-w", ws.slug, "--skip-unmatched", code=2)
+    assert "every row is already in this workspace" in again.stderr and len(feedback_rows(container, ws)) == 9
 
 
 def test_failure_mid_import_rolls_everything_back(container: Container, ws: Ws,

@@ -166,7 +166,7 @@ def test_split_notes_and_themes_to_problem(client, world: World) -> None:
     themes = grouped["items"]
     assert grouped["method"] == "lexical"
     assert len(themes) >= 2 and all(t["count"] >= 2 and t["label"] for t in themes)
-    assert all(t["arr"] == 0 and t["currency"] and t["arr_left_out"] == {} for t in themes)  # nobody's ARR yet
+    assert all(float(t["arr"]) == 0 and t["currency"] and t["arr_left_out"] == {} for t in themes)  # no ARR yet
     spam = next(t for t in themes if "spam" in t["label"] or "reminder" in t["label"])
     # praise names no problem to solve: once items are triaged (or corrected) as praise they leave the themes
     okta = next(t for t in themes if t is not spam)

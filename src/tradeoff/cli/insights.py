@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Annotated
 
 import typer
@@ -81,6 +81,8 @@ def close_the_loop(
     told_feedback: Annotated[list[int] | None, typer.Option(
         "--told-feedback", help="Mark the asker of this feedback id (one with no customer) as told (repeatable)")] = None,
     undo: Annotated[bool, typer.Option("--undo", help="With --told/--told-feedback: they are to be told again")] = False,
+    by: Annotated[str | None, typer.Option("--by", help="Who told them (an email or name; default: the CLI's user)")]
+    = None,
 ) -> None:
     """Who to tell that a feature shipped: customers, account owners, who heard it, what they said, whether told."""
     state = cli_state()
@@ -88,7 +90,8 @@ def close_the_loop(
         wid = workspace_id(uow, workspace)
         f = records.get(uow=uow, spec=feature_service.SPEC, workspace_id=wid, record_id=feature_id)
         if told or told_feedback:
-            res = insights.mark_told(uow=uow, workspace_id=wid, actor=state.actor, feature=f, customer_ids=told or [],
+            actor = replace(state.actor, label=by.strip()[:254]) if by and by.strip() else state.actor
+            res = insights.mark_told(uow=uow, workspace_id=wid, actor=actor, feature=f, customer_ids=told or [],
                                      feedback_ids=told_feedback or [], told=not undo, now=utcnow())
         else:
             res = insights.close_the_loop(uow=uow, workspace_id=wid, feature=f)

@@ -270,7 +270,7 @@ def _score(raw: str, raw_kind: str, header_kind: str | None,
         return None, None
     low, high = (0, 10) if kind == "nps" else (1, 5)
     if not low <= score <= high:
-        problems.append(("score", raw, f"an {kind.upper()} score is {low}-{high}, not {score}"))
+        problems.append(("score", raw, f"{'an NPS' if kind == 'nps' else 'a CSAT'} score is {low}-{high}, not {score}"))
         return None, None
     return kind, score
 

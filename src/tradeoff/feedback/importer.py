@@ -258,7 +258,8 @@ def plan_import(*, uow: UnitOfWork, workspace_id: int, data: bytes, options: Imp
         options=options, encoding=table.encoding, delimiter=table.delimiter, columns=table.columns,
         mapping={f: table.columns[i] for f, i in sorted(fields.items(), key=lambda kv: FIELDS.index(kv[0]))},
         total_rows=len(table.records), blank_rows=blank, rows=rows, problems=problems,
-        matched=matched, unmatched=unmatched, already=_already_imported(uow.session, workspace_id, rows, matched),
+        matched=matched, unmatched=unmatched,
+        already=_already_imported(uow.session, workspace_id, rows, matched, unmatched_as_none=options.skip_unmatched),
     )
 
 
@@ -375,10 +376,11 @@ def _match_customers(
 
 
 def _already_imported(session: Session, workspace_id: int, rows: list[RowValues],
-                      matched: dict[str, CustomerMatch]) -> dict[int, int]:
+                      matched: dict[str, CustomerMatch], unmatched_as_none: bool = False) -> dict[int, int]:
     """Rows already in the workspace: feedback with the same words (spacing aside), the same customer and the same
     reported time. Only rows with a date can be recognised (one without is reported at import time); the
-    workspace's feedback is read only for the file's span of dates."""
+    workspace's feedback is read only for the file's span of dates. A row of a customer not in the workspace can
+    be there only when such rows are imported without a customer (`unmatched_as_none`)."""
     dated = [r for r in rows if r.reported_at is not None]
     if not dated:
         return {}
@@ -392,9 +394,9 @@ def _already_imported(session: Session, workspace_id: int, rows: list[RowValues]
         known.setdefault((when, owner, " ".join(text.split())), fid)
     out: dict[int, int] = {}
     for r in dated:
-        if r.customer is not None and r.customer not in matched:
+        if r.customer is not None and r.customer not in matched and not unmatched_as_none:
             continue  # a customer not in the workspace yet: nothing of theirs can be there
-        cid = matched[r.customer].customer_id if r.customer is not None else None
+        cid = matched[r.customer].customer_id if r.customer is not None and r.customer in matched else None
         found = known.get((r.reported_at, cid, " ".join(r.text.split())))
         if found is not None:
             out[r.row] = found

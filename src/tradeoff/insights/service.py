@@ -59,8 +59,10 @@ def demand_totals(*, uow: UnitOfWork, workspace_id: int, d: core_demand.Demand) 
     by_segment = {seg: customer_service.total_of(uow, workspace_id, {cur: by_seg[seg] for cur, by_seg
                                                                      in d.arr_by_segment.items() if seg in by_seg})
                   for seg in segments}
-    return {"arr_total": customer_service.total_of(uow, workspace_id, d.arr_by_currency),
-            "arr_by_segment_total": {seg: t["amount"] for seg, t in by_segment.items()}}
+    total = customer_service.total_of(uow, workspace_id, d.arr_by_currency)
+    # money as everywhere in the API: a decimal to the cent (a string in JSON)
+    return {"arr_total": total | {"amount": Decimal(str(round(total["amount"], 2)))},
+            "arr_by_segment_total": {seg: Decimal(str(round(t["amount"], 2))) for seg, t in by_segment.items()}}
 
 
 SORTS = ("count", "customers", "arr")

@@ -329,7 +329,7 @@ def themes_overview(*, uow: UnitOfWork, workspace_id: int, now: datetime, limit:
             "count": len(members), "customer_count": len(customers),
             "arr_by_currency": {k: Decimal(v) for k, v in arr.items()},
             # in the workspace's currency, others at its rates (what has no rate: arr_left_out)
-            "arr": total, "currency": money.currency, "arr_left_out": left_out,
+            "arr": Decimal(str(round(total, 2))), "currency": money.currency, "arr_left_out": left_out,
             "trend": {"last_30_days": recent, "previous_30_days": previous},
             "representative": {"feedback_id": rows[t.representative][0], "text": rows[t.representative][1]},
             # a problem already on record that says the same: add the theme's items to it instead of a new one

@@ -56,3 +56,9 @@ def test_labels_leave_out_what_label_texts_leave_out() -> None:
     names_out = cluster_themes(texts, max_distance=0.99, label_texts=[t.replace("Globex", "") for t in texts])
     assert "Globex" in names_kept[0].label and "Globex" not in names_out[0].label
     assert names_out[0].member_indices == names_kept[0].member_indices  # grouping is by the texts themselves
+
+
+def test_a_label_pair_never_spans_two_phrases() -> None:
+    terms = label_terms("We export every invoice last year. Otherwise reports break; billing page, please help")
+    assert "last year" in terms and "year otherwise" not in terms and "reports break" in terms
+    assert "break billing" not in terms and "billing page" in terms

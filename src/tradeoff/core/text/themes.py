@@ -65,22 +65,29 @@ LABEL_FILLER: frozenset[str] = STOP_WORDS | frozenset([
     "add", "added", "currently", "right", "now", "already", "always", "never", "something", "anything",
     "everything", "someone", "someone's", "etc", "e.g", "i.e", "regards", "cheers", "thx", "best", "hey", "dear",
     "morning", "afternoon", "subject", "re", "fwd", "ticket", "notes", "note", "transcript", "chat", "interview",
-    "discovery", "complaint", "request", "question", "team", "heads", "small", "urgent", "quick"
+    "discovery", "complaint", "request", "question", "team", "heads", "small", "urgent", "quick",
+    "heard", "hear", "says", "wrote", "writes", "asking", "wondering", "anyway", "otherwise", "though",
 ])
+_PHRASE_BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”«»/|\n\u2013\u2014]|\s-\s")
 _LABEL_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 
 
 def label_terms(text: str) -> dict[str, str]:
     """The terms a theme label can be made of, from one text: its content words and the pairs of content words
-    next to each other (no stop word between), each lower-cased as a key, with its surface form as written
-    ("NetSuite sync"). Numbers, single letters and filler words are never terms."""
-    words = [w.replace("’", "'") for w in _LABEL_WORD.findall(unicodedata.normalize("NFKC", text))]
+    next to each other in one phrase (no stop word or punctuation between), each lower-cased as a key, with its
+    surface form as written ("NetSuite sync"). Numbers, single letters and filler words are never terms."""
+    norm = unicodedata.normalize("NFKC", text)
+    found = list(_LABEL_WORD.finditer(norm))
+    words = [m.group().replace("’", "'") for m in found]
+    # a pair never spans a sentence or clause: "... last year. Otherwise ..." gives no "year Otherwise"
+    joined = [i + 1 < len(found) and not _PHRASE_BREAK.search(norm[found[i].end():found[i + 1].start()])
+              for i in range(len(found))]
     keep = [len(w) > 1 and not any(ch.isdigit() for ch in w) and w.lower() not in LABEL_FILLER for w in words]
     out: dict[str, str] = {}
     for i, w in enumerate(words):
         if keep[i]:
             out.setdefault(w.lower(), w)
-            if i + 1 < len(words) and keep[i + 1]:
+            if joined[i] and keep[i + 1]:
                 pair = f"{w} {words[i + 1]}"
                 out.setdefault(pair.lower(), pair)
     return out
