@@ -1002,3 +1002,26 @@ def test_a_what_if_forecasts_both_schedules_and_says_what_happens_to_each_promis
     (promise,) = w["dates"]["commitments"]
     assert promise["what_if_probability"] is None and promise["plan_probability"] is not None
     assert {f["feature_id"]: f["what_if_p85"] for f in w["dates"]["features"]}[ledger] is None
+
+
+def test_a_history_based_forecast_follows_the_team_size(client, world: World) -> None:
+    tid = _team(client, world, members=["Ana", "Bo"], wip_limit=1)
+    assert _import(client, world, _history_csv(60, TODAY - timedelta(days=120)), team_id=tid).status_code == 201
+    fid = _feature(client, world, "Ledger sync")
+    assert _estimate(client, world, fid, 30, 30, 30, team_id=tid, confidence=1).status_code == 200
+
+    def forecast() -> dict[str, Any]:
+        fc = client.get(world.api("/forecast"), headers=world.alice.headers).json()
+        assert fc["teams"][0]["source"] == "history", fc["teams"]
+        return {"p50_weeks": fc["features"][0]["p50_weeks"], "explanation": fc["teams"][0]["explanation"]}
+
+    two = forecast()
+    assert "another size" not in two["explanation"]
+    # Bo leaves today: the history was made by two people, the work ahead is done by one
+    got = client.get(world.api(f"/teams/{tid}"), headers=world.alice.headers)
+    r = client.patch(world.api(f"/teams/{tid}"), json={"members": got.json()["members"][:1]},
+                     headers={**world.alice.headers, "If-Match": got.headers["etag"]})
+    assert r.status_code == 200, r.text
+    one = forecast()
+    assert one["p50_weeks"] == pytest.approx(2 * two["p50_weeks"], rel=0.15)
+    assert "of those weeks had a team of another size, scaled to its size now" in one["explanation"]

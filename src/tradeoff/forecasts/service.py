@@ -173,7 +173,17 @@ def _team_input(uow: UnitOfWork, workspace_id: int, team: Team, start: date, tod
                     f"work items with story points); has {len(history)}. Import work history (tradeoff import "
                     "workitems) or forecast from the team's capacity (source=capacity)")
     if use_history:
-        pace = tuple(x * dpp * grow for x in history)
+        # weeks when the team had other people in it are scaled to its size now (its member changes, from the
+        # audit trail): a team that lost a person is not forecast at the pace it had with them
+        end = datetime(today.year, today.month, today.day, tzinfo=UTC)
+        starts = [end - timedelta(days=7 * (len(history) - j)) for j in range(len(history))]
+        then = team_service.usual_weeks(uow=uow, workspace_id=workspace_id, team=team, week_starts=starts)
+        now = team.usual_week()
+        size = [now / u if u > 0 and now > 0 else 1.0 for u in then]
+        pace = tuple(x * dpp * grow * k for x, k in zip(history, size, strict=True))
+        if any(abs(k - 1.0) > 1e-9 for k in size):
+            slower += (f"; {sum(1 for k in size if abs(k - 1.0) > 1e-9)} of those weeks had a team of another size, "
+                       "scaled to its size now")
         about |= {"source": "history", "mean_per_week": round(float(np.mean(pace)), 2) if pace else 0.0,
                   "explanation": f"pace drawn from {len(history)} weeks of finished story points "
                                  f"(× {dpp:g} person-days per point), zero weeks kept{slower}"

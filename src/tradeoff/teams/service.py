@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+
+from sqlalchemy import select
 
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.records import service as records
@@ -137,3 +139,26 @@ def capacity(*, team: Team, start: date, periods: int, period_days: int | None =
             "total_person_days": round(sum(per), 2),
             "note": "" if sum(per) > 0 else f"team {team.name} has zero capacity: add members or check their "
                                              "availability and holidays"}
+
+
+def usual_weeks(*, uow: UnitOfWork, workspace_id: int, team: Team, week_starts: list[datetime]) -> list[float]:
+    """The team's usual week (person-days with nobody away) as it was in each week starting at `week_starts`,
+    rebuilt from the audit trail of its member changes: a week before a change counts the members from before
+    it. Weeks before the first recorded change count the earliest members known."""
+    from tradeoff.audit.model import AuditEvent
+
+    changes = [(at, ch["members"]["before"]) for at, ch in uow.session.execute(
+        select(AuditEvent.at, AuditEvent.changes).where(
+            AuditEvent.workspace_id == workspace_id, AuditEvent.record_type == SPEC.name,
+            AuditEvent.record_id == team.id, AuditEvent.action == "update").order_by(AuditEvent.at, AuditEvent.id))
+        if isinstance(ch, dict) and isinstance(ch.get("members"), dict) and isinstance(ch["members"].get("before"), list)]
+    now = team.usual_week()
+
+    def usual(members: list[Any]) -> float:
+        return 5.0 * sum(float(m.get("availability", 1.0)) for m in members if isinstance(m, dict))
+
+    out = []
+    for start in week_starts:
+        later = next((before for at, before in changes if at > start), None)  # the first change after that week
+        out.append(usual(later) if later is not None else now)
+    return out
