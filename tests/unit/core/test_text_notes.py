@@ -126,3 +126,24 @@ def test_a_dashed_line_with_more_words_under_it_stays_feedback() -> None:
     notes = "The export is slow - takes 5 minutes\nfor our biggest accounts\n- Reminders go to spam"
     assert split_note_items(notes) == [NoteItem("The export is slow - takes 5 minutes for our biggest accounts"),
                                        NoteItem("Reminders go to spam")]
+
+
+def test_days_in_numbers_are_read_the_way_a_recent_call_would_be_dated() -> None:
+    today = date(2026, 12, 7)
+    assert heading_date("Greystone call 01/12", today) == date(2026, 12, 1)  # not the 12th of January
+    assert heading_date("Kessler-Brandt QBR, 02.12.2026", today) == date(2026, 12, 2)  # dots: day first
+    assert heading_date("Greystone call 01.12.", today) == date(2026, 12, 1)
+    assert heading_date("call 12/01/2026", today) == date(2026, 12, 1)  # either reading is past: the latest
+    assert heading_date("call 25/12", today) == date(2025, 12, 25)  # only one reading is a date; this year's is ahead
+    assert heading_date("call 45/99", today) is None
+
+
+def test_common_note_layouts_keep_their_heading_and_drop_what_is_about_the_call() -> None:
+    notes = ("**Greystone call 01.12.**\n**Attendees:**\n- Frau Weber (CFO)\n- Marcus\n\n- They want bulk send\n"
+             "  - for 300 invoices at month end\n- Reminders go to spam\n\nAction items:\n- Send the pricing sheet")
+    assert [(i.text, i.heading) for i in split_note_items(notes)] == [
+        ("They want bulk send — for 300 invoices at month end", "Greystone call 01.12."),
+        ("Reminders go to spam", "Greystone call 01.12.")]
+    para = "Greystone - Tue 1 Dec\nAttendees: Marcus\nThey want bulk send for month end."
+    assert [(i.text, i.heading) for i in split_note_items(para)] == [
+        ("They want bulk send for month end.", "Greystone - Tue 1 Dec")]
