@@ -27,6 +27,7 @@ in `tradeoff.core.forecasting_backlog_summary`.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -88,16 +89,33 @@ def widen_range(optimistic: npt.ArrayLike, likely: npt.ArrayLike, pessimistic: n
     return a, b
 
 
-def sample_efforts(features: Sequence[BacklogFeature], trials: int, rng: np.random.Generator) -> FloatArray:
+def keyed_rng(seed: int, key: str) -> np.random.Generator:
+    """A random stream of its own for one feature or team (by its key), the same in every simulation with this
+    seed whatever else is in it: two forecasts that differ in one feature differ only by what that changes
+    ("common random numbers"), not by draws shifted along a list."""
+    return np.random.default_rng([seed, zlib.crc32(key.encode("utf-8"))])
+
+
+def _uniforms(keys: Sequence[str], trials: int, rng: np.random.Generator, keyed_seed: int | None) -> FloatArray:
+    if keyed_seed is None:
+        return rng.random(size=(len(keys), trials), dtype=np.float32)
+    out = np.empty((len(keys), trials), dtype=np.float32)
+    for i, key in enumerate(keys):
+        out[i] = keyed_rng(keyed_seed, key).random(trials, dtype=np.float32)
+    return out
+
+
+def sample_efforts(features: Sequence[BacklogFeature], trials: int, rng: np.random.Generator,
+                   keyed_seed: int | None = None) -> FloatArray:
     """Effort of every feature in every trial, shape (features, trials), float32, from triangular distributions
     with the mode at likely, on [optimistic, pessimistic] widened to its confidence (`widen_range`; inverse-CDF
-    sampling)."""
+    sampling). With `keyed_seed`, each feature draws from its own stream (`keyed_rng`), else all from `rng`."""
     low, high = widen_range([f.optimistic for f in features], [f.likely for f in features],
                             [f.pessimistic for f in features], [f.confidence for f in features])
     lo = low.astype(np.float32)[:, None]
     mode = np.array([f.likely for f in features], dtype=np.float32)[:, None]
     hi = high.astype(np.float32)[:, None]
-    u = rng.random(size=(len(features), trials), dtype=np.float32)
+    u = _uniforms([f.key for f in features], trials, rng, keyed_seed)
     span = hi - lo
     cut = np.divide(mode - lo, span, out=np.zeros_like(span), where=span > 0)
     left = (u < cut).astype(np.float32)  # 1 left of the mode, 0 right of it
@@ -119,7 +137,8 @@ def sample_efforts(features: Sequence[BacklogFeature], trials: int, rng: np.rand
     return u
 
 
-def sample_paces(teams: Sequence[BacklogTeam], trials: int, rng: np.random.Generator) -> FloatArray:
+def sample_paces(teams: Sequence[BacklogTeam], trials: int, rng: np.random.Generator,
+                 keyed_seed: int | None = None) -> FloatArray:
     """Capacity per week of every team in every trial, shape (teams, trials), effort units per week.
 
     Fixed capacity is used as is; from a throughput history the pace of a trial is the mean of 13 weeks drawn
@@ -130,7 +149,8 @@ def sample_paces(teams: Sequence[BacklogTeam], trials: int, rng: np.random.Gener
             out[j] = t.capacity_per_week
         else:
             h = np.asarray(t.throughput_history, dtype=np.float64)
-            pace = h[rng.integers(0, len(h), size=(trials, PACE_SAMPLE_WEEKS))].mean(axis=1)
+            draw = rng if keyed_seed is None else keyed_rng(keyed_seed, "team:" + t.name)
+            pace = h[draw.integers(0, len(h), size=(trials, PACE_SAMPLE_WEEKS))].mean(axis=1)
             out[j] = np.maximum(pace, 0.1 * float(h.mean()))
     return out
 
@@ -207,6 +227,7 @@ def simulate_backlog(
     releases: Sequence[Release] = (),
     target: date | None = None,
     joins: Mapping[str, Sequence[str]] | None = None,
+    keyed_seed: int | None = None,
 ) -> BacklogForecast:
     """Monte Carlo forecast of a backlog (see module docstring).
 
@@ -216,6 +237,8 @@ def simulate_backlog(
     ``releases``: named sets of features to forecast as a whole. ``target``: a date to give P(done by) for.
     ``joins``: shared work, name -> the keys of its parts; the name is forecast (done with its last part) instead
     of the parts, and may be used in ``depends_on`` and releases like a feature's key.
+    ``keyed_seed``: draw each feature's effort and each team's pace from its own stream (``keyed_rng``) instead
+    of ``rng``, so forecasts of two backlogs that share features draw the same for those features.
     Raises InvalidInput on bad input (cycles, unknown names, optimistic > pessimistic, zero capacity); returns a
     "declined" forecast when a throughput history is too short or empty.
     """
@@ -240,8 +263,8 @@ def simulate_backlog(
         return BacklogForecast("declined", reason, start, trials)
     if not features:
         return BacklogForecast("ok", "", start, trials)
-    efforts = sample_efforts(features, trials, rng)
-    paces = sample_paces(teams, trials, rng)
+    efforts = sample_efforts(features, trials, rng, keyed_seed)
+    paces = sample_paces(teams, trials, rng, keyed_seed)
     finish = schedule(prep, efforts, paces, overwrite_efforts=True, calendars=[t.calendar for t in teams])
     plan = summarise("plan", finish.max(axis=0), start, target)
     rel = [summarise(r.name, finish[[i for k in r.features for i in rows[k]]].max(axis=0), start, target)

@@ -306,7 +306,7 @@ def load_delivery(*, uow: UnitOfWork, workspace_id: int, actor: Actor, anchor: d
                                               "the customers who asked.",
         start=anchor, periods=13, period_days=14, value_source="arr",  # type: ignore[arg-type]
         releases=([ReleaseIn(name="Enterprise readiness", feature_ids=release,  # aimed at the enterprise webinar
-                             target=anchor + timedelta(days=98))] if release else [])
+                             target=anchor + timedelta(days=135))] if release else [])
         + ([ReleaseIn(name="Month-end close", feature_ids=[features["reconciliation-workspace"].id],  # too soon
                       target=anchor + timedelta(days=45))] if "reconciliation-workspace" in features else []),
         time_limit=10.0, live=False))

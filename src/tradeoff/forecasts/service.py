@@ -227,7 +227,7 @@ def _simulate(feats: tuple[BacklogFeature, ...], teams: tuple[BacklogTeam, ...],
               releases: tuple[Release, ...], target: date | None,
               joins: tuple[tuple[str, tuple[str, ...]], ...]) -> BacklogForecast:
     return simulate_backlog(feats, teams, start=start, rng=np.random.default_rng(seed), trials=trials,
-                            releases=releases, target=target, joins={k: list(v) for k, v in joins})
+                            releases=releases, target=target, joins={k: list(v) for k, v in joins}, keyed_seed=seed)
 
 
 def forecast(*, uow: UnitOfWork, workspace_id: int, today: date, plan_id: int | None = None,

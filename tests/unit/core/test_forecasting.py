@@ -327,6 +327,20 @@ def test_an_estimate_80_percent_sure_runs_past_pessimistic_one_time_in_ten() -> 
         fb_input.prepare_backlog([fb_input.BacklogFeature("A", "core", 1, 2, 3, confidence=0)], [_team()])
 
 
+def test_keyed_draws_leave_a_feature_alone_when_an_unrelated_one_joins_the_backlog() -> None:
+    teams = [_team("core", wip=2), _team("web")]
+    core = [fb_input.BacklogFeature(f"C{i}", "core", 2, 4, 9, confidence=0.8) for i in range(4)]
+    extra = fb_input.BacklogFeature("W1", "web", 1, 3, 8)
+
+    def weeks(feats: list[fb_input.BacklogFeature], keyed: int | None) -> list[float]:
+        r = fb.simulate_backlog(feats, teams, start=date(2026, 1, 5), rng=np.random.default_rng(5), trials=500,
+                                keyed_seed=keyed)
+        return [f.p85_weeks for f in r.features if f.name.startswith("C")]
+
+    assert weeks(core, 11) == weeks([extra, *core], 11)  # the same draws for the same features
+    assert weeks(core, None) != weeks([extra, *core], None)  # one stream shared by all: shifted along the list
+
+
 def test_dependency_on_another_team_delays_the_start() -> None:
     feats = [_fixed("B", 5, "web", ("A",)), _fixed("A", 10, "core")]
     teams = [_team("core"), _team("web", capacity=10)]
