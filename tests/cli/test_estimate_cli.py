@@ -21,6 +21,11 @@ def test_set_show_and_explain_an_estimate(run, world) -> None:  # type: ignore[n
     assert "data migration" in out["explanation"]
     shown = run("estimate", str(fid), "-w", world.slug).stdout
     assert "2.0 / 4.0 / 12.0 days" in shown and re.search(r"extra [0-9.]+ person-days", shown)
+    tech = json.loads(run("estimate", str(fid), "-w", world.slug, "--optimistic", "2", "--likely", "4",
+                          "--pessimistic", "12", "--category", "tech_debt", "--json").stdout)
+    assert tech["category"] == "tech_debt"
+    assert "--category" in run("estimate", str(fid), "-w", world.slug, "--optimistic", "2", "--likely", "4",
+                               "--pessimistic", "12", "--category", "chores", ok=False).stderr
     sug = json.loads(run("suggest-estimate", str(fid), "-w", world.slug, "--json").stdout)
     assert sug["status"] == "declined" and "Import work history" in sug["reason"]  # no history yet: says what it needs
 

@@ -30,6 +30,8 @@ def estimate(
     depends_on: Annotated[list[int] | None, typer.Option("--depends-on", help="Feature id done first, repeat.")] = None,
     share: Annotated[list[str] | None, typer.Option(help="Another team's share of the work, TEAM_ID=PERCENT "
                                                          "(e.g. 4=30), repeat; --team does the rest.")] = None,
+    category: Annotated[str, typer.Option(help="feature, tech_debt or platform: tech and platform work may use "
+                                               "the share a team keeps for it.")] = "feature",
     as_json: Json = False,
 ) -> None:
     """Show a feature's estimate and why it is that size; with --optimistic/--likely/--pessimistic, set it."""
@@ -53,7 +55,7 @@ def estimate(
                     "optimistic": optimistic, "likely": likely, "pessimistic": pessimistic, "unit": unit,
                     "confidence": confidence, "drivers": [{"name": d} for d in driver or []],
                     "component_ids": component or [], "team_id": team, "depends_on": depends_on or [],
-                    "team_shares": shares})
+                    "team_shares": shares, "category": category})
             except ValidationError as exc:
                 err = exc.errors()[0]
                 name = ".".join(str(p) for p in err["loc"])
