@@ -69,6 +69,11 @@ def test_roadmap_pages(container: Container, world: World) -> None:
     # how much of each team's capacity the plan uses, period by period
     used = re.findall(r'title="([\d.,]+) of ([\d.,]+) person-days"', page.text)
     assert "Capacity used" in page.text and len(used) == 12  # one team, twelve weeks
+    # each scheduled feature's forecast P85 beside its period (the Forecast page's answer for this plan)
+    p85 = re.findall(r'<td class="nowrap">(\d{4}-\d\d-\d\d)(?: <span class="risk[^>]*>later than planned</span>)?</td></tr>',
+                     page.text)
+    assert "Forecast P85" in page.text and len(p85) >= 2
+    assert all(date.fromisoformat(d) >= date.today() for d in p85)
     assert "20% kept for tech</span>" in page.text  # the team's share for tech work, from the plan's own rules
     assert all(float(u) <= float(c) + 1e-6 for u, c in used) and any(float(u) > 0 for u, _ in used)
     assert "&#39;Credit notes&#39; 32 person-days over 6 periods (Core &lt;team&gt;: about 6 a period" in page.text

@@ -86,9 +86,17 @@ def _plan_view(request: Request, uow: Any, m: Any, plan_id: int, status_code: in
                solve_error: str = "") -> HTMLResponse:
     """The plan page (or its what-if part) with its last answer, a what-if beside it and any message."""
     plan = plan_service.get(uow=uow, workspace_id=m.workspace_id, plan_id=plan_id)
+    forecast: dict[int, dict[str, Any]] = {}
+    if plan.result and template == "roadmap/plan.html":  # each scheduled feature's forecast beside its period
+        try:
+            fc = forecast_service.forecast(uow=uow, workspace_id=m.workspace_id, today=date.today(), plan_id=plan.id,
+                                           throughput=False, histograms=False)
+            forecast = {f["feature_id"]: f for f in fc["features"]}
+        except InvalidInput:
+            forecast = {}
     return render(request, template, status_code, **ctx.page_context(uow, m, "roadmap"), page_title=plan.name,
                   plan=plan, r=plan.result, teams=team_service.active(uow=uow, workspace_id=m.workspace_id),
-                  scenario=scenario, error=error, solve_error=solve_error)
+                  scenario=scenario, error=error, solve_error=solve_error, forecast=forecast)
 
 
 @router.get(f"{W}/plans/{{plan_id:int}}", response_class=HTMLResponse)
