@@ -169,10 +169,12 @@ def test_team_create_and_edit_by_an_engineer(setup: Setup, container: Container)
     version = re.search(r'name="version" value="(\d+)"', form)
     assert version
     before = _member_ids(container, setup.world.slug, "Payments")
+    assert 'name="days_off"' in form
     changed = tc.post(edit_url, data={"csrf_token": csrf, "name": "Payments", "period_kind": "week",
                                       "wip_limit": "4", "tech_share": "0", "version": version.group(1),
-                                      "members": "Ana | 0.5"})
-    assert changed.status_code == 303
+                                      "members": "Ana | 0.5", "days_off": "2026-12-24..2026-12-26; 2027-01-01"})
+    assert changed.status_code == 303, changed.text
+    assert 'value="2026-12-24..2026-12-26; 2027-01-01"' in tc.get(edit_url).text  # the team's days off, kept
     listing = re.sub(r">\s+<", "><", tc.get(f"{setup.base}/teams").text)
     assert "<td>Ana (50%)</td><td>7 days</td><td>4</td><td>0%</td>" in listing  # weeks are 7 days
     assert _member_ids(container, setup.world.slug, "Payments") == {"Ana": before["Ana"]}  # Ana kept, Bo left

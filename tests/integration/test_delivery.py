@@ -88,6 +88,20 @@ def test_team_capacity_counts_availability_and_holidays(client, world: World) ->
     bad = client.patch(world.api(f"/teams/{tid}"), json={"members": [{"name": "A", "holidays": [["2030-01-01"]]}]},
                        headers=world.alice.headers)
     assert bad.status_code == 422 and "[start, end]" in bad.text
+    # days off for the whole team (a public holiday): every member is away, once for all
+    monday = start + timedelta(days=(7 - start.weekday()) % 7 + 7)
+    before = client.get(world.api(f"/teams/{tid}/capacity?start={monday}&periods=1"), headers=world.sam.headers).json()
+    got = client.get(world.api(f"/teams/{tid}"), headers=world.alice.headers)
+    r = client.patch(world.api(f"/teams/{tid}"), json={"days_off": [f"{monday}..{monday + timedelta(days=1)}"]},
+                     headers={**world.alice.headers, "If-Match": got.headers["etag"]})
+    assert r.status_code == 200 and r.json()["days_off"] == [[monday.isoformat(), (monday + timedelta(days=1)).isoformat()]]
+    after = client.get(world.api(f"/teams/{tid}/capacity?start={monday}&periods=1"), headers=world.sam.headers).json()
+    people = sum(m["availability"] for m in r.json()["members"])  # two days off for each of them
+    assert after["periods"][0]["person_days"] == pytest.approx(before["periods"][0]["person_days"] - 2 * people)
+    got = client.get(world.api(f"/teams/{tid}"), headers=world.alice.headers)
+    bad = client.patch(world.api(f"/teams/{tid}"), json={"days_off": ["2030-01-05..2030-01-01"]},
+                       headers={**world.alice.headers, "If-Match": got.headers["etag"]})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["loc"][:2] == ["body", "days_off"]
 
 
 def test_engineers_estimate_and_edit_components_stakeholders_cannot(client, world: World) -> None:

@@ -29,6 +29,8 @@ class Team(Versioned, Archivable, Timestamps, WorkspaceScoped, Base):
     wip_limit: Mapped[int] = mapped_column(Integer, nullable=False, default=3)
     # allocation rule: at least this share (0-1) of every period is kept for tech-debt and platform work
     tech_share: Mapped[float] = mapped_column(Float, nullable=False, default=0.0)
+    # days the whole team is off (public holidays, a shutdown): [[start, end], ...] ISO, both days included
+    days_off: Mapped[list[Any]] = mapped_column(JSONType, nullable=False, default=list, server_default="[]")
 
     members: Mapped[list[TeamMember]] = relationship(
         back_populates="team", cascade="all, delete-orphan", order_by="TeamMember.id", lazy="selectin")
@@ -42,11 +44,15 @@ class Team(Versioned, Archivable, Timestamps, WorkspaceScoped, Base):
         """Person-days the team can give in each of `periods` periods from `start` (periods of `period_days`
         calendar days, the team's own length by default): every member's working days times availability."""
         days = period_days or self.period_days
+        off = self.days_off_ranges()
         return tuple(
-            sum(m.person_days(start + timedelta(days=p * days), start + timedelta(days=(p + 1) * days))
+            sum(m.person_days(start + timedelta(days=p * days), start + timedelta(days=(p + 1) * days), off)
                 for m in self.members)
             for p in range(periods)
         )
+
+    def days_off_ranges(self) -> list[tuple[date, date]]:
+        return [(date.fromisoformat(a), date.fromisoformat(b)) for a, b in self.days_off or []]
 
     def usual_week(self) -> float:
         """Person-days in a week with nobody away: five working days times each member's availability."""
@@ -56,7 +62,8 @@ class Team(Versioned, Archivable, Timestamps, WorkspaceScoped, Base):
         """Each week's capacity from `start` as a share of a usual week, up to the last week anyone is away
         (at most `max_weeks`); () when nobody is away from `start` on, or the team has no capacity."""
         usual = self.usual_week()
-        last_off = max((b for m in self.members for _a, b in m.holiday_ranges()), default=None)
+        last_off = max([b for m in self.members for _a, b in m.holiday_ranges()]
+                       + [b for _a, b in self.days_off_ranges()], default=None)
         if usual <= 0 or last_off is None or last_off < start:
             return ()
         weeks = min(max_weeks, (last_off - start).days // 7 + 1)
@@ -78,9 +85,10 @@ class TeamMember(Timestamps, WorkspaceScoped, Base):
     def holiday_ranges(self) -> list[tuple[date, date]]:
         return [(date.fromisoformat(a), date.fromisoformat(b)) for a, b in self.holidays or []]
 
-    def person_days(self, start: date, end: date) -> float:
-        """Working days (Monday-Friday, outside holidays) in [start, end), times availability."""
-        return working_days(start, end, self.holiday_ranges()) * float(self.availability)
+    def person_days(self, start: date, end: date, team_off: list[tuple[date, date]] | None = None) -> float:
+        """Working days (Monday-Friday, outside holidays and the team's days off) in [start, end), times
+        availability."""
+        return working_days(start, end, self.holiday_ranges() + list(team_off or [])) * float(self.availability)
 
 
 def working_days(start: date, end: date, off: list[tuple[date, date]] | None = None) -> int:

@@ -18,7 +18,11 @@ class HolidayIn(Input):
     @model_validator(mode="before")
     @classmethod
     def _pair(cls, value: Any) -> Any:
-        """[start, end], the shape a team's members are read back in."""
+        """[start, end], the shape a team's members are read back in; or "2026-12-24..2026-12-26" (one day:
+        "2026-12-25"), as the command line and the web form write it."""
+        if isinstance(value, str):
+            start, sep, end = value.strip().partition("..")
+            return {"start": start.strip(), "end": (end if sep else start).strip()}
         if isinstance(value, list | tuple):
             if len(value) != 2:
                 raise ValueError(f"a holiday is [start, end] or {{start, end}}, got {len(value)} values")
@@ -54,6 +58,8 @@ class MemberIn(Input):
 
 
 Members = Annotated[list[MemberIn], Field(max_length=100)]
+DaysOff = Annotated[list[HolidayIn], Field(max_length=100, description="Days the whole team is off (public holidays, "
+                                                                       "a shutdown), [start, end] both included")]
 
 
 class TeamCreate(Input):
@@ -65,6 +71,7 @@ class TeamCreate(Input):
     tech_share: Annotated[float, Field(ge=0, le=0.9, description="Share of each period kept for tech-debt and "
                                                                   "platform work")] = 0.0
     members: Members = []
+    days_off: DaysOff = []
 
 
 class TeamUpdate(Input):
@@ -75,6 +82,7 @@ class TeamUpdate(Input):
     wip_limit: Annotated[int, Field(ge=1, le=50)] | None = None
     tech_share: Annotated[float, Field(ge=0, le=0.9)] | None = None
     members: Members | None = Field(None, description="Replaces the whole list")
+    days_off: DaysOff | None = None
 
 
 class MemberOut(Output):
@@ -94,6 +102,7 @@ class TeamOut(RecordOut):
     wip_limit: int
     tech_share: float
     members: list[MemberOut]
+    days_off: list[list[str]] = []
 
     @field_validator("members", mode="before")
     @classmethod

@@ -13,7 +13,7 @@ from tradeoff.records.service import RecordSpec
 from tradeoff.storage.base import utcnow
 from tradeoff.storage.uow import Actor, UnitOfWork
 from tradeoff.teams.model import Team, TeamMember
-from tradeoff.teams.schemas import MemberIn, TeamCreate, TeamUpdate
+from tradeoff.teams.schemas import HolidayIn, MemberIn, TeamCreate, TeamUpdate
 
 SPEC = RecordSpec(
     name="team",
@@ -22,13 +22,17 @@ SPEC = RecordSpec(
     sorts={"name": Team.name, "created_at": Team.created_at, "id": Team.id},
     default_sort="name",
     searchable=False,
-    snapshot_fields=("name", "description", "period_kind", "sprint_days", "wip_limit", "tech_share"),
+    snapshot_fields=("name", "description", "period_kind", "sprint_days", "wip_limit", "tech_share", "days_off"),
 )
 
 
 def _members(workspace_id: int, items: list[MemberIn]) -> list[TeamMember]:
     return [TeamMember(workspace_id=workspace_id, name=m.name, email=m.email, availability=m.availability,
                        holidays=[[h.start.isoformat(), h.end.isoformat()] for h in m.holidays]) for m in items]
+
+
+def _days_off(items: list[HolidayIn]) -> list[list[str]]:
+    return [[h.start.isoformat(), h.end.isoformat()] for h in items]
 
 
 def _kept_members(team: Team, workspace_id: int, items: list[MemberIn]) -> list[TeamMember]:
@@ -66,9 +70,10 @@ def _snapshot_members(team: Team) -> list[dict[str, Any]]:
 
 def create(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: TeamCreate) -> Team:
     _unique_name(uow, workspace_id, data.name)
-    values = data.model_dump(exclude={"members"})
+    values = data.model_dump(exclude={"members", "days_off"})
     values["period_kind"] = data.period_kind.value
     values["members"] = _members(workspace_id, data.members)
+    values["days_off"] = _days_off(data.days_off)
     team: Team = records.create(uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, values=values)
     return team
 
@@ -77,7 +82,7 @@ def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, record_id: int, 
            if_match: int | None) -> Team:
     team: Team = records.get(uow=uow, spec=SPEC, workspace_id=workspace_id, record_id=record_id)
     values: dict[str, Any] = data.model_dump(exclude_unset=True)
-    for required in ("name", "period_kind", "sprint_days", "wip_limit", "tech_share", "members"):
+    for required in ("name", "period_kind", "sprint_days", "wip_limit", "tech_share", "members", "days_off"):
         if required in values and values[required] is None:
             raise InvalidInput(f"{required} cannot be null", [FieldError(["body", required], "cannot be null")])
     if "name" in values:
@@ -88,6 +93,8 @@ def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, record_id: int, 
         values["updated_at"] = utcnow()  # a change of members alone would not bump the version
     if "period_kind" in values:
         values["period_kind"] = str(values["period_kind"])
+    if "days_off" in values:
+        values["days_off"] = _days_off(data.days_off or [])
     records.check_version(SPEC, team, if_match)
     updated: Team = records.update(
         uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, obj=team, values=values,
@@ -95,7 +102,7 @@ def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, record_id: int, 
         extra_after={"members": _snapshot_members(team) if "members" not in values else
                      [{"name": m.name, "availability": m.availability, "holidays": m.holidays}
                       for m in values["members"]]})
-    if values.keys() & {"members", "sprint_days", "period_kind", "wip_limit", "tech_share"}:
+    if values.keys() & {"members", "sprint_days", "period_kind", "wip_limit", "tech_share", "days_off"}:
         # capacity feeds every promise's forecast
         from tradeoff.commitments import service as commitment_service
 

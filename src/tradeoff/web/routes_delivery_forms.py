@@ -38,7 +38,7 @@ LIMIT = 200
 # ---------------------------------------------------------------------------------------------- teams
 
 
-TEAM_KNOWN = {"name", "description", "period_kind", "sprint_days", "wip_limit", "tech_share", "members"}
+TEAM_KNOWN = {"name", "description", "period_kind", "sprint_days", "wip_limit", "tech_share", "members", "days_off"}
 
 
 def _member_line(mbr: Any) -> str:
@@ -55,6 +55,7 @@ def _team_state(team: Any) -> FormState:
         "name": team.name, "description": team.description or "", "period_kind": team.period_kind,
         "sprint_days": str(team.sprint_days), "wip_limit": str(team.wip_limit), "tech_share": fmt_number(team.tech_share),
         "members": "\n".join(_member_line(x) for x in team.members), "version": str(team.version),
+        "days_off": "; ".join(a if a == b else f"{a}..{b}" for a, b in team.days_off or []),
     })
 
 
@@ -120,6 +121,7 @@ def _save_team(request: Request, form: FormData, m: Any, uow: UnitOfWork, team: 
                                                    "tech_share") if values[k] or k == "description"}
     numbers: list[int] = []
     body["members"] = _parse_members(values["members"], state, numbers)
+    body["days_off"] = [span.strip() for span in values["days_off"].split(";") if span.strip()]
     if team is not None:  # a line that names a member (a name only one member has) is that member, kept
         names = [x.name.casefold() for x in team.members]
         ids = {x.name.casefold(): x.id for x in team.members if names.count(x.name.casefold()) == 1}
