@@ -74,12 +74,16 @@ def feature_delivery(*, uow: UnitOfWork, workspace_id: int, feature_id: int, tod
                                                              "planned_from", "planned_to", "against_plan")}
     if forecast is not None:
         limit = commitment_service.threshold(uow=uow, workspace_id=workspace_id)
-        safe = forecast_service.feature_date_at({"start": fc["start"], "features": [row]}, feature_id, limit)
+        one = {"start": fc["start"], "features": [row]}
+        safe = forecast_service.feature_date_at(one, feature_id, limit)
+        # the chance by `by` read from the same quantile function as the "likely enough by" date, so promising
+        # that date is never shown at risk by a hair
+        chance = forecast_service.feature_probability(one, feature_id, by) if by else None
         forecast |= {"start": fc["start"], "trials": fc["trials"], "by": by.isoformat() if by else None,
-                     "probability_by": row["probability_by_target"] if by else None,
-                     "threshold": limit, "likely_enough_by": safe.isoformat() if safe else None,
+                     "probability_by": chance, "threshold": limit,
+                     "likely_enough_by": safe.isoformat() if safe else None,
                      # a promise for `by` would be at risk from the start (the commitments' rule)
-                     "at_risk_by": row["probability_by_target"] < limit if by else None}
+                     "at_risk_by": chance < limit if chance is not None else None}
     promised = [c for c in commitment_service.overview(uow=uow, workspace_id=workspace_id)["items"]
                 if c["feature_id"] == feature_id]
     progress = workitem_service.progress(uow=uow, workspace_id=workspace_id, feature_ids=[feature_id]).get(feature_id)

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from tradeoff.core.forecasting_backlog import widen_range
 from tradeoff.core.planning import (
     AllocationRule,
     Candidate,
@@ -179,7 +180,7 @@ def build(*, uow: UnitOfWork, workspace_id: int, plan: Plan, time_limit: float |
     progress = workitem_service.progress(uow=uow, workspace_id=workspace_id, feature_ids=[f.id for f, _, _ in chosen])
     started = {f.id for f, _, _ in chosen if f.status == FeatureStatus.in_progress.value}
     for f, est, team in chosen:
-        effort = (est.optimistic + 4 * est.likely + est.pessimistic) / 6
+        effort = expected_effort(est.optimistic, est.likely, est.pessimistic, est.confidence)
         if est.unit == "points":
             effort *= plan.days_per_point
         likely_points = _likely_points(est, plan.days_per_point)
@@ -237,6 +238,13 @@ def _feature_spec() -> Any:
     from tradeoff.features import service as feature_service
 
     return feature_service.SPEC
+
+
+def expected_effort(optimistic: float, likely: float, pessimistic: float, confidence: float) -> float:
+    """The effort a plan counts for an estimate: the mean of the distribution the forecast draws from (the range
+    widened to its confidence, `widen_range`), so the plan and its forecast expect the same work."""
+    low, high = widen_range(optimistic, likely, pessimistic, confidence)
+    return float((low + likely + high) / 3)
 
 
 def _likely_points(est: Any, days_per_point: float) -> float:
