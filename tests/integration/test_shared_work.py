@@ -18,7 +18,7 @@ from tests.e2e.conftest import sign_in, web_client
 from tests.integration.test_delivery import _feature, _plan, _team
 from tradeoff.bootstrap import Container
 from tradeoff.cli.main import app
-from tradeoff.plans.solver import expected_effort
+from tradeoff.core.forecasting_backlog import mean_effort
 
 TODAY = date.today()
 
@@ -61,7 +61,7 @@ def test_shared_work_is_planned_and_forecast_team_by_team(client, world: World) 
                 live=True)
     res = client.post(world.api(f"/plans/{pid}/solve"), headers=world.alice.headers).json()["result"]
     rows = {x["feature_id"]: x for x in res["schedule"]}
-    mean = expected_effort(8, 10, 14, 0.8)  # what the forecast draws from: 8/10/14 widened to 80% sure
+    mean = mean_effort(8, 10, 14, 0.8)  # what the forecast draws from: 8/10/14 widened to 80% sure
     assert rows[shared]["effort_by_team"] == pytest.approx({"Core": 0.7 * mean, "Web": 0.3 * mean}, abs=0.01)
     assert rows[after]["effort_by_team"] == pytest.approx({"Core": mean}, abs=0.01)
     # Web's 3 person-days at 2 a sprint take two sprints: the shared feature spans them; its dependent comes later

@@ -89,6 +89,13 @@ def widen_range(optimistic: npt.ArrayLike, likely: npt.ArrayLike, pessimistic: n
     return a, b
 
 
+def mean_effort(optimistic: float, likely: float, pessimistic: float, confidence: float) -> float:
+    """The mean effort of the distribution `sample_efforts` draws for an estimate: the triangle's mean, on the
+    range widened to its confidence."""
+    low, high = widen_range(optimistic, likely, pessimistic, confidence)
+    return float((low + likely + high) / 3)
+
+
 def keyed_rng(seed: int, key: str) -> np.random.Generator:
     """A random stream of its own for one feature or team (by its key), the same in every simulation with this
     seed whatever else is in it: two forecasts that differ in one feature differ only by what that changes

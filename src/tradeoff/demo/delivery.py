@@ -244,6 +244,13 @@ def _link_work_in_progress(rows: list[dict[str, Any]], features: dict[str, Any],
             r["feature_id"] = features[key].id
 
 
+def _public_holidays(anchor: date) -> list[HolidayIn]:
+    """The whole company's days off in the year ahead of the anchor: Christmas and New Year's Day."""
+    days = [(date(y, 12, 24), date(y, 12, 26)) for y in (anchor.year, anchor.year + 1)]
+    days += [(date(y, 1, 1), date(y, 1, 1)) for y in (anchor.year + 1, anchor.year + 2)]
+    return [HolidayIn(start=a, end=b) for a, b in days if anchor <= b <= anchor + timedelta(days=366)]
+
+
 def load_delivery(*, uow: UnitOfWork, workspace_id: int, actor: Actor, anchor: date, features: dict[str, Any],
                   customers: dict[str, Any], seed: int = 7) -> dict[str, int]:
     """Add the delivery side of the demo to workspace `workspace_id` (features and customers by their demo key)."""
@@ -254,7 +261,7 @@ def load_delivery(*, uow: UnitOfWork, workspace_id: int, actor: Actor, anchor: d
             name=name, wip_limit=wip, tech_share=share, members=[MemberIn(
                 name=m, availability=a, holidays=[HolidayIn(start=anchor + timedelta(days=s),
                                                             end=anchor + timedelta(days=e)) for s, e in hols])
-                for m, a, hols in members]))
+                for m, a, hols in members], days_off=_public_holidays(anchor)))
     components = {}
     for name, kind, debt, owner, text in COMPONENTS:
         components[name] = component_service.create(uow=uow, workspace_id=workspace_id, actor=actor, data=ComponentCreate(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import update
@@ -26,6 +26,7 @@ from tradeoff.features.schemas import FeatureCreate
 from tradeoff.feedback import service as feedback_service
 from tradeoff.feedback.model import Kind, Source
 from tradeoff.feedback.schemas import FeedbackCreate, FeedbackUpdate
+from tradeoff.insights import service as insights
 from tradeoff.links import service as link_service
 from tradeoff.links.schemas import LinkCreate
 from tradeoff.problems import service as problem_service
@@ -112,6 +113,7 @@ def load_demo(*, uow: UnitOfWork, password: str, anchor: date, slug: str = DEMO_
                             customers=customers, seed=seed)
     counts |= load_publishing(uow=uow, workspace_id=wid, actor=actor, products=products, features=features)
     counts["views"] = _load_views(uow, wid, Actor(pm.id, pm.email, "web"))
+    counts["told_customers"] = _close_some_loops(uow, wid, Actor(pm.id, pm.email, "web"), features, anchor)
     return DemoSummary(slug=slug, owner_email=owner.email, counts=counts)
 
 
@@ -121,6 +123,23 @@ DEMO_VIEWS = (  # the PM's shared views of the lists she works through every wee
     ("features", "In progress", {"filters": {"status": "in_progress"}}),
     ("customers", "Enterprise by ARR", {"filters": {"segment": "enterprise"}, "sort": "-arr"}),
 )
+
+
+def _close_some_loops(uow: UnitOfWork, workspace_id: int, actor: Actor, features: dict[str, Any],
+                      anchor: date) -> int:
+    """On each shipped feature, the biggest customer who asked is already told it shipped (the rest are still to
+    tell), as a PM part way through closing the loop would have it."""
+    told = 0
+    for feature in features.values():
+        if feature.status != "shipped":
+            continue
+        asked = insights.close_the_loop(uow=uow, workspace_id=workspace_id, feature=feature)["customers"]
+        first = next((c["customer_id"] for c in asked if c["customer_id"]), None)
+        if first is not None:
+            insights.mark_told(uow=uow, workspace_id=workspace_id, actor=actor, feature=feature, customer_ids=[first],
+                               feedback_ids=[], now=datetime.combine(anchor - timedelta(days=2), time(10), UTC))
+            told += 1
+    return told
 
 
 def _load_views(uow: UnitOfWork, workspace_id: int, actor: Actor) -> int:

@@ -221,6 +221,12 @@ FORECAST_COLUMNS = (Estimate.feature_id, Estimate.team_id, Estimate.team_shares,
                     Estimate.pessimistic, Estimate.unit, Estimate.depends_on, Estimate.category, Estimate.confidence)
 
 
+def likely_points(estimate: Any, days_per_point: float) -> float:
+    """An estimate's likely effort in points (person-days converted at the plan's rate): what linked work items,
+    counted in points, are measured against."""
+    return float(estimate.likely if estimate.unit == "points" else estimate.likely / days_per_point)
+
+
 def forecast_inputs(*, uow: UnitOfWork, workspace_id: int) -> dict[int, Any]:
     """feature id -> what a forecast reads of its estimate (a row of `FORECAST_COLUMNS`), for every estimated
     feature: the forecast runs on every page that shows a date, and loading whole records (drivers, notes, …)

@@ -90,7 +90,7 @@ def feature_delivery(*, uow: UnitOfWork, workspace_id: int, feature_id: int, tod
     if progress is not None and est is not None:  # measured against the estimate, as the plan and forecast do
         live = plan_service.live_plan(uow=uow, workspace_id=workspace_id)
         dpp = live.days_per_point if live is not None else 1.0
-        progress = progress.for_estimate(est.likely if est.unit == "points" else est.likely / dpp)
+        progress = progress.for_estimate(estimate_service.likely_points(est, dpp))
     if estimate is not None:  # what the plan and the forecast count of it
         estimate["progress"] = progress.out() if progress is not None and not done else None
     return {"feature_id": feature.id, "title": feature.title, "status": feature.status, "estimate": estimate,

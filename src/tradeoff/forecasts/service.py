@@ -22,6 +22,7 @@ from tradeoff.core.forecasting_backlog_input import MIN_HISTORY_WEEKS, BacklogFe
 from tradeoff.core.forecasting_backlog_summary import FinishForecast
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.estimates import service as estimate_service
+from tradeoff.estimates.model import TECHNICAL
 from tradeoff.plans import service as plan_service
 from tradeoff.plans.model import Plan
 from tradeoff.storage.uow import UnitOfWork
@@ -58,14 +59,11 @@ class Entry:
         return [t.name for t, _ in self.split[1:]]
 
 
-TECH_CATEGORIES = ("tech_debt", "platform")  # what a team's tech share is kept for (the plan's allocation rule)
-
-
 def feature_pace_share(team: Team, category: str) -> float:
     """The share of a team's pace a piece of its work goes at: features at most (1 − the team's tech share), as the
     plan's allocation rule keeps the rest for tech work; tech and platform work at the full pace (the rule is a
     floor for it, not a cap)."""
-    return 1.0 if category in TECH_CATEGORIES else max(1.0 - float(team.tech_share), 0.05)
+    return 1.0 if category in TECHNICAL else max(1.0 - float(team.tech_share), 0.05)
 
 
 def _parts(entries: list[Entry], extra: Mapping[int, tuple[float, float, float]] | None = None,
@@ -127,8 +125,8 @@ def _backlog(uow: UnitOfWork, workspace_id: int, plan: Plan | None, only_plan: b
                             "reason": f"part of its work is for {', '.join(names)}, which is not an active team"})
             continue
         # what is left of it: the share of its linked work items already done no longer counts
-        likely_points = est.likely if est.unit == "points" else est.likely / dpp
-        k = (dpp if est.unit == "points" else 1.0) * workitem_service.left_share(done, fid, likely_points)
+        k = (dpp if est.unit == "points" else 1.0) * workitem_service.left_share(
+            done, fid, estimate_service.likely_points(est, dpp))
         entries.append(Entry(fid, title, team, est.optimistic * k, est.likely * k, est.pessimistic * k,
                              tuple(est.depends_on), est.category,
                              tuple((by_id[t], share) for t, share in

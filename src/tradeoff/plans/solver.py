@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from tradeoff.core.forecasting_backlog import widen_range
+from tradeoff.core.forecasting_backlog import mean_effort
 from tradeoff.core.planning import (
     AllocationRule,
     Candidate,
@@ -180,10 +180,11 @@ def build(*, uow: UnitOfWork, workspace_id: int, plan: Plan, time_limit: float |
     progress = workitem_service.progress(uow=uow, workspace_id=workspace_id, feature_ids=[f.id for f, _, _ in chosen])
     started = {f.id for f, _, _ in chosen if f.status == FeatureStatus.in_progress.value}
     for f, est, team in chosen:
-        effort = expected_effort(est.optimistic, est.likely, est.pessimistic, est.confidence)
+        # the mean of what the forecast draws from: the plan and its forecast expect the same work
+        effort = mean_effort(est.optimistic, est.likely, est.pessimistic, est.confidence)
         if est.unit == "points":
             effort *= plan.days_per_point
-        likely_points = _likely_points(est, plan.days_per_point)
+        likely_points = estimate_service.likely_points(est, plan.days_per_point)
         effort *= workitem_service.left_share(progress, f.id, likely_points)  # what is left of it
         deadline = None
         if str(f.id) in plan.deadlines:
@@ -226,7 +227,7 @@ def build(*, uow: UnitOfWork, workspace_id: int, plan: Plan, time_limit: float |
         notes.append("no estimated feature to plan: estimate features (with a team) first")
     inp = fit_spans(PlanInput(candidates=tuple(candidates), teams=plan_teams, periods=plan.periods,
                               dependencies=deps, rules=rules, time_limit=time_limit or plan.time_limit))
-    partly = [f"'{f.title}' {progress[f.id].for_estimate(_likely_points(est, plan.days_per_point)).describe()}"
+    partly = [f"'{f.title}' {progress[f.id].for_estimate(estimate_service.likely_points(est, plan.days_per_point)).describe()}"
               for f, est, _ in chosen if f.id in progress]
     if partly:
         notes.append("partly done, so planned for what is left of their estimate: " + "; ".join(partly))
@@ -238,18 +239,6 @@ def _feature_spec() -> Any:
     from tradeoff.features import service as feature_service
 
     return feature_service.SPEC
-
-
-def expected_effort(optimistic: float, likely: float, pessimistic: float, confidence: float) -> float:
-    """The effort a plan counts for an estimate: the mean of the distribution the forecast draws from (the range
-    widened to its confidence, `widen_range`), so the plan and its forecast expect the same work."""
-    low, high = widen_range(optimistic, likely, pessimistic, confidence)
-    return float((low + likely + high) / 3)
-
-
-def _likely_points(est: Any, days_per_point: float) -> float:
-    """An estimate's likely effort in points (person-days converted at the plan's rate)."""
-    return float(est.likely if est.unit == "points" else est.likely / days_per_point)
 
 
 def _rows(built: Built, schedule: dict[str, int]) -> list[dict[str, Any]]:

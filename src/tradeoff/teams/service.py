@@ -31,6 +31,19 @@ def _members(workspace_id: int, items: list[MemberIn]) -> list[TeamMember]:
                        holidays=[[h.start.isoformat(), h.end.isoformat()] for h in m.holidays]) for m in items]
 
 
+def by_name(team: Team, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Members as a form without ids writes them (name, availability, ...), each given the id of the member of
+    `team` it names (a name only one member has; each member once), so it is kept, changed in place."""
+    names = [m.name.casefold() for m in team.members]
+    ids = {m.name.casefold(): m.id for m in team.members if names.count(m.name.casefold()) == 1}
+    out = []
+    for item in items:
+        name = item.get("name")
+        out.append(item | {"id": ids.pop(name.casefold())} if isinstance(name, str) and name.casefold() in ids
+                   else item)
+    return out
+
+
 def _days_off(items: list[HolidayIn]) -> list[list[str]]:
     return [[h.start.isoformat(), h.end.isoformat()] for h in items]
 

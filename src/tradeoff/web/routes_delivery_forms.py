@@ -122,12 +122,8 @@ def _save_team(request: Request, form: FormData, m: Any, uow: UnitOfWork, team: 
     numbers: list[int] = []
     body["members"] = _parse_members(values["members"], state, numbers)
     body["days_off"] = [span.strip() for span in values["days_off"].split(";") if span.strip()]
-    if team is not None:  # a line that names a member (a name only one member has) is that member, kept
-        names = [x.name.casefold() for x in team.members]
-        ids = {x.name.casefold(): x.id for x in team.members if names.count(x.name.casefold()) == 1}
-        for line in body["members"]:
-            if isinstance(line.get("name"), str) and line["name"].casefold() in ids:
-                line["id"] = ids.pop(line["name"].casefold())
+    if team is not None:  # the form has no ids: a line that names a member is that member, kept
+        body["members"] = team_service.by_name(team, body["members"])
     return save_record(request, uow, m, state, team, schema=TeamUpdate if team else TeamCreate, body=body,
                        known=TEAM_KNOWN, service=team_service, show=_team_form, lines={"members": numbers},
                        to=lambda _: f"/w/{m.workspace_slug}/teams")

@@ -341,6 +341,13 @@ def test_keyed_draws_leave_a_feature_alone_when_an_unrelated_one_joins_the_backl
     assert weeks(core, None) != weeks([extra, *core], None)  # one stream shared by all: shifted along the list
 
 
+def test_mean_effort_is_the_mean_of_what_the_simulation_draws() -> None:
+    for o, m, p, c in ((5, 8, 15, 0.8), (2, 3, 10, 1.0), (0, 1, 2, 0.6), (4, 4, 4, 0.8)):
+        drawn = fb.sample_efforts([fb_input.BacklogFeature("A", "core", o, m, p, confidence=c)], 200_000,
+                                  np.random.default_rng(1))[0]
+        assert fb.mean_effort(o, m, p, c) == pytest.approx(float(drawn.mean()), rel=0.01, abs=0.01)
+
+
 def test_dependency_on_another_team_delays_the_start() -> None:
     feats = [_fixed("B", 5, "web", ("A",)), _fixed("A", 10, "core")]
     teams = [_team("core"), _team("web", capacity=10)]
