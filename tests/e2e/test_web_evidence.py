@@ -523,7 +523,16 @@ def test_import_upload_map_preview_and_import(container: Container, seeded: Seed
                                                      "unmatched": "create"})
     assert stolen.status_code == 422 and "upload it again" in stolen.text
 
-    done = tc.post(f"/w/{w}/import/run", data={**choices, "skip_bad_rows": "1", "unmatched": "create"})
+    assert 'name="expected" value="3"' in ready.text  # the Import button carries the count it shows
+    # a choice changed after the check (say "import again" ticked without checking again): the count pressed is
+    # no longer what would be imported, so nothing is imported and the new preview says why
+    stale = tc.post(f"/w/{w}/import/run", data={**choices, "skip_bad_rows": "1", "unmatched": "create",
+                                                 "expected": "5"})
+    assert stale.status_code == 422 and "import 3 items, not 5" in stale.text and 'value="3"' in stale.text
+    assert len(texts_in(container, w, "Peppol")) == before
+
+    done = tc.post(f"/w/{w}/import/run", data={**choices, "skip_bad_rows": "1", "unmatched": "create",
+                                                "expected": "3"})
     assert done.status_code == 200 and "3 feedback items imported" in done.text and "Wayne Enterprises" in done.text
     peppol = texts_in(container, w, "Peppol")
     assert len(peppol) == before + 1 and peppol[-1].source == "sales_call" and peppol[-1].reporter == "lee"

@@ -40,6 +40,8 @@ def _choices(form: Any) -> dict[str, Any]:
         "date_format": field_text(form, "date_format", strip=False).strip()[:50], "default_source": field_text(form, "default_source", strip=False),
         "skip_bad_rows": form.get("skip_bad_rows") == "1", "unmatched": field_text(form, "unmatched", strip=False),
         "import_again": form.get("import_again") == "1",
+        # the count on the Import button the person pressed (what the last check said would be imported)
+        "expected": int(v) if (v := field_text(form, "expected")).isdigit() else None,
     }
 
 
@@ -76,6 +78,12 @@ def _preview_view(request: Request, uow: UnitOfWork, m: Member, choices: dict[st
 
 def _write(uow: UnitOfWork, m: Member, choices: dict[str, Any], data: bytes) -> Any:
     plan = plan_import(uow=uow, workspace_id=m.workspace_id, data=data, options=_options(choices))
+    now = len(plan.to_import)
+    if choices["expected"] is not None and now != choices["expected"]:
+        # a box ticked (or a choice changed) after the last check: import only what the button said
+        raise InvalidInput(f"the choices changed since the last check: they import {now:,} item{'s' if now != 1 else ''}"
+                           f", not {choices['expected']:,}; check the preview below and press Import again",
+                           [FieldError(["body", "expected"], "changed since the check", choices["expected"])])
     return apply_import(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), plan=plan)
 
 
