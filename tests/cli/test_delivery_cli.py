@@ -42,6 +42,17 @@ def test_plan_forecast_commitments_and_history_import(run, container, tmp_path: 
     text = run("plan", "-w", slug, "--add-people", f"{team['id']}=1").stdout
     assert "what-if '+1 person on " in text  # named after its change
     assert "P85: " in text and " → " in text  # and what it does to the dates
+    joins = (today + timedelta(days=21)).isoformat()
+    later = json.loads(run("plan", "-w", slug, "--add-people", f"{team['id']}=1", "--joining", joins,
+                           "--ramp-up-weeks", "4", "--json").stdout)
+    assert later["scenario"]["name"].endswith(f"on {team['name']} from {joins} (4 weeks to full pace)")
+    at_once = json.loads(run("plan", "-w", slug, "--add-people", f"{team['id']}=1", "--json").stdout)
+    plan_cap, now_cap = at_once["plan"]["capacity"]["Core"], at_once["scenario"]["capacity"]["Core"]
+    later_cap = later["scenario"]["capacity"]["Core"]
+    assert later_cap[0] == plan_cap[0] < now_cap[0]  # nobody new in the first week: they join in the fourth
+    assert sum(plan_cap) < sum(later_cap) < sum(now_cap)
+    alone = run("plan", "-w", slug, "--joining", joins, ok=False)
+    assert alone.exit_code != 0 and "give --add-people TEAM_ID=PEOPLE" in alone.output
     fc = json.loads(run("forecast", "-w", slug, "--target", (today + timedelta(days=200)).isoformat(),
                         "--json").stdout)
     assert fc["status"] == "ok" and len(fc["features"]) == 3

@@ -91,8 +91,21 @@ def test_roadmap_pages(container: Container, world: World) -> None:
                 data={"csrf_token": csrf_of(page.text), "deadline_feature": str(ids["c"]),
                       "deadline": (date.today() + timedelta(days=27)).isoformat()})
     assert r.status_code == 200 and "removed: Credit notes" in r.text and "due 20" in r.text, r.text[:500]
+    # people joining later, ramping up: named so in the what-if
+    assert 'name="joins"' in page.text and 'name="ramp_up_weeks"' in page.text
+    team_id = re.search(r'<select id="wi-team" name="team_id"><option value="">—</option><option value="(\d+)"',
+                        page.text)
+    assert team_id
+    joins = (date.today() + timedelta(days=30)).isoformat()
+    r = tc.post(f"{base}/plans/{ids['plan']}/what-if", headers={"HX-Request": "true"},
+                data={"csrf_token": csrf_of(page.text), "team_id": team_id[1], "people": "1", "joins": joins,
+                      "ramp_up_weeks": "6"})
+    assert r.status_code == 200 and f"+1 person on Core &lt;team&gt; from {joins} (6 weeks to full pace)" in r.text
     # an incomplete or out-of-range what-if is refused in words, naming what is missing, before any solving
     for form, said in (({"people": "2"}, "choose the team the people join"), ({}, "choose a change to try"),
+                       ({"joins": joins}, "give how many people join"),
+                       ({"people": "1", "team_id": team_id[1], "ramp_up_weeks": "60"},
+                        "weeks to full pace: input should be less than or equal to 52"),
                        ({"deadline_feature": str(ids["c"])}, "give the new deadline"),
                        ({"deadline_feature": str(ids["c"]), "deadline": "31/12"}, "new deadline: input should be"),
                        ({"cut_feature": str(ids["a"])}, "give the share of the feature to keep"),

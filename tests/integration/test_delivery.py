@@ -1018,6 +1018,50 @@ def test_a_what_if_forecasts_both_schedules_and_says_what_happens_to_each_promis
     assert {f["feature_id"]: f["what_if_p85"] for f in w["dates"]["features"]}[ledger] is None
 
 
+def test_people_added_in_a_what_if_join_on_a_day_and_ramp_up(client, world: World) -> None:
+    tid = _team(client, world, members=["Ana", "Bo"], wip_limit=2)  # 10 person-days a week
+    ledger, refunds = _feature(client, world, "Ledger sync"), _feature(client, world, "Bulk refunds")
+    for fid, days in ((ledger, 40), (refunds, 30)):
+        assert _estimate(client, world, fid, days, days, days, team_id=tid, confidence=1).status_code == 200
+    monday = TODAY + timedelta(days=(7 - TODAY.weekday()) % 7)
+    pid = _plan(client, world, periods=6, start=monday.isoformat(), values={str(ledger): 10, str(refunds): 5})
+    assert client.post(world.api(f"/plans/{pid}/solve"), headers=world.alice.headers).status_code == 200
+
+    def what_if(**hire: Any) -> dict[str, Any]:
+        r = client.post(world.api(f"/plans/{pid}/what-if"), json={"add_people": [{"team_id": tid, "people": 2,
+                                                                                 **hire}]},
+                        headers=world.alice.headers)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    at_once, later = what_if(), what_if(start=(monday + timedelta(days=28)).isoformat())
+    ramping = what_if(start=(monday + timedelta(days=28)).isoformat(), ramp_up_weeks=4)
+    base = at_once["plan"]["capacity"]["Core"]
+    # two people from the start: ten more person-days a week in every sprint; joining in sprint 3, only from then
+    assert [round(b - a, 2) for a, b in zip(base, at_once["scenario"]["capacity"]["Core"], strict=True)] == [20] * 6
+    assert [round(b - a, 2) for a, b in zip(base, later["scenario"]["capacity"]["Core"], strict=True)] == \
+        [0, 0, 20, 20, 20, 20]
+    # ramping up over 4 weeks from nothing: sprint 3 gives a quarter (days 0-11 of 28), sprint 4 three quarters
+    grown = [round(b - a, 2) for a, b in zip(base, ramping["scenario"]["capacity"]["Core"], strict=True)]
+    assert grown[:2] == [0, 0] and grown[4:] == [20, 20]
+    assert grown[2] == pytest.approx(2 * sum(k / 28 for k in (0, 1, 2, 3, 4, 7, 8, 9, 10, 11)), abs=0.01)
+    assert grown[2] < grown[3] < 20
+    assert ramping["scenario"]["name"] == (f"+2 people on Core from {(monday + timedelta(days=28)).isoformat()} "
+                                           "(4 weeks to full pace)")
+    # the forecast counts the same: later and slower hires save less time, but no date is later than the plan's
+    p85 = [{f["feature_id"]: f["what_if_p85"] for f in w["dates"]["features"]} for w in (at_once, later, ramping)]
+    plan = {f["feature_id"]: f["plan_p85"] for f in at_once["dates"]["features"]}
+    for fid in (ledger, refunds):
+        assert p85[0][fid] <= p85[1][fid] <= p85[2][fid] <= plan[fid]
+    assert p85[0][ledger] < p85[2][ledger] < plan[ledger]
+    fc = client.get(world.api(f"/plans/{pid}"), headers=world.alice.headers).json()
+    assert fc["result"]["value"] == at_once["plan"]["value"]  # the plan itself is untouched
+    bad = client.post(world.api(f"/plans/{pid}/what-if"),
+                      json={"add_people": [{"team_id": tid, "people": 1, "ramp_up_weeks": 99}]},
+                      headers=world.alice.headers)
+    assert bad.status_code == 422 and "ramp_up_weeks" in bad.text
+
+
 def test_a_history_based_forecast_follows_the_team_size(client, world: World) -> None:
     tid = _team(client, world, members=["Ana", "Bo"], wip_limit=1)
     assert _import(client, world, _history_csv(60, TODAY - timedelta(days=120)), team_id=tid).status_code == 201

@@ -60,6 +60,11 @@ def plan(
     time_limit: Annotated[float | None, typer.Option(min=0.1, max=600, help="Seconds for the solver.")] = None,
     add_people: Annotated[list[str] | None, typer.Option(
         "--add-people", help="What-if: TEAM_ID=PEOPLE full-time people added (repeatable).")] = None,
+    joining: Annotated[str | None, typer.Option(
+        "--joining", help="What-if: the day the people added join, YYYY-MM-DD (default: the plan's start).")] = None,
+    ramp_up_weeks: Annotated[int, typer.Option(
+        "--ramp-up-weeks", min=0, max=52,
+        help="What-if: weeks until the people added work at full pace (their pace rises evenly).")] = 0,
     drop: Annotated[list[int] | None, typer.Option("--drop", help="What-if: drop this feature (repeatable).")] = None,
     move_deadline: Annotated[list[str] | None, typer.Option(
         "--move-deadline", help="What-if: FEATURE_ID=YYYY-MM-DD (repeatable).")] = None,
@@ -71,6 +76,8 @@ def plan(
     With --add-people, --drop, --move-deadline or --cut-scope: a what-if scenario solved beside the plan, which
     itself is not changed."""
     what_if = any([add_people, drop, move_deadline, cut_scope])
+    if (joining or ramp_up_weeks) and not add_people:
+        raise InvalidInput("--joining and --ramp-up-weeks describe the people added: give --add-people TEAM_ID=PEOPLE")
     state = cli_state()
     with state.container.unit_of_work() as uow:
         wid = workspace_id(uow, workspace)
@@ -81,7 +88,9 @@ def plan(
                                "and mark it live, or give its id")
         if what_if:
             data = WhatIfIn(
-                add_people=[AddPeople(team_id=_int(a, "--add-people"), people=_number(b, "--add-people"))
+                add_people=[AddPeople(team_id=_int(a, "--add-people"), people=_number(b, "--add-people"),
+                                      start=_day(joining, "--joining") if joining else None,
+                                      ramp_up_weeks=ramp_up_weeks)
                             for a, b in _pairs(add_people, "--add-people")],
                 drop_features=list(drop or []),
                 move_deadlines=[MoveDeadline(feature_id=_int(a, "--move-deadline"), deadline=_day(b, "--move-deadline"))

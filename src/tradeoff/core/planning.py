@@ -44,7 +44,7 @@ from tradeoff.core.planning_greedy import _greedy
 from tradeoff.core.planning_mip import _clock, _elapsed
 from tradeoff.core.planning_prepare import _prepare, _Prepared, _validate, fit_spans, span_needed
 from tradeoff.core.planning_roadmap_milp import _GROUPS, _diagnose, _solve_milp
-from tradeoff.core.planning_search import compact_schedule, resequence, schedule_periods
+from tradeoff.core.planning_search import compact_schedule, follow, resequence, schedule_periods
 from tradeoff.core.planning_start import _improved_start, _search_problem
 from tradeoff.core.planning_types import (
     CATEGORIES,
@@ -121,6 +121,10 @@ def _sooner(inp: PlanInput, prep: _Prepared, schedule: Mapping[str, int], time_l
     def earliness(period: Sequence[int]) -> float:
         return sum(prob.value[i] * (inp.periods - p) for i, p in enumerate(period))
 
+    if inp.keep_close:  # a what-if: its features where the plan it changes has them, as early as they now fit
+        close = follow(prob, range(len(ids)), schedule_periods(ids, dict(inp.keep_close)))
+        if close is not None:
+            return {ids[i]: p for i, p in enumerate(close)}
     options = [schedule_periods(ids, schedule)]
     options += [schedule_periods(ids, o) for o in others if set(o) == set(schedule)]
     listed = resequence(prob, options[0])
@@ -158,7 +162,9 @@ def plan_roadmap(inp: PlanInput) -> RoadmapPlan:
     sched, bound, status, _ = _solve_milp(inp, prep, start, rest, frozenset(_GROUPS))
     if start is not None and status != "infeasible":
         start_value = float(sum(c.value for c in inp.candidates if c.id in start))
-        if sched is None or start_value > sum(c.value for c in inp.candidates if c.id in sched):
+        found = sum(c.value for c in inp.candidates if c.id in sched) if sched is not None else -np.inf
+        # a plan kept close (a what-if's) stays when HiGHS finds nothing better, not merely another as good
+        if start_value > found or (inp.keep_close and start_value >= found - 1e-9 * max(1.0, abs(found))):
             sched, status = dict(start), status if sched is not None else "feasible"
         bound = min(bound, lp_bound) if np.isfinite(bound) else lp_bound
     if status == "infeasible":

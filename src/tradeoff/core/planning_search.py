@@ -262,6 +262,27 @@ def resequence(prob: SearchProblem, period: Sequence[int]) -> list[int] | None:
     return list(state.period)
 
 
+def follow(prob: SearchProblem, chosen: Sequence[int], hint: Sequence[int]) -> list[int] | None:
+    """Features ``chosen`` scheduled as ``hint`` (period per feature, −1 when it has none) has them, then each
+    moved as early as it fits (``compact_schedule``): a what-if's plan kept close to the plan it changes, so that
+    only what its change moves moves. A feature the hint's period no longer fits (less capacity, a moved deadline)
+    and one the hint does not have go where they fit earliest, in that order. None when they do not all fit."""
+    state = _State(prob, [-1] * len(prob.value))
+    later = []
+    for i in sorted((i for i in chosen if hint[i] >= 0), key=lambda i: (hint[i], i)):
+        if state.fits(i, hint[i]):
+            state._set(i, hint[i])
+        else:
+            later.append(i)
+    for i in later + [i for i in chosen if hint[i] < 0]:
+        if state.period[i] < 0 and not _place_with_prerequisites_earliest(state, i):
+            return None
+    if any(state.period[i] < 0 for i in chosen):
+        return None
+    state.log.clear()
+    return compact_schedule(prob, state.period)
+
+
 def compact_schedule(prob: SearchProblem, period: Sequence[int], passes: int = 5) -> list[int]:
     """The same features, each moved to the earliest period where it fits, most valuable first: the total value
     does not say *when* value arrives, so among equally good plans prefer the one that delivers sooner.

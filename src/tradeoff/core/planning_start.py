@@ -11,7 +11,13 @@ import numpy as np
 from tradeoff.core.planning_mip import _clock, _elapsed
 from tradeoff.core.planning_prepare import _Prepared
 from tradeoff.core.planning_roadmap_milp import _GROUPS, _solve_milp
-from tradeoff.core.planning_search import SearchProblem, improve_schedule, round_relaxation, schedule_periods
+from tradeoff.core.planning_search import (
+    SearchProblem,
+    follow,
+    improve_schedule,
+    round_relaxation,
+    schedule_periods,
+)
 from tradeoff.core.planning_types import AllocationRule, PlanInput
 
 
@@ -67,6 +73,11 @@ def _improved_start(inp: PlanInput, prep: _Prepared, greedy: Mapping[str, int] |
     if lp_status != "relaxed":
         lp_bound = float(np.inf)
     starts = [schedule_periods(ids, greedy)] if greedy is not None else []
+    if inp.keep_close:  # first, so that a plan worth as much as the others is the one kept close
+        hint = schedule_periods(ids, dict(inp.keep_close))
+        close = follow(prob, [i for i, p in enumerate(hint) if p >= 0], hint)
+        if close is not None:
+            starts.insert(0, close)
     if lp_status == "relaxed":
         rounded = round_relaxation(prob, relaxation)
         if rounded is not None:

@@ -81,6 +81,9 @@ class PlanInput:
     rules: tuple[AllocationRule, ...] = ()
     same_period_dependencies: bool = False
     time_limit: float = 30.0
+    # a plan to stay close to, (feature id, period) pairs: a what-if's plan keeps its features where this plan has
+    # them, each moved only as much earlier as the change lets it, instead of being sequenced afresh
+    keep_close: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)

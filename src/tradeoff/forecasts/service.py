@@ -7,7 +7,7 @@ dependencies); the "how many items / when the next N" answer from the team's fin
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -27,7 +27,7 @@ from tradeoff.plans import service as plan_service
 from tradeoff.plans.model import Plan
 from tradeoff.storage.uow import UnitOfWork
 from tradeoff.teams import service as team_service
-from tradeoff.teams.model import Team
+from tradeoff.teams.model import Hire, Team
 from tradeoff.workitems import service as workitem_service
 
 Source = Literal["auto", "capacity", "history"]
@@ -146,17 +146,21 @@ class _Thin(Exception):
 
 
 def _team_input(uow: UnitOfWork, workspace_id: int, team: Team, start: date, today: date, source: Source,
-                dpp: float, extra_people: float = 0.0) -> tuple[BacklogTeam, dict[str, Any]]:
-    """The team as the simulation sees it. `extra_people` (a what-if) adds full-time people: to a capacity-based
-    pace their days, to a history-based one the same share of the team's usual week."""
+                dpp: float, hires: Sequence[Hire] = ()) -> tuple[BacklogTeam, dict[str, Any]]:
+    """The team as the simulation sees it. `hires` (a what-if) add full-time people: to a capacity-based pace
+    their days, to a history-based one the same share of the team's usual week; from the day each joins, rising
+    to full pace over their ramp-up (weeks before that go at a share of the grown pace in the calendar)."""
     history = workitem_service.weekly_points(uow=uow, workspace_id=workspace_id, team_id=team.id, today=today)
     usual = team.usual_week()
+    extra_people = sum(h.people for h in hires)
     grow = (usual + 5.0 * extra_people) / usual if usual > 0 and extra_people else 1.0
-    usual *= grow
     calendar = team.calendar(start)
+    away = sum(1 for c in calendar if c < 1)
+    if grow != 1.0:
+        calendar = _with_hires(team, calendar, start, hires)
+    usual *= grow
     use_history = source == "history" or (source == "auto" and len(history) >= MIN_HISTORY_WEEKS
                                           and sum(history) > 0)
-    away = sum(1 for c in calendar if c < 1)
     about: dict[str, Any] = {"team": team.name, "wip_limit": team.wip_limit,
                              "capacity_per_week": round(usual, 2), "history_weeks": len(history),
                              "weeks_with_people_away": away}
@@ -185,15 +189,44 @@ def _team_input(uow: UnitOfWork, workspace_id: int, team: Team, start: date, tod
         about |= {"source": "history", "mean_per_week": round(float(np.mean(pace)), 2) if pace else 0.0,
                   "explanation": f"pace drawn from {len(history)} weeks of finished story points "
                                  f"(× {dpp:g} person-days per point), zero weeks kept{slower}"
-                                 + (f"; × {grow:.2f} for {extra_people:g} more people" if grow != 1.0 else "")}
+                                 + _grown(grow, hires)}
         return BacklogTeam(team.name, throughput_history=pace, wip_limit=team.wip_limit, calendar=calendar), about
     if usual <= 0:
         raise InvalidInput(f"team {team.name} has zero capacity: add members, or check their availability and "
                            "holidays, before forecasting its work",
                            [FieldError(["teams", team.name, "capacity"], "zero capacity", 0)])
     about |= {"source": "capacity", "explanation": f"{usual:.1f} person-days a week from {len(team.members)} "
-                                                   f"members' availability{slower}"}
+                                                   f"members' availability{slower}" + _grown(grow, hires)}
     return BacklogTeam(team.name, capacity_per_week=usual, wip_limit=team.wip_limit, calendar=calendar), about
+
+
+def _with_hires(team: Team, calendar: tuple[float, ...], start: date, hires: Sequence[Hire],
+                max_weeks: int = 156) -> tuple[float, ...]:
+    """The team's calendar (weekly shares of its usual pace) as a share of its pace with `hires`, until the last of
+    them works at full pace: a week before someone joins, or while they ramp up, goes at less than the grown pace.
+    The members' calendar as it is when every hire is at full pace from `start`."""
+    usual = team.usual_week()
+    added = 5.0 * sum(h.people for h in hires)
+    full = max(h.full_pace for h in hires)
+    weeks = min(max_weeks, max(len(calendar), (full - start).days // 7 + 1 if full > start else 0))
+    off = team.days_off_ranges()
+    shares = []
+    for w in range(weeks):
+        a = start + timedelta(weeks=w)
+        members = calendar[w] if w < len(calendar) else 1.0
+        shares.append(round((members * usual + sum(h.days(a, a + timedelta(days=7), off) for h in hires))
+                            / (usual + added), 4))
+    return tuple(shares)
+
+
+def _grown(grow: float, hires: Sequence[Hire]) -> str:
+    """'; × 1.20 for 1 more person (joining 2027-02-01, 4 weeks to full pace)' for a what-if's explanation."""
+    if grow == 1.0:
+        return ""
+    people = sum(h.people for h in hires)
+    when = "; ".join(d for h in hires if (d := h.describe()))
+    return (f"; × {grow:.2f} for {people:g} more {'person' if people == 1 else 'people'}"
+            + (f" ({when})" if when else ""))
 
 
 def _finish(f: FinishForecast, start: date, histogram: bool = True) -> dict[str, Any]:
@@ -468,7 +501,7 @@ class Scenario:
     last day to be done), people added per team id, features dropped, and the share of scope kept per feature."""
 
     windows: Mapping[int, tuple[date, date]]
-    extra_people: Mapping[int, float] = field(default_factory=dict)
+    extra_people: Mapping[int, Sequence[Hire]] = field(default_factory=dict)
     dropped: frozenset[int] = frozenset()
     keep: Mapping[int, float] = field(default_factory=dict)
 
@@ -493,7 +526,7 @@ def scenario_dates(*, uow: UnitOfWork, workspace_id: int, plan: Plan, today: dat
     try:
         for team in {t.id: t for e in entries for t in e.teams}.values():
             teams[team.name] = _team_input(uow, workspace_id, team, start, today, "auto", dpp,
-                                           extra_people=scenario.extra_people.get(team.id, 0.0))[0]
+                                           hires=scenario.extra_people.get(team.id, ()))[0]
     except _Thin as exc:
         return {"status": "declined", "reason": str(exc), "features": {}, "commitments": []}
     feats, joins = _parts(entries)

@@ -11,11 +11,11 @@ from tradeoff.core.planning import Team as PlanTeam
 from tradeoff.core.planning import compare_plans, fit_spans
 from tradeoff.errors import FieldError, Infeasible, InvalidInput
 from tradeoff.plans.model import Plan
-from tradeoff.plans.schemas import WhatIfIn
+from tradeoff.plans.schemas import AddPeople, WhatIfIn
 from tradeoff.plans.solver import Built, empty_result, result_of, solved
 from tradeoff.storage.uow import UnitOfWork
 from tradeoff.teams import service as team_service
-from tradeoff.teams.model import working_days
+from tradeoff.teams.model import Hire
 
 
 def scenario(*, uow: UnitOfWork, workspace_id: int, plan: Plan, base: Built, data: WhatIfIn) -> Built:
@@ -30,15 +30,18 @@ def scenario(*, uow: UnitOfWork, workspace_id: int, plan: Plan, base: Built, dat
         return by_fid[fid]
 
     teams = {t.name: list(t.capacity) for t in inp.teams}
-    team_names = {t.id: t.name for t in team_service.active(uow=uow, workspace_id=workspace_id)}
+    active = {t.id: t for t in team_service.active(uow=uow, workspace_id=workspace_id)}
     for i, add in enumerate(data.add_people):
-        name = team_names.get(add.team_id)
-        if name is None or name not in teams:
+        team = active.get(add.team_id)
+        if team is None or team.name not in teams:
             raise InvalidInput(f"add_people[{i}]: team {add.team_id} is not in this plan",
                                [FieldError(["body", "add_people", i, "team_id"], "not in the plan", add.team_id)])
-        # a period's bounds are its first and last day: a full-time person adds its working days
-        teams[name] = [cap + add.people * working_days(a, b + timedelta(days=1))
-                       for cap, (a, b) in zip(teams[name], base.periods, strict=True)]
+        # a period's bounds are its first and last day: a full-time person adds its working days from the day they
+        # join (outside the team's days off), at the share of full pace reached by each day
+        hire = hire_of(add, plan.start)
+        off = team.days_off_ranges()
+        teams[team.name] = [cap + hire.days(a, b + timedelta(days=1), off)
+                            for cap, (a, b) in zip(teams[team.name], base.periods, strict=True)]
     asked = {cid_of(fid, ["drop_features", k]) for k, fid in enumerate(data.drop_features)}
     drop = set(asked)
     because: dict[str, str] = {}  # a feature dropped with another -> the one it needs
@@ -85,6 +88,11 @@ def scenario(*, uow: UnitOfWork, workspace_id: int, plan: Plan, base: Built, dat
     return replace(base, input=new, info=info, notes=tuple(notes))
 
 
+def hire_of(add: AddPeople, start: date) -> Hire:
+    """An `add_people` change as the people it adds: joining on its day, or `start` (the plan's) when none."""
+    return Hire(add.people, add.start or start, add.ramp_up_weeks)
+
+
 def describe(*, uow: UnitOfWork, workspace_id: int, base: Built, data: WhatIfIn) -> str:
     """A what-if's name from its changes: '+1 person on Payments, without Dunning, Credit notes cut to 60%'."""
     teams = {t.id: t.name for t in team_service.active(uow=uow, workspace_id=workspace_id)}
@@ -94,6 +102,9 @@ def describe(*, uow: UnitOfWork, workspace_id: int, base: Built, data: WhatIfIn)
         return titles.get(fid, f"#{fid}")
 
     parts = [f"{a.people:+g} {'person' if a.people == 1 else 'people'} on {teams.get(a.team_id, f'team {a.team_id}')}"
+             + "".join(f" {x}" for x in (f"from {a.start.isoformat()}" if a.start else "",
+                                          f"({a.ramp_up_weeks} week{'s' if a.ramp_up_weeks != 1 else ''} to full pace)"
+                                          if a.ramp_up_weeks else "") if x)
              for a in data.add_people]
     parts += [f"without {title(f)}" for f in data.drop_features]
     parts += [f"{title(d.feature_id)} due {d.deadline.isoformat()}" for d in data.move_deadlines]
@@ -105,6 +116,8 @@ def compare(base: Built, other: Built, name: str) -> dict[str, Any]:
     """Solve the plan and the scenario; show both and what changed. An infeasible scenario is reported, not raised."""
     base, b = solved(base) if base.input.candidates else (base, None)
     base_result = result_of(base, b) if b else empty_result(base)
+    if b is not None:  # the what-if keeps the plan's order: only what its change moves moves
+        other = replace(other, input=replace(other.input, keep_close=tuple(b.schedule.items())))
     try:
         other, o = solved(other) if other.input.candidates else (other, None)
     except (Infeasible, InvalidInput) as exc:
@@ -150,9 +163,9 @@ def dates_side_by_side(*, uow: UnitOfWork, workspace_id: int, plan: Plan, data: 
         return {"status": "declined", "reason": "the what-if has no feasible plan", "features": [], "commitments": []}
     base = forecast_service.scenario_dates(uow=uow, workspace_id=workspace_id, plan=plan, today=today,
                                            scenario=forecast_service.Scenario(_windows(compared["plan"])))
-    people: dict[int, float] = {}
+    people: dict[int, tuple[Hire, ...]] = {}
     for a in data.add_people:
-        people[a.team_id] = people.get(a.team_id, 0.0) + a.people
+        people[a.team_id] = (*people.get(a.team_id, ()), hire_of(a, plan.start))
     dropped = ({int(x["feature_id"]) for x in (compared.get("diff") or {}).get("removed", [])}
                | set(data.drop_features))
     other = forecast_service.scenario_dates(

@@ -85,7 +85,11 @@ class PlanFilters(BaseModel):
 
 class AddPeople(Input):
     team_id: int
-    people: Annotated[float, Field(gt=0, le=50, description="Full-time people added for the whole plan")] = 1.0
+    people: Annotated[float, Field(gt=0, le=50, description="Full-time people added")] = 1.0
+    start: date | None = Field(None, description="The day they join (default: the plan's start)")
+    ramp_up_weeks: Annotated[int, Field(ge=0, le=52, description=(
+        "Weeks until they work at full pace: their pace rises evenly from nothing on the day they join "
+        "(default 0: full pace at once)"))] = 0
 
 
 class MoveDeadline(Input):

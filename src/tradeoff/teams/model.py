@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -89,6 +90,38 @@ class TeamMember(Timestamps, WorkspaceScoped, Base):
         """Working days (Monday-Friday, outside holidays and the team's days off) in [start, end), times
         availability."""
         return working_days(start, end, self.holiday_ranges() + list(team_off or [])) * float(self.availability)
+
+
+@dataclass(frozen=True)
+class Hire:
+    """People a what-if adds to a team: how many (full-time), the day they join, and the weeks until they work at
+    full pace (their pace rises evenly from nothing on the day they join; 0: full pace from that day)."""
+
+    people: float
+    joins: date
+    ramp_weeks: int = 0
+
+    def days(self, start: date, end: date, off: list[tuple[date, date]] | None = None) -> float:
+        """Person-days they give in [start, end): their working days outside `off`, from the day they join, each
+        at the share of full pace reached by then."""
+        total = 0.0
+        d = max(start, self.joins)
+        while d < end:
+            if d.weekday() < 5 and not any(a <= d <= b for a, b in off or ()):
+                total += min(1.0, (d - self.joins).days / (7 * self.ramp_weeks)) if self.ramp_weeks else 1.0
+            d += timedelta(days=1)
+        return total * self.people
+
+    @property
+    def full_pace(self) -> date:
+        """The first day they work at full pace."""
+        return self.joins + timedelta(weeks=self.ramp_weeks)
+
+    def describe(self) -> str:
+        """'joining 2027-02-01, 4 weeks to full pace' (empty for full pace from the start)."""
+        return ", ".join(x for x in (f"joining {self.joins.isoformat()}",
+                                     f"{self.ramp_weeks} week{'s' if self.ramp_weeks != 1 else ''} to full pace"
+                                     if self.ramp_weeks else "") if x)
 
 
 def working_days(start: date, end: date, off: list[tuple[date, date]] | None = None) -> int:

@@ -129,8 +129,10 @@ def plan_what_if(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow
         people, team_id, drop, cut_id, keep, due_id = (num("people"), num("team_id"), num("drop"),
                                                        num("cut_feature"), num("keep"), num("deadline_feature"))
         due = str(form.get("deadline") or "").strip()
+        joins, ramp = str(form.get("joins") or "").strip(), num("ramp_up_weeks")
         missing = [said for asked, needed, said in (
             (people, team_id, "choose the team the people join"), (team_id, people, "give how many people join"),
+            (joins or ramp, people, "give how many people join"),
             (cut_id, keep, "give the share of the feature to keep"), (keep, cut_id, "choose the feature to cut"),
             (due_id, due, "give the new deadline"), (due, due_id, "choose the feature whose deadline moves"))
             if asked and not needed]
@@ -138,14 +140,15 @@ def plan_what_if(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow
             raise InvalidInput("the what-if is not complete: " + "; ".join(missing))
         data = WhatIfIn(
             name=str(form.get("name") or ""),
-            add_people=[AddPeople(team_id=int(team_id), people=people)] if people and team_id else [],
+            add_people=[AddPeople.model_validate({"team_id": int(team_id), "people": people, "start": joins or None,
+                                                  "ramp_up_weeks": ramp or 0})] if people and team_id else [],
             drop_features=[int(drop)] if drop else [],
             cut_scope=[CutScope(feature_id=int(cut_id), keep=keep)] if cut_id and keep else [],
             move_deadlines=[MoveDeadline.model_validate({"feature_id": int(due_id), "deadline": due})]
             if due_id and due else [])
         scenario = plan_service.what_if(uow=uow, workspace_id=m.workspace_id, plan_id=plan_id, data=data)
     except ValidationError as exc:
-        fields = {"people": "people", "keep": "share kept", "team_id": "team", "feature_id": "feature", "name": "name",
+        fields = {"people": "people", "start": "joining on", "ramp_up_weeks": "weeks to full pace", "keep": "share kept", "team_id": "team", "feature_id": "feature", "name": "name",
                   "deadline": "new deadline"}
         error = "the what-if was not accepted: " + "; ".join(
             (f"{fields.get(str(e['loc'][-1]), str(e['loc'][-1]))}: " if e["loc"] else "")

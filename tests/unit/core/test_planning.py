@@ -402,6 +402,48 @@ def test_the_plan_delivers_no_later_than_sort_and_fill_when_both_choose_the_same
     assert earliness(plan.schedule) >= earliness(dict(plan.greedy_schedule)) - 1e-6
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_inputs(), st.integers(0, 2), st.integers(1, 6))
+def test_a_what_if_kept_close_is_still_optimal_and_with_more_people_moves_nothing_later(
+        inp: PlanInput, team: int, more: int) -> None:
+    """A what-if solved close to its plan (``keep_close``) is as good as one solved afresh (same optimal value,
+    every rule kept); when it only adds capacity and chooses the same features, no feature is done later than in
+    the plan, and a team given nothing keeps its features where they were."""
+    try:
+        base = plan_roadmap(inp)
+    except Infeasible:
+        return
+    grown = tuple(replace(t, capacity=tuple(c + more for c in t.capacity)) if k == team else t
+                  for k, t in enumerate(inp.teams))
+    what_if = replace(inp, teams=grown, keep_close=tuple(base.schedule.items()))
+    close = plan_roadmap(what_if)
+    _check(what_if, close)
+    assert close.value == pytest.approx(_brute(what_if), abs=1e-6)
+    if set(close.schedule) == set(base.schedule):
+        assert all(close.schedule[f] <= p for f, p in base.schedule.items())
+    if team == 2:  # nobody added (a third team index): the plan itself is the what-if's plan
+        assert dict(close.schedule) == dict(base.schedule)
+
+
+def test_a_what_if_kept_close_moves_only_the_team_that_changed() -> None:
+    """Two teams, features of equal value, a plan that has Web's in its own order: with one more person on Core,
+    Core's work moves earlier and Web's stays exactly where the plan had it (solved afresh, Web's order would be
+    the solver's own)."""
+    cands = [Candidate(f"C{i}", 10.0, {"Core": 5.0}) for i in range(6)]
+    cands += [Candidate(f"W{i}", 10.0, {"Web": 5.0}) for i in range(6)]
+    inp = PlanInput(tuple(cands), (Team("Core", (5.0,) * 6), Team("Web", (5.0,) * 6)), 6, time_limit=5.0)
+    plan = {**{f"C{i}": i for i in range(6)}, **{f"W{i}": 5 - i for i in range(6)}}  # Web's in reverse
+    assert _violations(inp, plan, 1) == []
+    more = replace(inp, teams=(Team("Core", (10.0,) * 6), Team("Web", (5.0,) * 6)))
+    afresh = plan_roadmap(more)
+    assert {f: p for f, p in afresh.schedule.items() if f.startswith("W")} != {f"W{i}": 5 - i for i in range(6)}
+    close = plan_roadmap(replace(more, keep_close=tuple(plan.items())))
+    assert {f: p for f, p in close.schedule.items() if f.startswith("W")} == {f"W{i}": 5 - i for i in range(6)}
+    assert {f: p for f, p in close.schedule.items() if f.startswith("C")} == \
+        {"C0": 0, "C1": 0, "C2": 1, "C3": 1, "C4": 2, "C5": 2}  # twice the people: two a period, in plan order
+    assert close.value == afresh.value == 120
+
+
 def test_the_most_valuable_work_comes_first_when_the_value_is_the_same_either_way() -> None:
     cands = [Candidate("Low", 1, {"Core": 10}), Candidate("High", 50, {"Core": 10}), Candidate("Mid", 5, {"Core": 10})]
     plan = plan_roadmap(_inp(cands, (10, 10, 10)))
