@@ -31,6 +31,23 @@ def test_run_classifies_and_reports_status(client, world: World) -> None:
     assert client.get(world.api("/triage/status"), headers=world.bob.headers).json()["pending"] == 0
 
 
+def test_a_survey_answers_score_sets_its_sentiment(client, world: World) -> None:
+    h = world.bob.headers
+    said = {}
+    for text, kind, score in (("Great product, love the reports. Fix the sync or we leave.", "nps", 0),
+                              ("Die Vorlagen sind super, danke!", "nps", 9), ("ok", "csat", 3),
+                              ("Broken again, terrible", "csat", 5)):
+        r = client.post(world.api("/feedback"), json={"text": text, "source": "survey", "score_kind": kind,
+                                                      "score": score}, headers=h)
+        assert r.status_code == 201, r.text
+        said[r.json()["id"]] = kind, score
+    plain = _fb(client, world, "Love the new dashboard, great work team, thank you!")
+    assert client.post(world.api("/triage/run"), headers=h).json() == {"triaged": 5}
+    got = {f["id"]: f["sentiment"] for f in client.get(world.api("/feedback"), headers=h).json()["items"]}
+    assert [got[i] for i in said] == ["negative", "positive", "neutral", "positive"]  # the score, not the words
+    assert got[plain["id"]] == "positive"  # no score: the words
+
+
 def test_triage_guesses_are_checked_least_sure_first(client, world: World) -> None:
     h = world.bob.headers
     texts = ["The invoice PDF export crashes with an error every time I click download",

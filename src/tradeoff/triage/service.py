@@ -78,20 +78,20 @@ def triage_batch(*, uow: UnitOfWork, engine: TriageEngine, workspace_id: int, li
     """Classify up to `limit` untriaged items. Writes only triage fields, without bumping the record's version
     (so nobody's edit is refused because triage ran), and never overwrites a PM's correction."""
     rows = uow.session.execute(
-        select(Feedback.id, Feedback.text).where(
+        select(Feedback.id, Feedback.text, Feedback.score_kind, Feedback.score).where(
             Feedback.workspace_id == workspace_id, Feedback.triaged_at.is_(None), Feedback.archived_at.is_(None))
         .order_by(Feedback.id).limit(limit)
     ).all()
     if not rows:
         return 0
-    batch = [t for _, t in rows]
+    batch = [r.text for r in rows]
     made = engine.embed_texts(batch) if engine.embed is not None else None
     predictions = engine.classify(uow, workspace_id, batch, embeddings=made)
     if made is not None:  # kept for similar-item suggestions
-        vectors.save(uow, workspace_id, engine.method, "feedback", {fid: text for fid, text in rows}, made)
+        vectors.save(uow, workspace_id, engine.method, "feedback", {r.id: r.text for r in rows}, made)
     now = utcnow()
-    for (fid, text), pred in zip(rows, predictions, strict=True):
-        mood = classify.sentiment(text)
+    for (fid, text, score_kind, score), pred in zip(rows, predictions, strict=True):
+        mood = classify.survey_sentiment(score_kind, score) or classify.sentiment(text)
         uow.session.execute(
             update(Feedback)
             .where(Feedback.id == fid, or_(Feedback.kind_source.is_(None), Feedback.kind_source != "pm"))

@@ -17,6 +17,7 @@ from tradeoff.core.text.classify import (
     predict,
     predict_proba,
     sentiment,
+    survey_sentiment,
     to_predictions,
 )
 from tradeoff.core.text.seed import SEED_EXAMPLES
@@ -148,3 +149,14 @@ def test_pooling_refuses_different_classes() -> None:
 def test_to_predictions_takes_the_most_probable_class() -> None:
     (pred,) = to_predictions(("bug", "praise"), np.array([[0.3, 0.7]]))
     assert pred.label == "praise" and pred.confidence == 0.7 and pred.probabilities == {"bug": 0.3, "praise": 0.7}
+
+
+@pytest.mark.parametrize(("kind", "score", "label"), [
+    ("nps", 0, "negative"), ("nps", 6, "negative"), ("nps", 7, "neutral"), ("nps", 8, "neutral"),
+    ("nps", 9, "positive"), ("nps", 10, "positive"), ("csat", 1, "negative"), ("csat", 2, "negative"),
+    ("csat", 3, "neutral"), ("csat", 4, "positive"), ("csat", 5, "positive"), ("nps", None, None), (None, 5, None)])
+def test_a_survey_score_says_the_mood(kind: str | None, score: int | None, label: str | None) -> None:
+    mood = survey_sentiment(kind, score)
+    assert (mood.label if mood else None) == label
+    if mood:
+        assert -1 <= mood.score <= 1 and (mood.score > 0) == (label == "positive")

@@ -380,3 +380,17 @@ def sentiment(text: str, *, neutral_band: float = 0.1) -> Sentiment:
     score = max(-1.0, min(1.0, total / float(np.sqrt(hits + 4)))) if hits else 0.0
     label = "positive" if score > neutral_band else "negative" if score < -neutral_band else "neutral"
     return Sentiment(label=label, score=score)
+
+
+def survey_sentiment(kind: str | None, score: int | None) -> Sentiment | None:
+    """What a survey answer's score says of the mood, which outweighs the words of its comment ("0 — fix it or we
+    leave" is negative whatever the lexicon finds): NPS detractors (0-6) negative, passives (7-8) neutral, promoters
+    (9-10) positive; CSAT 1-2 negative, 3 neutral, 4-5 positive, with a score on [-1, 1] as strong as the answer.
+    None without a score."""
+    if score is None or kind not in ("nps", "csat"):
+        return None
+    if kind == "nps":  # detractors -1 (0) to -1/7 (6), passives 0, promoters 0.5 (9) and 1 (10)
+        return Sentiment("negative", -(7 - score) / 7) if score <= 6 else \
+            Sentiment("neutral", 0.0) if score <= 8 else Sentiment("positive", (score - 8) / 2)
+    return Sentiment("negative", -(3 - score) / 2) if score <= 2 else \
+        Sentiment("neutral", 0.0) if score == 3 else Sentiment("positive", (score - 3) / 2)
