@@ -294,31 +294,38 @@ def test_a_file_imported_before_is_not_imported_twice(container: Container, ws: 
     assert done["created_feedback"] == 3 and done["skipped_already_imported"] == 0
     ids = [f.id for f in feedback_rows(container, ws)]
     assert done["feedback_ids"] == {"first": ids[0], "last": ids[-1]}
-    # the next week's export overlaps: the two dated rows are already here (spacing aside), one row is new;
-    # a row without a date cannot be recognised, and the same words for another customer are not the same
+    # the next week's export overlaps: the two dated rows are already here (spacing aside), and so is the row
+    # without a date (same words and customer: an undated row is dated at import, never the same time twice);
+    # the same words for another customer are not the same
     week2 = (HEADER + "Need  SAML,Acme,sales call,2024-03-07 14:05,,\nExports are slow,,support,2024-03-08,,\n"
              "No date here,Acme,support,,,\nNeed SAML,Initech,sales call,2024-03-07 14:05,,\n").encode()
     preview = json.loads(run("import", "feedback", write(tmp_path, week2), "-w", ws.slug, "--dry-run", "--json").stdout)
-    assert preview["already_imported"] == [{"row": 1, "feedback_id": ids[0]}, {"row": 2, "feedback_id": ids[1]}]
-    assert preview["would_import"] == 2 and preview["ready"]
+    assert preview["already_imported"] == [{"row": 1, "feedback_id": ids[0]}, {"row": 2, "feedback_id": ids[1]},
+                                           {"row": 3, "feedback_id": ids[2]}]
+    assert preview["would_import"] == 1 and preview["ready"]
     text = run("import", "feedback", write(tmp_path, week2), "-w", ws.slug, "--dry-run").stdout
-    assert "already in the workspace (same words, customer and date): 2 rows (1, 2); skipped" in text
+    assert ("already in the workspace (same words, customer and date, or words and customer when undated): "
+            "3 rows (1, 2, 3); skipped") in text
     out = json.loads(run("import", "feedback", write(tmp_path, week2), "-w", ws.slug, "--json").stdout)
-    assert out["created_feedback"] == 2 and out["skipped_already_imported"] == 2
-    assert len(feedback_rows(container, ws)) == 5
+    assert out["created_feedback"] == 1 and out["skipped_already_imported"] == 3
+    assert len(feedback_rows(container, ws)) == 4
     # every row already here: refused, saying so, unless asked to import them again
     refused = run("import", "feedback", write(tmp_path, first[:first.index(b"No date")]), "-w", ws.slug, code=2)
     assert "every row is already in this workspace" in refused.stderr and "--import-again" in refused.stderr
     again = json.loads(run("import", "feedback", write(tmp_path, first), "-w", ws.slug, "--import-again",
                            "--json").stdout)
-    assert again["created_feedback"] == 3 and len(feedback_rows(container, ws)) == 8
+    assert again["created_feedback"] == 3 and len(feedback_rows(container, ws)) == 7
     # rows of a customer the workspace lacks, imported without a customer, are recognised the next time too
     stranger = (HEADER + "Trial going well,Nobody Inc,survey,2024-03-09,,\n").encode()
     path = write(tmp_path, stranger)
     assert json.loads(run("import", "feedback", path, "-w", ws.slug, "--skip-unmatched", "--json").stdout)[
         "created_feedback"] == 1
     again = run("import", "feedback", path, "-w", ws.slug, "--skip-unmatched", code=2)
-    assert "every row is already in this workspace" in again.stderr and len(feedback_rows(container, ws)) == 9
+    assert "every row is already in this workspace" in again.stderr and len(feedback_rows(container, ws)) == 8
+    undated = (HEADER + "No date here,Acme,support,,,\nNo date here,Initech,support,,,\n").encode()
+    preview = json.loads(run("import", "feedback", write(tmp_path, undated), "-w", ws.slug, "--dry-run",
+                             "--json").stdout)
+    assert [a["row"] for a in preview["already_imported"]] == [1] and preview["would_import"] == 1
 
 
 def test_failure_mid_import_rolls_everything_back(container: Container, ws: Ws,
@@ -382,6 +389,22 @@ def test_api_upload_preview_import_and_refusal(client, world) -> None:  # type: 
                     headers=h)
     assert r.status_code == 422
     assert r.json()["errors"][0]["loc"] == ["row", 1, "text"] and "1 bad row" in r.json()["detail"]
+    r = client.post(world.api("/imports/feedback"), headers=h,
+                    files={"file": ("bad.csv", 'text,n\n\u200b\u200b,1\nok,2\n'.encode(), "text/csv")})
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["row", 1, "text"]
+    assert "text is empty" in r.json()["errors"][0]["msg"]
+
+
+def test_a_repeated_column_is_refused_and_a_submitted_column_is_the_date(client, world) -> None:  # type: ignore[no-untyped-def]
+    h = world.alice.headers
+    two = b"Comment,Rating,Comment\nSlow exports,3,Very slow\n"
+    r = client.post(world.api("/imports/feedback"), files={"file": ("two.csv", two, "text/csv")}, headers=h)
+    assert r.status_code == 422 and "2 columns named 'Comment' (columns 1, 3), mapped to text" in r.json()["detail"]
+    survey = b"Message,Submitted,NPS\nLove it,2026-11-02,10\n"
+    r = client.post(world.api("/imports/feedback"), files={"file": ("s.csv", survey, "text/csv")},
+                    data={"text_column": "Message", "dry_run": "true"}, headers=h)
+    assert r.status_code == 200, r.text
+    assert r.json()["mapping"]["date"] == "Submitted" and r.json()["sample"][0]["reported_at"].startswith("2026-11-02")
 
 
 def test_api_outsider_gets_404(client, world) -> None:  # type: ignore[no-untyped-def]

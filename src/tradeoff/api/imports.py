@@ -28,7 +28,7 @@ Column = Annotated[str | None, Form(max_length=200, description="CSV column for 
         "header), `date_format` (strftime, e.g. "
         "`%d/%m/%Y`; default ISO 8601 or Jira's `30/Sep/21 17:20`), `default_source`, `skip_bad_rows`, "
         "`create_customers`, `skip_unmatched`, `import_again`, `dry_run`.\n\n"
-        "Rows already in the workspace (the same words, customer and reported time: a file imported before) are "
+        "Rows already in the workspace (the same words, customer and reported time, or words and customer for a row without a date: a file imported before) are "
         "skipped and listed as `already_imported` (row and feedback id), unless `import_again=true`.\n\n"
         "UTF-8 (with or without BOM), Latin-1 and Excel's CSV dialects (comma or semicolon, quoted multi-line "
         "cells, CRLF) are read. Customers are matched by external id, then by name (case-insensitive).\n\n"

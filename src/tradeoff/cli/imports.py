@@ -107,7 +107,7 @@ def _print_preview(p: dict[str, Any]) -> None:
             typer.echo(f"  row {b['row']} (line {b['line']}), {b['field']}: {b['reason']}")
     if p["already_imported_count"]:
         rows = ", ".join(str(a["row"]) for a in p["already_imported"][:20])
-        typer.echo(f"already in the workspace (same words, customer and date): {_n(p['already_imported_count'], 'row')}"
+        typer.echo(f"already in the workspace (same words, customer and date, or words and customer when undated): {_n(p['already_imported_count'], 'row')}"
                    f" ({rows}{', …' if p['already_imported_count'] > 20 else ''}); "
                    + ("imported again (--import-again)" if p["import_again"] else "skipped; --import-again imports them"))
     typer.echo(f"would import {p['would_import']} items, create {p['would_create_customers']} customers, "

@@ -17,6 +17,7 @@ from typing import Any
 
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.feedback.model import Source
+from tradeoff.feedback.schemas import text_problem
 
 FIELDS = ("text", "customer", "source", "date", "author", "tags", "score", "score_kind")
 # The model's own words are accepted as field names too.
@@ -27,7 +28,8 @@ GUESSES: dict[str, tuple[str, ...]] = {
     "customer": ("customer", "account", "company", "customer name", "account name", "company name",
                  "customer id", "account id", "external id"),
     "source": ("source", "channel"),
-    "date": ("date", "created", "created at", "created on", "reported at", "submitted at"),
+    "date": ("date", "created", "created at", "created on", "reported at", "submitted at", "submitted",
+             "submitted on", "received at", "timestamp", "response date", "responded at", "sent at"),
     "author": ("author", "reporter", "submitted by", "reported by"),
     "tags": ("tags", "labels", "tag", "label"),
     "score": ("score", "nps", "nps score", "csat", "csat score", "survey score"),
@@ -245,6 +247,15 @@ def resolve_mapping(columns: tuple[str, ...], mapping: Mapping[str, str]) -> dic
             "customer said: --map text=COLUMN on the command line, text_column in the API or form",
             [FieldError(["column", "text"], "required column missing", list(columns))],
         )
+    # a repeated header (two 'Comment' columns) is ambiguous: refuse rather than pick one (tags may repeat,
+    # as Jira's Labels do: the first is read)
+    twice = [(f, i) for f, i in fields.items() if f != "tags" and sum(_norm(c) == _norm(columns[i]) for c in columns) > 1]
+    if twice:
+        field, i = twice[0]
+        where = [str(k + 1) for k, c in enumerate(columns) if _norm(c) == _norm(columns[i])]
+        raise InvalidInput(f"the file has {len(where)} columns named '{columns[i]}' (columns {', '.join(where)}), "
+                           f"mapped to {field}: rename them so each says what it holds",
+                           [FieldError(["column", field], "column name repeated", columns[i])])
     return fields
 
 
@@ -387,6 +398,8 @@ def parse_rows(
         text = cell("text").strip().replace("\r\n", "\n").replace("\r", "\n")
         if not text:
             problems.append(("text", cell("text"), "text is empty"))
+        elif problem := text_problem(text):
+            problems.append(("text", text[:200], problem))
         elif len(text) > MAX_TEXT:
             problems.append(("text", text, f"text is {len(text):,} characters; the limit is {MAX_TEXT:,}"))
         customer = cell("customer").strip() or None

@@ -140,7 +140,7 @@ class ImportPlan:
             out.append({"code": "no_rows", "message": "no row to import"})
         elif not self.to_import:
             out.append({"code": "already_imported",
-                        "message": "every row is already in this workspace (the same words, customer and time): "
+                        "message": "every row is already in this workspace (the same words, customer and time, or words and customer for a row without a date): "
                                    "the file was imported before; to import it once more, choose import_again "
                                    "(--import-again)"})
         return out
@@ -378,22 +378,30 @@ def _match_customers(
 def _already_imported(session: Session, workspace_id: int, rows: list[RowValues],
                       matched: dict[str, CustomerMatch], unmatched_as_none: bool = False) -> dict[int, int]:
     """Rows already in the workspace: feedback with the same words (spacing aside), the same customer and the same
-    reported time. Only rows with a date can be recognised (one without is reported at import time); the
-    workspace's feedback is read only for the file's span of dates. A row of a customer not in the workspace can
-    be there only when such rows are imported without a customer (`unmatched_as_none`)."""
+    reported time; for a row without a date (reported at import time, so never the same time twice), the same
+    words and customer at any time. The workspace's feedback is read only for the file's span of dates, and for
+    the undated rows' exact words. A row of a customer not in the workspace can be there only when such rows are
+    imported without a customer (`unmatched_as_none`)."""
     dated = [r for r in rows if r.reported_at is not None]
-    if not dated:
-        return {}
-    times = [r.reported_at for r in dated if r.reported_at is not None]
+    undated = [r for r in rows if r.reported_at is None]
     known: dict[tuple[Any, int | None, str], int] = {}
-    for fid, text, owner, when in session.execute(
-        select(Feedback.id, Feedback.text, Feedback.customer_id, Feedback.reported_at)
-        .where(Feedback.workspace_id == workspace_id, Feedback.reported_at >= min(times),
-               Feedback.reported_at <= max(times)).order_by(Feedback.id)
-    ):
-        known.setdefault((when, owner, " ".join(text.split())), fid)
+    if dated:
+        times = [r.reported_at for r in dated if r.reported_at is not None]
+        for fid, text, owner, when in session.execute(
+            select(Feedback.id, Feedback.text, Feedback.customer_id, Feedback.reported_at)
+            .where(Feedback.workspace_id == workspace_id, Feedback.reported_at >= min(times),
+                   Feedback.reported_at <= max(times)).order_by(Feedback.id)
+        ):
+            known.setdefault((when, owner, " ".join(text.split())), fid)
+    texts = sorted({r.text for r in undated})
+    for k in range(0, len(texts), 500):  # the import stores a row's words as read: exact matches find them
+        for fid, text, owner in session.execute(
+            select(Feedback.id, Feedback.text, Feedback.customer_id)
+            .where(Feedback.workspace_id == workspace_id, Feedback.text.in_(texts[k:k + 500])).order_by(Feedback.id)
+        ):
+            known.setdefault((None, owner, " ".join(text.split())), fid)
     out: dict[int, int] = {}
-    for r in dated:
+    for r in rows:
         if r.customer is not None and r.customer not in matched and not unmatched_as_none:
             continue  # a customer not in the workspace yet: nothing of theirs can be there
         cid = matched[r.customer].customer_id if r.customer is not None and r.customer in matched else None

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from datetime import datetime
+import unicodedata
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
@@ -12,11 +13,31 @@ from tradeoff.records.schemas import Input, RecordOut, ShortText, Tag
 Verbatim = Annotated[str, StringConstraints(max_length=20_000)]
 
 
+def text_problem(v: str) -> str | None:
+    """Why `v` is not feedback text (None when it is): binary data, a control character, or nothing visible."""
+    if "\x00" in v:
+        return "text contains binary data (NUL bytes)"
+    control = next((c for c in v if unicodedata.category(c) == "Cc" and c not in "\t\n\r\f"), None)
+    if control is not None:
+        return (f"text contains a control character (U+{ord(control):04X} at character {v.index(control) + 1}), "
+                "not text someone wrote")
+    # spaces, line breaks and invisible format characters (zero-width spaces, direction marks) alone say nothing
+    if not any(unicodedata.category(c)[0] not in "ZC" for c in v):
+        return "text is empty; paste what the customer said"
+    return None
+
+
 def _not_blank(v: str | None) -> str | None:
-    if v is not None and not v.strip():
-        raise ValueError("text is empty; paste what the customer said")
-    if v is not None and "\x00" in v:
-        raise ValueError("text contains binary data (NUL bytes)")
+    if v is not None and (problem := text_problem(v)):
+        raise ValueError(problem)
+    return v
+
+
+def _not_future(v: datetime | None) -> datetime | None:
+    """Feedback is dated when it was given: not later than today (a day of slack for time zones), as the CSV
+    import checks too."""
+    if v is not None and v.date() > datetime.now(UTC).date() + timedelta(days=1):
+        raise ValueError(f"{v.date()} is in the future: feedback is dated when it was given")
     return v
 
 
@@ -32,6 +53,7 @@ class FeedbackCreate(Input):
     score: int | None = None
 
     _text = field_validator("text")(_not_blank)
+    _when = field_validator("reported_at")(_not_future)
 
     @model_validator(mode="after")
     def _score(self) -> FeedbackCreate:
@@ -60,6 +82,7 @@ class FeedbackUpdate(Input):
     sentiment: Sentiment | None = None
 
     _text = field_validator("text")(_not_blank)
+    _when = field_validator("reported_at")(_not_future)
 
 
 class FeedbackOut(RecordOut):

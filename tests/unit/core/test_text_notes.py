@@ -147,3 +147,99 @@ def test_common_note_layouts_keep_their_heading_and_drop_what_is_about_the_call(
     para = "Greystone - Tue 1 Dec\nAttendees: Marcus\nThey want bulk send for month end."
     assert [(i.text, i.heading) for i in split_note_items(para)] == [
         ("They want bulk send for month end.", "Greystone - Tue 1 Dec")]
+
+
+def _pairs(text: str) -> list[tuple[str, str]]:
+    return [(i.text, i.heading) for i in split_note_items(text)]
+
+
+def test_each_customer_heading_starts_its_own_group_after_indented_bullets() -> None:
+    vantara, tallgrass = "Vantara Telecom, 3 Dec", "Tallgrass Agritech, 4 Dec"
+    notes = (f"{vantara}:\n  - Export to PDF times out\n    for our biggest account\n  - Wants SSO\n"
+             f"{tallgrass}:\n  - Reminders go to spam\n  - Needs Peppol")
+    assert _pairs(notes) == [("Export to PDF times out for our biggest account", vantara), ("Wants SSO", vantara),
+                             ("Reminders go to spam", tallgrass), ("Needs Peppol", tallgrass)]
+    # without the colon too: a line less indented than the bullets that names a customer and a day
+    assert _pairs(notes.replace("Dec:", "Dec"))[1:3] == [("Wants SSO", vantara), ("Reminders go to spam", tallgrass)]
+    assert heading_date(tallgrass, date(2026, 12, 7)) == date(2026, 12, 4)
+    # a wrapped bullet that ends on a day is still one item
+    assert split_notes("- They need Peppol by\n4 Dec\n- SSO") == ["They need Peppol by 4 Dec", "SSO"]
+
+
+def test_section_labels_are_neither_items_nor_glued_to_the_item_above() -> None:
+    head = "Vantara Telecom, 3 Dec"
+    notes = (f"{head}\n**Requests**\n- Bulk send\n**Pain points**\n- Exports are slow\n**Happy**\n- Love reminders\n"
+             "Requests:\n- SSO\n## Pain points\n- Spam folder\n\n__Feature requests:__\n- Peppol")
+    assert _pairs(notes) == [(t, head) for t in ("Bulk send", "Exports are slow", "Love reminders", "SSO",
+                                                 "Spam folder", "Peppol")]
+    # a markdown heading that names the call is a heading; a bold line over nothing is what was said
+    assert _pairs("## Tallgrass Agritech — 4 Dec\n- Needs Peppol\n\n**Export is broken**") == [
+        ("Needs Peppol", "Tallgrass Agritech — 4 Dec"), ("Export is broken", "Tallgrass Agritech — 4 Dec")]
+
+
+def test_each_speaker_line_is_an_item_and_next_steps_are_not_feedback() -> None:
+    notes = "Ines said: we need X\nJonah: the export is slow\nNext steps: send pricing"
+    # "said" marks a speaker: dropped; "Jonah:" may as well be a topic ("Pricing: too high"): kept as written
+    assert split_notes(notes) == ["we need X", "Jonah: the export is slow"]
+    more = ("Dana (CTO): SSO is a must\n  before the rollout\nPricing: too high for 300 seats\nAction items:\n"
+            "- send the pricing sheet\n- book a demo\nFollow-ups: call Dana\nTODO: check Peppol\n"
+            "  and the test clock\n\nThe reminders go to spam")
+    assert split_notes(more) == ["Dana (CTO): SSO is a must before the rollout", "Pricing: too high for 300 seats",
+                                 "The reminders go to spam"]
+
+
+def test_call_headings_name_the_customer_and_day_with_or_without_a_blank_line() -> None:
+    today = date(2026, 12, 7)
+    for head, day in (("Call w/ Stonegate Facilities Management — 12/01/2026", date(2026, 12, 1)),
+                      ("Call with Stonegate Facilities Management - 2026-12-01", date(2026, 12, 1)),
+                      ("Meeting: Stonegate Facilities Management (Dec 1)", date(2026, 12, 1))):
+        for gap in ("\n", "\n\n"):
+            assert _pairs(f"- Earlier item\n{head}{gap}- Exports are slow\n\nThey want SSO.") == [
+                ("Earlier item", ""), ("Exports are slow", head), ("They want SSO.", head)], (head, gap)
+        assert heading_date(head, today) == day
+    assert _pairs("Call w/ Stonegate Facilities Management\n- Exports") == [
+        ("Exports", "Call w/ Stonegate Facilities Management")]
+    # a feedback line that ends on a day is not a heading
+    assert split_notes("They need Peppol by 1 Jul\n\nExports are slow") == ["They need Peppol by 1 Jul",
+                                                                            "Exports are slow"]
+
+
+EMAIL = """From: Jane Doe <jane@stonegate.com>
+Sent: Tuesday, December 1, 2026 10:32 AM
+To: Maya Chen <maya@tradeoff.io>
+Cc: Sales <sales@tradeoff.io>
+Subject: RE: Export problems
+
+Hi Maya,
+
+Thanks for fixing the reminders, but the export is still broken for 300 invoices.
+
+We also need SSO with Okta
+before January.
+
+Best regards,
+Jane Doe
+Head of Finance Operations
+Stonegate Facilities Management
++1 555 0100 | stonegate.com
+"""
+
+
+def test_a_pasted_email_gives_its_body_under_its_subject_sender_and_day() -> None:
+    head = "Export problems — Jane Doe <jane@stonegate.com> — 2026-12-01"
+    assert _pairs(EMAIL) == [
+        ("Thanks for fixing the reminders, but the export is still broken for 300 invoices.", head),
+        ("We also need SSO with Okta before January.", head)]
+    assert heading_date(head, date(2026, 12, 7)) == date(2026, 12, 1)
+    # a reply above it: each message its own heading; "Date:" as well as "Sent:"; "Cheers" closes an email
+    thread = ("Hello team,\nExports still fail.\nCheers\nJonah\n\nFrom: Ines <ines@vantara.example>\n"
+              "Date: Thu, 3 Dec 2026 09:00:00 +0100\nSubject: Fwd: SSO\n\nDear Maya,\n- SSO please\n\nThanks,\nInes")
+    assert _pairs(thread) == [("Exports still fail.", ""),
+                              ("SSO please", "SSO — Ines <ines@vantara.example> — 2026-12-03")]
+
+
+def test_thanks_that_says_something_and_notes_that_are_not_an_email_stay() -> None:
+    notes = ("Happy:\n- Love the reminders\n\nThanks!\nExports are fast now\n\n"
+             "Thanks for the demo, but SSO is still missing")
+    assert split_notes(notes) == ["Love the reminders", "Thanks! Exports are fast now",
+                                  "Thanks for the demo, but SSO is still missing"]
