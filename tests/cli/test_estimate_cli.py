@@ -24,6 +24,25 @@ def test_set_show_and_explain_an_estimate(run, world) -> None:  # type: ignore[n
     tech = json.loads(run("estimate", str(fid), "-w", world.slug, "--optimistic", "2", "--likely", "4",
                           "--pessimistic", "12", "--category", "tech_debt", "--json").stdout)
     assert tech["category"] == "tech_debt"
+    # the range set again with nothing else said keeps the rest of the estimate (drivers, team, kind of work)
+    team = json.loads(run("teams", "create", "-w", world.slug, "--name", "Core", "--members", "Ana", "--json").stdout)
+    comp = json.loads(run("components", "create", "-w", world.slug, "--name", "invoice-service", "--debt-level", "4",
+                          "--json").stdout)
+    full = json.loads(run("estimate", str(fid), "-w", world.slug, "--team", str(team["id"]), "--driver",
+                          f"refactor={comp['id']}", "--driver", "unknowns", "--component", str(comp["id"]),
+                          "--json").stdout)  # no range given: only these parts change
+    assert (full["likely"], full["category"], full["team_id"]) == (4.0, "tech_debt", team["id"])
+    assert {(d["name"], d.get("component_id")) for d in full["drivers"]} == {("refactor", comp["id"]),
+                                                                             ("unknowns", None)}
+    ranged = json.loads(run("estimate", str(fid), "-w", world.slug, "--optimistic", "32", "--likely", "48",
+                            "--pessimistic", "88", "--json").stdout)
+    assert (ranged["likely"], ranged["team_id"], ranged["category"]) == (48.0, team["id"], "tech_debt")
+    assert ranged["drivers"] == full["drivers"] and ranged["component_ids"] == [comp["id"]]
+    cleared = json.loads(run("estimate", str(fid), "-w", world.slug, "--clear", "drivers", "--clear", "team",
+                             "--json").stdout)
+    assert cleared["drivers"] == [] and cleared["team_id"] is None and cleared["component_ids"] == [comp["id"]]
+    half = run("estimate", str(fid), "-w", world.slug, "--likely", "50", ok=False)
+    assert half.exit_code != 0 and "give all three" in half.stderr
     assert "--category" in run("estimate", str(fid), "-w", world.slug, "--optimistic", "2", "--likely", "4",
                                "--pessimistic", "12", "--category", "chores", ok=False).stderr
     sug = json.loads(run("suggest-estimate", str(fid), "-w", world.slug, "--json").stdout)

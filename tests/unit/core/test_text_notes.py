@@ -231,6 +231,11 @@ def test_a_pasted_email_gives_its_body_under_its_subject_sender_and_day() -> Non
         ("Thanks for fixing the reminders, but the export is still broken for 300 invoices.", head),
         ("We also need SSO with Okta before January.", head)]
     assert heading_date(head, date(2026, 12, 7)) == date(2026, 12, 1)
+    # what follows the signature's block still counts; an email's footer does not
+    tail = ("\nP.S. the audit log is still missing\n\nAlso from the call: they want Peppol\n\n"
+            "This email and any attachments are confidential and intended for the addressee only.")
+    assert split_notes(EMAIL.rstrip() + tail)[2:] == ["P.S. the audit log is still missing",
+                                                       "Also from the call: they want Peppol"]
     # a reply above it: each message its own heading; "Date:" as well as "Sent:"; "Cheers" closes an email
     thread = ("Hello team,\nExports still fail.\nCheers\nJonah\n\nFrom: Ines <ines@vantara.example>\n"
               "Date: Thu, 3 Dec 2026 09:00:00 +0100\nSubject: Fwd: SSO\n\nDear Maya,\n- SSO please\n\nThanks,\nInes")

@@ -9,9 +9,11 @@ from datetime import date
 
 # "- x", "* x", "• x", "– x", "1. x", "1) x", "(2) x", "a) x"
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u2013\u2014\u25aa\u25cf+]|\(?\d{1,3}[.)]|\(?[a-zA-Z][)])(?:\s+(?P<rest>.*))?$")
-# "Call with Pilar (Kessler-Brandt), 5 Dec", "Notes from the Acme sync": the line that says which call it was
-_CALL_HEADER = re.compile(r"^(?:call|meeting|notes|interview|sync|chat|demo|catch-up|qbr)\b.*\b(?:with|from)\b",
-                          re.IGNORECASE)
+# "Call with Pilar (Kessler-Brandt), 5 Dec", "Notes from the Acme sync", "Call w/ Stonegate", "Meeting: Stonegate
+# (Dec 1)", "Call - Acme": the line that says which call it was
+_CALL_HEADER = re.compile(r"^(?:(?:call|meeting|notes|interview|sync|chat|demo|catch-up|qbr)\b.*\b(?:with|from)\b"
+                          r"|(?:call|meeting|interview|sync|chat|demo|catch-up|qbr)\s+w/"
+                          r"|(?:call|meeting)\s*[:|\u2013\u2014-]\s)", re.IGNORECASE)
 # "Customer said: x", "Dana (CTO) asked: x", "They mentioned - x"
 _SPEAKER = re.compile(
     r"^\s*(?P<who>[\w][\w .'()/&-]{0,40}?)\s+(?:said|says|asked|asks|mentioned|mentions|noted|notes|"
@@ -110,19 +112,91 @@ def _numeric_day(heading: str, today: date) -> date | None:
     return max(past) if past else (max(found) if found else None)
 
 
+# --- what a line of notes is ---------------------------------------------------------------------------------
+
+# "**Requests**", "__Pain points:__", "**Attendees:**": a line that is all bold (a label or a heading)
+_BOLD_LINE = re.compile(r"^\s*(?:\*\*|__)(?P<text>[^*_]+?)(?:\*\*|__)\s*:?\s*$")
+# "## Pain points", "# Vantara Telecom, 3 Dec": a Markdown heading
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<text>.+?)[\s#]*$")
+# "Requests", "Pain points", "Happy", "Feature requests", "What went well": a label sorting what was said on one
+# call, not a new call: the items under it keep the call's heading ("Other notes" is not one: it heads its own list)
+_SECTION_LABEL = re.compile(
+    r"^(?:(?:feature|product|key|main|top|open|customer)\s+)?"
+    r"(?:requests?|asks?|wants|wish(?:es| ?list)|pain ?points?|pains|problems?|issues?|bugs?|complaints?|"
+    r"concerns?|blockers?|risks?|frustrations?|happy|unhappy|likes?|dislikes?|loves?|positives?|negatives?|praise|"
+    r"wins?|highlights?|lowlights?|feedback|questions?|ideas?|suggestions?|pros|cons|the good|the bad|good|bad|"
+    r"what went well|what could be better|takeaways?|summary|discussion|notes|observations?|insights?|quotes?|"
+    r"themes?|context|background)$", re.IGNORECASE)
+# "Next steps: send pricing", "Action items:", "Follow-ups:", "TODO: x", "Attendees: Marcus": what the team will do
+# or who was there, not what the customer said; ending in ":", the list under it is that too
+_NOT_FEEDBACK = re.compile(r"^(?:action items?|next steps?|follow[- ]?ups?|to[- ]?dos?|attendees|participants|"
+                           r"agenda)\s*:", re.IGNORECASE)
+# "Jonah: the export is slow", "Dana (CTO): SSO is a must", "Pricing: too high", "Feature request: x", "Q: x": up to
+# three words, the first capitalised, and a colon before what was said. A person or a topic (which cannot be told
+# apart), so kept as written. ("A: not yet" is not one: an answer goes with its question)
+_LABELLED = re.compile(r"^(?:Q|[A-Z][\w'\u2019.-]+(?:\s+[\w'\u2019.-]+){0,2})(?:\s*\([^()]{1,30}\))?\s*:\s+\S")
+# what may stand between a day and the rest of a title: "Vantara Telecom, 3 Dec", "Tue 1 Dec — Redfern",
+# "Meeting: Stonegate (Dec 1)", "Greystone call 01/12", "Dec 1st call"
+_TITLE_GLUE = r"(?:[,(|:\u2013\u2014-]|\b(?:call|meeting|sync|qbr|demo|chat|interview|notes))"
+_GLUE_BEFORE = re.compile(_TITLE_GLUE + r"$", re.IGNORECASE)
+_GLUE_AFTER = re.compile(r"^(?:[).:]*$|" + _TITLE_GLUE + ")", re.IGNORECASE)
+_WEEKDAY_AT_END = re.compile(r",?\s*" + _WEEKDAY.pattern + r",?$", re.IGNORECASE)
+
+# --- what wraps a pasted email -------------------------------------------------------------------------------
+
+# "From: Jane Doe <jane@x.com>", "Sent: Tuesday, December 1, 2026 10:32 AM", "Subject: RE: Export": a header line
+_EMAIL_HEADER = re.compile(r"^\s*(?P<field>from|sent|date|to|cc|bcc|subject|reply-to)\s*:\s*(?P<value>.*)$",
+                           re.IGNORECASE)
+# "RE: ", "Fwd: ", "AW: " before a subject
+_REPLY_PREFIX = re.compile(r"^(?:(?:re|fwd?|aw|wg|sv)\s*:\s*)+", re.IGNORECASE)
+# "On Tue, 1 Dec 2026 at 10:32, Jane <jane@x.com> wrote:": where a quoted earlier message starts
+_WROTE = re.compile(r"^\s*on\s+(?P<who>.{5,200}?)\s+wrote:\s*$", re.IGNORECASE)
+# "-----Original Message-----", "---------- Forwarded message ---------": a line that only separates messages
+_SEPARATOR_LINE = re.compile(r"^\s*-{2,}\s*(?:original message|forwarded message)\s*-*\s*$", re.IGNORECASE)
+# "Hi Maya,", "Hello team,", "Dear Ms. Weber,", "Good morning all!": a greeting opening a message
+_GREETING = re.compile(r"^(?:hi|hello|hey|hiya|dear|good (?:morning|afternoon|evening))\b[\w .'\u2019-]{0,40}[,!:.]?$",
+                       re.IGNORECASE)
+# "Thanks,", "Best regards,", "Cheers", "Thanks, Jane", "Sent from my iPhone": a sign-off; its signature follows
+_SIGN_OFF = re.compile(
+    r"^(?:(?:many )?thanks(?: again| a lot| so much| in advance)?|thank you(?: again| so much)?|"
+    r"best(?: regards| wishes)?|(?:kind|warm|warmest) regards|regards|cheers|all the best|(?:yours )?sincerely|"
+    r"talk soon|speak soon)"
+    r"(?P<tail>\s*[,!.]+(?:\s*(?-i:[A-Z][\w.'\u2019-]*)(?:\s+(?-i:[A-Z][\w.'\u2019-]*)){0,2})?)?\s*$"
+    r"|^sent from my \w+", re.IGNORECASE)
+# "This email and any attachments are confidential …", "If you are not the intended recipient …": an email's footer
+_DISCLAIMER = re.compile(r"^(?:this (?:e-?mail|message)\b.*\b(?:confidential|privileged|intended)|if you (?:are not|"
+                         r"have received this)\b.*\b(?:intended|in error))", re.IGNORECASE)
+# "P.S. the export is still broken": words after the signature
+_POSTSCRIPT = re.compile(r"^p\.?\s?s\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _EmailStart:
+    """Where a pasted email's header stood: the heading its words carry (subject, sender, day)."""
+
+    heading: str
+
+
 def split_note_items(text: str) -> list[NoteItem]:
     """Split call notes into items, in order, each with the heading it was under.
 
     A new item starts at each bullet ("- ", "* ", "• ", "1. ", "2) ", "a) "), at each "<someone> said: ..."
-    line (the speaker marker is dropped, their words kept) and after each blank line. A line that
-    follows an item without a blank line and without a marker continues that item. A short line directly
-    followed by bullets that ends in ":", names the call ("Call with Dana (Acme), 5 Dec"), names a day ("Tue 1
-    Dec", "call 01/12") or is split by a dash ("Acme — CFO") is a heading, not an item; the items after it carry it
-    until the next heading. Lines between such a heading and its list are its details ("Attendees: Marcus, Samir",
-    dropped) or, when they are not, one item of their own under it. A bare bullet ("-" alone) starts an item whose words are on the next line. Whitespace is collapsed; empty items
-    are dropped. Text without any marker or blank line is one item.
+    line (the speaker marker is dropped, their words kept), at each "Jonah: ..." or "Pricing: ..." line (kept as
+    written: a person and a topic look alike) and after each blank line. A line that follows an item without a
+    blank line and without a marker continues that item. A short line directly followed by bullets that ends in
+    ":", names the call ("Call with Dana (Acme), 5 Dec"), names a day ("Tue 1 Dec", "call 01/12") or is split by a
+    dash ("Acme — CFO") is a heading, not an item; the items after it carry it until the next heading. So is a
+    title ("Vantara Telecom, 3 Dec:", "Call w/ Stonegate — 12/01/2026") over a blank line or a paragraph, one
+    after a list it is less indented than (or that ends in ":"), and a short bold or Markdown heading line.
+    Lines between such a heading and its list are its details ("Attendees: Marcus, Samir", dropped) or, when they
+    are not, one item of their own under it. Section labels ("**Requests**", "Pain points:", "## Happy") end the
+    item above and keep the heading. "Next steps:", "Action items:", "Follow-ups:", "TODO:" lines and their lists
+    are dropped. A pasted email loses its header, greeting, sign-off and signature; its subject, sender and day
+    are the heading of its words. A bare bullet ("-" alone) starts an item whose words are on the next line.
+    Whitespace is collapsed; empty items are dropped. Text without any marker or blank line is one item.
     """
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = _without_email_wrapping(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    last_words = max((n for n, raw in enumerate(lines) if isinstance(raw, str) and raw.strip()), default=-1)
     items: list[list[str]] = []
     current: list[str] | None = None
     kinds: list[str] = []  # "bullet" | "speaker" | "para", parallel to items
@@ -131,6 +205,7 @@ def split_note_items(text: str) -> list[NoteItem]:
     heading = ""
     indent = 0  # how far the current bullet item's marker is indented: a bullet indented more belongs to it
     details = False  # under "Attendees:", "Action items:": the list is about the call, not what was said
+    dropped = False  # the line above was dropped ("TODO: check Peppol"): its lower-case continuation goes too
 
     def start(first: str, kind: str) -> list[str]:
         item = [first]
@@ -139,18 +214,43 @@ def split_note_items(text: str) -> list[NoteItem]:
         headings.append(heading)
         return item
 
-    for raw in lines:
+    def lone_title() -> str | None:
+        """The current item when it is only a title: the heading of what comes after it (taken off the items)."""
+        if current is None or kinds[-1] != "para" or len(current) != 1 or not _is_title(current[0]):
+            return None
+        items.pop()
+        kinds.pop()
+        headings.pop()
+        return current[0].rstrip(":").strip()
+
+    for n, raw in enumerate(lines):
+        if isinstance(raw, _EmailStart):
+            heading, current, details, dropped = raw.heading, None, False, False
+            continue
         line = _MARKUP.sub("", raw).strip()  # "**Attendees:**" reads as "Attendees:"
+        title = lone_title()  # "Call w/ Stonegate — 12/01/2026" over a blank line, a paragraph, a list
+        if title is not None:
+            heading, current = title, None
         if not line:
-            current, details = None, False
+            current, details, dropped = None, False, False
             continue
         bullet = _BULLET.match(line)
         speaker = _SPEAKER.match(line)
         depth = len(raw) - len(raw.lstrip())
-        if details:
-            if bullet:
+        marked = _marked_heading(raw)
+        if _is_section_label(marked if marked is not None else line if line.endswith(":") else ""):
+            current = None  # "**Requests**", "Pain points:": sorts what follows, under the same call
+            continue
+        if _NOT_FEEDBACK.match(line):
+            current, details, dropped = None, line.endswith(":"), True
+            continue
+        if details or dropped:
+            if (details and bullet) or (not bullet and line[:1].islower()):
                 continue
-            details = False
+            details = dropped = False
+        if marked is not None and n < last_words and _short_title(marked):
+            heading, current = marked.rstrip(":").strip(), None  # "## Tallgrass — 4 Dec", "**Greystone 01.12.**"
+            continue
         if bullet and current is not None and kinds[-1] == "bullet" and depth > indent:
             current.append("— " + (bullet.group("rest") or ""))  # a sub-point of the item above
             continue
@@ -175,6 +275,10 @@ def split_note_items(text: str) -> list[NoteItem]:
             if len(current) > 1 and current[-1].endswith(":") and _DETAIL.match(current[-1]) and bullet:
                 details, current = True, None  # "Greystone call / Attendees:" over the people: not feedback
                 continue
+        if not bullet and not speaker and current is not None and (
+                _LABELLED.match(line)  # "Jonah: the export is slow" after what Ines said
+                or (kinds[-1] == "bullet" and _ends_list(line, depth, indent, _next_line(lines, n)))):
+            current = None  # "Tallgrass Agritech, 4 Dec:" after Vantara's bullets: the next group's heading
         if bullet:
             current = start(bullet.group("rest") or "", "bullet")  # a bare "-": its words are on the next line
             indent = depth
@@ -185,6 +289,7 @@ def split_note_items(text: str) -> list[NoteItem]:
             current = start(line, "para")
         else:
             current.append(line)
+    lone_title()  # a title with nothing under it says nothing
     # a paragraph that opens with a heading naming the call or its day, then says something: the heading, its
     # details dropped, and one item under it ("Greystone — Tue 1 Dec / Attendees: … / They want bulk send.")
     out: list[NoteItem] = []
@@ -202,13 +307,172 @@ def _heading(line: str, dash_is_enough: bool = True) -> bool:
     Dana, 5 Dec"), a day ("Tue 1 Dec") or (`dash_is_enough`) is split by a dash ("Redfern — CFO")."""
     if line.endswith(":"):
         return True
-    if len(line.split()) > 12 or line.endswith(("?", "!")):
-        return False
-    if line.endswith(".") and not _NUMERIC_DAY.search(line[-12:]):  # "Greystone call 01.12." is still a heading
+    if len(line.split()) > 12 or _ends_sentence(line):
         return False
     return bool(_CALL_HEADER.match(line) or _ISO.search(line) or _DAY_MONTH.search(line) or _MONTH_DAY.search(line)
                 or _NUMERIC_DAY.search(line) or (dash_is_enough and _SEPARATOR.search(line)))
 
 
+def _ends_sentence(line: str) -> bool:
+    """"Exports are slow." ends a sentence; "Greystone call 01.12." ends on a day."""
+    return line.endswith(("?", "!")) or (line.endswith(".") and not _NUMERIC_DAY.search(line[-12:]))
+
+
+def _is_title(line: str) -> bool:
+    """A line that can only be the title of a call, wherever it stands: short, ends no sentence, and says which
+    call ("Call w/ Stonegate", "Meeting: Stonegate (Dec 1)") or has its day at an end, set off from the rest
+    ("Vantara Telecom, 3 Dec:", "Tue 1 Dec — Redfern", "Greystone call 01/12"). "They need Peppol by 1 Jul" is
+    something said, not a title."""
+    text = line.rstrip(":").strip()
+    if not text or len(text.split()) > 10 or _ends_sentence(text):
+        return False
+    if _CALL_HEADER.match(text):
+        return True
+    day = _ISO.search(text) or _DAY_MONTH.search(text) or _MONTH_DAY.search(text) or _NUMERIC_DAY.search(text)
+    if day is None:
+        return False
+    before, after = _WEEKDAY_AT_END.sub("", text[:day.start()].strip()).strip(), text[day.end():].strip()
+    if not before:  # "Tue 1 Dec — Redfern", "28 December: Acme", "5 Jan 2027 QBR"
+        return bool(_GLUE_AFTER.match(after))
+    return bool(_GLUE_BEFORE.search(before)) and not after.strip(").: ")  # "Vantara Telecom, 3 Dec"
+
+
+def _ends_list(line: str, depth: int, indent: int, following: str | None) -> bool:
+    """Whether a line after a bullet item heads the next list rather than continuing the item: a capitalised
+    label ending in ":" ("Tallgrass Agritech, 4 Dec:"), or a title that is less indented than the bullets or
+    names more than a day and is followed by a bullet (not "- They need Peppol by / 4 Dec")."""
+    if not line[:1].isupper() and not line[:1].isdigit():
+        return False
+    if line.endswith(":"):
+        return _is_bare_heading(line) and len(line.split()) <= 8
+    if not _is_title(line):
+        return False
+    names_more = bool(re.search(r"[^\W\d_]{3,}", _MONTH_DAY.sub("", _DAY_MONTH.sub("", _WEEKDAY.sub("", line)))))
+    return depth < indent or (names_more and following is not None and _BULLET.match(following) is not None)
+
+
+def _next_line(lines: list[str | _EmailStart], n: int) -> str | None:
+    """The next line with words after line `n`, None at the end or at an email's start."""
+    for raw in lines[n + 1:]:
+        if isinstance(raw, _EmailStart):
+            return None
+        if raw.strip():
+            return raw.strip()
+    return None
+
+
+def _marked_heading(raw: str) -> str | None:
+    """The words of a line marked as a heading: all bold ("**Requests**") or Markdown ("## Pain points")."""
+    found = _BOLD_LINE.match(raw) or _MD_HEADING.match(raw)
+    return found["text"].strip() if found else None
+
+
+def _is_section_label(label: str) -> bool:
+    """A label alone on its line ("Requests:", "**Pain points**", "## Happy") that sorts what was said on a call."""
+    return _SECTION_LABEL.match(label.rstrip(": ")) is not None
+
+
+def _short_title(text: str) -> bool:
+    """A marked line short enough to be a heading, not a sentence in bold ("**Export is broken.**")."""
+    return 0 < len(text.split()) <= 8 and not _ends_sentence(text.rstrip(":"))
+
+
 def _is_bare_heading(item: str) -> bool:
     return item.endswith(":") and len(item.split()) <= 8 and not any(ch in item[:-1] for ch in ".?!")
+
+
+# --- pasted emails -------------------------------------------------------------------------------------------
+
+
+def _without_email_wrapping(lines: list[str]) -> list[str | _EmailStart]:
+    """The lines without what wraps an email's words: each header ("From:", "Sent:", "To:", "Subject:" …, given
+    back as an `_EmailStart` carrying the heading of the words under it), the greeting opening a message ("Hi
+    Maya,"), the sign-off ("Best regards,") and the signature under it (short lines: name, title, phone,
+    company; a footer). In notes that are not an email a sign-off counts only with its comma ("Thanks,"), so
+    "Thanks!" over what was said stays; a sentence ("Thanks for fixing X, but Y is still broken") always does."""
+    is_email = any(_email_header(lines, n)[0] for n in range(len(lines)))
+    out: list[str | _EmailStart] = []
+    opening = True  # the next line with words may be a greeting
+    signature = False  # under a sign-off
+    n = 0
+    while n < len(lines):
+        line = lines[n].strip()
+        size, fields = _email_header(lines, n)
+        if size or _WROTE.match(line) or _SEPARATOR_LINE.match(line):
+            wrote = _WROTE.match(line)
+            if size:
+                out.append(_EmailStart(_email_heading(fields)))
+            elif wrote:
+                out.append(_EmailStart(_email_heading({"from": wrote["who"]})))
+            n, opening, signature = n + max(size, 1), True, False
+            continue
+        n += 1
+        if not line:
+            out.append("")
+            signature = False  # a signature is one block of lines
+            continue
+        plain = _BULLET.match(line) is None
+        if (signature and plain and _signature_line(line)) or (is_email and _DISCLAIMER.match(line)):
+            continue  # "Jane Doe", "Head of Finance Operations", "+1 555 0100"
+        signature = False
+        if opening and plain and _GREETING.match(line) and len(line.split()) <= 6:
+            opening, is_email = False, True
+            continue
+        opening = False
+        sign_off = _SIGN_OFF.match(line) if plain else None
+        if sign_off and (is_email or "," in (sign_off["tail"] or "")):
+            signature = True
+            continue
+        out.append(lines[n - 1])
+    return out
+
+
+def _signature_line(line: str) -> bool:
+    """A line of a signature: short ("Jane Doe", "Head of Finance Operations", "+1 555 0100 | stonegate.com"), not
+    a title, a postscript or a sentence ("We still need SSO.")."""
+    words = len(line.split())
+    return (words <= 10 and not _is_title(line) and not _POSTSCRIPT.match(line)
+            and not (words >= 5 and _ends_sentence(line)))
+
+
+def _email_header(lines: list[str], n: int) -> tuple[int, dict[str, str]]:
+    """The email header starting at line `n`: how many lines it takes and its fields ("from", "sent", "subject"
+    …). A header is two header lines or more, one of them "From:" or "Subject:"; else (0, {})."""
+    fields: dict[str, str] = {}
+    size = 0
+    while n + size < len(lines):
+        found = _EMAIL_HEADER.match(lines[n + size])
+        if found is None:
+            break
+        fields.setdefault(found["field"].lower(), found["value"].strip())
+        size += 1
+    if size >= 2 and ("from" in fields or "subject" in fields):
+        return size, fields
+    return 0, {}
+
+
+def _email_heading(fields: dict[str, str]) -> str:
+    """The heading of an email's words: its subject, its sender (the customer may be named there, or by the
+    address's domain) and its day ("Export problems — Jane Doe <jane@stonegate.com> — 2026-12-01"). A day with a
+    month's name and a year is written as ISO so it is read the same whatever the subject says; one in numbers
+    ("01/12/2026") is left as written, for `heading_date`'s rules."""
+    subject = _REPLY_PREFIX.sub("", fields.get("subject", "")).strip()
+    sent = fields.get("sent") or fields.get("date") or ""
+    day = _day_with_year(sent)
+    return " \u2014 ".join(part for part in (subject, fields.get("from", ""), day.isoformat() if day else sent) if part)
+
+
+def _day_with_year(text: str) -> date | None:
+    """The day a text names with its year, in words or ISO ("Tuesday, December 1, 2026 10:32 AM"); else None."""
+    found = _ISO.search(text)
+    if found:
+        month, day, year = int(found["m"]), int(found["d"]), int(found["y"])
+    else:
+        found = _DAY_MONTH.search(text) or _MONTH_DAY.search(text)
+        if found is None or not found["y"]:
+            return None
+        month, day, year = _MONTHS[found["m"][:3].lower()], int(found["d"]), int(found["y"])
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
