@@ -17,6 +17,17 @@ including the projects and questions where Tradeoff misses its target.
 """
 
 
+KEPT = "<!-- notes below are kept when the benchmark is rerun -->"
+
+
+def write_section(path: Path, text: str) -> None:
+    """Write a benchmark's section, keeping the notes under KEPT in the file it replaces (figures measured by
+    other means, such as a rerun under load, which the script cannot produce itself)."""
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    kept = old[old.index(KEPT):] if KEPT in old else ""
+    path.write_text(text.rstrip("\n") + ("\n\n" + kept if kept else "\n"), encoding="utf-8")
+
+
 def main() -> None:
     parts = sorted((ROOT / "docs" / "benchmarks.d").glob("*.md"), key=lambda p: (ORDER.index(p.stem)
                                                                                    if p.stem in ORDER else 99, p.stem))

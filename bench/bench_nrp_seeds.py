@@ -15,6 +15,8 @@ import os
 import platform
 from pathlib import Path
 
+from assemble import write_section  # bench/ is on the path when a script here runs
+
 from tradeoff.core.planning_nrp import parse_nrp, solve_nrp
 from tradeoff.evals.plan import evaluate_plan
 
@@ -89,7 +91,7 @@ def main() -> None:
         "",
     ]
     out = ROOT / "docs" / "benchmarks.d" / "planning_nrp2.md"
-    out.write_text("\n".join(lines), encoding="utf-8")
+    write_section(out, "\n".join(lines))
     print(f"wrote {out}")
 
 

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from assemble import write_section  # bench/ is on the path when a script here runs
 
 from tradeoff.core.planning import AllocationRule, Candidate, Dependency, PlanInput, Team, plan_roadmap
 from tradeoff.evals.plan import PROBE_SECONDS, default_workers, evaluate_plan, render_plan
@@ -164,7 +165,7 @@ def main() -> None:
     ]
     print(render_plan({"results": results}))
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("\n".join(lines))
+    write_section(out, "\n".join(lines))
     print(f"wrote {out}")
 
 

@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from tradeoff.cli.main import app
 from tradeoff.errors import InvalidInput
 from tradeoff.evals.duplicates import evaluate_duplicates, parse_created, render_duplicates
 
@@ -52,6 +54,22 @@ def test_later_duplicates_are_not_candidates(tmp_path: Path) -> None:
     # Only pair is 1 -> 4, but 1 is the earlier issue: it becomes the query's candidate, not the query.
     result = evaluate_duplicates(*_files(tmp_path, pairs="Issue id,Duplicate id\n1,4\n"), method="lexical")
     assert result["queries"] == 1
+
+
+def test_a_repeated_issue_id_is_refused_naming_both_rows(tmp_path: Path) -> None:
+    # row 1 spans lines 2-3, so data row 2 is on line 4 and the repeat (row 6) on line 8
+    issues = ISSUES + "Another block cache report,2,06/Jan/21 10:00,Metrics again\n"
+    with pytest.raises(InvalidInput) as exc:
+        evaluate_duplicates(*_files(tmp_path, issues=issues), method="lexical")
+    assert exc.value.message.startswith(
+        "issues.csv: column 'Issue id' has '2' twice, in rows 2 and 6 (lines 4 and 8)"
+    )
+
+
+def test_cli_missing_file_is_one_line(tmp_path: Path) -> None:
+    issues, _ = _files(tmp_path)
+    result = CliRunner().invoke(app, ["eval", "duplicates", str(issues), str(tmp_path / "nope.csv")])
+    assert result.exit_code == 2 and result.stderr == f"error: {tmp_path / 'nope.csv'}: no such file\n"
 
 
 def test_missing_column_and_no_queries(tmp_path: Path) -> None:

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
 from tradeoff import embeddings
+from tradeoff.cli.main import app
 from tradeoff.core.estimation import ReferenceIndex
 from tradeoff.errors import InvalidInput
 from tradeoff.evals.estimate import (
@@ -53,8 +55,69 @@ def test_missing_column_is_named(tmp_path: Path) -> None:
 def test_bad_storypoint_names_the_row(tmp_path: Path) -> None:
     rows = [[f"A-{i}", "t", "d", 1, "train"] for i in range(8)] + [["A-9", "t", "d", "lots", "test"]]
     p = _write(tmp_path / "p.csv", ["issuekey", "title", "description", "storypoint", "split_mark"], rows)
-    with pytest.raises(InvalidInput, match="row 10"):
+    with pytest.raises(InvalidInput, match="p.csv row 9: column 'storypoint'"):  # row 1 = the first data row
         evaluate_estimates([p])
+
+
+GPT2SP = ["issuekey", "title", "description", "storypoint", "split_mark"]
+
+
+def _project(tmp_path: Path, bad: str, mark: str) -> Path:
+    """20 history rows and 4 test rows; data row 13 (a history row) or 22 (a test row) holds `bad`."""
+    rows: list[list[object]] = [[f"A-{i}", f"word{i % 3}", "d", i % 5 + 1, "train"] for i in range(20)]
+    rows += [[f"T-{i}", f"word{i}", "d", 2, "test"] for i in range(4)]
+    rows[12 if mark == "train" else 21][3] = bad
+    return _write(tmp_path / "p.csv", GPT2SP, rows)
+
+
+@pytest.mark.parametrize("mark", ["test", "train"])
+@pytest.mark.parametrize("bad", ["-5", "nan", "inf", "1e308", ""])
+def test_invalid_story_points_are_refused_in_every_row(tmp_path: Path, bad: str, mark: str) -> None:
+    # the same rule for history and test rows, named by file, data row and column (no internal index)
+    row = 13 if mark == "train" else 22
+    with pytest.raises(InvalidInput) as exc:
+        evaluate_estimates([_project(tmp_path, bad, mark)])
+    assert exc.value.message.startswith(f"p.csv row {row}: column 'storypoint' must be a number from 0 to 100,000")
+    assert "history[" not in exc.value.message
+
+
+def test_cli_refuses_invalid_story_points_naming_file_row_and_column(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["eval", "estimate", str(_project(tmp_path, "nan", "test")), "--json"])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.splitlines()[0].startswith("error: p.csv row 22: column 'storypoint'")
+
+
+def test_json_never_carries_nan_or_infinity(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tradeoff.evals import estimate
+
+    monkeypatch.setattr(estimate, "evaluate_estimates", lambda paths, method: {"mae": float("nan"),
+                                                                                "rows": [float("inf"), 1.5]})
+    result = CliRunner().invoke(app, ["eval", "estimate", str(_topic_project(tmp_path)), "--json"])
+    assert result.exit_code == 0, result.output
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"{constant} is not JSON")
+
+    assert json.loads(result.stdout, parse_constant=refuse) == {"mae": None, "rows": [None, 1.5]}
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "latin-1", "cp1252"])
+def test_bom_and_latin1_files_are_read(tmp_path: Path, encoding: str) -> None:
+    # Excel's "CSV UTF-8" starts with a BOM; older exports are Windows-1252 / Latin-1
+    path = _topic_project(tmp_path)
+    text = path.read_text(encoding="utf-8").replace("quarterly report pdf", "quarterly report pdf café")
+    path.write_bytes(text.encode(encoding))
+    (proj,) = evaluate_estimates([path])["projects"]
+    assert (proj["n_train"], proj["n_test"]) == (40, 2)
+
+
+def test_undecodable_and_missing_files_are_named(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(InvalidInput, match="empty.csv is empty"):
+        evaluate_estimates([empty])
+    result = CliRunner().invoke(app, ["eval", "estimate", str(tmp_path / "nope.csv")])
+    assert result.exit_code == 2 and result.stderr == f"error: {tmp_path / 'nope.csv'}: no such file\n"
 
 
 def test_chronological_split_uses_created(tmp_path: Path) -> None:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from tradeoff.cli.main import app
 from tradeoff.errors import InvalidInput
-from tradeoff.evals.forecast import evaluate_forecast, parse_datetime, render_forecast
+from tradeoff.evals.forecast import evaluate_forecast, load_completions, parse_datetime, render_forecast
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "forecasting"
 FILES = [
@@ -42,8 +44,40 @@ def test_missing_column_names_it_and_lists_columns(tmp_path: Path) -> None:
 def test_bad_date_names_the_row(tmp_path: Path) -> None:
     p = tmp_path / "items.csv"
     p.write_text("id,resolved\n1,2021-01-01\n2,soon\n")
-    with pytest.raises(InvalidInput, match="row 3"):
+    with pytest.raises(InvalidInput, match="items.csv row 2: resolved='soon' is not a date"):  # 1 = first data row
         evaluate_forecast(p, "resolved")
+
+
+def test_a_date_in_the_future_is_refused_naming_file_row_and_value(tmp_path: Path) -> None:
+    # one absurd date would otherwise stretch the walk over 416,198 weekly cuts, all abstained
+    p = tmp_path / "items.csv"
+    p.write_text("id,resolved\n1,2021-01-01\n2,9999-12-31\n3,2021-01-09\n")
+    with pytest.raises(InvalidInput) as exc:
+        evaluate_forecast(p, "resolved")
+    assert exc.value.message.startswith("items.csv row 2: resolved='9999-12-31' is in the future")
+    # a day of slack for time zones, as the feedback importer allows
+    p.write_text("id,resolved\n1,2026-12-01\n2,2026-12-08 23:00\n3,2026-12-09\n")
+    assert len(load_completions(p, "resolved", today=date(2026, 12, 8))[0]) == 3
+    with pytest.raises(InvalidInput, match="row 3: resolved='2026-12-09' is in the future"):
+        load_completions(p, "resolved", today=date(2026, 12, 7))
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "latin-1"])
+def test_bom_and_latin1_files_are_read(tmp_path: Path, encoding: str) -> None:
+    p = tmp_path / "items.csv"
+    p.write_bytes("title,resolved\nCafé menu,2021-01-01\nNaïve fix,2021-01-09\n".encode(encoding))
+    assert load_completions(p, "resolved") == ([datetime(2021, 1, 1), datetime(2021, 1, 9)], 0)
+
+
+def test_cli_argument_errors_are_one_line(tmp_path: Path) -> None:
+    p = tmp_path / "items.csv"
+    p.write_text("id,resolved\n1,2021-01-01\n")
+    missing = CliRunner().invoke(app, ["eval", "forecast", str(p)])
+    assert missing.exit_code == 2
+    assert missing.stderr == "error: --done-column is required: name the column with each item's completion time, " \
+                             "e.g. --done-column resolved\n"
+    nofile = CliRunner().invoke(app, ["eval", "forecast", str(tmp_path / "nope.csv"), "--done-column", "resolved"])
+    assert nofile.exit_code == 2 and nofile.stderr == f"error: {tmp_path / 'nope.csv'}: no such file\n"
 
 
 def test_synthetic_history_empty_rows_skipped_and_shape(tmp_path: Path) -> None:

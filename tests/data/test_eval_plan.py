@@ -9,7 +9,9 @@ import numpy as np
 import pytest
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_matrix
+from typer.testing import CliRunner
 
+from tradeoff.cli.main import app
 from tradeoff.errors import InvalidInput
 from tradeoff.evals.plan import evaluate_plan, render_plan
 
@@ -140,3 +142,60 @@ def test_bad_ratio_and_bad_file(tmp_path: Path) -> None:
     assert single["value"] == 5 and single["settled_by"] == "single solve"
     with pytest.raises(InvalidInput, match="workers"):
         evaluate_plan(good, 0.3, workers=0)
+
+
+def test_bad_cost_ratio_is_refused_even_nan(tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("1\n2\n3 4\n0\n1\n5 1 2\n")
+    with pytest.raises(InvalidInput, match="cost_ratio is not a number"):
+        evaluate_plan(good, float("nan"), workers=1)
+    with pytest.raises(InvalidInput, match="time_limit must be a positive number"):
+        evaluate_plan(good, 0.3, time_limit=float("nan"), workers=1)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1\n2\n1 2\n0\n1\n5 2 1\n", "nrp.txt ends early after line 6: expected a request of customer 1"),
+        ("1\n2\n1 x\n0\n0\n", "nrp.txt line 3: expected a number for a requirement cost (level 1), found 'x'"),
+        ("1\n^ a note\n2\n1 2\n1\n1 9\n0\n",
+         "nrp.txt line 6: a dependency refers to requirement 9, but ids run from 1 to 2"),
+        ("1\n2\n1 2\n0\n1\n-5 1 1\n", "nrp.txt line 6: customer 1 has a negative profit (-5)"),
+        ("1\n2\n1 2\n0\n0\n\n7 8\n", "nrp.txt line 7: 2 unexpected tokens after the last customer (from '7')"),
+    ],
+)
+def test_parse_errors_name_the_file_and_line(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "nrp.txt"
+    path.write_text(text)
+    with pytest.raises(InvalidInput) as exc:
+        evaluate_plan(path, 0.3, workers=1)
+    assert exc.value.message == message
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "latin-1"])
+def test_bom_and_latin1_files_are_read(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "nrp.txt"
+    path.write_bytes("1\n^ niveau de priorité\n2\n3 4\n0\n1\n5 1 2\n".encode(encoding))  # Excel / Notepad
+    assert evaluate_plan(path, 1.0, workers=1)["value"] == 5
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (["--cost-ratio", "-0.3"], "error: --cost-ratio must be from 0.01 to 1 (the budget as a share of the total "
+                                   "cost), got -0.3"),
+        (["--cost-ratio", "1.5"], "error: --cost-ratio must be from 0.01 to 1 (the budget as a share of the total "
+                                  "cost), got 1.5"),
+        (["--cost-ratio", "nan"], "error: --cost-ratio: 'nan' is not a number; give the budget as a share of the "
+                                  "total cost"),
+        ([], "error: --cost-ratio is required: the budget as a share of the total cost, e.g. --cost-ratio 0.3"),
+        (["--cost-ratio", "0.3", "--time-limit", "inf"], "error: --time-limit must be from 1 to 3600 (seconds), got inf"),
+    ],
+)
+def test_cli_argument_errors_are_one_line(tmp_path: Path, args: list[str], error: str) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("1\n2\n3 4\n0\n1\n5 1 2\n")
+    result = CliRunner().invoke(app, ["eval", "plan", str(good), *args])
+    assert result.exit_code == 2 and result.stderr == error + "\n"
+    nofile = CliRunner().invoke(app, ["eval", "plan", str(tmp_path / "nope.txt"), "--cost-ratio", "0.3"])
+    assert nofile.exit_code == 2 and nofile.stderr == f"error: {tmp_path / 'nope.txt'}: no such file\n"

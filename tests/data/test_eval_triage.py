@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from tradeoff.cli.main import app
 from tradeoff.errors import InvalidInput
 from tradeoff.evals.triage import evaluate_triage, macro_scores, map_label, render_triage, stratified_halves
 
@@ -86,6 +88,25 @@ def test_train_file(tmp_path: Path) -> None:
     test = _write(tmp_path / "test.csv", [("bug report", "crashes with an error"), ("rating", "great, love it")])
     result = evaluate_triage(test, train_path=train, method="lexical")
     assert result["n_train"] == len(ROWS) and result["n_test"] == 2
+
+
+def test_a_single_label_is_named_with_file_and_column(tmp_path: Path) -> None:
+    bugs = [(label, text) for label, text in ROWS if label == "bug report"]
+    with pytest.raises(InvalidInput) as exc:
+        evaluate_triage(_write(tmp_path / "bugs.csv", bugs), method="lexical")
+    assert exc.value.message.startswith("bugs.csv: column 'label' has only one label ('bug') in the training rows")
+    with pytest.raises(InvalidInput, match=r"^train.csv: column 'label' has only one label \('bug'\)"):
+        evaluate_triage(_write(tmp_path / "all.csv", ROWS), train_path=_write(tmp_path / "train.csv", bugs),
+                        method="lexical")
+
+
+def test_help_says_auto_is_slow_and_how_to_get_quick_figures() -> None:
+    shown = " ".join(CliRunner().invoke(app, ["eval", "triage", "--help"]).stdout.replace("│", " ").split())
+    assert "auto (the default): tuned when the ml extra is installed" in shown
+    assert "about 5 minutes" in shown and "For quick figures use --method lexical or --method model" in shown
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    (line,) = [row for row in readme.splitlines() if row.startswith("tradeoff eval triage FILE")]
+    assert "tuned" in line and "~5 min" in line and "--method lexical|model" in line
 
 
 def test_unknown_method(tmp_path: Path) -> None:

@@ -406,6 +406,37 @@ def test_work_already_done_on_a_feature_comes_off_its_plan_forecast_and_promises
     assert client.get(world.api(f"/features/{ids['a']}/delivery"), headers=h).json()["estimate"]["progress"] is None
 
 
+def test_promises_no_plan_can_keep_do_not_stop_the_plan_and_are_named(client, world: World) -> None:
+    ids = _planning_world(client, world)  # about 20 person-days a sprint; a 9, b 9, c 6, d 13 person-days
+    h = world.alice.headers
+    ledger = _feature(client, world, "Ledger")  # 30 person-days: more than a sprint, whatever else is planned
+    assert _estimate(client, world, ledger, 30, 30, 30, team_id=ids["tid"], confidence=1).status_code == 200
+    cust = client.post(world.api("/customers"), json={"name": "Acme", "arr": 1000}, headers=h).json()
+    due = (TODAY + timedelta(days=13)).isoformat()  # the last day of the plan's first sprint
+    for fid in (ids["a"], ids["c"], ids["d"], ledger):  # 9 + 6 + 13 + 30 person-days promised in 20
+        r = client.post(world.api("/commitments"), json={"feature_id": fid, "customer_id": cust["id"], "due": due},
+                        headers=h)
+        assert r.status_code == 201, r.text
+    pid = _plan(client, world, periods=4, values={str(ids["a"]): 5, str(ids["b"]): 1, str(ids["c"]): 5,
+                                                  str(ids["d"]): 2, str(ledger): 3})
+    r = client.post(world.api(f"/plans/{pid}/solve"), headers=h)
+    assert r.status_code == 200, r.text  # before: refused whole, naming a must-have and no promise
+    res = r.json()["result"]
+    period = {x["feature_id"]: x["period"] + 1 for x in res["schedule"]}  # periods counted from 1, as shown
+    note = next(n for n in res["notes"] if n.startswith("promises no plan can keep"))
+    titles = {ids["a"]: "Audit log", ids["c"]: "Credit notes", ids["d"]: "Dunning", ledger: "Ledger"}
+    # every promise is kept (done in sprint 1) or named with where it is done instead; Ledger cannot be, and of
+    # Audit log, Credit notes and Dunning two fit beside each other (9 + 6 or 6 + 13 of 20 person-days), not three
+    for fid, title in titles.items():
+        named = f"'{title}' to Acme by {due} (done in period {period[fid]} instead)" in note
+        assert (period[fid] == 1) != named, (title, period[fid], note)
+    assert period[ledger] > 1 and sum(period[f] == 1 for f in (ids["a"], ids["c"], ids["d"])) == 2
+    assert "renegotiate the date" in note
+    # a what-if that moves the promised date is answered too (before: refused like the plan)
+    w = client.post(world.api(f"/plans/{pid}/what-if"), json={"drop_features": [ids["b"]]}, headers=h)
+    assert w.status_code == 200 and not w.json()["scenario"].get("infeasible"), w.text
+
+
 def test_a_promise_the_live_plan_does_not_keep_is_named_until_the_plan_is_solved_again(client, world: World) -> None:
     ids = _planning_world(client, world)  # one sprint of about 20 person-days: the plan takes c + d, not a
     h = world.alice.headers

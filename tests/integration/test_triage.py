@@ -206,6 +206,12 @@ def test_split_notes_and_themes_to_problem(client, world: World) -> None:
     assert r.status_code == 201
     d = client.get(world.api(f"/problems/{r.json()['id']}/evidence"), headers=world.bob.headers).json()
     assert d["feedback_count"] == len(spam["feedback_ids"])
+    # sent twice (a double click): refused, naming the problem made the first time; no second problem
+    twice = client.post(world.api("/themes/problem"), json={"statement": "Reminders land in spam",
+                                                              "feedback_ids": spam["feedback_ids"]},
+                        headers=world.bob.headers)
+    assert twice.status_code == 409 and f"evidence of problem #{r.json()['id']}" in twice.json()["detail"]
+    assert len(client.get(world.api("/problems?q=spam"), headers=world.bob.headers).json()["items"]) == 1
     after = client.get(world.api("/themes"), headers=world.bob.headers).json()
     assert all(not set(t["feedback_ids"]) & set(spam["feedback_ids"]) for t in after["items"])  # linked: no theme
     # what fell in no theme is counted, and the feedback list finds every unlinked item

@@ -83,7 +83,7 @@ def estimate(
         elif est is None:
             raise InvalidInput(f"feature {feature_id} has no estimate yet; set one with --optimistic "
                                "--likely --pessimistic (or see `tradeoff suggest-estimate`)")
-    out = encode(estimate_service.out(uow=uow, workspace_id=wid, estimate=est))
+        out = encode(estimate_service.out(uow=uow, workspace_id=wid, estimate=est))
     if as_json:
         emit_json(out)
         return

@@ -17,7 +17,7 @@ import typer
 from pydantic import BaseModel, ValidationError
 
 from tradeoff.accounts import service as accounts
-from tradeoff.api.app import RECORD_APIS
+from tradeoff.api.record_apis import RECORD_APIS
 from tradeoff.api.records import RecordApi
 from tradeoff.cli.context import CsvOut, ErrorMappingGroup, cli_state, emit_csv, emit_json, emit_table
 from tradeoff.errors import FieldError, InvalidInput

@@ -46,27 +46,39 @@ class NrpInstance:
 # --------------------------------------------------------------------------------------------------- parsing
 
 
-def parse_nrp(text: str) -> NrpInstance:
+def parse_nrp(text: str, source: str = "NRP file") -> NrpInstance:
     """Parse the instance format of Xuan et al. (classic and realistic sets).
 
     Layout: number of levels; per level its number of requirements then their costs; number of dependencies then
     that many ``a b`` pairs (``b`` needs ``a``); number of customers then per customer ``profit q r1 .. rq``.
     Tokens are separated by any white space. Lines starting with ``^`` are annotations and are skipped (the
-    distributed ``example.txt`` has them).
+    distributed ``example.txt`` has them). ``source`` names the file in error messages, which also give the
+    line (1-based) and what was expected there.
     """
     tokens: list[str] = []
-    for line in text.splitlines():
+    token_lines: list[int] = []
+    lines = text.splitlines()
+    for number, line in enumerate(lines, start=1):
         if line.lstrip().startswith("^"):
             continue
-        tokens.extend(line.split())
+        words = line.split()
+        tokens.extend(words)
+        token_lines.extend([number] * len(words))
     pos = 0
+
+    def at() -> str:
+        """Where the last token taken is: the file and its line."""
+        return f"{source} line {token_lines[pos - 1]}"
+
+    def bad(message: str, msg: str, value: object = None) -> InvalidInput:
+        return InvalidInput(f"{at()}: {message}", [FieldError(["line", token_lines[pos - 1]], msg, value)])
 
     def take(what: str) -> float:
         nonlocal pos
         if pos >= len(tokens):
             raise InvalidInput(
-                f"NRP file ends early: expected {what} at token {pos + 1}",
-                [FieldError(["token", pos + 1], f"missing {what}")],
+                f"{source} ends early after line {len(lines)}: expected {what}",
+                [FieldError(["line", len(lines) + 1], f"missing {what}")],
             )
         tok = tokens[pos]
         pos += 1
@@ -76,21 +88,15 @@ def parse_nrp(text: str) -> NrpInstance:
             try:
                 value = float(tok)
             except ValueError:
-                raise InvalidInput(
-                    f"NRP file: expected a number for {what} at token {pos}, found {tok!r}",
-                    [FieldError(["token", pos], f"not a number ({what})", tok)],
-                ) from None
+                raise bad(f"expected a number for {what}, found {tok!r}", f"not a number ({what})", tok) from None
             if not math.isfinite(value):
-                raise InvalidInput(f"NRP file: {what} at token {pos} is not finite") from None
+                raise bad(f"{what} is not finite ({tok})", f"not finite ({what})", tok) from None
             return value
 
     def take_count(what: str) -> int:
         v = take(what)
         if v < 0 or not float(v).is_integer():
-            raise InvalidInput(
-                f"NRP file: {what} must be a non-negative whole number, found {v:g} (token {pos})",
-                [FieldError(["token", pos], f"bad {what}", v)],
-            )
+            raise bad(f"{what} must be a non-negative whole number, found {v:g}", f"bad {what}", v)
         return int(v)
 
     n_levels = take_count("the number of levels")
@@ -102,20 +108,14 @@ def parse_nrp(text: str) -> NrpInstance:
         for _ in range(k):
             c = take(f"a requirement cost (level {lv + 1})")
             if c < 0:
-                raise InvalidInput(
-                    f"NRP file: requirement {len(costs) + 1} has a negative cost ({c:g})",
-                    [FieldError(["requirement", len(costs) + 1, "cost"], "negative cost", c)],
-                )
+                raise bad(f"requirement {len(costs) + 1} has a negative cost ({c:g})", "negative cost", c)
             costs.append(_num(c))
     n = len(costs)
 
     def req_id(what: str) -> int:
         v = take_count(what)
         if not 1 <= v <= n:
-            raise InvalidInput(
-                f"NRP file: {what} refers to requirement {v}, but ids run from 1 to {n} (token {pos})",
-                [FieldError(["token", pos], "unknown requirement id", v)],
-            )
+            raise bad(f"{what} refers to requirement {v}, but ids run from 1 to {n}", "unknown requirement id", v)
         return v
 
     n_deps = take_count("the number of dependencies")
@@ -125,18 +125,14 @@ def parse_nrp(text: str) -> NrpInstance:
     for i in range(n_customers):
         profit = take(f"the profit of customer {i + 1}")
         if profit < 0:
-            raise InvalidInput(
-                f"NRP file: customer {i + 1} has a negative profit ({profit:g})",
-                [FieldError(["customer", i + 1, "profit"], "negative profit", profit)],
-            )
+            raise bad(f"customer {i + 1} has a negative profit ({profit:g})", "negative profit", profit)
         q = take_count(f"the number of requests of customer {i + 1}")
         reqs = tuple(req_id(f"a request of customer {i + 1}") for _ in range(q))
         customers.append(NrpCustomer(_num(profit), reqs))
     if pos != len(tokens):
-        raise InvalidInput(
-            f"NRP file has {len(tokens) - pos} unexpected tokens after the last customer (from token {pos + 1})",
-            [FieldError(["token", pos + 1], "unexpected trailing data", tokens[pos])],
-        )
+        pos += 1  # point at the first unexpected token
+        raise bad(f"{len(tokens) - pos + 1} unexpected tokens after the last customer (from {tokens[pos - 1]!r})",
+                  "unexpected trailing data", tokens[pos - 1])
     return NrpInstance(tuple(costs), deps, tuple(customers), tuple(levels))
 
 

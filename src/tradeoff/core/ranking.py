@@ -11,7 +11,6 @@ from itertools import combinations
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
 
 from tradeoff.core.formula import Formula, VectorResult, evaluate_many
 from tradeoff.core.scoring import Score
@@ -108,6 +107,8 @@ def rank_correlation(a: Ranking, b: Ranking) -> RankCorrelation:
         return RankCorrelation(None, None, len(common))
     x = [ra[i] for i in common]
     y = [rb[i] for i in common]
+    from scipy import stats  # here, not at import: scipy.stats takes a second to load, and few calls need it
+
     rho = float(stats.spearmanr(x, y).statistic)
     tau = float(stats.kendalltau(x, y).statistic)
     return RankCorrelation(None if math.isnan(rho) else rho, None if math.isnan(tau) else tau, len(common))

@@ -17,7 +17,7 @@ import numpy as np
 from tradeoff.core.text.duplicates import TextItem, build_similarity_index, similarity_scores
 from tradeoff.embeddings import Embedder, ModelEmbedder, get_embedder
 from tradeoff.errors import InvalidInput
-from tradeoff.evals._textcsv import read_rows
+from tradeoff.evals._textcsv import CsvRow, read_csv
 
 _DATE_FORMATS = ("%d/%b/%y %H:%M", "%d/%b/%Y %H:%M", "%d/%b/%y %I:%M %p", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M")
 
@@ -62,11 +62,20 @@ def evaluate_duplicates(issues_path: Path, pairs_path: Path, *, method: str = "a
     keys: list[tuple[datetime, str]] = []
     position: dict[str, int] = {}
     skipped: list[dict[str, Any]] = []
-    for line, row in read_rows(issues_path, ("Issue id", "Summary", "Description", "Created")):
+    seen: dict[str, CsvRow] = {}
+    for r in read_csv(issues_path, ("Issue id", "Summary", "Description", "Created"))[1]:
+        row, line = r.values, r.line
         issue = row["Issue id"].strip()
         if not issue:
             skipped.append({"file": issues_path.name, "line": line, "reason": "empty Issue id"})
             continue
+        if issue in seen:  # pairs name issues by id: two rows with one id would make every pair ambiguous
+            first = seen[issue]
+            raise InvalidInput(
+                f"{issues_path.name}: column 'Issue id' has {issue!r} twice, in rows {first.number} and {r.number} "
+                f"(lines {first.line} and {r.line}); each issue must appear once"
+            )
+        seen[issue] = r
         if not (row["Summary"].strip() or row["Description"].strip()):
             skipped.append({"file": issues_path.name, "line": line, "id": issue, "reason": "empty text"})
             continue
@@ -76,7 +85,8 @@ def evaluate_duplicates(issues_path: Path, pairs_path: Path, *, method: str = "a
         keys.append((created, issue.zfill(20)))
     duplicates: dict[int, set[int]] = {}
     unknown = 0
-    for _, row in read_rows(pairs_path, ("Issue id", "Duplicate id")):
+    for pair in read_csv(pairs_path, ("Issue id", "Duplicate id"))[1]:
+        row = pair.values
         a, b = row["Issue id"].strip(), row["Duplicate id"].strip()
         if a in position and b in position and a != b:
             duplicates.setdefault(position[a], set()).add(position[b])

@@ -17,7 +17,6 @@ docs/benchmarks.d/estimation.md).
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Sequence
 from datetime import datetime
@@ -30,7 +29,8 @@ from scipy.stats import binom
 from tradeoff.core.estimation import HistoryItem, ReferenceIndex
 from tradeoff.core.estimation_types import VECTOR_POWER, VECTOR_WEIGHT
 from tradeoff.embeddings import Embedder, ModelEmbedder, get_embedder
-from tradeoff.errors import InvalidInput
+from tradeoff.errors import FieldError, InvalidInput
+from tradeoff.evals._textcsv import CsvRow, read_csv
 
 MODEL_MAX_LENGTH = 256
 """Tokens of title + description the sentence model reads (issue descriptions are long)."""
@@ -48,53 +48,55 @@ MODEL_SIMILARITY = (
 )
 _BASE_COLUMNS = ("issuekey", "title", "description", "storypoint")
 _CREATED_FORMATS = ("%m/%d/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
+MAX_POINTS = 100_000
+"""The largest story-point value read (the product's own limit on an effort, `estimates.schemas.Effort`)."""
 
 
-def _parse_created(value: str, path: Path, row: int) -> datetime:
+def _parse_created(row: CsvRow, path: Path) -> datetime:
+    value = row.values["created"]
     for fmt in _CREATED_FORMATS:
         try:
             return datetime.strptime(value.strip(), fmt)
         except ValueError:
             continue
-    raise InvalidInput(f"{path.name} row {row}: column 'created' has an unreadable date {value!r}")
+    raise InvalidInput(f"{row.where(path)}: column 'created' has an unreadable date {value!r}")
+
+
+def _points(row: CsvRow, path: Path) -> float:
+    """The row's story points: the same rule for history and test rows, so no NaN, infinity or absurd value
+    can reach a score."""
+    raw = row.values["storypoint"]
+    try:
+        points = float(raw)
+    except ValueError:
+        points = math.nan
+    if not (math.isfinite(points) and 0 <= points <= MAX_POINTS):
+        raise InvalidInput(
+            f"{row.where(path)}: column 'storypoint' must be a number from 0 to {MAX_POINTS:,}, got {raw!r}",
+            [FieldError(["row", row.number, "storypoint"], "not a story-point value", raw)],
+        )
+    return points
 
 
 def _load(path: Path) -> tuple[list[HistoryItem], list[HistoryItem]]:
     """Split one project file into (history oldest first, items to predict)."""
-    try:
-        handle = path.open(newline="", encoding="utf-8")
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror}") from exc
-    with handle:
-        reader = csv.DictReader(handle)
-        columns = set(reader.fieldnames or [])
-        for column in _BASE_COLUMNS:
-            if column not in columns:
-                raise InvalidInput(f"{path.name}: missing required column '{column}'")
-        if "split_mark" not in columns and "created" not in columns:
-            raise InvalidInput(
-                f"{path.name}: missing required column 'split_mark' (or 'created' for a chronological split)"
-            )
-        rows = list(reader)
+    columns, rows = read_csv(path, _BASE_COLUMNS)
+    if "split_mark" not in columns and "created" not in columns:
+        raise InvalidInput(
+            f"{path.name}: missing required column 'split_mark' (or 'created' for a chronological split)"
+        )
     items: list[tuple[HistoryItem, str, datetime | None]] = []
-    for number, row in enumerate(rows, start=2):
-        try:
-            points = float(row["storypoint"])
-        except (TypeError, ValueError):
-            raise InvalidInput(
-                f"{path.name} row {number}: column 'storypoint' must be a number, got {row['storypoint']!r}"
-            ) from None
-        text = f"{row['title'] or ''} {row['description'] or ''}"
-        item = HistoryItem(key=row["issuekey"], text=text, actual=points)
+    for row in rows:
+        values = row.values
+        item = HistoryItem(key=values["issuekey"], text=f"{values['title']} {values['description']}",
+                           actual=_points(row, path))
         if "split_mark" in columns:
-            mark = (row["split_mark"] or "").strip()
+            mark = values["split_mark"].strip()
             if mark not in ("train", "val", "test"):
-                raise InvalidInput(
-                    f"{path.name} row {number}: column 'split_mark' must be train, val or test, got {mark!r}"
-                )
+                raise InvalidInput(f"{row.where(path)}: column 'split_mark' must be train, val or test, got {mark!r}")
             items.append((item, mark, None))
         else:
-            items.append((item, "", _parse_created(row["created"], path, number)))
+            items.append((item, "", _parse_created(row, path)))
     if "split_mark" in columns:
         history = [i for i, m, _ in items if m == "train"] + [i for i, m, _ in items if m == "val"]
         test = [i for i, m, _ in items if m == "test"]
@@ -135,13 +137,16 @@ def evaluate_project(path: Path, *, embedder: Embedder | None = None) -> dict[st
     and test texts are embedded and blended into the similarity (the test texts only, never their labels)."""
     history, test = _load(path)
     texts = [item.text for item in test]
-    if embedder is None:
-        index = ReferenceIndex.fit(history)
-        suggestions = index.suggest_many(texts, show=0)
-    else:
-        vectors = embedder.embed([item.text for item in history] + texts)
-        index = ReferenceIndex.fit(history, vectors=vectors[: len(history)])
-        suggestions = index.suggest_many(texts, show=0, vectors=vectors[len(history) :])
+    try:
+        if embedder is None:
+            index = ReferenceIndex.fit(history)
+            suggestions = index.suggest_many(texts, show=0)
+        else:
+            vectors = embedder.embed([item.text for item in history] + texts)
+            index = ReferenceIndex.fit(history, vectors=vectors[: len(history)])
+            suggestions = index.suggest_many(texts, show=0, vectors=vectors[len(history) :])
+    except InvalidInput as exc:  # e.g. too short a history: say which file
+        raise InvalidInput(f"{path.name}: {exc.message}", exc.errors) from exc
     actual = np.array([item.actual for item in test])
     train = np.array([item.actual for item in history])
     point = np.array([s.point for s in suggestions])

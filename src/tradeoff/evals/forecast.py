@@ -11,10 +11,9 @@ is the naive sampler (single weeks resampled uniformly from the last 26), withou
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ import numpy as np
 
 from tradeoff.core import forecasting as fc
 from tradeoff.errors import FieldError, InvalidInput
+from tradeoff.evals._textcsv import read_csv
 
 NOMINAL = {"p50": 0.5, "p85": 0.85, "p95": 0.95}
 TRIALS = fc.DEFAULT_TRIALS  # the product's own trial count (forecast_throughput's default)
@@ -59,31 +59,39 @@ def parse_datetime(text: str) -> datetime:
     return d
 
 
-def load_completions(path: Path, done_column: str) -> tuple[list[datetime], int]:
-    """Completion times from ``done_column`` of a CSV; returns (times, rows skipped because the value is empty)."""
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        reader = csv.DictReader(fh)
-        columns = reader.fieldnames or []
-        if done_column not in columns:
+def load_completions(path: Path, done_column: str, *, today: date | None = None) -> tuple[list[datetime], int]:
+    """Completion times from ``done_column`` of a CSV; returns (times, rows skipped because the value is empty).
+
+    A time later than ``today`` (default: today in UTC) plus a day of slack for time zones is refused: an item
+    cannot have been finished in the future, and one absurd date would stretch the walk over centuries."""
+    columns, rows = read_csv(path)
+    if done_column not in columns:
+        raise InvalidInput(
+            f"column {done_column!r} not found in {path.name}; columns found: {', '.join(columns) or '(none)'}",
+            [FieldError(["done_column"], "column not found", done_column)],
+        )
+    latest = (today or datetime.now(UTC).date()) + timedelta(days=1)
+    times: list[datetime] = []
+    empty = 0
+    for row in rows:
+        raw = row.values[done_column].strip()
+        if not raw:
+            empty += 1
+            continue
+        try:
+            done = parse_datetime(raw)
+        except ValueError as exc:
             raise InvalidInput(
-                f"column {done_column!r} not found in {path.name}; columns found: {', '.join(columns) or '(none)'}",
-                [FieldError(["done_column"], "column not found", done_column)],
+                f"{row.where(path)}: {done_column}={raw!r} is not a date (expected ISO 8601 or Jira's 30/Sep/21 17:20)",
+                [FieldError(["row", row.number, done_column], "not a date", raw)],
+            ) from exc
+        if done.date() > latest:
+            raise InvalidInput(
+                f"{row.where(path)}: {done_column}={raw!r} is in the future (later than {latest}, today plus a day "
+                "for time zones); a completion time is when the item was finished",
+                [FieldError(["row", row.number, done_column], "in the future", raw)],
             )
-        times: list[datetime] = []
-        empty = 0
-        for row_no, row in enumerate(reader, start=2):
-            raw = (row.get(done_column) or "").strip()
-            if not raw:
-                empty += 1
-                continue
-            try:
-                times.append(parse_datetime(raw))
-            except ValueError as exc:
-                raise InvalidInput(
-                    f"{path.name} row {row_no}: {done_column}={raw!r} is not a date "
-                    "(expected ISO 8601 or Jira's 30/Sep/21 17:20)",
-                    [FieldError(["row", row_no, done_column], "not a date", raw)],
-                ) from exc
+        times.append(done)
     return sorted(times), empty
 
 

@@ -14,6 +14,7 @@ else (``bench/bench_nrp_seeds.py``), so two seeds make missing the limit much le
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 import queue
@@ -24,6 +25,7 @@ from typing import Any
 
 from tradeoff.core import planning_nrp as nrp
 from tradeoff.errors import FieldError, InvalidInput
+from tradeoff.evals._textcsv import read_text
 
 
 def default_workers() -> int:
@@ -42,15 +44,17 @@ def evaluate_plan(path: Path, cost_ratio: float, time_limit: float = 60.0, *,
     JSON-serialisable dict: file, cost_ratio, budget, value, bound, gap (fraction), seconds, greedy_value, selected
     (1-based requirement ids), customers_satisfied (1-based customer indices), method, status, workers, settled_by (see `_race`)."""
     path = Path(path)
+    if math.isnan(cost_ratio):
+        raise InvalidInput("cost_ratio is not a number (nan); give a share of the total cost, more than 0 and at most 1")
     if not 0 < cost_ratio <= 1:
         raise InvalidInput(
-            f"cost_ratio must be in (0, 1], got {cost_ratio}", [FieldError(["cost_ratio"], "out of range", cost_ratio)]
+            f"cost_ratio must be more than 0 and at most 1 (a share of the total cost), got {cost_ratio:g}",
+            [FieldError(["cost_ratio"], "out of range", cost_ratio)],
         )
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        raise InvalidInput(f"cannot read NRP file {path}: {exc}", [FieldError(["path"], str(exc), str(path))]) from exc
-    instance = nrp.parse_nrp(text)
+    if not (math.isfinite(time_limit) and time_limit > 0):
+        raise InvalidInput(f"time_limit must be a positive number of seconds, got {time_limit:g}")
+    text = read_text(path)
+    instance = nrp.parse_nrp(text, source=path.name)
     workers = default_workers() if workers is None else workers
     if workers < 1:
         raise InvalidInput(f"workers must be at least 1, got {workers}", [FieldError(["workers"], "must be >= 1", workers)])

@@ -22,7 +22,7 @@ from tradeoff.core.text.classify import TextClassifier, fit_text_classifier, poo
 from tradeoff.embeddings import Embedder, get_embedder, model_available
 from tradeoff.embeddings.tuning import TuneSettings, fine_tune_kind_model
 from tradeoff.errors import InvalidInput
-from tradeoff.evals._textcsv import read_rows
+from tradeoff.evals._textcsv import read_csv
 
 # Public review datasets use these names; anything else is kept as its own class.
 LABEL_MAP = {
@@ -48,11 +48,12 @@ def _load(path: Path) -> tuple[list[str], list[str], list[dict[str, Any]]]:
     texts: list[str] = []
     labels: list[str] = []
     skipped: list[dict[str, Any]] = []
-    for line, row in read_rows(path, ("id", "text", "label")):
+    for r in read_csv(path, ("id", "text", "label"))[1]:
+        row = r.values
         if not row["text"].strip():
-            skipped.append({"file": path.name, "line": line, "id": row["id"], "reason": "empty text"})
+            skipped.append({"file": path.name, "line": r.line, "id": row["id"], "reason": "empty text"})
         elif not row["label"].strip():
-            skipped.append({"file": path.name, "line": line, "id": row["id"], "reason": "empty label"})
+            skipped.append({"file": path.name, "line": r.line, "id": row["id"], "reason": "empty label"})
         else:
             texts.append(row["text"])
             labels.append(map_label(row["label"]))
@@ -173,8 +174,12 @@ def evaluate_triage(path: Path, *, train_path: Path | None = None, method: str =
     else:
         all_texts, all_labels = texts, labels
         train_idx, test_idx = stratified_halves(labels, seed)
-    if len({all_labels[i] for i in train_idx}) < 2:
-        raise InvalidInput("the training rows need at least two different labels")
+    train_labels = {all_labels[i] for i in train_idx}
+    if len(train_labels) < 2:
+        raise InvalidInput(
+            f"{(train_path or path).name}: column 'label' has only one label ({train_labels.pop()!r}) in the "
+            "training rows; the classifier needs rows of at least two different labels"
+        )
     emb = embedder.embed(all_texts) if embedder is not None else None
     tr_texts_l = [all_texts[i] for i in train_idx]
     tr_labels_l = [all_labels[i] for i in train_idx]

@@ -49,6 +49,7 @@ class FeatureInfo:
     effort_by_team: tuple[tuple[str, float], ...] = ()  # person-days per team, lead first (several when shared)
     in_progress: bool = False
     done_share: float = 0.0  # share of its linked work items' points already done: its effort is what is left
+    own_deadline: int | None = None  # the plan's deadline for it, without its promises (period index)
 
 
 @dataclass(frozen=True)
@@ -193,6 +194,7 @@ def build(*, uow: UnitOfWork, workspace_id: int, plan: Plan, time_limit: float |
                 raise Infeasible(f"the deadline of '{f.title}' ({plan.deadlines[str(f.id)]}) falls before the end of "
                                  "the plan's first period; move the deadline or start the plan earlier",
                                  [FieldError(["body", "deadlines", f.id], "before the first period ends")])
+        own_deadline = deadline
         committed = False
         promised: list[str] = []
         for c in commitments.get(f.id, []):
@@ -217,7 +219,8 @@ def build(*, uow: UnitOfWork, workspace_id: int, plan: Plan, time_limit: float |
         info[cid[f.id]] = FeatureInfo(f.id, f.title, team.name, round(effort, 2), values.get(f.id, 0.0), category,
                                       tuple(promised), tuple((n, round(e, 2)) for n, e in split.items()),
                                       f.id in started,
-                                      round(1.0 - workitem_service.left_share(progress, f.id, likely_points), 4))
+                                      round(1.0 - workitem_service.left_share(progress, f.id, likely_points), 4),
+                                      own_deadline)
     # work already started has what it needs, or gets it alongside: its dependencies no longer order the plan
     deps = tuple(Dependency(prerequisite=cid[d], feature=cid[f.id]) for f, est, _ in chosen for d in est.depends_on
                  if d in cid and f.id not in started)
@@ -356,7 +359,8 @@ def _with_notes(built: Built, inp: PlanInput) -> Built:
                      + ", ".join(t for c, t in titles.items() if c in held))
     let_go = [t for c, t in titles.items() if c not in held]
     if let_go:
-        notes.append("in progress, but the teams cannot carry on with all of it from the first period, so "
+        notes.append("in progress, but the teams cannot carry on with all of it from the first period beside the "
+                     "plan's promises, deadlines and must-haves, so "
                      + ", ".join(let_go) + (" is" if len(let_go) == 1 else " are")
                      + " planned where it fits: finish or pause some work in progress")
     return replace(built, input=inp, notes=tuple(notes))
@@ -371,6 +375,21 @@ def solved(built: Built) -> tuple[Built, RoadmapPlan | None]:
         # still validates the teams (zero capacity) so the message is the same as with features
         plan_roadmap(replace(built.input, candidates=(Candidate("(none)", 0.0, {}),)))
         return built, None
+    try:
+        return _held_or_loose(built)
+    except Infeasible as exc:
+        if not any(c.committed for c in built.input.candidates):
+            raise
+        refusal = exc
+    try:  # a promise no plan can keep does not stop the plan: it is planned without it, and named
+        return _around_promises(built)
+    except Infeasible:
+        raise refusal from None
+
+
+def _held_or_loose(built: Built) -> tuple[Built, RoadmapPlan]:
+    """``built`` solved with its work in progress held to the first periods as far as the capacity allows, or, when
+    that has no answer, with all of it planned where it fits."""
     held, _ = hold_started(built.input)
     work = _with_notes(built, held)
     try:
@@ -380,6 +399,44 @@ def solved(built: Built) -> tuple[Built, RoadmapPlan | None]:
             raise
     loose = _with_notes(built, release_started(built.input))
     return loose, plan_roadmap(loose.input)
+
+
+def _around_promises(built: Built) -> tuple[Built, RoadmapPlan]:
+    """``built`` solved when its promises cannot all be kept: first without any promise (each promised feature
+    keeps only the plan's own deadline; work in progress held as far as the capacity allows without them); then
+    keeping every promise that plan happened to keep, and each other one that still fits beside them (most
+    valuable first), so that only the promises no plan can keep alongside the others are let go; the notes name
+    them. Raises Infeasible when the plan has no answer even without its promises."""
+    promised = {c.id: c for c in built.input.candidates if c.committed}
+    free = replace(built, input=replace(built.input, candidates=tuple(
+        replace(c, deadline=built.info[c.id].own_deadline, committed=False) if c.id in promised else c
+        for c in built.input.candidates)))
+    work, roadmap = _held_or_loose(free)
+
+    def keeping(kept: set[str]) -> PlanInput:  # the plan's input with these promises kept again
+        return replace(work.input, candidates=tuple(
+            replace(c, deadline=promised[c.id].deadline, committed=True) if c.id in kept else c
+            for c in work.input.candidates))
+
+    kept = {cid for cid, c in promised.items()
+            if c.deadline is not None and roadmap.schedule.get(cid, c.deadline + 1) <= c.deadline}
+    quick = min(built.input.time_limit, max(2.0, built.input.time_limit / 4))
+    for c in sorted((c for cid, c in promised.items() if cid not in kept), key=lambda c: (-c.value, c.id)):
+        try:  # one more promise kept beside those: a plan close to the last one that keeps them all
+            roadmap = plan_roadmap(replace(keeping(kept | {c.id}), time_limit=quick,
+                                           keep_close=tuple(roadmap.schedule.items())))
+        except Infeasible:
+            continue
+        kept.add(c.id)
+    inp = keeping(kept)
+    missed = [c for cid, c in promised.items() if cid not in kept]
+    said = "; ".join(
+        f"'{work.info[c.id].title}' to {', '.join(work.info[c.id].committed_to)}"
+        + (f" (done in period {roadmap.schedule[c.id] + 1} instead)" if c.id in roadmap.schedule else " (not chosen)")
+        for c in missed)
+    note = (f"{'a promise' if len(missed) == 1 else 'promises'} no plan can keep with the other work, so planned "
+            f"without {'it' if len(missed) == 1 else 'them'}: {said} — renegotiate the date, cut scope or add people")
+    return replace(work, input=inp, notes=(*work.notes, note)), roadmap
 
 
 def solve(built: Built) -> dict[str, Any]:

@@ -393,9 +393,27 @@ def theme_to_problem(
     *, uow: UnitOfWork, workspace_id: int, actor: Actor, statement: str, feedback_ids: list[int],
     persona: str = "", segment: str = "", product_id: int | None = None,
 ) -> Problem:
-    """Turn a theme into a problem in one step, carrying its evidence along (each item linked to the problem)."""
+    """Turn a theme into a problem in one step, carrying its evidence along (each item linked to the problem).
+    A theme is made of feedback no problem holds yet: an item linked to a problem since the themes were shown (the
+    same theme sent twice, or a colleague's work) is refused with a Conflict naming the problem, so a double
+    submit makes no second problem."""
     ids = _theme_items(uow, workspace_id, feedback_ids,
                        "a problem made from a theme needs at least one of its feedback items: none was chosen")
+    held = uow.session.execute(
+        select(Link.feedback_id, Problem.id).join(Problem, Problem.id == Link.problem_id)
+        .where(Link.workspace_id == workspace_id, Link.feedback_id.in_(ids), Problem.archived_at.is_(None))
+        .order_by(Link.feedback_id, Problem.id)).all()
+    if held:
+        problems = sorted({p for _, p in held})
+        items = sorted({f for f, _ in held})
+        whole = len(items) == len(ids) and len(problems) == 1
+        raise Conflict(
+            (f"these feedback items are already the evidence of problem #{problems[0]}: the theme was made into a "
+             "problem already (sent twice?)") if whole else
+            (f"feedback {', '.join(f'#{i}' for i in items)} became evidence of problem "
+             f"{', '.join(f'#{p}' for p in problems)} after the themes were shown: leave "
+             f"{'it' if len(items) == 1 else 'them'} out, or add the theme to that problem"),
+            [FieldError(["body", "feedback_ids"], "already evidence of a problem", items)])
     problem = problem_service.create(uow=uow, workspace_id=workspace_id, actor=actor, data=ProblemCreate(
         statement=statement, persona=persona, segment=segment, product_id=product_id))
     for fid in ids:

@@ -14,7 +14,7 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
+from scipy import special
 
 from tradeoff.core.sizing.cases import Range, _triple
 
@@ -64,7 +64,7 @@ def _quantile(r: F64, q: float, distribution: Distribution) -> F64:
     span = high - low
     mode = np.divide(likely - low, span, out=np.full_like(span, 0.5), where=span > 0)
     if distribution == "pert":
-        x = stats.beta.ppf(q, 1 + 4 * mode, 1 + 4 * (1 - mode))
+        x = special.betaincinv(1 + 4 * mode, 1 + 4 * (1 - mode), q)  # the Beta(a, b) quantile
     else:
         x = np.where(q < mode, np.sqrt(q * mode), 1 - np.sqrt((1 - q) * (1 - mode)))
     return np.asarray(low + span * x, dtype=np.float64)

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from tradeoff.core.text.notes_email import EmailStart, LineRules, without_email_wrapping
+
 # "- x", "* x", "• x", "– x", "1. x", "1) x", "(2) x", "a) x"
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u2013\u2014\u25aa\u25cf+]|\(?\d{1,3}[.)]|\(?[a-zA-Z][)])(?:\s+(?P<rest>.*))?$")
 # "Call with Pilar (Kessler-Brandt), 5 Dec", "Notes from the Acme sync", "Call w/ Stonegate", "Meeting: Stonegate
@@ -112,6 +114,22 @@ def _numeric_day(heading: str, today: date) -> date | None:
     return max(past) if past else (max(found) if found else None)
 
 
+def _day_with_year(text: str) -> date | None:
+    """The day a text names with its year, in words or ISO ("Tuesday, December 1, 2026 10:32 AM"); else None."""
+    found = _ISO.search(text)
+    if found:
+        month, day, year = int(found["m"]), int(found["d"]), int(found["y"])
+    else:
+        found = _DAY_MONTH.search(text) or _MONTH_DAY.search(text)
+        if found is None or not found["y"]:
+            return None
+        month, day, year = _MONTHS[found["m"][:3].lower()], int(found["d"]), int(found["y"])
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
 # --- what a line of notes is ---------------------------------------------------------------------------------
 
 # "**Requests**", "__Pain points:__", "**Attendees:**": a line that is all bold (a label or a heading)
@@ -142,41 +160,6 @@ _GLUE_BEFORE = re.compile(_TITLE_GLUE + r"$", re.IGNORECASE)
 _GLUE_AFTER = re.compile(r"^(?:[).:]*$|" + _TITLE_GLUE + ")", re.IGNORECASE)
 _WEEKDAY_AT_END = re.compile(r",?\s*" + _WEEKDAY.pattern + r",?$", re.IGNORECASE)
 
-# --- what wraps a pasted email -------------------------------------------------------------------------------
-
-# "From: Jane Doe <jane@x.com>", "Sent: Tuesday, December 1, 2026 10:32 AM", "Subject: RE: Export": a header line
-_EMAIL_HEADER = re.compile(r"^\s*(?P<field>from|sent|date|to|cc|bcc|subject|reply-to)\s*:\s*(?P<value>.*)$",
-                           re.IGNORECASE)
-# "RE: ", "Fwd: ", "AW: " before a subject
-_REPLY_PREFIX = re.compile(r"^(?:(?:re|fwd?|aw|wg|sv)\s*:\s*)+", re.IGNORECASE)
-# "On Tue, 1 Dec 2026 at 10:32, Jane <jane@x.com> wrote:": where a quoted earlier message starts
-_WROTE = re.compile(r"^\s*on\s+(?P<who>.{5,200}?)\s+wrote:\s*$", re.IGNORECASE)
-# "-----Original Message-----", "---------- Forwarded message ---------": a line that only separates messages
-_SEPARATOR_LINE = re.compile(r"^\s*-{2,}\s*(?:original message|forwarded message)\s*-*\s*$", re.IGNORECASE)
-# "Hi Maya,", "Hello team,", "Dear Ms. Weber,", "Good morning all!": a greeting opening a message
-_GREETING = re.compile(r"^(?:hi|hello|hey|hiya|dear|good (?:morning|afternoon|evening))\b[\w .'\u2019-]{0,40}[,!:.]?$",
-                       re.IGNORECASE)
-# "Thanks,", "Best regards,", "Cheers", "Thanks, Jane", "Sent from my iPhone": a sign-off; its signature follows
-_SIGN_OFF = re.compile(
-    r"^(?:(?:many )?thanks(?: again| a lot| so much| in advance)?|thank you(?: again| so much)?|"
-    r"best(?: regards| wishes)?|(?:kind|warm|warmest) regards|regards|cheers|all the best|(?:yours )?sincerely|"
-    r"talk soon|speak soon)"
-    r"(?P<tail>\s*[,!.]+(?:\s*(?-i:[A-Z][\w.'\u2019-]*)(?:\s+(?-i:[A-Z][\w.'\u2019-]*)){0,2})?)?\s*$"
-    r"|^sent from my \w+", re.IGNORECASE)
-# "This email and any attachments are confidential …", "If you are not the intended recipient …": an email's footer
-_DISCLAIMER = re.compile(r"^(?:this (?:e-?mail|message)\b.*\b(?:confidential|privileged|intended)|if you (?:are not|"
-                         r"have received this)\b.*\b(?:intended|in error))", re.IGNORECASE)
-# "P.S. the export is still broken": words after the signature
-_POSTSCRIPT = re.compile(r"^p\.?\s?s\b", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class _EmailStart:
-    """Where a pasted email's header stood: the heading its words carry (subject, sender, day)."""
-
-    heading: str
-
-
 def split_note_items(text: str) -> list[NoteItem]:
     """Split call notes into items, in order, each with the heading it was under.
 
@@ -195,7 +178,7 @@ def split_note_items(text: str) -> list[NoteItem]:
     are the heading of its words. A bare bullet ("-" alone) starts an item whose words are on the next line.
     Whitespace is collapsed; empty items are dropped. Text without any marker or blank line is one item.
     """
-    lines = _without_email_wrapping(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    lines = without_email_wrapping(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), _EMAIL_RULES)
     last_words = max((n for n, raw in enumerate(lines) if isinstance(raw, str) and raw.strip()), default=-1)
     items: list[list[str]] = []
     current: list[str] | None = None
@@ -224,7 +207,7 @@ def split_note_items(text: str) -> list[NoteItem]:
         return current[0].rstrip(":").strip()
 
     for n, raw in enumerate(lines):
-        if isinstance(raw, _EmailStart):
+        if isinstance(raw, EmailStart):
             heading, current, details, dropped = raw.heading, None, False, False
             continue
         line = _MARKUP.sub("", raw).strip()  # "**Attendees:**" reads as "Attendees:"
@@ -351,10 +334,10 @@ def _ends_list(line: str, depth: int, indent: int, following: str | None) -> boo
     return depth < indent or (names_more and following is not None and _BULLET.match(following) is not None)
 
 
-def _next_line(lines: list[str | _EmailStart], n: int) -> str | None:
+def _next_line(lines: list[str | EmailStart], n: int) -> str | None:
     """The next line with words after line `n`, None at the end or at an email's start."""
     for raw in lines[n + 1:]:
-        if isinstance(raw, _EmailStart):
+        if isinstance(raw, EmailStart):
             return None
         if raw.strip():
             return raw.strip()
@@ -381,98 +364,6 @@ def _is_bare_heading(item: str) -> bool:
     return item.endswith(":") and len(item.split()) <= 8 and not any(ch in item[:-1] for ch in ".?!")
 
 
-# --- pasted emails -------------------------------------------------------------------------------------------
-
-
-def _without_email_wrapping(lines: list[str]) -> list[str | _EmailStart]:
-    """The lines without what wraps an email's words: each header ("From:", "Sent:", "To:", "Subject:" …, given
-    back as an `_EmailStart` carrying the heading of the words under it), the greeting opening a message ("Hi
-    Maya,"), the sign-off ("Best regards,") and the signature under it (short lines: name, title, phone,
-    company; a footer). In notes that are not an email a sign-off counts only with its comma ("Thanks,"), so
-    "Thanks!" over what was said stays; a sentence ("Thanks for fixing X, but Y is still broken") always does."""
-    is_email = any(_email_header(lines, n)[0] for n in range(len(lines)))
-    out: list[str | _EmailStart] = []
-    opening = True  # the next line with words may be a greeting
-    signature = False  # under a sign-off
-    n = 0
-    while n < len(lines):
-        line = lines[n].strip()
-        size, fields = _email_header(lines, n)
-        if size or _WROTE.match(line) or _SEPARATOR_LINE.match(line):
-            wrote = _WROTE.match(line)
-            if size:
-                out.append(_EmailStart(_email_heading(fields)))
-            elif wrote:
-                out.append(_EmailStart(_email_heading({"from": wrote["who"]})))
-            n, opening, signature = n + max(size, 1), True, False
-            continue
-        n += 1
-        if not line:
-            out.append("")
-            signature = False  # a signature is one block of lines
-            continue
-        plain = _BULLET.match(line) is None
-        if (signature and plain and _signature_line(line)) or (is_email and _DISCLAIMER.match(line)):
-            continue  # "Jane Doe", "Head of Finance Operations", "+1 555 0100"
-        signature = False
-        if opening and plain and _GREETING.match(line) and len(line.split()) <= 6:
-            opening, is_email = False, True
-            continue
-        opening = False
-        sign_off = _SIGN_OFF.match(line) if plain else None
-        if sign_off and (is_email or "," in (sign_off["tail"] or "")):
-            signature = True
-            continue
-        out.append(lines[n - 1])
-    return out
-
-
-def _signature_line(line: str) -> bool:
-    """A line of a signature: short ("Jane Doe", "Head of Finance Operations", "+1 555 0100 | stonegate.com"), not
-    a title, a postscript or a sentence ("We still need SSO.")."""
-    words = len(line.split())
-    return (words <= 10 and not _is_title(line) and not _POSTSCRIPT.match(line)
-            and not (words >= 5 and _ends_sentence(line)))
-
-
-def _email_header(lines: list[str], n: int) -> tuple[int, dict[str, str]]:
-    """The email header starting at line `n`: how many lines it takes and its fields ("from", "sent", "subject"
-    …). A header is two header lines or more, one of them "From:" or "Subject:"; else (0, {})."""
-    fields: dict[str, str] = {}
-    size = 0
-    while n + size < len(lines):
-        found = _EMAIL_HEADER.match(lines[n + size])
-        if found is None:
-            break
-        fields.setdefault(found["field"].lower(), found["value"].strip())
-        size += 1
-    if size >= 2 and ("from" in fields or "subject" in fields):
-        return size, fields
-    return 0, {}
-
-
-def _email_heading(fields: dict[str, str]) -> str:
-    """The heading of an email's words: its subject, its sender (the customer may be named there, or by the
-    address's domain) and its day ("Export problems — Jane Doe <jane@stonegate.com> — 2026-12-01"). A day with a
-    month's name and a year is written as ISO so it is read the same whatever the subject says; one in numbers
-    ("01/12/2026") is left as written, for `heading_date`'s rules."""
-    subject = _REPLY_PREFIX.sub("", fields.get("subject", "")).strip()
-    sent = fields.get("sent") or fields.get("date") or ""
-    day = _day_with_year(sent)
-    return " \u2014 ".join(part for part in (subject, fields.get("from", ""), day.isoformat() if day else sent) if part)
-
-
-def _day_with_year(text: str) -> date | None:
-    """The day a text names with its year, in words or ISO ("Tuesday, December 1, 2026 10:32 AM"); else None."""
-    found = _ISO.search(text)
-    if found:
-        month, day, year = int(found["m"]), int(found["d"]), int(found["y"])
-    else:
-        found = _DAY_MONTH.search(text) or _MONTH_DAY.search(text)
-        if found is None or not found["y"]:
-            return None
-        month, day, year = _MONTHS[found["m"][:3].lower()], int(found["d"]), int(found["y"])
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
+# how this module reads a line, lent to the email handling so that it reads bullets, titles and days alike
+_EMAIL_RULES = LineRules(is_bullet=lambda line: _BULLET.match(line) is not None, is_title=_is_title,
+                         ends_sentence=_ends_sentence, day_with_year=_day_with_year)
