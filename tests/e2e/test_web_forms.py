@@ -151,6 +151,14 @@ def test_estimate_form_by_an_engineer_with_explanation(setup: Setup) -> None:
     shares = [int(x) for x in re.findall(r"<td>(\d+)%</td>", table)]
     assert len(shares) == 3 and all(0 < x <= 100 for x in shares) and abs(sum(shares) - 100) <= 2  # of the extra
     assert "+" in table and "person-days" in table
+    # a refactor names what is refactored, and saving the form again keeps it
+    ref = tc.post(url, data={"csrf_token": csrf, "optimistic": "3", "likely": "5", "pessimistic": "12",
+                             "unit": "days", "confidence": "0.8", "category": "feature", "drivers": ["refactor"],
+                             "refactor_component": str(setup.component), "component_ids": str(setup.component)})
+    assert ref.status_code == 303
+    shown = tc.get(url).text
+    assert f'<option value="{setup.component}" selected>billing-service</option>' in shown
+    assert "refactor of billing-service" in shown.split('id="est-drivers"', 1)[1].split("</table>", 1)[0].lower()
 
 
 def test_estimate_form_names_the_team_and_what_must_come_first(setup: Setup, container: Container) -> None:

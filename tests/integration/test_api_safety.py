@@ -128,14 +128,14 @@ def test_validation_errors_name_the_field(client, world: World) -> None:
     assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "text"]
     r = client.post(world.api("/feedback"), json={"text": "a\x00b"}, headers=world.alice.headers)
     assert r.status_code == 422
-    # nothing visible (zero-width spaces, a direction mark), or control characters, is not what a customer said
-    for text, said in (("\u200b\u200b", "text is empty"), (" \u200e\ufeff\n", "text is empty"),
-                       ("\x01\x02\x03", "control character (U+0001 at character 1)"),
-                       ("fine\x1bthen", "control character (U+001B at character 5)")):
+    # nothing visible (zero-width spaces, a direction mark, control characters) is not what a customer said
+    for text in ("\u200b\u200b", " \u200e\ufeff\n", "\x01\x02\x03"):
         r = client.post(world.api("/feedback"), json={"text": text}, headers=world.alice.headers)
-        assert r.status_code == 422 and said in r.text and r.json()["errors"][0]["loc"] == ["body", "text"], text
-    r = client.post(world.api("/feedback"), json={"text": "tab\tand\r\nlines"}, headers=world.alice.headers)
-    assert r.status_code == 201, r.text
+        assert r.status_code == 422 and "text is empty" in r.text, text
+        assert r.json()["errors"][0]["loc"] == ["body", "text"]
+    r = client.post(world.api("/feedback"), json={"text": "\x08fine\x1bthen\ttab\r\nlines"},
+                    headers=world.alice.headers)
+    assert r.status_code == 201 and r.json()["text"] == "finethen\ttab\r\nlines"  # stray controls dropped
     r = client.post(world.api("/feedback"), json={"text": "later", "reported_at": "2030-01-01T00:00:00Z"},
                     headers=world.alice.headers)
     assert r.status_code == 422 and "2030-01-01 is in the future" in r.text

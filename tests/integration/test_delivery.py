@@ -437,6 +437,54 @@ def test_promises_no_plan_can_keep_do_not_stop_the_plan_and_are_named(client, wo
     assert w.status_code == 200 and not w.json()["scenario"].get("infeasible"), w.text
 
 
+def test_a_team_changed_after_the_plan_was_solved_marks_it_stale_and_a_restored_promise_is_forecast_again(
+        client, world: World) -> None:
+    ids = _planning_world(client, world)
+    h = world.alice.headers
+    pid = _plan(client, world, periods=2, live=True, values={str(ids[k]): 1 for k in "abcd"})
+    assert client.post(world.api(f"/plans/{pid}/solve"), headers=h).status_code == 200
+
+    def stale() -> dict[str, Any] | None:
+        items = client.get(world.api("/attention"), headers=h).json()["items"]
+        return next((i for i in items if i["kind"] == "plan_stale"), None)
+
+    assert stale() is None
+    team = client.get(world.api(f"/teams/{ids['tid']}"), headers=h)
+    r = client.patch(world.api(f"/teams/{ids['tid']}"), json={"members": [*team.json()["members"], {"name": "Cy"}]},
+                     headers=h | {"If-Match": team.headers["etag"]})
+    assert r.status_code == 200, r.text
+    item = stale()
+    assert item is not None and "Teams changed since the live plan" in item["title"] and "team Core" in item["detail"]
+    assert client.post(world.api(f"/plans/{pid}/solve"), headers=h).status_code == 200
+    assert stale() is None
+    # a promise archived and restored is forecast again at once, not shown with the chance it had when archived
+    cust = client.post(world.api("/customers"), json={"name": "Acme", "arr": 1000}, headers=h).json()
+    promise = client.post(world.api("/commitments"), json={"feature_id": ids["d"], "customer_id": cust["id"],
+                                                           "due": (TODAY + timedelta(days=20)).isoformat()},
+                          headers=h).json()
+    assert client.delete(world.api(f"/commitments/{promise['id']}"), headers=h).status_code == 200
+    assert _estimate(client, world, ids["d"], 30, 40, 60, team_id=ids["tid"]).status_code == 200  # much bigger
+    back = client.post(world.api(f"/commitments/{promise['id']}/restore"), headers=h)
+    assert back.status_code == 200, back.text
+    after = client.get(world.api(f"/commitments/{promise['id']}"), headers=h).json()
+    assert after["probability"] < promise["probability"] and after["probability"] < 0.1
+
+
+def test_the_forecast_says_when_the_plans_own_features_are_done_beside_everything_estimated(
+        client, world: World) -> None:
+    ids = _planning_world(client, world)  # one sprint of about 20 person-days: the plan takes c + d, not a or b
+    h = world.alice.headers
+    pid = _plan(client, world, periods=1, live=True,
+                values={str(ids["a"]): 8.5, str(ids["b"]): 6, str(ids["c"]): 6, str(ids["d"]): 12})
+    assert client.post(world.api(f"/plans/{pid}/solve"), headers=h).status_code == 200
+    fc = client.get(world.api("/forecast?source=capacity"), headers=h).json()
+    assert len(fc["features"]) == 4 and fc["planned_features"]["count"] == 2
+    own = fc["planned_features"]
+    last_planned = max(f["p85"] for f in fc["features"] if f["feature_id"] in (ids["c"], ids["d"]))
+    assert own["p85"] >= last_planned and own["p85"] < fc["plan"]["p85"]  # the rest come after the plan's own
+    assert [r["name"] for r in fc["releases"]] == []  # no pseudo-release leaks into the releases
+
+
 def test_a_promise_the_live_plan_does_not_keep_is_named_until_the_plan_is_solved_again(client, world: World) -> None:
     ids = _planning_world(client, world)  # one sprint of about 20 person-days: the plan takes c + d, not a
     h = world.alice.headers

@@ -25,6 +25,7 @@ from tradeoff.plans import releases as release_watch
 from tradeoff.plans import service as plan_service
 from tradeoff.plans.model import Plan
 from tradeoff.storage.uow import UnitOfWork
+from tradeoff.teams.model import Team
 from tradeoff.triage import service as triage_service
 
 Severity = Literal["high", "medium", "low"]
@@ -166,14 +167,23 @@ def _plans(uow: UnitOfWork, workspace_id: int) -> list[Item]:
             items.append(Item("plan_unsolved", "medium", f"The live plan '{p.name}' has no answer",
                               "Its inputs changed or it was never solved: solve it before anyone quotes a date "
                               "from it.", f"plans/{p.id}", 1, [Ref("plan", p.id, p.name)]))
-        elif latest_estimate is not None and latest_estimate > p.solved_at:
+        else:
             changed = uow.session.scalar(select(func.count()).select_from(Estimate).where(
-                Estimate.workspace_id == workspace_id, Estimate.updated_at > p.solved_at)) or 0
-            items.append(Item(
-                "plan_stale", "medium", f"Estimates changed since the live plan '{p.name}' was solved",
-                f"{_n(changed, 'estimate')} changed after {p.solved_at:%d %b %Y %H:%M} UTC; "
-                "solve the plan again to see whether the chosen features and dates still hold.",
-                f"plans/{p.id}", changed, [Ref("plan", p.id, p.name)]))
+                Estimate.workspace_id == workspace_id, Estimate.updated_at > p.solved_at)) or 0 \
+                if latest_estimate is not None and latest_estimate > p.solved_at else 0
+            # a team's people, availability, holidays or days off changed: the plan's capacity is not theirs now
+            teams = list(uow.session.scalars(select(Team.name).where(
+                Team.workspace_id == workspace_id, Team.updated_at > p.solved_at,
+                *([Team.id.in_(p.team_ids)] if p.team_ids else [])).order_by(Team.name)))
+            if changed or teams:
+                what = " and ".join(x for x in (_n(changed, "estimate") if changed else "",
+                                                 ("team " + ", ".join(teams)) if teams else "") if x)
+                items.append(Item(
+                    "plan_stale", "medium", f"{'Estimates' if changed and not teams else 'Teams' if not changed else 'Estimates and teams'} "
+                    f"changed since the live plan '{p.name}' was solved",
+                    f"{what} changed after {p.solved_at:%d %b %Y %H:%M} UTC; solve the plan again to see whether "
+                    "the chosen features, capacity and dates still hold.",
+                    f"plans/{p.id}", changed + len(teams), [Ref("plan", p.id, p.name)]))
         if p.result is not None:
             items += _planned_off_plan(uow, workspace_id, p)
     return items

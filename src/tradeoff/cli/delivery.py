@@ -228,6 +228,11 @@ def forecast(
                    + (f", then {rest} estimated but not planned" if rest else "") + f"): P50 {p['p50']}, "
                    f"P85 {p['p85']}, P95 {p['p95']}"
                    + (f"; {p['probability_by_target']:.0%} by {target}" if when else ""))
+        if fc.get("planned_features"):
+            q = fc["planned_features"]
+            typer.echo(f"the plan's {q['count']} features alone: P50 {q['p50']}, P85 {q['p85']}, P95 {q['p95']}"
+                       + (f"; {q['probability_by_target']:.0%} by {target}" if when and "probability_by_target" in q
+                          else ""))
     for t in fc["teams"]:
         typer.echo(f"team {t['team']}: {t['explanation']}")
     for s in fc["skipped"]:

@@ -34,6 +34,8 @@ SPEC = RecordSpec(
              "customer_id": lambda v: Commitment.customer_id == int(v)},
     searchable=False,
     snapshot_fields=("feature_id", "customer_id", "due", "promised_by", "note"),
+    # a promise restored is forecast again at once (archived, it leaves the at-risk lists as it is)
+    after_archive=lambda uow, workspace_id, _c: refresh(uow=uow, workspace_id=workspace_id),
 )
 
 

@@ -89,7 +89,8 @@ def quote_strength(item: EvidenceItem, *, now: datetime, half_life_days: float =
     parts = []
     if item.customer_id is not None:
         parts.append(f"{item.currency} {item.arr:,.0f} ARR")
-    parts.append(f"{int(age_days)} days ago")
+    days = int(age_days)
+    parts.append("today" if days == 0 else "1 day ago" if days == 1 else f"{days} days ago")
     if item.quote:
         parts.append("highlighted")
     if negative:

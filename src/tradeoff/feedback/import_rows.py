@@ -17,7 +17,7 @@ from typing import Any
 
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.feedback.model import Source
-from tradeoff.feedback.schemas import text_problem
+from tradeoff.feedback.schemas import text_problem, without_controls
 
 FIELDS = ("text", "customer", "source", "date", "author", "tags", "score", "score_kind")
 # The model's own words are accepted as field names too.
@@ -236,6 +236,17 @@ def resolve_columns(
     return chosen
 
 
+def wordiest_column(table: CsvTable, sample: int = 200) -> str | None:
+    """The column whose cells hold the most words over the first `sample` rows: what a person most likely wrote,
+    for a preview to start from when no header names the text column. None for a file with no words in it."""
+    totals = [0] * len(table.columns)
+    for _row, _line, cells in table.records[:sample]:
+        for i, cell in enumerate(cells[:len(totals)]):
+            totals[i] += len(cell.split())
+    best = max(range(len(totals)), key=lambda i: (totals[i], -i), default=None)
+    return table.columns[best] if best is not None and totals[best] > 0 else None
+
+
 def resolve_mapping(columns: tuple[str, ...], mapping: Mapping[str, str]) -> dict[str, int]:
     """The feedback importer's columns: `text` is required."""
     fields = resolve_columns(columns, mapping, fields=FIELDS, guesses=GUESSES, aliases=FIELD_ALIASES)
@@ -402,6 +413,7 @@ def parse_rows(
             problems.append(("text", text[:200], problem))
         elif len(text) > MAX_TEXT:
             problems.append(("text", text, f"text is {len(text):,} characters; the limit is {MAX_TEXT:,}"))
+        text = without_controls(text)
         customer = cell("customer").strip() or None
         if customer and len(customer) > MAX_SHORT:
             problems.append(("customer", customer, f"customer is longer than {MAX_SHORT} characters"))

@@ -13,15 +13,17 @@ from tradeoff.records.schemas import Input, RecordOut, ShortText, Tag
 Verbatim = Annotated[str, StringConstraints(max_length=20_000)]
 
 
+def without_controls(v: str) -> str:
+    """`v` without control characters other than tab and line breaks (a stray backspace in a tracker's export, an
+    escape code): they cannot be shown, and are no part of what someone wrote."""
+    return "".join(c for c in v if c in "\t\n\r\f" or unicodedata.category(c) != "Cc")
+
+
 def text_problem(v: str) -> str | None:
-    """Why `v` is not feedback text (None when it is): binary data, a control character, or nothing visible."""
+    """Why `v` is not feedback text (None when it is): binary data, or nothing visible (spaces, line breaks,
+    control characters and invisible format characters such as zero-width spaces and direction marks)."""
     if "\x00" in v:
         return "text contains binary data (NUL bytes)"
-    control = next((c for c in v if unicodedata.category(c) == "Cc" and c not in "\t\n\r\f"), None)
-    if control is not None:
-        return (f"text contains a control character (U+{ord(control):04X} at character {v.index(control) + 1}), "
-                "not text someone wrote")
-    # spaces, line breaks and invisible format characters (zero-width spaces, direction marks) alone say nothing
     if not any(unicodedata.category(c)[0] not in "ZC" for c in v):
         return "text is empty; paste what the customer said"
     return None
@@ -30,7 +32,7 @@ def text_problem(v: str) -> str | None:
 def _not_blank(v: str | None) -> str | None:
     if v is not None and (problem := text_problem(v)):
         raise ValueError(problem)
-    return v
+    return without_controls(v) if v is not None else v
 
 
 def _not_future(v: datetime | None) -> datetime | None:

@@ -229,6 +229,9 @@ def _grown(grow: float, hires: Sequence[Hire]) -> str:
             + (f" ({when})" if when else ""))
 
 
+PLANNED = "\x00planned"  # the pseudo-release of the plan's own features (no release can be named so)
+
+
 def _finish(f: FinishForecast, start: date, histogram: bool = True) -> dict[str, Any]:
     out = {"p50": f.p50.isoformat(), "p85": f.p85.isoformat(), "p95": f.p95.isoformat(),
            "p50_weeks": round(f.p50_weeks, 2), "p85_weeks": round(f.p85_weeks, 2),
@@ -307,6 +310,11 @@ def forecast(*, uow: UnitOfWork, workspace_id: int, today: date, plan_id: int | 
             unforecast.append({"name": r["name"], "p50": None, "p85": None, "p95": None, "target": r.get("target"),
                                "target_probability": None, "features": [],
                                "not_forecast": [int(x) for x in r["feature_ids"]]})
+    # the plan's own features, when others (estimated, not planned) are forecast after them: "when is the plan
+    # done?" is about these, not about everything estimated
+    planned_keys = tuple(str(e.feature_id) for e in entries if e.planned is not None)
+    if planned_keys and len(planned_keys) < len(entries):
+        releases.append(Release(PLANNED, planned_keys))
     result: dict[str, Any] = {"start": start.isoformat(), "today": today.isoformat(),
                               "target": target.isoformat() if target else None, "trials": trials,
                               "plan_id": plan.id if plan else None, "plan_name": plan.name if plan else None,
@@ -331,9 +339,14 @@ def forecast(*, uow: UnitOfWork, workspace_id: int, today: date, plan_id: int | 
                            **_finish(f, start, histograms is True or (histograms is not False
                                                                       and int(f.name) in histograms))}
                           for f in fc.features]
+    done = list(fc.releases)
+    own = done.pop() if len(done) > len(aimed) else None
     result["releases"] = [_release(r, plan_r, start, result["features"])
-                          for r, plan_r in zip(fc.releases, aimed, strict=True)] + unforecast
+                          for r, plan_r in zip(done, aimed, strict=True)] + unforecast
     result["plan"] = _finish(fc.plan, start) if fc.plan else None
+    # the planned features alone (None when every forecast feature is planned: then it is `plan`)
+    result["planned_features"] = ({**_finish(own, start, histogram=False), "count": len(planned_keys)}
+                                  if own is not None else None)
     if throughput:
         result["throughput"] = throughput_forecast(uow=uow, workspace_id=workspace_id, today=today, rng=rng)
     return result

@@ -35,6 +35,9 @@ class RecordSpec:
     searchable: bool = True
     snapshot_fields: tuple[str, ...] = ()
     load_options: tuple[Any, ...] = ()
+    # called as after_archive(uow, workspace_id, record) once a record is archived or restored, for what depends on
+    # it (a promise's chance, a plan's capacity)
+    after_archive: Callable[[UnitOfWork, int, Any], None] | None = None
 
     def snapshot(self, obj: Any) -> dict[str, Any]:
         return {f: getattr(obj, f) for f in self.snapshot_fields}
@@ -180,6 +183,8 @@ def set_archived(
         record_type=spec.name, record_id=obj.id,
         before={"archived": not archived}, after={"archived": archived},
     )
+    if spec.after_archive is not None:
+        spec.after_archive(uow, workspace_id, obj)
     return obj
 
 

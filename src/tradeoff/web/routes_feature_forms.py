@@ -183,6 +183,8 @@ def _estimate_state(est: dict[str, Any] | None) -> FormState:
         "optimistic": fmt_number(est["optimistic"]), "likely": fmt_number(est["likely"]), "pessimistic": fmt_number(est["pessimistic"]),
         "unit": str(est["unit"]), "confidence": fmt_number(est["confidence"]), "category": str(est["category"]),
         "notes": est["notes"], "drivers": [str(d.get("name")) for d in est["drivers"]],
+        "refactor_component": next((str(d["component_id"]) for d in est["drivers"]
+                                    if d.get("name") == "refactor" and d.get("component_id")), ""),
         "component_ids": [str(c) for c in est["component_ids"]], "version": str(est["version"]),
         "team_id": str(est["team_id"] or ""), "depends_on": [str(f) for f in est["depends_on"]],
         "shares": {str(t): fmt_number(round(v * 100, 2)) for t, v in est["team_shares"].items()},
@@ -241,6 +243,7 @@ def save_estimate(request: Request, form: CheckedForm, m: CurrentMember, uow: Uo
     values: dict[str, Any] = {k: field_text(form, k) for k in ("optimistic", "likely", "pessimistic", "unit",
                                                           "confidence", "category", "notes", "version")}
     values["drivers"] = [str(v) for v in form.getlist("drivers")]
+    values["refactor_component"] = field_text(form, "refactor_component")
     values["component_ids"] = [str(v) for v in form.getlist("component_ids")]
     values["team_id"] = field_text(form, "team_id")
     values["depends_on"] = [str(v) for v in form.getlist("depends_on")]
@@ -265,7 +268,10 @@ def save_estimate(request: Request, form: CheckedForm, m: CurrentMember, uow: Uo
     for k in ("unit", "confidence", "category"):
         if values[k]:
             body[k] = values[k]
-    body["drivers"] = [{"name": d} for d in values["drivers"]]
+    # a refactor names the component it is of ("a refactor of invoice-service"), so its debt explains the size
+    of = int(values["refactor_component"]) if values["refactor_component"].isdecimal() else None
+    body["drivers"] = [{"name": d, **({"component_id": of} if d == "refactor" and of else {})}
+                       for d in values["drivers"]]
     body["component_ids"] = [c for c in values["component_ids"] if c.isdecimal()]
     body["team_id"] = int(values["team_id"]) if values["team_id"].isdecimal() else None
     body["depends_on"] = [int(f) for f in values["depends_on"] if f.isdecimal()]
