@@ -24,7 +24,7 @@ from tradeoff.errors import FieldError, InvalidInput, NotFound
 from tradeoff.estimates.model import Estimate
 from tradeoff.estimates.schemas import EstimateIn
 from tradeoff.features import service as feature_service
-from tradeoff.features.model import Feature
+from tradeoff.features.model import Feature, FeatureStatus
 from tradeoff.records import service as records
 from tradeoff.storage.uow import Actor, UnitOfWork
 from tradeoff.teams import service as team_service
@@ -309,7 +309,9 @@ def draft_from(suggestion: dict[str, Any]) -> dict[str, Any] | None:
 def feature_history(*, uow: UnitOfWork, workspace_id: int, exclude: int | None = None) -> list[HistoryItem]:
     """Finished features as reference-class history, oldest first: every feature whose linked work items (the
     tracker's epic link, `feature` in the work-history import) are all finished and carry story points, with
-    the points summed. A feature is compared with features this way, not with single stories."""
+    the points summed, unless its status says work on it is still ahead or was dropped (planned, in progress,
+    won't do: its finished items are part of it, not its size). A feature is compared with features this way, not
+    with single stories."""
     rows = uow.session.execute(
         select(WorkItem.feature_id, func.count(), func.count(WorkItem.resolved_at), func.count(WorkItem.points),
                func.sum(WorkItem.points), func.max(WorkItem.resolved_at))
@@ -319,8 +321,9 @@ def feature_history(*, uow: UnitOfWork, workspace_id: int, exclude: int | None =
             if fid is not None and n == resolved == pointed and fid != exclude and points is not None}
     if not done:
         return []
+    open_or_dropped = [FeatureStatus.planned.value, FeatureStatus.in_progress.value, FeatureStatus.wont_do.value]
     feats = {f.id: f for f in uow.session.scalars(select(Feature).where(
-        Feature.workspace_id == workspace_id, Feature.id.in_(list(done))))}
+        Feature.workspace_id == workspace_id, Feature.id.in_(list(done)), Feature.status.not_in(open_or_dropped)))}
     ordered = sorted((last, fid) for fid, (_, last) in done.items() if fid in feats)
     return [HistoryItem(f"#{fid}", f"{feats[fid].title}\n{feats[fid].description}", done[fid][0])
             for _, fid in ordered]
