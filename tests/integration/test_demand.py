@@ -40,6 +40,15 @@ def test_demand_summary(client, world: World) -> None:
     assert d["arr_by_currency"] == {"USD": "450000.00", "EUR": "9000.00"}
     assert d["arr_by_segment"]["USD"] == {"enterprise": "400000.00", "mid_market": "50000.00"}
     assert d["new_customers"] == 3  # all created today
+    # Big has been a customer for years (its CRM says so): not new, though its record was made here today
+    h = world.alice.headers
+    big = client.get(world.api(f"/customers/{ids['big']}"), headers=h)
+    r = client.patch(world.api(f"/customers/{ids['big']}"), json={"customer_since": "2021-03-01"},
+                     headers=h | {"If-Match": big.headers["etag"]})
+    assert r.status_code == 200 and r.json()["customer_since"] == "2021-03-01", r.text
+    assert client.get(world.api(f"/features/{ids['export']}/demand"), headers=h).json()["new_customers"] == 2
+    future = client.patch(world.api(f"/customers/{ids['mid']}"), json={"customer_since": "2999-01-01"}, headers=h)
+    assert future.status_code == 422 and "2999-01-01 is in the future" in future.text
     t30, t90 = d["trends"]
     assert (t30["days"], t30["recent"]) == (30, 2) and (t90["recent"], t90["previous"]) == (3, 1)
     assert d["sources"] == {"sales_call": 1, "support": 1, "survey": 1, "interview": 1}

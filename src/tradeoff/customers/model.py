@@ -34,6 +34,8 @@ class Customer(Versioned, Archivable, Timestamps, WorkspaceScoped, Base):
     currency: Mapped[str] = mapped_column(String(3), nullable=False, default="USD")
     plan: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     renewal_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # when they became a customer (the CRM's "customer since"); None: when the record was made here
+    customer_since: Mapped[date | None] = mapped_column(Date, nullable=True)
     account_owner: Mapped[str] = mapped_column(String(254), nullable=False, default="")
     notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
     external_id: Mapped[str | None] = mapped_column(String(100), nullable=True)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Annotated
 
@@ -21,6 +21,17 @@ Money = Annotated[
 ]
 
 
+def _not_future(d: date | None) -> date | None:
+    if d is not None and d > date.today() + timedelta(days=1):
+        raise ValueError(f"{d} is in the future: a customer since that day is not one yet")
+    return d
+
+
+Since = Annotated[date | None, AfterValidator(_not_future), Field(
+    description="When they became a customer (the CRM's 'customer since'); empty: when the record was made here. "
+                "A customer for fewer than 90 days counts as new in demand.")]
+
+
 class CustomerCreate(Input):
     name: Name
     segment: Segment = Segment.other
@@ -28,6 +39,7 @@ class CustomerCreate(Input):
     currency: Currency = "USD"
     plan: ShortText = ""
     renewal_date: date | None = None
+    customer_since: Since = None
     account_owner: ShortText = ""
     notes: LongText = ""
     external_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] | None = None
@@ -40,6 +52,7 @@ class CustomerUpdate(Input):
     currency: Currency | None = None
     plan: ShortText | None = None
     renewal_date: date | None = None
+    customer_since: Since = None
     account_owner: ShortText | None = None
     notes: LongText | None = None
     external_id: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
@@ -52,6 +65,7 @@ class CustomerOut(RecordOut):
     currency: str
     plan: str
     renewal_date: date | None
+    customer_since: date | None
     account_owner: str
     notes: str
     external_id: str | None

@@ -30,7 +30,7 @@ SPEC = RecordSpec(
         "account_owner": lambda v: Customer.account_owner == v,
         "external_id": lambda v: Customer.external_id == v,
     },
-    snapshot_fields=("name", "segment", "arr", "currency", "plan", "renewal_date", "account_owner", "notes", "external_id"),
+    snapshot_fields=("name", "segment", "arr", "currency", "plan", "renewal_date", "customer_since", "account_owner", "notes", "external_id"),
 )
 
 

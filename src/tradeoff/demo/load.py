@@ -72,6 +72,7 @@ def load_demo(*, uow: UnitOfWork, password: str, anchor: date, slug: str = DEMO_
     for c in data.customers:
         obj = customer_service.create(uow=uow, workspace_id=wid, actor=actor, data=CustomerCreate(
             name=c.name, segment=Segment(c.segment), arr=c.arr, currency=c.currency, plan=c.plan, renewal_date=c.renewal_date,
+            customer_since=c.created_at,
             account_owner=c.account_owner, notes=c.notes, external_id=c.external_id))
         customers[c.key] = obj
         uow.session.execute(update(Customer).where(Customer.id == obj.id)

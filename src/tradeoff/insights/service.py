@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, time
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -41,10 +41,15 @@ def evidence_items(*, uow: UnitOfWork, workspace_id: int, kind: TargetKind, targ
             feedback_id=fb.id, reported_at=fb.reported_at, source=fb.source, text=fb.text, quote=quote,
             customer_id=c.id if c else None, customer_name=c.name if c else None, segment=c.segment if c else None,
             arr=c.arr if c else Decimal(0), currency=c.currency if c else "USD",
-            customer_since=c.created_at if c else None, sentiment=fb.sentiment,
+            customer_since=_since(c) if c else None, sentiment=fb.sentiment,
         )
         for fb, quote, c, _via in once_each(rows, lambda r: r[0].id, lambda r: r[3])
     ]
+
+
+def _since(c: Customer) -> datetime:
+    """When a customer became one: their 'customer since' day, or when their record was made here."""
+    return datetime.combine(c.customer_since, time(), UTC) if c.customer_since else c.created_at
 
 
 def demand(*, uow: UnitOfWork, workspace_id: int, kind: TargetKind, target_id: int, now: datetime) -> core_demand.Demand:

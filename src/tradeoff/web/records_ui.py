@@ -105,6 +105,8 @@ CUSTOMERS = RecordUI(
         Field("currency", "Currency", placeholder="USD", help="Three-letter code", empty="omit"),
         Field("plan", "Plan", placeholder="e.g. Business"),
         Field("renewal_date", "Renewal date", "date"),
+        Field("customer_since", "Customer since", "date",
+              help="When they became a customer; empty: when added here (a customer for under 90 days is new)"),
         Field("account_owner", "Account owner", placeholder="Who owns the relationship"),
         Field("external_id", "External ID", help="The customer's id in your CRM (optional)", empty="none"),
         Field("notes", "Notes", "textarea", wide=True, rows=4),
