@@ -54,7 +54,8 @@ def reference_loop(
     # each feature's range widened to hold its estimate's confidence (widen_range, property-tested on its own)
     bounds = [tuple(float(x) for x in fb.widen_range(f.optimistic, f.likely, f.pessimistic, f.confidence))
               for f in features]
-    for trial in range(trials):
+    draws = []
+    for _trial in range(trials):
         paces = []
         for t in teams:
             if t.capacity_per_week is not None:
@@ -72,16 +73,31 @@ def reference_loop(
                 efforts.append(lo + math.sqrt(u * span * (mode - lo)))
             else:
                 efforts.append(hi - math.sqrt((1 - u) * span * (hi - mode)))
-        lanes = [[0.0] * k for k in n_lanes]
-        finish = [0.0] * len(features)
-        for i in prep.order:
-            team = prep.team_of[i]
-            free = lanes[team]
-            lane = min(range(len(free)), key=free.__getitem__)
-            start = max([free[lane]] + [finish[d] for d in prep.deps[i]])
-            finish[i] = _on_calendar(teams[team].calendar, start, efforts[i] / (paces[team] / n_lanes[team]))
-            free[lane] = finish[i]
-        out[:, trial] = finish
+        draws.append((paces, efforts))
+
+    def lay(order: Sequence[int], starts: list[float] | None) -> None:
+        for trial, (paces, efforts) in enumerate(draws):
+            lanes = [[0.0] * k for k in n_lanes]
+            finish = [0.0] * len(features)
+            for i in order:
+                team = prep.team_of[i]
+                free = lanes[team]
+                lane = min(range(len(free)), key=free.__getitem__)
+                start = max([free[lane]] + [finish[d] for d in prep.deps[i]])
+                if starts is not None:
+                    starts[i] += start / trials
+                finish[i] = _on_calendar(teams[team].calendar, start, efforts[i] / (paces[team] / n_lanes[team]))
+                free[lane] = finish[i]
+            out[:, trial] = finish
+
+    # with dependencies, laid out again in the order work could start the first time (mean over trials)
+    if any(prep.deps[i] for i in prep.order):
+        starts = [0.0] * len(features)
+        lay(prep.order, starts)
+        place = {i: k for k, i in enumerate(prep.order)}
+        lay(sorted(prep.order, key=lambda i: (starts[i], place[i])), None)
+    else:
+        lay(prep.order, None)
     return out
 
 
@@ -442,7 +458,10 @@ def main() -> None:
             lines.append(f"| {q} | {_num(m['actual'])} | " + " | ".join(row) + " |")
         lines.append("")
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    sys.path.insert(0, str(Path(__file__).resolve().parent))  # here, not at import: tests load this file alone
+    from assemble import write_section
+
+    write_section(OUT, "\n".join(lines))
     print(f"wrote {OUT}")
 
 

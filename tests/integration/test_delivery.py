@@ -1146,6 +1146,9 @@ def test_people_added_in_a_what_if_join_on_a_day_and_ramp_up(client, world: Worl
     assert p85[0][ledger] < p85[2][ledger] < plan[ledger]
     fc = client.get(world.api(f"/plans/{pid}"), headers=world.alice.headers).json()
     assert fc["result"]["value"] == at_once["plan"]["value"]  # the plan itself is untouched
+    # and the what-if's plan side is the plan as shown, period for period
+    assert {x["feature_id"]: x["period"] for x in at_once["plan"]["schedule"]} == \
+        {x["feature_id"]: x["period"] for x in fc["result"]["schedule"]}
     bad = client.post(world.api(f"/plans/{pid}/what-if"),
                       json={"add_people": [{"team_id": tid, "people": 1, "ramp_up_weeks": 99}]},
                       headers=world.alice.headers)

@@ -184,31 +184,61 @@ def schedule(
     """Finish week of every feature in every trial, shape (features, trials), for efforts (features, trials) in
     effort units and paces (teams, trials) in effort units per week (the teams' usual pace). ``calendars``: each
     team's weekly share of its usual pace (``BacklogTeam.calendar``), or none at all. ``overwrite_efforts`` reuses
-    the efforts array for the result (saves memory and time when the caller no longer needs it)."""
+    the efforts array for the result (saves memory and time when the caller no longer needs it).
+
+    With dependencies, in two passes: the first in backlog order (on the first ORDER_TRIALS trials: enough to rank
+    the starts), the second, of every trial, in the order work could start in the first (mean over those trials;
+    backlog order among equals), so a feature waiting for a dependency (another team's work, say) does not hold
+    a lane idle while the team's next work waits behind it."""
     n, trials = efforts.shape
     # weeks each feature takes on one lane (a lane gets capacity / WIP limit)
     slowness = (np.asarray(prep.wip, dtype=np.float32)[:, None] / paces).astype(np.float32)
-    finish = efforts if overwrite_efforts else np.empty_like(efforts)
+    weeks = efforts if overwrite_efforts else np.empty_like(efforts)
     if n:
-        np.multiply(efforts, slowness[np.asarray(prep.team_of, dtype=np.int64)], out=finish)
+        np.multiply(efforts, slowness[np.asarray(prep.team_of, dtype=np.int64)], out=weeks)
+    warps = [_warp(c) for c in calendars] if calendars else [None] * len(prep.wip)
+    if not any(prep.deps[i] for i in prep.order):
+        return _lay_out(prep, prep.order, weeks, warps, weeks)
+    started = np.zeros(n, dtype=np.float64)
+    first = weeks[:, :ORDER_TRIALS]
+    _lay_out(prep, prep.order, first, warps, np.empty_like(first), started)
+    place = {i: k for k, i in enumerate(prep.order)}
+    order = tuple(sorted(prep.order, key=lambda i: (started[i], place[i])))
+    return _lay_out(prep, order, weeks, warps, weeks)
+
+
+ORDER_TRIALS = 1_000  # trials the first pass of a backlog with dependencies ranks the starts on
+
+
+def _lay_out(prep: PreparedBacklog, order: Sequence[int], weeks: FloatArray,
+             warps: Sequence[tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None], finish: FloatArray,
+             started: npt.NDArray[np.float64] | None = None) -> FloatArray:
+    """Lay features out on their teams' lanes in `order`: each feature's `weeks` (on one lane) from when a lane is
+    free and its dependencies are done, on its team's calendar. Writes each finish into `finish` (which may be
+    `weeks` itself: a feature's weeks are read just before its finish is written) and, given `started`, each
+    feature's mean start there."""
+    trials = weeks.shape[1]
     # lanes are interchangeable, so each team keeps its lanes' free times sorted per trial: the next feature
     # takes lane 0 (the earliest free), and its finish is inserted back in order; no gather/scatter needed
     lanes = [np.zeros((k, trials), dtype=np.float32) for k in prep.wip]
     tmp = np.empty(trials, dtype=np.float32)
-    warps = [_warp(c) for c in calendars] if calendars else [None] * len(prep.wip)
-    for i in prep.order:
+    for i in order:
         lane = lanes[prep.team_of[i]]
-        end = finish[i]
         start = lane[0]
         for d in prep.deps[i]:
             start = np.maximum(start, finish[d])
+        if started is not None:
+            started[i] = float(start.mean())
+        end = finish[i]
+        if finish is not weeks:
+            end[:] = weeks[i]
         warp = warps[prep.team_of[i]]
         if warp is None:
             end += start
         else:  # its work in the team's usual weeks, laid on the team's calendar from its start
-            usual, weeks = warp
-            end += np.interp(start, weeks, usual).astype(np.float32)
-            end[:] = np.interp(end, usual, weeks)
+            usual, cal_weeks = warp
+            end += np.interp(start, cal_weeks, usual).astype(np.float32)
+            end[:] = np.interp(end, usual, cal_weeks)
         k = lane.shape[0]
         if k == 1:
             lane[0] = end

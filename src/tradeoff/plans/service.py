@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -194,6 +195,11 @@ def what_if(*, uow: UnitOfWork, workspace_id: int, plan_id: int, data: WhatIfIn,
 
     plan = get(uow=uow, workspace_id=workspace_id, plan_id=plan_id)
     base = solver.build(uow=uow, workspace_id=workspace_id, plan=plan, time_limit=data.time_limit)
+    # the plan side is the plan as shown (its stored answer), solved again only as far as its inputs changed
+    by_fid = {i.feature_id: cid for cid, i in base.info.items()}
+    shown = tuple((by_fid[int(r["feature_id"])], int(r["period"])) for r in (plan.result or {}).get("schedule", [])
+                  if int(r["feature_id"]) in by_fid)
+    base = replace(base, input=replace(base.input, keep_close=shown))
     scenario = scenarios.scenario(uow=uow, workspace_id=workspace_id, plan=plan, base=base, data=data)
     name = data.name or scenarios.describe(uow=uow, workspace_id=workspace_id, base=base, data=data)
     out = scenarios.compare(base, scenario, name)

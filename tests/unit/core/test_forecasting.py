@@ -266,6 +266,18 @@ def test_wip_limit_splits_capacity_into_lanes() -> None:
     assert [f.p50_weeks for f in r.features] == pytest.approx([4.0, 2.0, 4.0])
 
 
+def test_a_feature_waiting_for_another_teams_work_does_not_hold_up_its_own_teams_next_work() -> None:
+    # web (2 lanes of 2.5 a week): W1 needs P (platform, done at week 8); W2 and W3 need nothing
+    feats = [_fixed("P", 40, team="platform"), _fixed("W1", 5, team="web", deps=("P",)),
+             _fixed("W2", 10, team="web"), _fixed("W3", 10, team="web")]
+    teams = [_team("platform"), _team("web", wip=2)]
+    r = fb.simulate_backlog(feats, teams, start=date(2026, 1, 5), rng=np.random.default_rng(0), trials=5)
+    weeks = {f.name: f.p50_weeks for f in r.features}
+    assert weeks["P"] == pytest.approx(8.0) and weeks["W1"] == pytest.approx(10.0)  # starts when P is done
+    # W2 and W3 use both lanes from the start (4 weeks each), instead of W3 waiting behind a lane held for W1
+    assert weeks["W2"] == pytest.approx(4.0) and weeks["W3"] == pytest.approx(4.0)
+
+
 def test_a_team_with_fewer_features_than_its_wip_limit_puts_all_its_capacity_on_them() -> None:
     r = fb.simulate_backlog([_fixed("A", 10)], [_team(wip=3)], start=date(2026, 1, 5),
                             rng=np.random.default_rng(0), trials=5)
