@@ -140,7 +140,7 @@ def test_build_the_plan_compare_it_and_a_what_if_then_see_dates_and_commitments(
         page.locator("#f-due").fill((date.today() + timedelta(days=3)).isoformat())
         page.locator("#f-due").dispatch_event("change")
         check = page.locator("#promise-check")
-        check.get_by_text("at risk from the start").wait_for()
+        check.get_by_text("a promise for that day would be at risk").wait_for()
         assert re.search(r"Likely enough \(70%\) by \d{4}-\d\d-\d\d", check.inner_text())
     finally:
         context.close()
