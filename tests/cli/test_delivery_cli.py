@@ -45,7 +45,7 @@ def test_plan_forecast_commitments_and_history_import(run, container, tmp_path: 
     joins = (today + timedelta(days=21)).isoformat()
     later = json.loads(run("plan", "-w", slug, "--add-people", f"{team['id']}=1", "--joining", joins,
                            "--ramp-up-weeks", "4", "--json").stdout)
-    assert later["scenario"]["name"].endswith(f"on {team['name']} from {joins} (4 weeks to full pace)")
+    assert later["scenario"]["name"].endswith(f"on {team['name']} (joining {joins}, 4 weeks to full pace)")
     at_once = json.loads(run("plan", "-w", slug, "--add-people", f"{team['id']}=1", "--json").stdout)
     plan_cap, now_cap = at_once["plan"]["capacity"]["Core"], at_once["scenario"]["capacity"]["Core"]
     later_cap = later["scenario"]["capacity"]["Core"]

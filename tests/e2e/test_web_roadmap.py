@@ -100,7 +100,7 @@ def test_roadmap_pages(container: Container, world: World) -> None:
     r = tc.post(f"{base}/plans/{ids['plan']}/what-if", headers={"HX-Request": "true"},
                 data={"csrf_token": csrf_of(page.text), "team_id": team_id[1], "people": "1", "joins": joins,
                       "ramp_up_weeks": "6"})
-    assert r.status_code == 200 and f"+1 person on Core &lt;team&gt; from {joins} (6 weeks to full pace)" in r.text
+    assert r.status_code == 200 and f"+1 person on Core &lt;team&gt; (joining {joins}, 6 weeks to full pace)" in r.text
     # an incomplete or out-of-range what-if is refused in words, naming what is missing, before any solving
     for form, said in (({"people": "2"}, "choose the team the people join"), ({}, "choose a change to try"),
                        ({"joins": joins}, "give how many people join"),

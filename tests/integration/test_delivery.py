@@ -471,7 +471,7 @@ def test_a_team_changed_after_the_plan_was_solved_marks_it_stale_and_a_restored_
 
 
 def test_the_forecast_says_when_the_plans_own_features_are_done_beside_everything_estimated(
-        client, world: World) -> None:
+        client, container, world: World) -> None:  # type: ignore[no-untyped-def]
     ids = _planning_world(client, world)  # one sprint of about 20 person-days: the plan takes c + d, not a or b
     h = world.alice.headers
     pid = _plan(client, world, periods=1, live=True,
@@ -483,6 +483,12 @@ def test_the_forecast_says_when_the_plans_own_features_are_done_beside_everythin
     last_planned = max(f["p85"] for f in fc["features"] if f["feature_id"] in (ids["c"], ids["d"]))
     assert own["p85"] >= last_planned and own["p85"] < fc["plan"]["p85"]  # the rest come after the plan's own
     assert [r["name"] for r in fc["releases"]] == []  # no pseudo-release leaks into the releases
+    from tests.e2e.conftest import sign_in, web_client
+
+    tc = web_client(container)
+    sign_in(tc, world.alice.email, world.alice.password)
+    board = tc.get(f"/w/{world.slug}/roadmap").text
+    assert "The plan's 2 features done: P50 " in board and "with the 2 estimated but not planned after them" in board
 
 
 def test_a_promise_the_live_plan_does_not_keep_is_named_until_the_plan_is_solved_again(client, world: World) -> None:
@@ -1136,8 +1142,9 @@ def test_people_added_in_a_what_if_join_on_a_day_and_ramp_up(client, world: Worl
     assert grown[:2] == [0, 0] and grown[4:] == [20, 20]
     assert grown[2] == pytest.approx(2 * sum(k / 28 for k in (0, 1, 2, 3, 4, 7, 8, 9, 10, 11)), abs=0.01)
     assert grown[2] < grown[3] < 20
-    assert ramping["scenario"]["name"] == (f"+2 people on Core from {(monday + timedelta(days=28)).isoformat()} "
-                                           "(4 weeks to full pace)")
+    assert ramping["scenario"]["name"] == (f"+2 people on Core (joining {(monday + timedelta(days=28)).isoformat()}, "
+                                           "4 weeks to full pace)")
+    assert at_once["scenario"]["name"] == "+2 people on Core"  # from the plan's start at full pace: nothing to say
     # the forecast counts the same: later and slower hires save less time, but no date is later than the plan's
     p85 = [{f["feature_id"]: f["what_if_p85"] for f in w["dates"]["features"]} for w in (at_once, later, ramping)]
     plan = {f["feature_id"]: f["plan_p85"] for f in at_once["dates"]["features"]}

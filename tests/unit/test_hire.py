@@ -25,7 +25,8 @@ def test_a_hire_joining_mid_period_ramping_over_two_weeks() -> None:
     assert Hire(1, a).days(a, b, [(date(2027, 2, 8), date(2027, 2, 9))]) == 8
     assert Hire(1, date(2027, 3, 1)).days(a, b) == 0  # joins after the period
     assert Hire(1, a, 4).full_pace == date(2027, 3, 1)
-    assert Hire(1, a, 4).describe() == "joining 2027-02-01, 4 weeks to full pace"
+    assert Hire(1, date(2027, 2, 3), 4).describe(a) == "joining 2027-02-03, 4 weeks to full pace"
+    assert Hire(1, a, 4).describe(a) == "4 weeks to full pace" and Hire(1, a).describe(a) == ""  # from the start
 
 
 @given(DAY, st.integers(0, 120), DAY, st.integers(0, 12), st.floats(0.5, 5))

@@ -175,12 +175,14 @@ def _plans(uow: UnitOfWork, workspace_id: int) -> list[Item]:
             teams = list(uow.session.scalars(select(Team.name).where(
                 Team.workspace_id == workspace_id, Team.updated_at > p.solved_at,
                 *([Team.id.in_(p.team_ids)] if p.team_ids else [])).order_by(Team.name)))
-            if changed or teams:
-                what = " and ".join(x for x in (_n(changed, "estimate") if changed else "",
-                                                 ("team " + ", ".join(teams)) if teams else "") if x)
+            parts = [(_n(changed, "estimate"), "Estimates")] if changed else []
+            parts += [("team " + ", ".join(teams), "teams")] if teams else []
+            if parts:
+                what = " and ".join(said for said, _ in parts)
                 items.append(Item(
-                    "plan_stale", "medium", f"{'Estimates' if changed and not teams else 'Teams' if not changed else 'Estimates and teams'} "
-                    f"changed since the live plan '{p.name}' was solved",
+                    "plan_stale", "medium",
+                    f"{' and '.join(kind for _, kind in parts).capitalize()} changed since the live plan '{p.name}' "
+                    "was solved",
                     f"{what} changed after {p.solved_at:%d %b %Y %H:%M} UTC; solve the plan again to see whether "
                     "the chosen features, capacity and dates still hold.",
                     f"plans/{p.id}", changed + len(teams), [Ref("plan", p.id, p.name)]))

@@ -34,6 +34,7 @@ from tradeoff.feedback.import_rows import (
     parse_rows,
     read_table,
     resolve_mapping,
+    wordiest_column,
 )
 from tradeoff.feedback.model import Feedback, Source
 from tradeoff.storage.base import utcnow
@@ -59,6 +60,9 @@ class ImportOptions:
     create_customers: bool = False
     skip_unmatched: bool = False
     import_again: bool = False  # import rows already in the workspace (same words, customer and time) once more
+    # no header names the text column: read the wordiest column as the words (for a preview a person checks;
+    # the CLI and API refuse such a file instead)
+    guess_text: bool = False
 
     def __post_init__(self) -> None:
         check_date_format(self.date_format)
@@ -101,6 +105,7 @@ class ImportPlan:
     matched: dict[str, CustomerMatch]        # key: value as written
     unmatched: dict[str, UnmatchedCustomer]  # key: value lower-cased
     already: dict[int, int] = field(default_factory=dict)  # row -> feedback id with its words, customer and time
+    guessed_text: str | None = None  # the column read as the words because no header named one (guess_text)
 
     @property
     def to_import(self) -> list[RowValues]:
@@ -170,6 +175,7 @@ class ImportPlan:
             "delimiter": self.delimiter,
             "columns": list(self.columns),
             "mapping": self.mapping,
+            "guessed_text": self.guessed_text,
             "row_numbering": "row 1 is the first line after the header",
             "rows": self.total_rows,
             "blank_rows": self.blank_rows,
@@ -250,7 +256,15 @@ def plan_import(*, uow: UnitOfWork, workspace_id: int, data: bytes, options: Imp
         raise InvalidInput(f"{options.filename} is {len(data) / 1e6:.0f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB. "
                            "Split it and import the parts", [FieldError(["file"], "file too large", options.filename)])
     table = read_table(data, filename=options.filename)
-    fields = resolve_mapping(table.columns, options.mapping)
+    guessed = None
+    try:
+        fields = resolve_mapping(table.columns, options.mapping)
+    except InvalidInput as exc:
+        missing_text = any(e.loc == ["column", "text"] for e in exc.errors) and "text" not in options.mapping
+        guessed = wordiest_column(table) if options.guess_text and missing_text else None
+        if guessed is None:
+            raise
+        fields = resolve_mapping(table.columns, {**options.mapping, "text": guessed})
     rows, problems, blank = parse_rows(table, fields, date_format=options.date_format,
                                        default_source=options.default_source)
     matched, unmatched = _match_customers(uow.session, workspace_id, rows)
@@ -260,6 +274,7 @@ def plan_import(*, uow: UnitOfWork, workspace_id: int, data: bytes, options: Imp
         total_rows=len(table.records), blank_rows=blank, rows=rows, problems=problems,
         matched=matched, unmatched=unmatched,
         already=_already_imported(uow.session, workspace_id, rows, matched, unmatched_as_none=options.skip_unmatched),
+        guessed_text=guessed,
     )
 
 

@@ -189,14 +189,14 @@ def _team_input(uow: UnitOfWork, workspace_id: int, team: Team, start: date, tod
         about |= {"source": "history", "mean_per_week": round(float(np.mean(pace)), 2) if pace else 0.0,
                   "explanation": f"pace drawn from {len(history)} weeks of finished story points "
                                  f"(× {dpp:g} person-days per point), zero weeks kept{slower}"
-                                 + _grown(grow, hires)}
+                                 + _grown(grow, hires, start)}
         return BacklogTeam(team.name, throughput_history=pace, wip_limit=team.wip_limit, calendar=calendar), about
     if usual <= 0:
         raise InvalidInput(f"team {team.name} has zero capacity: add members, or check their availability and "
                            "holidays, before forecasting its work",
                            [FieldError(["teams", team.name, "capacity"], "zero capacity", 0)])
     about |= {"source": "capacity", "explanation": f"{usual:.1f} person-days a week from {len(team.members)} "
-                                                   f"members' availability{slower}" + _grown(grow, hires)}
+                                                   f"members' availability{slower}" + _grown(grow, hires, start)}
     return BacklogTeam(team.name, capacity_per_week=usual, wip_limit=team.wip_limit, calendar=calendar), about
 
 
@@ -219,12 +219,12 @@ def _with_hires(team: Team, calendar: tuple[float, ...], start: date, hires: Seq
     return tuple(shares)
 
 
-def _grown(grow: float, hires: Sequence[Hire]) -> str:
+def _grown(grow: float, hires: Sequence[Hire], start: date) -> str:
     """'; × 1.20 for 1 more person (joining 2027-02-01, 4 weeks to full pace)' for a what-if's explanation."""
     if grow == 1.0:
         return ""
     people = sum(h.people for h in hires)
-    when = "; ".join(d for h in hires if (d := h.describe()))
+    when = "; ".join(d for h in hires if (d := h.describe(start)))
     return (f"; × {grow:.2f} for {people:g} more {'person' if people == 1 else 'people'}"
             + (f" ({when})" if when else ""))
 
@@ -339,10 +339,10 @@ def forecast(*, uow: UnitOfWork, workspace_id: int, today: date, plan_id: int | 
                            **_finish(f, start, histograms is True or (histograms is not False
                                                                       and int(f.name) in histograms))}
                           for f in fc.features]
-    done = list(fc.releases)
-    own = done.pop() if len(done) > len(aimed) else None
+    own = next((r for r in fc.releases if r.name == PLANNED), None)
     result["releases"] = [_release(r, plan_r, start, result["features"])
-                          for r, plan_r in zip(done, aimed, strict=True)] + unforecast
+                          for r, plan_r in zip((r for r in fc.releases if r.name != PLANNED), aimed, strict=True)]
+    result["releases"] += unforecast
     result["plan"] = _finish(fc.plan, start) if fc.plan else None
     # the planned features alone (None when every forecast feature is planned: then it is `plan`)
     result["planned_features"] = ({**_finish(own, start, histogram=False), "count": len(planned_keys)}

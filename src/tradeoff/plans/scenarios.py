@@ -93,7 +93,7 @@ def hire_of(add: AddPeople, start: date) -> Hire:
     return Hire(add.people, add.start or start, add.ramp_up_weeks)
 
 
-def describe(*, uow: UnitOfWork, workspace_id: int, base: Built, data: WhatIfIn) -> str:
+def describe(*, uow: UnitOfWork, workspace_id: int, plan: Plan, base: Built, data: WhatIfIn) -> str:
     """A what-if's name from its changes: '+1 person on Payments, without Dunning, Credit notes cut to 60%'."""
     teams = {t.id: t.name for t in team_service.active(uow=uow, workspace_id=workspace_id)}
     titles = {i.feature_id: i.title for i in base.info.values()}
@@ -102,9 +102,7 @@ def describe(*, uow: UnitOfWork, workspace_id: int, base: Built, data: WhatIfIn)
         return titles.get(fid, f"#{fid}")
 
     parts = [f"{a.people:+g} {'person' if a.people == 1 else 'people'} on {teams.get(a.team_id, f'team {a.team_id}')}"
-             + "".join(f" {x}" for x in (f"from {a.start.isoformat()}" if a.start else "",
-                                          f"({a.ramp_up_weeks} week{'s' if a.ramp_up_weeks != 1 else ''} to full pace)"
-                                          if a.ramp_up_weeks else "") if x)
+             + (f" ({when})" if (when := hire_of(a, plan.start).describe(plan.start)) else "")
              for a in data.add_people]
     parts += [f"without {title(f)}" for f in data.drop_features]
     parts += [f"{title(d.feature_id)} due {d.deadline.isoformat()}" for d in data.move_deadlines]

@@ -201,7 +201,8 @@ def what_if(*, uow: UnitOfWork, workspace_id: int, plan_id: int, data: WhatIfIn,
                   if int(r["feature_id"]) in by_fid)
     base = replace(base, input=replace(base.input, keep_close=shown))
     scenario = scenarios.scenario(uow=uow, workspace_id=workspace_id, plan=plan, base=base, data=data)
-    name = data.name or scenarios.describe(uow=uow, workspace_id=workspace_id, base=base, data=data)
+    name = data.name or scenarios.describe(uow=uow, workspace_id=workspace_id, plan=plan, base=base,
+                                                 data=data)
     out = scenarios.compare(base, scenario, name)
     out["dates"] = scenarios.dates_side_by_side(uow=uow, workspace_id=workspace_id, plan=plan, data=data,
                                                 compared=out, today=today or date.today())

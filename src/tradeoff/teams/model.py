@@ -117,9 +117,9 @@ class Hire:
         """The first day they work at full pace."""
         return self.joins + timedelta(weeks=self.ramp_weeks)
 
-    def describe(self) -> str:
-        """'joining 2027-02-01, 4 weeks to full pace' (empty for full pace from the start)."""
-        return ", ".join(x for x in (f"joining {self.joins.isoformat()}",
+    def describe(self, start: date) -> str:
+        """'joining 2027-02-01, 4 weeks to full pace' ("" for full pace from `start`, the plan's or forecast's)."""
+        return ", ".join(x for x in (f"joining {self.joins.isoformat()}" if self.joins > start else "",
                                      f"{self.ramp_weeks} week{'s' if self.ramp_weeks != 1 else ''} to full pace"
                                      if self.ramp_weeks else "") if x)
 

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse
 
 from tradeoff.accounts.service import Member
 from tradeoff.errors import FieldError, InvalidInput
-from tradeoff.feedback.import_rows import FIELDS, read_table, wordiest_column
+from tradeoff.feedback.import_rows import FIELDS
 from tradeoff.feedback.importer import MAX_BYTES, ImportOptions, apply_import, plan_import
 from tradeoff.feedback.model import Source
 from tradeoff.storage.uow import UnitOfWork
@@ -55,7 +55,7 @@ def _options(choices: dict[str, Any], *, with_mapping: bool = True) -> ImportOpt
         filename=choices["filename"], mapping=choices["mapping"] if with_mapping else {},
         date_format=choices["date_format"] or None, default_source=Source(source) if source else None,
         skip_bad_rows=choices["skip_bad_rows"], create_customers=choices["unmatched"] == "create",
-        skip_unmatched=choices["unmatched"] == "skip", import_again=choices["import_again"],
+        skip_unmatched=choices["unmatched"] == "skip", import_again=choices["import_again"], guess_text=True,
     )
 
 
@@ -68,29 +68,13 @@ def _preview_view(request: Request, uow: UnitOfWork, m: Member, choices: dict[st
                   errors: list[FieldError] | None = None, status_code: int = 200) -> HTMLResponse:
     """Plan the import with the person's choices and show the preview. A mapping the importer refuses is shown
     with its message, beside the columns it guessed itself."""
-    guessed: list[str] = []
-
-    def plan(data: bytes, mapped: bool) -> Any:
-        try:
-            return plan_import(uow=uow, workspace_id=m.workspace_id, data=data,
-                               options=_options(choices, with_mapping=mapped))
-        except InvalidInput as exc:
-            # no header names the text column: start the preview from the wordiest column, for the person to check
-            # (the CLI and API refuse instead: they import without a preview)
-            if choices["mapping"] or not any(e.loc == ["column", "text"] for e in exc.errors):
-                raise
-            column = wordiest_column(read_table(data, filename=choices["filename"]))
-            if column is None:
-                raise
-            choices["mapping"] = {"text": column}
-            guessed.append(column)
-            return plan_import(uow=uow, workspace_id=m.workspace_id, data=data, options=_options(choices))
-
-    v = staged_preview(request, m, choices, plan, FIELDS, error, status_code)
-    if guessed and not v.error:
+    v = staged_preview(request, m, choices, lambda data, mapped: plan_import(
+        uow=uow, workspace_id=m.workspace_id, data=data, options=_options(choices, with_mapping=mapped)),
+        FIELDS, error, status_code)
+    if v.p.get("guessed_text") and not v.error:
         v = replace(v, error=f"no column is named like what customers said (text, comment, feedback…): Tradeoff "
-                             f"took '{guessed[0]}', the column with the most words. Check the columns below, then "
-                             "check again")
+                             f"took '{v.p['guessed_text']}', the column with the most words. Check the columns "
+                             "below, then check again")
     return render(request, "imports/preview.html", v.status_code, **ctx.page_context(uow, m, "import"),
                   page_title="Import feedback: preview", p=v.p, choices=choices, chosen=v.chosen, fields=FIELDS,
                   field_labels=FIELD_LABELS, sources=SOURCES, unmatched_choices=UNMATCHED_CHOICES, error=v.error,
