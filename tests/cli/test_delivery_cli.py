@@ -36,7 +36,11 @@ def test_plan_forecast_commitments_and_history_import(run, container, tmp_path: 
     assert solved["gap"] <= 1e-3 and "greedy" in solved
     table = run("plan", "-w", slug).stdout
     assert "Credit" in table and "gap" in table and "sort-by-value-and-fill" in table
-    assert "value delivered by: " in table
+    assert "value delivered by: " in table and "last solve" not in table
+    again = run("plan", "-w", slug, "--solve", "--time-limit", "2").stdout
+    assert "last solve kept close to the last answer: none moved; none added; none dropped" in again
+    fresh = json.loads(run("plan", "-w", slug, "--solve", "--fresh", "--time-limit", "2", "--json").stdout)
+    assert fresh["since_last"]["kept_close"] is False
     what_if = json.loads(run("plan", "-w", slug, "--drop", str(feats[0]), "--json").stdout)
     assert [x["feature_id"] for x in what_if["diff"]["removed"]] == [feats[0]]
     text = run("plan", "-w", slug, "--add-people", f"{team['id']}=1").stdout

@@ -64,6 +64,14 @@ def test_roadmap_pages(container: Container, world: World) -> None:
     assert r.status_code == 303
     page = tc.get(f"{base}/plans/{ids['plan']}")
     assert "Optimality gap" in page.text and "Sort by value and fill" in page.text and "Audit log export" in page.text
+    assert 'id="since-last"' not in page.text and 'name="fresh"' in page.text
+    # solved again with nothing changed, the plan stays as it is and says so; from scratch is a choice
+    assert tc.post(f"{base}/plans/{ids['plan']}/solve", data={"csrf_token": csrf_of(page.text)}).status_code == 303
+    again = tc.get(f"{base}/plans/{ids['plan']}").text
+    assert "kept close to the last answer: none moved; none added; none dropped." in again
+    assert tc.post(f"{base}/plans/{ids['plan']}/solve",
+                   data={"csrf_token": csrf_of(page.text), "fresh": "1"}).status_code == 303
+    assert "solved from scratch:" in tc.get(f"{base}/plans/{ids['plan']}").text
     # 32 person-days never fit in a week of 1.5 people: spread over the weeks it needs, named in the schedule
     assert "Not chosen" not in page.text
     # how much of each team's capacity the plan uses, period by period

@@ -295,6 +295,43 @@ def test_plan_beats_greedy_and_what_if_leaves_the_plan_alone(client, world: Worl
     assert "dropped: Credit notes; and Dunning, which needs Credit notes" in w["scenario"]["notes"]
 
 
+def test_solving_again_keeps_the_plan_close_unless_asked_to_start_from_scratch(client, world: World) -> None:
+    tid = _team(client, world, members=["Ana", "Bo"])  # about 20 person-days a sprint: one 15-day feature each
+    x, y, z = (_feature(client, world, t) for t in ("Xero sync", "Yearly invoices", "Zapier hooks"))
+    for f in (x, y):
+        assert _estimate(client, world, f, 14, 15, 16, team_id=tid).status_code == 200
+    monday = TODAY + timedelta(days=(7 - TODAY.weekday()) % 7)
+    pid = _plan(client, world, periods=2, start=monday.isoformat(),
+                values={str(x): 10, str(y): 9, str(z): 20})
+    h = world.alice.headers
+
+    def periods(res: dict[str, Any]) -> dict[int, int]:
+        return {r["feature_id"]: r["period"] for r in res["schedule"]}
+
+    first = client.post(world.api(f"/plans/{pid}/solve"), headers=h).json()["result"]
+    assert periods(first) == {x: 0, y: 1} and "since_last" not in first
+    same = client.post(world.api(f"/plans/{pid}/solve"), headers=h).json()["result"]
+    assert periods(same) == periods(first)
+    assert same["since_last"] == {"kept_close": True, "moved": [], "added": [], "dropped": [], "value_before": 19}
+    # a more valuable feature is estimated: the plan takes it instead of Yearly invoices, and Xero sync, planned
+    # for the first sprint, stays there (from scratch, the most valuable would go first and push it back)
+    assert _estimate(client, world, z, 14, 15, 16, team_id=tid).status_code == 200
+    kept = client.post(world.api(f"/plans/{pid}/solve"), headers=h).json()["result"]
+    assert periods(kept) == {x: 0, z: 1} and kept["value"] == 30
+    since = kept["since_last"]
+    assert since["moved"] == [] and [a["feature_id"] for a in since["added"]] == [z]
+    assert since["dropped"] == [{"feature_id": y, "title": "Yearly invoices", "before": 2}]
+    r = client.post(world.api(f"/plans/{pid}/solve"), json={"fresh": True}, headers=h)
+    assert r.status_code == 200, r.text
+    fresh = r.json()["result"]
+    assert periods(fresh) == {z: 0, x: 1} and fresh["value"] == 30
+    assert fresh["since_last"]["kept_close"] is False
+    assert fresh["since_last"]["moved"] == [{"feature_id": z, "title": "Zapier hooks", "before": 2, "after": 1},
+                                            {"feature_id": x, "title": "Xero sync", "before": 1, "after": 2}]
+    bad = client.post(world.api(f"/plans/{pid}/solve"), json={"fresh": "sometimes"}, headers=h)
+    assert bad.status_code == 422 and "fresh" in bad.text
+
+
 def test_a_feature_bigger_than_a_sprint_spans_sprints_and_values_keep_their_unit(client, world: World) -> None:
     tid = _team(client, world, members=["Ana", "Bo"])  # about 20 person-days a sprint
     big, small = _feature(client, world, "Multi-entity ledger"), _feature(client, world, "CSV export")

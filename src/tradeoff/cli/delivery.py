@@ -57,6 +57,8 @@ def plan(
     workspace: Workspace,
     plan_id: Annotated[int | None, typer.Argument(help="The plan (default: the live plan).")] = None,
     solve: Annotated[bool, typer.Option("--solve", help="Solve again even if the plan has an answer.")] = False,
+    fresh: Annotated[bool, typer.Option(
+        "--fresh", help="With --solve: re-plan from scratch instead of keeping close to the last answer.")] = False,
     time_limit: Annotated[float | None, typer.Option(min=0.1, max=600, help="Seconds for the solver.")] = None,
     add_people: Annotated[list[str] | None, typer.Option(
         "--add-people", help="What-if: TEAM_ID=PEOPLE full-time people added (repeatable).")] = None,
@@ -101,9 +103,9 @@ def plan(
             result = to_json(plan_service.what_if(uow=uow, workspace_id=wid, plan_id=p.id, data=data))
             name = p.name
         else:
-            if solve or not p.result:
+            if solve or fresh or not p.result:
                 p = plan_service.solve(uow=uow, workspace_id=wid, actor=state.actor, plan_id=p.id,
-                                       data=SolveIn(time_limit=time_limit) if time_limit else None)
+                                       data=SolveIn(time_limit=time_limit, fresh=fresh))
             result = {"plan_id": p.id, "name": p.name, "start": p.start.isoformat(), "live": p.live,
                       "solved_at": p.solved_at, **(p.result or {})}
             result = to_json(result)
@@ -176,6 +178,8 @@ def _print_plan(name: str, r: dict[str, Any]) -> None:
         typer.echo(f"not planned: {e['title']} (#{e['feature_id']}): {e['reason']}")
     for n in r.get("notes", []):
         typer.echo(f"note: {n}")
+    if r.get("since_last"):
+        typer.echo(f"last solve {plan_service.since_last_text(r['since_last'])}")
 
 
 def forecast(

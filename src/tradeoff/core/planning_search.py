@@ -283,6 +283,29 @@ def follow(prob: SearchProblem, chosen: Sequence[int], hint: Sequence[int]) -> l
     return compact_schedule(prob, state.period)
 
 
+def close_start(prob: SearchProblem, hint: Sequence[int]) -> list[int] | None:
+    """A feasible plan as close to ``hint`` (period per feature, −1 when it has none) as the rules allow, to start
+    a plan solved again from: every required feature first (where the hint has it if it fits there, else as early
+    as it fits), then the hint's other features where it has them, else as early as they fit, else left out; each
+    then moved as early as it fits. None when some required feature fits nowhere."""
+    state = _State(prob, [-1] * len(prob.value))
+    required = sorted((i for i in range(len(hint)) if prob.required[i]),
+                      key=lambda i: (hint[i] < 0, hint[i], prob.latest[i], i))
+    hinted = sorted((i for i in range(len(hint)) if hint[i] >= 0 and not prob.required[i]), key=lambda i: (hint[i], i))
+    for i in required + hinted:
+        if state.period[i] >= 0:
+            continue
+        mark = len(state.log)
+        if hint[i] >= 0 and all(state.period[a] >= 0 for a in prob.prerequisites[i]) and state.fits(i, hint[i]):
+            state._set(i, hint[i])
+        elif not _place_with_prerequisites_earliest(state, i):
+            state.undo(mark)
+            if prob.required[i]:
+                return None
+    state.log.clear()
+    return compact_schedule(prob, state.period)
+
+
 def compact_schedule(prob: SearchProblem, period: Sequence[int], passes: int = 5) -> list[int]:
     """The same features, each moved to the earliest period where it fits, most valuable first: the total value
     does not say *when* value arrives, so among equally good plans prefer the one that delivers sooner.

@@ -13,7 +13,7 @@ from tradeoff.core.planning_prepare import _Prepared
 from tradeoff.core.planning_roadmap_milp import _GROUPS, _solve_milp
 from tradeoff.core.planning_search import (
     SearchProblem,
-    follow,
+    close_start,
     improve_schedule,
     round_relaxation,
     schedule_periods,
@@ -74,8 +74,7 @@ def _improved_start(inp: PlanInput, prep: _Prepared, greedy: Mapping[str, int] |
         lp_bound = float(np.inf)
     starts = [schedule_periods(ids, greedy)] if greedy is not None else []
     if inp.keep_close:  # first, so that a plan worth as much as the others is the one kept close
-        hint = schedule_periods(ids, dict(inp.keep_close))
-        close = follow(prob, [i for i, p in enumerate(hint) if p >= 0], hint)
+        close = close_start(prob, schedule_periods(ids, dict(inp.keep_close)))
         if close is not None:
             starts.insert(0, close)
     if lp_status == "relaxed":

@@ -127,3 +127,5 @@ class WhatIfIn(Input):
 
 class SolveIn(Input):
     time_limit: Annotated[float, Field(gt=0, le=600)] | None = None
+    # solved again, a plan stays close to its last answer (only what its changed inputs move moves); fresh: from scratch
+    fresh: bool = False

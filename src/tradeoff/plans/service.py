@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy import update as sa_update
@@ -22,6 +22,9 @@ from tradeoff.records.service import RecordSpec
 from tradeoff.storage.base import utcnow
 from tradeoff.storage.uow import Actor, UnitOfWork
 from tradeoff.teams import service as team_service
+
+if TYPE_CHECKING:
+    from tradeoff.plans.solver import Built
 
 SPEC = RecordSpec(
     name="plan",
@@ -173,7 +176,12 @@ def solve(*, uow: UnitOfWork, workspace_id: int, actor: Actor, plan_id: int, dat
     plan = get(uow=uow, workspace_id=workspace_id, plan_id=plan_id)
     built = solver.build(uow=uow, workspace_id=workspace_id, plan=plan,
                          time_limit=data.time_limit if data and data.time_limit else None)
+    before = plan.result
+    if before and not (data and data.fresh):  # solved again: what did not change stays where it was
+        built = _kept_close(built, before)
     result = solver.solve(built)
+    if before:
+        result["since_last"] = _since_last(before, result, kept_close=not (data and data.fresh))
     plan.result = result
     plan.solved_at = utcnow()
     uow.session.flush()
@@ -188,18 +196,53 @@ def solve(*, uow: UnitOfWork, workspace_id: int, actor: Actor, plan_id: int, dat
     return plan
 
 
+def _kept_close(built: Built, result: dict[str, Any]) -> Built:
+    """``built`` to be solved close to a stored answer: its features where that answer has them."""
+    by_fid = {i.feature_id: cid for cid, i in built.info.items()}
+    shown = tuple((by_fid[int(r["feature_id"])], int(r["period"])) for r in result.get("schedule", [])
+                  if int(r["feature_id"]) in by_fid)
+    return replace(built, input=replace(built.input, keep_close=shown))
+
+
+def _since_last(before: dict[str, Any], after: dict[str, Any], *, kept_close: bool) -> dict[str, Any]:
+    """What solving again changed: features planned for another period (1-based, as shown), added and dropped."""
+    was = {int(r["feature_id"]): r for r in before.get("schedule", [])}
+    now = {int(r["feature_id"]): r for r in after.get("schedule", [])}
+    moved = [{"feature_id": f, "title": r["title"], "before": was[f]["period"] + 1, "after": r["period"] + 1}
+             for f, r in now.items() if f in was and was[f]["period"] != r["period"]]
+    return {"kept_close": kept_close, "moved": moved,
+            "added": [{"feature_id": f, "title": r["title"], "after": r["period"] + 1}
+                      for f, r in now.items() if f not in was],
+            "dropped": [{"feature_id": f, "title": r["title"], "before": r["period"] + 1}
+                        for f, r in was.items() if f not in now],
+            "value_before": before.get("value")}
+
+
+def since_last_text(since: dict[str, Any]) -> str:
+    """One line on what solving again changed, e.g. "kept close to the last answer: 2 features moved ('A' period 3
+    → 2, …), 1 added ('B', period 4), none dropped"."""
+    def listed(rows: list[dict[str, Any]], what: str, say: Any) -> str:
+        if not rows:
+            return f"none {what}"
+        shown = ", ".join(say(r) for r in rows[:5]) + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
+        return f"{len(rows)} {'feature' if len(rows) == 1 else 'features'} {what} ({shown})"
+
+    how = "kept close to the last answer" if since.get("kept_close") else "solved from scratch"
+    return (f"{how}: " + "; ".join((
+        listed(since.get("moved", []), "moved", lambda r: f"'{r['title']}' period {r['before']} → {r['after']}"),
+        listed(since.get("added", []), "added", lambda r: f"'{r['title']}', period {r['after']}"),
+        listed(since.get("dropped", []), "dropped", lambda r: f"'{r['title']}', was period {r['before']}"))))
+
+
 def what_if(*, uow: UnitOfWork, workspace_id: int, plan_id: int, data: WhatIfIn,
             today: date | None = None) -> dict[str, Any]:
     """The plan and a what-if scenario solved side by side; the plan itself is not changed."""
     from tradeoff.plans import scenarios, solver
 
     plan = get(uow=uow, workspace_id=workspace_id, plan_id=plan_id)
-    base = solver.build(uow=uow, workspace_id=workspace_id, plan=plan, time_limit=data.time_limit)
     # the plan side is the plan as shown (its stored answer), solved again only as far as its inputs changed
-    by_fid = {i.feature_id: cid for cid, i in base.info.items()}
-    shown = tuple((by_fid[int(r["feature_id"])], int(r["period"])) for r in (plan.result or {}).get("schedule", [])
-                  if int(r["feature_id"]) in by_fid)
-    base = replace(base, input=replace(base.input, keep_close=shown))
+    base = _kept_close(solver.build(uow=uow, workspace_id=workspace_id, plan=plan, time_limit=data.time_limit),
+                       plan.result or {})
     scenario = scenarios.scenario(uow=uow, workspace_id=workspace_id, plan=plan, base=base, data=data)
     name = data.name or scenarios.describe(uow=uow, workspace_id=workspace_id, plan=plan, base=base,
                                                  data=data)

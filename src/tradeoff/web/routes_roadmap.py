@@ -19,7 +19,7 @@ from tradeoff.features import service as feature_service
 from tradeoff.forecasts import service as forecast_service
 from tradeoff.plans import releases as release_watch
 from tradeoff.plans import service as plan_service
-from tradeoff.plans.schemas import AddPeople, CutScope, MoveDeadline, WhatIfIn
+from tradeoff.plans.schemas import AddPeople, CutScope, MoveDeadline, SolveIn, WhatIfIn
 from tradeoff.records import service as records
 from tradeoff.teams import service as team_service
 from tradeoff.web import context as ctx
@@ -96,7 +96,9 @@ def _plan_view(request: Request, uow: Any, m: Any, plan_id: int, status_code: in
             forecast = {}
     return render(request, template, status_code, **ctx.page_context(uow, m, "roadmap"), page_title=plan.name,
                   plan=plan, r=plan.result, teams=team_service.active(uow=uow, workspace_id=m.workspace_id),
-                  scenario=scenario, error=error, solve_error=solve_error, forecast=forecast)
+                  scenario=scenario, error=error, solve_error=solve_error, forecast=forecast,
+                  since_last=plan_service.since_last_text(plan.result["since_last"])
+                  if plan.result and plan.result.get("since_last") else "")
 
 
 @router.get(f"{W}/plans/{{plan_id:int}}", response_class=HTMLResponse)
@@ -108,7 +110,8 @@ def plan_page(request: Request, m: CurrentMember, uow: Uow, plan_id: int) -> HTM
 def plan_solve(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, plan_id: int) -> Response:
     m.require("edit")
     try:
-        plan_service.solve(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), plan_id=plan_id)
+        plan_service.solve(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), plan_id=plan_id,
+                           data=SolveIn(fresh=form.get("fresh") == "1"))
     except (Infeasible, InvalidInput) as exc:  # shown on the plan page, which keeps its last answer
         uow.session.rollback()
         return _plan_view(request, uow, m, plan_id, 422, solve_error=f"Not solved: {exc.message}")

@@ -425,6 +425,33 @@ def test_a_what_if_kept_close_is_still_optimal_and_with_more_people_moves_nothin
         assert dict(close.schedule) == dict(base.schedule)
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_inputs(), st.data())
+def test_a_plan_kept_close_to_any_earlier_answer_keeps_every_rule_and_is_still_optimal(
+        inp: PlanInput, data: st.DataObject) -> None:
+    """Solved again close to an earlier answer that no longer fits (a must-have or promise it lacks, a feature
+    past its deadline, periods over capacity), the plan still keeps every rule and is worth the optimum."""
+    hint = tuple((c.id, data.draw(st.integers(0, inp.periods - 1))) for c in inp.candidates if data.draw(st.booleans()))
+    expected = _brute(inp)
+    if expected < 0:  # no plan keeps every rule: said, kept close or not
+        with pytest.raises(Infeasible):
+            plan_roadmap(replace(inp, keep_close=hint))
+        return
+    close = plan_roadmap(replace(inp, keep_close=hint))
+    _check(inp, close)
+    assert close.value == pytest.approx(expected, abs=1e-6)
+
+
+def test_a_plan_kept_close_to_an_answer_without_a_new_promise_still_keeps_the_promise() -> None:
+    """The earlier answer (Credit notes and Dunning) is worth more than any plan with the promised Audit log: kept
+    close or not, the promise is kept."""
+    cands = (Candidate("Audit log", 8.5, {"Core": 9}, committed=True, deadline=0),
+             Candidate("Credit notes", 6, {"Core": 6}), Candidate("Dunning", 12, {"Core": 13}))
+    inp = PlanInput(cands, (Team("Core", (20.0,)),), 1, time_limit=2.0)
+    close = plan_roadmap(replace(inp, keep_close=(("Credit notes", 0), ("Dunning", 0))))
+    assert dict(close.schedule) == {"Audit log": 0, "Credit notes": 0} == dict(plan_roadmap(inp).schedule)
+
+
 def test_a_what_if_kept_close_moves_only_the_team_that_changed() -> None:
     """Two teams, features of equal value, a plan that has Web's in its own order: with one more person on Core,
     Core's work moves earlier and Web's stays exactly where the plan had it (solved afresh, Web's order would be
