@@ -73,6 +73,16 @@ def test_plan_forecast_commitments_and_history_import(run, container, tmp_path: 
     assert ov["arr_at_risk"] == {"USD": 90000.0}
     shown = run("commitments", "-w", slug, "--at-risk", "--recompute").stdout
     assert "Acme" in shown and "1 at risk" in shown and "yes;" in shown  # the table wraps on narrow terminals
+    assert "ARR at risk: USD 90,000\n" in shown  # one currency: no total beside it
+    euro = json.loads(run("customers", "create", "-w", slug, "--name", "Bauhaus", "--arr", "50000", "--currency", "EUR",
+                          "--json").stdout)
+    run("commitments", "create", "-w", slug, "--feature-id", str(feats[1]), "--customer-id", str(euro["id"]),
+        "--due", (today + timedelta(days=1)).isoformat())
+    run("currencies", "set", "-w", slug, "--currency", "USD", "--rate", "EUR=1.1")
+    both = run("commitments", "-w", slug, "--at-risk").stdout
+    assert "ARR at risk: USD 90,000, EUR 50,000 (in all: USD 145,000)" in both
+    run("commitments", "archive", "-w", slug, str(json.loads(run("commitments", "-w", slug, "--customer",
+                                                                 str(euro["id"]), "--json").stdout)["items"][0]["id"]))
     kept = json.loads(run("commitments", "-w", slug, "--at-risk", "--json").stdout)["items"][0]["kept_by"]
     assert [i["customer"] for i in json.loads(run("commitments", "-w", slug, "--customer", str(cust["id"]),
                                                   "--json").stdout)["items"]] == ["Acme"]

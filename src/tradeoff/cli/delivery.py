@@ -301,6 +301,9 @@ def commitments_overview(
                ["id", "feature", "customer", "due", "chance", "ARR at stake", "at risk", "promised by"],
                title=f"commitments (at risk below {res['threshold']:.0%})")
     arr = ", ".join(f"{c} {a:,.0f}" for c, a in res["arr_at_risk"].items()) or "none"
+    t = res.get("arr_at_risk_total")
+    if t and (len(res["arr_at_risk"]) > 1 or t["currency"] not in res["arr_at_risk"]):  # several currencies: in one
+        arr += f" (in all: {t['currency']} {t['amount']:,.0f}{'; ' + t['left_out'] if t.get('left_out') else ''})"
     typer.echo(f"{res['at_risk_count']} at risk; ARR at risk: {arr}")
     for r in res["items"]:
         if (r.get("plan_check") or {}).get("conflict"):
