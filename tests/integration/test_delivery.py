@@ -766,6 +766,16 @@ def test_release_targets_are_watched_like_promises(client, world: World) -> None
     rel = releases([{"name": "Q1", "feature_ids": [ids["a"], ids["d"]], "target": far.isoformat()},
                     {"name": "Later", "feature_ids": [ids["b"]], "target": far.isoformat()}])
     assert rel["Q1"]["probability"] > 0.9 and attention() == [] and len(alerts()) == 1
+    # a stricter threshold puts a target that was likely enough at risk: a crossing, alerted like any other
+    first_safe = next(r["p85"] for r in client.get(world.api("/forecast"), headers=h).json()["releases"]
+                      if r["name"] == "Q1")
+    rel = releases([{"name": "Q1", "feature_ids": [ids["a"], ids["d"]], "target": first_safe},
+                    {"name": "Later", "feature_ids": [ids["b"]], "target": far.isoformat()}])
+    assert 0.7 <= rel["Q1"]["probability"] < 0.99 and len(alerts()) == 1
+    assert client.put(world.api("/delivery-settings"), json={"risk_threshold": 0.99}, headers=h).status_code == 200
+    assert len(alerts()) == 2 and [i["kind"] for i in attention()] == ["release_at_risk"]
+    assert client.put(world.api("/delivery-settings"), json={"risk_threshold": 0.7}, headers=h).status_code == 200
+    assert attention() == []
     # a feature that ships settles its release, and the promise made about it
     cust = client.post(world.api("/customers"), json={"name": "Acme", "arr": 1000}, headers=h).json()
     promise = client.post(world.api("/commitments"), json={"feature_id": ids["b"], "customer_id": cust["id"],
@@ -819,9 +829,21 @@ def test_commitments_probability_risk_list_and_crossings(client, world: World) -
     assert kinds == ["back_on_track", "at_risk"]
     # a recompute without changes records nothing new; a stricter threshold makes both at risk
     assert client.post(world.api("/commitment-forecasts"), headers=h).json()["events"] == []
+    # promised by the first day it is likely enough: above 70%, not certain, so still safe
+    r = client.patch(world.api(f"/commitments/{risky['id']}"), json={"due": kept_by.isoformat()}, headers=h)
+    assert 0.7 <= r.json()["probability"] < 0.9999
     assert client.put(world.api("/delivery-settings"), json={"risk_threshold": 0.9999}, headers=h).status_code == 200
     out = client.post(world.api("/commitment-forecasts"), headers=h).json()
-    assert out["threshold"] == 0.9999
+    assert out["threshold"] == 0.9999 and out["events"] == []
+
+    # the threshold's own change is a crossing for each promise it puts at risk (or takes out of it): recorded once
+    def crossings() -> list[tuple[str, float]]:
+        return [(e["kind"], e["threshold"]) for e in client.get(
+            world.api(f"/commitment-events?commitment_id={risky['id']}"), headers=h).json()["items"]]
+    assert crossings()[:2] == [("at_risk", 0.9999), ("back_on_track", 0.7)]
+    assert client.put(world.api("/delivery-settings"), json={"risk_threshold": 0.7}, headers=h).status_code == 200
+    assert crossings()[:3] == [("back_on_track", 0.7), ("at_risk", 0.9999), ("back_on_track", 0.7)]
+    assert client.put(world.api("/delivery-settings"), json={"risk_threshold": 0.9999}, headers=h).status_code == 200
     assert client.put(world.api("/delivery-settings"), json={"risk_threshold": 1.5}, headers=h).status_code == 422
     # a date in the past is refused
     r = client.post(world.api("/commitments"), json={"feature_id": ids["c"], "customer_id": cust["id"],

@@ -109,7 +109,7 @@ def set_threshold(*, uow: UnitOfWork, workspace_id: int, actor: Actor, value: fl
     audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="update", record_type="delivery_settings",
                  record_id=row.id, before={"risk_threshold": before}, after={"risk_threshold": value})
     if value != before:  # each promise's "likely enough by" date and at-risk crossing are at the threshold
-        refresh(uow=uow, workspace_id=workspace_id)
+        refresh(uow=uow, workspace_id=workspace_id, threshold_before=before)
     return value
 
 
@@ -131,9 +131,10 @@ def open_by_feature(*, uow: UnitOfWork, workspace_id: int) -> dict[int, list[Ope
 
 
 def recompute(*, uow: UnitOfWork, workspace_id: int, today: date, trials: int = 2000,
-              only: list[int] | None = None) -> dict[str, Any]:
+              only: list[int] | None = None, threshold_before: float | None = None) -> dict[str, Any]:
     """Forecast every active commitment's chance of being kept, and (unless `only` names some commitments) every
-    target date of the live plan's releases; record each crossing of the threshold."""
+    target date of the live plan's releases; record each crossing of the threshold (`threshold_before`: the
+    threshold was just changed from this, so a promise its change puts at risk, or out of it, has crossed it)."""
     from tradeoff.forecasts import service as forecast_service
     from tradeoff.plans import releases as release_watch
     from tradeoff.plans import service as plan_service
@@ -168,7 +169,7 @@ def recompute(*, uow: UnitOfWork, workspace_id: int, today: date, trials: int = 
                               ", after the due date" if on is not None and on > c.due else ""))
             continue
         before = c.probability
-        was_at_risk = c.forecast_at is not None and c.at_risk(limit)
+        was_at_risk = c.forecast_at is not None and c.at_risk(limit if threshold_before is None else threshold_before)
         first = c.forecast_at is None
         p = forecast_service.feature_probability(fc, c.feature_id, c.due) if fc else None
         store_derived(uow.session, c, probability=None if p is None else round(p, 4),
@@ -190,14 +191,15 @@ def recompute(*, uow: UnitOfWork, workspace_id: int, today: date, trials: int = 
     _notify(uow, workspace_id, events, {c.id: c for c in items})
     _notify_moves(uow, workspace_id, moved)
     crossings = release_watch.track(uow=uow, workspace_id=workspace_id, plan=plan, fc=fc, reason=reason,
-                                    threshold=limit, now=now) if plan is not None and release_watch.watched(plan) else []
+                                    threshold=limit, now=now, threshold_before=threshold_before) if plan is not None and release_watch.watched(plan) else []
     return {"threshold": limit, "recomputed": len(items), "reason": reason,
             "events": [event_out(e) for e in events],
             "release_events": [{"release": c.name, "kind": c.kind, "probability_before": c.probability_before,
                                 "probability_after": c.probability} for c in crossings]}
 
 
-def refresh(*, uow: UnitOfWork, workspace_id: int, today: date | None = None) -> None:
+def refresh(*, uow: UnitOfWork, workspace_id: int, today: date | None = None,
+            threshold_before: float | None = None) -> None:
     """Re-forecast the workspace's promises (to customers, and the live plan's release targets) after an input of
     their forecast changed (an estimate, a team's capacity, the live plan, a feature shipping), so their chances,
     safe dates and threshold crossings never go stale. Nothing to do, and no forecast run, when nothing is
@@ -209,7 +211,7 @@ def refresh(*, uow: UnitOfWork, workspace_id: int, today: date | None = None) ->
                                                       Commitment.archived_at.is_(None)).limit(1)) is None \
             and not release_watch.watched(plan_service.live_plan(uow=uow, workspace_id=workspace_id)):
         return
-    recompute(uow=uow, workspace_id=workspace_id, today=today or date.today())
+    recompute(uow=uow, workspace_id=workspace_id, today=today or date.today(), threshold_before=threshold_before)
 
 
 FORECAST_MOVE = 0.10  # a commitment's chance moving by 10 points or more is news even without crossing the threshold

@@ -20,6 +20,9 @@ FloatArray = npt.NDArray[np.floating[Any]]  # float32 in the hot path, float64 a
 #: probability levels of the stored quantile function of every finish distribution
 FINISH_LEVELS: tuple[float, ...] = tuple(round(0.05 * i, 2) for i in range(1, 20)) + (0.99,)
 HISTOGRAM_BINS = 20
+#: days: a finish this little past a day's end counts as done that day (about 9 s: more than float32's rounding
+#: of finish weeks, which puts the many trials that finish as a period ends a hair either side of midnight)
+_DAY_TOLERANCE = 1e-4
 
 
 @dataclass(frozen=True)
@@ -41,8 +44,9 @@ class FinishForecast:
     probability_by_target: float | None = None
 
     def probability_by(self, start: date, when: date) -> float:
-        """Probability (0..1) of being done on or before ``when`` (interpolated on the quantile function)."""
-        w = (when - start).days / 7.0
+        """Probability (0..1) of being done on or before ``when`` (interpolated on the quantile function). A
+        finish within ``_DAY_TOLERANCE`` of a day's end counts as done that day, as the P-dates count it."""
+        w = ((when - start).days + _DAY_TOLERANCE) / 7.0
         if w < self.weeks[0]:
             return float(np.interp(w, [0.0, self.weeks[0]], [0.0, self.levels[0]])) if w > 0 else 0.0
         if w >= self.weeks[-1]:
@@ -60,7 +64,7 @@ class FinishForecast:
             w = float(np.interp(level, self.levels, self.weeks))
         else:
             w = self.histogram[-1][1]
-        when = start + timedelta(days=max(math.ceil(w * 7.0 - 1e-9), 0))
+        when = start + timedelta(days=max(math.ceil(w * 7.0 - _DAY_TOLERANCE), 0))
         last = start + timedelta(days=math.ceil(self.histogram[-1][1] * 7.0))
         while self.probability_by(start, when) < level - 1e-9 and when < last:  # flat stretches of the curve
             when += timedelta(days=1)
@@ -83,7 +87,7 @@ def summarise_many(
     q = srt[:, ranks].astype(np.float64)  # (things, levels)
     lo, hi = srt[:, 0].astype(np.float64), srt[:, -1].astype(np.float64)
     width = np.where(hi > lo, (hi - lo) / HISTOGRAM_BINS, 1.0)
-    tw = None if target is None else (target - start).days / 7.0
+    tw = None if target is None else ((target - start).days + _DAY_TOLERANCE) / 7.0
     counts = np.empty((things, HISTOGRAM_BINS), dtype=np.int64)
     by_target = np.empty(things)
     for j in range(things):
@@ -120,4 +124,4 @@ def summarise_many(
 
 def _to_date(start: date, weeks: float) -> date:
     # a feature finishing during a day is done that day: round up to whole days
-    return start + timedelta(days=math.ceil(weeks * 7.0 - 1e-9))
+    return start + timedelta(days=math.ceil(weeks * 7.0 - _DAY_TOLERANCE))

@@ -236,7 +236,8 @@ def _finish(f: FinishForecast, start: date, histogram: bool = True) -> dict[str,
     out = {"p50": f.p50.isoformat(), "p85": f.p85.isoformat(), "p95": f.p95.isoformat(),
            "p50_weeks": round(f.p50_weeks, 2), "p85_weeks": round(f.p85_weeks, 2),
            "p95_weeks": round(f.p95_weeks, 2), "probability_by_target": f.probability_by_target,
-           "levels": list(f.levels), "weeks": [round(w, 3) for w in f.weeks],
+           # kept to a millionth of a week (under a second): rebuilt from them, a P-date keeps its chance
+           "levels": list(f.levels), "weeks": [round(w, 6) for w in f.weeks],
            "max_weeks": round(f.histogram[-1][1], 3)}
     if histogram:
         out["histogram"] = [{"from": (start + timedelta(days=a * 7)).isoformat(),

@@ -52,9 +52,10 @@ def _shipped(uow: UnitOfWork, workspace_id: int, ids: set[int]) -> set[int]:
 
 
 def track(*, uow: UnitOfWork, workspace_id: int, plan: Plan, fc: dict[str, Any] | None, reason: str,
-          threshold: float, now: datetime) -> list[Crossing]:
+          threshold: float, now: datetime, threshold_before: float | None = None) -> list[Crossing]:
     """Store each targeted release's chance from the workspace forecast `fc` (None: it could not be made, `reason`
-    says why) and return the threshold crossings. A release whose features have all shipped is made (chance 1)."""
+    says why) and return the threshold crossings (against `threshold_before` when the threshold was just changed
+    from it). A release whose features have all shipped is made (chance 1)."""
     from tradeoff.forecasts import service as forecast_service
 
     forecast = {r["name"]: r for r in (fc or {}).get("releases", [])}
@@ -66,7 +67,7 @@ def track(*, uow: UnitOfWork, workspace_id: int, plan: Plan, fc: dict[str, Any] 
             out.append({k: v for k, v in r.items() if k not in TRACKED})
             continue
         before = r.get("probability")
-        was = r.get("forecast_at") is not None and at_risk(r, threshold)
+        was = r.get("forecast_at") is not None and at_risk(r, threshold if threshold_before is None else threshold_before)
         row = forecast.get(r["name"])
         new = dict(r, forecast_at=iso_utc(now))
         if r["feature_ids"] and set(map(int, r["feature_ids"])) <= shipped:

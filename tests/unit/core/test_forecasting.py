@@ -545,6 +545,25 @@ def test_backlog_properties(
         assert g.p50_weeks <= f.p50_weeks + 1e-4 and g.p95_weeks <= f.p95_weeks + 1e-4
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.integers(0, 60).map(lambda d: d / 7.0), st.integers(0, 60).map(lambda d: d / 7.0 + 1e-7),
+                          st.floats(0.0, 9.0)), min_size=1, max_size=200),
+       st.sampled_from([np.float32, np.float64]))
+def test_each_p_date_has_at_least_its_chance(weeks: list[float], dtype: type) -> None:
+    """The P50/P85/P95 dates say "done by then with this chance": asked for the chance by that very date, the
+    forecast gives at least that much, also when many trials finish at the same moment (a period's end) and the
+    weeks are float32, as the simulation keeps them."""
+    from tradeoff.core.forecasting_backlog_summary import summarise
+
+    start = date(2026, 12, 7)
+    f = summarise("x", np.asarray(weeks, dtype=dtype), start)
+    for level, when in ((0.5, f.p50), (0.85, f.p85), (0.95, f.p95)):
+        assert f.probability_by(start, when) >= level - 1e-12, (level, when)
+        # and counted over the trials themselves, as a chance by a chosen date is
+        by = summarise("x", np.asarray(weeks, dtype=dtype), start, target=when).probability_by_target
+        assert by is not None and by >= level - 1e-12, (level, when, by)
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.floats(0.0, 30.0), min_size=1, max_size=300), st.floats(0.01, 0.999))
 def test_the_date_for_a_chance_is_the_first_day_with_at_least_that_chance(weeks: list[float], level: float) -> None:
