@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tradeoff.core.text.seed import SEED_EXAMPLES
+
 
 def test_scripted_setup_records_and_json(run) -> None:  # type: ignore[no-untyped-def]
     slug = "cli-" + uuid.uuid4().hex[:8]
@@ -230,7 +232,7 @@ def test_triage_tune_fine_tunes_the_workspace_kind_model(run, monkeypatch) -> No
         assert out.exit_code != 0 and "pip install tradeoff[ml]" in out.output
         return
     done = json.loads(run("triage", "tune", "-w", slug, "--members", "1", "--epochs", "1", "--json").stdout)
-    assert done["corrections"] == 3 and done["examples"] == 146 + 3 and done["method"].endswith("LoRA x1")
+    assert done["corrections"] == 3 and done["examples"] == len(SEED_EXAMPLES) + 3 and done["method"].endswith("LoRA x1")
     status = json.loads(run("triage", "status", "-w", slug, "--json").stdout)
     assert status["kind_model"]["corrections"] == 3 and status["pending"] == 0  # re-triaged with the new model
     assert "fine-tuned on 149 examples" in run("triage", "status", "-w", slug).stdout

@@ -40,7 +40,12 @@ def test_plan_forecast_commitments_and_history_import(run, container, tmp_path: 
     again = run("plan", "-w", slug, "--solve", "--time-limit", "2").stdout
     assert "last solve kept close to the last answer: none moved; none added; none dropped" in again
     fresh = json.loads(run("plan", "-w", slug, "--solve", "--fresh", "--time-limit", "2", "--json").stdout)
-    assert fresh["since_last"]["kept_close"] is False
+    assert fresh["since_last"]["kept_close"] is False and fresh["changed_since_solved"] == []
+    run("estimate", str(feats[0]), "-w", slug, "--optimistic", "3", "--likely", "5", "--pessimistic", "6")
+    assert "changed since it was solved: 1 estimate — the plan may no longer hold" in run("plan", "-w", slug).stdout
+    assert json.loads(run("plan", "-w", slug, "--json").stdout)["changed_since_solved"] == [
+        {"what": "1 estimate", "count": 1}]
+    run("plan", "-w", slug, "--solve", "--time-limit", "2")
     what_if = json.loads(run("plan", "-w", slug, "--drop", str(feats[0]), "--json").stdout)
     assert [x["feature_id"] for x in what_if["diff"]["removed"]] == [feats[0]]
     text = run("plan", "-w", slug, "--add-people", f"{team['id']}=1").stdout

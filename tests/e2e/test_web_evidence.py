@@ -237,6 +237,16 @@ def test_paste_notes_splits_then_creates_the_ticked_items(container: Container, 
     made = texts_in(container, w, "with Okta") + texts_in(container, w, "external auditors")
     assert len(made) == 2 and texts_in(container, w, "Love the new reminders") == []
     assert {(f.customer_id, f.source, f.triaged_at) for f in made} == {(seeded.ids["initech"], "sales_call", None)}
+    # the same form sent again (a double click): saved once, shown as saved
+    twice = tc.post(f"/w/{w}/feedback/paste/confirm", data={**data, "item": [edited, items[1], items[2]],
+                                                            "keep": ["0", "1"]})
+    assert twice.status_code == 303 and len(texts_in(container, w, "with Okta")) == 1
+    # the same words from the same customer beside a new item: named, nothing saved until it is unticked
+    again = tc.post(f"/w/{w}/feedback/paste/confirm", data={**data, "item": [edited, items[1], items[2]],
+                                                            "keep": ["1", "2"]})
+    assert again.status_code == 422 and re.search(r"already recorded as #\d+ \(\d{4}-\d\d-\d\d\): untick it",
+                                                    again.text)
+    assert texts_in(container, w, "Love the new reminders") == []
 
     empty = tc.post(f"/w/{w}/feedback/paste", data={"csrf_token": token, "text": "   ", "source": "support"})
     assert empty.status_code == 422 and "paste some call notes" in empty.text

@@ -72,6 +72,7 @@ def test_roadmap_pages(container: Container, world: World) -> None:
     assert tc.post(f"{base}/plans/{ids['plan']}/solve",
                    data={"csrf_token": csrf_of(page.text), "fresh": "1"}).status_code == 303
     assert "solved from scratch:" in tc.get(f"{base}/plans/{ids['plan']}").text
+    assert 'id="plan-stale"' not in page.text
     # 32 person-days never fit in a week of 1.5 people: spread over the weeks it needs, named in the schedule
     assert "Not chosen" not in page.text
     # how much of each team's capacity the plan uses, period by period
@@ -121,6 +122,16 @@ def test_roadmap_pages(container: Container, world: World) -> None:
         r = tc.post(f"{base}/plans/{ids['plan']}/what-if", data={"csrf_token": csrf_of(page.text), **form},
                     headers={"HX-Request": "true"})
         assert r.status_code == 422 and said in html.unescape(r.text) and "pydantic" not in r.text, (form, r.text[:300])
+    # an estimate changed after the plan was solved: the plan page says its answer may no longer hold
+    with container.unit_of_work() as uow:
+        wid = accounts.workspace_by_slug(uow=uow, slug=world.slug).id
+        estimate_service.save(uow=uow, workspace_id=wid, actor=SYSTEM, feature_id=ids["a"], data=EstimateIn(
+            optimistic=3, likely=5, pessimistic=9, team_id=ids["team"]))  # type: ignore[arg-type]
+    stale = tc.get(f"{base}/plans/{ids['plan']}").text
+    assert 'id="plan-stale"' in stale and "1 estimate. The features, capacity and dates below may no longer" in stale
+    with container.unit_of_work() as uow:  # back as it was, for what follows
+        estimate_service.save(uow=uow, workspace_id=wid, actor=SYSTEM, feature_id=ids["a"], data=EstimateIn(
+            optimistic=3, likely=4, pessimistic=6, team_id=ids["team"]))  # type: ignore[arg-type]
     board = tc.get(f"{base}/roadmap")
     assert board.status_code == 200
     for text in ("Now", "Next", "Later", "Technology lane", "Refactor invoice service", "P85"):

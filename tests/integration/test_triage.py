@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from tests.conftest import World
+from tradeoff.core.text.seed import SEED_EXAMPLES
 from tradeoff.triage import bulk as bulk_actions
 
 
@@ -288,7 +289,7 @@ def test_a_tuned_kind_model_is_kept_per_workspace_and_used_by_triage(client, con
 
     small = TuneSettings(members=1, epochs=3, learning_rate=2e-3)
     done = tuning.tune(container.unit_of_work, workspace_id=wid, settings=small)
-    assert (done.corrections, done.examples) == (6, 146 + 6) and done.method.endswith("LoRA x1")
+    assert (done.corrections, done.examples) == (6, len(SEED_EXAMPLES) + 6) and done.method.endswith("LoRA x1")
     with container.unit_of_work() as uow:
         assert wid not in tuning.workspaces_due(uow=uow, min_corrections=6)  # up to date now
         assert tuning.info(uow=uow, workspace_id=wid2) is None  # nothing leaks to another workspace

@@ -25,7 +25,6 @@ from tradeoff.plans import releases as release_watch
 from tradeoff.plans import service as plan_service
 from tradeoff.plans.model import Plan
 from tradeoff.storage.uow import UnitOfWork
-from tradeoff.teams.model import Team
 from tradeoff.triage import service as triage_service
 
 Severity = Literal["high", "medium", "low"]
@@ -159,8 +158,6 @@ def _releases(uow: UnitOfWork, workspace_id: int, today: date) -> list[Item]:
 def _plans(uow: UnitOfWork, workspace_id: int) -> list[Item]:
     plans = list(uow.session.scalars(select(Plan).where(Plan.workspace_id == workspace_id, Plan.live.is_(True),
                                                         Plan.archived_at.is_(None)).order_by(Plan.id)))
-    latest_estimate = uow.session.scalar(select(func.max(Estimate.updated_at))
-                                         .where(Estimate.workspace_id == workspace_id))
     items: list[Item] = []
     for p in plans:
         if p.result is None or p.solved_at is None:
@@ -168,24 +165,16 @@ def _plans(uow: UnitOfWork, workspace_id: int) -> list[Item]:
                               "Its inputs changed or it was never solved: solve it before anyone quotes a date "
                               "from it.", f"plans/{p.id}", 1, [Ref("plan", p.id, p.name)]))
         else:
-            changed = uow.session.scalar(select(func.count()).select_from(Estimate).where(
-                Estimate.workspace_id == workspace_id, Estimate.updated_at > p.solved_at)) or 0 \
-                if latest_estimate is not None and latest_estimate > p.solved_at else 0
-            # a team's people, availability, holidays or days off changed: the plan's capacity is not theirs now
-            teams = list(uow.session.scalars(select(Team.name).where(
-                Team.workspace_id == workspace_id, Team.updated_at > p.solved_at,
-                *([Team.id.in_(p.team_ids)] if p.team_ids else [])).order_by(Team.name)))
-            parts = [(_n(changed, "estimate"), "Estimates")] if changed else []
-            parts += [("team " + ", ".join(teams), "teams")] if teams else []
+            parts = plan_service.changed_since_solved(uow=uow, workspace_id=workspace_id, plan=p)
             if parts:
-                what = " and ".join(said for said, _ in parts)
+                what = " and ".join(said for said, _, _ in parts)
                 items.append(Item(
                     "plan_stale", "medium",
-                    f"{' and '.join(kind for _, kind in parts).capitalize()} changed since the live plan '{p.name}' "
+                    f"{' and '.join(kind for _, kind, _ in parts).capitalize()} changed since the live plan '{p.name}' "
                     "was solved",
                     f"{what} changed after {p.solved_at:%d %b %Y %H:%M} UTC; solve the plan again to see whether "
                     "the chosen features, capacity and dates still hold.",
-                    f"plans/{p.id}", changed + len(teams), [Ref("plan", p.id, p.name)]))
+                    f"plans/{p.id}", sum(n for _, _, n in parts), [Ref("plan", p.id, p.name)]))
         if p.result is not None:
             items += _planned_off_plan(uow, workspace_id, p)
     return items

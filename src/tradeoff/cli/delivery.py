@@ -106,8 +106,10 @@ def plan(
             if solve or fresh or not p.result:
                 p = plan_service.solve(uow=uow, workspace_id=wid, actor=state.actor, plan_id=p.id,
                                        data=SolveIn(time_limit=time_limit, fresh=fresh))
+            changed = plan_service.changed_since_solved(uow=uow, workspace_id=wid, plan=p)
             result = {"plan_id": p.id, "name": p.name, "start": p.start.isoformat(), "live": p.live,
-                      "solved_at": p.solved_at, **(p.result or {})}
+                      "solved_at": p.solved_at, **(p.result or {}),
+                      "changed_since_solved": [{"what": said, "count": n} for said, _, n in changed]}
             result = to_json(result)
             name = p.name
     if as_json:
@@ -145,6 +147,9 @@ def plan(
             typer.echo(f"no dates: {dates.get('reason')}")
         return
     _print_plan(name, result)
+    if result["changed_since_solved"]:
+        typer.echo("changed since it was solved: " + ", ".join(c["what"] for c in result["changed_since_solved"])
+                   + " — the plan may no longer hold: solve it again (--solve)")
 
 
 def _periods(row: dict[str, Any]) -> str:
@@ -316,10 +321,13 @@ def workitems(
     file: Annotated[Path, typer.Argument(help="The CSV file ('-' for standard input).")],
     workspace: Workspace,
     mapping: Annotated[list[str] | None, typer.Option(
-        "--map", help="FIELD=COLUMN, repeatable. Fields: key, title (required), description, type, status, created, "
-                      "started, resolved, points, feature. Unmapped fields are guessed (Jira, Azure DevOps, GitHub); "
-                      "FIELD= turns a guess off.")] = None,
+        "--map", help="FIELD=COLUMN, repeatable. Fields: key, title (required), description, type, status, "
+                      "resolution, created, started, resolved, points, feature. Unmapped fields are guessed (Jira, "
+                      "Azure DevOps, GitHub); FIELD= turns a guess off. A number in a feature column is a Tradeoff "
+                      "feature id only when the column is mapped here.")] = None,
     team: Annotated[int | None, typer.Option("--team", help="Team id the items belong to.")] = None,
+    key_prefix: Annotated[str, typer.Option("--key-prefix", help="Put before every key (e.g. GH-), so that "
+                                            "another tracker's keys do not meet this file's.")] = "",
     date_format: Annotated[str | None, typer.Option(help="strftime format of the dates, e.g. %d/%m/%Y.")] = None,
     skip_bad_rows: Annotated[bool, typer.Option(help="Import the good rows and report the bad ones.")] = False,
     dry_run: Annotated[bool, typer.Option(help="Show what would be imported and write nothing.")] = False,
@@ -331,7 +339,8 @@ def workitems(
 
     data = _read(file)
     options = WorkItemOptions(filename=file.name if str(file) != "-" else "stdin", mapping=parse_mapping(mapping or []),
-                              date_format=date_format, skip_bad_rows=skip_bad_rows, team_id=team)
+                              date_format=date_format, skip_bad_rows=skip_bad_rows, team_id=team,
+                              key_prefix=key_prefix)
     state = cli_state()
     try:
         with state.container.unit_of_work() as uow:
@@ -351,10 +360,23 @@ def workitems(
                    f"{result['bad_row_count']} bad rows")
         for b in result["bad_rows"]:
             typer.echo(f"  row {b['row']} (line {b['line']}), {b['field']}: {b['reason']}")
+        _echo_outcome(result)
+        for b in result["blockers"]:
+            typer.echo(f"not ready: {b['message']}")
         typer.echo("dry run: nothing written.")
         return
     typer.echo(f"imported {result['created']} new and updated {result['updated']} work items from {result['file']}; "
                f"skipped {result['skipped_row_count']} rows")
+    _echo_outcome(result)
+
+
+def _echo_outcome(result: dict[str, Any]) -> None:
+    """Feature links and the importer's notes (cancelled work, feature values that matched nothing, ...)."""
+    links = ", ".join(f"{result[f'feature_links_{k}']} {k}" for k in ("changed", "kept", "cleared")
+                      if result[f"feature_links_{k}"])
+    typer.echo(f"linked to features: {result['linked_to_features']}" + (f" (links {links})" if links else ""))
+    for note in result["notes"]:
+        typer.echo(f"note: {note}")
 
 
 def delivery(

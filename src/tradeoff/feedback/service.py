@@ -96,6 +96,20 @@ def create_many(*, uow: UnitOfWork, workspace_id: int, actor: Actor, items: list
     return out
 
 
+def recorded_already(*, uow: UnitOfWork, workspace_id: int,
+                     items: list[tuple[str, int | None]]) -> dict[int, Feedback]:
+    """Which of `items` (text, customer id) the workspace already has: feedback from the same customer (or none)
+    with the same words, spacing aside, not archived; index in `items` -> the oldest such feedback."""
+    texts = sorted({t.strip() for t, _ in items})
+    known: dict[tuple[str, int | None], Feedback] = {}
+    for k in range(0, len(texts), 500):
+        for fb in uow.session.scalars(sa.select(Feedback).where(
+                Feedback.workspace_id == workspace_id, Feedback.archived_at.is_(None),
+                Feedback.text.in_(texts[k:k + 500])).order_by(Feedback.id)):
+            known.setdefault((" ".join(fb.text.split()), fb.customer_id), fb)
+    return {i: found for i, (t, c) in enumerate(items) if (found := known.get((" ".join(t.split()), c))) is not None}
+
+
 def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, record_id: int, data: FeedbackUpdate, if_match: int | None) -> Feedback:
     obj = records.get(uow=uow, spec=SPEC, workspace_id=workspace_id, record_id=record_id)
     values = _values(uow, workspace_id, data, partial=True)

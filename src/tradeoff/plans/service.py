@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy import update as sa_update
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -149,6 +149,30 @@ def live_plan(*, uow: UnitOfWork, workspace_id: int) -> Plan | None:
     if plan is None:
         plan = uow.session.scalars(base.where(Plan.solved_at.is_not(None)).order_by(Plan.solved_at.desc())).first()
     return plan
+
+
+def changed_since_solved(*, uow: UnitOfWork, workspace_id: int, plan: Plan) -> list[tuple[str, str, int]]:
+    """What changed after `plan` was solved that its answer was built from: (said, kind, count) for estimates,
+    the plan's teams (people, availability, days off) and the work done on features (imported work items); empty
+    when nothing did or it was never solved."""
+    from tradeoff.estimates.model import Estimate
+    from tradeoff.teams.model import Team
+    from tradeoff.workitems.model import WorkItem
+
+    if plan.solved_at is None:
+        return []
+    since = plan.solved_at
+    estimates = uow.session.scalar(select(func.count()).select_from(Estimate).where(
+        Estimate.workspace_id == workspace_id, Estimate.updated_at > since)) or 0
+    teams = list(uow.session.scalars(select(Team.name).where(
+        Team.workspace_id == workspace_id, Team.updated_at > since,
+        *([Team.id.in_(plan.team_ids)] if plan.team_ids else [])).order_by(Team.name)))
+    work = uow.session.scalar(select(func.count()).select_from(WorkItem).where(
+        WorkItem.workspace_id == workspace_id, WorkItem.feature_id.is_not(None), WorkItem.updated_at > since)) or 0
+    out = [(f"{estimates} estimate{'s' * (estimates != 1)}", "estimates", estimates)] if estimates else []
+    out += [("team " + ", ".join(teams), "teams", len(teams))] if teams else []
+    out += [(f"{work} work item{'s' * (work != 1)} of planned features", "work done", work)] if work else []
+    return out
 
 
 def capacity_overview(*, uow: UnitOfWork, workspace_id: int, today: date,

@@ -98,7 +98,9 @@ def _plan_view(request: Request, uow: Any, m: Any, plan_id: int, status_code: in
                   plan=plan, r=plan.result, teams=team_service.active(uow=uow, workspace_id=m.workspace_id),
                   scenario=scenario, error=error, solve_error=solve_error, forecast=forecast,
                   since_last=plan_service.since_last_text(plan.result["since_last"])
-                  if plan.result and plan.result.get("since_last") else "")
+                  if plan.result and plan.result.get("since_last") else "",
+                  stale=plan_service.changed_since_solved(uow=uow, workspace_id=m.workspace_id, plan=plan)
+                  if plan.result else [])
 
 
 @router.get(f"{W}/plans/{{plan_id:int}}", response_class=HTMLResponse)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -166,6 +166,8 @@ def correct_kind(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow
 
 # --- paste call notes ----------------------------------------------------------------------------------------
 
+_RESUBMITTED_WITHIN_MINUTES = 10  # every item already saved this recently: the same form sent twice
+
 
 def _paste_view(request: Request, uow: UnitOfWork, m: Member, state: FormState, items: list[dict[str, Any]] | None = None,
                 status_code: int = 200) -> HTMLResponse:
@@ -226,6 +228,7 @@ def paste_confirm(request: Request, form: CheckedForm, m: CurrentMember, uow: Uo
     if not chosen:
         state.message = "tick at least one item to create"
     creates: list[FeedbackCreate] = []
+    kept_order: list[int] = []  # the item each of `creates` is
     for i in chosen:
         item_state = FormState()
         own: dict[str, Any] = {}
@@ -241,8 +244,18 @@ def paste_confirm(request: Request, form: CheckedForm, m: CurrentMember, uow: Uo
         try:
             creates.append(FeedbackCreate.model_validate({**data, **own, "text": items[i]["text"],
                                                           **({"reported_at": when} if when else {})}))
+            kept_order.append(i)
         except ValidationError as exc:
             items[i]["error"] = "; ".join(str(e.get("msg", "")).removeprefix("Value error, ") for e in exc.errors())
+    again = feedback_service.recorded_already(uow=uow, workspace_id=m.workspace_id,
+                                              items=[(c.text, c.customer_id) for c in creates])
+    just_now = utcnow() - timedelta(minutes=_RESUBMITTED_WITHIN_MINUTES)
+    if creates and len(again) == len(creates) and all(f.created_at >= just_now for f in again.values()):
+        # the same items sent twice (a double click, a reload): saved once, shown as saved
+        return redirect(f"/w/{m.workspace_slug}/feedback?pasted={len(creates)}", request)
+    for k, found in again.items():
+        items[kept_order[k]]["error"] = (f"already recorded as #{found.id} ({found.reported_at:%Y-%m-%d}): "
+                                         "untick it, or change its words")
     if any(it["error"] for it in items) and not state.message:
         state.message = "fix the items marked below, or untick them"
     if state.ok:

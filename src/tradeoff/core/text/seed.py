@@ -117,7 +117,16 @@ Support is friendly, knowledgeable and quick.
 Brilliant product, it just works.
 Love it! Keep up the good work.
 The new editor is so much better than the old one.
-Very happy with the service so far."""
+Very happy with the service so far.
+Would recommend it to any team our size.
+Nice work on the latest update.
+Since we moved over, month end takes half the time.
+Much appreciated, the onboarding call was really useful.
+The product does exactly what it promises.
+The new import is great, it saved me a whole afternoon.
+Kudos to the team, the release notes were spot on.
+Everything just works, and the team is lovely to deal with.
+Shout out to support for sorting that out so quickly."""
 
 _QUESTION = """\
 How do I add a new user to my workspace?
