@@ -381,3 +381,31 @@ def test_sales_brief_lists_only_the_customers_still_to_be_told(container: Contai
                            customer_ids=[own.ids["acme"]], feedback_ids=[], now=NOW)
     after = just_shipped()
     assert "Acme Corp" not in after and "No customer who asked for a shipped feature is waiting to be told" in after
+
+
+def test_the_sales_brief_puts_a_feature_the_live_plan_schedules_on_the_roadmap_whatever_its_status(
+        container: Container) -> None:
+    """A feature still marked idea that the live plan has chosen ships on the plan's dates: the brief does not
+    also tell sales it is "not planned"."""
+    from tradeoff.estimates import service as estimate_service
+    from tradeoff.estimates.schemas import EstimateIn
+    from tradeoff.plans import service as plan_service
+    from tradeoff.plans.schemas import PlanCreate
+
+    own = seed(container, "sched-" + uuid.uuid4().hex[:8])
+
+    def section(md: str, title: str) -> str:
+        return md.split(f"## {title}", 1)[1].split("\n## ", 1)[0]
+    md = rendered(container, own, "sales", "md").decode()
+    assert "SSO" in section(md, "What not to promise yet") and "SSO" not in section(md, "What ships when")
+    with container.unit_of_work() as uow:
+        a = dict(uow=uow, workspace_id=own.workspace_id, actor=Actor(None, "pm@x.io"))
+        estimate_service.save(**a, feature_id=own.ids["f4"], data=EstimateIn(  # type: ignore[arg-type]
+            optimistic=2, likely=3, pessimistic=5, team_id=own.ids["team"]))
+        plan = plan_service.create(**a, data=PlanCreate(  # type: ignore[arg-type]
+            name="Q1", start=NOW.date(), periods=6, period_days=14, value_source="manual", time_limit=2,
+            values={own.ids["f4"]: 10, own.ids["f1"]: 5, own.ids["f2"]: 5}, live=True), today=NOW.date())
+        plan_service.solve(**a, plan_id=plan.id)  # type: ignore[arg-type]
+        assert own.ids["f4"] in {r["feature_id"] for r in plan.result["schedule"]}
+    md = rendered(container, own, "sales", "md").decode()
+    assert "SSO" in section(md, "What ships when") and "not planned" not in section(md, "What not to promise yet")

@@ -115,7 +115,9 @@ def _dont_promise(sc: Scope) -> list[Any]:
                               s(f": wide range, 50% by {fc_mod.short(one.p50)} but 95% only by "
                                 f"{fc_mod.short(one.p95)}", sc.f(f)), s("; promise no earlier than the P85 date.")))
     cur = facts.main_currency(sc.uow, sc.workspace_id)
-    wanted = [f for f in sc.features() if f.status in ("idea", "discovery") and sc.demand(f.id).customers]
+    on_roadmap = {f.id for f in sc.roadmap()}
+    wanted = [f for f in sc.features() if f.status in ("idea", "discovery") and f.id not in on_roadmap
+              and sc.demand(f.id).customers]
     wanted.sort(key=lambda f: (-sc.demand(f.id).arr_by_currency.get(cur, Decimal(0)), f.id))
     for f in wanted[:8]:
         items.append((s(f.title, sc.f(f)), s(f": asked for by {plural(len(sc.demand(f.id).customers), 'customer')}"

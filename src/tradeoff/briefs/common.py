@@ -37,6 +37,7 @@ class Scope:
     _features: list[Feature] | None = None
     _forecast: fc_mod.RoadmapForecast | None = None
     _demand: dict[int, facts.FeatureDemand] = field(default_factory=dict)
+    _scheduled: frozenset[int] | None = None
 
     @property
     def today(self) -> date:
@@ -59,7 +60,16 @@ class Scope:
         return self._features
 
     def roadmap(self) -> list[Feature]:
-        return [f for f in self.features() if f.status in facts.ROADMAP]
+        """Features planned or in progress, and those the live plan schedules whatever their status says (a
+        feature still marked discovery that the plan has chosen is on the roadmap, not "not planned")."""
+        if self._scheduled is None:
+            from tradeoff.plans import service as plan_service
+
+            plan = plan_service.live_plan(uow=self.uow, workspace_id=self.workspace_id)
+            self._scheduled = frozenset(int(r["feature_id"]) for r in ((plan.result or {}).get("schedule", [])
+                                                                       if plan else []))
+        return [f for f in self.features() if f.status in facts.ROADMAP
+                or (f.id in self._scheduled and f.status in facts.OPEN_BEFORE_PLANNING)]
 
     def shipped(self) -> list[Feature]:
         return [f for f in self.features() if f.status == "shipped"]

@@ -25,6 +25,7 @@ from tradeoff.products.model import Product
 from tradeoff.storage.uow import UnitOfWork
 
 ROADMAP = (FeatureStatus.in_progress.value, FeatureStatus.planned.value)
+OPEN_BEFORE_PLANNING = (FeatureStatus.idea.value, FeatureStatus.discovery.value)
 STATUS_ORDER = {FeatureStatus.in_progress.value: 0, FeatureStatus.planned.value: 1, FeatureStatus.discovery.value: 2,
                 FeatureStatus.idea.value: 3, FeatureStatus.shipped.value: 4, FeatureStatus.wont_do.value: 5}
 
