@@ -57,6 +57,11 @@ def test_exec_brief_cites_its_records_and_links_every_number(container: Containe
                     "Blockers and their business impact", "Decisions"):
         assert f"## {section}" in md
     assert f"Ledger sync [F{ids['f1']}]" in md and f"[O{ids['objective']}]" in md
+    # the objective's features in their own column; in text (Slack), each source once at the end of the row
+    assert "| Objective | Key result | Now vs target | Progress | Features serving it |" in md
+    text = rendered(container, seeded, "exec", "text").decode()
+    assert (f"• Objective: Win mid-market finance teams; Key result: Accounts on ledger sync; Now vs target: 10 of 40 "
+            f"(from 0); Progress: 25%; Features serving it: Ledger sync [O{ids['objective']}][F{ids['f1']}]") in text
     assert f"Build or buy the ledger connector [D{ids['decision_open']}]" in md  # decision needed
     assert f"Refunds before SSO [D{ids['decision_taken']}]" in md  # taken in the past month
     assert f"- [F{ids['f1']}] feature {ids['f1']}: Ledger sync: /w/{seeded.slug}/features/{ids['f1']}" in md

@@ -85,7 +85,7 @@ def test_same_brief_same_bytes_in_every_format() -> None:
 def test_text_is_slack_ready_and_pdf_folds_to_latin1() -> None:
     text = to_text(brief(), "acme")
     assert text.startswith("*Executive brief* (product Payments, data as of 2026-11-22)")
-    assert "• Feature: Ledger sync [F1]; P85: 29 Dec 2026 [F1]" in text
+    assert "• Feature: Ledger sync; P85: 29 Dec 2026 [F1]" in text  # each source once, at the end of its row
     assert latin1("P50 1 Jan · P85 “x” — y → z ≥ 1 €") == 'P50 1 Jan - P85 "x" - y -> z >= 1 ?'
     assert md_escape("a|b") == "a\\|b"
 
@@ -112,3 +112,10 @@ def test_a_commitment_at_risk_names_the_date_it_is_likely_by() -> None:
     assert _risk_words({"at_risk": True, "kept_by": None}, 0.7) == "at risk"  # not forecast: no date to offer
     words = _risk_words({"at_risk": True, "kept_by": "2027-01-04"}, 0.7)
     assert words.startswith("at risk; 70% likely by ") and "2027" in words and "4" in words
+
+
+def test_key_result_values_are_written_as_the_rest_of_tradeoff_writes_them() -> None:
+    from tradeoff.briefs.audiences import _measured
+
+    assert [_measured(v, u) for v, u in ((88, "%"), (1, "days"), (3, "days"), (41000, "USD"), (7, ""))] == [
+        "88%", "1 day", "3 days", "USD 41,000", "7"]

@@ -75,24 +75,32 @@ def _objectives(sc: Scope) -> list[Any]:
     rows = []
     for o in objs:
         r = sc.ref("objective", o.id, o.title)
+        serving = [f for f in o.features if f.archived_at is None][:5]
+        served = (s(", ".join(f.title for f in serving), *[sc.f(f) for f in serving]),) if serving else (s("—"),)
         krs = o.key_results or []
         if not krs:
-            rows.append(((s(o.title, r),), (s("no key results yet"),), (s("—"),), (s("—"),)))
-        for kr in krs:
+            rows.append(((s(o.title, r),), (s("no key results yet"),), (s("—"),), (s("—"),), served))
+        for k, kr in enumerate(krs):
             prog = o.progress(kr)
             unit = kr.get("unit") or ""
-
-            def measured(v: Any, unit: str = unit) -> str:  # 88%, 3 days, 41,000 USD
-                return f"{format_number(v)}{unit}" if unit == "%" else f"{format_number(v)} {unit}".strip()
-            now_ = "no current value" if kr.get("current") is None else measured(kr["current"])
+            now_ = "no current value" if kr.get("current") is None else _measured(kr["current"], unit)
             rows.append(((s(o.title, r),), (s(str(kr.get("metric", "")), r),),
-                         (s(f"{now_} of {measured(kr.get('target', 0))} (from {measured(kr.get('baseline', 0))})", r),),
-                         (s("not measured" if prog is None else f"{prog:.0%}", r),)))
-        serving = [f for f in o.features if f.archived_at is None]
-        if serving:
-            rows.append(((s(""),), (s("served by"),),
-                         (s(", ".join(f.title for f in serving[:5]), *[sc.f(f) for f in serving[:5]]),), (s(""),)))
-    return [Table(("Objective", "Key result", "Now vs target", "Progress"), tuple(rows))]
+                         (s(f"{now_} of {_measured(kr.get('target', 0), unit)} "
+                            f"(from {_measured(kr.get('baseline', 0), unit)})", r),),
+                         (s("not measured" if prog is None else f"{prog:.0%}", r),),
+                         served if k == 0 else (s(""),)))
+    return [Table(("Objective", "Key result", "Now vs target", "Progress", "Features serving it"), tuple(rows))]
+
+
+def _measured(v: Any, unit: str) -> str:
+    """A key result's value with its unit, as the rest of Tradeoff writes it: 88%, 1 day, 3 days, USD 41,000."""
+    if unit == "%":
+        return f"{format_number(v)}%"
+    if len(unit) == 3 and unit.isalpha() and unit.isupper():  # a currency code goes first
+        return f"{unit} {format_number(v)}"
+    if unit.endswith("s") and float(v) == 1:
+        unit = unit[:-1]
+    return f"{format_number(v)} {unit}".strip()
 
 
 def _bets(sc: Scope) -> list[Any]:

@@ -166,10 +166,12 @@ def to_text(brief: Brief, slug: str) -> str:
             elif isinstance(b, Bullets):
                 out += [f"• {_text_line(i, pub)}" for i in b.items]
             elif isinstance(b, Table):
-                for row in b.rows:
-                    cells = [f"{c}: {_text_line(v, pub)}" for c, v in zip(b.columns, row, strict=True)
-                             if _text_line(v, pub)]
-                    out.append("• " + "; ".join(cells))
+                for row in b.rows:  # each source named once, at the end of its row
+                    cells = [f"{c}: {_text_line(v, True)}" for c, v in zip(b.columns, row, strict=True)
+                             if _text_line(v, True)]
+                    refs = [] if pub else list(dict.fromkeys(r for line in row for span in line for r in span.refs))
+                    out.append("• " + "; ".join(cells) + ("".join(f" [{r.label}]" for r in refs[:1])
+                                                          + "".join(f"[{r.label}]" for r in refs[1:])))
             elif isinstance(b, Chart):
                 out.append(f"({b.title}) {_text_line(b.alt, pub)}")
             elif isinstance(b, Missing):
