@@ -72,3 +72,12 @@ def test_eval_plan_races_solver_processes_from_the_installed_command() -> None:
     r = json.loads(done.stdout)  # the racers (spawned interpreters) print nothing either
     assert r["workers"] == 2 and "raced HiGHS random seeds 0, 1" in r["method"]
     assert r["greedy_value"] <= r["value"] <= r["bound"] and r["selected"]
+
+
+def test_a_database_never_set_up_is_named_with_the_command_that_sets_it_up(tmp_path: Path) -> None:
+    env = {**os.environ, "TRADEOFF_HOME": str(tmp_path / "fresh")}
+    env.pop("TRADEOFF_DATABASE_URL", None)
+    done = subprocess.run([*_tradeoff(), "features", "list", "-w", "demo"], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "run `tradeoff db upgrade`" in done.stderr

@@ -14,7 +14,7 @@ import typer
 from pydantic import ValidationError as PydanticValidationError
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.exc import DataError, StatementError
+from sqlalchemy.exc import DataError, OperationalError, ProgrammingError, StatementError
 from typer.core import TyperGroup
 
 from tradeoff.bootstrap import Container, bootstrap
@@ -100,6 +100,17 @@ def emit_table(rows: list[dict[str, Any]], columns: list[str], title: str | None
     console.print(table)
 
 
+def _database_problem(exc: OperationalError | ProgrammingError) -> str | None:
+    """What to do about a database the command could not use, or None for another failure (a traceback then)."""
+    text = str(exc.orig)
+    if "no such table" in text or "does not exist" in text and "relation" in text:
+        return ("the database has no Tradeoff tables, or older ones than this version: run `tradeoff db upgrade` "
+                "(TRADEOFF_HOME / TRADEOFF_DATABASE_URL choose which database)")
+    if "could not connect" in text or "Connection refused" in text or "unable to open database file" in text:
+        return f"cannot open the database: {text.splitlines()[0]}"
+    return None
+
+
 class ErrorMappingGroup(TyperGroup):
     """Turns a typed error anywhere below into one clear line on stderr and a non-zero exit code."""
 
@@ -117,6 +128,12 @@ class ErrorMappingGroup(TyperGroup):
 
             typer.echo(f"error: {refused_value(exc)}", err=True)
             sys.exit(2)
+        except (OperationalError, ProgrammingError) as exc:
+            said = _database_problem(exc)
+            if said is None:
+                raise
+            typer.echo(f"error: {said}", err=True)
+            sys.exit(1)
         except StatementError as exc:
             if not isinstance(exc.orig, OverflowError):  # a date or number the driver cannot convert
                 raise
