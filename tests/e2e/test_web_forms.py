@@ -248,3 +248,17 @@ def test_the_business_case_page_questions_an_effort_far_from_the_engineers_estim
     near = {**body, "effort_low": "2", "effort_likely": "2.5", "effort_high": "3", "version": version}
     assert tc.post(url, data=near).status_code == 303
     assert "effort?" not in tc.get(url).text  # within 1.5 times of the estimate
+
+
+def test_a_feature_is_started_from_the_problem_it_solves(setup: Setup) -> None:
+    alice, _ = setup.clients["alice"]
+    page = alice.get(f"{setup.base}/problems/{setup.problem}").text
+    assert f'href="{setup.base}/features/new?problem={setup.problem}"' in page
+    form = alice.get(f"{setup.base}/features/new?problem={setup.problem}")
+    assert form.status_code == 200
+    assert re.search(rf'<option value="{setup.problem}" selected>', form.text), "the problem is chosen already"
+    assert alice.get(f"{setup.base}/features/new?problem=999999").status_code == 404
+    sam, _ = setup.clients["sam"]  # a stakeholder adds no features: no button
+    assert 'id="new-feature"' not in sam.get(f"{setup.base}/problems/{setup.problem}").text
+    charlie, _ = setup.clients["charlie"]
+    assert charlie.get(f"{setup.base}/features/new?problem={setup.problem}").status_code == 404

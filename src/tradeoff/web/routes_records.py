@@ -27,7 +27,7 @@ from tradeoff.web.forms import (
     to_input,
     validate,
 )
-from tradeoff.web.records_ui import ALL, FEEDBACK, KINDS, RecordUI
+from tradeoff.web.records_ui import ALL, FEATURES, FEEDBACK, KINDS, PROBLEMS, RecordUI
 from tradeoff.web.render import csv_download, redirect, render
 from tradeoff.web.routes_triage import bulk_message
 from tradeoff.web.routes_views import bar as view_bar
@@ -148,7 +148,12 @@ def _register(ui: RecordUI) -> None:
 
     def new_form(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
         m.require(ui.create_need)
-        values = {"reporter": m.email, "source": "other"} if ui is FEEDBACK else {}
+        values: dict[str, Any] = {"reporter": m.email, "source": "other"} if ui is FEEDBACK else {}
+        problem_id = request.query_params.get("problem", "")
+        if ui is FEATURES and problem_id.isdecimal():  # "New feature for this problem": its product and persona
+            problem = records.get(uow=uow, spec=PROBLEMS.spec, workspace_id=m.workspace_id, record_id=int(problem_id))
+            values |= {"problem_ids": [str(problem.id)], "persona": problem.persona,
+                       "product_id": str(problem.product_id or "")}
         return form_view(request, uow, m, ui, FormState(values=values))
 
     def create(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -> Response:
