@@ -38,6 +38,9 @@ def test_ranking_sizing_decisions_votes_competitors_pages(client, container, wor
     assert page.status_code == 200
     assert page.text.index("Dunning emails") < page.text.index("Late fee rules")  # 16 vs 0.3125
     assert "reach 40" in page.text and '<title>Value against effort</title>' in page.text and 'class="point"' in page.text
+    # frameworks as people name them, not as the code does
+    assert "Ranked by <strong>RICE</strong>" in page.text and '<option value="value_effort" >Value / effort</option>' \
+        in page.text
     # the ranking is of open work unless asked otherwise: a shipped feature leaves it, "Any status" brings it back
     done = _api(client, world, "/features", {"title": "Payment links", "status": "shipped"})["id"]
     _api(client, world, f"/features/{done}/scoring-inputs", {"values": {"reach": 90, "impact": 3, "confidence": 1,
@@ -52,6 +55,7 @@ def test_ranking_sizing_decisions_votes_competitors_pages(client, container, wor
 
     sizing = tc.get(f"{base}/problems/{p}/sizing")
     assert sizing.status_code == 200 and 'class="bar"' in sizing.text and 'What moves' in sizing.text
+    assert "problem." not in sizing.text and "annual_value" not in sizing.text  # fields in words
     assert "P10 · P50 · P90" in sizing.text and "Dunning emails" in sizing.text
     bad = tc.post(f"{base}/problems/{p}/sizing", data={
         "csrf_token": csrf, "customers_low": "90", "customers_likely": "40", "customers_high": "20",

@@ -43,6 +43,22 @@ def test_audit_values_read_as_written() -> None:
     assert "[3, 4]" in html and "A &amp; B" in html
 
 
+def test_audit_fields_and_values_in_words() -> None:
+    """Fields as words, ids as #id, statuses by their label, moments as UTC minutes; free text as written."""
+    tpl = ENV.from_string("{% import 'macros.html' as m %}{{ m.audit_table(events) }}")
+    events = [{"actor_label": "ana", "action": "update", "at": __import__("datetime").datetime(2026, 12, 1),
+               "via": "web", "changes": {"customer_id": {"before": None, "after": 42},
+                                         "problem_ids": {"before": [], "after": [13, 14]},
+                                         "reported_at": {"before": None, "after": "2026-12-06T17:44:00+00:00"},
+                                         "status": {"before": "planned", "after": "in_progress"},
+                                         "notes": {"before": None, "after": "in_progress"}}}]
+    html = tpl.render(events=events, member=None)
+    for shown in ('<th scope="row">customer</th>', "#42", '<th scope="row">problems</th>', "#13, #14",
+                  '<th scope="row">reported at</th>', "2026-12-06 17:44 UTC", "Planned", "In progress"):
+        assert shown in html, shown
+    assert "customer_id" not in html and "in_progress" in html  # the note's own words stay as written
+
+
 @pytest.mark.parametrize(("value", "shown"), [(209_025.33, "USD 209,000"), (117_967.01, "USD 118,000"),
                                               (5000, "USD 5,000"), (0, "USD 0"), (-14_651.2, "USD -14,700"),
                                               (42.4, "USD 42"), (None, "—")])

@@ -106,6 +106,26 @@ def label(value: Any) -> str:
     return LABELS.get(raw, raw.replace("_", " "))
 
 
+FRAMEWORKS = {"rice": "RICE", "ice": "ICE", "wsjf": "WSJF", "value_effort": "Value / effort",
+              "weighted": "Weighted criteria"}
+
+
+def framework(name: Any) -> str:
+    """A scoring framework as people name it (RICE, Value / effort); a workspace's own formula by its own name."""
+    return FRAMEWORKS.get(str(name), str(name))
+
+
+def field_name(name: Any) -> str:
+    """A record's field as words: 'problem.cost_per_customer' -> 'cost per customer', 'annual_value' -> 'annual
+    value'."""
+    return str(name).rsplit(".", 1)[-1].replace("_", " ")
+
+
+def in_words(text: Any) -> str:
+    """A sentence that names fields by their code names ('missing new_customer_demand') with words instead."""
+    return re.sub(r"\b[a-z]+(?:_[a-z0-9]+)+\b", lambda mt: mt.group(0).replace("_", " "), str(text or ""))
+
+
 PAST = {"create": "created", "update": "updated", "archive": "archived", "restore": "restored", "link": "linked",
         "unlink": "unlinked", "comment": "commented on", "member": "set the role of", "revoke": "revoked",
         "merge": "merged", "dismiss": "dismissed a suggestion for", "import": "imported", "solve": "solved",
@@ -119,11 +139,34 @@ def past(action: str) -> str:
     return PAST.get(action, action)
 
 
-def changed_value(value: Any) -> str:
-    """A value in the audit trail as people read it: text as is, a list of texts one per line, anything else as
-    JSON with its own characters (the page escapes it; no \\u0027 for an apostrophe)."""
+_ISO_MOMENT = re.compile(r"^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(?::\d\d(?:\.\d+)?)?(?:Z|\+00:00)?$")
+
+
+_LABELLED = frozenset({"status", "kind", "source", "segment", "sentiment", "role"})  # fields whose values have labels
+
+
+def change_key(key: str) -> str:
+    """A field named in the audit trail as words: 'customer_id' -> 'customer', 'problem_ids' -> 'problems'."""
+    if key.endswith("_ids"):
+        key = key[:-4] + "s"
+    elif key.endswith("_id"):
+        key = key[:-3]
+    return key.replace("_", " ")
+
+
+def changed_value(value: Any, key: str = "") -> str:
+    """A value in the audit trail as people read it: text as is (a status or kind by its label, a moment as
+    'YYYY-MM-DD HH:MM UTC'), a record's id as #id, a list of texts one per line, anything else as JSON with its own
+    characters (the page escapes it; no \\u0027 for an apostrophe)."""
+    if key.endswith("_id") and isinstance(value, int):
+        return f"#{value}"
+    if key.endswith("_ids") and isinstance(value, list) and all(isinstance(v, int) for v in value):
+        return ", ".join(f"#{v}" for v in value) or "none"
     if isinstance(value, str):
-        return value
+        moment = _ISO_MOMENT.match(value)
+        if moment:
+            return f"{moment[1]} {moment[2]} UTC"
+        return LABELS.get(value, value) if key in _LABELLED else value
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return "\n".join(f"• {v}" for v in value)
     return json.dumps(value, ensure_ascii=False, default=str)
@@ -186,7 +229,8 @@ def _build_env() -> Environment:
     )
     env.filters.update(money=money, amount=amount, number=number, day=day, moment=moment, ago=ago, label=label, highlight=highlight, mentions=mentions,
                        excerpt=truncate_words, past=past, share=share, sentence=sentence,
-                       changed=changed_value, rough_money=rough_money)
+                       changed=changed_value, change_key=change_key, rough_money=rough_money, framework=framework, field_name=field_name,
+                       in_words=in_words)
     env.globals.update(version=__version__, labels=LABELS, query=_query, record_url=record_url)
     return env
 
