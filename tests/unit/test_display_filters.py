@@ -66,3 +66,10 @@ def test_simulated_money_is_rounded_to_three_figures(value: float | None, shown:
     from tradeoff.web.render import rough_money
 
     assert rough_money(value, "USD") == shown
+
+
+def test_people_are_named_as_the_page_knows_them() -> None:
+    """A member by name with the email on hover, anyone else by email, nobody as a dash; markup in either escaped."""
+    tpl = ENV.from_string("{{ a|person }} / {{ b|person }} / {{ c|person }}")
+    html = tpl.render(a="Maya@x.io", b="<bogus>@x.io", c=None, people={"maya@x.io": "Maya Okafor"})
+    assert html == '<span title="Maya@x.io">Maya Okafor</span> / &lt;bogus&gt;@x.io / —'

@@ -32,6 +32,7 @@ def page_context(uow: UnitOfWork, m: Member, section: str, **extra: Any) -> dict
         "workspaces": accounts.workspaces_of(uow=uow, user_id=m.user_id),
         "section": section,
         "base": f"/w/{m.workspace_slug}",
+        "people": {email.lower(): name for email, name in member_choices(uow, m.workspace_id) if name},
         **extra,
     }
 

@@ -126,6 +126,16 @@ def in_words(text: Any) -> str:
     return re.sub(r"\b[a-z]+(?:_[a-z0-9]+)+\b", lambda mt: mt.group(0).replace("_", " "), str(text or ""))
 
 
+@pass_context
+def person(context: Any, email: Any) -> Markup:
+    """Someone named by email as the page names people: a member by name (the email on hover), anyone else by
+    email. The page's `people` (lower-case email -> name) says who the members are."""
+    if not email:
+        return Markup("—")
+    name = (context.get("people") or {}).get(str(email).lower())
+    return Markup('<span title="{}">{}</span>').format(email, name) if name else Markup("{}").format(email)
+
+
 PAST = {"create": "created", "update": "updated", "archive": "archived", "restore": "restored", "link": "linked",
         "unlink": "unlinked", "comment": "commented on", "member": "set the role of", "revoke": "revoked",
         "merge": "merged", "dismiss": "dismissed a suggestion for", "import": "imported", "solve": "solved",
@@ -229,7 +239,7 @@ def _build_env() -> Environment:
     )
     env.filters.update(money=money, amount=amount, number=number, day=day, moment=moment, ago=ago, label=label, highlight=highlight, mentions=mentions,
                        excerpt=truncate_words, past=past, share=share, sentence=sentence,
-                       changed=changed_value, change_key=change_key, rough_money=rough_money, framework=framework, field_name=field_name,
+                       changed=changed_value, change_key=change_key, person=person, rough_money=rough_money, framework=framework, field_name=field_name,
                        in_words=in_words)
     env.globals.update(version=__version__, labels=LABELS, query=_query, record_url=record_url)
     return env

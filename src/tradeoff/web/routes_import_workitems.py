@@ -23,21 +23,25 @@ router = APIRouter()
 PATH = "/w/{slug}/import/work-items"
 WEB_MAX_BYTES = 50 * 1024 * 1024  # a browser upload; larger exports go through the CLI or the API
 LABELS = {"key": "Key (e.g. PAY-123)", "title": "Title", "description": "Description", "type": "Type",
-          "status": "Status", "created": "Created", "started": "Started", "resolved": "Resolved (done)",
+          "status": "Status", "resolution": "Resolution (Won't Do, Duplicate…)", "created": "Created",
+          "started": "Started", "resolved": "Resolved (done)",
           "points": "Story points", "feature": "Feature (title or #id)"}
 
 
 def _choices(form: Any) -> dict[str, Any]:
+    mapping = {f: field_text(form, f"map_{f}") for f in FIELDS if f"map_{f}" in form}
+    if mapping.get("feature") and mapping["feature"] == field_text(form, "guessed_feature"):
+        del mapping["feature"]  # still the importer's guess, not the person's: its numbers are no feature ids
     return {"token": field_text(form, "token"), "filename": field_text(form, "filename")[:200] or "upload.csv",
-            "mapping": {f: field_text(form, f"map_{f}") for f in FIELDS if f"map_{f}" in form},
-            "date_format": field_text(form, "date_format")[:50], "team_id": field_text(form, "team_id"),
-            "skip_bad_rows": form.get("skip_bad_rows") == "1"}
+            "mapping": mapping, "date_format": field_text(form, "date_format")[:50],
+            "team_id": field_text(form, "team_id"), "skip_bad_rows": form.get("skip_bad_rows") == "1",
+            "key_prefix": field_text(form, "key_prefix")[:20]}
 
 
 def _options(choices: dict[str, Any], *, with_mapping: bool = True) -> WorkItemOptions:
     return WorkItemOptions(filename=choices["filename"], mapping=choices["mapping"] if with_mapping else {},
                            date_format=choices["date_format"] or None, skip_bad_rows=choices["skip_bad_rows"],
-                           team_id=int_or_none(choices["team_id"]))
+                           team_id=int_or_none(choices["team_id"]), key_prefix=choices["key_prefix"])
 
 
 def _teams(uow: UnitOfWork, m: Member) -> list[tuple[str, str]]:
