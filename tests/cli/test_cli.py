@@ -235,7 +235,7 @@ def test_triage_tune_fine_tunes_the_workspace_kind_model(run, monkeypatch) -> No
     assert done["corrections"] == 3 and done["examples"] == len(SEED_EXAMPLES) + 3 and done["method"].endswith("LoRA x1")
     status = json.loads(run("triage", "status", "-w", slug, "--json").stdout)
     assert status["kind_model"]["corrections"] == 3 and status["pending"] == 0  # re-triaged with the new model
-    assert "fine-tuned on 149 examples" in run("triage", "status", "-w", slug).stdout
+    assert f"fine-tuned on {len(SEED_EXAMPLES) + 3} examples" in run("triage", "status", "-w", slug).stdout
     monkeypatch.setattr(embeddings, "model_available", lambda: False)
     out = run("triage", "tune", "-w", slug, ok=False)
     assert out.exit_code != 0 and "pip install tradeoff[ml]" in out.output

@@ -156,8 +156,8 @@ def test_roadmap_pages(container: Container, world: World) -> None:
         commitment_service.create(uow=uow, workspace_id=wid, actor=SYSTEM, data=CommitmentCreate(
             feature_id=ids["c"], customer_id=ids["cust"], due=date.today() + timedelta(days=9)))
     com = html.unescape(tc.get(f"{base}/commitments").text)
-    assert "The live plan 'Next quarter' finishes it by" in com and "after the due date" in com
-    assert com.count("The live plan 'Next quarter' finishes it by") == 2  # the kept promise says so too, quietly
+    assert "The live plan 'Next quarter' schedules it by" in com and "after the due date" in com
+    assert com.count("The live plan 'Next quarter' schedules it by") == 2  # the kept promise says so too, quietly
     # the feature page loads its delivery summary after the page: estimate, place in the plan, P85, promise
     fp = tc.get(f"{base}/features/{ids['a']}").text
     assert f'hx-get="{base}/features/{ids["a"]}/delivery"' in fp
@@ -300,7 +300,7 @@ def test_a_pm_creates_and_edits_a_plan_in_the_web_ui(container: Container, world
     row = board.split('<tr id="release-1">', 1)[1].split("</tr>", 1)[0]
     assert "Launch" in row and target in row and re.search(r'<span class="(risk|safe)">\d+%</span>', row)
     assert "Audit log export" in row and "Refactor invoice service" in row
-    assert re.search(r'<div class="small (risk|muted)">the plan (finishes it by \d{4}-\d\d-\d\d|does not schedule)', row)
+    assert re.search(r'<div class="small (risk|muted)">the plan (schedules it by \d{4}-\d\d-\d\d|does not schedule)', row)
     assert "no target" in board.split('<tr id="release-2">', 1)[1].split("</tr>", 1)[0]
     # a target that cannot be made: in red with the date that could be aimed at instead, and on the home page
     row = board.split('<tr id="release-3">', 1)[1].split("</tr>", 1)[0]

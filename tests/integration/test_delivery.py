@@ -710,8 +710,8 @@ def test_release_targets_give_the_chance_of_making_them_without_unsolving_the_pl
     assert r2["planned_end"] == ends[ids["d"]] and r2["plan_misses_target"] and r2["unplanned"] == []
     assert not r3["plan_misses_target"]  # no target to miss
     # one sentence for the board and the CLI
-    assert r1["plan_note"] == f"the plan finishes it by {r1['planned_end']}"
-    assert r2["plan_note"] == f"the plan finishes it by {r2['planned_end']}, after its target"
+    assert r1["plan_note"] == f"the plan schedules it by {r1['planned_end']}"
+    assert r2["plan_note"] == f"the plan schedules it by {r2['planned_end']}, after its target"
     bad = client.patch(world.api(f"/plans/{pid}"), json={"releases": [
         {"name": "Old", "feature_ids": [ids["a"]], "target": (TODAY - timedelta(days=60)).isoformat()}]}, headers=h)
     assert bad.status_code == 422 and bad.json()["errors"][0]["loc"] == ["body", "releases", 0, "target"]

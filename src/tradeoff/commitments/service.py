@@ -306,12 +306,13 @@ def plan_check(plan: Any, c: Commitment) -> dict[str, Any] | None:
         return {"status": status, "conflict": conflict, "planned_end": end, "plan_id": plan.id, "detail": detail}
 
     if end is not None and date.fromisoformat(end) <= c.due:
-        return check("in plan", False, f"the live plan '{plan.name}' finishes it by {end}")
+        return check("in plan", False,
+                     f"the live plan '{plan.name}' schedules it by {end} (at average pace: the chance is the forecast's)")
     again = (" It was solved before this promise was made: solve it again to make the promise a constraint, or "
              "renegotiate the date." if older else " Renegotiate the date or change the plan.")
     if end is not None:
         return check("plan older" if older else "after due", True,
-                     f"the live plan '{plan.name}' finishes it by {end}, after the due date." + again)
+                     f"the live plan '{plan.name}' schedules it by {end}, after the due date." + again)
     if c.due > plan.end:
         return check("beyond plan", False,
                      f"due after the live plan '{plan.name}' ends ({plan.end}), which does not schedule it")

@@ -445,7 +445,7 @@ def _planned_finish(features: list[dict[str, Any]], target: str | None) -> dict[
     if unplanned:
         note = f"the plan does not schedule {len(unplanned)} of its features"
     elif last:
-        note = f"the plan finishes it by {last}" + (", after its target" if misses else "")
+        note = f"the plan schedules it by {last}" + (", after its target" if misses else "")
     else:
         note = ""
     return {"planned_end": last, "unplanned": unplanned, "plan_misses_target": misses, "plan_note": note}
