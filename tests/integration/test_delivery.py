@@ -1242,3 +1242,19 @@ def test_a_history_based_forecast_follows_the_team_size(client, world: World) ->
     one = forecast()
     assert one["p50_weeks"] == pytest.approx(2 * two["p50_weeks"], rel=0.15)
     assert "of those weeks had a team of another size, scaled to its size now" in one["explanation"]
+
+
+def test_a_plan_says_when_a_period_holds_more_features_than_the_team_works_on_at_once(client, world: World) -> None:
+    tid = _team(client, world, members=["Ana", "Bo"], wip_limit=2)
+    feats = [_feature(client, world, t) for t in ("Tax ids", "Tags", "Tooltips")]
+    for f in feats:
+        assert _estimate(client, world, f, 1, 2, 3, team_id=tid).status_code == 200
+    pid = _plan(client, world, periods=2, values={str(f): 1 for f in feats})
+    res = client.post(world.api(f"/plans/{pid}/solve"), headers=world.alice.headers).json()["result"]
+    assert {r["period"] for r in res["schedule"]} == {0}  # 6 person-days fit the first sprint
+    assert ("more features in a period than the team works on at once: Core 3 in period 1 (limit 2). The plan fills "
+            "each period's capacity; the team takes them a few at a time, and the forecast's dates follow the limit"
+            in res["notes"])
+    client.patch(world.api(f"/teams/{tid}"), json={"wip_limit": 3}, headers=world.alice.headers)
+    again = client.post(world.api(f"/plans/{pid}/solve"), headers=world.alice.headers).json()["result"]
+    assert not any(n.startswith("more features in a period") for n in again["notes"])

@@ -66,6 +66,7 @@ class Built:
     value_note: str
     notes: tuple[str, ...] = field(default=())
     value_unit: str = ""  # the currency when value is money, "" for a score
+    wip_limits: tuple[tuple[str, int], ...] = ()  # team name -> features it works on at once (the forecast's rule)
 
 
 def _cid(fid: int, title: str) -> str:
@@ -235,7 +236,7 @@ def build(*, uow: UnitOfWork, workspace_id: int, plan: Plan, time_limit: float |
     if partly:
         notes.append("partly done, so planned for what is left of their estimate: " + "; ".join(partly))
     return Built(plan.id, plan.name, inp, info, tuple(excluded), tuple(plan.period_bounds()), plan.value_source,
-                 value_note, tuple(notes), value_unit)
+                 value_note, tuple(notes), value_unit, tuple((t.name, t.wip_limit) for t in teams if t.wip_limit))
 
 
 def _feature_spec() -> Any:
@@ -284,6 +285,26 @@ def _spread_note(built: Built, schedule: Any) -> list[str]:
               for c in inp.candidates if c.span > 1 and c.id in schedule]
     return (["bigger than one period of their team, so worked on over the periods they need: " + "; ".join(spread)]
             if spread else [])
+
+
+def _wip_note(built: Built, schedule: Any) -> list[str]:
+    """Which teams the plan gives more features in one period than their work-in-progress limit. A period holds
+    as much work as its capacity, so that is no breach: the team takes those features a few at a time, and the
+    forecast, which follows the limit, dates them so."""
+    spans = {c.id: c.span for c in built.input.candidates}
+    over = []
+    for team, limit in built.wip_limits:
+        worked = [0] * len(built.periods)
+        for cid, p in schedule.items():
+            if team in dict(built.info[cid].effort_by_team):
+                for q in range(max(0, p - spans[cid] + 1), p + 1):
+                    worked[q] += 1
+        busiest = max(worked, default=0)
+        if busiest > limit:
+            over.append(f"{team} {busiest} in period {worked.index(busiest) + 1} (limit {limit})")
+    return ([f"more features in a period than the team works on at once: {'; '.join(over)}. The plan fills each "
+             "period's capacity; the team takes them a few at a time, and the forecast's dates follow the limit"]
+            if over else [])
 
 
 def _left_out_because(built: Built, cid: str, schedule: Any) -> str:
@@ -339,7 +360,7 @@ def result_of(built: Built, r: RoadmapPlan) -> dict[str, Any]:
         "load": {k: [round(x, 2) for x in v] for k, v in r.load.items()},
         "kept_for_tech": {rule.team: rule.min_share for rule in built.input.rules if rule.team},  # feature work: the rest
         "not_chosen": not_chosen, "excluded": list(built.excluded),
-        "notes": list(built.notes) + _spread_note(built, r.schedule),
+        "notes": list(built.notes) + _spread_note(built, r.schedule) + _wip_note(built, r.schedule),
     }
 
 
