@@ -345,14 +345,14 @@ class ReferenceIndex:
             listed = ", ".join(f"{n.key} ({_fmt(n.actual)}, similarity {n.similarity:.2f})" for n in neighbours)
             parts.append(f"Most similar finished items (recent ones count more): {listed}.")
         else:
-            parts.append("No finished item resembles this text, so this is the team's overall spread.")
+            parts.append("No finished item resembles this text, so this is the history's overall spread.")
         parts.append(
-            f"The team's median over {len(self.history)} finished items is {_fmt(self.median)} {unit}; "
+            f"The median of the {len(self.history)} finished items is {_fmt(self.median)} {unit}; "
             "the suggestion leaves it only when similar items agree."
         )
         if self.calibrated and self.calibration_coverage is not None:
             parts.append(
-                f"Checked on the team's own history (each recent item predicted only from the items before "
+                f"Checked on this history (each recent item predicted only from the items before "
                 f"it, the newest weighing most), {self.calibration_coverage:.0%} of items fell inside such a range."
             )
         else:
