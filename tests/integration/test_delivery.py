@@ -1258,3 +1258,17 @@ def test_a_plan_says_when_a_period_holds_more_features_than_the_team_works_on_at
     client.patch(world.api(f"/teams/{tid}"), json={"wip_limit": 3}, headers=world.alice.headers)
     again = client.post(world.api(f"/plans/{pid}/solve"), headers=world.alice.headers).json()["result"]
     assert not any(n.startswith("more features in a period") for n in again["notes"])
+
+
+def test_shares_may_be_percentages_and_a_member_is_listed_once(client, world: World) -> None:
+    h = world.alice.headers
+    r = client.post(world.api("/teams"), json={"name": "Mobile", "tech_share": "20%",
+                                               "members": ["Eli:60%", {"name": "Fay", "availability": "50 %"}]},
+                    headers=h)
+    assert r.status_code == 201, r.text
+    assert r.json()["tech_share"] == pytest.approx(0.2)
+    assert [m["availability"] for m in r.json()["members"]] == [pytest.approx(0.6), pytest.approx(0.5)]
+    twice = client.post(world.api("/teams"), json={"name": "Web", "members": ["Eli:0.6", "eli"]}, headers=h)
+    assert twice.status_code == 422 and "'eli' is listed twice" in twice.text
+    bad = client.post(world.api("/teams"), json={"name": "Web", "tech_share": "lots%"}, headers=h)
+    assert bad.status_code == 422 and "'lots%' is not a share: write 0.2 or 20%" in bad.text

@@ -3,10 +3,24 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, field_validator, model_validator
 
 from tradeoff.records.schemas import Input, LongText, Name, Output, RecordOut, ShortText
 from tradeoff.teams.model import PeriodKind
+
+
+def _percent(value: Any) -> Any:
+    """'20%' as 0.2: a share may be written as a percentage (the web form, the command line)."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        number = value.strip()[:-1].strip()
+        try:
+            return float(number) / 100
+        except ValueError:
+            raise ValueError(f"'{value}' is not a share: write 0.2 or 20%") from None
+    return value
+
+
+Share = BeforeValidator(_percent)
 
 
 class HolidayIn(Input):
@@ -41,7 +55,8 @@ class MemberIn(Input):
                                              "is kept); without an id, a new member; members left out leave the team")
     name: Name
     email: ShortText = ""
-    availability: Annotated[float, Field(gt=0, le=1, description="Share of full time, e.g. 0.5 for half time")] = 1.0
+    availability: Annotated[float, Share, Field(gt=0, le=1, description="Share of full time, e.g. 0.5 or 50% for half "
+                                                                         "time")] = 1.0
     holidays: Annotated[list[HolidayIn], Field(max_length=100)] = []
 
     @model_validator(mode="before")
@@ -57,7 +72,17 @@ class MemberIn(Input):
         return value
 
 
-Members = Annotated[list[MemberIn], Field(max_length=100)]
+def _distinct(members: list[MemberIn]) -> list[MemberIn]:
+    seen: set[str] = set()
+    for m in members:
+        key = m.name.strip().lower()
+        if key in seen:
+            raise ValueError(f"'{m.name}' is listed twice: each member once (their availability covers part-time)")
+        seen.add(key)
+    return members
+
+
+Members = Annotated[list[MemberIn], Field(max_length=100), AfterValidator(_distinct)]
 DaysOff = Annotated[list[HolidayIn], Field(max_length=100, description="Days the whole team is off (public holidays, "
                                                                        "a shutdown), [start, end] both included")]
 
@@ -68,7 +93,7 @@ class TeamCreate(Input):
     period_kind: PeriodKind = PeriodKind.sprint
     sprint_days: Annotated[int, Field(ge=1, le=56)] = 14
     wip_limit: Annotated[int, Field(ge=1, le=50, description="Features in progress at once")] = 3
-    tech_share: Annotated[float, Field(ge=0, le=0.9, description="Share of each period kept for tech-debt and "
+    tech_share: Annotated[float, Share, Field(ge=0, le=0.9, description="Share of each period kept for tech-debt and "
                                                                   "platform work")] = 0.0
     members: Members = []
     days_off: DaysOff = []
@@ -80,7 +105,7 @@ class TeamUpdate(Input):
     period_kind: PeriodKind | None = None
     sprint_days: Annotated[int, Field(ge=1, le=56)] | None = None
     wip_limit: Annotated[int, Field(ge=1, le=50)] | None = None
-    tech_share: Annotated[float, Field(ge=0, le=0.9)] | None = None
+    tech_share: Annotated[float, Share, Field(ge=0, le=0.9)] | None = None
     members: Members | None = Field(None, description="Replaces the whole list")
     days_off: DaysOff | None = None
 
