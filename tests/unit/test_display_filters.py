@@ -73,3 +73,9 @@ def test_people_are_named_as_the_page_knows_them() -> None:
     tpl = ENV.from_string("{{ a|person }} / {{ b|person }} / {{ c|person }}")
     html = tpl.render(a="Maya@x.io", b="<bogus>@x.io", c=None, people={"maya@x.io": "Maya Okafor"})
     assert html == '<span title="Maya@x.io">Maya Okafor</span> / &lt;bogus&gt;@x.io / —'
+
+
+def test_whole_numbers_round_halves_up() -> None:
+    from tradeoff.web.render import whole
+
+    assert [whole(x) for x in (12.5, 7.5, 0.49, None, 1234.5)] == ["13", "8", "0", "0", "1,235"]

@@ -7,7 +7,7 @@ import math
 import re
 from collections.abc import Collection, Iterator
 from datetime import UTC, date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -126,6 +126,11 @@ def in_words(text: Any) -> str:
     return re.sub(r"\b[a-z]+(?:_[a-z0-9]+)+\b", lambda mt: mt.group(0).replace("_", " "), str(text or ""))
 
 
+def whole(value: Any) -> str:
+    """A number to the nearest whole, halves up (12.5 -> 13; Python's own rounding would say 12)."""
+    return f"{Decimal(str(value or 0)).quantize(Decimal(1), rounding=ROUND_HALF_UP):,.0f}"
+
+
 @pass_context
 def person(context: Any, email: Any) -> Markup:
     """Someone named by email as the page names people: a member by name (the email on hover), anyone else by
@@ -239,7 +244,7 @@ def _build_env() -> Environment:
     )
     env.filters.update(money=money, amount=amount, number=number, day=day, moment=moment, ago=ago, label=label, highlight=highlight, mentions=mentions,
                        excerpt=truncate_words, past=past, share=share, sentence=sentence,
-                       changed=changed_value, change_key=change_key, person=person, rough_money=rough_money, framework=framework, field_name=field_name,
+                       changed=changed_value, change_key=change_key, person=person, whole=whole, rough_money=rough_money, framework=framework, field_name=field_name,
                        in_words=in_words)
     env.globals.update(version=__version__, labels=LABELS, query=_query, record_url=record_url)
     return env
