@@ -216,6 +216,15 @@ def explain_estimate(
     )
 
 
+def _q(x: float, unit: str) -> str:
+    """An amount as an estimate deserves: whole from 10 up, one decimal below ('3', '2.5', '12'), with its unit
+    singular for exactly one ('1 person-day')."""
+    shown = f"{x:.0f}" if abs(x) >= 10 else f"{x:.1f}".removesuffix(".0")
+    if shown in ("1", "-1") and unit.endswith("s"):
+        unit = unit[:-1]
+    return f"{shown} {unit}"
+
+
 def _text(
     estimate: RangeEstimate, base_likely: float, base_width: float, attributions: tuple[Attribution, ...]
 ) -> str:
@@ -229,13 +238,13 @@ def _text(
     extra = estimate.likely - base_likely
     by_likely = sorted(attributions, key=lambda a: (-a.likely_share, a.source))
     parts = ", ".join(
-        f"{a.label} +{a.likely_share:.2g} {u} ({a.likely_share / extra:.0%})" if extra > 0 else a.label
+        f"{a.label} +{_q(a.likely_share, u)} ({a.likely_share / extra:.0%})" if extra > 0 else a.label
         for a in by_likely
     )
     widest = max(attributions, key=lambda a: (a.range_share, a.source))
     width = estimate.pessimistic - estimate.optimistic
     return (
-        f"{head} Without its drivers the same work would be about {base_likely:.3g} {u}; the extra "
-        f"{extra:.3g} {u} come from {parts}. The range is {width:.3g} {u} wide instead of about "
-        f"{base_width:.3g}; {widest.label} widens it most (+{widest.range_share:.2g} {u})."
+        f"{head} Without its drivers the same work would be about {_q(base_likely, u)}; the extra "
+        f"{_q(extra, u)} {'comes' if _q(extra, u).split()[0] == '1' else 'come'} from {parts}. The range is {_q(width, u)} wide instead of about "
+        f"{_q(base_width, u)}; {widest.label} widens it most (+{_q(widest.range_share, u)})."
     )

@@ -403,6 +403,15 @@ def test_equal_factors_share_equally_and_debt_zero_adds_nothing() -> None:
     assert e.baseline_likely == pytest.approx(8 / (1.5 * 1.5 * 1.25))
 
 
+def test_the_explanation_gives_amounts_as_an_estimate_deserves() -> None:
+    """Whole person-days from 10 up, one decimal below, 'person-day' for exactly one: no '3.02 person-days'."""
+    e = explain_estimate(RangeEstimate(3, 5, 10, unit="person-days"),
+                         [Driver("security_review", factor=1.25, spread=1.2)], [])
+    assert "about 4 person-days; the extra 1 person-day comes from a security review +1 person-day (100%)" in e.text
+    assert "The range is 7 person-days wide instead of about 5.8 person-days" in e.text
+    assert not any(len(n.split(".")[1]) > 1 for n in __import__("re").findall(r"\d+\.\d+", e.text))
+
+
 def test_no_drivers_explains_nothing() -> None:
     e = explain_estimate(RangeEstimate(1, 2, 3), [], [])
     assert e.attributions == () and e.baseline_likely == 2
