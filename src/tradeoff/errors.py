@@ -67,6 +67,15 @@ class PreconditionFailed(TradeoffError):
     exit_code = 4
 
 
+class NotSupported(TradeoffError):
+    """The request asks for something this operation does not do (e.g. an If-Match it cannot check)."""
+
+    status = 400
+    title = "Not supported"
+    slug = "not-supported"
+    exit_code = 2
+
+
 class PermissionDenied(TradeoffError):
     status = 403
     title = "Permission denied"

@@ -108,3 +108,32 @@ def test_work_history_import_is_refused_to_readers_and_hidden_from_outsiders(con
                 url, data={"csrf_token": token, "token": "x" * 32}, files={"file": ("a.csv", CSV, "text/csv")})
             assert r.status_code == expected, f"{method} {url} → {r.status_code}"
     assert _count(container, world.slug) == 0
+
+
+def test_a_guessed_epic_column_stays_a_guess_through_the_preview_and_cancelled_work_is_named(
+        container: Container, world: World) -> None:
+    """The preview's column selects send the guessed feature column back: it must not turn into the person's own
+    mapping, under which a number is a Tradeoff feature id (a tracker's epic ids would link the wrong features)."""
+    with container.unit_of_work() as uow:
+        wid = accounts.workspace_by_slug(uow=uow, slug=world.slug).id
+        fid = feature_service.create(uow=uow, workspace_id=wid, actor=SYSTEM, data=FeatureCreate(title="Dunning")).id
+    data = ("Issue key,Summary,Status,Resolution,Created,Resolved,Epic Link\n"
+            f"PAY-1,Dunning emails,Done,Done,2025-03-01,2025-03-05,{fid}\n"
+            "PAY-2,Not doing it,Done,Won't Do,2025-03-01,2025-03-02,\n").encode()
+    base = f"/w/{world.slug}"
+    tc = web_client(container)
+    token = sign_in(tc, world.erin.email, world.erin.password)
+    up = tc.post(f"{base}/import/work-items", data={"csrf_token": token}, files={"file": ("jira.csv", data, "text/csv")})
+    assert up.status_code == 200, up.text[:500]
+    assert '<input type="hidden" name="guessed_feature" value="Epic Link">' in up.text
+    assert "1 cancelled item (Won&#39;t Do 1) imported as not finished" in up.text
+    form = {"csrf_token": token, "token": re.search(r'name="token" value="([^"]+)"', up.text)[1],
+            "filename": "jira.csv", "guessed_feature": "Epic Link"} | {
+        f"map_{f}": c for f, c in (("key", "Issue key"), ("title", "Summary"), ("status", "Status"),
+                                    ("resolution", "Resolution"), ("created", "Created"), ("resolved", "Resolved"),
+                                    ("feature", "Epic Link"))}
+    done = tc.post(f"{base}/import/work-items/run", data=form)
+    assert done.status_code == 200 and "2 work items added" in done.text, done.text[:500]
+    with container.unit_of_work() as uow:
+        links = set(uow.session.scalars(select(WorkItem.feature_id).where(WorkItem.workspace_id == wid)))
+    assert links == {None}  # the guessed column's number was not taken for feature #fid

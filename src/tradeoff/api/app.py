@@ -15,7 +15,7 @@ from tradeoff import __version__
 from tradeoff.api import problems
 from tradeoff.api.briefs import router as briefs_router
 from tradeoff.api.delivery import router as delivery_router
-from tradeoff.api.deps import numbers_fit
+from tradeoff.api.deps import if_match_checked, numbers_fit
 from tradeoff.api.imports import router as imports_router
 from tradeoff.api.insights import router as insights_router
 from tradeoff.api.notifications import router as notifications_router
@@ -39,7 +39,7 @@ def build_api(container: Container) -> FastAPI:
         openapi_url="/openapi.json",
         docs_url="/docs",
         redoc_url=None,
-        dependencies=[Depends(numbers_fit)],
+        dependencies=[Depends(numbers_fit), Depends(if_match_checked)],
     )
     api.state.container = container
     for rec in RECORD_APIS:

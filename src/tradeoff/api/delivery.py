@@ -134,7 +134,8 @@ def workitems_summary(member: CurrentMember, uow: Uow) -> Any:
         "Send `multipart/form-data` with the CSV as `file`. Columns are guessed from the header (Jira's `Issue key`/"
         "`Issue id`, `Summary`, `Created`, `Resolved`, `Story Points`; Azure DevOps' `ID`, `Title`, `Work Item "
         "Type`, `State`, `Closed Date`; GitHub's `number`, `title`, `closed_at`) or named with `key_column`, "
-        "`title_column`, …. Items are matched on their key, so importing a newer export updates them. "
+        "`title_column`, …. Items are matched on their key, so importing a newer export updates them; a key that is "
+        "another tracker's or team's item is refused (give `key_prefix`, e.g. `GH-`). "
         "`dry_run=true` previews (200) and writes nothing; otherwise all rows are imported in one transaction "
         "(201) or none (422, each bad row in `errors` as `[\"row\", N, field]`). Needs the `technical` role."),
 )
@@ -144,11 +145,12 @@ def import_workitems(
     key_column: Column = None, title_column: Column = None, description_column: Column = None,
     type_column: Column = None, status_column: Column = None, created_column: Column = None,
     started_column: Column = None, resolved_column: Column = None, points_column: Column = None,
-    feature_column: Column = None,
+    feature_column: Column = None, resolution_column: Column = None,
     team_id: Annotated[int | None, Form()] = None,
     date_format: Annotated[str | None, Form(max_length=50)] = None,
     skip_bad_rows: Annotated[bool, Form()] = False,
     dry_run: Annotated[bool, Form()] = False,
+    key_prefix: Annotated[str, Form(max_length=20)] = "",
 ) -> Any:
     member.require("technical")
     filename = file.filename or "upload.csv"
@@ -158,9 +160,11 @@ def import_workitems(
                            [FieldError(["body", "file"], "file too large", filename)])
     columns = {"key": key_column, "title": title_column, "description": description_column, "type": type_column,
                "status": status_column, "created": created_column, "started": started_column,
-               "resolved": resolved_column, "points": points_column, "feature": feature_column}
+               "resolved": resolved_column, "points": points_column, "feature": feature_column,
+               "resolution": resolution_column}
     options = WorkItemOptions(filename=filename, mapping={f: c for f, c in columns.items() if c is not None},
-                              date_format=date_format or None, skip_bad_rows=skip_bad_rows, team_id=team_id)
+                              date_format=date_format or None, skip_bad_rows=skip_bad_rows, team_id=team_id,
+                              key_prefix=key_prefix)
     result = run_import(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"), data=data,
                         options=options, dry_run=dry_run)
     return JSONResponse(result, status_code=200 if dry_run else 201)

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from tradeoff.api.deps import CurrentMember, Uow
+from tradeoff.api.deps import BeforeId, CurrentMember, IfMatch, Uow, etag, next_cursor
 from tradeoff.notifications import digest as digest_service
 from tradeoff.notifications import service as notifications
 from tradeoff.notifications import webhooks
@@ -53,14 +53,14 @@ def set_subscriptions(member: CurrentMember, uow: Uow, body: SubscriptionsIn) ->
 @router.get(f"{W}/notifications", operation_id="listNotifications", response_model=NotificationsOut,
             summary="Your in-app notifications, newest first, with the unread count")
 def list_notifications(
-    member: CurrentMember, uow: Uow, unread: bool = False, before_id: int | None = None,
+    member: CurrentMember, uow: Uow, before: BeforeId, unread: bool = False,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Any:
     items = notifications.notifications(uow=uow, workspace_id=member.workspace_id, user_id=member.user_id,
-                                        unread_only=unread, before_id=before_id, limit=limit)
+                                        unread_only=unread, before_id=before, limit=limit)
     count = notifications.unread_count(uow=uow, workspace_id=member.workspace_id, user_id=member.user_id)
     return NotificationsOut(items=[NotificationOut.model_validate(n) for n in items], unread=count,
-                            next=str(items[-1].id) if len(items) == limit else None)
+                            next=next_cursor(items, limit))
 
 
 @router.post(f"{W}/notifications/{{notification_id}}/read", operation_id="markNotificationRead",
@@ -91,44 +91,57 @@ def list_webhooks(member: CurrentMember, uow: Uow) -> Any:
 
 @router.post(f"{W}/webhooks", operation_id="createWebhook", response_model=WebhookCreated, status_code=201,
              summary="Add a webhook; its signing secret is in this response only")
-def create_webhook(member: CurrentMember, uow: Uow, body: WebhookCreate, request: Request) -> Any:
+def create_webhook(member: CurrentMember, uow: Uow, body: WebhookCreate, request: Request, response: Response) -> Any:
     member.require("edit")
     hook, secret = webhooks.create(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"),
                                    url=body.url, event_types=[e.value for e in body.event_types],
                                    description=body.description, allow_private=_allow_private(request))
+    response.headers["ETag"] = etag(hook.version)
     return WebhookCreated(**WebhookOut.model_validate(hook).model_dump(), secret=secret)
 
 
 @router.get(f"{W}/webhooks/{{webhook_id}}", operation_id="getWebhook", response_model=WebhookOut)
-def get_webhook(member: CurrentMember, uow: Uow, webhook_id: int) -> Any:
+def get_webhook(member: CurrentMember, uow: Uow, webhook_id: int, response: Response) -> Any:
     member.require("edit")
-    return webhooks.get(uow=uow, workspace_id=member.workspace_id, webhook_id=webhook_id)
+    hook = webhooks.get(uow=uow, workspace_id=member.workspace_id, webhook_id=webhook_id)
+    response.headers["ETag"] = etag(hook.version)
+    return hook
 
 
 @router.patch(f"{W}/webhooks/{{webhook_id}}", operation_id="updateWebhook", response_model=WebhookOut)
-def update_webhook(member: CurrentMember, uow: Uow, webhook_id: int, body: WebhookUpdate, request: Request) -> Any:
+def update_webhook(member: CurrentMember, uow: Uow, webhook_id: int, body: WebhookUpdate, request: Request,
+                   version: IfMatch, response: Response) -> Any:
     member.require("edit")
     values = body.model_dump(exclude_unset=True)
     if values.get("event_types") is not None:
         values["event_types"] = [e.value for e in body.event_types or []]
-    return webhooks.update(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"), webhook_id=webhook_id,
-                           allow_private=_allow_private(request), **values)
+    hook = webhooks.update(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"), webhook_id=webhook_id,
+                           allow_private=_allow_private(request), if_match=version, **values)
+    response.headers["ETag"] = etag(hook.version)
+    return hook
 
 
 @router.delete(f"{W}/webhooks/{{webhook_id}}", operation_id="deleteWebhook", status_code=204)
-def delete_webhook(member: CurrentMember, uow: Uow, webhook_id: int) -> Response:
+def delete_webhook(member: CurrentMember, uow: Uow, webhook_id: int, version: IfMatch) -> Response:
     member.require("edit")
-    webhooks.delete(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"), webhook_id=webhook_id)
+    webhooks.delete(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"), webhook_id=webhook_id,
+                    if_match=version)
     return Response(status_code=204)
 
 
 @router.get(f"{W}/webhooks/{{webhook_id}}/deliveries", operation_id="listWebhookDeliveries",
-            response_model=list[DeliveryOut], summary="The delivery log of a webhook, newest first")
-def list_deliveries(member: CurrentMember, uow: Uow, webhook_id: int, before_id: int | None = None,
-                    limit: Annotated[int, Query(ge=1, le=200)] = 50) -> Any:
+            response_model=list[DeliveryOut], summary="The delivery log of a webhook, newest first (the next page "
+            "is in the Link header, rel=\"next\")")
+def list_deliveries(member: CurrentMember, uow: Uow, webhook_id: int, before: BeforeId, request: Request,
+                    response: Response, limit: Annotated[int, Query(ge=1, le=200)] = 50) -> Any:
     member.require("edit")
-    return webhooks.deliveries(uow=uow, workspace_id=member.workspace_id, webhook_id=webhook_id, limit=limit,
-                               before_id=before_id)
+    rows = webhooks.deliveries(uow=uow, workspace_id=member.workspace_id, webhook_id=webhook_id, limit=limit,
+                               before_id=before)
+    # the body stays a list (as clients read it); the next page is where RFC 8288 puts it for a list
+    if nxt := next_cursor(rows, limit):
+        after = request.url.remove_query_params("before_id").include_query_params(cursor=nxt)
+        response.headers["Link"] = f'<{after}>; rel="next"'
+    return rows
 
 
 @router.get(f"{W}/deliveries/{{delivery_id}}", operation_id="getWebhookDelivery", response_model=DeliveryDetailOut,

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from tradeoff.accounts import service as accounts
 from tradeoff.accounts.model import Role
 from tradeoff.accounts.schemas import MemberIn, MemberOut, MeOut, TokenCreate, TokenCreated, TokenOut
-from tradeoff.api.deps import CurrentMember, Uow, sort_query
+from tradeoff.api.deps import BeforeId, CurrentMember, IfMatch, Uow, etag, next_cursor, sort_query
 from tradeoff.audit import service as audit
 from tradeoff.comments import service as comment_service
 from tradeoff.comments.schemas import CommentCreate, CommentOut
@@ -80,19 +80,20 @@ def list_audit(
     member: CurrentMember, uow: Uow,
     record_type: Annotated[str | None, Query(max_length=40)] = None,
     record_id: int | None = None,
-    before_id: int | None = None,
+    before: BeforeId = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Any:
     events = audit.list_events(uow=uow, workspace_id=member.workspace_id, record_type=record_type,
-                               record_id=record_id, before_id=before_id, limit=limit)
-    items = [audit.event_out(e) for e in events]
-    return {"items": items, "next": str(events[-1].id) if len(events) == limit else None}
+                               record_id=record_id, before_id=before, limit=limit)
+    return {"items": [audit.event_out(e) for e in events], "next": next_cursor(events, limit)}
 
 
 @router.post(f"{W}/links", operation_id="createLink", response_model=LinkOut, status_code=201, tags=["links"])
-def create_link(member: CurrentMember, uow: Uow, body: LinkCreate) -> Any:
+def create_link(member: CurrentMember, uow: Uow, body: LinkCreate, response: Response) -> Any:
     member.require("evidence")
-    return link_service.create(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"), data=body)
+    link = link_service.create(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"), data=body)
+    response.headers["ETag"] = etag(link.version)
+    return link
 
 
 @router.get(f"{W}/feedback/{{feedback_id}}/links", operation_id="listFeedbackLinks", response_model=list[LinkOut],
@@ -117,30 +118,38 @@ def list_links(
 
 
 @router.patch(f"{W}/links/{{link_id}}", operation_id="updateLink", response_model=LinkOut, tags=["links"])
-def update_link(member: CurrentMember, uow: Uow, link_id: int, body: LinkUpdate) -> Any:
+def update_link(member: CurrentMember, uow: Uow, link_id: int, body: LinkUpdate, version: IfMatch,
+                response: Response) -> Any:
     member.require("edit")
-    return link_service.update_quote(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"),
-                                     link_id=link_id, quote=body.quote)
+    link = link_service.update_quote(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"),
+                                     link_id=link_id, quote=body.quote, if_match=version)
+    response.headers["ETag"] = etag(link.version)
+    return link
 
 
 @router.patch(f"{W}/comments/{{comment_id}}", operation_id="updateComment", response_model=CommentOut,
               tags=["comments"])
-def edit_comment(member: CurrentMember, uow: Uow, comment_id: int, body: CommentCreate) -> Any:
-    return comment_service.edit(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"),
-                                comment_id=comment_id, data=body, can_edit_records=member.role.edits_records)
+def edit_comment(member: CurrentMember, uow: Uow, comment_id: int, body: CommentCreate, version: IfMatch,
+                 response: Response) -> Any:
+    c = comment_service.edit(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"),
+                             comment_id=comment_id, data=body, can_edit_records=member.role.edits_records,
+                             if_match=version)
+    response.headers["ETag"] = etag(c.version)
+    return c
 
 
 @router.delete(f"{W}/comments/{{comment_id}}", operation_id="deleteComment", status_code=204, tags=["comments"])
-def delete_comment(member: CurrentMember, uow: Uow, comment_id: int) -> Response:
+def delete_comment(member: CurrentMember, uow: Uow, comment_id: int, version: IfMatch) -> Response:
     comment_service.delete(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"),
-                           comment_id=comment_id, can_edit_records=member.role.edits_records)
+                           comment_id=comment_id, can_edit_records=member.role.edits_records, if_match=version)
     return Response(status_code=204)
 
 
 @router.delete(f"{W}/links/{{link_id}}", operation_id="deleteLink", status_code=204, tags=["links"])
-def delete_link(member: CurrentMember, uow: Uow, link_id: int) -> Response:
+def delete_link(member: CurrentMember, uow: Uow, link_id: int, version: IfMatch) -> Response:
     member.require("edit")
-    link_service.delete(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"), link_id=link_id)
+    link_service.delete(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"), link_id=link_id,
+                        if_match=version)
     return Response(status_code=204)
 
 
@@ -167,10 +176,13 @@ def list_comments(member: CurrentMember, uow: Uow, kind: Kind, record_id: int) -
 
 @router.post(f"{W}/{{kind}}/{{record_id}}/comments", operation_id="createComment", response_model=CommentOut,
              status_code=201, tags=["comments"])
-def add_comment(member: CurrentMember, uow: Uow, kind: Kind, record_id: int, body: CommentCreate) -> Any:
+def add_comment(member: CurrentMember, uow: Uow, kind: Kind, record_id: int, body: CommentCreate,
+                response: Response) -> Any:
     member.require("evidence")
-    return comment_service.add(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"),
-                               kind=kind[:-1], target_id=record_id, data=body)
+    c = comment_service.add(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"),
+                            kind=kind[:-1], target_id=record_id, data=body)
+    response.headers["ETag"] = etag(c.version)
+    return c
 
 
 class SearchHit(BaseModel):

@@ -3,10 +3,10 @@ from __future__ import annotations
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tradeoff.storage.base import Base, Timestamps, WorkspaceScoped
+from tradeoff.storage.base import Base, Timestamps, Versioned, WorkspaceScoped
 
 
-class Comment(Timestamps, WorkspaceScoped, Base):
+class Comment(Versioned, Timestamps, WorkspaceScoped, Base):
     __tablename__ = "comments"
     __table_args__ = (CheckConstraint("(problem_id IS NULL) <> (feature_id IS NULL)", name="exactly_one_target"),)
 

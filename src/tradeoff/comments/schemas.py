@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import StringConstraints
+from pydantic import Field, StringConstraints
 
 from tradeoff.records.schemas import Input, Output
 
@@ -16,6 +16,7 @@ class CommentCreate(Input):
 
 class CommentOut(Output):
     id: int
+    version: int = Field(description="The comment's ETag: send it as If-Match to PATCH or DELETE it")
     problem_id: int | None
     feature_id: int | None
     author: str

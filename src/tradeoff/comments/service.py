@@ -55,9 +55,10 @@ def _may_change(c: Comment, actor: Actor, can_edit_records: bool) -> None:
 
 
 def edit(*, uow: UnitOfWork, workspace_id: int, actor: Actor, comment_id: int, data: CommentCreate,
-         can_edit_records: bool) -> Comment:
+         can_edit_records: bool, if_match: int | None = None) -> Comment:
     c = get(uow=uow, workspace_id=workspace_id, comment_id=comment_id)
     _may_change(c, actor, can_edit_records)
+    records.check_version("comment", c, if_match)
     before = c.body
     c.body = data.body
     uow.session.flush()
@@ -69,9 +70,11 @@ def edit(*, uow: UnitOfWork, workspace_id: int, actor: Actor, comment_id: int, d
     return c
 
 
-def delete(*, uow: UnitOfWork, workspace_id: int, actor: Actor, comment_id: int, can_edit_records: bool) -> None:
+def delete(*, uow: UnitOfWork, workspace_id: int, actor: Actor, comment_id: int, can_edit_records: bool,
+           if_match: int | None = None) -> None:
     c = get(uow=uow, workspace_id=workspace_id, comment_id=comment_id)
     _may_change(c, actor, can_edit_records)
+    records.check_version("comment", c, if_match)
     audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="delete", record_type="comment",
                  record_id=c.id, before={"body": c.body})
     uow.session.delete(c)

@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tradeoff.storage.base import Base, Timestamps, UTCDateTime, WorkspaceScoped
+from tradeoff.storage.base import Base, Timestamps, UTCDateTime, Versioned, WorkspaceScoped
 
 if TYPE_CHECKING:
     from tradeoff.feedback.model import Feedback
 
 
-class Link(Timestamps, WorkspaceScoped, Base):
+class Link(Versioned, Timestamps, WorkspaceScoped, Base):
     """Evidence → problem or feature, with an optional highlighted quote from the feedback."""
 
     __tablename__ = "links"

@@ -38,6 +38,7 @@ class LinkFilters(BaseModel):
 
 class LinkOut(Output):
     id: int
+    version: int = Field(description="The link's ETag: send it as If-Match to PATCH or DELETE it")
     feedback_id: int
     problem_id: int | None
     feature_id: int | None

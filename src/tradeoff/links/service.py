@@ -89,9 +89,11 @@ SPEC = RecordSpec(
 )
 
 
-def update_quote(*, uow: UnitOfWork, workspace_id: int, actor: Actor, link_id: int, quote: str | None) -> Link:
+def update_quote(*, uow: UnitOfWork, workspace_id: int, actor: Actor, link_id: int, quote: str | None,
+                 if_match: int | None = None) -> Link:
     """Change (or clear) the highlighted passage; it must be an exact passage of the feedback."""
     link = get(uow=uow, workspace_id=workspace_id, link_id=link_id)
+    records.check_version(SPEC, link, if_match)
     feedback = records.get(uow=uow, spec=feedback_service.SPEC, workspace_id=workspace_id, record_id=link.feedback_id)
     if quote and quote not in feedback.text:
         raise InvalidInput("quote must be an exact passage of the feedback text",
@@ -111,8 +113,9 @@ def get(*, uow: UnitOfWork, workspace_id: int, link_id: int) -> Link:
     return link
 
 
-def delete(*, uow: UnitOfWork, workspace_id: int, actor: Actor, link_id: int) -> None:
+def delete(*, uow: UnitOfWork, workspace_id: int, actor: Actor, link_id: int, if_match: int | None = None) -> None:
     link = get(uow=uow, workspace_id=workspace_id, link_id=link_id)
+    records.check_version(SPEC, link, if_match)
     audit.record(
         uow=uow, workspace_id=workspace_id, actor=actor, action="unlink", record_type="feedback", record_id=link.feedback_id,
         before={"problem_id": link.problem_id, "feature_id": link.feature_id, "quote": link.quote},

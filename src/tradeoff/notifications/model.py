@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tradeoff.storage.base import Base, JSONType, UTCDateTime, WorkspaceScoped, utcnow
+from tradeoff.storage.base import Base, JSONType, UTCDateTime, Versioned, WorkspaceScoped, utcnow
 
 
 class EventType(enum.StrEnum):
@@ -111,7 +111,7 @@ class DeliveryStatus(enum.StrEnum):
     failed = "failed"  # gave up after the last attempt
 
 
-class Webhook(WorkspaceScoped, Base):
+class Webhook(Versioned, WorkspaceScoped, Base):
     """An outbound endpoint: events of the chosen types are POSTed to `url`, signed with `secret`."""
 
     __tablename__ = "webhooks"

@@ -57,6 +57,7 @@ class WebhookUpdate(Input):
 
 class WebhookOut(Output):
     id: int
+    version: int = Field(description="The webhook's ETag: send it as If-Match to PATCH or DELETE it")
     url: str
     description: str
     event_types: list[str]

@@ -14,6 +14,7 @@ from tradeoff.errors import FieldError, InvalidInput, NotFound
 from tradeoff.notifications.model import Delivery, DeliveryAttempt, DeliveryStatus, Webhook
 from tradeoff.notifications.service import event_type_of, new_delivery_uid
 from tradeoff.notifications.urls import Resolver, check_url, resolve
+from tradeoff.records import service as records
 from tradeoff.storage.base import utcnow
 from tradeoff.storage.uow import Actor, UnitOfWork
 
@@ -67,8 +68,9 @@ def get(*, uow: UnitOfWork, workspace_id: int, webhook_id: int) -> Webhook:
 
 def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, webhook_id: int, url: str | None = None,
            event_types: Iterable[str] | None = None, description: str | None = None, active: bool | None = None,
-           allow_private: bool = False, resolver: Resolver = resolve) -> Webhook:
+           allow_private: bool = False, resolver: Resolver = resolve, if_match: int | None = None) -> Webhook:
     hook = get(uow=uow, workspace_id=workspace_id, webhook_id=webhook_id)
+    records.check_version("webhook", hook, if_match)
     old_url = hook.url
     before: dict[str, object] = {"url": audited_url(hook.url), "event_types": list(hook.event_types),
                                  "active": hook.active}
@@ -91,8 +93,9 @@ def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, webhook_id: int,
     return hook
 
 
-def delete(*, uow: UnitOfWork, workspace_id: int, actor: Actor, webhook_id: int) -> None:
+def delete(*, uow: UnitOfWork, workspace_id: int, actor: Actor, webhook_id: int, if_match: int | None = None) -> None:
     hook = get(uow=uow, workspace_id=workspace_id, webhook_id=webhook_id)
+    records.check_version("webhook", hook, if_match)
     audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="delete", record_type="webhook",
                  record_id=hook.id, before={"url": audited_url(hook.url), "event_types": list(hook.event_types)})
     uow.session.delete(hook)

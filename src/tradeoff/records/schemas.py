@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any, Generic, TypeVar
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from functools import cache
+from typing import Annotated, Any, Generic, TypeVar, get_args, get_origin
 
 from fastapi.encoders import jsonable_encoder
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 
 from tradeoff.storage.base import iso_utc
 
@@ -53,11 +55,60 @@ def has_nul(value: object) -> bool:
     return False
 
 
+NUMBERS = (int, float, Decimal)
+
+
+def leaf_types(annotation: Any) -> frozenset[Any]:
+    """The plain types a field's annotation allows, through Optional, unions, Annotated and lists
+    (`list[int] | None` -> {int, NoneType})."""
+    if get_origin(annotation) is Annotated:
+        return leaf_types(get_args(annotation)[0])
+    args = get_args(annotation)
+    if not args:
+        return frozenset({annotation})
+    return frozenset().union(*(leaf_types(a) for a in args if a is not ...))
+
+
+@cache
+def field_types(model: type[BaseModel], name: str) -> frozenset[Any]:
+    field = model.model_fields.get(name)
+    return leaf_types(field.annotation) if field else frozenset()
+
+
+def wrong_json_type(value: object, allowed: frozenset[Any]) -> str | None:
+    """Why a JSON value the schema would otherwise convert is refused: true is not 1, and 12345 is not a moment.
+    Text stays welcome ("14", "2026-01-31"): web forms and CSV imports send it through the same schemas."""
+    if isinstance(value, list):
+        return next(filter(None, (wrong_json_type(v, allowed) for v in value)), None)
+    if isinstance(value, bool) and bool not in allowed and allowed & set(NUMBERS):
+        return "a number is needed here, not true or false"
+    if (isinstance(value, NUMBERS) and not isinstance(value, bool) and allowed & {datetime, date}
+            and not allowed & {*NUMBERS, str}):
+        return "a date (2026-01-31) or moment (2026-01-31T09:00:00Z) is needed here as text, not a number"
+    return None
+
+
 class Input(BaseModel):
     """Every write body: unknown fields are refused, strings are trimmed, whole numbers and text fit the
-    database (on PostgreSQL as on SQLite)."""
+    database (on PostgreSQL as on SQLite), JSON types are not coerced into others (true into 1, a number into a
+    date), and moments are in UTC, so a write answers them as a GET then does."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_coercion(cls, value: object, info: ValidationInfo) -> object:
+        why = wrong_json_type(value, field_types(cls, info.field_name or ""))
+        if why:
+            raise ValueError(why)
+        return value
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _in_utc(cls, value: object) -> object:
+        if isinstance(value, datetime):  # a moment without an offset is taken as UTC, as the database stores it
+            return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return value
 
     @field_validator("*", mode="after")
     @classmethod

@@ -123,10 +123,13 @@ def list_page(
     return Page(items=rows, next=nxt)
 
 
-def check_version(spec: RecordSpec, obj: Any, if_match: int | None) -> None:
+def check_version(spec: RecordSpec | str, obj: Any, if_match: int | None) -> None:
+    """412 unless `if_match` (the If-Match header, None when not sent) names the record's version; `spec` or the
+    kind's name (e.g. "webhook") words the refusal."""
     if if_match is not None and obj.version != if_match:
+        name = spec if isinstance(spec, str) else spec.name
         raise PreconditionFailed(
-            f"{spec.name} {obj.id} changed since you read it (your version {if_match}, now {obj.version}); "
+            f"{name} {obj.id} changed since you read it (your version {if_match}, now {obj.version}); "
             "reload it and apply your change again"
         )
 

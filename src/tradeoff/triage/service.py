@@ -13,7 +13,13 @@ from sqlalchemy.orm import joinedload
 
 from tradeoff.audit import service as audit
 from tradeoff.core.text import classify, notes, themes
-from tradeoff.core.text.duplicates import find_similar, without_names
+from tradeoff.core.text.duplicates import (
+    build_similarity_index,
+    find_similar,
+    rank_similar,
+    split_title,
+    without_names,
+)
 from tradeoff.customers import service as customer_service
 from tradeoff.customers.model import Customer
 from tradeoff.errors import Conflict, FieldError, InvalidInput
@@ -313,6 +319,9 @@ def themes_overview(*, uow: UnitOfWork, workspace_id: int, now: datetime, limit:
     problem_ids = list(problems)
     problem_matrix = (vectors.vectors_for(uow, embedder, workspace_id, "problem", problems)
                       if embedder is not None and problems else None)
+    # the problems on record indexed once, each theme's label ranked against them
+    problem_index = (build_similarity_index([split_title(problems[i]) for i in problem_ids], embeddings=problem_matrix)
+                     if problems else None)
     out: list[dict[str, Any]] = []
     money = customer_service.money(uow, workspace_id)
     for t in found:
@@ -335,11 +344,10 @@ def themes_overview(*, uow: UnitOfWork, workspace_id: int, now: datetime, limit:
             # a problem already on record that says the same: add the theme's items to it instead of a new one
             "problems": [{"id": problem_ids[h.index], "title": problems[problem_ids[h.index]][:300],
                           "score": round(h.score, 3)}
-                         for h in (find_similar(label_texts[t.representative], [problems[i] for i in problem_ids],
+                         for h in (rank_similar(problem_index, split_title(label_texts[t.representative]),
                                                 top_k=THEME_PROBLEMS, min_score=MIN_SCORE[method_kind]["problem"],
                                                 query_embedding=None if embeddings is None
-                                                else embeddings[t.representative],
-                                                existing_embeddings=problem_matrix) if problems else [])],
+                                                else embeddings[t.representative]) if problem_index else [])],
         })
     themed = sum(t["count"] for t in out)
     return {"items": out, "considered": len(rows), "unthemed": len(rows) - themed, "method": method}

@@ -30,6 +30,8 @@ class WorkItem(Timestamps, WorkspaceScoped, Base):
     feature_id: Mapped[int | None] = mapped_column(ForeignKey("features.id", ondelete="SET NULL"), nullable=True,
                                                    index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"), nullable=True, index=True)
+    # how it came: "csv" (a file naming no tracker), "csv:jira", "csv:azure-devops", "csv:github", "demo"; keys are
+    # unique only within one tracker, so an import does not overwrite another tracker's item (workitems.trackers)
     source: Mapped[str] = mapped_column(String(20), nullable=False, default="csv")
 
     @property
