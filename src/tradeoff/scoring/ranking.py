@@ -78,12 +78,25 @@ def _framework(uow: UnitOfWork, workspace_id: int, framework: str | None) -> str
     return fw
 
 
-def ranked_backlog(*, uow: UnitOfWork, workspace_id: int, framework: str | None = None,
-                   filters: Filters = Filters(), limit: int = 500) -> dict[str, Any]:
-    """Features ranked by a framework (default: the workspace's), best first; not-scored ones last, with why."""
-    fw = _framework(uow, workspace_id, framework)
+@dataclass(frozen=True)
+class Prepared:
+    """The features a filter selects and their scoring inputs: read once, ranked, charted and compared."""
+
+    features: list[Feature]
+    rows: dict[int, Any]
+
+
+def prepare(*, uow: UnitOfWork, workspace_id: int, filters: Filters = Filters()) -> Prepared:
     feats = features(uow=uow, workspace_id=workspace_id, filters=filters)
-    rows = scoring_inputs.feature_rows(uow=uow, workspace_id=workspace_id, features=feats)
+    return Prepared(feats, scoring_inputs.feature_rows(uow=uow, workspace_id=workspace_id, features=feats))
+
+
+def ranked_backlog(*, uow: UnitOfWork, workspace_id: int, framework: str | None = None,
+                   filters: Filters = Filters(), limit: int = 500, prepared: Prepared | None = None) -> dict[str, Any]:
+    """Features ranked by a framework (default: the workspace's), best first; not-scored ones last, with why.
+    `prepared`: the same filter's features and inputs, already read (a page that also charts and compares them)."""
+    fw = _framework(uow, workspace_id, framework)
+    rows = (prepared or prepare(uow=uow, workspace_id=workspace_id, filters=filters)).rows
     scored = scoring_scores.score_rows(uow=uow, workspace_id=workspace_id, framework=fw, rows=rows)
     ranked = core_ranking.rank({str(fid): s.score for fid, s in scored.items()})
     items = []
@@ -104,11 +117,11 @@ def ranked_backlog(*, uow: UnitOfWork, workspace_id: int, framework: str | None 
             "scored": sum(1 for r in ranked if r.value is not None), "items": items}
 
 
-def value_effort(*, uow: UnitOfWork, workspace_id: int, filters: Filters = Filters()) -> dict[str, Any]:
+def value_effort(*, uow: UnitOfWork, workspace_id: int, filters: Filters = Filters(),
+                 prepared: Prepared | None = None) -> dict[str, Any]:
     """The value/effort 2×2: each feature's value and effort (with their sources) and its quadrant; thresholds
     are the medians."""
-    feats = features(uow=uow, workspace_id=workspace_id, filters=filters)
-    rows = scoring_inputs.feature_rows(uow=uow, workspace_id=workspace_id, features=feats)
+    rows = (prepared or prepare(uow=uow, workspace_id=workspace_id, filters=filters)).rows
     matrix = core_matrix.value_effort_matrix(
         {str(fid): (r.values.get("value"), r.values.get("effort")) for fid, r in rows.items()})
     items = []
@@ -123,15 +136,15 @@ def value_effort(*, uow: UnitOfWork, workspace_id: int, filters: Filters = Filte
 
 
 def compare(*, uow: UnitOfWork, workspace_id: int, frameworks: list[str] | None = None,
-            filters: Filters = Filters(), top: int = 10) -> dict[str, Any]:
+            filters: Filters = Filters(), top: int = 10, prepared: Prepared | None = None) -> dict[str, Any]:
     """Rankings side by side, with Spearman/Kendall rank correlation and the items frameworks disagree on most."""
     names = frameworks or scoring.frameworks(uow=uow, workspace_id=workspace_id)
     for fw in names:
         scoring.check_framework(uow=uow, workspace_id=workspace_id, framework=fw)
     if len(names) < 2:
         raise InvalidInput("compare needs at least two frameworks", [FieldError(["query", "frameworks"], "too few")])
-    feats = features(uow=uow, workspace_id=workspace_id, filters=filters)
-    rows = scoring_inputs.feature_rows(uow=uow, workspace_id=workspace_id, features=feats)
+    p = prepared or prepare(uow=uow, workspace_id=workspace_id, filters=filters)
+    feats, rows = p.features, p.rows
     scores = {fw: {str(fid): s.score for fid, s in
                    scoring_scores.score_rows(uow=uow, workspace_id=workspace_id, framework=fw, rows=rows).items()}
               for fw in names}

@@ -69,10 +69,12 @@ def ranking_csv(request: Request, m: CurrentMember, uow: Uow) -> Response:
 def _ranking_view(request: Request, m: Any, uow: Any, formula_state: FormState | None = None,
                   status_code: int = 200) -> HTMLResponse:
     filters, frameworks, fw = _ranking_query(request, m, uow)
-    backlog = ranking.ranked_backlog(uow=uow, workspace_id=m.workspace_id, framework=fw, filters=filters)
-    matrix = ranking.value_effort(uow=uow, workspace_id=m.workspace_id, filters=filters)
+    prepared = ranking.prepare(uow=uow, workspace_id=m.workspace_id, filters=filters)  # read once, shown thrice
+    backlog = ranking.ranked_backlog(uow=uow, workspace_id=m.workspace_id, framework=fw, filters=filters,
+                                     prepared=prepared)
+    matrix = ranking.value_effort(uow=uow, workspace_id=m.workspace_id, filters=filters, prepared=prepared)
     compare = (ranking.compare(uow=uow, workspace_id=m.workspace_id, frameworks=["rice", "ice", "wsjf", "value_effort"],
-                               filters=filters) if backlog["count"] >= 2 else None)
+                               filters=filters, prepared=prepared) if backlog["count"] >= 2 else None)
     return render(request, "strategy/ranking.html", status_code, **ctx.page_context(uow, m, "ranking"),
                   page_title="Ranking", formula_state=formula_state or FormState(values={}),
                   formulas=scoring.formulas(uow=uow, workspace_id=m.workspace_id),
