@@ -331,6 +331,8 @@ def test_a_pm_records_a_commitment_and_moves_its_date(container: Container, worl
     assert bad.status_code == 422 and "next spring" in bad.text and "date" in bad.text.lower()
     past = tc.post(f"{base}/commitments/new", data={**body, "due": (date.today() - timedelta(days=3)).isoformat()})
     assert past.status_code == 422 and "past" in past.text
+    empty = tc.post(f"{base}/commitments/new", data={"csrf_token": body["csrf_token"]})  # each field says it once
+    assert empty.status_code == 422 and empty.text.count("is required") == 3 and "Field required" not in empty.text
     due = date.today() + timedelta(days=200)
     assert tc.post(f"{base}/commitments/new", data={**body, "due": due.isoformat()}).status_code == 303
     listed = tc.get(f"{base}/commitments").text

@@ -54,7 +54,10 @@ class FormState:
     message: str = ""
 
     def add(self, name: str, msg: str) -> None:
-        self.errors.setdefault(name, []).append(msg)
+        """A message beside a field; the same message twice (a form's own check and the schema's) shows once."""
+        said = self.errors.setdefault(name, [])
+        if msg not in said:
+            said.append(msg)
 
     @property
     def ok(self) -> bool:
@@ -108,7 +111,8 @@ def _message(err: Any) -> str:
     msg = msg.removeprefix("Value error, ")
     if err.get("type") == "greater_than_equal":
         msg = f"must be {err.get('ctx', {}).get('ge', 0)} or more"
-    elif err.get("type") == "string_too_short" and err.get("ctx", {}).get("min_length") == 1:
+    elif err.get("type") == "missing" or (err.get("type") == "string_too_short"
+                                          and err.get("ctx", {}).get("min_length") == 1):
         msg = "is required"
     elif err.get("type") == "date_from_datetime_parsing":
         msg = "enter a date as YYYY-MM-DD"
@@ -290,7 +294,7 @@ def validated_body(schema: type[BaseModel], body: dict[str, Any], state: FormSta
     except ValidationError as exc:
         for err in exc.errors():
             loc = [p for p in err.get("loc", ()) if p != "body"]
-            msg = str(err.get("msg", "is not valid")).removeprefix("Value error, ")
+            msg = _message(err)
             name = str(loc[0]) if loc else ""
             lines = line_numbers.get(name, [])
             if len(loc) > 1 and isinstance(loc[1], int) and loc[1] < len(lines):
