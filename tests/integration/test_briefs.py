@@ -121,7 +121,7 @@ def test_customer_brief_leaks_no_internal_field(container: Container, seeded: Se
         other = rendered(container, seeded, "customers", "md", customer_id=seeded.ids[who]).decode()
         assert "link their feedback" not in other and "Missing" not in other.split("## Shipped")[0]
         assert "Ledger sync**: promised" not in other  # another customer's promise is not theirs
-    assert "You can now: open your profile; choose the dark theme." in general["md"].decode()  # its user flow
+    assert "How it works: open your profile; choose the dark theme." in general["md"].decode()  # its user flow
 
 
 def test_empty_product_says_what_is_missing(container: Container, seeded: Seeded) -> None:

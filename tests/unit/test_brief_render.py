@@ -119,3 +119,12 @@ def test_key_result_values_are_written_as_the_rest_of_tradeoff_writes_them() -> 
 
     assert [_measured(v, u) for v, u in ((88, "%"), (1, "days"), (3, "days"), (41000, "USD"), (7, ""))] == [
         "88%", "1 day", "3 days", "USD 41,000", "7"]
+
+
+def test_an_engineers_user_flow_is_not_customer_copy() -> None:
+    from tradeoff.briefs.audiences_customers import _TECHNICAL
+
+    technical = ["send POST /invoices with an Idempotency-Key", "the call times out on the client side",
+                 "read `status` from the response", "set retry_count to 3"]
+    plain = ["Open your profile", "Choose the dark theme", "Get paid faster from the email", "Put a PO number on it"]
+    assert all(_TECHNICAL.search(t) for t in technical) and not any(_TECHNICAL.search(t) for t in plain)

@@ -3,6 +3,7 @@ and for one customer what they asked for."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -66,9 +67,14 @@ def _benefit(sc: Scope, f: Feature) -> tuple[Any, ...]:
         line.append(s(f": no more “{f.problems[0].statement.rstrip('.')}”.", sc.f(f)))
     if f.user_flow:  # the steps a user takes, in their words (acceptance criteria are the team's checks: internal)
         steps = [step.strip().rstrip(".") for step in f.user_flow[:3] if step.strip()]
-        if steps:
-            line.append(s(" You can now: " + "; ".join(_lower_first(st) for st in steps) + ".", sc.f(f)))
+        if steps and not any(_TECHNICAL.search(st) for st in steps):  # an engineer's flow is not a customer's
+            line.append(s(" How it works: " + "; ".join(_lower_first(st) for st in steps) + ".", sc.f(f)))
     return tuple(line)
+
+
+# a step written for engineers: an HTTP call, a path, code, a field or header name, or the words of an API
+_TECHNICAL = re.compile(r"\b(GET|POST|PUT|PATCH|DELETE|API|SDK|JSON|HTTP)\b|(^|\s)/\w|`|\b\w+_\w+\b|\w\(\)"
+                        r"|\b[A-Z][a-z]+-[A-Z][a-z]+\b|\b([Ww]ebhooks?|[Ee]ndpoints?|[Hh]eaders?|[Pp]ayloads?|[Tt]ime(s)? out)\b")
 
 
 def _public_when(sc: Scope, f: Feature) -> tuple[Any, ...]:
