@@ -115,6 +115,7 @@ def test_public_pages_show_public_items_only_and_never_an_internal_field(app_cli
     assert "Single sign-on" not in roadmap.text  # shipped: on the changelog, not the roadmap
     changelog = tc.get(path + "/changelog")
     assert changelog.status_code == 200 and "Single sign-on" in changelog.text and "Shipped " in changelog.text
+    assert "Upvote" not in changelog.text and "Upvote" in roadmap.text  # nothing to vote for once it has shipped
     assert "Faster invoices" not in changelog.text
     data = tc.get(path + "/roadmap.json")
     assert data.status_code == 200
