@@ -137,3 +137,35 @@ def test_a_guessed_epic_column_stays_a_guess_through_the_preview_and_cancelled_w
     with container.unit_of_work() as uow:
         links = set(uow.session.scalars(select(WorkItem.feature_id).where(WorkItem.workspace_id == wid)))
     assert links == {None}  # the guessed column's number was not taken for feature #fid
+
+
+def test_work_history_page_shows_each_teams_pace_and_the_items(container: Container, world: World) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    now = datetime.now(UTC)
+    with container.unit_of_work() as uow:
+        wid = accounts.workspace_by_slug(uow=uow, slug=world.slug).id
+        team = team_service.create(uow=uow, workspace_id=wid, actor=SYSTEM,
+                                   data=TeamCreate(name="Billing", members=[MemberIn(name="Ana")]))
+        for i, days in enumerate((2, 4, 6, 8)):  # four done in the last weeks, 2-8 days each; one still open
+            uow.session.add(WorkItem(workspace_id=wid, key=f"BIL-{i}", title=f"Dunning step {i}", type="Story",
+                                     status="Done", opened_at=now - timedelta(days=20 + days),
+                                     started_at=now - timedelta(days=10 + days), resolved_at=now - timedelta(days=10),
+                                     points=3, team_id=team.id))
+        uow.session.add(WorkItem(workspace_id=wid, key="BIL-9", title="Late fees", type="Story", status="Open",
+                                 opened_at=now - timedelta(days=3), points=5, team_id=team.id))
+    base = f"/w/{world.slug}"
+    reader = web_client(container)
+    sign_in(reader, world.sam.email, world.sam.password)  # anyone in the workspace may read the history
+    page = reader.get(f"{base}/workitems")
+    assert page.status_code == 200 and "Work history" in page.text
+    row = re.search(r'>Billing</a></td>(.*?)</tr>', page.text, re.S)
+    # 12 points ten days ago, none in the week since: a median of 6 a week (a quiet week counts)
+    assert row and re.findall(r'<td class="num">([^<]*)</td>', row[1]) == ["4", "12", "6", "4 days", "8 days"]
+    assert "BIL-9" in page.text and "Late fees" in page.text and "Import work items" not in page.text
+    done = reader.get(f"{base}/workitems", params={"state": "done", "team_id": team.id}).text
+    assert "BIL-0" in done and "BIL-9" not in done
+    outsider = web_client(container)
+    sign_in(outsider, world.charlie.email, world.charlie.password)
+    shut = outsider.get(f"{base}/workitems")
+    assert shut.status_code == 404 and "Dunning" not in shut.text

@@ -128,4 +128,5 @@ def can(m: Member, need: str) -> bool:
 
 
 def permissions(m: Member) -> dict[str, Any]:
-    return {"edit": can(m, "edit"), "evidence": can(m, "evidence"), "manage": can(m, "manage")}
+    return {"edit": can(m, "edit"), "evidence": can(m, "evidence"), "manage": can(m, "manage"),
+            "technical": can(m, "technical")}

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import numpy as np
 from sqlalchemy import case, func, select
 
 from tradeoff.records.service import RecordSpec
@@ -76,6 +77,38 @@ def summary(*, uow: UnitOfWork, workspace_id: int) -> dict[str, Any]:
                                       .where(WorkItem.workspace_id == workspace_id)).one()
     return {"items": int(total), "finished": int(done), "with_points": int(pointed),
             "first_finished": first, "last_finished": last}
+
+
+def team_pace(*, uow: UnitOfWork, workspace_id: int, today: date, weeks: int = 12,
+              teams: Mapping[int, str] | None = None) -> list[dict[str, Any]]:
+    """Each team's recent pace from its finished work (and "no team" for items without one), over the last `weeks`
+    weeks before `today`: items and points finished, the median points a week (zero weeks counted), and the cycle
+    time (days from start, else creation, to resolution) that half and 85% of those items took at most."""
+    start = datetime(today.year, today.month, today.day, tzinfo=UTC) - timedelta(days=7 * weeks)
+    rows = uow.session.execute(select(WorkItem).where(
+        WorkItem.workspace_id == workspace_id, WorkItem.resolved_at >= start).order_by(WorkItem.id)).scalars()
+    by_team: dict[int | None, list[WorkItem]] = {}
+    for w in rows:
+        by_team.setdefault(w.team_id, []).append(w)
+    out = []
+    for team_id, items in sorted(by_team.items(), key=lambda kv: (kv[0] is None, (teams or {}).get(kv[0] or 0, ""),
+                                                                  kv[0] or 0)):
+        per_week = weekly_points(uow=uow, workspace_id=workspace_id, team_id=team_id, today=today, weeks=weeks) \
+            if team_id is not None else ()
+        cycles = sorted(c for w in items if (c := w.cycle_days) is not None)
+        name = "no team" if team_id is None else (teams or {}).get(team_id, f"team #{team_id}")
+        out.append({"team_id": team_id, "team": name,
+                    "finished": len(items), "points": sum(w.points or 0.0 for w in items),
+                    "median_points_a_week": float(np.median(per_week)) if per_week else None,
+                    "cycle_days_p50": _at(cycles, 0.5), "cycle_days_p85": _at(cycles, 0.85)})
+    return out
+
+
+def _at(values: list[float], level: float) -> float | None:
+    """The value `level` of the sorted `values` fall at or under (None for none)."""
+    if not values:
+        return None
+    return round(values[min(len(values) - 1, max(0, int(np.ceil(level * len(values))) - 1))], 1)
 
 
 @dataclass(frozen=True)
