@@ -9,7 +9,7 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -472,6 +472,34 @@ def test_stakeholder_cannot_edit_a_feature_but_can_add_feedback(container: Conta
                                                   "customer_id": "globex corporation", "source": "interview"})
     assert added.status_code == 303 and "added=" in added.headers["location"]
     assert count_of(container, Feedback, w) == before + 1
+    # said on a call last week: quick-add takes the day; an edit that leaves the day keeps the time it was recorded
+    day = (date.today() - timedelta(days=6)).isoformat()
+    dated = tc.post(f"/w/{w}/feedback/new", data={"csrf_token": token, "quick": "1", "reporter": "sam",
+                                                  "text": "Renewal hinges on SSO, said their IT lead.",
+                                                  "customer_id": "globex corporation", "source": "sales_call",
+                                                  "reported_at": day})
+    assert dated.status_code == 303
+    with container.unit_of_work() as uow:
+        ws = accounts.workspace_by_slug(uow=uow, slug=w)
+        fb = records.get(uow=uow, spec=feedback_service.SPEC, workspace_id=ws.id,
+                         record_id=int(dated.headers["location"].split("added=")[1]))
+        assert fb.reported_at.date().isoformat() == day
+        fb.reported_at = fb.reported_at.replace(hour=14, minute=30)
+        fid_fb = fb.id
+    owner, owner_token = as_user("alice")
+    form = owner.get(f"/w/{w}/feedback/{fid_fb}/edit").text
+    assert f'value="{day}"' in form  # the moment shown as its day
+    fields = dict(re.findall(r'<input[^>]*name="(reporter|reported_at|version)"[^>]*value="([^"]*)"', form))
+    saved = owner.post(f"/w/{w}/feedback/{fid_fb}/edit", data={
+        "csrf_token": owner_token, "text": "Renewal hinges on SSO, said their IT lead (CISO).",
+        "customer_id": "Globex Corporation", "source": "sales_call", "tags": "", **fields})
+    assert saved.status_code == 303, re.findall(r"(?:alert[^>]*>|error-text\">)([^<]*)", saved.text)
+    with container.unit_of_work() as uow:
+        fb = records.get(uow=uow, spec=feedback_service.SPEC, workspace_id=ws.id, record_id=fid_fb)
+        assert fb.text.endswith("(CISO).") and (fb.reported_at.hour, fb.reported_at.minute) == (14, 30)
+    future = tc.post(f"/w/{w}/feedback/new", data={"csrf_token": token, "quick": "1", "text": "Later words",
+                                                   "source": "support", "reported_at": "2999-01-01"})
+    assert future.status_code == 422 and "future" in future.text
     comment = tc.post(f"/w/{w}/features/{fid}/comments", data={"csrf_token": token, "body": "Sales needs a date"})
     assert comment.status_code == 303
     with container.unit_of_work() as uow:

@@ -7,7 +7,7 @@ translates between form strings and schema values, and between error locations a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -74,6 +74,15 @@ def raw_values(fields: tuple[Field, ...], form: FormData) -> dict[str, Any]:
             v = form.get(f.name)
             out[f.name] = v if isinstance(v, str) else ""
     return out
+
+
+def unchanged_days(fields: tuple[Field, ...], data: dict[str, Any], obj: Any) -> dict[str, Any]:
+    """`data` without the moments a date input shows as their day and the form sent back on the same day: saving
+    an edit form must not move "2026-12-05 14:30" to midnight."""
+    def same_day(f: Field) -> bool:
+        now = getattr(obj, f.name, None)
+        return isinstance(now, datetime) and data.get(f.name) == now.date().isoformat()
+    return {k: v for k, v in data.items() if not any(f.name == k and f.kind == "date" and same_day(f) for f in fields)}
 
 
 def to_input(fields: tuple[Field, ...], raw: dict[str, Any], state: FormState) -> dict[str, Any]:
@@ -173,6 +182,8 @@ def initial_values(fields: tuple[Field, ...], obj: Any) -> dict[str, Any]:
             out[f.name] = ", ".join(value or [])
         elif isinstance(value, Decimal):
             out[f.name] = f"{value:f}".rstrip("0").rstrip(".") if "." in f"{value:f}" else f"{value:f}"
+        elif isinstance(value, datetime) and f.kind == "date":  # a moment shown as its day
+            out[f.name] = value.date().isoformat()
         elif isinstance(value, date):
             out[f.name] = value.isoformat()
         elif value is None:

@@ -130,6 +130,7 @@ FEEDBACK = RecordUI(
         Field("customer_id", "Customer", "customer", placeholder="Start typing a customer's name",
               help="Leave empty if the customer is unknown"),
         Field("source", "Source", "select", options=SOURCES),
+        Field("reported_at", "When they said it", "date", help="Leave empty for today", empty="omit"),
         Field("reporter", "Reported by"),
         Field("tags", "Tags", "tags", help="Comma-separated", placeholder="billing, export"),
     ),

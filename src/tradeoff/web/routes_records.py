@@ -25,6 +25,7 @@ from tradeoff.web.forms import (
     initial_values,
     raw_values,
     to_input,
+    unchanged_days,
     validate,
 )
 from tradeoff.web.records_ui import ALL, FEATURES, FEEDBACK, KINDS, PROBLEMS, RecordUI
@@ -35,7 +36,7 @@ from tradeoff.web.session import CheckedForm, CurrentMember, Uow, can, container
 
 router = APIRouter()
 W = "/w/{slug}"
-QUICK_FIELDS = tuple(f for f in FEEDBACK.fields if f.name in ("text", "customer_id", "source"))
+QUICK_FIELDS = tuple(f for f in FEEDBACK.fields if f.name in ("text", "customer_id", "source", "reported_at"))
 
 
 def list_view(request: Request, uow: UnitOfWork, m: Member, ui: RecordUI, *, quick: FormState | None = None,
@@ -191,6 +192,7 @@ def _register(ui: RecordUI) -> None:
         m.require("edit")
         obj = records.get(uow=uow, spec=ui.spec, workspace_id=m.workspace_id, record_id=record_id)
         state, data = _parse(uow, m, ui, form)
+        data = unchanged_days(ui.fields, data, obj)
         if state.ok:
             parsed = validate(ui.update_schema, data, state, ui.field_names)
             if parsed is not None:
