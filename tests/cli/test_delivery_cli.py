@@ -131,3 +131,14 @@ def test_plan_forecast_commitments_and_history_import(run, container, tmp_path: 
     done = json.loads(run("import", "workitems", str(csv), "-w", slug, "--skip-bad-rows", "--map", "points=Story Points",
                           "--json").stdout)
     assert done["created"] == 2 and done["skipped_rows"] == [3]
+
+
+def test_a_members_days_off_from_the_command_line(run) -> None:  # type: ignore[no-untyped-def]
+    slug = "off-" + uuid.uuid4().hex[:8]
+    run("init", "--workspace", slug, "--owner", f"o-{slug}@example.com", "--password-stdin", input="correct horse 1\n")
+    team = json.loads(run("teams", "create", "-w", slug, "--name", "Core", "--members",
+                          "Ana:1:2027-01-04..2027-01-08,2027-01-11", "--members", "Bo:50%", "--json").stdout)
+    ana, bo = team["members"]
+    assert [ana["holidays"], bo["availability"]] == [[["2027-01-04", "2027-01-08"], ["2027-01-11", "2027-01-11"]], 0.5]
+    bad = run("teams", "create", "-w", slug, "--name", "Web", "--members", "Cy:1:soon", ok=False)
+    assert bad.exit_code != 0 and "soon" in bad.output

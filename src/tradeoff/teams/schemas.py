@@ -36,7 +36,11 @@ class HolidayIn(Input):
         "2026-12-25"), as the command line and the web form write it."""
         if isinstance(value, str):
             start, sep, end = value.strip().partition("..")
-            return {"start": start.strip(), "end": (end if sep else start).strip()}
+            try:
+                return {"start": date.fromisoformat(start.strip()),
+                        "end": date.fromisoformat((end if sep else start).strip())}
+            except ValueError:
+                raise ValueError(f"'{value}' is not a day (2026-12-24) or days (2026-12-24..2026-12-26)") from None
         if isinstance(value, list | tuple):
             if len(value) != 2:
                 raise ValueError(f"a holiday is [start, end] or {{start, end}}, got {len(value)} values")
@@ -62,12 +66,16 @@ class MemberIn(Input):
     @model_validator(mode="before")
     @classmethod
     def _shorthand(cls, value: Any) -> Any:
-        """'Ana' or 'Ana:0.5' (name and availability), as the command line sends it."""
+        """'Ana', 'Ana:0.5' (name and availability) or 'Ana:1:2026-12-24..2026-12-31,2027-01-04' (and her days
+        off, each a day or a span), as the command line sends it."""
         if isinstance(value, str):
-            name, _, share = value.partition(":")
+            name, _, rest = value.partition(":")
+            share, _, days = rest.partition(":")
             out: dict[str, Any] = {"name": name}
             if share.strip():
                 out["availability"] = share.strip()
+            if days.strip():
+                out["holidays"] = [d.strip() for d in days.split(",") if d.strip()]
             return out
         return value
 
