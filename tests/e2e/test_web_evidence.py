@@ -649,3 +649,29 @@ def test_outsider_gets_404_on_every_new_page_and_changes_nothing(container: Cont
         assert w.title() not in r.text and "Globex" not in r.text and "Outsiders must not" not in r.text
     fb = feedback_row(container, fid)
     assert fb.kind is None and fb.archived_at is None and fb.triaged_at is None
+
+
+def test_a_customer_named_in_pasted_notes_but_not_on_record_is_flagged_and_may_be_added(
+        container: Container, seeded: Seeded, as_user: AsUser) -> None:
+    w = seeded.world.slug
+    tc, token = as_user("bob")
+    week = "Wed 2 Dec — Frostline Ski School (founder)\n- Wants to pause billing off-season QZFROST\n- Needs SEPA QZFROST\n"
+    split = tc.post(f"/w/{w}/feedback/paste", data={"csrf_token": token, "text": week, "source": "sales_call"})
+    page = html.unescape(split.text)
+    assert split.status_code == 200 and page.count("no customer on record is named in its heading") == 2
+    items = re.findall(r'<textarea id="item-\d+" name="item"[^>]*>(.*?)</textarea>', page, re.S)
+    data = {"csrf_token": token, "source": "sales_call", "item": items, "keep": ["0", "1"],
+            "item_customer": ["Frostline Ski School", "frostline ski school"]}
+    refused = tc.post(f"/w/{w}/feedback/paste/confirm", data=data)
+    assert refused.status_code == 422 and "no customer named" in html.unescape(refused.text)
+    # adding customers, but one item is bad: nothing is saved, the new customer neither
+    bad = tc.post(f"/w/{w}/feedback/paste/confirm", data={**data, "add_customers": "1", "item_day": ["", "2999-01-01"]})
+    assert bad.status_code == 422 and texts_in(container, w, "QZFROST") == []
+    with container.unit_of_work() as uow:
+        wid = accounts.workspace_by_slug(uow=uow, slug=w).id
+        assert uow.session.scalar(select(Customer.id).where(Customer.workspace_id == wid,
+                                                            Customer.name == "Frostline Ski School")) is None
+    ok = tc.post(f"/w/{w}/feedback/paste/confirm", data={**data, "add_customers": "1"})
+    assert ok.status_code == 303, ok.text[:300]
+    made = texts_in(container, w, "QZFROST")
+    assert len(made) == 2 and len({f.customer_id for f in made}) == 1 and made[0].customer_id is not None

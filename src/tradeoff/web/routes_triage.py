@@ -12,6 +12,8 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from tradeoff.accounts.service import Member
+from tradeoff.customers import service as customer_service
+from tradeoff.customers.schemas import CustomerCreate
 from tradeoff.errors import FieldError, InvalidInput, TradeoffError
 from tradeoff.feedback import service as feedback_service
 from tradeoff.feedback.schemas import FeedbackCreate, FeedbackUpdate
@@ -203,7 +205,8 @@ def paste_split(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow)
     # each item's customer and day: what its heading names, else the form's customer and no day (today)
     items = [{"text": p["text"], "keep": True, "error": "", "heading": p["heading"],
               "customer": p["customer"] or state.values["customer_id"],
-              "day": p["reported_on"].isoformat() if p["reported_on"] else ""} for p in parts]
+              "day": p["reported_on"].isoformat() if p["reported_on"] else "",
+              "unknown_heading": bool(p["heading"] and not p["customer"])} for p in parts]
     return _paste_view(request, uow, m, state, items, status_code=200 if state.ok else 422)
 
 
@@ -229,10 +232,19 @@ def paste_confirm(request: Request, form: CheckedForm, m: CurrentMember, uow: Uo
         state.message = "tick at least one item to create"
     creates: list[FeedbackCreate] = []
     kept_order: list[int] = []  # the item each of `creates` is
+    add_customers = form.get("add_customers") == "1"
+    added: dict[str, int] = {}  # customers added for this batch, by name as typed (one each)
     for i in chosen:
         item_state = FormState()
         own: dict[str, Any] = {}
         ctx.resolve_customer(uow, m.workspace_id, items[i]["customer"], item_state, own)
+        name = items[i]["customer"].strip()
+        if not item_state.ok and add_customers and name:  # not on record yet: added with the batch, or not at all
+            if name.lower() not in added:
+                added[name.lower()] = customer_service.create(
+                    uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"),
+                    data=CustomerCreate.model_validate({"name": name})).id
+            item_state, own = FormState(), {"customer_id": added[name.lower()]}
         if not item_state.ok:
             items[i]["error"] = "; ".join(msg for msgs in item_state.errors.values() for msg in msgs)
             continue
@@ -258,6 +270,8 @@ def paste_confirm(request: Request, form: CheckedForm, m: CurrentMember, uow: Uo
                                          "untick it, or change its words")
     if any(it["error"] for it in items) and not state.message:
         state.message = "fix the items marked below, or untick them"
+    if not state.ok and added:
+        uow.session.rollback()  # all or nothing: the customers added for it go with the batch
     if state.ok:
         try:
             feedback_service.create_many(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), items=creates)
