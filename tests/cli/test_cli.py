@@ -285,4 +285,10 @@ def test_theme_to_problem_takes_segment_and_product_like_the_api(run) -> None:  
     added = run("theme-to-existing-problem", "-w", slug, "--problem-id", str(pid),
                 *[a for i in [*later, ids[0]] for a in ("--feedback-id", str(i))]).stdout
     assert added.strip() == f"linked 2 more pieces of evidence to problem {pid} (1 already were)"
+    again = json.loads(run("theme-to-existing-problem", "-w", slug, "--problem-id", str(pid), "--feedback-id",
+                           str(later[0]), "--json").stdout)
+    assert again == {"problem_id": pid, "evidence_linked": 0, "already_linked": 1}
+    fresh = json.loads(run("feedback", "create", "-w", slug, "--text", "Invoices land in spam", "--json").stdout)["id"]
+    new = json.loads(run(*args[:3], "--statement", "Spam folders", "--feedback-id", str(fresh), "--json").stdout)
+    assert new["evidence_linked"] == 1 and new["problem_id"] != pid
     assert json.loads(run("evidence", "problem", str(pid), "-w", slug, "--json").stdout)["feedback_count"] == 4

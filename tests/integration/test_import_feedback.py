@@ -284,7 +284,8 @@ def test_dry_run_writes_nothing(container: Container, ws: Ws, run, tmp_path: Pat
     assert out["dry_run"] and out["ready"] and out["would_import"] == 2 and out["would_create_customers"] == 1
     assert [s["text"] for s in out["sample"]] == ["One", "Two"]
     assert counts(container, ws) == (0, 2, 0)
-    text = run("import", "feedback", write(tmp_path, data), "-w", ws.slug, "--dry-run").stdout
+    # a script tells "would be refused" from "ready" by the exit code
+    text = run("import", "feedback", write(tmp_path, data), "-w", ws.slug, "--dry-run", code=1).stdout
     assert "Globex" in text and "would be refused" in text and "nothing written" in text
     assert counts(container, ws) == (0, 2, 0)
 
@@ -506,7 +507,7 @@ def test_survey_scores_are_imported_and_count_in_nps(container: Container, ws: W
     # a score without a kind, or out of its range, is a bad row naming why
     bad = (b"Comment,Score,Kind\nA,9,\nB,11,nps\nC,4,csat\nD,x,nps\nE,3,ces\n")
     out = run("import", "feedback", write(tmp_path, bad, "bad.csv"), "-w", ws.slug, "--map", "score_kind=Kind",
-              "--dry-run", "--json")
+              "--dry-run", "--json", code=1)
     reasons = {b["row"]: b["reason"] for b in json.loads(out.stdout)["bad_rows"]}
     assert "say which survey the score is from" in reasons[1] and reasons[2] == "an NPS score is 0-10, not 11"
     assert 3 not in reasons and "not a whole number" in reasons[4] and "unknown score kind 'ces'" in reasons[5]

@@ -65,6 +65,8 @@ def feedback(
         _print_preview(result)
     else:
         _print_summary(result)
+    if dry_run and not result["ready"]:  # a script can tell "would be refused" from "ready" by the exit code
+        raise typer.Exit(1)
 
 
 def _read(file: Path) -> bytes:

@@ -129,6 +129,7 @@ def theme_to_problem(
     persona: Annotated[str, typer.Option()] = "",
     segment: Annotated[str, typer.Option(help="The customer segment the problem is about.")] = "",
     product_id: Annotated[int | None, typer.Option(help="The product it belongs to.")] = None,
+    as_json: Json = False,
 ) -> None:
     """Turn a theme into a problem, linking its feedback as evidence (as the web and API do)."""
     state = cli_state()
@@ -138,13 +139,18 @@ def theme_to_problem(
         p = triage.theme_to_problem(uow=uow, workspace_id=workspace_id(uow, workspace), actor=state.actor,
                                     **body.model_dump())
         pid = p.id
-    typer.echo(f"created problem {pid} with {len(set(feedback_id))} pieces of evidence")
+    linked = len(set(feedback_id))
+    if as_json:
+        emit_json({"problem_id": pid, "statement": statement, "evidence_linked": linked})
+        return
+    typer.echo(f"created problem {pid} with {linked} pieces of evidence")
 
 
 def theme_to_existing(
     workspace: Workspace,
     problem_id: Annotated[int, typer.Option("--problem-id", help="The problem already on record it belongs to.")],
     feedback_id: Annotated[list[int], typer.Option("--feedback-id", help="Repeat for each item of the theme.")],
+    as_json: Json = False,
 ) -> None:
     """Add a theme's feedback to a problem already on record, as its evidence (`themes` suggests one per theme)."""
     state = cli_state()
@@ -153,6 +159,10 @@ def theme_to_existing(
         p, added = triage.theme_to_existing_problem(uow=uow, workspace_id=workspace_id(uow, workspace),
                                                     actor=state.actor, **body.model_dump())
         pid = p.id
+    if as_json:
+        emit_json({"problem_id": pid, "evidence_linked": added,
+                   "already_linked": len(set(feedback_id)) - added})
+        return
     typer.echo(f"linked {added} more pieces of evidence to problem {pid}"
                + (f" ({len(set(feedback_id)) - added} already were)" if added < len(set(feedback_id)) else ""))
 
