@@ -22,6 +22,7 @@ from tradeoff.features import service as feature_service
 from tradeoff.features.schemas import FeatureCreate
 from tradeoff.plans import service as plan_service
 from tradeoff.plans.schemas import PlanCreate
+from tradeoff.records import service as records
 from tradeoff.teams import service as team_service
 from tradeoff.teams.schemas import MemberIn, TeamCreate
 from tradeoff.web import routes_commitment_forms, routes_plan_forms, routes_roadmap
@@ -142,6 +143,13 @@ def test_roadmap_pages(container: Container, world: World) -> None:
     cap = tc.get(f"{base}/capacity")
     assert cap.status_code == 200 and "Person-days" in cap.text and "50%" in cap.text
     assert "Periods of the live plan" in cap.text and cap.text.count("<tr><td>") == 12  # the live plan's weeks
+    with container.unit_of_work() as uow:  # days off, each apart: a day as itself, a span from-to
+        team = records.get(uow=uow, spec=team_service.SPEC, record_id=ids["team"],
+                           workspace_id=accounts.workspace_by_slug(uow=uow, slug=world.slug).id)
+        team.members[0].holidays = [["2027-01-04", "2027-01-08"], ["2027-01-15", "2027-01-15"]]
+        team.days_off = [["2026-12-25", "2026-12-26"]]
+    cap = tc.get(f"{base}/capacity").text
+    assert "Ana · off 2027-01-04–2027-01-08; 2027-01-15" in cap and "the whole team off 2026-12-25–2026-12-26" in cap
     com = tc.get(f"{base}/commitments")
     assert com.status_code == 200 and "Acme" in com.text and "at risk" in com.text and "USD 50,000" in com.text
     assert re.search(r"70% chance by \d{4}-\d\d-\d\d</div>", com.text)  # the date that could be promised
