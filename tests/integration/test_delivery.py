@@ -469,6 +469,13 @@ def test_promises_no_plan_can_keep_do_not_stop_the_plan_and_are_named(client, wo
         assert (period[fid] == 1) != named, (title, period[fid], note)
     assert period[ledger] > 1 and sum(period[f] == 1 for f in (ids["a"], ids["c"], ids["d"])) == 2
     assert "renegotiate the date" in note
+    # sort-and-fill is compared under the same promises: it keeps those the plan keeps, and solving again says so
+    greedy = {x["feature_id"]: x["period"] + 1 for x in res["greedy"]["schedule"]}
+    kept = [f for f in titles if period[f] == 1]
+    assert not res["greedy"]["feasible"] or all(greedy.get(f) == 1 for f in kept), (greedy, kept)
+    for _ in range(2):
+        again = client.post(world.api(f"/plans/{pid}/solve"), headers=h).json()["result"]
+        assert (again["value"], again["greedy"]["value"]) == (res["value"], res["greedy"]["value"])
     # a what-if that moves the promised date is answered too (before: refused like the plan)
     w = client.post(world.api(f"/plans/{pid}/what-if"), json={"drop_features": [ids["b"]]}, headers=h)
     assert w.status_code == 200 and not w.json()["scenario"].get("infeasible"), w.text

@@ -442,6 +442,7 @@ def _around_promises(built: Built) -> tuple[Built, RoadmapPlan]:
     kept = {cid for cid, c in promised.items()
             if c.deadline is not None and roadmap.schedule.get(cid, c.deadline + 1) <= c.deadline}
     quick = min(built.input.time_limit, max(2.0, built.input.time_limit / 4))
+    solved_keeping = False  # whether `roadmap` was solved with its kept promises as rules (its greedy plan too)
     for c in sorted((c for cid, c in promised.items() if cid not in kept), key=lambda c: (-c.value, c.id)):
         try:  # one more promise kept beside those: a plan close to the last one that keeps them all
             roadmap = plan_roadmap(replace(keeping(kept | {c.id}), time_limit=quick,
@@ -449,7 +450,11 @@ def _around_promises(built: Built) -> tuple[Built, RoadmapPlan]:
         except Infeasible:
             continue
         kept.add(c.id)
+        solved_keeping = True
     inp = keeping(kept)
+    if not solved_keeping:  # the plan found without promises keeps these: solved with them as rules, so that its
+        # sort-and-fill comparison keeps them too (and the same inputs give the same comparison)
+        roadmap = plan_roadmap(replace(inp, time_limit=quick, keep_close=tuple(roadmap.schedule.items())))
     missed = [c for cid, c in promised.items() if cid not in kept]
     said = "; ".join(
         f"'{work.info[c.id].title}' to {', '.join(work.info[c.id].committed_to)}"
