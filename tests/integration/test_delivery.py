@@ -762,6 +762,11 @@ def test_release_targets_are_watched_like_promises(client, world: World) -> None
     d = client.get(world.api(f"/features/{ids['a']}/delivery"), headers=h).json()
     assert [(r["name"], r["target"], r["at_risk"], r["features"]) for r in d["releases"]] == [
         ("Q1", near.isoformat(), True, 2)]
+    # solved again, the plan says which release it finishes after its target (nothing moves a target unsaid)
+    notes = client.post(world.api(f"/plans/{pid}/solve"), headers=h).json()["result"]["notes"]
+    missed = [n for n in notes if n.startswith("release ")]
+    assert len(missed) == 1 and missed[0].startswith(f"release 'Q1' (target {near}): the plan ")
+    assert "move the target, cut its scope or change the plan" in missed[0]
     assert d["releases"][0]["probability"] == rel["Q1"]["probability"]
     (alert,) = alerts()
     assert "Q1" in alert["title"] + alert["body"] and alert["link"].endswith("/roadmap#releases")

@@ -431,10 +431,10 @@ def _release(r: FinishForecast, planned: dict[str, Any], start: date,
             "features": [{"feature_id": f["feature_id"], "title": f["title"], "team": f["team"], "p50": f["p50"],
                           "p85": f["p85"]} for f in mine],
             "not_forecast": [i for i in ids if i not in {f["feature_id"] for f in mine}],
-            **_planned_finish(mine, target)}
+            **planned_finish(mine, target)}
 
 
-def _planned_finish(features: list[dict[str, Any]], target: str | None) -> dict[str, Any]:
+def planned_finish(features: list[dict[str, Any]], target: str | None) -> dict[str, Any]:
     """When the plan finishes these (forecast) features of a release: the end of the last one's planned period;
     the ones it does not schedule; and whether that misses the release's target. The plan's own answer beside the
     forecast's chance (capacity against measured pace)."""

@@ -206,6 +206,7 @@ def solve(*, uow: UnitOfWork, workspace_id: int, actor: Actor, plan_id: int, dat
     result = solver.solve(built)
     if before:
         result["since_last"] = _since_last(before, result, kept_close=not (data and data.fresh))
+    result["notes"] = [*result.get("notes", []), *_releases_missed(plan, result)]
     plan.result = result
     plan.solved_at = utcnow()
     uow.session.flush()
@@ -226,6 +227,23 @@ def _kept_close(built: Built, result: dict[str, Any]) -> Built:
     shown = tuple((by_fid[int(r["feature_id"])], int(r["period"])) for r in result.get("schedule", [])
                   if int(r["feature_id"]) in by_fid)
     return replace(built, input=replace(built.input, keep_close=shown))
+
+
+def _releases_missed(plan: Plan, result: dict[str, Any]) -> list[str]:
+    """A note for each release with a target the solved plan does not finish by it (its features the plan weighed:
+    open and estimated), so that solving never moves a release past its target unsaid."""
+    from tradeoff.forecasts.service import planned_finish
+
+    ends = {int(r["feature_id"]): r["period_end"] for r in result.get("schedule", [])}
+    weighed = set(ends) | {int(r["feature_id"]) for r in result.get("not_chosen", [])}
+    notes = []
+    for r in plan.releases or []:
+        mine = [{"feature_id": f, "planned_to": ends.get(f)} for f in map(int, r.get("feature_ids", [])) if f in weighed]
+        finish = planned_finish(mine, r.get("target")) if mine else {}
+        if finish.get("plan_misses_target"):
+            notes.append(f"release '{r['name']}' (target {r['target']}): {finish['plan_note']} — move the target, "
+                         "cut its scope or change the plan")
+    return notes
 
 
 def _since_last(before: dict[str, Any], after: dict[str, Any], *, kept_close: bool) -> dict[str, Any]:
