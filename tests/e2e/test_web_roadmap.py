@@ -373,6 +373,7 @@ def test_a_pm_records_a_commitment_and_moves_its_date(container: Container, worl
     assert soon.status_code == 200 and "<html" not in soon.text
     assert re.search(r'<strong class="risk">\d+%</strong> chance that <em>Credit notes</em> is done by', soon.text)
     assert "a promise for that day would be at risk (below 70%)" in soon.text
+    assert 'id="promise-plan"' in soon.text and "live plan &#39;Next quarter&#39; is not solved yet" in soon.text
     safe = re.search(r"Likely enough \(70%\) by <strong>(\d{4}-\d\d-\d\d)</strong>", soon.text)
     assert safe is not None
     then = tc.get(f"{base}/commitments/check?feature_id={ids['c']}&due={safe[1]}").text

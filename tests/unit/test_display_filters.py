@@ -79,3 +79,18 @@ def test_whole_numbers_round_halves_up() -> None:
     from tradeoff.web.render import whole
 
     assert [whole(x) for x in (12.5, 7.5, 0.49, None, 1234.5)] == ["13", "8", "0", "0", "1,235"]
+
+
+def test_the_promise_check_says_when_the_live_plan_has_the_work() -> None:
+    """Before a promise is recorded: the forecast's chance, and where the live plan has the work, flagged when the
+    plan finishes it after the date to promise."""
+    f = {"probability_by": 0.86, "at_risk_by": False, "threshold": 0.7, "by": "2027-05-01",
+         "likely_enough_by": "2027-04-20", "p50": "2027-04-09", "p85": "2027-04-30", "p95": "2027-05-06"}
+    plan = {"plan_id": 1, "plan_name": "H1 <live>", "scheduled": True, "period_start": "2027-05-10",
+            "period_end": "2027-05-23", "reason": ""}
+    tpl = ENV.get_template("roadmap/_promise_check.html")
+    late = tpl.render(d={"title": "Webhooks", "forecast": f, "plan": plan}, message="", due="")
+    assert 'class="small risk" id="promise-plan">The live plan “H1 &lt;live&gt;” schedules it from 2027-05-10 to ' \
+           "2027-05-23, after this date" in late
+    fine = tpl.render(d={"title": "Webhooks", "forecast": f | {"by": "2027-06-01"}, "plan": plan}, message="", due="")
+    assert 'class="small" id="promise-plan"' in fine and "after this date" not in fine
