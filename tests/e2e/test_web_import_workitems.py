@@ -154,6 +154,8 @@ def test_work_history_page_shows_each_teams_pace_and_the_items(container: Contai
                                      points=3, team_id=team.id))
         uow.session.add(WorkItem(workspace_id=wid, key="BIL-9", title="Late fees", type="Story", status="Open",
                                  opened_at=now - timedelta(days=3), points=5, team_id=team.id))
+        uow.session.add(WorkItem(workspace_id=wid, key="BIL-8", title="Fax invoices", type="Story",
+                                 status="Done (Won't Do)", opened_at=now - timedelta(days=3), team_id=team.id))
     base = f"/w/{world.slug}"
     reader = web_client(container)
     sign_in(reader, world.sam.email, world.sam.password)  # anyone in the workspace may read the history
@@ -163,6 +165,8 @@ def test_work_history_page_shows_each_teams_pace_and_the_items(container: Contai
     # 12 points ten days ago, none in the week since: a median of 6 a week (a quiet week counts)
     assert row and re.findall(r'<td class="num">([^<]*)</td>', row[1]) == ["4", "12", "6", "4 days", "8 days"]
     assert "BIL-9" in page.text and "Late fees" in page.text and "Import work items" not in page.text
+    fax = page.text.split(">BIL-8<", 1)[1].split("</tr>", 1)[0]
+    assert ">cancelled<" in fax and ">open<" not in fax  # closed without being done, not open
     done = reader.get(f"{base}/workitems", params={"state": "done", "team_id": team.id}).text
     assert "BIL-0" in done and "BIL-9" not in done
     outsider = web_client(container)

@@ -51,9 +51,14 @@ def test_a_trackers_parent_id_is_never_taken_for_a_feature_id(client, world: Wor
     assert p["mapping"]["feature"] == "Epic Link" and p["linked_to_features"] == 1
     assert p["unmatched_features"] == {str(fid): 1}
     assert any("--map feature=" in n for n in p["notes"])  # says how to mean our ids
-    # mapped on purpose, a number is a Tradeoff feature id
+    # mapped on purpose, a number is a Tradeoff feature id, written as Tradeoff writes it or bare
     p = _import(client, world, ado, dry_run=True, feature_column="Parent").json()
     assert p["linked_to_features"] == 2
+    hashed = ado.replace(f",{fid}\n", f",#{fid}\n")
+    assert _import(client, world, hashed, dry_run=True, feature_column="Parent").json()["linked_to_features"] == 2
+    # no started column: cycle times are counted from creation, and the preview says so
+    assert any(n.startswith("no 'started' column: cycle times count from when each item was created")
+               for n in p["notes"])
 
 
 def test_another_trackers_export_with_the_same_keys_is_refused_until_prefixed(client, world: World) -> None:

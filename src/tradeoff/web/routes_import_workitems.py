@@ -25,7 +25,7 @@ WEB_MAX_BYTES = 50 * 1024 * 1024  # a browser upload; larger exports go through 
 LABELS = {"key": "Key (e.g. PAY-123)", "title": "Title", "description": "Description", "type": "Type",
           "status": "Status", "resolution": "Resolution (Won't Do, Duplicate…)", "created": "Created",
           "started": "Started", "resolved": "Resolved (done)",
-          "points": "Story points", "feature": "Feature (title or #id)"}
+          "points": "Story points", "feature": "Feature (its title; #id when you choose the column)"}
 
 
 def _choices(form: Any) -> dict[str, Any]:

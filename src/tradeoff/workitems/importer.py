@@ -203,6 +203,9 @@ class WorkItemPlan:
                 out.append(f"numbers in '{column}' ({', '.join(numbers[:MAX_NAMED])}) are taken for the tracker's "
                            f"own ids, not Tradeoff feature ids; if they are Tradeoff feature ids, map the column: "
                            f"--map feature='{column}' (feature_column in the API)")
+        if "started" not in self.mapping and any(r.resolved_at for r in self.rows):
+            out.append("no 'started' column: cycle times count from when each item was created (lead time, longer "
+                       "than the work itself); map the column if the export has one (--map started=COLUMN)")
         return out + self.warnings
 
     def preview(self, sample: int = 5) -> dict[str, Any]:
@@ -270,10 +273,15 @@ def _match_features(uow: UnitOfWork, workspace_id: int, rows: list[ItemRow], by_
     values = Counter(r.feature for r in rows if r.feature)
     if not values:
         return {}, {}
-    ids = {int(v) for v in values if v.isdecimal()} if by_id else set()
+
+    def number(v: str) -> int | None:  # "12" or "#12", as Tradeoff writes a feature's id
+        bare = v.removeprefix("#")
+        return int(bare) if bare.isdecimal() else None
+
+    ids = {n for v in values if (n := number(v)) is not None} if by_id else set()
     by_id_found = set(uow.session.scalars(select(Feature.id).where(
         Feature.workspace_id == workspace_id, Feature.id.in_(ids)))) if ids else set()
-    lowered = [v.lower() for v in values if not (v.isdecimal() and int(v) in by_id_found)]
+    lowered = [v.lower() for v in values if number(v) not in by_id_found]
     by_title: dict[str, int] = {}
     for i in range(0, len(lowered), 500):
         for fid, title in uow.session.execute(select(Feature.id, Feature.title).where(
@@ -283,8 +291,8 @@ def _match_features(uow: UnitOfWork, workspace_id: int, rows: list[ItemRow], by_
     matched: dict[str, int] = {}
     unmatched: dict[str, int] = {}
     for v, n in values.items():
-        if v.isdecimal() and int(v) in by_id_found:
-            matched[v] = int(v)
+        if (fid := number(v)) is not None and fid in by_id_found:
+            matched[v] = fid
         elif v.lower() in by_title:
             matched[v] = by_title[v.lower()]
         else:

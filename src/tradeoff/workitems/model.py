@@ -39,6 +39,14 @@ class WorkItem(Timestamps, WorkspaceScoped, Base):
         return self.resolved_at is not None
 
     @property
+    def cancelled(self) -> bool:
+        """Closed without being done: its status, or the reason kept beside it ('Done (Won't Do)'), says so."""
+        from tradeoff.workitems.trackers import CANCELLED, words
+
+        reason = self.status.rpartition("(")[2].removesuffix(")") if self.status.endswith(")") else ""
+        return words(self.status) in CANCELLED or words(reason) in CANCELLED
+
+    @property
     def cycle_days(self) -> float | None:
         """Days from start (or creation) to resolution; None while open."""
         begin = self.started_at or self.opened_at
