@@ -291,8 +291,8 @@ def _match_features(uow: UnitOfWork, workspace_id: int, rows: list[ItemRow], by_
     matched: dict[str, int] = {}
     unmatched: dict[str, int] = {}
     for v, n in values.items():
-        if (fid := number(v)) is not None and fid in by_id_found:
-            matched[v] = fid
+        if (as_id := number(v)) is not None and as_id in by_id_found:
+            matched[v] = as_id
         elif v.lower() in by_title:
             matched[v] = by_title[v.lower()]
         else:
