@@ -86,7 +86,7 @@ def test_paste_notes_triage_theme_to_problem_and_its_demand(browser: Any, live_s
         assert items.count() == 5
         assert items.nth(2).input_value().startswith("Okta single sign-on is a blocker")
         page.get_by_role("button", name="Create 5 feedback items").click()
-        page.wait_for_url("**/feedback?pasted=5")
+        page.wait_for_url("**/feedback?pasted=5&sort=-created_at")
         assert "5 feedback items added" in page.get_by_role("status").inner_text()
         assert re.search(r"0 of 9 triaged", page.locator("#triage-status").inner_text())
 

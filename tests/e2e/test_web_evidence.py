@@ -232,7 +232,7 @@ def test_paste_notes_splits_then_creates_the_ticked_items(container: Container, 
     edited = items[0].replace("auditors", "external auditors")
     ok = tc.post(f"/w/{w}/feedback/paste/confirm", data={**data, "item": [edited, items[1], items[2]],
                                                          "keep": ["0", "1"]})
-    assert ok.status_code == 303 and ok.headers["location"] == f"/w/{w}/feedback?pasted=2"
+    assert ok.status_code == 303 and ok.headers["location"] == f"/w/{w}/feedback?pasted=2&sort=-created_at"  # newest first
     assert "2 feedback items added from your call notes" in tc.get(ok.headers["location"]).text
     made = texts_in(container, w, "with Okta") + texts_in(container, w, "external auditors")
     assert len(made) == 2 and texts_in(container, w, "Love the new reminders") == []

@@ -264,7 +264,7 @@ def paste_confirm(request: Request, form: CheckedForm, m: CurrentMember, uow: Uo
     just_now = utcnow() - timedelta(minutes=_RESUBMITTED_WITHIN_MINUTES)
     if creates and len(again) == len(creates) and all(f.created_at >= just_now for f in again.values()):
         # the same items sent twice (a double click, a reload): saved once, shown as saved
-        return redirect(f"/w/{m.workspace_slug}/feedback?pasted={len(creates)}", request)
+        return redirect(f"/w/{m.workspace_slug}/feedback?pasted={len(creates)}&sort=-created_at", request)
     for k, found in again.items():
         items[kept_order[k]]["error"] = (f"already recorded as #{found.id} ({found.reported_at:%Y-%m-%d}): "
                                          "untick it, or change its words")
@@ -275,7 +275,7 @@ def paste_confirm(request: Request, form: CheckedForm, m: CurrentMember, uow: Uo
     if state.ok:
         try:
             feedback_service.create_many(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), items=creates)
-            return redirect(f"/w/{m.workspace_slug}/feedback?pasted={len(creates)}", request)
+            return redirect(f"/w/{m.workspace_slug}/feedback?pasted={len(creates)}&sort=-created_at", request)
         except TradeoffError as exc:
             if exc.status != 422:
                 raise
