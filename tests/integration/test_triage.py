@@ -575,3 +575,23 @@ def test_same_customer_is_not_same_request(client, world: World) -> None:
     sim = client.get(world.api(f"/feedback/{asked['id']}/similar"), headers=world.sam.headers).json()
     assert [s["id"] for s in sim["feedback"]] == [elsewhere["id"]], sim  # the name alone matches nothing
     assert sim["feedback"][0]["title"] == "Please support SEPA direct debit for EU clients"  # shown as written
+
+
+def test_a_theme_says_the_segment_its_customers_share_and_converted_arr_in_whole_units(client, world: World) -> None:
+    h = world.alice.headers
+    assert client.put(world.api("/money-settings"), json={"currency": "USD", "rates": {"EUR": "1.0833"}},
+                      headers=h).status_code == 200
+    big = [client.post(world.api("/customers"), json={"name": n, "segment": "enterprise", "arr": a, "currency": c},
+                       headers=h).json()["id"] for n, a, c in (("Orbis", "100001", "EUR"), ("Vanta", "50000", "USD"))]
+    for cid, text in zip(big, ("Quarterly invoices in PDF are cut off at the bottom",
+                               "PDF invoices cut off at the bottom of each page"), strict=True):
+        _fb(client, world, text, customer_id=cid)
+    themes = client.get(world.api("/themes"), headers=world.bob.headers).json()["items"]
+    pdf = next(t for t in themes if "pdf" in t["label"].lower() or "cut" in t["label"].lower())
+    assert pdf["segment"] == "enterprise"
+    assert float(pdf["arr"]) == round(100001 * 1.0833 + 50000)  # converted: whole units, no false cents
+    small = client.post(world.api("/customers"), json={"name": "Tiny", "segment": "smb"}, headers=h).json()["id"]
+    _fb(client, world, "PDF invoices are cut off at the bottom", customer_id=small)
+    themes = client.get(world.api("/themes"), headers=world.bob.headers).json()["items"]
+    pdf = next(t for t in themes if "pdf" in t["label"].lower() or "cut" in t["label"].lower())
+    assert pdf["count"] == 3 and pdf["segment"] is None  # customers of several segments: none chosen for you

@@ -299,7 +299,7 @@ def themes_overview(*, uow: UnitOfWork, workspace_id: int, now: datetime, limit:
     unlinked = ~exists(select(Link.id).where(Link.feedback_id == Feedback.id))
     rows = uow.session.execute(
         select(Feedback.id, Feedback.text, Feedback.reported_at, Customer.id, Customer.arr, Customer.currency,
-               Customer.name)
+               Customer.name, Customer.segment)
         .outerjoin(Customer, Customer.id == Feedback.customer_id)
         .where(Feedback.workspace_id == workspace_id, Feedback.archived_at.is_(None), unlinked,
                Feedback.duplicate_of_id.is_(None), or_(Feedback.kind.is_(None), Feedback.kind != "praise"))
@@ -338,7 +338,11 @@ def themes_overview(*, uow: UnitOfWork, workspace_id: int, now: datetime, limit:
             "count": len(members), "customer_count": len(customers),
             "arr_by_currency": {k: Decimal(v) for k, v in arr.items()},
             # in the workspace's currency, others at its rates (what has no rate: arr_left_out)
-            "arr": Decimal(str(round(total, 2))), "currency": money.currency, "arr_left_out": left_out,
+            # (converted at rates, the total is as exact as they are: whole units, not cents)
+            "arr": Decimal(str(round(total, 2) if set(arr) <= {money.currency} else round(total))),
+            "currency": money.currency, "arr_left_out": left_out,
+            # the segment every customer of the theme is in, if one: what its problem is likely about
+            "segment": segments.pop() if len(segments := {r[7] for r in members if r[3] is not None}) == 1 else None,
             "trend": {"last_30_days": recent, "previous_30_days": previous},
             "representative": {"feedback_id": rows[t.representative][0], "text": rows[t.representative][1]},
             # a problem already on record that says the same: add the theme's items to it instead of a new one
