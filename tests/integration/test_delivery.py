@@ -893,6 +893,11 @@ def test_feature_delivery_puts_estimate_plan_forecast_and_promises_side_by_side(
     d = d.json()
     assert (d["estimate"]["optimistic"], d["estimate"]["likely"], d["estimate"]["pessimistic"]) == (12, 13, 14)
     assert d["plan"]["scheduled"] and d["plan"]["plan_id"] == pid and d["plan"]["period"] == 1
+    # about to promise a date: whether the live plan finishes it after that date (a conflict once promised)
+    def after(by: date) -> bool:
+        return bool(client.get(world.api(f"/features/{ids['d']}/delivery?by={by}"), headers=h).json()["plan"]["after_by"])
+    end = date.fromisoformat(d["plan"]["period_end"])
+    assert after(end - timedelta(days=1)) and not after(end) and d["plan"]["after_by"] is False
     alone = client.get(world.api(f"/features/{ids['d']}/forecast"), headers=h).json()["forecast"]
     assert d["forecast"]["p85"] == alone["p85"] and d["forecast"]["p50"] <= d["forecast"]["p85"] <= d["forecast"]["p95"]
     (c,) = d["commitments"]

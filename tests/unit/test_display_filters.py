@@ -89,8 +89,9 @@ def test_the_promise_check_says_when_the_live_plan_has_the_work() -> None:
     plan = {"plan_id": 1, "plan_name": "H1 <live>", "scheduled": True, "period_start": "2027-05-10",
             "period_end": "2027-05-23", "reason": ""}
     tpl = ENV.get_template("roadmap/_promise_check.html")
-    late = tpl.render(d={"title": "Webhooks", "forecast": f, "plan": plan}, message="", due="")
+    late = tpl.render(d={"title": "Webhooks", "forecast": f, "plan": plan | {"after_by": True}}, message="", due="")
     assert 'class="small risk" id="promise-plan">The live plan “H1 &lt;live&gt;” schedules it from 2027-05-10 to ' \
            "2027-05-23, after this date" in late
-    fine = tpl.render(d={"title": "Webhooks", "forecast": f | {"by": "2027-06-01"}, "plan": plan}, message="", due="")
+    fine = tpl.render(d={"title": "Webhooks", "forecast": f | {"by": "2027-06-01"}, "plan": plan | {"after_by": False}},
+                      message="", due="")
     assert 'class="small" id="promise-plan"' in fine and "after this date" not in fine

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -108,6 +109,16 @@ def recorded_already(*, uow: UnitOfWork, workspace_id: int,
                 Feedback.text.in_(texts[k:k + 500])).order_by(Feedback.id)):
             known.setdefault((" ".join(fb.text.split()), fb.customer_id), fb)
     return {i: found for i, (t, c) in enumerate(items) if (found := known.get((" ".join(t.split()), c))) is not None}
+
+
+RESUBMITTED_WITHIN_MINUTES = 10  # every item already saved this recently: the same batch sent twice
+
+
+def resubmitted(already: dict[int, Feedback], count: int) -> bool:
+    """Whether a batch of `count` items, of which `already` (as `recorded_already` finds them) are on record, is
+    the same batch sent again (a double click, a reload): every item saved within the last few minutes."""
+    just_now = utcnow() - timedelta(minutes=RESUBMITTED_WITHIN_MINUTES)
+    return count > 0 and len(already) == count and all(f.created_at >= just_now for f in already.values())
 
 
 def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, record_id: int, data: FeedbackUpdate, if_match: int | None) -> Feedback:

@@ -21,8 +21,9 @@ from tradeoff.storage.uow import UnitOfWork
 from tradeoff.workitems import service as workitem_service
 
 
-def _placement(uow: UnitOfWork, workspace_id: int, feature_id: int) -> dict[str, Any]:
-    """The feature's row in the live plan, or why there is none."""
+def _placement(uow: UnitOfWork, workspace_id: int, feature_id: int, by: date | None = None) -> dict[str, Any]:
+    """The feature's row in the live plan, or why there is none; `after_by`: the plan finishes it after `by` (a
+    date someone is about to promise), so such a promise would conflict with the plan."""
     plan = plan_service.live_plan(uow=uow, workspace_id=workspace_id)
     if plan is None:
         return {"plan_id": None, "plan_name": None, "scheduled": False, "reason": "no live plan"}
@@ -32,6 +33,7 @@ def _placement(uow: UnitOfWork, workspace_id: int, feature_id: int) -> dict[str,
     row = next((r for r in plan.result.get("schedule", []) if r["feature_id"] == feature_id), None)
     if row is not None:
         return head | {"scheduled": True, "reason": "", "period": row["period"] + 1,
+                       "after_by": by is not None and date.fromisoformat(row["period_end"]) > by,
                        "first_period": row.get("first_period", row["period"]) + 1,
                        "period_start": row["period_start"], "period_end": row["period_end"], "team": row["team"],
                        "effort_days": row["effort_days"], "effort_by_team": row.get("effort_by_team", {})}
@@ -94,7 +96,7 @@ def feature_delivery(*, uow: UnitOfWork, workspace_id: int, feature_id: int, tod
     if estimate is not None:  # what the plan and the forecast count of it
         estimate["progress"] = progress.out() if progress is not None and not done else None
     return {"feature_id": feature.id, "title": feature.title, "status": feature.status, "estimate": estimate,
-            "plan": None if done else _placement(uow, workspace_id, feature_id),
+            "plan": None if done else _placement(uow, workspace_id, feature_id, by),
             "forecast": forecast, "forecast_reason": fc["reason"] if row is None else "",
             "commitments": promised, "releases": _releases(uow, workspace_id, feature_id, today)}
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -168,8 +168,6 @@ def correct_kind(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow
 
 # --- paste call notes ----------------------------------------------------------------------------------------
 
-_RESUBMITTED_WITHIN_MINUTES = 10  # every item already saved this recently: the same form sent twice
-
 
 def _paste_view(request: Request, uow: UnitOfWork, m: Member, state: FormState, items: list[dict[str, Any]] | None = None,
                 status_code: int = 200) -> HTMLResponse:
@@ -261,9 +259,7 @@ def paste_confirm(request: Request, form: CheckedForm, m: CurrentMember, uow: Uo
             items[i]["error"] = "; ".join(str(e.get("msg", "")).removeprefix("Value error, ") for e in exc.errors())
     again = feedback_service.recorded_already(uow=uow, workspace_id=m.workspace_id,
                                               items=[(c.text, c.customer_id) for c in creates])
-    just_now = utcnow() - timedelta(minutes=_RESUBMITTED_WITHIN_MINUTES)
-    if creates and len(again) == len(creates) and all(f.created_at >= just_now for f in again.values()):
-        # the same items sent twice (a double click, a reload): saved once, shown as saved
+    if feedback_service.resubmitted(again, len(creates)):  # sent twice: saved once, shown as saved
         return redirect(f"/w/{m.workspace_slug}/feedback?pasted={len(creates)}&sort=-created_at", request)
     for k, found in again.items():
         items[kept_order[k]]["error"] = (f"already recorded as #{found.id} ({found.reported_at:%Y-%m-%d}): "
