@@ -675,3 +675,19 @@ def test_a_customer_named_in_pasted_notes_but_not_on_record_is_flagged_and_may_b
     assert ok.status_code == 303, ok.text[:300]
     made = texts_in(container, w, "QZFROST")
     assert len(made) == 2 and len({f.customer_id for f in made}) == 1 and made[0].customer_id is not None
+
+
+def test_adding_a_customer_by_name_never_shadows_those_the_name_already_means(container: Container,
+                                                                             seeded: Seeded) -> None:
+    from tradeoff.errors import InvalidInput
+
+    with container.unit_of_work() as uow:
+        wid = accounts.workspace_by_slug(uow=uow, slug=seeded.world.slug).id
+        for name in ("Zephyr Labs", "Zephyr Logistics"):
+            customer_service.create(uow=uow, workspace_id=wid, actor=SYSTEM, data=CustomerCreate(name=name))
+        own = customer_service.named_or_new(uow=uow, workspace_id=wid, actor=SYSTEM, name="zephyr labs")
+        assert own.name == "Zephyr Labs"  # the one it names, any case
+        with pytest.raises(InvalidInput, match="matches several customers"):
+            customer_service.named_or_new(uow=uow, workspace_id=wid, actor=SYSTEM, name="Zephyr")
+        new = customer_service.named_or_new(uow=uow, workspace_id=wid, actor=SYSTEM, name="Quillon Freight")
+        assert new.name == "Quillon Freight" and new.segment == "other" and new.arr == 0

@@ -79,18 +79,40 @@ def by_names(*, uow: UnitOfWork, workspace_id: int, names: list[str]) -> dict[st
     return {c.name.lower(): c for c in rows}
 
 
+def named_or_new(*, uow: UnitOfWork, workspace_id: int, actor: Actor, name: str) -> Customer:
+    """The customer a person means by `name` (`by_name_as_typed`), or, when no customer answers to it, a new one by
+    that name (segment other, no ARR, to complete later): what "add customers not on record yet" does for pasted
+    notes. A name several customers answer to is refused, as by `by_name_as_typed`."""
+    found, hits = _as_typed(uow, workspace_id, name)
+    if found is not None:
+        return found
+    if hits:
+        raise _not_one(name, hits)
+    return create(uow=uow, workspace_id=workspace_id, actor=actor, data=CustomerCreate(name=name))
+
+
 def by_name_as_typed(*, uow: UnitOfWork, workspace_id: int, name: str) -> Customer:
     """The customer a person means by `name`: the one with that name (any case), else the only one the search
     finds for it ("Vantara" for "Vantara Telecom"). None or several: refused, saying which."""
+    found, hits = _as_typed(uow, workspace_id, name)
+    if found is None:
+        raise _not_one(name, hits)
+    return found
+
+
+def _as_typed(uow: UnitOfWork, workspace_id: int, name: str) -> tuple[Customer | None, list[Customer]]:
+    """(the customer `name` means, or None; the search's hits when it means none: several, or nothing)."""
     found = by_names(uow=uow, workspace_id=workspace_id, names=[name]).get(name.strip().lower())
     if found is not None:
-        return found
+        return found, []
     hits = records.list_page(uow=uow, spec=SPEC, workspace_id=workspace_id, q=name, limit=2).items
-    if len(hits) == 1:
-        return hits[0]  # type: ignore[no-any-return]
+    return (hits[0], []) if len(hits) == 1 else (None, hits)
+
+
+def _not_one(name: str, hits: list[Customer]) -> InvalidInput:
     msg = (f"'{name}' matches several customers ({', '.join(c.name for c in hits)}, …): pick one from the list"
            if hits else f"no customer named '{name}' in this workspace; pick one from the list or add the customer first")
-    raise InvalidInput(msg, [FieldError(["body", "customer_id"], "unknown customer", name)])
+    return InvalidInput(msg, [FieldError(["body", "customer_id"], "unknown customer", name)])
 
 
 def named_in(*, uow: UnitOfWork, workspace_id: int, texts: Sequence[str]) -> dict[str, Customer]:

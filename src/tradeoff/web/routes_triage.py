@@ -13,7 +13,6 @@ from pydantic import ValidationError
 
 from tradeoff.accounts.service import Member
 from tradeoff.customers import service as customer_service
-from tradeoff.customers.schemas import CustomerCreate
 from tradeoff.errors import FieldError, InvalidInput, TradeoffError
 from tradeoff.feedback import service as feedback_service
 from tradeoff.feedback.schemas import FeedbackCreate, FeedbackUpdate
@@ -231,18 +230,15 @@ def paste_confirm(request: Request, form: CheckedForm, m: CurrentMember, uow: Uo
     creates: list[FeedbackCreate] = []
     kept_order: list[int] = []  # the item each of `creates` is
     add_customers = form.get("add_customers") == "1"
-    added: dict[str, int] = {}  # customers added for this batch, by name as typed (one each)
     for i in chosen:
         item_state = FormState()
         own: dict[str, Any] = {}
-        ctx.resolve_customer(uow, m.workspace_id, items[i]["customer"], item_state, own)
         name = items[i]["customer"].strip()
-        if not item_state.ok and add_customers and name:  # not on record yet: added with the batch, or not at all
-            if name.lower() not in added:
-                added[name.lower()] = customer_service.create(
-                    uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"),
-                    data=CustomerCreate.model_validate({"name": name})).id
-            item_state, own = FormState(), {"customer_id": added[name.lower()]}
+        if add_customers and name:  # one not on record yet is added with the batch (a later item finds it)
+            own["customer_id"] = customer_service.named_or_new(uow=uow, workspace_id=m.workspace_id,
+                                                               actor=m.actor("web"), name=name).id
+        else:
+            ctx.resolve_customer(uow, m.workspace_id, name, item_state, own)
         if not item_state.ok:
             items[i]["error"] = "; ".join(msg for msgs in item_state.errors.values() for msg in msgs)
             continue
@@ -266,8 +262,8 @@ def paste_confirm(request: Request, form: CheckedForm, m: CurrentMember, uow: Uo
                                          "untick it, or change its words")
     if any(it["error"] for it in items) and not state.message:
         state.message = "fix the items marked below, or untick them"
-    if not state.ok and added:
-        uow.session.rollback()  # all or nothing: the customers added for it go with the batch
+    if not state.ok and add_customers:
+        uow.session.rollback()  # all or nothing: customers added for the batch go with it
     if state.ok:
         try:
             feedback_service.create_many(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), items=creates)
