@@ -5,12 +5,15 @@ forecasts, commitments at risk and threshold crossings, and the bad-input list."
 from __future__ import annotations
 
 import io
+from collections import OrderedDict
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
 
 from tests.conftest import World, shared_data
+from tradeoff.core.planning import plan_roadmap
+from tradeoff.plans import solver
 
 TODAY = date.today()
 
@@ -1190,7 +1193,7 @@ def test_a_what_if_forecasts_both_schedules_and_says_what_happens_to_each_promis
     assert {f["feature_id"]: f["what_if_p85"] for f in w["dates"]["features"]}[ledger] is None
 
 
-def test_people_added_in_a_what_if_join_on_a_day_and_ramp_up(client, world: World) -> None:
+def test_people_added_in_a_what_if_join_on_a_day_and_ramp_up(client, world: World, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     tid = _team(client, world, members=["Ana", "Bo"], wip_limit=2)  # 10 person-days a week
     ledger, refunds = _feature(client, world, "Ledger sync"), _feature(client, world, "Bulk refunds")
     for fid, days in ((ledger, 40), (refunds, 30)):
@@ -1206,8 +1209,15 @@ def test_people_added_in_a_what_if_join_on_a_day_and_ramp_up(client, world: Worl
         assert r.status_code == 200, r.text
         return r.json()
 
+    inputs: list[Any] = []  # what the core planner is asked to solve
+    monkeypatch.setattr(solver, "plan_roadmap", lambda inp: inputs.append(inp) or plan_roadmap(inp))
+    monkeypatch.setattr(solver, "_SOLVED", OrderedDict())  # nothing remembered from other tests
     at_once, later = what_if(), what_if(start=(monday + timedelta(days=28)).isoformat())
     ramping = what_if(start=(monday + timedelta(days=28)).isoformat(), ramp_up_weeks=4)
+    # three what-ifs of one plan: its side is solved for the first only, then answered from memory (each
+    # scenario once)
+    assert len(inputs) == 4 and len({repr(i) for i in inputs}) == 4
+    assert what_if()["plan"] == at_once["plan"] and len(inputs) == 4
     base = at_once["plan"]["capacity"]["Core"]
     # two people from the start: ten more person-days a week in every sprint; joining in sprint 3, only from then
     assert [round(b - a, 2) for a, b in zip(base, at_once["scenario"]["capacity"]["Core"], strict=True)] == [20] * 6

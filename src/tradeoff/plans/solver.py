@@ -4,7 +4,11 @@ arrives. What-if scenarios are in `plans.scenarios`; all the maths is in `core.p
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import math
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -387,11 +391,33 @@ def _with_notes(built: Built, inp: PlanInput) -> Built:
     return replace(built, input=inp, notes=tuple(notes))
 
 
+# The last answers of `solved`, by their whole input: a what-if solves its plan's side again (kept close to the
+# plan's answer) every time, and a PM tries several in a row. The same input gives the same answer (also when a
+# time limit would have let HiGHS end elsewhere), so a repeated what-if and its plan side agree.
+_SOLVED: OrderedDict[str, tuple[Built, RoadmapPlan | None]] = OrderedDict()
+_SOLVED_KEEP = 16
+_SOLVED_LOCK = threading.Lock()
+
+
 def solved(built: Built) -> tuple[Built, RoadmapPlan | None]:
     """Solve with the core planner: the plan as solved (with notes on its work in progress) and the roadmap (None
     when there is nothing to plan). Work in progress is held to the first periods as far as the capacity allows
     (``core.planning.hold_started``); the rest of it is planned where it fits. Raises Infeasible naming the
-    constraint, InvalidInput for bad input."""
+    constraint, InvalidInput for bad input. An input solved lately is answered from memory (a copy)."""
+    key = hashlib.sha256(repr(built).encode()).hexdigest()
+    with _SOLVED_LOCK:
+        if key in _SOLVED:
+            _SOLVED.move_to_end(key)
+            return copy.deepcopy(_SOLVED[key])
+    answer = _solved(built)
+    with _SOLVED_LOCK:
+        _SOLVED[key] = copy.deepcopy(answer)
+        while len(_SOLVED) > _SOLVED_KEEP:
+            _SOLVED.popitem(last=False)
+    return answer
+
+
+def _solved(built: Built) -> tuple[Built, RoadmapPlan | None]:
     if not built.input.candidates:
         # still validates the teams (zero capacity) so the message is the same as with features
         plan_roadmap(replace(built.input, candidates=(Candidate("(none)", 0.0, {}),)))
