@@ -142,3 +142,42 @@ def test_a_members_days_off_from_the_command_line(run) -> None:  # type: ignore[
     assert [ana["holidays"], bo["availability"]] == [[["2027-01-04", "2027-01-08"], ["2027-01-11", "2027-01-11"]], 0.5]
     bad = run("teams", "create", "-w", slug, "--name", "Web", "--members", "Cy:1:soon", ok=False)
     assert bad.exit_code != 0 and "soon" in bad.output
+
+
+def test_saved_what_ifs_side_by_side(run, container) -> None:  # type: ignore[no-untyped-def]
+    slug = "wif-" + uuid.uuid4().hex[:8]
+    run("init", "--workspace", slug, "--owner", f"o-{slug}@example.com", "--password-stdin", input="correct horse 1\n")
+    team = json.loads(run("teams", "create", "-w", slug, "--name", "Core", "--members", "Ana", "--json").stdout)
+    feats = [json.loads(run("features", "create", "-w", slug, "--title", t, "--json").stdout)["id"]
+             for t in ("Audit log", "Bulk send", "Credit notes")]
+    with container.unit_of_work() as uow:
+        wid = accounts.workspace_by_slug(uow=uow, slug=slug).id
+        for fid, days in zip(feats, (6, 8, 4), strict=True):
+            estimate_service.save(uow=uow, workspace_id=wid, actor=SYSTEM, feature_id=fid,
+                                  data=EstimateIn(optimistic=days, likely=days, pessimistic=days, team_id=team["id"]))
+    run("plans", "create", "-w", slug, "--name", "Q1", "--start", date.today().isoformat(), "--periods", "1",
+        "--value-source", "manual", "--live", "true")
+    assert "has no saved what-ifs" in run("what-ifs", "-w", slug).stdout
+    refused = run("plan", "-w", slug, "--save", ok=False)
+    assert refused.exit_code != 0 and "--save and --name are for a what-if" in refused.output
+    run("plan", "-w", slug, "--time-limit", "2")
+    hire = json.loads(run("plan", "-w", slug, "--add-people", f"{team['id']}=1", "--name", "Hire one", "--save",
+                          "--json").stdout)
+    drop = run("plan", "-w", slug, "--drop", str(feats[2]), "--save").stdout
+    assert "saved as what-if " in drop
+    side = json.loads(run("what-ifs", "-w", slug, "--json").stdout)
+    assert [w["name"] for w in side["what_ifs"]] == ["Hire one", "without Credit notes"]
+    assert side["what_ifs"][0]["id"] == hire["saved_what_if_id"]
+    assert side["what_ifs"][0]["value"] == hire["scenario"]["value"] and not side["what_ifs"][0]["outdated"]
+    assert [x["feature_id"] for x in side["what_ifs"][1]["removed"]] == [feats[2]]
+    table = run("what-ifs", "-w", slug).stdout
+    assert "Hire one" in table and "without Credit notes" in table and "solved again since" not in table
+    # solving the plan again leaves the saved what-ifs compared with its earlier answer, until compared again
+    run("plan", "-w", slug, "--solve", "--fresh", "--time-limit", "2")
+    assert "--compare-again ID" in run("what-ifs", "-w", slug).stdout
+    again = json.loads(run("what-ifs", "-w", slug, "--compare-again", str(hire["saved_what_if_id"]), "--json").stdout)
+    assert [w["outdated"] for w in again["what_ifs"]] == [False, True]
+    gone = json.loads(run("what-ifs", "-w", slug, "--delete", str(hire["saved_what_if_id"]), "--json").stdout)
+    assert [w["name"] for w in gone["what_ifs"]] == ["without Credit notes"]
+    missing = run("what-ifs", "-w", slug, "--delete", str(hire["saved_what_if_id"]), ok=False)
+    assert missing.exit_code != 0 and "not found" in missing.output

@@ -20,15 +20,16 @@ from tradeoff.estimates import service as estimate_service
 from tradeoff.estimates.schemas import EstimateIn
 from tradeoff.features import service as feature_service
 from tradeoff.features.schemas import FeatureCreate
+from tradeoff.plans import saved as saved_what_ifs
 from tradeoff.plans import service as plan_service
-from tradeoff.plans.schemas import PlanCreate
+from tradeoff.plans.schemas import PlanCreate, WhatIfIn
 from tradeoff.records import service as records
 from tradeoff.teams import service as team_service
 from tradeoff.teams.schemas import MemberIn, TeamCreate
 from tradeoff.web import routes_commitment_forms, routes_plan_forms, routes_roadmap
 
 
-def _seed(c: Container, slug: str) -> dict[str, int]:
+def _seed(c: Container, slug: str, *, what_if: bool = False) -> dict[str, int]:
     today = date.today()
     with c.unit_of_work() as uow:
         wid = accounts.workspace_by_slug(uow=uow, slug=slug).id
@@ -51,6 +52,11 @@ def _seed(c: Container, slug: str) -> dict[str, int]:
             name="Next quarter", start=today, periods=12, period_days=7, value_source="manual",  # type: ignore[arg-type]
             values={ids["a"]: 5, ids["b"]: 1, ids["c"]: 9}, time_limit=2, live=True))
         ids["plan"] = plan.id
+    if what_if:  # solved, with a saved what-if
+        with c.unit_of_work() as uow:
+            plan_service.solve(uow=uow, workspace_id=wid, actor=SYSTEM, plan_id=plan.id)
+            ids["what_if"] = saved_what_ifs.save(uow=uow, workspace_id=wid, actor=SYSTEM, plan_id=plan.id,
+                                                 data=WhatIfIn(drop_features=[ids["c"]])).id
     return ids
 
 
@@ -111,6 +117,33 @@ def test_roadmap_pages(container: Container, world: World) -> None:
                 data={"csrf_token": csrf_of(page.text), "team_id": team_id[1], "people": "1", "joins": joins,
                       "ramp_up_weeks": "6"})
     assert r.status_code == 200 and f"+1 person on Core &lt;team&gt; (joining {joins}, 6 weeks to full pace)" in r.text
+    # a what-if worth discussing is saved (as it was typed) and compared with the others below the form
+    assert "Save to compare" in r.text and f'<input type="hidden" name="joins" value="{joins}">' in r.text
+    assert "None yet: try a what-if above" in page.text
+    for form in ({"team_id": team_id[1], "people": "1", "joins": joins, "ramp_up_weeks": "6", "name": "Hire <Cy>"},
+                 {"drop": str(ids["a"])}):
+        saved = tc.post(f"{base}/plans/{ids['plan']}/what-ifs", data={"csrf_token": csrf_of(page.text), **form})
+        assert saved.status_code == 303 and saved.headers["location"].endswith("#saved-what-ifs")
+    side = tc.get(f"{base}/plans/{ids['plan']}").text.split('id="saved-what-ifs"')[1]
+    assert "<th scope=\"col\">Hire &lt;Cy&gt;" in side and "<th scope=\"col\">without Audit log export" in side
+    assert "Chance of keeping the promise of Audit log export to Acme" in side and "not in it" in side
+    assert "solved again since" not in side
+    refused = tc.post(f"{base}/plans/{ids['plan']}/what-ifs", data={"csrf_token": csrf_of(page.text), "people": "1"})
+    assert refused.status_code == 422 and "Not saved: the what-if is not complete" in refused.text
+    # solved again, the plan's saved what-ifs say so until compared again; one is deleted
+    assert tc.post(f"{base}/plans/{ids['plan']}/solve", data={"csrf_token": csrf_of(page.text), "fresh": "1"}
+                   ).status_code == 303
+    side = tc.get(f"{base}/plans/{ids['plan']}").text.split('id="saved-what-ifs"')[1]
+    assert side.count("the plan was solved again since") == 2
+    first, second = (int(x) for x in re.findall(r"/what-ifs/(\d+)/delete", side))
+    assert tc.post(f"{base}/plans/{ids['plan']}/what-ifs/{first}/compare-again",
+                   data={"csrf_token": csrf_of(page.text)}).status_code == 303
+    assert tc.post(f"{base}/plans/{ids['plan']}/what-ifs/{second}/delete",
+                   data={"csrf_token": csrf_of(page.text)}).status_code == 303
+    side = tc.get(f"{base}/plans/{ids['plan']}").text.split('id="saved-what-ifs"')[1]
+    assert "Hire &lt;Cy&gt;" in side and "without Audit log export" not in side and "solved again since" not in side
+    assert tc.post(f"{base}/plans/{ids['plan']}/what-ifs/{second}/delete",
+                   data={"csrf_token": csrf_of(page.text)}).status_code == 404
     # an incomplete or out-of-range what-if is refused in words, naming what is missing, before any solving
     for form, said in (({"people": "2"}, "choose the team the people join"), ({}, "choose a change to try"),
                        ({"joins": joins}, "give how many people join"),
@@ -192,7 +225,8 @@ ROADMAP_PAGES = [
     ("POST", "/plans/{plan}/edit"), ("GET", "/commitments/new"), ("POST", "/commitments/new"),
     ("GET", "/commitments/{commitment}/edit"), ("POST", "/commitments/{commitment}/edit"),
     ("GET", "/commitments/check"), ("GET", "/commitments.csv"), ("GET", "/roadmap/forecast.csv"),
-    ("POST", "/commitments/{commitment}/withdraw"),
+    ("POST", "/commitments/{commitment}/withdraw"), ("POST", "/plans/{plan}/what-ifs"),
+    ("POST", "/plans/{plan}/what-ifs/{what_if}/compare-again"), ("POST", "/plans/{plan}/what-ifs/{what_if}/delete"),
 ]
 
 
@@ -210,12 +244,12 @@ def test_every_roadmap_page_is_in_the_outsider_list() -> None:
 
 
 def test_roadmap_pages_for_outsiders_and_readers(container: Container, world: World) -> None:
-    ids = _seed(container, world.slug)
+    ids = _seed(container, world.slug, what_if=True)
     base = f"/w/{world.slug}"
     outsider = web_client(container)
     token = sign_in(outsider, world.charlie.email, world.charlie.password)
     for method, path in ROADMAP_PAGES:
-        url = base + path.format(plan=ids["plan"], commitment=ids["commitment"])
+        url = base + path.format(plan=ids["plan"], commitment=ids["commitment"], what_if=ids["what_if"])
         r = outsider.get(url) if method == "GET" else outsider.post(url, data={
             "csrf_token": token, "name": "Outsider plan", "start": date.today().isoformat(), "people": "3",
             "team_id": str(ids["team"]), "periods": "2", "feature_id": str(ids["c"]), "customer_id": str(ids["cust"]),
@@ -225,7 +259,9 @@ def test_roadmap_pages_for_outsiders_and_readers(container: Container, world: Wo
     with container.unit_of_work() as uow:
         plan = plan_service.get(uow=uow, workspace_id=accounts.workspace_by_slug(uow=uow, slug=world.slug).id,
                                 plan_id=ids["plan"])
-        assert plan.name == "Next quarter" and plan.periods == 12 and plan.result is None  # nothing changed
+        assert plan.name == "Next quarter" and plan.periods == 12 and plan.result is not None  # nothing changed
+        assert [w.name for w in saved_what_ifs.saved(uow=uow, workspace_id=plan.workspace_id, plan_id=plan.id)] == [
+            "without Credit notes"]
         promised = commitment_service.overview(uow=uow, workspace_id=plan.workspace_id, at_risk_only=False)
         assert [c["due"] for c in promised["items"]] == [(date.today() + timedelta(days=9)).isoformat()]
     reader = web_client(container)
@@ -234,6 +270,9 @@ def test_roadmap_pages_for_outsiders_and_readers(container: Container, world: Wo
     assert reader.get(f"{base}/plans/new").status_code == 403
     assert reader.post(f"{base}/plans/new", data={"csrf_token": csrf, "name": "Mine"}).status_code == 403
     assert reader.post(f"{base}/plans/{ids['plan']}/solve", data={"csrf_token": csrf}).status_code == 403
+    for path in (f"/plans/{ids['plan']}/what-ifs", f"/plans/{ids['plan']}/what-ifs/{ids['what_if']}/compare-again",
+                 f"/plans/{ids['plan']}/what-ifs/{ids['what_if']}/delete"):
+        assert reader.post(base + path, data={"csrf_token": csrf, "drop": str(ids["a"])}).status_code == 403, path
     assert reader.post(f"{base}/commitments/recompute", data={"csrf_token": csrf}).status_code == 403
     assert web_client(container).get(f"{base}/roadmap").status_code == 303  # not signed in: to the login page
 

@@ -16,6 +16,7 @@ from tradeoff.customers import service as customer_service
 from tradeoff.errors import InvalidInput
 from tradeoff.exports import views as export_views
 from tradeoff.forecasts import service as forecast_service
+from tradeoff.plans import saved as saved_what_ifs
 from tradeoff.plans import service as plan_service
 from tradeoff.plans.schemas import AddPeople, CutScope, MoveDeadline, SolveIn, WhatIfIn
 from tradeoff.records import service as records
@@ -72,14 +73,21 @@ def plan(
         "--move-deadline", help="What-if: FEATURE_ID=YYYY-MM-DD (repeatable).")] = None,
     cut_scope: Annotated[list[str] | None, typer.Option(
         "--cut-scope", help="What-if: FEATURE_ID=SHARE of the effort kept, e.g. 12=0.6 (repeatable).")] = None,
+    name: Annotated[str, typer.Option(
+        "--name", help="What-if: its name (default: named after its changes).")] = "",
+    save: Annotated[bool, typer.Option(
+        "--save", help="What-if: keep it on the plan, to compare side by side (tradeoff what-ifs).")] = False,
     as_json: Json = False,
 ) -> None:
     """The optimal plan: features per period and team, value, the optimality gap, and the greedy plan beside it.
     With --add-people, --drop, --move-deadline or --cut-scope: a what-if scenario solved beside the plan, which
-    itself is not changed."""
+    itself is not changed; --save keeps it to compare with others."""
     what_if = any([add_people, drop, move_deadline, cut_scope])
     if (joining or ramp_up_weeks) and not add_people:
         raise InvalidInput("--joining and --ramp-up-weeks describe the people added: give --add-people TEAM_ID=PEOPLE")
+    if (save or name) and not what_if:
+        raise InvalidInput("--save and --name are for a what-if: give --add-people, --drop, --move-deadline or "
+                           "--cut-scope")
     state = cli_state()
     with state.container.unit_of_work() as uow:
         wid = workspace_id(uow, workspace)
@@ -99,8 +107,12 @@ def plan(
                                 for a, b in _pairs(move_deadline, "--move-deadline")],
                 cut_scope=[CutScope(feature_id=_int(a, "--cut-scope"), keep=_number(b, "--cut-scope"))
                            for a, b in _pairs(cut_scope, "--cut-scope")],
-                time_limit=time_limit)
-            result = to_json(plan_service.what_if(uow=uow, workspace_id=wid, plan_id=p.id, data=data))
+                time_limit=time_limit, name=name)
+            if save:
+                kept = saved_what_ifs.save(uow=uow, workspace_id=wid, actor=state.actor, plan_id=p.id, data=data)
+                result = to_json({**kept.result, "saved_what_if_id": kept.id})
+            else:
+                result = to_json(plan_service.what_if(uow=uow, workspace_id=wid, plan_id=p.id, data=data))
             name = p.name
         else:
             if solve or fresh or not p.result:
@@ -145,6 +157,9 @@ def plan(
                 typer.echo(f"P85: {f['title']} {f['plan_p85']} → {f['what_if_p85']}")
         elif dates:
             typer.echo(f"no dates: {dates.get('reason')}")
+        if result.get("saved_what_if_id"):
+            typer.echo(f"saved as what-if {result['saved_what_if_id']}: compare with the others in "
+                       f"tradeoff what-ifs -w {workspace}")
         return
     _print_plan(name, result)
     if result["changed_since_solved"]:
@@ -424,8 +439,61 @@ def delivery(
         typer.echo("promised to: nobody")
 
 
+def what_ifs(
+    workspace: Workspace,
+    plan_id: Annotated[int | None, typer.Argument(help="The plan (default: the live plan).")] = None,
+    compare_again: Annotated[int | None, typer.Option(
+        "--compare-again", help="Solve this saved what-if again against the plan's answer as it is now.")] = None,
+    delete: Annotated[int | None, typer.Option("--delete", help="Delete this saved what-if.")] = None,
+    as_json: Json = False,
+) -> None:
+    """The plan's saved what-ifs side by side: value, difference, what each adds, leaves out and moves, and each
+    promise's chance. Save one with tradeoff plan ... --save."""
+    state = cli_state()
+    with state.container.unit_of_work() as uow:
+        wid = workspace_id(uow, workspace)
+        p = plan_service.get(uow=uow, workspace_id=wid, plan_id=plan_id) if plan_id else \
+            plan_service.live_plan(uow=uow, workspace_id=wid)
+        if p is None:
+            raise InvalidInput("no live plan: give the plan's id")
+        if compare_again is not None:
+            saved_what_ifs.compare_again(uow=uow, workspace_id=wid, actor=state.actor, plan_id=p.id,
+                                         what_if_id=compare_again)
+        if delete is not None:
+            saved_what_ifs.delete(uow=uow, workspace_id=wid, actor=state.actor, plan_id=p.id, what_if_id=delete)
+        result = to_json(saved_what_ifs.side_by_side(uow=uow, workspace_id=wid, plan_id=p.id))
+    if as_json:
+        emit_json(result)
+        return
+    if not result["what_ifs"]:
+        typer.echo(f"plan '{result['plan_name']}' has no saved what-ifs: save one with tradeoff plan -w {workspace} "
+                   "--add-people TEAM_ID=1 --save")
+        return
+    unit = result["value_unit"]
+
+    def titles(rows: list[dict[str, Any]]) -> str:
+        return "; ".join(x["title"] for x in rows) or "none"
+
+    emit_table([{"id": w["id"], "what-if": w["name"] + (" (the plan was solved again since)" if w["outdated"] else ""),
+                 "value": "no feasible plan" if w["infeasible"] else format_amount(w["value"], unit),
+                 "difference": format_amount(w["value_difference"], unit, signed=True)
+                 if w["value_difference"] is not None else "—",
+                 "added": titles(w["added"]), "left out": titles(w["removed"]), "moved": str(len(w["moved"]))}
+                for w in result["what_ifs"]],
+               ["id", "what-if", "value", "difference", "added", "left out", "moved"],
+               title=f"saved what-ifs of plan '{result['plan_name']}' (value {format_amount(result['plan_value'], unit)})")
+    for c in result["promises"]:
+        chances = ", ".join(f"{w['name']} {x:.0%}" if x is not None else f"{w['name']} not in it"
+                            for w, x in zip(result["what_ifs"], c["what_ifs"], strict=True))
+        plan_chance = f"{c['plan_probability']:.0%}" if c["plan_probability"] is not None else "—"
+        typer.echo(f"promise: {c['title']} for {c['customer']} by {c['due']}: plan {plan_chance}; {chances}")
+    if any(w["outdated"] for w in result["what_ifs"]):
+        typer.echo("some were compared with an earlier answer of the plan: --compare-again ID solves one again")
+
+
 def register(root: typer.Typer) -> None:
     root.command("plan")(plan)
+    root.command("what-ifs")(what_ifs)
     root.command("forecast")(forecast)
     root.command("delivery")(delivery)
     for group in root.registered_groups:

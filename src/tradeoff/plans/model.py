@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Boolean, Date, Float, Integer, String, Text
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tradeoff.storage.base import (
@@ -81,3 +81,19 @@ class Plan(Versioned, Archivable, Timestamps, WorkspaceScoped, Base):
                       key=lambda r: (int(r.get("first_period", r["period"])), int(r["period"])))
         return {int(r["feature_id"]): (bounds[min(int(r.get("first_period", r["period"])), len(bounds) - 1)][0],
                                        bounds[min(int(r["period"]), len(bounds) - 1)][1]) for r in rows}
+
+
+class SavedWhatIf(Timestamps, WorkspaceScoped, Base):
+    """A what-if kept to be compared side by side with others: its changes, and its answer against the plan's
+    answer of `plan_solved_at` (compared again when the plan has been solved since)."""
+
+    __tablename__ = "saved_what_ifs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSONType, nullable=False)  # a WhatIfIn, without its name
+    result: Mapped[dict[str, Any]] = mapped_column(JSONType, nullable=False)  # as `plans.service.what_if` gives it
+    plan_solved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    compared_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    saved_by: Mapped[str] = mapped_column(String(254), nullable=False, default="")

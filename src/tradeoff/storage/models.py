@@ -23,7 +23,7 @@ from tradeoff.notifications.model import (
     Subscription,
     Webhook,
 )
-from tradeoff.plans.model import Plan
+from tradeoff.plans.model import Plan, SavedWhatIf
 from tradeoff.problems.model import Problem
 from tradeoff.products.model import Product
 from tradeoff.publishing.model import PublicSubmission, Share
@@ -49,7 +49,8 @@ __all__ = [
     "Delivery", "DeliveryAttempt", "DigestRun", "Event", "Notification", "PublicSubmission", "Share", "Subscription",
     "Webhook",
     # teams, components, estimates, work history, plans, commitments (issue 5)
-    "Commitment", "CommitmentEvent", "Component", "DeliverySettings", "Estimate", "Plan", "Team", "TeamMember",
+    "Commitment", "CommitmentEvent", "Component", "DeliverySettings", "Estimate", "Plan", "SavedWhatIf", "Team",
+    "TeamMember",
     "WorkItem",
     # briefs and blockers (issue 6)
     "Blocker", "BriefVersion",

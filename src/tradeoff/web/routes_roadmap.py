@@ -18,6 +18,7 @@ from tradeoff.exports import views as export_views
 from tradeoff.features import service as feature_service
 from tradeoff.forecasts import service as forecast_service
 from tradeoff.plans import releases as release_watch
+from tradeoff.plans import saved as saved_what_ifs
 from tradeoff.plans import service as plan_service
 from tradeoff.plans.schemas import AddPeople, CutScope, MoveDeadline, SolveIn, WhatIfIn
 from tradeoff.records import service as records
@@ -83,7 +84,7 @@ def timeline(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
 
 def _plan_view(request: Request, uow: Any, m: Any, plan_id: int, status_code: int = 200, *,
                template: str = "roadmap/plan.html", scenario: Any = None, error: str = "",
-               solve_error: str = "") -> HTMLResponse:
+               solve_error: str = "", asked: dict[str, str] | None = None, saved_error: str = "") -> HTMLResponse:
     """The plan page (or its what-if part) with its last answer, a what-if beside it and any message."""
     plan = plan_service.get(uow=uow, workspace_id=m.workspace_id, plan_id=plan_id)
     forecast: dict[int, dict[str, Any]] = {}
@@ -97,6 +98,9 @@ def _plan_view(request: Request, uow: Any, m: Any, plan_id: int, status_code: in
     return render(request, template, status_code, **ctx.page_context(uow, m, "roadmap"), page_title=plan.name,
                   plan=plan, r=plan.result, teams=team_service.active(uow=uow, workspace_id=m.workspace_id),
                   scenario=scenario, error=error, solve_error=solve_error, forecast=forecast,
+                  asked=asked or {}, saved_error=saved_error,
+                  saved=saved_what_ifs.side_by_side(uow=uow, workspace_id=m.workspace_id, plan_id=plan.id)
+                  if plan.result and template == "roadmap/plan.html" else None,
                   since_last=plan_service.since_last_text(plan.result["since_last"])
                   if plan.result and plan.result.get("since_last") else "",
                   stale=plan_service.changed_since_solved(uow=uow, workspace_id=m.workspace_id, plan=plan)
@@ -120,30 +124,34 @@ def plan_solve(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, 
     return redirect(f"/w/{m.workspace_slug}/plans/{plan_id}", request)
 
 
-@router.post(f"{W}/plans/{{plan_id:int}}/what-if", response_class=HTMLResponse)
-def plan_what_if(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, plan_id: int) -> HTMLResponse:
-    plan_service.get(uow=uow, workspace_id=m.workspace_id, plan_id=plan_id)  # 404 before reading the form
+# the what-if form's fields: carried into "Save to compare" as they were typed
+_WHAT_IF_FIELDS = ("name", "team_id", "people", "joins", "ramp_up_weeks", "cut_feature", "keep", "deadline_feature",
+                   "deadline", "drop")
 
+
+def _what_if_of(form: Any) -> WhatIfIn:
+    """The what-if a plan page's form asks for. Raises InvalidInput naming what is missing or wrong."""
     def num(name: str) -> float | None:
         v = form.get(name)
         return float(v) if isinstance(v, str) and v.strip() else None
 
-    error = ""
-    scenario = None
     try:
         people, team_id, drop, cut_id, keep, due_id = (num("people"), num("team_id"), num("drop"),
                                                        num("cut_feature"), num("keep"), num("deadline_feature"))
-        due = str(form.get("deadline") or "").strip()
-        joins, ramp = str(form.get("joins") or "").strip(), num("ramp_up_weeks")
-        missing = [said for asked, needed, said in (
-            (people, team_id, "choose the team the people join"), (team_id, people, "give how many people join"),
-            (joins or ramp, people, "give how many people join"),
-            (cut_id, keep, "give the share of the feature to keep"), (keep, cut_id, "choose the feature to cut"),
-            (due_id, due, "give the new deadline"), (due, due_id, "choose the feature whose deadline moves"))
-            if asked and not needed]
-        if missing:
-            raise InvalidInput("the what-if is not complete: " + "; ".join(missing))
-        data = WhatIfIn(
+    except ValueError:
+        raise InvalidInput("the what-if was not accepted: people and the share kept are numbers") from None
+    due = str(form.get("deadline") or "").strip()
+    joins, ramp = str(form.get("joins") or "").strip(), num("ramp_up_weeks")
+    missing = [said for asked, needed, said in (
+        (people, team_id, "choose the team the people join"), (team_id, people, "give how many people join"),
+        (joins or ramp, people, "give how many people join"),
+        (cut_id, keep, "give the share of the feature to keep"), (keep, cut_id, "choose the feature to cut"),
+        (due_id, due, "give the new deadline"), (due, due_id, "choose the feature whose deadline moves"))
+        if asked and not needed]
+    if missing:
+        raise InvalidInput("the what-if is not complete: " + "; ".join(missing))
+    try:
+        return WhatIfIn(
             name=str(form.get("name") or ""),
             add_people=[AddPeople.model_validate({"team_id": int(team_id), "people": people, "start": joins or None,
                                                   "ramp_up_weeks": ramp or 0})] if people and team_id else [],
@@ -151,20 +159,64 @@ def plan_what_if(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow
             cut_scope=[CutScope(feature_id=int(cut_id), keep=keep)] if cut_id and keep else [],
             move_deadlines=[MoveDeadline.model_validate({"feature_id": int(due_id), "deadline": due})]
             if due_id and due else [])
-        scenario = plan_service.what_if(uow=uow, workspace_id=m.workspace_id, plan_id=plan_id, data=data)
     except ValidationError as exc:
-        fields = {"people": "people", "start": "joining on", "ramp_up_weeks": "weeks to full pace", "keep": "share kept", "team_id": "team", "feature_id": "feature", "name": "name",
+        fields = {"people": "people", "start": "joining on", "ramp_up_weeks": "weeks to full pace",
+                  "keep": "share kept", "team_id": "team", "feature_id": "feature", "name": "name",
                   "deadline": "new deadline"}
-        error = "the what-if was not accepted: " + "; ".join(
+        raise InvalidInput("the what-if was not accepted: " + "; ".join(
             (f"{fields.get(str(e['loc'][-1]), str(e['loc'][-1]))}: " if e["loc"] else "")
-            + e["msg"].removeprefix("Value error, ").lower() for e in exc.errors())
-    except ValueError:
-        error = "the what-if was not accepted: people and the share kept are numbers"
+            + e["msg"].removeprefix("Value error, ").lower() for e in exc.errors())) from None
+
+
+@router.post(f"{W}/plans/{{plan_id:int}}/what-if", response_class=HTMLResponse)
+def plan_what_if(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, plan_id: int) -> HTMLResponse:
+    plan_service.get(uow=uow, workspace_id=m.workspace_id, plan_id=plan_id)  # 404 before reading the form
+    error = ""
+    scenario = None
+    try:
+        scenario = plan_service.what_if(uow=uow, workspace_id=m.workspace_id, plan_id=plan_id,
+                                        data=_what_if_of(form))
     except TradeoffError as exc:
         error = exc.message
     template = "roadmap/what_if.html" if request.headers.get("HX-Request") == "true" else "roadmap/plan.html"
+    asked = {k: str(form.get(k) or "") for k in _WHAT_IF_FIELDS}
     return _plan_view(request, uow, m, plan_id, 200 if not error else 422, template=template, scenario=scenario,
-                      error=error)
+                      error=error, asked=asked)
+
+
+@router.post(f"{W}/plans/{{plan_id:int}}/what-ifs")
+def plan_save_what_if(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, plan_id: int) -> Response:
+    m.require("edit")
+    plan_service.get(uow=uow, workspace_id=m.workspace_id, plan_id=plan_id)
+    try:
+        saved_what_ifs.save(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), plan_id=plan_id,
+                            data=_what_if_of(form))
+    except TradeoffError as exc:
+        uow.session.rollback()
+        return _plan_view(request, uow, m, plan_id, 422, saved_error=f"Not saved: {exc.message}")
+    return redirect(f"/w/{m.workspace_slug}/plans/{plan_id}#saved-what-ifs", request)
+
+
+@router.post(f"{W}/plans/{{plan_id:int}}/what-ifs/{{what_if_id:int}}/compare-again")
+def plan_compare_what_if_again(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, plan_id: int,
+                               what_if_id: int) -> Response:
+    m.require("edit")
+    try:
+        saved_what_ifs.compare_again(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), plan_id=plan_id,
+                                     what_if_id=what_if_id)
+    except (Infeasible, InvalidInput) as exc:
+        uow.session.rollback()
+        return _plan_view(request, uow, m, plan_id, 422, saved_error=f"Not compared again: {exc.message}")
+    return redirect(f"/w/{m.workspace_slug}/plans/{plan_id}#saved-what-ifs", request)
+
+
+@router.post(f"{W}/plans/{{plan_id:int}}/what-ifs/{{what_if_id:int}}/delete")
+def plan_delete_what_if(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, plan_id: int,
+                        what_if_id: int) -> Response:
+    m.require("edit")
+    saved_what_ifs.delete(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), plan_id=plan_id,
+                          what_if_id=what_if_id)
+    return redirect(f"/w/{m.workspace_slug}/plans/{plan_id}#saved-what-ifs", request)
 
 
 @router.get(f"{W}/capacity", response_class=HTMLResponse)
