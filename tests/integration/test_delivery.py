@@ -298,6 +298,52 @@ def test_plan_beats_greedy_and_what_if_leaves_the_plan_alone(client, world: Worl
     assert "dropped: Credit notes; and Dunning, which needs Credit notes" in w["scenario"]["notes"]
 
 
+def test_saved_what_ifs_side_by_side_through_the_api(client, world: World) -> None:
+    ids = _planning_world(client, world)
+    monday = TODAY + timedelta(days=(7 - TODAY.weekday()) % 7)
+    pid = _plan(client, world, periods=1, start=monday.isoformat(), period_days=14,
+                values={str(ids["a"]): 8.5, str(ids["b"]): 6, str(ids["c"]): 6, str(ids["d"]): 12})
+    h = world.alice.headers
+    url = world.api(f"/plans/{pid}/what-ifs")
+    unsolved = client.post(url, json={"drop_features": [ids["d"]]}, headers=h)
+    assert unsolved.status_code == 422 and "not solved yet" in unsolved.text
+    assert client.post(world.api(f"/plans/{pid}/solve"), headers=h).status_code == 200
+    hire = client.post(url, json={"name": "Hire one", "add_people": [{"team_id": ids["tid"], "people": 1}]}, headers=h)
+    assert hire.status_code == 201, hire.text
+    drop = client.post(url, json={"drop_features": [ids["d"]]}, headers=h).json()
+    one = hire.json()
+    assert one["name"] == "Hire one" and one["value"] > one["plan_value"] == 18 and not one["outdated"]
+    assert one["changes"]["add_people"][0]["people"] == 1 and "name" not in one["changes"]
+    assert {x["feature_id"] for x in one["added"]} >= {ids["a"]}
+    assert drop["name"] == "without Dunning" and ids["d"] in {x["feature_id"] for x in drop["removed"]}
+    # the same what-if solved on its own gives the same answer as the saved one
+    alone = client.post(world.api(f"/plans/{pid}/what-if"), json={"drop_features": [ids["d"]]}, headers=h).json()
+    assert alone["scenario"]["value"] == drop["value"] and alone["diff"]["value_difference"] == drop["value_difference"]
+    side = client.get(url, headers=world.sam.headers)  # readers see them
+    assert side.status_code == 200 and [w["name"] for w in side.json()["what_ifs"]] == ["Hire one", "without Dunning"]
+    assert side.json()["plan_value"] == 18
+    for write in (lambda: client.post(url, json={"drop_features": [ids["d"]]}, headers=world.sam.headers),
+                  lambda: client.post(f"{url}/{one['id']}/compare-again", headers=world.sam.headers),
+                  lambda: client.delete(f"{url}/{one['id']}", headers=world.sam.headers)):
+        assert write().status_code == 403  # but do not save, compare again or delete
+    # the plan solved again (a new estimate): the saved what-ifs say so until compared again
+    assert _estimate(client, world, ids["c"], 2, 3, 4, team_id=ids["tid"]).status_code == 200
+    assert client.post(world.api(f"/plans/{pid}/solve"), headers=h).status_code == 200
+    assert [w["outdated"] for w in client.get(url, headers=h).json()["what_ifs"]] == [True, True]
+    again = client.post(f"{url}/{drop['id']}/compare-again", headers=h)
+    assert again.status_code == 200 and not again.json()["outdated"] and again.json()["compared_at"] > drop["compared_at"]
+    assert client.get(f"{url}/{drop['id']}", headers=h).json()["value"] == again.json()["value"]
+    assert client.delete(f"{url}/{one['id']}", headers=h).status_code == 204
+    assert client.get(f"{url}/{one['id']}", headers=h).status_code == 404
+    assert [w["id"] for w in client.get(url, headers=h).json()["what_ifs"]] == [drop["id"]]
+    # a saved what-if whose feature left the plan is refused when compared again, naming it
+    assert client.patch(world.api(f"/features/{ids['d']}"), json={"status": "wont_do"}, headers=h).status_code == 200
+    gone = client.post(f"{url}/{drop['id']}/compare-again", headers=h)
+    assert gone.status_code == 422 and f"feature {ids['d']} is not a candidate" in gone.text
+    other = _plan(client, world, periods=1, start=monday.isoformat(), values={str(ids["a"]): 1})
+    assert client.get(world.api(f"/plans/{other}/what-ifs/{drop['id']}"), headers=h).status_code == 404
+
+
 def test_solving_again_keeps_the_plan_close_unless_asked_to_start_from_scratch(client, world: World) -> None:
     tid = _team(client, world, members=["Ana", "Bo"])  # about 20 person-days a sprint: one 15-day feature each
     x, y, z = (_feature(client, world, t) for t in ("Xero sync", "Yearly invoices", "Zapier hooks"))

@@ -20,8 +20,9 @@ from tradeoff.estimates import service as estimate_service
 from tradeoff.estimates.schemas import EstimateIn, EstimateOut
 from tradeoff.exports import views as export_views
 from tradeoff.forecasts import service as forecast_service
+from tradeoff.plans import saved as saved_service
 from tradeoff.plans import service as plan_service
-from tradeoff.plans.schemas import PlanOut, SolveIn, WhatIfIn
+from tradeoff.plans.schemas import PlanOut, SavedWhatIfOut, SolveIn, WhatIfIn, WhatIfsOut
 from tradeoff.records import service as records
 from tradeoff.records.schemas import to_json
 from tradeoff.teams import service as team_service
@@ -188,6 +189,50 @@ def solve(member: CurrentMember, uow: Uow, record_id: int,
 def what_if(member: CurrentMember, uow: Uow, record_id: int, body: Annotated[WhatIfIn, Body()]) -> Any:
     return to_json(plan_service.what_if(uow=uow, workspace_id=member.workspace_id, plan_id=record_id,
                                                  data=body))
+
+
+@router.get(f"{W}/plans/{{record_id}}/what-ifs", operation_id="listSavedWhatIfs", response_model=WhatIfsOut,
+            tags=["plans"], summary="The plan's saved what-ifs side by side: value, difference, features added, left "
+                                    "out and moved, each promise's chance, P85 dates that differ")
+def saved_what_ifs(member: CurrentMember, uow: Uow, record_id: int) -> Any:
+    return saved_service.side_by_side(uow=uow, workspace_id=member.workspace_id, plan_id=record_id)
+
+
+@router.post(f"{W}/plans/{{record_id}}/what-ifs", operation_id="saveWhatIf", response_model=SavedWhatIfOut,
+             status_code=201, tags=["plans"],
+             summary="Solve a what-if beside the plan and keep it, to compare side by side with others")
+def save_what_if(member: CurrentMember, uow: Uow, record_id: int, body: Annotated[WhatIfIn, Body()]) -> Any:
+    member.require("edit")
+    row = saved_service.save(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"),
+                             plan_id=record_id, data=body)
+    return saved_service.as_dict(plan_service.get(uow=uow, workspace_id=member.workspace_id, plan_id=record_id), row)
+
+
+@router.get(f"{W}/plans/{{record_id}}/what-ifs/{{what_if_id}}", operation_id="getSavedWhatIf",
+            response_model=SavedWhatIfOut, tags=["plans"], summary="One saved what-if")
+def saved_what_if(member: CurrentMember, uow: Uow, record_id: int, what_if_id: int) -> Any:
+    plan = plan_service.get(uow=uow, workspace_id=member.workspace_id, plan_id=record_id)
+    return saved_service.as_dict(plan, saved_service.get(uow=uow, workspace_id=member.workspace_id,
+                                                         plan_id=record_id, what_if_id=what_if_id))
+
+
+@router.post(f"{W}/plans/{{record_id}}/what-ifs/{{what_if_id}}/compare-again", operation_id="compareWhatIfAgain",
+             response_model=SavedWhatIfOut, tags=["plans"],
+             summary="Solve a saved what-if again against the plan's answer as it is now")
+def compare_what_if_again(member: CurrentMember, uow: Uow, record_id: int, what_if_id: int) -> Any:
+    member.require("edit")
+    row = saved_service.compare_again(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"),
+                                      plan_id=record_id, what_if_id=what_if_id)
+    return saved_service.as_dict(plan_service.get(uow=uow, workspace_id=member.workspace_id, plan_id=record_id), row)
+
+
+@router.delete(f"{W}/plans/{{record_id}}/what-ifs/{{what_if_id}}", operation_id="deleteSavedWhatIf",
+               status_code=204, tags=["plans"], summary="Delete a saved what-if")
+def delete_what_if(member: CurrentMember, uow: Uow, record_id: int, what_if_id: int) -> Response:
+    member.require("edit")
+    saved_service.delete(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"), plan_id=record_id,
+                         what_if_id=what_if_id)
+    return Response(status_code=204)
 
 
 @router.get(f"{W}/roadmap", operation_id="getRoadmapBoard", tags=["plans"],

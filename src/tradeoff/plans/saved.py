@@ -102,7 +102,7 @@ def as_dict(plan: Plan, row: SavedWhatIf) -> dict[str, Any]:
         "added": diff.get("added", []), "removed": diff.get("removed", []), "moved": diff.get("moved", []),
         "promises": [{"commitment_id": c["commitment_id"], "probability": c["what_if_probability"]}
                      for c in dates.get("commitments", [])],
-        "p85": [{"feature_id": f["feature_id"], "date": f["what_if_p85"]} for f in dates.get("features", [])],
+        "p85": [{"feature_id": f["feature_id"], "p85": f["what_if_p85"]} for f in dates.get("features", [])],
         "dates_declined": dates.get("reason") if dates and dates.get("status") != "ok" else None,
     }
 

@@ -129,3 +129,84 @@ class SolveIn(Input):
     time_limit: Annotated[float, Field(gt=0, le=600)] | None = None
     # solved again, a plan stays close to its last answer (only what its changed inputs move moves); fresh: from scratch
     fresh: bool = False
+
+
+class FeatureMention(BaseModel):
+    feature_id: int
+    title: str
+
+
+class LeftOut(FeatureMention):
+    reason: str = Field(description="why the what-if leaves it out")
+
+
+class MovedFeature(FeatureMention):
+    from_period: int = Field(description="the plan's period (1 is the first)")
+    to_period: int = Field(description="the what-if's period (1 is the first)")
+
+
+class PromiseChance(BaseModel):
+    commitment_id: int
+    probability: float | None = Field(description="chance of keeping it with the what-if; null when the what-if "
+                                                   "leaves its feature out")
+
+
+class FeatureP85(BaseModel):
+    feature_id: int
+    p85: date | None = Field(description="the P85 date with the what-if; null when it leaves the feature out")
+
+
+class SavedWhatIfOut(BaseModel):
+    """A saved what-if and its answer against the plan's answer of `plan_solved_at`."""
+
+    id: int
+    plan_id: int
+    name: str
+    changes: dict[str, Any] = Field(description="the what-if's changes, as sent to POST /plans/{id}/what-if")
+    saved_by: str
+    created_at: datetime
+    compared_at: datetime
+    plan_solved_at: datetime | None
+    outdated: bool = Field(description="the plan has been solved again since: POST …/compare-again")
+    infeasible: str | None = Field(description="why the what-if has no feasible plan; null when it has one")
+    plan_value: float | None
+    value: float | None
+    value_difference: float | None = Field(description="what-if value minus plan value")
+    value_unit: str = Field(description="the currency when value is money, empty for a score")
+    added: list[FeatureMention]
+    removed: list[LeftOut]
+    moved: list[MovedFeature]
+    promises: list[PromiseChance]
+    p85: list[FeatureP85]
+    dates_declined: str | None = Field(description="why the what-if has no dates; null when it has them")
+
+
+class PromiseSideBySide(BaseModel):
+    commitment_id: int
+    feature_id: int
+    title: str
+    customer: str
+    due: date
+    plan_probability: float | None
+    what_ifs: list[float | None] = Field(description="the chance with each saved what-if, in their order")
+
+
+class P85SideBySide(BaseModel):
+    feature_id: int
+    title: str
+    plan_p85: date | None
+    what_ifs: list[date | None] = Field(description="the P85 date with each saved what-if, in their order")
+
+
+class WhatIfsOut(BaseModel):
+    """A plan's saved what-ifs side by side (oldest first), with one row per promise and per feature whose P85
+    date differs from the plan's in at least one of them."""
+
+    plan_id: int
+    plan_name: str
+    plan_value: float | None
+    value_unit: str
+    plan_solved_at: datetime | None
+    what_ifs: list[SavedWhatIfOut]
+    promises: list[PromiseSideBySide]
+    features: list[P85SideBySide]
