@@ -104,6 +104,14 @@ def test_build_the_plan_compare_it_and_a_what_if_then_see_dates_and_commitments(
         shown = result.inner_text()
         assert "delivered by" in shown.lower() and "The plan itself is unchanged." in shown
         assert button.is_enabled() and button.inner_text() == "Compare side by side"  # ready again
+        # kept to compare with others: named, saved, and shown side by side below the form
+        page.unroute("**/what-if")
+        result.get_by_label("Name").fill("Hire for Billing")
+        result.get_by_role("button", name="Save to compare").click()
+        page.wait_for_url("**#saved-what-ifs")
+        saved = page.locator("#saved-what-ifs")
+        assert "Hire for Billing" in (saved.locator("thead").first.text_content() or "")
+        assert "Value" in (saved.text_content() or "") and "Difference" in (saved.text_content() or "")
 
         page.get_by_role("link", name="Roadmap", exact=True).first.click()
         page.wait_for_url(f"**/w/{world.slug}/roadmap")

@@ -101,6 +101,10 @@ def test_roadmap_pages(container: Container, world: World) -> None:
                 headers={"HX-Request": "true"})
     assert r.status_code == 200 and "removed: Audit log export" in r.text and "<html" not in r.text
     assert "P85 date of each feature, plan and what-if" in r.text and "not in it" in r.text  # dates side by side
+    both = tc.post(f"{base}/plans/{ids['plan']}/what-if", headers={"HX-Request": "true"},
+                   data={"csrf_token": csrf_of(page.text), "drop": [str(ids["a"]), str(ids["b"])]})
+    assert "without Audit log export, without Refactor invoice service" in html.unescape(both.text)
+    assert both.text.count('<input type="hidden" name="drop"') == 2  # saved as asked
     # a deadline moved before Credit notes' six weeks can be done: the what-if plans it no more
     assert 'name="deadline_feature"' in page.text
     r = tc.post(f"{base}/plans/{ids['plan']}/what-if", headers={"HX-Request": "true"},

@@ -84,7 +84,8 @@ def timeline(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
 
 def _plan_view(request: Request, uow: Any, m: Any, plan_id: int, status_code: int = 200, *,
                template: str = "roadmap/plan.html", scenario: Any = None, error: str = "",
-               solve_error: str = "", asked: dict[str, str] | None = None, saved_error: str = "") -> HTMLResponse:
+               solve_error: str = "", asked: list[tuple[str, str]] | None = None,
+               saved_error: str = "") -> HTMLResponse:
     """The plan page (or its what-if part) with its last answer, a what-if beside it and any message."""
     plan = plan_service.get(uow=uow, workspace_id=m.workspace_id, plan_id=plan_id)
     forecast: dict[int, dict[str, Any]] = {}
@@ -98,7 +99,7 @@ def _plan_view(request: Request, uow: Any, m: Any, plan_id: int, status_code: in
     return render(request, template, status_code, **ctx.page_context(uow, m, "roadmap"), page_title=plan.name,
                   plan=plan, r=plan.result, teams=team_service.active(uow=uow, workspace_id=m.workspace_id),
                   scenario=scenario, error=error, solve_error=solve_error, forecast=forecast,
-                  asked=asked or {}, saved_error=saved_error,
+                  asked=asked or [], saved_error=saved_error,
                   saved=saved_what_ifs.side_by_side(uow=uow, workspace_id=m.workspace_id, plan_id=plan.id)
                   if plan.result and template == "roadmap/plan.html" else None,
                   since_last=plan_service.since_last_text(plan.result["since_last"])
@@ -136,8 +137,9 @@ def _what_if_of(form: Any) -> WhatIfIn:
         return float(v) if isinstance(v, str) and v.strip() else None
 
     try:
-        people, team_id, drop, cut_id, keep, due_id = (num("people"), num("team_id"), num("drop"),
-                                                       num("cut_feature"), num("keep"), num("deadline_feature"))
+        people, team_id, cut_id, keep, due_id = (num("people"), num("team_id"), num("cut_feature"), num("keep"),
+                                                 num("deadline_feature"))
+        drop = [int(v) for v in form.getlist("drop") if isinstance(v, str) and v.strip()]
     except ValueError:
         raise InvalidInput("the what-if was not accepted: people and the share kept are numbers") from None
     due = str(form.get("deadline") or "").strip()
@@ -155,7 +157,7 @@ def _what_if_of(form: Any) -> WhatIfIn:
             name=str(form.get("name") or ""),
             add_people=[AddPeople.model_validate({"team_id": int(team_id), "people": people, "start": joins or None,
                                                   "ramp_up_weeks": ramp or 0})] if people and team_id else [],
-            drop_features=[int(drop)] if drop else [],
+            drop_features=drop,
             cut_scope=[CutScope(feature_id=int(cut_id), keep=keep)] if cut_id and keep else [],
             move_deadlines=[MoveDeadline.model_validate({"feature_id": int(due_id), "deadline": due})]
             if due_id and due else [])
@@ -179,7 +181,7 @@ def plan_what_if(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow
     except TradeoffError as exc:
         error = exc.message
     template = "roadmap/what_if.html" if request.headers.get("HX-Request") == "true" else "roadmap/plan.html"
-    asked = {k: str(form.get(k) or "") for k in _WHAT_IF_FIELDS}
+    asked = [(k, v) for k in _WHAT_IF_FIELDS for v in form.getlist(k) if isinstance(v, str) and v.strip()]
     return _plan_view(request, uow, m, plan_id, 200 if not error else 422, template=template, scenario=scenario,
                       error=error, asked=asked)
 
