@@ -278,6 +278,19 @@ def test_roadmap_pages_for_outsiders_and_readers(container: Container, world: Wo
                  f"/plans/{ids['plan']}/what-ifs/{ids['what_if']}/delete"):
         assert reader.post(base + path, data={"csrf_token": csrf, "drop": str(ids["a"])}).status_code == 403, path
     assert reader.post(f"{base}/commitments/recompute", data={"csrf_token": csrf}).status_code == 403
+    # a stakeholder (sales) records the promise they make; an engineer does not
+    assert "Record a commitment" in reader.get(f"{base}/commitments").text
+    form = reader.get(f"{base}/commitments/new?feature_id={ids['a']}")
+    assert form.status_code == 200
+    made = reader.post(f"{base}/commitments/new", data={
+        "csrf_token": csrf_of(form.text), "feature_id": str(ids["a"]), "customer_id": str(ids["cust"]),
+        "due": (date.today() + timedelta(days=120)).isoformat(), "promised_by": world.sam.email, "note": ""})
+    assert made.status_code == 303, made.text[:300]
+    engineer = web_client(container)
+    sign_in(engineer, world.erin.email, world.erin.password)
+    refused = engineer.get(f"{base}/commitments/new")
+    assert refused.status_code == 403 and "Engineers cannot do this" in refused.text
+    assert "Record a commitment" not in engineer.get(f"{base}/commitments").text
     assert web_client(container).get(f"{base}/roadmap").status_code == 303  # not signed in: to the login page
 
 

@@ -873,6 +873,19 @@ def test_commitments_probability_risk_list_and_crossings(client, world: World) -
         return float(client.get(world.api(f"/features/{ids['d']}/forecast?target={day}"),
                                 headers=h).json()["forecast"]["probability_by_target"])
     assert chance(kept_by) >= 0.7 > chance(kept_by - timedelta(days=1))
+    # sales (stakeholders) make promises: they record, move and withdraw them; engineers do not
+    body = {"feature_id": ids["c"], "customer_id": cust["id"], "due": (TODAY + timedelta(days=200)).isoformat()}
+    refused = client.post(world.api("/commitments"), json=body, headers=world.erin.headers)
+    assert refused.status_code == 403 and "Engineers cannot do this in workspace" in refused.text
+    sales = client.post(world.api("/commitments"), json=body, headers=world.sam.headers)
+    assert sales.status_code == 201 and sales.json()["promised_by"] == world.sam.email
+    moved = client.patch(world.api(f"/commitments/{sales.json()['id']}"), json={"due": body["due"][:8] + "28"},
+                         headers=world.sam.headers | {"If-Match": f'"{sales.json()["version"]}"'})
+    assert moved.status_code == 200, moved.text
+    assert client.delete(world.api(f"/commitments/{sales.json()['id']}"),
+                         headers=world.sam.headers | {"If-Match": f'"{moved.json()["version"]}"'}).status_code == 200
+    assert client.put(world.api("/delivery-settings"), json={"risk_threshold": 0.5},
+                      headers=world.sam.headers).status_code == 403  # the workspace's threshold is the PM's
     assert ov["arr_at_risk"] == {"USD": 250000.0} and ov["threshold"] == 0.7
     assert (ov["arr_at_risk_total"]["amount"], ov["arr_at_risk_total"]["currency"]) == (250000, "USD")
     other = client.post(world.api("/customers"), json={"name": "Other", "arr": 1}, headers=h).json()["id"]

@@ -28,6 +28,17 @@ class Role(enum.StrEnum):
         return self in (Role.owner, Role.pm, Role.engineer)
 
     @property
+    def makes_promises(self) -> bool:
+        """Owners, PMs and stakeholders (sales and customer success) record, move and withdraw commitments to
+        customers; engineers say what things cost, not what is promised."""
+        return self in (Role.owner, Role.pm, Role.stakeholder)
+
+    @property
+    def label(self) -> str:
+        """The role as people say it: 'PM', 'Stakeholder'."""
+        return "PM" if self is Role.pm else self.value.capitalize()
+
+    @property
     def adds_evidence(self) -> bool:
         """Everyone but a pure reader may add feedback and comments; all roles can."""
         return True

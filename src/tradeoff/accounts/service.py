@@ -49,17 +49,18 @@ class Member:
         return Actor(user_id=self.user_id, label=self.email, via=via)
 
     def require(self, need: str) -> None:
-        """need: 'read' | 'edit' | 'technical' | 'evidence' | 'manage'. 'technical' is what engineers may change
-        besides reading: estimates, components and work history."""
+        """need: 'read' | 'edit' | 'technical' | 'evidence' | 'promise' | 'manage'. 'technical' is what engineers
+        may change besides reading: estimates, components and work history; 'promise': commitments to customers."""
         allowed = {
             "read": True,
             "evidence": True,
             "edit": self.role.edits_records,
             "technical": self.role.edits_technical,
+            "promise": self.role.makes_promises,
             "manage": self.role.manages_workspace,
         }[need]
         if not allowed:
-            raise PermissionDenied(f"your role '{self.role.value}' cannot do this in workspace {self.workspace_slug}")
+            raise PermissionDenied(f"{self.role.label}s cannot do this in workspace {self.workspace_slug}")
 
 
 def use_password_hasher(hasher: PasswordHasher) -> None:

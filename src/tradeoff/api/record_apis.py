@@ -50,5 +50,5 @@ RECORD_APIS = [
               "Component", "Components", create_need="technical", edit_need="technical"),
     RecordApi(plan_service, pls.PlanCreate, pls.PlanUpdate, pls.PlanOut, pls.PlanFilters, "Plan", "Plans"),
     RecordApi(commitment_service, cms.CommitmentCreate, cms.CommitmentUpdate, cms.CommitmentOut,
-              cms.CommitmentFilters, "Commitment", "Commitments"),
+              cms.CommitmentFilters, "Commitment", "Commitments", create_need="promise", edit_need="promise"),
 ]

@@ -57,7 +57,7 @@ def _form(request: Request, uow: UnitOfWork, m: Any, state: FormState, c: Commit
 
 
 def _save(request: Request, form: FormData, m: Any, uow: UnitOfWork, c: Commitment | None) -> Response:
-    m.require("edit")
+    m.require("promise")
     values: dict[str, Any] = {k: field_text(form, k) for k in (*FIELDS, "version")}
     state = FormState(values=values)
     if c is not None:  # the feature and the customer of a commitment stay; its date, who and why can change
@@ -71,7 +71,7 @@ def _save(request: Request, form: FormData, m: Any, uow: UnitOfWork, c: Commitme
                        to=lambda _: f"/w/{m.workspace_slug}/commitments")
 
 
-add_form_routes(router, f"{W}/commitments", need="edit",
+add_form_routes(router, f"{W}/commitments", need="promise",
                 load=lambda uow, m, rid: records.get(uow=uow, spec=commitment_service.SPEC,
                                                      workspace_id=m.workspace_id, record_id=rid),
                 state_of=lambda c, request: _state(c, request.query_params), show=_form, save=_save)
@@ -81,7 +81,7 @@ add_form_routes(router, f"{W}/commitments", need="edit",
 def withdraw(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, record_id: int) -> Response:
     """A promise no longer stands (made by mistake, or taken back with the customer): it leaves the list, the
     ARR at risk and the planner's constraints; the audit log keeps it."""
-    m.require("edit")
+    m.require("promise")
     records.set_archived(uow=uow, spec=commitment_service.SPEC, workspace_id=m.workspace_id, actor=m.actor("web"),
                          record_id=record_id, archived=True)
     return redirect(f"/w/{m.workspace_slug}/commitments?withdrawn={record_id}", request)

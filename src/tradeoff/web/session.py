@@ -129,4 +129,4 @@ def can(m: Member, need: str) -> bool:
 
 def permissions(m: Member) -> dict[str, Any]:
     return {"edit": can(m, "edit"), "evidence": can(m, "evidence"), "manage": can(m, "manage"),
-            "technical": can(m, "technical")}
+            "technical": can(m, "technical"), "promise": can(m, "promise")}
