@@ -192,7 +192,7 @@ def test_roadmap_pages(container: Container, world: World) -> None:
     assert re.search(r"70% chance by \d{4}-\d\d-\d\d</div>", com.text)  # the date that could be promised
     # a crossing names the promise and points at its row (the anchor notifications link to)
     assert f'<tr id="commitment-{ids["commitment"]}">' in com.text
-    assert f'<a href="#commitment-{ids["commitment"]}">Audit log export for Acme</a> fell below 70%' in com.text
+    assert f'<a href="#commitment-{ids["commitment"]}">Audit log export for Acme</a> promised below 70%' in com.text
     only = tc.get(f"{base}/commitments?at_risk=1").text
     assert "Audit log export for Acme</a>" in only  # still named when the table is filtered
     # a promise made after the plan was solved, sooner than the plan finishes its feature: the page says so
@@ -286,6 +286,9 @@ def test_roadmap_pages_for_outsiders_and_readers(container: Container, world: Wo
         "csrf_token": csrf_of(form.text), "feature_id": str(ids["a"]), "customer_id": str(ids["cust"]),
         "due": (date.today() + timedelta(days=120)).isoformat(), "promised_by": world.sam.email, "note": ""})
     assert made.status_code == 303, made.text[:300]
+    said = reader.get(made.headers["location"].split("#")[0]).text
+    assert re.search(r'id="just-saved">Recorded: Audit log export for Acme by \d{4}-\d\d-\d\d, a \d+% chance of keeping it',
+                     said), said[:2000]
     engineer = web_client(container)
     sign_in(engineer, world.erin.email, world.erin.password)
     refused = engineer.get(f"{base}/commitments/new")

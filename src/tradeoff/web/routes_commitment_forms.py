@@ -68,7 +68,8 @@ def _save(request: Request, form: FormData, m: Any, uow: UnitOfWork, c: Commitme
     body = {k: values[k] for k in (("due", "promised_by", "note") if c else FIELDS) if values[k] or k == "note"}
     return save_record(request, uow, m, state, c, schema=CommitmentUpdate if c else CommitmentCreate, body=body,
                        known=KNOWN, service=commitment_service, show=_form,
-                       to=lambda _: f"/w/{m.workspace_slug}/commitments")
+                       to=lambda saved: f"/w/{m.workspace_slug}/commitments?{'moved' if c else 'recorded'}={saved.id}"
+                       f"#commitment-{saved.id}")
 
 
 add_form_routes(router, f"{W}/commitments", need="promise",
