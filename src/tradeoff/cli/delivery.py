@@ -420,7 +420,8 @@ def delivery(
     p = d["plan"]
     if p is not None:
         where = (f"period {p['first_period']}" + (f"-{p['period']}" if p["period"] != p["first_period"] else "")
-                 + f", {p['team']}, done by the end of {p['period_end']}" if p["scheduled"] else p["reason"])
+                 + f", {p['team']}, scheduled by {p['period_end']} at average pace (the forecast gives the chance)"
+                 if p["scheduled"] else p["reason"])
         typer.echo(f"live plan{' ' + repr(p['plan_name']) if p['plan_name'] else ''}: {where}")
     for r in d["releases"]:
         chance = ("" if not r["target"] else f", target {r['target']}: " + (
