@@ -20,13 +20,15 @@ def test_run_classifies_and_reports_status(client, world: World) -> None:
     bug = _fb(client, world, "The invoice PDF export crashes with an error every time I click download")
     req = _fb(client, world, "It would be great if you could add support for recurring invoices, please add it")
     praise = _fb(client, world, "Love the new dashboard, great work team, thank you!")
+    asked = _fb(client, world, "Question: please add audit logs kept for 7 years, it would be great")  # says so
     st = client.get(world.api("/triage/status"), headers=world.sam.headers).json()
-    assert (st["total"], st["pending"]) == (3, 3) and st["method"]
+    assert (st["total"], st["pending"]) == (4, 4) and st["method"]
     assert client.post(world.api("/triage/run"), headers=world.sam.headers).status_code == 403
-    assert client.post(world.api("/triage/run"), headers=world.bob.headers).json() == {"triaged": 3}
+    assert client.post(world.api("/triage/run"), headers=world.bob.headers).json() == {"triaged": 4}
     got = {f["id"]: f for f in client.get(world.api("/feedback"), headers=world.bob.headers).json()["items"]}
     assert got[bug["id"]]["kind"] == "bug" and got[req["id"]]["kind"] == "feature_request"
     assert got[praise["id"]]["kind"] == "praise" and got[praise["id"]]["sentiment"] == "positive"
+    assert (got[asked["id"]]["kind"], got[asked["id"]]["kind_confidence"]) == ("question", 1.0)
     assert all(0 < f["kind_confidence"] <= 1 and f["kind_source"] == "model" for f in got.values())
     assert got[bug["id"]]["version"] == 1  # triage does not change the record's ETag
     assert client.get(world.api("/triage/status"), headers=world.bob.headers).json()["pending"] == 0

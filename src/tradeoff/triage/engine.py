@@ -118,7 +118,7 @@ class TriageEngine:
         tuned = self.tuned_model(uow, workspace_id)
         if tuned is not None and texts:
             proba = classify.pool_probabilities(proba, clf.classes, tuned.predict_proba(texts), tuned.classes)
-        return classify.to_predictions(clf.classes, proba)
+        return classify.with_said_kinds(texts, classify.to_predictions(clf.classes, proba))
 
 
 def default_engine() -> TriageEngine:

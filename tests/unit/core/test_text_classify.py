@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from tradeoff.core.text.classify import (
     KINDS,
+    KindPrediction,
     LabelledText,
     fit_kind_classifier,
     fit_text_classifier,
@@ -16,9 +17,11 @@ from tradeoff.core.text.classify import (
     pool_probabilities,
     predict,
     predict_proba,
+    said_kind,
     sentiment,
     survey_sentiment,
     to_predictions,
+    with_said_kinds,
 )
 from tradeoff.core.text.seed import SEED_EXAMPLES
 
@@ -160,3 +163,36 @@ def test_a_survey_score_says_the_mood(kind: str | None, score: int | None, label
     assert (mood.label if mood else None) == label
     if mood:
         assert -1 <= mood.score <= 1 and (mood.score > 0) == (label == "positive")
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Question: can audit logs be kept for 7 years?", "question"),
+    ("[Bug] - export times out on 10k rows", "bug"),
+    ("Feature request — bulk send invoices", "feature_request"),
+    ("  q: is SSO on the starter plan?", "question"),
+    ("Kudos: the new dunning flow is great", "praise"),
+    ("Bug report: PDF totals are wrong", "bug"),
+])
+def test_a_text_that_names_its_kind_is_taken_at_its_word(text: str, kind: str) -> None:
+    assert said_kind(text) == kind
+    guessed = KindPrediction("other", 0.6, {"bug": 0.1, "feature_request": 0.1, "praise": 0.1, "question": 0.1,
+                                            "other": 0.6})
+    (p,) = with_said_kinds([text], [guessed])
+    assert p.label == kind and p.confidence == 1.0 and sum(p.probabilities.values()) == 1.0
+
+
+@pytest.mark.parametrize("text", [
+    "Q3 - numbers look off", "The bug in export is back", "questionable: why so slow", "Bugfix release: thanks",
+    "feature flags would help", "",
+])
+def test_a_kind_word_that_is_not_a_label_changes_nothing(text: str) -> None:
+    assert said_kind(text) is None
+    guessed = KindPrediction("bug", 0.7, {"bug": 0.7, "question": 0.3})
+    assert with_said_kinds([text], [guessed]) == [guessed]
+
+
+@given(st.text(max_size=200))
+def test_said_kinds_keep_every_prediction_whole(text: str) -> None:
+    guessed = KindPrediction("bug", 0.7, {"bug": 0.7, "question": 0.3})
+    (p,) = with_said_kinds([text], [guessed])
+    assert p.label in guessed.probabilities and abs(sum(p.probabilities.values()) - 1.0) < 1e-9

@@ -8,6 +8,7 @@ replace any seed example with the same text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -394,3 +395,34 @@ def survey_sentiment(kind: str | None, score: int | None) -> Sentiment | None:
             Sentiment("neutral", 0.0) if score <= 8 else Sentiment("positive", (score - 8) / 2)
     return Sentiment("negative", -(3 - score) / 2) if score <= 2 else \
         Sentiment("neutral", 0.0) if score == 3 else Sentiment("positive", (score - 3) / 2)
+
+
+# A text that says what it is ("Question: can audit logs be kept 7 years?", "Bug - export times out") was
+# labelled by whoever wrote it: that label is taken as given, whatever the classifier would guess.
+_SAID_KINDS = {
+    "question": "question", "q": "question", "bug": "bug", "bug report": "bug", "defect": "bug",
+    "feature request": "feature_request", "feature": "feature_request", "fr": "feature_request",
+    "request": "feature_request", "idea": "feature_request", "praise": "praise", "kudos": "praise",
+}
+_SAID = re.compile(r"^\s*[\[(]?\s*(" + "|".join(sorted(map(re.escape, _SAID_KINDS), key=len, reverse=True))
+                   + r")\s*[\])]?\s*(?::|-|–|—)\s*\S", re.IGNORECASE)
+
+
+def said_kind(text: str) -> str | None:
+    """The kind a text names at its start ("Question:", "[Bug] -", "Feature request —"), or None."""
+    m = _SAID.match(text)
+    return _SAID_KINDS[m.group(1).lower()] if m else None
+
+
+def with_said_kinds(texts: Sequence[str], predictions: Sequence[KindPrediction]) -> list[KindPrediction]:
+    """`predictions` with each text that names its own kind (`said_kind`, a kind among the classifier's) given
+    that kind for sure."""
+    out = []
+    for text, p in zip(texts, predictions, strict=True):
+        said = said_kind(text)
+        if said is None or said not in p.probabilities or said == p.label and p.confidence == 1.0:
+            out.append(p)
+            continue
+        out.append(KindPrediction(label=said, confidence=1.0,
+                                  probabilities={c: 1.0 if c == said else 0.0 for c in p.probabilities}))
+    return out
