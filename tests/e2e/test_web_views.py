@@ -11,6 +11,7 @@ from tests.conftest import SYSTEM, World
 from tests.e2e.conftest import csrf_of, seeding, signed_in_clients
 from tradeoff.feedback import service as feedback_service
 from tradeoff.feedback.schemas import FeedbackCreate, FeedbackUpdate
+from tradeoff.storage.uow import Actor
 
 
 def _seed(container, slug: str) -> None:  # type: ignore[no-untyped-def]
@@ -101,7 +102,17 @@ def test_a_mention_in_a_web_comment_reaches_the_person_named(container, world: W
                  data={"csrf_token": csrf_of(page), "body": f"@{handle} is the retry schedule configurable?"},
                  follow_redirects=False)
     assert r.status_code == 303
-    assert re.search(r'id="comment-\d+"', bob.get(f"/w/{world.slug}/features/{fid}").text)
+    shown = bob.get(f"/w/{world.slug}/features/{fid}").text
+    cid = re.search(r'id="comment-(\d+)"', shown)
+    assert cid and "edited</span>" not in shown
+    from tradeoff.comments import service as comment_service
+    from tradeoff.comments.schemas import CommentCreate
+    with seeding(container, world.slug) as (uow, ws):  # its author rewrites it: the page says it was edited
+        author = comment_service.get(uow=uow, workspace_id=ws, comment_id=int(cid[1])).author_id
+        comment_service.edit(uow=uow, workspace_id=ws, actor=Actor(author, world.bob.email), comment_id=int(cid[1]),
+                             data=CommentCreate(body=f"@{handle} is the retry schedule configurable per plan?"),
+                             can_edit_records=True)
+    assert ">edited</span>" in bob.get(f"/w/{world.slug}/features/{fid}").text
     erin, _ = as_user("erin")
     bell = erin.get(f"/w/{world.slug}/notifications").text
     assert "mentioned you on Dunning" in html.unescape(bell)

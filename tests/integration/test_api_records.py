@@ -176,14 +176,20 @@ def test_roles(client, world: World) -> None:
     assert client.post(world.api("/customers"), json={"name": "X"}, headers=world.erin.headers).status_code == 403
     assert client.post(world.api("/feedback"), json={"text": "hi"}, headers=world.sam.headers).status_code == 201
     assert client.get(world.api("/customers"), headers=world.erin.headers).status_code == 200
-    r = client.put(world.api("/members"), json={"email": "new@example.com", "role": "pm"}, headers=world.bob.headers)
+    r = client.put(world.api("/members"), json={"email": world.sam.email, "role": "pm"}, headers=world.bob.headers)
     assert r.status_code == 403
-    r = client.put(world.api("/members"), json={"email": "new@example.com", "role": "pm"}, headers=world.alice.headers)
+    r = client.put(world.api("/members"), json={"email": world.sam.email, "role": "pm"}, headers=world.alice.headers)
     assert r.status_code == 200 and r.json()["role"] == "pm"
+    r = client.put(world.api("/members"), json={"user_id": world.sam.user_id, "role": "engineer"},
+                   headers=world.alice.headers)
+    assert r.status_code == 200 and (r.json()["email"], r.json()["role"]) == (world.sam.email, "engineer")
+    # someone who is not a member is invited (POST …/invitations), never added here
+    r = client.put(world.api("/members"), json={"email": "new@example.com", "role": "pm"}, headers=world.alice.headers)
+    assert r.status_code == 404 and r.headers["content-type"].startswith("application/problem+json")
     # the only owner cannot stop being one; once there is a second owner, either may step down
     r = client.put(world.api("/members"), json={"email": world.alice.email, "role": "pm"}, headers=world.alice.headers)
     assert r.status_code == 409 and "only owner" in r.json()["detail"]
-    assert client.put(world.api("/members"), json={"email": "new@example.com", "role": "owner"},
+    assert client.put(world.api("/members"), json={"email": world.sam.email, "role": "owner"},
                       headers=world.alice.headers).status_code == 200
     r = client.put(world.api("/members"), json={"email": world.alice.email, "role": "pm"}, headers=world.alice.headers)
     assert r.status_code == 200 and r.json()["role"] == "pm"
@@ -226,6 +232,8 @@ def test_links_list_and_quote_edit_and_comment_edit_delete(client, world: World)
                     headers=world.sam.headers).json()
     assert client.patch(world.api(f"/comments/{c['id']}"), json={"body": "edited"},
                         headers=world.erin.headers).status_code == 403  # not the author, not a PM
+    rewritten = client.patch(world.api(f"/comments/{c['id']}"), json={"body": "Not needed"}, headers=world.bob.headers)
+    assert rewritten.status_code == 403 and "only the comment's author" in rewritten.text  # a PM deletes, never rewrites
     r = client.patch(world.api(f"/comments/{c['id']}"), json={"body": "Needs DKIM and SPF"}, headers=world.sam.headers)
     assert r.status_code == 200 and r.json()["body"] == "Needs DKIM and SPF"
     assert client.delete(world.api(f"/comments/{c['id']}"), headers=world.bob.headers).status_code == 204

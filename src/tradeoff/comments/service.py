@@ -56,8 +56,11 @@ def _may_change(c: Comment, actor: Actor, can_edit_records: bool) -> None:
 
 def edit(*, uow: UnitOfWork, workspace_id: int, actor: Actor, comment_id: int, data: CommentCreate,
          can_edit_records: bool, if_match: int | None = None) -> Comment:
+    """Only its author rewrites a comment: words shown under someone's name are theirs. (Owners and PMs may
+    delete one, e.g. to remove something private: `delete`.)"""
     c = get(uow=uow, workspace_id=workspace_id, comment_id=comment_id)
-    _may_change(c, actor, can_edit_records)
+    if actor.user_id is None or actor.user_id != c.author_id:
+        raise PermissionDenied("only the comment's author can change its words; a PM or an owner can delete it")
     records.check_version("comment", c, if_match)
     before = c.body
     c.body = data.body
