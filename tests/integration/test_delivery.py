@@ -651,6 +651,14 @@ def test_infeasible_plans_name_the_constraint_and_save_nothing(client, world: Wo
     r = client.post(world.api("/plans"), json={"name": "x", "start": (TODAY - timedelta(days=90)).isoformat()},
                     headers=world.alice.headers)
     assert r.status_code == 422 and "past" in r.json()["detail"]
+    # a value for a feature that is not the workspace's (another's, or none) is refused, naming it
+    theirs = client.post(f"/api/v1/workspaces/{world.other_slug}/features", json={"title": "Not yours"},
+                         headers=world.charlie.headers).json()
+    r = client.post(world.api("/plans"), json={"name": "x", "start": TODAY.isoformat(), "value_source": "manual",
+                                               "values": {str(ids["a"]): 3, str(theirs["id"]): 9}},
+                    headers=world.alice.headers)
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "values"]
+    assert f"no feature with id {theirs['id']} in this workspace" in r.json()["detail"]
 
 
 def test_zero_capacity_is_refused_clearly(client, world: World) -> None:

@@ -212,7 +212,9 @@ def test_webhook_urls_must_be_http_and_public_unless_allowed() -> None:
                      ("https:///nohost", "no host"), ("http://localhost:8000/x", "this server itself"),
                      ("http://127.0.0.1:9/x", "loopback"), ("http://[::1]/x", "loopback"),
                      ("http://169.254.169.254/latest/meta-data", "link-local"), ("http://0.0.0.0/", "unspecified"),
-                     ("https://user:pw@hooks.example.com/", "user name or password")]:
+                     ("https://user:pw@hooks.example.com/", "user name or password"),
+                     ("http://[2002:7f00:1::]/", "6to4 of 127.0.0.1"), ("http://[2002:a9fe:a9fe::]/", "6to4"),
+                     ("http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/", "Teredo")]:
         with pytest.raises(InvalidInput, match=re.escape(why)):
             check_url(url, allow_private=False, resolver=public)
     with pytest.raises(InvalidInput, match="private or reserved"):

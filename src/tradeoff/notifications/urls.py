@@ -29,8 +29,14 @@ def own_addresses() -> set[str]:
 
 def _refused(address: str) -> str | None:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):  # an IPv4 address carried in IPv6 is judged as that address
+        if ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        elif ip.sixtofour is not None:  # 2002::/16 (6to4) reaches the IPv4 address it embeds
+            if _refused(str(ip.sixtofour)):
+                return "a private or reserved (6to4 of " + str(ip.sixtofour) + ")"
+        elif ip.teredo is not None:
+            return "a tunnelled (Teredo)"
     if ip.is_loopback:
         return "a loopback (this server itself)"
     if ip.is_unspecified:

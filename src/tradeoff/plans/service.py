@@ -76,6 +76,8 @@ def _normalise(uow: UnitOfWork, workspace_id: int, values: dict[str, Any], plan:
                 raise _bad("start", f"the plan would start ({start}) after the deadline of feature {key} ({iso})",
                            start.isoformat())
     if values.get("values") is not None:
+        records.get_many(uow=uow, spec=feature_service.SPEC, workspace_id=workspace_id,
+                         ids=[int(k) for k in values["values"]], field_name="values")
         values["values"] = {str(k): float(v) for k, v in values["values"].items()}
     if values.get("releases") is not None:
         for i, r in enumerate(values["releases"]):
