@@ -3,6 +3,7 @@ diff, recording a blocker with a bad range and a good one, outsiders."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from tests.e2e.conftest import csrf_of, sign_in, web_client
@@ -54,3 +55,31 @@ def test_briefs_and_blockers_pages(container: Container) -> None:
                 f"{base}/features/{sd.ids['f1']}/implications", f"{base}/briefs/export?format=pdf"):
         r = outsider.get(url)
         assert r.status_code == 404 and "Ledger" not in r.text, url
+
+
+def test_one_customers_update_and_exports_that_link_from_anywhere(container: Container) -> None:
+    """The customer picker is on the Briefs page whatever audience is shown, so one customer's "What's new" is
+    one step away; an exported file (Slack text, Markdown, HTML) links to records by the server's full address."""
+    sd = seed(container, "wc-" + uuid.uuid4().hex[:8])
+    tc = web_client(container)
+    sign_in(tc, f"owner@{sd.slug}.example", "pw-seed-123456")
+    base = f"/w/{sd.slug}"
+    page = tc.get(f"{base}/briefs", params={"audience": "exec"})
+    picker = page.text.split('id="brief-customer"', 1)[1].split("</select>", 1)[0]
+    assert re.search(rf'<option value="{sd.ids["acme"]}"\s*>Acme Corp</option>', picker) and "Globex" in picker
+    mine = tc.get(f"{base}/briefs", params={"audience": "customers", "customer": str(sd.ids["acme"])})
+    assert mine.status_code == 200 and "For Acme Corp: what you asked for" in mine.text
+    assert re.search(rf'<option value="{sd.ids["acme"]}"\s*selected>Acme Corp</option>', mine.text)
+    exported = tc.get(f"{base}/briefs/export", params={"audience": "customers", "customer": str(sd.ids["acme"]),
+                                                       "format": "md"})
+    assert "For Acme Corp" in exported.text and "Globex" not in exported.text
+    text = tc.get(f"{base}/briefs/export", params={"audience": "exec", "format": "text"}).text
+    sources = text.split("*Sources*", 1)[1].strip().splitlines()
+    assert sources and all(re.fullmatch(rf"\[\w+\] .+: http://testserver{base}/\S+", s) for s in sources), sources
+    assert f"http://testserver{base}/features/{sd.ids['f1']}" in text
+    md = tc.get(f"{base}/briefs/export", params={"audience": "exec", "format": "md"}).text
+    assert f": http://testserver{base}/features/{sd.ids['f1']}" in md
+    html = tc.get(f"{base}/briefs/export", params={"audience": "exec", "format": "html"}).text
+    assert f'href="http://testserver{base}/features/{sd.ids["f1"]}"' in html and f'href="{base}/' not in html
+    # the page's own preview stays on this server, relative
+    assert f'href="{base}/features/{sd.ids["f1"]}"' in page.text

@@ -7,6 +7,8 @@ from __future__ import annotations
 import io
 import re
 import uuid
+from datetime import timedelta
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -339,7 +341,7 @@ def test_every_link_of_every_brief_opens_a_page(container: Container, seeded: Se
     for audience in AUDIENCES:
         page = rendered(container, seeded, audience, "html").decode()
         for href in set(re.findall(r'href="(/w/[^"#]+)(?:#([^"]+))?"', page)):
-            path, anchor = href
+            path, anchor = unescape(href[0]), href[1]  # a list's filters: "?status=planned&amp;product_id=1"
             if path not in seen:
                 seen[path] = tc.get(path).status_code
             assert seen[path] == 200, (audience, path)
@@ -388,21 +390,13 @@ def test_sales_brief_lists_only_the_customers_still_to_be_told(container: Contai
     assert "Acme Corp" not in after and "No customer who asked for a shipped feature is waiting to be told" in after
 
 
-def test_the_sales_brief_puts_a_feature_the_live_plan_schedules_on_the_roadmap_whatever_its_status(
-        container: Container) -> None:
-    """A feature still marked idea that the live plan has chosen ships on the plan's dates: the brief does not
-    also tell sales it is "not planned"."""
+def _schedule_sso(container: Container, own: Seeded) -> None:
+    """A live plan that chooses SSO (f4), which is still marked idea."""
     from tradeoff.estimates import service as estimate_service
     from tradeoff.estimates.schemas import EstimateIn
     from tradeoff.plans import service as plan_service
     from tradeoff.plans.schemas import PlanCreate
 
-    own = seed(container, "sched-" + uuid.uuid4().hex[:8])
-
-    def section(md: str, title: str) -> str:
-        return md.split(f"## {title}", 1)[1].split("\n## ", 1)[0]
-    md = rendered(container, own, "sales", "md").decode()
-    assert "SSO" in section(md, "What not to promise yet") and "SSO" not in section(md, "What ships when")
     with container.unit_of_work() as uow:
         a = dict(uow=uow, workspace_id=own.workspace_id, actor=Actor(None, "pm@x.io"))
         estimate_service.save(**a, feature_id=own.ids["f4"], data=EstimateIn(  # type: ignore[arg-type]
@@ -412,5 +406,128 @@ def test_the_sales_brief_puts_a_feature_the_live_plan_schedules_on_the_roadmap_w
             values={own.ids["f4"]: 10, own.ids["f1"]: 5, own.ids["f2"]: 5}, live=True), today=NOW.date())
         plan_service.solve(**a, plan_id=plan.id)  # type: ignore[arg-type]
         assert own.ids["f4"] in {r["feature_id"] for r in plan.result["schedule"]}
+
+
+DATE = re.compile(r"\b\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b")
+
+
+def _section(md: str, title: str) -> str:
+    return md.split(f"## {title}", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_sales_brief_gives_no_date_for_an_idea_even_when_the_live_plan_schedules_it(
+        container: Container) -> None:
+    """A salesperson repeats a date as a promise: only work marked planned or in progress gets one. An idea the
+    live plan already schedules is "not planned, no date" (with why it has none), never a row with P50/P85/P95."""
+    own = seed(container, "sched-" + uuid.uuid4().hex[:8])
     md = rendered(container, own, "sales", "md").decode()
-    assert "SSO" in section(md, "What ships when") and "not planned" not in section(md, "What not to promise yet")
+    assert "SSO" in _section(md, "What not to promise yet") and "SSO" not in _section(md, "What ships when")
+    _schedule_sso(container, own)
+    for fmt in ("md", "text"):
+        out = rendered(container, own, "sales", fmt).decode()
+        sso = [line for line in out.splitlines() if "SSO" in line]
+        assert sso and not any(DATE.search(line) for line in sso), sso  # no date beside it anywhere
+    md = rendered(container, own, "sales", "md").decode()
+    assert "SSO" not in _section(md, "What ships when") and "SSO" not in _section(md, "Talking points")
+    line = next(x for x in _section(md, "What not to promise yet").splitlines() if "SSO" in x)
+    assert "still an idea: not planned, no date" in line and "live plan schedules it" in line
+    assert "Ledger sync" in _section(md, "What ships when") and "P85" in _section(md, "What ships when")
+    # the customer who asked for it is not given a date either
+    initech = rendered(container, own, "customers", "md", customer_id=own.ids["initech"]).decode()
+    line = next(x for x in initech.splitlines() if "SSO" in x)
+    assert "no date yet" in line and not DATE.search(line) and "likely by" not in line
+
+
+def test_a_count_links_to_the_list_of_exactly_its_records(container: Container) -> None:
+    """'3 planned' links to the features list filtered to exactly those three (never to the first of them) and
+    cites all three; 'N commitments below the threshold' to the list of those at risk. Each list opened shows
+    exactly the records the count cites; in a release's scope, where no list shows exactly them, the count links
+    nowhere but still cites every record."""
+    from tests.e2e.conftest import sign_in, web_client
+    from tests.unit.test_brief_render import Claims
+    from tradeoff.commitments import service as commitment_service
+    from tradeoff.commitments.schemas import CommitmentCreate
+    from tradeoff.features import service as feature_service
+    from tradeoff.features.schemas import FeatureCreate
+
+    own = seed(container, "count-" + uuid.uuid4().hex[:8])
+    with container.unit_of_work() as uow:
+        a = dict(uow=uow, workspace_id=own.workspace_id, actor=Actor(None, "pm@x.io"))
+        for title, product in (("Payouts export", own.ids["product"]), ("Tax report", own.ids["product"]),
+                               ("Elsewhere", own.ids["empty_product"])):
+            feature_service.create(**a, data=FeatureCreate(  # type: ignore[arg-type]
+                title=title, status="planned", product_id=product))
+        for who in ("globex", "initech"):  # promised in two days: far below the threshold
+            commitment_service.create(**a, data=CommitmentCreate(  # type: ignore[arg-type]
+                feature_id=own.ids["f1"], customer_id=own.ids[who], due=NOW.date() + timedelta(days=2)),
+                today=NOW.date())
+        commitment_service.recompute(uow=uow, workspace_id=own.workspace_id, today=NOW.date())
+    tc = web_client(container)
+    sign_in(tc, f"owner@{own.slug}.example", "pw-seed-123456")
+
+    def claims(**kw: Any) -> list[tuple[str, set[str], str]]:
+        p = Claims()
+        p.feed(rendered(container, own, "exec", "html", **kw).decode())
+        return p.claims
+
+    opened = 0
+    for kw, planned in (({}, 4), ({"product": "Payments"}, 3)):
+        for href, refs, words in claims(**kw):
+            assert len(refs) == 1 or "?" in href or href == "", (words, href, refs)  # never one for several
+            if "?" not in href:
+                continue
+            page = tc.get(href)
+            assert page.status_code == 200, href
+            if "/features?" in href:
+                shown = {f"F{i}" for i in re.findall(r'class="strong" href="/w/[^/]+/features/(\d+)"', page.text)}
+                assert shown == refs, (words, href)
+            else:
+                shown = {f"CM{i}" for i in re.findall(r'<tr id="commitment-(\d+)"', page.text)}
+                assert shown == {r for r in refs if r.startswith("CM")} and len(shown) == 2, (words, href)
+            opened += 1
+        planned_claim = next((h, r) for h, r, w in claims(**kw) if w == f"{planned} planned")
+        assert "status=planned" in planned_claim[0] and len(planned_claim[1]) == planned
+    assert opened == 3  # planned in both scopes, commitments at risk in the whole roadmap's (in progress is one)
+    md = rendered(container, own, "exec", "md").decode()
+    assert "2 commitments below the 70% threshold" in md
+    assert re.search(r"2 commitments below the 70% threshold, USD 65,000 at stake\. (\[CM\d+\]){2}(\[C\d+\]){2}", md)
+
+
+def test_what_s_new_says_each_feature_once_and_leaves_out_what_is_internal_only(container: Container) -> None:
+    """A public description that names the feature ("Now available: Dark mode.") is not preceded by the title
+    again; a feature marked internal only is in no customer's brief."""
+    from tradeoff.features.model import Feature
+
+    own = seed(container, "new-" + uuid.uuid4().hex[:8])
+    with container.unit_of_work() as uow:
+        dark = uow.session.get(Feature, own.ids["f3"])
+        assert dark is not None
+        dark.public_description = "Now available: Dark mode."
+    md = rendered(container, own, "customers", "md").decode()
+    line = next(x for x in _section(md, "Shipped").splitlines() if "Dark mode" in x)
+    assert line.startswith("- Now available: **Dark mode**. How it works: open your profile") and \
+        line.count("Dark mode") == 1, line
+    with container.unit_of_work() as uow:
+        dark = uow.session.get(Feature, own.ids["f3"])
+        assert dark is not None
+        dark.public = False  # "Internal only" on the feature form
+    for who in (None, own.ids["acme"]):  # Acme asked for it
+        md = rendered(container, own, "customers", "md", customer_id=who).decode()
+        assert "Dark mode" not in md and "dark theme" not in md, who
+
+
+def test_a_quoted_problem_ends_its_sentence_once(container: Container) -> None:
+    """Talking points quote the problem a feature solves: 'it solves “… by hand.”. Expected' had two full stops."""
+    from tradeoff.problems.model import Problem
+
+    own = seed(container, "quote-" + uuid.uuid4().hex[:8])
+    with container.unit_of_work() as uow:
+        problem = uow.session.get(Problem, own.ids["problem"])
+        assert problem is not None
+        problem.statement = "Invoices fail to sync with the ledger, so we re-key them by hand."
+    for audience in ("sales", "customers"):
+        html = rendered(container, own, audience, "html").decode()
+        words = re.sub(r"<sup>.*?</sup>|<[^>]+>", "", html)
+        assert "re-key them by hand”." in words and "hand.”." not in words, audience
+    md = rendered(container, own, "sales", "md").decode()
+    assert "re-key them by hand [P" in md and "hand. [P" not in md

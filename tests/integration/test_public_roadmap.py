@@ -311,3 +311,53 @@ def test_work_in_progress_is_now_whatever_period_the_plan_gives_it(container: Co
     now = {i["feature_id"]: i for i in board["now"]}
     assert started in now and now[started]["period"] == 6  # its planned period is still shown
     assert later in {i["feature_id"] for i in board["later"]}
+
+
+def test_public_lanes_are_the_boards_for_the_public_features_of_the_shared_product(container: Container) -> None:
+    """Why a public Next can be empty while the internal board's is not: the board shows every product and every
+    feature, the public page only the shared product's public ones. Each public feature is in the lane the board
+    puts it in (Next included); the board's other Next items (private, or another product's) are not shown."""
+    from datetime import UTC, datetime
+
+    from tradeoff.accounts import service as accounts
+    from tradeoff.features import service as feature_service
+    from tradeoff.features.schemas import FeatureCreate
+    from tradeoff.plans import service as plan_service
+    from tradeoff.plans.model import Plan
+    from tradeoff.products import service as product_service
+    from tradeoff.products.schemas import ProductCreate
+    from tradeoff.publishing import service as publishing
+
+    actor = Actor(None, "t", "cli")
+    slug = "lanes-" + uuid.uuid4().hex[:8]
+    with container.unit_of_work() as uow:
+        user, _ = accounts.get_or_create_user(uow=uow, email=f"o@{slug}.example", password="pw-lanes-123456")
+        w = accounts.create_workspace(uow=uow, slug=slug, name=slug, owner=user, actor=actor).id
+        uow.flush()
+        a = dict(uow=uow, workspace_id=w, actor=actor)
+        shared = product_service.create(**a, data=ProductCreate(name="Invoicing")).id  # type: ignore[arg-type]
+        other = product_service.create(**a, data=ProductCreate(name="Payments")).id  # type: ignore[arg-type]
+        schedule = []
+        # name: (status, product, public, the period the plan starts it in (0-based) or None: not chosen)
+        for name, (status, product, public, first) in {
+                "started": ("in_progress", shared, True, 0), "soon": ("planned", shared, True, 1),
+                "idea soon": ("idea", shared, True, 2), "private soon": ("planned", shared, None, 1),
+                "elsewhere soon": ("planned", other, True, 1), "late": ("planned", shared, True, 4),
+                "unplanned": ("planned", shared, True, None), "explore": ("discovery", shared, True, None)}.items():
+            fid = feature_service.create(**a, data=FeatureCreate(  # type: ignore[arg-type]
+                title=name, status=status, product_id=product, public=public)).id
+            if first is not None:
+                schedule.append({"feature_id": fid, "period": first, "first_period": first, "team": "Core"})
+        uow.session.add(Plan(workspace_id=w, name="live", start=date.today(), periods=6, live=True,
+                             result={"schedule": schedule}, solved_at=datetime.now(UTC)))
+        uow.flush()
+        share = publishing.create_share(**a, product_id=shared)  # type: ignore[arg-type]
+        share, product = publishing.resolve(uow=uow, token=share.token)
+        public = publishing.roadmap(uow=uow, share=share, product=product)
+        board = plan_service.board(uow=uow, workspace_id=w, plan=plan_service.live_plan(uow=uow, workspace_id=w))
+    titles = {lane: sorted(i.title for i in getattr(public, lane)) for lane in ("now", "next", "later")}
+    assert titles == {"now": ["started"], "next": ["idea soon", "soon"], "later": ["explore", "late", "unplanned"]}
+    on_board = {i["title"]: lane for lane in ("now", "next", "later") for i in board[lane]}
+    assert {"private soon", "elsewhere soon"} <= {t for t, lane in on_board.items() if lane == "next"}
+    for lane, shown in titles.items():  # every public feature in the board's lane for it
+        assert all(on_board[t] == lane for t in shown), (lane, shown, on_board)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from tradeoff.briefs.document import Brief, Bullets, Missing, Paragraph, Ref, Section, Table, s
+from tradeoff.briefs.document import Brief, Bullets, Listing, Missing, Paragraph, Ref, Section, Table, s
 from tradeoff.briefs.pdf import latin1, to_pdf
 from tradeoff.briefs.render import md_escape, to_html, to_markdown, to_text
 
@@ -48,7 +48,10 @@ class Numbers(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         cls = dict(attrs).get("class") or ""
-        self.stack.append("skip" if tag in ("style", "title", "th", "svg") or cls == "scope" else tag)
+        # a count of records without a list page of their own is "cited": each record links from its superscript
+        # (test_html_cites_every_record_of_a_claim checks that one follows every cited count)
+        self.stack.append("skip" if tag in ("style", "title", "th", "svg") or cls == "scope"
+                          else "a" if cls == "cited" else tag)
 
     def handle_endtag(self, tag: str) -> None:
         if self.stack:
@@ -64,12 +67,95 @@ class Numbers(HTMLParser):
 def test_html_links_every_number_to_its_record() -> None:
     html = to_html(brief(), "acme")
     assert '<a class="ref" href="/w/acme/features/1" data-ref="F1"' in html
-    assert '<sup><a href="/w/acme/customers/3" data-ref="C3">C3</a></sup>' in html
+    # two records behind "2 customers": both are cited, neither stands for the other
+    assert ('<span class="cited" data-refs="F1 C3">2 customers</span><sup><a href="/w/acme/features/1" '
+            'data-ref="F1">F1</a> <a href="/w/acme/customers/3" data-ref="C3">C3</a></sup>') in html
     p = Numbers()
     p.feed(html.split('<section class="sources">')[0])
     assert p.linked and not p.loose, p.loose
     evil = Brief("exec", "<b>x</b>", "s", "2026-11-22", (Section("<i>", (Paragraph((s("<script>", F1),)),)),))
     assert "<script>" not in to_html(evil, "acme") and "&lt;script&gt;" in to_html(evil, "acme")
+
+
+class Claims(HTMLParser):
+    """Per top-level claim of a brief's HTML: the records its words link to or that its superscript cites."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.claims: list[tuple[str, set[str], str]] = []  # (href of the words or "", records cited, words)
+        self._in: str | None = None
+        self._sup = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if tag == "sup":
+            self._sup = True
+        elif tag == "a" and self._sup and self.claims:
+            self.claims[-1][1].add(a["data-ref"] or "")
+        elif tag == "a" and a.get("class") == "ref" or tag == "span" and a.get("class") == "cited":
+            refs = set((a.get("data-refs") or "").split()) if "data-refs" in a else set()
+            if a.get("data-ref"):
+                refs.add(a["data-ref"] or "")
+            self.claims.append((a.get("href") or "", refs, ""))
+            self._in = tag
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "sup":
+            self._sup = False
+        if tag == self._in:
+            self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in and self.claims:
+            href, refs, words = self.claims[-1]
+            self.claims[-1] = (href, refs, words + data)
+
+
+def test_html_cites_every_record_of_a_claim_and_links_a_count_to_their_list() -> None:
+    """'3 in progress' behind three features: the words link to the list of exactly those three (never to the
+    first of them), and each of the three is cited; without such a list, the words link nowhere."""
+    f2, f3 = Ref("feature", 2), Ref("feature", 3)
+    doc = Brief("exec", "Executive brief", "whole roadmap", "2026-11-22", (Section("Summary", (
+        Paragraph((s("This scope holds "), s("3 in progress", F1, f2, f3, listing=Listing(
+            "features", (("status", "in_progress"), ("product_id", "4")))), s(" and "),
+            s("2 estimated", f2, f3), s(" features."))),)),))
+    html = to_html(doc, "acme")
+    p = Claims()
+    p.feed(html)
+    by_words = {words: (href, refs) for href, refs, words in p.claims}
+    assert by_words["3 in progress"] == ("/w/acme/features?status=in_progress&product_id=4", {"F1", "F2", "F3"})
+    assert by_words["2 estimated"] == ("", {"F2", "F3"})  # no list of exactly those: cited, linked nowhere
+    assert "features?status=in_progress&amp;product_id=4" in html  # the address is escaped in the attribute
+    sup = html.split("3 in progress</a>", 1)[1].split("</sup>", 1)[0]
+    assert re.findall(r'data-ref="(\w+)"', sup) == ["F1", "F2", "F3"]
+    # every claim of the hand-built brief shows every record its Markdown cites
+    md = to_markdown(doc, "acme")
+    assert "3 in progress [F1][F2][F3]" in md and "2 estimated [F2][F3]" in md
+
+
+def test_exports_give_absolute_addresses_when_the_server_is_known() -> None:
+    """A brief pasted into Slack or mailed must link somewhere: with the server's address the sources (and HTML
+    links) are absolute; without it (the command line) they stay relative."""
+    text = to_text(brief(), "acme", "https://tradeoff.example.com/")
+    sources = text.split("*Sources*", 1)[1].strip().splitlines()
+    assert sources == ["[F1] feature 1: Ledger sync: https://tradeoff.example.com/w/acme/features/1",
+                       "[C3] customer 3: Acme: https://tradeoff.example.com/w/acme/customers/3"]
+    assert "[F1] feature 1: Ledger sync: /w/acme/features/1" in to_text(brief(), "acme")
+    md = to_markdown(brief(), "acme", "https://tradeoff.example.com")
+    assert "- [F1] feature 1: Ledger sync: https://tradeoff.example.com/w/acme/features/1" in md
+    html = to_html(brief(), "acme", "https://tradeoff.example.com/")
+    assert 'href="/w/' not in html and 'href="https://tradeoff.example.com/w/acme/features/1"' in html
+    pdf = to_pdf(brief(), "acme", "https://tradeoff.example.com/")
+    assert pdf.startswith(b"%PDF") and pdf != to_pdf(brief(), "acme")
+
+
+def test_a_quote_ending_a_sentence_is_not_followed_by_a_second_full_stop() -> None:
+    from tradeoff.briefs.common import quoted
+
+    assert quoted("voiding the invoice and starting again.") == ("voiding the invoice and starting again", "”.")
+    assert quoted("Invoices fail to sync") == ("Invoices fail to sync", "”.")
+    assert quoted("Why can't I refund in bulk?") == ("Why can't I refund in bulk?", "”")
+    assert quoted("It waits…") == ("It waits…", "”")
 
 
 def test_public_brief_has_no_citations_links_or_sources() -> None:
@@ -86,6 +172,7 @@ def test_text_is_slack_ready_and_pdf_folds_to_latin1() -> None:
     text = to_text(brief(), "acme")
     assert text.startswith("*Executive brief* (product Payments, data as of 2026-11-22)")
     assert "• Feature: Ledger sync; P85: 29 Dec 2026 [F1]" in text  # each source once, at the end of its row
+    assert text.rstrip().endswith("[C3] customer 3: Acme: /w/acme/customers/3")  # one source a line, address last
     assert latin1("P50 1 Jan · P85 “x” — y → z ≥ 1 €") == 'P50 1 Jan - P85 "x" - y -> z >= 1 ?'
     assert md_escape("a|b") == "a\\|b"
 

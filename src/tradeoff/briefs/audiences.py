@@ -15,6 +15,7 @@ from tradeoff.briefs.common import (
     and_more,
     blocker_blocks,
     commitment_blocks,
+    feature_names,
     forecast_blocks,
     money_map,
     plural,
@@ -61,7 +62,8 @@ def _summary(sc: Scope) -> Paragraph:
     for i, (st, fs) in enumerate(parts):
         if i:
             spans.append(s(", " if i < len(parts) - 1 else " and "))
-        spans.append(s(f"{len(fs)} {st.replace('_', ' ')}", *[sc.f(f) for f in fs]))
+        spans.append(s(f"{len(fs)} {st.replace('_', ' ')}", *[sc.f(f) for f in fs],
+                       listing=sc.features_with_status(st)))
     spans.append(s(" features."))
     return Paragraph(tuple(spans))
 
@@ -75,8 +77,10 @@ def _objectives(sc: Scope) -> list[Any]:
     rows = []
     for o in objs:
         r = sc.ref("objective", o.id, o.title)
-        serving = [f for f in o.features if f.archived_at is None][:5]
-        served = (s(", ".join(f.title for f in serving), *[sc.f(f) for f in serving]),) if serving else (s("—"),)
+        serving = [f for f in o.features if f.archived_at is None]
+        served = feature_names(sc, serving[:5]) if serving else (s("—"),)
+        if serving[5:]:  # a cut list never reads as the whole
+            served += (s(f" and {len(serving) - 5} more", *[sc.f(f) for f in serving[5:]]),)
         krs = o.key_results or []
         if not krs:
             rows.append(((s(o.title, r),), (s("no key results yet"),), (s("—"),), (s("—"),), served))

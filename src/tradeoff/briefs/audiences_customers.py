@@ -1,5 +1,6 @@
 """The customers' brief (public: no internal fields): release notes written benefit-first from shipped features,
-and for one customer what they asked for."""
+and for one customer what they asked for. A feature marked internal only (not for the public roadmap) is never
+in it, and only work marked planned or in progress is given a date."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 from tradeoff.briefs import facts
 from tradeoff.briefs import forecast as fc_mod
-from tradeoff.briefs.common import Scope
+from tradeoff.briefs.common import Scope, quoted
 from tradeoff.briefs.document import Bullets, Missing, Paragraph, Section, s
 from tradeoff.features.model import Feature
 
@@ -18,14 +19,14 @@ def customers(sc: Scope, addressee: Any | None) -> list[Section]:
     """Release notes written benefit-first from shipped features: titles, the problems they solve, what you can
     now do (the feature's user flow). Never ARR, other customers' names, scores, estimates, acceptance criteria or
     internal notes."""
-    shipped = sc.shipped()
+    shipped = [f for f in sc.shipped() if _may_show(f)]
     out = []
     if addressee is not None:
         asked_ship: list[Feature] = []
         asked_next: list[Feature] = []
         promised = _promised_to(sc, addressee.id)
         for f in shipped + sc.roadmap() + [f for f in sc.features() if f.id in promised]:
-            if f in asked_ship or f in asked_next:
+            if f in asked_ship or f in asked_next or not _may_show(f):
                 continue
             if f.id in promised or any(a.customer_id == addressee.id for a in sc.demand(f.id).customers):
                 (asked_ship if f.status == "shipped" else asked_next).append(f)
@@ -54,20 +55,37 @@ def customers(sc: Scope, addressee: Any | None) -> list[Section]:
     return out
 
 
+def _may_show(f: Feature) -> bool:
+    """Not marked internal only: a feature the team keeps off its public roadmap stays out of customers' briefs
+    too (unset, the default, is not a decision to hide it)."""
+    return getattr(f, "public", None) is not False
+
+
 def _public_title(f: Feature) -> str:
-    return getattr(f, "public_title", None) or f.title
+    return (getattr(f, "public_title", None) or "").strip() or f.title
 
 
 def _benefit(sc: Scope, f: Feature) -> tuple[Any, ...]:
-    line: list[Any] = [s(_public_title(f), sc.f(f), strong=True)]
-    public_text = getattr(f, "public_description", None)
-    if public_text:
-        line.append(s(f": {public_text.strip()}", sc.f(f)))
-    elif f.problems:
-        line.append(s(f": no more “{f.problems[0].statement.rstrip('.')}”.", sc.f(f)))
+    title = _public_title(f)
+    public_text = (getattr(f, "public_description", None) or "").strip()
+    at = public_text.lower().find(title.lower()) if public_text else -1
+    line: list[Any]
+    if at >= 0:  # the description names the feature itself ("Now available: X."): say the name once, in bold
+        line = [s(part) for part in (public_text[:at],) if part]
+        line += [s(public_text[at:at + len(title)], sc.f(f), strong=True)]
+        line += [s(part, sc.f(f)) for part in (public_text[at + len(title):],) if part]
+    else:
+        line = [s(title, sc.f(f), strong=True)]
+        if public_text:
+            line.append(s(f": {public_text}", sc.f(f)))
+        elif f.problems:
+            words, close = quoted(f.problems[0].statement)
+            line.append(s(f": no more “{words}{close}", sc.f(f)))
     if f.user_flow:  # the steps a user takes, in their words (acceptance criteria are the team's checks: internal)
         steps = [step.strip().rstrip(".") for step in f.user_flow[:3] if step.strip()]
         if steps and not any(_TECHNICAL.search(st) for st in steps):  # an engineer's flow is not a customer's
+            if not line[-1].text.rstrip().endswith((".", "!", "?", "…", "”")):
+                line.append(s("."))
             line.append(s(" How it works: " + "; ".join(_lower_first(st) for st in steps) + ".", sc.f(f)))
     return tuple(line)
 
@@ -78,6 +96,8 @@ _TECHNICAL = re.compile(r"\b(GET|POST|PUT|PATCH|DELETE|API|SDK|JSON|HTTP)\b|(^|\
 
 
 def _public_when(sc: Scope, f: Feature) -> tuple[Any, ...]:
+    if f.status not in facts.ROADMAP:  # an idea the plan may schedule is still no promise to a customer
+        return (s("being considered; no date yet"),)
     one = sc.forecast().of(f.id)
     if one is None:
         return (s("in the works; not yet scheduled"),)

@@ -1,5 +1,9 @@
 """The sales and customer success brief: what ships when, which customers asked, commitments and their risk,
-what not to promise yet, talking points, and whom to tell about what just shipped."""
+what not to promise yet, talking points, and whom to tell about what just shipped.
+
+Only work marked planned or in progress gets dates here, each with its probability: a salesperson repeats a date
+as a promise. An idea or a feature in discovery is "not planned, no date", even when the live plan already
+schedules it (its dates come once it is marked planned)."""
 
 from __future__ import annotations
 
@@ -13,8 +17,11 @@ from tradeoff.briefs.common import (
     _none_in_scope,
     and_more,
     commitment_blocks,
+    feature_names,
     money,
+    named,
     plural,
+    quoted,
     status,
     when_spans,
 )
@@ -26,22 +33,29 @@ from tradeoff.insights import service as insights
 
 TALKING_POINTS = 12  # the features with requests a salesperson is given lines for; the rest are named
 CUSTOMERS_LISTED = 30  # customers in the "who asked" table, most ARR first; the rest are named
+UNPLANNED_LISTED = 8  # ideas and features in discovery customers asked for, most ARR first; the rest are named
+STILL = {"idea": "an idea", "discovery": "in discovery"}
 
 
 def sales(sc: Scope) -> list[Section]:
     empty = _none_in_scope(sc)
     if empty:
         return [Section("What ships when", (empty,))]
-    roadmap = sc.roadmap()
-    out = [Section("What ships when", tuple(_ships_when(sc, roadmap)))]
-    out.append(Section("Which of your customers asked", tuple(_askers(sc, roadmap))))
+    planned = _planned(sc)
+    out = [Section("What ships when", tuple(_ships_when(sc, planned)))]
+    out.append(Section("Which of your customers asked", tuple(_askers(sc, planned))))
     out.append(Section("Commitments and their risk", tuple(commitment_blocks(sc, at_risk_only=False))))
-    out.append(Section("What not to promise yet", tuple(_dont_promise(sc))))
-    out.append(Section("Talking points", tuple(_talking_points(sc, roadmap))))
+    out.append(Section("What not to promise yet", tuple(_dont_promise(sc, planned))))
+    out.append(Section("Talking points", tuple(_talking_points(sc, planned))))
     shipped = sc.shipped()
     if shipped:
         out.append(Section("Just shipped: tell the customers who asked", tuple(_close_loop(sc, shipped))))
     return out
+
+
+def _planned(sc: Scope) -> list[Feature]:
+    """The roadmap's features marked planned or in progress: the only ones a salesperson is given dates for."""
+    return [f for f in sc.roadmap() if f.status in facts.ROADMAP]
 
 
 def _ships_when(sc: Scope, roadmap: list[Feature]) -> list[Any]:
@@ -74,13 +88,13 @@ def _askers(sc: Scope, roadmap: list[Feature]) -> list[Any]:
         a = e["a"]
         cr = sc.ref("customer", a.customer_id, a.name)
         rows.append(((s(a.name, cr),), (s(money(a.arr, a.currency), cr),), (s(a.segment.replace("_", " ")),),
-                     (s(", ".join(f.title for f in e["features"]), *[sc.f(f) for f in e["features"]]),)))
+                     feature_names(sc, e["features"])))
     blocks: list[Any] = [Table(("Customer", "ARR", "Segment", "Asked for"), tuple(rows))]
     rest = [e["a"] for e in ranked[CUSTOMERS_LISTED:]]
     if rest:  # a cut list never reads as the whole
         blocks.append(Paragraph((s(f"… and {plural(len(rest), 'more customer')}, with less ARR: "),
-                                 s(", ".join(a.name for a in rest),
-                                   *[sc.ref("customer", a.customer_id, a.name) for a in rest]), s("."))))
+                                 *named([(a.name, sc.ref("customer", a.customer_id, a.name)) for a in rest]),
+                                 s("."))))
     cur = m.currency
     segs: dict[str, tuple[float, int]] = {}
     left_out: dict[str, float] = {}
@@ -103,9 +117,9 @@ def _askers(sc: Scope, roadmap: list[Feature]) -> list[Any]:
     return blocks
 
 
-def _dont_promise(sc: Scope) -> list[Any]:
+def _dont_promise(sc: Scope, planned: list[Feature]) -> list[Any]:
     items: list[tuple[Any, ...]] = []
-    for f in sc.roadmap():
+    for f in planned:
         if sc.forecast().of(f.id) is None:
             items.append((s(f.title, sc.f(f)), s(": planned but not yet forecast; give no date.")))
         else:
@@ -115,16 +129,18 @@ def _dont_promise(sc: Scope) -> list[Any]:
                               s(f": wide range, 50% by {fc_mod.short(one.p50)} but 95% only by "
                                 f"{fc_mod.short(one.p95)}", sc.f(f)), s("; promise no earlier than the P85 date.")))
     cur = facts.main_currency(sc.uow, sc.workspace_id)
-    on_roadmap = {f.id for f in sc.roadmap()}
-    wanted = [f for f in sc.features() if f.status in ("idea", "discovery") and f.id not in on_roadmap
-              and sc.demand(f.id).customers]
+    scheduled = {f.id for f in sc.roadmap()}  # what the live plan schedules, though not yet marked planned
+    wanted = [f for f in sc.features() if f.status in facts.OPEN_BEFORE_PLANNING and sc.demand(f.id).customers]
     wanted.sort(key=lambda f: (-sc.demand(f.id).arr_by_currency.get(cur, Decimal(0)), f.id))
-    for f in wanted[:8]:
-        items.append((s(f.title, sc.f(f)), s(f": asked for by {plural(len(sc.demand(f.id).customers), 'customer')}"
-                                             f" but still {status(f)}, not planned.", sc.f(f))))
+    for f in wanted[:UNPLANNED_LISTED]:
+        items.append((s(f.title, sc.f(f)), s(": asked for by "),
+                      s(plural(len(sc.demand(f.id).customers), "customer"), sc.f(f)),
+                      s(f", still {STILL.get(f.status, status(f))}: not planned, no date."
+                        + (" The live plan schedules it, but it gets dates only once it is marked planned."
+                           if f.id in scheduled else ""))))
     if not items:
         return [Paragraph((s("Every planned feature has a forecast with a usable range."),))]
-    return [Bullets(tuple(items))]
+    return [Bullets(tuple(items)), *and_more(sc, wanted[UNPLANNED_LISTED:], "feature", " asked for but not planned")]
 
 
 def _talking_points(sc: Scope, roadmap: list[Feature]) -> list[Any]:
@@ -139,10 +155,12 @@ def _talking_points(sc: Scope, roadmap: list[Feature]) -> list[Any]:
                 s(f" answers requests from {plural(len(d.customers), 'customer')}", sc.f(f))]
         if f.problems:
             p = f.problems[0]
+            words, close = quoted(p.statement)
             line.append(s(": it solves “"))
-            line.append(s(p.statement, sc.ref("problem", p.id, p.statement)))
-            line.append(s("”"))
-        line.append(s(". Expected "))
+            line.append(s(words, sc.ref("problem", p.id, p.statement)))
+            line.append(s(close + " Expected "))
+        else:
+            line.append(s(". Expected "))
         line.extend(when_spans(sc, f))
         line.append(s("."))
         items.append(tuple(line))
@@ -160,9 +178,10 @@ def _close_loop(sc: Scope, shipped: list[Feature]) -> list[Any]:
         if not names:
             continue
         told = f" ({loop['told_count']} already told)" if loop["told_count"] else ""
+        rest = [sc.ref("customer", i, n) for i, n in names[6:]]
         items.append((s(f.title, sc.f(f), strong=True), s(": "),
-                      s(", ".join(n for _i, n in names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else ""),
-                        *[sc.ref("customer", i, n) for i, n in names[:6]]), s(told)))
+                      *named([(n, sc.ref("customer", i, n)) for i, n in names[:6]]),
+                      *((s(f" and {len(rest)} more", *rest),) if rest else ()), s(told)))
     if not items:
         return [Paragraph((s("No customer who asked for a shipped feature is waiting to be told."),))]
     return [Bullets(tuple(items))]

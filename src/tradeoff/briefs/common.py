@@ -11,7 +11,7 @@ from typing import Any
 
 from tradeoff.briefs import facts
 from tradeoff.briefs import forecast as fc_mod
-from tradeoff.briefs.document import Chart, Missing, Paragraph, Ref, Span, Table, s
+from tradeoff.briefs.document import Chart, Listing, Missing, Paragraph, Ref, Span, Table, s
 from tradeoff.charts import ForecastHistogram, TimelineRow, forecast_histogram, roadmap_timeline
 from tradeoff.core.formula import format_number
 from tradeoff.features.model import Feature
@@ -93,6 +93,21 @@ class Scope:
     def f(self, feature: Feature) -> Ref:
         return self.ref("feature", feature.id, feature.title)
 
+    def features_with_status(self, status: str) -> Listing | None:
+        """The features list filtered to `status` (and the scope's product): exactly this scope's features of
+        that status, as both leave archived features out. None for a release, which that list cannot show."""
+        if self.release_ids is not None:
+            return None
+        product = (("product_id", str(self.product.id)),) if self.product else ()
+        return Listing("features", (("status", status), *product))
+
+    def commitments_list(self, at_risk_only: bool) -> Listing | None:
+        """The commitments page (at risk only, or all): exactly this scope's commitments only for the whole
+        roadmap, as that page shows the whole workspace's."""
+        if self.product is not None or self.release_ids is not None:
+            return None
+        return Listing("commitments", (("at_risk", "1"),) if at_risk_only else ())
+
 
 def status(f: Feature) -> str:
     return f.status.replace("_", " ")
@@ -112,6 +127,29 @@ def pct(p: float | None) -> str:
 
 def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def named(items: list[tuple[str, Ref]], sep: str = ", ") -> tuple[Span, ...]:
+    """A list of records by name, each name linking to its own record ('A, B, C'), never one link for all."""
+    out: list[Span] = []
+    for i, (name, ref) in enumerate(items):
+        if i:
+            out.append(s(sep))
+        out.append(s(name, ref))
+    return tuple(out)
+
+
+def feature_names(sc: Scope, features: list[Feature]) -> tuple[Span, ...]:
+    return named([(f.title, sc.f(f)) for f in features])
+
+
+def quoted(words: str) -> tuple[str, str]:
+    """Words quoted at the end of a sentence, and what closes it: ('starting again', '”.') for 'starting again.'
+    and ('why not?', '”') for 'why not?' — never a full stop after the quote's own ('…again.”.')."""
+    words = words.strip()
+    if words.endswith(("?", "!", "…", "...")):
+        return words, "”"
+    return words.rstrip("."), "”."
 
 
 def when_spans(sc: Scope, feature: Feature) -> tuple[Span, ...]:
@@ -194,7 +232,7 @@ def commitment_blocks(sc: Scope, at_risk_only: bool) -> list[Any]:
         if at_risk_only and in_scope:
             return [Paragraph((s(f"No commitment in this scope is below the {threshold:.0%} threshold.",
                                  *[sc.ref("commitment", c["id"], f"{c['feature']} for {c['customer']}")
-                                   for c in in_scope]),))]
+                                   for c in in_scope], listing=sc.commitments_list(at_risk_only=False)),))]
         return [Paragraph((s("No commitments recorded in this scope."),))]
     rows = []
     for c in items:
@@ -207,10 +245,16 @@ def commitment_blocks(sc: Scope, at_risk_only: bool) -> list[Any]:
                      (s(f"promised for {fc_mod.short(date.fromisoformat(c['due']))}", cm),),
                      (s(f"{prob} chance", cm),), (s(money(c["arr_at_stake"], c["currency"]), cust),),
                      (s(_risk_words(c, threshold), cm),)))
-    total = {k: Decimal(str(v)) for k, v in data["arr_at_risk"].items()} if at_risk_only else {}
-    head = [Paragraph((s(f"{plural(len(items), 'commitment')} below the {threshold:.0%} threshold, "
-                         f"{money_map(total)} at stake.", *[r[0][0].refs[0] for r in rows]),))] if at_risk_only else []
-    return head + [Table(("Customer", "Feature", "Due", "Chance of keeping it", "ARR at stake", "Risk"), tuple(rows))]
+    if not at_risk_only:
+        return [Table(("Customer", "Feature", "Due", "Chance of keeping it", "ARR at stake", "Risk"), tuple(rows))]
+    total: dict[str, Decimal] = {}  # the scope's own: each customer's ARR once, however many of its promises
+    for c in {c["customer_id"]: c for c in items}.values():
+        total[c["currency"]] = total.get(c["currency"], Decimal(0)) + Decimal(str(c["arr_at_stake"]))
+    cited = [sc.ref("commitment", c["id"], f"{c['feature']} for {c['customer']}") for c in items]
+    cited += list(dict.fromkeys(sc.ref("customer", c["customer_id"], c["customer"]) for c in items))
+    head = Paragraph((s(f"{plural(len(items), 'commitment')} below the {threshold:.0%} threshold, "
+                        f"{money_map(total)} at stake.", *cited, listing=sc.commitments_list(at_risk_only=True)),))
+    return [head, Table(("Customer", "Feature", "Due", "Chance of keeping it", "ARR at stake", "Risk"), tuple(rows))]
 
 
 def release_blocks(sc: Scope) -> list[Any]:
@@ -272,5 +316,4 @@ def and_more(sc: Scope, rest: list[Feature], noun: str, why: str = "") -> list[P
     if not rest:
         return []
     words = plural(len(rest), noun).split(" ", 1)[1]  # 'feature' or 'features'
-    return [Paragraph((s(f"… and {len(rest)} more {words}{why}: "),
-                       s(", ".join(f.title for f in rest), *[sc.f(f) for f in rest]), s(".")))]
+    return [Paragraph((s(f"… and {len(rest)} more {words}{why}: "), *feature_names(sc, rest), s(".")))]

@@ -10,6 +10,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from typing import Literal
+from urllib.parse import urlencode
 
 AUDIENCES = ("exec", "engineering", "sales", "customers")
 FORMATS = ("md", "html", "pdf", "text")
@@ -49,17 +50,32 @@ class Ref:
 
 
 @dataclass(frozen=True)
+class Listing:
+    """A list page that shows exactly the records a count cites, e.g. the features list filtered by status:
+    `Listing("features", (("status", "planned"),))`. Only a builder that knows the filter gives exactly those
+    records (no more, no fewer) sets one."""
+
+    kind: str  # the plural used in web addresses: "features", "commitments"
+    query: tuple[tuple[str, str], ...] = ()
+
+    def path(self, slug: str) -> str:
+        return f"/w/{slug}/{self.kind}" + (f"?{urlencode(self.query)}" if self.query else "")
+
+
+@dataclass(frozen=True)
 class Span:
     """A piece of text; with `refs` it is a claim or number that links to (HTML) or cites (Markdown, PDF,
-    text) those records. `strong`: shown in bold."""
+    text) those records. `strong`: shown in bold. `listing`: for a count of several records, the list page of
+    exactly those records, which the count links to in HTML."""
 
     text: str
     refs: tuple[Ref, ...] = ()
     strong: bool = False
+    listing: Listing | None = None
 
 
-def s(text: str, *refs: Ref, strong: bool = False) -> Span:
-    return Span(text, tuple(refs), strong)
+def s(text: str, *refs: Ref, strong: bool = False, listing: Listing | None = None) -> Span:
+    return Span(text, tuple(refs), strong, listing)
 
 
 Line = tuple[Span, ...]

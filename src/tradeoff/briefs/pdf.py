@@ -15,7 +15,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from tradeoff.briefs.document import Brief, Bullets, Chart, Line, Missing, Paragraph, Table
-from tradeoff.briefs.render import _source_title
+from tradeoff.briefs.render import _source_title, url
 
 _FOLD = str.maketrans({"—": "-", "–": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "...", "→": "->",
                        "←": "<-", "≥": ">=", "≤": "<=", "×": "x", "•": "-", "·": "-", "\u00a0": " ", "−": "-"})
@@ -51,8 +51,8 @@ class _Pdf(FPDF):
         self.set_text_color(0, 0, 0)
 
 
-def to_pdf(brief: Brief, slug: str) -> bytes:
-    """A PDF of the brief (A4), deterministic for a given brief."""
+def to_pdf(brief: Brief, slug: str, base_url: str = "") -> bytes:
+    """A PDF of the brief (A4), deterministic for a given brief; record addresses absolute with `base_url`."""
     pdf = _Pdf(format="A4")
     pdf.footer_text = f"{brief.title} - {brief.scope} - data as of {brief.as_of}"
     pdf.set_creation_date(datetime.fromisoformat(brief.as_of).replace(tzinfo=UTC))
@@ -108,6 +108,6 @@ def to_pdf(brief: Brief, slug: str) -> bytes:
         pdf.multi_cell(width, 7, "Sources", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", size=8)
         for r in refs:
-            pdf.multi_cell(width, 4, latin1(f"[{r.label}] {_source_title(brief, r)}: {r.path(slug)}"),
+            pdf.multi_cell(width, 4, latin1(f"[{r.label}] {_source_title(brief, r)}: {url(r.path(slug), base_url)}"),
                            new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

@@ -1,11 +1,33 @@
 """Brief → Markdown (citations like [F12] and a sources list), HTML (every claim links to its record's page)
-and plain text for Slack or Teams. Pure functions of the document: the same brief gives the same bytes."""
+and plain text for Slack or Teams. Pure functions of the document: the same brief gives the same bytes.
+
+`base_url`: the server's address (e.g. "https://tradeoff.example.com/"). Given, record addresses are absolute, so
+they open from a file, a chat message or an e-mail; empty, they stay relative to the server (the web preview, and
+exports from the command line, which does not know the server's address).
+"""
 
 from __future__ import annotations
 
 from html import escape
 
-from tradeoff.briefs.document import Brief, Bullets, Chart, Line, Missing, Paragraph, Ref, Section, Table
+from tradeoff.briefs.document import (
+    Brief,
+    Bullets,
+    Chart,
+    Line,
+    Missing,
+    Paragraph,
+    Ref,
+    Section,
+    Span,
+    Table,
+)
+
+
+def url(path: str, base_url: str = "") -> str:
+    """`path` (an address on the server, "/w/...") made absolute when the server's address is known."""
+    return base_url.rstrip("/") + path if base_url else path
+
 
 # --- Markdown ----------------------------------------------------------------------------------------------
 
@@ -33,7 +55,7 @@ def _source_title(brief: Brief, ref: Ref) -> str:
     return titles.get(ref, f"{ref.kind} {ref.id}")
 
 
-def to_markdown(brief: Brief, slug: str) -> str:
+def to_markdown(brief: Brief, slug: str, base_url: str = "") -> str:
     """The brief as Markdown; each claim cites its records as [F12] and the sources list gives their addresses."""
     pub = brief.public
     out = [f"# {md_escape(brief.title)}", "", f"_{md_escape(brief.scope)} · data as of {brief.as_of}_", ""]
@@ -56,7 +78,7 @@ def to_markdown(brief: Brief, slug: str) -> str:
     refs = brief.refs()
     if refs and not pub:
         out += ["## Sources", ""]
-        out += [f"- [{r.label}] {md_escape(_source_title(brief, r))}: {r.path(slug)}" for r in refs]
+        out += [f"- [{r.label}] {md_escape(_source_title(brief, r))}: {url(r.path(slug), base_url)}" for r in refs]
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
 
@@ -77,37 +99,50 @@ body{font-family:Helvetica,Arial,sans-serif;max-width:60rem;margin:2rem auto;pad
 """.strip()
 
 
-def _html_line(line: Line, slug: str, public: bool) -> str:
-    out = []
-    for span in line:
-        text = escape(span.text)
-        if span.strong:
-            text = f"<strong>{text}</strong>"
-        if span.refs and not public:
-            first, rest = span.refs[0], span.refs[1:]
-            text = (f'<a class="ref" href="{first.path(slug)}" data-ref="{first.label}" '
-                    f'title="{first.kind} {first.id}">{text}</a>')
-            if rest:
-                text += "<sup>" + " ".join(f'<a href="{r.path(slug)}" data-ref="{r.label}">{r.label}</a>'
-                                           for r in rest) + "</sup>"
-        out.append(text)
-    return "".join(out)
+def _sup(refs: tuple[Ref, ...], slug: str, base_url: str) -> str:
+    return "<sup>" + " ".join(f'<a href="{escape(url(r.path(slug), base_url))}" data-ref="{r.label}">{r.label}</a>'
+                              for r in refs) + "</sup>"
 
 
-def _html_section(sec: Section, slug: str, public: bool) -> list[str]:
+def _html_span(span: Span, slug: str, public: bool, base_url: str) -> str:
+    """One record: the words link to its page. Several (a count, a total): every one is cited as a superscript
+    link, and the words link to the list of exactly those records when the builder named one; else they link
+    nowhere rather than to one of them."""
+    text = escape(span.text)
+    if span.strong:
+        text = f"<strong>{text}</strong>"
+    if not span.refs or public:
+        return text
+    if len(span.refs) == 1:
+        r = span.refs[0]
+        return (f'<a class="ref" href="{escape(url(r.path(slug), base_url))}" data-ref="{r.label}" '
+                f'title="{r.kind} {r.id}">{text}</a>')
+    if span.listing is not None:
+        text = (f'<a class="ref" href="{escape(url(span.listing.path(slug), base_url))}" '
+                f'data-refs="{" ".join(r.label for r in span.refs)}">{text}</a>')
+    else:
+        text = f'<span class="cited" data-refs="{" ".join(r.label for r in span.refs)}">{text}</span>'
+    return text + _sup(span.refs, slug, base_url)
+
+
+def _html_line(line: Line, slug: str, public: bool, base_url: str = "") -> str:
+    return "".join(_html_span(span, slug, public, base_url) for span in line)
+
+
+def _html_section(sec: Section, slug: str, public: bool, base_url: str) -> list[str]:
     out = [f"<section><h2>{escape(sec.title)}</h2>"]
     for b in sec.blocks:
         if isinstance(b, Paragraph):
-            out.append(f"<p>{_html_line(b.spans, slug, public)}</p>")
+            out.append(f"<p>{_html_line(b.spans, slug, public, base_url)}</p>")
         elif isinstance(b, Bullets):
-            out.append("<ul>" + "".join(f"<li>{_html_line(i, slug, public)}</li>" for i in b.items) + "</ul>")
+            out.append("<ul>" + "".join(f"<li>{_html_line(i, slug, public, base_url)}</li>" for i in b.items) + "</ul>")
         elif isinstance(b, Table):
             head = "".join(f"<th>{escape(c)}</th>" for c in b.columns)
-            body = "".join("<tr>" + "".join(f"<td>{_html_line(c, slug, public)}</td>" for c in row) + "</tr>"
+            body = "".join("<tr>" + "".join(f"<td>{_html_line(c, slug, public, base_url)}</td>" for c in row) + "</tr>"
                            for row in b.rows)
             out.append(f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>')
         elif isinstance(b, Chart):
-            out.append(f'<figure class="chart">{b.svg}<figcaption>{_html_line(b.alt, slug, public)}</figcaption>'
+            out.append(f'<figure class="chart">{b.svg}<figcaption>{_html_line(b.alt, slug, public, base_url)}</figcaption>'
                        "</figure>")
         elif isinstance(b, Missing):
             out.append(f'<p class="missing"><strong>Missing:</strong> {escape(b.message)}</p>')
@@ -115,28 +150,28 @@ def _html_section(sec: Section, slug: str, public: bool) -> list[str]:
     return out
 
 
-def to_html_fragment(brief: Brief, slug: str) -> str:
+def to_html_fragment(brief: Brief, slug: str, base_url: str = "") -> str:
     """The brief as an HTML fragment (a <article class="brief">) for the web UI's preview."""
     out = [f'<article class="brief" data-audience="{escape(brief.audience)}">',
            f"<h1>{escape(brief.title)}</h1>",
            f'<p class="scope">{escape(brief.scope)} · data as of {escape(brief.as_of)}</p>']
     for sec in brief.sections:
-        out += _html_section(sec, slug, brief.public)
+        out += _html_section(sec, slug, brief.public, base_url)
     refs = brief.refs()
     if refs and not brief.public:
         out.append('<section class="sources"><h2>Sources</h2><ul>')
-        out += [f'<li><a href="{r.path(slug)}" data-ref="{r.label}">[{r.label}]</a> '
+        out += [f'<li><a href="{escape(url(r.path(slug), base_url))}" data-ref="{r.label}">[{r.label}]</a> '
                 f"{escape(_source_title(brief, r))}</li>" for r in refs]
         out.append("</ul></section>")
     out.append("</article>")
     return "\n".join(out) + "\n"
 
 
-def to_html(brief: Brief, slug: str) -> str:
+def to_html(brief: Brief, slug: str, base_url: str = "") -> str:
     """A standalone HTML document (inline CSS, no scripts)."""
     return ("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>{escape(brief.title)} · {escape(brief.scope)}</title><style>{CSS}</style></head>\n<body>\n"
-            + to_html_fragment(brief, slug) + "</body></html>\n")
+            + to_html_fragment(brief, slug, base_url) + "</body></html>\n")
 
 
 # --- plain text (Slack, Teams) -----------------------------------------------------------------------------
@@ -154,8 +189,9 @@ def _text_line(line: Line, public: bool) -> str:
     return "".join(out)
 
 
-def to_text(brief: Brief, slug: str) -> str:
-    """Plain text that pastes cleanly into Slack or Teams: *bold* headings, • bullets, one line per table row."""
+def to_text(brief: Brief, slug: str, base_url: str = "") -> str:
+    """Plain text that pastes cleanly into Slack or Teams: *bold* headings, • bullets, one line per table row, and
+    the sources one a line, each address alone at its end (so the chat app links it, and only it)."""
     pub = brief.public
     out = [f"*{brief.title}* ({brief.scope}, data as of {brief.as_of})", ""]
     for sec in brief.sections:
@@ -179,5 +215,6 @@ def to_text(brief: Brief, slug: str) -> str:
         out.append("")
     refs = brief.refs()
     if refs and not pub:
-        out.append("Sources: " + "; ".join(f"[{r.label}] {r.path(slug)}" for r in refs))
+        out.append("*Sources*")
+        out += [f"[{r.label}] {_source_title(brief, r)}: {url(r.path(slug), base_url)}" for r in refs]
     return "\n".join(out).rstrip("\n") + "\n"

@@ -112,15 +112,17 @@ def build(*, uow: UnitOfWork, workspace_id: int, slug: str, req: Request, now: d
                  public=req.audience == "customers", sources=sources)
 
 
-def render(brief: Brief, fmt: str, slug: str) -> bytes:
+def render(brief: Brief, fmt: str, slug: str, base_url: str = "") -> bytes:
+    """The brief as a file. `base_url`: the server's address when the caller knows it (a web request), so the
+    records' addresses in the file are absolute and open from a chat message, an e-mail or a disk."""
     check_format(fmt)
     if fmt == "md":
-        return to_markdown(brief, slug).encode("utf-8")
+        return to_markdown(brief, slug, base_url).encode("utf-8")
     if fmt == "html":
-        return to_html(brief, slug).encode("utf-8")
+        return to_html(brief, slug, base_url).encode("utf-8")
     if fmt == "text":
-        return to_text(brief, slug).encode("utf-8")
-    return to_pdf(brief, slug)
+        return to_text(brief, slug, base_url).encode("utf-8")
+    return to_pdf(brief, slug, base_url)
 
 
 def fragment(brief: Brief, slug: str) -> str:

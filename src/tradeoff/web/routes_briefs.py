@@ -49,7 +49,8 @@ def briefs_page(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
     briefs.check_audience(req.audience)
     brief = briefs.build(uow=uow, workspace_id=m.workspace_id, slug=m.workspace_slug, req=req, now=utcnow())
     versions = briefs.versions(uow=uow, workspace_id=m.workspace_id, audience=req.audience, limit=20)
-    customers = ctx.customer_suggestions(uow, m.workspace_id, None, limit=200) if req.audience == "customers" else []
+    # the picker is always there (not only once "What's new" is shown), so one customer's update is one step away
+    customers = ctx.customer_suggestions(uow, m.workspace_id, None, limit=200)
     return render(request, "briefs/page.html", **ctx.page_context(uow, m, "briefs"), page_title="Briefs",
                   req=req, audiences=[(a, AUDIENCE_TITLES[a]) for a in AUDIENCES],
                   formats=[(f, FORMAT_LABELS[f]) for f in FORMATS], products=ctx.product_choices(uow, m.workspace_id),
@@ -66,7 +67,8 @@ def briefs_export(request: Request, m: CurrentMember, uow: Uow) -> Response:
     brief = briefs.build(uow=uow, workspace_id=m.workspace_id, slug=m.workspace_slug, req=req, now=utcnow())
     media, ext = briefs.MEDIA[fmt]
     name = f"{req.audience}-brief-{brief.as_of}.{ext}"
-    return Response(briefs.render(brief, fmt, m.workspace_slug), media_type=media,
+    # a file leaves the browser (pasted into Slack, mailed, opened from disk): its links carry the server's address
+    return Response(briefs.render(brief, fmt, m.workspace_slug, base_url=str(request.base_url)), media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
