@@ -263,8 +263,8 @@ def _since_last(before: dict[str, Any], after: dict[str, Any], *, kept_close: bo
 
 
 def since_last_text(since: dict[str, Any]) -> str:
-    """One line on what solving again changed, e.g. "kept close to the last answer: 2 features moved ('A' period 3
-    → 2, …), 1 added ('B', period 4), none dropped"."""
+    """One line on what solving again changed, e.g. "kept close to the last answer: 1 feature moved later ('C' period
+    2 → 3); 2 features moved sooner ('A' period 3 → 2, …); 1 feature added ('B', period 4); none dropped"."""
     def listed(rows: list[dict[str, Any]], what: str, say: Any) -> str:
         if not rows:
             return f"none {what}"
@@ -272,8 +272,18 @@ def since_last_text(since: dict[str, Any]) -> str:
         return f"{len(rows)} {'feature' if len(rows) == 1 else 'features'} {what} ({shown})"
 
     how = "kept close to the last answer" if since.get("kept_close") else "solved from scratch"
+    moved = since.get("moved", [])
+    later = [r for r in moved if r["after"] > r["before"]]
+    sooner = [r for r in moved if r["after"] < r["before"]]
+
+    def step(r: dict[str, Any]) -> str:
+        return f"'{r['title']}' period {r['before']} → {r['after']}"
+
+    # what comes later than said matters more than what comes sooner: named first, each group on its own
+    moves = ("none moved" if not moved else
+             "; ".join(listed(rows, what, step) for rows, what in ((later, "moved later"), (sooner, "moved sooner")) if rows))
     return (f"{how}: " + "; ".join((
-        listed(since.get("moved", []), "moved", lambda r: f"'{r['title']}' period {r['before']} → {r['after']}"),
+        moves,
         listed(since.get("added", []), "added", lambda r: f"'{r['title']}', period {r['after']}"),
         listed(since.get("dropped", []), "dropped", lambda r: f"'{r['title']}', was period {r['before']}"))))
 
