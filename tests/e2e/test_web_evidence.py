@@ -655,17 +655,25 @@ def test_a_customer_named_in_pasted_notes_but_not_on_record_is_flagged_and_may_b
         container: Container, seeded: Seeded, as_user: AsUser) -> None:
     w = seeded.world.slug
     tc, token = as_user("bob")
-    week = "Wed 2 Dec — Frostline Ski School (founder)\n- Wants to pause billing off-season QZFROST\n- Needs SEPA QZFROST\n"
+    week = ("Wed 2 Dec — Frostline Ski School (founder)\n- Wants to pause billing off-season QZFROST\n"
+            "- Needs SEPA QZFROST\n\nThu 3 Dec — Frostline Ski School (support escalation)\n"
+            "- Invoices went out twice QZFROST\n")
     split = tc.post(f"/w/{w}/feedback/paste", data={"csrf_token": token, "text": week, "source": "sales_call"})
     page = html.unescape(split.text)
-    assert split.status_code == 200 and page.count("no customer on record is named in its heading") == 2
+    # the heading's name is offered as the customer, flagged as not on record; its kind of call is each item's source
+    assert split.status_code == 200 and page.count("“Frostline Ski School” is not a customer on record yet") == 3
+    assert page.count('name="item_customer" value="Frostline Ski School"') == 3
+    chosen = re.findall(r'<select name="item_source"[^>]*>.*?<option value="(\w+)" selected>', page, re.S)
+    assert chosen == ["sales_call", "sales_call", "support"]
     items = re.findall(r'<textarea id="item-\d+" name="item"[^>]*>(.*?)</textarea>', page, re.S)
-    data = {"csrf_token": token, "source": "sales_call", "item": items, "keep": ["0", "1"],
-            "item_customer": ["Frostline Ski School", "frostline ski school"]}
+    data = {"csrf_token": token, "source": "sales_call", "item": items, "keep": ["0", "1", "2"],
+            "item_customer": ["Frostline Ski School", "frostline ski school", "Frostline Ski School"],
+            "item_source": chosen}
     refused = tc.post(f"/w/{w}/feedback/paste/confirm", data=data)
     assert refused.status_code == 422 and "no customer named" in html.unescape(refused.text)
     # adding customers, but one item is bad: nothing is saved, the new customer neither
-    bad = tc.post(f"/w/{w}/feedback/paste/confirm", data={**data, "add_customers": "1", "item_day": ["", "2999-01-01"]})
+    bad = tc.post(f"/w/{w}/feedback/paste/confirm", data={**data, "add_customers": "1",
+                                                          "item_day": ["", "2999-01-01", ""]})
     assert bad.status_code == 422 and texts_in(container, w, "QZFROST") == []
     with container.unit_of_work() as uow:
         wid = accounts.workspace_by_slug(uow=uow, slug=w).id
@@ -674,7 +682,8 @@ def test_a_customer_named_in_pasted_notes_but_not_on_record_is_flagged_and_may_b
     ok = tc.post(f"/w/{w}/feedback/paste/confirm", data={**data, "add_customers": "1"})
     assert ok.status_code == 303, ok.text[:300]
     made = texts_in(container, w, "QZFROST")
-    assert len(made) == 2 and len({f.customer_id for f in made}) == 1 and made[0].customer_id is not None
+    assert len(made) == 3 and len({f.customer_id for f in made}) == 1 and made[0].customer_id is not None
+    assert sorted(f.source for f in made) == ["sales_call", "sales_call", "support"]
 
 
 def test_adding_a_customer_by_name_never_shadows_those_the_name_already_means(container: Container,

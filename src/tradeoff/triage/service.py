@@ -270,9 +270,10 @@ def note_reported_at(day: str, today: date) -> datetime | None:
 
 
 def read_notes(*, uow: UnitOfWork, workspace_id: int, text: str, today: date) -> list[dict[str, Any]]:
-    """The items of pasted notes, each with what its heading says: the customer it names (`customer_service.named_in`)
-    and the day ("Tue 1 Dec — Redfern Engineering (CFO)"); None where it says nothing,
-    for the person confirming them to fill in. Nothing is saved."""
+    """The items of pasted notes, each with what its heading says: the customer it names (`customer_service.named_in`),
+    else the name it gives for one not on record yet (`new_customer`), the day ("Tue 1 Dec — Redfern Engineering
+    (CFO)") and the kind of call (`source`: "(support escalation)"); None where it says nothing, for the person
+    confirming them to fill in. Nothing is saved."""
     if not text.strip():
         raise InvalidInput("paste some call notes first", [FieldError(["body", "text"], "empty")])
     items = notes.split_note_items(text)
@@ -282,7 +283,10 @@ def read_notes(*, uow: UnitOfWork, workspace_id: int, text: str, today: date) ->
         c = named.get(i.heading)
         day = notes.heading_date(i.heading, today) if i.heading else None
         out.append({"text": i.text, "heading": i.heading, "customer_id": c.id if c else None,
-                    "customer": c.name if c else None, "reported_on": day})
+                    "customer": c.name if c else None, "reported_on": day,
+                    # a name the heading gives that no customer on record has: offered, to add or correct
+                    "new_customer": notes.heading_name(i.heading) if i.heading and not c else None,
+                    "source": notes.heading_source(i.heading) if i.heading else None})
     return out
 
 

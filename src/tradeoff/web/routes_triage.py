@@ -201,9 +201,11 @@ def paste_split(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow)
         return _paste_view(request, uow, m, state, status_code=422)
     # each item's customer and day: what its heading names, else the form's customer and no day (today)
     items = [{"text": p["text"], "keep": True, "error": "", "heading": p["heading"],
-              "customer": p["customer"] or state.values["customer_id"],
+              "customer": p["customer"] or p["new_customer"] or state.values["customer_id"],
               "day": p["reported_on"].isoformat() if p["reported_on"] else "",
-              "unknown_heading": bool(p["heading"] and not p["customer"])} for p in parts]
+              "source": p["source"] or state.values["source"] or "other",
+              "new_customer": p["new_customer"] or "",
+              "unknown_heading": bool(p["heading"] and not p["customer"] and not p["new_customer"])} for p in parts]
     return _paste_view(request, uow, m, state, items, status_code=200 if state.ok else 422)
 
 
@@ -216,6 +218,7 @@ def paste_confirm(request: Request, form: CheckedForm, m: CurrentMember, uow: Uo
     who = [t for t in form.getlist("item_customer") if isinstance(t, str)]
     days = [t for t in form.getlist("item_day") if isinstance(t, str)]
     heads = [t for t in form.getlist("item_heading") if isinstance(t, str)]
+    sources = [t for t in form.getlist("item_source") if isinstance(t, str)]
     kept = {int(k) for k in form.getlist("keep") if isinstance(k, str) and k.isdecimal()}
 
     def nth(values: list[str], i: int, default: str = "") -> str:
@@ -223,7 +226,8 @@ def paste_confirm(request: Request, form: CheckedForm, m: CurrentMember, uow: Uo
 
     items: list[dict[str, Any]] = [
         {"text": t, "keep": i in kept, "error": "", "customer": nth(who, i, state.values["customer_id"]),
-         "day": nth(days, i), "heading": nth(heads, i)} for i, t in enumerate(texts)]
+         "day": nth(days, i), "heading": nth(heads, i), "source": nth(sources, i, data["source"])}
+        for i, t in enumerate(texts)]
     chosen = [i for i in range(len(items)) if items[i]["keep"]]
     if not chosen:
         state.message = "tick at least one item to create"
@@ -248,7 +252,8 @@ def paste_confirm(request: Request, form: CheckedForm, m: CurrentMember, uow: Uo
             items[i]["error"] = exc.message
             continue
         try:
-            creates.append(FeedbackCreate.model_validate({**data, **own, "text": items[i]["text"],
+            creates.append(FeedbackCreate.model_validate({**data, **own, "source": items[i]["source"] or data["source"],
+                                                          "text": items[i]["text"],
                                                           **({"reported_at": when} if when else {})}))
             kept_order.append(i)
         except ValidationError as exc:

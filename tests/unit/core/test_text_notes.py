@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tradeoff.core.text.notes import NoteItem, heading_date, split_note_items
+from tradeoff.core.text.notes import NoteItem, heading_date, heading_name, heading_source, split_note_items
 
 
 def split_notes(text: str) -> list[str]:
@@ -248,3 +249,25 @@ def test_thanks_that_says_something_and_notes_that_are_not_an_email_stay() -> No
              "Thanks for the demo, but SSO is still missing")
     assert split_notes(notes) == ["Love the reminders", "Thanks! Exports are fast now",
                                   "Thanks for the demo, but SSO is still missing"]
+
+
+@pytest.mark.parametrize(("heading", "name", "source"), [
+    ("Thu 3 Dec — Vantara Telecom (support escalation)", "Vantara Telecom", "support"),
+    ("Call with Borealis Freight, 2 Dec", "Borealis Freight", None),
+    ("Mon 30 Nov — ACME Logistics (CFO, AR lead)", "ACME Logistics", None),
+    ("2026-12-01 | Redfern Engineering | sales call", "Redfern Engineering", "sales_call"),
+    ("Interview: Dana at Stonegate", "Stonegate", "interview"),
+    ("Tue 1 Dec", None, None),
+    ("action items", None, None),
+    ("Acme — Globex (joint call)", None, None),  # two names: which one is the customer is not for us to guess
+])
+def test_a_heading_gives_the_customers_name_and_the_kind_of_call(heading: str, name: str | None,
+                                                                 source: str | None) -> None:
+    assert heading_name(heading) == name
+    assert heading_source(heading) == source
+
+
+@given(st.text(max_size=120))
+def test_a_heading_name_is_made_of_the_headings_words(heading: str) -> None:
+    name = heading_name(heading)
+    assert name is None or (name.strip() == name and all(word in heading for word in name.split()))

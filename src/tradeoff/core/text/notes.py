@@ -367,3 +367,41 @@ def _is_bare_heading(item: str) -> bool:
 # how this module reads a line, lent to the email handling so that it reads bullets, titles and days alike
 _EMAIL_RULES = LineRules(is_bullet=lambda line: _BULLET.match(line) is not None, is_title=_is_title,
                          ends_sentence=_ends_sentence, day_with_year=_day_with_year)
+
+
+# what a heading says the call was: "(support escalation)", "— sales call", "Interview with …"
+_SOURCE_WORDS = (
+    (re.compile(r"\b(?:support|escalation|ticket|helpdesk|incident)\b", re.IGNORECASE), "support"),
+    (re.compile(r"\b(?:interviews?|user research|usability)\b", re.IGNORECASE), "interview"),
+    (re.compile(r"\b(?:survey|nps|csat)\b", re.IGNORECASE), "survey"),
+    (re.compile(r"\b(?:sales|demo|discovery|renewal|qbr|prospect|pricing call)\b", re.IGNORECASE), "sales_call"),
+)
+_PAREN = re.compile(r"\([^)]*\)")
+_NAME_NOISE = re.compile(r"^(?:call|meeting|notes|sync|chat|interview|demo|qbr|catch-up)\b(?:\s+(?:with|from|w/))?\s*"
+                         r"|\s*\b(?:call|meeting|notes|sync|demo|qbr)$", re.IGNORECASE)
+
+
+def heading_source(heading: str) -> str | None:
+    """The source a heading names ("Thu 3 Dec — Vantara (support escalation)": support; "Acme — sales call"), or
+    None. One of: support, interview, survey, sales_call; the first named wins in that order."""
+    for pattern, source in _SOURCE_WORDS:
+        if pattern.search(heading):
+            return source
+    return None
+
+
+def heading_name(heading: str) -> str | None:
+    """The customer's name a heading gives when it names none on record: "Thu 3 Dec — ACME Logistics (CFO)" →
+    "ACME Logistics", "Call with Borealis Freight, 2 Dec" → "Borealis Freight". The part of the heading that is
+    neither a day nor a description in brackets nor the kind of call; None when no single part is left."""
+    text = _PAREN.sub(" ", heading)
+    parts = [p.strip(" ,;:*#_") for p in re.split(r"\s[\u2013\u2014-]\s|\s\|\s|,|:", text)]
+    names = []
+    for p in parts:
+        for pattern in (_ISO, _DAY_MONTH, _MONTH_DAY, _NUMERIC_DAY, _WEEKDAY):
+            p = pattern.sub(" ", p)
+        p = _NAME_NOISE.sub("", re.sub(r"\s+", " ", p).strip()).strip(" ,;:*#_-")
+        p = p.rsplit(" at ", 1)[-1]  # "Dana at Stonegate": the customer is Stonegate
+        if p and any(ch.isalpha() for ch in p) and heading_source(p) is None and p[0].isupper():
+            names.append(p)
+    return names[0] if len(names) == 1 and len(names[0]) <= 120 else None
