@@ -61,6 +61,13 @@ def test_rank_json_and_table(run, seeded) -> None:  # type: ignore[no-untyped-de
     assert "not scored" in table  # no ease given
     bad = run("rank", "-w", seeded["slug"], "--framework", "moscow", ok=False)
     assert bad.exit_code == 2 and "unknown framework 'moscow'" in bad.stderr
+    # several frameworks side by side, as the README says
+    both = json.loads(run("rank", "-w", seeded["slug"], "--compare", "rice,ice", "--json").stdout)
+    assert both["frameworks"] == ["rice", "ice"] and {i["id"] for i in both["items"]} == {seeded["f1"], seeded["f2"]}
+    shown = run("rank", "-w", seeded["slug"], "--compare", "rice, ice").stdout
+    assert "rank under each framework" in shown and "rice vs ice: Spearman" in shown
+    one = run("rank", "-w", seeded["slug"], "--compare", "rice", ok=False)
+    assert one.exit_code == 2 and "at least two frameworks" in one.stderr
 
 
 def test_size_problem(run, seeded) -> None:  # type: ignore[no-untyped-def]

@@ -37,10 +37,18 @@ def rank(
     segment: Annotated[str | None, typer.Option(help="Only features for this customer segment.")] = None,
     status: Annotated[str | None, typer.Option(help="Only features in this status; open: not shipped or won't do.")] = None,
     limit: Annotated[int, typer.Option(min=1, max=5000)] = 50,
+    compare: Annotated[str | None, typer.Option(
+        "--compare", help="Frameworks to rank side by side, e.g. rice,wsjf: rank correlation and where they "
+                          "disagree most.")] = None,
     as_json: Json = False,
     csv_file: CsvOut = None,
 ) -> None:
-    """The backlog ranked by a framework; every score shows its formula with the values filled in."""
+    """The backlog ranked by a framework; every score shows its formula with the values filled in. With --compare:
+    the rankings of several frameworks side by side."""
+    if compare is not None:
+        _compare(workspace, [f.strip() for f in compare.split(",") if f.strip()],
+                 ranking.Filters(product, objective, segment, status), limit, as_json)
+        return
     with cli_state().container.unit_of_work() as uow:
         res = ranking.ranked_backlog(uow=uow, workspace_id=workspace_id(uow, workspace), framework=framework,
                                      filters=ranking.Filters(product, objective, segment, status),
@@ -56,6 +64,27 @@ def rank(
                  "why": i["explanation"] if i["score"] is not None else f"not scored: {i['not_scored_reason']}"}
                 for i in res["items"]], ["rank", "id", "title", "status", "score", "why"],
                title=f"ranked by {res['framework']} ({res['scored']} of {res['count']} scored)")
+
+
+def _compare(workspace: str, frameworks: list[str], filters: ranking.Filters, limit: int, as_json: bool) -> None:
+    with cli_state().container.unit_of_work() as uow:
+        res = ranking.compare(uow=uow, workspace_id=workspace_id(uow, workspace), frameworks=frameworks,
+                              filters=filters)
+    if as_json:
+        emit_json(res)
+        return
+    names = res["frameworks"]
+    emit_table([{"id": i["id"], "title": i["title"],
+                 **{n: "—" if i["ranks"].get(n) is None else str(i["ranks"][n]) for n in names}}
+                for i in res["items"][:limit]], ["id", "title", *names], title="rank under each framework")
+    for a in range(len(names)):
+        for b in range(a + 1, len(names)):
+            rho = res["spearman"][a][b]
+            typer.echo(f"{names[a]} vs {names[b]}: Spearman {'—' if rho is None else f'{rho:.2f}'} "
+                       "(1: the same order, 0: unrelated, −1: reversed)")
+    for d in res["disagreements"]:
+        ranks = ", ".join(f"{n} #{r}" for n, r in d["ranks"].items() if r is not None)
+        typer.echo(f"disagree most: {d['title']} (#{d['id']}): {ranks}")
 
 
 def size(problem_id: int, workspace: WorkspaceOpt, as_json: Json = False) -> None:
