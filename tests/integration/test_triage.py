@@ -224,6 +224,18 @@ def test_split_notes_and_themes_to_problem(client, world: World) -> None:
     assert not {f["id"] for f in unlinked} & set(spam["feedback_ids"]) and unlinked
     grouped = {i for t in after["items"] for i in t["feedback_ids"]}
     assert after["unthemed"] == after["considered"] - len(grouped) >= 0
+    # the problem archived (made by mistake): its evidence is unlinked again, in the inbox and in themes, and
+    # comes back with the problem when it is restored
+    pid = r.json()["id"]
+    assert client.delete(world.api(f"/problems/{pid}"), headers=world.bob.headers).status_code == 200
+    unlinked = client.get(world.api("/feedback?linked=false&limit=200"), headers=world.bob.headers).json()["items"]
+    assert set(spam["feedback_ids"]) <= {f["id"] for f in unlinked}
+    assert client.get(world.api("/feedback?linked=true&limit=200"), headers=world.bob.headers).json()["items"] == []
+    again = client.get(world.api("/themes"), headers=world.bob.headers).json()["items"]
+    assert any(set(t["feedback_ids"]) == set(spam["feedback_ids"]) for t in again)
+    assert client.post(world.api(f"/problems/{pid}/restore"), headers=world.bob.headers).status_code == 200
+    assert {f["id"] for f in client.get(world.api("/feedback?linked=true&limit=200"),
+                                        headers=world.bob.headers).json()["items"]} == set(spam["feedback_ids"])
 
 
 def test_a_theme_like_a_problem_on_record_is_added_to_it(client, world: World) -> None:

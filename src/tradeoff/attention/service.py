@@ -20,7 +20,7 @@ from tradeoff.estimates.model import Estimate
 from tradeoff.features import service as feature_service
 from tradeoff.features.model import Feature, FeatureStatus
 from tradeoff.feedback.model import Feedback
-from tradeoff.links.model import Link
+from tradeoff.links.live import linked_to_live
 from tradeoff.plans import releases as release_watch
 from tradeoff.plans import service as plan_service
 from tradeoff.plans.model import Plan
@@ -250,7 +250,7 @@ def _feedback(uow: UnitOfWork, workspace_id: int, now: datetime) -> list[Item]:
         many = f"more than {TRIAGE_CAP:,} new pieces" if waiting > TRIAGE_CAP else _n(waiting, "new piece")
         items.append(Item("triage_pending", "low", f"Triage is working through {many} of feedback",
                           "Kinds, duplicates and themes fill in as it goes.", "feedback", waiting))
-    linked = exists(select(Link.id).where(Link.feedback_id == Feedback.id))
+    linked = linked_to_live()
     recent = (Feedback.workspace_id == workspace_id, Feedback.archived_at.is_(None), ~linked,
               Feedback.duplicate_of_id.is_(None), Feedback.reported_at >= now - timedelta(days=RECENT_DAYS))
     n = uow.session.scalar(select(func.count()).select_from(Feedback).where(*recent)) or 0

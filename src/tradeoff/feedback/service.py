@@ -15,6 +15,12 @@ from tradeoff.records.service import RecordSpec
 from tradeoff.storage.base import utcnow
 from tradeoff.storage.uow import Actor, UnitOfWork
 
+
+def _linked() -> Any:
+    from tradeoff.links.live import linked_to_live
+
+    return linked_to_live()
+
 SPEC = RecordSpec(
     name="feedback",
     plural="feedback",
@@ -33,7 +39,8 @@ SPEC = RecordSpec(
         "triaged": lambda v: Feedback.triaged_at.is_not(None) if v else Feedback.triaged_at.is_(None),
         "kind_source": lambda v: Feedback.kind_source == v,
         # linked to a problem or feature (as itself or as the item it was merged into), or not yet: the inbox
-        "linked": lambda v: Feedback.links.any() if v else ~Feedback.links.any(),
+        # (a link to an archived problem or feature only does not count: links.live)
+        "linked": lambda v: _linked() if v else ~_linked(),
     },
     snapshot_fields=("text", "source", "customer_id", "reporter", "reported_at", "tags", "kind", "sentiment",
                      "score_kind", "score"),

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from tradeoff.audit import service as audit
@@ -27,6 +27,7 @@ from tradeoff.features import service as feature_service
 from tradeoff.feedback import service as feedback_service
 from tradeoff.feedback.model import Feedback, SuggestionDismissal
 from tradeoff.links import service as link_service
+from tradeoff.links.live import linked_to_live
 from tradeoff.links.model import Link
 from tradeoff.links.schemas import LinkCreate
 from tradeoff.problems import service as problem_service
@@ -300,7 +301,7 @@ def themes_overview(*, uow: UnitOfWork, workspace_id: int, now: datetime, limit:
     `items`: the themes; `considered`: the unlinked items grouped (the newest, up to
     the limit); `unthemed`: how many of them are like no other, so in no theme: to link one by one;
     `method`: what measured likeness (an engine that embeds groups by the stored sentence vectors)."""
-    unlinked = ~exists(select(Link.id).where(Link.feedback_id == Feedback.id))
+    unlinked = ~linked_to_live()
     rows = uow.session.execute(
         select(Feedback.id, Feedback.text, Feedback.reported_at, Customer.id, Customer.arr, Customer.currency,
                Customer.name, Customer.segment)
