@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 from tests.conftest import World
@@ -112,6 +113,12 @@ def test_ranking_sizing_decisions_votes_competitors_pages(client, container, wor
     vote = tc.post(f"{base}/stakeholders", data={"csrf_token": csrf, "feature_id": str(f), "group": "sales",
                                                  "score": "9", "reason": "Lost a deal over it"})
     assert vote.status_code == 303
+    saved = html.unescape(tc.get(vote.headers["location"]).text)
+    assert "Your vote on Dunning emails: 9 as sales." in saved and "One vote per person per feature" in saved
+    again = tc.post(f"{base}/stakeholders", data={"csrf_token": csrf, "feature_id": str(f), "group": "executive",
+                                                  "score": "8"})
+    assert "Your vote on Dunning emails: 8 as executive; it replaces your earlier 9 as sales." in html.unescape(
+        tc.get(again.headers["location"]).text)
     bad_vote = tc.post(f"{base}/stakeholders", data={"csrf_token": csrf, "feature_id": str(g), "group": "sales",
                                                      "score": "42"})
     assert bad_vote.status_code == 422

@@ -37,7 +37,7 @@ def test_formula_lifecycle_from_the_ranking_page(container) -> None:  # type: ig
         assert page.index("Small reach, tiny effort") < page.index("Big reach, big effort")
         assert "10 = reach 10 ÷ effort 1" in page
         assert tc.post(f"{base}/default", data={"csrf_token": csrf, "default_framework": "per_day"}).status_code == 303
-        assert "Default framework: <strong>per_day</strong>" in tc.get(base).text
+        assert "Default framework: <strong>Per day</strong>" in tc.get(base).text  # a formula named in words
         assert tc.post(f"{base}/formulas", data={"name": "x", "text": "reach"}).status_code == 403  # no CSRF token
     with web_client(container) as tc:  # a stakeholder can look, not change
         csrf = sign_in(tc, world.sam.email, world.sam.password)

@@ -362,8 +362,9 @@ def test_effort_comes_from_the_engineering_estimate_when_there_is_no_business_ca
     assert r.status_code == 200, r.text
     scores = client.get(world.api(f"/features/{feat['id']}/scores"), headers=h).json()
     effort = scores["inputs"]["effort"]
-    assert effort["value"] == 2.0 and "engineering estimate" in effort["source"]  # 10 person-days = 2 person-weeks
-    # a business case far from the estimate wins the score's effort, and the ranking says the two disagree
+    assert effort == {"value": 2.0, "source": "engineers' estimate (10 person-days = 2 person-weeks)"}
+    # the engineers' estimate keeps the score's effort when a business case far from it arrives, and the ranking
+    # says the two disagree
     case = {"effort_person_weeks": point(6), "cost_per_person_week": point(2000)}
     assert client.put(world.api(f"/features/{feat['id']}/business-case"), json=case, headers=h).status_code == 200
     items = client.get(world.api("/ranking"), headers=h).json()["items"]
@@ -371,11 +372,137 @@ def test_effort_comes_from_the_engineering_estimate_when_there_is_no_business_ca
     assert mine["effort_disagreement"] == "the business case says 6 person-weeks, the engineers estimate 2"
     scores = client.get(world.api(f"/features/{feat['id']}/scores"), headers=h).json()  # the case's page says it too
     assert scores["effort_disagreement"] == mine["effort_disagreement"]
+    assert scores["inputs"]["effort"]["value"] == 2.0 and scores["inputs"]["job_size"]["value"] == 2.0
     assert client.put(world.api(f"/features/{feat['id']}/business-case"),
                       json={**case, "effort_person_weeks": point(2.5)}, headers=h).status_code == 200
     mine = next(i for i in client.get(world.api("/ranking"), headers=h).json()["items"] if i["id"] == feat["id"])
     assert mine["effort_disagreement"] is None  # within 1.5 times: nothing to question
     assert client.get(world.api(f"/features/{feat['id']}/scores"), headers=h).json()["effort_disagreement"] is None
+
+
+def _inputs(client, world: World, fid: int) -> dict:  # type: ignore[no-untyped-def]
+    return client.get(world.api(f"/features/{fid}/scores"), headers=world.alice.headers).json()["inputs"]  # type: ignore[no-any-return]
+
+
+def test_the_engineers_estimate_beats_the_business_case_everywhere_scores_are_read(client, container,  # type: ignore[no-untyped-def]
+                                                                                   world: World) -> None:
+    """The audit: the engineers estimated 30 person-days, yet RICE used the PM's business case of 10 weeks."""
+    from tradeoff.accounts import service as accounts
+    from tradeoff.features.model import Feature
+    from tradeoff.plans.model import Plan
+    from tradeoff.plans.solver import _values
+
+    h = world.alice.headers
+    p, f = _problem_and_feature(client, world)
+    other = _mk(client, world, "/features", {"title": "Dark mode", "status": "planned"})
+    for fid, vals in ((f, {"reach": 100, "impact": 2, "confidence": 1}),
+                      (other, {"reach": 100, "impact": 2, "confidence": 1, "effort": 8})):
+        assert client.put(world.api(f"/features/{fid}/scoring-inputs"), json={"values": vals},
+                          headers=h).status_code == 200
+    case = {"effort_person_weeks": {"low": 8, "likely": 10, "high": 14}, "cost_per_person_week": point(2000)}
+    assert client.put(world.api(f"/features/{f}/business-case"), json=case, headers=h).status_code == 200
+    assert _inputs(client, world, f)["effort"] == {"value": 10, "source": "business case effort (person-weeks)"}
+    rank = [i["id"] for i in client.get(world.api("/ranking?framework=rice"), headers=h).json()["items"]]
+    assert rank.index(other) < rank.index(f)  # 100·2·1/8 = 25 beats 100·2·1/10 = 20
+    assert client.put(world.api(f"/features/{f}/estimate"), json={"optimistic": 15, "likely": 30, "pessimistic": 60,
+                                                                   "unit": "days"}, headers=h).status_code == 200
+    inputs = _inputs(client, world, f)
+    said = "engineers' estimate (30 person-days = 6 person-weeks)"
+    assert inputs["effort"] == {"value": 6, "source": said} and inputs["job_size"] == {"value": 6, "source": said}
+    ranked = client.get(world.api("/ranking?framework=rice"), headers=h).json()["items"]
+    assert [i["id"] for i in ranked].index(f) < [i["id"] for i in ranked].index(other)  # 200/6 = 33.3 now leads
+    mine = next(i for i in ranked if i["id"] == f)
+    assert mine["inputs"]["effort"] == {"value": 6, "source": said} and "effort 6" in mine["explanation"]
+    assert mine["effort_disagreement"] == "the business case says 10 person-weeks, the engineers estimate 6"
+    scores = {s["framework"]: s["value"] for s in client.get(world.api(f"/features/{f}/scores"),
+                                                            headers=h).json()["scores"]}
+    assert scores["rice"] == pytest.approx(200 / 6)
+    stability = client.get(world.api("/ranking/stability?framework=rice&k=1&draws=50"), headers=h).json()
+    assert "effort" in stability["uncertain_inputs"]  # the estimate's range, in weeks, moves the ranking
+    with container.unit_of_work() as uow:  # a plan valued by scores values the feature with the same effort
+        wid = accounts.workspace_by_slug(uow=uow, slug=world.slug).id
+        plan = Plan(workspace_id=wid, name="Q3", start=datetime(2027, 1, 4).date(), value_source="score",
+                    framework="rice", days_per_point=1.0)
+        feats = [uow.session.get(Feature, f), uow.session.get(Feature, other)]
+        values, note, _ = _values(uow, wid, plan, feats)  # type: ignore[arg-type]
+        assert values[f] == pytest.approx(200 / 6) and values[other] == pytest.approx(25) and note == "rice score"
+        uow.session.rollback()
+
+
+def test_story_points_need_days_per_point_and_say_so(client, world: World) -> None:
+    h = world.alice.headers
+    _, f = _problem_and_feature(client, world)
+    assert client.put(world.api(f"/features/{f}/estimate"), json={"optimistic": 5, "likely": 8, "pessimistic": 13,
+                                                                   "unit": "points"}, headers=h).status_code == 200
+    effort = _inputs(client, world, f)["effort"]  # no plan, no business case: the points as they are, said so
+    assert effort["value"] == 8 and "8 story points" in effort["source"] and "no days per point" in effort["source"]
+    assert "the points are used as they are" in effort["source"]
+    case = {"effort_person_weeks": point(3), "cost_per_person_week": point(2000)}
+    assert client.put(world.api(f"/features/{f}/business-case"), json=case, headers=h).status_code == 200
+    effort = _inputs(client, world, f)["effort"]  # the business case in weeks beats points that cannot be weeks
+    assert effort["value"] == 3 and effort["source"].startswith("business case effort (person-weeks); the engineers' "
+                                                                "estimate of 8 story points: no days per point")
+    plan = _mk(client, world, "/plans", {"name": "Next quarter", "start": "2027-01-04", "days_per_point": 2.5,
+                                         "live": True})
+    assert plan
+    effort = _inputs(client, world, f)["effort"]  # the live plan's 2.5 person-days a point: 8 × 2.5 / 5 = 4 weeks
+    assert effort == {"value": 4, "source": "engineers' estimate (8 story points × 2.5 person-days a point = "
+                                            "20 person-days = 4 person-weeks; days per point from the plan "
+                                            "'Next quarter')"}
+
+
+@pytest.mark.parametrize(("values", "field", "said"), [
+    ({"impact": 5}, "impact", "impact is RICE points between 0 and 3 (0.25 minimal, 0.5 low, 1 medium, 2 high, "
+                              "3 massive), got 5"),
+    ({"impact": [0.5, 2, 4]}, "impact", "impact is RICE points between 0 and 3"),
+    ({"confidence": 80}, "confidence", "confidence is a share between 0 and 1 (0.8 = 80%"),
+    ({"ease": 0}, "ease", "ease is ICE points between 1 and 10 (10 = easiest), got 0"),
+    ({"business_value": 21}, "business_value", "business value is relative points between 1 and 20 (modified "
+                                               "Fibonacci 1, 2, 3, 5, 8, 13, 20), got 21"),
+    ({"job_size": 0.5}, "job_size", "job size is relative points between 1 and 20"),
+    ({"strategic_fit": 11}, "strategic_fit", "strategic fit is criterion points between 0 and 10"),
+    ({"effort": -1}, "effort", "effort is in person-weeks, 0 or more"),
+    ({"reach": -3}, "reach", "reach is a count, 0 or more"),
+])
+def test_inputs_off_their_scale_are_refused_naming_the_field_and_its_range(client, world: World, values: dict,
+                                                                           field: str, said: str) -> None:
+    f = _mk(client, world, "/features", {"title": "Scaled"})
+    r = client.put(world.api(f"/features/{f}/scoring-inputs"), json={"values": values}, headers=world.alice.headers)
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "values", field], r.text
+    assert said in r.json()["detail"] and said in r.json()["errors"][0]["msg"]
+
+
+def test_the_frameworks_standard_values_are_accepted_and_the_schema_carries_the_scales(client, world: World) -> None:
+    f = _mk(client, world, "/features", {"title": "Standard"})
+    vals = {"impact": 0.25, "confidence": [0.5, 0.8, 1], "effort": 0, "ease": 10, "business_value": 20,
+            "time_criticality": 13, "risk_reduction": 1, "job_size": [1, 3, 8], "reach": 73519.25, "margin": 0}
+    r = client.put(world.api(f"/features/{f}/scoring-inputs"), json={"values": vals}, headers=world.alice.headers)
+    assert r.status_code == 200, r.text
+    spec = client.get("/api/v1/openapi.json").json()
+    body = spec["paths"]["/workspaces/{workspace}/features/{feature_id}/scoring-inputs"]["put"]["requestBody"]
+    ref = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    props = spec["components"]["schemas"][ref]["properties"]["values"]["properties"]
+    impact = props["impact"]
+    assert impact["anyOf"][0] == {"type": "number", "minimum": 0, "maximum": 3} and impact["examples"] == [
+        0.25, 0.5, 1, 2, 3]
+    assert "0.25 minimal" in impact["description"] and "RICE" in impact["description"]
+    assert props["confidence"]["anyOf"][0]["maximum"] == 1 and "0.8 = 80%" in props["confidence"]["description"]
+    assert props["effort"]["anyOf"][0] == {"type": "number", "minimum": 0}
+    assert "person-weeks" in props["effort"]["description"]
+    assert props["job_size"]["examples"] == [1, 2, 3, 5, 8, 13, 20]
+
+
+def test_a_business_case_names_its_feature_and_roi_reads_as_a_ratio(client, world: World) -> None:
+    h = world.alice.headers
+    p, f = _problem_and_feature(client, world)
+    size = {"customers": point(10), "cost_per_customer": point(1000), "capture": point(0.5)}
+    assert client.put(world.api(f"/problems/{p}/size"), json=size, headers=h).status_code == 200
+    case = {"effort_person_weeks": point(1), "cost_per_person_week": point(2000)}
+    assert client.put(world.api(f"/features/{f}/business-case"), json=case, headers=h).status_code == 200
+    res = client.get(world.api(f"/features/{f}/business-case"), headers=h).json()["result"]
+    assert res["summary"].startswith(f"'Invoice OCR' (#{f}): annual value 5,000 / 5,000 / 5,000 USD")
+    roi = _inputs(client, world, f)["roi"]  # (3 × 5,000 − 2,000) ÷ 2,000 = 6.5
+    assert roi == {"value": pytest.approx(6.5), "source": "business case ROI P50, a ratio (6.5 = 650%)"}
 
 
 def test_arr_in_other_currencies_counts_at_the_workspaces_rates(client, world: World) -> None:

@@ -102,7 +102,8 @@ def _values(uow: UnitOfWork, workspace_id: int, plan: Plan,
                 "customer who asked for three counts three times, so this measures demand served, not revenue"
                 f"{customer_service.left_out_note(left_out)}", currency)
     framework = plan.framework or scoring.default_framework(uow=uow, workspace_id=workspace_id)
-    rows = scoring_inputs.feature_rows(uow=uow, workspace_id=workspace_id, features=feats)
+    rows = scoring_inputs.feature_rows(uow=uow, workspace_id=workspace_id, features=feats,
+                                       days_per_point=(plan.days_per_point, f"the plan '{plan.name}'"))
     scored = scoring_scores.score_rows(uow=uow, workspace_id=workspace_id, framework=framework, rows=rows)
     values = {fid: max(0.0, float(s.score.value)) for fid, s in scored.items()
               if s.score.value is not None and math.isfinite(s.score.value)}

@@ -2,9 +2,9 @@
 
 Inputs a PM enters win; missing ones are filled from other records and say where they came from:
 reach ← distinct customers behind the feature (evidence links), impact ← the ARR of those customers,
-effort and job size ← the business case's effort (person-weeks), else the engineering estimate (person-days / 5),
-value ← the business case's annual value
-P50 (else the ARR behind it).
+effort and job size ← the engineers' estimate in person-weeks once there is one (person-days ÷ 5; story points ×
+a plan's days per point ÷ 5), else the business case's effort (person-weeks), value ← the business case's annual
+value P50 (else the ARR behind it). Entered inputs are checked against their scale (`core.scoring_fields`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from typing import Any
 from sqlalchemy import select
 
 from tradeoff.audit import service as audit
+from tradeoff.core import scoring_fields
 from tradeoff.core.formula import format_number
+from tradeoff.core.scoring_effort import EstimateEffort, estimate_effort
 from tradeoff.core.sizing import Range
 from tradeoff.customers import service as customer_service
 from tradeoff.features import service as feature_service
@@ -26,7 +28,7 @@ from tradeoff.insights import service as insights
 from tradeoff.records import service as records
 from tradeoff.scoring.model import ScoringInput
 from tradeoff.scoring.schemas import ScoringInputsIn
-from tradeoff.scoring.service import CRITERIA, DERIVED, ENTERED, _bad
+from tradeoff.scoring.service import DERIVED, ENTERED, _bad
 from tradeoff.sizing import service as sizing_service
 from tradeoff.storage.uow import Actor, UnitOfWork
 
@@ -44,17 +46,16 @@ def get_inputs(*, uow: UnitOfWork, workspace_id: int, feature_id: int) -> dict[s
 
 
 def _check_value(name: str, v: float | list[float]) -> None:
+    """Refuse a value off the input's scale, naming the input and its range (and a range out of order)."""
     loc: list[str | int] = ["body", "values", name]
     triple = v if isinstance(v, list) else [v, v, v]
     low, likely, high = triple
     if isinstance(v, list) and not low <= likely <= high:
-        raise _bad(loc, f"{name}: give [low, likely, high] in order, got {v}", v)
-    if low < 0:
-        raise _bad(loc, f"{name} cannot be negative, got {format_number(low)}", low)
-    if name == "confidence" and high > 1:
-        raise _bad(loc, f"confidence is a share between 0 and 1 (0.8 = 80%), got {format_number(high)}", high)
-    if name in CRITERIA and name != "reach" and high > 10:
-        raise _bad(loc, f"{name} is a criterion scored 0–10 points, got {format_number(high)}", high)
+        raise _bad(loc, f"{scoring_fields.label(name)}: give [low, likely, high] in order, got {v}", v)
+    for x in (low, high):
+        message = scoring_fields.refusal(name, [x])
+        if message is not None:
+            raise _bad(loc, message, x)
 
 
 def set_inputs(*, uow: UnitOfWork, workspace_id: int, actor: Actor, feature_id: int,
@@ -123,9 +124,14 @@ def _impact_from_arr(arr: float) -> float:
     return next(points for threshold, points in IMPACT_FROM_ARR if arr >= threshold)
 
 
+DaysPerPoint = tuple[float, str]  # person-days a story point takes, and where that figure comes from
+
+
 def feature_rows(*, uow: UnitOfWork, workspace_id: int, features: Sequence[Feature],
-                 with_sizing: bool = True) -> dict[int, FeatureRow]:
-    """Scoring inputs of each feature: entered values, then values derived from evidence and business cases."""
+                 with_sizing: bool = True, days_per_point: DaysPerPoint | None = None) -> dict[int, FeatureRow]:
+    """Scoring inputs of each feature: entered values, then values derived from evidence, estimates and business
+    cases. days_per_point: how to turn an estimate in story points into person-weeks (a plan scoring its own
+    features passes its own); default: the live plan's, when there is one."""
     ids = [f.id for f in features]
     entered: dict[int, dict[str, Any]] = {}
     if ids:
@@ -135,7 +141,7 @@ def feature_rows(*, uow: UnitOfWork, workspace_id: int, features: Sequence[Featu
     money = customer_service.money(uow, workspace_id)
     currency = money.currency
     demand = demand_by_feature(uow, workspace_id, ids, money)
-    estimates = _estimates(uow, workspace_id, ids)
+    estimates = _estimates(uow, workspace_id, ids, days_per_point)
     rows: dict[int, FeatureRow] = {}
     for f in features:
         row = FeatureRow(f)
@@ -157,28 +163,39 @@ def feature_rows(*, uow: UnitOfWork, workspace_id: int, features: Sequence[Featu
         if with_sizing:
             _add_sizing(uow, workspace_id, row)
         if f.id in estimates:
-            low, likely, high, unit = estimates[f.id]
-            row.values["estimate_effort"] = likely
-            row.ranges["estimate_effort"] = Range(low, likely, high)
-            row.sources["estimate_effort"] = f"engineering estimate ({unit})"
+            est = estimates[f.id]
+            key = "estimate_effort" if est.in_weeks else "estimate_points"
+            row.values[key] = est.likely
+            row.ranges[key] = Range(est.low, est.likely, est.high)
+            row.sources[key] = est.source
         _fallbacks(row, currency)
         rows[f.id] = row
     return rows
 
 
-def _estimates(uow: UnitOfWork, workspace_id: int, ids: list[int]) -> dict[int, tuple[float, float, float, str]]:
-    """Engineering estimates as effort in person-weeks (person-days / 5; points are kept as points)."""
+def _estimates(uow: UnitOfWork, workspace_id: int, ids: list[int],
+               days_per_point: DaysPerPoint | None) -> dict[int, EstimateEffort]:
+    """Engineers' estimates as effort in person-weeks (person-days ÷ 5; story points × days per point ÷ 5), or
+    in points with the reason when no days per point is known."""
     if not ids:
         return {}
     from tradeoff.estimates.model import Estimate
 
-    out = {}
-    for e in uow.session.scalars(select(Estimate).where(Estimate.workspace_id == workspace_id,
-                                                        Estimate.feature_id.in_(ids))):
-        per = 5.0 if e.unit == "days" else 1.0
-        unit = "person-weeks" if e.unit == "days" else "points"
-        out[e.feature_id] = (e.optimistic / per, e.likely / per, e.pessimistic / per, unit)
-    return out
+    found = list(uow.session.scalars(select(Estimate).where(Estimate.workspace_id == workspace_id,
+                                                            Estimate.feature_id.in_(ids))))
+    if days_per_point is None and any(e.unit == "points" for e in found):
+        days_per_point = _live_days_per_point(uow, workspace_id)
+    dpp, where = days_per_point if days_per_point is not None else (None, "")
+    return {e.feature_id: estimate_effort(e.optimistic, e.likely, e.pessimistic, e.unit, days_per_point=dpp,
+                                          per_point_from=where) for e in found}
+
+
+def _live_days_per_point(uow: UnitOfWork, workspace_id: int) -> DaysPerPoint | None:
+    """The live plan's days per point (what it and the forecast count a point as), None without a plan."""
+    from tradeoff.plans import service as plan_service  # plans score features: imported when needed
+
+    plan = plan_service.live_plan(uow=uow, workspace_id=workspace_id)
+    return None if plan is None else (float(plan.days_per_point), f"the plan '{plan.name}'")
 
 
 def _add_sizing(uow: UnitOfWork, workspace_id: int, row: FeatureRow) -> None:
@@ -188,17 +205,24 @@ def _add_sizing(uow: UnitOfWork, workspace_id: int, row: FeatureRow) -> None:
     e = case.effort_person_weeks
     row.values["effort_weeks"] = float(e["likely"])
     row.ranges["effort_weeks"] = Range(float(e["low"]), float(e["likely"]), float(e["high"]))
-    row.sources["effort_weeks"] = "business case effort (person-weeks)"
-    found = sizing_service.feature_result(uow=uow, workspace_id=workspace_id, feature_id=row.feature.id, case=case)
+    row.sources["effort_weeks"] = BUSINESS_CASE_EFFORT
+    found = sizing_service.feature_result(uow=uow, workspace_id=workspace_id, feature_id=row.feature.id, case=case,
+                                          feature=row.feature)
     if found is None:
         return
     _, res = found
     row.sizing = sizing_service.result_out(res)
-    for name, p in (("annual_value", res.annual_value), ("total_cost", res.total_cost), ("npv", res.npv),
-                    ("roi", res.roi)):
+    for name, p in (("annual_value", res.annual_value), ("total_cost", res.total_cost), ("npv", res.npv)):
         row.values[name] = p.p50 if math.isfinite(p.p50) else None
-        row.sources[name] = f"business case {name.replace('_', ' ')} P50 ({res.currency})"
+        row.sources[name] = f"business case {scoring_fields.label(name)} P50 ({res.currency})"
+    roi = res.roi.p50
+    row.values["roi"] = roi if math.isfinite(roi) else None
+    row.sources["roi"] = (f"business case ROI P50, a ratio ({format_number(roi)} = {roi:.0%})" if math.isfinite(roi)
+                          else "business case ROI P50 (no cost: infinite)")
     row.ranges["annual_value"] = Range(res.annual_value.p10, res.annual_value.p50, res.annual_value.p90)
+
+
+BUSINESS_CASE_EFFORT = "business case effort (person-weeks)"
 
 
 def _fallbacks(row: FeatureRow, currency: str) -> None:
@@ -215,14 +239,17 @@ def _fallbacks(row: FeatureRow, currency: str) -> None:
 
     if v.get("reach") is None and v.get("customers"):
         fill("reach", "customers", "customers behind it (evidence)")
-    # effort: the business case's, else the engineers' estimate once there is one
-    if not fill("effort", "effort_weeks", "business case effort (person-weeks)"):
-        fill("effort", "estimate_effort", s.get("estimate_effort", "engineering estimate"))
-    if not fill("job_size", "effort_weeks", "business case effort (person-weeks)"):
-        fill("job_size", "estimate_effort", s.get("estimate_effort", "engineering estimate"))
+    # effort and job size: the engineers' estimate once there is one (they know the work better than the PM's
+    # business case), else the business case's; story points without a days-per-point are the last resort
+    points = s.get("estimate_points")
+    for name in ("effort", "job_size"):
+        if fill(name, "estimate_effort", s.get("estimate_effort", "engineers' estimate")):
+            continue
+        case_note = BUSINESS_CASE_EFFORT + (f"; the {points}" if points else "")
+        if not fill(name, "effort_weeks", case_note) and points:
+            fill(name, "estimate_points", f"{points}; the points are used as they are")
     if not fill("value", "annual_value", "business case annual value P50") and v.get("arr"):
         fill("value", "arr", f"ARR behind it ({currency})")
     if v.get("impact") is None and v.get("arr") is not None and v.get("customers"):
         v["impact"] = _impact_from_arr(float(v["arr"] or 0))
         s["impact"] = f"from the ARR behind it ({format_number(float(v['arr'] or 0))} {currency})"
-

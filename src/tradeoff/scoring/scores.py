@@ -124,9 +124,10 @@ EFFORT_GAP = 1.5  # a business case and an engineering estimate this far apart a
 
 def effort_disagreement(values: dict[str, float | None], sources: dict[str, str]) -> str | None:
     """When the PM's business case and the engineers' estimate (both in person-weeks) differ by more than
-    EFFORT_GAP times: the two figures, so the score's effort can be questioned."""
+    EFFORT_GAP times: the two figures, so the effort the score uses (the estimate's) can be questioned. An estimate
+    in story points that no days-per-point turns into weeks is `estimate_points`, not compared."""
     case, est = values.get("effort_weeks"), values.get("estimate_effort")
-    if not case or not est or "person-weeks" not in sources.get("estimate_effort", ""):
+    if not case or not est or "estimate_effort" not in sources:
         return None
     if max(case, est) / min(case, est) <= EFFORT_GAP:
         return None

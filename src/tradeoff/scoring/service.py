@@ -13,8 +13,9 @@ from typing import Any
 from sqlalchemy import select
 
 from tradeoff.audit import service as audit
+from tradeoff.core import scoring_fields
 from tradeoff.core import scoring_weighted as core_weighted
-from tradeoff.core.formula import Formula, compile_formulas
+from tradeoff.core.formula import FUNCTIONS, Formula, compile_formulas
 from tradeoff.errors import Conflict, FieldError, InvalidInput, NotFound
 from tradeoff.scoring.model import ScoringFormula, ScoringSettings
 from tradeoff.scoring.schemas import FormulaIn, SettingsIn
@@ -25,8 +26,31 @@ FRAMEWORK_FIELDS = ("reach", "impact", "confidence", "effort", "ease", "business
                     "risk_reduction", "job_size", "value")
 CRITERIA = core_weighted.STAGE_CRITERIA  # weighted scoring's criteria, 0–10 points each (reach: a count)
 ENTERED = tuple(dict.fromkeys(FRAMEWORK_FIELDS + CRITERIA))
-DERIVED = ("customers", "arr", "evidence", "effort_weeks", "annual_value", "total_cost", "npv", "roi")
+DERIVED = tuple(scoring_fields.DERIVED)  # from evidence and the business case, each with its meaning
 ALL_FIELDS = ENTERED + DERIVED
+SCALES = scoring_fields.SCALES  # every entered input's unit, range and standard values
+# the scoring-inputs form, by framework: (legend, inputs); every entered input once
+FORM_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("RICE (reach × impact × confidence ÷ effort) and ICE (impact × confidence × ease)",
+     ("reach", "impact", "confidence", "effort", "ease")),
+    ("WSJF ((business value + time criticality + risk reduction) ÷ job size)",
+     ("business_value", "time_criticality", "risk_reduction", "job_size")),
+    ("Value / effort (value ÷ effort)", ("value",)),
+    ("Weighted criteria (0–10 points each, with reach above; weights by the product's stage)",
+     tuple(c for c in CRITERIA if c != "reach")),
+)
+# an example custom formula that saves (a test saves it): ARR behind a feature per person-week, discounted by doubt
+EXAMPLE_FORMULA = "arr * confidence / max(effort, 1)"
+framework_label = scoring_fields.framework_label
+field_label = scoring_fields.label
+
+
+def formula_help() -> dict[str, Any]:
+    """What a custom formula may use, from the lists the validator uses: every field with its meaning (entered
+    ones with their scale), the functions, and a formula that saves."""
+    return {"fields": [{"name": n, "label": field_label(n), "meaning": scoring_fields.meaning(n),
+                        "entered": n in ENTERED} for n in ALL_FIELDS],
+            "functions": list(FUNCTIONS), "example": EXAMPLE_FORMULA}
 
 
 FORMULA_NAME = re.compile(r"^[a-z][a-z0-9_]{0,59}$")

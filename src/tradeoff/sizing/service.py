@@ -301,6 +301,11 @@ def tornado_out(t: core.Tornado) -> dict[str, Any]:
                       "swing": _num(b.swing)} for b in t.bars]}
 
 
+def feature_name(feature_id: int, title: str | None) -> str:
+    """A feature as people know it in a sentence: 'Invoice OCR' (#12) (its number alone when the title is lost)."""
+    return f"'{title}' (#{feature_id})" if title is not None else f"feature #{feature_id}"
+
+
 def result_out(r: core.SizingResult) -> dict[str, Any]:
     d = r.displacement
     return {
@@ -315,9 +320,10 @@ def result_out(r: core.SizingResult) -> dict[str, Any]:
     }
 
 
-def feature_result(*, uow: UnitOfWork, workspace_id: int, feature_id: int,
-                   case: BusinessCase | None = None) -> tuple[core.SizingCase, core.SizingResult] | None:
-    """A feature's business case sized with Monte Carlo, or None when it has no case or no sized problem."""
+def feature_result(*, uow: UnitOfWork, workspace_id: int, feature_id: int, case: BusinessCase | None = None,
+                   feature: Feature | None = None) -> tuple[core.SizingCase, core.SizingResult] | None:
+    """A feature's business case sized with Monte Carlo, or None when it has no case or no sized problem. The
+    result names the feature by its title ('Invoice OCR' (#12)); `feature`: the feature, when already read."""
     case = case or get_case(uow=uow, workspace_id=workspace_id, feature_id=feature_id)
     if case is None:
         return None
@@ -325,7 +331,9 @@ def feature_result(*, uow: UnitOfWork, workspace_id: int, feature_id: int,
     size = get_size(uow=uow, workspace_id=workspace_id, problem_id=problem_id) if problem_id else None
     if size is None:
         return None
-    sc = _as_case(uow, workspace_id, size, case, f"feature {feature_id}")
+    title = feature.title if feature is not None else uow.session.scalar(
+        select(Feature.title).where(Feature.workspace_id == workspace_id, Feature.id == feature_id))
+    sc = _as_case(uow, workspace_id, size, case, feature_name(feature_id, title))
     res = core.size_feature(sc, rng=rng_for(workspace_id, "feature", feature_id), draws=DRAWS,
                             horizon_years=case.horizon_years, discount_rate=case.discount_rate)
     return sc, res
@@ -341,7 +349,7 @@ def feature_sizing(*, uow: UnitOfWork, workspace_id: int, feature_id: int) -> di
         out["missing"] = "no business case yet: give effort, cost per person-week and run cost"
         return out
     out["business_case"] = _snapshot(case, CASE_FIELDS)
-    found = feature_result(uow=uow, workspace_id=workspace_id, feature_id=feature_id, case=case)
+    found = feature_result(uow=uow, workspace_id=workspace_id, feature_id=feature_id, case=case, feature=feature)
     if found is None:
         out["missing"] = "the problem it solves has no size yet: size the problem to value this feature"
         return out

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from tradeoff.components import service as component_service
+from tradeoff.core.formula import format_number
 from tradeoff.decisions import service as decision_service
 from tradeoff.errors import TradeoffError
 from tradeoff.estimates import service as estimate_service
@@ -69,6 +70,24 @@ def _inputs_state(entered: dict[str, Any]) -> FormState:
     return FormState(values=values)
 
 
+def _input_help(scores: dict[str, Any]) -> dict[str, str]:
+    """Each entered input's scale, and what an empty box uses now ('empty: 6 from the engineers' estimate …')."""
+    out = {}
+    for name, scale in scoring.SCALES.items():
+        now = scores["inputs"].get(name)
+        text = scale.hint[:1].upper() + scale.hint[1:] + "."
+        if name not in scores["entered"] and now and now["value"] is not None:
+            text += f" Empty: {format_number(float(now['value']))} from {now['source']}."
+        out[name] = text
+    return out
+
+
+def _derived(scores: dict[str, Any]) -> list[tuple[str, float, str]]:
+    """The inputs derived from other records (not entered by hand), in words: (label, value, source)."""
+    return [(scoring.field_label(k), v["value"], v["source"]) for k, v in scores["inputs"].items()
+            if k not in scoring.SCALES and v["value"] is not None]
+
+
 def _case_view(request: Request, uow: UnitOfWork, m: Any, feature_id: int, case_state: FormState | None = None,
                inputs_state: FormState | None = None, status_code: int = 200) -> HTMLResponse:
     feature = records.get(uow=uow, spec=feature_service.SPEC, workspace_id=m.workspace_id, record_id=feature_id)
@@ -79,7 +98,9 @@ def _case_view(request: Request, uow: UnitOfWork, m: Any, feature_id: int, case_
     return render(request, "strategy/feature_case.html", status_code, **ctx.page_context(uow, m, "features"),
                   page_title=f"Business case · {feature.title[:40]}", feature=feature, scores=scores, money=money,
                   case_state=case_state or _case_state(case), inputs_state=inputs_state or _inputs_state(
-                      scores["entered"]), fields=scoring.ENTERED, problems=problems)
+                      scores["entered"]), fields=scoring.ENTERED, groups=scoring.FORM_GROUPS, scales=scoring.SCALES,
+                  input_help=_input_help(scores), derived=_derived(scores), problems=problems,
+                  fw_label=scoring.framework_label, field_label=scoring.field_label)
 
 
 @router.get(f"{W}/features/{{feature_id:int}}/case", response_class=HTMLResponse)
@@ -129,18 +150,37 @@ def save_case(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, f
     return redirect(f"/w/{m.workspace_slug}/features/{feature_id}/case", request)
 
 
-def _parse_input(text: str) -> float | list[float] | None:
-    """'40' → 40.0, '20 / 40 / 90' → [20, 40, 90], '' → None (removes it). ValueError when neither."""
+def _parse_one(text: str, scale: Any) -> float:
+    """'2' → 2.0; on a scale with words, its word ('high' → 2 for impact); on a share, a percentage ('80%' → 0.8)."""
+    text = text.strip()
+    if scale is not None:
+        said = text.lower()
+        for c in scale.choices:
+            if said in (c.word.lower(), c.word.split(" (")[0].lower()):
+                return float(c.value)
+        if said.endswith("%") and scale.high == 1:
+            return float(said[:-1]) / 100
+    return float(text)
+
+
+def _parse_input(text: str, scale: Any = None) -> float | list[float] | None:
+    """'40' → 40.0, '20 / 40 / 90' → [20, 40, 90], '' → None (removes it); words of the input's scale
+    ('low / medium / high') and percentages of a share ('50% / 80% / 100%') too. ValueError when neither."""
     text = text.replace(",", "").strip()
     if not text:
         return None
     for sep in RANGE_SEPARATORS:
         if sep in text:
-            parts = [float(p) for p in text.split(sep)]
+            parts = [_parse_one(p, scale) for p in text.split(sep)]
             if len(parts) != 3:
                 raise ValueError("three numbers")
             return parts
-    return float(text)
+    return _parse_one(text, scale)
+
+
+def _unreadable(scale: Any) -> str:
+    words = ", ".join(c.word.split(" (")[0] for c in scale.choices) if scale is not None else ""
+    return "enter a number, or low / likely / high" + (f" (or a word of its scale: {words})" if words else "")
 
 
 @router.post(f"{W}/features/{{feature_id:int}}/scoring-inputs", response_class=HTMLResponse)
@@ -151,9 +191,9 @@ def save_inputs(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow,
     parsed: dict[str, Any] = {}
     for name in scoring.ENTERED:
         try:
-            parsed[name] = _parse_input(state.values[name])
+            parsed[name] = _parse_input(state.values[name], scoring.SCALES.get(name))
         except ValueError:
-            state.add(name, "enter a number, or low / likely / high")
+            state.add(name, _unreadable(scoring.SCALES.get(name)))
     if not state.ok:
         return _case_view(request, uow, m, feature_id, inputs_state=state, status_code=422)
 
@@ -306,4 +346,5 @@ def stability_page(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse
         message = exc.message
     return render(request, "strategy/stability.html", **ctx.page_context(uow, m, "ranking"),
                   page_title="Top-k stability", result=result, message=message, frameworks=frameworks, k=k,
-                  framework=fw or (result or {}).get("framework", ""))
+                  framework=fw or (result or {}).get("framework", ""), fw_label=scoring.framework_label,
+                  field_label=scoring.field_label)

@@ -81,7 +81,8 @@ def _ranking_view(request: Request, m: Any, uow: Any, formula_state: FormState |
                   default_framework=scoring.default_framework(uow=uow, workspace_id=m.workspace_id),
                   backlog=backlog, frameworks=frameworks, filters=filters, statuses=STATUSES,
                   products=ctx.product_choices(uow, m.workspace_id), compare=compare,
-                  chart=_value_effort_chart(matrix))
+                  chart=_value_effort_chart(matrix), formula_help=scoring.formula_help(),
+                  fw_label=scoring.framework_label, field_label=scoring.field_label)
 
 
 def _value_effort_chart(matrix: dict[str, Any]) -> Markup:
@@ -212,8 +213,15 @@ def save_sizing(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow,
 def _stakeholders_view(request: Request, uow: Any, m: Any, state: FormState | None = None,
                        status_code: int = 200) -> HTMLResponse:
     res = stakeholder_service.analysis(uow=uow, workspace_id=m.workspace_id)
+    voted = request.query_params.get("voted", "")
+    mine = next((v for v in stakeholder_service.votes(uow=uow, workspace_id=m.workspace_id, feature_id=int(voted))
+                 if v.user_id == m.user_id), None) if voted.isdecimal() and len(voted) < 12 else None
+    group_was, _, score_was = request.query_params.get("was", "").partition(":")
     return render(request, "strategy/stakeholders.html", status_code, **ctx.page_context(uow, m, "stakeholders"),
                   page_title="Stakeholders", res=res, features=ctx.feature_choices(uow, m.workspace_id),
+                  mine=mine, mine_title=feature_service.titles(uow=uow, workspace_id=m.workspace_id,
+                                                               ids=[mine.feature_id]).get(mine.feature_id, "")
+                  if mine else "", group_was=group_was[:40], score_was=score_was[:10],
                   state=state or FormState(values={"group": "sales", "score": "5"}),
                   groups=("sales", "support", "engineering", "marketing", "executive"))
 
@@ -235,12 +243,16 @@ def cast_vote(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -
         return _stakeholders_view(request, uow, m, state, 422)
     try:
         data = VoteIn.model_validate({k: values.get(k, "") for k in ("group", "score", "reason")})
+        was = next((v for v in stakeholder_service.votes(uow=uow, workspace_id=m.workspace_id, feature_id=fid)
+                    if v.user_id == m.user_id), None)
+        before = (was.group, was.score) if was else None
         stakeholder_service.vote(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), user_id=m.user_id,
                                  feature_id=fid, data=data)
     except ValidationError as exc:
         validation_to_state(exc, state, {"group", "score", "reason"})
         return _stakeholders_view(request, uow, m, state, 422)
-    return redirect(f"/w/{m.workspace_slug}/stakeholders", request)
+    said = f"?voted={fid}" + (f"&was={before[0]}:{before[1]:g}" if before else "")
+    return redirect(f"/w/{m.workspace_slug}/stakeholders{said}", request)
 
 
 # ---------------------------------------------------------------------------------------------- competitors

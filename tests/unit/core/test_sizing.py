@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -208,6 +209,40 @@ def test_dear_or_one_off_alternative() -> None:
         point_case(alternative=Alternative("Script", M(1500), one_off=True)), rng=rng(), draws=50
     )
     assert r.displacement is not None and r.displacement.cost_per_customer_per_year.p50 == pytest.approx(500)
+
+
+def test_a_dear_alternative_is_said_as_a_multiple_without_contradiction() -> None:
+    """The audit read "210.1% of the value we would capture — no displacement risk (the flag is below 20%)"."""
+    # 10 customers × 1,050/yr = 10,500 a year against the 5,000 we capture: 2.1 times, not "210% of"
+    d = size_feature(point_case(alternative=Alternative("Consultant", M(1050))), rng=rng(), draws=50).displacement
+    assert d is not None and not d.at_risk and d.ratio == pytest.approx(2.1)
+    assert d.message == ("Consultant costs about 1,050 USD a year per customer (P50), 10,500 USD a year across 10 "
+                         "customers — 2.1 times the 5,000 USD a year we would capture (P50): no displacement risk, "
+                         "which is flagged only when the alternative costs customers less than 20% of what we would "
+                         "capture.")
+    one = point_case(problem=ProblemValue(customers=P(1), capture=P(0.5), cost_per_customer=M(1000)),
+                     alternative=Alternative("Zapier", M(60)))
+    d = size_feature(one, rng=rng(), draws=50).displacement
+    assert d is not None and d.at_risk and "across 1 customer —" in d.message and "customer(s)" not in d.message
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(min_value=0, max_value=1e6, allow_nan=False), st.floats(min_value=0.01, max_value=0.99))
+def test_the_displacement_sentence_never_contradicts_its_figure(cost: float, threshold: float) -> None:
+    r = size_feature(point_case(alternative=Alternative("Tool", M(cost))), rng=rng(), draws=20,
+                     displacement_threshold=threshold)
+    d = r.displacement
+    assert d is not None and d.at_risk == (d.ratio < threshold)
+    shares = [float(x) for x in re.findall(r"([\d.]+)% of the", d.message)]
+    assert all(x < 100 for x in shares)  # a share above the whole is said as "n times"
+    assert ("times the" in d.message) == (d.ratio >= 1)
+    assert d.message.startswith("Displacement risk:") == d.at_risk and ("no displacement risk" in d.message) != d.at_risk
+    assert d.message in r.summary()
+
+
+def test_the_summary_names_what_was_sized_by_its_id() -> None:
+    r = size_feature(point_case("'Invoice OCR' (#51)"), rng=rng(), draws=20)
+    assert r.summary().startswith("'Invoice OCR' (#51): annual value 5,000 / 5,000 / 5,000 USD")
 
 
 def test_no_alternative_no_flag() -> None:

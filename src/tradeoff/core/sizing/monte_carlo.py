@@ -157,19 +157,22 @@ def _displacement(
     how = f"{format_number(alt_pct.p50)} {cur} a year per customer" + (
         f" (one-off {format_number(alt.cost.likely)}, spread over {horizon} years)" if alt.one_off else ""
     )
+    n = round(customers_p50)
+    across = f"{format_number(alt_total)} {cur} a year across {n:,} customer{'' if n == 1 else 's'}"
+    # the alternative's cost against our captured value: a share below 1, a multiple above (never "210% of")
+    compared = f"{ratio:.1%} of" if ratio < 1 else f"{ratio:,.1f} times"
+    captured = f"the {format_number(value.p50)} {cur} a year we would capture (P50)"
     if at_risk:
         message = (
-            f"Displacement risk: {alt.name} solves this for about {how} (P50), "
-            f"{format_number(alt_total)} {cur} a year across {customers_p50:,.0f} customer(s) — "
-            f"{ratio:.1%} of the {format_number(value.p50)} {cur} a year we would capture (P50). Customers can "
-            f"switch to it, so the problem is really worth about the alternative's cost, not our sizing."
+            f"Displacement risk: {alt.name} solves this for about {how} (P50), {across} — {compared} {captured}. "
+            f"Customers can switch to it, so the problem is really worth about the alternative's cost, not our sizing."
         )
     elif math.isinf(ratio):
         message = f"{alt.name} costs about {how} (P50); our captured value P50 is 0, so there is nothing to displace."
     else:
         message = (
-            f"{alt.name} costs about {how} (P50), {ratio:.1%} of the value we would capture — "
-            f"no displacement risk (the flag is below {threshold:.0%})."
+            f"{alt.name} costs about {how} (P50), {across} — {compared} {captured}: no displacement risk, which "
+            f"is flagged only when the alternative costs customers less than {threshold:.0%} of what we would capture."
         )
     return Displacement(at_risk, alt.name, alt_pct, alt_total, value.p50, ratio, message)
 

@@ -60,6 +60,7 @@ class SizingResult:
     distribution: str
 
     def summary(self) -> str:
+        """The result in words, naming what was sized by its id (give the case an id people read: a title)."""
         c = self.currency
         lines = [
             f"{self.id}: annual value {_money(self.annual_value, c)}; total cost over {self.horizon_years} years "
