@@ -9,6 +9,8 @@ from fastapi import FastAPI
 
 from tradeoff.api.app import build_api
 from tradeoff.bootstrap import Container, bootstrap
+from tradeoff.middleware.body_limit import BodyLimit
+from tradeoff.middleware.security_headers import SecurityHeaders
 from tradeoff.notifications.worker import NotificationWorker
 from tradeoff.settings import Settings, load_settings
 from tradeoff.triage.worker import TriageWorker
@@ -46,6 +48,11 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         pass
     else:
         install_web(app, container)
+    # added last, so outermost (Starlette puts each one added around the ones before): a body too large is refused
+    # before sessions, routes or authentication see it, and every answer, that refusal included, gets the headers
+    app.add_middleware(BodyLimit, max_bytes=container.settings.max_request_bytes,
+                       import_max_bytes=container.settings.max_import_request_bytes)
+    app.add_middleware(SecurityHeaders)
     return app
 
 

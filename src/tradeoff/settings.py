@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from pathlib import Path
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from tradeoff.errors import InvalidInput
+from tradeoff.storage.files import private_folder
+
+MIB = 1024 * 1024
+# what an import's form carries besides its file (boundaries, part headers, the column mapping fields)
+IMPORT_FORM_ALLOWANCE = MIB
 
 
 class Settings(BaseSettings):
@@ -46,6 +52,25 @@ class Settings(BaseSettings):
     )
     webhook_timeout: float = Field(default=5.0, gt=0, le=60, description="Seconds to wait for a webhook receiver.")
     webhook_max_attempts: int = Field(default=6, ge=1, le=20, description="Attempts per delivery before giving up.")
+    max_request_bytes: int = Field(
+        default=32 * MIB, ge=1024,
+        description="Largest request body taken (bytes), file imports aside; larger ones are refused with 413 "
+        "before they are read. The default holds a full batch of 1,000 feedback items of the longest text.",
+    )
+    max_import_request_bytes: int = Field(
+        default=200 * MIB + IMPORT_FORM_ALLOWANCE,
+        description="Largest request body taken by the file-import routes (bytes): at least the importers' own "
+        "file limit (200 MiB) plus 1 MiB for the rest of the form.",
+    )
+    session_idle_days: float = Field(
+        default=3, gt=0, le=14,
+        description="A web session unused for this many days ends (sessions end after 14 days in any case).",
+    )
+    trusted_proxies: str | None = Field(
+        default=None,
+        description="Comma-separated addresses (or networks) of reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto `tradeoff serve` believes; unset: forwarded headers are ignored.",
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -57,6 +82,38 @@ class Settings(BaseSettings):
         if v.startswith("postgresql://") or v.startswith("postgres://"):
             v = "postgresql+psycopg://" + v.split("://", 1)[1]
         return v
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _addresses(cls, v: str | None) -> str | None:
+        if v is None or not v.strip():
+            return None
+        for item in (i.strip() for i in v.split(",")):
+            try:
+                ipaddress.ip_network(item) if "/" in item else ipaddress.ip_address(item)
+            except ValueError:
+                raise ValueError(f"'{item}' is not an IP address or network (e.g. 127.0.0.1, 10.0.0.0/8)") from None
+        return v
+
+    @model_validator(mode="after")
+    def _imports_fit(self) -> Settings:
+        """The import routes' body limit never refuses a file the importers themselves take."""
+        from tradeoff.feedback.importer import MAX_BYTES as FEEDBACK_FILE
+        from tradeoff.workitems.importer import MAX_BYTES as WORKITEM_FILE
+
+        need = max(FEEDBACK_FILE, WORKITEM_FILE) + IMPORT_FORM_ALLOWANCE
+        if self.max_import_request_bytes < need:
+            raise ValueError(f"TRADEOFF_MAX_IMPORT_REQUEST_BYTES must be at least {need} (the importers take files "
+                             f"up to {max(FEEDBACK_FILE, WORKITEM_FILE)} bytes)")
+        return self
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [i.strip() for i in (self.trusted_proxies or "").split(",") if i.strip()]
+
+    def ensure_home(self) -> Path:
+        """The home folder, created readable by this user only (it holds the database and the secret key)."""
+        return private_folder(self.home)
 
     @property
     def resolved_database_url(self) -> str:
@@ -70,7 +127,7 @@ class Settings(BaseSettings):
         path = self.home / "secret.key"
         if path.exists():
             return path.read_text().strip()
-        self.home.mkdir(parents=True, exist_ok=True)
+        self.ensure_home()
         key = secrets.token_urlsafe(48)
         path.write_text(key)
         path.chmod(0o600)

@@ -19,7 +19,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from tests.conftest import SYSTEM, World, _person
-from tests.e2e.conftest import csrf_of, sign_in, signed_in_clients, web_client
+from tests.e2e.conftest import csrf_of, signed_in_clients, web_client
+from tradeoff.accounts import invitations
 from tradeoff.accounts import service as accounts
 from tradeoff.accounts.model import Role
 from tradeoff.app import create_app
@@ -87,8 +88,13 @@ def seeded(container: Container) -> Seeded:
         "charlie": _person(container, other, f"charlie-{tag}@example.com", Role.owner, owner_of=True),
     }
     world = World(slug, other, **people)
+    with container.unit_of_work() as uow:
+        ws = accounts.workspace_by_slug(uow=uow, slug=slug)
+        invitation, _ = invitations.invite(uow=uow, workspace_id=ws.id, email=f"invited-{tag}@example.com",
+                                           role=Role.pm, actor=SYSTEM)
+        invitation_id = invitation.id
     return Seeded(world, seed_records(container, slug, token_owner=people["alice"].user_id)
-                  | {"member": people["sam"].user_id})
+                  | {"member": people["sam"].user_id, "invitation": invitation_id})
 
 
 AsUser = Callable[[str], tuple[TestClient, str]]
@@ -334,7 +340,8 @@ PAGES = [
     ("POST", "/w/{slug}/account/password"),
     ("POST", "/w/{slug}/account/sign-out-everywhere"),
     ("GET", "/w/{slug}/members"),
-    ("POST", "/w/{slug}/members"),
+    ("POST", "/w/{slug}/invitations"),
+    ("POST", "/w/{slug}/invitations/{invitation}/revoke"),
     ("POST", "/w/{slug}/members/{member}/role"),
     ("POST", "/w/{slug}/members/{member}/remove"),
     ("GET", "/w/{slug}/pick/customers"),
@@ -592,33 +599,42 @@ def test_tokens_page_shows_a_new_token_once_and_revokes(container: Container, se
     assert api.get(f"/api/v1/workspaces/{world.slug}/me", headers={"Authorization": f"Bearer {secret}"}).status_code == 401
 
 
-def test_owner_adds_a_member_and_others_cannot(container: Container, seeded: Seeded, as_user: AsUser) -> None:
+def test_owner_invites_a_member_and_others_cannot(container: Container, seeded: Seeded, as_user: AsUser) -> None:
     world = seeded.world
     tc, token = as_user("alice")
     new_email = f"nina-{uuid.uuid4().hex[:6]}@example.com"
-    r = tc.post(f"/w/{world.slug}/members", data={"csrf_token": token, "email": new_email, "name": "Nina",
-                                                  "role": "stakeholder", "password": "a-long-password"})
-    assert r.status_code == 200 and new_email in r.text
+    # the members page invites: a link to pass on, and the invited person chooses their own password
+    r = tc.post(f"/w/{world.slug}/invitations", data={"csrf_token": token, "email": new_email, "role": "stakeholder"})
+    assert r.status_code == 200 and f"Invitation for {new_email} as Stakeholder" in r.text
+    link = re.search(r'id="invite-link">http://testserver(/invite/[^<]+)<', r.text)[1]  # type: ignore[index]
     nina = web_client(container)
-    sign_in(nina, new_email, "a-long-password")
+    page = nina.get(link)
+    joined = nina.post(f"{link}/join", data={"csrf_token": csrf_of(page.text), "name": "Nina",
+                                             "password": "a-long-password", "confirm_password": "a-long-password"})
+    assert joined.status_code == 303
     assert nina.get(f"/w/{world.slug}").status_code == 200
-    # an owner cannot take over an existing account by "adding" it with a new password
-    again = tc.post(f"/w/{world.slug}/members", data={"csrf_token": token, "email": world.erin.email,
-                                                      "role": "engineer", "password": "owner-chosen-pw"})
+    # an owner cannot take over an existing account: inviting it asks no password, and its link sets none
+    again = tc.post(f"/w/{world.slug}/invitations", data={"csrf_token": token, "email": world.charlie.email,
+                                                          "role": "engineer", "password": "owner-chosen-pw"})
     assert again.status_code == 200
-    probe = web_client(container)
+    link = re.search(r'id="invite-link">http://testserver(/invite/[^<]+)<', again.text)[1]  # type: ignore[index]
+    probe = web_client(container, ip="10.0.9.1")
+    page = probe.get(link)
+    taken = probe.post(f"{link}/join", data={"csrf_token": csrf_of(page.text), "name": "C",
+                                             "password": "owner-chosen-pw", "confirm_password": "owner-chosen-pw"})
+    assert taken.status_code == 409
     page = probe.get("/login")
-    bad = probe.post("/login", data={"email": world.erin.email, "password": "owner-chosen-pw",
+    bad = probe.post("/login", data={"email": world.charlie.email, "password": "owner-chosen-pw",
                                      "csrf_token": csrf_of(page.text)})
     assert bad.status_code == 401
-    # the only owner cannot demote themselves: the workspace would have nobody to manage it
-    self_demote = tc.post(f"/w/{world.slug}/members", data={"csrf_token": token, "email": world.alice.email,
-                                                            "role": "stakeholder"})
-    assert self_demote.status_code == 422 and "only owner" in self_demote.text
+    # a member is not invited again (their role changes in the table)
+    self_invite = tc.post(f"/w/{world.slug}/invitations", data={"csrf_token": token, "email": world.alice.email,
+                                                                "role": "stakeholder"})
+    assert self_invite.status_code == 422 and "already a member" in self_invite.text
     page = tc.get(f"/w/{world.slug}/members")
-    assert page.status_code == 200
+    assert page.status_code == 200 and world.charlie.email in page.text  # pending, listed
     # each member's row changes their role or takes them out; the last owner stays
-    nina_id = int(re.search(rf'<tr id="member-(\d+)"><td>Nina</td><td>{re.escape(new_email)}', page.text)[1])
+    nina_id = int(re.search(rf'<tr id="member-(\d+)"><td>Nina</td><td>{re.escape(new_email)}', page.text)[1])  # type: ignore[index]
     assert f'aria-label="Remove {world.alice.email}' not in page.text  # not yourself
     r = tc.post(f"/w/{world.slug}/members/{nina_id}/role", data={"csrf_token": token, "role": "engineer"})
     assert r.status_code == 200 and f"{new_email} is now Engineer" in r.text
@@ -629,8 +645,10 @@ def test_owner_adds_a_member_and_others_cannot(container: Container, seeded: See
     assert nina.get(f"/w/{world.slug}").status_code == 404  # her session no longer opens the workspace
     bob, bob_token = as_user("bob")
     assert bob.get(f"/w/{world.slug}/members").status_code == 403
-    assert bob.post(f"/w/{world.slug}/members", data={"csrf_token": bob_token, "email": "x@example.com",
-                                                      "role": "owner"}).status_code == 403
+    assert bob.post(f"/w/{world.slug}/invitations", data={"csrf_token": bob_token, "email": "x@example.com",
+                                                          "role": "owner"}).status_code == 403
+    assert bob.post(f"/w/{world.slug}/invitations/{seeded.ids['invitation']}/revoke",
+                    data={"csrf_token": bob_token}).status_code == 403
 
 
 def test_errors_are_pages_and_htmx_gets_a_partial(container: Container, seeded: Seeded, as_user: AsUser) -> None:
@@ -648,7 +666,11 @@ def test_archive_and_restore(container: Container, seeded: Seeded, as_user: AsUs
     ids = seed_records(container, world.slug, tag=" (archive)")
     tc, token = as_user("bob")
     w, pid, text = world.slug, ids["problem"], "NetSuite by hand (archive)"
+    asks = html.unescape(tc.get(f"/w/{w}/problems/{pid}").text)  # asked first, saying what archiving does
+    assert 'data-confirm="Archive this problem? It leaves lists, plans and briefs, and the feedback linked only to it ' \
+           'counts as unlinked again. Restore brings it back with its links."' in asks
     assert tc.post(f"/w/{w}/problems/{pid}/archive", data={"csrf_token": token}).status_code == 303
+    assert "data-confirm" not in tc.get(f"/w/{w}/problems/{pid}").text.split('class="actions"')[1][:400]
     assert text not in tc.get(f"/w/{w}/problems").text
     assert text in tc.get(f"/w/{w}/problems?archived=1").text
     assert "was archived" in tc.get(f"/w/{w}/problems/{pid}").text

@@ -43,6 +43,8 @@ def _seed(client, world: World) -> dict[str, int]:  # type: ignore[no-untyped-de
     ids["shares"] = client.post(world.api("/shares"), json={"product_id": ids["products"]}, headers=h).json()["id"]
     ids["views"] = client.post(world.api("/views"), json={"collection": "features", "name": "V", "shared": True},
                                headers=h).json()["id"]
+    ids["invitations"] = client.post(world.api("/invitations"), json={"email": "invited@example.com", "role": "pm"},
+                                     headers=h).json()["id"]
     return ids
 
 

@@ -68,6 +68,40 @@ def test_models_match_migrations(container) -> None:  # type: ignore[no-untyped-
     assert drift == []
 
 
+def test_the_planner_gets_statistics_and_reads_evidence_through_the_target_index(client, container,
+                                                                                  world: World) -> None:
+    from tradeoff.storage.db import refresh_statistics
+
+    h = world.alice.headers
+    features = [client.post(world.api("/features"), json={"title": f"F{i}"}, headers=h).json()["id"] for i in range(3)]
+    for i in range(30):
+        fb = client.post(world.api("/feedback"), json={"text": f"Need thing {i}"}, headers=h).json()["id"]
+        client.post(world.api("/links"), json={"feedback_id": fb, "feature_id": features[i % 3]}, headers=h)
+    with container.unit_of_work() as uow:
+        refresh_statistics(uow.session)
+    if container.engine.dialect.name != "sqlite":
+        return  # PostgreSQL's autovacuum keeps its own statistics
+    with container.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'links'")).scalar()
+        plan = " ".join(str(r) for r in conn.execute(text(
+            "EXPLAIN QUERY PLAN SELECT id FROM links WHERE workspace_id = 1 AND feature_id = 2")))
+    assert "ix_links_ws_feature" in plan or "ix_links_feature_id" in plan, plan
+
+
+def test_the_triage_worker_refreshes_statistics_as_it_starts_and_now_and_then(container, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from tradeoff.triage import worker as worker_module
+
+    calls: list[float] = []
+    monkeypatch.setattr(worker_module, "refresh_statistics", lambda session: calls.append(1.0))
+    w = worker_module.TriageWorker(container.unit_of_work, lambda: container.triage)
+    w._maybe_refresh_statistics()
+    w._maybe_refresh_statistics()  # not again so soon
+    assert len(calls) == 1
+    w._stats_at = (w._stats_at or 0) - worker_module.STATS_EVERY - 1
+    w._maybe_refresh_statistics()
+    assert len(calls) == 2
+
+
 def test_sqlite_pragmas(container) -> None:  # type: ignore[no-untyped-def]
     if container.engine.dialect.name != "sqlite":
         return

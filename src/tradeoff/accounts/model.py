@@ -131,3 +131,55 @@ class RateEvent(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key_hash: Mapped[str] = mapped_column(String(64), nullable=False)
     at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+
+class Invitation(Base):
+    """An owner's invitation of an email address into a workspace with a role. Only the SHA-256 of its token is
+    stored: the link (/invite/<token>) is shown once, to the inviter, who passes it on. The person it names joins by
+    opening the link and accepting (signed in as that email) or, with no account yet, by choosing their own name and
+    password. It ends when accepted, declined, revoked (inviting the same email again revokes it) or expired."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), nullable=False, index=True)
+    email: Mapped[str] = mapped_column(String(254), nullable=False)
+    role: Mapped[str] = mapped_column(String(20), nullable=False)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    invited_by: Mapped[str] = mapped_column(String(254), nullable=False)  # who sent it, as the audit trail names them
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    declined_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    workspace: Mapped[Workspace] = relationship()
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    def state(self, now: datetime) -> str:
+        """'accepted' | 'declined' | 'revoked' | 'expired' | 'pending' (the first that applies)."""
+        if self.accepted_at is not None:
+            return "accepted"
+        if self.declined_at is not None:
+            return "declined"
+        if self.revoked_at is not None:
+            return "revoked"
+        return "expired" if now >= self.expires_at else "pending"
+
+    def revoke(self, now: datetime) -> None:
+        if self.state(now) == "pending":
+            self.revoked_at = now
+
+
+class RevokedSession(Base):
+    """A web session ended by signing out. The session cookie is signed, not stored, so a copy of it would work
+    until it expires; its random id is kept here until then (`expires_at`, the session's own end at the latest),
+    and every request's session is looked up by it."""
+
+    __tablename__ = "revoked_sessions"
+
+    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)

@@ -4,7 +4,7 @@ import re
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, EmailStr, StringConstraints, field_validator
+from pydantic import BaseModel, EmailStr, Field, StringConstraints, field_validator, model_validator
 
 from tradeoff.accounts.model import Role
 from tradeoff.records.schemas import Input, Output
@@ -32,9 +32,37 @@ class WorkspaceOut(Output):
 
 
 class MemberIn(Input):
-    email: EmailStr
+    """A new role for someone who is already a member, named by user id or by email. People join by invitation
+    (POST …/invitations), never here."""
+
+    user_id: int | None = Field(None, description="The member's user id (or give their email).")
+    email: EmailStr | None = Field(None, description="The member's email (or give their user id).")
     role: Role
-    name: Annotated[str, StringConstraints(max_length=200)] = ""
+
+    @model_validator(mode="after")
+    def _one_person(self) -> MemberIn:
+        if (self.user_id is None) == (self.email is None):
+            raise ValueError("give the member's user_id or their email (one of them)")
+        return self
+
+
+class InvitationIn(Input):
+    email: EmailStr = Field(description="Who is invited. The answer is the same whether or not they have an account.")
+    role: Role = Field(description="Their role once they accept.")
+
+
+class InvitationOut(Output):
+    id: int
+    email: str
+    role: Role
+    invited_by: str
+    created_at: datetime
+    expires_at: datetime
+
+
+class InvitationCreated(InvitationOut):
+    link: str = Field(description="The invitation's address relative to the server, /invite/<token>, for you to pass "
+                                  "on (Tradeoff sends no email). Shown only in this answer.")
 
 
 class MemberOut(BaseModel):

@@ -5,14 +5,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, exists, func, select
 from sqlalchemy.orm import joinedload
 
-from tradeoff.accounts.model import ApiToken, Membership, Role, User, Workspace
+from tradeoff.accounts.model import ApiToken, Membership, RevokedSession, Role, User, Workspace
 from tradeoff.accounts.ratelimit import SharedWindowLimiter, SlidingWindowLimiter, WindowLimiter
 from tradeoff.accounts.schemas import check_slug
 from tradeoff.audit import service as audit
@@ -83,9 +83,24 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+_dummy: tuple[PasswordHasher, str] | None = None
+
+
+def _dummy_hash() -> str:
+    """The hash of a random password, made with the current hasher's parameters: checking a password against it
+    costs what checking a real one costs, and never succeeds."""
+    global _dummy
+    if _dummy is None or _dummy[0] is not _hasher:
+        _dummy = (_hasher, _hasher.hash(secrets.token_urlsafe(16)))
+    return _dummy[1]
+
+
 def _verify(hash_: str | None, password: str) -> bool:
+    """Whether `password` matches `hash_`. With no hash (an unknown or inactive user, an account without a
+    password) one verification is still spent, against a dummy hash, so that the time a wrong login takes does not
+    tell whether the email has an account."""
     if not hash_:
-        _hasher.hash(password)  # keep timing similar for unknown users
+        _verify(_dummy_hash(), password)
         return False
     try:
         return _hasher.verify(hash_, password)
@@ -100,20 +115,41 @@ def normalise_email(email: str) -> str:
     return email
 
 
-def get_or_create_user(*, uow: UnitOfWork, email: str, name: str = "", password: str | None = None) -> tuple[User, bool]:
+@dataclass(frozen=True)
+class SavedUser:
+    user: User
+    created: bool
+    password_reset: bool = False  # an existing account was given a new password
+    tokens_revoked: int = 0  # API tokens that reset revoked
+
+
+def save_user(*, uow: UnitOfWork, email: str, name: str = "", password: str | None = None,
+              actor: Actor | None = None) -> SavedUser:
+    """Add a person, or update an existing one. A password given for an existing account is an admin's reset
+    (`tradeoff user add EMAIL --password-stdin`): it follows a forgotten, lost or leaked password, so it also ends
+    every web session signed in with the old one and revokes every API token the person has, in every workspace
+    (tokens made by whoever knew the old password must not outlive it)."""
     email = normalise_email(email)
     user = uow.session.scalar(select(User).where(User.email == email))
     if user is not None:
-        if password is not None:  # a password set by an admin ends the sessions signed in with the old one
+        revoked = 0
+        if password is not None:
             user.password_hash = hash_password(password)
             user.session_epoch += 1
+            revoked = revoke_all_tokens(uow=uow, user_id=user.id, actor=actor, why="password reset")
         if name and not user.name:
             user.name = name
-        return user, False
+        return SavedUser(user, False, password is not None, revoked)
     user = User(email=email, name=name, password_hash=hash_password(password) if password is not None else None)
     uow.session.add(user)
     uow.session.flush()
-    return user, True
+    return SavedUser(user, True)
+
+
+def get_or_create_user(*, uow: UnitOfWork, email: str, name: str = "", password: str | None = None) -> tuple[User, bool]:
+    """`save_user`, answering (the user, whether the account is new)."""
+    saved = save_user(uow=uow, email=email, name=name, password=password)
+    return saved.user, saved.created
 
 
 def create_workspace(*, uow: UnitOfWork, slug: str, name: str, owner: User, actor: Actor) -> Workspace:
@@ -196,24 +232,6 @@ def remove_member(*, uow: UnitOfWork, workspace_id: int, user_id: int, actor: Ac
                  record_id=user_id, before={"role": m.role, "email": email}, after={"removed": True})
 
 
-def add_member(
-    *, uow: UnitOfWork, workspace_id: int, email: str, name: str, role: Role, password: str | None, actor: Actor,
-) -> tuple[Membership, bool]:
-    """Add a person to a workspace (or change their role). Returns (membership, whether the account is new).
-
-    `password` is used only when the account is new: an owner of one workspace must never be able to reset the
-    password of someone who already has an account (possibly in other workspaces)."""
-    email = normalise_email(email)
-    user = uow.session.scalar(select(User).where(User.email == email))
-    created = user is None
-    if user is None:
-        user, _ = get_or_create_user(uow=uow, email=email, name=name, password=password or None)
-    ws = uow.session.get(Workspace, workspace_id)
-    if ws is None:
-        raise NotFound(f"workspace {workspace_id} not found")
-    return set_member(uow=uow, workspace=ws, user=user, role=role, actor=actor), created
-
-
 def members(*, uow: UnitOfWork, workspace_id: int) -> list[Membership]:
     return list(uow.session.scalars(
         select(Membership).options(joinedload(Membership.user))
@@ -257,9 +275,12 @@ class LoginGuard:
         if self.limiter.blocked(*keys):
             raise RateLimited("too many failed logins; wait a minute and try again")
         user = uow.session.scalar(select(User).where(User.email == email.strip().lower()))
-        if user is None or not user.is_active or not _verify(user.password_hash, password):
+        # an unknown or inactive account has no hash to check: _verify then spends a check on a dummy one, at the
+        # same cost, and fails
+        if not _verify(user.password_hash if user is not None and user.is_active else None, password):
             self.limiter.hit(*keys)
             raise Unauthenticated("email or password is wrong")
+        assert user is not None
         self.limiter.reset(keys[0])
         return user
 
@@ -290,15 +311,51 @@ def session_epoch(*, uow: UnitOfWork, user_id: int) -> int | None:
     return int(row.session_epoch)
 
 
-def end_sessions(*, uow: UnitOfWork, user_id: int) -> int:
-    """End every web session of the user ("sign out everywhere"); API tokens are revoked separately. Returns the new
-    epoch, which the caller's own session may take to stay signed in."""
+def live_session_epoch(*, uow: UnitOfWork, user_id: int, session_id: str) -> int | None:
+    """`session_epoch` for a web session that has not been signed out: None when the user is unknown or deactivated,
+    or `session_id` was revoked. One query (the revoked ids are looked up by primary key)."""
+    revoked = exists().where(RevokedSession.sid == session_id)
+    row = uow.session.execute(select(User.session_epoch, User.is_active, revoked.label("revoked"))
+                              .where(User.id == user_id)).first()
+    if row is None or not row.is_active or row.revoked:
+        return None
+    return int(row.session_epoch)
+
+
+def revoke_session(*, uow: UnitOfWork, session_id: str, expires_at: datetime, now: datetime) -> None:
+    """End one web session (signing out): its id is refused until `expires_at`, when the session would have ended
+    anyway. Ids whose sessions have ended since are deleted on the way."""
+    uow.session.execute(delete(RevokedSession).where(RevokedSession.expires_at < now))
+    if expires_at > now and uow.session.get(RevokedSession, session_id) is None:
+        uow.session.add(RevokedSession(sid=session_id, expires_at=expires_at))
+    uow.session.flush()
+
+
+def end_sessions(*, uow: UnitOfWork, user_id: int, revoke_tokens: bool = False, actor: Actor | None = None) -> int:
+    """End every web session of the user ("sign out everywhere"), and with `revoke_tokens` every API token they
+    have in any workspace too. Returns the new epoch, which the caller's own session may take to stay signed in."""
     user = uow.session.get(User, user_id)
     if user is None:
         raise NotFound(f"user {user_id} not found")
     user.session_epoch += 1
+    if revoke_tokens:
+        revoke_all_tokens(uow=uow, user_id=user_id, actor=actor, why="signed out everywhere")
     uow.session.flush()
     return user.session_epoch
+
+
+def revoke_all_tokens(*, uow: UnitOfWork, user_id: int, actor: Actor | None, why: str) -> int:
+    """Revoke every API token of a person still in use, in every workspace (each revocation in that workspace's
+    audit log when an `actor` is given, `why` saying what caused it). Returns how many were revoked."""
+    tokens = list(uow.session.scalars(select(ApiToken).where(ApiToken.user_id == user_id,
+                                                             ApiToken.revoked_at.is_(None)).order_by(ApiToken.id)))
+    for token in tokens:
+        token.revoke()
+        if actor is not None:
+            audit.record(uow=uow, workspace_id=token.workspace_id, actor=actor, action="revoke",
+                         record_type="api_token", record_id=token.id, after={"prefix": token.prefix, "why": why})
+    uow.session.flush()
+    return len(tokens)
 
 
 def _token_hash(token: str) -> str:

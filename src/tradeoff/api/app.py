@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from fastapi import Depends, FastAPI
+import fastapi_offline
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy.exc import DataError, StatementError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -37,7 +42,7 @@ def build_api(container: Container) -> FastAPI:
         description="Evidence → problems → features → priorities → plans → forecasts. "
         "Authenticate with `Authorization: Bearer <token>`; errors are RFC 9457 application/problem+json.",
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # served below from local files: nothing is downloaded at run time
         redoc_url=None,
         dependencies=[Depends(numbers_fit), Depends(if_match_checked)],
     )
@@ -69,4 +74,20 @@ def build_api(container: Container) -> FastAPI:
         return api.openapi_schema
 
     api.openapi = openapi  # type: ignore[method-assign]
+    _local_docs(api)
     return api
+
+
+def _local_docs(api: FastAPI) -> None:
+    """The Swagger UI at /docs, its script and styles served from the fastapi-offline package's copy."""
+    api.mount("/docs-assets", StaticFiles(directory=Path(fastapi_offline.__file__).with_name("static")),
+              name="docs-assets")
+
+    @api.get("/docs", include_in_schema=False)
+    def docs(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
+        return get_swagger_ui_html(openapi_url=f"{root}/openapi.json", title="Tradeoff API",
+                                   swagger_js_url=f"{root}/docs-assets/swagger-ui-bundle.js",
+                                   swagger_css_url=f"{root}/docs-assets/swagger-ui.css",
+                                   swagger_favicon_url="/static/favicon.svg",
+                                   swagger_ui_parameters={"validatorUrl": None})  # no badge from validator.swagger.io

@@ -8,10 +8,22 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
+from tradeoff.accounts import invitations
 from tradeoff.accounts import service as accounts
 from tradeoff.accounts.model import Role
-from tradeoff.accounts.schemas import MemberIn, MemberOut, MeOut, TokenCreate, TokenCreated, TokenOut
+from tradeoff.accounts.schemas import (
+    InvitationCreated,
+    InvitationIn,
+    InvitationOut,
+    MemberIn,
+    MemberOut,
+    MeOut,
+    TokenCreate,
+    TokenCreated,
+    TokenOut,
+)
 from tradeoff.api.deps import BeforeId, CurrentMember, IfMatch, Uow, etag, next_cursor, sort_query
+from tradeoff.api.responses.records import AuditPage
 from tradeoff.audit import service as audit
 from tradeoff.comments import service as comment_service
 from tradeoff.comments.schemas import CommentCreate, CommentOut
@@ -40,13 +52,40 @@ def list_members(member: CurrentMember, uow: Uow) -> Any:
             for m in accounts.members(uow=uow, workspace_id=member.workspace_id)]
 
 
-@router.put(f"{W}/members", operation_id="setMember", response_model=MemberOut, tags=["accounts"])
+@router.put(f"{W}/members", operation_id="setMember", response_model=MemberOut, tags=["accounts"],
+            summary="Change the role of someone who is already a member (by user_id or email); invite new people")
 def set_member(member: CurrentMember, uow: Uow, body: MemberIn) -> Any:
     member.require("manage")
-    user, _ = accounts.get_or_create_user(uow=uow, email=body.email, name=body.name)
-    ws = accounts.workspace_by_slug(uow=uow, slug=member.workspace_slug)
-    m = accounts.set_member(uow=uow, workspace=ws, user=user, role=body.role, actor=member.actor("api"))
-    return MemberOut(user_id=user.id, email=user.email, name=user.name, role=Role(m.role))
+    row = accounts.member_row(uow=uow, workspace_id=member.workspace_id, user_id=body.user_id,
+                              email=str(body.email) if body.email else None)
+    m = accounts.change_role(uow=uow, workspace_id=member.workspace_id, user_id=row.user_id, role=body.role,
+                             actor=member.actor("api"))
+    return MemberOut(user_id=m.user.id, email=m.user.email, name=m.user.name, role=Role(m.role))
+
+
+@router.get(f"{W}/invitations", operation_id="listInvitations", response_model=list[InvitationOut],
+            tags=["accounts"], summary="Pending invitations, newest first (their links are never shown again)")
+def list_invitations(member: CurrentMember, uow: Uow) -> Any:
+    member.require("manage")
+    return invitations.pending(uow=uow, workspace_id=member.workspace_id)
+
+
+@router.post(f"{W}/invitations", operation_id="createInvitation", response_model=InvitationCreated, status_code=201,
+             tags=["accounts"], summary="Invite an email with a role: the answer, with the link to pass on, is the "
+                                        "same whether or not they have an account; inviting them again replaces it")
+def create_invitation(member: CurrentMember, uow: Uow, body: InvitationIn) -> Any:
+    member.require("manage")
+    row, token = invitations.invite(uow=uow, workspace_id=member.workspace_id, email=str(body.email), role=body.role,
+                                    actor=member.actor("api"))
+    return InvitationCreated(**InvitationOut.model_validate(row).model_dump(), link=invitations.link(token))
+
+
+@router.delete(f"{W}/invitations/{{invitation_id}}", operation_id="revokeInvitation", response_model=InvitationOut,
+               tags=["accounts"], summary="Withdraw a pending invitation: its link stops working")
+def revoke_invitation(member: CurrentMember, uow: Uow, invitation_id: int) -> Any:
+    member.require("manage")
+    return invitations.revoke(uow=uow, workspace_id=member.workspace_id, invitation_id=invitation_id,
+                              actor=member.actor("api"))
 
 
 @router.delete(f"{W}/members/{{user_id}}", operation_id="removeMember", status_code=204, tags=["accounts"],
@@ -75,7 +114,8 @@ def revoke_token(member: CurrentMember, uow: Uow, token_id: int) -> Any:
                                  token_id=token_id, actor=member.actor("api"))
 
 
-@router.get(f"{W}/audit", operation_id="listAuditEvents", tags=["audit"])
+@router.get(f"{W}/audit", operation_id="listAuditEvents", response_model=AuditPage, response_model_exclude_unset=True,
+            tags=["audit"])
 def list_audit(
     member: CurrentMember, uow: Uow,
     record_type: Annotated[str | None, Query(max_length=40)] = None,

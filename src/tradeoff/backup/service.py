@@ -28,7 +28,7 @@ from tradeoff.storage.uow import UnitOfWork
 FORMAT = "tradeoff-backup"
 VERSION = 2
 NOT_EXPORTED = frozenset({"users", "workspaces", "memberships", "api_tokens", "idempotency_keys", "embeddings",
-                          "kind_models"})
+                          "kind_models", "invitations"})  # an invitation's link is a secret: a restore must not revive it
 
 
 def _plan() -> list[tuple[Table, str | None]]:

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from tradeoff.accounts import invitations
 from tradeoff.accounts import service as accounts
 from tradeoff.accounts.model import Role
 from tradeoff.cli.context import Cli, ErrorMappingGroup, cli_state, emit_json, emit_table, set_state
@@ -69,6 +70,10 @@ def _migrate() -> str:
 def db_upgrade() -> None:
     """Create the database or migrate it to the newest schema."""
     rev = _migrate()
+    from tradeoff.storage.db import refresh_statistics
+
+    with cli_state().container.unit_of_work() as uow:  # a migration may add indexes: let the planner weigh them
+        refresh_statistics(uow.session)
     typer.echo(f"database at revision {rev}")
 
 
@@ -96,7 +101,8 @@ def init(
     _migrate()
     state = cli_state()
     with state.container.unit_of_work() as uow:
-        user, _ = accounts.get_or_create_user(uow=uow, email=owner, password=password)
+        saved = accounts.save_user(uow=uow, email=owner, password=password, actor=state.actor)
+        user = saved.user
         try:
             ws = accounts.workspace_by_slug(uow=uow, slug=workspace)
             accounts.set_member(uow=uow, workspace=ws, user=user, role=Role.owner, actor=state.actor)
@@ -104,6 +110,7 @@ def init(
         except TradeoffError:
             accounts.create_workspace(uow=uow, slug=workspace, name=name or workspace, owner=user, actor=state.actor)
             typer.echo(f"created workspace {workspace} owned by {user.email}")
+    _say_reset(saved)
 
 
 @user_app.command("add")
@@ -114,15 +121,27 @@ def user_add(
     workspace: Annotated[str | None, typer.Option("--workspace", "-w", help="Also add to this workspace.")] = None,
     role: Annotated[Role, typer.Option(help="Role in --workspace.")] = Role.pm,
 ) -> None:
-    """Add a person (or set their password), optionally as a member of a workspace."""
+    """Add a person (or reset their password: their web sessions end and their API tokens are revoked), optionally
+    as a member of a workspace."""
     password = _read_password(password_stdin)
     state = cli_state()
     with state.container.unit_of_work() as uow:
-        user, created = accounts.get_or_create_user(uow=uow, email=email, name=name, password=password)
+        saved = accounts.save_user(uow=uow, email=email, name=name, password=password, actor=state.actor)
+        user, created = saved.user, saved.created
         if workspace:
             ws = accounts.workspace_by_slug(uow=uow, slug=workspace)
             accounts.set_member(uow=uow, workspace=ws, user=user, role=role, actor=state.actor)
     typer.echo(f"{'added' if created else 'updated'} {user.email}" + (f" as {role.value} of {workspace}" if workspace else ""))
+    _say_reset(saved)
+
+
+def _say_reset(saved: accounts.SavedUser) -> None:
+    """An admin's password reset on an existing account: say what else it ended."""
+    if saved.password_reset:
+        n = saved.tokens_revoked
+        typer.echo(f"new password set for {saved.user.email}: every web session of theirs is signed out and "
+                   f"{n} API token{'' if n == 1 else 's'} revoked" + (" (make new ones with `tradeoff token create`)"
+                                                                     if n else ""))
 
 
 @user_app.command("remove")
@@ -139,6 +158,23 @@ def user_remove(
     typer.echo(f"removed {email} from {workspace}")
 
 
+@app.command()
+def invite(
+    email: str,
+    workspace: Workspace,
+    role: Annotated[Role, typer.Option(help="Their role once they accept.")] = Role.pm,
+    server: Annotated[str, typer.Option(help="The address people open Tradeoff at, e.g. https://tradeoff.example.com "
+                                             "(put in front of the link).")] = "",
+) -> None:
+    """Invite a person into a workspace: prints only the link to pass on (shown once; valid 7 days). They choose their
+    own password, or sign in if they already have an account."""
+    state = cli_state()
+    with state.container.unit_of_work() as uow:
+        ws = accounts.workspace_by_slug(uow=uow, slug=workspace)
+        _, token = invitations.invite(uow=uow, workspace_id=ws.id, email=email, role=role, actor=state.actor)
+    typer.echo(server.rstrip("/") + invitations.link(token))
+
+
 @workspace_app.command("create")
 def workspace_create(
     slug: str,
@@ -150,9 +186,10 @@ def workspace_create(
     password = _read_password(password_stdin, prompt=False)
     state = cli_state()
     with state.container.unit_of_work() as uow:
-        user, _ = accounts.get_or_create_user(uow=uow, email=owner, password=password)
-        accounts.create_workspace(uow=uow, slug=slug, name=name or slug, owner=user, actor=state.actor)
+        saved = accounts.save_user(uow=uow, email=owner, password=password, actor=state.actor)
+        accounts.create_workspace(uow=uow, slug=slug, name=name or slug, owner=saved.user, actor=state.actor)
     typer.echo(f"created workspace {slug} owned by {owner}")
+    _say_reset(saved)
 
 
 @workspace_app.command("list")
@@ -240,7 +277,7 @@ def demo(
         if not exists:
             password = secrets.token_urlsafe(9)
             summary = load_demo(uow=uow, password=password, anchor=date.today(), slug=workspace)
-            state.settings.home.mkdir(parents=True, exist_ok=True)
+            state.settings.ensure_home()
             cred.write_text(f"{summary.owner_email}\n{password}\n")
             cred.chmod(0o600)
             typer.echo("loaded demo workspace: " + ", ".join(f"{v} {k}" for k, v in summary.counts.items()))
@@ -276,7 +313,7 @@ def serve(
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
 ) -> None:
-    """Serve the web UI and the API (honours TRADEOFF_HOME and TRADEOFF_DATABASE_URL)."""
+    """Serve the web UI and the API (honours TRADEOFF_HOME, TRADEOFF_DATABASE_URL and TRADEOFF_TRUSTED_PROXIES)."""
     import os
 
     import uvicorn
@@ -285,9 +322,14 @@ def serve(
     for key, value in state.overrides.items():  # so worker processes build the same settings
         os.environ[f"TRADEOFF_{key.upper()}"] = str(value)
     _migrate()
+    # X-Forwarded-For names the client only when it comes from a proxy of ours: believed from anyone else (uvicorn
+    # trusts 127.0.0.1 by default), a local client could claim any address and dodge the per-IP login limit
+    proxies = state.settings.trusted_proxy_list
     typer.echo(f"Tradeoff at http://{host}:{port}/  (API: http://{host}:{port}/api/v1/docs)")
+    if proxies:
+        typer.echo(f"forwarded client addresses are believed from {', '.join(proxies)} only")
     uvicorn.run("tradeoff.app:asgi", factory=True, host=host, port=port, workers=workers, log_level="info",
-                access_log=False)
+                access_log=False, proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
 
 
 @app.command()

@@ -72,6 +72,8 @@ class Feedback(Versioned, Archivable, Timestamps, WorkspaceScoped, Base):
         Index("ix_feedback_ws_reported", "workspace_id", "reported_at", "id"),
         Index("ix_feedback_ws_customer", "workspace_id", "customer_id"),
         Index("ix_feedback_ws_triaged", "workspace_id", "triaged_at"),
+        Index("ix_feedback_ws_duplicate_of", "workspace_id", "duplicate_of_id"),
+        Index("ix_feedback_ws_created", "workspace_id", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

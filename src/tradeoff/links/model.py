@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tradeoff.storage.base import Base, Timestamps, UTCDateTime, Versioned, WorkspaceScoped
@@ -19,6 +19,9 @@ class Link(Versioned, Timestamps, WorkspaceScoped, Base):
     __table_args__ = (
         CheckConstraint("(problem_id IS NULL) <> (feature_id IS NULL)", name="exactly_one_target"),
         UniqueConstraint("feedback_id", "problem_id", "feature_id", name="uq_links_target"),
+        # a record's evidence is read by workspace and target: without these the planner may walk every link
+        Index("ix_links_ws_feature", "workspace_id", "feature_id"),
+        Index("ix_links_ws_problem", "workspace_id", "problem_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -1,6 +1,6 @@
 """Import every mapped class so metadata is complete (Alembic, create_all, relationship strings)."""
 
-from tradeoff.accounts.model import ApiToken, Membership, User, Workspace
+from tradeoff.accounts.model import ApiToken, Invitation, Membership, User, Workspace
 from tradeoff.audit.model import AuditEvent
 from tradeoff.blockers.model import Blocker
 from tradeoff.briefs.model import BriefVersion
@@ -56,4 +56,6 @@ __all__ = [
     "Blocker", "BriefVersion",
     # saved views of lists
     "SavedView",
+    # invitations into a workspace
+    "Invitation",
 ]

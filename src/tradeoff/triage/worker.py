@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 
 from tradeoff.embeddings.tuning import TuneSettings
+from tradeoff.storage.db import refresh_statistics
 from tradeoff.storage.uow import UnitOfWork
 from tradeoff.triage import service as triage
 from tradeoff.triage import tuning, vectors
@@ -77,6 +78,9 @@ def tune_due(uow_factory: Callable[[], UnitOfWork], engine: TriageEngine, *, min
     return len(due)
 
 
+STATS_EVERY = 900.0  # seconds between refreshes of the query planner's statistics
+
+
 class TriageWorker:
     """Triages new feedback every `interval` seconds; when `tune_min_corrections` is set, also fine-tunes the kind
     model of workspaces that are due. Tuning takes minutes of CPU, so it runs in a thread of its own: new feedback
@@ -92,6 +96,7 @@ class TriageWorker:
         self.tune_min_corrections = tune_min_corrections
         self._tune_after = 0.0  # monotonic time before which tuning is not looked at again
         self._embed_after = 0.0  # likewise for storing missing vectors
+        self._stats_at: float | None = None  # monotonic time the planner's statistics were last refreshed
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._tuner: threading.Thread | None = None
@@ -118,6 +123,7 @@ class TriageWorker:
         engine: TriageEngine | None = None
         while not self._stop.is_set():
             try:
+                self._maybe_refresh_statistics()
                 engine = engine or self._engine_factory()
                 self._drain_each(engine)
                 self._maybe_embed(engine)
@@ -125,6 +131,16 @@ class TriageWorker:
             except Exception:  # noqa: BLE001 - keep the worker alive; the items stay queued
                 log.exception("triage round failed; will retry")
             self._stop.wait(self.interval)
+
+    def _maybe_refresh_statistics(self) -> None:
+        """The query planner's statistics, refreshed as the server starts and every STATS_EVERY seconds after, so
+        that plans follow the data as it grows (imports, triage)."""
+        now = time.monotonic()
+        if self._stats_at is not None and now - self._stats_at < STATS_EVERY:
+            return
+        self._stats_at = now
+        with self._uow() as uow:
+            refresh_statistics(uow.session)
 
     def _drain_each(self, engine: TriageEngine) -> None:
         """Drain every workspace with pending feedback, each on its own: one workspace whose triage fails (its items

@@ -30,6 +30,7 @@ from tradeoff.web import (
     routes_import,
     routes_import_workitems,
     routes_insights,
+    routes_invite,
     routes_notify,
     routes_objective_forms,
     routes_plan_forms,
@@ -65,7 +66,7 @@ def install_web(app: FastAPI, container: Container) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_api_route("/favicon.ico", lambda: RedirectResponse("/static/favicon.svg", status_code=308),
                       methods=["GET"], include_in_schema=False)
-    for module in (routes_auth, routes_workspace, routes_strategy, routes_decisions, routes_triage, routes_import, routes_insights,
+    for module in (routes_auth, routes_invite, routes_workspace, routes_strategy, routes_decisions, routes_triage, routes_import, routes_insights,
                    routes_notify, routes_public, routes_roadmap, routes_briefs, routes_feature_forms,
                    routes_objective_forms, routes_delivery_forms, routes_plan_forms, routes_commitment_forms, routes_import_workitems,
                    routes_workitems, routes_views, routes_search, routes_records,

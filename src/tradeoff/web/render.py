@@ -145,7 +145,8 @@ PAST = {"create": "created", "update": "updated", "archive": "archived", "restor
         "unlink": "unlinked", "comment": "commented on", "member": "set the role of", "revoke": "revoked",
         "merge": "merged", "dismiss": "dismissed a suggestion for", "import": "imported", "solve": "solved",
         "delete": "deleted", "resend": "resent", "merge_in": "merged a duplicate into", "told": "marked told for",
-        "untold": "marked not yet told for", "compare": "compared again"}
+        "untold": "marked not yet told for", "compare": "compared again", "accept": "accepted",
+        "decline": "declined"}
 PAGES = {"product": "products", "customer": "customers", "feedback": "feedback", "problem": "problems",
          "feature": "features", "plan": "plans", "blocker": "blockers", "decision": "decisions"}
 

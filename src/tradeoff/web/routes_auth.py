@@ -58,8 +58,8 @@ def login(request: Request, form: CheckedForm, uow: Uow) -> Response:
 
 
 @router.post("/logout")
-def logout(request: Request, form: CheckedForm) -> Response:
-    web_session.sign_out(request)
+def logout(request: Request, form: CheckedForm, uow: Uow) -> Response:
+    web_session.sign_out(request, uow)  # revoked on the server too: a copy of the cookie stops working
     return redirect("/login")
 
 

@@ -1,4 +1,4 @@
-"""Workspace pages: home, audit log, API tokens, members, and your account (password, sessions)."""
+"""Workspace pages: home, audit log, API tokens, members and invitations, and your account (password, sessions)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
+from tradeoff.accounts import invitations
 from tradeoff.accounts import service as accounts
 from tradeoff.accounts.model import Role
-from tradeoff.accounts.schemas import MemberIn, TokenCreate
+from tradeoff.accounts.schemas import InvitationIn, TokenCreate
 from tradeoff.accounts.service import Member
 from tradeoff.attention import service as attention_service
 from tradeoff.audit import service as audit
@@ -27,7 +28,8 @@ from tradeoff.web.session import CheckedForm, CurrentMember, Uow
 router = APIRouter()
 W = "/w/{slug}"
 AUDIT_PAGE = 50
-RECORD_TYPES = ("product", "customer", "feedback", "problem", "feature", "api_token", "user", "workspace")
+RECORD_TYPES = ("product", "customer", "feedback", "problem", "feature", "api_token", "user", "invitation",
+                "workspace")
 
 
 @router.get(W, response_class=HTMLResponse)
@@ -90,11 +92,13 @@ def revoke_token(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow
 
 
 def _members_view(request: Request, uow: UnitOfWork, m: Member, state: FormState | None = None,
-                  flash: str = "", status_code: int = 200) -> HTMLResponse:
+                  flash: str = "", status_code: int = 200, invited: str = "") -> HTMLResponse:
     rows = accounts.members(uow=uow, workspace_id=m.workspace_id)
     roles = [(r.value, LABELS.get(r.value, r.value)) for r in Role]
     return render(request, "members.html", status_code, **ctx.page_context(uow, m, "members"), page_title="Members",
-                  rows=rows, roles=roles, state=state or FormState(values={"role": "pm"}), flash=flash)
+                  rows=rows, roles=roles, state=state or FormState(values={"role": "pm"}), flash=flash,
+                  invitations=invitations.pending(uow=uow, workspace_id=m.workspace_id), invited=invited,
+                  valid_days=invitations.VALID_DAYS)
 
 
 @router.get(f"{W}/members", response_class=HTMLResponse)
@@ -103,31 +107,38 @@ def members_page(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
     return _members_view(request, uow, m)
 
 
-@router.post(f"{W}/members", response_class=HTMLResponse)
-def add_member(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -> Response:
+@router.post(f"{W}/invitations", response_class=HTMLResponse)
+def invite(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -> Response:
+    """Invite an email with a role: the answer is the same whether or not the person has an account, and shows the
+    link once for the owner to pass on."""
     m.require("manage")
-    values = {k: v for k in ("email", "name", "role") if isinstance(v := form.get(k), str)}
-    password = form.get("password")
+    values = {k: v for k in ("email", "role") if isinstance(v := form.get(k), str)}
     state = FormState(values=values)
     try:
-        body = MemberIn.model_validate(values)
-        _, created = accounts.add_member(
-            uow=uow, workspace_id=m.workspace_id, email=str(body.email), name=body.name, role=body.role,
-            password=password if isinstance(password, str) and password else None, actor=m.actor("web"),
-        )
+        body = InvitationIn.model_validate(values)
+        row, token = invitations.invite(uow=uow, workspace_id=m.workspace_id, email=str(body.email), role=body.role,
+                                        actor=m.actor("web"))
     except ValidationError as exc:
-        validation_to_state(exc, state, {"email", "name", "role"})
+        validation_to_state(exc, state, {"email", "role"})
         return _members_view(request, uow, m, state, status_code=422)
     except TradeoffError as exc:
-        if exc.status not in (409, 422):  # 409: the only owner cannot stop being one
+        if exc.status not in (409, 422):  # 409: already a member
             raise
         uow.session.rollback()
-        error_to_state(exc, state, {"email", "name", "role", "password"})
+        error_to_state(exc, state, {"email", "role"})
         return _members_view(request, uow, m, state, status_code=422)
-    note = "" if created and password else (
-        " They can sign in with their existing password." if not created else
-        " Set their password with `tradeoff user add` before they can sign in.")
-    return _members_view(request, uow, m, flash=f"{body.email} is now {LABELS[body.role.value]}.{note}")
+    uow.session.commit()  # the link is shown once, so the invitation must exist before the page shows it
+    return _members_view(request, uow, m, flash=f"Invitation for {row.email} as {LABELS[row.role]}: send them "
+                         "this link. They choose their own password, or sign in if they already have an account.",
+                         invited=str(request.base_url).rstrip("/") + invitations.link(token))
+
+
+@router.post(f"{W}/invitations/{{invitation_id:int}}/revoke", response_class=HTMLResponse)
+def revoke_invitation(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, invitation_id: int) -> Response:
+    m.require("manage")
+    row = invitations.revoke(uow=uow, workspace_id=m.workspace_id, invitation_id=invitation_id, actor=m.actor("web"))
+    return _members_view(request, uow, m, flash=f"The invitation for {row.email} is withdrawn; its link no longer "
+                                                "works.")
 
 
 @router.post(f"{W}/members/{{user_id:int}}/role", response_class=HTMLResponse)
@@ -202,6 +213,7 @@ def change_password(request: Request, form: CheckedForm, m: CurrentMember, uow: 
 
 @router.post(f"{W}/account/sign-out-everywhere")
 def sign_out_everywhere(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -> Response:
-    accounts.end_sessions(uow=uow, user_id=m.user_id)
-    web_session.sign_out(request)
+    accounts.end_sessions(uow=uow, user_id=m.user_id, revoke_tokens=form.get("revoke_tokens") == "1",
+                          actor=m.actor("web"))
+    web_session.sign_out(request, uow)
     return redirect("/login", request)

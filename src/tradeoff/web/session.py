@@ -4,13 +4,20 @@ The session is a signed cookie (Starlette's SessionMiddleware, itsdangerous unde
 install's secret key): HttpOnly, SameSite=Lax, Secure when `secure_cookies` is set. It holds the user id and a
 per-session CSRF token that every form carries in a hidden input (and htmx sends as the X-CSRF-Token header).
 Nothing secret about the user (password, API tokens) ever goes into it or into a log line.
+
+A signed cookie is valid wherever a copy of it is, so each session also carries a random id, when it began and
+when it was last used. Signing out revokes the id on the server (`revoked_sessions`, looked up with the user's
+epoch in one query per request); a session ends after MAX_AGE however much it is used, and after
+`session_idle_days` unused.
 """
 
 from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
@@ -23,7 +30,10 @@ from tradeoff.errors import PermissionDenied
 from tradeoff.storage.uow import UnitOfWork
 
 COOKIE = "tradeoff_session"
-MAX_AGE = 14 * 24 * 3600  # two weeks
+MAX_AGE = 14 * 24 * 3600  # two weeks: a session ends then, however much it is used
+SEEN_EVERY = 60  # seconds between two records of a session's last use (each one sends the cookie again)
+BACKGROUND = frozenset({"bell"})  # htmx polls (the notification bell): an open tab is not a person using it
+clock: Callable[[], float] = time.time  # seconds since the epoch; tests move it
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 
@@ -46,29 +56,47 @@ def csrf_token(request: Request) -> str:
 
 
 def valid_user_id(request: Request, unit: UnitOfWork) -> int | None:
-    """The signed-in user, if the session is still valid: the user is active and the session carries their current
-    epoch (a password change or "sign out everywhere" ends older sessions). A stale session is cleared."""
+    """The signed-in user, if the session is still valid: not signed out, younger than MAX_AGE, used within the
+    idle timeout, the user active and the session at their current epoch (a password change or "sign out
+    everywhere" ends older sessions). A stale session is cleared."""
     uid = request.session.get("uid")
     if not isinstance(uid, int):
         return None
-    epoch = accounts.session_epoch(uow=unit, user_id=uid)
+    sid, began, seen = (request.session.get(k) for k in ("sid", "iat", "seen"))
+    if not isinstance(sid, str) or not isinstance(began, int) or not isinstance(seen, int):
+        sign_out(request)  # a session from before sessions had ids cannot be revoked: sign in again
+        return None
+    now = int(clock())
+    idle = container(request).settings.session_idle_days * 24 * 3600
+    if now - began > MAX_AGE or now - seen > idle:
+        sign_out(request)
+        return None
+    epoch = accounts.live_session_epoch(uow=unit, user_id=uid, session_id=sid)
     if epoch is None or request.session.get("ep", 0) != epoch:
         sign_out(request)
         return None
+    if now - seen >= SEEN_EVERY and request.headers.get("HX-Trigger") not in BACKGROUND:
+        request.session["seen"] = now
     return uid
 
 
 def sign_in(request: Request, uid: int, epoch: int) -> None:
-    """Start a fresh session for `uid` at the user's session `epoch`: a new CSRF token, nothing carried over from
-    before login."""
+    """Start a fresh session for `uid` at the user's session `epoch`: a new id and CSRF token, nothing carried over
+    from before login."""
     request.session.clear()
-    request.session["uid"] = uid
-    request.session["ep"] = epoch
-    request.session["csrf"] = secrets.token_urlsafe(32)
+    now = int(clock())
+    request.session.update(uid=uid, ep=epoch, sid=secrets.token_urlsafe(24), iat=now, seen=now,
+                           csrf=secrets.token_urlsafe(32))
 
 
-def sign_out(request: Request) -> None:
-    request.session.clear()  # an empty session makes the middleware expire the cookie
+def sign_out(request: Request, unit: UnitOfWork | None = None) -> None:
+    """End this session. The cookie is cleared (an empty session makes the middleware expire it); given a unit of
+    work, the session's id is also revoked, so a copy of the cookie kept elsewhere stops working too."""
+    sid, began = request.session.get("sid"), request.session.get("iat")
+    if unit is not None and isinstance(sid, str) and isinstance(began, int):
+        accounts.revoke_session(uow=unit, session_id=sid, expires_at=datetime.fromtimestamp(began + MAX_AGE, UTC),
+                                now=datetime.fromtimestamp(clock(), UTC))
+    request.session.clear()
 
 
 async def checked_form(request: Request) -> FormData:

@@ -1,0 +1,1 @@
+"""Pure ASGI middleware wrapped around the whole application (web UI and API) by `create_app`."""
