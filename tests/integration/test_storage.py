@@ -148,7 +148,8 @@ def test_no_n_plus_one_on_lists_and_details(client, container, world: World, wor
     counts = {}
     for n, (w, feat) in made.items():
         urls = [w.api("/feedback?limit=100"), w.api("/features?limit=100"), w.api("/customers?limit=100"),
-                w.api(f"/features/{feat}"), w.api(f"/features/{feat}/evidence"), w.api("/feedback?q=t1")]
+                w.api(f"/features/{feat}"), w.api(f"/features/{feat}/evidence"), w.api("/ranking?limit=100"),
+                w.api("/feedback?q=t1")]
         got = []
         for url in urls:
             with QueryCounter(container.engine) as qc:

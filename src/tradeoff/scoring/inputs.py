@@ -30,6 +30,7 @@ from tradeoff.scoring.model import ScoringInput
 from tradeoff.scoring.schemas import ScoringInputsIn
 from tradeoff.scoring.service import DERIVED, ENTERED, _bad
 from tradeoff.sizing import service as sizing_service
+from tradeoff.sizing.model import BusinessCase
 from tradeoff.storage.uow import Actor, UnitOfWork
 
 # impact (RICE points) from the ARR behind a feature: ARR at or above the threshold gives the points
@@ -142,6 +143,8 @@ def feature_rows(*, uow: UnitOfWork, workspace_id: int, features: Sequence[Featu
     currency = money.currency
     demand = demand_by_feature(uow, workspace_id, ids, money)
     estimates = _estimates(uow, workspace_id, ids, days_per_point)
+    cases = {c.feature_id: c for c in uow.session.scalars(select(BusinessCase).where(
+        BusinessCase.workspace_id == workspace_id, BusinessCase.feature_id.in_(ids)))} if ids and with_sizing else {}
     rows: dict[int, FeatureRow] = {}
     for f in features:
         row = FeatureRow(f)
@@ -160,8 +163,8 @@ def feature_rows(*, uow: UnitOfWork, workspace_id: int, features: Sequence[Featu
         row.sources.update(customers="distinct customers behind it",
                            arr=f"ARR of those customers ({money.describe()}{customer_service.left_out_note(left_out)})",
                            evidence="pieces of evidence linked")
-        if with_sizing:
-            _add_sizing(uow, workspace_id, row)
+        if with_sizing and f.id in cases:
+            _add_sizing(uow, workspace_id, row, cases[f.id])
         if f.id in estimates:
             est = estimates[f.id]
             key = "estimate_effort" if est.in_weeks else "estimate_points"
@@ -198,10 +201,7 @@ def _live_days_per_point(uow: UnitOfWork, workspace_id: int) -> DaysPerPoint | N
     return None if plan is None else (float(plan.days_per_point), f"the plan '{plan.name}'")
 
 
-def _add_sizing(uow: UnitOfWork, workspace_id: int, row: FeatureRow) -> None:
-    case = sizing_service.get_case(uow=uow, workspace_id=workspace_id, feature_id=row.feature.id)
-    if case is None:
-        return
+def _add_sizing(uow: UnitOfWork, workspace_id: int, row: FeatureRow, case: BusinessCase) -> None:
     e = case.effort_person_weeks
     row.values["effort_weeks"] = float(e["likely"])
     row.ranges["effort_weeks"] = Range(float(e["low"]), float(e["likely"]), float(e["high"]))
