@@ -678,6 +678,10 @@ def test_archive_and_restore(container: Container, seeded: Seeded, as_user: AsUs
     assert text in tc.get(f"/w/{w}/problems").text
     audit = tc.get(f"/w/{w}/audit?record_type=problem&record_id={pid}").text
     assert "archive" in audit and "restore" in audit
+    # records are named by what they are called, not by their number alone
+    named = re.compile(rf'>problem “[^”<]*{re.escape(text)}”</a>')
+    assert named.search(html.unescape(audit)) and f"problem #{pid}</a>" not in audit
+    assert named.search(html.unescape(tc.get(f"/w/{w}").text))  # and on the home page's recent activity
 
 
 def test_unicode_digits_in_addresses_are_text_not_a_crash(container: Container, seeded: Seeded,

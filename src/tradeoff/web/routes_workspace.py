@@ -39,7 +39,8 @@ def home(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
     events = audit.list_events(uow=uow, workspace_id=m.workspace_id, limit=8)
     attention = attention_service.attention(uow=uow, workspace_id=m.workspace_id, now=utcnow())
     return render(request, "home.html", **ctx.page_context(uow, m, "home"), page_title="Home", counts=counts,
-                  recent=recent, events=events, attention=attention)
+                  recent=recent, events=events, attention=attention,
+                  names=ctx.record_names(uow, m.workspace_id, events))
 
 
 @router.get(f"{W}/audit", response_class=HTMLResponse)
@@ -52,6 +53,7 @@ def audit_page(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
                                before_id=before_id, limit=AUDIT_PAGE)
     older = events[-1].id if len(events) == AUDIT_PAGE else None
     return render(request, "audit.html", **ctx.page_context(uow, m, "audit"), page_title="Audit log", events=events,
+                  names=ctx.record_names(uow, m.workspace_id, events),
                   record_type=record_type, record_id=record_id, record_types=RECORD_TYPES, older=older,
                   before_id=before_id)
 
