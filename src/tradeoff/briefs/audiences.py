@@ -112,13 +112,13 @@ def _bets(sc: Scope) -> list[Any]:
     if not feats:
         return [Missing("No open features in this scope: nothing to bet on yet.")]
     cur = facts.main_currency(sc.uow, sc.workspace_id)
-    ranked = sorted(feats, key=lambda f: (-sc.demand(f.id).arr_by_currency.get(cur, Decimal(0)),
-                                          -sc.demand(f.id).feedback_count, f.id))[:TOP_BETS]
+    ranked = sorted(feats, key=lambda f: (-sc.askers(f.id).arr_by_currency.get(cur, Decimal(0)),
+                                          -sc.askers(f.id).feedback_count, f.id))[:TOP_BETS]
     ests = facts.estimates(sc.uow, sc.workspace_id) or {}
     rows, points, plotted, missing_cases = [], [], [], 0
     for f in ranked:
         r = sc.f(f)
-        d = sc.demand(f.id)
+        d = sc.askers(f.id)
         b = facts.bet(sc.uow, sc.workspace_id, f.id)
         if b is None or "missing" in b:
             missing_cases += 1

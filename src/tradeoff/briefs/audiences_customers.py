@@ -28,7 +28,7 @@ def customers(sc: Scope, addressee: Any | None) -> list[Section]:
         for f in shipped + sc.roadmap() + [f for f in sc.features() if f.id in promised]:
             if f in asked_ship or f in asked_next or not _may_show(f):
                 continue
-            if f.id in promised or any(a.customer_id == addressee.id for a in sc.demand(f.id).customers):
+            if f.id in promised or any(a.customer_id == addressee.id for a in sc.askers(f.id).customers):
                 (asked_ship if f.status == "shipped" else asked_next).append(f)
         blocks: list[Any] = []
         if asked_ship:

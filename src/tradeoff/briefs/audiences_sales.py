@@ -63,7 +63,7 @@ def _ships_when(sc: Scope, roadmap: list[Feature]) -> list[Any]:
         return [Missing("Nothing is planned or in progress in this scope yet.")]
     rows = []
     for f in roadmap:
-        d = sc.demand(f.id)
+        d = sc.askers(f.id)
         rows.append(((s(f.title, sc.f(f)),), (s(status(f)),), when_spans(sc, f),
                      (s(plural(len(d.customers), "customer"), sc.f(f)),)))
     blocks: list[Any] = [Table(("Feature", "Status", "When (with probability)", "Asked by"), tuple(rows))]
@@ -75,7 +75,7 @@ def _ships_when(sc: Scope, roadmap: list[Feature]) -> list[Any]:
 def _askers(sc: Scope, roadmap: list[Feature]) -> list[Any]:
     per: dict[int, dict[str, Any]] = {}
     for f in roadmap:
-        for a in sc.demand(f.id).customers:
+        for a in sc.askers(f.id).customers:
             e = per.setdefault(a.customer_id, {"a": a, "features": []})
             e["features"].append(f)
     if not per:
@@ -130,11 +130,11 @@ def _dont_promise(sc: Scope, planned: list[Feature]) -> list[Any]:
                                 f"{fc_mod.short(one.p95)}", sc.f(f)), s("; promise no earlier than the P85 date.")))
     cur = facts.main_currency(sc.uow, sc.workspace_id)
     scheduled = {f.id for f in sc.roadmap()}  # what the live plan schedules, though not yet marked planned
-    wanted = [f for f in sc.features() if f.status in facts.OPEN_BEFORE_PLANNING and sc.demand(f.id).customers]
-    wanted.sort(key=lambda f: (-sc.demand(f.id).arr_by_currency.get(cur, Decimal(0)), f.id))
+    wanted = [f for f in sc.features() if f.status in facts.OPEN_BEFORE_PLANNING and sc.askers(f.id).customers]
+    wanted.sort(key=lambda f: (-sc.askers(f.id).arr_by_currency.get(cur, Decimal(0)), f.id))
     for f in wanted[:UNPLANNED_LISTED]:
         items.append((s(f.title, sc.f(f)), s(": asked for by "),
-                      s(plural(len(sc.demand(f.id).customers), "customer"), sc.f(f)),
+                      s(plural(len(sc.askers(f.id).customers), "customer"), sc.f(f)),
                       s(f", still {STILL.get(f.status, status(f))}: not planned, no date."
                         + (" The live plan schedules it, but it gets dates only once it is marked planned."
                            if f.id in scheduled else ""))))
@@ -147,7 +147,7 @@ def _talking_points(sc: Scope, roadmap: list[Feature]) -> list[Any]:
     items = []
     asked = []
     for f in roadmap:
-        d = sc.demand(f.id)
+        d = sc.askers(f.id)
         if not d.customers:
             continue
         asked.append(f)

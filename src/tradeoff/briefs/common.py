@@ -37,6 +37,8 @@ class Scope:
     _features: list[Feature] | None = None
     _forecast: fc_mod.RoadmapForecast | None = None
     _demand: dict[int, facts.FeatureDemand] = field(default_factory=dict)
+    _askers: dict[int, facts.Askers] | None = None
+    _askers_read: set[int] | None = None  # the features `_askers` was read for; None: all the workspace's
     _scheduled: frozenset[int] | None = None
 
     @property
@@ -80,9 +82,25 @@ class Scope:
         return self._forecast
 
     def demand(self, feature_id: int) -> facts.FeatureDemand:
+        """One feature's demand with its quotes: its evidence read in full, so only for the features a brief
+        details; to rank or count many features, `askers`."""
         if feature_id not in self._demand:
             self._demand[feature_id] = facts.feature_demand(self.uow, self.workspace_id, feature_id, self.now)
         return self._demand[feature_id]
+
+    def askers(self, feature_id: int) -> facts.Askers:
+        """Who asked for a feature (counts, customers, ARR; no quotes), read for every feature of the scope at once
+        on first use: a brief that ranks all open features costs two queries, not one per feature."""
+        if self._askers is None:
+            # a release's few features by id; a product's or the whole roadmap's by reading the workspace's (a long
+            # list of ids makes SQLite try each against every problem link: slower than reading them all)
+            self._askers_read = None if self.release_ids is None else {f.id for f in self.features()}
+            ids = None if self._askers_read is None else sorted(self._askers_read)
+            self._askers = facts.feature_askers(self.uow, self.workspace_id, ids)
+        if self._askers_read is not None and feature_id not in self._askers_read:  # outside the scope: read alone
+            self._askers_read.add(feature_id)
+            self._askers |= facts.feature_askers(self.uow, self.workspace_id, [feature_id])
+        return self._askers.get(feature_id) or facts.Askers()
 
     # citations with titles for the sources list
     def ref(self, kind: str, id_: int, title: str) -> Ref:

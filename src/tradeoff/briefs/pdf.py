@@ -15,7 +15,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from tradeoff.briefs.document import Brief, Bullets, Chart, Line, Missing, Paragraph, Table
-from tradeoff.briefs.render import _source_title, url
+from tradeoff.briefs.render import source_titles, url
 
 _FOLD = str.maketrans({"—": "-", "–": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "...", "→": "->",
                        "←": "<-", "≥": ">=", "≤": "<=", "×": "x", "•": "-", "·": "-", "\u00a0": " ", "−": "-"})
@@ -101,13 +101,13 @@ def to_pdf(brief: Brief, slug: str, base_url: str = "") -> bytes:
                 pdf.set_fill_color(255, 247, 224)
                 pdf.multi_cell(width, 5, latin1("Missing: " + b.message), fill=True, new_x="LMARGIN", new_y="NEXT")
                 pdf.ln(1)
-    refs = brief.refs()
-    if refs and not pub:
+    titles = source_titles(brief)
+    if titles and not pub:
         pdf.ln(3)
         pdf.set_font("Helvetica", "B", 13)
         pdf.multi_cell(width, 7, "Sources", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", size=8)
-        for r in refs:
-            pdf.multi_cell(width, 4, latin1(f"[{r.label}] {_source_title(brief, r)}: {url(r.path(slug), base_url)}"),
+        for r, title in titles.items():
+            pdf.multi_cell(width, 4, latin1(f"[{r.label}] {title}: {url(r.path(slug), base_url)}"),
                            new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

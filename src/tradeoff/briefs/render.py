@@ -50,9 +50,11 @@ def _md_line(line: Line, public: bool) -> str:
     return "".join(out)
 
 
-def _source_title(brief: Brief, ref: Ref) -> str:
+def source_titles(brief: Brief) -> dict[Ref, str]:
+    """Each cited record's title for the sources list (a record without one is named by its kind and id): made
+    once per rendering, as a brief can cite thousands of records."""
     titles = dict(brief.sources)
-    return titles.get(ref, f"{ref.kind} {ref.id}")
+    return {r: titles.get(r, f"{r.kind} {r.id}") for r in brief.refs()}
 
 
 def to_markdown(brief: Brief, slug: str, base_url: str = "") -> str:
@@ -75,10 +77,10 @@ def to_markdown(brief: Brief, slug: str, base_url: str = "") -> str:
                 out += [f"_Chart: {md_escape(b.title)}._ {_md_line(b.alt, pub)}", ""]
             elif isinstance(b, Missing):
                 out += [f"> **Missing:** {md_escape(b.message)}", ""]
-    refs = brief.refs()
-    if refs and not pub:
+    titles = source_titles(brief)
+    if titles and not pub:
         out += ["## Sources", ""]
-        out += [f"- [{r.label}] {md_escape(_source_title(brief, r))}: {url(r.path(slug), base_url)}" for r in refs]
+        out += [f"- [{r.label}] {md_escape(title)}: {url(r.path(slug), base_url)}" for r, title in titles.items()]
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
 
@@ -157,11 +159,11 @@ def to_html_fragment(brief: Brief, slug: str, base_url: str = "") -> str:
            f'<p class="scope">{escape(brief.scope)} · data as of {escape(brief.as_of)}</p>']
     for sec in brief.sections:
         out += _html_section(sec, slug, brief.public, base_url)
-    refs = brief.refs()
-    if refs and not brief.public:
+    titles = source_titles(brief)
+    if titles and not brief.public:
         out.append('<section class="sources"><h2>Sources</h2><ul>')
         out += [f'<li><a href="{escape(url(r.path(slug), base_url))}" data-ref="{r.label}">[{r.label}]</a> '
-                f"{escape(_source_title(brief, r))}</li>" for r in refs]
+                f"{escape(title)}</li>" for r, title in titles.items()]
         out.append("</ul></section>")
     out.append("</article>")
     return "\n".join(out) + "\n"
@@ -213,8 +215,8 @@ def to_text(brief: Brief, slug: str, base_url: str = "") -> str:
             elif isinstance(b, Missing):
                 out.append(f"Missing: {b.message}")
         out.append("")
-    refs = brief.refs()
-    if refs and not pub:
+    titles = source_titles(brief)
+    if titles and not pub:
         out.append("*Sources*")
-        out += [f"[{r.label}] {_source_title(brief, r)}: {url(r.path(slug), base_url)}" for r in refs]
+        out += [f"[{r.label}] {title}: {url(r.path(slug), base_url)}" for r, title in titles.items()]
     return "\n".join(out).rstrip("\n") + "\n"
