@@ -609,3 +609,74 @@ def test_a_theme_says_the_segment_its_customers_share_and_converted_arr_in_whole
     themes = client.get(world.api("/themes"), headers=world.bob.headers).json()["items"]
     pdf = next(t for t in themes if "pdf" in t["label"].lower() or "cut" in t["label"].lower())
     assert pdf["count"] == 3 and pdf["segment"] is None  # customers of several segments: none chosen for you
+
+
+def test_bulk_link_costs_the_same_few_statements_for_3_or_30_items(client, container, world: World) -> None:  # type: ignore[no-untyped-def]
+    """Linking in bulk: one lookup of what is linked there already, one of the merged duplicates, one insert of
+    the links and one of their audit events, one notification for the lot; still every link in the audit trail,
+    every duplicate linked with its original, and the feature's owner told once."""
+    from sqlalchemy import event
+
+    from tradeoff.accounts import service as accounts
+    from tradeoff.storage.uow import Actor
+    from tradeoff.triage.schemas import BulkIn
+
+    h = world.alice.headers
+    assert client.put(world.api("/subscriptions"), json={"event_types": ["feedback.added_to_owned_feature"]},
+                      headers=world.bob.headers).status_code == 200
+    features = [client.post(world.api("/features"), json={"title": f"Okta SCIM {n}", "owner": world.bob.email},
+                            headers=h).json()["id"] for n in (3, 30)]
+    actor = Actor(world.alice.user_id, world.alice.email, "api")
+    counts, made = [], []
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    for feature, n in zip(features, (3, 30), strict=True):
+        asks = [_fb(client, world, f"SCIM provisioning please, ask {n}.{i}")["id"] for i in range(n)]
+        dups = [_fb(client, world, f"Same SCIM ask again, {n}.{i}")["id"] for i in range(n)]
+        for ask, dup in zip(asks, dups, strict=True):  # each ask has a merged duplicate, linked where it goes
+            assert client.post(world.api(f"/feedback/{dup}/merge"), json={"into_id": ask}, headers=h).status_code == 200
+        assert client.post(world.api("/links"), json={"feedback_id": asks[0], "feature_id": feature},
+                           headers=world.bob.headers).status_code == 201  # already there: skipped, not doubled
+        statements.clear()
+        with container.unit_of_work() as uow:
+            wid = accounts.workspace_by_slug(uow=uow, slug=world.slug).id
+            event.listen(container.engine, "before_cursor_execute", seen)
+            try:
+                out = bulk_actions.apply(uow=uow, workspace_id=wid, actor=actor,
+                                         data=BulkIn(ids=asks, action="link", feature_id=feature))
+                uow.flush()
+            finally:
+                event.remove(container.engine, "before_cursor_execute", seen)
+        assert out == {"action": "link", "matched": n, "done": asks[1:],
+                       "skipped": [{"id": asks[0], "reason": "already linked there"}]}
+        counts.append(len(statements))
+        made.append((feature, asks, dups))
+    assert counts[0] == counts[1] and counts[0] <= 20, counts
+    for feature, asks, dups in made:
+        linked = {link["feedback_id"] for link in client.get(world.api(f"/links?feature_id={feature}&limit=200"),
+                                                             headers=h).json()["items"]}
+        assert linked == set(asks) | set(dups)
+        trail = client.get(world.api(f"/audit?record_type=feedback&record_id={asks[-1]}"), headers=h).json()["items"]
+        assert trail[0]["action"] == "link" and trail[0]["changes"] == {"feature_id": {"before": None,
+                                                                                      "after": feature}}
+        copy = client.get(world.api(f"/audit?record_type=feedback&record_id={dups[-1]}"), headers=h).json()["items"]
+        assert copy[0]["action"] == "link" and copy[0]["changes"]["as_duplicate_of"]["after"] == asks[-1]
+    # the owner heard once per bulk action (and once of the link made by hand, which was theirs: not at all)
+    titles = [n["title"] for n in client.get(world.api("/notifications"), headers=world.bob.headers).json()["items"]]
+    assert sorted(t.split(" new pieces")[0] for t in titles) == ["2", "29"], titles
+    # a duplicate listed beside its original is linked as itself, not twice
+    ask, dup = (_fb(client, world, f"Audit log export, ask {i}")["id"] for i in range(2))
+    client.post(world.api(f"/feedback/{dup}/merge"), json={"into_id": ask}, headers=h)
+    r = client.post(world.api("/feedback/bulk"), json={"ids": [ask, dup], "action": "link", "feature_id": features[0]},
+                    headers=h)
+    assert r.status_code == 200 and r.json()["done"] == [ask, dup], r.text
+    # one item alone is told as a link made by hand is
+    one = _fb(client, world, "Provision users from Okta, one more ask")["id"]
+    r = client.post(world.api("/feedback/bulk"), json={"ids": [one], "action": "link", "feature_id": features[1]},
+                    headers=h)
+    assert r.status_code == 200 and r.json()["done"] == [one]
+    latest = client.get(world.api("/notifications"), headers=world.bob.headers).json()["items"][0]
+    assert latest["title"].startswith("New evidence on Okta SCIM 30") and "one more ask" in latest["title"]

@@ -7,9 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from tradeoff.audit import service as audit
 from tradeoff.commitments.model import DEFAULT_RISK_THRESHOLD, Commitment, CommitmentEvent, DeliverySettings
@@ -21,7 +22,7 @@ from tradeoff.features import service as feature_service
 from tradeoff.features.model import Feature, FeatureStatus
 from tradeoff.records import service as records
 from tradeoff.records.service import RecordSpec
-from tradeoff.storage.base import store_derived, utcnow
+from tradeoff.storage.base import utcnow
 from tradeoff.storage.uow import Actor, UnitOfWork
 
 SPEC = RecordSpec(
@@ -147,24 +148,18 @@ def recompute(*, uow: UnitOfWork, workspace_id: int, today: date, trials: int = 
     reason = ""
     fc: dict[str, Any] | None = None
     if items or release_watch.watched(plan):
-        try:
-            fc = forecast_service.forecast(uow=uow, workspace_id=workspace_id, today=today, trials=trials,
-                                           throughput=False, histograms=False)
-        except TradeoffError as exc:
-            reason = f"cannot forecast: {exc.message}"
-        else:
-            if fc["status"] != "ok":
-                reason, fc = f"cannot forecast: {fc['reason']}", None
+        fc, reason = _promises_forecast(uow, workspace_id, today, trials)
     skipped = {s["feature_id"]: s["reason"] for s in (fc or {}).get("skipped", [])}
     shipped = _shipped_on(uow, workspace_id, {c.feature_id for c in items})
     events = []
     moved: list[tuple[Commitment, float]] = []
     now = utcnow()
+    derived = _Derived()
     for c in items:
         # derived facts, not edits: stored without bumping the commitment's version (its ETag)
         if c.feature_id in shipped:  # settled: kept, or kept late; no forecast, no crossing
             on = shipped[c.feature_id]
-            store_derived(uow.session, c, probability=1.0 if on is None or on <= c.due else 0.0, kept_by=None,
+            derived.store(c, probability=1.0 if on is None or on <= c.due else 0.0, kept_by=None,
                           forecast_at=now, forecast_reason="shipped" + (f" on {on}" if on else "") + (
                               ", after the due date" if on is not None and on > c.due else ""))
             continue
@@ -172,7 +167,7 @@ def recompute(*, uow: UnitOfWork, workspace_id: int, today: date, trials: int = 
         was_at_risk = c.forecast_at is not None and c.at_risk(limit if threshold_before is None else threshold_before)
         first = c.forecast_at is None
         p = forecast_service.feature_probability(fc, c.feature_id, c.due) if fc else None
-        store_derived(uow.session, c, probability=None if p is None else round(p, 4),
+        derived.store(c, probability=None if p is None else round(p, 4),
                       kept_by=forecast_service.feature_date_at(fc, c.feature_id, limit) if fc else None,
                       forecast_reason=reason if fc is None else (
                           "" if p is not None else
@@ -187,6 +182,7 @@ def recompute(*, uow: UnitOfWork, workspace_id: int, today: date, trials: int = 
             events.append(ev)
         elif before is not None and c.probability is not None and abs(c.probability - before) >= FORECAST_MOVE:
             moved.append((c, before))
+    derived.write(uow)
     uow.session.flush()
     _notify(uow, workspace_id, events, {c.id: c for c in items})
     _notify_moves(uow, workspace_id, moved)
@@ -196,6 +192,52 @@ def recompute(*, uow: UnitOfWork, workspace_id: int, today: date, trials: int = 
             "events": [event_out(e) for e in events],
             "release_events": [{"release": c.name, "kind": c.kind, "probability_before": c.probability_before,
                                 "probability_after": c.probability} for c in crossings]}
+
+
+class _Derived:
+    """Each commitment's forecast (chance, safe date, reason, when), as `store_derived` stores it — the loaded
+    object shows it at once, its version (ETag) and `updated_at` stay — but written for all of them in one
+    statement rather than one each."""
+
+    COLUMNS = ("probability", "kept_by", "forecast_reason", "forecast_at")
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+
+    def store(self, c: Commitment, **values: Any) -> None:
+        for name, value in values.items():
+            set_committed_value(c, name, value)
+        self.rows.append({"b_id": c.id} | {f"b_{k}": values[k] for k in self.COLUMNS})
+
+    def write(self, uow: UnitOfWork) -> None:
+        if not self.rows:
+            return
+        table = cast(Table, Commitment.__table__)
+        uow.session.execute(table.update().where(table.c.id == bindparam("b_id")).values(
+            {k: bindparam(f"b_{k}") for k in self.COLUMNS} | {"updated_at": table.c.updated_at}), self.rows)
+        self.rows = []
+
+
+def _promises_forecast(uow: UnitOfWork, workspace_id: int, today: date,
+                       trials: int) -> tuple[dict[str, Any] | None, str]:
+    """The workspace forecast promises are checked against, or None and why it cannot be made. Once per
+    transaction while it changes no forecast input (`forecasts.memo`): a batch of promises, each forecast as it is
+    made, runs one simulation and reads its inputs once, and every promise gets the chance it would have got
+    alone. The answer is shared: read it, never change it."""
+    from tradeoff.forecasts import memo
+    from tradeoff.forecasts import service as forecast_service
+
+    def compute() -> tuple[dict[str, Any] | None, str]:
+        try:
+            fc = forecast_service.forecast(uow=uow, workspace_id=workspace_id, today=today, trials=trials,
+                                           throughput=False, histograms=False)
+        except TradeoffError as exc:
+            return None, f"cannot forecast: {exc.message}"
+        if fc["status"] != "ok":
+            return None, f"cannot forecast: {fc['reason']}"
+        return fc, ""
+
+    return memo.remembered(uow, ("promises", workspace_id, today, trials), compute)
 
 
 def refresh(*, uow: UnitOfWork, workspace_id: int, today: date | None = None,

@@ -2,7 +2,9 @@
 
 The simulation is `core.forecasting_backlog.simulate_backlog` (effort ranges × team pace, WIP limits and
 dependencies); the "how many items / when the next N" answer from the team's finished work is
-`core.forecasting.forecast_throughput`. This module only gathers their inputs and shapes their answers.
+`core.forecasting.forecast_throughput` (`forecasts.throughput`). This module only gathers their inputs and shapes
+their answers; what it reads of the work history is remembered while that history stays the same
+(`workitems.history`).
 """
 
 from __future__ import annotations
@@ -16,19 +18,20 @@ from typing import Any, Literal
 import numpy as np
 
 from tradeoff.commitments import service as commitment_service
-from tradeoff.core.forecasting import forecast_throughput
 from tradeoff.core.forecasting_backlog import BacklogForecast, simulate_backlog
 from tradeoff.core.forecasting_backlog_input import MIN_HISTORY_WEEKS, BacklogFeature, BacklogTeam, Release
 from tradeoff.core.forecasting_backlog_summary import FinishForecast
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.estimates import service as estimate_service
 from tradeoff.estimates.model import TECHNICAL
+from tradeoff.forecasts.throughput import throughput_forecast as throughput_forecast
 from tradeoff.plans import service as plan_service
 from tradeoff.plans.model import Plan
 from tradeoff.storage.uow import UnitOfWork
 from tradeoff.teams import service as team_service
 from tradeoff.teams.model import Hire, Team
 from tradeoff.workitems import service as workitem_service
+from tradeoff.workitems.history import WorkHistory
 
 Source = Literal["auto", "capacity", "history"]
 DEFAULT_TRIALS = 2000
@@ -89,9 +92,11 @@ def _parts(entries: list[Entry], extra: Mapping[int, tuple[float, float, float]]
 
 
 def _backlog(uow: UnitOfWork, workspace_id: int, plan: Plan | None, only_plan: bool,
-             dpp: float, windows: Mapping[int, tuple[date, date]] | None = None) -> tuple[list[Entry], list[dict[str, Any]]]:
+             dpp: float, work: WorkHistory, windows: Mapping[int, tuple[date, date]] | None = None,
+             ) -> tuple[list[Entry], list[dict[str, Any]]]:
     """The features to forecast, in the plan's order (`windows`: another schedule's, a what-if's), each with what
-    is left of its estimate, and those that cannot be forecast with why."""
+    is left of its estimate (`work`: the work history, which says how much of it is done), and those that cannot
+    be forecast with why."""
     estimates = estimate_service.forecast_inputs(uow=uow, workspace_id=workspace_id)
     teams = team_service.active(uow=uow, workspace_id=workspace_id)
     by_id = {t.id: t for t in teams}
@@ -104,10 +109,11 @@ def _backlog(uow: UnitOfWork, workspace_id: int, plan: Plan | None, only_plan: b
     if scheduled:
         order = [fid for fid in scheduled if fid in titles]
     if not only_plan:
-        order += sorted(fid for fid in titles if fid in estimates and fid not in set(order))
+        first = set(order)
+        order += sorted(fid for fid in titles if fid in estimates and fid not in first)
     skipped: list[dict[str, Any]] = []
     entries: list[Entry] = []
-    done = workitem_service.progress(uow=uow, workspace_id=workspace_id, feature_ids=order)
+    done = work.progress(uow=uow, feature_ids=order)
     for fid in order:
         est = estimates.get(fid)
         title = titles[fid]
@@ -146,11 +152,11 @@ class _Thin(Exception):
 
 
 def _team_input(uow: UnitOfWork, workspace_id: int, team: Team, start: date, today: date, source: Source,
-                dpp: float, hires: Sequence[Hire] = ()) -> tuple[BacklogTeam, dict[str, Any]]:
+                dpp: float, work: WorkHistory, hires: Sequence[Hire] = ()) -> tuple[BacklogTeam, dict[str, Any]]:
     """The team as the simulation sees it. `hires` (a what-if) add full-time people: to a capacity-based pace
     their days, to a history-based one the same share of the team's usual week; from the day each joins, rising
     to full pace over their ramp-up (weeks before that go at a share of the grown pace in the calendar)."""
-    history = workitem_service.weekly_points(uow=uow, workspace_id=workspace_id, team_id=team.id, today=today)
+    history = work.weekly_points(uow=uow, team_id=team.id, today=today)
     usual = team.usual_week()
     extra_people = sum(h.people for h in hires)
     grow = (usual + 5.0 * extra_people) / usual if usual > 0 and extra_people else 1.0
@@ -285,7 +291,8 @@ def forecast(*, uow: UnitOfWork, workspace_id: int, today: date, plan_id: int | 
         raise InvalidInput(f"plan '{plan.name}' is not solved yet; solve it first (POST …/plans/{plan_id}/solve)",
                            [FieldError(["query", "plan_id"], "not solved", plan_id)])
     dpp = plan.days_per_point if plan else 1.0
-    entries, skipped = _backlog(uow, workspace_id, plan, only_plan=bool(plan_id), dpp=dpp)
+    work = WorkHistory.of(uow=uow, workspace_id=workspace_id)  # what is read of it is remembered while it stays
+    entries, skipped = _backlog(uow, workspace_id, plan, only_plan=bool(plan_id), dpp=dpp, work=work)
     start = max(today, plan.start) if plan_id and plan else today
     teams: dict[str, BacklogTeam] = {}
     about: list[dict[str, Any]] = []
@@ -293,7 +300,7 @@ def forecast(*, uow: UnitOfWork, workspace_id: int, today: date, plan_id: int | 
     for team in {t.id: t for e in entries for t in e.teams}.values():
         if team.name not in teams:
             try:
-                bt, info = _team_input(uow, workspace_id, team, start, today, source, dpp)
+                bt, info = _team_input(uow, workspace_id, team, start, today, source, dpp, work)
             except _Thin as exc:
                 thin = thin or str(exc)
                 continue
@@ -327,7 +334,8 @@ def forecast(*, uow: UnitOfWork, workspace_id: int, today: date, plan_id: int | 
     if thin:
         result |= {"status": "declined", "reason": thin, "features": [], "releases": [], "plan": None}
         if throughput:
-            result["throughput"] = throughput_forecast(uow=uow, workspace_id=workspace_id, today=today, rng=rng)
+            result["throughput"] = throughput_forecast(uow=uow, workspace_id=workspace_id, today=today, rng=rng,
+                                                       work=work)
         return result
     fc = simulate(tuple(feats), tuple(teams.values()), start=start, seed=seed, trials=trials,
                   releases=tuple(releases), target=target, joins=joins)
@@ -349,7 +357,8 @@ def forecast(*, uow: UnitOfWork, workspace_id: int, today: date, plan_id: int | 
     result["planned_features"] = ({**_finish(own, start, histogram=False), "count": len(planned_keys)}
                                   if own is not None else None)
     if throughput:
-        result["throughput"] = throughput_forecast(uow=uow, workspace_id=workspace_id, today=today, rng=rng)
+        result["throughput"] = throughput_forecast(uow=uow, workspace_id=workspace_id, today=today, rng=rng,
+                                                       work=work)
     return result
 
 
@@ -371,7 +380,8 @@ def simulate_roadmap(*, uow: UnitOfWork, workspace_id: int, start: date,
     Used by briefs and blocker impact so their dates match the Forecast screen."""
     plan = plan_service.live_plan(uow=uow, workspace_id=workspace_id)
     dpp = plan.days_per_point if plan else 1.0
-    entries, skipped_rows = _backlog(uow, workspace_id, plan, only_plan=False, dpp=dpp)
+    work = WorkHistory.of(uow=uow, workspace_id=workspace_id)
+    entries, skipped_rows = _backlog(uow, workspace_id, plan, only_plan=False, dpp=dpp, work=work)
     skipped = {int(r["feature_id"]): str(r["reason"]) for r in skipped_rows}
     if not entries:
         return RoadmapSimulation(None, "estimate the planned features (effort range and team) to forecast them",
@@ -380,7 +390,7 @@ def simulate_roadmap(*, uow: UnitOfWork, workspace_id: int, start: date,
     try:
         for team in {t.id: t for e in entries for t in e.teams}.values():
             if team.name not in teams:
-                teams[team.name] = _team_input(uow, workspace_id, team, start, start, "auto", dpp)[0]
+                teams[team.name] = _team_input(uow, workspace_id, team, start, start, "auto", dpp, work)[0]
     except _Thin as exc:
         return RoadmapSimulation(None, str(exc), skipped, ())
     feats, joins = _parts(entries, extra_effort)
@@ -390,21 +400,6 @@ def simulate_roadmap(*, uow: UnitOfWork, workspace_id: int, start: date,
     if fc.status != "ok":
         return RoadmapSimulation(None, fc.reason, skipped, tuple(sorted(team_names)))
     return RoadmapSimulation(fc, "", skipped, tuple(sorted(team_names)))
-
-
-def throughput_forecast(*, uow: UnitOfWork, workspace_id: int, today: date, rng: np.random.Generator,
-                        team_id: int | None = None) -> dict[str, Any]:
-    """Items finished in the next 2/4/8 weeks and when the next 10/25/50 will be, from the work history.
-    Declines, saying what it needs, when the history is too thin or stale."""
-    now = datetime(today.year, today.month, today.day, tzinfo=UTC)
-    times = workitem_service.finished_times(uow=uow, workspace_id=workspace_id, team_id=team_id, before=now)
-    t = forecast_throughput(times, now=now, rng=rng)  # core default trials: what `tradeoff eval forecast` measures
-    return {"status": t.status, "reason": t.reason, "method": t.method, "history_weeks": len(t.weekly_throughput),
-            "finished_items": len(times),
-            "counts": [{"weeks": c.weeks, "p50": c.p50, "p85": c.p85, "p95": c.p95} for c in t.counts],
-            "dates": [{"items": d.items, "p50": d.p50.date().isoformat() if d.p50 else None,
-                       "p85": d.p85.date().isoformat() if d.p85 else None,
-                       "p95": d.p95.date().isoformat() if d.p95 else None} for d in t.dates]}
 
 
 def against_plan(window: tuple[date, date] | None, p50: date) -> dict[str, Any]:
@@ -526,7 +521,9 @@ def scenario_dates(*, uow: UnitOfWork, workspace_id: int, plan: Plan, today: dat
     with the what-if's changes: the same simulation, seed and trials as the Forecast screen, so that the plan's
     own schedule given here gives its dates. `status` "declined" (with `reason`) when it cannot be forecast."""
     dpp = plan.days_per_point
-    entries, _skipped = _backlog(uow, workspace_id, plan, only_plan=True, dpp=dpp, windows=scenario.windows)
+    work = WorkHistory.of(uow=uow, workspace_id=workspace_id)
+    entries, _skipped = _backlog(uow, workspace_id, plan, only_plan=True, dpp=dpp, work=work,
+                                 windows=scenario.windows)
     entries = [replace(e, optimistic=e.optimistic * scenario.keep.get(e.feature_id, 1.0),
                        likely=e.likely * scenario.keep.get(e.feature_id, 1.0),
                        pessimistic=e.pessimistic * scenario.keep.get(e.feature_id, 1.0))
@@ -539,7 +536,7 @@ def scenario_dates(*, uow: UnitOfWork, workspace_id: int, plan: Plan, today: dat
     teams: dict[str, BacklogTeam] = {}
     try:
         for team in {t.id: t for e in entries for t in e.teams}.values():
-            teams[team.name] = _team_input(uow, workspace_id, team, start, today, "auto", dpp,
+            teams[team.name] = _team_input(uow, workspace_id, team, start, today, "auto", dpp, work,
                                            hires=scenario.extra_people.get(team.id, ()))[0]
     except _Thin as exc:
         return {"status": "declined", "reason": str(exc), "features": {}, "commitments": []}

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import Integer, literal, select
+from sqlalchemy import Integer, insert, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from tradeoff.audit import service as audit
+from tradeoff.audit.model import AuditEvent
 from tradeoff.customers.schemas import CustomerRef
 from tradeoff.errors import Conflict, FieldError, InvalidInput, NotFound
 from tradeoff.features import service as feature_service
@@ -58,6 +60,95 @@ def create(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: LinkCreate
                                                              Feedback.duplicate_of_id == data.feedback_id)):
         mirror(uow=uow, workspace_id=workspace_id, actor=actor, feedback_id=dup, like=link)
     return link
+
+
+def create_many(*, uow: UnitOfWork, workspace_id: int, actor: Actor, feedback_ids: Sequence[int],
+                problem_id: int | None = None, feature_id: int | None = None) -> tuple[list[Link], set[int]]:
+    """Link many feedback items (this workspace's: the caller has checked them) to one problem or feature, as
+    `create` does one by one without a quote: their merged duplicates are linked there too, and each link is in
+    the audit trail as if made alone. The feature's owner hears of them once (one notification for the lot, the
+    same as `create`'s for a single item). Those already linked there are left as they are: their ids come back
+    beside the new links. A handful of statements however many items: one lookup of the links there, one of
+    the duplicates, one insert of the links and one of their audit events."""
+    ids = list(dict.fromkeys(feedback_ids))
+    if not ids:
+        return [], set()
+    target = Link.problem_id == problem_id if problem_id is not None else Link.feature_id == feature_id
+    already = set(uow.session.scalars(select(Link.feedback_id).where(Link.feedback_id.in_(ids), target)))
+    todo = [i for i in ids if i not in already]
+    if not todo:
+        return [], already
+    if problem_id is not None:
+        records.get_many(uow=uow, spec=problem_service.SPEC, workspace_id=workspace_id, ids=[problem_id],
+                         field_name="problem_id")
+    else:
+        records.get_many(uow=uow, spec=feature_service.SPEC, workspace_id=workspace_id, ids=[feature_id or 0],
+                         field_name="feature_id")
+    # merged duplicates of the items go where their originals go, unless listed themselves (then they are news
+    # of their own) or linked there already
+    listed = set(ids)
+    duplicates: dict[int, list[int]] = defaultdict(list)
+    for dup, original in uow.session.execute(
+            select(Feedback.id, Feedback.duplicate_of_id).where(Feedback.workspace_id == workspace_id,
+                                                                Feedback.duplicate_of_id.in_(todo))
+            .order_by(Feedback.id)):
+        if dup not in listed and original is not None:
+            duplicates[original].append(dup)
+    copied = {d for ds in duplicates.values() for d in ds}
+    if copied:
+        linked = set(uow.session.scalars(select(Link.feedback_id).where(Link.feedback_id.in_(copied), target)))
+        duplicates = {o: [d for d in ds if d not in linked] for o, ds in duplicates.items()}
+    rows: list[dict[str, Any]] = []
+    trail: list[tuple[int, dict[str, Any]]] = []  # (feedback id, what its audit event says), in the order made
+    for fid in todo:
+        rows.append({"feedback_id": fid})
+        trail.append((fid, {"problem_id": problem_id, "feature_id": feature_id, "quote": None}))
+        for dup in duplicates.get(fid, []):
+            rows.append({"feedback_id": dup})
+            trail.append((dup, {"problem_id": problem_id, "feature_id": feature_id, "as_duplicate_of": fid}))
+    common = {"workspace_id": workspace_id, "created_by": actor.label, "problem_id": problem_id,
+              "feature_id": feature_id, "quote": None}
+    try:  # one INSERT for them all (the ORM's unit of work would send one per link, to read back each id)
+        made: dict[int, int] = {fid: lid for fid, lid in uow.session.execute(
+            insert(Link).returning(Link.feedback_id, Link.id), [common | r for r in rows])}
+    except IntegrityError as exc:  # linked there by another request meanwhile
+        raise Conflict("some of these feedback items were linked there meanwhile; try again") from exc
+    uow.session.execute(insert(AuditEvent), [
+        {"workspace_id": workspace_id, "actor_id": actor.user_id, "actor_label": actor.label, "via": actor.via,
+         "action": "link", "record_type": "feedback", "record_id": fid, "changes": audit.diff({}, after)}
+        for fid, after in trail])
+    by_id = {link.id: link for link in uow.session.scalars(select(Link).where(Link.id.in_([made[f] for f in todo])))}
+    links = [by_id[made[f]] for f in todo]
+    if len(links) == 1:
+        notifications.feedback_linked(uow=uow, link=links[0], actor=actor)
+    else:
+        _evidence_added(uow, workspace_id, actor, links)
+    return links, already
+
+
+def _evidence_added(uow: UnitOfWork, workspace_id: int, actor: Actor, links: list[Link]) -> None:
+    """`feedback.added_to_owned_feature` once for many links to one feature, to its owner only (when a subscribed
+    member): `feedback_ids` and `link_ids` name them, `excerpt` is the first one's."""
+    from tradeoff.accounts.model import Workspace
+    from tradeoff.notifications import service as notification_service
+    from tradeoff.notifications.model import EventType
+
+    feature = uow.session.get(Feature, links[0].feature_id) if links[0].feature_id is not None else None
+    if feature is None or not feature.owner:
+        return
+    first = uow.session.get(Feedback, links[0].feedback_id)
+    excerpt = " ".join(first.text.split())[:280] if first is not None else ""
+    slug = uow.session.scalar(select(Workspace.slug).where(Workspace.id == workspace_id)) or ""
+    notification_service.publish(
+        uow, workspace_id, EventType.feedback_added_to_owned_feature,
+        {"feature_id": feature.id, "feature_title": feature.title, "count": len(links),
+         "feedback_ids": [link.feedback_id for link in links], "link_ids": [link.id for link in links],
+         "excerpt": excerpt, "linked_by": actor.label},
+        subject=f"feature:{feature.id}",
+        summary=f"{len(links)} new pieces of evidence on {feature.title}, the first “{excerpt[:120]}”",
+        link=f"/w/{slug}/features/{feature.id}",
+        only_users=notification_service.user_ids_by_email(uow, workspace_id, [feature.owner]), by=actor.user_id,
+    )
 
 
 def mirror(*, uow: UnitOfWork, workspace_id: int, actor: Actor, feedback_id: int, like: Link) -> None:

@@ -1,5 +1,6 @@
 """One action on many feedback items at once (link them, set their kind or keep triage's guesses, archive or restore
-them, merge them as duplicates into one), all or nothing: every item is checked before any is changed, and each change is audited as if made one by one."""
+them, merge them as duplicates into one), all or nothing: every item is checked before any is changed, and each change is audited as if made one by one.
+Links are made for all the items together (`links.service.create_many`): a few statements however many there are."""
 
 from __future__ import annotations
 
@@ -7,16 +8,12 @@ from collections.abc import Callable
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import select
-
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.exports import service as exports
 from tradeoff.feedback import service as feedback_service
 from tradeoff.feedback.model import Feedback, Kind
 from tradeoff.feedback.schemas import FeedbackUpdate
 from tradeoff.links import service as link_service
-from tradeoff.links.model import Link
-from tradeoff.links.schemas import LinkCreate
 from tradeoff.records import service as records
 from tradeoff.storage.uow import Actor, UnitOfWork
 from tradeoff.triage import service as triage
@@ -34,7 +31,13 @@ def apply(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: BulkIn) -> 
     ids = list(dict.fromkeys(data.ids)) if data.ids is not None else _matched(uow, workspace_id, data)
     items = records.get_many(uow=uow, spec=feedback_service.SPEC, workspace_id=workspace_id, ids=ids,
                              field_name="ids")
-    why_not, act = _action(uow, workspace_id, actor, data, ids)
+    if data.action == "link":  # all at once: a few statements however many items
+        links, linked = link_service.create_many(uow=uow, workspace_id=workspace_id, actor=actor,
+                                                 feedback_ids=[fb.id for fb in items], feature_id=data.feature_id,
+                                                 problem_id=data.problem_id)
+        return {"action": data.action, "matched": len(ids), "done": [link.feedback_id for link in links],
+                "skipped": [{"id": fb.id, "reason": "already linked there"} for fb in items if fb.id in linked]}
+    why_not, act = _action(uow, workspace_id, actor, data)
     done: list[int] = []
     skipped: list[dict[str, Any]] = []
     for fb in items:
@@ -53,14 +56,8 @@ Check = Callable[[Feedback], str | None]  # why an item is left as it is ("" = a
 Act = Callable[[Feedback], object]
 
 
-def _action(uow: UnitOfWork, workspace_id: int, actor: Actor, data: BulkIn, ids: list[int]) -> tuple[Check, Act]:
-    """What `data.action` checks on each item before acting, and what it does to it."""
-    if data.action == "link":
-        linked = _already_linked(uow, ids, data)
-        return (lambda fb: "already linked there" if fb.id in linked else "",
-                lambda fb: link_service.create(uow=uow, workspace_id=workspace_id, actor=actor, data=LinkCreate(
-                    feedback_id=fb.id, feature_id=data.feature_id, problem_id=data.problem_id)))
-
+def _action(uow: UnitOfWork, workspace_id: int, actor: Actor, data: BulkIn) -> tuple[Check, Act]:
+    """What `data.action` (any but link) checks on each item before acting, and what it does to it."""
     def set_kind(fb: Feedback, kind: Kind) -> object:  # a person's kind ("pm"): learned from like a correction
         return feedback_service.update(uow=uow, workspace_id=workspace_id, actor=actor, record_id=fb.id,
                                        data=FeedbackUpdate(kind=kind), if_match=None)
@@ -124,9 +121,3 @@ def matching_ids(*, uow: UnitOfWork, workspace_id: int, q: str | None, filters: 
                              sort=sort, archived=archived)
     ids = [f.id for f in islice(found, MAX_BULK + 1)]
     return ids if len(ids) <= MAX_BULK else None
-
-
-def _already_linked(uow: UnitOfWork, ids: list[int], data: BulkIn) -> set[int]:
-    target = Link.feature_id == data.feature_id if data.feature_id is not None else Link.problem_id == data.problem_id
-    return set(uow.session.scalars(select(Link.feedback_id).where(Link.feedback_id.in_(ids), target)))
-
