@@ -15,6 +15,7 @@ class WorkItem(Timestamps, WorkspaceScoped, Base):
     __table_args__ = (
         UniqueConstraint("workspace_id", "key"),
         Index("ix_work_items_ws_resolved", "workspace_id", "resolved_at"),
+        Index("ix_work_items_ws_updated", "workspace_id", "updated_at"),  # the work history's fingerprint
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
