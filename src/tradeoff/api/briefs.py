@@ -8,6 +8,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Response
 
 from tradeoff.api.deps import CurrentMember, IfMatch, Uow, etag, one_of
+from tradeoff.api.responses.briefs import (
+    BRIEF_CONTENT,
+    BlockerImpactOut,
+    BlockerRecord,
+    BriefDiffOut,
+    BriefVersionSaved,
+    ImplicationsOut,
+)
 from tradeoff.blockers import service as blocker_service
 from tradeoff.blockers.schemas import BlockerCreate
 from tradeoff.briefs import service as briefs
@@ -26,8 +34,7 @@ CustomerQ = Annotated[int | None, Query(description="Customer brief: the address
 
 @router.get(f"{W}/briefs/{{audience}}", operation_id="getBrief", tags=["briefs"], response_class=Response,
             summary="A brief for exec, engineering, sales or customers, as md, html, pdf or text",
-            responses={200: {"content": {"text/markdown": {}, "text/html": {}, "application/pdf": {},
-                                         "text/plain": {}}}})
+            responses={200: {"content": BRIEF_CONTENT}})
 def get_brief(member: CurrentMember, uow: Uow, audience: Audience,
               format: Annotated[str, Query(max_length=10, description="md, html, pdf or text",
                                            json_schema_extra=one_of(FORMATS))] = "md",
@@ -43,6 +50,7 @@ def get_brief(member: CurrentMember, uow: Uow, audience: Audience,
 
 
 @router.post(f"{W}/briefs/{{audience}}/versions", operation_id="saveBriefVersion", tags=["briefs"], status_code=201,
+             response_model=BriefVersionSaved, response_model_exclude_unset=True,
              summary="Save the brief as it reads now (Markdown and a fingerprint of its content)")
 def save_version(member: CurrentMember, uow: Uow, audience: Audience, body: BriefSaveIn) -> Any:
     briefs.check_audience(audience)
@@ -55,6 +63,7 @@ def save_version(member: CurrentMember, uow: Uow, audience: Audience, body: Brie
 
 
 @router.get(f"{W}/briefs/{{audience}}/versions", operation_id="listBriefVersions", tags=["briefs"],
+            response_model=list[BriefVersionOut], response_model_exclude_unset=True,
             summary="Saved versions of an audience's briefs, newest first")
 def list_versions(member: CurrentMember, uow: Uow, audience: Audience,
                   limit: Annotated[int, Query(ge=1, le=200)] = 50) -> Any:
@@ -71,7 +80,8 @@ def get_version(member: CurrentMember, uow: Uow, audience: Audience, version_id:
     return Response(v.markdown, media_type="text/markdown; charset=utf-8")
 
 
-@router.get(f"{W}/briefs/{{audience}}/diff", operation_id="diffBrief", tags=["briefs"],
+@router.get(f"{W}/briefs/{{audience}}/diff", operation_id="diffBrief", tags=["briefs"], response_model=BriefDiffOut,
+            response_model_exclude_unset=True,
             summary="What changed: unified diff of the Markdown from a saved version to another or to now")
 def diff(member: CurrentMember, uow: Uow, audience: Audience, product: Product = None, release: ReleaseQ = None,
          customer_id: CustomerQ = None, from_version: int | None = None, to_version: int | None = None) -> Any:
@@ -81,6 +91,7 @@ def diff(member: CurrentMember, uow: Uow, audience: Audience, product: Product =
 
 
 @router.post(f"{W}/blockers", operation_id="createBlocker", tags=["blockers"], status_code=201,
+             response_model=BlockerRecord, response_model_exclude_unset=True,
              summary="Record a technical blocker or risk: component, extra effort range, features affected")
 def create_blocker(member: CurrentMember, uow: Uow, body: BlockerCreate) -> Any:
     member.require("technical")
@@ -88,14 +99,16 @@ def create_blocker(member: CurrentMember, uow: Uow, body: BlockerCreate) -> Any:
     return encode(blocker_service.out(b))
 
 
-@router.get(f"{W}/blockers", operation_id="listBlockers", tags=["blockers"], summary="Open blockers and risks")
+@router.get(f"{W}/blockers", operation_id="listBlockers", tags=["blockers"], response_model=list[BlockerRecord],
+            response_model_exclude_unset=True, summary="Open blockers and risks")
 def list_blockers(member: CurrentMember, uow: Uow, feature_id: int | None = None) -> Any:
     rows = blocker_service.open_blockers(uow=uow, workspace_id=member.workspace_id,
                                          feature_ids=[feature_id] if feature_id is not None else None)
     return encode([blocker_service.out(b) for b in rows])
 
 
-@router.get(f"{W}/blockers/{{blocker_id}}", operation_id="getBlocker", tags=["blockers"], summary="One blocker")
+@router.get(f"{W}/blockers/{{blocker_id}}", operation_id="getBlocker", tags=["blockers"], response_model=BlockerRecord,
+            response_model_exclude_unset=True, summary="One blocker")
 def get_blocker(member: CurrentMember, uow: Uow, blocker_id: int, response: Response) -> Any:
     b = blocker_service.get(uow=uow, workspace_id=member.workspace_id, blocker_id=blocker_id)
     response.headers["ETag"] = etag(b.version)
@@ -103,6 +116,7 @@ def get_blocker(member: CurrentMember, uow: Uow, blocker_id: int, response: Resp
 
 
 @router.get(f"{W}/blockers/{{blocker_id}}/impact", operation_id="getBlockerImpact", tags=["blockers"],
+            response_model=BlockerImpactOut, response_model_exclude_unset=True,
             summary="Business impact: features slipping at P85, commitments below threshold, ARR, objectives")
 def blocker_impact(member: CurrentMember, uow: Uow, blocker_id: int) -> Any:
     b = blocker_service.get(uow=uow, workspace_id=member.workspace_id, blocker_id=blocker_id)
@@ -110,6 +124,7 @@ def blocker_impact(member: CurrentMember, uow: Uow, blocker_id: int) -> Any:
 
 
 @router.post(f"{W}/blockers/{{blocker_id}}/archive", operation_id="archiveBlocker", tags=["blockers"],
+             response_model=BlockerRecord, response_model_exclude_unset=True,
              summary="Close a blocker (resolved or no longer a risk)")
 def archive_blocker(member: CurrentMember, uow: Uow, blocker_id: int, version: IfMatch, response: Response) -> Any:
     member.require("technical")
@@ -120,7 +135,7 @@ def archive_blocker(member: CurrentMember, uow: Uow, blocker_id: int, version: I
 
 
 @router.get(f"{W}/features/{{record_id}}/implications", operation_id="getTechnicalImplications",
-            tags=["blockers"], summary="A business request's technical implications: components and debt, "
+            response_model=ImplicationsOut, response_model_exclude_unset=True, tags=["blockers"], summary="A business request's technical implications: components and debt, "
                                        "estimate drivers, dependencies, open blockers")
 def implications(member: CurrentMember, uow: Uow, record_id: int) -> Any:
     return encode(blocker_service.implications(uow=uow, workspace_id=member.workspace_id, feature_id=record_id))

@@ -13,6 +13,23 @@ from fastapi.responses import JSONResponse
 
 from tradeoff.api.deps import CurrentMember, IfMatch, Uow, etag
 from tradeoff.api.exports import csv_twin
+from tradeoff.api.responses.delivery import (
+    EstimateListOut,
+    EstimateSuggestionOut,
+    TeamCapacityOut,
+    WorkHistorySummaryOut,
+)
+from tradeoff.api.responses.forecasts import (
+    CommitmentEventsOut,
+    CommitmentOverviewOut,
+    DeliverySettingsOut,
+    FeatureDeliveryOut,
+    FeatureForecastOut,
+    ForecastOut,
+    RecomputeOut,
+)
+from tradeoff.api.responses.imports import WorkItemImportPreview, WorkItemImportSummary
+from tradeoff.api.responses.plans import RoadmapBoardOut, WhatIfOut
 from tradeoff.commitments import service as commitment_service
 from tradeoff.commitments.schemas import RecomputeIn, SettingsIn
 from tradeoff.errors import FieldError, InvalidInput
@@ -24,7 +41,7 @@ from tradeoff.plans import saved as saved_service
 from tradeoff.plans import service as plan_service
 from tradeoff.plans.schemas import PlanOut, SavedWhatIfOut, SolveIn, WhatIfIn, WhatIfsOut
 from tradeoff.records import service as records
-from tradeoff.records.schemas import to_json
+from tradeoff.records.schemas import ListOut, to_json
 from tradeoff.teams import service as team_service
 from tradeoff.workitems import service as workitem_service
 from tradeoff.workitems.importer import MAX_BYTES, WorkItemOptions, run_import
@@ -43,6 +60,7 @@ def _today() -> date:
 
 
 @router.get(f"{W}/teams/{{record_id}}/capacity", operation_id="getTeamCapacity", tags=["teams"],
+            response_model=TeamCapacityOut, response_model_exclude_unset=True,
             summary="A team's capacity in person-days per period (members' availability minus holidays)")
 def capacity(member: CurrentMember, uow: Uow, record_id: int,
              start: Annotated[date | None, Query(description="First day (default today)")] = None,
@@ -84,13 +102,14 @@ def delete_estimate(member: CurrentMember, uow: Uow, feature_id: int, version: I
 
 
 @router.get(f"{W}/features/{{feature_id}}/estimate-suggestion", operation_id="suggestEstimate",
-            tags=["estimates"], summary="Similar finished work items and a suggested P10/P50/P90, before estimating")
+            response_model=EstimateSuggestionOut, response_model_exclude_unset=True, tags=["estimates"], summary="Similar finished work items and a suggested P10/P50/P90, before estimating")
 def suggest(member: CurrentMember, uow: Uow, feature_id: int,
             show: Annotated[int, Query(ge=0, le=20)] = 5) -> Any:
     return estimate_service.suggest(uow=uow, workspace_id=member.workspace_id, feature_id=feature_id, show=show)
 
 
-@router.get(f"{W}/estimates", operation_id="listEstimates", tags=["estimates"],
+@router.get(f"{W}/estimates", operation_id="listEstimates", tags=["estimates"], response_model=EstimateListOut,
+            response_model_exclude_unset=True,
             summary="Every feature's estimate with its explanation")
 def list_estimates(member: CurrentMember, uow: Uow) -> Any:
     ests = estimate_service.all_of(uow=uow, workspace_id=member.workspace_id)
@@ -101,7 +120,8 @@ def list_estimates(member: CurrentMember, uow: Uow) -> Any:
 # ---------------------------------------------------------------------------------------------- work history
 
 
-@router.get(f"{W}/workitems", operation_id="listWorkItems", tags=["work history"],
+@router.get(f"{W}/workitems", operation_id="listWorkItems", tags=["work history"], response_model=ListOut[WorkItemOut],
+            response_model_exclude_unset=True,
             summary="Imported work items, newest first")
 def list_workitems(
     member: CurrentMember, uow: Uow,
@@ -118,6 +138,7 @@ def list_workitems(
 
 
 @router.get(f"{W}/workitems/summary", operation_id="getWorkHistorySummary", tags=["work history"],
+            response_model=WorkHistorySummaryOut, response_model_exclude_unset=True,
             summary="How much work history there is, and the throughput forecast it supports")
 def workitems_summary(member: CurrentMember, uow: Uow) -> Any:
     import numpy as np
@@ -139,6 +160,9 @@ def workitems_summary(member: CurrentMember, uow: Uow) -> Any:
         "another tracker's or team's item is refused (give `key_prefix`, e.g. `GH-`). "
         "`dry_run=true` previews (200) and writes nothing; otherwise all rows are imported in one transaction "
         "(201) or none (422, each bad row in `errors` as `[\"row\", N, field]`). Needs the `technical` role."),
+    response_model=WorkItemImportPreview,
+    responses={200: {"description": "Preview (dry run)"},
+               201: {"description": "Import summary", "model": WorkItemImportSummary}},
 )
 def import_workitems(
     member: CurrentMember, uow: Uow,
@@ -184,6 +208,7 @@ def solve(member: CurrentMember, uow: Uow, record_id: int,
 
 
 @router.post(f"{W}/plans/{{record_id}}/what-if", operation_id="comparePlanScenario", tags=["plans"],
+             response_model=WhatIfOut, response_model_exclude_unset=True,
              summary="Solve a what-if scenario (add people, drop features, move deadlines, cut scope) beside the "
                      "plan, without changing it")
 def what_if(member: CurrentMember, uow: Uow, record_id: int, body: Annotated[WhatIfIn, Body()]) -> Any:
@@ -235,7 +260,8 @@ def delete_what_if(member: CurrentMember, uow: Uow, record_id: int, what_if_id: 
     return Response(status_code=204)
 
 
-@router.get(f"{W}/roadmap", operation_id="getRoadmapBoard", tags=["plans"],
+@router.get(f"{W}/roadmap", operation_id="getRoadmapBoard", tags=["plans"], response_model=RoadmapBoardOut,
+            response_model_exclude_unset=True,
             summary="Now / Next / Later from the live plan, with the technology lane")
 def roadmap(member: CurrentMember, uow: Uow, plan_id: int | None = None) -> Any:
     plan = plan_service.get(uow=uow, workspace_id=member.workspace_id, plan_id=plan_id) if plan_id else \
@@ -253,7 +279,8 @@ SourceQ = Annotated[Literal["auto", "capacity", "history"], Query(
 @csv_twin(router, f"{W}/forecast.csv", operation_id="exportForecast", tags=["forecasts"],
           summary="Each feature's P50/P85/P95 dates (and chance by target) as CSV; features not forecast say why",
           to_table=export_views.forecast)
-@router.get(f"{W}/forecast", operation_id="getForecast", tags=["forecasts"],
+@router.get(f"{W}/forecast", operation_id="getForecast", tags=["forecasts"], response_model=ForecastOut,
+            response_model_exclude_unset=True,
             summary="P50/P85/P95 dates per feature, release and the whole plan, P(done by target), histograms")
 def forecast(member: CurrentMember, uow: Uow, plan_id: int | None = None,
              target: Annotated[date | None, Query(description="Give the probability of being done by this date")]
@@ -263,6 +290,7 @@ def forecast(member: CurrentMember, uow: Uow, plan_id: int | None = None,
 
 
 @router.get(f"{W}/features/{{feature_id}}/forecast", operation_id="getFeatureForecast", tags=["forecasts"],
+            response_model=FeatureForecastOut, response_model_exclude_unset=True,
             summary="When one feature will be done (in the live plan's order), and P(done by target)")
 def feature_forecast(member: CurrentMember, uow: Uow, feature_id: int,
                      target: Annotated[date | None, Query()] = None, source: SourceQ = "auto") -> Any:
@@ -272,6 +300,7 @@ def feature_forecast(member: CurrentMember, uow: Uow, feature_id: int,
 
 
 @router.get(f"{W}/features/{{feature_id}}/delivery", operation_id="getFeatureDelivery", tags=["forecasts"],
+            response_model=FeatureDeliveryOut, response_model_exclude_unset=True,
             summary="Where a feature stands on its way to customers: estimate, place in the live plan, "
                     "P50/P85/P95 dates and the commitments that depend on it")
 def feature_delivery(member: CurrentMember, uow: Uow, feature_id: int,
@@ -290,6 +319,7 @@ def feature_delivery(member: CurrentMember, uow: Uow, feature_id: int,
           summary="Every commitment with its chance of being kept and the ARR at stake, as CSV",
           to_table=export_views.commitments)
 @router.get(f"{W}/commitment-overview", operation_id="getCommitmentOverview", tags=["commitments"],
+            response_model=CommitmentOverviewOut, response_model_exclude_unset=True,
             summary="Every commitment with its chance of being kept and the ARR at stake; at_risk=true lists only "
                     "those below the workspace threshold")
 def commitment_overview(member: CurrentMember, uow: Uow, at_risk: bool = False,
@@ -304,6 +334,7 @@ def commitment_overview(member: CurrentMember, uow: Uow, at_risk: bool = False,
 
 
 @router.post(f"{W}/commitment-forecasts", operation_id="recomputeCommitments", tags=["commitments"],
+             response_model=RecomputeOut, response_model_exclude_unset=True,
              summary="Re-forecast every commitment now; crossings of the threshold are recorded as events")
 def recompute(member: CurrentMember, uow: Uow, body: Annotated[RecomputeIn | None, Body()] = None) -> Any:
     member.require("edit")
@@ -312,6 +343,7 @@ def recompute(member: CurrentMember, uow: Uow, body: Annotated[RecomputeIn | Non
 
 
 @router.get(f"{W}/commitment-events", operation_id="listCommitmentEvents", tags=["commitments"],
+            response_model=CommitmentEventsOut, response_model_exclude_unset=True,
             summary="When commitments crossed the risk threshold, newest first")
 def commitment_events(member: CurrentMember, uow: Uow, commitment_id: int | None = None,
                       limit: Annotated[int, Query(ge=1, le=500)] = 100) -> Any:
@@ -320,12 +352,14 @@ def commitment_events(member: CurrentMember, uow: Uow, commitment_id: int | None
 
 
 @router.get(f"{W}/delivery-settings", operation_id="getDeliverySettings", tags=["commitments"],
+            response_model=DeliverySettingsOut, response_model_exclude_unset=True,
             summary="The workspace's risk threshold for commitments")
 def get_settings(member: CurrentMember, uow: Uow) -> Any:
     return {"risk_threshold": commitment_service.threshold(uow=uow, workspace_id=member.workspace_id)}
 
 
 @router.put(f"{W}/delivery-settings", operation_id="setDeliverySettings", tags=["commitments"],
+            response_model=DeliverySettingsOut, response_model_exclude_unset=True,
             summary="Change the risk threshold (default 0.7)")
 def set_settings(member: CurrentMember, uow: Uow, body: Annotated[SettingsIn, Body()]) -> Any:
     member.require("edit")

@@ -8,6 +8,7 @@ from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import JSONResponse
 
 from tradeoff.api.deps import CurrentMember, Uow
+from tradeoff.api.responses.imports import FeedbackImportPreview, FeedbackImportSummary
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.feedback.importer import MAX_BYTES, ImportOptions, run_import
 from tradeoff.feedback.model import Source
@@ -37,7 +38,9 @@ Column = Annotated[str | None, Form(max_length=200, description="CSV column for 
         "`loc: [\"row\", N, field]`, where row 1 is the first line after the header; unknown customers are listed "
         "the same way with field `customer`. Needs the `evidence` role."
     ),
-    responses={200: {"description": "Preview (dry run)"}, 201: {"description": "Import summary"},
+    response_model=FeedbackImportPreview,
+    responses={200: {"description": "Preview (dry run)"},
+               201: {"description": "Import summary", "model": FeedbackImportSummary},
                422: {"description": "Bad file, bad rows or unknown customers (application/problem+json)"}},
 )
 def import_feedback(

@@ -8,6 +8,13 @@ from fastapi import APIRouter, Body, Query
 
 from tradeoff.api.deps import CurrentMember, Uow, one_of
 from tradeoff.api.exports import csv_twin
+from tradeoff.api.responses.demand import (
+    AttentionOut,
+    CloseTheLoopOut,
+    DemandSummaryOut,
+    SurveysOut,
+    TopRequestedOut,
+)
 from tradeoff.attention import service as attention_service
 from tradeoff.comments import service as comment_service
 from tradeoff.core.demand import csat_by_segment, nps_by_segment
@@ -24,7 +31,8 @@ router = APIRouter(tags=["demand"])
 W = "/workspaces/{workspace}"
 
 
-@router.get(f"{W}/{{kind}}/{{record_id}}/demand", operation_id="getDemandSummary",
+@router.get(f"{W}/{{kind}}/{{record_id}}/demand", operation_id="getDemandSummary", response_model=DemandSummaryOut,
+            response_model_exclude_unset=True,
             summary="Demand behind a problem or feature: customers, ARR by segment, new vs existing, trend, "
                     "sources, strongest quotes")
 def demand(member: CurrentMember, uow: Uow, kind: Literal["problems", "features"], record_id: int) -> Any:
@@ -36,7 +44,8 @@ def demand(member: CurrentMember, uow: Uow, kind: Literal["problems", "features"
 
 @csv_twin(router, f"{W}/top-requested.csv", operation_id="exportTopRequested", tags=["demand"],
           summary="Problems or features by demand, as CSV", to_table=export_views.top_requested)
-@router.get(f"{W}/top-requested", operation_id="listTopRequested",
+@router.get(f"{W}/top-requested", operation_id="listTopRequested", response_model=TopRequestedOut,
+            response_model_exclude_unset=True,
             summary="Problems or features ranked by evidence count, distinct customers or ARR")
 def top_requested(
     member: CurrentMember, uow: Uow,
@@ -56,6 +65,7 @@ def top_requested(
           tags=["demand"], summary="Who to tell that a feature shipped, one row per customer, as CSV",
           to_table=export_views.close_the_loop)
 @router.get(f"{W}/features/{{record_id}}/close-the-loop", operation_id="getCloseTheLoop",
+            response_model=CloseTheLoopOut, response_model_exclude_unset=True,
             summary="Customers and contacts who asked for a feature, with what they said")
 def close_the_loop(member: CurrentMember, uow: Uow, record_id: int) -> Any:
     feature = records.get(uow=uow, spec=feature_service.SPEC, workspace_id=member.workspace_id, record_id=record_id)
@@ -63,6 +73,7 @@ def close_the_loop(member: CurrentMember, uow: Uow, record_id: int) -> Any:
 
 
 @router.post(f"{W}/features/{{record_id}}/close-the-loop/told", operation_id="markCustomersTold",
+             response_model=CloseTheLoopOut, response_model_exclude_unset=True,
              summary="Record that customers who asked for a shipped feature were told it shipped (or undo it); "
                      "answers the updated close-the-loop list")
 def mark_told(member: CurrentMember, uow: Uow, record_id: int, body: Annotated[ToldIn, Body()]) -> Any:
@@ -73,13 +84,15 @@ def mark_told(member: CurrentMember, uow: Uow, record_id: int, body: Annotated[T
                                      told=body.told, now=utcnow()))
 
 
-@router.get(f"{W}/surveys/nps", operation_id="getNpsBySegment", summary="NPS and CSAT per customer segment")
+@router.get(f"{W}/surveys/nps", operation_id="getNpsBySegment", response_model=SurveysOut,
+            response_model_exclude_unset=True, summary="NPS and CSAT per customer segment")
 def nps(member: CurrentMember, uow: Uow) -> Any:
     scores = insights.survey_scores(uow=uow, workspace_id=member.workspace_id)
     return nps_out(nps_by_segment(scores), csat_by_segment(scores))
 
 
-@router.get(f"{W}/attention", operation_id="getAttention",
+@router.get(f"{W}/attention", operation_id="getAttention", response_model=AttentionOut,
+            response_model_exclude_unset=True,
             summary="What needs acting on, most urgent first: commitments past due, at risk or without a forecast, "
                     "a live plan unsolved or older than its estimates, planned work without an estimate, open "
                     "blockers, triage in progress, recent feedback linked to nothing")

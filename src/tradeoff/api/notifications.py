@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 
 from tradeoff.api.deps import BeforeId, CurrentMember, IfMatch, Uow, etag, next_cursor
+from tradeoff.api.responses.records import MarkedRead
 from tradeoff.notifications import digest as digest_service
 from tradeoff.notifications import service as notifications
 from tradeoff.notifications import webhooks
@@ -70,7 +71,8 @@ def mark_read(member: CurrentMember, uow: Uow, notification_id: int) -> Any:
                                    notification_id=notification_id)
 
 
-@router.post(f"{W}/notifications/read-all", operation_id="markAllNotificationsRead",
+@router.post(f"{W}/notifications/read-all", operation_id="markAllNotificationsRead", response_model=MarkedRead,
+             response_model_exclude_unset=True,
              summary="Mark all your notifications read")
 def mark_all_read(member: CurrentMember, uow: Uow) -> Any:
     return {"marked": notifications.mark_all_read(uow=uow, workspace_id=member.workspace_id, user_id=member.user_id)}

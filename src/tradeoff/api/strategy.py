@@ -10,6 +10,22 @@ from fastapi import APIRouter, Path, Query, Response
 
 from tradeoff.api.deps import CurrentMember, IfMatch, Uow, etag
 from tradeoff.api.exports import csv_twin
+from tradeoff.api.responses.scoring import (
+    CapabilityOut,
+    CompareOut,
+    CompetitorMatrixOut,
+    FeatureScoresOut,
+    FormulaOut,
+    FormulasOut,
+    ProductStrategyOut,
+    RankingOut,
+    ScoringInputsOut,
+    ScoringSettingsOut,
+    StabilityOut,
+    StakeholdersOut,
+    ValueEffortOut,
+)
+from tradeoff.api.responses.sizing import FeatureSizingOut, ProblemSizingOut
 from tradeoff.competitors import service as competitor_service
 from tradeoff.competitors.schemas import CapabilityIn
 from tradeoff.decisions import service as decision_service
@@ -57,6 +73,7 @@ def set_problem_size(member: CurrentMember, uow: Uow, problem_id: int, body: Pro
 
 
 @router.get(f"{W}/problems/{{problem_id}}/size", operation_id="getProblemSizing", tags=["sizing"],
+            response_model=ProblemSizingOut, response_model_exclude_unset=True,
             summary="What a problem is worth a year (P10/P50/P90), its tornado, and the features that solve it")
 def get_problem_sizing(member: CurrentMember, uow: Uow, problem_id: int, response: Response) -> Any:
     out = sizing.problem_sizing(uow=uow, workspace_id=member.workspace_id, problem_id=problem_id)
@@ -79,6 +96,7 @@ def set_business_case(member: CurrentMember, uow: Uow, feature_id: int, body: Bu
 
 
 @router.get(f"{W}/features/{{feature_id}}/business-case", operation_id="getFeatureSizing", tags=["sizing"],
+            response_model=FeatureSizingOut, response_model_exclude_unset=True,
             summary="Value, cost, ROI, payback and NPV (P10/P50/P90), displacement risk and tornado of a feature")
 def get_feature_sizing(member: CurrentMember, uow: Uow, feature_id: int, response: Response) -> Any:
     out = to_json(sizing.feature_sizing(uow=uow, workspace_id=member.workspace_id, feature_id=feature_id))
@@ -92,6 +110,7 @@ def get_feature_sizing(member: CurrentMember, uow: Uow, feature_id: int, respons
 
 
 @router.put(f"{W}/features/{{feature_id}}/scoring-inputs", operation_id="setScoringInputs", tags=["scoring"],
+            response_model=ScoringInputsOut, response_model_exclude_unset=True,
             summary="Enter scoring inputs (a number, or [low, likely, high]); null removes one")
 def set_scoring_inputs(member: CurrentMember, uow: Uow, feature_id: int, body: ScoringInputsIn) -> Any:
     member.require("edit")
@@ -103,12 +122,14 @@ def set_scoring_inputs(member: CurrentMember, uow: Uow, feature_id: int, body: S
 
 
 @router.get(f"{W}/features/{{feature_id}}/scores", operation_id="getFeatureScores", tags=["scoring"],
+            response_model=FeatureScoresOut, response_model_exclude_unset=True,
             summary="A feature's score under every framework, each explained, and its inputs with their sources")
 def feature_scores(member: CurrentMember, uow: Uow, feature_id: int) -> Any:
     return scoring_scores.feature_scores(uow=uow, workspace_id=member.workspace_id, feature_id=feature_id)
 
 
-@router.get(f"{W}/scoring/formulas", operation_id="listScoringFormulas", tags=["scoring"])
+@router.get(f"{W}/scoring/formulas", operation_id="listScoringFormulas", tags=["scoring"], response_model=FormulasOut,
+            response_model_exclude_unset=True)
 def list_formulas(member: CurrentMember, uow: Uow) -> Any:
     return {"fields": list(scoring.ALL_FIELDS), "built_in": list(scoring.BUILT_IN),
             "items": [{"name": f.name, "text": f.text, "description": f.description}
@@ -116,6 +137,7 @@ def list_formulas(member: CurrentMember, uow: Uow) -> Any:
 
 
 @router.put(f"{W}/scoring/formulas/{{name}}", operation_id="saveScoringFormula", tags=["scoring"],
+            response_model=FormulaOut, response_model_exclude_unset=True,
             summary="Save a custom formula (validated: the error points at the column of the mistake)")
 def save_formula(member: CurrentMember, uow: Uow, name: Annotated[str, Path(max_length=60)], body: FormulaIn) -> Any:
     member.require("edit")
@@ -131,13 +153,15 @@ def delete_formula(member: CurrentMember, uow: Uow, name: Annotated[str, Path(ma
     return Response(status_code=204)
 
 
-@router.get(f"{W}/scoring/settings", operation_id="getScoringSettings", tags=["scoring"])
+@router.get(f"{W}/scoring/settings", operation_id="getScoringSettings", tags=["scoring"],
+            response_model=ScoringSettingsOut, response_model_exclude_unset=True)
 def get_settings(member: CurrentMember, uow: Uow) -> Any:
     return {"default_framework": scoring.default_framework(uow=uow, workspace_id=member.workspace_id),
             "frameworks": scoring.frameworks(uow=uow, workspace_id=member.workspace_id)}
 
 
-@router.put(f"{W}/scoring/settings", operation_id="setScoringSettings", tags=["scoring"])
+@router.put(f"{W}/scoring/settings", operation_id="setScoringSettings", tags=["scoring"],
+            response_model=ScoringSettingsOut, response_model_exclude_unset=True)
 def set_settings(member: CurrentMember, uow: Uow, body: SettingsIn) -> Any:
     member.require("edit")
     fw = scoring.set_default_framework(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"), data=body)
@@ -150,7 +174,8 @@ def set_settings(member: CurrentMember, uow: Uow, body: SettingsIn) -> Any:
 @csv_twin(router, f"{W}/ranking.csv", operation_id="exportRankedBacklog", tags=["ranking"],
           summary="The ranked backlog as CSV: rank, score, its formula and every input with its source",
           to_table=export_views.ranking)
-@router.get(f"{W}/ranking", operation_id="getRankedBacklog", tags=["ranking"],
+@router.get(f"{W}/ranking", operation_id="getRankedBacklog", tags=["ranking"], response_model=RankingOut,
+            response_model_exclude_unset=True,
             summary="The backlog ranked by a framework, every score explained; not-scored items last, with why")
 def ranked(member: CurrentMember, uow: Uow, framework: FrameworkQ = None, product_id: ProductQ = None,
            objective_id: ObjectiveQ = None, segment: SegmentQ = None, status: StatusQ = None,
@@ -159,7 +184,8 @@ def ranked(member: CurrentMember, uow: Uow, framework: FrameworkQ = None, produc
                                   filters=_filters(product_id, objective_id, segment, status), limit=limit)
 
 
-@router.get(f"{W}/ranking/value-effort", operation_id="getValueEffort", tags=["ranking"],
+@router.get(f"{W}/ranking/value-effort", operation_id="getValueEffort", tags=["ranking"], response_model=ValueEffortOut,
+            response_model_exclude_unset=True,
             summary="The value/effort 2×2: quick wins, big bets, fill-ins, money pits")
 def value_effort(member: CurrentMember, uow: Uow, product_id: ProductQ = None, objective_id: ObjectiveQ = None,
                  segment: SegmentQ = None, status: StatusQ = None) -> Any:
@@ -167,7 +193,8 @@ def value_effort(member: CurrentMember, uow: Uow, product_id: ProductQ = None, o
                                 filters=_filters(product_id, objective_id, segment, status))
 
 
-@router.get(f"{W}/ranking/compare", operation_id="compareFrameworks", tags=["ranking"],
+@router.get(f"{W}/ranking/compare", operation_id="compareFrameworks", tags=["ranking"], response_model=CompareOut,
+            response_model_exclude_unset=True,
             summary="Rankings side by side with rank correlation, and where frameworks disagree most")
 def compare(member: CurrentMember, uow: Uow,
             frameworks: Annotated[list[str] | None, Query(max_length=20)] = None, product_id: ProductQ = None,
@@ -176,7 +203,8 @@ def compare(member: CurrentMember, uow: Uow,
                            filters=_filters(product_id, objective_id, segment, status))
 
 
-@router.get(f"{W}/ranking/stability", operation_id="getTopStability", tags=["ranking"],
+@router.get(f"{W}/ranking/stability", operation_id="getTopStability", tags=["ranking"], response_model=StabilityOut,
+            response_model_exclude_unset=True,
             summary="How stable the top k is when inputs move within their ranges")
 def stability(member: CurrentMember, uow: Uow, framework: FrameworkQ = None, product_id: ProductQ = None,
               objective_id: ObjectiveQ = None, segment: SegmentQ = None, status: StatusQ = None,
@@ -207,6 +235,7 @@ def feature_votes(member: CurrentMember, uow: Uow, feature_id: int) -> Any:
 
 
 @router.get(f"{W}/stakeholders", operation_id="getStakeholderAnalysis", tags=["stakeholders"],
+            response_model=StakeholdersOut, response_model_exclude_unset=True,
             summary="Each group's ranking, the consensus and the widest disagreements")
 def stakeholders(member: CurrentMember, uow: Uow) -> Any:
     return stakeholder_service.analysis(uow=uow, workspace_id=member.workspace_id)
@@ -226,7 +255,7 @@ def decision_timeline(member: CurrentMember, uow: Uow, product_id: ProductQ = No
 
 
 @router.put(f"{W}/competitors/{{competitor_id}}/capabilities/{{feature_id}}", operation_id="setCapability",
-            tags=["competitors"], summary="Whether a competitor has one of our features: have, planned or gap")
+            response_model=CapabilityOut, response_model_exclude_unset=True, tags=["competitors"], summary="Whether a competitor has one of our features: have, planned or gap")
 def set_capability(member: CurrentMember, uow: Uow, competitor_id: int, feature_id: int, body: CapabilityIn) -> Any:
     member.require("edit")
     c = competitor_service.set_capability(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"),
@@ -244,6 +273,7 @@ def remove_capability(member: CurrentMember, uow: Uow, competitor_id: int, featu
 
 
 @router.get(f"{W}/competitor-matrix", operation_id="getCompetitorMatrix", tags=["competitors"],
+            response_model=CompetitorMatrixOut, response_model_exclude_unset=True,
             summary="Competitors × our features (have / planned / gap) and the evidence that mentions them")
 def competitor_matrix(member: CurrentMember, uow: Uow, product_id: ProductQ = None) -> Any:
     return competitor_service.matrix(uow=uow, workspace_id=member.workspace_id, product_id=product_id)
@@ -253,6 +283,7 @@ def competitor_matrix(member: CurrentMember, uow: Uow, product_id: ProductQ = No
 
 
 @router.get(f"{W}/products/{{product_id}}/strategy", operation_id="getProductStrategy", tags=["strategy"],
+            response_model=ProductStrategyOut, response_model_exclude_unset=True,
             summary="A product's business stage, the weights it sets (and overrides), and its objectives")
 def product_strategy(member: CurrentMember, uow: Uow, product_id: int) -> Any:
     return strategy_service.product_strategy(uow=uow, workspace_id=member.workspace_id, product_id=product_id)

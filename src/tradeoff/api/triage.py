@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from tradeoff.api.deps import CurrentMember, Uow
+from tradeoff.api.responses.triage import SimilarOut, SplitNotesOut, ThemesOut, TriageRunOut, TriageStatusOut
 from tradeoff.feedback.schemas import FeedbackOut
 from tradeoff.insights.schemas import encode
 from tradeoff.problems.schemas import ProblemOut
@@ -29,7 +30,8 @@ router = APIRouter(tags=["triage"])
 W = "/workspaces/{workspace}"
 
 
-@router.get(f"{W}/triage/status", operation_id="getTriageStatus", summary="How much feedback is triaged")
+@router.get(f"{W}/triage/status", operation_id="getTriageStatus", response_model=TriageStatusOut,
+            response_model_exclude_unset=True, summary="How much feedback is triaged")
 def status(member: CurrentMember, uow: Uow, request: Request) -> Any:
     s = triage.status(uow=uow, workspace_id=member.workspace_id)
     model = tuning.info(uow=uow, workspace_id=member.workspace_id)
@@ -38,7 +40,8 @@ def status(member: CurrentMember, uow: Uow, request: Request) -> Any:
             "kind_model": model.as_dict() if model else None}
 
 
-@router.post(f"{W}/triage/run", operation_id="runTriage", summary="Triage all pending feedback now")
+@router.post(f"{W}/triage/run", operation_id="runTriage", response_model=TriageRunOut,
+             response_model_exclude_unset=True, summary="Triage all pending feedback now")
 def run(member: CurrentMember, uow: Uow, request: Request) -> Any:
     member.require("edit")
     container = request.app.state.container
@@ -46,7 +49,8 @@ def run(member: CurrentMember, uow: Uow, request: Request) -> Any:
     return {"triaged": n}
 
 
-@router.get(f"{W}/feedback/{{record_id}}/similar", operation_id="listSimilar",
+@router.get(f"{W}/feedback/{{record_id}}/similar", operation_id="listSimilar", response_model=SimilarOut,
+            response_model_exclude_unset=True,
             summary="Feedback, problems and features that look like the same request, with a score in [0, 1]",
             description="`method`: what matched (`lexical`: shared words; else the local sentence model's name: "
                         "shared words and meaning).")
@@ -71,7 +75,8 @@ def merge(member: CurrentMember, uow: Uow, record_id: int, body: MergeIn) -> Any
                         feedback_id=record_id, into_id=body.into_id)
 
 
-@router.post(f"{W}/feedback/split", operation_id="splitNotes",
+@router.post(f"{W}/feedback/split", operation_id="splitNotes", response_model=SplitNotesOut,
+             response_model_exclude_unset=True,
              summary="Split pasted call notes into separate feedback items to confirm (nothing is saved)",
              description="`items`: the items' words, in order. `details`: the same items, each with the heading it was "
                          "under (\"Tue 1 Dec — Redfern Engineering (CFO)\"), the customer of this workspace the "
@@ -90,7 +95,8 @@ def bulk(member: CurrentMember, uow: Uow, body: BulkIn) -> Any:
     return bulk_actions.apply(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"), data=body)
 
 
-@router.get(f"{W}/themes", operation_id="listThemes", summary="Unlinked feedback grouped into named themes",
+@router.get(f"{W}/themes", operation_id="listThemes", response_model=ThemesOut, response_model_exclude_unset=True,
+            summary="Unlinked feedback grouped into named themes",
             description="`items`: the themes; `considered`: the unlinked items grouped; `unthemed`: how many of them "
                         "are like no other and so in no theme (list them with `GET …/feedback?linked=false`); "
                         "`method`: what measured likeness (`lexical`, or the local sentence model's name).")

@@ -49,12 +49,12 @@ Day = Annotated[str, WithJsonSchema({"type": "string", "format": "date"})]
 """A calendar day, ISO 8601 ("2027-03-01")."""
 
 Moment = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
-"""A moment, RFC 3339 in UTC with a Z ("2026-12-06T18:29:46.853596Z")."""
+"""A moment, RFC 3339: in UTC with a Z ("2026-12-06T18:29:46.853596Z") as the API writes moments."""
 
 Amount = Annotated[str, WithJsonSchema({
     "type": "string", "pattern": r"^-?[0-9]+\.[0-9]{2}$",
     "description": "An amount of money as a decimal string to the cent (\"660000.00\")"})]
-"""Money as the API writes it in demand answers: a decimal string to the cent."""
+"""Money as `insights.schemas.encode` writes it (demand, blockers, themes): a decimal string to the cent."""
 
 ByCurrency = dict[str, Amount]
 """Amounts (ARR) per three-letter currency code: {"EUR": "660000.00"}."""

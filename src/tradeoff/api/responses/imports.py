@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from tradeoff.api.responses.base import Answer, Number
+from tradeoff.api.responses.base import Answer, Moment, Number
 
 ROW_NUMBERING = "Row 1 is the first line after the header"
 
@@ -48,7 +48,7 @@ class FeedbackSample(Answer):
     text: str = Field(description="The words, cut at 300 characters")
     customer: SampleCustomer | None
     source: str
-    reported_at: str | None = Field(description="ISO 8601 as read from the file; null: the time of import")
+    reported_at: Moment | None = Field(description="As read from the file; null: the time of import")
     author: str
     tags: list[str]
     score_kind: str | None = Field(description="nps or csat for a survey response")
@@ -133,8 +133,8 @@ class WorkItemSample(Answer):
     title: str = Field(description="Cut at 200 characters")
     type: str
     status: str
-    created: str | None = Field(description="ISO 8601 as read from the file")
-    resolved: str | None
+    created: Moment | None = Field(description="As read from the file")
+    resolved: Moment | None
     points: Number | None
     cancelled: str | None = Field(description="Why it counts as cancelled (its status or resolution), else null")
     feature_id: int | None = Field(description="The feature it will be linked to")

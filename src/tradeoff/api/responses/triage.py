@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from tradeoff.api.responses.base import Amount, Answer, ByCurrency, Day, Number, Ref
+from tradeoff.api.responses.base import Amount, Answer, ByCurrency, Day, Moment, Number, Ref
 
 
 class KindModelOut(Answer):
@@ -14,7 +14,7 @@ class KindModelOut(Answer):
     examples: int = Field(description="Examples it was trained on")
     corrections: int = Field(description="PM corrections among them")
     seconds: Number = Field(description="Training time")
-    created_at: str = Field(description="When it was trained, ISO 8601")
+    created_at: Moment = Field(description="When it was trained")
 
 
 class TriageStatusOut(Answer):
@@ -49,6 +49,10 @@ class NoteItem(Answer):
     customer_id: int | None = Field(description="The customer the heading names in full")
     customer: str | None
     reported_on: Day | None = Field(description="The day the heading names")
+    new_customer: str | None = Field(description="The name the heading gives for a customer not on record yet "
+                                                 "(to add, or correct to one that is)")
+    source: str | None = Field(description="The kind of call the heading names: support, interview, survey or "
+                                           "sales_call")
 
 
 class SplitNotesOut(Answer):
