@@ -54,6 +54,16 @@ def _day(value: str, option: str) -> date:
         raise InvalidInput(f"{option}: '{value}' is not a date (YYYY-MM-DD)") from None
 
 
+def _plan_or_live(uow: Any, wid: int, plan_id: int | None) -> Any:
+    """The plan asked for, else the live plan; InvalidInput saying how to make one when there is none."""
+    p = plan_service.get(uow=uow, workspace_id=wid, plan_id=plan_id) if plan_id else \
+        plan_service.live_plan(uow=uow, workspace_id=wid)
+    if p is None:
+        raise InvalidInput("no plan yet: create one (tradeoff plans create -w W --name H1 --start YYYY-MM-DD) "
+                           "and mark it live, or give its id")
+    return p
+
+
 def plan(
     workspace: Workspace,
     plan_id: Annotated[int | None, typer.Argument(help="The plan (default: the live plan).")] = None,
@@ -91,11 +101,7 @@ def plan(
     state = cli_state()
     with state.container.unit_of_work() as uow:
         wid = workspace_id(uow, workspace)
-        p = plan_service.get(uow=uow, workspace_id=wid, plan_id=plan_id) if plan_id else \
-            plan_service.live_plan(uow=uow, workspace_id=wid)
-        if p is None:
-            raise InvalidInput("no plan yet: create one (tradeoff plans create -w W --name H1 --start YYYY-MM-DD) "
-                               "and mark it live, or give its id")
+        p = _plan_or_live(uow, wid, plan_id)
         if what_if:
             data = WhatIfIn(
                 add_people=[AddPeople(team_id=_int(a, "--add-people"), people=_number(b, "--add-people"),
@@ -453,10 +459,7 @@ def what_ifs(
     state = cli_state()
     with state.container.unit_of_work() as uow:
         wid = workspace_id(uow, workspace)
-        p = plan_service.get(uow=uow, workspace_id=wid, plan_id=plan_id) if plan_id else \
-            plan_service.live_plan(uow=uow, workspace_id=wid)
-        if p is None:
-            raise InvalidInput("no live plan: give the plan's id")
+        p = _plan_or_live(uow, wid, plan_id)
         if compare_again is not None:
             saved_what_ifs.compare_again(uow=uow, workspace_id=wid, actor=state.actor, plan_id=p.id,
                                          what_if_id=compare_again)
