@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from tradeoff.storage.files import private_sqlite_file
@@ -49,5 +50,12 @@ def refresh_statistics(session: Session) -> None:
     (8x slower at 24,000 links). PostgreSQL's autovacuum keeps its own: nothing to do there."""
     if not is_sqlite(session):
         return
-    session.execute(text("PRAGMA analysis_limit=1000"))
-    session.execute(text("ANALYZE"))
+    # ANALYZE writes: when another writer holds the database it waits 2 s at most, then gives up until next time
+    session.execute(text("PRAGMA busy_timeout=2000"))
+    try:
+        session.execute(text("PRAGMA analysis_limit=1000"))
+        session.execute(text("ANALYZE"))
+    except OperationalError:
+        session.rollback()
+    finally:
+        session.execute(text("PRAGMA busy_timeout=30000"))

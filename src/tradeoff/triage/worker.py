@@ -123,13 +123,16 @@ class TriageWorker:
         engine: TriageEngine | None = None
         while not self._stop.is_set():
             try:
-                self._maybe_refresh_statistics()
                 engine = engine or self._engine_factory()
                 self._drain_each(engine)
                 self._maybe_embed(engine)
                 self._maybe_tune(engine)
             except Exception:  # noqa: BLE001 - keep the worker alive; the items stay queued
                 log.exception("triage round failed; will retry")
+            try:  # after the round's work, never in its way
+                self._maybe_refresh_statistics()
+            except Exception:  # noqa: BLE001 - statistics only help the planner: the next try is in STATS_EVERY
+                log.exception("refreshing the query planner's statistics failed")
             self._stop.wait(self.interval)
 
     def _maybe_refresh_statistics(self) -> None:
