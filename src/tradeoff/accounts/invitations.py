@@ -20,7 +20,7 @@ from tradeoff.accounts.ratelimit import SharedWindowLimiter, SlidingWindowLimite
 from tradeoff.accounts.service import check_password_rules, hash_password, normalise_email, set_member
 from tradeoff.audit import service as audit
 from tradeoff.errors import Conflict, FieldError, InvalidInput, NotFound, PermissionDenied, RateLimited
-from tradeoff.storage.base import utcnow
+from tradeoff.storage.base import iso_utc, utcnow
 from tradeoff.storage.uow import Actor, UnitOfWork
 
 VALID_DAYS = 7
@@ -59,7 +59,7 @@ def invite(*, uow: UnitOfWork, workspace_id: int, email: str, role: Role, actor:
     uow.session.add(row)
     uow.session.flush()
     audit.record(uow=uow, workspace_id=workspace_id, actor=actor, action="create", record_type="invitation",
-                 record_id=row.id, after={"email": email, "role": role.value, "expires_at": row.expires_at,
+                 record_id=row.id, after={"email": email, "role": role.value, "expires_at": iso_utc(row.expires_at),
                                           **({"replaces": [inv.id for inv in replaced]} if replaced else {})})
     return row, token
 

@@ -325,3 +325,23 @@ def load_delivery(*, uow: UnitOfWork, workspace_id: int, actor: Actor, anchor: d
     commitment_service.recompute(uow=uow, workspace_id=workspace_id, today=anchor)
     return {"teams": len(teams), "components": len(components), "estimates": estimated, "work_items": len(rows),
             "plans": 1, "commitments": promises}
+
+
+def save_what_ifs(*, uow: UnitOfWork, workspace_id: int, actor: Actor, anchor: date, features: dict[str, Any]) -> int:
+    """The two what-ifs the PM keeps on the live plan to discuss: a Payments hire joining in four weeks and taking
+    four to reach full pace, and the plan without the fast invoice list."""
+    from tradeoff.plans import saved as saved_what_ifs
+    from tradeoff.plans.schemas import AddPeople, WhatIfIn
+
+    plan = plan_service.live_plan(uow=uow, workspace_id=workspace_id)
+    payments = next(t for t in team_service.active(uow=uow, workspace_id=workspace_id) if t.name == "Payments")
+    if plan is None:
+        return 0
+    asks = [WhatIfIn(name="Hire one for Payments next month", time_limit=5.0, add_people=[AddPeople(
+        team_id=payments.id, people=1, start=anchor + timedelta(days=28), ramp_up_weeks=4)])]
+    if "fast-invoice-list" in features:
+        asks.append(WhatIfIn(name="Without the fast invoice list", time_limit=5.0,
+                             drop_features=[features["fast-invoice-list"].id]))
+    for data in asks:
+        saved_what_ifs.save(uow=uow, workspace_id=workspace_id, actor=actor, plan_id=plan.id, data=data)
+    return len(asks)

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import update
 
+from tradeoff.accounts import invitations
 from tradeoff.accounts import service as accounts
 from tradeoff.accounts.model import Role
 from tradeoff.comments import service as comment_service
@@ -17,7 +18,7 @@ from tradeoff.customers import service as customer_service
 from tradeoff.customers.model import Customer, Segment
 from tradeoff.customers.schemas import CustomerCreate
 from tradeoff.demo.content import build_demo
-from tradeoff.demo.delivery import load_delivery
+from tradeoff.demo.delivery import load_delivery, save_what_ifs
 from tradeoff.demo.publishing import load_publishing
 from tradeoff.demo.strategy import load_strategy
 from tradeoff.features import service as feature_service
@@ -115,6 +116,12 @@ def load_demo(*, uow: UnitOfWork, password: str, anchor: date, slug: str = DEMO_
     counts |= load_publishing(uow=uow, workspace_id=wid, actor=actor, products=products, features=features)
     counts["views"] = _load_views(uow, wid, Actor(pm.id, pm.email, "web"))
     counts["told_customers"] = _close_some_loops(uow, wid, Actor(pm.id, pm.email, "web"), features, anchor)
+    counts["what_ifs"] = save_what_ifs(uow=uow, workspace_id=wid, actor=Actor(pm.id, pm.email, "web"), anchor=anchor,
+                                       features=features)
+    # a person invited but not joined yet: the members page lists the invitation (its link was shown once)
+    invitations.invite(uow=uow, workspace_id=wid, email="jonas.berg@ledgerly.example", role=Role.engineer,
+                       actor=Actor(users[owner.email].id, owner.email, "web"))
+    counts["invitations"] = 1
     return DemoSummary(slug=slug, owner_email=owner.email, counts=counts)
 
 
