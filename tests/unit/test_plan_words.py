@@ -22,3 +22,11 @@ def test_nothing_moved_and_many_moved() -> None:
     many = since_last_text({"kept_close": True, "added": [], "dropped": [],
                             "moved": [_move(f"F{i}", 9, i) for i in range(7)]})
     assert "7 features moved sooner (" in many and "and 2 more)" in many and "later" not in many
+
+
+def test_later_than_planned_counts_the_features_the_measured_pace_finishes_after_their_period() -> None:
+    from tradeoff.forecasts.service import later_than_planned
+
+    rows = [{"against_plan": "later"}, {"against_plan": "sooner"}, {"against_plan": "in window"},
+            {"against_plan": None}, {"against_plan": "later"}, {}]
+    assert later_than_planned(rows) == 2 and later_than_planned([]) == 0

@@ -9,7 +9,7 @@ their answers; what it reads of the work history is remembered while that histor
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -412,6 +412,12 @@ def against_plan(window: tuple[date, date] | None, p50: date) -> dict[str, Any]:
         return {"planned_from": None, "planned_to": None, "against_plan": None}
     status = "later" if p50 > window[1] else "sooner" if p50 < window[0] else "in window"
     return {"planned_from": window[0].isoformat(), "planned_to": window[1].isoformat(), "against_plan": status}
+
+
+def later_than_planned(features: Iterable[dict[str, Any]]) -> int:
+    """How many of a forecast's features more likely than not finish after the period their plan has them in
+    (`against_plan` "later"): the plan fills periods to capacity, the forecast goes at the teams' measured pace."""
+    return sum(1 for f in features if f.get("against_plan") == "later")
 
 
 def _release(r: FinishForecast, planned: dict[str, Any], start: date,

@@ -19,8 +19,7 @@ from tradeoff.storage.uow import Actor, UnitOfWork
 def vote(*, uow: UnitOfWork, workspace_id: int, actor: Actor, user_id: int, feature_id: int, data: VoteIn) -> Vote:
     """Record (or change) one member's vote on a feature."""
     records.get(uow=uow, spec=feature_service.SPEC, workspace_id=workspace_id, record_id=feature_id)
-    row = uow.session.scalar(select(Vote).where(Vote.workspace_id == workspace_id, Vote.feature_id == feature_id,
-                                                Vote.user_id == user_id))
+    row = vote_of(uow=uow, workspace_id=workspace_id, feature_id=feature_id, user_id=user_id)
     before = {"group": row.group, "score": row.score, "reason": row.reason} if row else None
     if row is None:
         row = Vote(workspace_id=workspace_id, feature_id=feature_id, user_id=user_id, voter=actor.label,
@@ -33,6 +32,12 @@ def vote(*, uow: UnitOfWork, workspace_id: int, actor: Actor, user_id: int, feat
                  record_type="stakeholder_vote", record_id=row.id, before=before,
                  after={"feature_id": feature_id, "group": data.group, "score": data.score, "reason": data.reason})
     return row
+
+
+def vote_of(*, uow: UnitOfWork, workspace_id: int, feature_id: int, user_id: int) -> Vote | None:
+    """A member's vote on a feature (one per member and feature), or None."""
+    return uow.session.scalar(select(Vote).where(Vote.workspace_id == workspace_id, Vote.feature_id == feature_id,
+                                                 Vote.user_id == user_id))
 
 
 def votes(*, uow: UnitOfWork, workspace_id: int, feature_id: int | None = None) -> list[Vote]:

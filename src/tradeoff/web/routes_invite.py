@@ -75,33 +75,30 @@ def invitation_page(request: Request, uow: Uow, token: Token) -> HTMLResponse:
     return _page(request, uow, inv, token)
 
 
-@router.post("/invite/{token}/accept")
-def accept(request: Request, form: CheckedForm, uow: Uow, token: Token) -> Response:
+def _as_invited(request: Request, uow: Any, token: str, act: Any, then: Any) -> Response:
+    """Accept or decline: signed in (else to the login page and back), the link still open, as the invited email;
+    `then` answers with what `act` returned."""
     uid = web_session.valid_user_id(request, uow)
     if uid is None:
         return redirect(f"/login?next={invitations.link(token)}", request)
     try:
         _open(request, uow, token)
-        ws = invitations.accept(uow=uow, token=token, user_id=uid)
+        done = act(uow=uow, token=token, user_id=uid)
     except (NotFound, PermissionDenied) as exc:
         uow.session.rollback()
         return _failed(request, exc)
-    return redirect(f"/w/{ws.slug}", request)
+    return then(done)  # type: ignore[no-any-return]
+
+
+@router.post("/invite/{token}/accept")
+def accept(request: Request, form: CheckedForm, uow: Uow, token: Token) -> Response:
+    return _as_invited(request, uow, token, invitations.accept, lambda ws: redirect(f"/w/{ws.slug}", request))
 
 
 @router.post("/invite/{token}/decline", response_class=HTMLResponse)
 def decline(request: Request, form: CheckedForm, uow: Uow, token: Token) -> Response:
-    uid = web_session.valid_user_id(request, uow)
-    if uid is None:
-        return redirect(f"/login?next={invitations.link(token)}", request)
-    try:
-        _open(request, uow, token)
-        inv = invitations.decline(uow=uow, token=token, user_id=uid)
-    except (NotFound, PermissionDenied) as exc:
-        uow.session.rollback()
-        return _failed(request, exc)
-    return _page(request, uow, inv, token, done=f"You declined the invitation to {inv.workspace.name}. "
-                                                  "The link no longer works.")
+    return _as_invited(request, uow, token, invitations.decline, lambda inv: _page(
+        request, uow, inv, token, done=f"You declined the invitation to {inv.workspace.name}. The link no longer works."))
 
 
 @router.post("/invite/{token}/join", response_class=HTMLResponse)

@@ -99,6 +99,7 @@ def _plan_view(request: Request, uow: Any, m: Any, plan_id: int, status_code: in
     return render(request, template, status_code, **ctx.page_context(uow, m, "roadmap"), page_title=plan.name,
                   plan=plan, r=plan.result, teams=team_service.active(uow=uow, workspace_id=m.workspace_id),
                   scenario=scenario, error=error, solve_error=solve_error, forecast=forecast,
+                  late=forecast_service.later_than_planned(forecast.values()),
                   asked=asked or [], saved_error=saved_error,
                   saved=saved_what_ifs.side_by_side(uow=uow, workspace_id=m.workspace_id, plan_id=plan.id)
                   if plan.result and template == "roadmap/plan.html" else None,

@@ -214,8 +214,8 @@ def _stakeholders_view(request: Request, uow: Any, m: Any, state: FormState | No
                        status_code: int = 200) -> HTMLResponse:
     res = stakeholder_service.analysis(uow=uow, workspace_id=m.workspace_id)
     voted = request.query_params.get("voted", "")
-    mine = next((v for v in stakeholder_service.votes(uow=uow, workspace_id=m.workspace_id, feature_id=int(voted))
-                 if v.user_id == m.user_id), None) if voted.isdecimal() and len(voted) < 12 else None
+    mine = stakeholder_service.vote_of(uow=uow, workspace_id=m.workspace_id, feature_id=int(voted),
+                                       user_id=m.user_id) if voted.isdecimal() and len(voted) < 12 else None
     group_was, _, score_was = request.query_params.get("was", "").partition(":")
     return render(request, "strategy/stakeholders.html", status_code, **ctx.page_context(uow, m, "stakeholders"),
                   page_title="Stakeholders", res=res, features=ctx.feature_choices(uow, m.workspace_id),
@@ -243,8 +243,7 @@ def cast_vote(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow) -
         return _stakeholders_view(request, uow, m, state, 422)
     try:
         data = VoteIn.model_validate({k: values.get(k, "") for k in ("group", "score", "reason")})
-        was = next((v for v in stakeholder_service.votes(uow=uow, workspace_id=m.workspace_id, feature_id=fid)
-                    if v.user_id == m.user_id), None)
+        was = stakeholder_service.vote_of(uow=uow, workspace_id=m.workspace_id, feature_id=fid, user_id=m.user_id)
         before = (was.group, was.score) if was else None
         stakeholder_service.vote(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), user_id=m.user_id,
                                  feature_id=fid, data=data)
