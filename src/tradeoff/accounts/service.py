@@ -303,14 +303,6 @@ class LoginGuard:
         return end_sessions(uow=uow, user_id=user_id)
 
 
-def session_epoch(*, uow: UnitOfWork, user_id: int) -> int | None:
-    """The epoch a web session of this user must carry to be valid; None when the user is unknown or deactivated."""
-    row = uow.session.execute(select(User.session_epoch, User.is_active).where(User.id == user_id)).first()
-    if row is None or not row.is_active:
-        return None
-    return int(row.session_epoch)
-
-
 def live_session_epoch(*, uow: UnitOfWork, user_id: int, session_id: str) -> int | None:
     """`session_epoch` for a web session that has not been signed out: None when the user is unknown or deactivated,
     or `session_id` was revoked. One query (the revoked ids are looked up by primary key)."""
