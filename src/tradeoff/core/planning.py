@@ -44,7 +44,7 @@ from tradeoff.core.planning_greedy import _greedy
 from tradeoff.core.planning_mip import _clock, _elapsed
 from tradeoff.core.planning_prepare import _prepare, _Prepared, _validate, fit_spans, span_needed
 from tradeoff.core.planning_roadmap_milp import _GROUPS, _diagnose, _solve_milp
-from tradeoff.core.planning_search import compact_schedule, follow, resequence, schedule_periods
+from tradeoff.core.planning_search import close_start, compact_schedule, follow, resequence, schedule_periods
 from tradeoff.core.planning_start import _improved_start, _search_problem
 from tradeoff.core.planning_types import (
     CATEGORIES,
@@ -75,6 +75,7 @@ __all__ = [
     "fit_spans",
     "hold_started",
     "plan_roadmap",
+    "any_plan",
     "release_started",
     "span_needed",
     "with_changes",
@@ -144,12 +145,13 @@ _SEQUENCING_SECONDS = 2.0
 _SEQUENCING_SHARE = 0.1
 
 
-def plan_roadmap(inp: PlanInput) -> RoadmapPlan:
+def plan_roadmap(inp: PlanInput, *, explain: bool = True) -> RoadmapPlan:
     """Best-value roadmap for ``inp`` (see module docstring for the rules).
 
     Raises InvalidInput for malformed input (unknown team or feature, negative effort, a team with zero
     capacity in every period...) and Infeasible, naming the cause, when no plan can satisfy the must-haves,
-    commitments, deadlines, dependencies and capacities together.
+    commitments, deadlines, dependencies and capacities together; ``explain=False`` skips naming the cause when
+    the solver finds none (a caller that only asks whether a plan exists: naming it re-solves several times).
     """
     index = _validate(inp)
     prep = _prepare(inp, index)
@@ -168,7 +170,8 @@ def plan_roadmap(inp: PlanInput) -> RoadmapPlan:
             sched, status = dict(start), status if sched is not None else "feasible"
         bound = min(bound, lp_bound) if np.isfinite(bound) else lp_bound
     if status == "infeasible":
-        raise Infeasible(_diagnose(inp, prep), [FieldError(["plan"], "infeasible")])
+        raise Infeasible(_diagnose(inp, prep) if explain else "no plan fits the team capacities",
+                         [FieldError(["plan"], "infeasible")])
     if sched is None:
         if not greedy_ok:
             raise Infeasible(
@@ -197,6 +200,25 @@ def plan_roadmap(inp: PlanInput) -> RoadmapPlan:
         value_difference=value - greedy_value,
         load=_load(inp, sched),
     )
+
+
+def any_plan(inp: PlanInput, hint: Mapping[str, int], time_limit: float) -> dict[str, int] | None:
+    """A plan keeping every rule of ``inp``, not necessarily a good one: for asking whether one exists. First
+    placed close to ``hint`` (feature → period; ``planning_search.close_start``), else the greedy plan, else the
+    first plan HiGHS finds within ``time_limit`` seconds. Raises Infeasible when none exists (without naming why:
+    see ``plan_roadmap`` for that), InvalidInput for malformed input; None when none was found in time."""
+    prep = _prepare(inp, _validate(inp))
+    ids = [c.id for c in inp.candidates]
+    found = close_start(_search_problem(inp, prep), schedule_periods(ids, hint))
+    if found is not None:
+        return {ids[i]: p for i, p in enumerate(found) if p >= 0}
+    greedy, greedy_ok = _greedy(inp, prep)  # must-plan work by earliest deadline first, then the rest
+    if greedy_ok:
+        return dict(greedy)
+    sched, _, status, _ = _solve_milp(inp, prep, None, time_limit, frozenset(_GROUPS), {"mip_max_improving_sols": 1})
+    if status == "infeasible":
+        raise Infeasible("no plan fits the team capacities", [FieldError(["plan"], "infeasible")])
+    return sched
 
 
 def hold_started(inp: PlanInput) -> tuple[PlanInput, tuple[str, ...]]:

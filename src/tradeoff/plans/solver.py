@@ -22,6 +22,7 @@ from tradeoff.core.planning import (
     Dependency,
     PlanInput,
     RoadmapPlan,
+    any_plan,
     fit_spans,
     hold_started,
     plan_roadmap,
@@ -469,19 +470,22 @@ def _around_promises(built: Built) -> tuple[Built, RoadmapPlan]:
     kept = {cid for cid, c in promised.items()
             if c.deadline is not None and roadmap.schedule.get(cid, c.deadline + 1) <= c.deadline}
     quick = min(built.input.time_limit, max(2.0, built.input.time_limit / 4))
-    solved_keeping = False  # whether `roadmap` was solved with its kept promises as rules (its greedy plan too)
+    # Whether each other promise can be kept beside those is asked of a quick plan that keeps them all (placed
+    # close to the last one, else the first HiGHS finds); a promise kept in no plan found within the time is let
+    # go. The plan is solved once at the end, starting close to the last plan found.
+    current = dict(roadmap.schedule)
     for c in sorted((c for cid, c in promised.items() if cid not in kept), key=lambda c: (-c.value, c.id)):
-        try:  # one more promise kept beside those: a plan close to the last one that keeps them all
-            roadmap = plan_roadmap(replace(keeping(kept | {c.id}), time_limit=quick,
-                                           keep_close=tuple(roadmap.schedule.items())))
+        try:
+            found = any_plan(keeping(kept | {c.id}), current, quick)
         except Infeasible:
             continue
-        kept.add(c.id)
-        solved_keeping = True
+        if found is not None:
+            kept.add(c.id)
+            current = found
     inp = keeping(kept)
-    if not solved_keeping:  # the plan found without promises keeps these: solved with them as rules, so that its
-        # sort-and-fill comparison keeps them too (and the same inputs give the same comparison)
-        roadmap = plan_roadmap(replace(inp, time_limit=quick, keep_close=tuple(roadmap.schedule.items())))
+    # solved with its kept promises as rules, so that its sort-and-fill comparison keeps them too (and the same
+    # inputs give the same comparison)
+    roadmap = plan_roadmap(replace(inp, time_limit=quick, keep_close=tuple(current.items())))
     missed = [c for cid, c in promised.items() if cid not in kept]
     said = "; ".join(
         f"'{work.info[c.id].title}' to {', '.join(work.info[c.id].committed_to)}"

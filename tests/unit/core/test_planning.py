@@ -17,6 +17,7 @@ from tradeoff.core.planning import (
     PlanInput,
     RoadmapPlan,
     Team,
+    any_plan,
     compare_plans,
     fit_spans,
     hold_started,
@@ -314,6 +315,34 @@ def test_plan_is_valid_and_optimal_against_brute_force(inp: PlanInput) -> None:
     assert best >= 0
     _check(inp, plan)
     assert plan.value == pytest.approx(best, abs=1e-6)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_inputs(), st.lists(st.integers(-1, 2), min_size=5, max_size=5))
+def test_any_plan_finds_a_valid_plan_exactly_when_one_exists(inp: PlanInput, hint: list[int]) -> None:
+    # whatever the hint (a period per feature, -1 for none, possibly breaking every rule), the quick plan keeps
+    # every rule, and it is found (or proven impossible) exactly when brute force finds a plan
+    best = _brute(inp)
+    hinted = {c.id: min(p, inp.periods - 1) for c, p in zip(inp.candidates, hint, strict=False) if p >= 0}
+    try:
+        found = any_plan(inp, hinted, 5.0)
+    except Infeasible:
+        assert best < 0, "said no plan exists but brute force found one"
+        return
+    assert best >= 0 and found is not None
+    assert _violations(inp, found, 0 if inp.same_period_dependencies else 1) == []
+
+
+def test_a_plan_only_asked_whether_it_exists_is_not_diagnosed() -> None:
+    # the instance of the diagnosis test above: the solver proves it infeasible; without `explain` nothing is
+    # relaxed to name why, and `any_plan` agrees
+    inp = _inp([Candidate(f"M{i}", 1, {"Core": 3}, must_have=True) for i in range(3)], (10, 10),
+               rules=(AllocationRule(0.5),))
+    with pytest.raises(Infeasible) as exc:
+        plan_roadmap(inp, explain=False)
+    assert "relaxing" not in str(exc.value)
+    with pytest.raises(Infeasible):
+        any_plan(inp, {}, 5.0)
 
 
 # ------------------------------------------------------------------ local search and LP rounding
