@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
@@ -10,7 +11,9 @@ from tradeoff.accounts.service import LoginGuard
 from tradeoff.settings import Settings
 from tradeoff.storage.db import make_engine, make_session_factory
 from tradeoff.storage.uow import UnitOfWork, UowFactory
-from tradeoff.triage.engine import TriageEngine, default_engine
+
+if TYPE_CHECKING:  # imported when first used: it loads numpy and the text models, which most commands never need
+    from tradeoff.triage.engine import TriageEngine
 
 
 @dataclass
@@ -28,6 +31,8 @@ class Container:
     def triage(self) -> TriageEngine:
         """The triage engine, built on first use (loading the optional model can take seconds)."""
         if self._triage is None:
+            from tradeoff.triage.engine import TriageEngine, default_engine
+
             self._triage = default_engine() if self.settings.triage_model else TriageEngine()
         return self._triage
 

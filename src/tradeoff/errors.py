@@ -16,8 +16,9 @@ class FieldError:
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"loc": list(self.loc), "msg": self.msg}
-        if self.value is not None:
-            out["value"] = self.value
+        if self.value is not None:  # as JSON gives it back: a money amount or a day as its text, never a crash
+            out["value"] = self.value if isinstance(self.value, str | int | float | bool | list | dict) \
+                else str(self.value)
         return out
 
 

@@ -30,7 +30,7 @@ class Settings(BaseSettings):
         default=None, description="Signs session cookies; generated into $TRADEOFF_HOME/secret.key when unset."
     )
     secure_cookies: bool = Field(default=False, description="Mark cookies Secure (set true behind HTTPS).")
-    login_attempts_per_minute: int = Field(default=10, ge=1, description="Failed logins allowed per account and per IP.")
+    login_attempts_per_minute: int = Field(default=10, ge=1, description="Failed logins allowed a minute per account from each client address, and per client address (an IPv6 client by its /64).")
     log_sql: bool = Field(default=False, description="Echo SQL statements to the log.")
     triage_worker: bool = Field(default=True, description="Triage new feedback in the background while serving.")
     triage_model: bool = Field(

@@ -176,7 +176,7 @@ def test_backup_restore_round_trip_is_lossless(backend, empty_container, tmp_pat
     (plan,) = [p for p in tables["plans"] if p["live"]]
     chance = {r["name"]: r["probability"] for r in plan["releases"]}
     assert chance["Enterprise readiness"] >= 0.7 > chance["Month-end close"]
-    assert len(tables["feedback"]) == 400 and len(tables["links"]) > 200 and tables["audit_events"]
+    assert len(tables["feedback"]) == 402 and len(tables["links"]) > 200 and tables["audit_events"]
     assert sum(1 for rows in tables.values() if rows) >= 15  # every domain's tables, not only the core records
     # restoring into the same database is refused (ids are kept), and changes nothing
     with pytest.raises(Conflict), empty_container.unit_of_work() as uow:

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, delete, exists, func, select
 from sqlalchemy.orm import joinedload
 
 from tradeoff.accounts.model import ApiToken, Membership, RevokedSession, Role, User, Workspace
-from tradeoff.accounts.ratelimit import SharedWindowLimiter, SlidingWindowLimiter, WindowLimiter
+from tradeoff.accounts.ratelimit import LoginThrottle
 from tradeoff.accounts.schemas import check_slug
 from tradeoff.audit import service as audit
 from tradeoff.errors import (
@@ -22,7 +22,6 @@ from tradeoff.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
-    RateLimited,
     Unauthenticated,
 )
 from tradeoff.storage.base import utcnow
@@ -262,36 +261,37 @@ def workspaces_of(*, uow: UnitOfWork, user_id: int) -> list[tuple[Workspace, Rol
 
 
 class LoginGuard:
-    """Authenticates email + password with failed attempts limited per account and per IP."""
+    """Authenticates email + password under `LoginThrottle`: failures count per account and client address, per
+    client address, and (with a much higher ceiling that spares addresses the owner signed in from) per account."""
 
     def __init__(self, attempts_per_minute: int, engine: Engine | None = None) -> None:
-        """With an engine the count is kept in the database, shared by every server process; without one, in this
+        """With an engine the counts are kept in the database, shared by every server process; without one, in this
         process only."""
-        self.limiter: WindowLimiter = (SharedWindowLimiter(engine, "login", attempts_per_minute, 60.0) if engine
-                                       else SlidingWindowLimiter(attempts_per_minute, 60.0))
+        self.throttle = LoginThrottle(attempts_per_minute, engine)
 
-    def login(self, *, uow: UnitOfWork, email: str, password: str, ip: str) -> User:
-        keys = (f"acct:{email.strip().lower()}", f"ip:{ip}")
-        if self.limiter.blocked(*keys):
-            raise RateLimited("too many failed logins; wait a minute and try again")
-        user = uow.session.scalar(select(User).where(User.email == email.strip().lower()))
+    def login(self, *, uow: UnitOfWork, email: str, password: str, ip: str, has_session: bool = False) -> User:
+        """`ip`: the client's address. `has_session`: the caller holds a valid session of this account."""
+        email = email.strip().lower()
+        self.throttle.check(email=email, ip=ip, has_session=has_session)
+        user = uow.session.scalar(select(User).where(User.email == email))
         # an unknown or inactive account has no hash to check: _verify then spends a check on a dummy one, at the
         # same cost, and fails
         if not _verify(user.password_hash if user is not None and user.is_active else None, password):
-            self.limiter.hit(*keys)
+            self.throttle.failed(email=email, ip=ip)
             raise Unauthenticated("email or password is wrong")
         assert user is not None
-        self.limiter.reset(keys[0])
+        self.throttle.succeeded(email=email, ip=ip)
         return user
 
     def change_password(self, *, uow: UnitOfWork, user_id: int, current: str, new: str, ip: str) -> int:
-        """A signed-in user's own password change. The current password is checked under the same limits as a login
-        (a stolen session must not become a way to guess it). Ends every other session; returns the new epoch."""
+        """A signed-in user's own password change. The current password is checked under the same per-address limits
+        as a login (a stolen session must not become a way to guess it); the account's ceiling spares the signed-in
+        caller. Ends every other session; returns the new epoch."""
         user = uow.session.get(User, user_id)
         if user is None or not user.is_active:
             raise Unauthenticated("sign in again")
         try:
-            self.login(uow=uow, email=user.email, password=current, ip=ip)
+            self.login(uow=uow, email=user.email, password=current, ip=ip, has_session=True)
         except Unauthenticated:
             raise InvalidInput("your current password is wrong",
                                [FieldError(["body", "current_password"], "wrong password")]) from None

@@ -50,7 +50,7 @@ def demand(member: CurrentMember, uow: Uow, kind: Literal["problems", "features"
 def top_requested(
     member: CurrentMember, uow: Uow,
     kind: Annotated[Literal["problem", "feature"], Query()] = "feature",
-    sort: Annotated[Literal["count", "customers", "arr"], Query()] = "arr",
+    sort: Annotated[Literal["count", "customers", "arr", "deals"], Query()] = "arr",
     currency: Annotated[str | None, Query(pattern="^[A-Za-z]{3}$")] = None,
     status: Annotated[str | None, Query(max_length=20, description="Only features with this status (kind=feature)",
                                         json_schema_extra=one_of(insights.FEATURE_STATUSES))] = None,

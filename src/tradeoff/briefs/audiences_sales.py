@@ -1,5 +1,5 @@
-"""The sales and customer success brief: what ships when, which customers asked, commitments and their risk,
-what not to promise yet, talking points, and whom to tell about what just shipped.
+"""The sales and customer success brief: what ships when, which customers asked, commitments and their risk, open
+deals waiting on features, what not to promise yet, talking points, and whom to tell about what just shipped.
 
 Only work marked planned or in progress gets dates here, each with its probability: a salesperson repeats a date
 as a promise. An idea or a feature in discovery is "not planned, no date", even when the live plan already
@@ -20,6 +20,7 @@ from tradeoff.briefs.common import (
     feature_names,
     money,
     named,
+    pct,
     plural,
     quoted,
     status,
@@ -33,6 +34,7 @@ from tradeoff.insights import service as insights
 
 TALKING_POINTS = 12  # the features with requests a salesperson is given lines for; the rest are named
 CUSTOMERS_LISTED = 30  # customers in the "who asked" table, most ARR first; the rest are named
+DEALS_LISTED = 20  # open deals waiting on features, most expected ARR first; the rest are named
 UNPLANNED_LISTED = 8  # ideas and features in discovery customers asked for, most ARR first; the rest are named
 STILL = {"idea": "an idea", "discovery": "in discovery"}
 
@@ -45,6 +47,9 @@ def sales(sc: Scope) -> list[Section]:
     out = [Section("What ships when", tuple(_ships_when(sc, planned)))]
     out.append(Section("Which of your customers asked", tuple(_askers(sc, planned))))
     out.append(Section("Commitments and their risk", tuple(commitment_blocks(sc, at_risk_only=False))))
+    deals = _deals(sc, planned)
+    if deals:
+        out.append(Section("Open deals waiting on features", tuple(deals)))
     out.append(Section("What not to promise yet", tuple(_dont_promise(sc, planned))))
     out.append(Section("Talking points", tuple(_talking_points(sc, planned))))
     shipped = sc.shipped()
@@ -87,7 +92,8 @@ def _askers(sc: Scope, roadmap: list[Feature]) -> list[Any]:
     for e in ranked[:CUSTOMERS_LISTED]:
         a = e["a"]
         cr = sc.ref("customer", a.customer_id, a.name)
-        rows.append(((s(a.name, cr),), (s(money(a.arr, a.currency), cr),), (s(a.segment.replace("_", " ")),),
+        rows.append(((s(a.name, cr),), (s("prospect (no ARR yet)" if a.prospect else money(a.arr, a.currency), cr),),
+                     (s(a.segment.replace("_", " ")),),
                      feature_names(sc, e["features"])))
     blocks: list[Any] = [Table(("Customer", "ARR", "Segment", "Asked for"), tuple(rows))]
     rest = [e["a"] for e in ranked[CUSTOMERS_LISTED:]]
@@ -114,6 +120,55 @@ def _askers(sc: Scope, roadmap: list[Feature]) -> list[Any]:
                                + "; ".join(f"{b.segment} {money(Decimal(round(b.arr)), cur)} "
                                            f"({plural(b.customers, 'customer')})" for b in bars)
                                + customer_service.left_out_note(left_out)),)))
+    return blocks
+
+
+def _deals(sc: Scope, planned: list[Feature]) -> list[Any]:
+    """Open deals (a prospect's first, a customer's expansion) whose customer asked for features not shipped yet,
+    most expected ARR first: when each is expected to close and, per feature, the chance it is done by then (planned
+    work with a forecast), or that it has no date. Nothing when no asker has an open deal."""
+    dated = {f.id for f in planned}
+    per: dict[int, dict[str, Any]] = {}
+    for f in sc.features():
+        if f.status not in facts.ROADMAP + facts.OPEN_BEFORE_PLANNING:
+            continue
+        for a in sc.askers(f.id).customers:
+            if a.deal_value > 0:
+                per.setdefault(a.customer_id, {"a": a, "features": []})["features"].append(f)
+    if not per:
+        return []
+    m = customer_service.money(sc.uow, sc.workspace_id)  # deals in other currencies rank at the workspace's rates
+    worth = {cid: m.total({e["a"].currency: e["a"].deal_value})[0] for cid, e in per.items()}
+    ranked = sorted(per.values(), key=lambda e: (-worth[e["a"].customer_id], e["a"].customer_id))
+    fc = sc.forecast()
+    rows = []
+    for e in ranked[:DEALS_LISTED]:
+        a = e["a"]
+        cr = sc.ref("customer", a.customer_id, a.name)
+        asked: list[Any] = []
+        for f in (f for f in e["features"] if f.id in dated):
+            one = fc.of(f.id)
+            asked.append(s(("; " if asked else "") + f.title, sc.f(f)))
+            if one is None:
+                asked.append(s(f" ({fc_mod.describe_missing(fc, f.id)})"))
+            elif a.deal_close is None:
+                asked.append(s(f" ({fc_mod.when(one)})", sc.f(f)))
+            else:
+                asked.append(s(f" ({pct(one.probability_by(fc.start, a.deal_close))} chance by the close)", sc.f(f)))
+        undated = [f for f in e["features"] if f.id not in dated]
+        if undated:
+            asked.append(s(("; " if asked else "") + "not planned, no date: "))
+            asked.extend(named([(f.title, sc.f(f)) for f in undated]))
+        rows.append(((s(a.name, cr), *((s(" (prospect)"),) if a.prospect else ())),
+                     (s(money(a.deal_value, a.currency), cr),),
+                     (s(fc_mod.short(a.deal_close), cr),) if a.deal_close else (s("not set"),), tuple(asked)))
+    blocks: list[Any] = [Table(("Customer or prospect", "Open deal (expected ARR)", "Expected close",
+                                "Asked for (chance it is done by the close)"), tuple(rows))]
+    rest = [e["a"] for e in ranked[DEALS_LISTED:]]
+    if rest:
+        blocks.append(Paragraph((s(f"… and {plural(len(rest), 'more open deal')}, worth less: "),
+                                 *named([(a.name, sc.ref("customer", a.customer_id, a.name)) for a in rest]),
+                                 s("."))))
     return blocks
 
 

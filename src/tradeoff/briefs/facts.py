@@ -86,6 +86,9 @@ class Asker:
     segment: str
     arr: Decimal
     currency: str
+    prospect: bool = False  # not a customer yet (no ARR)
+    deal_value: Decimal = Decimal(0)  # an open deal's expected ARR, in `currency`; 0: none
+    deal_close: date | None = None
 
 
 @dataclass
@@ -118,7 +121,7 @@ def feature_demand(uow: UnitOfWork, workspace_id: int, feature_id: int, now: dat
     for it in items:
         if it.customer_id is not None and it.customer_id not in askers:
             askers[it.customer_id] = Asker(it.customer_id, it.customer_name or "", it.segment or "other",
-                                           it.arr, it.currency)
+                                           it.arr, it.currency, it.prospect, it.deal_value, it.deal_close)
     return FeatureDemand(d.feedback_count, _by_arr(askers.values()), dict(d.arr_by_currency), d.quotes,
                          d.arr_by_segment, dict(d.customers_by_segment))
 
@@ -128,8 +131,9 @@ def feature_askers(uow: UnitOfWork, workspace_id: int, feature_ids: list[int] | 
     counts, customers and ARR as `feature_demand`, without reading the evidence itself. Features without
     evidence are left out."""
     counts, people = insights.askers_by_feature(uow=uow, workspace_id=workspace_id, feature_ids=feature_ids)
-    askers = {cid: Asker(cid, name or "", segment or "other", arr, currency)
-              for cid, name, segment, arr, currency in people.values()}
+    askers = {cid: Asker(cid, name or "", segment or "other", arr, currency, lifecycle == "prospect",
+                         Decimal(deal or 0), close)
+              for cid, name, segment, arr, currency, lifecycle, deal, close in people.values()}
     out: dict[int, Askers] = {}
     for fid, (n, ids) in counts.items():
         arr_by_currency: dict[str, Decimal] = {}

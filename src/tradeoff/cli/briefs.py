@@ -9,22 +9,18 @@ from typing import Annotated
 
 import typer
 
-from tradeoff.accounts import service as accounts
-from tradeoff.blockers import service as blocker_service
-from tradeoff.blockers.schemas import BlockerCreate
-from tradeoff.briefs import service as briefs
 from tradeoff.briefs.document import AUDIENCES, FORMATS
 from tradeoff.cli.context import ErrorMappingGroup, cli_state, emit_json, emit_table
 from tradeoff.cli.records import Json, Workspace, workspace_id
 from tradeoff.errors import FieldError, InvalidInput
-from tradeoff.insights.schemas import encode
-from tradeoff.storage.base import utcnow
 
 blocker_app = typer.Typer(cls=ErrorMappingGroup, no_args_is_help=True,
                           help="Technical blockers and risks, and their business impact.")
 
 
 def _now(as_of: str | None) -> datetime:
+    from tradeoff.storage.base import utcnow
+
     if not as_of:
         return utcnow()
     try:
@@ -48,6 +44,9 @@ def brief(
     as_of: Annotated[str | None, typer.Option("--as-of", help="Date the data is read as of (default today).")] = None,
 ) -> None:
     """Write a brief for exec, engineering, sales or customers as md, html, pdf or text."""
+    from tradeoff.accounts import service as accounts
+    from tradeoff.briefs import service as briefs
+
     briefs.check_audience(audience)
     briefs.check_format(fmt)
     now = _now(as_of)
@@ -83,6 +82,10 @@ def blocker_add(
     as_json: Json = False,
 ) -> None:
     """Record a technical blocker or risk and print its business impact."""
+    from tradeoff.blockers import service as blocker_service
+    from tradeoff.blockers.schemas import BlockerCreate
+    from tradeoff.storage.base import utcnow
+
     try:
         o, m, p = (float(x) for x in extra.split(","))
     except ValueError as exc:
@@ -108,6 +111,9 @@ def blocker_add(
 
 def blocker_list(workspace: Workspace, as_json: Json = False) -> None:
     """Open blockers and risks."""
+    from tradeoff.blockers import service as blocker_service
+    from tradeoff.insights.schemas import encode
+
     with cli_state().container.unit_of_work() as uow:
         rows = [blocker_service.out(b) for b in blocker_service.open_blockers(
             uow=uow, workspace_id=workspace_id(uow, workspace))]
@@ -121,6 +127,9 @@ def blocker_list(workspace: Workspace, as_json: Json = False) -> None:
 
 def blocker_impact(blocker_id: int, workspace: Workspace, as_json: Json = False) -> None:
     """Business impact of a blocker: features slipping at P85, commitments, ARR and customers, objectives."""
+    from tradeoff.blockers import service as blocker_service
+    from tradeoff.storage.base import utcnow
+
     with cli_state().container.unit_of_work() as uow:
         wid = workspace_id(uow, workspace)
         b = blocker_service.get(uow=uow, workspace_id=wid, blocker_id=blocker_id)
@@ -129,6 +138,8 @@ def blocker_impact(blocker_id: int, workspace: Workspace, as_json: Json = False)
 
 
 def _print_impact(res: dict, as_json: bool) -> None:  # type: ignore[type-arg]
+    from tradeoff.insights.schemas import encode
+
     if as_json:
         emit_json(encode(res))
         return
@@ -143,6 +154,9 @@ def _print_impact(res: dict, as_json: bool) -> None:  # type: ignore[type-arg]
 
 def implications(feature_id: int, workspace: Workspace, as_json: Json = False) -> None:
     """A business request's technical implications: estimate, drivers, components and debt, dependencies."""
+    from tradeoff.blockers import service as blocker_service
+    from tradeoff.insights.schemas import encode
+
     with cli_state().container.unit_of_work() as uow:
         res = blocker_service.implications(uow=uow, workspace_id=workspace_id(uow, workspace), feature_id=feature_id)
     if as_json:

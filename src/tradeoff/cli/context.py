@@ -7,26 +7,42 @@ import json
 import os
 import sys
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import ValidationError as PydanticValidationError
-from rich.console import Console
-from rich.table import Table
-from sqlalchemy.exc import DataError, OperationalError, ProgrammingError, StatementError
 from typer.core import TyperGroup
 
-from tradeoff.bootstrap import Container, bootstrap
 from tradeoff.errors import TradeoffError
-from tradeoff.exports.table import Table as ExportTable
-from tradeoff.exports.table import to_csv
-from tradeoff.settings import Settings, load_settings
-from tradeoff.storage.uow import Actor
 
-# piped or redirected output is not cut to 80 columns (a terminal's own width, or COLUMNS, still wins)
-console = Console(width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 160)
-err_console = Console(stderr=True)
+# Every command module is imported to build the command line, for `--help` as much as for a command: what they
+# import at the top must stay light. The application (settings, the database, services, Rich's tables) is
+# imported when a command uses it; tests/unit/test_cli_imports.py checks the heavy libraries stay out.
+if TYPE_CHECKING:
+    from rich.console import Console
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from tradeoff.bootstrap import Container
+    from tradeoff.exports.table import Table as ExportTable
+    from tradeoff.settings import Settings
+    from tradeoff.storage.uow import Actor
+
+
+@cache
+def console() -> Console:
+    """Standard output's console: piped or redirected output is not cut to 80 columns (a terminal's own width, or
+    COLUMNS, still wins)."""
+    from rich.console import Console
+
+    return Console(width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 160)
+
+
+@cache
+def err_console() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 @dataclass
@@ -38,17 +54,24 @@ class Cli:
     @property
     def settings(self) -> Settings:
         if self._settings is None:
+            from tradeoff.settings import load_settings
+
             self._settings = load_settings(**self.overrides)
         return self._settings
 
     @property
     def container(self) -> Container:
         if self._container is None:
+            from tradeoff.bootstrap import bootstrap
+            from tradeoff.storage import models  # noqa: F401  (every mapped class known before a session is used)
+
             self._container = bootstrap(self.settings)
         return self._container
 
     @property
     def actor(self) -> Actor:
+        from tradeoff.storage.uow import Actor
+
         try:
             who = getpass.getuser()
         except Exception:  # noqa: BLE001 - no login name in some containers
@@ -63,13 +86,15 @@ CsvOut = Annotated[Path | None, typer.Option(
 
 def emit_csv(table: ExportTable, path: Path) -> None:
     """Write an export as CSV to `path` ('-' prints it). The text is made first: a refused export writes nothing."""
+    from tradeoff.exports.table import to_csv
+
     rows = list(table.rows)
     text = to_csv(replace(table, rows=rows))
     if str(path) == "-":
         sys.stdout.write(text)
         return
     path.write_text(text, encoding="utf-8", newline="")
-    err_console.print(f"wrote {len(rows)} rows to {path}")
+    err_console().print(f"wrote {len(rows)} rows to {path}")
 
 
 _state: Cli | None = None
@@ -92,12 +117,21 @@ def emit_json(data: Any) -> None:
 
 
 def emit_table(rows: list[dict[str, Any]], columns: list[str], title: str | None = None) -> None:
+    from rich.table import Table
+
     table = Table(title=title, show_lines=False, header_style="bold")
     for c in columns:
         table.add_column(c, overflow="fold", max_width=60)
     for r in rows:
         table.add_row(*["" if r.get(c) is None else str(r.get(c)) for c in columns])
-    console.print(table)
+    console().print(table)
+
+
+def _loaded(module: str, *names: str) -> tuple[type[Exception], ...]:
+    """The exception classes `names` of `module` if it is imported, else none: an error of a library no command
+    has imported cannot have been raised, so there is no need to import it to catch it."""
+    mod = sys.modules.get(module)
+    return tuple(getattr(mod, n) for n in names) if mod is not None else ()
 
 
 def _database_problem(exc: OperationalError | ProgrammingError) -> str | None:
@@ -123,27 +157,29 @@ class ErrorMappingGroup(TyperGroup):
                 where = ".".join(str(p) for p in e.loc)
                 typer.echo(f"  {where}: {e.msg}", err=True)
             sys.exit(exc.exit_code)
-        except (OverflowError, DataError) as exc:  # a value past every check that the database will not store
+        # a value past every check that the database will not store
+        except (OverflowError,) + _loaded("sqlalchemy.exc", "DataError") as exc:
             from tradeoff.api.problems import refused_value
 
             typer.echo(f"error: {refused_value(exc)}", err=True)
             sys.exit(2)
-        except (OperationalError, ProgrammingError) as exc:
-            said = _database_problem(exc)
+        except _loaded("sqlalchemy.exc", "OperationalError", "ProgrammingError") as exc:
+            said = _database_problem(exc)  # type: ignore[arg-type]
             if said is None:
                 raise
             typer.echo(f"error: {said}", err=True)
             sys.exit(1)
-        except StatementError as exc:
-            if not isinstance(exc.orig, OverflowError):  # a date or number the driver cannot convert
+        except _loaded("sqlalchemy.exc", "StatementError") as exc:
+            # a date or number the driver cannot convert
+            if not isinstance(exc.orig, OverflowError):  # type: ignore[attr-defined]
                 raise
             from tradeoff.api.problems import refused_value
 
-            typer.echo(f"error: {refused_value(exc.orig)}", err=True)
+            typer.echo(f"error: {refused_value(exc.orig)}", err=True)  # type: ignore[attr-defined]
             sys.exit(2)
-        except PydanticValidationError as exc:  # an option's value a schema refused
-            typer.echo(f"error: {exc.error_count()} value(s) not accepted", err=True)
-            for detail in exc.errors()[:20]:
+        except _loaded("pydantic_core", "ValidationError") as exc:  # an option's value a schema refused
+            typer.echo(f"error: {exc.error_count()} value(s) not accepted", err=True)  # type: ignore[attr-defined]
+            for detail in exc.errors()[:20]:  # type: ignore[attr-defined]
                 typer.echo(f"  {'.'.join(str(p) for p in detail['loc']) or 'value'}: {detail['msg']}", err=True)
             sys.exit(2)
         except OSError as exc:  # a file that cannot be read or written: say which and why, no traceback

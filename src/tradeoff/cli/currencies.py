@@ -9,8 +9,6 @@ import typer
 
 from tradeoff.cli.context import ErrorMappingGroup, cli_state, emit_json, emit_table
 from tradeoff.cli.records import Json, Workspace, workspace_id
-from tradeoff.customers import service as customer_service
-from tradeoff.customers.schemas import MoneySettingsIn
 from tradeoff.errors import InvalidInput
 
 app = typer.Typer(cls=ErrorMappingGroup, no_args_is_help=True,
@@ -19,6 +17,8 @@ app = typer.Typer(cls=ErrorMappingGroup, no_args_is_help=True,
 
 @app.command("show", help="The currency totals are in, each rate, and the currencies without one (left out).")
 def show(workspace: Workspace, as_json: Json = False) -> None:
+    from tradeoff.customers import service as customer_service
+
     with cli_state().container.unit_of_work() as uow:
         out = customer_service.money_out(uow, workspace_id(uow, workspace)).model_dump(mode="json")
     if as_json:
@@ -48,6 +48,9 @@ def set_rates(
                                                                   "e.g. EUR=1.08 (repeatable).")] = None,
     as_json: Json = False,
 ) -> None:
+    from tradeoff.customers import service as customer_service
+    from tradeoff.customers.schemas import MoneySettingsIn
+
     state = cli_state()
     body = MoneySettingsIn.model_validate({"currency": currency, "rates": _rates(rate)})
     with state.container.unit_of_work() as uow:

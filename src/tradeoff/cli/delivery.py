@@ -10,18 +10,7 @@ import typer
 
 from tradeoff.cli.context import CsvOut, cli_state, emit_csv, emit_json, emit_table
 from tradeoff.cli.records import Json, Workspace, workspace_id
-from tradeoff.commitments import service as commitment_service
-from tradeoff.core.formula import format_amount
-from tradeoff.customers import service as customer_service
 from tradeoff.errors import InvalidInput
-from tradeoff.exports import views as export_views
-from tradeoff.forecasts import service as forecast_service
-from tradeoff.plans import saved as saved_what_ifs
-from tradeoff.plans import service as plan_service
-from tradeoff.plans.schemas import AddPeople, CutScope, MoveDeadline, SolveIn, WhatIfIn
-from tradeoff.records import service as records
-from tradeoff.records.schemas import to_json
-from tradeoff.workitems.importer import WorkItemOptions, apply_import, parse_mapping, plan_import
 
 
 def _pairs(values: list[str] | None, option: str) -> list[tuple[str, str]]:
@@ -56,6 +45,8 @@ def _day(value: str, option: str) -> date:
 
 def _plan_or_live(uow: Any, wid: int, plan_id: int | None) -> Any:
     """The plan asked for, else the live plan; InvalidInput saying how to make one when there is none."""
+    from tradeoff.plans import service as plan_service
+
     p = plan_service.get(uow=uow, workspace_id=wid, plan_id=plan_id) if plan_id else \
         plan_service.live_plan(uow=uow, workspace_id=wid)
     if p is None:
@@ -92,6 +83,12 @@ def plan(
     """The optimal plan: features per period and team, value, the optimality gap, and the greedy plan beside it.
     With --add-people, --drop, --move-deadline or --cut-scope: a what-if scenario solved beside the plan, which
     itself is not changed; --save keeps it to compare with others."""
+    from tradeoff.core.formula import format_amount
+    from tradeoff.plans import saved as saved_what_ifs
+    from tradeoff.plans import service as plan_service
+    from tradeoff.plans.schemas import AddPeople, CutScope, MoveDeadline, SolveIn, WhatIfIn
+    from tradeoff.records.schemas import to_json
+
     what_if = any([add_people, drop, move_deadline, cut_scope])
     if (joining or ramp_up_weeks) and not add_people:
         raise InvalidInput("--joining and --ramp-up-weeks describe the people added: give --add-people TEAM_ID=PEOPLE")
@@ -180,6 +177,9 @@ def _periods(row: dict[str, Any]) -> str:
 
 
 def _print_plan(name: str, r: dict[str, Any]) -> None:
+    from tradeoff.core.formula import format_amount
+    from tradeoff.plans import service as plan_service
+
     unit = r.get("value_unit", "")
     emit_table([{"period": _periods(x), "from": x["period_start"], "team": " + ".join(x.get("effort_by_team") or [x["team"]]), "feature":
                  f"{x['title']} (#{x['feature_id']})", "effort": f"{x['effort_days']:g} d",
@@ -218,6 +218,10 @@ def forecast(
     csv_file: CsvOut = None,
 ) -> None:
     """P50 / P85 / P95 dates of every feature, release and the whole plan, and P(done by --target)."""
+    from tradeoff.exports import views as export_views
+    from tradeoff.forecasts import service as forecast_service
+    from tradeoff.records.schemas import to_json
+
     if source not in ("auto", "capacity", "history"):
         raise InvalidInput(f"--source must be auto, capacity or history, got {source}")
     try:
@@ -298,6 +302,12 @@ def commitments_overview(
     """Commitments with their chance of being kept and the ARR at stake. Subcommands manage commitments."""
     if ctx.invoked_subcommand is not None:
         return
+    from tradeoff.commitments import service as commitment_service
+    from tradeoff.customers import service as customer_service
+    from tradeoff.exports import views as export_views
+    from tradeoff.records import service as records
+    from tradeoff.records.schemas import to_json
+
     if not workspace:
         raise InvalidInput("give --workspace (or set TRADEOFF_WORKSPACE)")
     events: list[Any] = []
@@ -320,11 +330,13 @@ def commitments_overview(
         return
     emit_table([{"id": r["id"], "feature": r["feature"], "customer": r["customer"], "due": r["due"],
                  "chance": "—" if r["probability"] is None else f"{r['probability']:.0%}",
-                 "ARR at stake": f"{r['currency']} {r['arr_at_stake']:,.0f}",
+                 "ARR at stake": "prospect" if r["prospect"] else f"{r['currency']} {r['arr_at_stake']:,.0f}",
+                 "open deal": f"{r['currency']} {r['deal_at_stake']:,.0f}"
+                 + (f" by {r['deal_close']}" if r["deal_close"] else "") if r["deal_at_stake"] else "",
                  "at risk": (f"yes; {res['threshold']:.0%} by {r['kept_by']}" if r["kept_by"] else "yes")
                  if r["at_risk"] else "",
                  "promised by": r["promised_by"]} for r in res["items"]],
-               ["id", "feature", "customer", "due", "chance", "ARR at stake", "at risk", "promised by"],
+               ["id", "feature", "customer", "due", "chance", "ARR at stake", "open deal", "at risk", "promised by"],
                title=f"commitments (at risk below {res['threshold']:.0%})")
     arr = ", ".join(f"{c} {a:,.0f}" for c, a in res["arr_at_risk"].items()) or "none"
     t = res.get("arr_at_risk_total")
@@ -357,6 +369,8 @@ def workitems(
     """Import work history (finished and open work items) from a tracker's CSV export, all or nothing.
     Items already imported (same key) are updated."""
     from tradeoff.cli.imports import _read, _refused
+    from tradeoff.records.schemas import to_json
+    from tradeoff.workitems.importer import WorkItemOptions, apply_import, parse_mapping, plan_import
 
     data = _read(file)
     options = WorkItemOptions(filename=file.name if str(file) != "-" else "stdin", mapping=parse_mapping(mapping or []),
@@ -408,6 +422,7 @@ def delivery(
     """Where a feature stands on its way to customers: estimate, place in the live plan, P50/P85/P95 dates
     and the commitments that depend on it."""
     from tradeoff.forecasts.delivery import feature_delivery
+    from tradeoff.records.schemas import to_json
 
     with cli_state().container.unit_of_work() as uow:
         d = feature_delivery(uow=uow, workspace_id=workspace_id(uow, workspace), feature_id=feature_id,
@@ -456,6 +471,10 @@ def what_ifs(
 ) -> None:
     """The plan's saved what-ifs side by side: value, difference, what each adds, leaves out and moves, and each
     promise's chance. Save one with tradeoff plan ... --save."""
+    from tradeoff.core.formula import format_amount
+    from tradeoff.plans import saved as saved_what_ifs
+    from tradeoff.records.schemas import to_json
+
     state = cli_state()
     with state.container.unit_of_work() as uow:
         wid = workspace_id(uow, workspace)

@@ -5,14 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
 from tradeoff.cli.context import cli_state, emit_json, emit_table
 from tradeoff.cli.records import Json, Workspace, workspace_id
 from tradeoff.errors import FieldError, InvalidInput, NotFound
-from tradeoff.estimates import service as estimate_service
-from tradeoff.estimates.schemas import EstimateIn
-from tradeoff.insights.schemas import encode
 
 CLEARABLE = {"drivers": "drivers", "components": "component_ids", "depends-on": "depends_on", "shares": "team_shares",
              "team": "team_id"}
@@ -43,6 +39,12 @@ def estimate(
 ) -> None:
     """Show a feature's estimate and why it is that size. With --optimistic/--likely/--pessimistic, set it; any
     option changes only that part of an estimate already made (the rest is kept; --clear empties a part)."""
+    from pydantic import ValidationError
+
+    from tradeoff.estimates import service as estimate_service
+    from tradeoff.estimates.schemas import EstimateIn
+    from tradeoff.insights.schemas import encode
+
     state = cli_state()
     given = [optimistic, likely, pessimistic]
     changes: dict[str, object] = {k: v for k, v in {
@@ -120,6 +122,9 @@ def _shares(texts: list[str]) -> dict[int, float]:
 
 def suggest_estimate(feature_id: int, workspace: Workspace, as_json: Json = False) -> None:
     """Reference-class suggestion: the most similar finished work and a P10/P50/P90 range, before anyone estimates."""
+    from tradeoff.estimates import service as estimate_service
+    from tradeoff.insights.schemas import encode
+
     with cli_state().container.unit_of_work() as uow:
         res = encode(estimate_service.suggest(uow=uow, workspace_id=workspace_id(uow, workspace),
                                               feature_id=feature_id))

@@ -7,16 +7,9 @@ from typing import Annotated
 
 import typer
 
-from tradeoff.audit import service as audit
 from tradeoff.cli.context import cli_state, emit_json, emit_table
 from tradeoff.cli.records import Json, Workspace, workspace_id
-from tradeoff.comments import service as comment_service
-from tradeoff.comments.schemas import CommentCreate
-from tradeoff.customers import service as customer_service
 from tradeoff.errors import InvalidInput
-from tradeoff.links import service as link_service
-from tradeoff.links.schemas import LinkCreate, LinkOut
-from tradeoff.records import service as records
 
 
 class Kind(enum.StrEnum):
@@ -32,6 +25,9 @@ def link(
     quote: Annotated[str | None, typer.Option(help="An exact passage of the feedback to highlight.")] = None,
 ) -> None:
     """Link feedback to a problem or feature, with an optional quote from its text."""
+    from tradeoff.links import service as link_service
+    from tradeoff.links.schemas import LinkCreate
+
     if (feature is None) == (problem is None):
         raise InvalidInput("give exactly one of --feature or --problem")
     state = cli_state()
@@ -52,6 +48,10 @@ def links(
     as_json: Json = False,
 ) -> None:
     """List links from evidence to problems and features."""
+    from tradeoff.links import service as link_service
+    from tradeoff.links.schemas import LinkOut
+    from tradeoff.records import service as records
+
     filters = {k: v for k, v in (("feedback_id", feedback), ("feature_id", feature), ("problem_id", problem)) if v}
     with cli_state().container.unit_of_work() as uow:
         page = records.list_page(uow=uow, spec=link_service.SPEC, workspace_id=workspace_id(uow, workspace),
@@ -67,6 +67,9 @@ def links(
 
 def comment(kind: Kind, record_id: int, body: str, workspace: Workspace) -> None:
     """Comment on a problem or feature."""
+    from tradeoff.comments import service as comment_service
+    from tradeoff.comments.schemas import CommentCreate
+
     state = cli_state()
     with state.container.unit_of_work() as uow:
         c = comment_service.add(uow=uow, workspace_id=workspace_id(uow, workspace), actor=state.actor,
@@ -76,6 +79,10 @@ def comment(kind: Kind, record_id: int, body: str, workspace: Workspace) -> None
 
 def evidence(kind: Kind, record_id: int, workspace: Workspace, as_json: Json = False) -> None:
     """Evidence behind a problem or feature, and the customers (with ARR) who asked."""
+    from tradeoff.comments import service as comment_service
+    from tradeoff.links import service as link_service
+    from tradeoff.records import service as records
+
     with cli_state().container.unit_of_work() as uow:
         wid = workspace_id(uow, workspace)
         records.get(uow=uow, spec=comment_service.TARGETS[kind.value], workspace_id=wid, record_id=record_id)
@@ -94,6 +101,10 @@ def evidence(kind: Kind, record_id: int, workspace: Workspace, as_json: Json = F
 
 def requests(customer_id: int, workspace: Workspace, as_json: Json = False) -> None:
     """Everything a customer asked for, and the status of what it is linked to."""
+    from tradeoff.customers import service as customer_service
+    from tradeoff.links import service as link_service
+    from tradeoff.records import service as records
+
     with cli_state().container.unit_of_work() as uow:
         wid = workspace_id(uow, workspace)
         records.get(uow=uow, spec=customer_service.SPEC, workspace_id=wid, record_id=customer_id)
@@ -113,6 +124,8 @@ def audit_trail(
     as_json: Json = False,
 ) -> None:
     """The audit trail of a workspace or of one record: who changed what, when, before and after."""
+    from tradeoff.audit import service as audit
+
     with cli_state().container.unit_of_work() as uow:
         events = audit.list_events(uow=uow, workspace_id=workspace_id(uow, workspace), record_type=record_type,
                                    record_id=record_id, limit=limit)

@@ -8,11 +8,10 @@ from typing import Annotated, Any
 
 import typer
 
+from tradeoff.cli.choices import Source
 from tradeoff.cli.context import ErrorMappingGroup, cli_state, emit_json, emit_table
 from tradeoff.cli.records import Json, Workspace, workspace_id
 from tradeoff.errors import InvalidInput
-from tradeoff.feedback.importer import ImportOptions, apply_import, parse_mapping, plan_import
-from tradeoff.feedback.model import Source
 
 import_app = typer.Typer(cls=ErrorMappingGroup, no_args_is_help=True, help="Import records from files.")
 
@@ -43,9 +42,14 @@ def feedback(
     A file with bad rows is refused whole, listing each bad row (row 1 is the first line after the header)
     unless --skip-bad-rows. Customers are matched by external id, then by name (case-insensitive).
     """
+    from tradeoff.feedback.importer import ImportOptions, apply_import, parse_mapping, plan_import
+    from tradeoff.feedback.model import Source as FeedbackSource
+
     data = _read(file)
     options = ImportOptions(filename=file.name if str(file) != "-" else "stdin", mapping=parse_mapping(mapping or []),
-                            date_format=date_format, default_source=default_source, skip_bad_rows=skip_bad_rows,
+                            date_format=date_format,
+                            default_source=FeedbackSource(default_source) if default_source else None,
+                            skip_bad_rows=skip_bad_rows,
                             create_customers=create_customers, skip_unmatched=skip_unmatched,
                             import_again=import_again)
     state = cli_state()

@@ -7,23 +7,20 @@ from typing import Annotated
 
 import typer
 
-from tradeoff.attention import service as attention_service
+from tradeoff.cli.choices import SEARCH_MAX_PER_KIND
 from tradeoff.cli.context import CsvOut, cli_state, emit_csv, emit_json, emit_table
 from tradeoff.cli.evidence import Kind
 from tradeoff.cli.records import Json, Workspace, workspace_id
-from tradeoff.comments import service as comment_service
-from tradeoff.core.demand import csat_by_segment, nps_by_segment
-from tradeoff.exports import views as export_views
-from tradeoff.features import service as feature_service
-from tradeoff.insights import service as insights
-from tradeoff.insights.schemas import demand_out, encode, nps_out
-from tradeoff.records import everywhere
-from tradeoff.records import service as records
-from tradeoff.storage.base import utcnow
 
 
 def demand(kind: Kind, record_id: int, workspace: Workspace, as_json: Json = False) -> None:
     """Demand behind a problem or feature: customers, ARR by segment, new vs existing, trend, sources, quotes."""
+    from tradeoff.comments import service as comment_service
+    from tradeoff.insights import service as insights
+    from tradeoff.insights.schemas import demand_out, encode
+    from tradeoff.records import service as records
+    from tradeoff.storage.base import utcnow
+
     with cli_state().container.unit_of_work() as uow:
         wid = workspace_id(uow, workspace)
         records.get(uow=uow, spec=comment_service.TARGETS[kind.value], workspace_id=wid, record_id=record_id)
@@ -36,7 +33,14 @@ def demand(kind: Kind, record_id: int, workspace: Workspace, as_json: Json = Fal
     t = totals["arr_total"]
     if len(d.arr_by_currency) > 1 or (d.arr_by_currency and t["currency"] not in d.arr_by_currency):
         arr += f" (≈ {t['currency']} {t['amount']:,.0f} in all{'; ' + t['left_out'] if t['left_out'] else ''})"
-    typer.echo(f"{d.feedback_count} pieces of evidence, {d.customer_count} customers ({d.new_customers} new), ARR {arr}")
+    prospects = f", {d.prospects} prospect{'s' if d.prospects != 1 else ''}" if d.prospects else ""
+    typer.echo(f"{d.feedback_count} pieces of evidence, {d.customer_count} customers ({d.new_customers} new"
+               f"{prospects}), ARR {arr}")
+    if d.deals:
+        deals = totals["deal_value_total"]
+        typer.echo(f"open deals: {d.deals}, expected ARR {deals['currency']} {deals['amount']:,.0f}"
+                   + (f" ({deals['left_out']})" if deals["left_out"] else "")
+                   + (f", soonest expected close {d.next_close}" if d.next_close else ""))
     if totals["arr_by_segment_total"]:
         typer.echo(f"ARR by segment ({t['currency']}): " + ", ".join(
             f"{seg} {amount:,.0f}" for seg, amount in sorted(totals["arr_by_segment_total"].items(),
@@ -53,13 +57,17 @@ def demand(kind: Kind, record_id: int, workspace: Workspace, as_json: Json = Fal
 def top(
     workspace: Workspace,
     kind: Annotated[Kind, typer.Option(help="Rank problems or features.")] = Kind.feature,
-    sort: Annotated[str, typer.Option(help="count, customers or arr.")] = "arr",
+    sort: Annotated[str, typer.Option(help="count, customers, arr or deals (the open deals' expected ARR).")] = "arr",
     currency: Annotated[str | None, typer.Option(help="Currency for the ARR ranking.")] = None,
     limit: Annotated[int, typer.Option(min=1, max=500)] = 20,
     as_json: Json = False,
     csv_file: CsvOut = None,
 ) -> None:
-    """Top requested problems or features, by evidence count, distinct customers or ARR."""
+    """Top requested problems or features, by evidence count, distinct customers, ARR or open deals."""
+    from tradeoff.exports import views as export_views
+    from tradeoff.insights import service as insights
+    from tradeoff.insights.schemas import encode
+
     with cli_state().container.unit_of_work() as uow:
         res = insights.top_requested(uow=uow, workspace_id=workspace_id(uow, workspace), kind=kind.value, sort=sort,
                                      currency=currency.upper() if currency else None,
@@ -70,8 +78,9 @@ def top(
     if as_json:
         emit_json(encode(res))
         return
-    emit_table([r | {"arr": f"{r['arr']:,.0f}"} for r in res["items"]],
-               ["id", "title", "status", "feedback_count", "customer_count", "arr"],
+    emit_table([r | {"arr": f"{r['arr']:,.0f}", "deal_value": f"{r['deal_value']:,.0f}" if r["deals"] else ""}
+                for r in res["items"]],
+               ["id", "title", "status", "feedback_count", "customer_count", "arr", "deal_value"],
                title=f"top requested {kind.value}s by {sort} (ARR in {res['currency']})")
 
 
@@ -85,6 +94,13 @@ def close_the_loop(
     = None,
 ) -> None:
     """Who to tell that a feature shipped: customers, account owners, who heard it, what they said, whether told."""
+    from tradeoff.exports import views as export_views
+    from tradeoff.features import service as feature_service
+    from tradeoff.insights import service as insights
+    from tradeoff.insights.schemas import encode
+    from tradeoff.records import service as records
+    from tradeoff.storage.base import utcnow
+
     state = cli_state()
     with state.container.unit_of_work() as uow:
         wid = workspace_id(uow, workspace)
@@ -114,6 +130,10 @@ def close_the_loop(
 
 def nps(workspace: Workspace, as_json: Json = False) -> None:
     """NPS and CSAT per customer segment, from survey responses."""
+    from tradeoff.core.demand import csat_by_segment, nps_by_segment
+    from tradeoff.insights import service as insights
+    from tradeoff.insights.schemas import nps_out
+
     with cli_state().container.unit_of_work() as uow:
         scores = insights.survey_scores(uow=uow, workspace_id=workspace_id(uow, workspace))
     res = nps_out(nps_by_segment(scores), csat_by_segment(scores))
@@ -127,6 +147,9 @@ def nps(workspace: Workspace, as_json: Json = False) -> None:
 def attention(workspace: Workspace, as_json: Json = False) -> None:
     """What needs acting on this week, most urgent first: commitments at risk, stale plans, unestimated work,
     open blockers, feedback waiting to be linked."""
+    from tradeoff.attention import service as attention_service
+    from tradeoff.storage.base import utcnow
+
     with cli_state().container.unit_of_work() as uow:
         items = attention_service.attention(uow=uow, workspace_id=workspace_id(uow, workspace), now=utcnow())
     if as_json:
@@ -142,10 +165,12 @@ def attention(workspace: Workspace, as_json: Json = False) -> None:
 def search(
     q: Annotated[str, typer.Argument(help="Words to look for: every one must match (the last as a prefix).")],
     workspace: Workspace,
-    per_kind: Annotated[int, typer.Option(min=1, max=everywhere.MAX_PER_KIND, help="Hits shown per kind.")] = 5,
+    per_kind: Annotated[int, typer.Option(min=1, max=SEARCH_MAX_PER_KIND, help="Hits shown per kind.")] = 5,
     as_json: Json = False,
 ) -> None:
     """Search features, problems, feedback, customers, products and decisions at once."""
+    from tradeoff.records import everywhere
+
     with cli_state().container.unit_of_work() as uow:
         groups = everywhere.search_everywhere(uow=uow, workspace_id=workspace_id(uow, workspace), q=q,
                                               per_kind=per_kind)

@@ -7,15 +7,16 @@ import secrets
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tradeoff.accounts import invitations
-from tradeoff.accounts import service as accounts
-from tradeoff.accounts.model import Role
+from tradeoff.cli.choices import Role
 from tradeoff.cli.context import Cli, ErrorMappingGroup, cli_state, emit_json, emit_table, set_state
 from tradeoff.errors import InvalidInput, TradeoffError
+
+if TYPE_CHECKING:
+    from tradeoff.accounts import service as accounts
 
 app = typer.Typer(cls=ErrorMappingGroup, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="Tradeoff: evidence → problems → features → priorities → plans → forecasts.")
@@ -97,6 +98,9 @@ def init(
     name: Annotated[str | None, typer.Option(help="Workspace name (default: the slug).")] = None,
 ) -> None:
     """Create or upgrade the database, the workspace and its owner, without prompts when --password-stdin."""
+    from tradeoff.accounts import service as accounts
+    from tradeoff.accounts.model import Role as AccountRole
+
     password = _read_password(password_stdin)
     _migrate()
     state = cli_state()
@@ -105,7 +109,7 @@ def init(
         user = saved.user
         try:
             ws = accounts.workspace_by_slug(uow=uow, slug=workspace)
-            accounts.set_member(uow=uow, workspace=ws, user=user, role=Role.owner, actor=state.actor)
+            accounts.set_member(uow=uow, workspace=ws, user=user, role=AccountRole.owner, actor=state.actor)
             typer.echo(f"workspace {workspace} exists; {user.email} is its owner")
         except TradeoffError:
             accounts.create_workspace(uow=uow, slug=workspace, name=name or workspace, owner=user, actor=state.actor)
@@ -123,6 +127,9 @@ def user_add(
 ) -> None:
     """Add a person (or reset their password: their web sessions end and their API tokens are revoked), optionally
     as a member of a workspace."""
+    from tradeoff.accounts import service as accounts
+    from tradeoff.accounts.model import Role as AccountRole
+
     password = _read_password(password_stdin)
     state = cli_state()
     with state.container.unit_of_work() as uow:
@@ -130,7 +137,7 @@ def user_add(
         user, created = saved.user, saved.created
         if workspace:
             ws = accounts.workspace_by_slug(uow=uow, slug=workspace)
-            accounts.set_member(uow=uow, workspace=ws, user=user, role=role, actor=state.actor)
+            accounts.set_member(uow=uow, workspace=ws, user=user, role=AccountRole(role), actor=state.actor)
     typer.echo(f"{'added' if created else 'updated'} {user.email}" + (f" as {role.value} of {workspace}" if workspace else ""))
     _say_reset(saved)
 
@@ -150,6 +157,8 @@ def user_remove(
     workspace: Annotated[str, typer.Option("--workspace", "-w", help="The workspace to take them out of.")],
 ) -> None:
     """Take a person out of a workspace; their API tokens for it are revoked (never the last owner)."""
+    from tradeoff.accounts import service as accounts
+
     state = cli_state()
     with state.container.unit_of_work() as uow:
         ws = accounts.workspace_by_slug(uow=uow, slug=workspace)
@@ -168,10 +177,15 @@ def invite(
 ) -> None:
     """Invite a person into a workspace: prints only the link to pass on (shown once; valid 7 days). They choose their
     own password, or sign in if they already have an account."""
+    from tradeoff.accounts import invitations
+    from tradeoff.accounts import service as accounts
+    from tradeoff.accounts.model import Role as AccountRole
+
     state = cli_state()
     with state.container.unit_of_work() as uow:
         ws = accounts.workspace_by_slug(uow=uow, slug=workspace)
-        _, token = invitations.invite(uow=uow, workspace_id=ws.id, email=email, role=role, actor=state.actor)
+        _, token = invitations.invite(uow=uow, workspace_id=ws.id, email=email, role=AccountRole(role),
+                                      actor=state.actor)
     typer.echo(server.rstrip("/") + invitations.link(token))
 
 
@@ -183,6 +197,8 @@ def workspace_create(
     name: Annotated[str | None, typer.Option(help="Display name.")] = None,
 ) -> None:
     """Create a workspace with its owner."""
+    from tradeoff.accounts import service as accounts
+
     password = _read_password(password_stdin, prompt=False)
     state = cli_state()
     with state.container.unit_of_work() as uow:
@@ -197,6 +213,7 @@ def workspace_list(as_json: Json = False) -> None:
     """List workspaces and their members."""
     from sqlalchemy import select
 
+    from tradeoff.accounts import service as accounts
     from tradeoff.accounts.model import Workspace as Ws
 
     with cli_state().container.unit_of_work() as uow:
@@ -213,6 +230,8 @@ def token_create(
     name: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
 ) -> None:
     """Create an API token and print only the token (it is never shown again)."""
+    from tradeoff.accounts import service as accounts
+
     state = cli_state()
     with state.container.unit_of_work() as uow:
         member = _member(uow, workspace, user)
@@ -224,6 +243,8 @@ def token_create(
 @token_app.command("list")
 def token_list(workspace: Workspace, user: Annotated[str, typer.Option(help="Owner's email.")], as_json: Json = False) -> None:
     """List a person's tokens in a workspace (prefix, last used, revoked)."""
+    from tradeoff.accounts import service as accounts
+
     with cli_state().container.unit_of_work() as uow:
         member = _member(uow, workspace, user)
         rows = [{"id": t.id, "name": t.name, "prefix": t.prefix, "created_at": t.created_at.isoformat(),
@@ -236,6 +257,8 @@ def token_list(workspace: Workspace, user: Annotated[str, typer.Option(help="Own
 @token_app.command("revoke")
 def token_revoke(token_id: int, workspace: Workspace, user: Annotated[str, typer.Option(help="Owner's email.")]) -> None:
     """Revoke a token; requests with it are refused from then on."""
+    from tradeoff.accounts import service as accounts
+
     state = cli_state()
     with state.container.unit_of_work() as uow:
         member = _member(uow, workspace, user)
@@ -247,6 +270,7 @@ def token_revoke(token_id: int, workspace: Workspace, user: Annotated[str, typer
 def _member(uow, slug: str, email: str) -> accounts.Member:  # type: ignore[no-untyped-def]
     from sqlalchemy import select
 
+    from tradeoff.accounts import service as accounts
     from tradeoff.accounts.model import User
 
     user = uow.session.scalar(select(User).where(User.email == email.strip().lower()))
@@ -261,6 +285,7 @@ def demo(
     if_missing: Annotated[bool, typer.Option("--if-missing", help="Do nothing when it already exists.")] = False,
 ) -> None:
     """Load the demo workspace (a B2B invoicing product) and print how to log in."""
+    from tradeoff.accounts import service as accounts
     from tradeoff.demo.load import load_demo
 
     _migrate()

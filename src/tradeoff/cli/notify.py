@@ -9,13 +9,6 @@ import typer
 
 from tradeoff.cli.context import ErrorMappingGroup, cli_state, emit_json, emit_table
 from tradeoff.cli.records import Json, Workspace, workspace_id
-from tradeoff.notifications import digest as digest_service
-from tradeoff.notifications import webhooks
-from tradeoff.notifications.delivery import deliver_due, deliver_until_idle
-from tradeoff.notifications.schemas import DeliveryOut
-from tradeoff.notifications.worker import policy_from, sender_from
-from tradeoff.publishing import service as publishing
-from tradeoff.storage.base import utcnow
 
 webhooks_app = typer.Typer(cls=ErrorMappingGroup, no_args_is_help=True,
                            help="Outbound webhooks: signed JSON POSTs when events happen.")
@@ -27,6 +20,8 @@ share_app = typer.Typer(cls=ErrorMappingGroup, no_args_is_help=True,
 @webhooks_app.command("list")
 def list_hooks(workspace: Workspace, as_json: Json = False) -> None:
     """The workspace's webhooks (secrets are never shown again)."""
+    from tradeoff.notifications import webhooks
+
     with cli_state().container.unit_of_work() as uow:
         rows = [{"id": h.id, "url": h.url, "events": ",".join(h.event_types), "active": h.active,
                  "secret": h.secret_hint} for h in webhooks.list_webhooks(uow=uow, workspace_id=workspace_id(uow, workspace))]
@@ -40,6 +35,8 @@ def add_hook(
     description: Annotated[str, typer.Option(help="A note for your team.")] = "",
 ) -> None:
     """Add a webhook; prints its signing secret once."""
+    from tradeoff.notifications import webhooks
+
     state = cli_state()
     with state.container.unit_of_work() as uow:
         hook, secret = webhooks.create(uow=uow, workspace_id=workspace_id(uow, workspace), actor=state.actor, url=url,
@@ -55,6 +52,9 @@ def deliver(
                                                                   "pending (waits out the backoff).")] = False,
 ) -> None:
     """Send every webhook delivery that is due, in all workspaces (for cron when the server's worker is off)."""
+    from tradeoff.notifications.delivery import deliver_due, deliver_until_idle
+    from tradeoff.notifications.worker import policy_from, sender_from
+
     state = cli_state()
     c = state.container
     policy, sender = policy_from(state.settings), sender_from(state.settings)
@@ -68,6 +68,9 @@ def deliver(
 @webhooks_app.command("deliveries")
 def deliveries(webhook_id: int, workspace: Workspace, as_json: Json = False) -> None:
     """The delivery log of a webhook: status, attempts, last status code or error."""
+    from tradeoff.notifications import webhooks
+    from tradeoff.notifications.schemas import DeliveryOut
+
     with cli_state().container.unit_of_work() as uow:
         wid = workspace_id(uow, workspace)
         rows = [DeliveryOut.model_validate(d).model_dump(mode="json")  # the API's shape
@@ -79,6 +82,8 @@ def deliveries(webhook_id: int, workspace: Workspace, as_json: Json = False) -> 
 @webhooks_app.command("resend")
 def resend(delivery_id: int, workspace: Workspace) -> None:
     """Queue a delivery again (sent by the worker or the next `tradeoff webhooks deliver`)."""
+    from tradeoff.notifications import webhooks
+
     state = cli_state()
     with state.container.unit_of_work() as uow:
         d = webhooks.resend(uow=uow, workspace_id=workspace_id(uow, workspace), actor=state.actor,
@@ -93,6 +98,9 @@ def digest_send(
     workspace: Annotated[str | None, typer.Option("--workspace", "-w", help="Only this workspace.")] = None,
 ) -> None:
     """Send the weekly digest to every subscriber whose last one is a week old (in-app notification)."""
+    from tradeoff.notifications import digest as digest_service
+    from tradeoff.storage.base import utcnow
+
     with cli_state().container.unit_of_work() as uow:
         wid = workspace_id(uow, workspace) if workspace else None
         sent = digest_service.send_due_digests(uow=uow, now=utcnow(), dry_run=dry_run, workspace_id=wid)
@@ -106,6 +114,8 @@ def digest_send(
 def share_create(product_id: int, workspace: Workspace,
                  label: Annotated[str, typer.Option(help="A note for your team.")] = "") -> None:
     """Create a public roadmap link for a product; prints its path."""
+    from tradeoff.publishing import service as publishing
+
     state = cli_state()
     with state.container.unit_of_work() as uow:
         share = publishing.create_share(uow=uow, workspace_id=workspace_id(uow, workspace), actor=state.actor,
@@ -117,6 +127,8 @@ def share_create(product_id: int, workspace: Workspace,
 @share_app.command("list")
 def share_list(workspace: Workspace, as_json: Json = False) -> None:
     """Public roadmap links of the workspace."""
+    from tradeoff.publishing import service as publishing
+
     with cli_state().container.unit_of_work() as uow:
         rows = [{"id": s.id, "product_id": s.product_id, "path": s.path, "label": s.label, "active": s.active}
                 for s in publishing.list_shares(uow=uow, workspace_id=workspace_id(uow, workspace))]
@@ -126,6 +138,8 @@ def share_list(workspace: Workspace, as_json: Json = False) -> None:
 @share_app.command("revoke")
 def share_revoke(share_id: int, workspace: Workspace) -> None:
     """Revoke a link: its pages answer 404 from now on."""
+    from tradeoff.publishing import service as publishing
+
     state = cli_state()
     with state.container.unit_of_work() as uow:
         publishing.revoke_share(uow=uow, workspace_id=workspace_id(uow, workspace), actor=state.actor, share_id=share_id)

@@ -6,25 +6,28 @@ accept exactly the same fields and give the same errors.
 
 
 import enum
+import importlib
 import inspect
 import json
 import types
 import typing
 from collections.abc import Callable
-from typing import Annotated, Any
+from dataclasses import dataclass
+from functools import cache
+from types import ModuleType
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import BaseModel, ValidationError
+from typer.main import get_group
 
-from tradeoff.accounts import service as accounts
-from tradeoff.api.record_apis import RECORD_APIS
-from tradeoff.api.records import RecordApi
+from tradeoff.cli.choices import VIEW_LISTS
 from tradeoff.cli.context import CsvOut, ErrorMappingGroup, cli_state, emit_csv, emit_json, emit_table
 from tradeoff.errors import FieldError, InvalidInput
-from tradeoff.exports import service as exports
-from tradeoff.records import service as records
-from tradeoff.storage.uow import UnitOfWork
-from tradeoff.views import service as view_service
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from tradeoff.storage.uow import UnitOfWork
 
 COLUMNS = {
     "products": ["id", "name", "description"],
@@ -45,8 +48,41 @@ Workspace = Annotated[str, typer.Option("--workspace", "-w", envvar="TRADEOFF_WO
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
-def workspace_id(uow: UnitOfWork, slug: str) -> int:
+def workspace_id(uow: "UnitOfWork", slug: str) -> int:
+    from tradeoff.accounts import service as accounts
+
     return accounts.workspace_by_slug(uow=uow, slug=slug).id
+
+
+# The collections `tradeoff.api.record_apis.RECORD_APIS` serves, in its order: each one's service and schemas
+# module and the stem of its schemas' names (ProductCreate, ProductUpdate, ProductOut, ProductFilters). Named here
+# rather than imported from there, which imports every collection's service (and the API's): a command imports
+# only its own collection's. tests/unit/test_cli_imports.py checks the two agree.
+RECORDS: dict[str, tuple[str, str]] = {
+    "products": ("tradeoff.products", "Product"),
+    "customers": ("tradeoff.customers", "Customer"),
+    "feedback": ("tradeoff.feedback", "Feedback"),
+    "problems": ("tradeoff.problems", "Problem"),
+    "features": ("tradeoff.features", "Feature"),
+    "objectives": ("tradeoff.strategy", "Objective"),
+    "decisions": ("tradeoff.decisions", "Decision"),
+    "competitors": ("tradeoff.competitors", "Competitor"),
+    "teams": ("tradeoff.teams", "Team"),
+    "components": ("tradeoff.components", "Component"),
+    "plans": ("tradeoff.plans", "Plan"),
+    "commitments": ("tradeoff.commitments", "Commitment"),
+}
+
+
+@dataclass(frozen=True)
+class RecordApi:
+    """A record collection's service and schemas: the part of `tradeoff.api.records.RecordApi` the CLI uses."""
+
+    service: ModuleType  # has SPEC, create(), update()
+    create_schema: "type[BaseModel]"
+    update_schema: "type[BaseModel]"
+    out_schema: "type[BaseModel]"
+    filters_schema: "type[BaseModel]"
 
 
 def _unwrap(annotation: Any) -> tuple[Any, bool]:
@@ -65,11 +101,13 @@ def _unwrap(annotation: Any) -> tuple[Any, bool]:
 
 def _structured(annotation: Any) -> bool:
     """A field given on the command line as JSON: an object (a mapping or a nested record)."""
+    from pydantic import BaseModel
+
     inner, _ = _unwrap(annotation)
     return typing.get_origin(inner) is dict or inner is dict or (isinstance(inner, type) and issubclass(inner, BaseModel))
 
 
-def _field_params(schema: type[BaseModel]) -> list[inspect.Parameter]:
+def _field_params(schema: "type[BaseModel]") -> list[inspect.Parameter]:
     params = []
     for name, field in schema.model_fields.items():
         inner, is_list = _unwrap(field.annotation)
@@ -83,7 +121,7 @@ def _field_params(schema: type[BaseModel]) -> list[inspect.Parameter]:
     return params
 
 
-def _with_signature(fn: Callable[..., Any], fixed: list[inspect.Parameter], schema: type[BaseModel]) -> Callable[..., Any]:
+def _with_signature(fn: Callable[..., Any], fixed: list[inspect.Parameter], schema: "type[BaseModel]") -> Callable[..., Any]:
     params = fixed + _field_params(schema)
     fn.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
     fn.__annotations__ = {p.name: p.annotation for p in params}
@@ -103,7 +141,9 @@ def _json(name: str, text: str) -> Any:
                            [FieldError(["option", name], "not JSON", text[:80])]) from exc
 
 
-def _parse(schema: type[BaseModel], values: dict[str, Any]) -> BaseModel:
+def _parse(schema: "type[BaseModel]", values: dict[str, Any]) -> "BaseModel":
+    from pydantic import ValidationError
+
     given = {k: (v.value if isinstance(v, enum.Enum) else v) for k, v in values.items() if v is not None}
     for name, v in list(given.items()):
         field = schema.model_fields.get(name)
@@ -128,15 +168,19 @@ def _summary(plural: str, row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+@cache
 def record_api(collection: str) -> RecordApi:
-    return next(api for api in RECORD_APIS if api.service.SPEC.plural == collection)
-
-
-FEEDBACK_API = record_api("feedback")
+    """The collection's service and schemas, imported now."""
+    package, stem = RECORDS[collection]
+    service = importlib.import_module(f"{package}.service")
+    schemas = importlib.import_module(f"{package}.schemas")
+    return RecordApi(service, *(getattr(schemas, f"{stem}{kind}") for kind in ("Create", "Update", "Out", "Filters")))
 
 
 def parse_filters(api: RecordApi, filters: list[str] | None) -> dict[str, Any]:
     """`--filter FIELD=VALUE` options as the list's filters, each field and value checked and named when wrong."""
+    from pydantic import ValidationError
+
     spec = api.service.SPEC
     parsed: dict[str, Any] = {}
     for f in filters or []:
@@ -152,9 +196,11 @@ def parse_filters(api: RecordApi, filters: list[str] | None) -> dict[str, Any]:
         raise InvalidInput(f"--filter: {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']}") from exc
 
 
-def _apply_view(uow: UnitOfWork, workspace: str, collection: str, name: str, q: str | None, sort: str | None,
+def _apply_view(uow: "UnitOfWork", workspace: str, collection: str, name: str, q: str | None, sort: str | None,
                 archived: bool, filters: list[str] | None) -> tuple[str | None, str | None, bool, list[str]]:
     """A shared view's query with the command line's options laid over it (`views.overlay`)."""
+    from tradeoff.views import service as view_service
+
     if collection not in view_service.LISTS:
         raise InvalidInput(f"--view: {collection} have no saved views")
     found = view_service.find(uow=uow, workspace_id=workspace_id(uow, workspace), user_id=None,
@@ -170,6 +216,8 @@ def _apply_view(uow: UnitOfWork, workspace: str, collection: str, name: str, q: 
 
 
 def record_app(api: RecordApi) -> typer.Typer:
+    from tradeoff.records import service as records
+
     spec = api.service.SPEC
     service = api.service
     app = typer.Typer(cls=ErrorMappingGroup, no_args_is_help=True, help=f"List, show, create and change {spec.plural}.")
@@ -189,7 +237,7 @@ def record_app(api: RecordApi) -> typer.Typer:
                                                           help=f"Filter on {', '.join(spec.filters) or 'nothing'}.")] = None,
         view: Annotated[str | None, typer.Option(
             "--view", help="Start from a shared saved view (by name); --q, --sort, --filter and --archived add to it.",
-            hidden=spec.plural not in view_service.LISTS)] = None,
+            hidden=spec.plural not in VIEW_LISTS)] = None,
         as_json: Json = False,
         csv_file: CsvOut = None,
     ) -> None:
@@ -198,6 +246,8 @@ def record_app(api: RecordApi) -> typer.Typer:
                 q, sort, archived, filters = _apply_view(uow, workspace, spec.plural, view, q, sort, archived, filters)
             parsed = parse_filters(api, filters)
             if csv_file is not None:  # every matching record, not one page
+                from tradeoff.exports import service as exports
+
                 emit_csv(exports.record_table(uow=uow, spec=spec, out_schema=api.out_schema,
                                               workspace_id=workspace_id(uow, workspace), q=q, filters=parsed,
                                               sort=sort, archived=archived), csv_file)
@@ -266,6 +316,28 @@ def record_app(api: RecordApi) -> typer.Typer:
     return app
 
 
+class RecordGroup(ErrorMappingGroup):
+    """`tradeoff PLURAL`, whose commands (their options come from the collection's schemas) are made when the
+    group is used: showing the top-level help or running another command imports no collection's service."""
+
+    def _load(self) -> None:
+        if getattr(self, "_loaded", False):
+            return
+        self._loaded = True
+        made = get_group(record_app(record_api(self.name or "")))
+        for name, command in made.commands.items():
+            self.commands.setdefault(name, command)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        self._load()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        self._load()
+        return super().get_command(ctx, cmd_name)
+
+
 def register(root: typer.Typer) -> None:
-    for api in RECORD_APIS:
-        root.add_typer(record_app(api), name=api.service.SPEC.plural)
+    for plural in RECORDS:
+        root.add_typer(typer.Typer(cls=RecordGroup, no_args_is_help=True,
+                                   help=f"List, show, create and change {plural}."), name=plural)

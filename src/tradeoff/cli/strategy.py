@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from tradeoff.cli.context import CsvOut, cli_state, emit_csv, emit_json, emit_table
 from tradeoff.cli.records import Json, workspace_id
-from tradeoff.core.formula import format_number
-from tradeoff.decisions import service as decision_service
-from tradeoff.decisions.schemas import DecisionOut
 from tradeoff.errors import InvalidInput
-from tradeoff.exports import views as export_views
-from tradeoff.records import service as records
-from tradeoff.records.schemas import to_json
-from tradeoff.scoring import ranking
-from tradeoff.sizing import service as sizing
+
+if TYPE_CHECKING:
+    from tradeoff.scoring import ranking
 
 WorkspaceOpt = Annotated[str, typer.Option("--workspace", "-w", envvar="TRADEOFF_WORKSPACE", help="Workspace slug.")]
 
 
 def _p(p: dict[str, Any] | None, unit: str = "") -> str:
+    from tradeoff.core.formula import format_number
+
     if not p:
         return "—"
     vals = ["never" if v is None else format_number(v) for v in (p["p10"], p["p50"], p["p90"])]
@@ -45,6 +42,10 @@ def rank(
 ) -> None:
     """The backlog ranked by a framework; every score shows its formula with the values filled in. With --compare:
     the rankings of several frameworks side by side."""
+    from tradeoff.core.formula import format_number
+    from tradeoff.exports import views as export_views
+    from tradeoff.scoring import ranking
+
     if compare is not None:
         _compare(workspace, [f.strip() for f in compare.split(",") if f.strip()],
                  ranking.Filters(product, objective, segment, status), limit, as_json)
@@ -67,6 +68,8 @@ def rank(
 
 
 def _compare(workspace: str, frameworks: list[str], filters: ranking.Filters, limit: int, as_json: bool) -> None:
+    from tradeoff.scoring import ranking
+
     with cli_state().container.unit_of_work() as uow:
         res = ranking.compare(uow=uow, workspace_id=workspace_id(uow, workspace), frameworks=frameworks,
                               filters=filters)
@@ -89,6 +92,10 @@ def _compare(workspace: str, frameworks: list[str], filters: ranking.Filters, li
 
 def size(problem_id: int, workspace: WorkspaceOpt, as_json: Json = False) -> None:
     """What a problem is worth a year (P10/P50/P90), what drives it, and the business case of each feature."""
+    from tradeoff.core.formula import format_number
+    from tradeoff.records.schemas import to_json
+    from tradeoff.sizing import service as sizing
+
     with cli_state().container.unit_of_work() as uow:
         res = sizing.problem_sizing(uow=uow, workspace_id=workspace_id(uow, workspace), problem_id=problem_id)
     if as_json:
@@ -135,6 +142,10 @@ def decisions_log(
     """The decision log (newest first): search it, or see one product's timeline. Subcommands manage decisions."""
     if ctx.invoked_subcommand is not None:
         return
+    from tradeoff.decisions import service as decision_service
+    from tradeoff.decisions.schemas import DecisionOut
+    from tradeoff.records import service as records
+
     if not workspace:
         raise InvalidInput("give --workspace (or set TRADEOFF_WORKSPACE)")
     with cli_state().container.unit_of_work() as uow:

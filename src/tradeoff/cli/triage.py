@@ -8,20 +8,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from pydantic import ValidationError
-from rich.progress import Progress
 
 from tradeoff.cli.context import ErrorMappingGroup, cli_state, emit_json, emit_table
-from tradeoff.cli.records import FEEDBACK_API, Json, Workspace, parse_filters, workspace_id
-from tradeoff.embeddings.tuning import TuneSettings
+from tradeoff.cli.records import Json, Workspace, parse_filters, record_api, workspace_id
 from tradeoff.errors import InvalidInput
-from tradeoff.insights.schemas import encode
-from tradeoff.storage.base import utcnow
-from tradeoff.triage import bulk as bulk_actions
-from tradeoff.triage import service as triage
-from tradeoff.triage import tuning
-from tradeoff.triage.schemas import BulkIn, ThemeToExistingIn, ThemeToProblemIn
-from tradeoff.triage.worker import drain, tune_workspace
 
 app = typer.Typer(cls=ErrorMappingGroup, no_args_is_help=True, help="Classify feedback and find duplicates.")
 
@@ -30,6 +20,11 @@ app = typer.Typer(cls=ErrorMappingGroup, no_args_is_help=True, help="Classify fe
 def run(workspace: Workspace, again: Annotated[bool, typer.Option("--again", help="Re-triage model-classified items "
                                                                   "(to apply corrections learned since).")] = False) -> None:
     """Triage pending feedback now, with a progress bar."""
+    from rich.progress import Progress
+
+    from tradeoff.triage import service as triage
+    from tradeoff.triage.worker import drain
+
     state = cli_state()
     c = state.container
     with c.unit_of_work() as uow:
@@ -47,6 +42,9 @@ def run(workspace: Workspace, again: Annotated[bool, typer.Option("--again", hel
 @app.command("status")
 def status(workspace: Workspace, as_json: Json = False) -> None:
     """How much feedback is triaged, and the workspace's fine-tuned kind model if it has one."""
+    from tradeoff.triage import service as triage
+    from tradeoff.triage import tuning
+
     with cli_state().container.unit_of_work() as uow:
         wid = workspace_id(uow, workspace)
         s = triage.status(uow=uow, workspace_id=wid)
@@ -72,6 +70,11 @@ def tune(
     as_json: Json = False,
 ) -> None:
     """Fine-tune the workspace's kind model on its corrections now (the ml extra; minutes of CPU)."""
+    from rich.progress import Progress
+
+    from tradeoff.embeddings.tuning import TuneSettings
+    from tradeoff.triage.worker import drain, tune_workspace
+
     c = cli_state().container
     with c.unit_of_work() as uow:
         wid = workspace_id(uow, workspace)
@@ -90,6 +93,8 @@ def tune(
 
 def similar(feedback_id: int, workspace: Workspace, as_json: Json = False) -> None:
     """Feedback, problems and features that look like the same request."""
+    from tradeoff.triage import service as triage
+
     c = cli_state().container
     with c.unit_of_work() as uow:
         res = triage.similar(uow=uow, workspace_id=workspace_id(uow, workspace), feedback_id=feedback_id,
@@ -104,6 +109,10 @@ def similar(feedback_id: int, workspace: Workspace, as_json: Json = False) -> No
 
 def themes(workspace: Workspace, as_json: Json = False) -> None:
     """Unlinked feedback grouped into named themes."""
+    from tradeoff.insights.schemas import encode
+    from tradeoff.storage.base import utcnow
+    from tradeoff.triage import service as triage
+
     with cli_state().container.unit_of_work() as uow:
         overview = triage.themes_overview(uow=uow, workspace_id=workspace_id(uow, workspace), now=utcnow(),
                                           engine=cli_state().container.triage)
@@ -132,6 +141,9 @@ def theme_to_problem(
     as_json: Json = False,
 ) -> None:
     """Turn a theme into a problem, linking its feedback as evidence (as the web and API do)."""
+    from tradeoff.triage import service as triage
+    from tradeoff.triage.schemas import ThemeToProblemIn
+
     state = cli_state()
     body = ThemeToProblemIn.model_validate({"statement": statement, "feedback_ids": feedback_id, "persona": persona,
                                             "segment": segment, "product_id": product_id})
@@ -153,6 +165,9 @@ def theme_to_existing(
     as_json: Json = False,
 ) -> None:
     """Add a theme's feedback to a problem already on record, as its evidence (`themes` suggests one per theme)."""
+    from tradeoff.triage import service as triage
+    from tradeoff.triage.schemas import ThemeToExistingIn
+
     state = cli_state()
     body = ThemeToExistingIn.model_validate({"problem_id": problem_id, "feedback_ids": feedback_id})
     with state.container.unit_of_work() as uow:
@@ -171,6 +186,10 @@ def split_notes(file: Annotated[Path, typer.Argument(help="A text file of call n
                 workspace: Workspace, as_json: Json = False) -> None:
     """Split call notes into separate feedback items, each with the customer and the day its heading names
     (prints them; nothing is saved). --json gives the API's shape: items and details."""
+    from tradeoff.insights.schemas import encode
+    from tradeoff.storage.base import utcnow
+    from tradeoff.triage import service as triage
+
     text = sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8")
     with cli_state().container.unit_of_work() as uow:
         details = triage.read_notes(uow=uow, workspace_id=workspace_id(uow, workspace), text=text,
@@ -210,6 +229,11 @@ def bulk(
 ) -> None:
     """Act on many feedback items at once, all or nothing: link them, set their kind, archive or restore them, or
     merge them as duplicates into one."""
+    from pydantic import ValidationError
+
+    from tradeoff.triage import bulk as bulk_actions
+    from tradeoff.triage.schemas import BulkIn
+
     if not matching and (q is not None or filters or archived):
         raise InvalidInput("--q, --filter and --archived choose the items only with --matching")
     if bool(feedback_ids) == matching:
@@ -218,7 +242,7 @@ def bulk(
     body: dict[str, Any] = {"ids": feedback_ids or None, "action": action.value, "feature_id": feature,
                             "problem_id": problem, "kind": kind, "into_id": into}
     if matching:
-        body["match"] = {**parse_filters(FEEDBACK_API, filters), "q": q, "archived": archived}
+        body["match"] = {**parse_filters(record_api("feedback"), filters), "q": q, "archived": archived}
     try:
         data = BulkIn.model_validate(body)
     except ValidationError as exc:

@@ -6,20 +6,20 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
+from tradeoff.cli.choices import VIEW_LISTS
 from tradeoff.cli.context import ErrorMappingGroup, cli_state, emit_json, emit_table
 from tradeoff.cli.records import Json, Workspace, parse_filters, record_api, workspace_id
 from tradeoff.errors import InvalidInput
-from tradeoff.views import service as views
-from tradeoff.views.schemas import ViewCreate, ViewOut
 
 app = typer.Typer(cls=ErrorMappingGroup, no_args_is_help=True,
                   help="Shared saved views of the lists: a search, filters and sort under a name.")
-CollectionOpt = Annotated[str | None, typer.Option("--collection", help=f"One of {', '.join(views.LISTS)}.")]
+CollectionOpt = Annotated[str | None, typer.Option("--collection", help=f"One of {', '.join(VIEW_LISTS)}.")]
 
 
 def _collection(value: str | None) -> str | None:
+    from tradeoff.views import service as views
+
     if value is not None and value not in views.LISTS:
         raise InvalidInput(f"--collection: '{value}' has no saved views; use one of {', '.join(views.LISTS)}")
     return value
@@ -27,6 +27,9 @@ def _collection(value: str | None) -> str | None:
 
 @app.command("list", help="Shared views, by list (the CLI acts for the workspace, so personal views are not shown).")
 def list_views(workspace: Workspace, collection: CollectionOpt = None, as_json: Json = False) -> None:
+    from tradeoff.views import service as views
+    from tradeoff.views.schemas import ViewOut
+
     with cli_state().container.unit_of_work() as uow:
         rows = [ViewOut.model_validate(v).model_dump(mode="json") | {"params": views.params(v)}
                 for v in views.visible(uow=uow, workspace_id=workspace_id(uow, workspace), user_id=None,
@@ -43,13 +46,18 @@ def list_views(workspace: Workspace, collection: CollectionOpt = None, as_json: 
 @app.command("save", help="Save a search, filters and sort as a view shared with the workspace.")
 def save(
     name: str, workspace: Workspace,
-    collection: Annotated[str, typer.Option("--collection", help=f"One of {', '.join(views.LISTS)}.")],
+    collection: Annotated[str, typer.Option("--collection", help=f"One of {', '.join(VIEW_LISTS)}.")],
     q: Annotated[str | None, typer.Option(help="Full-text search.")] = None,
     sort: Annotated[str | None, typer.Option(help="A sort the list knows; prefix - to reverse.")] = None,
     filters: Annotated[list[str] | None, typer.Option("--filter", metavar="FIELD=VALUE")] = None,
     archived: Annotated[bool, typer.Option("--archived", help="Archived records instead.")] = False,
     as_json: Json = False,
 ) -> None:
+    from pydantic import ValidationError
+
+    from tradeoff.views import service as views
+    from tradeoff.views.schemas import ViewCreate, ViewOut
+
     _collection(collection)
     parse_filters(record_api(collection), filters)  # names a bad filter the way `list --filter` does
     given: dict[str, str | int | float | bool] = {k.strip(): v.strip() for k, v in
@@ -73,6 +81,8 @@ def save(
 
 @app.command("delete", help="Delete a shared view.")
 def delete(view_id: int, workspace: Workspace) -> None:
+    from tradeoff.views import service as views
+
     state = cli_state()
     with state.container.unit_of_work() as uow:
         views.delete(uow=uow, workspace_id=workspace_id(uow, workspace), actor=state.actor, view_id=view_id,

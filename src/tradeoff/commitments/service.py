@@ -364,15 +364,17 @@ def plan_check(plan: Any, c: Commitment) -> dict[str, Any] | None:
 
 def overview(*, uow: UnitOfWork, workspace_id: int, at_risk_only: bool = False,
              customer_id: int | None = None) -> dict[str, Any]:
-    """Every active commitment (to one customer, when given) with its feature, customer, ARR at stake,
-    probability and whether it is at risk; `arr_at_risk` counts each customer with an at-risk promise once."""
+    """Every active commitment (to one customer, when given) with its feature, customer, ARR at stake (and the
+    customer's or prospect's open deal), probability and whether it is at risk; `arr_at_risk` and `deals_at_risk`
+    count each customer with an at-risk promise once."""
     from tradeoff.plans import service as plan_service
 
     limit = threshold(uow=uow, workspace_id=workspace_id)
     live = plan_service.live_plan(uow=uow, workspace_id=workspace_id)
     rows: list[dict[str, Any]] = []
-    for c, title, status, name, arr, currency in uow.session.execute(
-            select(Commitment, Feature.title, Feature.status, Customer.name, Customer.arr, Customer.currency)
+    for c, title, status, name, arr, currency, lifecycle, deal, close in uow.session.execute(
+            select(Commitment, Feature.title, Feature.status, Customer.name, Customer.arr, Customer.currency,
+                   Customer.lifecycle, Customer.deal_value, Customer.deal_close)
             .join(Feature, Feature.id == Commitment.feature_id).join(Customer, Customer.id == Commitment.customer_id)
             .where(Commitment.workspace_id == workspace_id, Commitment.archived_at.is_(None),
                    *([Commitment.customer_id == customer_id] if customer_id is not None else []))
@@ -383,6 +385,8 @@ def overview(*, uow: UnitOfWork, workspace_id: int, at_risk_only: bool = False,
             continue
         rows.append({"id": c.id, "feature_id": c.feature_id, "feature": title, "customer_id": c.customer_id,
                      "customer": name, "arr_at_stake": float(Decimal(arr or 0)), "currency": currency,
+                     "prospect": lifecycle == "prospect", "deal_at_stake": float(Decimal(deal or 0)),
+                     "deal_close": close.isoformat() if close else None,
                      "due": c.due.isoformat(), "promised_by": c.promised_by, "probability": c.probability,
                      "at_risk": risk, "shipped": shipped, "forecast_reason": c.forecast_reason,
                      "forecast_at": c.forecast_at,
@@ -390,8 +394,13 @@ def overview(*, uow: UnitOfWork, workspace_id: int, at_risk_only: bool = False,
                      "plan_check": None if shipped else plan_check(live, c)})
     at_risk = [r for r in rows if r["at_risk"]]
     by_currency: dict[str, float] = defaultdict(float)
+    deals: dict[str, float] = defaultdict(float)
     for r in {r["customer_id"]: r for r in at_risk}.values():  # each customer's ARR once, however many promises
         by_currency[r["currency"]] += r["arr_at_stake"]
-    total = customer_service.total_of(uow, workspace_id, by_currency) if by_currency else None
+        if r["deal_at_stake"]:
+            deals[r["currency"]] += r["deal_at_stake"]
+    arr_at_risk = {cur: a for cur, a in by_currency.items() if a}  # a prospect's promise puts no ARR at risk
+    total = customer_service.total_of(uow, workspace_id, arr_at_risk) if arr_at_risk else None
     return {"threshold": limit, "items": rows, "at_risk_count": len(at_risk),
-            "arr_at_risk": dict(by_currency), "arr_at_risk_total": total}
+            "arr_at_risk": arr_at_risk, "arr_at_risk_total": total,
+            "deals_at_risk": dict(deals)}

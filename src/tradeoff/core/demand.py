@@ -11,7 +11,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 
@@ -31,6 +31,9 @@ class EvidenceItem:
     currency: str = "USD"
     customer_since: datetime | None = None
     sentiment: str | None = None
+    prospect: bool = False  # not a customer yet: no ARR; what they would pay is `deal_value`
+    deal_value: Decimal = Decimal(0)  # the customer's or prospect's open deal (expected ARR, in `currency`)
+    deal_close: date | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,10 @@ class Demand:
     trends: tuple[Trend, ...]
     sources: dict[str, int]
     quotes: tuple[Quote, ...] = field(default=())
+    prospects: int = 0  # askers who are not customers yet (counted in customer_count, not in new or existing)
+    deals: int = 0  # askers with an open deal
+    deal_value_by_currency: dict[str, Decimal] = field(default_factory=dict)  # the open deals' expected ARR
+    next_close: date | None = None  # the soonest expected close among those deals
 
 
 def quote_strength(item: EvidenceItem, *, now: datetime, half_life_days: float = 90.0) -> tuple[float, str]:
@@ -124,7 +131,8 @@ def summarise(
     top_quotes: int = 5,
 ) -> Demand:
     """Aggregate evidence: counts, distinct customers, ARR (per currency and segment), new vs existing customers
-    (customer for fewer than `new_customer_days` days), trend per window (days), source mix and strongest quotes."""
+    (customer for fewer than `new_customer_days` days) and prospects, open deals (their expected ARR per currency
+    and the soonest expected close), trend per window (days), source mix and strongest quotes."""
     customers: dict[int, EvidenceItem] = {}
     for it in items:
         if it.customer_id is not None:
@@ -133,14 +141,23 @@ def summarise(
     by_segment: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     seg_counts: Counter[str] = Counter()
     new_arr: dict[str, Decimal] = defaultdict(Decimal)
-    new = 0
+    deal_value: dict[str, Decimal] = defaultdict(Decimal)
+    new = prospects = deals = 0
+    closes: list[date] = []
     cutoff = now - timedelta(days=new_customer_days)
     for c in customers.values():
         seg = c.segment or "unknown"
         arr[c.currency] += c.arr
         by_segment[c.currency][seg] += c.arr
         seg_counts[seg] += 1
-        if c.customer_since is not None and c.customer_since >= cutoff:
+        if c.deal_value > 0:
+            deals += 1
+            deal_value[c.currency] += c.deal_value
+            if c.deal_close is not None:
+                closes.append(c.deal_close)
+        if c.prospect:
+            prospects += 1
+        elif c.customer_since is not None and c.customer_since >= cutoff:
             new += 1
             new_arr[c.currency] += c.arr
     trends = []
@@ -180,11 +197,15 @@ def summarise(
         arr_by_segment={cur: dict(segs) for cur, segs in by_segment.items()},
         customers_by_segment=dict(seg_counts),
         new_customers=new,
-        existing_customers=len(customers) - new,
+        existing_customers=len(customers) - new - prospects,
         new_customer_arr=dict(new_arr),
         trends=tuple(trends),
         sources=dict(Counter(it.source for it in items)),
         quotes=tuple(kept.values()),
+        prospects=prospects,
+        deals=deals,
+        deal_value_by_currency=dict(deal_value),
+        next_close=min(closes, default=None),
     )
 
 

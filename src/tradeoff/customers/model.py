@@ -18,10 +18,18 @@ class Segment(enum.StrEnum):
     other = "other"
 
 
+class Lifecycle(enum.StrEnum):
+    """A paying customer, or a prospect: someone Sales is trying to win, who pays nothing yet."""
+
+    customer = "customer"
+    prospect = "prospect"
+
+
 class Customer(Versioned, Archivable, Timestamps, WorkspaceScoped, Base):
     __tablename__ = "customers"
     __table_args__ = (
         CheckConstraint("arr >= 0", name="arr_not_negative"),
+        CheckConstraint("deal_value >= 0", name="deal_value_not_negative"),
         Index("ix_customers_ws_name", "workspace_id", "name", "id"),
         Index("ix_customers_ws_arr", "workspace_id", "arr", "id"),
         Index("ix_customers_ws_external_id", "workspace_id", "external_id"),
@@ -39,6 +47,12 @@ class Customer(Versioned, Archivable, Timestamps, WorkspaceScoped, Base):
     account_owner: Mapped[str] = mapped_column(String(254), nullable=False, default="")
     notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
     external_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    lifecycle: Mapped[str] = mapped_column(String(10), nullable=False, default=Lifecycle.customer.value,
+                                           server_default=Lifecycle.customer.value)
+    # an open deal (a prospect's first, or a customer's expansion): the ARR it would add, in `currency`, and when
+    # Sales expect it to close; 0 and None: no open deal
+    deal_value: Mapped[Decimal] = mapped_column(Numeric(14, 2), nullable=False, default=Decimal(0), server_default="0")
+    deal_close: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
 class MoneySettings(Timestamps, WorkspaceScoped, Base):

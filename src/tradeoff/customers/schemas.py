@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, model_validator
 
-from tradeoff.customers.model import Segment
+from tradeoff.customers.model import Lifecycle, Segment
 from tradeoff.records.schemas import Input, LongText, Name, Output, RecordOut, ShortText
 
 Currency = Annotated[
@@ -32,10 +32,22 @@ Since = Annotated[date | None, AfterValidator(_not_future), Field(
                 "A customer for fewer than 90 days counts as new in demand.")]
 
 
+DealValue = Annotated[Money, Field(description="The open deal's expected ARR, in the customer's currency (a prospect's "
+                                                "first deal or a customer's expansion); 0: no open deal")]
+DealClose = Annotated[date | None, Field(description="When Sales expect the open deal to close")]
+LifecycleField = Annotated[Lifecycle, Field(description="customer: pays today (ARR); prospect: Sales are trying to win "
+                                                        "them, ARR 0, what they would pay is the deal value")]
+
+
+def _prospect_pays_nothing(lifecycle: Lifecycle | None, arr: Decimal | None) -> None:
+    if lifecycle == Lifecycle.prospect and arr:
+        raise ValueError("arr: a prospect pays nothing yet; give what they would pay as deal_value")
+
+
 class CustomerCreate(Input):
     name: Name
     segment: Segment = Segment.other
-    arr: Money = Decimal(0)
+    arr: Money = Decimal("0.00")
     currency: Currency = "USD"
     plan: ShortText = ""
     renewal_date: date | None = None
@@ -43,6 +55,14 @@ class CustomerCreate(Input):
     account_owner: ShortText = ""
     notes: LongText = ""
     external_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] | None = None
+    lifecycle: LifecycleField = Lifecycle.customer
+    deal_value: DealValue = Decimal("0.00")
+    deal_close: DealClose = None
+
+    @model_validator(mode="after")
+    def _prospect(self) -> CustomerCreate:
+        _prospect_pays_nothing(self.lifecycle, self.arr)
+        return self
 
 
 class CustomerUpdate(Input):
@@ -56,6 +76,14 @@ class CustomerUpdate(Input):
     account_owner: ShortText | None = None
     notes: LongText | None = None
     external_id: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    lifecycle: LifecycleField | None = None
+    deal_value: DealValue | None = None
+    deal_close: DealClose = None
+
+    @model_validator(mode="after")
+    def _prospect(self) -> CustomerUpdate:
+        _prospect_pays_nothing(self.lifecycle, self.arr)
+        return self
 
 
 class CustomerOut(RecordOut):
@@ -69,6 +97,9 @@ class CustomerOut(RecordOut):
     account_owner: str
     notes: str
     external_id: str | None
+    lifecycle: Lifecycle
+    deal_value: Decimal
+    deal_close: date | None
 
 
 class CustomerRef(Output):
@@ -86,6 +117,8 @@ class CustomerFilters(Output):
     min_arr: Decimal | None = None
     account_owner: str | None = None
     external_id: str | None = None
+    lifecycle: Lifecycle | None = None
+    min_deal_value: Decimal | None = None
 
 
 Rate = Annotated[float, Field(gt=0, le=1_000_000, allow_inf_nan=False)]

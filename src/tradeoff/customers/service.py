@@ -21,7 +21,8 @@ SPEC = RecordSpec(
     name="customer",
     plural="customers",
     model=Customer,
-    sorts={"name": Customer.name, "arr": Customer.arr, "created_at": Customer.created_at, "id": Customer.id},
+    sorts={"name": Customer.name, "arr": Customer.arr, "deal_value": Customer.deal_value,
+           "deal_close": Customer.deal_close, "created_at": Customer.created_at, "id": Customer.id},
     default_sort="name",
     filters={
         "segment": lambda v: Customer.segment == v,
@@ -29,8 +30,11 @@ SPEC = RecordSpec(
         "min_arr": lambda v: Customer.arr >= v,
         "account_owner": lambda v: Customer.account_owner == v,
         "external_id": lambda v: Customer.external_id == v,
+        "lifecycle": lambda v: Customer.lifecycle == v,
+        "min_deal_value": lambda v: Customer.deal_value >= v,
     },
-    snapshot_fields=("name", "segment", "arr", "currency", "plan", "renewal_date", "customer_since", "account_owner", "notes", "external_id"),
+    snapshot_fields=("name", "segment", "arr", "currency", "plan", "renewal_date", "customer_since", "account_owner", "notes", "external_id",
+                     "lifecycle", "deal_value", "deal_close"),
 )
 
 
@@ -51,6 +55,7 @@ def create(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: CustomerCr
     _check_external_id(uow, workspace_id, data.external_id)
     values = data.model_dump()
     values["segment"] = data.segment.value
+    values["lifecycle"] = data.lifecycle.value
     return records.create(uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, values=values)  # type: ignore[no-any-return]
 
 
@@ -62,6 +67,15 @@ def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, record_id: int, 
             raise InvalidInput(f"{required} cannot be null", [FieldError(["body", required], "cannot be null")])
     if "segment" in values:
         values["segment"] = values["segment"].value
+    for required in ("lifecycle", "deal_value"):
+        if required in values and values[required] is None:
+            raise InvalidInput(f"{required} cannot be null", [FieldError(["body", required], "cannot be null")])
+    if "lifecycle" in values:
+        values["lifecycle"] = values["lifecycle"].value
+    if values.get("lifecycle", obj.lifecycle) == "prospect" and values.get("arr", obj.arr):
+        raise InvalidInput("a prospect pays nothing yet: set arr to 0 (what they would pay is deal_value), or make "
+                           "them a customer", [FieldError(["body", "arr" if "arr" in values else "lifecycle"],
+                                                          "a prospect has no ARR", str(values.get("arr", obj.arr)))])
     if values.get("external_id") == "":
         values["external_id"] = None
     _check_external_id(uow, workspace_id, values.get("external_id"), exclude=record_id)

@@ -18,6 +18,7 @@ from tradeoff.customers import service as customer_service
 from tradeoff.customers.model import Customer, Segment
 from tradeoff.customers.schemas import CustomerCreate
 from tradeoff.demo.content import build_demo
+from tradeoff.demo.deals import load_deals
 from tradeoff.demo.delivery import load_delivery, save_what_ifs
 from tradeoff.demo.publishing import load_publishing
 from tradeoff.demo.strategy import load_strategy
@@ -111,6 +112,8 @@ def load_demo(*, uow: UnitOfWork, password: str, anchor: date, slug: str = DEMO_
               "links": len(data.links), "comments": len(data.comments)}
     counts |= load_strategy(uow=uow, workspace_id=wid, actor=actor, anchor=anchor, users=users, products=products,
                             problems=problems, features=features)
+    counts |= load_deals(uow=uow, workspace_id=wid, actor=actor, anchor=anchor, customers=customers,
+                         features=features)
     counts |= load_delivery(uow=uow, workspace_id=wid, actor=actor, anchor=anchor, features=features,
                             customers=customers, seed=seed)
     counts |= load_publishing(uow=uow, workspace_id=wid, actor=actor, products=products, features=features)

@@ -48,11 +48,14 @@ def top_requested(result: Mapping[str, Any]) -> Table:
     """Problems or features by demand; ARR in the answer's currency (others converted at the workspace's rates),
     ARR in currencies without a rate in their own column."""
     currency = result["currency"]
-    rows = [{**item, "other_arr": item.get("arr_left_out") or None} for item in result["items"]]
+    rows = [{**item, "other_arr": item.get("arr_left_out") or None,
+             "other_deals": item.get("deal_value_left_out") or None} for item in result["items"]]
     title = "feature" if result["kind"] == "feature" else "problem"
     return Table(f"top-requested-{result['kind']}s", columns(
         ("id", f"{title} id"), ("title", title), ("status", "status"), ("feedback_count", "feedback"),
-        ("customer_count", "customers"), ("arr", f"ARR ({currency})"), ("other_arr", "ARR not counted (no exchange rate)")),
+        ("customer_count", "customers"), ("arr", f"ARR ({currency})"), ("other_arr", "ARR not counted (no exchange rate)"),
+        ("deals", "open deals"), ("deal_value", f"open deals' expected ARR ({currency})"),
+        ("other_deals", "deal value not counted (no exchange rate)")),
         tuple(rows))
 
 
@@ -63,7 +66,9 @@ def commitments(result: Mapping[str, Any]) -> Table:
         ("id", "commitment id"), ("customer", "customer"), ("customer_id", "customer id"), ("feature", "feature"),
         ("feature_id", "feature id"), ("due", "due"), ("promised_by", "promised by"), ("probability", pct),
         ("at_risk", "at risk"), ("kept_by", f"{result['threshold']:.0%} likely by"), ("shipped", "shipped"),
-        ("arr_at_stake", "ARR at stake"), ("currency", "currency"), ("forecast_reason", "not forecast because"),
+        ("arr_at_stake", "ARR at stake"), ("currency", "currency"), ("prospect", "prospect"),
+        ("deal_at_stake", "open deal (expected ARR)"), ("deal_close", "deal expected to close"),
+        ("forecast_reason", "not forecast because"),
         ("forecast_at", "forecast at"), ("live_plan", "live plan")),
         tuple(r | {"live_plan": (r.get("plan_check") or {}).get("detail")} for r in result["items"]))
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import Integer, delete, distinct, func, literal, or_, select
+from sqlalchemy import Integer, case, delete, distinct, func, literal, or_, select
 
 from tradeoff.audit import service as audit
 from tradeoff.core import demand as core_demand
 from tradeoff.core.money import rates_for, total_in
 from tradeoff.customers import service as customer_service
-from tradeoff.customers.model import Customer
+from tradeoff.customers.model import Customer, Lifecycle
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.features.model import Feature, FeatureStatus, feature_problems
 from tradeoff.feedback.model import Feedback, counts_as_evidence
@@ -42,6 +42,8 @@ def evidence_items(*, uow: UnitOfWork, workspace_id: int, kind: TargetKind, targ
             customer_id=c.id if c else None, customer_name=c.name if c else None, segment=c.segment if c else None,
             arr=c.arr if c else Decimal(0), currency=c.currency if c else "USD",
             customer_since=_since(c) if c else None, sentiment=fb.sentiment,
+            prospect=bool(c and c.lifecycle == Lifecycle.prospect), deal_value=c.deal_value if c else Decimal(0),
+            deal_close=c.deal_close if c else None,
         )
         for fb, quote, c, _via in once_each(rows, lambda r: r[0].id, lambda r: r[3])
     ]
@@ -65,19 +67,21 @@ def demand_totals(*, uow: UnitOfWork, workspace_id: int, d: core_demand.Demand) 
                                                                      in d.arr_by_segment.items() if seg in by_seg})
                   for seg in segments}
     total = customer_service.total_of(uow, workspace_id, d.arr_by_currency)
+    deals = customer_service.total_of(uow, workspace_id, d.deal_value_by_currency)
     # money as everywhere in the API: a decimal to the cent (a string in JSON)
     return {"arr_total": total | {"amount": Decimal(str(round(total["amount"], 2)))},
-            "arr_by_segment_total": {seg: Decimal(str(round(t["amount"], 2))) for seg, t in by_segment.items()}}
+            "arr_by_segment_total": {seg: Decimal(str(round(t["amount"], 2))) for seg, t in by_segment.items()},
+            "deal_value_total": deals | {"amount": Decimal(str(round(deals["amount"], 2)))}}
 
 
-SORTS = ("count", "customers", "arr")
+SORTS = ("count", "customers", "arr", "deals")
 FEATURE_STATUSES = tuple(s.value for s in FeatureStatus)
 
 
 def demand_by_target(*, uow: UnitOfWork, workspace_id: int, kind: TargetKind,
                      ids: list[int] | None = None) -> dict[int, dict[str, Any]]:
     """Per problem or feature with evidence (only `ids`, when given): pieces of feedback, distinct customers and
-    the ARR of those customers per currency (a feature's own evidence and its problems', once each). Two grouped
+    the ARR of those customers per currency, and their open deals (how many, expected ARR per currency) (a feature's own evidence and its problems', once each). Two grouped
     queries, however many targets."""
     if kind == "problem":
         pairs = select(Link.problem_id.label("tid"), Link.feedback_id.label("fid")) \
@@ -93,17 +97,24 @@ def demand_by_target(*, uow: UnitOfWork, workspace_id: int, kind: TargetKind,
     out: dict[int, dict[str, Any]] = {}
     for tid, n in uow.session.execute(select(evidence.c.tid, func.count(distinct(evidence.c.fid)))
                                       .group_by(evidence.c.tid)):
-        out[tid] = {"feedback_count": n, "customer_count": 0, "arr_by_currency": {}}
+        out[tid] = {"feedback_count": n, "customer_count": 0, "arr_by_currency": {}, "deals": 0,
+                    "deal_value_by_currency": {}}
     askers = select(evidence.c.tid, evidence.c.cid).where(evidence.c.cid.is_not(None)).distinct().subquery()
-    money = select(askers.c.tid, Customer.currency, func.count().label("customers"), func.sum(Customer.arr).label("arr")) \
+    with_deal = case((Customer.deal_value > 0, 1), else_=0)
+    money = select(askers.c.tid, Customer.currency, func.count().label("customers"), func.sum(Customer.arr).label("arr"),
+                   func.sum(with_deal), func.sum(Customer.deal_value)) \
         .join(Customer, Customer.id == askers.c.cid).group_by(askers.c.tid, Customer.currency)
-    for tid, cur, n, arr in uow.session.execute(money):
+    for tid, cur, n, arr, deals, deal_value in uow.session.execute(money):
         out[tid]["customer_count"] += n
         out[tid]["arr_by_currency"][cur] = Decimal(arr or 0)
+        if deals:
+            out[tid]["deals"] += deals
+            out[tid]["deal_value_by_currency"][cur] = Decimal(deal_value or 0)
     return out
 
 
-AskingCustomer = tuple[int, str, str | None, Decimal, str]  # (id, name, segment, ARR, currency)
+# (id, name, segment, ARR, currency, lifecycle, open deal's expected ARR, its expected close)
+AskingCustomer = tuple[int, str, str | None, Decimal, str, str, Decimal, date | None]
 
 
 def askers_by_feature(*, uow: UnitOfWork, workspace_id: int, feature_ids: list[int] | None = None,
@@ -123,13 +134,14 @@ def askers_by_feature(*, uow: UnitOfWork, workspace_id: int, feature_ids: list[i
         if cid is not None:
             who.add(cid)
     wanted: set[int] = set().union(*asking.values())
-    customers = select(Customer.id, Customer.name, Customer.segment, Customer.arr, Customer.currency)
+    customers = select(Customer.id, Customer.name, Customer.segment, Customer.arr, Customer.currency,
+                       Customer.lifecycle, Customer.deal_value, Customer.deal_close)
     people: dict[int, AskingCustomer] = {}
     if wanted:  # the workspace's customers: one query, where a list of the askers' ids could be thousands long
-        people = {row[0]: (row[0], row[1], row[2], row[3], row[4])
+        people = {row[0]: tuple(row)  # type: ignore[misc]
                   for row in uow.session.execute(customers.where(Customer.workspace_id == workspace_id))}
     if strays := sorted(wanted - people.keys()):  # feedback filed under another workspace's customer counts too
-        people |= {row[0]: (row[0], row[1], row[2], row[3], row[4])
+        people |= {row[0]: tuple(row)  # type: ignore[misc]
                    for row in uow.session.execute(customers.where(Customer.id.in_(strays)))}
     return {fid: (len(fbs), asking[fid]) for fid, fbs in feedback.items()}, people
 
@@ -148,8 +160,8 @@ def top_requested(
     *, uow: UnitOfWork, workspace_id: int, kind: TargetKind, sort: str = "arr", currency: str | None = None,
     status: str | None = None, limit: int = 50,
 ) -> dict[str, Any]:
-    """Problems or features ranked by evidence count, distinct customers, or ARR of the distinct customers behind
-    them: in the workspace's currency, or in `currency` when the workspace has a rate for it, other currencies
+    """Problems or features ranked by evidence count, distinct customers, ARR of the distinct customers behind
+    them, or the open deals among them (`deals`: their expected ARR): in the workspace's currency, or in `currency` when the workspace has a rate for it, other currencies
     converted at its rates (those without a rate listed as `arr_left_out`); a currency without a rate that
     customers pay in counts that currency's ARR alone, and one nobody pays in is refused."""
     if sort not in SORTS:
@@ -177,22 +189,30 @@ def top_requested(
     rows = []
     for obj in uow.session.scalars(stmt):
         agg = demand[obj.id]
-        if rates is not None:
-            total, left_out = total_in(agg["arr_by_currency"], currency, rates)
-            arr = Decimal(str(round(total, 2)))
-        else:
-            arr = agg["arr_by_currency"].get(currency, Decimal(0))
-            left_out = {c: float(a) for c, a in agg["arr_by_currency"].items() if c != currency and a}
+        arr, left_out = _in_currency(agg["arr_by_currency"], currency, rates)
+        deal_value, deal_left_out = _in_currency(agg["deal_value_by_currency"], currency, rates)
         rows.append({
             "id": obj.id, "title": obj.title if kind == "feature" else obj.statement,
             "status": getattr(obj, "status", None), "feedback_count": agg["feedback_count"],
             "customer_count": agg["customer_count"], "arr": arr,
             "arr_by_currency": agg["arr_by_currency"], "arr_left_out": left_out,
+            "deals": agg["deals"], "deal_value": deal_value, "deal_value_by_currency": agg["deal_value_by_currency"],
+            "deal_value_left_out": deal_left_out,
         })
-    key = {"count": "feedback_count", "customers": "customer_count", "arr": "arr"}[sort]
+    key = {"count": "feedback_count", "customers": "customer_count", "arr": "arr", "deals": "deal_value"}[sort]
     rows.sort(key=lambda r: (-r[key], -r["feedback_count"], r["id"]))
     return {"kind": kind, "sort": sort, "currency": currency, "rates": rates or {},
             "items": rows[:limit]}
+
+
+def _in_currency(amounts: dict[str, Decimal], currency: str, rates: dict[str, float] | None,
+                 ) -> tuple[Decimal, dict[str, float]]:
+    """Amounts per currency as one in `currency` (at `rates`; without rates, that currency's alone), and what had
+    no rate."""
+    if rates is not None:
+        total, left_out = total_in(amounts, currency, rates)
+        return Decimal(str(round(total, 2))), left_out
+    return amounts.get(currency, Decimal(0)), {c: float(a) for c, a in amounts.items() if c != currency and a}
 
 
 def _asking(uow: UnitOfWork, workspace_id: int, feature: Feature) -> list[Any]:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -70,6 +70,9 @@ class AskingCustomer(BaseModel):
     arr: Decimal
     currency: str
     feedback_count: int
+    lifecycle: str = Field("customer", description="customer, or prospect (not a customer yet: no ARR)")
+    deal_value: Decimal = Field(Decimal(0), description="Their open deal's expected ARR, in `currency`; 0: none")
+    deal_close: date | None = Field(None, description="When that deal is expected to close")
 
 
 class DemandOut(BaseModel):

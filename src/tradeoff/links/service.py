@@ -257,7 +257,8 @@ def demand(*, uow: UnitOfWork, workspace_id: int, kind: str, target_id: int, evi
         if cust is not None:
             counts[cust.id] += 1
             per_customer[cust.id] = AskingCustomer(
-                id=cust.id, name=cust.name, segment=cust.segment, arr=cust.arr, currency=cust.currency, feedback_count=0
+                id=cust.id, name=cust.name, segment=cust.segment, arr=cust.arr, currency=cust.currency, feedback_count=0,
+                lifecycle=cust.lifecycle, deal_value=cust.deal_value, deal_close=cust.deal_close,
             )
     customers = []
     arr: dict[str, Decimal] = defaultdict(Decimal)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import random
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from sqlalchemy import func, select
 from tradeoff import __version__
 from tradeoff.errors import InvalidInput
 from tradeoff.notifications.model import Delivery, DeliveryAttempt, DeliveryStatus, Webhook
-from tradeoff.notifications.urls import check_url
+from tradeoff.notifications.urls import Resolver, Target, checked_target, resolve
 from tradeoff.storage.base import utcnow
 from tradeoff.storage.uow import UnitOfWork
 
@@ -78,24 +79,55 @@ class Sender(Protocol):
 
 
 class HttpxSender:
-    """POSTs with httpx: no redirects followed, a short timeout, the address re-checked before each call."""
+    """POSTs with httpx: no redirects followed (a 3xx is a failed attempt), a short timeout, and the address checked
+    on every call. Unless private addresses are allowed, the host name is resolved once, every address it resolves
+    to is checked, and the connection goes to a checked address, never to the name resolved again: DNS that answers
+    a public address to the check and 127.0.0.1 to the connection (rebinding) reaches nothing. The request still
+    names the host (Host header, TLS SNI) and its certificate is verified for that name."""
 
-    def __init__(self, *, allow_private: bool) -> None:
+    def __init__(self, *, allow_private: bool, resolver: Resolver = resolve, verify: ssl.SSLContext | bool = True) -> None:
+        """`resolver`: the name lookup used for the check and the connection alike; `verify`: the TLS trust (an
+        SSLContext trusting a test CA in tests; certificates are always verified by default)."""
         self.allow_private = allow_private
+        self.resolver = resolver
+        self.verify = verify
 
     def __call__(self, url: str, headers: dict[str, str], body: bytes, timeout: float) -> Outcome:
         started = time.perf_counter()
         try:
-            check_url(url, allow_private=self.allow_private)  # DNS may have changed since the webhook was saved
-            with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
-                r = client.post(url, content=body, headers=headers)
-            return Outcome(r.status_code, None if r.is_success else f"HTTP {r.status_code}", _ms(started))
+            # resolved now, not when the webhook was saved: DNS may have changed since
+            target = checked_target(url, allow_private=self.allow_private, resolver=self.resolver)
+            with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False, verify=self.verify) as client:
+                r = _post(client, target, headers, body)
+            if r.is_success:
+                return Outcome(r.status_code, None, _ms(started))
+            why = " (redirects are not followed: give the receiver's final URL)" if r.is_redirect else ""
+            return Outcome(r.status_code, f"HTTP {r.status_code}{why}", _ms(started))
         except InvalidInput as exc:
             return Outcome(None, f"refused: {exc.message}"[:MAX_ERROR], _ms(started))
         except httpx.TimeoutException:
             return Outcome(None, f"timed out after {timeout:g} s", _ms(started))
         except httpx.HTTPError as exc:
             return Outcome(None, f"{type(exc).__name__}: {exc}"[:MAX_ERROR], _ms(started))
+
+
+def _post(client: httpx.Client, target: Target, headers: dict[str, str], body: bytes) -> httpx.Response:
+    """POST to `target`: to the URL as it is when it has no pinned addresses, else to each checked address in turn
+    (the next only when one refuses the connection), with the URL's host in the Host header and as the TLS server
+    name, so virtual hosting and certificate verification work as if the name had been connected to."""
+    if not target.addresses:
+        return client.post(target.url, content=body, headers=headers)
+    url = httpx.URL(target.url)
+    named = {"Host": url.netloc.decode("ascii"), **headers}
+    refused: httpx.ConnectError | None = None
+    for address in target.addresses:
+        try:
+            return client.post(url.copy_with(host=address), content=body, headers=named,
+                               extensions={"sni_hostname": url.raw_host.decode("ascii")})
+        except httpx.ConnectError as exc:
+            refused = exc
+    assert refused is not None
+    raise refused
 
 
 def _ms(started: float) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from tradeoff.errors import FieldError, InvalidInput
@@ -54,12 +55,31 @@ def _bad(url: str, why: str) -> InvalidInput:
     return InvalidInput(f"webhook url '{url[:200]}' {why}", [FieldError(["body", "url"], why, url[:200])])
 
 
+@dataclass(frozen=True)
+class Target:
+    """Where a webhook URL may be sent: the URL, its host name and port, and the addresses that name resolved to
+    when it was checked (every one of them allowed). Connecting to one of `addresses`, never to the name resolved
+    again, is what keeps a DNS answer that changes between the check and the connection (DNS rebinding) from
+    reaching the server itself or its network. No addresses: private ones are allowed, nothing to pin."""
+
+    url: str
+    host: str
+    port: int
+    addresses: tuple[str, ...] = ()
+
+
 def check_url(url: str, *, allow_private: bool, resolver: Resolver = resolve) -> str:
     """The URL, trimmed, when Tradeoff may POST to it; otherwise InvalidInput naming the reason.
 
     Refused: anything but http/https, credentials in the URL, and (unless `allow_private`, i.e. the setting
     TRADEOFF_WEBHOOK_ALLOW_PRIVATE) hosts resolving to loopback, link-local, private or reserved addresses,
     which is where the server itself and its neighbours live."""
+    return checked_target(url, allow_private=allow_private, resolver=resolver).url
+
+
+def checked_target(url: str, *, allow_private: bool, resolver: Resolver = resolve) -> Target:
+    """`check_url`, answering the host name resolved once and every address it resolved to, each checked: a
+    sender connects to these addresses only."""
     url = url.strip()
     if not url:
         raise _bad(url, "is empty; give the receiver's https:// address")
@@ -77,8 +97,9 @@ def check_url(url: str, *, allow_private: bool, resolver: Resolver = resolve) ->
         raise _bad(url, "has no host name")
     if parts.username or parts.password:
         raise _bad(url, "must not carry a user name or password; the signature authenticates Tradeoff")
+    port = port or (443 if parts.scheme == "https" else 80)
     if allow_private:
-        return url
+        return Target(url, host, port)
     if host.rstrip(".").lower() in ("localhost", "localhost.localdomain") or host.endswith(".localhost"):
         raise _bad(url, "points at this server itself (localhost); set TRADEOFF_WEBHOOK_ALLOW_PRIVATE=true to allow it")
     try:
@@ -87,7 +108,7 @@ def check_url(url: str, *, allow_private: bool, resolver: Resolver = resolve) ->
     except ValueError:
         literal = False
     try:
-        addresses = [host] if literal else resolver(host, port or (443 if parts.scheme == "https" else 80))
+        addresses = [host] if literal else resolver(host, port)
     except (OSError, UnicodeError) as exc:
         raise _bad(url, f"has a host name that does not resolve ({host})") from exc
     if not addresses:
@@ -98,4 +119,4 @@ def check_url(url: str, *, allow_private: bool, resolver: Resolver = resolve) ->
         if why:
             raise _bad(url, f"resolves to {why} address ({address}); webhooks may only call public hosts unless "
                             "TRADEOFF_WEBHOOK_ALLOW_PRIVATE=true")
-    return url
+    return Target(url, host, port, tuple(addresses))

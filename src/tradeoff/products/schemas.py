@@ -4,12 +4,13 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, Field
 
-from tradeoff.core.scoring_weighted import STAGE_CRITERIA
 from tradeoff.records.schemas import Input, LongText, Name, RecordOut
 from tradeoff.strategy.model import Stage
 
 
 def _known_criteria(weights: dict[str, float]) -> dict[str, float]:
+    from tradeoff.core.scoring_weighted import STAGE_CRITERIA  # NumPy only when weights are checked
+
     unknown = sorted(set(weights) - set(STAGE_CRITERIA))
     if unknown:
         raise ValueError(f"unknown criteria {', '.join(unknown)}; use {', '.join(STAGE_CRITERIA)}")

@@ -7,7 +7,6 @@ from decimal import Decimal
 from functools import cache
 from typing import Annotated, Any, Generic, TypeVar, get_args, get_origin
 
-from fastapi.encoders import jsonable_encoder
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 
 from tradeoff.storage.base import iso_utc
@@ -148,4 +147,7 @@ class BatchOut(BaseModel, Generic[T]):
 
 def to_json(obj: Any) -> Any:
     """JSON-able, every moment written as the API's models write it (UTC with a Z): for answers built as dicts."""
+    # FastAPI only when an answer is encoded, not for a CLI start
+    from fastapi.encoders import jsonable_encoder
+
     return jsonable_encoder(obj, custom_encoder={datetime: iso_utc})

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from tradeoff.customers import schemas as cs
 from tradeoff.customers import service as customer_service
-from tradeoff.customers.model import Segment
+from tradeoff.customers.model import Lifecycle, Segment
 from tradeoff.features import schemas as fs
 from tradeoff.features import service as feature_service
 from tradeoff.features.model import FeatureStatus
@@ -31,6 +31,7 @@ def _choices(enum: Any) -> tuple[tuple[str, str], ...]:
 
 
 SEGMENTS = _choices(Segment)
+LIFECYCLES = _choices(Lifecycle)
 SOURCES = _choices(Source)
 STATUSES = _choices(FeatureStatus)
 KINDS = _choices(Kind)
@@ -107,14 +108,21 @@ CUSTOMERS = RecordUI(
         Field("renewal_date", "Renewal date", "date"),
         Field("customer_since", "Customer since", "date",
               help="When they became a customer; empty: when added here (a customer for under 90 days is new)"),
+        Field("lifecycle", "Customer or prospect", "select", options=LIFECYCLES,
+              help="A prospect pays nothing yet (ARR 0): what they would pay is the deal value"),
+        Field("deal_value", "Open deal value", "number", placeholder="0",
+              help="Expected ARR of an open deal (a prospect's first, or an expansion), in the same currency"),
+        Field("deal_close", "Expected close", "date", help="When Sales expect the deal to close"),
         Field("account_owner", "Account owner", placeholder="Who owns the relationship"),
         Field("external_id", "External ID", help="The customer's id in your CRM (optional)", empty="none"),
         Field("notes", "Notes", "textarea", wide=True, rows=4),
     ),
     filters=(
         Field("segment", "Segment", "select", options=SEGMENTS, blank="Any segment"),
+        Field("lifecycle", "Customer or prospect", "select", options=LIFECYCLES, blank="Customers and prospects"),
         Field("currency", "Currency", placeholder="Currency"),
         Field("min_arr", "Min ARR", "number", placeholder="Min ARR"),
+        Field("min_deal_value", "Min open deal", "number", placeholder="Min open deal"),
         Field("account_owner", "Account owner", placeholder="Account owner"),
     ),
     name_of=lambda c: c.name, search_hint="Search name, plan and notes",

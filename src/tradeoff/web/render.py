@@ -28,7 +28,7 @@ TEMPLATES = Path(__file__).with_name("templates")
 
 LABELS = {
     "sales_call": "Sales call", "support": "Support", "survey": "Survey", "interview": "Interview", "usage": "Usage",
-    "other": "Other", "enterprise": "Enterprise", "mid_market": "Mid-market", "smb": "SMB", "startup": "Startup",
+    "other": "Other", "enterprise": "Enterprise", "mid_market": "Mid-market", "smb": "SMB", "startup": "Startup", "customer": "Customer", "prospect": "Prospect",
     "idea": "Idea", "discovery": "Discovery", "planned": "Planned", "in_progress": "In progress",
     "shipped": "Shipped", "wont_do": "Won't do", "owner": "Owner", "pm": "PM", "engineer": "Engineer",
     "stakeholder": "Stakeholder", "bug": "Bug", "feature_request": "Feature request", "praise": "Praise",
@@ -158,7 +158,7 @@ def past(action: str) -> str:
 _ISO_MOMENT = re.compile(r"^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)(?::\d\d(?:\.\d+)?)?(?:Z|\+00:00)?$")
 
 
-_LABELLED = frozenset({"status", "kind", "source", "segment", "sentiment", "role"})  # fields whose values have labels
+_LABELLED = frozenset({"status", "kind", "source", "segment", "sentiment", "role", "lifecycle"})  # fields whose values have labels
 
 
 def change_key(key: str) -> str:

@@ -51,8 +51,11 @@ def login(request: Request, form: CheckedForm, uow: Uow) -> Response:
     try:
         user = guard.login(uow=uow, email=email, password=password if isinstance(password, str) else "", ip=ip)
     except (Unauthenticated, RateLimited) as exc:
-        return render(request, "login.html", exc.status, page_title="Sign in", email=email, next_url=next_url,
+        page = render(request, "login.html", exc.status, page_title="Sign in", email=email, next_url=next_url,
                       error=exc.message)
+        if isinstance(exc, RateLimited):  # as the API's 429: when to try again
+            page.headers["Retry-After"] = "60"
+        return page
     web_session.sign_in(request, user.id, user.session_epoch)
     return redirect(next_url)
 

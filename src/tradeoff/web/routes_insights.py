@@ -25,7 +25,7 @@ router = APIRouter()
 W = "/w/{slug}"
 TOP_LIMIT = 100
 KINDS = (("feature", "Features"), ("problem", "Problems"))
-SORTS = (("count", "Feedback"), ("customers", "Customers"), ("arr", "ARR"))
+SORTS = (("count", "Feedback"), ("customers", "Customers"), ("arr", "ARR"), ("deals", "Open deals"))
 
 
 def _top(request: Request, m: CurrentMember, uow: Uow) -> tuple[str, str, dict[str, Any]]:

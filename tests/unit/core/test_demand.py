@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -23,6 +24,17 @@ def item(i: int, days_ago: int, cust: int | None = None, arr: int = 0, seg: str 
          since_days: int = 400, source: str = "support", quote: str | None = None) -> EvidenceItem:
     return EvidenceItem(i, NOW - timedelta(days=days_ago), source, f"text {i}", quote, cust, f"C{cust}", seg,
                         Decimal(arr), cur, NOW - timedelta(days=since_days))
+
+
+def test_prospects_are_neither_new_nor_existing_and_open_deals_are_counted_apart_from_arr() -> None:
+    prospect = replace(item(1, 5, 1, 0, since_days=5), prospect=True, deal_value=Decimal(90000),
+                       deal_close=NOW.date() + timedelta(days=40))
+    expansion = replace(item(2, 8, 2, 1000), deal_value=Decimal(250), deal_close=NOW.date() + timedelta(days=10))
+    d = summarise([prospect, expansion, item(3, 9, 3, 500, since_days=10), item(4, 9, 1, 0)], now=NOW)
+    assert (d.customer_count, d.prospects, d.new_customers, d.existing_customers) == (3, 1, 1, 1)
+    assert d.arr_by_currency == {"USD": Decimal(1500)}  # a prospect pays nothing: its deal is not ARR
+    assert (d.deals, d.deal_value_by_currency) == (2, {"USD": Decimal(90250)})  # the prospect's deal once
+    assert d.next_close == NOW.date() + timedelta(days=10)
 
 
 def test_counts_customers_arr_segments_and_new_vs_existing() -> None:
@@ -84,10 +96,16 @@ def test_near_same_is_symmetric_and_exact_words_always_match(pairs: list[tuple[s
                 max_size=40))
 def test_invariants(rows: list[tuple[int, int, int, int]]) -> None:
     words = ("Chasing by hand", "chasing by hand!", "Reminders in spam")  # the first two are the same words
-    items = [item(i, d, c or None, a, quote=words[w]) for i, (d, c, a, w) in enumerate(rows)]
+    items = [replace(item(i, d, c or None, 0 if c % 3 == 0 else a, quote=words[w]), prospect=c % 3 == 0,
+                     deal_value=Decimal(c * 100), deal_close=NOW.date() + timedelta(days=c))
+             for i, (d, c, a, w) in enumerate(rows)]
     d = summarise(items, now=NOW)
+    asking = {c for _, c, _, _ in rows if c}
+    assert d.prospects == sum(1 for c in asking if c % 3 == 0)
+    assert d.deals == len(asking) and sum(d.deal_value_by_currency.values()) == sum(Decimal(c * 100) for c in asking)
+    assert d.next_close == (NOW.date() + timedelta(days=min(asking)) if asking else None)
     assert d.customer_count == len({c for _, c, _, _ in rows if c})
-    assert d.new_customers + d.existing_customers == d.customer_count
+    assert d.new_customers + d.existing_customers + d.prospects == d.customer_count
     assert sum(d.sources.values()) == len(rows)
     assert all(t.recent >= 0 and t.previous >= 0 for t in d.trends)
     assert sum(d.customers_by_segment.values()) == d.customer_count

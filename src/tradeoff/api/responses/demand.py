@@ -3,6 +3,7 @@ needs attention."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import Field
@@ -53,6 +54,10 @@ class DemandSummaryOut(Answer):
     customers_by_segment: dict[str, int] = Field(description="Distinct customers per segment")
     new_customers: int = Field(description="Customers of fewer than 90 days")
     existing_customers: int
+    prospects: int = Field(description="Askers who are not customers yet (in `customer_count`, not in new or existing)")
+    deals: int = Field(description="Askers with an open deal (prospects' first deals and customers' expansions)")
+    deal_value_by_currency: ByCurrency = Field(description="Those open deals' expected ARR per currency")
+    next_close: date | None = Field(description="The soonest expected close among those deals")
     new_customer_arr: ByCurrency = Field(description="The new customers' ARR per currency")
     trends: list[Trend]
     sources: dict[str, int] = Field(description="Pieces of evidence per source (sales_call, support, survey, ...)")
@@ -60,6 +65,7 @@ class DemandSummaryOut(Answer):
     arr_total: ArrTotal = Field(description="`arr_by_currency` as one total in the workspace's currency")
     arr_by_segment_total: ByCurrency = Field(
         description="ARR per segment (the keys are segments), each in the workspace's currency")
+    deal_value_total: ArrTotal = Field(description="`deal_value_by_currency` as one total in the workspace's currency")
 
 
 class TopRequestedItem(Answer):
@@ -72,11 +78,16 @@ class TopRequestedItem(Answer):
     arr_by_currency: ByCurrency = Field(description="The customers' ARR per currency, as stored")
     arr_left_out: dict[str, Number] = Field(
         description="ARR in currencies without a rate to `currency`, not counted in `arr`")
+    deals: int = Field(description="Askers with an open deal")
+    deal_value: Amount = Field(description="Their open deals' expected ARR in the answer's `currency`")
+    deal_value_by_currency: ByCurrency = Field(description="The open deals' expected ARR per currency, as stored")
+    deal_value_left_out: dict[str, Number] = Field(
+        description="Deal value in currencies without a rate to `currency`, not counted in `deal_value`")
 
 
 class TopRequestedOut(Answer):
     kind: Literal["problem", "feature"]
-    sort: Literal["count", "customers", "arr"]
+    sort: Literal["count", "customers", "arr", "deals"]
     currency: str = Field(description="The currency `arr` is in")
     rates: dict[str, Number] = Field(description="What one unit of each currency is worth in `currency`")
     items: list[TopRequestedItem]

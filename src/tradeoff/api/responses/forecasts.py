@@ -229,8 +229,11 @@ class CommitmentRow(Answer):
     feature: str = Field(description="The feature's title")
     customer_id: int
     customer: str
-    arr_at_stake: Number = Field(description="The customer's ARR")
+    arr_at_stake: Number = Field(description="The customer's ARR (0 for a prospect)")
     currency: str
+    prospect: bool = Field(description="Promised to a prospect: not a customer yet")
+    deal_at_stake: Number = Field(description="The customer's or prospect's open deal (expected ARR; 0: none)")
+    deal_close: Day | None = Field(description="When that deal is expected to close")
     due: Day
     promised_by: str
     probability: Number | None = Field(description="Chance of keeping it, from the last forecast (0-1)")
@@ -282,6 +285,8 @@ class CommitmentOverviewOut(Answer):
     arr_at_risk: dict[str, Number] = Field(description="ARR of customers with a promise at risk, per currency "
                                                        "(each customer once)")
     arr_at_risk_total: MoneyTotal | None = Field(description="That ARR in the workspace's currency; null when none")
+    deals_at_risk: dict[str, Number] = Field(description="Open deals (expected ARR) of customers and prospects with a "
+                                                         "promise at risk, per currency (each once)")
 
 
 class CommitmentEvent(Answer):
