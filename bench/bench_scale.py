@@ -9,7 +9,10 @@ items a call), a team, estimates, a work history imported from CSV, a plan, and 
 Measured (median of --runs after one warm-up): the executive, sales and one customer's brief; the forecast and
 the work-history summary (first after the history changed, then again); bulk link of 1,000 items; an estimate
 saved with 100 commitments to re-forecast; the batch of 100 commitments; a what-if, the same again, and another
-on the same plan (the plan's side from memory); the ranking.
+on the same plan (the plan's side from memory); the ranking; the themes of the unlinked feedback and the similar
+items of a feedback item (first in the process, then again), with every item's sentence vector stored as the
+triage worker stores it; the PM's weekly digest; and, once every feature is estimated, the estimates list's first
+page.
 """
 
 from __future__ import annotations
@@ -28,8 +31,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from assemble import write_section  # noqa: E402
 
@@ -42,31 +43,16 @@ from tradeoff.accounts import service as accounts  # noqa: E402
 from tradeoff.app import create_app  # noqa: E402
 from tradeoff.bootstrap import bootstrap  # noqa: E402
 from tradeoff.settings import Settings  # noqa: E402
-from tradeoff.storage.db import refresh_statistics  # noqa: E402
+from tradeoff.storage.db import Statements, refresh_statistics  # noqa: E402
 from tradeoff.storage.migrate import upgrade  # noqa: E402
 from tradeoff.storage.uow import Actor  # noqa: E402
+from tradeoff.triage import vectors  # noqa: E402
 
 ACTOR = Actor(None, "bench", "cli")
+OWNER = "pm@bench.example"  # the PM: owns every feature (their weekly digest lists the evidence linked to them)
 WORDS = ("invoice", "reminder", "export", "NetSuite", "sync", "payment", "card", "refund", "SSO", "SAML", "audit",
          "log", "report", "currency", "tax", "VAT", "dunning", "email", "spam", "bank", "transfer", "match", "portal",
          "approval", "webhook", "API", "slow", "CSV", "PDF", "credit", "note", "partial", "Salesforce", "usage")
-
-
-class Statements:
-    """SQL statements the app runs while the block is open (every statement, reads and writes)."""
-
-    def __init__(self, engine: Any) -> None:
-        self.engine, self.count = engine, 0
-
-    def __enter__(self) -> Statements:
-        event.listen(self.engine, "before_cursor_execute", self._hit)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        event.remove(self.engine, "before_cursor_execute", self._hit)
-
-    def _hit(self, *args: object) -> None:
-        self.count += 1
 
 
 def _text(rng: random.Random) -> str:
@@ -105,7 +91,8 @@ def build(client: TestClient, api: Callable[[str], str], h: dict[str, str], n_fe
     problems = [p["id"] for p in _ok(client.post(api("/problems/batch"), json={"items": [
         {"statement": f"Problem {i}: {_text(rng)}"} for i in range(max(n_features // 4, 1))]}, headers=h))["items"]]
     features = [f["id"] for k in range(0, n_features, 200) for f in _ok(client.post(api("/features/batch"), json={
-        "items": [{"title": f"Feature {i}: {_text(rng)[:80]}", "problem_ids": [problems[i % len(problems)]]}
+        "items": [{"title": f"Feature {i}: {_text(rng)[:80]}", "problem_ids": [problems[i % len(problems)]],
+                   "owner": OWNER}
                   for i in range(k, min(k + 200, n_features))]}, headers=h))["items"]]
 
     def link_all() -> None:  # about half the feedback is evidence, by features and problems
@@ -144,6 +131,25 @@ def build(client: TestClient, api: Callable[[str], str], h: dict[str, str], n_fe
             "links": n_feedback // 2, "csv": csv}
 
 
+def store_vectors(c: Any, workspace_id: int) -> int:
+    """The sentence vectors of every feedback item, problem and feature, stored as the triage worker stores them
+    (it embeds each item as it triages it, and problems and features as they change): what themes and similar
+    items read. None with the lexical engine (no `ml` extra), which compares words only."""
+    engine = c.triage
+    if engine.embed is None:
+        return 0
+    stored = 0
+    for kind in ("feedback", "problem", "feature"):
+        with c.unit_of_work() as uow:
+            items = list(vectors.texts(uow, workspace_id, kind).items())
+        for k in range(0, len(items), 1000):
+            part = dict(items[k:k + 1000])
+            with c.unit_of_work() as uow:
+                vectors.save(uow, workspace_id, engine.method, kind, part, engine.embed_texts(list(part.values())))
+        stored += len(items)
+    return stored
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feedback", type=int, default=20_000)
@@ -158,10 +164,11 @@ def main() -> None:
                                notifications_worker=False))
         upgrade(c.engine)
         with c.unit_of_work() as uow:
-            owner, _ = accounts.get_or_create_user(uow=uow, email="pm@bench.example", name="PM", password="x" * 12)
+            owner, _ = accounts.get_or_create_user(uow=uow, email=OWNER, name="PM", password="x" * 12)
             ws = accounts.create_workspace(uow=uow, slug="scale", name="Scale", owner=owner, actor=ACTOR)
             uow.flush()
             _, token = accounts.create_token(uow=uow, workspace_id=ws.id, user_id=owner.id, name="bench", actor=ACTOR)
+            ws_id = ws.id
         h = {"Authorization": f"Bearer {token}"}
 
         def api(path: str) -> str:
@@ -172,6 +179,9 @@ def main() -> None:
             t0 = time.perf_counter()
             w = build(client, api, h, args.feedback, args.features, args.work_items, rng)
             built_s = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            vectors_stored = store_vectors(c, ws_id)
+            w["took"]["vectors"] = time.perf_counter() - t0
             with c.unit_of_work() as uow:
                 refresh_statistics(uow.session)  # as `db upgrade` and the background worker do
             rows: list[tuple[str, float, int, str]] = []
@@ -195,6 +205,19 @@ def main() -> None:
             measure("one customer's update", lambda: _ok(client.get(
                 api(f"/briefs/customers?customer_id={cust}"), headers=h)))
             measure("ranking (50 rows)", lambda: _ok(client.get(api("/ranking?limit=50"), headers=h)))
+            # themes and similar items read the vectors the triage worker stored (`store_vectors`): the first
+            # request of the process also reads them into memory, the next ones find what is already there
+            themes = lambda: _ok(client.get(api("/themes"), headers=h))  # noqa: E731
+            measure("themes of the unlinked feedback, first", themes,
+                    f"{args.feedback - w['links']:,} unlinked, the newest 2,000 grouped", warm=False, runs=1)
+            measure("themes again", themes)
+            unlinked = iter(w["feedback"][::-1])  # the newest items, linked to nothing: a new one each time
+            similar = lambda: _ok(client.get(api(f"/feedback/{next(unlinked)}/similar"), headers=h))  # noqa: E731
+            measure("similar items of a feedback item, first", similar, warm=False, runs=1)
+            measure("similar items of another feedback item", similar, "a new item each time", warm=False)
+            digest = _ok(client.get(api("/digest"), headers=h))["text"]
+            measure("weekly digest (preview)", lambda: _ok(client.get(api("/digest"), headers=h)),
+                    f"{sum(line.startswith('- ') for line in digest.splitlines()):,} lines: the PM owns every feature")
             # the forecast warm, then first after the work history changed (one more finished item imported)
             today = date.today().isoformat()
             more = f"Issue key,Summary,Issue Type,Status,Created,Resolved,Story Points\nSC-NEW,One more,Story,Done," \
@@ -234,6 +257,12 @@ def main() -> None:
             measure("what-if +2 people (the plan's side from memory)", lambda: _ok(client.post(
                 api(f"/plans/{plan}/what-if"), json={"add_people": [{"team_id": w["team"], "people": 2}]},
                 headers=h)), warm=False, runs=1)
+            # every feature estimated, last (it moves the forecasts above): the list, first page
+            for i, f in enumerate(w["features"][len(w["estimated"]):]):
+                _ok(client.put(api(f"/features/{f}/estimate"), json={
+                    "optimistic": 2, "likely": 3 + i % 5, "pessimistic": 12, "team_id": w["team"]}, headers=h))
+            measure("estimates list, first page (limit=50)", lambda: _ok(client.get(
+                api("/estimates?limit=50"), headers=h)), f"{len(w['features']):,} estimated features")
         load_after = os.getloadavg()[0]
 
     took = w["took"]
@@ -248,7 +277,8 @@ def main() -> None:
         f"{len(w['estimated'])} estimated features on one team, {args.work_items:,} finished work items, a live plan, "
         f"100 commitments. Built in {built_s:.0f} s: feedback {took['feedback']:.0f} s, links {took['links']:.1f} s, "
         f"{len(w['estimated'])} estimates {took['estimates']:.1f} s, work history {took['work history']:.1f} s, "
-        f"solve {took['solve']:.1f} s.", "",
+        f"solve {took['solve']:.1f} s; {vectors_stored:,} sentence vectors stored as the triage worker stores them "
+        f"({c.triage.method}) {took['vectors']:.0f} s.", "",
         "| request | median s | SQL statements | note |", "|---|---|---|---|",
         *[f"| {name} | {s:.3f} | {n:,} | {note} |" for name, s, n, note in rows], "",
     ]

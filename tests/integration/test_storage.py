@@ -6,12 +6,13 @@ import logging
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import String, Text, event, text
+from sqlalchemy import String, Text, text
 
 from tests.conftest import World, fresh_database_url
 from tradeoff.accounts import service as accounts
 from tradeoff.bootstrap import bootstrap
 from tradeoff.settings import Settings
+from tradeoff.storage.db import Statements
 from tradeoff.storage.migrate import current_revision, head_revision, revisions, upgrade
 from tradeoff.storage.models import Base
 
@@ -110,22 +111,11 @@ def test_sqlite_pragmas(container) -> None:  # type: ignore[no-untyped-def]
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
 
 
-class QueryCounter:
-    def __init__(self, engine) -> None:  # type: ignore[no-untyped-def]
-        self.engine, self.count = engine, 0
+def _reads(statement: str) -> bool:
+    # reads only: a token's last-used time is written at most once a minute, whenever that falls
+    sql = statement.strip().upper()
+    return sql.startswith("SELECT") and sql != "SELECT 1"
 
-    def __enter__(self) -> QueryCounter:
-        event.listen(self.engine, "before_cursor_execute", self._hit)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        event.remove(self.engine, "before_cursor_execute", self._hit)
-
-    def _hit(self, conn: object, cursor: object, statement: str, *args: object) -> None:
-        # reads only: a token's last-used time is written at most once a minute, whenever that falls
-        sql = statement.strip().upper()
-        if sql.startswith("SELECT") and sql != "SELECT 1":
-            self.count += 1
 
 
 def _make(client, world: World, n: int) -> int:  # type: ignore[no-untyped-def]
@@ -152,7 +142,7 @@ def test_no_n_plus_one_on_lists_and_details(client, container, world: World, wor
                 w.api("/feedback?q=t1")]
         got = []
         for url in urls:
-            with QueryCounter(container.engine) as qc:
+            with Statements(container.engine, _reads) as qc:
                 assert client.get(url, headers=w.alice.headers).status_code == 200
             got.append(qc.count)
         counts[n] = got

@@ -110,11 +110,13 @@ def suggest(member: CurrentMember, uow: Uow, feature_id: int,
 
 @router.get(f"{W}/estimates", operation_id="listEstimates", tags=["estimates"], response_model=EstimateListOut,
             response_model_exclude_unset=True,
-            summary="Every feature's estimate with its explanation")
-def list_estimates(member: CurrentMember, uow: Uow) -> Any:
-    ests = estimate_service.all_of(uow=uow, workspace_id=member.workspace_id)
-    return to_json({"items": [estimate_service.out(uow=uow, workspace_id=member.workspace_id, estimate=e)
-                                       for _, e in sorted(ests.items())]})
+            summary="Every feature's estimate with its explanation, by feature id, a page at a time",
+            description="`next`: the cursor of the next page (pass it as `cursor`), null on the last page.")
+def list_estimates(member: CurrentMember, uow: Uow, cursor: Annotated[str | None, Query(max_length=500)] = None,
+                   limit: Annotated[int, Query(ge=1, le=200)] = 50) -> Any:
+    page = estimate_service.page(uow=uow, workspace_id=member.workspace_id, cursor=cursor, limit=limit)
+    return to_json({"items": estimate_service.outs(uow=uow, workspace_id=member.workspace_id, estimates=page.items),
+                    "next": page.next})
 
 
 # ---------------------------------------------------------------------------------------------- work history

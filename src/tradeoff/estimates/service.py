@@ -26,6 +26,7 @@ from tradeoff.estimates.schemas import EstimateIn
 from tradeoff.features import service as feature_service
 from tradeoff.features.model import Feature, FeatureStatus
 from tradeoff.records import service as records
+from tradeoff.records.pagination import Page, apply_keyset, encode_cursor
 from tradeoff.storage.uow import Actor, UnitOfWork
 from tradeoff.teams import service as team_service
 from tradeoff.workitems.model import WorkItem
@@ -235,10 +236,17 @@ def forecast_inputs(*, uow: UnitOfWork, workspace_id: int) -> dict[int, Any]:
         select(*FORECAST_COLUMNS).where(Estimate.workspace_id == workspace_id))}
 
 
-def explain(*, uow: UnitOfWork, workspace_id: int, estimate: Estimate) -> Explanation:
-    """Core explanation of the range: which drivers and indebted components account for how much."""
-    ids = list(estimate.component_ids) + [d["component_id"] for d in estimate.drivers if d.get("component_id")]
-    comps = component_service.by_ids(uow=uow, workspace_id=workspace_id, ids=ids)
+def _component_ids(estimate: Estimate) -> list[int]:
+    """The components an estimate names: those it touches and those its drivers name."""
+    return list(estimate.component_ids) + [d["component_id"] for d in estimate.drivers if d.get("component_id")]
+
+
+def explain(*, uow: UnitOfWork, workspace_id: int, estimate: Estimate,
+            components: dict[int, Any] | None = None) -> Explanation:
+    """Core explanation of the range: which drivers and indebted components account for how much. `components`:
+    the workspace's components by id when already read (a list of estimates reads them once)."""
+    comps = components if components is not None else component_service.by_ids(
+        uow=uow, workspace_id=workspace_id, ids=_component_ids(estimate))
     drivers = [Driver(d["name"], comps[d["component_id"]].name if d.get("component_id") in comps else None)
                for d in estimate.drivers]
     debts = [ComponentDebt(comps[c].name, comps[c].debt_level) for c in estimate.component_ids if c in comps]
@@ -247,22 +255,68 @@ def explain(*, uow: UnitOfWork, workspace_id: int, estimate: Estimate) -> Explan
                                           estimate.confidence, unit), drivers, debts)
 
 
-def _split_out(uow: UnitOfWork, workspace_id: int, estimate: Estimate) -> list[dict[str, Any]]:
-    """Who does what share of shared work, lead team first, with names; [] when one team does it all."""
+def _split_out(uow: UnitOfWork, workspace_id: int, estimate: Estimate,
+               team_names: dict[int, str] | None = None) -> list[dict[str, Any]]:
+    """Who does what share of shared work, lead team first, with names; [] when one team does it all.
+    `team_names`: the teams' names by id when already read."""
     if not estimate.team_shares or estimate.team_id is None:
         return []
     fractions = team_fractions(estimate.team_id, estimate.team_shares)
-    names = team_service.names(uow=uow, workspace_id=workspace_id, ids=list(fractions))
+    names = ([team_names.get(t, f"team #{t}") for t in fractions] if team_names is not None
+             else team_service.names(uow=uow, workspace_id=workspace_id, ids=list(fractions)))
     return [{"team_id": t, "team": n, "share": round(f, 4)} for (t, f), n in zip(fractions.items(), names, strict=True)]
 
 
 def out(*, uow: UnitOfWork, workspace_id: int, estimate: Estimate) -> dict[str, Any]:
-    ex = explain(uow=uow, workspace_id=workspace_id, estimate=estimate)
-    feature = uow.session.get(Feature, estimate.feature_id)
+    return _out(estimate, explain(uow=uow, workspace_id=workspace_id, estimate=estimate),
+                _title(uow, estimate.feature_id), _split_out(uow, workspace_id, estimate))
+
+
+def _title(uow: UnitOfWork, feature_id: int) -> str:
+    feature = uow.session.get(Feature, feature_id)
+    return feature.title if feature else ""
+
+
+def outs(*, uow: UnitOfWork, workspace_id: int, estimates: list[Estimate]) -> list[dict[str, Any]]:
+    """`out` of each estimate, in order, reading their features' titles, components and teams once for all
+    (three queries however many estimates: a page of the list must not cost a query per row)."""
+    if not estimates:
+        return []
+    comps = component_service.by_ids(uow=uow, workspace_id=workspace_id,
+                                     ids=sorted({c for e in estimates for c in _component_ids(e)}))
+    titles = {fid: title for fid, title in uow.session.execute(select(Feature.id, Feature.title).where(
+        Feature.id.in_({e.feature_id for e in estimates})))}
+    teams = sorted({t for e in estimates if e.team_shares and e.team_id is not None
+                    for t in team_fractions(e.team_id, e.team_shares)})
+    names = dict(zip(teams, team_service.names(uow=uow, workspace_id=workspace_id, ids=teams), strict=True)) \
+        if teams else {}
+    return [_out(e, explain(uow=uow, workspace_id=workspace_id, estimate=e, components=comps),
+                 titles.get(e.feature_id, ""), _split_out(uow, workspace_id, e, names)) for e in estimates]
+
+
+PAGE_SORT = "feature_id"  # the list's order: by feature, as it always was
+
+
+def page(*, uow: UnitOfWork, workspace_id: int, cursor: str | None = None, limit: int = 50) -> Page[Estimate]:
+    """One page of the workspace's estimates in the order of their features' ids (as `records.list_page` pages:
+    an opaque `next` cursor, None on the last page)."""
+    if not 1 <= limit <= records.MAX_PAGE:
+        raise InvalidInput(f"limit must be between 1 and {records.MAX_PAGE}",
+                           [FieldError(["query", "limit"], "out of range", limit)])
+    stmt = apply_keyset(select(Estimate).where(Estimate.workspace_id == workspace_id), sort=PAGE_SORT,
+                        column=Estimate.feature_id, id_column=Estimate.id, cursor=cursor, limit=limit)
+    rows = list(uow.session.scalars(stmt))
+    if len(rows) <= limit:
+        return Page(items=rows, next=None)
+    rows = rows[:limit]
+    return Page(items=rows, next=encode_cursor(PAGE_SORT, rows[-1].feature_id, rows[-1].id))
+
+
+def _out(estimate: Estimate, ex: Explanation, title: str, split: list[dict[str, Any]]) -> dict[str, Any]:
     return {"id": estimate.id, "version": estimate.version, "feature_id": estimate.feature_id,
-            "feature_title": feature.title if feature else "", "team_id": estimate.team_id,
+            "feature_title": title, "team_id": estimate.team_id,
             "team_shares": {int(t): v for t, v in (estimate.team_shares or {}).items()},
-            "split": _split_out(uow, workspace_id, estimate),
+            "split": split,
             "optimistic": estimate.optimistic, "likely": estimate.likely, "pessimistic": estimate.pessimistic,
             "unit": estimate.unit, "confidence": estimate.confidence, "drivers": list(estimate.drivers),
             "component_ids": list(estimate.component_ids), "depends_on": list(estimate.depends_on),

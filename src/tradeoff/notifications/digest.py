@@ -90,18 +90,19 @@ def build_digest(*, uow: UnitOfWork, workspace_id: int, user_id: int, now: datet
                                                          EventType.release_at_risk.value)]
     other = [line(e) for e in events if e.event_type in (EventType.forecast_moved.value,
                                                             EventType.brief_published.value)]
+    # the columns a line shows, not whole records: a busy week links thousands of items to a PM's features
     rows = uow.session.execute(
-        select(Link, Feature, Feedback).join(Feature, Feature.id == Link.feature_id)
+        select(Link.quote, Feedback.text, Feature.title, Feature.id).join(Feature, Feature.id == Link.feature_id)
         .join(Feedback, Feedback.id == Link.feedback_id)
         .where(Link.workspace_id == workspace_id, Link.created_at >= start, Link.created_at < now,
                func.lower(Feature.owner) == user.email.lower(), counts_as_evidence())
         .order_by(Feature.title, Feature.id, Link.created_at, Link.id)
     ).all()
     evidence = []
-    for link_row, feature, fb in rows:
-        words = " ".join((link_row.quote or fb.text).split())
+    for quote, text, title, feature_id in rows:
+        words = " ".join((quote or text).split())
         words = words if len(words) <= 140 else words[:139] + "…"
-        evidence.append(DigestLine(f"{feature.title}: “{words}”", f"{base}/features/{feature.id}"))
+        evidence.append(DigestLine(f"{title}: “{words}”", f"{base}/features/{feature_id}"))
     from tradeoff.attention import service as attention_service
 
     attention = [DigestLine(f"{i.title}: {i.detail}", f"{base}/{i.path}")

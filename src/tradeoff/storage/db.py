@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
@@ -59,3 +60,22 @@ def refresh_statistics(session: Session) -> None:
         session.rollback()
     finally:
         session.execute(text("PRAGMA busy_timeout=30000"))
+
+
+class Statements:
+    """Counts the SQL statements an engine runs while the block is open (every one, or only those `counted`
+    keeps): for benchmarks and tests that bound how many queries a request costs."""
+
+    def __init__(self, engine: Engine, counted: Callable[[str], bool] | None = None) -> None:
+        self.engine, self.count, self._counted = engine, 0, counted
+
+    def __enter__(self) -> Statements:
+        event.listen(self.engine, "before_cursor_execute", self._hit)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._hit)
+
+    def _hit(self, conn: object, cursor: object, statement: str, *args: object) -> None:
+        if self._counted is None or self._counted(statement):
+            self.count += 1

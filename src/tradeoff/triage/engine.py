@@ -20,6 +20,7 @@ from tradeoff.embeddings.tuning import TunedKindModel
 from tradeoff.feedback.model import Feedback
 from tradeoff.storage.uow import UnitOfWork
 from tradeoff.triage import tuning, vectors
+from tradeoff.triage.themes_memo import ThemesMemo
 
 EmbedFn = Callable[[Sequence[str]], np.ndarray]
 
@@ -35,7 +36,8 @@ class TriageEngine:
 
     tuned: use a workspace's fine-tuned kind model when it has one (needs the extra).
     It also holds each workspace's stored feedback vectors in memory for similar-item search (``vectors``) and
-    remembers the last `MEMO` vectors it made on the spot, so a suggestion asked for twice embeds nothing twice."""
+    remembers the last `MEMO` vectors it made on the spot, so a suggestion asked for twice embeds nothing twice, and
+    the last themes it grouped (``themes_memo``)."""
 
     MEMO = 4096
 
@@ -47,6 +49,7 @@ class TriageEngine:
         self._tuned_cache: dict[int, tuple[tuple[int, datetime], TunedKindModel]] = {}
         self._lock = threading.Lock()
         self.vectors = vectors.FeedbackVectors()
+        self.themes = ThemesMemo()  # themes as last grouped with this engine's vectors
         self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def embed_texts(self, texts: Sequence[str]) -> np.ndarray:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -37,7 +38,7 @@ from tradeoff.records import service as records
 from tradeoff.storage import search
 from tradeoff.storage.base import utcnow
 from tradeoff.storage.uow import Actor, UnitOfWork
-from tradeoff.triage import vectors
+from tradeoff.triage import themes_memo, vectors
 from tradeoff.triage.engine import TriageEngine
 
 CANDIDATES = 400  # feedback texts compared per suggestion, pre-selected by full-text search
@@ -315,21 +316,17 @@ def themes_overview(*, uow: UnitOfWork, workspace_id: int, now: datetime, limit:
     method_kind = "lexical" if embedder is None else "model"
     if len(rows) < 2:
         return {"items": [], "considered": len(rows), "unthemed": len(rows), "method": method}
-    embeddings = (vectors.vectors_for(uow, embedder, workspace_id, "feedback", {r[0]: r[1] for r in rows})
-                  if embedder is not None else None)
-    # labels from the items' words without their customers' names: who asked is not what the theme is about
-    label_texts = [without_names(r[1], [r[6]] if r[6] else []) for r in rows]
-    found = themes.cluster_themes([r[1] for r in rows], embeddings, label_texts=label_texts)
     problems = vectors.texts(uow, workspace_id, "problem")
-    problem_ids = list(problems)
-    problem_matrix = (vectors.vectors_for(uow, embedder, workspace_id, "problem", problems)
-                      if embedder is not None and problems else None)
-    # the problems on record indexed once, each theme's label ranked against them
-    problem_index = (build_similarity_index([split_title(problems[i]) for i in problem_ids], embeddings=problem_matrix)
-                     if problems else None)
+    # grouped once per set of texts: the same unlinked items and problems group the same way (themes_memo)
+    memo = engine.themes if engine is not None else themes_memo.LEXICAL
+    key = themes_memo.fingerprint(method, ((r[1], r[6]) for r in rows), problems)
+    grouped = memo.get(workspace_id, key)
+    if grouped is None:
+        grouped = _group(uow, workspace_id, embedder, rows, problems, method_kind)
+        memo.put(workspace_id, key, grouped)
     out: list[dict[str, Any]] = []
     money = customer_service.money(uow, workspace_id)
-    for t in found:
+    for t, like in zip(grouped.themes, grouped.problems, strict=True):
         members = [rows[i] for i in t.member_indices]
         customers = {r[3]: (r[4], r[5]) for r in members if r[3] is not None}
         arr: defaultdict[str, Decimal] = defaultdict(Decimal)
@@ -351,15 +348,35 @@ def themes_overview(*, uow: UnitOfWork, workspace_id: int, now: datetime, limit:
             "trend": {"last_30_days": recent, "previous_30_days": previous},
             "representative": {"feedback_id": rows[t.representative][0], "text": rows[t.representative][1]},
             # a problem already on record that says the same: add the theme's items to it instead of a new one
-            "problems": [{"id": problem_ids[h.index], "title": problems[problem_ids[h.index]][:300],
-                          "score": round(h.score, 3)}
-                         for h in (rank_similar(problem_index, split_title(label_texts[t.representative]),
-                                                top_k=THEME_PROBLEMS, min_score=MIN_SCORE[method_kind]["problem"],
-                                                query_embedding=None if embeddings is None
-                                                else embeddings[t.representative]) if problem_index else [])],
+            "problems": [{"id": pid, "title": problems[pid][:300], "score": score} for pid, score in like],
         })
     themed = sum(t["count"] for t in out)
     return {"items": out, "considered": len(rows), "unthemed": len(rows) - themed, "method": method}
+
+
+def _group(uow: UnitOfWork, workspace_id: int, embedder: TriageEngine | None, rows: Sequence[Any],
+           problems: dict[int, str], method_kind: str) -> themes_memo.Grouped:
+    """The unlinked items (`rows`, as `themes_overview` reads them) grouped into themes, and each theme's like
+    problems on record as (id, score), best first."""
+    embeddings = (vectors.vectors_for(uow, embedder, workspace_id, "feedback", {r[0]: r[1] for r in rows})
+                  if embedder is not None else None)
+    # labels from the items' words without their customers' names: who asked is not what the theme is about
+    label_texts = [without_names(r[1], [r[6]] if r[6] else []) for r in rows]
+    found = themes.cluster_themes([r[1] for r in rows], embeddings, label_texts=label_texts)
+    problem_ids = list(problems)
+    problem_matrix = (vectors.vectors_for(uow, embedder, workspace_id, "problem", problems)
+                      if embedder is not None and problems else None)
+    # the problems on record indexed once, each theme's label ranked against them
+    problem_index = (build_similarity_index([split_title(problems[i]) for i in problem_ids], embeddings=problem_matrix)
+                     if problems else None)
+    like = tuple(
+        tuple((problem_ids[h.index], round(h.score, 3))
+              for h in (rank_similar(problem_index, split_title(label_texts[t.representative]),
+                                     top_k=THEME_PROBLEMS, min_score=MIN_SCORE[method_kind]["problem"],
+                                     query_embedding=None if embeddings is None else embeddings[t.representative])
+                        if problem_index else []))
+        for t in found)
+    return themes_memo.Grouped(tuple(found), like)
 
 
 def duplicates_of(*, uow: UnitOfWork, workspace_id: int, feedback_id: int) -> list[Feedback]:

@@ -66,6 +66,7 @@ class EstimateSuggestionOut(Answer):
 
 class EstimateListOut(Answer):
     items: list[EstimateOut]
+    next: str | None = Field(description="Cursor for the next page, or null on the last page.")
 
 
 class ThroughputCount(Answer):

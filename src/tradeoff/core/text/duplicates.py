@@ -12,6 +12,7 @@ best candidate; the cosines are absolute, so a new text with no real match score
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -206,11 +207,20 @@ def without_names(text: str, names: Collection[str]) -> str:
     first word when it is distinctive (`NAME_WORD_MIN` letters or more: "Westmark" for Westmark Freight). Who
     asked is not what was asked: two requests from one customer are not alike for carrying its name."""
     for name in sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True):
-        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", text, flags=re.IGNORECASE)
-        first = name.split()[0]
-        if len(first) >= NAME_WORD_MIN:
-            text = re.sub(rf"(?<![\w-]){re.escape(first)}(?![\w-])", " ", text, flags=re.IGNORECASE)
+        for pattern in _name_patterns(name):
+            text = pattern.sub(" ", text)
     return text
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_patterns(name: str) -> tuple[re.Pattern[str], ...]:
+    """The patterns `without_names` removes a name by, compiled once: themes compare 2,000 items of up to as many
+    customers, more names than `re` keeps compiled."""
+    whole = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
+    first = name.split()[0]
+    if len(first) < NAME_WORD_MIN:
+        return (whole,)
+    return whole, re.compile(rf"(?<![\w-]){re.escape(first)}(?![\w-])", re.IGNORECASE)
 
 
 def split_title(text: str) -> TextItem:
