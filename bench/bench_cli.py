@@ -75,8 +75,7 @@ def main() -> None:
         f"`tradeoff` script in a new process, median of {opts.runs} runs after one warm-up run; CPU is user + "
         "system time of that process. The read commands use the demo workspace in SQLite (`tradeoff demo`). "
         "A command imports what it needs when it runs: the help loads none of the application, and a read command "
-        "loads neither the web app, scipy, the solver nor the ML extra (FastAPI and numpy come with the record "
-        "schemas). Rerun: `PYTHONPATH=src .venv/bin/python bench/bench_cli.py`.",
+        "loads neither the web app, FastAPI, numpy, scipy, the solver nor the ML extra. Rerun: `PYTHONPATH=src .venv/bin/python bench/bench_cli.py`.",
         "",
         "| command | wall ms | CPU ms |",
         "|---|---|---|",

@@ -4,8 +4,10 @@ libraries, and what it copies from the application to stay light still matches t
 from __future__ import annotations
 
 import ast
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from typer._click import Context
@@ -100,3 +102,19 @@ def test_every_command_made_when_used_is_documented() -> None:
         words = command.split()
         assert f"tradeoff {words[0]}" in readme, f"README does not mention `tradeoff {words[0]}`"
         assert words[-1] in readme, f"README does not mention `{command}`"
+
+
+def test_a_read_command_loads_no_heavy_library(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`tradeoff features list` on a real (SQLite) database: the command runs and answers, and none of the heavy
+    libraries is loaded for it (the record schemas import FastAPI's encoder and the scoring core only when used)."""
+    env = {"TRADEOFF_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    cli = str(Path(sys.executable).with_name("tradeoff"))
+    for args in (["db", "upgrade"], ["workspace", "create", "acme", "--owner", "pm@acme.example", "--password-stdin"]):
+        subprocess.run([cli, *args], env=env, check=True, capture_output=True, input="a-long-password\n", text=True)
+    code = ("import sys; from tradeoff.cli.main import main; "
+            "sys.argv = ['tradeoff', 'features', 'list', '-w', 'acme', '--json']\n"
+            "try:\n    main()\nexcept SystemExit as exc:\n    print('exit', exc.code)\n"
+            f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert json.loads(out[:out.rindex("}") + 1]) == {"items": [], "next": None}
+    assert out.splitlines()[-1] == "[]"
