@@ -684,6 +684,20 @@ def test_a_customer_named_in_pasted_notes_but_not_on_record_is_flagged_and_may_b
     made = texts_in(container, w, "QZFROST")
     assert len(made) == 3 and len({f.customer_id for f in made}) == 1 and made[0].customer_id is not None
     assert sorted(f.source for f in made) == ["sales_call", "sales_call", "support"]
+    # from a sales call with someone not a customer yet: added as a prospect
+    call = tc.post(f"/w/{w}/feedback/paste", data={"csrf_token": token, "source": "sales_call",
+                                                  "text": "Discovery call — Harbourline Freight\n- Needs SSO QZHARB\n"})
+    assert 'name="add_customers" value="prospect"' in call.text
+    item = re.findall(r'<textarea id="item-\d+" name="item"[^>]*>(.*?)</textarea>', html.unescape(call.text), re.S)
+    added = tc.post(f"/w/{w}/feedback/paste/confirm", data={
+        "csrf_token": token, "source": "sales_call", "item": item, "keep": ["0"], "item_source": ["sales_call"],
+        "item_customer": ["Harbourline Freight"], "add_customers": "prospect"})
+    assert added.status_code == 303, added.text[:300]
+    with container.unit_of_work() as uow:
+        who = uow.session.scalars(select(Customer).where(Customer.workspace_id == wid,
+                                                         Customer.name == "Harbourline Freight")).one()
+        assert (who.lifecycle, who.arr) == ("prospect", 0)
+        assert uow.session.get(Customer, made[0].customer_id).lifecycle == "customer"  # type: ignore[union-attr]
 
 
 def test_adding_a_customer_by_name_never_shadows_those_the_name_already_means(container: Container,

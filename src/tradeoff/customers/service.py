@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from tradeoff.audit import service as audit
 from tradeoff.core.money import total_in
-from tradeoff.customers.model import Customer, MoneySettings
+from tradeoff.customers.model import Customer, Lifecycle, MoneySettings
 from tradeoff.customers.schemas import CustomerCreate, CustomerUpdate, MoneySettingsIn, MoneySettingsOut
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.records import service as records
@@ -93,16 +93,18 @@ def by_names(*, uow: UnitOfWork, workspace_id: int, names: list[str]) -> dict[st
     return {c.name.lower(): c for c in rows}
 
 
-def named_or_new(*, uow: UnitOfWork, workspace_id: int, actor: Actor, name: str) -> Customer:
+def named_or_new(*, uow: UnitOfWork, workspace_id: int, actor: Actor, name: str,
+                 lifecycle: Lifecycle = Lifecycle.customer) -> Customer:
     """The customer a person means by `name` (`by_name_as_typed`), or, when no customer answers to it, a new one by
-    that name (segment other, no ARR, to complete later): what "add customers not on record yet" does for pasted
-    notes. A name several customers answer to is refused, as by `by_name_as_typed`."""
+    that name (segment other, no ARR, to complete later; a customer or, from a sales call, a prospect): what "add
+    customers not on record yet" does for pasted notes. A name several customers answer to is refused, as by
+    `by_name_as_typed`."""
     found, hits = _as_typed(uow, workspace_id, name)
     if found is not None:
         return found
     if hits:
         raise _not_one(name, hits)
-    return create(uow=uow, workspace_id=workspace_id, actor=actor, data=CustomerCreate(name=name))
+    return create(uow=uow, workspace_id=workspace_id, actor=actor, data=CustomerCreate(name=name, lifecycle=lifecycle))
 
 
 def by_name_as_typed(*, uow: UnitOfWork, workspace_id: int, name: str) -> Customer:

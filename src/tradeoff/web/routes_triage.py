@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from tradeoff.accounts.service import Member
 from tradeoff.customers import service as customer_service
+from tradeoff.customers.model import Lifecycle
 from tradeoff.errors import FieldError, InvalidInput, TradeoffError
 from tradeoff.feedback import service as feedback_service
 from tradeoff.feedback.schemas import FeedbackCreate, FeedbackUpdate
@@ -233,14 +234,16 @@ def paste_confirm(request: Request, form: CheckedForm, m: CurrentMember, uow: Uo
         state.message = "tick at least one item to create"
     creates: list[FeedbackCreate] = []
     kept_order: list[int] = []  # the item each of `creates` is
-    add_customers = form.get("add_customers") == "1"
+    add_customers = form.get("add_customers") in ("1", "prospect")
+    added_as = Lifecycle.prospect if form.get("add_customers") == "prospect" else Lifecycle.customer
     for i in chosen:
         item_state = FormState()
         own: dict[str, Any] = {}
         name = items[i]["customer"].strip()
         if add_customers and name:  # one not on record yet is added with the batch (a later item finds it)
             own["customer_id"] = customer_service.named_or_new(uow=uow, workspace_id=m.workspace_id,
-                                                               actor=m.actor("web"), name=name).id
+                                                               actor=m.actor("web"), name=name,
+                                                               lifecycle=added_as).id
         else:
             ctx.resolve_customer(uow, m.workspace_id, name, item_state, own)
         if not item_state.ok:
