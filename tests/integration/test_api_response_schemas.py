@@ -28,7 +28,7 @@ DICT_ANSWERS = {
     "markCustomersTold", "getNpsBySegment", "getAttention", "saveBriefVersion", "listBriefVersions", "diffBrief",
     "createBlocker", "listBlockers", "getBlocker", "getBlockerImpact", "archiveBlocker", "getTechnicalImplications",
     "getTeamCapacity", "suggestEstimate", "listEstimates", "listWorkItems", "getWorkHistorySummary",
-    "importWorkItems", "comparePlanScenario", "getRoadmapBoard", "getForecast", "getFeatureForecast",
+    "importWorkItems", "importCustomers", "comparePlanScenario", "getRoadmapBoard", "getForecast", "getFeatureForecast",
     "getFeatureDelivery", "getCommitmentOverview", "recomputeCommitments", "listCommitmentEvents",
     "getDeliverySettings", "setDeliverySettings", "getProblemSizing", "getFeatureSizing", "setScoringInputs",
     "getFeatureScores", "listScoringFormulas", "saveScoringFormula", "getScoringSettings", "setScoringSettings",
@@ -286,6 +286,11 @@ def test_demo_answers_match_their_schemas(client, container: Container) -> None:
              b"ZZ-3,Bad,Story,Done,not a date,,x\n")
     call("importWorkItems", "POST", "/imports/workitems", files={"file": ("w.csv", items)}, data={"dry_run": "true"})
     call("importWorkItems", "POST", "/imports/workitems", files={"file": ("w.csv", items)},
+         data={"skip_bad_rows": "true"})
+    crm = (f"Record ID,Company name,Lifecycle Stage,ARR,Amount,Close Date\n,{customers[0]['name']},Customer,"
+           "\"1,000\",,\nC-2,Newco,Lead,,\"5,000\",2030-01-31\nC-3,Bad Lead,Lead,\"5,000\",,\n").encode()
+    call("importCustomers", "POST", "/imports/customers", files={"file": ("c.csv", crm)}, data={"dry_run": "true"})
+    call("importCustomers", "POST", "/imports/customers", files={"file": ("c.csv", crm)},
          data={"skip_bad_rows": "true"})
 
     # plans and forecasts

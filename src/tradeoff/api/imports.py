@@ -1,4 +1,5 @@
-"""POST /workspaces/{workspace}/imports/feedback: a CSV upload, previewed (dry_run) or imported, all or nothing."""
+"""POST /workspaces/{workspace}/imports/feedback and …/imports/customers: a CSV upload, previewed (dry_run) or
+imported, all or nothing."""
 
 from __future__ import annotations
 
@@ -8,7 +9,13 @@ from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import JSONResponse
 
 from tradeoff.api.deps import CurrentMember, Uow
-from tradeoff.api.responses.imports import FeedbackImportPreview, FeedbackImportSummary
+from tradeoff.api.responses.imports import (
+    CustomerImportPreview,
+    CustomerImportSummary,
+    FeedbackImportPreview,
+    FeedbackImportSummary,
+)
+from tradeoff.customers import importer as customer_importer
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.feedback.importer import MAX_BYTES, ImportOptions, run_import
 from tradeoff.feedback.model import Source
@@ -78,4 +85,58 @@ def import_feedback(
     )
     result = run_import(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"), data=data,
                         options=options, dry_run=dry_run)
+    return JSONResponse(result, status_code=200 if dry_run else 201)
+
+
+@router.post(
+    "/workspaces/{workspace}/imports/customers", operation_id="importCustomers",
+    summary="Import customers and prospects from a CSV file (a CRM export), or preview it with dry_run=true",
+    description=(
+        "Send `multipart/form-data` with the CSV as `file`. Columns are guessed from the header (HubSpot's and "
+        "Salesforce's `Company name`/`Account Name`, `Record ID`/`Account ID`, `ARR`/`Annual Revenue`, `Lifecycle "
+        "Stage`/`Type`, `Amount`/`Opportunity Amount`, `Close Date`, `Account Owner`/`Company owner`, …) or named "
+        "with `name_column`, `external_id_column`, `segment_column`, `arr_column`, `currency_column`, "
+        "`plan_column`, `renewal_date_column`, `customer_since_column`, `account_owner_column`, `notes_column`, "
+        "`lifecycle_column`, `deal_value_column`, `deal_close_column` (an empty value turns a guess off).\n\n"
+        "A row updates the customer with its external id, else the one with its name (any case), with the "
+        "columns the file has (an empty cell keeps the value); otherwise it creates one. Lifecycle values such as "
+        "Customer and Evangelist make a customer; Lead, Subscriber, MQL, SQL, Opportunity and Prospect a prospect "
+        "(who must have no ARR). Money reads `12500`, `12,500.00`, `$12,500`, `€ 9.000,50`, `USD 12,500`.\n\n"
+        "`dry_run=true` previews (200) and writes nothing; otherwise all rows are imported in one transaction "
+        "(201) or none (422 problem+json, each bad row in `errors` as `[\"row\", N, field]`, row 1 the first line "
+        "after the header; two rows about one customer are both listed). Needs the `edit` role (owner or PM)."),
+    response_model=CustomerImportPreview,
+    responses={200: {"description": "Preview (dry run)"},
+               201: {"description": "Import summary", "model": CustomerImportSummary},
+               422: {"description": "Bad file or bad rows (application/problem+json)"}},
+)
+def import_customers(
+    member: CurrentMember,
+    uow: Uow,
+    file: Annotated[UploadFile, File(description="The CSV file.")],
+    name_column: Column = None, external_id_column: Column = None, segment_column: Column = None,
+    arr_column: Column = None, currency_column: Column = None, plan_column: Column = None,
+    renewal_date_column: Column = None, customer_since_column: Column = None, account_owner_column: Column = None,
+    notes_column: Column = None, lifecycle_column: Column = None, deal_value_column: Column = None,
+    deal_close_column: Column = None,
+    date_format: Annotated[str | None, Form(max_length=50)] = None,
+    skip_bad_rows: Annotated[bool, Form()] = False,
+    dry_run: Annotated[bool, Form()] = False,
+) -> Any:
+    member.require("edit")
+    filename = file.filename or "upload.csv"
+    data = file.file.read(customer_importer.MAX_BYTES + 1)
+    if len(data) > customer_importer.MAX_BYTES:
+        raise InvalidInput(f"{filename} is larger than {customer_importer.MAX_BYTES // 1_000_000} MB; split it and "
+                           "import the parts", [FieldError(["body", "file"], "file too large", filename)])
+    columns = {"name": name_column, "external_id": external_id_column, "segment": segment_column,
+               "arr": arr_column, "currency": currency_column, "plan": plan_column,
+               "renewal_date": renewal_date_column, "customer_since": customer_since_column,
+               "account_owner": account_owner_column, "notes": notes_column, "lifecycle": lifecycle_column,
+               "deal_value": deal_value_column, "deal_close": deal_close_column}
+    options = customer_importer.CustomerOptions(
+        filename=filename, mapping={f: c for f, c in columns.items() if c is not None},
+        date_format=date_format or None, skip_bad_rows=skip_bad_rows)
+    result = customer_importer.run_import(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"),
+                                          data=data, options=options, dry_run=dry_run)
     return JSONResponse(result, status_code=200 if dry_run else 201)

@@ -1,4 +1,5 @@
-"""`tradeoff import feedback FILE.csv`: preview (--dry-run) or import, all or nothing."""
+"""`tradeoff import feedback FILE.csv` and `tradeoff import customers FILE.csv`: preview (--dry-run) or import, all
+or nothing."""
 
 from __future__ import annotations
 
@@ -73,6 +74,67 @@ def feedback(
         raise typer.Exit(1)
 
 
+def customers(
+    file: Annotated[Path, typer.Argument(help="The CSV file ('-' for standard input).")],
+    workspace: Workspace,
+    mapping: Annotated[list[str] | None, typer.Option(
+        "--map", help="FIELD=COLUMN, repeatable. Fields: name (required), external_id, segment, arr, currency, "
+                      "plan, renewal_date, customer_since, account_owner, notes, lifecycle, deal_value, deal_close. "
+                      "Unmapped fields are guessed from the header (HubSpot, Salesforce); FIELD= turns a guess "
+                      "off.")] = None,
+    date_format: Annotated[str | None, typer.Option(
+        help="strftime format of the dates, e.g. %d/%m/%Y (default: ISO 8601, or the day/month order the "
+             "file's other dates settle).")] = None,
+    skip_bad_rows: Annotated[bool, typer.Option(help="Import the good rows and report the bad ones.")] = False,
+    dry_run: Annotated[bool, typer.Option(help="Show what would be imported and write nothing.")] = False,
+    as_json: Json = False,
+) -> None:
+    """Import customers and prospects from a CRM export or spreadsheet (CSV), all or nothing.
+
+    A row updates the customer with its external id, else with its name (any case), with the columns the file
+    has; otherwise it creates one. Lead, Subscriber, MQL, SQL, Opportunity and Prospect are prospects (no ARR).
+    """
+    from tradeoff.customers.importer import CustomerOptions, apply_import, parse_mapping, plan_import
+
+    data = _read(file)
+    options = CustomerOptions(filename=file.name if str(file) != "-" else "stdin",
+                              mapping=parse_mapping(mapping or []), date_format=date_format,
+                              skip_bad_rows=skip_bad_rows)
+    state = cli_state()
+    try:
+        with state.container.unit_of_work() as uow:
+            wid = workspace_id(uow, workspace)
+            plan = plan_import(uow=uow, workspace_id=wid, data=data, options=options)
+            result = plan.preview() if dry_run else apply_import(uow=uow, workspace_id=wid, actor=state.actor,
+                                                                  plan=plan)
+    except InvalidInput as exc:
+        _refused(exc)
+    if as_json:
+        emit_json(result)
+    elif dry_run:
+        mapped = ", ".join(f"{f} ← '{c}'" for f, c in result["mapping"].items())
+        typer.echo(f"{result['file']}: {result['rows']} rows ({result['encoding']}, delimiter "
+                   f"{result['delimiter']!r}); {mapped}")
+        if result["sample"]:
+            emit_table(result["sample"], ["row", "action", "name", "external_id", "lifecycle", "segment", "arr",
+                                          "currency", "deal_value", "deal_close"], title="first rows")
+        for b in result["bad_rows"]:
+            typer.echo(f"  row {b['row']} (line {b['line']}), {b['field']}: {b['reason']}")
+        typer.echo(f"would create {_n(result['would_create'], 'customer')}, update {result['would_update']} and "
+                   f"leave {result['would_leave_unchanged']} unchanged; {_n(result['bad_row_count'], 'bad row')}")
+        for note in result["notes"]:
+            typer.echo(f"note: {note}")
+        for b in result["blockers"]:
+            typer.echo(f"not ready: {b['message']}")
+        typer.echo("dry run: nothing written.")
+    else:
+        typer.echo(f"imported {result['file']}: created {_n(result['created'], 'customer')}, updated "
+                   f"{result['updated']}, {result['unchanged']} unchanged; skipped {_n(result['skipped_row_count'], 'row')}"
+                   + (f" ({', '.join(map(str, result['skipped_rows']))})" if result["skipped_rows"] else ""))
+    if dry_run and not result["ready"]:  # a script can tell "would be refused" from "ready" by the exit code
+        raise typer.Exit(1)
+
+
 def _read(file: Path) -> bytes:
     if str(file) == "-":
         return sys.stdin.buffer.read()
@@ -141,4 +203,5 @@ def _n(count: int, noun: str) -> str:
 
 def register(root: typer.Typer) -> None:
     import_app.command("feedback")(feedback)
+    import_app.command("customers")(customers)
     root.add_typer(import_app, name="import")

@@ -247,6 +247,22 @@ def wordiest_column(table: CsvTable, sample: int = 200) -> str | None:
     return table.columns[best] if best is not None and totals[best] > 0 else None
 
 
+def resolve_with_required(columns: tuple[str, ...], mapping: Mapping[str, str], *, fields: Sequence[str],
+                          guesses: Mapping[str, tuple[str, ...]], aliases: Mapping[str, str],
+                          required: Sequence[str]) -> dict[str, int]:
+    """Field -> column index (`resolve_columns`: the explicit mapping first, then guesses from the header), refusing
+    a file without a column for each `required` field, naming the headers looked for and the file's columns."""
+    found = resolve_columns(columns, mapping, fields=fields, guesses=guesses, aliases=aliases)
+    for name in required:
+        if name not in found:
+            listed = ", ".join(f"'{c}'" for c in columns)
+            raise InvalidInput(
+                f"the file has no column for the required field '{name}' (looked for {', '.join(guesses[name])}); "
+                f"its columns are {listed}. Name it: --map {name}=COLUMN",
+                [FieldError(["column", name], "required column missing", list(columns))])
+    return found
+
+
 def resolve_mapping(columns: tuple[str, ...], mapping: Mapping[str, str]) -> dict[str, int]:
     """The feedback importer's columns: `text` is required."""
     fields = resolve_columns(columns, mapping, fields=FIELDS, guesses=GUESSES, aliases=FIELD_ALIASES)

@@ -28,6 +28,7 @@ from tradeoff.web import (
     routes_detail,
     routes_feature_forms,
     routes_import,
+    routes_import_customers,
     routes_import_workitems,
     routes_insights,
     routes_invite,
@@ -69,6 +70,7 @@ def install_web(app: FastAPI, container: Container) -> None:
     for module in (routes_auth, routes_invite, routes_workspace, routes_strategy, routes_decisions, routes_triage, routes_import, routes_insights,
                    routes_notify, routes_public, routes_roadmap, routes_briefs, routes_feature_forms,
                    routes_objective_forms, routes_delivery_forms, routes_plan_forms, routes_commitment_forms, routes_import_workitems,
+                   routes_import_customers,
                    routes_workitems, routes_views, routes_search, routes_records,
                    routes_detail):
         app.include_router(module.router, include_in_schema=False)

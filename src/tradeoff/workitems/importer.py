@@ -21,7 +21,13 @@ from sqlalchemy import Table, bindparam, func, insert, select, update
 from tradeoff.audit import service as audit
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.features.model import Feature
-from tradeoff.feedback.import_rows import BadRow, check_date_format, map_pairs, read_table, resolve_columns
+from tradeoff.feedback.import_rows import (
+    BadRow,
+    check_date_format,
+    map_pairs,
+    read_table,
+    resolve_with_required,
+)
 from tradeoff.storage.base import utcnow
 from tradeoff.storage.uow import Actor, UnitOfWork
 from tradeoff.workitems.model import WorkItem
@@ -255,15 +261,7 @@ def parse_mapping(pairs: Iterable[str]) -> dict[str, str]:
 
 def resolve_mapping(columns: tuple[str, ...], mapping: Mapping[str, str]) -> dict[str, int]:
     """Field -> column index: the explicit mapping first, then guesses from the header for the rest."""
-    fields = resolve_columns(columns, mapping, fields=FIELDS, guesses=GUESSES, aliases=ALIASES)
-    for name in REQUIRED:
-        if name not in fields:
-            found = ", ".join(f"'{c}'" for c in columns)
-            raise InvalidInput(
-                f"the file has no column for the required field '{name}' (looked for {', '.join(GUESSES[name])}); "
-                f"its columns are {found}. Name it: --map {name}=COLUMN",
-                [FieldError(["column", name], "required column missing", list(columns))])
-    return fields
+    return resolve_with_required(columns, mapping, fields=FIELDS, guesses=GUESSES, aliases=ALIASES, required=REQUIRED)
 
 
 def _match_features(uow: UnitOfWork, workspace_id: int, rows: list[ItemRow], by_id: bool) -> tuple[

@@ -1,5 +1,5 @@
-"""Answers of the CSV imports (api/imports.py, api/delivery.py): a preview (dry run) and a summary, for feedback and
-for work items."""
+"""Answers of the CSV imports (api/imports.py, api/delivery.py): a preview (dry run) and a summary, for feedback,
+for work items and for customers."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from tradeoff.api.responses.base import Answer, Moment, Number
+from tradeoff.api.responses.base import Amount, Answer, Day, Moment, Number
 
 ROW_NUMBERING = "Row 1 is the first line after the header"
 
@@ -190,3 +190,61 @@ class WorkItemImportSummary(WorkItemOutcome):
     skipped_row_count: int
     skipped_rows: list[int]
     audit_event_id: int
+
+
+class CustomerSample(Answer):
+    row: int = Field(description=ROW_NUMBERING)
+    name: str
+    external_id: str | None
+    segment: str
+    arr: Amount
+    currency: str
+    lifecycle: str = Field(description="customer or prospect")
+    deal_value: Amount
+    deal_close: Day | None
+    action: str = Field(description="create, update or unchanged")
+    customer_id: int | None = Field(description="The customer it updates; null: a new one")
+    matched_by: str | None = Field(description="external_id or name")
+    changed_fields: list[str] = Field(description="The fields an update changes")
+
+
+class CustomerImportPreview(Answer):
+    """What importing the customer file would do (nothing is written)."""
+
+    dry_run: Literal[True]
+    file: str
+    encoding: str
+    delimiter: str
+    columns: list[str]
+    mapping: dict[str, str] = Field(description="Field (name, external_id, arr, lifecycle, ...) -> the column")
+    guessed: list[str] = Field(description="The fields whose column was guessed from the header")
+    row_numbering: str
+    rows: int
+    blank_rows: int
+    valid_rows: int
+    bad_row_count: int
+    bad_rows: list[BadRowOut] = Field(description="The first 100 problems")
+    sample: list[CustomerSample] = Field(description="The first valid rows, as the customers would be after")
+    would_create: int
+    would_update: int
+    would_leave_unchanged: int
+    would_skip_rows: int
+    prospects: int = Field(description="Rows that are (or stay) prospects")
+    notes: list[str] = Field(description="What to check before importing")
+    ready: bool
+    blockers: list[ImportBlocker]
+
+
+class CustomerImportSummary(Answer):
+    """What was imported."""
+
+    dry_run: Literal[False]
+    file: str
+    created: int
+    updated: int
+    unchanged: int = Field(description="Rows matching a customer that already had every value")
+    skipped_row_count: int
+    skipped_rows: list[int] = Field(description="The first 100 rows skipped as bad")
+    created_ids: list[int] = Field(description="The first 100 customers created")
+    updated_ids: list[int] = Field(description="The first 100 customers changed")
+    notes: list[str]

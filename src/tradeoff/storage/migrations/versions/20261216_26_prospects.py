@@ -21,7 +21,7 @@ depends_on = None
 
 
 # the columns full-text search reads on customers, frozen as of this revision
-_SEARCHED = {"customers": ("name", "notes", "plan")}
+_SEARCHED: dict[str, tuple[str, ...]] = {"customers": ("name", "notes", "plan")}
 
 
 def upgrade() -> None:

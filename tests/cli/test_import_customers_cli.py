@@ -1,0 +1,42 @@
+"""`tradeoff import customers` end to end: refused naming the bad rows, a dry run that writes nothing, an import
+that creates, and one that updates."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+
+def test_import_customers_from_the_command_line(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    slug = "cus-" + uuid.uuid4().hex[:8]
+    run("init", "--workspace", slug, "--owner", f"o-{slug}@example.com", "--password-stdin", input="correct horse 1\n")
+    csv = tmp_path / "salesforce.csv"
+    csv.write_text("Account ID;Account Name;Type;Annual Revenue;Opportunity Amount;Renewal\n"
+                   "001A;Redfern Engineering;Customer - Direct;12.500,00;;31/01/2031\n"
+                   "001B;Solace Health;Prospect;;40.000;\n"
+                   "001C;Tern Bank;Partner;;;\n", encoding="cp1252")
+    refused = run("import", "customers", str(csv), "-w", slug, ok=False)
+    assert refused.exit_code == 2 and "row 3 lifecycle" in refused.output and "Partner" in refused.output
+    assert json.loads(run("customers", "list", "-w", slug, "--json").stdout)["items"] == []
+
+    preview = run("import", "customers", str(csv), "-w", slug, "--skip-bad-rows", "--dry-run",
+                  "--map", "renewal_date=Renewal", "--date-format", "%d/%m/%Y", "--json")
+    p = json.loads(preview.stdout)
+    assert (p["would_create"], p["bad_rows"][0]["row"], p["mapping"]["lifecycle"]) == (2, 3, "Type")
+    assert "would create" in run("import", "customers", str(csv), "-w", slug, "--skip-bad-rows", "--dry-run",
+                                 "--map", "renewal_date=Renewal", "--date-format", "%d/%m/%Y").stdout
+    assert json.loads(run("customers", "list", "-w", slug, "--json").stdout)["items"] == []
+
+    done = json.loads(run("import", "customers", str(csv), "-w", slug, "--skip-bad-rows", "--map",
+                          "renewal_date=Renewal", "--date-format", "%d/%m/%Y", "--json").stdout)
+    assert (done["created"], done["updated"], done["skipped_rows"]) == (2, 0, [3])
+    items = {c["name"]: c for c in json.loads(run("customers", "list", "-w", slug, "--json").stdout)["items"]}
+    assert (items["Redfern Engineering"]["arr"], items["Redfern Engineering"]["renewal_date"]) == (
+        "12500.00", "2031-01-31")
+    assert (items["Solace Health"]["lifecycle"], items["Solace Health"]["deal_value"]) == ("prospect", "40000.00")
+
+    again = tmp_path / "again.csv"
+    again.write_text("Account ID,Account Name,Type\n001B,Solace Health,Customer\n", encoding="utf-8")
+    out = run("import", "customers", str(again), "-w", slug).stdout
+    assert "created 0 customers, updated 1, 0 unchanged" in out
