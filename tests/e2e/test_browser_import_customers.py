@@ -70,3 +70,18 @@ def test_the_import_forms_need_csrf_and_the_edit_role(container: Container, worl
     assert engineer.get(f"{base}/import/customers").status_code == 403
     assert engineer.post(f"{base}/import/customers", data={"csrf_token": erin_token},
                          files=files).status_code == 403
+
+
+def test_the_import_pages_are_hidden_from_outsiders(container: Container, world: World) -> None:
+    from tradeoff.web import routes_import_customers
+
+    base = f"/w/{world.slug}"
+    paths = [(m, r.path.replace("/w/{slug}", base)) for r in routes_import_customers.router.routes
+             for m in r.methods]  # type: ignore[attr-defined]
+    assert paths
+    outsider = web_client(container)
+    token = sign_in(outsider, world.charlie.email, world.charlie.password)
+    for method, url in paths:
+        r = outsider.get(url) if method == "GET" else outsider.post(
+            url, data={"csrf_token": token}, files={"file": ("crm.csv", b"Name,ARR\nQuill,100\n", "text/csv")})
+        assert r.status_code == 404 and world.slug.title() not in r.text, f"{method} {url} → {r.status_code}"
