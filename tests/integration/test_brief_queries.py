@@ -9,7 +9,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from tests.integration.briefs_seed import ACTOR, NOW
-from tests.integration.test_storage import QueryCounter
+from tests.integration.test_storage import reads_only
 from tradeoff.accounts import service as accounts
 from tradeoff.bootstrap import Container
 from tradeoff.briefs import facts
@@ -26,6 +26,7 @@ from tradeoff.links.schemas import LinkCreate
 from tradeoff.problems import service as problem_service
 from tradeoff.problems.model import Problem
 from tradeoff.problems.schemas import ProblemCreate
+from tradeoff.storage.db import Statements
 
 OPEN = ("planned", "in_progress", "idea", "discovery")  # what the exec ranks and the sales brief lists
 
@@ -58,7 +59,7 @@ def _workspace(c: Container, per_status: int) -> tuple[int, int, str]:
 def _selects(c: Container, wid: int, slug: str, req: briefs.Request) -> int:
     with c.unit_of_work() as uow:  # once first: what a process reads once (cached since) is not counted
         briefs.build(uow=uow, workspace_id=wid, slug=slug, req=req, now=NOW)
-    with QueryCounter(c.engine) as qc, c.unit_of_work() as uow:
+    with Statements(c.engine, reads_only) as qc, c.unit_of_work() as uow:
         briefs.build(uow=uow, workspace_id=wid, slug=slug, req=req, now=NOW)
     return qc.count
 

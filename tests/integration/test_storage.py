@@ -111,7 +111,7 @@ def test_sqlite_pragmas(container) -> None:  # type: ignore[no-untyped-def]
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
 
 
-def _reads(statement: str) -> bool:
+def reads_only(statement: str) -> bool:
     # reads only: a token's last-used time is written at most once a minute, whenever that falls
     sql = statement.strip().upper()
     return sql.startswith("SELECT") and sql != "SELECT 1"
@@ -142,7 +142,7 @@ def test_no_n_plus_one_on_lists_and_details(client, container, world: World, wor
                 w.api("/feedback?q=t1")]
         got = []
         for url in urls:
-            with Statements(container.engine, _reads) as qc:
+            with Statements(container.engine, reads_only) as qc:
                 assert client.get(url, headers=w.alice.headers).status_code == 200
             got.append(qc.count)
         counts[n] = got
