@@ -161,3 +161,38 @@ def test_a_quiet_workspace_has_nothing_to_say(container: Container, world) -> No
     with container.unit_of_work() as uow:
         wid = accounts.workspace_by_slug(uow=uow, slug=world.slug).id
         assert attention.attention(uow=uow, workspace_id=wid, now=utcnow()) == []
+
+
+def test_open_deals_closing_soon_on_unshipped_features_and_past_their_close_are_named(
+        container: Container, seeded: Seeded) -> None:
+    from tradeoff.customers import service as customer_service
+    from tradeoff.customers.schemas import CustomerCreate
+    from tradeoff.links import service as link_service
+    from tradeoff.links.schemas import LinkCreate
+
+    a = dict(workspace_id=seeded.workspace_id, actor=ACTOR)
+    assert not {"deal_waiting", "deal_past_close"} & set(kinds(container, seeded))
+    today = NOW.date()
+    with container.unit_of_work() as uow:
+        halcyon = customer_service.create(uow=uow, **a, data=CustomerCreate(
+            name="Halcyon Freight", lifecycle="prospect", deal_value=96000, deal_close=today + timedelta(days=10))).id
+        later = customer_service.create(uow=uow, **a, data=CustomerCreate(
+            name="Later Corp", lifecycle="prospect", deal_value=1000, deal_close=today + timedelta(days=90))).id
+        stale = customer_service.create(uow=uow, **a, data=CustomerCreate(
+            name="Stale Co", arr=100, deal_value=5000, deal_close=today - timedelta(days=5))).id
+        sso = feature_service.create(uow=uow, **a, data=FeatureCreate(title="SAML SSO", status="planned")).id
+        for who in (halcyon, later):
+            fb = feedback_service.create(uow=uow, **a, data=FeedbackCreate(text="We sign once SSO is live",
+                                                                           customer_id=who, source="sales_call"))
+            link_service.create(uow=uow, **a, data=LinkCreate(feedback_id=fb.id, feature_id=sso))
+    got = kinds(container, seeded)
+    waiting, past = got["deal_waiting"], got["deal_past_close"]
+    # the one closing within 30 days, not the one in 90
+    assert (waiting.count, [r.record_id for r in waiting.refs]) == (1, [halcyon]) and later != halcyon
+    assert "Halcyon Freight (USD 96,000, closes" in waiting.detail and "SAML SSO" in waiting.detail
+    assert waiting.severity == "medium" and waiting.path == "briefs/sales"
+    assert (past.count, past.refs[0].record_id, past.severity) == (1, stale, "low")
+    with container.unit_of_work() as uow:  # shipped: nothing left for the deal to wait on
+        f = records.get(uow=uow, spec=feature_service.SPEC, workspace_id=seeded.workspace_id, record_id=sso)
+        feature_service.update(uow=uow, **a, record_id=sso, data=FeatureUpdate(status="shipped"), if_match=f.version)
+    assert "deal_waiting" not in kinds(container, seeded)

@@ -15,11 +15,13 @@ from sqlalchemy import exists, func, select
 
 from tradeoff.blockers import service as blocker_service
 from tradeoff.commitments import service as commitment_service
+from tradeoff.customers.model import Customer
 from tradeoff.decisions import service as decision_service
 from tradeoff.estimates.model import Estimate
 from tradeoff.features import service as feature_service
 from tradeoff.features.model import Feature, FeatureStatus
-from tradeoff.feedback.model import Feedback
+from tradeoff.feedback.model import Feedback, counts_as_evidence
+from tradeoff.links.evidence import feature_evidence
 from tradeoff.links.live import linked_to_live
 from tradeoff.plans import releases as release_watch
 from tradeoff.plans import service as plan_service
@@ -31,6 +33,7 @@ Severity = Literal["high", "medium", "low"]
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 RECENT_DAYS = 7  # feedback this recent and linked to nothing is "waiting"
 SHOW = 5  # records named per item; the count says how many there are in all
+DEAL_DAYS = 30  # an open deal expected to close this soon, waiting on features not shipped, is named
 TRIAGE_CAP = 1_000  # feedback waiting for triage is counted up to this (more is "more than 1,000")
 
 
@@ -243,6 +246,51 @@ def _decisions(uow: UnitOfWork, workspace_id: int) -> list[Item]:
     return items
 
 
+def _deals(uow: UnitOfWork, workspace_id: int, today: date) -> list[Item]:
+    """Open deals expected to close within `DEAL_DAYS` days whose customer or prospect asked for features not
+    shipped yet, and open deals whose expected close has passed (the CRM's word is stale)."""
+    deals = list(uow.session.execute(
+        select(Customer.id, Customer.name, Customer.deal_value, Customer.currency, Customer.deal_close)
+        .where(Customer.workspace_id == workspace_id, Customer.archived_at.is_(None), Customer.deal_value > 0,
+               Customer.deal_close.is_not(None), Customer.deal_close <= today + timedelta(days=DEAL_DAYS))
+        .order_by(Customer.deal_close, Customer.id)))
+    if not deals:
+        return []
+    items: list[Item] = []
+    past = [d for d in deals if d.deal_close < today]
+    soon = [d for d in deals if d.deal_close >= today]
+    fe = feature_evidence(workspace_id, None)
+    asked: dict[int, list[str]] = {}
+    if soon:
+        for cid, title in uow.session.execute(
+                select(Feedback.customer_id, Feature.title).distinct()
+                .join(fe, fe.c.feedback_id == Feedback.id).join(Feature, Feature.id == fe.c.feature_id)
+                .where(Feedback.customer_id.in_([d.id for d in soon]), counts_as_evidence(),
+                       Feature.archived_at.is_(None),
+                       Feature.status.not_in([FeatureStatus.shipped.value, FeatureStatus.wont_do.value]))
+                .order_by(Feedback.customer_id, Feature.title)):
+            if cid is not None:
+                asked.setdefault(cid, []).append(title)
+    waiting = [d for d in soon if d.id in asked]
+    if waiting:
+        items.append(Item(
+            "deal_waiting", "medium",
+            f"{_n(len(waiting), 'open deal')} expected to close within {DEAL_DAYS} days, waiting on features not "
+            "shipped",
+            "; ".join(f"{d.name} ({d.currency} {d.deal_value:,.0f}, closes {d.deal_close}): "
+                      f"{', '.join(asked[d.id][:3])}{' …' if len(asked[d.id]) > 3 else ''}" for d in waiting[:SHOW])
+            + ". The sales brief gives each planned feature's chance by the close; promise only what is likely.",
+            "briefs/sales", len(waiting), [Ref("customer", d.id, d.name) for d in waiting[:SHOW]]))
+    if past:
+        items.append(Item(
+            "deal_past_close", "low", f"{_n(len(past), 'open deal')} past its expected close",
+            "; ".join(f"{d.name} ({d.currency} {d.deal_value:,.0f}, expected {d.deal_close})" for d in past[:SHOW])
+            + ". Won: make them a customer with their ARR; lost or later: clear the deal or move its close.",
+            "customers?min_deal_value=0.01&sort=deal_close", len(past),
+            [Ref("customer", d.id, d.name) for d in past[:SHOW]]))
+    return items
+
+
 def _feedback(uow: UnitOfWork, workspace_id: int, now: datetime) -> list[Item]:
     items: list[Item] = []
     waiting = triage_service.pending(uow=uow, workspace_id=workspace_id, cap=TRIAGE_CAP)
@@ -268,12 +316,12 @@ def _feedback(uow: UnitOfWork, workspace_id: int, now: datetime) -> list[Item]:
 def attention(*, uow: UnitOfWork, workspace_id: int, now: datetime) -> list[Item]:
     """What needs acting on, most urgent first: commitments past due or at risk, commitments without a forecast,
     release targets missed, at risk or without a forecast, a live plan that is unsolved or older than its estimates, planned work without an estimate, open blockers,
-    decisions waiting for a choice or changes not written down, triage still running and recent feedback linked
-    to nothing."""
+    decisions waiting for a choice or changes not written down, open deals closing soon that wait on features not
+    shipped or past their expected close, triage still running and recent feedback linked to nothing."""
     items = (_commitments(uow, workspace_id, now.date()) + _releases(uow, workspace_id, now.date())
              + _plans(uow, workspace_id)
              + _unestimated(uow, workspace_id) + _blockers(uow, workspace_id) + _decisions(uow, workspace_id)
-             + _feedback(uow, workspace_id, now))
+             + _deals(uow, workspace_id, now.date()) + _feedback(uow, workspace_id, now))
     return sorted(items, key=lambda i: SEVERITY_ORDER[i.severity])  # stable: the order above within a severity
 
 

@@ -157,7 +157,7 @@ class AttentionRef(Answer):
 class AttentionItem(Answer):
     kind: str = Field(description="What it is: commitment_overdue, commitment_at_risk, release_missed, "
                                  "release_at_risk, plan_stale, feature_unestimated, blocker_open, triage_pending, "
-                                 "feedback_unlinked, ...")
+                                 "feedback_unlinked, deal_waiting, deal_past_close, ...")
     severity: Literal["high", "medium", "low"]
     title: str
     detail: str
