@@ -95,3 +95,29 @@ def test_the_sales_brief_lists_open_deals_with_the_chance_by_their_close(client,
     # without deals the section is left out
     client.patch(world.api(f"/customers/{halcyon['id']}"), json={"deal_value": 0}, headers=h)
     assert "Open deals waiting" not in client.get(world.api("/briefs/sales"), headers=h).text
+
+
+def test_a_plan_can_value_features_by_arr_and_the_open_deals_waiting_on_them(client, world: World) -> None:
+    h = world.alice.headers
+    team = client.post(world.api("/teams"), json={"name": "Core", "members": ["Ana"]}, headers=h).json()["id"]
+    feats = {}
+    for title in ("SSO", "Export"):
+        feats[title] = client.post(world.api("/features"), json={"title": title}, headers=h).json()["id"]
+        assert client.put(world.api(f"/features/{feats[title]}/estimate"), headers=h, json={
+            "optimistic": 2, "likely": 3, "pessimistic": 4, "team_id": team}).status_code == 200
+    halcyon = _mk(client, world, {"name": "Halcyon", "lifecycle": "prospect", "deal_value": 96000})
+    big = _mk(client, world, {"name": "Big", "arr": 40000, "deal_value": 10000})
+    _ask(client, world, halcyon["id"], feats["SSO"], "We sign once SSO is live")
+    _ask(client, world, big["id"], feats["Export"], "Export please")
+    values = {}
+    for source in ("arr", "arr_deals"):
+        plan = client.post(world.api("/plans"), json={"name": source, "start": date.today().isoformat(), "periods": 2,
+                                                      "period_days": 14, "value_source": source, "time_limit": 2},
+                           headers=h)
+        assert plan.status_code == 201, plan.text
+        res = client.post(world.api(f"/plans/{plan.json()['id']}/solve"), headers=h).json()["result"]
+        values[source] = {x["feature_id"]: x["value"] for x in res["schedule"]}
+        assert res["value_unit"] == "USD"
+    assert values["arr"] == {feats["SSO"]: 0, feats["Export"]: 40000}  # a prospect adds no ARR
+    assert values["arr_deals"] == {feats["SSO"]: 96000, feats["Export"]: 50000}
+    assert "open deals" in res["value_note"]

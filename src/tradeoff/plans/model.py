@@ -23,6 +23,7 @@ from tradeoff.storage.base import (
 class ValueSource(enum.StrEnum):
     score = "score"  # the workspace's scoring framework (or `framework`)
     arr = "arr"  # ARR of the customers who asked for the feature
+    arr_deals = "arr_deals"  # that, and the expected ARR of their open deals (prospects' and expansions)
     manual = "manual"  # the numbers in `values`
 
 

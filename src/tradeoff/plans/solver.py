@@ -34,6 +34,7 @@ from tradeoff.customers import service as customer_service
 from tradeoff.errors import FieldError, Infeasible, InvalidInput
 from tradeoff.estimates import service as estimate_service
 from tradeoff.features.model import Feature, FeatureStatus
+from tradeoff.insights import service as insights
 from tradeoff.plans.model import Plan
 from tradeoff.records import service as records
 from tradeoff.storage.uow import UnitOfWork
@@ -101,6 +102,18 @@ def _values(uow: UnitOfWork, workspace_id: int, plan: Plan,
         return ({fid: float(arr.get(fid, 0.0)) for fid in ids},
                 f"ARR ({money.describe()}) of the customers who asked for each feature, summed over the features: a "
                 "customer who asked for three counts three times, so this measures demand served, not revenue"
+                f"{customer_service.left_out_note(left_out)}", currency)
+    if plan.value_source == "arr_deals":
+        deals = insights.demand_by_target(uow=uow, workspace_id=workspace_id, kind="feature", ids=ids)
+        pipeline: dict[int, float] = {}
+        for fid, row in deals.items():
+            pipeline[fid], missing = money.total(row["deal_value_by_currency"])
+            for cur, amount in missing.items():
+                left_out[cur] = left_out.get(cur, 0.0) + amount
+        return ({fid: float(arr.get(fid, 0.0)) + pipeline.get(fid, 0.0) for fid in ids},
+                f"ARR ({money.describe()}) of the customers who asked for each feature, and the expected ARR of the "
+                "open deals of the customers and prospects who asked (deals are not won yet: a plan valued so serves "
+                "Sales' pipeline as well as today's customers), summed over the features"
                 f"{customer_service.left_out_note(left_out)}", currency)
     framework = plan.framework or scoring.default_framework(uow=uow, workspace_id=workspace_id)
     rows = scoring_inputs.feature_rows(uow=uow, workspace_id=workspace_id, features=feats,

@@ -33,7 +33,9 @@ W = "/w/{slug}"
 TEXT = ("name", "description", "start", "periods", "period_days", "value_source", "framework", "time_limit",
         "days_per_point", "deadlines", "values", "releases")
 KNOWN = set(TEXT) | {"team_ids", "must_have", "live"}
-SOURCES = [("arr", "ARR of the customers who asked"), ("score", "Score (the ranking's framework)"),
+SOURCES = [("arr", "ARR of the customers who asked"),
+           ("arr_deals", "ARR of the customers who asked, and their open deals"),
+           ("score", "Score (the ranking's framework)"),
            ("manual", "Values entered below")]
 
 

@@ -72,7 +72,7 @@ class PlanResult(Answer):
     bound: Number = Field(description="A proven upper bound on the best value")
     gap: Number = Field(description="(bound - value) / bound: how far from the best it may be")
     seconds: Number = Field(description="Time spent solving")
-    value_source: str = Field(description="What a feature's value is: score, arr or manual")
+    value_source: str = Field(description="What a feature's value is: score, arr, arr_deals (ARR and open deals) or manual")
     value_note: str = Field(description="The value source in words")
     value_unit: str = Field(description="The values' currency when they are ARR; '' for scores and manual values")
     schedule: list[ScheduledFeature] = Field(description="In the order work starts")
