@@ -17,6 +17,7 @@ from tests.conftest import World
 from tests.e2e.conftest import sign_in
 from tradeoff.app import create_app
 from tradeoff.bootstrap import Container
+from tradeoff.customers.importer import MAX_BYTES as CUSTOMER_FILE_LIMIT
 from tradeoff.feedback.importer import MAX_BYTES as FEEDBACK_FILE_LIMIT
 from tradeoff.middleware.body_limit import IMPORT_PATHS
 from tradeoff.settings import IMPORT_FORM_ALLOWANCE, Settings
@@ -123,7 +124,7 @@ def test_requests_under_the_limit_work_and_imports_have_the_larger_limit(contain
 
 def test_the_import_limit_never_refuses_a_file_the_importers_take(client: TestClient) -> None:
     default = Settings().max_import_request_bytes
-    for file_limit in (FEEDBACK_FILE_LIMIT, WORKITEM_FILE_LIMIT):
+    for file_limit in (FEEDBACK_FILE_LIMIT, WORKITEM_FILE_LIMIT, CUSTOMER_FILE_LIMIT):
         assert default >= file_limit + IMPORT_FORM_ALLOWANCE
     with pytest.raises(ValueError, match="TRADEOFF_MAX_IMPORT_REQUEST_BYTES"):
         Settings(max_import_request_bytes=FEEDBACK_FILE_LIMIT)
@@ -134,7 +135,15 @@ def test_the_import_limit_never_refuses_a_file_the_importers_take(client: TestCl
     assert len(uploads) >= 2
     for path in uploads:
         assert IMPORT_PATHS.match("/api/v1" + path.replace("{workspace}", "acme")), path
-    for path in ("/w/acme/import", "/w/acme/import/work-items"):
+    for path in ("/w/acme/import", "/w/acme/import/work-items", "/w/acme/import/customers"):
         assert IMPORT_PATHS.match(path)
+    # and every web page that takes a file upload: each import page's form posts the file to the page itself
+    from tradeoff.web import routes_import, routes_import_customers, routes_import_workitems
+
+    pages = [r.path for m in (routes_import, routes_import_customers, routes_import_workitems) for r in m.router.routes
+             if "GET" in r.methods]  # type: ignore[attr-defined]
+    assert len(pages) == 3
+    for path in pages:
+        assert IMPORT_PATHS.match(path.replace("{slug}", "acme")), path
     for path in ("/w/acme/feedback/new", "/w/acme/import/run", "/api/v1/workspaces/acme/feedback", "/login"):
         assert not IMPORT_PATHS.match(path)

@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tradeoff.api.problems import problem
 
 # the routes that take a CSV file: the API's two imports and the web's two upload steps
-IMPORT_PATHS = re.compile(r"^(/api/v1/workspaces/[^/]+/imports/(feedback|workitems)|/w/[^/]+/import(/work-items)?)/?$")
+IMPORT_PATHS = re.compile(r"^(/api/v1/workspaces/[^/]+/imports/(feedback|workitems|customers)|/w/[^/]+/import(/work-items|/customers)?)/?$")
 
 
 class BodyTooLarge(HTTPException):
