@@ -121,3 +121,39 @@ def test_a_plan_can_value_features_by_arr_and_the_open_deals_waiting_on_them(cli
     assert values["arr"] == {feats["SSO"]: 0, feats["Export"]: 40000}  # a prospect adds no ARR
     assert values["arr_deals"] == {feats["SSO"]: 96000, feats["Export"]: 50000}
     assert "open deals" in res["value_note"]
+
+
+def test_a_prospect_who_becomes_a_customer_has_won_their_deal(client, world: World) -> None:
+    h = world.alice.headers
+    close = (date.today() + timedelta(days=20)).isoformat()
+    won = _mk(client, world, {"name": "Won Co", "lifecycle": "prospect", "deal_value": 38000, "deal_close": close})
+    # as the API's PATCH of the lifecycle alone, and as the web form (which sends the unchanged deal along)
+    r = client.patch(world.api(f"/customers/{won['id']}"), json={"lifecycle": "customer", "arr": 38000}, headers=h)
+    assert r.status_code == 200, r.text
+    assert (r.json()["deal_value"], r.json()["deal_close"], r.json()["customer_since"]) == \
+        ("0.00", None, date.today().isoformat())
+    form = _mk(client, world, {"name": "Form Co", "lifecycle": "prospect", "deal_value": 5000, "deal_close": close})
+    r = client.patch(world.api(f"/customers/{form['id']}"), headers=h, json={
+        "lifecycle": "customer", "arr": 5000, "deal_value": "5000.00", "deal_close": close,
+        "customer_since": "2026-01-05"})
+    assert (r.json()["deal_value"], r.json()["deal_close"], r.json()["customer_since"]) == ("0.00", None, "2026-01-05")
+    # a new deal given with the change is kept (an expansion agreed at signature)
+    more = _mk(client, world, {"name": "More Co", "lifecycle": "prospect", "deal_value": 1000})
+    r = client.patch(world.api(f"/customers/{more['id']}"), json={"lifecycle": "customer", "deal_value": 400},
+                     headers=h)
+    assert r.json()["deal_value"] == "400.00"
+    # a deal cleared to 0 takes its close with it; a close date without a deal is refused, naming the field
+    exp = _mk(client, world, {"name": "Exp Co", "arr": 100, "deal_value": 50, "deal_close": close})
+    r = client.patch(world.api(f"/customers/{exp['id']}"), json={"deal_value": 0}, headers=h)
+    assert (r.json()["deal_value"], r.json()["deal_close"]) == ("0.00", None)
+    r = client.patch(world.api(f"/customers/{exp['id']}"), json={"deal_close": close}, headers=h)
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"] == ["body", "deal_close"], r.text
+    bad = client.post(world.api("/customers"), json={"name": "Z", "deal_close": close}, headers=h)
+    assert bad.status_code == 422 and "a close date needs an open deal" in bad.text
+    # the CSV import applies the same rules: the CRM says Customer now, so the deal was won
+    csv = b"Name,Lifecycle Stage,ARR\nWon by import,Customer,900\n"
+    _mk(client, world, {"name": "Won by import", "lifecycle": "prospect", "deal_value": 900, "deal_close": close})
+    r = client.post(world.api("/imports/customers"), files={"file": ("crm.csv", csv, "text/csv")}, headers=h)
+    assert r.status_code == 201 and r.json()["updated"] == 1, r.text
+    row = client.get(world.api("/customers?q=import"), headers=h).json()["items"][0]
+    assert (row["lifecycle"], row["arr"], row["deal_value"], row["deal_close"]) == ("customer", "900.00", "0.00", None)

@@ -338,6 +338,15 @@ def plan_import(*, uow: UnitOfWork, workspace_id: int, data: bytes, options: Cus
         notes=_notes(table.columns, mapping, options.explicit))
 
 
+def _implied(before: Customer | None, values: dict[str, Any], today: date) -> dict[str, Any]:
+    """What the row implies beyond itself, as when the customer is edited by hand (a prospect now a customer has won
+    their deal; a deal of 0 has no close), without refusing: a close date the file gives without a deal is dropped."""
+    try:
+        return customer_service.deal_rules(before, values, today)
+    except InvalidInput:
+        return customer_service.deal_rules(before, {**values, "deal_close": None}, today) | {"deal_close": None}
+
+
 def apply_import(*, uow: UnitOfWork, workspace_id: int, actor: Actor, plan: CustomerPlan) -> dict[str, Any]:
     """Write what the plan describes in the caller's transaction (all rows or none), or raise InvalidInput.
     Through the ORM, so that the search index (SQLite's triggers, PostgreSQL's generated column) and the
@@ -347,18 +356,23 @@ def apply_import(*, uow: UnitOfWork, workspace_id: int, actor: Actor, plan: Cust
         raise refused
     spec = customer_service.SPEC
     session = uow.session
+    today = date.today()
     created: list[Customer] = []
     updated: list[tuple[Customer, dict[str, Any]]] = []
     unchanged = 0
     for r in plan.rows:
         m = plan.matches.get(r.row)
         if m is None:
-            c = Customer(workspace_id=workspace_id, **({"currency": plan.currency} | _DEFAULTS | r.values))
+            values = {"currency": plan.currency} | _DEFAULTS | r.values
+            values |= _implied(None, values, today)
+            c = Customer(workspace_id=workspace_id, **values)
             session.add(c)
             created.append(c)
         elif changes := plan.changes(r):
             before = spec.snapshot(m.customer)
-            for f, (_, v) in changes.items():
+            values = {f: v for f, (_, v) in changes.items()}
+            values |= _implied(m.customer, values, today)
+            for f, v in values.items():
                 setattr(m.customer, f, v)
             updated.append((m.customer, before))
         else:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -51,11 +52,35 @@ def _check_external_id(uow: UnitOfWork, workspace_id: int, external_id: str | No
         )
 
 
+def deal_rules(before: Customer | None, values: Mapping[str, Any], today: date) -> dict[str, Any]:
+    """What a change implies beyond itself (every door applies it, the CSV import too): a prospect who becomes a
+    customer has won their deal, so it is cleared (unless the change gives another deal value) and they are a
+    customer since today when no day is known; a deal cleared to 0 takes its close date with it. Refuses a close
+    date the change gives without a deal."""
+    out: dict[str, Any] = {}
+    lifecycle = values.get("lifecycle", before.lifecycle if before else Lifecycle.customer.value)
+    if before is not None and before.lifecycle == Lifecycle.prospect.value and lifecycle == Lifecycle.customer.value:
+        if values.get("deal_value", before.deal_value) == before.deal_value:
+            out |= {"deal_value": Decimal("0.00"), "deal_close": None}
+        if before.customer_since is None and not values.get("customer_since"):
+            out["customer_since"] = today
+    deal = out.get("deal_value", values.get("deal_value", before.deal_value if before else Decimal(0)))
+    if not deal:
+        given = values.get("deal_close")
+        if given and "deal_close" not in out and (before is None or given != before.deal_close):
+            raise InvalidInput("deal_close: a close date needs an open deal: give its deal_value too",
+                               [FieldError(["body", "deal_close"], "no deal to close", str(values["deal_close"]))])
+        if (before is not None and before.deal_close is not None) or given:
+            out["deal_close"] = None
+    return out
+
+
 def create(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: CustomerCreate) -> Customer:
     _check_external_id(uow, workspace_id, data.external_id)
     values = data.model_dump()
     values["segment"] = data.segment.value
     values["lifecycle"] = data.lifecycle.value
+    values |= deal_rules(None, values, date.today())
     return records.create(uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, values=values)  # type: ignore[no-any-return]
 
 
@@ -78,6 +103,7 @@ def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, record_id: int, 
                                                           "a prospect has no ARR", str(values.get("arr", obj.arr)))])
     if values.get("external_id") == "":
         values["external_id"] = None
+    values |= deal_rules(obj, values, date.today())
     _check_external_id(uow, workspace_id, values.get("external_id"), exclude=record_id)
     return records.update(uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, obj=obj, values=values, if_match=if_match)  # type: ignore[no-any-return]
 
