@@ -152,9 +152,15 @@ def test_estimate_form_by_an_engineer_with_explanation(setup: Setup) -> None:
     assert len(shares) == 3 and all(0 < x <= 100 for x in shares) and abs(sum(shares) - 100) <= 2  # of the extra
     assert "+" in table and "person-days" in table
     # a refactor names what is refactored, and saving the form again keeps it
-    ref = tc.post(url, data={"csrf_token": csrf, "optimistic": "3", "likely": "5", "pessimistic": "12",
-                             "unit": "days", "confidence": "0.8", "category": "feature", "drivers": ["refactor"],
-                             "refactor_component": str(setup.component), "component_ids": str(setup.component)})
+    version = re.search(r'name="version" value="(\d+)"', shown)
+    assert version is not None
+    edit = {"csrf_token": csrf, "optimistic": "3", "likely": "5", "pessimistic": "12", "unit": "days",
+            "confidence": "0.8", "category": "feature", "drivers": ["refactor"],
+            "refactor_component": str(setup.component), "component_ids": str(setup.component)}
+    # a form opened before anyone had estimated it (no version) does not replace the estimate made meanwhile
+    stale = tc.post(url, data=edit)
+    assert stale.status_code == 422 and "was estimated meanwhile" in stale.text and "3–5–12 days" in stale.text
+    ref = tc.post(url, data={**edit, "version": version[1]})
     assert ref.status_code == 303
     shown = tc.get(url).text
     assert f'<option value="{setup.component}" selected>billing-service</option>' in shown

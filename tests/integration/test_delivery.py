@@ -156,6 +156,22 @@ def test_bad_estimates_are_refused_naming_the_field(client, world: World) -> Non
     assert client.get(world.api(f"/features/{c}/estimate"), headers=world.alice.headers).status_code == 404
     assert _estimate(client, world, a, 1, 2, 3, depends_on=[a]).status_code == 422
     assert _estimate(client, world, a, 1, 2, 3, component_ids=[987654]).status_code == 422
+    # a driver named twice would multiply the estimate twice: refused, naming it
+    r = _estimate(client, world, c, 1, 2, 3, drivers=[{"name": "unknowns"}, {"name": "unknowns"}])
+    assert r.status_code == 422 and "driver 'unknowns' is given twice" in r.text
+
+
+def test_a_first_estimate_is_not_replaced_by_one_that_did_not_see_it(client, world: World) -> None:
+    f = _feature(client, world, "Nobody estimated this yet")
+    h = world.alice.headers | {"If-None-Match": "*"}
+    body = {"optimistic": 12, "likely": 18, "pessimistic": 40, "notes": "the PM's range"}
+    first = client.put(world.api(f"/features/{f}/estimate"), json=body, headers=h)
+    assert first.status_code == 200 and first.headers["etag"] == '"1"'
+    late = client.put(world.api(f"/features/{f}/estimate"), json=body | {"optimistic": 3, "likely": 5, "pessimistic": 9},
+                      headers=world.erin.headers | {"If-None-Match": "*"})
+    assert late.status_code == 412 and "was estimated meanwhile" in late.json()["detail"], late.text
+    kept = client.get(world.api(f"/features/{f}/estimate"), headers=h).json()
+    assert (kept["likely"], kept["notes"], kept["version"]) == (18, "the PM's range", 1)
 
 
 def _history_csv(n: int, start: date) -> bytes:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, File, Form, Query, Response, UploadFile
+from fastapi import APIRouter, Body, File, Form, Header, Query, Response, UploadFile
 from fastapi.responses import JSONResponse
 
 from tradeoff.api.deps import CurrentMember, IfMatch, Uow, etag
@@ -84,10 +84,14 @@ def get_estimate(member: CurrentMember, uow: Uow, feature_id: int, response: Res
 @router.put(f"{W}/features/{{feature_id}}/estimate", operation_id="setEstimate", response_model=EstimateOut,
             tags=["estimates"], summary="Estimate a feature as a range with drivers and components (engineers may)")
 def set_estimate(member: CurrentMember, uow: Uow, feature_id: int, body: Annotated[EstimateIn, Body()],
-                 version: IfMatch, response: Response) -> Any:
+                 version: IfMatch, response: Response,
+                 if_none_match: Annotated[str | None, Header(
+                     alias="If-None-Match", description="'*': create only; 412 if the feature has been estimated "
+                                                        "meanwhile")] = None) -> Any:
     member.require("technical")
     est = estimate_service.save(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"),
-                                feature_id=feature_id, data=body, if_match=version)
+                                feature_id=feature_id, data=body, if_match=version,
+                                only_new=(if_none_match or "").strip() == "*")
     response.headers["ETag"] = etag(est.version)
     return estimate_service.out(uow=uow, workspace_id=member.workspace_id, estimate=est)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from tradeoff.estimates.model import DriverName, EffortUnit, WorkCategory
 from tradeoff.records.schemas import Input, LongText
@@ -33,6 +33,20 @@ class EstimateIn(Input):
     depends_on: Annotated[list[int], Field(max_length=50, description="Features that must be done first")] = []
     category: WorkCategory = WorkCategory.feature
     notes: LongText = ""
+
+    @field_validator("drivers")
+    @classmethod
+    def _each_driver_once(cls, drivers: list[DriverIn]) -> list[DriverIn]:
+        """A driver counts once: named twice it would multiply the estimate twice (a refactor may name several
+        components, each once)."""
+        seen: set[tuple[str, int | None]] = set()
+        for d in drivers:
+            key = (d.name.value, d.component_id)
+            if key in seen:
+                of = f" of component {d.component_id}" if d.component_id is not None else ""
+                raise ValueError(f"driver '{d.name.value}'{of} is given twice: name each driver once")
+            seen.add(key)
+        return drivers
 
 
 class AttributionOut(BaseModel):

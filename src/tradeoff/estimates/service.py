@@ -20,7 +20,7 @@ from tradeoff.core.estimation_explain import (
     explain_estimate,
 )
 from tradeoff.core.estimation_types import MIN_HISTORY
-from tradeoff.errors import FieldError, InvalidInput, NotFound
+from tradeoff.errors import FieldError, InvalidInput, NotFound, PreconditionFailed
 from tradeoff.estimates.model import Estimate
 from tradeoff.estimates.schemas import EstimateIn
 from tradeoff.features import service as feature_service
@@ -120,8 +120,10 @@ def team_fractions(lead: int, shares: dict[str, float]) -> dict[int, float]:
 
 
 def save(*, uow: UnitOfWork, workspace_id: int, actor: Actor, feature_id: int, data: EstimateIn,
-         if_match: int | None = None) -> Estimate:
-    """Create or replace the estimate of a feature. Raises InvalidInput naming the field; nothing is saved then."""
+         if_match: int | None = None, only_new: bool = False) -> Estimate:
+    """Create or replace the estimate of a feature. Raises InvalidInput naming the field; nothing is saved then.
+    `if_match`: the version being replaced; `only_new`: the caller saw no estimate (If-None-Match: *, a form opened
+    before anyone estimated it), so one made meanwhile is not overwritten: PreconditionFailed."""
     feature: Feature = records.get(uow=uow, spec=feature_service.SPEC, workspace_id=workspace_id, record_id=feature_id)
     _check_range(data)
     components = component_service.by_ids(uow=uow, workspace_id=workspace_id,
@@ -154,6 +156,10 @@ def save(*, uow: UnitOfWork, workspace_id: int, actor: Actor, feature_id: int, d
                      record_id=est.id, after={k: values[k] for k in SNAPSHOT} | {"feature_id": feature_id})
         _promises_changed(uow, workspace_id)
         return est
+    if only_new:
+        raise PreconditionFailed(
+            f"feature {feature_id} was estimated meanwhile by {est.estimated_by or 'someone'} ({fmt_range(est)}): "
+            "reload it to see that estimate, then change it if yours is better")
     records.check_version(_SPEC, est, if_match)
     before = {k: getattr(est, k) for k in SNAPSHOT}
     for k, v in values.items():
@@ -165,6 +171,11 @@ def save(*, uow: UnitOfWork, workspace_id: int, actor: Actor, feature_id: int, d
                      record_id=est.id, before=before, after=after)
         _promises_changed(uow, workspace_id)
     return est
+
+
+def fmt_range(est: Estimate) -> str:
+    """'3–5–9 days': optimistic, likely and pessimistic in the estimate's unit."""
+    return f"{est.optimistic:g}–{est.likely:g}–{est.pessimistic:g} {est.unit}"
 
 
 def _promises_changed(uow: UnitOfWork, workspace_id: int) -> None:

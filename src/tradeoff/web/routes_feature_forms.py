@@ -319,8 +319,9 @@ def save_estimate(request: Request, form: CheckedForm, m: CurrentMember, uow: Uo
     version = int(values["version"]) if values["version"].isdecimal() else None
 
     def action() -> None:
+        # a form opened before anyone estimated the feature creates, never replaces one made meanwhile
         estimate_service.save(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), feature_id=feature_id,
-                              data=EstimateIn.model_validate(body), if_match=version)
+                              data=EstimateIn.model_validate(body), if_match=version, only_new=version is None)
 
     if not save_or_errors(uow, state, EST_KNOWN, action):
         return _estimate_view(request, uow, m, feature_id, state, 422)
