@@ -46,6 +46,10 @@ def test_every_moment_is_utc_with_a_z(client: Any, container: Container) -> None
     assert [w["name"] for w in kept] == ["Hire one for Payments next month", "Without the fast invoice list"]
     assert not any(w["outdated"] or w["infeasible"] for w in kept)
     assert [i["email"] for i in client.get(f"{base}/invitations", headers=h).json()] == ["jonas.berg@ledgerly.example"]
+    # its roadmap's technology lane reads as the lanes do: by when work starts
+    lane = client.get(f"{base}/roadmap", headers=h).json()["technology"]
+    starts = [(i["period"] is None, i["first_period"] or 0, i["period"] or 0) for i in lane]
+    assert len(lane) >= 3 and starts == sorted(starts), starts
     spec = client.get("/api/v1/openapi.json").json()
     seen, odd = 0, []
     for path, ops in spec["paths"].items():

@@ -373,7 +373,7 @@ def board(*, uow: UnitOfWork, workspace_id: int, plan: Plan | None) -> dict[str,
         lanes[lane].append(item)
         if category in TECHNICAL:
             technology.append(item)
-    for items in lanes.values():
+    for items in (*lanes.values(), technology):  # when work starts, as the lanes read (the unplanned last)
         items.sort(key=lambda i: (i["period"] is None, i["first_period"] or 0, i["period"] or 0, i["feature_id"]))
     return {"plan_id": plan.id if plan else None, "plan_name": plan.name if plan else None,
             "solved": bool(plan and plan.result), **lanes, "technology": technology, "ideas": ideas}
