@@ -157,3 +157,20 @@ def test_a_prospect_who_becomes_a_customer_has_won_their_deal(client, world: Wor
     assert r.status_code == 201 and r.json()["updated"] == 1, r.text
     row = client.get(world.api("/customers?q=import"), headers=h).json()["items"][0]
     assert (row["lifecycle"], row["arr"], row["deal_value"], row["deal_close"]) == ("customer", "900.00", "0.00", None)
+
+
+def test_a_promise_on_a_feature_still_in_discovery_says_so(client, world: World) -> None:
+    h = world.alice.headers
+    cust = _mk(client, world, {"name": "Contoso", "arr": 1000})
+    feat = client.post(world.api("/features"), json={"title": "SEPA", "status": "discovery"}, headers=h).json()["id"]
+    due = (date.today() + timedelta(days=60)).isoformat()
+    made = client.post(world.api("/commitments"), json={"feature_id": feat, "customer_id": cust["id"], "due": due},
+                       headers=world.sam.headers)
+    assert made.status_code == 201, made.text
+    row = next(i for i in client.get(world.api("/commitment-overview"), headers=h).json()["items"]
+               if i["id"] == made.json()["id"])
+    assert row["not_planned"] == "discovery"
+    client.patch(world.api(f"/features/{feat}"), json={"status": "planned"}, headers=h)
+    row = next(i for i in client.get(world.api("/commitment-overview"), headers=h).json()["items"]
+               if i["id"] == made.json()["id"])
+    assert row["not_planned"] is None

@@ -391,6 +391,9 @@ def overview(*, uow: UnitOfWork, workspace_id: int, at_risk_only: bool = False,
                      "at_risk": risk, "shipped": shipped, "forecast_reason": c.forecast_reason,
                      "forecast_at": c.forecast_at,
                      "kept_by": c.kept_by.isoformat() if c.kept_by else None,
+                     # promised before it is planned: its chance is the live plan's order, not a commitment of the team
+                     "not_planned": status if status in (FeatureStatus.idea.value, FeatureStatus.discovery.value)
+                     else None,
                      "plan_check": None if shipped else plan_check(live, c)})
     at_risk = [r for r in rows if r["at_risk"]]
     by_currency: dict[str, float] = defaultdict(float)

@@ -234,6 +234,9 @@ class CommitmentRow(Answer):
     prospect: bool = Field(description="Promised to a prospect: not a customer yet")
     deal_at_stake: Number = Field(description="The customer's or prospect's open deal (expected ARR; 0: none)")
     deal_close: Day | None = Field(description="When that deal is expected to close")
+    not_planned: Literal["idea", "discovery"] | None = Field(
+        description="The feature is still an idea or in discovery: not marked planned, so the briefs give it no date "
+                    "and its chance is only the live plan's order")
     due: Day
     promised_by: str
     probability: Number | None = Field(description="Chance of keeping it, from the last forecast (0-1)")
