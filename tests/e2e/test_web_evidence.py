@@ -698,6 +698,10 @@ def test_a_customer_named_in_pasted_notes_but_not_on_record_is_flagged_and_may_b
                                                          Customer.name == "Harbourline Freight")).one()
         assert (who.lifecycle, who.arr) == ("prospect", 0)
         assert uow.session.get(Customer, made[0].customer_id).lifecycle == "customer"  # type: ignore[union-attr]
+        said = uow.session.scalars(select(Feedback.id).where(Feedback.customer_id == who.id)).one()
+    # shown as a prospect, never as a customer paying USD 0
+    for page in (tc.get(f"/w/{w}/feedback?q=QZHARB").text, tc.get(f"/w/{w}/feedback/{said}").text):
+        assert "Harbourline Freight" in page and "prospect" in page and "USD 0" not in page
 
 
 def test_adding_a_customer_by_name_never_shadows_those_the_name_already_means(container: Container,

@@ -98,8 +98,9 @@ def _commitments(uow: UnitOfWork, workspace_id: int, today: date) -> list[Item]:
     unknown = [r for r in ahead if r["probability"] is None]
     if forecast:
         arr: dict[str, float] = {}
-        for r in {r["customer_id"]: r for r in forecast}.values():  # each customer's ARR once
-            arr[r["currency"]] = arr.get(r["currency"], 0.0) + r["arr_at_stake"]
+        for r in {r["customer_id"]: r for r in forecast}.values():  # each customer's ARR once (a prospect has none)
+            if r["arr_at_stake"]:
+                arr[r["currency"]] = arr.get(r["currency"], 0.0) + r["arr_at_stake"]
         items.append(Item(
             "commitment_at_risk", "high",
             f"{_n(len(forecast), 'commitment')} below the {ov['threshold']:.0%} threshold",

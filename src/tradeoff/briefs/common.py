@@ -261,13 +261,18 @@ def commitment_blocks(sc: Scope, at_risk_only: bool) -> list[Any]:
             f"not forecast ({c['forecast_reason'] or 'not recomputed yet'})"
         rows.append(((s(c["customer"], cust),), (s(c["feature"], feat),),
                      (s(f"promised for {fc_mod.short(date.fromisoformat(c['due']))}", cm),),
-                     (s(f"{prob} chance", cm),), (s(money(c["arr_at_stake"], c["currency"]), cust),),
+                     (s(f"{prob} chance", cm),),
+                     (s("prospect: no ARR yet" if c.get("prospect") else money(c["arr_at_stake"], c["currency"]),
+                        cust),
+                      *((s(f"; open deal {money(c['deal_at_stake'], c['currency'])}", cust),)
+                        if c.get("deal_at_stake") else ())),
                      (s(_risk_words(c, threshold), cm),)))
     if not at_risk_only:
         return [Table(("Customer", "Feature", "Due", "Chance of keeping it", "ARR at stake", "Risk"), tuple(rows))]
     total: dict[str, Decimal] = {}  # the scope's own: each customer's ARR once, however many of its promises
     for c in {c["customer_id"]: c for c in items}.values():
-        total[c["currency"]] = total.get(c["currency"], Decimal(0)) + Decimal(str(c["arr_at_stake"]))
+        if c["arr_at_stake"]:  # a prospect's promise puts no ARR at stake
+            total[c["currency"]] = total.get(c["currency"], Decimal(0)) + Decimal(str(c["arr_at_stake"]))
     cited = [sc.ref("commitment", c["id"], f"{c['feature']} for {c['customer']}") for c in items]
     cited += list(dict.fromkeys(sc.ref("customer", c["customer_id"], c["customer"]) for c in items))
     head = Paragraph((s(f"{plural(len(items), 'commitment')} below the {threshold:.0%} threshold, "

@@ -108,6 +108,7 @@ class CustomerRef(Output):
     segment: str
     arr: Decimal
     currency: str
+    lifecycle: str = "customer"
 
 
 class CustomerFilters(Output):

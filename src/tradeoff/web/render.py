@@ -46,6 +46,13 @@ def money(amount: Decimal | float | int | None, currency: str = "") -> str:
     return f"{currency} {text}".strip()
 
 
+def pays(customer: Any) -> str:
+    """What a customer pays (their ARR), or 'prospect' for one who pays nothing yet: never 'USD 0' for a prospect."""
+    if getattr(customer, "lifecycle", "customer") == "prospect":
+        return "prospect"
+    return money(customer.arr, customer.currency)
+
+
 def rough_money(amount: Decimal | float | int | None, currency: str = "") -> str:
     """A simulated amount to three significant figures ('USD 209,000'): its cents would be false precision."""
     if amount is None:
@@ -243,7 +250,7 @@ def _build_env() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(money=money, amount=amount, number=number, day=day, moment=moment, ago=ago, label=label, highlight=highlight, mentions=mentions,
+    env.filters.update(money=money, pays=pays, amount=amount, number=number, day=day, moment=moment, ago=ago, label=label, highlight=highlight, mentions=mentions,
                        excerpt=truncate_words, past=past, share=share, sentence=sentence,
                        changed=changed_value, change_key=change_key, person=person, whole=whole, rough_money=rough_money, framework=framework, field_name=field_name,
                        in_words=in_words)
