@@ -519,6 +519,11 @@ def test_promises_no_plan_can_keep_do_not_stop_the_plan_and_are_named(client, wo
         r = client.post(world.api("/commitments"), json={"feature_id": fid, "customer_id": cust["id"], "due": due},
                         headers=h)
         assert r.status_code == 201, r.text
+    # Ledger is also promised to Globex by the end of the plan: a promise it keeps, never named as broken
+    globex = client.post(world.api("/customers"), json={"name": "Globex", "arr": 10}, headers=h).json()
+    assert client.post(world.api("/commitments"), headers=h, json={
+        "feature_id": ledger, "customer_id": globex["id"], "due": (TODAY + timedelta(days=55)).isoformat()}
+                       ).status_code == 201
     pid = _plan(client, world, periods=4, values={str(ids["a"]): 5, str(ids["b"]): 1, str(ids["c"]): 5,
                                                   str(ids["d"]): 2, str(ledger): 3})
     r = client.post(world.api(f"/plans/{pid}/solve"), headers=h)
@@ -533,6 +538,7 @@ def test_promises_no_plan_can_keep_do_not_stop_the_plan_and_are_named(client, wo
         named = f"'{title}' to Acme by {due} (done in period {period[fid]} instead)" in note
         assert (period[fid] == 1) != named, (title, period[fid], note)
     assert period[ledger] > 1 and sum(period[f] == 1 for f in (ids["a"], ids["c"], ids["d"])) == 2
+    assert "Globex" not in note, note
     assert "renegotiate the date" in note
     # sort-and-fill is compared under the same promises: it keeps those the plan keeps, and solving again says so
     greedy = {x["feature_id"]: x["period"] + 1 for x in res["greedy"]["schedule"]}

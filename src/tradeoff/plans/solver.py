@@ -500,8 +500,15 @@ def _around_promises(built: Built) -> tuple[Built, RoadmapPlan]:
     # inputs give the same comparison)
     roadmap = plan_roadmap(replace(inp, time_limit=quick, keep_close=tuple(current.items())))
     missed = [c for cid, c in promised.items() if cid not in kept]
+
+    def broken(cid: str) -> str:  # the promises on it the plan misses: due before the period it is done in ends
+        period = roadmap.schedule.get(cid)
+        late = [p for p in work.info[cid].committed_to
+                if period is None or work.periods[period][1] > date.fromisoformat(p.rpartition(" by ")[2])]
+        return ", ".join(late or work.info[cid].committed_to)
+
     said = "; ".join(
-        f"'{work.info[c.id].title}' to {', '.join(work.info[c.id].committed_to)}"
+        f"'{work.info[c.id].title}' to {broken(c.id)}"
         + (f" (done in period {roadmap.schedule[c.id] + 1} instead)" if c.id in roadmap.schedule else " (not chosen)")
         for c in missed)
     note = (f"{'a promise' if len(missed) == 1 else 'promises'} no plan can keep with the other work, so planned "
