@@ -56,8 +56,12 @@ def test_a_prospect_pays_nothing_and_its_deal_is_counted_apart_from_arr(client, 
     # top requested by open deals: SSO (146,000 waiting) before Export (50,000), though Export has more ARR
     top = client.get(world.api("/top-requested?sort=deals"), headers=h).json()
     assert [(i["id"], float(i["deal_value"]), i["deals"]) for i in top["items"]] == [(sso, 146000, 2), (export, 50000, 1)]
+    shipped = client.post(world.api("/features"), json={"title": "Old", "status": "shipped"}, headers=h).json()["id"]
+    _ask(client, world, big["id"], shipped, "Glad you built it")
+    top = client.get(world.api("/top-requested?sort=deals"), headers=h).json()
+    assert next(i for i in top["items"] if i["id"] == shipped)["deals"] == 0  # no deal waits on a shipped feature
     by_arr = client.get(world.api("/top-requested?sort=arr"), headers=h).json()
-    assert [i["id"] for i in by_arr["items"]] == [export, sso]
+    assert by_arr["items"][0]["id"] == export  # most ARR, though SSO has the most waiting in deals
     table = client.get(world.api("/top-requested.csv?sort=deals"), headers=h).text
     assert "open deals' expected ARR (USD)" in table.splitlines()[0] and ",146000" in table
     # the customers list filters prospects and sorts by open deal

@@ -190,6 +190,10 @@ def top_requested(
     for obj in uow.session.scalars(stmt):
         agg = demand[obj.id]
         arr, left_out = _in_currency(agg["arr_by_currency"], currency, rates)
+        # no deal waits on a feature already shipped or not to be built
+        settled = getattr(obj, "status", None) in (FeatureStatus.shipped.value, FeatureStatus.wont_do.value)
+        if settled:
+            agg = agg | {"deals": 0, "deal_value_by_currency": {}}
         deal_value, deal_left_out = _in_currency(agg["deal_value_by_currency"], currency, rates)
         rows.append({
             "id": obj.id, "title": obj.title if kind == "feature" else obj.statement,
