@@ -128,6 +128,9 @@ def test_plan_forecast_commitments_and_history_import(run, container, tmp_path: 
     preview = json.loads(run("import", "workitems", str(csv), "-w", slug, "--skip-bad-rows", "--dry-run",
                              "--json").stdout)
     assert preview["would_create"] == 2 and preview["bad_rows"][0]["row"] == 3
+    # a dry run that would be refused exits 1, as the other imports' do
+    not_ready = run("import", "workitems", str(csv), "-w", slug, "--dry-run", ok=False)
+    assert not_ready.exit_code == 1 and "row 3" in not_ready.output and "nothing written" in not_ready.output
     done = json.loads(run("import", "workitems", str(csv), "-w", slug, "--skip-bad-rows", "--map", "points=Story Points",
                           "--json").stdout)
     assert done["created"] == 2 and done["skipped_rows"] == [3]

@@ -128,7 +128,7 @@ def list_estimates(member: CurrentMember, uow: Uow, cursor: Annotated[str | None
 
 @router.get(f"{W}/workitems", operation_id="listWorkItems", tags=["work history"], response_model=ListOut[WorkItemOut],
             response_model_exclude_unset=True,
-            summary="Imported work items, newest first")
+            summary="Imported work items, the most recently imported first")
 def list_workitems(
     member: CurrentMember, uow: Uow,
     done: Annotated[bool | None, Query(description="Only finished (true) or open (false) items")] = None,

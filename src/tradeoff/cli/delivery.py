@@ -386,8 +386,7 @@ def workitems(
         _refused(exc)
     if as_json:
         emit_json(to_json(result))
-        return
-    if dry_run:
+    elif dry_run:
         mapped = ", ".join(f"{f} ← '{c}'" for f, c in result["mapping"].items())
         typer.echo(f"{result['file']}: {result['rows']} rows; {mapped}")
         typer.echo(f"would create {result['would_create']} and update {result['would_update']} work items "
@@ -399,10 +398,12 @@ def workitems(
         for b in result["blockers"]:
             typer.echo(f"not ready: {b['message']}")
         typer.echo("dry run: nothing written.")
-        return
-    typer.echo(f"imported {result['created']} new and updated {result['updated']} work items from {result['file']}; "
-               f"skipped {result['skipped_row_count']} rows")
-    _echo_outcome(result)
+    else:
+        typer.echo(f"imported {result['created']} new and updated {result['updated']} work items from "
+                   f"{result['file']}; skipped {result['skipped_row_count']} rows")
+        _echo_outcome(result)
+    if dry_run and not result["ready"]:  # as the other imports: a script tells "would be refused" by the exit code
+        raise typer.Exit(1)
 
 
 def _echo_outcome(result: dict[str, Any]) -> None:

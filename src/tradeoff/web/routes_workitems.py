@@ -1,5 +1,5 @@
 """Work history in the browser: each team's recent pace and cycle times, and the imported work items themselves
-(filtered by team and done or open, newest first), so an engineering manager can see what the forecasts and
+(filtered by team and done or open, the most recently imported first), so an engineering manager can see what the forecasts and
 reference classes are built from."""
 
 from __future__ import annotations
