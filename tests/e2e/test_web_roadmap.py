@@ -139,6 +139,7 @@ def test_roadmap_pages(container: Container, world: World) -> None:
                    ).status_code == 303
     side = tc.get(f"{base}/plans/{ids['plan']}").text.split('id="saved-what-ifs"')[1]
     assert side.count("the plan was solved again since") == 2
+    assert side.count("against the plan as it was then") == 2  # its difference is not against the value shown
     first, second = (int(x) for x in re.findall(r"/what-ifs/(\d+)/delete", side))
     assert tc.post(f"{base}/plans/{ids['plan']}/what-ifs/{first}/compare-again",
                    data={"csrf_token": csrf_of(page.text)}).status_code == 303
@@ -146,6 +147,7 @@ def test_roadmap_pages(container: Container, world: World) -> None:
                    data={"csrf_token": csrf_of(page.text)}).status_code == 303
     side = tc.get(f"{base}/plans/{ids['plan']}").text.split('id="saved-what-ifs"')[1]
     assert "Hire &lt;Cy&gt;" in side and "without Audit log export" not in side and "solved again since" not in side
+    assert "against the plan as it was then" not in side
     assert tc.post(f"{base}/plans/{ids['plan']}/what-ifs/{second}/delete",
                    data={"csrf_token": csrf_of(page.text)}).status_code == 404
     # an incomplete or out-of-range what-if is refused in words, naming what is missing, before any solving
