@@ -78,9 +78,9 @@ def top(
     if as_json:
         emit_json(encode(res))
         return
-    emit_table([r | {"arr": f"{r['arr']:,.0f}", "deal_value": f"{r['deal_value']:,.0f}" if r["deals"] else ""}
-                for r in res["items"]],
-               ["id", "title", "status", "feedback_count", "customer_count", "arr", "deal_value"],
+    emit_table([r | {"arr": f"{r['arr']:,.0f}", "deal_value": f"{r['deal_value']:,.0f}" if r["deals"] else "",
+                     "deals": r["deals"] or ""} for r in res["items"]],
+               ["id", "title", "status", "feedback_count", "customer_count", "arr", "deals", "deal_value"],
                title=f"top requested {kind.value}s by {sort} (ARR in {res['currency']})")
 
 

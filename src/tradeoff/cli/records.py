@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 COLUMNS = {
     "products": ["id", "name", "description"],
-    "customers": ["id", "name", "segment", "arr", "currency", "plan", "renewal_date"],
+    "customers": ["id", "name", "lifecycle", "segment", "arr", "currency", "plan", "renewal_date", "deal_value", "deal_close"],
     "feedback": ["id", "reported_at", "source", "customer", "text"],
     "problems": ["id", "statement", "persona", "segment"],
     "features": ["id", "title", "status", "persona", "owner"],
