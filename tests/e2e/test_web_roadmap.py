@@ -233,6 +233,7 @@ ROADMAP_PAGES = [
     ("GET", "/commitments/check"), ("GET", "/commitments.csv"), ("GET", "/roadmap/forecast.csv"),
     ("POST", "/commitments/{commitment}/withdraw"), ("POST", "/plans/{plan}/what-ifs"),
     ("POST", "/plans/{plan}/what-ifs/{what_if}/compare-again"), ("POST", "/plans/{plan}/what-ifs/{what_if}/delete"),
+    ("POST", "/customers/{customer}/deal"),
 ]
 
 
@@ -255,8 +256,9 @@ def test_roadmap_pages_for_outsiders_and_readers(container: Container, world: Wo
     outsider = web_client(container)
     token = sign_in(outsider, world.charlie.email, world.charlie.password)
     for method, path in ROADMAP_PAGES:
-        url = base + path.format(plan=ids["plan"], commitment=ids["commitment"], what_if=ids["what_if"])
-        r = outsider.get(url) if method == "GET" else outsider.post(url, data={
+        url = base + path.format(plan=ids["plan"], commitment=ids["commitment"], what_if=ids["what_if"],
+                                 customer=ids["cust"])
+        r = outsider.get(url) if method == "GET" else outsider.post(url, data={"deal_value": "5",
             "csrf_token": token, "name": "Outsider plan", "start": date.today().isoformat(), "people": "3",
             "team_id": str(ids["team"]), "periods": "2", "feature_id": str(ids["c"]), "customer_id": str(ids["cust"]),
             "due": (date.today() + timedelta(days=300)).isoformat()})
@@ -291,8 +293,24 @@ def test_roadmap_pages_for_outsiders_and_readers(container: Container, world: Wo
     said = reader.get(made.headers["location"].split("#")[0]).text
     assert re.search(r'id="just-saved">Recorded: Audit log export for Acme by \d{4}-\d\d-\d\d, a \d+% chance of keeping it',
                      said), said[:2000]
+    # and keeps the customer's open deal up to date from its page (not the rest of the record)
+    page = reader.get(f"{base}/customers/{ids['cust']}").text
+    assert 'action="' + f'{base}/customers/{ids["cust"]}/deal"' in page and f'href="{base}/customers/{ids["cust"]}/edit"' not in page
+    close = (date.today() + timedelta(days=40)).isoformat()
+    version = re.search(r'name="version" value="(\d+)"', page.split('id="deal"')[1])
+    assert version is not None
+    deal = reader.post(f"{base}/customers/{ids['cust']}/deal", data={
+        "csrf_token": csrf_of(page), "deal_value": "12500", "deal_close": close, "version": version[1]})
+    assert deal.status_code == 303, deal.text[:300]
+    shown = reader.get(deal.headers["location"].split("#")[0]).text
+    assert "Deal saved." in shown and "USD 12,500 expected ARR" in shown
+    stale = reader.post(f"{base}/customers/{ids['cust']}/deal", data={
+        "csrf_token": csrf_of(page), "deal_value": "1", "deal_close": close, "version": version[1]})
+    assert stale.status_code == 422 and "changed since you read it" in stale.text
     engineer = web_client(container)
     sign_in(engineer, world.erin.email, world.erin.password)
+    assert engineer.post(f"{base}/customers/{ids['cust']}/deal", data={
+        "csrf_token": csrf_of(engineer.get(f"{base}/roadmap").text), "deal_value": "1"}).status_code == 403
     refused = engineer.get(f"{base}/commitments/new")
     assert refused.status_code == 403 and "Engineers cannot do this" in refused.text
     assert "Record a commitment" not in engineer.get(f"{base}/commitments").text

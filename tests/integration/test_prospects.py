@@ -178,3 +178,22 @@ def test_a_promise_on_a_feature_still_in_discovery_says_so(client, world: World)
     row = next(i for i in client.get(world.api("/commitment-overview"), headers=h).json()["items"]
                if i["id"] == made.json()["id"])
     assert row["not_planned"] is None
+
+
+def test_sales_keep_a_deal_up_to_date_without_editing_the_customer(client, world: World) -> None:
+    pros = _mk(client, world, {"name": "Halcyon", "lifecycle": "prospect"})
+    url = world.api(f"/customers/{pros['id']}/deal")
+    close = (date.today() + timedelta(days=30)).isoformat()
+    r = client.put(url, json={"deal_value": 96000, "deal_close": close}, headers=world.sam.headers | {"If-Match": '"1"'})
+    assert r.status_code == 200 and (r.json()["deal_value"], r.json()["deal_close"]) == ("96000.00", close), r.text
+    assert r.headers["etag"] == '"2"'
+    stale = client.put(url, json={"deal_value": 1}, headers=world.sam.headers | {"If-Match": '"1"'})
+    assert stale.status_code == 412
+    # the rest of the record stays the PM's: a stakeholder cannot edit it, an engineer cannot touch the deal
+    assert client.patch(world.api(f"/customers/{pros['id']}"), json={"name": "X"},
+                        headers=world.sam.headers).status_code == 403
+    assert client.put(url, json={"deal_value": 1}, headers=world.erin.headers).status_code == 403
+    assert client.put(url, json={"deal_value": 1}, headers=world.charlie.headers).status_code == 404
+    assert client.put(url, json={"deal_value": -5}, headers=world.sam.headers).status_code == 422
+    cleared = client.put(url, json={"deal_value": 0}, headers=world.sam.headers).json()
+    assert (cleared["deal_value"], cleared["deal_close"]) == ("0.00", None)

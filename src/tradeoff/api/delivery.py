@@ -32,6 +32,8 @@ from tradeoff.api.responses.imports import WorkItemImportPreview, WorkItemImport
 from tradeoff.api.responses.plans import RoadmapBoardOut, WhatIfOut
 from tradeoff.commitments import service as commitment_service
 from tradeoff.commitments.schemas import RecomputeIn, SettingsIn
+from tradeoff.customers import service as customer_service
+from tradeoff.customers.schemas import CustomerOut, DealIn
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.estimates import service as estimate_service
 from tradeoff.estimates.schemas import EstimateIn, EstimateOut
@@ -79,6 +81,19 @@ def get_estimate(member: CurrentMember, uow: Uow, feature_id: int, response: Res
     est = estimate_service.get(uow=uow, workspace_id=member.workspace_id, feature_id=feature_id)
     response.headers["ETag"] = etag(est.version)
     return estimate_service.out(uow=uow, workspace_id=member.workspace_id, estimate=est)
+
+
+@router.put(f"{W}/customers/{{record_id}}/deal", operation_id="setCustomerDeal", response_model=CustomerOut,
+            tags=["customers"], summary="Keep a customer's or prospect's open deal up to date (Sales may): value and "
+                                        "expected close; 0 clears it")
+def set_deal(member: CurrentMember, uow: Uow, record_id: int, body: Annotated[DealIn, Body()], version: IfMatch,
+             response: Response) -> Any:
+    member.require("promise")
+    c = customer_service.set_deal(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"),
+                                  record_id=record_id, deal_value=body.deal_value, deal_close=body.deal_close,
+                                  if_match=version)
+    response.headers["ETag"] = etag(c.version)
+    return CustomerOut.model_validate(c)
 
 
 @router.put(f"{W}/features/{{feature_id}}/estimate", operation_id="setEstimate", response_model=EstimateOut,

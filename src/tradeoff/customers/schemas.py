@@ -86,6 +86,14 @@ class CustomerUpdate(Input):
         return self
 
 
+class DealIn(Input):
+    """A customer's or prospect's open deal, as Sales keep it: what it would add (0: no open deal) and when it should
+    close."""
+
+    deal_value: DealValue
+    deal_close: DealClose = None
+
+
 class CustomerOut(RecordOut):
     name: str
     segment: Segment

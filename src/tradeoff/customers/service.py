@@ -108,6 +108,14 @@ def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, record_id: int, 
     return records.update(uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, obj=obj, values=values, if_match=if_match)  # type: ignore[no-any-return]
 
 
+def set_deal(*, uow: UnitOfWork, workspace_id: int, actor: Actor, record_id: int, deal_value: Decimal,
+             deal_close: date | None, if_match: int | None) -> Customer:
+    """Sales keep a customer's or prospect's open deal up to date (what they would pay, when it should close) without
+    the right to change the rest of the record: 0 clears it."""
+    return update(uow=uow, workspace_id=workspace_id, actor=actor, record_id=record_id, if_match=if_match,
+                  data=CustomerUpdate(deal_value=deal_value, deal_close=deal_close))
+
+
 def by_names(*, uow: UnitOfWork, workspace_id: int, names: list[str]) -> dict[str, Customer]:
     """Case-insensitive lookup by name, for importers."""
     lowered = {n.strip().lower() for n in names if n.strip()}

@@ -143,14 +143,16 @@ def feedback_view(request: Request, uow: UnitOfWork, m: Member, record_id: int, 
                    duplicates=triage.duplicates_of(uow=uow, workspace_id=m.workspace_id, feedback_id=record_id))
 
 
-def customer_view(request: Request, uow: UnitOfWork, m: Member, record_id: int) -> HTMLResponse:
+def customer_view(request: Request, uow: UnitOfWork, m: Member, record_id: int, status_code: int = 200,
+                  **extra: Any) -> HTMLResponse:
     customer = records.get(uow=uow, spec=customer_service.SPEC, workspace_id=m.workspace_id, record_id=record_id)
     requests = link_service.customer_requests(uow=uow, workspace_id=m.workspace_id, customer_id=record_id)
     asked: dict[int, list[Any]] = {}
     for r in requests:  # one row per (feedback, link); group them per feedback item
         asked.setdefault(r.feedback_id, []).append(r)
     promised = commitment_service.overview(uow=uow, workspace_id=m.workspace_id, customer_id=record_id)
-    return _detail(request, uow, m, "customers", "detail/customer.html", customer, asked=asked, promised=promised)
+    return _detail(request, uow, m, "customers", "detail/customer.html", customer, status_code, asked=asked,
+                   promised=promised, **extra)
 
 
 def product_view(request: Request, uow: UnitOfWork, m: Member, record_id: int) -> HTMLResponse:
