@@ -50,11 +50,20 @@ def test_briefs_and_blockers_pages(container: Container) -> None:
 
     outsider = web_client(container)
     other = seed(container, "wo-" + uuid.uuid4().hex[:8])
-    sign_in(outsider, f"owner@{other.slug}.example", "pw-seed-123456")
+    outsider_token = sign_in(outsider, f"owner@{other.slug}.example", "pw-seed-123456")
     for url in (f"{base}/briefs", f"{base}/blockers", f"{base}/blockers/{sd.ids['blocker']}",
                 f"{base}/features/{sd.ids['f1']}/implications", f"{base}/briefs/export?format=pdf"):
         r = outsider.get(url)
         assert r.status_code == 404 and "Ledger" not in r.text, url
+    closing = f"{base}/blockers/{sd.ids['blocker']}/close"
+    assert outsider.post(closing, data={"csrf_token": outsider_token}).status_code == 404
+    # resolved: closed from its page, it leaves the open blockers (the audit log keeps it)
+    page = tc.get(f"{base}/blockers/{sd.ids['blocker']}").text
+    assert f'action="{closing}"' in page
+    closed = tc.post(closing, data={"csrf_token": token})
+    assert closed.status_code == 303
+    assert f'href="{base}/blockers/{sd.ids["blocker"]}"' not in tc.get(f"{base}/blockers").text
+    assert "Closed: no longer open." in tc.get(f"{base}/blockers/{sd.ids['blocker']}").text
 
 
 def test_one_customers_update_and_exports_that_link_from_anywhere(container: Container) -> None:

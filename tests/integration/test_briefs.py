@@ -5,6 +5,7 @@ blocker impact and technical implications; bad input."""
 from __future__ import annotations
 
 import io
+import json
 import re
 import uuid
 from datetime import timedelta
@@ -267,6 +268,10 @@ def test_cli_every_audience_and_format(container: Container, seeded: Seeded, tmp
     assert r.exit_code == 0 and "slip at P85" in r.output
     r = runner.invoke(app, ["implications", str(seeded.ids["f1"]), "-w", seeded.slug], env=env)
     assert r.exit_code == 0 and "Payments core" in r.output
+    r = runner.invoke(app, ["blocker", "close", str(seeded.ids["blocker"]), "-w", seeded.slug], env=env)
+    assert r.exit_code == 0 and f"closed blocker {seeded.ids['blocker']}" in r.output.replace("risk", "blocker")
+    r = runner.invoke(app, ["blocker", "list", "-w", seeded.slug, "--json"], env=env)
+    assert r.exit_code == 0 and json.loads(r.output) == []
 
 
 def test_exec_brief_gives_each_release_target_its_chance(container: Container) -> None:

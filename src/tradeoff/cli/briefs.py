@@ -125,6 +125,22 @@ def blocker_list(workspace: Workspace, as_json: Json = False) -> None:
                ["id", "kind", "title", "extra", "features"], title="open blockers (extra person-days)")
 
 
+def blocker_close(blocker_id: int, workspace: Workspace, as_json: Json = False) -> None:
+    """Close a blocker or risk: resolved, or no longer a risk (the audit log keeps it)."""
+    from tradeoff.blockers import service as blocker_service
+    from tradeoff.insights.schemas import encode
+
+    state = cli_state()
+    with state.container.unit_of_work() as uow:
+        b = blocker_service.archive(uow=uow, workspace_id=workspace_id(uow, workspace), actor=state.actor,
+                                    blocker_id=blocker_id)
+        row = blocker_service.out(b)
+    if as_json:
+        emit_json(encode(row))
+        return
+    typer.echo(f"closed {row['kind']} {row['id']}: {row['title']}")
+
+
 def blocker_impact(blocker_id: int, workspace: Workspace, as_json: Json = False) -> None:
     """Business impact of a blocker: features slipping at P85, commitments, ARR and customers, objectives."""
     from tradeoff.blockers import service as blocker_service
@@ -182,5 +198,6 @@ def register(root: typer.Typer) -> None:
     blocker_app.command("add")(blocker_add)
     blocker_app.command("list")(blocker_list)
     blocker_app.command("impact")(blocker_impact)
+    blocker_app.command("close")(blocker_close)
     root.add_typer(blocker_app, name="blocker")
     root.command("implications")(implications)

@@ -153,6 +153,15 @@ def blocker_page(request: Request, m: CurrentMember, uow: Uow, blocker_id: int) 
                   b=b, res=res)
 
 
+@router.post(f"{W}/blockers/{{blocker_id:int}}/close")
+def blocker_close(request: Request, m: CurrentMember, uow: Uow, form: CheckedForm, blocker_id: int) -> Response:
+    """Resolved, or no longer a risk: it leaves the open blockers, the briefs and "needs attention"; the audit log
+    keeps it."""
+    m.require("technical")
+    blocker_service.archive(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), blocker_id=blocker_id)
+    return redirect(f"/w/{m.workspace_slug}/blockers?closed={blocker_id}", request)
+
+
 @router.get(f"{W}/features/{{record_id:int}}/implications", response_class=HTMLResponse)
 def implications_page(request: Request, m: CurrentMember, uow: Uow, record_id: int) -> HTMLResponse:
     res = blocker_service.implications(uow=uow, workspace_id=m.workspace_id, feature_id=record_id)
