@@ -161,6 +161,20 @@ def test_bad_estimates_are_refused_naming_the_field(client, world: World) -> Non
     assert r.status_code == 422 and "driver 'unknowns' is given twice" in r.text
 
 
+def test_a_what_if_naming_a_feature_twice_or_hiring_after_the_plan_is_refused(client, world: World) -> None:
+    pid = _plan(client, world)
+    for body in ({"cut_scope": [{"feature_id": 7, "keep": 0.5}, {"feature_id": 7, "keep": 0.9}]},
+                 {"move_deadlines": [{"feature_id": 7, "deadline": "2030-01-01"},
+                                     {"feature_id": 7, "deadline": "2030-02-01"}]}):
+        r = client.post(world.api(f"/plans/{pid}/what-if"), json=body, headers=world.alice.headers)
+        assert r.status_code == 422 and "feature 7 is given twice" in r.text, r.text
+    team = _team(client, world)
+    pid = _plan(client, world, team_ids=[team])
+    late = client.post(world.api(f"/plans/{pid}/what-if"), headers=world.alice.headers, json={
+        "add_people": [{"team_id": team, "people": 1, "start": "2099-01-01"}]})
+    assert late.status_code == 422 and late.json()["errors"][0]["loc"] == ["body", "add_people", 0, "start"], late.text
+
+
 def test_a_first_estimate_is_not_replaced_by_one_that_did_not_see_it(client, world: World) -> None:
     f = _feature(client, world, "Nobody estimated this yet")
     h = world.alice.headers | {"If-None-Match": "*"}

@@ -36,6 +36,10 @@ def scenario(*, uow: UnitOfWork, workspace_id: int, plan: Plan, base: Built, dat
         if team is None or team.name not in teams:
             raise InvalidInput(f"add_people[{i}]: team {add.team_id} is not in this plan",
                                [FieldError(["body", "add_people", i, "team_id"], "not in the plan", add.team_id)])
+        if add.start is not None and add.start > plan.end:
+            raise InvalidInput(f"add_people[{i}].start: {add.start} is after the plan ends ({plan.end}): they would "
+                               "add nothing to it", [FieldError(["body", "add_people", i, "start"], "after the plan ends",
+                                                                add.start.isoformat())])
         # a period's bounds are its first and last day: a full-time person adds its working days from the day they
         # join (outside the team's days off), at the share of full pace reached by each day
         hire = hire_of(add, plan.start)

@@ -122,6 +122,11 @@ class WhatIfIn(Input):
     def _changes_something(self) -> WhatIfIn:
         if not (self.add_people or self.drop_features or self.move_deadlines or self.cut_scope):
             raise ValueError("choose a change to try: people added, a feature dropped, a deadline moved or scope cut")
+        for what, ids in (("cut_scope", [c.feature_id for c in self.cut_scope]),
+                          ("move_deadlines", [d.feature_id for d in self.move_deadlines])):
+            twice = sorted({i for i in ids if ids.count(i) > 1})
+            if twice:  # which one would hold is anyone's guess: said, not chosen silently
+                raise ValueError(f"{what}: feature {', '.join(map(str, twice))} is given twice; give each once")
         return self
 
 
