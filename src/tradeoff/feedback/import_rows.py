@@ -115,7 +115,7 @@ def _norm(name: str) -> str:
 def decode(data: bytes, filename: str) -> tuple[str, str]:
     """(text, encoding name). UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252/Latin-1."""
     if not data.strip():
-        raise InvalidInput(f"{filename} is empty; export the feedback with a header line and one row per item",
+        raise InvalidInput(f"{filename} is empty; export it with a header line and one row per record",
                            [FieldError(["file"], "empty file", filename)])
     if data.startswith(b"PK\x03\x04"):
         raise InvalidInput(f"{filename} is a ZIP archive or an Excel workbook (.xlsx), not CSV; "
