@@ -68,6 +68,17 @@ def test_the_estimates_list_comes_a_page_at_a_time(client: Any, world: World) ->
     assert bad.status_code == 422 and bad.headers["content-type"].startswith("application/problem+json")
     assert client.get(world.api("/estimates?limit=0"), headers=world.sam.headers).status_code == 422
     assert client.get(world.api("/estimates?limit=201"), headers=world.sam.headers).status_code == 422
+    # an archived feature's estimate leaves the list; one team's are asked for by its id
+    archived = _ok(client.delete(world.api(f"/features/{ids[0]}"), headers=world.alice.headers))
+    assert archived["archived"]
+    assert [e["feature_id"] for e in _ok(client.get(world.api("/estimates"), headers=world.sam.headers))["items"]] \
+        == sorted(ids)[1:]
+    team = _ok(client.post(world.api("/teams"), json={"name": "Core", "members": ["Ana"]}, headers=world.alice.headers),
+               201)["id"]
+    mine = _estimated(client, world, 1, team=team)
+    led = _ok(client.get(world.api(f"/estimates?team_id={team}"), headers=world.sam.headers))["items"]
+    assert [e["feature_id"] for e in led] == mine
+    assert _ok(client.get(world.api("/estimates?team_id=999999"), headers=world.sam.headers))["items"] == []
     # the outsider of another workspace sees no list at all
     outsider = client.get(world.api("/estimates"), headers=world.charlie.headers)
     assert outsider.status_code == 404

@@ -132,8 +132,10 @@ def suggest(member: CurrentMember, uow: Uow, feature_id: int,
             summary="Every feature's estimate with its explanation, by feature id, a page at a time",
             description="`next`: the cursor of the next page (pass it as `cursor`), null on the last page.")
 def list_estimates(member: CurrentMember, uow: Uow, cursor: Annotated[str | None, Query(max_length=500)] = None,
-                   limit: Annotated[int, Query(ge=1, le=200)] = 50) -> Any:
-    page = estimate_service.page(uow=uow, workspace_id=member.workspace_id, cursor=cursor, limit=limit)
+                   limit: Annotated[int, Query(ge=1, le=200)] = 50,
+                   team_id: Annotated[int | None, Query(description="Only estimates led by this team")] = None) -> Any:
+    page = estimate_service.page(uow=uow, workspace_id=member.workspace_id, cursor=cursor, limit=limit,
+                                 team_id=team_id)
     return to_json({"items": estimate_service.outs(uow=uow, workspace_id=member.workspace_id, estimates=page.items),
                     "next": page.next})
 

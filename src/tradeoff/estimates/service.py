@@ -308,13 +308,18 @@ def outs(*, uow: UnitOfWork, workspace_id: int, estimates: list[Estimate]) -> li
 PAGE_SORT = "feature_id"  # the list's order: by feature, as it always was
 
 
-def page(*, uow: UnitOfWork, workspace_id: int, cursor: str | None = None, limit: int = 50) -> Page[Estimate]:
+def page(*, uow: UnitOfWork, workspace_id: int, cursor: str | None = None, limit: int = 50,
+         team_id: int | None = None) -> Page[Estimate]:
     """One page of the workspace's estimates in the order of their features' ids (as `records.list_page` pages:
-    an opaque `next` cursor, None on the last page)."""
+    an opaque `next` cursor, None on the last page): those of features not archived, of one lead team when given."""
     if not 1 <= limit <= records.MAX_PAGE:
         raise InvalidInput(f"limit must be between 1 and {records.MAX_PAGE}",
                            [FieldError(["query", "limit"], "out of range", limit)])
-    stmt = apply_keyset(select(Estimate).where(Estimate.workspace_id == workspace_id), sort=PAGE_SORT,
+    live = select(Feature.id).where(Feature.workspace_id == workspace_id, Feature.archived_at.is_(None))
+    where = [Estimate.workspace_id == workspace_id, Estimate.feature_id.in_(live)]
+    if team_id is not None:
+        where.append(Estimate.team_id == team_id)
+    stmt = apply_keyset(select(Estimate).where(*where), sort=PAGE_SORT,
                         column=Estimate.feature_id, id_column=Estimate.id, cursor=cursor, limit=limit)
     rows = list(uow.session.scalars(stmt))
     if len(rows) <= limit:
