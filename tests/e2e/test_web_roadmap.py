@@ -284,14 +284,18 @@ def test_roadmap_pages_for_outsiders_and_readers(container: Container, world: Wo
     assert reader.post(f"{base}/commitments/recompute", data={"csrf_token": csrf}).status_code == 403
     # a stakeholder (sales) records the promise they make; an engineer does not
     assert "Record a commitment" in reader.get(f"{base}/commitments").text
-    form = reader.get(f"{base}/commitments/new?feature_id={ids['a']}")
+    form = reader.get(f"{base}/commitments/new?feature_id={ids['c']}")
     assert form.status_code == 200
     made = reader.post(f"{base}/commitments/new", data={
-        "csrf_token": csrf_of(form.text), "feature_id": str(ids["a"]), "customer_id": str(ids["cust"]),
+        "csrf_token": csrf_of(form.text), "feature_id": str(ids["c"]), "customer_id": str(ids["cust"]),
         "due": (date.today() + timedelta(days=120)).isoformat(), "promised_by": world.sam.email, "note": ""})
     assert made.status_code == 303, made.text[:300]
+    again = reader.post(f"{base}/commitments/new", data={
+        "csrf_token": csrf_of(form.text), "feature_id": str(ids["c"]), "customer_id": str(ids["cust"]),
+        "due": (date.today() + timedelta(days=150)).isoformat(), "promised_by": world.sam.email, "note": ""})
+    assert again.status_code == 422 and "move that promise instead" in html.unescape(again.text)
     said = reader.get(made.headers["location"].split("#")[0]).text
-    assert re.search(r'id="just-saved">Recorded: Audit log export for Acme by \d{4}-\d\d-\d\d, a \d+% chance of keeping it',
+    assert re.search(r'id="just-saved">Recorded: Credit notes for Acme by \d{4}-\d\d-\d\d, a \d+% chance of keeping it',
                      said), said[:2000]
     # and keeps the customer's open deal up to date from its page (not the rest of the record)
     page = reader.get(f"{base}/customers/{ids['cust']}").text

@@ -918,7 +918,11 @@ def test_commitments_probability_risk_list_and_crossings(client, world: World) -
                                 headers=h).json()["forecast"]["probability_by_target"])
     assert chance(kept_by) >= 0.7 > chance(kept_by - timedelta(days=1))
     # sales (stakeholders) make promises: they record, move and withdraw them; engineers do not
-    body = {"feature_id": ids["c"], "customer_id": cust["id"], "due": (TODAY + timedelta(days=200)).isoformat()}
+    again = client.post(world.api("/commitments"), headers=world.sam.headers, json={
+        "feature_id": ids["d"], "customer_id": cust["id"], "due": (TODAY + timedelta(days=200)).isoformat()})
+    assert again.status_code == 409 and f"(commitment #{risky['id']}): move that promise" in again.text
+    buyer = client.post(world.api("/customers"), json={"name": "Buyer", "arr": 5}, headers=h).json()["id"]
+    body = {"feature_id": ids["c"], "customer_id": buyer, "due": (TODAY + timedelta(days=200)).isoformat()}
     refused = client.post(world.api("/commitments"), json=body, headers=world.erin.headers)
     assert refused.status_code == 403 and "Engineers cannot do this in workspace" in refused.text
     sales = client.post(world.api("/commitments"), json=body, headers=world.sam.headers)
@@ -974,7 +978,7 @@ def test_commitments_probability_risk_list_and_crossings(client, world: World) -
     r = client.post(world.api(f"/plans/{pid}/solve"), headers=h)
     assert r.status_code == 422 and "Acme" in r.json()["detail"] and "Dunning" in r.json()["detail"]
     # a second promise to the same customer, also at risk: two at risk, the customer's ARR counted once
-    again = client.post(world.api("/commitments"), json={"feature_id": ids["c"], "customer_id": cust["id"],
+    again = client.post(world.api("/commitments"), json={"feature_id": ids["a"], "customer_id": cust["id"],
                                                          "due": (TODAY + timedelta(days=2)).isoformat()}, headers=h)
     assert again.status_code == 201 and again.json()["probability"] < 0.7, again.text
     both = client.get(world.api("/commitment-overview"), headers=h).json()

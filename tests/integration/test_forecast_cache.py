@@ -174,7 +174,8 @@ def test_a_batch_of_promises_is_forecast_once_with_the_chances_each_gets_alone(c
             (m["probability"], m["kept_by"], m["forecast_reason"])
         assert now["version"] == m["version"]  # derived facts: not an edit
     # and the chance one promise made alone gets
-    alone = client.post(world.api("/commitments"), json=items[4], headers=h).json()
+    other = client.post(world.api("/customers"), json={"name": "Alone"}, headers=h).json()["id"]
+    alone = client.post(world.api("/commitments"), json=items[4] | {"customer_id": other}, headers=h).json()
     assert alone["probability"] == made[4]["probability"] and alone["kept_by"] == made[4]["kept_by"]
     # an estimate saved re-forecasts every promise once
     forecasts["n"] = 0

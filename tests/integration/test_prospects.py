@@ -197,3 +197,12 @@ def test_sales_keep_a_deal_up_to_date_without_editing_the_customer(client, world
     assert client.put(url, json={"deal_value": -5}, headers=world.sam.headers).status_code == 422
     cleared = client.put(url, json={"deal_value": 0}, headers=world.sam.headers).json()
     assert (cleared["deal_value"], cleared["deal_close"]) == ("0.00", None)
+
+
+def test_nothing_is_promised_on_a_shipped_feature(client, world: World) -> None:
+    cust = _mk(client, world, {"name": "Late Co", "arr": 10})
+    done = client.post(world.api("/features"), json={"title": "Old news", "status": "shipped"},
+                       headers=world.alice.headers).json()["id"]
+    r = client.post(world.api("/commitments"), headers=world.sam.headers, json={
+        "feature_id": done, "customer_id": cust["id"], "due": (date.today() + timedelta(days=9)).isoformat()})
+    assert r.status_code == 422 and "has shipped" in r.text and r.json()["errors"][0]["loc"] == ["body", "feature_id"]

@@ -17,7 +17,7 @@ from tradeoff.commitments.model import DEFAULT_RISK_THRESHOLD, Commitment, Commi
 from tradeoff.commitments.schemas import CommitmentCreate, CommitmentUpdate
 from tradeoff.customers import service as customer_service
 from tradeoff.customers.model import Customer
-from tradeoff.errors import FieldError, InvalidInput, NotFound, TradeoffError
+from tradeoff.errors import Conflict, FieldError, InvalidInput, NotFound, TradeoffError
 from tradeoff.features import service as feature_service
 from tradeoff.features.model import Feature, FeatureStatus
 from tradeoff.records import service as records
@@ -60,10 +60,20 @@ def create(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: Commitment
     recorded, and any at-risk notice, is the one that holds."""
     today = today or date.today()
     _check_due(data.due, today)
-    records.get_many(uow=uow, spec=feature_service.SPEC, workspace_id=workspace_id, ids=[data.feature_id],
-                     field_name="feature_id")
-    records.get_many(uow=uow, spec=customer_service.SPEC, workspace_id=workspace_id, ids=[data.customer_id],
-                     field_name="customer_id")
+    feature = records.get_many(uow=uow, spec=feature_service.SPEC, workspace_id=workspace_id, ids=[data.feature_id],
+                               field_name="feature_id")[0]
+    customer = records.get_many(uow=uow, spec=customer_service.SPEC, workspace_id=workspace_id, ids=[data.customer_id],
+                                field_name="customer_id")[0]
+    if feature.status == FeatureStatus.shipped.value:
+        raise InvalidInput(f"feature_id: '{feature.title}' has shipped: there is nothing left to promise",
+                           [FieldError(["body", "feature_id"], "already shipped", data.feature_id)])
+    same = uow.session.scalar(select(Commitment).where(
+        Commitment.workspace_id == workspace_id, Commitment.archived_at.is_(None),
+        Commitment.feature_id == data.feature_id, Commitment.customer_id == data.customer_id))
+    if same is not None:  # two dates for one promise: which holds? Move the one there is instead
+        raise Conflict(f"'{feature.title}' is already promised to {customer.name} by {same.due} (commitment "
+                       f"#{same.id}): move that promise instead of making a second one",
+                       [FieldError(["body", "feature_id"], "already promised to this customer", data.feature_id)])
     values = data.model_dump()
     values["promised_by"] = data.promised_by or actor.label
     obj = records.create(uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, values=values)
