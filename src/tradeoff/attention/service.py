@@ -279,7 +279,8 @@ def _deals(uow: UnitOfWork, workspace_id: int, today: date) -> list[Item]:
             f"{_n(len(waiting), 'open deal')} expected to close within {DEAL_DAYS} days, waiting on features not "
             "shipped",
             "; ".join(f"{d.name} ({d.currency} {d.deal_value:,.0f}, closes {d.deal_close}): "
-                      f"{', '.join(asked[d.id][:3])}{' …' if len(asked[d.id]) > 3 else ''}" for d in waiting[:SHOW])
+                      f"{', '.join(asked[d.id][:3])}"
+                      + (f" and {len(asked[d.id]) - 3} more" if len(asked[d.id]) > 3 else "") for d in waiting[:SHOW])
             + ". The sales brief gives each planned feature's chance by the close; promise only what is likely.",
             "briefs/sales", len(waiting), [Ref("customer", d.id, d.name) for d in waiting[:SHOW]]))
     if past:
