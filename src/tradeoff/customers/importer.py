@@ -28,6 +28,7 @@ from tradeoff.customers.schemas import CustomerCreate, CustomerUpdate
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.feedback.import_rows import (
     BadRow,
+    TablePlan,
     check_date_format,
     map_pairs,
     read_table,
@@ -93,23 +94,10 @@ class Match:
 
 
 @dataclass
-class CustomerPlan:
-    options: CustomerOptions
-    encoding: str
-    delimiter: str
-    columns: tuple[str, ...]
-    mapping: dict[str, str]
-    total_rows: int
-    blank_rows: int
-    rows: list[CustomerRow]
-    problems: list[BadRow]
+class CustomerPlan(TablePlan[CustomerOptions, CustomerRow]):
     matches: dict[int, Match]  # row -> the customer it updates
     currency: str  # what a new customer without one pays in
     notes: list[str] = field(default_factory=list)
-
-    @property
-    def bad_rows(self) -> list[int]:
-        return sorted({p.row for p in self.problems})
 
     def changes(self, r: CustomerRow) -> dict[str, tuple[Any, Any]]:
         """Field -> (before, after) for a row that updates a customer; {} when nothing would change."""
@@ -130,24 +118,13 @@ class CustomerPlan:
         return {a: actions.count(a) for a in ("create", "update", "unchanged")}
 
     def blockers(self) -> list[dict[str, str]]:
-        out = []
-        if self.problems and not self.options.skip_bad_rows:
-            n = len(self.bad_rows)
-            out.append({"code": "bad_rows", "message": f"{n} bad row{'s' if n != 1 else ''}: fix them, or skip them "
-                                                       "(--skip-bad-rows; skip_bad_rows in the API)"})
+        out = self.bad_rows_blocker()
         if not self.rows:
             out.append({"code": "no_rows", "message": "no row to import"})
         return out
 
     def refusal(self) -> InvalidInput | None:
-        blockers = self.blockers()
-        if not blockers:
-            return None
-        errors = [p.as_error() for p in self.problems[:MAX_LISTED]] if not self.options.skip_bad_rows else []
-        note = (" Rows are numbered from 1 after the header line." if any(b["code"] == "bad_rows" for b in blockers)
-                else "")
-        return InvalidInput(f"{self.options.filename}: nothing was imported; "
-                            + "; ".join(b["message"] for b in blockers) + "." + note, errors)
+        return self.refused(self.blockers())
 
     def preview(self, sample: int = 5) -> dict[str, Any]:
         counts = self.counts()

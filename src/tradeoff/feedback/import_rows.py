@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.feedback.model import Source
@@ -100,6 +100,59 @@ class BadRow:
     def as_dict(self) -> dict[str, Any]:
         return {"row": self.row, "line": self.line, "field": self.field, "column": self.column,
                 "value": _clip(self.value), "reason": self.reason}
+
+
+MAX_LISTED = 100  # bad rows named in a refusal
+
+
+class _Options(Protocol):
+    @property
+    def filename(self) -> str: ...
+
+    @property
+    def skip_bad_rows(self) -> bool: ...
+
+
+Opts = TypeVar("Opts", bound=_Options)
+Row = TypeVar("Row")
+
+
+@dataclass
+class TablePlan(Generic[Opts, Row]):
+    """What every CSV importer's plan holds, computed without writing: the file as read (`rows` are the valid rows,
+    `problems` the bad ones), and the refusal they share."""
+
+    options: Opts
+    encoding: str
+    delimiter: str
+    columns: tuple[str, ...]
+    mapping: dict[str, str]  # field -> column name actually used
+    total_rows: int  # data rows after the header, blank ones included
+    blank_rows: int
+    rows: list[Row]
+    problems: list[BadRow]
+
+    @property
+    def bad_rows(self) -> list[int]:
+        return sorted({p.row for p in self.problems})
+
+    def bad_rows_blocker(self, where: str = "in the API") -> list[dict[str, str]]:
+        """The blocker bad rows are, unless the person chose to skip them."""
+        if not self.problems or self.options.skip_bad_rows:
+            return []
+        n = len(self.bad_rows)
+        return [{"code": "bad_rows", "message": f"{n} bad row{'s' if n != 1 else ''}: fix them, or skip them "
+                                                f"(--skip-bad-rows; skip_bad_rows {where})"}]
+
+    def refused(self, blockers: list[dict[str, str]], more_errors: Sequence[FieldError] = (),
+                rows_note: str = "Rows are numbered from 1 after the header line.") -> InvalidInput | None:
+        """The refusal `blockers` make, naming every bad row (unless skipped) and `more_errors`; None without any."""
+        if not blockers:
+            return None
+        errors = [p.as_error() for p in self.problems[:MAX_LISTED]] if not self.options.skip_bad_rows else []
+        note = f" {rows_note}" if any(b["code"] == "bad_rows" for b in blockers) else ""
+        return InvalidInput(f"{self.options.filename}: nothing was imported; "
+                            + "; ".join(b["message"] for b in blockers) + "." + note, [*errors, *more_errors])
 
 
 def _clip(value: str, limit: int = 120) -> str:

@@ -27,8 +27,8 @@ from tradeoff.customers.model import Customer, Segment
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.feedback.import_rows import (
     FIELDS,
-    BadRow,
     RowValues,
+    TablePlan,
     check_date_format,
     map_pairs,
     parse_rows,
@@ -90,18 +90,9 @@ class UnmatchedCustomer:
 
 
 @dataclass
-class ImportPlan:
+class ImportPlan(TablePlan[ImportOptions, RowValues]):
     """Everything the import would do, computed without writing. `rows` are the valid rows."""
 
-    options: ImportOptions
-    encoding: str
-    delimiter: str
-    columns: tuple[str, ...]
-    mapping: dict[str, str]                  # field -> column name actually used
-    total_rows: int                          # data rows after the header, blank ones included
-    blank_rows: int
-    rows: list[RowValues]
-    problems: list[BadRow]
     matched: dict[str, CustomerMatch]        # key: value as written
     unmatched: dict[str, UnmatchedCustomer]  # key: value lower-cased
     already: dict[int, int] = field(default_factory=dict)  # row -> feedback id with its words, customer and time
@@ -115,10 +106,6 @@ class ImportPlan:
         return [r for r in self.rows if r.row not in self.already]
 
     @property
-    def bad_rows(self) -> list[int]:
-        return sorted({p.row for p in self.problems})
-
-    @property
     def rows_without_customer(self) -> int:
         skipped = sum(u.rows for u in self.unmatched.values()) if self.options.skip_unmatched else 0
         return sum(1 for r in self.rows if r.customer is None) + skipped
@@ -129,11 +116,7 @@ class ImportPlan:
         if self.options.create_customers and self.options.skip_unmatched:
             out.append({"code": "conflicting_options",
                         "message": "choose either to create unknown customers or to skip them, not both"})
-        if self.problems and not self.options.skip_bad_rows:
-            n = len(self.bad_rows)
-            out.append({"code": "bad_rows",
-                        "message": f"{n} bad row{'s' if n != 1 else ''}: fix them, or skip them "
-                                   "(--skip-bad-rows; skip_bad_rows in the API and form)"})
+        out += self.bad_rows_blocker("in the API and form")
         if self.unmatched and not (self.options.create_customers or self.options.skip_unmatched):
             n = len(self.unmatched)
             out.append({"code": "unmatched_customers",
@@ -151,19 +134,12 @@ class ImportPlan:
         return out
 
     def refusal(self) -> InvalidInput | None:
-        blockers = self.blockers()
-        if not blockers:
-            return None
-        errors = [p.as_error() for p in self.problems[:MAX_LISTED]] if not self.options.skip_bad_rows else []
-        if not (self.options.create_customers or self.options.skip_unmatched):
-            errors += [FieldError(["row", u.first_row, "customer"],
-                                  f"unknown customer '{u.value}' ({u.rows} row{'s' if u.rows != 1 else ''}); "
-                                  "no customer has this external id or name", u.value)
-                       for u in list(self.unmatched.values())[:MAX_LISTED]]
-        rows_note = (" Rows are numbered from 1 after the header line (row 1 is the first data row)."
-                     if any(b["code"] == "bad_rows" for b in blockers) else "")
-        return InvalidInput(f"{self.options.filename}: nothing was imported; "
-                            + "; ".join(b["message"] for b in blockers) + "." + rows_note, errors)
+        unknown = [] if self.options.create_customers or self.options.skip_unmatched else [
+            FieldError(["row", u.first_row, "customer"], f"unknown customer '{u.value}' ({u.rows} "
+                       f"row{'s' if u.rows != 1 else ''}); no customer has this external id or name", u.value)
+            for u in list(self.unmatched.values())[:MAX_LISTED]]
+        return self.refused(self.blockers(), unknown,
+                            "Rows are numbered from 1 after the header line (row 1 is the first data row).")
 
     def preview(self, sample: int = 5) -> dict[str, Any]:
         """JSON-ready: what would be imported, from which columns, for which customers, and what is wrong."""

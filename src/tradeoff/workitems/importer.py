@@ -22,7 +22,7 @@ from tradeoff.audit import service as audit
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.features.model import Feature
 from tradeoff.feedback.import_rows import (
-    BadRow,
+    TablePlan,
     check_date_format,
     map_pairs,
     read_table,
@@ -104,25 +104,12 @@ class Stored:
 
 
 @dataclass
-class WorkItemPlan:
-    options: WorkItemOptions
-    encoding: str
-    delimiter: str
-    columns: tuple[str, ...]
-    mapping: dict[str, str]
-    total_rows: int
-    blank_rows: int
-    rows: list[ItemRow]
-    problems: list[BadRow]
+class WorkItemPlan(TablePlan[WorkItemOptions, ItemRow]):
     features: dict[str, int]  # feature value as written -> feature id
     unmatched_features: dict[str, int]  # feature value -> rows
     existing: dict[str, Stored]  # key -> the work item already in the workspace
     source: str = UNKNOWN  # the tracker that wrote the file (trackers.source_of)
     warnings: list[str] = field(default_factory=list)
-
-    @property
-    def bad_rows(self) -> list[int]:
-        return sorted({p.row for p in self.problems})
 
     def clashes(self) -> list[tuple[ItemRow, str]]:
         """Rows whose key is an item of another tracker or team, with whose it is."""
@@ -137,11 +124,7 @@ class WorkItemPlan:
         return out
 
     def blockers(self) -> list[dict[str, str]]:
-        out = []
-        if self.problems and not self.options.skip_bad_rows:
-            n = len(self.bad_rows)
-            out.append({"code": "bad_rows", "message": f"{n} bad row{'s' if n != 1 else ''}: fix them, or skip them "
-                                                       "(--skip-bad-rows; skip_bad_rows in the API)"})
+        out = self.bad_rows_blocker()
         if clashes := self.clashes():
             out.append({"code": "key_clash", "message": _clash_message(clashes, self.source)})
         if not self.rows:
@@ -149,16 +132,8 @@ class WorkItemPlan:
         return out
 
     def refusal(self) -> InvalidInput | None:
-        blockers = self.blockers()
-        if not blockers:
-            return None
-        errors = [p.as_error() for p in self.problems[:MAX_LISTED]] if not self.options.skip_bad_rows else []
-        errors += [FieldError(["row", r.row, "key"], f"key {r.key} is an item {why}", r.key)
-                   for r, why in self.clashes()[:MAX_LISTED]]
-        note = (" Rows are numbered from 1 after the header line." if any(b["code"] == "bad_rows" for b in blockers)
-                else "")
-        return InvalidInput(f"{self.options.filename}: nothing was imported; "
-                            + "; ".join(b["message"] for b in blockers) + "." + note, errors)
+        return self.refused(self.blockers(), [FieldError(["row", r.row, "key"], f"key {r.key} is an item {why}", r.key)
+                                              for r, why in self.clashes()[:MAX_LISTED]])
 
     def feature_of(self, r: ItemRow) -> int | None:
         """The feature the row's item is linked to after the import: the one its value names; else, for an item
