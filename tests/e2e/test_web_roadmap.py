@@ -308,6 +308,9 @@ def test_roadmap_pages_for_outsiders_and_readers(container: Container, world: Wo
     assert deal.status_code == 303, deal.text[:300]
     shown = reader.get(deal.headers["location"].split("#")[0]).text
     assert "Deal saved." in shown and "USD 12,500 expected ARR" in shown
+    bad = reader.post(f"{base}/customers/{ids['cust']}/deal", data={
+        "csrf_token": csrf_of(page), "deal_value": "-3", "deal_close": close, "version": version[1]})
+    assert bad.status_code == 422 and "deal value: must be 0 or more" in bad.text
     stale = reader.post(f"{base}/customers/{ids['cust']}/deal", data={
         "csrf_token": csrf_of(page), "deal_value": "1", "deal_close": close, "version": version[1]})
     assert stale.status_code == 422 and "changed since you read it" in stale.text

@@ -76,6 +76,12 @@ def test_a_prospect_pays_nothing_and_its_deal_is_counted_apart_from_arr(client, 
     ov = client.get(world.api("/commitment-overview"), headers=h).json()
     row = next(i for i in ov["items"] if i["id"] == promise.json()["id"])
     assert (row["prospect"], row["arr_at_stake"], row["deal_at_stake"], row["deal_close"]) == (True, 0, 96000, close)
+    assert row["due_after_deal_close"] is False  # due the day the deal is expected to close
+    later = (date.today() + timedelta(days=41)).isoformat()
+    client.patch(world.api(f"/commitments/{row['id']}"), json={"due": later}, headers=h)
+    row = next(i for i in client.get(world.api("/commitment-overview"), headers=h).json()["items"]
+               if i["id"] == row["id"])
+    assert row["due_after_deal_close"] is True
     # the outsider sees none of it
     out = world.charlie.headers
     assert client.get(world.api(f"/features/{sso}/demand"), headers=out).status_code == 404

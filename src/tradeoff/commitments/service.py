@@ -397,6 +397,8 @@ def overview(*, uow: UnitOfWork, workspace_id: int, at_risk_only: bool = False,
                      "customer": name, "arr_at_stake": float(Decimal(arr or 0)), "currency": currency,
                      "prospect": lifecycle == "prospect", "deal_at_stake": float(Decimal(deal or 0)),
                      "deal_close": close.isoformat() if close else None,
+                     # the deal may hinge on it: promised for after the deal is expected to close
+                     "due_after_deal_close": bool(deal and close and c.due > close),
                      "due": c.due.isoformat(), "promised_by": c.promised_by, "probability": c.probability,
                      "at_risk": risk, "shipped": shipped, "forecast_reason": c.forecast_reason,
                      "forecast_at": c.forecast_at,

@@ -315,15 +315,6 @@ def plan_import(*, uow: UnitOfWork, workspace_id: int, data: bytes, options: Cus
         notes=_notes(table.columns, mapping, options.explicit))
 
 
-def _implied(before: Customer | None, values: dict[str, Any], today: date) -> dict[str, Any]:
-    """What the row implies beyond itself, as when the customer is edited by hand (a prospect now a customer has won
-    their deal; a deal of 0 has no close), without refusing: a close date the file gives without a deal is dropped."""
-    try:
-        return customer_service.deal_rules(before, values, today)
-    except InvalidInput:
-        return customer_service.deal_rules(before, {**values, "deal_close": None}, today) | {"deal_close": None}
-
-
 def apply_import(*, uow: UnitOfWork, workspace_id: int, actor: Actor, plan: CustomerPlan) -> dict[str, Any]:
     """Write what the plan describes in the caller's transaction (all rows or none), or raise InvalidInput.
     Through the ORM, so that the search index (SQLite's triggers, PostgreSQL's generated column) and the
@@ -341,14 +332,14 @@ def apply_import(*, uow: UnitOfWork, workspace_id: int, actor: Actor, plan: Cust
         m = plan.matches.get(r.row)
         if m is None:
             values = {"currency": plan.currency} | _DEFAULTS | r.values
-            values |= _implied(None, values, today)
+            values |= customer_service.deal_rules(None, values, today, refuse=False)
             c = Customer(workspace_id=workspace_id, **values)
             session.add(c)
             created.append(c)
         elif changes := plan.changes(r):
             before = spec.snapshot(m.customer)
             values = {f: v for f, (_, v) in changes.items()}
-            values |= _implied(m.customer, values, today)
+            values |= customer_service.deal_rules(m.customer, values, today, refuse=False)
             for f, v in values.items():
                 setattr(m.customer, f, v)
             updated.append((m.customer, before))

@@ -202,9 +202,7 @@ class Identity:
 
 def date_reader(table: CsvTable, fields: Mapping[str, int], date_format: str | None) -> DateReader:
     """A reader for the file's dates, with the day/month order its unambiguous dates tell."""
-    columns = [fields[f] for f in DATES if f in fields]
-    return DateReader.for_values((cells[i] for _row, _line, cells in table.records for i in columns
-                                  if i < len(cells)), date_format)
+    return DateReader.for_values(table.values_of(fields, DATES), date_format)
 
 
 def parse_rows(table: CsvTable, fields: Mapping[str, int], reader: DateReader, today: date) -> tuple[
@@ -214,22 +212,13 @@ def parse_rows(table: CsvTable, fields: Mapping[str, int], reader: DateReader, t
     good: list[CustomerRow] = []
     bad: list[BadRow] = []
     who: list[Identity] = []
-    blank = 0
-    names = {f: table.columns[i] for f, i in fields.items()}
-    for row, line, cells in table.records:
-        if not any(c.strip() for c in cells):
-            blank += 1
-            continue
-
-        def cell(name: str, cells: list[str] = cells) -> str:
-            i = fields.get(name)
-            return cells[i].strip() if i is not None and i < len(cells) else ""
-
+    records, blank = table.mapped_rows(fields)
+    for row, line, cell in records:
         problems: Problems = []
         values = _values(cell, reader, today, problems)
         who.append(Identity(row, line, " ".join(cell("name").split()), cell("external_id")))
         if problems:
-            bad.extend(BadRow(row, line, f, names.get(f, f), v, r) for f, v, r in problems)
+            bad.extend(table.bad_row(row, line, fields, problems))
         else:
             good.append(CustomerRow(row, line, values))
     return good, bad, who, blank

@@ -52,11 +52,12 @@ def _check_external_id(uow: UnitOfWork, workspace_id: int, external_id: str | No
         )
 
 
-def deal_rules(before: Customer | None, values: Mapping[str, Any], today: date) -> dict[str, Any]:
+def deal_rules(before: Customer | None, values: Mapping[str, Any], today: date, *,
+               refuse: bool = True) -> dict[str, Any]:
     """What a change implies beyond itself (every door applies it, the CSV import too): a prospect who becomes a
     customer has won their deal, so it is cleared (unless the change gives another deal value) and they are a
-    customer since today when no day is known; a deal cleared to 0 takes its close date with it. Refuses a close
-    date the change gives without a deal."""
+    customer since today when no day is known; a deal cleared to 0 takes its close date with it. A close date the
+    change gives without a deal is refused, or with `refuse=False` (an import's row) dropped."""
     out: dict[str, Any] = {}
     lifecycle = values.get("lifecycle", before.lifecycle if before else Lifecycle.customer.value)
     if before is not None and before.lifecycle == Lifecycle.prospect.value and lifecycle == Lifecycle.customer.value:
@@ -67,7 +68,7 @@ def deal_rules(before: Customer | None, values: Mapping[str, Any], today: date) 
     deal = out.get("deal_value", values.get("deal_value", before.deal_value if before else Decimal(0)))
     if not deal:
         given = values.get("deal_close")
-        if given and "deal_close" not in out and (before is None or given != before.deal_close):
+        if refuse and given and "deal_close" not in out and (before is None or given != before.deal_close):
             raise InvalidInput("deal_close: a close date needs an open deal: give its deal_value too",
                                [FieldError(["body", "deal_close"], "no deal to close", str(values["deal_close"]))])
         if (before is not None and before.deal_close is not None) or given:

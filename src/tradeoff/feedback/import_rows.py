@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, Protocol, TypeVar
@@ -64,6 +64,33 @@ class CsvTable:
     delimiter: str
     columns: tuple[str, ...]
     records: list[tuple[int, int, list[str]]]
+
+    def mapped_rows(self, fields: Mapping[str, int]) -> tuple[list[tuple[int, int, Callable[[str], str]]], int]:
+        """The non-blank records as (row, line, cell), where `cell(field)` is the stripped text of the column
+        `fields` maps that field to ('' when unmapped or the record is short); and how many records were blank."""
+        out: list[tuple[int, int, Callable[[str], str]]] = []
+        blank = 0
+        for row, line, cells in self.records:
+            if not any(c.strip() for c in cells):
+                blank += 1
+                continue
+
+            def cell(name: str, cells: list[str] = cells) -> str:
+                i = fields.get(name)
+                return cells[i].strip() if i is not None and i < len(cells) else ""
+
+            out.append((row, line, cell))
+        return out, blank
+
+    def values_of(self, fields: Mapping[str, int], wanted: Iterable[str]) -> Iterable[str]:
+        """Every cell of the columns mapped to the `wanted` fields (e.g. to learn the file's date order)."""
+        columns = [fields[f] for f in wanted if f in fields]
+        return (cells[i] for _row, _line, cells in self.records for i in columns if i < len(cells))
+
+    def bad_row(self, row: int, line: int, fields: Mapping[str, int],
+                problems: Iterable[tuple[str, str, str]]) -> list[BadRow]:
+        """A record's problems, (field, value, reason) each, as bad rows naming the column the field was read from."""
+        return [BadRow(row, line, f, self.columns[fields[f]] if f in fields else f, v, r) for f, v, r in problems]
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from tradeoff.records import service as records
 from tradeoff.storage.uow import UnitOfWork
 from tradeoff.web import context as ctx
 from tradeoff.web.form_routes import add_form_routes, save_record
-from tradeoff.web.forms import FormState, field_text
+from tradeoff.web.forms import FormState, field_text, save_or_errors
 from tradeoff.web.render import redirect, render
 from tradeoff.web.session import CheckedForm, CurrentMember, Uow
 
@@ -112,33 +112,24 @@ def check_promise(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
 
 @router.post(f"{W}/customers/{{record_id:int}}/deal")
 def set_deal(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, record_id: int) -> Response:
-    """Sales keep a customer's or prospect's open deal up to date from its page (value, expected close; an empty
-    value or 0 clears it), as they keep their promises: without the right to edit the rest of the record."""
-    from decimal import Decimal, InvalidOperation
-
-    from tradeoff.errors import TradeoffError
+    """Sales keep a customer's or prospect's open deal up to date from its page (value, expected close; empty or 0
+    clears it), as they keep their promises: without the right to edit the rest of the record."""
+    from tradeoff.customers.schemas import DealIn
     from tradeoff.web.routes_detail import customer_view
 
     m.require("promise")
-    raw_value, raw_close, raw_version = (field_text(form, k) for k in ("deal_value", "deal_close", "version"))
-    error = ""
-    try:
-        value = Decimal(raw_value.replace(",", "") or "0")
-        close = date.fromisoformat(raw_close) if raw_close else None
-        if not value.is_finite() or value < 0:
-            raise InvalidOperation
-    except (InvalidOperation, ValueError):
-        error = f"'{raw_value}' is not an amount, or '{raw_close}' not a date (YYYY-MM-DD)"
-    if not error:
-        try:
-            customer_service.set_deal(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), record_id=record_id,
-                                      deal_value=value.quantize(Decimal("0.01")), deal_close=close,
-                                      if_match=int(raw_version) if raw_version.isdecimal() else None)
-        except TradeoffError as exc:
-            if exc.status not in (409, 412, 422):
-                raise
-            uow.session.rollback()
-            error = exc.message
-    if error:
-        return customer_view(request, uow, m, record_id, deal_error=error, status_code=422)
+    state = FormState(values={k: field_text(form, k) for k in ("deal_value", "deal_close", "version")})
+    version = state.values["version"]
+
+    def action() -> None:
+        deal = DealIn.model_validate({"deal_value": state.values["deal_value"].replace(",", "") or "0",
+                                      "deal_close": state.values["deal_close"] or None})
+        customer_service.set_deal(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), record_id=record_id,
+                                  deal_value=deal.deal_value, deal_close=deal.deal_close,
+                                  if_match=int(version) if version.isdecimal() else None)
+
+    if not save_or_errors(uow, state, {"deal_value", "deal_close"}, action):
+        said = [*(f"{k.replace('_', ' ')}: {msg}" for k, msgs in state.errors.items() for msg in msgs),
+                *([state.message] if state.message else [])]
+        return customer_view(request, uow, m, record_id, deal_error="; ".join(said), status_code=422)
     return redirect(f"/w/{m.workspace_slug}/customers/{record_id}?deal=saved#deal", request)

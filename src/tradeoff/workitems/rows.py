@@ -36,9 +36,7 @@ class ItemRow:
 
 def date_reader(table: CsvTable, fields: Mapping[str, int], date_format: str | None) -> DateReader:
     """A reader for the file's dates, with the day/month order its unambiguous dates tell."""
-    columns = [fields[f] for f in DATES if f in fields]
-    return DateReader.for_values((cells[i] for _row, _line, cells in table.records for i in columns
-                                  if i < len(cells)), date_format)
+    return DateReader.for_values(table.values_of(fields, DATES), date_format)
 
 
 def parse_rows(table: CsvTable, fields: Mapping[str, int], reader: DateReader, key_prefix: str = "") -> tuple[
@@ -46,18 +44,9 @@ def parse_rows(table: CsvTable, fields: Mapping[str, int], reader: DateReader, k
     """(valid rows, problems of bad rows, number of blank rows); `key_prefix` goes before every key."""
     good: list[ItemRow] = []
     bad: list[BadRow] = []
-    blank = 0
-    names = {f: table.columns[i] for f, i in fields.items()}
     seen: dict[str, int] = {}
-    for row, line, cells in table.records:
-        if not any(c.strip() for c in cells):
-            blank += 1
-            continue
-
-        def cell(name: str, cells: list[str] = cells) -> str:
-            i = fields.get(name)
-            return cells[i].strip() if i is not None and i < len(cells) else ""
-
+    records, blank = table.mapped_rows(fields)
+    for row, line, cell in records:
         problems: Problems = []
         raw_key, title = cell("key"), " ".join(cell("title").split())
         key = key_prefix + raw_key if raw_key else ""
@@ -69,7 +58,7 @@ def parse_rows(table: CsvTable, fields: Mapping[str, int], reader: DateReader, k
         dates = _dates(cell, reader, problems)
         points = _points(cell("points"), problems)
         if problems:
-            bad.extend(BadRow(row, line, f, names.get(f, f), v, r) for f, v, r in problems)
+            bad.extend(table.bad_row(row, line, fields, problems))
             continue
         seen[key] = row
         status, cancelled = _status(cell("status"), cell("resolution"))

@@ -234,6 +234,7 @@ class CommitmentRow(Answer):
     prospect: bool = Field(description="Promised to a prospect: not a customer yet")
     deal_at_stake: Number = Field(description="The customer's or prospect's open deal (expected ARR; 0: none)")
     deal_close: Day | None = Field(description="When that deal is expected to close")
+    due_after_deal_close: bool = Field(description="The promise is due after the open deal is expected to close")
     not_planned: Literal["idea", "discovery"] | None = Field(
         description="The feature is still an idea or in discovery: not marked planned, so the briefs give it no date "
                     "and its chance is only the live plan's order")
