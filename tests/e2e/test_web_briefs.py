@@ -39,7 +39,7 @@ def test_briefs_and_blockers_pages(container: Container) -> None:
     form = {"csrf_token": token, "title": "Ledger API rate limits", "extra_optimistic": "8", "extra_likely": "3",
             "extra_pessimistic": "12", "feature_ids": [str(sd.ids["f1"])]}
     r = tc.post(f"{base}/blockers", data=form)
-    assert r.status_code == 422 and "extra_likely: outside [optimistic, pessimistic]" in r.text
+    assert r.status_code == 422 and "extra_likely: extra effort must satisfy optimistic &lt;= likely" in r.text
     r = tc.post(f"{base}/blockers", data=form | {"extra_optimistic": "2"})
     assert r.status_code == 303
     impact = tc.get(r.headers["location"])
@@ -92,3 +92,42 @@ def test_one_customers_update_and_exports_that_link_from_anywhere(container: Con
     assert f'href="http://testserver{base}/features/{sd.ids["f1"]}"' in html and f'href="{base}/' not in html
     # the page's own preview stays on this server, relative
     assert f'href="{base}/features/{sd.ids["f1"]}"' in page.text
+
+
+def test_a_blocker_is_edited_from_its_page_and_every_forecast_page_counts_it(container: Container) -> None:
+    """An engineer learns more: the blocker becomes a 30% risk; a stale form is refused, not applied; the roadmap,
+    the timeline and the held-up feature's page name it with the date its work is done; outsiders cannot edit."""
+    sd = seed(container, "we-" + uuid.uuid4().hex[:8])
+    tc = web_client(container)
+    sign_in(tc, f"owner@{sd.slug}.example", "pw-seed-123456")
+    base, bid = f"/w/{sd.slug}", sd.ids["blocker"]
+    page = tc.get(f"{base}/blockers/{bid}")
+    assert 'action="' + f'{base}/blockers/{bid}/edit"' in page.text and "Its work is done by" in page.text
+    token = csrf_of(page.text)
+    form = {"csrf_token": token, "version": "1", "title": "Payments core must be refactored first", "kind": "risk",
+            "likelihood_pct": "30", "extra_optimistic": "5", "extra_likely": "10", "extra_pessimistic": "20",
+            "feature_ids": [str(sd.ids["f1"])]}
+    r = tc.post(f"{base}/blockers/{bid}/edit", data=form | {"kind": "blocker"})  # a blocker at 30%: refused
+    assert r.status_code == 422 and "likelihood" in r.text and "record work that may not be needed as a risk" in r.text
+    assert 'value="30"' in r.text  # what was typed is kept
+    r = tc.post(f"{base}/blockers/{bid}/edit", data=form)
+    assert r.status_code == 303 and "saved=1" in r.headers["location"]
+    saved = tc.get(r.headers["location"]).text
+    assert "Risk (30% likely)" in saved and "every forecast counts the new figures" in saved
+    stale = tc.post(f"{base}/blockers/{bid}/edit", data=form | {"likelihood_pct": "90"})  # still at version 1
+    assert stale.status_code == 422 and "30% likely" in tc.get(f"{base}/blockers/{bid}").text
+    listed = tc.get(f"{base}/blockers").text
+    assert "risk, 30% likely" in listed and "not forecast" not in listed.split("<tbody>", 1)[1].split("</tbody>")[0]
+    for url in (f"{base}/roadmap", f"{base}/roadmap/timeline"):
+        text = tc.get(url).text
+        assert "Blockers and risks in these dates" in text and f'href="{base}/blockers/{bid}"' in text, url
+        assert "30% likely" in text, url
+    feature = tc.get(f"{base}/features/{sd.ids['f1']}/delivery").text
+    assert f'Waits for <a href="{base}/blockers/{bid}">' in feature
+
+    outsider = web_client(container)
+    other = seed(container, "wx-" + uuid.uuid4().hex[:8])
+    outsider_token = sign_in(outsider, f"owner@{other.slug}.example", "pw-seed-123456")
+    r = outsider.post(f"{base}/blockers/{bid}/edit", data=form | {"csrf_token": outsider_token, "version": "2"})
+    assert r.status_code == 404 and "Payments core" not in r.text
+    assert "30% likely" in tc.get(f"{base}/blockers/{bid}").text

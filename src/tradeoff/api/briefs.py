@@ -17,7 +17,7 @@ from tradeoff.api.responses.briefs import (
     ImplicationsOut,
 )
 from tradeoff.blockers import service as blocker_service
-from tradeoff.blockers.schemas import BlockerCreate
+from tradeoff.blockers.schemas import BlockerCreate, BlockerUpdate
 from tradeoff.briefs import service as briefs
 from tradeoff.briefs.document import AUDIENCES, FORMATS
 from tradeoff.briefs.schemas import BriefSaveIn, BriefVersionOut
@@ -111,6 +111,18 @@ def list_blockers(member: CurrentMember, uow: Uow, feature_id: int | None = None
             response_model_exclude_unset=True, summary="One blocker")
 def get_blocker(member: CurrentMember, uow: Uow, blocker_id: int, response: Response) -> Any:
     b = blocker_service.get(uow=uow, workspace_id=member.workspace_id, blocker_id=blocker_id)
+    response.headers["ETag"] = etag(b.version)
+    return encode(blocker_service.out(b))
+
+
+@router.patch(f"{W}/blockers/{{blocker_id}}", operation_id="updateBlocker", tags=["blockers"],
+              response_model=BlockerRecord, response_model_exclude_unset=True,
+              summary="Change what is known of a blocker or risk: its extra effort, likelihood, features, component")
+def update_blocker(member: CurrentMember, uow: Uow, blocker_id: int, body: BlockerUpdate, version: IfMatch,
+                   response: Response) -> Any:
+    member.require("technical")
+    b = blocker_service.update(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"),
+                               blocker_id=blocker_id, data=body, if_match=version)
     response.headers["ETag"] = etag(b.version)
     return encode(blocker_service.out(b))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import enum
 
-from sqlalchemy import Float, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tradeoff.storage.base import Archivable, Base, JSONType, Timestamps, Versioned, WorkspaceScoped
@@ -30,7 +30,11 @@ class Blocker(Versioned, Archivable, Timestamps, WorkspaceScoped, Base):
     extra_likely: Mapped[float] = mapped_column(Float, nullable=False)
     extra_pessimistic: Mapped[float] = mapped_column(Float, nullable=False)
     feature_ids: Mapped[list[int]] = mapped_column(JSONType, nullable=False, default=list)
+    # the chance the work is needed: 1 for a blocker (it must be done); a risk's chance of happening
+    likelihood: Mapped[float] = mapped_column(Float, nullable=False, default=1.0)
     recorded_by: Mapped[str] = mapped_column(String(254), nullable=False, default="")
+
+    __table_args__ = (CheckConstraint("likelihood > 0 AND likelihood <= 1", name="likelihood_in_range"),)
 
     @property
     def extra(self) -> tuple[float, float, float]:

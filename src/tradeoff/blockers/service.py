@@ -11,8 +11,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from tradeoff.blockers.model import Blocker
-from tradeoff.blockers.schemas import BlockerCreate
+from tradeoff.blockers.model import Blocker, BlockerKind
+from tradeoff.blockers.schemas import BlockerCreate, BlockerUpdate
 from tradeoff.briefs import facts
 from tradeoff.briefs import forecast as fc_mod
 from tradeoff.errors import FieldError, InvalidInput
@@ -31,28 +31,58 @@ SPEC = RecordSpec(
     filters={},
     searchable=False,
     snapshot_fields=("title", "description", "kind", "component_id", "extra_optimistic", "extra_likely",
-                     "extra_pessimistic", "feature_ids"),
+                     "extra_pessimistic", "feature_ids", "likelihood"),
 )
 
 
-def create(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: BlockerCreate) -> Blocker:
-    if not data.extra_optimistic <= data.extra_likely <= data.extra_pessimistic:
+def _checked(uow: UnitOfWork, workspace_id: int, values: dict[str, Any], given: set[str]) -> dict[str, Any]:
+    """A blocker's values as they will be, checked: the range in order, a blocker certain (a risk may not be), its
+    features and component in this workspace. `given`: the fields the request names."""
+    o, m, p = values["extra_optimistic"], values["extra_likely"], values["extra_pessimistic"]
+    if not o <= m <= p:
         raise InvalidInput(
-            f"extra effort must satisfy optimistic <= likely <= pessimistic, got {data.extra_optimistic:g} / "
-            f"{data.extra_likely:g} / {data.extra_pessimistic:g} person-days",
-            [FieldError(["body", "extra_likely"], "outside [optimistic, pessimistic]", data.extra_likely)])
-    records.get_many(uow=uow, spec=feature_service.SPEC, workspace_id=workspace_id, ids=data.feature_ids,
-                     field_name="feature_ids")
-    if data.component_id is not None:
+            f"extra effort must satisfy optimistic <= likely <= pessimistic, got {o:g} / {m:g} / {p:g} person-days",
+            [FieldError(["body", "extra_likely"], "outside [optimistic, pessimistic]", m)])
+    if values["kind"] == BlockerKind.blocker.value and values["likelihood"] < 1:
+        if "likelihood" in given:
+            raise InvalidInput(
+                f"a blocker is work that must be done, so its likelihood is 1, got {values['likelihood']:g}; record "
+                "work that may not be needed as a risk (kind: risk) with its chance",
+                [FieldError(["body", "likelihood"], "below 1 for a blocker", values["likelihood"])])
+        values["likelihood"] = 1.0  # a risk turned into a blocker: it is certain now
+    if "feature_ids" in given:
+        records.get_many(uow=uow, spec=feature_service.SPEC, workspace_id=workspace_id, ids=values["feature_ids"],
+                         field_name="feature_ids")
+        values["feature_ids"] = list(dict.fromkeys(values["feature_ids"]))
+    if "component_id" in given and values["component_id"] is not None:
         svc = facts.optional("tradeoff.components.service")
-        if svc is None or not facts.components(uow, workspace_id, [data.component_id]):
-            raise InvalidInput(f"component {data.component_id} not found in this workspace",
-                               [FieldError(["body", "component_id"], "unknown component", data.component_id)])
-    values = data.model_dump()
-    values["kind"] = data.kind.value
-    values["feature_ids"] = list(dict.fromkeys(data.feature_ids))
+        if svc is None or not facts.components(uow, workspace_id, [values["component_id"]]):
+            raise InvalidInput(f"component {values['component_id']} not found in this workspace",
+                               [FieldError(["body", "component_id"], "unknown component", values["component_id"])])
+    return values
+
+
+def create(*, uow: UnitOfWork, workspace_id: int, actor: Actor, data: BlockerCreate) -> Blocker:
+    values = _checked(uow, workspace_id, data.model_dump(mode="json"), set(BlockerCreate.model_fields))
     values["recorded_by"] = actor.label
     return records.create(uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, values=values)  # type: ignore[no-any-return]
+
+
+def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, blocker_id: int, data: BlockerUpdate,
+           if_match: int | None) -> Blocker:
+    """Change what is known of a blocker (its range, its chance, the features it holds up, ...); forecasts count
+    the new figures from the next request."""
+    b = get(uow=uow, workspace_id=workspace_id, blocker_id=blocker_id)
+    records.check_version(SPEC, b, if_match)  # a stale edit is refused before its values are judged
+    given = data.model_dump(mode="json", exclude_unset=True)
+    for k, v in given.items():  # an explicit null for a field that must have a value: named, not a 500
+        if v is None and k != "component_id":
+            raise InvalidInput(f"{k} cannot be null: leave it out to keep it, or give a value",
+                               [FieldError(["body", k], "cannot be null")])
+    values = _checked(uow, workspace_id, {k: getattr(b, k) for k in SPEC.snapshot_fields} | given, set(given))
+    changed = {k: v for k, v in values.items() if k in given or getattr(b, k) != v}
+    return records.update(uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, obj=b,  # type: ignore[no-any-return]
+                          values=changed, if_match=if_match)
 
 
 def get(*, uow: UnitOfWork, workspace_id: int, blocker_id: int) -> Blocker:
@@ -81,7 +111,7 @@ def out(b: Blocker) -> dict[str, Any]:
             "updated_at": b.updated_at, "title": b.title, "description": b.description, "kind": b.kind,
             "component_id": b.component_id, "extra_optimistic": b.extra_optimistic, "extra_likely": b.extra_likely,
             "extra_pessimistic": b.extra_pessimistic, "feature_ids": list(b.feature_ids),
-            "recorded_by": b.recorded_by}
+            "likelihood": b.likelihood, "recorded_by": b.recorded_by}
 
 
 # --- business impact ---------------------------------------------------------------------------------------
@@ -92,25 +122,30 @@ def _features(uow: UnitOfWork, workspace_id: int) -> dict[int, Feature]:
 
 
 def impact(*, uow: UnitOfWork, workspace_id: int, blocker: Blocker, now: datetime) -> dict[str, Any]:
-    """Re-forecast with the blocker's extra effort and say, in business language, what it costs.
+    """What the blocker costs, in business language: the forecast (every other open blocker and risk counted) with
+    it against without it. Its work is done before the features it holds up, on their team; a risk's in its
+    likelihood's share of the trials.
 
-    Returns {blocker, status ("ok" | "not_forecast"), missing, slips: [{feature_id, title, p85_before,
-    p85_after, slip_days}], commitments: [{id, feature_id, customer_id, customer, due, probability_before,
-    probability_after, threshold, falls_below}], customers: [{customer_id, name, arr, currency}],
-    arr_by_currency, objectives: [{id, title, feature_ids}], summary}."""
+    Returns {blocker, status ("ok" | "not_forecast"), missing, cleared ({p50, p85, p95}: when its work is done, or
+    None), slips: [{feature_id, title, p85_before, p85_after, slip_days}], commitments: [{id, feature_id,
+    customer_id, customer, due, probability_before, probability_after, threshold, falls_below}], customers:
+    [{customer_id, name, arr, currency}], arr_by_currency, objectives: [{id, title, feature_ids}], summary}."""
     today = now.date()
     feats = _features(uow, workspace_id)
-    extra = {fid: blocker.extra for fid in blocker.feature_ids}
-    base = fc_mod.roadmap_forecast(uow, workspace_id, list(feats.values()), today)
-    out_: dict[str, Any] = {"blocker": out(blocker), "status": "not_forecast", "missing": "", "slips": [],
-                            "commitments": [], "customers": [], "arr_by_currency": {}, "objectives": []}
+    base = fc_mod.roadmap_forecast(uow, workspace_id, list(feats.values()), today, without_blockers={blocker.id})
+    out_: dict[str, Any] = {"blocker": out(blocker), "status": "not_forecast", "missing": "", "cleared": None,
+                            "slips": [], "commitments": [], "customers": [], "arr_by_currency": {},
+                            "objectives": []}
     if base.missing or not base.features:
         out_["missing"] = base.missing or "No forecasts yet: estimate the affected features and assign teams."
-        out_["summary"] = (f"'{blocker.title}' adds {_range(blocker.extra)} person-days to "
+        out_["summary"] = (f"'{blocker.title}' adds {_range(blocker.extra)} person-days{_chance(blocker)} to "
                            f"{len(blocker.feature_ids)} feature(s); its effect on dates is unknown: "
                            + out_["missing"])
         return out_
-    after = fc_mod.roadmap_forecast(uow, workspace_id, list(feats.values()), today, extra=extra)
+    after = fc_mod.roadmap_forecast(uow, workspace_id, list(feats.values()), today, adding_blockers=[blocker])
+    mine = next((g for g in after.blockers if g["blocker_id"] == blocker.id and g["counted"]), None)
+    if mine is not None:
+        out_["cleared"] = {k: mine[k] for k in ("p50", "p85", "p95")}
     slips: list[dict[str, Any]] = []
     for fid, before in sorted(base.features.items()):
         later = after.of(fid)
@@ -149,7 +184,9 @@ def impact(*, uow: UnitOfWork, workspace_id: int, blocker: Blocker, now: datetim
     below = [c for c in commitments if c["falls_below"]]
     money = ", ".join(f"{cur} {amt:,.0f}" for cur, amt in sorted(arr.items())) or "no ARR"
     out_["summary"] = (
-        f"'{blocker.title}' adds {_range(blocker.extra)} person-days. "
+        f"'{blocker.title}' adds {_range(blocker.extra)} person-days{_chance(blocker)}"
+        + (f", done by {out_['cleared']['p85']} at 85%. " if out_["cleared"] else
+           ", but holds up no forecast feature. ")
         + (f"{len(slipping)} feature(s) slip at P85, the most '{worst['title']}' by {worst['slip_days']} days. "
            if worst and worst["slip_days"] > 0 else "No feature slips at P85. ")
         + f"{len(below)} commitment(s) fall below the threshold; {len(customers)} customer(s) with {money} "
@@ -159,6 +196,11 @@ def impact(*, uow: UnitOfWork, workspace_id: int, blocker: Blocker, now: datetim
 
 def _range(r: tuple[float, float, float]) -> str:
     return f"{r[0]:g}–{r[1]:g}–{r[2]:g}"
+
+
+def _chance(b: Blocker) -> str:
+    """' (a risk, 40% likely)' for a risk that may not happen; nothing for certain work."""
+    return f" ({b.kind}, {b.likelihood:.0%} likely)" if b.likelihood < 1 else ""
 
 
 def _commitments(uow: UnitOfWork, workspace_id: int, base: fc_mod.RoadmapForecast,

@@ -1,13 +1,13 @@
 """Forecasts for briefs and blocker impact: when each roadmap feature is done, with probabilities.
 
 With issue 5's forecast service installed, the backlog, team inputs, seed and trials are the service's own, so
-the dates here match the Forecast screen; a blocker's extra effort is added to the affected features' ranges
-before the same simulation runs again. Without it, the brief says forecasts are not available.
+the dates here match the Forecast screen (open blockers and risks counted); a blocker's impact is the same
+simulation run without it. When the forecast service is not installed, the brief says forecasts are not available.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -18,13 +18,13 @@ from tradeoff.errors import TradeoffError
 from tradeoff.features.model import Feature
 from tradeoff.storage.uow import UnitOfWork
 
-Extra = Mapping[int, tuple[float, float, float]]
 TABLES = ("estimates", "teams", "team_members", "plans", "work_items")
 
 
 @dataclass(frozen=True)
 class RoadmapForecast:
-    """`features`: feature id → forecast (every estimated open feature of the workspace: they share the teams);
+    """`features`: feature id → forecast (every estimated open feature of the workspace: they share the teams;
+    open blockers and risks counted);
     `missing`: why there is no forecast at all; `skipped`: feature id → why that feature is not forecast."""
 
     start: date
@@ -32,15 +32,17 @@ class RoadmapForecast:
     missing: str = ""
     skipped: Mapping[int, str] = field(default_factory=dict)
     teams: tuple[str, ...] = ()
+    blockers: tuple[dict[str, Any], ...] = ()  # the blockers and risks counted, each with when it is cleared
 
     def of(self, feature_id: int) -> fb_summary.FinishForecast | None:
         return self.features.get(feature_id)
 
 
 def roadmap_forecast(uow: UnitOfWork, workspace_id: int, features: Sequence[Feature], start: date,
-                     extra: Extra | None = None) -> RoadmapForecast:
-    """Forecast from `start` (today). `extra`: feature id → (optimistic, likely, pessimistic) person-days added
-    to that feature's estimate (a blocker). `features`: the brief's features, used only to say what is missing."""
+                     without_blockers: Collection[int] = (), adding_blockers: Sequence[Any] = ()) -> RoadmapForecast:
+    """Forecast from `start` (today), counting the open blockers and risks but those in `without_blockers` (ids),
+    and `adding_blockers` (closed ones, as records): a blocker's impact is the forecast with it against without it.
+    `features`: the brief's features, used only to say what is missing."""
     svc = facts.optional("tradeoff.forecasts.service")
     if svc is None or not hasattr(svc, "simulate_roadmap") or not facts.has_tables(uow, *TABLES):
         return RoadmapForecast(start, missing="No forecasts yet: forecasting is not available in this install "
@@ -48,12 +50,14 @@ def roadmap_forecast(uow: UnitOfWork, workspace_id: int, features: Sequence[Feat
     if not any(f.status in facts.ROADMAP for f in features):
         return RoadmapForecast(start, missing="No forecasts yet: nothing in this scope is planned or in progress.")
     try:
-        sim = svc.simulate_roadmap(uow=uow, workspace_id=workspace_id, start=start, extra_effort=extra)
+        sim = svc.simulate_roadmap(uow=uow, workspace_id=workspace_id, start=start,
+                                   without_blockers=without_blockers, adding_blockers=adding_blockers)
     except TradeoffError as exc:
         return RoadmapForecast(start, missing=f"No forecasts yet: {exc.message}")
     if sim.forecast is None:
         return RoadmapForecast(start, missing=f"No forecasts yet: {sim.reason}", skipped=sim.skipped)
-    return RoadmapForecast(start, {int(f.name): f for f in sim.forecast.features}, "", sim.skipped, sim.teams)
+    return RoadmapForecast(start, {int(f.name): f for f in sim.forecast.features}, "", sim.skipped, sim.teams,
+                           sim.blockers)
 
 
 def when(fc: fb_summary.FinishForecast) -> str:

@@ -1,4 +1,4 @@
-"""`tradeoff brief`, `tradeoff blocker add|list|impact`, `tradeoff implications`."""
+"""`tradeoff brief`, `tradeoff blocker add|list|impact|update|close`, `tradeoff implications`."""
 
 from __future__ import annotations
 
@@ -78,25 +78,24 @@ def blocker_add(
     extra: Annotated[str, typer.Option(help="Extra effort in person-days: 'optimistic,likely,pessimistic'.")],
     component: Annotated[int | None, typer.Option(help="Component id.")] = None,
     kind: Annotated[str, typer.Option(help="blocker or risk.")] = "blocker",
+    likelihood: Annotated[float, typer.Option(help="The chance its work is needed, 0-1: 1 for a blocker, a "
+                                                   "risk's chance of happening.")] = 1.0,
     description: Annotated[str, typer.Option(help="More detail.")] = "",
     as_json: Json = False,
 ) -> None:
-    """Record a technical blocker or risk and print its business impact."""
+    """Record a technical blocker or risk and print its business impact. Every forecast counts it until it is
+    closed."""
     from tradeoff.blockers import service as blocker_service
     from tradeoff.blockers.schemas import BlockerCreate
     from tradeoff.storage.base import utcnow
 
-    try:
-        o, m, p = (float(x) for x in extra.split(","))
-    except ValueError as exc:
-        raise InvalidInput(f"--extra '{extra}' must be three numbers 'optimistic,likely,pessimistic' (person-days)",
-                           [FieldError(["option", "extra"], "not three numbers", extra)]) from exc
+    o, m, p = _extra(extra)
     from pydantic import ValidationError
 
     try:
         data = BlockerCreate(title=title, feature_ids=feature, extra_optimistic=o, extra_likely=m,
                              extra_pessimistic=p, component_id=component, kind=kind,  # type: ignore[arg-type]
-                             description=description)
+                             description=description, likelihood=likelihood)
     except ValidationError as exc:
         errs = [FieldError(["option", *[str(x) for x in e["loc"]]], e["msg"]) for e in exc.errors()]
         raise InvalidInput("invalid blocker: " + "; ".join(f"{'.'.join(map(str, e.loc[1:]))}: {e.msg}" for e in errs),
@@ -109,20 +108,72 @@ def blocker_add(
     _print_impact(res, as_json)
 
 
-def blocker_list(workspace: Workspace, as_json: Json = False) -> None:
-    """Open blockers and risks."""
+def _extra(extra: str) -> tuple[float, float, float]:
+    try:
+        o, m, p = (float(x) for x in extra.split(","))
+    except ValueError as exc:
+        raise InvalidInput(f"--extra '{extra}' must be three numbers 'optimistic,likely,pessimistic' (person-days)",
+                           [FieldError(["option", "extra"], "not three numbers", extra)]) from exc
+    return o, m, p
+
+
+def blocker_update(
+    blocker_id: int,
+    workspace: Workspace,
+    likelihood: Annotated[float | None, typer.Option(help="The chance its work is needed, 0-1.")] = None,
+    extra: Annotated[str | None, typer.Option(help="Extra person-days: 'optimistic,likely,pessimistic'.")] = None,
+    kind: Annotated[str | None, typer.Option(help="blocker or risk (a blocker is certain).")] = None,
+    feature: Annotated[list[int] | None, typer.Option(help="The features it holds up, all of them (repeat).")] = None,
+    title: Annotated[str | None, typer.Option(help="What blocks, in a sentence.")] = None,
+    version: Annotated[int | None, typer.Option(help="Refuse the change if the blocker is no longer at this "
+                                                     "version (someone changed it since you read it).")] = None,
+    as_json: Json = False,
+) -> None:
+    """Change what is known of a blocker or risk and print its business impact now."""
     from tradeoff.blockers import service as blocker_service
+    from tradeoff.blockers.schemas import BlockerUpdate
+    from tradeoff.storage.base import utcnow
+
+    given: dict[str, object] = {"likelihood": likelihood, "kind": kind, "feature_ids": feature or None, "title": title}
+    if extra is not None:
+        given |= dict(zip(("extra_optimistic", "extra_likely", "extra_pessimistic"), _extra(extra), strict=True))
+    data = BlockerUpdate.model_validate({k: v for k, v in given.items() if v is not None})
+    if not data.model_fields_set:
+        raise InvalidInput("nothing to change: give --likelihood, --extra, --kind, --feature or --title",
+                           [FieldError(["option"], "no change")])
+    state = cli_state()
+    with state.container.unit_of_work() as uow:
+        wid = workspace_id(uow, workspace)
+        b = blocker_service.update(uow=uow, workspace_id=wid, actor=state.actor, blocker_id=blocker_id, data=data,
+                                   if_match=version)
+        res = blocker_service.impact(uow=uow, workspace_id=wid, blocker=b, now=utcnow())
+    _print_impact(res, as_json)
+
+
+def blocker_list(workspace: Workspace, as_json: Json = False) -> None:
+    """Open blockers and risks, each with the date its work is done at 85% (every forecast counts them)."""
+    from tradeoff.blockers import service as blocker_service
+    from tradeoff.briefs import facts
+    from tradeoff.briefs import forecast as fc_mod
     from tradeoff.insights.schemas import encode
+    from tradeoff.storage.base import utcnow
 
     with cli_state().container.unit_of_work() as uow:
-        rows = [blocker_service.out(b) for b in blocker_service.open_blockers(
-            uow=uow, workspace_id=workspace_id(uow, workspace))]
+        wid = workspace_id(uow, workspace)
+        rows = [blocker_service.out(b) for b in blocker_service.open_blockers(uow=uow, workspace_id=wid)]
+        counted = {b["blocker_id"]: b for b in fc_mod.roadmap_forecast(
+            uow, wid, facts.features_in_scope(uow, wid, None), utcnow().date()).blockers} if rows else {}
+    for r in rows:
+        c = counted.get(r["id"])
+        r["done_by_p85"] = c["p85"] if c and c["counted"] else None
     if as_json:
         emit_json(encode(rows))
         return
     emit_table([r | {"extra": f"{r['extra_optimistic']:g}-{r['extra_likely']:g}-{r['extra_pessimistic']:g}",
-                     "features": ", ".join(map(str, r["feature_ids"]))} for r in rows],
-               ["id", "kind", "title", "extra", "features"], title="open blockers (extra person-days)")
+                     "chance": f"{r['likelihood']:.0%}", "features": ", ".join(map(str, r["feature_ids"])),
+                     "done by (85%)": r["done_by_p85"] or "not forecast"} for r in rows],
+               ["id", "kind", "title", "extra", "chance", "features", "done by (85%)"],
+               title="open blockers (extra person-days)")
 
 
 def blocker_close(blocker_id: int, workspace: Workspace, as_json: Json = False) -> None:
@@ -198,6 +249,7 @@ def register(root: typer.Typer) -> None:
     blocker_app.command("add")(blocker_add)
     blocker_app.command("list")(blocker_list)
     blocker_app.command("impact")(blocker_impact)
+    blocker_app.command("update")(blocker_update)
     blocker_app.command("close")(blocker_close)
     root.add_typer(blocker_app, name="blocker")
     root.command("implications")(implications)

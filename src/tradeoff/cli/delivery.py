@@ -269,6 +269,11 @@ def forecast(
                           else ""))
     for t in fc["teams"]:
         typer.echo(f"team {t['team']}: {t['explanation']}")
+    for b in fc.get("blockers", []):
+        typer.echo(f"{b['kind']} #{b['blocker_id']} {b['title']}" + (f" ({b['likelihood']:.0%} likely)"
+                                                                      if b["likelihood"] < 1 else "")
+                   + (f": done by {b['p85']} at 85%, before " + ", ".join(h["title"] for h in b["held_up"])
+                      if b["counted"] else f": not counted, {b['reason']}"))
     for s in fc["skipped"]:
         typer.echo(f"not forecast: {s['title']} (#{s['feature_id']}): {s['reason']}")
     tp = fc.get("throughput") or {}
@@ -454,6 +459,8 @@ def delivery(
     f = d["forecast"]
     typer.echo(f"forecast: P50 {f['p50']}, P85 {f['p85']}, P95 {f['p95']}" if f else
                f"forecast: none ({d['forecast_reason']})")
+    for b in (f or {}).get("held_up_by", []):
+        typer.echo(f"waits for {b['kind']} #{b['blocker_id']} {b['title']}, done by {b['p85']} at 85%")
     for c in d["commitments"]:
         chance = "unknown" if c["probability"] is None else f"{c['probability']:.0%}"
         risk = (f" (at risk; likely enough by {c['kept_by']})" if c["kept_by"] else " (at risk)") if c["at_risk"] else ""

@@ -18,6 +18,9 @@ The model, vectorised over Monte Carlo trials:
 * **Shared work**: a feature several teams work on is given as parts, one per team with that team's share of
   the effort, joined under one name (``joins``). Each part is scheduled in its team's backlog; the feature is done
   when its last part is, and whatever depends on it waits for every part.
+* **Blockers and risks**: work that must be done before some features can start is a feature of its own that
+  they depend on (a ``gate``: done on its team's lanes without opening a lane of its own). A risk is such work
+  with a ``chance`` below 1: in the other trials it is not needed and takes no time.
 
 All durations are in weeks from ``start`` (a date); results are dates with probabilities.
 
@@ -141,7 +144,21 @@ def sample_efforts(features: Sequence[BacklogFeature], trials: int, rng: np.rand
     u *= left
     u += hi
     u -= v
+    _by_chance(features, u, rng, keyed_seed)
     return u
+
+
+def _by_chance(features: Sequence[BacklogFeature], efforts: FloatArray, rng: np.random.Generator,
+               keyed_seed: int | None) -> None:
+    """Zero the effort of work that is not needed in a trial: each feature with a `chance` below 1 is needed in
+    that share of the trials, drawn from a stream of its own (its key's, with `#needed`), so whether a risk happens
+    does not shift any other draw."""
+    for i, f in enumerate(features):
+        if f.chance >= 1.0:
+            continue
+        draws = (keyed_rng(keyed_seed, f"{f.key}#needed") if keyed_seed is not None else rng).random(
+            efforts.shape[1])
+        efforts[i] *= draws < f.chance
 
 
 def sample_paces(teams: Sequence[BacklogTeam], trials: int, rng: np.random.Generator,

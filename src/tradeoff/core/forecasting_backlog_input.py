@@ -27,6 +27,8 @@ class BacklogFeature:
     pessimistic: float
     depends_on: tuple[str, ...] = ()
     confidence: float = 1.0  # how sure the estimator is that the effort lands in [optimistic, pessimistic]
+    chance: float = 1.0  # the chance the work is needed at all (a risk's): in the other trials it takes no time
+    gate: bool = False  # work that only holds others up (a blocker's): it does not give its team another lane
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,8 @@ def prepare_backlog(features: Sequence[BacklogFeature], teams: Sequence[BacklogT
             )
         if not 0 < f.confidence <= 1:
             raise InvalidInput(f"feature {f.key!r}: confidence must be in (0, 1], got {f.confidence}")
+        if not 0 < f.chance <= 1:
+            raise InvalidInput(f"feature {f.key!r}: chance must be in (0, 1], got {f.chance}")
         if not f.optimistic <= f.likely <= f.pessimistic:
             raise InvalidInput(
                 f"feature {f.key!r}: likely effort {f.likely} is outside [{f.optimistic}, {f.pessimistic}]"
@@ -115,7 +119,10 @@ def prepare_backlog(features: Sequence[BacklogFeature], teams: Sequence[BacklogT
     team_of = tuple(team_idx[f.team] for f in features)
     # a team with fewer features than its WIP limit puts its whole capacity on those it has (as the planner
     # does): one feature alone gets all of it, not a 1/WIP share with the other lanes idle
-    held = [team_of.count(j) for j in range(len(teams))]
+    # (work that only holds others up, a gate, is done on one of their lanes: it opens none of its own)
+    held = [0] * len(teams)
+    for f, j in zip(features, team_of, strict=True):
+        held[j] += not f.gate
     return PreparedBacklog(order, team_of, tuple(deps), tuple(max(1, min(t.wip_limit, held[j]))
                                                               for j, t in enumerate(teams)))
 

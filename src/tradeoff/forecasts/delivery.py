@@ -85,7 +85,8 @@ def feature_delivery(*, uow: UnitOfWork, workspace_id: int, feature_id: int, tod
                      "probability_by": chance, "threshold": limit,
                      "likely_enough_by": safe.isoformat() if safe else None,
                      # a promise for `by` would be at risk from the start (the commitments' rule)
-                     "at_risk_by": chance < limit if chance is not None else None}
+                     "at_risk_by": chance < limit if chance is not None else None,
+                     "held_up_by": fc["held_up_by"]}
     promised = [c for c in commitment_service.overview(uow=uow, workspace_id=workspace_id)["items"]
                 if c["feature_id"] == feature_id]
     progress = workitem_service.progress(uow=uow, workspace_id=workspace_id, feature_ids=[feature_id]).get(feature_id)

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from tradeoff.blockers.model import Blocker
 from tradeoff.commitments import service as commitment_service
 from tradeoff.core.forecasting_backlog import BacklogForecast, simulate_backlog
 from tradeoff.core.forecasting_backlog_input import MIN_HISTORY_WEEKS, BacklogFeature, BacklogTeam, Release
@@ -24,6 +25,7 @@ from tradeoff.core.forecasting_backlog_summary import FinishForecast
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.estimates import service as estimate_service
 from tradeoff.estimates.model import TECHNICAL
+from tradeoff.forecasts import gates as gate_mod
 from tradeoff.forecasts.throughput import throughput_forecast as throughput_forecast
 from tradeoff.plans import service as plan_service
 from tradeoff.plans.model import Plan
@@ -69,26 +71,52 @@ def feature_pace_share(team: Team, category: str) -> float:
     return 1.0 if category in TECHNICAL else max(1.0 - float(team.tech_share), 0.05)
 
 
-def _parts(entries: list[Entry], extra: Mapping[int, tuple[float, float, float]] | None = None,
+def _parts(entries: list[Entry], placed: Mapping[int, Sequence[gate_mod.Placed]] | None = None,
            ) -> tuple[list[BacklogFeature], dict[str, list[str]]]:
     """The simulation's features: one per entry, or one part per team when the work is shared (each with its
-    team's fraction of the range), joined under the feature's id. `extra` effort (a blocker's) goes to the lead."""
+    team's fraction of the range), joined under the feature's id; `placed` blockers (`_placed`) each go before the
+    first feature they hold up, and every feature they hold up waits for them."""
+    placed = placed or {}
+    waits: dict[int, list[str]] = {}
+    for rows in placed.values():
+        for g in rows:
+            if g.feature is not None:
+                for fid in g.held:
+                    waits.setdefault(fid, []).append(g.feature.key)
     feats: list[BacklogFeature] = []
     joins: dict[str, list[str]] = {}
     for e in entries:
-        key, deps = str(e.feature_id), tuple(str(d) for d in e.depends_on)
+        feats += [g.feature for g in placed.get(e.feature_id, ()) if g.feature is not None]
+        key = str(e.feature_id)
+        deps = tuple(str(d) for d in e.depends_on) + tuple(waits.get(e.feature_id, ()))
         # a feature's work on a team with a tech share goes at the rest of its pace: as if that much bigger
         parts = [BacklogFeature(f"{key}@{t.name}" if len(e.split) > 1 else key, t.name,
                                 e.optimistic * share / (k := feature_pace_share(t, e.category)), e.likely * share / k,
                                 e.pessimistic * share / k, deps, e.confidence)
                  for t, share in e.split]
-        o, m, p = (extra or {}).get(e.feature_id, (0.0, 0.0, 0.0))
-        lead = parts[0]
-        parts[0] = replace(lead, optimistic=lead.optimistic + o, likely=lead.likely + m, pessimistic=lead.pessimistic + p)
         if len(parts) > 1:
             joins[key] = [x.key for x in parts]
         feats += parts
     return feats, joins
+
+
+def _placed(entries: Sequence[Entry], gates: Sequence[gate_mod.Gate]) -> dict[int, list[gate_mod.Placed]]:
+    """Where the simulation puts each open blocker and risk among `entries` (`gates.place`)."""
+    return gate_mod.place(gates, [e.feature_id for e in entries],
+                          {e.feature_id: (e.team.id, e.team.name) for e in entries},
+                          {t.id: t.name for e in entries for t in e.teams})
+
+
+def _gate_rows(placed: Mapping[int, Sequence[gate_mod.Placed]], fc: BacklogForecast | None,
+               entries: Sequence[Entry]) -> list[dict[str, Any]]:
+    finish = {f.name: f for f in fc.features} if fc is not None else {}
+    return gate_mod.about([g for rows in placed.values() for g in rows], finish,
+                          {e.feature_id: e.title for e in entries})
+
+
+def _features_only(fc: BacklogForecast) -> BacklogForecast:
+    """The forecast without its blockers' own rows: what callers that list features read."""
+    return replace(fc, features=tuple(f for f in fc.features if not gate_mod.is_gate(f.name)))
 
 
 def _backlog(uow: UnitOfWork, workspace_id: int, plan: Plan | None, only_plan: bool,
@@ -306,7 +334,8 @@ def forecast(*, uow: UnitOfWork, workspace_id: int, today: date, plan_id: int | 
                 continue
             teams[team.name] = bt
             about.append(info)
-    feats, joins = _parts(entries)
+    placed = _placed(entries, gate_mod.gates(uow=uow, workspace_id=workspace_id))
+    feats, joins = _parts(entries, placed)
     keys = {str(e.feature_id) for e in entries}
     releases, aimed, unforecast = [], [], []
     for r in (plan.releases if plan else []):
@@ -332,14 +361,16 @@ def forecast(*, uow: UnitOfWork, workspace_id: int, today: date, plan_id: int | 
     # the throughput answer draws from its own stream: the same whether or not the simulation was remembered
     rng = np.random.default_rng([seed, 1])
     if thin:
-        result |= {"status": "declined", "reason": thin, "features": [], "releases": [], "plan": None}
+        result |= {"status": "declined", "reason": thin, "features": [], "releases": [], "plan": None,
+                   "blockers": _gate_rows(placed, None, entries)}
         if throughput:
             result["throughput"] = throughput_forecast(uow=uow, workspace_id=workspace_id, today=today, rng=rng,
                                                        work=work)
         return result
     fc = simulate(tuple(feats), tuple(teams.values()), start=start, seed=seed, trials=trials,
                   releases=tuple(releases), target=target, joins=joins)
-    result |= {"status": fc.status, "reason": fc.reason}
+    result |= {"status": fc.status, "reason": fc.reason, "blockers": _gate_rows(placed, fc, entries)}
+    fc = _features_only(fc)
     by_key = {str(e.feature_id): e for e in entries}
     result["features"] = [{"feature_id": int(f.name), "title": by_key[f.name].title,
                            "team": by_key[f.name].team.name, "category": by_key[f.name].category,
@@ -365,19 +396,21 @@ def forecast(*, uow: UnitOfWork, workspace_id: int, today: date, plan_id: int | 
 @dataclass(frozen=True)
 class RoadmapSimulation:
     """The workspace's roadmap forecast as plain data: `forecast` is None when it cannot be made (`reason` says
-    why); `skipped`: feature id -> why that feature is not forecast; `teams`: the teams simulated."""
+    why); `skipped`: feature id -> why that feature is not forecast; `teams`: the teams simulated; `blockers`: the
+    blockers and risks counted (as `forecast()` lists them)."""
 
     forecast: BacklogForecast | None
     reason: str
     skipped: dict[int, str]
     teams: tuple[str, ...]
+    blockers: tuple[dict[str, Any], ...] = ()
 
 
-def simulate_roadmap(*, uow: UnitOfWork, workspace_id: int, start: date,
-                     extra_effort: Mapping[int, tuple[float, float, float]] | None = None) -> RoadmapSimulation:
-    """The same simulation as the Forecast screen (live plan's order, team inputs, fixed seed and trials), with
-    `extra_effort` (feature id -> optimistic/likely/pessimistic person-days) added first — e.g. a blocker's cost.
-    Used by briefs and blocker impact so their dates match the Forecast screen."""
+def simulate_roadmap(*, uow: UnitOfWork, workspace_id: int, start: date, without_blockers: Collection[int] = (),
+                     adding_blockers: Sequence[Blocker] = ()) -> RoadmapSimulation:
+    """The same simulation as the Forecast screen (live plan's order, team inputs, open blockers, fixed seed and
+    trials), but for the blockers in `without_blockers` and with `adding_blockers` (closed ones): a blocker's cost is
+    the difference it makes. Used by briefs and blocker impact so their dates match the Forecast screen."""
     plan = plan_service.live_plan(uow=uow, workspace_id=workspace_id)
     dpp = plan.days_per_point if plan else 1.0
     work = WorkHistory.of(uow=uow, workspace_id=workspace_id)
@@ -393,13 +426,16 @@ def simulate_roadmap(*, uow: UnitOfWork, workspace_id: int, start: date,
                 teams[team.name] = _team_input(uow, workspace_id, team, start, start, "auto", dpp, work)[0]
     except _Thin as exc:
         return RoadmapSimulation(None, str(exc), skipped, ())
-    feats, joins = _parts(entries, extra_effort)
+    placed = _placed(entries, gate_mod.gates(uow=uow, workspace_id=workspace_id, without=without_blockers,
+                                             adding=adding_blockers))
+    feats, joins = _parts(entries, placed)
     team_names = {t.name for e in entries for t in e.teams}
     fc = simulate(tuple(feats), tuple(teams.values()), start=start, seed=DEFAULT_SEED, trials=DEFAULT_TRIALS,
                   joins=joins)
     if fc.status != "ok":
         return RoadmapSimulation(None, fc.reason, skipped, tuple(sorted(team_names)))
-    return RoadmapSimulation(fc, "", skipped, tuple(sorted(team_names)))
+    return RoadmapSimulation(_features_only(fc), "", skipped, tuple(sorted(team_names)),
+                             tuple(_gate_rows(placed, fc, entries)))
 
 
 def against_plan(window: tuple[date, date] | None, p50: date) -> dict[str, Any]:
@@ -470,7 +506,8 @@ def feature_forecast(*, uow: UnitOfWork, workspace_id: int, feature_id: int, tod
                               "not in the backlog (shipped or not estimated)")
     return {"feature_id": feature_id, "status": "ok" if row else "declined", "reason": "" if row else reason,
             "start": fc["start"], "target": fc["target"], "trials": fc["trials"], "teams": fc["teams"],
-            "forecast": row}
+            "forecast": row, "held_up_by": [b for b in fc.get("blockers", []) if b["counted"]
+                                            and feature_id in {h["feature_id"] for h in b["held_up"]}]}
 
 
 def _rebuilt(row: dict[str, Any], name: str) -> FinishForecast:
@@ -546,12 +583,12 @@ def scenario_dates(*, uow: UnitOfWork, workspace_id: int, plan: Plan, today: dat
                                            hires=scenario.extra_people.get(team.id, ()))[0]
     except _Thin as exc:
         return {"status": "declined", "reason": str(exc), "features": {}, "commitments": []}
-    feats, joins = _parts(entries)
+    feats, joins = _parts(entries, _placed(entries, gate_mod.gates(uow=uow, workspace_id=workspace_id)))
     fc = simulate(tuple(feats), tuple(teams.values()), start=start, seed=DEFAULT_SEED, trials=DEFAULT_TRIALS,
                   joins=joins)
     if fc.status != "ok":
         return {"status": "declined", "reason": fc.reason, "features": {}, "commitments": []}
-    by_id = {int(f.name): f for f in fc.features}
+    by_id = {int(f.name): f for f in _features_only(fc).features}
     promises = []
     for fid, rows in commitment_service.open_by_feature(uow=uow, workspace_id=workspace_id).items():
         for c in rows:

@@ -8,17 +8,16 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
-from pydantic import ValidationError
 
 from tradeoff.blockers import service as blocker_service
-from tradeoff.blockers.schemas import BlockerCreate
+from tradeoff.blockers.schemas import BlockerCreate, BlockerUpdate
 from tradeoff.briefs import facts
+from tradeoff.briefs import forecast as fc_mod
 from tradeoff.briefs import service as briefs
 from tradeoff.briefs.document import AUDIENCE_TITLES, AUDIENCES, FORMATS
-from tradeoff.errors import TradeoffError
 from tradeoff.storage.base import utcnow
 from tradeoff.web import context as ctx
-from tradeoff.web.forms import FormState, error_to_state, validation_to_state
+from tradeoff.web.forms import FormState, form_version, save_or_errors
 from tradeoff.web.render import redirect, render
 from tradeoff.web.session import CheckedForm, CurrentMember, Uow
 
@@ -100,16 +99,21 @@ def _blockers_view(request: Request, uow: Any, m: Any, state: FormState | None =
     rows = blocker_service.open_blockers(uow=uow, workspace_id=m.workspace_id)
     feats = facts.features_in_scope(uow, m.workspace_id, None)
     comps = facts.components(uow, m.workspace_id, [b.component_id for b in rows if b.component_id]) if rows else {}
-    all_components: list[Any] = []
-    svc = facts.optional("tradeoff.components.service")
-    if svc is not None and facts.has_tables(uow, "components"):
-        from tradeoff.records import service as records
-
-        all_components = list(records.list_page(uow=uow, spec=svc.SPEC, workspace_id=m.workspace_id, limit=200).items)
+    counted = {b["blocker_id"]: b for b in fc_mod.roadmap_forecast(uow, m.workspace_id, feats,
+                                                                   utcnow().date()).blockers} if rows else {}
     return render(request, "briefs/blockers.html", status_code, **ctx.page_context(uow, m, "blockers"),
                   page_title="Blockers", blockers=rows, features=feats, components=comps,
-                  all_components=all_components, titles={f.id: f.title for f in feats},
-                  state=state or FormState())
+                  all_components=_all_components(uow, m.workspace_id), titles={f.id: f.title for f in feats},
+                  counted=counted, state=state or FormState())
+
+
+def _all_components(uow: Any, workspace_id: int) -> list[Any]:
+    svc = facts.optional("tradeoff.components.service")
+    if svc is None or not facts.has_tables(uow, "components"):
+        return []
+    from tradeoff.records import service as records
+
+    return list(records.list_page(uow=uow, spec=svc.SPEC, workspace_id=workspace_id, limit=200).items)
 
 
 def _int(value: Any) -> int | None:
@@ -121,36 +125,73 @@ def blockers_page(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
     return _blockers_view(request, uow, m)
 
 
+def _blocker_form(form: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The blocker form as the service's fields, and as typed (to show again on an error). The chance is entered
+    in percent."""
+    pct = (form.get("likelihood_pct") or "").strip()
+    try:
+        likelihood: Any = float(pct) / 100 if pct else 1.0
+    except ValueError:
+        likelihood = pct  # refused by the schema, naming the field
+    data: dict[str, Any] = {
+        "title": form.get("title") or "", "description": form.get("description") or "",
+        "kind": form.get("kind") or "blocker", "component_id": _int(form.get("component_id")),
+        "extra_optimistic": form.get("extra_optimistic") or None, "extra_likely": form.get("extra_likely") or None,
+        "extra_pessimistic": form.get("extra_pessimistic") or None,
+        "feature_ids": [i for x in form.getlist("feature_ids") if (i := _int(x)) is not None],
+        "likelihood": likelihood}
+    typed = {k: ("" if v is None else v) for k, v in data.items()} | {"likelihood_pct": pct}
+    return data, typed
+
+
+def _saved(uow: Any, typed: dict[str, Any], known: set[str], action: Any) -> FormState | None:
+    """Run the write; the form's state with its errors when it is refused, None when saved."""
+    state = FormState(values=typed)
+    return None if save_or_errors(uow, state, known, action) else state
+
+
 @router.post(f"{W}/blockers")
 def blockers_create(request: Request, m: CurrentMember, uow: Uow, form: CheckedForm) -> Response:
     m.require("technical")
-    data: dict[str, Any] = {"title": form.get("title") or "", "description": form.get("description") or "",
-            "kind": form.get("kind") or "blocker",
-            "component_id": _int(form.get("component_id")),
-            "extra_optimistic": form.get("extra_optimistic") or None, "extra_likely": form.get("extra_likely") or None,
-            "extra_pessimistic": form.get("extra_pessimistic") or None,
-            "feature_ids": [i for x in form.getlist("feature_ids") if (i := _int(x)) is not None]}
-    try:
-        b = blocker_service.create(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"),
-                                   data=BlockerCreate(**data))
-    except (ValidationError, TradeoffError) as exc:
-        uow.session.rollback()
-        state = FormState(values={k: ("" if v is None else v) for k, v in data.items()})
-        known = set(data)
-        if isinstance(exc, ValidationError):
-            validation_to_state(exc, state, known)
-        else:
-            error_to_state(exc, state, known)
+    data, typed = _blocker_form(form)
+    made: list[int] = []
+    state = _saved(uow, typed, set(data), lambda: made.append(blocker_service.create(
+        uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), data=BlockerCreate(**data)).id))
+    if state is not None:
         return _blockers_view(request, uow, m, state, 422)
-    return redirect(f"/w/{m.workspace_slug}/blockers/{b.id}", request)
+    return redirect(f"/w/{m.workspace_slug}/blockers/{made[0]}", request)
+
+
+def _blocker_view(request: Request, uow: Any, m: Any, blocker_id: int, state: FormState | None = None,
+                  status_code: int = 200) -> HTMLResponse:
+    b = blocker_service.get(uow=uow, workspace_id=m.workspace_id, blocker_id=blocker_id)
+    res = blocker_service.impact(uow=uow, workspace_id=m.workspace_id, blocker=b, now=utcnow())
+    if state is None:  # the edit form starts from the record
+        state = FormState(values={k: getattr(b, k) for k in blocker_service.SPEC.snapshot_fields}
+                          | {"likelihood_pct": f"{b.likelihood * 100:g}", "version": b.version})
+    return render(request, "briefs/blocker.html", status_code, **ctx.page_context(uow, m, "blockers"),
+                  page_title=b.title, b=b, res=res, state=state, features=facts.features_in_scope(uow, m.workspace_id, None),
+                  all_components=_all_components(uow, m.workspace_id))
 
 
 @router.get(f"{W}/blockers/{{blocker_id:int}}", response_class=HTMLResponse)
 def blocker_page(request: Request, m: CurrentMember, uow: Uow, blocker_id: int) -> HTMLResponse:
-    b = blocker_service.get(uow=uow, workspace_id=m.workspace_id, blocker_id=blocker_id)
-    res = blocker_service.impact(uow=uow, workspace_id=m.workspace_id, blocker=b, now=utcnow())
-    return render(request, "briefs/blocker.html", **ctx.page_context(uow, m, "blockers"), page_title=b.title,
-                  b=b, res=res)
+    return _blocker_view(request, uow, m, blocker_id)
+
+
+@router.post(f"{W}/blockers/{{blocker_id:int}}/edit")
+def blocker_edit(request: Request, m: CurrentMember, uow: Uow, form: CheckedForm, blocker_id: int) -> Response:
+    """What engineering learns as it looks into it: the range, the chance, the features held up. Refused when
+    someone changed it since the form was loaded."""
+    m.require("technical")
+    data, typed = _blocker_form(form)
+    version = form_version(form)
+    state = _saved(uow, typed | {"version": version}, set(data), lambda: blocker_service.update(
+        uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), blocker_id=blocker_id,
+        data=BlockerUpdate(**data), if_match=version))
+    if state is not None:
+        return _blocker_view(request, uow, m, blocker_id, state, 422)
+    return redirect(f"/w/{m.workspace_slug}/blockers/{blocker_id}?saved=1", request)
 
 
 @router.post(f"{W}/blockers/{{blocker_id:int}}/close")

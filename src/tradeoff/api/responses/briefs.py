@@ -46,8 +46,8 @@ class BlockerRecord(Answer, BlockerOut):
 class Slip(Answer):
     feature_id: int
     title: str
-    p85_before: Day = Field(description="The feature's P85 date without the blocker")
-    p85_after: Day = Field(description="Its P85 date with the blocker's extra effort")
+    p85_before: Day = Field(description="The feature's P85 date without the blocker (other open ones counted)")
+    p85_after: Day = Field(description="Its P85 date with the blocker's work done first")
     slip_days: int
     direct: bool = Field(description="The blocker names this feature (else it slips behind one that does)")
 
@@ -79,12 +79,20 @@ class AffectedObjective(Answer):
     feature_ids: list[int] = Field(description="The objective's features that slip")
 
 
+class Cleared(Answer):
+    p50: Day
+    p85: Day
+    p95: Day
+
+
 class BlockerImpactOut(Answer):
     """What a blocker costs in business terms, from the roadmap forecast with and without it."""
 
     blocker: BlockerRecord
     status: Literal["ok", "not_forecast"]
     missing: str = Field(description="Why there is no forecast (status not_forecast); '' otherwise")
+    cleared: Cleared | None = Field(description="When its work is done, in the forecast with it; null when it "
+                                                "holds up no forecast feature")
     slips: list[Slip] = Field(description="Features whose P85 date moves, most first")
     commitments: list[CommitmentImpact]
     customers: list[AffectedCustomer] = Field(description="Customers of slipping features or endangered "

@@ -108,6 +108,31 @@ class PlannedFinish(Finish):
     count: int = Field(description="The plan's own features")
 
 
+class HeldUp(Answer):
+    feature_id: int
+    title: str
+
+
+class BlockerCounted(Answer):
+    """An open blocker or risk as the forecast counts it: its extra work is done before the features it holds up,
+    on their team (its component's owner when that team works on them); a risk's in its likelihood's share of the
+    trials."""
+
+    blocker_id: int
+    title: str
+    kind: Literal["blocker", "risk"]
+    likelihood: Number = Field(description="The chance its work is needed (0-1]; 1 for a blocker")
+    extra: list[Number] = Field(description="Extra person-days: optimistic, likely, pessimistic")
+    team: str | None = Field(description="The team that does its work; null when it is not counted")
+    feature_ids: list[int] = Field(description="The features it holds up")
+    held_up: list[HeldUp] = Field(description="Those of them that are forecast, in backlog order")
+    counted: bool = Field(description="False when none of its features is forecast, so it moves no date")
+    p50: Day | None = Field(description="When its work is done, with a 50% chance; null when not counted")
+    p85: Day | None
+    p95: Day | None
+    reason: str = Field(description="Why it is not counted; '' when it is")
+
+
 class ForecastOut(Answer):
     """P50/P85/P95 dates per feature, release and the whole plan, from a Monte Carlo simulation of the backlog
     (effort ranges × team pace, WIP limits and dependencies)."""
@@ -127,6 +152,7 @@ class ForecastOut(Answer):
     features: list[FeatureFinish] = Field(description="In the plan's order, then other estimated features")
     releases: list[ReleaseFinish]
     plan: Finish | None = Field(description="When everything forecast is done")
+    blockers: list[BlockerCounted] = Field(description="Open blockers and risks, counted in every date above")
     planned_features: PlannedFinish | None = absent(
         "When the plan's own features are done, when others are forecast after them; null when all are the plan's")
     throughput: ThroughputOut = absent("Items finished from the work history")
@@ -141,6 +167,8 @@ class FeatureForecastOut(Answer):
     trials: int
     teams: list[TeamPace]
     forecast: FeatureFinish | None
+    held_up_by: list[BlockerCounted] = Field(description="Open blockers and risks whose work comes before it, "
+                                                         "counted in its dates")
 
 
 class TeamShare(Answer):
@@ -211,6 +239,7 @@ class DeliveryForecast(Answer):
     threshold: Number = Field(description="The workspace's risk threshold")
     likely_enough_by: Day | None = Field(description="The first day with at least the threshold's chance")
     at_risk_by: bool | None = Field(description="A promise for `by` would be at risk from the start")
+    held_up_by: list[BlockerCounted] = Field(description="Open blockers and risks whose work comes first")
 
 
 class PlanCheck(Answer):
