@@ -48,8 +48,9 @@ def reference_loop(
     Returns finish weeks, shape (features, trials).
     """
     prep = fb_input.prepare_backlog(features, teams)
-    # a team's lanes: its WIP limit, or as many as its features when it has fewer
-    n_lanes = [max(1, min(t.wip_limit, sum(1 for f in features if f.team == t.name))) for t in teams]
+    # a team's lanes: its WIP limit, or as many of its features as could be in progress at once when fewer
+    # (`team_widths`, property-tested against brute force on its own)
+    n_lanes = list(prep.wip)
     out = np.zeros((len(features), trials))
     # each feature's range widened to hold its estimate's confidence (widen_range, property-tested on its own)
     bounds = [tuple(float(x) for x in fb.widen_range(f.optimistic, f.likely, f.pessimistic, f.confidence))
@@ -79,6 +80,7 @@ def reference_loop(
         for trial, (paces, efforts) in enumerate(draws):
             lanes = [[0.0] * k for k in n_lanes]
             finish = [0.0] * len(features)
+            begun = [0.0] * len(features)
             for i in order:
                 team = prep.team_of[i]
                 free = lanes[team]
@@ -86,9 +88,30 @@ def reference_loop(
                 start = max([free[lane]] + [finish[d] for d in prep.deps[i]])
                 if starts is not None:
                     starts[i] += start / trials
+                begun[i] = start
                 finish[i] = _on_calendar(teams[team].calendar, start, efforts[i] / (paces[team] / n_lanes[team]))
                 free[lane] = finish[i]
+            if starts is None:
+                _share_tail(finish, begun, efforts, paces)
             out[:, trial] = finish
+
+    def _share_tail(finish: list[float], begun: list[float], efforts: list[float], paces: list[float]) -> None:
+        # once a team has started its last feature, those still in progress share its whole pace: walk their
+        # finishes one by one, the m left each going at 1/m of it
+        for team, t in enumerate(teams):
+            mine = [i for i in range(len(features)) if prep.team_of[i] == team]
+            if not mine or n_lanes[team] == 1:
+                continue
+            t0 = max(begun[i] for i in mine)
+            busy = [i for i in mine if finish[i] > t0]
+            # each one's work left at t0, in weeks of the whole team's usual pace
+            left = {i: (efforts[i] / paces[team]) * (1 - _done_share(t.calendar, begun[i], finish[i], t0))
+                    for i in busy}
+            clock, gone = 0.0, 0.0
+            for rank, i in enumerate(sorted(busy, key=left.__getitem__)):
+                clock += (left[i] - gone) * (len(busy) - rank)
+                gone = left[i]
+                finish[i] = _on_calendar(t.calendar, t0, clock)
 
     # with dependencies, laid out again in the order work could start the first time (mean over trials)
     if any(prep.deps[i] for i in prep.order):
@@ -99,6 +122,24 @@ def reference_loop(
     else:
         lay(prep.order, None)
     return out
+
+
+def _done_share(calendar: Sequence[float], start: float, end: float, at: float) -> float:
+    """The share of a piece of work laid from `start` to `end` on the calendar that is done by `at`."""
+    total = _usual_between(calendar, start, end)
+    return _usual_between(calendar, start, at) / total if total > 0 else 1.0
+
+
+def _usual_between(calendar: Sequence[float], a: float, b: float) -> float:
+    """Usual weeks of work the calendar holds between weeks `a` and `b`."""
+    done, t = 0.0, a
+    while t < b - 1e-12:
+        week = int(math.floor(t + 1e-12))
+        share = max(calendar[week], fb.CALENDAR_FLOOR) if week < len(calendar) else 1.0
+        step = min(week + 1.0, b) - t
+        done += step * share
+        t += step
+    return done
 
 
 def _on_calendar(calendar: Sequence[float], start: float, work: float) -> float:

@@ -13,11 +13,15 @@ from tradeoff.middleware.body_limit import BodyLimit
 from tradeoff.middleware.security_headers import SecurityHeaders
 from tradeoff.notifications.worker import NotificationWorker
 from tradeoff.settings import Settings, load_settings
+from tradeoff.storage.schema_check import check_schema
 from tradeoff.triage.worker import TriageWorker
 
 
 def create_app(settings: Settings | None = None, container: Container | None = None) -> FastAPI:
+    """Raises SchemaMismatch when the database is not at this code's schema: a server on a database behind the code
+    would answer some pages and fail others on a missing column (`tradeoff serve` migrates before it starts)."""
     container = container or bootstrap(settings or load_settings())
+    check_schema(container.engine)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -63,8 +67,15 @@ def asgi() -> FastAPI:
     runs a forecast allocates enough to trigger one every few requests; on the bench workspace they took about
     90 ms each)."""
     import gc
+    import sys
 
-    app = create_app()
+    from tradeoff.errors import SchemaMismatch
+
+    try:
+        app = create_app()
+    except SchemaMismatch as exc:  # one line, as the CLI says it, instead of uvicorn's traceback
+        sys.stderr.write(f"error: {exc.message}\n")
+        raise SystemExit(1) from None
     gc.collect()
     gc.freeze()
     return app

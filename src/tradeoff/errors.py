@@ -105,3 +105,13 @@ class Infeasible(TradeoffError):
     title = "No feasible answer"
     slug = "infeasible"
     exit_code = 2
+
+
+class SchemaMismatch(TradeoffError):
+    """The database's schema is not the one this code was written for: a migration to run (`tradeoff db upgrade`),
+    or a database a newer Tradeoff migrated."""
+
+    status = 503
+    title = "Database schema out of date"
+    slug = "schema-mismatch"
+    exit_code = 1

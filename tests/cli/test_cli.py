@@ -259,6 +259,16 @@ def test_split_notes_reads_each_headings_customer_and_day(run, tmp_path: Path) -
     shown = run("split-notes", str(notes), "-w", slug).stdout
     assert f"1. Approvals take a week  [Redfern Engineering, {day.isoformat()}]" in shown
     assert "2. No customer or day for this one\n" in shown
+    # a name two customers on record go by: the answer says which they are, never offers it as a new customer
+    ids = [json.loads(run("customers", "create", "-w", slug, "--name", n, "--json").stdout)["id"]
+           for n in ("Corvina Freight", "Corvina Analytics")]
+    notes.write_text("Call with Corvina, 2 Dec\n- Needs SSO\n", encoding="utf-8")
+    (d,) = json.loads(run("split-notes", str(notes), "-w", slug, "--json").stdout)["details"]
+    assert (d["new_customer"], d["ambiguous_name"]) == (None, "Corvina")
+    assert sorted(c["id"] for c in d["candidates"]) == sorted(ids)
+    shown = run("split-notes", str(notes), "-w", slug).stdout
+    assert (f"'Corvina' could be: Corvina Analytics (customer {ids[1]}), Corvina Freight (customer {ids[0]})"
+            in shown)
 
 
 def test_theme_to_problem_takes_segment_and_product_like_the_api(run) -> None:  # type: ignore[no-untyped-def]

@@ -74,3 +74,24 @@ def test_eval_estimate_method_option(run, tmp_path, monkeypatch) -> None:  # typ
     monkeypatch.setattr(embeddings, "model_available", lambda: False)
     missing = run("eval", "estimate", path, "--method", "model", ok=False)
     assert missing.exit_code != 0 and "pip install tradeoff[ml]" in missing.stderr
+
+
+def test_suggest_estimate_in_points_or_nothing_similar_enough(run, world, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date, timedelta
+
+    from tests.integration.test_estimate_suggestion import _sized
+
+    path = tmp_path / "sized.csv"
+    path.write_bytes(_sized("COMPASS", {"schema": 3, "aggregation": 8, "typo": 1}, date.today() - timedelta(days=200)))
+    run("import", "workitems", "-w", world.slug, str(path))
+    like = json.loads(run("features", "create", "-w", world.slug, "--title", "Schema view: show the types of "
+                          "embedded document fields", "--json").stdout)["id"]
+    unlike = json.loads(run("features", "create", "-w", world.slug, "--title", "Bulk export of invoices to CSV",
+                            "--json").stdout)["id"]
+    shown = run("suggest-estimate", str(like), "-w", world.slug).stdout
+    assert "suggested range (story points): P10" in shown and "P50 3 " in shown and "COMPASS-" in shown
+    nothing = run("suggest-estimate", str(unlike), "-w", world.slug).stdout
+    assert nothing.startswith("no suggestion: Nothing similar enough in your history (best match 0.0")
+    assert "suggested range" not in nothing
+    unknown = run("suggest-estimate", str(like), "-w", world.slug, "--team", "999999", ok=False)
+    assert unknown.exit_code != 0 and "team 999999 not found" in unknown.stderr

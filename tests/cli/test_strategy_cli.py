@@ -16,7 +16,8 @@ from tradeoff.features.schemas import FeatureCreate
 from tradeoff.problems import service as problem_service
 from tradeoff.problems.schemas import ProblemCreate
 from tradeoff.scoring import inputs as scoring_inputs
-from tradeoff.scoring.schemas import ScoringInputsIn
+from tradeoff.scoring import service as scoring
+from tradeoff.scoring.schemas import FormulaIn, ScoringInputsIn
 from tradeoff.sizing import service as sizing_service
 from tradeoff.sizing.schemas import BusinessCaseIn, ProblemSizeIn
 
@@ -93,3 +94,48 @@ def test_decisions_log(run, seeded) -> None:  # type: ignore[no-untyped-def]
     # the generated record commands still work under the same name
     shown = json.loads(run("decisions", "show", str(seeded["decision"]), "-w", seeded["slug"], "--json").stdout)
     assert shown["choice"] == "Reconcile"
+
+
+def test_size_names_the_tornados_inputs_in_words(run, seeded, container) -> None:  # type: ignore[no-untyped-def]
+    with container.unit_of_work() as uow:
+        w = accounts.workspace_by_slug(uow=uow, slug=seeded["slug"]).id
+        sizing_service.set_size(uow=uow, workspace_id=w, actor=SYSTEM, problem_id=seeded["problem"],
+                                data=ProblemSizeIn.model_validate({
+                                    "customers": {"low": 10, "likely": 20, "high": 30},
+                                    "cost_per_customer": {"low": 1000, "likely": 5000, "high": 9000},
+                                    "capture": P(0.2)}))
+    res = json.loads(run("size", str(seeded["problem"]), "-w", seeded["slug"], "--json").stdout)
+    bars = {b["input"]: b["label"] for b in res["tornado"]["bars"]}  # the machine key stays, its label beside it
+    assert bars["problem.cost_per_customer"] == "Cost per customer" and bars["problem.capture"] == "Share we capture"
+    assert res["tornado"]["biggest_driver"] == "problem.cost_per_customer"
+    assert res["tornado"]["biggest_driver_label"] == "Cost per customer"
+    text = run("size", str(seeded["problem"]), "-w", seeded["slug"]).stdout
+    assert "biggest driver: Cost per customer" in text and "Share we capture" in text
+    assert "problem." not in text and "solution." not in text and "cost_per_customer" not in text
+
+
+def test_rank_compare_lists_only_features_whose_ranks_differ(run, container) -> None:  # type: ignore[no-untyped-def]
+    slug = "cli5-" + uuid.uuid4().hex[:8]
+    with container.unit_of_work() as uow:
+        user, _ = accounts.get_or_create_user(uow=uow, email=f"o@{slug}.example.com", name="O", password="pw-123456789")
+        w = accounts.create_workspace(uow=uow, slug=slug, name=slug, owner=user, actor=SYSTEM).id
+        ids = {}
+        # RICE and ICE agree but for one place: reach 30/20/10 at equal effort, and ease 9/7/8 swaps the last two
+        for title, reach, ease in (("Alpha", 30, 9), ("Beta", 20, 7), ("Gamma", 10, 8)):
+            f = feature_service.create(uow=uow, workspace_id=w, actor=SYSTEM, data=FeatureCreate(title=title))
+            scoring_inputs.set_inputs(uow=uow, workspace_id=w, actor=SYSTEM, feature_id=f.id, data=ScoringInputsIn(
+                values={"reach": reach, "impact": 1, "confidence": 1, "effort": 5, "ease": ease}))  # type: ignore[arg-type]
+            ids[title] = f.id
+    shown = run("rank", "-w", slug, "--compare", "rice,ice").stdout  # ranks 1/2/3 against 1/3/2
+    assert "disagree most" not in shown
+    assert "no feature's rank differs by 2 places or more between the frameworks" in shown
+    res = json.loads(run("rank", "-w", slug, "--compare", "rice,ice", "--json").stdout)
+    assert res["disagreements"] == []
+    # a formula that reverses RICE's order: Alpha and Gamma are 2 places apart and listed, Beta (#2 in both) is not
+    with container.unit_of_work() as uow:
+        scoring.save_formula(uow=uow, workspace_id=w, actor=SYSTEM, name="fewest_reached",
+                             data=FormulaIn(text="100 - reach"))
+    shown = run("rank", "-w", slug, "--compare", "rice,fewest_reached").stdout
+    said = [line for line in shown.splitlines() if line.startswith("disagree most")]
+    assert said == [f"disagree most: Alpha (#{ids['Alpha']}): rice #1, fewest_reached #3",
+                    f"disagree most: Gamma (#{ids['Gamma']}): rice #3, fewest_reached #1"]

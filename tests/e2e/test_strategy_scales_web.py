@@ -145,8 +145,8 @@ def test_sizing_and_estimate_pages_say_their_units(client, container, world: Wor
     assert f"every input at its likely value, {base}; the P50 above differs" in tornado
     ends = tornado.split('id="tornado-ends"', 1)[1]
     # each bar's ends: cost per customer 500 → 3,750 and 3,000 → 22,500; customers 8 → 4,000 and 25 → 12,500
-    assert "<td>cost per customer</td><td class=\"num\">USD 3,750</td><td class=\"num\">USD 22,500</td>" in ends
-    assert "<td>customers</td><td class=\"num\">USD 4,000</td><td class=\"num\">USD 12,500</td>" in ends
+    assert "<td>Cost per customer</td><td class=\"num\">USD 3,750</td><td class=\"num\">USD 22,500</td>" in ends
+    assert "<td>Customers affected</td><td class=\"num\">USD 4,000</td><td class=\"num\">USD 12,500</td>" in ends
     estimate = tc.get(f"/w/{world.slug}/features/{f}/estimate").text
     assert "1 – <strong>1</strong> – 1 person-day <span" in estimate and "person-days <span" not in estimate
     assert not re.search(r"\+1 (person-days|story points)<", estimate)

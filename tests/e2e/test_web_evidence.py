@@ -704,6 +704,57 @@ def test_a_customer_named_in_pasted_notes_but_not_on_record_is_flagged_and_may_b
         assert "Harbourline Freight" in page and "prospect" in page and "USD 0" not in page
 
 
+def test_a_name_in_pasted_notes_that_several_customers_answer_to_is_asked_about_never_added_as_new(
+        container: Container, seeded: Seeded, as_user: AsUser) -> None:
+    w = seeded.world.slug
+    wid = _ws_id(container, w)
+    with container.unit_of_work() as uow:
+        ids = {name: customer_service.create(uow=uow, workspace_id=wid, actor=SYSTEM,
+                                             data=CustomerCreate(name=name)).id
+               for name in ("Corvina Freight", "Corvina Analytics")}
+    tc, token = as_user("bob")
+
+    def named(name: str) -> list[Customer]:
+        with container.unit_of_work() as uow:
+            return list(uow.session.scalars(select(Customer).where(Customer.workspace_id == wid,
+                                                                   Customer.name == name)))
+
+    split = tc.post(f"/w/{w}/feedback/paste", data={"csrf_token": token, "source": "sales_call",
+                                                   "text": "Wed 2 Dec — Corvina (CFO)\n- Needs SSO QZCORV\n"})
+    page = html.unescape(split.text)
+    # not offered as a new customer: said to be ambiguous, with the customers it may be, to pick from
+    assert split.status_code == 200 and "is not a customer on record yet" not in page
+    assert "“Corvina” matches several customers" in page
+    for name, cid in ids.items():
+        assert f'name="pick-0" value="{cid}"' in page and name in page
+    assert 'name="pick-0" value="new"' in page
+    item = re.findall(r'<textarea id="item-\d+" name="item"[^>]*>(.*?)</textarea>', page, re.S)
+    data = {"csrf_token": token, "source": "sales_call", "item": item, "keep": ["0"], "item_source": ["sales_call"],
+            "item_customer": ["Corvina"]}
+    # "add customers" without a pick: refused on the item, the candidates still offered, nothing saved
+    for add in ("1", "prospect", ""):
+        refused = tc.post(f"/w/{w}/feedback/paste/confirm", data={**data, "add_customers": add})
+        again = html.unescape(refused.text)
+        assert refused.status_code == 422 and "matches several customers" in again
+        assert f'name="pick-0" value="{ids["Corvina Freight"]}"' in again
+    assert named("Corvina") == [] and texts_in(container, w, "QZCORV") == []
+    # picking one of them: the item is theirs, no customer added
+    ok = tc.post(f"/w/{w}/feedback/paste/confirm", data={**data, "add_customers": "1",
+                                                         "pick-0": str(ids["Corvina Analytics"])})
+    assert ok.status_code == 303, ok.text[:300]
+    assert [f.customer_id for f in texts_in(container, w, "QZCORV")] == [ids["Corvina Analytics"]]
+    assert named("Corvina") == []
+    # a customer of another workspace cannot be picked
+    other = tc.post(f"/w/{w}/feedback/paste/confirm", data={**data, "item": ["Other QZCORV2"], "pick-0": "999999"})
+    assert other.status_code == 422 and texts_in(container, w, "QZCORV2") == []
+    # a new one only when asked for explicitly
+    new = tc.post(f"/w/{w}/feedback/paste/confirm", data={**data, "item": ["New one QZCORV3"], "pick-0": "new",
+                                                          "add_customers": "prospect"})
+    assert new.status_code == 303, new.text[:300]
+    (added,) = named("Corvina")
+    assert added.lifecycle == "prospect" and texts_in(container, w, "QZCORV3")[0].customer_id == added.id
+
+
 def test_adding_a_customer_by_name_never_shadows_those_the_name_already_means(container: Container,
                                                                              seeded: Seeded) -> None:
     from tradeoff.errors import InvalidInput

@@ -74,14 +74,14 @@ def test_engineer_imports_work_history_in_the_browser(container: Container, worl
     suggestion = tc.get(f"{base}/features/{feature_id}/estimate").text
     assert "Suggested P10" in suggestion and "Add SSO login with SAML" in suggestion  # the history at work
     # the engineer starts the estimate from that range, adjusts nothing, and saves it
-    p10, p50, p90 = re.search(r"Suggested P10 ([\d.]+) · <strong>P50 ([\d.]+)</strong> · P90 ([\d.]+) points",
+    p10, p50, p90 = re.search(r"Suggested P10 ([\d.]+) · <strong>P50 ([\d.]+)</strong> · P90 ([\d.]+) story points",
                               suggestion).groups()
     assert f'href="{base}/features/{feature_id}/estimate?start=suggestion' in suggestion
     filled = tc.get(f"{base}/features/{feature_id}/estimate", params={"start": "suggestion"}).text
     form = {name: re.search(rf'name="{name}"[^>]*value="([^"]*)"', filled)[1]
             for name in ("optimistic", "likely", "pessimistic", "confidence")}
     assert (form["optimistic"], form["likely"], form["pessimistic"]) == (p10, p50, p90)
-    assert '<option value="points" selected>' in filled and "Started from what similar work items took" in filled
+    assert '<option value="points" selected>' in filled and "Started from how similar work items were sized" in filled
     assert "Not estimated yet" in filled  # nothing saved by filling the form
     saved = tc.post(f"{base}/features/{feature_id}/estimate", data={
         "csrf_token": token, **form, "unit": "points", "category": "feature", "team_id": str(team_id),

@@ -233,7 +233,7 @@ ROADMAP_PAGES = [
     ("GET", "/commitments/check"), ("GET", "/commitments.csv"), ("GET", "/roadmap/forecast.csv"),
     ("POST", "/commitments/{commitment}/withdraw"), ("POST", "/plans/{plan}/what-ifs"),
     ("POST", "/plans/{plan}/what-ifs/{what_if}/compare-again"), ("POST", "/plans/{plan}/what-ifs/{what_if}/delete"),
-    ("POST", "/customers/{customer}/deal"),
+    ("POST", "/customers/{customer}/deal"), ("POST", "/plans/{plan}/mark-planned"),
 ]
 
 

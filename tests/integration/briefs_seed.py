@@ -136,3 +136,72 @@ def seed(c: Container, slug: str) -> Seeded:
 
 def today() -> date:
     return NOW.date()
+
+
+def seed_plan(c: Container, sd: Seeded) -> Seeded:
+    """What the executive brief's first screen reads, on top of `seed`: more estimated work for the Core team than
+    one quarter holds (Globex pays in EUR, at a rate the workspace sets), a live plan of twelve two-week periods
+    from NOW valued by the ARR asking, a release target and promises it cannot keep, a feature too big for the
+    plan and two without an estimate (SSO, Audit trail), a bet whose business case loses money, and a saved what-if
+    (three more people on Core) that rescues the release and one promise, but not the other."""
+    from sqlalchemy import update
+
+    from tradeoff.commitments import service as commitment_service
+    from tradeoff.commitments.schemas import CommitmentCreate
+    from tradeoff.customers import service as customer_service
+    from tradeoff.customers.model import Customer
+    from tradeoff.customers.schemas import MoneySettingsIn
+    from tradeoff.estimates import service as estimate_service
+    from tradeoff.estimates.schemas import EstimateIn
+    from tradeoff.features import service as feature_service
+    from tradeoff.features.schemas import FeatureCreate
+    from tradeoff.feedback import service as feedback_service
+    from tradeoff.feedback.schemas import FeedbackCreate
+    from tradeoff.links import service as link_service
+    from tradeoff.links.schemas import LinkCreate
+    from tradeoff.plans import saved as saved_what_ifs
+    from tradeoff.plans import service as plan_service
+    from tradeoff.plans.schemas import AddPeople, PlanCreate, ReleaseIn, WhatIfIn
+    from tradeoff.sizing import service as sizing_service
+    from tradeoff.sizing.schemas import BusinessCaseIn
+
+    ids, today = sd.ids, NOW.date()
+    with c.unit_of_work() as uow:
+        a = dict(uow=uow, workspace_id=sd.workspace_id, actor=ACTOR)
+        uow.session.execute(update(Customer).where(Customer.id == ids["globex"]).values(currency="EUR"))
+        customer_service.set_money(**a, data=MoneySettingsIn(currency="USD", rates={"EUR": 1.1}))
+        p = ids["product"]
+        work = (("payouts", "Payouts export", "planned", 20, 30, 45, "Acme Corp"),
+                ("tax", "Tax report", "planned", 30, 40, 60, "Globex"),
+                ("dunning", "Dunning emails", "planned", 40, 60, 80, "Initech"),
+                ("reports", "Saved reports", "discovery", 40, 50, 70, "Acme Corp"),
+                ("entities", "Multiple legal entities", "idea", 500, 600, 800, "Acme Corp"))
+        cust = {"Acme Corp": ids["acme"], "Globex": ids["globex"], "Initech": ids["initech"]}
+        for key, title, st, lo, likely, hi, who in work:
+            fid = feature_service.create(**a, data=FeatureCreate(title=title, status=st, product_id=p,
+                                                                  problem_ids=[ids["problem"]] if key == "payouts"
+                                                                  else [])).id
+            ids[key] = fid
+            estimate_service.save(**a, feature_id=fid, data=EstimateIn(optimistic=lo, likely=likely, pessimistic=hi,
+                                                                      team_id=ids["team"]))
+            fb = feedback_service.create(**a, data=FeedbackCreate(text=f"We need {title.lower()}",
+                                                                  customer_id=cust[who], source="sales_call",
+                                                                  reported_at=NOW - timedelta(days=5)))
+            link_service.create(**a, data=LinkCreate(feedback_id=fb.id, feature_id=fid))
+        ids["audit"] = feature_service.create(**a, data=FeatureCreate(title="Audit trail", status="planned",
+                                                                      product_id=p)).id  # not estimated
+        sizing_service.set_case(**a, feature_id=ids["payouts"], data=BusinessCaseIn(  # costs more than it returns
+            effort_person_weeks={"low": 60, "likely": 90, "high": 150},
+            cost_per_person_week={"low": 4000, "likely": 5000, "high": 6000, "currency": "USD"}))
+        ids["promise_tax"] = commitment_service.create(**a, data=CommitmentCreate(
+            feature_id=ids["tax"], customer_id=ids["globex"], due=today + timedelta(days=40)), today=today).id
+        plan = plan_service.create(**a, today=today, data=PlanCreate(
+            name="Next two quarters", start=today, periods=12, period_days=14, value_source="arr",  # type: ignore[arg-type]
+            time_limit=5, live=True,
+            releases=[ReleaseIn(name="Reporting", feature_ids=[ids["reports"]], target=today + timedelta(days=85))]))
+        plan_service.solve(**a, plan_id=plan.id)
+        commitment_service.recompute(uow=uow, workspace_id=sd.workspace_id, today=today)
+        ids["plan"] = plan.id
+        ids["what_if"] = saved_what_ifs.save(**a, plan_id=plan.id, data=WhatIfIn(
+            name="Three more on Core", time_limit=5, add_people=[AddPeople(team_id=ids["team"], people=3)])).id
+    return sd

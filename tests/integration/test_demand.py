@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, datetime, timedelta
 
 from tests.conftest import World
@@ -39,14 +40,21 @@ def test_demand_summary(client, world: World) -> None:
     assert d["feedback_count"] == 4 and d["customer_count"] == 3
     assert d["arr_by_currency"] == {"USD": "450000.00", "EUR": "9000.00"}
     assert d["arr_by_segment"]["USD"] == {"enterprise": "400000.00", "mid_market": "50000.00"}
-    assert d["new_customers"] == 3  # all created today
-    # Big has been a customer for years (its CRM says so): not new, though its record was made here today
+    # none has a "customer since" day: their tenure is unknown, not "new" because their records were made today
+    assert (d["new_customers"], d["existing_customers"], d["unknown_tenure"], d["prospects"]) == (0, 0, 3, 0)
+    # Big has been a customer for years (its CRM says so); Mid signed last month
     h = world.alice.headers
     big = client.get(world.api(f"/customers/{ids['big']}"), headers=h)
     r = client.patch(world.api(f"/customers/{ids['big']}"), json={"customer_since": "2021-03-01"},
                      headers=h | {"If-Match": big.headers["etag"]})
     assert r.status_code == 200 and r.json()["customer_since"] == "2021-03-01", r.text
-    assert client.get(world.api(f"/features/{ids['export']}/demand"), headers=h).json()["new_customers"] == 2
+    mid = client.get(world.api(f"/customers/{ids['mid']}"), headers=h)
+    r = client.patch(world.api(f"/customers/{ids['mid']}"), headers=h | {"If-Match": mid.headers["etag"]},
+                     json={"customer_since": (datetime.now(UTC) - timedelta(days=30)).date().isoformat()})
+    assert r.status_code == 200, r.text
+    d2 = client.get(world.api(f"/features/{ids['export']}/demand"), headers=h).json()
+    assert (d2["new_customers"], d2["existing_customers"], d2["unknown_tenure"]) == (1, 1, 1)
+    assert d2["new_customer_arr"] == {"USD": "50000.00"}
     future = client.patch(world.api(f"/customers/{ids['mid']}"), json={"customer_since": "2999-01-01"}, headers=h)
     assert future.status_code == 422 and "2999-01-01 is in the future" in future.text
     t30, t90 = d["trends"]
@@ -222,3 +230,45 @@ def test_a_features_demand_includes_the_evidence_of_the_problems_it_solves(clien
     assert client.delete(world.api(f"/problems/{prob['id']}"), headers=h | {"If-Match": etag}).status_code == 200
     assert client.get(world.api(f"/features/{ids['export']}/demand"), headers=h).json()["feedback_count"] == 5
     assert other not in [r["id"] for r in client.get(world.api("/top-requested?kind=feature"), headers=h).json()["items"]]
+
+
+def test_crm_customers_without_customer_since_are_of_unknown_tenure_everywhere(client, container,
+                                                                               world: World, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A HubSpot export without "Customer since": a USD 120k account imported today is not a new customer."""
+    from typer.testing import CliRunner
+
+    from tests.e2e.conftest import sign_in, web_client
+    from tradeoff.cli.main import app
+
+    h = world.alice.headers
+    crm = ("Company name,Record ID,Annual Revenue,Lifecycle Stage\n"
+           "Globex,hs-1,120000,Customer\nHooli,hs-2,30000,Customer\nPied Piper,hs-3,,Lead\n")
+    r = client.post(world.api("/imports/customers"), files={"file": ("companies.csv", crm.encode(), "text/csv")},
+                    headers=h)
+    assert r.status_code == 201, r.text
+    customers = {c["name"]: c for c in client.get(world.api("/customers"), headers=h).json()["items"]}
+    assert {c["customer_since"] for c in customers.values()} == {None}
+    feature = client.post(world.api("/features"), json={"title": "Audit log export"}, headers=h).json()["id"]
+    for name in ("Globex", "Hooli", "Pied Piper"):
+        fb = client.post(world.api("/feedback"), json={"text": f"{name} needs the audit log",
+                                                       "customer_id": customers[name]["id"]}, headers=h).json()
+        assert client.post(world.api("/links"), json={"feedback_id": fb["id"], "feature_id": feature},
+                           headers=h).status_code == 201
+    d = client.get(world.api(f"/features/{feature}/demand"), headers=h).json()
+    assert (d["customer_count"], d["new_customers"], d["existing_customers"], d["unknown_tenure"],
+            d["prospects"]) == (3, 0, 0, 2, 1)
+    assert d["new_customer_arr"] == {}
+    assert client.get(world.api(f"/features/{feature}/demand"), headers=world.charlie.headers).status_code == 404
+
+    tc = web_client(container)
+    sign_in(tc, world.bob.email, world.bob.password)
+    page = " ".join(tc.get(f"/w/{world.slug}/features/{feature}").text.split())
+    assert "<strong>2</strong> tenure unknown" in page and "<strong>2</strong> new" not in page
+    customer_page = tc.get(f"/w/{world.slug}/customers/{customers['Globex']['id']}").text
+    assert re.search(r"Customer since</dt><dd><span[^>]*>unknown</span>", customer_page)
+
+    env = {"TRADEOFF_DATABASE_URL": container.engine.url.render_as_string(hide_password=False),
+           "TRADEOFF_HOME": str(tmp_path)}
+    out = CliRunner().invoke(app, ["demand", "feature", str(feature), "-w", world.slug], env=env)
+    assert out.exit_code == 0, out.output
+    assert "3 customers (0 new, 0 existing, 2 tenure unknown, 1 prospect)" in out.stdout

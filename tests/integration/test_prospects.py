@@ -49,7 +49,8 @@ def test_a_prospect_pays_nothing_and_its_deal_is_counted_apart_from_arr(client, 
     _ask(client, world, small["id"], export, "Export please")
     _ask(client, world, big["id"], export, "Export to our warehouse")
     d = client.get(world.api(f"/features/{sso}/demand"), headers=world.erin.headers).json()
-    assert (d["customer_count"], d["prospects"], d["new_customers"] + d["existing_customers"]) == (2, 1, 1)
+    assert (d["customer_count"], d["prospects"], d["new_customers"] + d["existing_customers"] + d["unknown_tenure"]) \
+        == (2, 1, 1)
     assert d["arr_by_currency"] == {"USD": "400000.00"}
     assert (d["deals"], d["deal_value_by_currency"], d["next_close"]) == (2, {"USD": "146000.00"}, "2027-01-15")
     assert float(d["deal_value_total"]["amount"]) == 146000

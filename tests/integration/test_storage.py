@@ -52,6 +52,53 @@ def test_upgrade_from_first_migration_to_head_keeps_data(backend, tmp_path) -> N
         next(gen, None)
 
 
+def test_feedback_date_unknown_migrates_up_and_down_keeping_rows_and_search(backend, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """20261218_28 adds feedback.date_unknown in place and drops it again: no table rebuild, so SQLite's full-text
+    search triggers on feedback survive both ways."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from tradeoff.feedback import service as feedback_service
+    from tradeoff.records import service as records
+    from tradeoff.storage.migrate import alembic_config
+
+    gen = fresh_database_url(backend, tmp_path)
+    url = next(gen)
+    try:
+        c = bootstrap(Settings(home=tmp_path, database_url=url))
+        upgrade(c.engine, "20261217_27")
+        insert = text("INSERT INTO feedback (workspace_id, text, source, reporter, reported_at, tags, version, "
+                      "created_at, updated_at) VALUES (:w, :t, 'support', '', CURRENT_TIMESTAMP, '[]', 1, "
+                      "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)")
+        with c.engine.begin() as conn:
+            conn.execute(text("INSERT INTO workspaces (slug, name, created_at, updated_at) "
+                              "VALUES ('mig', 'Mig', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+            wid = conn.execute(text("SELECT id FROM workspaces WHERE slug='mig'")).scalar_one()
+            conn.execute(insert, {"w": wid, "t": "Reconciling ledgers by hand"})
+        upgrade(c.engine, "20261218_28")
+        with c.engine.connect() as conn:  # rows there before have a known date
+            assert conn.execute(text("SELECT date_unknown FROM feedback")).scalar_one() in (False, 0)
+        with c.engine.begin() as conn:
+            conn.execute(insert, {"w": wid, "t": "Ledgers export times out"})
+        cfg = alembic_config(c.engine.url.render_as_string(hide_password=False))
+        with c.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "20261217_27")
+        assert current_revision(c.engine) == "20261217_27"
+        assert "date_unknown" not in {col["name"] for col in inspect(c.engine).get_columns("feedback")}
+        with c.engine.begin() as conn:  # written after the downgrade: still indexed for search
+            conn.execute(insert, {"w": wid, "t": "Ledgers again"})
+        upgrade(c.engine)
+        with c.unit_of_work() as uow:
+            page = records.list_page(uow=uow, spec=feedback_service.SPEC, workspace_id=wid, q="ledgers")
+            assert sorted(f.text for f in page.items) == ["Ledgers again", "Ledgers export times out",
+                                                         "Reconciling ledgers by hand"]
+            assert {f.date_unknown for f in page.items} == {False}
+        c.engine.dispose()
+    finally:
+        next(gen, None)
+
+
 def _sqlite_ignores_lengths(ctx, inspected_column, metadata_column, inspected_type, metadata_type):  # type: ignore[no-untyped-def]
     """SQLite does not enforce a declared VARCHAR length (migrations widen columns on PostgreSQL only): a
     difference of length alone is no drift there. None: compare as usual."""

@@ -157,6 +157,17 @@ def test_similar_dismiss_and_merge(client, world: World) -> None:
                        headers=world.bob.headers).status_code == 422
 
 
+def test_split_notes_names_the_customers_an_ambiguous_heading_may_mean(client, world: World) -> None:
+    made = [client.post(world.api("/customers"), json={"name": n}, headers=world.alice.headers).json()
+            for n in ("Pellucid Freight", "Pellucid Analytics")]
+    notes = "Tue 1 Dec — Pellucid (CFO)\n- Needs SSO\n\nWed 2 Dec — Brandnew Ltd\n- Wants SAML"
+    got = client.post(world.api("/feedback/split"), json={"text": notes}, headers=world.sam.headers).json()["details"]
+    # several customers answer to "Pellucid": not offered as a new one, the candidates listed to choose from
+    assert (got[0]["customer_id"], got[0]["new_customer"], got[0]["ambiguous_name"]) == (None, None, "Pellucid")
+    assert sorted((c["id"], c["name"]) for c in got[0]["candidates"]) == sorted((c["id"], c["name"]) for c in made)
+    assert (got[1]["new_customer"], got[1]["ambiguous_name"], got[1]["candidates"]) == ("Brandnew Ltd", None, [])
+
+
 def test_split_notes_and_themes_to_problem(client, world: World) -> None:
     notes = "Call with Acme:\n- They want SSO with Okta\n- Reminders go to spam\n\nCFO said: pricing is too high"
     items = client.post(world.api("/feedback/split"), json={"text": notes}, headers=world.sam.headers).json()["items"]

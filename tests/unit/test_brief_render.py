@@ -215,3 +215,23 @@ def test_an_engineers_user_flow_is_not_customer_copy() -> None:
                  "read `status` from the response", "set retry_count to 3"]
     plain = ["Open your profile", "Choose the dark theme", "Get paid faster from the email", "Put a PO number on it"]
     assert all(_TECHNICAL.search(t) for t in technical) and not any(_TECHNICAL.search(t) for t in plain)
+
+
+def test_the_plans_value_is_said_with_what_it_gains_over_sorting_and_filling() -> None:
+    """The plan page's comparison in the executive's words: the value in its unit, and the difference from sorting
+    features by value and filling the periods (with its share), the same, or that sorting would miss a must-have."""
+    from tradeoff.briefs.audiences_exec_summary import plan_value_words
+
+    arr = {"value": 39386230.6, "value_unit": "USD", "value_source": "arr", "greedy": {"feasible": True},
+           "value_difference": 1064605.6, "value_difference_pct": 0.02778}
+    said, gain = plan_value_words(arr)
+    assert said.startswith("The plan serves USD 39,386,231 of demand (the ARR of the customers asking, counted")
+    assert gain == ", USD 1,064,606 (+2.8%) more than sorting features by value and filling the periods in that order"
+    assert plan_value_words(arr | {"value_difference": 0.0})[1].startswith(", as much as sorting")
+    assert "miss a must-have" in plan_value_words(arr | {"greedy": {"feasible": False}})[1]
+    said, gain = plan_value_words({"value": 42.5, "value_unit": "", "value_source": "score", "value_note":
+                                   "RICE score; features without value are planned only where room is left",
+                                   "greedy": {"feasible": True}, "value_difference": 2.5,
+                                   "value_difference_pct": 0.0625}, whole=True)
+    assert said == "The plan as a whole is worth 42.5 (RICE score, summed over its features)"
+    assert gain.startswith(", 2.5 (+6.2%) more than sorting")

@@ -45,6 +45,9 @@ def test_choices_match_the_application() -> None:
     assert [(m.name, m.value) for m in choices.Source] == [(m.name, m.value) for m in Source]
     assert tuple(LISTS) == choices.VIEW_LISTS
     assert choices.SEARCH_MAX_PER_KIND == MAX_PER_KIND
+    from tradeoff.triage import service as triage
+
+    assert (choices.THEMES_PAGE, choices.THEME_MIN_SIZE) == (triage.THEMES_PAGE, triage.THEME_MIN_SIZE)
 
 
 def test_record_collections_match_the_api() -> None:

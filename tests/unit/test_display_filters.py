@@ -95,3 +95,16 @@ def test_the_promise_check_says_when_the_live_plan_has_the_work() -> None:
     fine = tpl.render(d={"title": "Webhooks", "forecast": f | {"by": "2027-06-01"}, "plan": plan | {"after_by": False}},
                       message="", due="")
     assert 'class="small" id="promise-plan"' in fine and "after this date" not in fine
+
+
+def test_import_messages_name_the_pages_controls_and_never_a_flag() -> None:
+    from tradeoff.web.import_words import web_words
+
+    bad = "2 bad rows: fix them, or skip them (--skip-bad-rows; skip_bad_rows in the API)"
+    assert web_words(bad) == "2 bad rows: fix them, or skip them (tick “Skip these rows and import the rest”)"
+    missing = "its columns are 'A'. Name it: --map key=COLUMN"
+    assert web_words(missing, {"key": "Key (e.g. PAY-123)"}) == "its columns are 'A'. Choose its column as “Key” under “Columns”"
+    assert web_words(missing, page="upload").endswith("Rename that column in the file to one of the names looked "
+                                                      "for, and upload it again")
+    # a hint written later that no rule knows yet is left out, not shown as a flag
+    assert web_words("the dates are odd (--day-first; day_first in the API)") == "the dates are odd"

@@ -67,3 +67,14 @@ def test_what_a_transaction_writes_decides_whether_its_forecast_is_kept(statemen
     memo.answers["fc"] = object()
     memo.seen(None, None, statement, None, None, False)
     assert ("fc" not in memo.answers) is forgets and memo.writes == int(forgets)
+
+
+def test_a_large_answer_goes_to_the_cache_it_names_even_an_empty_one() -> None:
+    from tradeoff.workitems.history import CACHE, WorkHistory
+
+    own = HistoryCache(maxsize=2)  # empty: an empty cache must still be the one used (it is falsy)
+    history = WorkHistory(workspace_id=-1, key=("test", 1))
+    before = len(CACHE)
+    assert history.remember("big", None, lambda: "fitted", cache=own) == "fitted"
+    assert len(own) == 1 and len(CACHE) == before
+    assert history.remember("big", None, lambda: "fitted again", cache=own) == "fitted"  # kept there

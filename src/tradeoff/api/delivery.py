@@ -29,16 +29,18 @@ from tradeoff.api.responses.forecasts import (
     RecomputeOut,
 )
 from tradeoff.api.responses.imports import WorkItemImportPreview, WorkItemImportSummary
-from tradeoff.api.responses.plans import RoadmapBoardOut, WhatIfOut
+from tradeoff.api.responses.plans import MarkedPlannedOut, RoadmapBoardOut, WhatIfOut
 from tradeoff.commitments import service as commitment_service
 from tradeoff.commitments.schemas import RecomputeIn, SettingsIn
 from tradeoff.customers import service as customer_service
 from tradeoff.customers.schemas import CustomerOut, DealIn
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.estimates import service as estimate_service
+from tradeoff.estimates import suggestions as suggestion_service
 from tradeoff.estimates.schemas import EstimateIn, EstimateOut
 from tradeoff.exports import views as export_views
 from tradeoff.forecasts import service as forecast_service
+from tradeoff.plans import adopt
 from tradeoff.plans import saved as saved_service
 from tradeoff.plans import service as plan_service
 from tradeoff.plans.schemas import PlanOut, SavedWhatIfOut, SolveIn, WhatIfIn, WhatIfsOut
@@ -121,10 +123,17 @@ def delete_estimate(member: CurrentMember, uow: Uow, feature_id: int, version: I
 
 
 @router.get(f"{W}/features/{{feature_id}}/estimate-suggestion", operation_id="suggestEstimate",
-            response_model=EstimateSuggestionOut, response_model_exclude_unset=True, tags=["estimates"], summary="Similar finished work items and a suggested P10/P50/P90, before estimating")
+            response_model=EstimateSuggestionOut, response_model_exclude_unset=True, tags=["estimates"],
+            summary="Similar sized work and a suggested P10/P50/P90 in story points, before estimating",
+            description="No range (`status` declined, with `reason`) when the history is too thin, holds no story "
+                        "points, or holds nothing similar enough (`best_similarity` below `similarity_floor`).")
 def suggest(member: CurrentMember, uow: Uow, feature_id: int,
-            show: Annotated[int, Query(ge=0, le=20)] = 5) -> Any:
-    return estimate_service.suggest(uow=uow, workspace_id=member.workspace_id, feature_id=feature_id, show=show)
+            show: Annotated[int, Query(ge=0, le=20)] = 5,
+            team_id: Annotated[int | None, Query(description="The team doing the work: its own items are compared "
+                                                             "first (default: the team the estimate names)")] = None,
+            ) -> Any:
+    return suggestion_service.suggest(uow=uow, workspace_id=member.workspace_id, feature_id=feature_id, show=show,
+                                      team_id=team_id)
 
 
 @router.get(f"{W}/estimates", operation_id="listEstimates", tags=["estimates"], response_model=EstimateListOut,
@@ -228,6 +237,16 @@ def solve(member: CurrentMember, uow: Uow, record_id: int,
     member.require("edit")
     return plan_service.solve(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"),
                               plan_id=record_id, data=body)
+
+
+@router.post(f"{W}/plans/{{record_id}}/mark-planned", operation_id="markPlanFeaturesPlanned", tags=["plans"],
+             response_model=MarkedPlannedOut,
+             summary="Adopt the plan: the features it chooses that are still ideas or in discovery become planned")
+def mark_planned(member: CurrentMember, uow: Uow, record_id: int) -> Any:
+    member.require("edit")
+    changed = adopt.mark_planned(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"),
+                                 plan_id=record_id)
+    return {"plan_id": record_id, "marked": [{"id": f.id, "title": f.title, "version": f.version} for f in changed]}
 
 
 @router.post(f"{W}/plans/{{record_id}}/what-if", operation_id="comparePlanScenario", tags=["plans"],

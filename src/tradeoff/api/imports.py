@@ -3,7 +3,8 @@ imported, all or nothing."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import json
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import JSONResponse
@@ -31,11 +32,20 @@ Column = Annotated[str | None, Form(max_length=200, description="CSV column for 
     description=(
         "Send `multipart/form-data` with the CSV as `file` and these form fields: `text_column` (required unless a "
         "header is named text/comment/feedback/body/description), `customer_column`, `source_column`, `date_column`, "
-        "`author_column`, `tags_column`, `score_column` and `score_kind_column` (a survey response's NPS 0-10 or CSAT 1-5 "
-        "score; the kind may instead be the score column's name, NPS or CSAT) (unmapped fields are guessed from the "
-        "header), `date_format` (strftime, e.g. "
+        "`author_column`, `tags_column`, `kind_column`, `score_column` and `score_kind_column` (a survey response's "
+        "NPS 0-10 or CSAT 1-5 score; the kind may instead be the score column's name, NPS or CSAT) (unmapped fields are "
+        "guessed from the header; the kind from a column named kind, type, label or category), `date_format` "
+        "(strftime, e.g. "
         "`%d/%m/%Y`; default ISO 8601 or Jira's `30/Sep/21 17:20`), `default_source`, `skip_bad_rows`, "
-        "`create_customers`, `skip_unmatched`, `import_again`, `dry_run`.\n\n"
+        "`create_customers`, `skip_unmatched`, `import_again`, `kind_values`, `unknown_kinds`, `dry_run`.\n\n"
+        "The kind column's values are read as kinds when they are one (bug, feature request, praise, question, other) "
+        "or a common word for one (bug report, enhancement, kudos, ...); map any other with `kind_values`, a JSON "
+        "object of value -> kind (`{\"rating\": \"praise\", \"user experience\": \"triage\"}`; triage: no kind, for "
+        "triage to guess). A value neither known nor mapped makes its row a bad row naming the value, unless "
+        "`unknown_kinds=triage` leaves such rows to triage. A kind from the file is the PM's own: triage keeps it and "
+        "learns from it. The preview lists every value as `kinds`.\n\n"
+        "A row without a date (or a file without a date column) is imported with its date unknown: dated at the time "
+        "of import, marked `date_unknown`, and left out of trends and recent counts.\n\n"
         "Rows already in the workspace (the same words, customer and reported time, or words and customer for a row without a date: a file imported before) are "
         "skipped and listed as `already_imported` (row and feedback id), unless `import_again=true`.\n\n"
         "UTF-8 (with or without BOM), Latin-1 and Excel's CSV dialects (comma or semicolon, quoted multi-line "
@@ -60,6 +70,7 @@ def import_feedback(
     date_column: Column = None,
     author_column: Column = None,
     tags_column: Column = None,
+    kind_column: Column = None,
     score_column: Column = None,
     score_kind_column: Column = None,
     date_format: Annotated[str | None, Form(max_length=50)] = None,
@@ -68,6 +79,9 @@ def import_feedback(
     create_customers: Annotated[bool, Form()] = False,
     skip_unmatched: Annotated[bool, Form()] = False,
     import_again: Annotated[bool, Form()] = False,
+    kind_values: Annotated[str | None, Form(max_length=20_000, description="JSON object: value in the file -> kind "
+                                                                          "(or triage)")] = None,
+    unknown_kinds: Annotated[Literal["refuse", "triage"], Form()] = "refuse",
     dry_run: Annotated[bool, Form()] = False,
 ) -> Any:
     member.require("evidence")
@@ -77,15 +91,32 @@ def import_feedback(
         raise InvalidInput(f"{filename} is larger than {MAX_BYTES // 1_000_000} MB; split it and import the parts",
                            [FieldError(["body", "file"], "file too large", filename)])
     columns = {"text": text_column, "customer": customer_column, "source": source_column, "date": date_column,
-               "author": author_column, "tags": tags_column, "score": score_column, "score_kind": score_kind_column}
+               "author": author_column, "tags": tags_column, "kind": kind_column, "score": score_column,
+               "score_kind": score_kind_column}
     options = ImportOptions(
         filename=filename, mapping={f: c for f, c in columns.items() if c is not None},
         date_format=date_format or None, default_source=default_source, skip_bad_rows=skip_bad_rows,
         create_customers=create_customers, skip_unmatched=skip_unmatched, import_again=import_again,
+        kind_values=_kind_values(kind_values), unknown_kinds=unknown_kinds,
     )
     result = run_import(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"), data=data,
                         options=options, dry_run=dry_run)
     return JSONResponse(result, status_code=200 if dry_run else 201)
+
+
+def _kind_values(raw: str | None) -> dict[str, str]:
+    """The `kind_values` form field: a JSON object of text -> text, or nothing."""
+    if not raw or not raw.strip():
+        return {}
+    try:
+        parsed = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"kind_values is not JSON ({exc.msg}); send an object such as {{\"rating\": \"praise\"}}",
+                           [FieldError(["body", "kind_values"], "not JSON", raw[:120])]) from exc
+    if not isinstance(parsed, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in parsed.items()):
+        raise InvalidInput("kind_values must be a JSON object of value -> kind, such as {\"rating\": \"praise\"}",
+                           [FieldError(["body", "kind_values"], "not an object of texts", raw[:120])])
+    return parsed
 
 
 @router.post(

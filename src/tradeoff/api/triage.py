@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 
 from tradeoff.api.deps import CurrentMember, Uow
 from tradeoff.api.responses.triage import SimilarOut, SplitNotesOut, ThemesOut, TriageRunOut, TriageStatusOut
+from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.feedback.schemas import FeedbackOut
 from tradeoff.insights.schemas import encode
 from tradeoff.problems.schemas import ProblemOut
@@ -81,7 +82,9 @@ def merge(member: CurrentMember, uow: Uow, record_id: int, body: MergeIn) -> Any
              description="`items`: the items' words, in order. `details`: the same items, each with the heading it was "
                          "under (\"Tue 1 Dec — Redfern Engineering (CFO)\"), the customer of this workspace the "
                          "heading names in full (`customer_id`, `customer`) and the day it names (`reported_on`), "
-                         "null where it names none: what to send with each item to `POST …/feedback/batch`.")
+                         "null where it names none: what to send with each item to `POST …/feedback/batch`. A name "
+                         "customers on record may go by is not offered as new: `ambiguous_name` and `candidates` "
+                         "say which they are, to choose from.")
 def split(member: CurrentMember, uow: Uow, body: NotesIn) -> Any:
     details = triage.read_notes(uow=uow, workspace_id=member.workspace_id, text=body.text, today=utcnow().date())
     return encode({"items": [d["text"] for d in details], "details": details})
@@ -97,12 +100,27 @@ def bulk(member: CurrentMember, uow: Uow, body: BulkIn) -> Any:
 
 @router.get(f"{W}/themes", operation_id="listThemes", response_model=ThemesOut, response_model_exclude_unset=True,
             summary="Unlinked feedback grouped into named themes",
-            description="`items`: the themes; `considered`: the unlinked items grouped; `unthemed`: how many of them "
-                        "are like no other and so in no theme (list them with `GET …/feedback?linked=false`); "
-                        "`method`: what measured likeness (`lexical`, or the local sentence model's name).")
-def themes(request: Request, member: CurrentMember, uow: Uow) -> Any:
-    return encode(triage.themes_overview(uow=uow, workspace_id=member.workspace_id, now=utcnow(),
-                                         engine=request.app.state.container.triage))
+            description="`items`: the themes of at least `min_size` items, largest first, a page of `limit` "
+                        "(`next`, given back as `cursor`, continues; `total` counts them); `smaller_themes` and "
+                        "`smaller_items`: the themes under `min_size` left out; `considered`: the unlinked items "
+                        "grouped; `unthemed`: how many of them are like no other and so in no theme (list them with "
+                        "`GET …/feedback?linked=false`); `method`: what measured likeness (`lexical`, or the local "
+                        "sentence model's name).")
+def themes(
+    request: Request, member: CurrentMember, uow: Uow,
+    min_size: Annotated[int, Query(ge=triage.THEME_MIN_SIZE, le=5000,
+                                   description="The fewest items a theme listed has (smaller ones are counted)")]
+    = triage.THEME_MIN_SIZE,
+    limit: Annotated[int, Query(ge=1, le=200, description="Themes per page")] = triage.THEMES_PAGE,
+    cursor: Annotated[str | None, Query(max_length=20, description="The `next` of the page before")] = None,
+) -> Any:
+    if cursor is not None and not (cursor.isascii() and cursor.isdigit()):
+        raise InvalidInput(f"cursor '{cursor}' is not a `next` this list returned",
+                           [FieldError(["query", "cursor"], "not a cursor of this list", cursor)])
+    out = triage.themes_overview(uow=uow, workspace_id=member.workspace_id, now=utcnow(),
+                                 engine=request.app.state.container.triage, min_size=min_size,
+                                 first=int(cursor or 0), page_size=limit)
+    return encode({**out, "next": None if out["next"] is None else str(out["next"])})
 
 
 @router.post(f"{W}/themes/existing-problem", operation_id="addThemeToProblem", response_model=ProblemOut,

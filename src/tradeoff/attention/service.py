@@ -15,12 +15,13 @@ from sqlalchemy import exists, func, select
 
 from tradeoff.blockers import service as blocker_service
 from tradeoff.commitments import service as commitment_service
+from tradeoff.commitments.model import Commitment
 from tradeoff.customers.model import Customer
 from tradeoff.decisions import service as decision_service
 from tradeoff.estimates.model import Estimate
 from tradeoff.features import service as feature_service
 from tradeoff.features.model import Feature, FeatureStatus
-from tradeoff.feedback.model import Feedback, counts_as_evidence
+from tradeoff.feedback.model import Feedback, counts_as_evidence, said_since
 from tradeoff.links.evidence import feature_evidence
 from tradeoff.links.live import linked_to_live
 from tradeoff.plans import releases as release_watch
@@ -302,7 +303,7 @@ def _feedback(uow: UnitOfWork, workspace_id: int, now: datetime) -> list[Item]:
                           "Kinds, duplicates and themes fill in as it goes.", "feedback", waiting))
     linked = linked_to_live()
     recent = (Feedback.workspace_id == workspace_id, Feedback.archived_at.is_(None), ~linked,
-              Feedback.duplicate_of_id.is_(None), Feedback.reported_at >= now - timedelta(days=RECENT_DAYS))
+              Feedback.duplicate_of_id.is_(None), said_since(now - timedelta(days=RECENT_DAYS)))
     n = uow.session.scalar(select(func.count()).select_from(Feedback).where(*recent)) or 0
     if n:
         rows = list(uow.session.execute(select(Feedback.id, Feedback.text).where(*recent)
@@ -325,6 +326,50 @@ def attention(*, uow: UnitOfWork, workspace_id: int, now: datetime) -> list[Item
              + _unestimated(uow, workspace_id) + _blockers(uow, workspace_id) + _decisions(uow, workspace_id)
              + _deals(uow, workspace_id, now.date()) + _feedback(uow, workspace_id, now))
     return sorted(items, key=lambda i: SEVERITY_ORDER[i.severity])  # stable: the order above within a severity
+
+
+@dataclass(frozen=True)
+class Calm:
+    """What an empty attention list can truthfully say: which of the things it watches exist (and so were found
+    fine) and which do not exist yet. A new workspace has no promise to be on track and no plan to be current."""
+
+    commitments: int  # open promises, none past due or at risk
+    recent_feedback: int  # feedback of the last RECENT_DAYS days, all of it linked
+    live_plan: Ref | None  # the plan marked live, solved and current
+    other_plan: Ref | None  # when none is live: the newest plan, to open and mark live
+
+    def said(self) -> list[str]:
+        """The same as sentences, for the CLI (the web page links each plan)."""
+        fine = ["every commitment is on track"] if self.commitments else []
+        if self.live_plan is not None:
+            fine.append(f"the live plan '{self.live_plan.title}' is current")
+        if self.recent_feedback:
+            fine.append("recent feedback is linked")
+        out = ["Nothing needs attention" + (f": {_joined(fine)}." if fine else ".")]
+        if self.live_plan is None:
+            out.append(f"No plan is marked live: mark '{self.other_plan.title}' (or another) live so forecasts and "
+                       "this list follow it." if self.other_plan else
+                       "There is no plan yet: make one (`tradeoff plans create`) once features have estimates.")
+        return out
+
+
+def _joined(parts: list[str]) -> str:
+    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
+
+
+def calm(*, uow: UnitOfWork, workspace_id: int, now: datetime) -> Calm:
+    """What a quiet home page may say (read only when `attention` found nothing)."""
+    commitments = uow.session.scalar(select(func.count()).select_from(Commitment).where(
+        Commitment.workspace_id == workspace_id, Commitment.archived_at.is_(None))) or 0
+    recent = uow.session.scalar(select(func.count()).select_from(Feedback).where(
+        Feedback.workspace_id == workspace_id, Feedback.archived_at.is_(None),
+        said_since(now - timedelta(days=RECENT_DAYS)))) or 0
+    plans = list(uow.session.execute(select(Plan.id, Plan.name, Plan.live).where(
+        Plan.workspace_id == workspace_id, Plan.archived_at.is_(None)).order_by(Plan.live.desc(), Plan.id.desc())
+        .limit(1)))
+    newest = Ref("plan", plans[0].id, plans[0].name) if plans else None
+    live = bool(plans and plans[0].live)
+    return Calm(commitments, recent, newest if live else None, None if live else newest)
 
 
 def out(items: list[Item]) -> dict[str, Any]:

@@ -5,9 +5,11 @@ audiences, executive and engineering; sales and customer success are in `audienc
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal
 from typing import Any
 
+from tradeoff.briefs import audiences_exec as first
+from tradeoff.briefs import audiences_exec_decisions as needs
+from tradeoff.briefs import audiences_exec_summary as summing
 from tradeoff.briefs import facts
 from tradeoff.briefs.common import (
     Scope,
@@ -17,7 +19,9 @@ from tradeoff.briefs.common import (
     commitment_blocks,
     feature_names,
     forecast_blocks,
-    money_map,
+    money_range,
+    named,
+    pct_range,
     plural,
     release_blocks,
     status,
@@ -36,16 +40,23 @@ ENGINEERING_FEATURES = 15
 
 
 def executive(sc: Scope) -> list[Section]:
-    empty = _none_in_scope(sc)
+    """First the answer to "what do we build next quarter, what does it cost us not to, and when will it ship?"
+    (`audiences_exec*`), then the bets, objectives, every date and risk behind it."""
     roadmap = sc.roadmap()
-    out = [Section("Summary", (empty,) if empty else (_summary(sc),))]
-    out.append(Section("Objectives and key results", tuple(_objectives(sc))))
+    view = first.plan_view(sc)
+    needed = needs.decisions_needed(sc, view)
+    out = [Section("Summary", tuple(summing.summary(sc, view, needed, _summary(sc)))),
+           Section("Next quarter", tuple(first.quarter_blocks(sc, view, "next"))),
+           Section("The quarter after", tuple(first.quarter_blocks(sc, view, "after"))),
+           Section("Left out", tuple(first.left_out_blocks(sc, view))),
+           Section("Decisions needed", tuple(needs.decisions_needed_blocks(sc, needed)))]
     out.append(Section("Top bets", tuple(_bets(sc))))
+    out.append(Section("Objectives and key results", tuple(_objectives(sc))))
     out.append(Section("Forecast dates", tuple(forecast_blocks(sc, roadmap))))
     out.append(Section("Commitments at risk", tuple(commitment_blocks(sc, at_risk_only=True))))
     out.append(Section("Release targets", tuple(release_blocks(sc))))
     out.append(Section("Blockers and their business impact", tuple(blocker_blocks(sc, business=True))))
-    out.append(Section("Decisions", tuple(_decisions(sc))))
+    out.append(Section("Decisions taken", tuple(_decisions(sc))))
     return out
 
 
@@ -111,29 +122,30 @@ def _bets(sc: Scope) -> list[Any]:
     feats = [f for f in sc.features() if f.status not in ("shipped", "wont_do")]
     if not feats:
         return [Missing("No open features in this scope: nothing to bet on yet.")]
-    cur = facts.main_currency(sc.uow, sc.workspace_id)
-    ranked = sorted(feats, key=lambda f: (-sc.askers(f.id).arr_by_currency.get(cur, Decimal(0)),
-                                          -sc.askers(f.id).feedback_count, f.id))[:TOP_BETS]
+    m = sc.money()
+    cur = m.currency
+    worth = {f.id: m.total(sc.askers(f.id).arr_by_currency)[0] for f in feats}  # other currencies at their rates
+    ranked = sorted(feats, key=lambda f: (-worth[f.id], -sc.askers(f.id).feedback_count, f.id))[:TOP_BETS]
     ests = facts.estimates(sc.uow, sc.workspace_id) or {}
     rows, points, plotted, missing_cases = [], [], [], 0
     for f in ranked:
         r = sc.f(f)
         d = sc.askers(f.id)
-        b = facts.bet(sc.uow, sc.workspace_id, f.id)
+        b = sc.bet(f.id)
         if b is None or "missing" in b:
             missing_cases += 1
             value = cost = roi = (s("no business case"),)
         else:
             c = b["currency"]
-            value = (s(_range(b["annual_value"], c) + " a year", r),)
-            cost = (s(_range(b["total_cost"], c), r),)
-            roi = (s(_range_pct(b["roi"]), r),)
-        demand = (s(f"{plural(len(d.customers), 'customer')}, {money_map(d.arr_by_currency)}", r),)
+            value = (s(money_range(b["annual_value"], c) + " a year", r),)
+            cost = (s(money_range(b["total_cost"], c), r),)
+            roi = (s(pct_range(b["roi"]) + _roi_warning(b["roi"]), r),)
+        arr, fx = sc.amount(d.arr_by_currency)
+        demand = (s(f"{plural(len(d.customers), 'customer')}, {arr}", r, *fx),)
         rows.append(((s(f.title, r),), (s(status(f)),), value, cost, roi, demand))
         e = ests.get(f.id)
-        arr = float(d.arr_by_currency.get(cur, Decimal(0)))
         if e is not None and e.unit == "days":
-            points.append(ValueEffortPoint(f.title, arr, e.likely))
+            points.append(ValueEffortPoint(f.title, worth[f.id], e.likely))
             plotted.append(f)
     blocks: list[Any] = [Table(("Bet", "Status", "Value P10–P90", "Cost P10–P90", "ROI P10–P90", "Demand"),
                                tuple(rows))]
@@ -148,43 +160,31 @@ def _bets(sc: Scope) -> list[Any]:
     return blocks
 
 
-def _range(p: dict[str, Any], currency: str) -> str:
-    def one(x: float | None) -> str:
-        return "—" if x is None else f"{x:,.0f}"
-    return f"{currency} {one(p['p10'])} to {one(p['p90'])} (P50 {one(p['p50'])})"
-
-
-def _range_pct(p: dict[str, Any]) -> str:
-    def one(x: float | None) -> str:
-        return "—" if x is None else f"{x:,.0%}"
-    return f"{one(p['p10'])} to {one(p['p90'])} (P50 {one(p['p50'])})"
+def _roi_warning(roi: dict[str, Any]) -> str:
+    """Words that make a negative or doubtful return impossible to miss in the bets table."""
+    if roi.get("p50") is not None and roi["p50"] < 0:
+        return "; likely to lose money"
+    if roi.get("p10") is not None and roi["p10"] < 0:
+        return "; may lose money"
+    return ""
 
 
 def _decisions(sc: Scope) -> list[Any]:
+    """The decisions taken since the last brief (or in the past month); those still open are in "Decisions
+    needed"."""
     ds = facts.decisions(sc.uow, sc.workspace_id, sc.product.id if sc.product else None)
     if ds is None:
         return [Missing("The decision log is not available in this install.")]
     since = sc.since or (sc.today - timedelta(days=30))
-    needed = [d for d in ds if d.decided_on is None]
     taken = [d for d in ds if d.decided_on is not None and d.decided_on >= since]
-    blocks: list[Any] = []
     label = "since the last brief" if sc.since else "in the past month"
-    if needed:
-        blocks.append(Paragraph((s("Decisions needed:", strong=True),)))
-        blocks.append(Bullets(tuple((s(d.title, sc.ref("decision", d.id, d.title)),
-                                     s(f" — options: {', '.join(o.get('name', '') for o in d.options)}"
-                                       if d.options else "")) for d in needed[:10])))
-    else:
-        blocks.append(Paragraph((s("No decision is waiting to be taken."),)))
-    if taken:
-        blocks.append(Paragraph((s(f"Decisions taken {label}:", strong=True),)))
-        blocks.append(Bullets(tuple((s(d.title, sc.ref("decision", d.id, d.title)),
-                                     s(f": chose {d.choice}" if d.choice else ""), s(" ("),
-                                     s(d.decided_on.isoformat(), sc.ref("decision", d.id, d.title)),
-                                     s(f", {d.decided_by})" if d.decided_by else ")")) for d in taken[:10])))
-    else:
-        blocks.append(Paragraph((s(f"No decisions taken {label}."),)))
-    return blocks
+    if not taken:
+        return [Paragraph((s(f"No decisions taken {label}."),))]
+    return [Paragraph((s(f"{label[0].upper()}{label[1:]}:", strong=True),)),
+            Bullets(tuple((s(d.title, sc.ref("decision", d.id, d.title)),
+                           s(f": chose {d.choice}" if d.choice else ""), s(" ("),
+                           s(d.decided_on.isoformat(), sc.ref("decision", d.id, d.title)),
+                           s(f", {d.decided_by})" if d.decided_by else ")")) for d in taken[:10]))]
 
 
 # --- engineering -------------------------------------------------------------------------------------------
@@ -199,15 +199,56 @@ def engineering(sc: Scope) -> list[Section]:
         return [Section("What to build and why", (Missing(
             "Nothing is planned or in progress in this scope: plan features to brief engineering."),))]
     ests = facts.estimates(sc.uow, sc.workspace_id)
-    intro = Paragraph((s(f"{plural(len(roadmap), 'feature')} planned or in progress", *[sc.f(f) for f in roadmap]),
-                       s(": for each, the problem in the customers' words, who it is for, what done looks like, "
-                         "and the numbers that make it matter. The how is yours."),))
-    out = [Section("What to build and why",
-                   (intro, *and_more(sc, roadmap[ENGINEERING_FEATURES:], "feature", " not detailed below")))]
-    for f in roadmap[:ENGINEERING_FEATURES]:
-        out.append(Section(f"{f.title}", tuple(_engineering_feature(sc, f, ests))))
+    # what comes next is what the live plan says comes next: its order, not the features' status
+    planned, unplanned = sc.in_plan_order(roadmap)
+    ordered = planned + unplanned
+    out = [Section("What to build and why", (_engineering_intro(sc, ordered, unplanned),
+                                             *and_more(sc, ordered[ENGINEERING_FEATURES:], "feature",
+                                                       " not detailed below")))]
+    plan = sc.live_plan()
+    solved = plan is not None and bool(plan.result)
+    for f in ordered[:ENGINEERING_FEATURES]:
+        title = f"{f.title} (not in the live plan)" if solved and f in unplanned else f.title
+        out.append(Section(title, (*_plan_line(sc, f), *_engineering_feature(sc, f, ests))))
     out.append(Section("Open blockers", tuple(blocker_blocks(sc, business=False))))
     return out
+
+
+def _engineering_intro(sc: Scope, roadmap: list[Feature], unplanned: list[Feature]) -> Paragraph:
+    plan = sc.live_plan()
+    said = [s(f"{plural(len(roadmap), 'feature')} planned or in progress", *[sc.f(f) for f in roadmap])]
+    if plan is not None and plan.result:
+        said.append(s(f", in the order the live plan “{plan.name}” starts them (period by period, in the plan's "
+                      "order within each)", sc.ref("plan", plan.id, plan.name)))
+        if unplanned:
+            said += [s(f"; {'it does' if len(unplanned) == len(roadmap) else 'then those it does'} not schedule: "),
+                     *feature_names(sc, unplanned)]
+    elif plan is not None:
+        said.append(s(f", by status (in progress first): the live plan “{plan.name}” is not solved yet, so it gives "
+                      "no order", sc.ref("plan", plan.id, plan.name)))
+    else:
+        said.append(s(", by status (in progress first): there is no live plan to give their order"))
+    said.append(s(". For each: the problem in the customers' words, who it is for, what done looks like, and the "
+                  "numbers that make it matter. The how is yours."))
+    return Paragraph(tuple(said))
+
+
+def _plan_line(sc: Scope, f: Feature) -> list[Paragraph]:
+    """Where the live plan puts the feature: the periods it is worked on (no dates: those are the forecast's, with
+    their chances), or that it does not schedule it; nothing without a solved live plan (the intro says so)."""
+    plan = sc.live_plan()
+    if plan is None or not plan.result:
+        return []
+    pr = sc.ref("plan", plan.id, plan.name)
+    periods = sc.plan_periods(f.id)
+    if periods is None:
+        return [Paragraph((s("Plan: ", strong=True),
+                           s(f"not planned: the live plan “{plan.name}” does not schedule it", pr),
+                           s(f" (marked {status(f)})", sc.f(f))))]
+    first, last = periods
+    when = f"period {first}" if first == last else f"periods {first} to {last}"
+    return [Paragraph((s("Plan: ", strong=True), s(f"{when} of {plan.periods} in the live plan “{plan.name}”", pr),
+                       s(f" (marked {status(f)})", sc.f(f))))]
 
 
 def _engineering_feature(sc: Scope, f: Feature, ests: dict[int, Any] | None) -> list[Any]:
@@ -230,9 +271,10 @@ def _engineering_feature(sc: Scope, f: Feature, ests: dict[int, Any] | None) -> 
     if f.acceptance_criteria:
         blocks.append(Paragraph((s("Acceptance criteria:", strong=True),)))
         blocks.append(Bullets(tuple((s(c, r),) for c in f.acceptance_criteria)))
+    arr, fx = sc.amount(d.arr_by_currency)
     numbers = [s("Why it matters: ", strong=True),
                s(f"{plural(d.feedback_count, 'piece')} of evidence from {plural(len(d.customers), 'customer')} "
-                 f"({money_map(d.arr_by_currency)})", r), s("; "), s("expected "), *when_spans(sc, f), s(".")]
+                 f"({arr})", r, *fx), s("; "), s("expected "), *when_spans(sc, f), s(".")]
     blocks.append(Paragraph(tuple(numbers)))
     est = (ests or {}).get(f.id)
     questions = []
@@ -250,10 +292,10 @@ def _engineering_feature(sc: Scope, f: Feature, ests: dict[int, Any] | None) -> 
             cons.append(s("; drivers: " + ", ".join(str(x.get("name", "")).replace("_", " ") for x in est.drivers), er))
         blocks.append(Paragraph(tuple(cons)))
         if est.depends_on:
+            names = [(deps[x].title if x in deps else f"feature {x}") for x in est.depends_on]
             blocks.append(Paragraph((s("Depends on: ", strong=True),
-                                     *[s((deps[x].title if x in deps else f"feature {x}") + "; ",
-                                         sc.ref("feature", x, deps[x].title if x in deps else f"feature {x}"))
-                                       for x in est.depends_on])))
+                                     *named([(n, sc.ref("feature", x, n)) for x, n in zip(est.depends_on, names,
+                                                                                          strict=True)], "; "))))
     else:
         questions.append("No estimate yet: what range, which components, what drives it?")
     if not f.acceptance_criteria:

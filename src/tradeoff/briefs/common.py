@@ -4,10 +4,11 @@ features)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tradeoff.briefs import facts
 from tradeoff.briefs import forecast as fc_mod
@@ -17,6 +18,10 @@ from tradeoff.core.formula import format_number
 from tradeoff.features.model import Feature
 from tradeoff.products.model import Product
 from tradeoff.storage.uow import UnitOfWork
+
+if TYPE_CHECKING:  # the plans package imports what briefs build on: read at run time only where used
+    from tradeoff.customers.service import Money
+    from tradeoff.plans.model import Plan
 
 
 @dataclass
@@ -40,6 +45,10 @@ class Scope:
     _askers: dict[int, facts.Askers] | None = None
     _askers_read: set[int] | None = None  # the features `_askers` was read for; None: all the workspace's
     _scheduled: frozenset[int] | None = None
+    _plan: Plan | None = None
+    _plan_read: bool = False
+    _money: Money | None = None
+    _bets: dict[int, dict[str, Any] | None] = field(default_factory=dict)
 
     @property
     def today(self) -> date:
@@ -65,13 +74,38 @@ class Scope:
         """Features planned or in progress, and those the live plan schedules whatever their status says (a
         feature still marked discovery that the plan has chosen is on the roadmap, not "not planned")."""
         if self._scheduled is None:
-            from tradeoff.plans import service as plan_service
-
-            plan = plan_service.live_plan(uow=self.uow, workspace_id=self.workspace_id)
+            plan = self.live_plan()
             self._scheduled = frozenset(int(r["feature_id"]) for r in ((plan.result or {}).get("schedule", [])
                                                                        if plan else []))
         return [f for f in self.features() if f.status in facts.ROADMAP
                 or (f.id in self._scheduled and f.status in facts.OPEN_BEFORE_PLANNING)]
+
+    def live_plan(self) -> Plan | None:
+        """The live plan (`plans.service.live_plan`: the one marked live, else the last solved), read once."""
+        if not self._plan_read:
+            from tradeoff.plans import service as plan_service
+
+            self._plan = plan_service.live_plan(uow=self.uow, workspace_id=self.workspace_id)
+            self._plan_read = True
+        return self._plan
+
+    def in_plan_order(self, features: list[Feature]) -> tuple[list[Feature], list[Feature]]:
+        """(the `features` the solved live plan schedules, in the order it starts them: period by period, in the
+        plan's own order within one (`Plan.planned_windows`); the others, in their given order). Without a solved
+        live plan none is scheduled."""
+        plan = self.live_plan()
+        starts = {fid: i for i, fid in enumerate(plan.planned_windows())} if plan is not None else {}
+        return (sorted((f for f in features if f.id in starts), key=lambda f: starts[f.id]),
+                [f for f in features if f.id not in starts])
+
+    def plan_periods(self, feature_id: int) -> tuple[int, int] | None:
+        """(the period work on the feature starts in, the period it is done in), counted from 1, as the solved
+        live plan schedules it; None when it does not."""
+        plan = self.live_plan()
+        for r in ((plan.result or {}).get("schedule", []) if plan is not None else []):
+            if int(r["feature_id"]) == feature_id:
+                return int(r.get("first_period", r["period"])) + 1, int(r["period"]) + 1
+        return None
 
     def shipped(self) -> list[Feature]:
         return [f for f in self.features() if f.status == "shipped"]
@@ -101,6 +135,45 @@ class Scope:
             self._askers_read.add(feature_id)
             self._askers |= facts.feature_askers(self.uow, self.workspace_id, [feature_id])
         return self._askers.get(feature_id) or facts.Askers()
+
+    def money(self) -> Money:
+        """The workspace's reporting currency and exchange rates, read once."""
+        if self._money is None:
+            self._money = facts.money(self.uow, self.workspace_id)
+        return self._money
+
+    def amount(self, by_currency: Mapping[str, Decimal | float],
+               breakdown: bool = False) -> tuple[str, tuple[Ref, ...]]:
+        """Amounts held in several currencies as one total in the workspace's currency, and the rates cited when
+        they were used: ('USD 2,271,261', (the rates,)). `breakdown`: with what the total is made of beside it when
+        any was converted ('USD 712,800 (EUR 660,000)'), where the amounts themselves matter (a customer's contract).
+        An amount in a currency without a rate is never guessed at: it is named apart ('USD 177,600 and EUR 30,000
+        (no exchange rate)')."""
+        m = self.money()
+        amounts = {c: Decimal(str(v)) for c, v in by_currency.items() if v}
+        if not amounts:
+            return "no ARR recorded", ()
+        total, left_out = m.total(amounts)
+        counted = sorted((c, v) for c, v in amounts.items() if c not in left_out)
+        said = money(round(total), m.currency) if counted else ""
+        converted = any(c != m.currency for c, _ in counted)
+        if converted and breakdown:
+            said += " (" + ", ".join(money(v, c) for c, v in counted) + ")"
+        if left_out:
+            said += (" and " if said else "") + ", ".join(money(v, c) for c, v in sorted(left_out.items())) + \
+                " (no exchange rate)"
+        return said, (self.rates_ref(),) if converted else ()
+
+    def rates_ref(self) -> Ref:
+        r = Ref("money", self.workspace_id)
+        self.titles.setdefault(r, f"exchange rates: {self.money().describe()}")
+        return r
+
+    def bet(self, feature_id: int) -> dict[str, Any] | None:
+        """A feature's business case result (`facts.bet`), sized once per brief."""
+        if feature_id not in self._bets:
+            self._bets[feature_id] = facts.bet(self.uow, self.workspace_id, feature_id)
+        return self._bets[feature_id]
 
     # citations with titles for the sources list
     def ref(self, kind: str, id_: int, title: str) -> Ref:
@@ -135,8 +208,18 @@ def money(amount: Decimal | float | int, currency: str) -> str:
     return f"{currency} {Decimal(str(amount)):,.0f}"
 
 
-def money_map(by_currency: dict[str, Decimal]) -> str:
-    return ", ".join(money(v, k) for k, v in sorted(by_currency.items()) if v) or "no ARR recorded"
+def money_range(p: dict[str, Any], currency: str) -> str:
+    """A P10–P90 range of money with its P50: 'USD 49,733 to 160,242 (P50 91,968)'."""
+    def one(x: float | None) -> str:
+        return "—" if x is None else f"{x:,.0f}"
+    return f"{currency} {one(p['p10'])} to {one(p['p90'])} (P50 {one(p['p50'])})"
+
+
+def pct_range(p: dict[str, Any]) -> str:
+    """A P10–P90 range of ratios with its P50, in percent: '-60% to 40% (P50 -10%)'."""
+    def one(x: float | None) -> str:
+        return "—" if x is None else f"{x:,.0%}"
+    return f"{one(p['p10'])} to {one(p['p90'])} (P50 {one(p['p50'])})"
 
 
 def pct(p: float | None) -> str:
@@ -259,13 +342,13 @@ def commitment_blocks(sc: Scope, at_risk_only: bool) -> list[Any]:
         feat = sc.ref("feature", c["feature_id"], c["feature"])
         prob = pct(c["probability"]) if c["probability"] is not None else \
             f"not forecast ({c['forecast_reason'] or 'not recomputed yet'})"
+        arr, fx = sc.amount({c["currency"]: c["arr_at_stake"]}, breakdown=True)
+        deal, deal_fx = sc.amount({c["currency"]: c.get("deal_at_stake") or 0}, breakdown=True)
         rows.append(((s(c["customer"], cust),), (s(c["feature"], feat),),
                      (s(f"promised for {fc_mod.short(date.fromisoformat(c['due']))}", cm),),
                      (s(f"{prob} chance", cm),),
-                     (s("prospect: no ARR yet" if c.get("prospect") else money(c["arr_at_stake"], c["currency"]),
-                        cust),
-                      *((s(f"; open deal {money(c['deal_at_stake'], c['currency'])}", cust),)
-                        if c.get("deal_at_stake") else ())),
+                     (s("prospect: no ARR yet" if c.get("prospect") else arr, cust, *([] if c.get("prospect") else fx)),
+                      *((s(f"; open deal {deal}", cust, *deal_fx),) if c.get("deal_at_stake") else ())),
                      (s(_risk_words(c, threshold), cm),)))
     if not at_risk_only:
         return [Table(("Customer", "Feature", "Due", "Chance of keeping it", "ARR at stake", "Risk"), tuple(rows))]
@@ -275,8 +358,9 @@ def commitment_blocks(sc: Scope, at_risk_only: bool) -> list[Any]:
             total[c["currency"]] = total.get(c["currency"], Decimal(0)) + Decimal(str(c["arr_at_stake"]))
     cited = [sc.ref("commitment", c["id"], f"{c['feature']} for {c['customer']}") for c in items]
     cited += list(dict.fromkeys(sc.ref("customer", c["customer_id"], c["customer"]) for c in items))
+    at_stake, fx = sc.amount(total, breakdown=True)
     head = Paragraph((s(f"{plural(len(items), 'commitment')} below the {threshold:.0%} threshold, "
-                        f"{money_map(total)} at stake.", *cited, listing=sc.commitments_list(at_risk_only=True)),))
+                        f"{at_stake} at stake.", *cited, *fx, listing=sc.commitments_list(at_risk_only=True)),))
     return [head, Table(("Customer", "Feature", "Due", "Chance of keeping it", "ARR at stake", "Risk"), tuple(rows))]
 
 

@@ -23,10 +23,11 @@ KINDS: dict[str, tuple[str, str]] = {
     "feedback": ("E", "feedback"), "product": ("PR", "products"), "objective": ("O", "objectives"),
     "decision": ("D", "decisions"), "estimate": ("ES", "features"), "component": ("K", "components"),
     "blocker": ("B", "blockers"), "commitment": ("CM", "commitments"), "team": ("T", "teams"),
-    "plan": ("PL", "plans"),
+    "plan": ("PL", "plans"), "money": ("FX", "currencies"),
 }
 
 LISTED_ONLY = {"commitment", "component", "team"}  # kinds shown on a list page rather than a page of their own
+ONE_PER_WORKSPACE = {"money"}  # settings a workspace has one of (its exchange rates): a page, no id
 
 
 @dataclass(frozen=True, order=True)
@@ -38,12 +39,15 @@ class Ref:
 
     @property
     def label(self) -> str:
-        return f"{KINDS.get(self.kind, (self.kind[:1].upper(), ''))[0]}{self.id}"
+        letter = KINDS.get(self.kind, (self.kind[:1].upper(), ""))[0]
+        return letter if self.kind in ONE_PER_WORKSPACE else f"{letter}{self.id}"
 
     def path(self, slug: str) -> str:
         """The record's web page. Estimates live on their feature's page; commitments, components and teams on their
-        list, at their row."""
+        list, at their row; the exchange rates on the Currencies page."""
         plural = KINDS.get(self.kind, ("", self.kind + "s"))[1]
+        if self.kind in ONE_PER_WORKSPACE:
+            return f"/w/{slug}/{plural}"
         if self.kind in LISTED_ONLY:
             return f"/w/{slug}/{plural}#{self.kind}-{self.id}"
         return f"/w/{slug}/{plural}/{self.id}"

@@ -58,6 +58,16 @@ def features_in_scope(uow: UnitOfWork, workspace_id: int, product_id: int | None
     return feats
 
 
+def feature_statuses(uow: UnitOfWork, workspace_id: int, ids: Iterable[int]) -> dict[int, str]:
+    """Feature id -> status, for features that may lie outside a brief's scope (a release's, the plan's)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = uow.session.execute(select(Feature.id, Feature.status).where(Feature.workspace_id == workspace_id,
+                                                                        Feature.id.in_(wanted)))
+    return {fid: st for fid, st in rows}
+
+
 def product_by_ref(uow: UnitOfWork, workspace_id: int, ref: str | int | None) -> Product | None:
     """A product by id or (case-insensitive) name; None for the whole roadmap."""
     from tradeoff.errors import FieldError, InvalidInput
@@ -145,6 +155,7 @@ def feature_askers(uow: UnitOfWork, workspace_id: int, feature_ids: list[int] | 
 
 
 main_currency = customer_service.main_currency  # the currency briefs total in
+money = customer_service.money  # that currency and the workspace's exchange rates
 
 
 # --- strategy (issue 4) ------------------------------------------------------------------------------------
@@ -179,6 +190,23 @@ def bet(uow: UnitOfWork, workspace_id: int, feature_id: int) -> dict[str, Any] |
     if found is None:
         return {"missing": "no business case or no sized problem"}
     return svc.result_out(found[1])  # type: ignore[no-any-return]
+
+
+def features_with_cases(uow: UnitOfWork, workspace_id: int) -> set[int]:
+    """The features that have a business case (empty without the sizing package)."""
+    svc = optional("tradeoff.sizing.service")
+    if svc is None or not has_tables(uow, "business_cases"):
+        return set()
+    return set(svc.feature_ids_with_cases(uow=uow, workspace_id=workspace_id))
+
+
+def biggest_driver(uow: UnitOfWork, workspace_id: int, feature_id: int) -> str | None:
+    """The input of a feature's business case that moves its return most ('Capture', 'Effort'), or None."""
+    svc = optional("tradeoff.sizing.service")
+    if svc is None:
+        return None
+    tornado = svc.feature_sizing(uow=uow, workspace_id=workspace_id, feature_id=feature_id).get("tornado")
+    return None if not tornado else tornado.get("biggest_driver_label")
 
 
 # --- estimates, components, teams (issue 5) ----------------------------------------------------------------
@@ -236,6 +264,15 @@ def release_targets(uow: UnitOfWork, workspace_id: int, today: date) -> ReleaseT
         return None
     limit = float(commitments.threshold(uow=uow, workspace_id=workspace_id))
     return ReleaseTargets(plan.id, plan.name, limit, watch.status(plan, limit, today))
+
+
+def saved_what_ifs(uow: UnitOfWork, workspace_id: int, plan_id: int) -> dict[str, Any] | None:
+    """A plan's saved what-ifs side by side (`plans.saved.side_by_side`: each one's figures, and per promise the
+    plan's chance and each what-if's); None without the package or its table."""
+    saved = optional("tradeoff.plans.saved")
+    if saved is None or not has_tables(uow, "saved_what_ifs"):
+        return None
+    return saved.side_by_side(uow=uow, workspace_id=workspace_id, plan_id=plan_id)  # type: ignore[no-any-return]
 
 
 def live_schedule(uow: UnitOfWork, workspace_id: int) -> set[int] | None:

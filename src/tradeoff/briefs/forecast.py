@@ -54,9 +54,10 @@ def roadmap_forecast(uow: UnitOfWork, workspace_id: int, features: Sequence[Feat
                                    without_blockers=without_blockers, adding_blockers=adding_blockers)
     except TradeoffError as exc:
         return RoadmapForecast(start, missing=f"No forecasts yet: {exc.message}")
+    begins = sim.start or start  # the live plan's start, when later than today
     if sim.forecast is None:
-        return RoadmapForecast(start, missing=f"No forecasts yet: {sim.reason}", skipped=sim.skipped)
-    return RoadmapForecast(start, {int(f.name): f for f in sim.forecast.features}, "", sim.skipped, sim.teams,
+        return RoadmapForecast(begins, missing=f"No forecasts yet: {sim.reason}", skipped=sim.skipped)
+    return RoadmapForecast(begins, {int(f.name): f for f in sim.forecast.features}, "", sim.skipped, sim.teams,
                            sim.blockers)
 
 

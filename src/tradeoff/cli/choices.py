@@ -29,3 +29,5 @@ class Source(enum.StrEnum):
 
 VIEW_LISTS = ("products", "customers", "feedback", "problems", "features")  # tradeoff.views.service.LISTS
 SEARCH_MAX_PER_KIND = 20  # tradeoff.records.everywhere.MAX_PER_KIND
+THEMES_PAGE = 25  # tradeoff.triage.service.THEMES_PAGE
+THEME_MIN_SIZE = 2  # tradeoff.triage.service.THEME_MIN_SIZE

@@ -50,6 +50,9 @@ class Cli:
     _settings: Settings | None = None
     _container: Container | None = None
     overrides: dict[str, Any] = field(default_factory=dict)
+    # False for the commands that migrate the database themselves (`db upgrade`, `init`, ...): every other command
+    # refuses a database whose schema is not this code's, in one line, before it fails on a missing column
+    check_schema: bool = True
 
     @property
     def settings(self) -> Settings:
@@ -65,7 +68,16 @@ class Cli:
             from tradeoff.bootstrap import bootstrap
             from tradeoff.storage import models  # noqa: F401  (every mapped class known before a session is used)
 
-            self._container = bootstrap(self.settings)
+            container = bootstrap(self.settings)
+            if self.check_schema:
+                from tradeoff.storage.schema_check import check_schema
+
+                try:
+                    check_schema(container.engine)
+                except TradeoffError:
+                    container.engine.dispose()
+                    raise
+            self._container = container
         return self._container
 
     @property

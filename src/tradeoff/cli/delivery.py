@@ -78,12 +78,16 @@ def plan(
         "--name", help="What-if: its name (default: named after its changes).")] = "",
     save: Annotated[bool, typer.Option(
         "--save", help="What-if: keep it on the plan, to compare side by side (tradeoff what-ifs).")] = False,
+    mark_planned: Annotated[bool, typer.Option(
+        "--mark-planned", help="Adopt the plan: mark the features it chooses that are still ideas or in discovery "
+                               "as planned (the board and the briefs date only planned work).")] = False,
     as_json: Json = False,
 ) -> None:
     """The optimal plan: features per period and team, value, the optimality gap, and the greedy plan beside it.
     With --add-people, --drop, --move-deadline or --cut-scope: a what-if scenario solved beside the plan, which
     itself is not changed; --save keeps it to compare with others."""
     from tradeoff.core.formula import format_amount
+    from tradeoff.plans import adopt
     from tradeoff.plans import saved as saved_what_ifs
     from tradeoff.plans import service as plan_service
     from tradeoff.plans.schemas import AddPeople, CutScope, MoveDeadline, SolveIn, WhatIfIn
@@ -92,6 +96,8 @@ def plan(
     what_if = any([add_people, drop, move_deadline, cut_scope])
     if (joining or ramp_up_weeks) and not add_people:
         raise InvalidInput("--joining and --ramp-up-weeks describe the people added: give --add-people TEAM_ID=PEOPLE")
+    if mark_planned and what_if:
+        raise InvalidInput("--mark-planned adopts the plan itself, not a what-if: leave out the what-if options")
     if (save or name) and not what_if:
         raise InvalidInput("--save and --name are for a what-if: give --add-people, --drop, --move-deadline or "
                            "--cut-scope")
@@ -121,10 +127,15 @@ def plan(
             if solve or fresh or not p.result:
                 p = plan_service.solve(uow=uow, workspace_id=wid, actor=state.actor, plan_id=p.id,
                                        data=SolveIn(time_limit=time_limit, fresh=fresh))
+            marked = ([{"id": f.id, "title": f.title} for f in adopt.mark_planned(
+                uow=uow, workspace_id=wid, actor=state.actor, plan_id=p.id)] if mark_planned else [])
             changed = plan_service.changed_since_solved(uow=uow, workspace_id=wid, plan=p)
             result = {"plan_id": p.id, "name": p.name, "start": p.start.isoformat(), "live": p.live,
                       "solved_at": p.solved_at, **(p.result or {}),
-                      "changed_since_solved": [{"what": said, "count": n} for said, _, n in changed]}
+                      "changed_since_solved": [{"what": said, "count": n} for said, _, n in changed],
+                      "marked_planned": marked,
+                      "not_planned": [{"id": f.id, "title": f.title, "status": f.status}
+                                      for f in adopt.chosen_not_planned(uow=uow, workspace_id=wid, plan=p)]}
             result = to_json(result)
             name = p.name
     if as_json:
@@ -152,8 +163,9 @@ def plan(
             for c in dates["commitments"]:
                 def pct(x: float | None) -> str:
                     return f"{x:.0%}" if x is not None else "not in it"
+                moved = f" (due {c['what_if_due']} in it)" if c.get("what_if_due", c["due"]) != c["due"] else ""
                 typer.echo(f"promise: {c['title']} for {c['customer']} by {c['due']}: {pct(c['plan_probability'])} "
-                           f"with the plan, {pct(c['what_if_probability'])} with the what-if")
+                           f"with the plan, {pct(c['what_if_probability'])} with the what-if{moved}")
             later = [f for f in dates["features"] if f["plan_p85"] and f["what_if_p85"]
                      and f["plan_p85"] != f["what_if_p85"]]
             for f in later:
@@ -165,6 +177,11 @@ def plan(
                        f"tradeoff what-ifs -w {workspace}")
         return
     _print_plan(name, result)
+    if result["marked_planned"]:
+        typer.echo("marked planned: " + ", ".join(f"{f['title']} (#{f['id']})" for f in result["marked_planned"]))
+    if result["not_planned"]:
+        typer.echo(f"{len(result['not_planned'])} of the features it chooses are still ideas or in discovery: the "
+                   "board and the briefs date only planned work (tradeoff plan --mark-planned)")
     if result["changed_since_solved"]:
         typer.echo("changed since it was solved: " + ", ".join(c["what"] for c in result["changed_since_solved"])
                    + " — the plan may no longer hold: solve it again (--solve)")

@@ -120,23 +120,31 @@ def _shares(texts: list[str]) -> dict[int, float]:
     return shares
 
 
-def suggest_estimate(feature_id: int, workspace: Workspace, as_json: Json = False) -> None:
-    """Reference-class suggestion: the most similar finished work and a P10/P50/P90 range, before anyone estimates."""
-    from tradeoff.estimates import service as estimate_service
+def suggest_estimate(feature_id: int, workspace: Workspace, as_json: Json = False,
+                     team: Annotated[int | None, typer.Option(
+                         "--team", help="The team doing the work: its own items are compared first (default: the "
+                                        "team the estimate names).")] = None) -> None:
+    """Reference-class suggestion: the most similar sized work and a P10/P50/P90 range in story points, before anyone
+    estimates; no range when nothing in the history is similar enough."""
+    from tradeoff.estimates import suggestions as suggestion_service
     from tradeoff.insights.schemas import encode
 
     with cli_state().container.unit_of_work() as uow:
-        res = encode(estimate_service.suggest(uow=uow, workspace_id=workspace_id(uow, workspace),
-                                              feature_id=feature_id))
+        res = encode(suggestion_service.suggest(uow=uow, workspace_id=workspace_id(uow, workspace),
+                                                feature_id=feature_id, team_id=team))
     if as_json:
         emit_json(res)
         return
     if res.get("status") != "ok":
         typer.echo(f"no suggestion: {res.get('reason', '')}")
-        return
-    typer.echo(res.get("explanation", ""))
-    typer.echo(f"suggested range ({res['unit']}): P10 {res['p10']:g} · P50 {res['p50']:g} · P90 {res['p90']:g}")
-    emit_table(res.get("neighbours", []), ["key", "title", "actual", "similarity"], title="most similar finished work")
+    else:
+        typer.echo(res.get("explanation", ""))
+        typer.echo(f"suggested range (story points): P10 {res['p10']:g} · P50 {res['p50']:g} · P90 {res['p90']:g}")
+    if res.get("cycle_time"):
+        typer.echo(f"context: {res['cycle_time']['text']}")
+    if res.get("neighbours"):
+        emit_table(res["neighbours"], ["key", "title", "actual", "similarity"],
+                   title="most similar work" if res.get("status") == "ok" else "closest, but not similar enough")
 
 
 def register(root: typer.Typer) -> None:

@@ -94,7 +94,8 @@ def evidence(kind: Kind, record_id: int, workspace: Workspace, as_json: Json = F
     typer.echo(f"{d.feedback_count} pieces of evidence from {d.customer_count} customers; ARR behind it: {arr}")
     emit_table([c.model_dump() for c in d.customers], ["name", "segment", "arr", "currency", "feedback_count"],
                title="customers who asked")
-    emit_table([{"date": e.reported_at.date(), "customer": e.customer.name if e.customer else "",
+    emit_table([{"date": "unknown" if e.date_unknown else e.reported_at.date(),
+                 "customer": e.customer.name if e.customer else "",
                  "words": e.quote or e.text} for e in d.evidence[:20]], ["date", "customer", "words"],
                title="their words")
 
@@ -113,7 +114,8 @@ def requests(customer_id: int, workspace: Workspace, as_json: Json = False) -> N
     if as_json:
         emit_json(rows)
     else:
-        emit_table(rows, ["reported_at", "text", "target_kind", "target_title", "status"], title="requests")
+        shown = [r | {"reported_at": "date unknown" if r["date_unknown"] else r["reported_at"]} for r in rows]
+        emit_table(shown, ["reported_at", "text", "target_kind", "target_title", "status"], title="requests")
 
 
 def audit_trail(

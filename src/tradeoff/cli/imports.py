@@ -22,8 +22,9 @@ def feedback(
     workspace: Workspace,
     mapping: Annotated[list[str] | None, typer.Option(
         "--map", help="FIELD=COLUMN, repeatable. Fields: text (required), customer, source, date, author, tags, "
-                      "score and score_kind (a survey's NPS 0-10 or CSAT 1-5; or name the score column NPS or CSAT). "
-                      "Unmapped fields are guessed from the header; FIELD= turns a guess off.")] = None,
+                      "kind, score and score_kind (a survey's NPS 0-10 or CSAT 1-5; or name the score column NPS or "
+                      "CSAT). Unmapped fields are guessed from the header (kind from kind, type, label or category); "
+                      "FIELD= turns a guess off.")] = None,
     date_format: Annotated[str | None, typer.Option(
         help="strftime format of the date column, e.g. %d/%m/%Y (default: ISO 8601 or Jira's 30/Sep/21 17:20).")] = None,
     default_source: Annotated[Source | None, typer.Option(help="Source for empty or unknown source values.")] = None,
@@ -32,6 +33,14 @@ def feedback(
         help="Create customers the file names but the workspace lacks (segment other, ARR 0).")] = False,
     skip_unmatched: Annotated[bool, typer.Option(
         help="Import rows of unknown customers without a customer.")] = False,
+    kind_values: Annotated[list[str] | None, typer.Option(
+        "--kind-value", metavar="VALUE=KIND",
+        help="Repeatable: what a value of the kind column means, e.g. 'rating=praise', 'user experience=other'; "
+             "KIND is bug, feature_request, praise, question, other, or triage (no kind: triage guesses it). Values "
+             "that are a kind or a common word for one (bug report, enhancement) need none.")] = None,
+    unknown_kinds: Annotated[str, typer.Option(
+        help="Values of the kind column that are neither a kind nor given with --kind-value: refuse (bad rows) or "
+             "triage (import those rows without a kind, for triage to guess).")] = "refuse",
     import_again: Annotated[bool, typer.Option(
         help="Import rows already in the workspace (same words, customer and date) once more; by default they "
              "are skipped and listed.")] = False,
@@ -41,9 +50,17 @@ def feedback(
     """Import feedback from a CSV file: UTF-8 (with or without BOM), Latin-1, comma or semicolon, Excel quoting.
 
     A file with bad rows is refused whole, listing each bad row (row 1 is the first line after the header)
-    unless --skip-bad-rows. Customers are matched by external id, then by name (case-insensitive).
+    unless --skip-bad-rows. Customers are matched by external id, then by name (case-insensitive). Kinds read from
+    the file are kept as the PM's own (triage learns from them). Rows without a date are imported with the date
+    unknown: they count in no trend.
     """
-    from tradeoff.feedback.importer import ImportOptions, apply_import, parse_mapping, plan_import
+    from tradeoff.feedback.importer import (
+        ImportOptions,
+        apply_import,
+        parse_kind_values,
+        parse_mapping,
+        plan_import,
+    )
     from tradeoff.feedback.model import Source as FeedbackSource
 
     data = _read(file)
@@ -52,7 +69,8 @@ def feedback(
                             default_source=FeedbackSource(default_source) if default_source else None,
                             skip_bad_rows=skip_bad_rows,
                             create_customers=create_customers, skip_unmatched=skip_unmatched,
-                            import_again=import_again)
+                            import_again=import_again, kind_values=parse_kind_values(kind_values or []),
+                            unknown_kinds=unknown_kinds)
     state = cli_state()
     try:
         with state.container.unit_of_work() as uow:
@@ -159,12 +177,22 @@ def _print_preview(p: dict[str, Any]) -> None:
     mapped = ", ".join(f"{f} ← '{c}'" for f, c in p["mapping"].items())
     typer.echo(f"{p['file']}: {p['rows']} rows ({p['encoding']}, delimiter {p['delimiter']!r}); {mapped}")
     if p["sample"]:
-        emit_table([{**s, "reported_at": (s["reported_at"] or "import time")[:16].replace("T", " "),
+        emit_table([{**s, "reported_at": (s["reported_at"] or "unknown")[:16].replace("T", " "),
                      "customer": (s["customer"] or {}).get("name") or (s["customer"] or {}).get("value", ""),
                      "tags": ", ".join(s["tags"]),
                      "score": f"{s['score_kind'].upper()} {s['score']}" if s["score"] is not None else ""}
                     for s in p["sample"]],
-                   ["row", "reported_at", "source", "customer", "author", "tags", "score", "text"], title="first rows")
+                   ["row", "reported_at", "source", "customer", "author", "tags", "kind", "score", "text"],
+                   title="first rows")
+    if "date" not in p["mapping"]:
+        typer.echo("dates: the file has no date column: every item is imported with its date unknown (in no trend); "
+                   "--map date=COLUMN if one holds them")
+    if p["kinds"]:
+        unknown = "left to triage" if p["unknown_kinds"] == "triage" else "bad rows; --kind-value VALUE=KIND"
+        typer.echo(f"kinds in '{p['mapping']['kind']}': " + "; ".join(
+            f"{k['value']} ({_n(k['rows'], 'row')}) → " + (k["kind"] or ("triage" if k["by"] == "chosen" else
+                                                                         f"unknown: {unknown}"))
+            for k in p["kinds"][:30]) + (f"; and {p['kind_value_count'] - 30} more" if p["kind_value_count"] > 30 else ""))
     c = p["customers"]
     typer.echo(f"customers: {c['matched_count']} matched, {c['unmatched_count']} not found"
                + (": " + ", ".join(f"{u['value']} ({_n(u['rows'], 'row')})" for u in c["unmatched"][:20])
@@ -194,7 +222,9 @@ def _print_summary(s: dict[str, Any]) -> None:
                + (f" ({', '.join(map(str, s['skipped_rows']))})" if s["skipped_rows"] else "")
                + f"; {s['rows_without_customer']} items without a customer"
                + (f"; skipped {_n(s['skipped_already_imported'], 'row')} already in the workspace"
-                  if s["skipped_already_imported"] else ""))
+                  if s["skipped_already_imported"] else "")
+               + (f"; {s['kinds_from_file']} with their kind from the file" if s["kinds_from_file"] else "")
+               + (f"; {s['undated']} without a date (date unknown)" if s["undated"] else ""))
 
 
 def _n(count: int, noun: str) -> str:

@@ -34,8 +34,9 @@ def demand(kind: Kind, record_id: int, workspace: Workspace, as_json: Json = Fal
     if len(d.arr_by_currency) > 1 or (d.arr_by_currency and t["currency"] not in d.arr_by_currency):
         arr += f" (≈ {t['currency']} {t['amount']:,.0f} in all{'; ' + t['left_out'] if t['left_out'] else ''})"
     prospects = f", {d.prospects} prospect{'s' if d.prospects != 1 else ''}" if d.prospects else ""
-    typer.echo(f"{d.feedback_count} pieces of evidence, {d.customer_count} customers ({d.new_customers} new"
-               f"{prospects}), ARR {arr}")
+    unknown = f", {d.unknown_tenure} tenure unknown" if d.unknown_tenure else ""
+    typer.echo(f"{d.feedback_count} pieces of evidence, {d.customer_count} customers ({d.new_customers} new, "
+               f"{d.existing_customers} existing{unknown}{prospects}), ARR {arr}")
     if d.deals:
         deals = totals["deal_value_total"]
         typer.echo(f"open deals: {d.deals}, expected ARR {deals['currency']} {deals['amount']:,.0f}"
@@ -46,7 +47,8 @@ def demand(kind: Kind, record_id: int, workspace: Workspace, as_json: Json = Fal
             f"{seg} {amount:,.0f}" for seg, amount in sorted(totals["arr_by_segment_total"].items(),
                                                              key=lambda kv: -kv[1])))
     typer.echo("trend: " + "; ".join(f"last {t.days} days {t.recent} vs {t.previous} before ({t.direction})"
-                                      for t in d.trends))
+                                      for t in d.trends)
+               + (f"; {d.undated} of unknown date in no trend" if d.undated else ""))
     typer.echo("sources: " + ", ".join(f"{k} {v}" for k, v in sorted(d.sources.items(), key=lambda kv: -kv[1])))
     emit_table([{"customer": q.customer_name or "", "words": q.words,
                  "why": q.why + (f"; said {q.echoes + 1} times" if q.echoes else "")
@@ -150,13 +152,16 @@ def attention(workspace: Workspace, as_json: Json = False) -> None:
     from tradeoff.attention import service as attention_service
     from tradeoff.storage.base import utcnow
 
+    now = utcnow()
     with cli_state().container.unit_of_work() as uow:
-        items = attention_service.attention(uow=uow, workspace_id=workspace_id(uow, workspace), now=utcnow())
+        wid = workspace_id(uow, workspace)
+        items = attention_service.attention(uow=uow, workspace_id=wid, now=now)
+        calm = None if items or as_json else attention_service.calm(uow=uow, workspace_id=wid, now=now)
     if as_json:
         emit_json(attention_service.out(items))
         return
-    if not items:
-        typer.echo("Nothing needs attention.")
+    if calm is not None:
+        typer.echo(" ".join(calm.said()))
         return
     emit_table([{"severity": i.severity, "what": i.title, "detail": i.detail} for i in items],
                ["severity", "what", "detail"], title="needs attention")

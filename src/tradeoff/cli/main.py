@@ -32,6 +32,9 @@ app.add_typer(token_app, name="token")
 Workspace = Annotated[str, typer.Option("--workspace", "-w", envvar="TRADEOFF_WORKSPACE", help="Workspace slug.")]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 PasswordStdin = Annotated[bool, typer.Option("--password-stdin", help="Read the password from standard input.")]
+# commands that bring the database to this code's schema themselves (or only report it): the others refuse to run on
+# a database at another revision
+MIGRATING_COMMANDS = frozenset({"db", "init", "demo", "restore", "serve"})
 
 
 @app.callback()
@@ -45,7 +48,7 @@ def _root(
         overrides["home"] = home
     if database_url:
         overrides["database_url"] = database_url
-    set_state(Cli(overrides=overrides))
+    set_state(Cli(overrides=overrides, check_schema=ctx.invoked_subcommand not in MIGRATING_COMMANDS))
 
 
 def _read_password(from_stdin: bool, prompt: bool = True) -> str | None:
@@ -61,8 +64,10 @@ def _read_password(from_stdin: bool, prompt: bool = True) -> str | None:
 
 def _migrate() -> str:
     from tradeoff.storage.migrate import current_revision, upgrade
+    from tradeoff.storage.schema_check import check_migratable
 
     c = cli_state().container
+    check_migratable(c.engine)  # a newer Tradeoff's database: say so, rather than Alembic's missing revision
     upgrade(c.engine)
     return current_revision(c.engine) or "?"
 

@@ -163,6 +163,8 @@ def _summary(plural: str, row: dict[str, Any]) -> dict[str, Any]:
     if plural == "feedback":
         out["customer"] = (row.get("customer") or {}).get("name")
         out["text"] = (row["text"][:80] + "…") if len(row["text"]) > 80 else row["text"]
+        if row.get("date_unknown"):
+            out["reported_at"] = f"date unknown (imported {str(row['reported_at'])[:10]})"
     if plural == "problems":
         out["statement"] = row["statement"][:80]
     return out

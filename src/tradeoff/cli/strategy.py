@@ -88,6 +88,8 @@ def _compare(workspace: str, frameworks: list[str], filters: ranking.Filters, li
     for d in res["disagreements"]:
         ranks = ", ".join(f"{n} #{r}" for n, r in d["ranks"].items() if r is not None)
         typer.echo(f"disagree most: {d['title']} (#{d['id']}): {ranks}")
+    if not res["disagreements"]:
+        typer.echo(f"no feature's rank differs by {res['min_disagreement']} places or more between the frameworks")
 
 
 def size(problem_id: int, workspace: WorkspaceOpt, as_json: Json = False) -> None:
@@ -109,8 +111,8 @@ def size(problem_id: int, workspace: WorkspaceOpt, as_json: Json = False) -> Non
     typer.echo(f"annual value we could capture: {_p(res['annual_value'], cur)} (P10/P50/P90, {res['draws']:,} draws)")
     t = res["tornado"]
     if t["biggest_driver"]:
-        typer.echo(f"biggest driver: {t['biggest_driver']}")
-    emit_table([{"input": b["input"], "at low": format_number(b["at_low"] or 0), "at high": format_number(b["at_high"] or 0),
+        typer.echo(f"biggest driver: {t['biggest_driver_label']}")
+    emit_table([{"input": b["label"], "at low": format_number(b["at_low"] or 0), "at high": format_number(b["at_high"] or 0),
                  "swing": format_number(b["swing"] or 0)} for b in t["bars"]],
                ["input", "at low", "at high", "swing"], title="tornado: annual value")
     rows = []

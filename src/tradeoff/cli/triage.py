@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from tradeoff.cli.choices import THEME_MIN_SIZE, THEMES_PAGE
 from tradeoff.cli.context import ErrorMappingGroup, cli_state, emit_json, emit_table
 from tradeoff.cli.records import Json, Workspace, parse_filters, record_api, workspace_id
 from tradeoff.errors import InvalidInput
@@ -107,18 +108,26 @@ def similar(feedback_id: int, workspace: Workspace, as_json: Json = False) -> No
     emit_table(rows, ["kind", "id", "score", "title"], title=f"looks like feedback {feedback_id}")
 
 
-def themes(workspace: Workspace, as_json: Json = False) -> None:
-    """Unlinked feedback grouped into named themes."""
+def themes(
+    workspace: Workspace,
+    min_size: Annotated[int, typer.Option(min=THEME_MIN_SIZE, help="The fewest items of a theme shown (the smaller "
+                                                                   "ones are counted).")] = THEME_MIN_SIZE,
+    limit: Annotated[int, typer.Option(min=1, max=200, help="Themes shown, largest first.")] = THEMES_PAGE,
+    cursor: Annotated[int, typer.Option(min=0, help="The first theme shown: the `next` of the page before.")] = 0,
+    as_json: Json = False,
+) -> None:
+    """Unlinked feedback grouped into named themes, largest first, a page at a time."""
     from tradeoff.insights.schemas import encode
     from tradeoff.storage.base import utcnow
     from tradeoff.triage import service as triage
 
     with cli_state().container.unit_of_work() as uow:
         overview = triage.themes_overview(uow=uow, workspace_id=workspace_id(uow, workspace), now=utcnow(),
-                                          engine=cli_state().container.triage)
+                                          engine=cli_state().container.triage, min_size=min_size, first=cursor,
+                                          page_size=limit)
     items = overview["items"]
-    if as_json:
-        emit_json(encode(overview))  # the API's shape: items, considered, unthemed
+    if as_json:  # the API's shape: items, total, next, considered, unthemed
+        emit_json(encode({**overview, "next": None if overview["next"] is None else str(overview["next"])}))
         return
     emit_table([{"theme": t["label"], "items": t["count"], "customers": t["customer_count"],
                  "ARR": f"{t['currency']} {t['arr']:,.0f}" + "".join(f" (no rate: {c} {a:,.0f})"
@@ -127,6 +136,14 @@ def themes(workspace: Workspace, as_json: Json = False) -> None:
                  "like problem": ", ".join(f"#{p['id']}" for p in t["problems"])}
                 for t in items], ["theme", "items", "customers", "ARR", "last 30 d", "like problem", "ids"],
                title="themes")
+    if overview["total"] > len(items):
+        shown = f"{cursor + 1}–{cursor + len(items)}" if items else "none"
+        typer.echo(f"themes {shown} of {overview['total']}" + (f"; the next: --cursor {overview['next']}"
+                                                                if overview["next"] is not None else ""))
+    if overview["smaller_themes"]:
+        n, k = overview["smaller_themes"], overview["smaller_items"]
+        typer.echo(f"{n} theme{'s' * (n != 1)} under {min_size} items hidden ({k} items; --min-size "
+                   f"{THEME_MIN_SIZE} shows them)")
     typer.echo(f"{overview['unthemed']} of {overview['considered']} unlinked items are in no theme "
                "(tradeoff feedback list --filter linked=false)")
 
@@ -200,6 +217,9 @@ def split_notes(file: Annotated[Path, typer.Argument(help="A text file of call n
     for i, d in enumerate(details, 1):
         said = ", ".join(x for x in (d["customer"], d["reported_on"] and d["reported_on"].isoformat()) if x)
         typer.echo(f"{i}. {d['text']}" + (f"  [{said}]" if said else ""))
+        if d["candidates"]:  # never taken for a new customer: which of those on record, the person says
+            typer.echo(f"   '{d['ambiguous_name']}' could be: "
+                       + ", ".join(f"{c['name']} (customer {c['id']})" for c in d["candidates"]))
 
 
 class BulkAction(StrEnum):

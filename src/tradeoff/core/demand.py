@@ -1,7 +1,9 @@
 """Demand behind a problem or feature, weighted by the customers who asked. Pure: plain data in and out.
 
 Money is in each customer's own currency (ARR per year); totals are kept per currency because Tradeoff
-holds no exchange rates. Dates are UTC datetimes; `now` is passed in.
+holds no exchange rates. Dates are UTC datetimes; `now` is passed in. Evidence whose date is unknown (imported from
+a file without dates) counts everywhere but in what reads recency: trends and a quote's recency. A customer whose
+"customer since" day is unknown is neither new nor existing: their tenure is unknown.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ class EvidenceItem:
     """One piece of evidence: a feedback item linked to the problem or feature."""
 
     feedback_id: int
-    reported_at: datetime
+    reported_at: datetime  # when it was said; when `date_unknown`, only when it was imported
     source: str
     text: str
     quote: str | None = None
@@ -34,6 +36,7 @@ class EvidenceItem:
     prospect: bool = False  # not a customer yet: no ARR; what they would pay is `deal_value`
     deal_value: Decimal = Decimal(0)  # the customer's or prospect's open deal (expected ARR, in `currency`)
     deal_close: date | None = None
+    date_unknown: bool = False  # when it was said is not known: in no trend, and no recency in its strength
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class Quote:
     why: str
     echoes: int = 0  # how many other pieces of evidence say the same words (shown once, under the strongest)
     also_said_by: tuple[str, ...] = ()  # the other customers among those echoes (by name, each once)
+    date_unknown: bool = False  # `reported_at` is only when it was imported
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,8 @@ class Demand:
     sources: dict[str, int]
     quotes: tuple[Quote, ...] = field(default=())
     prospects: int = 0  # askers who are not customers yet (counted in customer_count, not in new or existing)
+    unknown_tenure: int = 0  # customers whose "customer since" day is unknown: neither new nor existing
+    undated: int = 0  # evidence whose date is unknown, left out of the trends
     deals: int = 0  # askers with an open deal
     deal_value_by_currency: dict[str, Decimal] = field(default_factory=dict)  # the open deals' expected ARR
     next_close: date | None = None  # the soonest expected close among those deals
@@ -86,9 +92,10 @@ class Demand:
 
 def quote_strength(item: EvidenceItem, *, now: datetime, half_life_days: float = 90.0) -> tuple[float, str]:
     """How strongly a piece of evidence speaks: who said it (log of ARR), how recently (exponential decay with
-    `half_life_days`), whether a PM highlighted a passage, and whether it is a complaint. Returns (score, reason)."""
+    `half_life_days`; nothing for an item whose date is unknown), whether a PM highlighted a passage, and whether it
+    is a complaint. Returns (score, reason)."""
     age_days = max((now - item.reported_at).total_seconds() / 86400.0, 0.0)
-    recency = 0.5 ** (age_days / half_life_days)
+    recency = 0.0 if item.date_unknown else 0.5 ** (age_days / half_life_days)
     weight = math.log10(1.0 + float(item.arr)) if item.customer_id is not None else 0.0
     highlighted = 1.0 if item.quote else 0.0
     negative = 0.5 if item.sentiment == "negative" else 0.0
@@ -97,7 +104,8 @@ def quote_strength(item: EvidenceItem, *, now: datetime, half_life_days: float =
     if item.customer_id is not None:
         parts.append(f"{item.currency} {item.arr:,.0f} ARR")
     days = int(age_days)
-    parts.append("today" if days == 0 else "1 day ago" if days == 1 else f"{days} days ago")
+    parts.append("date unknown" if item.date_unknown else "today" if days == 0 else "1 day ago" if days == 1
+                 else f"{days} days ago")
     if item.quote:
         parts.append("highlighted")
     if negative:
@@ -131,8 +139,9 @@ def summarise(
     top_quotes: int = 5,
 ) -> Demand:
     """Aggregate evidence: counts, distinct customers, ARR (per currency and segment), new vs existing customers
-    (customer for fewer than `new_customer_days` days) and prospects, open deals (their expected ARR per currency
-    and the soonest expected close), trend per window (days), source mix and strongest quotes."""
+    (customer for fewer than `new_customer_days` days), customers of unknown tenure (no "customer since" day) and
+    prospects, open deals (their expected ARR per currency and the soonest expected close), trend per window (days;
+    evidence of unknown date left out and counted as `undated`), source mix and strongest quotes."""
     customers: dict[int, EvidenceItem] = {}
     for it in items:
         if it.customer_id is not None:
@@ -142,7 +151,7 @@ def summarise(
     seg_counts: Counter[str] = Counter()
     new_arr: dict[str, Decimal] = defaultdict(Decimal)
     deal_value: dict[str, Decimal] = defaultdict(Decimal)
-    new = prospects = deals = 0
+    new = prospects = unknown_tenure = deals = 0
     closes: list[date] = []
     cutoff = now - timedelta(days=new_customer_days)
     for c in customers.values():
@@ -157,19 +166,22 @@ def summarise(
                 closes.append(c.deal_close)
         if c.prospect:
             prospects += 1
-        elif c.customer_since is not None and c.customer_since >= cutoff:
+        elif c.customer_since is None:
+            unknown_tenure += 1
+        elif c.customer_since >= cutoff:
             new += 1
             new_arr[c.currency] += c.arr
+    dated = [it.reported_at for it in items if not it.date_unknown]
     trends = []
     for days in windows:
-        recent = sum(1 for it in items if now - timedelta(days=days) <= it.reported_at <= now)
-        previous = sum(1 for it in items if now - timedelta(days=2 * days) <= it.reported_at < now - timedelta(days=days))
+        recent = sum(1 for when in dated if now - timedelta(days=days) <= when <= now)
+        previous = sum(1 for when in dated if now - timedelta(days=2 * days) <= when < now - timedelta(days=days))
         trends.append(Trend(days, recent, previous))
     scored = []
     for it in items:
         s, why = quote_strength(it, now=now)
         scored.append(Quote(it.feedback_id, it.quote or it.text, it.customer_name, it.arr, it.currency,
-                            it.reported_at, round(s, 3), why))
+                            it.reported_at, round(s, 3), why, date_unknown=it.date_unknown))
     scored.sort(key=lambda q: (-q.strength, q.feedback_id))
     # the same (or nearly the same) words from several customers are one quote said several times, not several
     # quotes. Quotes come strongest first, so once `top_quotes` are kept a new one could never be shown: later
@@ -197,12 +209,14 @@ def summarise(
         arr_by_segment={cur: dict(segs) for cur, segs in by_segment.items()},
         customers_by_segment=dict(seg_counts),
         new_customers=new,
-        existing_customers=len(customers) - new - prospects,
+        existing_customers=len(customers) - new - prospects - unknown_tenure,
         new_customer_arr=dict(new_arr),
         trends=tuple(trends),
         sources=dict(Counter(it.source for it in items)),
         quotes=tuple(kept.values()),
         prospects=prospects,
+        unknown_tenure=unknown_tenure,
+        undated=len(items) - len(dated),
         deals=deals,
         deal_value_by_currency=dict(deal_value),
         next_close=min(closes, default=None),

@@ -35,10 +35,12 @@ def _terms(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class TfidfModel:
-    """A fitted vocabulary (term -> column) with one IDF weight per column."""
+    """A fitted vocabulary (term -> column) with one IDF weight per column; `documents`: how many texts it was
+    fitted on (0 when unknown)."""
 
     vocabulary: dict[str, int]
     idf: NDArray[np.float64]
+    documents: int = 0
 
     @classmethod
     def fit(cls, texts: Sequence[str], *, min_df: int = 2) -> TfidfModel:
@@ -57,20 +59,26 @@ class TfidfModel:
         n = len(texts)
         counts = np.array([doc_freq[t] for t in kept], dtype=np.float64)
         idf = np.log((1.0 + n) / (1.0 + counts)) + 1.0
-        return cls(vocabulary={t: i for i, t in enumerate(kept)}, idf=idf)
+        return cls(vocabulary={t: i for i, t in enumerate(kept)}, idf=idf, documents=n)
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Rows of L2-normalised TF-IDF weights (sublinear term frequency), one per text."""
         rows: list[int] = []
         cols: list[int] = []
         vals: list[float] = []
+        vocabulary = self.vocabulary
+        idf = self.idf.tolist()  # plain floats: numpy scalars per term made this loop most of a fit's time
+        sublinear: dict[int, float] = {}  # count -> 1 + log(count), the same float operations, once per count
         for i, text in enumerate(texts):
-            counts = Counter(t for t in _terms(text) if t in self.vocabulary)
+            counts = Counter(t for t in _terms(text) if t in vocabulary)
             for term, count in counts.items():
-                col = self.vocabulary[term]
+                col = vocabulary[term]
+                tf = sublinear.get(count)
+                if tf is None:
+                    tf = sublinear[count] = 1.0 + float(np.log(count))
                 rows.append(i)
                 cols.append(col)
-                vals.append((1.0 + float(np.log(count))) * float(self.idf[col]))
+                vals.append(tf * idf[col])
         matrix = sp.csr_matrix(
             (np.asarray(vals, dtype=np.float64), (rows, cols)),
             shape=(len(texts), len(self.vocabulary)),
@@ -78,6 +86,31 @@ class TfidfModel:
         norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
         norms[norms == 0.0] = 1.0
         return sp.csr_matrix(sp.diags(1.0 / norms) @ matrix)
+
+    def known_share(self, texts: Sequence[str]) -> NDArray[np.float64]:
+        """For each text, the share (0-1) of its TF-IDF weight that falls on terms of the vocabulary.
+
+        :meth:`transform` drops the terms the vocabulary lacks and normalises what is left, so a text that
+        shares one common word with the fitted texts and nothing else looks as alike to them as a text that
+        shares all of its words. Multiplying a cosine similarity by this share gives the cosine over all of
+        the text's terms: a term the vocabulary lacks weighs what the IDF formula gives a term in no fitted
+        text, log(1 + n) + 1 (the largest IDF weight when `documents` is unknown). The share is the L2 norm of
+        the known terms' weights over that of all terms (sublinear term frequency, as `transform`); 0 for a
+        text without a term.
+        """
+        unseen = (float(np.log1p(self.documents)) + 1.0 if self.documents > 0
+                  else float(self.idf.max()) if self.idf.size else 1.0)
+        out = np.zeros(len(texts), dtype=np.float64)
+        for i, text in enumerate(texts):
+            known = total = 0.0
+            for term, count in Counter(_terms(text)).items():
+                col = self.vocabulary.get(term)
+                weight = (1.0 + float(np.log(count))) * (float(self.idf[col]) if col is not None else unseen)
+                total += weight * weight
+                if col is not None:
+                    known += weight * weight
+            out[i] = float(np.sqrt(known / total)) if total > 0.0 else 0.0
+        return out
 
 
 def unit_rows(vectors: object, rows: int, name: str, width: int | None = None) -> NDArray[np.float64]:

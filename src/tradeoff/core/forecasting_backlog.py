@@ -214,36 +214,44 @@ def schedule(
     if n:
         np.multiply(efforts, slowness[np.asarray(prep.team_of, dtype=np.int64)], out=weeks)
     warps = [_warp(c) for c in calendars] if calendars else [None] * len(prep.wip)
-    if not any(prep.deps[i] for i in prep.order):
-        return _lay_out(prep, prep.order, weeks, warps, weeks)
-    started = np.zeros(n, dtype=np.float64)
-    first = weeks[:, :ORDER_TRIALS]
-    _lay_out(prep, prep.order, first, warps, np.empty_like(first), started)
-    place = {i: k for k, i in enumerate(prep.order)}
-    order = tuple(sorted(prep.order, key=lambda i: (started[i], place[i])))
-    return _lay_out(prep, order, weeks, warps, weeks)
+    order = prep.order
+    if any(prep.deps[i] for i in prep.order):
+        started = np.zeros(n, dtype=np.float64)
+        first = weeks[:, :ORDER_TRIALS]
+        _lay_out(prep, prep.order, first, warps, np.empty_like(first), started)
+        place = {i: k for k, i in enumerate(prep.order)}
+        order = tuple(sorted(prep.order, key=lambda i: (started[i], place[i])))
+    finish, lanes, last = _lay_out(prep, order, weeks, warps, weeks)
+    _share_the_tail(prep, finish, lanes, last, warps)
+    return finish
 
 
 ORDER_TRIALS = 1_000  # trials the first pass of a backlog with dependencies ranks the starts on
 
 
-def _lay_out(prep: PreparedBacklog, order: Sequence[int], weeks: FloatArray,
-             warps: Sequence[tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None], finish: FloatArray,
-             started: npt.NDArray[np.float64] | None = None) -> FloatArray:
+Warp = tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None
+
+
+def _lay_out(prep: PreparedBacklog, order: Sequence[int], weeks: FloatArray, warps: Sequence[Warp],
+             finish: FloatArray, started: npt.NDArray[np.float64] | None = None,
+             ) -> tuple[FloatArray, list[FloatArray], list[FloatArray]]:
     """Lay features out on their teams' lanes in `order`: each feature's `weeks` (on one lane) from when a lane is
     free and its dependencies are done, on its team's calendar. Writes each finish into `finish` (which may be
     `weeks` itself: a feature's weeks are read just before its finish is written) and, given `started`, each
-    feature's mean start there."""
+    feature's mean start there. Returns `finish`, each team's lanes' free times at the end (sorted, per trial)
+    and each team's last start (per trial)."""
     trials = weeks.shape[1]
     # lanes are interchangeable, so each team keeps its lanes' free times sorted per trial: the next feature
     # takes lane 0 (the earliest free), and its finish is inserted back in order; no gather/scatter needed
     lanes = [np.zeros((k, trials), dtype=np.float32) for k in prep.wip]
+    last = [np.zeros(trials, dtype=np.float32) for _ in prep.wip]
     tmp = np.empty(trials, dtype=np.float32)
     for i in order:
         lane = lanes[prep.team_of[i]]
         start = lane[0]
         for d in prep.deps[i]:
             start = np.maximum(start, finish[d])
+        np.maximum(last[prep.team_of[i]], start, out=last[prep.team_of[i]])
         if started is not None:
             started[i] = float(start.mean())
         end = finish[i]
@@ -268,7 +276,39 @@ def _lay_out(prep: PreparedBacklog, order: Sequence[int], weeks: FloatArray,
             else:
                 np.maximum(lane[j], tmp, out=lane[j])
         np.maximum(lane[k - 1], end, out=lane[k - 1])
-    return finish
+    return finish, lanes, last
+
+
+def _share_the_tail(prep: PreparedBacklog, finish: FloatArray, lanes: Sequence[FloatArray],
+                    last: Sequence[FloatArray], warps: Sequence[Warp]) -> None:
+    """Once a team has started its last feature, no more work comes its way: the features still in progress share
+    its whole pace (processor sharing: each gets 1/m of it while m are left) instead of each keeping its lane's
+    1/WIP share while the other lanes fall idle. In the team's usual weeks (its calendar applied after), a feature
+    with r left of its lane's work finishes at T0 + Σ min(r_l, r) / WIP over the lanes l still busy at T0, the
+    team's last start. Work on other teams that waits for these features keeps the start it was laid out with (a
+    cautious simplification: it is not moved earlier)."""
+    team_of = np.asarray(prep.team_of, dtype=np.int64)
+    for j, k in enumerate(prep.wip):
+        if k == 1:  # one lane: the last feature already has the whole pace
+            continue
+        t0 = last[j]
+        rows = np.flatnonzero(team_of == j)
+        busy = rows[(finish[rows] > t0).any(axis=1)]  # the last feature of a lane still busy at T0, in some trial
+        if not busy.size:
+            continue
+        warp = warps[j]
+
+        def usual(x: FloatArray, w: Warp = warp) -> npt.NDArray[np.float64]:
+            return x.astype(np.float64) if w is None else np.interp(x, w[1], w[0])
+
+        t0u = usual(t0)
+        left = [np.maximum(usual(lane) - t0u, 0.0) for lane in lanes[j]]  # lane work left at T0
+        mine = np.maximum(usual(finish[busy]) - t0u, 0.0)
+        shared = np.zeros_like(mine)
+        for r in left:
+            shared += np.minimum(r, mine)
+        done = np.where(mine > 0, t0u + shared / k, usual(finish[busy]))
+        finish[busy] = done if warp is None else np.interp(done, warp[0], warp[1])
 
 
 def simulate_backlog(

@@ -11,6 +11,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from tradeoff.errors import InvalidInput
 
 MIN_HISTORY_WEEKS = 8
@@ -115,16 +117,68 @@ def prepare_backlog(features: Sequence[BacklogFeature], teams: Sequence[BacklogT
                     f"dependency cycle: {f.key} -> {f.key} (a feature cannot depend on itself)"
                 )
         deps.append(tuple(key_idx[d] for d in dict.fromkeys(f.depends_on)))
-    order = _topological_order(deps, [f.key for f in features])
+    order = _gates_just_in_time(_topological_order(deps, [f.key for f in features]), deps,
+                                [f.gate for f in features])
     team_of = tuple(team_idx[f.team] for f in features)
-    # a team with fewer features than its WIP limit puts its whole capacity on those it has (as the planner
-    # does): one feature alone gets all of it, not a 1/WIP share with the other lanes idle
-    # (work that only holds others up, a gate, is done on one of their lanes: it opens none of its own)
-    held = [0] * len(teams)
-    for f, j in zip(features, team_of, strict=True):
-        held[j] += not f.gate
-    return PreparedBacklog(order, team_of, tuple(deps), tuple(max(1, min(t.wip_limit, held[j]))
+    # a team that can never have as many features in progress as its WIP limit puts its whole capacity on those
+    # it can (as the planner does): one feature alone gets all of it, two that must be done one after the other
+    # get it in turn, not a 1/WIP share each with the other lanes idle. Work that only holds others up (a gate)
+    # is done on one of their lanes: it opens none of its own.
+    widths = team_widths(deps, order, team_of, [f.gate for f in features], len(teams),
+                         [t.wip_limit for t in teams])
+    return PreparedBacklog(order, team_of, tuple(deps), tuple(max(1, min(t.wip_limit, widths[j]))
                                                               for j, t in enumerate(teams)))
+
+
+def team_widths(deps: Sequence[tuple[int, ...]], order: Sequence[int], team_of: Sequence[int],
+                gate: Sequence[bool], n_teams: int, cap: Sequence[int]) -> list[int]:
+    """How many of each team's features (gates aside) could ever be in progress at once: the most of them none of
+    which waits, directly or through other work (another team's too), for another — a largest antichain of the
+    dependency order. By Dilworth's theorem that is the number of features less a largest matching of "comes
+    before" pairs. Only computed up to `cap` (a team's WIP limit): a team whose features are fewer, or have no
+    order among them, needs no matching."""
+    members: list[list[int]] = [[] for _ in range(n_teams)]
+    for i, (j, g) in enumerate(zip(team_of, gate, strict=True)):
+        if not g:
+            members[j].append(i)
+    widths = [len(m) for m in members]
+    if not any(deps):
+        return widths
+    n = len(deps)
+    before = np.zeros((n, n), dtype=bool)  # before[i, k]: k must be done before i can start
+    for i in order:  # prerequisites first, so their rows are complete
+        for d in deps[i]:
+            before[i] |= before[d]
+            before[i, d] = True
+    for j, m in enumerate(members):
+        if len(m) < 2 or cap[j] < 2:
+            continue
+        among = before[np.ix_(m, m)]
+        if not among.any():
+            continue
+        from scipy.sparse import csr_matrix
+        from scipy.sparse.csgraph import maximum_bipartite_matching
+
+        matched = int((maximum_bipartite_matching(csr_matrix(among), perm_type="column") >= 0).sum())
+        widths[j] = len(m) - matched
+    return widths
+
+
+def _gates_just_in_time(order: tuple[int, ...], deps: Sequence[tuple[int, ...]],
+                        gate: Sequence[bool]) -> tuple[int, ...]:
+    """Each gate (a blocker's work) moved to just before the first work that waits for it: its team does what
+    comes before in the backlog first (a prerequisite of the held feature, say), not the blocker's work ahead of
+    everything. Moving work later keeps whatever it waits for before it."""
+    if not any(gate):
+        return order
+    out = list(order)
+    for g in (i for i, is_gate in enumerate(gate) if is_gate):
+        held = [k for k, i in enumerate(out) if g in deps[i]]
+        if not held:
+            continue
+        out.remove(g)
+        out.insert(held[0] - 1, g)  # the first held one moved up by one when the gate left
+    return tuple(out)
 
 
 def _topological_order(deps: Sequence[tuple[int, ...]], keys: Sequence[str]) -> tuple[int, ...]:

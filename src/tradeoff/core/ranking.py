@@ -135,12 +135,18 @@ class FrameworkComparison:
     disagreements: tuple[RankSpread, ...]
 
 
+# Ranks a place apart (#1 and #2) are the same verdict given noise and ties: an item is a disagreement only when its
+# ranks differ by at least this many places.
+MIN_DISAGREEMENT = 2
+
+
 def compare_frameworks(
-    scores: Mapping[str, Mapping[str, ScoreLike]], *, top: int = 10
+    scores: Mapping[str, Mapping[str, ScoreLike]], *, top: int = 10, min_spread: int = MIN_DISAGREEMENT
 ) -> FrameworkComparison:
     """Compare rankings of the same items under several frameworks.
 
-    scores: framework name -> (item id -> Score or number). top: how many disagreements to return.
+    scores: framework name -> (item id -> Score or number). top: how many disagreements to return. min_spread: the
+    fewest places (max − min rank) between an item's ranks for it to count as a disagreement.
     """
     names = tuple(scores)
     rankings = {f: rank(scores[f]) for f in names}
@@ -157,7 +163,7 @@ def compare_frameworks(
     spreads = []
     for item_id in items:
         known = [r for r in ranks[item_id].values() if r is not None]
-        if len(known) >= 2:
+        if len(known) >= 2 and max(known) - min(known) >= min_spread:
             spreads.append(RankSpread(item_id, ranks[item_id], max(known) - min(known)))
     spreads.sort(key=lambda s: (-s.spread, s.id))
     return FrameworkComparison(

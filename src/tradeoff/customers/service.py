@@ -129,17 +129,60 @@ def by_names(*, uow: UnitOfWork, workspace_id: int, names: list[str]) -> dict[st
 
 
 def named_or_new(*, uow: UnitOfWork, workspace_id: int, actor: Actor, name: str,
-                 lifecycle: Lifecycle = Lifecycle.customer) -> Customer:
-    """The customer a person means by `name` (`by_name_as_typed`), or, when no customer answers to it, a new one by
-    that name (segment other, no ARR, to complete later; a customer or, from a sales call, a prospect): what "add
-    customers not on record yet" does for pasted notes. A name several customers answer to is refused, as by
-    `by_name_as_typed`."""
-    found, hits = _as_typed(uow, workspace_id, name)
+                 lifecycle: Lifecycle = Lifecycle.customer, even_if_like: bool = False) -> Customer:
+    """The customer named `name` (any case), or, when none is, a new one by that name (segment other, no ARR, to
+    complete later; a customer or, from a sales call, a prospect): what "add customers not on record yet" does for
+    pasted notes. A name customers on record may go by (`like_named`: "Zephyr" for Zephyr Labs and Zephyr
+    Logistics) is refused, naming them, unless `even_if_like` (the person chose "a new customer" over them): a
+    near-duplicate is never made silently."""
+    found = by_names(uow=uow, workspace_id=workspace_id, names=[name]).get(name.strip().lower())
     if found is not None:
         return found
-    if hits:
-        raise _not_one(name, hits)
+    like = like_named(uow=uow, workspace_id=workspace_id, names=[name]).get(name, [])
+    if like and not even_if_like:
+        raise InvalidInput(not_sure_message(name, like),
+                           [FieldError(["body", "customer_id"], "could be several customers", name)])
     return create(uow=uow, workspace_id=workspace_id, actor=actor, data=CustomerCreate(name=name, lifecycle=lifecycle))
+
+
+def not_sure_message(name: str, like: Sequence[Customer]) -> str:
+    """What a name customers on record may go by is told: which they are, and what to do."""
+    if len(like) == 1:
+        return f"'{name}' may be {like[0].name}, a customer on record: pick it, or add '{name}' as a new customer"
+    return (f"'{name}' matches several customers ({', '.join(c.name for c in like)}): pick one, or add '{name}' "
+            "as a new customer")
+
+
+LIKE_LIMIT = 8  # the candidates a name is shown with; more and the name is too vague to pick from a list
+_NAME_WORD = re.compile(r"\w+")
+
+
+def like_named(*, uow: UnitOfWork, workspace_id: int, names: Sequence[str]) -> dict[str, list[Customer]]:
+    """name -> the customers on record (not archived) it may mean without being one's name: those whose name has
+    each of its words, the last as a word's start ("Corvina" or "Corvina Fr" for Corvina Freight), else those
+    whose name starts with its first word ("Corvina Inc" for Corvina Freight and Corvina Analytics); by name, at
+    most LIKE_LIMIT. A name a customer has (any case) and a name like none are left out. One read of the
+    workspace's names for all of them."""
+    wanted = [n for n in dict.fromkeys(names) if _NAME_WORD.search(n)]
+    if not wanted:
+        return {}
+    rows = [(cid, cname, _NAME_WORD.findall(cname.lower())) for cid, cname in uow.session.execute(
+        select(Customer.id, Customer.name).where(Customer.workspace_id == workspace_id,
+                                                 Customer.archived_at.is_(None)).order_by(Customer.name, Customer.id))]
+    found: dict[str, list[int]] = {}
+    for name in wanted:
+        if any(cname.strip().lower() == name.strip().lower() for _, cname, _ in rows):
+            continue  # it is that customer's name
+        words = _NAME_WORD.findall(name.lower())
+        ids = [cid for cid, _, toks in rows
+               if all(w in toks for w in words[:-1]) and any(t.startswith(words[-1]) for t in toks)]
+        if not ids and len(words[0]) >= 3 and words[0] != "the":  # "Corvina Inc": a customer called Corvina …
+            ids = [cid for cid, _, toks in rows if toks and toks[0] == words[0]]
+        if ids:
+            found[name] = ids[:LIKE_LIMIT]
+    by_id = {c.id: c for c in uow.session.scalars(
+        select(Customer).where(Customer.id.in_({i for ids in found.values() for i in ids})))}
+    return {name: [by_id[i] for i in ids] for name, ids in found.items()}
 
 
 def by_name_as_typed(*, uow: UnitOfWork, workspace_id: int, name: str) -> Customer:

@@ -9,6 +9,9 @@ from typing import Any, cast
 
 from sqlalchemy import Table, insert
 
+from tradeoff.blockers import service as blocker_service
+from tradeoff.blockers.model import BlockerKind
+from tradeoff.blockers.schemas import BlockerCreate
 from tradeoff.commitments import service as commitment_service
 from tradeoff.commitments.schemas import CommitmentCreate
 from tradeoff.components import service as component_service
@@ -297,6 +300,13 @@ def load_delivery(*, uow: UnitOfWork, workspace_id: int, actor: Actor, anchor: d
     table = cast(Table, WorkItem.__table__)
     for i in range(0, len(rows), 1000):
         uow.session.execute(insert(table), rows[i:i + 1000])
+    if "netsuite-two-way-sync" in features:  # a risk engineering sees: every forecast counts it at its chance
+        blocker_service.create(uow=uow, workspace_id=workspace_id, actor=actor, data=BlockerCreate(
+            title="NetSuite may retire the SOAP endpoints the connector uses", kind=BlockerKind.risk, likelihood=0.35,
+            component_id=components["netsuite-connector"].id, extra_optimistic=10, extra_likely=15,
+            extra_pessimistic=30, feature_ids=[features["netsuite-two-way-sync"].id],
+            description="Their 2027.1 release notes announce a REST-first API; if SOAP goes, the two-way sync is "
+                        "built on a rewritten client."))
     promises = 0
     for fkey, ckey, days, who in COMMITMENTS:
         if fkey in features and ckey in customers:

@@ -1,4 +1,5 @@
-"""Estimates of features: save (engineers may), explain ("why 3 weeks, not 3 days") and suggest from history.
+"""Estimates of features: save (engineers may) and explain ("why 3 weeks, not 3 days"); suggestions from history
+are in `estimates.suggestions`.
 
 Engineers estimate; the doors ask for the 'technical' permission (owners, PMs and engineers), not 'edit'.
 """
@@ -7,11 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from tradeoff.audit import service as audit
 from tradeoff.components import service as component_service
-from tradeoff.core.estimation import HistoryItem, ReferenceIndex
 from tradeoff.core.estimation_explain import (
     ComponentDebt,
     Driver,
@@ -19,17 +19,15 @@ from tradeoff.core.estimation_explain import (
     RangeEstimate,
     explain_estimate,
 )
-from tradeoff.core.estimation_types import MIN_HISTORY
 from tradeoff.errors import FieldError, InvalidInput, NotFound, PreconditionFailed
 from tradeoff.estimates.model import Estimate
 from tradeoff.estimates.schemas import EstimateIn
 from tradeoff.features import service as feature_service
-from tradeoff.features.model import Feature, FeatureStatus
+from tradeoff.features.model import Feature
 from tradeoff.records import service as records
 from tradeoff.records.pagination import Page, apply_keyset, encode_cursor
 from tradeoff.storage.uow import Actor, UnitOfWork
 from tradeoff.teams import service as team_service
-from tradeoff.workitems.model import WorkItem
 
 SNAPSHOT = ("team_id", "team_shares", "optimistic", "likely", "pessimistic", "unit", "confidence", "drivers", "component_ids",
             "depends_on", "category", "notes")
@@ -339,93 +337,3 @@ def _out(estimate: Estimate, ex: Explanation, title: str, split: list[dict[str, 
             "category": estimate.category, "notes": estimate.notes, "estimated_by": estimate.estimated_by,
             "updated_at": estimate.updated_at, "explanation": ex.text, "baseline_likely": ex.baseline_likely,
             "attributions": [vars(a) for a in ex.attributions]}
-
-
-# ------------------------------------------------------------------------------------ reference classes
-
-def history(*, uow: UnitOfWork, workspace_id: int) -> tuple[list[HistoryItem], str]:
-    """Finished work items as reference-class history, oldest first, and its unit: story points when enough
-    items carry them, else cycle time in days."""
-    rows = list(uow.session.execute(
-        select(WorkItem.key, WorkItem.title, WorkItem.description, WorkItem.points, WorkItem.opened_at,
-               WorkItem.started_at, WorkItem.resolved_at)
-        .where(WorkItem.workspace_id == workspace_id, WorkItem.resolved_at.is_not(None))
-        .order_by(WorkItem.resolved_at, WorkItem.id)))
-    pointed = [HistoryItem(r.key, f"{r.title}\n{r.description}", float(r.points)) for r in rows
-               if r.points is not None and r.points >= 0]
-    if len(pointed) >= MIN_HISTORY:
-        return pointed, "points"
-    timed = []
-    for r in rows:
-        begin = r.started_at or r.opened_at
-        if begin is not None:
-            timed.append(HistoryItem(r.key, f"{r.title}\n{r.description}",
-                                     round(max(0.0, (r.resolved_at - begin).total_seconds() / 86400.0), 1)))
-    return timed, "days of cycle time"
-
-
-def draft_from(suggestion: dict[str, Any]) -> dict[str, Any] | None:
-    """An estimate to start from a suggestion (`suggest`'s answer): its P10-P90 as the optimistic-pessimistic
-    range, its median as likely, 80% sure (what a P10-P90 range means), in story points, with a note saying where
-    it came from. None when there is no suggestion, or it is in days of cycle time (elapsed time, not effort)."""
-    if suggestion.get("status") != "ok" or suggestion["unit"] != "points":
-        return None
-    return {"optimistic": suggestion["p10"], "likely": suggestion["p50"], "pessimistic": suggestion["p90"],
-            "unit": "points", "confidence": 0.8,
-            "note": f"Started from what similar {suggestion['reference']} took: P10-P90 of the "
-                    f"{len(suggestion['neighbours'])} most similar of {suggestion['history_items']:,} finished."}
-
-
-def feature_history(*, uow: UnitOfWork, workspace_id: int, exclude: int | None = None) -> list[HistoryItem]:
-    """Finished features as reference-class history, oldest first: every feature whose linked work items (the
-    tracker's epic link, `feature` in the work-history import) are all finished and carry story points, with
-    the points summed, unless its status says work on it is still ahead or was dropped (planned, in progress,
-    won't do: its finished items are part of it, not its size). A feature is compared with features this way, not
-    with single stories."""
-    rows = uow.session.execute(
-        select(WorkItem.feature_id, func.count(), func.count(WorkItem.resolved_at), func.count(WorkItem.points),
-               func.sum(WorkItem.points), func.max(WorkItem.resolved_at))
-        .where(WorkItem.workspace_id == workspace_id, WorkItem.feature_id.is_not(None))
-        .group_by(WorkItem.feature_id)).all()
-    done = {int(fid): (float(points), last) for fid, n, resolved, pointed, points, last in rows
-            if fid is not None and n == resolved == pointed and fid != exclude and points is not None}
-    if not done:
-        return []
-    open_or_dropped = [FeatureStatus.planned.value, FeatureStatus.in_progress.value, FeatureStatus.wont_do.value]
-    feats = {f.id: f for f in uow.session.scalars(select(Feature).where(
-        Feature.workspace_id == workspace_id, Feature.id.in_(list(done)), Feature.status.not_in(open_or_dropped)))}
-    ordered = sorted((last, fid) for fid, (_, last) in done.items() if fid in feats)
-    return [HistoryItem(f"#{fid}", f"{feats[fid].title}\n{feats[fid].description}", done[fid][0])
-            for _, fid in ordered]
-
-
-def suggest(*, uow: UnitOfWork, workspace_id: int, feature_id: int, show: int = 5) -> dict[str, Any]:
-    """The most similar finished work and a suggested P10/P50/P90, before anyone estimates: finished features
-    (their linked work items' points summed) when the workspace has enough of them, else single finished work
-    items. When the history is too thin, says how much more is needed instead of guessing."""
-    feature: Feature = records.get(uow=uow, spec=feature_service.SPEC, workspace_id=workspace_id,
-                                   record_id=feature_id)
-    items = feature_history(uow=uow, workspace_id=workspace_id, exclude=feature_id)
-    if len(items) >= MIN_HISTORY:
-        unit, reference = "points", "features"
-    else:
-        (items, unit), reference = history(uow=uow, workspace_id=workspace_id), "work items"
-    base = {"feature_id": feature_id, "feature_title": feature.title, "unit": unit, "history_items": len(items),
-            "reference": reference}
-    if len(items) < MIN_HISTORY:
-        return base | {"status": "declined", "reason": (
-            f"needs at least {MIN_HISTORY} finished work items with points or start/end dates; the workspace has "
-            f"{len(items)}. Import work history (tradeoff import workitems FILE.csv) first")}
-    # TF-IDF alone, with or without the ml extra: blending in the sentence model's vectors did not beat it on
-    # pseudo-splits of 18 real histories (docs/benchmarks.d/estimation.md, `tradeoff eval estimate --method`).
-    s = ReferenceIndex.fit(items).suggest(f"{feature.title}\n{feature.description}", show=show, unit=unit)
-    titles = {it.key: it.text.split("\n", 1)[0] for it in items}
-    what = (f"Compared with {len(items)} finished features (the story points of each one's linked work items, "
-            "summed). " if reference == "features" else
-            "Compared with single finished work items: link work items to their features (the tracker's epic "
-            f"link) and, once {MIN_HISTORY} features are finished, features are compared with features. ")
-    return base | {"status": "ok", "reason": "", "p10": s.p10, "p50": s.p50, "p90": s.p90,
-                   "calibrated": s.calibrated, "calibration_coverage": s.calibration_coverage,
-                   "history_median": s.history_median, "explanation": what + s.explanation,
-                   "neighbours": [{"key": n.key, "title": titles.get(n.key, ""), "actual": n.actual,
-                                   "similarity": round(n.similarity, 3)} for n in s.neighbours]}

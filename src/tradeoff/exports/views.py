@@ -102,7 +102,8 @@ def close_the_loop(result: Mapping[str, Any]) -> Table:
     """Who to tell that a feature shipped, one row per customer: the account owner, who heard the request, and
     every passage they said (newest last), for a mail merge or a CRM task list; "told" is empty until they are told
     (and again if they asked again since)."""
-    rows = [{**c, "said": [s["words"] for s in c["said"]], "first_asked": min((s["reported_at"] for s in c["said"]),
+    rows = [{**c, "said": [s["words"] for s in c["said"]], "first_asked": min((s["reported_at"] for s in c["said"]
+                                                                                if not s.get("date_unknown")),
                                                                                default=None),
              "feedback_ids": [s["feedback_id"] for s in c["said"]],
              "told_at": c["told_at"] if c["told"] else None,

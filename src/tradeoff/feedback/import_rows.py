@@ -16,12 +16,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, Protocol, TypeVar
 
 from tradeoff.errors import FieldError, InvalidInput
+from tradeoff.feedback.import_kinds import KindReader
 from tradeoff.feedback.model import Source
 from tradeoff.feedback.schemas import text_problem, without_controls
 
-FIELDS = ("text", "customer", "source", "date", "author", "tags", "score", "score_kind")
+FIELDS = ("text", "customer", "source", "date", "author", "tags", "kind", "score", "score_kind")
 # The model's own words are accepted as field names too.
-FIELD_ALIASES = {"reported_at": "date", "reporter": "author", "labels": "tags", "body": "text"}
+FIELD_ALIASES = {"reported_at": "date", "reporter": "author", "labels": "tags", "body": "text", "type": "kind"}
 # Header names (normalised: lower case, punctuation as spaces) guessed for each field, best first.
 GUESSES: dict[str, tuple[str, ...]] = {
     "text": ("text", "comment", "comments", "feedback", "body", "description"),
@@ -31,7 +32,9 @@ GUESSES: dict[str, tuple[str, ...]] = {
     "date": ("date", "created", "created at", "created on", "reported at", "submitted at", "submitted",
              "submitted on", "received at", "timestamp", "response date", "responded at", "sent at"),
     "author": ("author", "reporter", "submitted by", "reported by"),
-    "tags": ("tags", "labels", "tag", "label"),
+    "tags": ("tags", "labels", "tag"),
+    # a single label or category says what the feedback is (app stores' "bug report", "feature request")
+    "kind": ("kind", "type", "label", "category", "feedback type", "feedback kind", "kind of feedback"),
     "score": ("score", "nps", "nps score", "csat", "csat score", "survey score"),
     "score_kind": ("score kind", "score type", "survey type", "survey kind"),
 }
@@ -107,6 +110,7 @@ class RowValues:
     tags: tuple[str, ...]
     score_kind: str | None = None  # a survey response: "nps" (0-10) or "csat" (1-5), with its score
     score: int | None = None
+    kind: str | None = None  # read from the file: the PM's own kind (None: triage guesses it)
 
 
 @dataclass(frozen=True)
@@ -480,10 +484,12 @@ def split_tags(value: str) -> list[str]:
 
 def parse_rows(
     table: CsvTable, fields: Mapping[str, int], *, date_format: str | None = None,
-    default_source: Source | None = None,
+    default_source: Source | None = None, kinds: KindReader | None = None,
 ) -> tuple[list[RowValues], list[BadRow], int]:
     """(valid rows, problems of bad rows, number of blank rows). A row can have several problems;
-    blank rows (every cell empty) are neither imported nor bad."""
+    blank rows (every cell empty) are neither imported nor bad. `kinds` reads the kind column (default: the kinds'
+    own words, other values refused)."""
+    kinds = kinds or KindReader({})
     good: list[RowValues] = []
     bad: list[BadRow] = []
     blank = 0
@@ -541,6 +547,9 @@ def parse_rows(
         elif len(tags) > MAX_TAGS:
             problems.append(("tags", cell("tags"), f"{len(tags)} tags; at most {MAX_TAGS}"))
         score_kind, score = _score(cell("score").strip(), cell("score_kind").strip(), header_kind, problems)
+        kind, kind_problem = kinds.read(cell("kind"))
+        if kind_problem:
+            problems.append(("kind", cell("kind").strip(), kind_problem))
         if problems:
             bad.extend(BadRow(row, line, f, names.get(f, f), v, r) for f, v, r in problems)
             continue
@@ -549,5 +558,5 @@ def parse_rows(
             source = Source.survey  # a scored row with no source is a survey response
         good.append(RowValues(row=row, line=line, text=text, customer=customer, source=source.value,
                               reported_at=reported_at, reporter=reporter, tags=tuple(tags), score_kind=score_kind,
-                              score=score))
+                              score=score, kind=kind))
     return good, bad, blank

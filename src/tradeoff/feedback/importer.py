@@ -9,7 +9,9 @@ then apply exactly what was previewed:
     run_import(..., dry_run=True|False)  # both in one call, returning the preview or the summary as a dict
 
 Rows are written with SQLAlchemy Core in batches inside the caller's unit of work: either every row is
-written or, on any failure, none is. Imported feedback has `triaged_at` NULL, so the triage worker picks it up.
+written or, on any failure, none is. Imported feedback has `triaged_at` NULL, so the triage worker picks it up
+(a kind read from the file is kept as the PM's own: triage adds only the sentiment). A row without a date is marked
+`date_unknown`, its `reported_at` being the time of import: it counts in no trend.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from sqlalchemy.orm import Session
 from tradeoff.audit import service as audit
 from tradeoff.customers.model import Customer, Segment
 from tradeoff.errors import FieldError, InvalidInput
+from tradeoff.feedback import import_kinds
 from tradeoff.feedback.import_rows import (
     FIELDS,
     RowValues,
@@ -49,8 +52,10 @@ _LOOKUP_CHUNK = 500     # values per IN (...) when matching customers
 @dataclass(frozen=True)
 class ImportOptions:
     """What the person chose. `mapping` is field -> CSV column name (fields: text, customer, source, date,
-    author, tags, score, score_kind); fields not mapped are guessed from the header. `default_source` replaces unknown or
-    empty source values. `create_customers` and `skip_unmatched` are the two answers to unknown customers."""
+    author, tags, kind, score, score_kind); fields not mapped are guessed from the header. `default_source` replaces
+    unknown or empty source values. `create_customers` and `skip_unmatched` are the two answers to unknown customers.
+    `kind_values` maps values of the kind column to kinds (value -> kind, or 'triage' for none); values that are
+    neither a kind nor mapped make bad rows, or are left to triage with `unknown_kinds="triage"`."""
 
     filename: str = "upload.csv"
     mapping: Mapping[str, str] = field(default_factory=dict)
@@ -63,14 +68,27 @@ class ImportOptions:
     # no header names the text column: read the wordiest column as the words (for a preview a person checks;
     # the CLI and API refuse such a file instead)
     guess_text: bool = False
+    kind_values: Mapping[str, str] = field(default_factory=dict)
+    unknown_kinds: str = "refuse"
 
     def __post_init__(self) -> None:
         check_date_format(self.date_format)
+        self.kinds()  # a mapping to no kind, or an unknown choice, is refused before the file is read
+
+    def kinds(self) -> import_kinds.KindReader:
+        """How the file's kind column is read."""
+        return import_kinds.KindReader(import_kinds.chosen_kinds(self.kind_values),
+                                       import_kinds.check_unknown(self.unknown_kinds))
 
 
 def parse_mapping(pairs: Iterable[str]) -> dict[str, str]:
     """['text=Comment', 'customer=Account'] -> {'text': 'Comment', 'customer': 'Account'}."""
     return map_pairs(pairs, FIELDS, "text=Comment")
+
+
+def parse_kind_values(pairs: Iterable[str]) -> dict[str, str]:
+    """['rating=praise', 'user experience=other'] -> {'rating': 'praise', 'user experience': 'other'}."""
+    return import_kinds.parse_kind_pairs(pairs)
 
 
 @dataclass(frozen=True)
@@ -97,6 +115,7 @@ class ImportPlan(TablePlan[ImportOptions, RowValues]):
     unmatched: dict[str, UnmatchedCustomer]  # key: value lower-cased
     already: dict[int, int] = field(default_factory=dict)  # row -> feedback id with its words, customer and time
     guessed_text: str | None = None  # the column read as the words because no header named one (guess_text)
+    kinds: list[dict[str, Any]] = field(default_factory=list)  # the kind column's values and the kind each is read as
 
     @property
     def to_import(self) -> list[RowValues]:
@@ -152,6 +171,9 @@ class ImportPlan(TablePlan[ImportOptions, RowValues]):
             "columns": list(self.columns),
             "mapping": self.mapping,
             "guessed_text": self.guessed_text,
+            "kinds": self.kinds[:import_kinds.MAX_VALUES],
+            "kind_value_count": len(self.kinds),
+            "unknown_kinds": self.options.unknown_kinds,
             "row_numbering": "row 1 is the first line after the header",
             "rows": self.total_rows,
             "blank_rows": self.blank_rows,
@@ -184,7 +206,8 @@ class ImportPlan(TablePlan[ImportOptions, RowValues]):
                         else {"value": r.customer, "customer_id": None, "name": None, "by": None})
         return {"row": r.row, "text": r.text if len(r.text) <= 300 else r.text[:300] + "…", "customer": customer,
                 "source": r.source, "reported_at": r.reported_at.isoformat() if r.reported_at else None,
-                "author": r.reporter, "tags": list(r.tags), "score_kind": r.score_kind, "score": r.score}
+                "author": r.reporter, "tags": list(r.tags), "kind": r.kind, "score_kind": r.score_kind,
+                "score": r.score}
 
 
 def _names(items: Iterable[UnmatchedCustomer], limit: int = 10) -> str:
@@ -203,6 +226,8 @@ class ImportSummary:
     audit_event_id: int | None
     already_imported: dict[int, int] = field(default_factory=dict)
     new_ids: tuple[int, int] | None = None  # first and last id of the feedback created
+    kinds_from_file: int = 0  # of the feedback created, how many took their kind from the file
+    undated: int = 0  # of the feedback created, how many have no date (imported without one)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -218,6 +243,8 @@ class ImportSummary:
             "already_imported": [{"row": r, "feedback_id": f}
                                  for r, f in list(self.already_imported.items())[:MAX_LISTED]],
             "feedback_ids": {"first": self.new_ids[0], "last": self.new_ids[1]} if self.new_ids else None,
+            "kinds_from_file": self.kinds_from_file,
+            "undated": self.undated,
             "audit_event_id": self.audit_event_id,
         }
 
@@ -241,8 +268,9 @@ def plan_import(*, uow: UnitOfWork, workspace_id: int, data: bytes, options: Imp
         if guessed is None:
             raise
         fields = resolve_mapping(table.columns, {**options.mapping, "text": guessed})
+    kinds = options.kinds()
     rows, problems, blank = parse_rows(table, fields, date_format=options.date_format,
-                                       default_source=options.default_source)
+                                       default_source=options.default_source, kinds=kinds)
     matched, unmatched = _match_customers(uow.session, workspace_id, rows)
     return ImportPlan(
         options=options, encoding=table.encoding, delimiter=table.delimiter, columns=table.columns,
@@ -251,6 +279,7 @@ def plan_import(*, uow: UnitOfWork, workspace_id: int, data: bytes, options: Imp
         matched=matched, unmatched=unmatched,
         already=_already_imported(uow.session, workspace_id, rows, matched, unmatched_as_none=options.skip_unmatched),
         guessed_text=guessed,
+        kinds=kinds.summary(table.values_of(fields, ["kind"])),
     )
 
 
@@ -271,16 +300,21 @@ def apply_import(*, uow: UnitOfWork, workspace_id: int, actor: Actor, plan: Impo
     else:
         by_key = {}
     batch: list[dict[str, Any]] = []
-    count = 0
+    count = kinds_given = undated = 0
     first_id = session.scalar(select(func.max(Feedback.id))) or 0
     for r in plan.to_import:
         cid = None
         if r.customer is not None:
             cid = customer_ids.get(r.customer, by_key.get(r.customer.lower()))
         batch.append({"workspace_id": workspace_id, "text": r.text, "source": r.source, "customer_id": cid,
-                      "reporter": r.reporter, "reported_at": r.reported_at or now, "tags": list(r.tags),
+                      "reporter": r.reporter, "reported_at": r.reported_at or now,
+                      "date_unknown": r.reported_at is None, "tags": list(r.tags),
                       "score_kind": r.score_kind, "score": r.score,
+                      # a kind the file gives is the PM's own, as a correction is: kept and learned from
+                      "kind": r.kind, "kind_source": "pm" if r.kind else None, "kind_confidence": 1.0 if r.kind else None,
                       "version": 1, "created_at": now, "updated_at": now})
+        kinds_given += r.kind is not None
+        undated += r.reported_at is None
         if len(batch) >= BATCH:
             count += _insert_feedback(session, batch)
             batch = []
@@ -292,7 +326,9 @@ def apply_import(*, uow: UnitOfWork, workspace_id: int, actor: Actor, plan: Impo
         uow=uow, workspace_id=workspace_id, actor=actor, action="import", record_type="feedback", record_id=None,
         after={"file": plan.options.filename, "created_feedback": count, "created_customers": len(created),
                "skipped_rows": len(skipped), "rows_without_customer": plan.rows_without_customer,
-               "skipped_already_imported": len(repeats), "mapping": plan.mapping, "encoding": plan.encoding},
+               "skipped_already_imported": len(repeats), "mapping": plan.mapping, "encoding": plan.encoding,
+               "kinds_from_file": kinds_given,
+               "kind_values": {v["value"]: v["kind"] for v in plan.kinds[:import_kinds.MAX_VALUES]}},
     )
     session.flush()
     ids = session.execute(select(func.min(Feedback.id), func.max(Feedback.id))
@@ -300,7 +336,8 @@ def apply_import(*, uow: UnitOfWork, workspace_id: int, actor: Actor, plan: Impo
     return ImportSummary(filename=plan.options.filename, created_feedback=count, created_customers=created,
                          skipped_rows=skipped, rows_without_customer=plan.rows_without_customer,
                          audit_event_id=event.id, already_imported=repeats,
-                         new_ids=(ids[0], ids[1]) if count and ids[0] is not None else None)
+                         new_ids=(ids[0], ids[1]) if count and ids[0] is not None else None,
+                         kinds_from_file=kinds_given, undated=undated)
 
 
 def run_import(

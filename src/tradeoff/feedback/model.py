@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
     Float,
     ForeignKey,
@@ -14,6 +15,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
+    false,
     func,
     literal,
     or_,
@@ -30,6 +33,7 @@ from tradeoff.storage.base import (
     WorkspaceScoped,
     utcnow,
 )
+from tradeoff.storage.lists import list_has
 
 if TYPE_CHECKING:
     from tradeoff.customers.model import Customer
@@ -82,6 +86,9 @@ class Feedback(Versioned, Archivable, Timestamps, WorkspaceScoped, Base):
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="SET NULL"), nullable=True)
     reporter: Mapped[str] = mapped_column(String(254), nullable=False, default="")
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    # when it was said is not known (a CSV without dates): `reported_at` is then only when it was imported, so it
+    # sorts and pages like any other, but it never counts as recent (trends, "rising", needs attention)
+    date_unknown: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
     tags: Mapped[list[str]] = mapped_column(JSONType, nullable=False, default=list)
     # triage: filled in the background; a PM's correction sets kind_source = "pm" and is never overwritten
     kind: Mapped[str | None] = mapped_column(String(20), nullable=True)
@@ -105,6 +112,22 @@ class Feedback(Versioned, Archivable, Timestamps, WorkspaceScoped, Base):
         """Back in the inbox as an item of its own: no longer a merged duplicate."""
         super().restore()
         self.duplicate_of_id = None
+
+
+def said_since(moment: datetime) -> ColumnElement[bool]:
+    """Feedback said at `moment` or later: its date is known and not before it (an item whose date is unknown was
+    only imported then, so it is never recent)."""
+    return and_(Feedback.date_unknown.is_(False), Feedback.reported_at >= moment)
+
+
+def said_before(moment: datetime) -> ColumnElement[bool]:
+    """Feedback said before `moment`, by its known date (an item whose date is unknown is neither before nor after)."""
+    return and_(Feedback.date_unknown.is_(False), Feedback.reported_at < moment)
+
+
+def has_tag(tag: str) -> ColumnElement[bool]:
+    """Feedback with this tag: the whole tag, letter case aside ("Billing" finds "billing", not "billing-v2")."""
+    return list_has(Feedback.tags, tag.strip())
 
 
 def counts_as_evidence() -> ColumnElement[bool]:

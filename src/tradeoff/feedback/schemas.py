@@ -94,6 +94,8 @@ class FeedbackOut(RecordOut):
     customer: CustomerRef | None
     reporter: str
     reported_at: datetime
+    date_unknown: bool = Field(description="When it was said is not known (imported from a file without dates): "
+                                           "`reported_at` is when it was imported, and it counts in no trend")
     tags: list[str]
     kind: Kind | None
     kind_confidence: float | None
@@ -110,8 +112,12 @@ class FeedbackFilters(BaseModel):
     source: Source | None = None
     customer_id: int | None = None
     reporter: str | None = None
-    since: datetime | None = None
-    until: datetime | None = None
+    since: datetime | None = Field(None, description="Said at this moment or later (feedback whose date is unknown is "
+                                                     "left out)")
+    until: datetime | None = Field(None, description="Said before this moment (feedback whose date is unknown is "
+                                                     "left out)")
+    tag: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)] | None = Field(
+        None, description="Has this tag (the whole tag, any case)")
     kind: Kind | None = None
     sentiment: Sentiment | None = None
     triaged: bool | None = None

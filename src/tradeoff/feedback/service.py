@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from tradeoff.customers import service as customer_service
 from tradeoff.errors import FieldError, InvalidInput
-from tradeoff.feedback.model import Embedding, Feedback
+from tradeoff.feedback.model import Embedding, Feedback, has_tag, said_before, said_since
 from tradeoff.feedback.schemas import FeedbackCreate, FeedbackUpdate
 from tradeoff.records import service as records
 from tradeoff.records.service import RecordSpec
@@ -32,8 +32,9 @@ SPEC = RecordSpec(
         "source": lambda v: Feedback.source == v,
         "customer_id": lambda v: Feedback.customer_id == int(v),
         "reporter": lambda v: Feedback.reporter == v,
-        "since": lambda v: Feedback.reported_at >= v,
-        "until": lambda v: Feedback.reported_at < v,
+        "since": said_since,
+        "until": said_before,
+        "tag": has_tag,
         "kind": lambda v: Feedback.kind == v,
         "sentiment": lambda v: Feedback.sentiment == v,
         "triaged": lambda v: Feedback.triaged_at.is_not(None) if v else Feedback.triaged_at.is_(None),
@@ -42,7 +43,7 @@ SPEC = RecordSpec(
         # (a link to an archived problem or feature only does not count: links.live)
         "linked": lambda v: _linked() if v else ~_linked(),
     },
-    snapshot_fields=("text", "source", "customer_id", "reporter", "reported_at", "tags", "kind", "sentiment",
+    snapshot_fields=("text", "source", "customer_id", "reporter", "reported_at", "date_unknown", "tags", "kind", "sentiment",
                      "score_kind", "score"),
     load_options=(joinedload(Feedback.customer),),
 )
@@ -131,6 +132,8 @@ def resubmitted(already: dict[int, Feedback], count: int) -> bool:
 def update(*, uow: UnitOfWork, workspace_id: int, actor: Actor, record_id: int, data: FeedbackUpdate, if_match: int | None) -> Feedback:
     obj = records.get(uow=uow, spec=SPEC, workspace_id=workspace_id, record_id=record_id)
     values = _values(uow, workspace_id, data, partial=True)
+    if values.get("reported_at") not in (None, obj.reported_at):
+        values["date_unknown"] = False  # a person gave the day it was said: from now on it is known
     reworded = "text" in values and values["text"] != obj.text
     records.update(uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor, obj=obj, values=values, if_match=if_match)
     if reworded:  # triaged again (a kind a person set stays) and its stored vectors, of the old words, dropped

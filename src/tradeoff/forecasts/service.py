@@ -321,7 +321,8 @@ def forecast(*, uow: UnitOfWork, workspace_id: int, today: date, plan_id: int | 
     dpp = plan.days_per_point if plan else 1.0
     work = WorkHistory.of(uow=uow, workspace_id=workspace_id)  # what is read of it is remembered while it stays
     entries, skipped = _backlog(uow, workspace_id, plan, only_plan=bool(plan_id), dpp=dpp, work=work)
-    start = max(today, plan.start) if plan_id and plan else today
+    # the plan's work starts when the plan does (the live plan's too): never before today
+    start = max(today, plan.start) if plan else today
     teams: dict[str, BacklogTeam] = {}
     about: list[dict[str, Any]] = []
     thin = ""
@@ -404,6 +405,7 @@ class RoadmapSimulation:
     skipped: dict[int, str]
     teams: tuple[str, ...]
     blockers: tuple[dict[str, Any], ...] = ()
+    start: date | None = None  # the day it starts from: the live plan's start when that is later than asked
 
 
 def simulate_roadmap(*, uow: UnitOfWork, workspace_id: int, start: date, without_blockers: Collection[int] = (),
@@ -413,19 +415,20 @@ def simulate_roadmap(*, uow: UnitOfWork, workspace_id: int, start: date, without
     the difference it makes. Used by briefs and blocker impact so their dates match the Forecast screen."""
     plan = plan_service.live_plan(uow=uow, workspace_id=workspace_id)
     dpp = plan.days_per_point if plan else 1.0
+    today, start = start, max(start, plan.start) if plan else start  # as forecast(): from the plan's start
     work = WorkHistory.of(uow=uow, workspace_id=workspace_id)
     entries, skipped_rows = _backlog(uow, workspace_id, plan, only_plan=False, dpp=dpp, work=work)
     skipped = {int(r["feature_id"]): str(r["reason"]) for r in skipped_rows}
     if not entries:
         return RoadmapSimulation(None, "estimate the planned features (effort range and team) to forecast them",
-                                 skipped, ())
+                                 skipped, (), start=start)
     teams: dict[str, BacklogTeam] = {}
     try:
         for team in {t.id: t for e in entries for t in e.teams}.values():
             if team.name not in teams:
-                teams[team.name] = _team_input(uow, workspace_id, team, start, start, "auto", dpp, work)[0]
+                teams[team.name] = _team_input(uow, workspace_id, team, start, today, "auto", dpp, work)[0]
     except _Thin as exc:
-        return RoadmapSimulation(None, str(exc), skipped, ())
+        return RoadmapSimulation(None, str(exc), skipped, (), start=start)
     placed = _placed(entries, gate_mod.gates(uow=uow, workspace_id=workspace_id, without=without_blockers,
                                              adding=adding_blockers))
     feats, joins = _parts(entries, placed)
@@ -433,9 +436,9 @@ def simulate_roadmap(*, uow: UnitOfWork, workspace_id: int, start: date, without
     fc = simulate(tuple(feats), tuple(teams.values()), start=start, seed=DEFAULT_SEED, trials=DEFAULT_TRIALS,
                   joins=joins)
     if fc.status != "ok":
-        return RoadmapSimulation(None, fc.reason, skipped, tuple(sorted(team_names)))
+        return RoadmapSimulation(None, fc.reason, skipped, tuple(sorted(team_names)), start=start)
     return RoadmapSimulation(_features_only(fc), "", skipped, tuple(sorted(team_names)),
-                             tuple(_gate_rows(placed, fc, entries)))
+                             tuple(_gate_rows(placed, fc, entries)), start)
 
 
 def against_plan(window: tuple[date, date] | None, p50: date) -> dict[str, Any]:
@@ -550,12 +553,14 @@ def feature_probability(fc: dict[str, Any], feature_id: int, when: date) -> floa
 @dataclass(frozen=True)
 class Scenario:
     """A plan's forecast inputs changed as a what-if changes them: its schedule (feature id -> first day of work,
-    last day to be done), people added per team id, features dropped, and the share of scope kept per feature."""
+    last day to be done), people added per team id, features dropped, the share of scope kept per feature, and
+    deadlines moved (feature id -> the day its promises would be due instead)."""
 
     windows: Mapping[int, tuple[date, date]]
     extra_people: Mapping[int, Sequence[Hire]] = field(default_factory=dict)
     dropped: frozenset[int] = frozenset()
     keep: Mapping[int, float] = field(default_factory=dict)
+    due: Mapping[int, date] = field(default_factory=dict)  # a feature's deadline moved: its promises are due then
 
 
 def scenario_dates(*, uow: UnitOfWork, workspace_id: int, plan: Plan, today: date,
@@ -593,9 +598,10 @@ def scenario_dates(*, uow: UnitOfWork, workspace_id: int, plan: Plan, today: dat
     for fid, rows in commitment_service.open_by_feature(uow=uow, workspace_id=workspace_id).items():
         for c in rows:
             f = by_id.get(fid)
+            due = scenario.due.get(fid, c.due)
             promises.append({"commitment_id": c.id, "feature_id": fid, "customer": c.customer_name,
-                             "due": c.due.isoformat(),
-                             "probability": round(f.probability_by(start, c.due), 4) if f is not None else None})
+                             "due": due.isoformat(),
+                             "probability": round(f.probability_by(start, due), 4) if f is not None else None})
     return {"status": "ok", "reason": "", "start": start.isoformat(),
             "features": {fid: {"p50": f.p50.isoformat(), "p85": f.p85.isoformat(), "p95": f.p95.isoformat()}
                          for fid, f in by_id.items()},

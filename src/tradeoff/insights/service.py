@@ -43,15 +43,16 @@ def evidence_items(*, uow: UnitOfWork, workspace_id: int, kind: TargetKind, targ
             arr=c.arr if c else Decimal(0), currency=c.currency if c else "USD",
             customer_since=_since(c) if c else None, sentiment=fb.sentiment,
             prospect=bool(c and c.lifecycle == Lifecycle.prospect), deal_value=c.deal_value if c else Decimal(0),
-            deal_close=c.deal_close if c else None,
+            deal_close=c.deal_close if c else None, date_unknown=fb.date_unknown,
         )
         for fb, quote, c, _via in once_each(rows, lambda r: r[0].id, lambda r: r[3])
     ]
 
 
-def _since(c: Customer) -> datetime:
-    """When a customer became one: their 'customer since' day, or when their record was made here."""
-    return datetime.combine(c.customer_since, time(), UTC) if c.customer_since else c.created_at
+def _since(c: Customer) -> datetime | None:
+    """When a customer became one: their 'customer since' day; None when it is not known. (When their record was
+    made here says nothing of it: a CRM export brings in accounts of many years as records made today.)"""
+    return datetime.combine(c.customer_since, time(), UTC) if c.customer_since else None
 
 
 def demand(*, uow: UnitOfWork, workspace_id: int, kind: TargetKind, target_id: int, now: datetime) -> core_demand.Demand:
@@ -224,7 +225,7 @@ def _asking(uow: UnitOfWork, workspace_id: int, feature: Feature) -> list[Any]:
     it answered) as (feedback, its link's quote, customer, when its asker was told and by whom, via problem),
     biggest customer first. A problem's evidence is left out when another feature solving that problem is still
     to come (the asker may be waiting for that one), or when it was reported after this feature shipped (it asks
-    for something the release did not give)."""
+    for something the release did not give; evidence whose date is unknown is kept)."""
     feature_id = feature.id
     fe = feature_evidence(workspace_id, [feature_id])
     rows = uow.session.execute(
@@ -245,7 +246,9 @@ def _asking(uow: UnitOfWork, workspace_id: int, feature: Feature) -> list[Any]:
 
     def answered(row: Any) -> bool:
         via = row[5]
-        return via is None or (via not in waiting and (shipped is None or row[0].reported_at <= shipped))
+        # evidence whose date is unknown may well predate the release: its asker is told rather than forgotten
+        return via is None or (via not in waiting and (shipped is None or row[0].date_unknown
+                                                       or row[0].reported_at <= shipped))
 
     return [r for r in once_each(rows, lambda r: r[0].id, lambda r: r[5]) if answered(r)]
 
@@ -265,6 +268,7 @@ def close_the_loop(*, uow: UnitOfWork, workspace_id: int, feature: Feature) -> d
         if fb.reporter and fb.reporter not in entry["reporters"]:
             entry["reporters"].append(fb.reporter)
         entry["said"].append({"feedback_id": fb.id, "words": quote or fb.text, "reported_at": fb.reported_at,
+                              "date_unknown": fb.date_unknown,
                               "told_at": told_at, "via_problem_id": via})
         if told_at is None:
             entry["told"] = False

@@ -56,6 +56,8 @@ class EvidenceOut(BaseModel):
     quote: str | None
     source: str
     reported_at: datetime
+    date_unknown: bool = Field(False, description="When it was said is not known: `reported_at` is when it was "
+                                                  "imported")
     customer: CustomerRef | None
     duplicate_of_id: int | None = Field(None, description="Set when this item was merged into that one as a duplicate: "
                                         "it stays evidence (its customer asked too)")
@@ -89,6 +91,8 @@ class CustomerRequestOut(BaseModel):
     feedback_id: int
     text: str
     reported_at: datetime
+    date_unknown: bool = Field(False, description="When it was said is not known: `reported_at` is when it was "
+                                                  "imported")
     source: str
     target_kind: Literal["problem", "feature"] | None
     target_id: int | None

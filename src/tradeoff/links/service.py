@@ -251,7 +251,7 @@ def demand(*, uow: UnitOfWork, workspace_id: int, kind: str, target_id: int, evi
         if len(evidence) < evidence_limit:
             evidence.append(EvidenceOut(
                 link_id=link.id, feedback_id=fb.id, text=fb.text, quote=link.quote, source=fb.source,
-                reported_at=fb.reported_at, customer=CustomerRef.model_validate(cust) if cust else None,
+                reported_at=fb.reported_at, date_unknown=fb.date_unknown, customer=CustomerRef.model_validate(cust) if cust else None,
                 duplicate_of_id=fb.duplicate_of_id, via_problem_id=via,
             ))
         if cust is not None:
@@ -294,7 +294,8 @@ def customer_requests(*, uow: UnitOfWork, workspace_id: int, customer_id: int) -
         elif problem is not None:
             kind, target_id, title, status = "problem", problem.id, problem.statement, None
         out.append(CustomerRequestOut(
-            feedback_id=fb.id, text=fb.text, reported_at=fb.reported_at, source=fb.source,
+            feedback_id=fb.id, text=fb.text, reported_at=fb.reported_at, date_unknown=fb.date_unknown,
+            source=fb.source,
             target_kind=kind, target_id=target_id, target_title=title, status=status,
         ))
     return out

@@ -157,8 +157,9 @@ def dates_side_by_side(*, uow: UnitOfWork, workspace_id: int, plan: Plan, data: 
                        today: date) -> dict[str, Any]:
     """The forecast of the plan's schedule and of the what-if's, side by side: each feature's P85 date and each
     promise's chance in both, so "does one more person save the Acme promise?" has an answer. The what-if's
-    forecast counts its people, dropped features and cut scope. `status` "declined" with `reason` when either
-    cannot be forecast; nothing when the what-if is infeasible."""
+    forecast counts its people, dropped features and cut scope; a deadline it moves is the day that feature's
+    promises are due in it (`what_if_due`: "what if we renegotiated to then?"). `status` "declined" with `reason`
+    when either cannot be forecast; nothing when the what-if is infeasible."""
     from tradeoff.forecasts import service as forecast_service
 
     if compared["scenario"].get("infeasible"):
@@ -170,10 +171,11 @@ def dates_side_by_side(*, uow: UnitOfWork, workspace_id: int, plan: Plan, data: 
         people[a.team_id] = (*people.get(a.team_id, ()), hire_of(a, plan.start))
     dropped = ({int(x["feature_id"]) for x in (compared.get("diff") or {}).get("removed", [])}
                | set(data.drop_features))
+    moved = {m.feature_id: m.deadline for m in data.move_deadlines}  # a promise renegotiated to that day
     other = forecast_service.scenario_dates(
         uow=uow, workspace_id=workspace_id, plan=plan, today=today,
         scenario=forecast_service.Scenario(_windows(compared["scenario"]), people, frozenset(dropped),
-                                           {c.feature_id: c.keep for c in data.cut_scope}))
+                                           {c.feature_id: c.keep for c in data.cut_scope}, moved))
     if base["status"] != "ok" or other["status"] != "ok":
         return {"status": "declined", "reason": base["reason"] or other["reason"], "features": [], "commitments": []}
     titles = {int(r["feature_id"]): r["title"] for res in (compared["plan"], compared["scenario"])
@@ -182,9 +184,12 @@ def dates_side_by_side(*, uow: UnitOfWork, workspace_id: int, plan: Plan, data: 
                  "plan_p85": (base["features"].get(fid) or {}).get("p85"),
                  "what_if_p85": (other["features"].get(fid) or {}).get("p85")}
                 for fid in dict.fromkeys([*base["features"], *other["features"]])]
-    theirs = {c["commitment_id"]: c["probability"] for c in other["commitments"]}
+    theirs = {c["commitment_id"]: c for c in other["commitments"]}
     promises = [{**{k: c[k] for k in ("commitment_id", "feature_id", "customer", "due")},
                  "title": titles.get(c["feature_id"], f"#{c['feature_id']}"),
-                 "plan_probability": c["probability"], "what_if_probability": theirs.get(c["commitment_id"])}
+                 "plan_probability": c["probability"],
+                 "what_if_probability": (theirs.get(c["commitment_id"]) or {}).get("probability"),
+                 # the due date the what-if's chance is for: the moved deadline's, when the what-if moves it
+                 "what_if_due": (theirs.get(c["commitment_id"]) or {}).get("due", c["due"])}
                 for c in base["commitments"] if c["feature_id"] in titles]
     return {"status": "ok", "reason": "", "features": features, "commitments": promises}

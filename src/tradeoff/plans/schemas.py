@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, Field, StringConstraints, field_validator, model_validator
 
 from tradeoff.plans.model import ValueSource
 from tradeoff.records.schemas import Input, LongText, Name, RecordOut
@@ -86,7 +86,9 @@ class PlanFilters(BaseModel):
 class AddPeople(Input):
     team_id: int
     people: Annotated[float, Field(gt=0, le=50, description="Full-time people added")] = 1.0
-    start: date | None = Field(None, description="The day they join (default: the plan's start)")
+    start: date | None = Field(None, validation_alias=AliasChoices("start", "joins"),
+                               description="The day they join (default: the plan's start); also read as `joins`, "
+                                           "the web form's name for it")
     ramp_up_weeks: Annotated[int, Field(ge=0, le=52, description=(
         "Weeks until they work at full pace: their pace rises evenly from nothing on the day they join "
         "(default 0: full pace at once)"))] = 0

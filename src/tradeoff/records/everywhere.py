@@ -31,7 +31,8 @@ def _words(value: object) -> str:
 
 def _said(fb: Any) -> str:
     who = fb.customer.name if fb.customer is not None else "no customer"
-    return f"{who} · {fb.source.replace('_', ' ')} · {fb.reported_at:%d %b %Y}"
+    when = f"date unknown (imported {fb.reported_at:%d %b %Y})" if fb.date_unknown else f"{fb.reported_at:%d %b %Y}"
+    return f"{who} · {fb.source.replace('_', ' ')} · {when}"
 
 
 @dataclass(frozen=True)

@@ -252,4 +252,4 @@ def _fallbacks(row: FeatureRow, currency: str) -> None:
         fill("value", "arr", f"ARR behind it ({currency})")
     if v.get("impact") is None and v.get("arr") is not None and v.get("customers"):
         v["impact"] = _impact_from_arr(float(v["arr"] or 0))
-        s["impact"] = f"from the ARR behind it ({format_number(float(v['arr'] or 0))} {currency})"
+        s["impact"] = f"the ARR behind it ({format_number(float(v['arr'] or 0))} {currency})"

@@ -157,6 +157,7 @@ def compare(*, uow: UnitOfWork, workspace_id: int, frameworks: list[str] | None 
                   sorted(cmp.ranks.items(), key=lambda kv: (kv[1].get(names[0]) or 10**9, int(kv[0])))],
         "disagreements": [{"id": int(d.id), "title": titles[d.id], "ranks": d.ranks, "spread": d.spread}
                           for d in cmp.disagreements],
+        "min_disagreement": core_ranking.MIN_DISAGREEMENT,
     }
 
 

@@ -295,10 +295,34 @@ def pct(p: core.Percentiles) -> dict[str, float | None]:
     return {"p10": _num(p.p10), "p50": _num(p.p50), "p90": _num(p.p90)}
 
 
+# A sizing input as the forms name it (the key stays in JSON beside it): a person never reads a code name
+INPUT_LABELS = {
+    "problem.customers": "Customers affected",
+    "problem.cost_per_customer": "Cost per customer",
+    "problem.revenue_share": "Share of revenue",
+    "problem.revenue_per_customer": "Revenue per customer",
+    "problem.capture": "Share we capture",
+    "solution.effort_person_weeks": "Effort (person-weeks)",
+    "solution.cost_per_person_week": "Cost per person-week",
+    "solution.run_cost_per_year": "Run cost per year",
+    "alternative.cost": "Cost of the alternative",
+}
+OUTPUT_LABELS = {"annual_value": "Annual value", "total_cost": "Total cost", "roi": "ROI", "npv": "NPV",
+                 "payback_months": "Payback (months)"}
+
+
+def input_label(name: str) -> str:
+    """'problem.cost_per_customer' -> 'Cost per customer' (an input not listed: its last part in words)."""
+    return INPUT_LABELS.get(name) or name.rsplit(".", 1)[-1].replace("_", " ").capitalize()
+
+
 def tornado_out(t: core.Tornado) -> dict[str, Any]:
-    return {"output": t.output, "currency": t.currency, "base": _num(t.base), "biggest_driver": t.biggest_driver(),
-            "bars": [{"input": b.input, "at_low": _num(b.output_at_low), "at_high": _num(b.output_at_high),
-                      "swing": _num(b.swing)} for b in t.bars]}
+    driver = t.biggest_driver()
+    return {"output": t.output, "output_label": OUTPUT_LABELS.get(t.output, t.output), "currency": t.currency,
+            "base": _num(t.base), "biggest_driver": driver,
+            "biggest_driver_label": None if driver is None else input_label(driver),
+            "bars": [{"input": b.input, "label": input_label(b.input), "at_low": _num(b.output_at_low),
+                      "at_high": _num(b.output_at_high), "swing": _num(b.swing)} for b in t.bars]}
 
 
 def feature_name(feature_id: int, title: str | None) -> str:

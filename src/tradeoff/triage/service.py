@@ -273,21 +273,31 @@ def note_reported_at(day: str, today: date) -> datetime | None:
 
 def read_notes(*, uow: UnitOfWork, workspace_id: int, text: str, today: date) -> list[dict[str, Any]]:
     """The items of pasted notes, each with what its heading says: the customer it names (`customer_service.named_in`),
-    else the name it gives for one not on record yet (`new_customer`), the day ("Tue 1 Dec — Redfern Engineering
-    (CFO)") and the kind of call (`source`: "(support escalation)"); None where it says nothing, for the person
-    confirming them to fill in. Nothing is saved."""
+    else the name it gives: for one not on record yet (`new_customer`), or, when customers on record may go by it
+    (`customer_service.like_named`: "Corvina" for Corvina Freight and Corvina Analytics), that name
+    (`ambiguous_name`) and those customers (`candidates`, id and name) to choose from; the day ("Tue 1 Dec —
+    Redfern Engineering (CFO)") and the kind of call (`source`: "(support escalation)"); None where it says
+    nothing, for the person confirming them to fill in. Nothing is saved."""
     if not text.strip():
         raise InvalidInput("paste some call notes first", [FieldError(["body", "text"], "empty")])
     items = notes.split_note_items(text)
     named = customer_service.named_in(uow=uow, workspace_id=workspace_id, texts=[i.heading for i in items])
+    # a name the heading gives that no customer on record has: offered, to add or correct
+    given = {i.heading: notes.heading_name(i.heading) for i in items if i.heading and i.heading not in named}
+    like = customer_service.like_named(uow=uow, workspace_id=workspace_id,
+                                       names=[n for n in given.values() if n])
     out = []
     for i in items:
         c = named.get(i.heading)
         day = notes.heading_date(i.heading, today) if i.heading else None
+        name = given.get(i.heading)
+        maybe = like.get(name, []) if name else []
         out.append({"text": i.text, "heading": i.heading, "customer_id": c.id if c else None,
                     "customer": c.name if c else None, "reported_on": day,
-                    # a name the heading gives that no customer on record has: offered, to add or correct
-                    "new_customer": notes.heading_name(i.heading) if i.heading and not c else None,
+                    "new_customer": name if name and not maybe else None,
+                    # several on record may be the one it means (or one it only looks like): the person picks
+                    "ambiguous_name": name if maybe else None,
+                    "candidates": [{"id": m.id, "name": m.name} for m in maybe],
                     "source": notes.heading_source(i.heading) if i.heading else None})
     return out
 
@@ -295,17 +305,35 @@ def read_notes(*, uow: UnitOfWork, workspace_id: int, text: str, today: date) ->
 # --- themes --------------------------------------------------------------------------------------------------
 
 
+THEMES_PAGE = 25  # themes per page: each comes with a form, and a workspace can have hundreds
+THEME_MIN_SIZE = 2  # the smallest group that is a theme at all (cluster_themes leaves single items out)
+
+
 def themes_overview(*, uow: UnitOfWork, workspace_id: int, now: datetime, limit: int = 2000,
-                    engine: TriageEngine | None = None) -> dict[str, Any]:
+                    engine: TriageEngine | None = None, min_size: int = THEME_MIN_SIZE, first: int = 0,
+                    page_size: int | None = THEMES_PAGE) -> dict[str, Any]:
     """Group recent feedback that is not linked to anything into named themes, with demand behind each. Praise
     is left out (it names no problem to solve); so are duplicates, which count with their original.
-    `items`: the themes; `considered`: the unlinked items grouped (the newest, up to
-    the limit); `unthemed`: how many of them are like no other, so in no theme: to link one by one;
+    `items`: the themes of at least `min_size` items, largest first, `page_size` of them (None: all) from the
+    `first`; `total`: how many themes are that large; `next`: the `first` of the next page (None: the last);
+    `smaller_themes` / `smaller_items`: the themes under `min_size` left out, and their items;
+    `considered`: the unlinked items grouped (the newest, up to the limit); `unthemed`: how many of them are like
+    no other, so in no theme: to link one by one;
     `method`: what measured likeness (an engine that embeds groups by the stored sentence vectors)."""
+    bad = []
+    if min_size < THEME_MIN_SIZE:
+        bad.append(FieldError(["query", "min_size"], f"must be at least {THEME_MIN_SIZE}: a theme has two items or "
+                                                     "more", min_size))
+    if first < 0:
+        bad.append(FieldError(["query", "cursor"], "must be 0 or more", first))
+    if page_size is not None and page_size < 1:
+        bad.append(FieldError(["query", "limit"], "must be at least 1", page_size))
+    if bad:
+        raise InvalidInput("; ".join(f"{e.loc[-1]} {e.msg}, got {e.value}" for e in bad), bad)
     unlinked = ~linked_to_live()
     rows = uow.session.execute(
         select(Feedback.id, Feedback.text, Feedback.reported_at, Customer.id, Customer.arr, Customer.currency,
-               Customer.name, Customer.segment)
+               Customer.name, Customer.segment, Feedback.date_unknown)
         .outerjoin(Customer, Customer.id == Feedback.customer_id)
         .where(Feedback.workspace_id == workspace_id, Feedback.archived_at.is_(None), unlinked,
                Feedback.duplicate_of_id.is_(None), or_(Feedback.kind.is_(None), Feedback.kind != "praise"))
@@ -315,7 +343,8 @@ def themes_overview(*, uow: UnitOfWork, workspace_id: int, now: datetime, limit:
     method = embedder.method if embedder is not None else "lexical"
     method_kind = "lexical" if embedder is None else "model"
     if len(rows) < 2:
-        return {"items": [], "considered": len(rows), "unthemed": len(rows), "method": method}
+        return {"items": [], "considered": len(rows), "unthemed": len(rows), "method": method, "total": 0,
+                "next": None, "min_size": min_size, "smaller_themes": 0, "smaller_items": 0}
     problems = vectors.texts(uow, workspace_id, "problem")
     # grouped once per set of texts: the same unlinked items and problems group the same way (themes_memo)
     memo = engine.themes if engine is not None else themes_memo.LEXICAL
@@ -324,17 +353,23 @@ def themes_overview(*, uow: UnitOfWork, workspace_id: int, now: datetime, limit:
     if grouped is None:
         grouped = _group(uow, workspace_id, embedder, rows, problems, method_kind)
         memo.put(workspace_id, key, grouped)
+    themed = sum(len(t.member_indices) for t in grouped.themes)
+    large = [(t, like) for t, like in zip(grouped.themes, grouped.problems, strict=True)
+             if len(t.member_indices) >= min_size]  # largest first, as grouped
+    smaller = [t for t in grouped.themes if len(t.member_indices) < min_size]
+    end = len(large) if page_size is None else first + page_size
     out: list[dict[str, Any]] = []
     money = customer_service.money(uow, workspace_id)
-    for t, like in zip(grouped.themes, grouped.problems, strict=True):
+    for t, like in large[first:end]:
         members = [rows[i] for i in t.member_indices]
         customers = {r[3]: (r[4], r[5]) for r in members if r[3] is not None}
         arr: defaultdict[str, Decimal] = defaultdict(Decimal)
         for amount, cur in customers.values():
             arr[cur] += amount
         total, left_out = money.total(arr)
-        recent = sum(1 for r in members if r[2] >= now - timedelta(days=30))
-        previous = sum(1 for r in members if now - timedelta(days=60) <= r[2] < now - timedelta(days=30))
+        dated = [r[2] for r in members if not r[8]]  # an item whose date is unknown is in neither window
+        recent = sum(1 for when in dated if when >= now - timedelta(days=30))
+        previous = sum(1 for when in dated if now - timedelta(days=60) <= when < now - timedelta(days=30))
         out.append({
             "label": t.label, "terms": list(t.terms), "feedback_ids": [r[0] for r in members],
             "count": len(members), "customer_count": len(customers),
@@ -345,13 +380,14 @@ def themes_overview(*, uow: UnitOfWork, workspace_id: int, now: datetime, limit:
             "currency": money.currency, "arr_left_out": left_out,
             # the segment every customer of the theme is in, if one: what its problem is likely about
             "segment": segments.pop() if len(segments := {r[7] for r in members if r[3] is not None}) == 1 else None,
-            "trend": {"last_30_days": recent, "previous_30_days": previous},
+            "trend": {"last_30_days": recent, "previous_30_days": previous, "undated": len(members) - len(dated)},
             "representative": {"feedback_id": rows[t.representative][0], "text": rows[t.representative][1]},
             # a problem already on record that says the same: add the theme's items to it instead of a new one
             "problems": [{"id": pid, "title": problems[pid][:300], "score": score} for pid, score in like],
         })
-    themed = sum(t["count"] for t in out)
-    return {"items": out, "considered": len(rows), "unthemed": len(rows) - themed, "method": method}
+    return {"items": out, "considered": len(rows), "unthemed": len(rows) - themed, "method": method,
+            "total": len(large), "next": end if end < len(large) else None, "min_size": min_size,
+            "smaller_themes": len(smaller), "smaller_items": sum(len(t.member_indices) for t in smaller)}
 
 
 def _group(uow: UnitOfWork, workspace_id: int, embedder: TriageEngine | None, rows: Sequence[Any],

@@ -183,7 +183,9 @@ def initial_values(fields: tuple[Field, ...], obj: Any) -> dict[str, Any]:
         elif isinstance(value, Decimal):
             out[f.name] = f"{value:f}".rstrip("0").rstrip(".") if "." in f"{value:f}" else f"{value:f}"
         elif isinstance(value, datetime) and f.kind == "date":  # a moment shown as its day
-            out[f.name] = value.date().isoformat()
+            # feedback whose date is unknown holds only when it was imported: left empty to be given, not shown as
+            # the day it was said (empty leaves it unknown)
+            out[f.name] = "" if getattr(obj, "date_unknown", False) else value.date().isoformat()
         elif isinstance(value, date):
             out[f.name] = value.isoformat()
         elif value is None:

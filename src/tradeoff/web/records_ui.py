@@ -150,6 +150,7 @@ FEEDBACK = RecordUI(
               blank="Linked or not"),
         Field("kind_source", "Kind set by", "select", options=KIND_SOURCES, blank="Guessed or set"),
         Field("source", "Source", "select", options=SOURCES, blank="Any source"),
+        Field("tag", "Tag", placeholder="Tag"),
         Field("customer_id", "Customer", "number"),
     ),
     create_need="evidence",

@@ -23,6 +23,7 @@ from tradeoff.core.formula import format_amount, format_number
 from tradeoff.exports.table import CSV_MEDIA_TYPE, Table, attachment, to_csv
 from tradeoff.notifications.hooks import MENTION
 from tradeoff.web import session as web_session
+from tradeoff.web.import_words import web_words
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -78,6 +79,20 @@ def day(value: date | datetime | None) -> str:
     if value is None:
         return "—"
     return f"{value.day} {value:%b %Y}"
+
+
+def said_on(feedback: Any) -> str:
+    """When a piece of feedback was said, as a day ('7 Dec 2026'); for one whose date is unknown (imported from a file
+    without dates), that and when it was imported: 'date unknown (imported 7 Dec)'. Takes a record, an answer or a
+    dict with `reported_at` and `date_unknown`."""
+    def field(name: str) -> Any:
+        return feedback.get(name) if isinstance(feedback, dict) else getattr(feedback, name, None)
+
+    when = field("reported_at")
+    if not field("date_unknown") or when is None:
+        return day(when)
+    imported = f"{when.day} {when:%b}" if when.year == datetime.now(UTC).year else day(when)
+    return f"date unknown (imported {imported})"
 
 
 def moment(value: datetime | None) -> str:
@@ -250,10 +265,10 @@ def _build_env() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(money=money, pays=pays, amount=amount, number=number, day=day, moment=moment, ago=ago, label=label, highlight=highlight, mentions=mentions,
+    env.filters.update(money=money, pays=pays, amount=amount, number=number, day=day, said_on=said_on, moment=moment, ago=ago, label=label, highlight=highlight, mentions=mentions,
                        excerpt=truncate_words, past=past, share=share, sentence=sentence,
                        changed=changed_value, change_key=change_key, person=person, whole=whole, rough_money=rough_money, framework=framework, field_name=field_name,
-                       in_words=in_words)
+                       in_words=in_words, web_words=web_words)
     env.globals.update(version=__version__, labels=LABELS, query=_query, record_url=record_url)
     return env
 

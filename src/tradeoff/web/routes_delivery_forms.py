@@ -88,7 +88,7 @@ def _parse_members(text: str, state: FormState, numbers: list[int]) -> list[dict
 
 def _team_form(request: Request, uow: UnitOfWork, m: Any, state: FormState, team: Any,
                status_code: int = 200) -> HTMLResponse:
-    return render(request, "delivery/team_form.html", status_code, **ctx.page_context(uow, m, "capacity"),
+    return render(request, "delivery/team_form.html", status_code, **ctx.page_context(uow, m, "components"),
                   page_title=f"Edit {team.name}" if team else "New team", team=team, state=state,
                   period_kinds=[(k.value, k.value) for k in PeriodKind])
 

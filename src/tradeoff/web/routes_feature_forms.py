@@ -14,6 +14,7 @@ from tradeoff.core.formula import format_number
 from tradeoff.decisions import service as decision_service
 from tradeoff.errors import TradeoffError
 from tradeoff.estimates import service as estimate_service
+from tradeoff.estimates import suggestions as suggestion_service
 from tradeoff.estimates.model import DriverName, EffortUnit, WorkCategory
 from tradeoff.estimates.schemas import EstimateIn
 from tradeoff.features import service as feature_service
@@ -232,7 +233,7 @@ def _estimate_state(est: dict[str, Any] | None) -> FormState:
 
 
 def _from_draft(state: FormState, draft: dict[str, Any]) -> FormState:
-    """The form filled with a draft estimate (`estimate_service.draft_from`) for the engineer to adjust; drivers,
+    """The form filled with a draft estimate (`suggestion_service.draft_from`) for the engineer to adjust; drivers,
     components, team and dependencies already entered are kept. Nothing is saved."""
     values = dict(state.values) | {k: fmt_number(draft[k]) for k in ("optimistic", "likely", "pessimistic",
                                                                      "confidence")} | {"unit": draft["unit"]}
@@ -250,8 +251,8 @@ def _estimate_view(request: Request, uow: UnitOfWork, m: Any, feature_id: int, s
     feature = records.get(uow=uow, spec=feature_service.SPEC, workspace_id=m.workspace_id, record_id=feature_id)
     found = estimate_service.find(uow=uow, workspace_id=m.workspace_id, feature_id=feature_id)
     est = estimate_service.out(uow=uow, workspace_id=m.workspace_id, estimate=found) if found else None
-    suggestion = estimate_service.suggest(uow=uow, workspace_id=m.workspace_id, feature_id=feature_id)
-    draft = estimate_service.draft_from(suggestion)
+    suggestion = suggestion_service.suggest(uow=uow, workspace_id=m.workspace_id, feature_id=feature_id)
+    draft = suggestion_service.draft_from(suggestion)
     if prefill and draft:
         state = _from_draft(state or _estimate_state(est), draft)
     components = records.list_page(uow=uow, spec=component_service.SPEC, workspace_id=m.workspace_id, limit=200).items

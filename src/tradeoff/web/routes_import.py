@@ -21,16 +21,18 @@ from tradeoff.storage.uow import UnitOfWork
 from tradeoff.web import context as ctx
 from tradeoff.web.forms import field_text
 from tradeoff.web.import_steps import add_import_routes, staged_preview
-from tradeoff.web.records_ui import SOURCES
+from tradeoff.web.records_ui import KINDS, SOURCES
 from tradeoff.web.render import render
 
 router = APIRouter()
 W = "/w/{slug}"
 FIELD_LABELS = {"text": "What they said", "customer": "Customer (name or external id)", "source": "Source",
-                "date": "Date", "author": "Reported by", "tags": "Tags", "score": "Survey score (NPS 0-10 or CSAT 1-5)",
+                "date": "Date", "author": "Reported by", "tags": "Tags",
+                "kind": "Kind (bug, feature request, praise, question, other)", "score": "Survey score (NPS 0-10 or CSAT 1-5)",
                 "score_kind": "Survey kind (nps or csat)"}
 UNMATCHED_CHOICES = (("create", "Create them as new customers"),
                      ("skip", "Import those rows without a customer"))
+KIND_CHOICES = (*KINDS, ("triage", "Leave for triage to guess"))
 
 
 def _choices(form: Any) -> dict[str, Any]:
@@ -41,6 +43,9 @@ def _choices(form: Any) -> dict[str, Any]:
         "date_format": field_text(form, "date_format", strip=False).strip()[:50], "default_source": field_text(form, "default_source", strip=False),
         "skip_bad_rows": form.get("skip_bad_rows") == "1", "unmatched": field_text(form, "unmatched", strip=False),
         "import_again": form.get("import_again") == "1",
+        # each value of the kind column and the kind chosen for it ("": none chosen)
+        "kind_values": {str(v): str(k) for v, k in zip(form.getlist("kind_from"), form.getlist("kind_to"), strict=False)
+                        if str(k).strip()},
         # the count on the Import button the person pressed (what the last check said would be imported)
         "expected": int(v) if (v := field_text(form, "expected")).isdigit() else None,
     }
@@ -56,6 +61,7 @@ def _options(choices: dict[str, Any], *, with_mapping: bool = True) -> ImportOpt
         date_format=choices["date_format"] or None, default_source=Source(source) if source else None,
         skip_bad_rows=choices["skip_bad_rows"], create_customers=choices["unmatched"] == "create",
         skip_unmatched=choices["unmatched"] == "skip", import_again=choices["import_again"], guess_text=True,
+        kind_values=choices.get("kind_values", {}) if with_mapping else {},
     )
 
 
@@ -77,7 +83,8 @@ def _preview_view(request: Request, uow: UnitOfWork, m: Member, choices: dict[st
                              "below, then check again")
     return render(request, "imports/preview.html", v.status_code, **ctx.page_context(uow, m, "import"),
                   page_title="Import feedback: preview", p=v.p, choices=choices, chosen=v.chosen, fields=FIELDS,
-                  field_labels=FIELD_LABELS, sources=SOURCES, unmatched_choices=UNMATCHED_CHOICES, error=v.error,
+                  field_labels=FIELD_LABELS, sources=SOURCES, unmatched_choices=UNMATCHED_CHOICES,
+                  kind_choices=KIND_CHOICES, error=v.error,
                   row_errors=errors or [])
 
 

@@ -17,6 +17,7 @@ from tradeoff.errors import FieldError, Infeasible, InvalidInput, TradeoffError
 from tradeoff.exports import views as export_views
 from tradeoff.features import service as feature_service
 from tradeoff.forecasts import service as forecast_service
+from tradeoff.plans import adopt
 from tradeoff.plans import releases as release_watch
 from tradeoff.plans import saved as saved_what_ifs
 from tradeoff.plans import service as plan_service
@@ -89,17 +90,21 @@ def _plan_view(request: Request, uow: Any, m: Any, plan_id: int, status_code: in
     """The plan page (or its what-if part) with its last answer, a what-if beside it and any message."""
     plan = plan_service.get(uow=uow, workspace_id=m.workspace_id, plan_id=plan_id)
     forecast: dict[int, dict[str, Any]] = {}
+    paced_by_history = False
     if plan.result and template == "roadmap/plan.html":  # each scheduled feature's forecast beside its period
         try:
             fc = forecast_service.forecast(uow=uow, workspace_id=m.workspace_id, today=date.today(), plan_id=plan.id,
                                            throughput=False, histograms=False)
             forecast = {f["feature_id"]: f for f in fc["features"]}
+            paced_by_history = any(t.get("source") == "history" for t in fc["teams"])
         except InvalidInput:
             forecast = {}
     return render(request, template, status_code, **ctx.page_context(uow, m, "roadmap"), page_title=plan.name,
                   plan=plan, r=plan.result, teams=team_service.active(uow=uow, workspace_id=m.workspace_id),
                   scenario=scenario, error=error, solve_error=solve_error, forecast=forecast,
-                  late=forecast_service.later_than_planned(forecast.values()),
+                  late=forecast_service.later_than_planned(forecast.values()), paced_by_history=paced_by_history,
+                  not_planned=adopt.chosen_not_planned(uow=uow, workspace_id=m.workspace_id, plan=plan)
+                  if plan.result else [],
                   asked=asked or [], saved_error=saved_error,
                   saved=saved_what_ifs.side_by_side(uow=uow, workspace_id=m.workspace_id, plan_id=plan.id)
                   if plan.result and template == "roadmap/plan.html" else None,
@@ -124,6 +129,14 @@ def plan_solve(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, 
         uow.session.rollback()
         return _plan_view(request, uow, m, plan_id, 422, solve_error=f"Not solved: {exc.message}")
     return redirect(f"/w/{m.workspace_slug}/plans/{plan_id}", request)
+
+
+@router.post(f"{W}/plans/{{plan_id:int}}/mark-planned")
+def plan_mark_planned(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, plan_id: int) -> Response:
+    """Adopt the plan: what it chooses that is still an idea or in discovery becomes planned."""
+    m.require("edit")
+    changed = adopt.mark_planned(uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), plan_id=plan_id)
+    return redirect(f"/w/{m.workspace_slug}/plans/{plan_id}?marked={len(changed)}", request)
 
 
 # the what-if form's fields: carried into "Save to compare" as they were typed
@@ -226,7 +239,7 @@ def plan_delete_what_if(request: Request, form: CheckedForm, m: CurrentMember, u
 def capacity(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
     plan, teams = plan_service.capacity_overview(uow=uow, workspace_id=m.workspace_id, today=date.today())
     rows = [cap | {"team_obj": team} for team, cap in teams]
-    return render(request, "roadmap/capacity.html", **ctx.page_context(uow, m, "capacity"), page_title="Teams",
+    return render(request, "roadmap/capacity.html", **ctx.page_context(uow, m, "capacity"), page_title="Capacity",
                   rows=rows, plan=plan)
 
 

@@ -28,7 +28,7 @@ from tradeoff.stakeholders import service as stakeholder_service
 from tradeoff.stakeholders.schemas import VoteIn
 from tradeoff.web import context as ctx
 from tradeoff.web.forms import FormState, error_to_state, int_or_none, validation_to_state
-from tradeoff.web.render import csv_download, field_name, redirect, render
+from tradeoff.web.render import csv_download, redirect, render
 from tradeoff.web.session import CheckedForm, CurrentMember, Uow
 
 router = APIRouter()
@@ -94,11 +94,11 @@ def _value_effort_chart(matrix: dict[str, Any]) -> Markup:
 
 
 def _tornado_chart(t: dict[str, Any]) -> Markup:
-    bars = [charts.TornadoBar(field_name(b["input"]), float(b["at_low"]), float(b["at_high"])) for b in t["bars"]
+    bars = [charts.TornadoBar(b["label"], float(b["at_low"]), float(b["at_high"])) for b in t["bars"]
             if b["at_low"] is not None and b["at_high"] is not None]
     base = float(t["base"]) if t["base"] is not None else 0.0
-    return Markup(charts.tornado(bars if t["base"] is not None else [], base, field_name(t["output"]),
-                                 t["currency"]))
+    output = t["output_label"] if t["output_label"].isupper() else t["output_label"].lower()  # NPV, annual value
+    return Markup(charts.tornado(bars if t["base"] is not None else [], base, output, t["currency"]))
 
 
 @router.post(f"{W}/ranking/formulas", response_class=HTMLResponse)

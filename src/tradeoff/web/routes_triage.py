@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from tradeoff.accounts.service import Member
 from tradeoff.customers import service as customer_service
 from tradeoff.customers.model import Lifecycle
-from tradeoff.errors import FieldError, InvalidInput, TradeoffError
+from tradeoff.errors import FieldError, InvalidInput, NotFound, TradeoffError
 from tradeoff.feedback import service as feedback_service
 from tradeoff.feedback.schemas import FeedbackCreate, FeedbackUpdate
 from tradeoff.records import service as records
@@ -202,11 +202,14 @@ def paste_split(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow)
         return _paste_view(request, uow, m, state, status_code=422)
     # each item's customer and day: what its heading names, else the form's customer and no day (today)
     items = [{"text": p["text"], "keep": True, "error": "", "heading": p["heading"],
-              "customer": p["customer"] or p["new_customer"] or state.values["customer_id"],
+              "customer": p["customer"] or p["new_customer"] or p["ambiguous_name"] or state.values["customer_id"],
               "day": p["reported_on"].isoformat() if p["reported_on"] else "",
               "source": p["source"] or state.values["source"] or "other",
               "new_customer": p["new_customer"] or "",
-              "unknown_heading": bool(p["heading"] and not p["customer"] and not p["new_customer"])} for p in parts]
+              # a name customers on record may go by: which of them, or new, the person says (never taken as new)
+              "ambiguous_name": p["ambiguous_name"] or "", "candidates": p["candidates"], "picked": "",
+              "unknown_heading": bool(p["heading"] and not p["customer"] and not p["new_customer"]
+                                      and not p["ambiguous_name"])} for p in parts]
     return _paste_view(request, uow, m, state, items, status_code=200 if state.ok else 422)
 
 
@@ -229,6 +232,7 @@ def paste_confirm(request: Request, form: CheckedForm, m: CurrentMember, uow: Uo
         {"text": t, "keep": i in kept, "error": "", "customer": nth(who, i, state.values["customer_id"]),
          "day": nth(days, i), "heading": nth(heads, i), "source": nth(sources, i, data["source"])}
         for i, t in enumerate(texts)]
+    _with_candidates(uow, m, form, items)
     chosen = [i for i in range(len(items)) if items[i]["keep"]]
     if not chosen:
         state.message = "tick at least one item to create"
@@ -236,16 +240,27 @@ def paste_confirm(request: Request, form: CheckedForm, m: CurrentMember, uow: Uo
     kept_order: list[int] = []  # the item each of `creates` is
     add_customers = form.get("add_customers") in ("1", "prospect")
     added_as = Lifecycle.prospect if form.get("add_customers") == "prospect" else Lifecycle.customer
+    adds = add_customers or any(items[i]["picked"] == "new" for i in chosen)
     for i in chosen:
         item_state = FormState()
         own: dict[str, Any] = {}
-        name = items[i]["customer"].strip()
-        if add_customers and name:  # one not on record yet is added with the batch (a later item finds it)
-            own["customer_id"] = customer_service.named_or_new(uow=uow, workspace_id=m.workspace_id,
-                                                               actor=m.actor("web"), name=name,
-                                                               lifecycle=added_as).id
-        else:
-            ctx.resolve_customer(uow, m.workspace_id, name, item_state, own)
+        name, picked = items[i]["customer"].strip(), items[i]["picked"]
+        try:
+            if picked.isdecimal():  # one of the customers the name may mean, chosen
+                own["customer_id"] = records.get(uow=uow, spec=customer_service.SPEC, workspace_id=m.workspace_id,
+                                                 record_id=int(picked)).id
+            elif name and (add_customers or picked == "new"):
+                # one not on record yet is added with the batch (a later item finds it); one like customers on
+                # record only when "new" was chosen over them
+                own["customer_id"] = customer_service.named_or_new(
+                    uow=uow, workspace_id=m.workspace_id, actor=m.actor("web"), name=name, lifecycle=added_as,
+                    even_if_like=picked == "new").id
+            else:
+                ctx.resolve_customer(uow, m.workspace_id, name, item_state, own)
+        except NotFound:
+            item_state.add("customer_id", "that customer is not in this workspace: pick one of those listed")
+        except InvalidInput as exc:
+            item_state.add("customer_id", exc.message)
         if not item_state.ok:
             items[i]["error"] = "; ".join(msg for msgs in item_state.errors.values() for msg in msgs)
             continue
@@ -266,11 +281,12 @@ def paste_confirm(request: Request, form: CheckedForm, m: CurrentMember, uow: Uo
     if feedback_service.resubmitted(again, len(creates)):  # sent twice: saved once, shown as saved
         return redirect(f"/w/{m.workspace_slug}/feedback?pasted={len(creates)}&sort=-created_at", request)
     for k, found in again.items():
-        items[kept_order[k]]["error"] = (f"already recorded as #{found.id} ({found.reported_at:%Y-%m-%d}): "
+        said = "date unknown" if found.date_unknown else f"{found.reported_at:%Y-%m-%d}"
+        items[kept_order[k]]["error"] = (f"already recorded as #{found.id} ({said}): "
                                          "untick it, or change its words")
     if any(it["error"] for it in items) and not state.message:
         state.message = "fix the items marked below, or untick them"
-    if not state.ok and add_customers:
+    if not state.ok and adds:
         uow.session.rollback()  # all or nothing: customers added for the batch go with it
     if state.ok:
         try:
@@ -286,6 +302,18 @@ def paste_confirm(request: Request, form: CheckedForm, m: CurrentMember, uow: Uo
                     items[chosen[loc[0]]]["error"] = e.msg
             state.message = exc.message
     return _paste_view(request, uow, m, state, items, status_code=422)
+
+
+def _with_candidates(uow: UnitOfWork, m: Member, form: Any, items: list[dict[str, Any]]) -> None:
+    """Each item's name that customers on record may go by, with them and the one picked (`pick-<n>`: an id, or
+    "new"), so a refused form asks again; read once for the whole batch."""
+    like = customer_service.like_named(uow=uow, workspace_id=m.workspace_id,
+                                       names=[it["customer"].strip() for it in items if it["customer"].strip()])
+    for n, it in enumerate(items):
+        maybe = like.get(it["customer"].strip(), [])
+        it.update(ambiguous_name=it["customer"].strip() if maybe else "",
+                  candidates=[{"id": c.id, "name": c.name} for c in maybe],
+                  picked=field_text(form, f"pick-{n}"))
 
 
 # --- similar items: link, merge, dismiss ---------------------------------------------------------------------
@@ -331,10 +359,22 @@ def dismiss(request: Request, form: CheckedForm, m: CurrentMember, uow: Uow, rec
 # --- themes --------------------------------------------------------------------------------------------------
 
 
+THEME_SIZES = (2, 3, 5, 10)  # the smallest theme shown, offered to choose from
+
+
+def _theme_query(source: Any) -> tuple[int, int]:
+    """The smallest theme shown and the page (from 1), from the address or a form; anything else: the defaults."""
+    raw_size, raw_page = str(source.get("min_size") or ""), str(source.get("page") or "")
+    size = int(raw_size) if raw_size.isdecimal() and int(raw_size) in THEME_SIZES else triage.THEME_MIN_SIZE
+    return size, int(raw_page) if raw_page.isdecimal() and 0 < int(raw_page) < 10_000 else 1
+
+
 def _themes_view(request: Request, uow: UnitOfWork, m: Member, states: dict[int, FormState] | None = None,
-                 status_code: int = 200) -> HTMLResponse:
+                 status_code: int = 200, *, min_size: int = triage.THEME_MIN_SIZE, page: int = 1) -> HTMLResponse:
+    per_page = triage.THEMES_PAGE
     overview = triage.themes_overview(uow=uow, workspace_id=m.workspace_id, now=utcnow(),
-                                      engine=container(request).triage)
+                                      engine=container(request).triage, min_size=min_size,
+                                      first=(page - 1) * per_page, page_size=per_page)
     found = overview["items"]
     listed = [fid for t in found for fid in t["feedback_ids"]]  # every item: each can be left out of a problem
     by_id = {f.id: f for f in records.get_many(uow=uow, spec=feedback_service.SPEC, workspace_id=m.workspace_id,
@@ -342,12 +382,23 @@ def _themes_view(request: Request, uow: UnitOfWork, m: Member, states: dict[int,
     return render(request, "triage/themes.html", status_code, **ctx.page_context(uow, m, "themes"),
                   page_title="Themes", themes=found, by_id=by_id, states=states or {},
                   considered=overview["considered"], unthemed=overview["unthemed"], method=overview["method"],
+                  total=overview["total"], smaller_themes=overview["smaller_themes"],
+                  smaller_items=overview["smaller_items"], min_size=min_size, sizes=THEME_SIZES, page=page,
+                  first=(page - 1) * per_page, more=overview["next"] is not None,
                   products=ctx.product_choices(uow, m.workspace_id), segments=SEGMENTS)
 
 
 @router.get(f"{W}/themes", response_class=HTMLResponse)
 def themes_page(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
-    return _themes_view(request, uow, m)
+    min_size, page = _theme_query(request.query_params)
+    return _themes_view(request, uow, m, min_size=min_size, page=page)
+
+
+def _refused(request: Request, uow: UnitOfWork, m: Member, form: Any, index: int, state: FormState) -> HTMLResponse:
+    """A theme's form refused: the page it is on again (the same smallest size), the message beside it."""
+    min_size, _ = _theme_query(form)
+    page = index // triage.THEMES_PAGE + 1 if index >= 0 else 1
+    return _themes_view(request, uow, m, {index: state}, status_code=422, min_size=min_size, page=page)
 
 
 @router.post(f"{W}/themes/existing-problem")
@@ -370,7 +421,7 @@ def theme_to_existing(request: Request, form: CheckedForm, m: CurrentMember, uow
             raise
         uow.session.rollback()
         error_to_state(exc, state, set())
-    return _themes_view(request, uow, m, {index: state}, status_code=422)
+    return _refused(request, uow, m, form, index, state)
 
 
 @router.post(f"{W}/themes/problem")
@@ -394,4 +445,4 @@ def theme_to_problem(request: Request, form: CheckedForm, m: CurrentMember, uow:
             raise
         uow.session.rollback()
         error_to_state(exc, state, {"statement", "persona", "product_id", "segment"})
-    return _themes_view(request, uow, m, {index: state}, status_code=422)
+    return _refused(request, uow, m, form, index, state)

@@ -37,9 +37,11 @@ def home(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
     counts = [(ui, records.count(uow=uow, spec=ui.spec, workspace_id=m.workspace_id)) for ui in ALL]
     recent = records.list_page(uow=uow, spec=feedback_service.SPEC, workspace_id=m.workspace_id, limit=8).items
     events = audit.list_events(uow=uow, workspace_id=m.workspace_id, limit=8)
-    attention = attention_service.attention(uow=uow, workspace_id=m.workspace_id, now=utcnow())
+    now = utcnow()
+    attention = attention_service.attention(uow=uow, workspace_id=m.workspace_id, now=now)
+    calm = None if attention else attention_service.calm(uow=uow, workspace_id=m.workspace_id, now=now)
     return render(request, "home.html", **ctx.page_context(uow, m, "home"), page_title="Home", counts=counts,
-                  recent=recent, events=events, attention=attention,
+                  recent=recent, events=events, attention=attention, calm=calm,
                   names=ctx.record_names(uow, m.workspace_id, events))
 
 

@@ -24,7 +24,8 @@ _TIME_CODES = ("%H", "%I", "%M", "%X", "%c", "%T", "%R")
 @dataclass(frozen=True)
 class DateReader:
     """Reads one file's dates. `day_first`: True when the file's numeric dates read only as day/month, False when
-    only as month/day, None when none tells (or they disagree)."""
+    only as month/day, None when none tells (or they disagree). A date that reads only one way (31/12/2026) is read
+    that way whatever the others say; the order settles only the dates that read both ways (04/05/2026)."""
 
     date_format: str | None = None
     day_first: bool | None = None
@@ -49,21 +50,26 @@ class DateReader:
         m = _NUMERIC.match(v)
         if m is None:
             return parse_date(v)
-        day_first = self.day_first if self.day_first is not None else (True if m[2] == "." else None)
+        first, second = int(m[1]), int(m[3])
+        if first > 12 and second > 12:
+            raise ValueError("not a valid date: no month in it (neither day/month nor month/day)")
+        # a date with one valid reading is read that way: only the others need the file to settle their order
+        own = True if first > 12 else False if second > 12 else None
+        day_first = next((o for o in (own, self.day_first, True if m[2] == "." else None) if o is not None), None)
         if day_first is None:
             dm, md = suggested_formats(m)
             why = ("the file's dates disagree (some read only as day/month, others only as month/day)"
                    if self.disagree else "no date in the file has a day above 12 to settle it")
             raise ValueError(f"ambiguous: day/month or month/day, and {why}; give the file's date format, "
                              f"e.g. {dm} or {md}")
-        first, second = int(m[1]), int(m[3])
         day, month = (first, second) if day_first else (second, first)
         year = int(m[4]) + (2000 if len(m[4]) == 2 else 0)
         try:
             when = datetime(year, month, day) + _clock(m["time"] or "")
         except ValueError as exc:
             order = "day/month" if day_first else "month/day"
-            raise ValueError(f"not a valid date read as {order}, as the file's other dates are ({exc})") from None
+            why = "the only way it reads" if own is not None else "as the file's other dates are"
+            raise ValueError(f"not a valid date read as {order}, {why} ({exc})") from None
         return parse_date(when.isoformat())  # its checks: the year's range, UTC
 
 

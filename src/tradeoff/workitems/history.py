@@ -99,11 +99,13 @@ class WorkHistory:
         database = uow.session.get_bind().engine.url.render_as_string(hide_password=True)
         return cls(workspace_id, (database, *fingerprint(uow=uow, workspace_id=workspace_id)))
 
-    def remember(self, question: str, args: Hashable, compute: Callable[[], T]) -> T:
+    def remember(self, question: str, args: Hashable, compute: Callable[[], T], *,
+                 cache: HistoryCache | None = None) -> T:
         """The answer to `question` about this history with `args` (everything else it depends on: the day, a
         team, a random generator's state), computed by `compute` the first time. It must be immutable, as every
-        caller gets the same object."""
-        return CACHE.get((self.workspace_id, self.key, question, args), compute)
+        caller gets the same object. `cache`: where to keep it when not in `CACHE` (large answers, such as fitted
+        text indexes, go to a cache that keeps fewer)."""
+        return (CACHE if cache is None else cache).get((self.workspace_id, self.key, question, args), compute)
 
     def weekly_points(self, *, uow: UnitOfWork, team_id: int | None, today: date,
                       weeks: int = 52) -> tuple[float, ...]:

@@ -42,10 +42,15 @@ class WorkItem(Timestamps, WorkspaceScoped, Base):
     @property
     def cancelled(self) -> bool:
         """Closed without being done: its status, or the reason kept beside it ('Done (Won't Do)'), says so."""
+        return self.cancelled_status(self.status)
+
+    @staticmethod
+    def cancelled_status(status: str) -> bool:
+        """Whether an item of this status was closed without being done (`cancelled`), for rows read as columns."""
         from tradeoff.workitems.trackers import CANCELLED, words
 
-        reason = self.status.rpartition("(")[2].removesuffix(")") if self.status.endswith(")") else ""
-        return words(self.status) in CANCELLED or words(reason) in CANCELLED
+        reason = status.rpartition("(")[2].removesuffix(")") if status.endswith(")") else ""
+        return words(status) in CANCELLED or words(reason) in CANCELLED
 
     @property
     def cycle_days(self) -> float | None:

@@ -21,9 +21,9 @@ NOW = datetime(2026, 11, 1, tzinfo=UTC)
 
 
 def item(i: int, days_ago: int, cust: int | None = None, arr: int = 0, seg: str = "smb", cur: str = "USD",
-         since_days: int = 400, source: str = "support", quote: str | None = None) -> EvidenceItem:
+         since_days: int | None = 400, source: str = "support", quote: str | None = None) -> EvidenceItem:
     return EvidenceItem(i, NOW - timedelta(days=days_ago), source, f"text {i}", quote, cust, f"C{cust}", seg,
-                        Decimal(arr), cur, NOW - timedelta(days=since_days))
+                        Decimal(arr), cur, NOW - timedelta(days=since_days) if since_days is not None else None)
 
 
 def test_prospects_are_neither_new_nor_existing_and_open_deals_are_counted_apart_from_arr() -> None:
@@ -49,6 +49,31 @@ def test_counts_customers_arr_segments_and_new_vs_existing() -> None:
     assert (t30.recent, t30.previous, t30.direction) == (2, 1, "rising")
     assert (t90.recent, t90.previous) == (3, 1)
     assert d.sources == {"support": 4, "survey": 1}
+
+
+def test_a_customer_without_a_customer_since_day_is_of_unknown_tenure_neither_new_nor_existing() -> None:
+    # a CRM export without "customer since": a USD 120k account is not a new customer because it was imported today
+    items = [item(1, 2, 1, 120_000, since_days=None), item(2, 3, 2, 500, since_days=None),
+             item(3, 4, 3, 900, since_days=10), item(4, 5, 4, 700), replace(item(5, 6, 5, since_days=None),
+                                                                        prospect=True)]
+    d = summarise(items, now=NOW)
+    assert (d.new_customers, d.existing_customers, d.unknown_tenure, d.prospects) == (1, 1, 2, 1)
+    assert d.new_customer_arr == {"USD": Decimal(900)}  # the unknown ones' ARR is not new ARR
+    assert d.new_customers + d.existing_customers + d.unknown_tenure + d.prospects == d.customer_count == 5
+
+
+def test_evidence_of_unknown_date_counts_but_is_in_no_trend_and_gets_no_recency() -> None:
+    # imported today from a file without dates: "today" is only when it was imported
+    undated = [replace(item(i, 0, i, 1000), date_unknown=True) for i in range(1, 40)]
+    d = summarise([*undated, item(99, 45, 99, 1000)], now=NOW)
+    assert d.feedback_count == 40 and d.undated == 39
+    t30, t90 = d.trends
+    assert (t30.recent, t30.previous, t30.direction) == (0, 1, "falling")  # not "39 vs 0, rising"
+    assert (t90.recent, t90.previous) == (1, 0)
+    dated_twin = summarise([item(1, 0, 1, 1000)], now=NOW).quotes[0]
+    (q,) = summarise([undated[0]], now=NOW).quotes
+    assert q.date_unknown and "date unknown" in q.why and "today" not in q.why
+    assert q.strength < dated_twin.strength  # no recency: its date says nothing of how recent it is
 
 
 def test_strongest_quotes_prefer_big_recent_highlighted_customers() -> None:
@@ -92,20 +117,28 @@ def test_near_same_is_symmetric_and_exact_words_always_match(pairs: list[tuple[s
         assert near_same(wa, wa)
 
 
-@given(st.lists(st.tuples(st.integers(0, 400), st.integers(0, 5), st.integers(0, 10**6), st.integers(0, 2)),
-                max_size=40))
-def test_invariants(rows: list[tuple[int, int, int, int]]) -> None:
+@given(st.lists(st.tuples(st.integers(0, 400), st.integers(0, 7), st.integers(0, 10**6), st.integers(0, 2),
+                          st.sampled_from([None, 5, 400]), st.booleans()), max_size=40))
+def test_invariants(rows: list[tuple[int, int, int, int, int | None, bool]]) -> None:
     words = ("Chasing by hand", "chasing by hand!", "Reminders in spam")  # the first two are the same words
-    items = [replace(item(i, d, c or None, 0 if c % 3 == 0 else a, quote=words[w]), prospect=c % 3 == 0,
-                     deal_value=Decimal(c * 100), deal_close=NOW.date() + timedelta(days=c))
-             for i, (d, c, a, w) in enumerate(rows)]
+    # a customer's tenure (customer since: unknown, new or years) is the customer's own, whichever item names them
+    since = {c: s for _, c, _, _, s, _ in reversed(rows)}
+    items = [replace(item(i, d, c or None, 0 if c % 3 == 0 else a, quote=words[w], since_days=since[c]),
+                     prospect=c % 3 == 0, deal_value=Decimal(c * 100), deal_close=NOW.date() + timedelta(days=c),
+                     date_unknown=undated)
+             for i, (d, c, a, w, _s, undated) in enumerate(rows)]
     d = summarise(items, now=NOW)
-    asking = {c for _, c, _, _ in rows if c}
+    asking = {c for _, c, *_ in rows if c}
+    assert d.unknown_tenure == sum(1 for c in asking if c % 3 and since[c] is None)
+    assert d.new_customers == sum(1 for c in asking if c % 3 and since[c] == 5)
+    assert d.new_customers + d.existing_customers + d.unknown_tenure + d.prospects == d.customer_count
+    assert min(d.new_customers, d.existing_customers, d.unknown_tenure) >= 0
+    assert d.undated == sum(1 for *_, undated in rows if undated)
+    assert all(t.recent + t.previous <= len(rows) - d.undated for t in d.trends)
     assert d.prospects == sum(1 for c in asking if c % 3 == 0)
     assert d.deals == len(asking) and sum(d.deal_value_by_currency.values()) == sum(Decimal(c * 100) for c in asking)
     assert d.next_close == (NOW.date() + timedelta(days=min(asking)) if asking else None)
-    assert d.customer_count == len({c for _, c, _, _ in rows if c})
-    assert d.new_customers + d.existing_customers + d.prospects == d.customer_count
+    assert d.customer_count == len(asking)
     assert sum(d.sources.values()) == len(rows)
     assert all(t.recent >= 0 and t.previous >= 0 for t in d.trends)
     assert sum(d.customers_by_segment.values()) == d.customer_count
@@ -113,7 +146,7 @@ def test_invariants(rows: list[tuple[int, int, int, int]]) -> None:
     assert strengths == sorted(strengths, reverse=True)
     # every piece of evidence is either a quote or an echo of one; no two quotes say the same words
     assert sum(1 + q.echoes for q in d.quotes) == len(rows)
-    assert len(d.quotes) == len({w == 2 for *_, w in rows})
+    assert len(d.quotes) == len({w == 2 for _, _, _, w, _, _ in rows})
 
 
 def test_nps_and_csat() -> None:

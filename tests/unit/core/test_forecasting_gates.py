@@ -36,9 +36,11 @@ def test_a_gate_opens_no_lane_of_its_own() -> None:
     done = _run([gate, feat], [team], trials=10)
     assert np.allclose(done["blocker:1"], 2.0) and np.allclose(done["F"], 3.0)
     assert prepare_backlog([gate, feat], [team]).wip == (1,)
-    # the same work as a plain feature would open a second lane and halve the pace of each
-    plain = BacklogFeature("blocker:1", "core", 10, 10, 10)
-    assert prepare_backlog([plain, feat], [team]).wip == (2,)
+    # not held up by anything, the same work would be done beside the feature, each on a lane of its own
+    beside = BacklogFeature("blocker:1", "core", 10, 10, 10)
+    alone = BacklogFeature("F", "core", 5, 5, 5)
+    assert prepare_backlog([beside, alone], [team]).wip == (2,)
+    assert prepare_backlog([BacklogFeature("blocker:1", "core", 10, 10, 10, gate=True), alone], [team]).wip == (1,)
 
 
 def test_a_risk_is_needed_in_its_share_of_trials_and_costs_nothing_otherwise() -> None:
@@ -72,7 +74,7 @@ def test_a_chance_outside_0_to_1_is_refused_naming_the_feature(chance: float) ->
 def test_held_features_never_finish_before_their_blocker(rows: list[tuple[float, float, bool]], size: float,
                                                          chance: float, wip: int, cap: float, seed: int) -> None:
     """Whatever the backlog, every feature a blocker holds up finishes no earlier than the blocker in every trial,
-    and at least its own work after it; a risk that is not needed holds nothing up."""
+    and at least its own least work (at the team's whole pace) after it."""
     team = BacklogTeam("core", capacity_per_week=cap, wip_limit=wip)
     gate = BacklogFeature("blocker:1", "core", size, size, size, chance=chance, gate=True)
     feats = [gate]
@@ -81,12 +83,11 @@ def test_held_features_never_finish_before_their_blocker(rows: list[tuple[float,
         feats.append(BacklogFeature(f"F{i}", "core", lo, lo, hi, ("blocker:1",) if held else ()))
     prep = prepare_backlog(feats, [team])
     done = _run(feats, [team], trials=200, seed=seed)
-    lanes = prep.wip[0]
     for i, (x, y, held) in enumerate(rows):
         if held:
-            own = min(x, y) * lanes / cap  # its least effort, on one lane
+            own = min(x, y) / cap  # its least effort, at the whole team's pace
             assert np.all(done[f"F{i}"] >= done["blocker:1"] + own - 1e-4)
-    assert lanes == max(1, min(wip, len(rows)))
+    assert prep.wip[0] == max(1, min(wip, len(rows)))  # the held features do not wait for each other
 
 
 def test_simulate_backlog_reports_a_gate_like_any_work() -> None:
@@ -96,3 +97,70 @@ def test_simulate_backlog_reports_a_gate_like_any_work() -> None:
     fc = fb.simulate_backlog(feats, [team], start=START, rng=np.random.default_rng(0), trials=100, keyed_seed=1)
     by = {f.name: f for f in fc.features}
     assert by["blocker:2"].p50 == date(2027, 1, 11) and by["F"].p50 == date(2027, 1, 18)
+
+
+# --- a WIP limit caps the work in progress; it throws no capacity away ----------------------------------------
+
+
+def test_features_left_when_the_team_has_nothing_else_share_its_whole_pace() -> None:
+    """Three features of 5, 10 and 15 person-days on a team of 5 a week with a WIP limit of 3: all three start at
+    once, each at a third of the pace; when the smallest is done the other two share the whole pace, then the last
+    has it alone: done at weeks 3, 5 and 6 (all the work, 30 days, in 6 weeks), not 3, 6 and 9 with lanes idling."""
+    team = BacklogTeam("core", capacity_per_week=5.0, wip_limit=3)
+    feats = [BacklogFeature(k, "core", e, e, e) for k, e in (("A", 5), ("B", 10), ("C", 15))]
+    done = _run(feats, [team], trials=5)
+    assert [float(done[k][0]) for k in "ABC"] == pytest.approx([3.0, 5.0, 6.0], abs=1e-4)
+
+
+def test_a_chain_of_features_gets_the_whole_team_in_turn() -> None:
+    """Passwordless then SAML (which needs it), 10 person-days each, on a team of 5 a week with a WIP limit of 3:
+    2 weeks each, one after the other (done at weeks 2 and 4), not at half the pace beside an idle lane."""
+    team = BacklogTeam("platform", capacity_per_week=5.0, wip_limit=3)
+    feats = [BacklogFeature("P", "platform", 10, 10, 10), BacklogFeature("S", "platform", 10, 10, 10, ("P",))]
+    assert prepare_backlog(feats, [team]).wip == (1,)
+    done = _run(feats, [team], trials=5)
+    assert float(done["P"][0]) == pytest.approx(2.0) and float(done["S"][0]) == pytest.approx(4.0)
+
+
+def _brute_width(deps: list[tuple[int, ...]], members: list[int]) -> int:
+    n = len(deps)
+    reach = [set() for _ in range(n)]
+    for _ in range(n):  # close transitively
+        for i in range(n):
+            for d in deps[i]:
+                reach[i] |= {d} | reach[d]
+    best = 0
+    for mask in range(1 << len(members)):
+        chosen = [m for b, m in enumerate(members) if mask >> b & 1]
+        if all(a not in reach[b] and b not in reach[a] for a in chosen for b in chosen if a != b):
+            best = max(best, len(chosen))
+    return best
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 2), st.lists(st.integers(0, 20), max_size=3)), min_size=1, max_size=9))
+def test_team_widths_are_the_largest_sets_of_features_that_could_run_together(
+        rows: list[tuple[int, list[int]]]) -> None:
+    """Against brute force over every subset: the most features of a team none of which waits for another,
+    directly or through other teams' work."""
+    from tradeoff.core.forecasting_backlog_input import _topological_order, team_widths
+
+    deps = [tuple(sorted({d % i for d in ds})) if i else () for i, (_, ds) in enumerate(rows)]  # earlier ones only
+    team_of = [t for t, _ in rows]
+    order = _topological_order(deps, [str(i) for i in range(len(rows))])
+    widths = team_widths(deps, order, team_of, [False] * len(rows), 3, [9, 9, 9])
+    for j in range(3):
+        assert widths[j] == _brute_width(deps, [i for i, t in enumerate(team_of) if t == j]), j
+
+
+def test_a_blockers_work_waits_its_turn_behind_what_the_held_feature_needs_first() -> None:
+    """Ledger sync (held up by the blocker) needs Bulk refunds first, which comes later in the backlog: the team
+    does Bulk refunds, then the blocker's work, then Ledger sync; Bulk refunds does not wait for the blocker."""
+    team = BacklogTeam("core", capacity_per_week=5.0, wip_limit=2)
+    feats = [BacklogFeature("blocker:1", "core", 10, 10, 10, gate=True),
+             BacklogFeature("ledger", "core", 5, 5, 5, depends_on=("refunds", "blocker:1")),
+             BacklogFeature("refunds", "core", 5, 5, 5)]
+    prep = prepare_backlog(feats, [team])
+    assert [feats[i].key for i in prep.order] == ["refunds", "blocker:1", "ledger"]
+    done = _run(feats, [team], trials=5)
+    assert [float(done[k][0]) for k in ("refunds", "blocker:1", "ledger")] == pytest.approx([1.0, 3.0, 4.0])

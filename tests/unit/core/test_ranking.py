@@ -215,3 +215,12 @@ def test_bad_votes(vote: StakeholderVote, message: str) -> None:
 def test_negative_group_weight() -> None:
     with pytest.raises(InvalidInput, match="group weight for sales must be ≥ 0"):
         stakeholder_analysis(VOTES, group_weights={"sales": -1})
+
+
+def test_ranks_that_differ_by_less_than_two_places_are_no_disagreement() -> None:
+    # a: #1/#1/#2 (spread 1), b: #2/#3/#1 (spread 2), c: #3/#2/#3 (spread 1)
+    cmp = compare_frameworks({"rice": {"a": 3, "b": 2, "c": 1}, "ice": {"a": 3, "b": 1, "c": 2},
+                              "wsjf": {"a": 2, "b": 3, "c": 1}})
+    assert cmp.ranks["a"] == {"rice": 1, "ice": 1, "wsjf": 2}
+    assert [(d.id, d.spread) for d in cmp.disagreements] == [("b", 2)]
+    assert compare_frameworks({"rice": {"a": 2, "b": 1}, "ice": {"a": 1, "b": 2}}).disagreements == ()

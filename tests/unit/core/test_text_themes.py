@@ -62,3 +62,20 @@ def test_a_label_pair_never_spans_two_phrases() -> None:
     terms = label_terms("We export every invoice last year. Otherwise reports break; billing page, please help")
     assert "last year" in terms and "year otherwise" not in terms and "reports break" in terms
     assert "break billing" not in terms and "billing page" in terms
+
+
+def test_pieces_of_split_contractions_are_never_label_words() -> None:
+    """Text tokenised as Penn Treebank does it ("ca n't", "wo n't", "gon na") keeps the pieces apart: none is a word
+    a theme can be named by, whether it is read alone or as a pair."""
+    terms = label_terms("I ca n't open the app and it wo n't load , I 'm gon na uninstall")
+    assert not {"n't", "ca", "wo", "gon", "na", "ca n't", "app and", "'m"} & set(terms)
+    assert {"open", "app", "load", "uninstall"} <= set(terms)
+    # the same letters as a word of their own stay: a custom CA certificate is a topic
+    assert "ca certificate" in label_terms("Custom CA certificate support")
+    reviews = ["I ca n't upload photos , upload fails", "photos upload fails , I ca n't post",
+               "ca n't upload photos since the update", "the maps do n't load offline",
+               "offline maps wo n't load", "maps do n't load when offline"]
+    labels = [t.label for t in cluster_themes(reviews)]
+    assert labels and all(w not in label.lower().split(" · ")
+                          for label in labels for w in ("n't", "ca", "wo", "do n't"))
+    assert all("n't" not in term and term.lower() != "ca" for t in cluster_themes(reviews) for term in t.terms)

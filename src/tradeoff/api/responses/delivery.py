@@ -34,34 +34,54 @@ class TeamCapacityOut(Answer):
 
 
 class Neighbour(Answer):
-    """A finished feature (or work item) like the one being estimated."""
+    """A finished feature (or sized work item) like the one being estimated."""
 
     key: str = Field(description="'#12' for a feature, the tracker's key for a work item")
     title: str
-    actual: Number = Field(description="What it took, in the suggestion's unit")
-    similarity: Number = Field(description="How alike the texts are, 0-1")
+    actual: Number = Field(description="Its size, in story points")
+    similarity: Number = Field(description="How alike the texts are, 0-1, counting every word of the feature's text")
+
+
+class CycleTimeContext(Answer):
+    """What similar finished work items took in elapsed days: context for the estimate, never the estimate (it
+    includes waiting, and is not effort)."""
+
+    items: int = Field(description="Similar finished items (similarity at least the floor)")
+    low: Number = Field(description="Fewest elapsed days (their 10th percentile from 10 items on)")
+    median: Number
+    high: Number = Field(description="Most elapsed days (their 90th percentile from 10 items on)")
+    measured_from: str = Field(description="'start', 'creation' (the tracker gave no start date) or both")
+    team_id: int | None = Field(description="The team whose items these are; null for every team's")
+    text: str
 
 
 class EstimateSuggestionOut(Answer):
-    """A suggested range from similar finished work; `status` declined (with `reason`) when there is too little
-    history, and then no figures."""
+    """A suggested range in story points from similar sized work; `status` declined (with `reason`) when there is
+    too little history, no story points, or nothing similar enough, and then no figures."""
 
     feature_id: int
     feature_title: str
-    unit: str = Field(description="'points', or 'days of cycle time' when finished work has no points")
-    history_items: int = Field(description="Finished features or work items compared with")
+    unit: Literal["points"] = Field(description="The range's unit: story points, which the estimate form takes")
+    history_items: int = Field(description="Finished features, or work items sized in story points, compared with")
     reference: Literal["features", "work items"] = Field(description="What the feature is compared with")
     status: Literal["ok", "declined"]
     reason: str
+    similarity_floor: Number = Field(description="Similarity from which an item counts as similar")
+    best_similarity: Number = absent("Similarity of the most similar item")
+    similar_items: int = absent("Items at least `similarity_floor` alike (a range needs 3)")
+    team_id: int = absent("The team whose own items were compared (absent: every team's)")
+    team: str = absent("That team's name")
     p10: Number = absent("Optimistic end (10th percentile of like work)")
     p50: Number = absent("Likely size (median of like work)")
     p90: Number = absent("Pessimistic end (90th percentile of like work)")
     calibrated: bool = absent("P10-P90 adjusted by how past suggestions fared")
     calibration_coverage: Number | None = absent("Share of past work the calibrated range held; null when not "
                                                  "calibrated")
-    history_median: Number = absent("Median size of all finished work compared with")
+    history_median: Number = absent("Median size of all the work compared with")
     explanation: str = absent()
-    neighbours: list[Neighbour] = absent("The most similar finished work, most alike first")
+    neighbours: list[Neighbour] = absent("The most similar work, most alike first (also when none is alike "
+                                         "enough: the closest)")
+    cycle_time: CycleTimeContext = absent("What similar finished items took from start to done, as context")
 
 
 class EstimateListOut(Answer):

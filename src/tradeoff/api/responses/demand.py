@@ -12,7 +12,8 @@ from tradeoff.api.responses.base import Amount, Answer, ByCurrency, Moment, Numb
 
 
 class Trend(Answer):
-    days: int = Field(description="The window: evidence in the last `days` days against the `days` before")
+    days: int = Field(description="The window: evidence in the last `days` days against the `days` before (evidence "
+                                  "whose date is unknown is in neither)")
     recent: int = Field(description="Pieces of evidence in the last window")
     previous: int = Field(description="Pieces of evidence in the window before it")
     direction: Literal["rising", "falling", "flat"]
@@ -26,10 +27,12 @@ class Quote(Answer):
     customer_name: str | None
     arr: Amount = Field(description="The customer's ARR (0.00 without a customer)")
     currency: str
-    reported_at: Moment
+    reported_at: Moment = Field(description="When it was said; when `date_unknown`, when it was imported")
+    date_unknown: bool = Field(description="When it was said is not known: no recency counts in its strength")
     strength: Number = Field(description="How strongly it speaks: the customer's ARR (log), recency, a highlight, "
                                          "a complaint; higher first")
-    why: str = Field(description="The strength in words, e.g. 'USD 14,300 ARR, 3 days ago, highlighted'")
+    why: str = Field(description="The strength in words, e.g. 'USD 14,300 ARR, 3 days ago, highlighted' ('date "
+                                 "unknown' in place of the age when it is not known)")
     echoes: int = Field(description="Other pieces of evidence with the same words")
     also_said_by: list[str] = Field(description="The other customers among those echoes, by name")
 
@@ -52,14 +55,18 @@ class DemandSummaryOut(Answer):
     arr_by_segment: dict[str, ByCurrency] = Field(
         description="ARR per currency, then per customer segment: {\"EUR\": {\"enterprise\": \"660000.00\"}}")
     customers_by_segment: dict[str, int] = Field(description="Distinct customers per segment")
-    new_customers: int = Field(description="Customers of fewer than 90 days")
-    existing_customers: int
+    new_customers: int = Field(description="Customers of fewer than 90 days (by their 'customer since' day)")
+    existing_customers: int = Field(description="Customers of 90 days or more")
+    unknown_tenure: int = Field(description="Customers whose 'customer since' day is unknown: neither new nor "
+                                            "existing. new + existing + unknown_tenure + prospects = customer_count")
     prospects: int = Field(description="Askers who are not customers yet (in `customer_count`, not in new or existing)")
     deals: int = Field(description="Askers with an open deal (prospects' first deals and customers' expansions)")
     deal_value_by_currency: ByCurrency = Field(description="Those open deals' expected ARR per currency")
     next_close: date | None = Field(description="The soonest expected close among those deals")
     new_customer_arr: ByCurrency = Field(description="The new customers' ARR per currency")
     trends: list[Trend]
+    undated: int = Field(description="Pieces of evidence whose date is unknown (imported without one): counted, but "
+                                     "in no trend")
     sources: dict[str, int] = Field(description="Pieces of evidence per source (sales_call, support, survey, ...)")
     quotes: list[Quote] = Field(description="The strongest quotes, strongest first")
     arr_total: ArrTotal = Field(description="`arr_by_currency` as one total in the workspace's currency")
@@ -98,7 +105,8 @@ class SaidOut(Answer):
 
     feedback_id: int
     words: str = Field(description="The highlighted passage, else the whole feedback text")
-    reported_at: Moment
+    reported_at: Moment = Field(description="When it was said; when `date_unknown`, when it was imported")
+    date_unknown: bool = Field(description="When it was said is not known")
     told_at: Moment | None = Field(description="When they were told it shipped; null: not told yet")
     via_problem_id: int | None = Field(description="The problem the evidence is about, when it is not the "
                                                    "feature's own evidence")

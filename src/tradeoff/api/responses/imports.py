@@ -48,11 +48,25 @@ class FeedbackSample(Answer):
     text: str = Field(description="The words, cut at 300 characters")
     customer: SampleCustomer | None
     source: str
-    reported_at: Moment | None = Field(description="As read from the file; null: the time of import")
+    reported_at: Moment | None = Field(description="As read from the file; null: no date, so the date is unknown (the "
+                                                   "item is marked so, dated when it is imported, in no trend)")
     author: str
     tags: list[str]
+    kind: str | None = Field(description="The kind read from the file (the PM's own, kept by triage); null: triage "
+                                         "guesses it")
     score_kind: str | None = Field(description="nps or csat for a survey response")
     score: int | None
+
+
+class KindValue(Answer):
+    """One value of the file's kind column and the kind it is read as."""
+
+    value: str = Field(description="As written in the file (its first spelling)")
+    rows: int
+    kind: str | None = Field(description="bug, feature_request, praise, question or other; null: no kind (left to "
+                                         "triage, or a bad row when `by` is unknown and unknown kinds are refused)")
+    by: Literal["known", "chosen", "unknown"] = Field(
+        description="known: the kind's own words; chosen: your kind_values; unknown: neither")
 
 
 class CustomerMatch(Answer):
@@ -86,6 +100,10 @@ class FeedbackImportPreview(Answer):
     columns: list[str] = Field(description="The header's columns")
     mapping: dict[str, str] = Field(description="Field (text, customer, source, date, ...) -> the column used")
     guessed_text: str | None = Field(description="The column read as the words because no header named one")
+    kinds: list[KindValue] = Field(description="The kind column's values, most rows first (the first 100)")
+    kind_value_count: int = Field(description="How many distinct values the kind column has")
+    unknown_kinds: Literal["refuse", "triage"] = Field(description="What values that are neither a kind nor mapped "
+                                                                   "make: bad rows, or rows left to triage")
     row_numbering: str
     rows: int = Field(description="Data rows after the header, blank ones included")
     blank_rows: int
@@ -124,6 +142,8 @@ class FeedbackImportSummary(Answer):
     skipped_already_imported: int
     already_imported: list[AlreadyImported]
     feedback_ids: FeedbackIds | None = Field(description="The first and last id of the feedback created")
+    kinds_from_file: int = Field(description="Feedback created with its kind from the file (the PM's own)")
+    undated: int = Field(description="Feedback created without a date: marked date unknown, in no trend")
     audit_event_id: int | None
 
 

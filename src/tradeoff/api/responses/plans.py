@@ -146,7 +146,10 @@ class PromiseChances(Answer):
     due: Day
     title: str = Field(description="The feature's title")
     plan_probability: Number | None = Field(description="Chance of keeping it with the plan (0-1)")
-    what_if_probability: Number | None = Field(description="Chance of keeping it with the scenario (0-1)")
+    what_if_probability: Number | None = Field(description="Chance of keeping it with the scenario (0-1), by "
+                                                           "`what_if_due`")
+    what_if_due: Day = Field(description="The day it is due in the scenario: `due`, or the deadline the scenario "
+                                         "moves it to")
 
 
 class ScenarioDates(Answer):
@@ -189,3 +192,16 @@ class RoadmapBoardOut(Answer):
     later: list[BoardItem] = Field(description="Work starting later, or planned but not scheduled")
     technology: list[BoardItem] = Field(description="Tech-debt and platform work, from all three lanes")
     ideas: int = Field(description="Ideas nobody has planned or estimated (not on the board)")
+
+
+class MarkedFeature(Answer):
+    id: int
+    title: str
+    version: int = Field(description="Its version after the change (for If-Match)")
+
+
+class MarkedPlannedOut(Answer):
+    """The features a plan chose that were still ideas or in discovery, now planned ([] when none was)."""
+
+    plan_id: int
+    marked: list[MarkedFeature]

@@ -126,7 +126,11 @@ class CompareOut(Answer):
                                                             "(a matrix in `frameworks` order)")
     kendall: list[list[Number | None]] = Field(description="Kendall's tau, likewise")
     items: list[ComparedFeature]
-    disagreements: list[FrameworkDisagreement] = Field(description="Where the frameworks disagree most")
+    disagreements: list[FrameworkDisagreement] = Field(
+        description="Where the frameworks disagree most: the features whose ranks are `min_disagreement` places or "
+                    "more apart, widest first (empty: none is)")
+    min_disagreement: int = Field(description="The fewest places between a feature's ranks that count as a "
+                                              "disagreement (ranks a place apart are the same verdict)")
 
 
 class TopChance(Ref):

@@ -40,6 +40,7 @@ class CustomersAffected(RangeOut):
 
 class TornadoBar(Answer):
     input: str = Field(description="The input moved, e.g. problem.cost_per_customer")
+    label: str = Field(description="The input in words, e.g. Cost per customer")
     at_low: Number | None = Field(description="The output with the input at its low end")
     at_high: Number | None = Field(description="The output with the input at its high end")
     swing: Number | None = Field(description="|at_high − at_low|")
@@ -49,9 +50,11 @@ class TornadoOut(Answer):
     """How much each input moves the output, biggest first."""
 
     output: str = Field(description="The output moved: annual_value or npv")
+    output_label: str = Field(description="The output in words, e.g. Annual value")
     currency: str
     base: Number | None = Field(description="The output with every input at its likely value")
-    biggest_driver: str | None
+    biggest_driver: str | None = Field(description="The input that moves it most (null: none moves it)")
+    biggest_driver_label: str | None = Field(description="That input in words")
     bars: list[TornadoBar]
 
 

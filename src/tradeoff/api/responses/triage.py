@@ -43,14 +43,23 @@ class SimilarOut(Answer):
     feature: list[SimilarItem]
 
 
+class NamedCustomer(Answer):
+    id: int
+    name: str
+
+
 class NoteItem(Answer):
     text: str
     heading: str = Field(description="The heading it was under; '' for none")
     customer_id: int | None = Field(description="The customer the heading names in full")
     customer: str | None
     reported_on: Day | None = Field(description="The day the heading names")
-    new_customer: str | None = Field(description="The name the heading gives for a customer not on record yet "
-                                                 "(to add, or correct to one that is)")
+    new_customer: str | None = Field(description="The name the heading gives for a customer not on record yet, "
+                                                 "like none that is (to add, or correct to one that is)")
+    ambiguous_name: str | None = Field(description="The name the heading gives when customers on record may go by "
+                                                   "it (see `candidates`): not offered as a new customer")
+    candidates: list[NamedCustomer] = Field(description="The customers on record `ambiguous_name` may mean: "
+                                                        "choose one (send its id), or add the name as new on purpose")
     source: str | None = Field(description="The kind of call the heading names: support, interview, survey or "
                                            "sales_call")
 
@@ -63,6 +72,7 @@ class SplitNotesOut(Answer):
 class ThemeTrend(Answer):
     last_30_days: int
     previous_30_days: int
+    undated: int = Field(description="Items whose date is unknown (imported without one): in neither window")
 
 
 class Representative(Answer):
@@ -91,7 +101,12 @@ class ThemeOut(Answer):
 
 
 class ThemesOut(Answer):
-    items: list[ThemeOut]
+    items: list[ThemeOut] = Field(description="A page of the themes of at least `min_size` items, largest first")
+    total: int = Field(description="The themes of at least `min_size` items")
+    next: str | None = Field(description="Give it back as `cursor` for the next page; null on the last")
+    min_size: int = Field(description="The fewest items of a theme listed")
+    smaller_themes: int = Field(description="Themes under `min_size` items, left out")
+    smaller_items: int = Field(description="The items of those themes")
     considered: int = Field(description="Unlinked items grouped (the newest, up to a limit)")
     unthemed: int = Field(description="Those like no other, so in no theme")
     method: str = Field(description="What measured likeness: lexical, or the local sentence model's name")

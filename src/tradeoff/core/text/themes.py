@@ -68,6 +68,13 @@ LABEL_FILLER: frozenset[str] = STOP_WORDS | frozenset([
     "discovery", "complaint", "request", "question", "team", "heads", "small", "urgent", "quick",
     "heard", "hear", "says", "wrote", "writes", "asking", "wondering", "anyway", "otherwise", "though",
 ])
+# Contractions a tokeniser split (Penn Treebank text, as in many review and forum exports: "ca n't", "wo n't",
+# "gon na"): the pieces carry no topic and are never label words. A stem is a piece only beside its other half, so
+# "CA" in "custom CA certificate" stays a word.
+NEGATION_PIECE = "n't"
+NEGATED_STEMS: frozenset[str] = frozenset(["ca", "wo", "sha", "ai"])  # "ca n't" is "can't"; "do n't" is stop words
+SPLIT_PAIRS: frozenset[tuple[str, str]] = frozenset(
+    [("gon", "na"), ("wan", "na"), ("got", "ta"), ("gim", "me"), ("lem", "me")])
 _PHRASE_BREAK = re.compile(r"[.,;:!?()\[\]{}\"“”«»/|\n\u2013\u2014]|\s-\s")
 _LABEL_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 
@@ -82,7 +89,10 @@ def label_terms(text: str) -> dict[str, str]:
     # a pair never spans a sentence or clause: "... last year. Otherwise ..." gives no "year Otherwise"
     joined = [i + 1 < len(found) and not _PHRASE_BREAK.search(norm[found[i].end():found[i + 1].start()])
               for i in range(len(found))]
-    keep = [len(w) > 1 and not any(ch.isdigit() for ch in w) and w.lower() not in LABEL_FILLER for w in words]
+    low = [w.lower() for w in words]
+    piece = [_contraction_piece(low, i) for i in range(len(low))]
+    keep = [len(w) > 1 and not any(ch.isdigit() for ch in w) and low[i] not in LABEL_FILLER and not piece[i]
+            for i, w in enumerate(words)]
     out: dict[str, str] = {}
     for i, w in enumerate(words):
         if keep[i]:
@@ -91,6 +101,16 @@ def label_terms(text: str) -> dict[str, str]:
                 pair = f"{w} {words[i + 1]}"
                 out.setdefault(pair.lower(), pair)
     return out
+
+
+def _contraction_piece(words: Sequence[str], i: int) -> bool:
+    """Whether lower-cased `words[i]` is a piece of a contraction split in two ("n't", the "ca" of "ca n't", either
+    half of "gon na")."""
+    w = words[i]
+    after = words[i + 1] if i + 1 < len(words) else ""
+    before = words[i - 1] if i else ""
+    return (w == NEGATION_PIECE or (w in NEGATED_STEMS and after == NEGATION_PIECE)
+            or (w, after) in SPLIT_PAIRS or (before, w) in SPLIT_PAIRS)
 
 
 def _stem(word: str) -> str:
