@@ -205,7 +205,7 @@ def test_a_transaction_that_changes_an_input_is_forecast_again(client, container
         assert forecasts["n"] == 1 and before["recomputed"] == 1
         # a much bigger estimate in the same transaction: its own refresh forecasts again, later and less likely
         estimate_service.save(uow=uow, workspace_id=wid, actor=actor, feature_id=ids["a"],
-                              data=EstimateIn(optimistic=60, likely=80, pessimistic=120, team_id=ids["tid"]))
+                              data=EstimateIn(optimistic=150, likely=200, pessimistic=300, team_id=ids["tid"]))
         assert forecasts["n"] == 2
         after = uow.session.get(commitment_service.Commitment, made["id"]).probability  # type: ignore[union-attr]
         assert after is not None and chance is not None and after < chance

@@ -19,7 +19,9 @@ Model (all effort in person-days, periods indexed from 0; messages show them fro
   same value, every rule kept) so that value arrives soonest: HiGHS over the chosen features only, each
   one's value weighted by how early it is done, in the last part of the time limit (at most 2 s of it
   unless the rest is left), or weighted shortest job first (``planning_search.resequence``) when that does
-  better; then each is moved as early as it fits (``compact_schedule``).
+  better; then each is moved as early as it fits (``compact_schedule``);
+* a what-if (``stay_close``) is solved for the best value first, then, of the plans worth at least that less
+  0.1 %, for the one that changes the fewest features of the plan it changes (``planning_close``).
 
 Solved exactly as a MILP with HiGHS (time-limited; the proven bound and gap are reported). HiGHS starts from
 the LP relaxation rounded to a plan and improved by a ruin-and-recreate local search (``planning_search``), or
@@ -30,7 +32,7 @@ Next Release Problem solver lives in ``planning_nrp``.
 The parts live in sibling modules, and this one re-exports what callers import: the input and output types in
 ``planning_types``, input checks and preparation in ``planning_prepare``, the greedy plan in ``planning_greedy``,
 the MILP and the diagnosis of an infeasible roadmap in ``planning_roadmap_milp``, the improved start in
-``planning_start``.
+``planning_start``, a what-if's search for the plan closest to the one it changes in ``planning_close``.
 """
 
 from __future__ import annotations
@@ -40,11 +42,26 @@ from dataclasses import replace
 
 import numpy as np
 
+from tradeoff.core.planning_close import (
+    CLOSE_SHARE,
+    CLOSE_TOLERANCE,
+    changed,
+    close_seconds,
+    closest_plan,
+    value_floor,
+)
 from tradeoff.core.planning_greedy import _greedy
 from tradeoff.core.planning_mip import _clock, _elapsed
 from tradeoff.core.planning_prepare import _prepare, _Prepared, _validate, fit_spans, span_needed
 from tradeoff.core.planning_roadmap_milp import _GROUPS, _diagnose, _solve_milp
-from tradeoff.core.planning_search import close_start, compact_schedule, follow, resequence, schedule_periods
+from tradeoff.core.planning_search import (
+    SearchProblem,
+    close_start,
+    compact_schedule,
+    follow,
+    resequence,
+    schedule_periods,
+)
 from tradeoff.core.planning_start import _improved_start, _search_problem
 from tradeoff.core.planning_types import (
     CATEGORIES,
@@ -52,6 +69,7 @@ from tradeoff.core.planning_types import (
     Candidate,
     Category,
     Dependency,
+    KeptClose,
     PlanDiff,
     PlanInput,
     PlanStatus,
@@ -66,6 +84,7 @@ __all__ = [
     "Candidate",
     "Category",
     "Dependency",
+    "KeptClose",
     "PlanDiff",
     "PlanInput",
     "PlanStatus",
@@ -104,6 +123,14 @@ def _load(inp: PlanInput, schedule: Mapping[str, int]) -> dict[str, tuple[float,
     return {k: tuple(v) for k, v in load.items()}
 
 
+def _fixed(inp: PlanInput, schedule: Mapping[str, int]) -> tuple[PlanInput, _Prepared, list[str], SearchProblem]:
+    """``inp`` with only the features of ``schedule``, all required: for sequencing them again."""
+    chosen = tuple(replace(c, must_have=True) for c in inp.candidates if c.id in schedule)
+    fixed = replace(inp, candidates=chosen, dependencies=tuple(d for d in inp.dependencies if d.feature in schedule))
+    fixed_prep = _prepare(fixed, _validate(fixed), check=False)
+    return fixed, fixed_prep, [c.id for c in chosen], _search_problem(fixed, fixed_prep)
+
+
 def _sooner(inp: PlanInput, prep: _Prepared, schedule: Mapping[str, int], time_limit: float,
             others: Sequence[Mapping[str, int]] = ()) -> dict[str, int]:
     """The plan's features scheduled again so that value arrives soonest (same features, same value): each
@@ -113,11 +140,7 @@ def _sooner(inp: PlanInput, prep: _Prepared, schedule: Mapping[str, int], time_l
     is worth most; then every feature moved as early as it fits."""
     if not schedule:
         return {}
-    chosen = tuple(replace(c, must_have=True) for c in inp.candidates if c.id in schedule)
-    fixed = replace(inp, candidates=chosen, dependencies=tuple(d for d in inp.dependencies if d.feature in schedule))
-    fixed_prep = _prepare(fixed, _validate(fixed), check=False)
-    ids = [c.id for c in chosen]
-    prob = _search_problem(fixed, fixed_prep)
+    fixed, fixed_prep, ids, prob = _fixed(inp, schedule)
 
     def earliness(period: Sequence[int]) -> float:
         return sum(prob.value[i] * (inp.periods - p) for i, p in enumerate(period))
@@ -146,13 +169,75 @@ _SEQUENCING_SHARE = 0.1
 
 
 def plan_roadmap(inp: PlanInput, *, explain: bool = True) -> RoadmapPlan:
-    """Best-value roadmap for ``inp`` (see module docstring for the rules).
+    """Best-value roadmap for ``inp`` (see module docstring for the rules). With ``stay_close`` (a what-if of the
+    plan in ``keep_close``; none is an empty plan): of the plans worth at least the best value found less 0.1 %,
+    the one that changes the fewest features of that plan (``planning_close``; said in ``kept_close``).
 
     Raises InvalidInput for malformed input (unknown team or feature, negative effort, a team with zero
     capacity in every period...) and Infeasible, naming the cause, when no plan can satisfy the must-haves,
     commitments, deadlines, dependencies and capacities together; ``explain=False`` skips naming the cause when
     the solver finds none (a caller that only asks whether a plan exists: naming it re-solves several times).
     """
+    if inp.stay_close:
+        return _closest(inp, explain)
+    return _best(inp, explain)
+
+
+def _closest(inp: PlanInput, explain: bool) -> RoadmapPlan:
+    """The what-if ``inp`` solved for the best value in part of its time limit, then for the plan nearest
+    ``keep_close`` worth nearly as much in the rest (``planning_close``); each plan then sequenced, and the one that
+    changes the fewest features kept (the more valuable on a tie)."""
+    t0 = _clock()
+    best = _best(replace(inp, time_limit=inp.time_limit * (1 - CLOSE_SHARE)), explain)
+    base = dict(inp.keep_close)
+    floor = value_floor(best.value)
+    prep = _prepare(inp, _validate(inp))
+    ids = [c.id for c in inp.candidates]
+    worth = {c.id: float(c.value) for c in inp.candidates}
+
+    def value(schedule: Mapping[str, int]) -> float:
+        return float(sum(worth[f] for f in schedule))
+
+    # the nearest plan known to start from: the best-value one, or the plan placed close to base if worth enough
+    known = [dict(best.schedule)]
+    near = close_start(_search_problem(inp, prep), schedule_periods(ids, base))
+    if near is not None:
+        placed = {ids[i]: p for i, p in enumerate(near) if p >= 0}
+        if value(placed) >= floor:
+            known.append(placed)
+    start = min(known, key=lambda s: changed(base, s))
+    # asked a hair above the floor: HiGHS keeps a row only to its feasibility tolerance
+    found = closest_plan(inp, prep, base, floor + 1e-3 * (best.value - floor), start,
+                         close_seconds(inp.time_limit, _elapsed(t0)))
+    options = [dict(best.schedule)] + [_sequenced(inp, s) for s in (found, start)
+                                       if s is not None and s is not known[0] and value(s) >= floor]
+    sched = min(options, key=lambda s: (changed(base, s), -value(s)))
+    total = value(sched)
+    bound = max(best.bound, total)
+    return replace(
+        best,
+        schedule=dict(sorted(sched.items(), key=lambda kv: (kv[1], kv[0]))),
+        value=total,
+        bound=bound,
+        gap=(bound - total) / bound if bound > 0 else 0.0,
+        seconds=_elapsed(t0),
+        value_difference=total - best.greedy_value,
+        load=_load(inp, sched),
+        kept_close=KeptClose(changed(base, sched), changed(base, best.schedule), best.value, CLOSE_TOLERANCE,
+                             found is not None),
+    )
+
+
+def _sequenced(inp: PlanInput, schedule: Mapping[str, int]) -> dict[str, int]:
+    """``schedule`` (a plan keeping every rule of ``inp``) with each feature moved as early as it fits."""
+    if not schedule:
+        return {}
+    _, _, ids, prob = _fixed(inp, schedule)
+    return {ids[i]: p for i, p in enumerate(compact_schedule(prob, schedule_periods(ids, schedule)))}
+
+
+def _best(inp: PlanInput, explain: bool) -> RoadmapPlan:
+    """The best-value roadmap (``plan_roadmap`` without ``stay_close``)."""
     index = _validate(inp)
     prep = _prepare(inp, index)
     greedy, greedy_ok = _greedy(inp, prep)

@@ -5,6 +5,7 @@ diagnosis of an infeasible roadmap by relaxing its constraint groups one at a ti
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
@@ -14,24 +15,26 @@ from tradeoff.core.planning_prepare import _Prepared
 from tradeoff.core.planning_types import PlanInput
 
 
-def _solve_milp(
-    inp: PlanInput,
-    prep: _Prepared,
-    start: Mapping[str, int] | None,
-    time_limit: float,
-    enforce: frozenset[str],
-    options: Mapping[str, bool | int | float | str] | None = None,
-    relaxation: list[list[float]] | None = None,
-    sooner: bool = False,
-) -> tuple[dict[str, int] | None, float, str, float]:
-    """Build and solve the MILP. ``enforce`` ⊆ {"required", "deadlines", "dependencies", "rules"} chooses which
-    constraint groups apply (the others are relaxed, for diagnosing infeasibility). Returns (schedule or None,
-    bound, status, solver seconds). When ``relaxation`` is given (n empty lists), only the LP relaxation is
-    solved and its x[feature][period] values are written into it (schedule None, bound = LP value). With
-    ``sooner`` a feature's value counts in full only in the first period, down to 1/periods of it in the last:
-    for sequencing a fixed set of features (all required) so that value arrives as early as possible."""
-    import highspy
+@dataclass(frozen=True)
+class RoadmapModel:
+    """The roadmap's MILP before it is solved: column ``col[(feature, period)]`` is 1 when that feature is done in
+    that period; ``cost`` its objective coefficient (maximised); rows ``rlo`` ≤ Σ ``vals`` · x ≤ ``rhi`` in
+    coordinate form (``rows``, ``cols``, ``vals``). Other solves (``planning_close``) add rows and set their own
+    objective over the same columns."""
 
+    col: dict[tuple[int, int], int]
+    cost: list[float]
+    rows: list[int]
+    cols: list[int]
+    vals: list[float]
+    rlo: list[float]
+    rhi: list[float]
+
+
+def roadmap_model(inp: PlanInput, prep: _Prepared, enforce: frozenset[str],
+                  sooner: bool = False) -> RoadmapModel | None:
+    """The roadmap's MILP with the constraint groups of ``enforce`` (see ``_solve_milp``); None when a required
+    feature has no period it may be done in (infeasible)."""
     cands, n, periods = inp.candidates, len(inp.candidates), inp.periods
     lag = 0 if inp.same_period_dependencies else 1
     lo = [prep.earliest[i] if "dependencies" in enforce else c.span - 1 for i, c in enumerate(cands)]
@@ -66,7 +69,7 @@ def _solve_milp(
         entries = [(col[(i, p)], 1.0) for p in range(lo[i], hi[i] + 1)]
         must = "required" in enforce and prep.required[i]
         if must and not entries:
-            return None, -np.inf, "infeasible", 0.0
+            return None
         if entries:
             add_row(entries, 1.0 if must else 0.0, 1.0)
     for t in inp.teams:
@@ -90,6 +93,33 @@ def _solve_milp(
                     e = [(col[(i, q)], 1.0) for q in range(lo[i], p + 1)]
                     e += [(col[(a, q)], -1.0) for q in range(lo[a], min(hi[a], p - before) + 1)]
                     add_row(e, -np.inf, 0.0)
+    return RoadmapModel(col, cost, rows, cols, vals, rlo, rhi)
+
+
+def _solve_milp(
+    inp: PlanInput,
+    prep: _Prepared,
+    start: Mapping[str, int] | None,
+    time_limit: float,
+    enforce: frozenset[str],
+    options: Mapping[str, bool | int | float | str] | None = None,
+    relaxation: list[list[float]] | None = None,
+    sooner: bool = False,
+) -> tuple[dict[str, int] | None, float, str, float]:
+    """Build and solve the MILP. ``enforce`` ⊆ {"required", "deadlines", "dependencies", "rules"} chooses which
+    constraint groups apply (the others are relaxed, for diagnosing infeasibility). Returns (schedule or None,
+    bound, status, solver seconds). When ``relaxation`` is given (n empty lists), only the LP relaxation is
+    solved and its x[feature][period] values are written into it (schedule None, bound = LP value). With
+    ``sooner`` a feature's value counts in full only in the first period, down to 1/periods of it in the last:
+    for sequencing a fixed set of features (all required) so that value arrives as early as possible."""
+    import highspy
+
+    cands, n, periods = inp.candidates, len(inp.candidates), inp.periods
+    model = roadmap_model(inp, prep, enforce, sooner)
+    if model is None:
+        return None, -np.inf, "infeasible", 0.0
+    col, cost, rows, cols, vals, rlo, rhi = (model.col, model.cost, model.rows, model.cols, model.vals, model.rlo,
+                                             model.rhi)
     nc, nr = len(cost), len(rlo)
     a = sparse.csc_matrix((vals, (rows, cols)), shape=(nr, nc))
     lp = highspy.HighsLp()

@@ -84,6 +84,27 @@ class PlanInput:
     # a plan to stay close to, (feature id, period) pairs: a what-if's plan keeps its features where this plan has
     # them, each moved only as much earlier as the change lets it, instead of being sequenced afresh
     keep_close: tuple[tuple[str, int], ...] = ()
+    # a what-if that changes as little of the plan in keep_close (none: an empty plan) as it can: of the plans worth
+    # at least the best value found less a small tolerance, the one that moves, adds and leaves out the fewest
+    # features (see ``planning_close``); without it, any plan worth more than the one kept close is taken, however
+    # different
+    stay_close: bool = False
+
+
+@dataclass(frozen=True)
+class KeptClose:
+    """How a plan solved with ``stay_close`` kept to the plan it changes (``keep_close``). ``changed``: features
+    done in another period, added or left out against that plan; ``best_changed``: the same for the best-value plan
+    found first; ``best_value``: that plan's value; ``tolerance``: the share of it the plan may give up (0.1 %);
+    ``searched``: False when the solve for the closest plan found none in
+    its time, so the closest plan known before it is kept (the best-value one, or the plan placed close to the
+    plan it changes when that one is worth enough)."""
+
+    changed: int
+    best_changed: int
+    best_value: float
+    tolerance: float
+    searched: bool
 
 
 @dataclass(frozen=True)
@@ -92,7 +113,7 @@ class RoadmapPlan:
     ``bound`` a proven upper bound on the best value, ``gap`` = (bound − value) / bound, ``seconds`` the time
     spent searching (LP relaxation, local search and HiGHS), ``greedy_*`` the "sort by value/effort and fill" plan (``greedy_feasible`` is False
     when it could not place every must-have), ``value_difference`` = value − greedy_value, ``load[team][p]``
-    person-days used."""
+    person-days used; ``kept_close`` how close a ``stay_close`` what-if stayed to its plan (None otherwise)."""
 
     schedule: Mapping[str, int]
     value: float
@@ -105,6 +126,7 @@ class RoadmapPlan:
     greedy_feasible: bool
     value_difference: float
     load: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
+    kept_close: KeptClose | None = None
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
+from tradeoff.core.planning import KeptClose, compare_plans, fit_spans
 from tradeoff.core.planning import Team as PlanTeam
-from tradeoff.core.planning import compare_plans, fit_spans
 from tradeoff.errors import FieldError, Infeasible, InvalidInput
 from tradeoff.plans.model import Plan
 from tradeoff.plans.schemas import AddPeople, WhatIfIn
@@ -118,13 +118,16 @@ def compare(base: Built, other: Built, name: str) -> dict[str, Any]:
     """Solve the plan and the scenario; show both and what changed. An infeasible scenario is reported, not raised."""
     base, b = solved(base) if base.input.candidates else (base, None)
     base_result = result_of(base, b) if b else empty_result(base)
-    if b is not None:  # the what-if keeps the plan's order: only what its change moves moves
-        other = replace(other, input=replace(other.input, keep_close=tuple(b.schedule.items())))
+    if b is not None:  # the what-if keeps the plan's order, and of the plans worth nearly the best value the one
+        # that changes the fewest features: only what its change needs moves
+        other = replace(other, input=replace(other.input, keep_close=tuple(b.schedule.items()), stay_close=True))
     try:
         other, o = solved(other) if other.input.candidates else (other, None)
     except (Infeasible, InvalidInput) as exc:
         return {"plan": base_result, "scenario": {"name": name, "infeasible": exc.message}, "diff": None}
     other_result = result_of(other, o) if o else empty_result(other)
+    if o is not None and o.kept_close is not None:
+        other_result["notes"] = other_result["notes"] + [_kept_close_note(o.kept_close)]
     # a deadline limits only a feature that is chosen: say so when the one moved is chosen in neither plan
     before = {c.id: c.deadline for c in base.input.candidates}
     idle = [c.id for c in other.input.candidates if c.deadline != before.get(c.id)
@@ -147,6 +150,19 @@ def compare(base: Built, other: Built, name: str) -> dict[str, Any]:
     return {"plan": base_result, "scenario": {"name": name, **other_result}, "diff": diff}
 
 
+def _kept_close_note(kept: KeptClose) -> str:
+    """What keeping a what-if close to the plan did: "2 features moved, added or left out against the plan (the
+    plan of the best value would change 9): the closest plan within 0.1% of the best value"."""
+    def features(n: int) -> str:
+        return f"{n} {'feature' if n == 1 else 'features'}"
+
+    instead = (f" (the plan of the best value would change {features(kept.best_changed)})"
+               if kept.best_changed != kept.changed else "")
+    found, ended = ("", "") if kept.searched else (" found", " (the time limit ended the search for a closer one)")
+    return (f"{features(kept.changed)} moved, added or left out against the plan{instead}: the closest plan{found} "
+            f"within {kept.tolerance:.1%} of the best value{ended}")
+
+
 def _windows(result: dict[str, Any]) -> dict[int, tuple[date, date]]:
     """A solved schedule's windows (feature id -> first day of work, last day to be done), in its order."""
     return {int(r["feature_id"]): (date.fromisoformat(r["period_start"]), date.fromisoformat(r["period_end"]))
@@ -158,8 +174,8 @@ def dates_side_by_side(*, uow: UnitOfWork, workspace_id: int, plan: Plan, data: 
     """The forecast of the plan's schedule and of the what-if's, side by side: each feature's P85 date and each
     promise's chance in both, so "does one more person save the Acme promise?" has an answer. The what-if's
     forecast counts its people, dropped features and cut scope; a deadline it moves is the day that feature's
-    promises are due in it (`what_if_due`: "what if we renegotiated to then?"). `status` "declined" with `reason`
-    when either cannot be forecast; nothing when the what-if is infeasible."""
+    promises are due in it (`what_if_due`: "what if we renegotiated to then?"). `status` "declined" with `reason` when either
+    cannot be forecast; nothing when the what-if is infeasible."""
     from tradeoff.forecasts import service as forecast_service
 
     if compared["scenario"].get("infeasible"):
