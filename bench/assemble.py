@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ORDER = ["api", "pages", "scale", "search", "api_fuzz", "import", "export", "cli", "text", "similar", "scoring", "estimation", "estimate_suggestion", "forecasting", "planning", "planning_sequencing",
+ORDER = ["api", "pages", "scale", "search", "api_fuzz", "import", "export", "cli", "text", "similar", "scoring", "estimation", "estimate_suggestion", "forecasting", "planning", "what_if_close", "planning_sequencing",
          "planning_nrp2"]
 
 HEADER = """# Benchmarks and accuracy

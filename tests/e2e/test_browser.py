@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import SYSTEM, World
 from tests.e2e.conftest import browser_sign_in, seeding, signed_in_page
@@ -115,7 +116,7 @@ def _search_customers(page: Any, slug: str, words: str) -> None:
     page.goto(f"/w/{slug}/customers")
     page.get_by_label("Search customers").fill(words)
     page.wait_for_url("**/customers?q=*")
-    page.wait_for_function("document.querySelectorAll('#results tbody tr').length === 2")
+    expect(page.locator("#results tbody tr")).to_have_count(2, timeout=20_000)
 
 
 def test_searching_a_list_then_exporting_downloads_what_the_search_shows(
@@ -176,13 +177,13 @@ def test_searching_a_list_then_saving_it_as_a_view_and_opening_it_later(
         page.goto(f"/w/{world.slug}/customers")
         assert page.locator("#results tbody tr").count() >= 3
         page.get_by_role("link", name=f"Ini {tag}").click()
-        page.wait_for_function("document.querySelectorAll('#results tbody tr').length === 2")
+        expect(page.locator("#results tbody tr")).to_have_count(2, timeout=20_000)
         assert page.get_by_label("Search customers").input_value() == f"{tag} Ini"
         assert page.locator(".view-chip.current").inner_text().startswith(f"Ini {tag}")
     with signed_in_page(browser, live_server, world.erin, world.slug) as page:  # shared: the engineer has it too
         page.goto(f"/w/{world.slug}/customers")
         page.get_by_role("link", name=f"Ini {tag}").click()
-        page.wait_for_function("document.querySelectorAll('#results tbody tr').length === 2")
+        expect(page.locator("#results tbody tr")).to_have_count(2, timeout=20_000)
 
 
 def test_search_everything_from_the_sidebar_and_open_a_hit(

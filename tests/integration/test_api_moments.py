@@ -40,10 +40,11 @@ def test_every_moment_is_utc_with_a_z(client: Any, container: Container) -> None
     h = {"Authorization": f"Bearer {token}"}
     base = f"/api/v1/workspaces/{slug}"
     ids = _ids(client, base, h)
-    # the demo shows what a PM keeps: two saved what-ifs beside its live plan, and a person invited, not joined yet
+    # the demo shows what a PM keeps: three saved what-ifs beside its live plan, and a person invited, not joined yet
     live = client.get(f"{base}/plans?live=true", headers=h).json()["items"][0]["id"]
     kept = client.get(f"{base}/plans/{live}/what-ifs", headers=h).json()["what_ifs"]
-    assert [w["name"] for w in kept] == ["Hire one for Payments next month", "Without the fast invoice list"]
+    assert [w["name"] for w in kept] == ["Hire one for Payments next month", "Without the fast invoice list",
+                                         "Credit notes promised for February"]
     assert not any(w["outdated"] or w["infeasible"] for w in kept)
     assert [i["email"] for i in client.get(f"{base}/invitations", headers=h).json()] == ["jonas.berg@ledgerly.example"]
     # its roadmap's technology lane reads as the lanes do: by when work starts

@@ -15,6 +15,7 @@ from tradeoff.api.responses.briefs import (
     BriefDiffOut,
     BriefVersionSaved,
     ImplicationsOut,
+    ListedBlocker,
 )
 from tradeoff.blockers import service as blocker_service
 from tradeoff.blockers.schemas import BlockerCreate, BlockerUpdate
@@ -99,12 +100,11 @@ def create_blocker(member: CurrentMember, uow: Uow, body: BlockerCreate) -> Any:
     return encode(blocker_service.out(b))
 
 
-@router.get(f"{W}/blockers", operation_id="listBlockers", tags=["blockers"], response_model=list[BlockerRecord],
-            response_model_exclude_unset=True, summary="Open blockers and risks")
+@router.get(f"{W}/blockers", operation_id="listBlockers", tags=["blockers"], response_model=list[ListedBlocker],
+            response_model_exclude_unset=True, summary="Open blockers and risks, each with the day its work is done at 85%")
 def list_blockers(member: CurrentMember, uow: Uow, feature_id: int | None = None) -> Any:
-    rows = blocker_service.open_blockers(uow=uow, workspace_id=member.workspace_id,
-                                         feature_ids=[feature_id] if feature_id is not None else None)
-    return encode([blocker_service.out(b) for b in rows])
+    return encode(blocker_service.listed(uow=uow, workspace_id=member.workspace_id, today=utcnow().date(),
+                                         feature_ids=[feature_id] if feature_id is not None else None))
 
 
 @router.get(f"{W}/blockers/{{blocker_id}}", operation_id="getBlocker", tags=["blockers"], response_model=BlockerRecord,

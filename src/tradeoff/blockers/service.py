@@ -100,6 +100,18 @@ def open_blockers(*, uow: UnitOfWork, workspace_id: int, feature_ids: list[int] 
     return rows
 
 
+def listed(*, uow: UnitOfWork, workspace_id: int, today: date, feature_ids: list[int] | None = None,
+           ) -> list[dict[str, Any]]:
+    """The open blockers and risks (`out` rows), each with `done_by_p85`: the day its work is done with an 85%
+    chance in the forecast every date counts it in, or None when it holds up no forecast feature."""
+    rows = [out(b) for b in open_blockers(uow=uow, workspace_id=workspace_id, feature_ids=feature_ids)]
+    if not rows:
+        return rows
+    fc = fc_mod.roadmap_forecast(uow, workspace_id, facts.features_in_scope(uow, workspace_id, None), today)
+    done = {g["blocker_id"]: g["p85"] for g in fc.blockers if g["counted"]}
+    return [r | {"done_by_p85": done.get(r["id"])} for r in rows]
+
+
 def archive(*, uow: UnitOfWork, workspace_id: int, actor: Actor, blocker_id: int,
             if_match: int | None = None) -> Blocker:
     return records.set_archived(uow=uow, spec=SPEC, workspace_id=workspace_id, actor=actor,  # type: ignore[no-any-return]

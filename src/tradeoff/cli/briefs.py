@@ -153,19 +153,11 @@ def blocker_update(
 def blocker_list(workspace: Workspace, as_json: Json = False) -> None:
     """Open blockers and risks, each with the date its work is done at 85% (every forecast counts them)."""
     from tradeoff.blockers import service as blocker_service
-    from tradeoff.briefs import facts
-    from tradeoff.briefs import forecast as fc_mod
     from tradeoff.insights.schemas import encode
     from tradeoff.storage.base import utcnow
 
     with cli_state().container.unit_of_work() as uow:
-        wid = workspace_id(uow, workspace)
-        rows = [blocker_service.out(b) for b in blocker_service.open_blockers(uow=uow, workspace_id=wid)]
-        counted = {b["blocker_id"]: b for b in fc_mod.roadmap_forecast(
-            uow, wid, facts.features_in_scope(uow, wid, None), utcnow().date()).blockers} if rows else {}
-    for r in rows:
-        c = counted.get(r["id"])
-        r["done_by_p85"] = c["p85"] if c and c["counted"] else None
+        rows = blocker_service.listed(uow=uow, workspace_id=workspace_id(uow, workspace), today=utcnow().date())
     if as_json:
         emit_json(encode(rows))
         return

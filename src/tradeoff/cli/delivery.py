@@ -166,9 +166,7 @@ def plan(
                 moved = f" (due {c['what_if_due']} in it)" if c.get("what_if_due", c["due"]) != c["due"] else ""
                 typer.echo(f"promise: {c['title']} for {c['customer']} by {c['due']}: {pct(c['plan_probability'])} "
                            f"with the plan, {pct(c['what_if_probability'])} with the what-if{moved}")
-            later = [f for f in dates["features"] if f["plan_p85"] and f["what_if_p85"]
-                     and f["plan_p85"] != f["what_if_p85"]]
-            for f in later:
+            for f in dates.get("moves", []):
                 typer.echo(f"P85: {f['title']} {f['plan_p85']} → {f['what_if_p85']}")
         elif dates:
             typer.echo(f"no dates: {dates.get('reason')}")
@@ -531,8 +529,9 @@ def what_ifs(
                ["id", "what-if", "value", "difference", "added", "left out", "moved"],
                title=f"saved what-ifs of plan '{result['plan_name']}' (value {format_amount(result['plan_value'], unit)})")
     for c in result["promises"]:
-        chances = ", ".join(f"{w['name']} {x:.0%}" if x is not None else f"{w['name']} not in it"
-                            for w, x in zip(result["what_ifs"], c["what_ifs"], strict=True))
+        chances = ", ".join((f"{w['name']} {x:.0%}" + (f" by {due}" if due else "")) if x is not None
+                            else f"{w['name']} not in it"
+                            for w, x, due in zip(result["what_ifs"], c["what_ifs"], c["what_if_dues"], strict=True))
         plan_chance = f"{c['plan_probability']:.0%}" if c["plan_probability"] is not None else "—"
         typer.echo(f"promise: {c['title']} for {c['customer']} by {c['due']}: plan {plan_chance}; {chances}")
     if any(w["outdated"] for w in result["what_ifs"]):

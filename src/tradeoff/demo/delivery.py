@@ -338,10 +338,11 @@ def load_delivery(*, uow: UnitOfWork, workspace_id: int, actor: Actor, anchor: d
 
 
 def save_what_ifs(*, uow: UnitOfWork, workspace_id: int, actor: Actor, anchor: date, features: dict[str, Any]) -> int:
-    """The two what-ifs the PM keeps on the live plan to discuss: a Payments hire joining in four weeks and taking
-    four to reach full pace, and the plan without the fast invoice list."""
+    """The what-ifs the PM keeps on the live plan to discuss: a Payments hire joining in four weeks and taking four
+    to reach full pace, the plan without the fast invoice list, and the at-risk credit-notes promise moved to
+    February."""
     from tradeoff.plans import saved as saved_what_ifs
-    from tradeoff.plans.schemas import AddPeople, WhatIfIn
+    from tradeoff.plans.schemas import AddPeople, MoveDeadline, WhatIfIn
 
     plan = plan_service.live_plan(uow=uow, workspace_id=workspace_id)
     payments = next(t for t in team_service.active(uow=uow, workspace_id=workspace_id) if t.name == "Payments")
@@ -352,6 +353,9 @@ def save_what_ifs(*, uow: UnitOfWork, workspace_id: int, actor: Actor, anchor: d
     if "fast-invoice-list" in features:
         asks.append(WhatIfIn(name="Without the fast invoice list", time_limit=5.0,
                              drop_features=[features["fast-invoice-list"].id]))
+    if "credit-notes" in features:  # the promise at risk, renegotiated: its chance by the later date
+        asks.append(WhatIfIn(name="Credit notes promised for February", time_limit=5.0, move_deadlines=[
+            MoveDeadline(feature_id=features["credit-notes"].id, deadline=anchor + timedelta(days=60))]))
     for data in asks:
         saved_what_ifs.save(uow=uow, workspace_id=workspace_id, actor=actor, plan_id=plan.id, data=data)
     return len(asks)

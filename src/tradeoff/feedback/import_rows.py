@@ -492,21 +492,12 @@ def parse_rows(
     kinds = kinds or KindReader({})
     good: list[RowValues] = []
     bad: list[BadRow] = []
-    blank = 0
     allowed = ", ".join(s.value for s in Source)
     names = {f: table.columns[i] for f, i in fields.items()}
-    idx = dict(fields)
     # without a score_kind column, the score column's own name says which survey it is ("NPS", "CSAT score")
     header_kind = next((k for k in ("nps", "csat") if k in names.get("score", "").lower()), None)
-    for row, line, cells in table.records:
-        if not any(c.strip() for c in cells):
-            blank += 1
-            continue
-
-        def cell(field: str, cells: list[str] = cells) -> str:
-            i = idx.get(field)
-            return cells[i] if i is not None and i < len(cells) else ""
-
+    rows, blank = table.mapped_rows(fields)
+    for row, line, cell in rows:
         problems: list[tuple[str, str, str]] = []  # field, value, reason
         text = cell("text").strip().replace("\r\n", "\n").replace("\r", "\n")
         if not text:

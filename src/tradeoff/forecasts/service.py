@@ -453,6 +453,11 @@ def against_plan(window: tuple[date, date] | None, p50: date) -> dict[str, Any]:
     return {"planned_from": window[0].isoformat(), "planned_to": window[1].isoformat(), "against_plan": status}
 
 
+def paced_by_history(fc: dict[str, Any]) -> bool:
+    """Whether a forecast() answer goes at some team's measured pace (its work history), not only at capacity."""
+    return any(t.get("source") == "history" for t in fc.get("teams", []))
+
+
 def later_than_planned(features: Iterable[dict[str, Any]]) -> int:
     """How many of a forecast's features more likely than not finish after the period their plan has them in
     (`against_plan` "later"): the plan fills periods to capacity, the forecast goes at the teams' measured pace."""

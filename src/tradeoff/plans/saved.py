@@ -120,8 +120,11 @@ def side_by_side(*, uow: UnitOfWork, workspace_id: int, plan_id: int) -> dict[st
         for c in dates.get("commitments", []):
             row = promises.setdefault(c["commitment_id"], {
                 **{key: c[key] for key in ("commitment_id", "feature_id", "title", "customer", "due")},
-                "plan_probability": c["plan_probability"], "what_ifs": [None] * len(rows)})
+                "plan_probability": c["plan_probability"], "what_ifs": [None] * len(rows),
+                "what_if_dues": [None] * len(rows)})
             row["what_ifs"][k] = c["what_if_probability"]
+            if c.get("what_if_due", c["due"]) != c["due"]:  # the what-if moves its deadline: its chance is by then
+                row["what_if_dues"][k] = c["what_if_due"]
         for f in dates.get("features", []):
             row = features.setdefault(f["feature_id"], {"feature_id": f["feature_id"], "title": f["title"],
                                                         "plan_p85": f["plan_p85"], "what_ifs": [None] * len(rows)})

@@ -179,7 +179,8 @@ def dates_side_by_side(*, uow: UnitOfWork, workspace_id: int, plan: Plan, data: 
     from tradeoff.forecasts import service as forecast_service
 
     if compared["scenario"].get("infeasible"):
-        return {"status": "declined", "reason": "the what-if has no feasible plan", "features": [], "commitments": []}
+        return {"status": "declined", "reason": "the what-if has no feasible plan", "features": [], "moves": [],
+                "commitments": []}
     base = forecast_service.scenario_dates(uow=uow, workspace_id=workspace_id, plan=plan, today=today,
                                            scenario=forecast_service.Scenario(_windows(compared["plan"])))
     people: dict[int, tuple[Hire, ...]] = {}
@@ -193,7 +194,8 @@ def dates_side_by_side(*, uow: UnitOfWork, workspace_id: int, plan: Plan, data: 
         scenario=forecast_service.Scenario(_windows(compared["scenario"]), people, frozenset(dropped),
                                            {c.feature_id: c.keep for c in data.cut_scope}, moved))
     if base["status"] != "ok" or other["status"] != "ok":
-        return {"status": "declined", "reason": base["reason"] or other["reason"], "features": [], "commitments": []}
+        return {"status": "declined", "reason": base["reason"] or other["reason"], "features": [], "moves": [],
+                "commitments": []}
     titles = {int(r["feature_id"]): r["title"] for res in (compared["plan"], compared["scenario"])
               for r in res.get("schedule", []) + res.get("not_chosen", [])}
     features = [{"feature_id": fid, "title": titles.get(fid, f"#{fid}"),
@@ -208,4 +210,7 @@ def dates_side_by_side(*, uow: UnitOfWork, workspace_id: int, plan: Plan, data: 
                  # the due date the what-if's chance is for: the moved deadline's, when the what-if moves it
                  "what_if_due": (theirs.get(c["commitment_id"]) or {}).get("due", c["due"])}
                 for c in base["commitments"] if c["feature_id"] in titles]
-    return {"status": "ok", "reason": "", "features": features, "commitments": promises}
+    # the dates the what-if moves, for people to read first (the rest stay where the plan has them)
+    moves = [f | {"sooner": f["what_if_p85"] < f["plan_p85"]} for f in features
+             if f["plan_p85"] and f["what_if_p85"] and f["plan_p85"] != f["what_if_p85"]]
+    return {"status": "ok", "reason": "", "features": features, "moves": moves, "commitments": promises}

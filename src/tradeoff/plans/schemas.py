@@ -196,6 +196,8 @@ class PromiseSideBySide(BaseModel):
     due: date
     plan_probability: float | None
     what_ifs: list[float | None] = Field(description="the chance with each saved what-if, in their order")
+    what_if_dues: list[date | None] = Field(description="the day it is due in each saved what-if when that what-if "
+                                                        "moves its deadline (its chance is by then); null otherwise")
 
 
 class P85SideBySide(BaseModel):

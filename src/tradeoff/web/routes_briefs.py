@@ -12,7 +12,6 @@ from markupsafe import Markup
 from tradeoff.blockers import service as blocker_service
 from tradeoff.blockers.schemas import BlockerCreate, BlockerUpdate
 from tradeoff.briefs import facts
-from tradeoff.briefs import forecast as fc_mod
 from tradeoff.briefs import service as briefs
 from tradeoff.briefs.document import AUDIENCE_TITLES, AUDIENCES, FORMATS
 from tradeoff.storage.base import utcnow
@@ -96,15 +95,14 @@ def briefs_diff(request: Request, m: CurrentMember, uow: Uow) -> HTMLResponse:
 
 def _blockers_view(request: Request, uow: Any, m: Any, state: FormState | None = None,
                    status_code: int = 200) -> HTMLResponse:
-    rows = blocker_service.open_blockers(uow=uow, workspace_id=m.workspace_id)
+    rows = blocker_service.listed(uow=uow, workspace_id=m.workspace_id, today=utcnow().date())
     feats = facts.features_in_scope(uow, m.workspace_id, None)
-    comps = facts.components(uow, m.workspace_id, [b.component_id for b in rows if b.component_id]) if rows else {}
-    counted = {b["blocker_id"]: b for b in fc_mod.roadmap_forecast(uow, m.workspace_id, feats,
-                                                                   utcnow().date()).blockers} if rows else {}
+    comps = facts.components(uow, m.workspace_id, [b["component_id"] for b in rows if b["component_id"]]) \
+        if rows else {}
     return render(request, "briefs/blockers.html", status_code, **ctx.page_context(uow, m, "blockers"),
                   page_title="Blockers", blockers=rows, features=feats, components=comps,
                   all_components=_all_components(uow, m.workspace_id), titles={f.id: f.title for f in feats},
-                  counted=counted, state=state or FormState())
+                  state=state or FormState())
 
 
 def _all_components(uow: Any, workspace_id: int) -> list[Any]:

@@ -96,7 +96,7 @@ def _plan_view(request: Request, uow: Any, m: Any, plan_id: int, status_code: in
             fc = forecast_service.forecast(uow=uow, workspace_id=m.workspace_id, today=date.today(), plan_id=plan.id,
                                            throughput=False, histograms=False)
             forecast = {f["feature_id"]: f for f in fc["features"]}
-            paced_by_history = any(t.get("source") == "history" for t in fc["teams"])
+            paced_by_history = forecast_service.paced_by_history(fc)
         except InvalidInput:
             forecast = {}
     return render(request, template, status_code, **ctx.page_context(uow, m, "roadmap"), page_title=plan.name,

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.unit.core.test_estimation import WORDS, _history
 
 from tradeoff.core.estimation import HistoryItem, ReferenceIndex
 from tradeoff.core.estimation_match import (
@@ -19,22 +20,6 @@ from tradeoff.core.estimation_match import (
 )
 from tradeoff.core.estimation_text import TfidfModel, top_k_similar
 from tradeoff.errors import InvalidInput
-
-WORDS = ["button", "label", "typo", "colour", "footer", "icon", "tooltip", "spacing", "font", "margin"]
-
-
-def _history() -> list[HistoryItem]:
-    """20 small UI fixes (1 point) and 12 schema migrations (13 points): the median is 1."""
-    items = [
-        HistoryItem(f"UI-{i}", f"fix {WORDS[i % 10]} {WORDS[(i * 3 + 1) % 10]} on the settings page", 1)
-        for i in range(20)
-    ]
-    items += [
-        HistoryItem(f"DB-{i}", f"database schema migration for {name} table with backfill", 13)
-        for i, name in enumerate(["orders", "users", "invoices", "events", "teams", "plans"] * 2)
-    ]
-    return items
-
 
 # --- the whole-text share -------------------------------------------------------------------------------
 

@@ -43,6 +43,11 @@ class BlockerRecord(Answer, BlockerOut):
     """A technical blocker or risk: its extra effort range (person-days) and the features it affects."""
 
 
+class ListedBlocker(BlockerRecord):
+    done_by_p85: Day | None = Field(description="When its work is done with an 85% chance, in the forecast every "
+                                                "date counts it in; null when it holds up no forecast feature")
+
+
 class Slip(Answer):
     feature_id: int
     title: str

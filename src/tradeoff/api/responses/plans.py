@@ -152,12 +152,17 @@ class PromiseChances(Answer):
                                          "moves it to")
 
 
+class FeatureMove(FeatureDates):
+    sooner: bool = Field(description="The what-if's P85 date is earlier than the plan's")
+
+
 class ScenarioDates(Answer):
     """The forecast of the plan's schedule and of the scenario's, side by side."""
 
     status: Literal["ok", "declined"]
     reason: str
     features: list[FeatureDates]
+    moves: list[FeatureMove] = Field(description="The features whose P85 date the what-if moves")
     commitments: list[PromiseChances]
 
 
