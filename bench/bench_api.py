@@ -39,6 +39,7 @@ from tradeoff.features.model import Feature  # noqa: E402
 from tradeoff.feedback.model import Feedback  # noqa: E402
 from tradeoff.links.model import Link  # noqa: E402
 from tradeoff.problems.model import Problem  # noqa: E402
+from tradeoff.records.pagination import encode_cursor  # noqa: E402
 from tradeoff.settings import Settings  # noqa: E402
 from tradeoff.storage.migrate import upgrade  # noqa: E402
 from tradeoff.storage.uow import Actor  # noqa: E402
@@ -49,6 +50,8 @@ PG_URL = os.environ.get("TRADEOFF_TEST_POSTGRES_URL", "postgresql+psycopg://post
 WORDS = ["invoice", "export", "csv", "reminder", "payment", "late", "dunning", "portal", "approval", "workflow", "tax", "vat", "currency", "sync", "quickbooks", "xero", "netsuite", "salesforce", "stripe", "refund", "credit", "note", "recurring", "subscription", "pdf", "email", "template", "branding", "discount", "schedule", "report", "dashboard", "audit", "permission", "role", "sso", "saml", "api", "webhook", "mobile", "bulk", "import", "ledger", "reconciliation", "bank", "fee", "chargeback", "dispute"]
 N_CUSTOMERS, N_FEEDBACK, N_FEATURES, N_LINKS, N_PROBLEMS = 10_000, 200_000, 5_000, 50_000, 500
 N_TEAMS, N_ESTIMATED = 3, 500
+# a twentieth of the feedback imported from a file without dates: listed after the dated, whatever the order
+UNDATED_SHARE, UNDATED = 0.05, {"date_unknown": True}
 SEARCH_EVERYTHING_NOTE = (
     "'Search everything' ranks each of six kinds in its own query (BM25 on SQLite, ts_rank on PostgreSQL) over "
     "the newest 500 matches of each; its words come from the generator's 50-word vocabulary, so one word matches "
@@ -98,7 +101,8 @@ def generate(url: str, home: Path) -> tuple[str, str, dict[str, int]]:
                 {"workspace_id": wid, "text": sentence(rng, rng.randint(6, 30)), "source": "support",
                  "customer_id": rng.choice(cids), "reporter": "", "tags": [],
                  "reported_at": now - timedelta(minutes=rng.randint(0, 525_600)), "version": 1,
-                 "created_at": now, "updated_at": now} for _ in range(start, min(start + batch, N_FEEDBACK))])
+                 "created_at": now, "updated_at": now} | (UNDATED if rng.random() < UNDATED_SHARE else {})
+                for _ in range(start, min(start + batch, N_FEEDBACK))])
         estimated = fids[:N_ESTIMATED]  # a backlog of estimated features, a fifth of them after one before them
         rows = []
         for i, fid in enumerate(estimated):
@@ -238,9 +242,14 @@ def run_backend(name: str, url: str, n: int) -> dict[str, dict[str, float]]:
             cursor = None
             for _ in range(20):
                 cursor = client.get(f"{api}/feedback?limit=200" + (f"&cursor={cursor}" if cursor else "")).json()["next"]
+            # and one where the dated run out, newest first: the page reading the last dated items, then the undated
+            oldest = client.get(f"{api}/feedback?dated=true&sort=reported_at&limit=25").json()["items"][-1]
+            tail = encode_cursor("-reported_at", datetime.fromisoformat(oldest["reported_at"]), oldest["id"])
             groups = {
                 "list customers (by name, by ARR)": [f"{api}/customers", f"{api}/customers?sort=-arr"],
                 "list feedback (newest, page 21)": [f"{api}/feedback", f"{api}/feedback?cursor={cursor}"],
+                "list feedback (date unknown; oldest first, its last page the undated)": [
+                    f"{api}/feedback?dated=false", f"{api}/feedback?sort=reported_at", f"{api}/feedback?cursor={tail}"],
                 "list features": [f"{api}/features", f"{api}/features?status=idea"],
                 "search feedback (q)": [f"{api}/feedback?q={rng.choice(WORDS)}+{rng.choice(WORDS)}" for _ in range(20)],
                 "search customers (q)": [f"{api}/customers?q={rng.choice(WORDS)}" for _ in range(20)],

@@ -85,3 +85,28 @@ def test_the_import_pages_are_hidden_from_outsiders(container: Container, world:
         r = outsider.get(url) if method == "GET" else outsider.post(
             url, data={"csrf_token": token}, files={"file": ("crm.csv", b"Name,ARR\nQuill,100\n", "text/csv")})
         assert r.status_code == 404 and world.slug.title() not in r.text, f"{method} {url} → {r.status_code}"
+
+
+@pytest.mark.browser
+def test_a_pm_imports_an_opportunities_export_one_row_per_deal(browser: Any, live_server: str, container: Container,
+                                                               world: World, tmp_path: Path) -> None:
+    from tests.integration.test_import_customers_deals import SALESFORCE
+
+    csv = tmp_path / "opportunities.csv"
+    csv.write_text(SALESFORCE, encoding="utf-8")
+    with signed_in_page(browser, live_server, world.bob, world.slug) as page:
+        page.goto(f"/w/{world.slug}/import/customers")
+        page.get_by_label("CSV file").set_input_files(str(csv))
+        page.get_by_label("One row per deal").check()
+        page.get_by_role("button", name="Upload and preview").click()
+        page.wait_for_selector("text=Preview of opportunities.csv")
+        assert page.get_by_label("One row per deal").is_checked()
+        assert page.get_by_label("Deal stage (open, won or lost)").input_value() == "Stage"
+        main = page.locator("main").inner_text()
+        assert "The file holds 3 customers and their deals: 3 open, 2 won, 1 lost." in main
+        page.get_by_role("button", name="Import 6 rows").click()
+        page.wait_for_selector("text=3 customers added, 0 updated and 0 unchanged")
+        page.get_by_role("link", name="See the customers").click()
+        page.wait_for_url("**/customers")
+        listed = page.locator("main").inner_text()
+        assert "Acme Logistics" in listed and "Borealis Bank" in listed and "Cobalt Mining" in listed

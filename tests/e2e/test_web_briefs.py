@@ -7,7 +7,7 @@ import re
 import uuid
 
 from tests.e2e.conftest import csrf_of, sign_in, web_client
-from tests.integration.briefs_seed import seed
+from tests.integration.briefs_seed import seed, seed_currencies
 from tradeoff.bootstrap import Container
 
 
@@ -64,6 +64,20 @@ def test_briefs_and_blockers_pages(container: Container) -> None:
     assert closed.status_code == 303
     assert f'href="{base}/blockers/{sd.ids["blocker"]}"' not in tc.get(f"{base}/blockers").text
     assert "Closed: no longer open." in tc.get(f"{base}/blockers/{sd.ids['blocker']}").text
+
+
+def test_blocker_page_totals_the_arr_in_the_workspace_currency(container: Container) -> None:
+    sd = seed(container, "wc-" + uuid.uuid4().hex[:8])
+    seed_currencies(container, sd)  # CAD and EUR with a rate, GBP without
+    tc = web_client(container)
+    sign_in(tc, f"owner@{sd.slug}.example", "pw-seed-123456")
+    page = tc.get(f"/w/{sd.slug}/blockers/{sd.ids['blocker']}")
+    assert page.status_code == 200
+    text = " ".join(re.sub(r"<[^>]+>", " ", page.text).split())
+    assert "3 customer(s) with USD 240,000 ARR and GBP 200,000 (no exchange rate) are affected" in text
+    assert "USD 240,000 ARR in all ( USD; CAD at 0.75, EUR at 1.5 ) , and GBP 200,000 with no exchange rate" in text
+    customers = text[text.index("Customers affected"):]
+    assert customers.index("Globex") < customers.index("Acme Corp") < customers.index("Hooli")
 
 
 def test_one_customers_update_and_exports_that_link_from_anywhere(container: Container) -> None:

@@ -101,6 +101,8 @@ def test_roadmap_pages(container: Container, world: World) -> None:
                 headers={"HX-Request": "true"})
     assert r.status_code == 200 and "removed: Audit log export" in r.text and "<html" not in r.text
     assert "P85 date of each feature, plan and what-if" in r.text and "not in it" in r.text  # dates side by side
+    notes = r.text.split('id="what-if-notes"')[1].split("</ul>")[0]  # the what-if's notes, as the API gives them
+    assert "<li>dropped: Audit log export</li>" in notes
     both = tc.post(f"{base}/plans/{ids['plan']}/what-if", headers={"HX-Request": "true"},
                    data={"csrf_token": csrf_of(page.text), "drop": [str(ids["a"]), str(ids["b"])]})
     assert "without Audit log export, without Refactor invoice service" in html.unescape(both.text)

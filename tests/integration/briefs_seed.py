@@ -134,6 +134,29 @@ def seed(c: Container, slug: str) -> Seeded:
     return out
 
 
+def seed_currencies(c: Container, sd: Seeded) -> None:
+    """Ledger sync's askers in three currencies: Acme Corp CAD 120,000 (at 0.75: USD 90,000), Globex EUR 100,000
+    (at 1.5: USD 150,000) and Hooli GBP 200,000, which has no rate. Raw amounts run the other way round."""
+    from tradeoff.customers import service as customer_service
+    from tradeoff.customers.schemas import CustomerCreate, CustomerUpdate, MoneySettingsIn
+    from tradeoff.feedback import service as feedback_service
+    from tradeoff.feedback.schemas import FeedbackCreate
+    from tradeoff.links import service as link_service
+    from tradeoff.links.schemas import LinkCreate
+
+    with c.unit_of_work() as uow:
+        a = dict(uow=uow, workspace_id=sd.workspace_id, actor=ACTOR)
+        customer_service.update(**a, record_id=sd.ids["acme"], data=CustomerUpdate(currency="CAD"), if_match=None)
+        customer_service.update(**a, record_id=sd.ids["globex"], data=CustomerUpdate(currency="EUR",
+                                                                                      arr=100000), if_match=None)
+        hooli = customer_service.create(**a, data=CustomerCreate(name="Hooli", arr=200000, currency="GBP")).id
+        fb = feedback_service.create(**a, data=FeedbackCreate(text="Ledger sync or we leave", customer_id=hooli,
+                                                              source="sales_call", reported_at=NOW))
+        link_service.create(**a, data=LinkCreate(feedback_id=fb.id, feature_id=sd.ids["f1"]))
+        customer_service.set_money(**a, data=MoneySettingsIn(currency="USD", rates={"EUR": 1.5, "CAD": 0.75}))
+        sd.ids["hooli"] = hooli
+
+
 def today() -> date:
     return NOW.date()
 

@@ -292,6 +292,10 @@ def test_demo_answers_match_their_schemas(client, container: Container) -> None:
     call("importCustomers", "POST", "/imports/customers", files={"file": ("c.csv", crm)}, data={"dry_run": "true"})
     call("importCustomers", "POST", "/imports/customers", files={"file": ("c.csv", crm)},
          data={"skip_bad_rows": "true"})
+    deals = (f"Account Name,Account ID,Stage,Amount,Close Date\n{customers[0]['name']},,Closed Won,\"1,000\",\n"
+             "Newco,C-2,Negotiation,\"5,000\",2030-01-31\nNewco,C-2,Closed Lost,700,2029-01-31\n").encode()
+    call("importCustomers", "POST", "/imports/customers", files={"file": ("d.csv", deals)},
+         data={"dry_run": "true", "rows_are_deals": "true"})
 
     # plans and forecasts
     candidates = plan["feature_ids"] or [f["id"] for f in features if f["status"] not in ("shipped", "wont_do")]

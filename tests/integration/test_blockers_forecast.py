@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from tests.integration.briefs_seed import NOW, Seeded, seed
+from tests.integration.briefs_seed import NOW, Seeded, seed, seed_currencies
 from tradeoff.blockers import service as blocker_service
 from tradeoff.blockers.schemas import BlockerCreate, BlockerUpdate
 from tradeoff.bootstrap import Container
@@ -200,3 +200,68 @@ def test_cli_updates_a_blocker_and_every_forecast_names_it(container: Container,
     assert fc.exit_code == 0 and f"risk #{bid} Payments core must be refactored first (40% likely): done by" in fc.output
     d = runner.invoke(app, ["delivery", str(seeded.ids["f1"]), "-w", seeded.slug], env=env)
     assert d.exit_code == 0 and f"waits for risk #{bid}" in d.output
+
+
+def test_impact_totals_arr_in_the_workspace_currency_and_names_what_has_no_rate(container: Container,
+                                                                                seeded: Seeded) -> None:
+    seed_currencies(container, seeded)
+    with container.unit_of_work() as uow:
+        b = blocker_service.get(uow=uow, workspace_id=seeded.workspace_id, blocker_id=seeded.ids["blocker"])
+        res = blocker_service.impact(uow=uow, workspace_id=seeded.workspace_id, blocker=b, now=NOW)
+    assert res["status"] == "ok"
+    assert res["arr_by_currency"] == {"CAD": 120000, "EUR": 100000, "GBP": 200000}  # kept as it was
+    assert res["arr_total"]["amount"] == 240000 and res["arr_total"]["currency"] == "USD"  # 90,000 + 150,000
+    assert res["arr_total"]["how"] == "USD; CAD at 0.75, EUR at 1.5"
+    assert res["arr_without_rate"] == {"GBP": 200000}
+    assert "3 customer(s) with USD 240,000 ARR and GBP 200,000 (no exchange rate) are affected" in res["summary"]
+    # by worth in USD, not by raw amount (which would put Hooli, then Acme, first); no rate: last
+    assert [c["customer_id"] for c in res["customers"]] == \
+        [seeded.ids["globex"], seeded.ids["acme"], seeded.ids["hooli"]]
+
+
+def test_impact_in_one_currency_reads_as_before(container: Container, seeded: Seeded) -> None:
+    with container.unit_of_work() as uow:
+        b = blocker_service.get(uow=uow, workspace_id=seeded.workspace_id, blocker_id=seeded.ids["blocker"])
+        res = blocker_service.impact(uow=uow, workspace_id=seeded.workspace_id, blocker=b, now=NOW)
+    assert res["arr_total"]["amount"] == 135000 and res["arr_without_rate"] == {}  # Acme 120,000 + Globex 15,000
+    assert "2 customer(s) with USD 135,000 ARR are affected" in res["summary"]
+    assert "exchange rate" not in res["summary"]
+    assert [c["name"] for c in res["customers"]] == ["Acme Corp", "Globex"]
+
+
+def test_api_and_cli_give_the_impact_total(client, container: Container, seeded: Seeded,  # type: ignore[no-untyped-def]
+                                           tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from tradeoff.accounts import service as accounts
+    from tradeoff.accounts.model import User
+
+    seed_currencies(container, seeded)
+    with container.unit_of_work() as uow:
+        user = uow.session.scalar(select(User).where(User.email == f"owner@{seeded.slug}.example"))
+        assert user is not None
+        _, tok = accounts.create_token(uow=uow, workspace_id=seeded.workspace_id, user_id=user.id, name="t",
+                                       actor=ACTOR)
+    bid = seeded.ids["blocker"]
+    r = client.get(f"/api/v1/workspaces/{seeded.slug}/blockers/{bid}/impact",
+                   headers={"Authorization": f"Bearer {tok}"})
+    assert r.status_code == 200, r.text
+    d = r.json()
+    assert d["arr_total"] == {"amount": "240000.00", "currency": "USD", "how": "USD; CAD at 0.75, EUR at 1.5"}
+    assert d["arr_without_rate"] == {"GBP": "200000.00"}
+    assert d["arr_by_currency"] == {"CAD": "120000.00", "EUR": "100000.00", "GBP": "200000.00"}
+    assert [c["name"] for c in d["customers"]] == ["Globex", "Acme Corp", "Hooli"]
+    env = {"TRADEOFF_DATABASE_URL": container.engine.url.render_as_string(hide_password=False),
+           "TRADEOFF_HOME": str(tmp_path)}
+    out = CliRunner().invoke(app, ["blocker", "impact", str(bid), "-w", seeded.slug, "--json"], env=env)
+    assert out.exit_code == 0, out.output
+    j = json.loads(out.output)
+    assert (j["arr_total"]["amount"], j["arr_total"]["currency"], j["arr_without_rate"]) == \
+        ("240000.00", "USD", {"GBP": "200000.00"})
+    assert "USD 240,000 ARR and GBP 200,000 (no exchange rate)" in j["summary"]
+    text = CliRunner().invoke(app, ["blocker", "impact", str(bid), "-w", seeded.slug], env=env)
+    assert text.exit_code == 0, text.output
+    assert "USD 240,000 ARR and GBP 200,000 (no exchange rate)" in " ".join(text.output.split())
+    table = text.output[text.output.index("customers affected"):]  # after the commitments table, which names Acme
+    assert "exchange rates: USD; CAD at 0.75, EUR at 1.5" in " ".join(table.split())
+    assert table.index("Globex") < table.index("Acme Corp") < table.index("Hooli") and "GBP 200,000" in table

@@ -15,7 +15,7 @@ from tradeoff.bootstrap import Container
 from tradeoff.briefs import facts
 from tradeoff.briefs import service as briefs
 from tradeoff.customers import service as customer_service
-from tradeoff.customers.schemas import CustomerCreate
+from tradeoff.customers.schemas import CustomerCreate, MoneySettingsIn
 from tradeoff.features import service as feature_service
 from tradeoff.features.schemas import FeatureCreate
 from tradeoff.feedback import service as feedback_service
@@ -85,6 +85,7 @@ def test_feature_askers_count_what_each_features_demand_counts(container: Contai
         uow.flush()
         w = ws.id
         a = dict(uow=uow, workspace_id=w, actor=ACTOR)
+        customer_service.set_money(**a, data=MoneySettingsIn(currency="USD"))  # EUR without a rate
         cust = [customer_service.create(**a, data=CustomerCreate(name=name, segment=seg, arr=Decimal(arr),
                                                                  currency=cur)).id
                 for name, seg, arr, cur in (("Acme", "enterprise", "120000.50", "USD"), ("Globex", "smb", "0", "USD"),
@@ -128,4 +129,8 @@ def test_feature_askers_count_what_each_features_demand_counts(container: Contai
             assert facts.feature_askers(uow, w, [fid]).get(fid, facts.Askers()) == got  # by id, the same
         assert batched[feats[0]].feedback_count == 2 and batched[feats[1]].feedback_count == 5
         assert [x.name for x in batched[feats[1]].customers] == ["Acme", "Initech", "Globex"]
+        # most ARR first in the workspace's currency: EUR, without a rate, after USD; at 3 USD a euro, before it
+        customer_service.set_money(**a, data=MoneySettingsIn(currency="USD", rates={"EUR": 3.0}))
+        assert [x.name for x in facts.feature_askers(uow, w, None)[feats[1]].customers] == \
+            ["Initech", "Acme", "Globex"] == [x.name for x in facts.feature_demand(uow, w, feats[1], NOW).customers]
         assert batched[feats[1]].arr_by_currency == {"USD": Decimal("120000.50"), "EUR": Decimal("50000")}

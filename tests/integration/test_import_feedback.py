@@ -20,12 +20,13 @@ from tradeoff.accounts import service as accounts
 from tradeoff.audit.model import AuditEvent
 from tradeoff.bootstrap import Container
 from tradeoff.cli.main import app
+from tradeoff.core.dates import parse_date
 from tradeoff.customers import service as customer_service
 from tradeoff.customers.model import Customer
 from tradeoff.customers.schemas import CustomerCreate
 from tradeoff.errors import InvalidInput
 from tradeoff.feedback import importer
-from tradeoff.feedback.import_rows import normalise_source, parse_date, sniff_delimiter
+from tradeoff.feedback.import_rows import normalise_source, sniff_delimiter
 from tradeoff.feedback.importer import ImportOptions, apply_import, parse_mapping, plan_import, run_import
 from tradeoff.feedback.model import Feedback, Source
 
@@ -196,7 +197,7 @@ def _bad_file() -> bytes:
              "Good one,Acme,support,2024-01-02,,",               # row 1
              '"   ",Acme,support,,,',                               # row 2: empty text
              "Fine,Acme,pigeon,,,",                                # row 3: unknown source
-             "Fine,Acme,,31/02/2024 10:00,,",                      # row 4: ambiguous date (numeric)
+             "Fine,Acme,,31/02/2024 10:00,,",                      # row 4: reads only as day/month: no 31 February
              "Fine,Acme,,yesterday,,",                             # row 5: not a date
              "x" * 20_001 + ",Acme,,,,",                           # row 6: too long
              ",,,,,",                                              # row 7: blank row, ignored
@@ -218,8 +219,8 @@ def test_bad_rows_are_listed_with_numbers_and_nothing_is_written(container: Cont
     assert "row 1 is the first data row" in err.value.message
     msgs = {loc: e.msg for loc, e in zip(locs, err.value.errors, strict=True)}
     assert "text is empty" in msgs[(2, "text")] and "'pigeon'" in msgs[(3, "source")]
-    assert "sales_call" in msgs[(3, "source")] and "ambiguous" in msgs[(4, "date")]
-    assert "reads only as day/month" in msgs[(4, "date")] and "--" not in msgs[(4, "date")]  # no CLI flag in the API
+    assert "sales_call" in msgs[(3, "source")]
+    assert msgs[(4, "date")].startswith("not a valid date read as day/month, the only way it reads")
     assert msgs[(10, "date")].startswith("not a valid date: no month in it")
     assert msgs[(11, "date")].startswith("2031-01-01 is in the future: feedback is dated when it was given")
     assert "20,001 characters" in msgs[(6, "text")] and "line 7" in msgs[(6, "text")]
@@ -232,6 +233,59 @@ def test_bad_rows_are_listed_with_numbers_and_nothing_is_written(container: Cont
     preview = do_import(container, ws, _bad_file(), dry_run=True)
     assert preview["bad_row_count"] == 8 and preview["blank_rows"] == 1 and preview["valid_rows"] == 2
     assert not preview["ready"] and [b["code"] for b in preview["blockers"]] == ["bad_rows"]
+
+
+# -- numeric dates: the file's own dates settle their day/month order ---------------------------------
+
+def _dated(*dates: str, note: str = "Note") -> bytes:
+    return ("Comment,Created\n" + "".join(f"{note} {i},{d}\n" for i, d in enumerate(dates, start=1))).encode()
+
+
+def test_numeric_dates_are_read_in_the_order_the_file_shows(container: Container, ws: Ws, run,  # type: ignore[no-untyped-def]
+                                                           tmp_path: Path) -> None:
+    out = do_import(container, ws, _dated("31/12/2025", "04/05/2025"))
+    assert out["created_feedback"] == 2
+    # the CLI reads a month-first file month-first
+    run("import", "feedback", write(tmp_path, _dated("12/31/2025", "04/05/2025 17:20", note="US")), "-w", ws.slug)
+    assert [(r.text, r.reported_at) for r in feedback_rows(container, ws)] == [
+        ("Note 1", datetime(2025, 12, 31, tzinfo=UTC)), ("Note 2", datetime(2025, 5, 4, tzinfo=UTC)),  # day-first
+        ("US 1", datetime(2025, 12, 31, tzinfo=UTC)), ("US 2", datetime(2025, 4, 5, 17, 20, tzinfo=UTC))]
+
+
+def test_a_file_whose_dates_cannot_tell_their_order_is_refused_naming_the_row(container: Container, ws: Ws, run,  # type: ignore[no-untyped-def]
+                                                                              tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput) as err:
+        do_import(container, ws, _dated("2025-01-02", "04/05/2025"))
+    assert [e.loc for e in err.value.errors] == [["row", 2, "date"]]
+    msg = err.value.errors[0].msg
+    assert msg.startswith("ambiguous: day/month or month/day") and "%d/%m/%Y or %m/%d/%Y" in msg
+    assert "column 'Created'" in msg and err.value.errors[0].value == "04/05/2025"
+    result = run("import", "feedback", write(tmp_path, _dated("04/05/2025")), "-w", ws.slug, code=2)
+    assert "row 1 date: ambiguous" in result.stderr and "%d/%m/%Y or %m/%d/%Y" in result.stderr
+    # the file's format settles it
+    assert do_import(container, ws, _dated("04/05/2025"), date_format="%m/%d/%Y")["created_feedback"] == 1
+    assert feedback_rows(container, ws)[0].reported_at == datetime(2025, 4, 5, tzinfo=UTC)
+
+
+def test_a_file_mixing_day_first_and_month_first_dates_is_refused(container: Container, ws: Ws) -> None:
+    with pytest.raises(InvalidInput) as err:
+        do_import(container, ws, _dated("31/12/2025", "12/31/2025"))
+    locs = [e.loc for e in err.value.errors]
+    assert locs == [["row", 1, "date"], ["row", 2, "date"]]  # as many each way: both named
+    assert err.value.errors[0].msg.startswith("reads only as day/month, but row 2's date 12/31/2025 reads only as "
+                                              "month/day")
+    # the fewer are the ones named; a date the file cannot settle is named too
+    with pytest.raises(InvalidInput) as err:
+        do_import(container, ws, _dated("31/12/2025", "30/11/2025", "12/31/2025", "04/05/2025"))
+    assert [e.loc[1] for e in err.value.errors] == [3, 4]
+    assert "row 1's date 31/12/2025 reads only as day/month" in err.value.errors[0].msg
+    assert "the file's dates disagree" in err.value.errors[1].msg
+    assert counts(container, ws)[0] == 0
+    out = do_import(container, ws, _dated("31/12/2025", "12/31/2025"), dry_run=True)
+    assert out["bad_row_count"] == 2 and not out["ready"]
+    # with the file's format, the date that is not in it is the one named
+    out = do_import(container, ws, _dated("31/12/2025", "12/31/2025"), dry_run=True, date_format="%d/%m/%Y")
+    assert [(b["row"], b["reason"]) for b in out["bad_rows"]] == [(2, "not a date in the format %d/%m/%Y")]
 
 
 def test_skip_bad_rows_imports_the_rest_and_reports_them(container: Container, ws: Ws) -> None:

@@ -216,3 +216,24 @@ def test_the_app_reviews_file_imports_with_its_labels_as_kinds_and_no_false_rece
     assert "feedback_unlinked" not in found  # not "2,568 pieces of feedback from the last 7 days"
     tagged = client.get(world.api("/feedback"), params={"tag": "feature request"}, headers=world.alice.headers)
     assert tagged.json()["items"] == []  # the labels became kinds, not tags
+
+
+def test_the_web_preview_and_the_api_read_numeric_dates_in_the_files_order(client, container: Container,
+                                                                          world: World) -> None:  # type: ignore[no-untyped-def]
+    us = "Comment,Created\nSSO please,12/31/2025\nExports are slow,04/05/2025\n"
+    preview = _import(client, world, us, dry_run="true").json()
+    assert preview["ready"] and [s["reported_at"][:10] for s in preview["sample"]] == ["2025-12-31", "2025-04-05"]
+    base = f"/w/{world.slug}/import"
+    tc = web_client(container)
+    token = sign_in(tc, world.bob.email, world.bob.password)
+    page, carry = upload(tc, base, token, "us.csv", us)
+    speaks_the_web(page, "Ready: 2 feedback items")
+    page, carry = upload(tc, base, token, "blind.csv", "Comment,Created\nSSO please,04/05/2025\n")
+    words = speaks_the_web(page, "ambiguous: day/month or month/day", "%d/%m/%Y or %m/%d/%Y")
+    assert "Ready:" not in words
+    checked = tc.post(f"{base}/preview", data={**carry, "map_text": "Comment", "map_date": "Created",
+                                               "date_format": "%d/%m/%Y"})
+    assert checked.status_code == 200 and "Ready: 1 feedback item" in speaks_the_web(checked.text)
+    mixed = _import(client, world, "Comment,Created\nSSO please,31/12/2025\nExports are slow,12/31/2025\n")
+    assert mixed.status_code == 422 and [e["loc"] for e in mixed.json()["errors"]] == [["row", 1, "date"],
+                                                                                       ["row", 2, "date"]]

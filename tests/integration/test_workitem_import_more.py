@@ -59,6 +59,14 @@ def test_a_trackers_parent_id_is_never_taken_for_a_feature_id(client, world: Wor
     # no started column: cycle times are counted from creation, and the preview says so
     assert any(n.startswith("no 'started' column: cycle times count from when each item was created")
                for n in p["notes"])
+    assert not any("resolved" in n for n in p["notes"])
+    # no resolved column, or one that is empty: nothing is finished, and the preview says what that costs
+    bare = "ID,Title,State,Created Date\n101,Dunning emails,Closed,2025-03-01\n"
+    notes = _import(client, world, bare, dry_run=True).json()["notes"]
+    assert any(n.startswith("no 'resolved' column: no item counts as finished") for n in notes), notes
+    empty = "ID,Title,State,Created Date,Closed Date\n101,Dunning emails,Closed,2025-03-01,\n"
+    notes = _import(client, world, empty, dry_run=True).json()["notes"]
+    assert "no row has a date in 'Closed Date': no item counts as finished" in " ".join(notes), notes
 
 
 def test_another_trackers_export_with_the_same_keys_is_refused_until_prefixed(client, world: World) -> None:

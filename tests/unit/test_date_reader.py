@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tradeoff.workitems.dates import DateReader
+from tradeoff.core.dates import DateReader
 
 
 def test_a_date_with_one_valid_reading_is_read_so_even_when_the_file_disagrees() -> None:

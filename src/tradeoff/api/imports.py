@@ -36,7 +36,8 @@ Column = Annotated[str | None, Form(max_length=200, description="CSV column for 
         "NPS 0-10 or CSAT 1-5 score; the kind may instead be the score column's name, NPS or CSAT) (unmapped fields are "
         "guessed from the header; the kind from a column named kind, type, label or category), `date_format` "
         "(strftime, e.g. "
-        "`%d/%m/%Y`; default ISO 8601 or Jira's `30/Sep/21 17:20`), `default_source`, `skip_bad_rows`, "
+        "`%d/%m/%Y`; default ISO 8601, Jira's `30/Sep/21 17:20`, or numeric dates in the day/month order the file's "
+        "dates show, as `31/12/2026` does), `default_source`, `skip_bad_rows`, "
         "`create_customers`, `skip_unmatched`, `import_again`, `kind_values`, `unknown_kinds`, `dry_run`.\n\n"
         "The kind column's values are read as kinds when they are one (bug, feature request, praise, question, other) "
         "or a common word for one (bug report, enhancement, kudos, ...); map any other with `kind_values`, a JSON "
@@ -128,11 +129,24 @@ def _kind_values(raw: str | None) -> dict[str, str]:
         "Stage`/`Type`, `Amount`/`Opportunity Amount`, `Close Date`, `Account Owner`/`Company owner`, …) or named "
         "with `name_column`, `external_id_column`, `segment_column`, `arr_column`, `currency_column`, "
         "`plan_column`, `renewal_date_column`, `customer_since_column`, `account_owner_column`, `notes_column`, "
-        "`lifecycle_column`, `deal_value_column`, `deal_close_column` (an empty value turns a guess off).\n\n"
+        "`lifecycle_column`, `deal_value_column`, `deal_close_column`, `stage_column` (an empty value turns a guess "
+        "off).\n\n"
         "A row updates the customer with its external id, else the one with its name (any case), with the "
         "columns the file has (an empty cell keeps the value); otherwise it creates one. Lifecycle values such as "
         "Customer and Evangelist make a customer; Lead, Subscriber, MQL, SQL, Opportunity and Prospect a prospect "
         "(who must have no ARR). Money reads `12500`, `12,500.00`, `$12,500`, `€ 9.000,50`, `USD 12,500`.\n\n"
+        "`rows_are_deals=true` reads a CRM's opportunities or deals export, one row per deal (the same account on "
+        "several rows): rows are grouped by customer (external id, else name in any case) and each group makes or "
+        "updates one customer. The deal amount column is needed; `stage_column` (guessed from Stage, Deal Stage, "
+        "Opportunity Stage, Status) says whether a deal is won (Closed Won, Won, closedwon), lost (Closed Lost, "
+        "Lost, closedlost) or open (anything else; every row without a stage column). The customer's `deal_value` "
+        "is the sum of its open deals and `deal_close` the earliest open close date (no open deal: no deal). Won "
+        "deals are not read as ARR (import ARR from the accounts export; an ARR column is read as the customer's), "
+        "lost deals are left out. A new customer without a lifecycle column is a customer with a won deal or ARR, "
+        "else a prospect; a prospect with a won deal becomes a customer. The customer's columns (segment, "
+        "currency, owner, plan...) must agree across its rows where filled in, and its deals be in one currency; "
+        "otherwise both rows are bad, and a bad row stops every row of its customer. The preview counts the "
+        "`customers` and the open, won and lost `deals`.\n\n"
         "`dry_run=true` previews (200) and writes nothing; otherwise all rows are imported in one transaction "
         "(201) or none (422 problem+json, each bad row in `errors` as `[\"row\", N, field]`, row 1 the first line "
         "after the header; two rows about one customer are both listed). Needs the `edit` role (owner or PM)."),
@@ -149,9 +163,12 @@ def import_customers(
     arr_column: Column = None, currency_column: Column = None, plan_column: Column = None,
     renewal_date_column: Column = None, customer_since_column: Column = None, account_owner_column: Column = None,
     notes_column: Column = None, lifecycle_column: Column = None, deal_value_column: Column = None,
-    deal_close_column: Column = None,
+    deal_close_column: Column = None, stage_column: Column = None,
     date_format: Annotated[str | None, Form(max_length=50)] = None,
     skip_bad_rows: Annotated[bool, Form()] = False,
+    rows_are_deals: Annotated[bool, Form(description=(
+        "The file has one row per deal (a CRM's opportunities or deals export): its rows are grouped by customer, "
+        "open deals add up to the deal value"))] = False,
     dry_run: Annotated[bool, Form()] = False,
 ) -> Any:
     member.require("edit")
@@ -164,10 +181,10 @@ def import_customers(
                "arr": arr_column, "currency": currency_column, "plan": plan_column,
                "renewal_date": renewal_date_column, "customer_since": customer_since_column,
                "account_owner": account_owner_column, "notes": notes_column, "lifecycle": lifecycle_column,
-               "deal_value": deal_value_column, "deal_close": deal_close_column}
+               "deal_value": deal_value_column, "deal_close": deal_close_column, "stage": stage_column}
     options = customer_importer.CustomerOptions(
         filename=filename, mapping={f: c for f, c in columns.items() if c is not None},
-        date_format=date_format or None, skip_bad_rows=skip_bad_rows)
+        date_format=date_format or None, skip_bad_rows=skip_bad_rows, rows_are_deals=rows_are_deals)
     result = customer_importer.run_import(uow=uow, workspace_id=member.workspace_id, actor=member.actor("api"),
                                           data=data, options=options, dry_run=dry_run)
     return JSONResponse(result, status_code=200 if dry_run else 201)

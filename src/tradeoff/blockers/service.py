@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -15,12 +15,16 @@ from tradeoff.blockers.model import Blocker, BlockerKind
 from tradeoff.blockers.schemas import BlockerCreate, BlockerUpdate
 from tradeoff.briefs import facts
 from tradeoff.briefs import forecast as fc_mod
+from tradeoff.core.money import biggest_first
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.features import service as feature_service
 from tradeoff.features.model import Feature
 from tradeoff.records import service as records
 from tradeoff.records.service import RecordSpec
 from tradeoff.storage.uow import Actor, UnitOfWork
+
+if TYPE_CHECKING:
+    from tradeoff.customers.service import Money
 
 SPEC = RecordSpec(
     name="blocker",
@@ -141,13 +145,16 @@ def impact(*, uow: UnitOfWork, workspace_id: int, blocker: Blocker, now: datetim
     Returns {blocker, status ("ok" | "not_forecast"), missing, cleared ({p50, p85, p95}: when its work is done, or
     None), slips: [{feature_id, title, p85_before, p85_after, slip_days}], commitments: [{id, feature_id,
     customer_id, customer, due, probability_before, probability_after, threshold, falls_below}], customers:
-    [{customer_id, name, arr, currency}], arr_by_currency, objectives: [{id, title, feature_ids}], summary}."""
+    [{customer_id, name, arr, currency}] (by ARR in the workspace's currency, biggest first; those without an
+    exchange rate last), arr_by_currency, arr_total ({amount, currency, how}: those customers' ARR in the
+    workspace's currency, counting only currencies with a rate), arr_without_rate (the ARR left out of it, per
+    currency), objectives: [{id, title, feature_ids}], summary}."""
     today = now.date()
     feats = _features(uow, workspace_id)
     base = fc_mod.roadmap_forecast(uow, workspace_id, list(feats.values()), today, without_blockers={blocker.id})
     out_: dict[str, Any] = {"blocker": out(blocker), "status": "not_forecast", "missing": "", "cleared": None,
                             "slips": [], "commitments": [], "customers": [], "arr_by_currency": {},
-                            "objectives": []}
+                            "arr_total": None, "arr_without_rate": {}, "objectives": []}
     if base.missing or not base.features:
         out_["missing"] = base.missing or "No forecasts yet: estimate the affected features and assign teams."
         out_["summary"] = (f"'{blocker.title}' adds {_range(blocker.extra)} person-days{_chance(blocker)} to "
@@ -189,12 +196,17 @@ def impact(*, uow: UnitOfWork, workspace_id: int, blocker: Blocker, now: datetim
         hit = sorted(slipping & set(o.feature_ids))
         if hit:
             objs.append({"id": o.id, "title": o.title, "feature_ids": hit})
-    customers = sorted(affected_customers.values(), key=lambda c: (-Decimal(c["arr"]), c["customer_id"]))
+    m = facts.money(uow, workspace_id)
+    customers = _biggest_first(list(affected_customers.values()), m)
+    total, left_out = m.total(arr)
     out_ |= {"status": "ok", "slips": slips, "commitments": commitments, "customers": customers,
-             "arr_by_currency": dict(sorted(arr.items())), "objectives": objs}
+             "arr_by_currency": dict(sorted(arr.items())),
+             # money as everywhere in the API: a decimal to the cent; what has no rate is kept exact, not converted
+             "arr_total": {"amount": Decimal(str(round(total, 2))), "currency": m.currency, "how": m.describe()},
+             "arr_without_rate": {cur: arr[cur] for cur in sorted(left_out)}, "objectives": objs}
     worst = slips[0] if slips else None
     below = [c for c in commitments if c["falls_below"]]
-    money = ", ".join(f"{cur} {amt:,.0f}" for cur, amt in sorted(arr.items())) or "no ARR"
+    money = _arr_words(out_["arr_total"], out_["arr_without_rate"], any(arr.values()))
     out_["summary"] = (
         f"'{blocker.title}' adds {_range(blocker.extra)} person-days{_chance(blocker)}"
         + (f", done by {out_['cleared']['p85']} at 85%. " if out_["cleared"] else
@@ -204,6 +216,24 @@ def impact(*, uow: UnitOfWork, workspace_id: int, blocker: Blocker, now: datetim
         + f"{len(below)} commitment(s) fall below the threshold; {len(customers)} customer(s) with {money} "
         f"are affected; {len(objs)} objective(s) hit.")
     return out_
+
+
+def _biggest_first(customers: list[dict[str, Any]], m: Money) -> list[dict[str, Any]]:
+    """Customers by their ARR's worth in the workspace's currency, biggest first (`money.biggest_first`)."""
+    return sorted(customers, key=lambda c: (*biggest_first(Decimal(c["arr"]), c["currency"], m.currency, m.rates),
+                                            c["customer_id"]))
+
+
+def _arr_words(total: dict[str, Any], without_rate: dict[str, Decimal], any_arr: bool) -> str:
+    """'USD 420,000 ARR', 'USD 420,000 ARR and EUR 30,000 (no exchange rate)', 'EUR 30,000 ARR (no exchange
+    rate)' when nothing has a rate, or 'no ARR'."""
+    if not any_arr:
+        return "no ARR"
+    left = ", ".join(f"{cur} {amt:,.0f}" for cur, amt in without_rate.items())
+    if not total["amount"] and left:
+        return f"{left} ARR (no exchange rate)"
+    said = f"{total['currency']} {total['amount']:,.0f} ARR"
+    return f"{said} and {left} (no exchange rate)" if left else said
 
 
 def _range(r: tuple[float, float, float]) -> str:

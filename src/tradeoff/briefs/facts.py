@@ -19,6 +19,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import selectinload
 
 from tradeoff.core import demand as core_demand
+from tradeoff.core.money import biggest_first
 from tradeoff.customers import service as customer_service
 from tradeoff.features.model import Feature, FeatureStatus
 from tradeoff.insights import service as insights
@@ -120,8 +121,10 @@ class FeatureDemand(Askers):
     customers_by_segment: dict[str, int] = field(default_factory=dict)
 
 
-def _by_arr(askers: Iterable[Asker]) -> list[Asker]:
-    return sorted(askers, key=lambda a: (-a.arr, a.name, a.customer_id))
+def _by_arr(askers: Iterable[Asker], m: customer_service.Money) -> list[Asker]:
+    """Most ARR first, in the workspace's currency (`money.biggest_first`: those without a rate after the others)."""
+    return sorted(askers, key=lambda a: (*biggest_first(a.arr, a.currency, m.currency, m.rates), a.name,
+                                         a.customer_id))
 
 
 def feature_demand(uow: UnitOfWork, workspace_id: int, feature_id: int, now: datetime) -> FeatureDemand:
@@ -132,7 +135,7 @@ def feature_demand(uow: UnitOfWork, workspace_id: int, feature_id: int, now: dat
         if it.customer_id is not None and it.customer_id not in askers:
             askers[it.customer_id] = Asker(it.customer_id, it.customer_name or "", it.segment or "other",
                                            it.arr, it.currency, it.prospect, it.deal_value, it.deal_close)
-    return FeatureDemand(d.feedback_count, _by_arr(askers.values()), dict(d.arr_by_currency), d.quotes,
+    return FeatureDemand(d.feedback_count, _by_arr(askers.values(), money(uow, workspace_id)), dict(d.arr_by_currency), d.quotes,
                          d.arr_by_segment, dict(d.customers_by_segment))
 
 
@@ -145,12 +148,13 @@ def feature_askers(uow: UnitOfWork, workspace_id: int, feature_ids: list[int] | 
                          Decimal(deal or 0), close)
               for cid, name, segment, arr, currency, lifecycle, deal, close in people.values()}
     out: dict[int, Askers] = {}
+    m = money(uow, workspace_id)
     for fid, (n, ids) in counts.items():
         arr_by_currency: dict[str, Decimal] = {}
         for cid in ids:
             a = askers[cid]
             arr_by_currency[a.currency] = arr_by_currency.get(a.currency, Decimal(0)) + a.arr
-        out[fid] = Askers(n, _by_arr(askers[cid] for cid in ids), arr_by_currency)
+        out[fid] = Askers(n, _by_arr((askers[cid] for cid in ids), m), arr_by_currency)
     return out
 
 

@@ -209,6 +209,11 @@ def _print_impact(res: dict, as_json: bool) -> None:  # type: ignore[type-arg]
     if res["commitments"]:
         emit_table(res["commitments"], ["customer", "feature_id", "due", "probability_before", "probability_after",
                                         "falls_below"], title="commitments")
+    if res["customers"]:
+        t = res["arr_total"]
+        emit_table([c | {"ARR": f"{c['currency']} {c['arr']:,.0f}"} for c in res["customers"]],
+                   ["customer_id", "name", "ARR"],
+                   title="customers affected" + (f" (exchange rates: {t['how']})" if t and ";" in t["how"] else ""))
 
 
 def implications(feature_id: int, workspace: Workspace, as_json: Json = False) -> None:

@@ -26,7 +26,8 @@ def feedback(
                       "CSAT). Unmapped fields are guessed from the header (kind from kind, type, label or category); "
                       "FIELD= turns a guess off.")] = None,
     date_format: Annotated[str | None, typer.Option(
-        help="strftime format of the date column, e.g. %d/%m/%Y (default: ISO 8601 or Jira's 30/Sep/21 17:20).")] = None,
+        help="strftime format of the date column, e.g. %d/%m/%Y (default: ISO 8601, Jira's 30/Sep/21 17:20, or "
+             "numeric dates in the day/month order the file's dates show, as 31/12/2026 does).")] = None,
     default_source: Annotated[Source | None, typer.Option(help="Source for empty or unknown source values.")] = None,
     skip_bad_rows: Annotated[bool, typer.Option(help="Import the good rows and report the bad ones.")] = False,
     create_customers: Annotated[bool, typer.Option(
@@ -97,13 +98,20 @@ def customers(
     workspace: Workspace,
     mapping: Annotated[list[str] | None, typer.Option(
         "--map", help="FIELD=COLUMN, repeatable. Fields: name (required), external_id, segment, arr, currency, "
-                      "plan, renewal_date, customer_since, account_owner, notes, lifecycle, deal_value, deal_close. "
-                      "Unmapped fields are guessed from the header (HubSpot, Salesforce); FIELD= turns a guess "
-                      "off.")] = None,
+                      "plan, renewal_date, customer_since, account_owner, notes, lifecycle, deal_value, deal_close, "
+                      "stage (with --rows-are-deals). Unmapped fields are guessed from the header (HubSpot, "
+                      "Salesforce); FIELD= turns a guess off.")] = None,
     date_format: Annotated[str | None, typer.Option(
         help="strftime format of the dates, e.g. %d/%m/%Y (default: ISO 8601, or the day/month order the "
              "file's other dates settle).")] = None,
     skip_bad_rows: Annotated[bool, typer.Option(help="Import the good rows and report the bad ones.")] = False,
+    rows_are_deals: Annotated[bool, typer.Option(
+        "--rows-are-deals", help="The file has one row per deal (Salesforce opportunities, HubSpot deals): rows are "
+                                 "grouped by customer; a stage column (Stage, Deal Stage, Opportunity Stage, Status) "
+                                 "says won (Closed Won, Won, closedwon), lost (Closed Lost, Lost, closedlost) or open "
+                                 "(anything else, or no stage column); open deals add up to the deal value, the "
+                                 "earliest open close date is its close; won deals are not read as ARR, lost ones are "
+                                 "left out.")] = False,
     dry_run: Annotated[bool, typer.Option(help="Show what would be imported and write nothing.")] = False,
     as_json: Json = False,
 ) -> None:
@@ -111,13 +119,14 @@ def customers(
 
     A row updates the customer with its external id, else with its name (any case), with the columns the file
     has; otherwise it creates one. Lead, Subscriber, MQL, SQL, Opportunity and Prospect are prospects (no ARR).
+    An opportunities or deals export (one row per deal, an account on several rows) needs --rows-are-deals.
     """
     from tradeoff.customers.importer import CustomerOptions, apply_import, parse_mapping, plan_import
 
     data = _read(file)
     options = CustomerOptions(filename=file.name if str(file) != "-" else "stdin",
                               mapping=parse_mapping(mapping or []), date_format=date_format,
-                              skip_bad_rows=skip_bad_rows)
+                              skip_bad_rows=skip_bad_rows, rows_are_deals=rows_are_deals)
     state = cli_state()
     try:
         with state.container.unit_of_work() as uow:
@@ -138,6 +147,10 @@ def customers(
                                           "currency", "deal_value", "deal_close"], title="first rows")
         for b in result["bad_rows"]:
             typer.echo(f"  row {b['row']} (line {b['line']}), {b['field']}: {b['reason']}")
+        if result["rows_are_deals"]:
+            d = result["deals"]
+            typer.echo(f"one row per deal: {_n(result['customers'], 'customer')}; {d['open']} open, {d['won']} won "
+                       f"and {d['lost']} lost deals")
         typer.echo(f"would create {_n(result['would_create'], 'customer')}, update {result['would_update']} and "
                    f"leave {result['would_leave_unchanged']} unchanged; {_n(result['bad_row_count'], 'bad row')}")
         for note in result["notes"]:

@@ -98,7 +98,8 @@ def mentions(*, uow: UnitOfWork, workspace_id: int, name: str, limit: int = MENT
     cond = (Feedback.workspace_id == workspace_id, Feedback.archived_at.is_(None),
             func.lower(Feedback.text).like(f"%{_escape_like(name.lower())}%", escape="\\"))
     count = int(uow.session.scalar(select(func.count()).select_from(Feedback).where(*cond)) or 0)
-    recent = list(uow.session.scalars(select(Feedback).where(*cond).order_by(Feedback.reported_at.desc()).limit(limit)))
+    recent = list(uow.session.scalars(select(Feedback).where(*cond).limit(limit)  # undated last: not the newest
+                                      .order_by(Feedback.date_unknown, Feedback.reported_at.desc(), Feedback.id.desc())))
     return count, recent
 
 

@@ -38,3 +38,21 @@ def rates_for(currency: str, base: str, rates: Mapping[str, float]) -> dict[str,
     if own is None or not math.isfinite(own) or own <= 0:
         return None
     return {c: r / own for c, r in [(base, 1.0), *rates.items()] if c != currency}
+
+
+def value_in(amount: Decimal | float, of: str, currency: str, rates: Mapping[str, float]) -> float | None:
+    """What `amount` of currency `of` is worth in `currency` at `rates` (read as `total_in` reads them); None when
+    `of` is not `currency` and has no usable rate: the worth is never guessed."""
+    total, left_out = total_in({of: amount}, currency, rates)
+    return None if left_out else total
+
+
+def biggest_first(amount: Decimal | float, of: str, currency: str,
+                  rates: Mapping[str, float]) -> tuple[int, float, str, float]:
+    """A sort key putting the amount worth most in `currency` first; then the amounts whose currency has no rate
+    (comparing them with the others would mean guessing a rate), by currency, biggest first; then those worth
+    nothing, in any currency."""
+    worth = value_in(amount, of, currency, rates)
+    if worth is None:
+        return 1, 0.0, of, -float(amount)
+    return (0, -worth, "", 0.0) if worth else (2, 0.0, "", 0.0)

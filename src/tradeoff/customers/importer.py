@@ -7,12 +7,16 @@ name (any case); a match is updated with the columns the file has (an empty cell
 else is created. A name matching a customer that has another external id, or several customers, is a bad row;
 so are two rows about the same customer (both named). Each customer created or changed gets its own audit
 event, as when it is edited by hand.
+
+With `rows_are_deals` the file is a CRM's opportunities export, one row per deal: its rows are grouped by customer
+with the same identity rules and each group makes or updates one customer (`customers.deals`), the deal's stage
+read from a stage column. A bad row then stops every row of its customer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -21,15 +25,24 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from tradeoff.audit import service as audit
+from tradeoff.core.dates import check_date_format
+from tradeoff.customers import deals
 from tradeoff.customers import service as customer_service
 from tradeoff.customers.model import Customer, Lifecycle
-from tradeoff.customers.rows import FIELDS, CustomerRow, Identity, date_reader, parse_rows
+from tradeoff.customers.rows import (
+    FIELDS,
+    CustomerRow,
+    DealStage,
+    Identity,
+    date_reader,
+    deal_stages,
+    parse_rows,
+)
 from tradeoff.customers.schemas import CustomerCreate, CustomerUpdate
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.feedback.import_rows import (
     BadRow,
     TablePlan,
-    check_date_format,
     map_pairs,
     read_table,
     resolve_with_required,
@@ -60,6 +73,21 @@ GUESSES: dict[str, tuple[str, ...]] = {
                    "expected revenue", "pipeline amount"),
     "deal_close": ("close date", "deal close", "deal close date", "expected close date", "opportunity close date"),
 }
+# one row per deal: the deal's own columns are not the customer's. A deals export's Record ID (or Id) is the deal's
+# record, its Type the deal's (New Business, Upgrade), its Product and Description the deal's, and its Owner the
+# deal owner; HubSpot names the deal's company "Associated Company"
+_NOT_THE_CUSTOMERS = {"external_id": {"record id", "id", "hubspot id", "salesforce id"}, "lifecycle": {"type"},
+                      "plan": {"product"}, "notes": {"description"},
+                      "account_owner": {"owner", "contact owner", "hubspot owner"}}
+DEAL_GUESSES: dict[str, tuple[str, ...]] = {
+    **{f: tuple(n for n in names if n not in _NOT_THE_CUSTOMERS.get(f, ())) for f, names in GUESSES.items()},
+    "name": (*GUESSES["name"], "associated company", "associated company primary"),
+    "stage": ("stage", "deal stage", "opportunity stage", "stage name", "status", "deal status",
+              "opportunity status"),
+}
+DEAL_REQUIRED = ("name", "deal_value")
+ONE_ROW_PER_DEAL = ('if the file has one row per deal, import it with --rows-are-deals ("One row per deal" on the '
+                    'web form)')
 ALIASES = {"renewal": "renewal_date", "since": "customer_since", "owner": "account_owner", "id": "external_id",
            "type": "lifecycle", "lifecycle_stage": "lifecycle", "amount": "deal_value", "close_date": "deal_close"}
 MAX_BYTES = 50 * 1024 * 1024
@@ -71,12 +99,14 @@ LABELS = {"arr": "ARR", "deal_value": "deal value"}
 @dataclass(frozen=True)
 class CustomerOptions:
     """`mapping`: field -> CSV column (fields: `rows.FIELDS`); fields not mapped are guessed from the header, and
-    an empty column turns a guess off. `date_format`: strftime codes of the file's dates."""
+    an empty column turns a guess off. `date_format`: strftime codes of the file's dates. `rows_are_deals`: the
+    file has one row per deal (an opportunities export), grouped by customer."""
 
     filename: str = "upload.csv"
     mapping: Mapping[str, str] = field(default_factory=dict)
     date_format: str | None = None
     skip_bad_rows: bool = False
+    rows_are_deals: bool = False
 
     def __post_init__(self) -> None:
         check_date_format(self.date_format)
@@ -98,6 +128,8 @@ class CustomerPlan(TablePlan[CustomerOptions, CustomerRow]):
     matches: dict[int, Match]  # row -> the customer it updates
     currency: str  # what a new customer without one pays in
     notes: list[str] = field(default_factory=list)
+    customers_in_file: int | None = None  # one row per deal: the customers its rows are about
+    deal_counts: dict[str, int] | None = None  # one row per deal: its open, won and lost deals
 
     def changes(self, r: CustomerRow) -> dict[str, tuple[Any, Any]]:
         """Field -> (before, after) for a row that updates a customer; {} when nothing would change."""
@@ -133,7 +165,8 @@ class CustomerPlan(TablePlan[CustomerOptions, CustomerRow]):
             "columns": list(self.columns), "mapping": self.mapping,
             "guessed": [f for f in self.mapping if f not in self.options.explicit],
             "row_numbering": "row 1 is the first line after the header",
-            "rows": self.total_rows, "blank_rows": self.blank_rows, "valid_rows": len(self.rows),
+            "rows": self.total_rows, "blank_rows": self.blank_rows,
+            "valid_rows": sum(len(r.source_rows) for r in self.rows),
             "bad_row_count": len(self.bad_rows), "bad_rows": [p.as_dict() for p in self.problems[:MAX_LISTED]],
             "sample": [self._sample(r) for r in self.rows[:sample]],
             "would_create": counts["create"], "would_update": counts["update"],
@@ -141,6 +174,8 @@ class CustomerPlan(TablePlan[CustomerOptions, CustomerRow]):
             "would_skip_rows": len(self.bad_rows) if self.options.skip_bad_rows else 0,
             "prospects": sum(1 for r in self.rows if self._after(r, "lifecycle") == Lifecycle.prospect.value),
             "notes": self.notes, "ready": not self.blockers(), "blockers": self.blockers(),
+            "rows_are_deals": self.options.rows_are_deals, "customers": self.customers_in_file,
+            "deals": self.deal_counts,
         }
 
     def _after(self, r: CustomerRow, name: str) -> Any:
@@ -160,7 +195,9 @@ class CustomerPlan(TablePlan[CustomerOptions, CustomerRow]):
                 "deal_value": _amount(self._after(r, "deal_value")),
                 "deal_close": day.isoformat() if day else None, "action": self.action(r),
                 "customer_id": m.customer.id if m else None, "matched_by": m.by if m else None,
-                "changed_fields": sorted(self.changes(r))}
+                "changed_fields": sorted(self.changes(r)),
+                "deal_rows": list(r.source_rows) if r.deals else None,
+                "deals": deals.counts(dict(r.deals)) if r.deals else None}
 
 
 _DEFAULTS: dict[str, Any] = {"segment": "other", "arr": Decimal("0.00"), "lifecycle": Lifecycle.customer.value,
@@ -176,8 +213,18 @@ def parse_mapping(pairs: Iterable[str]) -> dict[str, str]:
     return map_pairs(pairs, FIELDS, "name=Company name")
 
 
-def resolve_mapping(columns: tuple[str, ...], mapping: Mapping[str, str]) -> dict[str, int]:
-    """Field -> column index: the explicit mapping first, then guesses from the header for the rest."""
+def resolve_mapping(columns: tuple[str, ...], mapping: Mapping[str, str], *,
+                    rows_are_deals: bool = False) -> dict[str, int]:
+    """Field -> column index: the explicit mapping first, then guesses from the header for the rest (one row per
+    deal: a deal amount column is needed too, and a stage column is looked for)."""
+    if not rows_are_deals and any(ALIASES.get(k.strip().lower(), k.strip().lower()) == "stage" and c.strip()
+                                  for k, c in mapping.items()):
+        raise InvalidInput("a stage column is read only when the file has one row per deal: " + ONE_ROW_PER_DEAL
+                           .removeprefix("if the file has one row per deal, "),
+                           [FieldError(["map", "stage"], "needs one row per deal", mapping.get("stage", ""))])
+    if rows_are_deals:
+        return resolve_with_required(columns, mapping, fields=FIELDS, guesses=DEAL_GUESSES, aliases=ALIASES,
+                                     required=DEAL_REQUIRED)
     return resolve_with_required(columns, mapping, fields=FIELDS, guesses=GUESSES, aliases=ALIASES, required=REQUIRED)
 
 
@@ -244,9 +291,12 @@ def _check(r: CustomerRow, m: Match | None) -> tuple[str, str] | None:
     return None
 
 
-def _duplicates(who: list[Identity], matched: Mapping[int, Customer]) -> list[tuple[Identity, str]]:
+def _duplicates(who: list[Identity], matched: Mapping[int, Customer], *, hint: bool = True) -> list[
+        tuple[Identity, str]]:
     """Rows about a customer another row is about too (same external id, same name, or the same customer
-    matched), each with the reason naming the other row; both rows of a pair are listed."""
+    matched), each with the reason naming the other row; both rows of a pair are listed. `hint`: say that a file
+    with one row per deal has its own option."""
+    also = f"; {ONE_ROW_PER_DEAL}" if hint else ""
     first: dict[tuple[str, str], Identity] = {}
     out: list[tuple[Identity, str]] = []
     for w in who:
@@ -260,9 +310,9 @@ def _duplicates(who: list[Identity], matched: Mapping[int, Customer]) -> list[tu
                 what = {"external id": f"external id '{w.external_id}'", "name": f"name '{w.name}'",
                         "customer": f"customer #{key}"}[kind]
                 out.append((w, f"row {other.row} is about the same customer ({what}): keep one of rows "
-                               f"{other.row} and {w.row}"))
+                               f"{other.row} and {w.row}{also}"))
                 out.append((other, f"row {w.row} is about the same customer ({what}): keep one of rows "
-                                   f"{other.row} and {w.row}"))
+                                   f"{other.row} and {w.row}{also}"))
                 break
             first.setdefault((kind, key), w)
     return out
@@ -287,32 +337,55 @@ def plan_import(*, uow: UnitOfWork, workspace_id: int, data: bytes, options: Cus
         raise InvalidInput(f"{options.filename} is {len(data) / 1e6:.0f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB",
                            [FieldError(["file"], "file too large", options.filename)])
     table = read_table(data, filename=options.filename)
-    fields = resolve_mapping(table.columns, options.mapping)
+    fields = resolve_mapping(table.columns, options.mapping, rows_are_deals=options.rows_are_deals)
     rows, problems, who, blank = parse_rows(table, fields, date_reader(table, fields, options.date_format),
                                             today or date.today())
+    names = {f: table.columns[i] for f, i in fields.items()}
+    lines = {w.row: w.line for w in who}
+    stages: dict[int, DealStage] = {}
+    if options.rows_are_deals:
+        stages = deal_stages(table, fields)
+        rows, grouped = deals.customers_of(rows, {p.row for p in problems}, who, stages, names)
+        problems += grouped
     by_id, by_name = _existing(uow, workspace_id, rows)
     matches: dict[int, Match] = {}
-    names = {f: table.columns[i] for f, i in fields.items()}
+    checked: list[CustomerRow] = []
     for r in rows:
         m, problem = _match(r, by_id, by_name)
+        if problem is None and options.rows_are_deals and (
+                lifecycle := deals.lifecycle_after(r, m.customer.lifecycle if m else None)):
+            r = replace(r, values=r.values | {"lifecycle": lifecycle})
         problem = problem or _check(r, m)
         if problem is not None:
-            problems.append(BadRow(r.row, r.line, problem[0], names.get(problem[0], problem[0]),
-                                   str(r.values.get(problem[0], "")), problem[1]))
+            problems += deals.with_its_deals(r, BadRow(r.row, r.line, problem[0], names.get(problem[0], problem[0]),
+                                                  str(r.values.get(problem[0], "")), problem[1]), names, lines)
         elif m is not None:
             matches[r.row] = m
-    for w, reason in _duplicates(who, {row: m.customer for row, m in matches.items()}):
-        problems.append(BadRow(w.row, w.line, "name", names["name"], w.name, reason))
+        checked.append(r)
+    matched = {row: m.customer for row, m in matches.items()}
+    if options.rows_are_deals:  # each customer's first row stands for its rows
+        firsts = {r.row: r for r in checked}
+        for w, reason in _duplicates([Identity(r.row, r.line, r.name, r.external_id or "") for r in checked],
+                                     matched, hint=False):
+            twice = BadRow(w.row, w.line, "name", names["name"], w.name, reason)
+            problems += deals.with_its_deals(firsts[w.row], twice, names, lines)
+    else:
+        for w, reason in _duplicates(who, matched):
+            problems.append(BadRow(w.row, w.line, "name", names["name"], w.name, reason))
     problems.sort(key=lambda p: p.row)
     bad = {p.row for p in problems}
     mapping = {f: table.columns[i] for f, i in sorted(fields.items(), key=lambda kv: FIELDS.index(kv[0]))}
+    notes = _notes(table.columns, mapping, options.explicit)
+    if options.rows_are_deals:
+        notes += deals.notes(deals.counts(stages), mapping)
     return CustomerPlan(
         options=options, encoding=table.encoding, delimiter=table.delimiter, columns=table.columns,
         mapping=mapping, total_rows=len(table.records), blank_rows=blank,
-        rows=[r for r in rows if r.row not in bad], problems=problems,
+        rows=[r for r in checked if r.row not in bad], problems=problems,
         matches={row: m for row, m in matches.items() if row not in bad},
-        currency=customer_service.main_currency(uow, workspace_id),
-        notes=_notes(table.columns, mapping, options.explicit))
+        currency=customer_service.main_currency(uow, workspace_id), notes=notes,
+        customers_in_file=len(deals.group_rows(who)) if options.rows_are_deals else None,
+        deal_counts=deals.counts(stages) if options.rows_are_deals else None)
 
 
 def apply_import(*, uow: UnitOfWork, workspace_id: int, actor: Actor, plan: CustomerPlan) -> dict[str, Any]:

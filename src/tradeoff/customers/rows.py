@@ -12,7 +12,9 @@ What a cell may hold:
   A code (or `€`, `£`, `¥`) in the cell is the row's currency when the row has none, and must agree with it
   when it has one.
 - lifecycle: the CRM's lifecycle stage or account type, `LIFECYCLE_VALUES`; segment: `SEGMENT_VALUES`.
-- dates: as the work-history importer reads them (`workitems.dates.DateReader`: ISO 8601, Jira's, a given
+- stage (a deal's, in an opportunities export read as one row per deal): `STAGE_VALUES` say won or lost, anything
+  else is an open deal.
+- dates: as the work-history importer reads them (`core.dates.DateReader`: ISO 8601, Jira's, a given
   date format, or the day/month order the file's other dates settle).
 
 An empty cell gives nothing: a new customer takes the default, an existing one keeps what it has.
@@ -20,6 +22,7 @@ An empty cell gives nothing: a new customer takes the default, an existing one k
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -27,12 +30,12 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from tradeoff.core.dates import DateReader
 from tradeoff.customers.model import Lifecycle, Segment
 from tradeoff.feedback.import_rows import BadRow, CsvTable
-from tradeoff.workitems.dates import DateReader
 
 FIELDS = ("name", "external_id", "segment", "arr", "currency", "plan", "renewal_date", "customer_since",
-          "account_owner", "notes", "lifecycle", "deal_value", "deal_close")
+          "account_owner", "notes", "lifecycle", "deal_value", "deal_close", "stage")
 MONEY = ("arr", "deal_value")
 DATES = ("renewal_date", "customer_since", "deal_close")
 MAX_MONEY = Decimal("999999999999")
@@ -50,6 +53,21 @@ LIFECYCLE_VALUES: dict[str, Lifecycle] = {
     **dict.fromkeys(("prospect", "prospects", "lead", "new lead", "subscriber", "marketing qualified lead", "mql",
                      "sales qualified lead", "sql", "opportunity", "open opportunity", "trial", "free trial",
                      "potential customer", "pipeline"), Lifecycle.prospect),
+}
+
+
+class DealStage(enum.StrEnum):
+    """Where a deal of an opportunities export is: still open, closed won or closed lost."""
+
+    open = "open"
+    won = "won"
+    lost = "lost"
+
+
+# Salesforce's Closed Won / Closed Lost, HubSpot's closedwon / closedlost (its stage ids); any other stage is open
+STAGE_VALUES: dict[str, DealStage] = {
+    **dict.fromkeys(("closed won", "won"), DealStage.won),
+    **dict.fromkeys(("closed lost", "lost"), DealStage.lost),
 }
 SEGMENT_VALUES: dict[str, Segment] = {
     **dict.fromkeys(("enterprise", "ent", "large enterprise", "large"), Segment.enterprise),
@@ -85,6 +103,13 @@ def lifecycle_of(value: str) -> Lifecycle | None:
     'marketingqualifiedlead' -> prospect; None for anything else (a partner, a former customer, 'Other')."""
     found: Lifecycle | None = _lookup(LIFECYCLE_VALUES, value)
     return found
+
+
+def stage_of(value: str) -> DealStage:
+    """'Closed Won', 'won', 'closedwon' -> won; 'Closed Lost', 'lost' -> lost; anything else ('Negotiation',
+    'Prospecting', an empty cell) -> open."""
+    found: DealStage | None = _lookup(STAGE_VALUES, value) if value.strip() else None
+    return found or DealStage.open
 
 
 def segment_of(value: str) -> Segment | None:
@@ -180,6 +205,13 @@ class CustomerRow:
     row: int
     line: int
     values: dict[str, Any] = field(default_factory=dict)
+    # one row per deal: (row, stage) of each deal of the customer, whose rows this one stands for; () otherwise
+    deals: tuple[tuple[int, DealStage], ...] = ()
+
+    @property
+    def source_rows(self) -> tuple[int, ...]:
+        """The file's rows this customer is read from."""
+        return tuple(row for row, _ in self.deals) or (self.row,)
 
     @property
     def name(self) -> str:
@@ -203,6 +235,13 @@ class Identity:
 def date_reader(table: CsvTable, fields: Mapping[str, int], date_format: str | None) -> DateReader:
     """A reader for the file's dates, with the day/month order its unambiguous dates tell."""
     return DateReader.for_values(table.values_of(fields, DATES), date_format)
+
+
+def deal_stages(table: CsvTable, fields: Mapping[str, int]) -> dict[int, DealStage]:
+    """Row -> the stage of the deal it holds, for every non-blank row (bad ones too: a stage is never bad); every
+    deal is open without a stage column."""
+    records, _blank = table.mapped_rows(fields)
+    return {row: stage_of(cell("stage")) for row, _line, cell in records}
 
 
 def parse_rows(table: CsvTable, fields: Mapping[str, int], reader: DateReader, today: date) -> tuple[

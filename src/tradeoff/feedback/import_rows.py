@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, Protocol, TypeVar
 
+from tradeoff.core.dates import DateReader, formats_for, own_order
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.feedback.import_kinds import KindReader
 from tradeoff.feedback.model import Source
@@ -51,11 +52,6 @@ MAX_TAG = 50
 MAX_TAGS = 20
 SNIFF_CHARS = 32_768
 _DELIMITERS = ",;\t|"
-_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
-                                         "nov", "dec"), start=1)}
-_JIRA = re.compile(r"^(\d{1,2})/([A-Za-z]{3})/(\d{2}|\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$")
-_NUMERIC_DATE = re.compile(r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}\b")
-_YMD_SLASH = re.compile(r"^\d{4}/\d{2}/\d{2}")
 _CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -405,74 +401,30 @@ def normalise_source(value: str) -> Source | None:
     return SOURCE_ALIASES.get(key)
 
 
-def check_date_format(date_format: str | None) -> None:
-    """Refuse, naming it, a date format Python cannot read dates with (a repeated or unknown %-code)."""
-    if not date_format:
-        return
-    try:
-        datetime.strptime("", date_format)
-    except re.error as exc:
-        reason = f"it repeats a code ({exc.msg})"
-    except ValueError as exc:
-        if "does not match format" in str(exc):
-            return
-        reason = str(exc)
-    else:
-        return
-    raise InvalidInput(f"date_format '{date_format}' cannot be read: {reason}",
-                       [FieldError(["body", "date_format"], "not a date format", date_format)])
-
-
-def parse_date(value: str, date_format: str | None = None) -> datetime:
-    """A UTC datetime from `date_format` (strftime codes) when given, else Jira's `30/Sep/21 17:20`; ISO 8601 always.
-    Times without a zone are taken as UTC. Raises ValueError with the reason."""
-    v = value.strip()
-    if date_format:
-        try:
-            parsed = datetime.strptime(v, date_format)
-        except ValueError:
-            try:  # ISO 8601 is never ambiguous, so it is read whatever the format
-                parsed = datetime.fromisoformat(v[:-1] + "+00:00" if v.endswith(("Z", "z")) else v)
-            except ValueError:
-                raise ValueError(f"not a date in the format {date_format}") from None
-    else:
-        parsed = _parse_auto(v)
-    if not 1900 <= parsed.year <= 2200:
-        raise ValueError(f"year {parsed.year} is out of range")
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-
-
-def _parse_auto(v: str) -> datetime:
-    iso = v[:-1] + "+00:00" if v.endswith(("Z", "z")) else v
-    if _YMD_SLASH.match(iso):  # 2024/03/07 is not ambiguous
-        iso = iso[:10].replace("/", "-") + iso[10:]
-    try:
-        return datetime.fromisoformat(iso)
-    except ValueError:
-        pass
-    m = _JIRA.match(v)
-    if m and m.group(2).lower() in _MONTHS:
-        day, mon, year, hour, minute, second, ampm = m.groups()
-        y = int(year) + (2000 if len(year) == 2 else 0)
-        h = int(hour or 0)
-        if ampm:
-            if not 1 <= h <= 12:
-                raise ValueError("hour out of range for AM/PM")
-            h = h % 12 + (12 if ampm.lower() == "pm" else 0)
-        try:
-            return datetime(y, _MONTHS[mon.lower()], int(day), h, int(minute or 0), int(second or 0))
-        except ValueError as exc:
-            raise ValueError(f"not a valid date ({exc})") from None
-    if _NUMERIC_DATE.match(v):
-        a, b = (int(x) for x in re.split(r"[/.\-]", v, maxsplit=2)[:2])
-        if not (a <= 12 and b <= 31) and not (b <= 12 and a <= 31):
-            raise ValueError("not a valid date: no month in it (neither day/month nor month/day)")
-        only = "day/month" if a > 12 else "month/day" if b > 12 else None
-        reads = f"; this one reads only as {only}" if only else ""
-        raise ValueError(f"dates like this one are ambiguous (day/month order unknown{reads}); give the file's date "
-                         "format, e.g. %d/%m/%Y or %m/%d/%Y")
-    raise ValueError("not a date; use ISO 8601 (2024-03-07 or 2024-03-07 14:05), Jira's 30/Sep/21 17:20, "
-                     "or give the file's date format")
+def mixed_orders(values: Sequence[tuple[int, str]]) -> dict[str, str]:
+    """Why each date in `values`, one column's (row, date) pairs, cannot be read when it reads only in the order
+    fewer of the column's dates do (both orders when as many read each way): a column holds its dates in one order,
+    so 31/12/2025 and 12/31/2025 in one file say some of its dates are wrong, and that its order cannot settle
+    04/05/2025. Keyed by the date as written."""
+    by_order: dict[bool, list[tuple[int, str]]] = {True: [], False: []}
+    for row, value in values:
+        order = own_order(value)
+        if order is not None:
+            by_order[order].append((row, value.strip()))
+    out: dict[str, str] = {}
+    if not by_order[True] or not by_order[False]:
+        return out
+    words = {True: "day/month", False: "month/day"}
+    for order in (True, False):
+        if len(by_order[order]) > len(by_order[not order]):
+            continue
+        row, other = by_order[not order][0]
+        dm, md = formats_for(other) or ("%d/%m/%Y", "%m/%d/%Y")
+        for _row, value in by_order[order]:
+            out[value] = (f"reads only as {words[order]}, but row {row}'s date {other} reads only as "
+                          f"{words[not order]}: a column's dates are in one order; correct the ones that are not, or "
+                          f"give the file's date format, e.g. {dm} or {md}")
+    return out
 
 
 def split_tags(value: str) -> list[str]:
@@ -497,6 +449,9 @@ def parse_rows(
     # without a score_kind column, the score column's own name says which survey it is ("NPS", "CSAT score")
     header_kind = next((k for k in ("nps", "csat") if k in names.get("score", "").lower()), None)
     rows, blank = table.mapped_rows(fields)
+    # the day/month order of numeric dates (04/05/2026) is the one the file's other dates show (31/12/2026)
+    dates = DateReader.for_values(table.values_of(fields, ["date"]), date_format)
+    mixed = mixed_orders([(r, cell("date")) for r, _line, cell in rows]) if dates.disagree and not date_format else {}
     for row, line, cell in rows:
         problems: list[tuple[str, str, str]] = []  # field, value, reason
         text = cell("text").strip().replace("\r\n", "\n").replace("\r", "\n")
@@ -519,9 +474,11 @@ def parse_rows(
             source = default_source
         raw_date = cell("date").strip()
         reported_at = None
-        if raw_date:
+        if raw_date in mixed:
+            problems.append(("date", raw_date, mixed[raw_date]))
+        elif raw_date:
             try:
-                reported_at = parse_date(raw_date, date_format)
+                reported_at = dates.read(raw_date)
             except ValueError as exc:
                 problems.append(("date", raw_date, str(exc)))
             else:  # a day of slack for time zones: feedback cannot be reported later than today

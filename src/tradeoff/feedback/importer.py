@@ -25,6 +25,7 @@ from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from tradeoff.audit import service as audit
+from tradeoff.core.dates import check_date_format
 from tradeoff.customers.model import Customer, Segment
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.feedback import import_kinds
@@ -32,7 +33,6 @@ from tradeoff.feedback.import_rows import (
     FIELDS,
     RowValues,
     TablePlan,
-    check_date_format,
     map_pairs,
     parse_rows,
     read_table,

@@ -74,6 +74,8 @@ class Feedback(Versioned, Archivable, Timestamps, WorkspaceScoped, Base):
     __tablename__ = "feedback"
     __table_args__ = (
         Index("ix_feedback_ws_reported", "workspace_id", "reported_at", "id"),
+        # the list's order: dated feedback by day, then feedback of unknown date (each part read on this index)
+        Index("ix_feedback_ws_dated", "workspace_id", "date_unknown", "reported_at", "id"),
         Index("ix_feedback_ws_customer", "workspace_id", "customer_id"),
         Index("ix_feedback_ws_triaged", "workspace_id", "triaged_at"),
         Index("ix_feedback_ws_duplicate_of", "workspace_id", "duplicate_of_id"),

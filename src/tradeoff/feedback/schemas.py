@@ -118,6 +118,8 @@ class FeedbackFilters(BaseModel):
                                                      "left out)")
     tag: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)] | None = Field(
         None, description="Has this tag (the whole tag, any case)")
+    dated: bool | None = Field(None, description="false: only feedback whose date is unknown (imported from a file "
+                                                 "without dates); true: only feedback whose date is known")
     kind: Kind | None = None
     sentiment: Sentiment | None = None
     triaged: bool | None = None

@@ -28,6 +28,8 @@ SPEC = RecordSpec(
     sorts={"reported_at": Feedback.reported_at, "created_at": Feedback.created_at, "id": Feedback.id,
            "confidence": Feedback.sureness},  # triage's: least sure first, to check its guesses where it matters
     default_sort="-reported_at",
+    # feedback of unknown date was dated when it was imported: it comes after every dated item, not as the newest
+    sort_last={"reported_at": Feedback.date_unknown},
     filters={
         "source": lambda v: Feedback.source == v,
         "customer_id": lambda v: Feedback.customer_id == int(v),
@@ -35,6 +37,7 @@ SPEC = RecordSpec(
         "since": said_since,
         "until": said_before,
         "tag": has_tag,
+        "dated": lambda v: Feedback.date_unknown == (sa.false() if v else sa.true()),
         "kind": lambda v: Feedback.kind == v,
         "sentiment": lambda v: Feedback.sentiment == v,
         "triaged": lambda v: Feedback.triaged_at.is_not(None) if v else Feedback.triaged_at.is_(None),

@@ -79,11 +79,11 @@ class Placed:
     held: tuple[int, ...]  # the forecast features it holds up, in backlog order
 
 
-def place(gates_: Sequence[Gate], order: Sequence[int], lead_team: Mapping[int, tuple[int, str]],
+def place(gates_: Sequence[Gate], order: Sequence[int], lead_team: Mapping[int, str],
           team_names: Mapping[int, str]) -> dict[int, list[Placed]]:
     """Where each gate goes: before the first feature it holds up (in backlog `order`), on its component's owning
     team when that team works on the forecast features (`team_names`: team id -> name), else on the lead team of
-    that first feature (`lead_team`: feature id -> (team id, name)). Keyed by the feature it goes before (-1: not
+    that first feature (`lead_team`: feature id -> its team's name). Keyed by the feature it goes before (-1: not
     placed)."""
     position = {fid: k for k, fid in enumerate(order)}
     out: dict[int, list[Placed]] = {}
@@ -93,7 +93,7 @@ def place(gates_: Sequence[Gate], order: Sequence[int], lead_team: Mapping[int, 
             out.setdefault(-1, []).append(Placed(g, None, "", ()))
             continue
         owner = team_names.get(g.owner_team_id) if g.owner_team_id is not None else None
-        team = owner or lead_team[held[0]][1]
+        team = owner or lead_team[held[0]]
         o, m, p = g.extra
         feature = BacklogFeature(g.key, team, o, m, p, (), 1.0, chance=min(max(g.likelihood, 1e-6), 1.0), gate=True)
         out.setdefault(held[0], []).append(Placed(g, feature, team, held))

@@ -103,7 +103,7 @@ def _parts(entries: list[Entry], placed: Mapping[int, Sequence[gate_mod.Placed]]
 def _placed(entries: Sequence[Entry], gates: Sequence[gate_mod.Gate]) -> dict[int, list[gate_mod.Placed]]:
     """Where the simulation puts each open blocker and risk among `entries` (`gates.place`)."""
     return gate_mod.place(gates, [e.feature_id for e in entries],
-                          {e.feature_id: (e.team.id, e.team.name) for e in entries},
+                          {e.feature_id: e.team.name for e in entries},
                           {t.id: t.name for e in entries for t in e.teams})
 
 

@@ -241,7 +241,7 @@ def demand(*, uow: UnitOfWork, workspace_id: int, kind: str, target_id: int, evi
             .join(Feedback, Feedback.id == Link.feedback_id)
     rows = once_each(uow.session.execute(
         stmt.options(joinedload(Feedback.customer)).where(counts_as_evidence())
-        .order_by(Feedback.reported_at.desc(), Link.id.desc())
+        .order_by(Feedback.date_unknown, Feedback.reported_at.desc(), Link.id.desc())  # undated last
     ).all(), lambda r: r[1].id, lambda r: r[2])
     evidence: list[EvidenceOut] = []
     per_customer: dict[int, AskingCustomer] = {}
@@ -281,7 +281,7 @@ def customer_requests(*, uow: UnitOfWork, workspace_id: int, customer_id: int) -
         .outerjoin(Feature, Feature.id == Link.feature_id)
         .outerjoin(Problem, Problem.id == Link.problem_id)
         .where(Feedback.workspace_id == workspace_id, Feedback.customer_id == customer_id, counts_as_evidence())
-        .order_by(Feedback.reported_at.desc(), Feedback.id.desc(), Link.id)
+        .order_by(Feedback.date_unknown, Feedback.reported_at.desc(), Feedback.id.desc(), Link.id)
     ).all()
     out = []
     for fb, feature, problem in rows:

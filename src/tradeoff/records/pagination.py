@@ -46,9 +46,29 @@ def _decode_value(raw: Any, python_type: type) -> Any:
     return python_type(raw)
 
 
-def encode_cursor(sort: str, value: Any, row_id: int) -> str:
-    raw = json.dumps([sort, _encode_value(value), row_id], separators=(",", ":")).encode()
+def encode_cursor(sort: str, value: Any, row_id: int, *, tail: bool = False) -> str:
+    """`tail`: the row is one of those the sort puts after all others (`RecordSpec.sort_last`)."""
+    parts = [sort, _encode_value(value), row_id, *([1] if tail else [])]
+    raw = json.dumps(parts, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> list[Any]:
+    padded = cursor + "=" * (-len(cursor) % 4)
+    parts = json.loads(base64.urlsafe_b64decode(padded))
+    if not isinstance(parts, list) or len(parts) not in (3, 4):
+        raise ValueError("not a cursor")
+    return parts
+
+
+def cursor_in_tail(cursor: str | None) -> bool:
+    """Whether `cursor` stopped among the rows its sort puts last (an invalid cursor is refused by `apply_keyset`)."""
+    if not cursor:
+        return False
+    try:
+        return len(_decode_cursor(cursor)) == 4
+    except (ValueError, TypeError, json.JSONDecodeError):
+        return False
 
 
 def apply_keyset(
@@ -64,8 +84,7 @@ def apply_keyset(
     descending = sort.startswith("-")
     if cursor:
         try:
-            padded = cursor + "=" * (-len(cursor) % 4)
-            cur_sort, raw_value, last_id = json.loads(base64.urlsafe_b64decode(padded))
+            cur_sort, raw_value, last_id = _decode_cursor(cursor)[:3]
             if cur_sort != sort:
                 raise ValueError("cursor belongs to another sort order")
             ctype = column.type.impl_instance if isinstance(column.type, TypeDecorator) else column.type

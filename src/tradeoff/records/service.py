@@ -6,14 +6,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, false, func, select, true
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.exc import StaleDataError
 
 from tradeoff.audit import service as audit
 from tradeoff.errors import FieldError, InvalidInput, NotFound, PreconditionFailed
-from tradeoff.records.pagination import Page, apply_keyset, encode_cursor
+from tradeoff.records.pagination import Page, apply_keyset, cursor_in_tail, encode_cursor
 from tradeoff.records.schemas import fits_db_int
 from tradeoff.storage import models as _all_models  # noqa: F401  (every mapper known before load options are built)
 from tradeoff.storage import search
@@ -35,6 +35,9 @@ class RecordSpec:
     searchable: bool = True
     snapshot_fields: tuple[str, ...] = ()
     load_options: tuple[Any, ...] = ()
+    # sort key -> a boolean column: the rows where it is true come after all the others, whichever the direction
+    # (feedback of unknown date after the dated, newest or oldest first); each part pages on its own index
+    sort_last: dict[str, InstrumentedAttribute[bool]] = field(default_factory=dict)
     # called as after_archive(uow, workspace_id, record) once a record is archived or restored, for what depends on
     # it (a promise's chance, a plan's capacity)
     after_archive: Callable[[UnitOfWork, int, Any], None] | None = None
@@ -113,13 +116,25 @@ def list_page(
         if match is not None:
             stmt = stmt.where(match)
     column = spec.sorts[key]
-    stmt = apply_keyset(stmt, sort=sort, column=column, id_column=model.id, cursor=cursor, limit=limit)  # type: ignore[attr-defined]
-    rows = list(uow.session.scalars(stmt).unique())
+
+    def fetch(part: Select[Any], after: str | None, n: int) -> list[Any]:
+        return list(uow.session.scalars(apply_keyset(part, sort=sort, column=column, id_column=model.id,  # type: ignore[attr-defined]
+                                                     cursor=after, limit=n)).unique())
+
+    last_flag = spec.sort_last.get(key)
+    if last_flag is None:
+        rows, head = fetch(stmt, cursor, limit), None
+    else:  # the rows the sort puts last are read after the others run out, each part in its own order
+        in_tail = cursor_in_tail(cursor)
+        rows = [] if in_tail else fetch(stmt.where(last_flag == false()), cursor, limit)
+        head = len(rows)
+        if len(rows) <= limit:
+            rows += fetch(stmt.where(last_flag == true()), cursor if in_tail else None, limit - len(rows))
     nxt = None
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1]
-        nxt = encode_cursor(sort, getattr(last, column.key), last.id)
+        nxt = encode_cursor(sort, getattr(last, column.key), last.id, tail=head is not None and limit > head)
     return Page(items=rows, next=nxt)
 
 

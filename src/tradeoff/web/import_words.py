@@ -22,6 +22,7 @@ NOT_IN_FILE = "“— not in the file —”"
 KEY_PREFIX = "“Key prefix”"
 KINDS = "“Kinds”"
 LEAVE_TO_TRIAGE = "“Leave for triage to guess”"
+ONE_ROW_PER_DEAL = "“One row per deal”"
 
 Labels = Mapping[str, str] | None
 _EXPLAINED = re.compile(r"\s*\(.*\)$")
@@ -71,6 +72,8 @@ RULES: tuple[Rule, ...] = (
      lambda m, labels, page: f"(choose it under {KINDS})"),
     (re.compile(r"\(--unknown-kinds triage; unknown_kinds in the API\)"),
      lambda m, labels, page: f"(choose {LEAVE_TO_TRIAGE} under {KINDS})"),
+    (re.compile(r"import it with --rows-are-deals \(\"One row per deal\" on the web form\)"),
+     lambda m, labels, page: f"tick {ONE_ROW_PER_DEAL}"),
     (re.compile(r"\(--key-prefix (\S+); key_prefix in the API and the form\), or map another key column"),
      lambda m, labels, page: f"({KEY_PREFIX}, e.g. {m[1]}), or choose another column as {_label('key', labels)} "
                              f"under {COLUMNS}"),

@@ -151,6 +151,8 @@ FEEDBACK = RecordUI(
         Field("kind_source", "Kind set by", "select", options=KIND_SOURCES, blank="Guessed or set"),
         Field("source", "Source", "select", options=SOURCES, blank="Any source"),
         Field("tag", "Tag", placeholder="Tag"),
+        Field("dated", "Date", "select", options=(("true", "Date known"), ("false", "Date unknown")),
+              blank="Any date"),
         Field("customer_id", "Customer", "number"),
     ),
     create_need="evidence",

@@ -1,6 +1,6 @@
 """CSV import of work history (Jira, Azure DevOps, GitHub exports): preview, dry run, bad rows by number, one
 transaction. Reading and dialects are the feedback importer's (`feedback.import_rows`); the rows are
-`workitems.rows`, the dates `workitems.dates`, what a tracker's export means `workitems.trackers`.
+`workitems.rows`, the dates `core.dates`, what a tracker's export means `workitems.trackers`.
 
 Items are matched on their tracker key: importing a newer export updates the items already there. Keys are
 unique only within one tracker, so an update that would overwrite another tracker's (or another team's) item
@@ -19,11 +19,11 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, func, insert, select, update
 
 from tradeoff.audit import service as audit
+from tradeoff.core.dates import check_date_format
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.features.model import Feature
 from tradeoff.feedback.import_rows import (
     TablePlan,
-    check_date_format,
     map_pairs,
     read_table,
     resolve_with_required,
@@ -184,6 +184,13 @@ class WorkItemPlan(TablePlan[WorkItemOptions, ItemRow]):
                 out.append(f"numbers in '{column}' ({', '.join(numbers[:MAX_NAMED])}) are taken for the tracker's "
                            f"own ids, not Tradeoff feature ids; if they are Tradeoff feature ids, map the column: "
                            f"--map feature='{column}' (feature_column in the API)")
+        if "resolved" not in self.mapping:
+            out.append("no 'resolved' column: no item counts as finished, so this file gives no throughput, cycle "
+                       "times or size references for forecasts; map the column the export keeps the resolved or "
+                       "closed date in (--map resolved=COLUMN)")
+        elif self.rows and not any(r.resolved_at for r in self.rows):
+            out.append(f"no row has a date in '{self.mapping['resolved']}': no item counts as finished, so this "
+                       "file gives no throughput, cycle times or size references for forecasts")
         if "started" not in self.mapping and any(r.resolved_at for r in self.rows):
             out.append("no 'started' column: cycle times count from when each item was created (lead time, longer "
                        "than the work itself); map the column if the export has one (--map started=COLUMN)")

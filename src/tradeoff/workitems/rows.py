@@ -7,8 +7,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from tradeoff.core.dates import DateReader
 from tradeoff.feedback.import_rows import BadRow, CsvTable
-from tradeoff.workitems.dates import DateReader
 from tradeoff.workitems.trackers import cancel_reason
 
 DATES = ("created", "started", "resolved")

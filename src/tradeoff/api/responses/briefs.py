@@ -90,6 +90,14 @@ class Cleared(Answer):
     p95: Day
 
 
+class ImpactArrTotal(Answer):
+    """Affected customers' ARR as one total in the workspace's currency."""
+
+    amount: Amount = Field(description="The total, counting only currencies with an exchange rate")
+    currency: str = Field(description="The workspace's currency, the total's")
+    how: str = Field(description="The rates used, e.g. 'USD; EUR at 1.08, GBP at 1.27'")
+
+
 class BlockerImpactOut(Answer):
     """What a blocker costs in business terms, from the roadmap forecast with and without it."""
 
@@ -101,8 +109,13 @@ class BlockerImpactOut(Answer):
     slips: list[Slip] = Field(description="Features whose P85 date moves, most first")
     commitments: list[CommitmentImpact]
     customers: list[AffectedCustomer] = Field(description="Customers of slipping features or endangered "
-                                                          "promises, biggest ARR first")
+                                                          "promises, biggest ARR in the workspace's currency first; "
+                                                          "those whose currency has no exchange rate last")
     arr_by_currency: ByCurrency = Field(description="Those customers' ARR per currency")
+    arr_total: ImpactArrTotal | None = Field(description="Their ARR in the workspace's currency (currencies without "
+                                                         "an exchange rate left out); null when not forecast")
+    arr_without_rate: ByCurrency = Field(description="Their ARR left out of `arr_total` for want of an exchange "
+                                                     "rate, per currency; {} when nothing")
     objectives: list[AffectedObjective]
     summary: str
 

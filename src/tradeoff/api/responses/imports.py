@@ -212,6 +212,14 @@ class WorkItemImportSummary(WorkItemOutcome):
     audit_event_id: int
 
 
+class DealCounts(Answer):
+    """Deals of a file with one row per deal, by stage."""
+
+    open: int = Field(description="Open deals: their amounts add up to the deal value")
+    won: int = Field(description="Closed won: not read as ARR")
+    lost: int = Field(description="Closed lost: left out")
+
+
 class CustomerSample(Answer):
     row: int = Field(description=ROW_NUMBERING)
     name: str
@@ -226,6 +234,10 @@ class CustomerSample(Answer):
     customer_id: int | None = Field(description="The customer it updates; null: a new one")
     matched_by: str | None = Field(description="external_id or name")
     changed_fields: list[str] = Field(description="The fields an update changes")
+    deal_rows: list[int] | None = Field(default=None, description="One row per deal: the customer's rows (the "
+                                                                  "first is `row`); null otherwise")
+    deals: DealCounts | None = Field(default=None, description="One row per deal: the customer's deals by stage; "
+                                                               "null otherwise")
 
 
 class CustomerImportPreview(Answer):
@@ -249,10 +261,15 @@ class CustomerImportPreview(Answer):
     would_update: int
     would_leave_unchanged: int
     would_skip_rows: int
-    prospects: int = Field(description="Rows that are (or stay) prospects")
+    prospects: int = Field(description="Rows (one row per deal: customers) that are (or stay) prospects")
     notes: list[str] = Field(description="What to check before importing")
     ready: bool
     blockers: list[ImportBlocker]
+    rows_are_deals: bool = Field(default=False, description="The file was read as one row per deal")
+    customers: int | None = Field(default=None, description="One row per deal: the customers the file's rows are "
+                                                            "about; null otherwise")
+    deals: DealCounts | None = Field(default=None, description="One row per deal: the file's deals by stage; null "
+                                                               "otherwise")
 
 
 class CustomerImportSummary(Answer):
