@@ -324,8 +324,8 @@ def main() -> None:
     lines = ["## API latency on a large workspace (issue 2)", "",
              f"Measured {date.today().isoformat()} on {platform.machine()}, {os.cpu_count()} cores, Python "
              f"{platform.python_version()}; one uvicorn worker, a separate keep-alive HTTP client process, "
-             f"{args.requests} sequential requests per row ({few('forecast', args.requests)} where a forecast runs). Data: {N_CUSTOMERS:,} customers, {N_FEEDBACK:,} feedback, "
-             f"{N_FEATURES:,} features, {N_LINKS:,} links, {N_PROBLEMS} problems, {N_TEAMS} teams of 6 with "
+             f"{args.requests} sequential requests per row ({few('forecast', args.requests)} where a forecast runs). Data: {N_CUSTOMERS:,} customers, {N_FEEDBACK:,} feedback "
+             f"({UNDATED_SHARE:.0%} of it imported without a date, listed after the dated), {N_FEATURES:,} features, {N_LINKS:,} links, {N_PROBLEMS} problems, {N_TEAMS} teams of 6 with "
              f"{N_ESTIMATED} estimated features (a fifth depending on an earlier one); background triage and "
              "notification workers off, so the figures are request latency alone. Target: p95 < 100 ms for lists, "
              "search and details; feature page < 150 ms (the home page, which now reads the needs-attention list, is held "
