@@ -9,9 +9,15 @@ import uuid
 from pathlib import Path
 
 
-def test_import_customers_from_the_command_line(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    slug = "cus-" + uuid.uuid4().hex[:8]
+def _workspace(run, prefix: str) -> str:  # type: ignore[no-untyped-def]
+    """A new workspace's slug, made with `tradeoff init`."""
+    slug = prefix + uuid.uuid4().hex[:8]
     run("init", "--workspace", slug, "--owner", f"o-{slug}@example.com", "--password-stdin", input="correct horse 1\n")
+    return slug
+
+
+def test_import_customers_from_the_command_line(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    slug = _workspace(run, "cus-")
     csv = tmp_path / "salesforce.csv"
     csv.write_text("Account ID;Account Name;Type;Annual Revenue;Opportunity Amount;Renewal\n"
                    "001A;Redfern Engineering;Customer - Direct;12.500,00;;31/01/2031\n"
@@ -44,8 +50,7 @@ def test_import_customers_from_the_command_line(run, tmp_path: Path) -> None:  #
 
 
 def test_import_an_opportunities_export_one_row_per_deal(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    slug = "deals-" + uuid.uuid4().hex[:8]
-    run("init", "--workspace", slug, "--owner", f"o-{slug}@example.com", "--password-stdin", input="correct horse 1\n")
+    slug = _workspace(run, "deals-")
     csv = tmp_path / "opportunities.csv"
     csv.write_text("Account Name,Account ID,Opportunity Name,Stage,Amount,Close Date,Currency\n"
                    "Redfern Engineering,001A,Redfern - Sensors,Negotiation/Review,\"20,000\",2030-06-30,USD\n"
