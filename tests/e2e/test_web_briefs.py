@@ -78,6 +78,7 @@ def test_blocker_page_totals_the_arr_in_the_workspace_currency(container: Contai
     assert "USD 240,000 ARR in all ( USD; CAD at 0.75, EUR at 1.5 ) , and GBP 200,000 with no exchange rate" in text
     customers = text[text.index("Customers affected"):]
     assert customers.index("Globex") < customers.index("Acme Corp") < customers.index("Hooli")
+    assert "Globex · EUR 100,000 (USD 150,000)" in customers and "Hooli · GBP 200,000 " in customers
 
 
 def test_one_customers_update_and_exports_that_link_from_anywhere(container: Container) -> None:

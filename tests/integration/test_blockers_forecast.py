@@ -250,7 +250,8 @@ def test_api_and_cli_give_the_impact_total(client, container: Container, seeded:
     assert d["arr_total"] == {"amount": "240000.00", "currency": "USD", "how": "USD; CAD at 0.75, EUR at 1.5"}
     assert d["arr_without_rate"] == {"GBP": "200000.00"}
     assert d["arr_by_currency"] == {"CAD": "120000.00", "EUR": "100000.00", "GBP": "200000.00"}
-    assert [c["name"] for c in d["customers"]] == ["Globex", "Acme Corp", "Hooli"]
+    assert [(c["name"], c["arr_in_workspace_currency"]) for c in d["customers"]] == [
+        ("Globex", "150000.00"), ("Acme Corp", "90000.00"), ("Hooli", None)]  # no rate: not guessed
     env = {"TRADEOFF_DATABASE_URL": container.engine.url.render_as_string(hide_password=False),
            "TRADEOFF_HOME": str(tmp_path)}
     out = CliRunner().invoke(app, ["blocker", "impact", str(bid), "-w", seeded.slug, "--json"], env=env)

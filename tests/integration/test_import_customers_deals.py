@@ -96,6 +96,20 @@ def test_deals_update_customers_without_touching_their_arr(client: Any, world: W
     assert (cobalt["lifecycle"], cobalt["deal_value"], cobalt["deal_close"]) == ("prospect", "0.00", None)
 
 
+def test_a_prospect_who_wins_keeps_the_open_deals_the_file_lists_even_at_its_old_value(client: Any,
+                                                                                      world: World) -> None:
+    # Borealis' open deal in the file is worth what its deal was before (30,000): the file lists its deals, so the
+    # open one is its deal, not the one it won
+    r = client.post(world.api("/customers"), headers=world.alice.headers, json={
+        "name": "Borealis Bank", "lifecycle": "prospect", "currency": "EUR", "deal_value": "30000",
+        "deal_close": "2030-01-31"})
+    assert r.status_code == 201, r.text
+    assert _post(client, world, SALESFORCE.encode(), rows_are_deals="true").status_code == 201
+    borealis = _by_name(client, world)["Borealis Bank"]
+    assert (borealis["lifecycle"], borealis["deal_value"], borealis["deal_close"]) == (
+        "customer", "30000.00", "2030-09-30")
+
+
 def test_without_the_option_the_file_is_refused_with_the_hint(client: Any, world: World) -> None:
     r = _post(client, world, SALESFORCE.encode())
     assert r.status_code == 422, r.text

@@ -15,7 +15,7 @@ from tradeoff.blockers.model import Blocker, BlockerKind
 from tradeoff.blockers.schemas import BlockerCreate, BlockerUpdate
 from tradeoff.briefs import facts
 from tradeoff.briefs import forecast as fc_mod
-from tradeoff.core.money import biggest_first
+from tradeoff.core.money import biggest_first, value_in
 from tradeoff.errors import FieldError, InvalidInput
 from tradeoff.features import service as feature_service
 from tradeoff.features.model import Feature
@@ -145,10 +145,11 @@ def impact(*, uow: UnitOfWork, workspace_id: int, blocker: Blocker, now: datetim
     Returns {blocker, status ("ok" | "not_forecast"), missing, cleared ({p50, p85, p95}: when its work is done, or
     None), slips: [{feature_id, title, p85_before, p85_after, slip_days}], commitments: [{id, feature_id,
     customer_id, customer, due, probability_before, probability_after, threshold, falls_below}], customers:
-    [{customer_id, name, arr, currency}] (by ARR in the workspace's currency, biggest first; those without an
-    exchange rate last), arr_by_currency, arr_total ({amount, currency, how}: those customers' ARR in the
-    workspace's currency, counting only currencies with a rate), arr_without_rate (the ARR left out of it, per
-    currency), objectives: [{id, title, feature_ids}], summary}."""
+    [{customer_id, name, arr, currency, arr_in_workspace_currency (None without a rate)}] (by ARR in the
+    workspace's currency, biggest first; those without an exchange rate after them), arr_by_currency, arr_total
+    ({amount, currency, how}: those customers' ARR in the workspace's currency, counting only currencies with a
+    rate), arr_without_rate (the ARR left out of it, per currency), objectives: [{id, title, feature_ids}],
+    summary}."""
     today = now.date()
     feats = _features(uow, workspace_id)
     base = fc_mod.roadmap_forecast(uow, workspace_id, list(feats.values()), today, without_blockers={blocker.id})
@@ -198,6 +199,9 @@ def impact(*, uow: UnitOfWork, workspace_id: int, blocker: Blocker, now: datetim
             objs.append({"id": o.id, "title": o.title, "feature_ids": hit})
     m = facts.money(uow, workspace_id)
     customers = _biggest_first(list(affected_customers.values()), m)
+    for c in customers:
+        worth = value_in(Decimal(c["arr"]), c["currency"], m.currency, m.rates)
+        c["arr_in_workspace_currency"] = None if worth is None else Decimal(str(round(worth, 2)))
     total, left_out = m.total(arr)
     out_ |= {"status": "ok", "slips": slips, "commitments": commitments, "customers": customers,
              "arr_by_currency": dict(sorted(arr.items())),

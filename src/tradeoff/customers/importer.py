@@ -412,7 +412,8 @@ def apply_import(*, uow: UnitOfWork, workspace_id: int, actor: Actor, plan: Cust
         elif changes := plan.changes(r):
             before = spec.snapshot(m.customer)
             values = {f: v for f, (_, v) in changes.items()}
-            values |= customer_service.deal_rules(m.customer, values, today, refuse=False)
+            values |= customer_service.deal_rules(m.customer, values, today, refuse=False,
+                                                  deals_known=plan.options.rows_are_deals)
             for f, v in values.items():
                 setattr(m.customer, f, v)
             updated.append((m.customer, before))

@@ -53,15 +53,16 @@ def _check_external_id(uow: UnitOfWork, workspace_id: int, external_id: str | No
 
 
 def deal_rules(before: Customer | None, values: Mapping[str, Any], today: date, *,
-               refuse: bool = True) -> dict[str, Any]:
+               refuse: bool = True, deals_known: bool = False) -> dict[str, Any]:
     """What a change implies beyond itself (every door applies it, the CSV import too): a prospect who becomes a
-    customer has won their deal, so it is cleared (unless the change gives another deal value) and they are a
-    customer since today when no day is known; a deal cleared to 0 takes its close date with it. A close date the
-    change gives without a deal is refused, or with `refuse=False` (an import's row) dropped."""
+    customer has won their deal, so it is cleared (unless the change gives another deal value, or `deals_known`:
+    the change comes from a list of the customer's deals, whose open ones are its deal whatever it was before) and
+    they are a customer since today when no day is known; a deal cleared to 0 takes its close date with it. A close
+    date the change gives without a deal is refused, or with `refuse=False` (an import's row) dropped."""
     out: dict[str, Any] = {}
     lifecycle = values.get("lifecycle", before.lifecycle if before else Lifecycle.customer.value)
     if before is not None and before.lifecycle == Lifecycle.prospect.value and lifecycle == Lifecycle.customer.value:
-        if values.get("deal_value", before.deal_value) == before.deal_value:
+        if not deals_known and values.get("deal_value", before.deal_value) == before.deal_value:
             out |= {"deal_value": Decimal("0.00"), "deal_close": None}
         if before.customer_since is None and not values.get("customer_since"):
             out["customer_since"] = today

@@ -76,6 +76,9 @@ class AffectedCustomer(Answer):
     name: str
     arr: Amount
     currency: str
+    arr_in_workspace_currency: Amount | None = Field(
+        None, description="Its ARR in the workspace's currency at the workspace's rates; null when its currency "
+                          "has no rate (never guessed)")
 
 
 class AffectedObjective(Answer):
