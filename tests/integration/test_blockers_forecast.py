@@ -266,3 +266,5 @@ def test_api_and_cli_give_the_impact_total(client, container: Container, seeded:
     table = text.output[text.output.index("customers affected"):]  # after the commitments table, which names Acme
     assert "exchange rates: USD; CAD at 0.75, EUR at 1.5" in " ".join(table.split())
     assert table.index("Globex") < table.index("Acme Corp") < table.index("Hooli") and "GBP 200,000" in table
+    row = {n: next(line for line in table.splitlines() if n in line) for n in ("Globex", "Acme", "Hooli")}
+    assert "150,000" in row["Globex"] and "90,000" in row["Acme"] and "no rate" in row["Hooli"], table

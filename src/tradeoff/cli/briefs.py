@@ -211,8 +211,11 @@ def _print_impact(res: dict, as_json: bool) -> None:  # type: ignore[type-arg]
                                         "falls_below"], title="commitments")
     if res["customers"]:
         t = res["arr_total"]
-        emit_table([c | {"ARR": f"{c['currency']} {c['arr']:,.0f}"} for c in res["customers"]],
-                   ["customer_id", "name", "ARR"],
+        at = f"ARR in {t['currency']}" if t else ""
+        emit_table([c | {"ARR": f"{c['currency']} {c['arr']:,.0f}",
+                         at: "no rate" if c["arr_in_workspace_currency"] is None else
+                         f"{c['arr_in_workspace_currency']:,.0f}"} for c in res["customers"]],
+                   ["customer_id", "name", "ARR", *([at] if at else [])],
                    title="customers affected" + (f" (exchange rates: {t['how']})" if t and ";" in t["how"] else ""))
 
 
